@@ -1,0 +1,115 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App as SlackApp } from '@slack/bolt';
+import { ChatRouter } from './chat/chat-router.ts';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { DirectoryService } from './core/directory-service.ts';
+import { InboundDedupe } from './core/inbound-dedupe.ts';
+import { StatusService } from './core/status-service.ts';
+import { startJobs } from './jobs/job-scheduler.ts';
+import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createHttpApp } from './server.ts';
+import { createSlackApp } from './slack/slack-app.ts';
+import type { SlackConfigOn } from './slack/slack-config.ts';
+import { SqliteStore } from './store/sqlite-store.ts';
+import { mountTeams } from './teams/teams-adapter.ts';
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Web API retries (tests pass 0); the client's default otherwise. */
+  slackRetries?: number;
+  /** Skip the scheduled jobs (tests drive jobs directly). */
+  jobs?: boolean;
+}
+
+export interface RunningAims {
+  url: string;
+  store: SqliteStore;
+  slack?: SlackApp;
+  close(): Promise<void>;
+}
+
+function slackSettings(config: Config, retries: number | undefined): SlackConfigOn | undefined {
+  const { slack } = config;
+  const common = { botToken: slack.botToken ?? '', apiUrl: slack.apiUrl, retries };
+  if (slack.mode === 'http') return { ...common, mode: 'http', signingSecret: slack.signingSecret ?? '' };
+  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret };
+  return undefined;
+}
+
+/** Composition root: opens the store, builds the services, mounts Slack and Teams, listens. */
+export async function startAims(config: Config, options: StartOptions = {}): Promise<RunningAims> {
+  const logger = options.logger ?? createLogger(config.logLevel, { service: 'aims-bot' });
+  const clock = options.clock ?? systemClock;
+  const store = SqliteStore.open(config.dbPath);
+
+  const directory = new DirectoryService(store, clock, {
+    seedAdmins: config.seedAdmins,
+    firstContactBecomesAdmin: config.localMode,
+  });
+  const dedupe = new InboundDedupe(store, clock);
+  const router = new ChatRouter({
+    directory,
+    status: new StatusService(store, clock),
+    dedupe,
+    timeZone: config.timeZone,
+    logger,
+  });
+
+  const http = createHttpApp({
+    databaseReachable: () => store.isReachable(),
+    platforms: {
+      slack: config.slack.mode,
+      teams: !config.teams.enabled ? 'off' : config.localMode ? 'local' : 'authenticated',
+    },
+  });
+
+  const slackConfig = slackSettings(config, options.slackRetries);
+  const slack = slackConfig ? createSlackApp({ config: slackConfig, router, logger, http }) : undefined;
+  if (config.teams.enabled) mountTeams(http, config.teams, router, logger);
+
+  const server = await listen(http, config.port, config.host);
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address}:${address.port}`;
+  if (slack && config.slack.mode === 'socket') await slack.start();
+
+  const jobs =
+    options.jobs === false
+      ? undefined
+      : startJobs([{ name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(dedupe, logger) }], config.timeZone, logger);
+
+  logger.info('aims-bot listening', {
+    url,
+    database: config.dbPath,
+    slack: config.slack.mode,
+    teams: config.teams.enabled ? (config.localMode ? 'local' : 'authenticated') : 'off',
+  });
+  if (config.localMode) {
+    logger.warn(
+      `LOCAL MODE: no Slack or Teams credentials are set. The Teams endpoint ${url}/api/messages runs with authentication OFF and listens on ${config.host} only. Run "npm run playground" to chat with the bot.`,
+    );
+  }
+
+  return {
+    url,
+    store,
+    ...(slack ? { slack } : {}),
+    async close() {
+      await jobs?.stop();
+      if (slack && config.slack.mode === 'socket') await slack.stop();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      store.close();
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}

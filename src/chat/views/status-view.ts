@@ -1,0 +1,71 @@
+import { personLabel } from '../../core/identity.ts';
+import type { RoleHolder } from '../../core/roles.ts';
+import type { StatusSummary } from '../../core/status-service.ts';
+import { formatInstant } from './format-time.ts';
+import type { Block, MessageView, RichText } from './view.ts';
+
+const NAMES_SHOWN = 10;
+
+function names(holders: RoleHolder[]): RichText {
+  if (holders.length === 0) return 'nobody yet';
+  const shown = holders.slice(0, NAMES_SHOWN).map((holder) => personLabel(holder));
+  const rest = holders.length - shown.length;
+  return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/** `/aims status`: a read-only summary, one section per area of the AIMS. */
+export function statusView(summary: StatusSummary, timeZone: string): MessageView {
+  const { roles, evidence, audit } = summary;
+  const title = summary.workspace.name ? `AIMS status · ${summary.workspace.name}` : 'AIMS status';
+  const blocks: Block[] = [
+    { type: 'header', text: title },
+    { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
+    { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'People known', value: String(summary.people) },
+        { label: 'Admins', value: names(roles.admins) },
+        { label: 'Approvers', value: names(roles.approvers) },
+        { label: 'Leadership', value: names(roles.leadership) },
+      ],
+    },
+    { type: 'divider' },
+    { type: 'text', text: [{ text: 'ISO/IEC 42001 evidence', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        {
+          label: 'Annex A controls with records',
+          value: `${evidence.controls.covered.length} of ${evidence.controls.total}${listIds(evidence.controls.covered)}`,
+        },
+        {
+          label: 'Clauses with records',
+          value: `${evidence.clauses.covered.length} of ${evidence.clauses.total}${listIds(evidence.clauses.covered)}`,
+        },
+      ],
+    },
+    { type: 'divider' },
+    { type: 'text', text: [{ text: 'Audit trail', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Events in this workspace', value: String(audit.workspaceEvents) },
+        {
+          label: 'Chain head',
+          value: audit.head
+            ? [{ text: `#${audit.head.sequence} ` }, { text: audit.head.hash.slice(0, 16), style: 'code' }]
+            : 'empty',
+        },
+      ],
+    },
+  ];
+  const text = `AIMS status: ${summary.people} people, ${roles.admins.length} admins, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
+  return { summary: text, blocks, visibility: 'private' };
+}
+
+function listIds(ids: string[]): string {
+  if (ids.length === 0) return '';
+  const shown = ids.slice(0, 12);
+  return ` (${shown.join(', ')}${ids.length > shown.length ? ', …' : ''})`;
+}

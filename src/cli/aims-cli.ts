@@ -1,0 +1,81 @@
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { applyMigrations } from '../store/migrate.ts';
+import { openDatabase } from '../store/database.ts';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE = `Usage: aims <command> [--db <path>]
+
+Commands:
+  migrate         apply pending database migrations to the store
+  audit verify    walk the audit hash chain; exit 0 when intact, 1 at the first bad event
+  help            this text
+
+The store is AIMS_DB (default ./data/aims.db) unless --db is given.`;
+
+function takeDbPath(args: string[], env: NodeJS.ProcessEnv): { dbPath: string; rest: string[] } {
+  const rest = [...args];
+  const at = rest.indexOf('--db');
+  let dbPath = env.AIMS_DB && env.AIMS_DB.trim() !== '' ? env.AIMS_DB : './data/aims.db';
+  if (at >= 0) {
+    const value = rest[at + 1];
+    if (!value) throw new Error('--db needs a path');
+    dbPath = value;
+    rest.splice(at, 2);
+  }
+  return { dbPath, rest };
+}
+
+/** Runs one CLI command and returns the process exit code. */
+export function runCli(args: string[], io: CliIo): number {
+  let parsed: { dbPath: string; rest: string[] };
+  try {
+    parsed = takeDbPath(args, io.env);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
+  const [command, sub] = parsed.rest;
+  switch (command) {
+    case 'migrate': {
+      const handle = openDatabase(parsed.dbPath);
+      try {
+        const { applied } = applyMigrations(handle.sqlite);
+        io.out(applied === 0 ? `Store ${parsed.dbPath} is up to date.` : `Applied ${applied} migration(s) to ${parsed.dbPath}.`);
+        return 0;
+      } finally {
+        handle.close();
+      }
+    }
+    case 'audit': {
+      if (sub !== 'verify') break;
+      const store = SqliteStore.open(parsed.dbPath);
+      try {
+        const result = store.verifyAudit();
+        if (result.ok) {
+          io.out(
+            result.head
+              ? `OK: audit chain intact, ${result.events} events, head #${result.head.sequence} ${result.head.hash}`
+              : 'OK: audit chain intact, no events yet',
+          );
+          return 0;
+        }
+        io.out(`FAILED: audit chain broken at sequence ${result.firstBadSequence}: ${result.reason}`);
+        return 1;
+      } finally {
+        store.close();
+      }
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      io.out(USAGE);
+      return 0;
+  }
+  io.err(`Unknown command: ${parsed.rest.join(' ')}\n\n${USAGE}`);
+  return 2;
+}

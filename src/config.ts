@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+const LOOPBACK = '127.0.0.1';
+
+/** Empty strings in the environment mean "not set": `FOO= npm start` must behave like no FOO. */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : value));
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const adminEntry = z
+  .string()
+  .regex(/^(slack|teams):[^\s:]+$/, 'each entry must look like slack:<user id> or teams:<aad object id>')
+  .transform((entry) => {
+    const [platform, userId] = entry.split(':') as ['slack' | 'teams', string];
+    return { platform, userId };
+  });
+
+const envSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: optionalText,
+  AIMS_DB: optionalText.transform((value) => value ?? './data/aims.db'),
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+  MicrosoftAppTenantId: optionalText,
+  AIMS_ADMINS: optionalText.transform((value, ctx) => {
+    const entries = (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    const parsed = z.array(adminEntry).safeParse(entries);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid list' });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
+  AIMS_TIMEZONE: optionalText
+    .transform((value) => value ?? 'UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
+  LOG_LEVEL: optionalText.pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional()),
+});
+
+export type SlackMode = 'off' | 'http' | 'socket';
+
+export interface Config {
+  readonly env: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dbPath: string;
+  readonly timeZone: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
+  readonly localMode: boolean;
+  readonly seedAdmins: ReadonlyArray<{ platform: 'slack' | 'teams'; userId: string }>;
+  readonly slack: {
+    readonly mode: SlackMode;
+    readonly botToken?: string;
+    readonly signingSecret?: string;
+    readonly appToken?: string;
+    readonly apiUrl?: string;
+  };
+  readonly teams: {
+    readonly enabled: boolean;
+    readonly appId?: string;
+    readonly appPassword?: string;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly tenantId?: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws ConfigError naming every variable that is wrong. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+
+  const slackAny = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN);
+  let slackMode: SlackMode = 'off';
+  if (slackAny) {
+    if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required when any SLACK_* variable is set');
+    if (env.SLACK_APP_TOKEN) {
+      slackMode = 'socket';
+    } else {
+      slackMode = 'http';
+      if (!env.SLACK_SIGNING_SECRET) {
+        problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+      }
+    }
+  }
+
+  const teamsCredentials = Boolean(env.MicrosoftAppId);
+  if (!teamsCredentials && (env.MicrosoftAppPassword || env.MicrosoftAppTenantId)) {
+    problems.push('MicrosoftAppId: required when MicrosoftAppPassword or MicrosoftAppTenantId is set');
+  }
+  const appType = env.MicrosoftAppType ?? 'MultiTenant';
+  if (teamsCredentials && appType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+    problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  if (teamsCredentials && appType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+    problems.push('MicrosoftAppPassword: required with MicrosoftAppId (unless MicrosoftAppType is UserAssignedMSI)');
+  }
+
+  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const localMode = slackMode === 'off' && !teamsCredentials;
+  if (localMode && nodeEnv === 'production') {
+    problems.push(
+      'NODE_ENV: production needs at least one platform configured (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or MicrosoftAppId + MicrosoftAppPassword)',
+    );
+  }
+  if (localMode && env.HOST && env.HOST !== LOOPBACK && env.HOST !== 'localhost') {
+    problems.push(
+      `HOST: local mode (no platform credentials) serves an unauthenticated Teams endpoint and binds to ${LOOPBACK} only; unset HOST or configure a platform`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: nodeEnv,
+    port: env.PORT,
+    host: localMode ? LOOPBACK : (env.HOST ?? '0.0.0.0'),
+    dbPath: env.AIMS_DB,
+    timeZone: env.AIMS_TIMEZONE,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    localMode,
+    seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),
+    slack: Object.freeze({
+      mode: slackMode,
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+    }),
+    teams: Object.freeze({
+      // Teams always runs: authenticated with an app id, unauthenticated on loopback in local mode.
+      enabled: teamsCredentials || localMode,
+      appId: env.MicrosoftAppId,
+      appPassword: env.MicrosoftAppPassword,
+      appType,
+      tenantId: env.MicrosoftAppTenantId,
+    }),
+  });
+}

@@ -1,0 +1,160 @@
+import type { Clock } from './clock.ts';
+import type { ContactRef, Person, Platform, Workspace } from './identity.ts';
+import type { Repositories, UnitOfWork } from './ports.ts';
+import type { GrantableRole } from './roles.ts';
+
+export interface DirectoryOptions {
+  /** People named in AIMS_ADMINS: admins of whichever workspace they appear in. */
+  seedAdmins: ReadonlyArray<{ platform: Platform; userId: string }>;
+  /** Local mode: the first person to talk to the bot in a workspace without admins becomes its admin. */
+  firstContactBecomesAdmin: boolean;
+}
+
+export interface Contact {
+  workspace: Workspace;
+  person: Person;
+  roles: GrantableRole[];
+}
+
+/** Creates workspaces and people on first contact and applies the admin seeding rules. */
+export class DirectoryService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly options: DirectoryOptions,
+  ) {}
+
+  /** Resolves the actor of a request, creating what is missing (audited) in one transaction. */
+  contact(ref: ContactRef): Contact {
+    // Most requests come from people we know: answer from a read, and only take the write lock
+    // when something has to change.
+    const known = this.store.read((repos) => this.lookup(repos, ref));
+    if (known && !this.needsChange(known, ref)) return known;
+    return this.store.write((repos) => this.ensure(repos, ref));
+  }
+
+  private lookup(repos: Repositories, ref: ContactRef): Contact | undefined {
+    const workspace = repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
+    if (!workspace) return undefined;
+    const person = repos.people.find(workspace.id, ref.userExternalId);
+    if (!person) return undefined;
+    return { workspace, person, roles: repos.roles.rolesOf(workspace.id, person.id) };
+  }
+
+  private needsChange(known: Contact, ref: ContactRef): boolean {
+    if (ref.workspaceName && ref.workspaceName !== known.workspace.name) return true;
+    if (ref.displayName && ref.displayName !== known.person.displayName) return true;
+    return this.isSeedAdmin(ref) && !known.roles.includes('admin');
+  }
+
+  private isSeedAdmin(ref: ContactRef): boolean {
+    return this.options.seedAdmins.some((seed) => seed.platform === ref.platform && seed.userId === ref.userExternalId);
+  }
+
+  private ensure(repos: Repositories, ref: ContactRef): Contact {
+    const at = this.clock.now().toISOString();
+    const actorLabel = `${ref.platform}:${ref.userExternalId}`;
+
+    let workspace = repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
+    if (!workspace) {
+      workspace = repos.workspaces.insert({
+        platform: ref.platform,
+        externalId: ref.workspaceExternalId,
+        name: ref.workspaceName ?? null,
+        createdAt: at,
+      });
+      repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: null,
+          actor: actorLabel,
+          action: 'workspace.created',
+          subject: `workspace:${workspace.id}`,
+          before: null,
+          after: workspace,
+        },
+        at,
+      );
+    } else if (ref.workspaceName && ref.workspaceName !== workspace.name) {
+      repos.workspaces.rename(workspace.id, ref.workspaceName);
+      const after = { ...workspace, name: ref.workspaceName };
+      repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: null,
+          actor: actorLabel,
+          action: 'workspace.renamed',
+          subject: `workspace:${workspace.id}`,
+          before: { name: workspace.name },
+          after: { name: after.name },
+        },
+        at,
+      );
+      workspace = after;
+    }
+
+    let person = repos.people.find(workspace.id, ref.userExternalId);
+    if (!person) {
+      person = repos.people.insert({
+        workspaceId: workspace.id,
+        platform: ref.platform,
+        externalId: ref.userExternalId,
+        displayName: ref.displayName ?? null,
+        createdAt: at,
+      });
+      repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: person.id,
+          actor: actorLabel,
+          action: 'person.created',
+          subject: `person:${person.id}`,
+          before: null,
+          after: person,
+        },
+        at,
+      );
+    } else if (ref.displayName && ref.displayName !== person.displayName) {
+      repos.people.rename(person.id, ref.displayName);
+      repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: person.id,
+          actor: actorLabel,
+          action: 'person.renamed',
+          subject: `person:${person.id}`,
+          before: { displayName: person.displayName },
+          after: { displayName: ref.displayName },
+        },
+        at,
+      );
+      person = { ...person, displayName: ref.displayName };
+    }
+
+    const roles = repos.roles.rolesOf(workspace.id, person.id);
+    if (!roles.includes('admin')) {
+      const reason = this.isSeedAdmin(ref)
+        ? 'listed in AIMS_ADMINS'
+        : this.options.firstContactBecomesAdmin && repos.roles.holders(workspace.id, 'admin').length === 0
+          ? 'first person in a workspace without admins (local mode)'
+          : undefined;
+      if (reason) {
+        repos.roles.grant({ workspaceId: workspace.id, personId: person.id, role: 'admin', grantedBy: null, grantedAt: at });
+        repos.audit.append(
+          {
+            workspaceId: workspace.id,
+            actorPersonId: null,
+            actor: 'system',
+            action: 'role.granted',
+            subject: `person:${person.id}`,
+            before: { roles },
+            after: { roles: [...roles, 'admin'], reason },
+          },
+          at,
+        );
+        roles.push('admin');
+      }
+    }
+    return { workspace, person, roles };
+  }
+}

@@ -1,0 +1,49 @@
+import type { AuditHead } from './audit.ts';
+import type { Clock } from './clock.ts';
+import type { Platform } from './identity.ts';
+import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
+import type { UnitOfWork } from './ports.ts';
+import type { RoleHolder } from './roles.ts';
+
+/** A read-only picture of one workspace's AIMS; later areas add their sections here. */
+export interface StatusSummary {
+  asOf: string;
+  workspace: { name: string | null; platform: Platform };
+  people: number;
+  roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
+  audit: { workspaceEvents: number; head: AuditHead | null };
+  evidence: EvidenceCoverage;
+}
+
+/** Answers `/aims status` from the store, scoped to one workspace. */
+export class StatusService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Summarises the workspace as of now, in one consistent read. */
+  summarize(workspaceId: number): StatusSummary {
+    return this.store.read((repos) => {
+      const workspace = repos.workspaces.findById(workspaceId);
+      if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
+      const holders = repos.roles.holders(workspaceId);
+      const workspaceEvents = repos.audit.count(workspaceId);
+      const present = new Set<string>();
+      if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
+      if (workspaceEvents > 0) present.add('audit-log');
+      return {
+        asOf: this.clock.now().toISOString(),
+        workspace: { name: workspace.name, platform: workspace.platform },
+        people: repos.people.count(workspaceId),
+        roles: {
+          admins: holders.filter((h) => h.role === 'admin'),
+          approvers: holders.filter((h) => h.role === 'approver'),
+          leadership: holders.filter((h) => h.role === 'leadership'),
+        },
+        audit: { workspaceEvents, head: repos.audit.head() },
+        evidence: evidenceCoverage(present),
+      };
+    });
+  }
+}

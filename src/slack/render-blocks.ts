@@ -1,0 +1,84 @@
+import type { Block, MessageView, RichText } from '../chat/views/view.ts';
+import { toMrkdwn, truncate } from './mrkdwn.ts';
+
+// Slack's limits (DESIGN.md section 4).
+export const SLACK_LIMITS = {
+  messageBlocks: 50,
+  sectionText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
+  headerText: 150,
+  contextElements: 10,
+  fallbackText: 3000,
+} as const;
+
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export type SlackBlock = Record<string, unknown> & { type: string };
+
+const mrkdwn = (text: string, max: number) => ({ type: 'mrkdwn', text: truncate(text, max) });
+
+/** Renders a neutral view as a Block Kit message that always fits Slack's limits. */
+export function renderMessage(view: MessageView): SlackMessage {
+  const blocks = view.blocks.flatMap(renderBlock);
+  return { text: truncate(toMrkdwn(view.summary), SLACK_LIMITS.fallbackText), blocks: fitBlockCount(blocks) };
+}
+
+function renderBlock(block: Block): SlackBlock[] {
+  switch (block.type) {
+    case 'header':
+      return [{ type: 'header', text: { type: 'plain_text', text: truncate(block.text, SLACK_LIMITS.headerText), emoji: true } }];
+    case 'text':
+      return splitIntoSections(toMrkdwn(block.text).split('\n'));
+    case 'context':
+      return [{ type: 'context', elements: [mrkdwn(toMrkdwn(block.text), SLACK_LIMITS.sectionText)] }];
+    case 'divider':
+      return [{ type: 'divider' }];
+    case 'fields':
+      return chunk(block.fields, SLACK_LIMITS.sectionFields).map((fields) => ({
+        type: 'section',
+        fields: fields.map((field) => mrkdwn(`*${toMrkdwn(field.label)}*\n${toMrkdwn(field.value)}`, SLACK_LIMITS.fieldText)),
+      }));
+    case 'list': {
+      const lines = block.items.map((item: RichText) => `• ${toMrkdwn(item)}`);
+      if (block.more) lines.push(`_and ${block.more} more_`);
+      return splitIntoSections(lines);
+    }
+  }
+}
+
+/** Packs lines into as few sections as fit 3000 characters each; a single long line is cut. */
+function splitIntoSections(lines: string[]): SlackBlock[] {
+  const sections: SlackBlock[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncate(raw, SLACK_LIMITS.sectionText);
+    const candidate = current === '' ? line : `${current}\n${line}`;
+    if (candidate.length > SLACK_LIMITS.sectionText) {
+      sections.push({ type: 'section', text: mrkdwn(current, SLACK_LIMITS.sectionText) });
+      current = line;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current !== '' || sections.length === 0) sections.push({ type: 'section', text: mrkdwn(current || ' ', SLACK_LIMITS.sectionText) });
+  return sections;
+}
+
+/** Keeps a message within 50 blocks, saying how much was left out. */
+function fitBlockCount(blocks: SlackBlock[]): SlackBlock[] {
+  if (blocks.length <= SLACK_LIMITS.messageBlocks) return blocks;
+  const kept = blocks.slice(0, SLACK_LIMITS.messageBlocks - 1);
+  const dropped = blocks.length - kept.length;
+  kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_…and ${dropped} more blocks not shown_` }] });
+  return kept;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,22 @@
+import { lt } from 'drizzle-orm';
+import type { DedupeRepository } from '../../core/ports.ts';
+import type { Db } from '../database.ts';
+import { inboundDedupeKeys } from '../schema/dedupe.ts';
+
+export class SqliteDedupeRepository implements DedupeRepository {
+  constructor(private readonly db: Db) {}
+
+  claim(key: string, workspaceId: number | null, at: string): boolean {
+    // The primary key decides, not a read-then-write: two concurrent retries cannot both win.
+    const result = this.db
+      .insert(inboundDedupeKeys)
+      .values({ key, workspaceId, firstSeenAt: at })
+      .onConflictDoNothing()
+      .run();
+    return result.changes === 1;
+  }
+
+  pruneBefore(at: string): number {
+    return this.db.delete(inboundDedupeKeys).where(lt(inboundDedupeKeys.firstSeenAt, at)).run().changes;
+  }
+}

@@ -1,0 +1,29 @@
+import { and, count, eq } from 'drizzle-orm';
+import type { Person } from '../../core/identity.ts';
+import type { PeopleRepository } from '../../core/ports.ts';
+import type { Db } from '../database.ts';
+import { people } from '../schema/directory.ts';
+
+export class SqlitePeopleRepository implements PeopleRepository {
+  constructor(private readonly db: Db) {}
+
+  find(workspaceId: number, externalId: string): Person | undefined {
+    return this.db
+      .select()
+      .from(people)
+      .where(and(eq(people.workspaceId, workspaceId), eq(people.externalId, externalId)))
+      .get();
+  }
+
+  insert(input: Omit<Person, 'id'>): Person {
+    return this.db.insert(people).values(input).returning().get();
+  }
+
+  rename(id: number, displayName: string): void {
+    this.db.update(people).set({ displayName }).where(eq(people.id, id)).run();
+  }
+
+  count(workspaceId: number): number {
+    return this.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)).get()?.n ?? 0;
+  }
+}

@@ -1,0 +1,45 @@
+import { and, asc, count, eq } from 'drizzle-orm';
+import type { RoleRepository } from '../../core/ports.ts';
+import type { GrantableRole, RoleHolder } from '../../core/roles.ts';
+import type { Db } from '../database.ts';
+import { people, roleAssignments } from '../schema/directory.ts';
+
+export class SqliteRoleRepository implements RoleRepository {
+  constructor(private readonly db: Db) {}
+
+  rolesOf(workspaceId: number, personId: number): GrantableRole[] {
+    return this.db
+      .select({ role: roleAssignments.role })
+      .from(roleAssignments)
+      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId)))
+      .all()
+      .map((row) => row.role);
+  }
+
+  holders(workspaceId: number, role?: GrantableRole): RoleHolder[] {
+    const scope = eq(roleAssignments.workspaceId, workspaceId);
+    return this.db
+      .select({
+        personId: people.id,
+        externalId: people.externalId,
+        displayName: people.displayName,
+        role: roleAssignments.role,
+      })
+      .from(roleAssignments)
+      .innerJoin(people, eq(people.id, roleAssignments.personId))
+      .where(role ? and(scope, eq(roleAssignments.role, role)) : scope)
+      .orderBy(asc(roleAssignments.role), asc(roleAssignments.grantedAt), asc(people.id))
+      .all();
+  }
+
+  grant(input: { workspaceId: number; personId: number; role: GrantableRole; grantedBy: number | null; grantedAt: string }): void {
+    this.db.insert(roleAssignments).values(input).onConflictDoNothing().run();
+  }
+
+  countAssignments(workspaceId: number): number {
+    return (
+      this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()
+        ?.n ?? 0
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { and, eq } from 'drizzle-orm';
+import type { Platform, Workspace } from '../../core/identity.ts';
+import type { WorkspaceRepository } from '../../core/ports.ts';
+import type { Db } from '../database.ts';
+import { workspaces } from '../schema/directory.ts';
+
+export class SqliteWorkspaceRepository implements WorkspaceRepository {
+  constructor(private readonly db: Db) {}
+
+  findByExternalId(platform: Platform, externalId: string): Workspace | undefined {
+    return this.db
+      .select()
+      .from(workspaces)
+      .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
+      .get();
+  }
+
+  findById(id: number): Workspace | undefined {
+    return this.db.select().from(workspaces).where(eq(workspaces.id, id)).get();
+  }
+
+  insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace {
+    return this.db.insert(workspaces).values(input).returning().get();
+  }
+
+  rename(id: number, name: string): void {
+    this.db.update(workspaces).set({ name }).where(eq(workspaces.id, id)).run();
+  }
+}

@@ -1,0 +1,13 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { workspaces } from './directory.ts';
+
+/** Keys of inbound interactions already handled (Slack event ids, view hashes, click keys). */
+export const inboundDedupeKeys = sqliteTable(
+  'inbound_dedupe_keys',
+  {
+    key: text('key').primaryKey(),
+    workspaceId: integer('workspace_id').references(() => workspaces.id),
+    firstSeenAt: text('first_seen_at').notNull(),
+  },
+  (t) => [index('inbound_dedupe_keys_first_seen_ix').on(t.firstSeenAt)],
+);

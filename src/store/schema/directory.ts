@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const workspaces = sqliteTable(
+  'workspaces',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform', { enum: ['slack', 'teams'] }).notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('workspaces_platform_external_id_uq').on(t.platform, t.externalId),
+    check('workspaces_platform_ck', sql`${t.platform} in ('slack', 'teams')`),
+  ],
+);
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    platform: text('platform', { enum: ['slack', 'teams'] }).notNull(),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId)],
+);
+
+export const roleAssignments = sqliteTable(
+  'role_assignments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    role: text('role', { enum: ['admin', 'approver', 'leadership'] }).notNull(),
+    grantedBy: integer('granted_by').references(() => people.id),
+    grantedAt: text('granted_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('role_assignments_person_role_uq').on(t.workspaceId, t.personId, t.role),
+    index('role_assignments_workspace_role_ix').on(t.workspaceId, t.role),
+    check('role_assignments_role_ck', sql`${t.role} in ('admin', 'approver', 'leadership')`),
+  ],
+);

@@ -1,0 +1,3 @@
+export * from './audit.ts';
+export * from './dedupe.ts';
+export * from './directory.ts';

@@ -1,0 +1,85 @@
+import type { AuditVerification } from '../core/audit.ts';
+import type { Repositories, UnitOfWork } from '../core/ports.ts';
+import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
+import { openDatabase, type OpenDatabase } from './database.ts';
+import { applyMigrations } from './migrate.ts';
+import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
+import { SqlitePeopleRepository } from './repositories/people-repository.ts';
+import { SqliteRoleRepository } from './repositories/role-repository.ts';
+import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
+
+/**
+ * The governance store: one SQLite connection, the repositories over it, and transactions.
+ * better-sqlite3 is synchronous, so a unit of work is a plain function: no await can split it.
+ */
+export class SqliteStore implements UnitOfWork {
+  private readonly repos: Repositories;
+  private writeDepth = 0;
+
+  private constructor(private readonly handle: OpenDatabase) {
+    const { db } = handle;
+    this.repos = {
+      workspaces: new SqliteWorkspaceRepository(db),
+      people: new SqlitePeopleRepository(db),
+      roles: new SqliteRoleRepository(db),
+      audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
+      dedupe: new SqliteDedupeRepository(db),
+    };
+  }
+
+  /** Opens the file (or ':memory:') and brings its schema up to date. */
+  static open(path: string, options: { migrate?: boolean } = {}): SqliteStore {
+    const handle = openDatabase(path);
+    try {
+      if (options.migrate !== false) applyMigrations(handle.sqlite);
+    } catch (error) {
+      handle.close();
+      throw error;
+    }
+    return new SqliteStore(handle);
+  }
+
+  write<T>(work: (repos: Repositories) => T): T {
+    // IMMEDIATE takes the write lock before the first read, so the audit head cannot move under us.
+    // Nested calls become savepoints (better-sqlite3 handles that).
+    this.writeDepth += 1;
+    try {
+      return this.handle.sqlite.transaction(() => work(this.repos)).immediate();
+    } finally {
+      this.writeDepth -= 1;
+    }
+  }
+
+  read<T>(work: (repos: Repositories) => T): T {
+    if (this.writeDepth > 0) return work(this.repos);
+    // query_only makes a stray write inside a read fail loudly instead of committing.
+    const { sqlite } = this.handle;
+    sqlite.pragma('query_only = ON');
+    try {
+      return sqlite.transaction(() => work(this.repos)).deferred();
+    } finally {
+      sqlite.pragma('query_only = OFF');
+    }
+  }
+
+  /** True when the database answers a trivial query (for /healthz). */
+  isReachable(): boolean {
+    try {
+      return this.handle.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  verifyAudit(): AuditVerification {
+    return verifyAuditChain(this.handle.sqlite);
+  }
+
+  get sqlite(): OpenDatabase['sqlite'] {
+    return this.handle.sqlite;
+  }
+
+  close(): void {
+    if (this.handle.sqlite.open) this.handle.close();
+  }
+}

@@ -1,0 +1,89 @@
+import type { Block, MessageView, RichText, Span } from '../chat/views/view.ts';
+
+export const CARD_VERSION = '1.5';
+/** Items of a list shown before "and N more": Teams rejects cards much over ~28 KB. */
+export const CARD_LIST_ITEMS = 40;
+
+export type CardElement = Record<string, unknown> & { type: string };
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: string;
+  body: CardElement[];
+  msteams?: Record<string, unknown>;
+}
+
+// TextRuns are never parsed as markdown, so user text cannot format or inject anything.
+function run(span: Span, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'TextRun',
+    text: span.text,
+    ...(span.style === 'bold' ? { weight: 'Bolder' } : {}),
+    ...(span.style === 'code' ? { fontType: 'Monospace' } : {}),
+    ...(span.style === 'muted' ? { isSubtle: true } : {}),
+    ...extra,
+  };
+}
+
+function spans(text: RichText): Span[] {
+  return typeof text === 'string' ? [{ text }] : text;
+}
+
+function richText(text: RichText, extra: Record<string, unknown> = {}): CardElement {
+  return { type: 'RichTextBlock', inlines: spans(text).map((span) => run(span, extra)) };
+}
+
+function plain(text: RichText): string {
+  return spans(text)
+    .map((span) => span.text)
+    .join('');
+}
+
+function renderBlock(block: Block): CardElement[] {
+  switch (block.type) {
+    case 'header':
+      return [richText(block.text, { size: 'Large', weight: 'Bolder' })];
+    case 'text':
+      return [richText(block.text)];
+    case 'context':
+      return [richText(block.text, { size: 'Small', isSubtle: true })];
+    case 'divider':
+      return [];
+    case 'fields':
+      return [{ type: 'FactSet', facts: block.fields.map((field) => ({ title: field.label, value: plain(field.value) })) }];
+    case 'list': {
+      const shown = block.items.slice(0, CARD_LIST_ITEMS);
+      const more = block.items.length - shown.length + (block.more ?? 0);
+      const items: CardElement[] = shown.map((item) => ({
+        type: 'RichTextBlock',
+        inlines: [{ type: 'TextRun', text: '• ' }, ...spans(item).map((span) => run(span))],
+      }));
+      if (more > 0) items.push(richText(`and ${more} more`, { isSubtle: true }));
+      return [{ type: 'Container', items }];
+    }
+  }
+}
+
+/** Renders a neutral view as an Adaptive Card 1.5. */
+export function renderCard(view: MessageView): AdaptiveCard {
+  const body: CardElement[] = [];
+  let separatorNext = false;
+  for (const block of view.blocks) {
+    if (block.type === 'divider') {
+      separatorNext = true;
+      continue;
+    }
+    for (const element of renderBlock(block)) {
+      body.push(separatorNext ? { ...element, separator: true, spacing: 'Medium' } : element);
+      separatorNext = false;
+    }
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body,
+    msteams: { width: 'Full' },
+  };
+}

@@ -1,0 +1,36 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import express, { type Express } from 'express';
+import type { ChatRouter } from '../chat/chat-router.ts';
+import type { Logger } from '../logger.ts';
+import { AimsTeamsBot } from './aims-teams-bot.ts';
+
+export interface TeamsCredentials {
+  appId?: string;
+  appPassword?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+}
+
+/**
+ * Mounts POST /api/messages. With no app id botbuilder accepts any caller, so config only lets
+ * that happen in local mode, bound to loopback.
+ */
+export function mountTeams(http: Express, credentials: TeamsCredentials, router: ChatRouter, logger: Logger): CloudAdapter {
+  const log = logger.child({ platform: 'teams' });
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: credentials.appId ?? '',
+    MicrosoftAppPassword: credentials.appPassword ?? '',
+    MicrosoftAppType: credentials.appType,
+    MicrosoftAppTenantId: credentials.tenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error('teams turn failed', { error, activityId: context.activity.id });
+    await context.sendActivity('Sorry, something failed on our side. Please try again in a moment.');
+  };
+  const bot = new AimsTeamsBot(router);
+  http.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  return adapter;
+}

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEventInput } from '../../src/core/audit.ts';
+import { canonicalJson } from '../../src/store/audit/canonical-json.ts';
+import { chainHash, GENESIS_HASH } from '../../src/store/audit/audit-chain.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { memoryStore, TEST_NOW } from '../helpers/test-store.ts';
+
+const event = (n: number): AuditEventInput => ({
+  workspaceId: null,
+  actorPersonId: null,
+  actor: 'test',
+  action: 'test.event',
+  subject: `thing:${n}`,
+  before: null,
+  after: { n, note: 'ünïcødé & <b>' },
+});
+
+const stores: SqliteStore[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+  stores.splice(0).forEach((store) => store.close());
+  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
+
+function storeWith(events: number): SqliteStore {
+  const store = memoryStore();
+  stores.push(store);
+  for (let i = 1; i <= events; i++) store.write((repos) => repos.audit.append(event(i), TEST_NOW));
+  return store;
+}
+
+describe('canonical JSON', () => {
+  it('sorts keys at every depth, drops undefined, and is stable', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,null,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+});
+
+describe('audit chain', () => {
+  it('verifies an empty store', () => {
+    expect(storeWith(0).verifyAudit()).toEqual({ ok: true, events: 0, head: null });
+  });
+
+  it('links every event to the previous hash: hash = sha256(previous hash + canonical JSON)', () => {
+    const store = storeWith(3);
+    const rows = store.sqlite.prepare('SELECT sequence, payload, previous_hash, hash FROM audit_events ORDER BY sequence').all() as Array<{
+      sequence: number;
+      payload: string;
+      previous_hash: string;
+      hash: string;
+    }>;
+    expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3]);
+    expect(rows[0]?.previous_hash).toBe(GENESIS_HASH);
+    rows.forEach((row, i) => {
+      expect(row.hash).toBe(chainHash(row.previous_hash, row.payload));
+      if (i > 0) expect(row.previous_hash).toBe(rows[i - 1]?.hash);
+      expect(JSON.parse(row.payload)).toMatchObject({ sequence: row.sequence, subject: `thing:${row.sequence}` });
+    });
+    const result = store.verifyAudit();
+    expect(result).toEqual({ ok: true, events: 3, head: { sequence: 3, hash: rows[2]?.hash } });
+  });
+
+  it('refuses to append outside a write transaction', () => {
+    const store = storeWith(0);
+    expect(() => store.read((repos) => repos.audit.append(event(1), TEST_NOW))).toThrow(/write transaction/);
+  });
+
+  it.each([
+    ['the recorded change is edited', "UPDATE audit_events SET payload = replace(payload, 'thing:2', 'thing:9') WHERE sequence = 2"],
+    ['a column is edited but not the payload', "UPDATE audit_events SET actor = 'mallory' WHERE sequence = 2"],
+    ['the hash is recomputed for an edited payload', 'UPDATE audit_events SET payload = replace(payload, \'"n":2\', \'"n":7\') WHERE sequence = 2'],
+    ['an event is deleted', 'DELETE FROM audit_events WHERE sequence = 2'],
+  ])('names the first bad sequence when %s', (_what, tamper) => {
+    const store = storeWith(4);
+    store.sqlite.exec(tamper);
+    if (tamper.includes('"n":7')) {
+      // A careful forger recomputes this row's hash: the next row's link then breaks instead.
+      const row = store.sqlite.prepare('SELECT previous_hash, payload FROM audit_events WHERE sequence = 2').get() as { previous_hash: string; payload: string };
+      store.sqlite.prepare('UPDATE audit_events SET hash = ? WHERE sequence = 2').run(chainHash(row.previous_hash, row.payload));
+      const result = store.verifyAudit();
+      expect(result).toMatchObject({ ok: false, firstBadSequence: 3 });
+      return;
+    }
+    const result = store.verifyAudit();
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.firstBadSequence).toBe(tamper.startsWith('DELETE') ? 3 : 2);
+      expect(result.reason).not.toBe('');
+    }
+  });
+
+  it('never forks: a unique previous hash rejects a second event after the same head', () => {
+    const store = storeWith(2);
+    const head = store.sqlite.prepare('SELECT previous_hash FROM audit_events WHERE sequence = 2').get() as { previous_hash: string };
+    expect(() =>
+      store.sqlite
+        .prepare("INSERT INTO audit_events (sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (99, 'x', 'x', 'x', 'x', '{}', ?, 'h')")
+        .run(head.previous_hash),
+    ).toThrow(/UNIQUE/);
+  });
+
+  it('two processes writing one file at once (and migrating it at once) keep one intact chain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-audit-'));
+    dirs.push(dir);
+    const dbPath = join(dir, 'aims.db');
+    const perWriter = 150;
+    const writer = join(import.meta.dirname, '../helpers/audit-writer.ts');
+    const run = (label: string) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', writer, dbPath, String(perWriter), label], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${label} exited ${code}: ${stderr}`))));
+      });
+    await Promise.all([run('a'), run('b')]);
+
+    const store = SqliteStore.open(dbPath);
+    stores.push(store);
+    const result = store.verifyAudit();
+    expect(result).toMatchObject({ ok: true, events: perWriter * 2 });
+    const byWriter = store.sqlite.prepare('SELECT actor, count(*) AS n FROM audit_events GROUP BY actor ORDER BY actor').all();
+    expect(byWriter).toEqual([
+      { actor: 'test:a', n: perWriter },
+      { actor: 'test:b', n: perWriter },
+    ]);
+    const migrations = store.sqlite.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get() as { n: number };
+    expect(migrations.n).toBe(1);
+  });
+});
