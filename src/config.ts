@@ -28,7 +28,10 @@ const adminEntry = z
 
 const envSchema = z.object({
   NODE_ENV: optionalText,
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PORT: optionalText
+    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').optional())
+    .transform((value) => (value === undefined ? 3978 : Number(value)))
+    .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
   HOST: optionalText,
   AIMS_DB: optionalText.transform((value) => value ?? './data/aims.db'),
   SLACK_BOT_TOKEN: optionalText.pipe(

@@ -4,8 +4,39 @@ import { describe, expect, it } from 'vitest';
 
 const SLACK_DIR = join(import.meta.dirname, '../../manifests/slack');
 
-type Json = Record<string, any>;
-const load = (name: string): Json => JSON.parse(readFileSync(join(SLACK_DIR, name), 'utf8')) as Json;
+interface SlashCommand {
+  command: string;
+  url?: string;
+  description: string;
+  usage_hint?: string;
+  should_escape?: boolean;
+}
+interface Shortcut {
+  name: string;
+  type: string;
+  callback_id: string;
+  description: string;
+}
+/** The parts of a Slack app manifest these tests look at. */
+interface SlackManifest {
+  _metadata: { major_version: number };
+  display_information: { name: string; description?: string };
+  features: {
+    app_home: Record<string, boolean>;
+    bot_user: { display_name: string; always_online: boolean };
+    slash_commands: SlashCommand[];
+    shortcuts: Shortcut[];
+  };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: {
+    event_subscriptions: { request_url?: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url?: string };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+    token_rotation_enabled: boolean;
+  };
+}
+const load = (name: string): SlackManifest => JSON.parse(readFileSync(join(SLACK_DIR, name), 'utf8')) as SlackManifest;
 
 const SCOPES = [
   'commands',
@@ -44,20 +75,20 @@ describe.each(['manifest.http.json', 'manifest.socket.json'])('Slack manifest %s
   });
 
   it('declares the /aims slash command', () => {
-    const commands = manifest.features.slash_commands as Json[];
+    const commands = manifest.features.slash_commands;
     expect(commands.map((command) => command.command)).toEqual(['/aims']);
-    const aims = commands[0] as Json;
+    const aims = commands[0] as SlashCommand;
     expect(aims.description).toBe('Run your AI management system: incidents, releases, training, status');
     expect(aims.description.length).toBeLessThanOrEqual(2000);
     expect(aims.usage_hint).toBe('help | status | incident | release | training');
-    expect(aims.usage_hint.length).toBeLessThanOrEqual(1000);
+    expect(aims.usage_hint?.length).toBeLessThanOrEqual(1000);
     expect(aims.should_escape).toBe(false);
   });
 
   it('declares the "Report AI incident" message shortcut', () => {
-    const shortcuts = manifest.features.shortcuts as Json[];
+    const shortcuts = manifest.features.shortcuts;
     expect(shortcuts).toHaveLength(1);
-    const shortcut = shortcuts[0] as Json;
+    const shortcut = shortcuts[0] as Shortcut;
     expect(shortcut).toMatchObject({ name: 'Report AI incident', type: 'message', callback_id: 'report_incident_shortcut' });
     expect(shortcut.name.length).toBeLessThanOrEqual(24);
     expect(shortcut.description.length).toBeGreaterThan(0);
@@ -107,7 +138,7 @@ describe('Slack manifest modes', () => {
 
   it('the two manifests differ only in the mode flag and the URLs', () => {
     const stripped = structuredClone(http);
-    delete stripped.features.slash_commands[0].url;
+    for (const command of stripped.features.slash_commands) delete command.url;
     delete stripped.settings.event_subscriptions.request_url;
     delete stripped.settings.interactivity.request_url;
     stripped.settings.socket_mode_enabled = true;

@@ -13,8 +13,25 @@ const ZIP_PATH = join(TEAMS_DIR, 'aims-bot.zip');
 const SCRIPT = join(ROOT, 'scripts/teams-package.js');
 const PLACEHOLDER_ID = '11111111-2222-4333-8444-555555555555';
 
-type Json = Record<string, any>;
-const readManifest = (): Json => JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as Json;
+interface Bot {
+  botId: string;
+  scopes: string[];
+  supportsFiles?: boolean;
+  isNotificationOnly?: boolean;
+  commandLists?: Array<{ scopes: string[]; commands: Array<{ title: string; description: string }> }>;
+}
+/** The parts of a Teams app manifest these tests look at. */
+interface TeamsManifest {
+  $schema: string;
+  version: string;
+  id: string;
+  icons: { color: string; outline: string };
+  accentColor: string;
+  bots: Bot[];
+  validDomains?: string[];
+}
+const parseManifest = (text: string): TeamsManifest => JSON.parse(text) as TeamsManifest;
+const readManifest = (): TeamsManifest => parseManifest(readFileSync(MANIFEST_PATH, 'utf8'));
 
 interface Png {
   width: number;
@@ -136,13 +153,13 @@ describe('Teams app manifest', () => {
     expect(manifest.version).toBe('0.1.0');
     expect(manifest.id).toBe(PLACEHOLDER_ID);
     expect(manifest.bots).toHaveLength(1);
-    const bot = manifest.bots[0] as Json;
+    const bot = manifest.bots[0] as Bot;
     expect(bot.botId).toBe(manifest.id);
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
     expect(bot.supportsFiles).toBe(false);
     expect(bot.isNotificationOnly).toBe(false);
-    const lists = bot.commandLists as Json[];
-    expect(lists.flatMap((list) => list.scopes as string[]).sort()).toEqual(['personal', 'team']);
+    const lists = bot.commandLists ?? [];
+    expect(lists.flatMap((list) => list.scopes).sort()).toEqual(['personal', 'team']);
     for (const list of lists) {
       expect(list.commands).toEqual([
         { title: 'help', description: 'What aims-bot can do' },
@@ -154,11 +171,11 @@ describe('Teams app manifest', () => {
 
   it('ships a 192x192 full-colour icon in the accent colour', () => {
     const manifest = readManifest();
-    const png = decodePng(readFileSync(join(TEAMS_DIR, manifest.icons.color as string)));
+    const png = decodePng(readFileSync(join(TEAMS_DIR, manifest.icons.color)));
     expect([png.width, png.height]).toEqual([192, 192]);
     expect([2, 6]).toContain(png.colorType);
     expect(new Set(png.filterBytes)).toEqual(new Set([0]));
-    const accent = (manifest.accentColor as string).slice(1);
+    const accent = manifest.accentColor.slice(1);
     const corner = png.pixels.subarray(0, 3).toString('hex');
     expect(corner.toUpperCase()).toBe(accent.toUpperCase());
     // Something besides the background is drawn on it.
@@ -169,7 +186,7 @@ describe('Teams app manifest', () => {
 
   it('ships a 32x32 outline icon that is only white on transparent', () => {
     const manifest = readManifest();
-    const png = decodePng(readFileSync(join(TEAMS_DIR, manifest.icons.outline as string)));
+    const png = decodePng(readFileSync(join(TEAMS_DIR, manifest.icons.outline)));
     expect([png.width, png.height]).toEqual([32, 32]);
     expect(png.colorType).toBe(6); // RGBA
     expect(new Set(png.filterBytes)).toEqual(new Set([0]));
@@ -222,11 +239,12 @@ describe('scripts/teams-package.js', () => {
     expect(byName.get('color.png')?.equals(readFileSync(join(TEAMS_DIR, 'color.png')))).toBe(true);
     expect(byName.get('outline.png')?.equals(readFileSync(join(TEAMS_DIR, 'outline.png')))).toBe(true);
 
-    const packaged = JSON.parse(byName.get('manifest.json')?.toString('utf8') ?? '') as Json;
+    const packaged = parseManifest(byName.get('manifest.json')?.toString('utf8') ?? '');
     expect(packaged.id).toBe(APP_ID);
-    expect(packaged.bots[0].botId).toBe(APP_ID);
+    expect(packaged.bots[0]?.botId).toBe(APP_ID);
     // Nothing else changed, and the substituted manifest still validates.
-    expect({ ...packaged, id: PLACEHOLDER_ID, bots: [{ ...packaged.bots[0], botId: PLACEHOLDER_ID }] }).toEqual(readManifest());
+    const restored = { ...packaged, id: PLACEHOLDER_ID, bots: packaged.bots.map((bot) => ({ ...bot, botId: PLACEHOLDER_ID })) };
+    expect(restored).toEqual(readManifest());
     const dir = mkdtempSync(join(tmpdir(), 'aims-teams-'));
     tempDirs.push(dir);
     writeFileSync(join(dir, 'manifest.json'), byName.get('manifest.json') ?? '');
@@ -238,8 +256,8 @@ describe('scripts/teams-package.js', () => {
     const result = runPackager(undefined);
     expect(result.status, result.stderr).toBe(0);
     const manifest = readZip(readFileSync(ZIP_PATH)).find((entry) => entry.name === 'manifest.json');
-    const packaged = JSON.parse(manifest?.data.toString('utf8') ?? '') as Json;
+    const packaged = parseManifest(manifest?.data.toString('utf8') ?? '');
     expect(packaged.id).toBe(PLACEHOLDER_ID);
-    expect(packaged.bots[0].botId).toBe(PLACEHOLDER_ID);
+    expect(packaged.bots[0]?.botId).toBe(PLACEHOLDER_ID);
   });
 });

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/aims-cli.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { directoryFor } from '../helpers/test-store.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'aims-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** `npx aims ...` exactly as an admin or a pipeline would run it. */
+function npxAims(args: string[], env: Record<string, string>) {
+  const result = spawnSync('npx', ['--no-install', 'aims', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  return { code: result.status, stdout: result.stdout };
+}
+
+function seededStore(path: string): void {
+  const store = SqliteStore.open(path);
+  const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] });
+  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1', displayName: 'ada' });
+  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
+  store.close();
+}
+
+describe('aims CLI', () => {
+  it('npx aims audit verify prints OK on a fresh store', () => {
+    const result = npxAims(['audit', 'verify'], { AIMS_DB: join(dir, 'fresh.db') });
+    expect(result.stdout).toContain('OK: audit chain intact, no events yet');
+    expect(result.code).toBe(0);
+  });
+
+  it('prints OK with the head (sequence and hash) on an intact store', () => {
+    const path = join(dir, 'intact.db');
+    seededStore(path);
+    const result = cli(['audit', 'verify', '--db', path]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/);
+  });
+
+  it('npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', () => {
+    const path = join(dir, 'tampered.db');
+    seededStore(path);
+    const store = SqliteStore.open(path);
+    store.sqlite.prepare("UPDATE audit_events SET payload = replace(payload, '\"bob\"', '\"mallory\"') WHERE sequence = 4").run();
+    store.close();
+    const result = npxAims(['audit', 'verify'], { AIMS_DB: path });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAILED: audit chain broken at sequence 4');
+  });
+
+  it('migrate creates and migrates a store, then reports it up to date', () => {
+    const path = join(dir, 'sub', 'migrated.db');
+    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Applied 1 migration(s) to ${path}.` });
+    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Store ${path} is up to date.` });
+  });
+
+  it('explains itself on help and on an unknown command', () => {
+    expect(cli(['help'])).toMatchObject({ code: 0 });
+    expect(cli(['help']).out).toContain('audit verify');
+    const unknown = cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('Unknown command: frobnicate');
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('defaults to local mode on loopback with a SQLite file when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3978,
+      host: '127.0.0.1',
+      dbPath: './data/aims.db',
+      timeZone: 'UTC',
+      localMode: true,
+      slack: { mode: 'off' },
+      teams: { enabled: true, appType: 'MultiTenant' },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '', HOST: '' })).toMatchObject({ port: 3978, localMode: true });
+  });
+
+  it('turns Slack on in HTTP mode with a bot token and signing secret, and Teams off without an app id', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HOST: '0.0.0.0' });
+    expect(config).toMatchObject({ localMode: false, host: '0.0.0.0', slack: { mode: 'http' }, teams: { enabled: false } });
+  });
+
+  it('uses Socket Mode when SLACK_APP_TOKEN is also set', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.mode).toBe('socket');
+  });
+
+  it('turns Teams on with authentication when MicrosoftAppId and password are set', () => {
+    const config = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' });
+    expect(config).toMatchObject({ localMode: false, teams: { enabled: true, appId: 'app' } });
+  });
+
+  it('parses AIMS_ADMINS into platform and user id', () => {
+    expect(loadConfig({ AIMS_ADMINS: 'slack:U1, teams:aad-2' }).seedAdmins).toEqual([
+      { platform: 'slack', userId: 'U1' },
+      { platform: 'teams', userId: 'aad-2' },
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ AIMS_TIMEZONE: 'Mars/Olympus' }, 'AIMS_TIMEZONE'],
+    [{ SLACK_BOT_TOKEN: 'not-a-token' }, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_API_URL: 'nope' }, 'SLACK_API_URL'],
+    [{ AIMS_ADMINS: 'U123' }, 'AIMS_ADMINS'],
+    [{ MicrosoftAppType: 'Anything' }, 'MicrosoftAppType'],
+    [{ MicrosoftAppPassword: 'pw' }, 'MicrosoftAppId'],
+    [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword'],
+    [{ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
+    [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'production' }, 'NODE_ENV'],
+    [{ HOST: '0.0.0.0' }, 'HOST'],
+  ])('names the variable that is wrong: %o -> %s', (env, variable) => {
+    const found = problems(env as Record<string, string>);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
+  });
+
+  it('never echoes a secret value in its messages', () => {
+    const found = problems({ SLACK_SIGNING_SECRET: 'super-secret-value', SLACK_BOT_TOKEN: 'xoxp-super-secret-token' });
+    expect(found.join('\n')).not.toContain('super-secret');
+  });
+});

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'aims-start-'));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  // npm start runs sh -> tsx -> node: stop the whole process group.
+  for (const child of children) {
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The environment of a newcomer's shell: no platform credentials, nothing of ours. */
+function bareEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
+}
+
+function start(command: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(command[0] ?? 'npm', command.slice(1), { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForHealth(url: string, deadlineMs: number): Promise<Response> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function refusesConnection(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('npm start with an empty environment (local mode)', () => {
+  it('answers GET /healthz with 200 within 10 s, on 127.0.0.1 only, with a SQLite file it created', async () => {
+    const port = await freePort();
+    const dbPath = join(dir, 'nested', 'folder', 'aims.db');
+    const bot = start(['npm', 'start', '--silent'], bareEnv({ PORT: String(port), AIMS_DB: dbPath }));
+    // The issue's bar for a clean clone: healthy within 10 s of npm start.
+    const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 10_000);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', database: { reachable: true }, platforms: { slack: 'off', teams: 'local' } });
+    // 127.0.0.2 is loopback too: a server bound to 0.0.0.0 would accept it, one bound to 127.0.0.1 does not.
+    expect(await refusesConnection('127.0.0.2', port)).toBe(true);
+    expect(bot.output()).toContain('LOCAL MODE');
+    expect(bot.output()).toContain('authentication OFF');
+    process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
+    await bot.exited;
+    expect(existsSync(dbPath)).toBe(true);
+  });
+
+  it('stops with a message naming the variable when a value is wrong', async () => {
+    const bot = start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ PORT: 'eighty', AIMS_TIMEZONE: 'Mars/Olympus' }));
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('PORT');
+    expect(bot.output()).toContain('AIMS_TIMEZONE: must be an IANA time zone');
+  });
+
+  it('refuses to start in production with no platform configured', async () => {
+    const bot = start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ NODE_ENV: 'production', AIMS_DB: join(dir, 'prod.db') }));
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('NODE_ENV: production needs at least one platform configured');
+  });
+});
