@@ -9,6 +9,7 @@ import { COMMAND_NAMES } from './command-catalog.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import { helpView } from './views/help-view.ts';
+import { homeView } from './views/home-view.ts';
 import { statusView } from './views/status-view.ts';
 import type { MessageView } from './views/view.ts';
 
@@ -37,6 +38,19 @@ export class ChatRouter {
     } catch (error) {
       if (isAimsError(error)) return domainErrorView(error);
       log.error('request failed', { error });
+      return failureView(request.requestId);
+    }
+  }
+
+  /** The status page a person sees when they open the bot's home (Slack App Home). */
+  home(request: Omit<ChatRequest, 'text' | 'source'>): MessageView {
+    try {
+      const contact = this.deps.directory.contact(request.contact);
+      const summary = this.deps.status.summarize(contact.workspace.id);
+      return homeView(statusView(summary, this.deps.timeZone), helpView(request.contact.platform));
+    } catch (error) {
+      if (isAimsError(error)) return domainErrorView(error);
+      this.deps.logger.error('home view failed', { requestId: request.requestId, error });
       return failureView(request.requestId);
     }
   }

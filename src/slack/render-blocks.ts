@@ -4,6 +4,7 @@ import { toMrkdwn, truncate } from './mrkdwn.ts';
 // Slack's limits (DESIGN.md section 4).
 export const SLACK_LIMITS = {
   messageBlocks: 50,
+  viewBlocks: 100,
   sectionText: 3000,
   sectionFields: 10,
   fieldText: 2000,
@@ -24,7 +25,12 @@ const mrkdwn = (text: string, max: number) => ({ type: 'mrkdwn', text: truncate(
 /** Renders a neutral view as a Block Kit message that always fits Slack's limits. */
 export function renderMessage(view: MessageView): SlackMessage {
   const blocks = view.blocks.flatMap(renderBlock);
-  return { text: truncate(toMrkdwn(view.summary), SLACK_LIMITS.fallbackText), blocks: fitBlockCount(blocks) };
+  return { text: truncate(toMrkdwn(view.summary), SLACK_LIMITS.fallbackText), blocks: fitBlockCount(blocks, SLACK_LIMITS.messageBlocks) };
+}
+
+/** Renders a neutral view as an App Home tab (100 blocks). */
+export function renderHomeTab(view: MessageView): { type: 'home'; blocks: SlackBlock[] } {
+  return { type: 'home', blocks: fitBlockCount(view.blocks.flatMap(renderBlock), SLACK_LIMITS.viewBlocks) };
 }
 
 function renderBlock(block: Block): SlackBlock[] {
@@ -68,10 +74,10 @@ function splitIntoSections(lines: string[]): SlackBlock[] {
   return sections;
 }
 
-/** Keeps a message within 50 blocks, saying how much was left out. */
-function fitBlockCount(blocks: SlackBlock[]): SlackBlock[] {
-  if (blocks.length <= SLACK_LIMITS.messageBlocks) return blocks;
-  const kept = blocks.slice(0, SLACK_LIMITS.messageBlocks - 1);
+/** Keeps a surface within its block limit, saying how much was left out. */
+function fitBlockCount(blocks: SlackBlock[], max: number): SlackBlock[] {
+  if (blocks.length <= max) return blocks;
+  const kept = blocks.slice(0, max - 1);
   const dropped = blocks.length - kept.length;
   kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_…and ${dropped} more blocks not shown_` }] });
   return kept;

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, type Receiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { SlackConfigOn } from './slack-config.ts';
 import type { Logger } from '../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
-import { renderMessage } from './render-blocks.ts';
+import { renderHomeTab, renderMessage } from './render-blocks.ts';
 import { fromMessageEvent, fromSlashCommand } from './slack-requests.ts';
 
 export interface SlackAppOptions {
@@ -70,6 +71,15 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
     );
     if (!view) return;
     await client.chat.postMessage({ channel: message.channel, ...renderMessage(view) });
+  });
+
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const view = router.home({
+      requestId: randomUUID(),
+      contact: { platform: 'slack', workspaceExternalId: body.team_id, userExternalId: event.user },
+    });
+    await client.views.publish({ user_id: event.user, view: renderHomeTab(view) });
   });
 
   app.error(async (error) => {

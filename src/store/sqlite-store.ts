@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { AuditVerification } from '../core/audit.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
@@ -15,6 +16,10 @@ import { SqliteWorkspaceRepository } from './repositories/workspace-repository.t
 export class SqliteStore implements UnitOfWork {
   private readonly repos: Repositories;
   private writeDepth = 0;
+  // Built once: better-sqlite3 compiles BEGIN/COMMIT statements per wrapper.
+  private readonly inTransaction: Database.Transaction<(work: (repos: Repositories) => unknown) => unknown>;
+  private readonly queryOnlyOn: Database.Statement;
+  private readonly queryOnlyOff: Database.Statement;
 
   private constructor(private readonly handle: OpenDatabase) {
     const { db } = handle;
@@ -25,6 +30,9 @@ export class SqliteStore implements UnitOfWork {
       audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
       dedupe: new SqliteDedupeRepository(db),
     };
+    this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
+    this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');
+    this.queryOnlyOff = handle.sqlite.prepare('PRAGMA query_only = OFF');
   }
 
   /** Opens the file (or ':memory:') and brings its schema up to date. */
@@ -44,7 +52,7 @@ export class SqliteStore implements UnitOfWork {
     // Nested calls become savepoints (better-sqlite3 handles that).
     this.writeDepth += 1;
     try {
-      return this.handle.sqlite.transaction(() => work(this.repos)).immediate();
+      return this.inTransaction.immediate(work) as T;
     } finally {
       this.writeDepth -= 1;
     }
@@ -53,12 +61,11 @@ export class SqliteStore implements UnitOfWork {
   read<T>(work: (repos: Repositories) => T): T {
     if (this.writeDepth > 0) return work(this.repos);
     // query_only makes a stray write inside a read fail loudly instead of committing.
-    const { sqlite } = this.handle;
-    sqlite.pragma('query_only = ON');
+    this.queryOnlyOn.run();
     try {
-      return sqlite.transaction(() => work(this.repos)).deferred();
+      return this.inTransaction.deferred(work) as T;
     } finally {
-      sqlite.pragma('query_only = OFF');
+      this.queryOnlyOff.run();
     }
   }
 

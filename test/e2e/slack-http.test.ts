@@ -104,6 +104,20 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(slack.slackApi.callsTo('chat.postMessage').length - posted).toBe(1);
   });
 
+  it('publishes the status and the commands on the App Home tab when it is opened', async () => {
+    const published = slack.slackApi.callsTo('views.publish').length;
+    const response = await postEvent(slack.eventsUrl, { type: 'app_home_opened', user: 'U0ADA', channel: 'D0ADA', tab: 'home', event_ts: '1700000006.000100' });
+    expect(response.status).toBe(200);
+    const calls = slack.slackApi.callsTo('views.publish').slice(published);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args.user_id).toBe('U0ADA');
+    expect(calls[0]?.problems).toEqual([]);
+    const home = JSON.stringify(calls[0]?.args.view);
+    expect(home).toContain('"type":"home"');
+    expect(home).toContain('AIMS status');
+    expect(home).toContain('`/aims help`');
+  });
+
   it('ignores edits and other message subtypes in DMs', async () => {
     const posted = slack.slackApi.callsTo('chat.postMessage').length;
     await postEvent(slack.eventsUrl, { type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D0ADA', ts: '1700000005.000100', message: { user: 'U0ADA', text: 'status' } });

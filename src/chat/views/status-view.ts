@@ -60,8 +60,12 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       ],
     },
   ];
-  const text = `AIMS status: ${summary.people} people, ${roles.admins.length} admins, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
+  const text = `AIMS status: ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function listIds(ids: string[]): string {

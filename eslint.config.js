@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'migrations/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // Log through src/logger.ts: it redacts secrets and keeps stdout free for the CLI.
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/slack/**', '**/teams/**', '**/store/**', '**/chat/**', '**/cli/**', '**/jobs/**'], message: 'core must not depend on outer layers' },
+            { group: ['@slack/*', 'botbuilder*', 'drizzle-orm*', 'better-sqlite3', 'express'], message: 'core stays free of platform and database libraries' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,89 @@
+// npm run bench: figures for the hot paths, printed, never asserted (machines here are shared and noisy).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ChatRouter } from '../src/chat/chat-router.ts';
+import { systemClock } from '../src/core/clock.ts';
+import { DirectoryService } from '../src/core/directory-service.ts';
+import { InboundDedupe } from '../src/core/inbound-dedupe.ts';
+import { StatusService } from '../src/core/status-service.ts';
+import { createLogger } from '../src/logger.ts';
+import { renderMessage } from '../src/slack/render-blocks.ts';
+import { SqliteStore } from '../src/store/sqlite-store.ts';
+import { renderCard } from '../src/teams/render-card.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aims-bench-'));
+
+function measure(label: string, runs: number, work: (i: number) => unknown): number {
+  for (let i = 0; i < Math.min(50, runs); i++) work(i); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) work(i);
+  const perOp = (performance.now() - start) / runs;
+  console.log(`${label.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op  ${Math.round(1000 / perOp).toString().padStart(8)} op/s`);
+  return perOp;
+}
+
+function storeWithPeople(name: string, people: number): { store: SqliteStore; directory: DirectoryService } {
+  const store = SqliteStore.open(join(dir, `${name}.db`));
+  const directory = new DirectoryService(store, systemClock, { seedAdmins: [{ platform: 'slack', userId: 'U0' }], firstContactBecomesAdmin: false });
+  for (let i = 0; i < people; i++) directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
+  return { store, directory };
+}
+
+console.log(`aims-bot bench · node ${process.version} · ${new Date().toISOString()}\n`);
+
+// 1. Writes: first contact = workspace/person insert + audit append, in one IMMEDIATE transaction on a WAL file.
+const { store, directory } = storeWithPeople('writes', 0);
+const firstContact = measure('first contact (person + audit event, file, WAL)', 2000, (i) =>
+  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i}`, displayName: `new ${i}` }),
+);
+const knownContact = measure('known contact (read only, no write lock)', 5000, (i) =>
+  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i % 2000}`, displayName: `new ${i % 2000}` }),
+);
+console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixed(1)}x\n`);
+
+// 2. /aims status end to end through the router (without HTTP), small and large workspace.
+async function statusPerOp(people: number): Promise<number> {
+  const { store: s, directory: d } = storeWithPeople(`status-${people}`, people);
+  const router = new ChatRouter({ directory: d, status: new StatusService(s, systemClock), dedupe: new InboundDedupe(s, systemClock), timeZone: 'UTC', logger: createLogger('silent') });
+  const request = { requestId: 'bench', source: 'command' as const, text: 'status', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
+  const runs = 1000;
+  for (let i = 0; i < 50; i++) await router.handle(request);
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const view = await router.handle(request);
+    if (view) {
+      renderMessage(view);
+      renderCard(view);
+    }
+  }
+  const perOp = (performance.now() - start) / runs;
+  console.log(`${`/aims status + render both platforms, ${people} people`.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op`);
+  s.close();
+  return perOp;
+}
+const small = await statusPerOp(10);
+const large = await statusPerOp(5000);
+console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
+
+// 3. Audit verification: linear in events, constant memory (rows are streamed).
+for (const events of [2000, 20000]) {
+  while (store.verifyAudit().events < events) {
+    store.write((repos) => {
+      for (let i = 0; i < 500; i++) {
+        repos.audit.append({ workspaceId: null, actorPersonId: null, actor: 'bench', action: 'bench.event', subject: `x:${i}`, before: null, after: { i, note: 'x'.repeat(200) } }, new Date().toISOString());
+      }
+    });
+  }
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const start = performance.now();
+  const result = store.verifyAudit();
+  const ms = performance.now() - start;
+  const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+  console.log(`${`audit verify, ${result.events} events`.padEnd(52)} ${ms.toFixed(1).padStart(9)} ms      rss +${rssGrowth.toFixed(1)} MiB`);
+}
+
+store.close();
+rmSync(dir, { recursive: true, force: true });

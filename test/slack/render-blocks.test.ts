@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../src/chat/views/view.ts';
+import { escapeMrkdwn, toMrkdwn, truncate } from '../../src/slack/mrkdwn.ts';
+import { renderMessage } from '../../src/slack/render-blocks.ts';
+import { checkSlackMessage, checkSlackView } from '../helpers/slack-limits.ts';
+
+const view = (blocks: MessageView['blocks']): MessageView => ({ summary: 'summary <!here>', blocks, visibility: 'private' });
+
+describe('mrkdwn', () => {
+  it('escapes &, < and > so user text cannot mention, link or ping', () => {
+    expect(escapeMrkdwn('<!channel> & <@U1> <https://evil|click>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://evil|click&gt;');
+  });
+
+  it('styles spans and escapes inside them', () => {
+    expect(toMrkdwn([{ text: 'a<b', style: 'bold' }, { text: ' ' }, { text: 'x`y', style: 'code' }])).toBe("*a&lt;b* `x'y`");
+  });
+
+  it('truncates without leaving half an entity', () => {
+    const cut = truncate(escapeMrkdwn('a'.repeat(8) + '<<<<'), 12);
+    expect(cut.length).toBeLessThanOrEqual(12);
+    expect(cut).toMatch(/^a{8}(&lt;)?…$/);
+  });
+});
+
+describe('renderMessage', () => {
+  it('escapes the fallback text too', () => {
+    expect(renderMessage(view([])).text).toBe('summary &lt;!here&gt;');
+  });
+
+  it('keeps a 500-item list inside 50 blocks and 3000 characters a section', () => {
+    const items = Array.from({ length: 500 }, (_, i) => `INC-${i + 1} <!channel> model drift on the fraud scorer, owner Ada, detected 12 days ago`);
+    const message = renderMessage(view([{ type: 'header', text: 'Open incidents' }, { type: 'list', items }]));
+    expect(checkSlackMessage(message as unknown as Record<string, unknown>)).toEqual([]);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const text = JSON.stringify(message.blocks);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('INC-1 ');
+  });
+
+  it('says how much was left out when a view has more than 50 blocks', () => {
+    const blocks: MessageView['blocks'] = Array.from({ length: 80 }, (_, i) => ({ type: 'text', text: `paragraph ${i}` }));
+    const message = renderMessage(view(blocks));
+    expect(message.blocks).toHaveLength(50);
+    expect(JSON.stringify(message.blocks.at(-1))).toContain('and 31 more blocks not shown');
+    expect(checkSlackMessage(message as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('splits more than 10 fields over several sections and cuts long values and headers', () => {
+    const fields = Array.from({ length: 23 }, (_, i) => ({ label: `Field ${i}`, value: 'v'.repeat(2500) }));
+    const message = renderMessage(view([{ type: 'header', text: 'H'.repeat(400) }, { type: 'fields', fields }]));
+    expect(message.blocks.filter((block) => block.type === 'section')).toHaveLength(3);
+    expect(checkSlackMessage(message as unknown as Record<string, unknown>)).toEqual([]);
+  });
+});
+
+describe('the Slack limits checker used by the fakes', () => {
+  it('reports each limit it guards, so a green check means something', () => {
+    const problems = checkSlackMessage({
+      blocks: [
+        ...Array.from({ length: 50 }, () => ({ type: 'divider' })),
+        { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
+        { type: 'section', text: { type: 'mrkdwn', text: 's'.repeat(3001) } },
+        { type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001), action_id: 'a' }] },
+        { type: 'made_up' },
+      ],
+    });
+    expect(problems.join('\n')).toMatch(/51|56/);
+    for (const expected of ['max 150', 'max 3000', '11 fields', 'max 75', 'max 2000', 'unknown block type']) {
+      expect(problems.join('\n')).toContain(expected);
+    }
+    expect(checkSlackView({ title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [], private_metadata: 'm'.repeat(3001) })).toHaveLength(2);
+  });
+});
