@@ -6,9 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { ChatRouter } from '../src/chat/chat-router.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { DirectoryService } from '../src/core/directory-service.ts';
-import { InboundDedupe } from '../src/core/inbound-dedupe.ts';
-import { StatusService } from '../src/core/status-service.ts';
 import { createLogger } from '../src/logger.ts';
+import { createServices } from '../src/services.ts';
 import { renderMessage } from '../src/slack/render-blocks.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { renderCard } from '../src/teams/render-card.ts';
@@ -46,16 +45,16 @@ console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixe
 // 2. /aims status end to end through the router (without HTTP), small and large workspace.
 async function statusPerOp(people: number): Promise<number> {
   const { store: s, directory: d } = storeWithPeople(`status-${people}`, people);
-  const router = new ChatRouter({ directory: d, status: new StatusService(s, systemClock), dedupe: new InboundDedupe(s, systemClock), timeZone: 'UTC', logger: createLogger('silent') });
+  const router = new ChatRouter(createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }));
   const request = { requestId: 'bench', source: 'command' as const, text: 'status', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
   const runs = 1000;
   for (let i = 0; i < 50; i++) await router.handle(request);
   const start = performance.now();
   for (let i = 0; i < runs; i++) {
-    const view = await router.handle(request);
-    if (view) {
-      renderMessage(view);
-      renderCard(view);
+    const response = await router.handle(request);
+    if (response.kind === 'message') {
+      renderMessage(response.view);
+      renderCard(response.view);
     }
   }
   const perOp = (performance.now() - start) / runs;

@@ -4,13 +4,11 @@ import type { App as SlackApp } from '@slack/bolt';
 import { ChatRouter } from './chat/chat-router.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
-import { DirectoryService } from './core/directory-service.ts';
-import { InboundDedupe } from './core/inbound-dedupe.ts';
-import { StatusService } from './core/status-service.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp } from './server.ts';
+import { createServices } from './services.ts';
 import { createSlackApp } from './slack/slack-app.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -46,18 +44,14 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const store = SqliteStore.open(config.dbPath);
 
-  const directory = new DirectoryService(store, clock, {
-    seedAdmins: config.seedAdmins,
-    firstContactBecomesAdmin: config.localMode,
-  });
-  const dedupe = new InboundDedupe(store, clock);
-  const router = new ChatRouter({
-    directory,
-    status: new StatusService(store, clock),
-    dedupe,
-    timeZone: config.timeZone,
+  const services = createServices({
+    store,
+    clock,
+    directory: { seedAdmins: config.seedAdmins, firstContactBecomesAdmin: config.localMode },
+    defaultTimeZone: config.timeZone,
     logger,
   });
+  const router = new ChatRouter(services);
 
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
@@ -79,7 +73,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const jobs =
     options.jobs === false
       ? undefined
-      : startJobs([{ name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(dedupe, logger) }], config.timeZone, logger);
+      : startJobs([{ name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) }], config.timeZone, logger);
 
   logger.info('aims-bot listening', {
     url,

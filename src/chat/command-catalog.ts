@@ -8,7 +8,10 @@ export interface CommandInfo {
 
 /** Every subcommand the bot understands, in the order help lists them. */
 export const COMMANDS: readonly CommandInfo[] = [
-  { name: 'status', usage: 'status', summary: 'What the AIMS store holds for this workspace: people, roles, evidence, audit trail.' },
+  { name: 'status', usage: 'status', summary: 'Where the AIMS stands: inventory, people and roles, setup, evidence, audit trail.' },
+  { name: 'system', usage: 'system add | list | <name>', summary: 'The AI system inventory: register, list, show, edit, retire.' },
+  { name: 'role', usage: 'role grant|revoke @person <role> | role list', summary: 'Who are admins, approvers and leadership (admins change it).' },
+  { name: 'setup', usage: 'setup | setup channel <incidents|approvals|leadership>', summary: 'Channels, approvals a release needs, time zone (admins).' },
   { name: 'help', usage: 'help', summary: 'This list.' },
 ];
 

@@ -33,6 +33,40 @@ export class DirectoryService {
     return this.store.write((repos) => this.ensure(repos, ref));
   }
 
+  /**
+   * Resolves someone named in a form or a command (a Slack user picker, a Teams @mention) to a
+   * person of the workspace, creating them (audited) if the bot has not met them yet.
+   */
+  ensurePerson(workspace: Workspace, externalId: string, displayName?: string, actorLabel = 'system'): Person {
+    const known = this.store.read((repos) => repos.people.find(workspace.id, externalId));
+    if (known && (!displayName || known.displayName === displayName)) return known;
+    return this.store.write((repos) => {
+      const existing = repos.people.find(workspace.id, externalId);
+      const at = this.clock.now().toISOString();
+      if (existing) {
+        if (!displayName || existing.displayName === displayName) return existing;
+        repos.people.rename(existing.id, displayName);
+        repos.audit.append(
+          { workspaceId: workspace.id, actorPersonId: null, actor: actorLabel, action: 'person.renamed', subject: `person:${existing.id}`, before: { displayName: existing.displayName }, after: { displayName } },
+          at,
+        );
+        return { ...existing, displayName };
+      }
+      const person = repos.people.insert({ workspaceId: workspace.id, platform: workspace.platform, externalId, displayName: displayName ?? null, createdAt: at });
+      repos.audit.append({ workspaceId: workspace.id, actorPersonId: null, actor: actorLabel, action: 'person.created', subject: `person:${person.id}`, before: null, after: person }, at);
+      return person;
+    });
+  }
+
+  /** People of a workspace, for pickers that cannot search the platform's directory. */
+  people(workspaceId: number, limit = 500): Person[] {
+    return this.store.read((repos) => repos.people.list(workspaceId, limit));
+  }
+
+  personById(workspaceId: number, id: number): Person | undefined {
+    return this.store.read((repos) => repos.people.findById(workspaceId, id));
+  }
+
   private lookup(repos: Repositories, ref: ContactRef): Contact | undefined {
     const workspace = repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
     if (!workspace) return undefined;

@@ -12,7 +12,7 @@ export class AimsError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { field?: string; hint?: string } = {},
+    readonly details: { hint?: string; fieldErrors?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'AimsError';
@@ -22,4 +22,20 @@ export class AimsError extends Error {
 /** True for errors raised on purpose by core, as opposed to bugs and outages. */
 export function isAimsError(error: unknown): error is AimsError {
   return error instanceof AimsError;
+}
+
+/** Turns zod issues into one message per form field (the first issue of each field wins). */
+export function fieldErrorsOf(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+/** A form that did not validate: the message for each field, shown next to that field. */
+export function invalidInput(fieldErrors: Record<string, string>): AimsError {
+  const first = Object.values(fieldErrors)[0] ?? 'Some fields need attention.';
+  return new AimsError('invalid_input', first, { fieldErrors });
 }

@@ -1,4 +1,6 @@
+import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead } from './audit.ts';
+import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
 import type { GrantableRole, RoleHolder } from './roles.ts';
 
@@ -11,6 +13,9 @@ export interface WorkspaceRepository {
 
 export interface PeopleRepository {
   find(workspaceId: number, externalId: string): Person | undefined;
+  findById(workspaceId: number, id: number): Person | undefined;
+  /** People of a workspace by name, for pickers. */
+  list(workspaceId: number, limit: number): Person[];
   insert(input: Omit<Person, 'id'>): Person;
   rename(id: number, displayName: string): void;
   count(workspaceId: number): number;
@@ -20,6 +25,7 @@ export interface RoleRepository {
   rolesOf(workspaceId: number, personId: number): GrantableRole[];
   holders(workspaceId: number, role?: GrantableRole): RoleHolder[];
   grant(input: { workspaceId: number; personId: number; role: GrantableRole; grantedBy: number | null; grantedAt: string }): void;
+  revoke(workspaceId: number, personId: number, role: GrantableRole): boolean;
   countAssignments(workspaceId: number): number;
 }
 
@@ -32,8 +38,42 @@ export interface AuditLog {
 
 export interface DedupeRepository {
   /** Records an inbound key; false when it was seen before (a retry or a double click). */
-  claim(key: string, workspaceId: number | null, at: string): boolean;
+  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown): boolean;
+  /** What the first delivery of `key` recorded, if anything. */
+  outcomeOf(key: string): unknown;
   pruneBefore(at: string): number;
+}
+
+export interface AiSystemFilter {
+  stage?: Stage;
+  euRiskLevel?: EuRiskLevel;
+  /** Retired systems are left out unless asked for or filtered by stage. */
+  includeRetired?: boolean;
+}
+
+export interface AiSystemCounts {
+  byStage: Record<Stage, number>;
+  /** Systems not retired, by EU AI Act risk level. */
+  byRisk: Record<EuRiskLevel, number>;
+  /** Systems not retired with no owner. */
+  withoutOwner: number;
+}
+
+export interface AiSystemRepository {
+  insert(input: Omit<AiSystem, 'id'>): AiSystem;
+  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void;
+  findById(workspaceId: number, id: number): AiSystem | undefined;
+  findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined;
+  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number };
+  /** Systems not retired whose name contains `query`, for type-ahead pickers. */
+  search(workspaceId: number, query: string, limit: number): AiSystem[];
+  names(workspaceId: number): string[];
+  counts(workspaceId: number): AiSystemCounts;
+}
+
+export interface SettingsRepository {
+  get(workspaceId: number): WorkspaceSettings | undefined;
+  save(settings: WorkspaceSettings): void;
 }
 
 export interface Repositories {
@@ -42,6 +82,8 @@ export interface Repositories {
   roles: RoleRepository;
   audit: AuditLog;
   dedupe: DedupeRepository;
+  aiSystems: AiSystemRepository;
+  settings: SettingsRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

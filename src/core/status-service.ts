@@ -2,7 +2,8 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
-import type { UnitOfWork } from './ports.ts';
+import type { AiSystemCounts, UnitOfWork } from './ports.ts';
+import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
 /** A read-only picture of one workspace's AIMS; later areas add their sections here. */
@@ -10,6 +11,8 @@ export interface StatusSummary {
   asOf: string;
   workspace: { name: string | null; platform: Platform };
   people: number;
+  inventory: AiSystemCounts & { active: number };
+  setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
   roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
   audit: { workspaceEvents: number; head: AuditHead | null };
   evidence: EvidenceCoverage;
@@ -30,12 +33,19 @@ export class StatusService {
       const holders = repos.roles.holders(workspaceId);
       const workspaceEvents = repos.audit.count(workspaceId);
       const present = new Set<string>();
+      const inventory = repos.aiSystems.counts(workspaceId);
+      const active = inventory.byStage.development + inventory.byStage.production;
+      if (active + inventory.byStage.retired > 0) present.add('ai-system');
+      const settings = repos.settings.get(workspaceId);
+      const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
       if (workspaceEvents > 0) present.add('audit-log');
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
+        inventory: { ...inventory, active },
+        setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {
           admins: holders.filter((h) => h.role === 'admin'),
           approvers: holders.filter((h) => h.role === 'approver'),

@@ -48,6 +48,30 @@ function renderBlock(block: Block): SlackBlock[] {
         type: 'section',
         fields: fields.map((field) => mrkdwn(`*${toMrkdwn(field.label)}*\n${toMrkdwn(field.value)}`, SLACK_LIMITS.fieldText)),
       }));
+    case 'actions':
+      return [
+        {
+          type: 'actions',
+          elements: block.buttons.slice(0, 25).map((button, i) => ({
+            type: 'button',
+            // action_id carries the action name; the value its arguments (re-checked on the server).
+            action_id: `aims:${button.action}:${i}`,
+            text: { type: 'plain_text', text: truncate(button.label, 75), emoji: true },
+            value: truncate(JSON.stringify(button.args), 2000),
+            ...(button.style ? { style: button.style } : {}),
+            ...(button.confirm
+              ? {
+                  confirm: {
+                    title: { type: 'plain_text', text: truncate(button.confirm.title, 100) },
+                    text: { type: 'plain_text', text: truncate(button.confirm.text, 300) },
+                    confirm: { type: 'plain_text', text: truncate(button.confirm.confirm, 30) },
+                    deny: { type: 'plain_text', text: truncate(button.confirm.deny, 30) },
+                  },
+                }
+              : {}),
+          })),
+        },
+      ];
     case 'list': {
       const lines = block.items.map((item: RichText) => `• ${toMrkdwn(item)}`);
       if (block.more) lines.push(`_and ${block.more} more_`);

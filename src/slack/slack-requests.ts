@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatRequest } from '../chat/chat-request.ts';
+import type { ChatRequest, ConversationRef, Mention, RequestOrigin } from '../chat/chat-request.ts';
 import { classifyFreeText } from '../chat/parse-command.ts';
 
 interface SlashCommandFields {
@@ -7,15 +7,47 @@ interface SlashCommandFields {
   team_domain?: string;
   user_id: string;
   user_name?: string;
+  channel_id?: string;
+  channel_name?: string;
   text: string;
+}
+
+const MENTION = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g;
+
+/**
+ * Pulls user mentions out of command text (Slack sends `<@U123|name>` when the command escapes
+ * users) and leaves "@name" in their place, so arguments keep their positions.
+ */
+export function extractMentions(text: string): { text: string; mentions: Mention[] } {
+  const mentions: Mention[] = [];
+  const replaced = text.replace(MENTION, (_match, id: string, name: string | undefined) => {
+    mentions.push({ externalId: id, ...(name ? { displayName: name } : {}) });
+    return `@${name ?? id}`;
+  });
+  return { text: replaced, mentions };
+}
+
+function conversationOf(command: SlashCommandFields): ConversationRef | undefined {
+  if (!command.channel_id) return undefined;
+  const direct = command.channel_name === 'directmessage' || command.channel_id.startsWith('D');
+  const group = command.channel_name === 'mpdm' || command.channel_name?.startsWith('mpdm-');
+  return {
+    id: command.channel_id,
+    kind: direct ? 'direct' : group ? 'group' : 'channel',
+    ...(command.channel_name && !direct ? { name: command.channel_name } : {}),
+  };
 }
 
 /** `/aims <words>` to a neutral request. */
 export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
+  const { text, mentions } = extractMentions(command.text ?? '');
+  const conversation = conversationOf(command);
   return {
     requestId: randomUUID(),
     source: 'command',
-    text: command.text ?? '',
+    text,
+    mentions,
+    ...(conversation ? { conversation } : {}),
     contact: {
       platform: 'slack',
       workspaceExternalId: command.team_id,
@@ -27,14 +59,32 @@ export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
 }
 
 /** An @mention or a direct message to a neutral request; the event id makes retries harmless. */
-export function fromMessageEvent(input: { teamId: string; eventId: string | undefined; userId: string; text: string }): ChatRequest {
-  // "<@U0BOT> what's our status?" -> "what's our status?"
-  const { source, text } = classifyFreeText(input.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '));
+export function fromMessageEvent(input: { teamId: string; eventId: string | undefined; userId: string; text: string; botUserId?: string }): ChatRequest {
+  // "<@U0BOT> what's our status?" -> "what's our status?"; other mentions stay as arguments.
+  const withoutBot = input.botUserId ? input.text.replace(new RegExp(`<@${input.botUserId}(\\|[^>]*)?>`, 'g'), ' ') : input.text;
+  const { text: stripped, mentions } = extractMentions(withoutBot.replace(/^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/, ' '));
+  const { source, text } = classifyFreeText(stripped);
   return {
     requestId: randomUUID(),
     source,
     text,
+    mentions,
     contact: { platform: 'slack', workspaceExternalId: input.teamId, userExternalId: input.userId },
     ...(input.eventId ? { dedupeKey: `slack:event:${input.eventId}` } : {}),
+  };
+}
+
+/** Who clicked or submitted, from an interactivity payload. */
+export function originOfInteraction(body: { team?: { id: string; domain?: string } | null; user: { id: string; username?: string; name?: string } }): RequestOrigin {
+  const name = body.user.username ?? body.user.name;
+  return {
+    requestId: randomUUID(),
+    contact: {
+      platform: 'slack',
+      workspaceExternalId: body.team?.id ?? 'unknown-team',
+      ...(body.team?.domain ? { workspaceName: body.team.domain } : {}),
+      userExternalId: body.user.id,
+      ...(name ? { displayName: name } : {}),
+    },
   };
 }

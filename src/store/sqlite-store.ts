@@ -4,6 +4,8 @@ import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
+import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts';
+import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -29,6 +31,8 @@ export class SqliteStore implements UnitOfWork {
       roles: new SqliteRoleRepository(db),
       audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
       dedupe: new SqliteDedupeRepository(db),
+      aiSystems: new SqliteAiSystemRepository(db),
+      settings: new SqliteSettingsRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

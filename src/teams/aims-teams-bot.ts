@@ -1,22 +1,102 @@
-import { ActivityHandler, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityHandler,
+  CardFactory,
+  MessageFactory,
+  TeamsInfo,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+} from 'botbuilder';
+import type { Mention } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
-import { renderCard } from './render-card.ts';
-import { fromTeamsMessage } from './teams-requests.ts';
+import type { FormValues } from '../chat/views/form.ts';
+import type { ChatResponse } from '../chat/views/view.ts';
+import type { Logger } from '../logger.ts';
+import { ACT_VERB, renderCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
+import { renderFormCard } from './render-form-card.ts';
+import { fromTeamsMessage, originOf } from './teams-requests.ts';
 
-/** Teams messages and @mentions go to the same chat router as Slack's /aims. */
+interface AimsCardData {
+  aims?: { action?: string; args?: Record<string, string>; form?: string; context?: Record<string, string>; formId?: string };
+  [input: string]: unknown;
+}
+
+const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: 'application/vnd.microsoft.card.adaptive',
+  value: card as never,
+});
+
+function cardFor(response: ChatResponse): AdaptiveCard | undefined {
+  if (response.kind === 'message') return renderCard(response.view);
+  if (response.kind === 'form') return renderFormCard(response.form, randomUUID());
+  return undefined;
+}
+
+/** Teams messages, @mentions and card actions go to the same chat router as Slack's. */
 export class AimsTeamsBot extends ActivityHandler {
-  constructor(router: ChatRouter) {
+  constructor(
+    private readonly router: ChatRouter,
+    private readonly logger: Logger,
+  ) {
     super();
     this.onMessage(async (context, next) => {
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const view = await router.handle(fromTeamsMessage(context.activity, text));
-      if (view) {
-        const reply = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
-        reply.summary = view.summary;
-        reply.text = view.summary;
+      const response = await router.handle(fromTeamsMessage(context.activity, text, await this.mentionsOf(context)));
+      const card = cardFor(response);
+      if (card) {
+        const reply = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        if (response.kind === 'message') reply.summary = response.view.summary;
         await context.sendActivity(reply);
       }
       await next();
     });
+  }
+
+  /** The people @mentioned besides the bot, by AAD object id (asked of the connector). */
+  private async mentionsOf(context: TurnContext): Promise<Mention[]> {
+    const botId = context.activity.recipient?.id;
+    const mentioned = (context.activity.entities ?? [])
+      .filter((entity) => entity.type === 'mention')
+      .map((entity) => (entity as { mentioned?: { id: string; name?: string } }).mentioned)
+      .filter((who): who is { id: string; name?: string } => who !== undefined && who.id !== botId);
+    return Promise.all(
+      mentioned.map(async (who) => {
+        try {
+          const member = await TeamsInfo.getMember(context, who.id);
+          return { externalId: member.aadObjectId ?? who.id, ...(member.name ?? who.name ? { displayName: member.name ?? who.name } : {}) };
+        } catch (error) {
+          this.logger.warn('could not resolve a Teams mention', { error });
+          return { externalId: who.id, ...(who.name ? { displayName: who.name } : {}) };
+        }
+      }),
+    );
+  }
+
+  /** Action.Execute: a button click or a form submission, answered with the card that replaces it. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const data = (invoke.action.data ?? {}) as AimsCardData;
+    const meta = data.aims ?? {};
+    const origin = originOf(context.activity);
+    if (invoke.action.verb === SUBMIT_VERB && meta.form) {
+      const values: FormValues = {};
+      for (const [key, value] of Object.entries(data)) {
+        if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
+      }
+      const submission = { type: meta.form, context: meta.context ?? {}, values, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
+      const result = this.router.submit(origin, submission);
+      if (result.kind === 'errors') {
+        const form = this.router.formFor(origin, submission.type, submission.context);
+        if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values }, meta.formId ?? randomUUID()));
+        return cardResponse(renderCard({ summary: 'Error', blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })), visibility: 'private' }));
+      }
+      return cardResponse(renderCard(result.view));
+    }
+    if (invoke.action.verb === ACT_VERB && meta.action) {
+      const card = cardFor(this.router.act(origin, meta.action, meta.args ?? {}));
+      if (card) return cardResponse(card);
+    }
+    return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }], visibility: 'private' }));
   }
 }

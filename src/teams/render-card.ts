@@ -1,6 +1,9 @@
 import type { Block, MessageView, RichText, Span } from '../chat/views/view.ts';
 
 export const CARD_VERSION = '1.5';
+/** Action.Execute verbs: a button click, and a form submission. */
+export const ACT_VERB = 'aims.act';
+export const SUBMIT_VERB = 'aims.submit';
 /** Items of a list shown before "and N more": Teams rejects cards much over ~28 KB. */
 export const CARD_LIST_ITEMS = 40;
 
@@ -11,6 +14,7 @@ export interface AdaptiveCard {
   $schema: string;
   version: string;
   body: CardElement[];
+  actions?: CardElement[];
   msteams?: Record<string, unknown>;
 }
 
@@ -30,7 +34,7 @@ function spans(text: RichText): Span[] {
   return typeof text === 'string' ? [{ text }] : text;
 }
 
-function richText(text: RichText, extra: Record<string, unknown> = {}): CardElement {
+export function richText(text: RichText, extra: Record<string, unknown> = {}): CardElement {
   return { type: 'RichTextBlock', inlines: spans(text).map((span) => run(span, extra)) };
 }
 
@@ -50,6 +54,19 @@ function renderBlock(block: Block): CardElement[] {
       return [richText(block.text, { size: 'Small', isSubtle: true })];
     case 'divider':
       return [];
+    case 'actions':
+      return [
+        {
+          type: 'ActionSet',
+          actions: block.buttons.map((button) => ({
+            type: 'Action.Execute',
+            title: button.label,
+            verb: ACT_VERB,
+            data: { aims: { action: button.action, args: button.args } },
+            ...(button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {}),
+          })),
+        },
+      ];
     case 'fields':
       return [{ type: 'FactSet', facts: block.fields.map((field) => ({ title: field.label, value: plain(field.value) })) }];
     case 'list': {
@@ -67,9 +84,24 @@ function renderBlock(block: Block): CardElement[] {
 
 /** Renders a neutral view as an Adaptive Card 1.5. */
 export function renderCard(view: MessageView): AdaptiveCard {
+  return cardOf(renderBody(view.blocks));
+}
+
+export function cardOf(body: CardElement[], actions?: CardElement[]): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body,
+    ...(actions ? { actions } : {}),
+    msteams: { width: 'Full' },
+  } as AdaptiveCard;
+}
+
+export function renderBody(blocks: Block[]): CardElement[] {
   const body: CardElement[] = [];
   let separatorNext = false;
-  for (const block of view.blocks) {
+  for (const block of blocks) {
     if (block.type === 'divider') {
       separatorNext = true;
       continue;
@@ -79,11 +111,5 @@ export function renderCard(view: MessageView): AdaptiveCard {
       separatorNext = false;
     }
   }
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: CARD_VERSION,
-    body,
-    msteams: { width: 'Full' },
-  };
+  return body;
 }

@@ -28,7 +28,7 @@ export function mountTeams(http: Express, credentials: TeamsCredentials, router:
     log.error('teams turn failed', { error, activityId: context.activity.id });
     await context.sendActivity('Sorry, something failed on our side. Please try again in a moment.');
   };
-  const bot = new AimsTeamsBot(router);
+  const bot = new AimsTeamsBot(router, log);
   http.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });

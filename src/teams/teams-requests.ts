@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity } from 'botbuilder';
-import type { ChatRequest } from '../chat/chat-request.ts';
+import { TurnContext, type Activity } from 'botbuilder';
+import type { ChatRequest, ConversationRef, Mention, RequestOrigin } from '../chat/chat-request.ts';
 import { classifyFreeText } from '../chat/parse-command.ts';
 
 /** The tenant an activity belongs to; the Agents Playground and emulators may send none. */
@@ -9,14 +9,27 @@ export function tenantOf(activity: Partial<Activity>): string {
   return activity.conversation?.tenantId ?? channelData?.tenant?.id ?? 'local-tenant';
 }
 
-/** A Teams message (its @mention of the bot already removed) to a neutral request. */
-export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string): ChatRequest {
-  const { source, text } = classifyFreeText(textWithoutMention);
+function conversationOf(activity: Partial<Activity>): ConversationRef | undefined {
+  const conversation = activity.conversation;
+  if (!conversation?.id) return undefined;
+  const type = conversation.conversationType;
+  const channelData = activity.channelData as { channel?: { name?: string } } | undefined;
+  const name = channelData?.channel?.name ?? conversation.name;
+  return {
+    id: conversation.id,
+    kind: type === 'channel' ? 'channel' : type === 'groupChat' ? 'group' : 'direct',
+    ...(name ? { name } : {}),
+    // Stored for proactive messages (digests, new incidents) to this conversation later.
+    reference: TurnContext.getConversationReference(activity),
+  };
+}
+
+/** Who is acting in an activity, whatever it carries (message or invoke). */
+export function originOf(activity: Partial<Activity>): RequestOrigin {
   const from = activity.from;
+  const conversation = conversationOf(activity);
   return {
     requestId: randomUUID(),
-    source,
-    text,
     contact: {
       platform: 'teams',
       workspaceExternalId: tenantOf(activity),
@@ -24,6 +37,19 @@ export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention
       userExternalId: from?.aadObjectId ?? from?.id ?? 'unknown',
       ...(from?.name ? { displayName: from.name } : {}),
     },
+    ...(conversation ? { conversation } : {}),
+  };
+}
+
+/** A Teams message (the bot's @mention removed; other mentions resolved by the caller) to a neutral request. */
+export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string, mentions: Mention[]): ChatRequest {
+  // "<at>Bob Smith</at>" -> "@Bob Smith": arguments keep their places, ids travel in `mentions`.
+  const { source, text } = classifyFreeText(textWithoutMention.replace(/<at>([^<]*)<\/at>/g, (_m, name: string) => `@${name.replace(/\s+/g, '_')}`));
+  return {
+    ...originOf(activity),
+    source,
+    text,
+    mentions,
     // Teams redelivers an activity with the same id when our answer was too slow.
     ...(activity.id ? { dedupeKey: `teams:activity:${tenantOf(activity)}:${activity.id}` } : {}),
   };

@@ -1,27 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/chat/chat-request.ts';
 import { ChatRouter } from '../../src/chat/chat-router.ts';
-import { plainText } from '../../src/chat/views/view.ts';
+import { plainText, type ChatResponse } from '../../src/chat/views/view.ts';
 import { AimsError } from '../../src/core/errors.ts';
-import { InboundDedupe } from '../../src/core/inbound-dedupe.ts';
 import { StatusService } from '../../src/core/status-service.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createServices } from '../../src/services.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { memoryStore, testClock } from '../helpers/test-store.ts';
 
 let store: SqliteStore;
 afterEach(() => store.close());
 
 function routerWith(status?: Partial<StatusService>, logLines: string[] = []) {
   store = memoryStore();
-  const clock = testClock();
-  return new ChatRouter({
-    directory: directoryFor(store),
-    status: (status as StatusService | undefined) ?? new StatusService(store, clock),
-    dedupe: new InboundDedupe(store, clock),
-    timeZone: 'Europe/Berlin',
+  const services = createServices({
+    store,
+    clock: testClock(),
+    directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+    defaultTimeZone: 'Europe/Berlin',
     logger: createLogger('error', {}, (line) => logLines.push(line)),
   });
+  return new ChatRouter(status ? { ...services, status: status as StatusService } : services);
 }
 
 const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
@@ -32,8 +32,9 @@ const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest =>
   ...extra,
 });
 
-const words = (view: Awaited<ReturnType<ChatRouter['handle']>>) =>
-  JSON.stringify(view?.blocks.map((block) => ('text' in block ? plainText(block.text) : block)));
+const viewOf = (response: ChatResponse) => (response.kind === 'message' ? response.view : undefined);
+const words = (response: ChatResponse) =>
+  JSON.stringify(viewOf(response)?.blocks.map((block) => ('text' in block ? plainText(block.text) : block)));
 
 describe('ChatRouter', () => {
   it('routes help and status, and shows times in the workspace time zone', async () => {
@@ -43,7 +44,7 @@ describe('ChatRouter', () => {
     // 10:00 UTC is 11:00 in Berlin in November.
     const status = await router.handle(request('status'));
     expect(words(status)).toContain('22 Nov 2026, 11:00');
-    expect(status?.summary).toBe('AIMS status: 1 person, 0 admins, 1/38 Annex A controls with records.');
+    expect(viewOf(status)?.summary).toBe('AIMS status: 0 active AI systems, 1 person, 0 admins, 1/38 Annex A controls with records.');
   });
 
   it('uses the platform’s way of typing commands in help', async () => {
@@ -60,7 +61,7 @@ describe('ChatRouter', () => {
       },
     });
     const view = await router.handle(request('status'));
-    expect(view?.summary).toBe('Only admins can do that.');
+    expect(viewOf(view)?.summary).toBe('Only admins can do that.');
     expect(words(view)).toContain('Ask Ada.');
   });
 
@@ -75,7 +76,7 @@ describe('ChatRouter', () => {
       lines,
     );
     const view = await router.handle(request('status'));
-    expect(view?.summary).toContain('something failed on our side');
+    expect(viewOf(view)?.summary).toContain('something failed on our side');
     expect(words(view)).toContain('req-1');
     expect(words(view)).not.toContain('disk on fire');
     expect(lines.join('\n')).toContain('disk on fire');
@@ -84,8 +85,8 @@ describe('ChatRouter', () => {
 
   it('answers a delivery once per dedupe key', async () => {
     const router = routerWith();
-    expect(await router.handle(request('status', { dedupeKey: 'k1' }))).not.toBeNull();
-    expect(await router.handle(request('status', { dedupeKey: 'k1' }))).toBeNull();
-    expect(await router.handle(request('status', { dedupeKey: 'k2' }))).not.toBeNull();
+    expect((await router.handle(request('status', { dedupeKey: 'k1' }))).kind).toBe('message');
+    expect((await router.handle(request('status', { dedupeKey: 'k1' }))).kind).toBe('none');
+    expect((await router.handle(request('status', { dedupeKey: 'k2' }))).kind).toBe('message');
   });
 });

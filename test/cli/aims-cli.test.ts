@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { MIGRATION_COUNT } from '../helpers/migration-count.ts';
 import { directoryFor } from '../helpers/test-store.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -60,7 +61,7 @@ describe('aims CLI', () => {
 
   it('migrate creates and migrates a store, then reports it up to date', () => {
     const path = join(dir, 'sub', 'migrated.db');
-    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Applied 1 migration(s) to ${path}.` });
+    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Applied ${MIGRATION_COUNT} migration(s) to ${path}.` });
     expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Store ${path} is up to date.` });
   });
 

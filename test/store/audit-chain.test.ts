@@ -7,6 +7,7 @@ import type { AuditEventInput } from '../../src/core/audit.ts';
 import { canonicalJson } from '../../src/store/audit/canonical-json.ts';
 import { chainHash, GENESIS_HASH } from '../../src/store/audit/audit-chain.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { MIGRATION_COUNT } from '../helpers/migration-count.ts';
 import { memoryStore, TEST_NOW } from '../helpers/test-store.ts';
 
 const event = (n: number): AuditEventInput => ({
@@ -128,6 +129,6 @@ describe('audit chain', () => {
       { actor: 'test:b', n: perWriter },
     ]);
     const migrations = store.sqlite.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get() as { n: number };
-    expect(migrations.n).toBe(1);
+    expect(migrations.n).toBe(MIGRATION_COUNT);
   });
 });

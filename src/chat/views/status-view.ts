@@ -20,6 +20,21 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   const blocks: Block[] = [
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
+    { type: 'text', text: [{ text: 'AI system inventory', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'In production', value: String(summary.inventory.byStage.production) },
+        { label: 'In development', value: String(summary.inventory.byStage.development) },
+        { label: 'Retired', value: String(summary.inventory.byStage.retired) },
+        {
+          label: 'Active by EU AI Act risk',
+          value: `${summary.inventory.byRisk.prohibited} prohibited, ${summary.inventory.byRisk.high} high, ${summary.inventory.byRisk.limited} limited, ${summary.inventory.byRisk.minimal} minimal`,
+        },
+        { label: 'Active without an owner', value: String(summary.inventory.withoutOwner) },
+      ],
+    },
+    { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {
       type: 'fields',
@@ -29,6 +44,12 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         { label: 'Approvers', value: names(roles.approvers) },
         { label: 'Leadership', value: names(roles.leadership) },
       ],
+    },
+    {
+      type: 'context',
+      text: summary.setup.done
+        ? `Setup done: every channel chosen, releases need ${summary.setup.defaultApprovals} approvals.`
+        : `Setup not finished: no ${summary.setup.missingChannels.join(', ')} channel yet. An admin can run setup.`,
     },
     { type: 'divider' },
     { type: 'text', text: [{ text: 'ISO/IEC 42001 evidence', style: 'bold' }] },
@@ -60,7 +81,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       ],
     },
   ];
-  const text = `AIMS status: ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
+  const text = `AIMS status: ${count(summary.inventory.active, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
 }
 

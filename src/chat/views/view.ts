@@ -2,6 +2,8 @@
  * Platform-neutral views. Text here is plain: adapters escape it for their markup and apply the
  * styles the spans ask for. Nothing in this file knows Block Kit or Adaptive Cards.
  */
+import type { ButtonView, FormView } from './form.ts';
+
 export interface Span {
   text: string;
   style?: 'bold' | 'code' | 'muted';
@@ -17,7 +19,8 @@ export type Block =
   /** A list that adapters may cut to fit; `more` counts items not included at all. */
   | { type: 'list'; items: RichText[]; more?: number }
   | { type: 'context'; text: RichText }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  | { type: 'actions'; buttons: ButtonView[] };
 
 export interface MessageView {
   /** Notification and fallback text: what a phone shows and what screen readers read first. */
@@ -30,3 +33,11 @@ export interface MessageView {
 export function plainText(text: RichText): string {
   return typeof text === 'string' ? text : text.map((span) => span.text).join('');
 }
+
+/** What the chat layer answers: a message, a form to open, or nothing (a repeat delivery). */
+export type ChatResponse = { kind: 'message'; view: MessageView } | { kind: 'form'; form: FormView } | { kind: 'none' };
+
+/** What a form submission gets: errors to show at the fields, or the result to show instead of the form. */
+export type FormResult = { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView };
+
+export const message = (view: MessageView): ChatResponse => ({ kind: 'message', view });

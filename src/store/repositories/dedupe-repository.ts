@@ -1,4 +1,4 @@
-import { lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { DedupeRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
 import { inboundDedupeKeys } from '../schema/dedupe.ts';
@@ -6,14 +6,18 @@ import { inboundDedupeKeys } from '../schema/dedupe.ts';
 export class SqliteDedupeRepository implements DedupeRepository {
   constructor(private readonly db: Db) {}
 
-  claim(key: string, workspaceId: number | null, at: string): boolean {
+  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown): boolean {
     // The primary key decides, not a read-then-write: two concurrent retries cannot both win.
     const result = this.db
       .insert(inboundDedupeKeys)
-      .values({ key, workspaceId, firstSeenAt: at })
+      .values({ key, workspaceId, firstSeenAt: at, outcome: outcome ?? null })
       .onConflictDoNothing()
       .run();
     return result.changes === 1;
+  }
+
+  outcomeOf(key: string): unknown {
+    return this.db.select({ outcome: inboundDedupeKeys.outcome }).from(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).get()?.outcome ?? undefined;
   }
 
   pruneBefore(at: string): number {

@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Person } from '../../core/identity.ts';
 import type { PeopleRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -13,6 +13,24 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .from(people)
       .where(and(eq(people.workspaceId, workspaceId), eq(people.externalId, externalId)))
       .get();
+  }
+
+  findById(workspaceId: number, id: number): Person | undefined {
+    return this.db
+      .select()
+      .from(people)
+      .where(and(eq(people.workspaceId, workspaceId), eq(people.id, id)))
+      .get();
+  }
+
+  list(workspaceId: number, limit: number): Person[] {
+    return this.db
+      .select()
+      .from(people)
+      .where(eq(people.workspaceId, workspaceId))
+      .orderBy(asc(people.displayName), asc(people.id))
+      .limit(limit)
+      .all();
   }
 
   insert(input: Omit<Person, 'id'>): Person {

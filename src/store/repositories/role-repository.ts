@@ -36,6 +36,14 @@ export class SqliteRoleRepository implements RoleRepository {
     this.db.insert(roleAssignments).values(input).onConflictDoNothing().run();
   }
 
+  revoke(workspaceId: number, personId: number, role: GrantableRole): boolean {
+    const result = this.db
+      .delete(roleAssignments)
+      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, role)))
+      .run();
+    return result.changes === 1;
+  }
+
   countAssignments(workspaceId: number): number {
     return (
       this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()

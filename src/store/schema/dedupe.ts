@@ -8,6 +8,8 @@ export const inboundDedupeKeys = sqliteTable(
     key: text('key').primaryKey(),
     workspaceId: integer('workspace_id').references(() => workspaces.id),
     firstSeenAt: text('first_seen_at').notNull(),
+    /** What the first delivery produced (e.g. the id it created), so a repeat is answered the same. */
+    outcome: text('outcome', { mode: 'json' }),
   },
   (t) => [index('inbound_dedupe_keys_first_seen_ix').on(t.firstSeenAt)],
 );

@@ -1,0 +1,18 @@
+import type { AiSystemService } from '../core/ai-systems/ai-system-service.ts';
+import type { DirectoryService } from '../core/directory-service.ts';
+import type { InboundDedupe } from '../core/inbound-dedupe.ts';
+import type { RoleService } from '../core/role-service.ts';
+import type { SettingsService } from '../core/settings/settings-service.ts';
+import type { StatusService } from '../core/status-service.ts';
+import type { Logger } from '../logger.ts';
+
+/** The core services the chat layer routes to. */
+export interface ChatServices {
+  directory: DirectoryService;
+  status: StatusService;
+  dedupe: InboundDedupe;
+  systems: AiSystemService;
+  roles: RoleService;
+  settings: SettingsService;
+  logger: Logger;
+}

@@ -1,0 +1,108 @@
+import { EU_RISK_LEVELS, STAGES, type AiSystem, type EuRiskLevel, type Stage } from '../../core/ai-systems/ai-system.ts';
+import type { Actor } from '../../core/actor.ts';
+import { AimsError } from '../../core/errors.ts';
+import type { Person } from '../../core/identity.ts';
+import type { AiSystemFilter } from '../../core/ports.ts';
+import type { ChatServices } from '../chat-services.ts';
+import { systemForm } from '../forms/system-form.ts';
+import { systemCardView, systemListView } from '../views/system-views.ts';
+import { message, type ChatResponse, type MessageView } from '../views/view.ts';
+import type { CommandContext } from './command-context.ts';
+
+function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Map<number, Person> {
+  const owners = new Map<number, Person>();
+  for (const system of systems) {
+    if (system.ownerPersonId === null || owners.has(system.ownerPersonId)) continue;
+    const person = services.directory.personById(workspaceId, system.ownerPersonId);
+    if (person) owners.set(person.id, person);
+  }
+  return owners;
+}
+
+/** The card of one system, as the given actor may use it. */
+export function systemCard(services: ChatServices, actor: Actor, system: AiSystem, timeZone: string, note?: string): MessageView {
+  const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
+  const canManage = actor.roles.includes('admin') || system.ownerPersonId === actor.personId;
+  return systemCardView({ system, ...(owner ? { owner } : {}), canManage, timeZone, ...(note ? { note } : {}) });
+}
+
+/** The edit form of a system, refused early (before a form opens) to people who may not edit. */
+export function systemEditForm(services: ChatServices, actor: Actor, system: AiSystem): ChatResponse {
+  services.systems.requireCanManage(actor, system, 'edit it');
+  const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
+  return { kind: 'form', form: systemForm({ mode: 'edit', system, ...(owner ? { owner } : {}), people: services.directory.people(actor.workspaceId) }) };
+}
+
+function parseFilter(words: string[]): { filter: AiSystemFilter; label: string; page: number } {
+  const filter: AiSystemFilter = {};
+  const labels: string[] = [];
+  let page = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = (words[i] ?? '').toLowerCase();
+    if (word === 'page') {
+      page = Math.max(0, Number(words[i + 1] ?? '1') - 1) || 0;
+      i += 1;
+    } else if ((STAGES as readonly string[]).includes(word)) {
+      filter.stage = word as Stage;
+      labels.push(word);
+    } else if ((EU_RISK_LEVELS as readonly string[]).includes(word)) {
+      filter.euRiskLevel = word as EuRiskLevel;
+      labels.push(`${word} risk`);
+    } else if (word === 'all') {
+      filter.includeRetired = true;
+      labels.push('including retired');
+    } else {
+      throw new AimsError('invalid_input', `I can filter the list by stage (${STAGES.join(', ')}) or risk level (${EU_RISK_LEVELS.join(', ')}), not by “${words[i]}”.`);
+    }
+  }
+  return { filter, label: labels.join(', '), page };
+}
+
+/** `system add | list [filters] | <name> [edit|retire]` */
+export function systemCommand(ctx: CommandContext): ChatResponse {
+  const { services, actor, args, prefix, timeZone } = ctx;
+  const [first, ...rest] = args;
+  const sub = (first ?? '').toLowerCase();
+  if (sub === '' || sub === 'help') {
+    return message({
+      summary: 'AI system commands',
+      blocks: [
+        {
+          type: 'list',
+          items: [
+            [{ text: `${prefix}system add`, style: 'code' }, { text: ' — register an AI system' }],
+            [{ text: `${prefix}system list [development|production|retired|high|limited|minimal|prohibited|all]`, style: 'code' }, { text: ' — the inventory' }],
+            [{ text: `${prefix}system <name>`, style: 'code' }, { text: ' — one system, with Edit and Retire' }],
+          ],
+        },
+      ],
+      visibility: 'private',
+    });
+  }
+  if (sub === 'add') {
+    return { kind: 'form', form: systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId), ...(rest.length > 0 ? { prefillName: rest.join(' ') } : {}) }) };
+  }
+  if (sub === 'list') {
+    const { filter, label, page } = parseFilter(rest);
+    const result = services.systems.list(actor.workspaceId, filter, page);
+    return message(
+      systemListView({
+        ...result,
+        owners: ownersOf(services, actor.workspaceId, result.items),
+        filterLabel: label,
+        prefix,
+        nextPageCommand: `${prefix}system list ${[...rest.filter((w, i) => w.toLowerCase() !== 'page' && rest[i - 1]?.toLowerCase() !== 'page'), 'page', String(page + 2)].join(' ')}`,
+      }),
+    );
+  }
+  const last = (args.at(-1) ?? '').toLowerCase();
+  const verb = args.length > 1 && (last === 'edit' || last === 'retire') ? last : undefined;
+  const name = (verb ? args.slice(0, -1) : args).join(' ');
+  const system = services.systems.find(actor.workspaceId, name);
+  if (verb === 'edit') return systemEditForm(services, actor, system);
+  if (verb === 'retire') {
+    const { system: retired, changed } = services.systems.retire(actor, system.id);
+    return message(systemCard(services, actor, retired, timeZone, changed ? `${retired.name} is retired. Its record and history stay.` : `${retired.name} was already retired.`));
+  }
+  return message(systemCard(services, actor, system, timeZone));
+}

@@ -1,0 +1,32 @@
+import type { ChannelPurpose, ChannelRef, WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
+import type { MessageView } from './view.ts';
+
+function channelText(channel: ChannelRef | null): string {
+  if (!channel) return 'not set';
+  return channel.name ? `#${channel.name}` : channel.id;
+}
+
+/** The workspace's setup as it now stands. */
+export function setupSummaryView(settings: WorkspaceSettings, heading: string): MessageView {
+  return {
+    summary: heading,
+    blocks: [
+      { type: 'text', text: [{ text: heading, style: 'bold' }] },
+      {
+        type: 'fields',
+        fields: [
+          { label: 'Incidents channel', value: channelText(settings.incidentsChannel) },
+          { label: 'Approvals channel', value: channelText(settings.approvalsChannel) },
+          { label: 'Leadership channel', value: channelText(settings.leadershipChannel) },
+          { label: 'Approvals a release needs', value: String(settings.defaultApprovals) },
+          { label: 'Time zone', value: settings.timeZone ?? 'UTC' },
+        ],
+      },
+    ],
+    visibility: 'private',
+  };
+}
+
+export function channelSetView(purpose: ChannelPurpose, settings: WorkspaceSettings): MessageView {
+  return setupSummaryView(settings, `This conversation is now the ${purpose} channel.`);
+}

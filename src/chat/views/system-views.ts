@@ -1,0 +1,89 @@
+import { EU_RISK_LABELS, PROVIDER_LABELS, STAGE_LABELS, TIER_LABELS, type AiSystem } from '../../core/ai-systems/ai-system.ts';
+import { personLabel, type Person } from '../../core/identity.ts';
+import type { ButtonView } from './form.ts';
+import { formatInstant } from './format-time.ts';
+import type { Block, MessageView, RichText } from './view.ts';
+
+function ownerText(owner: Person | undefined): string {
+  return owner ? personLabel(owner) : 'nobody (assign an owner)';
+}
+
+/** One AI system as a card, with Edit and Retire for its owner and admins. */
+export function systemCardView(input: { system: AiSystem; owner?: Person; canManage: boolean; timeZone: string; note?: string }): MessageView {
+  const { system, owner } = input;
+  const blocks: Block[] = [];
+  if (input.note) blocks.push({ type: 'text', text: input.note });
+  blocks.push(
+    { type: 'header', text: `${system.name}${system.stage === 'retired' ? ' (retired)' : ''}` },
+    { type: 'text', text: system.description },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Intended purpose', value: system.purpose },
+        { label: 'Owner', value: ownerText(owner) },
+        { label: 'Risk level (EU AI Act)', value: EU_RISK_LABELS[system.euRiskLevel] },
+        { label: 'Internal tier', value: TIER_LABELS[system.internalTier] },
+        { label: 'Lifecycle stage', value: STAGE_LABELS[system.stage] },
+        { label: 'Provider', value: system.provider === 'third-party' ? `${PROVIDER_LABELS[system.provider]}: ${system.vendorName ?? ''}` : PROVIDER_LABELS[system.provider] },
+        ...(system.modelCardUrl ? [{ label: 'Model card', value: system.modelCardUrl }] : []),
+        ...(system.repositoryUrl ? [{ label: 'Repository', value: system.repositoryUrl }] : []),
+      ],
+    },
+    { type: 'context', text: `#${system.id} · registered ${formatInstant(system.createdAt, input.timeZone)} · updated ${formatInstant(system.updatedAt, input.timeZone)}` },
+  );
+  if (input.canManage) {
+    const buttons: ButtonView[] = [{ label: 'Edit', action: 'system.edit', args: { systemId: String(system.id) }, style: 'primary' }];
+    if (system.stage !== 'retired') {
+      buttons.push({
+        label: 'Retire',
+        action: 'system.retire',
+        args: { systemId: String(system.id) },
+        style: 'danger',
+        confirm: { title: 'Retire this system?', text: `${system.name} leaves the pickers; its record and history stay.`, confirm: 'Retire', deny: 'Cancel' },
+      });
+    }
+    blocks.push({ type: 'actions', buttons });
+  }
+  return { summary: `AI system ${system.name}`, blocks, visibility: 'private' };
+}
+
+/** A page of the inventory, with how to see the next page. */
+export function systemListView(input: {
+  items: AiSystem[];
+  owners: Map<number, Person>;
+  total: number;
+  page: number;
+  pageSize: number;
+  filterLabel: string;
+  prefix: string;
+  nextPageCommand: string;
+}): MessageView {
+  const { items, total, page, pageSize } = input;
+  if (total === 0) {
+    return {
+      summary: 'No AI systems found',
+      blocks: [
+        { type: 'text', text: `No AI systems${input.filterLabel ? ` (${input.filterLabel})` : ''} in the inventory yet.` },
+        { type: 'context', text: [{ text: 'Register one with ' }, { text: `${input.prefix}system add`, style: 'code' }] },
+      ],
+      visibility: 'private',
+    };
+  }
+  const lines: RichText[] = items.map((system) => [
+    { text: system.name, style: 'bold' },
+    { text: ` · ${STAGE_LABELS[system.stage]} · ${EU_RISK_LABELS[system.euRiskLevel]} · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}` },
+  ]);
+  const shownTo = page * pageSize + items.length;
+  const blocks: Block[] = [
+    { type: 'header', text: `AI systems${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
+    { type: 'list', items: lines },
+    {
+      type: 'context',
+      text:
+        shownTo < total
+          ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. Next page: ` }, { text: input.nextPageCommand, style: 'code' }]
+          : `${total} in all. Details: ${input.prefix}system <name>`,
+    },
+  ];
+  return { summary: `${total} AI systems`, blocks, visibility: 'private' };
+}

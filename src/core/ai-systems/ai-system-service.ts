@@ -1,0 +1,158 @@
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { requireOwnerOrAdmin } from '../policies.ts';
+import type { AiSystemCounts, AiSystemFilter, Repositories, UnitOfWork } from '../ports.ts';
+import { nameKeyOf, type AiSystem } from './ai-system.ts';
+import { aiSystemInputSchema, type AiSystemInput } from './ai-system-input.ts';
+
+export const SYSTEM_PAGE_SIZE = 25;
+
+/** The changed fields only, for the audit trail and the "what changed" reply. */
+function diff(before: AiSystem, after: AiSystem): { before: Partial<AiSystem>; after: Partial<AiSystem> } {
+  const changed = (Object.keys(after) as Array<keyof AiSystem>).filter((key) => key !== 'updatedAt' && before[key] !== after[key]);
+  return {
+    before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+    after: Object.fromEntries(changed.map((key) => [key, after[key]])),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** The AI system inventory of a workspace: register, edit, retire, find, list. */
+export class AiSystemService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  private parse(raw: unknown): AiSystemInput {
+    const parsed = aiSystemInputSchema.safeParse(raw);
+    if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues));
+    return parsed.data;
+  }
+
+  private checkRefs(repos: Repositories, actor: Actor, input: AiSystemInput, selfId?: number): void {
+    const errors: Record<string, string> = {};
+    if (!repos.people.findById(actor.workspaceId, input.ownerPersonId)) errors.ownerPersonId = 'The owner must be a person in this workspace.';
+    const clash = repos.aiSystems.findByNameKey(actor.workspaceId, nameKeyOf(input.name));
+    if (clash && clash.id !== selfId) errors.name = `An AI system named “${clash.name}” already exists in this workspace.`;
+    if (Object.keys(errors).length > 0) throw invalidInput(errors);
+  }
+
+  /** Registers a system; a repeated submission (same key) returns the system it created. */
+  add(actor: Actor, raw: unknown, submissionKey?: string): { system: AiSystem; created: boolean } {
+    const input = this.parse(raw);
+    if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
+    const at = this.clock.now().toISOString();
+    try {
+      return this.store.write((repos) => {
+        if (submissionKey) {
+          const earlier = repos.dedupe.outcomeOf(submissionKey) as { systemId?: number } | undefined;
+          const existing = earlier?.systemId === undefined ? undefined : repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
+          if (existing) return { system: existing, created: false };
+        }
+        this.checkRefs(repos, actor, input);
+        const system = repos.aiSystems.insert({ ...input, workspaceId: actor.workspaceId, nameKey: nameKeyOf(input.name), createdAt: at, updatedAt: at });
+        if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { systemId: system.id });
+        repos.audit.append(
+          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'ai_system.created', subject: `ai_system:${system.id}`, before: null, after: system },
+          at,
+        );
+        return { system, created: true };
+      });
+    } catch (error) {
+      // Two people registering the same name at the same moment: the unique index decides.
+      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${input.name}” already exists in this workspace.` });
+      throw error;
+    }
+  }
+
+  /** Replaces a system's details (owner or admin); returns what changed. */
+  edit(actor: Actor, id: number, raw: unknown): { system: AiSystem; changed: string[] } {
+    const input = this.parse(raw);
+    const at = this.clock.now().toISOString();
+    try {
+      return this.store.write((repos) => {
+        const before = this.mustFind(repos, actor.workspaceId, id);
+        requireOwnerOrAdmin(repos, actor, before, 'edit it');
+        this.checkRefs(repos, actor, input, id);
+        const after: AiSystem = { ...before, ...input, nameKey: nameKeyOf(input.name), updatedAt: at };
+        const change = diff(before, after);
+        const changed = Object.keys(change.after);
+        if (changed.length === 0) return { system: before, changed };
+        repos.aiSystems.update(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
+        const action = before.stage !== 'retired' && after.stage === 'retired' ? 'ai_system.retired' : 'ai_system.updated';
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `ai_system:${id}`, ...change }, at);
+        return { system: after, changed };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${input.name}” already exists in this workspace.` });
+      throw error;
+    }
+  }
+
+  /** Retires a system: the record and its history stay, it leaves the pickers. Idempotent. */
+  retire(actor: Actor, id: number): { system: AiSystem; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, id);
+      requireOwnerOrAdmin(repos, actor, before, 'retire it');
+      if (before.stage === 'retired') return { system: before, changed: false };
+      repos.aiSystems.update(actor.workspaceId, id, { stage: 'retired', updatedAt: at });
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'ai_system.retired', subject: `ai_system:${id}`, before: { stage: before.stage }, after: { stage: 'retired' } },
+        at,
+      );
+      return { system: { ...before, stage: 'retired', updatedAt: at }, changed: true };
+    });
+  }
+
+  /** Finds a system by id ("12", "#12") or name (any case); not_found suggests close names. */
+  find(workspaceId: number, ref: string): AiSystem {
+    return this.store.read((repos) => {
+      const trimmed = ref.trim();
+      const byId = /^#?(\d+)$/.exec(trimmed);
+      const system = byId ? repos.aiSystems.findById(workspaceId, Number(byId[1])) : repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(trimmed));
+      if (system) return system;
+      const near = repos.aiSystems
+        .names(workspaceId)
+        .filter((name) => nameKeyOf(name).includes(nameKeyOf(trimmed).slice(0, 4)))
+        .slice(0, 5);
+      throw new AimsError('not_found', `No AI system called “${trimmed}” in this workspace.`, {
+        hint: near.length > 0 ? `Did you mean: ${near.join(', ')}?` : 'See the inventory with `system list`.',
+      });
+    });
+  }
+
+  /** Refuses someone who may not change the system before they open its form. */
+  requireCanManage(actor: Actor, system: AiSystem, what: string): void {
+    this.store.read((repos) => requireOwnerOrAdmin(repos, actor, system, what));
+  }
+
+  getById(workspaceId: number, id: number): AiSystem {
+    return this.store.read((repos) => this.mustFind(repos, workspaceId, id));
+  }
+
+  list(workspaceId: number, filter: AiSystemFilter, page = 0): { items: AiSystem[]; total: number; page: number; pageSize: number } {
+    const result = this.store.read((repos) => repos.aiSystems.list(workspaceId, filter, { limit: SYSTEM_PAGE_SIZE, offset: page * SYSTEM_PAGE_SIZE }));
+    return { ...result, page, pageSize: SYSTEM_PAGE_SIZE };
+  }
+
+  /** Type-ahead for pickers: systems not retired whose name contains the query. */
+  search(workspaceId: number, query: string, limit = 100): AiSystem[] {
+    return this.store.read((repos) => repos.aiSystems.search(workspaceId, query.trim(), limit));
+  }
+
+  counts(workspaceId: number): AiSystemCounts {
+    return this.store.read((repos) => repos.aiSystems.counts(workspaceId));
+  }
+
+  private mustFind(repos: Repositories, workspaceId: number, id: number): AiSystem {
+    const system = repos.aiSystems.findById(workspaceId, id);
+    if (!system) throw new AimsError('not_found', `AI system #${id} does not exist in this workspace.`);
+    return system;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Actor } from './actor.ts';
+import type { AiSystem } from './ai-systems/ai-system.ts';
+import { AimsError } from './errors.ts';
+import { personLabel } from './identity.ts';
+import type { Repositories } from './ports.ts';
+
+/** Names the admins, so a refused member knows whom to ask. */
+function adminsHint(repos: Repositories, workspaceId: number): string {
+  const admins = repos.roles.holders(workspaceId, 'admin').map((holder) => personLabel(holder));
+  return admins.length === 0
+    ? 'This workspace has no admin yet: set AIMS_ADMINS for the bot and talk to it again.'
+    : `Ask an admin: ${admins.join(', ')}.`;
+}
+
+/** Admin-only actions refuse everyone else, telling them who the admins are. Nothing is written. */
+export function requireAdmin(repos: Repositories, actor: Actor, what: string): void {
+  if (actor.roles.includes('admin')) return;
+  throw new AimsError('forbidden', `Only admins can ${what}.`, { hint: adminsHint(repos, actor.workspaceId) });
+}
+
+/** The owner of an AI system, or an admin, may change it. */
+export function requireOwnerOrAdmin(repos: Repositories, actor: Actor, system: AiSystem, what: string): void {
+  if (actor.roles.includes('admin') || system.ownerPersonId === actor.personId) return;
+  const owner = system.ownerPersonId === null ? undefined : repos.people.findById(actor.workspaceId, system.ownerPersonId);
+  throw new AimsError('forbidden', `Only the owner of ${system.name} or an admin can ${what}.`, {
+    hint: owner ? `The owner is ${personLabel(owner)}. ${adminsHint(repos, actor.workspaceId)}` : adminsHint(repos, actor.workspaceId),
+  });
+}

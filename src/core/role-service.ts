@@ -1,0 +1,87 @@
+import type { Actor } from './actor.ts';
+import type { Clock } from './clock.ts';
+import { AimsError } from './errors.ts';
+import { personLabel, type Person } from './identity.ts';
+import { requireAdmin } from './policies.ts';
+import type { Repositories, UnitOfWork } from './ports.ts';
+import { GRANTABLE_ROLES, type GrantableRole, type RoleHolder } from './roles.ts';
+
+export interface RoleChange {
+  person: Person;
+  role: GrantableRole;
+  changed: boolean;
+}
+
+/** Parses a role name as people type it ("Approver", "approvers"). */
+export function parseRole(word: string | undefined): GrantableRole {
+  const normalised = (word ?? '').trim().toLowerCase().replace(/s$/, '');
+  const role = GRANTABLE_ROLES.find((candidate) => candidate === normalised);
+  if (!role) {
+    throw new AimsError('invalid_input', word ? `“${word}” is not a role.` : 'Say which role.', {
+      hint: `Roles: ${GRANTABLE_ROLES.join(', ')} (everyone is a member).`,
+    });
+  }
+  return role;
+}
+
+/** Who holds which role in a workspace (ISO/IEC 42001 A.3.2); only admins change it. */
+export class RoleService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Grants a role (admins only); granting a role someone holds changes nothing. */
+  grant(actor: Actor, targetPersonId: number, role: GrantableRole): RoleChange {
+    return this.store.write((repos) => {
+      requireAdmin(repos, actor, 'grant roles');
+      const person = this.mustFindPerson(repos, actor, targetPersonId);
+      const roles = repos.roles.rolesOf(actor.workspaceId, person.id);
+      if (roles.includes(role)) return { person, role, changed: false };
+      const at = this.clock.now().toISOString();
+      repos.roles.grant({ workspaceId: actor.workspaceId, personId: person.id, role, grantedBy: actor.personId, grantedAt: at });
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'role.granted', subject: `person:${person.id}`, before: { roles }, after: { roles: [...roles, role] } },
+        at,
+      );
+      return { person, role, changed: true };
+    });
+  }
+
+  /** Revokes a role (admins only); the last admin of a workspace cannot be removed. */
+  revoke(actor: Actor, targetPersonId: number, role: GrantableRole): RoleChange {
+    return this.store.write((repos) => {
+      requireAdmin(repos, actor, 'revoke roles');
+      const person = this.mustFindPerson(repos, actor, targetPersonId);
+      const roles = repos.roles.rolesOf(actor.workspaceId, person.id);
+      if (!roles.includes(role)) return { person, role, changed: false };
+      if (role === 'admin' && repos.roles.holders(actor.workspaceId, 'admin').length <= 1) {
+        throw new AimsError('conflict', `${personLabel(person)} is the last admin of this workspace, so the role stays.`, {
+          hint: 'Grant admin to someone else first.',
+        });
+      }
+      const at = this.clock.now().toISOString();
+      repos.roles.revoke(actor.workspaceId, person.id, role);
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'role.revoked', subject: `person:${person.id}`, before: { roles }, after: { roles: roles.filter((r) => r !== role) } },
+        at,
+      );
+      return { person, role, changed: true };
+    });
+  }
+
+  /** Refuses a non-admin before they start on an admin-only task (e.g. before a form opens). */
+  requireAdmin(actor: Actor, what: string): void {
+    this.store.read((repos) => requireAdmin(repos, actor, what));
+  }
+
+  list(workspaceId: number): RoleHolder[] {
+    return this.store.read((repos) => repos.roles.holders(workspaceId));
+  }
+
+  private mustFindPerson(repos: Repositories, actor: Actor, personId: number): Person {
+    const person = repos.people.findById(actor.workspaceId, personId);
+    if (!person) throw new AimsError('not_found', 'That person is not in this workspace.');
+    return person;
+  }
+}

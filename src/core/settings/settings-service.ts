@@ -1,0 +1,105 @@
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { requireAdmin } from '../policies.ts';
+import type { UnitOfWork } from '../ports.ts';
+import {
+  CHANNEL_COLUMN,
+  DEFAULT_APPROVALS,
+  settingsInputSchema,
+  type ChannelPurpose,
+  type ChannelRef,
+  type WorkspaceSettings,
+} from './workspace-settings.ts';
+
+/** A workspace's setup: where the bot posts, how many approvals a release needs, its time zone. */
+export class SettingsService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly defaultTimeZone: string,
+  ) {}
+
+  /** The settings in force: what setup saved, else the defaults. */
+  get(workspaceId: number): WorkspaceSettings & { configured: boolean } {
+    const saved = this.store.read((repos) => repos.settings.get(workspaceId));
+    if (saved) return { ...saved, timeZone: saved.timeZone ?? this.defaultTimeZone, configured: true };
+    return {
+      workspaceId,
+      incidentsChannel: null,
+      approvalsChannel: null,
+      leadershipChannel: null,
+      defaultApprovals: DEFAULT_APPROVALS,
+      timeZone: this.defaultTimeZone,
+      updatedAt: '',
+      configured: false,
+    };
+  }
+
+  timeZoneOf(workspaceId: number): string {
+    return this.get(workspaceId).timeZone ?? this.defaultTimeZone;
+  }
+
+  /** Saves the setup form (admins only). */
+  update(actor: Actor, raw: unknown): WorkspaceSettings {
+    const parsed = settingsInputSchema.safeParse(raw);
+    return this.store.write((repos) => {
+      requireAdmin(repos, actor, 'change the setup');
+      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues));
+      const input = parsed.data;
+      const at = this.clock.now().toISOString();
+      const before = repos.settings.get(actor.workspaceId);
+      const after: WorkspaceSettings = {
+        workspaceId: actor.workspaceId,
+        incidentsChannel: input.incidentsChannel === undefined ? (before?.incidentsChannel ?? null) : input.incidentsChannel,
+        approvalsChannel: input.approvalsChannel === undefined ? (before?.approvalsChannel ?? null) : input.approvalsChannel,
+        leadershipChannel: input.leadershipChannel === undefined ? (before?.leadershipChannel ?? null) : input.leadershipChannel,
+        defaultApprovals: input.defaultApprovals,
+        timeZone: input.timeZone,
+        updatedAt: at,
+      };
+      repos.settings.save(after);
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'settings.updated', subject: `workspace:${actor.workspaceId}`, before: before ?? null, after },
+        at,
+      );
+      return after;
+    });
+  }
+
+  /** Points one purpose at a channel (Teams: run in that channel); admins only. */
+  setChannel(actor: Actor, purpose: ChannelPurpose, channel: ChannelRef): WorkspaceSettings {
+    return this.store.write((repos) => {
+      requireAdmin(repos, actor, 'choose channels');
+      const at = this.clock.now().toISOString();
+      const before = repos.settings.get(actor.workspaceId);
+      const after: WorkspaceSettings = {
+        workspaceId: actor.workspaceId,
+        incidentsChannel: before?.incidentsChannel ?? null,
+        approvalsChannel: before?.approvalsChannel ?? null,
+        leadershipChannel: before?.leadershipChannel ?? null,
+        defaultApprovals: before?.defaultApprovals ?? DEFAULT_APPROVALS,
+        timeZone: before?.timeZone ?? null,
+        updatedAt: at,
+        [CHANNEL_COLUMN[purpose]]: channel,
+      };
+      repos.settings.save(after);
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'settings.channel_set', subject: `workspace:${actor.workspaceId}`, before: { [purpose]: before?.[CHANNEL_COLUMN[purpose]] ?? null }, after: { [purpose]: channel } },
+        at,
+      );
+      return after;
+    });
+  }
+
+  /** The channel for a purpose; features that post there refuse plainly until setup chose one. */
+  channelFor(workspaceId: number, purpose: ChannelPurpose): ChannelRef {
+    const channel = this.get(workspaceId)[CHANNEL_COLUMN[purpose]];
+    if (!channel) {
+      throw new AimsError('not_configured', `No ${purpose} channel is set up for this workspace yet.`, {
+        hint: 'An admin can choose it with `setup` (on Teams: `aims setup channel ' + purpose + '` in that channel).',
+      });
+    }
+    return channel;
+  }
+}

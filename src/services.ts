@@ -1,0 +1,31 @@
+import type { ChatServices } from './chat/chat-services.ts';
+import { AiSystemService } from './core/ai-systems/ai-system-service.ts';
+import type { Clock } from './core/clock.ts';
+import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
+import { InboundDedupe } from './core/inbound-dedupe.ts';
+import type { UnitOfWork } from './core/ports.ts';
+import { RoleService } from './core/role-service.ts';
+import { SettingsService } from './core/settings/settings-service.ts';
+import { StatusService } from './core/status-service.ts';
+import type { Logger } from './logger.ts';
+
+/** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
+export function createServices(input: {
+  store: UnitOfWork;
+  clock: Clock;
+  directory: DirectoryOptions;
+  defaultTimeZone: string;
+  logger: Logger;
+}): ChatServices {
+  const { store, clock } = input;
+  const settings = new SettingsService(store, clock, input.defaultTimeZone);
+  return {
+    directory: new DirectoryService(store, clock, input.directory),
+    status: new StatusService(store, clock),
+    dedupe: new InboundDedupe(store, clock),
+    systems: new AiSystemService(store, clock),
+    roles: new RoleService(store, clock),
+    settings,
+    logger: input.logger,
+  };
+}
