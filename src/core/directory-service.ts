@@ -78,6 +78,7 @@ export class DirectoryService {
   private needsChange(known: Contact, ref: ContactRef): boolean {
     if (ref.workspaceName && ref.workspaceName !== known.workspace.name) return true;
     if (ref.displayName && ref.displayName !== known.person.displayName) return true;
+    if (!ref.displayName && ref.fallbackName && known.person.displayName === null) return true;
     return this.isSeedAdmin(ref) && !known.roles.includes('admin');
   }
 
@@ -133,7 +134,7 @@ export class DirectoryService {
         workspaceId: workspace.id,
         platform: ref.platform,
         externalId: ref.userExternalId,
-        displayName: ref.displayName ?? null,
+        displayName: ref.displayName ?? ref.fallbackName ?? null,
         createdAt: at,
       });
       repos.audit.append(
@@ -148,8 +149,9 @@ export class DirectoryService {
         },
         at,
       );
-    } else if (ref.displayName && ref.displayName !== person.displayName) {
-      repos.people.rename(person.id, ref.displayName);
+    } else if ((ref.displayName && ref.displayName !== person.displayName) || (!ref.displayName && ref.fallbackName && person.displayName === null)) {
+      const name = ref.displayName ?? ref.fallbackName ?? '';
+      repos.people.rename(person.id, name);
       repos.audit.append(
         {
           workspaceId: workspace.id,
@@ -158,11 +160,11 @@ export class DirectoryService {
           action: 'person.renamed',
           subject: `person:${person.id}`,
           before: { displayName: person.displayName },
-          after: { displayName: ref.displayName },
+          after: { displayName: name },
         },
         at,
       );
-      person = { ...person, displayName: ref.displayName };
+      person = { ...person, displayName: name };
     }
 
     const roles = repos.roles.rolesOf(workspace.id, person.id);

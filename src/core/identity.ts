@@ -26,7 +26,10 @@ export interface ContactRef {
   workspaceExternalId: string;
   workspaceName?: string;
   userExternalId: string;
+  /** The person's display name as the platform reports it (replaces what we knew). */
   displayName?: string;
+  /** A name to use only while we know none (Slack's legacy username in slash commands). */
+  fallbackName?: string;
 }
 
 /** How a person is shown to others: their name if known, else their platform id. */

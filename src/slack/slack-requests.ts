@@ -53,7 +53,8 @@ export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
       workspaceExternalId: command.team_id,
       ...(command.team_domain ? { workspaceName: command.team_domain } : {}),
       userExternalId: command.user_id,
-      ...(command.user_name ? { displayName: command.user_name } : {}),
+      // user_name is the legacy handle: a name only until users.info or the person's profile says better.
+      ...(command.user_name ? { fallbackName: command.user_name } : {}),
     },
   };
 }
@@ -84,7 +85,7 @@ export function originOfInteraction(body: { team?: { id: string; domain?: string
       workspaceExternalId: body.team?.id ?? 'unknown-team',
       ...(body.team?.domain ? { workspaceName: body.team.domain } : {}),
       userExternalId: body.user.id,
-      ...(name ? { displayName: name } : {}),
+      ...(name ? { fallbackName: name } : {}),
     },
   };
 }

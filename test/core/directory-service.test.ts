@@ -43,6 +43,19 @@ describe('DirectoryService.contact', () => {
     expect(sameName.person.id).not.toBe(first.person.id);
   });
 
+  it('uses a fallback name (Slack’s legacy handle) only while no better name is known', () => {
+    store = memoryStore();
+    const directory = directoryFor(store);
+    const handleOnly = { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U7', fallbackName: 'olivia' };
+    expect(directory.contact(handleOnly).person.displayName).toBe('olivia');
+    const workspace = directory.contact(handleOnly).workspace;
+    expect(directory.ensurePerson(workspace, 'U7', 'Olivia Owner').displayName).toBe('Olivia Owner');
+    const events = actions().length;
+    // The handle arrives again with every slash command: it must not rename her back.
+    expect(directory.contact(handleOnly).person.displayName).toBe('Olivia Owner');
+    expect(actions()).toHaveLength(events);
+  });
+
   it('keeps workspaces apart: the same user id in another team is another person', () => {
     store = memoryStore();
     const directory = directoryFor(store);

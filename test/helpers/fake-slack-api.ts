@@ -21,15 +21,19 @@ function parseArgs(contentType: string | undefined, body: string): Record<string
 }
 
 /** A fake Slack Web API on loopback that records every call and checks every payload. */
-export async function startFakeSlackApi() {
+export async function startFakeSlackApi(directory: { users?: Record<string, string>; channels?: Record<string, string> } = {}) {
   const calls: SlackApiCall[] = [];
+  const userNames = directory.users ?? {};
+  const channelNames = directory.channels ?? {};
   let ts = 1_700_000_000;
   const server = await startLoopbackServer((req, res, body) => {
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    // response_url posts (replacing the message a button was on) are recorded as "response_url".
+    const method = path.startsWith('/respond/') ? 'response_url' : path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'], body);
     const problems = method === 'views.open' || method === 'views.update' || method === 'views.publish'
       ? checkSlackView(args.view as Record<string, unknown>)
-      : method.startsWith('chat.')
+      : method.startsWith('chat.') || method === 'response_url'
         ? checkSlackMessage(args)
         : [];
     calls.push({ method, args, problems });
@@ -38,6 +42,16 @@ export async function startFakeSlackApi() {
       case 'auth.test':
         res.end(JSON.stringify({ ok: true, user_id: FAKE_BOT_USER_ID, bot_id: 'BAIMSBOT', team_id: 'T0TEST', user: 'aims' }));
         return;
+      case 'users.info': {
+        const id = String(args.user);
+        res.end(JSON.stringify({ ok: true, user: { id, name: id.toLowerCase(), real_name: `Real ${id}`, profile: { display_name: userNames[id] ?? '' } } }));
+        return;
+      }
+      case 'conversations.info': {
+        const id = String(args.channel);
+        res.end(JSON.stringify({ ok: true, channel: { id, name: channelNames[id] ?? `channel-${id.toLowerCase()}` } }));
+        return;
+      }
       case 'chat.postMessage':
         ts += 1;
         res.end(JSON.stringify({ ok: true, channel: args.channel, ts: `${ts}.000100`, message: args }));
@@ -49,6 +63,8 @@ export async function startFakeSlackApi() {
   return {
     /** Base URL for the WebClient's slackApiUrl. */
     apiUrl: `${server.url}/api/`,
+    /** A response_url that lands in this fake. */
+    responseUrl: (id: string) => `${server.url}/respond/${id}`,
     calls,
     callsTo: (method: string) => calls.filter((call) => call.method === method),
     close: server.close,

@@ -15,8 +15,8 @@ export async function startTestApp(env: Record<string, string>, clock: Clock = f
 }
 
 /** Bolt in HTTP mode, its Web API pointed at a fake Slack that records every call. */
-export async function startSlackHarness(env: Record<string, string> = {}) {
-  const slackApi = await startFakeSlackApi();
+export async function startSlackHarness(env: Record<string, string> = {}, directory: Parameters<typeof startFakeSlackApi>[0] = {}) {
+  const slackApi = await startFakeSlackApi(directory);
   const app = await startTestApp({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,

@@ -16,6 +16,8 @@ export function roleCommand(ctx: CommandContext): ChatResponse {
   if (!mention) {
     throw new AimsError('invalid_input', `Mention the person: ${prefix}role ${sub} @person ${args.at(-1) ?? 'approver'}`);
   }
+  // Refuse before anything is written: meeting the mentioned person would be a change too.
+  services.roles.requireAdmin(actor, sub === 'grant' ? 'grant roles' : 'revoke roles');
   // The role is the last word; the words before it are the mention as the platform wrote it.
   const role = parseRole(args.length >= 3 ? args.at(-1) : undefined);
   const person = services.directory.ensurePerson(contact.workspace, mention.externalId, mention.displayName, actor.label);

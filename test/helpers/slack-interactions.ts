@@ -1,0 +1,96 @@
+import { slackSignature } from './slack-signing.ts';
+
+type Json = Record<string, unknown>;
+
+/** An interactivity payload as Slack posts it: form-encoded `payload=<json>`, signed. */
+export async function postInteraction(url: string, payload: Json) {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(body) },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Json) : undefined };
+}
+
+interface Person {
+  team?: string;
+  user: string;
+  name?: string;
+}
+
+/**
+ * Fills a modal as Slack's client would: view.state.values keyed by block_id and action_id, each
+ * element's value in the shape its type uses. Text for text inputs; option values for selects;
+ * user and channel ids for the pickers. Fields not named keep their initial values.
+ */
+export function fillModal(view: Json, values: Record<string, string | undefined>): Record<string, Record<string, Json>> {
+  const state: Record<string, Record<string, Json>> = {};
+  for (const block of (view.blocks as Json[]) ?? []) {
+    if (block.type !== 'input') continue;
+    const element = block.element as Json;
+    const blockId = String(block.block_id);
+    const actionId = String(element.action_id);
+    const given = blockId in values ? values[blockId] : undefined;
+    const keep = !(blockId in values);
+    let entry: Json;
+    switch (element.type) {
+      case 'static_select':
+      case 'external_select': {
+        const initial = (element.initial_option as Json | undefined) ?? null;
+        const value = keep ? ((initial?.value as string | undefined) ?? undefined) : given;
+        const option = value === undefined ? null : ((element.options as Json[] | undefined)?.find((o) => o.value === value) ?? { text: { type: 'plain_text', text: value }, value });
+        entry = { type: element.type, selected_option: option };
+        break;
+      }
+      case 'users_select':
+        entry = { type: 'users_select', selected_user: keep ? (element.initial_user ?? null) : (given ?? null) };
+        break;
+      case 'conversations_select':
+        entry = { type: 'conversations_select', selected_conversation: keep ? (element.initial_conversation ?? null) : (given ?? null) };
+        break;
+      default:
+        entry = { type: element.type, value: keep ? (element.initial_value ?? null) : (given ?? null) };
+    }
+    state[blockId] = { [actionId]: entry };
+  }
+  return state;
+}
+
+/** Submits a modal that the bot opened (as recorded by the fake's views.open). */
+export function submitModal(url: string, view: Json, values: Record<string, string | undefined>, who: Person, viewId = 'V0MODAL1') {
+  return postInteraction(url, {
+    type: 'view_submission',
+    team: { id: who.team ?? 'T0TEST', domain: 'acme' },
+    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
+    api_app_id: 'A0AIMS',
+    trigger_id: '111.222.trigger',
+    view: { ...view, id: viewId, team_id: who.team ?? 'T0TEST', state: { values: fillModal(view, values) } },
+  });
+}
+
+/** Clicks a button in a posted message, as block_actions. */
+export function clickButton(url: string, button: Json, who: Person, responseUrl: string) {
+  return postInteraction(url, {
+    type: 'block_actions',
+    team: { id: who.team ?? 'T0TEST', domain: 'acme' },
+    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
+    api_app_id: 'A0AIMS',
+    trigger_id: '333.444.trigger',
+    response_url: responseUrl,
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0GENERAL', is_ephemeral: true },
+    channel: { id: 'C0GENERAL', name: 'general' },
+    actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', value: button.value, text: button.text, action_ts: `${Date.now() / 1000}` }],
+  });
+}
+
+/** The buttons of a Block Kit message, by label. */
+export function buttonsOf(message: Json | undefined): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const block of ((message?.blocks as Json[]) ?? [])) {
+    if (block.type !== 'actions') continue;
+    for (const element of block.elements as Json[]) out[String((element.text as Json).text)] = element;
+  }
+  return out;
+}
