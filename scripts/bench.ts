@@ -44,7 +44,7 @@ console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixe
 
 // 2. /aims status end to end through the router (without HTTP), small and large workspace.
 async function statusPerOp(people: number): Promise<number> {
-  const { store: s, directory: d } = storeWithPeople(`status-${people}`, people);
+  const { store: s } = storeWithPeople(`status-${people}`, people);
   const router = new ChatRouter(createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }));
   const request = { requestId: 'bench', source: 'command' as const, text: 'status', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
   const runs = 1000;

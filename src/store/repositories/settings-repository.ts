@@ -19,7 +19,11 @@ export class SqliteSettingsRepository implements SettingsRepository {
   }
 
   save(settings: WorkspaceSettings): void {
-    const { workspaceId, ...rest } = settings;
-    this.db.insert(workspaceSettings).values(settings).onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: rest }).run();
+    const { incidentsChannel, approvalsChannel, leadershipChannel, defaultApprovals, timeZone, updatedAt } = settings;
+    this.db
+      .insert(workspaceSettings)
+      .values(settings)
+      .onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: { incidentsChannel, approvalsChannel, leadershipChannel, defaultApprovals, timeZone, updatedAt } })
+      .run();
   }
 }
