@@ -9,10 +9,23 @@ export interface ConnectorActivity {
 }
 
 /** A fake Bot Framework connector (the serviceUrl) that records every activity the bot sends. */
-export async function startFakeTeamsConnector() {
+export async function startFakeTeamsConnector(members: Record<string, { name: string; aadObjectId: string }> = {}) {
   const activities: ConnectorActivity[] = [];
   let next = 0;
   const server = await startLoopbackServer((req, res, body) => {
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+    if (req.method === 'GET' && member) {
+      const id = decodeURIComponent(member[1] ?? '');
+      const known = members[id];
+      res.setHeader('content-type', 'application/json');
+      if (!known) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ error: { code: 'NotFound', message: 'member not found' } }));
+        return;
+      }
+      res.end(JSON.stringify({ id, name: known.name, aadObjectId: known.aadObjectId, userPrincipalName: `${known.aadObjectId}@example.com` }));
+      return;
+    }
     const activity = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const attachments = (activity.attachments as Array<{ contentType: string; content: unknown }> | undefined) ?? [];
     const problems = attachments
@@ -32,7 +45,16 @@ let counter = 0;
 export function teamsMessage(
   serviceUrl: string,
   text: string,
-  options: { user?: string; name?: string; tenant?: string; conversationType?: 'personal' | 'channel'; mentionBot?: boolean; id?: string } = {},
+  options: {
+    user?: string;
+    name?: string;
+    tenant?: string;
+    conversationType?: 'personal' | 'channel';
+    mentionBot?: boolean;
+    id?: string;
+    /** Other people @mentioned: their Teams ids (29:...) and names; `text` should contain <at>name</at>. */
+    mentions?: Array<{ id: string; name: string }>;
+  } = {},
 ) {
   counter += 1;
   const tenant = options.tenant ?? 'tenant-1';
@@ -50,6 +72,68 @@ export function teamsMessage(
     conversation: { id: `conv-${conversationType}-${options.user ?? 'ada'}`, conversationType, tenantId: tenant },
     channelData: { tenant: { id: tenant } },
     text: `${mention}${text}`,
-    entities: options.mentionBot ? [{ type: 'mention', text: '<at>aims</at>', mentioned: bot }] : [],
+    entities: [
+      ...(options.mentionBot ? [{ type: 'mention', text: '<at>aims</at>', mentioned: bot }] : []),
+      ...(options.mentions ?? []).map((who) => ({ type: 'mention', text: `<at>${who.name}</at>`, mentioned: { id: who.id, name: who.name } })),
+    ],
   };
+}
+
+/** An Action.Execute click as Teams sends it: an adaptiveCard/action invoke with the action's data and the inputs. */
+export function teamsInvoke(serviceUrl: string, action: { verb: string; data: Record<string, unknown> }, options: { user?: string; name?: string; tenant?: string } = {}) {
+  counter += 1;
+  const tenant = options.tenant ?? 'tenant-1';
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `invoke-${counter}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:${options.user ?? 'ada'}`, name: options.name ?? 'Ada Lovelace', aadObjectId: options.user ?? 'aad-ada' },
+    recipient: { id: '28:aims-bot', name: 'aims' },
+    conversation: { id: `conv-personal-${options.user ?? 'ada'}`, conversationType: 'personal', tenantId: tenant },
+    channelData: { tenant: { id: tenant } },
+    value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data }, trigger: 'manual' },
+  };
+}
+
+type Card = Record<string, unknown>;
+
+/** Every Action.Execute of a card (top-level actions and ActionSets), by title. */
+export function executeActions(card: Card | undefined): Record<string, { verb: string; data: Record<string, unknown> }> {
+  const out: Record<string, { verb: string; data: Record<string, unknown> }> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const element = node as Card;
+    if (element.type === 'Action.Execute') out[String(element.title)] = { verb: String(element.verb), data: (element.data as Record<string, unknown>) ?? {} };
+    Object.values(element).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
+
+/** The ids and current values of a card's inputs. */
+export function cardInputs(card: Card | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const element of ((card?.body as Card[]) ?? [])) {
+    if (typeof element.type === 'string' && element.type.startsWith('Input.')) out[String(element.id)] = element.value;
+  }
+  return out;
+}
+
+/** Fills a form card as a person would and returns the Action.Execute payload of its submit button. */
+export function fillCard(card: Card | undefined, title: string, values: Record<string, string>) {
+  const action = executeActions(card)[title];
+  if (!action) throw new Error(`no button "${title}" on the card`);
+  const inputs = cardInputs(card);
+  const filled: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(inputs)) if (value !== undefined) filled[id] = String(value);
+  return { verb: action.verb, data: { ...action.data, ...filled, ...values } };
+}
+
+/** The Adaptive Card of a connector activity. */
+export function cardOf(activity: Record<string, unknown> | undefined): Card | undefined {
+  return (activity?.attachments as Array<{ content: Card }> | undefined)?.[0]?.content;
 }

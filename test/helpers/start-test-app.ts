@@ -35,8 +35,8 @@ export async function startSlackHarness(env: Record<string, string> = {}, direct
 }
 
 /** The CloudAdapter (local mode unless credentials are given) with a fake connector as serviceUrl. */
-export async function startTeamsHarness(env: Record<string, string> = {}) {
-  const connector = await startFakeTeamsConnector();
+export async function startTeamsHarness(env: Record<string, string> = {}, members: Parameters<typeof startFakeTeamsConnector>[0] = {}) {
+  const connector = await startFakeTeamsConnector(members);
   const app = await startTestApp(env);
   return {
     app,

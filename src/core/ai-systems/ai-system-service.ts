@@ -28,25 +28,29 @@ export class AiSystemService {
     private readonly clock: Clock,
   ) {}
 
-  private parse(raw: unknown): AiSystemInput {
+  /**
+   * Checks the form and what it refers to (owner, name clash) together, so a person sees every
+   * problem at once, each at its field.
+   */
+  private validate(repos: Repositories, actor: Actor, raw: unknown, selfId?: number): AiSystemInput {
     const parsed = aiSystemInputSchema.safeParse(raw);
-    if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues));
+    const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+    const fields = (raw ?? {}) as { name?: unknown; ownerPersonId?: unknown };
+    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId)) {
+      errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
+    }
+    if (typeof fields.name === 'string' && fields.name.trim() !== '') {
+      const clash = repos.aiSystems.findByNameKey(actor.workspaceId, nameKeyOf(fields.name));
+      if (clash && clash.id !== selfId) errors.name ??= `An AI system named “${clash.name}” already exists in this workspace.`;
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
     return parsed.data;
-  }
-
-  private checkRefs(repos: Repositories, actor: Actor, input: AiSystemInput, selfId?: number): void {
-    const errors: Record<string, string> = {};
-    if (!repos.people.findById(actor.workspaceId, input.ownerPersonId)) errors.ownerPersonId = 'The owner must be a person in this workspace.';
-    const clash = repos.aiSystems.findByNameKey(actor.workspaceId, nameKeyOf(input.name));
-    if (clash && clash.id !== selfId) errors.name = `An AI system named “${clash.name}” already exists in this workspace.`;
-    if (Object.keys(errors).length > 0) throw invalidInput(errors);
   }
 
   /** Registers a system; a repeated submission (same key) returns the system it created. */
   add(actor: Actor, raw: unknown, submissionKey?: string): { system: AiSystem; created: boolean } {
-    const input = this.parse(raw);
-    if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
     const at = this.clock.now().toISOString();
+    const name = (raw as { name?: unknown } | undefined)?.name;
     try {
       return this.store.write((repos) => {
         if (submissionKey) {
@@ -54,7 +58,8 @@ export class AiSystemService {
           const existing = earlier?.systemId === undefined ? undefined : repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
           if (existing) return { system: existing, created: false };
         }
-        this.checkRefs(repos, actor, input);
+        const input = this.validate(repos, actor, raw);
+        if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
         const system = repos.aiSystems.insert({ ...input, workspaceId: actor.workspaceId, nameKey: nameKeyOf(input.name), createdAt: at, updatedAt: at });
         if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { systemId: system.id });
         repos.audit.append(
@@ -65,20 +70,20 @@ export class AiSystemService {
       });
     } catch (error) {
       // Two people registering the same name at the same moment: the unique index decides.
-      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${input.name}” already exists in this workspace.` });
+      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${String(name)}” already exists in this workspace.` });
       throw error;
     }
   }
 
   /** Replaces a system's details (owner or admin); returns what changed. */
   edit(actor: Actor, id: number, raw: unknown): { system: AiSystem; changed: string[] } {
-    const input = this.parse(raw);
     const at = this.clock.now().toISOString();
+    const name = (raw as { name?: unknown } | undefined)?.name;
     try {
       return this.store.write((repos) => {
         const before = this.mustFind(repos, actor.workspaceId, id);
         requireOwnerOrAdmin(repos, actor, before, 'edit it');
-        this.checkRefs(repos, actor, input, id);
+        const input = this.validate(repos, actor, raw, id);
         const after: AiSystem = { ...before, ...input, nameKey: nameKeyOf(input.name), updatedAt: at };
         const change = diff(before, after);
         const changed = Object.keys(change.after);
@@ -89,7 +94,7 @@ export class AiSystemService {
         return { system: after, changed };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${input.name}” already exists in this workspace.` });
+      if (isUniqueViolation(error)) throw invalidInput({ name: `An AI system named “${String(name)}” already exists in this workspace.` });
       throw error;
     }
   }

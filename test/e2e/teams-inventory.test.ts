@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
+import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
+let teams: Harness;
+
+const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
+const OWNER = { user: 'aad-owner', name: 'Olivia Owner' };
+const MEMBER = { user: 'aad-member', name: 'Mia Member' };
+
+beforeAll(async () => {
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' }, '29:olivia': { name: 'Olivia Owner', aadObjectId: 'aad-owner' } });
+});
+afterAll(async () => {
+  await teams.close();
+});
+
+type Card = Record<string, unknown>;
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+
+/** Sends a message and returns the card the bot answered with (checked at Adaptive Cards 1.5). */
+async function say(who: { user: string; name: string }, words: string, options: Parameters<typeof teamsMessage>[2] = {}): Promise<Card | undefined> {
+  const before = teams.connector.activities.length;
+  const response = await teams.post(teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options }));
+  expect(response.status).toBe(200);
+  const replies = teams.connector.activities.slice(before);
+  expect(replies).toHaveLength(1);
+  expect(replies[0]?.problems).toEqual([]);
+  return cardOf(replies[0]?.activity);
+}
+
+/** Clicks an Action.Execute; returns the card Teams would show in its place (from the invoke response). */
+async function click(who: { user: string; name: string }, action: { verb: string; data: Record<string, unknown> }): Promise<Card> {
+  const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, who));
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { statusCode: number; type: string; value: Card };
+  expect(body.statusCode).toBe(200);
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  expect(checkAdaptiveCard(body.value)).toEqual([]);
+  return body.value;
+}
+
+const fraudScorer = {
+  name: 'Fraud Scorer',
+  description: 'Gradient-boosted model scoring card payments for fraud.',
+  purpose: 'Hold suspicious payments for review.',
+  owner: 'aad-owner',
+  euRiskLevel: 'high',
+  internalTier: 'tier-1',
+  stage: 'production',
+  provider: 'in-house',
+};
+
+describe('AI system inventory on Teams, end to end', () => {
+  it('adds a system from the card form; a double submit adds it once', async () => {
+    await say(ADMIN, 'aims status');
+    await say(OWNER, 'aims status');
+    await say(MEMBER, 'aims status');
+    const form = await say(ADMIN, 'aims system add');
+    expect(Object.keys(cardInputs(form))).toEqual(['name', 'description', 'purpose', 'owner', 'euRiskLevel', 'internalTier', 'stage', 'provider', 'vendorName', 'modelCardUrl', 'repositoryUrl']);
+    // The owner picker is a filtered (type-ahead) choice set of the people of the tenant.
+    expect(text(form)).toContain('"style":"filtered"');
+    expect(text(form)).toContain('Olivia Owner');
+    const submit = fillCard(form, 'Add', fraudScorer);
+    expect(text(await click(ADMIN, submit))).toContain('Added Fraud Scorer to the AI system inventory.');
+    expect(text(await click(ADMIN, submit))).toContain('Fraud Scorer was already added.');
+    expect(teams.app.store.sqlite.prepare('SELECT name, owner_person_id IS NOT NULL AS owned FROM ai_systems').all()).toEqual([{ name: 'Fraud Scorer', owned: 1 }]);
+  });
+
+  it('re-draws the form with errors at the fields and keeps what was typed', async () => {
+    const form = await say(MEMBER, 'system add');
+    const before = auditCount();
+    const redrawn = await click(MEMBER, fillCard(form, 'Add', { ...fraudScorer, name: 'FRAUD scorer', description: '' }));
+    expect(text(redrawn)).toContain('Please fix the fields marked below.');
+    expect(text(redrawn)).toContain('An AI system named “Fraud Scorer” already exists in this workspace.');
+    expect(text(redrawn)).toContain('Description is required.');
+    expect(cardInputs(redrawn).purpose).toBe('Hold suspicious payments for review.');
+    expect(executeActions(redrawn).Add).toBeDefined();
+    expect(auditCount()).toBe(before);
+  });
+
+  it('lists and shows systems; the owner edits through the Edit button, a member is refused', async () => {
+    expect(text(await say(MEMBER, 'system list'))).toContain('Fraud Scorer');
+    const asMember = await say(MEMBER, 'system fraud scorer');
+    expect(Object.keys(executeActions(asMember))).toEqual([]);
+    const asOwner = await say(OWNER, 'system fraud scorer');
+    expect(Object.keys(executeActions(asOwner))).toEqual(['Edit', 'Retire']);
+
+    const refused = await click(MEMBER, executeActions(asOwner).Edit as never);
+    expect(text(refused)).toContain('Only the owner of Fraud Scorer or an admin can edit it.');
+
+    const editForm = await click(OWNER, executeActions(asOwner).Edit as never);
+    expect(cardInputs(editForm).name).toBe('Fraud Scorer');
+    const saved = await click(OWNER, fillCard(editForm, 'Save', { stage: 'development', vendorName: '' }));
+    expect(text(saved)).toContain('Saved Fraud Scorer.');
+    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({ stage: 'development' });
+  });
+
+  it('retires from the card: it stays on record and leaves the list', async () => {
+    const card = await say(OWNER, 'system fraud scorer');
+    const retired = await click(OWNER, executeActions(card).Retire as never);
+    expect(text(retired)).toContain('Fraud Scorer is retired. Its record and history stay.');
+    expect(Object.keys(executeActions(retired))).toEqual(['Edit']);
+    expect(text(await say(MEMBER, 'system list'))).toContain('No AI systems');
+    expect(text(await say(MEMBER, 'system list retired'))).toContain('Fraud Scorer');
+  });
+});
+
+describe('roles on Teams', () => {
+  it('an admin grants a role to an @mentioned person, resolved to their AAD id through the connector', async () => {
+    const reply = await say(ADMIN, 'aims role grant <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] });
+    expect(text(reply)).toContain('Mia Member is now an approver.');
+    const holder = teams.app.store.sqlite.prepare("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'").all();
+    expect(holder).toEqual([{ external_id: 'aad-member' }]);
+    expect(text(await say(MEMBER, 'role list'))).toContain('Mia Member');
+    expect(text(await say(ADMIN, 'aims role revoke <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] }))).toContain('no longer holds the approver role.');
+  });
+
+  it('a member is told who the admins are, and nothing is written', async () => {
+    const before = auditCount();
+    const refused = await say(MEMBER, 'aims role grant <at>Olivia Owner</at> admin', { mentions: [{ id: '29:olivia', name: 'Olivia Owner' }] });
+    expect(text(refused)).toContain('Only admins can grant roles.');
+    expect(text(refused)).toContain('Ask an admin: Alice Admin.');
+    expect(auditCount()).toBe(before);
+  });
+});
+
+describe('setup on Teams', () => {
+  it('the form asks for approvals and time zone; channels are chosen by a command run in them', async () => {
+    const form = await say(ADMIN, 'aims setup');
+    expect(Object.keys(cardInputs(form))).toEqual(['defaultApprovals', 'timeZone']);
+    expect(text(form)).toContain('aims setup channel incidents');
+    const redrawn = await click(ADMIN, fillCard(form, 'Save', { defaultApprovals: '2', timeZone: 'Nowhere/Special' }));
+    expect(text(redrawn)).toContain('Not a time zone we know');
+    const saved = await click(ADMIN, fillCard(form, 'Save', { defaultApprovals: '4', timeZone: 'Europe/Paris' }));
+    expect(text(saved)).toContain('Setup saved.');
+
+    expect(text(await say(ADMIN, 'aims setup channel incidents'))).toContain('not in a direct chat');
+    const set = await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true });
+    expect(text(set)).toContain('This conversation is now the incidents channel.');
+    const stored = JSON.parse((teams.app.store.sqlite.prepare('SELECT incidents_channel FROM workspace_settings').get() as { incidents_channel: string }).incidents_channel);
+    // The conversation reference is what proactive messages to that channel need later.
+    expect(stored).toMatchObject({ id: 'conv-channel-aad-admin', reference: { serviceUrl: teams.connector.serviceUrl, conversation: { id: 'conv-channel-aad-admin' } } });
+    expect(teams.app.store.sqlite.prepare('SELECT default_approvals, time_zone FROM workspace_settings').get()).toEqual({ default_approvals: 4, time_zone: 'Europe/Paris' });
+  });
+
+  it('a member cannot set a channel', async () => {
+    const before = auditCount();
+    expect(text(await say(MEMBER, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true }))).toContain('Only admins can choose channels.');
+    expect(auditCount()).toBe(before);
+  });
+
+  it('the audit chain verifies after all of it', () => {
+    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
