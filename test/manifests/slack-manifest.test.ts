@@ -80,9 +80,10 @@ describe.each(['manifest.http.json', 'manifest.socket.json'])('Slack manifest %s
     const aims = commands[0] as SlashCommand;
     expect(aims.description).toBe('Run your AI management system from Slack: /aims help');
     expect(aims.description.length).toBeLessThanOrEqual(2000);
-    expect(aims.usage_hint).toBe('help | status');
+    expect(aims.usage_hint).toBe('help | status | system | role | setup');
     expect(aims.usage_hint?.length).toBeLessThanOrEqual(1000);
-    expect(aims.should_escape).toBe(false);
+    // Escaped, Slack sends @person as <@U123|name>: role commands need the user id, never the name.
+    expect(aims.should_escape).toBe(true);
   });
 
   it('declares no shortcut that the app does not handle yet', () => {
