@@ -1,6 +1,12 @@
 import type { FormField, FormView } from '../chat/views/form.ts';
 import { cardOf, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
 
+/**
+ * Choices a 1.5 card carries for a searched picker. Teams rejects cards much over ~28 KB, so a
+ * filtered choice set holds at most this many; the rest are reached by narrowing elsewhere.
+ */
+export const MAX_CARD_CHOICES = 100;
+
 function input(field: FormField, value: string | undefined): CardElement | undefined {
   const common = { id: field.id, label: field.label, isRequired: field.required, errorMessage: `${field.label} is required.` };
   switch (field.kind) {
@@ -27,13 +33,23 @@ function input(field: FormField, value: string | undefined): CardElement | undef
         type: 'Input.ChoiceSet',
         ...common,
         style: 'filtered',
-        choices: (field.choices ?? []).map((o) => ({ title: o.label, value: o.value })),
+        choices: choicesIncluding(field, value).map((o) => ({ title: o.label.slice(0, 100), value: o.value })),
         ...(value ? { value } : {}),
       };
     case 'channel':
       // Channels are chosen on Teams by running a command in them; forms never ask.
       return undefined;
   }
+}
+
+/** The first choices, always including the one already chosen. */
+function choicesIncluding(field: FormField, value: string | undefined) {
+  const all = field.choices ?? [];
+  const shown = all.slice(0, MAX_CARD_CHOICES);
+  const chosen = value === undefined ? undefined : all.find((choice) => choice.value === value);
+  if (chosen && !shown.includes(chosen)) shown[shown.length - 1] = chosen;
+  if (value !== undefined && !chosen && field.initialLabel) shown.push({ value, label: field.initialLabel });
+  return shown;
 }
 
 /** A neutral form as an Adaptive Card whose submit button is an Action.Execute (answered in place). */
@@ -48,8 +64,9 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
     if (!element) continue;
     body.push(element);
     const error = form.errors?.[field.id];
+    const hint = field.kind === 'person' ? [field.hint, 'Only people who have talked to aims-bot are listed.'].filter(Boolean).join(' ') : field.hint;
     if (error) body.push(richText(error, { color: 'Attention', size: 'Small' }));
-    else if (field.hint) body.push(richText(field.hint, { isSubtle: true, size: 'Small' }));
+    else if (hint) body.push(richText(hint, { isSubtle: true, size: 'Small' }));
   }
   return cardOf(body, [
     {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/chat/views/view.ts';
 import { renderCard } from '../../src/teams/render-card.ts';
+import { MAX_CARD_CHOICES, renderFormCard } from '../../src/teams/render-form-card.ts';
 import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
 
 const view = (blocks: MessageView['blocks']): MessageView => ({ summary: 's', blocks, visibility: 'private' });
@@ -38,5 +39,39 @@ describe('renderCard', () => {
     const problems = checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', size: 'Huge' }] });
     expect(problems.join('\n')).toContain('Unknown element type "Bogus"');
     expect(problems.join('\n')).toContain('Invalid value "Huge"');
+  });
+});
+
+describe('renderFormCard', () => {
+  const people = Array.from({ length: 600 }, (_, i) => ({ value: `aad-${i}`, label: `Person number ${i} with a fairly long display name` }));
+  const form = (initial?: string) => ({
+    type: 'system.add',
+    title: 'Add an AI system',
+    submitLabel: 'Add',
+    fields: [
+      { id: 'name', label: 'Name', kind: 'text' as const, required: true, maxLength: 80 },
+      { id: 'owner', label: 'Owner', kind: 'person' as const, required: true, choices: people, ...(initial ? { initial } : {}) },
+      { id: 'stage', label: 'Stage', kind: 'select' as const, required: true, options: [{ value: 'development', label: 'Development' }] },
+    ],
+    context: {},
+  });
+
+  it('renders inputs and an Action.Execute submit as a valid 1.5 card, within Teams size limits even with 600 people', () => {
+    const card = renderFormCard(form(), 'form-1');
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    const owner = card.body.find((element) => element.id === 'owner') as unknown as { choices: unknown[]; style: string };
+    expect(owner.style).toBe('filtered');
+    expect(owner.choices).toHaveLength(MAX_CARD_CHOICES);
+    expect(card.actions?.[0]).toMatchObject({ type: 'Action.Execute', verb: 'aims.submit', data: { aims: { form: 'system.add', formId: 'form-1' } } });
+  });
+
+  it('keeps the chosen person among the choices even past the cap, and shows errors at their fields', () => {
+    const card = renderFormCard({ ...form('aad-599'), errors: { name: 'Name is required.' } }, 'form-2');
+    const owner = card.body.find((element) => element.id === 'owner') as unknown as { choices: Array<{ value: string }>; value: string };
+    expect(owner.value).toBe('aad-599');
+    expect(owner.choices.map((choice) => choice.value)).toContain('aad-599');
+    const nameAt = card.body.findIndex((element) => element.id === 'name');
+    expect(JSON.stringify(card.body[nameAt + 1])).toContain('Name is required.');
+    expect(checkAdaptiveCard(card)).toEqual([]);
   });
 });
