@@ -21,37 +21,30 @@ export interface SlackAppOptions {
   http: Express;
 }
 
-/** Display names of users, from users.info; a failed lookup just leaves the name out. */
-async function userNames(client: WebClient, ids: string[]): Promise<Record<string, string>> {
+/** Names for ids, one Web API call each; a failed look-up just leaves that name out. */
+async function lookUpNames(ids: string[], nameOf: (id: string) => Promise<string | undefined>): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
   await Promise.all(
     [...new Set(ids)].map(async (id) => {
       try {
-        const { user } = await client.users.info({ user: id });
-        const name = user?.profile?.display_name || user?.real_name || user?.name;
+        const name = await nameOf(id);
         if (name) names[id] = name;
       } catch {
-        // Without users:read, or for a deactivated user, the id is shown instead.
+        // Without the scope, for a deactivated user or a private channel the bot is not in: the id is shown.
       }
     }),
   );
   return names;
 }
 
-async function channelNames(client: WebClient, ids: string[]): Promise<Record<string, string>> {
-  const names: Record<string, string> = {};
-  await Promise.all(
-    [...new Set(ids)].map(async (id) => {
-      try {
-        const { channel } = await client.conversations.info({ channel: id });
-        if (channel?.name) names[id] = channel.name;
-      } catch {
-        // A private channel the bot is not in: the id is shown instead.
-      }
-    }),
-  );
-  return names;
-}
+const userNames = (client: WebClient, ids: string[]) =>
+  lookUpNames(ids, async (id) => {
+    const { user } = await client.users.info({ user: id });
+    return user?.profile?.display_name || user?.real_name || user?.name;
+  });
+
+const channelNames = (client: WebClient, ids: string[]) =>
+  lookUpNames(ids, async (id) => (await client.conversations.info({ channel: id })).channel?.name);
 
 async function withNames(client: WebClient, mentions: Mention[] | undefined): Promise<Mention[]> {
   if (!mentions || mentions.length === 0) return [];

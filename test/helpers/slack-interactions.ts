@@ -58,13 +58,20 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
   return state;
 }
 
+/** The team and user fields every interactivity payload carries. */
+function from(who: Person) {
+  return {
+    team: { id: who.team ?? 'T0TEST', domain: 'acme' },
+    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
+    api_app_id: 'A0AIMS',
+  };
+}
+
 /** Submits a modal that the bot opened (as recorded by the fake's views.open). */
 export function submitModal(url: string, view: Json, values: Record<string, string | undefined>, who: Person, viewId = 'V0MODAL1') {
   return postInteraction(url, {
     type: 'view_submission',
-    team: { id: who.team ?? 'T0TEST', domain: 'acme' },
-    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
-    api_app_id: 'A0AIMS',
+    ...from(who),
     trigger_id: '111.222.trigger',
     view: { ...view, id: viewId, team_id: who.team ?? 'T0TEST', state: { values: fillModal(view, values) } },
   });
@@ -74,9 +81,7 @@ export function submitModal(url: string, view: Json, values: Record<string, stri
 export function clickButton(url: string, button: Json, who: Person, responseUrl: string) {
   return postInteraction(url, {
     type: 'block_actions',
-    team: { id: who.team ?? 'T0TEST', domain: 'acme' },
-    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
-    api_app_id: 'A0AIMS',
+    ...from(who),
     trigger_id: '333.444.trigger',
     response_url: responseUrl,
     container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0GENERAL', is_ephemeral: true },
