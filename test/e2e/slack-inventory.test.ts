@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
 import { postSlashCommand } from '../helpers/slack-signing.ts';
@@ -10,11 +14,16 @@ const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const OWNER = { user: 'U0OWNER', name: 'olivia' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
+// A real file, so that `npx aims audit verify` can check the chain after the whole flow.
+const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
+const dbPath = join(dir, 'aims.db');
+
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
 });
 afterAll(async () => {
   await slack.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const command = (who: { user: string; name: string; team?: string }, text: string) =>
@@ -222,5 +231,8 @@ describe('setup on Slack', () => {
     expect(text(status.json)).toContain('0 prohibited, 1 high, 0 limited, 0 minimal');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
+    expect(verify.status).toBe(0);
   });
 });
