@@ -140,14 +140,19 @@ export class ChatRouter {
     );
   }
 
-  /** Type-ahead options for searched pickers (Slack external selects). */
+  /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
   suggest(origin: RequestOrigin, kind: string, query: string): FormOption[] {
     return this.guard(
       origin,
       () => {
         const { actor } = this.identify(origin);
-        if (kind !== 'aiSystem') return [];
-        return this.services.systems.search(actor.workspaceId, query, 100).map((system) => ({ value: String(system.id), label: system.name }));
+        if (kind === 'aiSystem') {
+          return this.services.systems.search(actor.workspaceId, query, 100).map((system) => ({ value: String(system.id), label: system.name }));
+        }
+        if (kind === 'person') {
+          return this.services.directory.searchPeople(actor.workspaceId, query, 100).map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
+        }
+        return [];
       },
       () => [],
     );

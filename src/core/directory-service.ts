@@ -63,6 +63,11 @@ export class DirectoryService {
     return this.store.read((repos) => repos.people.list(workspaceId, limit));
   }
 
+  /** People whose name contains `query` (pickers that search). */
+  searchPeople(workspaceId: number, query: string, limit = 100): Person[] {
+    return this.store.read((repos) => repos.people.search(workspaceId, query.trim(), limit));
+  }
+
   personById(workspaceId: number, id: number): Person | undefined {
     return this.store.read((repos) => repos.people.findById(workspaceId, id));
   }

@@ -16,6 +16,8 @@ export interface PeopleRepository {
   findById(workspaceId: number, id: number): Person | undefined;
   /** People of a workspace by name, for pickers. */
   list(workspaceId: number, limit: number): Person[];
+  /** People whose name (or platform id) contains `query`, for pickers that search. */
+  search(workspaceId: number, query: string, limit: number): Person[];
   insert(input: Omit<Person, 'id'>): Person;
   rename(id: number, displayName: string): void;
   count(workspaceId: number): number;

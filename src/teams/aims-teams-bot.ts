@@ -13,12 +13,12 @@ import type { ChatRouter } from '../chat/chat-router.ts';
 import type { FormValues } from '../chat/views/form.ts';
 import type { ChatResponse } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
-import { ACT_VERB, renderCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
-import { renderFormCard } from './render-form-card.ts';
+import { ACT_VERB, FIND_VERB, renderCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
+import { findInputId, renderFormCard } from './render-form-card.ts';
 import { fromTeamsMessage, originOf } from './teams-requests.ts';
 
 interface AimsCardData {
-  aims?: { action?: string; args?: Record<string, string>; form?: string; context?: Record<string, string>; formId?: string };
+  aims?: { action?: string; args?: Record<string, string>; form?: string; context?: Record<string, string>; formId?: string; field?: string };
   [input: string]: unknown;
 }
 
@@ -79,11 +79,21 @@ export class AimsTeamsBot extends ActivityHandler {
     const data = (invoke.action.data ?? {}) as AimsCardData;
     const meta = data.aims ?? {};
     const origin = originOf(context.activity);
-    if (invoke.action.verb === SUBMIT_VERB && meta.form) {
-      const values: FormValues = {};
-      for (const [key, value] of Object.entries(data)) {
-        if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
+    const values: FormValues = {};
+    for (const [key, value] of Object.entries(data)) {
+      if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
+    }
+    if (invoke.action.verb === FIND_VERB && meta.form && meta.field) {
+      const form = this.router.formFor(origin, meta.form, meta.context ?? {});
+      const field = form?.fields.find((candidate) => candidate.id === meta.field);
+      if (form && field) {
+        const matches = this.router.suggest(origin, field.kind, values[findInputId(field.id)] ?? '');
+        const narrowed = { ...form, values, fields: form.fields.map((candidate) => (candidate === field ? { ...field, choices: matches } : candidate)) };
+        return cardResponse(renderFormCard(narrowed, meta.formId ?? randomUUID()));
       }
+    }
+    if (invoke.action.verb === SUBMIT_VERB && meta.form) {
+      for (const key of Object.keys(values)) if (key.endsWith('__find')) delete values[key];
       const submission = { type: meta.form, context: meta.context ?? {}, values, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
       const result = this.router.submit(origin, submission);
       if (result.kind === 'errors') {

@@ -4,6 +4,8 @@ export const CARD_VERSION = '1.5';
 /** Action.Execute verbs: a button click, and a form submission. */
 export const ACT_VERB = 'aims.act';
 export const SUBMIT_VERB = 'aims.submit';
+/** Narrows a long picker of a form card to the matches of what was typed. */
+export const FIND_VERB = 'aims.find';
 /** Items of a list shown before "and N more": Teams rejects cards much over ~28 KB. */
 export const CARD_LIST_ITEMS = 40;
 

@@ -1,5 +1,8 @@
 import type { FormField, FormView } from '../chat/views/form.ts';
-import { cardOf, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
+import { cardOf, FIND_VERB, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
+
+/** Id of the text input that narrows a picker too long for one card. */
+export const findInputId = (fieldId: string) => `${fieldId}__find`;
 
 /**
  * Choices a 1.5 card carries for a searched picker. Teams rejects cards much over ~28 KB, so a
@@ -63,6 +66,25 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
     const element = input(field, form.values?.[field.id] ?? field.initial);
     if (!element) continue;
     body.push(element);
+    if ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)]) {
+      // More choices than a card can carry: a search box and a Find button that redraws the card
+      // with the matches (Adaptive Cards 1.5 has no server-side type-ahead).
+      body.push({
+        type: 'ColumnSet',
+        columns: [
+          {
+            type: 'Column',
+            width: 'stretch',
+            items: [{ type: 'Input.Text', id: findInputId(field.id), placeholder: `Not listed? Type part of the name`, ...(form.values?.[findInputId(field.id)] ? { value: form.values[findInputId(field.id)] } : {}) }],
+          },
+          {
+            type: 'Column',
+            width: 'auto',
+            items: [{ type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Find', verb: FIND_VERB, data: { aims: { form: form.type, context: form.context, formId, field: field.id } } }] }],
+          },
+        ],
+      });
+    }
     const error = form.errors?.[field.id];
     const hint = field.kind === 'person' ? [field.hint, 'Only people who have talked to aims-bot are listed.'].filter(Boolean).join(' ') : field.hint;
     if (error) body.push(richText(error, { color: 'Attention', size: 'Small' }));

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
 import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createServices } from '../../src/services.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -125,6 +128,28 @@ describe('roles on Teams', () => {
     expect(text(refused)).toContain('Only admins can grant roles.');
     expect(text(refused)).toContain('Ask an admin: Alice Admin.');
     expect(auditCount()).toBe(before);
+  });
+});
+
+describe('pickers with hundreds of people on Teams', () => {
+  it('a picker too long for one card gets a search box; Find redraws the form with the matches, keeping what was typed', async () => {
+    // 130 colleagues the bot has met (as if each had said hello).
+    const directory = createServices({ store: teams.app.store, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }).directory;
+    for (let i = 1; i <= 130; i++) directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: `aad-colleague-${i}`, displayName: `Colleague ${String(i).padStart(3, '0')}` });
+
+    const form = await say(ADMIN, 'aims system add');
+    expect((cardInputs(form) as Record<string, unknown>)).toHaveProperty('owner__find');
+    expect(executeActions(form).Find).toBeDefined();
+
+    const find = executeActions(form).Find as { verb: string; data: Record<string, unknown> };
+    const narrowed = await click(ADMIN, { verb: find.verb, data: { ...find.data, name: 'Ranking model', owner__find: 'colleague 117' } });
+    const owner = (narrowed.body as Array<Record<string, unknown>>).find((element) => element.id === 'owner') as { choices: Array<{ title: string; value: string }> };
+    expect(owner.choices).toEqual([{ title: 'Colleague 117', value: 'aad-colleague-117' }]);
+    expect(cardInputs(narrowed).name).toBe('Ranking model');
+
+    const saved = await click(ADMIN, fillCard(narrowed, 'Add', { ...fraudScorer, name: 'Ranking model', owner: 'aad-colleague-117' }));
+    expect(text(saved)).toContain('Added Ranking model');
+    expect(text(saved)).toContain('Colleague 117');
   });
 });
 

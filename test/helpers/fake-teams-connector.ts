@@ -114,12 +114,17 @@ export function executeActions(card: Card | undefined): Record<string, { verb: s
   return out;
 }
 
-/** The ids and current values of a card's inputs. */
+/** The ids and current values of a card's inputs, wherever they sit (columns, containers). */
 export function cardInputs(card: Card | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const element of ((card?.body as Card[]) ?? [])) {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const element = node as Card;
     if (typeof element.type === 'string' && element.type.startsWith('Input.')) out[String(element.id)] = element.value;
-  }
+    for (const [key, value] of Object.entries(element)) if (key !== 'choices') visit(value);
+  };
+  visit(card?.body);
   return out;
 }
 

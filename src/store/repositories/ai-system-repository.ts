@@ -2,12 +2,9 @@ import { and, asc, count, eq, isNull, like, ne, sql, type SQL } from 'drizzle-or
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from '../../core/ai-systems/ai-system.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
+import { likeContains } from './like-contains.ts';
 import { aiSystems } from '../schema/ai-systems.ts';
 
-/** Escapes LIKE wildcards so a search for "100%" finds "100%", not everything. */
-function likeContains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export class SqliteAiSystemRepository implements AiSystemRepository {
   constructor(private readonly db: Db) {}

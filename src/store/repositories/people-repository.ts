@@ -1,4 +1,5 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { likeContains } from './like-contains.ts';
 import type { Person } from '../../core/identity.ts';
 import type { PeopleRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -28,6 +29,17 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .select()
       .from(people)
       .where(eq(people.workspaceId, workspaceId))
+      .orderBy(asc(people.displayName), asc(people.id))
+      .limit(limit)
+      .all();
+  }
+
+  search(workspaceId: number, query: string, limit: number): Person[] {
+    const pattern = likeContains(query);
+    return this.db
+      .select()
+      .from(people)
+      .where(and(eq(people.workspaceId, workspaceId), or(like(sql`lower(${people.displayName})`, sql`${pattern} escape '\\'`), like(sql`lower(${people.externalId})`, sql`${pattern} escape '\\'`))))
       .orderBy(asc(people.displayName), asc(people.id))
       .limit(limit)
       .all();
