@@ -10,15 +10,23 @@ import {
 } from 'botbuilder';
 import type { Mention } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
-import type { FormValues } from '../chat/views/form.ts';
+import type { ButtonView, FormValues } from '../chat/views/form.ts';
 import type { ChatResponse } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
-import { ACT_VERB, FIND_VERB, renderCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
+import { ACT_VERB, CONFIRM_VERB, FIND_VERB, renderCard, renderConfirmCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
 import { findInputId, renderFormCard } from './render-form-card.ts';
 import { fromTeamsMessage, originOf } from './teams-requests.ts';
 
 interface AimsCardData {
-  aims?: { action?: string; args?: Record<string, string>; form?: string; context?: Record<string, string>; formId?: string; field?: string };
+  aims?: {
+    action?: string;
+    args?: Record<string, string>;
+    form?: string;
+    context?: Record<string, string>;
+    formId?: string;
+    field?: string;
+    confirm?: NonNullable<ButtonView['confirm']>;
+  };
   [input: string]: unknown;
 }
 
@@ -102,6 +110,9 @@ export class AimsTeamsBot extends ActivityHandler {
         return cardResponse(renderCard({ summary: 'Error', blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })), visibility: 'private' }));
       }
       return cardResponse(renderCard(result.view));
+    }
+    if (invoke.action.verb === CONFIRM_VERB && meta.action && meta.confirm) {
+      return cardResponse(renderConfirmCard({ action: meta.action, args: meta.args ?? {}, confirm: meta.confirm }));
     }
     if (invoke.action.verb === ACT_VERB && meta.action) {
       const card = cardFor(this.router.act(origin, meta.action, meta.args ?? {}));

@@ -1,9 +1,12 @@
+import type { ButtonView } from '../chat/views/form.ts';
 import type { Block, MessageView, RichText, Span } from '../chat/views/view.ts';
 
 export const CARD_VERSION = '1.5';
 /** Action.Execute verbs: a button click, and a form submission. */
 export const ACT_VERB = 'aims.act';
 export const SUBMIT_VERB = 'aims.submit';
+/** Shows a confirmation card before a button's action runs. */
+export const CONFIRM_VERB = 'aims.confirm';
 /** Narrows a long picker of a form card to the matches of what was typed. */
 export const FIND_VERB = 'aims.find';
 /** Items of a list shown before "and N more": Teams rejects cards much over ~28 KB. */
@@ -63,8 +66,9 @@ function renderBlock(block: Block): CardElement[] {
           actions: block.buttons.map((button) => ({
             type: 'Action.Execute',
             title: button.label,
-            verb: ACT_VERB,
-            data: { aims: { action: button.action, args: button.args } },
+            // Cards have no confirm dialog: a button that needs one first shows a confirmation card.
+            verb: button.confirm ? CONFIRM_VERB : ACT_VERB,
+            data: { aims: { action: button.action, args: button.args, ...(button.confirm ? { confirm: button.confirm } : {}) } },
             ...(button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {}),
           })),
         },
@@ -114,4 +118,16 @@ export function renderBody(blocks: Block[]): CardElement[] {
     }
   }
   return body;
+}
+
+/** The card that asks before a destructive button runs: confirm runs it, deny shows the card again. */
+export function renderConfirmCard(button: { action: string; args: Record<string, string>; confirm: NonNullable<ButtonView['confirm']> }): AdaptiveCard {
+  const { confirm } = button;
+  return cardOf(
+    [richText(confirm.title, { size: 'Medium', weight: 'Bolder' }), richText(confirm.text)],
+    [
+      { type: 'Action.Execute', title: confirm.confirm, verb: ACT_VERB, style: 'destructive', data: { aims: { action: button.action, args: button.args } } },
+      ...(confirm.back ? [{ type: 'Action.Execute', title: confirm.deny, verb: ACT_VERB, data: { aims: { action: confirm.back.action, args: confirm.back.args } } }] : []),
+    ],
+  );
 }

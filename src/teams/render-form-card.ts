@@ -1,5 +1,5 @@
 import type { FormField, FormView } from '../chat/views/form.ts';
-import { cardOf, FIND_VERB, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
+import { ACT_VERB, cardOf, FIND_VERB, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
 
 /** Id of the text input that narrows a picker too long for one card. */
 export const findInputId = (fieldId: string) => `${fieldId}__find`;
@@ -98,5 +98,7 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
       style: 'positive',
       data: { aims: { form: form.type, context: form.context, formId } },
     },
+    // A form that replaced a card can be left without saving.
+    ...(form.cancel ? [{ type: 'Action.Execute', title: 'Cancel', verb: ACT_VERB, data: { aims: { action: form.cancel.action, args: form.cancel.args } } }] : []),
   ]);
 }

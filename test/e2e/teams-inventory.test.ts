@@ -97,17 +97,26 @@ describe('AI system inventory on Teams, end to end', () => {
 
     const editForm = await click(OWNER, executeActions(asOwner).Edit as never);
     expect(cardInputs(editForm).name).toBe('Fraud Scorer');
+    // Cancel leaves the form and shows the card again, unchanged.
+    const cancelled = await click(OWNER, executeActions(editForm).Cancel as never);
+    expect(Object.keys(executeActions(cancelled))).toEqual(['Edit', 'Retire']);
     const saved = await click(OWNER, fillCard(editForm, 'Save', { stage: 'development', vendorName: '' }));
     expect(text(saved)).toContain('Saved Fraud Scorer.');
     expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({ stage: 'development' });
   });
 
-  it('retires from the card: it stays on record and leaves the list', async () => {
+  it('retires from the card after a confirmation: it stays on record and leaves the list', async () => {
     const card = await say(OWNER, 'system fraud scorer');
-    const retired = await click(OWNER, executeActions(card).Retire as never);
+    const confirm = await click(OWNER, executeActions(card).Retire as never);
+    expect(text(confirm)).toContain('Retire this system?');
+    expect(Object.keys(executeActions(confirm))).toEqual(['Retire', 'Cancel']);
+    const kept = await click(OWNER, executeActions(confirm).Cancel as never);
+    expect(text(kept)).not.toContain('(retired)');
+    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({ stage: 'development' });
+    const retired = await click(OWNER, executeActions(confirm).Retire as never);
     expect(text(retired)).toContain('Fraud Scorer is retired. Its record and history stay.');
     expect(Object.keys(executeActions(retired))).toEqual(['Edit']);
-    expect(text(await say(MEMBER, 'system list'))).toContain('No AI systems');
+    expect(text(await say(MEMBER, 'system list'))).toContain('No active AI systems; 1 retired.');
     expect(text(await say(MEMBER, 'system list retired'))).toContain('Fraud Scorer');
   });
 });

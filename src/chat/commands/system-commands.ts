@@ -30,7 +30,8 @@ export function systemCard(services: ChatServices, actor: Actor, system: AiSyste
 export function systemEditForm(services: ChatServices, actor: Actor, system: AiSystem): ChatResponse {
   services.systems.requireCanManage(actor, system, 'edit it');
   const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
-  return { kind: 'form', form: systemForm({ mode: 'edit', system, ...(owner ? { owner } : {}), people: services.directory.people(actor.workspaceId) }) };
+  const form = systemForm({ mode: 'edit', system, ...(owner ? { owner } : {}), people: services.directory.people(actor.workspaceId) });
+  return { kind: 'form', form: { ...form, cancel: { action: 'system.show', args: { systemId: String(system.id) } } } };
 }
 
 function parseFilter(words: string[]): { filter: AiSystemFilter; label: string; page: number } {
@@ -85,9 +86,11 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
   if (sub === 'list') {
     const { filter, label, page } = parseFilter(rest);
     const result = services.systems.list(actor.workspaceId, filter, page);
+    const showsRetired = filter.includeRetired === true || filter.stage === 'retired';
     return message(
       systemListView({
         ...result,
+        retiredHidden: showsRetired || filter.stage ? 0 : services.systems.counts(actor.workspaceId).byStage.retired,
         owners: ownersOf(services, actor.workspaceId, result.items),
         filterLabel: label,
         prefix,

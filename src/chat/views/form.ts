@@ -43,6 +43,8 @@ export interface FormView {
   errors?: Record<string, string>;
   /** The values submitted last time, shown again with the errors. */
   values?: FormValues;
+  /** Where Cancel leads on platforms whose forms replace a card (Teams): the action showing it again. */
+  cancel?: { action: string; args: Record<string, string> };
 }
 
 export type FormValues = Record<string, string | undefined>;
@@ -63,5 +65,5 @@ export interface ButtonView {
   action: string;
   args: Record<string, string>;
   style?: 'primary' | 'danger';
-  confirm?: { title: string; text: string; confirm: string; deny: string };
+  confirm?: { title: string; text: string; confirm: string; deny: string; /** What "deny" shows again where the confirmation replaced the card (Teams). */ back?: { action: string; args: Record<string, string> } };
 }

@@ -39,7 +39,13 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
         action: 'system.retire',
         args: { systemId: String(system.id) },
         style: 'danger',
-        confirm: { title: 'Retire this system?', text: `${system.name} leaves the pickers; its record and history stay.`, confirm: 'Retire', deny: 'Cancel' },
+        confirm: {
+          title: 'Retire this system?',
+          text: `${system.name} leaves the pickers; its record and history stay.`,
+          confirm: 'Retire',
+          deny: 'Cancel',
+          back: { action: 'system.show', args: { systemId: String(system.id) } },
+        },
       });
     }
     blocks.push({ type: 'actions', buttons });
@@ -50,6 +56,8 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
 /** A page of the inventory, with how to see the next page. */
 export function systemListView(input: {
   items: AiSystem[];
+  /** Retired systems, counted when the list leaves them out. */
+  retiredHidden: number;
   owners: Map<number, Person>;
   total: number;
   page: number;
@@ -63,8 +71,20 @@ export function systemListView(input: {
     return {
       summary: 'No AI systems found',
       blocks: [
-        { type: 'text', text: `No AI systems${input.filterLabel ? ` (${input.filterLabel})` : ''} in the inventory yet.` },
-        { type: 'context', text: [{ text: 'Register one with ' }, { text: `${input.prefix}system add`, style: 'code' }] },
+        {
+          type: 'text',
+          text:
+            input.retiredHidden > 0
+              ? `No active AI systems${input.filterLabel ? ` (${input.filterLabel})` : ''}; ${input.retiredHidden} retired.`
+              : `No AI systems${input.filterLabel ? ` (${input.filterLabel})` : ''} in the inventory yet.`,
+        },
+        {
+          type: 'context',
+          text:
+            input.retiredHidden > 0
+              ? [{ text: 'See them with ' }, { text: `${input.prefix}system list retired`, style: 'code' }, { text: ', or register one with ' }, { text: `${input.prefix}system add`, style: 'code' }]
+              : [{ text: 'Register one with ' }, { text: `${input.prefix}system add`, style: 'code' }],
+        },
       ],
       visibility: 'private',
     };
