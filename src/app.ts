@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App as SlackApp } from '@slack/bolt';
+import type { Messengers } from './chat/channel-messenger.ts';
 import { ChatRouter } from './chat/chat-router.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -51,7 +52,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     defaultTimeZone: config.timeZone,
     logger,
   });
-  const router = new ChatRouter(services);
+  const messengers: Messengers = {};
+  const router = new ChatRouter(services, messengers);
 
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
@@ -62,8 +64,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   });
 
   const slackConfig = slackSettings(config, options.slackRetries);
-  const slack = slackConfig ? createSlackApp({ config: slackConfig, router, logger, http }) : undefined;
-  if (config.teams.enabled) mountTeams(http, config.teams, router, logger);
+  const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
+  if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger);
 
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;

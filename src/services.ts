@@ -3,6 +3,7 @@ import { AiSystemService } from './core/ai-systems/ai-system-service.ts';
 import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';
+import { IncidentService } from './core/incidents/incident-service.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -26,6 +27,8 @@ export function createServices(input: {
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),
     settings,
+    incidents: new IncidentService(store, clock),
+    clock,
     logger: input.logger,
   };
 }

@@ -3,17 +3,19 @@ import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
+import type { Messengers } from './channel-messenger.ts';
 import { closestMatch } from './closest-match.ts';
 import { COMMAND_NAMES, commandPrefix } from './command-catalog.ts';
+import { incidentAction, INCIDENT_ACTIONS } from './commands/incident-actions.ts';
 import type { CommandContext } from './commands/command-context.ts';
+import { actionCommand, incidentCommand, openIncidentForm } from './commands/incident-commands.ts';
 import { roleCommand } from './commands/role-commands.ts';
 import { setupCommand } from './commands/setup-commands.ts';
 import { systemCard, systemCommand, systemEditForm } from './commands/system-commands.ts';
-import { submitForm } from './form-submissions.ts';
+import { formFor, submitForm } from './form-submissions.ts';
+import { IncidentPublisher } from './incident-publisher.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
-import { setupForm } from './forms/setup-form.ts';
-import { systemForm } from './forms/system-form.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
 import { helpView } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
@@ -24,21 +26,37 @@ const COMMANDS: Record<string, (ctx: CommandContext) => ChatResponse> = {
   system: systemCommand,
   role: roleCommand,
   setup: setupCommand,
+  incident: incidentCommand,
+  action: actionCommand,
 };
+
+/** Who is acting, resolved once per request. */
+export interface Identified {
+  contact: Contact;
+  actor: Actor;
+  timeZone: string;
+}
 
 /** Turns neutral requests, form submissions and button clicks into neutral responses. */
 export class ChatRouter {
-  constructor(private readonly services: ChatServices) {}
+  private readonly publisher: IncidentPublisher;
 
-  private identify(origin: RequestOrigin): { contact: Contact; actor: Actor; timeZone: string } {
+  constructor(
+    private readonly services: ChatServices,
+    messengers: Messengers = {},
+  ) {
+    this.publisher = new IncidentPublisher(services, messengers);
+  }
+
+  private identify(origin: RequestOrigin): Identified {
     const contact = this.services.directory.contact(origin.contact);
     return { contact, actor: actorOf(contact), timeZone: this.services.settings.timeZoneOf(contact.workspace.id) };
   }
 
   /** Runs `work`, turning domain errors into their message and anything else into a logged failure. */
-  private guard<T>(origin: RequestOrigin, work: () => T, onError: (view: MessageView) => T): T {
+  private async guard<T>(origin: RequestOrigin, work: () => T | Promise<T>, onError: (view: MessageView) => T): Promise<T> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (isAimsError(error)) return onError(domainErrorView(error));
       this.services.logger.error('request failed', { requestId: origin.requestId, platform: origin.contact.platform, error });
@@ -51,18 +69,18 @@ export class ChatRouter {
     return this.guard(
       request,
       () => {
-        const { contact, actor, timeZone } = this.identify(request);
-        if (request.dedupeKey && !this.services.dedupe.firstTime(request.dedupeKey, contact.workspace.id)) {
+        const who = this.identify(request);
+        if (request.dedupeKey && !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id)) {
           this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
           return { kind: 'none' } as const;
         }
-        return this.route(request, contact, actor, timeZone);
+        return this.route(request, who);
       },
       (view) => message(view),
     );
   }
 
-  private route(request: ChatRequest, contact: Contact, actor: Actor, timeZone: string): ChatResponse {
+  private route(request: ChatRequest, { contact, actor, timeZone }: Identified): ChatResponse {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
@@ -80,24 +98,35 @@ export class ChatRouter {
     return message(helpView(platform, { unknown: name, suggestion }));
   }
 
-  /** Validates and applies a submitted form: errors go back to their fields. */
-  submit(origin: RequestOrigin, submission: FormSubmission): FormResult {
+  /** The incident form with text already filled in (Slack's "Report AI incident" message shortcut). */
+  async incidentFormFor(origin: RequestOrigin, prefill: { description: string }): Promise<ChatResponse> {
     return this.guard(
       origin,
       () => {
-        const { contact, actor, timeZone } = this.identify(origin);
-        return submitForm({ services: this.services, contact, actor, timeZone }, submission);
+        const { actor, timeZone } = this.identify(origin);
+        return openIncidentForm(this.services, actor, timeZone, prefill);
       },
+      (view) => message(view),
+    );
+  }
+
+  /** Validates and applies a submitted form: errors go back to their fields. */
+  async submit(origin: RequestOrigin, submission: FormSubmission): Promise<FormResult> {
+    return this.guard(
+      origin,
+      () => submitForm({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...this.identify(origin) }, submission),
       (view) => ({ kind: 'done', view }) as const,
     );
   }
 
   /** A button click, re-checked on the server whatever the button looked like. */
-  act(origin: RequestOrigin, action: string, args: Record<string, string>): ChatResponse {
+  async act(origin: RequestOrigin, action: string, args: Record<string, string>): Promise<ChatResponse> {
     return this.guard(
       origin,
-      () => {
-        const { actor, timeZone } = this.identify(origin);
+      async () => {
+        const who = this.identify(origin);
+        const { actor, timeZone } = who;
+        if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...who }, action, args);
         const systemId = Number(args.systemId);
         switch (action) {
           case 'system.edit':
@@ -117,31 +146,12 @@ export class ChatRouter {
   }
 
   /** The form of a given type again (to show it with its errors on platforms that redraw it). */
-  formFor(origin: RequestOrigin, type: string, context: Record<string, string>): FormView | undefined {
-    return this.guard(
-      origin,
-      () => {
-        const { contact, actor } = this.identify(origin);
-        const people = this.services.directory.people(actor.workspaceId);
-        switch (type) {
-          case 'system.add':
-            return systemForm({ mode: 'add', people });
-          case 'system.edit': {
-            const response = systemEditForm(this.services, actor, this.services.systems.getById(actor.workspaceId, Number(context.systemId)));
-            return response.kind === 'form' ? response.form : undefined;
-          }
-          case 'setup':
-            return setupForm(this.services.settings.get(actor.workspaceId), contact.workspace.platform);
-          default:
-            return undefined;
-        }
-      },
-      () => undefined,
-    );
+  async formFor(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<FormView | undefined> {
+    return this.guard(origin, () => formFor({ services: this.services, ...this.identify(origin) }, type, context), () => undefined);
   }
 
   /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
-  suggest(origin: RequestOrigin, kind: string, query: string): FormOption[] {
+  async suggest(origin: RequestOrigin, kind: string, query: string): Promise<FormOption[]> {
     return this.guard(
       origin,
       () => {
@@ -159,7 +169,7 @@ export class ChatRouter {
   }
 
   /** The status page a person sees when they open the bot's home (Slack App Home). */
-  home(origin: RequestOrigin): MessageView {
+  async home(origin: RequestOrigin): Promise<MessageView> {
     return this.guard(
       origin,
       () => {

@@ -1,9 +1,11 @@
 import type { AiSystemService } from '../core/ai-systems/ai-system-service.ts';
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
+import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
+import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../logger.ts';
 
 /** The core services the chat layer routes to. */
@@ -14,5 +16,7 @@ export interface ChatServices {
   systems: AiSystemService;
   roles: RoleService;
   settings: SettingsService;
+  incidents: IncidentService;
+  clock: Clock;
   logger: Logger;
 }

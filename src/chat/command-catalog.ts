@@ -9,6 +9,8 @@ export interface CommandInfo {
 /** Every subcommand the bot understands, in the order help lists them. */
 export const COMMANDS: readonly CommandInfo[] = [
   { name: 'status', usage: 'status', summary: 'Where the AIMS stands: inventory, people and roles, setup, evidence, audit trail.' },
+  { name: 'incident', usage: 'incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12', summary: 'Log an AI incident, list them, or open one (card with its lifecycle buttons).' },
+  { name: 'action', usage: 'action list [mine] | action done <number>', summary: 'Corrective actions from incidents, and marking them done.' },
   { name: 'system', usage: 'system add | list | <name>', summary: 'The AI system inventory: register, list, show, edit, retire.' },
   { name: 'role', usage: 'role grant|revoke @person <role> | role list', summary: 'Who are admins, approvers and leadership (admins change it).' },
   { name: 'setup', usage: 'setup | setup channel <incidents|approvals|leadership>', summary: 'Channels, approvals a release needs, time zone (admins).' },

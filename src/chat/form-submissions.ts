@@ -1,26 +1,35 @@
 import type { Actor } from '../core/actor.ts';
 import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
+import type { Platform } from '../core/identity.ts';
+import { incidentKey } from '../core/incidents/incident.ts';
 import type { ChatServices } from './chat-services.ts';
-import { systemCard } from './commands/system-commands.ts';
-import { settingsInputFrom } from './forms/setup-form.ts';
-import { systemInputFrom } from './forms/system-form.ts';
-import type { FormSubmission } from './views/form.ts';
+import { incidentCard, openIncidentForm } from './commands/incident-commands.ts';
+import { systemCard, systemEditForm } from './commands/system-commands.ts';
+import { acknowledgeForm, commentForm, incidentInputFrom, resolveFieldOf, resolveForm, resolveInputFrom } from './forms/incident-forms.ts';
+import { setupForm, settingsInputFrom } from './forms/setup-form.ts';
+import { systemForm, systemInputFrom } from './forms/system-form.ts';
+import type { IncidentPublisher } from './incident-publisher.ts';
+import type { FormSubmission, FormView } from './views/form.ts';
 import { setupSummaryView } from './views/setup-views.ts';
 import type { FormResult } from './views/view.ts';
 
-interface SubmitContext {
+interface FormContext {
   services: ChatServices;
   contact: Contact;
   actor: Actor;
   timeZone: string;
 }
 
-// Schema fields whose form field has another name.
-const FIELD_OF: Record<string, string> = { ownerPersonId: 'owner' };
+interface SubmitContext extends FormContext {
+  publisher: IncidentPublisher;
+  platform: Platform;
+}
 
-function ownerId(ctx: SubmitContext, submission: FormSubmission): number | undefined {
-  const externalId = submission.values.owner;
+// Schema fields whose form field has another name.
+const FIELD_OF: Record<string, string> = { ownerPersonId: 'owner', aiSystemId: 'aiSystem' };
+
+function personId(ctx: FormContext, submission: FormSubmission, externalId: string | undefined): number | undefined {
   if (!externalId) return undefined;
   return ctx.services.directory.ensurePerson(ctx.contact.workspace, externalId, submission.labels?.[externalId], ctx.actor.label).id;
 }
@@ -35,31 +44,92 @@ function withChannelNames(raw: Record<string, unknown>, labels: Record<string, s
   return out;
 }
 
-/** Applies one submitted form; validation errors come back keyed by form field. */
-export function submitForm(ctx: SubmitContext, submission: FormSubmission): FormResult {
+async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<FormResult> {
   const { services, actor, timeZone } = ctx;
-  try {
-    switch (submission.type) {
-      case 'system.add': {
-        const { system, created } = services.systems.add(actor, systemInputFrom(submission.values, ownerId(ctx, submission)), `form:${submission.instanceKey}`);
-        return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`) };
-      }
-      case 'system.edit': {
-        const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(submission.values, ownerId(ctx, submission)));
-        return { kind: 'done', view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.') };
-      }
-      case 'setup': {
-        const settings = services.settings.update(actor, withChannelNames(settingsInputFrom(submission.values, ctx.contact.workspace.platform), submission.labels));
-        return { kind: 'done', view: setupSummaryView(settings, 'Setup saved.') };
-      }
-      default:
-        throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
+  const { values } = submission;
+  const incident = Number(submission.context.incident);
+  const done = (view: ReturnType<typeof incidentCard>) => ({ kind: 'done', view: { ...view, visibility: 'private' } }) as const;
+  switch (submission.type) {
+    case 'system.add': {
+      const { system, created } = services.systems.add(actor, systemInputFrom(values, personId(ctx, submission, values.owner)), `form:${submission.instanceKey}`);
+      return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`) };
     }
+    case 'system.edit': {
+      const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(values, personId(ctx, submission, values.owner)));
+      return { kind: 'done', view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.') };
+    }
+    case 'setup': {
+      const settings = services.settings.update(actor, withChannelNames(settingsInputFrom(values, ctx.contact.workspace.platform), submission.labels));
+      return { kind: 'done', view: setupSummaryView(settings, 'Setup saved.') };
+    }
+    case 'incident.report': {
+      services.settings.channelFor(actor.workspaceId, 'incidents');
+      const { incident: logged, created } = services.incidents.report(actor, incidentInputFrom(values), `form:${submission.instanceKey}`);
+      if (!created) return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, `${incidentKey(logged)} was already logged.`));
+      const outcome = await ctx.publisher.publishNew(ctx.platform, logged);
+      const where = outcome.posted.length > 0 ? ` Posted to ${outcome.posted.join(' and ')}${outcome.link ? `: ${outcome.link}` : ''}.` : '';
+      const failed = outcome.failed.length > 0 ? ` Could not post to ${outcome.failed.join(' and ')}; an admin can check the setup.` : '';
+      return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, `Logged ${incidentKey(logged)}.${where}${failed}`));
+    }
+    case 'incident.acknowledge': {
+      const { changed } = services.incidents.transition(actor, incident, 'acknowledge', { ownerPersonId: personId(ctx, submission, values.owner) ?? actor.personId });
+      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`));
+    }
+    case 'incident.resolve': {
+      const raw = resolveInputFrom(values, (externalId) => personId(ctx, submission, externalId));
+      const { changed } = services.incidents.resolve(actor, incident, raw);
+      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`));
+    }
+    case 'incident.comment': {
+      services.incidents.comment(actor, incident, values.comment ?? '');
+      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      return done(incidentCard(services, actor.workspaceId, incident, timeZone, 'Comment added.'));
+    }
+    default:
+      throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
+  }
+}
+
+/** Applies one submitted form; validation errors come back keyed by form field. */
+export async function submitForm(ctx: SubmitContext, submission: FormSubmission): Promise<FormResult> {
+  try {
+    return await apply(ctx, submission);
   } catch (error) {
     if (isAimsError(error) && error.details.fieldErrors) {
-      const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [FIELD_OF[field] ?? field, text]));
+      const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [FIELD_OF[field] ?? resolveFieldOf(field), text]));
       return { kind: 'errors', errors };
     }
     throw error;
+  }
+}
+
+/** A form of a given type, as it would open now (to re-draw it with errors where the platform needs that). */
+export function formFor(ctx: FormContext, type: string, context: Record<string, string>): FormView | undefined {
+  const { services, actor, contact, timeZone } = ctx;
+  const people = services.directory.people(actor.workspaceId);
+  const incident = () => services.incidents.details(actor.workspaceId, Number(context.incident)).incident;
+  switch (type) {
+    case 'system.add':
+      return systemForm({ mode: 'add', people });
+    case 'system.edit': {
+      const response = systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(context.systemId)));
+      return response.kind === 'form' ? response.form : undefined;
+    }
+    case 'setup':
+      return setupForm(services.settings.get(actor.workspaceId), contact.workspace.platform);
+    case 'incident.report': {
+      const response = openIncidentForm(services, actor, timeZone);
+      return response.kind === 'form' ? response.form : undefined;
+    }
+    case 'incident.acknowledge':
+      return acknowledgeForm(incident(), undefined, people);
+    case 'incident.resolve':
+      return resolveForm(incident(), people, undefined);
+    case 'incident.comment':
+      return commentForm(incident());
+    default:
+      return undefined;
   }
 }

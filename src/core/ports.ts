@@ -1,5 +1,6 @@
 import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead } from './audit.ts';
+import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
 import type { GrantableRole, RoleHolder } from './roles.ts';
@@ -78,6 +79,49 @@ export interface SettingsRepository {
   save(settings: WorkspaceSettings): void;
 }
 
+export interface IncidentFilter {
+  statuses?: readonly IncidentStatus[];
+  severity?: Severity;
+  /** Owned or reported by this person. */
+  involvingPersonId?: number;
+  aiSystemId?: number;
+}
+
+export interface IncidentCounts {
+  activeBySeverity: Record<Severity, number>;
+  oldestActive: Pick<Incident, 'number' | 'title' | 'createdAt' | 'severity'> | null;
+  openedSince: number;
+  closedSince: number;
+}
+
+export interface IncidentRepository {
+  /** The next INC number of a workspace; call inside the write transaction that inserts it. */
+  nextNumber(workspaceId: number): number;
+  insert(input: Omit<Incident, 'id'>): Incident;
+  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void;
+  findByNumber(workspaceId: number, number: number): Incident | undefined;
+  findById(workspaceId: number, id: number): Incident | undefined;
+  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number };
+  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent;
+  events(incidentId: number): IncidentEvent[];
+  counts(workspaceId: number, since: string): IncidentCounts;
+}
+
+export interface CorrectiveActionFilter {
+  ownerPersonId?: number;
+  status?: 'open' | 'done';
+  incidentId?: number;
+}
+
+export interface CorrectiveActionRepository {
+  insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction;
+  findById(workspaceId: number, id: number): CorrectiveAction | undefined;
+  markDone(workspaceId: number, id: number, at: string): void;
+  list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
+  /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
+  counts(workspaceId: number, today: string): { open: number; overdue: number };
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -86,6 +130,8 @@ export interface Repositories {
   dedupe: DedupeRepository;
   aiSystems: AiSystemRepository;
   settings: SettingsRepository;
+  incidents: IncidentRepository;
+  actions: CorrectiveActionRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

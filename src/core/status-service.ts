@@ -2,7 +2,7 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
-import type { AiSystemCounts, UnitOfWork } from './ports.ts';
+import type { AiSystemCounts, IncidentCounts, UnitOfWork } from './ports.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
@@ -12,6 +12,8 @@ export interface StatusSummary {
   workspace: { name: string | null; platform: Platform };
   people: number;
   inventory: AiSystemCounts & { active: number };
+  incidents: IncidentCounts;
+  correctiveActions: { open: number; overdue: number };
   setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
   roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
   audit: { workspaceEvents: number; head: AuditHead | null };
@@ -39,12 +41,20 @@ export class StatusService {
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
+      const now = this.clock.now();
+      const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: settings?.timeZone ?? 'UTC' }).format(now);
+      const correctiveActions = repos.actions.counts(workspaceId, today);
+      if (repos.incidents.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('incident');
+      if (repos.actions.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('corrective-action');
       if (workspaceEvents > 0) present.add('audit-log');
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
         inventory: { ...inventory, active },
+        incidents,
+        correctiveActions,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {
           admins: holders.filter((h) => h.role === 'admin'),

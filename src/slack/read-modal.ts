@@ -7,6 +7,8 @@ interface ElementState {
   selected_user?: string | null;
   selected_conversation?: string | null;
   selected_channel?: string | null;
+  selected_date?: string | null;
+  selected_date_time?: number | null;
 }
 
 export interface ModalRead {
@@ -34,6 +36,13 @@ export function readModal(stateValues: Record<string, Record<string, ElementStat
       case 'channels_select':
         value = state.selected_conversation ?? state.selected_channel ?? undefined;
         if (value) channels.push(value);
+        break;
+      case 'datepicker':
+        value = state.selected_date ?? undefined;
+        break;
+      case 'datetimepicker':
+        // Slack sends the instant as Unix seconds: the person's own time zone is already applied.
+        value = typeof state.selected_date_time === 'number' ? new Date(state.selected_date_time * 1000).toISOString() : undefined;
         break;
       case 'static_select':
       case 'external_select':

@@ -47,6 +47,10 @@ function element(field: FormField, initial: string | undefined): Record<string, 
         ...(initial ? { initial_conversation: initial } : {}),
         ...placeholder,
       };
+    case 'date':
+      return { type: 'datepicker', action_id: field.id, ...(initial ? { initial_date: initial } : {}), ...placeholder };
+    case 'datetime':
+      return { type: 'datetimepicker', action_id: field.id, ...(initial ? { initial_date_time: Math.floor(new Date(initial).getTime() / 1000) } : {}) };
     case 'aiSystem':
       return {
         type: 'external_select',

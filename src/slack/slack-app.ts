@@ -10,12 +10,18 @@ import { renderHomeTab, renderMessage } from './render-blocks.ts';
 import { AI_SYSTEM_PICKER, FORM_CALLBACK_ID, renderModal, renderResultModal } from './render-modal.ts';
 import type { SlackConfigOn } from './slack-config.ts';
 import { fromMessageEvent, fromSlashCommand, originOfInteraction } from './slack-requests.ts';
+import { slackMessenger } from './slack-messenger.ts';
+import type { Messengers } from '../chat/channel-messenger.ts';
+
+/** callback_id of the message shortcut in the manifests. */
+export const REPORT_INCIDENT_SHORTCUT = 'report_incident_shortcut';
 
 type WebClient = App['client'];
 
 export interface SlackAppOptions {
   config: SlackConfigOn;
   router: ChatRouter;
+  messengers: Messengers;
   logger: Logger;
   /** HTTP mode mounts POST /slack/events on this app; Socket Mode ignores it. */
   http: Express;
@@ -56,7 +62,7 @@ async function withNames(client: WebClient, mentions: Mention[] | undefined): Pr
 }
 
 /** Builds the Bolt app (HTTP or Socket Mode) and wires commands, events, forms and buttons to the chat router. */
-export function createSlackApp({ config, router, logger, http }: SlackAppOptions): App {
+export function createSlackApp({ config, router, messengers, logger, http }: SlackAppOptions): App {
   const log = logger.child({ platform: 'slack' });
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -81,6 +87,8 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
     ...(config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
   });
 
+  messengers.slack = slackMessenger(app.client);
+
   app.command('/aims', async ({ command, ack, client }) => {
     const request = fromSlashCommand(command);
     request.mentions = await withNames(client, request.mentions);
@@ -98,7 +106,7 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
     const meta = JSON.parse(view.private_metadata || '{}') as { type?: string; context?: Record<string, string> };
     const read = readModal(view.state.values as never);
     const labels = { ...(await userNames(client, read.users)), ...(await channelNames(client, read.channels)) };
-    const result = router.submit(originOfInteraction(body), {
+    const result = await router.submit(originOfInteraction(body), {
       type: meta.type ?? '',
       context: meta.context ?? {},
       values: read.values,
@@ -125,7 +133,7 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
     } catch {
       args = {};
     }
-    const response = router.act(originOfInteraction(body), name, args);
+    const response = await router.act(originOfInteraction(body), name, args);
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
     } else if (response.kind === 'message') {
@@ -133,8 +141,28 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
     }
   });
 
+  // "Report AI incident" on any message: the incident form with the message and its link filled in.
+  app.shortcut(REPORT_INCIDENT_SHORTCUT, async ({ ack, shortcut, client }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    let link = '';
+    try {
+      link = (await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })).permalink ?? '';
+    } catch {
+      link = '';
+    }
+    const quoted = (shortcut.message.text ?? '').slice(0, 2500);
+    const description = `${quoted}${link ? `\n\nFrom: ${link}` : ''}`;
+    const response = await router.incidentFormFor(originOfInteraction(shortcut as never), { description });
+    if (response.kind === 'form') {
+      await client.views.open({ trigger_id: shortcut.trigger_id, view: renderModal(response.form) as never });
+    } else if (response.kind === 'message') {
+      await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, ...renderMessage(response.view) });
+    }
+  });
+
   app.options(AI_SYSTEM_PICKER, async ({ ack, body, options }) => {
-    const choices = router.suggest(originOfInteraction(body as never), 'aiSystem', options.value ?? '');
+    const choices = await router.suggest(originOfInteraction(body as never), 'aiSystem', options.value ?? '');
     await ack({ options: choices.map((choice) => ({ text: { type: 'plain_text', text: choice.label.slice(0, 75) }, value: choice.value })) });
   });
 
@@ -171,7 +199,7 @@ export function createSlackApp({ config, router, logger, http }: SlackAppOptions
 
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const view = router.home({ requestId: randomUUID(), contact: { platform: 'slack', workspaceExternalId: body.team_id, userExternalId: event.user } });
+    const view = await router.home({ requestId: randomUUID(), contact: { platform: 'slack', workspaceExternalId: body.team_id, userExternalId: event.user } });
     await client.views.publish({ user_id: event.user, view: renderHomeTab(view) });
   });
 

@@ -6,6 +6,8 @@ import { openDatabase, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
 import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts';
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
+import { SqliteIncidentRepository } from './repositories/incident-repository.ts';
+import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -33,6 +35,8 @@ export class SqliteStore implements UnitOfWork {
       dedupe: new SqliteDedupeRepository(db),
       aiSystems: new SqliteAiSystemRepository(db),
       settings: new SqliteSettingsRepository(db),
+      incidents: new SqliteIncidentRepository(db),
+      actions: new SqliteCorrectiveActionRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

@@ -14,7 +14,7 @@ import type { ButtonView, FormValues } from '../chat/views/form.ts';
 import type { ChatResponse } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
 import { ACT_VERB, CONFIRM_VERB, FIND_VERB, renderCard, renderConfirmCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
-import { findInputId, renderFormCard } from './render-form-card.ts';
+import { findInputId, readCardValues, renderFormCard } from './render-form-card.ts';
 import { fromTeamsMessage, originOf } from './teams-requests.ts';
 
 interface AimsCardData {
@@ -26,6 +26,8 @@ interface AimsCardData {
     formId?: string;
     field?: string;
     confirm?: NonNullable<ButtonView['confirm']>;
+    datetimes?: string[];
+    timeZone?: string;
   };
   [input: string]: unknown;
 }
@@ -92,21 +94,21 @@ export class AimsTeamsBot extends ActivityHandler {
       if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
     }
     if (invoke.action.verb === FIND_VERB && meta.form && meta.field) {
-      const form = this.router.formFor(origin, meta.form, meta.context ?? {});
+      const form = await this.router.formFor(origin, meta.form, meta.context ?? {});
       const field = form?.fields.find((candidate) => candidate.id === meta.field);
       if (form && field) {
-        const matches = this.router.suggest(origin, field.kind, values[findInputId(field.id)] ?? '');
+        const matches = await this.router.suggest(origin, field.kind, values[findInputId(field.id)] ?? '');
         const narrowed = { ...form, values, fields: form.fields.map((candidate) => (candidate === field ? { ...field, choices: matches } : candidate)) };
         return cardResponse(renderFormCard(narrowed, meta.formId ?? randomUUID()));
       }
     }
     if (invoke.action.verb === SUBMIT_VERB && meta.form) {
-      for (const key of Object.keys(values)) if (key.endsWith('__find')) delete values[key];
-      const submission = { type: meta.form, context: meta.context ?? {}, values, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
-      const result = this.router.submit(origin, submission);
+      const submitted = readCardValues(values, meta.datetimes ?? [], meta.timeZone ?? 'UTC');
+      const submission = { type: meta.form, context: meta.context ?? {}, values: submitted, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
+      const result = await this.router.submit(origin, submission);
       if (result.kind === 'errors') {
-        const form = this.router.formFor(origin, submission.type, submission.context);
-        if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values }, meta.formId ?? randomUUID()));
+        const form = await this.router.formFor(origin, submission.type, submission.context);
+        if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values: { ...values, ...submitted } }, meta.formId ?? randomUUID()));
         return cardResponse(renderCard({ summary: 'Error', blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })), visibility: 'private' }));
       }
       return cardResponse(renderCard(result.view));
@@ -115,7 +117,7 @@ export class AimsTeamsBot extends ActivityHandler {
       return cardResponse(renderConfirmCard({ action: meta.action, args: meta.args ?? {}, confirm: meta.confirm }));
     }
     if (invoke.action.verb === ACT_VERB && meta.action) {
-      const card = cardFor(this.router.act(origin, meta.action, meta.args ?? {}));
+      const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}));
       if (card) return cardResponse(card);
     }
     return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }], visibility: 'private' }));

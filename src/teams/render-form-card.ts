@@ -1,4 +1,5 @@
-import type { FormField, FormView } from '../chat/views/form.ts';
+import type { FormField, FormValues, FormView } from '../chat/views/form.ts';
+import { zonedToUtc, utcToZoned } from '../chat/zoned-time.ts';
 import { ACT_VERB, cardOf, FIND_VERB, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
 
 /** Id of the text input that narrows a picker too long for one card. */
@@ -10,7 +11,11 @@ export const findInputId = (fieldId: string) => `${fieldId}__find`;
  */
 export const MAX_CARD_CHOICES = 100;
 
-function input(field: FormField, value: string | undefined): CardElement | undefined {
+/** Ids of the two inputs a datetime field becomes on a card (1.5 has no combined input). */
+export const dateInputId = (fieldId: string) => `${fieldId}__date`;
+export const timeInputId = (fieldId: string) => `${fieldId}__time`;
+
+function input(field: FormField, value: string | undefined, timeZone: string): CardElement | CardElement[] | undefined {
   const common = { id: field.id, label: field.label, isRequired: field.required, errorMessage: `${field.label} is required.` };
   switch (field.kind) {
     case 'text':
@@ -39,6 +44,15 @@ function input(field: FormField, value: string | undefined): CardElement | undef
         choices: choicesIncluding(field, value).map((o) => ({ title: o.label.slice(0, 100), value: o.value })),
         ...(value ? { value } : {}),
       };
+    case 'date':
+      return { type: 'Input.Date', ...common, ...(value ? { value } : {}) };
+    case 'datetime': {
+      const local = value ? utcToZoned(value, timeZone) : undefined;
+      return [
+        { type: 'Input.Date', ...common, id: dateInputId(field.id), label: `${field.label} (date, ${timeZone})`, ...(local ? { value: local.date } : {}) },
+        { type: 'Input.Time', ...common, id: timeInputId(field.id), label: `${field.label} (time)`, ...(local ? { value: local.time } : {}) },
+      ];
+    }
     case 'channel':
       // Channels are chosen on Teams by running a command in them; forms never ask.
       return undefined;
@@ -57,15 +71,16 @@ function choicesIncluding(field: FormField, value: string | undefined) {
 
 /** A neutral form as an Adaptive Card whose submit button is an Action.Execute (answered in place). */
 export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
+  const timeZone = form.timeZone ?? 'UTC';
   const body: CardElement[] = [richText(form.title, { size: 'Large', weight: 'Bolder' })];
   if (form.intro) body.push(richText(form.intro));
   if (form.errors && Object.keys(form.errors).length > 0) {
     body.push(richText('Please fix the fields marked below.', { color: 'Attention', weight: 'Bolder' }));
   }
   for (const field of form.fields) {
-    const element = input(field, form.values?.[field.id] ?? field.initial);
+    const element = input(field, form.values?.[field.id] ?? field.initial, timeZone);
     if (!element) continue;
-    body.push(element);
+    body.push(...(Array.isArray(element) ? element : [element]));
     if ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)]) {
       // More choices than a card can carry: a search box and a Find button that redraws the card
       // with the matches (Adaptive Cards 1.5 has no server-side type-ahead).
@@ -96,9 +111,24 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
       title: form.submitLabel,
       verb: SUBMIT_VERB,
       style: 'positive',
-      data: { aims: { form: form.type, context: form.context, formId } },
+      // Datetime fields arrive as a date and a time input: say which, and in which zone to read them.
+      data: { aims: { form: form.type, context: form.context, formId, datetimes: form.fields.filter((f) => f.kind === 'datetime').map((f) => f.id), timeZone } },
     },
     // A form that replaced a card can be left without saving.
     ...(form.cancel ? [{ type: 'Action.Execute', title: 'Cancel', verb: ACT_VERB, data: { aims: { action: form.cancel.action, args: form.cancel.args } } }] : []),
   ]);
+}
+
+/** Card input values to form values: a datetime's date and time inputs become one UTC instant. */
+export function readCardValues(raw: FormValues, datetimes: readonly string[], timeZone: string): FormValues {
+  const values: FormValues = { ...raw };
+  for (const id of datetimes) {
+    const date = raw[dateInputId(id)];
+    const time = raw[timeInputId(id)];
+    delete values[dateInputId(id)];
+    delete values[timeInputId(id)];
+    values[id] = date && time ? zonedToUtc(date, time, timeZone) : undefined;
+  }
+  for (const key of Object.keys(values)) if (key.endsWith('__find')) delete values[key];
+  return values;
 }

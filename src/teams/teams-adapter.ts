@@ -2,7 +2,9 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import express, { type Express } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { Logger } from '../logger.ts';
+import type { Messengers } from '../chat/channel-messenger.ts';
 import { AimsTeamsBot } from './aims-teams-bot.ts';
+import { teamsMessenger } from './teams-messenger.ts';
 
 export interface TeamsCredentials {
   appId?: string;
@@ -15,7 +17,7 @@ export interface TeamsCredentials {
  * Mounts POST /api/messages. With no app id botbuilder accepts any caller, so config only lets
  * that happen in local mode, bound to loopback.
  */
-export function mountTeams(http: Express, credentials: TeamsCredentials, router: ChatRouter, logger: Logger): CloudAdapter {
+export function mountTeams(http: Express, credentials: TeamsCredentials, router: ChatRouter, messengers: Messengers, logger: Logger): CloudAdapter {
   const log = logger.child({ platform: 'teams' });
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: credentials.appId ?? '',
@@ -28,6 +30,7 @@ export function mountTeams(http: Express, credentials: TeamsCredentials, router:
     log.error('teams turn failed', { error, activityId: context.activity.id });
     await context.sendActivity('Sorry, something failed on our side. Please try again in a moment.');
   };
+  messengers.teams = teamsMessenger(adapter, credentials.appId ?? '');
   const bot = new AimsTeamsBot(router, log);
   http.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));

@@ -15,12 +15,15 @@ function conversationOf(activity: Partial<Activity>): ConversationRef | undefine
   const type = conversation.conversationType;
   const channelData = activity.channelData as { channel?: { name?: string } } | undefined;
   const name = channelData?.channel?.name ?? conversation.name;
+  const reference = TurnContext.getConversationReference(activity);
+  // A channel message arrives in its thread ("19:…;messageid=…"); new posts belong in the channel itself.
+  const id = type === 'channel' ? conversation.id.split(';')[0] ?? conversation.id : conversation.id;
   return {
-    id: conversation.id,
+    id,
     kind: type === 'channel' ? 'channel' : type === 'groupChat' ? 'group' : 'direct',
     ...(name ? { name } : {}),
     // Stored for proactive messages (digests, new incidents) to this conversation later.
-    reference: TurnContext.getConversationReference(activity),
+    reference: { ...reference, conversation: { ...reference.conversation, id } },
   };
 }
 

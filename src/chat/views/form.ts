@@ -4,7 +4,7 @@ import type { RichText } from './view.ts';
  * A platform-neutral form. Slack renders it as a modal, Teams as an Adaptive Card with inputs;
  * both send back the same field ids, so one zod schema validates both.
  */
-export type FieldKind = 'text' | 'longText' | 'number' | 'select' | 'person' | 'channel' | 'url' | 'aiSystem';
+export type FieldKind = 'text' | 'longText' | 'number' | 'select' | 'person' | 'channel' | 'url' | 'aiSystem' | 'date' | 'datetime';
 
 export interface FormOption {
   value: string;
@@ -24,7 +24,7 @@ export interface FormField {
   options?: FormOption[];
   /** Where a platform cannot search its own directory (people and AI systems on Teams), the choices. */
   choices?: FormOption[];
-  /** Initial value: option value, platform user id, channel id, AI system id, or text. */
+  /** Initial value: option value, platform user id, channel id, AI system id, text, YYYY-MM-DD (date) or a UTC ISO instant (datetime). */
   initial?: string;
   /** What to show for the initial value of a searched picker (its label). */
   initialLabel?: string;
@@ -43,10 +43,13 @@ export interface FormView {
   errors?: Record<string, string>;
   /** The values submitted last time, shown again with the errors. */
   values?: FormValues;
+  /** The time zone date and time fields are shown and read in (the workspace's). */
+  timeZone?: string;
   /** Where Cancel leads on platforms whose forms replace a card (Teams): the action showing it again. */
   cancel?: { action: string; args: Record<string, string> };
 }
 
+/** Submitted values by field id; a datetime arrives as a UTC ISO instant, a date as YYYY-MM-DD. */
 export type FormValues = Record<string, string | undefined>;
 
 export interface FormSubmission {

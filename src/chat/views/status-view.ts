@@ -20,6 +20,25 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   const blocks: Block[] = [
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
+    { type: 'text', text: [{ text: 'Incidents', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        {
+          label: 'Open by severity',
+          value: `${summary.incidents.activeBySeverity.S1} S1, ${summary.incidents.activeBySeverity.S2} S2, ${summary.incidents.activeBySeverity.S3} S3, ${summary.incidents.activeBySeverity.S4} S4`,
+        },
+        {
+          label: 'Oldest open',
+          value: summary.incidents.oldestActive
+            ? `INC-${summary.incidents.oldestActive.number} ${summary.incidents.oldestActive.title} (${summary.incidents.oldestActive.severity}, ${ageOf(summary.incidents.oldestActive.createdAt, summary.asOf)})`
+            : 'none',
+        },
+        { label: 'Last 30 days', value: `${summary.incidents.openedSince} opened, ${summary.incidents.closedSince} closed` },
+        { label: 'Corrective actions', value: `${summary.correctiveActions.open} open, ${summary.correctiveActions.overdue} overdue` },
+      ],
+    },
+    { type: 'divider' },
     { type: 'text', text: [{ text: 'AI system inventory', style: 'bold' }] },
     {
       type: 'fields',
@@ -83,6 +102,13 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   ];
   const text = `AIMS status: ${count(summary.inventory.active, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
+}
+
+/** "3 days", "5 hours": how long ago `from` was, as of `asOf`. */
+export function ageOf(from: string, asOf: string): string {
+  const hours = Math.max(0, Math.floor((new Date(asOf).getTime() - new Date(from).getTime()) / 3_600_000));
+  if (hours < 48) return count(hours, 'hour', 'hours');
+  return count(Math.floor(hours / 24), 'day', 'days');
 }
 
 function count(n: number, one: string, many: string): string {

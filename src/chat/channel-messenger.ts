@@ -1,0 +1,21 @@
+import type { Platform } from '../core/identity.ts';
+import type { ChannelRef } from '../core/settings/workspace-settings.ts';
+import type { MessageView } from './views/view.ts';
+
+/** Where a message landed, so it can be updated in place later. */
+export interface PostedMessage {
+  channelId: string;
+  messageId: string;
+  reference?: unknown;
+  /** A link people can click to reach the message, where the platform gives one. */
+  link?: string;
+}
+
+/** Posting to channels, implemented by each platform adapter (Slack: chat.postMessage; Teams: proactive sends). */
+export interface ChannelMessenger {
+  post(channel: ChannelRef, view: MessageView): Promise<PostedMessage>;
+  update(post: { channelId: string; messageId: string; reference?: unknown }, view: MessageView): Promise<void>;
+}
+
+/** Filled in by the adapters as they start; the chat layer posts through whichever is there. */
+export type Messengers = Partial<Record<Platform, ChannelMessenger>>;

@@ -1,0 +1,113 @@
+import type { Actor } from '../../core/actor.ts';
+import { AimsError } from '../../core/errors.ts';
+import type { Person } from '../../core/identity.ts';
+import { ACTIVE_STATUSES, SEVERITIES, type Severity } from '../../core/incidents/incident.ts';
+import { parseIncidentRef } from '../../core/incidents/incident-service.ts';
+import type { IncidentFilter } from '../../core/ports.ts';
+import type { ChatServices } from '../chat-services.ts';
+import { incidentForm } from '../forms/incident-forms.ts';
+import { actionListView, incidentCardView, incidentListView } from '../views/incident-views.ts';
+import { message, type ChatResponse, type MessageView } from '../views/view.ts';
+import type { CommandContext } from './command-context.ts';
+
+/** The incident form, refused plainly before it opens while no incidents channel is set up. */
+export function openIncidentForm(services: ChatServices, actor: Actor, timeZone: string, prefill: { title?: string; description?: string } = {}): ChatResponse {
+  services.settings.channelFor(actor.workspaceId, 'incidents');
+  // Slack searches as you type; Teams shows the first of these and offers Find for the rest.
+  const systems = services.systems.search(actor.workspaceId, '', 1000);
+  return {
+    kind: 'form',
+    form: incidentForm({ systems, timeZone, now: services.clock.now().toISOString(), ...prefill }),
+  };
+}
+
+/** One incident's card for the person who asked (private on Slack). */
+export function incidentCard(services: ChatServices, workspaceId: number, number: number, timeZone: string, note?: string): MessageView {
+  return incidentCardView(services.incidents.details(workspaceId, number), timeZone, note);
+}
+
+function peopleById(services: ChatServices, workspaceId: number, ids: number[]): Map<number, Person> {
+  const out = new Map<number, Person>();
+  for (const id of new Set(ids)) {
+    const person = services.directory.personById(workspaceId, id);
+    if (person) out.set(id, person);
+  }
+  return out;
+}
+
+function listIncidents(ctx: CommandContext, words: string[]): ChatResponse {
+  const { services, actor, prefix } = ctx;
+  const filter: IncidentFilter = {};
+  const labels: string[] = [];
+  let page = 0;
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const lower = word.toLowerCase();
+    if (lower === 'page') {
+      page = Math.max(0, Number(words[i + 1] ?? '1') - 1) || 0;
+      i += 1;
+    } else if (lower === 'open') {
+      filter.statuses = ACTIVE_STATUSES;
+      labels.push('open');
+    } else if (lower === 'mine') {
+      filter.involvingPersonId = actor.personId;
+      labels.push('mine');
+    } else if ((SEVERITIES as readonly string[]).includes(word.toUpperCase())) {
+      filter.severity = word.toUpperCase() as Severity;
+      labels.push(word.toUpperCase());
+    } else {
+      rest.push(word);
+    }
+  }
+  if (rest.length > 0) {
+    const system = services.systems.find(actor.workspaceId, rest.join(' '));
+    filter.aiSystemId = system.id;
+    labels.push(system.name);
+  }
+  const result = services.incidents.list(actor.workspaceId, filter, page);
+  const systemNames = new Map<number, string>();
+  for (const incident of result.items) {
+    if (incident.aiSystemId && !systemNames.has(incident.aiSystemId)) systemNames.set(incident.aiSystemId, services.systems.getById(actor.workspaceId, incident.aiSystemId).name);
+  }
+  const kept = words.filter((w, i) => w.toLowerCase() !== 'page' && words[i - 1]?.toLowerCase() !== 'page');
+  return message(incidentListView({ ...result, filterLabel: labels.join(', '), nextPageCommand: `${prefix}incident list ${[...kept, 'page', String(page + 2)].join(' ')}`, systemNames }));
+}
+
+/** `incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12 [comment <text>]` */
+export function incidentCommand(ctx: CommandContext): ChatResponse {
+  const { services, actor, args, timeZone } = ctx;
+  const [first, ...rest] = args;
+  if ((first ?? '').toLowerCase() === 'list') return listIncidents(ctx, rest);
+  const number = parseIncidentRef(first);
+  if (number !== undefined && (rest.length === 0 || rest[0]?.toLowerCase() === 'comment')) {
+    if (rest[0]?.toLowerCase() === 'comment') {
+      services.incidents.comment(actor, number, rest.slice(1).join(' '));
+      return message({ ...incidentCard(services, actor.workspaceId, number, timeZone, 'Comment added.'), visibility: 'private' });
+    }
+    return message({ ...incidentCard(services, actor.workspaceId, number, timeZone), visibility: 'private' });
+  }
+  return openIncidentForm(services, actor, timeZone, args.length > 0 ? { title: args.join(' ') } : {});
+}
+
+/** `action list [mine|all] | action done <id>` */
+export function actionCommand(ctx: CommandContext): ChatResponse {
+  const { services, actor, args, prefix } = ctx;
+  const sub = (args[0] ?? 'list').toLowerCase();
+  if (sub === 'done') {
+    const id = Number((args[1] ?? '').replace(/^#/, ''));
+    if (!Number.isInteger(id) || id <= 0) throw new AimsError('invalid_input', `Say which action: ${prefix}action done <number>`);
+    const { changed } = services.incidents.markActionDone(actor, id);
+    return actionList(services, actor, args.includes('mine'), changed ? `Action #${id} is done.` : `Action #${id} was already done.`);
+  }
+  if (sub !== 'list') throw new AimsError('invalid_input', `Use ${prefix}action list [mine] or ${prefix}action done <number>.`);
+  return actionList(services, actor, args.includes('mine'));
+}
+
+export function actionList(services: ChatServices, actor: Actor, mine: boolean, note?: string): ChatResponse {
+  const result = services.incidents.listActions(actor.workspaceId, { status: 'open', ...(mine ? { ownerPersonId: actor.personId } : {}) });
+  const people = peopleById(services, actor.workspaceId, result.items.map((action) => action.ownerPersonId));
+  const incidents = services.incidents.numbersOf(actor.workspaceId, result.items.flatMap((action) => (action.incidentId ? [action.incidentId] : [])));
+  const view = actionListView({ ...result, people, incidents, title: mine ? 'My open corrective actions' : 'Open corrective actions' });
+  return message(note ? { ...view, blocks: [{ type: 'text', text: note }, ...view.blocks] } : view);
+}

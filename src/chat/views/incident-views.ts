@@ -1,0 +1,149 @@
+import { personLabel, type Person } from '../../core/identity.ts';
+import { INCIDENT_TYPE_LABELS, incidentKey, SEVERITY_LABELS, transitionsFrom, type CorrectiveAction, type Incident, type IncidentEvent } from '../../core/incidents/incident.ts';
+import type { IncidentDetails } from '../../core/incidents/incident-service.ts';
+import type { ButtonView } from './form.ts';
+import { formatInstant } from './format-time.ts';
+import type { Block, MessageView, RichText } from './view.ts';
+
+const TIMELINE_SHOWN = 6;
+
+const STATUS_LABELS: Record<Incident['status'], string> = {
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  mitigated: 'Mitigated',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+const EVENT_TEXT: Record<IncidentEvent['kind'], string> = {
+  reported: 'reported it',
+  acknowledged: 'acknowledged',
+  mitigated: 'mitigated',
+  resolved: 'resolved',
+  closed: 'closed',
+  reopened: 'reopened',
+  comment: 'commented',
+  'owner-changed': 'made the owner',
+};
+
+const who = (people: Map<number, Person>, id: number | null): string => {
+  if (id === null) return 'nobody yet';
+  const person = people.get(id);
+  return person ? personLabel(person) : `person #${id}`;
+};
+
+export function systemNameOf(details: Pick<IncidentDetails, 'incident' | 'system'>): string {
+  return details.system?.name ?? `${details.incident.systemName ?? 'unknown'} (not in the inventory)`;
+}
+
+function buttons(incident: Incident): ButtonView[] {
+  const args = { incident: String(incident.number) };
+  const labels = { acknowledge: 'Acknowledge', mitigate: 'Mitigated', resolve: 'Resolve…', close: 'Close', reopen: 'Reopen' } as const;
+  const out: ButtonView[] = transitionsFrom(incident.status).map((transition) => ({
+    label: labels[transition],
+    action: `incident.${transition}`,
+    args,
+    ...(transition === 'acknowledge' || transition === 'resolve' ? { style: 'primary' as const } : {}),
+  }));
+  out.push({ label: 'Comment…', action: 'incident.comment', args });
+  return out;
+}
+
+/** An incident as a card: what, how bad, who, where it stands, the follow-up, a short timeline, and its buttons. */
+export function incidentCardView(details: IncidentDetails, timeZone: string, note?: string): MessageView {
+  const { incident, events, actions, people } = details;
+  const blocks: Block[] = [];
+  if (note) blocks.push({ type: 'text', text: note });
+  blocks.push(
+    { type: 'header', text: `${incidentKey(incident)} · ${incident.title}` },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Severity', value: SEVERITY_LABELS[incident.severity] },
+        { label: 'Status', value: STATUS_LABELS[incident.status] },
+        { label: 'AI system', value: systemNameOf(details) },
+        { label: 'Type', value: INCIDENT_TYPE_LABELS[incident.type] },
+        { label: 'Owner', value: who(people, incident.ownerPersonId) },
+        { label: 'Reported by', value: who(people, incident.reporterPersonId) },
+        { label: 'Detected', value: formatInstant(incident.detectedAt, timeZone) },
+        { label: 'Affected', value: incident.affected },
+      ],
+    },
+    { type: 'text', text: incident.description },
+  );
+  if (incident.rootCause) blocks.push({ type: 'text', text: [{ text: 'Root cause: ', style: 'bold' }, { text: incident.rootCause }] });
+  if (actions.length > 0) {
+    blocks.push({ type: 'text', text: [{ text: 'Corrective actions', style: 'bold' }] });
+    blocks.push({ type: 'list', items: actions.map((action) => actionLine(action, people)) });
+  }
+  const shown = events.slice(-TIMELINE_SHOWN);
+  blocks.push({
+    type: 'context',
+    text: [
+      ...(events.length > shown.length ? [{ text: `… ${events.length - shown.length} earlier · ` }] : []),
+      { text: shown.map((event) => timelineEntry(event, people, timeZone)).join(' · ') },
+    ],
+  });
+  blocks.push({ type: 'actions', buttons: buttons(incident) });
+  return { summary: `${incidentKey(incident)} (${incident.severity}, ${incident.status}): ${incident.title}`, blocks, visibility: 'public' };
+}
+
+function timelineEntry(event: IncidentEvent, people: Map<number, Person>, timeZone: string): string {
+  const when = formatInstant(event.at, timeZone).replace(/^(\d+ \w+) \d{4},/, '$1');
+  const actor = who(people, event.actorPersonId);
+  if (event.kind === 'comment') return `${when} ${actor}: “${(event.text ?? '').slice(0, 140)}”`;
+  if (event.kind === 'owner-changed') return `${when} ${actor} made ${event.text ?? 'someone'} the owner`;
+  return `${when} ${actor} ${EVENT_TEXT[event.kind]}`;
+}
+
+export function actionLine(action: CorrectiveAction, people: Map<number, Person>): RichText {
+  return [
+    { text: action.status === 'done' ? '✓ ' : '☐ ' },
+    { text: `#${action.id} ${action.title}`, ...(action.status === 'done' ? { style: 'muted' as const } : {}) },
+    { text: ` · ${who(people, action.ownerPersonId)} · due ${action.dueDate}` },
+  ];
+}
+
+/** A page of incidents, newest first, with how to see more. */
+export function incidentListView(input: { items: Incident[]; total: number; page: number; pageSize: number; filterLabel: string; nextPageCommand: string; systemNames: Map<number, string> }): MessageView {
+  const { items, total, page, pageSize } = input;
+  if (total === 0) return { summary: 'No incidents', blocks: [{ type: 'text', text: `No incidents${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
+  const shownTo = page * pageSize + items.length;
+  return {
+    summary: `${total} incidents`,
+    blocks: [
+      { type: 'header', text: `Incidents${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
+      {
+        type: 'list',
+        items: items.map((incident) => [
+          { text: incidentKey(incident), style: 'bold' },
+          { text: ` ${incident.severity} · ${STATUS_LABELS[incident.status]} · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}` },
+        ]),
+      },
+      {
+        type: 'context',
+        text: shownTo < total ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. More: ` }, { text: input.nextPageCommand, style: 'code' }] : `${total} in all.`,
+      },
+    ],
+    visibility: 'private',
+  };
+}
+
+/** Corrective actions with a Done button for each open one (25 at most per message). */
+export function actionListView(input: { items: CorrectiveAction[]; total: number; people: Map<number, Person>; incidents: Map<number, number>; title: string }): MessageView {
+  if (input.total === 0) return { summary: 'No corrective actions', blocks: [{ type: 'text', text: `${input.title}: none.` }], visibility: 'private' };
+  const blocks: Block[] = [
+    { type: 'header', text: input.title },
+    {
+      type: 'list',
+      items: input.items.map((action) => [
+        ...(actionLine(action, input.people) as Array<{ text: string }>),
+        { text: action.incidentId ? ` · INC-${input.incidents.get(action.incidentId) ?? '?'}` : '' },
+      ]),
+      ...(input.total > input.items.length ? { more: input.total - input.items.length } : {}),
+    },
+  ];
+  const open = input.items.filter((action) => action.status === 'open').slice(0, 25);
+  if (open.length > 0) blocks.push({ type: 'actions', buttons: open.map((action) => ({ label: `Done #${action.id}`, action: 'action.done', args: { action: String(action.id) } })) });
+  return { summary: `${input.total} corrective actions`, blocks, visibility: 'private' };
+}

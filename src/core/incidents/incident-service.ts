@@ -1,0 +1,295 @@
+import type { Actor } from '../actor.ts';
+import type { AiSystem } from '../ai-systems/ai-system.ts';
+import type { Clock } from '../clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { personLabel, type Person } from '../identity.ts';
+import type { CorrectiveActionFilter, IncidentFilter, Repositories, UnitOfWork } from '../ports.ts';
+import {
+  incidentKey,
+  TRANSITIONS,
+  transitionsFrom,
+  type CorrectiveAction,
+  type Incident,
+  type IncidentEvent,
+  type IncidentPost,
+  type Transition,
+} from './incident.ts';
+import { incidentInputSchema, resolveInputSchema } from './incident-input.ts';
+
+export const INCIDENT_PAGE_SIZE = 25;
+/** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/** One incident with what a card shows about it. */
+export interface IncidentDetails {
+  incident: Incident;
+  events: IncidentEvent[];
+  actions: CorrectiveAction[];
+  system: AiSystem | undefined;
+  people: Map<number, Person>;
+}
+
+/** Parses "INC-12", "inc 12", "#12" or "12". */
+export function parseIncidentRef(ref: string | undefined): number | undefined {
+  const match = /^(?:inc[-\s]?|#)?(\d+)$/i.exec((ref ?? '').trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** AI incidents and their corrective actions (ISO/IEC 42001 A.3.3, A.8.4, 10.2). */
+export class IncidentService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  private audit(repos: Repositories, actor: Actor | null, incident: Incident, action: string, before: unknown, after: unknown, at: string): void {
+    repos.audit.append(
+      {
+        workspaceId: incident.workspaceId,
+        actorPersonId: actor?.personId ?? null,
+        actor: actor?.label ?? 'system',
+        action,
+        subject: `incident:${incident.id}`,
+        before,
+        after,
+      },
+      at,
+    );
+  }
+
+  private mustFind(repos: Repositories, workspaceId: number, number: number): Incident {
+    const incident = repos.incidents.findByNumber(workspaceId, number);
+    if (!incident) throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with `incident list`.' });
+    return incident;
+  }
+
+  /** Logs an incident; a repeated submission (same key) returns the incident it created. */
+  report(actor: Actor, raw: unknown, submissionKey?: string): { incident: Incident; created: boolean } {
+    const now = this.clock.now();
+    const at = now.toISOString();
+    return this.store.write((repos) => {
+      if (submissionKey) {
+        const earlier = repos.dedupe.outcomeOf(submissionKey) as { incidentId?: number } | undefined;
+        const existing = earlier?.incidentId === undefined ? undefined : repos.incidents.findById(actor.workspaceId, earlier.incidentId);
+        if (existing) return { incident: existing, created: false };
+      }
+      const parsed = incidentInputSchema.safeParse(raw);
+      const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+      let system: AiSystem | undefined;
+      if (parsed.success && parsed.data.aiSystemId) {
+        system = repos.aiSystems.findById(actor.workspaceId, parsed.data.aiSystemId);
+        if (!system || system.stage === 'retired') errors.aiSystemId = 'Choose an AI system of this workspace that is not retired.';
+      }
+      if (parsed.success && new Date(parsed.data.detectedAt).getTime() > now.getTime() + FUTURE_SLACK_MS) {
+        errors.detectedAt = 'The detection time cannot be in the future.';
+      }
+      if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
+      const input = parsed.data;
+      const incident = repos.incidents.insert({
+        workspaceId: actor.workspaceId,
+        number: repos.incidents.nextNumber(actor.workspaceId),
+        aiSystemId: system?.id ?? null,
+        systemName: system ? null : input.systemName,
+        title: input.title,
+        description: input.description,
+        severity: input.severity,
+        type: input.type,
+        detectedAt: new Date(input.detectedAt).toISOString(),
+        affected: input.affected,
+        reporterPersonId: actor.personId,
+        ownerPersonId: system?.ownerPersonId ?? null,
+        status: 'open',
+        rootCause: null,
+        posts: [],
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null,
+      });
+      repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
+      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { incidentId: incident.id });
+      this.audit(repos, actor, incident, 'incident.reported', null, incident, at);
+      return { incident, created: true };
+    });
+  }
+
+  /**
+   * Moves an incident along its lifecycle. A click that finds the incident already where it
+   * leads changes nothing (double clicks); a transition that does not start here is refused.
+   */
+  transition(actor: Actor, number: number, transition: Transition, options: { ownerPersonId?: number } = {}): { incident: Incident; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, number);
+      const rule = TRANSITIONS[transition];
+      if (!rule.from.includes(before.status)) {
+        if (before.status === rule.to) return { incident: before, changed: false };
+        const next = transitionsFrom(before.status);
+        throw new AimsError('conflict', `${incidentKey(before)} is ${before.status}: it cannot be ${rule.to} from there.`, {
+          hint: next.length > 0 ? `Possible now: ${next.join(', ')}.` : undefined,
+        });
+      }
+      if (!rule.anyone) this.requireOwnerOrAdmin(repos, actor, before, transition);
+      const changes: Partial<Incident> = { status: rule.to, updatedAt: at };
+      if (transition === 'acknowledge') {
+        const owner = options.ownerPersonId ?? before.ownerPersonId ?? actor.personId;
+        if (!repos.people.findById(actor.workspaceId, owner)) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
+        changes.ownerPersonId = owner;
+      }
+      if (transition === 'close') changes.closedAt = at;
+      if (transition === 'reopen') changes.closedAt = null;
+      repos.incidents.update(actor.workspaceId, before.id, changes);
+      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: rule.event, text: null });
+      const newOwner = changes.ownerPersonId;
+      if (newOwner !== undefined && newOwner !== null && newOwner !== before.ownerPersonId) {
+        const owner = repos.people.findById(actor.workspaceId, newOwner);
+        repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: owner ? personLabel(owner) : null });
+      }
+      const after = { ...before, ...changes };
+      this.audit(repos, actor, before, `incident.${rule.to}`, { status: before.status, ownerPersonId: before.ownerPersonId }, { status: after.status, ownerPersonId: after.ownerPersonId }, at);
+      return { incident: after, changed: true };
+    });
+  }
+
+  /** Resolves with a root cause and one or more corrective actions (their own records). */
+  resolve(actor: Actor, number: number, raw: unknown): { incident: Incident; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, number);
+      if (before.status === 'resolved') return { incident: before, changed: false };
+      if (!TRANSITIONS.resolve.from.includes(before.status)) {
+        throw new AimsError('conflict', `${incidentKey(before)} is ${before.status}: it cannot be resolved from there.`, {
+          hint: `Possible now: ${transitionsFrom(before.status).join(', ') || 'nothing'}.`,
+        });
+      }
+      this.requireOwnerOrAdmin(repos, actor, before, 'resolve');
+      const parsed = resolveInputSchema.safeParse(raw);
+      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path }))));
+      const input = parsed.data;
+      const ownerErrors: Record<string, string> = {};
+      input.actions.forEach((action, i) => {
+        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId)) ownerErrors[`actions.${i}.ownerPersonId`] = 'The owner must be a person in this workspace.';
+      });
+      if (Object.keys(ownerErrors).length > 0) throw invalidInput(ownerErrors);
+      repos.incidents.update(actor.workspaceId, before.id, { status: 'resolved', rootCause: input.rootCause, updatedAt: at });
+      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'resolved', text: input.rootCause });
+      const after: Incident = { ...before, status: 'resolved', rootCause: input.rootCause, updatedAt: at };
+      this.audit(repos, actor, before, 'incident.resolved', { status: before.status, rootCause: before.rootCause }, { status: 'resolved', rootCause: input.rootCause }, at);
+      for (const action of input.actions) {
+        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: before.id, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
+        repos.audit.append(
+          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record },
+          at,
+        );
+      }
+      return { incident: after, changed: true };
+    });
+  }
+
+  /** Adds a comment to the timeline (anyone in the workspace). */
+  comment(actor: Actor, number: number, text: string): Incident {
+    const body = text.trim();
+    if (body === '') throw invalidInput({ comment: 'Write a comment.' });
+    if (body.length > 1000) throw invalidInput({ comment: 'A comment can be at most 1000 characters.' });
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const incident = this.mustFind(repos, actor.workspaceId, number);
+      repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
+      repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
+      this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);
+      return { ...incident, updatedAt: at };
+    });
+  }
+
+  /** Remembers where a card of the incident was posted, to update it in place later. */
+  recordPost(workspaceId: number, incidentId: number, post: IncidentPost): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => {
+      const incident = repos.incidents.findById(workspaceId, incidentId);
+      if (!incident) return;
+      const posts = [...incident.posts.filter((p) => !(p.channelId === post.channelId && p.messageId === post.messageId)), post];
+      repos.incidents.update(workspaceId, incidentId, { posts });
+      this.audit(repos, null, incident, 'incident.posted', null, { purpose: post.purpose, channelId: post.channelId, messageId: post.messageId }, at);
+    });
+  }
+
+  /** Refuses, before the resolve form opens, someone who could not submit it. */
+  requireCanResolve(actor: Actor, number: number): void {
+    this.store.read((repos) => {
+      const incident = this.mustFind(repos, actor.workspaceId, number);
+      if (!TRANSITIONS.resolve.from.includes(incident.status)) {
+        throw new AimsError('conflict', `${incidentKey(incident)} is ${incident.status}: it cannot be resolved from there.`, {
+          hint: `Possible now: ${transitionsFrom(incident.status).join(', ') || 'nothing'}.`,
+        });
+      }
+      this.requireOwnerOrAdmin(repos, actor, incident, 'resolve');
+    });
+  }
+
+  details(workspaceId: number, number: number): IncidentDetails {
+    return this.store.read((repos) => {
+      const incident = this.mustFind(repos, workspaceId, number);
+      const events = repos.incidents.events(incident.id);
+      const actions = repos.actions.list(workspaceId, { incidentId: incident.id }, { limit: 50, offset: 0 }).items;
+      const ids = new Set<number>([incident.reporterPersonId, ...(incident.ownerPersonId ? [incident.ownerPersonId] : []), ...actions.map((a) => a.ownerPersonId), ...events.flatMap((e) => (e.actorPersonId ? [e.actorPersonId] : []))]);
+      const people = new Map<number, Person>();
+      for (const id of ids) {
+        const person = repos.people.findById(workspaceId, id);
+        if (person) people.set(id, person);
+      }
+      const system = incident.aiSystemId ? repos.aiSystems.findById(workspaceId, incident.aiSystemId) : undefined;
+      return { incident, events, actions, system, people };
+    });
+  }
+
+  /** INC numbers of incident ids (for lists of corrective actions). */
+  numbersOf(workspaceId: number, ids: number[]): Map<number, number> {
+    return this.store.read((repos) => {
+      const out = new Map<number, number>();
+      for (const id of new Set(ids)) {
+        const incident = repos.incidents.findById(workspaceId, id);
+        if (incident) out.set(id, incident.number);
+      }
+      return out;
+    });
+  }
+
+  list(workspaceId: number, filter: IncidentFilter, page = 0): { items: Incident[]; total: number; page: number; pageSize: number } {
+    const result = this.store.read((repos) => repos.incidents.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }));
+    return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
+  }
+
+  listActions(workspaceId: number, filter: CorrectiveActionFilter, page = 0): { items: CorrectiveAction[]; total: number; page: number; pageSize: number } {
+    const result = this.store.read((repos) => repos.actions.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }));
+    return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
+  }
+
+  /** Marks a corrective action done: its owner, the incident's owner or an admin. Idempotent. */
+  markActionDone(actor: Actor, actionId: number): { action: CorrectiveAction; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const action = repos.actions.findById(actor.workspaceId, actionId);
+      if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
+      if (action.status === 'done') return { action, changed: false };
+      const incident = action.incidentId ? repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
+      const allowed = actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
+      if (!allowed) {
+        const owner = repos.people.findById(actor.workspaceId, action.ownerPersonId);
+        throw new AimsError('forbidden', 'Only the owner of this action, the owner of its incident or an admin can mark it done.', owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {});
+      }
+      repos.actions.markDone(actor.workspaceId, actionId, at);
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.done', subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
+        at,
+      );
+      return { action: { ...action, status: 'done', doneAt: at }, changed: true };
+    });
+  }
+
+  private requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string): void {
+    if (actor.roles.includes('admin') || incident.ownerPersonId === actor.personId) return;
+    const owner = incident.ownerPersonId ? repos.people.findById(actor.workspaceId, incident.ownerPersonId) : undefined;
+    throw new AimsError('forbidden', `Only the owner of ${incidentKey(incident)} or an admin can ${what} it.`, {
+      hint: owner ? `The owner is ${personLabel(owner)}.` : 'It has no owner yet: acknowledge it to take it.',
+    });
+  }
+}

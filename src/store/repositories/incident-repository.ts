@@ -1,0 +1,85 @@
+import { and, asc, count, desc, eq, gte, inArray, max, or, type SQL } from 'drizzle-orm';
+import { ACTIVE_STATUSES, SEVERITIES, type Incident, type IncidentEvent, type IncidentPost } from '../../core/incidents/incident.ts';
+import type { IncidentCounts, IncidentFilter, IncidentRepository } from '../../core/ports.ts';
+import type { Db } from '../database.ts';
+import { incidentEvents, incidents } from '../schema/incidents.ts';
+
+type Row = typeof incidents.$inferSelect;
+
+const toIncident = (row: Row): Incident => ({ ...row, type: row.type as Incident['type'], posts: (row.posts as IncidentPost[] | null) ?? [] });
+
+export class SqliteIncidentRepository implements IncidentRepository {
+  constructor(private readonly db: Db) {}
+
+  nextNumber(workspaceId: number): number {
+    const row = this.db.select({ n: max(incidents.number) }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).get();
+    return (row?.n ?? 0) + 1;
+  }
+
+  insert(input: Omit<Incident, 'id'>): Incident {
+    return toIncident(this.db.insert(incidents).values(input).returning().get());
+  }
+
+  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void {
+    this.db.update(incidents).set(changes).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id))).run();
+  }
+
+  findByNumber(workspaceId: number, number: number): Incident | undefined {
+    const row = this.db.select().from(incidents).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, number))).get();
+    return row ? toIncident(row) : undefined;
+  }
+
+  findById(workspaceId: number, id: number): Incident | undefined {
+    const row = this.db.select().from(incidents).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id))).get();
+    return row ? toIncident(row) : undefined;
+  }
+
+  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number } {
+    const conditions: SQL[] = [eq(incidents.workspaceId, workspaceId)];
+    if (filter.statuses) conditions.push(inArray(incidents.status, [...filter.statuses]));
+    if (filter.severity) conditions.push(eq(incidents.severity, filter.severity));
+    if (filter.aiSystemId) conditions.push(eq(incidents.aiSystemId, filter.aiSystemId));
+    if (filter.involvingPersonId) {
+      const mine = or(eq(incidents.ownerPersonId, filter.involvingPersonId), eq(incidents.reporterPersonId, filter.involvingPersonId));
+      if (mine) conditions.push(mine);
+    }
+    const where = and(...conditions);
+    const items = this.db.select().from(incidents).where(where).orderBy(desc(incidents.number)).limit(page.limit).offset(page.offset).all().map(toIncident);
+    const total = this.db.select({ n: count() }).from(incidents).where(where).get()?.n ?? 0;
+    return { items, total };
+  }
+
+  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent {
+    const row = this.db.insert(incidentEvents).values(input).returning().get();
+    return { ...row, kind: row.kind as IncidentEvent['kind'] };
+  }
+
+  events(incidentId: number): IncidentEvent[] {
+    return this.db
+      .select()
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, incidentId))
+      .orderBy(asc(incidentEvents.id))
+      .all()
+      .map((row) => ({ ...row, kind: row.kind as IncidentEvent['kind'] }));
+  }
+
+  counts(workspaceId: number, since: string): IncidentCounts {
+    const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as IncidentCounts['activeBySeverity'];
+    const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
+    for (const row of this.db.select({ severity: incidents.severity, n: count() }).from(incidents).where(active).groupBy(incidents.severity).all()) {
+      activeBySeverity[row.severity] = row.n;
+    }
+    const oldestActive =
+      this.db
+        .select({ number: incidents.number, title: incidents.title, createdAt: incidents.createdAt, severity: incidents.severity })
+        .from(incidents)
+        .where(active)
+        .orderBy(asc(incidents.createdAt), asc(incidents.number))
+        .limit(1)
+        .get() ?? null;
+    const openedSince = this.db.select({ n: count() }).from(incidents).where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since))).get()?.n ?? 0;
+    const closedSince = this.db.select({ n: count() }).from(incidents).where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since))).get()?.n ?? 0;
+    return { activeBySeverity, oldestActive, openedSince, closedSince };
+  }
+}

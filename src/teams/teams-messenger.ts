@@ -1,0 +1,34 @@
+import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { ChannelMessenger, PostedMessage } from '../chat/channel-messenger.ts';
+import type { ChannelRef } from '../core/settings/workspace-settings.ts';
+import { renderCard } from './render-card.ts';
+
+/**
+ * Proactive posts and updates in Teams channels, through the conversation reference stored when
+ * an admin ran `aims setup channel <purpose>` there.
+ */
+export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMessenger {
+  const referenceOf = (reference: unknown, channelId: string): Partial<ConversationReference> => {
+    const stored = reference as Partial<ConversationReference> | undefined;
+    if (!stored?.serviceUrl) throw new Error(`no conversation reference stored for Teams channel ${channelId}: run "aims setup channel" there again`);
+    return stored;
+  };
+  return {
+    async post(channel: ChannelRef, view): Promise<PostedMessage> {
+      const reference = referenceOf(channel.reference, channel.id);
+      let messageId = '';
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+        activity.summary = view.summary;
+        messageId = (await context.sendActivity(activity))?.id ?? '';
+      });
+      return { channelId: channel.id, messageId, reference };
+    },
+    async update(post, view) {
+      const reference = referenceOf(post.reference, post.channelId);
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        await context.updateActivity({ type: 'message', id: post.messageId, attachments: [CardFactory.adaptiveCard(renderCard(view))], summary: view.summary });
+      });
+    },
+  };
+}
