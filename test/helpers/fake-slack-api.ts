@@ -52,6 +52,9 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         res.end(JSON.stringify({ ok: true, channel: { id, name: channelNames[id] ?? `channel-${id.toLowerCase()}` } }));
         return;
       }
+      case 'chat.getPermalink':
+        res.end(JSON.stringify({ ok: true, channel: args.channel, permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` }));
+        return;
       case 'chat.postMessage':
         ts += 1;
         res.end(JSON.stringify({ ok: true, channel: args.channel, ts: `${ts}.000100`, message: args }));
@@ -66,7 +69,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     /** A response_url that lands in this fake. */
     responseUrl: (id: string) => `${server.url}/respond/${id}`,
     calls,
-    callsTo: (method: string) => calls.filter((call) => call.method === method),
+    /** Calls to one method ('*' for all, in order). */
+    callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,
   };
 }

@@ -47,6 +47,13 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
       case 'users_select':
         entry = { type: 'users_select', selected_user: keep ? (element.initial_user ?? null) : (given ?? null) };
         break;
+      case 'datepicker':
+        entry = { type: 'datepicker', selected_date: keep ? (element.initial_date ?? null) : (given ?? null) };
+        break;
+      case 'datetimepicker':
+        // Slack's client sends the instant as Unix seconds; tests give ISO instants.
+        entry = { type: 'datetimepicker', selected_date_time: keep ? (element.initial_date_time ?? null) : given ? Math.floor(new Date(given).getTime() / 1000) : null };
+        break;
       case 'conversations_select':
         entry = { type: 'conversations_select', selected_conversation: keep ? (element.initial_conversation ?? null) : (given ?? null) };
         break;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPORT_INCIDENT_SHORTCUT } from '../../src/slack/slack-app.ts';
 import { describe, expect, it } from 'vitest';
 
 const SLACK_DIR = join(import.meta.dirname, '../../manifests/slack');
@@ -80,16 +81,19 @@ describe.each(['manifest.http.json', 'manifest.socket.json'])('Slack manifest %s
     const aims = commands[0] as SlashCommand;
     expect(aims.description).toBe('Run your AI management system from Slack: /aims help');
     expect(aims.description.length).toBeLessThanOrEqual(2000);
-    expect(aims.usage_hint).toBe('help | status | system | role | setup');
+    expect(aims.usage_hint).toBe('help | status | incident | action | system | role | setup');
     expect(aims.usage_hint?.length).toBeLessThanOrEqual(1000);
     // Escaped, Slack sends @person as <@U123|name>: role commands need the user id, never the name.
     expect(aims.should_escape).toBe(true);
   });
 
-  it('declares no shortcut that the app does not handle yet', () => {
-    // "Report AI incident" arrives with the incident form (issue 4): a shortcut without a handler
-    // would show people "app did not respond".
-    expect(manifest.features.shortcuts ?? []).toEqual([]);
+  it('declares the "Report AI incident" message shortcut that the app handles', () => {
+    const shortcuts = manifest.features.shortcuts ?? [];
+    expect(shortcuts).toHaveLength(1);
+    const shortcut = shortcuts[0] as Shortcut;
+    expect(shortcut).toMatchObject({ name: 'Report AI incident', type: 'message', callback_id: REPORT_INCIDENT_SHORTCUT });
+    expect(shortcut.name.length).toBeLessThanOrEqual(24);
+    expect(shortcut.description.length).toBeLessThanOrEqual(150);
   });
 
   it('subscribes to the bot events and turns on interactivity and App Home', () => {

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
+import { checkSlackMessage } from '../helpers/slack-limits.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { createServices } from '../../src/services.ts';
+import { actorOf } from '../../src/core/actor.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+let slack: Harness;
+
+const ADMIN = { user: 'U0ADMIN', name: 'alice' };
+const OWNER = { user: 'U0OWNER', name: 'olivia' };
+const MEMBER = { user: 'U0MEMBER', name: 'mia' };
+const REPORTER = { user: 'U0REP', name: 'rita' };
+
+type Json = Record<string, unknown>;
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const command = (who: { user: string; name: string; team?: string }, words: string) =>
+  postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name, ...(who.team ? { team_id: who.team } : {}) });
+const calls = (method: string) => slack.slackApi.callsTo(method);
+const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const incidentRow = (number: number) => slack.app.store.sqlite.prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?').get(number) as Json;
+
+async function openModal(who: { user: string; name: string; team?: string }, words: string): Promise<Json> {
+  const before = calls('views.open').length;
+  await command(who, words);
+  expect(calls('views.open').length).toBe(before + 1);
+  expect(calls('views.open').at(-1)?.problems).toEqual([]);
+  return calls('views.open').at(-1)?.args.view as Json;
+}
+
+/** Every mrkdwn text of a payload (plain_text is never parsed for mentions, so it may hold anything). */
+function mrkdwnTexts(payload: unknown): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const object = node as Json;
+    if (object.type === 'mrkdwn' && typeof object.text === 'string') out.push(object.text);
+    Object.values(object).forEach(visit);
+  };
+  visit(payload);
+  return out;
+}
+
+/** Clicks a button of INC-1's card as last posted or updated in the incidents channel. */
+async function clickOnChannelCard(who: { user: string; name: string }, label: string): Promise<void> {
+  const cards = [...calls('chat.postMessage'), ...calls('chat.update')].filter((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'));
+  const latest = cards.sort((a, b) => calls('*').indexOf(a) - calls('*').indexOf(b)).at(-1);
+  const button = buttonsOf(latest?.args)[label];
+  expect(button, `button ${label} on the channel card`).toBeDefined();
+  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`));
+}
+
+let systemId = '';
+
+beforeAll(async () => {
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN' },
+    { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member', U0REP: 'Rita Reporter' }, channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } },
+  );
+  const setup = await openModal(ADMIN, 'setup');
+  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'Europe/Berlin' }, ADMIN, 'V0SETUP');
+  const add = await openModal(ADMIN, 'system add');
+  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
+  systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+const report = {
+  severity: 'S2',
+  type: 'model-drift',
+  description: 'Since the 20th the scorer flags most payments from one bank.',
+  affected: 'Customers of one bank; payments held for hours.',
+  detectedAt: '2026-11-22T08:30:00.000Z',
+};
+
+describe('incidents on Slack, end to end', () => {
+  it('refuses plainly, before any form opens, where no incidents channel is set up', async () => {
+    const before = calls('views.open').length;
+    const response = await command({ user: 'U0NEW', name: 'nina', team: 'T0NEW' }, 'incident');
+    expect(text(response.json)).toContain('No incidents channel is set up for this workspace yet.');
+    expect(text(response.json)).toContain('setup');
+    expect(calls('views.open').length).toBe(before);
+  });
+
+  it('logs an incident from the form: INC-1, posted to the incidents channel and (S2) leadership, reporter told with a link; a double submit logs it once', async () => {
+    const form = await openModal(REPORTER, 'incident Scorer flags every payment from one bank');
+    expect(text(form)).toContain('"initial_value":"Scorer flags every payment from one bank"');
+    expect(text(form)).toContain('datetimepicker');
+    const posts = calls('chat.postMessage').length;
+    const saved = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
+    expect(saved.json?.response_action).toBe('update');
+    expect(text(saved.json?.view)).toContain('Logged INC-1. Posted to #ai-incidents and #ai-leadership: https://acme.slack.test/archives/C0INC/');
+    const posted = calls('chat.postMessage').slice(posts);
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD']);
+    expect(posted.flatMap((call) => call.problems)).toEqual([]);
+    expect(text(posted[0]?.args.blocks)).toContain('INC-1 · Scorer flags every payment from one bank');
+    expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Acknowledge', 'Comment…']);
+    // The owner defaults to the AI system's owner; the reporter is whoever submitted.
+    const row = slack.app.store.sqlite.prepare('SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS detectedAt FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id').get();
+    expect(row).toEqual({ number: 1, owner: 'U0OWNER', reporter: 'U0REP', detectedAt: '2026-11-22T08:30:00.000Z' });
+
+    const again = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
+    expect(text(again.json?.view)).toContain('INC-1 was already logged.');
+    expect(calls('chat.postMessage').length).toBe(posts + 2);
+    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
+  });
+
+  it('puts form errors at their fields: no system, a future detection time, an empty title', async () => {
+    const form = await openModal(REPORTER, 'incident');
+    const before = auditCount();
+    const bad = await submitModal(slack.eventsUrl, form, { ...report, title: '  ', detectedAt: '2027-01-01T00:00:00.000Z' }, REPORTER, 'V0BAD');
+    expect(bad.json).toEqual({
+      response_action: 'errors',
+      errors: { aiSystem: 'Choose the AI system, or name it below if it is not in the inventory yet.', title: 'Title is required.' },
+    });
+    const future = await submitModal(slack.eventsUrl, form, { ...report, title: 'x', systemName: 'Shadow chatbot', detectedAt: '2027-01-01T00:00:00.000Z' }, REPORTER, 'V0BAD2');
+    expect(future.json?.errors).toEqual({ detectedAt: 'The detection time cannot be in the future.' });
+    expect(auditCount()).toBe(before);
+  });
+
+  it('escapes what people type: <!channel> in a title pings nobody', async () => {
+    const form = await openModal(REPORTER, 'incident');
+    const posts = calls('chat.postMessage').length;
+    await submitModal(slack.eventsUrl, form, { ...report, severity: 'S4', title: '<!channel> <@U0BOSS> look', systemName: 'Shadow chatbot' }, REPORTER, 'V0ESC');
+    const posted = calls('chat.postMessage').slice(posts);
+    expect(posted).toHaveLength(1);
+    const mrkdwn = [String(posted[0]?.args.text), ...mrkdwnTexts(posted[0]?.args.blocks)].join('\n');
+    expect(mrkdwn).toContain('&lt;!channel&gt; &lt;@U0BOSS&gt; look');
+    expect(mrkdwn).not.toContain('<!channel>');
+    expect(mrkdwn).not.toContain('<@U0BOSS>');
+  });
+
+  it('refuses a transition that does not start from the current state, refreshing the card to the truth', async () => {
+    // INC-2 is open; a stale or crafted Close button is refused and the card shows the true state.
+    await clickButton(slack.eventsUrl, { action_id: 'aims:incident.close:0', value: JSON.stringify({ incident: '2' }), text: { type: 'plain_text', text: 'Close' } }, ADMIN, slack.slackApi.responseUrl('stale'));
+    const replaced = calls('response_url').at(-1);
+    expect(text(replaced?.args)).toContain('INC-2 is open: it cannot be closed from there. Possible now: acknowledge.');
+    expect(Object.keys(buttonsOf(replaced?.args))).toEqual(['Acknowledge', 'Comment…']);
+    expect(incidentRow(2).status).toBe('open');
+  });
+
+  it('moves INC-1 through its lifecycle by the buttons on its channel card, updating both posted cards each time', async () => {
+    const updates = () => calls('chat.update').filter((call) => call.args.channel === 'C0INC' || call.args.channel === 'C0LEAD').length;
+    let before = updates();
+
+    // Anyone may acknowledge: the form proposes the system's owner.
+    await clickOnChannelCard(MEMBER, 'Acknowledge');
+    const ackForm = calls('views.open').at(-1)?.args.view as Json;
+    expect(text(ackForm)).toContain('"initial_user":"U0OWNER"');
+    await submitModal(slack.eventsUrl, ackForm, {}, MEMBER, 'V0ACK');
+    expect(incidentRow(1).status).toBe('acknowledged');
+    expect(updates()).toBe(before + 2);
+    expect(text(calls('chat.update').at(-1)?.args)).toContain('Acknowledged');
+
+    // A member may not mitigate: told why, nothing changes.
+    const events = auditCount();
+    await clickOnChannelCard(MEMBER, 'Mitigated');
+    expect(text(calls('response_url').at(-1)?.args)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
+    expect(incidentRow(1).status).toBe('acknowledged');
+    expect(auditCount()).toBe(events);
+
+    before = updates();
+    await clickOnChannelCard(OWNER, 'Mitigated');
+    expect(incidentRow(1).status).toBe('mitigated');
+    expect(updates()).toBe(before + 2);
+    // A double click moves the state once.
+    const afterFirst = auditCount();
+    await clickButton(slack.eventsUrl, { action_id: 'aims:incident.mitigate:1', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Mitigated' } }, OWNER, slack.slackApi.responseUrl('double'));
+    expect(auditCount()).toBe(afterFirst);
+    expect(text(calls('response_url').at(-1)?.args)).toContain('Nothing changed: INC-1 is already mitigated.');
+
+    // Resolve: root cause and two corrective actions, each with an owner and a due date.
+    await clickOnChannelCard(OWNER, 'Resolve…');
+    const resolveForm = calls('views.open').at(-1)?.args.view as Json;
+    expect(calls('views.open').at(-1)?.problems).toEqual([]);
+    const missing = await submitModal(slack.eventsUrl, resolveForm, { rootCause: 'A bank changed its BIN ranges.', action1Title: '', action1Due: '2026-12-01' }, OWNER, 'V0RES');
+    expect(missing.json?.errors).toMatchObject({ action1Title: 'Action is required.' });
+    before = updates();
+    await submitModal(
+      slack.eventsUrl,
+      resolveForm,
+      { rootCause: 'A bank changed its BIN ranges.', action1Title: 'Add BIN range monitoring', action1Due: '2026-12-01', action2Title: 'Retrain on fresh ranges', action2Owner: 'U0MEMBER', action2Due: '2026-12-15' },
+      OWNER,
+      'V0RES',
+    );
+    expect(incidentRow(1)).toMatchObject({ status: 'resolved', rootCause: 'A bank changed its BIN ranges.' });
+    expect(updates()).toBe(before + 2);
+    const actions = slack.app.store.sqlite.prepare('SELECT a.title, p.external_id AS owner, a.due_date AS due, a.status FROM corrective_actions a JOIN people p ON p.id = a.owner_person_id ORDER BY a.id').all();
+    expect(actions).toEqual([
+      { title: 'Add BIN range monitoring', owner: 'U0OWNER', due: '2026-12-01', status: 'open' },
+      { title: 'Retrain on fresh ranges', owner: 'U0MEMBER', due: '2026-12-15', status: 'open' },
+    ]);
+    expect(text(calls('chat.update').at(-1)?.args)).toContain('Retrain on fresh ranges');
+
+    await clickOnChannelCard(OWNER, 'Close');
+    expect(incidentRow(1).status).toBe('closed');
+    await clickOnChannelCard(ADMIN, 'Reopen');
+    expect(incidentRow(1).status).toBe('open');
+    const card = calls('chat.update').at(-1);
+    expect(card?.problems).toEqual([]);
+    // The short timeline on the card: the last six steps, oldest first.
+    expect(text(card?.args)).toMatch(/rita reported it · .* Mia Member acknowledged · .* Olivia Owner mitigated · .* Olivia Owner resolved · .* Olivia Owner closed · .* alice reopened/);
+  });
+
+  it('adds comments to the timeline', async () => {
+    await clickOnChannelCard(MEMBER, 'Comment…');
+    const form = calls('views.open').at(-1)?.args.view as Json;
+    await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
+    expect(text(calls('chat.update').at(-1)?.args)).toContain('Customers were told at 10:00.');
+  });
+
+  it('lists corrective actions with Done buttons; the owner marks one done', async () => {
+    const mine = await command(MEMBER, 'action list mine');
+    expect(text(mine.json)).toContain('Retrain on fresh ranges');
+    const done = buttonsOf(mine.json);
+    expect(Object.keys(done)).toHaveLength(1);
+    await clickButton(slack.eventsUrl, Object.values(done)[0] as Json, OWNER, slack.slackApi.responseUrl('not-mine'));
+    // The incident's owner may mark it done too.
+    expect(text(calls('response_url').at(-1)?.args)).toMatch(/Action #\d+ is done\./);
+    const members = await command(REPORTER, 'action done 1');
+    expect(text(members.json)).toContain('Only the owner of this action, the owner of its incident or an admin can mark it done.');
+  });
+
+  it('lists incidents by filter and shows one by its number', async () => {
+    expect(text((await command(MEMBER, 'incident list')).json)).toContain('INC-2');
+    const open = text((await command(MEMBER, 'incident list open')).json);
+    expect(open).toContain('INC-1');
+    expect(text((await command(MEMBER, 'incident list S4')).json)).not.toContain('INC-1');
+    expect(text((await command(REPORTER, 'incident list mine')).json)).toContain('INC-1');
+    expect(text((await command(MEMBER, 'incident list fraud scorer')).json)).toContain('INC-1');
+    const one = await command(MEMBER, 'incident inc-1');
+    expect(one.json?.response_type).toBe('ephemeral');
+    expect(text(one.json)).toContain('INC-1 · Scorer flags every payment from one bank');
+    expect(text((await command(MEMBER, 'incident INC-99')).json)).toContain('There is no INC-99 in this workspace.');
+  });
+
+  it('opens the form from the "Report AI incident" message shortcut with the message and its link filled in', async () => {
+    const opened = calls('views.open').length;
+    await postInteraction(slack.eventsUrl, {
+      type: 'message_action',
+      callback_id: 'report_incident_shortcut',
+      trigger_id: '555.666.trigger',
+      team: { id: 'T0TEST', domain: 'acme' },
+      user: { id: 'U0REP', username: 'rita' },
+      channel: { id: 'C0GENERAL', name: 'general' },
+      message_ts: '1700000100.000200',
+      message: { type: 'message', user: 'U0CUSTOMER', text: 'The chatbot told me my loan was approved. It was not.', ts: '1700000100.000200' },
+      response_url: slack.slackApi.responseUrl('shortcut'),
+    });
+    expect(calls('views.open').length).toBe(opened + 1);
+    const view = text(calls('views.open').at(-1)?.args.view);
+    expect(view).toContain('The chatbot told me my loan was approved. It was not.');
+    expect(view).toContain('From: https://acme.slack.test/archives/C0GENERAL/p1700000100000200');
+  });
+
+  it('status counts open incidents by severity, the oldest, the last 30 days and corrective actions', async () => {
+    const status = text((await command(MEMBER, 'status')).json);
+    expect(status).toContain('*Open by severity*\\n0 S1, 1 S2, 0 S3, 1 S4');
+    expect(status).toContain('*Last 30 days*\\n2 opened, 0 closed');
+    expect(status).toContain('*Corrective actions*\\n1 open, 0 overdue');
+  });
+
+  it('lists 500 incidents within Slack’s limits, 25 a page', async () => {
+    const services = createServices({ store: slack.app.store, clock: fixedClock('2026-11-22T10:00:00Z'), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const reporter = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0REP' }));
+    for (let i = 0; i < 500; i++) {
+      services.incidents.report(reporter, { systemName: 'Bulk', title: `Bulk incident ${i} <!here> ${'x'.repeat(100)}`, description: 'd', severity: 'S3', type: 'other', detectedAt: '2026-11-20T00:00:00Z', affected: 'a' });
+    }
+    const page = await command(MEMBER, 'incident list');
+    expect(checkSlackMessage(page.json ?? {})).toEqual([]);
+    expect(text(page.json)).toContain('1–25 of 502. More: `/aims incident list page 2`');
+    const last = await command(MEMBER, 'incident list page 21');
+    expect(checkSlackMessage(last.json ?? {})).toEqual([]);
+    expect(text(last.json)).toContain('502 in all.');
+  });
+
+  it('every payload stayed inside Slack’s limits, and the audit chain verifies', () => {
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
