@@ -1,4 +1,5 @@
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { ChannelMessenger, PostedMessage } from '../chat/channel-messenger.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import { renderCard } from './render-card.ts';
@@ -20,7 +21,9 @@ export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMes
       await adapter.continueConversationAsync(appId, reference, async (context) => {
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
         activity.summary = view.summary;
-        messageId = (await context.sendActivity(activity))?.id ?? '';
+        // sendToConversation starts a new message in the channel; sendActivity would reply in a thread.
+        const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+        messageId = (await client.conversations.sendToConversation(channel.id, activity)).id ?? '';
       });
       return { channelId: channel.id, messageId, reference };
     },

@@ -2,6 +2,8 @@ import { checkAdaptiveCard } from './adaptive-card-check.ts';
 import { startLoopbackServer } from './loopback-server.ts';
 
 export interface ConnectorActivity {
+  /** POST: a new activity (a reply, or a proactive post); PUT: an update of a posted one. */
+  method: string;
   path: string;
   activity: Record<string, unknown>;
   /** Problems of every Adaptive Card attached, parsed at version 1.5. */
@@ -31,7 +33,7 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
     const problems = attachments
       .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
       .flatMap((attachment) => checkAdaptiveCard(attachment.content));
-    activities.push({ path: req.url ?? '', activity, problems });
+    activities.push({ method: req.method ?? 'POST', path: req.url ?? '', activity, problems });
     next += 1;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ id: `reply-${next}` }));
@@ -52,6 +54,7 @@ export function teamsMessage(
     conversationType?: 'personal' | 'channel';
     mentionBot?: boolean;
     id?: string;
+    conversationId?: string;
     /** Other people @mentioned: their Teams ids (29:...) and names; `text` should contain <at>name</at>. */
     mentions?: Array<{ id: string; name: string }>;
   } = {},
@@ -69,7 +72,7 @@ export function teamsMessage(
     serviceUrl,
     from: { id: `29:${options.user ?? 'ada'}`, name: options.name ?? 'Ada Lovelace', aadObjectId: options.user ?? 'aad-ada' },
     recipient: bot,
-    conversation: { id: `conv-${conversationType}-${options.user ?? 'ada'}`, conversationType, tenantId: tenant },
+    conversation: { id: options.conversationId ?? `conv-${conversationType}-${options.user ?? 'ada'}`, conversationType, tenantId: tenant },
     channelData: { tenant: { id: tenant } },
     text: `${mention}${text}`,
     entities: [

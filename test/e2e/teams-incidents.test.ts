@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
+import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
+let teams: Harness;
+type Card = Record<string, unknown>;
+
+const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
+const OWNER = { user: 'aad-owner', name: 'Olivia Owner' };
+const MEMBER = { user: 'aad-member', name: 'Mia Member' };
+const REPORTER = { user: 'aad-rep', name: 'Rita Reporter' };
+
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const row = (number: number) => teams.app.store.sqlite.prepare('SELECT status, detected_at AS detectedAt FROM incidents WHERE number = ?').get(number) as Record<string, unknown>;
+const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+
+async function say(who: { user: string; name: string }, words: string, options: Parameters<typeof teamsMessage>[2] = {}): Promise<Card | undefined> {
+  const before = teams.connector.activities.length;
+  const response = await teams.post(teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options }));
+  expect(response.status).toBe(200);
+  const replies = teams.connector.activities.slice(before);
+  expect(replies.flatMap((reply) => reply.problems)).toEqual([]);
+  return cardOf(replies.at(-1)?.activity);
+}
+
+async function click(who: { user: string; name: string }, action: { verb: string; data: Record<string, unknown> }): Promise<Card> {
+  const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, who));
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { value: Card };
+  expect(checkAdaptiveCard(body.value)).toEqual([]);
+  return body.value;
+}
+
+/** The incident card as last posted or updated in a channel conversation. */
+function channelCard(conversation: string): Card | undefined {
+  const activity = teams.connector.activities.filter((entry) => entry.path.startsWith(`/v3/conversations/${conversation}/activities`) && text(entry.activity).includes('INC-1 ·')).at(-1);
+  expect(activity?.problems).toEqual([]);
+  return cardOf(activity?.activity);
+}
+
+const updatesTo = (conversation: string) => teams.connector.activities.filter((entry) => entry.method === 'PUT' && entry.path.startsWith(`/v3/conversations/${conversation}/activities/`)).length;
+
+beforeAll(async () => {
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
+  for (const who of [ADMIN, OWNER, MEMBER, REPORTER]) await say(who, 'aims status');
+  const setup = await say(ADMIN, 'aims setup');
+  await click(ADMIN, fillCard(setup, 'Save', { defaultApprovals: '2', timeZone: 'Europe/Berlin' }));
+  await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true, conversationId: '19:incidents@thread.tacv2;messageid=1700' });
+  await say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
+  const add = await say(ADMIN, 'aims system add');
+  await click(ADMIN, fillCard(add, 'Add', { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'aad-owner', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }));
+});
+afterAll(async () => {
+  await teams.close();
+});
+
+describe('incidents on Teams, end to end', () => {
+  it('logs an incident from the card form and posts it proactively to the incidents and leadership channels', async () => {
+    const form = await say(REPORTER, 'aims incident Scorer flags every payment');
+    expect(cardInputs(form)).toMatchObject({ title: 'Scorer flags every payment', detectedAt__date: expect.any(String), detectedAt__time: expect.any(String) });
+    const systemId = String((teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+    const posts = teams.connector.activities.length;
+    const logged = await click(
+      REPORTER,
+      fillCard(form, 'Report', {
+        aiSystem: systemId,
+        description: 'Since the 20th the scorer flags most payments from one bank.',
+        severity: 'S1',
+        type: 'model-drift',
+        detectedAt__date: '2026-11-22',
+        detectedAt__time: '09:30',
+        affected: 'Customers of one bank.',
+      }),
+    );
+    expect(text(logged)).toContain('Logged INC-1. Posted to the incidents channel and the leadership channel.');
+    // Read in the workspace's time zone (Berlin, UTC+1 in November).
+    expect(row(1)).toEqual({ status: 'open', detectedAt: '2026-11-22T08:30:00.000Z' });
+    const proactive = teams.connector.activities.slice(posts).filter((entry) => entry.method === 'POST');
+    // Into the channel itself, not the thread the setup command was sent in.
+    expect(proactive.map((entry) => entry.path)).toEqual(['/v3/conversations/19%3Aincidents%40thread.tacv2/activities', '/v3/conversations/19%3Aleadership%40thread.tacv2/activities']);
+    expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
+  });
+
+  it('walks the lifecycle from the channel card; every change updates both posted cards in place', async () => {
+    const incidents = '19%3Aincidents%40thread.tacv2';
+    const leadership = '19%3Aleadership%40thread.tacv2';
+    let before = updatesTo(incidents) + updatesTo(leadership);
+
+    const ackForm = await click(MEMBER, executeActions(channelCard(incidents)).Acknowledge as never);
+    expect(cardInputs(ackForm).owner).toBe('aad-owner');
+    await click(MEMBER, fillCard(ackForm, 'Acknowledge', {}));
+    expect(row(1).status).toBe('acknowledged');
+    expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
+
+    const events = auditCount();
+    const refused = await click(MEMBER, executeActions(channelCard(incidents)).Mitigated as never);
+    expect(text(refused)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
+    expect(row(1).status).toBe('acknowledged');
+    expect(auditCount()).toBe(events);
+
+    before = updatesTo(incidents) + updatesTo(leadership);
+    const mitigated = await click(OWNER, executeActions(channelCard(incidents)).Mitigated as never);
+    expect(text(mitigated)).toContain('Mitigated');
+    expect(row(1).status).toBe('mitigated');
+    expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
+
+    const resolveForm = await click(OWNER, executeActions(channelCard(incidents))['Resolve…'] as never);
+    const resolved = await click(OWNER, fillCard(resolveForm, 'Resolve', { rootCause: 'A bank changed its BIN ranges.', action1Title: 'Monitor BIN ranges', action1Owner: 'aad-owner', action1Due: '2026-12-01', action2Title: 'Retrain', action2Owner: 'aad-member', action2Due: '2026-12-15' }));
+    expect(text(resolved)).toContain('INC-1 resolved.');
+    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM corrective_actions').get()).toEqual({ n: 2 });
+
+    await click(OWNER, executeActions(channelCard(incidents)).Close as never);
+    expect(row(1).status).toBe('closed');
+    await click(ADMIN, executeActions(channelCard(incidents)).Reopen as never);
+    expect(row(1).status).toBe('open');
+    expect(text(channelCard(incidents))).toContain('Alice Admin reopened');
+    expect(text(channelCard(leadership))).toContain('Alice Admin reopened');
+  });
+
+  it('refuses a transition that does not start from the current state, showing the true state', async () => {
+    const refused = await click(OWNER, { verb: 'aims.act', data: { aims: { action: 'incident.close', args: { incident: '1' } } } });
+    expect(text(refused)).toContain('INC-1 is open: it cannot be closed from there. Possible now: acknowledge.');
+    expect(Object.keys(executeActions(refused))).toEqual(['Acknowledge', 'Comment…']);
+  });
+
+  it('comments from the card, and lists corrective actions with Done buttons', async () => {
+    const form = await click(MEMBER, executeActions(channelCard('19%3Aincidents%40thread.tacv2'))['Comment…'] as never);
+    expect(text(await click(MEMBER, fillCard(form, 'Add comment', { comment: 'Bank notified.' })))).toContain('Bank notified.');
+    const mine = await say(MEMBER, 'action list mine');
+    const done = Object.entries(executeActions(mine));
+    expect(done).toHaveLength(1);
+    expect(text(await click(MEMBER, done[0]?.[1] as never))).toMatch(/Action #\d+ is done\./);
+  });
+
+  it('keeps the audit chain intact', () => {
+    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
