@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
 import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { actorOf } from '../../src/core/actor.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createServices } from '../../src/services.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -81,6 +85,13 @@ describe('incidents on Teams, end to end', () => {
     // Into the channel itself, not the thread the setup command was sent in.
     expect(proactive.map((entry) => entry.path)).toEqual(['/v3/conversations/19%3Aincidents%40thread.tacv2/activities', '/v3/conversations/19%3Aleadership%40thread.tacv2/activities']);
     expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
+
+    // The same card submitted again (a double click) logs nothing new and posts nothing.
+    const activities = teams.connector.activities.length;
+    const again = await click(REPORTER, fillCard(form, 'Report', { aiSystem: systemId, description: 'x', severity: 'S1', type: 'model-drift', detectedAt__date: '2026-11-22', detectedAt__time: '09:30', affected: 'x' }));
+    expect(text(again)).toContain('INC-1 was already logged.');
+    expect(teams.connector.activities.length).toBe(activities);
+    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
   });
 
   it('walks the lifecycle from the channel card; every change updates both posted cards in place', async () => {
@@ -132,6 +143,19 @@ describe('incidents on Teams, end to end', () => {
     const done = Object.entries(executeActions(mine));
     expect(done).toHaveLength(1);
     expect(text(await click(MEMBER, done[0]?.[1] as never))).toMatch(/Action #\d+ is done\./);
+  });
+
+  it('lists 500 incidents as cards inside Teams’ limits, 25 a page, with user text kept out of markdown', async () => {
+    const form = await say(REPORTER, 'aims incident');
+    await click(REPORTER, fillCard(form, 'Report', { systemName: 'Shadow bot', title: '**bold** <at>everyone</at> [x](https://evil)', description: 'd', severity: 'S4', type: 'other', detectedAt__date: '2026-11-21', detectedAt__time: '10:00', affected: 'a' }));
+    const services = createServices({ store: teams.app.store, clock: fixedClock('2026-11-22T10:00:00Z'), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const reporter = actorOf(services.directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: 'aad-rep' }));
+    for (let i = 0; i < 498; i++) services.incidents.report(reporter, { systemName: 'Bulk', title: `Bulk incident ${i} ${'x'.repeat(120)}`, description: 'd', severity: 'S3', type: 'other', detectedAt: '2026-11-20T00:00:00Z', affected: 'a' });
+    const page = await say(MEMBER, 'aims incident list');
+    expect(text(page)).toContain('1–25 of 500.');
+    const shown = await say(MEMBER, 'aims incident INC-2');
+    // Titles travel in TextRuns, which Teams never reads as markdown or mentions.
+    expect(text(shown)).toContain('"type":"TextRun","text":"INC-2 · **bold** <at>everyone</at> [x](https://evil)"');
   });
 
   it('keeps the audit chain intact', () => {

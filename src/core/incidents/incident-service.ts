@@ -145,7 +145,7 @@ export class IncidentService {
         repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: owner ? personLabel(owner) : null });
       }
       const after = { ...before, ...changes };
-      this.audit(repos, actor, before, `incident.${rule.to}`, { status: before.status, ownerPersonId: before.ownerPersonId }, { status: after.status, ownerPersonId: after.ownerPersonId }, at);
+      this.audit(repos, actor, before, `incident.${rule.event}`, { status: before.status, ownerPersonId: before.ownerPersonId }, { status: after.status, ownerPersonId: after.ownerPersonId }, at);
       return { incident: after, changed: true };
     });
   }

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { actorOf, type Actor } from '../../src/core/actor.ts';
+import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
+import { AimsError } from '../../src/core/errors.ts';
+import { TRANSITIONS, transitionsFrom, type Transition } from '../../src/core/incidents/incident.ts';
+import { IncidentService, parseIncidentRef } from '../../src/core/incidents/incident-service.ts';
+import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+
+let store: SqliteStore | undefined;
+afterEach(() => {
+  store?.close();
+  store = undefined;
+});
+
+function world() {
+  store = memoryStore();
+  const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
+  const meet = (user: string, team = 'T1'): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
+  const clock = testClock('2026-11-22T10:00:00.000Z');
+  const admin = meet('UADMIN');
+  const owner = meet('UOWNER');
+  const systems = new AiSystemService(store, clock);
+  const { system } = systems.add(admin, { name: 'Scorer', description: 'd', purpose: 'p', ownerPersonId: owner.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+  return { admin, owner, member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), system, incidents: new IncidentService(store, clock) };
+}
+
+const report = (aiSystemId: number | null, overrides: Record<string, unknown> = {}) => ({
+  aiSystemId,
+  title: 'Drift',
+  description: 'It drifted.',
+  severity: 'S3',
+  type: 'model-drift',
+  detectedAt: '2026-11-22T09:00:00+01:00',
+  affected: 'Users',
+  ...overrides,
+});
+
+const refusal = (work: () => unknown): AimsError => {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof AimsError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+const actions = () => (store!.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+
+describe('incident lifecycle', () => {
+  it('offers exactly the transitions of the issue: open → acknowledged → mitigated → resolved → closed, reopen from resolved or closed', () => {
+    expect(transitionsFrom('open')).toEqual(['acknowledge']);
+    expect(transitionsFrom('acknowledged')).toEqual(['mitigate', 'resolve']);
+    expect(transitionsFrom('mitigated')).toEqual(['resolve']);
+    expect(transitionsFrom('resolved')).toEqual(['close', 'reopen']);
+    expect(transitionsFrom('closed')).toEqual(['reopen']);
+    expect((Object.keys(TRANSITIONS) as Transition[]).filter((t) => TRANSITIONS[t].anyone)).toEqual(['acknowledge']);
+  });
+
+  it('numbers incidents per workspace and defaults the owner to the system’s owner', () => {
+    const { member, owner, stranger, system, incidents } = world();
+    const first = incidents.report(member, report(system.id)).incident;
+    const second = incidents.report(member, report(null, { systemName: 'Shadow bot' })).incident;
+    const elsewhere = incidents.report(stranger, report(null, { systemName: 'Other' })).incident;
+    expect([first.number, second.number, elsewhere.number]).toEqual([1, 2, 1]);
+    expect(first.ownerPersonId).toBe(owner.personId);
+    expect(second.ownerPersonId).toBeNull();
+    expect(first.detectedAt).toBe('2026-11-22T08:00:00.000Z');
+  });
+
+  it('refuses a retired or foreign system at its field', () => {
+    const { member, stranger, system, incidents } = world();
+    expect(refusal(() => incidents.report(stranger, report(system.id))).details.fieldErrors).toEqual({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
+    expect(refusal(() => incidents.report(member, report(null))).details.fieldErrors?.aiSystemId).toContain('Choose the AI system');
+  });
+
+  it('lets anyone acknowledge, only the owner or an admin move on; refusals write nothing', () => {
+    const { admin, member, owner, system, incidents } = world();
+    incidents.report(member, report(system.id));
+    expect(incidents.transition(member, 1, 'acknowledge').changed).toBe(true);
+    const before = actions().length;
+    expect(refusal(() => incidents.transition(member, 1, 'mitigate'))).toMatchObject({ code: 'forbidden', message: 'Only the owner of INC-1 or an admin can mitigate it.' });
+    expect(refusal(() => incidents.transition(owner, 1, 'close'))).toMatchObject({ code: 'conflict', message: 'INC-1 is acknowledged: it cannot be closed from there.' });
+    expect(actions()).toHaveLength(before);
+    expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(true);
+    expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(false);
+    expect(incidents.resolve(admin, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '2026-12-01' }] }).changed).toBe(true);
+    expect(incidents.transition(admin, 1, 'close').incident.closedAt).toBe('2026-11-22T10:00:00.000Z');
+    expect(incidents.transition(owner, 1, 'reopen').incident).toMatchObject({ status: 'open', closedAt: null });
+    expect(actions().filter((a) => a.startsWith('incident.') || a.startsWith('corrective_action.'))).toEqual([
+      'incident.reported',
+      'incident.acknowledged',
+      'incident.mitigated',
+      'incident.resolved',
+      'corrective_action.created',
+      'incident.closed',
+      'incident.reopened',
+    ]);
+  });
+
+  it('requires a root cause and at least one complete corrective action to resolve', () => {
+    const { owner, member, system, incidents } = world();
+    incidents.report(member, report(system.id));
+    incidents.transition(owner, 1, 'acknowledge');
+    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: ' ', actions: [] })).details.fieldErrors).toEqual({ rootCause: 'Root cause is required.', actions: 'Add at least one corrective action.' });
+    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '' }] })).details.fieldErrors).toEqual({ 'actions.0.dueDate': 'Give a due date.' });
+  });
+
+  it('lets the action’s owner, the incident’s owner or an admin mark a corrective action done, once', () => {
+    const { admin, owner, member, system, incidents } = world();
+    incidents.report(member, report(system.id));
+    incidents.transition(owner, 1, 'acknowledge');
+    incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: admin.personId, dueDate: '2026-12-01' }] });
+    const id = incidents.listActions(owner.workspaceId, {}).items[0]?.id ?? 0;
+    expect(refusal(() => incidents.markActionDone(member, id)).code).toBe('forbidden');
+    expect(incidents.markActionDone(owner, id).changed).toBe(true);
+    expect(incidents.markActionDone(admin, id).changed).toBe(false);
+  });
+
+  it('reads incident references as people type them', () => {
+    expect(['INC-12', 'inc 12', '#12', '12', 'inc12'].map(parseIncidentRef)).toEqual([12, 12, 12, 12, 12]);
+    expect(parseIncidentRef('twelve')).toBeUndefined();
+  });
+});
