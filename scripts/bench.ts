@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChatRouter } from '../src/chat/chat-router.ts';
+import { actorOf } from '../src/core/actor.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { DirectoryService } from '../src/core/directory-service.ts';
 import { createLogger } from '../src/logger.ts';
@@ -66,7 +67,25 @@ const small = await statusPerOp(10);
 const large = await statusPerOp(5000);
 console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
 
-// 3. Audit verification: linear in events, constant memory (rows are streamed).
+// 3. Incidents: logging one (number, insert, timeline, audit) and listing a page out of thousands.
+{
+  const { store: s, directory: d } = storeWithPeople('incidents', 1);
+  const services = createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+  const reporter = actorOf(d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
+  const input = (i: number) => ({ systemName: 'Bench model', title: `Incident ${i}`, description: 'd', severity: 'S3', type: 'other', detectedAt: new Date().toISOString(), affected: 'a' });
+  measure('report an incident (numbered, timeline, audit)', 2000, (i) => services.incidents.report(reporter, input(i)));
+  const router = new ChatRouter(services);
+  const request = { requestId: 'bench', source: 'command' as const, text: 'incident list open', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
+  const listed = performance.now();
+  for (let i = 0; i < 200; i++) {
+    const response = await router.handle(request);
+    if (response.kind === 'message') renderMessage(response.view);
+  }
+  console.log(`${'incident list open (2050 incidents) + Block Kit'.padEnd(52)} ${(((performance.now() - listed) / 200) * 1000).toFixed(1).padStart(9)} µs/op\n`);
+  s.close();
+}
+
+// 4. Audit verification: linear in events, constant memory (rows are streamed).
 for (const events of [2000, 20000]) {
   while (store.verifyAudit().events < events) {
     store.write((repos) => {
