@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
-import { AimsError } from '../../src/core/errors.ts';
 import { TRANSITIONS, transitionsFrom, type Transition } from '../../src/core/incidents/incident.ts';
 import { IncidentService, parseIncidentRef } from '../../src/core/incidents/incident-service.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { refusal } from '../helpers/refusal.ts';
 import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
 
 let store: SqliteStore | undefined;
@@ -36,15 +36,6 @@ const report = (aiSystemId: number | null, overrides: Record<string, unknown> = 
   ...overrides,
 });
 
-const refusal = (work: () => unknown): AimsError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AimsError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 const actions = () => (store!.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
 
 describe('incident lifecycle', () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
-import { AimsError } from '../../src/core/errors.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { SettingsService } from '../../src/core/settings/settings-service.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { refusal } from '../helpers/refusal.ts';
 import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
 
 let store: SqliteStore;
@@ -32,15 +32,6 @@ const input = (ownerPersonId: number, overrides: Record<string, unknown> = {}) =
 });
 
 const events = () => (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
-const refusal = (work: () => unknown): AimsError => {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof AimsError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('AiSystemService', () => {
   it('adds, edits (owner or admin only) and retires, each audited once', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
-import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
+import { cardInputs, cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { teamsConversation } from '../helpers/teams-conversation.ts';
 import { actorOf } from '../../src/core/actor.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -20,22 +20,7 @@ const text = (value: unknown) => JSON.stringify(value ?? null);
 const row = (number: number) => teams.app.store.sqlite.prepare('SELECT status, detected_at AS detectedAt FROM incidents WHERE number = ?').get(number) as Record<string, unknown>;
 const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
-async function say(who: { user: string; name: string }, words: string, options: Parameters<typeof teamsMessage>[2] = {}): Promise<Card | undefined> {
-  const before = teams.connector.activities.length;
-  const response = await teams.post(teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options }));
-  expect(response.status).toBe(200);
-  const replies = teams.connector.activities.slice(before);
-  expect(replies.flatMap((reply) => reply.problems)).toEqual([]);
-  return cardOf(replies.at(-1)?.activity);
-}
-
-async function click(who: { user: string; name: string }, action: { verb: string; data: Record<string, unknown> }): Promise<Card> {
-  const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, who));
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { value: Card };
-  expect(checkAdaptiveCard(body.value)).toEqual([]);
-  return body.value;
-}
+const { say, click } = teamsConversation(() => teams);
 
 /** The incident card as last posted or updated in a channel conversation. */
 function channelCard(conversation: string): Card | undefined {

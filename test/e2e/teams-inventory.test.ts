@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAdaptiveCard } from '../helpers/adaptive-card-check.ts';
-import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke, teamsMessage } from '../helpers/fake-teams-connector.ts';
+import { cardInputs, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { teamsConversation } from '../helpers/teams-conversation.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
@@ -20,31 +20,10 @@ afterAll(async () => {
   await teams.close();
 });
 
-type Card = Record<string, unknown>;
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
-/** Sends a message and returns the card the bot answered with (checked at Adaptive Cards 1.5). */
-async function say(who: { user: string; name: string }, words: string, options: Parameters<typeof teamsMessage>[2] = {}): Promise<Card | undefined> {
-  const before = teams.connector.activities.length;
-  const response = await teams.post(teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options }));
-  expect(response.status).toBe(200);
-  const replies = teams.connector.activities.slice(before);
-  expect(replies).toHaveLength(1);
-  expect(replies[0]?.problems).toEqual([]);
-  return cardOf(replies[0]?.activity);
-}
-
-/** Clicks an Action.Execute; returns the card Teams would show in its place (from the invoke response). */
-async function click(who: { user: string; name: string }, action: { verb: string; data: Record<string, unknown> }): Promise<Card> {
-  const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, who));
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { statusCode: number; type: string; value: Card };
-  expect(body.statusCode).toBe(200);
-  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
-  expect(checkAdaptiveCard(body.value)).toEqual([]);
-  return body.value;
-}
+const { say, click } = teamsConversation(() => teams);
 
 const fraudScorer = {
   name: 'Fraud Scorer',
