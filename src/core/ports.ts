@@ -1,6 +1,7 @@
 import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
+import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
 import type { GrantableRole, RoleHolder } from './roles.ts';
@@ -122,6 +123,25 @@ export interface CorrectiveActionRepository {
   counts(workspaceId: number, today: string): { open: number; overdue: number };
 }
 
+export interface ReleaseRepository {
+  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[];
+  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): AcceptanceCriterion;
+  removeCriterion(workspaceId: number, id: number): boolean;
+  insert(input: Omit<Release, 'id'>): Release;
+  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void;
+  findById(workspaceId: number, id: number): Release | undefined;
+  /** A pending or approved release of this version of the system. */
+  findLive(aiSystemId: number, versionKey: string): Release | undefined;
+  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page: { limit: number; offset: number }): { items: Release[]; total: number };
+  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void;
+  metrics(releaseId: number): ReleaseMetric[];
+  addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision;
+  decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[];
+  /** Drops the active decisions (an edit of the request); returns who had decided. */
+  dropDecisions(releaseId: number): number[];
+  decidedSince(workspaceId: number, since: string): { approved: number; rejected: number };
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -132,6 +152,7 @@ export interface Repositories {
   settings: SettingsRepository;
   incidents: IncidentRepository;
   actions: CorrectiveActionRepository;
+  releases: ReleaseRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

@@ -8,6 +8,7 @@ import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
 import { SqliteIncidentRepository } from './repositories/incident-repository.ts';
 import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
+import { SqliteReleaseRepository } from './repositories/release-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -37,6 +38,7 @@ export class SqliteStore implements UnitOfWork {
       settings: new SqliteSettingsRepository(db),
       incidents: new SqliteIncidentRepository(db),
       actions: new SqliteCorrectiveActionRepository(db),
+      releases: new SqliteReleaseRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

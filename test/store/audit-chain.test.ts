@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '../../src/core/audit.ts';
-import { canonicalJson } from '../../src/store/audit/canonical-json.ts';
+import { canonicalJson } from '../../src/core/canonical-json.ts';
 import { chainHash, GENESIS_HASH } from '../../src/store/audit/audit-chain.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { MIGRATION_COUNT } from '../helpers/migration-count.ts';

@@ -5,7 +5,7 @@ import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/a
 import type { AuditLog } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
 import { auditEvents } from '../schema/audit.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

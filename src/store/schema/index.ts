@@ -3,4 +3,5 @@ export * from './audit.ts';
 export * from './dedupe.ts';
 export * from './directory.ts';
 export * from './incidents.ts';
+export * from './releases.ts';
 export * from './settings.ts';

@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../actor.ts';
+import type { AiSystem } from '../ai-systems/ai-system.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import type { Clock } from '../clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { personLabel, type Person } from '../identity.ts';
+import { requireOwnerOrAdmin } from '../policies.ts';
+import type { Repositories, UnitOfWork } from '../ports.ts';
+import { DEFAULT_APPROVALS } from '../settings/workspace-settings.ts';
+import { meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
+import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './release-input.ts';
+
+export const RELEASE_PAGE_SIZE = 25;
+
+export interface ReleaseDetails {
+  release: Release;
+  system: AiSystem;
+  metrics: ReleaseMetric[];
+  decisions: ReleaseDecision[];
+  people: Map<number, Person>;
+  approvals: number;
+}
+
+export type DecisionOutcome = { release: Release; changed: boolean; decided: boolean };
+
+const sameMetric = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Model releases signed off against acceptance criteria by N distinct approvers (6.3, 8.1, A.6.2.4, A.6.2.5). */
+export class ReleaseService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[] {
+    return this.store.read((repos) => repos.releases.criteria(workspaceId, aiSystemId));
+  }
+
+  /** Adds an acceptance criterion to a system (its owner or an admin). */
+  addCriterion(actor: Actor, aiSystemId: number, raw: unknown): AcceptanceCriterion {
+    const parsed = criterionInputSchema.safeParse(raw);
+    if (!parsed.success) throw new AimsError('invalid_input', parsed.error.issues[0]?.message ?? 'That criterion is not valid.', { hint: 'Example: system Fraud Scorer criteria add recall >= 0.92 on holdout-2026' });
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const system = this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
+      requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
+      if (repos.releases.criteria(actor.workspaceId, aiSystemId).some((c) => sameMetric(c.metric, parsed.data.metric) && sameMetric(c.dataset, parsed.data.dataset))) {
+        throw new AimsError('conflict', `${system.name} already has a criterion for ${parsed.data.metric} on ${parsed.data.dataset}. Remove it first to change it.`);
+      }
+      const criterion = repos.releases.addCriterion({ ...parsed.data, workspaceId: actor.workspaceId, aiSystemId, createdAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'criterion.added', subject: `ai_system:${aiSystemId}`, before: null, after: criterion }, at);
+      return criterion;
+    });
+  }
+
+  removeCriterion(actor: Actor, aiSystemId: number, metric: string): AcceptanceCriterion[] {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const system = this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
+      requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
+      const removed = repos.releases.criteria(actor.workspaceId, aiSystemId).filter((c) => sameMetric(c.metric, metric));
+      if (removed.length === 0) throw new AimsError('not_found', `${system.name} has no criterion for ${metric}.`);
+      for (const criterion of removed) {
+        repos.releases.removeCriterion(actor.workspaceId, criterion.id);
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'criterion.removed', subject: `ai_system:${aiSystemId}`, before: criterion, after: null }, at);
+      }
+      return removed;
+    });
+  }
+
+  /** Files a sign-off request; a repeated submission (same key) returns the release it created. */
+  request(actor: Actor, raw: unknown, submissionKey?: string): { release: Release; created: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      if (submissionKey) {
+        const earlier = repos.dedupe.outcomeOf(submissionKey) as { releaseId?: number } | undefined;
+        const existing = earlier?.releaseId === undefined ? undefined : repos.releases.findById(actor.workspaceId, earlier.releaseId);
+        if (existing) return { release: existing, created: false };
+      }
+      const { input, system, metrics, approvalsNeeded } = this.validate(repos, actor, raw);
+      const release = repos.releases.insert({
+        workspaceId: actor.workspaceId,
+        aiSystemId: system.id,
+        version: input.version,
+        versionKey: input.version.toLowerCase(),
+        changeType: input.changeType,
+        whatChanged: input.whatChanged,
+        evaluationLink: input.evaluationLink,
+        risks: input.risks,
+        justification: input.justification,
+        approvalsNeeded,
+        requesterPersonId: actor.personId,
+        status: 'pending',
+        contentHash: contentHashOf(input, metrics, approvalsNeeded),
+        posts: [],
+        createdAt: at,
+        updatedAt: at,
+        decidedAt: null,
+      });
+      repos.releases.replaceMetrics(release.id, metrics);
+      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { releaseId: release.id });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.requested', subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
+      return { release, created: true };
+    });
+  }
+
+  /** Changes a pending request (its requester or an admin): approvals given so far are dropped. */
+  edit(actor: Actor, id: number, raw: unknown): { release: Release; droppedApprovers: number[] } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, id);
+      if (before.status !== 'pending') throw new AimsError('conflict', `${releaseKey(before)} is ${before.status}: the decision is final.`);
+      if (before.requesterPersonId !== actor.personId && !actor.roles.includes('admin')) throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
+      const { input, system, metrics, approvalsNeeded } = this.validate(repos, actor, raw, before);
+      const changes = {
+        aiSystemId: system.id,
+        version: input.version,
+        versionKey: input.version.toLowerCase(),
+        changeType: input.changeType,
+        whatChanged: input.whatChanged,
+        evaluationLink: input.evaluationLink,
+        risks: input.risks,
+        justification: input.justification,
+        approvalsNeeded,
+        contentHash: contentHashOf(input, metrics, approvalsNeeded),
+        updatedAt: at,
+      };
+      repos.releases.update(actor.workspaceId, id, changes);
+      repos.releases.replaceMetrics(id, metrics);
+      const droppedApprovers = repos.releases.dropDecisions(id);
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.edited', subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
+        at,
+      );
+      return { release: { ...before, ...changes }, droppedApprovers };
+    });
+  }
+
+  /**
+   * Approve or reject, checked at every click: approvers only, never the requester, one decision
+   * per person, one rejection rejects, N approvals approve, and a decided release is final.
+   */
+  decide(actor: Actor, id: number, decision: 'approve' | 'reject', comment?: string): DecisionOutcome {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const release = this.mustFind(repos, actor.workspaceId, id);
+      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.requesterPersonId === actor.personId) throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
+      if (!actor.roles.includes('approver')) {
+        const approvers = repos.roles.holders(actor.workspaceId, 'approver').map((holder) => personLabel(holder));
+        throw new AimsError('forbidden', `Only approvers can ${decision} releases.`, { hint: approvers.length > 0 ? `Approvers: ${approvers.join(', ')}.` : 'This workspace has no approvers yet: an admin can grant the role.' });
+      }
+      const reason = comment?.trim() ?? '';
+      if (decision === 'reject' && reason === '') throw invalidInput({ reason: 'Say why you reject it.' });
+      if (repos.releases.decisions(id, true).some((d) => d.personId === actor.personId)) return { release, changed: false, decided: false };
+      repos.releases.addDecision({ releaseId: id, personId: actor.personId, decision, comment: reason || null, contentHash: release.contentHash, at, active: true });
+      repos.audit.append(
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: decision === 'approve' ? 'release.approval_given' : 'release.rejection_given', subject: `release:${id}`, before: null, after: { decision, comment: reason || null, contentHash: release.contentHash } },
+        at,
+      );
+      const approvals = repos.releases.decisions(id, true).filter((d) => d.decision === 'approve').length;
+      const status: ReleaseStatus | undefined = decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
+      if (!status) return { release, changed: true, decided: false };
+      repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: `release.${status}`, subject: `release:${id}`, before: { status: 'pending' }, after: { status, approvals, contentHash: release.contentHash } }, at);
+      return { release: { ...release, status, decidedAt: at, updatedAt: at }, changed: true, decided: true };
+    });
+  }
+
+  /** The requester takes back a pending request. */
+  withdraw(actor: Actor, id: number): { release: Release; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const release = this.mustFind(repos, actor.workspaceId, id);
+      if (release.status === 'withdrawn') return { release, changed: false };
+      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.requesterPersonId !== actor.personId) throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
+      repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.withdrawn', subject: `release:${id}`, before: { status: 'pending' }, after: { status: 'withdrawn' } }, at);
+      return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
+    });
+  }
+
+  recordPost(workspaceId: number, id: number, post: { channelId: string; messageId: string; reference?: unknown }): void {
+    this.store.write((repos) => {
+      const release = this.mustFind(repos, workspaceId, id);
+      repos.releases.update(workspaceId, id, { posts: [...release.posts, post] });
+    });
+  }
+
+  details(workspaceId: number, id: number): ReleaseDetails {
+    return this.store.read((repos) => {
+      const release = this.mustFind(repos, workspaceId, id);
+      const decisions = repos.releases.decisions(id, false);
+      const people = new Map<number, Person>();
+      for (const personId of new Set([release.requesterPersonId, ...decisions.map((d) => d.personId)])) {
+        const person = repos.people.findById(workspaceId, personId);
+        if (person) people.set(personId, person);
+      }
+      return {
+        release,
+        system: this.mustFindSystem(repos, workspaceId, release.aiSystemId),
+        metrics: repos.releases.metrics(id),
+        decisions,
+        people,
+        approvals: decisions.filter((d) => d.active && d.decision === 'approve').length,
+      };
+    });
+  }
+
+  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page = 0) {
+    const result = this.store.read((repos) => repos.releases.list(workspaceId, filter, { limit: RELEASE_PAGE_SIZE, offset: page * RELEASE_PAGE_SIZE }));
+    return { ...result, page, pageSize: RELEASE_PAGE_SIZE };
+  }
+
+  defaultApprovals(workspaceId: number): number {
+    return this.store.read((repos) => repos.settings.get(workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS);
+  }
+
+  private validate(repos: Repositories, actor: Actor, raw: unknown, self?: Release): { input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number } {
+    const parsed = releaseInputSchema.safeParse(raw);
+    const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path[0] === 'measurements' ? [`measurements.${String(issue.path[1])}`] : issue.path })));
+    if (!parsed.success) throw invalidInput(errors);
+    const input = parsed.data;
+    const system = repos.aiSystems.findById(actor.workspaceId, input.aiSystemId);
+    if (!system || system.stage === 'retired') throw invalidInput({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
+    const live = repos.releases.findLive(system.id, input.version.toLowerCase());
+    if (live && live.id !== self?.id) {
+      errors.version = live.status === 'approved' ? `${system.name} ${input.version} was already released.` : `${system.name} ${input.version} already has a pending request (${releaseKey(live)}).`;
+    }
+    const criteria = repos.releases.criteria(actor.workspaceId, system.id);
+    const metrics: ReleaseMetric[] = [];
+    criteria.forEach((criterion) => {
+      const found = input.measurements.find((m) => sameMetric(m.metric, criterion.metric) && (!m.dataset || sameMetric(m.dataset, criterion.dataset)));
+      if (!found) {
+        errors[`criterion.${criterion.id}`] = `Enter the measured ${criterion.metric} on ${criterion.dataset}.`;
+        return;
+      }
+      metrics.push({ metric: criterion.metric, dataset: criterion.dataset, comparison: criterion.comparison, threshold: criterion.threshold, measured: found.value, passed: meets(found.value, criterion.comparison, criterion.threshold) });
+    });
+    for (const extra of input.measurements) {
+      if (!criteria.some((c) => sameMetric(c.metric, extra.metric) && (!extra.dataset || sameMetric(extra.dataset, c.dataset)))) {
+        metrics.push({ metric: extra.metric, dataset: extra.dataset ?? null, comparison: null, threshold: null, measured: extra.value, passed: null });
+      }
+    }
+    if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion is failed: explain why it should ship anyway.';
+    const floor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
+    let approvalsNeeded = floor;
+    if (input.approvalsNeeded !== undefined && input.approvalsNeeded !== floor) {
+      if (input.approvalsNeeded < floor) errors.approvalsNeeded = `A release needs at least ${floor} approvals here (the workspace default).`;
+      else if (!actor.roles.includes('admin')) errors.approvalsNeeded = 'Only admins can ask for more approvals than the default.';
+      else approvalsNeeded = input.approvalsNeeded;
+    }
+    if (Object.keys(errors).length > 0) throw invalidInput(errors);
+    return { input, system, metrics, approvalsNeeded };
+  }
+
+  private mustFind(repos: Repositories, workspaceId: number, id: number): Release {
+    const release = repos.releases.findById(workspaceId, id);
+    if (!release) throw new AimsError('not_found', `There is no REL-${id} in this workspace.`);
+    return release;
+  }
+
+  private mustFindSystem(repos: Repositories, workspaceId: number, id: number): AiSystem {
+    const system = repos.aiSystems.findById(workspaceId, id);
+    if (!system) throw new AimsError('not_found', `AI system #${id} does not exist in this workspace.`);
+    return system;
+  }
+}
+
+/** What approvers saw: the hash each decision records, so an auditor can tell which content was signed. */
+function contentHashOf(input: ReleaseInput, metrics: ReleaseMetric[], approvalsNeeded: number): string {
+  // Measurements as matched to criteria (metrics) are what was judged, not the raw list.
+  const content = { ...input, measurements: undefined, metrics, approvalsNeeded };
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
