@@ -1,4 +1,4 @@
-import type { Platform } from '../core/identity.ts';
+import type { Person, Platform } from '../core/identity.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import type { MessageView } from './views/view.ts';
 
@@ -15,6 +15,8 @@ export interface PostedMessage {
 export interface ChannelMessenger {
   post(channel: ChannelRef, view: MessageView): Promise<PostedMessage>;
   update(post: { channelId: string; messageId: string; reference?: unknown }, view: MessageView): Promise<void>;
+  /** A direct message to one person (Slack: their app DM; Teams: their personal chat, if they ever wrote there). */
+  direct(person: Person, view: MessageView): Promise<void>;
 }
 
 /** Filled in by the adapters as they start; the chat layer posts through whichever is there. */

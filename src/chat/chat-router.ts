@@ -13,6 +13,7 @@ import { roleCommand } from './commands/role-commands.ts';
 import { setupCommand } from './commands/setup-commands.ts';
 import { systemCard, systemCommand, systemEditForm } from './commands/system-commands.ts';
 import { formFor, submitForm } from './form-submissions.ts';
+import { CardPublisher } from './card-publisher.ts';
 import { IncidentPublisher } from './incident-publisher.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
@@ -40,12 +41,14 @@ export interface Identified {
 /** Turns neutral requests, form submissions and button clicks into neutral responses. */
 export class ChatRouter {
   private readonly publisher: IncidentPublisher;
+  private readonly cards: CardPublisher;
 
   constructor(
     private readonly services: ChatServices,
     messengers: Messengers = {},
   ) {
-    this.publisher = new IncidentPublisher(services, messengers);
+    this.cards = new CardPublisher(messengers, services.logger);
+    this.publisher = new IncidentPublisher(services, this.cards);
   }
 
   private identify(origin: RequestOrigin): Identified {

@@ -84,6 +84,7 @@ export class DirectoryService {
     if (ref.workspaceName && ref.workspaceName !== known.workspace.name) return true;
     if (ref.displayName && ref.displayName !== known.person.displayName) return true;
     if (!ref.displayName && ref.fallbackName && known.person.displayName === null) return true;
+    if (ref.directReference !== undefined && JSON.stringify(ref.directReference) !== JSON.stringify(known.person.directReference ?? null)) return true;
     return this.isSeedAdmin(ref) && !known.roles.includes('admin');
   }
 
@@ -170,6 +171,16 @@ export class DirectoryService {
         at,
       );
       person = { ...person, displayName: name };
+    }
+
+    if (ref.directReference !== undefined && JSON.stringify(ref.directReference) !== JSON.stringify(person.directReference ?? null)) {
+      repos.people.setDirectReference(person.id, ref.directReference);
+      const conversation = (ref.directReference as { conversation?: { id?: string } }).conversation?.id ?? null;
+      repos.audit.append(
+        { workspaceId: workspace.id, actorPersonId: person.id, actor: actorLabel, action: 'person.direct_chat_recorded', subject: `person:${person.id}`, before: null, after: { conversation } },
+        at,
+      );
+      person = { ...person, directReference: ref.directReference };
     }
 
     const roles = repos.roles.rolesOf(workspace.id, person.id);

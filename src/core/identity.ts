@@ -17,6 +17,8 @@ export interface Person {
   platform: Platform;
   externalId: string;
   displayName: string | null;
+  /** Where a direct message reaches them, where the platform needs one (Teams personal chat). Opaque to core. */
+  directReference?: unknown;
   createdAt: string;
 }
 
@@ -30,6 +32,8 @@ export interface ContactRef {
   displayName?: string;
   /** A name to use only while we know none (Slack's legacy username in slash commands). */
   fallbackName?: string;
+  /** Set when they wrote in a personal chat the bot can write back to later (Teams). */
+  directReference?: unknown;
 }
 
 /** How a person is shown to others: their name if known, else their platform id. */

@@ -22,6 +22,7 @@ export interface PeopleRepository {
   search(workspaceId: number, query: string, limit: number): Person[];
   insert(input: Omit<Person, 'id'>): Person;
   rename(id: number, displayName: string): void;
+  setDirectReference(id: number, reference: unknown): void;
   count(workspaceId: number): number;
 }
 

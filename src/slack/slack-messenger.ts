@@ -21,5 +21,9 @@ export function slackMessenger(client: App['client']): ChannelMessenger {
     async update(post, view) {
       await client.chat.update({ channel: post.channelId, ts: post.messageId, ...renderMessage(view) });
     },
+    async direct(person, view) {
+      // Posting to a user id lands in the app's direct messages with them.
+      await client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) });
+    },
   };
 }

@@ -11,7 +11,7 @@ import { renderCard } from './render-card.ts';
 export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMessenger {
   const referenceOf = (reference: unknown, channelId: string): Partial<ConversationReference> => {
     const stored = reference as Partial<ConversationReference> | undefined;
-    if (!stored?.serviceUrl) throw new Error(`no conversation reference stored for Teams channel ${channelId}: run "aims setup channel" there again`);
+    if (!stored?.serviceUrl) throw new Error(`no conversation reference stored for ${channelId}`);
     return stored;
   };
   return {
@@ -26,6 +26,16 @@ export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMes
         messageId = (await client.conversations.sendToConversation(channel.id, activity)).id ?? '';
       });
       return { channelId: channel.id, messageId, reference };
+    },
+    async direct(person, view) {
+      // Teams lets a bot start a personal chat only with extra setup; we write where they wrote to us.
+      const reference = referenceOf(person.directReference, `personal chat of ${person.externalId}`);
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+        activity.summary = view.summary;
+        const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+        await client.conversations.sendToConversation(reference.conversation?.id ?? '', activity);
+      });
     },
     async update(post, view) {
       const reference = referenceOf(post.reference, post.channelId);

@@ -27,10 +27,19 @@ function conversationOf(activity: Partial<Activity>): ConversationRef | undefine
   };
 }
 
+function withoutActivityId(reference: unknown): unknown {
+  if (!reference || typeof reference !== 'object') return reference;
+  const { activityId: _activity, ...rest } = reference as Record<string, unknown>;
+  void _activity;
+  return rest;
+}
+
 /** Who is acting in an activity, whatever it carries (message or invoke). */
 export function originOf(activity: Partial<Activity>): RequestOrigin {
   const from = activity.from;
   const conversation = conversationOf(activity);
+  // A personal chat is where direct messages (decisions, nudges) reach this person later.
+  const direct = conversation?.kind === 'direct' ? withoutActivityId(conversation.reference) : undefined;
   return {
     requestId: randomUUID(),
     contact: {
@@ -39,6 +48,7 @@ export function originOf(activity: Partial<Activity>): RequestOrigin {
       // AAD object ids are stable across chats; `from.id` differs per bot and is the fallback.
       userExternalId: from?.aadObjectId ?? from?.id ?? 'unknown',
       ...(from?.name ? { displayName: from.name } : {}),
+      ...(direct ? { directReference: direct } : {}),
     },
     ...(conversation ? { conversation } : {}),
   };

@@ -53,6 +53,10 @@ export class SqlitePeopleRepository implements PeopleRepository {
     this.db.update(people).set({ displayName }).where(eq(people.id, id)).run();
   }
 
+  setDirectReference(id: number, reference: unknown): void {
+    this.db.update(people).set({ directReference: reference }).where(eq(people.id, id)).run();
+  }
+
   count(workspaceId: number): number {
     return this.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)).get()?.n ?? 0;
   }

@@ -26,6 +26,8 @@ export const people = sqliteTable(
     platform: text('platform', { enum: ['slack', 'teams'] }).notNull(),
     externalId: text('external_id').notNull(),
     displayName: text('display_name'),
+    /** Teams: the reference of the person's personal chat with the bot, for direct messages. */
+    directReference: text('direct_reference', { mode: 'json' }),
     createdAt: text('created_at').notNull(),
   },
   (t) => [uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId)],

@@ -1,0 +1,1 @@
+ALTER TABLE `people` ADD `direct_reference` text;

@@ -1,0 +1,68 @@
+import type { Platform } from '../core/identity.ts';
+import type { Person } from '../core/identity.ts';
+import type { ChannelRef } from '../core/settings/workspace-settings.ts';
+import type { Logger } from '../logger.ts';
+import type { Messengers, PostedMessage } from './channel-messenger.ts';
+import type { MessageView } from './views/view.ts';
+
+export interface PostTarget {
+  /** How to name the channel to people: "#ai-incidents" or "the incidents channel". */
+  label: string;
+  channel: ChannelRef | null;
+}
+
+/** Posts cards to channels, keeps every posted copy up to date, and sends direct messages; never throws. */
+export class CardPublisher {
+  constructor(
+    private readonly messengers: Messengers,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Posts `view` to each target; reports where it landed and where it could not. */
+  async post(platform: Platform, targets: PostTarget[], view: MessageView, onPosted: (posted: PostedMessage) => void): Promise<{ posted: string[]; failed: string[]; link?: string }> {
+    const outcome: { posted: string[]; failed: string[]; link?: string } = { posted: [], failed: [] };
+    const messenger = this.messengers[platform];
+    for (const target of targets) {
+      if (!target.channel || !messenger) {
+        outcome.failed.push(`${target.label} (not set up)`);
+        continue;
+      }
+      try {
+        const posted = await messenger.post(target.channel, view);
+        onPosted(posted);
+        outcome.posted.push(target.label);
+        if (!outcome.link && posted.link) outcome.link = posted.link;
+      } catch (error) {
+        this.logger.error('posting a card failed', { channel: target.channel.id, error });
+        outcome.failed.push(target.label);
+      }
+    }
+    return outcome;
+  }
+
+  /** Updates every posted copy to `view`. */
+  async refresh(platform: Platform, posts: ReadonlyArray<{ channelId: string; messageId: string; reference?: unknown }>, view: MessageView): Promise<void> {
+    const messenger = this.messengers[platform];
+    if (!messenger) return;
+    for (const post of posts) {
+      try {
+        await messenger.update(post, view);
+      } catch (error) {
+        this.logger.warn('updating a posted card failed', { channel: post.channelId, error });
+      }
+    }
+  }
+
+  /** A direct message; false when it could not be delivered (logged). */
+  async direct(platform: Platform, person: Person, view: MessageView): Promise<boolean> {
+    const messenger = this.messengers[platform];
+    if (!messenger) return false;
+    try {
+      await messenger.direct(person, view);
+      return true;
+    } catch (error) {
+      this.logger.warn('a direct message could not be delivered', { person: person.externalId, error });
+      return false;
+    }
+  }
+}
