@@ -4,6 +4,7 @@ import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';
 import { IncidentService } from './core/incidents/incident-service.ts';
+import { ReleaseService } from './core/releases/release-service.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -28,6 +29,7 @@ export function createServices(input: {
     roles: new RoleService(store, clock),
     settings,
     incidents: new IncidentService(store, clock),
+    releases: new ReleaseService(store, clock),
     clock,
     logger: input.logger,
   };

@@ -15,6 +15,9 @@ import { systemCard, systemCommand, systemEditForm } from './commands/system-com
 import { formFor, submitForm } from './form-submissions.ts';
 import { CardPublisher } from './card-publisher.ts';
 import { IncidentPublisher } from './incident-publisher.ts';
+import { ReleasePublisher } from './release-publisher.ts';
+import { releaseAction, RELEASE_ACTIONS } from './commands/release-actions.ts';
+import { releaseCommand } from './commands/release-commands.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
@@ -29,6 +32,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => ChatResponse> = {
   setup: setupCommand,
   incident: incidentCommand,
   action: actionCommand,
+  release: releaseCommand,
 };
 
 /** Who is acting, resolved once per request. */
@@ -41,6 +45,7 @@ export interface Identified {
 /** Turns neutral requests, form submissions and button clicks into neutral responses. */
 export class ChatRouter {
   private readonly publisher: IncidentPublisher;
+  private readonly releasePublisher: ReleasePublisher;
   private readonly cards: CardPublisher;
 
   constructor(
@@ -49,6 +54,7 @@ export class ChatRouter {
   ) {
     this.cards = new CardPublisher(messengers, services.logger);
     this.publisher = new IncidentPublisher(services, this.cards);
+    this.releasePublisher = new ReleasePublisher(services, this.cards);
   }
 
   private identify(origin: RequestOrigin): Identified {
@@ -117,7 +123,7 @@ export class ChatRouter {
   async submit(origin: RequestOrigin, submission: FormSubmission): Promise<FormResult> {
     return this.guard(
       origin,
-      () => submitForm({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...this.identify(origin) }, submission),
+      () => submitForm({ services: this.services, publisher: this.publisher, releasePublisher: this.releasePublisher, platform: origin.contact.platform, ...this.identify(origin) }, submission),
       (view) => ({ kind: 'done', view }) as const,
     );
   }
@@ -130,6 +136,7 @@ export class ChatRouter {
         const who = this.identify(origin);
         const { actor, timeZone } = who;
         if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...who }, action, args);
+        if (RELEASE_ACTIONS.has(action)) return releaseAction({ services: this.services, releasePublisher: this.releasePublisher, platform: origin.contact.platform, ...who }, action, args);
         const systemId = Number(args.systemId);
         switch (action) {
           case 'system.edit':

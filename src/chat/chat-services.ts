@@ -2,6 +2,7 @@ import type { AiSystemService } from '../core/ai-systems/ai-system-service.ts';
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';
+import type { ReleaseService } from '../core/releases/release-service.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -17,6 +18,7 @@ export interface ChatServices {
   roles: RoleService;
   settings: SettingsService;
   incidents: IncidentService;
+  releases: ReleaseService;
   clock: Clock;
   logger: Logger;
 }

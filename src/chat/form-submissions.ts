@@ -10,6 +10,10 @@ import { acknowledgeForm, commentForm, incidentInputFrom, resolveFieldOf, resolv
 import { setupForm, settingsInputFrom } from './forms/setup-form.ts';
 import { systemForm, systemInputFrom } from './forms/system-form.ts';
 import type { IncidentPublisher } from './incident-publisher.ts';
+import type { ReleasePublisher } from './release-publisher.ts';
+import { decideRelease } from './commands/release-actions.ts';
+import { releaseCard, releaseEditForm, releaseFormFor } from './commands/release-commands.ts';
+import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from './forms/release-forms.ts';
 import type { FormSubmission, FormView } from './views/form.ts';
 import { setupSummaryView } from './views/setup-views.ts';
 import type { FormResult } from './views/view.ts';
@@ -23,11 +27,14 @@ interface FormContext {
 
 interface SubmitContext extends FormContext {
   publisher: IncidentPublisher;
+  releasePublisher: ReleasePublisher;
   platform: Platform;
 }
 
 // Schema fields whose form field has another name.
 const FIELD_OF: Record<string, string> = { ownerPersonId: 'owner', aiSystemId: 'aiSystem' };
+// The release form has no system field (it was chosen before): its problems show at the version.
+const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
 
 function personId(ctx: FormContext, submission: FormSubmission, externalId: string | undefined): number | undefined {
   if (!externalId) return undefined;
@@ -87,6 +94,37 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, 'Comment added.'));
     }
+    case 'release.pick': {
+      if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
+      return { kind: 'next', form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem))).form };
+    }
+    case 'release.request':
+    case 'release.edit': {
+      const systemId = Number(submission.context.aiSystemId);
+      const { raw, extraErrors } = releaseInputFrom(values, submission.context, services.releases.criteria(actor.workspaceId, systemId));
+      if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
+      if (submission.type === 'release.edit') {
+        const id = Number(submission.context.release);
+        const { release, droppedApprovers } = services.releases.edit(actor, id, raw);
+        await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
+        await ctx.releasePublisher.tellDroppedApprovers(ctx.platform, release, droppedApprovers);
+        const note = droppedApprovers.length > 0 ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.` : `Saved REL-${id}.`;
+        return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+      }
+      services.settings.channelFor(actor.workspaceId, 'approvals');
+      const { release, created } = services.releases.request(actor, raw, `form:${submission.instanceKey}`);
+      if (!created) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, `REL-${release.id} was already requested.`), visibility: 'private' } };
+      const outcome = await ctx.releasePublisher.publishNew(ctx.platform, release);
+      const where = outcome.posted.length > 0 ? ` Posted to ${outcome.posted.join(' and ')} for sign-off${outcome.link ? `: ${outcome.link}` : ''}.` : '';
+      const failed = outcome.failed.length > 0 ? ` Could not post to ${outcome.failed.join(' and ')}; an admin can check the setup.` : '';
+      return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, `Requested REL-${release.id}.${where}${failed}`), visibility: 'private' } };
+    }
+    case 'release.reject':
+    case 'release.approve': {
+      const id = Number(submission.context.release);
+      const note = await decideRelease({ ...ctx }, id, submission.type === 'release.reject' ? 'reject' : 'approve', submission.type === 'release.reject' ? values.reason : values.comment);
+      return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+    }
     default:
       throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
   }
@@ -98,7 +136,8 @@ export async function submitForm(ctx: SubmitContext, submission: FormSubmission)
     return await apply(ctx, submission);
   } catch (error) {
     if (isAimsError(error) && error.details.fieldErrors) {
-      const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [FIELD_OF[field] ?? resolveFieldOf(field), text]));
+      const fieldOf = (field: string) => (submission.type.startsWith('release.') ? (RELEASE_FIELD_OF[field] ?? field) : (FIELD_OF[field] ?? resolveFieldOf(field)));
+      const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text]));
       return { kind: 'errors', errors };
     }
     throw error;
@@ -129,6 +168,16 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
       return resolveForm(incident(), people, undefined);
     case 'incident.comment':
       return commentForm(incident());
+    case 'release.pick':
+      return releasePickForm(services.systems.search(actor.workspaceId, '', 1000));
+    case 'release.request':
+      return releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form;
+    case 'release.edit':
+      return releaseEditForm(services, actor, Number(context.release)).form;
+    case 'release.reject':
+      return rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release);
+    case 'release.approve':
+      return approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release);
     default:
       return undefined;
   }

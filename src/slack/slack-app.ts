@@ -118,6 +118,10 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
       await ack({ response_action: 'errors', errors: result.errors });
       return;
     }
+    if (result.kind === 'next') {
+      await ack({ response_action: 'update', view: renderModal(result.form) as never });
+      return;
+    }
     const { blocks } = renderMessage(result.view);
     await ack({ response_action: 'update', view: renderResultModal(view.title.text, blocks) as never });
   });

@@ -111,6 +111,7 @@ export class AimsTeamsBot extends ActivityHandler {
         if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values: { ...values, ...submitted } }, meta.formId ?? randomUUID()));
         return cardResponse(renderCard({ summary: 'Error', blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })), visibility: 'private' }));
       }
+      if (result.kind === 'next') return cardResponse(renderFormCard(result.form, randomUUID()));
       return cardResponse(renderCard(result.view));
     }
     if (invoke.action.verb === CONFIRM_VERB && meta.action && meta.confirm) {

@@ -8,6 +8,7 @@ import { systemForm } from '../forms/system-form.ts';
 import { systemCardView, systemListView } from '../views/system-views.ts';
 import { message, type ChatResponse, type MessageView } from '../views/view.ts';
 import type { CommandContext } from './command-context.ts';
+import { criteriaCommand } from './release-commands.ts';
 
 function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Map<number, Person> {
   const owners = new Map<number, Person>();
@@ -98,6 +99,8 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
       }),
     );
   }
+  const criteriaAt = args.findIndex((word) => word.toLowerCase() === 'criteria');
+  if (criteriaAt > 0) return criteriaCommand(ctx, services.systems.find(actor.workspaceId, args.slice(0, criteriaAt).join(' ')), args.slice(criteriaAt + 1));
   const last = (args.at(-1) ?? '').toLowerCase();
   const verb = args.length > 1 && (last === 'edit' || last === 'retire') ? last : undefined;
   const name = (verb ? args.slice(0, -1) : args).join(' ');

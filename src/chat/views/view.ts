@@ -3,6 +3,7 @@
  * styles the spans ask for. Nothing in this file knows Block Kit or Adaptive Cards.
  */
 import type { ButtonView, FormView } from './form.ts';
+export type { FormView };
 
 export interface Span {
   text: string;
@@ -38,6 +39,6 @@ export function plainText(text: RichText): string {
 export type ChatResponse = { kind: 'message'; view: MessageView } | { kind: 'form'; form: FormView } | { kind: 'none' };
 
 /** What a form submission gets: errors to show at the fields, or the result to show instead of the form. */
-export type FormResult = { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView };
+export type FormResult = { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView } | { kind: 'next'; form: FormView };
 
 export const message = (view: MessageView): ChatResponse => ({ kind: 'message', view });

@@ -168,6 +168,16 @@ export class ReleaseService {
     });
   }
 
+  /** Refuses, before a reason form opens, someone whose decision would be refused. */
+  requireCanDecide(actor: Actor, id: number): void {
+    this.store.read((repos) => {
+      const release = this.mustFind(repos, actor.workspaceId, id);
+      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.requesterPersonId === actor.personId) throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot decide on it: someone else must.`);
+      if (!actor.roles.includes('approver')) throw new AimsError('forbidden', 'Only approvers can approve or reject releases.');
+    });
+  }
+
   /** The requester takes back a pending request. */
   withdraw(actor: Actor, id: number): { release: Release; changed: boolean } {
     const at = this.clock.now().toISOString();

@@ -1,0 +1,58 @@
+import { isAimsError } from '../../core/errors.ts';
+import type { Platform } from '../../core/identity.ts';
+import type { Identified } from '../chat-router.ts';
+import type { ChatServices } from '../chat-services.ts';
+import { approveForm, rejectForm } from '../forms/release-forms.ts';
+import type { ReleasePublisher } from '../release-publisher.ts';
+import { message, type ChatResponse } from '../views/view.ts';
+import { releaseCard, releaseEditForm } from './release-commands.ts';
+
+export interface ReleaseActionContext extends Identified {
+  services: ChatServices;
+  releasePublisher: ReleasePublisher;
+  platform: Platform;
+}
+
+export const RELEASE_ACTIONS = new Set(['release.approve', 'release.approveWithComment', 'release.reject', 'release.withdraw', 'release.show', 'release.edit']);
+
+/** Applies an approval and what follows from it: cards refreshed everywhere, the requester told of a decision. */
+export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string): Promise<string> {
+  const { services, actor } = ctx;
+  const outcome = services.releases.decide(actor, id, decision, comment);
+  await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
+  if (outcome.decided) await ctx.releasePublisher.tellRequester(ctx.platform, outcome.release);
+  if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
+  if (outcome.decided) return `REL-${id} is ${outcome.release.status}.`;
+  return decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.';
+}
+
+/** A click on a sign-off card; refusals come back as the card in its true state with the reason on top. */
+export async function releaseAction(ctx: ReleaseActionContext, action: string, args: Record<string, string>): Promise<ChatResponse> {
+  const { services, actor, timeZone } = ctx;
+  const id = Number(args.release);
+  const card = (note?: string) => message(releaseCard(services, actor.workspaceId, id, timeZone, note));
+  try {
+    switch (action) {
+      case 'release.approve':
+        return card(await decideRelease(ctx, id, 'approve'));
+      case 'release.approveWithComment':
+      case 'release.reject': {
+        const { release } = services.releases.details(actor.workspaceId, id);
+        services.releases.requireCanDecide(actor, id);
+        return { kind: 'form', form: action === 'release.reject' ? rejectForm(release) : approveForm(release) };
+      }
+      case 'release.withdraw': {
+        const { changed } = services.releases.withdraw(actor, id);
+        await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
+        return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`);
+      }
+      case 'release.edit':
+        return releaseEditForm(services, actor, id);
+      default:
+        return card();
+    }
+  } catch (error) {
+    if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden')) return card([error.message, error.details.hint].filter(Boolean).join(' '));
+    throw error;
+  }
+}

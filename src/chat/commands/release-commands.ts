@@ -1,0 +1,89 @@
+import type { Actor } from '../../core/actor.ts';
+import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import { AimsError } from '../../core/errors.ts';
+import type { ReleaseStatus } from '../../core/releases/release.ts';
+import type { ChatServices } from '../chat-services.ts';
+import { releasePickForm, releaseRequestForm } from '../forms/release-forms.ts';
+import { criteriaView, releaseCardView, releaseListView } from '../views/release-views.ts';
+import { message, type ChatResponse, type FormView, type MessageView } from '../views/view.ts';
+import type { CommandContext } from './command-context.ts';
+
+const STATUSES: readonly ReleaseStatus[] = ['pending', 'approved', 'rejected', 'withdrawn'];
+
+export function parseReleaseRef(ref: string | undefined): number | undefined {
+  const match = /^(?:rel[-\s]?|#)?(\d+)$/i.exec((ref ?? '').trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+export function releaseCard(services: ChatServices, workspaceId: number, id: number, timeZone: string, note?: string): MessageView {
+  return releaseCardView(services.releases.details(workspaceId, id), timeZone, note);
+}
+
+/** The request form for one system, refused plainly while no approvals channel is set up. */
+export function releaseFormFor(services: ChatServices, actor: Actor, system: AiSystem): { kind: 'form'; form: FormView } {
+  services.settings.channelFor(actor.workspaceId, 'approvals');
+  if (system.stage === 'retired') throw new AimsError('invalid_input', `${system.name} is retired: it cannot be released.`);
+  return { kind: 'form', form: releaseRequestForm({ system, criteria: services.releases.criteria(actor.workspaceId, system.id), defaultApprovals: services.releases.defaultApprovals(actor.workspaceId) }) };
+}
+
+export function releaseEditForm(services: ChatServices, actor: Actor, id: number): { kind: 'form'; form: FormView } {
+  const details = services.releases.details(actor.workspaceId, id);
+  if (details.release.status !== 'pending') throw new AimsError('conflict', `REL-${id} is ${details.release.status}: the decision is final.`);
+  if (details.release.requesterPersonId !== actor.personId && !actor.roles.includes('admin')) throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
+  return {
+    kind: 'form',
+    form: releaseRequestForm({ system: details.system, criteria: services.releases.criteria(actor.workspaceId, details.system.id), defaultApprovals: services.releases.defaultApprovals(actor.workspaceId), release: details.release, metrics: details.metrics }),
+  };
+}
+
+/** `release [system] | release list [status|system] | release REL-3 [edit|withdraw]` */
+export function releaseCommand(ctx: CommandContext): ChatResponse {
+  const { services, actor, args, timeZone, prefix } = ctx;
+  const [first, ...rest] = args;
+  const sub = (first ?? '').toLowerCase();
+  if (sub === '') {
+    services.settings.channelFor(actor.workspaceId, 'approvals');
+    return { kind: 'form', form: releasePickForm(services.systems.search(actor.workspaceId, '', 1000)) };
+  }
+  if (sub === 'list') {
+    const statuses = rest.filter((w) => (STATUSES as readonly string[]).includes(w.toLowerCase())).map((w) => w.toLowerCase() as ReleaseStatus);
+    const others = rest.filter((w) => !(STATUSES as readonly string[]).includes(w.toLowerCase()) && w.toLowerCase() !== 'page' && !/^\d+$/.test(w));
+    const pageAt = rest.findIndex((w) => w.toLowerCase() === 'page');
+    const page = pageAt >= 0 ? Math.max(0, Number(rest[pageAt + 1] ?? '1') - 1) || 0 : 0;
+    const system = others.length > 0 ? services.systems.find(actor.workspaceId, others.join(' ')) : undefined;
+    const result = services.releases.list(actor.workspaceId, { ...(statuses.length > 0 ? { statuses } : {}), ...(system ? { aiSystemId: system.id } : {}) }, page);
+    const systemNames = new Map<number, string>();
+    for (const release of result.items) if (!systemNames.has(release.aiSystemId)) systemNames.set(release.aiSystemId, services.systems.getById(actor.workspaceId, release.aiSystemId).name);
+    const label = [...statuses, ...(system ? [system.name] : [])].join(', ');
+    return message(releaseListView({ ...result, systemNames, filterLabel: label, nextPageCommand: `${prefix}release list ${[...statuses, ...others, 'page', String(page + 2)].join(' ')}` }));
+  }
+  const id = parseReleaseRef(first);
+  if (id !== undefined) {
+    const verb = (rest[0] ?? '').toLowerCase();
+    if (verb === 'edit') return releaseEditForm(services, actor, id);
+    if (verb === 'withdraw') {
+      const { changed } = services.releases.withdraw(actor, id);
+      return message({ ...releaseCard(services, actor.workspaceId, id, timeZone, changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`), visibility: 'private' });
+    }
+    return message({ ...releaseCard(services, actor.workspaceId, id, timeZone), visibility: 'private' });
+  }
+  return releaseFormFor(services, actor, services.systems.find(actor.workspaceId, args.join(' ')));
+}
+
+/** `system <name> criteria [add <metric> >=|<= <threshold> on <dataset> | remove <metric>]` */
+export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: string[]): ChatResponse {
+  const { services, actor, prefix } = ctx;
+  const verb = (words[0] ?? '').toLowerCase();
+  if (verb === 'add') {
+    const match = /^(\S+)\s*(>=|<=|≥|≤)\s*(-?[\d.,]+)\s+on\s+(.+)$/i.exec(words.slice(1).join(' '));
+    if (!match) throw new AimsError('invalid_input', 'Write it as: <metric> >= <threshold> on <dataset>.', { hint: `Example: ${prefix}system ${system.name} criteria add recall >= 0.92 on holdout-2026` });
+    const comparison = match[2] === '≥' ? '>=' : match[2] === '≤' ? '<=' : match[2];
+    const criterion = services.releases.addCriterion(actor, system.id, { metric: match[1], comparison, threshold: Number((match[3] ?? '').replace(',', '.')), dataset: match[4] });
+    return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Added ${criterion.metric} to the acceptance criteria.`));
+  }
+  if (verb === 'remove') {
+    const removed = services.releases.removeCriterion(actor, system.id, words.slice(1).join(' '));
+    return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Removed ${removed.length} criterion for ${removed[0]?.metric ?? ''}.`));
+  }
+  return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix));
+}

@@ -1,0 +1,108 @@
+import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import { CHANGE_TYPE_LABELS, CHANGE_TYPES, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
+import type { FormField, FormValues, FormView } from '../views/form.ts';
+import { criterionText } from '../views/release-views.ts';
+
+/** Step one of `/aims release`: which system (its criteria decide the rest of the form). */
+export function releasePickForm(systems: AiSystem[]): FormView {
+  return {
+    type: 'release.pick',
+    title: 'Request a release',
+    submitLabel: 'Next',
+    fields: [{ id: 'aiSystem', label: 'AI system', kind: 'aiSystem', required: true, placeholder: 'Search the inventory', choices: systems.map((s) => ({ value: String(s.id), label: s.name })) }],
+    context: {},
+  };
+}
+
+const measuredId = (criterion: AcceptanceCriterion) => `criterion.${criterion.id}`;
+
+/** The request itself: the version, the change, a measured value per criterion, risks; editing fills it in. */
+export function releaseRequestForm(input: { system: AiSystem; criteria: AcceptanceCriterion[]; defaultApprovals: number; release?: Release; metrics?: ReleaseMetric[] }): FormView {
+  const { release, metrics = [] } = input;
+  const measured = (criterion: AcceptanceCriterion) => metrics.find((m) => m.metric === criterion.metric && m.dataset === criterion.dataset)?.measured;
+  const extras = metrics.filter((m) => m.comparison === null).map((m) => `${m.metric}${m.dataset ? ` on ${m.dataset}` : ''} = ${m.measured}`);
+  const fields: FormField[] = [
+    { id: 'version', label: 'Version', kind: 'text', required: true, maxLength: 60, placeholder: 'e.g. 2.4.0', ...(release ? { initial: release.version } : {}) },
+    { id: 'changeType', label: 'Change type', kind: 'select', required: true, options: CHANGE_TYPES.map((t) => ({ value: t, label: CHANGE_TYPE_LABELS[t] })), ...(release ? { initial: release.changeType } : {}) },
+    { id: 'whatChanged', label: 'What changed', kind: 'longText', required: true, maxLength: 3000, ...(release ? { initial: release.whatChanged } : {}) },
+    ...input.criteria.map((criterion): FormField => {
+      const value = measured(criterion);
+      return { id: measuredId(criterion), label: `Measured: ${criterionText(criterion)}`.slice(0, 150), kind: 'number', required: true, ...(value === undefined ? {} : { initial: String(value) }) };
+    }),
+    { id: 'extraMetrics', label: 'Other metrics (optional)', kind: 'longText', required: false, placeholder: 'One per line: latency_p95 on prod-sample = 120', ...(extras.length > 0 ? { initial: extras.join('\n') } : {}) },
+    { id: 'evaluationLink', label: 'Evaluation run link', kind: 'url', required: false, placeholder: 'https://', ...(release?.evaluationLink ? { initial: release.evaluationLink } : {}) },
+    { id: 'risks', label: 'Known risks and limitations', kind: 'longText', required: true, maxLength: 2000, ...(release ? { initial: release.risks } : {}) },
+    { id: 'justification', label: 'Justification (required if a criterion fails)', kind: 'longText', required: false, maxLength: 2000, ...(release?.justification ? { initial: release.justification } : {}) },
+    {
+      id: 'approvalsNeeded',
+      label: 'Approvals needed',
+      kind: 'select',
+      required: true,
+      hint: `The workspace default is ${input.defaultApprovals}; admins may ask for more.`,
+      options: [1, 2, 3, 4, 5].filter((n) => n >= input.defaultApprovals).map((n) => ({ value: String(n), label: String(n) })),
+      initial: String(release?.approvalsNeeded ?? input.defaultApprovals),
+    },
+  ];
+  return {
+    type: release ? 'release.edit' : 'release.request',
+    title: release ? `Edit REL-${release.id}` : `Release ${input.system.name}`.slice(0, 24),
+    submitLabel: release ? 'Save' : 'Request sign-off',
+    fields,
+    context: { aiSystemId: String(input.system.id), ...(release ? { release: String(release.id) } : {}) },
+  };
+}
+
+/** Form values to the release schema's shape; a value that is not a number becomes NaN and is refused at its field. */
+export function releaseInputFrom(values: FormValues, context: Record<string, string>, criteria: AcceptanceCriterion[]): { raw: Record<string, unknown>; extraErrors: Record<string, string> } {
+  const extraErrors: Record<string, string> = {};
+  const measurements: Array<{ metric: string; dataset?: string; value: number }> = [];
+  for (const criterion of criteria) {
+    const text = values[measuredId(criterion)];
+    if (text === undefined || text.trim() === '') continue;
+    const value = Number(text.replace(',', '.'));
+    if (!Number.isFinite(value)) extraErrors[measuredId(criterion)] = 'Enter the measured value as a number.';
+    else measurements.push({ metric: criterion.metric, dataset: criterion.dataset, value });
+  }
+  for (const line of (values.extraMetrics ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const match = /^(.+?)(?:\s+on\s+(.+?))?\s*=\s*(-?[\d.,]+)$/.exec(line);
+    if (!match) {
+      extraErrors.extraMetrics = `“${line}” is not “metric = value” (or “metric on dataset = value”).`;
+      continue;
+    }
+    measurements.push({ metric: match[1] ?? '', ...(match[2] ? { dataset: match[2] } : {}), value: Number((match[3] ?? '').replace(',', '.')) });
+  }
+  return {
+    raw: {
+      aiSystemId: Number(context.aiSystemId),
+      version: values.version,
+      changeType: values.changeType,
+      whatChanged: values.whatChanged,
+      measurements,
+      evaluationLink: values.evaluationLink,
+      risks: values.risks,
+      justification: values.justification,
+      approvalsNeeded: values.approvalsNeeded ? Number(values.approvalsNeeded) : undefined,
+    },
+    extraErrors,
+  };
+}
+
+export function rejectForm(release: Release): FormView {
+  return {
+    type: 'release.reject',
+    title: `Reject REL-${release.id}`,
+    submitLabel: 'Reject',
+    fields: [{ id: 'reason', label: 'Why do you reject it?', kind: 'longText', required: true, maxLength: 1000 }],
+    context: { release: String(release.id) },
+  };
+}
+
+export function approveForm(release: Release): FormView {
+  return {
+    type: 'release.approve',
+    title: `Approve REL-${release.id}`,
+    submitLabel: 'Approve',
+    fields: [{ id: 'comment', label: 'Comment', kind: 'longText', required: false, maxLength: 1000 }],
+    context: { release: String(release.id) },
+  };
+}

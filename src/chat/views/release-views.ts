@@ -1,0 +1,115 @@
+import { personLabel, type Person } from '../../core/identity.ts';
+import { CHANGE_TYPE_LABELS, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
+import type { ReleaseDetails } from '../../core/releases/release-service.ts';
+import type { ButtonView } from './form.ts';
+import { formatInstant } from './format-time.ts';
+import type { Block, MessageView, RichText } from './view.ts';
+
+const STATUS: Record<Release['status'], string> = { pending: 'Pending sign-off', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' };
+const sign = (comparison: '>=' | '<=') => (comparison === '>=' ? '≥' : '≤');
+
+export function criterionText(criterion: Pick<AcceptanceCriterion, 'metric' | 'comparison' | 'threshold' | 'dataset'>): string {
+  return `${criterion.metric} ${sign(criterion.comparison)} ${criterion.threshold} on ${criterion.dataset}`;
+}
+
+function metricLine(metric: ReleaseMetric): RichText {
+  if (metric.comparison === null || metric.threshold === null) return [{ text: `• ${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured} (no criterion)` }];
+  return [
+    { text: metric.passed ? 'PASS ' : 'FAIL ', style: 'bold' },
+    { text: `${metric.metric} on ${metric.dataset}: measured ${metric.measured}, needs ${sign(metric.comparison)} ${metric.threshold}` },
+  ];
+}
+
+const who = (people: Map<number, Person>, id: number) => {
+  const person = people.get(id);
+  return person ? personLabel(person) : `person #${id}`;
+};
+
+/** The sign-off card: criteria table, the change, who asked, who approved, and the buttons while pending. */
+export function releaseCardView(details: ReleaseDetails, timeZone: string, note?: string): MessageView {
+  const { release, system, metrics, decisions, people, approvals } = details;
+  const active = decisions.filter((d) => d.active);
+  const approvers = active.filter((d) => d.decision === 'approve').map((d) => who(people, d.personId));
+  const blocks: Block[] = [];
+  if (note) blocks.push({ type: 'text', text: note });
+  blocks.push(
+    { type: 'header', text: `${releaseKey(release)} · ${system.name} ${release.version}` },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Status', value: STATUS[release.status] },
+        { label: 'Approvals', value: `${approvals} of ${release.approvalsNeeded}${approvers.length > 0 ? ` (${approvers.join(', ')})` : ''}` },
+        { label: 'Change', value: CHANGE_TYPE_LABELS[release.changeType] },
+        { label: 'Requested by', value: who(people, release.requesterPersonId) },
+        ...(release.evaluationLink ? [{ label: 'Evaluation run', value: release.evaluationLink }] : []),
+        { label: 'Requested', value: formatInstant(release.createdAt, timeZone) },
+      ],
+    },
+    { type: 'text', text: [{ text: 'What changed: ', style: 'bold' }, { text: release.whatChanged }] },
+    { type: 'text', text: [{ text: 'Acceptance criteria', style: 'bold' }] },
+    metrics.length > 0 ? { type: 'list', items: metrics.map(metricLine) } : { type: 'text', text: 'No acceptance criteria are set for this system.' },
+  );
+  if (release.justification) blocks.push({ type: 'text', text: [{ text: 'Why ship despite a failed criterion: ', style: 'bold' }, { text: release.justification }] });
+  blocks.push({ type: 'text', text: [{ text: 'Known risks and limitations: ', style: 'bold' }, { text: release.risks }] });
+  if (decisions.length > 0) {
+    blocks.push({
+      type: 'context',
+      text: decisions
+        .map((d) => `${who(people, d.personId)} ${d.decision === 'approve' ? 'approved' : 'rejected'}${d.comment ? `: “${d.comment.slice(0, 200)}”` : ''}${d.active ? '' : ' (dropped by an edit)'}`)
+        .join(' · '),
+    });
+  }
+  blocks.push({ type: 'context', text: `Content hash ${release.contentHash.slice(0, 16)}` });
+  if (release.status === 'pending') {
+    const args = { release: String(release.id) };
+    const buttons: ButtonView[] = [
+      { label: 'Approve', action: 'release.approve', args, style: 'primary' },
+      { label: 'Approve with comment…', action: 'release.approveWithComment', args },
+      { label: 'Reject…', action: 'release.reject', args, style: 'danger' },
+      {
+        label: 'Withdraw',
+        action: 'release.withdraw',
+        args,
+        confirm: { title: 'Withdraw this request?', text: 'Only the requester can. Approvers will no longer be asked.', confirm: 'Withdraw', deny: 'Cancel', back: { action: 'release.show', args } },
+      },
+    ];
+    blocks.push({ type: 'actions', buttons });
+  }
+  return { summary: `${releaseKey(release)} ${system.name} ${release.version}: ${STATUS[release.status]} (${approvals}/${release.approvalsNeeded})`, blocks, visibility: 'public' };
+}
+
+export function releaseListView(input: { items: Release[]; total: number; page: number; pageSize: number; systemNames: Map<number, string>; filterLabel: string; nextPageCommand: string }): MessageView {
+  const { items, total, page, pageSize } = input;
+  if (total === 0) return { summary: 'No releases', blocks: [{ type: 'text', text: `No releases${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
+  const shownTo = page * pageSize + items.length;
+  return {
+    summary: `${total} releases`,
+    blocks: [
+      { type: 'header', text: `Releases${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
+      { type: 'list', items: items.map((r) => [{ text: releaseKey(r), style: 'bold' }, { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ${STATUS[r.status]}` }]) },
+      { type: 'context', text: shownTo < total ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. More: ` }, { text: input.nextPageCommand, style: 'code' }] : `${total} in all.` },
+    ],
+    visibility: 'private',
+  };
+}
+
+export function criteriaView(systemName: string, criteria: AcceptanceCriterion[], prefix: string, note?: string): MessageView {
+  return {
+    summary: `Acceptance criteria of ${systemName}`,
+    blocks: [
+      ...(note ? [{ type: 'text' as const, text: note }] : []),
+      { type: 'header', text: `Acceptance criteria · ${systemName}` },
+      criteria.length > 0 ? { type: 'list', items: criteria.map((c) => criterionText(c)) } : { type: 'text', text: 'None yet: releases of this system are judged on their description only.' },
+      {
+        type: 'context',
+        text: [
+          { text: 'Owner or admin: ' },
+          { text: `${prefix}system ${systemName} criteria add recall >= 0.92 on holdout`, style: 'code' },
+          { text: ' · ' },
+          { text: `${prefix}system ${systemName} criteria remove recall`, style: 'code' },
+        ],
+      },
+    ],
+    visibility: 'private',
+  };
+}
