@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App as SlackApp } from '@slack/bolt';
+import { mountReleaseApi } from './api/releases-api.ts';
 import type { Messengers } from './chat/channel-messenger.ts';
 import { ChatRouter } from './chat/chat-router.ts';
 import type { Config } from './config.ts';
@@ -66,6 +67,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const slackConfig = slackSettings(config, options.slackRetries);
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
   if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger);
+  if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
 
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;

@@ -58,6 +58,20 @@ const envSchema = z.object({
     }
     return parsed.data;
   }),
+  AIMS_API_TOKENS: optionalText.transform((value, ctx) => {
+    const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const tokens: Array<{ platform: 'slack' | 'teams'; workspaceExternalId: string; token: string }> = [];
+    for (const entry of entries) {
+      const match = /^(slack|teams):([^=\s]+)=(\S{24,})$/.exec(entry);
+      if (!match) {
+        // Never echo the entry: it holds a secret.
+        ctx.addIssue({ code: 'custom', message: 'each entry must look like slack:<team id>=<token> or teams:<tenant id>=<token>, tokens at least 24 characters' });
+        return z.NEVER;
+      }
+      tokens.push({ platform: match[1] as 'slack' | 'teams', workspaceExternalId: match[2] ?? '', token: match[3] ?? '' });
+    }
+    return tokens;
+  }),
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
@@ -76,6 +90,8 @@ export interface Config {
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
   readonly localMode: boolean;
   readonly seedAdmins: ReadonlyArray<{ platform: 'slack' | 'teams'; userId: string }>;
+  /** Bearer tokens of the pipeline API, each bound to one workspace. */
+  readonly apiTokens: ReadonlyArray<{ platform: 'slack' | 'teams'; workspaceExternalId: string; token: string }>;
   readonly slack: {
     readonly mode: SlackMode;
     readonly botToken?: string;
@@ -159,6 +175,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     localMode,
     seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),
+    apiTokens: Object.freeze(env.AIMS_API_TOKENS ?? []),
     slack: Object.freeze({
       mode: slackMode,
       botToken: env.SLACK_BOT_TOKEN,

@@ -155,6 +155,18 @@ export class ChatRouter {
     );
   }
 
+  /**
+   * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
+   * like the form. Domain errors are thrown for the API to turn into HTTP answers.
+   */
+  async requestReleaseFromPipeline(origin: RequestOrigin, raw: Record<string, unknown>, idempotencyKey?: string): Promise<{ releaseId: number; created: boolean }> {
+    const { actor } = this.identify(origin);
+    this.services.settings.channelFor(actor.workspaceId, 'approvals');
+    const { release, created } = this.services.releases.request(actor, raw, idempotencyKey ? `api:${actor.workspaceId}:${idempotencyKey}` : undefined);
+    if (created) await this.releasePublisher.publishNew(origin.contact.platform, release);
+    return { releaseId: release.id, created };
+  }
+
   /** The form of a given type again (to show it with its errors on platforms that redraw it). */
   async formFor(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<FormView | undefined> {
     return this.guard(origin, () => formFor({ services: this.services, ...this.identify(origin) }, type, context), () => undefined);

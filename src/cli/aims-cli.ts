@@ -13,6 +13,8 @@ const USAGE = `Usage: aims <command> [--db <path>]
 Commands:
   migrate         apply pending database migrations to the store
   audit verify    walk the audit hash chain; exit 0 when intact, 1 at the first bad event
+  release status <id>
+                  a release's decision, for CI gates: exit 0 approved, 1 rejected or withdrawn, 2 pending
   help            this text
 
 The store is AIMS_DB (default ./data/aims.db) unless --db is given.`;
@@ -66,6 +68,22 @@ export function runCli(args: string[], io: CliIo): number {
         }
         io.out(`FAILED: audit chain broken at sequence ${result.firstBadSequence}: ${result.reason}`);
         return 1;
+      } finally {
+        store.close();
+      }
+    }
+    case 'release': {
+      const id = Number((parsed.rest[2] ?? '').replace(/^rel-?/i, ''));
+      if (sub !== 'status' || !Number.isInteger(id) || id <= 0) break;
+      const store = SqliteStore.open(parsed.dbPath);
+      try {
+        const release = store.releaseStatus(id);
+        if (!release) {
+          io.err(`No release ${id} in ${parsed.dbPath}.`);
+          return 3;
+        }
+        io.out(`REL-${id} ${release.system} ${release.version}: ${release.status} (${release.approvals} of ${release.needed} approvals)`);
+        return release.status === 'approved' ? 0 : release.status === 'pending' ? 2 : 1;
       } finally {
         store.close();
       }

@@ -63,6 +63,11 @@ export class DirectoryService {
     return this.store.read((repos) => repos.people.list(workspaceId, limit));
   }
 
+  /** A workspace the bot has met, without creating it (read-only callers like the pipeline API). */
+  workspaceOf(platform: Platform, externalId: string): Workspace | undefined {
+    return this.store.read((repos) => repos.workspaces.findByExternalId(platform, externalId));
+  }
+
   /** People whose name contains `query` (pickers that search). */
   searchPeople(workspaceId: number, query: string, limit = 100): Person[] {
     return this.store.read((repos) => repos.people.search(workspaceId, query.trim(), limit));

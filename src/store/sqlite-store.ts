@@ -88,6 +88,18 @@ export class SqliteStore implements UnitOfWork {
     }
   }
 
+  /** A release's state by its id, across workspaces (the admin CLI reads the whole store). */
+  releaseStatus(id: number): { status: string; system: string; version: string; approvals: number; needed: number } | undefined {
+    const row = this.handle.sqlite
+      .prepare(
+        `SELECT r.status, s.name AS system, r.version, r.approvals_needed AS needed,
+                (SELECT count(*) FROM release_decisions d WHERE d.release_id = r.id AND d.active = 1 AND d.decision = 'approve') AS approvals
+           FROM releases r JOIN ai_systems s ON s.id = r.ai_system_id WHERE r.id = ?`,
+      )
+      .get(id) as { status: string; system: string; version: string; approvals: number; needed: number } | undefined;
+    return row;
+  }
+
   verifyAudit(): AuditVerification {
     return verifyAuditChain(this.handle.sqlite);
   }
