@@ -17,16 +17,16 @@ export function toMrkdwn(text: RichText): string {
   return text
     .map((span) => {
       const escaped = escapeMrkdwn(span.text);
-      if (escaped.trim() === '') return escaped;
+      if (escaped.trim() === '' || !span.style) return escaped;
+      // Slack only styles "*bold*" with no space inside the markers: keep outer spaces outside.
+      const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(escaped) ?? [];
       switch (span.style) {
         case 'bold':
-          return `*${escaped.replace(/\*/g, '')}*`;
+          return `${lead}*${core.replace(/\*/g, '')}*${trail}`;
         case 'code':
-          return `\`${escaped.replace(/`/g, "'")}\``;
+          return `${lead}\`${core.replace(/`/g, "'")}\`${trail}`;
         case 'muted':
-          return `_${escaped.replace(/_/g, ' ')}_`;
-        default:
-          return escaped;
+          return `${lead}_${core.replace(/_/g, ' ')}_${trail}`;
       }
     })
     .join('');

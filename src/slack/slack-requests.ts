@@ -14,6 +14,11 @@ interface SlashCommandFields {
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g;
 
+/** Slack sends &, < and > of what people typed as entities; after mentions are taken out, restore them. */
+export function decodeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /**
  * Pulls user mentions out of command text (Slack sends `<@U123|name>` when the command escapes
  * users) and leaves "@name" in their place, so arguments keep their positions.
@@ -45,7 +50,7 @@ export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
   return {
     requestId: randomUUID(),
     source: 'command',
-    text,
+    text: decodeSlackText(text),
     mentions,
     ...(conversation ? { conversation } : {}),
     contact: {
@@ -64,7 +69,7 @@ export function fromMessageEvent(input: { teamId: string; eventId: string | unde
   // "<@U0BOT> what's our status?" -> "what's our status?"; other mentions stay as arguments.
   const withoutBot = input.botUserId ? input.text.replace(new RegExp(`<@${input.botUserId}(\\|[^>]*)?>`, 'g'), ' ') : input.text;
   const { text: stripped, mentions } = extractMentions(withoutBot.replace(/^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/, ' '));
-  const { source, text } = classifyFreeText(stripped);
+  const { source, text } = classifyFreeText(decodeSlackText(stripped));
   return {
     requestId: randomUUID(),
     source,

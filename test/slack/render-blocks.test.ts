@@ -13,6 +13,8 @@ describe('mrkdwn', () => {
 
   it('styles spans and escapes inside them', () => {
     expect(toMrkdwn([{ text: 'a<b', style: 'bold' }, { text: ' ' }, { text: 'x`y', style: 'code' }])).toBe("*a&lt;b* `x'y`");
+    // Spaces inside the markers would stop Slack styling: they go outside.
+    expect(toMrkdwn([{ text: 'Root cause: ', style: 'bold' }, { text: 'drift' }])).toBe('*Root cause:* drift');
   });
 
   it('truncates without leaving half an entity', () => {

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Json = Record<string, unknown>;
+let slack: Harness;
+
+const ADMIN = { user: 'U0ADMIN', name: 'alice' };
+const OWNER = { user: 'U0OWNER', name: 'olivia' };
+const REQUESTER = { user: 'U0REQ', name: 'rob' };
+const APPROVER1 = { user: 'U0APP1', name: 'ann' };
+const APPROVER2 = { user: 'U0APP2', name: 'ben' };
+const MEMBER = { user: 'U0MEMBER', name: 'mia' };
+
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const calls = (method: string) => slack.slackApi.callsTo(method);
+const command = (who: { user: string; name: string }, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name });
+const status = (id: number) => (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+
+async function openModal(who: { user: string; name: string }, words: string): Promise<Json> {
+  const before = calls('views.open').length;
+  await command(who, words);
+  expect(calls('views.open').length).toBe(before + 1);
+  expect(calls('views.open').at(-1)?.problems).toEqual([]);
+  return calls('views.open').at(-1)?.args.view as Json;
+}
+
+/** The card of REL-n as last posted or updated in the approvals channel. */
+function approvalsCard(id: number): Json | undefined {
+  return slack.slackApi
+    .callsTo('*')
+    .filter((call) => (call.method === 'chat.postMessage' || call.method === 'chat.update') && call.args.channel === 'C0APP' && text(call.args.blocks).includes(`REL-${id} ·`))
+    .at(-1)?.args;
+}
+
+async function click(who: { user: string; name: string }, id: number, label: string): Promise<Json | undefined> {
+  const button = buttonsOf(approvalsCard(id))[label];
+  expect(button, `${label} on REL-${id}`).toBeDefined();
+  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`));
+  return calls('response_url').at(-1)?.args;
+}
+
+let criterionIds: string[] = [];
+
+/** `/aims release Fraud Scorer` -> the request form -> submitted with these values. */
+async function requestRelease(values: Record<string, string>, viewId: string) {
+  const form = await openModal(REQUESTER, 'release Fraud Scorer');
+  return submitModal(slack.eventsUrl, form, values, REQUESTER, viewId);
+}
+
+const base = (version: string, recall: string) => ({
+  version,
+  changeType: 'retrain',
+  whatChanged: 'Retrained on October data.',
+  [criterionIds[0] ?? '']: recall,
+  [criterionIds[1] ?? '']: '0.85',
+  evaluationLink: 'https://mlflow.example.com/runs/42',
+  risks: 'Slightly lower recall on small banks.',
+});
+
+beforeAll(async () => {
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0REQ: 'Rob Requester', U0APP1: 'Ann Approver', U0APP2: 'Ben Approver' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  const setup = await openModal(ADMIN, 'setup');
+  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, ADMIN, 'V0SETUP');
+  const add = await openModal(ADMIN, 'system add');
+  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
+  await command(ADMIN, 'role grant <@U0APP1> approver');
+  await command(ADMIN, 'role grant <@U0APP2> approver');
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+describe('acceptance criteria', () => {
+  it('the owner keeps the criteria of a system; a member may not change them', async () => {
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026')).json)).toContain('recall ≥ 0.92 on holdout-2026');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026')).json)).toContain('precision ≥ 0.8 on holdout-2026');
+    expect(text((await command(MEMBER, 'system Fraud Scorer criteria add latency <= 100 on prod')).json)).toContain('Only the owner of Fraud Scorer or an admin can change its acceptance criteria.');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt;.');
+    // Slack sends what people type with &, < and > as entities.
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms &lt;= 120 on prod-sample')).json)).toContain('latency_ms ≤ 120 on prod-sample');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain('Removed 1 criterion for latency_ms.');
+    const events = (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'criterion.added'").get() as { n: number }).n;
+    expect(events).toBe(3);
+    criterionIds = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+  });
+});
+
+describe('release sign-off on Slack, end to end', () => {
+  it('asks for the system first, then a measured value per criterion; bad values and a missing justification are errors at their fields', async () => {
+    const pick = await openModal(REQUESTER, 'release');
+    const systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+    const next = await submitModal(slack.eventsUrl, pick, { aiSystem: systemId }, REQUESTER, 'V0PICK');
+    expect(next.json?.response_action).toBe('update');
+    const form = next.json?.view as Json;
+    expect(text(form)).toContain('Measured: recall ≥ 0.92 on holdout-2026');
+    const bad = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', 'abc') }, REQUESTER, 'V0REQBAD');
+    expect(bad.json?.errors).toEqual({ [criterionIds[0] ?? '']: 'Enter the measured value as a number.' });
+    const unjustified = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', '0.90') }, REQUESTER, 'V0REQBAD2');
+    expect(unjustified.json?.errors).toEqual({ justification: 'A criterion is failed: explain why it should ship anyway.' });
+    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get()).toEqual({ n: 0 });
+  });
+
+  it('requests sign-off with a failed criterion and a justification: the card in the approvals channel shows measured against threshold', async () => {
+    const posts = calls('chat.postMessage').length;
+    const saved = await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
+    expect(text(saved.json?.view)).toContain('Requested REL-1. Posted to #ai-approvals for sign-off: https://acme.slack.test/archives/C0APP/');
+    const posted = calls('chat.postMessage').slice(posts);
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0APP']);
+    expect(posted[0]?.problems).toEqual([]);
+    const card = text(posted[0]?.args);
+    expect(card).toContain('*FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
+    expect(card).toContain('*PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
+    expect(card).toContain('0 of 2');
+    expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+  });
+
+  it('approver 1 approves; the requester’s own approval, a non-approver’s and a second click are refused or counted once; approver 2 approves and it is final', async () => {
+    expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('Your approval is recorded.');
+    expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
+
+    const events = (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    expect(text(await click(REQUESTER, 1, 'Approve'))).toContain('You requested REL-1, so you cannot approve it: someone else must.');
+    expect(text(await click(MEMBER, 1, 'Approve'))).toContain('Only approvers can approve releases. Approvers: Ann Approver, Ben Approver.');
+    expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('You already decided on REL-1; it counts once.');
+    expect((slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n).toBe(events);
+    expect(status(1)).toBe('pending');
+
+    const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ').length;
+    expect(text(await click(APPROVER2, 1, 'Approve'))).toContain('REL-1 is approved.');
+    expect(status(1)).toBe('approved');
+    const final = approvalsCard(1);
+    expect(text(final)).toContain('2 of 2 (Ann Approver, Ben Approver)');
+    expect(Object.keys(buttonsOf(final))).toEqual([]);
+    const dm = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ');
+    expect(dm.length).toBe(dms + 1);
+    expect(text(dm.at(-1)?.args)).toContain('Your request REL-1 was approved.');
+    // Each approval recorded the content hash it saw.
+    const hashes = slack.app.store.sqlite.prepare('SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1').all();
+    expect(hashes).toEqual([{ same: 1 }, { same: 1 }]);
+  });
+
+  it('a click after the decision is refused; the released version cannot be requested again', async () => {
+    await clickButton(slack.eventsUrl, { action_id: 'aims:release.approve:0', value: JSON.stringify({ release: '1' }), text: { type: 'plain_text', text: 'Approve' } }, APPROVER1, slack.slackApi.responseUrl('late'));
+    expect(text(calls('response_url').at(-1)?.args)).toContain('REL-1 was already approved; the decision is final.');
+    const again = await requestRelease({ ...base('2.4.0', '0.95') }, 'V0REQ-DUP');
+    expect(again.json?.errors).toEqual({ version: 'Fraud Scorer 2.4.0 was already released.' });
+  });
+
+  it('rejects with a reason (required), and the requester is told', async () => {
+    await requestRelease({ ...base('2.5.0', '0.95') }, 'V0REQ2');
+    await click(APPROVER1, 2, 'Reject…');
+    const form = calls('views.open').at(-1)?.args.view as Json;
+    expect(text(form)).toContain('Why do you reject it?');
+    const empty = await submitModal(slack.eventsUrl, form, { reason: ' ' }, APPROVER1, 'V0REJ');
+    expect(empty.json?.errors).toEqual({ reason: 'Say why you reject it.' });
+    const rejected = await submitModal(slack.eventsUrl, form, { reason: 'Evaluation set is stale.' }, APPROVER1, 'V0REJ');
+    expect(text(rejected.json?.view)).toContain('REL-2 is rejected.');
+    expect(status(2)).toBe('rejected');
+    expect(text(calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ').at(-1)?.args)).toContain('Your request REL-2 was rejected.');
+  });
+
+  it('the requester withdraws a pending request; nobody else can', async () => {
+    await requestRelease({ ...base('2.6.0', '0.95') }, 'V0REQ3');
+    expect(text(await click(APPROVER1, 3, 'Withdraw'))).toContain('Only the requester can withdraw a release request.');
+    expect(text(await click(REQUESTER, 3, 'Withdraw'))).toContain('REL-3 is withdrawn.');
+    expect(status(3)).toBe('withdrawn');
+  });
+
+  it('editing a pending request drops the approvals given, and the approvers are told', async () => {
+    await requestRelease({ ...base('2.7.0', '0.95') }, 'V0REQ4');
+    await click(APPROVER1, 4, 'Approve');
+    const form = await openModal(REQUESTER, 'release REL-4 edit');
+    expect(text(form)).toContain('"initial_value":"2.7.0"');
+    const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').length;
+    const saved = await submitModal(slack.eventsUrl, form, { [criterionIds[0] ?? '']: '0.96' }, REQUESTER, 'V0EDIT4');
+    expect(text(saved.json?.view)).toContain('Saved REL-4. 1 approval(s) were dropped; the approvers were told.');
+    expect(text(approvalsCard(4))).toContain('0 of 2');
+    expect(text(approvalsCard(4))).toContain('(dropped by an edit)');
+    const told = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1');
+    expect(told.length).toBe(dms + 1);
+    expect(text(told.at(-1)?.args)).toContain('REL-4 was edited, so your approval was dropped.');
+  });
+
+  it('lists releases by status and system, and the audit chain verifies', async () => {
+    expect(text((await command(MEMBER, 'release list pending')).json)).toContain('REL-4');
+    expect(text((await command(MEMBER, 'release list approved')).json)).not.toContain('REL-4');
+    expect(text((await command(MEMBER, 'release list fraud scorer')).json)).toContain('4 in all.');
+    expect(text((await command(MEMBER, 'release REL-1')).json)).toContain('REL-1 · Fraud Scorer 2.4.0');
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
