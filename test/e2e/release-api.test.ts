@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Json = Record<string, unknown>;
+let slack: Harness;
+
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'aims-api-'));
+const dbPath = join(dir, 'aims.db');
+const TOKEN_A = 'token-for-acme-0123456789abcdef';
+const TOKEN_B = 'token-for-globex-0123456789abcdef';
+
+const api = (path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  fetch(`${slack.app.url}/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+
+const command = (user: string, text: string, team = 'T0TEST') => postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase(), team_id: team });
+const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+
+const body = {
+  aiSystem: 'Fraud Scorer',
+  version: '3.0.0',
+  changeType: 'retrain',
+  whatChanged: 'Nightly retrain.',
+  measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
+  evaluationLink: 'https://mlflow.example.com/runs/7',
+  risks: 'None known.',
+  requester: 'U0PIPE',
+};
+
+beforeAll(async () => {
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath, AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B}` },
+    { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
+  );
+  await command('U0ADMIN', 'setup');
+  const setup = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, { user: 'U0ADMIN' }, 'V0SETUP');
+  await command('U0ADMIN', 'system add');
+  const add = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0ADMIN', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, { user: 'U0ADMIN' }, 'V0SYS');
+  await command('U0ADMIN', 'system Fraud Scorer criteria add recall >= 0.9 on holdout');
+  await command('U0ADMIN', 'role grant <@U0APP1> approver');
+  await command('U0ADMIN', 'role grant <@U0APP2> approver');
+  await command('U0OUT', 'status', 'T0OTHER');
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function approveInChat(id: number, user: string) {
+  const card = slack.slackApi.callsTo('*').filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${id} ·`)).at(-1)?.args;
+  await clickButton(slack.eventsUrl, buttonsOf(card).Approve as Json, { user }, slack.slackApi.responseUrl(`${user}-${id}`));
+}
+
+describe('pipeline API', () => {
+  it('answers 401 without a valid bearer token, and never echoes one', async () => {
+    expect((await api('/releases/1')).status).toBe(401);
+    const wrong = await api('/releases/1', { token: 'not-a-token-at-all-0123456789' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).not.toContain('not-a-token');
+    expect((await api('/releases', { method: 'POST', body })).status).toBe(401);
+  });
+
+  it('answers 400 with the zod issues for a bad body, and for an unknown system or a failed criterion without justification', async () => {
+    const bad = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: undefined, changeType: 'yolo', measurements: [{ metric: 'recall', value: 'high' }] } });
+    expect(bad.status).toBe(400);
+    const issues = ((await bad.json()) as { issues: Array<{ path: unknown[] }> }).issues.map((issue) => issue.path.join('.'));
+    expect(issues).toEqual(expect.arrayContaining(['version', 'changeType', 'measurements.0.value']));
+    const unknown = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, aiSystem: 'Nope' } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
+    const failing = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] } });
+    expect(failing.status).toBe(400);
+    expect(await failing.json()).toMatchObject({ error: 'invalid_input', issues: [{ path: ['justification'], message: 'A criterion is failed: explain why it should ship anyway.' }] });
+  });
+
+  it('creates a request (posted to the approvals channel), polls it until two approvals in chat approve it; the CLI gates on it', async () => {
+    const created = await api('/releases', { method: 'POST', token: TOKEN_A, body, headers: { 'idempotency-key': 'build-981' } });
+    expect(created.status).toBe(201);
+    const release = (await created.json()) as { id: number; status: string; approvals: { given: number; needed: number }; criteria: unknown[] };
+    expect(release).toMatchObject({ status: 'pending', approvals: { given: 0, needed: 2 }, criteria: [{ metric: 'recall', measured: 0.95, threshold: 0.9, passed: true }] });
+    expect(created.headers.get('location')).toBe(`/api/v1/releases/${release.id}`);
+    // A retried POST with the same idempotency key files nothing new.
+    const retried = await api('/releases', { method: 'POST', token: TOKEN_A, body, headers: { 'idempotency-key': 'build-981' } });
+    expect(retried.status).toBe(200);
+    expect(((await retried.json()) as { id: number }).id).toBe(release.id);
+    expect(slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0APP')).toHaveLength(1);
+
+    expect(cli(['release', 'status', String(release.id)]).status).toBe(2);
+    await approveInChat(release.id, 'U0APP1');
+    expect(((await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { given: number } })).toMatchObject({ status: 'pending', approvals: { given: 1 } });
+    await approveInChat(release.id, 'U0APP2');
+    const polled = (await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { by: Array<{ id: string; contentHash: string }> } };
+    expect(polled.status).toBe('approved');
+    expect(polled.approvals.by.map((a) => a.id)).toEqual(['U0APP1', 'U0APP2']);
+    const gate = cli(['release', 'status', String(release.id)]);
+    expect(gate.stdout).toContain(`REL-${release.id} Fraud Scorer 3.0.0: approved (2 of 2 approvals)`);
+    expect(gate.status).toBe(0);
+  });
+
+  it('the CLI exits 1 for a rejected release', async () => {
+    const created = (await (await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '3.1.0' } })).json()) as { id: number };
+    const card = slack.slackApi.callsTo('*').filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${created.id} ·`)).at(-1)?.args;
+    await clickButton(slack.eventsUrl, buttonsOf(card)['Reject…'] as Json, { user: 'U0APP1' }, slack.slackApi.responseUrl('reject'));
+    const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+    await submitModal(slack.eventsUrl, form, { reason: 'Not this week.' }, { user: 'U0APP1' }, 'V0REJECT');
+    expect(cli(['release', 'status', String(created.id)]).status).toBe(1);
+    expect(cli(['release', 'status', '999']).status).toBe(3);
+  });
+
+  it('a token of another workspace can neither read nor create anything here (404 / unknown system)', async () => {
+    expect((await api('/releases/1', { token: TOKEN_B })).status).toBe(404);
+    const create = await api('/releases', { method: 'POST', token: TOKEN_B, body: { ...body, version: '9.9.9' } });
+    expect(create.status).toBe(400);
+    expect(await create.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
+    expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '9.9.9'").get() as { n: number }).n).toBe(0);
+  });
+
+  it('the audit chain verifies after all of it', () => {
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
