@@ -57,7 +57,14 @@ export function originOf(activity: Partial<Activity>): RequestOrigin {
 /** A Teams message (the bot's @mention removed; other mentions resolved by the caller) to a neutral request. */
 export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string, mentions: Mention[]): ChatRequest {
   // "<at>Bob Smith</at>" -> "@Bob Smith": arguments keep their places, ids travel in `mentions`.
-  const { source, text } = classifyFreeText(textWithoutMention.replace(/<at>([^<]*)<\/at>/g, (_m, name: string) => `@${name.replace(/\s+/g, '_')}`));
+  const plain = textWithoutMention
+    .replace(/<at>([^<]*)<\/at>/g, (_m, name: string) => `@${name.replace(/\s+/g, '_')}`)
+    // Teams clients may send what people typed as HTML: "recall &gt;= 0.9" means "recall >= 0.9".
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+  const { source, text } = classifyFreeText(plain);
   return {
     ...originOf(activity),
     source,

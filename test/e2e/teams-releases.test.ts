@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardInputs, cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { teamsConversation } from '../helpers/teams-conversation.ts';
+
+type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
+type Card = Record<string, unknown>;
+let teams: Harness;
+const { say, click } = teamsConversation(() => teams);
+
+const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
+const REQUESTER = { user: 'aad-req', name: 'Rob Requester' };
+const APPROVER1 = { user: 'aad-app1', name: 'Ann Approver' };
+const APPROVER2 = { user: 'aad-app2', name: 'Ben Approver' };
+const MEMBER = { user: 'aad-member', name: 'Mia Member' };
+const APPROVALS = '19%3Aapprovals%40thread.tacv2';
+
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const status = (id: number) => (teams.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+
+function approvalsCard(id: number): Card | undefined {
+  return cardOf(teams.connector.activities.filter((entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes(`REL-${id} ·`)).at(-1)?.activity);
+}
+
+async function request(version: string, recall: string, extra: Record<string, string> = {}): Promise<Card> {
+  const pick = await say(REQUESTER, 'aims release');
+  const systemId = String((teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+  const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }));
+  const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
+  return click(REQUESTER, fillCard(form, 'Request sign-off', { version, changeType: 'retrain', whatChanged: 'Retrained.', [criterion]: recall, risks: 'Few.', ...extra }));
+}
+
+beforeAll(async () => {
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:app1': { name: 'Ann Approver', aadObjectId: 'aad-app1' }, '29:app2': { name: 'Ben Approver', aadObjectId: 'aad-app2' } });
+  // Everyone says hello in their personal chat (where the decision DMs reach them).
+  for (const who of [ADMIN, REQUESTER, APPROVER1, APPROVER2, MEMBER]) await say(who, 'aims status');
+  await say(ADMIN, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true, conversationId: '19:approvals@thread.tacv2' });
+  const add = await say(ADMIN, 'aims system add');
+  await click(ADMIN, fillCard(add, 'Add', { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'aad-admin', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }));
+  // Teams may send what people typed as HTML.
+  expect(text(await say(ADMIN, 'aims system Fraud Scorer criteria add recall &gt;= 0.92 on holdout'))).toContain('recall ≥ 0.92 on holdout');
+  await say(ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
+  await say(ADMIN, 'aims role grant <at>Ben Approver</at> approver', { mentions: [{ id: '29:app2', name: 'Ben Approver' }] });
+});
+afterAll(async () => {
+  await teams.close();
+});
+
+describe('release sign-off on Teams, end to end', () => {
+  it('requests with a failed criterion: the justification is required, then the card is posted to the approvals channel', async () => {
+    const refused = await request('2.4.0', '0.90');
+    expect(text(refused)).toContain('A criterion is failed: explain why it should ship anyway.');
+    const done = await request('2.4.0', '0.90', { justification: 'Only small banks are affected.' });
+    expect(text(done)).toContain('Requested REL-1. Posted to the approvals channel for sign-off.');
+    const card = approvalsCard(1);
+    expect(text(card)).toContain('FAIL ');
+    expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+  });
+
+  it('N-of-M with segregation of duties: approver 1, then refusals, then approver 2 approves; the card is final and the requester told in their personal chat', async () => {
+    expect(text(await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never))).toContain('Your approval is recorded.');
+    expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
+    expect(text(await click(REQUESTER, executeActions(approvalsCard(1)).Approve as never))).toContain('You requested REL-1, so you cannot approve it');
+    expect(text(await click(MEMBER, executeActions(approvalsCard(1)).Approve as never))).toContain('Only approvers can approve releases.');
+    expect(text(await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never))).toContain('it counts once');
+    const dms = teams.connector.activities.filter((entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST').length;
+    expect(text(await click(APPROVER2, executeActions(approvalsCard(1)).Approve as never))).toContain('REL-1 is approved.');
+    expect(status(1)).toBe('approved');
+    expect(Object.keys(executeActions(approvalsCard(1)))).toEqual([]);
+    const told = teams.connector.activities.filter((entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST');
+    expect(told.length).toBe(dms + 1);
+    expect(text(told.at(-1)?.activity)).toContain('Your request REL-1 was approved.');
+  });
+
+  it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
+    await request('2.5.0', '0.95');
+    const reasonForm = await click(APPROVER1, executeActions(approvalsCard(2))['Reject…'] as never);
+    expect(text(await click(APPROVER1, fillCard(reasonForm, 'Reject', { reason: 'Stale evaluation set.' })))).toContain('REL-2 is rejected.');
+    expect(status(2)).toBe('rejected');
+
+    await request('2.6.0', '0.95');
+    const confirm = await click(REQUESTER, executeActions(approvalsCard(3)).Withdraw as never);
+    expect(text(confirm)).toContain('Withdraw this request?');
+    expect(text(await click(REQUESTER, executeActions(confirm).Withdraw as never))).toContain('REL-3 is withdrawn.');
+
+    await request('2.7.0', '0.95');
+    await click(APPROVER1, executeActions(approvalsCard(4)).Approve as never);
+    const edit = await say(REQUESTER, 'aims release REL-4 edit');
+    expect(cardInputs(edit).version).toBe('2.7.0');
+    const criterion = Object.keys(cardInputs(edit)).find((id) => id.startsWith('criterion.')) ?? '';
+    expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain('1 approval(s) were dropped; the approvers were told.');
+    expect(text(approvalsCard(4))).toContain('0 of 2');
+    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
