@@ -93,7 +93,7 @@ export class ChatRouter {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
-    const status = () => message(statusView(this.services.status.summarize(contact.workspace.id), timeZone));
+    const status = () => message(statusView(this.services.status.summarize(contact.workspace.id, actor.personId), timeZone));
     if (name === null || name === 'help') return message(helpView(platform));
     if (name === 'status') return status();
     const command = COMMANDS[name];

@@ -14,6 +14,13 @@ export interface StatusSummary {
   inventory: AiSystemCounts & { active: number };
   incidents: IncidentCounts;
   correctiveActions: { open: number; overdue: number };
+  releases: {
+    pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
+    pendingTotal: number;
+    decidedLast30Days: { approved: number; rejected: number };
+    /** Pending requests the person asking could approve and has not decided on (approvers only). */
+    waitingOnYou: number | null;
+  };
   setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
   roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
   audit: { workspaceEvents: number; head: AuditHead | null };
@@ -28,7 +35,7 @@ export class StatusService {
   ) {}
 
   /** Summarises the workspace as of now, in one consistent read. */
-  summarize(workspaceId: number): StatusSummary {
+  summarize(workspaceId: number, askingPersonId?: number): StatusSummary {
     return this.store.read((repos) => {
       const workspace = repos.workspaces.findById(workspaceId);
       if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
@@ -47,6 +54,22 @@ export class StatusService {
       const correctiveActions = repos.actions.counts(workspaceId, today);
       if (repos.incidents.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('incident');
       if (repos.actions.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('corrective-action');
+      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
+      if (repos.releases.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('release');
+      const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
+      const waitingOnYou = isApprover
+        ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
+        : null;
+      const releases = {
+        pending: pending.items
+          .slice()
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+          .slice(0, 5)
+          .map((r) => ({ id: r.id, system: repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?', version: r.version, createdAt: r.createdAt })),
+        pendingTotal: pending.total,
+        decidedLast30Days: repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString()),
+        waitingOnYou,
+      };
       if (workspaceEvents > 0) present.add('audit-log');
       return {
         asOf: this.clock.now().toISOString(),
@@ -55,6 +78,7 @@ export class StatusService {
         inventory: { ...inventory, active },
         incidents,
         correctiveActions,
+        releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {
           admins: holders.filter((h) => h.role === 'admin'),

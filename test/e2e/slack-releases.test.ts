@@ -189,6 +189,11 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'release list approved')).json)).not.toContain('REL-4');
     expect(text((await command(MEMBER, 'release list fraud scorer')).json)).toContain('4 in all.');
     expect(text((await command(MEMBER, 'release REL-1')).json)).toContain('REL-1 · Fraud Scorer 2.4.0');
+    const forApprover = text((await command(APPROVER2, 'status')).json);
+    expect(forApprover).toContain('*Pending (1)*\\nREL-4 Fraud Scorer 2.7.0, 0 hours');
+    expect(forApprover).toContain('*Last 30 days*\\n1 approved, 1 rejected');
+    expect(forApprover).toContain('*Waiting on your approval*\\n1');
+    expect(text((await command(MEMBER, 'status')).json)).not.toContain('Waiting on your approval');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });

@@ -39,6 +39,22 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       ],
     },
     { type: 'divider' },
+    { type: 'text', text: [{ text: 'Release sign-off', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        {
+          label: `Pending (${summary.releases.pendingTotal})`,
+          value:
+            summary.releases.pending.length > 0
+              ? summary.releases.pending.map((r) => `REL-${r.id} ${r.system} ${r.version}, ${ageOf(r.createdAt, summary.asOf)}`).join('\n')
+              : 'none',
+        },
+        { label: 'Last 30 days', value: `${summary.releases.decidedLast30Days.approved} approved, ${summary.releases.decidedLast30Days.rejected} rejected` },
+        ...(summary.releases.waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(summary.releases.waitingOnYou) }] : []),
+      ],
+    },
+    { type: 'divider' },
     { type: 'text', text: [{ text: 'AI system inventory', style: 'bold' }] },
     {
       type: 'fields',
