@@ -22,7 +22,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/slack/**', '**/teams/**', '**/store/**', '**/chat/**', '**/cli/**', '**/jobs/**'], message: 'core must not depend on outer layers' },
+            { group: ['**/slack/**', '**/teams/**', '**/store/**', '**/chat/**', '**/cli/**', '**/jobs/**', '**/api/**'], message: 'core must not depend on outer layers' },
             { group: ['@slack/*', 'botbuilder*', 'drizzle-orm*', 'better-sqlite3', 'express'], message: 'core stays free of platform and database libraries' },
           ],
         },

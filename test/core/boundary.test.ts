@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const CORE = join(import.meta.dirname, '../../src/core');
 const FORBIDDEN = [
-  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs)(\/|$)/,
+  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs|api)(\/|$)/,
   /^@slack\//,
   /^botbuilder/,
   /^drizzle-orm/,

@@ -128,7 +128,10 @@ describe('pipeline API', () => {
     expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '9.9.9'").get() as { n: number }).n).toBe(0);
   });
 
-  it('the audit chain verifies after all of it', () => {
+  it('the audit chain verifies after all of it (npx aims audit verify on the store file)', () => {
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    const verify = cli(['audit', 'verify']);
+    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
+    expect(verify.status).toBe(0);
   });
 });
