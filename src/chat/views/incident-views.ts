@@ -3,6 +3,7 @@ import { INCIDENT_TYPE_LABELS, incidentKey, SEVERITY_LABELS, transitionsFrom, ty
 import type { IncidentDetails } from '../../core/incidents/incident-service.ts';
 import type { ButtonView } from './form.ts';
 import { formatInstant } from './format-time.ts';
+import { pagedFooter } from './paged-footer.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
 const TIMELINE_SHOWN = 6;
@@ -108,7 +109,6 @@ export function actionLine(action: CorrectiveAction, people: Map<number, Person>
 export function incidentListView(input: { items: Incident[]; total: number; page: number; pageSize: number; filterLabel: string; nextPageCommand: string; systemNames: Map<number, string> }): MessageView {
   const { items, total, page, pageSize } = input;
   if (total === 0) return { summary: 'No incidents', blocks: [{ type: 'text', text: `No incidents${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
-  const shownTo = page * pageSize + items.length;
   return {
     summary: `${total} incidents`,
     blocks: [
@@ -120,10 +120,7 @@ export function incidentListView(input: { items: Incident[]; total: number; page
           { text: ` ${incident.severity} · ${STATUS_LABELS[incident.status]} · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}` },
         ]),
       },
-      {
-        type: 'context',
-        text: shownTo < total ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. More: ` }, { text: input.nextPageCommand, style: 'code' }] : `${total} in all.`,
-      },
+      pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
     ],
     visibility: 'private',
   };

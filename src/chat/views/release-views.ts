@@ -3,6 +3,7 @@ import { CHANGE_TYPE_LABELS, releaseKey, type AcceptanceCriterion, type Release,
 import type { ReleaseDetails } from '../../core/releases/release-service.ts';
 import type { ButtonView } from './form.ts';
 import { formatInstant } from './format-time.ts';
+import { pagedFooter } from './paged-footer.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
 const STATUS: Record<Release['status'], string> = { pending: 'Pending sign-off', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' };
@@ -81,13 +82,12 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
 export function releaseListView(input: { items: Release[]; total: number; page: number; pageSize: number; systemNames: Map<number, string>; filterLabel: string; nextPageCommand: string }): MessageView {
   const { items, total, page, pageSize } = input;
   if (total === 0) return { summary: 'No releases', blocks: [{ type: 'text', text: `No releases${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
-  const shownTo = page * pageSize + items.length;
   return {
     summary: `${total} releases`,
     blocks: [
       { type: 'header', text: `Releases${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
       { type: 'list', items: items.map((r) => [{ text: releaseKey(r), style: 'bold' }, { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ${STATUS[r.status]}` }]) },
-      { type: 'context', text: shownTo < total ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. More: ` }, { text: input.nextPageCommand, style: 'code' }] : `${total} in all.` },
+      pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
     ],
     visibility: 'private',
   };

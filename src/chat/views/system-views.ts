@@ -2,6 +2,7 @@ import { EU_RISK_LABELS, PROVIDER_LABELS, STAGE_LABELS, TIER_LABELS, type AiSyst
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { ButtonView } from './form.ts';
 import { formatInstant } from './format-time.ts';
+import { pagedFooter } from './paged-footer.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
 function ownerText(owner: Person | undefined): string {
@@ -93,17 +94,10 @@ export function systemListView(input: {
     { text: system.name, style: 'bold' },
     { text: ` · ${STAGE_LABELS[system.stage]} · ${EU_RISK_LABELS[system.euRiskLevel]} · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}` },
   ]);
-  const shownTo = page * pageSize + items.length;
   const blocks: Block[] = [
     { type: 'header', text: `AI systems${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
     { type: 'list', items: lines },
-    {
-      type: 'context',
-      text:
-        shownTo < total
-          ? [{ text: `${page * pageSize + 1}–${shownTo} of ${total}. Next page: ` }, { text: input.nextPageCommand, style: 'code' }]
-          : `${total} in all. Details: ${input.prefix}system <name>`,
-    },
+    pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand, `${total} in all. Details: ${input.prefix}system <name>`),
   ];
   return { summary: `${total} AI systems`, blocks, visibility: 'private' };
 }

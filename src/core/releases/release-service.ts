@@ -78,26 +78,17 @@ export class ReleaseService {
         const existing = earlier?.releaseId === undefined ? undefined : repos.releases.findById(actor.workspaceId, earlier.releaseId);
         if (existing) return { release: existing, created: false };
       }
-      const { input, system, metrics, approvalsNeeded } = this.validate(repos, actor, raw);
+      const validated = this.validate(repos, actor, raw);
       const release = repos.releases.insert({
+        ...contentOf(validated, at),
         workspaceId: actor.workspaceId,
-        aiSystemId: system.id,
-        version: input.version,
-        versionKey: input.version.toLowerCase(),
-        changeType: input.changeType,
-        whatChanged: input.whatChanged,
-        evaluationLink: input.evaluationLink,
-        risks: input.risks,
-        justification: input.justification,
-        approvalsNeeded,
         requesterPersonId: actor.personId,
         status: 'pending',
-        contentHash: contentHashOf(input, metrics, approvalsNeeded),
         posts: [],
         createdAt: at,
-        updatedAt: at,
         decidedAt: null,
       });
+      const { metrics } = validated;
       repos.releases.replaceMetrics(release.id, metrics);
       if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { releaseId: release.id });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.requested', subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
@@ -112,20 +103,9 @@ export class ReleaseService {
       const before = this.mustFind(repos, actor.workspaceId, id);
       if (before.status !== 'pending') throw new AimsError('conflict', `${releaseKey(before)} is ${before.status}: the decision is final.`);
       if (before.requesterPersonId !== actor.personId && !actor.roles.includes('admin')) throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
-      const { input, system, metrics, approvalsNeeded } = this.validate(repos, actor, raw, before);
-      const changes = {
-        aiSystemId: system.id,
-        version: input.version,
-        versionKey: input.version.toLowerCase(),
-        changeType: input.changeType,
-        whatChanged: input.whatChanged,
-        evaluationLink: input.evaluationLink,
-        risks: input.risks,
-        justification: input.justification,
-        approvalsNeeded,
-        contentHash: contentHashOf(input, metrics, approvalsNeeded),
-        updatedAt: at,
-      };
+      const validated = this.validate(repos, actor, raw, before);
+      const { metrics } = validated;
+      const changes = contentOf(validated, at);
       repos.releases.update(actor.workspaceId, id, changes);
       repos.releases.replaceMetrics(id, metrics);
       const droppedApprovers = repos.releases.dropDecisions(id);
@@ -277,6 +257,24 @@ export class ReleaseService {
     if (!system) throw new AimsError('not_found', `AI system #${id} does not exist in this workspace.`);
     return system;
   }
+}
+
+/** The fields of a release that a request sets and an edit replaces. */
+function contentOf(validated: { input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number }, at: string) {
+  const { input, system, metrics, approvalsNeeded } = validated;
+  return {
+    aiSystemId: system.id,
+    version: input.version,
+    versionKey: input.version.toLowerCase(),
+    changeType: input.changeType,
+    whatChanged: input.whatChanged,
+    evaluationLink: input.evaluationLink,
+    risks: input.risks,
+    justification: input.justification,
+    approvalsNeeded,
+    contentHash: contentHashOf(input, metrics, approvalsNeeded),
+    updatedAt: at,
+  };
 }
 
 /** What approvers saw: the hash each decision records, so an auditor can tell which content was signed. */
