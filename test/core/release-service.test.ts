@@ -46,7 +46,7 @@ const request = (aiSystemId: number, recall: number, latency: number, extra: Rec
 describe('ReleaseService', () => {
   it('judges measured values against each criterion (>= and <=), keeps extra metrics, and wants a justification for a failure', () => {
     const { requester, system, releases } = world();
-    expect(refusal(() => releases.request(requester, request(system.id, 0.85, 90))).details.fieldErrors).toEqual({ justification: 'A criterion is failed: explain why it should ship anyway.' });
+    expect(refusal(() => releases.request(requester, request(system.id, 0.85, 90))).details.fieldErrors).toEqual({ justification: 'A criterion failed: explain why it should ship anyway.' });
     const { release } = releases.request(requester, request(system.id, 0.95, 120, { justification: 'Latency is fine for batch use.' }));
     const { metrics } = releases.details(requester.workspaceId, release.id);
     expect(metrics.map((m) => [m.metric, m.passed])).toEqual([

@@ -83,7 +83,7 @@ describe('pipeline API', () => {
     expect(await unknown.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
     const failing = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] } });
     expect(failing.status).toBe(400);
-    expect(await failing.json()).toMatchObject({ error: 'invalid_input', issues: [{ path: ['justification'], message: 'A criterion is failed: explain why it should ship anyway.' }] });
+    expect(await failing.json()).toMatchObject({ error: 'invalid_input', issues: [{ path: ['justification'], message: 'A criterion failed: explain why it should ship anyway.' }] });
   });
 
   it('creates a request (posted to the approvals channel), polls it until two approvals in chat approve it; the CLI gates on it', async () => {

@@ -85,7 +85,8 @@ describe('incidents on Slack, end to end', () => {
     const before = calls('views.open').length;
     const response = await command({ user: 'U0NEW', name: 'nina', team: 'T0NEW' }, 'incident');
     expect(text(response.json)).toContain('No incidents channel is set up for this workspace yet.');
-    expect(text(response.json)).toContain('setup');
+    // Hints are plain text on both platforms: no markdown backticks leaking through.
+    expect(text(response.json)).toContain('An admin can choose it with “setup”');
     expect(calls('views.open').length).toBe(before);
   });
 

@@ -99,7 +99,7 @@ describe('release sign-off on Slack, end to end', () => {
     const bad = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', 'abc') }, REQUESTER, 'V0REQBAD');
     expect(bad.json?.errors).toEqual({ [criterionIds[0] ?? '']: 'Enter the measured value as a number.' });
     const unjustified = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', '0.90') }, REQUESTER, 'V0REQBAD2');
-    expect(unjustified.json?.errors).toEqual({ justification: 'A criterion is failed: explain why it should ship anyway.' });
+    expect(unjustified.json?.errors).toEqual({ justification: 'A criterion failed: explain why it should ship anyway.' });
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get()).toEqual({ n: 0 });
   });
 
@@ -190,7 +190,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'release list fraud scorer')).json)).toContain('4 in all.');
     expect(text((await command(MEMBER, 'release REL-1')).json)).toContain('REL-1 · Fraud Scorer 2.4.0');
     const forApprover = text((await command(APPROVER2, 'status')).json);
-    expect(forApprover).toContain('*Pending (1)*\\nREL-4 Fraud Scorer 2.7.0, 0 hours');
+    expect(forApprover).toContain('*Pending (1)*\\nREL-4 Fraud Scorer 2.7.0, under an hour');
     expect(forApprover).toContain('*Last 30 days*\\n1 approved, 1 rejected');
     expect(forApprover).toContain('*Waiting on your approval*\\n1');
     expect(text((await command(MEMBER, 'status')).json)).not.toContain('Waiting on your approval');

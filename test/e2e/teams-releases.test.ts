@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('release sign-off on Teams, end to end', () => {
   it('requests with a failed criterion: the justification is required, then the card is posted to the approvals channel', async () => {
     const refused = await request('2.4.0', '0.90');
-    expect(text(refused)).toContain('A criterion is failed: explain why it should ship anyway.');
+    expect(text(refused)).toContain('A criterion failed: explain why it should ship anyway.');
     const done = await request('2.4.0', '0.90', { justification: 'Only small banks are affected.' });
     expect(text(done)).toContain('Requested REL-1. Posted to the approvals channel for sign-off.');
     const card = approvalsCard(1);

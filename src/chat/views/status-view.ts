@@ -83,7 +83,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
     {
       type: 'context',
       text: summary.setup.done
-        ? `Setup done: every channel chosen, releases need ${summary.setup.defaultApprovals} approvals.`
+        ? `Setup done: every channel chosen, releases need ${count(summary.setup.defaultApprovals ?? 0, 'approval', 'approvals')}.`
         : `Setup not finished: no ${summary.setup.missingChannels.join(', ')} channel yet. An admin can run setup.`,
     },
     { type: 'divider' },
@@ -123,6 +123,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
 /** "3 days", "5 hours": how long ago `from` was, as of `asOf`. */
 export function ageOf(from: string, asOf: string): string {
   const hours = Math.max(0, Math.floor((new Date(asOf).getTime() - new Date(from).getTime()) / 3_600_000));
+  if (hours < 1) return 'under an hour';
   if (hours < 48) return count(hours, 'hour', 'hours');
   return count(Math.floor(hours / 24), 'day', 'days');
 }

@@ -127,7 +127,7 @@ export class AiSystemService {
         .filter((name) => nameKeyOf(name).includes(nameKeyOf(trimmed).slice(0, 4)))
         .slice(0, 5);
       throw new AimsError('not_found', `No AI system called “${trimmed}” in this workspace.`, {
-        hint: near.length > 0 ? `Did you mean: ${near.join(', ')}?` : 'See the inventory with `system list`.',
+        hint: near.length > 0 ? `Did you mean: ${near.join(', ')}?` : 'See the inventory with “system list”.',
       });
     });
   }

@@ -59,7 +59,7 @@ export class IncidentService {
 
   private mustFind(repos: Repositories, workspaceId: number, number: number): Incident {
     const incident = repos.incidents.findByNumber(workspaceId, number);
-    if (!incident) throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with `incident list`.' });
+    if (!incident) throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with “incident list”.' });
     return incident;
   }
 

@@ -234,7 +234,7 @@ export class ReleaseService {
         metrics.push({ metric: extra.metric, dataset: extra.dataset ?? null, comparison: null, threshold: null, measured: extra.value, passed: null });
       }
     }
-    if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion is failed: explain why it should ship anyway.';
+    if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion failed: explain why it should ship anyway.';
     const floor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
     let approvalsNeeded = floor;
     if (input.approvalsNeeded !== undefined && input.approvalsNeeded !== floor) {

@@ -97,7 +97,7 @@ export class SettingsService {
     const channel = this.get(workspaceId)[CHANNEL_COLUMN[purpose]];
     if (!channel) {
       throw new AimsError('not_configured', `No ${purpose} channel is set up for this workspace yet.`, {
-        hint: 'An admin can choose it with `setup` (on Teams: `aims setup channel ' + purpose + '` in that channel).',
+        hint: `An admin can choose it with “setup” (on Teams: “aims setup channel ${purpose}” in that channel).`,
       });
     }
     return channel;
