@@ -3,6 +3,7 @@ import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { ReleaseService } from '../core/releases/release-service.ts';
+import type { TrainingService } from '../core/training/training-service.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -19,6 +20,7 @@ export interface ChatServices {
   settings: SettingsService;
   incidents: IncidentService;
   releases: ReleaseService;
+  training: TrainingService;
   clock: Clock;
   logger: Logger;
 }

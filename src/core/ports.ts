@@ -1,6 +1,7 @@
 import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
+import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
@@ -143,6 +144,18 @@ export interface ReleaseRepository {
   decidedSince(workspaceId: number, since: string): { approved: number; rejected: number };
 }
 
+export interface TrainingRepository {
+  insertCourse(input: Omit<Course, 'id'>): Course;
+  updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): void;
+  findCourse(workspaceId: number, id: number): Course | undefined;
+  findCourseByName(workspaceId: number, nameKey: string): Course | undefined;
+  courses(workspaceId: number, includeRetired: boolean): Course[];
+  insertSession(input: Omit<TrainingSession, 'id'>): TrainingSession;
+  /** Inserts a completion unless the same person, course and day exists; true when inserted. */
+  insertCompletion(input: Omit<Completion, 'id'>): boolean;
+  completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -154,6 +167,7 @@ export interface Repositories {
   incidents: IncidentRepository;
   actions: CorrectiveActionRepository;
   releases: ReleaseRepository;
+  training: TrainingRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

@@ -9,6 +9,7 @@ import { SqliteSettingsRepository } from './repositories/settings-repository.ts'
 import { SqliteIncidentRepository } from './repositories/incident-repository.ts';
 import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
 import { SqliteReleaseRepository } from './repositories/release-repository.ts';
+import { SqliteTrainingRepository } from './repositories/training-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -39,6 +40,7 @@ export class SqliteStore implements UnitOfWork {
       incidents: new SqliteIncidentRepository(db),
       actions: new SqliteCorrectiveActionRepository(db),
       releases: new SqliteReleaseRepository(db),
+      training: new SqliteTrainingRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

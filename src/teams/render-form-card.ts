@@ -1,5 +1,5 @@
 import type { FormField, FormValues, FormView } from '../chat/views/form.ts';
-import { zonedToUtc, utcToZoned } from '../chat/zoned-time.ts';
+import { zonedToUtc, utcToZoned } from '../core/zoned-time.ts';
 import { ACT_VERB, cardOf, FIND_VERB, richText, SUBMIT_VERB, type AdaptiveCard, type CardElement } from './render-card.ts';
 
 /** Id of the text input that narrows a picker too long for one card. */

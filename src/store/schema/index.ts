@@ -5,3 +5,4 @@ export * from './directory.ts';
 export * from './incidents.ts';
 export * from './releases.ts';
 export * from './settings.ts';
+export * from './training.ts';

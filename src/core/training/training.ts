@@ -1,0 +1,77 @@
+import type { GrantableRole } from '../roles.ts';
+
+export interface Course {
+  id: number;
+  workspaceId: number;
+  name: string;
+  nameKey: string;
+  description: string;
+  /** Holders of any of these roles must take it; empty: everyone. */
+  requiredRoles: GrantableRole[];
+  /** Months a completion stays valid; null: it never expires. */
+  renewalMonths: number | null;
+  status: 'active' | 'retired';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Completion {
+  id: number;
+  workspaceId: number;
+  courseId: number;
+  personId: number;
+  /** YYYY-MM-DD */
+  date: string;
+  sessionId: number | null;
+  selfAttested: boolean;
+  evidence: string | null;
+  recordedBy: number;
+  createdAt: string;
+}
+
+export interface TrainingSession {
+  id: number;
+  workspaceId: number;
+  courseId: number;
+  date: string;
+  trainer: string;
+  evidence: string | null;
+  recordedBy: number;
+  createdAt: string;
+}
+
+/** Completions expiring within this many days are "due soon". */
+export const DUE_SOON_DAYS = 30;
+
+export type TrainingState = 'valid' | 'due-soon' | 'expired' | 'missing';
+
+/** The day a completion stops counting, or null when the course is never renewed. */
+export function expiresOn(date: string, renewalMonths: number | null): string | null {
+  if (renewalMonths === null) return null;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + renewalMonths, 1));
+  // Clamp the day: a completion on 31 January renewed monthly expires on the last day of February.
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+function addDays(date: string, days: number): string {
+  const value = new Date(`${date}T00:00:00Z`);
+  value.setUTCDate(value.getUTCDate() + days);
+  return value.toISOString().slice(0, 10);
+}
+
+/** Where someone stands on a course as of a day, from their latest completion. */
+export function trainingState(latest: string | undefined, renewalMonths: number | null, asOf: string): { state: TrainingState; expires: string | null } {
+  if (!latest) return { state: 'missing', expires: null };
+  const expires = expiresOn(latest, renewalMonths);
+  if (expires === null) return { state: 'valid', expires };
+  if (expires <= asOf) return { state: 'expired', expires };
+  return { state: expires <= addDays(asOf, DUE_SOON_DAYS) ? 'due-soon' : 'valid', expires };
+}
+
+/** Whether a person holding `roles` must take the course. */
+export function isRequired(course: Pick<Course, 'requiredRoles'>, roles: readonly string[]): boolean {
+  return course.requiredRoles.length === 0 || course.requiredRoles.some((role) => roles.includes(role));
+}
