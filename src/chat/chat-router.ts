@@ -18,6 +18,7 @@ import { IncidentPublisher } from './incident-publisher.ts';
 import { ReleasePublisher } from './release-publisher.ts';
 import { releaseAction, RELEASE_ACTIONS } from './commands/release-actions.ts';
 import { releaseCommand } from './commands/release-commands.ts';
+import { trainingCommand } from './commands/training-commands.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => ChatResponse> = {
   incident: incidentCommand,
   action: actionCommand,
   release: releaseCommand,
+  training: trainingCommand,
 };
 
 /** Who is acting, resolved once per request. */
@@ -123,7 +125,7 @@ export class ChatRouter {
   async submit(origin: RequestOrigin, submission: FormSubmission): Promise<FormResult> {
     return this.guard(
       origin,
-      () => submitForm({ services: this.services, publisher: this.publisher, releasePublisher: this.releasePublisher, platform: origin.contact.platform, ...this.identify(origin) }, submission),
+      () => submitForm({ services: this.services, publisher: this.publisher, releasePublisher: this.releasePublisher, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
       (view) => ({ kind: 'done', view }) as const,
     );
   }
@@ -181,7 +183,7 @@ export class ChatRouter {
         if (kind === 'aiSystem') {
           return this.services.systems.search(actor.workspaceId, query, 100).map((system) => ({ value: String(system.id), label: system.name }));
         }
-        if (kind === 'person') {
+        if (kind === 'person' || kind === 'people') {
           return this.services.directory.searchPeople(actor.workspaceId, query, 100).map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
         }
         return [];

@@ -1,7 +1,7 @@
 import type { Actor } from '../core/actor.ts';
 import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
-import type { Platform } from '../core/identity.ts';
+import { personLabel, type Platform } from '../core/identity.ts';
 import { incidentKey } from '../core/incidents/incident.ts';
 import type { ChatServices } from './chat-services.ts';
 import { incidentCard, openIncidentForm } from './commands/incident-commands.ts';
@@ -11,6 +11,9 @@ import { setupForm, settingsInputFrom } from './forms/setup-form.ts';
 import { systemForm, systemInputFrom } from './forms/system-form.ts';
 import type { IncidentPublisher } from './incident-publisher.ts';
 import type { ReleasePublisher } from './release-publisher.ts';
+import type { CardPublisher } from './card-publisher.ts';
+import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
+import { courseListView } from './views/training-views.ts';
 import { decideRelease } from './commands/release-actions.ts';
 import { releaseCard, releaseEditForm, releaseFormFor } from './commands/release-commands.ts';
 import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from './forms/release-forms.ts';
@@ -28,6 +31,7 @@ interface FormContext {
 interface SubmitContext extends FormContext {
   publisher: IncidentPublisher;
   releasePublisher: ReleasePublisher;
+  cards: CardPublisher;
   platform: Platform;
 }
 
@@ -35,6 +39,7 @@ interface SubmitContext extends FormContext {
 const FIELD_OF: Record<string, string> = { ownerPersonId: 'owner', aiSystemId: 'aiSystem' };
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
+const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 
 function personId(ctx: FormContext, submission: FormSubmission, externalId: string | undefined): number | undefined {
   if (!externalId) return undefined;
@@ -125,6 +130,32 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       const note = await decideRelease({ ...ctx }, id, submission.type === 'release.reject' ? 'reject' : 'approve', submission.type === 'release.reject' ? values.reason : values.comment);
       return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
     }
+    case 'training.course.add':
+    case 'training.course.edit': {
+      const raw = courseInputFrom(values);
+      const course = submission.type === 'training.course.add' ? services.training.addCourse(actor, raw) : services.training.editCourse(actor, Number(submission.context.course), raw);
+      return { kind: 'done', view: courseListView(services.training.courses(actor.workspaceId, true), '', `Saved the course ${course.name}.`) };
+    }
+    case 'training.session': {
+      const attendees = (values.attendees ?? '').split(',').filter(Boolean).map((externalId) => personId(ctx, submission, externalId) ?? 0);
+      const result = services.training.recordSession(actor, { courseId: values.course ? Number(values.course) : undefined, date: values.date, trainer: values.trainer, attendeePersonIds: attendees, evidence: values.evidence }, `form:${submission.instanceKey}`);
+      const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
+      if (!result.repeated) {
+        // Each attendee learns that their attendance was recorded.
+        const recorder = services.directory.personById(actor.workspaceId, actor.personId);
+        const by = recorder ? personLabel(recorder) : 'a colleague';
+        for (const id of result.recorded) {
+          const person = services.directory.personById(actor.workspaceId, id);
+          const text = `Your attendance at ${course?.name ?? 'a training'} on ${values.date ?? ''} was recorded by ${by}.`;
+          if (person) await ctx.cards.direct(ctx.platform, person, { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' });
+        }
+      }
+      const total = result.recorded.length + result.already.length;
+      const note = result.repeated
+        ? 'This session was already recorded.'
+        : `Recorded ${course?.name ?? 'the session'} on ${values.date ?? ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}. Attendees were told.`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    }
     default:
       throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
   }
@@ -136,7 +167,8 @@ export async function submitForm(ctx: SubmitContext, submission: FormSubmission)
     return await apply(ctx, submission);
   } catch (error) {
     if (isAimsError(error) && error.details.fieldErrors) {
-      const fieldOf = (field: string) => (submission.type.startsWith('release.') ? (RELEASE_FIELD_OF[field] ?? field) : (FIELD_OF[field] ?? resolveFieldOf(field)));
+      const fieldOf = (field: string) =>
+        submission.type.startsWith('release.') ? (RELEASE_FIELD_OF[field] ?? field) : submission.type.startsWith('training.') ? (TRAINING_FIELD_OF[field] ?? field) : (FIELD_OF[field] ?? resolveFieldOf(field));
       const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text]));
       return { kind: 'errors', errors };
     }
@@ -174,6 +206,12 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
       return releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form;
     case 'release.edit':
       return releaseEditForm(services, actor, Number(context.release)).form;
+    case 'training.course.add':
+      return courseForm();
+    case 'training.course.edit':
+      return courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course)));
+    case 'training.session':
+      return sessionForm(services.training.courses(actor.workspaceId), people, services.training.today(actor.workspaceId));
     case 'release.reject':
       return rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release);
     case 'release.approve':

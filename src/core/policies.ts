@@ -26,3 +26,9 @@ export function requireOwnerOrAdmin(repos: Repositories, actor: Actor, system: A
     hint: owner ? `The owner is ${personLabel(owner)}. ${adminsHint(repos, actor.workspaceId)}` : adminsHint(repos, actor.workspaceId),
   });
 }
+
+/** Some views are for given roles only (e.g. the training report: admins and leadership). */
+export function requireAnyRole(repos: Repositories, actor: Actor, roles: readonly string[], what: string): void {
+  if (actor.roles.some((role) => roles.includes(role))) return;
+  throw new AimsError('forbidden', `Only ${roles.join(' and ')} can ${what}.`, { hint: adminsHint(repos, actor.workspaceId) });
+}

@@ -8,6 +8,8 @@ interface ElementState {
   selected_conversation?: string | null;
   selected_channel?: string | null;
   selected_date?: string | null;
+  selected_users?: string[] | null;
+  selected_options?: Array<{ value: string }> | null;
   selected_date_time?: number | null;
 }
 
@@ -36,6 +38,13 @@ export function readModal(stateValues: Record<string, Record<string, ElementStat
       case 'channels_select':
         value = state.selected_conversation ?? state.selected_channel ?? undefined;
         if (value) channels.push(value);
+        break;
+      case 'multi_users_select':
+        users.push(...(state.selected_users ?? []));
+        value = (state.selected_users ?? []).join(',') || undefined;
+        break;
+      case 'multi_static_select':
+        value = (state.selected_options ?? []).map((o) => o.value).join(',') || undefined;
         break;
       case 'datepicker':
         value = state.selected_date ?? undefined;

@@ -37,8 +37,15 @@ function element(field: FormField, initial: string | undefined): Record<string, 
       const chosen = options.find((candidate) => candidate.value === initial);
       return { type: 'static_select', action_id: field.id, options, ...(chosen ? { initial_option: chosen } : {}), ...placeholder };
     }
+    case 'multiSelect': {
+      const options = (field.options ?? []).slice(0, 100).map(option);
+      const chosen = options.filter((candidate) => (initial ?? '').split(',').includes(String(candidate.value)));
+      return { type: 'multi_static_select', action_id: field.id, options, ...(chosen.length > 0 ? { initial_options: chosen } : {}), ...placeholder };
+    }
     case 'person':
       return { type: 'users_select', action_id: field.id, ...(initial ? { initial_user: initial } : {}), ...placeholder };
+    case 'people':
+      return { type: 'multi_users_select', action_id: field.id, ...(initial ? { initial_users: initial.split(',') } : {}), ...placeholder };
     case 'channel':
       return {
         type: 'conversations_select',

@@ -33,7 +33,18 @@ function input(field: FormField, value: string | undefined, timeZone: string): C
     case 'number':
       return { type: 'Input.Number', ...common, ...(value ? { value: Number(value) } : {}) };
     case 'select':
-      return { type: 'Input.ChoiceSet', ...common, style: 'compact', choices: (field.options ?? []).map((o) => ({ title: o.label, value: o.value })), ...(value ? { value } : {}) };
+    case 'multiSelect':
+      return {
+        type: 'Input.ChoiceSet',
+        ...common,
+        style: 'compact',
+        ...(field.kind === 'multiSelect' ? { isMultiSelect: true } : {}),
+        choices: (field.options ?? []).map((o) => ({ title: o.label, value: o.value })),
+        ...(value ? { value } : {}),
+      };
+    case 'people':
+      // A multi-select carries its choices comma-separated, the same shape Slack's picker is read into.
+      return { type: 'Input.ChoiceSet', ...common, isMultiSelect: true, choices: choicesIncluding(field, value).map((o) => ({ title: o.label.slice(0, 100), value: o.value })), ...(value ? { value } : {}) };
     case 'person':
     case 'aiSystem':
       // Teams cards cannot search a directory in 1.5: a filtered choice set types ahead over the choices.
@@ -63,9 +74,12 @@ function input(field: FormField, value: string | undefined, timeZone: string): C
 function choicesIncluding(field: FormField, value: string | undefined) {
   const all = field.choices ?? [];
   const shown = all.slice(0, MAX_CARD_CHOICES);
-  const chosen = value === undefined ? undefined : all.find((choice) => choice.value === value);
-  if (chosen && !shown.includes(chosen)) shown[shown.length - 1] = chosen;
-  if (value !== undefined && !chosen && field.initialLabel) shown.push({ value, label: field.initialLabel });
+  const values = field.kind === 'people' ? (value ?? '').split(',').filter(Boolean) : value === undefined ? [] : [value];
+  for (const wanted of values) {
+    const chosen = all.find((choice) => choice.value === wanted);
+    if (chosen && !shown.includes(chosen)) shown.push(chosen);
+    if (!chosen && field.initialLabel && values.length === 1) shown.push({ value: wanted, label: field.initialLabel });
+  }
   return shown;
 }
 
@@ -81,7 +95,7 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
     const element = input(field, form.values?.[field.id] ?? field.initial, timeZone);
     if (!element) continue;
     body.push(...(Array.isArray(element) ? element : [element]));
-    if ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)]) {
+    if ((field.kind === 'person' || field.kind === 'people' || field.kind === 'aiSystem') && ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)])) {
       // More choices than a card can carry: a search box and a Find button that redraws the card
       // with the matches (Adaptive Cards 1.5 has no server-side type-ahead).
       body.push({

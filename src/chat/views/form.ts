@@ -4,7 +4,7 @@ import type { RichText } from './view.ts';
  * A platform-neutral form. Slack renders it as a modal, Teams as an Adaptive Card with inputs;
  * both send back the same field ids, so one zod schema validates both.
  */
-export type FieldKind = 'text' | 'longText' | 'number' | 'select' | 'person' | 'channel' | 'url' | 'aiSystem' | 'date' | 'datetime';
+export type FieldKind = 'text' | 'longText' | 'number' | 'select' | 'multiSelect' | 'person' | 'people' | 'channel' | 'url' | 'aiSystem' | 'date' | 'datetime';
 
 export interface FormOption {
   value: string;
@@ -49,7 +49,10 @@ export interface FormView {
   cancel?: { action: string; args: Record<string, string> };
 }
 
-/** Submitted values by field id; a datetime arrives as a UTC ISO instant, a date as YYYY-MM-DD. */
+/**
+ * Submitted values by field id; a datetime arrives as a UTC ISO instant, a date as YYYY-MM-DD, and
+ * the choices of a multiSelect or people field comma-separated.
+ */
 export type FormValues = Record<string, string | undefined>;
 
 export interface FormSubmission {

@@ -2,7 +2,7 @@ import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
 import type { Person } from '../identity.ts';
-import { requireAdmin } from '../policies.ts';
+import { requireAdmin, requireAnyRole } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import { todayIn } from '../zoned-time.ts';
 import { isRequired, trainingState, type Completion, type Course, type TrainingState } from './training.ts';
@@ -179,6 +179,12 @@ export class TrainingService {
         return { course, required: isRequired(course, roles), latest, ...trainingState(latest?.date, course.renewalMonths, asOf) };
       });
     });
+  }
+
+  /** The report for admins and leadership only. */
+  reportFor(actor: Actor, asOf: string): CourseReport[] {
+    this.store.read((repos) => requireAnyRole(repos, actor, ['admin', 'leadership'], 'see the training report'));
+    return this.report(actor.workspaceId, asOf);
   }
 
   /** Per course that someone must take: completion rate, who is missing or expired, who expires soon. */
