@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, UnitOfWork } from './ports.ts';
+import { trainingReport } from './training/training-service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
@@ -14,6 +15,8 @@ export interface StatusSummary {
   inventory: AiSystemCounts & { active: number };
   incidents: IncidentCounts;
   correctiveActions: { open: number; overdue: number };
+  /** Required training: completions that count over (person, course) pairs that need one. */
+  training: { required: number; valid: number; peopleOverdue: number };
   releases: {
     pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
     pendingTotal: number;
@@ -60,6 +63,10 @@ export class StatusService {
       const waitingOnYou = isApprover
         ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
         : null;
+      const report = trainingReport(repos, workspaceId, today);
+      const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
+      const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
+      if (repos.training.completions(workspaceId, {}).length > 0) present.add('training');
       const releases = {
         pending: pending.items
           .slice()
@@ -78,6 +85,7 @@ export class StatusService {
         inventory: { ...inventory, active },
         incidents,
         correctiveActions,
+        training,
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

@@ -55,6 +55,18 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       ],
     },
     { type: 'divider' },
+    { type: 'text', text: [{ text: 'Training', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        {
+          label: 'Required training done',
+          value: summary.training.required === 0 ? 'nothing required yet' : `${Math.round((summary.training.valid / summary.training.required) * 100)}% (${summary.training.valid} of ${summary.training.required})`,
+        },
+        { label: 'People overdue', value: String(summary.training.peopleOverdue) },
+      ],
+    },
+    { type: 'divider' },
     { type: 'text', text: [{ text: 'AI system inventory', style: 'bold' }] },
     {
       type: 'fields',

@@ -189,24 +189,7 @@ export class TrainingService {
 
   /** Per course that someone must take: completion rate, who is missing or expired, who expires soon. */
   report(workspaceId: number, asOf: string): CourseReport[] {
-    return this.store.read((repos) => {
-      const people = repos.people.list(workspaceId, 10_000);
-      const rolesOf = new Map(people.map((p) => [p.id, repos.roles.rolesOf(workspaceId, p.id)]));
-      return repos.training.courses(workspaceId, false).map((course) => {
-        const required = people.filter((p) => isRequired(course, rolesOf.get(p.id) ?? []));
-        const completions = repos.training.completions(workspaceId, { courseId: course.id });
-        const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [] };
-        for (const person of required) {
-          const latest = completions.filter((c) => c.personId === person.id && c.date <= asOf).at(-1);
-          const { state, expires } = trainingState(latest?.date, course.renewalMonths, asOf);
-          if (state === 'missing' || state === 'expired') report.missing.push({ person, state, expires });
-          else report.valid += 1;
-          if (state === 'due-soon' && expires) report.expiringSoon.push({ person, expires });
-        }
-        report.rate = required.length === 0 ? 1 : report.valid / required.length;
-        return report;
-      });
-    });
+    return this.store.read((repos) => trainingReport(repos, workspaceId, asOf));
   }
 
   private mustFindCourse(repos: Repositories, workspaceId: number, id: number): Course {
@@ -214,4 +197,24 @@ export class TrainingService {
     if (!course) throw new AimsError('not_found', `There is no course #${id}.`);
     return course;
   }
+}
+
+/** The training report of a workspace as of a day, inside the caller's read (status uses it too). */
+export function trainingReport(repos: Repositories, workspaceId: number, asOf: string): CourseReport[] {
+  const people = repos.people.list(workspaceId, 10_000);
+  const rolesOf = new Map(people.map((p) => [p.id, repos.roles.rolesOf(workspaceId, p.id)]));
+  return repos.training.courses(workspaceId, false).map((course) => {
+    const required = people.filter((p) => isRequired(course, rolesOf.get(p.id) ?? []));
+    const completions = repos.training.completions(workspaceId, { courseId: course.id });
+    const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [] };
+    for (const person of required) {
+      const latest = completions.filter((c) => c.personId === person.id && c.date <= asOf).at(-1);
+      const { state, expires } = trainingState(latest?.date, course.renewalMonths, asOf);
+      if (state === 'missing' || state === 'expired') report.missing.push({ person, state, expires });
+      else report.valid += 1;
+      if (state === 'due-soon' && expires) report.expiringSoon.push({ person, expires });
+    }
+    report.rate = required.length === 0 ? 1 : report.valid / required.length;
+    return report;
+  });
 }
