@@ -47,6 +47,14 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
       case 'users_select':
         entry = { type: 'users_select', selected_user: keep ? (element.initial_user ?? null) : (given ?? null) };
         break;
+      case 'multi_users_select':
+        entry = { type: 'multi_users_select', selected_users: keep ? (element.initial_users ?? []) : (given ?? '').split(',').filter(Boolean) };
+        break;
+      case 'multi_static_select': {
+        const wanted = keep ? ((element.initial_options as Json[] | undefined) ?? []).map((o) => String(o.value)) : (given ?? '').split(',').filter(Boolean);
+        entry = { type: 'multi_static_select', selected_options: ((element.options as Json[] | undefined) ?? []).filter((o) => wanted.includes(String(o.value))) };
+        break;
+      }
       case 'datepicker':
         entry = { type: 'datepicker', selected_date: keep ? (element.initial_date ?? null) : (given ?? null) };
         break;

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitModal } from '../helpers/slack-interactions.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Json = Record<string, unknown>;
+let slack: Harness;
+
+const ADMIN = { user: 'U0ADMIN', name: 'alice' };
+const MEMBER = { user: 'U0MEMBER', name: 'mia' };
+const APPROVER_ABSENT = { user: 'U0APP3', name: 'cleo' };
+const ATTENDEES = ['U0APP1', 'U0APP2', 'U0MEMBER'];
+
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const calls = (method: string) => slack.slackApi.callsTo(method);
+const command = (who: { user: string; name: string }, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name });
+const completions = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get() as { n: number }).n;
+const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+
+async function openModal(who: { user: string; name: string }, words: string): Promise<Json> {
+  const before = calls('views.open').length;
+  const response = await command(who, words);
+  expect(calls('views.open').length, text(response.json)).toBe(before + 1);
+  expect(calls('views.open').at(-1)?.problems).toEqual([]);
+  return calls('views.open').at(-1)?.args.view as Json;
+}
+
+let courseId = '';
+
+beforeAll(async () => {
+  // The test clock says 2026-11-22.
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0APP1: 'Ann Approver', U0APP2: 'Ben Approver', U0APP3: 'Cleo Approver', U0MEMBER: 'Mia Member' } });
+  for (const user of ['U0APP1', 'U0APP2', 'U0APP3']) await command(ADMIN, `role grant <@${user}> approver`);
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+describe('training on Slack, end to end', () => {
+  it('only admins manage courses; an admin adds one required for approvers, renewed every 12 months', async () => {
+    const opened = calls('views.open').length;
+    expect(text((await command(MEMBER, 'training course add')).json)).toContain('Only admins can manage courses.');
+    expect(calls('views.open').length).toBe(opened);
+    const form = await openModal(ADMIN, 'training course add');
+    const saved = await submitModal(slack.eventsUrl, form, { name: 'Responsible AI basics', description: 'Our AI policy and how to report concerns.', requiredRoles: 'approver', renewalMonths: '12' }, ADMIN, 'V0COURSE');
+    expect(text(saved.json?.view)).toContain('Saved the course Responsible AI basics.');
+    expect(text(saved.json?.view)).toContain('for approvers · renewed every 12 months');
+    courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+  });
+
+  it('puts bad sessions at their fields: no attendees, a future date, a retired or unknown course', async () => {
+    const form = await openModal(MEMBER, 'training');
+    const before = auditCount();
+    const none = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }, MEMBER, 'V0BAD1');
+    expect(none.json).toEqual({ response_action: 'errors', errors: { attendees: 'Add at least one attendee.' } });
+    const future = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-12-01', trainer: 'Dana', attendees: 'U0APP1' }, MEMBER, 'V0BAD2');
+    expect(future.json?.errors).toEqual({ date: 'The session cannot be in the future.' });
+    const unknown = await submitModal(slack.eventsUrl, form, { course: '999', date: '2026-11-20', trainer: 'Dana', attendees: 'U0APP1' }, MEMBER, 'V0BAD3');
+    expect(unknown.json?.errors).toEqual({ course: 'Choose a course of this workspace that is not retired.' });
+    expect(auditCount()).toBe(before);
+  });
+
+  it('a member records a session with three attendees; each gets a completion and a direct message; a double submit records nothing more', async () => {
+    const form = await openModal(MEMBER, 'training');
+    expect(text(form)).toContain('multi_users_select');
+    const dms = () => calls('chat.postMessage').filter((call) => ATTENDEES.includes(String(call.args.channel)));
+    const before = dms().length;
+    const saved = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, MEMBER, 'V0SESSION');
+    expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 2026-11-20 for 3 people. Attendees were told.');
+    expect(completions()).toBe(3);
+    expect(dms().length).toBe(before + 3);
+    expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
+    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(',') }, MEMBER, 'V0SESSION');
+    expect(text(again.json?.view)).toContain('This session was already recorded.');
+    // The same people, course and day recorded again in another session: still one completion each.
+    const second = await openModal(ADMIN, 'training');
+    const repeat = await submitModal(slack.eventsUrl, second, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: 'U0APP1' }, ADMIN, 'V0SESSION2');
+    expect(text(repeat.json?.view)).toContain('(1 already had it for that day)');
+    expect(completions()).toBe(3);
+  });
+
+  it('training me: an attendee is done until 2027-11-20; an approver who did not attend is due', async () => {
+    const attendee = text((await command({ user: 'U0APP1', name: 'ann' }, 'training me')).json);
+    expect(attendee).toContain('Nothing is due.');
+    expect(attendee).toContain('done (2026-11-20), valid until 2027-11-20');
+    const absent = text((await command(APPROVER_ABSENT, 'training me')).json);
+    expect(absent).toContain('1 required course(s) due or overdue.');
+    expect(absent).toContain('*Responsible AI basics* · not done');
+  });
+
+  it('members self-attest for themselves only, and it is marked self-attested', async () => {
+    const done = text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9')).json);
+    expect(done).toContain('Recorded your completion of Responsible AI basics on 2026-11-21 (self-attested).');
+    expect(done).toContain('self-attested');
+    const row = slack.app.store.sqlite.prepare("SELECT c.self_attested AS self, p.external_id AS who FROM training_completions c JOIN people p ON p.id = c.person_id WHERE c.date = '2026-11-21'").get();
+    expect(row).toEqual({ self: 1, who: 'U0APP3' });
+    expect(text((await command(APPROVER_ABSENT, 'training done no such course')).json)).toContain('There is no course “no such course”.');
+    expect(text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2027-01-01')).json)).toContain('The date cannot be in the future.');
+  });
+
+  it('the report is for admins and leadership; computed as of 13 months later it shows the attendees expired', async () => {
+    expect(text((await command(MEMBER, 'training report')).json)).toContain('Only admin and leadership can see the training report.');
+    const now = text((await command(ADMIN, 'training report')).json);
+    expect(now).toContain('Responsible AI basics* · 100% (3 of 3)');
+    const later = text((await command(ADMIN, 'training report as of 2027-12-22')).json);
+    expect(later).toContain('Training report · as of 2027-12-22');
+    expect(later).toContain('Responsible AI basics* · 0% (0 of 3)');
+    expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
+    const soon = text((await command(ADMIN, 'training report as of 2027-11-01')).json);
+    expect(soon).toContain('Ann Approver (2027-11-20)');
+  });
+
+  it('status shows the completion rate and who is overdue; an admin retires the course and it leaves the session form', async () => {
+    expect(text((await command(MEMBER, 'status')).json)).toContain('*Required training done*\\n100% (3 of 3)');
+    expect(text((await command(ADMIN, 'training course retire Responsible AI basics')).json)).toContain('Responsible AI basics is retired; its records stay.');
+    expect(text((await command(MEMBER, 'training')).json)).toContain('There are no training courses yet.');
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
