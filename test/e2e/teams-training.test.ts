@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardInputs, fillCard } from '../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { teamsConversation } from '../helpers/teams-conversation.ts';
+
+type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
+let teams: Harness;
+const { say, click } = teamsConversation(() => teams);
+
+const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
+const MEMBER = { user: 'aad-member', name: 'Mia Member' };
+const ANN = { user: 'aad-ann', name: 'Ann Approver' };
+const BEN = { user: 'aad-ben', name: 'Ben Approver' };
+const CLEO = { user: 'aad-cleo', name: 'Cleo Approver' };
+const text = (value: unknown) => JSON.stringify(value ?? null);
+
+beforeAll(async () => {
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' } });
+  for (const who of [ADMIN, MEMBER, ANN, BEN, CLEO]) await say(who, 'aims status');
+  for (const [id, name] of [['29:ann', 'Ann Approver'], ['29:ben', 'Ben Approver'], ['29:cleo', 'Cleo Approver']] as const) {
+    await say(ADMIN, `aims role grant <at>${name}</at> approver`, { mentions: [{ id, name }] });
+  }
+});
+afterAll(async () => {
+  await teams.close();
+});
+
+describe('training on Teams, end to end', () => {
+  it('adds a course for approvers renewed every 12 months, records a session with three attendees who are told, and reports as of 13 months later', async () => {
+    expect(text(await say(MEMBER, 'aims training course add'))).toContain('Only admins can manage courses.');
+    const courseForm = await say(ADMIN, 'aims training course add');
+    expect(text(courseForm)).toContain('"isMultiSelect":true');
+    expect(text(await click(ADMIN, fillCard(courseForm, 'Save', { name: 'Responsible AI basics', description: 'Policy and reporting.', requiredRoles: 'approver', renewalMonths: '12' })))).toContain('for approvers · renewed every 12 months');
+
+    const session = await say(MEMBER, 'aims training');
+    expect(Object.keys(cardInputs(session))).toEqual(['course', 'date', 'trainer', 'attendees', 'evidence']);
+    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    const empty = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }));
+    expect(text(empty)).toContain('Add at least one attendee.');
+    const dmsBefore = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path)).length;
+    const recorded = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-ben,aad-member' }));
+    expect(text(recorded)).toContain('for 3 people. Attendees were told.');
+    const dms = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path));
+    expect(dms.length).toBe(dmsBefore + 3);
+    expect(text(dms.at(-1)?.activity)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
+
+    expect(text(await say(ANN, 'aims training me'))).toContain('Nothing is due.');
+    expect(text(await say(CLEO, 'aims training me'))).toContain('1 required course(s) due or overdue.');
+    const later = text(await say(ADMIN, 'aims training report as of 2027-12-22'));
+    expect(later).toContain('0% (0 of 3)');
+    expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
+    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
