@@ -103,6 +103,8 @@ describe('training on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'training report')).json)).toContain('Only admin and leadership can see the training report.');
     const now = text((await command(ADMIN, 'training report')).json);
     expect(now).toContain('Responsible AI basics* · 100% (3 of 3)');
+    // Admins see which counting records people attested themselves.
+    expect(now).toContain('*Self-attested*\\nCleo Approver (2026-11-21)');
     const later = text((await command(ADMIN, 'training report as of 2027-12-22')).json);
     expect(later).toContain('Training report · as of 2027-12-22');
     expect(later).toContain('Responsible AI basics* · 0% (0 of 3)');

@@ -63,6 +63,7 @@ export function trainingReportView(reports: CourseReport[], asOf: string): Messa
         fields: [
           { label: 'Missing or expired', value: names(report.missing.map((m) => ({ person: m.person }))) },
           { label: 'Expiring in 30 days', value: report.expiringSoon.length > 0 ? report.expiringSoon.map((e) => `${personLabel(e.person)} (${e.expires})`).join(', ') : 'nobody' },
+          { label: 'Self-attested', value: report.selfAttested.length > 0 ? report.selfAttested.map((e) => `${personLabel(e.person)} (${e.date})`).join(', ') : 'nobody' },
         ],
       },
     );

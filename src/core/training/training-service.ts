@@ -26,6 +26,8 @@ export interface CourseReport {
   rate: number;
   missing: Array<{ person: Person; state: 'missing' | 'expired'; expires: string | null }>;
   expiringSoon: Array<{ person: Person; expires: string }>;
+  /** Whose counting completion they recorded themselves (for admins to sample). */
+  selfAttested: Array<{ person: Person; date: string }>;
 }
 
 /** Courses, sessions and completions; who is due (ISO/IEC 42001 7.2, 7.3, A.4.6). */
@@ -206,13 +208,14 @@ export function trainingReport(repos: Repositories, workspaceId: number, asOf: s
   return repos.training.courses(workspaceId, false).map((course) => {
     const required = people.filter((p) => isRequired(course, rolesOf.get(p.id) ?? []));
     const completions = repos.training.completions(workspaceId, { courseId: course.id });
-    const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [] };
+    const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [], selfAttested: [] };
     for (const person of required) {
       const latest = completions.filter((c) => c.personId === person.id && c.date <= asOf).at(-1);
       const { state, expires } = trainingState(latest?.date, course.renewalMonths, asOf);
       if (state === 'missing' || state === 'expired') report.missing.push({ person, state, expires });
       else report.valid += 1;
       if (state === 'due-soon' && expires) report.expiringSoon.push({ person, expires });
+      if (latest?.selfAttested && state !== 'expired') report.selfAttested.push({ person, date: latest.date });
     }
     report.rate = required.length === 0 ? 1 : report.valid / required.length;
     return report;
