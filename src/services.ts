@@ -6,6 +6,7 @@ import { InboundDedupe } from './core/inbound-dedupe.ts';
 import { IncidentService } from './core/incidents/incident-service.ts';
 import { ReleaseService } from './core/releases/release-service.ts';
 import { TrainingService } from './core/training/training-service.ts';
+import { ReviewService } from './core/reviews/review-service.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -32,6 +33,7 @@ export function createServices(input: {
     incidents: new IncidentService(store, clock),
     releases: new ReleaseService(store, clock),
     training: new TrainingService(store, clock, input.defaultTimeZone),
+    reviews: new ReviewService(store, clock, input.defaultTimeZone),
     clock,
     logger: input.logger,
   };

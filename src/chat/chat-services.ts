@@ -4,6 +4,7 @@ import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { ReleaseService } from '../core/releases/release-service.ts';
 import type { TrainingService } from '../core/training/training-service.ts';
+import type { ReviewService } from '../core/reviews/review-service.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -21,6 +22,7 @@ export interface ChatServices {
   incidents: IncidentService;
   releases: ReleaseService;
   training: TrainingService;
+  reviews: ReviewService;
   clock: Clock;
   logger: Logger;
 }

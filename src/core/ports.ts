@@ -2,6 +2,7 @@ import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
+import type { ReviewCompletion, ReviewSchedule } from './reviews/review.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
@@ -156,6 +157,15 @@ export interface TrainingRepository {
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
 }
 
+export interface ReviewRepository {
+  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule;
+  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void;
+  findById(workspaceId: number, id: number): ReviewSchedule | undefined;
+  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[];
+  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion;
+  completions(scheduleId: number): ReviewCompletion[];
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -168,6 +178,7 @@ export interface Repositories {
   actions: CorrectiveActionRepository;
   releases: ReleaseRepository;
   training: TrainingRepository;
+  reviews: ReviewRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

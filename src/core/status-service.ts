@@ -4,6 +4,7 @@ import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, UnitOfWork } from './ports.ts';
 import { trainingReport } from './training/training-service.ts';
+import { reviewCounts, type ReviewCounts } from './reviews/review-service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
@@ -17,6 +18,7 @@ export interface StatusSummary {
   correctiveActions: { open: number; overdue: number };
   /** Required training: completions that count over (person, course) pairs that need one. */
   training: { required: number; valid: number; peopleOverdue: number };
+  reviews: ReviewCounts;
   releases: {
     pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
     pendingTotal: number;
@@ -67,6 +69,7 @@ export class StatusService {
       const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
       const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
       if (repos.training.completions(workspaceId, {}).length > 0) present.add('training');
+      const reviews = reviewCounts(repos, workspaceId, today);
       const releases = {
         pending: pending.items
           .slice()
@@ -86,6 +89,7 @@ export class StatusService {
         incidents,
         correctiveActions,
         training,
+        reviews,
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

@@ -10,6 +10,7 @@ import { SqliteIncidentRepository } from './repositories/incident-repository.ts'
 import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
 import { SqliteReleaseRepository } from './repositories/release-repository.ts';
 import { SqliteTrainingRepository } from './repositories/training-repository.ts';
+import { SqliteReviewRepository } from './repositories/review-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -41,6 +42,7 @@ export class SqliteStore implements UnitOfWork {
       actions: new SqliteCorrectiveActionRepository(db),
       releases: new SqliteReleaseRepository(db),
       training: new SqliteTrainingRepository(db),
+      reviews: new SqliteReviewRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

@@ -1,6 +1,7 @@
 import { personLabel } from '../../core/identity.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import type { StatusSummary } from '../../core/status-service.ts';
+import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
 import { formatInstant } from './format-time.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
@@ -52,6 +53,15 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         },
         { label: 'Last 30 days', value: `${summary.releases.decidedLast30Days.approved} approved, ${summary.releases.decidedLast30Days.rejected} rejected` },
         ...(summary.releases.waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(summary.releases.waitingOnYou) }] : []),
+      ],
+    },
+    { type: 'divider' },
+    { type: 'text', text: [{ text: 'Reviews', style: 'bold' }] },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Overdue', value: byKind(summary.reviews.overdue) },
+        { label: 'Due this week', value: byKind(summary.reviews.dueThisWeek) },
       ],
     },
     { type: 'divider' },
@@ -130,6 +140,11 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   ];
   const text = `AIMS status: ${count(summary.inventory.active, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
+}
+
+function byKind(counts: Partial<Record<ReviewKind, number>>): string {
+  const entries = Object.entries(counts) as Array<[ReviewKind, number]>;
+  return entries.length === 0 ? 'none' : entries.map(([kind, n]) => `${n} ${REVIEW_KIND_LABELS[kind].toLowerCase()}`).join(', ');
 }
 
 /** "3 days", "5 hours": how long ago `from` was, as of `asOf`. */

@@ -175,7 +175,7 @@ export class IncidentService {
       const after: Incident = { ...before, status: 'resolved', rootCause: input.rootCause, updatedAt: at };
       this.audit(repos, actor, before, 'incident.resolved', { status: before.status, rootCause: before.rootCause }, { status: 'resolved', rootCause: input.rootCause }, at);
       for (const action of input.actions) {
-        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: before.id, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
+        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: before.id, reviewCompletionId: null, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
         repos.audit.append(
           { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record },
           at,

@@ -91,6 +91,7 @@ export interface CorrectiveAction {
   id: number;
   workspaceId: number;
   incidentId: number | null;
+  reviewCompletionId: number | null;
   title: string;
   ownerPersonId: number;
   /** YYYY-MM-DD in the workspace time zone. */

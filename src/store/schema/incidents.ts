@@ -65,6 +65,8 @@ export const correctiveActions = sqliteTable(
       .notNull()
       .references(() => workspaces.id),
     incidentId: integer('incident_id').references(() => incidents.id),
+    /** Set when the action came out of a review (review_completions.id). */
+    reviewCompletionId: integer('review_completion_id'),
     title: text('title').notNull(),
     ownerPersonId: integer('owner_person_id')
       .notNull()

@@ -4,5 +4,6 @@ export * from './dedupe.ts';
 export * from './directory.ts';
 export * from './incidents.ts';
 export * from './releases.ts';
+export * from './reviews.ts';
 export * from './settings.ts';
 export * from './training.ts';

@@ -1,0 +1,149 @@
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { personLabel } from '../identity.ts';
+import type { Repositories, UnitOfWork } from '../ports.ts';
+import { todayIn } from '../zoned-time.ts';
+import { addDays, DEFAULT_SYSTEM_REVIEW_DAYS, type ReviewKind, type ReviewSchedule } from './review.ts';
+import { reviewDoneInputSchema, reviewScheduleInputSchema } from './review-input.ts';
+
+/** Counts for status: overdue and due within 7 days, by kind. */
+export interface ReviewCounts {
+  overdue: Partial<Record<ReviewKind, number>>;
+  dueThisWeek: Partial<Record<ReviewKind, number>>;
+}
+
+/** Reviews on a cadence (ISO/IEC 42001 9.1, 9.2, 9.3, A.2.4, A.5.2, A.6.2.6): next due = done + cadence. */
+export class ReviewService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly defaultTimeZone: string,
+  ) {}
+
+  private today(repos: Repositories, workspaceId: number): string {
+    return todayIn(repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone, this.clock.now());
+  }
+
+  /** Who may change a review: an admin, its owner, or the owner of its AI system. */
+  private requireManager(repos: Repositories, actor: Actor, schedule: ReviewSchedule | undefined, aiSystemId: number | null | undefined, what: string): void {
+    if (actor.roles.includes('admin') || schedule?.ownerPersonId === actor.personId) return;
+    const system = aiSystemId ? repos.aiSystems.findById(actor.workspaceId, aiSystemId) : undefined;
+    if (system && system.ownerPersonId === actor.personId) return;
+    const admins = repos.roles.holders(actor.workspaceId, 'admin').map((h) => personLabel(h));
+    throw new AimsError('forbidden', `Only an admin, the review's owner or the AI system's owner can ${what}.`, { hint: admins.length > 0 ? `Ask an admin: ${admins.join(', ')}.` : undefined });
+  }
+
+  private validate(repos: Repositories, actor: Actor, raw: unknown) {
+    const parsed = reviewScheduleInputSchema.safeParse(raw);
+    const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+    const fields = (raw ?? {}) as { ownerPersonId?: unknown; aiSystemId?: unknown };
+    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId)) errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
+    if (typeof fields.aiSystemId === 'number') {
+      const system = repos.aiSystems.findById(actor.workspaceId, fields.aiSystemId);
+      if (!system || system.stage === 'retired') errors.aiSystemId ??= 'Choose an AI system of this workspace that is not retired.';
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
+    return parsed.data;
+  }
+
+  add(actor: Actor, raw: unknown): ReviewSchedule {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const input = this.validate(repos, actor, raw);
+      this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
+      const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind: input.kind, aiSystemId: input.aiSystemId ?? null, ownerPersonId: input.ownerPersonId, cadenceDays: input.cadenceDays, nextDue: input.nextDue, lastDone: null, createdAt: at, updatedAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.scheduled', subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+      return schedule;
+    });
+  }
+
+  edit(actor: Actor, id: number, raw: unknown): ReviewSchedule {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, id);
+      this.requireManager(repos, actor, before, before.aiSystemId, 'change this review');
+      const input = this.validate(repos, actor, raw);
+      const after: ReviewSchedule = { ...before, ...input, aiSystemId: input.aiSystemId ?? null, updatedAt: at };
+      repos.reviews.update(actor.workspaceId, id, { kind: after.kind, aiSystemId: after.aiSystemId, ownerPersonId: after.ownerPersonId, cadenceDays: after.cadenceDays, nextDue: after.nextDue, updatedAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.updated', subject: `review:${id}`, before, after }, at);
+      return after;
+    });
+  }
+
+  /** Creates the drift and bias reviews of a system in production (every 90 days, first due in 90 days), unless they exist. */
+  addSystemReviews(actor: Actor, aiSystemId: number): ReviewSchedule[] {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const system = repos.aiSystems.findById(actor.workspaceId, aiSystemId);
+      if (!system) throw new AimsError('not_found', `AI system #${aiSystemId} does not exist in this workspace.`);
+      this.requireManager(repos, actor, undefined, aiSystemId, 'schedule reviews');
+      const existing = repos.reviews.list(actor.workspaceId, { aiSystemId }).map((r) => r.kind);
+      const due = addDays(this.today(repos, actor.workspaceId), DEFAULT_SYSTEM_REVIEW_DAYS);
+      const created: ReviewSchedule[] = [];
+      for (const kind of ['drift-review', 'bias-review'] as const) {
+        if (existing.includes(kind)) continue;
+        const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind, aiSystemId, ownerPersonId: system.ownerPersonId ?? actor.personId, cadenceDays: DEFAULT_SYSTEM_REVIEW_DAYS, nextDue: due, lastDone: null, createdAt: at, updatedAt: at });
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.scheduled', subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+        created.push(schedule);
+      }
+      return created;
+    });
+  }
+
+  /** Records a review done: outcome, findings, evidence, corrective actions; the next one falls due a cadence later. */
+  done(actor: Actor, id: number, raw: unknown): { schedule: ReviewSchedule; actions: number } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, id);
+      this.requireManager(repos, actor, before, before.aiSystemId, 'record this review');
+      const parsed = reviewDoneInputSchema.safeParse(raw);
+      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path }))));
+      const input = parsed.data;
+      if (input.date > this.today(repos, actor.workspaceId)) throw invalidInput({ date: 'The date cannot be in the future.' });
+      if (input.outcome === 'findings' && !input.findings) throw invalidInput({ findings: 'Describe the findings.' });
+      input.actions.forEach((action, i) => {
+        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId)) throw invalidInput({ [`actions.${i}.ownerPersonId`]: 'The owner must be a person in this workspace.' });
+      });
+      const completion = repos.reviews.addCompletion({ scheduleId: id, date: input.date, outcome: input.outcome, findings: input.findings, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
+      const nextDue = addDays(input.date, before.cadenceDays);
+      repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.done', subject: `review:${id}`, before: { nextDue: before.nextDue, lastDone: before.lastDone }, after: { ...completion, nextDue } }, at);
+      for (const action of input.actions) {
+        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: null, reviewCompletionId: completion.id, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record }, at);
+      }
+      return { schedule: { ...before, lastDone: input.date, nextDue, updatedAt: at }, actions: input.actions.length };
+    });
+  }
+
+  list(workspaceId: number, filter: { ownerPersonId?: number } = {}): ReviewSchedule[] {
+    return this.store.read((repos) => repos.reviews.list(workspaceId, filter));
+  }
+
+  get(workspaceId: number, id: number): ReviewSchedule {
+    return this.store.read((repos) => this.mustFind(repos, workspaceId, id));
+  }
+
+  /** Today in the workspace's time zone. */
+  todayFor(workspaceId: number): string {
+    return this.store.read((repos) => this.today(repos, workspaceId));
+  }
+
+  private mustFind(repos: Repositories, workspaceId: number, id: number): ReviewSchedule {
+    const schedule = repos.reviews.findById(workspaceId, id);
+    if (!schedule) throw new AimsError('not_found', `There is no review #${id} in this workspace.`, { hint: 'See them with “review list”.' });
+    return schedule;
+  }
+}
+
+/** Overdue and due-this-week counts by kind, inside the caller's read (status). */
+export function reviewCounts(repos: Repositories, workspaceId: number, today: string): ReviewCounts {
+  const counts: ReviewCounts = { overdue: {}, dueThisWeek: {} };
+  const weekEnd = addDays(today, 7);
+  for (const schedule of repos.reviews.list(workspaceId, {})) {
+    if (schedule.nextDue < today) counts.overdue[schedule.kind] = (counts.overdue[schedule.kind] ?? 0) + 1;
+    else if (schedule.nextDue <= weekEnd) counts.dueThisWeek[schedule.kind] = (counts.dueThisWeek[schedule.kind] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,56 @@
+export const REVIEW_KINDS = ['drift-review', 'bias-review', 'risk-register-review', 'impact-assessment', 'ai-policy-review', 'internal-audit', 'management-review'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
+  'drift-review': 'Drift review',
+  'bias-review': 'Bias review',
+  'risk-register-review': 'Risk register review',
+  'impact-assessment': 'Impact assessment',
+  'ai-policy-review': 'AI policy review',
+  'internal-audit': 'Internal audit',
+  'management-review': 'Management review',
+};
+
+export const REVIEW_OUTCOMES = ['no-findings', 'findings', 'could-not-complete'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+export const REVIEW_OUTCOME_LABELS: Record<ReviewOutcome, string> = {
+  'no-findings': 'No findings',
+  findings: 'Findings',
+  'could-not-complete': 'Could not complete',
+};
+
+/** Default cadence of the drift and bias reviews offered for a system in production. */
+export const DEFAULT_SYSTEM_REVIEW_DAYS = 90;
+
+export interface ReviewSchedule {
+  id: number;
+  workspaceId: number;
+  kind: ReviewKind;
+  aiSystemId: number | null;
+  ownerPersonId: number;
+  cadenceDays: number;
+  /** YYYY-MM-DD */
+  nextDue: string;
+  lastDone: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewCompletion {
+  id: number;
+  scheduleId: number;
+  date: string;
+  outcome: ReviewOutcome;
+  findings: string | null;
+  evidence: string | null;
+  recordedBy: number;
+  createdAt: string;
+}
+
+/** `date` plus `days`, as YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const value = new Date(`${date}T00:00:00Z`);
+  value.setUTCDate(value.getUTCDate() + days);
+  return value.toISOString().slice(0, 10);
+}

@@ -1,0 +1,39 @@
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import type { ReviewRepository } from '../../core/ports.ts';
+import type { ReviewCompletion, ReviewSchedule } from '../../core/reviews/review.ts';
+import type { Db } from '../database.ts';
+import { reviewCompletions, reviewSchedules } from '../schema/reviews.ts';
+
+const toSchedule = (row: typeof reviewSchedules.$inferSelect): ReviewSchedule => ({ ...row, kind: row.kind as ReviewSchedule['kind'] });
+
+export class SqliteReviewRepository implements ReviewRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule {
+    return toSchedule(this.db.insert(reviewSchedules).values(input).returning().get());
+  }
+
+  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void {
+    this.db.update(reviewSchedules).set(changes).where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id))).run();
+  }
+
+  findById(workspaceId: number, id: number): ReviewSchedule | undefined {
+    const row = this.db.select().from(reviewSchedules).where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id))).get();
+    return row ? toSchedule(row) : undefined;
+  }
+
+  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[] {
+    const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
+    if (filter.ownerPersonId) conditions.push(eq(reviewSchedules.ownerPersonId, filter.ownerPersonId));
+    if (filter.aiSystemId) conditions.push(eq(reviewSchedules.aiSystemId, filter.aiSystemId));
+    return this.db.select().from(reviewSchedules).where(and(...conditions)).orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id)).all().map(toSchedule);
+  }
+
+  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion {
+    return this.db.insert(reviewCompletions).values(input).returning().get();
+  }
+
+  completions(scheduleId: number): ReviewCompletion[] {
+    return this.db.select().from(reviewCompletions).where(eq(reviewCompletions.scheduleId, scheduleId)).orderBy(desc(reviewCompletions.id)).all();
+  }
+}
