@@ -19,6 +19,7 @@ import { ReleasePublisher } from './release-publisher.ts';
 import { releaseAction, RELEASE_ACTIONS } from './commands/release-actions.ts';
 import { releaseCommand } from './commands/release-commands.ts';
 import { trainingCommand } from './commands/training-commands.ts';
+import { reviewCommand, reviewDoneFormFor, reviewList } from './commands/review-commands.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => ChatResponse> = {
   action: actionCommand,
   release: releaseCommand,
   training: trainingCommand,
+  review: reviewCommand,
 };
 
 /** Who is acting, resolved once per request. */
@@ -149,6 +151,13 @@ export class ChatRouter {
           }
           case 'system.show':
             return message(systemCard(this.services, actor, this.services.systems.getById(actor.workspaceId, systemId), timeZone));
+          case 'system.addReviews': {
+            const created = this.services.reviews.addSystemReviews(actor, systemId);
+            const note = created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
+            return reviewList(this.services, actor, false, commandPrefix(origin.contact.platform), note);
+          }
+          case 'review.done':
+            return { kind: 'form', form: reviewDoneFormFor(this.services, actor, Number(args.review)) };
           default:
             throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
         }

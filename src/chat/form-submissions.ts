@@ -14,12 +14,14 @@ import type { ReleasePublisher } from './release-publisher.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
 import { courseListView } from './views/training-views.ts';
+import { reviewForm, reviewDoneInputFrom, reviewInputFrom } from './forms/review-forms.ts';
+import { reviewDoneFormFor, reviewEditForm, reviewList } from './commands/review-commands.ts';
 import { decideRelease } from './commands/release-actions.ts';
 import { releaseCard, releaseEditForm, releaseFormFor } from './commands/release-commands.ts';
 import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from './forms/release-forms.ts';
 import type { FormSubmission, FormView } from './views/form.ts';
 import { setupSummaryView } from './views/setup-views.ts';
-import type { FormResult } from './views/view.ts';
+import type { FormResult, MessageView } from './views/view.ts';
 
 interface FormContext {
   services: ChatServices;
@@ -64,7 +66,8 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
   switch (submission.type) {
     case 'system.add': {
       const { system, created } = services.systems.add(actor, systemInputFrom(values, personId(ctx, submission, values.owner)), `form:${submission.instanceKey}`);
-      return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`) };
+      const card = systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`);
+      return { kind: 'done', view: system.stage === 'production' ? withReviewOffer(card, system.id) : card };
     }
     case 'system.edit': {
       const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(values, personId(ctx, submission, values.owner)));
@@ -130,6 +133,19 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       const note = await decideRelease({ ...ctx }, id, submission.type === 'release.reject' ? 'reject' : 'approve', submission.type === 'release.reject' ? values.reason : values.comment);
       return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
     }
+    case 'review.add':
+    case 'review.edit': {
+      const raw = reviewInputFrom(values, personId(ctx, submission, values.owner));
+      const schedule = submission.type === 'review.add' ? services.reviews.add(actor, raw) : services.reviews.edit(actor, Number(submission.context.review), raw);
+      const note = `Saved review #${schedule.id}, next due ${schedule.nextDue}.`;
+      const list = reviewList(services, actor, false, '', note);
+      return { kind: 'done', view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    }
+    case 'review.done': {
+      const { schedule, actions } = services.reviews.done(actor, Number(submission.context.review), reviewDoneInputFrom(values, (externalId) => personId(ctx, submission, externalId)));
+      const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    }
     case 'training.course.add':
     case 'training.course.edit': {
       const raw = courseInputFrom(values);
@@ -161,6 +177,14 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
   }
 }
 
+/** A system in production is offered its drift and bias reviews (every 90 days). */
+function withReviewOffer(card: MessageView, systemId: number): MessageView {
+  return {
+    ...card,
+    blocks: [...card.blocks, { type: 'actions' as const, buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: 'system.addReviews', args: { systemId: String(systemId) } }] }],
+  };
+}
+
 /** Applies one submitted form; validation errors come back keyed by form field. */
 export async function submitForm(ctx: SubmitContext, submission: FormSubmission): Promise<FormResult> {
   try {
@@ -168,7 +192,11 @@ export async function submitForm(ctx: SubmitContext, submission: FormSubmission)
   } catch (error) {
     if (isAimsError(error) && error.details.fieldErrors) {
       const fieldOf = (field: string) =>
-        submission.type.startsWith('release.') ? (RELEASE_FIELD_OF[field] ?? field) : submission.type.startsWith('training.') ? (TRAINING_FIELD_OF[field] ?? field) : (FIELD_OF[field] ?? resolveFieldOf(field));
+        submission.type.startsWith('release.')
+          ? (RELEASE_FIELD_OF[field] ?? field)
+          : submission.type.startsWith('training.')
+            ? (TRAINING_FIELD_OF[field] ?? field)
+            : (FIELD_OF[field] ?? resolveFieldOf(field));
       const errors = Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text]));
       return { kind: 'errors', errors };
     }
@@ -206,6 +234,12 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
       return releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form;
     case 'release.edit':
       return releaseEditForm(services, actor, Number(context.release)).form;
+    case 'review.add':
+      return reviewForm({ systems: services.systems.search(actor.workspaceId, '', 1000), people, today: services.reviews.todayFor(actor.workspaceId) });
+    case 'review.edit':
+      return reviewEditForm(services, actor, Number(context.review));
+    case 'review.done':
+      return reviewDoneFormFor(services, actor, Number(context.review));
     case 'training.course.add':
       return courseForm();
     case 'training.course.edit':
