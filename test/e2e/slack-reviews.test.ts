@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Json = Record<string, unknown>;
+let slack: Harness;
+
+const ADMIN = { user: 'U0ADMIN', name: 'alice' };
+const OWNER = { user: 'U0OWNER', name: 'olivia' };
+const MEMBER = { user: 'U0MEMBER', name: 'mia' };
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const calls = (method: string) => slack.slackApi.callsTo(method);
+const command = (who: { user: string; name: string }, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name });
+
+async function openModal(who: { user: string; name: string }, words: string): Promise<Json> {
+  const before = calls('views.open').length;
+  const response = await command(who, words);
+  expect(calls('views.open').length, text(response.json)).toBe(before + 1);
+  expect(calls('views.open').at(-1)?.problems).toEqual([]);
+  return calls('views.open').at(-1)?.args.view as Json;
+}
+
+beforeAll(async () => {
+  // The test clock says 2026-11-22 (UTC).
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0OWNER: 'Olivia Owner' } });
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+describe('reviews on a cadence, on Slack', () => {
+  it('a system added in production is offered its drift and bias reviews (every 90 days)', async () => {
+    const form = await openModal(ADMIN, 'system add');
+    const added = await submitModal(slack.eventsUrl, form, { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
+    const offer = ((added.json?.view as Json).blocks as Json[]).find((block) => block.type === 'actions' && text(block).includes('Create drift and bias reviews'));
+    expect(offer).toBeDefined();
+    const button = (offer?.elements as Json[]).find((element) => text(element).includes('Create drift and bias reviews')) as Json;
+    await clickButton(slack.eventsUrl, button, ADMIN, slack.slackApi.responseUrl('offer'));
+    expect(text(calls('response_url').at(-1)?.args)).toContain('Scheduled 2 review(s), every 90 days.');
+    const rows = slack.app.store.sqlite.prepare('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id').all();
+    expect(rows).toEqual([
+      { kind: 'drift-review', cadence: 90, due: '2027-02-20' },
+      { kind: 'bias-review', cadence: 90, due: '2027-02-20' },
+    ]);
+  });
+
+  it('schedules a review; a cadence of 0 and an owner outside the workspace are errors at their fields', async () => {
+    const form = await openModal(ADMIN, 'review add');
+    const bad = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '0', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    expect(bad.json).toEqual({ response_action: 'errors', errors: { cadenceDays: 'The cadence must be at least 1 day.' } });
+    const saved = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
+    expect(text(saved.json?.view)).toContain('OVERDUE since 2026-11-10');
+  });
+
+  it('a member may not schedule or record a review they do not own; the owner records one done with findings and an action, and the next due moves on', async () => {
+    const form = await openModal(MEMBER, 'review add');
+    const refused = await submitModal(slack.eventsUrl, form, { kind: 'ai-policy-review', owner: 'U0MEMBER', cadenceDays: '365', nextDue: '2026-12-01' }, MEMBER, 'V0REVM');
+    expect(text(refused.json?.view)).toContain('Only an admin, the review');
+    const mine = await command(OWNER, 'review mine');
+    expect(text(mine.json)).toContain('#1 Drift review');
+    const done = await openModal(OWNER, 'review done 1');
+    const noFindings = await submitModal(slack.eventsUrl, done, { outcome: 'findings', findings: '' }, OWNER, 'V0DONE');
+    expect(noFindings.json?.errors).toEqual({ findings: 'Describe the findings.' });
+    const recorded = await submitModal(slack.eventsUrl, done, { outcome: 'findings', findings: 'PSI above 0.2 on two features.', evidence: 'https://grafana.example.com/d/drift', action1Title: 'Retrain with fresh data', action1Owner: 'U0OWNER', action1Due: '2026-12-15' }, OWNER, 'V0DONE');
+    expect(text(recorded.json?.view)).toContain('Recorded review #1. Next due 2027-02-20. 1 corrective action(s) created.');
+    const row = slack.app.store.sqlite.prepare('SELECT next_due AS due, last_done AS done FROM review_schedules WHERE id = 1').get();
+    expect(row).toEqual({ due: '2027-02-20', done: '2026-11-22' });
+    expect(text((await command(OWNER, 'action list mine')).json)).toContain('Retrain with fresh data');
+  });
+
+  it('status shows reviews overdue and due this week by kind; the audit chain verifies', async () => {
+    const status = text((await command(MEMBER, 'status')).json);
+    expect(status).toContain('*Overdue*\\n1 management review');
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The Done buttons of the list open the done form.
+    const list = await command(MEMBER, 'review list');
+    expect(Object.keys(buttonsOf(list.json))).toEqual(['Done #3…', 'Done #1…', 'Done #2…']);
+  });
+});
