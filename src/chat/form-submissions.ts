@@ -41,6 +41,7 @@ interface SubmitContext extends FormContext {
 const FIELD_OF: Record<string, string> = { ownerPersonId: 'owner', aiSystemId: 'aiSystem' };
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
+const releaseFieldOf = (field: string) => RELEASE_FIELD_OF[field] ?? (field.startsWith('measurements.') ? 'extraMetrics' : field);
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 
 function personId(ctx: FormContext, submission: FormSubmission, externalId: string | undefined): number | undefined {
@@ -130,7 +131,7 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     case 'release.reject':
     case 'release.approve': {
       const id = Number(submission.context.release);
-      const note = await decideRelease({ ...ctx }, id, submission.type === 'release.reject' ? 'reject' : 'approve', submission.type === 'release.reject' ? values.reason : values.comment);
+      const note = await decideRelease({ ...ctx }, id, submission.type === 'release.reject' ? 'reject' : 'approve', submission.type === 'release.reject' ? values.reason : values.comment, submission.context.seen);
       return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
     }
     case 'review.add':
@@ -193,7 +194,7 @@ export async function submitForm(ctx: SubmitContext, submission: FormSubmission)
     if (isAimsError(error) && error.details.fieldErrors) {
       const fieldOf = (field: string) =>
         submission.type.startsWith('release.')
-          ? (RELEASE_FIELD_OF[field] ?? field)
+          ? releaseFieldOf(field)
           : submission.type.startsWith('training.')
             ? (TRAINING_FIELD_OF[field] ?? field)
             : (FIELD_OF[field] ?? resolveFieldOf(field));

@@ -38,3 +38,15 @@ describe('closestMatch', () => {
     expect(closestMatch('frobnicate', ['status', 'help'])).toBeUndefined();
   });
 });
+
+describe('parseDecimal', () => {
+  it('reads decimal points and commas, and refuses ambiguous thousands', async () => {
+    const { parseDecimal } = await import('../../src/chat/forms/release-forms.ts');
+    expect(parseDecimal('0.92')).toBe(0.92);
+    expect(parseDecimal('0,92')).toBe(0.92);
+    expect(parseDecimal('-3')).toBe(-3);
+    expect(parseDecimal('1,200')).toBeNaN();
+    expect(parseDecimal('1.2.3')).toBeNaN();
+    expect(parseDecimal('high')).toBeNaN();
+  });
+});

@@ -83,6 +83,22 @@ describe('ReleaseService', () => {
     expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90))).details.fieldErrors).toEqual({ version: 'Scorer 1.0.0 was already released.' });
   });
 
+  it('an admin’s raise of the approvals needed is a floor the requester cannot lower by editing', () => {
+    const { admin, requester, system, releases } = world();
+    const { release } = releases.request(requester, request(system.id, 0.95, 90));
+    releases.edit(admin, release.id, request(system.id, 0.95, 90, { approvalsNeeded: 4 }));
+    expect(refusal(() => releases.edit(requester, release.id, request(system.id, 0.96, 90, { approvalsNeeded: 2 }))).details.fieldErrors).toEqual({ approvalsNeeded: 'An admin set this release to need 4 approvals; only an admin can lower it.' });
+    expect(releases.edit(requester, release.id, request(system.id, 0.96, 90, { approvalsNeeded: 4 })).release.approvalsNeeded).toBe(4);
+  });
+
+  it('a decision made on an older version of the request is refused', () => {
+    const { requester, app1, system, releases } = world();
+    const { release } = releases.request(requester, request(system.id, 0.95, 90));
+    const seen = release.contentHash;
+    releases.edit(requester, release.id, request(system.id, 0.97, 90));
+    expect(refusal(() => releases.decide(app1, release.id, 'approve', undefined, seen))).toMatchObject({ code: 'conflict', message: expect.stringContaining('was edited since you saw it') });
+  });
+
   it('an edit drops the approvals given and changes the content hash; withdrawal is the requester’s alone', () => {
     const { requester, app1, system, releases } = world();
     const { release } = releases.request(requester, request(system.id, 0.95, 90));

@@ -171,6 +171,7 @@ describe('release sign-off on Slack, end to end', () => {
 
   it('editing a pending request drops the approvals given, and the approvers are told', async () => {
     await requestRelease({ ...base('2.7.0', '0.95') }, 'V0REQ4');
+    const staleApprove = buttonsOf(approvalsCard(4)).Approve as Json;
     await click(APPROVER1, 4, 'Approve');
     const form = await openModal(REQUESTER, 'release REL-4 edit');
     expect(text(form)).toContain('"initial_value":"2.7.0"');
@@ -182,6 +183,10 @@ describe('release sign-off on Slack, end to end', () => {
     const told = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1');
     expect(told.length).toBe(dms + 1);
     expect(text(told.at(-1)?.args)).toContain('REL-4 was edited, so your approval was dropped.');
+    // A card of the version before the edit cannot approve the edited one.
+    await clickButton(slack.eventsUrl, staleApprove, APPROVER2, slack.slackApi.responseUrl('stale-approve'));
+    expect(text(calls('response_url').at(-1)?.args)).toContain('REL-4 was edited since you saw it.');
+    expect(text(approvalsCard(4))).toContain('0 of 2');
   });
 
   it('lists releases by status and system, and the audit chain verifies', async () => {

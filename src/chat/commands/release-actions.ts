@@ -16,9 +16,9 @@ export interface ReleaseActionContext extends Identified {
 export const RELEASE_ACTIONS = new Set(['release.approve', 'release.approveWithComment', 'release.reject', 'release.withdraw', 'release.show', 'release.edit']);
 
 /** Applies an approval and what follows from it: cards refreshed everywhere, the requester told of a decision. */
-export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string): Promise<string> {
+export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string, seen?: string): Promise<string> {
   const { services, actor } = ctx;
-  const outcome = services.releases.decide(actor, id, decision, comment);
+  const outcome = services.releases.decide(actor, id, decision, comment, seen);
   await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
   if (outcome.decided) await ctx.releasePublisher.tellRequester(ctx.platform, outcome.release);
   if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
@@ -34,11 +34,12 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
   try {
     switch (action) {
       case 'release.approve':
-        return card(await decideRelease(ctx, id, 'approve'));
+        return card(await decideRelease(ctx, id, 'approve', undefined, args.seen));
       case 'release.approveWithComment':
       case 'release.reject': {
         const { release } = services.releases.details(actor.workspaceId, id);
         services.releases.requireCanDecide(actor, id);
+        if (args.seen !== undefined && args.seen !== release.contentHash) return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`);
         return { kind: 'form', form: action === 'release.reject' ? rejectForm(release) : approveForm(release) };
       }
       case 'release.withdraw': {

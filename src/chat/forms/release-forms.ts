@@ -52,6 +52,16 @@ export function releaseRequestForm(input: { system: AiSystem; criteria: Acceptan
   };
 }
 
+/**
+ * A decimal as people type it: "0.92", "0,92" (decimal comma). "1,200" or "1.2.3" are ambiguous or
+ * wrong and give NaN rather than a silently different number.
+ */
+export function parseDecimal(text: string): number {
+  const trimmed = text.trim();
+  if (/^-?\d+([.,]\d+)?$/.test(trimmed) && !/^-?\d{1,3},\d{3}$/.test(trimmed)) return Number(trimmed.replace(',', '.'));
+  return Number.NaN;
+}
+
 /** Form values to the release schema's shape; a value that is not a number becomes NaN and is refused at its field. */
 export function releaseInputFrom(values: FormValues, context: Record<string, string>, criteria: AcceptanceCriterion[]): { raw: Record<string, unknown>; extraErrors: Record<string, string> } {
   const extraErrors: Record<string, string> = {};
@@ -59,7 +69,7 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
   for (const criterion of criteria) {
     const text = values[measuredId(criterion)];
     if (text === undefined || text.trim() === '') continue;
-    const value = Number(text.replace(',', '.'));
+    const value = parseDecimal(text);
     if (!Number.isFinite(value)) extraErrors[measuredId(criterion)] = 'Enter the measured value as a number.';
     else measurements.push({ metric: criterion.metric, dataset: criterion.dataset, value });
   }
@@ -69,7 +79,12 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
       extraErrors.extraMetrics = `“${line}” is not “metric = value” (or “metric on dataset = value”).`;
       continue;
     }
-    measurements.push({ metric: match[1] ?? '', ...(match[2] ? { dataset: match[2] } : {}), value: Number((match[3] ?? '').replace(',', '.')) });
+    const value = parseDecimal(match[3] ?? '');
+    if (!Number.isFinite(value)) {
+      extraErrors.extraMetrics = `“${line}”: ${match[3] ?? ''} is not a number (write 1200 or 0.92).`;
+      continue;
+    }
+    measurements.push({ metric: match[1] ?? '', ...(match[2] ? { dataset: match[2] } : {}), value });
   }
   return {
     raw: {
@@ -93,7 +108,7 @@ export function rejectForm(release: Release): FormView {
     title: `Reject REL-${release.id}`,
     submitLabel: 'Reject',
     fields: [{ id: 'reason', label: 'Why do you reject it?', kind: 'longText', required: true, maxLength: 1000 }],
-    context: { release: String(release.id) },
+    context: { release: String(release.id), seen: release.contentHash },
   };
 }
 
@@ -103,6 +118,6 @@ export function approveForm(release: Release): FormView {
     title: `Approve REL-${release.id}`,
     submitLabel: 'Approve',
     fields: [{ id: 'comment', label: 'Comment', kind: 'longText', required: false, maxLength: 1000 }],
-    context: { release: String(release.id) },
+    context: { release: String(release.id), seen: release.contentHash },
   };
 }

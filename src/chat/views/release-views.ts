@@ -62,7 +62,8 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
   }
   blocks.push({ type: 'context', text: `Content hash ${release.contentHash.slice(0, 16)}` });
   if (release.status === 'pending') {
-    const args = { release: String(release.id) };
+    // The content hash rides along: a decision from a card of an older version is refused.
+    const args = { release: String(release.id), seen: release.contentHash };
     const buttons: ButtonView[] = [
       { label: 'Approve', action: 'release.approve', args, style: 'primary' },
       { label: 'Approve with comment…', action: 'release.approveWithComment', args },

@@ -121,11 +121,15 @@ export class ReleaseService {
    * Approve or reject, checked at every click: approvers only, never the requester, one decision
    * per person, one rejection rejects, N approvals approve, and a decided release is final.
    */
-  decide(actor: Actor, id: number, decision: 'approve' | 'reject', comment?: string): DecisionOutcome {
+  decide(actor: Actor, id: number, decision: 'approve' | 'reject', comment?: string, seenContentHash?: string): DecisionOutcome {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const release = this.mustFind(repos, actor.workspaceId, id);
       if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      // A decision counts only for the content the approver was shown: a stale card cannot sign an edit.
+      if (seenContentHash !== undefined && seenContentHash !== release.contentHash) {
+        throw new AimsError('conflict', `${releaseKey(release)} was edited since you saw it. Here it is as it stands now; please look again.`);
+      }
       if (release.requesterPersonId === actor.personId) throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
       if (!actor.roles.includes('approver')) {
         const approvers = repos.roles.holders(actor.workspaceId, 'approver').map((holder) => personLabel(holder));
@@ -173,9 +177,11 @@ export class ReleaseService {
   }
 
   recordPost(workspaceId: number, id: number, post: { channelId: string; messageId: string; reference?: unknown }): void {
+    const at = this.clock.now().toISOString();
     this.store.write((repos) => {
       const release = this.mustFind(repos, workspaceId, id);
       repos.releases.update(workspaceId, id, { posts: [...release.posts, post] });
+      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system', action: 'release.posted', subject: `release:${id}`, before: null, after: { channelId: post.channelId, messageId: post.messageId } }, at);
     });
   }
 
@@ -235,10 +241,12 @@ export class ReleaseService {
       }
     }
     if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion failed: explain why it should ship anyway.';
-    const floor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
-    let approvalsNeeded = floor;
+    // The workspace default is the floor; an admin's raise of this release is a floor for everyone else.
+    const workspaceFloor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
+    const floor = self && !actor.roles.includes('admin') ? Math.max(workspaceFloor, self.approvalsNeeded) : workspaceFloor;
+    let approvalsNeeded = self && !actor.roles.includes('admin') ? floor : workspaceFloor;
     if (input.approvalsNeeded !== undefined && input.approvalsNeeded !== floor) {
-      if (input.approvalsNeeded < floor) errors.approvalsNeeded = `A release needs at least ${floor} approvals here (the workspace default).`;
+      if (input.approvalsNeeded < floor) errors.approvalsNeeded = floor > workspaceFloor ? `An admin set this release to need ${floor} approvals; only an admin can lower it.` : `A release needs at least ${floor} approvals here (the workspace default).`;
       else if (!actor.roles.includes('admin')) errors.approvalsNeeded = 'Only admins can ask for more approvals than the default.';
       else approvalsNeeded = input.approvalsNeeded;
     }
