@@ -25,7 +25,7 @@ export function createServices(input: {
   const settings = new SettingsService(store, clock, input.defaultTimeZone);
   return {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock),
+    status: new StatusService(store, clock, input.defaultTimeZone),
     dedupe: new InboundDedupe(store, clock),
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),

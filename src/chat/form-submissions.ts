@@ -99,7 +99,7 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`));
     }
     case 'incident.comment': {
-      services.incidents.comment(actor, incident, values.comment ?? '');
+      services.incidents.comment(actor, incident, values.comment ?? '', `form:${submission.instanceKey}`);
       await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, 'Comment added.'));
     }
@@ -161,11 +161,14 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
         // Each attendee learns that their attendance was recorded.
         const recorder = services.directory.personById(actor.workspaceId, actor.personId);
         const by = recorder ? personLabel(recorder) : 'a colleague';
-        for (const id of result.recorded) {
-          const person = services.directory.personById(actor.workspaceId, id);
-          const text = `Your attendance at ${course?.name ?? 'a training'} on ${values.date ?? ''} was recorded by ${by}.`;
-          if (person) await ctx.cards.direct(ctx.platform, person, { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' });
-        }
+        const text = `Your attendance at ${course?.name ?? 'a training'} on ${values.date ?? ''} was recorded by ${by}.`;
+        // In parallel: a large session must not keep the person waiting (Slack wants an answer within 3 s).
+        await Promise.all(
+          result.recorded.map((id) => {
+            const person = services.directory.personById(actor.workspaceId, id);
+            return person ? ctx.cards.direct(ctx.platform, person, { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' }) : Promise.resolve(false);
+          }),
+        );
       }
       const total = result.recorded.length + result.already.length;
       const note = result.repeated

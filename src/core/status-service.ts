@@ -4,6 +4,7 @@ import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, UnitOfWork } from './ports.ts';
 import { trainingReport } from './training/training-service.ts';
+import { todayIn } from './zoned-time.ts';
 import { reviewCounts, type ReviewCounts } from './reviews/review-service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
@@ -37,6 +38,7 @@ export class StatusService {
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
+    private readonly defaultTimeZone = 'UTC',
   ) {}
 
   /** Summarises the workspace as of now, in one consistent read. */
@@ -55,7 +57,7 @@ export class StatusService {
       if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
       const now = this.clock.now();
       const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
-      const today = new Intl.DateTimeFormat('en-CA', { timeZone: settings?.timeZone ?? 'UTC' }).format(now);
+      const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       const correctiveActions = repos.actions.counts(workspaceId, today);
       if (repos.incidents.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('incident');
       if (repos.actions.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('corrective-action');

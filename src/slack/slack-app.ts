@@ -5,6 +5,7 @@ import type { Mention } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { Logger } from '../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { escapeMrkdwn } from './mrkdwn.ts';
 import { readModal } from './read-modal.ts';
 import { renderHomeTab, renderMessage } from './render-blocks.ts';
 import { AI_SYSTEM_PICKER, FORM_CALLBACK_ID, renderModal, renderResultModal } from './render-modal.ts';
@@ -178,7 +179,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `Forms open from the slash command: try /aims ${request.text}` });
+      await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `Forms open from the slash command: try /aims ${escapeMrkdwn(request.text)}` });
     }
   });
 
@@ -197,7 +198,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: message.channel, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: message.channel, text: `Forms open from the slash command: try /aims ${request.text}` });
+      await client.chat.postMessage({ channel: message.channel, text: `Forms open from the slash command: try /aims ${escapeMrkdwn(request.text)}` });
     }
   });
 

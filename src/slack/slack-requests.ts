@@ -81,13 +81,16 @@ export function fromMessageEvent(input: { teamId: string; eventId: string | unde
 }
 
 /** Who clicked or submitted, from an interactivity payload. */
-export function originOfInteraction(body: { team?: { id: string; domain?: string } | null; user: { id: string; username?: string; name?: string } }): RequestOrigin {
+export function originOfInteraction(body: { team?: { id: string; domain?: string } | null; user: { id: string; username?: string; name?: string; team_id?: string } }): RequestOrigin {
   const name = body.user.username ?? body.user.name;
+  // Org-wide (Grid) installs may send no team: the user's own team is the workspace. Never guess one.
+  const team = body.user.team_id ?? body.team?.id;
+  if (!team) throw new Error('Slack interaction without a team: cannot tell whose workspace it is');
   return {
     requestId: randomUUID(),
     contact: {
       platform: 'slack',
-      workspaceExternalId: body.team?.id ?? 'unknown-team',
+      workspaceExternalId: team,
       ...(body.team?.domain ? { workspaceName: body.team.domain } : {}),
       userExternalId: body.user.id,
       ...(name ? { fallbackName: name } : {}),

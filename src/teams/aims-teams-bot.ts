@@ -49,11 +49,12 @@ export class AimsTeamsBot extends ActivityHandler {
   constructor(
     private readonly router: ChatRouter,
     private readonly logger: Logger,
+    private readonly options: { allowTenantless: boolean },
   ) {
     super();
     this.onMessage(async (context, next) => {
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const response = await router.handle(fromTeamsMessage(context.activity, text, await this.mentionsOf(context)));
+      const response = await router.handle(fromTeamsMessage(context.activity, text, await this.mentionsOf(context), this.options.allowTenantless));
       const card = cardFor(response);
       if (card) {
         const reply = MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -88,7 +89,7 @@ export class AimsTeamsBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const data = (invoke.action.data ?? {}) as AimsCardData;
     const meta = data.aims ?? {};
-    const origin = originOf(context.activity);
+    const origin = originOf(context.activity, this.options.allowTenantless);
     const values: FormValues = {};
     for (const [key, value] of Object.entries(data)) {
       if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);

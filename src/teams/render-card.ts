@@ -43,12 +43,6 @@ export function richText(text: RichText, extra: Record<string, unknown> = {}): C
   return { type: 'RichTextBlock', inlines: spans(text).map((span) => run(span, extra)) };
 }
 
-function plain(text: RichText): string {
-  return spans(text)
-    .map((span) => span.text)
-    .join('');
-}
-
 function renderBlock(block: Block): CardElement[] {
   switch (block.type) {
     case 'header':
@@ -74,7 +68,16 @@ function renderBlock(block: Block): CardElement[] {
         },
       ];
     case 'fields':
-      return [{ type: 'FactSet', facts: block.fields.map((field) => ({ title: field.label, value: plain(field.value) })) }];
+      // Not a FactSet: Teams reads fact titles and values as markdown, so "[Sign in](https://…)"
+      // in a user's text would become a link. TextRuns are never markdown.
+      return block.fields.map((field) => ({
+        type: 'ColumnSet',
+        spacing: 'Small',
+        columns: [
+          { type: 'Column', width: 35, items: [richText(field.label, { weight: 'Bolder' })] },
+          { type: 'Column', width: 65, items: [richText(field.value)] },
+        ],
+      }));
     case 'list': {
       const shown = block.items.slice(0, CARD_LIST_ITEMS);
       const more = block.items.length - shown.length + (block.more ?? 0);

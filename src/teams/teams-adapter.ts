@@ -31,7 +31,8 @@ export function mountTeams(http: Express, credentials: TeamsCredentials, router:
     await context.sendActivity('Sorry, something failed on our side. Please try again in a moment.');
   };
   messengers.teams = teamsMessenger(adapter, credentials.appId ?? '');
-  const bot = new AimsTeamsBot(router, log);
+  // Without an app id we are in local mode (config allows nothing else): tenant-less test clients are fine.
+  const bot = new AimsTeamsBot(router, log, { allowTenantless: !credentials.appId });
   http.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });

@@ -3,10 +3,19 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { ChatRequest, ConversationRef, Mention, RequestOrigin } from '../chat/chat-request.ts';
 import { classifyFreeText } from '../chat/parse-command.ts';
 
-/** The tenant an activity belongs to; the Agents Playground and emulators may send none. */
-export function tenantOf(activity: Partial<Activity>): string {
+/** Emulators and the Agents Playground may send no tenant; only local mode accepts that. */
+export const LOCAL_TENANT = 'local-tenant';
+
+/**
+ * The tenant an activity belongs to. Outside local mode an activity without one is refused rather
+ * than put into a shared placeholder workspace.
+ */
+export function tenantOf(activity: Partial<Activity>, allowTenantless: boolean): string {
   const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
-  return activity.conversation?.tenantId ?? channelData?.tenant?.id ?? 'local-tenant';
+  const tenant = activity.conversation?.tenantId ?? channelData?.tenant?.id;
+  if (tenant) return tenant;
+  if (allowTenantless) return LOCAL_TENANT;
+  throw new Error('Teams activity without a tenant: cannot tell whose workspace it is');
 }
 
 function conversationOf(activity: Partial<Activity>): ConversationRef | undefined {
@@ -35,7 +44,7 @@ function withoutActivityId(reference: unknown): unknown {
 }
 
 /** Who is acting in an activity, whatever it carries (message or invoke). */
-export function originOf(activity: Partial<Activity>): RequestOrigin {
+export function originOf(activity: Partial<Activity>, allowTenantless: boolean): RequestOrigin {
   const from = activity.from;
   const conversation = conversationOf(activity);
   // A personal chat is where direct messages (decisions, nudges) reach this person later.
@@ -44,7 +53,7 @@ export function originOf(activity: Partial<Activity>): RequestOrigin {
     requestId: randomUUID(),
     contact: {
       platform: 'teams',
-      workspaceExternalId: tenantOf(activity),
+      workspaceExternalId: tenantOf(activity, allowTenantless),
       // AAD object ids are stable across chats; `from.id` differs per bot and is the fallback.
       userExternalId: from?.aadObjectId ?? from?.id ?? 'unknown',
       ...(from?.name ? { displayName: from.name } : {}),
@@ -55,7 +64,7 @@ export function originOf(activity: Partial<Activity>): RequestOrigin {
 }
 
 /** A Teams message (the bot's @mention removed; other mentions resolved by the caller) to a neutral request. */
-export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string, mentions: Mention[]): ChatRequest {
+export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string, mentions: Mention[], allowTenantless: boolean): ChatRequest {
   // "<at>Bob Smith</at>" -> "@Bob Smith": arguments keep their places, ids travel in `mentions`.
   const plain = textWithoutMention
     .replace(/<at>([^<]*)<\/at>/g, (_m, name: string) => `@${name.replace(/\s+/g, '_')}`)
@@ -66,11 +75,11 @@ export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention
     .replace(/&amp;/g, '&');
   const { source, text } = classifyFreeText(plain);
   return {
-    ...originOf(activity),
+    ...originOf(activity, allowTenantless),
     source,
     text,
     mentions,
     // Teams redelivers an activity with the same id when our answer was too slow.
-    ...(activity.id ? { dedupeKey: `teams:activity:${tenantOf(activity)}:${activity.id}` } : {}),
+    ...(activity.id ? { dedupeKey: `teams:activity:${tenantOf(activity, allowTenantless)}:${activity.id}` } : {}),
   };
 }

@@ -215,6 +215,9 @@ describe('incidents on Slack, end to end', () => {
     const form = calls('views.open').at(-1)?.args.view as Json;
     await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Customers were told at 10:00.');
+    // The same modal submitted again (a retry) adds nothing.
+    await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get()).toEqual({ n: 1 });
   });
 
   it('lists corrective actions with Done buttons; the owner marks one done', async () => {

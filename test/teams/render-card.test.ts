@@ -20,7 +20,14 @@ describe('renderCard', () => {
     );
     expect(card.version).toBe('1.5');
     expect(checkAdaptiveCard(card)).toEqual([]);
-    expect(card.body.find((element) => element.type === 'FactSet')).toMatchObject({ separator: true });
+    expect(card.body.find((element) => element.type === 'ColumnSet')).toMatchObject({ separator: true });
+  });
+
+  it('renders fields without markdown: a link or emphasis typed by a user stays text', () => {
+    const card = renderCard(view([{ type: 'fields', fields: [{ label: 'Affected', value: '[Sign in](https://phish.example) **now**' }] }]));
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    expect(JSON.stringify(card)).not.toContain('FactSet');
+    expect(JSON.stringify(card)).toContain('{"type":"TextRun","text":"[Sign in](https://phish.example) **now**"}');
   });
 
   it('puts user text in TextRuns, which Teams never reads as markdown', () => {

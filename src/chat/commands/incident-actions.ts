@@ -32,9 +32,8 @@ export async function incidentAction(ctx: IncidentActionContext, action: string,
   const { services, actor, timeZone } = ctx;
   if (action === 'action.done') {
     const id = Number(args.action);
-    const { changed } = services.incidents.markActionDone(actor, id);
-    const done = services.incidents.listActions(actor.workspaceId, {}).items.find((item) => item.id === id);
-    if (done?.incidentId) {
+    const { changed, action: done } = services.incidents.markActionDone(actor, id);
+    if (done.incidentId) {
       const number = services.incidents.numbersOf(actor.workspaceId, [done.incidentId]).get(done.incidentId);
       if (number !== undefined) await ctx.publisher.refresh(ctx.platform, actor.workspaceId, number);
     }

@@ -186,13 +186,15 @@ export class IncidentService {
   }
 
   /** Adds a comment to the timeline (anyone in the workspace). */
-  comment(actor: Actor, number: number, text: string): Incident {
+  comment(actor: Actor, number: number, text: string, submissionKey?: string): Incident {
     const body = text.trim();
     if (body === '') throw invalidInput({ comment: 'Write a comment.' });
     if (body.length > 1000) throw invalidInput({ comment: 'A comment can be at most 1000 characters.' });
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const incident = this.mustFind(repos, actor.workspaceId, number);
+      // The same comment form submitted twice (a retry, a double click) is one comment.
+      if (submissionKey && !repos.dedupe.claim(submissionKey, actor.workspaceId, at)) return incident;
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
       this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);
