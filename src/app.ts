@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
+import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
+import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp } from './server.ts';
 import { createServices } from './services.ts';
@@ -77,7 +79,14 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const jobs =
     options.jobs === false
       ? undefined
-      : startJobs([{ name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) }], config.timeZone, logger);
+      : startJobs(
+          [
+            { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) },
+            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runDigest({ ...services, cards: new CardPublisher(messengers, logger) }, clock.now()) },
+          ],
+          config.timeZone,
+          logger,
+        );
 
   logger.info('aims-bot listening', {
     url,

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const LOOPBACK = '127.0.0.1';
@@ -72,6 +73,9 @@ const envSchema = z.object({
     }
     return tokens;
   }),
+  AIMS_DIGEST_CRON: optionalText
+    .transform((value) => value ?? '0 9 * * 1')
+    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 9 * * 1" (Mondays 09:00)'),
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
@@ -86,6 +90,8 @@ export interface Config {
   readonly host: string;
   readonly dbPath: string;
   readonly timeZone: string;
+  /** When the weekly digest runs, read in AIMS_TIMEZONE. */
+  readonly digestCron: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
   readonly localMode: boolean;
@@ -172,6 +178,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     host: localMode ? LOOPBACK : (env.HOST ?? '0.0.0.0'),
     dbPath: env.AIMS_DB,
     timeZone: env.AIMS_TIMEZONE,
+    digestCron: env.AIMS_DIGEST_CRON,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     localMode,
     seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),

@@ -7,6 +7,8 @@ import { IncidentService } from './core/incidents/incident-service.ts';
 import { ReleaseService } from './core/releases/release-service.ts';
 import { TrainingService } from './core/training/training-service.ts';
 import { ReviewService } from './core/reviews/review-service.ts';
+import { DigestService } from './core/digest/digest-service.ts';
+import { JobLedger } from './core/scheduling/job-ledger.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -34,6 +36,8 @@ export function createServices(input: {
     releases: new ReleaseService(store, clock),
     training: new TrainingService(store, clock, input.defaultTimeZone),
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
+    digests: new DigestService(store, clock, input.defaultTimeZone),
+    ledger: new JobLedger(store, clock),
     clock,
     logger: input.logger,
   };

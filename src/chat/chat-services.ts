@@ -5,6 +5,8 @@ import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { ReleaseService } from '../core/releases/release-service.ts';
 import type { TrainingService } from '../core/training/training-service.ts';
 import type { ReviewService } from '../core/reviews/review-service.ts';
+import type { DigestService } from '../core/digest/digest-service.ts';
+import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -23,6 +25,8 @@ export interface ChatServices {
   releases: ReleaseService;
   training: TrainingService;
   reviews: ReviewService;
+  digests: DigestService;
+  ledger: JobLedger;
   clock: Clock;
   logger: Logger;
 }

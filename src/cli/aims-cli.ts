@@ -1,3 +1,10 @@
+import { CardPublisher } from '../chat/card-publisher.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { fixedClock, systemClock } from '../core/clock.ts';
+import { DIGEST_JOB, runDigest } from '../jobs/digest-job.ts';
+import { createLogger } from '../logger.ts';
+import { messengersFor } from '../messaging.ts';
+import { createServices } from '../services.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
 import { openDatabase } from '../store/database.ts';
@@ -15,6 +22,9 @@ Commands:
   audit verify    walk the audit hash chain; exit 0 when intact, 1 at the first bad event
   release status <id>
                   a release's decision, for CI gates: exit 0 approved, 1 rejected or withdrawn, 2 pending
+  jobs run digest [--at <ISO date-time>]
+                  send the weekly digest now, as of a moment (once per week and workspace)
+  jobs list       the schedule and the last runs
   help            this text
 
 The store is AIMS_DB (default ./data/aims.db) unless --db is given.`;
@@ -32,8 +42,53 @@ function takeDbPath(args: string[], env: NodeJS.ProcessEnv): { dbPath: string; r
   return { dbPath, rest };
 }
 
+/** `aims jobs …`: needs the platform credentials of the environment to send. */
+async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<number> {
+  const [, sub, job] = rest;
+  let config;
+  try {
+    config = loadConfig({ ...io.env, AIMS_DB: dbPath });
+  } catch (error) {
+    io.err(error instanceof ConfigError ? error.message : String(error));
+    return 2;
+  }
+  if (sub === 'list') {
+    const store = SqliteStore.open(dbPath);
+    try {
+      io.out(`Schedule: ${DIGEST_JOB} "${config.digestCron}" (${config.timeZone}); prune-dedupe-keys daily at 03:17.`);
+      const services = createServices({ store, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger: createLogger('silent') });
+      const runs = services.ledger.recentRuns(20);
+      if (runs.length === 0) io.out('No runs yet.');
+      for (const run of runs) io.out(`${run.job} ${run.period} workspace #${run.workspaceId}: claimed ${run.claimedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ', unfinished'}; ${run.sent} sent, ${run.failed} failed`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  }
+  if (sub !== 'run' || job !== DIGEST_JOB) {
+    io.err(`Usage: aims jobs run ${DIGEST_JOB} [--at <ISO date-time>] | aims jobs list`);
+    return 2;
+  }
+  const atIndex = rest.indexOf('--at');
+  const at = atIndex >= 0 ? new Date(rest[atIndex + 1] ?? '') : new Date();
+  if (Number.isNaN(at.getTime())) {
+    io.err('--at needs an ISO date-time such as 2026-11-23T09:00:00Z');
+    return 2;
+  }
+  const store = SqliteStore.open(dbPath);
+  try {
+    const logger = createLogger(config.logLevel);
+    const services = createServices({ store, clock: fixedClock(at), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger });
+    const reports = await runDigest({ ...services, cards: new CardPublisher(messengersFor(config), logger) }, at);
+    for (const report of reports) io.out(`${report.workspace} ${report.period}: ${report.outcome}`);
+    return reports.some((report) => report.outcome === 'failed') ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
 /** Runs one CLI command and returns the process exit code. */
-export function runCli(args: string[], io: CliIo): number {
+export function runCli(args: string[], io: CliIo): number | Promise<number> {
   let parsed: { dbPath: string; rest: string[] };
   try {
     parsed = takeDbPath(args, io.env);
@@ -88,6 +143,8 @@ export function runCli(args: string[], io: CliIo): number {
         store.close();
       }
     }
+    case 'jobs':
+      return jobsCommand(parsed.rest, parsed.dbPath, io);
     case undefined:
     case 'help':
     case '--help':

@@ -3,6 +3,7 @@ import type { AuditEventInput, AuditHead } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { ReviewCompletion, ReviewSchedule } from './reviews/review.ts';
+import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
@@ -11,6 +12,7 @@ import type { GrantableRole, RoleHolder } from './roles.ts';
 export interface WorkspaceRepository {
   findByExternalId(platform: Platform, externalId: string): Workspace | undefined;
   findById(id: number): Workspace | undefined;
+  all(): Workspace[];
   insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace;
   rename(id: number, name: string): void;
 }
@@ -164,6 +166,22 @@ export interface ReviewRepository {
   list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[];
   addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion;
   completions(scheduleId: number): ReviewCompletion[];
+  /** Reviews of a workspace done on or after a day. */
+  doneSince(workspaceId: number, since: string): number;
+}
+
+export interface JobRepository {
+  findRun(job: string, period: string, workspaceId: number): JobRun | undefined;
+  insertRun(input: Omit<JobRun, 'id'>): JobRun;
+  finishRun(id: number, at: string): void;
+  findDelivery(runId: number, recipient: string): JobDelivery | undefined;
+  insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery;
+  /** pending|failed -> sending; true for the one caller that took it. */
+  takeDelivery(id: number): boolean;
+  settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void;
+  failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }>;
+  recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }>;
+  lastRun(job: string, workspaceId: number): JobRun | undefined;
 }
 
 export interface Repositories {
@@ -179,6 +197,7 @@ export interface Repositories {
   releases: ReleaseRepository;
   training: TrainingRepository;
   reviews: ReviewRepository;
+  jobs: JobRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

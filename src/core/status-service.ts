@@ -20,6 +20,8 @@ export interface StatusSummary {
   /** Required training: completions that count over (person, course) pairs that need one. */
   training: { required: number; valid: number; peopleOverdue: number };
   reviews: ReviewCounts;
+  /** When the weekly digest last went out (claimed), if ever. */
+  lastDigest: string | null;
   releases: {
     pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
     pendingTotal: number;
@@ -92,6 +94,7 @@ export class StatusService {
         correctiveActions,
         training,
         reviews,
+        lastDigest: repos.jobs.lastRun('digest', workspaceId)?.claimedAt ?? null,
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

@@ -11,6 +11,7 @@ import { SqliteCorrectiveActionRepository } from './repositories/corrective-acti
 import { SqliteReleaseRepository } from './repositories/release-repository.ts';
 import { SqliteTrainingRepository } from './repositories/training-repository.ts';
 import { SqliteReviewRepository } from './repositories/review-repository.ts';
+import { SqliteJobRepository } from './repositories/job-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -43,6 +44,7 @@ export class SqliteStore implements UnitOfWork {
       releases: new SqliteReleaseRepository(db),
       training: new SqliteTrainingRepository(db),
       reviews: new SqliteReviewRepository(db),
+      jobs: new SqliteJobRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

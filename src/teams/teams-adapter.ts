@@ -17,15 +17,21 @@ export interface TeamsCredentials {
  * Mounts POST /api/messages. With no app id botbuilder accepts any caller, so config only lets
  * that happen in local mode, bound to loopback.
  */
+/** The botbuilder adapter for these credentials (the HTTP endpoint and the CLI's proactive sends share it). */
+export function teamsAdapter(credentials: TeamsCredentials): CloudAdapter {
+  return new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: credentials.appId ?? '',
+      MicrosoftAppPassword: credentials.appPassword ?? '',
+      MicrosoftAppType: credentials.appType,
+      MicrosoftAppTenantId: credentials.tenantId ?? '',
+    }),
+  );
+}
+
 export function mountTeams(http: Express, credentials: TeamsCredentials, router: ChatRouter, messengers: Messengers, logger: Logger): CloudAdapter {
   const log = logger.child({ platform: 'teams' });
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: credentials.appId ?? '',
-    MicrosoftAppPassword: credentials.appPassword ?? '',
-    MicrosoftAppType: credentials.appType,
-    MicrosoftAppTenantId: credentials.tenantId ?? '',
-  });
-  const adapter = new CloudAdapter(auth);
+  const adapter = teamsAdapter(credentials);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('teams turn failed', { error, activityId: context.activity.id });
     await context.sendActivity('Sorry, something failed on our side. Please try again in a moment.');

@@ -24,6 +24,8 @@ function parseArgs(contentType: string | undefined, body: string): Record<string
 export async function startFakeSlackApi(directory: { users?: Record<string, string>; channels?: Record<string, string> } = {}) {
   const calls: SlackApiCall[] = [];
   const userNames = directory.users ?? {};
+  // Channels whose posts fail as Slack fails them for a removed channel (a platform error, not retried).
+  const failing = new Set<string>();
   const channelNames = directory.channels ?? {};
   let ts = 1_700_000_000;
   const server = await startLoopbackServer((req, res, body) => {
@@ -56,6 +58,10 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         res.end(JSON.stringify({ ok: true, channel: args.channel, permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` }));
         return;
       case 'chat.postMessage':
+        if (failing.has(String(args.channel))) {
+          res.end(JSON.stringify({ ok: false, error: 'channel_not_found' }));
+          return;
+        }
         ts += 1;
         res.end(JSON.stringify({ ok: true, channel: args.channel, ts: `${ts}.000100`, message: args }));
         return;
@@ -69,6 +75,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     /** A response_url that lands in this fake. */
     responseUrl: (id: string) => `${server.url}/respond/${id}`,
     calls,
+    /** Makes posts to `channel` fail (or succeed again). */
+    failPostsTo: (channel: string, fail = true) => (fail ? failing.add(channel) : failing.delete(channel)),
     /** Calls to one method ('*' for all, in order). */
     callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,

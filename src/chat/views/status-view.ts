@@ -62,6 +62,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       fields: [
         { label: 'Overdue', value: byKind(summary.reviews.overdue) },
         { label: 'Due this week', value: byKind(summary.reviews.dueThisWeek) },
+        { label: 'Last leadership digest', value: summary.lastDigest ? formatInstant(summary.lastDigest, timeZone) : 'not sent yet' },
       ],
     },
     { type: 'divider' },

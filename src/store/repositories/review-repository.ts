@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, type SQL } from 'drizzle-orm';
 import type { ReviewRepository } from '../../core/ports.ts';
 import type { ReviewCompletion, ReviewSchedule } from '../../core/reviews/review.ts';
 import type { Db } from '../database.ts';
@@ -31,6 +31,17 @@ export class SqliteReviewRepository implements ReviewRepository {
 
   addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion {
     return this.db.insert(reviewCompletions).values(input).returning().get();
+  }
+
+  doneSince(workspaceId: number, since: string): number {
+    return (
+      this.db
+        .select({ n: count() })
+        .from(reviewCompletions)
+        .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
+        .where(and(eq(reviewSchedules.workspaceId, workspaceId), gte(reviewCompletions.date, since)))
+        .get()?.n ?? 0
+    );
   }
 
   completions(scheduleId: number): ReviewCompletion[] {

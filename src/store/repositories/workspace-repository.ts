@@ -19,6 +19,10 @@ export class SqliteWorkspaceRepository implements WorkspaceRepository {
     return this.db.select().from(workspaces).where(eq(workspaces.id, id)).get();
   }
 
+  all(): Workspace[] {
+    return this.db.select().from(workspaces).orderBy(workspaces.id).all();
+  }
+
   insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace {
     return this.db.insert(workspaces).values(input).returning().get();
   }

@@ -3,6 +3,7 @@ export * from './audit.ts';
 export * from './dedupe.ts';
 export * from './directory.ts';
 export * from './incidents.ts';
+export * from './jobs.ts';
 export * from './releases.ts';
 export * from './reviews.ts';
 export * from './settings.ts';

@@ -1,0 +1,43 @@
+import type { Digest } from '../../core/digest/digest-service.ts';
+import { personLabel } from '../../core/identity.ts';
+import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
+import type { Block, MessageView } from './view.ts';
+
+/** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
+export function digestView(digest: Digest, note?: string): MessageView {
+  const { incidents, releases, reviews, training } = digest;
+  const healthy = digest.concerns.length === 0;
+  const overdueReviews = Object.entries(reviews.overdue) as Array<[ReviewKind, number]>;
+  const blocks: Block[] = [];
+  if (note) blocks.push({ type: 'context', text: note });
+  blocks.push(
+    { type: 'header', text: `AIMS weekly digest · ${digest.period}` },
+    {
+      type: 'text',
+      text: healthy
+        ? [{ text: 'Healthy: ', style: 'bold' }, { text: 'no serious incident open, nothing overdue, training on track.' }]
+        : [{ text: 'Needs attention: ', style: 'bold' }, { text: `${digest.concerns.join('; ')}.` }],
+    },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Open incidents', value: `${incidents.activeBySeverity.S1} S1, ${incidents.activeBySeverity.S2} S2, ${incidents.activeBySeverity.S3} S3, ${incidents.activeBySeverity.S4} S4` },
+        { label: 'Incidents this week', value: `${incidents.openedThisWeek} opened, ${incidents.closedThisWeek} closed` },
+        { label: 'Releases this week', value: `${releases.approved} approved, ${releases.rejected} rejected, ${releases.pending} pending` },
+        { label: 'Reviews', value: `${reviews.doneThisWeek} done this week; overdue: ${overdueReviews.length > 0 ? overdueReviews.map(([kind, n]) => `${n} ${REVIEW_KIND_LABELS[kind].toLowerCase()}`).join(', ') : 'none'}` },
+        { label: 'Required training', value: training.rate === null ? 'nothing required yet' : `${Math.round(training.rate * 100)}% done, ${training.peopleOverdue} people overdue` },
+      ],
+    },
+  );
+  if (digest.topOverdue.length > 0) {
+    blocks.push({ type: 'text', text: [{ text: 'Most overdue', style: 'bold' }] });
+    blocks.push({ type: 'list', items: digest.topOverdue.map((item) => `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${item.due})`) });
+  }
+  blocks.push({
+    type: 'context',
+    text: digest.auditHead
+      ? [{ text: `${digest.from} to ${digest.to} · audit chain head #${digest.auditHead.sequence} ` }, { text: digest.auditHead.hash, style: 'code' }]
+      : `${digest.from} to ${digest.to} · audit chain empty`,
+  });
+  return { summary: `AIMS weekly digest ${digest.period}: ${healthy ? 'healthy' : 'needs attention'}`, blocks, visibility: 'public' };
+}

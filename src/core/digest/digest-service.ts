@@ -1,0 +1,106 @@
+import type { AuditHead } from '../audit.ts';
+import type { Clock } from '../clock.ts';
+import type { Severity } from '../incidents/incident.ts';
+import type { Person, Workspace } from '../identity.ts';
+import type { UnitOfWork } from '../ports.ts';
+import { addDays, type ReviewKind } from '../reviews/review.ts';
+import { reviewCounts } from '../reviews/review-service.ts';
+import { trainingReport } from '../training/training-service.ts';
+import { todayIn } from '../zoned-time.ts';
+
+/** "2026-W48": the ISO week of a day. */
+export function isoWeek(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  const weekday = (day.getUTCDay() + 6) % 7;
+  day.setUTCDate(day.getUTCDate() - weekday + 3);
+  const year = day.getUTCFullYear();
+  const firstThursday = new Date(Date.UTC(year, 0, 4));
+  const week = 1 + Math.round(((day.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export interface OverdueItem {
+  what: string;
+  owner: Person | undefined;
+  due: string;
+  daysOverdue: number;
+}
+
+/** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
+export interface Digest {
+  workspace: Workspace;
+  period: string;
+  from: string;
+  to: string;
+  incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
+  releases: { approved: number; rejected: number; pending: number };
+  reviews: { doneThisWeek: number; overdue: Partial<Record<ReviewKind, number>> };
+  training: { rate: number | null; peopleOverdue: number };
+  topOverdue: OverdueItem[];
+  auditHead: AuditHead | null;
+  /** Why it is not healthy; empty when it is. */
+  concerns: string[];
+}
+
+const TOP = 5;
+
+/** Builds the weekly digest of a workspace as of a moment. */
+export class DigestService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly defaultTimeZone: string,
+  ) {}
+
+  workspaces(): Workspace[] {
+    return this.store.read((repos) => repos.workspaces.all());
+  }
+
+  /** The digest of the week that ends at `at` (default now), in the workspace's time zone. */
+  build(workspaceId: number, at: Date = this.clock.now()): Digest {
+    return this.store.read((repos) => {
+      const workspace = repos.workspaces.findById(workspaceId);
+      if (!workspace) throw new Error(`workspace ${workspaceId} not found`);
+      const timeZone = repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone;
+      const today = todayIn(timeZone, at);
+      const from = addDays(today, -7);
+      const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
+      const incidentCounts = repos.incidents.counts(workspaceId, since);
+      const decided = repos.releases.decidedSince(workspaceId, since);
+      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
+      const reviews = reviewCounts(repos, workspaceId, today);
+      const report = trainingReport(repos, workspaceId, today);
+      const required = report.reduce((n, r) => n + r.requiredPeople, 0);
+      const valid = report.reduce((n, r) => n + r.valid, 0);
+      const peopleOverdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id))).size;
+      const days = (due: string) => Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
+      const overdueActions: OverdueItem[] = repos.actions
+        .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
+        .items.filter((a) => a.dueDate < today)
+        .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: days(a.dueDate) }));
+      const overdueReviews: OverdueItem[] = repos.reviews
+        .list(workspaceId, {})
+        .filter((r) => r.nextDue < today)
+        .map((r) => ({ what: `Review #${r.id} (${r.kind.replace(/-/g, ' ')})`, owner: repos.people.findById(workspaceId, r.ownerPersonId), due: r.nextDue, daysOverdue: days(r.nextDue) }));
+      const topOverdue = [...overdueActions, ...overdueReviews].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+      const concerns: string[] = [];
+      if (incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2 > 0) concerns.push(`${incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2} open S1/S2 incident(s)`);
+      const overdueCount = overdueActions.length + overdueReviews.length;
+      if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
+      if (required > 0 && valid / required < 0.9) concerns.push(`required training at ${Math.round((valid / required) * 100)}%`);
+      return {
+        workspace,
+        period: isoWeek(today),
+        from,
+        to: today,
+        incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
+        releases: { ...decided, pending },
+        reviews: { doneThisWeek: repos.reviews.doneSince(workspaceId, from), overdue: reviews.overdue },
+        training: { rate: required === 0 ? null : valid / required, peopleOverdue },
+        topOverdue,
+        auditHead: repos.audit.head(),
+        concerns,
+      };
+    });
+  }
+}

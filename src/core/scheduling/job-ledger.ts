@@ -1,0 +1,84 @@
+import type { Clock } from '../clock.ts';
+import type { UnitOfWork } from '../ports.ts';
+
+export interface JobRun {
+  id: number;
+  job: string;
+  period: string;
+  workspaceId: number;
+  claimedAt: string;
+  finishedAt: string | null;
+}
+
+export interface JobDelivery {
+  id: number;
+  runId: number;
+  recipient: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  summary: string;
+  sentAt: string | null;
+}
+
+/**
+ * Exactly-once bookkeeping for scheduled jobs: a run is claimed per (job, period, workspace) before
+ * anything is sent, and each message is taken by one process (pending|failed -> sending) before it
+ * goes out. A failed message stays failed and is sent by the next run; a sent one never again.
+ */
+export class JobLedger {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The run of this period (claimed now, or earlier by another process or run). */
+  claimRun(job: string, period: string, workspaceId: number): { run: JobRun; fresh: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const existing = repos.jobs.findRun(job, period, workspaceId);
+      if (existing) return { run: existing, fresh: false };
+      const run = repos.jobs.insertRun({ job, period, workspaceId, claimedAt: at, finishedAt: null });
+      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'job.claimed', subject: `job:${job}:${period}`, before: null, after: { runId: run.id } }, at);
+      return { run, fresh: true };
+    });
+  }
+
+  /** Takes a message for sending; false when it was sent already or another process is sending it. */
+  takeDelivery(runId: number, recipient: string, summary: string): JobDelivery | undefined {
+    return this.store.write((repos) => {
+      const delivery = repos.jobs.findDelivery(runId, recipient) ?? repos.jobs.insertDelivery({ runId, recipient, status: 'pending', attempts: 0, lastError: null, summary, sentAt: null });
+      return repos.jobs.takeDelivery(delivery.id) ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 } : undefined;
+    });
+  }
+
+  /** Records the outcome of a send (audited: who got what, when). */
+  settle(delivery: JobDelivery, workspaceId: number, outcome: { ok: true } | { ok: false; error: string }): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => {
+      repos.jobs.settleDelivery(delivery.id, outcome.ok ? 'sent' : 'failed', outcome.ok ? null : outcome.error.slice(0, 500), outcome.ok ? at : null);
+      repos.audit.append(
+        { workspaceId, actorPersonId: null, actor: 'system:jobs', action: outcome.ok ? 'job.message_sent' : 'job.message_failed', subject: `job_delivery:${delivery.id}`, before: null, after: { recipient: delivery.recipient, summary: delivery.summary, ...(outcome.ok ? {} : { error: outcome.error.slice(0, 200) }) } },
+        at,
+      );
+    });
+  }
+
+  /** Messages of earlier runs of this job that failed: the next run sends them. */
+  failedEarlier(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
+    return this.store.read((repos) => repos.jobs.failedDeliveries(job, workspaceId));
+  }
+
+  finishRun(runId: number): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => repos.jobs.finishRun(runId, at));
+  }
+
+  recentRuns(limit = 20): Array<JobRun & { sent: number; failed: number }> {
+    return this.store.read((repos) => repos.jobs.recentRuns(limit));
+  }
+
+  lastRun(job: string, workspaceId: number): JobRun | undefined {
+    return this.store.read((repos) => repos.jobs.lastRun(job, workspaceId));
+  }
+}

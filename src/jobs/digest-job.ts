@@ -1,0 +1,51 @@
+import type { CardPublisher } from '../chat/card-publisher.ts';
+import { digestView } from '../chat/views/digest-view.ts';
+import type { DigestService } from '../core/digest/digest-service.ts';
+import type { JobLedger } from '../core/scheduling/job-ledger.ts';
+import type { SettingsService } from '../core/settings/settings-service.ts';
+import type { Logger } from '../logger.ts';
+
+export const DIGEST_JOB = 'digest';
+const RECIPIENT = 'channel:leadership';
+
+export interface DigestRunReport {
+  workspace: string;
+  period: string;
+  outcome: 'sent' | 'already sent' | 'failed' | 'no leadership channel';
+}
+
+/**
+ * The weekly digest to each workspace's leadership channel, once per ISO week: the run is claimed and
+ * the message taken in the store before it is sent, so a restart, a second replica or a run by hand
+ * sends nothing twice; a failed send stays failed and the next run sends it.
+ */
+export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date): Promise<DigestRunReport[]> {
+  const reports: DigestRunReport[] = [];
+  for (const workspace of deps.digests.workspaces()) {
+    const channel = deps.settings.get(workspace.id).leadershipChannel;
+    const name = workspace.name ?? workspace.externalId;
+    const digest = deps.digests.build(workspace.id, at);
+    if (!channel) {
+      reports.push({ workspace: name, period: digest.period, outcome: 'no leadership channel' });
+      continue;
+    }
+    const send = async (runId: number, note?: string): Promise<'sent' | 'already sent' | 'failed'> => {
+      const delivery = deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
+      if (!delivery) return 'already sent';
+      const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], digestView(digest, note), () => undefined);
+      const ok = result.posted.length > 0;
+      deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
+      return ok ? 'sent' : 'failed';
+    };
+    // Failed digests of earlier weeks go out first (with today's figures, marked late).
+    for (const failed of deps.ledger.failedEarlier(DIGEST_JOB, workspace.id)) {
+      if (failed.period !== digest.period) await send(failed.runId, `Late: the digest of ${failed.period} could not be sent then; these are today's figures.`);
+    }
+    const { run } = deps.ledger.claimRun(DIGEST_JOB, digest.period, workspace.id);
+    const outcome = await send(run.id);
+    deps.ledger.finishRun(run.id);
+    deps.logger.info('digest run', { workspace: name, period: digest.period, outcome });
+    reports.push({ workspace: name, period: digest.period, outcome });
+  }
+  return reports;
+}

@@ -1,0 +1,64 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { JobDelivery, JobRun } from '../../core/scheduling/job-ledger.ts';
+import type { JobRepository } from '../../core/ports.ts';
+import type { Db } from '../database.ts';
+import { jobDeliveries, jobRuns } from '../schema/jobs.ts';
+
+export class SqliteJobRepository implements JobRepository {
+  constructor(private readonly db: Db) {}
+
+  findRun(job: string, period: string, workspaceId: number): JobRun | undefined {
+    return this.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.period, period), eq(jobRuns.workspaceId, workspaceId))).get();
+  }
+
+  insertRun(input: Omit<JobRun, 'id'>): JobRun {
+    return this.db.insert(jobRuns).values(input).returning().get();
+  }
+
+  finishRun(id: number, at: string): void {
+    this.db.update(jobRuns).set({ finishedAt: at }).where(eq(jobRuns.id, id)).run();
+  }
+
+  findDelivery(runId: number, recipient: string): JobDelivery | undefined {
+    return this.db.select().from(jobDeliveries).where(and(eq(jobDeliveries.runId, runId), eq(jobDeliveries.recipient, recipient))).get();
+  }
+
+  insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery {
+    return this.db.insert(jobDeliveries).values(input).returning().get();
+  }
+
+  takeDelivery(id: number): boolean {
+    const result = this.db
+      .update(jobDeliveries)
+      .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1` })
+      .where(and(eq(jobDeliveries.id, id), inArray(jobDeliveries.status, ['pending', 'failed'])))
+      .run();
+    return result.changes === 1;
+  }
+
+  settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void {
+    this.db.update(jobDeliveries).set({ status, lastError: error, sentAt }).where(eq(jobDeliveries.id, id)).run();
+  }
+
+  failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
+    return this.db
+      .select({ delivery: jobDeliveries, period: jobRuns.period })
+      .from(jobDeliveries)
+      .innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId))
+      .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'failed')))
+      .all()
+      .map((row) => ({ ...row.delivery, period: row.period }));
+  }
+
+  recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }> {
+    const runs = this.db.select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit).all();
+    return runs.map((run) => {
+      const counts = (status: 'sent' | 'failed') => this.db.select({ n: sql<number>`count(*)` }).from(jobDeliveries).where(and(eq(jobDeliveries.runId, run.id), eq(jobDeliveries.status, status))).get()?.n ?? 0;
+      return { ...run, sent: counts('sent'), failed: counts('failed') };
+    });
+  }
+
+  lastRun(job: string, workspaceId: number): JobRun | undefined {
+    return this.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId))).orderBy(desc(jobRuns.id)).limit(1).get();
+  }
+}

@@ -1,0 +1,38 @@
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { workspaces } from './directory.ts';
+
+/** One run of a job for one period and workspace, claimed before anything is sent. */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    job: text('job').notNull(),
+    /** e.g. "2026-W48" for the weekly digest, "2026-11-23" for daily nudges. */
+    period: text('period').notNull(),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    claimedAt: text('claimed_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [uniqueIndex('job_runs_job_period_workspace_uq').on(t.job, t.period, t.workspaceId)],
+);
+
+/** Each message a run sends: sent once; a failure is retried by the next run. */
+export const jobDeliveries = sqliteTable(
+  'job_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => jobRuns.id),
+    recipient: text('recipient').notNull(),
+    // pending -> sending (claimed by one process) -> sent | failed (retried by a later run).
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    summary: text('summary').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [uniqueIndex('job_deliveries_run_recipient_uq').on(t.runId, t.recipient)],
+);
