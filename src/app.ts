@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
+import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp } from './server.ts';
@@ -83,6 +84,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
           [
             { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) },
             { name: DIGEST_JOB, schedule: config.digestCron, run: () => runDigest({ ...services, cards: new CardPublisher(messengers, logger) }, clock.now()) },
+            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runNudges({ ...services, cards: new CardPublisher(messengers, logger) }, clock.now()) },
           ],
           config.timeZone,
           logger,

@@ -76,6 +76,9 @@ const envSchema = z.object({
   AIMS_DIGEST_CRON: optionalText
     .transform((value) => value ?? '0 9 * * 1')
     .refine((value) => cron.validate(value), 'must be a cron expression such as "0 9 * * 1" (Mondays 09:00)'),
+  AIMS_NUDGE_CRON: optionalText
+    .transform((value) => value ?? '0 8 * * *')
+    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 8 * * *" (daily 08:00)'),
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
@@ -92,6 +95,8 @@ export interface Config {
   readonly timeZone: string;
   /** When the weekly digest runs, read in AIMS_TIMEZONE. */
   readonly digestCron: string;
+  /** When the daily nudges run, read in AIMS_TIMEZONE. */
+  readonly nudgeCron: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
   readonly localMode: boolean;
@@ -179,6 +184,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     dbPath: env.AIMS_DB,
     timeZone: env.AIMS_TIMEZONE,
     digestCron: env.AIMS_DIGEST_CRON,
+    nudgeCron: env.AIMS_NUDGE_CRON,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     localMode,
     seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),

@@ -9,6 +9,7 @@ import { TrainingService } from './core/training/training-service.ts';
 import { ReviewService } from './core/reviews/review-service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';
+import { NudgeService } from './core/scheduling/nudge-service.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -38,6 +39,7 @@ export function createServices(input: {
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
     digests: new DigestService(store, clock, input.defaultTimeZone),
     ledger: new JobLedger(store, clock),
+    nudges: new NudgeService(store, clock, input.defaultTimeZone),
     clock,
     logger: input.logger,
   };

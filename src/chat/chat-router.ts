@@ -25,6 +25,7 @@ import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
 import { helpView } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
+import { snoozeForm } from './views/nudge-views.ts';
 import { statusView } from './views/status-view.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
@@ -158,6 +159,11 @@ export class ChatRouter {
           }
           case 'review.done':
             return { kind: 'form', form: reviewDoneFormFor(this.services, actor, Number(args.review)) };
+          case 'nudge.snooze': {
+            if (args.days !== '1') return { kind: 'form', form: snoozeForm(args.item ?? '') };
+            const until = this.services.nudges.snooze(actor, args.item ?? '', 1);
+            return message({ summary: 'Snoozed', blocks: [{ type: 'text', text: `Snoozed until ${until}: it stays out of your nudges until then.` }], visibility: 'private' });
+          }
           default:
             throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
         }

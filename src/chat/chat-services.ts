@@ -7,6 +7,7 @@ import type { TrainingService } from '../core/training/training-service.ts';
 import type { ReviewService } from '../core/reviews/review-service.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
+import type { NudgeService } from '../core/scheduling/nudge-service.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -27,6 +28,7 @@ export interface ChatServices {
   reviews: ReviewService;
   digests: DigestService;
   ledger: JobLedger;
+  nudges: NudgeService;
   clock: Clock;
   logger: Logger;
 }

@@ -14,6 +14,7 @@ import type { ReleasePublisher } from './release-publisher.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
 import { courseListView } from './views/training-views.ts';
+import { snoozeForm } from './views/nudge-views.ts';
 import { reviewForm, reviewDoneInputFrom, reviewInputFrom } from './forms/review-forms.ts';
 import { reviewDoneFormFor, reviewEditForm, reviewList } from './commands/review-commands.ts';
 import { decideRelease } from './commands/release-actions.ts';
@@ -147,6 +148,11 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
     }
+    case 'nudge.snooze': {
+      const until = services.nudges.snooze(actor, submission.context.item ?? '', 7, values.reason);
+      const note = `Snoozed until ${until}: it stays out of your nudges until then.`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    }
     case 'training.course.add':
     case 'training.course.edit': {
       const raw = courseInputFrom(values);
@@ -244,6 +250,8 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
       return reviewEditForm(services, actor, Number(context.review));
     case 'review.done':
       return reviewDoneFormFor(services, actor, Number(context.review));
+    case 'nudge.snooze':
+      return snoozeForm(context.item ?? '');
     case 'training.course.add':
       return courseForm();
     case 'training.course.edit':

@@ -2,6 +2,7 @@ import { CardPublisher } from '../chat/card-publisher.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { fixedClock, systemClock } from '../core/clock.ts';
 import { DIGEST_JOB, runDigest } from '../jobs/digest-job.ts';
+import { NUDGE_JOB, runNudges } from '../jobs/nudge-job.ts';
 import { createLogger } from '../logger.ts';
 import { messengersFor } from '../messaging.ts';
 import { createServices } from '../services.ts';
@@ -22,8 +23,8 @@ Commands:
   audit verify    walk the audit hash chain; exit 0 when intact, 1 at the first bad event
   release status <id>
                   a release's decision, for CI gates: exit 0 approved, 1 rejected or withdrawn, 2 pending
-  jobs run digest [--at <ISO date-time>]
-                  send the weekly digest now, as of a moment (once per week and workspace)
+  jobs run <digest|nudges> [--at <ISO date-time>]
+                  run a job now, as of a moment (once per period and workspace)
   jobs list       the schedule and the last runs
   help            this text
 
@@ -55,7 +56,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
   if (sub === 'list') {
     const store = SqliteStore.open(dbPath);
     try {
-      io.out(`Schedule: ${DIGEST_JOB} "${config.digestCron}" (${config.timeZone}); prune-dedupe-keys daily at 03:17.`);
+      io.out(`Schedule (${config.timeZone}): ${DIGEST_JOB} "${config.digestCron}"; ${NUDGE_JOB} "${config.nudgeCron}"; prune-dedupe-keys daily at 03:17.`);
       const services = createServices({ store, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger: createLogger('silent') });
       const runs = services.ledger.recentRuns(20);
       if (runs.length === 0) io.out('No runs yet.');
@@ -65,8 +66,8 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       store.close();
     }
   }
-  if (sub !== 'run' || job !== DIGEST_JOB) {
-    io.err(`Usage: aims jobs run ${DIGEST_JOB} [--at <ISO date-time>] | aims jobs list`);
+  if (sub !== 'run' || (job !== DIGEST_JOB && job !== NUDGE_JOB)) {
+    io.err(`Usage: aims jobs run <${DIGEST_JOB}|${NUDGE_JOB}> [--at <ISO date-time>] | aims jobs list`);
     return 2;
   }
   const atIndex = rest.indexOf('--at');
@@ -79,7 +80,13 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
   try {
     const logger = createLogger(config.logLevel);
     const services = createServices({ store, clock: fixedClock(at), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger });
-    const reports = await runDigest({ ...services, cards: new CardPublisher(messengersFor(config), logger) }, at);
+    const cards = new CardPublisher(messengersFor(config), logger);
+    if (job === NUDGE_JOB) {
+      const reports = await runNudges({ ...services, cards }, at);
+      for (const r of reports) io.out(`${r.workspace} ${r.period}: ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed`);
+      return reports.some((r) => r.failed > 0) ? 1 : 0;
+    }
+    const reports = await runDigest({ ...services, cards }, at);
     for (const report of reports) io.out(`${report.workspace} ${report.period}: ${report.outcome}`);
     return reports.some((report) => report.outcome === 'failed') ? 1 : 0;
   } finally {

@@ -179,9 +179,13 @@ export interface JobRepository {
   /** pending|failed -> sending; true for the one caller that took it. */
   takeDelivery(id: number): boolean;
   settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void;
+  markSuperseded(id: number): void;
   failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }>;
   recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }>;
   lastRun(job: string, workspaceId: number): JobRun | undefined;
+  /** Snoozed item keys of a person still quiet on `today`. */
+  snoozed(workspaceId: number, personId: number, today: string): Set<string>;
+  snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void;
 }
 
 export interface Repositories {

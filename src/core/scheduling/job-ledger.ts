@@ -14,7 +14,7 @@ export interface JobDelivery {
   id: number;
   runId: number;
   recipient: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'superseded';
   attempts: number;
   lastError: string | null;
   summary: string;
@@ -67,6 +67,15 @@ export class JobLedger {
   /** Messages of earlier runs of this job that failed: the next run sends them. */
   failedEarlier(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
     return this.store.read((repos) => repos.jobs.failedDeliveries(job, workspaceId));
+  }
+
+  /** A failed message replaced by a newer one to the same recipient (audited, never sent). */
+  supersede(delivery: JobDelivery, workspaceId: number, by: string): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => {
+      repos.jobs.markSuperseded(delivery.id);
+      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'job.message_superseded', subject: `job_delivery:${delivery.id}`, before: { status: 'failed' }, after: { status: 'superseded', by } }, at);
+    });
   }
 
   finishRun(runId: number): void {

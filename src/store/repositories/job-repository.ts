@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { JobDelivery, JobRun } from '../../core/scheduling/job-ledger.ts';
 import type { JobRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
-import { jobDeliveries, jobRuns } from '../schema/jobs.ts';
+import { itemSnoozes, jobDeliveries, jobRuns } from '../schema/jobs.ts';
 
 export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Db) {}
@@ -40,6 +40,10 @@ export class SqliteJobRepository implements JobRepository {
     this.db.update(jobDeliveries).set({ status, lastError: error, sentAt }).where(eq(jobDeliveries.id, id)).run();
   }
 
+  markSuperseded(id: number): void {
+    this.db.update(jobDeliveries).set({ status: 'superseded' }).where(eq(jobDeliveries.id, id)).run();
+  }
+
   failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
     return this.db
       .select({ delivery: jobDeliveries, period: jobRuns.period })
@@ -56,6 +60,23 @@ export class SqliteJobRepository implements JobRepository {
       const counts = (status: 'sent' | 'failed') => this.db.select({ n: sql<number>`count(*)` }).from(jobDeliveries).where(and(eq(jobDeliveries.runId, run.id), eq(jobDeliveries.status, status))).get()?.n ?? 0;
       return { ...run, sent: counts('sent'), failed: counts('failed') };
     });
+  }
+
+  snoozed(workspaceId: number, personId: number, today: string): Set<string> {
+    const rows = this.db
+      .select({ itemKey: itemSnoozes.itemKey })
+      .from(itemSnoozes)
+      .where(and(eq(itemSnoozes.workspaceId, workspaceId), eq(itemSnoozes.personId, personId), gt(itemSnoozes.until, today)))
+      .all();
+    return new Set(rows.map((row) => row.itemKey));
+  }
+
+  snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void {
+    this.db
+      .insert(itemSnoozes)
+      .values(input)
+      .onConflictDoUpdate({ target: [itemSnoozes.personId, itemSnoozes.itemKey], set: { until: input.until, reason: input.reason, createdAt: input.createdAt } })
+      .run();
   }
 
   lastRun(job: string, workspaceId: number): JobRun | undefined {

@@ -27,12 +27,31 @@ export const jobDeliveries = sqliteTable(
       .notNull()
       .references(() => jobRuns.id),
     recipient: text('recipient').notNull(),
-    // pending -> sending (claimed by one process) -> sent | failed (retried by a later run).
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+    // pending -> sending (claimed by one process) -> sent | failed (retried, or superseded by a newer message).
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'superseded'] }).notNull(),
     attempts: integer('attempts').notNull(),
     lastError: text('last_error'),
     summary: text('summary').notNull(),
     sentAt: text('sent_at'),
   },
   (t) => [uniqueIndex('job_deliveries_run_recipient_uq').on(t.runId, t.recipient)],
+);
+
+/** "Not now": an item kept out of someone's nudges until a day. */
+export const itemSnoozes = sqliteTable(
+  'item_snoozes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    personId: integer('person_id').notNull(),
+    /** "review:3", "action:12", "training:2", "release:7" */
+    itemKey: text('item_key').notNull(),
+    /** YYYY-MM-DD: quiet until (not including) this day. */
+    until: text('until').notNull(),
+    reason: text('reason'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('item_snoozes_person_item_uq').on(t.personId, t.itemKey)],
 );

@@ -1,0 +1,75 @@
+import type { CardPublisher } from '../chat/card-publisher.ts';
+import { escalationView, nudgeView } from '../chat/views/nudge-views.ts';
+import type { DigestService } from '../core/digest/digest-service.ts';
+import type { JobLedger } from '../core/scheduling/job-ledger.ts';
+import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeService } from '../core/scheduling/nudge-service.ts';
+import type { SettingsService } from '../core/settings/settings-service.ts';
+import type { Logger } from '../logger.ts';
+import type { MessageView } from '../chat/views/view.ts';
+import type { Person, Workspace } from '../core/identity.ts';
+
+export const NUDGE_JOB = 'nudges';
+
+export interface NudgeRunReport {
+  workspace: string;
+  period: string;
+  sent: number;
+  alreadySent: number;
+  failed: number;
+}
+
+/**
+ * Daily: each person with something overdue or due soon gets one direct message; items overdue more
+ * than 7 days are also listed to the admins, more than 21 days to the leadership channel. Claimed per
+ * day and workspace, each message taken before it is sent: nothing twice, failures retried next run.
+ */
+export async function runNudges(deps: { nudges: NudgeService; digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date): Promise<NudgeRunReport[]> {
+  const reports: NudgeRunReport[] = [];
+  for (const workspace of deps.digests.workspaces()) {
+    const plan = deps.nudges.plan(workspace.id, at);
+    const messages = new Map<string, { summary: string; view: MessageView; to: { person: Person } | { channel: true } }>();
+    for (const { person, items } of plan.people) {
+      messages.set(`person:${person.id}`, { summary: items.map((i) => i.key).join(', '), view: nudgeView(items, plan.today), to: { person } });
+    }
+    if (plan.toAdmins.length > 0) {
+      for (const admin of plan.admins) {
+        messages.set(`admin:${admin.id}`, { summary: plan.toAdmins.map((e) => e.item.key).join(', '), view: escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today), to: { person: admin } });
+      }
+    }
+    if (plan.toLeadership.length > 0) {
+      messages.set('channel:leadership', { summary: plan.toLeadership.map((e) => e.item.key).join(', '), view: escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today), to: { channel: true } });
+    }
+    const report: NudgeRunReport = { workspace: workspace.name ?? workspace.externalId, period: plan.today, sent: 0, alreadySent: 0, failed: 0 };
+    const deliver = async (runId: number, recipient: string): Promise<void> => {
+      const message = messages.get(recipient);
+      if (!message) return;
+      const delivery = deps.ledger.takeDelivery(runId, recipient, message.summary);
+      if (!delivery) {
+        report.alreadySent += 1;
+        return;
+      }
+      const ok = await send(deps, workspace, message);
+      deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not deliver to ${recipient}` });
+      if (ok) report.sent += 1;
+      else report.failed += 1;
+    };
+    // A nudge that failed on an earlier day is not lost: today's message to that person carries
+    // everything still due, so it supersedes the failed one (one message a day, never two).
+    for (const failed of deps.ledger.failedEarlier(NUDGE_JOB, workspace.id)) {
+      if (failed.period !== plan.today) deps.ledger.supersede(failed, workspace.id, plan.today);
+    }
+    const { run } = deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
+    for (const recipient of messages.keys()) await deliver(run.id, recipient);
+    deps.ledger.finishRun(run.id);
+    deps.logger.info('nudge run', { ...report });
+    reports.push(report);
+  }
+  return reports;
+}
+
+async function send(deps: { settings: SettingsService; cards: CardPublisher }, workspace: Workspace, message: { view: MessageView; to: { person: Person } | { channel: true } }): Promise<boolean> {
+  if ('person' in message.to) return deps.cards.direct(workspace.platform, message.to.person, message.view);
+  const channel = deps.settings.get(workspace.id).leadershipChannel;
+  const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], message.view, () => undefined);
+  return result.posted.length > 0;
+}
