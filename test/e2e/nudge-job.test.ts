@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
+import { postSlashCommand, TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Json = Record<string, unknown>;
+let slack: Harness;
+
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'aims-nudges-'));
+const dbPath = join(dir, 'aims.db');
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const command = (user: string, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
+const dmsTo = (user: string) => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === user);
+const leadershipPosts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
+
+function runNudges(at: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), 'jobs', 'run', 'nudges', '--at', at], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.slackApi.apiUrl, LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', () => resolve(out));
+  });
+}
+
+beforeAll(async () => {
+  // The app's clock says 2026-11-22.
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ALICE', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  const open = async (user: string, words: string) => {
+    await command(user, words);
+    return slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+  };
+  await submitModal(slack.eventsUrl, await open('U0ALICE', 'setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ALICE' }, 'V1');
+  await submitModal(slack.eventsUrl, await open('U0ALICE', 'system add'), { name: 'Scorer', description: 'd', purpose: 'p', owner: 'U0ALICE', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'development', provider: 'in-house' }, { user: 'U0ALICE' }, 'V2');
+  await command('U0ALICE', 'role grant <@U0ANN> approver');
+  // Review #1 (Olivia) due 2026-11-12; review #2 (Ben) due 2026-11-28; review #3 (Cleo) due 2026-11-20.
+  for (const [user, due, view] of [['U0OLIVIA', '2026-11-12', 'V3'], ['U0BEN', '2026-11-28', 'V4'], ['U0CLEO', '2026-11-20', 'V5']] as const) {
+    await submitModal(slack.eventsUrl, await open('U0ALICE', 'review add'), { kind: 'bias-review', owner: user, cadenceDays: '90', nextDue: due }, { user: 'U0ALICE' }, view);
+  }
+  // A corrective action of Mia's due 2026-10-28 (from review #2, recorded done by an admin).
+  const done = await open('U0ALICE', 'review done 2');
+  await submitModal(slack.eventsUrl, done, { outcome: 'no-findings', action1Title: 'Rotate the model keys', action1Owner: 'U0MIA', action1Due: '2026-10-28' }, { user: 'U0ALICE' }, 'V6');
+  // Ben's review #2 is now due again in 90 days; give him one due soon instead.
+  await submitModal(slack.eventsUrl, await open('U0ALICE', 'review add'), { kind: 'drift-review', owner: 'U0BEN', cadenceDays: '90', nextDue: '2026-11-28' }, { user: 'U0ALICE' }, 'V7');
+  // A release pending since 2026-11-22, waiting on Ann.
+  await command('U0ALICE', 'release Scorer');
+  await submitModal(slack.eventsUrl, slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json, { version: '1.0', changeType: 'retrain', whatChanged: 'w', risks: 'r' }, { user: 'U0ALICE' }, 'V8');
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('daily nudges', () => {
+  it('Cleo snoozes her overdue review for a week, with a reason', async () => {
+    expect(await runNudges('2026-11-22T08:00:00Z')).toContain('acme 2026-11-22:');
+    const nudge = dmsTo('U0CLEO').at(-1)?.args;
+    expect(text(nudge)).toContain('Review #3: Bias review');
+    expect(dmsTo('U0CLEO').at(-1)?.problems).toEqual([]);
+    await clickButton(slack.eventsUrl, buttonsOf(nudge)['Snooze 1 week…'] as Json, { user: 'U0CLEO' }, slack.slackApi.responseUrl('snooze'));
+    const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+    const noReason = await submitModal(slack.eventsUrl, form, { reason: '' }, { user: 'U0CLEO' }, 'V0SNOOZE');
+    expect(noReason.json?.errors).toEqual({ reason: 'Say why it can wait a week.' });
+    const snoozed = await submitModal(slack.eventsUrl, form, { reason: 'Waiting for the new dataset.' }, { user: 'U0CLEO' }, 'V0SNOOZE');
+    expect(text(snoozed.json?.view)).toContain('Snoozed until 2026-11-29');
+  });
+
+  it('as of 2026-11-26: one message per person with items, escalations to admins (> 7 days) and leadership (> 21 days), the snoozed item quiet', async () => {
+    const before = { olivia: dmsTo('U0OLIVIA').length, mia: dmsTo('U0MIA').length, ann: dmsTo('U0ANN').length, ben: dmsTo('U0BEN').length, cleo: dmsTo('U0CLEO').length, alice: dmsTo('U0ALICE').length, lead: leadershipPosts().length };
+    const out = await runNudges('2026-11-26T08:00:00Z');
+    expect(out).toContain('acme 2026-11-26:');
+    expect(dmsTo('U0OLIVIA').length - before.olivia).toBe(1);
+    expect(text(dmsTo('U0OLIVIA').at(-1)?.args)).toContain('14 days overdue (due 2026-11-12)');
+    expect(dmsTo('U0MIA').length - before.mia).toBe(1);
+    expect(text(dmsTo('U0MIA').at(-1)?.args)).toContain('Rotate the model keys');
+    expect(dmsTo('U0ANN').length - before.ann).toBe(1);
+    expect(text(dmsTo('U0ANN').at(-1)?.args)).toContain('Sign-off REL-1: Scorer 1.0');
+    expect(dmsTo('U0BEN').length - before.ben).toBe(1);
+    expect(text(dmsTo('U0BEN').at(-1)?.args)).toContain('due 2026-11-28');
+    expect(dmsTo('U0CLEO').length - before.cleo).toBe(0);
+    // Alice is admin: her escalation lists both items overdue more than 7 days.
+    const escalation = text(dmsTo('U0ALICE').at(-1)?.args);
+    expect(dmsTo('U0ALICE').length - before.alice).toBe(1);
+    expect(escalation).toContain('Overdue by more than 7 days');
+    expect(escalation).toContain('Review #1: Bias review');
+    expect(escalation).toContain('Rotate the model keys');
+    // Only Mia's action (29 days) reaches the leadership channel.
+    expect(leadershipPosts().length - before.lead).toBe(1);
+    expect(text(leadershipPosts().at(-1)?.args)).toContain('Overdue by more than 21 days');
+    expect(text(leadershipPosts().at(-1)?.args)).not.toContain('Review #1');
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+  });
+
+  it('the same day run again sends nothing; when the snooze ends, the item comes back', async () => {
+    const count = slack.slackApi.callsTo('chat.postMessage').length;
+    expect(await runNudges('2026-11-26T12:00:00Z')).toMatch(/0 sent, \d+ already sent, 0 failed/);
+    expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(count);
+    await runNudges('2026-11-30T08:00:00Z');
+    expect(text(dmsTo('U0CLEO').at(-1)?.args)).toContain('Review #3: Bias review');
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
