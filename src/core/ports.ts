@@ -176,8 +176,8 @@ export interface JobRepository {
   finishRun(id: number, at: string): void;
   findDelivery(runId: number, recipient: string): JobDelivery | undefined;
   insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery;
-  /** pending|failed -> sending; true for the one caller that took it. */
-  takeDelivery(id: number): boolean;
+  /** pending|failed (or sending since before `staleBefore`) -> sending; true for the one caller that took it. */
+  takeDelivery(id: number, now: string, staleBefore: string): boolean;
   settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void;
   markSuperseded(id: number): void;
   failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }>;

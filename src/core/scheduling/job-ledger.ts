@@ -18,8 +18,12 @@ export interface JobDelivery {
   attempts: number;
   lastError: string | null;
   summary: string;
+  takenAt: string | null;
   sentAt: string | null;
 }
+
+/** A message "sending" for longer than this was left by a process that died; it is taken again. */
+export const STALE_SENDING_MS = 10 * 60_000;
 
 /**
  * Exactly-once bookkeeping for scheduled jobs: a run is claimed per (job, period, workspace) before
@@ -46,9 +50,11 @@ export class JobLedger {
 
   /** Takes a message for sending; false when it was sent already or another process is sending it. */
   takeDelivery(runId: number, recipient: string, summary: string): JobDelivery | undefined {
+    const now = this.clock.now();
+    const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
     return this.store.write((repos) => {
-      const delivery = repos.jobs.findDelivery(runId, recipient) ?? repos.jobs.insertDelivery({ runId, recipient, status: 'pending', attempts: 0, lastError: null, summary, sentAt: null });
-      return repos.jobs.takeDelivery(delivery.id) ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 } : undefined;
+      const delivery = repos.jobs.findDelivery(runId, recipient) ?? repos.jobs.insertDelivery({ runId, recipient, status: 'pending', attempts: 0, lastError: null, summary, takenAt: null, sentAt: null });
+      return repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore) ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 } : undefined;
     });
   }
 

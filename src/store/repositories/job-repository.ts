@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { JobDelivery, JobRun } from '../../core/scheduling/job-ledger.ts';
 import type { JobRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -27,11 +27,14 @@ export class SqliteJobRepository implements JobRepository {
     return this.db.insert(jobDeliveries).values(input).returning().get();
   }
 
-  takeDelivery(id: number): boolean {
+  takeDelivery(id: number, now: string, staleBefore: string): boolean {
+    // A message left "sending" by a process that died before settling it is taken again once stale:
+    // after a crash the rest is sent (at least once for the one in flight, exactly once for the others).
+    const takeable = or(inArray(jobDeliveries.status, ['pending', 'failed']), and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)));
     const result = this.db
       .update(jobDeliveries)
-      .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1` })
-      .where(and(eq(jobDeliveries.id, id), inArray(jobDeliveries.status, ['pending', 'failed'])))
+      .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1`, takenAt: now })
+      .where(and(eq(jobDeliveries.id, id), takeable))
       .run();
     return result.changes === 1;
   }

@@ -32,6 +32,8 @@ export const jobDeliveries = sqliteTable(
     attempts: integer('attempts').notNull(),
     lastError: text('last_error'),
     summary: text('summary').notNull(),
+    /** When a process took it for sending (to recover from a crash mid-send). */
+    takenAt: text('taken_at'),
     sentAt: text('sent_at'),
   },
   (t) => [uniqueIndex('job_deliveries_run_recipient_uq').on(t.runId, t.recipient)],

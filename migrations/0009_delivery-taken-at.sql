@@ -1,0 +1,1 @@
+ALTER TABLE `job_deliveries` ADD `taken_at` text;
