@@ -31,6 +31,8 @@ export interface StartOptions {
 export interface RunningAims {
   url: string;
   store: SqliteStore;
+  /** Runs a scheduled job now, as of a moment, through this process's platform connections. */
+  runJob(job: 'digest' | 'nudges', at: Date): Promise<unknown>;
   slack?: SlackApp;
   close(): Promise<void>;
 }
@@ -77,14 +79,18 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const url = `http://${address.address}:${address.port}`;
   if (slack && config.slack.mode === 'socket') await slack.start();
 
+  const runJob = (job: 'digest' | 'nudges', at: Date) => {
+    const deps = { ...services, cards: new CardPublisher(messengers, logger) };
+    return job === DIGEST_JOB ? runDigest(deps, at) : runNudges(deps, at);
+  };
   const jobs =
     options.jobs === false
       ? undefined
       : startJobs(
           [
             { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) },
-            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runDigest({ ...services, cards: new CardPublisher(messengers, logger) }, clock.now()) },
-            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runNudges({ ...services, cards: new CardPublisher(messengers, logger) }, clock.now()) },
+            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runJob('digest', clock.now()) },
+            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runJob('nudges', clock.now()) },
           ],
           config.timeZone,
           logger,
@@ -105,6 +111,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   return {
     url,
     store,
+    runJob,
     ...(slack ? { slack } : {}),
     async close() {
       await jobs?.stop();

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { teamsConversation } from '../helpers/teams-conversation.ts';
+
+type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
+let teams: Harness;
+const { say, click } = teamsConversation(() => teams);
+
+const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
+const OLIVIA = { user: 'aad-olivia', name: 'Olivia Owner' };
+const CLEO = { user: 'aad-cleo', name: 'Cleo Owner' };
+const LEADERSHIP = '19%3Aleadership%40thread.tacv2';
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const postsTo = (conversation: string) => teams.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
+
+beforeAll(async () => {
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
+  for (const who of [ADMIN, OLIVIA, CLEO]) await say(who, 'aims status');
+  await say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
+  for (const [owner, due] of [['aad-olivia', '2026-11-12'], ['aad-cleo', '2026-11-20']] as const) {
+    const form = await say(ADMIN, 'aims review add');
+    await click(ADMIN, fillCard(form, 'Save', { kind: 'bias-review', owner, cadenceDays: '90', nextDue: due }));
+  }
+});
+afterAll(async () => {
+  await teams.close();
+});
+
+describe('jobs on Teams', () => {
+  it('nudges reach each person in their personal chat once, snoozed items stay quiet, escalations reach the admin', async () => {
+    await teams.app.runJob('nudges', new Date('2026-11-22T08:00:00Z'));
+    const cleoNudge = postsTo('conv-personal-aad-cleo').at(-1);
+    expect(cleoNudge?.problems).toEqual([]);
+    expect(text(cleoNudge?.activity)).toContain('Review #2: Bias review');
+    // Cleo snoozes a week from the nudge card.
+    const form = await click(CLEO, executeActions(cardOf(cleoNudge?.activity))['Snooze 1 week…'] as never);
+    expect(text(await click(CLEO, fillCard(form, 'Snooze', { reason: 'New data next week.' })))).toContain('Snoozed until 2026-11-29');
+
+    const before = { olivia: postsTo('conv-personal-aad-olivia').length, cleo: postsTo('conv-personal-aad-cleo').length, admin: postsTo('conv-personal-aad-admin').length };
+    await teams.app.runJob('nudges', new Date('2026-11-26T08:00:00Z'));
+    await teams.app.runJob('nudges', new Date('2026-11-26T12:00:00Z'));
+    expect(postsTo('conv-personal-aad-olivia').length - before.olivia).toBe(1);
+    expect(text(postsTo('conv-personal-aad-olivia').at(-1)?.activity)).toContain('14 days overdue');
+    expect(postsTo('conv-personal-aad-cleo').length - before.cleo).toBe(0);
+    expect(postsTo('conv-personal-aad-admin').length - before.admin).toBe(1);
+    expect(text(postsTo('conv-personal-aad-admin').at(-1)?.activity)).toContain('Overdue by more than 7 days');
+  });
+
+  it('the weekly digest is posted to the leadership channel once per week, as a valid card', async () => {
+    await teams.app.runJob('digest', new Date('2026-11-23T09:00:00Z'));
+    await teams.app.runJob('digest', new Date('2026-11-23T10:00:00Z'));
+    const digests = postsTo(LEADERSHIP).filter((entry) => text(entry.activity).includes('AIMS weekly digest'));
+    expect(digests).toHaveLength(1);
+    expect(digests[0]?.problems).toEqual([]);
+    expect(text(digests[0]?.activity)).toContain('AIMS weekly digest · 2026-W48');
+    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
