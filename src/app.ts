@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
+import { messengersFor } from './messaging.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
@@ -79,8 +80,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const url = `http://${address.address}:${address.port}`;
   if (slack && config.slack.mode === 'socket') await slack.start();
 
+  // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
+  const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
   const runJob = (job: 'digest' | 'nudges', at: Date) => {
-    const deps = { ...services, cards: new CardPublisher(messengers, logger) };
+    const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
     return job === DIGEST_JOB ? runDigest(deps, at) : runNudges(deps, at);
   };
   const jobs =

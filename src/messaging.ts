@@ -5,11 +5,19 @@ import { slackMessenger } from './slack/slack-messenger.ts';
 import { teamsAdapter } from './teams/teams-adapter.ts';
 import { teamsMessenger } from './teams/teams-messenger.ts';
 
-/** Messengers for processes that send without serving HTTP (the CLI running a job by hand). */
+/**
+ * A job sends to many people: one who cannot be reached (Slack answering 429 or 5xx) must not hold up
+ * the others for the WebClient's default half hour of retries. A couple of quick retries, then the
+ * message is recorded as failed and the next run takes care of it.
+ */
+export const JOB_RETRIES = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 };
+
+/** Messengers for sending outside a chat request (scheduled jobs, the CLI running one by hand). */
 export function messengersFor(config: Config): Messengers {
   const messengers: Messengers = {};
   if (config.slack.botToken) {
-    messengers.slack = slackMessenger(new webApi.WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) }) as never);
+    const client = new webApi.WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: JOB_RETRIES, rejectRateLimitedCalls: true });
+    messengers.slack = slackMessenger(client as never);
   }
   if (config.teams.enabled) messengers.teams = teamsMessenger(teamsAdapter(config.teams), config.teams.appId ?? '');
   return messengers;

@@ -99,9 +99,27 @@ describe('daily nudges', () => {
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
   });
 
+  it('Slack answering 500 or 429 for one person: the run goes on for the others, records the failure, and the next run reaches them', async () => {
+    slack.slackApi.httpErrorFor('U0OLIVIA', 500);
+    slack.slackApi.httpErrorFor('U0MIA', 429);
+    const before = { olivia: dmsTo('U0OLIVIA').length, ann: dmsTo('U0ANN').length };
+    const out = await runNudges('2026-11-27T08:00:00Z');
+    expect(out).toMatch(/acme 2026-11-27: \d+ sent, 0 already sent, 2 failed/);
+    expect(dmsTo('U0ANN').length - before.ann).toBe(1);
+    const failed = slack.app.store.sqlite.prepare("SELECT recipient FROM job_deliveries WHERE status = 'failed' ORDER BY recipient").all();
+    expect(failed).toHaveLength(2);
+    slack.slackApi.httpErrorFor('U0OLIVIA', undefined);
+    slack.slackApi.httpErrorFor('U0MIA', undefined);
+    const next = await runNudges('2026-11-28T08:00:00Z');
+    expect(next).toMatch(/0 failed/);
+    expect(text(dmsTo('U0OLIVIA').at(-1)?.args)).toContain('Review #1: Bias review');
+    // The failed ones were superseded by today's messages, never sent twice.
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM job_deliveries WHERE status = 'superseded'").get()).toEqual({ n: 2 });
+  });
+
   it('the same day run again sends nothing; when the snooze ends, the item comes back', async () => {
     const count = slack.slackApi.callsTo('chat.postMessage').length;
-    expect(await runNudges('2026-11-26T12:00:00Z')).toMatch(/0 sent, \d+ already sent, 0 failed/);
+    expect(await runNudges('2026-11-28T12:00:00Z')).toMatch(/0 sent, \d+ already sent, 0 failed/);
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(count);
     await runNudges('2026-11-30T08:00:00Z');
     expect(text(dmsTo('U0CLEO').at(-1)?.args)).toContain('Review #3: Bias review');

@@ -26,6 +26,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
   const userNames = directory.users ?? {};
   // Channels whose posts fail as Slack fails them for a removed channel (a platform error, not retried).
   const failing = new Set<string>();
+  // Channels whose posts get an HTTP error (500 or 429), as an overloaded Slack answers.
+  const httpFailing = new Map<string, number>();
   const channelNames = directory.channels ?? {};
   let ts = 1_700_000_000;
   const server = await startLoopbackServer((req, res, body) => {
@@ -58,6 +60,13 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         res.end(JSON.stringify({ ok: true, channel: args.channel, permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` }));
         return;
       case 'chat.postMessage':
+        if (httpFailing.has(String(args.channel))) {
+          const status = httpFailing.get(String(args.channel)) ?? 500;
+          res.statusCode = status;
+          if (status === 429) res.setHeader('retry-after', '1');
+          res.end(JSON.stringify({ ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }));
+          return;
+        }
         if (failing.has(String(args.channel))) {
           res.end(JSON.stringify({ ok: false, error: 'channel_not_found' }));
           return;
@@ -77,6 +86,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     calls,
     /** Makes posts to `channel` fail (or succeed again). */
     failPostsTo: (channel: string, fail = true) => (fail ? failing.add(channel) : failing.delete(channel)),
+    /** Answers posts to `channel` with an HTTP status (500, 429), or normally again with undefined. */
+    httpErrorFor: (channel: string, status: number | undefined) => (status === undefined ? httpFailing.delete(channel) : httpFailing.set(channel, status)),
     /** Calls to one method ('*' for all, in order). */
     callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,
