@@ -33,7 +33,7 @@ export interface RunningAims {
   url: string;
   store: SqliteStore;
   /** Runs a scheduled job now, as of a moment, through this process's platform connections. */
-  runJob(job: 'digest' | 'nudges', at: Date): Promise<unknown>;
+  runJob(job: 'digest' | 'nudges', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
   slack?: SlackApp;
   close(): Promise<void>;
 }
@@ -82,9 +82,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
-  const runJob = (job: 'digest' | 'nudges', at: Date) => {
+  const runJob = (job: 'digest' | 'nudges', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
-    return job === DIGEST_JOB ? runDigest(deps, at) : runNudges(deps, at);
+    return job === DIGEST_JOB ? runDigest(deps, at, onlyWhereDue) : runNudges(deps, at, onlyWhereDue);
   };
   const jobs =
     options.jobs === false
@@ -92,8 +92,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
       : startJobs(
           [
             { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) },
-            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runJob('digest', clock.now()) },
-            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runJob('nudges', clock.now()) },
+            // Checked hourly by default; each workspace's setup picks its own hour (and weekday for the digest).
+            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runJob('digest', clock.now(), true) },
+            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runJob('nudges', clock.now(), true) },
           ],
           config.timeZone,
           logger,

@@ -74,11 +74,11 @@ const envSchema = z.object({
     return tokens;
   }),
   AIMS_DIGEST_CRON: optionalText
-    .transform((value) => value ?? '0 9 * * 1')
-    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 9 * * 1" (Mondays 09:00)'),
+    .transform((value) => value ?? '0 * * * *')
+    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 * * * *" (hourly)'),
   AIMS_NUDGE_CRON: optionalText
-    .transform((value) => value ?? '0 8 * * *')
-    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 8 * * *" (daily 08:00)'),
+    .transform((value) => value ?? '0 * * * *')
+    .refine((value) => cron.validate(value), 'must be a cron expression such as "0 * * * *" (hourly)'),
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
@@ -93,9 +93,9 @@ export interface Config {
   readonly host: string;
   readonly dbPath: string;
   readonly timeZone: string;
-  /** When the weekly digest runs, read in AIMS_TIMEZONE. */
+  /** When the scheduler checks for digests due (each workspace's setup picks its weekday and hour). */
   readonly digestCron: string;
-  /** When the daily nudges run, read in AIMS_TIMEZONE. */
+  /** When the scheduler checks for nudges due (each workspace's setup picks its hour). */
   readonly nudgeCron: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */

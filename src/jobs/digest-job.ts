@@ -3,6 +3,7 @@ import { digestView } from '../chat/views/digest-view.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
+import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
 import type { Logger } from '../logger.ts';
 
 export const DIGEST_JOB = 'digest';
@@ -19,9 +20,15 @@ export interface DigestRunReport {
  * the message taken in the store before it is sent, so a restart, a second replica or a run by hand
  * sends nothing twice; a failed send stays failed and the next run sends it.
  */
-export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date): Promise<DigestRunReport[]> {
+export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date, onlyWhereDue = false): Promise<DigestRunReport[]> {
   const reports: DigestRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
+    // The scheduler checks every hour; each workspace's setup says which weekday and hour are its own.
+    if (onlyWhereDue) {
+      const settings = deps.settings.get(workspace.id);
+      const local = localWeekdayHour(at, settings.timeZone ?? 'UTC');
+      if (local.weekday !== settings.digestWeekday || local.hour !== settings.digestHour) continue;
+    }
     const channel = deps.settings.get(workspace.id).leadershipChannel;
     const name = workspace.name ?? workspace.externalId;
     const digest = deps.digests.build(workspace.id, at);

@@ -4,6 +4,7 @@ import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeService } from '../core/scheduling/nudge-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
+import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageView } from '../chat/views/view.ts';
 import type { Person, Workspace } from '../core/identity.ts';
@@ -23,9 +24,14 @@ export interface NudgeRunReport {
  * than 7 days are also listed to the admins, more than 21 days to the leadership channel. Claimed per
  * day and workspace, each message taken before it is sent: nothing twice, failures retried next run.
  */
-export async function runNudges(deps: { nudges: NudgeService; digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date): Promise<NudgeRunReport[]> {
+export async function runNudges(deps: { nudges: NudgeService; digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date, onlyWhereDue = false): Promise<NudgeRunReport[]> {
   const reports: NudgeRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
+    // The scheduler checks every hour; each workspace's setup says which hour is its own.
+    if (onlyWhereDue) {
+      const settings = deps.settings.get(workspace.id);
+      if (localWeekdayHour(at, settings.timeZone ?? 'UTC').hour !== settings.nudgeHour) continue;
+    }
     const plan = deps.nudges.plan(workspace.id, at);
     const messages = new Map<string, { summary: string; view: MessageView; to: { person: Person } | { channel: true } }>();
     for (const { person, items } of plan.people) {

@@ -23,3 +23,12 @@ describe('training expiry', () => {
     expect(isRequired({ requiredRoles: ['approver', 'leadership'] }, ['leadership'])).toBe(true);
   });
 });
+
+describe('workspace schedules', () => {
+  it('reads the local weekday and hour of an instant in a time zone', async () => {
+    const { localWeekdayHour } = await import('../../src/core/settings/workspace-settings.ts');
+    expect(localWeekdayHour(new Date('2026-11-23T08:30:00Z'), 'UTC')).toEqual({ weekday: 1, hour: 8 });
+    // 23:30 UTC on a Sunday is Monday 00:30 in Berlin.
+    expect(localWeekdayHour(new Date('2026-11-22T23:30:00Z'), 'Europe/Berlin')).toEqual({ weekday: 1, hour: 0 });
+  });
+});

@@ -144,7 +144,7 @@ describe('pickers with hundreds of people on Teams', () => {
 describe('setup on Teams', () => {
   it('the form asks for approvals and time zone; channels are chosen by a command run in them', async () => {
     const form = await say(ADMIN, 'aims setup');
-    expect(Object.keys(cardInputs(form))).toEqual(['defaultApprovals', 'timeZone']);
+    expect(Object.keys(cardInputs(form))).toEqual(['defaultApprovals', 'timeZone', 'nudgeHour', 'digestWeekday', 'digestHour']);
     expect(text(form)).toContain('aims setup channel incidents');
     const redrawn = await click(ADMIN, fillCard(form, 'Save', { defaultApprovals: '2', timeZone: 'Nowhere/Special' }));
     expect(text(redrawn)).toContain('Not a time zone we know');

@@ -47,6 +47,17 @@ describe('jobs on Teams', () => {
     expect(text(postsTo('conv-personal-aad-admin').at(-1)?.activity)).toContain('Overdue by more than 7 days');
   });
 
+  it('the hourly scheduler runs a workspace’s jobs only at its own hour (setup: nudges 08:00, digest Monday 09:00 here)', async () => {
+    const before = postsTo('conv-personal-aad-olivia').length;
+    await teams.app.runJob('nudges', new Date('2026-12-01T09:00:00Z'), true);
+    expect(postsTo('conv-personal-aad-olivia').length).toBe(before);
+    await teams.app.runJob('nudges', new Date('2026-12-01T08:00:00Z'), true);
+    expect(postsTo('conv-personal-aad-olivia').length).toBe(before + 1);
+    const digests = () => postsTo(LEADERSHIP).filter((entry) => text(entry.activity).includes('AIMS weekly digest')).length;
+    await teams.app.runJob('digest', new Date('2026-12-01T09:00:00Z'), true); // a Tuesday
+    expect(digests()).toBe(0);
+  });
+
   it('the weekly digest is posted to the leadership channel once per week, as a valid card', async () => {
     await teams.app.runJob('digest', new Date('2026-11-23T09:00:00Z'));
     await teams.app.runJob('digest', new Date('2026-11-23T10:00:00Z'));

@@ -2,6 +2,9 @@ import type { Platform } from '../../core/identity.ts';
 import type { WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
 import type { FormField, FormValues, FormView } from '../views/form.ts';
 
+const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, '0')}:00` }));
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, i) => ({ value: String(i + 1), label: day }));
+
 const APPROVAL_CHOICES = ['1', '2', '3', '4', '5'].map((n) => ({ value: n, label: n === '1' ? '1 approval' : `${n} approvals` }));
 
 /**
@@ -34,6 +37,9 @@ export function setupForm(settings: WorkspaceSettings, platform: Platform): Form
       ...channelFields,
       { id: 'defaultApprovals', label: 'Approvals a release needs', kind: 'select', required: true, options: APPROVAL_CHOICES, initial: String(settings.defaultApprovals) },
       { id: 'timeZone', label: 'Time zone', kind: 'text', required: true, maxLength: 64, placeholder: 'e.g. Europe/Berlin', hint: 'IANA name; dates are shown in it.', initial: settings.timeZone ?? undefined },
+      { id: 'nudgeHour', label: 'Daily nudges at', kind: 'select', required: true, options: HOURS, initial: String(settings.nudgeHour) },
+      { id: 'digestWeekday', label: 'Weekly digest on', kind: 'select', required: true, options: WEEKDAYS, initial: String(settings.digestWeekday) },
+      { id: 'digestHour', label: 'Weekly digest at', kind: 'select', required: true, options: HOURS, initial: String(settings.digestHour) },
     ],
     context: {},
   };
@@ -52,5 +58,8 @@ export function settingsInputFrom(values: FormValues, platform: Platform): Recor
       : {}),
     defaultApprovals: values.defaultApprovals,
     timeZone: values.timeZone,
+    ...(values.nudgeHour ? { nudgeHour: values.nudgeHour } : {}),
+    ...(values.digestWeekday ? { digestWeekday: values.digestWeekday } : {}),
+    ...(values.digestHour ? { digestHour: values.digestHour } : {}),
   };
 }

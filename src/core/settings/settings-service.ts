@@ -6,6 +6,7 @@ import type { UnitOfWork } from '../ports.ts';
 import {
   CHANNEL_COLUMN,
   DEFAULT_APPROVALS,
+  DEFAULT_SCHEDULE,
   settingsInputSchema,
   type ChannelPurpose,
   type ChannelRef,
@@ -31,6 +32,7 @@ export class SettingsService {
       leadershipChannel: null,
       defaultApprovals: DEFAULT_APPROVALS,
       timeZone: this.defaultTimeZone,
+      ...DEFAULT_SCHEDULE,
       updatedAt: '',
       configured: false,
     };
@@ -56,6 +58,9 @@ export class SettingsService {
         leadershipChannel: input.leadershipChannel === undefined ? (before?.leadershipChannel ?? null) : input.leadershipChannel,
         defaultApprovals: input.defaultApprovals,
         timeZone: input.timeZone,
+        nudgeHour: input.nudgeHour,
+        digestWeekday: input.digestWeekday,
+        digestHour: input.digestHour,
         updatedAt: at,
       };
       repos.settings.save(after);
@@ -80,6 +85,9 @@ export class SettingsService {
         leadershipChannel: before?.leadershipChannel ?? null,
         defaultApprovals: before?.defaultApprovals ?? DEFAULT_APPROVALS,
         timeZone: before?.timeZone ?? null,
+        nudgeHour: before?.nudgeHour ?? DEFAULT_SCHEDULE.nudgeHour,
+        digestWeekday: before?.digestWeekday ?? DEFAULT_SCHEDULE.digestWeekday,
+        digestHour: before?.digestHour ?? DEFAULT_SCHEDULE.digestHour,
         updatedAt: at,
         [CHANNEL_COLUMN[purpose]]: channel,
       };

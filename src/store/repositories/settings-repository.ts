@@ -19,11 +19,8 @@ export class SqliteSettingsRepository implements SettingsRepository {
   }
 
   save(settings: WorkspaceSettings): void {
-    const { incidentsChannel, approvalsChannel, leadershipChannel, defaultApprovals, timeZone, updatedAt } = settings;
-    this.db
-      .insert(workspaceSettings)
-      .values(settings)
-      .onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: { incidentsChannel, approvalsChannel, leadershipChannel, defaultApprovals, timeZone, updatedAt } })
-      .run();
+    const { workspaceId: _key, ...changes } = settings;
+    void _key;
+    this.db.insert(workspaceSettings).values(settings).onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: changes }).run();
   }
 }
