@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { actorOf } from '../../src/core/actor.ts';
+import { ReviewService } from '../../src/core/reviews/review-service.ts';
+import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { refusal } from '../helpers/refusal.ts';
+import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+
+let store: SqliteStore | undefined;
+afterEach(() => {
+  store?.close();
+  store = undefined;
+});
+
+function world() {
+  store = memoryStore();
+  const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
+  const meet = (user: string, team = 'T1') => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
+  return { admin: meet('UADMIN'), owner: meet('UOWNER'), member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), reviews: new ReviewService(store, testClock(), 'UTC') };
+}
+
+describe('ReviewService', () => {
+  it('refuses a cadence of 0 and an owner who is not a person of the workspace, at their fields', () => {
+    const { admin, stranger, reviews } = world();
+    expect(refusal(() => reviews.add(admin, { kind: 'drift-review', ownerPersonId: stranger.personId, cadenceDays: 0, nextDue: '2026-12-01' })).details.fieldErrors).toEqual({
+      cadenceDays: 'The cadence must be at least 1 day.',
+      ownerPersonId: 'The owner must be a person in this workspace.',
+    });
+  });
+
+  it('lets its owner or an admin record it; the next due date is the day done plus the cadence', () => {
+    const { admin, owner, member, reviews } = world();
+    const schedule = reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 30, nextDue: '2026-11-01' });
+    expect(refusal(() => reviews.done(member, schedule.id, { date: '2026-11-20', outcome: 'no-findings' })).code).toBe('forbidden');
+    expect(refusal(() => reviews.done(owner, schedule.id, { date: '2026-12-20', outcome: 'no-findings' })).details.fieldErrors).toEqual({ date: 'The date cannot be in the future.' });
+    expect(reviews.done(owner, schedule.id, { date: '2026-11-20', outcome: 'no-findings' }).schedule.nextDue).toBe('2026-12-20');
+  });
+});
