@@ -203,14 +203,23 @@ export class TrainingService {
 
 /** The training report of a workspace as of a day, inside the caller's read (status uses it too). */
 export function trainingReport(repos: Repositories, workspaceId: number, asOf: string): CourseReport[] {
+  const courses = repos.training.courses(workspaceId, false);
+  if (courses.length === 0) return [];
+  // One query for everyone's roles and one per course for completions: status, nudges and the
+  // digest call this on their hot paths, so nothing here may cost a query per person.
   const people = repos.people.list(workspaceId, 10_000);
-  const rolesOf = new Map(people.map((p) => [p.id, repos.roles.rolesOf(workspaceId, p.id)]));
-  return repos.training.courses(workspaceId, false).map((course) => {
+  const rolesOf = new Map<number, string[]>();
+  for (const holder of repos.roles.holders(workspaceId)) rolesOf.set(holder.personId, [...(rolesOf.get(holder.personId) ?? []), holder.role]);
+  return courses.map((course) => {
     const required = people.filter((p) => isRequired(course, rolesOf.get(p.id) ?? []));
-    const completions = repos.training.completions(workspaceId, { courseId: course.id });
+    // Completions come ordered by date: the last one per person on or before the day is their latest.
+    const latestOf = new Map<number, Completion>();
+    for (const completion of repos.training.completions(workspaceId, { courseId: course.id })) {
+      if (completion.date <= asOf) latestOf.set(completion.personId, completion);
+    }
     const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [], selfAttested: [] };
     for (const person of required) {
-      const latest = completions.filter((c) => c.personId === person.id && c.date <= asOf).at(-1);
+      const latest = latestOf.get(person.id);
       const { state, expires } = trainingState(latest?.date, course.renewalMonths, asOf);
       if (state === 'missing' || state === 'expired') report.missing.push({ person, state, expires });
       else report.valid += 1;
