@@ -22,7 +22,7 @@ import { releaseCard, releaseEditForm, releaseFormFor } from './commands/release
 import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from './forms/release-forms.ts';
 import type { FormSubmission, FormView } from './views/form.ts';
 import { setupSummaryView } from './views/setup-views.ts';
-import type { FormResult, MessageView } from './views/view.ts';
+import type { FormResult } from './views/view.ts';
 
 interface FormContext {
   services: ChatServices;
@@ -68,8 +68,8 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
   switch (submission.type) {
     case 'system.add': {
       const { system, created } = services.systems.add(actor, systemInputFrom(values, personId(ctx, submission, values.owner)), `form:${submission.instanceKey}`);
-      const card = systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`);
-      return { kind: 'done', view: system.stage === 'production' ? withReviewOffer(card, system.id) : card };
+      // A system newly in production is offered its drift and bias reviews.
+      return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`, created) };
     }
     case 'system.edit': {
       const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(values, personId(ctx, submission, values.owner)));
@@ -185,14 +185,6 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     default:
       throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
   }
-}
-
-/** A system in production is offered its drift and bias reviews (every 90 days). */
-function withReviewOffer(card: MessageView, systemId: number): MessageView {
-  return {
-    ...card,
-    blocks: [...card.blocks, { type: 'actions' as const, buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: 'system.addReviews', args: { systemId: String(systemId) } }] }],
-  };
 }
 
 /** Applies one submitted form; validation errors come back keyed by form field. */

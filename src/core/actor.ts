@@ -1,5 +1,4 @@
 import type { Contact } from './directory-service.ts';
-import { personLabel } from './identity.ts';
 import type { GrantableRole } from './roles.ts';
 
 /** Who is acting, resolved from the platform identity: everything a policy needs to decide. */
@@ -20,6 +19,3 @@ export function actorOf(contact: Contact): Actor {
     label: `${person.platform}:${person.externalId}${person.displayName ? ` (${person.displayName})` : ''}`,
   };
 }
-
-/** A person's own label when shown to others. */
-export { personLabel };

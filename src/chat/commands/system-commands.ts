@@ -21,10 +21,10 @@ function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem
 }
 
 /** The card of one system, as the given actor may use it. */
-export function systemCard(services: ChatServices, actor: Actor, system: AiSystem, timeZone: string, note?: string): MessageView {
+export function systemCard(services: ChatServices, actor: Actor, system: AiSystem, timeZone: string, note?: string, offerReviews = false): MessageView {
   const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
   const canManage = actor.roles.includes('admin') || system.ownerPersonId === actor.personId;
-  return systemCardView({ system, ...(owner ? { owner } : {}), canManage, timeZone, ...(note ? { note } : {}) });
+  return systemCardView({ system, ...(owner ? { owner } : {}), canManage, timeZone, ...(note ? { note } : {}), offerReviews });
 }
 
 /** The edit form of a system, refused early (before a form opens) to people who may not edit. */

@@ -10,7 +10,7 @@ function ownerText(owner: Person | undefined): string {
 }
 
 /** One AI system as a card, with Edit and Retire for its owner and admins. */
-export function systemCardView(input: { system: AiSystem; owner?: Person; canManage: boolean; timeZone: string; note?: string }): MessageView {
+export function systemCardView(input: { system: AiSystem; owner?: Person; canManage: boolean; timeZone: string; note?: string; offerReviews?: boolean }): MessageView {
   const { system, owner } = input;
   const blocks: Block[] = [];
   if (input.note) blocks.push({ type: 'text', text: input.note });
@@ -50,6 +50,9 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
       });
     }
     blocks.push({ type: 'actions', buttons });
+  }
+  if (input.offerReviews && system.stage === 'production') {
+    blocks.push({ type: 'actions', buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: 'system.addReviews', args: { systemId: String(system.id) } }] });
   }
   return { summary: `AI system ${system.name}`, blocks, visibility: 'private' };
 }
