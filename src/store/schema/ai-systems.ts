@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { people, workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
+import { people } from './directory.ts';
 
 export const aiSystems = sqliteTable(
   'ai_systems',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     name: text('name').notNull(),
     /** Lower-cased, trimmed name: uniqueness is case-insensitive within a workspace. */
     nameKey: text('name_key').notNull(),

@@ -1,15 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { aiSystems } from './ai-systems.ts';
-import { people, workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
+import { people } from './directory.ts';
 
 export const incidents = sqliteTable(
   'incidents',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     /** INC-<number>, counted per workspace. */
     number: integer('number').notNull(),
     aiSystemId: integer('ai_system_id').references(() => aiSystems.id),
@@ -61,9 +60,7 @@ export const correctiveActions = sqliteTable(
   'corrective_actions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     incidentId: integer('incident_id').references(() => incidents.id),
     /** Set when the action came out of a review (review_completions.id). */
     reviewCompletionId: integer('review_completion_id'),

@@ -1,5 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
 
 /** One run of a job for one period and workspace, claimed before anything is sent. */
 export const jobRuns = sqliteTable(
@@ -9,9 +9,7 @@ export const jobRuns = sqliteTable(
     job: text('job').notNull(),
     /** e.g. "2026-W48" for the weekly digest, "2026-11-23" for daily nudges. */
     period: text('period').notNull(),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     claimedAt: text('claimed_at').notNull(),
     finishedAt: text('finished_at'),
   },
@@ -44,9 +42,7 @@ export const itemSnoozes = sqliteTable(
   'item_snoozes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     personId: integer('person_id').notNull(),
     /** "review:3", "action:12", "training:2", "release:7" */
     itemKey: text('item_key').notNull(),

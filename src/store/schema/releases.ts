@@ -1,16 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { aiSystems } from './ai-systems.ts';
-import { people, workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
+import { people } from './directory.ts';
 
 /** What a model must measure to be released: metric, comparison, threshold, on which data. */
 export const acceptanceCriteria = sqliteTable(
   'acceptance_criteria',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     aiSystemId: integer('ai_system_id')
       .notNull()
       .references(() => aiSystems.id),
@@ -27,9 +26,7 @@ export const releases = sqliteTable(
   'releases',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     aiSystemId: integer('ai_system_id')
       .notNull()
       .references(() => aiSystems.id),

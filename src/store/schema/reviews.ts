@@ -1,15 +1,14 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { aiSystems } from './ai-systems.ts';
-import { people, workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
+import { people } from './directory.ts';
 
 /** A review that recurs: its next due date moves on by the cadence each time it is done. */
 export const reviewSchedules = sqliteTable(
   'review_schedules',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     kind: text('kind').notNull(),
     aiSystemId: integer('ai_system_id').references(() => aiSystems.id),
     ownerPersonId: integer('owner_person_id')

@@ -1,13 +1,12 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { people, workspaces } from './directory.ts';
+import { workspaceScope } from './columns.ts';
+import { people } from './directory.ts';
 
 export const courses = sqliteTable(
   'courses',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     name: text('name').notNull(),
     nameKey: text('name_key').notNull(),
     description: text('description').notNull(),
@@ -24,9 +23,7 @@ export const courses = sqliteTable(
 
 export const trainingSessions = sqliteTable('training_sessions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  workspaceId: integer('workspace_id')
-    .notNull()
-    .references(() => workspaces.id),
+  workspaceId: workspaceScope(),
   courseId: integer('course_id')
     .notNull()
     .references(() => courses.id),
@@ -43,9 +40,7 @@ export const trainingCompletions = sqliteTable(
   'training_completions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    workspaceId: integer('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceScope(),
     courseId: integer('course_id')
       .notNull()
       .references(() => courses.id),
