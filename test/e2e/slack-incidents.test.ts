@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
 import { checkSlackMessage } from '../helpers/slack-limits.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
 import { createServices } from '../../src/services.ts';
 import { actorOf } from '../../src/core/actor.ts';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
+const { command, openModal } = slackConversation(() => slack);
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const OWNER = { user: 'U0OWNER', name: 'olivia' };
@@ -18,19 +19,9 @@ const REPORTER = { user: 'U0REP', name: 'rita' };
 
 type Json = Record<string, unknown>;
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const command = (who: { user: string; name: string; team?: string }, words: string) =>
-  postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name, ...(who.team ? { team_id: who.team } : {}) });
 const calls = (method: string) => slack.slackApi.callsTo(method);
 const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 const incidentRow = (number: number) => slack.app.store.sqlite.prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?').get(number) as Json;
-
-async function openModal(who: { user: string; name: string; team?: string }, words: string): Promise<Json> {
-  const before = calls('views.open').length;
-  await command(who, words);
-  expect(calls('views.open').length).toBe(before + 1);
-  expect(calls('views.open').at(-1)?.problems).toEqual([]);
-  return calls('views.open').at(-1)?.args.view as Json;
-}
 
 /** Every mrkdwn text of a payload (plain_text is never parsed for mentions, so it may hold anything). */
 function mrkdwnTexts(payload: unknown): string[] {

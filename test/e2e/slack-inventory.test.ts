@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
+const { command, openModal } = slackConversation(() => slack);
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const OWNER = { user: 'U0OWNER', name: 'olivia' };
@@ -26,23 +27,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const command = (who: { user: string; name: string; team?: string }, text: string) =>
-  postSlashCommand(slack.eventsUrl, { text, user_id: who.user, user_name: who.name, ...(who.team ? { team_id: who.team } : {}) });
 const lastCall = (method: string) => slack.slackApi.callsTo(method).at(-1);
 const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 const text = (value: unknown) => JSON.stringify(value ?? null);
-
-/** Runs a command that opens a modal and returns the modal as the fake Slack received it. */
-async function openModal(who: { user: string; name: string; team?: string }, words: string) {
-  const opened = slack.slackApi.callsTo('views.open').length;
-  const response = await command(who, words);
-  expect(response.status).toBe(200);
-  const calls = slack.slackApi.callsTo('views.open');
-  expect(calls.length).toBe(opened + 1);
-  expect(calls.at(-1)?.problems).toEqual([]);
-  expect(calls.at(-1)?.args.trigger_id).toBe('123.456.abc');
-  return calls.at(-1)?.args.view as Record<string, unknown>;
-}
 
 const fraudScorer = {
   name: 'Fraud Scorer',

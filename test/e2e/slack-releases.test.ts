@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
 let slack: Harness;
+const { command, openModal } = slackConversation(() => slack);
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const OWNER = { user: 'U0OWNER', name: 'olivia' };
@@ -16,16 +17,7 @@ const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const command = (who: { user: string; name: string }, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name });
 const status = (id: number) => (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
-
-async function openModal(who: { user: string; name: string }, words: string): Promise<Json> {
-  const before = calls('views.open').length;
-  await command(who, words);
-  expect(calls('views.open').length).toBe(before + 1);
-  expect(calls('views.open').at(-1)?.problems).toEqual([]);
-  return calls('views.open').at(-1)?.args.view as Json;
-}
 
 /** The card of REL-n as last posted or updated in the approvals channel. */
 function approvalsCard(id: number): Json | undefined {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
-type Json = Record<string, unknown>;
 let slack: Harness;
+const { command, openModal } = slackConversation(() => slack);
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
@@ -14,17 +14,8 @@ const ATTENDEES = ['U0APP1', 'U0APP2', 'U0MEMBER'];
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const command = (who: { user: string; name: string }, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: who.user, user_name: who.name });
 const completions = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get() as { n: number }).n;
 const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
-
-async function openModal(who: { user: string; name: string }, words: string): Promise<Json> {
-  const before = calls('views.open').length;
-  const response = await command(who, words);
-  expect(calls('views.open').length, text(response.json)).toBe(before + 1);
-  expect(calls('views.open').at(-1)?.problems).toEqual([]);
-  return calls('views.open').at(-1)?.args.view as Json;
-}
 
 let courseId = '';
 
