@@ -11,6 +11,7 @@ import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
 import { messengersFor } from './messaging.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
+import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp } from './server.ts';
@@ -33,7 +34,7 @@ export interface RunningAims {
   url: string;
   store: SqliteStore;
   /** Runs a scheduled job now, as of a moment, through this process's platform connections. */
-  runJob(job: 'digest' | 'nudges', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
+  runJob(job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
   slack?: SlackApp;
   close(): Promise<void>;
 }
@@ -82,8 +83,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
-  const runJob = (job: 'digest' | 'nudges', at: Date, onlyWhereDue = false) => {
+  const runJob = (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
+    if (job === ANCHOR_JOB) return runAnchors(deps, at, onlyWhereDue);
     return job === DIGEST_JOB ? runDigest(deps, at, onlyWhereDue) : runNudges(deps, at, onlyWhereDue);
   };
   const jobs =
@@ -95,6 +97,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
             // Checked hourly by default; each workspace's setup picks its own hour (and weekday for the digest).
             { name: DIGEST_JOB, schedule: config.digestCron, run: () => runJob('digest', clock.now(), true) },
             { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runJob('nudges', clock.now(), true) },
+            // The daily anchor, checked at each workspace's digest hour; a head the digest published counts too.
+            { name: ANCHOR_JOB, schedule: config.digestCron, run: () => runJob('anchor', clock.now(), true) },
           ],
           config.timeZone,
           logger,

@@ -15,6 +15,7 @@ import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
+import { AnchorService } from './core/audit-anchors.ts';
 
 /** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
 export function createServices(input: {
@@ -40,6 +41,7 @@ export function createServices(input: {
     digests: new DigestService(store, clock, input.defaultTimeZone),
     ledger: new JobLedger(store, clock),
     nudges: new NudgeService(store, clock, input.defaultTimeZone),
+    anchors: new AnchorService(store, clock),
     clock,
     logger: input.logger,
   };

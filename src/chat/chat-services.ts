@@ -12,6 +12,7 @@ import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
 import type { Clock } from '../core/clock.ts';
+import type { AnchorService } from '../core/audit-anchors.ts';
 import type { Logger } from '../logger.ts';
 
 /** The core services the chat layer routes to. */
@@ -29,6 +30,7 @@ export interface ChatServices {
   digests: DigestService;
   ledger: JobLedger;
   nudges: NudgeService;
+  anchors: AnchorService;
   clock: Clock;
   logger: Logger;
 }

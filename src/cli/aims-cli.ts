@@ -9,6 +9,10 @@ import { createServices } from '../services.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
 import { openDatabase } from '../store/database.ts';
+import { existsSync } from 'node:fs';
+import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
+import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
+import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -19,28 +23,40 @@ export interface CliIo {
 const USAGE = `Usage: aims <command> [--db <path>]
 
 Commands:
-  migrate         apply pending database migrations to the store
-  audit verify    walk the audit hash chain; exit 0 when intact, 1 at the first bad event
+  migrate         create the store if needed and apply pending database migrations
+  audit verify [--expect-head <sequence>:<sha256>]... [--anchors <file>] [--published]
+                  walk the audit hash chain and cross-check releases, incidents and training
+                  completions against it; with published heads, also check the chain still holds
+                  exactly those events (catches a truncated or rewritten tail). Exit 0 intact, 1 not
+  audit head [--json]
+                  the current chain head, "#<sequence> <sha256>": keep it somewhere else
+  audit anchors [--json]
+                  every head the bot published (digest, daily anchor): where and when
   release status <id>
-                  a release's decision, for CI gates: exit 0 approved, 1 rejected or withdrawn, 2 pending
-  jobs run <digest|nudges> [--at <ISO date-time>]
+                  a release's decision for CI gates, from its decisions and their audit events:
+                  exit 0 approved, 1 rejected, withdrawn or a failed check (named), 2 pending, 3 unknown
+  jobs run <digest|nudges|anchor> [--at <ISO date-time>]
                   run a job now, as of a moment (once per period and workspace)
   jobs list       the schedule and the last runs
   help            this text
 
-The store is AIMS_DB (default ./data/aims.db) unless --db is given.`;
+The store is AIMS_DB (default ./data/aims.db) unless --db is given. Every command but migrate
+needs an existing store: a missing file is an error, never a new empty store.`;
 
-function takeDbPath(args: string[], env: NodeJS.ProcessEnv): { dbPath: string; rest: string[] } {
-  const rest = [...args];
-  const at = rest.indexOf('--db');
-  let dbPath = env.AIMS_DB && env.AIMS_DB.trim() !== '' ? env.AIMS_DB : './data/aims.db';
-  if (at >= 0) {
-    const value = rest[at + 1];
-    if (!value) throw new Error('--db needs a path');
-    dbPath = value;
-    rest.splice(at, 2);
+function dbPathOf(parsed: ParsedArgs, env: NodeJS.ProcessEnv): string {
+  return parsed.values.get('--db')?.[0] ?? (env.AIMS_DB && env.AIMS_DB.trim() !== '' ? env.AIMS_DB : './data/aims.db');
+}
+
+/** Opens an existing store; a mistyped path must not verify a fresh empty store as "OK". */
+function requireStoreFile(dbPath: string): void {
+  if (dbPath !== ':memory:' && !dbPath.startsWith('file:') && !existsSync(dbPath)) {
+    throw new UsageError(`No store at ${dbPath} (from --db or AIMS_DB). Check the path; "aims migrate" creates a new store.`);
   }
-  return { dbPath, rest };
+}
+
+function openExisting(dbPath: string): SqliteStore {
+  requireStoreFile(dbPath);
+  return SqliteStore.open(dbPath);
 }
 
 /** `aims jobs …`: needs the platform credentials of the environment to send. */
@@ -66,8 +82,8 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       store.close();
     }
   }
-  if (sub !== 'run' || (job !== DIGEST_JOB && job !== NUDGE_JOB)) {
-    io.err(`Usage: aims jobs run <${DIGEST_JOB}|${NUDGE_JOB}> [--at <ISO date-time>] | aims jobs list`);
+  if (sub !== 'run' || (job !== DIGEST_JOB && job !== NUDGE_JOB && job !== ANCHOR_JOB)) {
+    io.err(`Usage: aims jobs run <${DIGEST_JOB}|${NUDGE_JOB}|${ANCHOR_JOB}> [--at <ISO date-time>] | aims jobs list`);
     return 2;
   }
   const atIndex = rest.indexOf('--at');
@@ -86,6 +102,11 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       for (const r of reports) io.out(`${r.workspace} ${r.period}: ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed`);
       return reports.some((r) => r.failed > 0) ? 1 : 0;
     }
+    if (job === ANCHOR_JOB) {
+      const reports = await runAnchors({ ...services, cards }, at);
+      for (const r of reports) io.out(`${r.workspace} ${r.period}: ${r.outcome}${r.head ? ` ${r.head}` : ''}`);
+      return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
+    }
     const reports = await runDigest({ ...services, cards }, at);
     for (const report of reports) io.out(`${report.workspace} ${report.period}: ${report.outcome}`);
     return reports.some((report) => report.outcome === 'failed') ? 1 : 0;
@@ -96,68 +117,82 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
 
 /** Runs one CLI command and returns the process exit code. */
 export function runCli(args: string[], io: CliIo): number | Promise<number> {
-  let parsed: { dbPath: string; rest: string[] };
   try {
-    parsed = takeDbPath(args, io.env);
+    return dispatch(parseArgs(args), io);
   } catch (error) {
-    io.err((error as Error).message);
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const [command, sub] = parsed.rest;
+}
+
+function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
+  const dbPath = dbPathOf(parsed, io.env);
+  const [command, sub] = parsed.positionals;
+  if (parsed.flags.has('--help')) {
+    io.out(USAGE);
+    return 0;
+  }
   switch (command) {
     case 'migrate': {
-      const handle = openDatabase(parsed.dbPath);
+      expectOnly(parsed, 'migrate', [], 1);
+      const handle = openDatabase(dbPath);
       try {
         const { applied } = applyMigrations(handle.sqlite);
-        io.out(applied === 0 ? `Store ${parsed.dbPath} is up to date.` : `Applied ${applied} migration(s) to ${parsed.dbPath}.`);
+        io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
         return 0;
       } finally {
         handle.close();
       }
     }
     case 'audit': {
-      if (sub !== 'verify') break;
-      const store = SqliteStore.open(parsed.dbPath);
+      const allowed = sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
+      if (!allowed) break;
+      expectOnly(parsed, `audit ${sub}`, allowed, 2);
+      // Bad heads are refused before the store is opened.
+      if (sub === 'verify') expectedHeads({ ...parsed, flags: new Set() }, undefined);
+      const store = openExisting(dbPath);
       try {
-        const result = store.verifyAudit();
-        if (result.ok) {
-          io.out(
-            result.head
-              ? `OK: audit chain intact, ${result.events} events, head #${result.head.sequence} ${result.head.hash}`
-              : 'OK: audit chain intact, no events yet',
-          );
-          return 0;
-        }
-        io.out(`FAILED: audit chain broken at sequence ${result.firstBadSequence}: ${result.reason}`);
-        return 1;
+        if (sub === 'head') return auditHead(store, parsed, io);
+        if (sub === 'anchors') return auditAnchors(store, parsed, io);
+        return auditVerify(store, expectedHeads(parsed, store), parsed, io);
       } finally {
         store.close();
       }
     }
     case 'release': {
-      const id = Number((parsed.rest[2] ?? '').replace(/^rel-?/i, ''));
+      const id = Number((parsed.positionals[2] ?? '').replace(/^rel-?/i, ''));
       if (sub !== 'status' || !Number.isInteger(id) || id <= 0) break;
-      const store = SqliteStore.open(parsed.dbPath);
+      expectOnly(parsed, 'release status', [], 3);
+      const store = openExisting(dbPath);
       try {
-        const release = store.releaseStatus(id);
-        if (!release) {
-          io.err(`No release ${id} in ${parsed.dbPath}.`);
+        const gate = store.releaseStatus(id);
+        if (!gate) {
+          io.err(`No release ${id} in ${dbPath}.`);
           return 3;
         }
-        io.out(`REL-${id} ${release.system} ${release.version}: ${release.status} (${release.approvals} of ${release.needed} approvals)`);
-        return release.status === 'approved' ? 0 : release.status === 'pending' ? 2 : 1;
+        const name = `REL-${id} ${gate.system} ${gate.version}`;
+        if (gate.verdict === 'failed') {
+          io.out(`${name}: NOT APPROVED: check "${gate.failedCheck}" failed: ${gate.detail}`);
+          return 1;
+        }
+        io.out(`${name}: ${gate.verdict} (${gate.approvals} of ${gate.needed} approvals)`);
+        return gate.verdict === 'approved' ? 0 : gate.verdict === 'pending' ? 2 : 1;
       } finally {
         store.close();
       }
     }
-    case 'jobs':
-      return jobsCommand(parsed.rest, parsed.dbPath, io);
+    case 'jobs': {
+      expectOnly(parsed, 'jobs', sub === 'run' ? ['--at'] : [], sub === 'run' ? 3 : 2);
+      requireStoreFile(dbPath);
+      const at = parsed.values.get('--at')?.[0];
+      return jobsCommand([...parsed.positionals, ...(at === undefined ? [] : ['--at', at])], dbPath, io);
+    }
     case undefined:
     case 'help':
-    case '--help':
       io.out(USAGE);
       return 0;
   }
-  io.err(`Unknown command: ${parsed.rest.join(' ')}\n\n${USAGE}`);
+  io.err(`Unknown command: ${parsed.positionals.join(' ')}\n\n${USAGE}`);
   return 2;
 }

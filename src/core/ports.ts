@@ -1,5 +1,5 @@
 import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
-import type { AuditEventInput, AuditHead } from './audit.ts';
+import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { ReviewCompletion, ReviewSchedule } from './reviews/review.ts';
@@ -43,6 +43,14 @@ export interface AuditLog {
   append(event: AuditEventInput, at: string): AuditHead;
   head(): AuditHead | null;
   count(workspaceId?: number): number;
+}
+
+/** Chain heads the bot published, per workspace. */
+export interface AnchorRepository {
+  insert(input: Omit<PublishedAnchor, 'id'>): PublishedAnchor;
+  list(workspaceId: number, limit: number): PublishedAnchor[];
+  /** Audit events of the workspace after its last published head, the jobs' own bookkeeping aside. */
+  changesSinceLastAnchor(workspaceId: number): number;
 }
 
 export interface DedupeRepository {
@@ -202,6 +210,7 @@ export interface Repositories {
   training: TrainingRepository;
   reviews: ReviewRepository;
   jobs: JobRepository;
+  anchors: AnchorRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

@@ -1,5 +1,6 @@
 import type { CardPublisher } from '../chat/card-publisher.ts';
 import { digestView } from '../chat/views/digest-view.ts';
+import type { AnchorService } from '../core/audit-anchors.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
@@ -20,7 +21,7 @@ export interface DigestRunReport {
  * the message taken in the store before it is sent, so a restart, a second replica or a run by hand
  * sends nothing twice; a failed send stays failed and the next run sends it.
  */
-export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date, onlyWhereDue = false): Promise<DigestRunReport[]> {
+export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger; anchors: AnchorService }, at: Date, onlyWhereDue = false): Promise<DigestRunReport[]> {
   const reports: DigestRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
     // The scheduler checks every hour; each workspace's setup says which weekday and hour are its own.
@@ -39,9 +40,12 @@ export async function runDigest(deps: { digests: DigestService; ledger: JobLedge
     const send = async (runId: number, note?: string): Promise<'sent' | 'already sent' | 'failed'> => {
       const delivery = deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
       if (!delivery) return 'already sent';
-      const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], digestView(digest, note), () => undefined);
+      let messageId: string | undefined;
+      const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], digestView(digest, note), (posted) => (messageId = posted.messageId));
       const ok = result.posted.length > 0;
       deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
+      // The head the digest showed is published now: recorded so that verify can check against it.
+      if (ok && digest.auditHead) deps.anchors.record(workspace.id, digest.auditHead, { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null }, `digest ${digest.period}`);
       return ok ? 'sent' : 'failed';
     };
     // Failed digests of earlier weeks go out first (with today's figures, marked late).

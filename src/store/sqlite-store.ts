@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { AuditVerification } from '../core/audit.ts';
+import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
+import { auditReport, type AuditReport } from './audit/cross-check.ts';
+import { releaseGate } from './audit/release-gate.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
+import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
 import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts';
@@ -45,6 +48,7 @@ export class SqliteStore implements UnitOfWork {
       training: new SqliteTrainingRepository(db),
       reviews: new SqliteReviewRepository(db),
       jobs: new SqliteJobRepository(db),
+      anchors: new SqliteAnchorRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');
@@ -94,16 +98,29 @@ export class SqliteStore implements UnitOfWork {
     }
   }
 
-  /** A release's state by its id, across workspaces (the admin CLI reads the whole store). */
-  releaseStatus(id: number): { status: string; system: string; version: string; approvals: number; needed: number } | undefined {
-    const row = this.handle.sqlite
+  /** The CI gate for a release by its id, across workspaces (the admin CLI reads the whole store). */
+  releaseStatus(id: number): ReleaseGate | undefined {
+    return releaseGate(this.handle.sqlite, id);
+  }
+
+  /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
+  auditReport(expected: readonly ExpectedHead[] = []): AuditReport {
+    return auditReport(this.handle.sqlite, expected);
+  }
+
+  /** Every published head, oldest first, across workspaces (for the admin CLI). */
+  publishedAnchors(): Array<PublishedAnchor & { workspace: string }> {
+    return this.handle.sqlite
       .prepare(
-        `SELECT r.status, s.name AS system, r.version, r.approvals_needed AS needed,
-                (SELECT count(*) FROM release_decisions d WHERE d.release_id = r.id AND d.active = 1 AND d.decision = 'approve') AS approvals
-           FROM releases r JOIN ai_systems s ON s.id = r.ai_system_id WHERE r.id = ?`,
+        `SELECT a.id, a.workspace_id AS workspaceId, a.sequence, a.hash, a.channel_id AS channelId, a.channel_name AS channelName, a.message_id AS messageId,
+                a.source, a.published_at AS publishedAt, w.platform || ':' || coalesce(w.name, w.external_id) AS workspace
+           FROM published_anchors a JOIN workspaces w ON w.id = a.workspace_id ORDER BY a.id`,
       )
-      .get(id) as { status: string; system: string; version: string; approvals: number; needed: number } | undefined;
-    return row;
+      .all() as Array<PublishedAnchor & { workspace: string }>;
+  }
+
+  auditHead(): AuditHead | null {
+    return this.read((repos) => repos.audit.head());
   }
 
   verifyAudit(): AuditVerification {

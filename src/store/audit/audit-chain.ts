@@ -73,6 +73,19 @@ export class SqliteAuditLog implements AuditLog {
   }
 }
 
+/** One verified event of the chain, as the cross-checks read it. */
+export interface ChainEvent {
+  sequence: number;
+  hash: string;
+  at: string;
+  workspaceId: number | null;
+  actorPersonId: number | null;
+  action: string;
+  subject: string;
+  before: unknown;
+  after: unknown;
+}
+
 interface AuditRow {
   sequence: number;
   at: string;
@@ -89,9 +102,9 @@ interface AuditRow {
 /**
  * Walks the whole chain in order: each row must follow the previous one, its hash must be the
  * sha256 of the previous hash and its payload, and its columns must say what the payload says.
- * Streams rows so a long chain does not sit in memory.
+ * Streams rows so a long chain does not sit in memory; `visit` sees each event once it checked out.
  */
-export function verifyAuditChain(sqlite: Database.Database): AuditVerification {
+export function verifyAuditChain(sqlite: Database.Database, visit?: (event: ChainEvent) => void): AuditVerification {
   let expectedSequence = 1;
   let previousHash = GENESIS_HASH;
   let events = 0;
@@ -102,6 +115,10 @@ export function verifyAuditChain(sqlite: Database.Database): AuditVerification {
       // Stop the iterator before returning so the statement is released.
       rows.return?.();
       return { ok: false, events, firstBadSequence: row.sequence, reason: problem };
+    }
+    if (visit) {
+      const payload = JSON.parse(row.payload) as { before?: unknown; after?: unknown };
+      visit({ sequence: row.sequence, hash: row.hash, at: row.at, workspaceId: row.workspace_id, actorPersonId: row.actor_person_id, action: row.action, subject: row.subject, before: payload.before ?? null, after: payload.after ?? null });
     }
     events += 1;
     expectedSequence += 1;

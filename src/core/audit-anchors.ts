@@ -1,0 +1,34 @@
+import type { AuditHead, PublishedAnchor } from './audit.ts';
+import type { Clock } from './clock.ts';
+import type { UnitOfWork } from './ports.ts';
+
+/** Chain heads published to a channel, recorded so that verify can check the chain against them later. */
+export class AnchorService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  head(): AuditHead | null {
+    return this.store.read((repos) => repos.audit.head());
+  }
+
+  /** Whether the workspace changed anything since the last head published to it. */
+  changedSinceLastAnchor(workspaceId: number): boolean {
+    return this.store.read((repos) => repos.anchors.changesSinceLastAnchor(workspaceId) > 0);
+  }
+
+  /** Records a head that was just posted (audited like every other change). */
+  record(workspaceId: number, head: AuditHead, where: { channelId: string; channelName?: string | null; messageId?: string | null }, source: string): PublishedAnchor {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const anchor = repos.anchors.insert({ workspaceId, sequence: head.sequence, hash: head.hash, channelId: where.channelId, channelName: where.channelName ?? null, messageId: where.messageId ?? null, source, publishedAt: at });
+      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'audit.anchor_published', subject: `anchor:${anchor.id}`, before: null, after: { sequence: head.sequence, hash: head.hash, channelId: where.channelId, messageId: anchor.messageId, source } }, at);
+      return anchor;
+    });
+  }
+
+  list(workspaceId: number, limit = 20): PublishedAnchor[] {
+    return this.store.read((repos) => repos.anchors.list(workspaceId, limit));
+  }
+}

@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import type { AnchorMismatch, AuditVerification, ChainDisagreement, ExpectedHead } from '../../core/audit.ts';
+import { verifyAuditChain } from './audit-chain.ts';
+import { ChainState, completionKey } from './chain-state.ts';
+import { activeDecisionRows, decide, releaseRecordProblem, releaseRows, type DecisionRow } from './release-gate.ts';
+
+export interface AuditReport {
+  chain: AuditVerification;
+  /** Expected heads the chain does not hold. */
+  anchors: AnchorMismatch[];
+  /** State tables against the chain; empty when the chain itself is broken (nothing to compare with). */
+  disagreements: ChainDisagreement[];
+}
+
+/** Checks each expected head: the chain must hold exactly that event at that sequence. */
+export function checkHeads(sqlite: Database.Database, expected: readonly ExpectedHead[]): AnchorMismatch[] {
+  if (expected.length === 0) return [];
+  const at = sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?');
+  const last = (sqlite.prepare('SELECT max(sequence) AS n FROM audit_events').get() as { n: number | null }).n;
+  const out: AnchorMismatch[] = [];
+  for (const head of expected) {
+    const row = at.get(head.sequence) as { hash: string } | undefined;
+    if (!row) out.push({ sequence: head.sequence, from: head.from, reason: last === null ? 'the chain is empty' : `no event #${head.sequence}: the chain ends at #${last}` });
+    else if (row.hash !== head.hash.toLowerCase()) out.push({ sequence: head.sequence, from: head.from, reason: `the chain holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)` });
+  }
+  return out;
+}
+
+/**
+ * The whole verification: the chain walk, the expected heads, then every release, incident and
+ * training completion in the tables against what the chain recorded.
+ */
+export function auditReport(sqlite: Database.Database, expected: readonly ExpectedHead[] = []): AuditReport {
+  const state = new ChainState();
+  const chain = verifyAuditChain(sqlite, state.visit);
+  const anchors = checkHeads(sqlite, expected);
+  return { chain, anchors, disagreements: chain.ok ? crossCheck(sqlite, state) : [] };
+}
+
+function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagreement[] {
+  const out: ChainDisagreement[] = [];
+  const decisionsOf = new Map<number, DecisionRow[]>();
+  for (const decision of activeDecisionRows(sqlite)) decisionsOf.set(decision.release_id, [...(decisionsOf.get(decision.release_id) ?? []), decision]);
+
+  for (const row of releaseRows(sqlite)) {
+    const record = `REL-${row.id}`;
+    const chain = state.releases.get(row.id);
+    const decisions = decisionsOf.get(row.id) ?? [];
+    const problem = releaseRecordProblem(row, decisions, chain);
+    if (problem || !chain) {
+      out.push({ record, message: `${record}: ${problem?.detail ?? 'not in the chain'}` });
+      continue;
+    }
+    const decided = decide(row, chain, decisions);
+    if (decided.problem) out.push({ record, message: `${record}: ${decided.problem.detail.replace(/^the status column says/, 'status')}` });
+  }
+  const releaseIds = new Set((sqlite.prepare('SELECT id FROM releases').all() as Array<{ id: number }>).map((r) => r.id));
+  for (const id of state.releases.keys()) if (!releaseIds.has(id)) out.push({ record: `REL-${id}`, message: `REL-${id}: the chain records it but the releases table has no such row` });
+
+  const incidents = sqlite.prepare('SELECT id, workspace_id, number, status FROM incidents ORDER BY id').all() as Array<{ id: number; workspace_id: number; number: number; status: string }>;
+  for (const row of incidents) {
+    const record = `INC-${row.number}`;
+    const chain = state.incidents.get(row.id);
+    if (!chain) out.push({ record, message: `${record} (incident #${row.id}): not in the audit chain (no incident.reported event)` });
+    else if (chain.workspaceId !== row.workspace_id) out.push({ record, message: `${record} (incident #${row.id}): belongs to workspace #${row.workspace_id} but the chain records workspace #${chain.workspaceId}` });
+    else if (chain.status !== row.status) out.push({ record, message: `${record} (incident #${row.id}): status '${row.status}' but the chain records '${chain.status}'` });
+  }
+  const incidentIds = new Set(incidents.map((r) => r.id));
+  for (const [id, chain] of state.incidents) if (!incidentIds.has(id)) out.push({ record: `INC-${chain.number ?? '?'}`, message: `INC-${chain.number ?? '?'} (incident #${id}): the chain records it but the incidents table has no such row` });
+
+  const completions = sqlite.prepare('SELECT id, course_id, person_id, date FROM training_completions ORDER BY id').all() as Array<{ id: number; course_id: number; person_id: number; date: string }>;
+  for (const row of completions) {
+    if (!state.completions.has(completionKey(row.course_id, row.person_id, row.date))) {
+      out.push({ record: `completion #${row.id}`, message: `training completion #${row.id} (course #${row.course_id}, person #${row.person_id}, ${row.date}): no audit event records it` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { workspaceScope } from './columns.ts';
+
+/**
+ * Every audit chain head the bot published (the weekly digest, the daily anchor): which event, where
+ * and when. `aims audit verify --published` checks the chain against all of them. The message in the
+ * channel is the copy that counts; this table says where to find it.
+ */
+export const publishedAnchors = sqliteTable(
+  'published_anchors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: workspaceScope(),
+    sequence: integer('sequence').notNull(),
+    hash: text('hash').notNull(),
+    channelId: text('channel_id').notNull(),
+    channelName: text('channel_name'),
+    messageId: text('message_id'),
+    /** "digest 2026-W48", "anchor 2026-11-23". */
+    source: text('source').notNull(),
+    publishedAt: text('published_at').notNull(),
+  },
+  (t) => [index('published_anchors_workspace_sequence_ix').on(t.workspaceId, t.sequence)],
+);
