@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,8 +34,14 @@ function seededStore(path: string): void {
 }
 
 describe('aims CLI', () => {
-  it('npx aims audit verify prints OK on a fresh store', () => {
-    const result = npxAims(['audit', 'verify'], { AIMS_DB: join(dir, 'fresh.db') });
+  it('npx aims audit verify refuses a store file that does not exist (exit 2), and prints OK on a fresh migrated one', () => {
+    const path = join(dir, 'fresh.db');
+    const missing = npxAims(['audit', 'verify'], { AIMS_DB: path });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(existsSync(path)).toBe(false);
+    expect(cli(['migrate'], { AIMS_DB: path }).code).toBe(0);
+    const result = npxAims(['audit', 'verify'], { AIMS_DB: path });
     expect(result.stdout).toContain('OK: audit chain intact, no events yet');
     expect(result.code).toBe(0);
   });
@@ -45,7 +51,7 @@ describe('aims CLI', () => {
     seededStore(path);
     const result = cli(['audit', 'verify', '--db', path]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/);
+    expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/m);
   });
 
   it('npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', () => {

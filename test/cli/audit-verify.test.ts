@@ -1,0 +1,157 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/aims-cli.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { governedStore, type GovernedStore } from '../helpers/governed-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'aims-verify-'));
+const pristine = join(dir, 'pristine.db');
+let world: GovernedStore;
+let head: { sequence: number; hash: string };
+let copies = 0;
+
+function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** A fresh copy of the governed store, changed by `tamper` as someone with write access to the file would. */
+function tampered(tamper: (store: SqliteStore) => void): string {
+  const path = join(dir, `copy-${++copies}.db`);
+  copyFileSync(pristine, path);
+  const store = SqliteStore.open(path);
+  try {
+    tamper(store);
+  } finally {
+    store.close();
+  }
+  return path;
+}
+
+const expectHead = () => `${head.sequence}:${head.hash}`;
+
+beforeAll(() => {
+  world = governedStore(pristine);
+  const printed = cli(['audit', 'head', '--db', pristine]);
+  const match = /^#(\d+) ([0-9a-f]{64})$/.exec(printed.out);
+  head = { sequence: Number(match?.[1]), hash: String(match?.[2]) };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('aims audit head', () => {
+  it('prints the head as "#<sequence> <sha256>", and as JSON with --json', () => {
+    expect(head.sequence).toBeGreaterThan(10);
+    expect(cli(['audit', 'head', '--db', pristine, '--json'])).toMatchObject({ code: 0, out: JSON.stringify(head) });
+  });
+});
+
+describe('aims audit verify against a published head', () => {
+  it('passes on the intact store, saying what it proved', () => {
+    const plain = cli(['audit', 'verify', '--db', pristine]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('OK: releases, incidents and training completions agree with the chain');
+    expect(plain.out).toContain('this proves internal consistency only; a truncated or fully rewritten chain would also pass');
+    const anchored = cli(['audit', 'verify', '--db', pristine, '--expect-head', expectHead(), '--expect-head', `3:${hashAt(pristine, 3)}`]);
+    expect(anchored.code).toBe(0);
+    expect(anchored.out).toContain(`OK: the chain holds all 2 expected head(s), so nothing up to #${head.sequence} was removed or changed`);
+  });
+
+  it('catches the last 5 events deleted (naming the sequence); the chain alone still looks intact', () => {
+    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 5));
+    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): no event #${head.sequence}: the chain ends at #${head.sequence - 5}`);
+  });
+
+  it('catches every event deleted', () => {
+    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events').run());
+    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain is empty`);
+  });
+
+  it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', () => {
+    const path = tampered((store) => {
+      // Take the last three events off and append them again, a day later: every hash recomputed.
+      const tail = store.sqlite.prepare('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence').all(head.sequence - 3) as Array<Record<string, unknown>>;
+      store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 3);
+      store.write((repos) => {
+        for (const row of tail) {
+          const payload = JSON.parse(String(row.payload)) as { before: unknown; after: unknown };
+          repos.audit.append({ workspaceId: row.workspace_id as number, actorPersonId: row.actor_person_id as number | null, actor: String(row.actor), action: String(row.action), subject: String(row.subject), before: payload.before, after: payload.after }, '2026-11-23T10:00:00.000Z');
+        }
+      });
+    });
+    expect(cli(['audit', 'verify', '--db', path]).code).toBe(0);
+    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain holds a different event at #${head.sequence}`);
+  });
+
+  it('catches a release status edited in place, naming the release', () => {
+    const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
+    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`FAILED: state differs from the audit chain: REL-${world.pending}: status 'approved' but the chain records 0 of 2 approvals`);
+  });
+
+  it('reads heads from --anchors FILE (one per line, as `aims audit head` prints them)', () => {
+    const file = join(dir, 'anchors.txt');
+    writeFileSync(file, `3:${hashAt(pristine, 3)}\n\n#${head.sequence} ${head.hash}\n`);
+    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file]).code).toBe(0);
+    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > 2').run());
+    const result = cli(['audit', 'verify', '--db', path, '--anchors', file]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain ends at #2`);
+    writeFileSync(file, 'not a head\n');
+    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({ code: 2, err: expect.stringContaining(`${file} line 1: expected <sequence>:<sha256>`) });
+    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', join(dir, 'nope.txt')])).toMatchObject({ code: 2, err: expect.stringContaining('--anchors: cannot read') });
+  });
+});
+
+describe('the cross-checks of aims audit verify', () => {
+  it.each([
+    ['an incident state edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(), () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'"],
+    ['an approval inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?").run(world.people.app2.personId, world.pending), () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`],
+    ['a rejection deleted', (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(), () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`],
+    ['the approvals needed lowered', (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending), () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`],
+    ['a training completion inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1").run(world.people.app1.personId, world.people.app1.personId), () => 'no audit event records it'],
+  ])('names the record when %s', (_what, tamper, message) => {
+    const result = cli(['audit', 'verify', '--db', tampered(tamper)]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(message());
+  });
+});
+
+describe('aims audit verify refuses what it cannot check', () => {
+  it('an unknown option (such as --head) is an error, exit 2', () => {
+    const result = cli(['audit', 'verify', '--db', pristine, '--head', expectHead()]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('Unknown option --head.');
+    expect(cli(['audit', 'verify', '--db', pristine, '--expect-head', '12'])).toMatchObject({ code: 2, err: expect.stringContaining('--expect-head: expected <sequence>:<sha256>') });
+    expect(cli(['audit', 'head', '--db', pristine, '--published'])).toMatchObject({ code: 2, err: expect.stringContaining('Unknown option --published for "aims audit head"') });
+  });
+
+  it('a mistyped store path is an error, exit 2, and creates nothing', () => {
+    const missing = join(dir, 'typo', 'aims.db');
+    for (const args of [['audit', 'verify'], ['audit', 'head'], ['audit', 'anchors'], ['release', 'status', '1'], ['jobs', 'list']]) {
+      const result = cli([...args, '--db', missing]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`No store at ${missing}`);
+    }
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+});
+
+function hashAt(path: string, sequence: number): string {
+  const store = SqliteStore.open(path);
+  try {
+    return (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(sequence) as { hash: string }).hash;
+  } finally {
+    store.close();
+  }
+}

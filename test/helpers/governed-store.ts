@@ -1,0 +1,56 @@
+import { actorOf, type Actor } from '../../src/core/actor.ts';
+import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
+import { IncidentService } from '../../src/core/incidents/incident-service.ts';
+import { ReleaseService } from '../../src/core/releases/release-service.ts';
+import { RoleService } from '../../src/core/role-service.ts';
+import { TrainingService } from '../../src/core/training/training-service.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { directoryFor, testClock } from './test-store.ts';
+
+export interface GovernedStore {
+  /** REL ids: approved by two approvers, pending with none, rejected. */
+  approved: number;
+  pending: number;
+  rejected: number;
+  people: Record<'admin' | 'requester' | 'app1' | 'app2' | 'member', Actor>;
+  incidentId: number;
+}
+
+/**
+ * A store file with a little of everything the cross-checks read, made through the real services:
+ * releases in each state, an acknowledged incident, a training session and a self-attested completion.
+ */
+export function governedStore(path: string): GovernedStore {
+  const store = SqliteStore.open(path);
+  try {
+    const clock = testClock();
+    const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] }, clock);
+    const meet = (user: string): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
+    const admin = meet('UADMIN');
+    const roles = new RoleService(store, clock);
+    for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
+    const people = { admin, requester: meet('UREQ'), app1: meet('UAPP1'), app2: meet('UAPP2'), member: meet('UMEMBER') };
+    const { system } = new AiSystemService(store, clock).add(admin, { name: 'Scorer', description: 'd', purpose: 'p', ownerPersonId: admin.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+    const releases = new ReleaseService(store, clock);
+    releases.addCriterion(admin, system.id, { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' });
+    const request = (version: string) => releases.request(people.requester, { aiSystemId: system.id, version, changeType: 'retrain', whatChanged: 'w', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }], risks: 'r' }).release.id;
+    const approved = request('1.0.0');
+    releases.decide(people.app1, approved, 'approve');
+    releases.decide(people.app2, approved, 'approve');
+    const pending = request('2.0.0');
+    const rejected = request('3.0.0');
+    releases.decide(people.app1, rejected, 'reject', 'Not this one.');
+
+    const incidents = new IncidentService(store, clock);
+    const { incident } = incidents.report(admin, { aiSystemId: system.id, title: 'Scorer down', description: 'd', severity: 'S2', type: 'malfunction', detectedAt: '2026-11-22T09:00:00Z', affected: 'all' });
+    incidents.transition(admin, incident.number, 'acknowledge');
+
+    const training = new TrainingService(store, clock, 'UTC');
+    const course = training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
+    training.recordSession(admin, { courseId: course.id, date: '2026-11-20', trainer: 'Tess', attendeePersonIds: [admin.personId] });
+    training.selfAttest(people.member, { courseId: course.id, date: '2026-11-21' });
+    return { approved, pending, rejected, people, incidentId: incident.id };
+  } finally {
+    store.close();
+  }
+}
