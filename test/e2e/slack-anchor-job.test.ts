@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/aims-cli.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { submitModal } from '../helpers/slack-interactions.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+let slack: Harness;
+const { openModal } = slackConversation(() => slack);
+const ADMIN = { user: 'U0ADMIN', name: 'admin' };
+const dir = mkdtempSync(join(tmpdir(), 'aims-anchor-'));
+const dbPath = join(dir, 'aims.db');
+const text = (value: unknown) => JSON.stringify(value ?? null);
+const anchorPosts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS audit anchor'));
+const anchorRows = () => slack.app.store.sqlite.prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id').all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
+const anchorRuns = () => slack.app.store.sqlite.prepare("SELECT period FROM job_runs WHERE job = 'anchor' ORDER BY id").all().map((row) => (row as { period: string }).period);
+const run = async (at: string) => (await slack.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>;
+
+function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli([...args, '--db', dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function setup(defaultApprovals: string, viewId: string) {
+  await submitModal(slack.eventsUrl, await openModal(ADMIN, 'setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals, timeZone: 'UTC' }, { user: ADMIN.user }, viewId);
+}
+
+beforeAll(async () => {
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  await setup('1', 'V1');
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('daily audit anchor on Slack', () => {
+  it('posts the chain head to the leadership channel once a day when something changed, and records it', async () => {
+    expect((await run('2026-11-23T09:00:00Z')).map((r) => r.outcome)).toEqual(['sent']);
+    expect(anchorPosts()).toHaveLength(1);
+    const post = anchorPosts()[0];
+    expect(post?.problems).toEqual([]);
+    const [row] = anchorRows();
+    expect(row).toMatchObject({ channelId: 'C0LEAD', source: 'anchor 2026-11-23' });
+    expect(text(post?.args.blocks)).toContain(`*AIMS audit anchor · 2026-11-23:* audit chain head #${row?.sequence} \`${row?.hash}\``);
+    const atSequence = slack.app.store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(row?.sequence) as { hash: string };
+    expect(atSequence.hash).toBe(row?.hash);
+
+    // A change later the same day: still one anchor that day.
+    await setup('2', 'V2');
+    expect((await run('2026-11-23T15:00:00Z')).map((r) => r.outcome)).toEqual(['already sent']);
+    expect(anchorPosts()).toHaveLength(1);
+  });
+
+  it('the next day posts what changed since; a quiet day posts nothing and claims nothing', async () => {
+    expect((await run('2026-11-24T09:00:00Z')).map((r) => r.outcome)).toEqual(['sent']);
+    expect(anchorPosts()).toHaveLength(2);
+    expect((await run('2026-11-25T09:00:00Z')).map((r) => r.outcome)).toEqual(['nothing changed']);
+    expect(anchorPosts()).toHaveLength(2);
+    expect(anchorRuns()).toEqual(['2026-11-23', '2026-11-24']);
+  });
+
+  it('a failed anchor is posted by the next run of the day, once; the scheduler runs it at the digest hour only', async () => {
+    await setup('1', 'V3');
+    slack.slackApi.failPostsTo('C0LEAD');
+    expect((await run('2026-11-26T09:00:00Z')).map((r) => r.outcome)).toEqual(['failed']);
+    slack.slackApi.failPostsTo('C0LEAD', false);
+    expect(anchorRows()).toHaveLength(2);
+    expect((await slack.app.runJob('anchor', new Date('2026-11-26T10:00:00Z'), true)) as unknown[]).toEqual([]);
+    expect((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)).map((r: { outcome: string }) => r.outcome)).toEqual(['sent']);
+    expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-24', 'anchor 2026-11-27']);
+    expect(slack.app.store.sqlite.prepare("SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'").get()).toEqual({ status: 'superseded' });
+  });
+
+  it('the weekly digest records the head it showed; aims audit anchors lists them all and verify --published checks them', async () => {
+    await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
+    const digest = anchorRows().at(-1);
+    expect(digest).toMatchObject({ channelId: 'C0LEAD', source: 'digest 2026-W49' });
+    const listed = cli(['audit', 'anchors']);
+    expect(listed.code).toBe(0);
+    expect(listed.out.split('\n')).toHaveLength(4);
+    expect(listed.out).toContain(`#${digest?.sequence} ${digest?.hash} · digest 2026-W49 · slack:`);
+    expect(listed.out).toContain('#ai-leadership (C0LEAD)');
+    expect(JSON.parse(cli(['audit', 'anchors', '--json']).out)).toHaveLength(4);
+    const verified = cli(['audit', 'verify', '--published']);
+    expect(verified.out).toContain('OK: the chain holds all 4 expected head(s)');
+    expect(verified.code).toBe(0);
+  });
+
+  it('verify --published catches a tail cut back past a published head, naming the sequence and where it was published', () => {
+    const copy = join(dir, 'copy.db');
+    slack.app.store.sqlite.exec(`VACUUM INTO '${copy}'`);
+    const last = anchorRows().at(-1);
+    const store = SqliteStore.open(copy);
+    store.sqlite.prepare('DELETE FROM audit_events WHERE sequence >= ?').run(last?.sequence);
+    store.close();
+    const out: string[] = [];
+    const code = runCli(['audit', 'verify', '--published', '--db', copy], { out: (line) => out.push(line), err: () => undefined, env: {} });
+    expect(code).toBe(1);
+    expect(out.join('\n')).toContain(`FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`);
+    expect(out.join('\n')).toContain(`, digest 2026-W49): no event #${last?.sequence}: the chain ends at #${(last?.sequence ?? 0) - 1}`);
+  });
+});
