@@ -73,7 +73,7 @@ describe('daily audit anchor on Slack', () => {
     slack.slackApi.failPostsTo('C0LEAD', false);
     expect(anchorRows()).toHaveLength(2);
     expect((await slack.app.runJob('anchor', new Date('2026-11-26T10:00:00Z'), true)) as unknown[]).toEqual([]);
-    expect((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)).map((r: { outcome: string }) => r.outcome)).toEqual(['sent']);
+    expect(((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)) as Array<{ outcome: string }>).map((r) => r.outcome)).toEqual(['sent']);
     expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-24', 'anchor 2026-11-27']);
     expect(slack.app.store.sqlite.prepare("SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'").get()).toEqual({ status: 'superseded' });
   });

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEventInput } from '../../src/core/audit.ts';
+import { AnchorService } from '../../src/core/audit-anchors.ts';
+import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { directoryFor, memoryStore, TEST_NOW, testClock } from '../helpers/test-store.ts';
+
+const stores: SqliteStore[] = [];
+afterEach(() => stores.splice(0).forEach((store) => store.close()));
+
+const event = (n: number, action = 'test.event', workspaceId: number | null = null): AuditEventInput => ({ workspaceId, actorPersonId: null, actor: 'test', action, subject: `thing:${n}`, before: null, after: { n } });
+
+function storeWith(events: number): SqliteStore {
+  const store = memoryStore();
+  stores.push(store);
+  for (let i = 1; i <= events; i++) store.write((repos) => repos.audit.append(event(i), TEST_NOW));
+  return store;
+}
+
+const headOf = (store: SqliteStore) => {
+  const head = store.auditHead();
+  if (!head) throw new Error('no head');
+  return { ...head, from: 'test' };
+};
+
+describe('expected heads', () => {
+  it('hold while the chain holds exactly that event at that sequence', () => {
+    const store = storeWith(8);
+    const early = { sequence: 3, hash: (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = 3').get() as { hash: string }).hash, from: 'early' };
+    expect(store.auditReport([early, headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
+  });
+
+  it.each([
+    ['the last 5 events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 3'), 'no event #8: the chain ends at #3'],
+    ['all events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events'), 'the chain is empty'],
+    [
+      'the tail rewritten with valid hashes',
+      (s: SqliteStore) => {
+        s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 5');
+        for (let i = 6; i <= 8; i++) s.write((repos) => repos.audit.append(event(i * 10), TEST_NOW));
+      },
+      'the chain holds a different event at #8',
+    ],
+  ])('fail, naming the sequence, when %s (the chain walk alone passes)', (_what, tamper, reason) => {
+    const store = storeWith(8);
+    const head = headOf(store);
+    tamper(store);
+    const report = store.auditReport([head]);
+    expect(report.chain.ok).toBe(true);
+    expect(report.anchors).toEqual([{ sequence: 8, from: 'test', reason: expect.stringContaining(reason) }]);
+  });
+});
+
+describe('published anchors', () => {
+  it('are recorded with their audit event; a workspace changed since its last anchor only by its own non-job events', () => {
+    const store = memoryStore();
+    stores.push(store);
+    const clock = testClock();
+    const { workspace } = directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1', displayName: 'ada' });
+    const other = directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9' }).workspace;
+    const anchors = new AnchorService(store, clock);
+    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
+    const head = anchors.head();
+    if (!head) throw new Error('no head');
+    const anchor = anchors.record(workspace.id, head, { channelId: 'C0LEAD', channelName: 'ai-leadership', messageId: '1.2' }, 'anchor 2026-11-22');
+    expect(anchor).toMatchObject({ workspaceId: workspace.id, sequence: head.sequence, hash: head.hash, channelId: 'C0LEAD', source: 'anchor 2026-11-22', publishedAt: TEST_NOW });
+    expect(store.sqlite.prepare("SELECT subject FROM audit_events WHERE action = 'audit.anchor_published'").get()).toEqual({ subject: `anchor:${anchor.id}` });
+    // The anchor's own event and the jobs' bookkeeping are no change; another workspace's work neither.
+    store.write((repos) => repos.audit.append(event(1, 'job.claimed', workspace.id), TEST_NOW));
+    store.write((repos) => repos.audit.append(event(2, 'settings.updated', other.id), TEST_NOW));
+    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(false);
+    store.write((repos) => repos.audit.append(event(3, 'settings.updated', workspace.id), TEST_NOW));
+    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
+    expect(anchors.list(workspace.id)).toHaveLength(1);
+    expect(anchors.list(other.id)).toHaveLength(0);
+    expect(store.publishedAnchors()).toEqual([expect.objectContaining({ sequence: head.sequence, channelName: 'ai-leadership', workspace: 'slack:T1' })]);
+    expect(store.auditReport(store.publishedAnchors().map((a) => ({ ...a, from: a.source }))).anchors).toEqual([]);
+  });
+});
