@@ -80,8 +80,9 @@ describe('aims release status (the CI gate)', () => {
     ['an approval by the requester, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]), 'not by the requester', () => `the requester (person #${world.people.requester.personId}) approved it`],
     ['an approval by a non-approver, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]), 'by approvers', () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`],
     ['an audit event edited', (s: SqliteStore) => s.sqlite.prepare("UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'").run(), 'audit chain intact', () => 'the audit chain is broken at sequence'],
-  ])('fails on %s, naming the check', (_what, tamper, check, detail) => {
-    const id = _what.includes('rejection') || _what.includes('audit event edited') ? world.rejected : world.pending;
+  ])('fails on %s, naming the check', (what, tamper, check, detail) => {
+    // The rejected release is the one whose rejection is deleted or whose audit event is edited.
+    const id = /rejection|audit event edited/.test(what) ? world.rejected : world.pending;
     const result = gate(tampered(tamper), id);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`NOT APPROVED: check "${check}" failed: `);
