@@ -3,7 +3,8 @@ import express, { type Express, type Response } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ChatServices } from '../chat/chat-services.ts';
 import { isAimsError, type AimsError } from '../core/errors.ts';
-import { requestHashOf } from '../core/inbound-dedupe.ts';
+import { bindKey, requestHashOf } from '../core/inbound-dedupe.ts';
+import { releaseKey } from '../core/releases/release.ts';
 import type { Logger } from '../logger.ts';
 import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
 import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.ts';
@@ -96,7 +97,9 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
       }
       const origin = { requestId, contact: { platform: workspace.platform, workspaceExternalId: workspace.workspaceExternalId, userExternalId: requester } };
       // The key is bound to the canonical body: the same key with another body is a 409, never the earlier release.
-      const idempotency = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: requestHashOf(req.body) };
+      const idempotency = idempotencyKey === undefined || !known ? undefined : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
+      // Checked before the requester is looked up too, so a conflicting request creates no person.
+      if (idempotency) services.dedupe.assertBound(idempotency, (outcome) => releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }));
       const { releaseId, created } = await router.requestReleaseFromPipeline(origin, { ...fields, aiSystemId }, idempotency);
       const workspaceId = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId)?.id ?? 0;
       if (!created) res.set('idempotent-replayed', 'true');

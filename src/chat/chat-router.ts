@@ -180,7 +180,7 @@ export class ChatRouter {
   async requestReleaseFromPipeline(origin: RequestOrigin, raw: Record<string, unknown>, idempotency?: { key: string; requestHash: string }): Promise<{ releaseId: number; created: boolean }> {
     const { actor } = this.identify(origin);
     this.services.settings.channelFor(actor.workspaceId, 'approvals');
-    const { release, created } = this.services.releases.request(actor, raw, idempotency ? `api:${actor.workspaceId}:${idempotency.key}` : undefined, idempotency?.requestHash);
+    const { release, created } = this.services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
     if (created) await this.releasePublisher.publishNew(origin.contact.platform, release);
     return { releaseId: release.id, created };
   }

@@ -60,9 +60,14 @@ export class InboundDedupe {
     const bound = content === undefined ? undefined : bindKey(key, content);
     return this.store.write((repos) => {
       if (repos.dedupe.claim(key, workspaceId, this.clock.now().toISOString(), undefined, bound?.requestHash)) return true;
-      replayOf(repos.dedupe, bound, () => 'an earlier delivery');
+      replayOf(repos.dedupe, bound, () => 'an earlier message');
       return false;
     });
+  }
+
+  /** Throws the conflict when `bound.key` was used with other content (a read: nothing is claimed). */
+  assertBound(bound: BoundKey, boundTo: (outcome: unknown) => string): void {
+    this.store.read((repos) => replayOf(repos.dedupe, bound, boundTo));
   }
 
   /** Forgets keys older than `days` days; platforms stop retrying long before that. */
