@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import type { Logger } from '../logger.ts';
 
-const scope = new AsyncLocalStorage<Logger>();
+const scope = new AsyncLocalStorage<{ logger: Logger; demoted: boolean }>();
 let installed = false;
 
 const LEVELS = { error: 'error', warn: 'warn', info: 'info', log: 'info', debug: 'debug' } as const;
@@ -15,15 +15,15 @@ function install(): void {
   for (const [method, level] of Object.entries(LEVELS) as Array<[keyof typeof LEVELS, (typeof LEVELS)[keyof typeof LEVELS]]>) {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
-      const log = scope.getStore();
-      if (!log) {
+      const current = scope.getStore();
+      if (!current) {
         original(...args);
         return;
       }
       const error = args.find((arg): arg is Error => arg instanceof Error);
       // Only the first line: botbuilder's messages carry no request bodies, but keep the line short.
       const text = format(...args.map((arg) => (arg instanceof Error ? arg.message : arg))).split('\n')[0] ?? '';
-      log[level]('botbuilder said', { text, ...(error ? { error: { name: error.name, message: error.message } } : {}) });
+      current.logger[current.demoted ? 'debug' : level]('botbuilder said', { text, ...(error ? { error: { name: error.name, message: error.message } } : {}) });
     };
   }
 }
@@ -31,5 +31,11 @@ function install(): void {
 /** Runs `work` with botbuilder's console output routed to `logger` as JSON lines. */
 export function withBotbuilderConsole<T>(logger: Logger, work: () => Promise<T>): Promise<T> {
   install();
-  return scope.run(logger, work);
+  return scope.run({ logger, demoted: false }, work);
+}
+
+/** Runs `work` with botbuilder's console output at debug level (the caller logs the outcome itself). */
+export function withBotbuilderConsoleDemoted<T>(work: () => Promise<T>): Promise<T> {
+  const current = scope.getStore();
+  return current ? scope.run({ ...current, demoted: true }, work) : work();
 }

@@ -1,11 +1,11 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import express, { type Express, type Request, type Response } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { Logger } from '../logger.ts';
 import type { Messengers } from '../chat/channel-messenger.ts';
 import { AimsTeamsBot } from './aims-teams-bot.ts';
-import { withBotbuilderConsole } from './botbuilder-console.ts';
+import { withBotbuilderConsole, withBotbuilderConsoleDemoted } from './botbuilder-console.ts';
 import { teamsMessenger } from './teams-messenger.ts';
 import { hasSender } from './teams-requests.ts';
 
@@ -29,7 +29,8 @@ class AimsCloudAdapter extends CloudAdapter {
   async run(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     let authenticated: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
     try {
-      authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authorization);
+      // botbuilder prints its reasons (console.error); the one line that counts is ours, on refusal.
+      authenticated = await withBotbuilderConsoleDemoted(() => this.botFrameworkAuthentication.authenticateRequest(activity, authorization));
     } catch (error) {
       throw new TeamsAuthFailure(authFailureOf(error));
     }
@@ -45,7 +46,18 @@ export function teamsAdapter(credentials: TeamsCredentials, options: TeamsAuthOp
       MicrosoftAppPassword: credentials.appPassword ?? '',
       MicrosoftAppType: credentials.appType,
       MicrosoftAppTenantId: credentials.tenantId ?? '',
-      ...(options.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: options.openIdMetadataUrl } : {}),
+      // Any one of these switches botbuilder to "all given": the public cloud's values, keys from elsewhere.
+      ...(options.openIdMetadataUrl
+        ? {
+            ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+            ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+            ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+            OAuthUrl: AuthenticationConstants.OAuthUrl,
+            CallerId: CallerIdConstants.PublicAzureChannel,
+            ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl,
+            ToBotFromEmulatorOpenIdMetadataUrl: options.openIdMetadataUrl,
+          }
+        : {}),
     }),
   );
 }
