@@ -74,9 +74,11 @@ export function openDatabase(path: string): OpenDatabase {
 /** `PRAGMA quick_check`: the problems SQLite finds in the file's pages, none when it is sound. */
 export function quickCheck(sqlite: Database.Database, maxProblems = 10): string[] {
   try {
-    const rows = sqlite.pragma(`quick_check(${Math.max(1, Math.floor(maxProblems))})`) as Array<{ quick_check: string }>;
-    const problems = rows.map((row) => row.quick_check);
-    return problems.length === 1 && problems[0] === 'ok' ? [] : problems;
+    const limit = Math.max(1, Math.floor(maxProblems));
+    const rows = sqlite.pragma(`quick_check(${limit})`) as Array<{ quick_check: string }>;
+    // SQLite may put several findings in one row, under a "*** in database main ***" heading.
+    const problems = rows.flatMap((row) => row.quick_check.split('\n')).filter((line) => line.trim() !== '' && !line.startsWith('***'));
+    return problems.length === 1 && problems[0] === 'ok' ? [] : problems.slice(0, limit);
   } catch (error) {
     // A store so damaged that the check itself fails is a problem to report, not a crash.
     return [error instanceof Error ? `quick_check failed: ${error.message}` : 'quick_check failed'];
