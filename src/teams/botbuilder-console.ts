@@ -13,7 +13,9 @@ function install(): void {
   if (installed) return;
   installed = true;
   for (const [method, level] of Object.entries(LEVELS) as Array<[keyof typeof LEVELS, (typeof LEVELS)[keyof typeof LEVELS]]>) {
+    // eslint-disable-next-line no-console -- this is the one place that wraps console, to route botbuilder's output
     const original = console[method].bind(console);
+    // eslint-disable-next-line no-console -- see above
     console[method] = (...args: unknown[]) => {
       const current = scope.getStore();
       if (!current) {
