@@ -11,6 +11,8 @@ export interface Health {
   platforms: { slack: 'http' | 'socket' | 'off'; teams: 'authenticated' | 'local' | 'off' };
 }
 
+const DEEP_CHECK_INTERVAL_MS = 10_000;
+
 /**
  * The one HTTP app: /healthz here; Slack and Teams mount their own routes on it. `/healthz?deep=1`
  * also runs the store's quick check; a failed check keeps /healthz degraded until one passes.
@@ -19,10 +21,15 @@ export function createHttpApp(health: Health): Express {
   const app = express();
   app.disable('x-powered-by');
   let problems = health.problemsAtStart ?? [];
+  // quick_check reads every page: unauthenticated callers get at most one run per interval.
+  let lastDeepCheck = Number.NEGATIVE_INFINITY;
   app.get('/healthz', (req, res) => {
     const deep = req.query.deep === '1' || req.query.deep === 'true';
     const reachable = health.databaseReachable();
-    if (deep && reachable && health.storeProblems) problems = health.storeProblems();
+    if (deep && reachable && health.storeProblems && Date.now() - lastDeepCheck >= DEEP_CHECK_INTERVAL_MS) {
+      lastDeepCheck = Date.now();
+      problems = health.storeProblems();
+    }
     const sound = problems.length === 0;
     const status = !reachable ? 'unavailable' : sound ? 'ok' : 'degraded';
     const database = !sound ? { reachable, quickCheck: 'failed', problems } : deep && reachable ? { reachable, quickCheck: 'ok' } : { reachable };
