@@ -13,6 +13,15 @@ function reasonOf(error: unknown): { msg: string; fields?: Record<string, unknow
 try {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { service: 'aims-bot' });
+  // Instead of Node's raw stack on stderr: one JSON line, then the exit Node would have made.
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled promise rejection', { error });
+    process.exit(1);
+  });
   const running = await startAims(config, { logger });
   let stopping = false;
   const stop = (signal: string) => {
