@@ -14,10 +14,11 @@ import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createHttpApp } from './server.ts';
+import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
 import { createSlackApp } from './slack/slack-app.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
+import { asStoreOpenError, quickCheck } from './store/database.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { mountTeams } from './teams/teams-adapter.ts';
 
@@ -28,6 +29,8 @@ export interface StartOptions {
   slackRetries?: number;
   /** Skip the scheduled jobs (tests drive jobs directly). */
   jobs?: boolean;
+  /** Where Teams signing keys are fetched (tests serve their own); Microsoft's otherwise. */
+  teamsOpenIdMetadataUrl?: string;
 }
 
 export interface RunningAims {
@@ -51,7 +54,10 @@ function slackSettings(config: Config, retries: number | undefined): SlackConfig
 export async function startAims(config: Config, options: StartOptions = {}): Promise<RunningAims> {
   const logger = options.logger ?? createLogger(config.logLevel, { service: 'aims-bot' });
   const clock = options.clock ?? systemClock;
-  const store = SqliteStore.open(config.dbPath);
+  const store = openStore(config.dbPath);
+  // A damaged store still starts (to say so), but /healthz reports it degraded until a check passes.
+  const problemsAtStart = quickCheck(store.sqlite);
+  if (problemsAtStart.length > 0) logger.error('store failed PRAGMA quick_check', { database: config.dbPath, problems: problemsAtStart });
 
   const services = createServices({
     store,
@@ -65,6 +71,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
 
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
+    storeProblems: () => quickCheck(store.sqlite),
+    problemsAtStart,
     platforms: {
       slack: config.slack.mode,
       teams: !config.teams.enabled ? 'off' : config.localMode ? 'local' : 'authenticated',
@@ -73,8 +81,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
 
   const slackConfig = slackSettings(config, options.slackRetries);
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
-  if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger);
+  if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger, options.teamsOpenIdMetadataUrl ? { openIdMetadataUrl: options.teamsOpenIdMetadataUrl } : {});
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
+  finishHttpApp(http, logger);
 
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;
@@ -128,6 +137,15 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
       store.close();
     },
   };
+}
+
+/** The store, or a StoreOpenError saying why the file cannot be used (main prints it as one line). */
+function openStore(path: string): SqliteStore {
+  try {
+    return SqliteStore.open(path);
+  } catch (error) {
+    throw asStoreOpenError(path, error);
+  }
 }
 
 function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {

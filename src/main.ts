@@ -1,10 +1,27 @@
 import { startAims } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { StoreOpenError } from './store/database.ts';
+
+/** Why the bot did not start, as one line: what to fix, never a stack for a known cause. */
+function reasonOf(error: unknown): { msg: string; fields?: Record<string, unknown> } {
+  if (error instanceof ConfigError) return { msg: `aims-bot did not start. Invalid configuration: ${error.problems.join('; ')}`, fields: { problems: error.problems } };
+  if (error instanceof StoreOpenError) return { msg: `aims-bot did not start. AIMS_DB (${error.path}) ${error.reason}.`, fields: { variable: 'AIMS_DB' } };
+  return { msg: 'aims-bot did not start.', fields: { error } };
+}
 
 try {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { service: 'aims-bot' });
+  // Instead of Node's raw stack on stderr: one JSON line, then the exit Node would have made.
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled promise rejection', { error });
+    process.exit(1);
+  });
   const running = await startAims(config, { logger });
   let stopping = false;
   const stop = (signal: string) => {
@@ -22,10 +39,8 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`aims-bot did not start. ${error.message}\n`);
-  } else {
-    process.stderr.write(`aims-bot did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  // One JSON line like every other line on stderr (the logger's level may not be known yet).
+  const { msg, fields } = reasonOf(error);
+  createLogger('error', { service: 'aims-bot' }).error(msg, fields);
   process.exit(1);
 }

@@ -2,13 +2,29 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Response } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ChatServices } from '../chat/chat-services.ts';
-import { isAimsError } from '../core/errors.ts';
+import { isAimsError, type AimsError } from '../core/errors.ts';
+import { bindKey, requestHashOf } from '../core/inbound-dedupe.ts';
+import { releaseKey } from '../core/releases/release.ts';
 import type { Logger } from '../logger.ts';
 import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
-import { apiReleaseRequestSchema } from './release-api-input.ts';
+import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.ts';
 import { releaseJson } from './release-json.ts';
 
-const STATUS_OF: Record<string, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409, not_configured: 409 };
+const STATUS_OF: Record<string, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409, idempotency_conflict: 409, not_configured: 409 };
+
+// Printable ASCII, as HTTP headers carry it; long enough for a UUID or a CI run id with its job.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A key reused with another body: the 409 names the key and what it is bound to. */
+function idempotencyConflictJson(error: AimsError, key: string) {
+  const boundTo = error.details.boundTo ?? 'an earlier request';
+  return {
+    error: 'idempotency_conflict',
+    message: `Idempotency-Key "${key}" is already bound to ${boundTo}, filed with a different request body. Nothing was created or changed; send a new key for a new request.`,
+    idempotencyKey: key,
+    boundTo,
+  };
+}
 
 /**
  * The pipeline API: ML pipelines file sign-off requests with their evaluation results and poll for
@@ -20,7 +36,7 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
   const log = input.logger.child({ component: 'api' });
   const workspaceOf = tokenMatcher(input.tokens);
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
+  // The token is checked before the body is read: without one the answer is 401, whatever was sent.
   api.use((req, res, next) => {
     const workspace = workspaceOf(req.header('authorization'));
     if (!workspace) {
@@ -30,8 +46,14 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
     res.locals.workspace = workspace;
     next();
   });
+  // Malformed JSON goes to the app's JSON error handler (400 invalid_json).
+  api.use(express.json({ limit: '100kb' }));
 
-  const fail = (res: Response, error: unknown, requestId: string) => {
+  const fail = (res: Response, error: unknown, requestId: string, idempotencyKey?: string) => {
+    if (isAimsError(error) && error.code === 'idempotency_conflict') {
+      res.status(409).json(idempotencyConflictJson(error, idempotencyKey ?? ''));
+      return;
+    }
     if (isAimsError(error)) {
       const issues = error.details.fieldErrors ? Object.entries(error.details.fieldErrors).map(([field, message]) => ({ path: [field], message })) : [];
       res.status(STATUS_OF[error.code] ?? 400).json({ error: error.code, message: error.message, ...(issues.length > 0 ? { issues } : {}) });
@@ -49,6 +71,17 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
       res.status(400).json({ error: 'invalid_input', message: 'The request body is not valid.', issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })) });
       return;
     }
+    // Checked before anyone is looked up, so a made-up requester never becomes a person.
+    const requesterIssue = requesterProblem(workspace.platform, parsed.data.requester);
+    if (requesterIssue) {
+      res.status(400).json({ error: 'invalid_input', message: `requester ${requesterIssue}.`, issues: [{ path: ['requester'], message: requesterIssue }] });
+      return;
+    }
+    const idempotencyKey = req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      res.status(400).json({ error: 'invalid_input', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.', issues: [{ path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }] });
+      return;
+    }
     try {
       const known = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId);
       const { aiSystem, requester, ...fields } = parsed.data;
@@ -63,11 +96,16 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
         return;
       }
       const origin = { requestId, contact: { platform: workspace.platform, workspaceExternalId: workspace.workspaceExternalId, userExternalId: requester } };
-      const { releaseId, created } = await router.requestReleaseFromPipeline(origin, { ...fields, aiSystemId }, req.header('idempotency-key') ?? undefined);
+      // The key is bound to the canonical body: the same key with another body is a 409, never the earlier release.
+      const idempotency = idempotencyKey === undefined || !known ? undefined : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
+      // Checked before the requester is looked up too, so a conflicting request creates no person.
+      if (idempotency) services.dedupe.assertBound(idempotency, (outcome) => releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }));
+      const { releaseId, created } = await router.requestReleaseFromPipeline(origin, { ...fields, aiSystemId }, idempotency);
       const workspaceId = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId)?.id ?? 0;
+      if (!created) res.set('idempotent-replayed', 'true');
       res.status(created ? 201 : 200).location(`/api/v1/releases/${releaseId}`).json(releaseJson(services.releases.details(workspaceId, releaseId)));
     } catch (error) {
-      fail(res, error, requestId);
+      fail(res, error, requestId, idempotencyKey);
     }
   });
 

@@ -84,7 +84,8 @@ export class ChatRouter {
       request,
       () => {
         const who = this.identify(request);
-        if (request.dedupeKey && !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id)) {
+        // The key is bound to who said what: a repeat with other content is refused, not answered as the first.
+        if (request.dedupeKey && !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, { user: request.contact.userExternalId, source: request.source, text: request.text })) {
           this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
           return { kind: 'none' } as const;
         }
@@ -176,10 +177,10 @@ export class ChatRouter {
    * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
    * like the form. Domain errors are thrown for the API to turn into HTTP answers.
    */
-  async requestReleaseFromPipeline(origin: RequestOrigin, raw: Record<string, unknown>, idempotencyKey?: string): Promise<{ releaseId: number; created: boolean }> {
+  async requestReleaseFromPipeline(origin: RequestOrigin, raw: Record<string, unknown>, idempotency?: { key: string; requestHash: string }): Promise<{ releaseId: number; created: boolean }> {
     const { actor } = this.identify(origin);
     this.services.settings.channelFor(actor.workspaceId, 'approvals');
-    const { release, created } = this.services.releases.request(actor, raw, idempotencyKey ? `api:${actor.workspaceId}:${idempotencyKey}` : undefined);
+    const { release, created } = this.services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
     if (created) await this.releasePublisher.publishNew(origin.contact.platform, release);
     return { releaseId: release.id, created };
   }

@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'idempotency_conflict'
   | 'not_configured'
   | 'unknown_command';
 
@@ -12,7 +13,7 @@ export class AimsError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { hint?: string; fieldErrors?: Record<string, string> } = {},
+    readonly details: { hint?: string; fieldErrors?: Record<string, string>; boundTo?: string } = {},
   ) {
     super(message);
     this.name = 'AimsError';

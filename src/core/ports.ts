@@ -54,10 +54,12 @@ export interface AnchorRepository {
 }
 
 export interface DedupeRepository {
-  /** Records an inbound key; false when it was seen before (a retry or a double click). */
-  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown): boolean;
+  /** Records an inbound key (with the hash of what it carried); false when it was seen before (a retry or a double click). */
+  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): boolean;
   /** What the first delivery of `key` recorded, if anything. */
   outcomeOf(key: string): unknown;
+  /** The first delivery of `key`: its outcome and the hash of what it carried (null for keys stored before hashes). */
+  find(key: string): { outcome: unknown; requestHash: string | null } | undefined;
   pruneBefore(at: string): number;
 }
 

@@ -43,9 +43,15 @@ function withoutActivityId(reference: unknown): unknown {
   return rest;
 }
 
+/** True when the activity says who sent it; one that does not is refused, never given to a placeholder person. */
+export function hasSender(activity: Partial<Activity>): boolean {
+  return Boolean(activity.from?.aadObjectId || activity.from?.id);
+}
+
 /** Who is acting in an activity, whatever it carries (message or invoke). */
 export function originOf(activity: Partial<Activity>, allowTenantless: boolean): RequestOrigin {
   const from = activity.from;
+  if (!from || !hasSender(activity)) throw new Error('Teams activity without a sender (from): cannot tell who is acting');
   const conversation = conversationOf(activity);
   // A personal chat is where direct messages (decisions, nudges) reach this person later.
   const direct = conversation?.kind === 'direct' ? withoutActivityId(conversation.reference) : undefined;
@@ -55,8 +61,8 @@ export function originOf(activity: Partial<Activity>, allowTenantless: boolean):
       platform: 'teams',
       workspaceExternalId: tenantOf(activity, allowTenantless),
       // AAD object ids are stable across chats; `from.id` differs per bot and is the fallback.
-      userExternalId: from?.aadObjectId ?? from?.id ?? 'unknown',
-      ...(from?.name ? { displayName: from.name } : {}),
+      userExternalId: from.aadObjectId || from.id,
+      ...(from.name ? { displayName: from.name } : {}),
       ...(direct ? { directReference: direct } : {}),
     },
     ...(conversation ? { conversation } : {}),

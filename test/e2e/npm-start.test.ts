@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,16 @@ describe('npm start with an empty environment (local mode)', () => {
     expect(await refusesConnection('127.0.0.2', port)).toBe(true);
     expect(bot.output()).toContain('LOCAL MODE');
     expect(bot.output()).toContain('authentication OFF');
+    // Malformed JSON is a 400 JSON answer (no HTML page, no stack), and the body is never logged.
+    const malformed = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"body-marker' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
+    await fetch(`http://127.0.0.1:${port}/healthz`);
+    // Every line the bot wrote is a JSON log line.
+    const lines = bot.output().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    expect(lines.some((line) => line.includes('http request refused'))).toBe(true);
+    expect(bot.output()).not.toContain('body-marker');
     process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
     await bot.exited;
     expect(existsSync(dbPath)).toBe(true);
@@ -84,6 +94,25 @@ describe('npm start with an empty environment (local mode)', () => {
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('PORT');
     expect(bot.output()).toContain('AIMS_TIMEZONE: must be an IANA time zone');
+  });
+
+  it('stops with one JSON line naming AIMS_DB and the reason when the store is not a database or cannot be created (no stack)', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'this is not a database\n');
+    const cases = [
+      { path: notes, reason: 'is not a SQLite database' },
+      { path: join(notes, 'aims.db'), reason: 'is below a file, not a folder' },
+    ];
+    const bots = cases.map(({ path }) => start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ AIMS_DB: path, PORT: '0' })));
+    for (const [index, bot] of bots.entries()) {
+      expect(await bot.exited).toBe(1);
+      const lines = bot.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0] ?? '') as { level: string; msg: string };
+      expect(line.level).toBe('error');
+      expect(line.msg).toContain(`AIMS_DB (${cases[index]?.path ?? ''}) ${cases[index]?.reason ?? ''}`);
+      expect(bot.output()).not.toMatch(/\bat .*:\d+:\d+/);
+    }
   });
 
   it('refuses to start in production with no platform configured', async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aims-api-'));
 const dbPath = join(dir, 'aims.db');
 const TOKEN_A = 'token-for-acme-0123456789abcdef';
 const TOKEN_B = 'token-for-globex-0123456789abcdef';
+const TOKEN_TEAMS = 'token-for-contoso-0123456789abcdef';
 
 const api = (path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
   fetch(`${slack.app.url}/api/v1${path}`, {
@@ -25,7 +26,14 @@ const api = (path: string, init: { method?: string; token?: string; body?: unkno
   });
 
 const command = (user: string, text: string, team = 'T0TEST') => postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase(), team_id: team });
-const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+// Asynchronous on purpose: a synchronous spawn would stall the bot (same process) and its keep-alive timers.
+const cli = (args: string[]) =>
+  new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
 
 const body = {
   aiSystem: 'Fraud Scorer',
@@ -40,7 +48,7 @@ const body = {
 
 beforeAll(async () => {
   slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath, AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B}` },
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath, AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B},teams:tenant-contoso=${TOKEN_TEAMS}` },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
   await command('U0ADMIN', 'setup');
@@ -58,6 +66,8 @@ afterAll(async () => {
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const counts = () => slack.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM releases) AS releases, (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit, (SELECT count(*) FROM inbound_dedupe_keys) AS keys').get();
 
 async function approveInChat(id: number, user: string) {
   const card = slack.slackApi.callsTo('*').filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${id} ·`)).at(-1)?.args;
@@ -98,16 +108,74 @@ describe('pipeline API', () => {
     expect(((await retried.json()) as { id: number }).id).toBe(release.id);
     expect(slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0APP')).toHaveLength(1);
 
-    expect(cli(['release', 'status', String(release.id)]).status).toBe(2);
+    expect((await cli(['release', 'status', String(release.id)])).status).toBe(2);
     await approveInChat(release.id, 'U0APP1');
     expect(((await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { given: number } })).toMatchObject({ status: 'pending', approvals: { given: 1 } });
     await approveInChat(release.id, 'U0APP2');
     const polled = (await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { by: Array<{ id: string; contentHash: string }> } };
     expect(polled.status).toBe('approved');
     expect(polled.approvals.by.map((a) => a.id)).toEqual(['U0APP1', 'U0APP2']);
-    const gate = cli(['release', 'status', String(release.id)]);
+    const gate = await cli(['release', 'status', String(release.id)]);
     expect(gate.stdout).toContain(`REL-${release.id} Fraud Scorer 3.0.0: approved (2 of 2 approvals)`);
     expect(gate.status).toBe(0);
+  });
+
+  it('answers 409 for an Idempotency-Key reused with another body, naming the key and its release; nothing is created or changed', async () => {
+    const first = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '4.0.0' }, headers: { 'idempotency-key': 'ci-run-77' } });
+    expect(first.status).toBe(201);
+    const { id } = (await first.json()) as { id: number };
+    const posts = slack.slackApi.callsTo('chat.postMessage').length;
+    const before = counts();
+    // The CI re-run of issue 11: same key, another version with a failing metric.
+    const reused = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '5.0.0', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] }, headers: { 'idempotency-key': 'ci-run-77' } });
+    expect(reused.status).toBe(409);
+    const conflict = (await reused.json()) as { error: string; message: string; idempotencyKey: string; boundTo: string };
+    expect(conflict).toMatchObject({ error: 'idempotency_conflict', idempotencyKey: 'ci-run-77', boundTo: `REL-${id}` });
+    expect(conflict.message).toContain('Idempotency-Key "ci-run-77" is already bound to REL-' + id);
+    expect(counts()).toEqual(before);
+    expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(posts);
+    expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '5.0.0'").get() as { n: number }).n).toBe(0);
+    // Another requester is another body too.
+    expect((await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '4.0.0', requester: 'U0OTHER' }, headers: { 'idempotency-key': 'ci-run-77' } })).status).toBe(409);
+    // The same key with the same body (keys in another order) is answered as the first time.
+    const { requester, ...rest } = body;
+    const replay = await api('/releases', { method: 'POST', token: TOKEN_A, body: { requester, ...rest, version: '4.0.0' }, headers: { 'idempotency-key': 'ci-run-77' } });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await replay.json()) as { id: number }).id).toBe(id);
+    expect(counts()).toEqual(before);
+  });
+
+  it('refuses a requester that is not a user id of the token’s platform, or longer than 64 characters (400 naming requester); no person is created', async () => {
+    const before = counts();
+    for (const requester of [`U${'A'.repeat(4999)}`, 'alice@example.com', '<!channel>', 'u0lower', `U${'A'.repeat(64)}`]) {
+      const response = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '6.0.0', requester } });
+      expect(response.status, requester.slice(0, 20)).toBe(400);
+      expect(((await response.json()) as { issues: Array<{ path: string[] }> }).issues.map((issue) => issue.path.join('.'))).toEqual(['requester']);
+    }
+    // A Teams token wants an AAD object id (or a 29: id), not a Slack id.
+    const slackIdOnTeams = await api('/releases', { method: 'POST', token: TOKEN_TEAMS, body: { ...body, requester: 'U0PIPE' } });
+    expect(slackIdOnTeams.status).toBe(400);
+    expect(await slackIdOnTeams.json()).toMatchObject({ issues: [{ path: ['requester'], message: expect.stringContaining('AAD object id') }] });
+    const aad = await api('/releases', { method: 'POST', token: TOKEN_TEAMS, body: { ...body, requester: '6f1c2a9e-3b7d-4e21-9a0c-5d8e7f6a1b2c' } });
+    expect(await aad.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
+    expect(counts()).toEqual(before);
+  });
+
+  it('checks the token before reading the body; malformed JSON answers 400 JSON, never a stack or a path', async () => {
+    const raw = (headers: Record<string, string>) => fetch(`${slack.app.url}/api/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"aiSystem": "Fraud Scorer", "version": ' });
+    const anonymous = await raw({});
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: 'unauthorized' });
+    const malformed = await raw({ authorization: `Bearer ${TOKEN_A}` });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/json');
+    const answer = await malformed.text();
+    expect(JSON.parse(answer)).toEqual({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
+    expect(answer).not.toContain(ROOT);
+    const missing = await fetch(`${slack.app.url}/api/v1/nothing-here`, { headers: { authorization: `Bearer ${TOKEN_A}` } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
   });
 
   it('the CLI exits 1 for a rejected release', async () => {
@@ -116,8 +184,8 @@ describe('pipeline API', () => {
     await clickButton(slack.eventsUrl, buttonsOf(card)['Reject…'] as Json, { user: 'U0APP1' }, slack.slackApi.responseUrl('reject'));
     const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
     await submitModal(slack.eventsUrl, form, { reason: 'Not this week.' }, { user: 'U0APP1' }, 'V0REJECT');
-    expect(cli(['release', 'status', String(created.id)]).status).toBe(1);
-    expect(cli(['release', 'status', '999']).status).toBe(3);
+    expect((await cli(['release', 'status', String(created.id)])).status).toBe(1);
+    expect((await cli(['release', 'status', '999'])).status).toBe(3);
   });
 
   it('a token of another workspace can neither read nor create anything here (404 / unknown system)', async () => {
@@ -128,9 +196,9 @@ describe('pipeline API', () => {
     expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '9.9.9'").get() as { n: number }).n).toBe(0);
   });
 
-  it('the audit chain verifies after all of it (npx aims audit verify on the store file)', () => {
+  it('the audit chain verifies after all of it (npx aims audit verify on the store file)', async () => {
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    const verify = cli(['audit', 'verify']);
+    const verify = await cli(['audit', 'verify']);
     expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
     expect(verify.status).toBe(0);
   });

@@ -62,7 +62,7 @@ describe('training on Slack, end to end', () => {
     expect(completions()).toBe(3);
     expect(dms().length).toBe(before + 3);
     expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
-    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(',') }, MEMBER, 'V0SESSION');
+    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, MEMBER, 'V0SESSION');
     expect(text(again.json?.view)).toContain('This session was already recorded.');
     // The same people, course and day recorded again in another session: still one completion each.
     const second = await openModal(ADMIN, 'training');

@@ -51,18 +51,16 @@ describe('incidents on Teams, end to end', () => {
     expect(cardInputs(form)).toMatchObject({ title: 'Scorer flags every payment', detectedAt__date: expect.any(String), detectedAt__time: expect.any(String) });
     const systemId = String((teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
     const posts = teams.connector.activities.length;
-    const logged = await click(
-      REPORTER,
-      fillCard(form, 'Report', {
-        aiSystem: systemId,
-        description: 'Since the 20th the scorer flags most payments from one bank.',
-        severity: 'S1',
-        type: 'model-drift',
-        detectedAt__date: '2026-11-22',
-        detectedAt__time: '09:30',
-        affected: 'Customers of one bank.',
-      }),
-    );
+    const submit = fillCard(form, 'Report', {
+      aiSystem: systemId,
+      description: 'Since the 20th the scorer flags most payments from one bank.',
+      severity: 'S1',
+      type: 'model-drift',
+      detectedAt__date: '2026-11-22',
+      detectedAt__time: '09:30',
+      affected: 'Customers of one bank.',
+    });
+    const logged = await click(REPORTER, submit);
     expect(text(logged)).toContain('Logged INC-1. Posted to the incidents channel and the leadership channel.');
     // Read in the workspace's time zone (Berlin, UTC+1 in November).
     expect(row(1)).toEqual({ status: 'open', detectedAt: '2026-11-22T08:30:00.000Z' });
@@ -73,7 +71,7 @@ describe('incidents on Teams, end to end', () => {
 
     // The same card submitted again (a double click) logs nothing new and posts nothing.
     const activities = teams.connector.activities.length;
-    const again = await click(REPORTER, fillCard(form, 'Report', { aiSystem: systemId, description: 'x', severity: 'S1', type: 'model-drift', detectedAt__date: '2026-11-22', detectedAt__time: '09:30', affected: 'x' }));
+    const again = await click(REPORTER, submit);
     expect(text(again)).toContain('INC-1 was already logged.');
     expect(teams.connector.activities.length).toBe(activities);
     expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });

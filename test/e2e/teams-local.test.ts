@@ -22,6 +22,19 @@ async function say(activity: ReturnType<typeof teamsMessage>) {
 const cardText = (reply: { activity: Record<string, unknown> } | undefined) => JSON.stringify(reply?.activity.attachments ?? []);
 
 describe('Teams in local mode (authentication off, loopback only)', () => {
+  it('ignores an activity without a sender (from): no reply, no placeholder person "unknown", nothing stored', async () => {
+    const before = teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get();
+    for (const from of [undefined, {}, { id: '', name: 'Nobody' }]) {
+      const { from: _from, ...anonymous } = teamsMessage(teams.connector.serviceUrl, 'aims status');
+      void _from;
+      const { status, replies } = await say({ ...anonymous, ...(from ? { from } : {}) } as ReturnType<typeof teamsMessage>);
+      expect(status).toBe(200);
+      expect(replies).toHaveLength(0);
+    }
+    expect(teams.app.store.sqlite.prepare("SELECT count(*) AS n FROM people WHERE external_id = 'unknown'").get()).toEqual({ n: 0 });
+    expect(teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get()).toEqual(before);
+  });
+
   it('answers "aims help" in a personal chat at the connector, with a valid Adaptive Card 1.5', async () => {
     const { status, replies } = await say(teamsMessage(teams.connector.serviceUrl, 'aims help'));
     expect(status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { originOfInteraction } from '../../src/slack/slack-requests.ts';
-import { fromTeamsMessage, LOCAL_TENANT, tenantOf } from '../../src/teams/teams-requests.ts';
+import { fromTeamsMessage, hasSender, LOCAL_TENANT, tenantOf } from '../../src/teams/teams-requests.ts';
 
 describe('whose workspace a request belongs to', () => {
   it('Teams: the tenant of the activity; none is refused outside local mode, never put into a shared workspace', () => {
@@ -19,5 +19,15 @@ describe('whose workspace a request belongs to', () => {
     expect(originOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' } }).contact.workspaceExternalId).toBe('T9');
     expect(originOfInteraction({ team: { id: 'T1' }, user: { id: 'U1' } }).contact.workspaceExternalId).toBe('T1');
     expect(() => originOfInteraction({ team: null, user: { id: 'U1' } })).toThrow(/without a team/);
+  });
+});
+
+describe('an activity without a sender', () => {
+  it('is never attributed to a shared placeholder person', () => {
+    const activity = { conversation: { id: 'c', tenantId: 't', conversationType: 'personal' } as never };
+    expect(hasSender(activity)).toBe(false);
+    expect(hasSender({ ...activity, from: { id: '', name: 'x' } as never })).toBe(false);
+    expect(() => fromTeamsMessage(activity, 'aims status', [], false)).toThrow('without a sender');
+    expect(fromTeamsMessage({ ...activity, from: { id: '29:a', name: 'A' } as never }, 'aims status', [], false).contact.userExternalId).toBe('29:a');
   });
 });

@@ -1,6 +1,7 @@
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import { requireOwnerOrAdmin } from '../policies.ts';
 import type { AiSystemCounts, AiSystemFilter, Repositories, UnitOfWork } from '../ports.ts';
 import { nameKeyOf, type AiSystem } from './ai-system.ts';
@@ -51,17 +52,18 @@ export class AiSystemService {
   add(actor: Actor, raw: unknown, submissionKey?: string): { system: AiSystem; created: boolean } {
     const at = this.clock.now().toISOString();
     const name = (raw as { name?: unknown } | undefined)?.name;
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     try {
       return this.store.write((repos) => {
-        if (submissionKey) {
-          const earlier = repos.dedupe.outcomeOf(submissionKey) as { systemId?: number } | undefined;
+        if (bound) {
+          const earlier = replayOf<{ systemId?: number }>(repos.dedupe, bound, (outcome) => (outcome?.systemId ? repos.aiSystems.findById(actor.workspaceId, outcome.systemId)?.name : undefined) ?? 'an AI system')?.outcome;
           const existing = earlier?.systemId === undefined ? undefined : repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
           if (existing) return { system: existing, created: false };
         }
         const input = this.validate(repos, actor, raw);
         if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
         const system = repos.aiSystems.insert({ ...input, workspaceId: actor.workspaceId, nameKey: nameKeyOf(input.name), createdAt: at, updatedAt: at });
-        if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { systemId: system.id });
+        claimBound(repos.dedupe, bound, actor.workspaceId, at, { systemId: system.id });
         repos.audit.append(
           { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'ai_system.created', subject: `ai_system:${system.id}`, before: null, after: system },
           at,

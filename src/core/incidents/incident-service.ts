@@ -2,6 +2,7 @@ import type { Actor } from '../actor.ts';
 import type { AiSystem } from '../ai-systems/ai-system.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import { personLabel, type Person } from '../identity.ts';
 import type { CorrectiveActionFilter, IncidentFilter, Repositories, UnitOfWork } from '../ports.ts';
 import {
@@ -67,9 +68,10 @@ export class IncidentService {
   report(actor: Actor, raw: unknown, submissionKey?: string): { incident: Incident; created: boolean } {
     const now = this.clock.now();
     const at = now.toISOString();
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return this.store.write((repos) => {
-      if (submissionKey) {
-        const earlier = repos.dedupe.outcomeOf(submissionKey) as { incidentId?: number } | undefined;
+      if (bound) {
+        const earlier = replayOf<{ incidentId?: number }>(repos.dedupe, bound, (outcome) => `INC-${(outcome?.incidentId ? repos.incidents.findById(actor.workspaceId, outcome.incidentId)?.number : undefined) ?? '?'}`)?.outcome;
         const existing = earlier?.incidentId === undefined ? undefined : repos.incidents.findById(actor.workspaceId, earlier.incidentId);
         if (existing) return { incident: existing, created: false };
       }
@@ -106,7 +108,7 @@ export class IncidentService {
         closedAt: null,
       });
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
-      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { incidentId: incident.id });
+      claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
       this.audit(repos, actor, incident, 'incident.reported', null, incident, at);
       return { incident, created: true };
     });
@@ -193,8 +195,10 @@ export class IncidentService {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const incident = this.mustFind(repos, actor.workspaceId, number);
-      // The same comment form submitted twice (a retry, a double click) is one comment.
-      if (submissionKey && !repos.dedupe.claim(submissionKey, actor.workspaceId, at)) return incident;
+      // The same comment form submitted twice (a retry, a double click) is one comment; other text under its key is a conflict.
+      const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, number, body }) : undefined;
+      if (replayOf(repos.dedupe, bound, () => `a comment on INC-${number}`)) return incident;
+      claimBound(repos.dedupe, bound, actor.workspaceId, at);
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
       this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);

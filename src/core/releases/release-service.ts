@@ -4,6 +4,7 @@ import type { AiSystem } from '../ai-systems/ai-system.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import { personLabel, type Person } from '../identity.ts';
 import { requireOwnerOrAdmin } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
@@ -69,12 +70,17 @@ export class ReleaseService {
     });
   }
 
-  /** Files a sign-off request; a repeated submission (same key) returns the release it created. */
-  request(actor: Actor, raw: unknown, submissionKey?: string): { release: Release; created: boolean } {
+  /**
+   * Files a sign-off request; a repeated submission (same key, same content) returns the release it
+   * created, the same key with other content is an idempotency conflict. `requestHash` overrides
+   * what the key is bound to (the pipeline API binds it to its request body).
+   */
+  request(actor: Actor, raw: unknown, submissionKey?: string, requestHash?: string): { release: Release; created: boolean } {
     const at = this.clock.now().toISOString();
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }, requestHash) : undefined;
     return this.store.write((repos) => {
-      if (submissionKey) {
-        const earlier = repos.dedupe.outcomeOf(submissionKey) as { releaseId?: number } | undefined;
+      if (bound) {
+        const earlier = replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) => (outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release'))?.outcome;
         const existing = earlier?.releaseId === undefined ? undefined : repos.releases.findById(actor.workspaceId, earlier.releaseId);
         if (existing) return { release: existing, created: false };
       }
@@ -90,7 +96,7 @@ export class ReleaseService {
       });
       const { metrics } = validated;
       repos.releases.replaceMetrics(release.id, metrics);
-      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { releaseId: release.id });
+      claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.requested', subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
       return { release, created: true };
     });

@@ -1,6 +1,7 @@
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
+import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import type { Person } from '../identity.ts';
 import { requireAdmin, requireAnyRole } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
@@ -125,9 +126,10 @@ export class TrainingService {
    */
   recordSession(actor: Actor, raw: unknown, submissionKey?: string): { sessionId: number; courseId: number; recorded: number[]; already: number[]; repeated: boolean } {
     const at = this.clock.now().toISOString();
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return this.store.write((repos) => {
-      if (submissionKey) {
-        const earlier = repos.dedupe.outcomeOf(submissionKey) as { sessionId?: number; courseId?: number; recorded?: number[]; already?: number[] } | undefined;
+      if (bound) {
+        const earlier = replayOf<{ sessionId?: number; courseId?: number; recorded?: number[]; already?: number[] }>(repos.dedupe, bound, (outcome) => `training session #${outcome?.sessionId ?? '?'}`)?.outcome;
         if (earlier?.sessionId !== undefined) {
           return { sessionId: earlier.sessionId, courseId: earlier.courseId ?? 0, recorded: [], already: [...(earlier.recorded ?? []), ...(earlier.already ?? [])], repeated: true };
         }
@@ -148,7 +150,7 @@ export class TrainingService {
         const inserted = repos.training.insertCompletion({ workspaceId: actor.workspaceId, courseId: input.courseId, personId, date: input.date, sessionId: session.id, selfAttested: false, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
         (inserted ? recorded : already).push(personId);
       }
-      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { sessionId: session.id, courseId: session.courseId, recorded, already });
+      claimBound(repos.dedupe, bound, actor.workspaceId, at, { sessionId: session.id, courseId: session.courseId, recorded, already });
       this.audit(repos, actor, 'training.session_recorded', `training_session:${session.id}`, null, { ...session, recorded, already }, at);
       return { sessionId: session.id, courseId: session.courseId, recorded, already, repeated: false };
     });

@@ -10,6 +10,8 @@ export const inboundDedupeKeys = sqliteTable(
     firstSeenAt: text('first_seen_at').notNull(),
     /** What the first delivery produced (e.g. the id it created), so a repeat is answered the same. */
     outcome: text('outcome', { mode: 'json' }),
+    /** sha256 of what the key carried: the same key with other content is a conflict, never a replay. */
+    requestHash: text('request_hash'),
   },
   (t) => [index('inbound_dedupe_keys_first_seen_ix').on(t.firstSeenAt)],
 );

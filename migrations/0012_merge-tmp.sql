@@ -1,0 +1,1 @@
+ALTER TABLE `inbound_dedupe_keys` ADD `request_hash` text;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { bindKey, claimBound, InboundDedupe, replayOf, requestHashOf } from '../../src/core/inbound-dedupe.ts';
+import { isAimsError } from '../../src/core/errors.ts';
+import { memoryStore, testClock, TEST_NOW } from '../helpers/test-store.ts';
+
+describe('bound dedupe keys', () => {
+  it('hash the canonical content: member order does not matter, any value does', () => {
+    expect(requestHashOf({ a: 1, b: [1, 2] })).toBe(requestHashOf({ b: [1, 2], a: 1 }));
+    expect(requestHashOf({ a: 1, b: [1, 2] })).not.toBe(requestHashOf({ a: 1, b: [2, 1] }));
+    expect(requestHashOf({ version: '1.0.0' })).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('replay the outcome for the same content, refuse other content naming what the key is bound to, and store the hash', () => {
+    const store = memoryStore();
+    const bound = bindKey('form:slack:view:V1', { name: 'Fraud Scorer' });
+    store.write((repos) => expect(replayOf(repos.dedupe, bound, () => 'x')).toBeUndefined());
+    store.write((repos) => expect(claimBound(repos.dedupe, bound, null, TEST_NOW, { releaseId: 7 })).toBe(true));
+    expect(store.sqlite.prepare('SELECT request_hash AS hash FROM inbound_dedupe_keys').get()).toEqual({ hash: bound.requestHash });
+    store.read((repos) => expect(replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }));
+    let refused: unknown;
+    try {
+      store.read((repos) => replayOf<{ releaseId: number }>(repos.dedupe, bindKey(bound.key, { name: 'Credit Model' }), (outcome) => `REL-${outcome?.releaseId}`));
+    } catch (error) {
+      refused = error;
+    }
+    expect(isAimsError(refused) && refused.code).toBe('idempotency_conflict');
+    expect(isAimsError(refused) && refused.details.boundTo).toBe('REL-7');
+  });
+
+  it('keys stored before hashes were kept (request_hash null) are answered as before', () => {
+    const store = memoryStore();
+    store.write((repos) => repos.dedupe.claim('legacy', null, TEST_NOW, { systemId: 1 }));
+    store.read((repos) => expect(replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }));
+  });
+
+  it('firstTime with content: a true repeat is false, the same key with other content throws', () => {
+    const dedupe = new InboundDedupe(memoryStore(), testClock());
+    expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(true);
+    expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(false);
+    expect(() => dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).toThrow('with different content');
+  });
+});
