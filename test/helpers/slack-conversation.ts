@@ -19,7 +19,7 @@ export function slackConversation(harness: () => Harness) {
       const calls = slack.slackApi.callsTo('views.open');
       expect(calls.length, JSON.stringify(response.json ?? null)).toBe(opened + 1);
       expect(calls.at(-1)?.problems).toEqual([]);
-      expect(calls.at(-1)?.args.trigger_id).toBe('123.456.abc');
+      expect(calls.at(-1)?.args.trigger_id).toBe(response.triggerId);
       return calls.at(-1)?.args.view as Record<string, unknown>;
     },
   };
