@@ -15,7 +15,8 @@ import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp } from './server.ts';
 import { createServices } from './services.ts';
-import { createSlackApp } from './slack/slack-app.ts';
+import { createSlackApp, socketModeConnectionOf } from './slack/slack-app.ts';
+import type { SocketModeConnection } from './slack/socket-mode-connection.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { mountTeams } from './teams/teams-adapter.ts';
@@ -27,6 +28,8 @@ export interface StartOptions {
   slackRetries?: number;
   /** Skip the scheduled jobs (tests drive jobs directly). */
   jobs?: boolean;
+  /** Waits between Socket Mode connection attempts (tests pass short ones). */
+  slackReconnectDelaysMs?: number[];
 }
 
 export interface RunningAims {
@@ -38,11 +41,11 @@ export interface RunningAims {
   close(): Promise<void>;
 }
 
-function slackSettings(config: Config, retries: number | undefined): SlackConfigOn | undefined {
+function slackSettings(config: Config, retries: number | undefined, reconnectDelaysMs?: number[]): SlackConfigOn | undefined {
   const { slack } = config;
   const common = { botToken: slack.botToken ?? '', apiUrl: slack.apiUrl, retries };
   if (slack.mode === 'http') return { ...common, mode: 'http', signingSecret: slack.signingSecret ?? '' };
-  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret };
+  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret, ...(reconnectDelaysMs ? { reconnectDelaysMs } : {}) };
   return undefined;
 }
 
@@ -62,23 +65,28 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const messengers: Messengers = {};
   const router = new ChatRouter(services, messengers);
 
+  let slackSocket: SocketModeConnection | undefined;
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
+    ...(config.slack.mode === 'socket' ? { slackConnection: () => slackSocket?.state() ?? 'connecting' } : {}),
     platforms: {
       slack: config.slack.mode,
       teams: !config.teams.enabled ? 'off' : config.localMode ? 'local' : 'authenticated',
     },
   });
 
-  const slackConfig = slackSettings(config, options.slackRetries);
+  const slackConfig = slackSettings(config, options.slackRetries, options.slackReconnectDelaysMs);
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
+  slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
   if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger);
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
 
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
-  if (slack && config.slack.mode === 'socket') await slack.start();
+  // Socket Mode connects in the background: an unreachable Slack is logged, retried and reported
+  // on /healthz, while jobs, Teams and the API run.
+  slackSocket?.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
@@ -119,7 +127,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     ...(slack ? { slack } : {}),
     async close() {
       await jobs?.stop();
-      if (slack && config.slack.mode === 'socket') await slack.stop();
+      await slackSocket?.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       store.close();
     },

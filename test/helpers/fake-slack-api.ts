@@ -6,6 +6,8 @@ export interface SlackApiCall {
   args: Record<string, unknown>;
   /** Problems with the payload against Slack's limits; empty when it would be accepted. */
   problems: string[];
+  /** The ts this fake gave a message it accepted (chat.postMessage). */
+  ts?: string;
 }
 
 export const FAKE_BOT_USER_ID = 'UAIMSBOT';
@@ -40,7 +42,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
       : method.startsWith('chat.') || method === 'response_url'
         ? checkSlackMessage(args)
         : [];
-    calls.push({ method, args, problems });
+    const call: SlackApiCall = { method, args, problems };
+    calls.push(call);
     res.setHeader('content-type', 'application/json');
     switch (method) {
       case 'auth.test':
@@ -72,7 +75,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
           return;
         }
         ts += 1;
-        res.end(JSON.stringify({ ok: true, channel: args.channel, ts: `${ts}.000100`, message: args }));
+        call.ts = `${ts}.000100`;
+        res.end(JSON.stringify({ ok: true, channel: args.channel, ts: call.ts, message: args }));
         return;
       default:
         res.end(JSON.stringify({ ok: true }));
