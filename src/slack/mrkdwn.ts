@@ -6,7 +6,11 @@ import type { RichText } from '../chat/views/view.ts';
  * bold, so user text keeps its characters and shows them literally.
  */
 const ZWSP = '\u200B';
-const MARKERS = /[*_~`]/g;
+/**
+ * Every `*`, `~` and backtick; an underscore only where it touches a word boundary. Inside a word
+ * (`latency_ms`, `f1_score`) Slack never reads it as italics, and identifiers stay searchable.
+ */
+const MARKERS = /[*~`]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 
 /** Escapes user text for mrkdwn: `<!channel>` or `<@U123>` in a title must ping nobody. */
 export function escapeMrkdwn(text: string): string {
