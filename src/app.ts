@@ -65,10 +65,11 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const messengers: Messengers = {};
   const router = new ChatRouter(services, messengers);
 
-  let slackSocket: SocketModeConnection | undefined;
+  // Built after the HTTP app it reports on (Slack mounts its routes there).
+  const slackLink: { socket?: SocketModeConnection } = {};
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
-    ...(config.slack.mode === 'socket' ? { slackConnection: () => slackSocket?.state() ?? 'connecting' } : {}),
+    ...(config.slack.mode === 'socket' ? { slackConnection: () => slackLink.socket?.state() ?? 'connecting' } : {}),
     platforms: {
       slack: config.slack.mode,
       teams: !config.teams.enabled ? 'off' : config.localMode ? 'local' : 'authenticated',
@@ -77,7 +78,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
 
   const slackConfig = slackSettings(config, options.slackRetries, options.slackReconnectDelaysMs);
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
-  slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
+  const slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
+  slackLink.socket = slackSocket;
   if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger);
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
 
