@@ -16,7 +16,8 @@ import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
-import { createSlackApp } from './slack/slack-app.ts';
+import { createSlackApp, socketModeConnectionOf } from './slack/slack-app.ts';
+import type { SocketModeConnection } from './slack/socket-mode-connection.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
 import { asStoreOpenError, quickCheck } from './store/database.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -31,6 +32,8 @@ export interface StartOptions {
   jobs?: boolean;
   /** Where Teams signing keys are fetched (tests serve their own); Microsoft's otherwise. */
   teamsOpenIdMetadataUrl?: string;
+  /** Waits between Socket Mode connection attempts (tests pass short ones). */
+  slackReconnectDelaysMs?: number[];
 }
 
 export interface RunningAims {
@@ -42,11 +45,11 @@ export interface RunningAims {
   close(): Promise<void>;
 }
 
-function slackSettings(config: Config, retries: number | undefined): SlackConfigOn | undefined {
+function slackSettings(config: Config, retries: number | undefined, reconnectDelaysMs?: number[]): SlackConfigOn | undefined {
   const { slack } = config;
   const common = { botToken: slack.botToken ?? '', apiUrl: slack.apiUrl, retries };
   if (slack.mode === 'http') return { ...common, mode: 'http', signingSecret: slack.signingSecret ?? '' };
-  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret };
+  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret, ...(reconnectDelaysMs ? { reconnectDelaysMs } : {}) };
   return undefined;
 }
 
@@ -69,18 +72,23 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const messengers: Messengers = {};
   const router = new ChatRouter(services, messengers);
 
+  // Built after the HTTP app it reports on (Slack mounts its routes there).
+  const slackLink: { socket?: SocketModeConnection } = {};
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
     storeProblems: () => quickCheck(store.sqlite),
     problemsAtStart,
+    ...(config.slack.mode === 'socket' ? { slackConnection: () => slackLink.socket?.state() ?? 'connecting' } : {}),
     platforms: {
       slack: config.slack.mode,
       teams: !config.teams.enabled ? 'off' : config.localMode ? 'local' : 'authenticated',
     },
   });
 
-  const slackConfig = slackSettings(config, options.slackRetries);
+  const slackConfig = slackSettings(config, options.slackRetries, options.slackReconnectDelaysMs);
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
+  const slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
+  slackLink.socket = slackSocket;
   if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger, options.teamsOpenIdMetadataUrl ? { openIdMetadataUrl: options.teamsOpenIdMetadataUrl } : {});
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
   finishHttpApp(http, logger);
@@ -88,7 +96,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
-  if (slack && config.slack.mode === 'socket') await slack.start();
+  // Socket Mode connects in the background: an unreachable Slack is logged, retried and reported
+  // on /healthz, while jobs, Teams and the API run.
+  slackSocket?.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
@@ -132,7 +142,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     ...(slack ? { slack } : {}),
     async close() {
       await jobs?.stop();
-      if (slack && config.slack.mode === 'socket') await slack.stop();
+      await slackSocket?.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       store.close();
     },

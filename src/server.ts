@@ -9,6 +9,8 @@ export interface Health {
   /** What the check at start found (so plain /healthz reports a damaged store without re-checking). */
   problemsAtStart?: string[];
   platforms: { slack: 'http' | 'socket' | 'off'; teams: 'authenticated' | 'local' | 'off' };
+  /** Socket Mode only: the state of the connection to Slack; anything but "connected" is a 503. */
+  slackConnection?: () => 'connecting' | 'connected' | 'down';
 }
 
 const DEEP_CHECK_INTERVAL_MS = 10_000;
@@ -31,9 +33,11 @@ export function createHttpApp(health: Health): Express {
       problems = health.storeProblems();
     }
     const sound = problems.length === 0;
-    const status = !reachable ? 'unavailable' : sound ? 'ok' : 'degraded';
+    const slack = health.slackConnection?.();
+    const slackUp = slack === undefined || slack === 'connected';
+    const status = !reachable ? 'unavailable' : sound && slackUp ? 'ok' : 'degraded';
     const database = !sound ? { reachable, quickCheck: 'failed', problems } : deep && reachable ? { reachable, quickCheck: 'ok' } : { reachable };
-    res.status(reachable && sound ? 200 : 503).json({ status, database, platforms: health.platforms });
+    res.status(reachable && sound && slackUp ? 200 : 503).json({ status, database, platforms: health.platforms, ...(slack ? { slack } : {}) });
   });
   return app;
 }

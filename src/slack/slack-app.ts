@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, type Receiver } from '@slack/bolt';
-import type { Express } from 'express';
+import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { Router, type Express, type RequestHandler } from 'express';
 import type { Mention } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { Logger } from '../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
-import { escapeMrkdwn } from './mrkdwn.ts';
+import { mrkdwnText } from './mrkdwn.ts';
 import { readModal } from './read-modal.ts';
 import { renderHomeTab, renderMessage } from './render-blocks.ts';
 import { AI_SYSTEM_PICKER, FORM_CALLBACK_ID, renderModal, renderResultModal } from './render-modal.ts';
@@ -13,6 +13,8 @@ import type { SlackConfigOn } from './slack-config.ts';
 import { fromMessageEvent, fromSlashCommand, originOfInteraction } from './slack-requests.ts';
 import { slackMessenger } from './slack-messenger.ts';
 import type { Messengers } from '../chat/channel-messenger.ts';
+import { socketModeConnection, type SocketModeConnection } from './socket-mode-connection.ts';
+import { SlackAnswers } from './slack-answers.ts';
 
 /** callback_id of the message shortcut in the manifests. */
 export const REPORT_INCIDENT_SHORTCUT = 'report_incident_shortcut';
@@ -26,6 +28,14 @@ export interface SlackAppOptions {
   logger: Logger;
   /** HTTP mode mounts POST /slack/events on this app; Socket Mode ignores it. */
   http: Express;
+}
+
+/** True when a click came from a message others see too: a channel post, not an ephemeral or DM. */
+function isSharedMessage(body: { container?: { type?: string; is_ephemeral?: boolean; channel_id?: string }; channel?: { id?: string } }): boolean {
+  const container = body.container;
+  if (container?.type !== 'message' || container.is_ephemeral) return false;
+  const channel = container.channel_id ?? body.channel?.id ?? '';
+  return !channel.startsWith('D');
 }
 
 /** Names for ids, one Web API call each; a failed look-up just leaves that name out. */
@@ -62,6 +72,42 @@ async function withNames(client: WebClient, mentions: Mention[] | undefined): Pr
   return mentions.map((mention) => ({ ...mention, ...(names[mention.externalId] ? { displayName: names[mention.externalId] } : {}) }));
 }
 
+/** Signed requests older than this, or this far ahead of our clock, are refused (Slack's own rule is 5 minutes). */
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/**
+ * Bolt refuses a signed request whose timestamp is more than 5 minutes old but accepts any in the
+ * future, so one captured in advance could be replayed later. Refuse those the same way: 401.
+ */
+export function refuseFutureTimestamps(now: () => number = Date.now): RequestHandler {
+  return (req, res, next) => {
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(timestamp) && timestamp > Math.floor(now() / 1000) + MAX_CLOCK_SKEW_SECONDS) {
+      res.status(401).send();
+      return;
+    }
+    next();
+  };
+}
+
+/** Bolt without token verification asks auth.test on every event: keep the first answer that succeeded. */
+function rememberBotIdentity(client: WebClient): void {
+  const ask = client.auth.test.bind(client.auth);
+  let known: ReturnType<typeof ask> | undefined;
+  client.auth.test = (args) =>
+    (known ??= ask(args).catch((error: unknown) => {
+      known = undefined;
+      throw error;
+    }));
+}
+
+const socketConnections = new WeakMap<App, SocketModeConnection>();
+
+/** The Socket Mode connection of an app built by createSlackApp in Socket Mode. */
+export function socketModeConnectionOf(app: App): SocketModeConnection | undefined {
+  return socketConnections.get(app);
+}
+
 /** Builds the Bolt app (HTTP or Socket Mode) and wires commands, events, forms and buttons to the chat router. */
 export function createSlackApp({ config, router, messengers, logger, http }: SlackAppOptions): App {
   const log = logger.child({ platform: 'slack' });
@@ -69,24 +115,46 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     ...(config.retries === undefined ? {} : { retryConfig: { retries: config.retries } }),
   };
-  let receiver: Receiver | undefined;
+  let receiver: Receiver;
+  let socket: SocketModeReceiver | undefined;
   if (config.mode === 'http') {
+    const routes = Router();
+    routes.post('/slack/events', refuseFutureTimestamps());
     receiver = new ExpressReceiver({
       signingSecret: config.signingSecret,
       app: http,
+      router: routes,
       endpoints: '/slack/events',
       // The handler finishes before Slack gets its 200: no work is cut off after the response.
       processBeforeResponse: true,
       logger: boltLogger(log),
     });
+  } else {
+    socket = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger: boltLogger(log),
+      // Reconnecting is ours (socket-mode-connection.ts): logged, reported on /healthz, never unhandled.
+      autoReconnectEnabled: false,
+      // apps.connections.open fails fast, each failure is seen; the wait between attempts is ours too.
+      installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 0 } } },
+    });
+    receiver = socket;
   }
   const app = new App({
     token: config.botToken,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver,
     logger: boltLogger(log),
     clientOptions,
-    ...(config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
+    ...(config.botUserId
+      ? { botId: config.botId, botUserId: config.botUserId }
+      : // Socket Mode: auth.test waits for the first event, so an unreachable Slack at start cannot reject unhandled.
+        config.mode === 'socket'
+        ? { tokenVerificationEnabled: false }
+        : {}),
   });
+  if (config.mode === 'socket' && !config.botUserId) rememberBotIdentity(app.client);
+  if (socket) socketConnections.set(app, socketModeConnection(socket, log, config.mode === 'socket' ? config.reconnectDelaysMs : undefined));
+  const answers = new SlackAnswers();
 
   messengers.slack = slackMessenger(app.client);
 
@@ -94,13 +162,19 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     const request = fromSlashCommand(command);
     request.mentions = await withNames(client, request.mentions);
     const response = await router.handle(request);
-    if (response.kind === 'none') return ack();
+    if (response.kind === 'none') {
+      // A replay of a command that already ran (same trigger_id): the same answer, nothing runs again.
+      const earlier = request.dedupeKey ? answers.get(request.dedupeKey) : undefined;
+      return earlier ? ack(earlier as never) : ack();
+    }
     if (response.kind === 'form') {
       await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: renderModal(response.form) as never });
       return;
     }
-    await ack({ response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral', ...renderMessage(response.view) });
+    const answer = { response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral', ...renderMessage(response.view) } as const;
+    if (request.dedupeKey) answers.remember(request.dedupeKey, answer);
+    await ack(answer);
   });
 
   app.view(FORM_CALLBACK_ID, async ({ ack, body, view, client }) => {
@@ -142,7 +216,11 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
     } else if (response.kind === 'message') {
-      await respond({ replace_original: true, ...renderMessage(response.view) });
+      // A card in a channel is everyone's: what the click says (done, refused, stale) goes to the
+      // clicker alone, and the card itself only ever changes by the update of its record.
+      // A message only the clicker sees (ephemeral, a DM with the bot) is replaced in place.
+      if (isSharedMessage(body)) await respond({ response_type: 'ephemeral', replace_original: false, ...renderMessage(response.view) });
+      else await respond({ replace_original: true, ...renderMessage(response.view) });
     }
   });
 
@@ -179,7 +257,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `Forms open from the slash command: try /aims ${escapeMrkdwn(request.text)}` });
+      await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}` });
     }
   });
 
@@ -198,7 +276,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: message.channel, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: message.channel, text: `Forms open from the slash command: try /aims ${escapeMrkdwn(request.text)}` });
+      await client.chat.postMessage({ channel: message.channel, text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}` });
     }
   });
 

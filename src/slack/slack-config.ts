@@ -20,4 +20,6 @@ export type SlackConfigOn =
       botId?: string;
       botUserId?: string;
       signingSecret?: string;
+      /** Waits between Socket Mode connection attempts (tests pass short ones). */
+      reconnectDelaysMs?: number[];
     };

@@ -10,6 +10,8 @@ interface SlashCommandFields {
   channel_id?: string;
   channel_name?: string;
   text: string;
+  /** Unique to one invocation: a replay of the same signed command carries the same one. */
+  trigger_id?: string;
 }
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g;
@@ -53,6 +55,7 @@ export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
     text: decodeSlackText(text),
     mentions,
     ...(conversation ? { conversation } : {}),
+    ...(command.trigger_id ? { dedupeKey: `slack:command:${command.team_id}:${command.trigger_id}` } : {}),
     contact: {
       platform: 'slack',
       workspaceExternalId: command.team_id,
@@ -80,17 +83,41 @@ export function fromMessageEvent(input: { teamId: string; eventId: string | unde
   };
 }
 
-/** Who clicked or submitted, from an interactivity payload. */
-export function originOfInteraction(body: { team?: { id: string; domain?: string } | null; user: { id: string; username?: string; name?: string; team_id?: string } }): RequestOrigin {
-  const name = body.user.username ?? body.user.name;
-  // Org-wide (Grid) installs may send no team: the user's own team is the workspace. Never guess one.
-  const team = body.user.team_id ?? body.team?.id;
+/** The parts of an interactivity payload (click, form submission, shortcut, options request) that say where it happened. */
+export interface InteractionPlace {
+  team?: { id?: string; domain?: string } | null;
+  user: { id: string; username?: string; name?: string; team_id?: string };
+  view?: { team_id?: string | null } | null;
+  enterprise?: { id?: string } | null;
+  is_enterprise_install?: boolean;
+  authorizations?: Array<{ team_id?: string | null; enterprise_id?: string | null; is_enterprise_install?: boolean }>;
+}
+
+/**
+ * The workspace an interaction belongs to: where it happened (`team.id`), else the modal's team,
+ * else the install it was delivered for (an org-wide install may answer for the enterprise).
+ * Never `user.team_id`: under Enterprise Grid and Slack Connect that is the clicker's home
+ * workspace, not the one whose card or modal they used.
+ */
+export function workspaceOfInteraction(body: InteractionPlace): string {
+  const install = body.authorizations?.find((authorization) => authorization.team_id || authorization.enterprise_id);
+  const team =
+    body.team?.id ||
+    body.view?.team_id ||
+    install?.team_id ||
+    (body.is_enterprise_install || install?.is_enterprise_install ? body.enterprise?.id || install?.enterprise_id : undefined);
   if (!team) throw new Error('Slack interaction without a team: cannot tell whose workspace it is');
+  return team;
+}
+
+/** Who clicked or submitted, and in which workspace, from an interactivity payload. */
+export function originOfInteraction(body: InteractionPlace): RequestOrigin {
+  const name = body.user.username ?? body.user.name;
   return {
     requestId: randomUUID(),
     contact: {
       platform: 'slack',
-      workspaceExternalId: team,
+      workspaceExternalId: workspaceOfInteraction(body),
       ...(body.team?.domain ? { workspaceName: body.team.domain } : {}),
       userExternalId: body.user.id,
       ...(name ? { fallbackName: name } : {}),

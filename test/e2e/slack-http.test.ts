@@ -32,6 +32,17 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(storeCounts(slack.app.store)).toEqual(before);
   });
 
+  it('refuses a correctly signed request timestamped 6 minutes in the future with 401, like a stale one', async () => {
+    const before = storeCounts(slack.app.store);
+    const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const response = await postSlashCommand(slack.eventsUrl, { text: 'status', user_id: 'U0FUTURE' }, { timestamp: sixMinutesAhead });
+    expect(response.status).toBe(401);
+    expect(storeCounts(slack.app.store)).toEqual(before);
+    // Within the window either way is fine: clocks differ a little.
+    const slightlyAhead = await postSlashCommand(slack.eventsUrl, { text: 'help', user_id: 'U0FUTURE' }, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(slightlyAhead.status).toBe(200);
+  });
+
   it('/aims help lists the subcommands, privately, within Block Kit limits', async () => {
     const response = await postSlashCommand(slack.eventsUrl, { text: 'help' });
     expect(response.status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
 import { checkSlackMessage } from '../helpers/slack-limits.ts';
+import { formattedRuns, quotedLines, shownText } from '../helpers/slack-mrkdwn-check.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { createServices } from '../../src/services.ts';
@@ -37,14 +38,16 @@ function mrkdwnTexts(payload: unknown): string[] {
   return out;
 }
 
-/** Clicks a button of INC-1's card as last posted or updated in the incidents channel. */
+/** Clicks a button of INC-1's card as last posted or updated in the incidents channel: a message everyone there sees. */
 async function clickOnChannelCard(who: { user: string; name: string }, label: string): Promise<void> {
   const cards = [...calls('chat.postMessage'), ...calls('chat.update')].filter((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'));
   const latest = cards.sort((a, b) => calls('*').indexOf(a) - calls('*').indexOf(b)).at(-1);
   const button = buttonsOf(latest?.args)[label];
   expect(button, `button ${label} on the channel card`).toBeDefined();
-  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`));
+  const ts = calls('chat.postMessage').find((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'))?.ts ?? '';
+  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0INC', ts });
 }
+
 
 let systemId = '';
 
@@ -117,16 +120,29 @@ describe('incidents on Slack, end to end', () => {
     expect(auditCount()).toBe(before);
   });
 
-  it('escapes what people type: <!channel> in a title pings nobody', async () => {
+  it('escapes what people type: <!channel> in a title pings nobody, *bold* and links in it show literally', async () => {
     const form = await openModal(REPORTER, 'incident');
     const posts = calls('chat.postMessage').length;
-    await submitModal(slack.eventsUrl, form, { ...report, severity: 'S4', title: '<!channel> <@U0BOSS> look', systemName: 'Shadow chatbot' }, REPORTER, 'V0ESC');
+    const title = '<!channel> <@U0BOSS> look *Status:* _approved_ ~x~ `y` <http://x|y>';
+    const description = 'It looked fine.\n*Status:* Closed by the admin\n> all clear';
+    await submitModal(slack.eventsUrl, form, { ...report, severity: 'S4', title, description, systemName: 'Shadow chatbot' }, REPORTER, 'V0ESC');
     const posted = calls('chat.postMessage').slice(posts);
     expect(posted).toHaveLength(1);
     const mrkdwn = [String(posted[0]?.args.text), ...mrkdwnTexts(posted[0]?.args.blocks)].join('\n');
     expect(mrkdwn).toContain('&lt;!channel&gt; &lt;@U0BOSS&gt; look');
     expect(mrkdwn).not.toContain('<!channel>');
     expect(mrkdwn).not.toContain('<@U0BOSS>');
+    expect(mrkdwn).not.toContain('<http');
+    // The typed words are all there as typed, but none of them is styled or quoted: no spoofed "Status:" line.
+    expect(shownText(mrkdwn)).toContain(title);
+    expect(shownText(mrkdwn)).toContain('*Status:* Closed by the admin');
+    // The card's own labels are bold ("Status"); nothing the reporter typed is.
+    expect(formattedRuns(mrkdwn).filter((run) => /Status:|approved|^x$|^y$/.test(run))).toEqual([]);
+    expect(quotedLines(mrkdwn)).toEqual([]);
+    // The same in the list where titles are mrkdwn lines.
+    const list = mrkdwnTexts((await command(MEMBER, 'incident list S4')).json?.blocks).join('\n');
+    expect(shownText(list)).toContain(title);
+    expect(formattedRuns(list).filter((run) => /Status:|approved|^x$|^y$/.test(run))).toEqual([]);
   });
 
   it('refuses a transition that does not start from the current state, refreshing the card to the truth', async () => {
@@ -151,10 +167,14 @@ describe('incidents on Slack, end to end', () => {
     expect(updates()).toBe(before + 2);
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Acknowledged');
 
-    // A member may not mitigate: told why, nothing changes.
+    // A member may not mitigate: told why, privately; the card everyone sees is left as it is.
     const events = auditCount();
+    const callsBefore = calls('*').length;
     await clickOnChannelCard(MEMBER, 'Mitigated');
-    expect(text(calls('response_url').at(-1)?.args)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
+    const refusal = calls('response_url').at(-1);
+    expect(text(refusal?.args)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
+    expect(refusal?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(calls('*').slice(callsBefore).map((call) => call.method)).toEqual(['response_url']);
     expect(incidentRow(1).status).toBe('acknowledged');
     expect(auditCount()).toBe(events);
 
@@ -209,6 +229,23 @@ describe('incidents on Slack, end to end', () => {
     // The same modal submitted again (a retry) adds nothing.
     await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
     expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get()).toEqual({ n: 1 });
+  });
+
+  it('runs a signed slash command replayed with the same trigger_id once, answering the replay the same', async () => {
+    const comments = () => slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get() as { n: number };
+    const before = comments().n;
+    const events = auditCount();
+    const replayed = { trigger_id: '1700009999.111.replayed' };
+    const first = await command(MEMBER, 'incident INC-1 comment Regulator informed.', replayed);
+    const replay = await command(MEMBER, 'incident INC-1 comment Regulator informed.', replayed);
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    expect(text(first.json)).toContain('Comment added.');
+    expect(replay.json).toEqual(first.json);
+    expect(comments().n).toBe(before + 1);
+    expect(auditCount()).toBe(events + 1);
+    // The same words as a new invocation (a new trigger_id) are a new comment.
+    await command(MEMBER, 'incident INC-1 comment Regulator informed.');
+    expect(comments().n).toBe(before + 2);
   });
 
   it('lists corrective actions with Done buttons; the owner marks one done', async () => {

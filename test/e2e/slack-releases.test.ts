@@ -27,10 +27,12 @@ function approvalsCard(id: number): Json | undefined {
     .at(-1)?.args;
 }
 
+/** Clicks a button on REL-n's card in the approvals channel (a message everyone there sees); returns the answer to the clicker. */
 async function click(who: { user: string; name: string }, id: number, label: string): Promise<Json | undefined> {
   const button = buttonsOf(approvalsCard(id))[label];
   expect(button, `${label} on REL-${id}`).toBeDefined();
-  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`));
+  const ts = calls('chat.postMessage').find((call) => call.args.channel === 'C0APP' && text(call.args.blocks).includes(`REL-${id} ·`))?.ts ?? '';
+  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0APP', ts });
   return calls('response_url').at(-1)?.args;
 }
 
@@ -114,7 +116,10 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
 
     const events = (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
-    expect(text(await click(REQUESTER, 1, 'Approve'))).toContain('You requested REL-1, so you cannot approve it: someone else must.');
+    const own = await click(REQUESTER, 1, 'Approve');
+    expect(text(own)).toContain('You requested REL-1, so you cannot approve it: someone else must.');
+    // Told to the requester alone: the card in the channel keeps its buttons for the approvers.
+    expect(own).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(text(await click(MEMBER, 1, 'Approve'))).toContain('Only approvers can approve releases. Approvers: Ann Approver, Ben Approver.');
     expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('You already decided on REL-1; it counts once.');
     expect((slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n).toBe(events);

@@ -6,6 +6,8 @@ export interface SlackApiCall {
   args: Record<string, unknown>;
   /** Problems with the payload against Slack's limits; empty when it would be accepted. */
   problems: string[];
+  /** The ts this fake gave a message it accepted (chat.postMessage). */
+  ts?: string;
 }
 
 export const FAKE_BOT_USER_ID = 'UAIMSBOT';
@@ -29,6 +31,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
   // Channels whose posts get an HTTP error (500 or 429), as an overloaded Slack answers.
   const httpFailing = new Map<string, number>();
   const channelNames = directory.channels ?? {};
+  // Socket Mode: the URL apps.connections.open hands out; none means Slack cannot be reached.
+  let socketUrl: string | undefined;
   let ts = 1_700_000_000;
   const server = await startLoopbackServer((req, res, body) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -40,9 +44,18 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
       : method.startsWith('chat.') || method === 'response_url'
         ? checkSlackMessage(args)
         : [];
-    calls.push({ method, args, problems });
+    const call: SlackApiCall = { method, args, problems };
+    calls.push(call);
     res.setHeader('content-type', 'application/json');
     switch (method) {
+      case 'apps.connections.open':
+        if (!socketUrl) {
+          // As an unreachable Slack: the connection drops without an answer.
+          req.socket.destroy();
+          return;
+        }
+        res.end(JSON.stringify({ ok: true, url: socketUrl }));
+        return;
       case 'auth.test':
         res.end(JSON.stringify({ ok: true, user_id: FAKE_BOT_USER_ID, bot_id: 'BAIMSBOT', team_id: 'T0TEST', user: 'aims' }));
         return;
@@ -72,7 +85,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
           return;
         }
         ts += 1;
-        res.end(JSON.stringify({ ok: true, channel: args.channel, ts: `${ts}.000100`, message: args }));
+        call.ts = `${ts}.000100`;
+        res.end(JSON.stringify({ ok: true, channel: args.channel, ts: call.ts, message: args }));
         return;
       default:
         res.end(JSON.stringify({ ok: true }));
@@ -88,6 +102,10 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     failPostsTo: (channel: string, fail = true) => (fail ? failing.add(channel) : failing.delete(channel)),
     /** Answers posts to `channel` with an HTTP status (500, 429), or normally again with undefined. */
     httpErrorFor: (channel: string, status: number | undefined) => (status === undefined ? httpFailing.delete(channel) : httpFailing.set(channel, status)),
+    /** Socket Mode: answer apps.connections.open with this ws:// URL, or (undefined) drop it as an unreachable Slack. */
+    socketModeUrl: (url: string | undefined) => {
+      socketUrl = url;
+    },
     /** Calls to one method ('*' for all, in order). */
     callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,

@@ -7,7 +7,8 @@ type Who = { user: string; name: string; team?: string };
 
 /** Talks to the bot as a Slack user would: /aims commands, and the modals they open (checked against Slack's limits). */
 export function slackConversation(harness: () => Harness) {
-  const command = (who: Who, words: string) => postSlashCommand(harness().eventsUrl, { text: words, user_id: who.user, user_name: who.name, ...(who.team ? { team_id: who.team } : {}) });
+  const command = (who: Who, words: string, extra: Record<string, string> = {}) =>
+    postSlashCommand(harness().eventsUrl, { text: words, user_id: who.user, user_name: who.name, ...(who.team ? { team_id: who.team } : {}), ...extra });
   return {
     command,
     /** Runs a command that opens a modal; returns the modal as the fake Slack received it. */
@@ -19,7 +20,7 @@ export function slackConversation(harness: () => Harness) {
       const calls = slack.slackApi.callsTo('views.open');
       expect(calls.length, JSON.stringify(response.json ?? null)).toBe(opened + 1);
       expect(calls.at(-1)?.problems).toEqual([]);
-      expect(calls.at(-1)?.args.trigger_id).toBe('123.456.abc');
+      expect(calls.at(-1)?.args.trigger_id).toBe(response.triggerId);
       return calls.at(-1)?.args.view as Record<string, unknown>;
     },
   };

@@ -15,9 +15,19 @@ export async function postInteraction(url: string, payload: Json) {
 }
 
 interface Person {
+  /** Where the person acts: the payload's team.id (and the modal's team_id). */
   team?: string;
   user: string;
   name?: string;
+  /** The person's own workspace, user.team_id: another one under Enterprise Grid or Slack Connect. */
+  homeTeam?: string;
+}
+
+/** Where a clicked message is: a channel post everyone sees, or (the default) an ephemeral answer. */
+export interface ClickedMessage {
+  channel: string;
+  ts: string;
+  ephemeral?: boolean;
 }
 
 /**
@@ -77,7 +87,7 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
 function from(who: Person) {
   return {
     team: { id: who.team ?? 'T0TEST', domain: 'acme' },
-    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.team ?? 'T0TEST' },
+    user: { id: who.user, username: who.name ?? who.user.toLowerCase(), team_id: who.homeTeam ?? who.team ?? 'T0TEST' },
     api_app_id: 'A0AIMS',
   };
 }
@@ -93,14 +103,14 @@ export function submitModal(url: string, view: Json, values: Record<string, stri
 }
 
 /** Clicks a button in a posted message, as block_actions. */
-export function clickButton(url: string, button: Json, who: Person, responseUrl: string) {
+export function clickButton(url: string, button: Json, who: Person, responseUrl: string, message: ClickedMessage = { channel: 'C0GENERAL', ts: '1700000000.000100', ephemeral: true }) {
   return postInteraction(url, {
     type: 'block_actions',
     ...from(who),
     trigger_id: '333.444.trigger',
     response_url: responseUrl,
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0GENERAL', is_ephemeral: true },
-    channel: { id: 'C0GENERAL', name: 'general' },
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.ephemeral ?? false },
+    channel: { id: message.channel },
     actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', value: button.value, text: button.text, action_ts: `${Date.now() / 1000}` }],
   });
 }

@@ -34,8 +34,17 @@ async function post(url: string, body: string, contentType: string, options: Sig
   return { status: response.status, text, json };
 }
 
-/** A slash command as Slack sends it: form fields, signed. */
-export function postSlashCommand(url: string, fields: Record<string, string>, options: SignedPostOptions = {}) {
+let triggers = 0;
+
+/** A trigger id as Slack gives one: unique to each invocation of a command. */
+export function nextTriggerId(): string {
+  triggers += 1;
+  return `${1_700_000_000 + triggers}.456.${triggers.toString(36)}abc`;
+}
+
+/** A slash command as Slack sends it: form fields, signed; a fresh trigger_id unless one is given. */
+export async function postSlashCommand(url: string, fields: Record<string, string>, options: SignedPostOptions = {}) {
+  const triggerId = fields.trigger_id ?? nextTriggerId();
   const body = new URLSearchParams({
     command: '/aims',
     team_id: 'T0TEST',
@@ -45,12 +54,12 @@ export function postSlashCommand(url: string, fields: Record<string, string>, op
     user_id: 'U0ADA',
     user_name: 'ada',
     response_url: 'http://127.0.0.1:9/unused',
-    trigger_id: '123.456.abc',
+    trigger_id: triggerId,
     api_app_id: 'A0AIMS',
     text: '',
     ...fields,
   }).toString();
-  return post(url, body, 'application/x-www-form-urlencoded', options);
+  return { ...(await post(url, body, 'application/x-www-form-urlencoded', options)), triggerId };
 }
 
 /** An Events API callback as Slack sends it: JSON, signed. */

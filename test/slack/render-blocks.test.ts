@@ -1,14 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/chat/views/view.ts';
-import { escapeMrkdwn, toMrkdwn, truncate } from '../../src/slack/mrkdwn.ts';
+import { escapeMrkdwn, mrkdwnText, toMrkdwn, truncate } from '../../src/slack/mrkdwn.ts';
 import { renderMessage } from '../../src/slack/render-blocks.ts';
 import { checkSlackMessage, checkSlackView } from '../helpers/slack-limits.ts';
+import { formattedRuns, quotedLines, shownText } from '../helpers/slack-mrkdwn-check.ts';
 
 const view = (blocks: MessageView['blocks']): MessageView => ({ summary: 'summary <!here>', blocks, visibility: 'private' });
 
 describe('mrkdwn', () => {
   it('escapes &, < and > so user text cannot mention, link or ping', () => {
     expect(escapeMrkdwn('<!channel> & <@U1> <https://evil|click>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://evil|click&gt;');
+  });
+
+  it('shows user text literally: no bold, italics, strikethrough, code, quote, link or mention comes out of it', () => {
+    const typed = '*bold* _x_ ~x~ `code` ```block``` <!channel> <http://x|y> a*b*c';
+    const out = mrkdwnText(typed);
+    expect(formattedRuns(out)).toEqual([]);
+    expect(out).not.toMatch(/[<>]/);
+    expect(shownText(out)).toBe(typed);
+    expect(quotedLines(mrkdwnText('fine\n> quoted\n  >also'))).toEqual([]);
+    // The checker does see formatting where there is some: a green test means something.
+    expect(formattedRuns('*bold* _x_ ~x~ `code`')).toEqual(['bold', 'x', 'x', 'code']);
+    expect(quotedLines('&gt; quoted')).toHaveLength(1);
+  });
+
+  it('a spoofed "*Status:*" line in a field value or a paragraph is not bold, while the labels are', () => {
+    const message = renderMessage(
+      view([
+        { type: 'fields', fields: [{ label: 'Affected', value: 'none\n*Status:* Approved' }] },
+        { type: 'text', text: 'All good.\n*Status:* Approved by the board' },
+        { type: 'text', text: [{ text: 'Root cause: ', style: 'bold' }, { text: '*not* _ours_' }] },
+        { type: 'list', items: ['INC-1 · *Status:* Closed'] },
+      ]),
+    );
+    const texts = message.blocks.flatMap((block) => [(block.text as { text?: string } | undefined)?.text ?? '', ...((block.fields as Array<{ text: string }> | undefined) ?? []).map((field) => field.text)]);
+    // Only the view's own styles are formatting: the field label and the bold span.
+    expect(texts.flatMap(formattedRuns)).toEqual(['Affected', 'Root cause:']);
+    expect(shownText(texts.join('\n'))).toContain('*Status:* Approved by the board');
+  });
+
+  it('never cuts a fenced marker in half', () => {
+    const cut = truncate(mrkdwnText('a'.repeat(8) + '****'), 11);
+    expect(cut.length).toBeLessThanOrEqual(11);
+    expect(formattedRuns(`${cut} x*`)).toEqual([]);
   });
 
   it('styles spans and escapes inside them', () => {

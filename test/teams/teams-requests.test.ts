@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { originOfInteraction } from '../../src/slack/slack-requests.ts';
 import { fromTeamsMessage, hasSender, LOCAL_TENANT, tenantOf } from '../../src/teams/teams-requests.ts';
 
 describe('whose workspace a request belongs to', () => {
@@ -13,12 +12,6 @@ describe('whose workspace a request belongs to', () => {
   it('Teams: HTML entities and mentions in typed text are read as the person meant them', () => {
     const request = fromTeamsMessage({ conversation: { id: 'c', tenantId: 't', conversationType: 'personal' } as never, from: { id: '29:a', aadObjectId: 'aad-a', name: 'A' } as never }, 'aims role grant <at>Ann Approver</at> approver &amp; recall &gt;= 0.9', [], false);
     expect(request).toMatchObject({ source: 'command', text: 'role grant @Ann_Approver approver & recall >= 0.9', contact: { workspaceExternalId: 't', userExternalId: 'aad-a' } });
-  });
-
-  it('Slack: the user’s own team when the payload has none (org-wide installs), and never a guess', () => {
-    expect(originOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' } }).contact.workspaceExternalId).toBe('T9');
-    expect(originOfInteraction({ team: { id: 'T1' }, user: { id: 'U1' } }).contact.workspaceExternalId).toBe('T1');
-    expect(() => originOfInteraction({ team: null, user: { id: 'U1' } })).toThrow(/without a team/);
   });
 });
 
