@@ -52,12 +52,30 @@ export function incidentInputFrom(values: FormValues): Record<string, unknown> {
   };
 }
 
-/** Acknowledge: take the incident, or give it to its owner. */
-export function acknowledgeForm(incident: Incident, owner: Person | undefined, people: Person[]): FormView {
+/**
+ * Acknowledge: the person who submits becomes the responder. The owner stays accountable; only the
+ * owner or an admin (`canReassign`) sees the owner field and may name someone else.
+ */
+export function acknowledgeForm(incident: Incident, owner: Person | undefined, people: Person[], canReassign = true): FormView {
+  const ownerName = owner ? (owner.displayName ?? owner.externalId) : undefined;
+  if (!canReassign) {
+    return {
+      type: 'incident.acknowledge',
+      title: `Acknowledge INC-${incident.number}`,
+      submitLabel: 'Acknowledge',
+      intro: [
+        { text: 'You will be recorded as the responder. ' },
+        { text: ownerName ? `${ownerName} stays the owner: mitigate, resolve and close are theirs (or an admin’s).` : 'It has no owner yet: an admin names one; until then an admin moves it on.' },
+      ],
+      fields: [],
+      context: { incident: String(incident.number) },
+    };
+  }
   return {
     type: 'incident.acknowledge',
     title: `Acknowledge INC-${incident.number}`,
     submitLabel: 'Acknowledge',
+    intro: [{ text: 'You will be recorded as the responder.' }],
     fields: [
       {
         id: 'owner',
