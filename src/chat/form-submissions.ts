@@ -243,7 +243,7 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
     case 'incident.acknowledge': {
       const current = incident();
       const owner = current.ownerPersonId ? services.directory.personById(actor.workspaceId, current.ownerPersonId) : undefined;
-      return acknowledgeForm(current, owner, people, services.incidents.canManage(actor, current.number));
+      return acknowledgeForm(current, owner, people, context.withOwner === '1' || services.incidents.canManage(actor, current.number));
     }
     case 'incident.resolve':
       return resolveForm(incident(), people, undefined);

@@ -70,7 +70,7 @@ describe('acceptance criteria', () => {
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026')).json)).toContain('recall ≥ 0.92 on holdout-2026');
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026')).json)).toContain('precision ≥ 0.8 on holdout-2026');
     expect(text((await command(MEMBER, 'system Fraud Scorer criteria add latency <= 100 on prod')).json)).toContain('Only the owner of Fraud Scorer or an admin can change its acceptance criteria.');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt;.');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt; [range &lt;min&gt;..&lt;max&gt;].');
     // Slack sends what people type with &, < and > as entities.
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms &lt;= 120 on prod-sample')).json)).toContain('latency_ms ≤ 120 on prod-sample');
     expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain('Removed 1 criterion for latency_ms.');

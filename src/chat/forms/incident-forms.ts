@@ -76,6 +76,8 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
     title: `Acknowledge INC-${incident.number}`,
     submitLabel: 'Acknowledge',
     intro: [{ text: 'You will be recorded as the responder.' }],
+    // Redrawn with its errors (Teams), the form keeps the shape it was submitted in.
+    context: { incident: String(incident.number), withOwner: '1' },
     fields: [
       {
         id: 'owner',
@@ -87,7 +89,6 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
         ...(owner ? { initial: owner.externalId, initialLabel: owner.displayName ?? owner.externalId } : {}),
       },
     ],
-    context: { incident: String(incident.number) },
   };
 }
 
