@@ -72,6 +72,7 @@ describe('jobs on Teams', () => {
 describe('escalation on Teams counts from the due date, whatever the snoozes', () => {
   const clock = movableClock('2026-11-22T07:00:00Z');
   let own: Harness;
+  let reviewSubmit: ReturnType<typeof fillCard>;
   const chat = teamsConversation(() => own);
   const DAN = { user: 'aad-dan', name: 'Dan Owner' };
   const to = (conversation: string) => own.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
@@ -82,7 +83,13 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
     await chat.say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
     const form = await chat.say(ADMIN, 'aims review add');
     // Due 2026-10-23: 30 days overdue on 2026-11-22.
-    await chat.click(ADMIN, fillCard(form, 'Save', { kind: 'bias-review', owner: 'aad-dan', cadenceDays: '90', nextDue: '2026-10-23' }));
+    reviewSubmit = fillCard(form, 'Save', { kind: 'bias-review', owner: 'aad-dan', cadenceDays: '90', nextDue: '2026-10-23' });
+    await chat.click(ADMIN, reviewSubmit);
+  });
+
+  it('the review add card submitted again (same form, same content) creates one schedule, answered the same', async () => {
+    expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 2026-10-23.');
+    expect(own.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get()).toEqual({ n: 1 });
   });
   afterAll(async () => {
     await own.close();
