@@ -58,12 +58,12 @@ describe('training on Slack, end to end', () => {
     const trainingEvents = () => (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
     const before = { audit: trainingEvents(), completions: completions() };
     const refused = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN,U0MEMBER' }, MEMBER, 'V0FORGE');
-    expect(refused.json?.errors?.attendees).toMatch(/^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/);
+    expect((refused.json?.errors as Record<string, string> | undefined)?.attendees).toMatch(/^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/);
     expect({ audit: trainingEvents(), completions: completions() }).toEqual(before);
     // Granted like any other role; the refusal then names the trainers.
     expect(text((await command(ADMIN, 'role grant <@U0DANA> trainer')).json)).toContain('Dana Trainer is now a trainer.');
     const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN' }, MEMBER, 'V0FORGE2');
-    expect(again.json?.errors?.attendees).toContain('Trainers: Dana Trainer. Admins: ');
+    expect((again.json?.errors as Record<string, string> | undefined)?.attendees).toContain('Trainers: Dana Trainer. Admins: ');
     expect(completions()).toBe(before.completions);
   });
 
