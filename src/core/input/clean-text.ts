@@ -9,11 +9,6 @@ export function cleanText(value: string): string {
   return value.normalize('NFC').replace(INVISIBLE, '');
 }
 
-/** True when `value` holds characters that `cleanText` removes. */
-export function hasInvisibles(value: string): boolean {
-  return new RegExp(INVISIBLE.source).test(value.normalize('NFC'));
-}
-
 /**
  * The one preprocessor every input schema puts before a name-like string (AI system and course
  * names, release versions, metric and dataset names): cleaned before length, emptiness and uniqueness.
