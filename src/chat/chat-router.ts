@@ -25,7 +25,7 @@ import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
 import { helpView } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
-import { snoozeForm } from './views/nudge-views.ts';
+import { snoozedView, snoozeForm } from './views/nudge-views.ts';
 import { statusView } from './views/status-view.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
@@ -163,7 +163,7 @@ export class ChatRouter {
           case 'nudge.snooze': {
             if (args.days !== '1') return { kind: 'form', form: snoozeForm(args.item ?? '') };
             const until = this.services.nudges.snooze(actor, args.item ?? '', 1);
-            return message({ summary: 'Snoozed', blocks: [{ type: 'text', text: `Snoozed until ${until}: it stays out of your nudges until then.` }], visibility: 'private' });
+            return message(snoozedView(until));
           }
           default:
             throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');

@@ -14,7 +14,7 @@ import type { ReleasePublisher } from './release-publisher.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
 import { courseListView } from './views/training-views.ts';
-import { snoozeForm } from './views/nudge-views.ts';
+import { snoozedView, snoozeForm } from './views/nudge-views.ts';
 import { reviewForm, reviewDoneInputFrom, reviewInputFrom } from './forms/review-forms.ts';
 import { reviewDoneFormFor, reviewEditForm, reviewList } from './commands/review-commands.ts';
 import { decideRelease } from './commands/release-actions.ts';
@@ -89,7 +89,9 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, `Logged ${incidentKey(logged)}.${where}${failed}`));
     }
     case 'incident.acknowledge': {
-      const { changed } = services.incidents.transition(actor, incident, 'acknowledge', { ownerPersonId: personId(ctx, submission, values.owner) ?? actor.personId });
+      // The owner field is there for the owner and admins only; without it the owner stays as it is.
+      const owner = values.owner ? personId(ctx, submission, values.owner) : undefined;
+      const { changed } = services.incidents.transition(actor, incident, 'acknowledge', owner === undefined ? {} : { ownerPersonId: owner });
       await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`));
     }
@@ -111,18 +113,33 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     case 'release.request':
     case 'release.edit': {
       const systemId = Number(submission.context.aiSystemId);
-      const { raw, extraErrors } = releaseInputFrom(values, submission.context, services.releases.criteria(actor.workspaceId, systemId));
+      const { raw, extraErrors, fieldOfMeasurement } = releaseInputFrom(values, submission.context, services.releases.criteria(actor.workspaceId, systemId));
       if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
+      // The service names a measured value by its index; show it at the form field it came from.
+      const atField = <T>(run: () => T): T => {
+        try {
+          return run();
+        } catch (error) {
+          if (!isAimsError(error) || !error.details.fieldErrors) throw error;
+          const errors: Record<string, string> = {};
+          for (const [field, text] of Object.entries(error.details.fieldErrors)) {
+            const index = /^measurements\.(\d+)$/.exec(field)?.[1];
+            errors[index === undefined ? field : (fieldOfMeasurement[Number(index)] ?? field)] ??= text;
+          }
+          throw new AimsError(error.code, error.message, { ...error.details, fieldErrors: errors });
+        }
+      };
       if (submission.type === 'release.edit') {
         const id = Number(submission.context.release);
-        const { release, droppedApprovers } = services.releases.edit(actor, id, raw);
+        const { release, droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
+        if (!changed) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`), visibility: 'private' } };
         await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
         await ctx.releasePublisher.tellDroppedApprovers(ctx.platform, release, droppedApprovers);
         const note = droppedApprovers.length > 0 ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.` : `Saved REL-${id}.`;
         return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
       }
       services.settings.channelFor(actor.workspaceId, 'approvals');
-      const { release, created } = services.releases.request(actor, raw, `form:${submission.instanceKey}`);
+      const { release, created } = atField(() => services.releases.request(actor, raw, `form:${submission.instanceKey}`));
       if (!created) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, `REL-${release.id} was already requested.`), visibility: 'private' } };
       const outcome = await ctx.releasePublisher.publishNew(ctx.platform, release);
       const where = outcome.posted.length > 0 ? ` Posted to ${outcome.posted.join(' and ')} for sign-off${outcome.link ? `: ${outcome.link}` : ''}.` : '';
@@ -138,7 +155,7 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     case 'review.add':
     case 'review.edit': {
       const raw = reviewInputFrom(values, personId(ctx, submission, values.owner));
-      const schedule = submission.type === 'review.add' ? services.reviews.add(actor, raw) : services.reviews.edit(actor, Number(submission.context.review), raw);
+      const schedule = submission.type === 'review.add' ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, Number(submission.context.review), raw);
       const note = `Saved review #${schedule.id}, next due ${schedule.nextDue}.`;
       const list = reviewList(services, actor, false, '', note);
       return { kind: 'done', view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
@@ -150,8 +167,7 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     }
     case 'nudge.snooze': {
       const until = services.nudges.snooze(actor, submission.context.item ?? '', 7, values.reason);
-      const note = `Snoozed until ${until}: it stays out of your nudges until then.`;
-      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+      return { kind: 'done', view: snoozedView(until) };
     }
     case 'training.course.add':
     case 'training.course.edit': {
@@ -224,8 +240,11 @@ export function formFor(ctx: FormContext, type: string, context: Record<string, 
       const response = openIncidentForm(services, actor, timeZone);
       return response.kind === 'form' ? response.form : undefined;
     }
-    case 'incident.acknowledge':
-      return acknowledgeForm(incident(), undefined, people);
+    case 'incident.acknowledge': {
+      const current = incident();
+      const owner = current.ownerPersonId ? services.directory.personById(actor.workspaceId, current.ownerPersonId) : undefined;
+      return acknowledgeForm(current, owner, people, context.withOwner === '1' || services.incidents.canManage(actor, current.number));
+    }
     case 'incident.resolve':
       return resolveForm(incident(), people, undefined);
     case 'incident.comment':

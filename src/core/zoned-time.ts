@@ -1,3 +1,5 @@
+import { isCalendarDate } from './input/calendar-date.ts';
+
 /** The UTC offset of `timeZone` at `instant`, in minutes (east positive). */
 function offsetMinutes(instant: Date, timeZone: string): number {
   const parts = Object.fromEntries(
@@ -13,7 +15,7 @@ function offsetMinutes(instant: Date, timeZone: string): number {
 export function zonedToUtc(date: string, time: string, timeZone: string): string | undefined {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
   const t = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(time.trim());
-  if (!d || !t) return undefined;
+  if (!d || !t || !isCalendarDate(date.trim()) || Number(t[1]) > 23 || Number(t[2]) > 59) return undefined;
   const guess = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
   // Two passes settle the offset across a daylight-saving change.
   let instant = guess - offsetMinutes(new Date(guess), timeZone) * 60_000;

@@ -112,3 +112,57 @@ describe('ReleaseService', () => {
     expect(releases.withdraw(requester, release.id).changed).toBe(false);
   });
 });
+
+describe('ReleaseService value domains and edits', () => {
+  it('refuses measured values outside the domain of their criterion or metric name, each at its field', () => {
+    const { requester, system, releases } = world();
+    const refused = refusal(() => releases.request(requester, { ...request(system.id, 42, -1e12), measurements: [{ metric: 'recall', dataset: 'holdout', value: 42 }, { metric: 'latency', value: -1e12 }, { metric: 'auc', value: 1.2 }] }));
+    expect(refused.details.fieldErrors).toEqual({
+      'measurements.0': '42 is not a possible recall: it must be a rate in [0, 1].',
+      'measurements.1': '-1000000000000 is not a possible latency: it must be a duration, at least 0.',
+      'measurements.2': '1.2 is not a possible auc: it must be a rate in [0, 1].',
+    });
+  });
+
+  it('keeps bounds declared with a criterion, and refuses a threshold outside its domain', () => {
+    const { admin, requester, system, releases } = world();
+    const score = releases.addCriterion(admin, system.id, { metric: 'quality_score', comparison: '>=', threshold: 60, dataset: 'audit', minValue: 0, maxValue: 100 });
+    expect([score.minValue, score.maxValue]).toEqual([0, 100]);
+    expect(refusal(() => releases.addCriterion(admin, system.id, { metric: 'precision', comparison: '>=', threshold: 92, dataset: 'holdout' })).message).toContain('The threshold 92 is outside the values precision can take (a rate in [0, 1])');
+    expect(refusal(() => releases.addCriterion(admin, system.id, { metric: 'x', comparison: '>=', threshold: 1, dataset: 'd', minValue: 5, maxValue: 5 })).message).toContain('is empty');
+    // Declared bounds win over the name: an accuracy in percent.
+    releases.addCriterion(admin, system.id, { metric: 'accuracy', comparison: '>=', threshold: 90, dataset: 'pct', minValue: 0, maxValue: 100 });
+    const measurements = [{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', value: 80 }, { metric: 'accuracy', dataset: 'pct', value: 93 }];
+    expect(refusal(() => releases.request(requester, { ...request(system.id, 0.95, 80), measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 101 }] })).details.fieldErrors).toEqual({ 'measurements.3': '101 is not a possible quality_score: it must be in [0, 100].' });
+    expect(releases.request(requester, { ...request(system.id, 0.95, 80), measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 75 }] }).created).toBe(true);
+  });
+
+  it('takes one value per criterion: a second one is an error at its field, not dropped', () => {
+    const { requester, system, releases } = world();
+    const twice = refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', value: 90 }, { metric: 'RECALL', dataset: 'Holdout', value: 0.41 }] }));
+    expect(twice.details.fieldErrors).toEqual({ 'measurements.2': 'A second value for recall on holdout: give one value per criterion.' });
+  });
+
+  it('cleans versions, metric and dataset names of invisible characters before matching and uniqueness', () => {
+    const { requester, system, releases } = world();
+    const { release } = releases.request(requester, { ...request(system.id, 0.95, 90), version: '1.0.0\u200b', measurements: [{ metric: 're\u200dcall', dataset: '\u202aholdout\u202c', value: 0.95 }, { metric: 'latency', value: 90 }] });
+    expect(release.version).toBe('1.0.0');
+    expect(refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), version: '\u20661.0.0\u2069' })).details.fieldErrors).toEqual({ version: 'Scorer 1.0.0 already has a pending request (REL-1).' });
+  });
+
+  it('an edit with no change keeps the approvals, the content hash and writes no audit event', () => {
+    const { requester, app1, system, releases } = world();
+    const raw = request(system.id, 0.95, 90);
+    const { release } = releases.request(requester, raw);
+    releases.decide(app1, release.id, 'approve');
+    const events = () => store?.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE subject = ?").get(`release:${release.id}`);
+    const before = events();
+    const same = releases.edit(requester, release.id, raw);
+    expect(same).toMatchObject({ changed: false, droppedApprovers: [] });
+    expect(same.release.contentHash).toBe(release.contentHash);
+    expect(events()).toEqual(before);
+    expect(releases.details(requester.workspaceId, release.id).approvals).toBe(1);
+    const changed = releases.edit(requester, release.id, { ...raw, whatChanged: 'Something else.' });
+    expect(changed).toMatchObject({ changed: true, droppedApprovers: [app1.personId] });
+  });
+});

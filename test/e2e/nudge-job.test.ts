@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
 import { postSlashCommand, TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { movableClock, startSlackHarness } from '../helpers/start-test-app.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -124,5 +124,50 @@ describe('daily nudges', () => {
     await runNudges('2026-11-30T08:00:00Z');
     expect(text(dmsTo('U0CLEO').at(-1)?.args)).toContain('Review #3: Bias review');
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
+
+describe('escalation counts from the due date, whatever the snoozes', () => {
+  const clock = movableClock('2026-11-22T07:00:00Z');
+  let own: Harness;
+  const dms = (user: string) => own.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === user);
+  const lead = () => own.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
+
+  beforeAll(async () => {
+    own = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ALICE' }, { users: { U0DAN: 'Dan Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } }, clock);
+    const open = async (words: string) => {
+      await postSlashCommand(own.eventsUrl, { text: words, user_id: 'U0ALICE', user_name: 'alice' });
+      return own.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+    };
+    await submitModal(own.eventsUrl, await open('setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ALICE' }, 'V1');
+    // Dan's review was due 2026-10-23: 30 days overdue on 2026-11-22.
+    await submitModal(own.eventsUrl, await open('review add'), { kind: 'bias-review', owner: 'U0DAN', cadenceDays: '90', nextDue: '2026-10-23' }, { user: 'U0ALICE' }, 'V2');
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  it('an owner who snoozes a review 30 days overdue for 1 day, every day, is quiet; admins and leadership are still told every day', async () => {
+    await own.app.runJob('nudges', new Date('2026-11-22T08:00:00Z'));
+    expect(text(dms('U0DAN').at(-1)?.args)).toContain('30 days overdue (due 2026-10-23)');
+    for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
+      // Each morning before the run, Dan presses "Snooze 1 day" on the last nudge he got.
+      clock.set(`${day}T07:00:00Z`);
+      const before = { dan: dms('U0DAN').length, alice: dms('U0ALICE').length, lead: lead().length };
+      const snooze = buttonsOf(dms('U0DAN').at(-1)?.args)['Snooze 1 day'] as Json;
+      await clickButton(own.eventsUrl, snooze, { user: 'U0DAN' }, own.slackApi.responseUrl(`snooze-${day}`));
+      const answer = text(own.slackApi.callsTo('response_url').at(-1)?.args);
+      expect(answer).toContain('it stays out of your nudges until then.');
+      expect(answer).toContain('A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.');
+      await own.app.runJob('nudges', new Date(`${day}T08:00:00Z`));
+      expect(dms('U0DAN').length).toBe(before.dan);
+      expect(dms('U0ALICE').length).toBe(before.alice + 1);
+      expect(text(dms('U0ALICE').at(-1)?.args)).toContain('Review #1: Bias review');
+      expect(text(dms('U0ALICE').at(-1)?.args)).toContain('Dan Owner');
+      expect(lead().length).toBe(before.lead + 1);
+      expect(text(lead().at(-1)?.args)).toContain('Overdue by more than 21 days');
+      expect(text(lead().at(-1)?.args)).toContain('Review #1: Bias review');
+    }
+    expect(own.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'item.snoozed'").get()).toEqual({ n: 3 });
   });
 });

@@ -158,12 +158,21 @@ describe('incidents on Slack, end to end', () => {
     const updates = () => calls('chat.update').filter((call) => call.args.channel === 'C0INC' || call.args.channel === 'C0LEAD').length;
     let before = updates();
 
-    // Anyone may acknowledge: the form proposes the system's owner.
+    // Anyone may acknowledge and so becomes the responder; the system's owner stays accountable.
     await clickOnChannelCard(MEMBER, 'Acknowledge');
     const ackForm = calls('views.open').at(-1)?.args.view as Json;
-    expect(text(ackForm)).toContain('"initial_user":"U0OWNER"');
+    expect(text(ackForm)).toContain('You will be recorded as the responder. Olivia Owner stays the owner');
+    expect(text(ackForm)).not.toContain('initial_user');
+    // The owner's form has the owner field; a member submitting that form to take the incident is refused at the field.
+    await clickOnChannelCard(OWNER, 'Acknowledge');
+    const ownersForm = calls('views.open').at(-1)?.args.view as Json;
+    expect(text(ownersForm)).toContain('"initial_user":"U0OWNER"');
+    const taken = await submitModal(slack.eventsUrl, ownersForm, { owner: 'U0MEMBER' }, MEMBER, 'V0ACKTAKE');
+    expect(taken.json?.errors).toEqual({ owner: 'Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: alice.' });
+    expect(incidentRow(1).status).toBe('open');
     await submitModal(slack.eventsUrl, ackForm, {}, MEMBER, 'V0ACK');
     expect(incidentRow(1).status).toBe('acknowledged');
+    expect(slack.app.store.sqlite.prepare('SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1').get()).toEqual({ owner: 'U0OWNER', responder: 'U0MEMBER' });
     expect(updates()).toBe(before + 2);
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Acknowledged');
 
@@ -297,6 +306,18 @@ describe('incidents on Slack, end to end', () => {
     expect(status).toContain('*Open by severity*\\n0 S1, 1 S2, 0 S3, 1 S4');
     expect(status).toContain('*Last 30 days*\\n2 opened, 0 closed');
     expect(status).toContain('*Corrective actions*\\n1 open, 0 overdue');
+  });
+
+  it('only the owner or an admin reassigns an incident (incident INC-n owner @person); the refusal names them', async () => {
+    const refused = text((await command(MEMBER, 'incident INC-2 owner <@U0MEMBER>')).json);
+    expect(refused).toContain('Only the owner of INC-2 or an admin can reassign it.');
+    expect(refused).toContain('Admins: alice.');
+    expect(incidentRow(2).owner).toBeNull();
+    const events = auditCount();
+    expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member is now the owner of INC-2.');
+    expect(auditCount()).toBe(events + 1);
+    expect(slack.app.store.sqlite.prepare("SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 2").get()).toEqual({ owner: 'U0MEMBER' });
+    expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member was already the owner of INC-2.');
   });
 
   it('lists 500 incidents within Slack’s limits, 25 a page', async () => {

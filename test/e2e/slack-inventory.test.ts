@@ -64,6 +64,13 @@ describe('AI system inventory on Slack, end to end', () => {
     const before = auditCount();
     const duplicate = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '  fraud SCORER ' }, MEMBER, 'V0DUP');
     expect(duplicate.json).toEqual({ response_action: 'errors', errors: { name: 'An AI system named “Fraud Scorer” already exists in this workspace.' } });
+    // Names that differ only by zero-width or bidi characters (or by the space they hide) are the same name.
+    for (const [name, id] of [['Fraud\u200bScorer', 'V0ZW'], ['\u202eFraud Scorer\u2069', 'V0BIDI'], ['Fraud\u00a0Scorer\ufeff', 'V0NBSP']] as const) {
+      const twin = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name }, MEMBER, id);
+      expect(twin.json?.errors).toEqual({ name: 'An AI system named “Fraud Scorer” already exists in this workspace.' });
+    }
+    const blank = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '\u200b\u200d\u2060' }, MEMBER, 'V0INVISIBLE');
+    expect(blank.json?.errors).toEqual({ name: 'Name is required.' });
     const empty = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Churn model', description: '   ', purpose: 'p'.repeat(1001) }, MEMBER, 'V0EMPTY');
     expect(empty.json?.errors).toEqual({ description: 'Description is required.', purpose: 'Intended purpose can be at most 1000 characters.' });
     const vendor = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Vendor LLM', provider: 'third-party' }, MEMBER, 'V0VENDOR');

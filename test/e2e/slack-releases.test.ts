@@ -72,7 +72,7 @@ describe('acceptance criteria', () => {
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026')).json)).toContain('recall ≥ 0.92 on holdout-2026');
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026')).json)).toContain('precision ≥ 0.8 on holdout-2026');
     expect(text((await command(MEMBER, 'system Fraud Scorer criteria add latency <= 100 on prod')).json)).toContain('Only the owner of Fraud Scorer or an admin can change its acceptance criteria.');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt;.');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt; [range &lt;min&gt;..&lt;max&gt;].');
     // Slack sends what people type with &, < and > as entities.
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms &lt;= 120 on prod-sample')).json)).toContain('latency_ms ≤ 120 on prod-sample');
     expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain('Removed 1 criterion for latency_ms.');
@@ -197,6 +197,55 @@ describe('release sign-off on Slack, end to end', () => {
     expect(forApprover).toContain('*Waiting on your approval*\\n1');
     expect(text((await command(MEMBER, 'status')).json)).not.toContain('Waiting on your approval');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('measured values outside their domain are errors at the field: recall 42 (a rate), latency -5 (a duration); declared bounds hold too', async () => {
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms <= 100 on prod')).json)).toContain('latency_ms ≤ 100 on prod · values a duration, at least 0');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add coverage_score >= 60 on audit range 0..100')).json)).toContain('coverage_score ≥ 60 on audit · values in [0, 100]');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add f1 >= 1.5 on holdout-2026')).json)).toContain('The threshold 1.5 is outside the values f1 can take (a rate in [0, 1])');
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const form = await openModal(REQUESTER, 'release Fraud Scorer');
+    expect(text(form)).toContain('Must be a rate in [0, 1].');
+    const bad = await submitModal(slack.eventsUrl, form, { ...base('2.9.0', '42'), [latency]: '-5', [coverage]: '250' }, REQUESTER, 'V0DOMAIN');
+    expect(bad.json?.errors).toEqual({
+      [criterionIds[0] ?? '']: '42 is not a possible recall: it must be a rate in [0, 1].',
+      [latency]: '-5 is not a possible latency_ms: it must be a duration, at least 0.',
+      [coverage]: '250 is not a possible coverage_score: it must be in [0, 100].',
+    });
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '2.9.0'").get()).toEqual({ n: 0 });
+  });
+
+  it('one value per criterion: a second recall among the other metrics is an error at that field, never silently dropped', async () => {
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const form = await openModal(REQUESTER, 'release Fraud Scorer');
+    const twice = await submitModal(slack.eventsUrl, form, { ...base('2.9.0', '0.95'), [latency]: '80', [coverage]: '70', extraMetrics: 'recall on holdout-2026 = 0.41' }, REQUESTER, 'V0TWICE');
+    expect(twice.json?.errors).toEqual({ extraMetrics: 'A second value for recall on holdout-2026: give one value per criterion.' });
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '2.9.0'").get()).toEqual({ n: 0 });
+  });
+
+  it('a version differing only by invisible characters is the same version; saving an edit with no change keeps the approvals', async () => {
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const values = { ...base('3.0.0', '0.95'), [latency]: '80', [coverage]: '70' };
+    const saved = await requestRelease(values, 'V0REQ5');
+    expect(text(saved.json?.view)).toContain('Requested REL-5.');
+    const twin = await requestRelease({ ...values, version: '3.0.0\u200b\u202e' }, 'V0REQ5TWIN');
+    expect(twin.json?.errors).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-5).' });
+    await click(APPROVER1, 5, 'Approve');
+    expect(text(approvalsCard(5))).toContain('1 of 2');
+    const row = () => slack.app.store.sqlite.prepare("SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5").get();
+    const before = row();
+    const form = await openModal(REQUESTER, 'release REL-5 edit');
+    const same = await submitModal(slack.eventsUrl, form, {}, REQUESTER, 'V0EDIT5');
+    expect(text(same.json?.view)).toContain('Nothing changed: REL-5 keeps its approvals.');
+    expect(row()).toEqual(before);
+    expect(text(approvalsCard(5))).toContain('1 of 2');
+    // The approval still counts: a second approver makes it final.
+    await click(APPROVER2, 5, 'Approve');
+    expect(status(5)).toBe('approved');
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -45,6 +45,18 @@ describe('reviews on a cadence, on Slack', () => {
     const saved = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
     expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
     expect(text(saved.json?.view)).toContain('OVERDUE since 2026-11-10');
+    // The same submission replayed (same view id, same content): one schedule, answered the same.
+    const schedules = () => slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get();
+    const replayed = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    expect(text(replayed.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
+    expect(schedules()).toEqual({ n: 3 });
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'review.scheduled'").get()).toEqual({ n: 3 });
+  });
+
+  it('only real calendar days: a due date of 2026-02-30 is an error at its field', async () => {
+    const form = await openModal(ADMIN, 'review add');
+    const bad = await submitModal(slack.eventsUrl, form, { kind: 'internal-audit', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-02-30' }, ADMIN, 'V0REVDATE');
+    expect(bad.json).toEqual({ response_action: 'errors', errors: { nextDue: '2026-02-30 is not a day on the calendar. Give the next due date as YYYY-MM-DD.' } });
   });
 
   it('a member may not schedule or record a review they do not own; the owner records one done with findings and an action, and the next due moves on', async () => {

@@ -10,6 +10,7 @@ const { command, openModal } = slackConversation(() => slack);
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 const APPROVER_ABSENT = { user: 'U0APP3', name: 'cleo' };
+const TRAINER = { user: 'U0DANA', name: 'dana' };
 const ATTENDEES = ['U0APP1', 'U0APP2', 'U0MEMBER'];
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
@@ -21,7 +22,7 @@ let courseId = '';
 
 beforeAll(async () => {
   // The test clock says 2026-11-22.
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0APP1: 'Ann Approver', U0APP2: 'Ben Approver', U0APP3: 'Cleo Approver', U0MEMBER: 'Mia Member' } });
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0APP1: 'Ann Approver', U0APP2: 'Ben Approver', U0APP3: 'Cleo Approver', U0MEMBER: 'Mia Member', U0DANA: 'Dana Trainer' } });
   for (const user of ['U0APP1', 'U0APP2', 'U0APP3']) await command(ADMIN, `role grant <@${user}> approver`);
 });
 afterAll(async () => {
@@ -52,17 +53,31 @@ describe('training on Slack, end to end', () => {
     expect(auditCount()).toBe(before);
   });
 
-  it('a member records a session with three attendees; each gets a completion and a direct message; a double submit records nothing more', async () => {
+  it('a member may not record a session for others (admins among them): refused at the field, naming who can', async () => {
     const form = await openModal(MEMBER, 'training');
+    const trainingEvents = () => (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
+    const before = { audit: trainingEvents(), completions: completions() };
+    const refused = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN,U0MEMBER' }, MEMBER, 'V0FORGE');
+    expect((refused.json?.errors as Record<string, string> | undefined)?.attendees).toMatch(/^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/);
+    expect({ audit: trainingEvents(), completions: completions() }).toEqual(before);
+    // Granted like any other role; the refusal then names the trainers.
+    expect(text((await command(ADMIN, 'role grant <@U0DANA> trainer')).json)).toContain('Dana Trainer is now a trainer.');
+    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN' }, MEMBER, 'V0FORGE2');
+    expect((again.json?.errors as Record<string, string> | undefined)?.attendees).toContain('Trainers: Dana Trainer. Admins: ');
+    expect(completions()).toBe(before.completions);
+  });
+
+  it('a trainer records a session with three attendees; each gets a completion and a direct message; a double submit records nothing more', async () => {
+    const form = await openModal(TRAINER, 'training');
     expect(text(form)).toContain('multi_users_select');
     const dms = () => calls('chat.postMessage').filter((call) => ATTENDEES.includes(String(call.args.channel)));
     const before = dms().length;
-    const saved = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, MEMBER, 'V0SESSION');
+    const saved = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, TRAINER, 'V0SESSION');
     expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 2026-11-20 for 3 people. Attendees were told.');
     expect(completions()).toBe(3);
     expect(dms().length).toBe(before + 3);
-    expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
-    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, MEMBER, 'V0SESSION');
+    expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Dana Trainer.');
+    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, TRAINER, 'V0SESSION');
     expect(text(again.json?.view)).toContain('This session was already recorded.');
     // The same people, course and day recorded again in another session: still one completion each.
     const second = await openModal(ADMIN, 'training');
@@ -78,6 +93,14 @@ describe('training on Slack, end to end', () => {
     const absent = text((await command(APPROVER_ABSENT, 'training me')).json);
     expect(absent).toContain('1 required course(s) due or overdue.');
     expect(absent).toContain('*Responsible AI basics* · not done');
+  });
+
+  it('only real calendar days: training done with 2025-99-99 or 2025-02-30 is refused and records nothing', async () => {
+    const before = completions();
+    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-99-99')).json)).toContain('2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.');
+    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-02-30')).json)).toContain('2025-02-30 is not a day on the calendar.');
+    expect(text((await command(ADMIN, 'training report as of 2027-13-01')).json)).toContain('2027-13-01 is not a day on the calendar.');
+    expect(completions()).toBe(before);
   });
 
   it('members self-attest for themselves only, and it is marked self-attested', async () => {

@@ -82,10 +82,20 @@ describe('incidents on Teams, end to end', () => {
     const leadership = '19%3Aleadership%40thread.tacv2';
     let before = updatesTo(incidents) + updatesTo(leadership);
 
+    // Anyone may acknowledge and so becomes the responder; the system's owner stays accountable.
     const ackForm = await click(MEMBER, executeActions(channelCard(incidents)).Acknowledge as never);
-    expect(cardInputs(ackForm).owner).toBe('aad-owner');
+    expect(cardInputs(ackForm).owner).toBeUndefined();
+    expect(text(ackForm)).toContain('Olivia Owner stays the owner');
+    // The owner's form has the owner field; a member submitting that form to take the incident is refused at the field.
+    const ownersForm = await click(OWNER, executeActions(channelCard(incidents)).Acknowledge as never);
+    expect(cardInputs(ownersForm).owner).toBe('aad-owner');
+    const taken = await click(MEMBER, fillCard(ownersForm, 'Acknowledge', { owner: 'aad-member' }));
+    expect(text(taken)).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: Alice Admin.');
+    expect(row(1).status).toBe('open');
     await click(MEMBER, fillCard(ackForm, 'Acknowledge', {}));
     expect(row(1).status).toBe('acknowledged');
+    expect(teams.app.store.sqlite.prepare('SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1').get()).toEqual({ owner: 'aad-owner', responder: 'aad-member' });
+    expect(text(channelCard(incidents))).toContain('Responder');
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
     const events = auditCount();
@@ -111,6 +121,17 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1).status).toBe('open');
     expect(text(channelCard(incidents))).toContain('Alice Admin reopened');
     expect(text(channelCard(leadership))).toContain('Alice Admin reopened');
+  });
+
+  it('only the owner or an admin reassigns an incident (aims incident INC-n owner @person); the refusal names them', async () => {
+    const mention = { mentions: [{ id: '29:rob', name: 'Rob Responder' }] };
+    const refused = text(await say(MEMBER, 'aims incident INC-1 owner <at>Rob Responder</at>', mention));
+    expect(refused).toContain('Only the owner of INC-1 or an admin can reassign it.');
+    expect(refused).toContain('The owner is Olivia Owner. Admins: Alice Admin.');
+    expect(text(await say(OWNER, 'aims incident INC-1 owner <at>Rob Responder</at>', mention))).toContain('Rob Responder is now the owner of INC-1.');
+    expect(teams.app.store.sqlite.prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 1').get()).toEqual({ owner: '29:rob' });
+    // Back to Olivia, by an admin, for the tests that follow.
+    expect(text(await say(ADMIN, 'aims incident INC-1 owner <at>Olivia Owner</at>', { mentions: [{ id: 'aad-owner', name: 'Olivia Owner' }] }))).toContain('Olivia Owner is now the owner of INC-1.');
   });
 
   it('refuses a transition that does not start from the current state, showing the true state', async () => {

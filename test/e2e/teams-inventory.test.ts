@@ -61,7 +61,12 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(text(redrawn)).toContain('Description is required.');
     expect(cardInputs(redrawn).purpose).toBe('Hold suspicious payments for review.');
     expect(executeActions(redrawn).Add).toBeDefined();
+    // Zero-width and bidi characters do not make another name.
+    for (const name of ['Fraud\u200bScorer', '\u2067Fraud Scorer\u200f']) {
+      expect(text(await click(MEMBER, fillCard(form, 'Add', { ...fraudScorer, name })))).toContain('An AI system named “Fraud Scorer” already exists in this workspace.');
+    }
     expect(auditCount()).toBe(before);
+    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM ai_systems').get()).toEqual({ n: 1 });
   });
 
   it('lists and shows systems; the owner edits through the Edit button, a member is refused', async () => {

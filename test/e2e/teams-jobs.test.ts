@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
-import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { movableClock, startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
@@ -66,5 +66,50 @@ describe('jobs on Teams', () => {
     expect(digests[0]?.problems).toEqual([]);
     expect(text(digests[0]?.activity)).toContain('AIMS weekly digest · 2026-W48');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
+
+describe('escalation on Teams counts from the due date, whatever the snoozes', () => {
+  const clock = movableClock('2026-11-22T07:00:00Z');
+  let own: Harness;
+  let reviewSubmit: ReturnType<typeof fillCard>;
+  const chat = teamsConversation(() => own);
+  const DAN = { user: 'aad-dan', name: 'Dan Owner' };
+  const to = (conversation: string) => own.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
+
+  beforeAll(async () => {
+    own = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, {}, clock);
+    for (const who of [ADMIN, DAN]) await chat.say(who, 'aims status');
+    await chat.say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
+    const form = await chat.say(ADMIN, 'aims review add');
+    // Due 2026-10-23: 30 days overdue on 2026-11-22.
+    reviewSubmit = fillCard(form, 'Save', { kind: 'bias-review', owner: 'aad-dan', cadenceDays: '90', nextDue: '2026-10-23' });
+    await chat.click(ADMIN, reviewSubmit);
+  });
+
+  it('the review add card submitted again (same form, same content) creates one schedule, answered the same', async () => {
+    expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 2026-10-23.');
+    expect(own.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get()).toEqual({ n: 1 });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  it('an owner who snoozes a review 30 days overdue for 1 day, every day, is quiet; the admin and leadership are still told every day', async () => {
+    await own.app.runJob('nudges', new Date('2026-11-22T08:00:00Z'));
+    expect(text(to('conv-personal-aad-dan').at(-1)?.activity)).toContain('30 days overdue (due 2026-10-23)');
+    for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
+      clock.set(`${day}T07:00:00Z`);
+      const before = { dan: to('conv-personal-aad-dan').length, admin: to('conv-personal-aad-admin').length, lead: to(LEADERSHIP).length };
+      const answer = text(await chat.click(DAN, executeActions(cardOf(to('conv-personal-aad-dan').at(-1)?.activity))['Snooze 1 day'] as never));
+      expect(answer).toContain('A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.');
+      await own.app.runJob('nudges', new Date(`${day}T08:00:00Z`));
+      expect(to('conv-personal-aad-dan').length).toBe(before.dan);
+      expect(to('conv-personal-aad-admin').length).toBe(before.admin + 1);
+      expect(text(to('conv-personal-aad-admin').at(-1)?.activity)).toContain('Review #1: Bias review');
+      expect(to(LEADERSHIP).length).toBe(before.lead + 1);
+      expect(to(LEADERSHIP).at(-1)?.problems).toEqual([]);
+      expect(text(to(LEADERSHIP).at(-1)?.activity)).toContain('Overdue by more than 21 days');
+    }
   });
 });

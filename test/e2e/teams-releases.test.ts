@@ -92,4 +92,24 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(approvalsCard(4))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
+
+  it('a recall of 42 and a negative latency are errors at their fields; a second recall is an error, never dropped', async () => {
+    const releases = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get();
+    const before = releases();
+    expect(text(await request('2.8.0', '42'))).toContain('42 is not a possible recall: it must be a rate in [0, 1].');
+    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'latency_p95 on prod = -5' }))).toContain('-5 is not a possible latency_p95: it must be a duration, at least 0.');
+    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'recall on holdout = 0.40' }))).toContain('A second value for recall on holdout: give one value per criterion.');
+    expect(releases()).toEqual(before);
+  });
+
+  it('saving an edit with no change keeps the approvals (no new content hash, no audit event)', async () => {
+    await request('2.9.0', '0.95');
+    await click(APPROVER1, executeActions(approvalsCard(5)).Approve as never);
+    const row = () => teams.app.store.sqlite.prepare("SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5").get();
+    const before = row();
+    const edit = await say(REQUESTER, 'aims release REL-5 edit');
+    expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-5 keeps its approvals.');
+    expect(row()).toEqual(before);
+    expect(text(approvalsCard(5))).toContain('1 of 2');
+  });
 });

@@ -15,7 +15,7 @@ const CLEO = { user: 'aad-cleo', name: 'Cleo Approver' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 
 beforeAll(async () => {
-  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' } });
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' }, '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' } });
   for (const who of [ADMIN, MEMBER, ANN, BEN, CLEO]) await say(who, 'aims status');
   for (const [id, name] of [['29:ann', 'Ann Approver'], ['29:ben', 'Ben Approver'], ['29:cleo', 'Cleo Approver']] as const) {
     await say(ADMIN, `aims role grant <at>${name}</at> approver`, { mentions: [{ id, name }] });
@@ -37,6 +37,12 @@ describe('training on Teams, end to end', () => {
     const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
     const empty = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }));
     expect(text(empty)).toContain('Add at least one attendee.');
+    // A member records for others only as a trainer (or admin): refused at the field, naming who can.
+    const refused = text(await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-admin' })));
+    expect(refused).toContain('Only admins and trainers can record training for other people; you can record your own attendance.');
+    expect(refused).toContain('Admins: Alice Admin.');
+    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get()).toEqual({ n: 0 });
+    expect(text(await say(ADMIN, 'aims role grant <at>Mia Member</at> trainer', { mentions: [{ id: '29:mia', name: 'Mia Member' }] }))).toContain('Mia Member is now a trainer.');
     const dmsBefore = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path)).length;
     const recorded = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-ben,aad-member' }));
     expect(text(recorded)).toContain('for 3 people. Attendees were told.');
@@ -45,6 +51,9 @@ describe('training on Teams, end to end', () => {
     expect(text(dms.at(-1)?.activity)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
 
     expect(text(await say(ANN, 'aims training me'))).toContain('Nothing is due.');
+    // Only real calendar days: nothing is recorded for 2025-02-30 or 2025-99-99.
+    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-02-30'))).toContain('2025-02-30 is not a day on the calendar.');
+    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-99-99'))).toContain('2025-99-99 is not a day on the calendar.');
     expect(text(await say(CLEO, 'aims training me'))).toContain('1 required course(s) due or overdue.');
     const later = text(await say(ADMIN, 'aims training report as of 2027-12-22'));
     expect(later).toContain('0% (0 of 3)');

@@ -50,8 +50,8 @@ export async function incidentAction(ctx: IncidentActionContext, action: string,
         return { kind: 'form', form: commentForm(incident) };
       case 'incident.acknowledge': {
         if (incident.status !== 'open') return card(incident.status === 'acknowledged' ? `INC-${number} was already acknowledged.` : `INC-${number} is ${incident.status}; there is nothing to acknowledge.`);
-        const ownerId = incident.ownerPersonId ?? actor.personId;
-        return { kind: 'form', form: acknowledgeForm(incident, services.directory.personById(actor.workspaceId, ownerId), people(services, actor)) };
+        const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
+        return { kind: 'form', form: acknowledgeForm(incident, owner, people(services, actor), services.incidents.canManage(actor, number)) };
       }
       case 'incident.resolve': {
         if (incident.status === 'resolved') return card(`INC-${number} was already resolved.`);

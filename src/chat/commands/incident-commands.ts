@@ -74,12 +74,26 @@ function listIncidents(ctx: CommandContext, words: string[]): ChatResponse {
   return message(incidentListView({ ...result, filterLabel: labels.join(', '), nextPageCommand: `${prefix}incident list ${[...kept, 'page', String(page + 2)].join(' ')}`, systemNames }));
 }
 
-/** `incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12 [comment <text>]` */
+/** `incident INC-12 owner @person`: the owner or an admin names the accountable owner. */
+function reassign(ctx: CommandContext, number: number): ChatResponse {
+  const { services, actor, timeZone, request, contact, prefix } = ctx;
+  const mention = request.mentions?.[0];
+  if (!mention) throw new AimsError('invalid_input', `Mention the new owner: ${prefix}incident INC-${number} owner @person`);
+  // Refused before anything is written: meeting the mentioned person would be a change too.
+  services.incidents.requireCanManage(actor, number, 'reassign');
+  const person = services.directory.ensurePerson(contact.workspace, mention.externalId, mention.displayName, actor.label);
+  const { changed } = services.incidents.assign(actor, number, person.id);
+  const name = person.displayName ?? person.externalId;
+  return message({ ...incidentCard(services, actor.workspaceId, number, timeZone, changed ? `${name} is now the owner of INC-${number}.` : `${name} was already the owner of INC-${number}.`), visibility: 'private' });
+}
+
+/** `incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12 [comment <text> | owner @person]` */
 export function incidentCommand(ctx: CommandContext): ChatResponse {
   const { services, actor, args, timeZone } = ctx;
   const [first, ...rest] = args;
   if ((first ?? '').toLowerCase() === 'list') return listIncidents(ctx, rest);
   const number = parseIncidentRef(first);
+  if (number !== undefined && rest[0]?.toLowerCase() === 'owner') return reassign(ctx, number);
   if (number !== undefined && (rest.length === 0 || rest[0]?.toLowerCase() === 'comment')) {
     if (rest[0]?.toLowerCase() === 'comment') {
       services.incidents.comment(actor, number, rest.slice(1).join(' '));

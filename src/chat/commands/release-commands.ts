@@ -70,15 +70,21 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
   return releaseFormFor(services, actor, services.systems.find(actor.workspaceId, args.join(' ')));
 }
 
-/** `system <name> criteria [add <metric> >=|<= <threshold> on <dataset> | remove <metric>]` */
+const NUMBER = String.raw`-?\d+(?:[.,]\d+)?`;
+const CRITERION = new RegExp(String.raw`^(\S+)\s*(>=|<=|≥|≤)\s*(-?[\d.,]+)\s+on\s+(.+?)(?:\s+range\s+(${NUMBER})?\s*\.\.\s*(${NUMBER})?)?$`, 'i');
+const decimal = (text: string | undefined) => (text === undefined ? null : Number(text.replace(',', '.')));
+
+/** `system <name> criteria [add <metric> >=|<= <threshold> on <dataset> [range <min>..<max>] | remove <metric>]` */
 export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: string[]): ChatResponse {
   const { services, actor, prefix } = ctx;
   const verb = (words[0] ?? '').toLowerCase();
   if (verb === 'add') {
-    const match = /^(\S+)\s*(>=|<=|≥|≤)\s*(-?[\d.,]+)\s+on\s+(.+)$/i.exec(words.slice(1).join(' '));
-    if (!match) throw new AimsError('invalid_input', 'Write it as: <metric> >= <threshold> on <dataset>.', { hint: `Example: ${prefix}system ${system.name} criteria add recall >= 0.92 on holdout-2026` });
+    const match = CRITERION.exec(words.slice(1).join(' '));
+    const hint = `Example: ${prefix}system ${system.name} criteria add recall >= 0.92 on holdout-2026 (rates are 0..1, latencies at least 0; other bounds: … on holdout range 0..100)`;
+    if (!match) throw new AimsError('invalid_input', 'Write it as: <metric> >= <threshold> on <dataset> [range <min>..<max>].', { hint });
+    if (/\srange\s/i.test(` ${match[4] ?? ''} `)) throw new AimsError('invalid_input', 'Write the range as “range <min>..<max>”, e.g. range 0..100 (either side may be left open).', { hint });
     const comparison = match[2] === '≥' ? '>=' : match[2] === '≤' ? '<=' : match[2];
-    const criterion = services.releases.addCriterion(actor, system.id, { metric: match[1], comparison, threshold: Number((match[3] ?? '').replace(',', '.')), dataset: match[4] });
+    const criterion = services.releases.addCriterion(actor, system.id, { metric: match[1], comparison, threshold: Number((match[3] ?? '').replace(',', '.')), dataset: match[4], minValue: decimal(match[5]), maxValue: decimal(match[6]) });
     return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Added ${criterion.metric} to the acceptance criteria.`));
   }
   if (verb === 'remove') {

@@ -1,10 +1,9 @@
 import { AimsError } from '../../core/errors.ts';
+import { DATE_LIKE as DATE, isCalendarDate } from '../../core/input/calendar-date.ts';
 import { courseForm, sessionForm } from '../forms/training-forms.ts';
 import { courseListView, standingView, trainingReportView } from '../views/training-views.ts';
 import { message, type ChatResponse } from '../views/view.ts';
 import type { CommandContext } from './command-context.ts';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `training | training course add|edit|retire|list | training done <course> [date] [link] | training me | training report [as of <date>]` */
 export function trainingCommand(ctx: CommandContext): ChatResponse {
@@ -49,6 +48,7 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
     case 'report': {
       // "report as of 2027-12-22": the report an auditor asks for on a given day.
       const asOf = rest.find((word) => DATE.test(word)) ?? services.training.today(actor.workspaceId);
+      if (!isCalendarDate(asOf)) throw new AimsError('invalid_input', `${asOf} is not a day on the calendar. Give the date as YYYY-MM-DD.`);
       return message(trainingReportView(services.training.reportFor(actor, asOf), asOf));
     }
     default:

@@ -52,12 +52,32 @@ export function incidentInputFrom(values: FormValues): Record<string, unknown> {
   };
 }
 
-/** Acknowledge: take the incident, or give it to its owner. */
-export function acknowledgeForm(incident: Incident, owner: Person | undefined, people: Person[]): FormView {
+/**
+ * Acknowledge: the person who submits becomes the responder. The owner stays accountable; only the
+ * owner or an admin (`canReassign`) sees the owner field and may name someone else.
+ */
+export function acknowledgeForm(incident: Incident, owner: Person | undefined, people: Person[], canReassign = true): FormView {
+  const ownerName = owner ? (owner.displayName ?? owner.externalId) : undefined;
+  if (!canReassign) {
+    return {
+      type: 'incident.acknowledge',
+      title: `Acknowledge INC-${incident.number}`,
+      submitLabel: 'Acknowledge',
+      intro: [
+        { text: 'You will be recorded as the responder. ' },
+        { text: ownerName ? `${ownerName} stays the owner: mitigate, resolve and close are theirs (or an admin’s).` : 'It has no owner yet: an admin names one; until then an admin moves it on.' },
+      ],
+      fields: [],
+      context: { incident: String(incident.number) },
+    };
+  }
   return {
     type: 'incident.acknowledge',
     title: `Acknowledge INC-${incident.number}`,
     submitLabel: 'Acknowledge',
+    intro: [{ text: 'You will be recorded as the responder.' }],
+    // Redrawn with its errors (Teams), the form keeps the shape it was submitted in.
+    context: { incident: String(incident.number), withOwner: '1' },
     fields: [
       {
         id: 'owner',
@@ -69,7 +89,6 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
         ...(owner ? { initial: owner.externalId, initialLabel: owner.displayName ?? owner.externalId } : {}),
       },
     ],
-    context: { incident: String(incident.number) },
   };
 }
 

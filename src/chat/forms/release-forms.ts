@@ -1,5 +1,5 @@
 import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
-import { CHANGE_TYPE_LABELS, CHANGE_TYPES, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
+import { CHANGE_TYPE_LABELS, CHANGE_TYPES, domainOf, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
 import type { FormField, FormValues, FormView } from '../views/form.ts';
 import { criterionText } from '../views/release-views.ts';
 
@@ -27,7 +27,8 @@ export function releaseRequestForm(input: { system: AiSystem; criteria: Acceptan
     { id: 'whatChanged', label: 'What changed', kind: 'longText', required: true, maxLength: 3000, ...(release ? { initial: release.whatChanged } : {}) },
     ...input.criteria.map((criterion): FormField => {
       const value = measured(criterion);
-      return { id: measuredId(criterion), label: `Measured: ${criterionText(criterion)}`.slice(0, 150), kind: 'number', required: true, ...(value === undefined ? {} : { initial: String(value) }) };
+      const domain = domainOf(criterion);
+      return { id: measuredId(criterion), label: `Measured: ${criterionText(criterion)}`.slice(0, 150), kind: 'number', required: true, ...(domain ? { hint: `Must be ${domain.label}.` } : {}), ...(value === undefined ? {} : { initial: String(value) }) };
     }),
     { id: 'extraMetrics', label: 'Other metrics (optional)', kind: 'longText', required: false, placeholder: 'One per line: latency_p95 on prod-sample = 120', ...(extras.length > 0 ? { initial: extras.join('\n') } : {}) },
     { id: 'evaluationLink', label: 'Evaluation run link', kind: 'url', required: false, placeholder: 'https://', ...(release?.evaluationLink ? { initial: release.evaluationLink } : {}) },
@@ -62,16 +63,23 @@ export function parseDecimal(text: string): number {
   return Number.NaN;
 }
 
-/** Form values to the release schema's shape; a value that is not a number becomes NaN and is refused at its field. */
-export function releaseInputFrom(values: FormValues, context: Record<string, string>, criteria: AcceptanceCriterion[]): { raw: Record<string, unknown>; extraErrors: Record<string, string> } {
+/**
+ * Form values to the release schema's shape; a value that is not a number becomes NaN and is refused at its field.
+ * `fieldOfMeasurement[i]` is the form field measurement i came from, so the service's errors show there.
+ */
+export function releaseInputFrom(values: FormValues, context: Record<string, string>, criteria: AcceptanceCriterion[]): { raw: Record<string, unknown>; extraErrors: Record<string, string>; fieldOfMeasurement: string[] } {
   const extraErrors: Record<string, string> = {};
   const measurements: Array<{ metric: string; dataset?: string; value: number }> = [];
+  const fieldOfMeasurement: string[] = [];
   for (const criterion of criteria) {
     const text = values[measuredId(criterion)];
     if (text === undefined || text.trim() === '') continue;
     const value = parseDecimal(text);
     if (!Number.isFinite(value)) extraErrors[measuredId(criterion)] = 'Enter the measured value as a number.';
-    else measurements.push({ metric: criterion.metric, dataset: criterion.dataset, value });
+    else {
+      measurements.push({ metric: criterion.metric, dataset: criterion.dataset, value });
+      fieldOfMeasurement.push(measuredId(criterion));
+    }
   }
   for (const line of (values.extraMetrics ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
     const match = /^(.+?)(?:\s+on\s+(.+?))?\s*=\s*(-?[\d.,]+)$/.exec(line);
@@ -85,6 +93,7 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
       continue;
     }
     measurements.push({ metric: match[1] ?? '', ...(match[2] ? { dataset: match[2] } : {}), value });
+    fieldOfMeasurement.push('extraMetrics');
   }
   return {
     raw: {
@@ -99,6 +108,7 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
       approvalsNeeded: values.approvalsNeeded ? Number(values.approvalsNeeded) : undefined,
     },
     extraErrors,
+    fieldOfMeasurement,
   };
 }
 

@@ -65,6 +65,7 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
         { label: 'AI system', value: systemNameOf(details) },
         { label: 'Type', value: INCIDENT_TYPE_LABELS[incident.type] },
         { label: 'Owner', value: who(people, incident.ownerPersonId) },
+        ...(incident.responderPersonId ? [{ label: 'Responder', value: who(people, incident.responderPersonId) }] : []),
         { label: 'Reported by', value: who(people, incident.reporterPersonId) },
         { label: 'Detected', value: formatInstant(incident.detectedAt, timeZone) },
         { label: 'Affected', value: incident.affected },

@@ -1,5 +1,5 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import type { NudgeItem } from '../../core/scheduling/nudge-service.ts';
+import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeItem } from '../../core/scheduling/nudge-service.ts';
 import type { ButtonView } from './form.ts';
 import type { Block, MessageView } from './view.ts';
 
@@ -42,11 +42,20 @@ export function escalationView(entries: Array<{ person: Person; item: NudgeItem 
   };
 }
 
+const STILL_ESCALATED = `A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after ${ESCALATE_TO_ADMINS_DAYS} days overdue and leadership after ${ESCALATE_TO_LEADERSHIP_DAYS}, snoozed or not.`;
+
+/** What a person is told when they snooze an item (the 1-day button and the 1-week form). */
+export function snoozedView(until: string): MessageView {
+  const text = `Snoozed until ${until}: it stays out of your nudges until then. ${STILL_ESCALATED}`;
+  return { summary: `Snoozed until ${until}`, blocks: [{ type: 'text', text }], visibility: 'private' };
+}
+
 export function snoozeForm(itemKey: string): import('./form.ts').FormView {
   return {
     type: 'nudge.snooze',
     title: 'Snooze for a week',
     submitLabel: 'Snooze',
+    intro: [{ text: STILL_ESCALATED }],
     fields: [{ id: 'reason', label: 'Why can it wait a week?', kind: 'longText', required: true, maxLength: 500 }],
     context: { item: itemKey },
   };

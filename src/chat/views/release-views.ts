@@ -1,5 +1,5 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { CHANGE_TYPE_LABELS, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
+import { CHANGE_TYPE_LABELS, domainOf, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
 import type { ReleaseDetails } from '../../core/releases/release-service.ts';
 import type { ButtonView } from './form.ts';
 import { formatInstant } from './format-time.ts';
@@ -100,7 +100,7 @@ export function criteriaView(systemName: string, criteria: AcceptanceCriterion[]
     blocks: [
       ...(note ? [{ type: 'text' as const, text: note }] : []),
       { type: 'header', text: `Acceptance criteria · ${systemName}` },
-      criteria.length > 0 ? { type: 'list', items: criteria.map((c) => criterionText(c)) } : { type: 'text', text: 'None yet: releases of this system are judged on their description only.' },
+      criteria.length > 0 ? { type: 'list', items: criteria.map((c) => `${criterionText(c)}${domainOf(c) ? ` · values ${domainOf(c)?.label}` : ''}`) } : { type: 'text', text: 'None yet: releases of this system are judged on their description only.' },
       {
         type: 'context',
         text: [
@@ -108,6 +108,8 @@ export function criteriaView(systemName: string, criteria: AcceptanceCriterion[]
           { text: `${prefix}system ${systemName} criteria add recall >= 0.92 on holdout`, style: 'code' },
           { text: ' · ' },
           { text: `${prefix}system ${systemName} criteria remove recall`, style: 'code' },
+          { text: ' · other bounds: ' },
+          { text: `… on holdout range 0..100`, style: 'code' },
         ],
       },
     ],

@@ -3,7 +3,7 @@ import type { RoleChange } from '../../core/role-service.ts';
 import { GRANTABLE_ROLES, type RoleHolder } from '../../core/roles.ts';
 import type { MessageView } from './view.ts';
 
-const TITLES = { admin: 'Admins', approver: 'Approvers', leadership: 'Leadership' } as const;
+const TITLES = { admin: 'Admins', approver: 'Approvers', leadership: 'Leadership', trainer: 'Trainers' } as const;
 
 /** Who holds which role; everyone else is a member. */
 export function rolesListView(holders: RoleHolder[], prefix: string): MessageView {
@@ -28,7 +28,7 @@ export function roleChangedView(change: RoleChange, verb: 'grant' | 'revoke'): M
   const who = personLabel(change.person);
   const text = change.changed
     ? verb === 'grant'
-      ? `${who} is now ${change.role === 'admin' ? 'an admin' : change.role === 'approver' ? 'an approver' : 'in leadership'}.`
+      ? `${who} is now ${change.role === 'admin' ? 'an admin' : change.role === 'approver' ? 'an approver' : change.role === 'trainer' ? 'a trainer' : 'in leadership'}.`
       : `${who} no longer holds the ${change.role} role.`
     : verb === 'grant'
       ? `${who} already holds the ${change.role} role; nothing changed.`

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleaned } from '../input/clean-text.ts';
 import { EU_RISK_LEVELS, INTERNAL_TIERS, PROVIDERS, STAGES } from './ai-system.ts';
 
 const text = (label: string, max: number) =>
@@ -20,7 +21,7 @@ const optionalUrl = (label: string) =>
 /** One schema for the AI system form, on Slack, on Teams and from the CLI. */
 export const aiSystemInputSchema = z
   .object({
-    name: text('Name', 80),
+    name: cleaned(text('Name', 80)),
     description: text('Description', 2000),
     purpose: text('Intended purpose', 1000),
     ownerPersonId: z.number({ error: 'Choose an owner.' }).int().positive(),

@@ -4,7 +4,7 @@ import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
 import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import { requireOwnerOrAdmin } from '../policies.ts';
 import type { AiSystemCounts, AiSystemFilter, Repositories, UnitOfWork } from '../ports.ts';
-import { nameKeyOf, type AiSystem } from './ai-system.ts';
+import { looksAlike, nameKeyOf, type AiSystem } from './ai-system.ts';
 import { aiSystemInputSchema, type AiSystemInput } from './ai-system-input.ts';
 
 export const SYSTEM_PAGE_SIZE = 25;
@@ -41,8 +41,9 @@ export class AiSystemService {
       errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
     }
     if (typeof fields.name === 'string' && fields.name.trim() !== '') {
-      const clash = repos.aiSystems.findByNameKey(actor.workspaceId, nameKeyOf(fields.name));
-      if (clash && clash.id !== selfId) errors.name ??= `An AI system named “${clash.name}” already exists in this workspace.`;
+      const alike = repos.aiSystems.names(actor.workspaceId).filter((name) => looksAlike(name, fields.name as string));
+      const clash = [nameKeyOf(fields.name), ...alike.map(nameKeyOf)].map((key) => repos.aiSystems.findByNameKey(actor.workspaceId, key)).find((system) => system && system.id !== selfId);
+      if (clash) errors.name ??= `An AI system named “${clash.name}” already exists in this workspace.`;
     }
     if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
     return parsed.data;

@@ -1,3 +1,5 @@
+import { cleanText } from '../input/clean-text.ts';
+
 export const EU_RISK_LEVELS = ['prohibited', 'high', 'limited', 'minimal'] as const;
 export const INTERNAL_TIERS = ['tier-1', 'tier-2', 'tier-3'] as const;
 export const STAGES = ['development', 'production', 'retired'] as const;
@@ -52,7 +54,12 @@ export const PROVIDER_LABELS: Record<Provider, string> = {
   'third-party': 'Third party',
 };
 
-/** The key that makes names unique regardless of case and surrounding spaces. */
+/** The key that makes names unique regardless of case, surrounding spaces and invisible characters. */
 export function nameKeyOf(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+  return cleanText(name).trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Names that read the same once spaces are ignored ("Fraud Scorer", "FraudScorer", "Fraud\u200bScorer"). */
+export function looksAlike(a: string, b: string): boolean {
+  return nameKeyOf(a).replace(/ /g, '') === nameKeyOf(b).replace(/ /g, '');
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { calendarDate } from '../input/calendar-date.ts';
+import { cleaned } from '../input/clean-text.ts';
 import { INCIDENT_TYPES, SEVERITIES } from './incident.ts';
 
 const text = (label: string, max: number) =>
@@ -12,12 +14,14 @@ const text = (label: string, max: number) =>
 export const incidentInputSchema = z
   .object({
     aiSystemId: z.number().int().positive().nullable().optional(),
-    systemName: z
-      .string()
-      .trim()
-      .max(80, 'System name can be at most 80 characters.')
-      .optional()
-      .transform((value) => (value ? value : null)),
+    systemName: cleaned(
+      z
+        .string()
+        .trim()
+        .max(80, 'System name can be at most 80 characters.')
+        .optional()
+        .transform((value) => (value ? value : null)),
+    ),
     title: text('Title', 150),
     description: text('What happened', 3000),
     severity: z.enum(SEVERITIES, { error: 'Choose a severity.' }),
@@ -33,7 +37,7 @@ export const incidentInputSchema = z
 
 export type IncidentInput = z.output<typeof incidentInputSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give a due date.');
+const isoDate = calendarDate('Give a due date.', 'Give a due date.');
 
 /** One corrective action of the resolve form. */
 export const correctiveActionInputSchema = z.object({

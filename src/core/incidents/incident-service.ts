@@ -100,6 +100,7 @@ export class IncidentService {
         affected: input.affected,
         reporterPersonId: actor.personId,
         ownerPersonId: system?.ownerPersonId ?? null,
+        responderPersonId: null,
         status: 'open',
         rootCause: null,
         posts: [],
@@ -117,6 +118,8 @@ export class IncidentService {
   /**
    * Moves an incident along its lifecycle. A click that finds the incident already where it
    * leads changes nothing (double clicks); a transition that does not start here is refused.
+   * Anyone may acknowledge (they become the responder); the owner stays accountable, and only
+   * the owner or an admin may name another owner while acknowledging.
    */
   transition(actor: Actor, number: number, transition: Transition, options: { ownerPersonId?: number } = {}): { incident: Incident; changed: boolean } {
     const at = this.clock.now().toISOString();
@@ -133,9 +136,13 @@ export class IncidentService {
       if (!rule.anyone) this.requireOwnerOrAdmin(repos, actor, before, transition);
       const changes: Partial<Incident> = { status: rule.to, updatedAt: at };
       if (transition === 'acknowledge') {
-        const owner = options.ownerPersonId ?? before.ownerPersonId ?? actor.personId;
-        if (!repos.people.findById(actor.workspaceId, owner)) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
-        changes.ownerPersonId = owner;
+        changes.responderPersonId = actor.personId;
+        const owner = options.ownerPersonId;
+        if (owner !== undefined && owner !== before.ownerPersonId) {
+          if (!repos.people.findById(actor.workspaceId, owner)) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
+          this.requireOwnerOrAdmin(repos, actor, before, 'reassign', 'owner');
+          changes.ownerPersonId = owner;
+        }
       }
       if (transition === 'close') changes.closedAt = at;
       if (transition === 'reopen') changes.closedAt = null;
@@ -147,8 +154,45 @@ export class IncidentService {
         repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: owner ? personLabel(owner) : null });
       }
       const after = { ...before, ...changes };
-      this.audit(repos, actor, before, `incident.${rule.event}`, { status: before.status, ownerPersonId: before.ownerPersonId }, { status: after.status, ownerPersonId: after.ownerPersonId }, at);
+      this.audit(
+        repos,
+        actor,
+        before,
+        `incident.${rule.event}`,
+        { status: before.status, ownerPersonId: before.ownerPersonId, ...(transition === 'acknowledge' ? { responderPersonId: before.responderPersonId } : {}) },
+        { status: after.status, ownerPersonId: after.ownerPersonId, ...(transition === 'acknowledge' ? { responderPersonId: after.responderPersonId } : {}) },
+        at,
+      );
       return { incident: after, changed: true };
+    });
+  }
+
+  /** Names the accountable owner of an incident: its owner or an admin. Naming the same owner changes nothing. */
+  assign(actor: Actor, number: number, ownerPersonId: number): { incident: Incident; changed: boolean } {
+    const at = this.clock.now().toISOString();
+    return this.store.write((repos) => {
+      const before = this.mustFind(repos, actor.workspaceId, number);
+      this.requireOwnerOrAdmin(repos, actor, before, 'reassign');
+      const owner = repos.people.findById(actor.workspaceId, ownerPersonId);
+      if (!owner) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
+      if (before.ownerPersonId === ownerPersonId) return { incident: before, changed: false };
+      repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
+      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: personLabel(owner) });
+      this.audit(repos, actor, before, 'incident.owner_changed', { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
+      return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
+    });
+  }
+
+  /** Refuses, before anything is written, someone who is neither the incident's owner nor an admin. */
+  requireCanManage(actor: Actor, number: number, what: string): void {
+    this.store.read((repos) => this.requireOwnerOrAdmin(repos, actor, this.mustFind(repos, actor.workspaceId, number), what));
+  }
+
+  /** Whether the actor may move this incident on or reassign it (its owner or an admin). */
+  canManage(actor: Actor, number: number): boolean {
+    return this.store.read((repos) => {
+      const incident = this.mustFind(repos, actor.workspaceId, number);
+      return actor.roles.includes('admin') || incident.ownerPersonId === actor.personId;
     });
   }
 
@@ -236,7 +280,7 @@ export class IncidentService {
       const incident = this.mustFind(repos, workspaceId, number);
       const events = repos.incidents.events(incident.id);
       const actions = repos.actions.list(workspaceId, { incidentId: incident.id }, { limit: 50, offset: 0 }).items;
-      const ids = new Set<number>([incident.reporterPersonId, ...(incident.ownerPersonId ? [incident.ownerPersonId] : []), ...actions.map((a) => a.ownerPersonId), ...events.flatMap((e) => (e.actorPersonId ? [e.actorPersonId] : []))]);
+      const ids = new Set<number>([incident.reporterPersonId, ...(incident.ownerPersonId ? [incident.ownerPersonId] : []), ...(incident.responderPersonId ? [incident.responderPersonId] : []), ...actions.map((a) => a.ownerPersonId), ...events.flatMap((e) => (e.actorPersonId ? [e.actorPersonId] : []))]);
       const people = new Map<number, Person>();
       for (const id of ids) {
         const person = repos.people.findById(workspaceId, id);
@@ -291,11 +335,13 @@ export class IncidentService {
     });
   }
 
-  private requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string): void {
+  private requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string, field?: string): void {
     if (actor.roles.includes('admin') || incident.ownerPersonId === actor.personId) return;
     const owner = incident.ownerPersonId ? repos.people.findById(actor.workspaceId, incident.ownerPersonId) : undefined;
-    throw new AimsError('forbidden', `Only the owner of ${incidentKey(incident)} or an admin can ${what} it.`, {
-      hint: owner ? `The owner is ${personLabel(owner)}.` : 'It has no owner yet: acknowledge it to take it.',
-    });
+    const admins = repos.roles.holders(actor.workspaceId, 'admin').map((holder) => personLabel(holder));
+    const ask = admins.length > 0 ? `Admins: ${admins.join(', ')}.` : 'This workspace has no admin yet.';
+    const message = `Only the owner of ${incidentKey(incident)} or an admin can ${what} it.`;
+    const hint = owner ? `The owner is ${personLabel(owner)}. ${ask}` : `It has no owner yet: an admin can name one with “incident ${incidentKey(incident)} owner @person”. ${ask}`;
+    throw new AimsError('forbidden', message, { hint, ...(field ? { fieldErrors: { [field]: `${message} ${hint}` } } : {}) });
   }
 }

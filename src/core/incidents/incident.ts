@@ -68,6 +68,8 @@ export interface Incident {
   affected: string;
   reporterPersonId: number;
   ownerPersonId: number | null;
+  /** Who acknowledged it; the owner stays accountable. */
+  responderPersonId: number | null;
   status: IncidentStatus;
   rootCause: string | null;
   posts: IncidentPost[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANGE_TYPES } from './release.ts';
+import { cleaned } from '../input/clean-text.ts';
+import { CHANGE_TYPES, domainOf, inDomain } from './release.ts';
 
 const text = (label: string, max: number) =>
   z
@@ -8,24 +9,40 @@ const text = (label: string, max: number) =>
     .min(1, `${label} is required.`)
     .max(max, `${label} can be at most ${max} characters.`);
 
-export const criterionInputSchema = z.object({
-  metric: text('Metric', 60),
-  comparison: z.enum(['>=', '<='], { error: 'Use >= or <=.' }),
-  threshold: z.number({ error: 'The threshold must be a number.' }).finite(),
-  dataset: text('Dataset or slice', 80),
-});
+const bound = z.number({ error: 'A bound must be a number.' }).finite('A bound must be a number.').nullable().default(null);
+
+/** A criterion and its value domain: declared bounds (either may be open), or the default of its metric's name. */
+export const criterionInputSchema = z
+  .object({
+    metric: cleaned(text('Metric', 60)),
+    comparison: z.enum(['>=', '<='], { error: 'Use >= or <=.' }),
+    threshold: z.number({ error: 'The threshold must be a number.' }).finite(),
+    dataset: cleaned(text('Dataset or slice', 80)),
+    minValue: bound,
+    maxValue: bound,
+  })
+  .superRefine((input, ctx) => {
+    if (input.minValue !== null && input.maxValue !== null && input.minValue >= input.maxValue) {
+      ctx.addIssue({ code: 'custom', path: ['minValue'], message: `The range ${input.minValue}..${input.maxValue} is empty: the lower bound must be below the upper one.` });
+      return;
+    }
+    const domain = domainOf(input);
+    if (!inDomain(input.threshold, domain)) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `The threshold ${input.threshold} is outside the values ${input.metric} can take (${domain?.label ?? ''}). Give the range with the criterion, e.g. “range 0..100”.` });
+    }
+  });
 
 /** A release request: the same fields from the form, the pipeline API and the CLI. */
 export const releaseInputSchema = z.object({
   aiSystemId: z.number({ error: 'Choose the AI system.' }).int().positive(),
-  version: text('Version', 60),
+  version: cleaned(text('Version', 60)),
   changeType: z.enum(CHANGE_TYPES, { error: 'Choose the kind of change.' }),
   whatChanged: text('What changed', 3000),
   measurements: z
     .array(
       z.object({
-        metric: text('Metric', 60),
-        dataset: z.string().trim().max(80).optional(),
+        metric: cleaned(text('Metric', 60)),
+        dataset: cleaned(z.string().trim().max(80).optional()),
         value: z.number({ error: 'Enter the measured value as a number.' }).finite('Enter the measured value as a number.'),
       }),
     )

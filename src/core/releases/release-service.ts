@@ -9,7 +9,7 @@ import { personLabel, type Person } from '../identity.ts';
 import { requireOwnerOrAdmin } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import { DEFAULT_APPROVALS } from '../settings/workspace-settings.ts';
-import { meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
+import { defaultDomain, domainOf, inDomain, meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './release-input.ts';
 
 export const RELEASE_PAGE_SIZE = 25;
@@ -102,8 +102,11 @@ export class ReleaseService {
     });
   }
 
-  /** Changes a pending request (its requester or an admin): approvals given so far are dropped. */
-  edit(actor: Actor, id: number, raw: unknown): { release: Release; droppedApprovers: number[] } {
+  /**
+   * Changes a pending request (its requester or an admin): approvals given so far are dropped.
+   * Saving the same content changes nothing (no new hash, approvals kept, no audit event).
+   */
+  edit(actor: Actor, id: number, raw: unknown): { release: Release; droppedApprovers: number[]; changed: boolean } {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const before = this.mustFind(repos, actor.workspaceId, id);
@@ -112,6 +115,7 @@ export class ReleaseService {
       const validated = this.validate(repos, actor, raw, before);
       const { metrics } = validated;
       const changes = contentOf(validated, at);
+      if (changes.contentHash === before.contentHash) return { release: before, droppedApprovers: [], changed: false };
       repos.releases.update(actor.workspaceId, id, changes);
       repos.releases.replaceMetrics(id, metrics);
       const droppedApprovers = repos.releases.dropDecisions(id);
@@ -119,7 +123,7 @@ export class ReleaseService {
         { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.edited', subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
         at,
       );
-      return { release: { ...before, ...changes }, droppedApprovers };
+      return { release: { ...before, ...changes }, droppedApprovers, changed: true };
     });
   }
 
@@ -233,18 +237,29 @@ export class ReleaseService {
     }
     const criteria = repos.releases.criteria(actor.workspaceId, system.id);
     const metrics: ReleaseMetric[] = [];
+    // Errors about one measured value are keyed "measurements.<index>" (the API names that field; forms map it back).
+    const measurements = input.measurements.map((m, index) => ({ ...m, index }));
     criteria.forEach((criterion) => {
-      const found = input.measurements.find((m) => sameMetric(m.metric, criterion.metric) && (!m.dataset || sameMetric(m.dataset, criterion.dataset)));
+      const [found, ...again] = measurements.filter((m) => sameMetric(m.metric, criterion.metric) && (!m.dataset || sameMetric(m.dataset, criterion.dataset)));
       if (!found) {
         errors[`criterion.${criterion.id}`] = `Enter the measured ${criterion.metric} on ${criterion.dataset}.`;
         return;
       }
+      // Two values for one criterion: the failing one must never be silently dropped.
+      for (const second of again) errors[`measurements.${second.index}`] ??= `A second value for ${criterion.metric} on ${criterion.dataset}: give one value per criterion.`;
+      const domain = domainOf(criterion);
+      if (!inDomain(found.value, domain)) errors[`measurements.${found.index}`] ??= `${found.value} is not a possible ${criterion.metric}: it must be ${domain?.label ?? ''}.`;
       metrics.push({ metric: criterion.metric, dataset: criterion.dataset, comparison: criterion.comparison, threshold: criterion.threshold, measured: found.value, passed: meets(found.value, criterion.comparison, criterion.threshold) });
     });
-    for (const extra of input.measurements) {
-      if (!criteria.some((c) => sameMetric(c.metric, extra.metric) && (!extra.dataset || sameMetric(extra.dataset, c.dataset)))) {
-        metrics.push({ metric: extra.metric, dataset: extra.dataset ?? null, comparison: null, threshold: null, measured: extra.value, passed: null });
-      }
+    const extras = new Map<string, number>();
+    for (const extra of measurements) {
+      if (criteria.some((c) => sameMetric(c.metric, extra.metric) && (!extra.dataset || sameMetric(extra.dataset, c.dataset)))) continue;
+      const key = `${extra.metric.trim().toLowerCase()}\u0000${(extra.dataset ?? '').trim().toLowerCase()}`;
+      if (extras.has(key)) errors[`measurements.${extra.index}`] ??= `A second value for ${extra.metric}${extra.dataset ? ` on ${extra.dataset}` : ''}: give one value per metric.`;
+      extras.set(key, extra.index);
+      const domain = defaultDomain(extra.metric);
+      if (!inDomain(extra.value, domain)) errors[`measurements.${extra.index}`] ??= `${extra.value} is not a possible ${extra.metric}: it must be ${domain?.label ?? ''}.`;
+      metrics.push({ metric: extra.metric, dataset: extra.dataset ?? null, comparison: null, threshold: null, measured: extra.value, passed: null });
     }
     if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion failed: explain why it should ship anyway.';
     // The workspace default is the floor; an admin's raise of this release is a floor for everyone else.

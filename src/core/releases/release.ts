@@ -20,7 +20,44 @@ export interface AcceptanceCriterion {
   comparison: Comparison;
   threshold: number;
   dataset: string;
+  /** Bounds declared with the criterion; both null: the default domain of the metric's name. */
+  minValue: number | null;
+  maxValue: number | null;
   createdAt: string;
+}
+
+/** The values a measurement may take: null bounds are open. */
+export interface ValueDomain {
+  min: number | null;
+  max: number | null;
+  /** How the domain reads to a person: "a rate in [0, 1]". */
+  label: string;
+}
+
+// Metric names are read as words ("roc_auc", "f1-macro", "latency_p95"): any of these words decides the domain.
+const RATE_WORDS = new Set(['recall', 'precision', 'accuracy', 'acc', 'f1', 'f2', 'fbeta', 'fscore', 'auc', 'auroc', 'auprc', 'roc', 'specificity', 'sensitivity', 'tpr', 'fpr', 'tnr', 'fnr', 'ppv', 'npv', 'iou', 'jaccard', 'dice', 'ndcg', 'map', 'mrr', 'rate', 'coverage']);
+const DURATION_WORDS = new Set(['latency', 'duration', 'time', 'runtime', 'ms', 'millis', 'milliseconds', 'sec', 'secs', 'seconds', 'minutes', 'hours', 'ttft']);
+
+/** The domain a metric has by its name alone: rates in [0, 1], latencies and durations >= 0, else any number. */
+export function defaultDomain(metric: string): ValueDomain | undefined {
+  const words = metric.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.some((word) => RATE_WORDS.has(word) || /^f\d$/.test(word))) return { min: 0, max: 1, label: 'a rate in [0, 1]' };
+  if (words.some((word) => DURATION_WORDS.has(word))) return { min: 0, max: null, label: 'a duration, at least 0' };
+  return undefined;
+}
+
+/** The domain of a criterion: its declared bounds, or the default of its metric's name. */
+export function domainOf(criterion: Pick<AcceptanceCriterion, 'metric' | 'minValue' | 'maxValue'>): ValueDomain | undefined {
+  if (criterion.minValue !== null || criterion.maxValue !== null) {
+    return { min: criterion.minValue, max: criterion.maxValue, label: `in [${criterion.minValue ?? '-∞'}, ${criterion.maxValue ?? '∞'}]` };
+  }
+  return defaultDomain(criterion.metric);
+}
+
+/** Whether a value lies in a domain (no domain: any finite number). */
+export function inDomain(value: number, domain: ValueDomain | undefined): boolean {
+  if (!domain) return true;
+  return (domain.min === null || value >= domain.min) && (domain.max === null || value <= domain.max);
 }
 
 export type ReleaseStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { calendarDate } from '../input/calendar-date.ts';
 import { REVIEW_KINDS, REVIEW_OUTCOMES } from './review.ts';
 
-const isoDate = (label: string) => z.string({ error: `Give the ${label}.` }).regex(/^\d{4}-\d{2}-\d{2}$/, `Give the ${label} as YYYY-MM-DD.`);
+const isoDate = (label: string) => calendarDate(`Give the ${label}.`, `Give the ${label} as YYYY-MM-DD.`);
 
 export const reviewScheduleInputSchema = z.object({
   kind: z.enum(REVIEW_KINDS, { error: 'Choose the kind of review.' }),

@@ -47,12 +47,19 @@ export class ReviewService {
     return parsed.data;
   }
 
-  add(actor: Actor, raw: unknown): ReviewSchedule {
+  /** Schedules a review; a repeated submission (same key) returns the schedule it created. */
+  add(actor: Actor, raw: unknown, submissionKey?: string): ReviewSchedule {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
+      if (submissionKey) {
+        const earlier = repos.dedupe.outcomeOf(submissionKey) as { reviewId?: number } | undefined;
+        const existing = earlier?.reviewId === undefined ? undefined : repos.reviews.findById(actor.workspaceId, earlier.reviewId);
+        if (existing) return existing;
+      }
       const input = this.validate(repos, actor, raw);
       this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
       const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind: input.kind, aiSystemId: input.aiSystemId ?? null, ownerPersonId: input.ownerPersonId, cadenceDays: input.cadenceDays, nextDue: input.nextDue, lastDone: null, createdAt: at, updatedAt: at });
+      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.scheduled', subject: `review:${schedule.id}`, before: null, after: schedule }, at);
       return schedule;
     });

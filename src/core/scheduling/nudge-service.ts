@@ -36,7 +36,7 @@ export interface NudgePlan {
   admins: Person[];
 }
 
-/** Gathers who has what overdue or due soon (reviews, corrective actions, training, sign-offs), minus snoozes. */
+/** Gathers who has what overdue or due soon (reviews, corrective actions, training, sign-offs); snoozes quiet only the owner's nudge. */
 export class NudgeService {
   constructor(
     private readonly store: UnitOfWork,
@@ -86,21 +86,22 @@ export class NudgeService {
       for (const [personId, items] of byPerson) {
         const person = repos.people.findById(workspaceId, personId);
         if (!person) continue;
-        const snoozed = repos.jobs.snoozed(workspaceId, personId, today);
-        const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
-        if (awake.length === 0) continue;
-        plan.people.push({ person, items: awake });
-        for (const item of awake) {
+        // Escalation counts from the due date whatever the snoozes: a snooze quiets the owner's own
+        // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
+        for (const item of [...items].sort((a, b) => b.daysOverdue - a.daysOverdue)) {
           if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
           if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
         }
+        const snoozed = repos.jobs.snoozed(workspaceId, personId, today);
+        const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
+        if (awake.length > 0) plan.people.push({ person, items: awake });
       }
       plan.admins = repos.roles.holders(workspaceId, 'admin').flatMap((holder) => repos.people.findById(workspaceId, holder.personId) ?? []);
       return plan;
     });
   }
 
-  /** Keeps an item out of the actor's own nudges for `days` days (audited). */
+  /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */
   snooze(actor: Actor, itemKey: string, days: number, reason?: string): string {
     if (!/^(review|action|training|release):\d+$/.test(itemKey)) throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
     if (days > 1 && !reason?.trim()) throw new AimsError('invalid_input', 'Say why it can wait a week.', { fieldErrors: { reason: 'Say why it can wait a week.' } });

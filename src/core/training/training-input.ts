@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { calendarDate } from '../input/calendar-date.ts';
+import { cleaned } from '../input/clean-text.ts';
 import { GRANTABLE_ROLES } from '../roles.ts';
 
 const text = (label: string, max: number) =>
@@ -8,12 +10,12 @@ const text = (label: string, max: number) =>
     .min(1, `${label} is required.`)
     .max(max, `${label} can be at most ${max} characters.`);
 
-const isoDate = z.string({ error: 'Give the date.' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date as YYYY-MM-DD.');
+const isoDate = calendarDate('Give the date.', 'Give the date as YYYY-MM-DD.');
 
 export const courseInputSchema = z.object({
-  name: text('Name', 80),
+  name: cleaned(text('Name', 80)),
   description: text('Description', 1000),
-  requiredRoles: z.array(z.enum(GRANTABLE_ROLES, { error: 'Roles are admin, approver or leadership.' })).default([]),
+  requiredRoles: z.array(z.enum(GRANTABLE_ROLES, { error: 'Roles are admin, approver, leadership or trainer.' })).default([]),
   renewalMonths: z.number({ error: 'Renewal must be a number of months.' }).int('Renewal must be whole months.').min(1, 'Renewal must be at least 1 month.').max(120, 'Renewal can be at most 120 months.').nullable(),
 });
 

@@ -2,14 +2,15 @@ import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
 import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
-import type { Person } from '../identity.ts';
+import { personLabel, type Person } from '../identity.ts';
 import { requireAdmin, requireAnyRole } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
+import { looksAlike, nameKeyOf } from '../ai-systems/ai-system.ts';
 import { todayIn } from '../zoned-time.ts';
 import { isRequired, trainingState, type Completion, type Course, type TrainingState } from './training.ts';
 import { courseInputSchema, selfAttestationSchema, sessionInputSchema } from './training-input.ts';
 
-const keyOf = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+const keyOf = (name: string) => nameKeyOf(name);
 
 export interface CourseStanding {
   course: Course;
@@ -53,8 +54,8 @@ export class TrainingService {
     const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
     const name = (raw as { name?: unknown } | undefined)?.name;
     if (typeof name === 'string' && name.trim() !== '') {
-      const clash = repos.training.findCourseByName(actor.workspaceId, keyOf(name));
-      if (clash && clash.id !== selfId) errors.name ??= `A course named “${clash.name}” already exists.`;
+      const clash = repos.training.courses(actor.workspaceId, true).find((course) => course.id !== selfId && looksAlike(course.name, name));
+      if (clash) errors.name ??= `A course named “${clash.name}” already exists.`;
     }
     if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
     return parsed.data;
@@ -121,7 +122,8 @@ export class TrainingService {
   }
 
   /**
-   * Records a session and a completion for each attendee dated the session day. Anyone may.
+   * Records a session and a completion for each attendee dated the session day. A member may record
+   * their own attendance only; recording others takes an admin or a trainer (attendees are told).
    * A person already recorded for that course and day keeps one completion.
    */
   recordSession(actor: Actor, raw: unknown, submissionKey?: string): { sessionId: number; courseId: number; recorded: number[]; already: number[]; repeated: boolean } {
@@ -143,6 +145,7 @@ export class TrainingService {
       if (parsed.success && parsed.data.attendeePersonIds.some((id) => !repos.people.findById(actor.workspaceId, id))) errors.attendeePersonIds ??= 'Every attendee must be a person of this workspace.';
       if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
       const input = parsed.data;
+      if (input.attendeePersonIds.some((id) => id !== actor.personId)) requireTrainerOrAdmin(repos, actor);
       const session = repos.training.insertSession({ workspaceId: actor.workspaceId, courseId: input.courseId, date: input.date, trainer: input.trainer, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
       const recorded: number[] = [];
       const already: number[] = [];
@@ -201,6 +204,16 @@ export class TrainingService {
     if (!course) throw new AimsError('not_found', `There is no course #${id}.`);
     return course;
   }
+}
+
+/** Recording training for other people: admins and trainers only; the refusal names them. */
+function requireTrainerOrAdmin(repos: Repositories, actor: Actor): void {
+  if (actor.roles.includes('admin') || actor.roles.includes('trainer')) return;
+  const names = (role: 'admin' | 'trainer') => repos.roles.holders(actor.workspaceId, role).map((holder) => personLabel(holder));
+  const [admins, trainers] = [names('admin'), names('trainer')];
+  const message = 'Only admins and trainers can record training for other people; you can record your own attendance.';
+  const hint = [trainers.length > 0 ? `Trainers: ${trainers.join(', ')}.` : 'There are no trainers yet: an admin grants the role with “role grant @person trainer”.', admins.length > 0 ? `Admins: ${admins.join(', ')}.` : ''].filter(Boolean).join(' ');
+  throw new AimsError('forbidden', message, { hint, fieldErrors: { attendeePersonIds: `${message} ${hint}` } });
 }
 
 /** The training report of a workspace as of a day, inside the caller's read (status uses it too). */

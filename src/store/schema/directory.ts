@@ -43,13 +43,13 @@ export const roleAssignments = sqliteTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id),
-    role: text('role', { enum: ['admin', 'approver', 'leadership'] }).notNull(),
+    role: text('role', { enum: ['admin', 'approver', 'leadership', 'trainer'] }).notNull(),
     grantedBy: integer('granted_by').references(() => people.id),
     grantedAt: text('granted_at').notNull(),
   },
   (t) => [
     uniqueIndex('role_assignments_person_role_uq').on(t.workspaceId, t.personId, t.role),
     index('role_assignments_workspace_role_ix').on(t.workspaceId, t.role),
-    check('role_assignments_role_ck', sql`${t.role} in ('admin', 'approver', 'leadership')`),
+    check('role_assignments_role_ck', sql`${t.role} in ('admin', 'approver', 'leadership', 'trainer')`),
   ],
 );

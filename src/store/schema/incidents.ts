@@ -24,6 +24,8 @@ export const incidents = sqliteTable(
       .notNull()
       .references(() => people.id),
     ownerPersonId: integer('owner_person_id').references(() => people.id),
+    /** Who acknowledged it (the responder); acknowledging never changes the accountable owner. */
+    responderPersonId: integer('responder_person_id').references(() => people.id),
     status: text('status', { enum: ['open', 'acknowledged', 'mitigated', 'resolved', 'closed'] }).notNull(),
     rootCause: text('root_cause'),
     /** Where the incident's card was posted (channel messages to update in place), JSON. */

@@ -17,6 +17,9 @@ export const acceptanceCriteria = sqliteTable(
     comparison: text('comparison', { enum: ['>=', '<='] }).notNull(),
     threshold: real('threshold').notNull(),
     dataset: text('dataset').notNull(),
+    /** Bounds declared with the criterion ("range 0..100"); null: the default domain of its metric's name. */
+    minValue: real('min_value'),
+    maxValue: real('max_value'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [uniqueIndex('acceptance_criteria_system_metric_uq').on(t.aiSystemId, t.metric, t.dataset)],

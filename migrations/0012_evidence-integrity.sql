@@ -1,0 +1,24 @@
+PRAGMA foreign_keys=OFF;--> statement-breakpoint
+CREATE TABLE `__new_role_assignments` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`workspace_id` integer NOT NULL,
+	`person_id` integer NOT NULL,
+	`role` text NOT NULL,
+	`granted_by` integer,
+	`granted_at` text NOT NULL,
+	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`person_id`) REFERENCES `people`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`granted_by`) REFERENCES `people`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "role_assignments_role_ck" CHECK("__new_role_assignments"."role" in ('admin', 'approver', 'leadership', 'trainer'))
+);
+--> statement-breakpoint
+INSERT INTO `__new_role_assignments`("id", "workspace_id", "person_id", "role", "granted_by", "granted_at") SELECT "id", "workspace_id", "person_id", "role", "granted_by", "granted_at" FROM `role_assignments`;--> statement-breakpoint
+DROP TABLE `role_assignments`;--> statement-breakpoint
+ALTER TABLE `__new_role_assignments` RENAME TO `role_assignments`;--> statement-breakpoint
+PRAGMA foreign_keys=ON;--> statement-breakpoint
+CREATE UNIQUE INDEX `role_assignments_person_role_uq` ON `role_assignments` (`workspace_id`,`person_id`,`role`);--> statement-breakpoint
+CREATE INDEX `role_assignments_workspace_role_ix` ON `role_assignments` (`workspace_id`,`role`);--> statement-breakpoint
+ALTER TABLE `inbound_dedupe_keys` ADD `request_hash` text;--> statement-breakpoint
+ALTER TABLE `incidents` ADD `responder_person_id` integer REFERENCES people(id);--> statement-breakpoint
+ALTER TABLE `acceptance_criteria` ADD `min_value` real;--> statement-breakpoint
+ALTER TABLE `acceptance_criteria` ADD `max_value` real;

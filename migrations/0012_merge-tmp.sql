@@ -1,1 +1,0 @@
-ALTER TABLE `inbound_dedupe_keys` ADD `request_hash` text;
