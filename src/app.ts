@@ -8,7 +8,8 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
-import { messengersFor } from './messaging.ts';
+import { messengersFor, outboxSlackMessenger } from './messaging.ts';
+import { OutboxSender, type OutboxRetry } from './chat/outbox-sender.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
@@ -27,6 +28,8 @@ export interface StartOptions {
   slackRetries?: number;
   /** Skip the scheduled jobs (tests drive jobs directly). */
   jobs?: boolean;
+  /** Backoff of the outbox (tests retry in milliseconds). */
+  outboxRetry?: Partial<OutboxRetry>;
 }
 
 export interface RunningAims {
@@ -60,7 +63,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     logger,
   });
   const messengers: Messengers = {};
-  const router = new ChatRouter(services, messengers);
+  // The outbox sends through the adapters' messengers, Slack through a client that leaves retries to it.
+  const outboxMessengers: Messengers = {};
+  const outbox = new OutboxSender(services, outboxMessengers, { logger, ...(options.outboxRetry ? { retry: options.outboxRetry } : {}) });
+  const router = new ChatRouter(services, messengers, outbox);
 
   const http = createHttpApp({
     databaseReachable: () => store.isReachable(),
@@ -79,6 +85,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
   if (slack && config.slack.mode === 'socket') await slack.start();
+  const outboxSlack = slack ? outboxSlackMessenger(config) : undefined;
+  Object.assign(outboxMessengers, messengers, outboxSlack ? { slack: outboxSlack } : {});
+  // What a previous process committed but never sent goes out now.
+  outbox.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
@@ -119,6 +129,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     ...(slack ? { slack } : {}),
     async close() {
       await jobs?.stop();
+      await outbox.stop();
       if (slack && config.slack.mode === 'socket') await slack.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       store.close();

@@ -12,6 +12,7 @@ import { SqliteReleaseRepository } from './repositories/release-repository.ts';
 import { SqliteTrainingRepository } from './repositories/training-repository.ts';
 import { SqliteReviewRepository } from './repositories/review-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
+import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -45,6 +46,7 @@ export class SqliteStore implements UnitOfWork {
       training: new SqliteTrainingRepository(db),
       reviews: new SqliteReviewRepository(db),
       jobs: new SqliteJobRepository(db),
+      outbox: new SqliteOutboxRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

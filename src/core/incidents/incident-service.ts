@@ -15,6 +15,7 @@ import {
   type Transition,
 } from './incident.ts';
 import { incidentInputSchema, resolveInputSchema } from './incident-input.ts';
+import { queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
@@ -108,6 +109,7 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
       if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { incidentId: incident.id });
       this.audit(repos, actor, incident, 'incident.reported', null, incident, at);
+      queuePosts(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'], at);
       return { incident, created: true };
     });
   }
@@ -146,6 +148,7 @@ export class IncidentService {
       }
       const after = { ...before, ...changes };
       this.audit(repos, actor, before, `incident.${rule.event}`, { status: before.status, ownerPersonId: before.ownerPersonId }, { status: after.status, ownerPersonId: after.ownerPersonId }, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: after, changed: true };
     });
   }
@@ -181,6 +184,7 @@ export class IncidentService {
           at,
         );
       }
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: after, changed: true };
     });
   }
@@ -198,6 +202,7 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
       this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
       return { ...incident, updatedAt: at };
     });
   }
@@ -283,6 +288,7 @@ export class IncidentService {
         { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.done', subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
         at,
       );
+      if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
       return { action: { ...action, status: 'done', doneAt: at }, changed: true };
     });
   }

@@ -8,3 +8,4 @@ export * from './releases.ts';
 export * from './reviews.ts';
 export * from './settings.ts';
 export * from './training.ts';
+export * from './outbox.ts';
