@@ -85,7 +85,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
   if (slack && config.slack.mode === 'socket') await slack.start();
-  const outboxSlack = slack ? outboxSlackMessenger(config) : undefined;
+  const outboxSlack = slack ? outboxSlackMessenger(config, logger) : undefined;
   Object.assign(outboxMessengers, messengers, outboxSlack ? { slack: outboxSlack } : {});
   // What a previous process committed but never sent goes out now.
   outbox.start();
