@@ -130,6 +130,8 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         answerPost(args, res);
       }
     },
+    /** Held posts whose caller is still connected (a killed caller's connections close a moment after it dies). */
+    liveHeldPosts: () => held.filter(({ res }) => !res.destroyed && !res.socket?.destroyed).length,
     /** Calls to one method ('*' for all, in order). */
     callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,
