@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { OutboxMessage } from '../core/outbox/outbox.ts';
 import type { Logger } from '../logger.ts';
-import type { Messengers } from './channel-messenger.ts';
+import type { ChannelMessenger, Messengers } from './channel-messenger.ts';
 import type { ChatServices } from './chat-services.ts';
 import { OutboxDelivery } from './outbox-delivery.ts';
 
@@ -110,7 +110,8 @@ export class OutboxSender {
       if (due.length === 0) return;
       for (const message of due) {
         seen.add(message.id);
-        await this.attempt(message);
+        const taken = this.claim(message);
+        if (taken) await this.send(taken.message, taken.messenger);
       }
     }
   }
@@ -127,9 +128,13 @@ export class OutboxSender {
         // A post can queue a refresh of its new copy (a change raced it): that goes out here too.
         const due = this.services.outbox.due(this.now(), 20, subject).filter((message) => !seen.has(message.id));
         if (due.length === 0) return;
-        for (const message of due) {
+        // All of them are taken at once, before the first goes out: nothing else in this process can take one meanwhile.
+        const taken = due.map((message) => {
           seen.add(message.id);
-          outcomes.push(await this.attempt(message));
+          return { message, taken: this.claim(message) };
+        });
+        for (const { message, taken: claimed } of taken) {
+          outcomes.push(claimed ? await this.send(claimed.message, claimed.messenger) : { message, result: 'queued' });
         }
       }
     })().catch((error: unknown) => this.options.logger.error('outbox: sending failed', { subject, error }));
@@ -140,13 +145,18 @@ export class OutboxSender {
     return [...outcomes];
   }
 
-  private async attempt(message: OutboxMessage): Promise<SendOutcome> {
+  /** Takes a message for sending; undefined when another process has it or this one cannot reach its platform. */
+  private claim(message: OutboxMessage): { message: OutboxMessage; messenger: ChannelMessenger } | undefined {
     const platform = this.services.outbox.platformOf(message.workspaceId);
     const messenger = platform ? this.messengers[platform] : undefined;
     // Without a connection to its platform this process leaves the message to one that has it.
-    if (!messenger) return { message, result: 'queued' };
+    if (!messenger) return undefined;
     const taken = this.services.outbox.take(message.id, this.now(), this.takenBy);
-    if (!taken) return { message, result: 'queued' };
+    return taken ? { message: taken, messenger } : undefined;
+  }
+
+  /** Sends a taken message and settles it: sent, retried later (backoff or Retry-After), or failed. */
+  private async send(taken: OutboxMessage, messenger: ChannelMessenger): Promise<SendOutcome> {
     try {
       const link = await this.delivery.deliver(taken, messenger, this.now);
       return { message: taken, result: 'sent', ...(link ? { link } : {}) };
