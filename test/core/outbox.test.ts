@@ -68,4 +68,21 @@ describe('the outbox', () => {
     const updates = outboxes[0]?.of(admin.workspaceId, `incident:${incident.id}`).filter((m) => m.kind === 'update') ?? [];
     expect(updates.map((m) => [m.target, m.detail, m.status])).toEqual([['C1', '1.1', 'pending']]);
   });
+
+  it('sends the updates of one posted copy one at a time, in order; a failed one that a newer one replaced is superseded', () => {
+    const incident = report('S3', 'fifth');
+    incidents.recordPost(admin.workspaceId, incident.id, { purpose: 'incidents', channelId: 'C1', messageId: '5.5' });
+    const updates = () => outboxes[0]?.of(admin.workspaceId, `incident:${incident.id}`).filter((m) => m.kind === 'update') ?? [];
+    incidents.comment(admin, incident.number, 'one');
+    const first = outboxes[0]?.take(updates()[0]?.id ?? 0, now, 'host:1:a');
+    expect(first).toBeDefined();
+    // A change while the first is on its way queues a second; it waits until the first is settled.
+    incidents.comment(admin, incident.number, 'two');
+    const second = updates()[1];
+    expect(second).toMatchObject({ status: 'pending' });
+    expect(outboxes[1]?.take(second?.id ?? 0, now, 'host:2:b')).toBeUndefined();
+    outboxes[0]?.retryLater(first!, 'HTTP 500', now);
+    expect(updates().map((m) => m.status)).toEqual(['superseded', 'pending']);
+    expect(outboxes[1]?.take(second?.id ?? 0, now, 'host:2:b')).toMatchObject({ status: 'sending' });
+  });
 });
