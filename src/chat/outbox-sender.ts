@@ -103,13 +103,14 @@ export class OutboxSender {
   }
 
   private async drain(): Promise<void> {
-    const seen = new Set<number>();
+    // Paged by id: messages this process cannot send (another platform's) never hold up those behind them.
+    let afterId = 0;
     for (;;) {
       if (this.stopped) return;
-      const due = this.services.outbox.due(this.now(), 50).filter((message) => !seen.has(message.id));
+      const due = this.services.outbox.due(this.now(), 50, undefined, afterId);
       if (due.length === 0) return;
       for (const message of due) {
-        seen.add(message.id);
+        afterId = message.id;
         const taken = this.claim(message);
         if (taken) await this.send(taken.message, taken.messenger);
       }

@@ -203,8 +203,8 @@ export interface OutboxRepository {
   /** Queues a message; an update of a copy that already has one waiting is left to that one. */
   insert(input: OutboxInput): void;
   findById(id: number): OutboxMessage | undefined;
-  /** Pending messages whose backoff is over, oldest first. */
-  due(now: string, limit: number, subject?: string): OutboxMessage[];
+  /** Pending messages whose backoff is over, oldest first (of one record; after an id, to page on). */
+  due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[];
   /** pending (due), or sending since before `staleBefore` -> sending; true for the one caller that took it. */
   take(id: number, now: string, takenBy: string, staleBefore: string): boolean;
   settle(id: number, changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null }): void;

@@ -76,9 +76,9 @@ export class OutboxService {
     private readonly clock: Clock,
   ) {}
 
-  /** Messages due now (pending and past their backoff), oldest first; `subject` narrows to one record. */
-  due(now: Date, limit: number, subject?: string): OutboxMessage[] {
-    return this.store.read((repos) => repos.outbox.due(now.toISOString(), limit, subject));
+  /** Messages due now (pending and past their backoff), oldest first; `subject` narrows to one record, `afterId` pages on. */
+  due(now: Date, limit: number, subject?: string, afterId?: number): OutboxMessage[] {
+    return this.store.read((repos) => repos.outbox.due(now.toISOString(), limit, subject, afterId));
   }
 
   /** pending (due) or stale sending -> sending; the message as taken, or undefined when another process has it. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from '../../core/outbox/outbox.ts';
 import type { OutboxRepository, OutboxSummary } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -16,11 +16,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return this.db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get();
   }
 
-  due(now: string, limit: number, subject?: string): OutboxMessage[] {
+  due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[] {
     return this.db
       .select()
       .from(outboxMessages)
-      .where(and(eq(outboxMessages.status, 'pending'), or(isNull(outboxMessages.nextAttemptAt), lte(outboxMessages.nextAttemptAt, now)), subject === undefined ? undefined : eq(outboxMessages.subject, subject)))
+      .where(and(eq(outboxMessages.status, 'pending'), or(isNull(outboxMessages.nextAttemptAt), lte(outboxMessages.nextAttemptAt, now)), subject === undefined ? undefined : eq(outboxMessages.subject, subject), afterId === undefined ? undefined : gt(outboxMessages.id, afterId)))
       .orderBy(asc(outboxMessages.id))
       .limit(limit)
       .all();
