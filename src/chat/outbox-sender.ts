@@ -110,6 +110,7 @@ export class OutboxSender {
       const due = this.services.outbox.due(this.now(), 50, undefined, afterId);
       if (due.length === 0) return;
       for (const message of due) {
+        if (this.stopped) return;
         afterId = message.id;
         const taken = this.claim(message);
         if (taken) await this.send(taken.message, taken.messenger);
