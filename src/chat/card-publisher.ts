@@ -13,8 +13,8 @@ export interface PostTarget {
 
 /**
  * Posts cards to channels and sends direct messages, for the scheduled jobs (which keep their own
- * ledger) and notices that follow no record's change; never throws. Cards that follow a change go
- * through the outbox (outbox-sender.ts).
+ * ledger) and, for now, training attendance notices; never throws. Incident and release cards and
+ * notices go through the outbox (outbox-sender.ts).
  */
 export class CardPublisher {
   constructor(
