@@ -8,7 +8,8 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
-import { messengersFor } from './messaging.ts';
+import { messengersFor, outboxSlackMessenger } from './messaging.ts';
+import { OutboxSender, type OutboxRetry } from './chat/outbox-sender.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
@@ -34,6 +35,8 @@ export interface StartOptions {
   teamsOpenIdMetadataUrl?: string;
   /** Waits between Socket Mode connection attempts (tests pass short ones). */
   slackReconnectDelaysMs?: number[];
+  /** Backoff of the outbox (tests retry in milliseconds). */
+  outboxRetry?: Partial<OutboxRetry>;
 }
 
 export interface RunningAims {
@@ -70,7 +73,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     logger,
   });
   const messengers: Messengers = {};
-  const router = new ChatRouter(services, messengers);
+  // The outbox sends through the adapters' messengers, Slack through a client that leaves retries to it.
+  const outboxMessengers: Messengers = {};
+  const outbox = new OutboxSender(services, outboxMessengers, { logger, ...(options.outboxRetry ? { retry: options.outboxRetry } : {}) });
+  const router = new ChatRouter(services, messengers, outbox);
 
   // Built after the HTTP app it reports on (Slack mounts its routes there).
   const slackLink: { socket?: SocketModeConnection } = {};
@@ -99,6 +105,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // Socket Mode connects in the background: an unreachable Slack is logged, retried and reported
   // on /healthz, while jobs, Teams and the API run.
   slackSocket?.start();
+  const outboxSlack = slack ? outboxSlackMessenger(config, logger) : undefined;
+  Object.assign(outboxMessengers, messengers, outboxSlack ? { slack: outboxSlack } : {});
+  // What a previous process committed but never sent goes out now.
+  outbox.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
@@ -142,6 +152,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     ...(slack ? { slack } : {}),
     async close() {
       await jobs?.stop();
+      await outbox.stop();
       await slackSocket?.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       store.close();

@@ -1,7 +1,9 @@
 import { webApi } from '@slack/bolt';
-import type { Messengers } from './chat/channel-messenger.ts';
+import type { ChannelMessenger, Messengers } from './chat/channel-messenger.ts';
 import type { Config } from './config.ts';
 import { slackMessenger } from './slack/slack-messenger.ts';
+import { boltLogger } from './slack/bolt-logger.ts';
+import type { Logger } from './logger.ts';
 import { teamsAdapter } from './teams/teams-adapter.ts';
 import { teamsMessenger } from './teams/teams-messenger.ts';
 
@@ -21,4 +23,15 @@ export function messengersFor(config: Config): Messengers {
   }
   if (config.teams.enabled) messengers.teams = teamsMessenger(teamsAdapter(config.teams), config.teams.appId ?? '');
   return messengers;
+}
+
+/**
+ * Slack for the outbox: no retries inside the WebClient (the outbox retries with backoff and survives
+ * restarts), a 429 handed back with its Retry-After, and a bounded wait so that a hung call cannot hold
+ * a message "sending" for long.
+ */
+export function outboxSlackMessenger(config: Config, logger: Logger): ChannelMessenger | undefined {
+  if (!config.slack.botToken) return undefined;
+  const client = new webApi.WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 20_000, logger: boltLogger(logger.child({ component: 'outbox' })) });
+  return slackMessenger(client as never);
 }

@@ -10,6 +10,7 @@ import { ReviewService } from './core/reviews/review-service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';
 import { NudgeService } from './core/scheduling/nudge-service.ts';
+import { OutboxService } from './core/outbox/outbox.ts';
 import type { UnitOfWork } from './core/ports.ts';
 import { RoleService } from './core/role-service.ts';
 import { SettingsService } from './core/settings/settings-service.ts';
@@ -42,6 +43,7 @@ export function createServices(input: {
     ledger: new JobLedger(store, clock),
     nudges: new NudgeService(store, clock, input.defaultTimeZone),
     anchors: new AnchorService(store, clock),
+    outbox: new OutboxService(store, clock),
     clock,
     logger: input.logger,
   };

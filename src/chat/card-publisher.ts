@@ -11,7 +11,11 @@ export interface PostTarget {
   channel: ChannelRef | null;
 }
 
-/** Posts cards to channels, keeps every posted copy up to date, and sends direct messages; never throws. */
+/**
+ * Posts cards to channels and sends direct messages, for the scheduled jobs (which keep their own
+ * ledger) and, for now, training attendance notices; never throws. Incident and release cards and
+ * notices go through the outbox (outbox-sender.ts).
+ */
 export class CardPublisher {
   constructor(
     private readonly messengers: Messengers,
@@ -38,19 +42,6 @@ export class CardPublisher {
       }
     }
     return outcome;
-  }
-
-  /** Updates every posted copy to `view`. */
-  async refresh(platform: Platform, posts: ReadonlyArray<{ channelId: string; messageId: string; reference?: unknown }>, view: MessageView): Promise<void> {
-    const messenger = this.messengers[platform];
-    if (!messenger) return;
-    for (const post of posts) {
-      try {
-        await messenger.update(post, view);
-      } catch (error) {
-        this.logger.warn('updating a posted card failed', { channel: post.channelId, error });
-      }
-    }
   }
 
   /** A direct message; false when it could not be delivered (logged). */

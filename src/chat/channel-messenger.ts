@@ -21,3 +21,8 @@ export interface ChannelMessenger {
 
 /** Filled in by the adapters as they start; the chat layer posts through whichever is there. */
 export type Messengers = Partial<Record<Platform, ChannelMessenger>>;
+
+/** A message that can never be delivered as it stands (no conversation reference, the record is gone): not retried. */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+}

@@ -14,8 +14,8 @@ import { setupCommand } from './commands/setup-commands.ts';
 import { systemCard, systemCommand, systemEditForm } from './commands/system-commands.ts';
 import { formFor, submitForm } from './form-submissions.ts';
 import { CardPublisher } from './card-publisher.ts';
-import { IncidentPublisher } from './incident-publisher.ts';
-import { ReleasePublisher } from './release-publisher.ts';
+import { OutboxSender } from './outbox-sender.ts';
+import { subjectOf } from '../core/outbox/outbox.ts';
 import { releaseAction, RELEASE_ACTIONS } from './commands/release-actions.ts';
 import { releaseCommand } from './commands/release-commands.ts';
 import { trainingCommand } from './commands/training-commands.ts';
@@ -49,17 +49,17 @@ export interface Identified {
 
 /** Turns neutral requests, form submissions and button clicks into neutral responses. */
 export class ChatRouter {
-  private readonly publisher: IncidentPublisher;
-  private readonly releasePublisher: ReleasePublisher;
   private readonly cards: CardPublisher;
+  private readonly outbox: OutboxSender;
 
   constructor(
     private readonly services: ChatServices,
     messengers: Messengers = {},
+    /** Sends what changes queued (the app passes the one it started; otherwise one sending right after each change). */
+    outbox?: OutboxSender,
   ) {
     this.cards = new CardPublisher(messengers, services.logger);
-    this.publisher = new IncidentPublisher(services, this.cards);
-    this.releasePublisher = new ReleasePublisher(services, this.cards);
+    this.outbox = outbox ?? new OutboxSender(services, messengers, { logger: services.logger });
   }
 
   private identify(origin: RequestOrigin): Identified {
@@ -129,7 +129,7 @@ export class ChatRouter {
   async submit(origin: RequestOrigin, submission: FormSubmission): Promise<FormResult> {
     return this.guard(
       origin,
-      () => submitForm({ services: this.services, publisher: this.publisher, releasePublisher: this.releasePublisher, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
+      () => submitForm({ services: this.services, outbox: this.outbox, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
       (view) => ({ kind: 'done', view }) as const,
     );
   }
@@ -141,8 +141,8 @@ export class ChatRouter {
       async () => {
         const who = this.identify(origin);
         const { actor, timeZone } = who;
-        if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...who }, action, args);
-        if (RELEASE_ACTIONS.has(action)) return releaseAction({ services: this.services, releasePublisher: this.releasePublisher, platform: origin.contact.platform, ...who }, action, args);
+        if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, outbox: this.outbox, ...who }, action, args);
+        if (RELEASE_ACTIONS.has(action)) return releaseAction({ services: this.services, outbox: this.outbox, ...who }, action, args);
         const systemId = Number(args.systemId);
         switch (action) {
           case 'system.edit':
@@ -181,7 +181,8 @@ export class ChatRouter {
     const { actor } = this.identify(origin);
     this.services.settings.channelFor(actor.workspaceId, 'approvals');
     const { release, created } = this.services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
-    if (created) await this.releasePublisher.publishNew(origin.contact.platform, release);
+    // A repeat of the key (a pipeline re-run) sends what may still be waiting of the first one.
+    await this.outbox.sendFor(subjectOf('release', release.id));
     return { releaseId: release.id, created };
   }
 

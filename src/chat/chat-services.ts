@@ -8,6 +8,7 @@ import type { ReviewService } from '../core/reviews/review-service.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { NudgeService } from '../core/scheduling/nudge-service.ts';
+import type { OutboxService } from '../core/outbox/outbox.ts';
 import type { RoleService } from '../core/role-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import type { StatusService } from '../core/status-service.ts';
@@ -31,6 +32,7 @@ export interface ChatServices {
   ledger: JobLedger;
   nudges: NudgeService;
   anchors: AnchorService;
+  outbox: OutboxService;
   clock: Clock;
   logger: Logger;
 }

@@ -9,9 +9,10 @@ import { systemCard, systemEditForm } from './commands/system-commands.ts';
 import { acknowledgeForm, commentForm, incidentInputFrom, resolveFieldOf, resolveForm, resolveInputFrom } from './forms/incident-forms.ts';
 import { setupForm, settingsInputFrom } from './forms/setup-form.ts';
 import { systemForm, systemInputFrom } from './forms/system-form.ts';
-import type { IncidentPublisher } from './incident-publisher.ts';
-import type { ReleasePublisher } from './release-publisher.ts';
 import type { CardPublisher } from './card-publisher.ts';
+import { subjectOf } from '../core/outbox/outbox.ts';
+import type { OutboxSender } from './outbox-sender.ts';
+import { postsNote } from './outbox-notes.ts';
 import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
 import { courseListView } from './views/training-views.ts';
 import { snoozedView, snoozeForm } from './views/nudge-views.ts';
@@ -32,8 +33,7 @@ interface FormContext {
 }
 
 interface SubmitContext extends FormContext {
-  publisher: IncidentPublisher;
-  releasePublisher: ReleasePublisher;
+  outbox: OutboxSender;
   cards: CardPublisher;
   platform: Platform;
 }
@@ -82,28 +82,28 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
     case 'incident.report': {
       services.settings.channelFor(actor.workspaceId, 'incidents');
       const { incident: logged, created } = services.incidents.report(actor, incidentInputFrom(values), `form:${submission.instanceKey}`);
-      if (!created) return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, `${incidentKey(logged)} was already logged.`));
-      const outcome = await ctx.publisher.publishNew(ctx.platform, logged);
-      const where = outcome.posted.length > 0 ? ` Posted to ${outcome.posted.join(' and ')}${outcome.link ? `: ${outcome.link}` : ''}.` : '';
-      const failed = outcome.failed.length > 0 ? ` Could not post to ${outcome.failed.join(' and ')}; an admin can check the setup.` : '';
-      return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, `Logged ${incidentKey(logged)}.${where}${failed}`));
+      // Its posts were queued with it: send them now (a repeat submission sends what is still waiting).
+      const subject = subjectOf('incident', logged.id);
+      const sent = await ctx.outbox.sendFor(subject);
+      const where = postsNote(services, actor.workspaceId, subject, sent, logged.severity === 'S1' || logged.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents']);
+      return done(incidentCard(services, actor.workspaceId, logged.number, timeZone, created ? `Logged ${incidentKey(logged)}.${where}` : `${incidentKey(logged)} was already logged.${where}`));
     }
     case 'incident.acknowledge': {
       // The owner field is there for the owner and admins only; without it the owner stays as it is.
       const owner = values.owner ? personId(ctx, submission, values.owner) : undefined;
-      const { changed } = services.incidents.transition(actor, incident, 'acknowledge', owner === undefined ? {} : { ownerPersonId: owner });
-      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      const { changed, incident: record } = services.incidents.transition(actor, incident, 'acknowledge', owner === undefined ? {} : { ownerPersonId: owner });
+      await ctx.outbox.sendFor(subjectOf('incident', record.id));
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`));
     }
     case 'incident.resolve': {
       const raw = resolveInputFrom(values, (externalId) => personId(ctx, submission, externalId));
-      const { changed } = services.incidents.resolve(actor, incident, raw);
-      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      const { changed, incident: record } = services.incidents.resolve(actor, incident, raw);
+      await ctx.outbox.sendFor(subjectOf('incident', record.id));
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`));
     }
     case 'incident.comment': {
-      services.incidents.comment(actor, incident, values.comment ?? '', `form:${submission.instanceKey}`);
-      await ctx.publisher.refresh(ctx.platform, actor.workspaceId, incident);
+      const record = services.incidents.comment(actor, incident, values.comment ?? '', `form:${submission.instanceKey}`);
+      await ctx.outbox.sendFor(subjectOf('incident', record.id));
       return done(incidentCard(services, actor.workspaceId, incident, timeZone, 'Comment added.'));
     }
     case 'release.pick': {
@@ -131,20 +131,20 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       };
       if (submission.type === 'release.edit') {
         const id = Number(submission.context.release);
-        const { release, droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
+        const { droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
         if (!changed) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`), visibility: 'private' } };
-        await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
-        await ctx.releasePublisher.tellDroppedApprovers(ctx.platform, release, droppedApprovers);
+        // The refreshed cards and the dropped approvers' notices were queued with the edit.
+        await ctx.outbox.sendFor(subjectOf('release', id));
         const note = droppedApprovers.length > 0 ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.` : `Saved REL-${id}.`;
         return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
       }
       services.settings.channelFor(actor.workspaceId, 'approvals');
       const { release, created } = atField(() => services.releases.request(actor, raw, `form:${submission.instanceKey}`));
-      if (!created) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, `REL-${release.id} was already requested.`), visibility: 'private' } };
-      const outcome = await ctx.releasePublisher.publishNew(ctx.platform, release);
-      const where = outcome.posted.length > 0 ? ` Posted to ${outcome.posted.join(' and ')} for sign-off${outcome.link ? `: ${outcome.link}` : ''}.` : '';
-      const failed = outcome.failed.length > 0 ? ` Could not post to ${outcome.failed.join(' and ')}; an admin can check the setup.` : '';
-      return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, `Requested REL-${release.id}.${where}${failed}`), visibility: 'private' } };
+      const subject = subjectOf('release', release.id);
+      const sent = await ctx.outbox.sendFor(subject);
+      const where = postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
+      const note = created ? `Requested REL-${release.id}.${where}` : `REL-${release.id} was already requested.${where}`;
+      return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, note), visibility: 'private' } };
     }
     case 'release.reject':
     case 'release.approve': {

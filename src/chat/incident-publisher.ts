@@ -1,48 +1,32 @@
-import type { Platform } from '../core/identity.ts';
-import type { Incident } from '../core/incidents/incident.ts';
-import type { CardPublisher } from './card-publisher.ts';
 import type { ChatServices } from './chat-services.ts';
+import type { PostedMessage } from './channel-messenger.ts';
 import { incidentCardView } from './views/incident-views.ts';
+import type { MessageView } from './views/view.ts';
 
-export interface PublishOutcome {
-  posted: string[];
-  link?: string;
-  failed: string[];
-}
-
-/** Posts incident cards to the workspace's channels and keeps every posted copy up to date. */
+/** What the outbox sends about an incident: its card, rendered from the committed state at send time. */
 export class IncidentPublisher {
-  constructor(
-    private readonly services: ChatServices,
-    private readonly cards: CardPublisher,
-  ) {}
+  constructor(private readonly services: ChatServices) {}
 
-  /** Posts a new incident to the incidents channel, and S1/S2 also to the leadership channel. */
-  async publishNew(platform: Platform, incident: Incident): Promise<PublishOutcome> {
-    const settings = this.services.settings.get(incident.workspaceId);
-    const label = (purpose: string, name: string | undefined) => (name ? `#${name}` : `the ${purpose} channel`);
-    const targets = [
-      { purpose: 'incidents' as const, label: label('incidents', settings.incidentsChannel?.name), channel: settings.incidentsChannel },
-      ...(incident.severity === 'S1' || incident.severity === 'S2'
-        ? [{ purpose: 'leadership' as const, label: label('leadership', settings.leadershipChannel?.name), channel: settings.leadershipChannel }]
-        : []),
-    ];
-    const view = incidentCardView(this.services.incidents.details(incident.workspaceId, incident.number), settings.timeZone ?? 'UTC');
-    const outcome: PublishOutcome = { posted: [], failed: [] };
-    for (const target of targets) {
-      const result = await this.cards.post(platform, [target], view, (posted) =>
-        this.services.incidents.recordPost(incident.workspaceId, incident.id, { purpose: target.purpose, channelId: posted.channelId, messageId: posted.messageId, ...(posted.reference === undefined ? {} : { reference: posted.reference }) }),
-      );
-      outcome.posted.push(...result.posted);
-      outcome.failed.push(...result.failed);
-      if (target.purpose === 'incidents' && result.link) outcome.link = result.link;
-    }
-    return outcome;
+  /** The incident's card as it stands now; undefined when the incident is gone. */
+  card(workspaceId: number, incidentId: number): MessageView | undefined {
+    const number = this.services.incidents.numbersOf(workspaceId, [incidentId]).get(incidentId);
+    if (number === undefined) return undefined;
+    return incidentCardView(this.services.incidents.details(workspaceId, number), this.services.settings.timeZoneOf(workspaceId));
   }
 
-  /** Updates every posted copy of the incident's card to its current state. */
-  async refresh(platform: Platform, workspaceId: number, number: number): Promise<void> {
-    const details = this.services.incidents.details(workspaceId, number);
-    await this.cards.refresh(platform, details.incident.posts, incidentCardView(details, this.services.settings.timeZoneOf(workspaceId)));
+  /** Remembers a posted copy so that every later change refreshes it. */
+  recordPost(workspaceId: number, incidentId: number, purpose: string, posted: PostedMessage): void {
+    this.services.incidents.recordPost(workspaceId, incidentId, {
+      purpose: purpose === 'leadership' ? 'leadership' : 'incidents',
+      channelId: posted.channelId,
+      messageId: posted.messageId,
+      ...(posted.reference === undefined ? {} : { reference: posted.reference }),
+    });
+  }
+
+  /** The copies posted so far (an update names one by channel and message id; Teams needs its reference). */
+  posts(workspaceId: number, incidentId: number) {
+    const number = this.services.incidents.numbersOf(workspaceId, [incidentId]).get(incidentId);
+    return number === undefined ? [] : this.services.incidents.details(workspaceId, number).incident.posts;
   }
 }

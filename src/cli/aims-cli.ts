@@ -6,6 +6,7 @@ import { NUDGE_JOB, runNudges } from '../jobs/nudge-job.ts';
 import { createLogger } from '../logger.ts';
 import { messengersFor } from '../messaging.ts';
 import { createServices } from '../services.ts';
+import { outboxItemLabel } from '../core/status-service.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
 import { openDatabase } from '../store/database.ts';
@@ -37,7 +38,7 @@ Commands:
                   exit 0 approved, 1 rejected, withdrawn or a failed check (named), 2 pending, 3 unknown
   jobs run <digest|nudges|anchor> [--at <ISO date-time>]
                   run a job now, as of a moment (once per period and workspace)
-  jobs list       the schedule and the last runs
+  jobs list       the schedule, the last runs, and channel posts waiting or failed (the outbox)
   help            this text
 
 The store is AIMS_DB (default ./data/aims.db) unless --db is given. Every command but migrate
@@ -77,6 +78,13 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       const runs = services.ledger.recentRuns(20);
       if (runs.length === 0) io.out('No runs yet.');
       for (const run of runs) io.out(`${run.job} ${run.period} workspace #${run.workspaceId}: claimed ${run.claimedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ', unfinished'}; ${run.sent} sent, ${run.failed} failed`);
+      const outbox = services.outbox.summary();
+      const waiting = outbox.pending + outbox.sending;
+      io.out(waiting + outbox.failed === 0 ? 'Outbox: everything sent.' : `Outbox: ${waiting} waiting, ${outbox.failed} failed${outbox.oldestWaiting ? ` (oldest waiting queued ${outbox.oldestWaiting})` : ''}.`);
+      for (const message of outbox.latest) {
+        const what = store.read((repos) => outboxItemLabel(repos, message.workspaceId, message));
+        io.out(`  outbox #${message.id} workspace #${message.workspaceId} ${what}: ${message.status === 'failed' ? 'failed' : 'waiting'} after ${message.attempts} attempt(s)${message.lastError ? `; ${message.lastError}` : ''}`);
+      }
       return 0;
     } finally {
       store.close();

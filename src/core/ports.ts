@@ -4,6 +4,7 @@ import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severit
 import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { ReviewCompletion, ReviewSchedule } from './reviews/review.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
+import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
@@ -198,6 +199,32 @@ export interface JobRepository {
   snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void;
 }
 
+export interface OutboxSummary {
+  pending: number;
+  sending: number;
+  failed: number;
+  /** When the oldest message still waiting was queued. */
+  oldestWaiting: string | null;
+  /** The latest messages waiting or failed, newest first (at most 10). */
+  latest: Array<Pick<OutboxMessage, 'id' | 'workspaceId' | 'kind' | 'subject' | 'target' | 'status' | 'attempts' | 'lastError' | 'createdAt'>>;
+}
+
+export interface OutboxRepository {
+  /** Queues a message; an update of a copy that already has one waiting is left to that one. */
+  insert(input: OutboxInput): void;
+  findById(id: number): OutboxMessage | undefined;
+  /** Pending messages whose backoff is over, oldest first (of one record; after an id, to page on). */
+  due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[];
+  /** pending (due), or sending since before `staleBefore` -> sending; true for the one caller that took it. */
+  take(id: number, now: string, takenBy: string, staleBefore: string): boolean;
+  settle(id: number, changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null }): void;
+  sending(): OutboxMessage[];
+  /** sending (by `takenBy`) -> pending; false when someone else settled or took it meanwhile. */
+  release(id: number, takenBy: string): boolean;
+  ofSubject(workspaceId: number, subject: string): OutboxMessage[];
+  summary(workspaceId?: number): OutboxSummary;
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
   people: PeopleRepository;
@@ -213,6 +240,7 @@ export interface Repositories {
   reviews: ReviewRepository;
   jobs: JobRepository;
   anchors: AnchorRepository;
+  outbox: OutboxRepository;
 }
 
 /** The store as core sees it: synchronous units of work over the repositories. */

@@ -2,7 +2,8 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
-import type { AiSystemCounts, IncidentCounts, UnitOfWork } from './ports.ts';
+import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
+import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
 import { reviewCounts, type ReviewCounts } from './reviews/review-service.ts';
@@ -33,6 +34,27 @@ export interface StatusSummary {
   roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
   audit: { workspaceEvents: number; head: AuditHead | null };
   evidence: EvidenceCoverage;
+  /** Channel posts, card updates and notices not sent yet (waiting, retrying) or given up. */
+  outbox: { waiting: number; failed: number; oldestWaiting: string | null; latest: Array<{ what: string; status: string; error: string | null }> };
+}
+
+/** "INC-4 post to leadership", "REL-2 notice to a person": what an outbox message is about, for people. */
+export function outboxItemLabel(repos: Repositories, workspaceId: number, message: { kind: string; subject: string; target: string }): string {
+  const subject = parseSubject(message.subject);
+  const record = !subject ? message.subject : subject.type === 'release' ? `REL-${subject.id}` : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
+  if (message.kind === 'post') return `${record} card to the ${message.target} channel`;
+  if (message.kind === 'update') return `${record} card update`;
+  return `${record} direct message`;
+}
+
+function outboxSection(repos: Repositories, workspaceId: number): StatusSummary['outbox'] {
+  const summary = repos.outbox.summary(workspaceId);
+  return {
+    waiting: summary.pending + summary.sending,
+    failed: summary.failed,
+    oldestWaiting: summary.oldestWaiting,
+    latest: summary.latest.slice(0, 3).map((message) => ({ what: outboxItemLabel(repos, workspaceId, message), status: message.status, error: message.lastError })),
+  };
 }
 
 /** Answers `/aims status` from the store, scoped to one workspace. */
@@ -104,6 +126,7 @@ export class StatusService {
         },
         audit: { workspaceEvents, head: repos.audit.head() },
         evidence: evidenceCoverage(present),
+        outbox: outboxSection(repos, workspaceId),
       };
     });
   }

@@ -15,6 +15,7 @@ import { SqliteReleaseRepository } from './repositories/release-repository.ts';
 import { SqliteTrainingRepository } from './repositories/training-repository.ts';
 import { SqliteReviewRepository } from './repositories/review-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
+import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -49,6 +50,7 @@ export class SqliteStore implements UnitOfWork {
       reviews: new SqliteReviewRepository(db),
       jobs: new SqliteJobRepository(db),
       anchors: new SqliteAnchorRepository(db),
+      outbox: new SqliteOutboxRepository(db),
     };
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

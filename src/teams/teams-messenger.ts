@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { ChannelMessenger, PostedMessage } from '../chat/channel-messenger.ts';
+import { PermanentDeliveryError, type ChannelMessenger, type PostedMessage } from '../chat/channel-messenger.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import { renderCard } from './render-card.ts';
 
@@ -11,7 +11,8 @@ import { renderCard } from './render-card.ts';
 export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMessenger {
   const referenceOf = (reference: unknown, channelId: string): Partial<ConversationReference> => {
     const stored = reference as Partial<ConversationReference> | undefined;
-    if (!stored?.serviceUrl) throw new Error(`no conversation reference stored for ${channelId}`);
+    // Nothing to retry: it takes someone writing there (or running setup there) first.
+    if (!stored?.serviceUrl) throw new PermanentDeliveryError(`no conversation reference stored for ${channelId}`);
     return stored;
   };
   return {

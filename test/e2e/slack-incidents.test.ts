@@ -21,6 +21,7 @@ const REPORTER = { user: 'U0REP', name: 'rita' };
 type Json = Record<string, unknown>;
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
+const outboxOf = (subject: string) => slack.app.store.sqlite.prepare('SELECT kind, target, detail, status FROM outbox_messages WHERE subject = ? ORDER BY id').all(subject) as Array<Record<string, unknown>>;
 const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 const incidentRow = (number: number) => slack.app.store.sqlite.prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?').get(number) as Json;
 
@@ -100,6 +101,11 @@ describe('incidents on Slack, end to end', () => {
     // The owner defaults to the AI system's owner; the reporter is whoever submitted.
     const row = slack.app.store.sqlite.prepare('SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS detectedAt FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id').get();
     expect(row).toEqual({ number: 1, owner: 'U0OWNER', reporter: 'U0REP', detectedAt: '2026-11-22T08:30:00.000Z' });
+    // Through the outbox: both posts were queued with the incident, then sent.
+    expect(outboxOf('incident:1')).toEqual([
+      { kind: 'post', target: 'incidents', detail: null, status: 'sent' },
+      { kind: 'post', target: 'leadership', detail: null, status: 'sent' },
+    ]);
 
     const again = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
     expect(text(again.json?.view)).toContain('INC-1 was already logged.');
@@ -226,6 +232,10 @@ describe('incidents on Slack, end to end', () => {
     expect(incidentRow(1).status).toBe('open');
     const card = calls('chat.update').at(-1);
     expect(card?.problems).toEqual([]);
+    // Every update went out through the outbox, one message per posted copy and change.
+    const updatesOfInc1 = outboxOf('incident:1').filter((m) => m.kind === 'update');
+    expect(updatesOfInc1.every((m) => m.status === 'sent')).toBe(true);
+    expect(updatesOfInc1).toHaveLength(calls('chat.update').filter((call) => text(call.args.blocks).includes('INC-1 ·')).length);
     // The short timeline on the card: the last six steps, oldest first.
     expect(text(card?.args)).toMatch(/rita reported it · .* Mia Member acknowledged · .* Olivia Owner mitigated · .* Olivia Owner resolved · .* Olivia Owner closed · .* alice reopened/);
   });

@@ -109,6 +109,8 @@ describe('release sign-off on Slack, end to end', () => {
     expect(card).toContain('*PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+    // Through the outbox: queued with the request, then sent.
+    expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([{ kind: 'post', target: 'approvals', status: 'sent' }]);
   });
 
   it('approver 1 approves; the requester’s own approval, a non-approver’s and a second click are refused or counted once; approver 2 approves and it is final', async () => {
@@ -134,6 +136,7 @@ describe('release sign-off on Slack, end to end', () => {
     const dm = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ');
     expect(dm.length).toBe(dms + 1);
     expect(text(dm.at(-1)?.args)).toContain('Your request REL-1 was approved.');
+    expect(slack.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE subject = 'release:1' AND kind = 'direct' AND detail = 'release.decided'").all()).toEqual([{ status: 'sent' }]);
     // Each approval recorded the content hash it saw.
     const hashes = slack.app.store.sqlite.prepare('SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1').all();
     expect(hashes).toEqual([{ same: 1 }, { same: 1 }]);

@@ -68,6 +68,11 @@ describe('incidents on Teams, end to end', () => {
     // Into the channel itself, not the thread the setup command was sent in.
     expect(proactive.map((entry) => entry.path)).toEqual(['/v3/conversations/19%3Aincidents%40thread.tacv2/activities', '/v3/conversations/19%3Aleadership%40thread.tacv2/activities']);
     expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
+    // Through the outbox: both posts were queued with the incident, then sent.
+    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id").all()).toEqual([
+      { kind: 'post', target: 'incidents', status: 'sent' },
+      { kind: 'post', target: 'leadership', status: 'sent' },
+    ]);
 
     // The same card submitted again (a double click) logs nothing new and posts nothing.
     const activities = teams.connector.activities.length;
@@ -121,6 +126,10 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1).status).toBe('open');
     expect(text(channelCard(incidents))).toContain('Alice Admin reopened');
     expect(text(channelCard(leadership))).toContain('Alice Admin reopened');
+    // Every update went out through the outbox: one sent message per copy and change, as many as the connector got.
+    const updates = teams.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'").all() as Array<{ status: string }>;
+    expect(updates.every((m) => m.status === 'sent')).toBe(true);
+    expect(updates).toHaveLength(updatesTo(incidents) + updatesTo(leadership));
   });
 
   it('only the owner or an admin reassigns an incident (aims incident INC-n owner @person); the refusal names them', async () => {

@@ -55,6 +55,8 @@ describe('release sign-off on Teams, end to end', () => {
     const card = approvalsCard(1);
     expect(text(card)).toContain('FAIL ');
     expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+    // Through the outbox: queued with the request, then sent.
+    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([{ kind: 'post', target: 'approvals', status: 'sent' }]);
   });
 
   it('N-of-M with segregation of duties: approver 1, then refusals, then approver 2 approves; the card is final and the requester told in their personal chat', async () => {

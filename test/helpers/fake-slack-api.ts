@@ -1,4 +1,5 @@
 import { checkSlackMessage, checkSlackView } from './slack-limits.ts';
+import type { ServerResponse } from 'node:http';
 import { startLoopbackServer } from './loopback-server.ts';
 
 export interface SlackApiCall {
@@ -8,6 +9,8 @@ export interface SlackApiCall {
   problems: string[];
   /** The ts this fake gave a message it accepted (chat.postMessage). */
   ts?: string;
+  /** A post this fake never answered (held as a hung Slack would): it was not posted. */
+  held?: boolean;
 }
 
 export const FAKE_BOT_USER_ID = 'UAIMSBOT';
@@ -30,10 +33,38 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
   const failing = new Set<string>();
   // Channels whose posts get an HTTP error (500 or 429), as an overloaded Slack answers.
   const httpFailing = new Map<string, number>();
+  // How many more posts to a channel get their HTTP error (then it answers normally again).
+  const httpFailTimes = new Map<string, number>();
+  // While on, chat.postMessage is never answered (a hung Slack): the caller waits until it gives up or dies.
+  let holdPosts = false;
   const channelNames = directory.channels ?? {};
   // Socket Mode: the URL apps.connections.open hands out; none means Slack cannot be reached.
   let socketUrl: string | undefined;
   let ts = 1_700_000_000;
+  const held: Array<{ call: SlackApiCall; args: Record<string, unknown>; res: ServerResponse }> = [];
+  const answerPost = (call: SlackApiCall, args: Record<string, unknown>, res: ServerResponse) => {
+    if (httpFailing.has(String(args.channel))) {
+      const status = httpFailing.get(String(args.channel)) ?? 500;
+      const left = httpFailTimes.get(String(args.channel));
+      if (left !== undefined) {
+        if (left <= 1) {
+          httpFailing.delete(String(args.channel));
+          httpFailTimes.delete(String(args.channel));
+        } else httpFailTimes.set(String(args.channel), left - 1);
+      }
+      res.statusCode = status;
+      if (status === 429) res.setHeader('retry-after', '1');
+      res.end(JSON.stringify({ ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }));
+      return;
+    }
+    if (failing.has(String(args.channel))) {
+      res.end(JSON.stringify({ ok: false, error: 'channel_not_found' }));
+      return;
+    }
+    ts += 1;
+    call.ts = `${ts}.000100`;
+    res.end(JSON.stringify({ ok: true, channel: args.channel, ts: call.ts, message: args }));
+  };
   const server = await startLoopbackServer((req, res, body) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     // response_url posts (replacing the message a button was on) are recorded as "response_url".
@@ -72,22 +103,16 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
       case 'chat.getPermalink':
         res.end(JSON.stringify({ ok: true, channel: args.channel, permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` }));
         return;
-      case 'chat.postMessage':
-        if (httpFailing.has(String(args.channel))) {
-          const status = httpFailing.get(String(args.channel)) ?? 500;
-          res.statusCode = status;
-          if (status === 429) res.setHeader('retry-after', '1');
-          res.end(JSON.stringify({ ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }));
+      case 'chat.postMessage': {
+        const call = calls.at(-1) as SlackApiCall;
+        if (holdPosts) {
+          call.held = true;
+          held.push({ call, args, res });
           return;
         }
-        if (failing.has(String(args.channel))) {
-          res.end(JSON.stringify({ ok: false, error: 'channel_not_found' }));
-          return;
-        }
-        ts += 1;
-        call.ts = `${ts}.000100`;
-        res.end(JSON.stringify({ ok: true, channel: args.channel, ts: call.ts, message: args }));
+        answerPost(call, args, res);
         return;
+      }
       default:
         res.end(JSON.stringify({ ok: true }));
     }
@@ -100,8 +125,27 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     calls,
     /** Makes posts to `channel` fail (or succeed again). */
     failPostsTo: (channel: string, fail = true) => (fail ? failing.add(channel) : failing.delete(channel)),
-    /** Answers posts to `channel` with an HTTP status (500, 429), or normally again with undefined. */
-    httpErrorFor: (channel: string, status: number | undefined) => (status === undefined ? httpFailing.delete(channel) : httpFailing.set(channel, status)),
+    /** Answers posts to `channel` with an HTTP status (500, 429), or normally again with undefined; `times`: only the next so many. */
+    httpErrorFor: (channel: string, status: number | undefined, times?: number) => {
+      if (status === undefined) return httpFailing.delete(channel);
+      if (times !== undefined) httpFailTimes.set(channel, times);
+      return httpFailing.set(channel, status);
+    },
+    /**
+     * Leaves every chat.postMessage unanswered while on (marked `held`), as a hung Slack would; turned
+     * off, it answers those held whose caller is still there (a caller that died never got its post).
+     */
+    holdPosts: (on: boolean) => {
+      holdPosts = on;
+      if (on) return;
+      for (const { call, args, res } of held.splice(0)) {
+        if (res.destroyed || res.socket?.destroyed) continue;
+        call.held = false;
+        answerPost(call, args, res);
+      }
+    },
+    /** Held posts whose caller is still connected (a killed caller's connections close a moment after it dies). */
+    liveHeldPosts: () => held.filter(({ res }) => !res.destroyed && !res.socket?.destroyed).length,
     /** Socket Mode: answer apps.connections.open with this ws:// URL, or (undefined) drop it as an unreachable Slack. */
     socketModeUrl: (url: string | undefined) => {
       socketUrl = url;

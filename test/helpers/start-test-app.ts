@@ -17,7 +17,7 @@ export function movableClock(at: string): Clock & { set(at: string): void } {
 /** The whole bot on a loopback port with an in-memory store, configured from an environment. */
 export async function startTestApp(env: Record<string, string>, clock: Clock = fixedClock(TEST_START)): Promise<RunningAims> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  return startAims(config, { clock, slackRetries: 0, jobs: false, logger: createLogger('silent') });
+  return startAims(config, { clock, slackRetries: 0, jobs: false, logger: createLogger('silent'), outboxRetry: { baseMs: 20, maxMs: 200 } });
 }
 
 /** Bolt in HTTP mode, its Web API pointed at a fake Slack that records every call. */

@@ -10,13 +10,14 @@ type Who = { user: string; name: string };
 /** Talks to the bot as a Teams user would: messages in, cards out (each checked at Adaptive Cards 1.5). */
 export function teamsConversation(harness: () => Harness) {
   return {
-    /** Sends a message; returns the card the bot answered with. */
+    /** Sends a message; returns the card the bot answered with (in that conversation: channel posts may go out meanwhile). */
     async say(who: Who, words: string, options: Parameters<typeof teamsMessage>[2] = {}): Promise<Card | undefined> {
       const teams = harness();
       const before = teams.connector.activities.length;
-      const response = await teams.post(teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options }));
+      const activity = teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options });
+      const response = await teams.post(activity);
       expect(response.status).toBe(200);
-      const replies = teams.connector.activities.slice(before);
+      const replies = teams.connector.activities.slice(before).filter((reply) => reply.path.includes(`/v3/conversations/${encodeURIComponent(activity.conversation.id)}/activities/${encodeURIComponent(activity.id)}`));
       expect(replies.flatMap((reply) => reply.problems)).toEqual([]);
       return cardOf(replies.at(-1)?.activity);
     },

@@ -1,18 +1,17 @@
 import type { Identified } from '../chat-router.ts';
 import type { Actor } from '../../core/actor.ts';
 import { isAimsError } from '../../core/errors.ts';
-import type { Platform } from '../../core/identity.ts';
 import type { Transition } from '../../core/incidents/incident.ts';
 import type { ChatServices } from '../chat-services.ts';
 import { acknowledgeForm, commentForm, resolveForm } from '../forms/incident-forms.ts';
-import type { IncidentPublisher } from '../incident-publisher.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
+import type { OutboxSender } from '../outbox-sender.ts';
 import { message, type ChatResponse } from '../views/view.ts';
 import { actionList, incidentCard } from './incident-commands.ts';
 
 export interface IncidentActionContext extends Identified {
   services: ChatServices;
-  publisher: IncidentPublisher;
-  platform: Platform;
+  outbox: OutboxSender;
 }
 
 export const INCIDENT_ACTIONS = new Set(['incident.acknowledge', 'incident.mitigate', 'incident.resolve', 'incident.close', 'incident.reopen', 'incident.comment', 'incident.show', 'action.done']);
@@ -33,10 +32,7 @@ export async function incidentAction(ctx: IncidentActionContext, action: string,
   if (action === 'action.done') {
     const id = Number(args.action);
     const { changed, action: done } = services.incidents.markActionDone(actor, id);
-    if (done.incidentId) {
-      const number = services.incidents.numbersOf(actor.workspaceId, [done.incidentId]).get(done.incidentId);
-      if (number !== undefined) await ctx.publisher.refresh(ctx.platform, actor.workspaceId, number);
-    }
+    if (done.incidentId) await ctx.outbox.sendFor(subjectOf('incident', done.incidentId));
     return actionList(services, actor, false, changed ? `Action #${id} is done.` : `Action #${id} was already done.`);
   }
   const number = Number(args.incident);
@@ -62,8 +58,8 @@ export async function incidentAction(ctx: IncidentActionContext, action: string,
       default: {
         const transition = DIRECT[action];
         if (!transition) return card();
-        const { changed } = services.incidents.transition(actor, number, transition);
-        await ctx.publisher.refresh(ctx.platform, actor.workspaceId, number);
+        const { changed, incident: moved } = services.incidents.transition(actor, number, transition);
+        await ctx.outbox.sendFor(subjectOf('incident', moved.id));
         return card(changed ? undefined : `Nothing changed: INC-${number} is already ${services.incidents.details(actor.workspaceId, number).incident.status}.`);
       }
     }

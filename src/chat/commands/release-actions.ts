@@ -1,16 +1,15 @@
 import { isAimsError } from '../../core/errors.ts';
-import type { Platform } from '../../core/identity.ts';
 import type { Identified } from '../chat-router.ts';
 import type { ChatServices } from '../chat-services.ts';
 import { approveForm, rejectForm } from '../forms/release-forms.ts';
-import type { ReleasePublisher } from '../release-publisher.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
+import type { OutboxSender } from '../outbox-sender.ts';
 import { message, type ChatResponse } from '../views/view.ts';
 import { releaseCard, releaseEditForm } from './release-commands.ts';
 
 export interface ReleaseActionContext extends Identified {
   services: ChatServices;
-  releasePublisher: ReleasePublisher;
-  platform: Platform;
+  outbox: OutboxSender;
 }
 
 export const RELEASE_ACTIONS = new Set(['release.approve', 'release.approveWithComment', 'release.reject', 'release.withdraw', 'release.show', 'release.edit']);
@@ -19,8 +18,8 @@ export const RELEASE_ACTIONS = new Set(['release.approve', 'release.approveWithC
 export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string, seen?: string): Promise<string> {
   const { services, actor } = ctx;
   const outcome = services.releases.decide(actor, id, decision, comment, seen);
-  await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
-  if (outcome.decided) await ctx.releasePublisher.tellRequester(ctx.platform, outcome.release);
+  // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
+  await ctx.outbox.sendFor(subjectOf('release', id));
   if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
   if (outcome.decided) return `REL-${id} is ${outcome.release.status}.`;
   return decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.';
@@ -44,7 +43,7 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
       }
       case 'release.withdraw': {
         const { changed } = services.releases.withdraw(actor, id);
-        await ctx.releasePublisher.refresh(ctx.platform, actor.workspaceId, id);
+        await ctx.outbox.sendFor(subjectOf('release', id));
         return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`);
       }
       case 'release.edit':

@@ -138,9 +138,21 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         },
       ],
     },
+    { type: 'context', text: outboxLine(summary.outbox, summary.asOf) },
   ];
   const text = `AIMS status: ${count(summary.inventory.active, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
+}
+
+/** Posts and updates not sent yet: waiting (retried), or failed (given up). */
+function outboxLine(outbox: StatusSummary['outbox'], asOf: string): string {
+  if (outbox.waiting === 0 && outbox.failed === 0) return 'Channel posts: everything sent.';
+  const parts = [
+    outbox.waiting > 0 ? `${outbox.waiting} waiting to be sent${outbox.oldestWaiting ? ` (oldest queued ${ageOf(outbox.oldestWaiting, asOf)} ago)` : ''}` : '',
+    outbox.failed > 0 ? `${outbox.failed} failed` : '',
+  ].filter(Boolean);
+  const latest = outbox.latest.map((item) => `${item.what}: ${item.status === 'failed' ? 'failed' : 'waiting'}${item.error ? ` (${item.error.slice(0, 80)})` : ''}`);
+  return `Channel posts: ${parts.join(', ')}. ${latest.join('; ')}.`;
 }
 
 function byKind(counts: Partial<Record<ReviewKind, number>>): string {

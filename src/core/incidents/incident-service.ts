@@ -16,6 +16,7 @@ import {
   type Transition,
 } from './incident.ts';
 import { incidentInputSchema, resolveInputSchema } from './incident-input.ts';
+import { queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
@@ -111,6 +112,7 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
       this.audit(repos, actor, incident, 'incident.reported', null, incident, at);
+      queuePosts(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'], at);
       return { incident, created: true };
     });
   }
@@ -163,6 +165,7 @@ export class IncidentService {
         { status: after.status, ownerPersonId: after.ownerPersonId, ...(transition === 'acknowledge' ? { responderPersonId: after.responderPersonId } : {}) },
         at,
       );
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: after, changed: true };
     });
   }
@@ -179,6 +182,7 @@ export class IncidentService {
       repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
       repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: personLabel(owner) });
       this.audit(repos, actor, before, 'incident.owner_changed', { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
     });
   }
@@ -227,6 +231,7 @@ export class IncidentService {
           at,
         );
       }
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: after, changed: true };
     });
   }
@@ -246,6 +251,7 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
       this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
       return { ...incident, updatedAt: at };
     });
   }
@@ -331,6 +337,7 @@ export class IncidentService {
         { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.done', subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
         at,
       );
+      if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
       return { action: { ...action, status: 'done', doneAt: at }, changed: true };
     });
   }

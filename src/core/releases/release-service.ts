@@ -11,6 +11,7 @@ import type { Repositories, UnitOfWork } from '../ports.ts';
 import { DEFAULT_APPROVALS } from '../settings/workspace-settings.ts';
 import { defaultDomain, domainOf, inDomain, meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './release-input.ts';
+import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
 
 export const RELEASE_PAGE_SIZE = 25;
 
@@ -98,6 +99,7 @@ export class ReleaseService {
       repos.releases.replaceMetrics(release.id, metrics);
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.requested', subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
+      queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
       return { release, created: true };
     });
   }
@@ -123,6 +125,8 @@ export class ReleaseService {
         { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.edited', subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
         at,
       );
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), before.posts, at);
+      for (const personId of droppedApprovers) queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, 'release.approval-dropped', at);
       return { release: { ...before, ...changes }, droppedApprovers, changed: true };
     });
   }
@@ -153,11 +157,13 @@ export class ReleaseService {
         { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: decision === 'approve' ? 'release.approval_given' : 'release.rejection_given', subject: `release:${id}`, before: null, after: { decision, comment: reason || null, contentHash: release.contentHash } },
         at,
       );
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
       const approvals = repos.releases.decisions(id, true).filter((d) => d.decision === 'approve').length;
       const status: ReleaseStatus | undefined = decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
       if (!status) return { release, changed: true, decided: false };
       repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: `release.${status}`, subject: `release:${id}`, before: { status: 'pending' }, after: { status, approvals, contentHash: release.contentHash } }, at);
+      queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, 'release.decided', at);
       return { release: { ...release, status, decidedAt: at, updatedAt: at }, changed: true, decided: true };
     });
   }
@@ -182,6 +188,7 @@ export class ReleaseService {
       if (release.requesterPersonId !== actor.personId) throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
       repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
       repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.withdrawn', subject: `release:${id}`, before: { status: 'pending' }, after: { status: 'withdrawn' } }, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
       return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
     });
   }

@@ -9,3 +9,4 @@ export * from './reviews.ts';
 export * from './settings.ts';
 export * from './training.ts';
 export * from './anchors.ts';
+export * from './outbox.ts';

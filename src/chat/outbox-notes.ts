@@ -1,0 +1,41 @@
+import { CHANNEL_COLUMN, type ChannelPurpose } from '../core/settings/workspace-settings.ts';
+import type { ChatServices } from './chat-services.ts';
+import type { SendOutcome } from './outbox-sender.ts';
+
+const list = (labels: string[]) => labels.join(' and ');
+
+/**
+ * What became of the channel posts of a new record, for the person who created it: posted (with a
+ * link), queued (still being retried), or not posted (a channel not set up, or given up).
+ */
+export function postsNote(services: ChatServices, workspaceId: number, subject: string, outcomes: SendOutcome[], expected: ChannelPurpose[], postedSuffix = ''): string {
+  const settings = services.settings.get(workspaceId);
+  const label = (purpose: string) => {
+    const name = CHANNEL_COLUMN[purpose as ChannelPurpose] ? settings[CHANNEL_COLUMN[purpose as ChannelPurpose]]?.name : undefined;
+    return name ? `#${name}` : `the ${purpose} channel`;
+  };
+  const posted: string[] = [];
+  const queued: string[] = [];
+  const failed: string[] = [];
+  let link: string | undefined;
+  const rows = services.outbox.of(workspaceId, subject).filter((message) => message.kind === 'post');
+  for (const purpose of expected) {
+    const row = rows.find((message) => message.target === purpose);
+    if (!row) {
+      failed.push(`${label(purpose)} (not set up)`);
+      continue;
+    }
+    const outcome = outcomes.find((o) => o.message.id === row.id);
+    const state = outcome?.result ?? (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
+    if (state === 'sent') {
+      posted.push(label(purpose));
+      if (!link && outcome?.link) link = outcome.link;
+    } else if (state === 'failed') failed.push(label(purpose));
+    else queued.push(label(purpose));
+  }
+  return [
+    posted.length > 0 ? ` Posted to ${list(posted)}${postedSuffix}${link ? `: ${link}` : ''}.` : '',
+    queued.length > 0 ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${services.outbox.platformOf(workspaceId) === 'teams' ? 'Teams' : 'Slack'} answers.` : '',
+    failed.length > 0 ? ` Could not post to ${list(failed)}; an admin can check the setup.` : '',
+  ].join('');
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { OutboxMessage } from '../core/outbox/outbox.ts';
+import type { Logger } from '../logger.ts';
+import type { ChannelMessenger, Messengers } from './channel-messenger.ts';
+import type { ChatServices } from './chat-services.ts';
+import { OutboxDelivery } from './outbox-delivery.ts';
+
+export interface OutboxRetry {
+  /** First retry after this long, doubling each attempt up to `maxMs`. */
+  baseMs: number;
+  maxMs: number;
+  /** Attempts before a message is given up as failed. */
+  maxAttempts: number;
+}
+
+/** About half an hour of retries (2 s, 4 s ... 5 min) before a message is given up. */
+export const DEFAULT_RETRY: OutboxRetry = { baseMs: 2000, maxMs: 5 * 60_000, maxAttempts: 12 };
+
+/** How long a person waits for the posts of what they just did before being told they are queued (Slack wants an answer in 3 s). */
+export const SEND_BUDGET_MS = 2000;
+
+export interface SendOutcome {
+  message: OutboxMessage;
+  result: 'sent' | 'queued' | 'failed';
+  link?: string;
+}
+
+export interface OutboxSenderOptions {
+  logger: Logger;
+  retry?: Partial<OutboxRetry>;
+  /** The wall clock for backoff and claims (not the domain clock: a test running "as of" a day still retries). */
+  now?: () => Date;
+  /** How often to look for messages queued by other processes, or due after a backoff. */
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Seconds a platform asked us to wait (Slack's Retry-After on 429, surfaced by the WebClient as `retryAfter`). */
+function retryAfterMs(error: unknown): number | undefined {
+  const seconds = (error as { retryAfter?: unknown } | null)?.retryAfter;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * Sends the outbox after commit: right after each change (for the person waiting), on start (what a
+ * previous process left), and on a timer (retries after backoff, messages queued by other processes).
+ * Each message is taken by one process before it goes out (pending -> sending), so two processes on
+ * one store never both send it.
+ */
+export class OutboxSender {
+  private readonly delivery: OutboxDelivery;
+  private readonly retry: OutboxRetry;
+  private readonly now: () => Date;
+  /** host:pid:token of this process, stored on what it takes. */
+  readonly takenBy = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private poll: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly services: ChatServices,
+    private readonly messengers: Messengers,
+    private readonly options: OutboxSenderOptions,
+  ) {
+    this.delivery = new OutboxDelivery(services, services.outbox);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Hands back what a dead process left mid-send, sends what is pending, and keeps looking. */
+  start(): void {
+    const released = this.services.outbox.releaseAbandoned((takenBy) => this.isGone(takenBy));
+    if (released > 0) this.options.logger.info('outbox: resending messages a stopped process left unsent', { released });
+    this.poll = setInterval(() => this.kick(), this.options.pollMs ?? 5000);
+    this.poll.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+  }
+
+  /** Sends what is due, in the background (one drain at a time; a kick during a drain runs another after it). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.options.logger.error('outbox: sending failed', { error }))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    // Paged by id: messages this process cannot send (another platform's) never hold up those behind them.
+    let afterId = 0;
+    for (;;) {
+      if (this.stopped) return;
+      const due = this.services.outbox.due(this.now(), 50, undefined, afterId);
+      if (due.length === 0) return;
+      for (const message of due) {
+        if (this.stopped) return;
+        afterId = message.id;
+        const taken = this.claim(message);
+        if (taken) await this.send(taken.message, taken.messenger);
+      }
+    }
+  }
+
+  /**
+   * Sends the messages a change of `subject` queued, for the person who made it: waits at most
+   * `budgetMs`, then reports the rest as queued (they keep going in the background).
+   */
+  async sendFor(subject: string, budgetMs = SEND_BUDGET_MS): Promise<SendOutcome[]> {
+    const outcomes: SendOutcome[] = [];
+    const work = (async () => {
+      const seen = new Set<number>();
+      for (;;) {
+        // A post can queue a refresh of its new copy (a change raced it): that goes out here too.
+        const due = this.services.outbox.due(this.now(), 20, subject).filter((message) => !seen.has(message.id));
+        if (due.length === 0) return;
+        // All of them are taken at once, before the first goes out: nothing else in this process can take one meanwhile.
+        const taken = due.map((message) => {
+          seen.add(message.id);
+          return { message, taken: this.claim(message) };
+        });
+        for (const { message, taken: claimed } of taken) {
+          outcomes.push(claimed ? await this.send(claimed.message, claimed.messenger) : { message, result: 'queued' });
+        }
+      }
+    })().catch((error: unknown) => this.options.logger.error('outbox: sending failed', { subject, error }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
+    clearTimeout(timer);
+    void work.finally(() => this.kick());
+    return [...outcomes];
+  }
+
+  /** Takes a message for sending; undefined when another process has it or this one cannot reach its platform. */
+  private claim(message: OutboxMessage): { message: OutboxMessage; messenger: ChannelMessenger } | undefined {
+    const platform = this.services.outbox.platformOf(message.workspaceId);
+    const messenger = platform ? this.messengers[platform] : undefined;
+    // Without a connection to its platform this process leaves the message to one that has it.
+    if (!messenger) return undefined;
+    const taken = this.services.outbox.take(message.id, this.now(), this.takenBy);
+    return taken ? { message: taken, messenger } : undefined;
+  }
+
+  /** Sends a taken message and settles it: sent, retried later (backoff or Retry-After), or failed. */
+  private async send(taken: OutboxMessage, messenger: ChannelMessenger): Promise<SendOutcome> {
+    try {
+      const link = await this.delivery.deliver(taken, messenger, this.now);
+      return { message: taken, result: 'sent', ...(link ? { link } : {}) };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = (error as { permanent?: boolean } | null)?.permanent === true;
+      if (permanent || taken.attempts >= this.retry.maxAttempts) {
+        this.options.logger.error('outbox: gave up on a message', { id: taken.id, kind: taken.kind, subject: taken.subject, target: taken.target, attempts: taken.attempts, error: reason });
+        this.services.outbox.markFailed(taken, reason);
+        return { message: taken, result: 'failed' };
+      }
+      const waitMs = retryAfterMs(error) ?? Math.min(this.retry.baseMs * 2 ** (taken.attempts - 1), this.retry.maxMs);
+      this.options.logger.warn('outbox: sending failed, will retry', { id: taken.id, kind: taken.kind, subject: taken.subject, attempts: taken.attempts, retryInMs: waitMs, error: reason });
+      this.services.outbox.retryLater(taken, reason, new Date(this.now().getTime() + waitMs));
+      void sleep(waitMs + 5).then(() => this.kick());
+      return { message: taken, result: 'queued' };
+    }
+  }
+
+  /**
+   * Whether the process that took a message is gone. SQLite stores are on one host: a taker of this
+   * host whose pid is not running (or is ours, from before a restart) is gone. Others wait for the
+   * stale time.
+   */
+  private isGone(takenBy: string): boolean {
+    const [host, pid, token] = takenBy.split(':');
+    if (host !== hostname() || !pid) return false;
+    if (takenBy === this.takenBy) return false;
+    if (Number(pid) === process.pid) return token !== undefined;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import type { Clock } from '../clock.ts';
+import type { Platform } from '../identity.ts';
+import type { OutboxSummary, Repositories, UnitOfWork } from '../ports.ts';
+import { CHANNEL_COLUMN, type ChannelPurpose } from '../settings/workspace-settings.ts';
+
+/**
+ * A message owed to a chat platform because of a state change, written in the change's own
+ * transaction and sent after commit. Neutral: what to send is rendered from the record at send time.
+ * - post: a new card of `subject` to the channel of purpose `target` (recorded on the record once posted)
+ * - update: refresh the posted copy `target` (channel id) / `detail` (message id) of `subject`
+ * - direct: a direct message about `subject` to person `target` (id); `detail` says which notice
+ */
+export type OutboxKind = 'post' | 'update' | 'direct';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'superseded';
+
+export interface OutboxMessage {
+  id: number;
+  workspaceId: number;
+  kind: OutboxKind;
+  /** "incident:12" or "release:3" (record ids, not numbers). */
+  subject: string;
+  target: string;
+  detail: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  /** Not before this instant (a retry's backoff); null: as soon as possible. */
+  nextAttemptAt: string | null;
+  takenAt: string | null;
+  /** Which process took it for sending (to hand back what a dead process left). */
+  takenBy: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export type OutboxInput = Pick<OutboxMessage, 'workspaceId' | 'kind' | 'subject' | 'target' | 'detail' | 'createdAt'>;
+
+/** Direct notices the outbox knows how to render. */
+export type DirectNotice = 'release.decided' | 'release.approval-dropped';
+
+export const subjectOf = (type: 'incident' | 'release', id: number) => `${type}:${id}`;
+
+export function parseSubject(subject: string): { type: 'incident' | 'release'; id: number } | undefined {
+  const match = /^(incident|release):(\d+)$/.exec(subject);
+  return match ? { type: match[1] as 'incident' | 'release', id: Number(match[2]) } : undefined;
+}
+
+/** Queues a new card of a record to the channels of these purposes that are set up; returns the purposes queued. */
+export function queuePosts(repos: Repositories, workspaceId: number, subject: string, purposes: ChannelPurpose[], at: string): ChannelPurpose[] {
+  const settings = repos.settings.get(workspaceId);
+  const queued = purposes.filter((purpose) => settings?.[CHANNEL_COLUMN[purpose]]);
+  for (const purpose of queued) repos.outbox.insert({ workspaceId, kind: 'post', subject, target: purpose, detail: null, createdAt: at });
+  return queued;
+}
+
+/** Queues a refresh of every posted copy of a record (a copy with a refresh already waiting is left to it). */
+export function queueRefresh(repos: Repositories, workspaceId: number, subject: string, posts: ReadonlyArray<{ channelId: string; messageId: string }>, at: string): void {
+  for (const post of posts) repos.outbox.insert({ workspaceId, kind: 'update', subject, target: post.channelId, detail: post.messageId, createdAt: at });
+}
+
+/** Queues a direct message about a record to a person. */
+export function queueDirect(repos: Repositories, workspaceId: number, subject: string, personId: number, notice: DirectNotice, at: string): void {
+  repos.outbox.insert({ workspaceId, kind: 'direct', subject, target: String(personId), detail: notice, createdAt: at });
+}
+
+/** A message "sending" for longer than this was left by a process that died; it is taken again. */
+export const OUTBOX_STALE_MS = 10 * 60_000;
+
+/**
+ * The outbox's bookkeeping: take a message for sending (one process wins), settle it, schedule a
+ * retry or give up. Times come from the caller's clock (the sender's wall clock).
+ */
+export class OutboxService {
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Messages due now (pending and past their backoff), oldest first; `subject` narrows to one record, `afterId` pages on. */
+  due(now: Date, limit: number, subject?: string, afterId?: number): OutboxMessage[] {
+    return this.store.read((repos) => repos.outbox.due(now.toISOString(), limit, subject, afterId));
+  }
+
+  /** pending (due) or stale sending -> sending; the message as taken, or undefined when another process has it. */
+  take(id: number, now: Date, takenBy: string): OutboxMessage | undefined {
+    const staleBefore = new Date(now.getTime() - OUTBOX_STALE_MS).toISOString();
+    return this.store.write((repos) => (repos.outbox.take(id, now.toISOString(), takenBy, staleBefore) ? repos.outbox.findById(id) : undefined));
+  }
+
+  /** Marks a message sent; `alongside` runs in the same transaction (recording where a card was posted). */
+  markSent(message: OutboxMessage, now: Date, alongside?: () => void): void {
+    this.store.write((repos) => {
+      alongside?.();
+      repos.outbox.settle(message.id, { status: 'sent', sentAt: now.toISOString(), lastError: null, nextAttemptAt: null });
+    });
+  }
+
+  /** Back to pending after a failed attempt, not before `nextAttemptAt`. */
+  retryLater(message: OutboxMessage, error: string, nextAttemptAt: Date): void {
+    this.store.write((repos) => repos.outbox.settle(message.id, { status: 'pending', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: nextAttemptAt.toISOString() }));
+  }
+
+  /** Gives up on a message (audited: a card or notice that never went out is evidence too). */
+  markFailed(message: OutboxMessage, error: string): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => {
+      repos.outbox.settle(message.id, { status: 'failed', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: null });
+      repos.audit.append(
+        { workspaceId: message.workspaceId, actorPersonId: null, actor: 'system:outbox', action: 'outbox.failed', subject: message.subject, before: null, after: { outboxId: message.id, kind: message.kind, target: message.target, attempts: message.attempts, error: error.slice(0, 200) } },
+        at,
+      );
+    });
+  }
+
+  /** Hands messages left "sending" by a process that is gone back to pending; returns how many. */
+  releaseAbandoned(isGone: (takenBy: string) => boolean): number {
+    return this.store.write((repos) => {
+      let released = 0;
+      for (const message of repos.outbox.sending()) {
+        if (message.takenBy && isGone(message.takenBy) && repos.outbox.release(message.id, message.takenBy)) released += 1;
+      }
+      return released;
+    });
+  }
+
+  /** The messages of one record (to tell someone what became of the posts of what they just did). */
+  of(workspaceId: number, subject: string): OutboxMessage[] {
+    return this.store.read((repos) => repos.outbox.ofSubject(workspaceId, subject));
+  }
+
+  /** Queues a refresh of one posted copy outside a change (a post that raced a change shows an older state). */
+  queueUpdate(workspaceId: number, subject: string, post: { channelId: string; messageId: string }): void {
+    const at = this.clock.now().toISOString();
+    this.store.write((repos) => queueRefresh(repos, workspaceId, subject, [post], at));
+  }
+
+  platformOf(workspaceId: number): Platform | undefined {
+    return this.store.read((repos) => repos.workspaces.findById(workspaceId)?.platform);
+  }
+
+  /** What is waiting or failed, for `/aims status` (one workspace) and `aims jobs list` (all). */
+  summary(workspaceId?: number): OutboxSummary {
+    return this.store.read((repos) => repos.outbox.summary(workspaceId));
+  }
+}

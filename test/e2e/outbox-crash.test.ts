@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { actorOf } from '../../src/core/actor.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createServices } from '../../src/services.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { submitModal } from '../helpers/slack-interactions.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
+import { TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'aims-crash-'));
+const dbPath = join(dir, 'aims.db');
+const TOKEN = 'token-for-acme-0123456789abcdef';
+const children: ChildProcess[] = [];
+const slackApi = await startFakeSlackApi({ channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } });
+
+afterAll(async () => {
+  for (const child of children) if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  await slackApi.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The bot as `npm start` runs it, in its own process group, on the store file and the fake Slack. */
+async function startBot(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AIMS_DB: dbPath,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slackApi.apiUrl,
+    AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}`,
+    LOG_LEVEL: 'error',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+  children.push(child);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
+    } catch (error) {
+      if (i > 300) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const read = <T>(query: string): T[] => {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare(query).all() as T[];
+  } finally {
+    db.close();
+  }
+};
+
+/** The cards Slack accepted (a post left hanging when the bot died was never posted), as "channel card". */
+const acceptedCards = () =>
+  slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => !call.held)
+    .map((call) => `${String(call.args.channel)} ${/(INC|REL)-\d+ ·/.exec(JSON.stringify(call.args.blocks))?.[0] ?? '?'}`)
+    .sort();
+
+describe('kill -9 between commit and post', () => {
+  it('restart: every committed incident and release card is posted once', async () => {
+    // A workspace set up as an admin would have it, on the store file the bot will use.
+    const seed = SqliteStore.open(dbPath);
+    const services = createServices({ store: seed, clock: systemClock, directory: { seedAdmins: [{ platform: 'slack', userId: 'U0ADMIN' }], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const admin = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0ADMIN' }));
+    services.settings.update(admin, { incidentsChannel: { id: 'C0INC', name: 'ai-incidents' }, approvalsChannel: { id: 'C0APP', name: 'ai-approvals' }, leadershipChannel: { id: 'C0LEAD', name: 'ai-leadership' }, defaultApprovals: 2, timeZone: 'UTC' });
+    services.systems.add(admin, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', ownerPersonId: admin.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+    seed.close();
+
+    let bot = await startBot();
+    const harness = { eventsUrl: `${bot.url}/slack/events`, slackApi };
+    const { openModal } = slackConversation(() => harness as never);
+    const reporter = { user: 'U0REP', name: 'rita' };
+    const forms = [];
+    for (const title of ['Scorer holds every payment', 'Chatbot quotes wrong fees', 'Scorer leaks card numbers']) forms.push(await openModal(reporter, `incident ${title}`));
+
+    // Slack hangs: every post is left unanswered. The people are answered anyway, told the posts are queued.
+    slackApi.holdPosts(true);
+    const fields = { type: 'other', systemName: 'Shadow chatbot', description: 'd', affected: 'a', detectedAt: '2026-11-22T08:30:00.000Z' };
+    const answers = await Promise.all([
+      submitModal(harness.eventsUrl, forms[0] as never, { ...fields, severity: 'S1' }, reporter, 'V0CRASH1'),
+      submitModal(harness.eventsUrl, forms[1] as never, { ...fields, severity: 'S3' }, reporter, 'V0CRASH2'),
+      submitModal(harness.eventsUrl, forms[2] as never, { ...fields, severity: 'S2' }, reporter, 'V0CRASH3'),
+      fetch(`${bot.url}/api/v1/releases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ aiSystem: 'Fraud Scorer', version: '3.0.0', changeType: 'retrain', whatChanged: 'Nightly retrain.', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }], risks: 'None known.', requester: 'U0PIPE' }),
+      }),
+    ]);
+    for (const answer of answers.slice(0, 3)) expect(JSON.stringify((answer as { json?: unknown }).json)).toMatch(/Logged INC-\d\. Posting to #ai-incidents( and #ai-leadership)? is queued/);
+    expect((answers[3] as Response).status).toBe(201);
+    expect(read('SELECT count(*) AS n FROM incidents')).toEqual([{ n: 3 }]);
+    expect(read("SELECT count(*) AS n FROM outbox_messages WHERE kind = 'post' AND status <> 'sent'")).toEqual([{ n: 6 }]);
+    // Some were on their way (taken, "sending") when the process died: those are handed back on restart.
+    expect(read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status = 'sending'")[0]?.n).toBeGreaterThan(0);
+    expect(acceptedCards()).toEqual([]);
+
+    process.kill(-(bot.child.pid ?? 0), 'SIGKILL');
+    await bot.exited;
+    for (let i = 0; slackApi.liveHeldPosts() > 0 && i < 200; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(slackApi.liveHeldPosts()).toBe(0);
+    slackApi.holdPosts(false);
+
+    // Restarted with Slack answering again: what the dead process committed goes out, once each.
+    bot = await startBot();
+    for (let i = 0; read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'")[0]?.n !== 0; i++) {
+      if (i > 600) throw new Error(`outbox never drained: ${JSON.stringify(read('SELECT id, kind, target, status, attempts, last_error FROM outbox_messages'))}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(acceptedCards()).toEqual(['C0APP REL-1 ·', 'C0INC INC-1 ·', 'C0INC INC-2 ·', 'C0INC INC-3 ·', 'C0LEAD INC-1 ·', 'C0LEAD INC-3 ·']);
+    // Each posted copy is on its record, so later changes update every one of them.
+    expect(read<{ n: number }>('SELECT json_array_length(posts) AS n FROM incidents ORDER BY number').map((row) => row.n)).toEqual([2, 1, 2]);
+    expect(read('SELECT json_array_length(posts) AS n FROM releases')).toEqual([{ n: 1 }]);
+    process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
+    await bot.exited;
+  }, 120_000);
+});

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/aims-cli.ts';
+import { submitModal } from '../helpers/slack-interactions.ts';
+import { slackConversation } from '../helpers/slack-conversation.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+
+type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Row = { id: number; kind: string; target: string; status: string; attempts: number; lastError: string | null; takenAt: string | null; nextAttemptAt: string | null };
+let slack: Harness;
+const { command, openModal } = slackConversation(() => slack);
+const dir = mkdtempSync(join(tmpdir(), 'aims-outbox-'));
+const dbPath = join(dir, 'aims.db');
+
+const ADMIN = { user: 'U0ADMIN', name: 'alice' };
+const REPORTER = { user: 'U0REP', name: 'rita' };
+const text = (value: unknown) => JSON.stringify(value ?? null);
+
+const outboxOf = (number: number) =>
+  slack.app.store.sqlite
+    .prepare(
+      `SELECT o.id, o.kind, o.target, o.status, o.attempts, o.last_error AS lastError, o.taken_at AS takenAt, o.next_attempt_at AS nextAttemptAt
+         FROM outbox_messages o JOIN incidents i ON o.subject = 'incident:' || i.id WHERE i.number = ? ORDER BY o.id`,
+    )
+    .all(number) as Row[];
+/** chat.postMessage calls of INC-n's card to a channel: every attempt, and those Slack accepted. */
+const postsOf = (number: number, channel: string) => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === channel && text(call.args.blocks).includes(`INC-${number} ·`));
+const postedCopies = (number: number) => JSON.parse((slack.app.store.sqlite.prepare('SELECT posts FROM incidents WHERE number = ?').get(number) as { posts: string }).posts) as unknown[];
+
+/** Waits until the sender has settled INC-n's messages (it retries in the background, after backoff). */
+async function settled(number: number): Promise<Row[]> {
+  for (let i = 0; i < 400; i++) {
+    const rows = outboxOf(number);
+    if (rows.length > 0 && rows.every((row) => row.status === 'sent' || row.status === 'failed')) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`INC-${number}'s outbox never settled: ${text(outboxOf(number))}`);
+}
+
+async function report(title: string, view: string) {
+  const form = await openModal(REPORTER, `incident ${title}`);
+  return submitModal(slack.eventsUrl, form, { severity: 'S3', type: 'other', systemName: 'Shadow chatbot', description: 'd', affected: 'a', detectedAt: '2026-11-22T08:30:00.000Z' }, REPORTER, view);
+}
+
+beforeAll(async () => {
+  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } });
+  const setup = await openModal(ADMIN, 'setup');
+  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, ADMIN, 'V0SETUP');
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the outbox sender on Slack', () => {
+  it('Slack answers 500, then OK: the reporter is told the post is queued, it is retried and posted once', async () => {
+    slack.slackApi.httpErrorFor('C0INC', 500, 1);
+    const saved = await report('Chatbot quotes wrong fees', 'V0OUT1');
+    expect(text(saved.json?.view)).toContain('Logged INC-1. Posting to #ai-incidents is queued: it goes out as soon as Slack answers.');
+    const [row] = await settled(1);
+    expect(row).toMatchObject({ kind: 'post', target: 'incidents', status: 'sent', attempts: 2 });
+    expect(postsOf(1, 'C0INC')).toHaveLength(2);
+    // One copy on record (the failed attempt posted nothing), so later changes update exactly it.
+    expect(postedCopies(1)).toHaveLength(1);
+  });
+
+  it('Slack answers 429 with Retry-After: the retry waits as long as Slack asked, then posts once', async () => {
+    slack.slackApi.httpErrorFor('C0INC', 429, 1);
+    await report('Chatbot invents a refund policy', 'V0OUT2');
+    // Right after the 429 the message waits for Retry-After (1 s), not the sender's own backoff (20 ms in tests).
+    const waiting = outboxOf(2)[0] as Row;
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(waiting.lastError).toMatch(/rate-limit/);
+    expect(new Date(waiting.nextAttemptAt ?? 0).getTime() - new Date(waiting.takenAt ?? 0).getTime()).toBeGreaterThanOrEqual(1000);
+    const [row] = await settled(2);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(postsOf(2, 'C0INC').filter((call) => !call.held)).toHaveLength(2);
+    expect(postedCopies(2)).toHaveLength(1);
+  });
+
+  it('gives up into failed after its bound; /aims status and aims jobs list show it, and the audit records it', async () => {
+    slack.slackApi.httpErrorFor('C0INC', 500);
+    // Slack hangs first: the reporter is answered within Slack's 3 s anyway, the post still on its way.
+    slack.slackApi.holdPosts(true);
+    const saved = await report('Chatbot leaks an address', 'V0OUT3');
+    expect(text(saved.json?.view)).toContain('Logged INC-3. Posting to #ai-incidents is queued');
+    const waiting = text((await command(ADMIN, 'status')).json);
+    expect(waiting).toContain('Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-3 card to the incidents channel: waiting.');
+    slack.slackApi.holdPosts(false);
+    const [row] = await settled(3);
+    expect(row).toMatchObject({ status: 'failed', attempts: 12 });
+    slack.slackApi.httpErrorFor('C0INC', undefined);
+    const status = text((await command(ADMIN, 'status')).json);
+    expect(status).toContain('Channel posts: 1 failed. INC-3 card to the incidents channel: failed');
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'outbox.failed'").get()).toEqual({ n: 1 });
+
+    const out: string[] = [];
+    const code = await runCli(['jobs', 'list', '--db', dbPath], { out: (line) => out.push(line), err: (line) => out.push(line), env: {} });
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('Outbox: 0 waiting, 1 failed.');
+    expect(out.join('\n')).toMatch(/outbox #\d+ workspace #1 INC-3 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
