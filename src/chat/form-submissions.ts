@@ -1,7 +1,7 @@
 import type { Actor } from '../core/actor.ts';
 import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
-import { personLabel, type Platform } from '../core/identity.ts';
+import type { Platform } from '../core/identity.ts';
 import { incidentKey } from '../core/incidents/incident.ts';
 import type { ChatServices } from './chat-services.ts';
 import { incidentCard, openIncidentForm } from './commands/incident-commands.ts';
@@ -12,7 +12,7 @@ import { systemForm, systemInputFrom } from './forms/system-form.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import { subjectOf } from '../core/outbox/outbox.ts';
 import type { OutboxSender } from './outbox-sender.ts';
-import { postsNote } from './outbox-notes.ts';
+import { attendeesNote, postsNote } from './outbox-notes.ts';
 import { courseForm, courseInputFrom, sessionForm } from './forms/training-forms.ts';
 import { courseListView } from './views/training-views.ts';
 import { snoozedView, snoozeForm } from './views/nudge-views.ts';
@@ -179,23 +179,13 @@ async function apply(ctx: SubmitContext, submission: FormSubmission): Promise<Fo
       const attendees = (values.attendees ?? '').split(',').filter(Boolean).map((externalId) => personId(ctx, submission, externalId) ?? 0);
       const result = services.training.recordSession(actor, { courseId: values.course ? Number(values.course) : undefined, date: values.date, trainer: values.trainer, attendeePersonIds: attendees, evidence: values.evidence }, `form:${submission.instanceKey}`);
       const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
-      if (!result.repeated) {
-        // Each attendee learns that their attendance was recorded.
-        const recorder = services.directory.personById(actor.workspaceId, actor.personId);
-        const by = recorder ? personLabel(recorder) : 'a colleague';
-        const text = `Your attendance at ${course?.name ?? 'a training'} on ${values.date ?? ''} was recorded by ${by}.`;
-        // In parallel: a large session must not keep the person waiting (Slack wants an answer within 3 s).
-        await Promise.all(
-          result.recorded.map((id) => {
-            const person = services.directory.personById(actor.workspaceId, id);
-            return person ? ctx.cards.direct(ctx.platform, person, { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' }) : Promise.resolve(false);
-          }),
-        );
-      }
+      // Each newly recorded attendee is told through the outbox (queued with the session); say honestly who was reached.
+      const subject = subjectOf('training-session', result.sessionId);
+      const told = result.repeated ? '' : ` ${attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject))}`;
       const total = result.recorded.length + result.already.length;
       const note = result.repeated
         ? 'This session was already recorded.'
-        : `Recorded ${course?.name ?? 'the session'} on ${values.date ?? ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}. Attendees were told.`;
+        : `Recorded ${course?.name ?? 'the session'} on ${values.date ?? ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}.${told}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
     }
     default:

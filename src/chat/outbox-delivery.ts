@@ -25,12 +25,18 @@ export class OutboxDelivery {
     this.releases = new ReleasePublisher(services);
   }
 
+  private trainingNotice(workspaceId: number, sessionId: number): MessageView {
+    const text = this.services.training.attendanceNotice(workspaceId, sessionId);
+    if (!text) throw new PermanentDeliveryError(`training session ${sessionId} no longer exists`);
+    return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
+  }
+
   /** Sends a taken message; returns a link to a new post where the platform gives one. */
   async deliver(message: OutboxMessage, messenger: ChannelMessenger, now: () => Date): Promise<string | undefined> {
     const subject = parseSubject(message.subject);
     if (!subject) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
     const { workspaceId } = message;
-    const card = () => (subject.type === 'incident' ? this.incidents.card(workspaceId, subject.id) : this.releases.card(workspaceId, subject.id));
+    const card = () => (subject.type === 'incident' ? this.incidents.card(workspaceId, subject.id) : subject.type === 'release' ? this.releases.card(workspaceId, subject.id) : undefined);
     switch (message.kind) {
       case 'post': {
         const purpose = CHANNEL_PURPOSES.find((p) => p === message.target) as ChannelPurpose | undefined;
@@ -58,8 +64,9 @@ export class OutboxDelivery {
       }
       case 'direct': {
         const person = this.services.directory.personById(workspaceId, Number(message.target));
-        if (!person || subject.type !== 'release') throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
-        await messenger.direct(person, this.releases.notice(workspaceId, subject.id, message.detail as DirectNotice));
+        if (!person || subject.type === 'incident') throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
+        const notice = subject.type === 'release' ? this.releases.notice(workspaceId, subject.id, message.detail as DirectNotice) : this.trainingNotice(workspaceId, subject.id);
+        await messenger.direct(person, notice);
         this.outbox.markSent(message, now());
         return undefined;
       }

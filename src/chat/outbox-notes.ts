@@ -39,3 +39,31 @@ export function postsNote(services: ChatServices, workspaceId: number, subject: 
     failed.length > 0 ? ` Could not post to ${list(failed)}; an admin can check the setup.` : '',
   ].join('');
 }
+
+/**
+ * What became of the direct messages about a record (a training session's attendees): everyone told,
+ * or who could not be reached yet (still being retried) or at all, by name.
+ */
+export function attendeesNote(services: ChatServices, workspaceId: number, subject: string, outcomes: SendOutcome[]): string {
+  const rows = services.outbox.of(workspaceId, subject).filter((message) => message.kind === 'direct');
+  if (rows.length === 0) return '';
+  const nameOf = (id: string) => {
+    const person = services.directory.personById(workspaceId, Number(id));
+    return person ? (person.displayName ?? person.externalId) : `person #${id}`;
+  };
+  const queued: string[] = [];
+  const failed: string[] = [];
+  for (const row of rows) {
+    const state = outcomes.find((o) => o.message.id === row.id)?.result ?? (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
+    if (state === 'failed') failed.push(nameOf(row.target));
+    else if (state === 'queued') queued.push(nameOf(row.target));
+  }
+  if (queued.length === 0 && failed.length === 0) return 'Attendees were told.';
+  const teams = services.outbox.platformOf(workspaceId) === 'teams';
+  return [
+    failed.length > 0 ? `Could not tell ${list(failed)}${teams ? ': on Teams the bot can only message people who have opened a chat with it once (they can find the bot under Apps and say hello).' : '.'}` : '',
+    queued.length > 0 ? `Telling ${list(queued)} is queued: it goes out as soon as ${teams ? 'Teams' : 'Slack'} answers.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}

@@ -165,6 +165,7 @@ export interface TrainingRepository {
   findCourseByName(workspaceId: number, nameKey: string): Course | undefined;
   courses(workspaceId: number, includeRetired: boolean): Course[];
   insertSession(input: Omit<TrainingSession, 'id'>): TrainingSession;
+  findSession(workspaceId: number, id: number): TrainingSession | undefined;
   /** Inserts a completion unless the same person, course and day exists; true when inserted. */
   insertCompletion(input: Omit<Completion, 'id'>): boolean;
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];

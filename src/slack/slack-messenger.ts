@@ -1,13 +1,27 @@
 import type { App } from '@slack/bolt';
-import type { ChannelMessenger, PostedMessage } from '../chat/channel-messenger.ts';
+import { PermanentDeliveryError, type ChannelMessenger, type PostedMessage } from '../chat/channel-messenger.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import { renderMessage } from './render-blocks.ts';
+
+// Slack's answers that no retry can change: the channel or person is gone, archived or out of reach.
+const PERMANENT_ERRORS = new Set(['channel_not_found', 'user_not_found', 'not_in_channel', 'is_archived', 'cannot_dm_bot', 'account_inactive', 'user_disabled', 'restricted_action', 'message_not_found', 'cant_update_message']);
+
+/** Runs a Web API call; an answer that a retry cannot change becomes a PermanentDeliveryError (the outbox gives up at once). */
+async function call<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+    if (typeof code === 'string' && PERMANENT_ERRORS.has(code)) throw new PermanentDeliveryError(`Slack answered ${code}`);
+    throw error;
+  }
+}
 
 /** Posts and updates channel messages through the Web API (chat.postMessage, chat.update). */
 export function slackMessenger(client: App['client']): ChannelMessenger {
   return {
     async post(channel: ChannelRef, view): Promise<PostedMessage> {
-      const result = await client.chat.postMessage({ channel: channel.id, ...renderMessage(view), unfurl_links: false });
+      const result = await call(() => client.chat.postMessage({ channel: channel.id, ...renderMessage(view), unfurl_links: false }));
       const ts = result.ts ?? '';
       const channelId = result.channel ?? channel.id;
       let link: string | undefined;
@@ -19,11 +33,11 @@ export function slackMessenger(client: App['client']): ChannelMessenger {
       return { channelId, messageId: ts, ...(link ? { link } : {}) };
     },
     async update(post, view) {
-      await client.chat.update({ channel: post.channelId, ts: post.messageId, ...renderMessage(view) });
+      await call(() => client.chat.update({ channel: post.channelId, ts: post.messageId, ...renderMessage(view) }));
     },
     async direct(person, view) {
       // Posting to a user id lands in the app's direct messages with them.
-      await client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) });
+      await call(() => client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) }));
     },
   };
 }

@@ -134,4 +134,21 @@ describe('training on Slack, end to end', () => {
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
+
+  it('a session where one attendee cannot be reached names them; the others are told', async () => {
+    const courseForm = await openModal(ADMIN, 'training course add');
+    await submitModal(slack.eventsUrl, courseForm, { name: 'Incident drill', description: 'How we run an S1.', requiredRoles: '', renewalMonths: '12' }, ADMIN, 'V0COURSE2');
+    const drill = String((slack.app.store.sqlite.prepare("SELECT id FROM courses WHERE name = 'Incident drill'").get() as { id: number }).id);
+    slack.slackApi.failPostsTo('U0APP2');
+    try {
+      const form = await openModal(TRAINER, 'training');
+      const saved = await submitModal(slack.eventsUrl, form, { course: drill, date: '2026-11-21', trainer: 'Dana Trainer', attendees: 'U0APP1,U0APP2' }, TRAINER, 'V0SESSION3');
+      const note = text(saved.json?.view);
+      expect(note).toContain('Recorded Incident drill on 2026-11-21 for 2 people. Could not tell Ben Approver.');
+      expect(note).not.toContain('Attendees were told.');
+      expect(text(calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').at(-1)?.args)).toContain('Your attendance at Incident drill on 2026-11-21 was recorded by Dana Trainer.');
+    } finally {
+      slack.slackApi.failPostsTo('U0APP2', false);
+    }
+  });
 });

@@ -15,7 +15,7 @@ const CLEO = { user: 'aad-cleo', name: 'Cleo Approver' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 
 beforeAll(async () => {
-  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' }, '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' } });
+  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' }, '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' }, '29:zoe': { name: 'Zoe Newcomer', aadObjectId: 'aad-zoe' } });
   for (const who of [ADMIN, MEMBER, ANN, BEN, CLEO]) await say(who, 'aims status');
   for (const [id, name] of [['29:ann', 'Ann Approver'], ['29:ben', 'Ben Approver'], ['29:cleo', 'Cleo Approver']] as const) {
     await say(ADMIN, `aims role grant <at>${name}</at> approver`, { mentions: [{ id, name }] });
@@ -59,5 +59,18 @@ describe('training on Teams, end to end', () => {
     expect(later).toContain('0% (0 of 3)');
     expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('a session with an attendee the bot cannot reach says so by name, and how to fix it', async () => {
+    // Zoe is known from a mention but never opened a chat with the bot: Teams gives no way to message her.
+    expect(text(await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] }))).toContain('Zoe Newcomer is now an approver.');
+    const session = await say(ADMIN, 'aims training');
+    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    const recorded = text(await click(ADMIN, fillCard(session, 'Record', { course: courseId, date: '2026-11-21', trainer: 'Dana', attendees: 'aad-zoe,aad-cleo' })));
+    expect(recorded).toContain('for 2 people.');
+    expect(recorded).toContain('Could not tell Zoe Newcomer: on Teams the bot can only message people who have opened a chat with it once');
+    expect(recorded).not.toContain('Attendees were told.');
+    expect(recorded).not.toContain('Cleo Approver');
+    expect(teams.connector.activities.filter((entry) => /conv-personal-aad-cleo\/activities$/.test(entry.path)).length).toBeGreaterThan(0);
   });
 });

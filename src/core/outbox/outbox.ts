@@ -36,13 +36,16 @@ export interface OutboxMessage {
 export type OutboxInput = Pick<OutboxMessage, 'workspaceId' | 'kind' | 'subject' | 'target' | 'detail' | 'createdAt'>;
 
 /** Direct notices the outbox knows how to render. */
-export type DirectNotice = 'release.decided' | 'release.approval-dropped';
+export type DirectNotice = 'release.decided' | 'release.approval-dropped' | 'training.recorded';
 
-export const subjectOf = (type: 'incident' | 'release', id: number) => `${type}:${id}`;
+/** What an outbox message is about: a record with cards (incident, release) or one that only tells people (a training session). */
+export type OutboxSubjectType = 'incident' | 'release' | 'training-session';
 
-export function parseSubject(subject: string): { type: 'incident' | 'release'; id: number } | undefined {
-  const match = /^(incident|release):(\d+)$/.exec(subject);
-  return match ? { type: match[1] as 'incident' | 'release', id: Number(match[2]) } : undefined;
+export const subjectOf = (type: OutboxSubjectType, id: number) => `${type}:${id}`;
+
+export function parseSubject(subject: string): { type: OutboxSubjectType; id: number } | undefined {
+  const match = /^(incident|release|training-session):(\d+)$/.exec(subject);
+  return match ? { type: match[1] as OutboxSubjectType, id: Number(match[2]) } : undefined;
 }
 
 /** Queues a new card of a record to the channels of these purposes that are set up; returns the purposes queued. */

@@ -7,6 +7,7 @@ import { requireAdmin, requireAnyRole } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import { looksAlike, nameKeyOf } from '../ai-systems/ai-system.ts';
 import { todayIn } from '../zoned-time.ts';
+import { queueDirect, subjectOf } from '../outbox/outbox.ts';
 import { isRequired, trainingState, type Completion, type Course, type TrainingState } from './training.ts';
 import { courseInputSchema, selfAttestationSchema, sessionInputSchema } from './training-input.ts';
 
@@ -155,7 +156,20 @@ export class TrainingService {
       }
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { sessionId: session.id, courseId: session.courseId, recorded, already });
       this.audit(repos, actor, 'training.session_recorded', `training_session:${session.id}`, null, { ...session, recorded, already }, at);
+      // Each attendee newly recorded is told, after commit, through the outbox.
+      for (const personId of recorded) queueDirect(repos, actor.workspaceId, subjectOf('training-session', session.id), personId, 'training.recorded', at);
       return { sessionId: session.id, courseId: session.courseId, recorded, already, repeated: false };
+    });
+  }
+
+  /** What an attendee of a session is told: "Your attendance at X on D was recorded by R." */
+  attendanceNotice(workspaceId: number, sessionId: number): string | undefined {
+    return this.store.read((repos) => {
+      const session = repos.training.findSession(workspaceId, sessionId);
+      if (!session) return undefined;
+      const course = repos.training.findCourse(workspaceId, session.courseId);
+      const recorder = repos.people.findById(workspaceId, session.recordedBy);
+      return `Your attendance at ${course?.name ?? 'a training'} on ${session.date} was recorded by ${recorder ? personLabel(recorder) : 'a colleague'}.`;
     });
   }
 

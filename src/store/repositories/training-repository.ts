@@ -37,6 +37,10 @@ export class SqliteTrainingRepository implements TrainingRepository {
     return this.db.insert(trainingSessions).values(input).returning().get();
   }
 
+  findSession(workspaceId: number, id: number): TrainingSession | undefined {
+    return this.db.select().from(trainingSessions).where(and(eq(trainingSessions.workspaceId, workspaceId), eq(trainingSessions.id, id))).get();
+  }
+
   insertCompletion(input: Omit<Completion, 'id'>): boolean {
     return this.db.insert(trainingCompletions).values(input).onConflictDoNothing().run().changes === 1;
   }
