@@ -135,10 +135,15 @@ export class ChatRouter {
   }
 
   /** A button click, re-checked on the server whatever the button looked like. */
-  async act(origin: RequestOrigin, action: string, args: Record<string, string>): Promise<ChatResponse> {
+  async act(origin: RequestOrigin, action: string, args: Record<string, string>, card?: { channelId: string; messageId: string }): Promise<ChatResponse> {
     return this.guard(
       origin,
       async () => {
+        // A click on a card the bot posted for a record acts on that record, in its workspace, or not at all.
+        const owner = card ? this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) : undefined;
+        if (owner && owner.externalId !== origin.contact.workspaceExternalId) {
+          throw new AimsError('forbidden', 'This card belongs to another workspace, so nothing was changed. Use it from the workspace it was posted in.');
+        }
         const who = this.identify(origin);
         const { actor, timeZone } = who;
         if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, publisher: this.publisher, platform: origin.contact.platform, ...who }, action, args);

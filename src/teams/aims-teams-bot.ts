@@ -119,7 +119,10 @@ export class AimsTeamsBot extends ActivityHandler {
       return cardResponse(renderConfirmCard({ action: meta.action, args: meta.args ?? {}, confirm: meta.confirm }));
     }
     if (invoke.action.verb === ACT_VERB && meta.action) {
-      const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}));
+      // The card clicked (its conversation and activity id): a click acts on that card's record, in its tenant, or not at all.
+      const conversationId = context.activity.conversation?.id?.split(';')[0];
+      const posted = conversationId && context.activity.replyToId ? { channelId: conversationId, messageId: context.activity.replyToId } : undefined;
+      const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
       if (card) return cardResponse(card);
     }
     return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }], visibility: 'private' }));
