@@ -132,6 +132,9 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     const response = await teams.post({ ...forged, conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
     expect(response.status).toBe(200);
     expect(text(await response.json())).toContain('This card belongs to another workspace');
+    const reject = { verb: 'aims.submit', data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-2' }, reason: 'Not ours to decide.' } };
+    const submitted = await teams.post({ ...teamsInvoke(teams.connector.serviceUrl, reject, OUTSIDER), conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
+    expect(text(await submitted.json())).toContain('This card belongs to another workspace');
     expect({ decisions: decisions(), status: status(5) }).toEqual(before);
   });
 });
