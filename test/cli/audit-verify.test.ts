@@ -120,6 +120,7 @@ describe('the cross-checks of aims audit verify', () => {
     ['a rejection deleted', (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(), () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`],
     ['the version of a release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`],
     ['the approvals needed lowered', (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending), () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`],
+    ['a training completion deleted', (s: SqliteStore) => s.sqlite.prepare('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)').run(), () => 'the chain records it but the training_completions table has no such row'],
     ['a training completion inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1").run(world.people.app1.personId, world.people.app1.personId), () => 'no audit event records it'],
   ])('names the record when %s', (_what, tamper, message) => {
     const result = cli(['audit', 'verify', '--db', tampered(tamper)]);

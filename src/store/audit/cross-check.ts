@@ -74,5 +74,12 @@ function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagree
       out.push({ record: `completion #${row.id}`, message: `training completion #${row.id} (course #${row.course_id}, person #${row.person_id}, ${row.date}): no audit event records it` });
     }
   }
+  // Evidence removed is as bad as evidence made up: every completion the chain records must still be there.
+  const present = new Set(completions.map((row) => completionKey(row.course_id, row.person_id, row.date)));
+  for (const key of state.completions) {
+    if (present.has(key)) continue;
+    const [course, person, date] = key.split(':');
+    out.push({ record: `completion of course #${course}`, message: `training completion (course #${course}, person #${person}, ${date}): the chain records it but the training_completions table has no such row` });
+  }
   return out;
 }
