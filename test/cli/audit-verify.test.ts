@@ -147,6 +147,18 @@ describe('aims audit verify refuses what it cannot check', () => {
     }
     expect(existsSync(join(dir, 'typo'))).toBe(false);
   });
+
+  it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', () => {
+    const notADatabase = join(dir, 'notes.txt');
+    writeFileSync(notADatabase, 'this is not a database\n'.repeat(100));
+    for (const path of [dir, notADatabase]) {
+      for (const args of [['audit', 'verify'], ['release', 'status', '1']]) {
+        const result = cli([...args, '--db', path]);
+        expect(result.code, `${args.join(' ')} ${path}`).toBe(2);
+        expect(result.err).toContain(`the store ${path}`);
+      }
+    }
+  });
 });
 
 function hashAt(path: string, sequence: number): string {
