@@ -116,6 +116,7 @@ describe('aims audit verify against a published head', () => {
 describe('the cross-checks of aims audit verify', () => {
   it.each([
     ['an incident state edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(), () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'"],
+    ['an incident owner edited in place', (s: SqliteStore) => s.sqlite.prepare('UPDATE incidents SET owner_person_id = ?').run(world.people.member.personId), () => `INC-1 (incident #1): owned by person #${world.people.member.personId} but the chain records`],
     ['an approval inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?").run(world.people.app2.personId, world.pending), () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`],
     ['a rejection deleted', (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(), () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`],
     ['the version of a release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`],

@@ -91,6 +91,8 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain('1 approval(s) were dropped; the approvers were told.');
     expect(text(approvalsCard(4))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(teams.app.store.auditReport().disagreements).toEqual([]);
   });
 
   it('a recall of 42 and a negative latency are errors at their fields; a second recall is an error, never dropped', async () => {

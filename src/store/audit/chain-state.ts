@@ -28,6 +28,8 @@ export interface ChainIncident {
   workspaceId: number | null;
   number: number | null;
   status: string;
+  /** The accountable owner as the chain last recorded it; undefined when no event said. */
+  ownerPersonId?: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -133,10 +135,13 @@ export class ChainState {
     const known = this.incidents.get(id);
     if (event.action === 'incident.reported' || !known) {
       if (typeof after.status !== 'string') return;
-      this.incidents.set(id, { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status });
+      const incident: ChainIncident = { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status };
+      if ('ownerPersonId' in after) incident.ownerPersonId = num(after.ownerPersonId);
+      this.incidents.set(id, incident);
       return;
     }
     if (typeof after.status === 'string') known.status = after.status;
+    if ('ownerPersonId' in after) known.ownerPersonId = num(after.ownerPersonId);
   }
 
   private training(event: ChainEvent, after: Json | undefined): void {
