@@ -126,19 +126,29 @@ export class ChatRouter {
   }
 
   /** Validates and applies a submitted form: errors go back to their fields. */
-  async submit(origin: RequestOrigin, submission: FormSubmission): Promise<FormResult> {
+  async submit(origin: RequestOrigin, submission: FormSubmission, card?: { channelId: string; messageId: string }): Promise<FormResult> {
     return this.guard(
       origin,
-      () => submitForm({ services: this.services, outbox: this.outbox, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
+      () => this.refuseOtherWorkspacesCard(origin, card) ?? submitForm({ services: this.services, outbox: this.outbox, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
       (view) => ({ kind: 'done', view }) as const,
     );
   }
 
+  /** A click or form on a card the bot posted for a record acts on that record, in its workspace, or not at all. */
+  private refuseOtherWorkspacesCard(origin: RequestOrigin, card: { channelId: string; messageId: string } | undefined): undefined {
+    const owner = card ? this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) : undefined;
+    if (owner && owner.externalId !== origin.contact.workspaceExternalId) {
+      throw new AimsError('forbidden', 'This card belongs to another workspace, so nothing was changed. Use it from the workspace it was posted in.');
+    }
+    return undefined;
+  }
+
   /** A button click, re-checked on the server whatever the button looked like. */
-  async act(origin: RequestOrigin, action: string, args: Record<string, string>): Promise<ChatResponse> {
+  async act(origin: RequestOrigin, action: string, args: Record<string, string>, card?: { channelId: string; messageId: string }): Promise<ChatResponse> {
     return this.guard(
       origin,
       async () => {
+        this.refuseOtherWorkspacesCard(origin, card);
         const who = this.identify(origin);
         const { actor, timeZone } = who;
         if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, outbox: this.outbox, ...who }, action, args);

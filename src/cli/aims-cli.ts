@@ -9,7 +9,7 @@ import { createServices } from '../services.ts';
 import { outboxItemLabel } from '../core/status-service.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
-import { openDatabase } from '../store/database.ts';
+import { openDatabase, StoreOpenError } from '../store/database.ts';
 import { existsSync } from 'node:fs';
 import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
 import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
@@ -28,7 +28,7 @@ Commands:
   audit verify [--expect-head <sequence>:<sha256>]... [--anchors <file>] [--published]
                   walk the audit hash chain and cross-check releases, incidents and training
                   completions against it; with published heads, also check the chain still holds
-                  exactly those events (catches a truncated or rewritten tail). Exit 0 intact, 1 not
+                  exactly those events (catches a truncated or rewritten tail). Exit 0 intact, 1 not, 2 no readable store
   audit head [--json]
                   the current chain head, "#<sequence> <sha256>": keep it somewhere else
   audit anchors [--json]
@@ -128,6 +128,11 @@ export function runCli(args: string[], io: CliIo): number | Promise<number> {
   try {
     return dispatch(parseArgs(args), io);
   } catch (error) {
+    // A store that cannot be read was not checked: exit 2 like a missing one, never 1 (rejected, or tampered).
+    if (error instanceof StoreOpenError) {
+      io.err(`aims: ${error.message}`);
+      return 2;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.err(`${error.message}\n\n${USAGE}`);
     return 2;

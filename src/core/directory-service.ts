@@ -63,6 +63,11 @@ export class DirectoryService {
     return this.store.read((repos) => repos.people.list(workspaceId, limit));
   }
 
+  /** The workspace a posted card (channel and message id) belongs to, if the bot posted it for a record. */
+  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined {
+    return this.store.read((repos) => repos.workspaces.ownerOfPost(platform, channelId, messageId));
+  }
+
   /** A workspace the bot has met, without creating it (read-only callers like the pipeline API). */
   workspaceOf(platform: Platform, externalId: string): Workspace | undefined {
     return this.store.read((repos) => repos.workspaces.findByExternalId(platform, externalId));

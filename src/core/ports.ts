@@ -16,6 +16,8 @@ export interface WorkspaceRepository {
   all(): Workspace[];
   insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace;
   rename(id: number, name: string): void;
+  /** The workspace whose incident or release card was posted as this message, if any. */
+  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined;
 }
 
 export interface PeopleRepository {

@@ -212,7 +212,9 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     } catch {
       args = {};
     }
-    const response = await router.act(originOfInteraction(body), name, args);
+    const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
+    const card = isSharedMessage(body) && container?.channel_id && container.message_ts ? { channelId: container.channel_id, messageId: container.message_ts } : undefined;
+    const response = await router.act(originOfInteraction(body), name, args, card);
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
     } else if (response.kind === 'message') {

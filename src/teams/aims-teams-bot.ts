@@ -90,6 +90,9 @@ export class AimsTeamsBot extends ActivityHandler {
     const data = (invoke.action.data ?? {}) as AimsCardData;
     const meta = data.aims ?? {};
     const origin = originOf(context.activity, this.options.allowTenantless);
+    // The card clicked (its conversation and activity id): a click or form on it acts on that card's record, in its tenant, or not at all.
+    const conversationId = context.activity.conversation?.id?.split(';')[0];
+    const posted = conversationId && context.activity.replyToId ? { channelId: conversationId, messageId: context.activity.replyToId } : undefined;
     const values: FormValues = {};
     for (const [key, value] of Object.entries(data)) {
       if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
@@ -106,7 +109,7 @@ export class AimsTeamsBot extends ActivityHandler {
     if (invoke.action.verb === SUBMIT_VERB && meta.form) {
       const submitted = readCardValues(values, meta.datetimes ?? [], meta.timeZone ?? 'UTC');
       const submission = { type: meta.form, context: meta.context ?? {}, values: submitted, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
-      const result = await this.router.submit(origin, submission);
+      const result = await this.router.submit(origin, submission, posted);
       if (result.kind === 'errors') {
         const form = await this.router.formFor(origin, submission.type, submission.context);
         if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values: { ...values, ...submitted } }, meta.formId ?? randomUUID()));
@@ -119,7 +122,7 @@ export class AimsTeamsBot extends ActivityHandler {
       return cardResponse(renderConfirmCard({ action: meta.action, args: meta.args ?? {}, confirm: meta.confirm }));
     }
     if (invoke.action.verb === ACT_VERB && meta.action) {
-      const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}));
+      const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
       if (card) return cardResponse(card);
     }
     return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }], visibility: 'private' }));

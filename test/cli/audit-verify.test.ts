@@ -116,9 +116,12 @@ describe('aims audit verify against a published head', () => {
 describe('the cross-checks of aims audit verify', () => {
   it.each([
     ['an incident state edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(), () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'"],
+    ['an incident owner edited in place', (s: SqliteStore) => s.sqlite.prepare('UPDATE incidents SET owner_person_id = ?').run(world.people.member.personId), () => `INC-1 (incident #1): owned by person #${world.people.member.personId} but the chain records`],
     ['an approval inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?").run(world.people.app2.personId, world.pending), () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`],
     ['a rejection deleted', (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(), () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`],
+    ['the version of a release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`],
     ['the approvals needed lowered', (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending), () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`],
+    ['a training completion deleted', (s: SqliteStore) => s.sqlite.prepare('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)').run(), () => 'the chain records it but the training_completions table has no such row'],
     ['a training completion inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1").run(world.people.app1.personId, world.people.app1.personId), () => 'no audit event records it'],
   ])('names the record when %s', (_what, tamper, message) => {
     const result = cli(['audit', 'verify', '--db', tampered(tamper)]);
@@ -144,6 +147,18 @@ describe('aims audit verify refuses what it cannot check', () => {
       expect(result.err).toContain(`No store at ${missing}`);
     }
     expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+
+  it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', () => {
+    const notADatabase = join(dir, 'notes.txt');
+    writeFileSync(notADatabase, 'this is not a database\n'.repeat(100));
+    for (const path of [dir, notADatabase]) {
+      for (const args of [['audit', 'verify'], ['release', 'status', '1']]) {
+        const result = cli([...args, '--db', path]);
+        expect(result.code, `${args.join(' ')} ${path}`).toBe(2);
+        expect(result.err).toContain(`the store ${path}`);
+      }
+    }
   });
 });
 

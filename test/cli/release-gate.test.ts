@@ -79,10 +79,12 @@ describe('aims release status (the CI gate)', () => {
     }, 'decisions backed by audit events', () => `the chain records a rejection by person #${world.people.app1.personId}`],
     ['an approval by the requester, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]), 'not by the requester', () => `the requester (person #${world.people.requester.personId}) approved it`],
     ['an approval by a non-approver, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]), 'by approvers', () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`],
+    ['the version of an approved release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), 'recorded in the chain', () => "the version is '9.9.9' but the chain records '1.0.0'"],
+    ['the metrics of an approved release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE release_metrics SET measured = 0.1 WHERE release_id = ?").run(world.approved), 'recorded in the chain', () => 'the measured values differ from the ones the chain records'],
     ['an audit event edited', (s: SqliteStore) => s.sqlite.prepare("UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'").run(), 'audit chain intact', () => 'the audit chain is broken at sequence'],
   ])('fails on %s, naming the check', (what, tamper, check, detail) => {
     // The rejected release is the one whose rejection is deleted or whose audit event is edited.
-    const id = /rejection|audit event edited/.test(what) ? world.rejected : world.pending;
+    const id = /rejection|audit event edited/.test(what) ? world.rejected : /approved release/.test(what) ? world.approved : world.pending;
     const result = gate(tampered(tamper), id);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`NOT APPROVED: check "${check}" failed: `);

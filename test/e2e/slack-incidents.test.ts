@@ -347,5 +347,7 @@ describe('incidents on Slack, end to end', () => {
   it('every payload stayed inside Slack’s limits, and the audit chain verifies', () => {
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 });

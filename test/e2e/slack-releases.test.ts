@@ -250,5 +250,7 @@ describe('release sign-off on Slack, end to end', () => {
     await click(APPROVER2, 5, 'Approve');
     expect(status(5)).toBe('approved');
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 });

@@ -133,6 +133,8 @@ describe('training on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'training')).json)).toContain('There are no training courses yet.');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 
   it('a session where one attendee cannot be reached names them; the others are told', async () => {

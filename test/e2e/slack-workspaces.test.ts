@@ -94,3 +94,22 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
     expect(await options({ team: null, view: { id: 'V0PICK', team_id: A } })).toEqual(['Chatbot Helpdesk']);
   });
 });
+
+describe('Slack: a click on a card acts on that card’s record, in its workspace, or is refused', () => {
+  it('a click on A’s card whose payload says workspace B (forged or misrouted) touches neither INC-1 and shows nothing of B', async () => {
+    const card = cardInA();
+    const before = calls('*').length;
+    const eventsBefore = slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get();
+    await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, ADMIN_B, slack.slackApi.responseUrl('forged-comment'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    const answers = calls('*').slice(before);
+    expect(answers.map((call) => call.method)).toEqual(['response_url']);
+    expect(answers[0]?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(text(answers[0]?.args)).toContain('This card belongs to another workspace');
+    expect(text(answers)).not.toContain(CONFIDENTIAL_TITLE);
+    const mitigate = { action_id: 'aims:incident.acknowledge:0', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Acknowledge' } };
+    await clickButton(slack.eventsUrl, mitigate, ADMIN_B, slack.slackApi.responseUrl('forged-ack'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    expect(text(calls('*').slice(before))).not.toContain(CONFIDENTIAL_TITLE);
+    expect([incidentOf(A).status, incidentOf(B).status]).toEqual(['open', 'open']);
+    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get()).toEqual(eventsBefore);
+  });
+});

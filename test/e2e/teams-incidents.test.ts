@@ -173,5 +173,7 @@ describe('incidents on Teams, end to end', () => {
 
   it('keeps the audit chain intact', () => {
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(teams.app.store.auditReport().disagreements).toEqual([]);
   });
 });

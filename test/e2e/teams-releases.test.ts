@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardInputs, cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
+import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
 
@@ -93,6 +93,8 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain('1 approval(s) were dropped; the approvers were told.');
     expect(text(approvalsCard(4))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(teams.app.store.auditReport().disagreements).toEqual([]);
   });
 
   it('a recall of 42 and a negative latency are errors at their fields; a second recall is an error, never dropped', async () => {
@@ -106,6 +108,8 @@ describe('release sign-off on Teams, end to end', () => {
 
   it('saving an edit with no change keeps the approvals (no new content hash, no audit event)', async () => {
     await request('2.9.0', '0.95');
+    // A version differing only by zero-width or bidi characters is the same version.
+    expect(text(await request('2.9.0\u200b\u202e', '0.95'))).toContain('Fraud Scorer 2.9.0 already has a pending request (REL-5).');
     await click(APPROVER1, executeActions(approvalsCard(5)).Approve as never);
     const row = () => teams.app.store.sqlite.prepare("SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5").get();
     const before = row();
@@ -113,5 +117,30 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-5 keeps its approvals.');
     expect(row()).toEqual(before);
     expect(text(approvalsCard(5))).toContain('1 of 2');
+  });
+});
+
+describe('Teams: a click or form of another tenant never reaches this tenant’s release', () => {
+  const OUTSIDER = { user: 'aad-admin', name: 'Alice Elsewhere', tenant: 'tenant-2' };
+  const decisions = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM release_decisions WHERE release_id = 5').get();
+
+  it('an Approve click, a reject form and a channel-card click carrying REL-5 from tenant-2 change nothing and show nothing of it', async () => {
+    await say(OUTSIDER, 'aims status', { tenant: 'tenant-2' });
+    const before = { decisions: decisions(), status: status(5) };
+    const approve = executeActions(approvalsCard(5)).Approve as never;
+    const clicked = text(await click(OUTSIDER, approve));
+    expect(clicked).not.toContain('2.9.0');
+    const rejected = text(await click(OUTSIDER, { verb: 'aims.submit', data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-1' }, reason: 'Not ours to decide.' } }));
+    expect(rejected).not.toContain('2.9.0');
+    // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
+    const post = (JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 5').get() as { posts: string }).posts) as Array<{ channelId: string; messageId: string }>)[0];
+    const forged = teamsInvoke(teams.connector.serviceUrl, approve, OUTSIDER);
+    const response = await teams.post({ ...forged, conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
+    expect(response.status).toBe(200);
+    expect(text(await response.json())).toContain('This card belongs to another workspace');
+    const reject = { verb: 'aims.submit', data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-2' }, reason: 'Not ours to decide.' } };
+    const submitted = await teams.post({ ...teamsInvoke(teams.connector.serviceUrl, reject, OUTSIDER), conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
+    expect(text(await submitted.json())).toContain('This card belongs to another workspace');
+    expect({ decisions: decisions(), status: status(5) }).toEqual(before);
   });
 });

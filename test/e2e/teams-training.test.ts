@@ -59,6 +59,8 @@ describe('training on Teams, end to end', () => {
     expect(later).toContain('0% (0 of 3)');
     expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
+    expect(teams.app.store.auditReport().disagreements).toEqual([]);
   });
 
   it('a session with an attendee the bot cannot reach says so by name, and how to fix it', async () => {

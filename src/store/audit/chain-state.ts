@@ -15,6 +15,10 @@ export interface ChainRelease {
   requesterPersonId: number | null;
   approvalsNeeded: number | null;
   contentHash: string | null;
+  /** What was put up for sign-off, as the chain recorded it (null in chains written before it was recorded). */
+  version: string | null;
+  aiSystemId: number | null;
+  measurements: string | null;
   status: string;
   /** Decisions in force: an edit drops the ones it names (or all). */
   decisions: Map<number, ChainDecision>;
@@ -24,9 +28,24 @@ export interface ChainIncident {
   workspaceId: number | null;
   number: number | null;
   status: string;
+  /** The accountable owner as the chain last recorded it; undefined when no event said. */
+  ownerPersonId?: number | null;
 }
 
 type Json = Record<string, unknown>;
+
+/** The measured values of a release (metric, dataset, value), in a stable order, to compare the chain with the table. */
+export function measurementsKey(metrics: unknown): string | null {
+  if (!Array.isArray(metrics)) return null;
+  return JSON.stringify(
+    metrics
+      .map((m) => {
+        const entry = (m && typeof m === 'object' ? m : {}) as Json;
+        return JSON.stringify([entry.metric ?? null, entry.dataset ?? null, entry.measured ?? null]);
+      })
+      .sort(),
+  );
+}
 const asObject = (value: unknown): Json | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -67,6 +86,9 @@ export class ChainState {
         requesterPersonId: num(after?.requesterPersonId),
         approvalsNeeded: num(after?.approvalsNeeded),
         contentHash: str(after?.contentHash),
+        version: str(after?.version),
+        aiSystemId: num(after?.aiSystemId),
+        measurements: measurementsKey(after?.metrics),
         status: str(after?.status) ?? 'pending',
         decisions: new Map(),
       });
@@ -78,6 +100,9 @@ export class ChainState {
       case 'release.edited': {
         if (after && 'approvalsNeeded' in after) release.approvalsNeeded = num(after.approvalsNeeded);
         if (after && 'contentHash' in after) release.contentHash = str(after.contentHash);
+        if (after && 'version' in after) release.version = str(after.version);
+        if (after && 'aiSystemId' in after) release.aiSystemId = num(after.aiSystemId);
+        if (after && 'metrics' in after) release.measurements = measurementsKey(after.metrics);
         const dropped = after?.droppedApprovals;
         if (Array.isArray(dropped)) for (const personId of dropped) release.decisions.delete(Number(personId));
         else release.decisions.clear();
@@ -110,10 +135,13 @@ export class ChainState {
     const known = this.incidents.get(id);
     if (event.action === 'incident.reported' || !known) {
       if (typeof after.status !== 'string') return;
-      this.incidents.set(id, { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status });
+      const incident: ChainIncident = { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status };
+      if ('ownerPersonId' in after) incident.ownerPersonId = num(after.ownerPersonId);
+      this.incidents.set(id, incident);
       return;
     }
     if (typeof after.status === 'string') known.status = after.status;
+    if ('ownerPersonId' in after) known.ownerPersonId = num(after.ownerPersonId);
   }
 
   private training(event: ChainEvent, after: Json | undefined): void {

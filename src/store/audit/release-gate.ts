@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseGate } from '../../core/audit.ts';
 import { verifyAuditChain } from './audit-chain.ts';
-import { ChainState, type ChainRelease } from './chain-state.ts';
+import { ChainState, measurementsKey, type ChainRelease } from './chain-state.ts';
 
 export interface ReleaseRow {
   id: number;
@@ -12,6 +12,9 @@ export interface ReleaseRow {
   approvals_needed: number;
   requester_person_id: number;
   content_hash: string;
+  ai_system_id: number;
+  /** JSON array of [metric, dataset, measured] rows of release_metrics. */
+  measurements: string;
 }
 
 export interface DecisionRow {
@@ -24,7 +27,8 @@ export interface DecisionRow {
 export const releaseRows = (sqlite: Database.Database, id?: number): ReleaseRow[] =>
   sqlite
     .prepare(
-      `SELECT r.id, r.workspace_id, r.status, s.name AS system, r.version, r.approvals_needed, r.requester_person_id, r.content_hash
+      `SELECT r.id, r.workspace_id, r.status, s.name AS system, r.version, r.approvals_needed, r.requester_person_id, r.content_hash, r.ai_system_id,
+              (SELECT json_group_array(json_object('metric', m.metric, 'dataset', m.dataset, 'measured', m.measured)) FROM release_metrics m WHERE m.release_id = r.id) AS measurements
          FROM releases r JOIN ai_systems s ON s.id = r.ai_system_id ${id === undefined ? '' : 'WHERE r.id = ?'} ORDER BY r.id`,
     )
     .all(...(id === undefined ? [] : [id])) as ReleaseRow[];
@@ -48,6 +52,10 @@ export function releaseRecordProblem(row: ReleaseRow, decisions: DecisionRow[], 
   if (chain.requesterPersonId !== row.requester_person_id) return { check: 'recorded in the chain', detail: `the requester is ${person(row.requester_person_id)} but the chain records ${chain.requesterPersonId === null ? 'none' : person(chain.requesterPersonId)}` };
   if (chain.approvalsNeeded !== row.approvals_needed) return { check: 'recorded in the chain', detail: `it needs ${plural(row.approvals_needed, 'approval')} but the chain records ${chain.approvalsNeeded}` };
   if (chain.contentHash !== row.content_hash) return { check: 'recorded in the chain', detail: 'its content hash differs from the one the chain records' };
+  // The content hash column alone proves nothing about the content: compare what was signed with what the row holds.
+  if (chain.version !== null && chain.version !== row.version) return { check: 'recorded in the chain', detail: `the version is '${row.version}' but the chain records '${chain.version}'` };
+  if (chain.aiSystemId !== null && chain.aiSystemId !== row.ai_system_id) return { check: 'recorded in the chain', detail: `it is for AI system #${row.ai_system_id} but the chain records #${chain.aiSystemId}` };
+  if (chain.measurements !== null && chain.measurements !== measurementsKey(JSON.parse(row.measurements) as unknown)) return { check: 'recorded in the chain', detail: 'the measured values differ from the ones the chain records' };
   for (const decision of decisions) {
     const recorded = chain.decisions.get(decision.person_id);
     if (!recorded || recorded.decision !== decision.decision || recorded.contentHash !== decision.content_hash) {

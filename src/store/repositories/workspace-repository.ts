@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Platform, Workspace } from '../../core/identity.ts';
 import type { WorkspaceRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -25,6 +25,20 @@ export class SqliteWorkspaceRepository implements WorkspaceRepository {
 
   insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace {
     return this.db.insert(workspaces).values(input).returning().get();
+  }
+
+  /** The workspace whose incident or release card was posted as this message (channel and ts / activity id). */
+  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined {
+    const row = this.db.get<{ id: number } | undefined>(sql`
+      SELECT w.id AS id FROM workspaces w
+      WHERE w.platform = ${platform} AND w.id IN (
+        SELECT i.workspace_id FROM incidents i, json_each(i.posts) p
+          WHERE json_extract(p.value, '$.channelId') = ${channelId} AND json_extract(p.value, '$.messageId') = ${messageId}
+        UNION
+        SELECT r.workspace_id FROM releases r, json_each(r.posts) p
+          WHERE json_extract(p.value, '$.channelId') = ${channelId} AND json_extract(p.value, '$.messageId') = ${messageId})
+      LIMIT 1`);
+    return row ? this.findById(row.id) : undefined;
   }
 
   rename(id: number, name: string): void {
