@@ -89,7 +89,13 @@ export class ChatRouter {
           this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
           return { kind: 'none' } as const;
         }
-        return this.route(request, who);
+        try {
+          return this.route(request, who);
+        } catch (error) {
+          // A refusal was an answer; anything else failed, so the platform's retry must run it again.
+          if (request.dedupeKey && !isAimsError(error)) this.services.dedupe.forget(request.dedupeKey);
+          throw error;
+        }
       },
       (view) => message(view),
     );

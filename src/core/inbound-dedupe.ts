@@ -65,6 +65,11 @@ export class InboundDedupe {
     });
   }
 
+  /** Forgets a claimed key: its delivery failed unexpectedly, and a retry must run it rather than be ignored. */
+  forget(key: string): void {
+    this.store.write((repos) => repos.dedupe.forget(key));
+  }
+
   /** Throws the conflict when `bound.key` was used with other content (a read: nothing is claimed). */
   assertBound(bound: BoundKey, boundTo: (outcome: unknown) => string): void {
     this.store.read((repos) => replayOf(repos.dedupe, bound, boundTo));

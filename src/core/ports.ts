@@ -63,6 +63,8 @@ export interface DedupeRepository {
   outcomeOf(key: string): unknown;
   /** The first delivery of `key`: its outcome and the hash of what it carried (null for keys stored before hashes). */
   find(key: string): { outcome: unknown; requestHash: string | null } | undefined;
+  /** Drops a key whose delivery failed unexpectedly, so the platform's retry runs it again. */
+  forget(key: string): void;
   pruneBefore(at: string): number;
 }
 

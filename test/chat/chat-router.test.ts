@@ -89,4 +89,23 @@ describe('ChatRouter', () => {
     expect((await router.handle(request('status', { dedupeKey: 'k1' }))).kind).toBe('none');
     expect((await router.handle(request('status', { dedupeKey: 'k2' }))).kind).toBe('message');
   });
+
+  it('a delivery that failed unexpectedly is run again by its retry; a refusal or a success is answered once', async () => {
+    let calls = 0;
+    const router = routerWith({
+      summarize: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('disk on fire');
+        return new StatusService(store, testClock(), 'UTC').summarize(1, 1);
+      },
+    });
+    const delivery = request('status', { source: 'message', dedupeKey: 'slack:event:Ev1' });
+    expect(words(await router.handle(delivery))).toContain('failed');
+    // The platform retries the same event: it runs now instead of being ignored as a repeat.
+    expect((await router.handle(delivery)).kind).toBe('message');
+    expect(calls).toBe(2);
+    // Answered once it succeeded: a further retry is a repeat.
+    expect((await router.handle(delivery)).kind).toBe('none');
+    expect(calls).toBe(2);
+  });
 });

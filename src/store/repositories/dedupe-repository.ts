@@ -24,6 +24,10 @@ export class SqliteDedupeRepository implements DedupeRepository {
     return this.db.select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash }).from(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).get();
   }
 
+  forget(key: string): void {
+    this.db.delete(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).run();
+  }
+
   pruneBefore(at: string): number {
     return this.db.delete(inboundDedupeKeys).where(lt(inboundDedupeKeys.firstSeenAt, at)).run().changes;
   }
