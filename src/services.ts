@@ -17,6 +17,8 @@ import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
+import { evidenceSourcesOf, nudgeSourcesOf, type Feature } from './chat/feature.ts';
+import { features as allFeatures } from './features/index.ts';
 
 /** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
 export function createServices(input: {
@@ -25,12 +27,17 @@ export function createServices(input: {
   directory: DirectoryOptions;
   defaultTimeZone: string;
   logger: Logger;
+  /** The areas whose nudges and evidence the aggregates loop over (default: all of them). */
+  features?: readonly Feature[];
 }): ChatServices {
   const { store, clock } = input;
+  const features = input.features ?? allFeatures;
+  const evidence = evidenceSourcesOf(features);
+  const nudgeSources = nudgeSourcesOf(features);
   const settings = new SettingsService(store, clock, input.defaultTimeZone);
   return {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock, input.defaultTimeZone),
+    status: new StatusService(store, clock, input.defaultTimeZone, evidence),
     dedupe: new InboundDedupe(store, clock),
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),
@@ -41,7 +48,7 @@ export function createServices(input: {
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
     digests: new DigestService(store, clock, input.defaultTimeZone),
     ledger: new JobLedger(store, clock),
-    nudges: new NudgeService(store, clock, input.defaultTimeZone),
+    nudges: new NudgeService(store, clock, input.defaultTimeZone, nudgeSources),
     anchors: new AnchorService(store, clock),
     outbox: new OutboxService(store, clock),
     clock,

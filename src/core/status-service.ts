@@ -1,7 +1,7 @@
 import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
-import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
+import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
@@ -63,6 +63,8 @@ export class StatusService {
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly defaultTimeZone = 'UTC',
+    /** What each area records as Annex A evidence: coverage counts what they declare, nothing listed here by hand. */
+    private readonly evidence: readonly EvidenceSource[] = [],
   ) {}
 
   /** Summarises the workspace as of now, in one consistent read. */
@@ -72,21 +74,15 @@ export class StatusService {
       if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
       const holders = repos.roles.holders(workspaceId);
       const workspaceEvents = repos.audit.count(workspaceId);
-      const present = new Set<string>();
       const inventory = repos.aiSystems.counts(workspaceId);
       const active = inventory.byStage.development + inventory.byStage.production;
-      if (active + inventory.byStage.retired > 0) present.add('ai-system');
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
-      if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
       const now = this.clock.now();
       const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       const correctiveActions = repos.actions.counts(workspaceId, today);
-      if (repos.incidents.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('incident');
-      if (repos.actions.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('corrective-action');
       const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
-      if (repos.releases.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('release');
       const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
       const waitingOnYou = isApprover
         ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
@@ -94,7 +90,6 @@ export class StatusService {
       const report = trainingReport(repos, workspaceId, today);
       const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
       const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
-      if (repos.training.completions(workspaceId, {}).length > 0) present.add('training');
       const reviews = reviewCounts(repos, workspaceId, today);
       const releases = {
         pending: pending.items
@@ -106,7 +101,6 @@ export class StatusService {
         decidedLast30Days: repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString()),
         waitingOnYou,
       };
-      if (workspaceEvents > 0) present.add('audit-log');
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
@@ -125,7 +119,7 @@ export class StatusService {
           leadership: holders.filter((h) => h.role === 'leadership'),
         },
         audit: { workspaceEvents, head: repos.audit.head() },
-        evidence: evidenceCoverage(present),
+        evidence: evidenceCoverage(new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind))),
         outbox: outboxSection(repos, workspaceId),
       };
     });

@@ -1,3 +1,5 @@
+import { nudgeSourcesOf } from '../../src/chat/feature.ts';
+import { features } from '../../src/features/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
@@ -40,7 +42,7 @@ function world() {
     incidents: new IncidentService(store, clock),
     training: new TrainingService(store, clock, 'UTC'),
     reviews: new ReviewService(store, clock, 'UTC'),
-    nudges: new NudgeService(store, clock, 'UTC'),
+    nudges: new NudgeService(store, clock, 'UTC', nudgeSourcesOf(features)),
   };
 }
 

@@ -11,6 +11,18 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
   'management-review': 'Management review',
 };
 
+/** The Annex A evidence kind (annex-a.json) a review done serves as; null: none listed there yet. */
+export const REVIEW_EVIDENCE: Record<ReviewKind, string | null> = {
+  'drift-review': 'review:drift',
+  'bias-review': 'review:bias',
+  // annex-a.json names the risk register itself ("risk"), not its review.
+  'risk-register-review': null,
+  'impact-assessment': 'review:impact-assessment',
+  'ai-policy-review': 'review:policy',
+  'internal-audit': 'review:internal-audit',
+  'management-review': 'review:management-review',
+};
+
 export const REVIEW_OUTCOMES = ['no-findings', 'findings', 'could-not-complete'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 

@@ -44,6 +44,16 @@ export class SqliteReviewRepository implements ReviewRepository {
     );
   }
 
+  completedKinds(workspaceId: number): Array<{ kind: ReviewSchedule['kind']; date: string }> {
+    return this.db
+      .select({ kind: reviewSchedules.kind, date: reviewCompletions.date })
+      .from(reviewCompletions)
+      .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
+      .where(eq(reviewSchedules.workspaceId, workspaceId))
+      .all()
+      .map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
+  }
+
   completions(scheduleId: number): ReviewCompletion[] {
     return this.db.select().from(reviewCompletions).where(eq(reviewCompletions.scheduleId, scheduleId)).orderBy(desc(reviewCompletions.id)).all();
   }

@@ -1,0 +1,74 @@
+import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from '../../chat/commands/review-commands.ts';
+import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import type { FormSubmission } from '../../chat/views/form.ts';
+import type { FormResult } from '../../chat/views/view.ts';
+import { personIdOf } from '../../chat/form-people.ts';
+import { reviewDoneInputFrom, reviewForm, reviewInputFrom } from '../../chat/forms/review-forms.ts';
+import { commandPrefix } from '../../chat/command-prefix.ts';
+import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from '../../core/reviews/review.ts';
+
+const reviewForms: FormSpec[] = [
+  {
+    id: 'review.add',
+    open: ({ services, actor }) => reviewForm({ systems: services.systems.search(actor.workspaceId, '', 1000), people: services.directory.people(actor.workspaceId), today: services.reviews.todayFor(actor.workspaceId) }),
+    submit: (ctx, submission) => saveSchedule(ctx, submission, undefined),
+  },
+  { id: 'review.edit', open: ({ services, actor }, context) => reviewEditForm(services, actor, Number(context.review)), submit: (ctx, submission) => saveSchedule(ctx, submission, Number(submission.context.review)) },
+  {
+    id: 'review.done',
+    open: ({ services, actor }, context) => reviewDoneFormFor(services, actor, Number(context.review)),
+    submit: (ctx, submission) => {
+      const { schedule, actions } = ctx.services.reviews.done(ctx.actor, Number(submission.context.review), reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)));
+      const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    },
+  },
+];
+
+function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
+  const { services, actor } = ctx;
+  const raw = reviewInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner));
+  const schedule = id === undefined ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, id, raw);
+  const note = `Saved review #${schedule.id}, next due ${schedule.nextDue}.`;
+  const list = reviewList(services, actor, false, '', note);
+  return { kind: 'done', view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+}
+
+const actions: ActionSpec[] = [
+  { id: 'review.done', handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }) },
+  {
+    id: 'system.addReviews',
+    handle: ({ services, actor, platform }, args) => {
+      const created = services.reviews.addSystemReviews(actor, Number(args.systemId));
+      const note = created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
+      return reviewList(services, actor, false, commandPrefix(platform), note);
+    },
+  },
+];
+
+export const reviewsFeature: Feature = {
+  name: 'reviews',
+  commands: [{ word: 'review', usage: 'review add | list | mine | edit <n> | done <n>', summary: 'Drift, bias, risk and management reviews on a cadence; record them done.', handle: reviewCommand }],
+  forms: reviewForms,
+  actions,
+  nudges: {
+    prefix: 'review',
+    items: (repos, workspaceId, { horizon, daysOverdue }) =>
+      repos.reviews
+        .list(workspaceId, {})
+        .filter((review) => review.nextDue <= horizon)
+        .map((review) => ({ personId: review.ownerPersonId, item: { key: `review:${review.id}`, text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`, due: review.nextDue, daysOverdue: daysOverdue(review.nextDue), done: { action: 'review.done', args: { review: String(review.id) } } } })),
+  },  evidence: {
+    kinds: [...new Set(REVIEW_KINDS.flatMap((kind) => REVIEW_EVIDENCE[kind] ?? []))],
+    // A review counts as evidence once it is recorded done, not when it is scheduled.
+    count: (repos, workspaceId, period) => {
+      const counts: Record<string, number> = {};
+      for (const done of repos.reviews.completedKinds(workspaceId)) {
+        const kind = REVIEW_EVIDENCE[done.kind];
+        if (kind && inPeriod(done.date, period)) counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      return counts;
+    },
+  },
+};
