@@ -2,7 +2,6 @@ import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
-import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './reviews/review.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
@@ -172,19 +171,6 @@ export interface TrainingRepository {
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
 }
 
-export interface ReviewRepository {
-  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule;
-  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findById(workspaceId: number, id: number): ReviewSchedule | undefined;
-  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[];
-  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion;
-  completions(scheduleId: number): ReviewCompletion[];
-  /** Reviews of a workspace done on or after a day. */
-  doneSince(workspaceId: number, since: string): number;
-  /** The kind and day of every review of a workspace recorded done. */
-  completedKinds(workspaceId: number): Array<{ kind: ReviewKind; date: string }>;
-}
-
 export interface JobRepository {
   findRun(job: string, period: string, workspaceId: number): JobRun | undefined;
   insertRun(input: Omit<JobRun, 'id'>): JobRun;
@@ -243,7 +229,6 @@ export interface Repositories {
   actions: CorrectiveActionRepository;
   releases: ReleaseRepository;
   training: TrainingRepository;
-  reviews: ReviewRepository;
   jobs: JobRepository;
   anchors: AnchorRepository;
   outbox: OutboxRepository;

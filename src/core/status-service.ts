@@ -6,7 +6,7 @@ import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from '.
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
-import { reviewCounts, type ReviewCounts } from './reviews/review-service.ts';
+import { reviewCounts, type ReviewCounts } from '../features/reviews/service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 

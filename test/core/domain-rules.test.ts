@@ -7,7 +7,7 @@ import { IncidentService } from '../../src/core/incidents/incident-service.ts';
 import { calendarDate, isCalendarDate } from '../../src/core/input/calendar-date.ts';
 import { cleanText } from '../../src/core/input/clean-text.ts';
 import { defaultDomain } from '../../src/core/releases/release.ts';
-import { ReviewService } from '../../src/core/reviews/review-service.ts';
+import { ReviewService } from '../../src/features/reviews/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { NudgeService } from '../../src/core/scheduling/nudge-service.ts';
 import { TrainingService } from '../../src/core/training/training-service.ts';

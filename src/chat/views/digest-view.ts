@@ -1,6 +1,6 @@
 import type { Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
-import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
+import { REVIEW_KIND_LABELS, type ReviewKind } from '../../features/reviews/domain.ts';
 import type { Block, MessageView } from './view.ts';
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */

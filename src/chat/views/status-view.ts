@@ -1,7 +1,7 @@
 import { personLabel } from '../../core/identity.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import type { StatusSummary } from '../../core/status-service.ts';
-import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
+import { REVIEW_KIND_LABELS, type ReviewKind } from '../../features/reviews/domain.ts';
 import { formatInstant } from './format-time.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 

@@ -3,8 +3,9 @@ import type { Clock } from '../clock.ts';
 import type { Severity } from '../incidents/incident.ts';
 import type { Person, Workspace } from '../identity.ts';
 import type { UnitOfWork } from '../ports.ts';
-import { addDays, type ReviewKind } from '../reviews/review.ts';
-import { reviewCounts } from '../reviews/review-service.ts';
+import { addDays } from '../calendar-days.ts';
+import type { ReviewKind } from '../../features/reviews/domain.ts';
+import { reviewCounts } from '../../features/reviews/service.ts';
 import { trainingReport } from '../training/training-service.ts';
 import { todayIn } from '../zoned-time.ts';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { AimsError } from '../errors.ts';
 import type { Person } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
-import { addDays } from '../reviews/review.ts';
+import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
 
 /** Items due within this many days are included in nudges. */

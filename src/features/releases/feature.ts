@@ -7,7 +7,7 @@ import type { FormResult } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
-import { addDays } from '../../core/reviews/review.ts';
+import { addDays } from '../../core/calendar-days.ts';
 import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 

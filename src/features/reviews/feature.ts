@@ -1,30 +1,12 @@
-import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from '../../chat/commands/review-commands.ts';
+import { commandPrefix } from '../../chat/command-prefix.ts';
 import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import { personIdOf } from '../../chat/form-people.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
-import { personIdOf } from '../../chat/form-people.ts';
-import { reviewDoneInputFrom, reviewForm, reviewInputFrom } from '../../chat/forms/review-forms.ts';
-import { commandPrefix } from '../../chat/command-prefix.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
-import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from '../../core/reviews/review.ts';
-
-const reviewForms: FormSpec[] = [
-  {
-    id: 'review.add',
-    open: ({ services, actor }) => reviewForm({ systems: services.systems.search(actor.workspaceId, '', 1000), people: services.directory.people(actor.workspaceId), today: services.reviews.todayFor(actor.workspaceId) }),
-    submit: (ctx, submission) => saveSchedule(ctx, submission, undefined),
-  },
-  { id: 'review.edit', open: ({ services, actor }, context) => reviewEditForm(services, actor, Number(context.review)), submit: (ctx, submission) => saveSchedule(ctx, submission, Number(submission.context.review)) },
-  {
-    id: 'review.done',
-    open: ({ services, actor }, context) => reviewDoneFormFor(services, actor, Number(context.review)),
-    submit: (ctx, submission) => {
-      const { schedule, actions } = ctx.services.reviews.done(ctx.actor, Number(submission.context.review), reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)));
-      const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
-      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
-    },
-  },
-];
+import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
+import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
+import { REVIEW_ACTIONS, REVIEW_FORMS, reviewDoneInputFrom, reviewForm, reviewInputFrom, type ReviewActionId, type ReviewFormId } from './forms.ts';
 
 function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
   const { services, actor } = ctx;
@@ -35,10 +17,32 @@ function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: numbe
   return { kind: 'done', view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
 }
 
-const actions: ActionSpec[] = [
-  { id: 'review.done', handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }) },
+const forms: Array<FormSpec<ReviewFormId>> = [
   {
-    id: 'system.addReviews',
+    id: REVIEW_FORMS.add,
+    open: ({ services, actor }) => reviewForm({ systems: services.systems.search(actor.workspaceId, '', 1000), people: services.directory.people(actor.workspaceId), today: services.reviews.todayFor(actor.workspaceId) }),
+    submit: (ctx, submission) => saveSchedule(ctx, submission, undefined),
+  },
+  {
+    id: REVIEW_FORMS.edit,
+    open: ({ services, actor }, context) => reviewEditForm(services, actor, Number(context.review)),
+    submit: (ctx, submission) => saveSchedule(ctx, submission, Number(submission.context.review)),
+  },
+  {
+    id: REVIEW_FORMS.done,
+    open: ({ services, actor }, context) => reviewDoneFormFor(services, actor, Number(context.review)),
+    submit: (ctx, submission) => {
+      const { schedule, actions } = ctx.services.reviews.done(ctx.actor, Number(submission.context.review), reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)));
+      const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    },
+  },
+];
+
+const actions: Array<ActionSpec<ReviewActionId>> = [
+  { id: REVIEW_ACTIONS.done, handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }) },
+  {
+    id: REVIEW_ACTIONS.scheduleForSystem,
     handle: ({ services, actor, platform }, args) => {
       const created = services.reviews.addSystemReviews(actor, Number(args.systemId));
       const note = created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
@@ -47,10 +51,11 @@ const actions: ActionSpec[] = [
   },
 ];
 
+/** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
 export const reviewsFeature: Feature = {
   name: 'reviews',
   commands: [{ word: 'review', usage: 'review add | list | mine | edit <n> | done <n>', summary: 'Drift, bias, risk and management reviews on a cadence; record them done.', handle: reviewCommand }],
-  forms: reviewForms,
+  forms,
   actions,
   nudges: {
     prefix: 'review',
@@ -58,8 +63,12 @@ export const reviewsFeature: Feature = {
       repos.reviews
         .list(workspaceId, {})
         .filter((review) => review.nextDue <= horizon)
-        .map((review) => ({ personId: review.ownerPersonId, item: { key: `review:${review.id}`, text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`, due: review.nextDue, daysOverdue: daysOverdue(review.nextDue), done: { action: 'review.done', args: { review: String(review.id) } } } })),
-  },  evidence: {
+        .map((review) => ({
+          personId: review.ownerPersonId,
+          item: { key: `review:${review.id}`, text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`, due: review.nextDue, daysOverdue: daysOverdue(review.nextDue), done: { action: REVIEW_ACTIONS.done, args: { review: String(review.id) } } },
+        })),
+  },
+  evidence: {
     kinds: [...new Set(REVIEW_KINDS.flatMap((kind) => REVIEW_EVIDENCE[kind] ?? []))],
     // A review counts as evidence once it is recorded done, not when it is scheduled.
     count: (repos, workspaceId, period) => {

@@ -1,6 +1,7 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { REVIEW_KIND_LABELS, type ReviewSchedule } from '../../core/reviews/review.ts';
-import type { Block, MessageView } from './view.ts';
+import { REVIEW_KIND_LABELS, type ReviewSchedule } from './domain.ts';
+import type { Block, MessageView } from '../../chat/views/view.ts';
+import { REVIEW_ACTIONS } from './forms.ts';
 
 /** Review schedules with their next due dates, overdue first, and a Done button for each (25 at most). */
 export function reviewListView(input: { schedules: ReviewSchedule[]; people: Map<number, Person>; systems: Map<number, string>; today: string; title: string; prefix: string; note?: string }): MessageView {
@@ -21,6 +22,6 @@ export function reviewListView(input: { schedules: ReviewSchedule[]; people: Map
     ]),
     ...(schedules.length > 50 ? { more: schedules.length - 50 } : {}),
   });
-  blocks.push({ type: 'actions', buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: 'review.done', args: { review: String(s.id) } })) });
+  blocks.push({ type: 'actions', buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(s.id) } })) });
   return { summary: `${schedules.length} reviews`, blocks, visibility: 'private' };
 }
