@@ -223,12 +223,7 @@ export interface Repositories {
   roles: RoleRepository;
   audit: AuditLog;
   dedupe: DedupeRepository;
-  aiSystems: AiSystemRepository;
   settings: SettingsRepository;
-  incidents: IncidentRepository;
-  actions: CorrectiveActionRepository;
-  releases: ReleaseRepository;
-  training: TrainingRepository;
   jobs: JobRepository;
   anchors: AnchorRepository;
   outbox: OutboxRepository;

@@ -3,17 +3,21 @@ import type { Repositories } from '../core/ports.ts';
 import type { Db } from '../store/database.ts';
 import type { Area } from './area.ts';
 import { aiSystemsFeature } from './ai-systems/feature.ts';
+import { aiSystemRepositories } from './ai-systems/store.ts';
 import { auditFeature } from './audit/feature.ts';
 import { digestFeature } from './digest/feature.ts';
 import { incidentsFeature } from './incidents/feature.ts';
+import { incidentRepositories } from './incidents/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { releasesFeature } from './releases/feature.ts';
+import { releaseRepositories } from './releases/store.ts';
 import { reviewsFeature } from './reviews/feature.ts';
 import { reviewRepositories } from './reviews/store.ts';
 import { rolesFeature } from './roles/feature.ts';
 import { setupFeature } from './setup/feature.ts';
 import { statusFeature } from './status/feature.ts';
 import { trainingFeature } from './training/feature.ts';
+import { trainingRepositories } from './training/store.ts';
 
 /**
  * Every area of the bot, one line each, in the order the help lists their commands. Adding an area is
@@ -22,11 +26,11 @@ import { trainingFeature } from './training/feature.ts';
  */
 export const AREAS: readonly Area[] = [
   { feature: statusFeature },
-  { feature: incidentsFeature },
-  { feature: releasesFeature },
-  { feature: trainingFeature },
+  { feature: incidentsFeature, repositories: incidentRepositories },
+  { feature: releasesFeature, repositories: releaseRepositories },
+  { feature: trainingFeature, repositories: trainingRepositories },
   { feature: reviewsFeature, repositories: reviewRepositories },
-  { feature: aiSystemsFeature },
+  { feature: aiSystemsFeature, repositories: aiSystemRepositories },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },
@@ -36,7 +40,7 @@ export const AREAS: readonly Area[] = [
 
 export const features: readonly Feature[] = AREAS.map((area) => area.feature);
 
-/** The repositories of the areas whose store code lives in their folder, over one connection. */
+/** Every area's repositories (each area's store.ts) over one connection, for the store's unit of work. */
 export function areaRepositories(db: Db): Partial<Repositories> {
   return Object.assign({}, ...AREAS.map((area) => area.repositories?.(db) ?? {})) as Partial<Repositories>;
 }

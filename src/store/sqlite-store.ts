@@ -7,12 +7,7 @@ import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
 import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
-import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts';
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
-import { SqliteIncidentRepository } from './repositories/incident-repository.ts';
-import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
-import { SqliteReleaseRepository } from './repositories/release-repository.ts';
-import { SqliteTrainingRepository } from './repositories/training-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
 import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
@@ -44,12 +39,7 @@ export class SqliteStore implements UnitOfWork {
       roles: new SqliteRoleRepository(db),
       audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
       dedupe: new SqliteDedupeRepository(db),
-      aiSystems: new SqliteAiSystemRepository(db),
       settings: new SqliteSettingsRepository(db),
-      incidents: new SqliteIncidentRepository(db),
-      actions: new SqliteCorrectiveActionRepository(db),
-      releases: new SqliteReleaseRepository(db),
-      training: new SqliteTrainingRepository(db),
       jobs: new SqliteJobRepository(db),
       anchors: new SqliteAnchorRepository(db),
       outbox: new SqliteOutboxRepository(db),

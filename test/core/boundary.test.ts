@@ -91,9 +91,10 @@ describe('architecture boundary', () => {
 
   it("no area imports another area's store code (areas talk through their services)", () => {
     const areaFiles = sourceFiles(FEATURES).filter((file) => areaOf(file));
+    // A schema.ts may name another area's table in a foreign key (reviews -> AI systems); nothing else may.
     const otherStore = (target: string, file: string) => {
       const match = /^features\/([^/]+)\/(store|schema)\.ts$/.exec(target);
-      return match !== null && match[1] !== areaOf(file);
+      return match !== null && match[1] !== areaOf(file) && !(match[2] === 'schema' && file.endsWith(`${sep}schema.ts`));
     };
     expect(violations(areaFiles, otherStore)).toEqual([]);
     // Nor does any code outside the store and the registration list reach into an area's store code.
