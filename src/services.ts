@@ -17,7 +17,7 @@ import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
-import { evidenceSourcesOf, nudgeSourcesOf, type Feature } from './chat/feature.ts';
+import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, statusSourcesOf, type Feature } from './chat/feature.ts';
 import { features as allFeatures } from './features/index.ts';
 
 /** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
@@ -37,7 +37,7 @@ export function createServices(input: {
   const settings = new SettingsService(store, clock, input.defaultTimeZone);
   return {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock, input.defaultTimeZone, evidence),
+    status: new StatusService(store, clock, input.defaultTimeZone, evidence, statusSourcesOf(features)),
     dedupe: new InboundDedupe(store, clock),
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),
@@ -46,7 +46,7 @@ export function createServices(input: {
     releases: new ReleaseService(store, clock),
     training: new TrainingService(store, clock, input.defaultTimeZone),
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
-    digests: new DigestService(store, clock, input.defaultTimeZone),
+    digests: new DigestService(store, clock, input.defaultTimeZone, digestSourcesOf(features)),
     ledger: new JobLedger(store, clock),
     nudges: new NudgeService(store, clock, input.defaultTimeZone, nudgeSources),
     anchors: new AnchorService(store, clock),

@@ -3,6 +3,8 @@ import type { Contact } from '../core/directory-service.ts';
 import type { Platform } from '../core/identity.ts';
 import type { EvidenceSource } from '../core/iso42001/evidence-coverage.ts';
 import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
+import type { StatusSource } from '../core/status-service.ts';
+import type { DigestSource } from '../core/digest/digest-service.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import type { RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
@@ -68,6 +70,10 @@ export interface Feature {
   commands?: readonly CommandSpec[];
   forms?: readonly FormSpec[];
   actions?: readonly ActionSpec[];
+  /** Its section of `/aims status`. */
+  status?: StatusSource;
+  /** Its lines and overdue items in the weekly digest. */
+  digest?: DigestSource;
   /** Items per person for the daily nudge (and what a snooze may name). */
   nudges?: NudgeSource;
   /** The Annex A evidence kinds it records, and how many records of each a workspace has. */
@@ -98,6 +104,16 @@ export function indexFeatures(features: readonly Feature[]): {
 /** The evidence sources the features declare, for status coverage. */
 export function evidenceSourcesOf(features: readonly Feature[]): EvidenceSource[] {
   return features.flatMap((feature) => (feature.evidence ? [feature.evidence] : []));
+}
+
+/** The status sections the features declare, in the order of the list. */
+export function statusSourcesOf(features: readonly Feature[]): StatusSource[] {
+  return features.flatMap((feature) => (feature.status ? [feature.status] : []));
+}
+
+/** The digest contributions the features declare, in the order of the list. */
+export function digestSourcesOf(features: readonly Feature[]): DigestSource[] {
+  return features.flatMap((feature) => (feature.digest ? [feature.digest] : []));
 }
 
 /** The nudge sources the features declare, in the order of the list. */

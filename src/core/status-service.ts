@@ -6,11 +6,27 @@ import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from '.
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
-import { reviewCounts, type ReviewCounts } from '../features/reviews/service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
-/** A read-only picture of one workspace's AIMS; later areas add their sections here. */
+/** A field of a status or digest section, as plain text. */
+export interface SummaryField {
+  label: string;
+  value: string;
+}
+
+/** One area's section of the status. */
+export interface StatusSection {
+  title: string;
+  fields: SummaryField[];
+}
+
+/** An area's contribution to `/aims status`, read inside the status's one consistent read. */
+export interface StatusSource {
+  section(repos: Repositories, workspaceId: number, at: { now: Date; today: string; timeZone: string; askingPersonId?: number }): StatusSection;
+}
+
+/** A read-only picture of one workspace's AIMS; areas that declare a status section add it to `sections`. */
 export interface StatusSummary {
   asOf: string;
   workspace: { name: string | null; platform: Platform };
@@ -20,9 +36,8 @@ export interface StatusSummary {
   correctiveActions: { open: number; overdue: number };
   /** Required training: completions that count over (person, course) pairs that need one. */
   training: { required: number; valid: number; peopleOverdue: number };
-  reviews: ReviewCounts;
-  /** When the weekly digest last went out (claimed), if ever. */
-  lastDigest: string | null;
+  /** The sections the areas declare, in the order of the features list. */
+  sections: StatusSection[];
   releases: {
     pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
     pendingTotal: number;
@@ -65,6 +80,7 @@ export class StatusService {
     private readonly defaultTimeZone = 'UTC',
     /** What each area records as Annex A evidence: coverage counts what they declare, nothing listed here by hand. */
     private readonly evidence: readonly EvidenceSource[] = [],
+    private readonly sections: readonly StatusSource[] = [],
   ) {}
 
   /** Summarises the workspace as of now, in one consistent read. */
@@ -90,7 +106,6 @@ export class StatusService {
       const report = trainingReport(repos, workspaceId, today);
       const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
       const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
-      const reviews = reviewCounts(repos, workspaceId, today);
       const releases = {
         pending: pending.items
           .slice()
@@ -109,8 +124,7 @@ export class StatusService {
         incidents,
         correctiveActions,
         training,
-        reviews,
-        lastDigest: repos.jobs.lastRun('digest', workspaceId)?.claimedAt ?? null,
+        sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

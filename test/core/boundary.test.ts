@@ -6,7 +6,7 @@ const SRC = join(import.meta.dirname, '../../src');
 const CORE = join(SRC, 'core');
 const FEATURES = join(SRC, 'features');
 const FORBIDDEN = [
-  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs|api)(\/|$)/,
+  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs|api|features)(\/|$)/,
   /^@slack\//,
   /^botbuilder/,
   /^drizzle-orm/,
@@ -58,7 +58,7 @@ describe('architecture boundary', () => {
     expect(readdirSync(join(FEATURES, 'reviews')).sort()).toEqual([...AREA_FILES].sort());
   });
 
-  it('core imports nothing from the outer folders, Slack, Teams or the database', () => {
+  it('core imports nothing from the outer folders or the areas, Slack, Teams or the database', () => {
     const found = sourceFiles(CORE).flatMap((file) =>
       importsOf(readFileSync(file, 'utf8'))
         .filter((specifier) => FORBIDDEN.some((rule) => rule.test(specifier)))

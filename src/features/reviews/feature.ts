@@ -6,6 +6,8 @@ import type { FormResult } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
 import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
+import { reviewCounts } from './service.ts';
+import { countsByKind } from './views.ts';
 import { REVIEW_ACTIONS, REVIEW_FORMS, reviewDoneInputFrom, reviewForm, reviewInputFrom, type ReviewActionId, type ReviewFormId } from './forms.ts';
 
 function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
@@ -57,6 +59,20 @@ export const reviewsFeature: Feature = {
   commands: [{ word: 'review', usage: 'review add | list | mine | edit <n> | done <n>', summary: 'Drift, bias, risk and management reviews on a cadence; record them done.', handle: reviewCommand }],
   forms,
   actions,
+  status: {
+    section: (repos, workspaceId, { today }) => {
+      const counts = reviewCounts(repos, workspaceId, today);
+      return { title: 'Reviews', fields: [{ label: 'Overdue', value: countsByKind(counts.overdue) }, { label: 'Due this week', value: countsByKind(counts.dueThisWeek) }] };
+    },
+  },
+  digest: {
+    fields: (repos, workspaceId, { from, today }) => [{ label: 'Reviews', value: `${repos.reviews.doneSince(workspaceId, from)} done this week; overdue: ${countsByKind(reviewCounts(repos, workspaceId, today).overdue)}` }],
+    overdue: (repos, workspaceId, { today, daysOverdue }) =>
+      repos.reviews
+        .list(workspaceId, {})
+        .filter((review) => review.nextDue < today)
+        .map((review) => ({ what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`, owner: repos.people.findById(workspaceId, review.ownerPersonId), due: review.nextDue, daysOverdue: daysOverdue(review.nextDue) })),
+  },
   nudges: {
     prefix: 'review',
     items: (repos, workspaceId, { horizon, daysOverdue }) =>
