@@ -2,7 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/store/schema/index.ts',
+  // Kernel tables, and each area's own schema.ts in its folder.
+  schema: ['./src/store/schema/index.ts', './src/features/*/schema.ts'],
   out: './migrations',
   dbCredentials: { url: process.env.AIMS_DB ?? './data/aims.db' },
   strict: true,

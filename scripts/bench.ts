@@ -9,6 +9,7 @@ import { systemClock } from '../src/core/clock.ts';
 import { DirectoryService } from '../src/core/directory-service.ts';
 import { createLogger } from '../src/logger.ts';
 import { createServices } from '../src/services.ts';
+import { features } from '../src/features/index.ts';
 import { renderMessage } from '../src/slack/render-blocks.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { renderCard } from '../src/teams/render-card.ts';
@@ -46,7 +47,7 @@ console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixe
 // 2. /aims status end to end through the router (without HTTP), small and large workspace.
 async function statusPerOp(people: number): Promise<number> {
   const { store: s } = storeWithPeople(`status-${people}`, people);
-  const router = new ChatRouter(createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }));
+  const router = new ChatRouter(createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }), features);
   const request = { requestId: 'bench', source: 'command' as const, text: 'status', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
   const runs = 1000;
   for (let i = 0; i < 50; i++) await router.handle(request);
@@ -74,7 +75,7 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
   const reporter = actorOf(d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
   const input = (i: number) => ({ systemName: 'Bench model', title: `Incident ${i}`, description: 'd', severity: 'S3', type: 'other', detectedAt: new Date().toISOString(), affected: 'a' });
   measure('report an incident (numbered, timeline, audit)', 2000, (i) => services.incidents.report(reporter, input(i)));
-  const router = new ChatRouter(services);
+  const router = new ChatRouter(services, features);
   const request = { requestId: 'bench', source: 'command' as const, text: 'incident list open', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
   const listed = performance.now();
   for (let i = 0; i < 200; i++) {

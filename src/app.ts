@@ -17,6 +17,7 @@ import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
+import { features } from './features/index.ts';
 import { createSlackApp, socketModeConnectionOf } from './slack/slack-app.ts';
 import type { SocketModeConnection } from './slack/socket-mode-connection.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
@@ -76,7 +77,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // The outbox sends through the adapters' messengers, Slack through a client that leaves retries to it.
   const outboxMessengers: Messengers = {};
   const outbox = new OutboxSender(services, outboxMessengers, { logger, ...(options.outboxRetry ? { retry: options.outboxRetry } : {}) });
-  const router = new ChatRouter(services, messengers, outbox);
+  const router = new ChatRouter(services, features, messengers, outbox);
 
   // Built after the HTTP app it reports on (Slack mounts its routes there).
   const slackLink: { socket?: SocketModeConnection } = {};

@@ -6,7 +6,7 @@ import { InboundDedupe } from './core/inbound-dedupe.ts';
 import { IncidentService } from './core/incidents/incident-service.ts';
 import { ReleaseService } from './core/releases/release-service.ts';
 import { TrainingService } from './core/training/training-service.ts';
-import { ReviewService } from './core/reviews/review-service.ts';
+import { ReviewService } from './features/reviews/service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';
 import { NudgeService } from './core/scheduling/nudge-service.ts';
@@ -17,6 +17,8 @@ import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
+import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, statusSourcesOf, type Feature } from './chat/feature.ts';
+import { features as allFeatures } from './features/index.ts';
 
 /** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
 export function createServices(input: {
@@ -25,12 +27,17 @@ export function createServices(input: {
   directory: DirectoryOptions;
   defaultTimeZone: string;
   logger: Logger;
+  /** The areas whose nudges and evidence the aggregates loop over (default: all of them). */
+  features?: readonly Feature[];
 }): ChatServices {
   const { store, clock } = input;
+  const features = input.features ?? allFeatures;
+  const evidence = evidenceSourcesOf(features);
+  const nudgeSources = nudgeSourcesOf(features);
   const settings = new SettingsService(store, clock, input.defaultTimeZone);
   return {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock, input.defaultTimeZone),
+    status: new StatusService(store, clock, input.defaultTimeZone, evidence, statusSourcesOf(features)),
     dedupe: new InboundDedupe(store, clock),
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),
@@ -39,9 +46,9 @@ export function createServices(input: {
     releases: new ReleaseService(store, clock),
     training: new TrainingService(store, clock, input.defaultTimeZone),
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
-    digests: new DigestService(store, clock, input.defaultTimeZone),
+    digests: new DigestService(store, clock, input.defaultTimeZone, digestSourcesOf(features)),
     ledger: new JobLedger(store, clock),
-    nudges: new NudgeService(store, clock, input.defaultTimeZone),
+    nudges: new NudgeService(store, clock, input.defaultTimeZone, nudgeSources),
     anchors: new AnchorService(store, clock),
     outbox: new OutboxService(store, clock),
     clock,

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
 import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.ts';
 import { releaseJson } from './release-json.ts';
+import { requestReleaseFromPipeline } from '../features/releases/feature.ts';
 
 const STATUS_OF: Record<string, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409, idempotency_conflict: 409, not_configured: 409 };
 
@@ -100,7 +101,7 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
       const idempotency = idempotencyKey === undefined || !known ? undefined : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
       // Checked before the requester is looked up too, so a conflicting request creates no person.
       if (idempotency) services.dedupe.assertBound(idempotency, (outcome) => releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }));
-      const { releaseId, created } = await router.requestReleaseFromPipeline(origin, { ...fields, aiSystemId }, idempotency);
+      const { releaseId, created } = await router.within(origin, (ctx) => requestReleaseFromPipeline(ctx, { ...fields, aiSystemId }, idempotency));
       const workspaceId = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId)?.id ?? 0;
       if (!created) res.set('idempotent-replayed', 'true');
       res.status(created ? 201 : 200).location(`/api/v1/releases/${releaseId}`).json(releaseJson(services.releases.details(workspaceId, releaseId)));

@@ -1,70 +1,58 @@
-import { actorOf, type Actor } from '../core/actor.ts';
-import type { Contact } from '../core/directory-service.ts';
+import { actorOf } from '../core/actor.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { Messengers } from './channel-messenger.ts';
 import { closestMatch } from './closest-match.ts';
-import { COMMAND_NAMES, commandPrefix } from './command-catalog.ts';
-import { incidentAction, INCIDENT_ACTIONS } from './commands/incident-actions.ts';
-import type { CommandContext } from './commands/command-context.ts';
-import { actionCommand, incidentCommand, openIncidentForm } from './commands/incident-commands.ts';
-import { roleCommand } from './commands/role-commands.ts';
-import { setupCommand } from './commands/setup-commands.ts';
-import { systemCard, systemCommand, systemEditForm } from './commands/system-commands.ts';
-import { formFor, submitForm } from './form-submissions.ts';
+import { commandPrefix } from './command-prefix.ts';
+import { defaultFieldOf } from './field-of.ts';
+import { indexFeatures, type CommandSpec, type Feature, type FeatureContext, type FormSpec, type ActionSpec, type Identified } from './feature.ts';
 import { CardPublisher } from './card-publisher.ts';
 import { OutboxSender } from './outbox-sender.ts';
-import { subjectOf } from '../core/outbox/outbox.ts';
-import { releaseAction, RELEASE_ACTIONS } from './commands/release-actions.ts';
-import { releaseCommand } from './commands/release-commands.ts';
-import { trainingCommand } from './commands/training-commands.ts';
-import { reviewCommand, reviewDoneFormFor, reviewList } from './commands/review-commands.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
-import { helpView } from './views/help-view.ts';
+import { helpView, type HelpLine } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
-import { snoozedView, snoozeForm } from './views/nudge-views.ts';
 import { statusView } from './views/status-view.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
-const COMMANDS: Record<string, (ctx: CommandContext) => ChatResponse> = {
-  system: systemCommand,
-  role: roleCommand,
-  setup: setupCommand,
-  incident: incidentCommand,
-  action: actionCommand,
-  release: releaseCommand,
-  training: trainingCommand,
-  review: reviewCommand,
-};
+export type { Identified };
 
-/** Who is acting, resolved once per request. */
-export interface Identified {
-  contact: Contact;
-  actor: Actor;
-  timeZone: string;
-}
+const HELP: HelpLine = { usage: 'help', summary: 'This list.' };
+/** The command that answers free text asking how things stand ("what's our status?"). */
+const STATUS_WORD = 'status';
 
-/** Turns neutral requests, form submissions and button clicks into neutral responses. */
+/** Turns neutral requests, form submissions and button clicks into neutral responses, by the features' declarations. */
 export class ChatRouter {
   private readonly cards: CardPublisher;
   private readonly outbox: OutboxSender;
+  private readonly commands: Map<string, CommandSpec>;
+  private readonly forms: Map<string, FormSpec>;
+  private readonly actions: Map<string, ActionSpec>;
+  private readonly help: HelpLine[];
 
   constructor(
     private readonly services: ChatServices,
+    features: readonly Feature[],
     messengers: Messengers = {},
     /** Sends what changes queued (the app passes the one it started; otherwise one sending right after each change). */
     outbox?: OutboxSender,
   ) {
     this.cards = new CardPublisher(messengers, services.logger);
     this.outbox = outbox ?? new OutboxSender(services, messengers, { logger: services.logger });
+    ({ commands: this.commands, forms: this.forms, actions: this.actions } = indexFeatures(features));
+    this.help = [...this.commands.values(), HELP];
   }
 
   private identify(origin: RequestOrigin): Identified {
     const contact = this.services.directory.contact(origin.contact);
     return { contact, actor: actorOf(contact), timeZone: this.services.settings.timeZoneOf(contact.workspace.id) };
+  }
+
+  private context(origin: RequestOrigin): FeatureContext {
+    const platform = origin.contact.platform;
+    return { ...this.identify(origin), origin, platform, prefix: commandPrefix(platform), services: this.services, outbox: this.outbox, cards: this.cards };
   }
 
   /** Runs `work`, turning domain errors into their message and anything else into a logged failure. */
@@ -101,31 +89,38 @@ export class ChatRouter {
     );
   }
 
-  private route(request: ChatRequest, { contact, actor, timeZone }: Identified): ChatResponse {
+  private route(request: ChatRequest, who: Identified): ChatResponse {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
-    const status = () => message(statusView(this.services.status.summarize(contact.workspace.id, actor.personId), timeZone));
-    if (name === null || name === 'help') return message(helpView(platform));
-    if (name === 'status') return status();
-    const command = COMMANDS[name];
-    if (command) return command({ request, contact, actor, args, services: this.services, timeZone, prefix: commandPrefix(platform) });
-    const suggestion = closestMatch(name, COMMAND_NAMES);
+    if (name === null || name === HELP.usage) return message(helpView(platform, this.help));
+    const run = (command: CommandSpec, words = args) => command.handle({ request, ...who, args: words, services: this.services, prefix: commandPrefix(platform) });
+    const command = this.commands.get(name);
+    if (command) return run(command);
+    const suggestion = closestMatch(name, [...this.commands.keys(), HELP.usage]);
     // Free text that asks how things stand gets the status; a near-miss gets "did you mean".
     if (request.source === 'message') {
-      if (asksForStatus(text)) return status();
-      return message(suggestion ? helpView(platform, { unknown: name, suggestion }) : helpView(platform));
+      const status = this.commands.get(STATUS_WORD);
+      if (status && asksForStatus(text)) return run(status, []);
+      return message(suggestion ? helpView(platform, this.help, { unknown: name, suggestion }) : helpView(platform, this.help));
     }
-    return message(helpView(platform, { unknown: name, suggestion }));
+    return message(helpView(platform, this.help, { unknown: name, suggestion }));
   }
 
-  /** The incident form with text already filled in (Slack's "Report AI incident" message shortcut). */
-  async incidentFormFor(origin: RequestOrigin, prefill: { description: string }): Promise<ChatResponse> {
+  private form(type: string): FormSpec {
+    const form = this.forms.get(type);
+    if (!form) throw new AimsError('invalid_input', 'That form is from an older version of the bot. Open it again.');
+    return form;
+  }
+
+  /** Opens a form by its id with its context (e.g. Slack's "Report AI incident" shortcut with the message as its description). */
+  async open(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<ChatResponse> {
     return this.guard(
       origin,
       () => {
-        const { actor, timeZone } = this.identify(origin);
-        return openIncidentForm(this.services, actor, timeZone, prefill);
+        const form = this.form(type).open(this.context(origin), context);
+        if (!form) throw new AimsError('invalid_input', 'That form cannot be opened now.');
+        return { kind: 'form', form } as const;
       },
       (view) => message(view),
     );
@@ -135,7 +130,17 @@ export class ChatRouter {
   async submit(origin: RequestOrigin, submission: FormSubmission, card?: { channelId: string; messageId: string }): Promise<FormResult> {
     return this.guard(
       origin,
-      () => this.refuseOtherWorkspacesCard(origin, card) ?? submitForm({ services: this.services, outbox: this.outbox, cards: this.cards, platform: origin.contact.platform, ...this.identify(origin) }, submission),
+      async () => {
+        this.refuseOtherWorkspacesCard(origin, card);
+        const form = this.form(submission.type);
+        try {
+          return await form.submit(this.context(origin), submission);
+        } catch (error) {
+          if (!isAimsError(error) || !error.details.fieldErrors) throw error;
+          const fieldOf = form.fieldOf ?? defaultFieldOf;
+          return { kind: 'errors', errors: Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text])) } as const;
+        }
+      },
       (view) => ({ kind: 'done', view }) as const,
     );
   }
@@ -155,56 +160,22 @@ export class ChatRouter {
       origin,
       async () => {
         this.refuseOtherWorkspacesCard(origin, card);
-        const who = this.identify(origin);
-        const { actor, timeZone } = who;
-        if (INCIDENT_ACTIONS.has(action)) return incidentAction({ services: this.services, outbox: this.outbox, ...who }, action, args);
-        if (RELEASE_ACTIONS.has(action)) return releaseAction({ services: this.services, outbox: this.outbox, ...who }, action, args);
-        const systemId = Number(args.systemId);
-        switch (action) {
-          case 'system.edit':
-            return systemEditForm(this.services, actor, this.services.systems.getById(actor.workspaceId, systemId));
-          case 'system.retire': {
-            const { system, changed } = this.services.systems.retire(actor, systemId);
-            return message(systemCard(this.services, actor, system, timeZone, changed ? `${system.name} is retired. Its record and history stay.` : `${system.name} was already retired.`));
-          }
-          case 'system.show':
-            return message(systemCard(this.services, actor, this.services.systems.getById(actor.workspaceId, systemId), timeZone));
-          case 'system.addReviews': {
-            const created = this.services.reviews.addSystemReviews(actor, systemId);
-            const note = created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
-            return reviewList(this.services, actor, false, commandPrefix(origin.contact.platform), note);
-          }
-          case 'review.done':
-            return { kind: 'form', form: reviewDoneFormFor(this.services, actor, Number(args.review)) };
-          case 'nudge.snooze': {
-            if (args.days !== '1') return { kind: 'form', form: snoozeForm(args.item ?? '') };
-            const until = this.services.nudges.snooze(actor, args.item ?? '', 1);
-            return message(snoozedView(until));
-          }
-          default:
-            throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
-        }
+        const spec = this.actions.get(action);
+        if (!spec) throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
+        return spec.handle(this.context(origin), args);
       },
       (view) => message(view),
     );
   }
 
-  /**
-   * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
-   * like the form. Domain errors are thrown for the API to turn into HTTP answers.
-   */
-  async requestReleaseFromPipeline(origin: RequestOrigin, raw: Record<string, unknown>, idempotency?: { key: string; requestHash: string }): Promise<{ releaseId: number; created: boolean }> {
-    const { actor } = this.identify(origin);
-    this.services.settings.channelFor(actor.workspaceId, 'approvals');
-    const { release, created } = this.services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
-    // A repeat of the key (a pipeline re-run) sends what may still be waiting of the first one.
-    await this.outbox.sendFor(subjectOf('release', release.id));
-    return { releaseId: release.id, created };
+  /** Runs a feature's use case as the person behind `origin` (the pipeline API); domain errors are thrown to the caller. */
+  async within<T>(origin: RequestOrigin, work: (ctx: FeatureContext) => T | Promise<T>): Promise<T> {
+    return work(this.context(origin));
   }
 
   /** The form of a given type again (to show it with its errors on platforms that redraw it). */
   async formFor(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<FormView | undefined> {
-    return this.guard(origin, () => formFor({ services: this.services, ...this.identify(origin) }, type, context), () => undefined);
+    return this.guard(origin, () => this.forms.get(type)?.open(this.context(origin), context), () => undefined);
   }
 
   /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
@@ -231,7 +202,7 @@ export class ChatRouter {
       origin,
       () => {
         const { contact, timeZone } = this.identify(origin);
-        return homeView(statusView(this.services.status.summarize(contact.workspace.id), timeZone), helpView(origin.contact.platform));
+        return homeView(statusView(this.services.status.summarize(contact.workspace.id), timeZone), helpView(origin.contact.platform, this.help));
       },
       (view) => view,
     );

@@ -4,7 +4,7 @@ import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { ReleaseService } from '../core/releases/release-service.ts';
 import type { TrainingService } from '../core/training/training-service.ts';
-import type { ReviewService } from '../core/reviews/review-service.ts';
+import type { ReviewService } from '../features/reviews/service.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { NudgeService } from '../core/scheduling/nudge-service.ts';

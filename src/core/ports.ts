@@ -2,7 +2,6 @@ import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
-import type { ReviewCompletion, ReviewSchedule } from './reviews/review.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
@@ -45,7 +44,8 @@ export interface AuditLog {
   /** Appends to the hash chain; must run inside the caller's write transaction. */
   append(event: AuditEventInput, at: string): AuditHead;
   head(): AuditHead | null;
-  count(workspaceId?: number): number;
+  /** Events of one workspace (or all), optionally only those from `period.from` (inclusive) to `period.to` (exclusive). */
+  count(workspaceId?: number, period?: { from?: string; to?: string }): number;
 }
 
 /** Chain heads the bot published, per workspace. */
@@ -175,17 +175,6 @@ export interface TrainingRepository {
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
 }
 
-export interface ReviewRepository {
-  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule;
-  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findById(workspaceId: number, id: number): ReviewSchedule | undefined;
-  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[];
-  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion;
-  completions(scheduleId: number): ReviewCompletion[];
-  /** Reviews of a workspace done on or after a day. */
-  doneSince(workspaceId: number, since: string): number;
-}
-
 export interface JobRepository {
   findRun(job: string, period: string, workspaceId: number): JobRun | undefined;
   insertRun(input: Omit<JobRun, 'id'>): JobRun;
@@ -199,6 +188,8 @@ export interface JobRepository {
   failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }>;
   recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }>;
   lastRun(job: string, workspaceId: number): JobRun | undefined;
+  /** Deliveries of a job in a workspace that were sent, from `period.from` (inclusive) to `period.to` (exclusive). */
+  countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): number;
   /** Snoozed item keys of a person still quiet on `today`. */
   snoozed(workspaceId: number, personId: number, today: string): Set<string>;
   snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void;
@@ -236,13 +227,7 @@ export interface Repositories {
   roles: RoleRepository;
   audit: AuditLog;
   dedupe: DedupeRepository;
-  aiSystems: AiSystemRepository;
   settings: SettingsRepository;
-  incidents: IncidentRepository;
-  actions: CorrectiveActionRepository;
-  releases: ReleaseRepository;
-  training: TrainingRepository;
-  reviews: ReviewRepository;
   jobs: JobRepository;
   anchors: AnchorRepository;
   outbox: OutboxRepository;

@@ -1,16 +1,32 @@
 import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
-import { evidenceCoverage, type EvidenceCoverage } from './iso42001/evidence-coverage.ts';
+import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
-import { reviewCounts, type ReviewCounts } from './reviews/review-service.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 
-/** A read-only picture of one workspace's AIMS; later areas add their sections here. */
+/** A field of a status or digest section, as plain text. */
+export interface SummaryField {
+  label: string;
+  value: string;
+}
+
+/** One area's section of the status. */
+export interface StatusSection {
+  title: string;
+  fields: SummaryField[];
+}
+
+/** An area's contribution to `/aims status`, read inside the status's one consistent read. */
+export interface StatusSource {
+  section(repos: Repositories, workspaceId: number, at: { now: Date; today: string; timeZone: string; askingPersonId?: number }): StatusSection;
+}
+
+/** A read-only picture of one workspace's AIMS; areas that declare a status section add it to `sections`. */
 export interface StatusSummary {
   asOf: string;
   workspace: { name: string | null; platform: Platform };
@@ -20,9 +36,8 @@ export interface StatusSummary {
   correctiveActions: { open: number; overdue: number };
   /** Required training: completions that count over (person, course) pairs that need one. */
   training: { required: number; valid: number; peopleOverdue: number };
-  reviews: ReviewCounts;
-  /** When the weekly digest last went out (claimed), if ever. */
-  lastDigest: string | null;
+  /** The sections the areas declare, in the order of the features list. */
+  sections: StatusSection[];
   releases: {
     pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
     pendingTotal: number;
@@ -63,6 +78,9 @@ export class StatusService {
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly defaultTimeZone = 'UTC',
+    /** What each area records as Annex A evidence: coverage counts what they declare, nothing listed here by hand. */
+    private readonly evidence: readonly EvidenceSource[] = [],
+    private readonly sections: readonly StatusSource[] = [],
   ) {}
 
   /** Summarises the workspace as of now, in one consistent read. */
@@ -72,21 +90,15 @@ export class StatusService {
       if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
       const holders = repos.roles.holders(workspaceId);
       const workspaceEvents = repos.audit.count(workspaceId);
-      const present = new Set<string>();
       const inventory = repos.aiSystems.counts(workspaceId);
       const active = inventory.byStage.development + inventory.byStage.production;
-      if (active + inventory.byStage.retired > 0) present.add('ai-system');
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
-      if (repos.roles.countAssignments(workspaceId) > 0) present.add('role');
       const now = this.clock.now();
       const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       const correctiveActions = repos.actions.counts(workspaceId, today);
-      if (repos.incidents.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('incident');
-      if (repos.actions.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('corrective-action');
       const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
-      if (repos.releases.list(workspaceId, {}, { limit: 1, offset: 0 }).total > 0) present.add('release');
       const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
       const waitingOnYou = isApprover
         ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
@@ -94,8 +106,6 @@ export class StatusService {
       const report = trainingReport(repos, workspaceId, today);
       const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
       const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
-      if (repos.training.completions(workspaceId, {}).length > 0) present.add('training');
-      const reviews = reviewCounts(repos, workspaceId, today);
       const releases = {
         pending: pending.items
           .slice()
@@ -106,7 +116,6 @@ export class StatusService {
         decidedLast30Days: repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString()),
         waitingOnYou,
       };
-      if (workspaceEvents > 0) present.add('audit-log');
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
@@ -115,8 +124,7 @@ export class StatusService {
         incidents,
         correctiveActions,
         training,
-        reviews,
-        lastDigest: repos.jobs.lastRun('digest', workspaceId)?.claimedAt ?? null,
+        sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {
@@ -125,7 +133,7 @@ export class StatusService {
           leadership: holders.filter((h) => h.role === 'leadership'),
         },
         audit: { workspaceEvents, head: repos.audit.head() },
-        evidence: evidenceCoverage(present),
+        evidence: evidenceCoverage(new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind))),
         outbox: outboxSection(repos, workspaceId),
       };
     });

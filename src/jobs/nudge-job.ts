@@ -1,5 +1,5 @@
 import type { CardPublisher } from '../chat/card-publisher.ts';
-import { escalationView, nudgeView } from '../chat/views/nudge-views.ts';
+import { escalationView, nudgeView } from '../features/nudges/views.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeService } from '../core/scheduling/nudge-service.ts';

@@ -15,6 +15,7 @@ import { slackMessenger } from './slack-messenger.ts';
 import type { Messengers } from '../chat/channel-messenger.ts';
 import { socketModeConnection, type SocketModeConnection } from './socket-mode-connection.ts';
 import { SlackAnswers } from './slack-answers.ts';
+import { INCIDENT_REPORT_FORM } from '../features/incidents/feature.ts';
 
 /** callback_id of the message shortcut in the manifests. */
 export const REPORT_INCIDENT_SHORTCUT = 'report_incident_shortcut';
@@ -238,7 +239,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     }
     const quoted = (shortcut.message.text ?? '').slice(0, 2500);
     const description = `${quoted}${link ? `\n\nFrom: ${link}` : ''}`;
-    const response = await router.incidentFormFor(originOfInteraction(shortcut as never), { description });
+    const response = await router.open(originOfInteraction(shortcut as never), INCIDENT_REPORT_FORM, { description });
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: shortcut.trigger_id, view: renderModal(response.form) as never });
     } else if (response.kind === 'message') {

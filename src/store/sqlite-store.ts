@@ -7,19 +7,14 @@ import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
 import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
 import { openDatabase, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
-import { SqliteAiSystemRepository } from './repositories/ai-system-repository.ts';
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
-import { SqliteIncidentRepository } from './repositories/incident-repository.ts';
-import { SqliteCorrectiveActionRepository } from './repositories/corrective-action-repository.ts';
-import { SqliteReleaseRepository } from './repositories/release-repository.ts';
-import { SqliteTrainingRepository } from './repositories/training-repository.ts';
-import { SqliteReviewRepository } from './repositories/review-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
 import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
 import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
+import { areaRepositories } from '../features/index.ts';
 
 /**
  * The governance store: one SQLite connection, the repositories over it, and transactions.
@@ -35,23 +30,20 @@ export class SqliteStore implements UnitOfWork {
 
   private constructor(private readonly handle: OpenDatabase) {
     const { db } = handle;
+    // The areas that moved into src/features/ bring their own repositories (their store.ts); the type
+    // of the set is completed by each area's port.ts, so the cast only joins what they declared.
     this.repos = {
+      ...areaRepositories(db),
       workspaces: new SqliteWorkspaceRepository(db),
       people: new SqlitePeopleRepository(db),
       roles: new SqliteRoleRepository(db),
       audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
       dedupe: new SqliteDedupeRepository(db),
-      aiSystems: new SqliteAiSystemRepository(db),
       settings: new SqliteSettingsRepository(db),
-      incidents: new SqliteIncidentRepository(db),
-      actions: new SqliteCorrectiveActionRepository(db),
-      releases: new SqliteReleaseRepository(db),
-      training: new SqliteTrainingRepository(db),
-      reviews: new SqliteReviewRepository(db),
       jobs: new SqliteJobRepository(db),
       anchors: new SqliteAnchorRepository(db),
       outbox: new SqliteOutboxRepository(db),
-    };
+    } as Repositories;
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');
     this.queryOnlyOff = handle.sqlite.prepare('PRAGMA query_only = OFF');

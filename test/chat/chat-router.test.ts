@@ -6,6 +6,7 @@ import { AimsError } from '../../src/core/errors.ts';
 import { StatusService } from '../../src/core/status-service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
+import { features } from '../../src/features/index.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { memoryStore, testClock } from '../helpers/test-store.ts';
 
@@ -21,7 +22,7 @@ function routerWith(status?: Partial<StatusService>, logLines: string[] = []) {
     defaultTimeZone: 'Europe/Berlin',
     logger: createLogger('error', {}, (line) => logLines.push(line)),
   });
-  return new ChatRouter(status ? { ...services, status: status as StatusService } : services);
+  return new ChatRouter(status ? { ...services, status: status as StatusService } : services, features);
 }
 
 const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({

@@ -1,16 +1,23 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CORE = join(import.meta.dirname, '../../src/core');
+const SRC = join(import.meta.dirname, '../../src');
+const CORE = join(SRC, 'core');
+const FEATURES = join(SRC, 'features');
 const FORBIDDEN = [
-  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs|api)(\/|$)/,
+  /^(\.\.\/)+(slack|teams|store|chat|cli|jobs|api|features)(\/|$)/,
   /^@slack\//,
   /^botbuilder/,
   /^drizzle-orm/,
   /^better-sqlite3/,
   /^express/,
 ];
+const PLATFORM_PACKAGES = [/^@slack\//, /^botbuilder/, /^botframework/, /^drizzle-orm/, /^better-sqlite3/, /^express/];
+/** The files an area folder may hold: the same names in every area (README, "Architecture"). */
+const AREA_FILES = ['domain.ts', 'input.ts', 'service.ts', 'port.ts', 'store.ts', 'schema.ts', 'forms.ts', 'views.ts', 'commands.ts', 'feature.ts'];
+/** The parts of an area that must stay free of platform, chat and store code. */
+const INNER_FILES = ['domain.ts', 'input.ts', 'service.ts', 'port.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,21 +33,76 @@ export function importsOf(source: string): string[] {
   return specifiers;
 }
 
+/** What a file imports, as paths under src/ ("store/database.ts") or package names. */
+function targetsOf(file: string): Array<{ specifier: string; target: string }> {
+  return importsOf(readFileSync(file, 'utf8')).map((specifier) => ({
+    specifier,
+    target: specifier.startsWith('.') ? relative(SRC, resolve(dirname(file), specifier)).split(sep).join('/') : specifier,
+  }));
+}
+
+/** `file imports x` for every import of the files under `dir` that `bad` flags. */
+function violations(files: string[], bad: (target: string, file: string) => boolean): string[] {
+  return files.flatMap((file) => targetsOf(file).filter(({ target }) => bad(target, file)).map(({ specifier }) => `${relative(SRC, file)} imports ${specifier}`));
+}
+
+const under = (folder: string) => (target: string) => target === folder || target.startsWith(`${folder}/`);
+const areaOf = (path: string) => /^features\/([^/]+)\//.exec(relative(SRC, path).split(sep).join('/'))?.[1];
+const areas = readdirSync(FEATURES).filter((name) => statSync(join(FEATURES, name)).isDirectory());
+
 describe('architecture boundary', () => {
-  it('finds the core sources it is guarding', () => {
+  it('finds the sources it is guarding', () => {
     expect(sourceFiles(CORE).length).toBeGreaterThan(5);
+    expect(sourceFiles(join(SRC, 'chat')).length).toBeGreaterThan(5);
+    expect(areas).toContain('reviews');
+    expect(readdirSync(join(FEATURES, 'reviews')).sort()).toEqual([...AREA_FILES].sort());
   });
 
-  it('core imports nothing from the outer folders, Slack, Teams or the database', () => {
-    const violations = sourceFiles(CORE).flatMap((file) =>
+  it('core imports nothing from the outer folders or the areas, Slack, Teams or the database', () => {
+    const found = sourceFiles(CORE).flatMap((file) =>
       importsOf(readFileSync(file, 'utf8'))
         .filter((specifier) => FORBIDDEN.some((rule) => rule.test(specifier)))
         .map((specifier) => `${relative(CORE, file)} imports ${specifier}`),
     );
-    expect(violations).toEqual([]);
+    expect(found).toEqual([]);
   });
 
-  it('recognises each kind of forbidden import (so the guard cannot pass vacuously)', () => {
+  it('the chat layer imports nothing from slack/, teams/ or store/, nor their packages', () => {
+    const files = sourceFiles(join(SRC, 'chat'));
+    expect(violations(files, (target) => ['slack', 'teams', 'store'].some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target)))).toEqual([]);
+  });
+
+  it('slack/ and teams/ never import each other', () => {
+    expect(violations(sourceFiles(join(SRC, 'slack')), under('teams'))).toEqual([]);
+    expect(violations(sourceFiles(join(SRC, 'teams')), under('slack'))).toEqual([]);
+  });
+
+  it('every area folder holds only the files of the one layout', () => {
+    const strays = areas.flatMap((area) => readdirSync(join(FEATURES, area)).filter((name) => !AREA_FILES.includes(name)).map((name) => `features/${area}/${name}`));
+    expect(strays).toEqual([]);
+  });
+
+  it("an area's domain, input, service and port import no platform, chat or store code", () => {
+    const inner = sourceFiles(FEATURES).filter((file) => areaOf(file) && INNER_FILES.includes(file.split(sep).at(-1) ?? ''));
+    expect(inner.length).toBeGreaterThanOrEqual(4);
+    const outer = ['slack', 'teams', 'store', 'chat', 'api', 'cli', 'jobs'];
+    expect(violations(inner, (target) => outer.some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target)))).toEqual([]);
+  });
+
+  it("no area imports another area's store code (areas talk through their services)", () => {
+    const areaFiles = sourceFiles(FEATURES).filter((file) => areaOf(file));
+    // A schema.ts may name another area's table in a foreign key (reviews -> AI systems); nothing else may.
+    const otherStore = (target: string, file: string) => {
+      const match = /^features\/([^/]+)\/(store|schema)\.ts$/.exec(target);
+      return match !== null && match[1] !== areaOf(file) && !(match[2] === 'schema' && file.endsWith(`${sep}schema.ts`));
+    };
+    expect(violations(areaFiles, otherStore)).toEqual([]);
+    // Nor does any code outside the store and the registration list reach into an area's store code.
+    const elsewhere = sourceFiles(SRC).filter((file) => !areaOf(file) && !under('store')(relative(SRC, file).split(sep).join('/')) && relative(SRC, file) !== join('features', 'index.ts'));
+    expect(violations(elsewhere, (target) => /^features\/[^/]+\/(store|schema)\.ts$/.test(target))).toEqual([]);
+  });
+
+  it('recognises each kind of forbidden import (so the guards cannot pass vacuously)', () => {
     const sample = [
       "import { App } from '@slack/bolt';",
       "import type { Db } from '../store/database.ts';",
@@ -50,5 +112,9 @@ describe('architecture boundary', () => {
     ].join('\n');
     const found = importsOf(sample).filter((specifier) => FORBIDDEN.some((rule) => rule.test(specifier)));
     expect(found).toEqual(['@slack/bolt', '../store/database.ts', '../../chat/chat-router.ts', 'botbuilder', 'drizzle-orm']);
+    // Relative imports resolve to folders under src/: a domain reaching into another area's store is caught.
+    const domain = join(FEATURES, 'reviews', 'domain.ts');
+    expect(relative(SRC, resolve(dirname(domain), '../incidents/store.ts')).split(sep).join('/')).toBe('features/incidents/store.ts');
+    expect(under('chat')(relative(SRC, resolve(dirname(domain), '../../chat/views/view.ts')).split(sep).join('/'))).toBe(true);
   });
 });

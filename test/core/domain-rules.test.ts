@@ -1,3 +1,5 @@
+import { nudgeSourcesOf } from '../../src/chat/feature.ts';
+import { features } from '../../src/features/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
@@ -5,7 +7,7 @@ import { IncidentService } from '../../src/core/incidents/incident-service.ts';
 import { calendarDate, isCalendarDate } from '../../src/core/input/calendar-date.ts';
 import { cleanText } from '../../src/core/input/clean-text.ts';
 import { defaultDomain } from '../../src/core/releases/release.ts';
-import { ReviewService } from '../../src/core/reviews/review-service.ts';
+import { ReviewService } from '../../src/features/reviews/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { NudgeService } from '../../src/core/scheduling/nudge-service.ts';
 import { TrainingService } from '../../src/core/training/training-service.ts';
@@ -40,7 +42,7 @@ function world() {
     incidents: new IncidentService(store, clock),
     training: new TrainingService(store, clock, 'UTC'),
     reviews: new ReviewService(store, clock, 'UTC'),
-    nudges: new NudgeService(store, clock, 'UTC'),
+    nudges: new NudgeService(store, clock, 'UTC', nudgeSourcesOf(features)),
   };
 }
 

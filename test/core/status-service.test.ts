@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { evidenceSourcesOf } from '../../src/chat/feature.ts';
 import { StatusService } from '../../src/core/status-service.ts';
+import { features } from '../../src/features/index.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { directoryFor, memoryStore, TEST_NOW, testClock } from '../helpers/test-store.ts';
 
@@ -14,7 +16,7 @@ describe('StatusService', () => {
     directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
     directory.contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9', displayName: 'eve' });
 
-    const summary = new StatusService(store, testClock()).summarize(ada.workspace.id);
+    const summary = new StatusService(store, testClock(), 'UTC', evidenceSourcesOf(features)).summarize(ada.workspace.id);
     expect(summary.asOf).toBe(TEST_NOW);
     expect(summary.workspace).toEqual({ name: 'acme', platform: 'slack' });
     expect(summary.people).toBe(2);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { COMMAND_NAMES } from '../../src/chat/command-catalog.ts';
+import { features } from '../../src/features/index.ts';
+
+// The words the router understands: every feature's commands, and help.
+const COMMAND_NAMES = [...features.flatMap((feature) => (feature.commands ?? []).map((command) => command.word)), 'help'];
 
 const ROOT = join(import.meta.dirname, '../..');
 const TEAMS_DIR = join(ROOT, 'manifests/teams');

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import drizzleConfig from '../../drizzle.config.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'aims-migrations-'));
@@ -10,12 +11,12 @@ const work = mkdtempSync(join(tmpdir(), 'aims-migrations-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function generate(out: string): string {
-  // drizzle-kit resolves --out against the working directory, so it must be relative.
-  const result = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--dialect', 'sqlite', '--schema', './src/store/schema/index.ts', '--out', relative(ROOT, out)],
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-  );
+  // The schema files as drizzle.config.ts lists them (kernel tables and each area's schema.ts), the output
+  // elsewhere: a config of its own, since drizzle-kit takes one --schema on its command line.
+  // drizzle-kit resolves the out folder against the working directory, so it must be relative.
+  const config = join(work, `drizzle-${readdirSync(work).length}.config.mjs`);
+  writeFileSync(config, `export default ${JSON.stringify({ dialect: 'sqlite', schema: drizzleConfig.schema, out: relative(ROOT, out) })};\n`);
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--config', config], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   if (result.status !== 0) throw new Error(`drizzle-kit generate failed: ${result.stderr}${result.stdout}`);
   return `${result.stdout}${result.stderr}`;
 }

@@ -1,4 +1,4 @@
-import type { Identified } from '../chat-router.ts';
+import type { Identified } from '../feature.ts';
 import type { Actor } from '../../core/actor.ts';
 import { isAimsError } from '../../core/errors.ts';
 import type { Transition } from '../../core/incidents/incident.ts';

@@ -1,5 +1,5 @@
 import { isAimsError } from '../../core/errors.ts';
-import type { Identified } from '../chat-router.ts';
+import type { Identified } from '../feature.ts';
 import type { ChatServices } from '../chat-services.ts';
 import { approveForm, rejectForm } from '../forms/release-forms.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';

@@ -130,14 +130,6 @@ export function resolveInputFrom(values: FormValues, personIdOf: (externalId: st
   return { rootCause: values.rootCause, actions };
 }
 
-/** Maps the resolve schema's error paths ("actions.0.title") to the form's fields ("action1Title"). */
-export function resolveFieldOf(path: string): string {
-  const match = /^actions\.(\d+)\.(title|ownerPersonId|dueDate)$/.exec(path);
-  if (!match) return path === 'actions' ? 'action1Title' : path;
-  const n = Number(match[1]) + 1;
-  return `action${n}${match[2] === 'title' ? 'Title' : match[2] === 'dueDate' ? 'Due' : 'Owner'}`;
-}
-
 export function commentForm(incident: Incident): FormView {
   return {
     type: 'incident.comment',

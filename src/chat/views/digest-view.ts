@@ -1,13 +1,11 @@
 import type { Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
-import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
 import type { Block, MessageView } from './view.ts';
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
 export function digestView(digest: Digest, note?: string): MessageView {
-  const { incidents, releases, reviews, training } = digest;
+  const { incidents, releases, training } = digest;
   const healthy = digest.concerns.length === 0;
-  const overdueReviews = Object.entries(reviews.overdue) as Array<[ReviewKind, number]>;
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'context', text: note });
   blocks.push(
@@ -24,7 +22,7 @@ export function digestView(digest: Digest, note?: string): MessageView {
         { label: 'Open incidents', value: `${incidents.activeBySeverity.S1} S1, ${incidents.activeBySeverity.S2} S2, ${incidents.activeBySeverity.S3} S3, ${incidents.activeBySeverity.S4} S4` },
         { label: 'Incidents this week', value: `${incidents.openedThisWeek} opened, ${incidents.closedThisWeek} closed` },
         { label: 'Releases this week', value: `${releases.approved} approved, ${releases.rejected} rejected, ${releases.pending} pending` },
-        { label: 'Reviews', value: `${reviews.doneThisWeek} done this week; overdue: ${overdueReviews.length > 0 ? overdueReviews.map(([kind, n]) => `${n} ${REVIEW_KIND_LABELS[kind].toLowerCase()}`).join(', ') : 'none'}` },
+        ...digest.lines,
         { label: 'Required training', value: training.rate === null ? 'nothing required yet' : `${Math.round(training.rate * 100)}% done, ${training.peopleOverdue} people overdue` },
       ],
     },

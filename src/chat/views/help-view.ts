@@ -1,9 +1,15 @@
 import type { Platform } from '../../core/identity.ts';
-import { COMMANDS, commandPrefix } from '../command-catalog.ts';
+import { commandPrefix } from '../command-prefix.ts';
 import type { Block, MessageView } from './view.ts';
 
-/** The list of subcommands, optionally led by a note on what was not understood. */
-export function helpView(platform: Platform, note?: { unknown: string; suggestion?: string }): MessageView {
+/** One line of the help: what to type after the prefix, and what it does. */
+export interface HelpLine {
+  usage: string;
+  summary: string;
+}
+
+/** The list of subcommands (as the features declared them), optionally led by a note on what was not understood. */
+export function helpView(platform: Platform, commands: readonly HelpLine[], note?: { unknown: string; suggestion?: string }): MessageView {
   const prefix = commandPrefix(platform);
   const blocks: Block[] = [];
   if (note) {
@@ -23,7 +29,7 @@ export function helpView(platform: Platform, note?: { unknown: string; suggestio
   blocks.push({ type: 'header', text: 'aims-bot: your AI management system in chat' });
   blocks.push({
     type: 'list',
-    items: COMMANDS.map((command) => [
+    items: commands.map((command) => [
       { text: `${prefix}${command.usage}`, style: 'code' },
       { text: ` — ${command.summary}` },
     ]),

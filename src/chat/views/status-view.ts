@@ -1,7 +1,6 @@
 import { personLabel } from '../../core/identity.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import type { StatusSummary } from '../../core/status-service.ts';
-import { REVIEW_KIND_LABELS, type ReviewKind } from '../../core/reviews/review.ts';
 import { formatInstant } from './format-time.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
@@ -55,16 +54,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         ...(summary.releases.waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(summary.releases.waitingOnYou) }] : []),
       ],
     },
-    { type: 'divider' },
-    { type: 'text', text: [{ text: 'Reviews', style: 'bold' }] },
-    {
-      type: 'fields',
-      fields: [
-        { label: 'Overdue', value: byKind(summary.reviews.overdue) },
-        { label: 'Due this week', value: byKind(summary.reviews.dueThisWeek) },
-        { label: 'Last leadership digest', value: summary.lastDigest ? formatInstant(summary.lastDigest, timeZone) : 'not sent yet' },
-      ],
-    },
+    ...summary.sections.flatMap((section): Block[] => [{ type: 'divider' }, { type: 'text', text: [{ text: section.title, style: 'bold' }] }, { type: 'fields', fields: section.fields }]),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'Training', style: 'bold' }] },
     {
@@ -153,11 +143,6 @@ function outboxLine(outbox: StatusSummary['outbox'], asOf: string): string {
   ].filter(Boolean);
   const latest = outbox.latest.map((item) => `${item.what}: ${item.status === 'failed' ? 'failed' : 'waiting'}${item.error ? ` (${item.error.slice(0, 80)})` : ''}`);
   return `Channel posts: ${parts.join(', ')}. ${latest.join('; ')}.`;
-}
-
-function byKind(counts: Partial<Record<ReviewKind, number>>): string {
-  const entries = Object.entries(counts) as Array<[ReviewKind, number]>;
-  return entries.length === 0 ? 'none' : entries.map(([kind, n]) => `${n} ${REVIEW_KIND_LABELS[kind].toLowerCase()}`).join(', ');
 }
 
 /** "3 days", "5 hours": how long ago `from` was, as of `asOf`. */

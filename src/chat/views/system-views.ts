@@ -4,6 +4,7 @@ import type { ButtonView } from './form.ts';
 import { formatInstant } from './format-time.ts';
 import { pagedFooter } from './paged-footer.ts';
 import type { Block, MessageView, RichText } from './view.ts';
+import { REVIEW_ACTIONS } from '../../features/reviews/forms.ts';
 
 function ownerText(owner: Person | undefined): string {
   return owner ? personLabel(owner) : 'nobody (assign an owner)';
@@ -52,7 +53,7 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
     blocks.push({ type: 'actions', buttons });
   }
   if (input.offerReviews && system.stage === 'production') {
-    blocks.push({ type: 'actions', buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: 'system.addReviews', args: { systemId: String(system.id) } }] });
+    blocks.push({ type: 'actions', buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: REVIEW_ACTIONS.scheduleForSystem, args: { systemId: String(system.id) } }] });
   }
   return { summary: `AI system ${system.name}`, blocks, visibility: 'private' };
 }

@@ -2,9 +2,9 @@ import type { AuditHead } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Severity } from '../incidents/incident.ts';
 import type { Person, Workspace } from '../identity.ts';
-import type { UnitOfWork } from '../ports.ts';
-import { addDays, type ReviewKind } from '../reviews/review.ts';
-import { reviewCounts } from '../reviews/review-service.ts';
+import type { Repositories, UnitOfWork } from '../ports.ts';
+import type { SummaryField } from '../status-service.ts';
+import { addDays } from '../calendar-days.ts';
 import { trainingReport } from '../training/training-service.ts';
 import { todayIn } from '../zoned-time.ts';
 
@@ -26,6 +26,23 @@ export interface OverdueItem {
   daysOverdue: number;
 }
 
+/** The week a digest covers, in the workspace's time zone. */
+export interface DigestWeek {
+  /** YYYY-MM-DD, a week before `today`. */
+  from: string;
+  today: string;
+  /** How many days past `due` today is. */
+  daysOverdue(due: string): number;
+}
+
+/** An area's contribution to the weekly digest, read inside the digest's one read. */
+export interface DigestSource {
+  /** Its line(s) in the week in numbers. */
+  fields?(repos: Repositories, workspaceId: number, week: DigestWeek): SummaryField[];
+  /** Its items past due, for "most overdue" and the count of overdue items. */
+  overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): OverdueItem[];
+}
+
 /** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
 export interface Digest {
   workspace: Workspace;
@@ -34,7 +51,8 @@ export interface Digest {
   to: string;
   incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
   releases: { approved: number; rejected: number; pending: number };
-  reviews: { doneThisWeek: number; overdue: Partial<Record<ReviewKind, number>> };
+  /** The lines the areas declare, in the order of the features list. */
+  lines: SummaryField[];
   training: { rate: number | null; peopleOverdue: number };
   topOverdue: OverdueItem[];
   auditHead: AuditHead | null;
@@ -50,6 +68,7 @@ export class DigestService {
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly defaultTimeZone: string,
+    private readonly sources: readonly DigestSource[] = [],
   ) {}
 
   workspaces(): Workspace[] {
@@ -68,7 +87,6 @@ export class DigestService {
       const incidentCounts = repos.incidents.counts(workspaceId, since);
       const decided = repos.releases.decidedSince(workspaceId, since);
       const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
-      const reviews = reviewCounts(repos, workspaceId, today);
       const report = trainingReport(repos, workspaceId, today);
       const required = report.reduce((n, r) => n + r.requiredPeople, 0);
       const valid = report.reduce((n, r) => n + r.valid, 0);
@@ -78,14 +96,12 @@ export class DigestService {
         .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
         .items.filter((a) => a.dueDate < today)
         .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: days(a.dueDate) }));
-      const overdueReviews: OverdueItem[] = repos.reviews
-        .list(workspaceId, {})
-        .filter((r) => r.nextDue < today)
-        .map((r) => ({ what: `Review #${r.id} (${r.kind.replace(/-/g, ' ')})`, owner: repos.people.findById(workspaceId, r.ownerPersonId), due: r.nextDue, daysOverdue: days(r.nextDue) }));
-      const topOverdue = [...overdueActions, ...overdueReviews].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+      const week: DigestWeek = { from, today, daysOverdue: days };
+      const overdueElsewhere = this.sources.flatMap((source) => source.overdue?.(repos, workspaceId, week) ?? []);
+      const topOverdue = [...overdueActions, ...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
       const concerns: string[] = [];
       if (incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2 > 0) concerns.push(`${incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2} open S1/S2 incident(s)`);
-      const overdueCount = overdueActions.length + overdueReviews.length;
+      const overdueCount = overdueActions.length + overdueElsewhere.length;
       if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
       if (required > 0 && valid / required < 0.9) concerns.push(`required training at ${Math.round((valid / required) * 100)}%`);
       return {
@@ -95,7 +111,7 @@ export class DigestService {
         to: today,
         incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
         releases: { ...decided, pending },
-        reviews: { doneThisWeek: repos.reviews.doneSince(workspaceId, from), overdue: reviews.overdue },
+        lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
         training: { rate: required === 0 ? null : valid / required, peopleOverdue },
         topOverdue,
         auditHead: repos.audit.head(),

@@ -1,4 +1,5 @@
 import annexA from './annex-a.json' with { type: 'json' };
+import type { Repositories } from '../ports.ts';
 
 /** Kinds of record named in annex-a.json ("incident", "review:drift", ...). */
 export type EvidenceKind = string;
@@ -12,6 +13,38 @@ interface Requirement {
 export interface EvidenceCoverage {
   controls: { total: number; covered: string[] };
   clauses: { total: number; covered: string[] };
+}
+
+/** Records made from `from` (inclusive) to `to` (exclusive), UTC ISO instants; an open end is unbounded. */
+export interface EvidencePeriod {
+  from?: string;
+  to?: string;
+}
+
+/** Whether a record stamped `at` (a UTC instant, or a YYYY-MM-DD day taken as its UTC midnight) falls in the period. */
+export function inPeriod(at: string, period: EvidencePeriod): boolean {
+  const time = Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at);
+  return (period.from === undefined || time >= Date.parse(period.from)) && (period.to === undefined || time < Date.parse(period.to));
+}
+
+/** What an area declares about its evidence: the kinds it records and how many of each a workspace has. */
+export interface EvidenceSource {
+  kinds: readonly EvidenceKind[];
+  /** Counts inside the caller's read; kinds left out count 0. */
+  count(repos: Repositories, workspaceId: number, period: EvidencePeriod): Partial<Record<EvidenceKind, number>>;
+}
+
+/** Every evidence kind annex-a.json names for a control or clause. */
+export const ANNEX_A_EVIDENCE_KINDS: readonly EvidenceKind[] = [...new Set([...annexA.clauses, ...annexA.controls].flatMap((item) => item.evidence))];
+
+/** How many records of each declared kind a workspace has in a period, over every source. */
+export function evidenceCounts(sources: readonly EvidenceSource[], repos: Repositories, workspaceId: number, period: EvidencePeriod = {}): Map<EvidenceKind, number> {
+  const counts = new Map<EvidenceKind, number>();
+  for (const source of sources) {
+    const found = source.count(repos, workspaceId, period);
+    for (const kind of source.kinds) counts.set(kind, (counts.get(kind) ?? 0) + (found[kind] ?? 0));
+  }
+  return counts;
 }
 
 const controls: Requirement[] = annexA.controls;

@@ -2,9 +2,8 @@ import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError } from '../errors.ts';
 import type { Person } from '../identity.ts';
-import type { UnitOfWork } from '../ports.ts';
-import { addDays, REVIEW_KIND_LABELS } from '../reviews/review.ts';
-import { trainingReport } from '../training/training-service.ts';
+import type { Repositories, UnitOfWork } from '../ports.ts';
+import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
 
 /** Items due within this many days are included in nudges. */
@@ -16,7 +15,7 @@ export const ESCALATE_TO_ADMINS_DAYS = 7;
 export const ESCALATE_TO_LEADERSHIP_DAYS = 21;
 
 export interface NudgeItem {
-  /** "review:3", "action:12", "training:2", "release:7": what a snooze refers to. */
+  /** "review:3", "action:12": `<source prefix>:<id>`, what a snooze refers to. */
   key: string;
   text: string;
   /** Days past due (negative: due in that many days). */
@@ -24,6 +23,23 @@ export interface NudgeItem {
   due: string;
   /** What the Done button does, if anything. */
   done?: { action: string; args: Record<string, string> };
+}
+
+/** What a nudge source is given: today and the horizon in the workspace's time zone, and how late a due date is. */
+export interface NudgeWindow {
+  today: string;
+  /** Items due on or before this day are included. */
+  horizon: string;
+  /** Days past `due` (negative: due in that many days). */
+  daysOverdue(due: string): number;
+}
+
+/** An area's contribution to the daily nudge: its items, per person, overdue or due soon. */
+export interface NudgeSource {
+  /** The item keys it hands out start with `${prefix}:` ("review:3"); only those can be snoozed. */
+  prefix: string;
+  /** Inside the caller's read. */
+  items(repos: Repositories, workspaceId: number, window: NudgeWindow): Array<{ personId: number; item: NudgeItem }>;
 }
 
 export interface NudgePlan {
@@ -36,12 +52,13 @@ export interface NudgePlan {
   admins: Person[];
 }
 
-/** Gathers who has what overdue or due soon (reviews, corrective actions, training, sign-offs); snoozes quiet only the owner's nudge. */
+/** Gathers who has what overdue or due soon from every area's nudge source; snoozes quiet only the owner's nudge. */
 export class NudgeService {
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly defaultTimeZone: string,
+    private readonly sources: readonly NudgeSource[] = [],
   ) {}
 
   plan(workspaceId: number, at: Date = this.clock.now()): NudgePlan {
@@ -52,34 +69,8 @@ export class NudgeService {
       const byPerson = new Map<number, NudgeItem[]>();
       const add = (personId: number, item: NudgeItem) => byPerson.set(personId, [...(byPerson.get(personId) ?? []), item]);
 
-      for (const review of repos.reviews.list(workspaceId, {})) {
-        if (review.nextDue > horizon) continue;
-        add(review.ownerPersonId, { key: `review:${review.id}`, text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`, due: review.nextDue, daysOverdue: days(review.nextDue), done: { action: 'review.done', args: { review: String(review.id) } } });
-      }
-      for (const action of repos.actions.list(workspaceId, { status: 'open' }, { limit: 10_000, offset: 0 }).items) {
-        if (action.dueDate > horizon) continue;
-        add(action.ownerPersonId, { key: `action:${action.id}`, text: `Corrective action #${action.id}: ${action.title}`, due: action.dueDate, daysOverdue: days(action.dueDate), done: { action: 'action.done', args: { action: String(action.id) } } });
-      }
-      for (const report of trainingReport(repos, workspaceId, today)) {
-        for (const missing of report.missing) {
-          const due = missing.expires ?? report.course.createdAt.slice(0, 10);
-          add(missing.person.id, { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (${missing.state === 'expired' ? 'expired' : 'not done'})`, due, daysOverdue: days(due) });
-        }
-        for (const soon of report.expiringSoon) {
-          if (soon.expires <= horizon) add(soon.person.id, { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (renew before ${soon.expires})`, due: soon.expires, daysOverdue: days(soon.expires) });
-        }
-      }
-      const approvers = repos.roles.holders(workspaceId, 'approver');
-      for (const release of repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1000, offset: 0 }).items) {
-        const waitingSince = release.updatedAt.slice(0, 10);
-        if (days(waitingSince) <= SIGN_OFF_WAIT_DAYS) continue;
-        const decided = new Set(repos.releases.decisions(release.id, true).map((d) => d.personId));
-        const system = repos.aiSystems.findById(workspaceId, release.aiSystemId)?.name ?? '';
-        for (const approver of approvers) {
-          if (approver.personId === release.requesterPersonId || decided.has(approver.personId)) continue;
-          const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
-          add(approver.personId, { key: `release:${release.id}`, text: `Sign-off REL-${release.id}: ${system} ${release.version}`, due, daysOverdue: days(due), done: { action: 'release.show', args: { release: String(release.id) } } });
-        }
+      for (const source of this.sources) {
+        for (const { personId, item } of source.items(repos, workspaceId, { today, horizon, daysOverdue: days })) add(personId, item);
       }
 
       const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
@@ -103,7 +94,8 @@ export class NudgeService {
 
   /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */
   snooze(actor: Actor, itemKey: string, days: number, reason?: string): string {
-    if (!/^(review|action|training|release):\d+$/.test(itemKey)) throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
+    const [prefix, id] = itemKey.split(':');
+    if (!this.sources.some((source) => source.prefix === prefix) || !/^\d+$/.test(id ?? '') || itemKey.split(':').length !== 2) throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
     if (days > 1 && !reason?.trim()) throw new AimsError('invalid_input', 'Say why it can wait a week.', { fieldErrors: { reason: 'Say why it can wait a week.' } });
     const at = this.clock.now();
     return this.store.write((repos) => {

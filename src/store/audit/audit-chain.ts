@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -66,9 +66,13 @@ export class SqliteAuditLog implements AuditLog {
     return row ?? null;
   }
 
-  count(workspaceId?: number): number {
+  count(workspaceId?: number, period: { from?: string; to?: string } = {}): number {
+    const conditions: SQL[] = [];
+    if (workspaceId !== undefined) conditions.push(eq(auditEvents.workspaceId, workspaceId));
+    if (period.from !== undefined) conditions.push(gte(auditEvents.at, period.from));
+    if (period.to !== undefined) conditions.push(lt(auditEvents.at, period.to));
     const query = this.db.select({ n: count() }).from(auditEvents);
-    const row = workspaceId === undefined ? query.get() : query.where(eq(auditEvents.workspaceId, workspaceId)).get();
+    const row = conditions.length === 0 ? query.get() : query.where(and(...conditions)).get();
     return row?.n ?? 0;
   }
 }

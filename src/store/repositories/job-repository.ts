@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { JobDelivery, JobRun } from '../../core/scheduling/job-ledger.ts';
 import type { JobRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
@@ -80,6 +80,13 @@ export class SqliteJobRepository implements JobRepository {
       .values(input)
       .onConflictDoUpdate({ target: [itemSnoozes.personId, itemSnoozes.itemKey], set: { until: input.until, reason: input.reason, createdAt: input.createdAt } })
       .run();
+  }
+
+  countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): number {
+    const conditions: SQL[] = [eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'sent')];
+    if (period.from !== undefined) conditions.push(gte(jobDeliveries.sentAt, period.from));
+    if (period.to !== undefined) conditions.push(lt(jobDeliveries.sentAt, period.to));
+    return this.db.select({ n: sql<number>`count(*)` }).from(jobDeliveries).innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId)).where(and(...conditions)).get()?.n ?? 0;
   }
 
   lastRun(job: string, workspaceId: number): JobRun | undefined {

@@ -5,7 +5,6 @@ export * from './directory.ts';
 export * from './incidents.ts';
 export * from './jobs.ts';
 export * from './releases.ts';
-export * from './reviews.ts';
 export * from './settings.ts';
 export * from './training.ts';
 export * from './anchors.ts';

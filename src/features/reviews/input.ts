@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { calendarDate } from '../input/calendar-date.ts';
-import { REVIEW_KINDS, REVIEW_OUTCOMES } from './review.ts';
+import { calendarDate } from '../../core/input/calendar-date.ts';
+import { REVIEW_KINDS, REVIEW_OUTCOMES } from './domain.ts';
 
 const isoDate = (label: string) => calendarDate(`Give the ${label}.`, `Give the ${label} as YYYY-MM-DD.`);
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actorOf } from '../../src/core/actor.ts';
-import { ReviewService } from '../../src/core/reviews/review-service.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { refusal } from '../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { actorOf } from '../../../src/core/actor.ts';
+import { ReviewService } from '../../../src/features/reviews/service.ts';
+import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import { refusal } from '../../helpers/refusal.ts';
+import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
 
 let store: SqliteStore | undefined;
 afterEach(() => {

@@ -1,11 +1,11 @@
 import type { Actor } from '../../core/actor.ts';
 import { AimsError } from '../../core/errors.ts';
 import type { Person } from '../../core/identity.ts';
-import type { ChatServices } from '../chat-services.ts';
-import { reviewDoneForm, reviewForm } from '../forms/review-forms.ts';
-import { reviewListView } from '../views/review-views.ts';
-import { message, type ChatResponse, type FormView } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import { reviewDoneForm, reviewForm } from './forms.ts';
+import { reviewListView } from './views.ts';
+import { message, type ChatResponse, type FormView } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 export function reviewList(services: ChatServices, actor: Actor, mine: boolean, prefix: string, note?: string): ChatResponse {
   const schedules = services.reviews.list(actor.workspaceId, mine ? { ownerPersonId: actor.personId } : {});

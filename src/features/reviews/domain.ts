@@ -1,3 +1,6 @@
+/** What the audit log calls the area's changes. Recording a review done shares its name with the form and button that do it. */
+export const REVIEW_AUDIT = { scheduled: 'review.scheduled', updated: 'review.updated', done: 'review.done' } as const;
+
 export const REVIEW_KINDS = ['drift-review', 'bias-review', 'risk-register-review', 'impact-assessment', 'ai-policy-review', 'internal-audit', 'management-review'] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
@@ -9,6 +12,18 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
   'ai-policy-review': 'AI policy review',
   'internal-audit': 'Internal audit',
   'management-review': 'Management review',
+};
+
+/** The Annex A evidence kind (annex-a.json) a review done serves as; null: none listed there yet. */
+export const REVIEW_EVIDENCE: Record<ReviewKind, string | null> = {
+  'drift-review': 'review:drift',
+  'bias-review': 'review:bias',
+  // annex-a.json names the risk register itself ("risk"), not its review.
+  'risk-register-review': null,
+  'impact-assessment': 'review:impact-assessment',
+  'ai-policy-review': 'review:policy',
+  'internal-audit': 'review:internal-audit',
+  'management-review': 'review:management-review',
 };
 
 export const REVIEW_OUTCOMES = ['no-findings', 'findings', 'could-not-complete'] as const;
@@ -46,11 +61,4 @@ export interface ReviewCompletion {
   evidence: string | null;
   recordedBy: number;
   createdAt: string;
-}
-
-/** `date` plus `days`, as YYYY-MM-DD. */
-export function addDays(date: string, days: number): string {
-  const value = new Date(`${date}T00:00:00Z`);
-  value.setUTCDate(value.getUTCDate() + days);
-  return value.toISOString().slice(0, 10);
 }

@@ -1,7 +1,15 @@
 import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
 import type { Person } from '../../core/identity.ts';
-import { REVIEW_KIND_LABELS, REVIEW_KINDS, REVIEW_OUTCOME_LABELS, REVIEW_OUTCOMES, type ReviewSchedule } from '../../core/reviews/review.ts';
-import type { FormField, FormValues, FormView } from '../views/form.ts';
+import { REVIEW_AUDIT, REVIEW_KIND_LABELS, REVIEW_KINDS, REVIEW_OUTCOME_LABELS, REVIEW_OUTCOMES, type ReviewSchedule } from './domain.ts';
+import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';
+
+/** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
+export const REVIEW_FORMS = { add: 'review.add', edit: 'review.edit', done: REVIEW_AUDIT.done } as const;
+export type ReviewFormId = (typeof REVIEW_FORMS)[keyof typeof REVIEW_FORMS];
+
+/** The area's buttons: Done on a review (opens the done form), and the system card's offer of drift and bias reviews. */
+export const REVIEW_ACTIONS = { done: REVIEW_FORMS.done, scheduleForSystem: 'system.addReviews' } as const;
+export type ReviewActionId = (typeof REVIEW_ACTIONS)[keyof typeof REVIEW_ACTIONS];
 
 const personChoices = (people: Person[]) => people.map((p) => ({ value: p.externalId, label: p.displayName ?? p.externalId }));
 
@@ -9,7 +17,7 @@ const personChoices = (people: Person[]) => people.map((p) => ({ value: p.extern
 export function reviewForm(input: { systems: AiSystem[]; people: Person[]; today: string; schedule?: ReviewSchedule; owner?: Person; system?: AiSystem }): FormView {
   const { schedule, owner, system } = input;
   return {
-    type: schedule ? 'review.edit' : 'review.add',
+    type: schedule ? REVIEW_FORMS.edit : REVIEW_FORMS.add,
     title: schedule ? `Edit review #${schedule.id}` : 'Schedule a review',
     submitLabel: 'Save',
     fields: [
@@ -50,7 +58,7 @@ export function reviewDoneForm(schedule: ReviewSchedule, people: Person[], today
     { id: `action${n}Due`, label: `Due date of action ${n}`, kind: 'date', required: false },
   ]);
   return {
-    type: 'review.done',
+    type: REVIEW_FORMS.done,
     title: `${REVIEW_KIND_LABELS[schedule.kind]} done`.slice(0, 24),
     submitLabel: 'Record',
     fields: [

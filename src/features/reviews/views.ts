@@ -1,6 +1,7 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { REVIEW_KIND_LABELS, type ReviewSchedule } from '../../core/reviews/review.ts';
-import type { Block, MessageView } from './view.ts';
+import { REVIEW_KIND_LABELS, type ReviewKind, type ReviewSchedule } from './domain.ts';
+import type { Block, MessageView } from '../../chat/views/view.ts';
+import { REVIEW_ACTIONS } from './forms.ts';
 
 /** Review schedules with their next due dates, overdue first, and a Done button for each (25 at most). */
 export function reviewListView(input: { schedules: ReviewSchedule[]; people: Map<number, Person>; systems: Map<number, string>; today: string; title: string; prefix: string; note?: string }): MessageView {
@@ -21,6 +22,12 @@ export function reviewListView(input: { schedules: ReviewSchedule[]; people: Map
     ]),
     ...(schedules.length > 50 ? { more: schedules.length - 50 } : {}),
   });
-  blocks.push({ type: 'actions', buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: 'review.done', args: { review: String(s.id) } })) });
+  blocks.push({ type: 'actions', buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(s.id) } })) });
   return { summary: `${schedules.length} reviews`, blocks, visibility: 'private' };
+}
+
+/** "2 drift review, 1 bias review": counts by kind, or "none". */
+export function countsByKind(counts: Partial<Record<ReviewKind, number>>): string {
+  const entries = Object.entries(counts) as Array<[ReviewKind, number]>;
+  return entries.length === 0 ? 'none' : entries.map(([kind, n]) => `${n} ${REVIEW_KIND_LABELS[kind].toLowerCase()}`).join(', ');
 }

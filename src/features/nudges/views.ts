@@ -1,7 +1,10 @@
 import { personLabel, type Person } from '../../core/identity.ts';
 import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeItem } from '../../core/scheduling/nudge-service.ts';
-import type { ButtonView } from './form.ts';
-import type { Block, MessageView } from './view.ts';
+import type { ButtonView, FormView } from '../../chat/views/form.ts';
+import type { Block, MessageView } from '../../chat/views/view.ts';
+
+/** The snooze button and the week's snooze form ("why can it wait?"). */
+export const NUDGE_SNOOZE = 'nudge.snooze';
 
 /** Items with buttons per message; the rest are listed. Keeps every platform within its limits. */
 const WITH_BUTTONS = 8;
@@ -22,8 +25,8 @@ export function nudgeView(items: NudgeItem[], today: string): MessageView {
     blocks.push({ type: 'text', text: [{ text: item.text, style: 'bold' }, { text: ` · ${when(item)}` }] });
     const buttons: ButtonView[] = [];
     if (item.done) buttons.push({ label: item.key.startsWith('release:') ? 'Open' : 'Done…', action: item.done.action, args: item.done.args, style: 'primary' });
-    buttons.push({ label: 'Snooze 1 day', action: 'nudge.snooze', args: { item: item.key, days: '1' } });
-    buttons.push({ label: 'Snooze 1 week…', action: 'nudge.snooze', args: { item: item.key, days: '7' } });
+    buttons.push({ label: 'Snooze 1 day', action: NUDGE_SNOOZE, args: { item: item.key, days: '1' } });
+    buttons.push({ label: 'Snooze 1 week…', action: NUDGE_SNOOZE, args: { item: item.key, days: '7' } });
     blocks.push({ type: 'actions', buttons });
   });
   if (items.length > WITH_BUTTONS) blocks.push({ type: 'list', items: items.slice(WITH_BUTTONS).map((item) => `${item.text} · ${when(item)}`) });
@@ -50,9 +53,9 @@ export function snoozedView(until: string): MessageView {
   return { summary: `Snoozed until ${until}`, blocks: [{ type: 'text', text }], visibility: 'private' };
 }
 
-export function snoozeForm(itemKey: string): import('./form.ts').FormView {
+export function snoozeForm(itemKey: string): FormView {
   return {
-    type: 'nudge.snooze',
+    type: NUDGE_SNOOZE,
     title: 'Snooze for a week',
     submitLabel: 'Snooze',
     intro: [{ text: STILL_ESCALATED }],

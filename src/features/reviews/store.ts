@@ -1,8 +1,9 @@
 import { and, asc, count, desc, eq, gte, type SQL } from 'drizzle-orm';
-import type { ReviewRepository } from '../../core/ports.ts';
-import type { ReviewCompletion, ReviewSchedule } from '../../core/reviews/review.ts';
-import type { Db } from '../database.ts';
-import { reviewCompletions, reviewSchedules } from '../schema/reviews.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { Db } from '../../store/database.ts';
+import type { ReviewCompletion, ReviewSchedule } from './domain.ts';
+import type { ReviewRepository } from './port.ts';
+import { reviewCompletions, reviewSchedules } from './schema.ts';
 
 const toSchedule = (row: typeof reviewSchedules.$inferSelect): ReviewSchedule => ({ ...row, kind: row.kind as ReviewSchedule['kind'] });
 
@@ -44,7 +45,22 @@ export class SqliteReviewRepository implements ReviewRepository {
     );
   }
 
+  completedKinds(workspaceId: number): Array<{ kind: ReviewSchedule['kind']; date: string }> {
+    return this.db
+      .select({ kind: reviewSchedules.kind, date: reviewCompletions.date })
+      .from(reviewCompletions)
+      .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
+      .where(eq(reviewSchedules.workspaceId, workspaceId))
+      .all()
+      .map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
+  }
+
   completions(scheduleId: number): ReviewCompletion[] {
     return this.db.select().from(reviewCompletions).where(eq(reviewCompletions.scheduleId, scheduleId)).orderBy(desc(reviewCompletions.id)).all();
   }
+}
+
+/** The reviews repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
+export function reviewRepositories(db: Db): Pick<Repositories, 'reviews'> {
+  return { reviews: new SqliteReviewRepository(db) };
 }

@@ -1,11 +1,12 @@
-import type { Actor } from '../actor.ts';
-import type { Clock } from '../clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
-import { personLabel } from '../identity.ts';
-import type { Repositories, UnitOfWork } from '../ports.ts';
-import { todayIn } from '../zoned-time.ts';
-import { addDays, DEFAULT_SYSTEM_REVIEW_DAYS, type ReviewKind, type ReviewSchedule } from './review.ts';
-import { reviewDoneInputSchema, reviewScheduleInputSchema } from './review-input.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { personLabel } from '../../core/identity.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import { todayIn } from '../../core/zoned-time.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import { DEFAULT_SYSTEM_REVIEW_DAYS, REVIEW_AUDIT, type ReviewKind, type ReviewSchedule } from './domain.ts';
+import { reviewDoneInputSchema, reviewScheduleInputSchema } from './input.ts';
 
 /** Counts for status: overdue and due within 7 days, by kind. */
 export interface ReviewCounts {
@@ -60,7 +61,7 @@ export class ReviewService {
       this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
       const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind: input.kind, aiSystemId: input.aiSystemId ?? null, ownerPersonId: input.ownerPersonId, cadenceDays: input.cadenceDays, nextDue: input.nextDue, lastDone: null, createdAt: at, updatedAt: at });
       if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.scheduled', subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.scheduled, subject: `review:${schedule.id}`, before: null, after: schedule }, at);
       return schedule;
     });
   }
@@ -73,7 +74,7 @@ export class ReviewService {
       const input = this.validate(repos, actor, raw);
       const after: ReviewSchedule = { ...before, ...input, aiSystemId: input.aiSystemId ?? null, updatedAt: at };
       repos.reviews.update(actor.workspaceId, id, { kind: after.kind, aiSystemId: after.aiSystemId, ownerPersonId: after.ownerPersonId, cadenceDays: after.cadenceDays, nextDue: after.nextDue, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.updated', subject: `review:${id}`, before, after }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.updated, subject: `review:${id}`, before, after }, at);
       return after;
     });
   }
@@ -91,7 +92,7 @@ export class ReviewService {
       for (const kind of ['drift-review', 'bias-review'] as const) {
         if (existing.includes(kind)) continue;
         const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind, aiSystemId, ownerPersonId: system.ownerPersonId ?? actor.personId, cadenceDays: DEFAULT_SYSTEM_REVIEW_DAYS, nextDue: due, lastDone: null, createdAt: at, updatedAt: at });
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.scheduled', subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.scheduled, subject: `review:${schedule.id}`, before: null, after: schedule }, at);
         created.push(schedule);
       }
       return created;
@@ -115,7 +116,7 @@ export class ReviewService {
       const completion = repos.reviews.addCompletion({ scheduleId: id, date: input.date, outcome: input.outcome, findings: input.findings, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
       const nextDue = addDays(input.date, before.cadenceDays);
       repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'review.done', subject: `review:${id}`, before: { nextDue: before.nextDue, lastDone: before.lastDone }, after: { ...completion, nextDue } }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.done, subject: `review:${id}`, before: { nextDue: before.nextDue, lastDone: before.lastDone }, after: { ...completion, nextDue } }, at);
       for (const action of input.actions) {
         const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: null, reviewCompletionId: completion.id, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
         repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record }, at);

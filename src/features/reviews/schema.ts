@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { aiSystems } from './ai-systems.ts';
-import { workspaceScope } from './columns.ts';
-import { people } from './directory.ts';
+import { aiSystems } from '../../store/schema/ai-systems.ts';
+import { workspaceScope } from '../../store/schema/columns.ts';
+import { people } from '../../store/schema/directory.ts';
 
 /** A review that recurs: its next due date moves on by the cadence each time it is done. */
 export const reviewSchedules = sqliteTable(

@@ -1,0 +1,122 @@
+import type { Actor } from '../core/actor.ts';
+import type { Contact } from '../core/directory-service.ts';
+import type { Platform } from '../core/identity.ts';
+import type { EvidenceSource } from '../core/iso42001/evidence-coverage.ts';
+import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
+import type { StatusSource } from '../core/status-service.ts';
+import type { DigestSource } from '../core/digest/digest-service.ts';
+import type { CardPublisher } from './card-publisher.ts';
+import type { RequestOrigin } from './chat-request.ts';
+import type { ChatServices } from './chat-services.ts';
+import type { CommandContext } from './commands/command-context.ts';
+import type { OutboxSender } from './outbox-sender.ts';
+import type { FormSubmission, FormView } from './views/form.ts';
+import type { ChatResponse, FormResult } from './views/view.ts';
+
+/**
+ * The contract every area of the AIMS signs: one object per area (its `feature.ts`) declares what it
+ * adds to the bot. The router, the help, form submission, button dispatch, nudges and Annex A
+ * evidence coverage loop over the `features` list (src/features/index.ts) and know no area by name.
+ */
+
+/** Who is acting, resolved once per request. */
+export interface Identified {
+  contact: Contact;
+  actor: Actor;
+  timeZone: string;
+}
+
+/** What a form or a button handler gets: who, where, the services and the senders. */
+export interface FeatureContext extends Identified {
+  origin: RequestOrigin;
+  platform: Platform;
+  /** "/aims " on Slack, "aims " on Teams. */
+  prefix: string;
+  services: ChatServices;
+  /** Sends what a change queued, right after it committed. */
+  outbox: OutboxSender;
+  cards: CardPublisher;
+}
+
+/** A subcommand: the word that routes to it, its line in the help, and its handler. */
+export interface CommandSpec {
+  word: string;
+  /** Shown after the prefix in the help: `review add | list | mine | edit <n> | done <n>`. */
+  usage: string;
+  summary: string;
+  handle(ctx: CommandContext): ChatResponse;
+}
+
+/** A form owned by an area: its typed id, how it opens (again, with its context) and what submitting does. */
+export interface FormSpec<Id extends string = string> {
+  id: Id;
+  open(ctx: FeatureContext, context: Record<string, string>): FormView | undefined;
+  submit(ctx: FeatureContext, submission: FormSubmission): FormResult | Promise<FormResult>;
+  /** The form field that shows an input schema field's error (`ownerPersonId` -> `owner`); default: the same name. */
+  fieldOf?(schemaField: string): string;
+}
+
+/** A button owned by an area, re-checked on the server whatever the button looked like. */
+export interface ActionSpec<Id extends string = string> {
+  id: Id;
+  handle(ctx: FeatureContext, args: Record<string, string>): ChatResponse | Promise<ChatResponse>;
+}
+
+/** One area's declaration. Everything but the name is optional. */
+export interface Feature {
+  /** The area's folder name: `reviews`, `incidents` ... */
+  name: string;
+  /** In the order the help lists them. */
+  commands?: readonly CommandSpec[];
+  forms?: readonly FormSpec[];
+  actions?: readonly ActionSpec[];
+  /** Its section of `/aims status`. */
+  status?: StatusSource;
+  /** Its lines and overdue items in the weekly digest. */
+  digest?: DigestSource;
+  /** Items per person for the daily nudge (and what a snooze may name). */
+  nudges?: NudgeSource;
+  /** The Annex A evidence kinds it records, and how many records of each a workspace has. */
+  evidence?: EvidenceSource;
+}
+
+/** Ids must be unique across the features list: a clash would make one area's form or button unreachable. */
+export function indexFeatures(features: readonly Feature[]): {
+  commands: Map<string, CommandSpec>;
+  forms: Map<string, FormSpec>;
+  actions: Map<string, ActionSpec>;
+} {
+  const commands = new Map<string, CommandSpec>();
+  const forms = new Map<string, FormSpec>();
+  const actions = new Map<string, ActionSpec>();
+  const add = <T>(map: Map<string, T>, what: string, id: string, value: T, owner: string) => {
+    if (map.has(id)) throw new Error(`${what} "${id}" is declared twice (again by ${owner})`);
+    map.set(id, value);
+  };
+  for (const feature of features) {
+    for (const command of feature.commands ?? []) add(commands, 'command', command.word, command, feature.name);
+    for (const form of feature.forms ?? []) add(forms, 'form', form.id, form, feature.name);
+    for (const action of feature.actions ?? []) add(actions, 'action', action.id, action, feature.name);
+  }
+  return { commands, forms, actions };
+}
+
+/** The evidence sources the features declare, for status coverage. */
+export function evidenceSourcesOf(features: readonly Feature[]): EvidenceSource[] {
+  return features.flatMap((feature) => (feature.evidence ? [feature.evidence] : []));
+}
+
+/** The status sections the features declare, in the order of the list. */
+export function statusSourcesOf(features: readonly Feature[]): StatusSource[] {
+  return features.flatMap((feature) => (feature.status ? [feature.status] : []));
+}
+
+/** The digest contributions the features declare, in the order of the list. */
+export function digestSourcesOf(features: readonly Feature[]): DigestSource[] {
+  return features.flatMap((feature) => (feature.digest ? [feature.digest] : []));
+}
+
+/** The nudge sources the features declare, in the order of the list. */
+export function nudgeSourcesOf(features: readonly Feature[]): NudgeSource[] {
+  return features.flatMap((feature) => (feature.nudges ? [feature.nudges] : []));
+}

@@ -1,0 +1,61 @@
+import { systemCard, systemCommand, systemEditForm } from '../../chat/commands/system-commands.ts';
+import type { ActionSpec, Feature, FormSpec } from '../../chat/feature.ts';
+import { personIdOf } from '../../chat/form-people.ts';
+import { systemForm, systemInputFrom } from '../../chat/forms/system-form.ts';
+import { message } from '../../chat/views/view.ts';
+import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+
+// Still spelled in chat/forms/system-form.ts and chat/views/system-views.ts until the area moves here.
+const SYSTEM_ADD = 'system.add';
+const SYSTEM_EDIT = 'system.edit';
+
+const forms: FormSpec[] = [
+  {
+    id: SYSTEM_ADD,
+    open: ({ services, actor }) => systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId) }),
+    submit: (ctx, submission) => {
+      const { services, actor, timeZone } = ctx;
+      const { system, created } = services.systems.add(actor, systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)), `form:${submission.instanceKey}`);
+      // A system newly in production is offered its drift and bias reviews.
+      return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`, created) };
+    },
+  },
+  {
+    id: SYSTEM_EDIT,
+    open: ({ services, actor }, context) => {
+      const response = systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(context.systemId)));
+      return response.kind === 'form' ? response.form : undefined;
+    },
+    submit: (ctx, submission) => {
+      const { services, actor, timeZone } = ctx;
+      const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)));
+      return { kind: 'done', view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.') };
+    },
+  },
+];
+
+const actions: ActionSpec[] = [
+  { id: SYSTEM_EDIT, handle: ({ services, actor }, args) => systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))) },
+  {
+    id: 'system.retire',
+    handle: ({ services, actor, timeZone }, args) => {
+      const { system, changed } = services.systems.retire(actor, Number(args.systemId));
+      return message(systemCard(services, actor, system, timeZone, changed ? `${system.name} is retired. Its record and history stay.` : `${system.name} was already retired.`));
+    },
+  },
+  { id: 'system.show', handle: ({ services, actor, timeZone }, args) => message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)) },
+];
+
+/** The AI system inventory (A.4.2, A.6.2.3, A.6.2.7, A.8.2, A.9.4, A.10.3). */
+export const aiSystemsFeature: Feature = {
+  name: 'ai-systems',
+  commands: [{ word: 'system', usage: 'system add | list | <name> [criteria]', summary: 'The AI system inventory: register, list, show, edit, retire; acceptance criteria.', handle: systemCommand }],
+  forms,
+  actions,
+  evidence: {
+    kinds: ['ai-system'],
+    count: (repos, workspaceId, period) => ({
+      'ai-system': repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 }).items.filter((system) => inPeriod(system.createdAt, period)).length,
+    }),
+  },
+};

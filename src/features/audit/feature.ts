@@ -1,0 +1,10 @@
+import type { Feature } from '../../chat/feature.ts';
+
+/** The hash-chained audit log every change writes (7.5, A.6.2.8); verified by `aims audit verify`. */
+export const auditFeature: Feature = {
+  name: 'audit',
+  evidence: {
+    kinds: ['audit-log'],
+    count: (repos, workspaceId) => ({ 'audit-log': repos.audit.count(workspaceId) }),
+  },
+};

@@ -1,0 +1,139 @@
+import { decideRelease, releaseAction } from '../../chat/commands/release-actions.ts';
+import { releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from '../../chat/commands/release-commands.ts';
+import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from '../../chat/forms/release-forms.ts';
+import { postsNote } from '../../chat/outbox-notes.ts';
+import type { FormResult } from '../../chat/views/view.ts';
+import { AimsError, isAimsError } from '../../core/errors.ts';
+import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
+import type { FormSubmission } from '../../chat/views/form.ts';
+
+// Still spelled in chat/forms/release-forms.ts and chat/views/release-views.ts until the area moves here.
+const RELEASE_BUTTONS = ['release.approve', 'release.approveWithComment', 'release.reject', 'release.withdraw', 'release.show', 'release.edit'] as const;
+
+// The release form has no system field (it was chosen before): its problems show at the version.
+const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
+const fieldOf = (field: string) => RELEASE_FIELD_OF[field] ?? (field.startsWith('measurements.') ? 'extraMetrics' : field);
+
+async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
+  const { services, actor, timeZone } = ctx;
+  const systemId = Number(submission.context.aiSystemId);
+  const { raw, extraErrors, fieldOfMeasurement } = releaseInputFrom(submission.values, submission.context, services.releases.criteria(actor.workspaceId, systemId));
+  if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
+  // The service names a measured value by its index; show it at the form field it came from.
+  const atField = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (!isAimsError(error) || !error.details.fieldErrors) throw error;
+      const errors: Record<string, string> = {};
+      for (const [field, text] of Object.entries(error.details.fieldErrors)) {
+        const index = /^measurements\.(\d+)$/.exec(field)?.[1];
+        errors[index === undefined ? field : (fieldOfMeasurement[Number(index)] ?? field)] ??= text;
+      }
+      throw new AimsError(error.code, error.message, { ...error.details, fieldErrors: errors });
+    }
+  };
+  if (submission.type === 'release.edit') {
+    const id = Number(submission.context.release);
+    const { droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
+    if (!changed) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`), visibility: 'private' } };
+    // The refreshed cards and the dropped approvers' notices were queued with the edit.
+    await ctx.outbox.sendFor(subjectOf('release', id));
+    const note = droppedApprovers.length > 0 ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.` : `Saved REL-${id}.`;
+    return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+  }
+  services.settings.channelFor(actor.workspaceId, 'approvals');
+  const { release, created } = atField(() => services.releases.request(actor, raw, `form:${submission.instanceKey}`));
+  const subject = subjectOf('release', release.id);
+  const sent = await ctx.outbox.sendFor(subject);
+  const where = postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
+  const note = created ? `Requested REL-${release.id}.${where}` : `REL-${release.id} was already requested.${where}`;
+  return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, note), visibility: 'private' } };
+}
+
+async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
+  const { services, actor, timeZone } = ctx;
+  const id = Number(submission.context.release);
+  const reject = submission.type === 'release.reject';
+  const note = await decideRelease(ctx, id, reject ? 'reject' : 'approve', reject ? submission.values.reason : submission.values.comment, submission.context.seen);
+  return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+}
+
+const forms: FormSpec[] = [
+  {
+    id: 'release.pick',
+    open: ({ services, actor }) => releasePickForm(services.systems.search(actor.workspaceId, '', 1000)),
+    submit: ({ services, actor }, { values }) => {
+      if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
+      return { kind: 'next', form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem))).form };
+    },
+    fieldOf,
+  },
+  { id: 'release.request', open: ({ services, actor }, context) => releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form, submit: requestOrEdit, fieldOf },
+  { id: 'release.edit', open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form, submit: requestOrEdit, fieldOf },
+  { id: 'release.reject', open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
+  { id: 'release.approve', open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
+];
+
+const actions: ActionSpec[] = RELEASE_BUTTONS.map((id) => ({ id, handle: (ctx, args) => releaseAction(ctx, id, args) }));
+
+/**
+ * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
+ * like the form. Domain errors are thrown for the API to turn into HTTP answers.
+ */
+export async function requestReleaseFromPipeline(ctx: FeatureContext, raw: Record<string, unknown>, idempotency?: { key: string; requestHash: string }): Promise<{ releaseId: number; created: boolean }> {
+  const { services, actor } = ctx;
+  services.settings.channelFor(actor.workspaceId, 'approvals');
+  const { release, created } = services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
+  // A repeat of the key (a pipeline re-run) sends what may still be waiting of the first one.
+  await ctx.outbox.sendFor(subjectOf('release', release.id));
+  return { releaseId: release.id, created };
+}
+
+/** Release sign-off against acceptance criteria (6.3, 8.1, A.6.1.3, A.6.2.2, A.6.2.4, A.6.2.5, A.7.5). */
+export const releasesFeature: Feature = {
+  name: 'releases',
+  commands: [
+    {
+      word: 'release',
+      usage: 'release [system] | release list [pending|approved|rejected|<system>] | release REL-3 [edit|withdraw]',
+      summary: 'Request sign-off for a model version; approvers decide in the approvals channel.',
+      handle: releaseCommand,
+    },
+  ],
+  forms,
+  actions,
+  nudges: {
+    prefix: 'release',
+    items: (repos, workspaceId, { daysOverdue }) => {
+      const approvers = repos.roles.holders(workspaceId, 'approver');
+      return repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1000, offset: 0 }).items.flatMap((release) => {
+        const waitingSince = release.updatedAt.slice(0, 10);
+        if (daysOverdue(waitingSince) <= SIGN_OFF_WAIT_DAYS) return [];
+        const decided = new Set(repos.releases.decisions(release.id, true).map((d) => d.personId));
+        const system = repos.aiSystems.findById(workspaceId, release.aiSystemId)?.name ?? '';
+        const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
+        return approvers
+          .filter((approver) => approver.personId !== release.requesterPersonId && !decided.has(approver.personId))
+          .map((approver) => ({ personId: approver.personId, item: { key: `release:${release.id}`, text: `Sign-off REL-${release.id}: ${system} ${release.version}`, due, daysOverdue: daysOverdue(due), done: { action: 'release.show', args: { release: String(release.id) } } } }));
+      });
+    },
+  },
+  evidence: {
+    kinds: ['release', 'release:evaluation', 'release:acceptance-criteria'],
+    count: (repos, workspaceId, period) => {
+      const releases = repos.releases.list(workspaceId, {}, { limit: 100_000, offset: 0 }).items.filter((release) => inPeriod(release.createdAt, period));
+      const systems = repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 }).items;
+      return {
+        release: releases.length,
+        // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
+        'release:evaluation': releases.filter((release) => release.evaluationLink !== null || repos.releases.metrics(release.id).length > 0).length,
+        'release:acceptance-criteria': systems.flatMap((system) => repos.releases.criteria(workspaceId, system.id)).filter((criterion) => inPeriod(criterion.createdAt, period)).length,
+      };
+    },
+  },
+};

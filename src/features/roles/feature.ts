@@ -1,0 +1,13 @@
+import { roleCommand } from '../../chat/commands/role-commands.ts';
+import type { Feature } from '../../chat/feature.ts';
+
+/** Who holds which role in a workspace (A.3.2, A.4.6, A.10.2). */
+export const rolesFeature: Feature = {
+  name: 'roles',
+  commands: [{ word: 'role', usage: 'role grant|revoke @person <role> | role list', summary: 'Who are admins, approvers, leadership and trainers (admins change it).', handle: roleCommand }],
+  evidence: {
+    kinds: ['role'],
+    // Roles are standing assignments: whoever holds one now counts, whatever the period.
+    count: (repos, workspaceId) => ({ role: repos.roles.countAssignments(workspaceId) }),
+  },
+};

@@ -1,0 +1,87 @@
+import { trainingCommand } from '../../chat/commands/training-commands.ts';
+import type { Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import type { FormSubmission } from '../../chat/views/form.ts';
+import type { FormResult } from '../../chat/views/view.ts';
+import { personIdOf } from '../../chat/form-people.ts';
+import { courseForm, courseInputFrom, sessionForm } from '../../chat/forms/training-forms.ts';
+import { attendeesNote } from '../../chat/outbox-notes.ts';
+import { courseListView } from '../../chat/views/training-views.ts';
+import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
+import { trainingReport } from '../../core/training/training-service.ts';
+
+// Still spelled in chat/forms/training-forms.ts until the area moves here.
+const COURSE_ADD = 'training.course.add';
+const COURSE_EDIT = 'training.course.edit';
+const SESSION = 'training.session';
+
+const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
+const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
+
+const forms: FormSpec[] = [
+  { id: COURSE_ADD, open: () => courseForm(), submit: (ctx, submission) => saveCourse(ctx, submission, undefined), fieldOf },
+  {
+    id: COURSE_EDIT,
+    open: ({ services, actor }, context) => courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course))),
+    submit: (ctx, submission) => saveCourse(ctx, submission, Number(submission.context.course)),
+    fieldOf,
+  },
+  {
+    id: SESSION,
+    open: ({ services, actor }) => sessionForm(services.training.courses(actor.workspaceId), services.directory.people(actor.workspaceId), services.training.today(actor.workspaceId)),
+    submit: async (ctx, submission) => {
+      const { services, actor } = ctx;
+      const { values } = submission;
+      const attendees = (values.attendees ?? '').split(',').filter(Boolean).map((externalId) => personIdOf(ctx, submission, externalId) ?? 0);
+      const result = services.training.recordSession(actor, { courseId: values.course ? Number(values.course) : undefined, date: values.date, trainer: values.trainer, attendeePersonIds: attendees, evidence: values.evidence }, `form:${submission.instanceKey}`);
+      const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
+      // Each newly recorded attendee is told through the outbox (queued with the session); say honestly who was reached.
+      const subject = subjectOf('training-session', result.sessionId);
+      const told = result.repeated ? '' : ` ${attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject))}`;
+      const total = result.recorded.length + result.already.length;
+      const note = result.repeated
+        ? 'This session was already recorded.'
+        : `Recorded ${course?.name ?? 'the session'} on ${values.date ?? ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}.${told}`;
+      return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+    },
+    fieldOf,
+  },
+];
+
+function saveCourse(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
+  const { services, actor } = ctx;
+  const raw = courseInputFrom(submission.values);
+  const course = id === undefined ? services.training.addCourse(actor, raw) : services.training.editCourse(actor, id, raw);
+  return { kind: 'done', view: courseListView(services.training.courses(actor.workspaceId, true), '', `Saved the course ${course.name}.`) };
+}
+
+/** Training sessions, attendance and who is due (7.2, 7.3, A.4.6, A.9.2). */
+export const trainingFeature: Feature = {
+  name: 'training',
+  commands: [
+    {
+      word: 'training',
+      usage: 'training | training me | training done <course> | training report | training course add',
+      summary: 'Record a training session and who attended (admins and trainers, for others); who is due; courses (admins).',
+      handle: trainingCommand,
+    },
+  ],
+  forms,
+  nudges: {
+    prefix: 'training',
+    items: (repos, workspaceId, { today, horizon, daysOverdue }) =>
+      trainingReport(repos, workspaceId, today).flatMap((report) => [
+        ...report.missing.map((missing) => {
+          const due = missing.expires ?? report.course.createdAt.slice(0, 10);
+          return { personId: missing.person.id, item: { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (${missing.state === 'expired' ? 'expired' : 'not done'})`, due, daysOverdue: daysOverdue(due) } };
+        }),
+        ...report.expiringSoon
+          .filter((soon) => soon.expires <= horizon)
+          .map((soon) => ({ personId: soon.person.id, item: { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (renew before ${soon.expires})`, due: soon.expires, daysOverdue: daysOverdue(soon.expires) } })),
+      ]),
+  },
+  evidence: {
+    kinds: ['training'],
+    count: (repos, workspaceId, period) => ({ training: repos.training.completions(workspaceId, {}).filter((completion) => inPeriod(completion.date, period)).length }),
+  },
+};
