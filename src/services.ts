@@ -4,7 +4,7 @@ import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';
 import { IncidentService } from './core/incidents/incident-service.ts';
-import { ReleaseService } from './core/releases/release-service.ts';
+import { ReleaseService } from './features/releases/service.ts';
 import { TrainingService } from './core/training/training-service.ts';
 import { ReviewService } from './features/reviews/service.ts';
 import { DigestService } from './core/digest/digest-service.ts';

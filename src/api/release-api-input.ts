@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANGE_TYPES } from '../core/releases/release.ts';
+import { CHANGE_TYPES } from '../features/releases/domain.ts';
 
 /** Longest requester id accepted: platform user ids are far shorter (Slack ~11, an AAD object id 36). */
 export const REQUESTER_MAX_LENGTH = 64;

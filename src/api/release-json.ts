@@ -1,6 +1,6 @@
 import { personLabel } from '../core/identity.ts';
-import { releaseKey } from '../core/releases/release.ts';
-import type { ReleaseDetails } from '../core/releases/release-service.ts';
+import { releaseKey } from '../features/releases/domain.ts';
+import type { ReleaseDetails } from '../features/releases/service.ts';
 
 /** A release as the pipeline API answers it: enough to gate a deployment and to show why. */
 export function releaseJson(details: ReleaseDetails) {

@@ -4,7 +4,7 @@ import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ChatServices } from '../chat/chat-services.ts';
 import { isAimsError, type AimsError } from '../core/errors.ts';
 import { bindKey, requestHashOf } from '../core/inbound-dedupe.ts';
-import { releaseKey } from '../core/releases/release.ts';
+import { releaseKey } from '../features/releases/domain.ts';
 import type { Logger } from '../logger.ts';
 import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
 import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.ts';

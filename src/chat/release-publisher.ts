@@ -1,8 +1,8 @@
-import { releaseKey } from '../core/releases/release.ts';
+import { releaseKey } from '../features/releases/domain.ts';
 import type { DirectNotice } from '../core/outbox/outbox.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { PostedMessage } from './channel-messenger.ts';
-import { releaseCardView } from './views/release-views.ts';
+import { releaseCardView } from '../features/releases/views.ts';
 import type { MessageView } from './views/view.ts';
 
 /** What the outbox sends about a release: its sign-off card and the notices to people, rendered at send time. */

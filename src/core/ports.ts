@@ -4,7 +4,6 @@ import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severit
 import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
-import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
 import type { GrantableRole, RoleHolder } from './roles.ts';
@@ -141,25 +140,6 @@ export interface CorrectiveActionRepository {
   list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): { open: number; overdue: number };
-}
-
-export interface ReleaseRepository {
-  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[];
-  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): AcceptanceCriterion;
-  removeCriterion(workspaceId: number, id: number): boolean;
-  insert(input: Omit<Release, 'id'>): Release;
-  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void;
-  findById(workspaceId: number, id: number): Release | undefined;
-  /** A pending or approved release of this version of the system. */
-  findLive(aiSystemId: number, versionKey: string): Release | undefined;
-  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page: { limit: number; offset: number }): { items: Release[]; total: number };
-  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void;
-  metrics(releaseId: number): ReleaseMetric[];
-  addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision;
-  decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[];
-  /** Drops the active decisions (an edit of the request); returns who had decided. */
-  dropDecisions(releaseId: number): number[];
-  decidedSince(workspaceId: number, since: string): { approved: number; rejected: number };
 }
 
 export interface TrainingRepository {

@@ -38,13 +38,6 @@ export interface StatusSummary {
   training: { required: number; valid: number; peopleOverdue: number };
   /** The sections the areas declare, in the order of the features list. */
   sections: StatusSection[];
-  releases: {
-    pending: Array<{ id: number; system: string; version: string; createdAt: string }>;
-    pendingTotal: number;
-    decidedLast30Days: { approved: number; rejected: number };
-    /** Pending requests the person asking could approve and has not decided on (approvers only). */
-    waitingOnYou: number | null;
-  };
   setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
   roles: { admins: RoleHolder[]; approvers: RoleHolder[]; leadership: RoleHolder[] };
   audit: { workspaceEvents: number; head: AuditHead | null };
@@ -98,24 +91,9 @@ export class StatusService {
       const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       const correctiveActions = repos.actions.counts(workspaceId, today);
-      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
-      const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
-      const waitingOnYou = isApprover
-        ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
-        : null;
       const report = trainingReport(repos, workspaceId, today);
       const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
       const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
-      const releases = {
-        pending: pending.items
-          .slice()
-          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-          .slice(0, 5)
-          .map((r) => ({ id: r.id, system: repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?', version: r.version, createdAt: r.createdAt })),
-        pendingTotal: pending.total,
-        decidedLast30Days: repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString()),
-        waitingOnYou,
-      };
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
@@ -125,7 +103,6 @@ export class StatusService {
         correctiveActions,
         training,
         sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
-        releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {
           admins: holders.filter((h) => h.role === 'admin'),

@@ -41,7 +41,7 @@ describe('closestMatch', () => {
 
 describe('parseDecimal', () => {
   it('reads decimal points and commas, and refuses ambiguous thousands', async () => {
-    const { parseDecimal } = await import('../../src/chat/forms/release-forms.ts');
+    const { parseDecimal } = await import('../../src/features/releases/forms.ts');
     expect(parseDecimal('0.92')).toBe(0.92);
     expect(parseDecimal('0,92')).toBe(0.92);
     expect(parseDecimal('-3')).toBe(-3);

@@ -6,7 +6,7 @@ import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts'
 import { IncidentService } from '../../src/core/incidents/incident-service.ts';
 import { calendarDate, isCalendarDate } from '../../src/core/input/calendar-date.ts';
 import { cleanText } from '../../src/core/input/clean-text.ts';
-import { defaultDomain } from '../../src/core/releases/release.ts';
+import { defaultDomain } from '../../src/features/releases/domain.ts';
 import { ReviewService } from '../../src/features/reviews/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { NudgeService } from '../../src/core/scheduling/nudge-service.ts';

@@ -8,7 +8,7 @@ import { systemForm } from '../forms/system-form.ts';
 import { systemCardView, systemListView } from '../views/system-views.ts';
 import { message, type ChatResponse, type MessageView } from '../views/view.ts';
 import type { CommandContext } from './command-context.ts';
-import { criteriaCommand } from './release-commands.ts';
+import { criteriaCommand } from '../../features/releases/commands.ts';
 
 function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Map<number, Person> {
   const owners = new Map<number, Person>();

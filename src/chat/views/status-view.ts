@@ -38,22 +38,6 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         { label: 'Corrective actions', value: `${summary.correctiveActions.open} open, ${summary.correctiveActions.overdue} overdue` },
       ],
     },
-    { type: 'divider' },
-    { type: 'text', text: [{ text: 'Release sign-off', style: 'bold' }] },
-    {
-      type: 'fields',
-      fields: [
-        {
-          label: `Pending (${summary.releases.pendingTotal})`,
-          value:
-            summary.releases.pending.length > 0
-              ? summary.releases.pending.map((r) => `REL-${r.id} ${r.system} ${r.version}, ${ageOf(r.createdAt, summary.asOf)}`).join('\n')
-              : 'none',
-        },
-        { label: 'Last 30 days', value: `${summary.releases.decidedLast30Days.approved} approved, ${summary.releases.decidedLast30Days.rejected} rejected` },
-        ...(summary.releases.waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(summary.releases.waitingOnYou) }] : []),
-      ],
-    },
     ...summary.sections.flatMap((section): Block[] => [{ type: 'divider' }, { type: 'text', text: [{ text: section.title, style: 'bold' }] }, { type: 'fields', fields: section.fields }]),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'Training', style: 'bold' }] },

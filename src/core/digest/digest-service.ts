@@ -31,6 +31,8 @@ export interface DigestWeek {
   /** YYYY-MM-DD, a week before `today`. */
   from: string;
   today: string;
+  /** The instant a week before the digest's moment (ISO), for counts of the week. */
+  since: string;
   /** How many days past `due` today is. */
   daysOverdue(due: string): number;
 }
@@ -50,7 +52,6 @@ export interface Digest {
   from: string;
   to: string;
   incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
-  releases: { approved: number; rejected: number; pending: number };
   /** The lines the areas declare, in the order of the features list. */
   lines: SummaryField[];
   training: { rate: number | null; peopleOverdue: number };
@@ -85,8 +86,6 @@ export class DigestService {
       const from = addDays(today, -7);
       const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
       const incidentCounts = repos.incidents.counts(workspaceId, since);
-      const decided = repos.releases.decidedSince(workspaceId, since);
-      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
       const report = trainingReport(repos, workspaceId, today);
       const required = report.reduce((n, r) => n + r.requiredPeople, 0);
       const valid = report.reduce((n, r) => n + r.valid, 0);
@@ -96,7 +95,7 @@ export class DigestService {
         .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
         .items.filter((a) => a.dueDate < today)
         .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: days(a.dueDate) }));
-      const week: DigestWeek = { from, today, daysOverdue: days };
+      const week: DigestWeek = { from, today, since, daysOverdue: days };
       const overdueElsewhere = this.sources.flatMap((source) => source.overdue?.(repos, workspaceId, week) ?? []);
       const topOverdue = [...overdueActions, ...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
       const concerns: string[] = [];
@@ -110,7 +109,6 @@ export class DigestService {
         from,
         to: today,
         incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
-        releases: { ...decided, pending },
         lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
         training: { rate: required === 0 ? null : valid / required, peopleOverdue },
         topOverdue,

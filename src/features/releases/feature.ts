@@ -1,7 +1,6 @@
-import { decideRelease, releaseAction } from '../../chat/commands/release-actions.ts';
-import { releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from '../../chat/commands/release-commands.ts';
+import { decideRelease, releaseAction, releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from './commands.ts';
 import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
-import { approveForm, rejectForm, releaseInputFrom, releasePickForm } from '../../chat/forms/release-forms.ts';
+import { approveForm, rejectForm, RELEASE_ACTIONS, RELEASE_FORMS, releaseInputFrom, releasePickForm } from './forms.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
@@ -10,9 +9,7 @@ import { subjectOf } from '../../core/outbox/outbox.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
-
-// Still spelled in chat/forms/release-forms.ts and chat/views/release-views.ts until the area moves here.
-const RELEASE_BUTTONS = ['release.approve', 'release.approveWithComment', 'release.reject', 'release.withdraw', 'release.show', 'release.edit'] as const;
+import { ageOf } from '../../chat/views/status-view.ts';
 
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
@@ -37,7 +34,7 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
       throw new AimsError(error.code, error.message, { ...error.details, fieldErrors: errors });
     }
   };
-  if (submission.type === 'release.edit') {
+  if (submission.type === RELEASE_FORMS.edit) {
     const id = Number(submission.context.release);
     const { droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
     if (!changed) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`), visibility: 'private' } };
@@ -58,14 +55,14 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
 async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
   const { services, actor, timeZone } = ctx;
   const id = Number(submission.context.release);
-  const reject = submission.type === 'release.reject';
+  const reject = submission.type === RELEASE_FORMS.reject;
   const note = await decideRelease(ctx, id, reject ? 'reject' : 'approve', reject ? submission.values.reason : submission.values.comment, submission.context.seen);
   return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
 }
 
 const forms: FormSpec[] = [
   {
-    id: 'release.pick',
+    id: RELEASE_FORMS.pick,
     open: ({ services, actor }) => releasePickForm(services.systems.search(actor.workspaceId, '', 1000)),
     submit: ({ services, actor }, { values }) => {
       if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
@@ -73,13 +70,13 @@ const forms: FormSpec[] = [
     },
     fieldOf,
   },
-  { id: 'release.request', open: ({ services, actor }, context) => releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form, submit: requestOrEdit, fieldOf },
-  { id: 'release.edit', open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form, submit: requestOrEdit, fieldOf },
-  { id: 'release.reject', open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
-  { id: 'release.approve', open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
+  { id: RELEASE_FORMS.request, open: ({ services, actor }, context) => releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form, submit: requestOrEdit, fieldOf },
+  { id: RELEASE_FORMS.edit, open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form, submit: requestOrEdit, fieldOf },
+  { id: RELEASE_FORMS.reject, open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
+  { id: RELEASE_FORMS.approve, open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
 ];
 
-const actions: ActionSpec[] = RELEASE_BUTTONS.map((id) => ({ id, handle: (ctx, args) => releaseAction(ctx, id, args) }));
+const actions: ActionSpec[] = Object.values(RELEASE_ACTIONS).map((id) => ({ id, handle: (ctx, args) => releaseAction(ctx, id, args) }));
 
 /**
  * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
@@ -119,8 +116,39 @@ export const releasesFeature: Feature = {
         const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
         return approvers
           .filter((approver) => approver.personId !== release.requesterPersonId && !decided.has(approver.personId))
-          .map((approver) => ({ personId: approver.personId, item: { key: `release:${release.id}`, text: `Sign-off REL-${release.id}: ${system} ${release.version}`, due, daysOverdue: daysOverdue(due), done: { action: 'release.show', args: { release: String(release.id) } } } }));
+          .map((approver) => ({ personId: approver.personId, item: { key: `release:${release.id}`, text: `Sign-off REL-${release.id}: ${system} ${release.version}`, due, daysOverdue: daysOverdue(due), done: { action: RELEASE_ACTIONS.show, args: { release: String(release.id) } } } }));
       });
+    },
+  },
+  status: {
+    section: (repos, workspaceId, { now, askingPersonId }) => {
+      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
+      const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
+      // Pending requests the person asking could approve and has not decided on (approvers only).
+      const waitingOnYou = isApprover
+        ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
+        : null;
+      const oldest = pending.items
+        .slice()
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .slice(0, 5)
+        .map((r) => `REL-${r.id} ${repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`);
+      const decided = repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      return {
+        title: 'Release sign-off',
+        fields: [
+          { label: `Pending (${pending.total})`, value: oldest.length > 0 ? oldest.join('\n') : 'none' },
+          { label: 'Last 30 days', value: `${decided.approved} approved, ${decided.rejected} rejected` },
+          ...(waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(waitingOnYou) }] : []),
+        ],
+      };
+    },
+  },
+  digest: {
+    fields: (repos, workspaceId, { since }) => {
+      const decided = repos.releases.decidedSince(workspaceId, since);
+      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
+      return [{ label: 'Releases this week', value: `${decided.approved} approved, ${decided.rejected} rejected, ${pending} pending` }];
     },
   },
   evidence: {

@@ -1,6 +1,99 @@
+import { and, asc, count, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import type { Db } from '../../store/database.ts';
-import { SqliteReleaseRepository } from '../../store/repositories/release-repository.ts';
+import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
+import type { ReleaseRepository } from './port.ts';
+import { acceptanceCriteria, releaseDecisions, releaseMetrics, releases } from './schema.ts';
+
+type Row = typeof releases.$inferSelect;
+const toRelease = (row: Row): Release => ({ ...row, changeType: row.changeType as Release['changeType'], posts: (row.posts as Release['posts'] | null) ?? [] });
+
+export class SqliteReleaseRepository implements ReleaseRepository {
+  constructor(private readonly db: Db) {}
+
+  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[] {
+    return this.db
+      .select()
+      .from(acceptanceCriteria)
+      .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.aiSystemId, aiSystemId)))
+      .orderBy(asc(acceptanceCriteria.id))
+      .all();
+  }
+
+  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): AcceptanceCriterion {
+    return this.db.insert(acceptanceCriteria).values(input).returning().get();
+  }
+
+  removeCriterion(workspaceId: number, id: number): boolean {
+    return this.db.delete(acceptanceCriteria).where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.id, id))).run().changes === 1;
+  }
+
+  insert(input: Omit<Release, 'id'>): Release {
+    return toRelease(this.db.insert(releases).values(input).returning().get());
+  }
+
+  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void {
+    this.db.update(releases).set(changes).where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id))).run();
+  }
+
+  findById(workspaceId: number, id: number): Release | undefined {
+    const row = this.db.select().from(releases).where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id))).get();
+    return row ? toRelease(row) : undefined;
+  }
+
+  findLive(aiSystemId: number, versionKey: string): Release | undefined {
+    const row = this.db
+      .select()
+      .from(releases)
+      .where(and(eq(releases.aiSystemId, aiSystemId), eq(releases.versionKey, versionKey), inArray(releases.status, ['pending', 'approved'])))
+      .get();
+    return row ? toRelease(row) : undefined;
+  }
+
+  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page: { limit: number; offset: number }): { items: Release[]; total: number } {
+    const conditions: SQL[] = [eq(releases.workspaceId, workspaceId)];
+    if (filter.statuses) conditions.push(inArray(releases.status, [...filter.statuses]));
+    if (filter.aiSystemId) conditions.push(eq(releases.aiSystemId, filter.aiSystemId));
+    const where = and(...conditions);
+    const items = this.db.select().from(releases).where(where).orderBy(desc(releases.id)).limit(page.limit).offset(page.offset).all().map(toRelease);
+    return { items, total: this.db.select({ n: count() }).from(releases).where(where).get()?.n ?? 0 };
+  }
+
+  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void {
+    this.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId)).run();
+    if (metrics.length > 0) this.db.insert(releaseMetrics).values(metrics.map((metric) => ({ ...metric, releaseId }))).run();
+  }
+
+  metrics(releaseId: number): ReleaseMetric[] {
+    return this.db
+      .select({ metric: releaseMetrics.metric, dataset: releaseMetrics.dataset, comparison: releaseMetrics.comparison, threshold: releaseMetrics.threshold, measured: releaseMetrics.measured, passed: releaseMetrics.passed })
+      .from(releaseMetrics)
+      .where(eq(releaseMetrics.releaseId, releaseId))
+      .orderBy(asc(releaseMetrics.id))
+      .all();
+  }
+
+  addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision {
+    return this.db.insert(releaseDecisions).values(input).returning().get();
+  }
+
+  decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[] {
+    const where = activeOnly ? and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true)) : eq(releaseDecisions.releaseId, releaseId);
+    return this.db.select().from(releaseDecisions).where(where).orderBy(asc(releaseDecisions.id)).all();
+  }
+
+  dropDecisions(releaseId: number): number[] {
+    const dropped = this.decisions(releaseId, true).map((decision) => decision.personId);
+    this.db.update(releaseDecisions).set({ active: false }).where(and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true))).run();
+    return dropped;
+  }
+
+  decidedSince(workspaceId: number, since: string): { approved: number; rejected: number } {
+    const countOf = (status: ReleaseStatus) =>
+      this.db.select({ n: count() }).from(releases).where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since))).get()?.n ?? 0;
+    return { approved: countOf('approved'), rejected: countOf('rejected') };
+  }
+}
 
 /** The releases repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
 export function releaseRepositories(db: Db): Pick<Repositories, 'releases'> {

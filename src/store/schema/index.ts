@@ -4,7 +4,6 @@ export * from './dedupe.ts';
 export * from './directory.ts';
 export * from './incidents.ts';
 export * from './jobs.ts';
-export * from './releases.ts';
 export * from './settings.ts';
 export * from './training.ts';
 export * from './anchors.ts';

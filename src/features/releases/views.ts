@@ -1,10 +1,11 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { CHANGE_TYPE_LABELS, domainOf, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
-import type { ReleaseDetails } from '../../core/releases/release-service.ts';
-import type { ButtonView } from './form.ts';
-import { formatInstant } from './format-time.ts';
-import { pagedFooter } from './paged-footer.ts';
-import type { Block, MessageView, RichText } from './view.ts';
+import { CHANGE_TYPE_LABELS, domainOf, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from './domain.ts';
+import type { ReleaseDetails } from './service.ts';
+import type { ButtonView } from '../../chat/views/form.ts';
+import { formatInstant } from '../../chat/views/format-time.ts';
+import { pagedFooter } from '../../chat/views/paged-footer.ts';
+import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
+import { RELEASE_ACTIONS } from './forms.ts';
 
 const STATUS: Record<Release['status'], string> = { pending: 'Pending sign-off', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' };
 const sign = (comparison: '>=' | '<=') => (comparison === '>=' ? '≥' : '≤');
@@ -65,14 +66,14 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     // The content hash rides along: a decision from a card of an older version is refused.
     const args = { release: String(release.id), seen: release.contentHash };
     const buttons: ButtonView[] = [
-      { label: 'Approve', action: 'release.approve', args, style: 'primary' },
-      { label: 'Approve with comment…', action: 'release.approveWithComment', args },
-      { label: 'Reject…', action: 'release.reject', args, style: 'danger' },
+      { label: 'Approve', action: RELEASE_ACTIONS.approve, args, style: 'primary' },
+      { label: 'Approve with comment…', action: RELEASE_ACTIONS.approveWithComment, args },
+      { label: 'Reject…', action: RELEASE_ACTIONS.reject, args, style: 'danger' },
       {
         label: 'Withdraw',
-        action: 'release.withdraw',
+        action: RELEASE_ACTIONS.withdraw,
         args,
-        confirm: { title: 'Withdraw this request?', text: 'Only the requester can. Approvers will no longer be asked.', confirm: 'Withdraw', deny: 'Cancel', back: { action: 'release.show', args } },
+        confirm: { title: 'Withdraw this request?', text: 'Only the requester can. Approvers will no longer be asked.', confirm: 'Withdraw', deny: 'Cancel', back: { action: RELEASE_ACTIONS.show, args } },
       },
     ];
     blocks.push({ type: 'actions', buttons });

@@ -1,12 +1,27 @@
 import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
-import { CHANGE_TYPE_LABELS, CHANGE_TYPES, domainOf, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
-import type { FormField, FormValues, FormView } from '../views/form.ts';
-import { criterionText } from '../views/release-views.ts';
+import { CHANGE_TYPE_LABELS, CHANGE_TYPES, domainOf, type AcceptanceCriterion, type Release, type ReleaseMetric } from './domain.ts';
+import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';
+import { criterionText } from './views.ts';
+
+/** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
+export const RELEASE_FORMS = { pick: 'release.pick', request: 'release.request', edit: 'release.edit', reject: 'release.reject', approve: 'release.approve' } as const;
+export type ReleaseFormId = (typeof RELEASE_FORMS)[keyof typeof RELEASE_FORMS];
+
+/** The area's buttons on a sign-off card (approve, approve with a comment, reject, withdraw), its refresh and its edit. */
+export const RELEASE_ACTIONS = {
+  approve: RELEASE_FORMS.approve,
+  approveWithComment: 'release.approveWithComment',
+  reject: RELEASE_FORMS.reject,
+  withdraw: 'release.withdraw',
+  show: 'release.show',
+  edit: RELEASE_FORMS.edit,
+} as const;
+export type ReleaseActionId = (typeof RELEASE_ACTIONS)[keyof typeof RELEASE_ACTIONS];
 
 /** Step one of `/aims release`: which system (its criteria decide the rest of the form). */
 export function releasePickForm(systems: AiSystem[]): FormView {
   return {
-    type: 'release.pick',
+    type: RELEASE_FORMS.pick,
     title: 'Request a release',
     submitLabel: 'Next',
     fields: [{ id: 'aiSystem', label: 'AI system', kind: 'aiSystem', required: true, placeholder: 'Search the inventory', choices: systems.map((s) => ({ value: String(s.id), label: s.name })) }],
@@ -45,7 +60,7 @@ export function releaseRequestForm(input: { system: AiSystem; criteria: Acceptan
     },
   ];
   return {
-    type: release ? 'release.edit' : 'release.request',
+    type: release ? RELEASE_FORMS.edit : RELEASE_FORMS.request,
     title: release ? `Edit REL-${release.id}` : `Release ${input.system.name}`.slice(0, 24),
     submitLabel: release ? 'Save' : 'Request sign-off',
     fields,
@@ -114,7 +129,7 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
 
 export function rejectForm(release: Release): FormView {
   return {
-    type: 'release.reject',
+    type: RELEASE_FORMS.reject,
     title: `Reject REL-${release.id}`,
     submitLabel: 'Reject',
     fields: [{ id: 'reason', label: 'Why do you reject it?', kind: 'longText', required: true, maxLength: 1000 }],
@@ -124,7 +139,7 @@ export function rejectForm(release: Release): FormView {
 
 export function approveForm(release: Release): FormView {
   return {
-    type: 'release.approve',
+    type: RELEASE_FORMS.approve,
     title: `Approve REL-${release.id}`,
     submitLabel: 'Approve',
     fields: [{ id: 'comment', label: 'Comment', kind: 'longText', required: false, maxLength: 1000 }],

@@ -1,12 +1,15 @@
 import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
-import { AimsError } from '../../core/errors.ts';
-import type { ReleaseStatus } from '../../core/releases/release.ts';
-import type { ChatServices } from '../chat-services.ts';
-import { releasePickForm, releaseRequestForm } from '../forms/release-forms.ts';
-import { criteriaView, releaseCardView, releaseListView } from '../views/release-views.ts';
-import { message, type ChatResponse, type FormView, type MessageView } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import { AimsError, isAimsError } from '../../core/errors.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
+import type { ReleaseStatus } from './domain.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { Identified } from '../../chat/feature.ts';
+import type { OutboxSender } from '../../chat/outbox-sender.ts';
+import { approveForm, rejectForm, RELEASE_ACTIONS, releasePickForm, releaseRequestForm } from './forms.ts';
+import { criteriaView, releaseCardView, releaseListView } from './views.ts';
+import { message, type ChatResponse, type FormView, type MessageView } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 const STATUSES: readonly ReleaseStatus[] = ['pending', 'approved', 'rejected', 'withdrawn'];
 
@@ -92,4 +95,52 @@ export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: st
     return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Removed ${removed.length} criterion for ${removed[0]?.metric ?? ''}.`));
   }
   return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix));
+}
+
+export interface ReleaseActionContext extends Identified {
+  services: ChatServices;
+  outbox: OutboxSender;
+}
+
+/** Applies an approval and what follows from it: cards refreshed everywhere, the requester told of a decision. */
+export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string, seen?: string): Promise<string> {
+  const { services, actor } = ctx;
+  const outcome = services.releases.decide(actor, id, decision, comment, seen);
+  // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
+  await ctx.outbox.sendFor(subjectOf('release', id));
+  if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
+  if (outcome.decided) return `REL-${id} is ${outcome.release.status}.`;
+  return decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.';
+}
+
+/** A click on a sign-off card; refusals come back as the card in its true state with the reason on top. */
+export async function releaseAction(ctx: ReleaseActionContext, action: string, args: Record<string, string>): Promise<ChatResponse> {
+  const { services, actor, timeZone } = ctx;
+  const id = Number(args.release);
+  const card = (note?: string) => message(releaseCard(services, actor.workspaceId, id, timeZone, note));
+  try {
+    switch (action) {
+      case RELEASE_ACTIONS.approve:
+        return card(await decideRelease(ctx, id, 'approve', undefined, args.seen));
+      case RELEASE_ACTIONS.approveWithComment:
+      case RELEASE_ACTIONS.reject: {
+        const { release } = services.releases.details(actor.workspaceId, id);
+        services.releases.requireCanDecide(actor, id);
+        if (args.seen !== undefined && args.seen !== release.contentHash) return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`);
+        return { kind: 'form', form: action === RELEASE_ACTIONS.reject ? rejectForm(release) : approveForm(release) };
+      }
+      case RELEASE_ACTIONS.withdraw: {
+        const { changed } = services.releases.withdraw(actor, id);
+        await ctx.outbox.sendFor(subjectOf('release', id));
+        return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`);
+      }
+      case RELEASE_ACTIONS.edit:
+        return releaseEditForm(services, actor, id);
+      default:
+        return card();
+    }
+  } catch (error) {
+    if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden')) return card([error.message, error.details.hint].filter(Boolean).join(' '));
+    throw error;
+  }
 }

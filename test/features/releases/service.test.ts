@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actorOf, type Actor } from '../../src/core/actor.ts';
-import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
-import { ReleaseService } from '../../src/core/releases/release-service.ts';
-import { RoleService } from '../../src/core/role-service.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { refusal } from '../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { actorOf, type Actor } from '../../../src/core/actor.ts';
+import { AiSystemService } from '../../../src/core/ai-systems/ai-system-service.ts';
+import { ReleaseService } from '../../../src/features/releases/service.ts';
+import { RoleService } from '../../../src/core/role-service.ts';
+import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import { refusal } from '../../helpers/refusal.ts';
+import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
 
 let store: SqliteStore | undefined;
 afterEach(() => {

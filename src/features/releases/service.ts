@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { Actor } from '../actor.ts';
-import type { AiSystem } from '../ai-systems/ai-system.ts';
-import { canonicalJson } from '../canonical-json.ts';
-import type { Clock } from '../clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
-import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
-import { personLabel, type Person } from '../identity.ts';
-import { requireOwnerOrAdmin } from '../policies.ts';
-import type { Repositories, UnitOfWork } from '../ports.ts';
-import { DEFAULT_APPROVALS } from '../settings/workspace-settings.ts';
-import { defaultDomain, domainOf, inDomain, meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
-import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './release-input.ts';
-import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { personLabel, type Person } from '../../core/identity.ts';
+import { requireOwnerOrAdmin } from '../../core/policies.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
+import { defaultDomain, domainOf, inDomain, meets, RELEASE_AUDIT, RELEASE_NOTICES, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './domain.ts';
+import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
+import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 
 export const RELEASE_PAGE_SIZE = 25;
 
@@ -51,7 +51,7 @@ export class ReleaseService {
         throw new AimsError('conflict', `${system.name} already has a criterion for ${parsed.data.metric} on ${parsed.data.dataset}. Remove it first to change it.`);
       }
       const criterion = repos.releases.addCriterion({ ...parsed.data, workspaceId: actor.workspaceId, aiSystemId, createdAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'criterion.added', subject: `ai_system:${aiSystemId}`, before: null, after: criterion }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.criterionAdded, subject: `ai_system:${aiSystemId}`, before: null, after: criterion }, at);
       return criterion;
     });
   }
@@ -65,7 +65,7 @@ export class ReleaseService {
       if (removed.length === 0) throw new AimsError('not_found', `${system.name} has no criterion for ${metric}.`);
       for (const criterion of removed) {
         repos.releases.removeCriterion(actor.workspaceId, criterion.id);
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'criterion.removed', subject: `ai_system:${aiSystemId}`, before: criterion, after: null }, at);
+        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.criterionRemoved, subject: `ai_system:${aiSystemId}`, before: criterion, after: null }, at);
       }
       return removed;
     });
@@ -98,7 +98,7 @@ export class ReleaseService {
       const { metrics } = validated;
       repos.releases.replaceMetrics(release.id, metrics);
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.requested', subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.requested, subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
       queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
       return { release, created: true };
     });
@@ -122,11 +122,11 @@ export class ReleaseService {
       repos.releases.replaceMetrics(id, metrics);
       const droppedApprovers = repos.releases.dropDecisions(id);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.edited', subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.edited, subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
         at,
       );
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), before.posts, at);
-      for (const personId of droppedApprovers) queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, 'release.approval-dropped', at);
+      for (const personId of droppedApprovers) queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
       return { release: { ...before, ...changes }, droppedApprovers, changed: true };
     });
   }
@@ -154,7 +154,7 @@ export class ReleaseService {
       if (repos.releases.decisions(id, true).some((d) => d.personId === actor.personId)) return { release, changed: false, decided: false };
       repos.releases.addDecision({ releaseId: id, personId: actor.personId, decision, comment: reason || null, contentHash: release.contentHash, at, active: true });
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: decision === 'approve' ? 'release.approval_given' : 'release.rejection_given', subject: `release:${id}`, before: null, after: { decision, comment: reason || null, contentHash: release.contentHash } },
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: decision === 'approve' ? RELEASE_AUDIT.approvalGiven : RELEASE_AUDIT.rejectionGiven, subject: `release:${id}`, before: null, after: { decision, comment: reason || null, contentHash: release.contentHash } },
         at,
       );
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
@@ -162,8 +162,8 @@ export class ReleaseService {
       const status: ReleaseStatus | undefined = decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
       if (!status) return { release, changed: true, decided: false };
       repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: `release.${status}`, subject: `release:${id}`, before: { status: 'pending' }, after: { status, approvals, contentHash: release.contentHash } }, at);
-      queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, 'release.decided', at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: status === 'approved' ? RELEASE_AUDIT.approved : RELEASE_AUDIT.rejected, subject: `release:${id}`, before: { status: 'pending' }, after: { status, approvals, contentHash: release.contentHash } }, at);
+      queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, RELEASE_NOTICES.decided, at);
       return { release: { ...release, status, decidedAt: at, updatedAt: at }, changed: true, decided: true };
     });
   }
@@ -187,7 +187,7 @@ export class ReleaseService {
       if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
       if (release.requesterPersonId !== actor.personId) throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
       repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'release.withdrawn', subject: `release:${id}`, before: { status: 'pending' }, after: { status: 'withdrawn' } }, at);
+      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.withdrawn, subject: `release:${id}`, before: { status: 'pending' }, after: { status: 'withdrawn' } }, at);
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
       return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
     });
@@ -198,7 +198,7 @@ export class ReleaseService {
     this.store.write((repos) => {
       const release = this.mustFind(repos, workspaceId, id);
       repos.releases.update(workspaceId, id, { posts: [...release.posts, post] });
-      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system', action: 'release.posted', subject: `release:${id}`, before: null, after: { channelId: post.channelId, messageId: post.messageId } }, at);
+      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system', action: RELEASE_AUDIT.posted, subject: `release:${id}`, before: null, after: { channelId: post.channelId, messageId: post.messageId } }, at);
     });
   }
 

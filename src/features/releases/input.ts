@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cleaned } from '../input/clean-text.ts';
-import { CHANGE_TYPES, domainOf, inDomain } from './release.ts';
+import { cleaned } from '../../core/input/clean-text.ts';
+import { CHANGE_TYPES, domainOf, inDomain } from './domain.ts';
 
 const text = (label: string, max: number) =>
   z

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
-import { slackConversation } from '../helpers/slack-conversation.ts';
+import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
+import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { slackConversation } from '../../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;

@@ -1,3 +1,20 @@
+/** The audit events of the area (the audit chain's verifier replays them by these names). */
+export const RELEASE_AUDIT = {
+  requested: 'release.requested',
+  edited: 'release.edited',
+  approvalGiven: 'release.approval_given',
+  rejectionGiven: 'release.rejection_given',
+  approved: 'release.approved',
+  rejected: 'release.rejected',
+  withdrawn: 'release.withdrawn',
+  posted: 'release.posted',
+  criterionAdded: 'criterion.added',
+  criterionRemoved: 'criterion.removed',
+} as const;
+
+/** The direct messages the area queues (the outbox's release publisher writes them). */
+export const RELEASE_NOTICES = { decided: 'release.decided', approvalDropped: 'release.approval-dropped' } as const;
+
 export const CHANGE_TYPES = ['retrain', 'new-training-data', 'code-or-architecture', 'configuration-or-threshold', 'rollback'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
