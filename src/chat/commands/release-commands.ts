@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor.ts';
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../../features/ai-systems/domain.ts';
 import { AimsError } from '../../core/errors.ts';
 import type { ReleaseStatus } from '../../core/releases/release.ts';
 import type { ChatServices } from '../chat-services.ts';

@@ -1,4 +1,4 @@
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../../features/ai-systems/domain.ts';
 import { CHANGE_TYPE_LABELS, CHANGE_TYPES, domainOf, type AcceptanceCriterion, type Release, type ReleaseMetric } from '../../core/releases/release.ts';
 import type { FormField, FormValues, FormView } from '../views/form.ts';
 import { criterionText } from '../views/release-views.ts';

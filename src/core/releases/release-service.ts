@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../actor.ts';
-import type { AiSystem } from '../ai-systems/ai-system.ts';
 import { canonicalJson } from '../canonical-json.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
@@ -12,6 +11,9 @@ import { DEFAULT_APPROVALS } from '../settings/workspace-settings.ts';
 import { defaultDomain, domainOf, inDomain, meets, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './release.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './release-input.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
+
+// An AI system as the inventory's repository returns it (features/ai-systems; core imports no area).
+type AiSystem = NonNullable<ReturnType<Repositories['aiSystems']['findById']>>;
 
 export const RELEASE_PAGE_SIZE = 25;
 
