@@ -1,5 +1,5 @@
 import type { ChatServices } from './chat/chat-services.ts';
-import { AiSystemService } from './core/ai-systems/ai-system-service.ts';
+import { AiSystemService } from './features/ai-systems/service.ts';
 import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';

@@ -1,4 +1,4 @@
-import type { AiSystemService } from '../core/ai-systems/ai-system-service.ts';
+import type { AiSystemService } from '../features/ai-systems/service.ts';
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';

@@ -1,4 +1,3 @@
-import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { Completion, Course, TrainingSession } from './training/training.ts';
@@ -65,33 +64,6 @@ export interface DedupeRepository {
   /** Drops a key whose delivery failed unexpectedly, so the platform's retry runs it again. */
   forget(key: string): void;
   pruneBefore(at: string): number;
-}
-
-export interface AiSystemFilter {
-  stage?: Stage;
-  euRiskLevel?: EuRiskLevel;
-  /** Retired systems are left out unless asked for or filtered by stage. */
-  includeRetired?: boolean;
-}
-
-export interface AiSystemCounts {
-  byStage: Record<Stage, number>;
-  /** Systems not retired, by EU AI Act risk level. */
-  byRisk: Record<EuRiskLevel, number>;
-  /** Systems not retired with no owner. */
-  withoutOwner: number;
-}
-
-export interface AiSystemRepository {
-  insert(input: Omit<AiSystem, 'id'>): AiSystem;
-  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findById(workspaceId: number, id: number): AiSystem | undefined;
-  findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined;
-  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number };
-  /** Systems not retired whose name contains `query`, for type-ahead pickers. */
-  search(workspaceId: number, query: string, limit: number): AiSystem[];
-  names(workspaceId: number): string[];
-  counts(workspaceId: number): AiSystemCounts;
 }
 
 export interface SettingsRepository {

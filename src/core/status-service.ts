@@ -2,7 +2,7 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
-import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
+import type { IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
@@ -31,7 +31,8 @@ export interface StatusSummary {
   asOf: string;
   workspace: { name: string | null; platform: Platform };
   people: number;
-  inventory: AiSystemCounts & { active: number };
+  /** AI systems in development or production, for the status's one-line summary (the inventory's section comes from its feature). */
+  activeSystems: number;
   incidents: IncidentCounts;
   correctiveActions: { open: number; overdue: number };
   /** Required training: completions that count over (person, course) pairs that need one. */
@@ -84,7 +85,6 @@ export class StatusService {
       const holders = repos.roles.holders(workspaceId);
       const workspaceEvents = repos.audit.count(workspaceId);
       const inventory = repos.aiSystems.counts(workspaceId);
-      const active = inventory.byStage.development + inventory.byStage.production;
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       const now = this.clock.now();
@@ -98,7 +98,7 @@ export class StatusService {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
-        inventory: { ...inventory, active },
+        activeSystems: inventory.byStage.development + inventory.byStage.production,
         incidents,
         correctiveActions,
         training,

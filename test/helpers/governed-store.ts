@@ -1,5 +1,5 @@
 import { actorOf, type Actor } from '../../src/core/actor.ts';
-import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
+import { AiSystemService } from '../../src/features/ai-systems/service.ts';
 import { IncidentService } from '../../src/core/incidents/incident-service.ts';
 import { ReleaseService } from '../../src/features/releases/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';

@@ -1,4 +1,4 @@
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../../features/ai-systems/domain.ts';
 import type { Person } from '../../core/identity.ts';
 import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, SEVERITIES, SEVERITY_LABELS, SEVERITY_MEANINGS, type Incident } from '../../core/incidents/incident.ts';
 import type { FormOption, FormValues, FormView } from '../views/form.ts';

@@ -52,21 +52,6 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       ],
     },
     { type: 'divider' },
-    { type: 'text', text: [{ text: 'AI system inventory', style: 'bold' }] },
-    {
-      type: 'fields',
-      fields: [
-        { label: 'In production', value: String(summary.inventory.byStage.production) },
-        { label: 'In development', value: String(summary.inventory.byStage.development) },
-        { label: 'Retired', value: String(summary.inventory.byStage.retired) },
-        {
-          label: 'Active by EU AI Act risk',
-          value: `${summary.inventory.byRisk.prohibited} prohibited, ${summary.inventory.byRisk.high} high, ${summary.inventory.byRisk.limited} limited, ${summary.inventory.byRisk.minimal} minimal`,
-        },
-        { label: 'Active without an owner', value: String(summary.inventory.withoutOwner) },
-      ],
-    },
-    { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {
       type: 'fields',
@@ -114,7 +99,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
     },
     { type: 'context', text: outboxLine(summary.outbox, summary.asOf) },
   ];
-  const text = `AIMS status: ${count(summary.inventory.active, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
+  const text = `AIMS status: ${count(summary.activeSystems, 'active AI system', 'active AI systems')}, ${count(summary.people, 'person', 'people')}, ${count(roles.admins.length, 'admin', 'admins')}, ${evidence.controls.covered.length}/${evidence.controls.total} Annex A controls with records.`;
   return { summary: text, blocks, visibility: 'private' };
 }
 

@@ -1,5 +1,4 @@
 import type { Actor } from '../actor.ts';
-import type { AiSystem } from '../ai-systems/ai-system.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
 import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
@@ -17,6 +16,9 @@ import {
 } from './incident.ts';
 import { incidentInputSchema, resolveInputSchema } from './incident-input.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
+
+// An AI system as the inventory's repository returns it (features/ai-systems; core imports no area).
+type AiSystem = NonNullable<ReturnType<Repositories['aiSystems']['findById']>>;
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */

@@ -5,7 +5,7 @@ import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
 import { personLabel, type Person } from '../identity.ts';
 import { requireAdmin, requireAnyRole } from '../policies.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
-import { looksAlike, nameKeyOf } from '../ai-systems/ai-system.ts';
+import { looksAlike, nameKeyOf } from '../input/name-key.ts';
 import { todayIn } from '../zoned-time.ts';
 import { queueDirect, subjectOf } from '../outbox/outbox.ts';
 import { isRequired, trainingState, type Completion, type Course, type TrainingState } from './training.ts';

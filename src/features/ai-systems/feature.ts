@@ -1,17 +1,13 @@
-import { systemCard, systemCommand, systemEditForm } from '../../chat/commands/system-commands.ts';
 import type { ActionSpec, Feature, FormSpec } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
-import { systemForm, systemInputFrom } from '../../chat/forms/system-form.ts';
 import { message } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+import { systemCard, systemCommand, systemEditForm } from './commands.ts';
+import { SYSTEM_ACTIONS, SYSTEM_FORMS, systemForm, systemInputFrom, type SystemActionId, type SystemFormId } from './forms.ts';
 
-// Still spelled in chat/forms/system-form.ts and chat/views/system-views.ts until the area moves here.
-const SYSTEM_ADD = 'system.add';
-const SYSTEM_EDIT = 'system.edit';
-
-const forms: FormSpec[] = [
+const forms: Array<FormSpec<SystemFormId>> = [
   {
-    id: SYSTEM_ADD,
+    id: SYSTEM_FORMS.add,
     open: ({ services, actor }) => systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId) }),
     submit: (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
@@ -21,7 +17,7 @@ const forms: FormSpec[] = [
     },
   },
   {
-    id: SYSTEM_EDIT,
+    id: SYSTEM_FORMS.edit,
     open: ({ services, actor }, context) => {
       const response = systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(context.systemId)));
       return response.kind === 'form' ? response.form : undefined;
@@ -34,16 +30,16 @@ const forms: FormSpec[] = [
   },
 ];
 
-const actions: ActionSpec[] = [
-  { id: SYSTEM_EDIT, handle: ({ services, actor }, args) => systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))) },
+const actions: Array<ActionSpec<SystemActionId>> = [
+  { id: SYSTEM_ACTIONS.edit, handle: ({ services, actor }, args) => systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))) },
   {
-    id: 'system.retire',
+    id: SYSTEM_ACTIONS.retire,
     handle: ({ services, actor, timeZone }, args) => {
       const { system, changed } = services.systems.retire(actor, Number(args.systemId));
       return message(systemCard(services, actor, system, timeZone, changed ? `${system.name} is retired. Its record and history stay.` : `${system.name} was already retired.`));
     },
   },
-  { id: 'system.show', handle: ({ services, actor, timeZone }, args) => message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)) },
+  { id: SYSTEM_ACTIONS.show, handle: ({ services, actor, timeZone }, args) => message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)) },
 ];
 
 /** The AI system inventory (A.4.2, A.6.2.3, A.6.2.7, A.8.2, A.9.4, A.10.3). */
@@ -52,6 +48,21 @@ export const aiSystemsFeature: Feature = {
   commands: [{ word: 'system', usage: 'system add | list | <name> [criteria]', summary: 'The AI system inventory: register, list, show, edit, retire; acceptance criteria.', handle: systemCommand }],
   forms,
   actions,
+  status: {
+    section: (repos, workspaceId) => {
+      const inventory = repos.aiSystems.counts(workspaceId);
+      return {
+        title: 'AI system inventory',
+        fields: [
+          { label: 'In production', value: String(inventory.byStage.production) },
+          { label: 'In development', value: String(inventory.byStage.development) },
+          { label: 'Retired', value: String(inventory.byStage.retired) },
+          { label: 'Active by EU AI Act risk', value: `${inventory.byRisk.prohibited} prohibited, ${inventory.byRisk.high} high, ${inventory.byRisk.limited} limited, ${inventory.byRisk.minimal} minimal` },
+          { label: 'Active without an owner', value: String(inventory.withoutOwner) },
+        ],
+      };
+    },
+  },
   evidence: {
     kinds: ['ai-system'],
     count: (repos, workspaceId, period) => ({

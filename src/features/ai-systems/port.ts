@@ -1,7 +1,33 @@
-import type { AiSystemRepository } from '../../core/ports.ts';
+import type { AiSystem, EuRiskLevel, Stage } from './domain.ts';
+
+export interface AiSystemFilter {
+  stage?: Stage;
+  euRiskLevel?: EuRiskLevel;
+  /** Retired systems are left out unless asked for or filtered by stage. */
+  includeRetired?: boolean;
+}
+
+export interface AiSystemCounts {
+  byStage: Record<Stage, number>;
+  /** Systems not retired, by EU AI Act risk level. */
+  byRisk: Record<EuRiskLevel, number>;
+  /** Systems not retired with no owner. */
+  withoutOwner: number;
+}
+
+export interface AiSystemRepository {
+  insert(input: Omit<AiSystem, 'id'>): AiSystem;
+  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void;
+  findById(workspaceId: number, id: number): AiSystem | undefined;
+  findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined;
+  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number };
+  /** Systems not retired whose name contains `query`, for type-ahead pickers. */
+  search(workspaceId: number, query: string, limit: number): AiSystem[];
+  names(workspaceId: number): string[];
+  counts(workspaceId: number): AiSystemCounts;
+}
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.
-// (Their interfaces move from core/ports.ts into this file when the area moves in.)
 declare module '../../core/ports.ts' {
   interface Repositories {
     aiSystems: AiSystemRepository;

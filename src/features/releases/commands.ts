@@ -1,5 +1,5 @@
 import type { Actor } from '../../core/actor.ts';
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../ai-systems/domain.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { ReleaseStatus } from './domain.ts';

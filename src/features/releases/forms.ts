@@ -1,4 +1,4 @@
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../ai-systems/domain.ts';
 import { CHANGE_TYPE_LABELS, CHANGE_TYPES, domainOf, type AcceptanceCriterion, type Release, type ReleaseMetric } from './domain.ts';
 import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';
 import { criterionText } from './views.ts';

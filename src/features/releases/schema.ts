@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { aiSystems } from '../../store/schema/ai-systems.ts';
+import { aiSystems } from '../ai-systems/schema.ts';
 import { workspaceScope } from '../../store/schema/columns.ts';
 import { people } from '../../store/schema/directory.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../ai-systems/domain.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
@@ -12,6 +12,8 @@ import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
 import { defaultDomain, domainOf, inDomain, meets, RELEASE_AUDIT, RELEASE_NOTICES, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './domain.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+
+// An AI system as the inventory's repository returns it (features/ai-systems; core imports no area).
 
 export const RELEASE_PAGE_SIZE = 25;
 

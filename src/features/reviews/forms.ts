@@ -1,4 +1,4 @@
-import type { AiSystem } from '../../core/ai-systems/ai-system.ts';
+import type { AiSystem } from '../ai-systems/domain.ts';
 import type { Person } from '../../core/identity.ts';
 import { REVIEW_AUDIT, REVIEW_KIND_LABELS, REVIEW_KINDS, REVIEW_OUTCOME_LABELS, REVIEW_OUTCOMES, type ReviewSchedule } from './domain.ts';
 import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { aiSystems } from '../../store/schema/ai-systems.ts';
+import { aiSystems } from '../ai-systems/schema.ts';
 import { workspaceScope } from '../../store/schema/columns.ts';
 import { people } from '../../store/schema/directory.ts';
 

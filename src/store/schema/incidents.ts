@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { aiSystems } from './ai-systems.ts';
+import { aiSystems } from '../../features/ai-systems/schema.ts';
 import { workspaceScope } from './columns.ts';
 import { people } from './directory.ts';
 

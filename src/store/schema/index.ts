@@ -1,4 +1,3 @@
-export * from './ai-systems.ts';
 export * from './audit.ts';
 export * from './dedupe.ts';
 export * from './directory.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../../src/core/actor.ts';
-import { AiSystemService } from '../../../src/core/ai-systems/ai-system-service.ts';
+import { AiSystemService } from '../../../src/features/ai-systems/service.ts';
 import { ReleaseService } from '../../../src/features/releases/service.ts';
 import { RoleService } from '../../../src/core/role-service.ts';
 import type { SqliteStore } from '../../../src/store/sqlite-store.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspaceScope } from './columns.ts';
-import { people } from './directory.ts';
+import { workspaceScope } from '../../store/schema/columns.ts';
+import { people } from '../../store/schema/directory.ts';
 
 export const aiSystems = sqliteTable(
   'ai_systems',

@@ -1,11 +1,12 @@
-import type { Actor } from '../actor.ts';
-import type { Clock } from '../clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
-import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
-import { requireOwnerOrAdmin } from '../policies.ts';
-import type { AiSystemCounts, AiSystemFilter, Repositories, UnitOfWork } from '../ports.ts';
-import { looksAlike, nameKeyOf, type AiSystem } from './ai-system.ts';
-import { aiSystemInputSchema, type AiSystemInput } from './ai-system-input.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { requireOwnerOrAdmin } from '../../core/policies.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import type { AiSystemCounts, AiSystemFilter } from './port.ts';
+import { AI_SYSTEM_AUDIT, looksAlike, nameKeyOf, type AiSystem } from './domain.ts';
+import { aiSystemInputSchema, type AiSystemInput } from './input.ts';
 
 export const SYSTEM_PAGE_SIZE = 25;
 
@@ -66,7 +67,7 @@ export class AiSystemService {
         const system = repos.aiSystems.insert({ ...input, workspaceId: actor.workspaceId, nameKey: nameKeyOf(input.name), createdAt: at, updatedAt: at });
         claimBound(repos.dedupe, bound, actor.workspaceId, at, { systemId: system.id });
         repos.audit.append(
-          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'ai_system.created', subject: `ai_system:${system.id}`, before: null, after: system },
+          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: AI_SYSTEM_AUDIT.created, subject: `ai_system:${system.id}`, before: null, after: system },
           at,
         );
         return { system, created: true };
@@ -92,7 +93,7 @@ export class AiSystemService {
         const changed = Object.keys(change.after);
         if (changed.length === 0) return { system: before, changed };
         repos.aiSystems.update(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
-        const action = before.stage !== 'retired' && after.stage === 'retired' ? 'ai_system.retired' : 'ai_system.updated';
+        const action = before.stage !== 'retired' && after.stage === 'retired' ? AI_SYSTEM_AUDIT.retired : AI_SYSTEM_AUDIT.updated;
         repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `ai_system:${id}`, ...change }, at);
         return { system: after, changed };
       });
@@ -111,7 +112,7 @@ export class AiSystemService {
       if (before.stage === 'retired') return { system: before, changed: false };
       repos.aiSystems.update(actor.workspaceId, id, { stage: 'retired', updatedAt: at });
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'ai_system.retired', subject: `ai_system:${id}`, before: { stage: before.stage }, after: { stage: 'retired' } },
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: AI_SYSTEM_AUDIT.retired, subject: `ai_system:${id}`, before: { stage: before.stage }, after: { stage: 'retired' } },
         at,
       );
       return { system: { ...before, stage: 'retired', updatedAt: at }, changed: true };

@@ -8,9 +8,17 @@ import {
   STAGES,
   TIER_LABELS,
   type AiSystem,
-} from '../../core/ai-systems/ai-system.ts';
+} from './domain.ts';
 import type { Person } from '../../core/identity.ts';
-import type { FormField, FormOption, FormValues, FormView } from '../views/form.ts';
+import type { FormField, FormOption, FormValues, FormView } from '../../chat/views/form.ts';
+
+/** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
+export const SYSTEM_FORMS = { add: 'system.add', edit: 'system.edit' } as const;
+export type SystemFormId = (typeof SYSTEM_FORMS)[keyof typeof SYSTEM_FORMS];
+
+/** The area's buttons: Edit (opens the edit form), Retire, and Show (back to the card from a confirm or a cancelled form). */
+export const SYSTEM_ACTIONS = { edit: SYSTEM_FORMS.edit, retire: 'system.retire', show: 'system.show' } as const;
+export type SystemActionId = (typeof SYSTEM_ACTIONS)[keyof typeof SYSTEM_ACTIONS];
 
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>): FormOption[] =>
   values.map((value) => ({ value, label: labels[value] }));
@@ -63,7 +71,7 @@ export function systemForm(input: {
     { id: 'repositoryUrl', label: 'Repository link', kind: 'url', required: false, placeholder: 'https://', initial: system?.repositoryUrl ?? undefined },
   ];
   return {
-    type: input.mode === 'add' ? 'system.add' : 'system.edit',
+    type: input.mode === 'add' ? SYSTEM_FORMS.add : SYSTEM_FORMS.edit,
     title: input.mode === 'add' ? 'Add an AI system' : 'Edit AI system',
     submitLabel: input.mode === 'add' ? 'Add' : 'Save',
     fields,

@@ -1,4 +1,8 @@
-import { cleanText } from '../input/clean-text.ts';
+// The name rules are the kernel's (training's course names follow them too); the inventory uses them for system names.
+export { looksAlike, nameKeyOf } from '../../core/input/name-key.ts';
+
+/** What the audit log calls the inventory's changes. */
+export const AI_SYSTEM_AUDIT = { created: 'ai_system.created', updated: 'ai_system.updated', retired: 'ai_system.retired' } as const;
 
 export const EU_RISK_LEVELS = ['prohibited', 'high', 'limited', 'minimal'] as const;
 export const INTERNAL_TIERS = ['tier-1', 'tier-2', 'tier-3'] as const;
@@ -53,13 +57,3 @@ export const PROVIDER_LABELS: Record<Provider, string> = {
   'in-house': 'Built in-house',
   'third-party': 'Third party',
 };
-
-/** The key that makes names unique regardless of case, surrounding spaces and invisible characters. */
-export function nameKeyOf(name: string): string {
-  return cleanText(name).trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** Names that read the same once spaces are ignored ("Fraud Scorer", "FraudScorer", "Fraud\u200bScorer"). */
-export function looksAlike(a: string, b: string): boolean {
-  return nameKeyOf(a).replace(/ /g, '') === nameKeyOf(b).replace(/ /g, '');
-}

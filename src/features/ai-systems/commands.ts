@@ -1,14 +1,14 @@
-import { EU_RISK_LEVELS, STAGES, type AiSystem, type EuRiskLevel, type Stage } from '../../core/ai-systems/ai-system.ts';
+import { EU_RISK_LEVELS, STAGES, type AiSystem, type EuRiskLevel, type Stage } from './domain.ts';
 import type { Actor } from '../../core/actor.ts';
 import { AimsError } from '../../core/errors.ts';
 import type { Person } from '../../core/identity.ts';
-import type { AiSystemFilter } from '../../core/ports.ts';
-import type { ChatServices } from '../chat-services.ts';
-import { systemForm } from '../forms/system-form.ts';
-import { systemCardView, systemListView } from '../views/system-views.ts';
-import { message, type ChatResponse, type MessageView } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
-import { criteriaCommand } from '../../features/releases/commands.ts';
+import type { AiSystemFilter } from './port.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import { SYSTEM_ACTIONS, systemForm } from './forms.ts';
+import { systemCardView, systemListView } from './views.ts';
+import { message, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
+import { criteriaCommand } from '../releases/commands.ts';
 
 function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Map<number, Person> {
   const owners = new Map<number, Person>();
@@ -32,7 +32,7 @@ export function systemEditForm(services: ChatServices, actor: Actor, system: AiS
   services.systems.requireCanManage(actor, system, 'edit it');
   const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
   const form = systemForm({ mode: 'edit', system, ...(owner ? { owner } : {}), people: services.directory.people(actor.workspaceId) });
-  return { kind: 'form', form: { ...form, cancel: { action: 'system.show', args: { systemId: String(system.id) } } } };
+  return { kind: 'form', form: { ...form, cancel: { action: SYSTEM_ACTIONS.show, args: { systemId: String(system.id) } } } };
 }
 
 function parseFilter(words: string[]): { filter: AiSystemFilter; label: string; page: number } {

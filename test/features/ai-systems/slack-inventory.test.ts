@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
-import { slackConversation } from '../helpers/slack-conversation.ts';
+import { buttonsOf, clickButton, postInteraction, submitModal } from '../../helpers/slack-interactions.ts';
+import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { slackConversation } from '../../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -225,7 +225,7 @@ describe('setup on Slack', () => {
     expect(text(status.json)).toContain('0 prohibited, 1 high, 0 limited, 0 minimal');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], { cwd: join(import.meta.dirname, '../../..'), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
     expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
     expect(verify.status).toBe(0);
   });

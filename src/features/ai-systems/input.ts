@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cleaned } from '../input/clean-text.ts';
-import { EU_RISK_LEVELS, INTERNAL_TIERS, PROVIDERS, STAGES } from './ai-system.ts';
+import { cleaned } from '../../core/input/clean-text.ts';
+import { EU_RISK_LEVELS, INTERNAL_TIERS, PROVIDERS, STAGES } from './domain.ts';
 
 const text = (label: string, max: number) =>
   z

@@ -1,10 +1,11 @@
-import { EU_RISK_LABELS, PROVIDER_LABELS, STAGE_LABELS, TIER_LABELS, type AiSystem } from '../../core/ai-systems/ai-system.ts';
+import { EU_RISK_LABELS, PROVIDER_LABELS, STAGE_LABELS, TIER_LABELS, type AiSystem } from './domain.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
-import type { ButtonView } from './form.ts';
-import { formatInstant } from './format-time.ts';
-import { pagedFooter } from './paged-footer.ts';
-import type { Block, MessageView, RichText } from './view.ts';
-import { REVIEW_ACTIONS } from '../../features/reviews/forms.ts';
+import type { ButtonView } from '../../chat/views/form.ts';
+import { formatInstant } from '../../chat/views/format-time.ts';
+import { pagedFooter } from '../../chat/views/paged-footer.ts';
+import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
+import { REVIEW_ACTIONS } from '../reviews/forms.ts';
+import { SYSTEM_ACTIONS } from './forms.ts';
 
 function ownerText(owner: Person | undefined): string {
   return owner ? personLabel(owner) : 'nobody (assign an owner)';
@@ -34,11 +35,11 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
     { type: 'context', text: `#${system.id} · registered ${formatInstant(system.createdAt, input.timeZone)} · updated ${formatInstant(system.updatedAt, input.timeZone)}` },
   );
   if (input.canManage) {
-    const buttons: ButtonView[] = [{ label: 'Edit', action: 'system.edit', args: { systemId: String(system.id) }, style: 'primary' }];
+    const buttons: ButtonView[] = [{ label: 'Edit', action: SYSTEM_ACTIONS.edit, args: { systemId: String(system.id) }, style: 'primary' }];
     if (system.stage !== 'retired') {
       buttons.push({
         label: 'Retire',
-        action: 'system.retire',
+        action: SYSTEM_ACTIONS.retire,
         args: { systemId: String(system.id) },
         style: 'danger',
         confirm: {
@@ -46,7 +47,7 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
           text: `${system.name} leaves the pickers; its record and history stay.`,
           confirm: 'Retire',
           deny: 'Cancel',
-          back: { action: 'system.show', args: { systemId: String(system.id) } },
+          back: { action: SYSTEM_ACTIONS.show, args: { systemId: String(system.id) } },
         },
       });
     }
