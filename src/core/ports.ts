@@ -1,7 +1,6 @@
 import type { AiSystem, EuRiskLevel, Stage } from './ai-systems/ai-system.ts';
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
-import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './releases/release.ts';
@@ -160,19 +159,6 @@ export interface ReleaseRepository {
   /** Drops the active decisions (an edit of the request); returns who had decided. */
   dropDecisions(releaseId: number): number[];
   decidedSince(workspaceId: number, since: string): { approved: number; rejected: number };
-}
-
-export interface TrainingRepository {
-  insertCourse(input: Omit<Course, 'id'>): Course;
-  updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findCourse(workspaceId: number, id: number): Course | undefined;
-  findCourseByName(workspaceId: number, nameKey: string): Course | undefined;
-  courses(workspaceId: number, includeRetired: boolean): Course[];
-  insertSession(input: Omit<TrainingSession, 'id'>): TrainingSession;
-  findSession(workspaceId: number, id: number): TrainingSession | undefined;
-  /** Inserts a completion unless the same person, course and day exists; true when inserted. */
-  insertCompletion(input: Omit<Completion, 'id'>): boolean;
-  completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
 }
 
 export interface JobRepository {

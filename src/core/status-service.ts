@@ -4,7 +4,6 @@ import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
-import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
@@ -34,8 +33,6 @@ export interface StatusSummary {
   inventory: AiSystemCounts & { active: number };
   incidents: IncidentCounts;
   correctiveActions: { open: number; overdue: number };
-  /** Required training: completions that count over (person, course) pairs that need one. */
-  training: { required: number; valid: number; peopleOverdue: number };
   /** The sections the areas declare, in the order of the features list. */
   sections: StatusSection[];
   releases: {
@@ -103,9 +100,6 @@ export class StatusService {
       const waitingOnYou = isApprover
         ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
         : null;
-      const report = trainingReport(repos, workspaceId, today);
-      const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
-      const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
       const releases = {
         pending: pending.items
           .slice()
@@ -123,7 +117,6 @@ export class StatusService {
         inventory: { ...inventory, active },
         incidents,
         correctiveActions,
-        training,
         sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         releases,
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },

@@ -6,6 +6,5 @@ export * from './incidents.ts';
 export * from './jobs.ts';
 export * from './releases.ts';
 export * from './settings.ts';
-export * from './training.ts';
 export * from './anchors.ts';
 export * from './outbox.ts';
