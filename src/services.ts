@@ -5,7 +5,7 @@ import { DirectoryService, type DirectoryOptions } from './core/directory-servic
 import { InboundDedupe } from './core/inbound-dedupe.ts';
 import { IncidentService } from './core/incidents/incident-service.ts';
 import { ReleaseService } from './features/releases/service.ts';
-import { TrainingService } from './core/training/training-service.ts';
+import { TrainingService } from './features/training/service.ts';
 import { ReviewService } from './features/reviews/service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';

@@ -3,7 +3,7 @@ import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { IncidentService } from '../core/incidents/incident-service.ts';
 import type { ReleaseService } from '../features/releases/service.ts';
-import type { TrainingService } from '../core/training/training-service.ts';
+import type { TrainingService } from '../features/training/service.ts';
 import type { ReviewService } from '../features/reviews/service.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';

@@ -1,6 +1,5 @@
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
-import type { Completion, Course, TrainingSession } from './training/training.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
@@ -112,19 +111,6 @@ export interface CorrectiveActionRepository {
   list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): { open: number; overdue: number };
-}
-
-export interface TrainingRepository {
-  insertCourse(input: Omit<Course, 'id'>): Course;
-  updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findCourse(workspaceId: number, id: number): Course | undefined;
-  findCourseByName(workspaceId: number, nameKey: string): Course | undefined;
-  courses(workspaceId: number, includeRetired: boolean): Course[];
-  insertSession(input: Omit<TrainingSession, 'id'>): TrainingSession;
-  findSession(workspaceId: number, id: number): TrainingSession | undefined;
-  /** Inserts a completion unless the same person, course and day exists; true when inserted. */
-  insertCompletion(input: Omit<Completion, 'id'>): boolean;
-  completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[];
 }
 
 export interface JobRepository {

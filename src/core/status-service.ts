@@ -4,7 +4,6 @@ import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
-import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
@@ -35,8 +34,6 @@ export interface StatusSummary {
   activeSystems: number;
   incidents: IncidentCounts;
   correctiveActions: { open: number; overdue: number };
-  /** Required training: completions that count over (person, course) pairs that need one. */
-  training: { required: number; valid: number; peopleOverdue: number };
   /** The sections the areas declare, in the order of the features list. */
   sections: StatusSection[];
   setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
@@ -91,9 +88,6 @@ export class StatusService {
       const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       const correctiveActions = repos.actions.counts(workspaceId, today);
-      const report = trainingReport(repos, workspaceId, today);
-      const overdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id)));
-      const training = { required: report.reduce((n, r) => n + r.requiredPeople, 0), valid: report.reduce((n, r) => n + r.valid, 0), peopleOverdue: overdue.size };
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
@@ -101,7 +95,6 @@ export class StatusService {
         activeSystems: inventory.byStage.development + inventory.byStage.production,
         incidents,
         correctiveActions,
-        training,
         sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

@@ -10,7 +10,7 @@ import { defaultDomain } from '../../src/features/releases/domain.ts';
 import { ReviewService } from '../../src/features/reviews/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { NudgeService } from '../../src/core/scheduling/nudge-service.ts';
-import { TrainingService } from '../../src/core/training/training-service.ts';
+import { TrainingService } from '../../src/features/training/service.ts';
 import { zonedToUtc } from '../../src/core/zoned-time.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { refusal } from '../helpers/refusal.ts';

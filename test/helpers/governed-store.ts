@@ -3,7 +3,7 @@ import { AiSystemService } from '../../src/features/ai-systems/service.ts';
 import { IncidentService } from '../../src/core/incidents/incident-service.ts';
 import { ReleaseService } from '../../src/features/releases/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
-import { TrainingService } from '../../src/core/training/training-service.ts';
+import { TrainingService } from '../../src/features/training/service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { directoryFor, testClock } from './test-store.ts';
 

@@ -40,18 +40,6 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
     },
     ...summary.sections.flatMap((section): Block[] => [{ type: 'divider' }, { type: 'text', text: [{ text: section.title, style: 'bold' }] }, { type: 'fields', fields: section.fields }]),
     { type: 'divider' },
-    { type: 'text', text: [{ text: 'Training', style: 'bold' }] },
-    {
-      type: 'fields',
-      fields: [
-        {
-          label: 'Required training done',
-          value: summary.training.required === 0 ? 'nothing required yet' : `${Math.round((summary.training.valid / summary.training.required) * 100)}% (${summary.training.valid} of ${summary.training.required})`,
-        },
-        { label: 'People overdue', value: String(summary.training.peopleOverdue) },
-      ],
-    },
-    { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {
       type: 'fields',

@@ -5,7 +5,6 @@ import type { Person, Workspace } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import type { SummaryField } from '../status-service.ts';
 import { addDays } from '../calendar-days.ts';
-import { trainingReport } from '../training/training-service.ts';
 import { todayIn } from '../zoned-time.ts';
 
 /** "2026-W48": the ISO week of a day. */
@@ -43,6 +42,8 @@ export interface DigestSource {
   fields?(repos: Repositories, workspaceId: number, week: DigestWeek): SummaryField[];
   /** Its items past due, for "most overdue" and the count of overdue items. */
   overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): OverdueItem[];
+  /** Why the area keeps the week from being healthy ("required training at 80%"); empty when it does not. */
+  concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): string[];
 }
 
 /** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
@@ -54,7 +55,6 @@ export interface Digest {
   incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
   /** The lines the areas declare, in the order of the features list. */
   lines: SummaryField[];
-  training: { rate: number | null; peopleOverdue: number };
   topOverdue: OverdueItem[];
   auditHead: AuditHead | null;
   /** Why it is not healthy; empty when it is. */
@@ -86,10 +86,6 @@ export class DigestService {
       const from = addDays(today, -7);
       const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
       const incidentCounts = repos.incidents.counts(workspaceId, since);
-      const report = trainingReport(repos, workspaceId, today);
-      const required = report.reduce((n, r) => n + r.requiredPeople, 0);
-      const valid = report.reduce((n, r) => n + r.valid, 0);
-      const peopleOverdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id))).size;
       const days = (due: string) => Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
       const overdueActions: OverdueItem[] = repos.actions
         .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
@@ -102,7 +98,7 @@ export class DigestService {
       if (incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2 > 0) concerns.push(`${incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2} open S1/S2 incident(s)`);
       const overdueCount = overdueActions.length + overdueElsewhere.length;
       if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
-      if (required > 0 && valid / required < 0.9) concerns.push(`required training at ${Math.round((valid / required) * 100)}%`);
+      concerns.push(...this.sources.flatMap((source) => source.concerns?.(repos, workspaceId, week) ?? []));
       return {
         workspace,
         period: isoWeek(today),
@@ -110,7 +106,6 @@ export class DigestService {
         to: today,
         incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
         lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
-        training: { rate: required === 0 ? null : valid / required, peopleOverdue },
         topOverdue,
         auditHead: repos.audit.head(),
         concerns,

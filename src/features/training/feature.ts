@@ -1,33 +1,28 @@
-import { trainingCommand } from '../../chat/commands/training-commands.ts';
 import type { Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
-import { courseForm, courseInputFrom, sessionForm } from '../../chat/forms/training-forms.ts';
 import { attendeesNote } from '../../chat/outbox-notes.ts';
-import { courseListView } from '../../chat/views/training-views.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
-import { trainingReport } from '../../core/training/training-service.ts';
-
-// Still spelled in chat/forms/training-forms.ts until the area moves here.
-const COURSE_ADD = 'training.course.add';
-const COURSE_EDIT = 'training.course.edit';
-const SESSION = 'training.session';
+import { trainingCommand } from './commands.ts';
+import { courseForm, courseInputFrom, sessionForm, TRAINING_FORMS, type TrainingFormId } from './forms.ts';
+import { trainingReport, trainingTotals } from './service.ts';
+import { courseListView } from './views.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
 
-const forms: FormSpec[] = [
-  { id: COURSE_ADD, open: () => courseForm(), submit: (ctx, submission) => saveCourse(ctx, submission, undefined), fieldOf },
+const forms: Array<FormSpec<TrainingFormId>> = [
+  { id: TRAINING_FORMS.courseAdd, open: () => courseForm(), submit: (ctx, submission) => saveCourse(ctx, submission, undefined), fieldOf },
   {
-    id: COURSE_EDIT,
+    id: TRAINING_FORMS.courseEdit,
     open: ({ services, actor }, context) => courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course))),
     submit: (ctx, submission) => saveCourse(ctx, submission, Number(submission.context.course)),
     fieldOf,
   },
   {
-    id: SESSION,
+    id: TRAINING_FORMS.session,
     open: ({ services, actor }) => sessionForm(services.training.courses(actor.workspaceId), services.directory.people(actor.workspaceId), services.training.today(actor.workspaceId)),
     submit: async (ctx, submission) => {
       const { services, actor } = ctx;
@@ -67,6 +62,28 @@ export const trainingFeature: Feature = {
     },
   ],
   forms,
+  status: {
+    section: (repos, workspaceId, { today }) => {
+      const totals = trainingTotals(repos, workspaceId, today);
+      return {
+        title: 'Training',
+        fields: [
+          { label: 'Required training done', value: totals.required === 0 ? 'nothing required yet' : `${Math.round((totals.valid / totals.required) * 100)}% (${totals.valid} of ${totals.required})` },
+          { label: 'People overdue', value: String(totals.peopleOverdue) },
+        ],
+      };
+    },
+  },
+  digest: {
+    fields: (repos, workspaceId, { today }) => {
+      const { required, valid, peopleOverdue } = trainingTotals(repos, workspaceId, today);
+      return [{ label: 'Required training', value: required === 0 ? 'nothing required yet' : `${Math.round((valid / required) * 100)}% done, ${peopleOverdue} people overdue` }];
+    },
+    concerns: (repos, workspaceId, { today }) => {
+      const { required, valid } = trainingTotals(repos, workspaceId, today);
+      return required > 0 && valid / required < 0.9 ? [`required training at ${Math.round((valid / required) * 100)}%`] : [];
+    },
+  },
   nudges: {
     prefix: 'training',
     items: (repos, workspaceId, { today, horizon, daysOverdue }) =>

@@ -4,6 +4,5 @@ export * from './directory.ts';
 export * from './incidents.ts';
 export * from './jobs.ts';
 export * from './settings.ts';
-export * from './training.ts';
 export * from './anchors.ts';
 export * from './outbox.ts';

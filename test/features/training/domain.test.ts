@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiresOn, isRequired, trainingState } from '../../src/core/training/training.ts';
+import { expiresOn, isRequired, trainingState } from '../../../src/features/training/domain.ts';
 
 describe('training expiry', () => {
   it('adds renewal months to the completion day, clamping to the end of a shorter month', () => {
@@ -26,7 +26,7 @@ describe('training expiry', () => {
 
 describe('workspace schedules', () => {
   it('reads the local weekday and hour of an instant in a time zone', async () => {
-    const { localWeekdayHour } = await import('../../src/core/settings/workspace-settings.ts');
+    const { localWeekdayHour } = await import('../../../src/core/settings/workspace-settings.ts');
     expect(localWeekdayHour(new Date('2026-11-23T08:30:00Z'), 'UTC')).toEqual({ weekday: 1, hour: 8 });
     // 23:30 UTC on a Sunday is Monday 00:30 in Berlin.
     expect(localWeekdayHour(new Date('2026-11-22T23:30:00Z'), 'Europe/Berlin')).toEqual({ weekday: 1, hour: 0 });

@@ -1,7 +1,7 @@
 import { personLabel } from '../../core/identity.ts';
-import type { CourseReport, CourseStanding } from '../../core/training/training-service.ts';
-import type { Course } from '../../core/training/training.ts';
-import type { Block, MessageView } from './view.ts';
+import type { Block, MessageView } from '../../chat/views/view.ts';
+import type { Course } from './domain.ts';
+import type { CourseReport, CourseStanding } from './service.ts';
 
 const NAMES_SHOWN = 20;
 

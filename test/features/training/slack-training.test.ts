@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitModal } from '../helpers/slack-interactions.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
-import { slackConversation } from '../helpers/slack-conversation.ts';
+import { submitModal } from '../../helpers/slack-interactions.ts';
+import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { slackConversation } from '../../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;

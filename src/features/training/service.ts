@@ -1,15 +1,15 @@
-import type { Actor } from '../actor.ts';
-import type { Clock } from '../clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
-import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
-import { personLabel, type Person } from '../identity.ts';
-import { requireAdmin, requireAnyRole } from '../policies.ts';
-import type { Repositories, UnitOfWork } from '../ports.ts';
-import { looksAlike, nameKeyOf } from '../input/name-key.ts';
-import { todayIn } from '../zoned-time.ts';
-import { queueDirect, subjectOf } from '../outbox/outbox.ts';
-import { isRequired, trainingState, type Completion, type Course, type TrainingState } from './training.ts';
-import { courseInputSchema, selfAttestationSchema, sessionInputSchema } from './training-input.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { personLabel, type Person } from '../../core/identity.ts';
+import { requireAdmin, requireAnyRole } from '../../core/policies.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import { looksAlike, nameKeyOf } from '../../core/input/name-key.ts';
+import { todayIn } from '../../core/zoned-time.ts';
+import { queueDirect, subjectOf } from '../../core/outbox/outbox.ts';
+import { isRequired, TRAINING_AUDIT, trainingState, type Completion, type Course, type TrainingState } from './domain.ts';
+import { courseInputSchema, selfAttestationSchema, sessionInputSchema } from './input.ts';
 
 const keyOf = (name: string) => nameKeyOf(name);
 
@@ -69,7 +69,7 @@ export class TrainingService {
       requireAdmin(repos, actor, 'manage courses');
       const input = this.parseCourse(repos, actor, raw);
       const course = repos.training.insertCourse({ ...input, workspaceId: actor.workspaceId, nameKey: keyOf(input.name), status: 'active', createdAt: at, updatedAt: at });
-      this.audit(repos, actor, 'course.created', `course:${course.id}`, null, course, at);
+      this.audit(repos, actor, TRAINING_AUDIT.courseCreated, `course:${course.id}`, null, course, at);
       return course;
     });
   }
@@ -82,7 +82,7 @@ export class TrainingService {
       const input = this.parseCourse(repos, actor, raw, id);
       const after: Course = { ...before, ...input, nameKey: keyOf(input.name), updatedAt: at };
       repos.training.updateCourse(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
-      this.audit(repos, actor, 'course.updated', `course:${id}`, before, after, at);
+      this.audit(repos, actor, TRAINING_AUDIT.courseUpdated, `course:${id}`, before, after, at);
       return after;
     });
   }
@@ -94,7 +94,7 @@ export class TrainingService {
       const course = this.mustFindCourse(repos, actor.workspaceId, id);
       if (course.status === 'retired') return { course, changed: false };
       repos.training.updateCourse(actor.workspaceId, id, { status: 'retired', updatedAt: at });
-      this.audit(repos, actor, 'course.retired', `course:${id}`, { status: 'active' }, { status: 'retired' }, at);
+      this.audit(repos, actor, TRAINING_AUDIT.courseRetired, `course:${id}`, { status: 'active' }, { status: 'retired' }, at);
       return { course: { ...course, status: 'retired', updatedAt: at }, changed: true };
     });
   }
@@ -155,7 +155,7 @@ export class TrainingService {
         (inserted ? recorded : already).push(personId);
       }
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { sessionId: session.id, courseId: session.courseId, recorded, already });
-      this.audit(repos, actor, 'training.session_recorded', `training_session:${session.id}`, null, { ...session, recorded, already }, at);
+      this.audit(repos, actor, TRAINING_AUDIT.sessionRecorded, `training_session:${session.id}`, null, { ...session, recorded, already }, at);
       // Each attendee newly recorded is told, after commit, through the outbox.
       for (const personId of recorded) queueDirect(repos, actor.workspaceId, subjectOf('training-session', session.id), personId, 'training.recorded', at);
       return { sessionId: session.id, courseId: session.courseId, recorded, already, repeated: false };
@@ -185,7 +185,7 @@ export class TrainingService {
       if (parsed.data.date > today) errors.date = 'The date cannot be in the future.';
       if (!course || Object.keys(errors).length > 0) throw new AimsError('invalid_input', Object.values(errors)[0] ?? 'That course cannot be completed.');
       const recorded = repos.training.insertCompletion({ workspaceId: actor.workspaceId, courseId: course.id, personId: actor.personId, date: parsed.data.date, sessionId: null, selfAttested: true, evidence: parsed.data.evidence, recordedBy: actor.personId, createdAt: at });
-      if (recorded) this.audit(repos, actor, 'training.self_attested', `course:${course.id}`, null, { personId: actor.personId, date: parsed.data.date, evidence: parsed.data.evidence }, at);
+      if (recorded) this.audit(repos, actor, TRAINING_AUDIT.selfAttested, `course:${course.id}`, null, { personId: actor.personId, date: parsed.data.date, evidence: parsed.data.evidence }, at);
       return { recorded, course };
     });
   }
@@ -258,4 +258,14 @@ export function trainingReport(repos: Repositories, workspaceId: number, asOf: s
     report.rate = required.length === 0 ? 1 : report.valid / required.length;
     return report;
   });
+}
+
+/** Required training of a workspace as of a day: completions that count over the (person, course) pairs that need one, and who is overdue (status and digest). */
+export function trainingTotals(repos: Repositories, workspaceId: number, asOf: string): { required: number; valid: number; peopleOverdue: number } {
+  const report = trainingReport(repos, workspaceId, asOf);
+  return {
+    required: report.reduce((n, r) => n + r.requiredPeople, 0),
+    valid: report.reduce((n, r) => n + r.valid, 0),
+    peopleOverdue: new Set(report.flatMap((r) => r.missing.map((m) => m.person.id))).size,
+  };
 }

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { workspaceScope } from './columns.ts';
-import { people } from './directory.ts';
+import { workspaceScope } from '../../store/schema/columns.ts';
+import { people } from '../../store/schema/directory.ts';
 
 export const courses = sqliteTable(
   'courses',

@@ -1,9 +1,9 @@
 import { AimsError } from '../../core/errors.ts';
 import { DATE_LIKE as DATE, isCalendarDate } from '../../core/input/calendar-date.ts';
-import { courseForm, sessionForm } from '../forms/training-forms.ts';
-import { courseListView, standingView, trainingReportView } from '../views/training-views.ts';
-import { message, type ChatResponse } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
+import { message, type ChatResponse } from '../../chat/views/view.ts';
+import { courseForm, sessionForm } from './forms.ts';
+import { courseListView, standingView, trainingReportView } from './views.ts';
 
 /** `training | training course add|edit|retire|list | training done <course> [date] [link] | training me | training report [as of <date>]` */
 export function trainingCommand(ctx: CommandContext): ChatResponse {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { calendarDate } from '../input/calendar-date.ts';
-import { cleaned } from '../input/clean-text.ts';
-import { GRANTABLE_ROLES } from '../roles.ts';
+import { calendarDate } from '../../core/input/calendar-date.ts';
+import { cleaned } from '../../core/input/clean-text.ts';
+import { GRANTABLE_ROLES } from '../../core/roles.ts';
 
 const text = (label: string, max: number) =>
   z

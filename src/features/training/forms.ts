@@ -1,6 +1,10 @@
 import type { Person } from '../../core/identity.ts';
-import type { Course } from '../../core/training/training.ts';
-import type { FormValues, FormView } from '../views/form.ts';
+import type { FormValues, FormView } from '../../chat/views/form.ts';
+import type { Course } from './domain.ts';
+
+/** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
+export const TRAINING_FORMS = { courseAdd: 'training.course.add', courseEdit: 'training.course.edit', session: 'training.session' } as const;
+export type TrainingFormId = (typeof TRAINING_FORMS)[keyof typeof TRAINING_FORMS];
 
 const ROLE_OPTIONS = [
   { value: 'admin', label: 'Admins' },
@@ -11,7 +15,7 @@ const ROLE_OPTIONS = [
 /** Add or edit a course: who must take it (no roles = everyone), and how often it is renewed. */
 export function courseForm(course?: Course): FormView {
   return {
-    type: course ? 'training.course.edit' : 'training.course.add',
+    type: course ? TRAINING_FORMS.courseEdit : TRAINING_FORMS.courseAdd,
     title: course ? 'Edit course' : 'Add a course',
     submitLabel: 'Save',
     fields: [
@@ -45,7 +49,7 @@ export function courseInputFrom(values: FormValues): Record<string, unknown> {
 /** `/aims training`: one session and who attended. */
 export function sessionForm(courses: Course[], people: Person[], today: string): FormView {
   return {
-    type: 'training.session',
+    type: TRAINING_FORMS.session,
     title: 'Record a training',
     submitLabel: 'Record',
     fields: [

@@ -1,4 +1,13 @@
-import type { GrantableRole } from '../roles.ts';
+import type { GrantableRole } from '../../core/roles.ts';
+
+/** What the audit log calls the area's changes (store/audit/chain-state.ts replays the `training.` ones). */
+export const TRAINING_AUDIT = {
+  courseCreated: 'course.created',
+  courseUpdated: 'course.updated',
+  courseRetired: 'course.retired',
+  sessionRecorded: 'training.session_recorded',
+  selfAttested: 'training.self_attested',
+} as const;
 
 export interface Course {
   id: number;

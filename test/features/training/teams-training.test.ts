@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardInputs, fillCard } from '../helpers/fake-teams-connector.ts';
-import { startTeamsHarness } from '../helpers/start-test-app.ts';
-import { teamsConversation } from '../helpers/teams-conversation.ts';
+import { cardInputs, fillCard } from '../../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../../helpers/start-test-app.ts';
+import { teamsConversation } from '../../helpers/teams-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
