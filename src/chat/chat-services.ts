@@ -1,7 +1,7 @@
 import type { AiSystemService } from '../core/ai-systems/ai-system-service.ts';
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
-import type { IncidentService } from '../core/incidents/incident-service.ts';
+import type { IncidentService } from '../features/incidents/service.ts';
 import type { ReleaseService } from '../core/releases/release-service.ts';
 import type { TrainingService } from '../core/training/training-service.ts';
 import type { ReviewService } from '../features/reviews/service.ts';

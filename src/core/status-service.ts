@@ -2,7 +2,7 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
-import type { AiSystemCounts, IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
+import type { AiSystemCounts, Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
 import { trainingReport } from './training/training-service.ts';
 import { todayIn } from './zoned-time.ts';
@@ -32,8 +32,6 @@ export interface StatusSummary {
   workspace: { name: string | null; platform: Platform };
   people: number;
   inventory: AiSystemCounts & { active: number };
-  incidents: IncidentCounts;
-  correctiveActions: { open: number; overdue: number };
   /** Required training: completions that count over (person, course) pairs that need one. */
   training: { required: number; valid: number; peopleOverdue: number };
   /** The sections the areas declare, in the order of the features list. */
@@ -95,9 +93,7 @@ export class StatusService {
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       const now = this.clock.now();
-      const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
-      const correctiveActions = repos.actions.counts(workspaceId, today);
       const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
       const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
       const waitingOnYou = isApprover
@@ -121,8 +117,6 @@ export class StatusService {
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
         inventory: { ...inventory, active },
-        incidents,
-        correctiveActions,
         training,
         sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         releases,

@@ -1,6 +1,6 @@
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/core/ai-systems/ai-system-service.ts';
-import { IncidentService } from '../../src/core/incidents/incident-service.ts';
+import { IncidentService } from '../../src/features/incidents/service.ts';
 import { ReleaseService } from '../../src/core/releases/release-service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { TrainingService } from '../../src/core/training/training-service.ts';

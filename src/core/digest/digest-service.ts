@@ -1,6 +1,5 @@
 import type { AuditHead } from '../audit.ts';
 import type { Clock } from '../clock.ts';
-import type { Severity } from '../incidents/incident.ts';
 import type { Person, Workspace } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import type { SummaryField } from '../status-service.ts';
@@ -31,6 +30,8 @@ export interface DigestWeek {
   /** YYYY-MM-DD, a week before `today`. */
   from: string;
   today: string;
+  /** ISO instant, exactly a week before the moment the digest is built for. */
+  since: string;
   /** How many days past `due` today is. */
   daysOverdue(due: string): number;
 }
@@ -41,6 +42,8 @@ export interface DigestSource {
   fields?(repos: Repositories, workspaceId: number, week: DigestWeek): SummaryField[];
   /** Its items past due, for "most overdue" and the count of overdue items. */
   overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): OverdueItem[];
+  /** Why it makes the week need attention, listed before the overdue count. */
+  concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): string[];
 }
 
 /** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
@@ -49,7 +52,6 @@ export interface Digest {
   period: string;
   from: string;
   to: string;
-  incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
   releases: { approved: number; rejected: number; pending: number };
   /** The lines the areas declare, in the order of the features list. */
   lines: SummaryField[];
@@ -84,7 +86,6 @@ export class DigestService {
       const today = todayIn(timeZone, at);
       const from = addDays(today, -7);
       const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
-      const incidentCounts = repos.incidents.counts(workspaceId, since);
       const decided = repos.releases.decidedSince(workspaceId, since);
       const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
       const report = trainingReport(repos, workspaceId, today);
@@ -92,16 +93,11 @@ export class DigestService {
       const valid = report.reduce((n, r) => n + r.valid, 0);
       const peopleOverdue = new Set(report.flatMap((r) => r.missing.map((m) => m.person.id))).size;
       const days = (due: string) => Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
-      const overdueActions: OverdueItem[] = repos.actions
-        .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
-        .items.filter((a) => a.dueDate < today)
-        .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: days(a.dueDate) }));
-      const week: DigestWeek = { from, today, daysOverdue: days };
+      const week: DigestWeek = { from, today, since, daysOverdue: days };
       const overdueElsewhere = this.sources.flatMap((source) => source.overdue?.(repos, workspaceId, week) ?? []);
-      const topOverdue = [...overdueActions, ...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
-      const concerns: string[] = [];
-      if (incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2 > 0) concerns.push(`${incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2} open S1/S2 incident(s)`);
-      const overdueCount = overdueActions.length + overdueElsewhere.length;
+      const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+      const concerns: string[] = this.sources.flatMap((source) => source.concerns?.(repos, workspaceId, week) ?? []);
+      const overdueCount = overdueElsewhere.length;
       if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
       if (required > 0 && valid / required < 0.9) concerns.push(`required training at ${Math.round((valid / required) * 100)}%`);
       return {
@@ -109,7 +105,6 @@ export class DigestService {
         period: isoWeek(today),
         from,
         to: today,
-        incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
         releases: { ...decided, pending },
         lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
         training: { rate: required === 0 ? null : valid / required, peopleOverdue },

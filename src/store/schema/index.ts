@@ -2,7 +2,6 @@ export * from './ai-systems.ts';
 export * from './audit.ts';
 export * from './dedupe.ts';
 export * from './directory.ts';
-export * from './incidents.ts';
 export * from './jobs.ts';
 export * from './releases.ts';
 export * from './settings.ts';
