@@ -3,7 +3,7 @@ import { AiSystemService } from './features/ai-systems/service.ts';
 import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';
-import { IncidentService } from './core/incidents/incident-service.ts';
+import { IncidentService } from './features/incidents/service.ts';
 import { ReleaseService } from './features/releases/service.ts';
 import { TrainingService } from './features/training/service.ts';
 import { ReviewService } from './features/reviews/service.ts';

@@ -1,7 +1,7 @@
 import type { AiSystemService } from '../features/ai-systems/service.ts';
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
-import type { IncidentService } from '../core/incidents/incident-service.ts';
+import type { IncidentService } from '../features/incidents/service.ts';
 import type { ReleaseService } from '../features/releases/service.ts';
 import type { TrainingService } from '../features/training/service.ts';
 import type { ReviewService } from '../features/reviews/service.ts';

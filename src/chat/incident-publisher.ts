@@ -1,6 +1,6 @@
 import type { ChatServices } from './chat-services.ts';
 import type { PostedMessage } from './channel-messenger.ts';
-import { incidentCardView } from './views/incident-views.ts';
+import { incidentCardView } from '../features/incidents/views.ts';
 import type { MessageView } from './views/view.ts';
 
 /** What the outbox sends about an incident: its card, rendered from the committed state at send time. */

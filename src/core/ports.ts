@@ -1,5 +1,4 @@
 import type { AuditEventInput, AuditHead, PublishedAnchor } from './audit.ts';
-import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './incidents/incident.ts';
 import type { JobDelivery, JobRun } from './scheduling/job-ledger.ts';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.ts';
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
@@ -68,49 +67,6 @@ export interface DedupeRepository {
 export interface SettingsRepository {
   get(workspaceId: number): WorkspaceSettings | undefined;
   save(settings: WorkspaceSettings): void;
-}
-
-export interface IncidentFilter {
-  statuses?: readonly IncidentStatus[];
-  severity?: Severity;
-  /** Owned or reported by this person. */
-  involvingPersonId?: number;
-  aiSystemId?: number;
-}
-
-export interface IncidentCounts {
-  activeBySeverity: Record<Severity, number>;
-  oldestActive: Pick<Incident, 'number' | 'title' | 'createdAt' | 'severity'> | null;
-  openedSince: number;
-  closedSince: number;
-}
-
-export interface IncidentRepository {
-  /** The next INC number of a workspace; call inside the write transaction that inserts it. */
-  nextNumber(workspaceId: number): number;
-  insert(input: Omit<Incident, 'id'>): Incident;
-  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void;
-  findByNumber(workspaceId: number, number: number): Incident | undefined;
-  findById(workspaceId: number, id: number): Incident | undefined;
-  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number };
-  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent;
-  events(incidentId: number): IncidentEvent[];
-  counts(workspaceId: number, since: string): IncidentCounts;
-}
-
-export interface CorrectiveActionFilter {
-  ownerPersonId?: number;
-  status?: 'open' | 'done';
-  incidentId?: number;
-}
-
-export interface CorrectiveActionRepository {
-  insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction;
-  findById(workspaceId: number, id: number): CorrectiveAction | undefined;
-  markDone(workspaceId: number, id: number, at: string): void;
-  list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
-  /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
-  counts(workspaceId: number, today: string): { open: number; overdue: number };
 }
 
 export interface JobRepository {

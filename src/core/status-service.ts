@@ -2,7 +2,7 @@ import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
-import type { IncidentCounts, Repositories, UnitOfWork } from './ports.ts';
+import type { Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject } from './outbox/outbox.ts';
 import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
@@ -32,8 +32,6 @@ export interface StatusSummary {
   people: number;
   /** AI systems in development or production, for the status's one-line summary (the inventory's section comes from its feature). */
   activeSystems: number;
-  incidents: IncidentCounts;
-  correctiveActions: { open: number; overdue: number };
   /** The sections the areas declare, in the order of the features list. */
   sections: StatusSection[];
   setup: { done: boolean; missingChannels: ChannelPurpose[]; defaultApprovals: number | null };
@@ -47,7 +45,7 @@ export interface StatusSummary {
 /** "INC-4 post to leadership", "REL-2 notice to a person": what an outbox message is about, for people. */
 export function outboxItemLabel(repos: Repositories, workspaceId: number, message: { kind: string; subject: string; target: string }): string {
   const subject = parseSubject(message.subject);
-  const record = !subject ? message.subject : subject.type === 'release' ? `REL-${subject.id}` : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
+  const record = !subject ? message.subject : subject.type === 'release' ? `REL-${subject.id}` : subject.type === 'training-session' ? `training session #${subject.id}` : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
   if (message.kind === 'post') return `${record} card to the ${message.target} channel`;
   if (message.kind === 'update') return `${record} card update`;
   return `${record} direct message`;
@@ -85,16 +83,12 @@ export class StatusService {
       const settings = repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       const now = this.clock.now();
-      const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
-      const correctiveActions = repos.actions.counts(workspaceId, today);
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
         activeSystems: inventory.byStage.development + inventory.byStage.production,
-        incidents,
-        correctiveActions,
         sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
         setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
         roles: {

@@ -3,7 +3,7 @@ import { features } from '../../src/features/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/features/ai-systems/service.ts';
-import { IncidentService } from '../../src/core/incidents/incident-service.ts';
+import { IncidentService } from '../../src/features/incidents/service.ts';
 import { calendarDate, isCalendarDate } from '../../src/core/input/calendar-date.ts';
 import { cleanText } from '../../src/core/input/clean-text.ts';
 import { defaultDomain } from '../../src/features/releases/domain.ts';

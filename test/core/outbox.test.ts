@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../../src/core/actor.ts';
-import { IncidentService } from '../../src/core/incidents/incident-service.ts';
+import { IncidentService } from '../../src/features/incidents/service.ts';
 import { OutboxService } from '../../src/core/outbox/outbox.ts';
 import { SettingsService } from '../../src/core/settings/settings-service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';

@@ -1,6 +1,6 @@
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/features/ai-systems/service.ts';
-import { IncidentService } from '../../src/core/incidents/incident-service.ts';
+import { IncidentService } from '../../src/features/incidents/service.ts';
 import { ReleaseService } from '../../src/features/releases/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { TrainingService } from '../../src/features/training/service.ts';

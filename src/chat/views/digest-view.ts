@@ -4,7 +4,6 @@ import type { Block, MessageView } from './view.ts';
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
 export function digestView(digest: Digest, note?: string): MessageView {
-  const { incidents } = digest;
   const healthy = digest.concerns.length === 0;
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'context', text: note });
@@ -19,8 +18,6 @@ export function digestView(digest: Digest, note?: string): MessageView {
     {
       type: 'fields',
       fields: [
-        { label: 'Open incidents', value: `${incidents.activeBySeverity.S1} S1, ${incidents.activeBySeverity.S2} S2, ${incidents.activeBySeverity.S3} S3, ${incidents.activeBySeverity.S4} S4` },
-        { label: 'Incidents this week', value: `${incidents.openedThisWeek} opened, ${incidents.closedThisWeek} closed` },
         ...digest.lines,
       ],
     },

@@ -20,24 +20,6 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   const blocks: Block[] = [
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
-    { type: 'text', text: [{ text: 'Incidents', style: 'bold' }] },
-    {
-      type: 'fields',
-      fields: [
-        {
-          label: 'Open by severity',
-          value: `${summary.incidents.activeBySeverity.S1} S1, ${summary.incidents.activeBySeverity.S2} S2, ${summary.incidents.activeBySeverity.S3} S3, ${summary.incidents.activeBySeverity.S4} S4`,
-        },
-        {
-          label: 'Oldest open',
-          value: summary.incidents.oldestActive
-            ? `INC-${summary.incidents.oldestActive.number} ${summary.incidents.oldestActive.title} (${summary.incidents.oldestActive.severity}, ${ageOf(summary.incidents.oldestActive.createdAt, summary.asOf)})`
-            : 'none',
-        },
-        { label: 'Last 30 days', value: `${summary.incidents.openedSince} opened, ${summary.incidents.closedSince} closed` },
-        { label: 'Corrective actions', value: `${summary.correctiveActions.open} open, ${summary.correctiveActions.overdue} overdue` },
-      ],
-    },
     ...summary.sections.flatMap((section): Block[] => [{ type: 'divider' }, { type: 'text', text: [{ text: section.title, style: 'bold' }] }, { type: 'fields', fields: section.fields }]),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },

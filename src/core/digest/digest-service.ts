@@ -1,6 +1,5 @@
 import type { AuditHead } from '../audit.ts';
 import type { Clock } from '../clock.ts';
-import type { Severity } from '../incidents/incident.ts';
 import type { Person, Workspace } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import type { SummaryField } from '../status-service.ts';
@@ -52,7 +51,6 @@ export interface Digest {
   period: string;
   from: string;
   to: string;
-  incidents: { activeBySeverity: Record<Severity, number>; openedThisWeek: number; closedThisWeek: number };
   /** The lines the areas declare, in the order of the features list. */
   lines: SummaryField[];
   topOverdue: OverdueItem[];
@@ -85,26 +83,18 @@ export class DigestService {
       const today = todayIn(timeZone, at);
       const from = addDays(today, -7);
       const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
-      const incidentCounts = repos.incidents.counts(workspaceId, since);
       const days = (due: string) => Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
-      const overdueActions: OverdueItem[] = repos.actions
-        .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
-        .items.filter((a) => a.dueDate < today)
-        .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: days(a.dueDate) }));
       const week: DigestWeek = { from, today, since, daysOverdue: days };
       const overdueElsewhere = this.sources.flatMap((source) => source.overdue?.(repos, workspaceId, week) ?? []);
-      const topOverdue = [...overdueActions, ...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
-      const concerns: string[] = [];
-      if (incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2 > 0) concerns.push(`${incidentCounts.activeBySeverity.S1 + incidentCounts.activeBySeverity.S2} open S1/S2 incident(s)`);
-      const overdueCount = overdueActions.length + overdueElsewhere.length;
-      if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
-      concerns.push(...this.sources.flatMap((source) => source.concerns?.(repos, workspaceId, week) ?? []));
+      const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+      // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
+      const concerns: string[] = this.sources.flatMap((source) => source.concerns?.(repos, workspaceId, week) ?? []);
+      if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
       return {
         workspace,
         period: isoWeek(today),
         from,
         to: today,
-        incidents: { activeBySeverity: incidentCounts.activeBySeverity, openedThisWeek: incidentCounts.openedSince, closedThisWeek: incidentCounts.closedSince },
         lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
         topOverdue,
         auditHead: repos.audit.head(),

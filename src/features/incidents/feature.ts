@@ -1,25 +1,26 @@
-import { incidentAction } from '../../chat/commands/incident-actions.ts';
-import { actionCommand, incidentCard, incidentCommand, openIncidentForm } from '../../chat/commands/incident-commands.ts';
 import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
-import { acknowledgeForm, commentForm, incidentInputFrom, resolveForm, resolveInputFrom } from '../../chat/forms/incident-forms.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
+import { ageOf } from '../../chat/views/status-view.ts';
 import type { FormView, MessageView } from '../../chat/views/view.ts';
-import { incidentKey } from '../../core/incidents/incident.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
+import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
+import { incidentKey, type Severity } from './domain.ts';
+import { acknowledgeForm, commentForm, INCIDENT_ACTIONS, INCIDENT_FORMS, incidentInputFrom, resolveForm, resolveInputFrom, type IncidentActionId, type IncidentFormId } from './forms.ts';
 
-// Still spelled in chat/forms/incident-forms.ts and chat/views/incident-views.ts until the area moves here.
-export const INCIDENT_REPORT_FORM = 'incident.report';
-const INCIDENT_BUTTONS = ['incident.acknowledge', 'incident.mitigate', 'incident.resolve', 'incident.close', 'incident.reopen', 'incident.comment', 'incident.show', 'action.done'] as const;
+/** The Slack message shortcut opens the report form by this id. */
+export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
+
+const bySeverity = (counts: Record<Severity, number>) => `${counts.S1} S1, ${counts.S2} S2, ${counts.S3} S3, ${counts.S4} S4`;
 
 const privately = (view: MessageView) => ({ kind: 'done', view: { ...view, visibility: 'private' } }) as const;
 const incidentOf = ({ services, actor }: FeatureContext, context: Record<string, string>) => services.incidents.details(actor.workspaceId, Number(context.incident)).incident;
 const formOf = (response: ReturnType<typeof openIncidentForm>): FormView | undefined => (response.kind === 'form' ? response.form : undefined);
 
-const forms: FormSpec[] = [
+const forms: Array<FormSpec<IncidentFormId>> = [
   {
-    id: INCIDENT_REPORT_FORM,
+    id: INCIDENT_FORMS.report,
     // The Slack message shortcut opens it with the message as the description.
     open: ({ services, actor, timeZone }, context) => formOf(openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description })),
     submit: async ({ services, actor, timeZone, outbox }, submission) => {
@@ -33,7 +34,7 @@ const forms: FormSpec[] = [
     },
   },
   {
-    id: 'incident.acknowledge',
+    id: INCIDENT_FORMS.acknowledge,
     open: (ctx, context) => {
       const { services, actor } = ctx;
       const current = incidentOf(ctx, context);
@@ -51,7 +52,7 @@ const forms: FormSpec[] = [
     },
   },
   {
-    id: 'incident.resolve',
+    id: INCIDENT_FORMS.resolve,
     open: (ctx, context) => resolveForm(incidentOf(ctx, context), ctx.services.directory.people(ctx.actor.workspaceId), undefined),
     submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
@@ -63,7 +64,7 @@ const forms: FormSpec[] = [
     },
   },
   {
-    id: 'incident.comment',
+    id: INCIDENT_FORMS.comment,
     open: (ctx, context) => commentForm(incidentOf(ctx, context)),
     submit: async ({ services, actor, timeZone, outbox }, submission) => {
       const incident = Number(submission.context.incident);
@@ -74,7 +75,7 @@ const forms: FormSpec[] = [
   },
 ];
 
-const actions: ActionSpec[] = INCIDENT_BUTTONS.map((id) => ({ id, handle: (ctx, args) => incidentAction(ctx, id, args) }));
+const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTIONS).map((id) => ({ id, handle: (ctx, args) => incidentAction(ctx, id, args) }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
 export const incidentsFeature: Feature = {
@@ -90,6 +91,40 @@ export const incidentsFeature: Feature = {
   ],
   forms,
   actions,
+  status: {
+    section: (repos, workspaceId, { now, today }) => {
+      const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      const actions = repos.actions.counts(workspaceId, today);
+      const oldest = incidents.oldestActive;
+      return {
+        title: 'Incidents',
+        fields: [
+          { label: 'Open by severity', value: bySeverity(incidents.activeBySeverity) },
+          { label: 'Oldest open', value: oldest ? `INC-${oldest.number} ${oldest.title} (${oldest.severity}, ${ageOf(oldest.createdAt, now.toISOString())})` : 'none' },
+          { label: 'Last 30 days', value: `${incidents.openedSince} opened, ${incidents.closedSince} closed` },
+          { label: 'Corrective actions', value: `${actions.open} open, ${actions.overdue} overdue` },
+        ],
+      };
+    },
+  },
+  digest: {
+    fields: (repos, workspaceId, { since }) => {
+      const counts = repos.incidents.counts(workspaceId, since);
+      return [
+        { label: 'Open incidents', value: bySeverity(counts.activeBySeverity) },
+        { label: 'Incidents this week', value: `${counts.openedSince} opened, ${counts.closedSince} closed` },
+      ];
+    },
+    overdue: (repos, workspaceId, { today, daysOverdue }) =>
+      repos.actions
+        .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
+        .items.filter((a) => a.dueDate < today)
+        .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: daysOverdue(a.dueDate) })),
+    concerns: (repos, workspaceId, { since }) => {
+      const { S1, S2 } = repos.incidents.counts(workspaceId, since).activeBySeverity;
+      return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
+    },
+  },
   nudges: {
     prefix: 'action',
     items: (repos, workspaceId, { horizon, daysOverdue }) =>
@@ -98,7 +133,7 @@ export const incidentsFeature: Feature = {
         .items.filter((action) => action.dueDate <= horizon)
         .map((action) => ({
           personId: action.ownerPersonId,
-          item: { key: `action:${action.id}`, text: `Corrective action #${action.id}: ${action.title}`, due: action.dueDate, daysOverdue: daysOverdue(action.dueDate), done: { action: 'action.done', args: { action: String(action.id) } } },
+          item: { key: `action:${action.id}`, text: `Corrective action #${action.id}: ${action.title}`, due: action.dueDate, daysOverdue: daysOverdue(action.dueDate), done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } } },
         })),
   },
   evidence: {

@@ -1,7 +1,50 @@
-import type { IncidentRepository, CorrectiveActionRepository } from '../../core/ports.ts';
+import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './domain.ts';
+
+/** The repositories the incidents service needs; ./store.ts implements them over SQLite. */
+export interface IncidentFilter {
+  statuses?: readonly IncidentStatus[];
+  severity?: Severity;
+  /** Owned or reported by this person. */
+  involvingPersonId?: number;
+  aiSystemId?: number;
+}
+
+export interface IncidentCounts {
+  activeBySeverity: Record<Severity, number>;
+  oldestActive: Pick<Incident, 'number' | 'title' | 'createdAt' | 'severity'> | null;
+  openedSince: number;
+  closedSince: number;
+}
+
+export interface IncidentRepository {
+  /** The next INC number of a workspace; call inside the write transaction that inserts it. */
+  nextNumber(workspaceId: number): number;
+  insert(input: Omit<Incident, 'id'>): Incident;
+  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void;
+  findByNumber(workspaceId: number, number: number): Incident | undefined;
+  findById(workspaceId: number, id: number): Incident | undefined;
+  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number };
+  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent;
+  events(incidentId: number): IncidentEvent[];
+  counts(workspaceId: number, since: string): IncidentCounts;
+}
+
+export interface CorrectiveActionFilter {
+  ownerPersonId?: number;
+  status?: 'open' | 'done';
+  incidentId?: number;
+}
+
+export interface CorrectiveActionRepository {
+  insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction;
+  findById(workspaceId: number, id: number): CorrectiveAction | undefined;
+  markDone(workspaceId: number, id: number, at: string): void;
+  list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
+  /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
+  counts(workspaceId: number, today: string): { open: number; overdue: number };
+}
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.
-// (Their interfaces move from core/ports.ts into this file when the area moves in.)
 declare module '../../core/ports.ts' {
   interface Repositories {
     incidents: IncidentRepository;

@@ -13,7 +13,6 @@ import { defaultDomain, domainOf, inDomain, meets, RELEASE_AUDIT, RELEASE_NOTICE
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 
-// An AI system as the inventory's repository returns it (features/ai-systems; core imports no area).
 
 export const RELEASE_PAGE_SIZE = 25;
 

@@ -1,3 +1,4 @@
+import { INCIDENT_AUDIT } from '../../features/incidents/domain.ts';
 import type { ChainEvent } from './audit-chain.ts';
 
 /** A release decision as the chain recorded it. */
@@ -133,7 +134,7 @@ export class ChainState {
     const id = idOf(event.subject, 'incident');
     if (id === undefined || !after) return;
     const known = this.incidents.get(id);
-    if (event.action === 'incident.reported' || !known) {
+    if (event.action === INCIDENT_AUDIT.reported || !known) {
       if (typeof after.status !== 'string') return;
       const incident: ChainIncident = { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status };
       if ('ownerPersonId' in after) incident.ownerPersonId = num(after.ownerPersonId);

@@ -1,7 +1,6 @@
 export * from './audit.ts';
 export * from './dedupe.ts';
 export * from './directory.ts';
-export * from './incidents.ts';
 export * from './jobs.ts';
 export * from './settings.ts';
 export * from './anchors.ts';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardInputs, cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
-import { startTeamsHarness } from '../helpers/start-test-app.ts';
-import { teamsConversation } from '../helpers/teams-conversation.ts';
-import { actorOf } from '../../src/core/actor.ts';
-import { fixedClock } from '../../src/core/clock.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createServices } from '../../src/services.ts';
+import { cardInputs, cardOf, executeActions, fillCard } from '../../helpers/fake-teams-connector.ts';
+import { startTeamsHarness } from '../../helpers/start-test-app.ts';
+import { teamsConversation } from '../../helpers/teams-conversation.ts';
+import { actorOf } from '../../../src/core/actor.ts';
+import { fixedClock } from '../../../src/core/clock.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createServices } from '../../../src/services.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;

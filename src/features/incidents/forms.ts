@@ -1,14 +1,31 @@
 import type { AiSystem } from '../../features/ai-systems/domain.ts';
 import type { Person } from '../../core/identity.ts';
-import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, SEVERITIES, SEVERITY_LABELS, SEVERITY_MEANINGS, type Incident } from '../../core/incidents/incident.ts';
-import type { FormOption, FormValues, FormView } from '../views/form.ts';
+import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, SEVERITIES, SEVERITY_LABELS, SEVERITY_MEANINGS, type Incident } from './domain.ts';
+import type { FormOption, FormValues, FormView } from '../../chat/views/form.ts';
+
+/** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
+export const INCIDENT_FORMS = { report: 'incident.report', acknowledge: 'incident.acknowledge', resolve: 'incident.resolve', comment: 'incident.comment' } as const;
+export type IncidentFormId = (typeof INCIDENT_FORMS)[keyof typeof INCIDENT_FORMS];
+
+/** The area's buttons: an incident card's lifecycle buttons (one per transition), Comment, Show, and Done on a corrective action. */
+export const INCIDENT_ACTIONS = {
+  acknowledge: INCIDENT_FORMS.acknowledge,
+  mitigate: 'incident.mitigate',
+  resolve: INCIDENT_FORMS.resolve,
+  close: 'incident.close',
+  reopen: 'incident.reopen',
+  comment: INCIDENT_FORMS.comment,
+  show: 'incident.show',
+  actionDone: 'action.done',
+} as const;
+export type IncidentActionId = (typeof INCIDENT_ACTIONS)[keyof typeof INCIDENT_ACTIONS];
 
 const personChoices = (people: Person[]): FormOption[] => people.map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
 
 /** `/aims incident`: what happened, to which system, how bad, when, to whom. */
 export function incidentForm(input: { systems: AiSystem[]; timeZone: string; now: string; title?: string; description?: string }): FormView {
   return {
-    type: 'incident.report',
+    type: INCIDENT_FORMS.report,
     title: 'Report an AI incident',
     submitLabel: 'Report',
     timeZone: input.timeZone,
@@ -60,7 +77,7 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
   const ownerName = owner ? (owner.displayName ?? owner.externalId) : undefined;
   if (!canReassign) {
     return {
-      type: 'incident.acknowledge',
+      type: INCIDENT_FORMS.acknowledge,
       title: `Acknowledge INC-${incident.number}`,
       submitLabel: 'Acknowledge',
       intro: [
@@ -72,7 +89,7 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
     };
   }
   return {
-    type: 'incident.acknowledge',
+    type: INCIDENT_FORMS.acknowledge,
     title: `Acknowledge INC-${incident.number}`,
     submitLabel: 'Acknowledge',
     intro: [{ text: 'You will be recorded as the responder.' }],
@@ -109,7 +126,7 @@ export function resolveForm(incident: Incident, people: Person[], defaultOwner: 
     { id: `action${n}Due`, label: `Due date of action ${n}`, kind: 'date' as const, required: n === 1 },
   ]);
   return {
-    type: 'incident.resolve',
+    type: INCIDENT_FORMS.resolve,
     title: `Resolve INC-${incident.number}`,
     submitLabel: 'Resolve',
     fields: [{ id: 'rootCause', label: 'Root cause', kind: 'longText', required: true, maxLength: 2000 }, ...slots],
@@ -132,7 +149,7 @@ export function resolveInputFrom(values: FormValues, personIdOf: (externalId: st
 
 export function commentForm(incident: Incident): FormView {
   return {
-    type: 'incident.comment',
+    type: INCIDENT_FORMS.comment,
     title: `Comment on INC-${incident.number}`,
     submitLabel: 'Add comment',
     fields: [{ id: 'comment', label: 'Comment', kind: 'longText', required: true, maxLength: 1000 }],

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
-import { checkSlackMessage } from '../helpers/slack-limits.ts';
-import { formattedRuns, quotedLines, shownText } from '../helpers/slack-mrkdwn-check.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
-import { slackConversation } from '../helpers/slack-conversation.ts';
-import { createServices } from '../../src/services.ts';
-import { actorOf } from '../../src/core/actor.ts';
-import { fixedClock } from '../../src/core/clock.ts';
-import { createLogger } from '../../src/logger.ts';
+import { buttonsOf, clickButton, postInteraction, submitModal } from '../../helpers/slack-interactions.ts';
+import { checkSlackMessage } from '../../helpers/slack-limits.ts';
+import { formattedRuns, quotedLines, shownText } from '../../helpers/slack-mrkdwn-check.ts';
+import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { createServices } from '../../../src/services.ts';
+import { actorOf } from '../../../src/core/actor.ts';
+import { fixedClock } from '../../../src/core/clock.ts';
+import { createLogger } from '../../../src/logger.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;

@@ -1,10 +1,11 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { INCIDENT_TYPE_LABELS, incidentKey, SEVERITY_LABELS, transitionsFrom, type CorrectiveAction, type Incident, type IncidentEvent } from '../../core/incidents/incident.ts';
-import type { IncidentDetails } from '../../core/incidents/incident-service.ts';
-import type { ButtonView } from './form.ts';
-import { formatInstant } from './format-time.ts';
-import { pagedFooter } from './paged-footer.ts';
-import type { Block, MessageView, RichText } from './view.ts';
+import { INCIDENT_TYPE_LABELS, incidentKey, SEVERITY_LABELS, transitionsFrom, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
+import { INCIDENT_ACTIONS } from './forms.ts';
+import type { IncidentDetails } from './service.ts';
+import type { ButtonView } from '../../chat/views/form.ts';
+import { formatInstant } from '../../chat/views/format-time.ts';
+import { pagedFooter } from '../../chat/views/paged-footer.ts';
+import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
 
 const TIMELINE_SHOWN = 6;
 
@@ -42,11 +43,11 @@ function buttons(incident: Incident): ButtonView[] {
   const labels = { acknowledge: 'Acknowledge', mitigate: 'Mitigated', resolve: 'Resolve…', close: 'Close', reopen: 'Reopen' } as const;
   const out: ButtonView[] = transitionsFrom(incident.status).map((transition) => ({
     label: labels[transition],
-    action: `incident.${transition}`,
+    action: INCIDENT_ACTIONS[transition],
     args,
     ...(transition === 'acknowledge' || transition === 'resolve' ? { style: 'primary' as const } : {}),
   }));
-  out.push({ label: 'Comment…', action: 'incident.comment', args });
+  out.push({ label: 'Comment…', action: INCIDENT_ACTIONS.comment, args });
   return out;
 }
 
@@ -142,6 +143,6 @@ export function actionListView(input: { items: CorrectiveAction[]; total: number
     },
   ];
   const open = input.items.filter((action) => action.status === 'open').slice(0, 25);
-  if (open.length > 0) blocks.push({ type: 'actions', buttons: open.map((action) => ({ label: `Done #${action.id}`, action: 'action.done', args: { action: String(action.id) } })) });
+  if (open.length > 0) blocks.push({ type: 'actions', buttons: open.map((action) => ({ label: `Done #${action.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } })) });
   return { summary: `${input.total} corrective actions`, blocks, visibility: 'private' };
 }

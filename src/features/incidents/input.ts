@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { calendarDate } from '../input/calendar-date.ts';
-import { cleaned } from '../input/clean-text.ts';
-import { INCIDENT_TYPES, SEVERITIES } from './incident.ts';
+import { calendarDate } from '../../core/input/calendar-date.ts';
+import { cleaned } from '../../core/input/clean-text.ts';
+import { INCIDENT_TYPES, SEVERITIES } from './domain.ts';
 
 const text = (label: string, max: number) =>
   z

@@ -1,3 +1,14 @@
+/** What the audit log calls the area's changes (a transition writes `incident.<its event>`, e.g. `incident.acknowledged`). */
+export const INCIDENT_AUDIT = {
+  reported: 'incident.reported',
+  ownerChanged: 'incident.owner_changed',
+  resolved: 'incident.resolved',
+  commented: 'incident.commented',
+  posted: 'incident.posted',
+  actionCreated: 'corrective_action.created',
+  actionDone: 'corrective_action.done',
+} as const;
+
 export const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -1,10 +1,13 @@
-import type { Actor } from '../actor.ts';
-import type { Clock } from '../clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
-import { bindKey, claimBound, replayOf } from '../inbound-dedupe.ts';
-import { personLabel, type Person } from '../identity.ts';
-import type { CorrectiveActionFilter, IncidentFilter, Repositories, UnitOfWork } from '../ports.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { AiSystem } from '../ai-systems/domain.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { personLabel, type Person } from '../../core/identity.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import type { CorrectiveActionFilter, IncidentFilter } from './port.ts';
 import {
+  INCIDENT_AUDIT,
   incidentKey,
   TRANSITIONS,
   transitionsFrom,
@@ -13,12 +16,10 @@ import {
   type IncidentEvent,
   type IncidentPost,
   type Transition,
-} from './incident.ts';
-import { incidentInputSchema, resolveInputSchema } from './incident-input.ts';
-import { queuePosts, queueRefresh, subjectOf } from '../outbox/outbox.ts';
+} from './domain.ts';
+import { incidentInputSchema, resolveInputSchema } from './input.ts';
+import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 
-// An AI system as the inventory's repository returns it (features/ai-systems; core imports no area).
-type AiSystem = NonNullable<ReturnType<Repositories['aiSystems']['findById']>>;
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
@@ -113,7 +114,7 @@ export class IncidentService {
       });
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
-      this.audit(repos, actor, incident, 'incident.reported', null, incident, at);
+      this.audit(repos, actor, incident, INCIDENT_AUDIT.reported, null, incident, at);
       queuePosts(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'], at);
       return { incident, created: true };
     });
@@ -183,7 +184,7 @@ export class IncidentService {
       if (before.ownerPersonId === ownerPersonId) return { incident: before, changed: false };
       repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
       repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: personLabel(owner) });
-      this.audit(repos, actor, before, 'incident.owner_changed', { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
+      this.audit(repos, actor, before, INCIDENT_AUDIT.ownerChanged, { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
       queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
     });
@@ -225,11 +226,11 @@ export class IncidentService {
       repos.incidents.update(actor.workspaceId, before.id, { status: 'resolved', rootCause: input.rootCause, updatedAt: at });
       repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'resolved', text: input.rootCause });
       const after: Incident = { ...before, status: 'resolved', rootCause: input.rootCause, updatedAt: at };
-      this.audit(repos, actor, before, 'incident.resolved', { status: before.status, rootCause: before.rootCause }, { status: 'resolved', rootCause: input.rootCause }, at);
+      this.audit(repos, actor, before, INCIDENT_AUDIT.resolved, { status: before.status, rootCause: before.rootCause }, { status: 'resolved', rootCause: input.rootCause }, at);
       for (const action of input.actions) {
         const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: before.id, reviewCompletionId: null, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
         repos.audit.append(
-          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record },
+          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: INCIDENT_AUDIT.actionCreated, subject: `corrective_action:${record.id}`, before: null, after: record },
           at,
         );
       }
@@ -252,7 +253,7 @@ export class IncidentService {
       claimBound(repos.dedupe, bound, actor.workspaceId, at);
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
-      this.audit(repos, actor, incident, 'incident.commented', null, { comment: body }, at);
+      this.audit(repos, actor, incident, INCIDENT_AUDIT.commented, null, { comment: body }, at);
       queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
       return { ...incident, updatedAt: at };
     });
@@ -266,7 +267,7 @@ export class IncidentService {
       if (!incident) return;
       const posts = [...incident.posts.filter((p) => !(p.channelId === post.channelId && p.messageId === post.messageId)), post];
       repos.incidents.update(workspaceId, incidentId, { posts });
-      this.audit(repos, null, incident, 'incident.posted', null, { purpose: post.purpose, channelId: post.channelId, messageId: post.messageId }, at);
+      this.audit(repos, null, incident, INCIDENT_AUDIT.posted, null, { purpose: post.purpose, channelId: post.channelId, messageId: post.messageId }, at);
     });
   }
 
@@ -336,7 +337,7 @@ export class IncidentService {
       }
       repos.actions.markDone(actor.workspaceId, actionId, at);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.done', subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
+        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: INCIDENT_AUDIT.actionDone, subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
         at,
       );
       if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);

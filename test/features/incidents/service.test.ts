@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actorOf, type Actor } from '../../src/core/actor.ts';
-import { AiSystemService } from '../../src/features/ai-systems/service.ts';
-import { TRANSITIONS, transitionsFrom, type Transition } from '../../src/core/incidents/incident.ts';
-import { IncidentService, parseIncidentRef } from '../../src/core/incidents/incident-service.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { refusal } from '../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { actorOf, type Actor } from '../../../src/core/actor.ts';
+import { AiSystemService } from '../../../src/features/ai-systems/service.ts';
+import { TRANSITIONS, transitionsFrom, type Transition } from '../../../src/features/incidents/domain.ts';
+import { IncidentService, parseIncidentRef } from '../../../src/features/incidents/service.ts';
+import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import { refusal } from '../../helpers/refusal.ts';
+import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
 
 let store: SqliteStore | undefined;
 afterEach(() => {

@@ -1,14 +1,17 @@
 import type { Actor } from '../../core/actor.ts';
-import { AimsError } from '../../core/errors.ts';
+import { AimsError, isAimsError } from '../../core/errors.ts';
+import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { Person } from '../../core/identity.ts';
-import { ACTIVE_STATUSES, SEVERITIES, type Severity } from '../../core/incidents/incident.ts';
-import { parseIncidentRef } from '../../core/incidents/incident-service.ts';
-import type { IncidentFilter } from '../../core/ports.ts';
-import type { ChatServices } from '../chat-services.ts';
-import { incidentForm } from '../forms/incident-forms.ts';
-import { actionListView, incidentCardView, incidentListView } from '../views/incident-views.ts';
-import { message, type ChatResponse, type MessageView } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import { ACTIVE_STATUSES, SEVERITIES, type Severity, type Transition } from './domain.ts';
+import { parseIncidentRef } from './service.ts';
+import type { IncidentFilter } from './port.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import { acknowledgeForm, commentForm, INCIDENT_ACTIONS, incidentForm, resolveForm, type IncidentActionId } from './forms.ts';
+import { actionListView, incidentCardView, incidentListView } from './views.ts';
+import { message, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
+import type { Identified } from '../../chat/feature.ts';
+import type { OutboxSender } from '../../chat/outbox-sender.ts';
 
 /** The incident form, refused plainly before it opens while no incidents channel is set up. */
 export function openIncidentForm(services: ChatServices, actor: Actor, timeZone: string, prefill: { title?: string; description?: string } = {}): ChatResponse {
@@ -124,4 +127,64 @@ export function actionList(services: ChatServices, actor: Actor, mine: boolean, 
   const incidents = services.incidents.numbersOf(actor.workspaceId, result.items.flatMap((action) => (action.incidentId ? [action.incidentId] : [])));
   const view = actionListView({ ...result, people, incidents, title: mine ? 'My open corrective actions' : 'Open corrective actions' });
   return message(note ? { ...view, blocks: [{ type: 'text', text: note }, ...view.blocks] } : view);
+}
+
+export interface IncidentActionContext extends Identified {
+  services: ChatServices;
+  outbox: OutboxSender;
+}
+
+const DIRECT: Partial<Record<IncidentActionId, Transition>> = { [INCIDENT_ACTIONS.mitigate]: 'mitigate', [INCIDENT_ACTIONS.close]: 'close', [INCIDENT_ACTIONS.reopen]: 'reopen' };
+
+/** People the owner pickers offer. */
+function people(services: ChatServices, actor: Actor) {
+  return services.directory.people(actor.workspaceId);
+}
+
+/**
+ * A click on an incident card. Refusals (not allowed now, not yours) come back as the card in its
+ * true state with the reason on top, so a stale card is corrected by the click that found it stale.
+ */
+export async function incidentAction(ctx: IncidentActionContext, action: IncidentActionId, args: Record<string, string>): Promise<ChatResponse> {
+  const { services, actor, timeZone } = ctx;
+  if (action === INCIDENT_ACTIONS.actionDone) {
+    const id = Number(args.action);
+    const { changed, action: done } = services.incidents.markActionDone(actor, id);
+    if (done.incidentId) await ctx.outbox.sendFor(subjectOf('incident', done.incidentId));
+    return actionList(services, actor, false, changed ? `Action #${id} is done.` : `Action #${id} was already done.`);
+  }
+  const number = Number(args.incident);
+  const card = (note?: string) => message(incidentCard(services, actor.workspaceId, number, timeZone, note));
+  try {
+    const { incident } = services.incidents.details(actor.workspaceId, number);
+    switch (action) {
+      case INCIDENT_ACTIONS.show:
+        return card();
+      case INCIDENT_ACTIONS.comment:
+        return { kind: 'form', form: commentForm(incident) };
+      case INCIDENT_ACTIONS.acknowledge: {
+        if (incident.status !== 'open') return card(incident.status === 'acknowledged' ? `INC-${number} was already acknowledged.` : `INC-${number} is ${incident.status}; there is nothing to acknowledge.`);
+        const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
+        return { kind: 'form', form: acknowledgeForm(incident, owner, people(services, actor), services.incidents.canManage(actor, number)) };
+      }
+      case INCIDENT_ACTIONS.resolve: {
+        if (incident.status === 'resolved') return card(`INC-${number} was already resolved.`);
+        services.incidents.requireCanResolve(actor, number);
+        const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
+        return { kind: 'form', form: resolveForm(incident, people(services, actor), owner) };
+      }
+      default: {
+        const transition = DIRECT[action];
+        if (!transition) return card();
+        const { changed, incident: moved } = services.incidents.transition(actor, number, transition);
+        await ctx.outbox.sendFor(subjectOf('incident', moved.id));
+        return card(changed ? undefined : `Nothing changed: INC-${number} is already ${services.incidents.details(actor.workspaceId, number).incident.status}.`);
+      }
+    }
+  } catch (error) {
+    if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden')) {
+      return card([error.message, error.details.hint].filter(Boolean).join(' '));
+    }
+    throw error;
+  }
 }

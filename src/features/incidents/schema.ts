@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { aiSystems } from '../../features/ai-systems/schema.ts';
-import { workspaceScope } from './columns.ts';
-import { people } from './directory.ts';
+import { aiSystems } from '../ai-systems/schema.ts';
+import { workspaceScope } from '../../store/schema/columns.ts';
+import { people } from '../../store/schema/directory.ts';
 
 export const incidents = sqliteTable(
   'incidents',
