@@ -173,6 +173,11 @@ function openStore(path: string): SqliteStore {
 function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Keep idle connections longer than the clients and proxies in front of us do (Node's 5 s default
+    // is shorter than most load balancers' 60 s): otherwise a reused connection can be closed by us
+    // just as a request arrives on it, and the caller sees ECONNRESET.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

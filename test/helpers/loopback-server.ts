@@ -24,6 +24,10 @@ export async function startLoopbackServer(
         res.end(String(error));
       });
   });
+  // As the bot's own server does: idle connections outlive the clients' (a test that blocks the event
+  // loop, e.g. 500 synchronous inserts, must not find its next request reset by our 5 s default).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
