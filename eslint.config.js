@@ -22,8 +22,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/slack/**', '**/teams/**', '**/store/**', '**/chat/**', '**/cli/**', '**/jobs/**', '**/api/**'], message: 'core must not depend on outer layers' },
-            { group: ['@slack/*', 'botbuilder*', 'drizzle-orm*', 'better-sqlite3', 'express'], message: 'core stays free of platform and database libraries' },
+            {
+              group: ['**/slack/**', '**/teams/**', '**/store/**', '**/chat/**', '**/cli/**', '**/jobs/**', '**/api/**'],
+              message: 'core must not depend on outer layers',
+            },
+            {
+              group: ['@slack/*', 'botbuilder*', 'drizzle-orm*', 'better-sqlite3', 'express'],
+              message: 'core stays free of platform and database libraries',
+            },
           ],
         },
       ],

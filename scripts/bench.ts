@@ -21,14 +21,22 @@ function measure(label: string, runs: number, work: (i: number) => unknown): num
   const start = performance.now();
   for (let i = 0; i < runs; i++) work(i);
   const perOp = (performance.now() - start) / runs;
-  console.log(`${label.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op  ${Math.round(1000 / perOp).toString().padStart(8)} op/s`);
+  console.log(
+    `${label.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op  ${Math.round(1000 / perOp)
+      .toString()
+      .padStart(8)} op/s`,
+  );
   return perOp;
 }
 
 function storeWithPeople(name: string, people: number): { store: SqliteStore; directory: DirectoryService } {
   const store = SqliteStore.open(join(dir, `${name}.db`));
-  const directory = new DirectoryService(store, systemClock, { seedAdmins: [{ platform: 'slack', userId: 'U0' }], firstContactBecomesAdmin: false });
-  for (let i = 0; i < people; i++) directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
+  const directory = new DirectoryService(store, systemClock, {
+    seedAdmins: [{ platform: 'slack', userId: 'U0' }],
+    firstContactBecomesAdmin: false,
+  });
+  for (let i = 0; i < people; i++)
+    directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
   return { store, directory };
 }
 
@@ -47,8 +55,22 @@ console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixe
 // 2. /aims status end to end through the router (without HTTP), small and large workspace.
 async function statusPerOp(people: number): Promise<number> {
   const { store: s } = storeWithPeople(`status-${people}`, people);
-  const router = new ChatRouter(createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }), features);
-  const request = { requestId: 'bench', source: 'command' as const, text: 'status', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
+  const router = new ChatRouter(
+    createServices({
+      store: s,
+      clock: systemClock,
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    }),
+    features,
+  );
+  const request = {
+    requestId: 'bench',
+    source: 'command' as const,
+    text: 'status',
+    contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
+  };
   const runs = 1000;
   for (let i = 0; i < 50; i++) await router.handle(request);
   const start = performance.now();
@@ -71,18 +93,39 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
 // 3. Incidents: logging one (number, insert, timeline, audit) and listing a page out of thousands.
 {
   const { store: s, directory: d } = storeWithPeople('incidents', 1);
-  const services = createServices({ store: s, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+  const services = createServices({
+    store: s,
+    clock: systemClock,
+    directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+    defaultTimeZone: 'UTC',
+    logger: createLogger('silent'),
+  });
   const reporter = actorOf(d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
-  const input = (i: number) => ({ systemName: 'Bench model', title: `Incident ${i}`, description: 'd', severity: 'S3', type: 'other', detectedAt: new Date().toISOString(), affected: 'a' });
+  const input = (i: number) => ({
+    systemName: 'Bench model',
+    title: `Incident ${i}`,
+    description: 'd',
+    severity: 'S3',
+    type: 'other',
+    detectedAt: new Date().toISOString(),
+    affected: 'a',
+  });
   measure('report an incident (numbered, timeline, audit)', 2000, (i) => services.incidents.report(reporter, input(i)));
   const router = new ChatRouter(services, features);
-  const request = { requestId: 'bench', source: 'command' as const, text: 'incident list open', contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' } };
+  const request = {
+    requestId: 'bench',
+    source: 'command' as const,
+    text: 'incident list open',
+    contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
+  };
   const listed = performance.now();
   for (let i = 0; i < 200; i++) {
     const response = await router.handle(request);
     if (response.kind === 'message') renderMessage(response.view);
   }
-  console.log(`${'incident list open (2050 incidents) + Block Kit'.padEnd(52)} ${(((performance.now() - listed) / 200) * 1000).toFixed(1).padStart(9)} µs/op\n`);
+  console.log(
+    `${'incident list open (2050 incidents) + Block Kit'.padEnd(52)} ${(((performance.now() - listed) / 200) * 1000).toFixed(1).padStart(9)} µs/op\n`,
+  );
   s.close();
 }
 
@@ -91,7 +134,18 @@ for (const events of [2000, 20000]) {
   while (store.verifyAudit().events < events) {
     store.write((repos) => {
       for (let i = 0; i < 500; i++) {
-        repos.audit.append({ workspaceId: null, actorPersonId: null, actor: 'bench', action: 'bench.event', subject: `x:${i}`, before: null, after: { i, note: 'x'.repeat(200) } }, new Date().toISOString());
+        repos.audit.append(
+          {
+            workspaceId: null,
+            actorPersonId: null,
+            actor: 'bench',
+            action: 'bench.event',
+            subject: `x:${i}`,
+            before: null,
+            after: { i, note: 'x'.repeat(200) },
+          },
+          new Date().toISOString(),
+        );
       }
     });
   }
@@ -101,7 +155,9 @@ for (const events of [2000, 20000]) {
   const result = store.verifyAudit();
   const ms = performance.now() - start;
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-  console.log(`${`audit verify, ${result.events} events`.padEnd(52)} ${ms.toFixed(1).padStart(9)} ms      rss +${rssGrowth.toFixed(1)} MiB`);
+  console.log(
+    `${`audit verify, ${result.events} events`.padEnd(52)} ${ms.toFixed(1).padStart(9)} ms      rss +${rssGrowth.toFixed(1)} MiB`,
+  );
 }
 
 store.close();

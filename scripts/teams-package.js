@@ -21,9 +21,7 @@ const manifest = JSON.parse(readFileSync(join(teamsDir, 'manifest.json'), 'utf8'
 const appId = process.env.MicrosoftAppId?.trim();
 if (appId) {
   if (!GUID.test(appId)) {
-    console.error(
-      `teams-package: MicrosoftAppId must be a GUID like 11111111-2222-4333-8444-555555555555, got "${appId}".`,
-    );
+    console.error(`teams-package: MicrosoftAppId must be a GUID like 11111111-2222-4333-8444-555555555555, got "${appId}".`);
     process.exit(1);
   }
   manifest.id = appId;

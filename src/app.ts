@@ -53,7 +53,14 @@ function slackSettings(config: Config, retries: number | undefined, reconnectDel
   const { slack } = config;
   const common = { botToken: slack.botToken ?? '', apiUrl: slack.apiUrl, retries };
   if (slack.mode === 'http') return { ...common, mode: 'http', signingSecret: slack.signingSecret ?? '' };
-  if (slack.mode === 'socket') return { ...common, mode: 'socket', appToken: slack.appToken ?? '', signingSecret: slack.signingSecret, ...(reconnectDelaysMs ? { reconnectDelaysMs } : {}) };
+  if (slack.mode === 'socket')
+    return {
+      ...common,
+      mode: 'socket',
+      appToken: slack.appToken ?? '',
+      signingSecret: slack.signingSecret,
+      ...(reconnectDelaysMs ? { reconnectDelaysMs } : {}),
+    };
   return undefined;
 }
 
@@ -96,7 +103,15 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
   const slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
   slackLink.socket = slackSocket;
-  if (config.teams.enabled) mountTeams(http, config.teams, router, messengers, logger, options.teamsOpenIdMetadataUrl ? { openIdMetadataUrl: options.teamsOpenIdMetadataUrl } : {});
+  if (config.teams.enabled)
+    mountTeams(
+      http,
+      config.teams,
+      router,
+      messengers,
+      logger,
+      options.teamsOpenIdMetadataUrl ? { openIdMetadataUrl: options.teamsOpenIdMetadataUrl } : {},
+    );
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
   finishHttpApp(http, logger);
 

@@ -30,18 +30,19 @@ const adminEntry = z
 const envSchema = z.object({
   NODE_ENV: optionalText,
   PORT: optionalText
-    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').optional())
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+        .optional(),
+    )
     .transform((value) => (value === undefined ? 3978 : Number(value)))
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
   HOST: optionalText,
   AIMS_DB: optionalText.transform((value) => value ?? './data/aims.db'),
-  SLACK_BOT_TOKEN: optionalText.pipe(
-    z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
-  ),
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
-  SLACK_APP_TOKEN: optionalText.pipe(
-    z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
-  ),
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
   SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
@@ -60,13 +61,19 @@ const envSchema = z.object({
     return parsed.data;
   }),
   AIMS_API_TOKENS: optionalText.transform((value, ctx) => {
-    const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const entries = (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     const tokens: Array<{ platform: 'slack' | 'teams'; workspaceExternalId: string; token: string }> = [];
     for (const entry of entries) {
       const match = /^(slack|teams):([^=\s]+)=(\S{24,})$/.exec(entry);
       if (!match) {
         // Never echo the entry: it holds a secret.
-        ctx.addIssue({ code: 'custom', message: 'each entry must look like slack:<team id>=<token> or teams:<tenant id>=<token>, tokens at least 24 characters' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'each entry must look like slack:<team id>=<token> or teams:<tenant id>=<token>, tokens at least 24 characters',
+        });
         return z.NEVER;
       }
       tokens.push({ platform: match[1] as 'slack' | 'teams', workspaceExternalId: match[2] ?? '', token: match[3] ?? '' });
@@ -130,9 +137,7 @@ export class ConfigError extends Error {
 export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(environment);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
   }
   const env = parsed.data;
   const problems: string[] = [];

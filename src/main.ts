@@ -5,8 +5,10 @@ import { StoreOpenError } from './store/database.ts';
 
 /** Why the bot did not start, as one line: what to fix, never a stack for a known cause. */
 function reasonOf(error: unknown): { msg: string; fields?: Record<string, unknown> } {
-  if (error instanceof ConfigError) return { msg: `aims-bot did not start. Invalid configuration: ${error.problems.join('; ')}`, fields: { problems: error.problems } };
-  if (error instanceof StoreOpenError) return { msg: `aims-bot did not start. AIMS_DB (${error.path}) ${error.reason}.`, fields: { variable: 'AIMS_DB' } };
+  if (error instanceof ConfigError)
+    return { msg: `aims-bot did not start. Invalid configuration: ${error.problems.join('; ')}`, fields: { problems: error.problems } };
+  if (error instanceof StoreOpenError)
+    return { msg: `aims-bot did not start. AIMS_DB (${error.path}) ${error.reason}.`, fields: { variable: 'AIMS_DB' } };
   return { msg: 'aims-bot did not start.', fields: { error } };
 }
 

@@ -18,7 +18,11 @@ export const JOB_RETRIES = { retries: 2, factor: 2, minTimeout: 200, maxTimeout:
 export function messengersFor(config: Config): Messengers {
   const messengers: Messengers = {};
   if (config.slack.botToken) {
-    const client = new webApi.WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: JOB_RETRIES, rejectRateLimitedCalls: true });
+    const client = new webApi.WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      retryConfig: JOB_RETRIES,
+      rejectRateLimitedCalls: true,
+    });
     messengers.slack = slackMessenger(client as never);
   }
   if (config.teams.enabled) messengers.teams = teamsMessenger(teamsAdapter(config.teams), config.teams.appId ?? '');
@@ -32,6 +36,12 @@ export function messengersFor(config: Config): Messengers {
  */
 export function outboxSlackMessenger(config: Config, logger: Logger): ChannelMessenger | undefined {
   if (!config.slack.botToken) return undefined;
-  const client = new webApi.WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 20_000, logger: boltLogger(logger.child({ component: 'outbox' })) });
+  const client = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 20_000,
+    logger: boltLogger(logger.child({ component: 'outbox' })),
+  });
   return slackMessenger(client as never);
 }

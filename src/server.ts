@@ -36,8 +36,14 @@ export function createHttpApp(health: Health): Express {
     const slack = health.slackConnection?.();
     const slackUp = slack === undefined || slack === 'connected';
     const status = !reachable ? 'unavailable' : sound && slackUp ? 'ok' : 'degraded';
-    const database = !sound ? { reachable, quickCheck: 'failed', problems } : deep && reachable ? { reachable, quickCheck: 'ok' } : { reachable };
-    res.status(reachable && sound && slackUp ? 200 : 503).json({ status, database, platforms: health.platforms, ...(slack ? { slack } : {}) });
+    const database = !sound
+      ? { reachable, quickCheck: 'failed', problems }
+      : deep && reachable
+        ? { reachable, quickCheck: 'ok' }
+        : { reachable };
+    res
+      .status(reachable && sound && slackUp ? 200 : 503)
+      .json({ status, database, platforms: health.platforms, ...(slack ? { slack } : {}) });
   });
   return app;
 }
@@ -54,7 +60,8 @@ const CLIENT_ERRORS: Record<string, { error: string; message: string }> = {
 };
 
 function statusOf(error: unknown): number {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
@@ -76,13 +83,17 @@ export function finishHttpApp(app: Express, logger: Logger): void {
     const requestId = randomUUID();
     const where = { requestId, method: req.method, path: req.path, status };
     // Not the error's message: a JSON parse error quotes the body, and bodies are never logged.
-    if (status < 500) log.warn('http request refused', { ...where, error: known?.error ?? 'bad_request', ...(typeof type === 'string' ? { type } : {}) });
+    if (status < 500)
+      log.warn('http request refused', { ...where, error: known?.error ?? 'bad_request', ...(typeof type === 'string' ? { type } : {}) });
     else log.error('http request failed', { ...where, error });
     if (res.headersSent) {
       res.end();
       return;
     }
-    const body = status < 500 ? (known ?? { error: 'bad_request', message: 'The request could not be read.' }) : { error: 'internal', message: `Something failed on our side; reference ${requestId}.` };
+    const body =
+      status < 500
+        ? (known ?? { error: 'bad_request', message: 'The request could not be read.' })
+        : { error: 'internal', message: `Something failed on our side; reference ${requestId}.` };
     res.status(status).json(body);
   };
   app.use(notFound);

@@ -8,7 +8,9 @@ export interface ApiWorkspace {
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Finds the workspace a bearer token is bound to, comparing in constant time against every token. */
-export function tokenMatcher(tokens: ReadonlyArray<ApiWorkspace & { token: string }>): (authorization: string | undefined) => ApiWorkspace | undefined {
+export function tokenMatcher(
+  tokens: ReadonlyArray<ApiWorkspace & { token: string }>,
+): (authorization: string | undefined) => ApiWorkspace | undefined {
   // Digests have one length, so timingSafeEqual never throws and timing says nothing about lengths.
   const known = tokens.map(({ token, ...workspace }) => ({ digest: digest(token), workspace }));
   return (authorization) => {

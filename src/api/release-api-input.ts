@@ -30,6 +30,9 @@ const TEAMS_USER_ID = /^29:[A-Za-z0-9._-]+$/;
 
 /** Why `requester` cannot be a user of a workspace of this platform, or undefined when it looks like one. */
 export function requesterProblem(platform: 'slack' | 'teams', requester: string): string | undefined {
-  if (platform === 'slack') return SLACK_USER_ID.test(requester) ? undefined : 'must be a Slack user id of this workspace (U… or W…, capital letters and digits)';
-  return AAD_OBJECT_ID.test(requester) || TEAMS_USER_ID.test(requester) ? undefined : 'must be a Teams user of this tenant: an AAD object id (a GUID) or a 29:… user id';
+  if (platform === 'slack')
+    return SLACK_USER_ID.test(requester) ? undefined : 'must be a Slack user id of this workspace (U… or W…, capital letters and digits)';
+  return AAD_OBJECT_ID.test(requester) || TEAMS_USER_ID.test(requester)
+    ? undefined
+    : 'must be a Teams user of this tenant: an AAD object id (a GUID) or a 29:… user id';
 }

@@ -20,10 +20,21 @@ export function releaseJson(details: ReleaseDetails) {
     approvals: {
       given: approvals,
       needed: release.approvalsNeeded,
-      by: decisions.filter((d) => d.active && d.decision === 'approve').map((d) => ({ ...person(d.personId), at: d.at, comment: d.comment, contentHash: d.contentHash })),
+      by: decisions
+        .filter((d) => d.active && d.decision === 'approve')
+        .map((d) => ({ ...person(d.personId), at: d.at, comment: d.comment, contentHash: d.contentHash })),
     },
-    rejections: decisions.filter((d) => d.active && d.decision === 'reject').map((d) => ({ ...person(d.personId), at: d.at, reason: d.comment })),
-    criteria: metrics.map((m) => ({ metric: m.metric, dataset: m.dataset, comparison: m.comparison, threshold: m.threshold, measured: m.measured, passed: m.passed })),
+    rejections: decisions
+      .filter((d) => d.active && d.decision === 'reject')
+      .map((d) => ({ ...person(d.personId), at: d.at, reason: d.comment })),
+    criteria: metrics.map((m) => ({
+      metric: m.metric,
+      dataset: m.dataset,
+      comparison: m.comparison,
+      threshold: m.threshold,
+      measured: m.measured,
+      passed: m.passed,
+    })),
     allCriteriaPassed: metrics.every((m) => m.passed !== false),
     justification: release.justification,
     contentHash: release.contentHash,

@@ -11,7 +11,14 @@ import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.t
 import { releaseJson } from './release-json.ts';
 import { requestReleaseFromPipeline } from '../features/releases/feature.ts';
 
-const STATUS_OF: Record<string, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409, idempotency_conflict: 409, not_configured: 409 };
+const STATUS_OF: Record<string, number> = {
+  invalid_input: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_conflict: 409,
+  not_configured: 409,
+};
 
 // Printable ASCII, as HTTP headers carry it; long enough for a UUID or a CI run id with its job.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -32,7 +39,10 @@ function idempotencyConflictJson(error: AimsError, key: string) {
  * the decision. Bearer tokens from AIMS_API_TOKENS, each bound to one workspace; a token of one
  * workspace sees nothing of another (404, as if it did not exist).
  */
-export function mountReleaseApi(http: Express, input: { router: ChatRouter; services: ChatServices; tokens: ReadonlyArray<ApiWorkspace & { token: string }>; logger: Logger }): void {
+export function mountReleaseApi(
+  http: Express,
+  input: { router: ChatRouter; services: ChatServices; tokens: ReadonlyArray<ApiWorkspace & { token: string }>; logger: Logger },
+): void {
   const { router, services } = input;
   const log = input.logger.child({ component: 'api' });
   const workspaceOf = tokenMatcher(input.tokens);
@@ -41,7 +51,10 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
   api.use((req, res, next) => {
     const workspace = workspaceOf(req.header('authorization'));
     if (!workspace) {
-      res.status(401).set('www-authenticate', 'Bearer').json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> with a token from AIMS_API_TOKENS.' });
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> with a token from AIMS_API_TOKENS.' });
       return;
     }
     res.locals.workspace = workspace;
@@ -56,8 +69,12 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
       return;
     }
     if (isAimsError(error)) {
-      const issues = error.details.fieldErrors ? Object.entries(error.details.fieldErrors).map(([field, message]) => ({ path: [field], message })) : [];
-      res.status(STATUS_OF[error.code] ?? 400).json({ error: error.code, message: error.message, ...(issues.length > 0 ? { issues } : {}) });
+      const issues = error.details.fieldErrors
+        ? Object.entries(error.details.fieldErrors).map(([field, message]) => ({ path: [field], message }))
+        : [];
+      res
+        .status(STATUS_OF[error.code] ?? 400)
+        .json({ error: error.code, message: error.message, ...(issues.length > 0 ? { issues } : {}) });
       return;
     }
     log.error('api request failed', { requestId, error });
@@ -69,18 +86,36 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
     const workspace = res.locals.workspace as ApiWorkspace;
     const parsed = apiReleaseRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: 'invalid_input', message: 'The request body is not valid.', issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })) });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_input',
+          message: 'The request body is not valid.',
+          issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+        });
       return;
     }
     // Checked before anyone is looked up, so a made-up requester never becomes a person.
     const requesterIssue = requesterProblem(workspace.platform, parsed.data.requester);
     if (requesterIssue) {
-      res.status(400).json({ error: 'invalid_input', message: `requester ${requesterIssue}.`, issues: [{ path: ['requester'], message: requesterIssue }] });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_input',
+          message: `requester ${requesterIssue}.`,
+          issues: [{ path: ['requester'], message: requesterIssue }],
+        });
       return;
     }
     const idempotencyKey = req.header('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      res.status(400).json({ error: 'invalid_input', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.', issues: [{ path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }] });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_input',
+          message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+          issues: [{ path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }],
+        });
       return;
     }
     try {
@@ -93,18 +128,38 @@ export function mountReleaseApi(http: Express, input: { router: ChatRouter; serv
         aiSystemId = NaN;
       }
       if (!Number.isFinite(aiSystemId)) {
-        res.status(400).json({ error: 'invalid_input', message: `No AI system “${aiSystem}” in this workspace.`, issues: [{ path: ['aiSystem'], message: 'unknown AI system' }] });
+        res
+          .status(400)
+          .json({
+            error: 'invalid_input',
+            message: `No AI system “${aiSystem}” in this workspace.`,
+            issues: [{ path: ['aiSystem'], message: 'unknown AI system' }],
+          });
         return;
       }
-      const origin = { requestId, contact: { platform: workspace.platform, workspaceExternalId: workspace.workspaceExternalId, userExternalId: requester } };
+      const origin = {
+        requestId,
+        contact: { platform: workspace.platform, workspaceExternalId: workspace.workspaceExternalId, userExternalId: requester },
+      };
       // The key is bound to the canonical body: the same key with another body is a 409, never the earlier release.
-      const idempotency = idempotencyKey === undefined || !known ? undefined : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
+      const idempotency =
+        idempotencyKey === undefined || !known
+          ? undefined
+          : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
       // Checked before the requester is looked up too, so a conflicting request creates no person.
-      if (idempotency) services.dedupe.assertBound(idempotency, (outcome) => releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }));
-      const { releaseId, created } = await router.within(origin, (ctx) => requestReleaseFromPipeline(ctx, { ...fields, aiSystemId }, idempotency));
+      if (idempotency)
+        services.dedupe.assertBound(idempotency, (outcome) =>
+          releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }),
+        );
+      const { releaseId, created } = await router.within(origin, (ctx) =>
+        requestReleaseFromPipeline(ctx, { ...fields, aiSystemId }, idempotency),
+      );
       const workspaceId = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId)?.id ?? 0;
       if (!created) res.set('idempotent-replayed', 'true');
-      res.status(created ? 201 : 200).location(`/api/v1/releases/${releaseId}`).json(releaseJson(services.releases.details(workspaceId, releaseId)));
+      res
+        .status(created ? 201 : 200)
+        .location(`/api/v1/releases/${releaseId}`)
+        .json(releaseJson(services.releases.details(workspaceId, releaseId)));
     } catch (error) {
       fail(res, error, requestId, idempotencyKey);
     }

@@ -23,7 +23,12 @@ export class CardPublisher {
   ) {}
 
   /** Posts `view` to each target; reports where it landed and where it could not. */
-  async post(platform: Platform, targets: PostTarget[], view: MessageView, onPosted: (posted: PostedMessage) => void): Promise<{ posted: string[]; failed: string[]; link?: string }> {
+  async post(
+    platform: Platform,
+    targets: PostTarget[],
+    view: MessageView,
+    onPosted: (posted: PostedMessage) => void,
+  ): Promise<{ posted: string[]; failed: string[]; link?: string }> {
     const outcome: { posted: string[]; failed: string[]; link?: string } = { posted: [], failed: [] };
     const messenger = this.messengers[platform];
     for (const target of targets) {

@@ -6,7 +6,15 @@ import type { Messengers } from './channel-messenger.ts';
 import { closestMatch } from './closest-match.ts';
 import { commandPrefix } from './command-prefix.ts';
 import { defaultFieldOf } from './field-of.ts';
-import { indexFeatures, type CommandSpec, type Feature, type FeatureContext, type FormSpec, type ActionSpec, type Identified } from './feature.ts';
+import {
+  indexFeatures,
+  type CommandSpec,
+  type Feature,
+  type FeatureContext,
+  type FormSpec,
+  type ActionSpec,
+  type Identified,
+} from './feature.ts';
 import { CardPublisher } from './card-publisher.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
@@ -52,7 +60,15 @@ export class ChatRouter {
 
   private context(origin: RequestOrigin): FeatureContext {
     const platform = origin.contact.platform;
-    return { ...this.identify(origin), origin, platform, prefix: commandPrefix(platform), services: this.services, outbox: this.outbox, cards: this.cards };
+    return {
+      ...this.identify(origin),
+      origin,
+      platform,
+      prefix: commandPrefix(platform),
+      services: this.services,
+      outbox: this.outbox,
+      cards: this.cards,
+    };
   }
 
   /** Runs `work`, turning domain errors into their message and anything else into a logged failure. */
@@ -73,7 +89,14 @@ export class ChatRouter {
       () => {
         const who = this.identify(request);
         // The key is bound to who said what: a repeat with other content is refused, not answered as the first.
-        if (request.dedupeKey && !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, { user: request.contact.userExternalId, source: request.source, text: request.text })) {
+        if (
+          request.dedupeKey &&
+          !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, {
+            user: request.contact.userExternalId,
+            source: request.source,
+            text: request.text,
+          })
+        ) {
           this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
           return { kind: 'none' } as const;
         }
@@ -94,7 +117,8 @@ export class ChatRouter {
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
     if (name === null || name === HELP.usage) return message(helpView(platform, this.help));
-    const run = (command: CommandSpec, words = args) => command.handle({ request, ...who, args: words, services: this.services, prefix: commandPrefix(platform) });
+    const run = (command: CommandSpec, words = args) =>
+      command.handle({ request, ...who, args: words, services: this.services, prefix: commandPrefix(platform) });
     const command = this.commands.get(name);
     if (command) return run(command);
     const suggestion = closestMatch(name, [...this.commands.keys(), HELP.usage]);
@@ -138,7 +162,10 @@ export class ChatRouter {
         } catch (error) {
           if (!isAimsError(error) || !error.details.fieldErrors) throw error;
           const fieldOf = form.fieldOf ?? defaultFieldOf;
-          return { kind: 'errors', errors: Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text])) } as const;
+          return {
+            kind: 'errors',
+            errors: Object.fromEntries(Object.entries(error.details.fieldErrors).map(([field, text]) => [fieldOf(field), text])),
+          } as const;
         }
       },
       (view) => ({ kind: 'done', view }) as const,
@@ -149,13 +176,21 @@ export class ChatRouter {
   private refuseOtherWorkspacesCard(origin: RequestOrigin, card: { channelId: string; messageId: string } | undefined): undefined {
     const owner = card ? this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) : undefined;
     if (owner && owner.externalId !== origin.contact.workspaceExternalId) {
-      throw new AimsError('forbidden', 'This card belongs to another workspace, so nothing was changed. Use it from the workspace it was posted in.');
+      throw new AimsError(
+        'forbidden',
+        'This card belongs to another workspace, so nothing was changed. Use it from the workspace it was posted in.',
+      );
     }
     return undefined;
   }
 
   /** A button click, re-checked on the server whatever the button looked like. */
-  async act(origin: RequestOrigin, action: string, args: Record<string, string>, card?: { channelId: string; messageId: string }): Promise<ChatResponse> {
+  async act(
+    origin: RequestOrigin,
+    action: string,
+    args: Record<string, string>,
+    card?: { channelId: string; messageId: string },
+  ): Promise<ChatResponse> {
     return this.guard(
       origin,
       async () => {
@@ -175,7 +210,11 @@ export class ChatRouter {
 
   /** The form of a given type again (to show it with its errors on platforms that redraw it). */
   async formFor(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<FormView | undefined> {
-    return this.guard(origin, () => this.forms.get(type)?.open(this.context(origin), context), () => undefined);
+    return this.guard(
+      origin,
+      () => this.forms.get(type)?.open(this.context(origin), context),
+      () => undefined,
+    );
   }
 
   /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
@@ -185,10 +224,14 @@ export class ChatRouter {
       () => {
         const { actor } = this.identify(origin);
         if (kind === 'aiSystem') {
-          return this.services.systems.search(actor.workspaceId, query, 100).map((system) => ({ value: String(system.id), label: system.name }));
+          return this.services.systems
+            .search(actor.workspaceId, query, 100)
+            .map((system) => ({ value: String(system.id), label: system.name }));
         }
         if (kind === 'person' || kind === 'people') {
-          return this.services.directory.searchPeople(actor.workspaceId, query, 100).map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
+          return this.services.directory
+            .searchPeople(actor.workspaceId, query, 100)
+            .map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
         }
         return [];
       },
@@ -202,7 +245,10 @@ export class ChatRouter {
       origin,
       () => {
         const { contact, timeZone } = this.identify(origin);
-        return homeView(statusView(this.services.status.summarize(contact.workspace.id), timeZone), helpView(origin.contact.platform, this.help));
+        return homeView(
+          statusView(this.services.status.summarize(contact.workspace.id), timeZone),
+          helpView(origin.contact.platform, this.help),
+        );
       },
       (view) => view,
     );

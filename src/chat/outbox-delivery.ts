@@ -36,7 +36,12 @@ export class OutboxDelivery {
     const subject = parseSubject(message.subject);
     if (!subject) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
     const { workspaceId } = message;
-    const card = () => (subject.type === 'incident' ? this.incidents.card(workspaceId, subject.id) : subject.type === 'release' ? this.releases.card(workspaceId, subject.id) : undefined);
+    const card = () =>
+      subject.type === 'incident'
+        ? this.incidents.card(workspaceId, subject.id)
+        : subject.type === 'release'
+          ? this.releases.card(workspaceId, subject.id)
+          : undefined;
     switch (message.kind) {
       case 'post': {
         const purpose = CHANNEL_PURPOSES.find((p) => p === message.target) as ChannelPurpose | undefined;
@@ -54,10 +59,12 @@ export class OutboxDelivery {
         return posted.link;
       }
       case 'update': {
-        const posts = subject.type === 'incident' ? this.incidents.posts(workspaceId, subject.id) : this.releases.posts(workspaceId, subject.id);
+        const posts =
+          subject.type === 'incident' ? this.incidents.posts(workspaceId, subject.id) : this.releases.posts(workspaceId, subject.id);
         const post = posts.find((p) => p.channelId === message.target && p.messageId === message.detail);
         const view = card();
-        if (!post || !view) throw new PermanentDeliveryError(`no posted copy ${message.target}/${message.detail ?? ''} of ${message.subject}`);
+        if (!post || !view)
+          throw new PermanentDeliveryError(`no posted copy ${message.target}/${message.detail ?? ''} of ${message.subject}`);
         await messenger.update(post, view);
         this.outbox.markSent(message, now());
         return undefined;
@@ -65,7 +72,10 @@ export class OutboxDelivery {
       case 'direct': {
         const person = this.services.directory.personById(workspaceId, Number(message.target));
         if (!person || subject.type === 'incident') throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
-        const notice = subject.type === 'release' ? this.releases.notice(workspaceId, subject.id, message.detail as DirectNotice) : this.trainingNotice(workspaceId, subject.id);
+        const notice =
+          subject.type === 'release'
+            ? this.releases.notice(workspaceId, subject.id, message.detail as DirectNotice)
+            : this.trainingNotice(workspaceId, subject.id);
         await messenger.direct(person, notice);
         this.outbox.markSent(message, now());
         return undefined;

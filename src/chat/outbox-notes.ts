@@ -8,7 +8,14 @@ const list = (labels: string[]) => labels.join(' and ');
  * What became of the channel posts of a new record, for the person who created it: posted (with a
  * link), queued (still being retried), or not posted (a channel not set up, or given up).
  */
-export function postsNote(services: ChatServices, workspaceId: number, subject: string, outcomes: SendOutcome[], expected: ChannelPurpose[], postedSuffix = ''): string {
+export function postsNote(
+  services: ChatServices,
+  workspaceId: number,
+  subject: string,
+  outcomes: SendOutcome[],
+  expected: ChannelPurpose[],
+  postedSuffix = '',
+): string {
   const settings = services.settings.get(workspaceId);
   const label = (purpose: string) => {
     const name = CHANNEL_COLUMN[purpose as ChannelPurpose] ? settings[CHANNEL_COLUMN[purpose as ChannelPurpose]]?.name : undefined;
@@ -35,7 +42,9 @@ export function postsNote(services: ChatServices, workspaceId: number, subject: 
   }
   return [
     posted.length > 0 ? ` Posted to ${list(posted)}${postedSuffix}${link ? `: ${link}` : ''}.` : '',
-    queued.length > 0 ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${services.outbox.platformOf(workspaceId) === 'teams' ? 'Teams' : 'Slack'} answers.` : '',
+    queued.length > 0
+      ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${services.outbox.platformOf(workspaceId) === 'teams' ? 'Teams' : 'Slack'} answers.`
+      : '',
     failed.length > 0 ? ` Could not post to ${list(failed)}; an admin can check the setup.` : '',
   ].join('');
 }
@@ -54,14 +63,18 @@ export function attendeesNote(services: ChatServices, workspaceId: number, subje
   const queued: string[] = [];
   const failed: string[] = [];
   for (const row of rows) {
-    const state = outcomes.find((o) => o.message.id === row.id)?.result ?? (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
+    const state =
+      outcomes.find((o) => o.message.id === row.id)?.result ??
+      (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
     if (state === 'failed') failed.push(nameOf(row.target));
     else if (state === 'queued') queued.push(nameOf(row.target));
   }
   if (queued.length === 0 && failed.length === 0) return 'Attendees were told.';
   const teams = services.outbox.platformOf(workspaceId) === 'teams';
   return [
-    failed.length > 0 ? `Could not tell ${list(failed)}${teams ? ': on Teams the bot can only message people who have opened a chat with it once (they can find the bot under Apps and say hello).' : '.'}` : '',
+    failed.length > 0
+      ? `Could not tell ${list(failed)}${teams ? ': on Teams the bot can only message people who have opened a chat with it once (they can find the bot under Apps and say hello).' : '.'}`
+      : '',
     queued.length > 0 ? `Telling ${list(queued)} is queued: it goes out as soon as ${teams ? 'Teams' : 'Slack'} answers.` : '',
   ]
     .filter(Boolean)

@@ -166,12 +166,26 @@ export class OutboxSender {
       const reason = error instanceof Error ? error.message : String(error);
       const permanent = (error as { permanent?: boolean } | null)?.permanent === true;
       if (permanent || taken.attempts >= this.retry.maxAttempts) {
-        this.options.logger.error('outbox: gave up on a message', { id: taken.id, kind: taken.kind, subject: taken.subject, target: taken.target, attempts: taken.attempts, error: reason });
+        this.options.logger.error('outbox: gave up on a message', {
+          id: taken.id,
+          kind: taken.kind,
+          subject: taken.subject,
+          target: taken.target,
+          attempts: taken.attempts,
+          error: reason,
+        });
         this.services.outbox.markFailed(taken, reason);
         return { message: taken, result: 'failed' };
       }
       const waitMs = retryAfterMs(error) ?? Math.min(this.retry.baseMs * 2 ** (taken.attempts - 1), this.retry.maxMs);
-      this.options.logger.warn('outbox: sending failed, will retry', { id: taken.id, kind: taken.kind, subject: taken.subject, attempts: taken.attempts, retryInMs: waitMs, error: reason });
+      this.options.logger.warn('outbox: sending failed, will retry', {
+        id: taken.id,
+        kind: taken.kind,
+        subject: taken.subject,
+        attempts: taken.attempts,
+        retryInMs: waitMs,
+        error: reason,
+      });
       this.services.outbox.retryLater(taken, reason, new Date(this.now().getTime() + waitMs));
       void sleep(waitMs + 5).then(() => this.kick());
       return { message: taken, result: 'queued' };

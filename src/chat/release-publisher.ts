@@ -14,7 +14,11 @@ export class ReleasePublisher {
   }
 
   recordPost(workspaceId: number, id: number, posted: PostedMessage): void {
-    this.services.releases.recordPost(workspaceId, id, { channelId: posted.channelId, messageId: posted.messageId, ...(posted.reference === undefined ? {} : { reference: posted.reference }) });
+    this.services.releases.recordPost(workspaceId, id, {
+      channelId: posted.channelId,
+      messageId: posted.messageId,
+      ...(posted.reference === undefined ? {} : { reference: posted.reference }),
+    });
   }
 
   posts(workspaceId: number, id: number) {
@@ -26,8 +30,22 @@ export class ReleasePublisher {
     const { release } = this.services.releases.details(workspaceId, id);
     const view = this.card(workspaceId, id);
     if (notice === 'release.decided') {
-      return { ...view, blocks: [{ type: 'text', text: `Your request ${releaseKey(release)} was ${release.status}.` }, ...view.blocks.filter((b) => b.type !== 'actions')], visibility: 'private' };
+      return {
+        ...view,
+        blocks: [
+          { type: 'text', text: `Your request ${releaseKey(release)} was ${release.status}.` },
+          ...view.blocks.filter((b) => b.type !== 'actions'),
+        ],
+        visibility: 'private',
+      };
     }
-    return { ...view, blocks: [{ type: 'text', text: `${releaseKey(release)} was edited, so your approval was dropped. Please review it again.` }, ...view.blocks], visibility: 'private' };
+    return {
+      ...view,
+      blocks: [
+        { type: 'text', text: `${releaseKey(release)} was edited, so your approval was dropped. Please review it again.` },
+        ...view.blocks,
+      ],
+      visibility: 'private',
+    };
   }
 }

@@ -73,17 +73,34 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
   if (sub === 'list') {
     const store = SqliteStore.open(dbPath);
     try {
-      io.out(`Schedule (${config.timeZone}): ${DIGEST_JOB} "${config.digestCron}"; ${NUDGE_JOB} "${config.nudgeCron}"; prune-dedupe-keys daily at 03:17.`);
-      const services = createServices({ store, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger: createLogger('silent') });
+      io.out(
+        `Schedule (${config.timeZone}): ${DIGEST_JOB} "${config.digestCron}"; ${NUDGE_JOB} "${config.nudgeCron}"; prune-dedupe-keys daily at 03:17.`,
+      );
+      const services = createServices({
+        store,
+        clock: systemClock,
+        directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+        defaultTimeZone: config.timeZone,
+        logger: createLogger('silent'),
+      });
       const runs = services.ledger.recentRuns(20);
       if (runs.length === 0) io.out('No runs yet.');
-      for (const run of runs) io.out(`${run.job} ${run.period} workspace #${run.workspaceId}: claimed ${run.claimedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ', unfinished'}; ${run.sent} sent, ${run.failed} failed`);
+      for (const run of runs)
+        io.out(
+          `${run.job} ${run.period} workspace #${run.workspaceId}: claimed ${run.claimedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ', unfinished'}; ${run.sent} sent, ${run.failed} failed`,
+        );
       const outbox = services.outbox.summary();
       const waiting = outbox.pending + outbox.sending;
-      io.out(waiting + outbox.failed === 0 ? 'Outbox: everything sent.' : `Outbox: ${waiting} waiting, ${outbox.failed} failed${outbox.oldestWaiting ? ` (oldest waiting queued ${outbox.oldestWaiting})` : ''}.`);
+      io.out(
+        waiting + outbox.failed === 0
+          ? 'Outbox: everything sent.'
+          : `Outbox: ${waiting} waiting, ${outbox.failed} failed${outbox.oldestWaiting ? ` (oldest waiting queued ${outbox.oldestWaiting})` : ''}.`,
+      );
       for (const message of outbox.latest) {
         const what = store.read((repos) => outboxItemLabel(repos, message.workspaceId, message));
-        io.out(`  outbox #${message.id} workspace #${message.workspaceId} ${what}: ${message.status === 'failed' ? 'failed' : 'waiting'} after ${message.attempts} attempt(s)${message.lastError ? `; ${message.lastError}` : ''}`);
+        io.out(
+          `  outbox #${message.id} workspace #${message.workspaceId} ${what}: ${message.status === 'failed' ? 'failed' : 'waiting'} after ${message.attempts} attempt(s)${message.lastError ? `; ${message.lastError}` : ''}`,
+        );
       }
       return 0;
     } finally {
@@ -103,7 +120,13 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
   const store = SqliteStore.open(dbPath);
   try {
     const logger = createLogger(config.logLevel);
-    const services = createServices({ store, clock: fixedClock(at), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: config.timeZone, logger });
+    const services = createServices({
+      store,
+      clock: fixedClock(at),
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: config.timeZone,
+      logger,
+    });
     const cards = new CardPublisher(messengersFor(config), logger);
     if (job === NUDGE_JOB) {
       const reports = await runNudges({ ...services, cards }, at);
@@ -159,7 +182,8 @@ function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
       }
     }
     case 'audit': {
-      const allowed = sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
+      const allowed =
+        sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
       if (!allowed) break;
       expectOnly(parsed, `audit ${sub}`, allowed, 2);
       // Bad heads are refused before the store is opened.

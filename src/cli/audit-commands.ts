@@ -12,7 +12,8 @@ const HEAD = /^#?(\d+)(?::|\s+)([0-9a-fA-F]{64})$/;
 /** "12:3f5a…" or "#12 3f5a…" (what `aims audit head` prints). */
 function parseHead(text: string, from: string): ExpectedHead {
   const match = HEAD.exec(text.trim());
-  if (!match || Number(match[1]) < 1) throw new UsageError(`${from}: expected <sequence>:<sha256>, such as 12:${'3f'.repeat(32)}, got "${text.trim().slice(0, 80)}".`);
+  if (!match || Number(match[1]) < 1)
+    throw new UsageError(`${from}: expected <sequence>:<sha256>, such as 12:${'3f'.repeat(32)}, got "${text.trim().slice(0, 80)}".`);
   return { sequence: Number(match[1]), hash: (match[2] ?? '').toLowerCase(), from };
 }
 
@@ -33,7 +34,11 @@ export function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined
   }
   if (parsed.flags.has('--published') && store) {
     for (const anchor of store.publishedAnchors()) {
-      heads.push({ sequence: anchor.sequence, hash: anchor.hash, from: `published ${anchor.publishedAt} to ${anchor.channelName ? `#${anchor.channelName} (${anchor.channelId})` : anchor.channelId} in ${anchor.workspace}, ${anchor.source}` });
+      heads.push({
+        sequence: anchor.sequence,
+        hash: anchor.hash,
+        from: `published ${anchor.publishedAt} to ${anchor.channelName ? `#${anchor.channelName} (${anchor.channelId})` : anchor.channelId} in ${anchor.workspace}, ${anchor.source}`,
+      });
     }
   }
   return heads;
@@ -58,11 +63,21 @@ export function auditVerify(store: SqliteStore, heads: ExpectedHead[], parsed: P
     failed = true;
   }
   if (failed) return 1;
-  io.out(chain.ok && chain.head ? `OK: audit chain intact, ${chain.events} events, head #${chain.head.sequence} ${chain.head.hash}` : 'OK: audit chain intact, no events yet');
+  io.out(
+    chain.ok && chain.head
+      ? `OK: audit chain intact, ${chain.events} events, head #${chain.head.sequence} ${chain.head.hash}`
+      : 'OK: audit chain intact, no events yet',
+  );
   io.out('OK: releases, incidents and training completions agree with the chain');
-  if (heads.length > 0) io.out(`OK: the chain holds all ${heads.length} expected head(s), so nothing up to #${Math.max(...heads.map((h) => h.sequence))} was removed or changed`);
+  if (heads.length > 0)
+    io.out(
+      `OK: the chain holds all ${heads.length} expected head(s), so nothing up to #${Math.max(...heads.map((h) => h.sequence))} was removed or changed`,
+    );
   else if (parsed.flags.has('--published')) io.out('Note: no published head is recorded yet; this proves internal consistency only.');
-  else io.out('Note: no published head given (--expect-head, --anchors, --published): this proves internal consistency only; a truncated or fully rewritten chain would also pass.');
+  else
+    io.out(
+      'Note: no published head given (--expect-head, --anchors, --published): this proves internal consistency only; a truncated or fully rewritten chain would also pass.',
+    );
   return 0;
 }
 
@@ -82,6 +97,9 @@ export function auditAnchors(store: SqliteStore, parsed: ParsedArgs, io: Output)
     return 0;
   }
   if (anchors.length === 0) io.out('No published heads yet.');
-  for (const a of anchors) io.out(`#${a.sequence} ${a.hash} · ${a.source} · ${a.workspace} ${a.channelName ? `#${a.channelName} (${a.channelId})` : a.channelId}${a.messageId ? ` message ${a.messageId}` : ''} · ${a.publishedAt}`);
+  for (const a of anchors)
+    io.out(
+      `#${a.sequence} ${a.hash} · ${a.source} · ${a.workspace} ${a.channelName ? `#${a.channelName} (${a.channelId})` : a.channelId}${a.messageId ? ` message ${a.messageId}` : ''} · ${a.publishedAt}`,
+    );
   return 0;
 }

@@ -43,5 +43,6 @@ export function expectOnly(parsed: ParsedArgs, command: string, allowed: readonl
   }
   const single = ['--db', '--at', '--anchors'];
   for (const name of single) if ((parsed.values.get(name)?.length ?? 0) > 1) throw new UsageError(`${name} can be given once.`);
-  if (parsed.positionals.length > maxPositionals) throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}" for "aims ${command}".`);
+  if (parsed.positionals.length > maxPositionals)
+    throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}" for "aims ${command}".`);
 }

@@ -19,11 +19,36 @@ export class AnchorService {
   }
 
   /** Records a head that was just posted (audited like every other change). */
-  record(workspaceId: number, head: AuditHead, where: { channelId: string; channelName?: string | null; messageId?: string | null }, source: string): PublishedAnchor {
+  record(
+    workspaceId: number,
+    head: AuditHead,
+    where: { channelId: string; channelName?: string | null; messageId?: string | null },
+    source: string,
+  ): PublishedAnchor {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
-      const anchor = repos.anchors.insert({ workspaceId, sequence: head.sequence, hash: head.hash, channelId: where.channelId, channelName: where.channelName ?? null, messageId: where.messageId ?? null, source, publishedAt: at });
-      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'audit.anchor_published', subject: `anchor:${anchor.id}`, before: null, after: { sequence: head.sequence, hash: head.hash, channelId: where.channelId, messageId: anchor.messageId, source } }, at);
+      const anchor = repos.anchors.insert({
+        workspaceId,
+        sequence: head.sequence,
+        hash: head.hash,
+        channelId: where.channelId,
+        channelName: where.channelName ?? null,
+        messageId: where.messageId ?? null,
+        source,
+        publishedAt: at,
+      });
+      repos.audit.append(
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system:jobs',
+          action: 'audit.anchor_published',
+          subject: `anchor:${anchor.id}`,
+          before: null,
+          after: { sequence: head.sequence, hash: head.hash, channelId: where.channelId, messageId: anchor.messageId, source },
+        },
+        at,
+      );
       return anchor;
     });
   }

@@ -19,8 +19,7 @@ export interface AuditHead {
 }
 
 export type AuditVerification =
-  | { ok: true; events: number; head: AuditHead | null }
-  | { ok: false; events: number; firstBadSequence: number; reason: string };
+  { ok: true; events: number; head: AuditHead | null } | { ok: false; events: number; firstBadSequence: number; reason: string };
 
 /** `aims release status`: the decision as the decisions and the audit chain make it. */
 export interface ReleaseGate {

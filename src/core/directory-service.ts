@@ -47,13 +47,38 @@ export class DirectoryService {
         if (!displayName || existing.displayName === displayName) return existing;
         repos.people.rename(existing.id, displayName);
         repos.audit.append(
-          { workspaceId: workspace.id, actorPersonId: null, actor: actorLabel, action: 'person.renamed', subject: `person:${existing.id}`, before: { displayName: existing.displayName }, after: { displayName } },
+          {
+            workspaceId: workspace.id,
+            actorPersonId: null,
+            actor: actorLabel,
+            action: 'person.renamed',
+            subject: `person:${existing.id}`,
+            before: { displayName: existing.displayName },
+            after: { displayName },
+          },
           at,
         );
         return { ...existing, displayName };
       }
-      const person = repos.people.insert({ workspaceId: workspace.id, platform: workspace.platform, externalId, displayName: displayName ?? null, createdAt: at });
-      repos.audit.append({ workspaceId: workspace.id, actorPersonId: null, actor: actorLabel, action: 'person.created', subject: `person:${person.id}`, before: null, after: person }, at);
+      const person = repos.people.insert({
+        workspaceId: workspace.id,
+        platform: workspace.platform,
+        externalId,
+        displayName: displayName ?? null,
+        createdAt: at,
+      });
+      repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: null,
+          actor: actorLabel,
+          action: 'person.created',
+          subject: `person:${person.id}`,
+          before: null,
+          after: person,
+        },
+        at,
+      );
       return person;
     });
   }
@@ -94,7 +119,8 @@ export class DirectoryService {
     if (ref.workspaceName && ref.workspaceName !== known.workspace.name) return true;
     if (ref.displayName && ref.displayName !== known.person.displayName) return true;
     if (!ref.displayName && ref.fallbackName && known.person.displayName === null) return true;
-    if (ref.directReference !== undefined && JSON.stringify(ref.directReference) !== JSON.stringify(known.person.directReference ?? null)) return true;
+    if (ref.directReference !== undefined && JSON.stringify(ref.directReference) !== JSON.stringify(known.person.directReference ?? null))
+      return true;
     return this.isSeedAdmin(ref) && !known.roles.includes('admin');
   }
 
@@ -165,7 +191,10 @@ export class DirectoryService {
         },
         at,
       );
-    } else if ((ref.displayName && ref.displayName !== person.displayName) || (!ref.displayName && ref.fallbackName && person.displayName === null)) {
+    } else if (
+      (ref.displayName && ref.displayName !== person.displayName) ||
+      (!ref.displayName && ref.fallbackName && person.displayName === null)
+    ) {
       const name = ref.displayName ?? ref.fallbackName ?? '';
       repos.people.rename(person.id, name);
       repos.audit.append(
@@ -187,7 +216,15 @@ export class DirectoryService {
       repos.people.setDirectReference(person.id, ref.directReference);
       const conversation = (ref.directReference as { conversation?: { id?: string } }).conversation?.id ?? null;
       repos.audit.append(
-        { workspaceId: workspace.id, actorPersonId: person.id, actor: actorLabel, action: 'person.direct_chat_recorded', subject: `person:${person.id}`, before: null, after: { conversation } },
+        {
+          workspaceId: workspace.id,
+          actorPersonId: person.id,
+          actor: actorLabel,
+          action: 'person.direct_chat_recorded',
+          subject: `person:${person.id}`,
+          before: null,
+          after: { conversation },
+        },
         at,
       );
       person = { ...person, directReference: ref.directReference };

@@ -1,12 +1,6 @@
 /** Machine-readable reasons a domain operation refused; adapters turn them into messages. */
 export type ErrorCode =
-  | 'invalid_input'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'idempotency_conflict'
-  | 'not_configured'
-  | 'unknown_command';
+  'invalid_input' | 'forbidden' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'not_configured' | 'unknown_command';
 
 /** A domain error: its message is written for the person who triggered it. */
 export class AimsError extends Error {

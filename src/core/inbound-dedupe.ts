@@ -12,7 +12,9 @@ export interface BoundKey {
 
 /** sha256 (hex) of the canonical JSON of a request: the same content always hashes the same. */
 export function requestHashOf(content: unknown): string {
-  return createHash('sha256').update(canonicalJson(content ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(content ?? null))
+    .digest('hex');
 }
 
 /** A submission key bound to who sent what (a form's values, a pipeline's body). */
@@ -22,7 +24,11 @@ export function bindKey(key: string, content: unknown, requestHash: string = req
 
 /** The refusal for a key reused with other content: names what the key is bound to. */
 export function idempotencyConflict(boundTo: string): AimsError {
-  return new AimsError('idempotency_conflict', `This was already submitted (it is bound to ${boundTo}) with different content, so nothing was changed. Start again to submit something new.`, { boundTo });
+  return new AimsError(
+    'idempotency_conflict',
+    `This was already submitted (it is bound to ${boundTo}) with different content, so nothing was changed. Start again to submit something new.`,
+    { boundTo },
+  );
 }
 
 /**
@@ -30,17 +36,28 @@ export function idempotencyConflict(boundTo: string): AimsError {
  * first time; undefined when the key is new. The same key with different content is a conflict,
  * never the earlier answer. Call inside the write transaction that then claims the key.
  */
-export function replayOf<T>(dedupe: DedupeRepository, bound: BoundKey | undefined, boundTo: (outcome: T | null) => string): { outcome: T | null } | undefined {
+export function replayOf<T>(
+  dedupe: DedupeRepository,
+  bound: BoundKey | undefined,
+  boundTo: (outcome: T | null) => string,
+): { outcome: T | null } | undefined {
   if (!bound) return undefined;
   const seen = dedupe.find(bound.key);
   if (!seen) return undefined;
   // Keys stored before hashes were kept (request_hash null) are answered as before.
-  if (seen.requestHash !== null && seen.requestHash !== bound.requestHash) throw idempotencyConflict(boundTo((seen.outcome ?? null) as T | null));
+  if (seen.requestHash !== null && seen.requestHash !== bound.requestHash)
+    throw idempotencyConflict(boundTo((seen.outcome ?? null) as T | null));
   return { outcome: (seen.outcome ?? null) as T | null };
 }
 
 /** Claims a bound key with what it produced; false when it was claimed before. */
-export function claimBound(dedupe: DedupeRepository, bound: BoundKey | undefined, workspaceId: number | null, at: string, outcome?: unknown): boolean {
+export function claimBound(
+  dedupe: DedupeRepository,
+  bound: BoundKey | undefined,
+  workspaceId: number | null,
+  at: string,
+  outcome?: unknown,
+): boolean {
   if (!bound) return true;
   return dedupe.claim(bound.key, workspaceId, at, outcome, bound.requestHash);
 }

@@ -18,7 +18,12 @@ export function requireAdmin(repos: Repositories, actor: Actor, what: string): v
 }
 
 /** The owner of an AI system, or an admin, may change it. */
-export function requireOwnerOrAdmin(repos: Repositories, actor: Actor, system: { name: string; ownerPersonId: number | null }, what: string): void {
+export function requireOwnerOrAdmin(
+  repos: Repositories,
+  actor: Actor,
+  system: { name: string; ownerPersonId: number | null },
+  what: string,
+): void {
   if (actor.roles.includes('admin') || system.ownerPersonId === actor.personId) return;
   const owner = system.ownerPersonId === null ? undefined : repos.people.findById(actor.workspaceId, system.ownerPersonId);
   throw new AimsError('forbidden', `Only the owner of ${system.name} or an admin can ${what}.`, {

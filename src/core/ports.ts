@@ -96,7 +96,9 @@ export interface OutboxSummary {
   /** When the oldest message still waiting was queued. */
   oldestWaiting: string | null;
   /** The latest messages waiting or failed, newest first (at most 10). */
-  latest: Array<Pick<OutboxMessage, 'id' | 'workspaceId' | 'kind' | 'subject' | 'target' | 'status' | 'attempts' | 'lastError' | 'createdAt'>>;
+  latest: Array<
+    Pick<OutboxMessage, 'id' | 'workspaceId' | 'kind' | 'subject' | 'target' | 'status' | 'attempts' | 'lastError' | 'createdAt'>
+  >;
 }
 
 export interface OutboxRepository {
@@ -107,7 +109,10 @@ export interface OutboxRepository {
   due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[];
   /** pending (due), or sending since before `staleBefore` -> sending; true for the one caller that took it. */
   take(id: number, now: string, takenBy: string, staleBefore: string): boolean;
-  settle(id: number, changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null }): void;
+  settle(
+    id: number,
+    changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null },
+  ): void;
   sending(): OutboxMessage[];
   /** sending (by `takenBy`) -> pending; false when someone else settled or took it meanwhile. */
   release(id: number, takenBy: string): boolean;

@@ -41,7 +41,15 @@ export class RoleService {
       const at = this.clock.now().toISOString();
       repos.roles.grant({ workspaceId: actor.workspaceId, personId: person.id, role, grantedBy: actor.personId, grantedAt: at });
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'role.granted', subject: `person:${person.id}`, before: { roles }, after: { roles: [...roles, role] } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: 'role.granted',
+          subject: `person:${person.id}`,
+          before: { roles },
+          after: { roles: [...roles, role] },
+        },
         at,
       );
       return { person, role, changed: true };
@@ -63,7 +71,15 @@ export class RoleService {
       const at = this.clock.now().toISOString();
       repos.roles.revoke(actor.workspaceId, person.id, role);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'role.revoked', subject: `person:${person.id}`, before: { roles }, after: { roles: roles.filter((r) => r !== role) } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: 'role.revoked',
+          subject: `person:${person.id}`,
+          before: { roles },
+          after: { roles: roles.filter((r) => r !== role) },
+        },
         at,
       );
       return { person, role, changed: true };

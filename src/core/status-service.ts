@@ -22,7 +22,11 @@ export interface StatusSection {
 
 /** An area's contribution to `/aims status`, read inside the status's one consistent read. */
 export interface StatusSource {
-  section(repos: Repositories, workspaceId: number, at: { now: Date; today: string; timeZone: string; askingPersonId?: number }): StatusSection;
+  section(
+    repos: Repositories,
+    workspaceId: number,
+    at: { now: Date; today: string; timeZone: string; askingPersonId?: number },
+  ): StatusSection;
 }
 
 /** A read-only picture of one workspace's AIMS; areas that declare a status section add it to `sections`. */
@@ -39,13 +43,28 @@ export interface StatusSummary {
   audit: { workspaceEvents: number; head: AuditHead | null };
   evidence: EvidenceCoverage;
   /** Channel posts, card updates and notices not sent yet (waiting, retrying) or given up. */
-  outbox: { waiting: number; failed: number; oldestWaiting: string | null; latest: Array<{ what: string; status: string; error: string | null }> };
+  outbox: {
+    waiting: number;
+    failed: number;
+    oldestWaiting: string | null;
+    latest: Array<{ what: string; status: string; error: string | null }>;
+  };
 }
 
 /** "INC-4 post to leadership", "REL-2 notice to a person": what an outbox message is about, for people. */
-export function outboxItemLabel(repos: Repositories, workspaceId: number, message: { kind: string; subject: string; target: string }): string {
+export function outboxItemLabel(
+  repos: Repositories,
+  workspaceId: number,
+  message: { kind: string; subject: string; target: string },
+): string {
   const subject = parseSubject(message.subject);
-  const record = !subject ? message.subject : subject.type === 'release' ? `REL-${subject.id}` : subject.type === 'training-session' ? `training session #${subject.id}` : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
+  const record = !subject
+    ? message.subject
+    : subject.type === 'release'
+      ? `REL-${subject.id}`
+      : subject.type === 'training-session'
+        ? `training session #${subject.id}`
+        : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
   if (message.kind === 'post') return `${record} card to the ${message.target} channel`;
   if (message.kind === 'update') return `${record} card update`;
   return `${record} direct message`;
@@ -57,7 +76,9 @@ function outboxSection(repos: Repositories, workspaceId: number): StatusSummary[
     waiting: summary.pending + summary.sending,
     failed: summary.failed,
     oldestWaiting: summary.oldestWaiting,
-    latest: summary.latest.slice(0, 3).map((message) => ({ what: outboxItemLabel(repos, workspaceId, message), status: message.status, error: message.lastError })),
+    latest: summary.latest
+      .slice(0, 3)
+      .map((message) => ({ what: outboxItemLabel(repos, workspaceId, message), status: message.status, error: message.lastError })),
   };
 }
 
@@ -89,15 +110,28 @@ export class StatusService {
         workspace: { name: workspace.name, platform: workspace.platform },
         people: repos.people.count(workspaceId),
         activeSystems: inventory.byStage.development + inventory.byStage.production,
-        sections: this.sections.map((source) => source.section(repos, workspaceId, { now, today, timeZone: settings?.timeZone ?? this.defaultTimeZone, ...(askingPersonId === undefined ? {} : { askingPersonId }) })),
-        setup: { done: settings !== undefined && missingChannels.length === 0, missingChannels, defaultApprovals: settings?.defaultApprovals ?? null },
+        sections: this.sections.map((source) =>
+          source.section(repos, workspaceId, {
+            now,
+            today,
+            timeZone: settings?.timeZone ?? this.defaultTimeZone,
+            ...(askingPersonId === undefined ? {} : { askingPersonId }),
+          }),
+        ),
+        setup: {
+          done: settings !== undefined && missingChannels.length === 0,
+          missingChannels,
+          defaultApprovals: settings?.defaultApprovals ?? null,
+        },
         roles: {
           admins: holders.filter((h) => h.role === 'admin'),
           approvers: holders.filter((h) => h.role === 'approver'),
           leadership: holders.filter((h) => h.role === 'leadership'),
         },
         audit: { workspaceEvents, head: repos.audit.head() },
-        evidence: evidenceCoverage(new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind))),
+        evidence: evidenceCoverage(
+          new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind)),
+        ),
         outbox: outboxSection(repos, workspaceId),
       };
     });

@@ -24,7 +24,18 @@ export interface AnchorRunReport {
  * published anchor. Claimed once per workspace and day like the digest; a quiet day posts nothing
  * and claims nothing. A failed anchor is retried the same day; a later day's anchor replaces it.
  */
-export async function runAnchors(deps: { anchors: AnchorService; digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date, onlyWhereDue = false): Promise<AnchorRunReport[]> {
+export async function runAnchors(
+  deps: {
+    anchors: AnchorService;
+    digests: DigestService;
+    ledger: JobLedger;
+    settings: SettingsService;
+    cards: CardPublisher;
+    logger: Logger;
+  },
+  at: Date,
+  onlyWhereDue = false,
+): Promise<AnchorRunReport[]> {
   const reports: AnchorRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
     const settings = deps.settings.get(workspace.id);
@@ -50,12 +61,23 @@ export async function runAnchors(deps: { anchors: AnchorService; digests: Digest
       continue;
     }
     let messageId: string | undefined;
-    const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], anchorView(head, period), (posted) => (messageId = posted.messageId));
+    const result = await deps.cards.post(
+      workspace.platform,
+      [{ label: 'the leadership channel', channel }],
+      anchorView(head, period),
+      (posted) => (messageId = posted.messageId),
+    );
     const ok = result.posted.length > 0;
     deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
     if (ok) {
-      deps.anchors.record(workspace.id, head, { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null }, `anchor ${period}`);
-      for (const failed of deps.ledger.failedEarlier(ANCHOR_JOB, workspace.id)) if (failed.period !== period) deps.ledger.supersede(failed, workspace.id, `anchor ${period}`);
+      deps.anchors.record(
+        workspace.id,
+        head,
+        { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null },
+        `anchor ${period}`,
+      );
+      for (const failed of deps.ledger.failedEarlier(ANCHOR_JOB, workspace.id))
+        if (failed.period !== period) deps.ledger.supersede(failed, workspace.id, `anchor ${period}`);
     }
     deps.ledger.finishRun(run.id);
     deps.logger.info('anchor run', { workspace: name, period, outcome: ok ? 'sent' : 'failed', sequence: head.sequence });

@@ -21,7 +21,18 @@ export interface DigestRunReport {
  * the message taken in the store before it is sent, so a restart, a second replica or a run by hand
  * sends nothing twice; a failed send stays failed and the next run sends it.
  */
-export async function runDigest(deps: { digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger; anchors: AnchorService }, at: Date, onlyWhereDue = false): Promise<DigestRunReport[]> {
+export async function runDigest(
+  deps: {
+    digests: DigestService;
+    ledger: JobLedger;
+    settings: SettingsService;
+    cards: CardPublisher;
+    logger: Logger;
+    anchors: AnchorService;
+  },
+  at: Date,
+  onlyWhereDue = false,
+): Promise<DigestRunReport[]> {
   const reports: DigestRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
     // The scheduler checks every hour; each workspace's setup says which weekday and hour are its own.
@@ -41,16 +52,28 @@ export async function runDigest(deps: { digests: DigestService; ledger: JobLedge
       const delivery = deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
       if (!delivery) return 'already sent';
       let messageId: string | undefined;
-      const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], digestView(digest, note), (posted) => (messageId = posted.messageId));
+      const result = await deps.cards.post(
+        workspace.platform,
+        [{ label: 'the leadership channel', channel }],
+        digestView(digest, note),
+        (posted) => (messageId = posted.messageId),
+      );
       const ok = result.posted.length > 0;
       deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
       // The head the digest showed is published now: recorded so that verify can check against it.
-      if (ok && digest.auditHead) deps.anchors.record(workspace.id, digest.auditHead, { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null }, `digest ${digest.period}`);
+      if (ok && digest.auditHead)
+        deps.anchors.record(
+          workspace.id,
+          digest.auditHead,
+          { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null },
+          `digest ${digest.period}`,
+        );
       return ok ? 'sent' : 'failed';
     };
     // Failed digests of earlier weeks go out first (with today's figures, marked late).
     for (const failed of deps.ledger.failedEarlier(DIGEST_JOB, workspace.id)) {
-      if (failed.period !== digest.period) await send(failed.runId, `Late: the digest of ${failed.period} could not be sent then; these are today's figures.`);
+      if (failed.period !== digest.period)
+        await send(failed.runId, `Late: the digest of ${failed.period} could not be sent then; these are today's figures.`);
     }
     const { run } = deps.ledger.claimRun(DIGEST_JOB, digest.period, workspace.id);
     const outcome = await send(run.id);

@@ -24,7 +24,18 @@ export interface NudgeRunReport {
  * than 7 days are also listed to the admins, more than 21 days to the leadership channel. Claimed per
  * day and workspace, each message taken before it is sent: nothing twice, failures retried next run.
  */
-export async function runNudges(deps: { nudges: NudgeService; digests: DigestService; ledger: JobLedger; settings: SettingsService; cards: CardPublisher; logger: Logger }, at: Date, onlyWhereDue = false): Promise<NudgeRunReport[]> {
+export async function runNudges(
+  deps: {
+    nudges: NudgeService;
+    digests: DigestService;
+    ledger: JobLedger;
+    settings: SettingsService;
+    cards: CardPublisher;
+    logger: Logger;
+  },
+  at: Date,
+  onlyWhereDue = false,
+): Promise<NudgeRunReport[]> {
   const reports: NudgeRunReport[] = [];
   for (const workspace of deps.digests.workspaces()) {
     // The scheduler checks every hour; each workspace's setup says which hour is its own.
@@ -35,17 +46,35 @@ export async function runNudges(deps: { nudges: NudgeService; digests: DigestSer
     const plan = deps.nudges.plan(workspace.id, at);
     const messages = new Map<string, { summary: string; view: MessageView; to: { person: Person } | { channel: true } }>();
     for (const { person, items } of plan.people) {
-      messages.set(`person:${person.id}`, { summary: items.map((i) => i.key).join(', '), view: nudgeView(items, plan.today), to: { person } });
+      messages.set(`person:${person.id}`, {
+        summary: items.map((i) => i.key).join(', '),
+        view: nudgeView(items, plan.today),
+        to: { person },
+      });
     }
     if (plan.toAdmins.length > 0) {
       for (const admin of plan.admins) {
-        messages.set(`admin:${admin.id}`, { summary: plan.toAdmins.map((e) => e.item.key).join(', '), view: escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today), to: { person: admin } });
+        messages.set(`admin:${admin.id}`, {
+          summary: plan.toAdmins.map((e) => e.item.key).join(', '),
+          view: escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today),
+          to: { person: admin },
+        });
       }
     }
     if (plan.toLeadership.length > 0) {
-      messages.set('channel:leadership', { summary: plan.toLeadership.map((e) => e.item.key).join(', '), view: escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today), to: { channel: true } });
+      messages.set('channel:leadership', {
+        summary: plan.toLeadership.map((e) => e.item.key).join(', '),
+        view: escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today),
+        to: { channel: true },
+      });
     }
-    const report: NudgeRunReport = { workspace: workspace.name ?? workspace.externalId, period: plan.today, sent: 0, alreadySent: 0, failed: 0 };
+    const report: NudgeRunReport = {
+      workspace: workspace.name ?? workspace.externalId,
+      period: plan.today,
+      sent: 0,
+      alreadySent: 0,
+      failed: 0,
+    };
     const deliver = async (runId: number, recipient: string): Promise<void> => {
       const message = messages.get(recipient);
       if (!message) return;
@@ -73,7 +102,11 @@ export async function runNudges(deps: { nudges: NudgeService; digests: DigestSer
   return reports;
 }
 
-async function send(deps: { settings: SettingsService; cards: CardPublisher }, workspace: Workspace, message: { view: MessageView; to: { person: Person } | { channel: true } }): Promise<boolean> {
+async function send(
+  deps: { settings: SettingsService; cards: CardPublisher },
+  workspace: Workspace,
+  message: { view: MessageView; to: { person: Person } | { channel: true } },
+): Promise<boolean> {
   if ('person' in message.to) return deps.cards.direct(workspace.platform, message.to.person, message.view);
   const channel = deps.settings.get(workspace.id).leadershipChannel;
   const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], message.view, () => undefined);

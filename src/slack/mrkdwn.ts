@@ -31,7 +31,10 @@ export function mrkdwnText(text: string): string {
 /** Cuts to `max` characters with an ellipsis, never leaving half an `&amp;` entity or a fenced marker behind. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/&[a-z]{0,4}$/, '').replace(/\u200B[*_~`]?$/, '')}…`;
+  return `${text
+    .slice(0, max - 1)
+    .replace(/&[a-z]{0,4}$/, '')
+    .replace(/\u200B[*_~`]?$/, '')}…`;
 }
 
 /** Neutral rich text to mrkdwn: styles only from the spans, the text itself always data. */

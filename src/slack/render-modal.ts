@@ -31,7 +31,13 @@ function element(field: FormField, initial: string | undefined): Record<string, 
         ...placeholder,
       };
     case 'number':
-      return { type: 'number_input', action_id: field.id, is_decimal_allowed: true, ...(initial ? { initial_value: initial } : {}), ...placeholder };
+      return {
+        type: 'number_input',
+        action_id: field.id,
+        is_decimal_allowed: true,
+        ...(initial ? { initial_value: initial } : {}),
+        ...placeholder,
+      };
     case 'select': {
       const options = (field.options ?? []).slice(0, 100).map(option);
       const chosen = options.find((candidate) => candidate.value === initial);
@@ -40,7 +46,13 @@ function element(field: FormField, initial: string | undefined): Record<string, 
     case 'multiSelect': {
       const options = (field.options ?? []).slice(0, 100).map(option);
       const chosen = options.filter((candidate) => (initial ?? '').split(',').includes(String(candidate.value)));
-      return { type: 'multi_static_select', action_id: field.id, options, ...(chosen.length > 0 ? { initial_options: chosen } : {}), ...placeholder };
+      return {
+        type: 'multi_static_select',
+        action_id: field.id,
+        options,
+        ...(chosen.length > 0 ? { initial_options: chosen } : {}),
+        ...placeholder,
+      };
     }
     case 'person':
       return { type: 'users_select', action_id: field.id, ...(initial ? { initial_user: initial } : {}), ...placeholder };
@@ -57,7 +69,11 @@ function element(field: FormField, initial: string | undefined): Record<string, 
     case 'date':
       return { type: 'datepicker', action_id: field.id, ...(initial ? { initial_date: initial } : {}), ...placeholder };
     case 'datetime':
-      return { type: 'datetimepicker', action_id: field.id, ...(initial ? { initial_date_time: Math.floor(new Date(initial).getTime() / 1000) } : {}) };
+      return {
+        type: 'datetimepicker',
+        action_id: field.id,
+        ...(initial ? { initial_date_time: Math.floor(new Date(initial).getTime() / 1000) } : {}),
+      };
     case 'aiSystem':
       return {
         type: 'external_select',

@@ -32,7 +32,10 @@ export interface SlackAppOptions {
 }
 
 /** True when a click came from a message others see too: a channel post, not an ephemeral or DM. */
-function isSharedMessage(body: { container?: { type?: string; is_ephemeral?: boolean; channel_id?: string }; channel?: { id?: string } }): boolean {
+function isSharedMessage(body: {
+  container?: { type?: string; is_ephemeral?: boolean; channel_id?: string };
+  channel?: { id?: string };
+}): boolean {
   const container = body.container;
   if (container?.type !== 'message' || container.is_ephemeral) return false;
   const channel = container.channel_id ?? body.channel?.id ?? '';
@@ -154,7 +157,8 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
         : {}),
   });
   if (config.mode === 'socket' && !config.botUserId) rememberBotIdentity(app.client);
-  if (socket) socketConnections.set(app, socketModeConnection(socket, log, config.mode === 'socket' ? config.reconnectDelaysMs : undefined));
+  if (socket)
+    socketConnections.set(app, socketModeConnection(socket, log, config.mode === 'socket' ? config.reconnectDelaysMs : undefined));
   const answers = new SlackAnswers();
 
   messengers.slack = slackMessenger(app.client);
@@ -173,7 +177,10 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
       await client.views.open({ trigger_id: command.trigger_id, view: renderModal(response.form) as never });
       return;
     }
-    const answer = { response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral', ...renderMessage(response.view) } as const;
+    const answer = {
+      response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral',
+      ...renderMessage(response.view),
+    } as const;
     if (request.dedupeKey) answers.remember(request.dedupeKey, answer);
     await ack(answer);
   });
@@ -214,7 +221,10 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
       args = {};
     }
     const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
-    const card = isSharedMessage(body) && container?.channel_id && container.message_ts ? { channelId: container.channel_id, messageId: container.message_ts } : undefined;
+    const card =
+      isSharedMessage(body) && container?.channel_id && container.message_ts
+        ? { channelId: container.channel_id, messageId: container.message_ts }
+        : undefined;
     const response = await router.act(originOfInteraction(body), name, args, card);
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
@@ -249,18 +259,30 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
 
   app.options(AI_SYSTEM_PICKER, async ({ ack, body, options }) => {
     const choices = await router.suggest(originOfInteraction(body as never), 'aiSystem', options.value ?? '');
-    await ack({ options: choices.map((choice) => ({ text: { type: 'plain_text', text: choice.label.slice(0, 75) }, value: choice.value })) });
+    await ack({
+      options: choices.map((choice) => ({ text: { type: 'plain_text', text: choice.label.slice(0, 75) }, value: choice.value })),
+    });
   });
 
   app.event('app_mention', async ({ event, body, client, context }) => {
     if (!event.user) return;
-    const request = fromMessageEvent({ teamId: body.team_id, eventId: body.event_id, userId: event.user, text: event.text, ...(context.botUserId ? { botUserId: context.botUserId } : {}) });
+    const request = fromMessageEvent({
+      teamId: body.team_id,
+      eventId: body.event_id,
+      userId: event.user,
+      text: event.text,
+      ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+    });
     request.mentions = await withNames(client, request.mentions);
     const response = await router.handle(request);
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}` });
+      await client.chat.postMessage({
+        channel: event.channel,
+        thread_ts: event.thread_ts ?? event.ts,
+        text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}`,
+      });
     }
   });
 
@@ -279,13 +301,19 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     if (response.kind === 'message') {
       await client.chat.postMessage({ channel: message.channel, ...renderMessage(response.view) });
     } else if (response.kind === 'form') {
-      await client.chat.postMessage({ channel: message.channel, text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}` });
+      await client.chat.postMessage({
+        channel: message.channel,
+        text: `Forms open from the slash command: try /aims ${mrkdwnText(request.text)}`,
+      });
     }
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const view = await router.home({ requestId: randomUUID(), contact: { platform: 'slack', workspaceExternalId: body.team_id, userExternalId: event.user } });
+    const view = await router.home({
+      requestId: randomUUID(),
+      contact: { platform: 'slack', workspaceExternalId: body.team_id, userExternalId: event.user },
+    });
     await client.views.publish({ user_id: event.user, view: renderHomeTab(view) });
   });
 

@@ -4,7 +4,18 @@ import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import { renderMessage } from './render-blocks.ts';
 
 // Slack's answers that no retry can change: the channel or person is gone, archived or out of reach.
-const PERMANENT_ERRORS = new Set(['channel_not_found', 'user_not_found', 'not_in_channel', 'is_archived', 'cannot_dm_bot', 'account_inactive', 'user_disabled', 'restricted_action', 'message_not_found', 'cant_update_message']);
+const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'not_in_channel',
+  'is_archived',
+  'cannot_dm_bot',
+  'account_inactive',
+  'user_disabled',
+  'restricted_action',
+  'message_not_found',
+  'cant_update_message',
+]);
 
 /** Runs a Web API call; an answer that a retry cannot change becomes a PermanentDeliveryError (the outbox gives up at once). */
 async function call<T>(run: () => Promise<T>): Promise<T> {

@@ -68,7 +68,13 @@ export function fromSlashCommand(command: SlashCommandFields): ChatRequest {
 }
 
 /** An @mention or a direct message to a neutral request; the event id makes retries harmless. */
-export function fromMessageEvent(input: { teamId: string; eventId: string | undefined; userId: string; text: string; botUserId?: string }): ChatRequest {
+export function fromMessageEvent(input: {
+  teamId: string;
+  eventId: string | undefined;
+  userId: string;
+  text: string;
+  botUserId?: string;
+}): ChatRequest {
   // "<@U0BOT> what's our status?" -> "what's our status?"; other mentions stay as arguments.
   const withoutBot = input.botUserId ? input.text.replace(new RegExp(`<@${input.botUserId}(\\|[^>]*)?>`, 'g'), ' ') : input.text;
   const { text: stripped, mentions } = extractMentions(withoutBot.replace(/^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/, ' '));

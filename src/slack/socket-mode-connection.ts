@@ -19,7 +19,11 @@ export const DEFAULT_RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000,
  * lost connection rejects unhandled when Slack is unreachable), so every attempt goes through here:
  * one JSON log line per failure, the state for /healthz, and a retry after a growing delay.
  */
-export function socketModeConnection(receiver: SocketModeReceiver, logger: Logger, delaysMs: readonly number[] = DEFAULT_RECONNECT_DELAYS_MS): SocketModeConnection {
+export function socketModeConnection(
+  receiver: SocketModeReceiver,
+  logger: Logger,
+  delaysMs: readonly number[] = DEFAULT_RECONNECT_DELAYS_MS,
+): SocketModeConnection {
   const client = receiver.client;
   let state: SlackConnectionState = 'connecting';
   let stopped = false;

@@ -13,12 +13,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 export function applyMigrations(sqlite: Database.Database, folder = MIGRATIONS_FOLDER): { applied: number } {
   const migrations = readMigrationFiles({ migrationsFolder: folder });
   const run = sqlite.transaction(() => {
-    sqlite.exec(
-      'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)',
-    );
-    const last = sqlite
-      .prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1')
-      .get() as { created_at: number } | undefined;
+    sqlite.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
+    const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as
+      { created_at: number } | undefined;
     const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
     let applied = 0;
     for (const migration of migrations) {

@@ -54,7 +54,9 @@ export class AimsTeamsBot extends ActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-      const response = await router.handle(fromTeamsMessage(context.activity, text, await this.mentionsOf(context), this.options.allowTenantless));
+      const response = await router.handle(
+        fromTeamsMessage(context.activity, text, await this.mentionsOf(context), this.options.allowTenantless),
+      );
       const card = cardFor(response);
       if (card) {
         const reply = MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -76,7 +78,10 @@ export class AimsTeamsBot extends ActivityHandler {
       mentioned.map(async (who) => {
         try {
           const member = await TeamsInfo.getMember(context, who.id);
-          return { externalId: member.aadObjectId ?? who.id, ...(member.name ?? who.name ? { displayName: member.name ?? who.name } : {}) };
+          return {
+            externalId: member.aadObjectId ?? who.id,
+            ...((member.name ?? who.name) ? { displayName: member.name ?? who.name } : {}),
+          };
         } catch (error) {
           this.logger.warn('could not resolve a Teams mention', { error });
           return { externalId: who.id, ...(who.name ? { displayName: who.name } : {}) };
@@ -86,13 +91,17 @@ export class AimsTeamsBot extends ActivityHandler {
   }
 
   /** Action.Execute: a button click or a form submission, answered with the card that replaces it. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invoke: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const data = (invoke.action.data ?? {}) as AimsCardData;
     const meta = data.aims ?? {};
     const origin = originOf(context.activity, this.options.allowTenantless);
     // The card clicked (its conversation and activity id): a click or form on it acts on that card's record, in its tenant, or not at all.
     const conversationId = context.activity.conversation?.id?.split(';')[0];
-    const posted = conversationId && context.activity.replyToId ? { channelId: conversationId, messageId: context.activity.replyToId } : undefined;
+    const posted =
+      conversationId && context.activity.replyToId ? { channelId: conversationId, messageId: context.activity.replyToId } : undefined;
     const values: FormValues = {};
     for (const [key, value] of Object.entries(data)) {
       if (key !== 'aims') values[key] = value === undefined || value === null || value === '' ? undefined : String(value);
@@ -102,18 +111,36 @@ export class AimsTeamsBot extends ActivityHandler {
       const field = form?.fields.find((candidate) => candidate.id === meta.field);
       if (form && field) {
         const matches = await this.router.suggest(origin, field.kind, values[findInputId(field.id)] ?? '');
-        const narrowed = { ...form, values, fields: form.fields.map((candidate) => (candidate === field ? { ...field, choices: matches } : candidate)) };
+        const narrowed = {
+          ...form,
+          values,
+          fields: form.fields.map((candidate) => (candidate === field ? { ...field, choices: matches } : candidate)),
+        };
         return cardResponse(renderFormCard(narrowed, meta.formId ?? randomUUID()));
       }
     }
     if (invoke.action.verb === SUBMIT_VERB && meta.form) {
       const submitted = readCardValues(values, meta.datetimes ?? [], meta.timeZone ?? 'UTC');
-      const submission = { type: meta.form, context: meta.context ?? {}, values: submitted, instanceKey: `teams:form:${meta.formId ?? randomUUID()}` };
+      const submission = {
+        type: meta.form,
+        context: meta.context ?? {},
+        values: submitted,
+        instanceKey: `teams:form:${meta.formId ?? randomUUID()}`,
+      };
       const result = await this.router.submit(origin, submission, posted);
       if (result.kind === 'errors') {
         const form = await this.router.formFor(origin, submission.type, submission.context);
-        if (form) return cardResponse(renderFormCard({ ...form, errors: result.errors, values: { ...values, ...submitted } }, meta.formId ?? randomUUID()));
-        return cardResponse(renderCard({ summary: 'Error', blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })), visibility: 'private' }));
+        if (form)
+          return cardResponse(
+            renderFormCard({ ...form, errors: result.errors, values: { ...values, ...submitted } }, meta.formId ?? randomUUID()),
+          );
+        return cardResponse(
+          renderCard({
+            summary: 'Error',
+            blocks: Object.values(result.errors).map((text) => ({ type: 'text', text })),
+            visibility: 'private',
+          }),
+        );
       }
       if (result.kind === 'next') return cardResponse(renderFormCard(result.form, randomUUID()));
       return cardResponse(renderCard(result.view));
@@ -125,6 +152,12 @@ export class AimsTeamsBot extends ActivityHandler {
       const card = cardFor(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
       if (card) return cardResponse(card);
     }
-    return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }], visibility: 'private' }));
+    return cardResponse(
+      renderCard({
+        summary: 'Unknown action',
+        blocks: [{ type: 'text', text: 'That button is from an older version of the bot. Run the command again.' }],
+        visibility: 'private',
+      }),
+    );
   }
 }

@@ -25,7 +25,10 @@ function install(): void {
       const error = args.find((arg): arg is Error => arg instanceof Error);
       // Only the first line: botbuilder's messages carry no request bodies, but keep the line short.
       const text = format(...args.map((arg) => (arg instanceof Error ? arg.message : arg))).split('\n')[0] ?? '';
-      current.logger[current.demoted ? 'debug' : level]('botbuilder said', { text, ...(error ? { error: { name: error.name, message: error.message } } : {}) });
+      current.logger[current.demoted ? 'debug' : level]('botbuilder said', {
+        text,
+        ...(error ? { error: { name: error.name, message: error.message } } : {}),
+      });
     };
   }
 }

@@ -124,13 +124,32 @@ export function renderBody(blocks: Block[]): CardElement[] {
 }
 
 /** The card that asks before a destructive button runs: confirm runs it, deny shows the card again. */
-export function renderConfirmCard(button: { action: string; args: Record<string, string>; confirm: NonNullable<ButtonView['confirm']> }): AdaptiveCard {
+export function renderConfirmCard(button: {
+  action: string;
+  args: Record<string, string>;
+  confirm: NonNullable<ButtonView['confirm']>;
+}): AdaptiveCard {
   const { confirm } = button;
   return cardOf(
     [richText(confirm.title, { size: 'Medium', weight: 'Bolder' }), richText(confirm.text)],
     [
-      { type: 'Action.Execute', title: confirm.confirm, verb: ACT_VERB, style: 'destructive', data: { aims: { action: button.action, args: button.args } } },
-      ...(confirm.back ? [{ type: 'Action.Execute', title: confirm.deny, verb: ACT_VERB, data: { aims: { action: confirm.back.action, args: confirm.back.args } } }] : []),
+      {
+        type: 'Action.Execute',
+        title: confirm.confirm,
+        verb: ACT_VERB,
+        style: 'destructive',
+        data: { aims: { action: button.action, args: button.args } },
+      },
+      ...(confirm.back
+        ? [
+            {
+              type: 'Action.Execute',
+              title: confirm.deny,
+              verb: ACT_VERB,
+              data: { aims: { action: confirm.back.action, args: confirm.back.args } },
+            },
+          ]
+        : []),
     ],
   );
 }

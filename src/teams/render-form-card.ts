@@ -44,7 +44,13 @@ function input(field: FormField, value: string | undefined, timeZone: string): C
       };
     case 'people':
       // A multi-select carries its choices comma-separated, the same shape Slack's picker is read into.
-      return { type: 'Input.ChoiceSet', ...common, isMultiSelect: true, choices: choicesIncluding(field, value).map((o) => ({ title: o.label.slice(0, 100), value: o.value })), ...(value ? { value } : {}) };
+      return {
+        type: 'Input.ChoiceSet',
+        ...common,
+        isMultiSelect: true,
+        choices: choicesIncluding(field, value).map((o) => ({ title: o.label.slice(0, 100), value: o.value })),
+        ...(value ? { value } : {}),
+      };
     case 'person':
     case 'aiSystem':
       // Teams cards cannot search a directory in 1.5: a filtered choice set types ahead over the choices.
@@ -60,8 +66,20 @@ function input(field: FormField, value: string | undefined, timeZone: string): C
     case 'datetime': {
       const local = value ? utcToZoned(value, timeZone) : undefined;
       return [
-        { type: 'Input.Date', ...common, id: dateInputId(field.id), label: `${field.label} (date, ${timeZone})`, ...(local ? { value: local.date } : {}) },
-        { type: 'Input.Time', ...common, id: timeInputId(field.id), label: `${field.label} (time)`, ...(local ? { value: local.time } : {}) },
+        {
+          type: 'Input.Date',
+          ...common,
+          id: dateInputId(field.id),
+          label: `${field.label} (date, ${timeZone})`,
+          ...(local ? { value: local.date } : {}),
+        },
+        {
+          type: 'Input.Time',
+          ...common,
+          id: timeInputId(field.id),
+          label: `${field.label} (time)`,
+          ...(local ? { value: local.time } : {}),
+        },
       ];
     }
     case 'channel':
@@ -95,7 +113,10 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
     const element = input(field, form.values?.[field.id] ?? field.initial, timeZone);
     if (!element) continue;
     body.push(...(Array.isArray(element) ? element : [element]));
-    if ((field.kind === 'person' || field.kind === 'people' || field.kind === 'aiSystem') && ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)])) {
+    if (
+      (field.kind === 'person' || field.kind === 'people' || field.kind === 'aiSystem') &&
+      ((field.choices?.length ?? 0) > MAX_CARD_CHOICES || form.values?.[findInputId(field.id)])
+    ) {
       // More choices than a card can carry: a search box and a Find button that redraws the card
       // with the matches (Adaptive Cards 1.5 has no server-side type-ahead).
       body.push({
@@ -104,18 +125,38 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
           {
             type: 'Column',
             width: 'stretch',
-            items: [{ type: 'Input.Text', id: findInputId(field.id), placeholder: `Not listed? Type part of the name`, ...(form.values?.[findInputId(field.id)] ? { value: form.values[findInputId(field.id)] } : {}) }],
+            items: [
+              {
+                type: 'Input.Text',
+                id: findInputId(field.id),
+                placeholder: `Not listed? Type part of the name`,
+                ...(form.values?.[findInputId(field.id)] ? { value: form.values[findInputId(field.id)] } : {}),
+              },
+            ],
           },
           {
             type: 'Column',
             width: 'auto',
-            items: [{ type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Find', verb: FIND_VERB, data: { aims: { form: form.type, context: form.context, formId, field: field.id } } }] }],
+            items: [
+              {
+                type: 'ActionSet',
+                actions: [
+                  {
+                    type: 'Action.Execute',
+                    title: 'Find',
+                    verb: FIND_VERB,
+                    data: { aims: { form: form.type, context: form.context, formId, field: field.id } },
+                  },
+                ],
+              },
+            ],
           },
         ],
       });
     }
     const error = form.errors?.[field.id];
-    const hint = field.kind === 'person' ? [field.hint, 'Only people who have talked to aims-bot are listed.'].filter(Boolean).join(' ') : field.hint;
+    const hint =
+      field.kind === 'person' ? [field.hint, 'Only people who have talked to aims-bot are listed.'].filter(Boolean).join(' ') : field.hint;
     if (error) body.push(richText(error, { color: 'Attention', size: 'Small' }));
     else if (hint) body.push(richText(hint, { isSubtle: true, size: 'Small' }));
   }
@@ -126,10 +167,27 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
       verb: SUBMIT_VERB,
       style: 'positive',
       // Datetime fields arrive as a date and a time input: say which, and in which zone to read them.
-      data: { aims: { form: form.type, context: form.context, formId, datetimes: form.fields.filter((f) => f.kind === 'datetime').map((f) => f.id), timeZone } },
+      data: {
+        aims: {
+          form: form.type,
+          context: form.context,
+          formId,
+          datetimes: form.fields.filter((f) => f.kind === 'datetime').map((f) => f.id),
+          timeZone,
+        },
+      },
     },
     // A form that replaced a card can be left without saving.
-    ...(form.cancel ? [{ type: 'Action.Execute', title: 'Cancel', verb: ACT_VERB, data: { aims: { action: form.cancel.action, args: form.cancel.args } } }] : []),
+    ...(form.cancel
+      ? [
+          {
+            type: 'Action.Execute',
+            title: 'Cancel',
+            verb: ACT_VERB,
+            data: { aims: { action: form.cancel.action, args: form.cancel.args } },
+          },
+        ]
+      : []),
   ]);
 }
 

@@ -1,4 +1,11 @@
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import {
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import express, { type Express, type Request, type Response } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
@@ -26,11 +33,17 @@ class TeamsAuthFailure extends Error {}
 
 /** CloudAdapter with authentication and the turn as two steps, so we answer each one's failures ourselves. */
 class AimsCloudAdapter extends CloudAdapter {
-  async run(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  async run(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     let authenticated: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
     try {
       // botbuilder prints its reasons (console.error); the one line that counts is ours, on refusal.
-      authenticated = await withBotbuilderConsoleDemoted(() => this.botFrameworkAuthentication.authenticateRequest(activity, authorization));
+      authenticated = await withBotbuilderConsoleDemoted(() =>
+        this.botFrameworkAuthentication.authenticateRequest(activity, authorization),
+      );
     } catch (error) {
       throw new TeamsAuthFailure(authFailureOf(error));
     }
@@ -76,7 +89,14 @@ function authFailureOf(error: unknown): string {
  * that happen in local mode, bound to loopback. Any token that does not verify (forged, unsigned,
  * garbage, expired) is a 401 with one JSON log line; answers are JSON, never a stack.
  */
-export function mountTeams(http: Express, credentials: TeamsCredentials, router: ChatRouter, messengers: Messengers, logger: Logger, options: TeamsAuthOptions = {}): CloudAdapter {
+export function mountTeams(
+  http: Express,
+  credentials: TeamsCredentials,
+  router: ChatRouter,
+  messengers: Messengers,
+  logger: Logger,
+  options: TeamsAuthOptions = {},
+): CloudAdapter {
   const log = logger.child({ platform: 'teams' });
   const adapter = teamsAdapter(credentials, options);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -90,7 +110,9 @@ export function mountTeams(http: Express, credentials: TeamsCredentials, router:
     const activity = req.body as Partial<Activity> | undefined;
     if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string') {
       log.warn('teams request refused: not an activity');
-      res.status(400).json({ error: 'invalid_activity', message: 'The body must be a Bot Framework activity (a JSON object with a type).' });
+      res
+        .status(400)
+        .json({ error: 'invalid_activity', message: 'The body must be a Bot Framework activity (a JSON object with a type).' });
       return;
     }
     for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {

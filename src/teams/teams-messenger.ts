@@ -41,7 +41,12 @@ export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMes
     async update(post, view) {
       const reference = referenceOf(post.reference, post.channelId);
       await adapter.continueConversationAsync(appId, reference, async (context) => {
-        await context.updateActivity({ type: 'message', id: post.messageId, attachments: [CardFactory.adaptiveCard(renderCard(view))], summary: view.summary });
+        await context.updateActivity({
+          type: 'message',
+          id: post.messageId,
+          attachments: [CardFactory.adaptiveCard(renderCard(view))],
+          summary: view.summary,
+        });
       });
     },
   };

@@ -26,7 +26,7 @@ function conversationOf(activity: Partial<Activity>): ConversationRef | undefine
   const name = channelData?.channel?.name ?? conversation.name;
   const reference = TurnContext.getConversationReference(activity);
   // A channel message arrives in its thread ("19:…;messageid=…"); new posts belong in the channel itself.
-  const id = type === 'channel' ? conversation.id.split(';')[0] ?? conversation.id : conversation.id;
+  const id = type === 'channel' ? (conversation.id.split(';')[0] ?? conversation.id) : conversation.id;
   return {
     id,
     kind: type === 'channel' ? 'channel' : type === 'groupChat' ? 'group' : 'direct',
@@ -70,7 +70,12 @@ export function originOf(activity: Partial<Activity>, allowTenantless: boolean):
 }
 
 /** A Teams message (the bot's @mention removed; other mentions resolved by the caller) to a neutral request. */
-export function fromTeamsMessage(activity: Partial<Activity>, textWithoutMention: string, mentions: Mention[], allowTenantless: boolean): ChatRequest {
+export function fromTeamsMessage(
+  activity: Partial<Activity>,
+  textWithoutMention: string,
+  mentions: Mention[],
+  allowTenantless: boolean,
+): ChatRequest {
   // "<at>Bob Smith</at>" -> "@Bob Smith": arguments keep their places, ids travel in `mentions`.
   const plain = textWithoutMention
     .replace(/<at>([^<]*)<\/at>/g, (_m, name: string) => `@${name.replace(/\s+/g, '_')}`)

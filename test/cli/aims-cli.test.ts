@@ -21,7 +21,11 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 /** `npx aims ...` exactly as an admin or a pipeline would run it. */
 function npxAims(args: string[], env: Record<string, string>) {
-  const result = spawnSync('npx', ['--no-install', 'aims', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const result = spawnSync('npx', ['--no-install', 'aims', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
   return { code: result.status, stdout: result.stdout };
 }
 
@@ -58,7 +62,7 @@ describe('aims CLI', () => {
     const path = join(dir, 'tampered.db');
     seededStore(path);
     const store = SqliteStore.open(path);
-    store.sqlite.prepare("UPDATE audit_events SET payload = replace(payload, '\"bob\"', '\"mallory\"') WHERE sequence = 4").run();
+    store.sqlite.prepare('UPDATE audit_events SET payload = replace(payload, \'"bob"\', \'"mallory"\') WHERE sequence = 4').run();
     store.close();
     const result = npxAims(['audit', 'verify'], { AIMS_DB: path });
     expect(result.code).toBe(1);

@@ -64,7 +64,9 @@ describe('aims audit verify against a published head', () => {
     const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 5));
     const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): no event #${head.sequence}: the chain ends at #${head.sequence - 5}`);
+    expect(result.out).toContain(
+      `FAILED: expected head #${head.sequence} (--expect-head): no event #${head.sequence}: the chain ends at #${head.sequence - 5}`,
+    );
   });
 
   it('catches every event deleted', () => {
@@ -77,26 +79,43 @@ describe('aims audit verify against a published head', () => {
   it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', () => {
     const path = tampered((store) => {
       // Take the last three events off and append them again, a day later: every hash recomputed.
-      const tail = store.sqlite.prepare('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence').all(head.sequence - 3) as Array<Record<string, unknown>>;
+      const tail = store.sqlite.prepare('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence').all(head.sequence - 3) as Array<
+        Record<string, unknown>
+      >;
       store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 3);
       store.write((repos) => {
         for (const row of tail) {
           const payload = JSON.parse(String(row.payload)) as { before: unknown; after: unknown };
-          repos.audit.append({ workspaceId: row.workspace_id as number, actorPersonId: row.actor_person_id as number | null, actor: String(row.actor), action: String(row.action), subject: String(row.subject), before: payload.before, after: payload.after }, '2026-11-23T10:00:00.000Z');
+          repos.audit.append(
+            {
+              workspaceId: row.workspace_id as number,
+              actorPersonId: row.actor_person_id as number | null,
+              actor: String(row.actor),
+              action: String(row.action),
+              subject: String(row.subject),
+              before: payload.before,
+              after: payload.after,
+            },
+            '2026-11-23T10:00:00.000Z',
+          );
         }
       });
     });
     expect(cli(['audit', 'verify', '--db', path]).code).toBe(0);
     const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain holds a different event at #${head.sequence}`);
+    expect(result.out).toContain(
+      `FAILED: expected head #${head.sequence} (--expect-head): the chain holds a different event at #${head.sequence}`,
+    );
   });
 
   it('catches a release status edited in place, naming the release', () => {
     const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
     const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`FAILED: state differs from the audit chain: REL-${world.pending}: status 'approved' but the chain records 0 of 2 approvals`);
+    expect(result.out).toContain(
+      `FAILED: state differs from the audit chain: REL-${world.pending}: status 'approved' but the chain records 0 of 2 approvals`,
+    );
   });
 
   it('reads heads from --anchors FILE (one per line, as `aims audit head` prints them)', () => {
@@ -108,21 +127,69 @@ describe('aims audit verify against a published head', () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain ends at #2`);
     writeFileSync(file, 'not a head\n');
-    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({ code: 2, err: expect.stringContaining(`${file} line 1: expected <sequence>:<sha256>`) });
-    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', join(dir, 'nope.txt')])).toMatchObject({ code: 2, err: expect.stringContaining('--anchors: cannot read') });
+    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(`${file} line 1: expected <sequence>:<sha256>`),
+    });
+    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', join(dir, 'nope.txt')])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--anchors: cannot read'),
+    });
   });
 });
 
 describe('the cross-checks of aims audit verify', () => {
   it.each([
-    ['an incident state edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(), () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'"],
-    ['an incident owner edited in place', (s: SqliteStore) => s.sqlite.prepare('UPDATE incidents SET owner_person_id = ?').run(world.people.member.personId), () => `INC-1 (incident #1): owned by person #${world.people.member.personId} but the chain records`],
-    ['an approval inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?").run(world.people.app2.personId, world.pending), () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`],
-    ['a rejection deleted', (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(), () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`],
-    ['the version of a release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`],
-    ['the approvals needed lowered', (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending), () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`],
-    ['a training completion deleted', (s: SqliteStore) => s.sqlite.prepare('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)').run(), () => 'the chain records it but the training_completions table has no such row'],
-    ['a training completion inserted without its audit event', (s: SqliteStore) => s.sqlite.prepare("INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1").run(world.people.app1.personId, world.people.app1.personId), () => 'no audit event records it'],
+    [
+      'an incident state edited in place',
+      (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(),
+      () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'",
+    ],
+    [
+      'an incident owner edited in place',
+      (s: SqliteStore) => s.sqlite.prepare('UPDATE incidents SET owner_person_id = ?').run(world.people.member.personId),
+      () => `INC-1 (incident #1): owned by person #${world.people.member.personId} but the chain records`,
+    ],
+    [
+      'an approval inserted without its audit event',
+      (s: SqliteStore) =>
+        s.sqlite
+          .prepare(
+            "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?",
+          )
+          .run(world.people.app2.personId, world.pending),
+      () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`,
+    ],
+    [
+      'a rejection deleted',
+      (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(),
+      () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`,
+    ],
+    [
+      'the version of a release edited in place',
+      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved),
+      () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`,
+    ],
+    [
+      'the approvals needed lowered',
+      (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending),
+      () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`,
+    ],
+    [
+      'a training completion deleted',
+      (s: SqliteStore) => s.sqlite.prepare('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)').run(),
+      () => 'the chain records it but the training_completions table has no such row',
+    ],
+    [
+      'a training completion inserted without its audit event',
+      (s: SqliteStore) =>
+        s.sqlite
+          .prepare(
+            "INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1",
+          )
+          .run(world.people.app1.personId, world.people.app1.personId),
+      () => 'no audit event records it',
+    ],
   ])('names the record when %s', (_what, tamper, message) => {
     const result = cli(['audit', 'verify', '--db', tampered(tamper)]);
     expect(result.code).toBe(1);
@@ -135,13 +202,25 @@ describe('aims audit verify refuses what it cannot check', () => {
     const result = cli(['audit', 'verify', '--db', pristine, '--head', expectHead()]);
     expect(result.code).toBe(2);
     expect(result.err).toContain('Unknown option --head.');
-    expect(cli(['audit', 'verify', '--db', pristine, '--expect-head', '12'])).toMatchObject({ code: 2, err: expect.stringContaining('--expect-head: expected <sequence>:<sha256>') });
-    expect(cli(['audit', 'head', '--db', pristine, '--published'])).toMatchObject({ code: 2, err: expect.stringContaining('Unknown option --published for "aims audit head"') });
+    expect(cli(['audit', 'verify', '--db', pristine, '--expect-head', '12'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--expect-head: expected <sequence>:<sha256>'),
+    });
+    expect(cli(['audit', 'head', '--db', pristine, '--published'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('Unknown option --published for "aims audit head"'),
+    });
   });
 
   it('a mistyped store path is an error, exit 2, and creates nothing', () => {
     const missing = join(dir, 'typo', 'aims.db');
-    for (const args of [['audit', 'verify'], ['audit', 'head'], ['audit', 'anchors'], ['release', 'status', '1'], ['jobs', 'list']]) {
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'head'],
+      ['audit', 'anchors'],
+      ['release', 'status', '1'],
+      ['jobs', 'list'],
+    ]) {
       const result = cli([...args, '--db', missing]);
       expect(result.code).toBe(2);
       expect(result.err).toContain(`No store at ${missing}`);
@@ -153,7 +232,10 @@ describe('aims audit verify refuses what it cannot check', () => {
     const notADatabase = join(dir, 'notes.txt');
     writeFileSync(notADatabase, 'this is not a database\n'.repeat(100));
     for (const path of [dir, notADatabase]) {
-      for (const args of [['audit', 'verify'], ['release', 'status', '1']]) {
+      for (const args of [
+        ['audit', 'verify'],
+        ['release', 'status', '1'],
+      ]) {
         const result = cli([...args, '--db', path]);
         expect(result.code, `${args.join(' ')} ${path}`).toBe(2);
         expect(result.err).toContain(`the store ${path}`);

@@ -14,7 +14,11 @@ let copies = 0;
 function gate(path: string, id: number) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(['release', 'status', String(id), '--db', path], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  const code = runCli(['release', 'status', String(id), '--db', path], {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    env: {},
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -35,14 +39,42 @@ function tampered(tamper: (store: SqliteStore) => void): string {
  * events (a valid chain), a release.approved event and the status. The gate still checks who approved.
  */
 function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number[]): void {
-  const { content_hash: contentHash, workspace_id: workspaceId } = store.sqlite.prepare('SELECT content_hash, workspace_id FROM releases WHERE id = ?').get(releaseId) as { content_hash: string; workspace_id: number };
+  const { content_hash: contentHash, workspace_id: workspaceId } = store.sqlite
+    .prepare('SELECT content_hash, workspace_id FROM releases WHERE id = ?')
+    .get(releaseId) as { content_hash: string; workspace_id: number };
   const at = '2026-11-22T11:00:00.000Z';
   store.write((repos) => {
     for (const personId of personIds) {
-      store.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) VALUES (?, ?, 'approve', ?, ?, 1)").run(releaseId, personId, contentHash, at);
-      repos.audit.append({ workspaceId, actorPersonId: personId, actor: 'forged', action: 'release.approval_given', subject: `release:${releaseId}`, before: null, after: { decision: 'approve', comment: null, contentHash } }, at);
+      store.sqlite
+        .prepare(
+          "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) VALUES (?, ?, 'approve', ?, ?, 1)",
+        )
+        .run(releaseId, personId, contentHash, at);
+      repos.audit.append(
+        {
+          workspaceId,
+          actorPersonId: personId,
+          actor: 'forged',
+          action: 'release.approval_given',
+          subject: `release:${releaseId}`,
+          before: null,
+          after: { decision: 'approve', comment: null, contentHash },
+        },
+        at,
+      );
     }
-    repos.audit.append({ workspaceId, actorPersonId: personIds[0] ?? null, actor: 'forged', action: 'release.approved', subject: `release:${releaseId}`, before: { status: 'pending' }, after: { status: 'approved', approvals: personIds.length, contentHash } }, at);
+    repos.audit.append(
+      {
+        workspaceId,
+        actorPersonId: personIds[0] ?? null,
+        actor: 'forged',
+        action: 'release.approved',
+        subject: `release:${releaseId}`,
+        before: { status: 'pending' },
+        after: { status: 'approved', approvals: personIds.length, contentHash },
+      },
+      at,
+    );
     store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(releaseId);
   });
 }
@@ -54,9 +86,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('aims release status (the CI gate)', () => {
   it('exits 0 approved, 2 pending, 1 rejected, 3 unknown, from the decisions and their audit events', () => {
-    expect(gate(pristine, world.approved)).toMatchObject({ code: 0, out: `REL-${world.approved} Scorer 1.0.0: approved (2 of 2 approvals)` });
+    expect(gate(pristine, world.approved)).toMatchObject({
+      code: 0,
+      out: `REL-${world.approved} Scorer 1.0.0: approved (2 of 2 approvals)`,
+    });
     expect(gate(pristine, world.pending)).toMatchObject({ code: 2, out: `REL-${world.pending} Scorer 2.0.0: pending (0 of 2 approvals)` });
-    expect(gate(pristine, world.rejected)).toMatchObject({ code: 1, out: `REL-${world.rejected} Scorer 3.0.0: rejected (0 of 2 approvals)` });
+    expect(gate(pristine, world.rejected)).toMatchObject({
+      code: 1,
+      out: `REL-${world.rejected} Scorer 3.0.0: rejected (0 of 2 approvals)`,
+    });
     expect(gate(pristine, 99)).toMatchObject({ code: 3, err: expect.stringContaining('No release 99') });
   });
 
@@ -64,24 +102,74 @@ describe('aims release status (the CI gate)', () => {
     const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
     const result = gate(path, world.pending);
     expect(result.code).toBe(1);
-    expect(result.out).toBe(`REL-${world.pending} Scorer 2.0.0: NOT APPROVED: check "status" failed: the status column says 'approved' but the chain records 0 of 2 approvals`);
+    expect(result.out).toBe(
+      `REL-${world.pending} Scorer 2.0.0: NOT APPROVED: check "status" failed: the status column says 'approved' but the chain records 0 of 2 approvals`,
+    );
   });
 
   it.each([
-    ['approval rows without audit events', (s: SqliteStore) => {
-      for (const p of [world.people.app1, world.people.app2]) s.sqlite.prepare("INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?").run(p.personId, world.pending);
-      s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending);
-    }, 'decisions backed by audit events', () => `the approval by person #${world.people.app1.personId} has no matching audit event`],
-    ['the approvals needed lowered to 0', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET approvals_needed = 0, status = 'approved' WHERE id = ?").run(world.pending), 'recorded in the chain', () => 'it needs 0 approvals but the chain records 2'],
-    ['the rejection deleted and the status set', (s: SqliteStore) => {
-      s.sqlite.prepare("DELETE FROM release_decisions WHERE release_id = ?").run(world.rejected);
-      s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.rejected);
-    }, 'decisions backed by audit events', () => `the chain records a rejection by person #${world.people.app1.personId}`],
-    ['an approval by the requester, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]), 'not by the requester', () => `the requester (person #${world.people.requester.personId}) approved it`],
-    ['an approval by a non-approver, forged with a valid chain', (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]), 'by approvers', () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`],
-    ['the version of an approved release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved), 'recorded in the chain', () => "the version is '9.9.9' but the chain records '1.0.0'"],
-    ['the metrics of an approved release edited in place', (s: SqliteStore) => s.sqlite.prepare("UPDATE release_metrics SET measured = 0.1 WHERE release_id = ?").run(world.approved), 'recorded in the chain', () => 'the measured values differ from the ones the chain records'],
-    ['an audit event edited', (s: SqliteStore) => s.sqlite.prepare("UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'").run(), 'audit chain intact', () => 'the audit chain is broken at sequence'],
+    [
+      'approval rows without audit events',
+      (s: SqliteStore) => {
+        for (const p of [world.people.app1, world.people.app2])
+          s.sqlite
+            .prepare(
+              "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?",
+            )
+            .run(p.personId, world.pending);
+        s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending);
+      },
+      'decisions backed by audit events',
+      () => `the approval by person #${world.people.app1.personId} has no matching audit event`,
+    ],
+    [
+      'the approvals needed lowered to 0',
+      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET approvals_needed = 0, status = 'approved' WHERE id = ?").run(world.pending),
+      'recorded in the chain',
+      () => 'it needs 0 approvals but the chain records 2',
+    ],
+    [
+      'the rejection deleted and the status set',
+      (s: SqliteStore) => {
+        s.sqlite.prepare('DELETE FROM release_decisions WHERE release_id = ?').run(world.rejected);
+        s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.rejected);
+      },
+      'decisions backed by audit events',
+      () => `the chain records a rejection by person #${world.people.app1.personId}`,
+    ],
+    [
+      'an approval by the requester, forged with a valid chain',
+      (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]),
+      'not by the requester',
+      () => `the requester (person #${world.people.requester.personId}) approved it`,
+    ],
+    [
+      'an approval by a non-approver, forged with a valid chain',
+      (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]),
+      'by approvers',
+      () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`,
+    ],
+    [
+      'the version of an approved release edited in place',
+      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved),
+      'recorded in the chain',
+      () => "the version is '9.9.9' but the chain records '1.0.0'",
+    ],
+    [
+      'the metrics of an approved release edited in place',
+      (s: SqliteStore) => s.sqlite.prepare('UPDATE release_metrics SET measured = 0.1 WHERE release_id = ?').run(world.approved),
+      'recorded in the chain',
+      () => 'the measured values differ from the ones the chain records',
+    ],
+    [
+      'an audit event edited',
+      (s: SqliteStore) =>
+        s.sqlite
+          .prepare("UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'")
+          .run(),
+      'audit chain intact',
+      () => 'the audit chain is broken at sequence',
+    ],
   ])('fails on %s, naming the check', (what, tamper, check, detail) => {
     // The rejected release is the one whose rejection is deleted or whose audit event is edited.
     const id = /rejection|audit event edited/.test(what) ? world.rejected : /approved release/.test(what) ? world.approved : world.pending;

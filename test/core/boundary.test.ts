@@ -15,7 +15,18 @@ const FORBIDDEN = [
 ];
 const PLATFORM_PACKAGES = [/^@slack\//, /^botbuilder/, /^botframework/, /^drizzle-orm/, /^better-sqlite3/, /^express/];
 /** The files an area folder may hold: the same names in every area (README, "Architecture"). */
-const AREA_FILES = ['domain.ts', 'input.ts', 'service.ts', 'port.ts', 'store.ts', 'schema.ts', 'forms.ts', 'views.ts', 'commands.ts', 'feature.ts'];
+const AREA_FILES = [
+  'domain.ts',
+  'input.ts',
+  'service.ts',
+  'port.ts',
+  'store.ts',
+  'schema.ts',
+  'forms.ts',
+  'views.ts',
+  'commands.ts',
+  'feature.ts',
+];
 /** The parts of an area that must stay free of platform, chat and store code. */
 const INNER_FILES = ['domain.ts', 'input.ts', 'service.ts', 'port.ts'];
 
@@ -37,13 +48,21 @@ export function importsOf(source: string): string[] {
 function targetsOf(file: string): Array<{ specifier: string; target: string }> {
   return importsOf(readFileSync(file, 'utf8')).map((specifier) => ({
     specifier,
-    target: specifier.startsWith('.') ? relative(SRC, resolve(dirname(file), specifier)).split(sep).join('/') : specifier,
+    target: specifier.startsWith('.')
+      ? relative(SRC, resolve(dirname(file), specifier))
+          .split(sep)
+          .join('/')
+      : specifier,
   }));
 }
 
 /** `file imports x` for every import of the files under `dir` that `bad` flags. */
 function violations(files: string[], bad: (target: string, file: string) => boolean): string[] {
-  return files.flatMap((file) => targetsOf(file).filter(({ target }) => bad(target, file)).map(({ specifier }) => `${relative(SRC, file)} imports ${specifier}`));
+  return files.flatMap((file) =>
+    targetsOf(file)
+      .filter(({ target }) => bad(target, file))
+      .map(({ specifier }) => `${relative(SRC, file)} imports ${specifier}`),
+  );
 }
 
 const under = (folder: string) => (target: string) => target === folder || target.startsWith(`${folder}/`);
@@ -69,7 +88,13 @@ describe('architecture boundary', () => {
 
   it('the chat layer imports nothing from slack/, teams/ or store/, nor their packages', () => {
     const files = sourceFiles(join(SRC, 'chat'));
-    expect(violations(files, (target) => ['slack', 'teams', 'store'].some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target)))).toEqual([]);
+    expect(
+      violations(
+        files,
+        (target) =>
+          ['slack', 'teams', 'store'].some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target)),
+      ),
+    ).toEqual([]);
   });
 
   it('slack/ and teams/ never import each other', () => {
@@ -78,7 +103,11 @@ describe('architecture boundary', () => {
   });
 
   it('every area folder holds only the files of the one layout', () => {
-    const strays = areas.flatMap((area) => readdirSync(join(FEATURES, area)).filter((name) => !AREA_FILES.includes(name)).map((name) => `features/${area}/${name}`));
+    const strays = areas.flatMap((area) =>
+      readdirSync(join(FEATURES, area))
+        .filter((name) => !AREA_FILES.includes(name))
+        .map((name) => `features/${area}/${name}`),
+    );
     expect(strays).toEqual([]);
   });
 
@@ -86,7 +115,9 @@ describe('architecture boundary', () => {
     const inner = sourceFiles(FEATURES).filter((file) => areaOf(file) && INNER_FILES.includes(file.split(sep).at(-1) ?? ''));
     expect(inner.length).toBeGreaterThanOrEqual(4);
     const outer = ['slack', 'teams', 'store', 'chat', 'api', 'cli', 'jobs'];
-    expect(violations(inner, (target) => outer.some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target)))).toEqual([]);
+    expect(
+      violations(inner, (target) => outer.some((folder) => under(folder)(target)) || PLATFORM_PACKAGES.some((rule) => rule.test(target))),
+    ).toEqual([]);
   });
 
   it("no area imports another area's store code (areas talk through their services)", () => {
@@ -98,7 +129,10 @@ describe('architecture boundary', () => {
     };
     expect(violations(areaFiles, otherStore)).toEqual([]);
     // Nor does any code outside the store and the registration list reach into an area's store code.
-    const elsewhere = sourceFiles(SRC).filter((file) => !areaOf(file) && !under('store')(relative(SRC, file).split(sep).join('/')) && relative(SRC, file) !== join('features', 'index.ts'));
+    const elsewhere = sourceFiles(SRC).filter(
+      (file) =>
+        !areaOf(file) && !under('store')(relative(SRC, file).split(sep).join('/')) && relative(SRC, file) !== join('features', 'index.ts'),
+    );
     expect(violations(elsewhere, (target) => /^features\/[^/]+\/(store|schema)\.ts$/.test(target))).toEqual([]);
   });
 
@@ -114,7 +148,17 @@ describe('architecture boundary', () => {
     expect(found).toEqual(['@slack/bolt', '../store/database.ts', '../../chat/chat-router.ts', 'botbuilder', 'drizzle-orm']);
     // Relative imports resolve to folders under src/: a domain reaching into another area's store is caught.
     const domain = join(FEATURES, 'reviews', 'domain.ts');
-    expect(relative(SRC, resolve(dirname(domain), '../incidents/store.ts')).split(sep).join('/')).toBe('features/incidents/store.ts');
-    expect(under('chat')(relative(SRC, resolve(dirname(domain), '../../chat/views/view.ts')).split(sep).join('/'))).toBe(true);
+    expect(
+      relative(SRC, resolve(dirname(domain), '../incidents/store.ts'))
+        .split(sep)
+        .join('/'),
+    ).toBe('features/incidents/store.ts');
+    expect(
+      under('chat')(
+        relative(SRC, resolve(dirname(domain), '../../chat/views/view.ts'))
+          .split(sep)
+          .join('/'),
+      ),
+    ).toBe(true);
   });
 });

@@ -9,7 +9,8 @@ const bob: ContactRef = { ...ada, userExternalId: 'U2', displayName: 'bob' };
 let store: SqliteStore;
 afterEach(() => store.close());
 
-const actions = () => (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+const actions = () =>
+  (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
 
 describe('DirectoryService.contact', () => {
   it('creates the workspace and the person on first contact, each with an audit event', () => {

@@ -25,11 +25,21 @@ afterEach(() => {
 function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = (user: string): Actor =>
+    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
   const clock = testClock(); // 2026-11-22
   const admin = meet('UADMIN');
   const systems = new AiSystemService(store, clock);
-  const { system } = systems.add(admin, { name: 'Fraud Scorer', description: 'd', purpose: 'p', ownerPersonId: meet('UOWNER').personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+  const { system } = systems.add(admin, {
+    name: 'Fraud Scorer',
+    description: 'd',
+    purpose: 'p',
+    ownerPersonId: meet('UOWNER').personId,
+    euRiskLevel: 'high',
+    internalTier: 'tier-1',
+    stage: 'production',
+    provider: 'in-house',
+  });
   return {
     store,
     meet,
@@ -50,7 +60,9 @@ describe('input rules', () => {
   it('takes real calendar days only', () => {
     expect(['2024-02-29', '2026-12-31'].map(isCalendarDate)).toEqual([true, true]);
     expect(['2025-02-30', '2025-99-99', '2025-00-10', '2025-2-3', ''].map(isCalendarDate)).toEqual([false, false, false, false, false]);
-    expect(calendarDate('Give the date.', 'Give the date as YYYY-MM-DD.').safeParse('2025-02-30').error?.issues[0]?.message).toBe('2025-02-30 is not a day on the calendar. Give the date as YYYY-MM-DD.');
+    expect(calendarDate('Give the date.', 'Give the date as YYYY-MM-DD.').safeParse('2025-02-30').error?.issues[0]?.message).toBe(
+      '2025-02-30 is not a day on the calendar. Give the date as YYYY-MM-DD.',
+    );
     expect(zonedToUtc('2025-02-30', '10:00', 'UTC')).toBeUndefined();
     expect(zonedToUtc('2025-02-28', '25:00', 'UTC')).toBeUndefined();
   });
@@ -62,19 +74,37 @@ describe('input rules', () => {
   });
 
   it('gives metrics a domain by their name', () => {
-    for (const metric of ['recall', 'Precision', 'accuracy', 'f1_macro', 'roc_auc', 'AUC', 'false_positive_rate', 'specificity']) expect(defaultDomain(metric), metric).toMatchObject({ min: 0, max: 1 });
-    for (const metric of ['latency', 'latency_p95', 'duration_ms', 'inference-time']) expect(defaultDomain(metric), metric).toMatchObject({ min: 0, max: null });
+    for (const metric of ['recall', 'Precision', 'accuracy', 'f1_macro', 'roc_auc', 'AUC', 'false_positive_rate', 'specificity'])
+      expect(defaultDomain(metric), metric).toMatchObject({ min: 0, max: 1 });
+    for (const metric of ['latency', 'latency_p95', 'duration_ms', 'inference-time'])
+      expect(defaultDomain(metric), metric).toMatchObject({ min: 0, max: null });
     expect(defaultDomain('rmse')).toBeUndefined();
   });
 
   it('refuses AI system and course names that differ only by invisible characters', () => {
     const { admin, owner, systems, training } = world();
-    const twin = { name: 'Fraud\u200bScorer', description: 'd', purpose: 'p', ownerPersonId: owner.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' };
-    expect(refusal(() => systems.add(admin, twin)).details.fieldErrors).toEqual({ name: 'An AI system named “Fraud Scorer” already exists in this workspace.' });
+    const twin = {
+      name: 'Fraud\u200bScorer',
+      description: 'd',
+      purpose: 'p',
+      ownerPersonId: owner.personId,
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    };
+    expect(refusal(() => systems.add(admin, twin)).details.fieldErrors).toEqual({
+      name: 'An AI system named “Fraud Scorer” already exists in this workspace.',
+    });
     expect(systems.find(admin.workspaceId, 'fraud\u2066 scorer').name).toBe('Fraud Scorer');
     training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
-    expect(refusal(() => training.addCourse(admin, { name: 'AI\u200b Policy\u202e', description: 'd', requiredRoles: [], renewalMonths: 12 })).details.fieldErrors).toEqual({ name: 'A course named “AI Policy” already exists.' });
-    expect(refusal(() => training.selfAttest(admin, { courseId: 1, date: '2025-99-99' })).message).toBe('2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.');
+    expect(
+      refusal(() => training.addCourse(admin, { name: 'AI\u200b Policy\u202e', description: 'd', requiredRoles: [], renewalMonths: 12 }))
+        .details.fieldErrors,
+    ).toEqual({ name: 'A course named “AI Policy” already exists.' });
+    expect(refusal(() => training.selfAttest(admin, { courseId: 1, date: '2025-99-99' })).message).toBe(
+      '2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.',
+    );
   });
 });
 
@@ -85,7 +115,9 @@ describe('escalation and snoozes', () => {
     nudges.snooze(owner, `review:${review.id}`, 1);
     const plan = nudges.plan(admin.workspaceId);
     expect(plan.people.map((entry) => entry.person.id)).not.toContain(owner.personId);
-    expect(plan.toAdmins.map((entry) => [entry.person.id, entry.item.key, entry.item.daysOverdue])).toEqual([[owner.personId, `review:${review.id}`, 30]]);
+    expect(plan.toAdmins.map((entry) => [entry.person.id, entry.item.key, entry.item.daysOverdue])).toEqual([
+      [owner.personId, `review:${review.id}`, 30],
+    ]);
     expect(plan.toLeadership.map((entry) => entry.item.key)).toEqual([`review:${review.id}`]);
   });
 
@@ -99,17 +131,33 @@ describe('escalation and snoozes', () => {
 });
 
 describe('permissions', () => {
-  const report = (aiSystemId: number) => ({ aiSystemId, title: 't', description: 'd', severity: 'S1', type: 'malfunction', detectedAt: '2026-11-22T09:00:00Z', affected: 'a' });
+  const report = (aiSystemId: number) => ({
+    aiSystemId,
+    title: 't',
+    description: 'd',
+    severity: 'S1',
+    type: 'malfunction',
+    detectedAt: '2026-11-22T09:00:00Z',
+    affected: 'a',
+  });
 
   it('acknowledging records the responder and keeps the owner; only the owner or an admin moves it on or reassigns it', () => {
     const { admin, owner, member, system, incidents } = world();
     const { incident } = incidents.report(member, report(system.id));
-    expect(refusal(() => incidents.transition(member, incident.number, 'acknowledge', { ownerPersonId: member.personId })).details.fieldErrors?.owner).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is uowner. Admins: uadmin.');
+    expect(
+      refusal(() => incidents.transition(member, incident.number, 'acknowledge', { ownerPersonId: member.personId })).details.fieldErrors
+        ?.owner,
+    ).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is uowner. Admins: uadmin.');
     const acked = incidents.transition(member, incident.number, 'acknowledge').incident;
     expect([acked.ownerPersonId, acked.responderPersonId]).toEqual([owner.personId, member.personId]);
     expect(refusal(() => incidents.transition(member, incident.number, 'mitigate')).code).toBe('forbidden');
-    expect(refusal(() => incidents.assign(member, incident.number, member.personId)).message).toBe('Only the owner of INC-1 or an admin can reassign it.');
-    expect(incidents.assign(admin, incident.number, member.personId)).toMatchObject({ changed: true, incident: { ownerPersonId: member.personId } });
+    expect(refusal(() => incidents.assign(member, incident.number, member.personId)).message).toBe(
+      'Only the owner of INC-1 or an admin can reassign it.',
+    );
+    expect(incidents.assign(admin, incident.number, member.personId)).toMatchObject({
+      changed: true,
+      incident: { ownerPersonId: member.personId },
+    });
     expect(incidents.transition(member, incident.number, 'mitigate').changed).toBe(true);
   });
 

@@ -16,10 +16,18 @@ describe('bound dedupe keys', () => {
     store.write((repos) => expect(replayOf(repos.dedupe, bound, () => 'x')).toBeUndefined());
     store.write((repos) => expect(claimBound(repos.dedupe, bound, null, TEST_NOW, { releaseId: 7 })).toBe(true));
     expect(store.sqlite.prepare('SELECT request_hash AS hash FROM inbound_dedupe_keys').get()).toEqual({ hash: bound.requestHash });
-    store.read((repos) => expect(replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }));
+    store.read((repos) =>
+      expect(replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }),
+    );
     let refused: unknown;
     try {
-      store.read((repos) => replayOf<{ releaseId: number }>(repos.dedupe, bindKey(bound.key, { name: 'Credit Model' }), (outcome) => `REL-${outcome?.releaseId}`));
+      store.read((repos) =>
+        replayOf<{ releaseId: number }>(
+          repos.dedupe,
+          bindKey(bound.key, { name: 'Credit Model' }),
+          (outcome) => `REL-${outcome?.releaseId}`,
+        ),
+      );
     } catch (error) {
       refused = error;
     }
@@ -30,7 +38,9 @@ describe('bound dedupe keys', () => {
   it('keys stored before hashes were kept (request_hash null) are answered as before', () => {
     const store = memoryStore();
     store.write((repos) => repos.dedupe.claim('legacy', null, TEST_NOW, { systemId: 1 }));
-    store.read((repos) => expect(replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }));
+    store.read((repos) =>
+      expect(replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }),
+    );
   });
 
   it('firstTime with content: a true repeat is false, the same key with other content throws', () => {

@@ -13,9 +13,18 @@ afterEach(() => store.close());
 function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string, team = 'T1'): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = (user: string, team = 'T1'): Actor =>
+    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
   const clock = testClock();
-  return { admin: meet('UADMIN'), owner: meet('UOWNER'), member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), systems: new AiSystemService(store, clock), roles: new RoleService(store, clock), settings: new SettingsService(store, clock, 'UTC') };
+  return {
+    admin: meet('UADMIN'),
+    owner: meet('UOWNER'),
+    member: meet('UMEMBER'),
+    stranger: meet('USTRANGER', 'T2'),
+    systems: new AiSystemService(store, clock),
+    roles: new RoleService(store, clock),
+    settings: new SettingsService(store, clock, 'UTC'),
+  };
 }
 
 const input = (ownerPersonId: number, overrides: Record<string, unknown> = {}) => ({
@@ -31,7 +40,8 @@ const input = (ownerPersonId: number, overrides: Record<string, unknown> = {}) =
   ...overrides,
 });
 
-const events = () => (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+const events = () =>
+  (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
 
 describe('AiSystemService', () => {
   it('adds, edits (owner or admin only) and retires, each audited once', () => {
@@ -43,19 +53,29 @@ describe('AiSystemService', () => {
     expect(systems.edit(admin, system.id, input(owner.personId, { stage: 'development' })).changed).toEqual([]);
     expect(systems.retire(admin, system.id).changed).toBe(true);
     expect(systems.retire(admin, system.id).changed).toBe(false);
-    expect(events().filter((action) => action.startsWith('ai_system.'))).toEqual(['ai_system.created', 'ai_system.updated', 'ai_system.retired']);
+    expect(events().filter((action) => action.startsWith('ai_system.'))).toEqual([
+      'ai_system.created',
+      'ai_system.updated',
+      'ai_system.retired',
+    ]);
   });
 
   it('drops the vendor of an in-house system and requires one for a third-party system', () => {
     const { owner, systems } = world();
     expect(systems.add(owner, input(owner.personId, { provider: 'in-house' })).system.vendorName).toBeNull();
-    expect(refusal(() => systems.add(owner, input(owner.personId, { name: 'Other', vendorName: ' ' }))).details.fieldErrors).toEqual({ vendorName: 'Name the vendor of a third-party system.' });
+    expect(refusal(() => systems.add(owner, input(owner.personId, { name: 'Other', vendorName: ' ' }))).details.fieldErrors).toEqual({
+      vendorName: 'Name the vendor of a third-party system.',
+    });
   });
 
   it('refuses an owner from another workspace, and a new system already retired', () => {
     const { owner, stranger, systems } = world();
-    expect(refusal(() => systems.add(owner, input(stranger.personId))).details.fieldErrors).toEqual({ ownerPersonId: 'The owner must be a person in this workspace.' });
-    expect(refusal(() => systems.add(owner, input(owner.personId, { stage: 'retired' }))).details.fieldErrors).toEqual({ stage: 'A new system starts in development or production.' });
+    expect(refusal(() => systems.add(owner, input(stranger.personId))).details.fieldErrors).toEqual({
+      ownerPersonId: 'The owner must be a person in this workspace.',
+    });
+    expect(refusal(() => systems.add(owner, input(owner.personId, { stage: 'retired' }))).details.fieldErrors).toEqual({
+      stage: 'A new system starts in development or production.',
+    });
   });
 
   it('scopes everything to the workspace: find, list, search and ids', () => {
@@ -117,7 +137,10 @@ describe('SettingsService', () => {
       timeZone: expect.stringContaining('Not a time zone we know'),
     });
     expect(refusal(() => settings.update(member, { defaultApprovals: '2', timeZone: 'UTC' })).code).toBe('forbidden');
-    expect(settings.update(admin, { defaultApprovals: '1', timeZone: 'Asia/Tokyo' })).toMatchObject({ defaultApprovals: 1, timeZone: 'Asia/Tokyo' });
+    expect(settings.update(admin, { defaultApprovals: '1', timeZone: 'Asia/Tokyo' })).toMatchObject({
+      defaultApprovals: 1,
+      timeZone: 'Asia/Tokyo',
+    });
     expect(settings.timeZoneOf(admin.workspaceId)).toBe('Asia/Tokyo');
   });
 });

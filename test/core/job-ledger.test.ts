@@ -15,7 +15,11 @@ function ledgerAt() {
   let now = new Date('2026-11-23T09:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
   const workspaceId = directoryFor(store).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1' }).workspace.id;
-  return { ledger: new JobLedger(store, clock), workspaceId, advance: (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000)) };
+  return {
+    ledger: new JobLedger(store, clock),
+    workspaceId,
+    advance: (minutes: number) => (now = new Date(now.getTime() + minutes * 60_000)),
+  };
 }
 
 describe('JobLedger', () => {

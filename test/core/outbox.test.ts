@@ -21,11 +21,27 @@ afterAll(() => {
 });
 
 const clock = testClock();
-const admin = actorOf(directoryFor(one, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] }).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1' }));
-new SettingsService(one, clock, 'UTC').update(admin, { incidentsChannel: { id: 'C1' }, leadershipChannel: { id: 'C2' }, defaultApprovals: 2, timeZone: 'UTC' });
+const admin = actorOf(
+  directoryFor(one, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] }).contact({
+    platform: 'slack',
+    workspaceExternalId: 'T1',
+    userExternalId: 'U1',
+  }),
+);
+new SettingsService(one, clock, 'UTC').update(admin, {
+  incidentsChannel: { id: 'C1' },
+  leadershipChannel: { id: 'C2' },
+  defaultApprovals: 2,
+  timeZone: 'UTC',
+});
 const incidents = new IncidentService(one, clock);
 const outboxes = [new OutboxService(one, clock), new OutboxService(two, clock)];
-const report = (severity: string, title: string) => incidents.report(admin, { systemName: 'Bot', title, description: 'd', severity, type: 'other', detectedAt: '2026-11-22T08:00:00Z', affected: 'a' }, `form:${title}`).incident;
+const report = (severity: string, title: string) =>
+  incidents.report(
+    admin,
+    { systemName: 'Bot', title, description: 'd', severity, type: 'other', detectedAt: '2026-11-22T08:00:00Z', affected: 'a' },
+    `form:${title}`,
+  ).incident;
 const now = new Date('2026-11-22T10:00:00Z');
 
 describe('the outbox', () => {

@@ -12,7 +12,13 @@ describe('StatusService', () => {
   it('summarises one workspace from the store, and nothing of another', () => {
     store = memoryStore();
     const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] });
-    const ada = directory.contact({ platform: 'slack', workspaceExternalId: 'T1', workspaceName: 'acme', userExternalId: 'U1', displayName: 'ada' });
+    const ada = directory.contact({
+      platform: 'slack',
+      workspaceExternalId: 'T1',
+      workspaceName: 'acme',
+      userExternalId: 'U1',
+      displayName: 'ada',
+    });
     directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
     directory.contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9', displayName: 'eve' });
 

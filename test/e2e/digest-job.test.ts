@@ -16,15 +16,27 @@ const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'aims-digest-'));
 const dbPath = join(dir, 'aims.db');
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const command = (user: string, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
-const posts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS weekly digest'));
+const command = (user: string, words: string) =>
+  postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
+const posts = () =>
+  slack.slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS weekly digest'));
 
 /** `aims jobs run digest --at …` as an operator would run it, against the bot's store and the fake Slack. */
 function runDigestCli(at: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), 'jobs', 'run', 'digest', '--at', at], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.slackApi.apiUrl, LOG_LEVEL: 'silent' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AIMS_DB: dbPath,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.slackApi.apiUrl,
+        LOG_LEVEL: 'silent',
+      },
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -34,17 +46,53 @@ function runDigestCli(at: string): Promise<{ code: number | null; out: string }>
 
 beforeAll(async () => {
   // The app's clock says 2026-11-22 10:00 UTC (a Sunday, ISO week 2026-W47).
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { users: { U0OWNER: 'Olivia Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
+    { users: { U0OWNER: 'Olivia Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
+  );
   const open = async (words: string) => {
     await command('U0ADMIN', words);
     return slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
   };
-  await submitModal(slack.eventsUrl, await open('setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ADMIN' }, 'V1');
-  await submitModal(slack.eventsUrl, await open('system add'), { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'development', provider: 'in-house' }, { user: 'U0ADMIN' }, 'V2');
+  await submitModal(
+    slack.eventsUrl,
+    await open('setup'),
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
+    { user: 'U0ADMIN' },
+    'V1',
+  );
+  await submitModal(
+    slack.eventsUrl,
+    await open('system add'),
+    {
+      name: 'Fraud Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: 'U0OWNER',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'development',
+      provider: 'in-house',
+    },
+    { user: 'U0ADMIN' },
+    'V2',
+  );
   const systemId = String((slack.app.store.sqlite.prepare('SELECT id FROM ai_systems').get() as { id: number }).id);
   // One S1 incident open this week; a review overdue since 2026-11-01.
-  await submitModal(slack.eventsUrl, await open('incident Scorer down'), { aiSystem: systemId, description: 'd', severity: 'S1', type: 'malfunction', affected: 'all' }, { user: 'U0ADMIN' }, 'V3');
-  await submitModal(slack.eventsUrl, await open('review add'), { kind: 'risk-register-review', owner: 'U0OWNER', cadenceDays: '30', nextDue: '2026-11-01' }, { user: 'U0ADMIN' }, 'V4');
+  await submitModal(
+    slack.eventsUrl,
+    await open('incident Scorer down'),
+    { aiSystem: systemId, description: 'd', severity: 'S1', type: 'malfunction', affected: 'all' },
+    { user: 'U0ADMIN' },
+    'V3',
+  );
+  await submitModal(
+    slack.eventsUrl,
+    await open('review add'),
+    { kind: 'risk-register-review', owner: 'U0OWNER', cadenceDays: '30', nextDue: '2026-11-01' },
+    { user: 'U0ADMIN' },
+    'V4',
+  );
 });
 afterAll(async () => {
   await slack.close();
@@ -105,7 +153,9 @@ describe('weekly digest', () => {
 
   it('status says when the last digest went out; every send is in the audit chain', async () => {
     expect(text((await command('U0ADMIN', 'status')).json)).toContain('*Last leadership digest*\\n');
-    const sends = slack.app.store.sqlite.prepare("SELECT action, count(*) AS n FROM audit_events WHERE action LIKE 'job.%' GROUP BY action ORDER BY action").all();
+    const sends = slack.app.store.sqlite
+      .prepare("SELECT action, count(*) AS n FROM audit_events WHERE action LIKE 'job.%' GROUP BY action ORDER BY action")
+      .all();
     expect(sends).toEqual([
       { action: 'job.claimed', n: 4 },
       { action: 'job.message_failed', n: 1 },

@@ -76,7 +76,11 @@ describe('npm start with an empty environment (local mode)', () => {
     expect(bot.output()).toContain('LOCAL MODE');
     expect(bot.output()).toContain('authentication OFF');
     // Malformed JSON is a 400 JSON answer (no HTML page, no stack), and the body is never logged.
-    const malformed = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"body-marker' });
+    const malformed = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"message","text":"body-marker',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'invalid_json', message: 'The request body is not valid JSON.' });
     await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -15,7 +15,8 @@ const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'aims-nudges-'));
 const dbPath = join(dir, 'aims.db');
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const command = (user: string, words: string) => postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
+const command = (user: string, words: string) =>
+  postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
 const dmsTo = (user: string) => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === user);
 const leadershipPosts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
 
@@ -23,7 +24,15 @@ function runNudges(at: string): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), 'jobs', 'run', 'nudges', '--at', at], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.slackApi.apiUrl, LOG_LEVEL: 'silent' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AIMS_DB: dbPath,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.slackApi.apiUrl,
+        LOG_LEVEL: 'silent',
+      },
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -33,26 +42,78 @@ function runNudges(at: string): Promise<string> {
 
 beforeAll(async () => {
   // The app's clock says 2026-11-22.
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ALICE', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ALICE', AIMS_DB: dbPath },
+    { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
+  );
   const open = async (user: string, words: string) => {
     await command(user, words);
     return slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
   };
-  await submitModal(slack.eventsUrl, await open('U0ALICE', 'setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ALICE' }, 'V1');
-  await submitModal(slack.eventsUrl, await open('U0ALICE', 'system add'), { name: 'Scorer', description: 'd', purpose: 'p', owner: 'U0ALICE', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'development', provider: 'in-house' }, { user: 'U0ALICE' }, 'V2');
+  await submitModal(
+    slack.eventsUrl,
+    await open('U0ALICE', 'setup'),
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
+    { user: 'U0ALICE' },
+    'V1',
+  );
+  await submitModal(
+    slack.eventsUrl,
+    await open('U0ALICE', 'system add'),
+    {
+      name: 'Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: 'U0ALICE',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'development',
+      provider: 'in-house',
+    },
+    { user: 'U0ALICE' },
+    'V2',
+  );
   await command('U0ALICE', 'role grant <@U0ANN> approver');
   // Review #1 (Olivia) due 2026-11-12; review #2 (Ben) due 2026-11-28; review #3 (Cleo) due 2026-11-20.
-  for (const [user, due, view] of [['U0OLIVIA', '2026-11-12', 'V3'], ['U0BEN', '2026-11-28', 'V4'], ['U0CLEO', '2026-11-20', 'V5']] as const) {
-    await submitModal(slack.eventsUrl, await open('U0ALICE', 'review add'), { kind: 'bias-review', owner: user, cadenceDays: '90', nextDue: due }, { user: 'U0ALICE' }, view);
+  for (const [user, due, view] of [
+    ['U0OLIVIA', '2026-11-12', 'V3'],
+    ['U0BEN', '2026-11-28', 'V4'],
+    ['U0CLEO', '2026-11-20', 'V5'],
+  ] as const) {
+    await submitModal(
+      slack.eventsUrl,
+      await open('U0ALICE', 'review add'),
+      { kind: 'bias-review', owner: user, cadenceDays: '90', nextDue: due },
+      { user: 'U0ALICE' },
+      view,
+    );
   }
   // A corrective action of Mia's due 2026-10-28 (from review #2, recorded done by an admin).
   const done = await open('U0ALICE', 'review done 2');
-  await submitModal(slack.eventsUrl, done, { outcome: 'no-findings', action1Title: 'Rotate the model keys', action1Owner: 'U0MIA', action1Due: '2026-10-28' }, { user: 'U0ALICE' }, 'V6');
+  await submitModal(
+    slack.eventsUrl,
+    done,
+    { outcome: 'no-findings', action1Title: 'Rotate the model keys', action1Owner: 'U0MIA', action1Due: '2026-10-28' },
+    { user: 'U0ALICE' },
+    'V6',
+  );
   // Ben's review #2 is now due again in 90 days; give him one due soon instead.
-  await submitModal(slack.eventsUrl, await open('U0ALICE', 'review add'), { kind: 'drift-review', owner: 'U0BEN', cadenceDays: '90', nextDue: '2026-11-28' }, { user: 'U0ALICE' }, 'V7');
+  await submitModal(
+    slack.eventsUrl,
+    await open('U0ALICE', 'review add'),
+    { kind: 'drift-review', owner: 'U0BEN', cadenceDays: '90', nextDue: '2026-11-28' },
+    { user: 'U0ALICE' },
+    'V7',
+  );
   // A release pending since 2026-11-22, waiting on Ann.
   await command('U0ALICE', 'release Scorer');
-  await submitModal(slack.eventsUrl, slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json, { version: '1.0', changeType: 'retrain', whatChanged: 'w', risks: 'r' }, { user: 'U0ALICE' }, 'V8');
+  await submitModal(
+    slack.eventsUrl,
+    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
+    { version: '1.0', changeType: 'retrain', whatChanged: 'w', risks: 'r' },
+    { user: 'U0ALICE' },
+    'V8',
+  );
 });
 afterAll(async () => {
   await slack.close();
@@ -65,7 +126,12 @@ describe('daily nudges', () => {
     const nudge = dmsTo('U0CLEO').at(-1)?.args;
     expect(text(nudge)).toContain('Review #3: Bias review');
     expect(dmsTo('U0CLEO').at(-1)?.problems).toEqual([]);
-    await clickButton(slack.eventsUrl, buttonsOf(nudge)['Snooze 1 week…'] as Json, { user: 'U0CLEO' }, slack.slackApi.responseUrl('snooze'));
+    await clickButton(
+      slack.eventsUrl,
+      buttonsOf(nudge)['Snooze 1 week…'] as Json,
+      { user: 'U0CLEO' },
+      slack.slackApi.responseUrl('snooze'),
+    );
     const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
     const noReason = await submitModal(slack.eventsUrl, form, { reason: '' }, { user: 'U0CLEO' }, 'V0SNOOZE');
     expect(noReason.json?.errors).toEqual({ reason: 'Say why it can wait a week.' });
@@ -74,7 +140,15 @@ describe('daily nudges', () => {
   });
 
   it('as of 2026-11-26: one message per person with items, escalations to admins (> 7 days) and leadership (> 21 days), the snoozed item quiet', async () => {
-    const before = { olivia: dmsTo('U0OLIVIA').length, mia: dmsTo('U0MIA').length, ann: dmsTo('U0ANN').length, ben: dmsTo('U0BEN').length, cleo: dmsTo('U0CLEO').length, alice: dmsTo('U0ALICE').length, lead: leadershipPosts().length };
+    const before = {
+      olivia: dmsTo('U0OLIVIA').length,
+      mia: dmsTo('U0MIA').length,
+      ann: dmsTo('U0ANN').length,
+      ben: dmsTo('U0BEN').length,
+      cleo: dmsTo('U0CLEO').length,
+      alice: dmsTo('U0ALICE').length,
+      lead: leadershipPosts().length,
+    };
     const out = await runNudges('2026-11-26T08:00:00Z');
     expect(out).toContain('acme 2026-11-26:');
     expect(dmsTo('U0OLIVIA').length - before.olivia).toBe(1);
@@ -134,14 +208,30 @@ describe('escalation counts from the due date, whatever the snoozes', () => {
   const lead = () => own.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
 
   beforeAll(async () => {
-    own = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ALICE' }, { users: { U0DAN: 'Dan Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } }, clock);
+    own = await startSlackHarness(
+      { AIMS_ADMINS: 'slack:U0ALICE' },
+      { users: { U0DAN: 'Dan Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
+      clock,
+    );
     const open = async (words: string) => {
       await postSlashCommand(own.eventsUrl, { text: words, user_id: 'U0ALICE', user_name: 'alice' });
       return own.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
     };
-    await submitModal(own.eventsUrl, await open('setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ALICE' }, 'V1');
+    await submitModal(
+      own.eventsUrl,
+      await open('setup'),
+      { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
+      { user: 'U0ALICE' },
+      'V1',
+    );
     // Dan's review was due 2026-10-23: 30 days overdue on 2026-11-22.
-    await submitModal(own.eventsUrl, await open('review add'), { kind: 'bias-review', owner: 'U0DAN', cadenceDays: '90', nextDue: '2026-10-23' }, { user: 'U0ALICE' }, 'V2');
+    await submitModal(
+      own.eventsUrl,
+      await open('review add'),
+      { kind: 'bias-review', owner: 'U0DAN', cadenceDays: '90', nextDue: '2026-10-23' },
+      { user: 'U0ALICE' },
+      'V2',
+    );
   });
   afterAll(async () => {
     await own.close();
@@ -158,7 +248,9 @@ describe('escalation counts from the due date, whatever the snoozes', () => {
       await clickButton(own.eventsUrl, snooze, { user: 'U0DAN' }, own.slackApi.responseUrl(`snooze-${day}`));
       const answer = text(own.slackApi.callsTo('response_url').at(-1)?.args);
       expect(answer).toContain('it stays out of your nudges until then.');
-      expect(answer).toContain('A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.');
+      expect(answer).toContain(
+        'A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.',
+      );
       await own.app.runJob('nudges', new Date(`${day}T08:00:00Z`));
       expect(dms('U0DAN').length).toBe(before.dan);
       expect(dms('U0ALICE').length).toBe(before.alice + 1);

@@ -78,10 +78,31 @@ describe('kill -9 between commit and post', () => {
   it('restart: every committed incident and release card is posted once', async () => {
     // A workspace set up as an admin would have it, on the store file the bot will use.
     const seed = SqliteStore.open(dbPath);
-    const services = createServices({ store: seed, clock: systemClock, directory: { seedAdmins: [{ platform: 'slack', userId: 'U0ADMIN' }], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const services = createServices({
+      store: seed,
+      clock: systemClock,
+      directory: { seedAdmins: [{ platform: 'slack', userId: 'U0ADMIN' }], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    });
     const admin = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0ADMIN' }));
-    services.settings.update(admin, { incidentsChannel: { id: 'C0INC', name: 'ai-incidents' }, approvalsChannel: { id: 'C0APP', name: 'ai-approvals' }, leadershipChannel: { id: 'C0LEAD', name: 'ai-leadership' }, defaultApprovals: 2, timeZone: 'UTC' });
-    services.systems.add(admin, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', ownerPersonId: admin.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+    services.settings.update(admin, {
+      incidentsChannel: { id: 'C0INC', name: 'ai-incidents' },
+      approvalsChannel: { id: 'C0APP', name: 'ai-approvals' },
+      leadershipChannel: { id: 'C0LEAD', name: 'ai-leadership' },
+      defaultApprovals: 2,
+      timeZone: 'UTC',
+    });
+    services.systems.add(admin, {
+      name: 'Fraud Scorer',
+      description: 'Scores payments.',
+      purpose: 'Hold fraud.',
+      ownerPersonId: admin.personId,
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    });
     seed.close();
 
     let bot = await startBot();
@@ -89,7 +110,8 @@ describe('kill -9 between commit and post', () => {
     const { openModal } = slackConversation(() => harness as never);
     const reporter = { user: 'U0REP', name: 'rita' };
     const forms = [];
-    for (const title of ['Scorer holds every payment', 'Chatbot quotes wrong fees', 'Scorer leaks card numbers']) forms.push(await openModal(reporter, `incident ${title}`));
+    for (const title of ['Scorer holds every payment', 'Chatbot quotes wrong fees', 'Scorer leaks card numbers'])
+      forms.push(await openModal(reporter, `incident ${title}`));
 
     // Slack hangs: every post is left unanswered. The people are answered anyway, told the posts are queued.
     slackApi.holdPosts(true);
@@ -101,10 +123,21 @@ describe('kill -9 between commit and post', () => {
       fetch(`${bot.url}/api/v1/releases`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ aiSystem: 'Fraud Scorer', version: '3.0.0', changeType: 'retrain', whatChanged: 'Nightly retrain.', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }], risks: 'None known.', requester: 'U0PIPE' }),
+        body: JSON.stringify({
+          aiSystem: 'Fraud Scorer',
+          version: '3.0.0',
+          changeType: 'retrain',
+          whatChanged: 'Nightly retrain.',
+          measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
+          risks: 'None known.',
+          requester: 'U0PIPE',
+        }),
       }),
     ]);
-    for (const answer of answers.slice(0, 3)) expect(JSON.stringify((answer as { json?: unknown }).json)).toMatch(/Logged INC-\d\. Posting to #ai-incidents( and #ai-leadership)? is queued/);
+    for (const answer of answers.slice(0, 3))
+      expect(JSON.stringify((answer as { json?: unknown }).json)).toMatch(
+        /Logged INC-\d\. Posting to #ai-incidents( and #ai-leadership)? is queued/,
+      );
     expect((answers[3] as Response).status).toBe(201);
     expect(read('SELECT count(*) AS n FROM incidents')).toEqual([{ n: 3 }]);
     expect(read("SELECT count(*) AS n FROM outbox_messages WHERE kind = 'post' AND status <> 'sent'")).toEqual([{ n: 6 }]);
@@ -121,12 +154,24 @@ describe('kill -9 between commit and post', () => {
     // Restarted with Slack answering again: what the dead process committed goes out, once each.
     bot = await startBot();
     for (let i = 0; read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'")[0]?.n !== 0; i++) {
-      if (i > 600) throw new Error(`outbox never drained: ${JSON.stringify(read('SELECT id, kind, target, status, attempts, last_error FROM outbox_messages'))}`);
+      if (i > 600)
+        throw new Error(
+          `outbox never drained: ${JSON.stringify(read('SELECT id, kind, target, status, attempts, last_error FROM outbox_messages'))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(acceptedCards()).toEqual(['C0APP REL-1 ·', 'C0INC INC-1 ·', 'C0INC INC-2 ·', 'C0INC INC-3 ·', 'C0LEAD INC-1 ·', 'C0LEAD INC-3 ·']);
+    expect(acceptedCards()).toEqual([
+      'C0APP REL-1 ·',
+      'C0INC INC-1 ·',
+      'C0INC INC-2 ·',
+      'C0INC INC-3 ·',
+      'C0LEAD INC-1 ·',
+      'C0LEAD INC-3 ·',
+    ]);
     // Each posted copy is on its record, so later changes update every one of them.
-    expect(read<{ n: number }>('SELECT json_array_length(posts) AS n FROM incidents ORDER BY number').map((row) => row.n)).toEqual([2, 1, 2]);
+    expect(read<{ n: number }>('SELECT json_array_length(posts) AS n FROM incidents ORDER BY number').map((row) => row.n)).toEqual([
+      2, 1, 2,
+    ]);
     expect(read('SELECT json_array_length(posts) AS n FROM releases')).toEqual([{ n: 1 }]);
     process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
     await bot.exited;

@@ -10,10 +10,18 @@ let slack: Harness;
 const TOKEN = 'token-for-acme-domains-0123456789';
 const command = (user: string, text: string) => postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase() });
 const post = async (body: unknown) => {
-  const response = await fetch(`${slack.app.url}/api/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as { error?: string; issues?: Array<{ path: unknown[]; message: string }> } };
+  const response = await fetch(`${slack.app.url}/api/v1/releases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    json: (await response.json()) as { error?: string; issues?: Array<{ path: unknown[]; message: string }> },
+  };
 };
-const issues = (json: { issues?: Array<{ path: unknown[]; message: string }> }) => Object.fromEntries((json.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
+const issues = (json: { issues?: Array<{ path: unknown[]; message: string }> }) =>
+  Object.fromEntries((json.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
 const releases = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get() as { n: number }).n;
 
 const body = (measurements: unknown[], version = '3.0.0') => ({
@@ -27,11 +35,35 @@ const body = (measurements: unknown[], version = '3.0.0') => ({
 });
 
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}` }, { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}` },
+    { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
+  );
   await command('U0ADMIN', 'setup');
-  await submitModal(slack.eventsUrl, slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' }, { user: 'U0ADMIN' }, 'V0SETUP');
+  await submitModal(
+    slack.eventsUrl,
+    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
+    { user: 'U0ADMIN' },
+    'V0SETUP',
+  );
   await command('U0ADMIN', 'system add');
-  await submitModal(slack.eventsUrl, slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json, { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0ADMIN', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, { user: 'U0ADMIN' }, 'V0SYS');
+  await submitModal(
+    slack.eventsUrl,
+    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
+    {
+      name: 'Fraud Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: 'U0ADMIN',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    },
+    { user: 'U0ADMIN' },
+    'V0SYS',
+  );
   await command('U0ADMIN', 'system Fraud Scorer criteria add recall >= 0.92 on holdout');
   await command('U0ADMIN', 'system Fraud Scorer criteria add latency <= 100 on prod');
 });
@@ -41,7 +73,12 @@ afterAll(async () => {
 
 describe('pipeline API: value domains and one value per criterion', () => {
   it('a measured recall of 42 and a latency of -1e12 are 400s naming their fields; nothing is created', async () => {
-    const answer = await post(body([{ metric: 'recall', dataset: 'holdout', value: 42 }, { metric: 'latency', dataset: 'prod', value: -1e12 }]));
+    const answer = await post(
+      body([
+        { metric: 'recall', dataset: 'holdout', value: 42 },
+        { metric: 'latency', dataset: 'prod', value: -1e12 },
+      ]),
+    );
     expect(answer.status).toBe(400);
     expect(answer.json.error).toBe('invalid_input');
     expect(issues(answer.json)).toEqual({
@@ -52,21 +89,43 @@ describe('pipeline API: value domains and one value per criterion', () => {
   });
 
   it('two values for one criterion are a 400 naming the second; the failing one is never dropped', async () => {
-    const answer = await post(body([{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', dataset: 'prod', value: 80 }, { metric: 'recall', dataset: 'holdout', value: 0.5 }]));
+    const answer = await post(
+      body([
+        { metric: 'recall', dataset: 'holdout', value: 0.95 },
+        { metric: 'latency', dataset: 'prod', value: 80 },
+        { metric: 'recall', dataset: 'holdout', value: 0.5 },
+      ]),
+    );
     expect(answer.status).toBe(400);
     expect(issues(answer.json)).toEqual({ 'measurements.2': 'A second value for recall on holdout: give one value per criterion.' });
     expect(releases()).toBe(0);
   });
 
   it('metric names and versions are cleaned of zero-width and bidi characters before matching and uniqueness', async () => {
-    const first = await post(body([{ metric: 're\u200bcall', dataset: 'hold\u2066out\u2069', value: 0.95 }, { metric: 'latency', dataset: 'prod', value: 80 }], '3.0.0\u200b'));
+    const first = await post(
+      body(
+        [
+          { metric: 're\u200bcall', dataset: 'hold\u2066out\u2069', value: 0.95 },
+          { metric: 'latency', dataset: 'prod', value: 80 },
+        ],
+        '3.0.0\u200b',
+      ),
+    );
     expect(first.status).toBe(201);
     expect(slack.app.store.sqlite.prepare('SELECT version FROM releases').all()).toEqual([{ version: '3.0.0' }]);
     expect(slack.app.store.sqlite.prepare('SELECT metric, dataset, passed FROM release_metrics ORDER BY id').all()).toEqual([
       { metric: 'recall', dataset: 'holdout', passed: 1 },
       { metric: 'latency', dataset: 'prod', passed: 1 },
     ]);
-    const twin = await post(body([{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', dataset: 'prod', value: 80 }], '\ufeff3.0.0\u200e'));
+    const twin = await post(
+      body(
+        [
+          { metric: 'recall', dataset: 'holdout', value: 0.95 },
+          { metric: 'latency', dataset: 'prod', value: 80 },
+        ],
+        '\ufeff3.0.0\u200e',
+      ),
+    );
     expect(twin.status).toBe(400);
     expect(issues(twin.json)).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-1).' });
     expect(releases()).toBe(1);

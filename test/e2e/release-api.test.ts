@@ -25,11 +25,15 @@ const api = (path: string, init: { method?: string; token?: string; body?: unkno
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
 
-const command = (user: string, text: string, team = 'T0TEST') => postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase(), team_id: team });
+const command = (user: string, text: string, team = 'T0TEST') =>
+  postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase(), team_id: team });
 // Asynchronous on purpose: a synchronous spawn would stall the bot (same process) and its keep-alive timers.
 const cli = (args: string[]) =>
   new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('close', (status) => resolve({ status, stdout }));
@@ -48,15 +52,40 @@ const body = {
 
 beforeAll(async () => {
   slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath, AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B},teams:tenant-contoso=${TOKEN_TEAMS}` },
+    {
+      AIMS_ADMINS: 'slack:U0ADMIN',
+      AIMS_DB: dbPath,
+      AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B},teams:tenant-contoso=${TOKEN_TEAMS}`,
+    },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
   await command('U0ADMIN', 'setup');
   const setup = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, { user: 'U0ADMIN' }, 'V0SETUP');
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' },
+    { user: 'U0ADMIN' },
+    'V0SETUP',
+  );
   await command('U0ADMIN', 'system add');
   const add = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0ADMIN', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, { user: 'U0ADMIN' }, 'V0SYS');
+  await submitModal(
+    slack.eventsUrl,
+    add,
+    {
+      name: 'Fraud Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: 'U0ADMIN',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    },
+    { user: 'U0ADMIN' },
+    'V0SYS',
+  );
   await command('U0ADMIN', 'system Fraud Scorer criteria add recall >= 0.9 on holdout');
   await command('U0ADMIN', 'role grant <@U0APP1> approver');
   await command('U0ADMIN', 'role grant <@U0APP2> approver');
@@ -67,10 +96,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const counts = () => slack.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM releases) AS releases, (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit, (SELECT count(*) FROM inbound_dedupe_keys) AS keys').get();
+const counts = () =>
+  slack.app.store.sqlite
+    .prepare(
+      'SELECT (SELECT count(*) FROM releases) AS releases, (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit, (SELECT count(*) FROM inbound_dedupe_keys) AS keys',
+    )
+    .get();
 
 async function approveInChat(id: number, user: string) {
-  const card = slack.slackApi.callsTo('*').filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${id} ·`)).at(-1)?.args;
+  const card = slack.slackApi
+    .callsTo('*')
+    .filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${id} ·`))
+    .at(-1)?.args;
   await clickButton(slack.eventsUrl, buttonsOf(card).Approve as Json, { user }, slack.slackApi.responseUrl(`${user}-${id}`));
 }
 
@@ -84,23 +121,43 @@ describe('pipeline API', () => {
   });
 
   it('answers 400 with the zod issues for a bad body, and for an unknown system or a failed criterion without justification', async () => {
-    const bad = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: undefined, changeType: 'yolo', measurements: [{ metric: 'recall', value: 'high' }] } });
+    const bad = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: { ...body, version: undefined, changeType: 'yolo', measurements: [{ metric: 'recall', value: 'high' }] },
+    });
     expect(bad.status).toBe(400);
     const issues = ((await bad.json()) as { issues: Array<{ path: unknown[] }> }).issues.map((issue) => issue.path.join('.'));
     expect(issues).toEqual(expect.arrayContaining(['version', 'changeType', 'measurements.0.value']));
     const unknown = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, aiSystem: 'Nope' } });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
-    const failing = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] } });
+    const failing = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: { ...body, measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] },
+    });
     expect(failing.status).toBe(400);
-    expect(await failing.json()).toMatchObject({ error: 'invalid_input', issues: [{ path: ['justification'], message: 'A criterion failed: explain why it should ship anyway.' }] });
+    expect(await failing.json()).toMatchObject({
+      error: 'invalid_input',
+      issues: [{ path: ['justification'], message: 'A criterion failed: explain why it should ship anyway.' }],
+    });
   });
 
   it('creates a request (posted to the approvals channel), polls it until two approvals in chat approve it; the CLI gates on it', async () => {
     const created = await api('/releases', { method: 'POST', token: TOKEN_A, body, headers: { 'idempotency-key': 'build-981' } });
     expect(created.status).toBe(201);
-    const release = (await created.json()) as { id: number; status: string; approvals: { given: number; needed: number }; criteria: unknown[] };
-    expect(release).toMatchObject({ status: 'pending', approvals: { given: 0, needed: 2 }, criteria: [{ metric: 'recall', measured: 0.95, threshold: 0.9, passed: true }] });
+    const release = (await created.json()) as {
+      id: number;
+      status: string;
+      approvals: { given: number; needed: number };
+      criteria: unknown[];
+    };
+    expect(release).toMatchObject({
+      status: 'pending',
+      approvals: { given: 0, needed: 2 },
+      criteria: [{ metric: 'recall', measured: 0.95, threshold: 0.9, passed: true }],
+    });
     expect(created.headers.get('location')).toBe(`/api/v1/releases/${release.id}`);
     // A retried POST with the same idempotency key files nothing new.
     const retried = await api('/releases', { method: 'POST', token: TOKEN_A, body, headers: { 'idempotency-key': 'build-981' } });
@@ -110,9 +167,14 @@ describe('pipeline API', () => {
 
     expect((await cli(['release', 'status', String(release.id)])).status).toBe(2);
     await approveInChat(release.id, 'U0APP1');
-    expect(((await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { given: number } })).toMatchObject({ status: 'pending', approvals: { given: 1 } });
+    expect(
+      (await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { given: number } },
+    ).toMatchObject({ status: 'pending', approvals: { given: 1 } });
     await approveInChat(release.id, 'U0APP2');
-    const polled = (await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as { status: string; approvals: { by: Array<{ id: string; contentHash: string }> } };
+    const polled = (await (await api(`/releases/${release.id}`, { token: TOKEN_A })).json()) as {
+      status: string;
+      approvals: { by: Array<{ id: string; contentHash: string }> };
+    };
     expect(polled.status).toBe('approved');
     expect(polled.approvals.by.map((a) => a.id)).toEqual(['U0APP1', 'U0APP2']);
     const gate = await cli(['release', 'status', String(release.id)]);
@@ -121,13 +183,23 @@ describe('pipeline API', () => {
   });
 
   it('answers 409 for an Idempotency-Key reused with another body, naming the key and its release; nothing is created or changed', async () => {
-    const first = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '4.0.0' }, headers: { 'idempotency-key': 'ci-run-77' } });
+    const first = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: { ...body, version: '4.0.0' },
+      headers: { 'idempotency-key': 'ci-run-77' },
+    });
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: number };
     const posts = slack.slackApi.callsTo('chat.postMessage').length;
     const before = counts();
     // The CI re-run of issue 11: same key, another version with a failing metric.
-    const reused = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '5.0.0', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] }, headers: { 'idempotency-key': 'ci-run-77' } });
+    const reused = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: { ...body, version: '5.0.0', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.5 }] },
+      headers: { 'idempotency-key': 'ci-run-77' },
+    });
     expect(reused.status).toBe(409);
     const conflict = (await reused.json()) as { error: string; message: string; idempotencyKey: string; boundTo: string };
     expect(conflict).toMatchObject({ error: 'idempotency_conflict', idempotencyKey: 'ci-run-77', boundTo: `REL-${id}` });
@@ -136,10 +208,24 @@ describe('pipeline API', () => {
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(posts);
     expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '5.0.0'").get() as { n: number }).n).toBe(0);
     // Another requester is another body too.
-    expect((await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '4.0.0', requester: 'U0OTHER' }, headers: { 'idempotency-key': 'ci-run-77' } })).status).toBe(409);
+    expect(
+      (
+        await api('/releases', {
+          method: 'POST',
+          token: TOKEN_A,
+          body: { ...body, version: '4.0.0', requester: 'U0OTHER' },
+          headers: { 'idempotency-key': 'ci-run-77' },
+        })
+      ).status,
+    ).toBe(409);
     // The same key with the same body (keys in another order) is answered as the first time.
     const { requester, ...rest } = body;
-    const replay = await api('/releases', { method: 'POST', token: TOKEN_A, body: { requester, ...rest, version: '4.0.0' }, headers: { 'idempotency-key': 'ci-run-77' } });
+    const replay = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_A,
+      body: { requester, ...rest, version: '4.0.0' },
+      headers: { 'idempotency-key': 'ci-run-77' },
+    });
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(((await replay.json()) as { id: number }).id).toBe(id);
@@ -151,19 +237,32 @@ describe('pipeline API', () => {
     for (const requester of [`U${'A'.repeat(4999)}`, 'alice@example.com', '<!channel>', 'u0lower', `U${'A'.repeat(64)}`]) {
       const response = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '6.0.0', requester } });
       expect(response.status, requester.slice(0, 20)).toBe(400);
-      expect(((await response.json()) as { issues: Array<{ path: string[] }> }).issues.map((issue) => issue.path.join('.'))).toEqual(['requester']);
+      expect(((await response.json()) as { issues: Array<{ path: string[] }> }).issues.map((issue) => issue.path.join('.'))).toEqual([
+        'requester',
+      ]);
     }
     // A Teams token wants an AAD object id (or a 29: id), not a Slack id.
     const slackIdOnTeams = await api('/releases', { method: 'POST', token: TOKEN_TEAMS, body: { ...body, requester: 'U0PIPE' } });
     expect(slackIdOnTeams.status).toBe(400);
-    expect(await slackIdOnTeams.json()).toMatchObject({ issues: [{ path: ['requester'], message: expect.stringContaining('AAD object id') }] });
-    const aad = await api('/releases', { method: 'POST', token: TOKEN_TEAMS, body: { ...body, requester: '6f1c2a9e-3b7d-4e21-9a0c-5d8e7f6a1b2c' } });
+    expect(await slackIdOnTeams.json()).toMatchObject({
+      issues: [{ path: ['requester'], message: expect.stringContaining('AAD object id') }],
+    });
+    const aad = await api('/releases', {
+      method: 'POST',
+      token: TOKEN_TEAMS,
+      body: { ...body, requester: '6f1c2a9e-3b7d-4e21-9a0c-5d8e7f6a1b2c' },
+    });
     expect(await aad.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
     expect(counts()).toEqual(before);
   });
 
   it('checks the token before reading the body; malformed JSON answers 400 JSON, never a stack or a path', async () => {
-    const raw = (headers: Record<string, string>) => fetch(`${slack.app.url}/api/v1/releases`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"aiSystem": "Fraud Scorer", "version": ' });
+    const raw = (headers: Record<string, string>) =>
+      fetch(`${slack.app.url}/api/v1/releases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"aiSystem": "Fraud Scorer", "version": ',
+      });
     const anonymous = await raw({});
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: 'unauthorized' });
@@ -179,8 +278,13 @@ describe('pipeline API', () => {
   });
 
   it('the CLI exits 1 for a rejected release', async () => {
-    const created = (await (await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '3.1.0' } })).json()) as { id: number };
-    const card = slack.slackApi.callsTo('*').filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${created.id} ·`)).at(-1)?.args;
+    const created = (await (await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '3.1.0' } })).json()) as {
+      id: number;
+    };
+    const card = slack.slackApi
+      .callsTo('*')
+      .filter((call) => call.args.channel === 'C0APP' && String(JSON.stringify(call.args.blocks)).includes(`REL-${created.id} ·`))
+      .at(-1)?.args;
     await clickButton(slack.eventsUrl, buttonsOf(card)['Reject…'] as Json, { user: 'U0APP1' }, slack.slackApi.responseUrl('reject'));
     const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
     await submitModal(slack.eventsUrl, form, { reason: 'Not this week.' }, { user: 'U0APP1' }, 'V0REJECT');

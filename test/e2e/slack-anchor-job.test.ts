@@ -15,9 +15,19 @@ const ADMIN = { user: 'U0ADMIN', name: 'admin' };
 const dir = mkdtempSync(join(tmpdir(), 'aims-anchor-'));
 const dbPath = join(dir, 'aims.db');
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const anchorPosts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS audit anchor'));
-const anchorRows = () => slack.app.store.sqlite.prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id').all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
-const anchorRuns = () => slack.app.store.sqlite.prepare("SELECT period FROM job_runs WHERE job = 'anchor' ORDER BY id").all().map((row) => (row as { period: string }).period);
+const anchorPosts = () =>
+  slack.slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS audit anchor'));
+const anchorRows = () =>
+  slack.app.store.sqlite
+    .prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id')
+    .all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
+const anchorRuns = () =>
+  slack.app.store.sqlite
+    .prepare("SELECT period FROM job_runs WHERE job = 'anchor' ORDER BY id")
+    .all()
+    .map((row) => (row as { period: string }).period);
 const run = async (at: string) => (await slack.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>;
 
 function cli(args: string[]) {
@@ -28,11 +38,20 @@ function cli(args: string[]) {
 }
 
 async function setup(defaultApprovals: string, viewId: string) {
-  await submitModal(slack.eventsUrl, await openModal(ADMIN, 'setup'), { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals, timeZone: 'UTC' }, { user: ADMIN.user }, viewId);
+  await submitModal(
+    slack.eventsUrl,
+    await openModal(ADMIN, 'setup'),
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals, timeZone: 'UTC' },
+    { user: ADMIN.user },
+    viewId,
+  );
 }
 
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
+    { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
+  );
   await setup('1', 'V1');
 });
 afterAll(async () => {
@@ -49,7 +68,9 @@ describe('daily audit anchor on Slack', () => {
     const [row] = anchorRows();
     expect(row).toMatchObject({ channelId: 'C0LEAD', source: 'anchor 2026-11-23' });
     expect(text(post?.args.blocks)).toContain(`*AIMS audit anchor · 2026-11-23:* audit chain head #${row?.sequence} \`${row?.hash}\``);
-    const atSequence = slack.app.store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(row?.sequence) as { hash: string };
+    const atSequence = slack.app.store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(row?.sequence) as {
+      hash: string;
+    };
     expect(atSequence.hash).toBe(row?.hash);
 
     // A change later the same day: still one anchor that day.
@@ -73,9 +94,15 @@ describe('daily audit anchor on Slack', () => {
     slack.slackApi.failPostsTo('C0LEAD', false);
     expect(anchorRows()).toHaveLength(2);
     expect((await slack.app.runJob('anchor', new Date('2026-11-26T10:00:00Z'), true)) as unknown[]).toEqual([]);
-    expect(((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)) as Array<{ outcome: string }>).map((r) => r.outcome)).toEqual(['sent']);
+    expect(
+      ((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)) as Array<{ outcome: string }>).map((r) => r.outcome),
+    ).toEqual(['sent']);
     expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-24', 'anchor 2026-11-27']);
-    expect(slack.app.store.sqlite.prepare("SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'").get()).toEqual({ status: 'superseded' });
+    expect(
+      slack.app.store.sqlite
+        .prepare("SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'")
+        .get(),
+    ).toEqual({ status: 'superseded' });
   });
 
   it('the weekly digest records the head it showed; aims audit anchors lists them all and verify --published checks them', async () => {
@@ -103,7 +130,9 @@ describe('daily audit anchor on Slack', () => {
     const out: string[] = [];
     const code = runCli(['audit', 'verify', '--published', '--db', copy], { out: (line) => out.push(line), err: () => undefined, env: {} });
     expect(code).toBe(1);
-    expect(out.join('\n')).toContain(`FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`);
+    expect(out.join('\n')).toContain(
+      `FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`,
+    );
     expect(out.join('\n')).toContain(`, digest 2026-W49): no event #${last?.sequence}: the chain ends at #${(last?.sequence ?? 0) - 1}`);
   });
 });

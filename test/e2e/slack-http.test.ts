@@ -39,7 +39,11 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(response.status).toBe(401);
     expect(storeCounts(slack.app.store)).toEqual(before);
     // Within the window either way is fine: clocks differ a little.
-    const slightlyAhead = await postSlashCommand(slack.eventsUrl, { text: 'help', user_id: 'U0FUTURE' }, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    const slightlyAhead = await postSlashCommand(
+      slack.eventsUrl,
+      { text: 'help', user_id: 'U0FUTURE' },
+      { timestamp: Math.floor(Date.now() / 1000) + 60 },
+    );
     expect(slightlyAhead.status).toBe(200);
   });
 
@@ -97,8 +101,22 @@ describe('Slack over HTTP, signed as Slack signs', () => {
 
   it('answers a direct message "status?" in the DM, and other free text with help', async () => {
     const posted = slack.slackApi.callsTo('chat.postMessage').length;
-    await postEvent(slack.eventsUrl, { type: 'message', channel_type: 'im', channel: 'D0ADA', user: 'U0ADA', text: 'status?', ts: '1700000002.000100' });
-    await postEvent(slack.eventsUrl, { type: 'message', channel_type: 'im', channel: 'D0ADA', user: 'U0ADA', text: 'hello there', ts: '1700000003.000100' });
+    await postEvent(slack.eventsUrl, {
+      type: 'message',
+      channel_type: 'im',
+      channel: 'D0ADA',
+      user: 'U0ADA',
+      text: 'status?',
+      ts: '1700000002.000100',
+    });
+    await postEvent(slack.eventsUrl, {
+      type: 'message',
+      channel_type: 'im',
+      channel: 'D0ADA',
+      user: 'U0ADA',
+      text: 'hello there',
+      ts: '1700000003.000100',
+    });
     const calls = slack.slackApi.callsTo('chat.postMessage').slice(posted);
     expect(calls.map((call) => call.args.channel)).toEqual(['D0ADA', 'D0ADA']);
     expect(JSON.stringify(calls[0]?.args.blocks)).toContain('AIMS status');
@@ -110,14 +128,25 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     const posted = slack.slackApi.callsTo('chat.postMessage').length;
     const event = { type: 'app_mention', user: 'U0ADA', text: '<@UAIMSBOT> status', ts: '1700000004.000100', channel: 'C0GENERAL' };
     const first = await postEvent(slack.eventsUrl, event, { event_id: 'Ev0RETRY0001' });
-    const retry = await postEvent(slack.eventsUrl, event, { event_id: 'Ev0RETRY0001' }, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retry = await postEvent(
+      slack.eventsUrl,
+      event,
+      { event_id: 'Ev0RETRY0001' },
+      { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } },
+    );
     expect([first.status, retry.status]).toEqual([200, 200]);
     expect(slack.slackApi.callsTo('chat.postMessage').length - posted).toBe(1);
   });
 
   it('publishes the status and the commands on the App Home tab when it is opened', async () => {
     const published = slack.slackApi.callsTo('views.publish').length;
-    const response = await postEvent(slack.eventsUrl, { type: 'app_home_opened', user: 'U0ADA', channel: 'D0ADA', tab: 'home', event_ts: '1700000006.000100' });
+    const response = await postEvent(slack.eventsUrl, {
+      type: 'app_home_opened',
+      user: 'U0ADA',
+      channel: 'D0ADA',
+      tab: 'home',
+      event_ts: '1700000006.000100',
+    });
     expect(response.status).toBe(200);
     const calls = slack.slackApi.callsTo('views.publish').slice(published);
     expect(calls).toHaveLength(1);
@@ -131,7 +160,14 @@ describe('Slack over HTTP, signed as Slack signs', () => {
 
   it('ignores edits and other message subtypes in DMs', async () => {
     const posted = slack.slackApi.callsTo('chat.postMessage').length;
-    await postEvent(slack.eventsUrl, { type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D0ADA', ts: '1700000005.000100', message: { user: 'U0ADA', text: 'status' } });
+    await postEvent(slack.eventsUrl, {
+      type: 'message',
+      subtype: 'message_changed',
+      channel_type: 'im',
+      channel: 'D0ADA',
+      ts: '1700000005.000100',
+      message: { user: 'U0ADA', text: 'status' },
+    });
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(posted);
   });
 });

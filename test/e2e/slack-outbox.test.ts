@@ -8,7 +8,16 @@ import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
-type Row = { id: number; kind: string; target: string; status: string; attempts: number; lastError: string | null; takenAt: string | null; nextAttemptAt: string | null };
+type Row = {
+  id: number;
+  kind: string;
+  target: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  takenAt: string | null;
+  nextAttemptAt: string | null;
+};
 let slack: Harness;
 const { command, openModal } = slackConversation(() => slack);
 const dir = mkdtempSync(join(tmpdir(), 'aims-outbox-'));
@@ -26,8 +35,14 @@ const outboxOf = (number: number) =>
     )
     .all(number) as Row[];
 /** chat.postMessage calls of INC-n's card to a channel: every attempt, and those Slack accepted. */
-const postsOf = (number: number, channel: string) => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === channel && text(call.args.blocks).includes(`INC-${number} ·`));
-const postedCopies = (number: number) => JSON.parse((slack.app.store.sqlite.prepare('SELECT posts FROM incidents WHERE number = ?').get(number) as { posts: string }).posts) as unknown[];
+const postsOf = (number: number, channel: string) =>
+  slack.slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => call.args.channel === channel && text(call.args.blocks).includes(`INC-${number} ·`));
+const postedCopies = (number: number) =>
+  JSON.parse(
+    (slack.app.store.sqlite.prepare('SELECT posts FROM incidents WHERE number = ?').get(number) as { posts: string }).posts,
+  ) as unknown[];
 
 /** Waits until the sender has settled INC-n's messages (it retries in the background, after backoff). */
 async function settled(number: number): Promise<Row[]> {
@@ -41,13 +56,35 @@ async function settled(number: number): Promise<Row[]> {
 
 async function report(title: string, view: string) {
   const form = await openModal(REPORTER, `incident ${title}`);
-  return submitModal(slack.eventsUrl, form, { severity: 'S3', type: 'other', systemName: 'Shadow chatbot', description: 'd', affected: 'a', detectedAt: '2026-11-22T08:30:00.000Z' }, REPORTER, view);
+  return submitModal(
+    slack.eventsUrl,
+    form,
+    {
+      severity: 'S3',
+      type: 'other',
+      systemName: 'Shadow chatbot',
+      description: 'd',
+      affected: 'a',
+      detectedAt: '2026-11-22T08:30:00.000Z',
+    },
+    REPORTER,
+    view,
+  );
 }
 
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
+    { channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } },
+  );
   const setup = await openModal(ADMIN, 'setup');
-  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, ADMIN, 'V0SETUP');
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' },
+    ADMIN,
+    'V0SETUP',
+  );
 });
 afterAll(async () => {
   await slack.close();
@@ -87,7 +124,9 @@ describe('the outbox sender on Slack', () => {
     const saved = await report('Chatbot leaks an address', 'V0OUT3');
     expect(text(saved.json?.view)).toContain('Logged INC-3. Posting to #ai-incidents is queued');
     const waiting = text((await command(ADMIN, 'status')).json);
-    expect(waiting).toContain('Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-3 card to the incidents channel: waiting.');
+    expect(waiting).toContain(
+      'Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-3 card to the incidents channel: waiting.',
+    );
     slack.slackApi.holdPosts(false);
     const [row] = await settled(3);
     expect(row).toMatchObject({ status: 'failed', attempts: 12 });
@@ -100,7 +139,9 @@ describe('the outbox sender on Slack', () => {
     const code = await runCli(['jobs', 'list', '--db', dbPath], { out: (line) => out.push(line), err: (line) => out.push(line), env: {} });
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('Outbox: 0 waiting, 1 failed.');
-    expect(out.join('\n')).toMatch(/outbox #\d+ workspace #1 INC-3 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/);
+    expect(out.join('\n')).toMatch(
+      /outbox #\d+ workspace #1 INC-3 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/,
+    );
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -100,18 +100,27 @@ describe('Slack in Socket Mode, offline against a fake Slack', () => {
       true,
     );
     const failures = () => bot.logged().filter((line) => line.msg === 'slack socket mode connection failed; retrying');
-    await eventually(() => api.callsTo('apps.connections.open').length, (attempts) => attempts >= 3);
+    await eventually(
+      () => api.callsTo('apps.connections.open').length,
+      (attempts) => attempts >= 3,
+    );
     await eventually(failures, (lines) => lines.length >= 2);
     expect(failures()[0]).toMatchObject({ level: 'error', service: 'aims-bot', platform: 'slack', failures: 1 });
 
     const down = await bot.health();
-    expect(down).toEqual({ status: 503, body: { status: 'degraded', database: { reachable: true }, platforms: { slack: 'socket', teams: 'authenticated' }, slack: 'down' } });
+    expect(down).toEqual({
+      status: 503,
+      body: { status: 'degraded', database: { reachable: true }, platforms: { slack: 'socket', teams: 'authenticated' }, slack: 'down' },
+    });
     // Listening, jobs scheduled, Teams answering (401 to an activity without a token), jobs running on demand.
     const messages = bot.logged().map((line) => line.msg);
     expect(messages).toContain('aims-bot listening');
     expect(messages).toContain('jobs scheduled');
     const activity = JSON.stringify(teamsMessage('http://127.0.0.1:9', 'aims status'));
-    expect((await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity })).status).toBe(401);
+    expect(
+      (await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity }))
+        .status,
+    ).toBe(401);
     await bot.app.runJob('digest', new Date(TEST_START));
 
     // Slack comes back: the next attempt connects.

@@ -28,15 +28,45 @@ const CONFIDENTIAL_TITLE = 'Merger model leaked deal names';
 const report = { severity: 'S3', type: 'other', description: 'd', affected: 'a', detectedAt: '2026-11-22T08:30:00.000Z' };
 const incidentOf = (team: string) =>
   slack.app.store.sqlite
-    .prepare('SELECT i.id, i.status, i.title FROM incidents i JOIN workspaces w ON w.id = i.workspace_id WHERE w.external_id = ? AND i.number = 1')
+    .prepare(
+      'SELECT i.id, i.status, i.title FROM incidents i JOIN workspaces w ON w.id = i.workspace_id WHERE w.external_id = ? AND i.number = 1',
+    )
     .get(team) as { id: number; status: string; title: string };
-const commentsOn = (incidentId: number) => slack.app.store.sqlite.prepare("SELECT text FROM incident_events WHERE kind = 'comment' AND incident_id = ?").all(incidentId);
+const commentsOn = (incidentId: number) =>
+  slack.app.store.sqlite.prepare("SELECT text FROM incident_events WHERE kind = 'comment' AND incident_id = ?").all(incidentId);
 
 async function setUp(admin: typeof ADMIN_A, channel: string, title: string, viewId: string, system: string): Promise<void> {
   const setup = await openModal(admin, 'setup');
-  await submitModal(slack.eventsUrl, setup, { incidentsChannel: channel, approvalsChannel: `${channel}APP`, leadershipChannel: `${channel}LEAD`, defaultApprovals: '1', timeZone: 'UTC' }, admin, `${viewId}S`);
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    {
+      incidentsChannel: channel,
+      approvalsChannel: `${channel}APP`,
+      leadershipChannel: `${channel}LEAD`,
+      defaultApprovals: '1',
+      timeZone: 'UTC',
+    },
+    admin,
+    `${viewId}S`,
+  );
   const add = await openModal(admin, 'system add');
-  await submitModal(slack.eventsUrl, add, { name: system, description: 'd', purpose: 'p', owner: admin.user, euRiskLevel: 'limited', internalTier: 'tier-2', stage: 'production', provider: 'in-house' }, admin, `${viewId}Y`);
+  await submitModal(
+    slack.eventsUrl,
+    add,
+    {
+      name: system,
+      description: 'd',
+      purpose: 'p',
+      owner: admin.user,
+      euRiskLevel: 'limited',
+      internalTier: 'tier-2',
+      stage: 'production',
+      provider: 'in-house',
+    },
+    admin,
+    `${viewId}Y`,
+  );
   const form = await openModal(admin, 'incident');
   await submitModal(slack.eventsUrl, form, { ...report, title, systemName: 'Chatbot' }, admin, viewId);
 }
@@ -62,7 +92,10 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
 
   it('a comment from a visitor of workspace B on A’s card lands on A’s INC-1, never on B’s', async () => {
     const card = cardInA();
-    await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, VISITOR, slack.slackApi.responseUrl('visit-comment'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, VISITOR, slack.slackApi.responseUrl('visit-comment'), {
+      channel: 'C0AINC',
+      ts: card?.ts ?? '',
+    });
     const form = calls('views.open').at(-1)?.args.view as Json;
     const updates = calls('chat.update').length;
     await submitModal(slack.eventsUrl, form, { comment: 'Seen from the shared channel.' }, VISITOR, 'V0VISIT');
@@ -78,8 +111,15 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
     const card = cardInA();
     const before = calls('*').length;
     // Mitigate is not on an open card: a crafted or stale button, refused for the state and the role.
-    const mitigate = { action_id: 'aims:incident.mitigate:0', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Mitigated' } };
-    await clickButton(slack.eventsUrl, mitigate, VISITOR, slack.slackApi.responseUrl('visit-mitigate'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    const mitigate = {
+      action_id: 'aims:incident.mitigate:0',
+      value: JSON.stringify({ incident: '1' }),
+      text: { type: 'plain_text', text: 'Mitigated' },
+    };
+    await clickButton(slack.eventsUrl, mitigate, VISITOR, slack.slackApi.responseUrl('visit-mitigate'), {
+      channel: 'C0AINC',
+      ts: card?.ts ?? '',
+    });
     const answers = calls('*').slice(before);
     expect(answers.map((call) => call.method)).toEqual(['response_url']);
     expect(answers[0]?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
@@ -89,7 +129,19 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
   });
 
   it('searches the inventory of the workspace the modal is in; without a team (org-wide install) the modal’s own team', async () => {
-    const options = async (payload: Json) => ((await postInteraction(slack.eventsUrl, { type: 'block_suggestion', user: { id: VISITOR.user, team_id: B }, action_id: 'pick:aiSystem', block_id: 'aiSystem', value: 'chatbot', ...payload })).json?.options as Json[]).map((option) => (option.text as Json).text);
+    const options = async (payload: Json) =>
+      (
+        (
+          await postInteraction(slack.eventsUrl, {
+            type: 'block_suggestion',
+            user: { id: VISITOR.user, team_id: B },
+            action_id: 'pick:aiSystem',
+            block_id: 'aiSystem',
+            value: 'chatbot',
+            ...payload,
+          })
+        ).json?.options as Json[]
+      ).map((option) => (option.text as Json).text);
     expect(await options({ team: { id: A }, view: { id: 'V0PICK', team_id: A } })).toEqual(['Chatbot Helpdesk']);
     expect(await options({ team: null, view: { id: 'V0PICK', team_id: A } })).toEqual(['Chatbot Helpdesk']);
   });
@@ -100,14 +152,24 @@ describe('Slack: a click on a card acts on that card’s record, in its workspac
     const card = cardInA();
     const before = calls('*').length;
     const eventsBefore = slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get();
-    await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, ADMIN_B, slack.slackApi.responseUrl('forged-comment'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, ADMIN_B, slack.slackApi.responseUrl('forged-comment'), {
+      channel: 'C0AINC',
+      ts: card?.ts ?? '',
+    });
     const answers = calls('*').slice(before);
     expect(answers.map((call) => call.method)).toEqual(['response_url']);
     expect(answers[0]?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(text(answers[0]?.args)).toContain('This card belongs to another workspace');
     expect(text(answers)).not.toContain(CONFIDENTIAL_TITLE);
-    const mitigate = { action_id: 'aims:incident.acknowledge:0', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Acknowledge' } };
-    await clickButton(slack.eventsUrl, mitigate, ADMIN_B, slack.slackApi.responseUrl('forged-ack'), { channel: 'C0AINC', ts: card?.ts ?? '' });
+    const mitigate = {
+      action_id: 'aims:incident.acknowledge:0',
+      value: JSON.stringify({ incident: '1' }),
+      text: { type: 'plain_text', text: 'Acknowledge' },
+    };
+    await clickButton(slack.eventsUrl, mitigate, ADMIN_B, slack.slackApi.responseUrl('forged-ack'), {
+      channel: 'C0AINC',
+      ts: card?.ts ?? '',
+    });
     expect(text(calls('*').slice(before))).not.toContain(CONFIDENTIAL_TITLE);
     expect([incidentOf(A).status, incidentOf(B).status]).toEqual(['open', 'open']);
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get()).toEqual(eventsBefore);

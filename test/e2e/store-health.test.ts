@@ -27,7 +27,11 @@ describe('/healthz and the store’s pages (PRAGMA quick_check)', () => {
   it('a sound store: /healthz ok, and ?deep=1 says the quick check passed', async () => {
     const app = await startTestApp({ AIMS_DB: join(dir, 'sound.db') });
     try {
-      expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: 'ok', database: { reachable: true }, platforms: { slack: 'off', teams: 'local' } });
+      expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({
+        status: 'ok',
+        database: { reachable: true },
+        platforms: { slack: 'off', teams: 'local' },
+      });
       const deep = await fetch(`${app.url}/healthz?deep=1`);
       expect(deep.status).toBe(200);
       expect(await deep.json()).toMatchObject({ status: 'ok', database: { reachable: true, quickCheck: 'ok' } });
@@ -44,7 +48,10 @@ describe('/healthz and the store’s pages (PRAGMA quick_check)', () => {
       for (const url of [`${app.url}/healthz`, `${app.url}/healthz?deep=1`]) {
         const response = await fetch(url);
         expect(response.status, url).toBe(503);
-        const health = (await response.json()) as { status: string; database: { reachable: boolean; quickCheck: string; problems: string[] } };
+        const health = (await response.json()) as {
+          status: string;
+          database: { reachable: boolean; quickCheck: string; problems: string[] };
+        };
         expect(health).toMatchObject({ status: 'degraded', database: { reachable: true, quickCheck: 'failed' } });
         expect(health.database.problems[0]).toMatch(/page \d+/i);
         expect(health.database.problems.length).toBeLessThanOrEqual(10);

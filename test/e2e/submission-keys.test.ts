@@ -11,9 +11,18 @@ let slack: SlackHarness;
 let teams: TeamsHarness;
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const scorer = { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' };
+const scorer = {
+  name: 'Fraud Scorer',
+  description: 'Scores payments.',
+  purpose: 'Hold fraud.',
+  euRiskLevel: 'high',
+  internalTier: 'tier-1',
+  stage: 'production',
+  provider: 'in-house',
+};
 const systems = (store: SlackHarness['app']['store']) => store.sqlite.prepare('SELECT name FROM ai_systems ORDER BY id').all();
-const audits = (store: SlackHarness['app']['store']) => (store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const audits = (store: SlackHarness['app']['store']) =>
+  (store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
 beforeAll(async () => {
   slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' });
@@ -32,7 +41,9 @@ describe('a submission key is bound to what it carried (Slack)', () => {
     const form = await openModal(ADMIN, 'system add');
     const first = await submitModal(slack.eventsUrl, form, { ...scorer, owner: 'U0ADMIN' }, ADMIN, 'V0BOUND');
     expect(text(first.json)).toContain('Added Fraud Scorer to the AI system inventory.');
-    expect(text((await submitModal(slack.eventsUrl, form, { ...scorer, owner: 'U0ADMIN' }, ADMIN, 'V0BOUND')).json)).toContain('Fraud Scorer was already added.');
+    expect(text((await submitModal(slack.eventsUrl, form, { ...scorer, owner: 'U0ADMIN' }, ADMIN, 'V0BOUND')).json)).toContain(
+      'Fraud Scorer was already added.',
+    );
     const before = audits(slack.app.store);
     // A replay of the view id with another name: never "already added" for the earlier system.
     const forged = await submitModal(slack.eventsUrl, form, { ...scorer, name: 'Credit Limit Model', owner: 'U0ADMIN' }, ADMIN, 'V0BOUND');

@@ -9,10 +9,20 @@ const { say } = teamsConversation(() => teams);
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
 const LEADERSHIP = '19%3Aleadership%40thread.tacv2';
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const anchorPosts = () => teams.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${LEADERSHIP}/activities` && text(entry.activity).includes('AIMS audit anchor'));
-const anchorRows = () => teams.app.store.sqlite.prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id').all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
+const anchorPosts = () =>
+  teams.connector.activities.filter(
+    (entry) =>
+      entry.method === 'POST' &&
+      entry.path === `/v3/conversations/${LEADERSHIP}/activities` &&
+      text(entry.activity).includes('AIMS audit anchor'),
+  );
+const anchorRows = () =>
+  teams.app.store.sqlite
+    .prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id')
+    .all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
 const run = async (at: string) => ((await teams.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>).map((r) => r.outcome);
-const setChannel = (purpose: string, id: string) => say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
+const setChannel = (purpose: string, id: string) =>
+  say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
 
 beforeAll(async () => {
   teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });

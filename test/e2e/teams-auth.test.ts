@@ -28,7 +28,14 @@ const claims = (serviceUrl: string, extra: Record<string, unknown> = {}) => {
   const now = Math.floor(Date.parse(TEST_START) / 1000);
   // The adapter checks expiry against the real clock: a day either side covers both.
   const real = Math.floor(Date.now() / 1000);
-  return { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: serviceUrl, nbf: Math.min(now, real) - 86_400, exp: Math.max(now, real) + 86_400, ...extra };
+  return {
+    iss: CHANNEL_ISSUER,
+    aud: APP_ID,
+    serviceurl: serviceUrl,
+    nbf: Math.min(now, real) - 86_400,
+    exp: Math.max(now, real) + 86_400,
+    ...extra,
+  };
 };
 function rs256(key: KeyObject, payload: unknown, kid = KID): string {
   const head = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64(payload)}`;
@@ -40,18 +47,37 @@ function hs256(secret: string, payload: unknown): string {
 }
 
 const post = (activity: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof activity === 'string' ? activity : JSON.stringify(activity) });
+  fetch(`${app.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+  });
 
 beforeAll(async () => {
   connector = await startFakeTeamsConnector();
   const jwk = channelKey.publicKey.export({ format: 'jwk' });
   openId = await startLoopbackServer((req, res) => {
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
-    else res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${openId.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    if (req.url === '/keys')
+      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
+    else
+      res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${openId.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
   });
-  const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, MicrosoftAppType: 'MultiTenant' });
-  app = await startAims(config, { clock: fixedClock(TEST_START), jobs: false, logger: createLogger('debug', {}, (line) => lines.push(line)), teamsOpenIdMetadataUrl: `${openId.url}/openid` });
+  const config = loadConfig({
+    AIMS_DB: ':memory:',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NODE_ENV: 'test',
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppPassword: APP_PASSWORD,
+    MicrosoftAppType: 'MultiTenant',
+  });
+  app = await startAims(config, {
+    clock: fixedClock(TEST_START),
+    jobs: false,
+    logger: createLogger('debug', {}, (line) => lines.push(line)),
+    teamsOpenIdMetadataUrl: `${openId.url}/openid`,
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -77,7 +103,10 @@ describe('Teams with MicrosoftAppId set', () => {
       'RS256 signed with a self-made key': rs256(attackerKey.privateKey, claims(serviceUrl)),
       'RS256 with an unknown key id': rs256(attackerKey.privateKey, claims(serviceUrl), 'attacker-key'),
       'expired, signed with the channel key': rs256(channelKey.privateKey, claims(serviceUrl, { exp: 1_000_000_000, nbf: 999_000_000 })),
-      'for another bot, signed with the channel key': rs256(channelKey.privateKey, claims(serviceUrl, { aud: '99999999-2222-4333-8444-555555555555' })),
+      'for another bot, signed with the channel key': rs256(
+        channelKey.privateKey,
+        claims(serviceUrl, { aud: '99999999-2222-4333-8444-555555555555' }),
+      ),
       garbage: 'not-a-jwt',
       'three dots of garbage': 'a.b.c',
     };
@@ -85,10 +114,16 @@ describe('Teams with MicrosoftAppId set', () => {
       const logged = lines.length;
       const response = await post(teamsMessage(serviceUrl, 'aims status'), { authorization: `Bearer ${token}` });
       expect(response.status, attack).toBe(401);
-      expect(await response.json(), attack).toEqual({ error: 'unauthorized', message: 'The request is not authenticated by the Bot Framework.' });
+      expect(await response.json(), attack).toEqual({
+        error: 'unauthorized',
+        message: 'The request is not authenticated by the Bot Framework.',
+      });
       const written = lines.slice(logged).map((line) => JSON.parse(line) as { msg: string; level: string });
       // One line at warn (botbuilder's own console output is routed at debug, as JSON too).
-      expect(written.filter((line) => line.level !== 'debug' && line.level !== 'info'), attack).toEqual([expect.objectContaining({ level: 'warn', msg: 'teams request refused: authentication failed' })]);
+      expect(
+        written.filter((line) => line.level !== 'debug' && line.level !== 'info'),
+        attack,
+      ).toEqual([expect.objectContaining({ level: 'warn', msg: 'teams request refused: authentication failed' })]);
       // The token itself never reaches the log.
       const signature = token.split('.')[2] ?? '';
       if (signature.length > 16) expect(lines.slice(logged).join('\n'), attack).not.toContain(signature);
@@ -98,7 +133,9 @@ describe('Teams with MicrosoftAppId set', () => {
   });
 
   it('lets a token signed with the channel key through authentication (so the refusals above are about the forgery)', async () => {
-    const response = await post(teamsMessage(connector.serviceUrl, 'aims status'), { authorization: `Bearer ${rs256(channelKey.privateKey, claims(connector.serviceUrl))}` });
+    const response = await post(teamsMessage(connector.serviceUrl, 'aims status'), {
+      authorization: `Bearer ${rs256(channelKey.privateKey, claims(connector.serviceUrl))}`,
+    });
     expect(response.status, lines.slice(-3).join('\n')).not.toBe(401);
     expect(storeCounts(app.store).workspaces).toBe(1);
   });

@@ -12,13 +12,21 @@ const OLIVIA = { user: 'aad-olivia', name: 'Olivia Owner' };
 const CLEO = { user: 'aad-cleo', name: 'Cleo Owner' };
 const LEADERSHIP = '19%3Aleadership%40thread.tacv2';
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const postsTo = (conversation: string) => teams.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
+const postsTo = (conversation: string) =>
+  teams.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
 
 beforeAll(async () => {
   teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
   for (const who of [ADMIN, OLIVIA, CLEO]) await say(who, 'aims status');
-  await say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
-  for (const [owner, due] of [['aad-olivia', '2026-11-12'], ['aad-cleo', '2026-11-20']] as const) {
+  await say(ADMIN, 'aims setup channel leadership', {
+    conversationType: 'channel',
+    mentionBot: true,
+    conversationId: '19:leadership@thread.tacv2',
+  });
+  for (const [owner, due] of [
+    ['aad-olivia', '2026-11-12'],
+    ['aad-cleo', '2026-11-20'],
+  ] as const) {
     const form = await say(ADMIN, 'aims review add');
     await click(ADMIN, fillCard(form, 'Save', { kind: 'bias-review', owner, cadenceDays: '90', nextDue: due }));
   }
@@ -37,7 +45,11 @@ describe('jobs on Teams', () => {
     const form = await click(CLEO, executeActions(cardOf(cleoNudge?.activity))['Snooze 1 week…'] as never);
     expect(text(await click(CLEO, fillCard(form, 'Snooze', { reason: 'New data next week.' })))).toContain('Snoozed until 2026-11-29');
 
-    const before = { olivia: postsTo('conv-personal-aad-olivia').length, cleo: postsTo('conv-personal-aad-cleo').length, admin: postsTo('conv-personal-aad-admin').length };
+    const before = {
+      olivia: postsTo('conv-personal-aad-olivia').length,
+      cleo: postsTo('conv-personal-aad-cleo').length,
+      admin: postsTo('conv-personal-aad-admin').length,
+    };
     await teams.app.runJob('nudges', new Date('2026-11-26T08:00:00Z'));
     await teams.app.runJob('nudges', new Date('2026-11-26T12:00:00Z'));
     expect(postsTo('conv-personal-aad-olivia').length - before.olivia).toBe(1);
@@ -75,12 +87,17 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
   let reviewSubmit: ReturnType<typeof fillCard>;
   const chat = teamsConversation(() => own);
   const DAN = { user: 'aad-dan', name: 'Dan Owner' };
-  const to = (conversation: string) => own.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
+  const to = (conversation: string) =>
+    own.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
 
   beforeAll(async () => {
     own = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, {}, clock);
     for (const who of [ADMIN, DAN]) await chat.say(who, 'aims status');
-    await chat.say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
+    await chat.say(ADMIN, 'aims setup channel leadership', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: '19:leadership@thread.tacv2',
+    });
     const form = await chat.say(ADMIN, 'aims review add');
     // Due 2026-10-23: 30 days overdue on 2026-11-22.
     reviewSubmit = fillCard(form, 'Save', { kind: 'bias-review', owner: 'aad-dan', cadenceDays: '90', nextDue: '2026-10-23' });
@@ -101,8 +118,12 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
       clock.set(`${day}T07:00:00Z`);
       const before = { dan: to('conv-personal-aad-dan').length, admin: to('conv-personal-aad-admin').length, lead: to(LEADERSHIP).length };
-      const answer = text(await chat.click(DAN, executeActions(cardOf(to('conv-personal-aad-dan').at(-1)?.activity))['Snooze 1 day'] as never));
-      expect(answer).toContain('A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.');
+      const answer = text(
+        await chat.click(DAN, executeActions(cardOf(to('conv-personal-aad-dan').at(-1)?.activity))['Snooze 1 day'] as never),
+      );
+      expect(answer).toContain(
+        'A snooze quiets only your own nudge: the item still counts as overdue, and admins are told after 7 days overdue and leadership after 21, snoozed or not.',
+      );
       await own.app.runJob('nudges', new Date(`${day}T08:00:00Z`));
       expect(to('conv-personal-aad-dan').length).toBe(before.dan);
       expect(to('conv-personal-aad-admin').length).toBe(before.admin + 1);

@@ -23,7 +23,9 @@ const cardText = (reply: { activity: Record<string, unknown> } | undefined) => J
 
 describe('Teams in local mode (authentication off, loopback only)', () => {
   it('ignores an activity without a sender (from): no reply, no placeholder person "unknown", nothing stored', async () => {
-    const before = teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get();
+    const before = teams.app.store.sqlite
+      .prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit')
+      .get();
     for (const from of [undefined, {}, { id: '', name: 'Nobody' }]) {
       const { from: _from, ...anonymous } = teamsMessage(teams.connector.serviceUrl, 'aims status');
       void _from;
@@ -32,7 +34,9 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
       expect(replies).toHaveLength(0);
     }
     expect(teams.app.store.sqlite.prepare("SELECT count(*) AS n FROM people WHERE external_id = 'unknown'").get()).toEqual({ n: 0 });
-    expect(teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get()).toEqual(before);
+    expect(
+      teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get(),
+    ).toEqual(before);
   });
 
   it('answers "aims help" in a personal chat at the connector, with a valid Adaptive Card 1.5', async () => {
@@ -51,13 +55,17 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
     expect(replies[0]?.problems).toEqual([]);
     expect(cardText(replies[0])).toContain('People known');
     const person = teams.app.store.sqlite
-      .prepare("SELECT p.display_name, w.external_id AS tenant FROM people p JOIN workspaces w ON w.id = p.workspace_id WHERE p.external_id = 'aad-grace'")
+      .prepare(
+        "SELECT p.display_name, w.external_id AS tenant FROM people p JOIN workspaces w ON w.id = p.workspace_id WHERE p.external_id = 'aad-grace'",
+      )
       .get();
     expect(person).toEqual({ display_name: 'Grace Hopper', tenant: 'tenant-1' });
   });
 
   it('answers an @mention "aims status" in a channel', async () => {
-    const { replies } = await say(teamsMessage(teams.connector.serviceUrl, 'aims status', { conversationType: 'channel', mentionBot: true }));
+    const { replies } = await say(
+      teamsMessage(teams.connector.serviceUrl, 'aims status', { conversationType: 'channel', mentionBot: true }),
+    );
     expect(replies).toHaveLength(1);
     expect(cardText(replies[0])).toContain('AIMS status');
   });
@@ -77,7 +85,9 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
     await say(teamsMessage(teams.connector.serviceUrl, 'status', { tenant: 'tenant-new', user: 'aad-first', name: 'First' }));
     await say(teamsMessage(teams.connector.serviceUrl, 'status', { tenant: 'tenant-new', user: 'aad-second', name: 'Second' }));
     const admins = teams.app.store.sqlite
-      .prepare("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id JOIN workspaces w ON w.id = r.workspace_id WHERE w.external_id = 'tenant-new' AND r.role = 'admin'")
+      .prepare(
+        "SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id JOIN workspaces w ON w.id = r.workspace_id WHERE w.external_id = 'tenant-new' AND r.role = 'admin'",
+      )
       .all();
     expect(admins).toEqual([{ external_id: 'aad-first' }]);
   });

@@ -46,7 +46,11 @@ describe('Annex A evidence coverage, by construction', () => {
 
   it('the review, release, digest and status kinds are produced by their features', () => {
     const owner = (kind: string) => features.find((feature) => feature.evidence?.kinds.includes(kind))?.name;
-    expect(['review:drift', 'review:bias', 'review:impact-assessment', 'review:internal-audit', 'review:management-review', 'review:policy'].map(owner)).toEqual(Array(6).fill('reviews'));
+    expect(
+      ['review:drift', 'review:bias', 'review:impact-assessment', 'review:internal-audit', 'review:management-review', 'review:policy'].map(
+        owner,
+      ),
+    ).toEqual(Array(6).fill('reviews'));
     expect(['release', 'release:evaluation', 'release:acceptance-criteria'].map(owner)).toEqual(['releases', 'releases', 'releases']);
     expect([owner('digest'), owner('status')]).toEqual(['digest', 'status']);
   });
@@ -56,17 +60,40 @@ describe('a drift review recorded as done counts in status', () => {
   let store: SqliteStore;
   afterEach(() => store.close());
 
-  const text = (response: ChatResponse) => (response.kind === 'message' ? response.view.blocks.map((block) => ('text' in block ? plainText(block.text) : 'fields' in block ? block.fields.map((f) => `${f.label}: ${plainText(f.value)}`).join('\n') : '')).join('\n') : '');
+  const text = (response: ChatResponse) =>
+    response.kind === 'message'
+      ? response.view.blocks
+          .map((block) =>
+            'text' in block
+              ? plainText(block.text)
+              : 'fields' in block
+                ? block.fields.map((f) => `${f.label}: ${plainText(f.value)}`).join('\n')
+                : '',
+          )
+          .join('\n')
+      : '';
 
   it('covers clause 9.1 and control A.6.2.6 once done (not while only scheduled)', async () => {
     store = memoryStore();
-    const services = createServices({ store, clock: testClock(), directory: { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const services = createServices({
+      store,
+      clock: testClock(),
+      directory: { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    });
     const router = new ChatRouter(services, features);
     const contact = { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'UADMIN' };
     const admin = actorOf(services.directory.contact(contact));
     const status = () => router.handle({ requestId: 'r', source: 'command', text: 'status', contact });
 
-    const review = services.reviews.add(admin, { kind: 'drift-review', aiSystemId: null, ownerPersonId: admin.personId, cadenceDays: 90, nextDue: '2026-11-20' });
+    const review = services.reviews.add(admin, {
+      kind: 'drift-review',
+      aiSystemId: null,
+      ownerPersonId: admin.personId,
+      cadenceDays: 90,
+      nextDue: '2026-11-20',
+    });
     const before = services.status.summarize(admin.workspaceId);
     expect(before.evidence.clauses.covered).not.toContain('9.1');
     expect(before.evidence.controls.covered).not.toContain('A.6.2.6');

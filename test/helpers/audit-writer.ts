@@ -8,7 +8,15 @@ const store = SqliteStore.open(dbPath);
 for (let i = 0; i < Number(count); i++) {
   store.write((repos) =>
     repos.audit.append(
-      { workspaceId: null, actorPersonId: null, actor: `test:${label}`, action: 'test.appended', subject: `${label}:${i}`, before: null, after: { i } },
+      {
+        workspaceId: null,
+        actorPersonId: null,
+        actor: `test:${label}`,
+        action: 'test.appended',
+        subject: `${label}:${i}`,
+        before: null,
+        after: { i },
+      },
       new Date().toISOString(),
     ),
   );

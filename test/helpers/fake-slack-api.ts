@@ -70,11 +70,12 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     // response_url posts (replacing the message a button was on) are recorded as "response_url".
     const method = path.startsWith('/respond/') ? 'response_url' : path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'], body);
-    const problems = method === 'views.open' || method === 'views.update' || method === 'views.publish'
-      ? checkSlackView(args.view as Record<string, unknown>)
-      : method.startsWith('chat.') || method === 'response_url'
-        ? checkSlackMessage(args)
-        : [];
+    const problems =
+      method === 'views.open' || method === 'views.update' || method === 'views.publish'
+        ? checkSlackView(args.view as Record<string, unknown>)
+        : method.startsWith('chat.') || method === 'response_url'
+          ? checkSlackMessage(args)
+          : [];
     const call: SlackApiCall = { method, args, problems };
     calls.push(call);
     res.setHeader('content-type', 'application/json');
@@ -92,7 +93,12 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         return;
       case 'users.info': {
         const id = String(args.user);
-        res.end(JSON.stringify({ ok: true, user: { id, name: id.toLowerCase(), real_name: `Real ${id}`, profile: { display_name: userNames[id] ?? '' } } }));
+        res.end(
+          JSON.stringify({
+            ok: true,
+            user: { id, name: id.toLowerCase(), real_name: `Real ${id}`, profile: { display_name: userNames[id] ?? '' } },
+          }),
+        );
         return;
       }
       case 'conversations.info': {
@@ -101,7 +107,13 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
         return;
       }
       case 'chat.getPermalink':
-        res.end(JSON.stringify({ ok: true, channel: args.channel, permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` }));
+        res.end(
+          JSON.stringify({
+            ok: true,
+            channel: args.channel,
+            permalink: `https://acme.slack.test/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+          }),
+        );
         return;
       case 'chat.postMessage': {
         const call = calls.at(-1) as SlackApiCall;

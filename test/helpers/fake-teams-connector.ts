@@ -25,7 +25,9 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
         res.end(JSON.stringify({ error: { code: 'NotFound', message: 'member not found' } }));
         return;
       }
-      res.end(JSON.stringify({ id, name: known.name, aadObjectId: known.aadObjectId, userPrincipalName: `${known.aadObjectId}@example.com` }));
+      res.end(
+        JSON.stringify({ id, name: known.name, aadObjectId: known.aadObjectId, userPrincipalName: `${known.aadObjectId}@example.com` }),
+      );
       return;
     }
     const activity = body ? (JSON.parse(body) as Record<string, unknown>) : {};
@@ -77,13 +79,21 @@ export function teamsMessage(
     text: `${mention}${text}`,
     entities: [
       ...(options.mentionBot ? [{ type: 'mention', text: '<at>aims</at>', mentioned: bot }] : []),
-      ...(options.mentions ?? []).map((who) => ({ type: 'mention', text: `<at>${who.name}</at>`, mentioned: { id: who.id, name: who.name } })),
+      ...(options.mentions ?? []).map((who) => ({
+        type: 'mention',
+        text: `<at>${who.name}</at>`,
+        mentioned: { id: who.id, name: who.name },
+      })),
     ],
   };
 }
 
 /** An Action.Execute click as Teams sends it: an adaptiveCard/action invoke with the action's data and the inputs. */
-export function teamsInvoke(serviceUrl: string, action: { verb: string; data: Record<string, unknown> }, options: { user?: string; name?: string; tenant?: string } = {}) {
+export function teamsInvoke(
+  serviceUrl: string,
+  action: { verb: string; data: Record<string, unknown> },
+  options: { user?: string; name?: string; tenant?: string } = {},
+) {
   counter += 1;
   const tenant = options.tenant ?? 'tenant-1';
   return {
@@ -110,7 +120,8 @@ export function executeActions(card: Card | undefined): Record<string, { verb: s
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     const element = node as Card;
-    if (element.type === 'Action.Execute') out[String(element.title)] = { verb: String(element.verb), data: (element.data as Record<string, unknown>) ?? {} };
+    if (element.type === 'Action.Execute')
+      out[String(element.title)] = { verb: String(element.verb), data: (element.data as Record<string, unknown>) ?? {} };
     Object.values(element).forEach(visit);
   };
   visit(card);

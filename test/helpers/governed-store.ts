@@ -25,15 +25,33 @@ export function governedStore(path: string): GovernedStore {
   try {
     const clock = testClock();
     const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] }, clock);
-    const meet = (user: string): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
+    const meet = (user: string): Actor =>
+      actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
     const admin = meet('UADMIN');
     const roles = new RoleService(store, clock);
     for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
     const people = { admin, requester: meet('UREQ'), app1: meet('UAPP1'), app2: meet('UAPP2'), member: meet('UMEMBER') };
-    const { system } = new AiSystemService(store, clock).add(admin, { name: 'Scorer', description: 'd', purpose: 'p', ownerPersonId: admin.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+    const { system } = new AiSystemService(store, clock).add(admin, {
+      name: 'Scorer',
+      description: 'd',
+      purpose: 'p',
+      ownerPersonId: admin.personId,
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    });
     const releases = new ReleaseService(store, clock);
     releases.addCriterion(admin, system.id, { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' });
-    const request = (version: string) => releases.request(people.requester, { aiSystemId: system.id, version, changeType: 'retrain', whatChanged: 'w', measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }], risks: 'r' }).release.id;
+    const request = (version: string) =>
+      releases.request(people.requester, {
+        aiSystemId: system.id,
+        version,
+        changeType: 'retrain',
+        whatChanged: 'w',
+        measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
+        risks: 'r',
+      }).release.id;
     const approved = request('1.0.0');
     releases.decide(people.app1, approved, 'approve');
     releases.decide(people.app2, approved, 'approve');
@@ -42,7 +60,15 @@ export function governedStore(path: string): GovernedStore {
     releases.decide(people.app1, rejected, 'reject', 'Not this one.');
 
     const incidents = new IncidentService(store, clock);
-    const { incident } = incidents.report(admin, { aiSystemId: system.id, title: 'Scorer down', description: 'd', severity: 'S2', type: 'malfunction', detectedAt: '2026-11-22T09:00:00Z', affected: 'all' });
+    const { incident } = incidents.report(admin, {
+      aiSystemId: system.id,
+      title: 'Scorer down',
+      description: 'd',
+      severity: 'S2',
+      type: 'malfunction',
+      detectedAt: '2026-11-22T09:00:00Z',
+      affected: 'all',
+    });
     incidents.transition(admin, incident.number, 'acknowledge');
 
     const training = new TrainingService(store, clock, 'UTC');

@@ -50,7 +50,13 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
       case 'external_select': {
         const initial = (element.initial_option as Json | undefined) ?? null;
         const value = keep ? ((initial?.value as string | undefined) ?? undefined) : given;
-        const option = value === undefined ? null : ((element.options as Json[] | undefined)?.find((o) => o.value === value) ?? { text: { type: 'plain_text', text: value }, value });
+        const option =
+          value === undefined
+            ? null
+            : ((element.options as Json[] | undefined)?.find((o) => o.value === value) ?? {
+                text: { type: 'plain_text', text: value },
+                value,
+              });
         entry = { type: element.type, selected_option: option };
         break;
       }
@@ -58,11 +64,19 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
         entry = { type: 'users_select', selected_user: keep ? (element.initial_user ?? null) : (given ?? null) };
         break;
       case 'multi_users_select':
-        entry = { type: 'multi_users_select', selected_users: keep ? (element.initial_users ?? []) : (given ?? '').split(',').filter(Boolean) };
+        entry = {
+          type: 'multi_users_select',
+          selected_users: keep ? (element.initial_users ?? []) : (given ?? '').split(',').filter(Boolean),
+        };
         break;
       case 'multi_static_select': {
-        const wanted = keep ? ((element.initial_options as Json[] | undefined) ?? []).map((o) => String(o.value)) : (given ?? '').split(',').filter(Boolean);
-        entry = { type: 'multi_static_select', selected_options: ((element.options as Json[] | undefined) ?? []).filter((o) => wanted.includes(String(o.value))) };
+        const wanted = keep
+          ? ((element.initial_options as Json[] | undefined) ?? []).map((o) => String(o.value))
+          : (given ?? '').split(',').filter(Boolean);
+        entry = {
+          type: 'multi_static_select',
+          selected_options: ((element.options as Json[] | undefined) ?? []).filter((o) => wanted.includes(String(o.value))),
+        };
         break;
       }
       case 'datepicker':
@@ -70,7 +84,10 @@ export function fillModal(view: Json, values: Record<string, string | undefined>
         break;
       case 'datetimepicker':
         // Slack's client sends the instant as Unix seconds; tests give ISO instants.
-        entry = { type: 'datetimepicker', selected_date_time: keep ? (element.initial_date_time ?? null) : given ? Math.floor(new Date(given).getTime() / 1000) : null };
+        entry = {
+          type: 'datetimepicker',
+          selected_date_time: keep ? (element.initial_date_time ?? null) : given ? Math.floor(new Date(given).getTime() / 1000) : null,
+        };
         break;
       case 'conversations_select':
         entry = { type: 'conversations_select', selected_conversation: keep ? (element.initial_conversation ?? null) : (given ?? null) };
@@ -103,7 +120,13 @@ export function submitModal(url: string, view: Json, values: Record<string, stri
 }
 
 /** Clicks a button in a posted message, as block_actions. */
-export function clickButton(url: string, button: Json, who: Person, responseUrl: string, message: ClickedMessage = { channel: 'C0GENERAL', ts: '1700000000.000100', ephemeral: true }) {
+export function clickButton(
+  url: string,
+  button: Json,
+  who: Person,
+  responseUrl: string,
+  message: ClickedMessage = { channel: 'C0GENERAL', ts: '1700000000.000100', ephemeral: true },
+) {
   return postInteraction(url, {
     type: 'block_actions',
     ...from(who),
@@ -111,14 +134,23 @@ export function clickButton(url: string, button: Json, who: Person, responseUrl:
     response_url: responseUrl,
     container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.ephemeral ?? false },
     channel: { id: message.channel },
-    actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', value: button.value, text: button.text, action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: 'b1',
+        value: button.value,
+        text: button.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   });
 }
 
 /** The buttons of a Block Kit message, by label. */
 export function buttonsOf(message: Json | undefined): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const block of ((message?.blocks as Json[]) ?? [])) {
+  for (const block of (message?.blocks as Json[]) ?? []) {
     if (block.type !== 'actions') continue;
     for (const element of block.elements as Json[]) out[String((element.text as Json).text)] = element;
   }

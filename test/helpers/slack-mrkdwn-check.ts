@@ -38,5 +38,9 @@ export function quotedLines(text: string): string[] {
 
 /** The text a person reads: entities decoded, zero-width spaces gone. */
 export function shownText(text: string): string {
-  return text.replace(/\u200B/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/\u200B/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -63,7 +63,12 @@ export async function postSlashCommand(url: string, fields: Record<string, strin
 }
 
 /** An Events API callback as Slack sends it: JSON, signed. */
-export function postEvent(url: string, event: Record<string, unknown>, envelope: Record<string, unknown> = {}, options: SignedPostOptions = {}) {
+export function postEvent(
+  url: string,
+  event: Record<string, unknown>,
+  envelope: Record<string, unknown> = {},
+  options: SignedPostOptions = {},
+) {
   const body = JSON.stringify({
     token: 'legacy-verification-token',
     team_id: 'T0TEST',

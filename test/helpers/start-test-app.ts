@@ -17,11 +17,21 @@ export function movableClock(at: string): Clock & { set(at: string): void } {
 /** The whole bot on a loopback port with an in-memory store, configured from an environment. */
 export async function startTestApp(env: Record<string, string>, clock: Clock = fixedClock(TEST_START)): Promise<RunningAims> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  return startAims(config, { clock, slackRetries: 0, jobs: false, logger: createLogger('silent'), outboxRetry: { baseMs: 20, maxMs: 200 } });
+  return startAims(config, {
+    clock,
+    slackRetries: 0,
+    jobs: false,
+    logger: createLogger('silent'),
+    outboxRetry: { baseMs: 20, maxMs: 200 },
+  });
 }
 
 /** Bolt in HTTP mode, its Web API pointed at a fake Slack that records every call. */
-export async function startSlackHarness(env: Record<string, string> = {}, directory: Parameters<typeof startFakeSlackApi>[0] = {}, clock?: Clock) {
+export async function startSlackHarness(
+  env: Record<string, string> = {},
+  directory: Parameters<typeof startFakeSlackApi>[0] = {},
+  clock?: Clock,
+) {
   const slackApi = await startFakeSlackApi(directory);
   const app = await startTestApp(
     {
@@ -44,7 +54,11 @@ export async function startSlackHarness(env: Record<string, string> = {}, direct
 }
 
 /** The CloudAdapter (local mode unless credentials are given) with a fake connector as serviceUrl. */
-export async function startTeamsHarness(env: Record<string, string> = {}, members: Parameters<typeof startFakeTeamsConnector>[0] = {}, clock?: Clock) {
+export async function startTeamsHarness(
+  env: Record<string, string> = {},
+  members: Parameters<typeof startFakeTeamsConnector>[0] = {},
+  clock?: Clock,
+) {
   const connector = await startFakeTeamsConnector(members);
   const app = await startTestApp(env, clock);
   return {
@@ -52,7 +66,11 @@ export async function startTeamsHarness(env: Record<string, string> = {}, member
     connector,
     messagesUrl: `${app.url}/api/messages`,
     post: (activity: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) }),
+      fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      }),
     async close() {
       await app.close();
       await connector.close();

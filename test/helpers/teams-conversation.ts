@@ -17,7 +17,13 @@ export function teamsConversation(harness: () => Harness) {
       const activity = teamsMessage(teams.connector.serviceUrl, words, { ...who, ...options });
       const response = await teams.post(activity);
       expect(response.status).toBe(200);
-      const replies = teams.connector.activities.slice(before).filter((reply) => reply.path.includes(`/v3/conversations/${encodeURIComponent(activity.conversation.id)}/activities/${encodeURIComponent(activity.id)}`));
+      const replies = teams.connector.activities
+        .slice(before)
+        .filter((reply) =>
+          reply.path.includes(
+            `/v3/conversations/${encodeURIComponent(activity.conversation.id)}/activities/${encodeURIComponent(activity.id)}`,
+          ),
+        );
       expect(replies.flatMap((reply) => reply.problems)).toEqual([]);
       return cardOf(replies.at(-1)?.activity);
     },

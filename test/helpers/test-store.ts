@@ -13,6 +13,10 @@ export function testClock(at: string = TEST_NOW): Clock {
   return fixedClock(at);
 }
 
-export function directoryFor(store: SqliteStore, options: Partial<ConstructorParameters<typeof DirectoryService>[2]> = {}, clock = testClock()) {
+export function directoryFor(
+  store: SqliteStore,
+  options: Partial<ConstructorParameters<typeof DirectoryService>[2]> = {},
+  clock = testClock(),
+) {
   return new DirectoryService(store, clock, { seedAdmins: [], firstContactBecomesAdmin: false, ...options });
 }

@@ -33,7 +33,10 @@ describe('mrkdwn', () => {
         { type: 'list', items: ['INC-1 · *Status:* Closed'] },
       ]),
     );
-    const texts = message.blocks.flatMap((block) => [(block.text as { text?: string } | undefined)?.text ?? '', ...((block.fields as Array<{ text: string }> | undefined) ?? []).map((field) => field.text)]);
+    const texts = message.blocks.flatMap((block) => [
+      (block.text as { text?: string } | undefined)?.text ?? '',
+      ...((block.fields as Array<{ text: string }> | undefined) ?? []).map((field) => field.text),
+    ]);
     // Only the view's own styles are formatting: the field label and the bold span.
     expect(texts.flatMap(formattedRuns)).toEqual(['Affected', 'Root cause:']);
     expect(shownText(texts.join('\n'))).toContain('*Status:* Approved by the board');
@@ -64,8 +67,16 @@ describe('renderMessage', () => {
   });
 
   it('keeps a 500-item list inside 50 blocks and 3000 characters a section', () => {
-    const items = Array.from({ length: 500 }, (_, i) => `INC-${i + 1} <!channel> model drift on the fraud scorer, owner Ada, detected 12 days ago`);
-    const message = renderMessage(view([{ type: 'header', text: 'Open incidents' }, { type: 'list', items }]));
+    const items = Array.from(
+      { length: 500 },
+      (_, i) => `INC-${i + 1} <!channel> model drift on the fraud scorer, owner Ada, detected 12 days ago`,
+    );
+    const message = renderMessage(
+      view([
+        { type: 'header', text: 'Open incidents' },
+        { type: 'list', items },
+      ]),
+    );
     expect(checkSlackMessage(message as unknown as Record<string, unknown>)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     const text = JSON.stringify(message.blocks);
@@ -83,7 +94,12 @@ describe('renderMessage', () => {
 
   it('splits more than 10 fields over several sections and cuts long values and headers', () => {
     const fields = Array.from({ length: 23 }, (_, i) => ({ label: `Field ${i}`, value: 'v'.repeat(2500) }));
-    const message = renderMessage(view([{ type: 'header', text: 'H'.repeat(400) }, { type: 'fields', fields }]));
+    const message = renderMessage(
+      view([
+        { type: 'header', text: 'H'.repeat(400) },
+        { type: 'fields', fields },
+      ]),
+    );
     expect(message.blocks.filter((block) => block.type === 'section')).toHaveLength(3);
     expect(checkSlackMessage(message as unknown as Record<string, unknown>)).toEqual([]);
   });
@@ -97,7 +113,10 @@ describe('the Slack limits checker used by the fakes', () => {
         { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
         { type: 'section', text: { type: 'mrkdwn', text: 's'.repeat(3001) } },
         { type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) },
-        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001), action_id: 'a' }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001), action_id: 'a' }],
+        },
         { type: 'made_up' },
       ],
     });
@@ -105,6 +124,8 @@ describe('the Slack limits checker used by the fakes', () => {
     for (const expected of ['max 150', 'max 3000', '11 fields', 'max 75', 'max 2000', 'unknown block type']) {
       expect(problems.join('\n')).toContain(expected);
     }
-    expect(checkSlackView({ title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [], private_metadata: 'm'.repeat(3001) })).toHaveLength(2);
+    expect(
+      checkSlackView({ title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [], private_metadata: 'm'.repeat(3001) }),
+    ).toHaveLength(2);
   });
 });

@@ -8,8 +8,12 @@ describe('whose workspace a Slack interaction belongs to', () => {
 
   it('without a team (org-wide installs) it is the modal’s team, then the install’s, then the enterprise of an enterprise install', () => {
     expect(workspaceOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' }, view: { team_id: 'T2' } })).toBe('T2');
-    expect(workspaceOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' }, authorizations: [{ team_id: 'T3', enterprise_id: 'E1' }] })).toBe('T3');
-    expect(workspaceOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' }, is_enterprise_install: true, enterprise: { id: 'E1' } })).toBe('E1');
+    expect(
+      workspaceOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' }, authorizations: [{ team_id: 'T3', enterprise_id: 'E1' }] }),
+    ).toBe('T3');
+    expect(
+      workspaceOfInteraction({ team: null, user: { id: 'U1', team_id: 'T9' }, is_enterprise_install: true, enterprise: { id: 'E1' } }),
+    ).toBe('E1');
   });
 
   it('is refused, never guessed from the user, when the payload says nothing about the place', () => {

@@ -7,7 +7,15 @@ import { directoryFor, memoryStore, TEST_NOW, testClock } from '../helpers/test-
 const stores: SqliteStore[] = [];
 afterEach(() => stores.splice(0).forEach((store) => store.close()));
 
-const event = (n: number, action = 'test.event', workspaceId: number | null = null): AuditEventInput => ({ workspaceId, actorPersonId: null, actor: 'test', action, subject: `thing:${n}`, before: null, after: { n } });
+const event = (n: number, action = 'test.event', workspaceId: number | null = null): AuditEventInput => ({
+  workspaceId,
+  actorPersonId: null,
+  actor: 'test',
+  action,
+  subject: `thing:${n}`,
+  before: null,
+  after: { n },
+});
 
 function storeWith(events: number): SqliteStore {
   const store = memoryStore();
@@ -25,12 +33,20 @@ const headOf = (store: SqliteStore) => {
 describe('expected heads', () => {
   it('hold while the chain holds exactly that event at that sequence', () => {
     const store = storeWith(8);
-    const early = { sequence: 3, hash: (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = 3').get() as { hash: string }).hash, from: 'early' };
+    const early = {
+      sequence: 3,
+      hash: (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = 3').get() as { hash: string }).hash,
+      from: 'early',
+    };
     expect(store.auditReport([early, headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
   });
 
   it.each([
-    ['the last 5 events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 3'), 'no event #8: the chain ends at #3'],
+    [
+      'the last 5 events deleted',
+      (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 3'),
+      'no event #8: the chain ends at #3',
+    ],
     ['all events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events'), 'the chain is empty'],
     [
       'the tail rewritten with valid hashes',
@@ -55,15 +71,34 @@ describe('published anchors', () => {
     const store = memoryStore();
     stores.push(store);
     const clock = testClock();
-    const { workspace } = directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1', displayName: 'ada' });
+    const { workspace } = directoryFor(store, {}, clock).contact({
+      platform: 'slack',
+      workspaceExternalId: 'T1',
+      userExternalId: 'U1',
+      displayName: 'ada',
+    });
     const other = directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9' }).workspace;
     const anchors = new AnchorService(store, clock);
     expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
     const head = anchors.head();
     if (!head) throw new Error('no head');
-    const anchor = anchors.record(workspace.id, head, { channelId: 'C0LEAD', channelName: 'ai-leadership', messageId: '1.2' }, 'anchor 2026-11-22');
-    expect(anchor).toMatchObject({ workspaceId: workspace.id, sequence: head.sequence, hash: head.hash, channelId: 'C0LEAD', source: 'anchor 2026-11-22', publishedAt: TEST_NOW });
-    expect(store.sqlite.prepare("SELECT subject FROM audit_events WHERE action = 'audit.anchor_published'").get()).toEqual({ subject: `anchor:${anchor.id}` });
+    const anchor = anchors.record(
+      workspace.id,
+      head,
+      { channelId: 'C0LEAD', channelName: 'ai-leadership', messageId: '1.2' },
+      'anchor 2026-11-22',
+    );
+    expect(anchor).toMatchObject({
+      workspaceId: workspace.id,
+      sequence: head.sequence,
+      hash: head.hash,
+      channelId: 'C0LEAD',
+      source: 'anchor 2026-11-22',
+      publishedAt: TEST_NOW,
+    });
+    expect(store.sqlite.prepare("SELECT subject FROM audit_events WHERE action = 'audit.anchor_published'").get()).toEqual({
+      subject: `anchor:${anchor.id}`,
+    });
     // The anchor's own event and the jobs' bookkeeping are no change; another workspace's work neither.
     store.write((repos) => repos.audit.append(event(1, 'job.claimed', workspace.id), TEST_NOW));
     store.write((repos) => repos.audit.append(event(2, 'settings.updated', other.id), TEST_NOW));
@@ -72,7 +107,9 @@ describe('published anchors', () => {
     expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
     expect(anchors.list(workspace.id)).toHaveLength(1);
     expect(anchors.list(other.id)).toHaveLength(0);
-    expect(store.publishedAnchors()).toEqual([expect.objectContaining({ sequence: head.sequence, channelName: 'ai-leadership', workspace: 'slack:T1' })]);
+    expect(store.publishedAnchors()).toEqual([
+      expect.objectContaining({ sequence: head.sequence, channelName: 'ai-leadership', workspace: 'slack:T1' }),
+    ]);
     expect(store.auditReport(store.publishedAnchors().map((a) => ({ ...a, from: a.source }))).anchors).toEqual([]);
   });
 });

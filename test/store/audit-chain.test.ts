@@ -36,7 +36,9 @@ function storeWith(events: number): SqliteStore {
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth, drops undefined, and is stable', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, undefined, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,null,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,null,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
 });
@@ -73,14 +75,20 @@ describe('audit chain', () => {
   it.each([
     ['the recorded change is edited', "UPDATE audit_events SET payload = replace(payload, 'thing:2', 'thing:9') WHERE sequence = 2"],
     ['a column is edited but not the payload', "UPDATE audit_events SET actor = 'mallory' WHERE sequence = 2"],
-    ['the hash is recomputed for an edited payload', 'UPDATE audit_events SET payload = replace(payload, \'"n":2\', \'"n":7\') WHERE sequence = 2'],
+    [
+      'the hash is recomputed for an edited payload',
+      'UPDATE audit_events SET payload = replace(payload, \'"n":2\', \'"n":7\') WHERE sequence = 2',
+    ],
     ['an event is deleted', 'DELETE FROM audit_events WHERE sequence = 2'],
   ])('names the first bad sequence when %s', (_what, tamper) => {
     const store = storeWith(4);
     store.sqlite.exec(tamper);
     if (tamper.includes('"n":7')) {
       // A careful forger recomputes this row's hash: the next row's link then breaks instead.
-      const row = store.sqlite.prepare('SELECT previous_hash, payload FROM audit_events WHERE sequence = 2').get() as { previous_hash: string; payload: string };
+      const row = store.sqlite.prepare('SELECT previous_hash, payload FROM audit_events WHERE sequence = 2').get() as {
+        previous_hash: string;
+        payload: string;
+      };
       store.sqlite.prepare('UPDATE audit_events SET hash = ? WHERE sequence = 2').run(chainHash(row.previous_hash, row.payload));
       const result = store.verifyAudit();
       expect(result).toMatchObject({ ok: false, firstBadSequence: 3 });
@@ -99,7 +107,9 @@ describe('audit chain', () => {
     const head = store.sqlite.prepare('SELECT previous_hash FROM audit_events WHERE sequence = 2').get() as { previous_hash: string };
     expect(() =>
       store.sqlite
-        .prepare("INSERT INTO audit_events (sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (99, 'x', 'x', 'x', 'x', '{}', ?, 'h')")
+        .prepare(
+          "INSERT INTO audit_events (sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (99, 'x', 'x', 'x', 'x', '{}', ?, 'h')",
+        )
         .run(head.previous_hash),
     ).toThrow(/UNIQUE/);
   });
@@ -112,7 +122,9 @@ describe('audit chain', () => {
     const writer = join(import.meta.dirname, '../helpers/audit-writer.ts');
     const run = (label: string) =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', writer, dbPath, String(perWriter), label], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', writer, dbPath, String(perWriter), label], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${label} exited ${code}: ${stderr}`))));

@@ -15,8 +15,15 @@ function generate(out: string): string {
   // elsewhere: a config of its own, since drizzle-kit takes one --schema on its command line.
   // drizzle-kit resolves the out folder against the working directory, so it must be relative.
   const config = join(work, `drizzle-${readdirSync(work).length}.config.mjs`);
-  writeFileSync(config, `export default ${JSON.stringify({ dialect: 'sqlite', schema: drizzleConfig.schema, out: relative(ROOT, out) })};\n`);
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--config', config], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  writeFileSync(
+    config,
+    `export default ${JSON.stringify({ dialect: 'sqlite', schema: drizzleConfig.schema, out: relative(ROOT, out) })};\n`,
+  );
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--config', config], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (result.status !== 0) throw new Error(`drizzle-kit generate failed: ${result.stderr}${result.stdout}`);
   return `${result.stdout}${result.stderr}`;
 }

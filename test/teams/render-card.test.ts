@@ -12,7 +12,14 @@ describe('renderCard', () => {
       view([
         { type: 'header', text: 'Title' },
         { type: 'context', text: 'As of now' },
-        { type: 'text', text: [{ text: 'bold', style: 'bold' }, { text: ' code', style: 'code' }, { text: ' muted', style: 'muted' }] },
+        {
+          type: 'text',
+          text: [
+            { text: 'bold', style: 'bold' },
+            { text: ' code', style: 'code' },
+            { text: ' muted', style: 'muted' },
+          ],
+        },
         { type: 'divider' },
         { type: 'fields', fields: [{ label: 'People', value: '3' }] },
         { type: 'list', items: ['one', [{ text: 'two', style: 'bold' }]], more: 2 },
@@ -43,14 +50,21 @@ describe('renderCard', () => {
   });
 
   it('the card checker reports what Adaptive Cards 1.5 rejects', () => {
-    const problems = checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', size: 'Huge' }] });
+    const problems = checkAdaptiveCard({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'Bogus' }, { type: 'TextBlock', text: 'x', size: 'Huge' }],
+    });
     expect(problems.join('\n')).toContain('Unknown element type "Bogus"');
     expect(problems.join('\n')).toContain('Invalid value "Huge"');
   });
 });
 
 describe('renderFormCard', () => {
-  const people = Array.from({ length: 600 }, (_, i) => ({ value: `aad-${i}`, label: `Person number ${i} with a fairly long display name` }));
+  const people = Array.from({ length: 600 }, (_, i) => ({
+    value: `aad-${i}`,
+    label: `Person number ${i} with a fairly long display name`,
+  }));
   const form = (initial?: string) => ({
     type: 'system.add',
     title: 'Add an AI system',
@@ -69,7 +83,11 @@ describe('renderFormCard', () => {
     const owner = card.body.find((element) => element.id === 'owner') as unknown as { choices: unknown[]; style: string };
     expect(owner.style).toBe('filtered');
     expect(owner.choices).toHaveLength(MAX_CARD_CHOICES);
-    expect(card.actions?.[0]).toMatchObject({ type: 'Action.Execute', verb: 'aims.submit', data: { aims: { form: 'system.add', formId: 'form-1' } } });
+    expect(card.actions?.[0]).toMatchObject({
+      type: 'Action.Execute',
+      verb: 'aims.submit',
+      data: { aims: { form: 'system.add', formId: 'form-1' } },
+    });
   });
 
   it('keeps the chosen person among the choices even past the cap, and shows errors at their fields', () => {

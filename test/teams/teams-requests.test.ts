@@ -10,8 +10,20 @@ describe('whose workspace a request belongs to', () => {
   });
 
   it('Teams: HTML entities and mentions in typed text are read as the person meant them', () => {
-    const request = fromTeamsMessage({ conversation: { id: 'c', tenantId: 't', conversationType: 'personal' } as never, from: { id: '29:a', aadObjectId: 'aad-a', name: 'A' } as never }, 'aims role grant <at>Ann Approver</at> approver &amp; recall &gt;= 0.9', [], false);
-    expect(request).toMatchObject({ source: 'command', text: 'role grant @Ann_Approver approver & recall >= 0.9', contact: { workspaceExternalId: 't', userExternalId: 'aad-a' } });
+    const request = fromTeamsMessage(
+      {
+        conversation: { id: 'c', tenantId: 't', conversationType: 'personal' } as never,
+        from: { id: '29:a', aadObjectId: 'aad-a', name: 'A' } as never,
+      },
+      'aims role grant <at>Ann Approver</at> approver &amp; recall &gt;= 0.9',
+      [],
+      false,
+    );
+    expect(request).toMatchObject({
+      source: 'command',
+      text: 'role grant @Ann_Approver approver & recall >= 0.9',
+      contact: { workspaceExternalId: 't', userExternalId: 'aad-a' },
+    });
   });
 });
 
@@ -21,6 +33,8 @@ describe('an activity without a sender', () => {
     expect(hasSender(activity)).toBe(false);
     expect(hasSender({ ...activity, from: { id: '', name: 'x' } as never })).toBe(false);
     expect(() => fromTeamsMessage(activity, 'aims status', [], false)).toThrow('without a sender');
-    expect(fromTeamsMessage({ ...activity, from: { id: '29:a', name: 'A' } as never }, 'aims status', [], false).contact.userExternalId).toBe('29:a');
+    expect(
+      fromTeamsMessage({ ...activity, from: { id: '29:a', name: 'A' } as never }, 'aims status', [], false).contact.userExternalId,
+    ).toBe('29:a');
   });
 });

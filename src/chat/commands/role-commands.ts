@@ -10,7 +10,10 @@ export function roleCommand(ctx: CommandContext): ChatResponse {
   const sub = (args[0] ?? 'list').toLowerCase();
   if (sub === 'list') return message(rolesListView(services.roles.list(actor.workspaceId), prefix));
   if (sub !== 'grant' && sub !== 'revoke') {
-    throw new AimsError('invalid_input', `Use ${prefix}role grant @person <role>, ${prefix}role revoke @person <role> or ${prefix}role list.`);
+    throw new AimsError(
+      'invalid_input',
+      `Use ${prefix}role grant @person <role>, ${prefix}role revoke @person <role> or ${prefix}role list.`,
+    );
   }
   const mention = request.mentions?.[0];
   if (!mention) {

@@ -26,7 +26,11 @@ export function setupCommand(ctx: CommandContext): ChatResponse {
     });
     return message(channelSetView(purpose, settings));
   }
-  if (sub !== '') throw new AimsError('invalid_input', `Use ${prefix}setup, ${prefix}setup show or ${prefix}setup channel <incidents|approvals|leadership>.`);
+  if (sub !== '')
+    throw new AimsError(
+      'invalid_input',
+      `Use ${prefix}setup, ${prefix}setup show or ${prefix}setup channel <incidents|approvals|leadership>.`,
+    );
   // Refuse before the form opens: a member should not fill in a form only to be told no.
   services.roles.requireAdmin(actor, 'change the setup');
   return { kind: 'form', form: setupForm(services.settings.get(actor.workspaceId), contact.workspace.platform) };

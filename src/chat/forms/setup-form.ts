@@ -3,7 +3,10 @@ import type { WorkspaceSettings } from '../../core/settings/workspace-settings.t
 import type { FormField, FormValues, FormView } from '../views/form.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, '0')}:00` }));
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, i) => ({ value: String(i + 1), label: day }));
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, i) => ({
+  value: String(i + 1),
+  label: day,
+}));
 
 const APPROVAL_CHOICES = ['1', '2', '3', '4', '5'].map((n) => ({ value: n, label: n === '1' ? '1 approval' : `${n} approvals` }));
 
@@ -15,9 +18,30 @@ export function setupForm(settings: WorkspaceSettings, platform: Platform): Form
   const channelFields: FormField[] =
     platform === 'slack'
       ? [
-          { id: 'incidentsChannel', label: 'Incidents channel', kind: 'channel', required: false, hint: 'New incidents are posted here.', initial: settings.incidentsChannel?.id },
-          { id: 'approvalsChannel', label: 'Approvals channel', kind: 'channel', required: false, hint: 'Release sign-off requests with Approve / Reject buttons.', initial: settings.approvalsChannel?.id },
-          { id: 'leadershipChannel', label: 'Leadership channel', kind: 'channel', required: false, hint: 'The weekly digest and escalations.', initial: settings.leadershipChannel?.id },
+          {
+            id: 'incidentsChannel',
+            label: 'Incidents channel',
+            kind: 'channel',
+            required: false,
+            hint: 'New incidents are posted here.',
+            initial: settings.incidentsChannel?.id,
+          },
+          {
+            id: 'approvalsChannel',
+            label: 'Approvals channel',
+            kind: 'channel',
+            required: false,
+            hint: 'Release sign-off requests with Approve / Reject buttons.',
+            initial: settings.approvalsChannel?.id,
+          },
+          {
+            id: 'leadershipChannel',
+            label: 'Leadership channel',
+            kind: 'channel',
+            required: false,
+            hint: 'The weekly digest and escalations.',
+            initial: settings.leadershipChannel?.id,
+          },
         ]
       : [];
   return {
@@ -35,10 +59,33 @@ export function setupForm(settings: WorkspaceSettings, platform: Platform): Form
       : {}),
     fields: [
       ...channelFields,
-      { id: 'defaultApprovals', label: 'Approvals a release needs', kind: 'select', required: true, options: APPROVAL_CHOICES, initial: String(settings.defaultApprovals) },
-      { id: 'timeZone', label: 'Time zone', kind: 'text', required: true, maxLength: 64, placeholder: 'e.g. Europe/Berlin', hint: 'IANA name; dates are shown in it.', initial: settings.timeZone ?? undefined },
+      {
+        id: 'defaultApprovals',
+        label: 'Approvals a release needs',
+        kind: 'select',
+        required: true,
+        options: APPROVAL_CHOICES,
+        initial: String(settings.defaultApprovals),
+      },
+      {
+        id: 'timeZone',
+        label: 'Time zone',
+        kind: 'text',
+        required: true,
+        maxLength: 64,
+        placeholder: 'e.g. Europe/Berlin',
+        hint: 'IANA name; dates are shown in it.',
+        initial: settings.timeZone ?? undefined,
+      },
       { id: 'nudgeHour', label: 'Daily nudges at', kind: 'select', required: true, options: HOURS, initial: String(settings.nudgeHour) },
-      { id: 'digestWeekday', label: 'Weekly digest on', kind: 'select', required: true, options: WEEKDAYS, initial: String(settings.digestWeekday) },
+      {
+        id: 'digestWeekday',
+        label: 'Weekly digest on',
+        kind: 'select',
+        required: true,
+        options: WEEKDAYS,
+        initial: String(settings.digestWeekday),
+      },
       { id: 'digestHour', label: 'Weekly digest at', kind: 'select', required: true, options: HOURS, initial: String(settings.digestHour) },
     ],
     context: {},

@@ -17,19 +17,26 @@ export function digestView(digest: Digest, note?: string): MessageView {
     },
     {
       type: 'fields',
-      fields: [
-        ...digest.lines,
-      ],
+      fields: [...digest.lines],
     },
   );
   if (digest.topOverdue.length > 0) {
     blocks.push({ type: 'text', text: [{ text: 'Most overdue', style: 'bold' }] });
-    blocks.push({ type: 'list', items: digest.topOverdue.map((item) => `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${item.due})`) });
+    blocks.push({
+      type: 'list',
+      items: digest.topOverdue.map(
+        (item) =>
+          `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${item.due})`,
+      ),
+    });
   }
   blocks.push({
     type: 'context',
     text: digest.auditHead
-      ? [{ text: `${digest.from} to ${digest.to} · audit chain head #${digest.auditHead.sequence} ` }, { text: digest.auditHead.hash, style: 'code' }]
+      ? [
+          { text: `${digest.from} to ${digest.to} · audit chain head #${digest.auditHead.sequence} ` },
+          { text: digest.auditHead.hash, style: 'code' },
+        ]
       : `${digest.from} to ${digest.to} · audit chain empty`,
   });
   return { summary: `AIMS weekly digest ${digest.period}: ${healthy ? 'healthy' : 'needs attention'}`, blocks, visibility: 'public' };

@@ -4,7 +4,8 @@ import type { RichText } from './view.ts';
  * A platform-neutral form. Slack renders it as a modal, Teams as an Adaptive Card with inputs;
  * both send back the same field ids, so one zod schema validates both.
  */
-export type FieldKind = 'text' | 'longText' | 'number' | 'select' | 'multiSelect' | 'person' | 'people' | 'channel' | 'url' | 'aiSystem' | 'date' | 'datetime';
+export type FieldKind =
+  'text' | 'longText' | 'number' | 'select' | 'multiSelect' | 'person' | 'people' | 'channel' | 'url' | 'aiSystem' | 'date' | 'datetime';
 
 export interface FormOption {
   value: string;
@@ -71,5 +72,14 @@ export interface ButtonView {
   action: string;
   args: Record<string, string>;
   style?: 'primary' | 'danger';
-  confirm?: { title: string; text: string; confirm: string; deny: string; /** What "deny" shows again where the confirmation replaced the card (Teams). */ back?: { action: string; args: Record<string, string> } };
+  confirm?: {
+    title: string;
+    text: string;
+    confirm: string;
+    deny: string;
+    /** What "deny" shows again where the confirmation replaced the card (Teams). */ back?: {
+      action: string;
+      args: Record<string, string>;
+    };
+  };
 }

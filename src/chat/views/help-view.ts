@@ -29,10 +29,7 @@ export function helpView(platform: Platform, commands: readonly HelpLine[], note
   blocks.push({ type: 'header', text: 'aims-bot: your AI management system in chat' });
   blocks.push({
     type: 'list',
-    items: commands.map((command) => [
-      { text: `${prefix}${command.usage}`, style: 'code' },
-      { text: ` — ${command.summary}` },
-    ]),
+    items: commands.map((command) => [{ text: `${prefix}${command.usage}`, style: 'code' }, { text: ` — ${command.summary}` }]),
   });
   blocks.push({
     type: 'context',

@@ -18,7 +18,13 @@ export function rolesListView(holders: RoleHolder[], prefix: string): MessageVie
           return { label: TITLES[role], value: names.length > 0 ? names.join(', ') : 'nobody yet' };
         }),
       },
-      { type: 'context', text: [{ text: 'Everyone else is a member. Admins change roles with ' }, { text: `${prefix}role grant @person approver`, style: 'code' }] },
+      {
+        type: 'context',
+        text: [
+          { text: 'Everyone else is a member. Admins change roles with ' },
+          { text: `${prefix}role grant @person approver`, style: 'code' },
+        ],
+      },
     ],
     visibility: 'private',
   };

@@ -21,7 +21,10 @@ export function setupSummaryView(settings: WorkspaceSettings, heading: string): 
           { label: 'Approvals a release needs', value: String(settings.defaultApprovals) },
           { label: 'Time zone', value: settings.timeZone ?? 'UTC' },
           { label: 'Daily nudges', value: `${String(settings.nudgeHour).padStart(2, '0')}:00` },
-          { label: 'Weekly digest', value: `${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][settings.digestWeekday - 1] ?? '?'} ${String(settings.digestHour).padStart(2, '0')}:00` },
+          {
+            label: 'Weekly digest',
+            value: `${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][settings.digestWeekday - 1] ?? '?'} ${String(settings.digestHour).padStart(2, '0')}:00`,
+          },
         ],
       },
     ],

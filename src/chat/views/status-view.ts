@@ -20,7 +20,11 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
   const blocks: Block[] = [
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
-    ...summary.sections.flatMap((section): Block[] => [{ type: 'divider' }, { type: 'text', text: [{ text: section.title, style: 'bold' }] }, { type: 'fields', fields: section.fields }]),
+    ...summary.sections.flatMap((section): Block[] => [
+      { type: 'divider' },
+      { type: 'text', text: [{ text: section.title, style: 'bold' }] },
+      { type: 'fields', fields: section.fields },
+    ]),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {
@@ -61,9 +65,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
         { label: 'Events in this workspace', value: String(audit.workspaceEvents) },
         {
           label: 'Chain head',
-          value: audit.head
-            ? [{ text: `#${audit.head.sequence} ` }, { text: audit.head.hash.slice(0, 16), style: 'code' }]
-            : 'empty',
+          value: audit.head ? [{ text: `#${audit.head.sequence} ` }, { text: audit.head.hash.slice(0, 16), style: 'code' }] : 'empty',
         },
       ],
     },
@@ -77,10 +79,14 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
 function outboxLine(outbox: StatusSummary['outbox'], asOf: string): string {
   if (outbox.waiting === 0 && outbox.failed === 0) return 'Channel posts: everything sent.';
   const parts = [
-    outbox.waiting > 0 ? `${outbox.waiting} waiting to be sent${outbox.oldestWaiting ? ` (oldest queued ${ageOf(outbox.oldestWaiting, asOf)} ago)` : ''}` : '',
+    outbox.waiting > 0
+      ? `${outbox.waiting} waiting to be sent${outbox.oldestWaiting ? ` (oldest queued ${ageOf(outbox.oldestWaiting, asOf)} ago)` : ''}`
+      : '',
     outbox.failed > 0 ? `${outbox.failed} failed` : '',
   ].filter(Boolean);
-  const latest = outbox.latest.map((item) => `${item.what}: ${item.status === 'failed' ? 'failed' : 'waiting'}${item.error ? ` (${item.error.slice(0, 80)})` : ''}`);
+  const latest = outbox.latest.map(
+    (item) => `${item.what}: ${item.status === 'failed' ? 'failed' : 'waiting'}${item.error ? ` (${item.error.slice(0, 80)})` : ''}`,
+  );
   return `Channel posts: ${parts.join(', ')}. ${latest.join('; ')}.`;
 }
 

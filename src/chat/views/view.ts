@@ -39,6 +39,7 @@ export function plainText(text: RichText): string {
 export type ChatResponse = { kind: 'message'; view: MessageView } | { kind: 'form'; form: FormView } | { kind: 'none' };
 
 /** What a form submission gets: errors to show at the fields, or the result to show instead of the form. */
-export type FormResult = { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView } | { kind: 'next'; form: FormView };
+export type FormResult =
+  { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView } | { kind: 'next'; form: FormView };
 
 export const message = (view: MessageView): ChatResponse => ({ kind: 'message', view });

@@ -19,6 +19,7 @@ export function calendarDate(missing: string, malformed: string) {
     .trim()
     .regex(DATE_LIKE, malformed)
     .superRefine((value, ctx) => {
-      if (DATE_LIKE.test(value) && !isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: `${value} is not a day on the calendar. ${malformed}` });
+      if (DATE_LIKE.test(value) && !isCalendarDate(value))
+        ctx.addIssue({ code: 'custom', message: `${value} is not a day on the calendar. ${malformed}` });
     });
 }

@@ -35,10 +35,17 @@ export interface EvidenceSource {
 }
 
 /** Every evidence kind annex-a.json names for a control or clause. */
-export const ANNEX_A_EVIDENCE_KINDS: readonly EvidenceKind[] = [...new Set([...annexA.clauses, ...annexA.controls].flatMap((item) => item.evidence))];
+export const ANNEX_A_EVIDENCE_KINDS: readonly EvidenceKind[] = [
+  ...new Set([...annexA.clauses, ...annexA.controls].flatMap((item) => item.evidence)),
+];
 
 /** How many records of each declared kind a workspace has in a period, over every source. */
-export function evidenceCounts(sources: readonly EvidenceSource[], repos: Repositories, workspaceId: number, period: EvidencePeriod = {}): Map<EvidenceKind, number> {
+export function evidenceCounts(
+  sources: readonly EvidenceSource[],
+  repos: Repositories,
+  workspaceId: number,
+  period: EvidencePeriod = {},
+): Map<EvidenceKind, number> {
   const counts = new Map<EvidenceKind, number>();
   for (const source of sources) {
     const found = source.count(repos, workspaceId, period);

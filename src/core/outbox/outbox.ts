@@ -49,7 +49,13 @@ export function parseSubject(subject: string): { type: OutboxSubjectType; id: nu
 }
 
 /** Queues a new card of a record to the channels of these purposes that are set up; returns the purposes queued. */
-export function queuePosts(repos: Repositories, workspaceId: number, subject: string, purposes: ChannelPurpose[], at: string): ChannelPurpose[] {
+export function queuePosts(
+  repos: Repositories,
+  workspaceId: number,
+  subject: string,
+  purposes: ChannelPurpose[],
+  at: string,
+): ChannelPurpose[] {
   const settings = repos.settings.get(workspaceId);
   const queued = purposes.filter((purpose) => settings?.[CHANNEL_COLUMN[purpose]]);
   for (const purpose of queued) repos.outbox.insert({ workspaceId, kind: 'post', subject, target: purpose, detail: null, createdAt: at });
@@ -57,12 +63,26 @@ export function queuePosts(repos: Repositories, workspaceId: number, subject: st
 }
 
 /** Queues a refresh of every posted copy of a record (a copy with a refresh already waiting is left to it). */
-export function queueRefresh(repos: Repositories, workspaceId: number, subject: string, posts: ReadonlyArray<{ channelId: string; messageId: string }>, at: string): void {
-  for (const post of posts) repos.outbox.insert({ workspaceId, kind: 'update', subject, target: post.channelId, detail: post.messageId, createdAt: at });
+export function queueRefresh(
+  repos: Repositories,
+  workspaceId: number,
+  subject: string,
+  posts: ReadonlyArray<{ channelId: string; messageId: string }>,
+  at: string,
+): void {
+  for (const post of posts)
+    repos.outbox.insert({ workspaceId, kind: 'update', subject, target: post.channelId, detail: post.messageId, createdAt: at });
 }
 
 /** Queues a direct message about a record to a person. */
-export function queueDirect(repos: Repositories, workspaceId: number, subject: string, personId: number, notice: DirectNotice, at: string): void {
+export function queueDirect(
+  repos: Repositories,
+  workspaceId: number,
+  subject: string,
+  personId: number,
+  notice: DirectNotice,
+  at: string,
+): void {
   repos.outbox.insert({ workspaceId, kind: 'direct', subject, target: String(personId), detail: notice, createdAt: at });
 }
 
@@ -87,7 +107,9 @@ export class OutboxService {
   /** pending (due) or stale sending -> sending; the message as taken, or undefined when another process has it. */
   take(id: number, now: Date, takenBy: string): OutboxMessage | undefined {
     const staleBefore = new Date(now.getTime() - OUTBOX_STALE_MS).toISOString();
-    return this.store.write((repos) => (repos.outbox.take(id, now.toISOString(), takenBy, staleBefore) ? repos.outbox.findById(id) : undefined));
+    return this.store.write((repos) =>
+      repos.outbox.take(id, now.toISOString(), takenBy, staleBefore) ? repos.outbox.findById(id) : undefined,
+    );
   }
 
   /** Marks a message sent; `alongside` runs in the same transaction (recording where a card was posted). */
@@ -100,7 +122,14 @@ export class OutboxService {
 
   /** Back to pending after a failed attempt, not before `nextAttemptAt`. */
   retryLater(message: OutboxMessage, error: string, nextAttemptAt: Date): void {
-    this.store.write((repos) => repos.outbox.settle(message.id, { status: 'pending', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: nextAttemptAt.toISOString() }));
+    this.store.write((repos) =>
+      repos.outbox.settle(message.id, {
+        status: 'pending',
+        sentAt: null,
+        lastError: error.slice(0, 500),
+        nextAttemptAt: nextAttemptAt.toISOString(),
+      }),
+    );
   }
 
   /** Gives up on a message (audited: a card or notice that never went out is evidence too). */
@@ -109,7 +138,21 @@ export class OutboxService {
     this.store.write((repos) => {
       repos.outbox.settle(message.id, { status: 'failed', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: null });
       repos.audit.append(
-        { workspaceId: message.workspaceId, actorPersonId: null, actor: 'system:outbox', action: 'outbox.failed', subject: message.subject, before: null, after: { outboxId: message.id, kind: message.kind, target: message.target, attempts: message.attempts, error: error.slice(0, 200) } },
+        {
+          workspaceId: message.workspaceId,
+          actorPersonId: null,
+          actor: 'system:outbox',
+          action: 'outbox.failed',
+          subject: message.subject,
+          before: null,
+          after: {
+            outboxId: message.id,
+            kind: message.kind,
+            target: message.target,
+            attempts: message.attempts,
+            error: error.slice(0, 200),
+          },
+        },
         at,
       );
     });

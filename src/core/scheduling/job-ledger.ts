@@ -43,7 +43,18 @@ export class JobLedger {
       const existing = repos.jobs.findRun(job, period, workspaceId);
       if (existing) return { run: existing, fresh: false };
       const run = repos.jobs.insertRun({ job, period, workspaceId, claimedAt: at, finishedAt: null });
-      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'job.claimed', subject: `job:${job}:${period}`, before: null, after: { runId: run.id } }, at);
+      repos.audit.append(
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system:jobs',
+          action: 'job.claimed',
+          subject: `job:${job}:${period}`,
+          before: null,
+          after: { runId: run.id },
+        },
+        at,
+      );
       return { run, fresh: true };
     });
   }
@@ -53,8 +64,21 @@ export class JobLedger {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
     return this.store.write((repos) => {
-      const delivery = repos.jobs.findDelivery(runId, recipient) ?? repos.jobs.insertDelivery({ runId, recipient, status: 'pending', attempts: 0, lastError: null, summary, takenAt: null, sentAt: null });
-      return repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore) ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 } : undefined;
+      const delivery =
+        repos.jobs.findDelivery(runId, recipient) ??
+        repos.jobs.insertDelivery({
+          runId,
+          recipient,
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          summary,
+          takenAt: null,
+          sentAt: null,
+        });
+      return repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore)
+        ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 }
+        : undefined;
     });
   }
 
@@ -62,9 +86,26 @@ export class JobLedger {
   settle(delivery: JobDelivery, workspaceId: number, outcome: { ok: true } | { ok: false; error: string }): void {
     const at = this.clock.now().toISOString();
     this.store.write((repos) => {
-      repos.jobs.settleDelivery(delivery.id, outcome.ok ? 'sent' : 'failed', outcome.ok ? null : outcome.error.slice(0, 500), outcome.ok ? at : null);
+      repos.jobs.settleDelivery(
+        delivery.id,
+        outcome.ok ? 'sent' : 'failed',
+        outcome.ok ? null : outcome.error.slice(0, 500),
+        outcome.ok ? at : null,
+      );
       repos.audit.append(
-        { workspaceId, actorPersonId: null, actor: 'system:jobs', action: outcome.ok ? 'job.message_sent' : 'job.message_failed', subject: `job_delivery:${delivery.id}`, before: null, after: { recipient: delivery.recipient, summary: delivery.summary, ...(outcome.ok ? {} : { error: outcome.error.slice(0, 200) }) } },
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system:jobs',
+          action: outcome.ok ? 'job.message_sent' : 'job.message_failed',
+          subject: `job_delivery:${delivery.id}`,
+          before: null,
+          after: {
+            recipient: delivery.recipient,
+            summary: delivery.summary,
+            ...(outcome.ok ? {} : { error: outcome.error.slice(0, 200) }),
+          },
+        },
         at,
       );
     });
@@ -80,7 +121,18 @@ export class JobLedger {
     const at = this.clock.now().toISOString();
     this.store.write((repos) => {
       repos.jobs.markSuperseded(delivery.id);
-      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system:jobs', action: 'job.message_superseded', subject: `job_delivery:${delivery.id}`, before: { status: 'failed' }, after: { status: 'superseded', by } }, at);
+      repos.audit.append(
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system:jobs',
+          action: 'job.message_superseded',
+          subject: `job_delivery:${delivery.id}`,
+          before: { status: 'failed' },
+          after: { status: 'superseded', by },
+        },
+        at,
+      );
     });
   }
 

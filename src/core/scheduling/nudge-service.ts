@@ -87,7 +87,9 @@ export class NudgeService {
         const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
         if (awake.length > 0) plan.people.push({ person, items: awake });
       }
-      plan.admins = repos.roles.holders(workspaceId, 'admin').flatMap((holder) => repos.people.findById(workspaceId, holder.personId) ?? []);
+      plan.admins = repos.roles
+        .holders(workspaceId, 'admin')
+        .flatMap((holder) => repos.people.findById(workspaceId, holder.personId) ?? []);
       return plan;
     });
   }
@@ -95,14 +97,34 @@ export class NudgeService {
   /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */
   snooze(actor: Actor, itemKey: string, days: number, reason?: string): string {
     const [prefix, id] = itemKey.split(':');
-    if (!this.sources.some((source) => source.prefix === prefix) || !/^\d+$/.test(id ?? '') || itemKey.split(':').length !== 2) throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
-    if (days > 1 && !reason?.trim()) throw new AimsError('invalid_input', 'Say why it can wait a week.', { fieldErrors: { reason: 'Say why it can wait a week.' } });
+    if (!this.sources.some((source) => source.prefix === prefix) || !/^\d+$/.test(id ?? '') || itemKey.split(':').length !== 2)
+      throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
+    if (days > 1 && !reason?.trim())
+      throw new AimsError('invalid_input', 'Say why it can wait a week.', { fieldErrors: { reason: 'Say why it can wait a week.' } });
     const at = this.clock.now();
     return this.store.write((repos) => {
       const today = todayIn(repos.settings.get(actor.workspaceId)?.timeZone ?? this.defaultTimeZone, at);
       const until = addDays(today, days);
-      repos.jobs.snooze({ workspaceId: actor.workspaceId, personId: actor.personId, itemKey, until, reason: reason?.trim() || null, createdAt: at.toISOString() });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'item.snoozed', subject: itemKey, before: null, after: { until, reason: reason?.trim() || null } }, at.toISOString());
+      repos.jobs.snooze({
+        workspaceId: actor.workspaceId,
+        personId: actor.personId,
+        itemKey,
+        until,
+        reason: reason?.trim() || null,
+        createdAt: at.toISOString(),
+      });
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: 'item.snoozed',
+          subject: itemKey,
+          before: null,
+          after: { until, reason: reason?.trim() || null },
+        },
+        at.toISOString(),
+      );
       return until;
     });
   }

@@ -65,7 +65,15 @@ export class SettingsService {
       };
       repos.settings.save(after);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'settings.updated', subject: `workspace:${actor.workspaceId}`, before: before ?? null, after },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: 'settings.updated',
+          subject: `workspace:${actor.workspaceId}`,
+          before: before ?? null,
+          after,
+        },
         at,
       );
       return after;
@@ -93,7 +101,15 @@ export class SettingsService {
       };
       repos.settings.save(after);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'settings.channel_set', subject: `workspace:${actor.workspaceId}`, before: { [purpose]: before?.[CHANNEL_COLUMN[purpose]] ?? null }, after: { [purpose]: channel } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: 'settings.channel_set',
+          subject: `workspace:${actor.workspaceId}`,
+          before: { [purpose]: before?.[CHANNEL_COLUMN[purpose]] ?? null },
+          after: { [purpose]: channel },
+        },
         at,
       );
       return after;

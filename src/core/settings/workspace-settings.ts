@@ -30,7 +30,11 @@ export const DEFAULT_SCHEDULE = { nudgeHour: 8, digestWeekday: 1, digestHour: 9 
 
 /** The workspace's local weekday (1 Monday .. 7 Sunday) and hour at an instant. */
 export function localWeekdayHour(at: Date, timeZone: string): { weekday: number; hour: number } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(String(parts.weekday)) + 1;
   return { weekday, hour: Number(parts.hour) };
 }
@@ -46,7 +50,10 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-const channel = z.object({ id: z.string().min(1), name: z.string().optional(), reference: z.unknown().optional() }).nullable().optional();
+const channel = z
+  .object({ id: z.string().min(1), name: z.string().optional(), reference: z.unknown().optional() })
+  .nullable()
+  .optional();
 
 /** The setup form, on both platforms. Channels left out keep their current value. */
 export const settingsInputSchema = z.object({
@@ -64,7 +71,12 @@ export const settingsInputSchema = z.object({
     .min(1, 'Enter a time zone such as Europe/Berlin or UTC.')
     .refine(isTimeZone, 'Not a time zone we know: use an IANA name such as Europe/Berlin, America/New_York or UTC.'),
   nudgeHour: z.coerce.number().int().min(0, 'An hour from 0 to 23.').max(23, 'An hour from 0 to 23.').default(DEFAULT_SCHEDULE.nudgeHour),
-  digestWeekday: z.coerce.number().int().min(1, 'A weekday from 1 (Monday) to 7 (Sunday).').max(7, 'A weekday from 1 (Monday) to 7 (Sunday).').default(DEFAULT_SCHEDULE.digestWeekday),
+  digestWeekday: z.coerce
+    .number()
+    .int()
+    .min(1, 'A weekday from 1 (Monday) to 7 (Sunday).')
+    .max(7, 'A weekday from 1 (Monday) to 7 (Sunday).')
+    .default(DEFAULT_SCHEDULE.digestWeekday),
   digestHour: z.coerce.number().int().min(0, 'An hour from 0 to 23.').max(23, 'An hour from 0 to 23.').default(DEFAULT_SCHEDULE.digestHour),
 });
 

@@ -21,7 +21,14 @@ function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem
 }
 
 /** The card of one system, as the given actor may use it. */
-export function systemCard(services: ChatServices, actor: Actor, system: AiSystem, timeZone: string, note?: string, offerReviews = false): MessageView {
+export function systemCard(
+  services: ChatServices,
+  actor: Actor,
+  system: AiSystem,
+  timeZone: string,
+  note?: string,
+  offerReviews = false,
+): MessageView {
   const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
   const canManage = actor.roles.includes('admin') || system.ownerPersonId === actor.personId;
   return systemCardView({ system, ...(owner ? { owner } : {}), canManage, timeZone, ...(note ? { note } : {}), offerReviews });
@@ -54,7 +61,10 @@ function parseFilter(words: string[]): { filter: AiSystemFilter; label: string; 
       filter.includeRetired = true;
       labels.push('including retired');
     } else {
-      throw new AimsError('invalid_input', `I can filter the list by stage (${STAGES.join(', ')}) or risk level (${EU_RISK_LEVELS.join(', ')}), not by “${words[i]}”.`);
+      throw new AimsError(
+        'invalid_input',
+        `I can filter the list by stage (${STAGES.join(', ')}) or risk level (${EU_RISK_LEVELS.join(', ')}), not by “${words[i]}”.`,
+      );
     }
   }
   return { filter, label: labels.join(', '), page };
@@ -73,7 +83,10 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
           type: 'list',
           items: [
             [{ text: `${prefix}system add`, style: 'code' }, { text: ' — register an AI system' }],
-            [{ text: `${prefix}system list [development|production|retired|high|limited|minimal|prohibited|all]`, style: 'code' }, { text: ' — the inventory' }],
+            [
+              { text: `${prefix}system list [development|production|retired|high|limited|minimal|prohibited|all]`, style: 'code' },
+              { text: ' — the inventory' },
+            ],
             [{ text: `${prefix}system <name>`, style: 'code' }, { text: ' — one system, with Edit and Retire' }],
           ],
         },
@@ -82,7 +95,14 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
     });
   }
   if (sub === 'add') {
-    return { kind: 'form', form: systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId), ...(rest.length > 0 ? { prefillName: rest.join(' ') } : {}) }) };
+    return {
+      kind: 'form',
+      form: systemForm({
+        mode: 'add',
+        people: services.directory.people(actor.workspaceId),
+        ...(rest.length > 0 ? { prefillName: rest.join(' ') } : {}),
+      }),
+    };
   }
   if (sub === 'list') {
     const { filter, label, page } = parseFilter(rest);
@@ -100,7 +120,8 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
     );
   }
   const criteriaAt = args.findIndex((word) => word.toLowerCase() === 'criteria');
-  if (criteriaAt > 0) return criteriaCommand(ctx, services.systems.find(actor.workspaceId, args.slice(0, criteriaAt).join(' ')), args.slice(criteriaAt + 1));
+  if (criteriaAt > 0)
+    return criteriaCommand(ctx, services.systems.find(actor.workspaceId, args.slice(0, criteriaAt).join(' ')), args.slice(criteriaAt + 1));
   const last = (args.at(-1) ?? '').toLowerCase();
   const verb = args.length > 1 && (last === 'edit' || last === 'retire') ? last : undefined;
   const name = (verb ? args.slice(0, -1) : args).join(' ');
@@ -108,7 +129,15 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
   if (verb === 'edit') return systemEditForm(services, actor, system);
   if (verb === 'retire') {
     const { system: retired, changed } = services.systems.retire(actor, system.id);
-    return message(systemCard(services, actor, retired, timeZone, changed ? `${retired.name} is retired. Its record and history stay.` : `${retired.name} was already retired.`));
+    return message(
+      systemCard(
+        services,
+        actor,
+        retired,
+        timeZone,
+        changed ? `${retired.name} is retired. Its record and history stay.` : `${retired.name} was already retired.`,
+      ),
+    );
   }
   return message(systemCard(services, actor, system, timeZone));
 }

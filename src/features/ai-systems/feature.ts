@@ -11,9 +11,23 @@ const forms: Array<FormSpec<SystemFormId>> = [
     open: ({ services, actor }) => systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId) }),
     submit: (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
-      const { system, created } = services.systems.add(actor, systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)), `form:${submission.instanceKey}`);
+      const { system, created } = services.systems.add(
+        actor,
+        systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)),
+        `form:${submission.instanceKey}`,
+      );
       // A system newly in production is offered its drift and bias reviews.
-      return { kind: 'done', view: systemCard(services, actor, system, timeZone, created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`, created) };
+      return {
+        kind: 'done',
+        view: systemCard(
+          services,
+          actor,
+          system,
+          timeZone,
+          created ? `Added ${system.name} to the AI system inventory.` : `${system.name} was already added.`,
+          created,
+        ),
+      };
     },
   },
   {
@@ -24,28 +38,58 @@ const forms: Array<FormSpec<SystemFormId>> = [
     },
     submit: (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
-      const { system, changed } = services.systems.edit(actor, Number(submission.context.systemId), systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)));
-      return { kind: 'done', view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.') };
+      const { system, changed } = services.systems.edit(
+        actor,
+        Number(submission.context.systemId),
+        systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)),
+      );
+      return {
+        kind: 'done',
+        view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.'),
+      };
     },
   },
 ];
 
 const actions: Array<ActionSpec<SystemActionId>> = [
-  { id: SYSTEM_ACTIONS.edit, handle: ({ services, actor }, args) => systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))) },
+  {
+    id: SYSTEM_ACTIONS.edit,
+    handle: ({ services, actor }, args) =>
+      systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))),
+  },
   {
     id: SYSTEM_ACTIONS.retire,
     handle: ({ services, actor, timeZone }, args) => {
       const { system, changed } = services.systems.retire(actor, Number(args.systemId));
-      return message(systemCard(services, actor, system, timeZone, changed ? `${system.name} is retired. Its record and history stay.` : `${system.name} was already retired.`));
+      return message(
+        systemCard(
+          services,
+          actor,
+          system,
+          timeZone,
+          changed ? `${system.name} is retired. Its record and history stay.` : `${system.name} was already retired.`,
+        ),
+      );
     },
   },
-  { id: SYSTEM_ACTIONS.show, handle: ({ services, actor, timeZone }, args) => message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)) },
+  {
+    id: SYSTEM_ACTIONS.show,
+    handle: ({ services, actor, timeZone }, args) =>
+      message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)),
+  },
 ];
 
 /** The AI system inventory (A.4.2, A.6.2.3, A.6.2.7, A.8.2, A.9.4, A.10.3). */
 export const aiSystemsFeature: Feature = {
   name: 'ai-systems',
-  commands: [{ word: 'system', usage: 'system add | list | <name> [criteria]', summary: 'The AI system inventory: register, list, show, edit, retire; acceptance criteria.', handle: systemCommand }],
+  commands: [
+    {
+      word: 'system',
+      usage: 'system add | list | <name> [criteria]',
+      summary: 'The AI system inventory: register, list, show, edit, retire; acceptance criteria.',
+      handle: systemCommand,
+    },
+  ],
   forms,
   actions,
   status: {
@@ -57,7 +101,10 @@ export const aiSystemsFeature: Feature = {
           { label: 'In production', value: String(inventory.byStage.production) },
           { label: 'In development', value: String(inventory.byStage.development) },
           { label: 'Retired', value: String(inventory.byStage.retired) },
-          { label: 'Active by EU AI Act risk', value: `${inventory.byRisk.prohibited} prohibited, ${inventory.byRisk.high} high, ${inventory.byRisk.limited} limited, ${inventory.byRisk.minimal} minimal` },
+          {
+            label: 'Active by EU AI Act risk',
+            value: `${inventory.byRisk.prohibited} prohibited, ${inventory.byRisk.high} high, ${inventory.byRisk.limited} limited, ${inventory.byRisk.minimal} minimal`,
+          },
           { label: 'Active without an owner', value: String(inventory.withoutOwner) },
         ],
       };
@@ -66,7 +113,9 @@ export const aiSystemsFeature: Feature = {
   evidence: {
     kinds: ['ai-system'],
     count: (repos, workspaceId, period) => ({
-      'ai-system': repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 }).items.filter((system) => inPeriod(system.createdAt, period)).length,
+      'ai-system': repos.aiSystems
+        .list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })
+        .items.filter((system) => inPeriod(system.createdAt, period)).length,
     }),
   },
 };

@@ -43,7 +43,9 @@ export class AiSystemService {
     }
     if (typeof fields.name === 'string' && fields.name.trim() !== '') {
       const alike = repos.aiSystems.names(actor.workspaceId).filter((name) => looksAlike(name, fields.name as string));
-      const clash = [nameKeyOf(fields.name), ...alike.map(nameKeyOf)].map((key) => repos.aiSystems.findByNameKey(actor.workspaceId, key)).find((system) => system && system.id !== selfId);
+      const clash = [nameKeyOf(fields.name), ...alike.map(nameKeyOf)]
+        .map((key) => repos.aiSystems.findByNameKey(actor.workspaceId, key))
+        .find((system) => system && system.id !== selfId);
       if (clash) errors.name ??= `An AI system named “${clash.name}” already exists in this workspace.`;
     }
     if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
@@ -58,16 +60,35 @@ export class AiSystemService {
     try {
       return this.store.write((repos) => {
         if (bound) {
-          const earlier = replayOf<{ systemId?: number }>(repos.dedupe, bound, (outcome) => (outcome?.systemId ? repos.aiSystems.findById(actor.workspaceId, outcome.systemId)?.name : undefined) ?? 'an AI system')?.outcome;
+          const earlier = replayOf<{ systemId?: number }>(
+            repos.dedupe,
+            bound,
+            (outcome) =>
+              (outcome?.systemId ? repos.aiSystems.findById(actor.workspaceId, outcome.systemId)?.name : undefined) ?? 'an AI system',
+          )?.outcome;
           const existing = earlier?.systemId === undefined ? undefined : repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
           if (existing) return { system: existing, created: false };
         }
         const input = this.validate(repos, actor, raw);
         if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
-        const system = repos.aiSystems.insert({ ...input, workspaceId: actor.workspaceId, nameKey: nameKeyOf(input.name), createdAt: at, updatedAt: at });
+        const system = repos.aiSystems.insert({
+          ...input,
+          workspaceId: actor.workspaceId,
+          nameKey: nameKeyOf(input.name),
+          createdAt: at,
+          updatedAt: at,
+        });
         claimBound(repos.dedupe, bound, actor.workspaceId, at, { systemId: system.id });
         repos.audit.append(
-          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: AI_SYSTEM_AUDIT.created, subject: `ai_system:${system.id}`, before: null, after: system },
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action: AI_SYSTEM_AUDIT.created,
+            subject: `ai_system:${system.id}`,
+            before: null,
+            after: system,
+          },
           at,
         );
         return { system, created: true };
@@ -94,7 +115,17 @@ export class AiSystemService {
         if (changed.length === 0) return { system: before, changed };
         repos.aiSystems.update(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
         const action = before.stage !== 'retired' && after.stage === 'retired' ? AI_SYSTEM_AUDIT.retired : AI_SYSTEM_AUDIT.updated;
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `ai_system:${id}`, ...change }, at);
+        repos.audit.append(
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action,
+            subject: `ai_system:${id}`,
+            ...change,
+          },
+          at,
+        );
         return { system: after, changed };
       });
     } catch (error) {
@@ -112,7 +143,15 @@ export class AiSystemService {
       if (before.stage === 'retired') return { system: before, changed: false };
       repos.aiSystems.update(actor.workspaceId, id, { stage: 'retired', updatedAt: at });
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: AI_SYSTEM_AUDIT.retired, subject: `ai_system:${id}`, before: { stage: before.stage }, after: { stage: 'retired' } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: AI_SYSTEM_AUDIT.retired,
+          subject: `ai_system:${id}`,
+          before: { stage: before.stage },
+          after: { stage: 'retired' },
+        },
         at,
       );
       return { system: { ...before, stage: 'retired', updatedAt: at }, changed: true };
@@ -124,7 +163,9 @@ export class AiSystemService {
     return this.store.read((repos) => {
       const trimmed = ref.trim();
       const byId = /^#?(\d+)$/.exec(trimmed);
-      const system = byId ? repos.aiSystems.findById(workspaceId, Number(byId[1])) : repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(trimmed));
+      const system = byId
+        ? repos.aiSystems.findById(workspaceId, Number(byId[1]))
+        : repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(trimmed));
       if (system) return system;
       const near = repos.aiSystems
         .names(workspaceId)
@@ -146,7 +187,9 @@ export class AiSystemService {
   }
 
   list(workspaceId: number, filter: AiSystemFilter, page = 0): { items: AiSystem[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) => repos.aiSystems.list(workspaceId, filter, { limit: SYSTEM_PAGE_SIZE, offset: page * SYSTEM_PAGE_SIZE }));
+    const result = this.store.read((repos) =>
+      repos.aiSystems.list(workspaceId, filter, { limit: SYSTEM_PAGE_SIZE, offset: page * SYSTEM_PAGE_SIZE }),
+    );
     return { ...result, page, pageSize: SYSTEM_PAGE_SIZE };
   }
 

@@ -14,15 +14,27 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
   }
 
   update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void {
-    this.db.update(aiSystems).set(changes).where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id))).run();
+    this.db
+      .update(aiSystems)
+      .set(changes)
+      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)))
+      .run();
   }
 
   findById(workspaceId: number, id: number): AiSystem | undefined {
-    return this.db.select().from(aiSystems).where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id))).get();
+    return this.db
+      .select()
+      .from(aiSystems)
+      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)))
+      .get();
   }
 
   findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined {
-    return this.db.select().from(aiSystems).where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.nameKey, nameKey))).get();
+    return this.db
+      .select()
+      .from(aiSystems)
+      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.nameKey, nameKey)))
+      .get();
   }
 
   list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number } {
@@ -40,14 +52,26 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
     return this.db
       .select()
       .from(aiSystems)
-      .where(and(eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.stage, 'retired'), like(aiSystems.nameKey, sql`${likeContains(query)} escape '\\'`)))
+      .where(
+        and(
+          eq(aiSystems.workspaceId, workspaceId),
+          ne(aiSystems.stage, 'retired'),
+          like(aiSystems.nameKey, sql`${likeContains(query)} escape '\\'`),
+        ),
+      )
       .orderBy(asc(aiSystems.nameKey))
       .limit(limit)
       .all();
   }
 
   names(workspaceId: number): string[] {
-    return this.db.select({ name: aiSystems.name }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).orderBy(asc(aiSystems.nameKey)).all().map((row) => row.name);
+    return this.db
+      .select({ name: aiSystems.name })
+      .from(aiSystems)
+      .where(eq(aiSystems.workspaceId, workspaceId))
+      .orderBy(asc(aiSystems.nameKey))
+      .all()
+      .map((row) => row.name);
   }
 
   counts(workspaceId: number): AiSystemCounts {

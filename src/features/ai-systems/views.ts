@@ -12,7 +12,14 @@ function ownerText(owner: Person | undefined): string {
 }
 
 /** One AI system as a card, with Edit and Retire for its owner and admins. */
-export function systemCardView(input: { system: AiSystem; owner?: Person; canManage: boolean; timeZone: string; note?: string; offerReviews?: boolean }): MessageView {
+export function systemCardView(input: {
+  system: AiSystem;
+  owner?: Person;
+  canManage: boolean;
+  timeZone: string;
+  note?: string;
+  offerReviews?: boolean;
+}): MessageView {
   const { system, owner } = input;
   const blocks: Block[] = [];
   if (input.note) blocks.push({ type: 'text', text: input.note });
@@ -27,12 +34,21 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
         { label: 'Risk level (EU AI Act)', value: EU_RISK_LABELS[system.euRiskLevel] },
         { label: 'Internal tier', value: TIER_LABELS[system.internalTier] },
         { label: 'Lifecycle stage', value: STAGE_LABELS[system.stage] },
-        { label: 'Provider', value: system.provider === 'third-party' ? `${PROVIDER_LABELS[system.provider]}: ${system.vendorName ?? ''}` : PROVIDER_LABELS[system.provider] },
+        {
+          label: 'Provider',
+          value:
+            system.provider === 'third-party'
+              ? `${PROVIDER_LABELS[system.provider]}: ${system.vendorName ?? ''}`
+              : PROVIDER_LABELS[system.provider],
+        },
         ...(system.modelCardUrl ? [{ label: 'Model card', value: system.modelCardUrl }] : []),
         ...(system.repositoryUrl ? [{ label: 'Repository', value: system.repositoryUrl }] : []),
       ],
     },
-    { type: 'context', text: `#${system.id} · registered ${formatInstant(system.createdAt, input.timeZone)} · updated ${formatInstant(system.updatedAt, input.timeZone)}` },
+    {
+      type: 'context',
+      text: `#${system.id} · registered ${formatInstant(system.createdAt, input.timeZone)} · updated ${formatInstant(system.updatedAt, input.timeZone)}`,
+    },
   );
   if (input.canManage) {
     const buttons: ButtonView[] = [{ label: 'Edit', action: SYSTEM_ACTIONS.edit, args: { systemId: String(system.id) }, style: 'primary' }];
@@ -54,7 +70,16 @@ export function systemCardView(input: { system: AiSystem; owner?: Person; canMan
     blocks.push({ type: 'actions', buttons });
   }
   if (input.offerReviews && system.stage === 'production') {
-    blocks.push({ type: 'actions', buttons: [{ label: 'Create drift and bias reviews (every 90 days)', action: REVIEW_ACTIONS.scheduleForSystem, args: { systemId: String(system.id) } }] });
+    blocks.push({
+      type: 'actions',
+      buttons: [
+        {
+          label: 'Create drift and bias reviews (every 90 days)',
+          action: REVIEW_ACTIONS.scheduleForSystem,
+          args: { systemId: String(system.id) },
+        },
+      ],
+    });
   }
   return { summary: `AI system ${system.name}`, blocks, visibility: 'private' };
 }
@@ -88,7 +113,12 @@ export function systemListView(input: {
           type: 'context',
           text:
             input.retiredHidden > 0
-              ? [{ text: 'See them with ' }, { text: `${input.prefix}system list retired`, style: 'code' }, { text: ', or register one with ' }, { text: `${input.prefix}system add`, style: 'code' }]
+              ? [
+                  { text: 'See them with ' },
+                  { text: `${input.prefix}system list retired`, style: 'code' },
+                  { text: ', or register one with ' },
+                  { text: `${input.prefix}system add`, style: 'code' },
+                ]
               : [{ text: 'Register one with ' }, { text: `${input.prefix}system add`, style: 'code' }],
         },
       ],
@@ -97,12 +127,18 @@ export function systemListView(input: {
   }
   const lines: RichText[] = items.map((system) => [
     { text: system.name, style: 'bold' },
-    { text: ` · ${STAGE_LABELS[system.stage]} · ${EU_RISK_LABELS[system.euRiskLevel]} · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}` },
+    {
+      text: ` · ${STAGE_LABELS[system.stage]} · ${EU_RISK_LABELS[system.euRiskLevel]} · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}`,
+    },
   ]);
   const blocks: Block[] = [
     { type: 'header', text: `AI systems${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
     { type: 'list', items: lines },
-    pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand, `${total} in all. Details: ${input.prefix}system <name>`),
+    pagedFooter(
+      { total, page, pageSize, shown: items.length },
+      input.nextPageCommand,
+      `${total} in all. Details: ${input.prefix}system <name>`,
+    ),
   ];
   return { summary: `${total} AI systems`, blocks, visibility: 'private' };
 }

@@ -9,7 +9,10 @@ export const digestFeature: Feature = {
     // When the weekly digest last went out (claimed), if ever.
     section: (repos, workspaceId, { timeZone }) => {
       const last = repos.jobs.lastRun(DIGEST_JOB, workspaceId)?.claimedAt;
-      return { title: 'Leadership digest', fields: [{ label: 'Last leadership digest', value: last ? formatInstant(last, timeZone) : 'not sent yet' }] };
+      return {
+        title: 'Leadership digest',
+        fields: [{ label: 'Last leadership digest', value: last ? formatInstant(last, timeZone) : 'not sent yet' }],
+      };
     },
   },
   evidence: {

@@ -14,7 +14,12 @@ import type { Identified } from '../../chat/feature.ts';
 import type { OutboxSender } from '../../chat/outbox-sender.ts';
 
 /** The incident form, refused plainly before it opens while no incidents channel is set up. */
-export function openIncidentForm(services: ChatServices, actor: Actor, timeZone: string, prefill: { title?: string; description?: string } = {}): ChatResponse {
+export function openIncidentForm(
+  services: ChatServices,
+  actor: Actor,
+  timeZone: string,
+  prefill: { title?: string; description?: string } = {},
+): ChatResponse {
   services.settings.channelFor(actor.workspaceId, 'incidents');
   // Slack searches as you type; Teams shows the first of these and offers Find for the rest.
   const systems = services.systems.search(actor.workspaceId, '', 1000);
@@ -71,10 +76,18 @@ function listIncidents(ctx: CommandContext, words: string[]): ChatResponse {
   const result = services.incidents.list(actor.workspaceId, filter, page);
   const systemNames = new Map<number, string>();
   for (const incident of result.items) {
-    if (incident.aiSystemId && !systemNames.has(incident.aiSystemId)) systemNames.set(incident.aiSystemId, services.systems.getById(actor.workspaceId, incident.aiSystemId).name);
+    if (incident.aiSystemId && !systemNames.has(incident.aiSystemId))
+      systemNames.set(incident.aiSystemId, services.systems.getById(actor.workspaceId, incident.aiSystemId).name);
   }
   const kept = words.filter((w, i) => w.toLowerCase() !== 'page' && words[i - 1]?.toLowerCase() !== 'page');
-  return message(incidentListView({ ...result, filterLabel: labels.join(', '), nextPageCommand: `${prefix}incident list ${[...kept, 'page', String(page + 2)].join(' ')}`, systemNames }));
+  return message(
+    incidentListView({
+      ...result,
+      filterLabel: labels.join(', '),
+      nextPageCommand: `${prefix}incident list ${[...kept, 'page', String(page + 2)].join(' ')}`,
+      systemNames,
+    }),
+  );
 }
 
 /** `incident INC-12 owner @person`: the owner or an admin names the accountable owner. */
@@ -87,7 +100,16 @@ function reassign(ctx: CommandContext, number: number): ChatResponse {
   const person = services.directory.ensurePerson(contact.workspace, mention.externalId, mention.displayName, actor.label);
   const { changed } = services.incidents.assign(actor, number, person.id);
   const name = person.displayName ?? person.externalId;
-  return message({ ...incidentCard(services, actor.workspaceId, number, timeZone, changed ? `${name} is now the owner of INC-${number}.` : `${name} was already the owner of INC-${number}.`), visibility: 'private' });
+  return message({
+    ...incidentCard(
+      services,
+      actor.workspaceId,
+      number,
+      timeZone,
+      changed ? `${name} is now the owner of INC-${number}.` : `${name} was already the owner of INC-${number}.`,
+    ),
+    visibility: 'private',
+  });
 }
 
 /** `incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12 [comment <text> | owner @person]` */
@@ -123,8 +145,15 @@ export function actionCommand(ctx: CommandContext): ChatResponse {
 
 export function actionList(services: ChatServices, actor: Actor, mine: boolean, note?: string): ChatResponse {
   const result = services.incidents.listActions(actor.workspaceId, { status: 'open', ...(mine ? { ownerPersonId: actor.personId } : {}) });
-  const people = peopleById(services, actor.workspaceId, result.items.map((action) => action.ownerPersonId));
-  const incidents = services.incidents.numbersOf(actor.workspaceId, result.items.flatMap((action) => (action.incidentId ? [action.incidentId] : [])));
+  const people = peopleById(
+    services,
+    actor.workspaceId,
+    result.items.map((action) => action.ownerPersonId),
+  );
+  const incidents = services.incidents.numbersOf(
+    actor.workspaceId,
+    result.items.flatMap((action) => (action.incidentId ? [action.incidentId] : [])),
+  );
   const view = actionListView({ ...result, people, incidents, title: mine ? 'My open corrective actions' : 'Open corrective actions' });
   return message(note ? { ...view, blocks: [{ type: 'text', text: note }, ...view.blocks] } : view);
 }
@@ -134,7 +163,11 @@ export interface IncidentActionContext extends Identified {
   outbox: OutboxSender;
 }
 
-const DIRECT: Partial<Record<IncidentActionId, Transition>> = { [INCIDENT_ACTIONS.mitigate]: 'mitigate', [INCIDENT_ACTIONS.close]: 'close', [INCIDENT_ACTIONS.reopen]: 'reopen' };
+const DIRECT: Partial<Record<IncidentActionId, Transition>> = {
+  [INCIDENT_ACTIONS.mitigate]: 'mitigate',
+  [INCIDENT_ACTIONS.close]: 'close',
+  [INCIDENT_ACTIONS.reopen]: 'reopen',
+};
 
 /** People the owner pickers offer. */
 function people(services: ChatServices, actor: Actor) {
@@ -145,7 +178,11 @@ function people(services: ChatServices, actor: Actor) {
  * A click on an incident card. Refusals (not allowed now, not yours) come back as the card in its
  * true state with the reason on top, so a stale card is corrected by the click that found it stale.
  */
-export async function incidentAction(ctx: IncidentActionContext, action: IncidentActionId, args: Record<string, string>): Promise<ChatResponse> {
+export async function incidentAction(
+  ctx: IncidentActionContext,
+  action: IncidentActionId,
+  args: Record<string, string>,
+): Promise<ChatResponse> {
   const { services, actor, timeZone } = ctx;
   if (action === INCIDENT_ACTIONS.actionDone) {
     const id = Number(args.action);
@@ -163,9 +200,17 @@ export async function incidentAction(ctx: IncidentActionContext, action: Inciden
       case INCIDENT_ACTIONS.comment:
         return { kind: 'form', form: commentForm(incident) };
       case INCIDENT_ACTIONS.acknowledge: {
-        if (incident.status !== 'open') return card(incident.status === 'acknowledged' ? `INC-${number} was already acknowledged.` : `INC-${number} is ${incident.status}; there is nothing to acknowledge.`);
+        if (incident.status !== 'open')
+          return card(
+            incident.status === 'acknowledged'
+              ? `INC-${number} was already acknowledged.`
+              : `INC-${number} is ${incident.status}; there is nothing to acknowledge.`,
+          );
         const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
-        return { kind: 'form', form: acknowledgeForm(incident, owner, people(services, actor), services.incidents.canManage(actor, number)) };
+        return {
+          kind: 'form',
+          form: acknowledgeForm(incident, owner, people(services, actor), services.incidents.canManage(actor, number)),
+        };
       }
       case INCIDENT_ACTIONS.resolve: {
         if (incident.status === 'resolved') return card(`INC-${number} was already resolved.`);
@@ -178,7 +223,11 @@ export async function incidentAction(ctx: IncidentActionContext, action: Inciden
         if (!transition) return card();
         const { changed, incident: moved } = services.incidents.transition(actor, number, transition);
         await ctx.outbox.sendFor(subjectOf('incident', moved.id));
-        return card(changed ? undefined : `Nothing changed: INC-${number} is already ${services.incidents.details(actor.workspaceId, number).incident.status}.`);
+        return card(
+          changed
+            ? undefined
+            : `Nothing changed: INC-${number} is already ${services.incidents.details(actor.workspaceId, number).incident.status}.`,
+        );
       }
     }
   } catch (error) {

@@ -89,7 +89,8 @@ export interface Incident {
   closedAt: string | null;
 }
 
-export type IncidentEventKind = 'reported' | 'acknowledged' | 'mitigated' | 'resolved' | 'closed' | 'reopened' | 'comment' | 'owner-changed';
+export type IncidentEventKind =
+  'reported' | 'acknowledged' | 'mitigated' | 'resolved' | 'closed' | 'reopened' | 'comment' | 'owner-changed';
 
 export interface IncidentEvent {
   id: number;
@@ -121,7 +122,10 @@ export function incidentKey(incident: Pick<Incident, 'number'>): string {
 export type Transition = 'acknowledge' | 'mitigate' | 'resolve' | 'close' | 'reopen';
 
 /** The lifecycle: from which statuses each transition may start, and where it leads. */
-export const TRANSITIONS: Record<Transition, { from: readonly IncidentStatus[]; to: IncidentStatus; anyone: boolean; event: IncidentEventKind }> = {
+export const TRANSITIONS: Record<
+  Transition,
+  { from: readonly IncidentStatus[]; to: IncidentStatus; anyone: boolean; event: IncidentEventKind }
+> = {
   acknowledge: { from: ['open'], to: 'acknowledged', anyone: true, event: 'acknowledged' },
   mitigate: { from: ['acknowledged'], to: 'mitigated', anyone: false, event: 'mitigated' },
   resolve: { from: ['acknowledged', 'mitigated'], to: 'resolved', anyone: false, event: 'resolved' },

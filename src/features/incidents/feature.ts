@@ -7,7 +7,17 @@ import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
 import { incidentKey, type Severity } from './domain.ts';
-import { acknowledgeForm, commentForm, INCIDENT_ACTIONS, INCIDENT_FORMS, incidentInputFrom, resolveForm, resolveInputFrom, type IncidentActionId, type IncidentFormId } from './forms.ts';
+import {
+  acknowledgeForm,
+  commentForm,
+  INCIDENT_ACTIONS,
+  INCIDENT_FORMS,
+  incidentInputFrom,
+  resolveForm,
+  resolveInputFrom,
+  type IncidentActionId,
+  type IncidentFormId,
+} from './forms.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -15,22 +25,43 @@ export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
 const bySeverity = (counts: Record<Severity, number>) => `${counts.S1} S1, ${counts.S2} S2, ${counts.S3} S3, ${counts.S4} S4`;
 
 const privately = (view: MessageView) => ({ kind: 'done', view: { ...view, visibility: 'private' } }) as const;
-const incidentOf = ({ services, actor }: FeatureContext, context: Record<string, string>) => services.incidents.details(actor.workspaceId, Number(context.incident)).incident;
-const formOf = (response: ReturnType<typeof openIncidentForm>): FormView | undefined => (response.kind === 'form' ? response.form : undefined);
+const incidentOf = ({ services, actor }: FeatureContext, context: Record<string, string>) =>
+  services.incidents.details(actor.workspaceId, Number(context.incident)).incident;
+const formOf = (response: ReturnType<typeof openIncidentForm>): FormView | undefined =>
+  response.kind === 'form' ? response.form : undefined;
 
 const forms: Array<FormSpec<IncidentFormId>> = [
   {
     id: INCIDENT_FORMS.report,
     // The Slack message shortcut opens it with the message as the description.
-    open: ({ services, actor, timeZone }, context) => formOf(openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description })),
+    open: ({ services, actor, timeZone }, context) =>
+      formOf(openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description })),
     submit: async ({ services, actor, timeZone, outbox }, submission) => {
       services.settings.channelFor(actor.workspaceId, 'incidents');
-      const { incident: logged, created } = services.incidents.report(actor, incidentInputFrom(submission.values), `form:${submission.instanceKey}`);
+      const { incident: logged, created } = services.incidents.report(
+        actor,
+        incidentInputFrom(submission.values),
+        `form:${submission.instanceKey}`,
+      );
       // Its posts were queued with it: send them now (a repeat submission sends what is still waiting).
       const subject = subjectOf('incident', logged.id);
       const sent = await outbox.sendFor(subject);
-      const where = postsNote(services, actor.workspaceId, subject, sent, logged.severity === 'S1' || logged.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents']);
-      return privately(incidentCard(services, actor.workspaceId, logged.number, timeZone, created ? `Logged ${incidentKey(logged)}.${where}` : `${incidentKey(logged)} was already logged.${where}`));
+      const where = postsNote(
+        services,
+        actor.workspaceId,
+        subject,
+        sent,
+        logged.severity === 'S1' || logged.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'],
+      );
+      return privately(
+        incidentCard(
+          services,
+          actor.workspaceId,
+          logged.number,
+          timeZone,
+          created ? `Logged ${incidentKey(logged)}.${where}` : `${incidentKey(logged)} was already logged.${where}`,
+        ),
+      );
     },
   },
   {
@@ -39,16 +70,34 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       const { services, actor } = ctx;
       const current = incidentOf(ctx, context);
       const owner = current.ownerPersonId ? services.directory.personById(actor.workspaceId, current.ownerPersonId) : undefined;
-      return acknowledgeForm(current, owner, services.directory.people(actor.workspaceId), context.withOwner === '1' || services.incidents.canManage(actor, current.number));
+      return acknowledgeForm(
+        current,
+        owner,
+        services.directory.people(actor.workspaceId),
+        context.withOwner === '1' || services.incidents.canManage(actor, current.number),
+      );
     },
     submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
       const incident = Number(submission.context.incident);
       // The owner field is there for the owner and admins only; without it the owner stays as it is.
       const owner = submission.values.owner ? personIdOf(ctx, submission, submission.values.owner) : undefined;
-      const { changed, incident: record } = services.incidents.transition(actor, incident, 'acknowledge', owner === undefined ? {} : { ownerPersonId: owner });
+      const { changed, incident: record } = services.incidents.transition(
+        actor,
+        incident,
+        'acknowledge',
+        owner === undefined ? {} : { ownerPersonId: owner },
+      );
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
-      return privately(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`));
+      return privately(
+        incidentCard(
+          services,
+          actor.workspaceId,
+          incident,
+          timeZone,
+          changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`,
+        ),
+      );
     },
   },
   {
@@ -60,7 +109,15 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       const raw = resolveInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId));
       const { changed, incident: record } = services.incidents.resolve(actor, incident, raw);
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
-      return privately(incidentCard(services, actor.workspaceId, incident, timeZone, changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`));
+      return privately(
+        incidentCard(
+          services,
+          actor.workspaceId,
+          incident,
+          timeZone,
+          changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`,
+        ),
+      );
     },
   },
   {
@@ -75,7 +132,10 @@ const forms: Array<FormSpec<IncidentFormId>> = [
   },
 ];
 
-const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTIONS).map((id) => ({ id, handle: (ctx, args) => incidentAction(ctx, id, args) }));
+const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTIONS).map((id) => ({
+  id,
+  handle: (ctx, args) => incidentAction(ctx, id, args),
+}));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
 export const incidentsFeature: Feature = {
@@ -87,7 +147,12 @@ export const incidentsFeature: Feature = {
       summary: 'Log an AI incident, list them, open one (card with its lifecycle buttons), or name its owner (owner or admin).',
       handle: incidentCommand,
     },
-    { word: 'action', usage: 'action list [mine] | action done <number>', summary: 'Corrective actions from incidents, and marking them done.', handle: actionCommand },
+    {
+      word: 'action',
+      usage: 'action list [mine] | action done <number>',
+      summary: 'Corrective actions from incidents, and marking them done.',
+      handle: actionCommand,
+    },
   ],
   forms,
   actions,
@@ -100,7 +165,12 @@ export const incidentsFeature: Feature = {
         title: 'Incidents',
         fields: [
           { label: 'Open by severity', value: bySeverity(incidents.activeBySeverity) },
-          { label: 'Oldest open', value: oldest ? `INC-${oldest.number} ${oldest.title} (${oldest.severity}, ${ageOf(oldest.createdAt, now.toISOString())})` : 'none' },
+          {
+            label: 'Oldest open',
+            value: oldest
+              ? `INC-${oldest.number} ${oldest.title} (${oldest.severity}, ${ageOf(oldest.createdAt, now.toISOString())})`
+              : 'none',
+          },
           { label: 'Last 30 days', value: `${incidents.openedSince} opened, ${incidents.closedSince} closed` },
           { label: 'Corrective actions', value: `${actions.open} open, ${actions.overdue} overdue` },
         ],
@@ -119,7 +189,12 @@ export const incidentsFeature: Feature = {
       repos.actions
         .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
         .items.filter((a) => a.dueDate < today)
-        .map((a) => ({ what: `Corrective action #${a.id}: ${a.title}`, owner: repos.people.findById(workspaceId, a.ownerPersonId), due: a.dueDate, daysOverdue: daysOverdue(a.dueDate) })),
+        .map((a) => ({
+          what: `Corrective action #${a.id}: ${a.title}`,
+          owner: repos.people.findById(workspaceId, a.ownerPersonId),
+          due: a.dueDate,
+          daysOverdue: daysOverdue(a.dueDate),
+        })),
     concerns: (repos, workspaceId, { since }) => {
       const { S1, S2 } = repos.incidents.counts(workspaceId, since).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
@@ -133,14 +208,24 @@ export const incidentsFeature: Feature = {
         .items.filter((action) => action.dueDate <= horizon)
         .map((action) => ({
           personId: action.ownerPersonId,
-          item: { key: `action:${action.id}`, text: `Corrective action #${action.id}: ${action.title}`, due: action.dueDate, daysOverdue: daysOverdue(action.dueDate), done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } } },
+          item: {
+            key: `action:${action.id}`,
+            text: `Corrective action #${action.id}: ${action.title}`,
+            due: action.dueDate,
+            daysOverdue: daysOverdue(action.dueDate),
+            done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } },
+          },
         })),
   },
   evidence: {
     kinds: ['incident', 'corrective-action'],
     count: (repos, workspaceId, period) => ({
-      incident: repos.incidents.list(workspaceId, {}, { limit: 100_000, offset: 0 }).items.filter((incident) => inPeriod(incident.createdAt, period)).length,
-      'corrective-action': repos.actions.list(workspaceId, {}, { limit: 100_000, offset: 0 }).items.filter((action) => inPeriod(action.createdAt, period)).length,
+      incident: repos.incidents
+        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
+        .items.filter((incident) => inPeriod(incident.createdAt, period)).length,
+      'corrective-action': repos.actions
+        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
+        .items.filter((action) => inPeriod(action.createdAt, period)).length,
     }),
   },
 };

@@ -4,7 +4,12 @@ import { INCIDENT_TYPE_LABELS, INCIDENT_TYPES, SEVERITIES, SEVERITY_LABELS, SEVE
 import type { FormOption, FormValues, FormView } from '../../chat/views/form.ts';
 
 /** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
-export const INCIDENT_FORMS = { report: 'incident.report', acknowledge: 'incident.acknowledge', resolve: 'incident.resolve', comment: 'incident.comment' } as const;
+export const INCIDENT_FORMS = {
+  report: 'incident.report',
+  acknowledge: 'incident.acknowledge',
+  resolve: 'incident.resolve',
+  comment: 'incident.comment',
+} as const;
 export type IncidentFormId = (typeof INCIDENT_FORMS)[keyof typeof INCIDENT_FORMS];
 
 /** The area's buttons: an incident card's lifecycle buttons (one per transition), Comment, Show, and Done on a corrective action. */
@@ -20,10 +25,17 @@ export const INCIDENT_ACTIONS = {
 } as const;
 export type IncidentActionId = (typeof INCIDENT_ACTIONS)[keyof typeof INCIDENT_ACTIONS];
 
-const personChoices = (people: Person[]): FormOption[] => people.map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
+const personChoices = (people: Person[]): FormOption[] =>
+  people.map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
 
 /** `/aims incident`: what happened, to which system, how bad, when, to whom. */
-export function incidentForm(input: { systems: AiSystem[]; timeZone: string; now: string; title?: string; description?: string }): FormView {
+export function incidentForm(input: {
+  systems: AiSystem[];
+  timeZone: string;
+  now: string;
+  title?: string;
+  description?: string;
+}): FormView {
   return {
     type: INCIDENT_FORMS.report,
     title: 'Report an AI incident',
@@ -39,16 +51,41 @@ export function incidentForm(input: { systems: AiSystem[]; timeZone: string; now
         choices: input.systems.map((system) => ({ value: String(system.id), label: system.name })),
       },
       { id: 'systemName', label: 'Not in the inventory yet? Its name', kind: 'text', required: false, maxLength: 80 },
-      { id: 'title', label: 'Title', kind: 'text', required: true, maxLength: 150, placeholder: 'e.g. Scorer flags every payment from one bank', ...(input.title ? { initial: input.title } : {}) },
-      { id: 'description', label: 'What happened', kind: 'longText', required: true, maxLength: 3000, ...(input.description ? { initial: input.description } : {}) },
+      {
+        id: 'title',
+        label: 'Title',
+        kind: 'text',
+        required: true,
+        maxLength: 150,
+        placeholder: 'e.g. Scorer flags every payment from one bank',
+        ...(input.title ? { initial: input.title } : {}),
+      },
+      {
+        id: 'description',
+        label: 'What happened',
+        kind: 'longText',
+        required: true,
+        maxLength: 3000,
+        ...(input.description ? { initial: input.description } : {}),
+      },
       {
         id: 'severity',
         label: 'Severity',
         kind: 'select',
         required: true,
-        options: SEVERITIES.map((severity) => ({ value: severity, label: SEVERITY_LABELS[severity], description: SEVERITY_MEANINGS[severity] })),
+        options: SEVERITIES.map((severity) => ({
+          value: severity,
+          label: SEVERITY_LABELS[severity],
+          description: SEVERITY_MEANINGS[severity],
+        })),
       },
-      { id: 'type', label: 'Type', kind: 'select', required: true, options: INCIDENT_TYPES.map((type) => ({ value: type, label: INCIDENT_TYPE_LABELS[type] })) },
+      {
+        id: 'type',
+        label: 'Type',
+        kind: 'select',
+        required: true,
+        options: INCIDENT_TYPES.map((type) => ({ value: type, label: INCIDENT_TYPE_LABELS[type] })),
+      },
       { id: 'detectedAt', label: 'Detected', kind: 'datetime', required: true, initial: input.now },
       { id: 'affected', label: 'Who or what was affected', kind: 'longText', required: true, maxLength: 1000 },
     ],
@@ -82,7 +119,11 @@ export function acknowledgeForm(incident: Incident, owner: Person | undefined, p
       submitLabel: 'Acknowledge',
       intro: [
         { text: 'You will be recorded as the responder. ' },
-        { text: ownerName ? `${ownerName} stays the owner: mitigate, resolve and close are theirs (or an admin’s).` : 'It has no owner yet: an admin names one; until then an admin moves it on.' },
+        {
+          text: ownerName
+            ? `${ownerName} stays the owner: mitigate, resolve and close are theirs (or an admin’s).`
+            : 'It has no owner yet: an admin names one; until then an admin moves it on.',
+        },
       ],
       fields: [],
       context: { incident: String(incident.number) },
@@ -114,14 +155,22 @@ export const ACTION_SLOTS = 3;
 /** Resolve: the root cause and the corrective actions (at least one), each with an owner and a due date. */
 export function resolveForm(incident: Incident, people: Person[], defaultOwner: Person | undefined): FormView {
   const slots = Array.from({ length: ACTION_SLOTS }, (_, i) => i + 1).flatMap((n) => [
-    { id: `action${n}Title`, label: `Corrective action ${n}${n === 1 ? '' : ' (optional)'}`, kind: 'text' as const, required: n === 1, maxLength: 300 },
+    {
+      id: `action${n}Title`,
+      label: `Corrective action ${n}${n === 1 ? '' : ' (optional)'}`,
+      kind: 'text' as const,
+      required: n === 1,
+      maxLength: 300,
+    },
     {
       id: `action${n}Owner`,
       label: `Owner of action ${n}`,
       kind: 'person' as const,
       required: n === 1,
       choices: personChoices(people),
-      ...(n === 1 && defaultOwner ? { initial: defaultOwner.externalId, initialLabel: defaultOwner.displayName ?? defaultOwner.externalId } : {}),
+      ...(n === 1 && defaultOwner
+        ? { initial: defaultOwner.externalId, initialLabel: defaultOwner.displayName ?? defaultOwner.externalId }
+        : {}),
     },
     { id: `action${n}Due`, label: `Due date of action ${n}`, kind: 'date' as const, required: n === 1 },
   ]);

@@ -31,7 +31,11 @@ export const incidentInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (!input.aiSystemId && !input.systemName) {
-      ctx.addIssue({ code: 'custom', path: ['aiSystemId'], message: 'Choose the AI system, or name it below if it is not in the inventory yet.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aiSystemId'],
+        message: 'Choose the AI system, or name it below if it is not in the inventory yet.',
+      });
     }
   });
 

@@ -39,7 +39,11 @@ export interface CorrectiveActionRepository {
   insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction;
   findById(workspaceId: number, id: number): CorrectiveAction | undefined;
   markDone(workspaceId: number, id: number, at: string): void;
-  list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number };
+  list(
+    workspaceId: number,
+    filter: CorrectiveActionFilter,
+    page: { limit: number; offset: number },
+  ): { items: CorrectiveAction[]; total: number };
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): { open: number; overdue: number };
 }

@@ -29,7 +29,9 @@ export const incidents = sqliteTable(
     status: text('status', { enum: ['open', 'acknowledged', 'mitigated', 'resolved', 'closed'] }).notNull(),
     rootCause: text('root_cause'),
     /** Where the incident's card was posted (channel messages to update in place), JSON. */
-    posts: text('posts', { mode: 'json' }).notNull().default(sql`'[]'`),
+    posts: text('posts', { mode: 'json' })
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     closedAt: text('closed_at'),
@@ -75,5 +77,8 @@ export const correctiveActions = sqliteTable(
     doneAt: text('done_at'),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('corrective_actions_workspace_status_ix').on(t.workspaceId, t.status, t.dueDate), index('corrective_actions_incident_ix').on(t.incidentId)],
+  (t) => [
+    index('corrective_actions_workspace_status_ix').on(t.workspaceId, t.status, t.dueDate),
+    index('corrective_actions_incident_ix').on(t.incidentId),
+  ],
 );

@@ -20,7 +20,6 @@ import {
 import { incidentInputSchema, resolveInputSchema } from './input.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 
-
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
 const FUTURE_SLACK_MS = 5 * 60_000;
@@ -47,7 +46,15 @@ export class IncidentService {
     private readonly clock: Clock,
   ) {}
 
-  private audit(repos: Repositories, actor: Actor | null, incident: Incident, action: string, before: unknown, after: unknown, at: string): void {
+  private audit(
+    repos: Repositories,
+    actor: Actor | null,
+    incident: Incident,
+    action: string,
+    before: unknown,
+    after: unknown,
+    at: string,
+  ): void {
     repos.audit.append(
       {
         workspaceId: incident.workspaceId,
@@ -64,7 +71,8 @@ export class IncidentService {
 
   private mustFind(repos: Repositories, workspaceId: number, number: number): Incident {
     const incident = repos.incidents.findByNumber(workspaceId, number);
-    if (!incident) throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with “incident list”.' });
+    if (!incident)
+      throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with “incident list”.' });
     return incident;
   }
 
@@ -75,7 +83,12 @@ export class IncidentService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return this.store.write((repos) => {
       if (bound) {
-        const earlier = replayOf<{ incidentId?: number }>(repos.dedupe, bound, (outcome) => `INC-${(outcome?.incidentId ? repos.incidents.findById(actor.workspaceId, outcome.incidentId)?.number : undefined) ?? '?'}`)?.outcome;
+        const earlier = replayOf<{ incidentId?: number }>(
+          repos.dedupe,
+          bound,
+          (outcome) =>
+            `INC-${(outcome?.incidentId ? repos.incidents.findById(actor.workspaceId, outcome.incidentId)?.number : undefined) ?? '?'}`,
+        )?.outcome;
         const existing = earlier?.incidentId === undefined ? undefined : repos.incidents.findById(actor.workspaceId, earlier.incidentId);
         if (existing) return { incident: existing, created: false };
       }
@@ -115,7 +128,13 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
       this.audit(repos, actor, incident, INCIDENT_AUDIT.reported, null, incident, at);
-      queuePosts(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'], at);
+      queuePosts(
+        repos,
+        actor.workspaceId,
+        subjectOf('incident', incident.id),
+        incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'],
+        at,
+      );
       return { incident, created: true };
     });
   }
@@ -126,7 +145,12 @@ export class IncidentService {
    * Anyone may acknowledge (they become the responder); the owner stays accountable, and only
    * the owner or an admin may name another owner while acknowledging.
    */
-  transition(actor: Actor, number: number, transition: Transition, options: { ownerPersonId?: number } = {}): { incident: Incident; changed: boolean } {
+  transition(
+    actor: Actor,
+    number: number,
+    transition: Transition,
+    options: { ownerPersonId?: number } = {},
+  ): { incident: Incident; changed: boolean } {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const before = this.mustFind(repos, actor.workspaceId, number);
@@ -144,7 +168,8 @@ export class IncidentService {
         changes.responderPersonId = actor.personId;
         const owner = options.ownerPersonId;
         if (owner !== undefined && owner !== before.ownerPersonId) {
-          if (!repos.people.findById(actor.workspaceId, owner)) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
+          if (!repos.people.findById(actor.workspaceId, owner))
+            throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
           this.requireOwnerOrAdmin(repos, actor, before, 'reassign', 'owner');
           changes.ownerPersonId = owner;
         }
@@ -156,7 +181,13 @@ export class IncidentService {
       const newOwner = changes.ownerPersonId;
       if (newOwner !== undefined && newOwner !== null && newOwner !== before.ownerPersonId) {
         const owner = repos.people.findById(actor.workspaceId, newOwner);
-        repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: owner ? personLabel(owner) : null });
+        repos.incidents.addEvent({
+          incidentId: before.id,
+          at,
+          actorPersonId: actor.personId,
+          kind: 'owner-changed',
+          text: owner ? personLabel(owner) : null,
+        });
       }
       const after = { ...before, ...changes };
       this.audit(
@@ -164,8 +195,16 @@ export class IncidentService {
         actor,
         before,
         `incident.${rule.event}`,
-        { status: before.status, ownerPersonId: before.ownerPersonId, ...(transition === 'acknowledge' ? { responderPersonId: before.responderPersonId } : {}) },
-        { status: after.status, ownerPersonId: after.ownerPersonId, ...(transition === 'acknowledge' ? { responderPersonId: after.responderPersonId } : {}) },
+        {
+          status: before.status,
+          ownerPersonId: before.ownerPersonId,
+          ...(transition === 'acknowledge' ? { responderPersonId: before.responderPersonId } : {}),
+        },
+        {
+          status: after.status,
+          ownerPersonId: after.ownerPersonId,
+          ...(transition === 'acknowledge' ? { responderPersonId: after.responderPersonId } : {}),
+        },
         at,
       );
       queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
@@ -183,7 +222,13 @@ export class IncidentService {
       if (!owner) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
       if (before.ownerPersonId === ownerPersonId) return { incident: before, changed: false };
       repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
-      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'owner-changed', text: personLabel(owner) });
+      repos.incidents.addEvent({
+        incidentId: before.id,
+        at,
+        actorPersonId: actor.personId,
+        kind: 'owner-changed',
+        text: personLabel(owner),
+      });
       this.audit(repos, actor, before, INCIDENT_AUDIT.ownerChanged, { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
       queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
@@ -216,21 +261,56 @@ export class IncidentService {
       }
       this.requireOwnerOrAdmin(repos, actor, before, 'resolve');
       const parsed = resolveInputSchema.safeParse(raw);
-      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path }))));
+      if (!parsed.success)
+        throw invalidInput(
+          fieldErrorsOf(
+            parsed.error.issues.map((issue) => ({
+              ...issue,
+              path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path,
+            })),
+          ),
+        );
       const input = parsed.data;
       const ownerErrors: Record<string, string> = {};
       input.actions.forEach((action, i) => {
-        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId)) ownerErrors[`actions.${i}.ownerPersonId`] = 'The owner must be a person in this workspace.';
+        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId))
+          ownerErrors[`actions.${i}.ownerPersonId`] = 'The owner must be a person in this workspace.';
       });
       if (Object.keys(ownerErrors).length > 0) throw invalidInput(ownerErrors);
       repos.incidents.update(actor.workspaceId, before.id, { status: 'resolved', rootCause: input.rootCause, updatedAt: at });
       repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'resolved', text: input.rootCause });
       const after: Incident = { ...before, status: 'resolved', rootCause: input.rootCause, updatedAt: at };
-      this.audit(repos, actor, before, INCIDENT_AUDIT.resolved, { status: before.status, rootCause: before.rootCause }, { status: 'resolved', rootCause: input.rootCause }, at);
+      this.audit(
+        repos,
+        actor,
+        before,
+        INCIDENT_AUDIT.resolved,
+        { status: before.status, rootCause: before.rootCause },
+        { status: 'resolved', rootCause: input.rootCause },
+        at,
+      );
       for (const action of input.actions) {
-        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: before.id, reviewCompletionId: null, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
+        const record = repos.actions.insert({
+          workspaceId: actor.workspaceId,
+          incidentId: before.id,
+          reviewCompletionId: null,
+          title: action.title,
+          ownerPersonId: action.ownerPersonId,
+          dueDate: action.dueDate,
+          status: 'open',
+          doneAt: null,
+          createdAt: at,
+        });
         repos.audit.append(
-          { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: INCIDENT_AUDIT.actionCreated, subject: `corrective_action:${record.id}`, before: null, after: record },
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action: INCIDENT_AUDIT.actionCreated,
+            subject: `corrective_action:${record.id}`,
+            before: null,
+            after: record,
+          },
           at,
         );
       }
@@ -267,7 +347,15 @@ export class IncidentService {
       if (!incident) return;
       const posts = [...incident.posts.filter((p) => !(p.channelId === post.channelId && p.messageId === post.messageId)), post];
       repos.incidents.update(workspaceId, incidentId, { posts });
-      this.audit(repos, null, incident, INCIDENT_AUDIT.posted, null, { purpose: post.purpose, channelId: post.channelId, messageId: post.messageId }, at);
+      this.audit(
+        repos,
+        null,
+        incident,
+        INCIDENT_AUDIT.posted,
+        null,
+        { purpose: post.purpose, channelId: post.channelId, messageId: post.messageId },
+        at,
+      );
     });
   }
 
@@ -289,7 +377,13 @@ export class IncidentService {
       const incident = this.mustFind(repos, workspaceId, number);
       const events = repos.incidents.events(incident.id);
       const actions = repos.actions.list(workspaceId, { incidentId: incident.id }, { limit: 50, offset: 0 }).items;
-      const ids = new Set<number>([incident.reporterPersonId, ...(incident.ownerPersonId ? [incident.ownerPersonId] : []), ...(incident.responderPersonId ? [incident.responderPersonId] : []), ...actions.map((a) => a.ownerPersonId), ...events.flatMap((e) => (e.actorPersonId ? [e.actorPersonId] : []))]);
+      const ids = new Set<number>([
+        incident.reporterPersonId,
+        ...(incident.ownerPersonId ? [incident.ownerPersonId] : []),
+        ...(incident.responderPersonId ? [incident.responderPersonId] : []),
+        ...actions.map((a) => a.ownerPersonId),
+        ...events.flatMap((e) => (e.actorPersonId ? [e.actorPersonId] : [])),
+      ]);
       const people = new Map<number, Person>();
       for (const id of ids) {
         const person = repos.people.findById(workspaceId, id);
@@ -313,12 +407,20 @@ export class IncidentService {
   }
 
   list(workspaceId: number, filter: IncidentFilter, page = 0): { items: Incident[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) => repos.incidents.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }));
+    const result = this.store.read((repos) =>
+      repos.incidents.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
+    );
     return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
   }
 
-  listActions(workspaceId: number, filter: CorrectiveActionFilter, page = 0): { items: CorrectiveAction[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) => repos.actions.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }));
+  listActions(
+    workspaceId: number,
+    filter: CorrectiveActionFilter,
+    page = 0,
+  ): { items: CorrectiveAction[]; total: number; page: number; pageSize: number } {
+    const result = this.store.read((repos) =>
+      repos.actions.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
+    );
     return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
   }
 
@@ -330,14 +432,27 @@ export class IncidentService {
       if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
       if (action.status === 'done') return { action, changed: false };
       const incident = action.incidentId ? repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
-      const allowed = actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
+      const allowed =
+        actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
       if (!allowed) {
         const owner = repos.people.findById(actor.workspaceId, action.ownerPersonId);
-        throw new AimsError('forbidden', 'Only the owner of this action, the owner of its incident or an admin can mark it done.', owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {});
+        throw new AimsError(
+          'forbidden',
+          'Only the owner of this action, the owner of its incident or an admin can mark it done.',
+          owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {},
+        );
       }
       repos.actions.markDone(actor.workspaceId, actionId, at);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: INCIDENT_AUDIT.actionDone, subject: `corrective_action:${actionId}`, before: { status: 'open' }, after: { status: 'done' } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: INCIDENT_AUDIT.actionDone,
+          subject: `corrective_action:${actionId}`,
+          before: { status: 'open' },
+          after: { status: 'done' },
+        },
         at,
       );
       if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
@@ -351,7 +466,9 @@ export class IncidentService {
     const admins = repos.roles.holders(actor.workspaceId, 'admin').map((holder) => personLabel(holder));
     const ask = admins.length > 0 ? `Admins: ${admins.join(', ')}.` : 'This workspace has no admin yet.';
     const message = `Only the owner of ${incidentKey(incident)} or an admin can ${what} it.`;
-    const hint = owner ? `The owner is ${personLabel(owner)}. ${ask}` : `It has no owner yet: an admin can name one with “incident ${incidentKey(incident)} owner @person”. ${ask}`;
+    const hint = owner
+      ? `The owner is ${personLabel(owner)}. ${ask}`
+      : `It has no owner yet: an admin can name one with “incident ${incidentKey(incident)} owner @person”. ${ask}`;
     throw new AimsError('forbidden', message, { hint, ...(field ? { fieldErrors: { [field]: `${message} ${hint}` } } : {}) });
   }
 }

@@ -7,13 +7,21 @@ import { correctiveActions, incidentEvents, incidents } from './schema.ts';
 
 type Row = typeof incidents.$inferSelect;
 
-const toIncident = (row: Row): Incident => ({ ...row, type: row.type as Incident['type'], posts: (row.posts as IncidentPost[] | null) ?? [] });
+const toIncident = (row: Row): Incident => ({
+  ...row,
+  type: row.type as Incident['type'],
+  posts: (row.posts as IncidentPost[] | null) ?? [],
+});
 
 export class SqliteIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Db) {}
 
   nextNumber(workspaceId: number): number {
-    const row = this.db.select({ n: max(incidents.number) }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).get();
+    const row = this.db
+      .select({ n: max(incidents.number) })
+      .from(incidents)
+      .where(eq(incidents.workspaceId, workspaceId))
+      .get();
     return (row?.n ?? 0) + 1;
   }
 
@@ -22,16 +30,28 @@ export class SqliteIncidentRepository implements IncidentRepository {
   }
 
   update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void {
-    this.db.update(incidents).set(changes).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id))).run();
+    this.db
+      .update(incidents)
+      .set(changes)
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)))
+      .run();
   }
 
   findByNumber(workspaceId: number, number: number): Incident | undefined {
-    const row = this.db.select().from(incidents).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, number))).get();
+    const row = this.db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, number)))
+      .get();
     return row ? toIncident(row) : undefined;
   }
 
   findById(workspaceId: number, id: number): Incident | undefined {
-    const row = this.db.select().from(incidents).where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id))).get();
+    const row = this.db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)))
+      .get();
     return row ? toIncident(row) : undefined;
   }
 
@@ -45,7 +65,15 @@ export class SqliteIncidentRepository implements IncidentRepository {
       if (mine) conditions.push(mine);
     }
     const where = and(...conditions);
-    const items = this.db.select().from(incidents).where(where).orderBy(desc(incidents.number)).limit(page.limit).offset(page.offset).all().map(toIncident);
+    const items = this.db
+      .select()
+      .from(incidents)
+      .where(where)
+      .orderBy(desc(incidents.number))
+      .limit(page.limit)
+      .offset(page.offset)
+      .all()
+      .map(toIncident);
     const total = this.db.select({ n: count() }).from(incidents).where(where).get()?.n ?? 0;
     return { items, total };
   }
@@ -68,7 +96,12 @@ export class SqliteIncidentRepository implements IncidentRepository {
   counts(workspaceId: number, since: string): IncidentCounts {
     const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as IncidentCounts['activeBySeverity'];
     const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
-    for (const row of this.db.select({ severity: incidents.severity, n: count() }).from(incidents).where(active).groupBy(incidents.severity).all()) {
+    for (const row of this.db
+      .select({ severity: incidents.severity, n: count() })
+      .from(incidents)
+      .where(active)
+      .groupBy(incidents.severity)
+      .all()) {
       activeBySeverity[row.severity] = row.n;
     }
     const oldestActive =
@@ -79,8 +112,18 @@ export class SqliteIncidentRepository implements IncidentRepository {
         .orderBy(asc(incidents.createdAt), asc(incidents.number))
         .limit(1)
         .get() ?? null;
-    const openedSince = this.db.select({ n: count() }).from(incidents).where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since))).get()?.n ?? 0;
-    const closedSince = this.db.select({ n: count() }).from(incidents).where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since))).get()?.n ?? 0;
+    const openedSince =
+      this.db
+        .select({ n: count() })
+        .from(incidents)
+        .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since)))
+        .get()?.n ?? 0;
+    const closedSince =
+      this.db
+        .select({ n: count() })
+        .from(incidents)
+        .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since)))
+        .get()?.n ?? 0;
     return { activeBySeverity, oldestActive, openedSince, closedSince };
   }
 }
@@ -93,20 +136,39 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
   }
 
   findById(workspaceId: number, id: number): CorrectiveAction | undefined {
-    return this.db.select().from(correctiveActions).where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id))).get();
+    return this.db
+      .select()
+      .from(correctiveActions)
+      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)))
+      .get();
   }
 
   markDone(workspaceId: number, id: number, at: string): void {
-    this.db.update(correctiveActions).set({ status: 'done', doneAt: at }).where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id))).run();
+    this.db
+      .update(correctiveActions)
+      .set({ status: 'done', doneAt: at })
+      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)))
+      .run();
   }
 
-  list(workspaceId: number, filter: CorrectiveActionFilter, page: { limit: number; offset: number }): { items: CorrectiveAction[]; total: number } {
+  list(
+    workspaceId: number,
+    filter: CorrectiveActionFilter,
+    page: { limit: number; offset: number },
+  ): { items: CorrectiveAction[]; total: number } {
     const conditions: SQL[] = [eq(correctiveActions.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(correctiveActions.ownerPersonId, filter.ownerPersonId));
     if (filter.status) conditions.push(eq(correctiveActions.status, filter.status));
     if (filter.incidentId) conditions.push(eq(correctiveActions.incidentId, filter.incidentId));
     const where = and(...conditions);
-    const items = this.db.select().from(correctiveActions).where(where).orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id)).limit(page.limit).offset(page.offset).all();
+    const items = this.db
+      .select()
+      .from(correctiveActions)
+      .where(where)
+      .orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id))
+      .limit(page.limit)
+      .offset(page.offset)
+      .all();
     const total = this.db.select({ n: count() }).from(correctiveActions).where(where).get()?.n ?? 0;
     return { items, total };
   }
@@ -115,7 +177,12 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
     const open = and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'));
     return {
       open: this.db.select({ n: count() }).from(correctiveActions).where(open).get()?.n ?? 0,
-      overdue: this.db.select({ n: count() }).from(correctiveActions).where(and(open, lt(correctiveActions.dueDate, today))).get()?.n ?? 0,
+      overdue:
+        this.db
+          .select({ n: count() })
+          .from(correctiveActions)
+          .where(and(open, lt(correctiveActions.dueDate, today)))
+          .get()?.n ?? 0,
     };
   }
 }

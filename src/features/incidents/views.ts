@@ -1,5 +1,13 @@
 import { personLabel, type Person } from '../../core/identity.ts';
-import { INCIDENT_TYPE_LABELS, incidentKey, SEVERITY_LABELS, transitionsFrom, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
+import {
+  INCIDENT_TYPE_LABELS,
+  incidentKey,
+  SEVERITY_LABELS,
+  transitionsFrom,
+  type CorrectiveAction,
+  type Incident,
+  type IncidentEvent,
+} from './domain.ts';
 import { INCIDENT_ACTIONS } from './forms.ts';
 import type { IncidentDetails } from './service.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
@@ -88,7 +96,11 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
     ],
   });
   blocks.push({ type: 'actions', buttons: buttons(incident) });
-  return { summary: `${incidentKey(incident)} (${incident.severity}, ${incident.status}): ${incident.title}`, blocks, visibility: 'public' };
+  return {
+    summary: `${incidentKey(incident)} (${incident.severity}, ${incident.status}): ${incident.title}`,
+    blocks,
+    visibility: 'public',
+  };
 }
 
 function timelineEntry(event: IncidentEvent, people: Map<number, Person>, timeZone: string): string {
@@ -108,9 +120,22 @@ export function actionLine(action: CorrectiveAction, people: Map<number, Person>
 }
 
 /** A page of incidents, newest first, with how to see more. */
-export function incidentListView(input: { items: Incident[]; total: number; page: number; pageSize: number; filterLabel: string; nextPageCommand: string; systemNames: Map<number, string> }): MessageView {
+export function incidentListView(input: {
+  items: Incident[];
+  total: number;
+  page: number;
+  pageSize: number;
+  filterLabel: string;
+  nextPageCommand: string;
+  systemNames: Map<number, string>;
+}): MessageView {
   const { items, total, page, pageSize } = input;
-  if (total === 0) return { summary: 'No incidents', blocks: [{ type: 'text', text: `No incidents${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
+  if (total === 0)
+    return {
+      summary: 'No incidents',
+      blocks: [{ type: 'text', text: `No incidents${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }],
+      visibility: 'private',
+    };
   return {
     summary: `${total} incidents`,
     blocks: [
@@ -119,7 +144,9 @@ export function incidentListView(input: { items: Incident[]; total: number; page
         type: 'list',
         items: items.map((incident) => [
           { text: incidentKey(incident), style: 'bold' },
-          { text: ` ${incident.severity} · ${STATUS_LABELS[incident.status]} · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}` },
+          {
+            text: ` ${incident.severity} · ${STATUS_LABELS[incident.status]} · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}`,
+          },
         ]),
       },
       pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
@@ -129,8 +156,15 @@ export function incidentListView(input: { items: Incident[]; total: number; page
 }
 
 /** Corrective actions with a Done button for each open one (25 at most per message). */
-export function actionListView(input: { items: CorrectiveAction[]; total: number; people: Map<number, Person>; incidents: Map<number, number>; title: string }): MessageView {
-  if (input.total === 0) return { summary: 'No corrective actions', blocks: [{ type: 'text', text: `${input.title}: none.` }], visibility: 'private' };
+export function actionListView(input: {
+  items: CorrectiveAction[];
+  total: number;
+  people: Map<number, Person>;
+  incidents: Map<number, number>;
+  title: string;
+}): MessageView {
+  if (input.total === 0)
+    return { summary: 'No corrective actions', blocks: [{ type: 'text', text: `${input.title}: none.` }], visibility: 'private' };
   const blocks: Block[] = [
     { type: 'header', text: input.title },
     {
@@ -143,6 +177,14 @@ export function actionListView(input: { items: CorrectiveAction[]; total: number
     },
   ];
   const open = input.items.filter((action) => action.status === 'open').slice(0, 25);
-  if (open.length > 0) blocks.push({ type: 'actions', buttons: open.map((action) => ({ label: `Done #${action.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } })) });
+  if (open.length > 0)
+    blocks.push({
+      type: 'actions',
+      buttons: open.map((action) => ({
+        label: `Done #${action.id}`,
+        action: INCIDENT_ACTIONS.actionDone,
+        args: { action: String(action.id) },
+      })),
+    });
   return { summary: `${input.total} corrective actions`, blocks, visibility: 'private' };
 }

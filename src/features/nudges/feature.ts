@@ -13,7 +13,10 @@ const snoozeButton: ActionSpec<typeof NUDGE_SNOOZE> = {
 const snoozeWeek: FormSpec<typeof NUDGE_SNOOZE> = {
   id: NUDGE_SNOOZE,
   open: (_ctx, context) => snoozeForm(context.item ?? ''),
-  submit: ({ services, actor }, submission) => ({ kind: 'done', view: snoozedView(services.nudges.snooze(actor, submission.context.item ?? '', 7, submission.values.reason)) }),
+  submit: ({ services, actor }, submission) => ({
+    kind: 'done',
+    view: snoozedView(services.nudges.snooze(actor, submission.context.item ?? '', 7, submission.values.reason)),
+  }),
 };
 
 /** Snoozing an item of the daily nudge (the items themselves come from each area's `nudges`). */

@@ -24,12 +24,19 @@ export function nudgeView(items: NudgeItem[], today: string): MessageView {
   items.slice(0, WITH_BUTTONS).forEach((item) => {
     blocks.push({ type: 'text', text: [{ text: item.text, style: 'bold' }, { text: ` · ${when(item)}` }] });
     const buttons: ButtonView[] = [];
-    if (item.done) buttons.push({ label: item.key.startsWith('release:') ? 'Open' : 'Done…', action: item.done.action, args: item.done.args, style: 'primary' });
+    if (item.done)
+      buttons.push({
+        label: item.key.startsWith('release:') ? 'Open' : 'Done…',
+        action: item.done.action,
+        args: item.done.args,
+        style: 'primary',
+      });
     buttons.push({ label: 'Snooze 1 day', action: NUDGE_SNOOZE, args: { item: item.key, days: '1' } });
     buttons.push({ label: 'Snooze 1 week…', action: NUDGE_SNOOZE, args: { item: item.key, days: '7' } });
     blocks.push({ type: 'actions', buttons });
   });
-  if (items.length > WITH_BUTTONS) blocks.push({ type: 'list', items: items.slice(WITH_BUTTONS).map((item) => `${item.text} · ${when(item)}`) });
+  if (items.length > WITH_BUTTONS)
+    blocks.push({ type: 'list', items: items.slice(WITH_BUTTONS).map((item) => `${item.text} · ${when(item)}`) });
   return { summary: `${items.length} AIMS item(s) need you`, blocks, visibility: 'private' };
 }
 
@@ -39,7 +46,11 @@ export function escalationView(entries: Array<{ person: Person; item: NudgeItem 
     summary: `${entries.length} AIMS item(s) overdue by more than ${threshold} days`,
     blocks: [
       { type: 'header', text: `Overdue by more than ${threshold} days · ${today}` },
-      { type: 'list', items: entries.slice(0, 40).map((e) => `${e.item.text} · ${personLabel(e.person)} · ${when(e.item)}`), ...(entries.length > 40 ? { more: entries.length - 40 } : {}) },
+      {
+        type: 'list',
+        items: entries.slice(0, 40).map((e) => `${e.item.text} · ${personLabel(e.person)} · ${when(e.item)}`),
+        ...(entries.length > 40 ? { more: entries.length - 40 } : {}),
+      },
     ],
     visibility: 'public',
   };

@@ -26,16 +26,31 @@ export function releaseCard(services: ChatServices, workspaceId: number, id: num
 export function releaseFormFor(services: ChatServices, actor: Actor, system: AiSystem): { kind: 'form'; form: FormView } {
   services.settings.channelFor(actor.workspaceId, 'approvals');
   if (system.stage === 'retired') throw new AimsError('invalid_input', `${system.name} is retired: it cannot be released.`);
-  return { kind: 'form', form: releaseRequestForm({ system, criteria: services.releases.criteria(actor.workspaceId, system.id), defaultApprovals: services.releases.defaultApprovals(actor.workspaceId) }) };
+  return {
+    kind: 'form',
+    form: releaseRequestForm({
+      system,
+      criteria: services.releases.criteria(actor.workspaceId, system.id),
+      defaultApprovals: services.releases.defaultApprovals(actor.workspaceId),
+    }),
+  };
 }
 
 export function releaseEditForm(services: ChatServices, actor: Actor, id: number): { kind: 'form'; form: FormView } {
   const details = services.releases.details(actor.workspaceId, id);
-  if (details.release.status !== 'pending') throw new AimsError('conflict', `REL-${id} is ${details.release.status}: the decision is final.`);
-  if (details.release.requesterPersonId !== actor.personId && !actor.roles.includes('admin')) throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
+  if (details.release.status !== 'pending')
+    throw new AimsError('conflict', `REL-${id} is ${details.release.status}: the decision is final.`);
+  if (details.release.requesterPersonId !== actor.personId && !actor.roles.includes('admin'))
+    throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
   return {
     kind: 'form',
-    form: releaseRequestForm({ system: details.system, criteria: services.releases.criteria(actor.workspaceId, details.system.id), defaultApprovals: services.releases.defaultApprovals(actor.workspaceId), release: details.release, metrics: details.metrics }),
+    form: releaseRequestForm({
+      system: details.system,
+      criteria: services.releases.criteria(actor.workspaceId, details.system.id),
+      defaultApprovals: services.releases.defaultApprovals(actor.workspaceId),
+      release: details.release,
+      metrics: details.metrics,
+    }),
   };
 }
 
@@ -49,16 +64,33 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
     return { kind: 'form', form: releasePickForm(services.systems.search(actor.workspaceId, '', 1000)) };
   }
   if (sub === 'list') {
-    const statuses = rest.filter((w) => (STATUSES as readonly string[]).includes(w.toLowerCase())).map((w) => w.toLowerCase() as ReleaseStatus);
-    const others = rest.filter((w) => !(STATUSES as readonly string[]).includes(w.toLowerCase()) && w.toLowerCase() !== 'page' && !/^\d+$/.test(w));
+    const statuses = rest
+      .filter((w) => (STATUSES as readonly string[]).includes(w.toLowerCase()))
+      .map((w) => w.toLowerCase() as ReleaseStatus);
+    const others = rest.filter(
+      (w) => !(STATUSES as readonly string[]).includes(w.toLowerCase()) && w.toLowerCase() !== 'page' && !/^\d+$/.test(w),
+    );
     const pageAt = rest.findIndex((w) => w.toLowerCase() === 'page');
     const page = pageAt >= 0 ? Math.max(0, Number(rest[pageAt + 1] ?? '1') - 1) || 0 : 0;
     const system = others.length > 0 ? services.systems.find(actor.workspaceId, others.join(' ')) : undefined;
-    const result = services.releases.list(actor.workspaceId, { ...(statuses.length > 0 ? { statuses } : {}), ...(system ? { aiSystemId: system.id } : {}) }, page);
+    const result = services.releases.list(
+      actor.workspaceId,
+      { ...(statuses.length > 0 ? { statuses } : {}), ...(system ? { aiSystemId: system.id } : {}) },
+      page,
+    );
     const systemNames = new Map<number, string>();
-    for (const release of result.items) if (!systemNames.has(release.aiSystemId)) systemNames.set(release.aiSystemId, services.systems.getById(actor.workspaceId, release.aiSystemId).name);
+    for (const release of result.items)
+      if (!systemNames.has(release.aiSystemId))
+        systemNames.set(release.aiSystemId, services.systems.getById(actor.workspaceId, release.aiSystemId).name);
     const label = [...statuses, ...(system ? [system.name] : [])].join(', ');
-    return message(releaseListView({ ...result, systemNames, filterLabel: label, nextPageCommand: `${prefix}release list ${[...statuses, ...others, 'page', String(page + 2)].join(' ')}` }));
+    return message(
+      releaseListView({
+        ...result,
+        systemNames,
+        filterLabel: label,
+        nextPageCommand: `${prefix}release list ${[...statuses, ...others, 'page', String(page + 2)].join(' ')}`,
+      }),
+    );
   }
   const id = parseReleaseRef(first);
   if (id !== undefined) {
@@ -66,7 +98,10 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
     if (verb === 'edit') return releaseEditForm(services, actor, id);
     if (verb === 'withdraw') {
       const { changed } = services.releases.withdraw(actor, id);
-      return message({ ...releaseCard(services, actor.workspaceId, id, timeZone, changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`), visibility: 'private' });
+      return message({
+        ...releaseCard(services, actor.workspaceId, id, timeZone, changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`),
+        visibility: 'private',
+      });
     }
     return message({ ...releaseCard(services, actor.workspaceId, id, timeZone), visibility: 'private' });
   }
@@ -74,7 +109,10 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
 }
 
 const NUMBER = String.raw`-?\d+(?:[.,]\d+)?`;
-const CRITERION = new RegExp(String.raw`^(\S+)\s*(>=|<=|≥|≤)\s*(-?[\d.,]+)\s+on\s+(.+?)(?:\s+range\s+(${NUMBER})?\s*\.\.\s*(${NUMBER})?)?$`, 'i');
+const CRITERION = new RegExp(
+  String.raw`^(\S+)\s*(>=|<=|≥|≤)\s*(-?[\d.,]+)\s+on\s+(.+?)(?:\s+range\s+(${NUMBER})?\s*\.\.\s*(${NUMBER})?)?$`,
+  'i',
+);
 const decimal = (text: string | undefined) => (text === undefined ? null : Number(text.replace(',', '.')));
 
 /** `system <name> criteria [add <metric> >=|<= <threshold> on <dataset> [range <min>..<max>] | remove <metric>]` */
@@ -85,14 +123,38 @@ export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: st
     const match = CRITERION.exec(words.slice(1).join(' '));
     const hint = `Example: ${prefix}system ${system.name} criteria add recall >= 0.92 on holdout-2026 (rates are 0..1, latencies at least 0; other bounds: … on holdout range 0..100)`;
     if (!match) throw new AimsError('invalid_input', 'Write it as: <metric> >= <threshold> on <dataset> [range <min>..<max>].', { hint });
-    if (/\srange\s/i.test(` ${match[4] ?? ''} `)) throw new AimsError('invalid_input', 'Write the range as “range <min>..<max>”, e.g. range 0..100 (either side may be left open).', { hint });
+    if (/\srange\s/i.test(` ${match[4] ?? ''} `))
+      throw new AimsError('invalid_input', 'Write the range as “range <min>..<max>”, e.g. range 0..100 (either side may be left open).', {
+        hint,
+      });
     const comparison = match[2] === '≥' ? '>=' : match[2] === '≤' ? '<=' : match[2];
-    const criterion = services.releases.addCriterion(actor, system.id, { metric: match[1], comparison, threshold: Number((match[3] ?? '').replace(',', '.')), dataset: match[4], minValue: decimal(match[5]), maxValue: decimal(match[6]) });
-    return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Added ${criterion.metric} to the acceptance criteria.`));
+    const criterion = services.releases.addCriterion(actor, system.id, {
+      metric: match[1],
+      comparison,
+      threshold: Number((match[3] ?? '').replace(',', '.')),
+      dataset: match[4],
+      minValue: decimal(match[5]),
+      maxValue: decimal(match[6]),
+    });
+    return message(
+      criteriaView(
+        system.name,
+        services.releases.criteria(actor.workspaceId, system.id),
+        prefix,
+        `Added ${criterion.metric} to the acceptance criteria.`,
+      ),
+    );
   }
   if (verb === 'remove') {
     const removed = services.releases.removeCriterion(actor, system.id, words.slice(1).join(' '));
-    return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix, `Removed ${removed.length} criterion for ${removed[0]?.metric ?? ''}.`));
+    return message(
+      criteriaView(
+        system.name,
+        services.releases.criteria(actor.workspaceId, system.id),
+        prefix,
+        `Removed ${removed.length} criterion for ${removed[0]?.metric ?? ''}.`,
+      ),
+    );
   }
   return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix));
 }
@@ -103,7 +165,13 @@ export interface ReleaseActionContext extends Identified {
 }
 
 /** Applies an approval and what follows from it: cards refreshed everywhere, the requester told of a decision. */
-export async function decideRelease(ctx: ReleaseActionContext, id: number, decision: 'approve' | 'reject', comment?: string, seen?: string): Promise<string> {
+export async function decideRelease(
+  ctx: ReleaseActionContext,
+  id: number,
+  decision: 'approve' | 'reject',
+  comment?: string,
+  seen?: string,
+): Promise<string> {
   const { services, actor } = ctx;
   const outcome = services.releases.decide(actor, id, decision, comment, seen);
   // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
@@ -126,7 +194,8 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
       case RELEASE_ACTIONS.reject: {
         const { release } = services.releases.details(actor.workspaceId, id);
         services.releases.requireCanDecide(actor, id);
-        if (args.seen !== undefined && args.seen !== release.contentHash) return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`);
+        if (args.seen !== undefined && args.seen !== release.contentHash)
+          return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`);
         return { kind: 'form', form: action === RELEASE_ACTIONS.reject ? rejectForm(release) : approveForm(release) };
       }
       case RELEASE_ACTIONS.withdraw: {
@@ -140,7 +209,8 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
         return card();
     }
   } catch (error) {
-    if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden')) return card([error.message, error.details.hint].filter(Boolean).join(' '));
+    if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden'))
+      return card([error.message, error.details.hint].filter(Boolean).join(' '));
     throw error;
   }
 }

@@ -52,12 +52,58 @@ export interface ValueDomain {
 }
 
 // Metric names are read as words ("roc_auc", "f1-macro", "latency_p95"): any of these words decides the domain.
-const RATE_WORDS = new Set(['recall', 'precision', 'accuracy', 'acc', 'f1', 'f2', 'fbeta', 'fscore', 'auc', 'auroc', 'auprc', 'roc', 'specificity', 'sensitivity', 'tpr', 'fpr', 'tnr', 'fnr', 'ppv', 'npv', 'iou', 'jaccard', 'dice', 'ndcg', 'map', 'mrr', 'rate', 'coverage']);
-const DURATION_WORDS = new Set(['latency', 'duration', 'time', 'runtime', 'ms', 'millis', 'milliseconds', 'sec', 'secs', 'seconds', 'minutes', 'hours', 'ttft']);
+const RATE_WORDS = new Set([
+  'recall',
+  'precision',
+  'accuracy',
+  'acc',
+  'f1',
+  'f2',
+  'fbeta',
+  'fscore',
+  'auc',
+  'auroc',
+  'auprc',
+  'roc',
+  'specificity',
+  'sensitivity',
+  'tpr',
+  'fpr',
+  'tnr',
+  'fnr',
+  'ppv',
+  'npv',
+  'iou',
+  'jaccard',
+  'dice',
+  'ndcg',
+  'map',
+  'mrr',
+  'rate',
+  'coverage',
+]);
+const DURATION_WORDS = new Set([
+  'latency',
+  'duration',
+  'time',
+  'runtime',
+  'ms',
+  'millis',
+  'milliseconds',
+  'sec',
+  'secs',
+  'seconds',
+  'minutes',
+  'hours',
+  'ttft',
+]);
 
 /** The domain a metric has by its name alone: rates in [0, 1], latencies and durations >= 0, else any number. */
 export function defaultDomain(metric: string): ValueDomain | undefined {
-  const words = metric.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = metric
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   if (words.some((word) => RATE_WORDS.has(word) || /^f\d$/.test(word))) return { min: 0, max: 1, label: 'a rate in [0, 1]' };
   if (words.some((word) => DURATION_WORDS.has(word))) return { min: 0, max: null, label: 'a duration, at least 0' };
   return undefined;

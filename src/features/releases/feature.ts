@@ -18,7 +18,11 @@ const fieldOf = (field: string) => RELEASE_FIELD_OF[field] ?? (field.startsWith(
 async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
   const { services, actor, timeZone } = ctx;
   const systemId = Number(submission.context.aiSystemId);
-  const { raw, extraErrors, fieldOfMeasurement } = releaseInputFrom(submission.values, submission.context, services.releases.criteria(actor.workspaceId, systemId));
+  const { raw, extraErrors, fieldOfMeasurement } = releaseInputFrom(
+    submission.values,
+    submission.context,
+    services.releases.criteria(actor.workspaceId, systemId),
+  );
   if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
   // The service names a measured value by its index; show it at the form field it came from.
   const atField = <T>(run: () => T): T => {
@@ -37,10 +41,20 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
   if (submission.type === RELEASE_FORMS.edit) {
     const id = Number(submission.context.release);
     const { droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
-    if (!changed) return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`), visibility: 'private' } };
+    if (!changed)
+      return {
+        kind: 'done',
+        view: {
+          ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`),
+          visibility: 'private',
+        },
+      };
     // The refreshed cards and the dropped approvers' notices were queued with the edit.
     await ctx.outbox.sendFor(subjectOf('release', id));
-    const note = droppedApprovers.length > 0 ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.` : `Saved REL-${id}.`;
+    const note =
+      droppedApprovers.length > 0
+        ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.`
+        : `Saved REL-${id}.`;
     return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
   }
   services.settings.channelFor(actor.workspaceId, 'approvals');
@@ -56,7 +70,13 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
   const { services, actor, timeZone } = ctx;
   const id = Number(submission.context.release);
   const reject = submission.type === RELEASE_FORMS.reject;
-  const note = await decideRelease(ctx, id, reject ? 'reject' : 'approve', reject ? submission.values.reason : submission.values.comment, submission.context.seen);
+  const note = await decideRelease(
+    ctx,
+    id,
+    reject ? 'reject' : 'approve',
+    reject ? submission.values.reason : submission.values.comment,
+    submission.context.seen,
+  );
   return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
 }
 
@@ -66,14 +86,38 @@ const forms: FormSpec[] = [
     open: ({ services, actor }) => releasePickForm(services.systems.search(actor.workspaceId, '', 1000)),
     submit: ({ services, actor }, { values }) => {
       if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
-      return { kind: 'next', form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem))).form };
+      return {
+        kind: 'next',
+        form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem))).form,
+      };
     },
     fieldOf,
   },
-  { id: RELEASE_FORMS.request, open: ({ services, actor }, context) => releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form, submit: requestOrEdit, fieldOf },
-  { id: RELEASE_FORMS.edit, open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form, submit: requestOrEdit, fieldOf },
-  { id: RELEASE_FORMS.reject, open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
-  { id: RELEASE_FORMS.approve, open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release), submit: decide, fieldOf },
+  {
+    id: RELEASE_FORMS.request,
+    open: ({ services, actor }, context) =>
+      releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form,
+    submit: requestOrEdit,
+    fieldOf,
+  },
+  {
+    id: RELEASE_FORMS.edit,
+    open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form,
+    submit: requestOrEdit,
+    fieldOf,
+  },
+  {
+    id: RELEASE_FORMS.reject,
+    open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release),
+    submit: decide,
+    fieldOf,
+  },
+  {
+    id: RELEASE_FORMS.approve,
+    open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release),
+    submit: decide,
+    fieldOf,
+  },
 ];
 
 const actions: ActionSpec[] = Object.values(RELEASE_ACTIONS).map((id) => ({ id, handle: (ctx, args) => releaseAction(ctx, id, args) }));
@@ -82,7 +126,11 @@ const actions: ActionSpec[] = Object.values(RELEASE_ACTIONS).map((id) => ({ id, 
  * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
  * like the form. Domain errors are thrown for the API to turn into HTTP answers.
  */
-export async function requestReleaseFromPipeline(ctx: FeatureContext, raw: Record<string, unknown>, idempotency?: { key: string; requestHash: string }): Promise<{ releaseId: number; created: boolean }> {
+export async function requestReleaseFromPipeline(
+  ctx: FeatureContext,
+  raw: Record<string, unknown>,
+  idempotency?: { key: string; requestHash: string },
+): Promise<{ releaseId: number; created: boolean }> {
   const { services, actor } = ctx;
   services.settings.channelFor(actor.workspaceId, 'approvals');
   const { release, created } = services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
@@ -116,7 +164,16 @@ export const releasesFeature: Feature = {
         const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
         return approvers
           .filter((approver) => approver.personId !== release.requesterPersonId && !decided.has(approver.personId))
-          .map((approver) => ({ personId: approver.personId, item: { key: `release:${release.id}`, text: `Sign-off REL-${release.id}: ${system} ${release.version}`, due, daysOverdue: daysOverdue(due), done: { action: RELEASE_ACTIONS.show, args: { release: String(release.id) } } } }));
+          .map((approver) => ({
+            personId: approver.personId,
+            item: {
+              key: `release:${release.id}`,
+              text: `Sign-off REL-${release.id}: ${system} ${release.version}`,
+              due,
+              daysOverdue: daysOverdue(due),
+              done: { action: RELEASE_ACTIONS.show, args: { release: String(release.id) } },
+            },
+          }));
       });
     },
   },
@@ -126,13 +183,19 @@ export const releasesFeature: Feature = {
       const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
       // Pending requests the person asking could approve and has not decided on (approvers only).
       const waitingOnYou = isApprover
-        ? pending.items.filter((r) => r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId)).length
+        ? pending.items.filter(
+            (r) =>
+              r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId),
+          ).length
         : null;
       const oldest = pending.items
         .slice()
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         .slice(0, 5)
-        .map((r) => `REL-${r.id} ${repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`);
+        .map(
+          (r) =>
+            `REL-${r.id} ${repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`,
+        );
       const decided = repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       return {
         title: 'Release sign-off',
@@ -154,13 +217,18 @@ export const releasesFeature: Feature = {
   evidence: {
     kinds: ['release', 'release:evaluation', 'release:acceptance-criteria'],
     count: (repos, workspaceId, period) => {
-      const releases = repos.releases.list(workspaceId, {}, { limit: 100_000, offset: 0 }).items.filter((release) => inPeriod(release.createdAt, period));
+      const releases = repos.releases
+        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
+        .items.filter((release) => inPeriod(release.createdAt, period));
       const systems = repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 }).items;
       return {
         release: releases.length,
         // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
-        'release:evaluation': releases.filter((release) => release.evaluationLink !== null || repos.releases.metrics(release.id).length > 0).length,
-        'release:acceptance-criteria': systems.flatMap((system) => repos.releases.criteria(workspaceId, system.id)).filter((criterion) => inPeriod(criterion.createdAt, period)).length,
+        'release:evaluation': releases.filter((release) => release.evaluationLink !== null || repos.releases.metrics(release.id).length > 0)
+          .length,
+        'release:acceptance-criteria': systems
+          .flatMap((system) => repos.releases.criteria(workspaceId, system.id))
+          .filter((criterion) => inPeriod(criterion.createdAt, period)).length,
       };
     },
   },

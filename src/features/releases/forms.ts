@@ -4,7 +4,13 @@ import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';
 import { criterionText } from './views.ts';
 
 /** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
-export const RELEASE_FORMS = { pick: 'release.pick', request: 'release.request', edit: 'release.edit', reject: 'release.reject', approve: 'release.approve' } as const;
+export const RELEASE_FORMS = {
+  pick: 'release.pick',
+  request: 'release.request',
+  edit: 'release.edit',
+  reject: 'release.reject',
+  approve: 'release.approve',
+} as const;
 export type ReleaseFormId = (typeof RELEASE_FORMS)[keyof typeof RELEASE_FORMS];
 
 /** The area's buttons on a sign-off card (approve, approve with a comment, reject, withdraw), its refresh and its edit. */
@@ -24,7 +30,16 @@ export function releasePickForm(systems: AiSystem[]): FormView {
     type: RELEASE_FORMS.pick,
     title: 'Request a release',
     submitLabel: 'Next',
-    fields: [{ id: 'aiSystem', label: 'AI system', kind: 'aiSystem', required: true, placeholder: 'Search the inventory', choices: systems.map((s) => ({ value: String(s.id), label: s.name })) }],
+    fields: [
+      {
+        id: 'aiSystem',
+        label: 'AI system',
+        kind: 'aiSystem',
+        required: true,
+        placeholder: 'Search the inventory',
+        choices: systems.map((s) => ({ value: String(s.id), label: s.name })),
+      },
+    ],
     context: {},
   };
 }
@@ -32,23 +47,89 @@ export function releasePickForm(systems: AiSystem[]): FormView {
 const measuredId = (criterion: AcceptanceCriterion) => `criterion.${criterion.id}`;
 
 /** The request itself: the version, the change, a measured value per criterion, risks; editing fills it in. */
-export function releaseRequestForm(input: { system: AiSystem; criteria: AcceptanceCriterion[]; defaultApprovals: number; release?: Release; metrics?: ReleaseMetric[] }): FormView {
+export function releaseRequestForm(input: {
+  system: AiSystem;
+  criteria: AcceptanceCriterion[];
+  defaultApprovals: number;
+  release?: Release;
+  metrics?: ReleaseMetric[];
+}): FormView {
   const { release, metrics = [] } = input;
-  const measured = (criterion: AcceptanceCriterion) => metrics.find((m) => m.metric === criterion.metric && m.dataset === criterion.dataset)?.measured;
-  const extras = metrics.filter((m) => m.comparison === null).map((m) => `${m.metric}${m.dataset ? ` on ${m.dataset}` : ''} = ${m.measured}`);
+  const measured = (criterion: AcceptanceCriterion) =>
+    metrics.find((m) => m.metric === criterion.metric && m.dataset === criterion.dataset)?.measured;
+  const extras = metrics
+    .filter((m) => m.comparison === null)
+    .map((m) => `${m.metric}${m.dataset ? ` on ${m.dataset}` : ''} = ${m.measured}`);
   const fields: FormField[] = [
-    { id: 'version', label: 'Version', kind: 'text', required: true, maxLength: 60, placeholder: 'e.g. 2.4.0', ...(release ? { initial: release.version } : {}) },
-    { id: 'changeType', label: 'Change type', kind: 'select', required: true, options: CHANGE_TYPES.map((t) => ({ value: t, label: CHANGE_TYPE_LABELS[t] })), ...(release ? { initial: release.changeType } : {}) },
-    { id: 'whatChanged', label: 'What changed', kind: 'longText', required: true, maxLength: 3000, ...(release ? { initial: release.whatChanged } : {}) },
+    {
+      id: 'version',
+      label: 'Version',
+      kind: 'text',
+      required: true,
+      maxLength: 60,
+      placeholder: 'e.g. 2.4.0',
+      ...(release ? { initial: release.version } : {}),
+    },
+    {
+      id: 'changeType',
+      label: 'Change type',
+      kind: 'select',
+      required: true,
+      options: CHANGE_TYPES.map((t) => ({ value: t, label: CHANGE_TYPE_LABELS[t] })),
+      ...(release ? { initial: release.changeType } : {}),
+    },
+    {
+      id: 'whatChanged',
+      label: 'What changed',
+      kind: 'longText',
+      required: true,
+      maxLength: 3000,
+      ...(release ? { initial: release.whatChanged } : {}),
+    },
     ...input.criteria.map((criterion): FormField => {
       const value = measured(criterion);
       const domain = domainOf(criterion);
-      return { id: measuredId(criterion), label: `Measured: ${criterionText(criterion)}`.slice(0, 150), kind: 'number', required: true, ...(domain ? { hint: `Must be ${domain.label}.` } : {}), ...(value === undefined ? {} : { initial: String(value) }) };
+      return {
+        id: measuredId(criterion),
+        label: `Measured: ${criterionText(criterion)}`.slice(0, 150),
+        kind: 'number',
+        required: true,
+        ...(domain ? { hint: `Must be ${domain.label}.` } : {}),
+        ...(value === undefined ? {} : { initial: String(value) }),
+      };
     }),
-    { id: 'extraMetrics', label: 'Other metrics (optional)', kind: 'longText', required: false, placeholder: 'One per line: latency_p95 on prod-sample = 120', ...(extras.length > 0 ? { initial: extras.join('\n') } : {}) },
-    { id: 'evaluationLink', label: 'Evaluation run link', kind: 'url', required: false, placeholder: 'https://', ...(release?.evaluationLink ? { initial: release.evaluationLink } : {}) },
-    { id: 'risks', label: 'Known risks and limitations', kind: 'longText', required: true, maxLength: 2000, ...(release ? { initial: release.risks } : {}) },
-    { id: 'justification', label: 'Justification (required if a criterion fails)', kind: 'longText', required: false, maxLength: 2000, ...(release?.justification ? { initial: release.justification } : {}) },
+    {
+      id: 'extraMetrics',
+      label: 'Other metrics (optional)',
+      kind: 'longText',
+      required: false,
+      placeholder: 'One per line: latency_p95 on prod-sample = 120',
+      ...(extras.length > 0 ? { initial: extras.join('\n') } : {}),
+    },
+    {
+      id: 'evaluationLink',
+      label: 'Evaluation run link',
+      kind: 'url',
+      required: false,
+      placeholder: 'https://',
+      ...(release?.evaluationLink ? { initial: release.evaluationLink } : {}),
+    },
+    {
+      id: 'risks',
+      label: 'Known risks and limitations',
+      kind: 'longText',
+      required: true,
+      maxLength: 2000,
+      ...(release ? { initial: release.risks } : {}),
+    },
+    {
+      id: 'justification',
+      label: 'Justification (required if a criterion fails)',
+      kind: 'longText',
+      required: false,
+      maxLength: 2000,
+      ...(release?.justification ? { initial: release.justification } : {}),
+    },
     {
       id: 'approvalsNeeded',
       label: 'Approvals needed',
@@ -82,7 +163,11 @@ export function parseDecimal(text: string): number {
  * Form values to the release schema's shape; a value that is not a number becomes NaN and is refused at its field.
  * `fieldOfMeasurement[i]` is the form field measurement i came from, so the service's errors show there.
  */
-export function releaseInputFrom(values: FormValues, context: Record<string, string>, criteria: AcceptanceCriterion[]): { raw: Record<string, unknown>; extraErrors: Record<string, string>; fieldOfMeasurement: string[] } {
+export function releaseInputFrom(
+  values: FormValues,
+  context: Record<string, string>,
+  criteria: AcceptanceCriterion[],
+): { raw: Record<string, unknown>; extraErrors: Record<string, string>; fieldOfMeasurement: string[] } {
   const extraErrors: Record<string, string> = {};
   const measurements: Array<{ metric: string; dataset?: string; value: number }> = [];
   const fieldOfMeasurement: string[] = [];
@@ -96,7 +181,10 @@ export function releaseInputFrom(values: FormValues, context: Record<string, str
       fieldOfMeasurement.push(measuredId(criterion));
     }
   }
-  for (const line of (values.extraMetrics ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of (values.extraMetrics ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const match = /^(.+?)(?:\s+on\s+(.+?))?\s*=\s*(-?[\d.,]+)$/.exec(line);
     if (!match) {
       extraErrors.extraMetrics = `“${line}” is not “metric = value” (or “metric on dataset = value”).`;

@@ -23,12 +23,20 @@ export const criterionInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (input.minValue !== null && input.maxValue !== null && input.minValue >= input.maxValue) {
-      ctx.addIssue({ code: 'custom', path: ['minValue'], message: `The range ${input.minValue}..${input.maxValue} is empty: the lower bound must be below the upper one.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minValue'],
+        message: `The range ${input.minValue}..${input.maxValue} is empty: the lower bound must be below the upper one.`,
+      });
       return;
     }
     const domain = domainOf(input);
     if (!inDomain(input.threshold, domain)) {
-      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `The threshold ${input.threshold} is outside the values ${input.metric} can take (${domain?.label ?? ''}). Give the range with the criterion, e.g. “range 0..100”.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: `The threshold ${input.threshold} is outside the values ${input.metric} can take (${domain?.label ?? ''}). Give the range with the criterion, e.g. “range 0..100”.`,
+      });
     }
   });
 

@@ -10,7 +10,11 @@ export interface ReleaseRepository {
   findById(workspaceId: number, id: number): Release | undefined;
   /** A pending or approved release of this version of the system. */
   findLive(aiSystemId: number, versionKey: string): Release | undefined;
-  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page: { limit: number; offset: number }): { items: Release[]; total: number };
+  list(
+    workspaceId: number,
+    filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number },
+    page: { limit: number; offset: number },
+  ): { items: Release[]; total: number };
   replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void;
   metrics(releaseId: number): ReleaseMetric[];
   addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision;

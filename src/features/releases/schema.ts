@@ -47,14 +47,18 @@ export const releases = sqliteTable(
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'withdrawn'] }).notNull(),
     /** sha256 of the request's canonical content; each decision records the hash it saw. */
     contentHash: text('content_hash').notNull(),
-    posts: text('posts', { mode: 'json' }).notNull().default(sql`'[]'`),
+    posts: text('posts', { mode: 'json' })
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     decidedAt: text('decided_at'),
   },
   (t) => [
     // One live request or release per version of a system; a rejected or withdrawn one may be asked again.
-    uniqueIndex('releases_system_version_live_uq').on(t.aiSystemId, t.versionKey).where(sql`${t.status} in ('pending', 'approved')`),
+    uniqueIndex('releases_system_version_live_uq')
+      .on(t.aiSystemId, t.versionKey)
+      .where(sql`${t.status} in ('pending', 'approved')`),
     index('releases_workspace_status_ix').on(t.workspaceId, t.status),
   ],
 );
@@ -96,6 +100,8 @@ export const releaseDecisions = sqliteTable(
   },
   (t) => [
     // A second click by the same person counts once.
-    uniqueIndex('release_decisions_person_active_uq').on(t.releaseId, t.personId).where(sql`${t.active} = 1`),
+    uniqueIndex('release_decisions_person_active_uq')
+      .on(t.releaseId, t.personId)
+      .where(sql`${t.active} = 1`),
   ],
 );

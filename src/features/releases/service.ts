@@ -9,10 +9,22 @@ import { personLabel, type Person } from '../../core/identity.ts';
 import { requireOwnerOrAdmin } from '../../core/policies.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
-import { defaultDomain, domainOf, inDomain, meets, RELEASE_AUDIT, RELEASE_NOTICES, releaseKey, type AcceptanceCriterion, type Release, type ReleaseDecision, type ReleaseMetric, type ReleaseStatus } from './domain.ts';
+import {
+  defaultDomain,
+  domainOf,
+  inDomain,
+  meets,
+  RELEASE_AUDIT,
+  RELEASE_NOTICES,
+  releaseKey,
+  type AcceptanceCriterion,
+  type Release,
+  type ReleaseDecision,
+  type ReleaseMetric,
+  type ReleaseStatus,
+} from './domain.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
-
 
 export const RELEASE_PAGE_SIZE = 25;
 
@@ -43,16 +55,37 @@ export class ReleaseService {
   /** Adds an acceptance criterion to a system (its owner or an admin). */
   addCriterion(actor: Actor, aiSystemId: number, raw: unknown): AcceptanceCriterion {
     const parsed = criterionInputSchema.safeParse(raw);
-    if (!parsed.success) throw new AimsError('invalid_input', parsed.error.issues[0]?.message ?? 'That criterion is not valid.', { hint: 'Example: system Fraud Scorer criteria add recall >= 0.92 on holdout-2026' });
+    if (!parsed.success)
+      throw new AimsError('invalid_input', parsed.error.issues[0]?.message ?? 'That criterion is not valid.', {
+        hint: 'Example: system Fraud Scorer criteria add recall >= 0.92 on holdout-2026',
+      });
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const system = this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
       requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
-      if (repos.releases.criteria(actor.workspaceId, aiSystemId).some((c) => sameMetric(c.metric, parsed.data.metric) && sameMetric(c.dataset, parsed.data.dataset))) {
-        throw new AimsError('conflict', `${system.name} already has a criterion for ${parsed.data.metric} on ${parsed.data.dataset}. Remove it first to change it.`);
+      if (
+        repos.releases
+          .criteria(actor.workspaceId, aiSystemId)
+          .some((c) => sameMetric(c.metric, parsed.data.metric) && sameMetric(c.dataset, parsed.data.dataset))
+      ) {
+        throw new AimsError(
+          'conflict',
+          `${system.name} already has a criterion for ${parsed.data.metric} on ${parsed.data.dataset}. Remove it first to change it.`,
+        );
       }
       const criterion = repos.releases.addCriterion({ ...parsed.data, workspaceId: actor.workspaceId, aiSystemId, createdAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.criterionAdded, subject: `ai_system:${aiSystemId}`, before: null, after: criterion }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: RELEASE_AUDIT.criterionAdded,
+          subject: `ai_system:${aiSystemId}`,
+          before: null,
+          after: criterion,
+        },
+        at,
+      );
       return criterion;
     });
   }
@@ -66,7 +99,18 @@ export class ReleaseService {
       if (removed.length === 0) throw new AimsError('not_found', `${system.name} has no criterion for ${metric}.`);
       for (const criterion of removed) {
         repos.releases.removeCriterion(actor.workspaceId, criterion.id);
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.criterionRemoved, subject: `ai_system:${aiSystemId}`, before: criterion, after: null }, at);
+        repos.audit.append(
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action: RELEASE_AUDIT.criterionRemoved,
+            subject: `ai_system:${aiSystemId}`,
+            before: criterion,
+            after: null,
+          },
+          at,
+        );
       }
       return removed;
     });
@@ -82,7 +126,9 @@ export class ReleaseService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }, requestHash) : undefined;
     return this.store.write((repos) => {
       if (bound) {
-        const earlier = replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) => (outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release'))?.outcome;
+        const earlier = replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) =>
+          outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release',
+        )?.outcome;
         const existing = earlier?.releaseId === undefined ? undefined : repos.releases.findById(actor.workspaceId, earlier.releaseId);
         if (existing) return { release: existing, created: false };
       }
@@ -99,7 +145,18 @@ export class ReleaseService {
       const { metrics } = validated;
       repos.releases.replaceMetrics(release.id, metrics);
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.requested, subject: `release:${release.id}`, before: null, after: { ...release, metrics } }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: RELEASE_AUDIT.requested,
+          subject: `release:${release.id}`,
+          before: null,
+          after: { ...release, metrics },
+        },
+        at,
+      );
       queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
       return { release, created: true };
     });
@@ -114,7 +171,8 @@ export class ReleaseService {
     return this.store.write((repos) => {
       const before = this.mustFind(repos, actor.workspaceId, id);
       if (before.status !== 'pending') throw new AimsError('conflict', `${releaseKey(before)} is ${before.status}: the decision is final.`);
-      if (before.requesterPersonId !== actor.personId && !actor.roles.includes('admin')) throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
+      if (before.requesterPersonId !== actor.personId && !actor.roles.includes('admin'))
+        throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
       const validated = this.validate(repos, actor, raw, before);
       const { metrics } = validated;
       const changes = contentOf(validated, at);
@@ -123,11 +181,20 @@ export class ReleaseService {
       repos.releases.replaceMetrics(id, metrics);
       const droppedApprovers = repos.releases.dropDecisions(id);
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.edited, subject: `release:${id}`, before: { contentHash: before.contentHash }, after: { ...changes, metrics, droppedApprovals: droppedApprovers } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: RELEASE_AUDIT.edited,
+          subject: `release:${id}`,
+          before: { contentHash: before.contentHash },
+          after: { ...changes, metrics, droppedApprovals: droppedApprovers },
+        },
         at,
       );
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), before.posts, at);
-      for (const personId of droppedApprovers) queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
+      for (const personId of droppedApprovers)
+        queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
       return { release: { ...before, ...changes }, droppedApprovers, changed: true };
     });
   }
@@ -140,30 +207,68 @@ export class ReleaseService {
     const at = this.clock.now().toISOString();
     return this.store.write((repos) => {
       const release = this.mustFind(repos, actor.workspaceId, id);
-      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.status !== 'pending')
+        throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
       // A decision counts only for the content the approver was shown: a stale card cannot sign an edit.
       if (seenContentHash !== undefined && seenContentHash !== release.contentHash) {
-        throw new AimsError('conflict', `${releaseKey(release)} was edited since you saw it. Here it is as it stands now; please look again.`);
+        throw new AimsError(
+          'conflict',
+          `${releaseKey(release)} was edited since you saw it. Here it is as it stands now; please look again.`,
+        );
       }
-      if (release.requesterPersonId === actor.personId) throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
+      if (release.requesterPersonId === actor.personId)
+        throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
       if (!actor.roles.includes('approver')) {
         const approvers = repos.roles.holders(actor.workspaceId, 'approver').map((holder) => personLabel(holder));
-        throw new AimsError('forbidden', `Only approvers can ${decision} releases.`, { hint: approvers.length > 0 ? `Approvers: ${approvers.join(', ')}.` : 'This workspace has no approvers yet: an admin can grant the role.' });
+        throw new AimsError('forbidden', `Only approvers can ${decision} releases.`, {
+          hint:
+            approvers.length > 0
+              ? `Approvers: ${approvers.join(', ')}.`
+              : 'This workspace has no approvers yet: an admin can grant the role.',
+        });
       }
       const reason = comment?.trim() ?? '';
       if (decision === 'reject' && reason === '') throw invalidInput({ reason: 'Say why you reject it.' });
       if (repos.releases.decisions(id, true).some((d) => d.personId === actor.personId)) return { release, changed: false, decided: false };
-      repos.releases.addDecision({ releaseId: id, personId: actor.personId, decision, comment: reason || null, contentHash: release.contentHash, at, active: true });
+      repos.releases.addDecision({
+        releaseId: id,
+        personId: actor.personId,
+        decision,
+        comment: reason || null,
+        contentHash: release.contentHash,
+        at,
+        active: true,
+      });
       repos.audit.append(
-        { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: decision === 'approve' ? RELEASE_AUDIT.approvalGiven : RELEASE_AUDIT.rejectionGiven, subject: `release:${id}`, before: null, after: { decision, comment: reason || null, contentHash: release.contentHash } },
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: decision === 'approve' ? RELEASE_AUDIT.approvalGiven : RELEASE_AUDIT.rejectionGiven,
+          subject: `release:${id}`,
+          before: null,
+          after: { decision, comment: reason || null, contentHash: release.contentHash },
+        },
         at,
       );
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
       const approvals = repos.releases.decisions(id, true).filter((d) => d.decision === 'approve').length;
-      const status: ReleaseStatus | undefined = decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
+      const status: ReleaseStatus | undefined =
+        decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
       if (!status) return { release, changed: true, decided: false };
       repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: status === 'approved' ? RELEASE_AUDIT.approved : RELEASE_AUDIT.rejected, subject: `release:${id}`, before: { status: 'pending' }, after: { status, approvals, contentHash: release.contentHash } }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: status === 'approved' ? RELEASE_AUDIT.approved : RELEASE_AUDIT.rejected,
+          subject: `release:${id}`,
+          before: { status: 'pending' },
+          after: { status, approvals, contentHash: release.contentHash },
+        },
+        at,
+      );
       queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, RELEASE_NOTICES.decided, at);
       return { release: { ...release, status, decidedAt: at, updatedAt: at }, changed: true, decided: true };
     });
@@ -173,8 +278,10 @@ export class ReleaseService {
   requireCanDecide(actor: Actor, id: number): void {
     this.store.read((repos) => {
       const release = this.mustFind(repos, actor.workspaceId, id);
-      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
-      if (release.requesterPersonId === actor.personId) throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot decide on it: someone else must.`);
+      if (release.status !== 'pending')
+        throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.requesterPersonId === actor.personId)
+        throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot decide on it: someone else must.`);
       if (!actor.roles.includes('approver')) throw new AimsError('forbidden', 'Only approvers can approve or reject releases.');
     });
   }
@@ -185,10 +292,23 @@ export class ReleaseService {
     return this.store.write((repos) => {
       const release = this.mustFind(repos, actor.workspaceId, id);
       if (release.status === 'withdrawn') return { release, changed: false };
-      if (release.status !== 'pending') throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
-      if (release.requesterPersonId !== actor.personId) throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
+      if (release.status !== 'pending')
+        throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
+      if (release.requesterPersonId !== actor.personId)
+        throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
       repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: RELEASE_AUDIT.withdrawn, subject: `release:${id}`, before: { status: 'pending' }, after: { status: 'withdrawn' } }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: RELEASE_AUDIT.withdrawn,
+          subject: `release:${id}`,
+          before: { status: 'pending' },
+          after: { status: 'withdrawn' },
+        },
+        at,
+      );
       queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
       return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
     });
@@ -199,7 +319,18 @@ export class ReleaseService {
     this.store.write((repos) => {
       const release = this.mustFind(repos, workspaceId, id);
       repos.releases.update(workspaceId, id, { posts: [...release.posts, post] });
-      repos.audit.append({ workspaceId, actorPersonId: null, actor: 'system', action: RELEASE_AUDIT.posted, subject: `release:${id}`, before: null, after: { channelId: post.channelId, messageId: post.messageId } }, at);
+      repos.audit.append(
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system',
+          action: RELEASE_AUDIT.posted,
+          subject: `release:${id}`,
+          before: null,
+          after: { channelId: post.channelId, messageId: post.messageId },
+        },
+        at,
+      );
     });
   }
 
@@ -224,7 +355,9 @@ export class ReleaseService {
   }
 
   list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page = 0) {
-    const result = this.store.read((repos) => repos.releases.list(workspaceId, filter, { limit: RELEASE_PAGE_SIZE, offset: page * RELEASE_PAGE_SIZE }));
+    const result = this.store.read((repos) =>
+      repos.releases.list(workspaceId, filter, { limit: RELEASE_PAGE_SIZE, offset: page * RELEASE_PAGE_SIZE }),
+    );
     return { ...result, page, pageSize: RELEASE_PAGE_SIZE };
   }
 
@@ -232,50 +365,94 @@ export class ReleaseService {
     return this.store.read((repos) => repos.settings.get(workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS);
   }
 
-  private validate(repos: Repositories, actor: Actor, raw: unknown, self?: Release): { input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number } {
+  private validate(
+    repos: Repositories,
+    actor: Actor,
+    raw: unknown,
+    self?: Release,
+  ): { input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number } {
     const parsed = releaseInputSchema.safeParse(raw);
-    const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path[0] === 'measurements' ? [`measurements.${String(issue.path[1])}`] : issue.path })));
+    const errors: Record<string, string> = parsed.success
+      ? {}
+      : fieldErrorsOf(
+          parsed.error.issues.map((issue) => ({
+            ...issue,
+            path: issue.path[0] === 'measurements' ? [`measurements.${String(issue.path[1])}`] : issue.path,
+          })),
+        );
     if (!parsed.success) throw invalidInput(errors);
     const input = parsed.data;
     const system = repos.aiSystems.findById(actor.workspaceId, input.aiSystemId);
-    if (!system || system.stage === 'retired') throw invalidInput({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
+    if (!system || system.stage === 'retired')
+      throw invalidInput({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
     const live = repos.releases.findLive(system.id, input.version.toLowerCase());
     if (live && live.id !== self?.id) {
-      errors.version = live.status === 'approved' ? `${system.name} ${input.version} was already released.` : `${system.name} ${input.version} already has a pending request (${releaseKey(live)}).`;
+      errors.version =
+        live.status === 'approved'
+          ? `${system.name} ${input.version} was already released.`
+          : `${system.name} ${input.version} already has a pending request (${releaseKey(live)}).`;
     }
     const criteria = repos.releases.criteria(actor.workspaceId, system.id);
     const metrics: ReleaseMetric[] = [];
     // Errors about one measured value are keyed "measurements.<index>" (the API names that field; forms map it back).
     const measurements = input.measurements.map((m, index) => ({ ...m, index }));
     criteria.forEach((criterion) => {
-      const [found, ...again] = measurements.filter((m) => sameMetric(m.metric, criterion.metric) && (!m.dataset || sameMetric(m.dataset, criterion.dataset)));
+      const [found, ...again] = measurements.filter(
+        (m) => sameMetric(m.metric, criterion.metric) && (!m.dataset || sameMetric(m.dataset, criterion.dataset)),
+      );
       if (!found) {
         errors[`criterion.${criterion.id}`] = `Enter the measured ${criterion.metric} on ${criterion.dataset}.`;
         return;
       }
       // Two values for one criterion: the failing one must never be silently dropped.
-      for (const second of again) errors[`measurements.${second.index}`] ??= `A second value for ${criterion.metric} on ${criterion.dataset}: give one value per criterion.`;
+      for (const second of again)
+        errors[`measurements.${second.index}`] ??=
+          `A second value for ${criterion.metric} on ${criterion.dataset}: give one value per criterion.`;
       const domain = domainOf(criterion);
-      if (!inDomain(found.value, domain)) errors[`measurements.${found.index}`] ??= `${found.value} is not a possible ${criterion.metric}: it must be ${domain?.label ?? ''}.`;
-      metrics.push({ metric: criterion.metric, dataset: criterion.dataset, comparison: criterion.comparison, threshold: criterion.threshold, measured: found.value, passed: meets(found.value, criterion.comparison, criterion.threshold) });
+      if (!inDomain(found.value, domain))
+        errors[`measurements.${found.index}`] ??=
+          `${found.value} is not a possible ${criterion.metric}: it must be ${domain?.label ?? ''}.`;
+      metrics.push({
+        metric: criterion.metric,
+        dataset: criterion.dataset,
+        comparison: criterion.comparison,
+        threshold: criterion.threshold,
+        measured: found.value,
+        passed: meets(found.value, criterion.comparison, criterion.threshold),
+      });
     });
     const extras = new Map<string, number>();
     for (const extra of measurements) {
       if (criteria.some((c) => sameMetric(c.metric, extra.metric) && (!extra.dataset || sameMetric(extra.dataset, c.dataset)))) continue;
       const key = `${extra.metric.trim().toLowerCase()}\u0000${(extra.dataset ?? '').trim().toLowerCase()}`;
-      if (extras.has(key)) errors[`measurements.${extra.index}`] ??= `A second value for ${extra.metric}${extra.dataset ? ` on ${extra.dataset}` : ''}: give one value per metric.`;
+      if (extras.has(key))
+        errors[`measurements.${extra.index}`] ??=
+          `A second value for ${extra.metric}${extra.dataset ? ` on ${extra.dataset}` : ''}: give one value per metric.`;
       extras.set(key, extra.index);
       const domain = defaultDomain(extra.metric);
-      if (!inDomain(extra.value, domain)) errors[`measurements.${extra.index}`] ??= `${extra.value} is not a possible ${extra.metric}: it must be ${domain?.label ?? ''}.`;
-      metrics.push({ metric: extra.metric, dataset: extra.dataset ?? null, comparison: null, threshold: null, measured: extra.value, passed: null });
+      if (!inDomain(extra.value, domain))
+        errors[`measurements.${extra.index}`] ??= `${extra.value} is not a possible ${extra.metric}: it must be ${domain?.label ?? ''}.`;
+      metrics.push({
+        metric: extra.metric,
+        dataset: extra.dataset ?? null,
+        comparison: null,
+        threshold: null,
+        measured: extra.value,
+        passed: null,
+      });
     }
-    if (metrics.some((m) => m.passed === false) && !input.justification) errors.justification = 'A criterion failed: explain why it should ship anyway.';
+    if (metrics.some((m) => m.passed === false) && !input.justification)
+      errors.justification = 'A criterion failed: explain why it should ship anyway.';
     // The workspace default is the floor; an admin's raise of this release is a floor for everyone else.
     const workspaceFloor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
     const floor = self && !actor.roles.includes('admin') ? Math.max(workspaceFloor, self.approvalsNeeded) : workspaceFloor;
     let approvalsNeeded = self && !actor.roles.includes('admin') ? floor : workspaceFloor;
     if (input.approvalsNeeded !== undefined && input.approvalsNeeded !== floor) {
-      if (input.approvalsNeeded < floor) errors.approvalsNeeded = floor > workspaceFloor ? `An admin set this release to need ${floor} approvals; only an admin can lower it.` : `A release needs at least ${floor} approvals here (the workspace default).`;
+      if (input.approvalsNeeded < floor)
+        errors.approvalsNeeded =
+          floor > workspaceFloor
+            ? `An admin set this release to need ${floor} approvals; only an admin can lower it.`
+            : `A release needs at least ${floor} approvals here (the workspace default).`;
       else if (!actor.roles.includes('admin')) errors.approvalsNeeded = 'Only admins can ask for more approvals than the default.';
       else approvalsNeeded = input.approvalsNeeded;
     }

@@ -6,7 +6,11 @@ import type { ReleaseRepository } from './port.ts';
 import { acceptanceCriteria, releaseDecisions, releaseMetrics, releases } from './schema.ts';
 
 type Row = typeof releases.$inferSelect;
-const toRelease = (row: Row): Release => ({ ...row, changeType: row.changeType as Release['changeType'], posts: (row.posts as Release['posts'] | null) ?? [] });
+const toRelease = (row: Row): Release => ({
+  ...row,
+  changeType: row.changeType as Release['changeType'],
+  posts: (row.posts as Release['posts'] | null) ?? [],
+});
 
 export class SqliteReleaseRepository implements ReleaseRepository {
   constructor(private readonly db: Db) {}
@@ -25,7 +29,12 @@ export class SqliteReleaseRepository implements ReleaseRepository {
   }
 
   removeCriterion(workspaceId: number, id: number): boolean {
-    return this.db.delete(acceptanceCriteria).where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.id, id))).run().changes === 1;
+    return (
+      this.db
+        .delete(acceptanceCriteria)
+        .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.id, id)))
+        .run().changes === 1
+    );
   }
 
   insert(input: Omit<Release, 'id'>): Release {
@@ -33,11 +42,19 @@ export class SqliteReleaseRepository implements ReleaseRepository {
   }
 
   update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void {
-    this.db.update(releases).set(changes).where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id))).run();
+    this.db
+      .update(releases)
+      .set(changes)
+      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)))
+      .run();
   }
 
   findById(workspaceId: number, id: number): Release | undefined {
-    const row = this.db.select().from(releases).where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id))).get();
+    const row = this.db
+      .select()
+      .from(releases)
+      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)))
+      .get();
     return row ? toRelease(row) : undefined;
   }
 
@@ -45,28 +62,53 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     const row = this.db
       .select()
       .from(releases)
-      .where(and(eq(releases.aiSystemId, aiSystemId), eq(releases.versionKey, versionKey), inArray(releases.status, ['pending', 'approved'])))
+      .where(
+        and(eq(releases.aiSystemId, aiSystemId), eq(releases.versionKey, versionKey), inArray(releases.status, ['pending', 'approved'])),
+      )
       .get();
     return row ? toRelease(row) : undefined;
   }
 
-  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page: { limit: number; offset: number }): { items: Release[]; total: number } {
+  list(
+    workspaceId: number,
+    filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number },
+    page: { limit: number; offset: number },
+  ): { items: Release[]; total: number } {
     const conditions: SQL[] = [eq(releases.workspaceId, workspaceId)];
     if (filter.statuses) conditions.push(inArray(releases.status, [...filter.statuses]));
     if (filter.aiSystemId) conditions.push(eq(releases.aiSystemId, filter.aiSystemId));
     const where = and(...conditions);
-    const items = this.db.select().from(releases).where(where).orderBy(desc(releases.id)).limit(page.limit).offset(page.offset).all().map(toRelease);
+    const items = this.db
+      .select()
+      .from(releases)
+      .where(where)
+      .orderBy(desc(releases.id))
+      .limit(page.limit)
+      .offset(page.offset)
+      .all()
+      .map(toRelease);
     return { items, total: this.db.select({ n: count() }).from(releases).where(where).get()?.n ?? 0 };
   }
 
   replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void {
     this.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId)).run();
-    if (metrics.length > 0) this.db.insert(releaseMetrics).values(metrics.map((metric) => ({ ...metric, releaseId }))).run();
+    if (metrics.length > 0)
+      this.db
+        .insert(releaseMetrics)
+        .values(metrics.map((metric) => ({ ...metric, releaseId })))
+        .run();
   }
 
   metrics(releaseId: number): ReleaseMetric[] {
     return this.db
-      .select({ metric: releaseMetrics.metric, dataset: releaseMetrics.dataset, comparison: releaseMetrics.comparison, threshold: releaseMetrics.threshold, measured: releaseMetrics.measured, passed: releaseMetrics.passed })
+      .select({
+        metric: releaseMetrics.metric,
+        dataset: releaseMetrics.dataset,
+        comparison: releaseMetrics.comparison,
+        threshold: releaseMetrics.threshold,
+        measured: releaseMetrics.measured,
+        passed: releaseMetrics.passed,
+      })
       .from(releaseMetrics)
       .where(eq(releaseMetrics.releaseId, releaseId))
       .orderBy(asc(releaseMetrics.id))
@@ -78,19 +120,29 @@ export class SqliteReleaseRepository implements ReleaseRepository {
   }
 
   decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[] {
-    const where = activeOnly ? and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true)) : eq(releaseDecisions.releaseId, releaseId);
+    const where = activeOnly
+      ? and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true))
+      : eq(releaseDecisions.releaseId, releaseId);
     return this.db.select().from(releaseDecisions).where(where).orderBy(asc(releaseDecisions.id)).all();
   }
 
   dropDecisions(releaseId: number): number[] {
     const dropped = this.decisions(releaseId, true).map((decision) => decision.personId);
-    this.db.update(releaseDecisions).set({ active: false }).where(and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true))).run();
+    this.db
+      .update(releaseDecisions)
+      .set({ active: false })
+      .where(and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true)))
+      .run();
     return dropped;
   }
 
   decidedSince(workspaceId: number, since: string): { approved: number; rejected: number } {
     const countOf = (status: ReleaseStatus) =>
-      this.db.select({ n: count() }).from(releases).where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since))).get()?.n ?? 0;
+      this.db
+        .select({ n: count() })
+        .from(releases)
+        .where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since)))
+        .get()?.n ?? 0;
     return { approved: countOf('approved'), rejected: countOf('rejected') };
   }
 }

@@ -7,7 +7,12 @@ import { pagedFooter } from '../../chat/views/paged-footer.ts';
 import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
 import { RELEASE_ACTIONS } from './forms.ts';
 
-const STATUS: Record<Release['status'], string> = { pending: 'Pending sign-off', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' };
+const STATUS: Record<Release['status'], string> = {
+  pending: 'Pending sign-off',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+};
 const sign = (comparison: '>=' | '<=') => (comparison === '>=' ? '≥' : '≤');
 
 export function criterionText(criterion: Pick<AcceptanceCriterion, 'metric' | 'comparison' | 'threshold' | 'dataset'>): string {
@@ -15,7 +20,8 @@ export function criterionText(criterion: Pick<AcceptanceCriterion, 'metric' | 'c
 }
 
 function metricLine(metric: ReleaseMetric): RichText {
-  if (metric.comparison === null || metric.threshold === null) return [{ text: `• ${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured} (no criterion)` }];
+  if (metric.comparison === null || metric.threshold === null)
+    return [{ text: `• ${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured} (no criterion)` }];
   return [
     { text: metric.passed ? 'PASS ' : 'FAIL ', style: 'bold' },
     { text: `${metric.metric} on ${metric.dataset}: measured ${metric.measured}, needs ${sign(metric.comparison)} ${metric.threshold}` },
@@ -40,7 +46,10 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
       type: 'fields',
       fields: [
         { label: 'Status', value: STATUS[release.status] },
-        { label: 'Approvals', value: `${approvals} of ${release.approvalsNeeded}${approvers.length > 0 ? ` (${approvers.join(', ')})` : ''}` },
+        {
+          label: 'Approvals',
+          value: `${approvals} of ${release.approvalsNeeded}${approvers.length > 0 ? ` (${approvers.join(', ')})` : ''}`,
+        },
         { label: 'Change', value: CHANGE_TYPE_LABELS[release.changeType] },
         { label: 'Requested by', value: who(people, release.requesterPersonId) },
         ...(release.evaluationLink ? [{ label: 'Evaluation run', value: release.evaluationLink }] : []),
@@ -49,15 +58,24 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     },
     { type: 'text', text: [{ text: 'What changed: ', style: 'bold' }, { text: release.whatChanged }] },
     { type: 'text', text: [{ text: 'Acceptance criteria', style: 'bold' }] },
-    metrics.length > 0 ? { type: 'list', items: metrics.map(metricLine) } : { type: 'text', text: 'No acceptance criteria are set for this system.' },
+    metrics.length > 0
+      ? { type: 'list', items: metrics.map(metricLine) }
+      : { type: 'text', text: 'No acceptance criteria are set for this system.' },
   );
-  if (release.justification) blocks.push({ type: 'text', text: [{ text: 'Why ship despite a failed criterion: ', style: 'bold' }, { text: release.justification }] });
+  if (release.justification)
+    blocks.push({
+      type: 'text',
+      text: [{ text: 'Why ship despite a failed criterion: ', style: 'bold' }, { text: release.justification }],
+    });
   blocks.push({ type: 'text', text: [{ text: 'Known risks and limitations: ', style: 'bold' }, { text: release.risks }] });
   if (decisions.length > 0) {
     blocks.push({
       type: 'context',
       text: decisions
-        .map((d) => `${who(people, d.personId)} ${d.decision === 'approve' ? 'approved' : 'rejected'}${d.comment ? `: “${d.comment.slice(0, 200)}”` : ''}${d.active ? '' : ' (dropped by an edit)'}`)
+        .map(
+          (d) =>
+            `${who(people, d.personId)} ${d.decision === 'approve' ? 'approved' : 'rejected'}${d.comment ? `: “${d.comment.slice(0, 200)}”` : ''}${d.active ? '' : ' (dropped by an edit)'}`,
+        )
         .join(' · '),
     });
   }
@@ -73,22 +91,51 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
         label: 'Withdraw',
         action: RELEASE_ACTIONS.withdraw,
         args,
-        confirm: { title: 'Withdraw this request?', text: 'Only the requester can. Approvers will no longer be asked.', confirm: 'Withdraw', deny: 'Cancel', back: { action: RELEASE_ACTIONS.show, args } },
+        confirm: {
+          title: 'Withdraw this request?',
+          text: 'Only the requester can. Approvers will no longer be asked.',
+          confirm: 'Withdraw',
+          deny: 'Cancel',
+          back: { action: RELEASE_ACTIONS.show, args },
+        },
       },
     ];
     blocks.push({ type: 'actions', buttons });
   }
-  return { summary: `${releaseKey(release)} ${system.name} ${release.version}: ${STATUS[release.status]} (${approvals}/${release.approvalsNeeded})`, blocks, visibility: 'public' };
+  return {
+    summary: `${releaseKey(release)} ${system.name} ${release.version}: ${STATUS[release.status]} (${approvals}/${release.approvalsNeeded})`,
+    blocks,
+    visibility: 'public',
+  };
 }
 
-export function releaseListView(input: { items: Release[]; total: number; page: number; pageSize: number; systemNames: Map<number, string>; filterLabel: string; nextPageCommand: string }): MessageView {
+export function releaseListView(input: {
+  items: Release[];
+  total: number;
+  page: number;
+  pageSize: number;
+  systemNames: Map<number, string>;
+  filterLabel: string;
+  nextPageCommand: string;
+}): MessageView {
   const { items, total, page, pageSize } = input;
-  if (total === 0) return { summary: 'No releases', blocks: [{ type: 'text', text: `No releases${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }], visibility: 'private' };
+  if (total === 0)
+    return {
+      summary: 'No releases',
+      blocks: [{ type: 'text', text: `No releases${input.filterLabel ? ` (${input.filterLabel})` : ''}.` }],
+      visibility: 'private',
+    };
   return {
     summary: `${total} releases`,
     blocks: [
       { type: 'header', text: `Releases${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
-      { type: 'list', items: items.map((r) => [{ text: releaseKey(r), style: 'bold' }, { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ${STATUS[r.status]}` }]) },
+      {
+        type: 'list',
+        items: items.map((r) => [
+          { text: releaseKey(r), style: 'bold' },
+          { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ${STATUS[r.status]}` },
+        ]),
+      },
       pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
     ],
     visibility: 'private',
@@ -101,7 +148,9 @@ export function criteriaView(systemName: string, criteria: AcceptanceCriterion[]
     blocks: [
       ...(note ? [{ type: 'text' as const, text: note }] : []),
       { type: 'header', text: `Acceptance criteria · ${systemName}` },
-      criteria.length > 0 ? { type: 'list', items: criteria.map((c) => `${criterionText(c)}${domainOf(c) ? ` · values ${domainOf(c)?.label}` : ''}`) } : { type: 'text', text: 'None yet: releases of this system are judged on their description only.' },
+      criteria.length > 0
+        ? { type: 'list', items: criteria.map((c) => `${criterionText(c)}${domainOf(c) ? ` · values ${domainOf(c)?.label}` : ''}`) }
+        : { type: 'text', text: 'None yet: releases of this system are judged on their description only.' },
       {
         type: 'context',
         text: [

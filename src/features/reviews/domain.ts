@@ -1,7 +1,15 @@
 /** What the audit log calls the area's changes. Recording a review done shares its name with the form and button that do it. */
 export const REVIEW_AUDIT = { scheduled: 'review.scheduled', updated: 'review.updated', done: 'review.done' } as const;
 
-export const REVIEW_KINDS = ['drift-review', 'bias-review', 'risk-register-review', 'impact-assessment', 'ai-policy-review', 'internal-audit', 'management-review'] as const;
+export const REVIEW_KINDS = [
+  'drift-review',
+  'bias-review',
+  'risk-register-review',
+  'impact-assessment',
+  'ai-policy-review',
+  'internal-audit',
+  'management-review',
+] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
 export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {

@@ -8,21 +8,38 @@ import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './
 import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
 import { reviewCounts } from './service.ts';
 import { countsByKind } from './views.ts';
-import { REVIEW_ACTIONS, REVIEW_FORMS, reviewDoneInputFrom, reviewForm, reviewInputFrom, type ReviewActionId, type ReviewFormId } from './forms.ts';
+import {
+  REVIEW_ACTIONS,
+  REVIEW_FORMS,
+  reviewDoneInputFrom,
+  reviewForm,
+  reviewInputFrom,
+  type ReviewActionId,
+  type ReviewFormId,
+} from './forms.ts';
 
 function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
   const { services, actor } = ctx;
   const raw = reviewInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner));
-  const schedule = id === undefined ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, id, raw);
+  const schedule =
+    id === undefined ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, id, raw);
   const note = `Saved review #${schedule.id}, next due ${schedule.nextDue}.`;
   const list = reviewList(services, actor, false, '', note);
-  return { kind: 'done', view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
+  return {
+    kind: 'done',
+    view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' },
+  };
 }
 
 const forms: Array<FormSpec<ReviewFormId>> = [
   {
     id: REVIEW_FORMS.add,
-    open: ({ services, actor }) => reviewForm({ systems: services.systems.search(actor.workspaceId, '', 1000), people: services.directory.people(actor.workspaceId), today: services.reviews.todayFor(actor.workspaceId) }),
+    open: ({ services, actor }) =>
+      reviewForm({
+        systems: services.systems.search(actor.workspaceId, '', 1000),
+        people: services.directory.people(actor.workspaceId),
+        today: services.reviews.todayFor(actor.workspaceId),
+      }),
     submit: (ctx, submission) => saveSchedule(ctx, submission, undefined),
   },
   {
@@ -34,7 +51,11 @@ const forms: Array<FormSpec<ReviewFormId>> = [
     id: REVIEW_FORMS.done,
     open: ({ services, actor }, context) => reviewDoneFormFor(services, actor, Number(context.review)),
     submit: (ctx, submission) => {
-      const { schedule, actions } = ctx.services.reviews.done(ctx.actor, Number(submission.context.review), reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)));
+      const { schedule, actions } = ctx.services.reviews.done(
+        ctx.actor,
+        Number(submission.context.review),
+        reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)),
+      );
       const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
     },
@@ -42,12 +63,16 @@ const forms: Array<FormSpec<ReviewFormId>> = [
 ];
 
 const actions: Array<ActionSpec<ReviewActionId>> = [
-  { id: REVIEW_ACTIONS.done, handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }) },
+  {
+    id: REVIEW_ACTIONS.done,
+    handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }),
+  },
   {
     id: REVIEW_ACTIONS.scheduleForSystem,
     handle: ({ services, actor, platform }, args) => {
       const created = services.reviews.addSystemReviews(actor, Number(args.systemId));
-      const note = created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
+      const note =
+        created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
       return reviewList(services, actor, false, commandPrefix(platform), note);
     },
   },
@@ -56,22 +81,45 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
 /** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
 export const reviewsFeature: Feature = {
   name: 'reviews',
-  commands: [{ word: 'review', usage: 'review add | list | mine | edit <n> | done <n>', summary: 'Drift, bias, risk and management reviews on a cadence; record them done.', handle: reviewCommand }],
+  commands: [
+    {
+      word: 'review',
+      usage: 'review add | list | mine | edit <n> | done <n>',
+      summary: 'Drift, bias, risk and management reviews on a cadence; record them done.',
+      handle: reviewCommand,
+    },
+  ],
   forms,
   actions,
   status: {
     section: (repos, workspaceId, { today }) => {
       const counts = reviewCounts(repos, workspaceId, today);
-      return { title: 'Reviews', fields: [{ label: 'Overdue', value: countsByKind(counts.overdue) }, { label: 'Due this week', value: countsByKind(counts.dueThisWeek) }] };
+      return {
+        title: 'Reviews',
+        fields: [
+          { label: 'Overdue', value: countsByKind(counts.overdue) },
+          { label: 'Due this week', value: countsByKind(counts.dueThisWeek) },
+        ],
+      };
     },
   },
   digest: {
-    fields: (repos, workspaceId, { from, today }) => [{ label: 'Reviews', value: `${repos.reviews.doneSince(workspaceId, from)} done this week; overdue: ${countsByKind(reviewCounts(repos, workspaceId, today).overdue)}` }],
+    fields: (repos, workspaceId, { from, today }) => [
+      {
+        label: 'Reviews',
+        value: `${repos.reviews.doneSince(workspaceId, from)} done this week; overdue: ${countsByKind(reviewCounts(repos, workspaceId, today).overdue)}`,
+      },
+    ],
     overdue: (repos, workspaceId, { today, daysOverdue }) =>
       repos.reviews
         .list(workspaceId, {})
         .filter((review) => review.nextDue < today)
-        .map((review) => ({ what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`, owner: repos.people.findById(workspaceId, review.ownerPersonId), due: review.nextDue, daysOverdue: daysOverdue(review.nextDue) })),
+        .map((review) => ({
+          what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
+          owner: repos.people.findById(workspaceId, review.ownerPersonId),
+          due: review.nextDue,
+          daysOverdue: daysOverdue(review.nextDue),
+        })),
   },
   nudges: {
     prefix: 'review',
@@ -81,7 +129,13 @@ export const reviewsFeature: Feature = {
         .filter((review) => review.nextDue <= horizon)
         .map((review) => ({
           personId: review.ownerPersonId,
-          item: { key: `review:${review.id}`, text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`, due: review.nextDue, daysOverdue: daysOverdue(review.nextDue), done: { action: REVIEW_ACTIONS.done, args: { review: String(review.id) } } },
+          item: {
+            key: `review:${review.id}`,
+            text: `Review #${review.id}: ${REVIEW_KIND_LABELS[review.kind]}`,
+            due: review.nextDue,
+            daysOverdue: daysOverdue(review.nextDue),
+            done: { action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
+          },
         })),
   },
   evidence: {

@@ -14,14 +14,28 @@ export type ReviewActionId = (typeof REVIEW_ACTIONS)[keyof typeof REVIEW_ACTIONS
 const personChoices = (people: Person[]) => people.map((p) => ({ value: p.externalId, label: p.displayName ?? p.externalId }));
 
 /** Schedule a review, or change one. */
-export function reviewForm(input: { systems: AiSystem[]; people: Person[]; today: string; schedule?: ReviewSchedule; owner?: Person; system?: AiSystem }): FormView {
+export function reviewForm(input: {
+  systems: AiSystem[];
+  people: Person[];
+  today: string;
+  schedule?: ReviewSchedule;
+  owner?: Person;
+  system?: AiSystem;
+}): FormView {
   const { schedule, owner, system } = input;
   return {
     type: schedule ? REVIEW_FORMS.edit : REVIEW_FORMS.add,
     title: schedule ? `Edit review #${schedule.id}` : 'Schedule a review',
     submitLabel: 'Save',
     fields: [
-      { id: 'kind', label: 'Kind', kind: 'select', required: true, options: REVIEW_KINDS.map((k) => ({ value: k, label: REVIEW_KIND_LABELS[k] })), ...(schedule ? { initial: schedule.kind } : {}) },
+      {
+        id: 'kind',
+        label: 'Kind',
+        kind: 'select',
+        required: true,
+        options: REVIEW_KINDS.map((k) => ({ value: k, label: REVIEW_KIND_LABELS[k] })),
+        ...(schedule ? { initial: schedule.kind } : {}),
+      },
       {
         id: 'aiSystem',
         label: 'AI system (optional)',
@@ -30,7 +44,14 @@ export function reviewForm(input: { systems: AiSystem[]; people: Person[]; today
         choices: input.systems.map((s) => ({ value: String(s.id), label: s.name })),
         ...(system ? { initial: String(system.id), initialLabel: system.name } : {}),
       },
-      { id: 'owner', label: 'Owner', kind: 'person', required: true, choices: personChoices(input.people), ...(owner ? { initial: owner.externalId, initialLabel: owner.displayName ?? owner.externalId } : {}) },
+      {
+        id: 'owner',
+        label: 'Owner',
+        kind: 'person',
+        required: true,
+        choices: personChoices(input.people),
+        ...(owner ? { initial: owner.externalId, initialLabel: owner.displayName ?? owner.externalId } : {}),
+      },
       { id: 'cadenceDays', label: 'Every N days', kind: 'number', required: true, initial: String(schedule?.cadenceDays ?? 90) },
       { id: 'nextDue', label: 'Next due', kind: 'date', required: true, initial: schedule?.nextDue ?? input.today },
     ],
@@ -63,7 +84,13 @@ export function reviewDoneForm(schedule: ReviewSchedule, people: Person[], today
     submitLabel: 'Record',
     fields: [
       { id: 'date', label: 'Done on', kind: 'date', required: true, initial: today },
-      { id: 'outcome', label: 'Outcome', kind: 'select', required: true, options: REVIEW_OUTCOMES.map((o) => ({ value: o, label: REVIEW_OUTCOME_LABELS[o] })) },
+      {
+        id: 'outcome',
+        label: 'Outcome',
+        kind: 'select',
+        required: true,
+        options: REVIEW_OUTCOMES.map((o) => ({ value: o, label: REVIEW_OUTCOME_LABELS[o] })),
+      },
       { id: 'findings', label: 'Findings', kind: 'longText', required: false, maxLength: 3000 },
       { id: 'evidence', label: 'Evidence link', kind: 'url', required: false },
       ...slots,

@@ -27,19 +27,28 @@ export class ReviewService {
   }
 
   /** Who may change a review: an admin, its owner, or the owner of its AI system. */
-  private requireManager(repos: Repositories, actor: Actor, schedule: ReviewSchedule | undefined, aiSystemId: number | null | undefined, what: string): void {
+  private requireManager(
+    repos: Repositories,
+    actor: Actor,
+    schedule: ReviewSchedule | undefined,
+    aiSystemId: number | null | undefined,
+    what: string,
+  ): void {
     if (actor.roles.includes('admin') || schedule?.ownerPersonId === actor.personId) return;
     const system = aiSystemId ? repos.aiSystems.findById(actor.workspaceId, aiSystemId) : undefined;
     if (system && system.ownerPersonId === actor.personId) return;
     const admins = repos.roles.holders(actor.workspaceId, 'admin').map((h) => personLabel(h));
-    throw new AimsError('forbidden', `Only an admin, the review's owner or the AI system's owner can ${what}.`, { hint: admins.length > 0 ? `Ask an admin: ${admins.join(', ')}.` : undefined });
+    throw new AimsError('forbidden', `Only an admin, the review's owner or the AI system's owner can ${what}.`, {
+      hint: admins.length > 0 ? `Ask an admin: ${admins.join(', ')}.` : undefined,
+    });
   }
 
   private validate(repos: Repositories, actor: Actor, raw: unknown) {
     const parsed = reviewScheduleInputSchema.safeParse(raw);
     const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
     const fields = (raw ?? {}) as { ownerPersonId?: unknown; aiSystemId?: unknown };
-    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId)) errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
+    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId))
+      errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
     if (typeof fields.aiSystemId === 'number') {
       const system = repos.aiSystems.findById(actor.workspaceId, fields.aiSystemId);
       if (!system || system.stage === 'retired') errors.aiSystemId ??= 'Choose an AI system of this workspace that is not retired.';
@@ -59,9 +68,30 @@ export class ReviewService {
       }
       const input = this.validate(repos, actor, raw);
       this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
-      const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind: input.kind, aiSystemId: input.aiSystemId ?? null, ownerPersonId: input.ownerPersonId, cadenceDays: input.cadenceDays, nextDue: input.nextDue, lastDone: null, createdAt: at, updatedAt: at });
+      const schedule = repos.reviews.insert({
+        workspaceId: actor.workspaceId,
+        kind: input.kind,
+        aiSystemId: input.aiSystemId ?? null,
+        ownerPersonId: input.ownerPersonId,
+        cadenceDays: input.cadenceDays,
+        nextDue: input.nextDue,
+        lastDone: null,
+        createdAt: at,
+        updatedAt: at,
+      });
       if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.scheduled, subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: REVIEW_AUDIT.scheduled,
+          subject: `review:${schedule.id}`,
+          before: null,
+          after: schedule,
+        },
+        at,
+      );
       return schedule;
     });
   }
@@ -73,8 +103,26 @@ export class ReviewService {
       this.requireManager(repos, actor, before, before.aiSystemId, 'change this review');
       const input = this.validate(repos, actor, raw);
       const after: ReviewSchedule = { ...before, ...input, aiSystemId: input.aiSystemId ?? null, updatedAt: at };
-      repos.reviews.update(actor.workspaceId, id, { kind: after.kind, aiSystemId: after.aiSystemId, ownerPersonId: after.ownerPersonId, cadenceDays: after.cadenceDays, nextDue: after.nextDue, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.updated, subject: `review:${id}`, before, after }, at);
+      repos.reviews.update(actor.workspaceId, id, {
+        kind: after.kind,
+        aiSystemId: after.aiSystemId,
+        ownerPersonId: after.ownerPersonId,
+        cadenceDays: after.cadenceDays,
+        nextDue: after.nextDue,
+        updatedAt: at,
+      });
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: REVIEW_AUDIT.updated,
+          subject: `review:${id}`,
+          before,
+          after,
+        },
+        at,
+      );
       return after;
     });
   }
@@ -91,8 +139,29 @@ export class ReviewService {
       const created: ReviewSchedule[] = [];
       for (const kind of ['drift-review', 'bias-review'] as const) {
         if (existing.includes(kind)) continue;
-        const schedule = repos.reviews.insert({ workspaceId: actor.workspaceId, kind, aiSystemId, ownerPersonId: system.ownerPersonId ?? actor.personId, cadenceDays: DEFAULT_SYSTEM_REVIEW_DAYS, nextDue: due, lastDone: null, createdAt: at, updatedAt: at });
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.scheduled, subject: `review:${schedule.id}`, before: null, after: schedule }, at);
+        const schedule = repos.reviews.insert({
+          workspaceId: actor.workspaceId,
+          kind,
+          aiSystemId,
+          ownerPersonId: system.ownerPersonId ?? actor.personId,
+          cadenceDays: DEFAULT_SYSTEM_REVIEW_DAYS,
+          nextDue: due,
+          lastDone: null,
+          createdAt: at,
+          updatedAt: at,
+        });
+        repos.audit.append(
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action: REVIEW_AUDIT.scheduled,
+            subject: `review:${schedule.id}`,
+            before: null,
+            after: schedule,
+          },
+          at,
+        );
         created.push(schedule);
       }
       return created;
@@ -106,20 +175,69 @@ export class ReviewService {
       const before = this.mustFind(repos, actor.workspaceId, id);
       this.requireManager(repos, actor, before, before.aiSystemId, 'record this review');
       const parsed = reviewDoneInputSchema.safeParse(raw);
-      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path }))));
+      if (!parsed.success)
+        throw invalidInput(
+          fieldErrorsOf(
+            parsed.error.issues.map((issue) => ({
+              ...issue,
+              path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path,
+            })),
+          ),
+        );
       const input = parsed.data;
       if (input.date > this.today(repos, actor.workspaceId)) throw invalidInput({ date: 'The date cannot be in the future.' });
       if (input.outcome === 'findings' && !input.findings) throw invalidInput({ findings: 'Describe the findings.' });
       input.actions.forEach((action, i) => {
-        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId)) throw invalidInput({ [`actions.${i}.ownerPersonId`]: 'The owner must be a person in this workspace.' });
+        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId))
+          throw invalidInput({ [`actions.${i}.ownerPersonId`]: 'The owner must be a person in this workspace.' });
       });
-      const completion = repos.reviews.addCompletion({ scheduleId: id, date: input.date, outcome: input.outcome, findings: input.findings, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
+      const completion = repos.reviews.addCompletion({
+        scheduleId: id,
+        date: input.date,
+        outcome: input.outcome,
+        findings: input.findings,
+        evidence: input.evidence,
+        recordedBy: actor.personId,
+        createdAt: at,
+      });
       const nextDue = addDays(input.date, before.cadenceDays);
       repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
-      repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: REVIEW_AUDIT.done, subject: `review:${id}`, before: { nextDue: before.nextDue, lastDone: before.lastDone }, after: { ...completion, nextDue } }, at);
+      repos.audit.append(
+        {
+          workspaceId: actor.workspaceId,
+          actorPersonId: actor.personId,
+          actor: actor.label,
+          action: REVIEW_AUDIT.done,
+          subject: `review:${id}`,
+          before: { nextDue: before.nextDue, lastDone: before.lastDone },
+          after: { ...completion, nextDue },
+        },
+        at,
+      );
       for (const action of input.actions) {
-        const record = repos.actions.insert({ workspaceId: actor.workspaceId, incidentId: null, reviewCompletionId: completion.id, title: action.title, ownerPersonId: action.ownerPersonId, dueDate: action.dueDate, status: 'open', doneAt: null, createdAt: at });
-        repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action: 'corrective_action.created', subject: `corrective_action:${record.id}`, before: null, after: record }, at);
+        const record = repos.actions.insert({
+          workspaceId: actor.workspaceId,
+          incidentId: null,
+          reviewCompletionId: completion.id,
+          title: action.title,
+          ownerPersonId: action.ownerPersonId,
+          dueDate: action.dueDate,
+          status: 'open',
+          doneAt: null,
+          createdAt: at,
+        });
+        repos.audit.append(
+          {
+            workspaceId: actor.workspaceId,
+            actorPersonId: actor.personId,
+            actor: actor.label,
+            action: 'corrective_action.created',
+            subject: `corrective_action:${record.id}`,
+            before: null,
+            after: record,
+          },
+          at,
+        );
       }
       return { schedule: { ...before, lastDone: input.date, nextDue, updatedAt: at }, actions: input.actions.length };
     });
@@ -140,7 +258,8 @@ export class ReviewService {
 
   private mustFind(repos: Repositories, workspaceId: number, id: number): ReviewSchedule {
     const schedule = repos.reviews.findById(workspaceId, id);
-    if (!schedule) throw new AimsError('not_found', `There is no review #${id} in this workspace.`, { hint: 'See them with “review list”.' });
+    if (!schedule)
+      throw new AimsError('not_found', `There is no review #${id} in this workspace.`, { hint: 'See them with “review list”.' });
     return schedule;
   }
 }

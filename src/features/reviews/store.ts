@@ -15,11 +15,19 @@ export class SqliteReviewRepository implements ReviewRepository {
   }
 
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void {
-    this.db.update(reviewSchedules).set(changes).where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id))).run();
+    this.db
+      .update(reviewSchedules)
+      .set(changes)
+      .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)))
+      .run();
   }
 
   findById(workspaceId: number, id: number): ReviewSchedule | undefined {
-    const row = this.db.select().from(reviewSchedules).where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id))).get();
+    const row = this.db
+      .select()
+      .from(reviewSchedules)
+      .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)))
+      .get();
     return row ? toSchedule(row) : undefined;
   }
 
@@ -27,7 +35,13 @@ export class SqliteReviewRepository implements ReviewRepository {
     const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(reviewSchedules.ownerPersonId, filter.ownerPersonId));
     if (filter.aiSystemId) conditions.push(eq(reviewSchedules.aiSystemId, filter.aiSystemId));
-    return this.db.select().from(reviewSchedules).where(and(...conditions)).orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id)).all().map(toSchedule);
+    return this.db
+      .select()
+      .from(reviewSchedules)
+      .where(and(...conditions))
+      .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id))
+      .all()
+      .map(toSchedule);
   }
 
   addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion {
@@ -56,7 +70,12 @@ export class SqliteReviewRepository implements ReviewRepository {
   }
 
   completions(scheduleId: number): ReviewCompletion[] {
-    return this.db.select().from(reviewCompletions).where(eq(reviewCompletions.scheduleId, scheduleId)).orderBy(desc(reviewCompletions.id)).all();
+    return this.db
+      .select()
+      .from(reviewCompletions)
+      .where(eq(reviewCompletions.scheduleId, scheduleId))
+      .orderBy(desc(reviewCompletions.id))
+      .all();
   }
 }
 

@@ -4,25 +4,43 @@ import type { Block, MessageView } from '../../chat/views/view.ts';
 import { REVIEW_ACTIONS } from './forms.ts';
 
 /** Review schedules with their next due dates, overdue first, and a Done button for each (25 at most). */
-export function reviewListView(input: { schedules: ReviewSchedule[]; people: Map<number, Person>; systems: Map<number, string>; today: string; title: string; prefix: string; note?: string }): MessageView {
+export function reviewListView(input: {
+  schedules: ReviewSchedule[];
+  people: Map<number, Person>;
+  systems: Map<number, string>;
+  today: string;
+  title: string;
+  prefix: string;
+  note?: string;
+}): MessageView {
   const { schedules, today } = input;
   const blocks: Block[] = [];
   if (input.note) blocks.push({ type: 'text', text: input.note });
   blocks.push({ type: 'header', text: input.title });
   if (schedules.length === 0) {
-    blocks.push({ type: 'text', text: 'No reviews scheduled.' }, { type: 'context', text: [{ text: 'Schedule one with ' }, { text: `${input.prefix}review add`, style: 'code' }] });
+    blocks.push(
+      { type: 'text', text: 'No reviews scheduled.' },
+      { type: 'context', text: [{ text: 'Schedule one with ' }, { text: `${input.prefix}review add`, style: 'code' }] },
+    );
     return { summary: 'No reviews', blocks, visibility: 'private' };
   }
   blocks.push({
     type: 'list',
-    items: schedules.slice(0, 50).map((s) => [
-      { text: `#${s.id} ${REVIEW_KIND_LABELS[s.kind]}`, style: 'bold' as const },
-      { text: `${s.aiSystemId ? ` · ${input.systems.get(s.aiSystemId) ?? ''}` : ''} · ${input.people.get(s.ownerPersonId) ? personLabel(input.people.get(s.ownerPersonId) as Person) : '?'} · every ${s.cadenceDays} days · ` },
-      s.nextDue < today ? { text: `OVERDUE since ${s.nextDue}`, style: 'bold' as const } : { text: `next due ${s.nextDue}` },
-    ]),
+    items: schedules
+      .slice(0, 50)
+      .map((s) => [
+        { text: `#${s.id} ${REVIEW_KIND_LABELS[s.kind]}`, style: 'bold' as const },
+        {
+          text: `${s.aiSystemId ? ` · ${input.systems.get(s.aiSystemId) ?? ''}` : ''} · ${input.people.get(s.ownerPersonId) ? personLabel(input.people.get(s.ownerPersonId) as Person) : '?'} · every ${s.cadenceDays} days · `,
+        },
+        s.nextDue < today ? { text: `OVERDUE since ${s.nextDue}`, style: 'bold' as const } : { text: `next due ${s.nextDue}` },
+      ]),
     ...(schedules.length > 50 ? { more: schedules.length - 50 } : {}),
   });
-  blocks.push({ type: 'actions', buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(s.id) } })) });
+  blocks.push({
+    type: 'actions',
+    buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(s.id) } })),
+  });
   return { summary: `${schedules.length} reviews`, blocks, visibility: 'private' };
 }
 

@@ -20,7 +20,10 @@ const setup: FormSpec<typeof SETUP_FORM> = {
   id: SETUP_FORM,
   open: ({ services, actor, contact }) => setupForm(services.settings.get(actor.workspaceId), contact.workspace.platform),
   submit: ({ services, actor, contact }, submission) => {
-    const settings = services.settings.update(actor, withChannelNames(settingsInputFrom(submission.values, contact.workspace.platform), submission.labels));
+    const settings = services.settings.update(
+      actor,
+      withChannelNames(settingsInputFrom(submission.values, contact.workspace.platform), submission.labels),
+    );
     return { kind: 'done', view: setupSummaryView(settings, 'Setup saved.') };
   },
 };
@@ -28,6 +31,13 @@ const setup: FormSpec<typeof SETUP_FORM> = {
 /** Channels, approvals a release needs, time zone, digest and nudge hours (admins). */
 export const setupFeature: Feature = {
   name: 'setup',
-  commands: [{ word: 'setup', usage: 'setup | setup channel <incidents|approvals|leadership>', summary: 'Channels, approvals a release needs, time zone (admins).', handle: setupCommand }],
+  commands: [
+    {
+      word: 'setup',
+      usage: 'setup | setup channel <incidents|approvals|leadership>',
+      summary: 'Channels, approvals a release needs, time zone (admins).',
+      handle: setupCommand,
+    },
+  ],
   forms: [setup],
 };

@@ -10,7 +10,8 @@ export const statusFeature: Feature = {
       word: 'status',
       usage: 'status',
       summary: 'Where the AIMS stands: inventory, people and roles, setup, evidence, audit trail.',
-      handle: ({ services, contact, actor, timeZone }) => message(statusView(services.status.summarize(contact.workspace.id, actor.personId), timeZone)),
+      handle: ({ services, contact, actor, timeZone }) =>
+        message(statusView(services.status.summarize(contact.workspace.id, actor.personId), timeZone)),
     },
   ],
   evidence: {

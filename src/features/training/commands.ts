@@ -13,8 +13,14 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
   switch (sub) {
     case '': {
       const courses = services.training.courses(actor.workspaceId);
-      if (courses.length === 0) throw new AimsError('not_configured', 'There are no training courses yet.', { hint: `An admin can add one with “${prefix}training course add”.` });
-      return { kind: 'form', form: sessionForm(courses, services.directory.people(actor.workspaceId), services.training.today(actor.workspaceId)) };
+      if (courses.length === 0)
+        throw new AimsError('not_configured', 'There are no training courses yet.', {
+          hint: `An admin can add one with “${prefix}training course add”.`,
+        });
+      return {
+        kind: 'form',
+        form: sessionForm(courses, services.directory.people(actor.workspaceId), services.training.today(actor.workspaceId)),
+      };
     }
     case 'course': {
       const verb = (rest[0] ?? 'list').toLowerCase();
@@ -25,7 +31,13 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
       if (verb === 'edit') return { kind: 'form', form: courseForm(services.training.findCourse(actor.workspaceId, name)) };
       if (verb === 'retire') {
         const { course, changed } = services.training.retireCourse(actor, services.training.findCourse(actor.workspaceId, name).id);
-        return message(courseListView(services.training.courses(actor.workspaceId, true), prefix, changed ? `${course.name} is retired; its records stay.` : `${course.name} was already retired.`));
+        return message(
+          courseListView(
+            services.training.courses(actor.workspaceId, true),
+            prefix,
+            changed ? `${course.name} is retired; its records stay.` : `${course.name} was already retired.`,
+          ),
+        );
       }
       throw new AimsError('invalid_input', `Use ${prefix}training course add, edit <name>, retire <name> or list.`);
     }
@@ -38,7 +50,9 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
       const { recorded } = services.training.selfAttest(actor, { courseId: course.id, date, ...(evidence ? { evidence } : {}) });
       const standing = services.training.standing(actor.workspaceId, actor.personId, services.training.today(actor.workspaceId));
       const view = standingView(standing, services.training.today(actor.workspaceId));
-      const note = recorded ? `Recorded your completion of ${course.name} on ${date} (self-attested).` : `Your completion of ${course.name} on ${date} was already recorded.`;
+      const note = recorded
+        ? `Recorded your completion of ${course.name} on ${date} (self-attested).`
+        : `Your completion of ${course.name} on ${date} was already recorded.`;
       return message({ ...view, blocks: [{ type: 'text', text: note }, ...view.blocks] });
     }
     case 'me': {
@@ -52,6 +66,9 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
       return message(trainingReportView(services.training.reportFor(actor, asOf), asOf));
     }
     default:
-      throw new AimsError('invalid_input', `Use ${prefix}training, ${prefix}training me, ${prefix}training done <course>, ${prefix}training report or ${prefix}training course ….`);
+      throw new AimsError(
+        'invalid_input',
+        `Use ${prefix}training, ${prefix}training me, ${prefix}training done <course>, ${prefix}training report or ${prefix}training course ….`,
+      );
   }
 }

@@ -72,7 +72,11 @@ function addDays(date: string, days: number): string {
 }
 
 /** Where someone stands on a course as of a day, from their latest completion. */
-export function trainingState(latest: string | undefined, renewalMonths: number | null, asOf: string): { state: TrainingState; expires: string | null } {
+export function trainingState(
+  latest: string | undefined,
+  renewalMonths: number | null,
+  asOf: string,
+): { state: TrainingState; expires: string | null } {
   if (!latest) return { state: 'missing', expires: null };
   const expires = expiresOn(latest, renewalMonths);
   if (expires === null) return { state: 'valid', expires };

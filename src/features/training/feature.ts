@@ -17,18 +17,37 @@ const forms: Array<FormSpec<TrainingFormId>> = [
   { id: TRAINING_FORMS.courseAdd, open: () => courseForm(), submit: (ctx, submission) => saveCourse(ctx, submission, undefined), fieldOf },
   {
     id: TRAINING_FORMS.courseEdit,
-    open: ({ services, actor }, context) => courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course))),
+    open: ({ services, actor }, context) =>
+      courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course))),
     submit: (ctx, submission) => saveCourse(ctx, submission, Number(submission.context.course)),
     fieldOf,
   },
   {
     id: TRAINING_FORMS.session,
-    open: ({ services, actor }) => sessionForm(services.training.courses(actor.workspaceId), services.directory.people(actor.workspaceId), services.training.today(actor.workspaceId)),
+    open: ({ services, actor }) =>
+      sessionForm(
+        services.training.courses(actor.workspaceId),
+        services.directory.people(actor.workspaceId),
+        services.training.today(actor.workspaceId),
+      ),
     submit: async (ctx, submission) => {
       const { services, actor } = ctx;
       const { values } = submission;
-      const attendees = (values.attendees ?? '').split(',').filter(Boolean).map((externalId) => personIdOf(ctx, submission, externalId) ?? 0);
-      const result = services.training.recordSession(actor, { courseId: values.course ? Number(values.course) : undefined, date: values.date, trainer: values.trainer, attendeePersonIds: attendees, evidence: values.evidence }, `form:${submission.instanceKey}`);
+      const attendees = (values.attendees ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((externalId) => personIdOf(ctx, submission, externalId) ?? 0);
+      const result = services.training.recordSession(
+        actor,
+        {
+          courseId: values.course ? Number(values.course) : undefined,
+          date: values.date,
+          trainer: values.trainer,
+          attendeePersonIds: attendees,
+          evidence: values.evidence,
+        },
+        `form:${submission.instanceKey}`,
+      );
       const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
       // Each newly recorded attendee is told through the outbox (queued with the session); say honestly who was reached.
       const subject = subjectOf('training-session', result.sessionId);
@@ -68,7 +87,13 @@ export const trainingFeature: Feature = {
       return {
         title: 'Training',
         fields: [
-          { label: 'Required training done', value: totals.required === 0 ? 'nothing required yet' : `${Math.round((totals.valid / totals.required) * 100)}% (${totals.valid} of ${totals.required})` },
+          {
+            label: 'Required training done',
+            value:
+              totals.required === 0
+                ? 'nothing required yet'
+                : `${Math.round((totals.valid / totals.required) * 100)}% (${totals.valid} of ${totals.required})`,
+          },
           { label: 'People overdue', value: String(totals.peopleOverdue) },
         ],
       };
@@ -77,7 +102,12 @@ export const trainingFeature: Feature = {
   digest: {
     fields: (repos, workspaceId, { today }) => {
       const { required, valid, peopleOverdue } = trainingTotals(repos, workspaceId, today);
-      return [{ label: 'Required training', value: required === 0 ? 'nothing required yet' : `${Math.round((valid / required) * 100)}% done, ${peopleOverdue} people overdue` }];
+      return [
+        {
+          label: 'Required training',
+          value: required === 0 ? 'nothing required yet' : `${Math.round((valid / required) * 100)}% done, ${peopleOverdue} people overdue`,
+        },
+      ];
     },
     concerns: (repos, workspaceId, { today }) => {
       const { required, valid } = trainingTotals(repos, workspaceId, today);
@@ -90,15 +120,33 @@ export const trainingFeature: Feature = {
       trainingReport(repos, workspaceId, today).flatMap((report) => [
         ...report.missing.map((missing) => {
           const due = missing.expires ?? report.course.createdAt.slice(0, 10);
-          return { personId: missing.person.id, item: { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (${missing.state === 'expired' ? 'expired' : 'not done'})`, due, daysOverdue: daysOverdue(due) } };
+          return {
+            personId: missing.person.id,
+            item: {
+              key: `training:${report.course.id}`,
+              text: `Training: ${report.course.name} (${missing.state === 'expired' ? 'expired' : 'not done'})`,
+              due,
+              daysOverdue: daysOverdue(due),
+            },
+          };
         }),
         ...report.expiringSoon
           .filter((soon) => soon.expires <= horizon)
-          .map((soon) => ({ personId: soon.person.id, item: { key: `training:${report.course.id}`, text: `Training: ${report.course.name} (renew before ${soon.expires})`, due: soon.expires, daysOverdue: daysOverdue(soon.expires) } })),
+          .map((soon) => ({
+            personId: soon.person.id,
+            item: {
+              key: `training:${report.course.id}`,
+              text: `Training: ${report.course.name} (renew before ${soon.expires})`,
+              due: soon.expires,
+              daysOverdue: daysOverdue(soon.expires),
+            },
+          })),
       ]),
   },
   evidence: {
     kinds: ['training'],
-    count: (repos, workspaceId, period) => ({ training: repos.training.completions(workspaceId, {}).filter((completion) => inPeriod(completion.date, period)).length }),
+    count: (repos, workspaceId, period) => ({
+      training: repos.training.completions(workspaceId, {}).filter((completion) => inPeriod(completion.date, period)).length,
+    }),
   },
 };

@@ -3,7 +3,11 @@ import type { FormValues, FormView } from '../../chat/views/form.ts';
 import type { Course } from './domain.ts';
 
 /** The area's form ids: Slack modals and Teams cards carry them back with a submission. */
-export const TRAINING_FORMS = { courseAdd: 'training.course.add', courseEdit: 'training.course.edit', session: 'training.session' } as const;
+export const TRAINING_FORMS = {
+  courseAdd: 'training.course.add',
+  courseEdit: 'training.course.edit',
+  session: 'training.session',
+} as const;
 export type TrainingFormId = (typeof TRAINING_FORMS)[keyof typeof TRAINING_FORMS];
 
 const ROLE_OPTIONS = [
@@ -20,7 +24,14 @@ export function courseForm(course?: Course): FormView {
     submitLabel: 'Save',
     fields: [
       { id: 'name', label: 'Name', kind: 'text', required: true, maxLength: 80, ...(course ? { initial: course.name } : {}) },
-      { id: 'description', label: 'Description', kind: 'longText', required: true, maxLength: 1000, ...(course ? { initial: course.description } : {}) },
+      {
+        id: 'description',
+        label: 'Description',
+        kind: 'longText',
+        required: true,
+        maxLength: 1000,
+        ...(course ? { initial: course.description } : {}),
+      },
       {
         id: 'requiredRoles',
         label: 'Who must take it',
@@ -30,7 +41,14 @@ export function courseForm(course?: Course): FormView {
         options: ROLE_OPTIONS,
         ...(course && course.requiredRoles.length > 0 ? { initial: course.requiredRoles.join(',') } : {}),
       },
-      { id: 'renewalMonths', label: 'Renew every N months', kind: 'number', required: false, hint: 'Leave empty if it never expires.', ...(course?.renewalMonths ? { initial: String(course.renewalMonths) } : {}) },
+      {
+        id: 'renewalMonths',
+        label: 'Renew every N months',
+        kind: 'number',
+        required: false,
+        hint: 'Leave empty if it never expires.',
+        ...(course?.renewalMonths ? { initial: String(course.renewalMonths) } : {}),
+      },
     ],
     context: course ? { course: String(course.id) } : {},
   };
@@ -53,10 +71,22 @@ export function sessionForm(courses: Course[], people: Person[], today: string):
     title: 'Record a training',
     submitLabel: 'Record',
     fields: [
-      { id: 'course', label: 'Course', kind: 'select', required: true, options: courses.map((c) => ({ value: String(c.id), label: c.name })) },
+      {
+        id: 'course',
+        label: 'Course',
+        kind: 'select',
+        required: true,
+        options: courses.map((c) => ({ value: String(c.id), label: c.name })),
+      },
       { id: 'date', label: 'Date', kind: 'date', required: true, initial: today },
       { id: 'trainer', label: 'Trainer', kind: 'text', required: true, maxLength: 120 },
-      { id: 'attendees', label: 'Attendees', kind: 'people', required: true, choices: people.map((p) => ({ value: p.externalId, label: p.displayName ?? p.externalId })) },
+      {
+        id: 'attendees',
+        label: 'Attendees',
+        kind: 'people',
+        required: true,
+        choices: people.map((p) => ({ value: p.externalId, label: p.displayName ?? p.externalId })),
+      },
       { id: 'evidence', label: 'Evidence link or notes', kind: 'longText', required: false, maxLength: 1000 },
     ],
     context: {},

@@ -16,7 +16,12 @@ export const courseInputSchema = z.object({
   name: cleaned(text('Name', 80)),
   description: text('Description', 1000),
   requiredRoles: z.array(z.enum(GRANTABLE_ROLES, { error: 'Roles are admin, approver, leadership or trainer.' })).default([]),
-  renewalMonths: z.number({ error: 'Renewal must be a number of months.' }).int('Renewal must be whole months.').min(1, 'Renewal must be at least 1 month.').max(120, 'Renewal can be at most 120 months.').nullable(),
+  renewalMonths: z
+    .number({ error: 'Renewal must be a number of months.' })
+    .int('Renewal must be whole months.')
+    .min(1, 'Renewal must be at least 1 month.')
+    .max(120, 'Renewal can be at most 120 months.')
+    .nullable(),
 });
 
 export const sessionInputSchema = z.object({

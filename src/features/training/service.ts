@@ -47,7 +47,10 @@ export class TrainingService {
   }
 
   private audit(repos: Repositories, actor: Actor, action: string, subject: string, before: unknown, after: unknown, at: string): void {
-    repos.audit.append({ workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject, before, after }, at);
+    repos.audit.append(
+      { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject, before, after },
+      at,
+    );
   }
 
   private parseCourse(repos: Repositories, actor: Actor, raw: unknown, selfId?: number) {
@@ -68,7 +71,14 @@ export class TrainingService {
     return this.store.write((repos) => {
       requireAdmin(repos, actor, 'manage courses');
       const input = this.parseCourse(repos, actor, raw);
-      const course = repos.training.insertCourse({ ...input, workspaceId: actor.workspaceId, nameKey: keyOf(input.name), status: 'active', createdAt: at, updatedAt: at });
+      const course = repos.training.insertCourse({
+        ...input,
+        workspaceId: actor.workspaceId,
+        nameKey: keyOf(input.name),
+        status: 'active',
+        createdAt: at,
+        updatedAt: at,
+      });
       this.audit(repos, actor, TRAINING_AUDIT.courseCreated, `course:${course.id}`, null, course, at);
       return course;
     });
@@ -107,10 +117,14 @@ export class TrainingService {
   findCourse(workspaceId: number, ref: string): Course {
     return this.store.read((repos) => {
       const byId = /^#?(\d+)$/.exec(ref.trim());
-      const course = byId ? repos.training.findCourse(workspaceId, Number(byId[1])) : repos.training.findCourseByName(workspaceId, keyOf(ref));
+      const course = byId
+        ? repos.training.findCourse(workspaceId, Number(byId[1]))
+        : repos.training.findCourseByName(workspaceId, keyOf(ref));
       if (!course) {
         const names = repos.training.courses(workspaceId, false).map((c) => c.name);
-        throw new AimsError('not_found', `There is no course “${ref.trim()}”.`, { hint: names.length > 0 ? `Courses: ${names.join(', ')}.` : 'An admin can add one with “training course add”.' });
+        throw new AimsError('not_found', `There is no course “${ref.trim()}”.`, {
+          hint: names.length > 0 ? `Courses: ${names.join(', ')}.` : 'An admin can add one with “training course add”.',
+        });
       }
       return course;
     });
@@ -127,14 +141,28 @@ export class TrainingService {
    * their own attendance only; recording others takes an admin or a trainer (attendees are told).
    * A person already recorded for that course and day keeps one completion.
    */
-  recordSession(actor: Actor, raw: unknown, submissionKey?: string): { sessionId: number; courseId: number; recorded: number[]; already: number[]; repeated: boolean } {
+  recordSession(
+    actor: Actor,
+    raw: unknown,
+    submissionKey?: string,
+  ): { sessionId: number; courseId: number; recorded: number[]; already: number[]; repeated: boolean } {
     const at = this.clock.now().toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return this.store.write((repos) => {
       if (bound) {
-        const earlier = replayOf<{ sessionId?: number; courseId?: number; recorded?: number[]; already?: number[] }>(repos.dedupe, bound, (outcome) => `training session #${outcome?.sessionId ?? '?'}`)?.outcome;
+        const earlier = replayOf<{ sessionId?: number; courseId?: number; recorded?: number[]; already?: number[] }>(
+          repos.dedupe,
+          bound,
+          (outcome) => `training session #${outcome?.sessionId ?? '?'}`,
+        )?.outcome;
         if (earlier?.sessionId !== undefined) {
-          return { sessionId: earlier.sessionId, courseId: earlier.courseId ?? 0, recorded: [], already: [...(earlier.recorded ?? []), ...(earlier.already ?? [])], repeated: true };
+          return {
+            sessionId: earlier.sessionId,
+            courseId: earlier.courseId ?? 0,
+            recorded: [],
+            already: [...(earlier.recorded ?? []), ...(earlier.already ?? [])],
+            repeated: true,
+          };
         }
       }
       const parsed = sessionInputSchema.safeParse(raw);
@@ -143,21 +171,49 @@ export class TrainingService {
       if (typeof fields.courseId === 'number') this.checkCourse(repos, actor.workspaceId, fields.courseId, errors);
       const today = todayIn(repos.settings.get(actor.workspaceId)?.timeZone ?? this.defaultTimeZone, this.clock.now());
       if (typeof fields.date === 'string' && fields.date > today) errors.date ??= 'The session cannot be in the future.';
-      if (parsed.success && parsed.data.attendeePersonIds.some((id) => !repos.people.findById(actor.workspaceId, id))) errors.attendeePersonIds ??= 'Every attendee must be a person of this workspace.';
+      if (parsed.success && parsed.data.attendeePersonIds.some((id) => !repos.people.findById(actor.workspaceId, id)))
+        errors.attendeePersonIds ??= 'Every attendee must be a person of this workspace.';
       if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
       const input = parsed.data;
       if (input.attendeePersonIds.some((id) => id !== actor.personId)) requireTrainerOrAdmin(repos, actor);
-      const session = repos.training.insertSession({ workspaceId: actor.workspaceId, courseId: input.courseId, date: input.date, trainer: input.trainer, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
+      const session = repos.training.insertSession({
+        workspaceId: actor.workspaceId,
+        courseId: input.courseId,
+        date: input.date,
+        trainer: input.trainer,
+        evidence: input.evidence,
+        recordedBy: actor.personId,
+        createdAt: at,
+      });
       const recorded: number[] = [];
       const already: number[] = [];
       for (const personId of new Set(input.attendeePersonIds)) {
-        const inserted = repos.training.insertCompletion({ workspaceId: actor.workspaceId, courseId: input.courseId, personId, date: input.date, sessionId: session.id, selfAttested: false, evidence: input.evidence, recordedBy: actor.personId, createdAt: at });
+        const inserted = repos.training.insertCompletion({
+          workspaceId: actor.workspaceId,
+          courseId: input.courseId,
+          personId,
+          date: input.date,
+          sessionId: session.id,
+          selfAttested: false,
+          evidence: input.evidence,
+          recordedBy: actor.personId,
+          createdAt: at,
+        });
         (inserted ? recorded : already).push(personId);
       }
       claimBound(repos.dedupe, bound, actor.workspaceId, at, { sessionId: session.id, courseId: session.courseId, recorded, already });
-      this.audit(repos, actor, TRAINING_AUDIT.sessionRecorded, `training_session:${session.id}`, null, { ...session, recorded, already }, at);
+      this.audit(
+        repos,
+        actor,
+        TRAINING_AUDIT.sessionRecorded,
+        `training_session:${session.id}`,
+        null,
+        { ...session, recorded, already },
+        at,
+      );
       // Each attendee newly recorded is told, after commit, through the outbox.
-      for (const personId of recorded) queueDirect(repos, actor.workspaceId, subjectOf('training-session', session.id), personId, 'training.recorded', at);
+      for (const personId of recorded)
+        queueDirect(repos, actor.workspaceId, subjectOf('training-session', session.id), personId, 'training.recorded', at);
       return { sessionId: session.id, courseId: session.courseId, recorded, already, repeated: false };
     });
   }
@@ -183,9 +239,29 @@ export class TrainingService {
       const course = this.checkCourse(repos, actor.workspaceId, parsed.data.courseId, errors);
       const today = todayIn(repos.settings.get(actor.workspaceId)?.timeZone ?? this.defaultTimeZone, this.clock.now());
       if (parsed.data.date > today) errors.date = 'The date cannot be in the future.';
-      if (!course || Object.keys(errors).length > 0) throw new AimsError('invalid_input', Object.values(errors)[0] ?? 'That course cannot be completed.');
-      const recorded = repos.training.insertCompletion({ workspaceId: actor.workspaceId, courseId: course.id, personId: actor.personId, date: parsed.data.date, sessionId: null, selfAttested: true, evidence: parsed.data.evidence, recordedBy: actor.personId, createdAt: at });
-      if (recorded) this.audit(repos, actor, TRAINING_AUDIT.selfAttested, `course:${course.id}`, null, { personId: actor.personId, date: parsed.data.date, evidence: parsed.data.evidence }, at);
+      if (!course || Object.keys(errors).length > 0)
+        throw new AimsError('invalid_input', Object.values(errors)[0] ?? 'That course cannot be completed.');
+      const recorded = repos.training.insertCompletion({
+        workspaceId: actor.workspaceId,
+        courseId: course.id,
+        personId: actor.personId,
+        date: parsed.data.date,
+        sessionId: null,
+        selfAttested: true,
+        evidence: parsed.data.evidence,
+        recordedBy: actor.personId,
+        createdAt: at,
+      });
+      if (recorded)
+        this.audit(
+          repos,
+          actor,
+          TRAINING_AUDIT.selfAttested,
+          `course:${course.id}`,
+          null,
+          { personId: actor.personId, date: parsed.data.date, evidence: parsed.data.evidence },
+          at,
+        );
       return { recorded, course };
     });
   }
@@ -226,7 +302,14 @@ function requireTrainerOrAdmin(repos: Repositories, actor: Actor): void {
   const names = (role: 'admin' | 'trainer') => repos.roles.holders(actor.workspaceId, role).map((holder) => personLabel(holder));
   const [admins, trainers] = [names('admin'), names('trainer')];
   const message = 'Only admins and trainers can record training for other people; you can record your own attendance.';
-  const hint = [trainers.length > 0 ? `Trainers: ${trainers.join(', ')}.` : 'There are no trainers yet: an admin grants the role with “role grant @person trainer”.', admins.length > 0 ? `Admins: ${admins.join(', ')}.` : ''].filter(Boolean).join(' ');
+  const hint = [
+    trainers.length > 0
+      ? `Trainers: ${trainers.join(', ')}.`
+      : 'There are no trainers yet: an admin grants the role with “role grant @person trainer”.',
+    admins.length > 0 ? `Admins: ${admins.join(', ')}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   throw new AimsError('forbidden', message, { hint, fieldErrors: { attendeePersonIds: `${message} ${hint}` } });
 }
 
@@ -238,7 +321,8 @@ export function trainingReport(repos: Repositories, workspaceId: number, asOf: s
   // digest call this on their hot paths, so nothing here may cost a query per person.
   const people = repos.people.list(workspaceId, 10_000);
   const rolesOf = new Map<number, string[]>();
-  for (const holder of repos.roles.holders(workspaceId)) rolesOf.set(holder.personId, [...(rolesOf.get(holder.personId) ?? []), holder.role]);
+  for (const holder of repos.roles.holders(workspaceId))
+    rolesOf.set(holder.personId, [...(rolesOf.get(holder.personId) ?? []), holder.role]);
   return courses.map((course) => {
     const required = people.filter((p) => isRequired(course, rolesOf.get(p.id) ?? []));
     // Completions come ordered by date: the last one per person on or before the day is their latest.
@@ -246,7 +330,15 @@ export function trainingReport(repos: Repositories, workspaceId: number, asOf: s
     for (const completion of repos.training.completions(workspaceId, { courseId: course.id })) {
       if (completion.date <= asOf) latestOf.set(completion.personId, completion);
     }
-    const report: CourseReport = { course, requiredPeople: required.length, valid: 0, rate: 0, missing: [], expiringSoon: [], selfAttested: [] };
+    const report: CourseReport = {
+      course,
+      requiredPeople: required.length,
+      valid: 0,
+      rate: 0,
+      missing: [],
+      expiringSoon: [],
+      selfAttested: [],
+    };
     for (const person of required) {
       const latest = latestOf.get(person.id);
       const { state, expires } = trainingState(latest?.date, course.renewalMonths, asOf);
@@ -261,7 +353,11 @@ export function trainingReport(repos: Repositories, workspaceId: number, asOf: s
 }
 
 /** Required training of a workspace as of a day: completions that count over the (person, course) pairs that need one, and who is overdue (status and digest). */
-export function trainingTotals(repos: Repositories, workspaceId: number, asOf: string): { required: number; valid: number; peopleOverdue: number } {
+export function trainingTotals(
+  repos: Repositories,
+  workspaceId: number,
+  asOf: string,
+): { required: number; valid: number; peopleOverdue: number } {
   const report = trainingReport(repos, workspaceId, asOf);
   return {
     required: report.reduce((n, r) => n + r.requiredPeople, 0),

@@ -16,21 +16,35 @@ export class SqliteTrainingRepository implements TrainingRepository {
   }
 
   updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): void {
-    this.db.update(courses).set(changes).where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id))).run();
+    this.db
+      .update(courses)
+      .set(changes)
+      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)))
+      .run();
   }
 
   findCourse(workspaceId: number, id: number): Course | undefined {
-    const row = this.db.select().from(courses).where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id))).get();
+    const row = this.db
+      .select()
+      .from(courses)
+      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)))
+      .get();
     return row ? toCourse(row) : undefined;
   }
 
   findCourseByName(workspaceId: number, nameKey: string): Course | undefined {
-    const row = this.db.select().from(courses).where(and(eq(courses.workspaceId, workspaceId), eq(courses.nameKey, nameKey))).get();
+    const row = this.db
+      .select()
+      .from(courses)
+      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.nameKey, nameKey)))
+      .get();
     return row ? toCourse(row) : undefined;
   }
 
   courses(workspaceId: number, includeRetired: boolean): Course[] {
-    const where = includeRetired ? eq(courses.workspaceId, workspaceId) : and(eq(courses.workspaceId, workspaceId), ne(courses.status, 'retired'));
+    const where = includeRetired
+      ? eq(courses.workspaceId, workspaceId)
+      : and(eq(courses.workspaceId, workspaceId), ne(courses.status, 'retired'));
     return this.db.select().from(courses).where(where).orderBy(asc(courses.nameKey)).all().map(toCourse);
   }
 
@@ -39,7 +53,11 @@ export class SqliteTrainingRepository implements TrainingRepository {
   }
 
   findSession(workspaceId: number, id: number): TrainingSession | undefined {
-    return this.db.select().from(trainingSessions).where(and(eq(trainingSessions.workspaceId, workspaceId), eq(trainingSessions.id, id))).get();
+    return this.db
+      .select()
+      .from(trainingSessions)
+      .where(and(eq(trainingSessions.workspaceId, workspaceId), eq(trainingSessions.id, id)))
+      .get();
   }
 
   insertCompletion(input: Omit<Completion, 'id'>): boolean {
@@ -50,7 +68,12 @@ export class SqliteTrainingRepository implements TrainingRepository {
     const conditions: SQL[] = [eq(trainingCompletions.workspaceId, workspaceId)];
     if (filter.personId) conditions.push(eq(trainingCompletions.personId, filter.personId));
     if (filter.courseId) conditions.push(eq(trainingCompletions.courseId, filter.courseId));
-    return this.db.select().from(trainingCompletions).where(and(...conditions)).orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id)).all();
+    return this.db
+      .select()
+      .from(trainingCompletions)
+      .where(and(...conditions))
+      .orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id))
+      .all();
   }
 }
 

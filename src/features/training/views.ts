@@ -20,7 +20,13 @@ export function courseListView(courses: Course[], prefix: string, note?: string)
       ...(note ? [{ type: 'text' as const, text: note }] : []),
       { type: 'header', text: 'Training courses' },
       courses.length > 0
-        ? { type: 'list', items: courses.map((c) => [{ text: c.name, style: 'bold' as const }, { text: ` · for ${audience(c)} · ${renewal(c)}${c.status === 'retired' ? ' · retired' : ''}` }]) }
+        ? {
+            type: 'list',
+            items: courses.map((c) => [
+              { text: c.name, style: 'bold' as const },
+              { text: ` · for ${audience(c)} · ${renewal(c)}${c.status === 'retired' ? ' · retired' : ''}` },
+            ]),
+          }
         : { type: 'text', text: 'No courses yet.' },
       { type: 'context', text: [{ text: 'Admins: ' }, { text: `${prefix}training course add`, style: 'code' }] },
     ],
@@ -36,7 +42,9 @@ export function standingView(standing: CourseStanding[], asOf: string, whose = '
   const due = required.filter((s) => s.state !== 'valid');
   const line = (s: CourseStanding) => [
     { text: s.course.name, style: 'bold' as const },
-    { text: ` · ${STATE_TEXT[s.state]}${s.latest ? ` (${s.latest.date}${s.latest.selfAttested ? ', self-attested' : ''})` : ''}${s.expires ? `, valid until ${s.expires}` : ''}${s.required ? '' : ' · optional for you'}` },
+    {
+      text: ` · ${STATE_TEXT[s.state]}${s.latest ? ` (${s.latest.date}${s.latest.selfAttested ? ', self-attested' : ''})` : ''}${s.expires ? `, valid until ${s.expires}` : ''}${s.required ? '' : ' · optional for you'}`,
+    },
   ];
   const blocks: Block[] = [
     { type: 'header', text: `${whose} · as of ${asOf}` },
@@ -57,13 +65,29 @@ export function trainingReportView(reports: CourseReport[], asOf: string): Messa
       return list.length > shown.length ? `${shown.join(', ')} and ${list.length - shown.length} more` : shown.join(', ') || 'nobody';
     };
     blocks.push(
-      { type: 'text', text: [{ text: report.course.name, style: 'bold' }, { text: ` · ${Math.round(report.rate * 100)}% (${report.valid} of ${report.requiredPeople})` }] },
+      {
+        type: 'text',
+        text: [
+          { text: report.course.name, style: 'bold' },
+          { text: ` · ${Math.round(report.rate * 100)}% (${report.valid} of ${report.requiredPeople})` },
+        ],
+      },
       {
         type: 'fields',
         fields: [
           { label: 'Missing or expired', value: names(report.missing.map((m) => ({ person: m.person }))) },
-          { label: 'Expiring in 30 days', value: report.expiringSoon.length > 0 ? report.expiringSoon.map((e) => `${personLabel(e.person)} (${e.expires})`).join(', ') : 'nobody' },
-          { label: 'Self-attested', value: report.selfAttested.length > 0 ? report.selfAttested.map((e) => `${personLabel(e.person)} (${e.date})`).join(', ') : 'nobody' },
+          {
+            label: 'Expiring in 30 days',
+            value:
+              report.expiringSoon.length > 0
+                ? report.expiringSoon.map((e) => `${personLabel(e.person)} (${e.expires})`).join(', ')
+                : 'nobody',
+          },
+          {
+            label: 'Self-attested',
+            value:
+              report.selfAttested.length > 0 ? report.selfAttested.map((e) => `${personLabel(e.person)} (${e.date})`).join(', ') : 'nobody',
+          },
         ],
       },
     );

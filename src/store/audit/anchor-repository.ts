@@ -13,16 +13,35 @@ export class SqliteAnchorRepository implements AnchorRepository {
   }
 
   list(workspaceId: number, limit: number): PublishedAnchor[] {
-    return this.db.select().from(publishedAnchors).where(eq(publishedAnchors.workspaceId, workspaceId)).orderBy(desc(publishedAnchors.id)).limit(limit).all();
+    return this.db
+      .select()
+      .from(publishedAnchors)
+      .where(eq(publishedAnchors.workspaceId, workspaceId))
+      .orderBy(desc(publishedAnchors.id))
+      .limit(limit)
+      .all();
   }
 
   changesSinceLastAnchor(workspaceId: number): number {
-    const last = this.db.select({ sequence: publishedAnchors.sequence }).from(publishedAnchors).where(eq(publishedAnchors.workspaceId, workspaceId)).orderBy(desc(publishedAnchors.sequence)).limit(1).get();
+    const last = this.db
+      .select({ sequence: publishedAnchors.sequence })
+      .from(publishedAnchors)
+      .where(eq(publishedAnchors.workspaceId, workspaceId))
+      .orderBy(desc(publishedAnchors.sequence))
+      .limit(1)
+      .get();
     // The jobs' own bookkeeping (claims, sends, anchors) is not a change worth anchoring.
     const row = this.db
       .select({ n: count() })
       .from(auditEvents)
-      .where(and(eq(auditEvents.workspaceId, workspaceId), gt(auditEvents.sequence, last?.sequence ?? 0), notLike(auditEvents.action, 'job.%'), notLike(auditEvents.action, 'audit.%')))
+      .where(
+        and(
+          eq(auditEvents.workspaceId, workspaceId),
+          gt(auditEvents.sequence, last?.sequence ?? 0),
+          notLike(auditEvents.action, 'job.%'),
+          notLike(auditEvents.action, 'audit.%'),
+        ),
+      )
       .get();
     return row?.n ?? 0;
   }

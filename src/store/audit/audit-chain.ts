@@ -122,7 +122,17 @@ export function verifyAuditChain(sqlite: Database.Database, visit?: (event: Chai
     }
     if (visit) {
       const payload = JSON.parse(row.payload) as { before?: unknown; after?: unknown };
-      visit({ sequence: row.sequence, hash: row.hash, at: row.at, workspaceId: row.workspace_id, actorPersonId: row.actor_person_id, action: row.action, subject: row.subject, before: payload.before ?? null, after: payload.after ?? null });
+      visit({
+        sequence: row.sequence,
+        hash: row.hash,
+        at: row.at,
+        workspaceId: row.workspace_id,
+        actorPersonId: row.actor_person_id,
+        action: row.action,
+        subject: row.subject,
+        before: payload.before ?? null,
+        after: payload.after ?? null,
+      });
     }
     events += 1;
     expectedSequence += 1;

@@ -47,7 +47,8 @@ export function measurementsKey(metrics: unknown): string | null {
       .sort(),
   );
 }
-const asObject = (value: unknown): Json | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
+const asObject = (value: unknown): Json | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const idOf = (subject: string, kind: string): number | undefined => {
@@ -74,7 +75,11 @@ export class ChainState {
     else if (event.action.startsWith('incident.')) this.incident(event, after);
     else if (event.action === 'role.granted' || event.action === 'role.revoked') {
       const personId = idOf(event.subject, 'person');
-      if (personId !== undefined && Array.isArray(after?.roles)) this.roles.set(personId, after.roles.filter((r): r is string => typeof r === 'string'));
+      if (personId !== undefined && Array.isArray(after?.roles))
+        this.roles.set(
+          personId,
+          after.roles.filter((r): r is string => typeof r === 'string'),
+        );
     } else if (event.action.startsWith('training.')) this.training(event, after);
   };
 
@@ -136,7 +141,11 @@ export class ChainState {
     const known = this.incidents.get(id);
     if (event.action === INCIDENT_AUDIT.reported || !known) {
       if (typeof after.status !== 'string') return;
-      const incident: ChainIncident = { workspaceId: event.workspaceId, number: num(after.number) ?? known?.number ?? null, status: after.status };
+      const incident: ChainIncident = {
+        workspaceId: event.workspaceId,
+        number: num(after.number) ?? known?.number ?? null,
+        status: after.status,
+      };
       if ('ownerPersonId' in after) incident.ownerPersonId = num(after.ownerPersonId);
       this.incidents.set(id, incident);
       return;
@@ -150,7 +159,11 @@ export class ChainState {
     const courseId = num(after.courseId) ?? idOf(event.subject, 'course') ?? null;
     const date = str(after.date);
     if (courseId === null || date === null) return;
-    const people = [after.personId, ...(Array.isArray(after.recorded) ? after.recorded : []), ...(Array.isArray(after.personIds) ? after.personIds : [])];
+    const people = [
+      after.personId,
+      ...(Array.isArray(after.recorded) ? after.recorded : []),
+      ...(Array.isArray(after.personIds) ? after.personIds : []),
+    ];
     for (const personId of people) if (typeof personId === 'number') this.completions.add(completionKey(courseId, personId, date));
   }
 }

@@ -20,8 +20,18 @@ export function checkHeads(sqlite: Database.Database, expected: readonly Expecte
   const out: AnchorMismatch[] = [];
   for (const head of expected) {
     const row = at.get(head.sequence) as { hash: string } | undefined;
-    if (!row) out.push({ sequence: head.sequence, from: head.from, reason: last === null ? 'the chain is empty' : `no event #${head.sequence}: the chain ends at #${last}` });
-    else if (row.hash !== head.hash.toLowerCase()) out.push({ sequence: head.sequence, from: head.from, reason: `the chain holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)` });
+    if (!row)
+      out.push({
+        sequence: head.sequence,
+        from: head.from,
+        reason: last === null ? 'the chain is empty' : `no event #${head.sequence}: the chain ends at #${last}`,
+      });
+    else if (row.hash !== head.hash.toLowerCase())
+      out.push({
+        sequence: head.sequence,
+        from: head.from,
+        reason: `the chain holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)`,
+      });
   }
   return out;
 }
@@ -40,7 +50,8 @@ export function auditReport(sqlite: Database.Database, expected: readonly Expect
 function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagreement[] {
   const out: ChainDisagreement[] = [];
   const decisionsOf = new Map<number, DecisionRow[]>();
-  for (const decision of activeDecisionRows(sqlite)) decisionsOf.set(decision.release_id, [...(decisionsOf.get(decision.release_id) ?? []), decision]);
+  for (const decision of activeDecisionRows(sqlite))
+    decisionsOf.set(decision.release_id, [...(decisionsOf.get(decision.release_id) ?? []), decision]);
 
   for (const row of releaseRows(sqlite)) {
     const record = `REL-${row.id}`;
@@ -55,27 +66,56 @@ function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagree
     if (decided.problem) out.push({ record, message: `${record}: ${decided.problem.detail.replace(/^the status column says/, 'status')}` });
   }
   const releaseIds = new Set((sqlite.prepare('SELECT id FROM releases').all() as Array<{ id: number }>).map((r) => r.id));
-  for (const id of state.releases.keys()) if (!releaseIds.has(id)) out.push({ record: `REL-${id}`, message: `REL-${id}: the chain records it but the releases table has no such row` });
+  for (const id of state.releases.keys())
+    if (!releaseIds.has(id))
+      out.push({ record: `REL-${id}`, message: `REL-${id}: the chain records it but the releases table has no such row` });
 
-  const incidents = sqlite.prepare('SELECT id, workspace_id, number, status, owner_person_id FROM incidents ORDER BY id').all() as Array<{ id: number; workspace_id: number; number: number; status: string; owner_person_id: number | null }>;
+  const incidents = sqlite.prepare('SELECT id, workspace_id, number, status, owner_person_id FROM incidents ORDER BY id').all() as Array<{
+    id: number;
+    workspace_id: number;
+    number: number;
+    status: string;
+    owner_person_id: number | null;
+  }>;
   for (const row of incidents) {
     const record = `INC-${row.number}`;
     const chain = state.incidents.get(row.id);
     if (!chain) out.push({ record, message: `${record} (incident #${row.id}): not in the audit chain (no incident.reported event)` });
-    else if (chain.workspaceId !== row.workspace_id) out.push({ record, message: `${record} (incident #${row.id}): belongs to workspace #${row.workspace_id} but the chain records workspace #${chain.workspaceId}` });
-    else if (chain.status !== row.status) out.push({ record, message: `${record} (incident #${row.id}): status '${row.status}' but the chain records '${chain.status}'` });
+    else if (chain.workspaceId !== row.workspace_id)
+      out.push({
+        record,
+        message: `${record} (incident #${row.id}): belongs to workspace #${row.workspace_id} but the chain records workspace #${chain.workspaceId}`,
+      });
+    else if (chain.status !== row.status)
+      out.push({ record, message: `${record} (incident #${row.id}): status '${row.status}' but the chain records '${chain.status}'` });
     else if (chain.ownerPersonId !== undefined && chain.ownerPersonId !== row.owner_person_id) {
       const who = (id: number | null) => (id === null ? 'no owner' : `person #${id}`);
-      out.push({ record, message: `${record} (incident #${row.id}): owned by ${who(row.owner_person_id)} but the chain records ${who(chain.ownerPersonId)}` });
+      out.push({
+        record,
+        message: `${record} (incident #${row.id}): owned by ${who(row.owner_person_id)} but the chain records ${who(chain.ownerPersonId)}`,
+      });
     }
   }
   const incidentIds = new Set(incidents.map((r) => r.id));
-  for (const [id, chain] of state.incidents) if (!incidentIds.has(id)) out.push({ record: `INC-${chain.number ?? '?'}`, message: `INC-${chain.number ?? '?'} (incident #${id}): the chain records it but the incidents table has no such row` });
+  for (const [id, chain] of state.incidents)
+    if (!incidentIds.has(id))
+      out.push({
+        record: `INC-${chain.number ?? '?'}`,
+        message: `INC-${chain.number ?? '?'} (incident #${id}): the chain records it but the incidents table has no such row`,
+      });
 
-  const completions = sqlite.prepare('SELECT id, course_id, person_id, date FROM training_completions ORDER BY id').all() as Array<{ id: number; course_id: number; person_id: number; date: string }>;
+  const completions = sqlite.prepare('SELECT id, course_id, person_id, date FROM training_completions ORDER BY id').all() as Array<{
+    id: number;
+    course_id: number;
+    person_id: number;
+    date: string;
+  }>;
   for (const row of completions) {
     if (!state.completions.has(completionKey(row.course_id, row.person_id, row.date))) {
-      out.push({ record: `completion #${row.id}`, message: `training completion #${row.id} (course #${row.course_id}, person #${row.person_id}, ${row.date}): no audit event records it` });
+      out.push({
+        record: `completion #${row.id}`,
+        message: `training completion #${row.id} (course #${row.course_id}, person #${row.person_id}, ${row.date}): no audit event records it`,
+      });
     }
   }
   // Evidence removed is as bad as evidence made up: every completion the chain records must still be there.
@@ -83,7 +123,10 @@ function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagree
   for (const key of state.completions) {
     if (present.has(key)) continue;
     const [course, person, date] = key.split(':');
-    out.push({ record: `completion of course #${course}`, message: `training completion (course #${course}, person #${person}, ${date}): the chain records it but the training_completions table has no such row` });
+    out.push({
+      record: `completion of course #${course}`,
+      message: `training completion (course #${course}, person #${person}, ${date}): the chain records it but the training_completions table has no such row`,
+    });
   }
   return out;
 }

@@ -35,7 +35,9 @@ export const releaseRows = (sqlite: Database.Database, id?: number): ReleaseRow[
 
 export const activeDecisionRows = (sqlite: Database.Database, releaseId?: number): DecisionRow[] =>
   sqlite
-    .prepare(`SELECT release_id, person_id, decision, content_hash FROM release_decisions WHERE active = 1 ${releaseId === undefined ? '' : 'AND release_id = ?'} ORDER BY id`)
+    .prepare(
+      `SELECT release_id, person_id, decision, content_hash FROM release_decisions WHERE active = 1 ${releaseId === undefined ? '' : 'AND release_id = ?'} ORDER BY id`,
+    )
     .all(...(releaseId === undefined ? [] : [releaseId])) as DecisionRow[];
 
 const person = (id: number) => `person #${id}`;
@@ -46,40 +48,101 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * (workspace, requester, approvals needed, content) and the same decisions in force, each backed
  * by its audit event. Returns the first check that fails, or undefined.
  */
-export function releaseRecordProblem(row: ReleaseRow, decisions: DecisionRow[], chain: ChainRelease | undefined): { check: string; detail: string } | undefined {
+export function releaseRecordProblem(
+  row: ReleaseRow,
+  decisions: DecisionRow[],
+  chain: ChainRelease | undefined,
+): { check: string; detail: string } | undefined {
   if (!chain) return { check: 'recorded in the chain', detail: 'the audit chain has no release.requested event for it' };
-  if (chain.workspaceId !== row.workspace_id) return { check: 'recorded in the chain', detail: `it belongs to workspace #${row.workspace_id} but the chain records workspace #${chain.workspaceId}` };
-  if (chain.requesterPersonId !== row.requester_person_id) return { check: 'recorded in the chain', detail: `the requester is ${person(row.requester_person_id)} but the chain records ${chain.requesterPersonId === null ? 'none' : person(chain.requesterPersonId)}` };
-  if (chain.approvalsNeeded !== row.approvals_needed) return { check: 'recorded in the chain', detail: `it needs ${plural(row.approvals_needed, 'approval')} but the chain records ${chain.approvalsNeeded}` };
-  if (chain.contentHash !== row.content_hash) return { check: 'recorded in the chain', detail: 'its content hash differs from the one the chain records' };
+  if (chain.workspaceId !== row.workspace_id)
+    return {
+      check: 'recorded in the chain',
+      detail: `it belongs to workspace #${row.workspace_id} but the chain records workspace #${chain.workspaceId}`,
+    };
+  if (chain.requesterPersonId !== row.requester_person_id)
+    return {
+      check: 'recorded in the chain',
+      detail: `the requester is ${person(row.requester_person_id)} but the chain records ${chain.requesterPersonId === null ? 'none' : person(chain.requesterPersonId)}`,
+    };
+  if (chain.approvalsNeeded !== row.approvals_needed)
+    return {
+      check: 'recorded in the chain',
+      detail: `it needs ${plural(row.approvals_needed, 'approval')} but the chain records ${chain.approvalsNeeded}`,
+    };
+  if (chain.contentHash !== row.content_hash)
+    return { check: 'recorded in the chain', detail: 'its content hash differs from the one the chain records' };
   // The content hash column alone proves nothing about the content: compare what was signed with what the row holds.
-  if (chain.version !== null && chain.version !== row.version) return { check: 'recorded in the chain', detail: `the version is '${row.version}' but the chain records '${chain.version}'` };
-  if (chain.aiSystemId !== null && chain.aiSystemId !== row.ai_system_id) return { check: 'recorded in the chain', detail: `it is for AI system #${row.ai_system_id} but the chain records #${chain.aiSystemId}` };
-  if (chain.measurements !== null && chain.measurements !== measurementsKey(JSON.parse(row.measurements) as unknown)) return { check: 'recorded in the chain', detail: 'the measured values differ from the ones the chain records' };
+  if (chain.version !== null && chain.version !== row.version)
+    return { check: 'recorded in the chain', detail: `the version is '${row.version}' but the chain records '${chain.version}'` };
+  if (chain.aiSystemId !== null && chain.aiSystemId !== row.ai_system_id)
+    return {
+      check: 'recorded in the chain',
+      detail: `it is for AI system #${row.ai_system_id} but the chain records #${chain.aiSystemId}`,
+    };
+  if (chain.measurements !== null && chain.measurements !== measurementsKey(JSON.parse(row.measurements) as unknown))
+    return { check: 'recorded in the chain', detail: 'the measured values differ from the ones the chain records' };
   for (const decision of decisions) {
     const recorded = chain.decisions.get(decision.person_id);
     if (!recorded || recorded.decision !== decision.decision || recorded.contentHash !== decision.content_hash) {
-      return { check: 'decisions backed by audit events', detail: `the ${decision.decision === 'approve' ? 'approval' : 'rejection'} by ${person(decision.person_id)} has no matching audit event` };
+      return {
+        check: 'decisions backed by audit events',
+        detail: `the ${decision.decision === 'approve' ? 'approval' : 'rejection'} by ${person(decision.person_id)} has no matching audit event`,
+      };
     }
   }
   for (const [personId, recorded] of chain.decisions) {
     if (!decisions.some((d) => d.person_id === personId)) {
-      return { check: 'decisions backed by audit events', detail: `the chain records ${recorded.decision === 'approve' ? 'an approval' : 'a rejection'} by ${person(personId)} (#${recorded.sequence}) that the decisions table lacks` };
+      return {
+        check: 'decisions backed by audit events',
+        detail: `the chain records ${recorded.decision === 'approve' ? 'an approval' : 'a rejection'} by ${person(personId)} (#${recorded.sequence}) that the decisions table lacks`,
+      };
     }
   }
   return undefined;
 }
 
 /** What the decisions in force (already checked against the chain) decide. */
-export function decide(row: ReleaseRow, chain: ChainRelease, decisions: DecisionRow[]): { verdict: string; approvals: number; problem?: { check: string; detail: string } } {
+export function decide(
+  row: ReleaseRow,
+  chain: ChainRelease,
+  decisions: DecisionRow[],
+): { verdict: string; approvals: number; problem?: { check: string; detail: string } } {
   const approvals = decisions.filter((d) => d.decision === 'approve');
   const approvers = new Set(approvals.map((d) => d.person_id));
-  if (approvers.has(row.requester_person_id)) return { verdict: 'pending', approvals: approvers.size, problem: { check: 'not by the requester', detail: `the requester (${person(row.requester_person_id)}) approved it` } };
+  if (approvers.has(row.requester_person_id))
+    return {
+      verdict: 'pending',
+      approvals: approvers.size,
+      problem: { check: 'not by the requester', detail: `the requester (${person(row.requester_person_id)}) approved it` },
+    };
   for (const approval of approvals) {
-    if (!chain.decisions.get(approval.person_id)?.heldApproverRole) return { verdict: 'pending', approvals: approvers.size, problem: { check: 'by approvers', detail: `${person(approval.person_id)} did not hold the approver role when approving, per the chain` } };
-    if (approval.content_hash !== row.content_hash) return { verdict: 'pending', approvals: approvers.size, problem: { check: 'signed the current content', detail: `${person(approval.person_id)} approved other content than the request holds now` } };
+    if (!chain.decisions.get(approval.person_id)?.heldApproverRole)
+      return {
+        verdict: 'pending',
+        approvals: approvers.size,
+        problem: {
+          check: 'by approvers',
+          detail: `${person(approval.person_id)} did not hold the approver role when approving, per the chain`,
+        },
+      };
+    if (approval.content_hash !== row.content_hash)
+      return {
+        verdict: 'pending',
+        approvals: approvers.size,
+        problem: {
+          check: 'signed the current content',
+          detail: `${person(approval.person_id)} approved other content than the request holds now`,
+        },
+      };
   }
-  const verdict = chain.status === 'withdrawn' ? 'withdrawn' : decisions.some((d) => d.decision === 'reject') ? 'rejected' : approvers.size >= row.approvals_needed ? 'approved' : 'pending';
+  const verdict =
+    chain.status === 'withdrawn'
+      ? 'withdrawn'
+      : decisions.some((d) => d.decision === 'reject')
+        ? 'rejected'
+        : approvers.size >= row.approvals_needed
+          ? 'approved'
+          : 'pending';
   if (row.status !== verdict) {
     const detail =
       row.status === 'approved'
@@ -87,7 +150,12 @@ export function decide(row: ReleaseRow, chain: ChainRelease, decisions: Decision
         : `the status column says '${row.status}' but the chain's decisions make it '${verdict}'`;
     return { verdict, approvals: approvers.size, problem: { check: 'status', detail } };
   }
-  if (chain.status !== verdict) return { verdict, approvals: approvers.size, problem: { check: 'status', detail: `the decisions make it '${verdict}' but the chain's last status event says '${chain.status}'` } };
+  if (chain.status !== verdict)
+    return {
+      verdict,
+      approvals: approvers.size,
+      problem: { check: 'status', detail: `the decisions make it '${verdict}' but the chain's last status event says '${chain.status}'` },
+    };
   return { verdict, approvals: approvers.size };
 }
 
@@ -104,11 +172,26 @@ export function releaseGate(sqlite: Database.Database, id: number): ReleaseGate 
   const base = { id, system: row.system, version: row.version, needed: row.approvals_needed };
   const decisions = activeDecisionRows(sqlite, id);
   const counted = new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.person_id)).size;
-  if (!chain.ok) return { ...base, verdict: 'failed', approvals: counted, failedCheck: 'audit chain intact', detail: `the audit chain is broken at sequence ${chain.firstBadSequence}: ${chain.reason}` };
+  if (!chain.ok)
+    return {
+      ...base,
+      verdict: 'failed',
+      approvals: counted,
+      failedCheck: 'audit chain intact',
+      detail: `the audit chain is broken at sequence ${chain.firstBadSequence}: ${chain.reason}`,
+    };
   const recorded = state.releases.get(id);
   const problem = releaseRecordProblem(row, decisions, recorded);
-  if (problem || !recorded) return { ...base, verdict: 'failed', approvals: counted, failedCheck: problem?.check ?? 'recorded in the chain', detail: problem?.detail ?? '' };
+  if (problem || !recorded)
+    return {
+      ...base,
+      verdict: 'failed',
+      approvals: counted,
+      failedCheck: problem?.check ?? 'recorded in the chain',
+      detail: problem?.detail ?? '',
+    };
   const decided = decide(row, recorded, decisions);
-  if (decided.problem) return { ...base, verdict: 'failed', approvals: decided.approvals, failedCheck: decided.problem.check, detail: decided.problem.detail };
+  if (decided.problem)
+    return { ...base, verdict: 'failed', approvals: decided.approvals, failedCheck: decided.problem.check, detail: decided.problem.detail };
   return { ...base, verdict: decided.verdict as ReleaseGate['verdict'], approvals: decided.approvals };
 }

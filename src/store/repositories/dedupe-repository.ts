@@ -21,7 +21,11 @@ export class SqliteDedupeRepository implements DedupeRepository {
   }
 
   find(key: string): { outcome: unknown; requestHash: string | null } | undefined {
-    return this.db.select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash }).from(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).get();
+    return this.db
+      .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
+      .from(inboundDedupeKeys)
+      .where(eq(inboundDedupeKeys.key, key))
+      .get();
   }
 
   forget(key: string): void {

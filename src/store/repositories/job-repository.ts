@@ -8,7 +8,11 @@ export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Db) {}
 
   findRun(job: string, period: string, workspaceId: number): JobRun | undefined {
-    return this.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.period, period), eq(jobRuns.workspaceId, workspaceId))).get();
+    return this.db
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.job, job), eq(jobRuns.period, period), eq(jobRuns.workspaceId, workspaceId)))
+      .get();
   }
 
   insertRun(input: Omit<JobRun, 'id'>): JobRun {
@@ -20,7 +24,11 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   findDelivery(runId: number, recipient: string): JobDelivery | undefined {
-    return this.db.select().from(jobDeliveries).where(and(eq(jobDeliveries.runId, runId), eq(jobDeliveries.recipient, recipient))).get();
+    return this.db
+      .select()
+      .from(jobDeliveries)
+      .where(and(eq(jobDeliveries.runId, runId), eq(jobDeliveries.recipient, recipient)))
+      .get();
   }
 
   insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery {
@@ -30,7 +38,10 @@ export class SqliteJobRepository implements JobRepository {
   takeDelivery(id: number, now: string, staleBefore: string): boolean {
     // A message left "sending" by a process that died before settling it is taken again once stale:
     // after a crash the rest is sent (at least once for the one in flight, exactly once for the others).
-    const takeable = or(inArray(jobDeliveries.status, ['pending', 'failed']), and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)));
+    const takeable = or(
+      inArray(jobDeliveries.status, ['pending', 'failed']),
+      and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)),
+    );
     const result = this.db
       .update(jobDeliveries)
       .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1`, takenAt: now })
@@ -60,7 +71,12 @@ export class SqliteJobRepository implements JobRepository {
   recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }> {
     const runs = this.db.select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit).all();
     return runs.map((run) => {
-      const counts = (status: 'sent' | 'failed') => this.db.select({ n: sql<number>`count(*)` }).from(jobDeliveries).where(and(eq(jobDeliveries.runId, run.id), eq(jobDeliveries.status, status))).get()?.n ?? 0;
+      const counts = (status: 'sent' | 'failed') =>
+        this.db
+          .select({ n: sql<number>`count(*)` })
+          .from(jobDeliveries)
+          .where(and(eq(jobDeliveries.runId, run.id), eq(jobDeliveries.status, status)))
+          .get()?.n ?? 0;
       return { ...run, sent: counts('sent'), failed: counts('failed') };
     });
   }
@@ -78,7 +94,10 @@ export class SqliteJobRepository implements JobRepository {
     this.db
       .insert(itemSnoozes)
       .values(input)
-      .onConflictDoUpdate({ target: [itemSnoozes.personId, itemSnoozes.itemKey], set: { until: input.until, reason: input.reason, createdAt: input.createdAt } })
+      .onConflictDoUpdate({
+        target: [itemSnoozes.personId, itemSnoozes.itemKey],
+        set: { until: input.until, reason: input.reason, createdAt: input.createdAt },
+      })
       .run();
   }
 
@@ -86,10 +105,23 @@ export class SqliteJobRepository implements JobRepository {
     const conditions: SQL[] = [eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'sent')];
     if (period.from !== undefined) conditions.push(gte(jobDeliveries.sentAt, period.from));
     if (period.to !== undefined) conditions.push(lt(jobDeliveries.sentAt, period.to));
-    return this.db.select({ n: sql<number>`count(*)` }).from(jobDeliveries).innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId)).where(and(...conditions)).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(jobDeliveries)
+        .innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId))
+        .where(and(...conditions))
+        .get()?.n ?? 0
+    );
   }
 
   lastRun(job: string, workspaceId: number): JobRun | undefined {
-    return this.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId))).orderBy(desc(jobRuns.id)).limit(1).get();
+    return this.db
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId)))
+      .orderBy(desc(jobRuns.id))
+      .limit(1)
+      .get();
   }
 }

@@ -20,7 +20,14 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return this.db
       .select()
       .from(outboxMessages)
-      .where(and(eq(outboxMessages.status, 'pending'), or(isNull(outboxMessages.nextAttemptAt), lte(outboxMessages.nextAttemptAt, now)), subject === undefined ? undefined : eq(outboxMessages.subject, subject), afterId === undefined ? undefined : gt(outboxMessages.id, afterId)))
+      .where(
+        and(
+          eq(outboxMessages.status, 'pending'),
+          or(isNull(outboxMessages.nextAttemptAt), lte(outboxMessages.nextAttemptAt, now)),
+          subject === undefined ? undefined : eq(outboxMessages.subject, subject),
+          afterId === undefined ? undefined : gt(outboxMessages.id, afterId),
+        ),
+      )
       .orderBy(asc(outboxMessages.id))
       .limit(limit)
       .all();
@@ -28,7 +35,10 @@ export class SqliteOutboxRepository implements OutboxRepository {
 
   take(id: number, now: string, takenBy: string, staleBefore: string): boolean {
     const m = outboxMessages;
-    const takeable = or(and(eq(m.status, 'pending'), or(isNull(m.nextAttemptAt), lte(m.nextAttemptAt, now))), and(eq(m.status, 'sending'), lt(m.takenAt, staleBefore)));
+    const takeable = or(
+      and(eq(m.status, 'pending'), or(isNull(m.nextAttemptAt), lte(m.nextAttemptAt, now))),
+      and(eq(m.status, 'sending'), lt(m.takenAt, staleBefore)),
+    );
     // Updates of one posted copy go out one at a time, in order: an older render must not land after a newer one.
     const copyBusy = sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.kind = 'update' AND o.subject = ${m.subject} AND o.target = ${m.target} AND o.detail = ${m.detail} AND o.status = 'sending' AND o.id <> ${m.id} AND o.taken_at >= ${staleBefore})`;
     const result = this.db
@@ -39,9 +49,16 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return result.changes === 1;
   }
 
-  settle(id: number, changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null }): void {
+  settle(
+    id: number,
+    changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null },
+  ): void {
     const status = changes.status === 'pending' && this.hasWaitingSibling(id) ? 'superseded' : changes.status;
-    this.db.update(outboxMessages).set({ ...changes, status }).where(eq(outboxMessages.id, id)).run();
+    this.db
+      .update(outboxMessages)
+      .set({ ...changes, status })
+      .where(eq(outboxMessages.id, id))
+      .run();
   }
 
   /** An update whose copy got a newer waiting update while it was out: that one will show the latest state. */
@@ -49,7 +66,21 @@ export class SqliteOutboxRepository implements OutboxRepository {
     const row = this.findById(id);
     if (!row || row.kind !== 'update') return false;
     const m = outboxMessages;
-    return this.db.select({ id: m.id }).from(m).where(and(eq(m.kind, 'update'), eq(m.subject, row.subject), eq(m.target, row.target), eq(m.detail, row.detail ?? ''), eq(m.status, 'pending'))).get() !== undefined;
+    return (
+      this.db
+        .select({ id: m.id })
+        .from(m)
+        .where(
+          and(
+            eq(m.kind, 'update'),
+            eq(m.subject, row.subject),
+            eq(m.target, row.target),
+            eq(m.detail, row.detail ?? ''),
+            eq(m.status, 'pending'),
+          ),
+        )
+        .get() !== undefined
+    );
   }
 
   sending(): OutboxMessage[] {
@@ -57,12 +88,30 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   release(id: number, takenBy: string): boolean {
-    if (this.hasWaitingSibling(id)) return this.db.update(outboxMessages).set({ status: 'superseded' }).where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy))).run().changes === 1;
-    return this.db.update(outboxMessages).set({ status: 'pending', nextAttemptAt: null }).where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy))).run().changes === 1;
+    if (this.hasWaitingSibling(id))
+      return (
+        this.db
+          .update(outboxMessages)
+          .set({ status: 'superseded' })
+          .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy)))
+          .run().changes === 1
+      );
+    return (
+      this.db
+        .update(outboxMessages)
+        .set({ status: 'pending', nextAttemptAt: null })
+        .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy)))
+        .run().changes === 1
+    );
   }
 
   ofSubject(workspaceId: number, subject: string): OutboxMessage[] {
-    return this.db.select().from(outboxMessages).where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.subject, subject))).orderBy(asc(outboxMessages.id)).all();
+    return this.db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.subject, subject)))
+      .orderBy(asc(outboxMessages.id))
+      .all();
   }
 
   summary(workspaceId?: number): OutboxSummary {
@@ -77,12 +126,28 @@ export class SqliteOutboxRepository implements OutboxRepository {
     const of = (status: OutboxStatus) => counts.find((row) => row.status === status);
     const waiting = [of('pending')?.oldest, of('sending')?.oldest].filter((at): at is string => typeof at === 'string').sort();
     const latest = this.db
-      .select({ id: m.id, workspaceId: m.workspaceId, kind: m.kind, subject: m.subject, target: m.target, status: m.status, attempts: m.attempts, lastError: m.lastError, createdAt: m.createdAt })
+      .select({
+        id: m.id,
+        workspaceId: m.workspaceId,
+        kind: m.kind,
+        subject: m.subject,
+        target: m.target,
+        status: m.status,
+        attempts: m.attempts,
+        lastError: m.lastError,
+        createdAt: m.createdAt,
+      })
       .from(m)
       .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
       .orderBy(desc(m.id))
       .limit(10)
       .all();
-    return { pending: of('pending')?.n ?? 0, sending: of('sending')?.n ?? 0, failed: of('failed')?.n ?? 0, oldestWaiting: waiting[0] ?? null, latest };
+    return {
+      pending: of('pending')?.n ?? 0,
+      sending: of('sending')?.n ?? 0,
+      failed: of('failed')?.n ?? 0,
+      oldestWaiting: waiting[0] ?? null,
+      latest,
+    };
   }
 }

@@ -39,7 +39,15 @@ export class SqlitePeopleRepository implements PeopleRepository {
     return this.db
       .select()
       .from(people)
-      .where(and(eq(people.workspaceId, workspaceId), or(like(sql`lower(${people.displayName})`, sql`${pattern} escape '\\'`), like(sql`lower(${people.externalId})`, sql`${pattern} escape '\\'`))))
+      .where(
+        and(
+          eq(people.workspaceId, workspaceId),
+          or(
+            like(sql`lower(${people.displayName})`, sql`${pattern} escape '\\'`),
+            like(sql`lower(${people.externalId})`, sql`${pattern} escape '\\'`),
+          ),
+        ),
+      )
       .orderBy(asc(people.displayName), asc(people.id))
       .limit(limit)
       .all();

@@ -45,9 +45,6 @@ export class SqliteRoleRepository implements RoleRepository {
   }
 
   countAssignments(workspaceId: number): number {
-    return (
-      this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()
-        ?.n ?? 0
-    );
+    return this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()?.n ?? 0;
   }
 }

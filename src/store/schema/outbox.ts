@@ -17,7 +17,9 @@ export const outboxMessages = sqliteTable(
     detail: text('detail'),
     // pending -> sending (taken by one process) -> sent | pending again (retry after backoff) | failed (gave up)
     // | superseded (an update whose copy got a newer waiting update meanwhile).
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'superseded'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'superseded'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at'),
     takenAt: text('taken_at'),
@@ -30,8 +32,12 @@ export const outboxMessages = sqliteTable(
     index('outbox_messages_status_ix').on(t.status, t.id),
     index('outbox_messages_subject_ix').on(t.workspaceId, t.subject),
     // A record's card goes to a channel purpose once, whatever happens.
-    uniqueIndex('outbox_messages_post_uq').on(t.subject, t.target).where(sql`kind = 'post'`),
+    uniqueIndex('outbox_messages_post_uq')
+      .on(t.subject, t.target)
+      .where(sql`kind = 'post'`),
     // One waiting refresh per posted copy: it renders the latest state when it goes out.
-    uniqueIndex('outbox_messages_waiting_update_uq').on(t.subject, t.target, t.detail).where(sql`kind = 'update' AND status = 'pending'`),
+    uniqueIndex('outbox_messages_waiting_update_uq')
+      .on(t.subject, t.target, t.detail)
+      .where(sql`kind = 'update' AND status = 'pending'`),
   ],
 );

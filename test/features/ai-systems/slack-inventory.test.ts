@@ -20,7 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
 const dbPath = join(dir, 'aims.db');
 
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath }, { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
+    {
+      users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' },
+      channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' },
+    },
+  );
 });
 afterAll(async () => {
   await slack.close();
@@ -52,10 +58,18 @@ describe('AI system inventory on Slack, end to end', () => {
     expect(text(saved.json?.view)).toContain('Added Fraud Scorer to the AI system inventory.');
     const again = await submitModal(slack.eventsUrl, view, fraudScorer, ADMIN, 'V0ADD1');
     expect(text(again.json?.view)).toContain('Fraud Scorer was already added.');
-    const rows = slack.app.store.sqlite.prepare("SELECT s.name, s.stage, p.external_id AS owner, p.display_name AS ownerName FROM ai_systems s JOIN people p ON p.id = s.owner_person_id").all();
+    const rows = slack.app.store.sqlite
+      .prepare(
+        'SELECT s.name, s.stage, p.external_id AS owner, p.display_name AS ownerName FROM ai_systems s JOIN people p ON p.id = s.owner_person_id',
+      )
+      .all();
     expect(rows).toEqual([{ name: 'Fraud Scorer', stage: 'production', owner: 'U0OWNER', ownerName: 'Olivia Owner' }]);
     // The owner was met through the picker (person.created) and the system created: both audited.
-    const actions = (slack.app.store.sqlite.prepare('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence').all(before) as Array<{ action: string }>).map((r) => r.action);
+    const actions = (
+      slack.app.store.sqlite.prepare('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence').all(before) as Array<{
+        action: string;
+      }>
+    ).map((r) => r.action);
     expect(actions).toEqual(['person.created', 'ai_system.created']);
   });
 
@@ -63,19 +77,47 @@ describe('AI system inventory on Slack, end to end', () => {
     const view = await openModal(MEMBER, 'system add');
     const before = auditCount();
     const duplicate = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '  fraud SCORER ' }, MEMBER, 'V0DUP');
-    expect(duplicate.json).toEqual({ response_action: 'errors', errors: { name: 'An AI system named “Fraud Scorer” already exists in this workspace.' } });
+    expect(duplicate.json).toEqual({
+      response_action: 'errors',
+      errors: { name: 'An AI system named “Fraud Scorer” already exists in this workspace.' },
+    });
     // Names that differ only by zero-width or bidi characters (or by the space they hide) are the same name.
-    for (const [name, id] of [['Fraud\u200bScorer', 'V0ZW'], ['\u202eFraud Scorer\u2069', 'V0BIDI'], ['Fraud\u00a0Scorer\ufeff', 'V0NBSP']] as const) {
+    for (const [name, id] of [
+      ['Fraud\u200bScorer', 'V0ZW'],
+      ['\u202eFraud Scorer\u2069', 'V0BIDI'],
+      ['Fraud\u00a0Scorer\ufeff', 'V0NBSP'],
+    ] as const) {
       const twin = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name }, MEMBER, id);
       expect(twin.json?.errors).toEqual({ name: 'An AI system named “Fraud Scorer” already exists in this workspace.' });
     }
     const blank = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '\u200b\u200d\u2060' }, MEMBER, 'V0INVISIBLE');
     expect(blank.json?.errors).toEqual({ name: 'Name is required.' });
-    const empty = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Churn model', description: '   ', purpose: 'p'.repeat(1001) }, MEMBER, 'V0EMPTY');
-    expect(empty.json?.errors).toEqual({ description: 'Description is required.', purpose: 'Intended purpose can be at most 1000 characters.' });
-    const vendor = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Vendor LLM', provider: 'third-party' }, MEMBER, 'V0VENDOR');
+    const empty = await submitModal(
+      slack.eventsUrl,
+      view,
+      { ...fraudScorer, name: 'Churn model', description: '   ', purpose: 'p'.repeat(1001) },
+      MEMBER,
+      'V0EMPTY',
+    );
+    expect(empty.json?.errors).toEqual({
+      description: 'Description is required.',
+      purpose: 'Intended purpose can be at most 1000 characters.',
+    });
+    const vendor = await submitModal(
+      slack.eventsUrl,
+      view,
+      { ...fraudScorer, name: 'Vendor LLM', provider: 'third-party' },
+      MEMBER,
+      'V0VENDOR',
+    );
     expect(vendor.json?.errors).toEqual({ vendorName: 'Name the vendor of a third-party system.' });
-    const link = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Linked', modelCardUrl: 'javascript:alert(1)' }, MEMBER, 'V0LINK');
+    const link = await submitModal(
+      slack.eventsUrl,
+      view,
+      { ...fraudScorer, name: 'Linked', modelCardUrl: 'javascript:alert(1)' },
+      MEMBER,
+      'V0LINK',
+    );
     expect(link.json?.errors).toEqual({ modelCardUrl: 'Model card link must be a link starting with https://' });
     expect(auditCount()).toBe(before);
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM ai_systems').get()).toEqual({ n: 1 });
@@ -118,20 +160,46 @@ describe('AI system inventory on Slack, end to end', () => {
     const view = lastCall('views.open')?.args.view as Record<string, unknown>;
     expect(lastCall('views.open')?.problems).toEqual([]);
     expect(text(view)).toContain('"initial_value":"Fraud Scorer"');
-    const saved = await submitModal(slack.eventsUrl, view, { stage: 'development', repositoryUrl: 'https://git.example.com/fraud' }, OWNER, 'V0EDIT');
+    const saved = await submitModal(
+      slack.eventsUrl,
+      view,
+      { stage: 'development', repositoryUrl: 'https://git.example.com/fraud' },
+      OWNER,
+      'V0EDIT',
+    );
     expect(text(saved.json?.view)).toContain('Saved Fraud Scorer.');
     const row = slack.app.store.sqlite.prepare("SELECT stage, repository_url FROM ai_systems WHERE name = 'Fraud Scorer'").get();
     expect(row).toEqual({ stage: 'development', repository_url: 'https://git.example.com/fraud' });
-    const event = slack.app.store.sqlite.prepare("SELECT payload FROM audit_events WHERE action = 'ai_system.updated'").get() as { payload: string };
-    expect(JSON.parse(event.payload)).toMatchObject({ before: { stage: 'production', repositoryUrl: null }, after: { stage: 'development', repositoryUrl: 'https://git.example.com/fraud' } });
+    const event = slack.app.store.sqlite.prepare("SELECT payload FROM audit_events WHERE action = 'ai_system.updated'").get() as {
+      payload: string;
+    };
+    expect(JSON.parse(event.payload)).toMatchObject({
+      before: { stage: 'production', repositoryUrl: null },
+      after: { stage: 'development', repositoryUrl: 'https://git.example.com/fraud' },
+    });
   });
 
   it('offers active systems to type-ahead pickers, and retiring removes one from them but keeps its record', async () => {
     const view = await openModal(ADMIN, 'system add');
     await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Fraud Explainer', stage: 'development' }, ADMIN, 'V0ADD2');
     const suggest = async (value: string) =>
-      (await postInteraction(slack.eventsUrl, { type: 'block_suggestion', team: { id: 'T0TEST' }, user: { id: 'U0MEMBER' }, action_id: 'pick:aiSystem', block_id: 'system', value, view: { id: 'V0X' } })).json;
-    expect(await suggest('fraud')).toEqual({ options: [{ text: { type: 'plain_text', text: 'Fraud Explainer' }, value: expect.any(String) }, { text: { type: 'plain_text', text: 'Fraud Scorer' }, value: expect.any(String) }] });
+      (
+        await postInteraction(slack.eventsUrl, {
+          type: 'block_suggestion',
+          team: { id: 'T0TEST' },
+          user: { id: 'U0MEMBER' },
+          action_id: 'pick:aiSystem',
+          block_id: 'system',
+          value,
+          view: { id: 'V0X' },
+        })
+      ).json;
+    expect(await suggest('fraud')).toEqual({
+      options: [
+        { text: { type: 'plain_text', text: 'Fraud Explainer' }, value: expect.any(String) },
+        { text: { type: 'plain_text', text: 'Fraud Scorer' }, value: expect.any(String) },
+      ],
+    });
 
     const card = await command(OWNER, 'system fraud scorer');
     await clickButton(slack.eventsUrl, buttonsOf(card.json).Retire as Record<string, unknown>, OWNER, slack.slackApi.responseUrl('retire'));
@@ -139,7 +207,9 @@ describe('AI system inventory on Slack, end to end', () => {
     expect(replaced?.args.replace_original).toBe(true);
     expect(text(replaced?.args)).toContain('Fraud Scorer is retired. Its record and history stay.');
     expect(replaced?.problems).toEqual([]);
-    expect(await suggest('fraud')).toEqual({ options: [{ text: { type: 'plain_text', text: 'Fraud Explainer' }, value: expect.any(String) }] });
+    expect(await suggest('fraud')).toEqual({
+      options: [{ text: { type: 'plain_text', text: 'Fraud Explainer' }, value: expect.any(String) }],
+    });
     expect(text((await command(MEMBER, 'system list')).json)).not.toContain('Fraud Scorer');
     expect(text((await command(MEMBER, 'system list retired')).json)).toContain('Fraud Scorer');
     // Retiring twice changes nothing more.
@@ -167,7 +237,9 @@ describe('roles on Slack', () => {
     expect(text(again.json)).toContain('already holds the approver role; nothing changed.');
     const revoked = await command(ADMIN, 'role revoke <@U0MEMBER> approver');
     expect(text(revoked.json)).toContain('no longer holds the approver role.');
-    const roles = slack.app.store.sqlite.prepare("SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'").all();
+    const roles = slack.app.store.sqlite
+      .prepare("SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'")
+      .all();
     expect(roles).toEqual([]);
   });
 
@@ -205,14 +277,26 @@ describe('setup on Slack', () => {
     expect(text(status.json)).toContain('Setup not finished: no incidents, approvals, leadership channel yet.');
     const view = await openModal(ADMIN, 'setup');
     expect(text(view)).toContain('conversations_select');
-    const values = { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '3', timeZone: 'Mars/Olympus' };
+    const values = {
+      incidentsChannel: 'C0INC',
+      approvalsChannel: 'C0APP',
+      leadershipChannel: 'C0LEAD',
+      defaultApprovals: '3',
+      timeZone: 'Mars/Olympus',
+    };
     const bad = await submitModal(slack.eventsUrl, view, values, ADMIN, 'V0SETUP');
     expect(bad.json).toEqual({ response_action: 'errors', errors: { timeZone: expect.stringContaining('Not a time zone we know') } });
     const saved = await submitModal(slack.eventsUrl, view, { ...values, timeZone: 'Europe/Berlin' }, ADMIN, 'V0SETUP');
     expect(text(saved.json?.view)).toContain('Setup saved.');
     expect(text(saved.json?.view)).toContain('#ai-incidents');
-    const row = slack.app.store.sqlite.prepare('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings').get() as Record<string, unknown>;
-    expect(row).toEqual({ incidents_channel: JSON.stringify({ id: 'C0INC', name: 'ai-incidents' }), default_approvals: 3, time_zone: 'Europe/Berlin' });
+    const row = slack.app.store.sqlite
+      .prepare('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings')
+      .get() as Record<string, unknown>;
+    expect(row).toEqual({
+      incidents_channel: JSON.stringify({ id: 'C0INC', name: 'ai-incidents' }),
+      default_approvals: 3,
+      time_zone: 'Europe/Berlin',
+    });
     const after = await command(MEMBER, 'status');
     expect(text(after.json)).toContain('Setup done: every channel chosen, releases need 3 approvals.');
     expect(text(after.json)).toMatch(/As of 22 Nov 2026, 11:00 CET/);
@@ -225,7 +309,11 @@ describe('setup on Slack', () => {
     expect(text(status.json)).toContain('0 prohibited, 1 high, 0 limited, 0 minimal');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], { cwd: join(import.meta.dirname, '../../..'), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath } });
+    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], {
+      cwd: join(import.meta.dirname, '../../..'),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath },
+    });
     expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
     expect(verify.status).toBe(0);
   });

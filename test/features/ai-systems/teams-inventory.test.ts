@@ -14,7 +14,10 @@ const OWNER = { user: 'aad-owner', name: 'Olivia Owner' };
 const MEMBER = { user: 'aad-member', name: 'Mia Member' };
 
 beforeAll(async () => {
-  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' }, '29:olivia': { name: 'Olivia Owner', aadObjectId: 'aad-owner' } });
+  teams = await startTeamsHarness(
+    { AIMS_ADMINS: 'teams:aad-admin' },
+    { '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' }, '29:olivia': { name: 'Olivia Owner', aadObjectId: 'aad-owner' } },
+  );
 });
 afterAll(async () => {
   await teams.close();
@@ -42,14 +45,28 @@ describe('AI system inventory on Teams, end to end', () => {
     await say(OWNER, 'aims status');
     await say(MEMBER, 'aims status');
     const form = await say(ADMIN, 'aims system add');
-    expect(Object.keys(cardInputs(form))).toEqual(['name', 'description', 'purpose', 'owner', 'euRiskLevel', 'internalTier', 'stage', 'provider', 'vendorName', 'modelCardUrl', 'repositoryUrl']);
+    expect(Object.keys(cardInputs(form))).toEqual([
+      'name',
+      'description',
+      'purpose',
+      'owner',
+      'euRiskLevel',
+      'internalTier',
+      'stage',
+      'provider',
+      'vendorName',
+      'modelCardUrl',
+      'repositoryUrl',
+    ]);
     // The owner picker is a filtered (type-ahead) choice set of the people of the tenant.
     expect(text(form)).toContain('"style":"filtered"');
     expect(text(form)).toContain('Olivia Owner');
     const submit = fillCard(form, 'Add', fraudScorer);
     expect(text(await click(ADMIN, submit))).toContain('Added Fraud Scorer to the AI system inventory.');
     expect(text(await click(ADMIN, submit))).toContain('Fraud Scorer was already added.');
-    expect(teams.app.store.sqlite.prepare('SELECT name, owner_person_id IS NOT NULL AS owned FROM ai_systems').all()).toEqual([{ name: 'Fraud Scorer', owned: 1 }]);
+    expect(teams.app.store.sqlite.prepare('SELECT name, owner_person_id IS NOT NULL AS owned FROM ai_systems').all()).toEqual([
+      { name: 'Fraud Scorer', owned: 1 },
+    ]);
   });
 
   it('re-draws the form with errors at the fields and keeps what was typed', async () => {
@@ -63,7 +80,9 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(executeActions(redrawn).Add).toBeDefined();
     // Zero-width and bidi characters do not make another name.
     for (const name of ['Fraud\u200bScorer', '\u2067Fraud Scorer\u200f']) {
-      expect(text(await click(MEMBER, fillCard(form, 'Add', { ...fraudScorer, name })))).toContain('An AI system named “Fraud Scorer” already exists in this workspace.');
+      expect(text(await click(MEMBER, fillCard(form, 'Add', { ...fraudScorer, name })))).toContain(
+        'An AI system named “Fraud Scorer” already exists in this workspace.',
+      );
     }
     expect(auditCount()).toBe(before);
     expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM ai_systems').get()).toEqual({ n: 1 });
@@ -86,7 +105,9 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(Object.keys(executeActions(cancelled))).toEqual(['Edit', 'Retire']);
     const saved = await click(OWNER, fillCard(editForm, 'Save', { stage: 'development', vendorName: '' }));
     expect(text(saved)).toContain('Saved Fraud Scorer.');
-    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({ stage: 'development' });
+    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({
+      stage: 'development',
+    });
   });
 
   it('retires from the card after a confirmation: it stays on record and leaves the list', async () => {
@@ -96,7 +117,9 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(Object.keys(executeActions(confirm))).toEqual(['Retire', 'Cancel']);
     const kept = await click(OWNER, executeActions(confirm).Cancel as never);
     expect(text(kept)).not.toContain('(retired)');
-    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({ stage: 'development' });
+    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({
+      stage: 'development',
+    });
     const retired = await click(OWNER, executeActions(confirm).Retire as never);
     expect(text(retired)).toContain('Fraud Scorer is retired. Its record and history stay.');
     expect(Object.keys(executeActions(retired))).toEqual(['Edit']);
@@ -109,15 +132,21 @@ describe('roles on Teams', () => {
   it('an admin grants a role to an @mentioned person, resolved to their AAD id through the connector', async () => {
     const reply = await say(ADMIN, 'aims role grant <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] });
     expect(text(reply)).toContain('Mia Member is now an approver.');
-    const holder = teams.app.store.sqlite.prepare("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'").all();
+    const holder = teams.app.store.sqlite
+      .prepare("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'")
+      .all();
     expect(holder).toEqual([{ external_id: 'aad-member' }]);
     expect(text(await say(MEMBER, 'role list'))).toContain('Mia Member');
-    expect(text(await say(ADMIN, 'aims role revoke <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] }))).toContain('no longer holds the approver role.');
+    expect(
+      text(await say(ADMIN, 'aims role revoke <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] })),
+    ).toContain('no longer holds the approver role.');
   });
 
   it('a member is told who the admins are, and nothing is written', async () => {
     const before = auditCount();
-    const refused = await say(MEMBER, 'aims role grant <at>Olivia Owner</at> admin', { mentions: [{ id: '29:olivia', name: 'Olivia Owner' }] });
+    const refused = await say(MEMBER, 'aims role grant <at>Olivia Owner</at> admin', {
+      mentions: [{ id: '29:olivia', name: 'Olivia Owner' }],
+    });
     expect(text(refused)).toContain('Only admins can grant roles.');
     expect(text(refused)).toContain('Ask an admin: Alice Admin.');
     expect(auditCount()).toBe(before);
@@ -127,16 +156,30 @@ describe('roles on Teams', () => {
 describe('pickers with hundreds of people on Teams', () => {
   it('a picker too long for one card gets a search box; Find redraws the form with the matches, keeping what was typed', async () => {
     // 130 colleagues the bot has met (as if each had said hello).
-    const directory = createServices({ store: teams.app.store, clock: systemClock, directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') }).directory;
-    for (let i = 1; i <= 130; i++) directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: `aad-colleague-${i}`, displayName: `Colleague ${String(i).padStart(3, '0')}` });
+    const directory = createServices({
+      store: teams.app.store,
+      clock: systemClock,
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    }).directory;
+    for (let i = 1; i <= 130; i++)
+      directory.contact({
+        platform: 'teams',
+        workspaceExternalId: 'tenant-1',
+        userExternalId: `aad-colleague-${i}`,
+        displayName: `Colleague ${String(i).padStart(3, '0')}`,
+      });
 
     const form = await say(ADMIN, 'aims system add');
-    expect((cardInputs(form) as Record<string, unknown>)).toHaveProperty('owner__find');
+    expect(cardInputs(form) as Record<string, unknown>).toHaveProperty('owner__find');
     expect(executeActions(form).Find).toBeDefined();
 
     const find = executeActions(form).Find as { verb: string; data: Record<string, unknown> };
     const narrowed = await click(ADMIN, { verb: find.verb, data: { ...find.data, name: 'Ranking model', owner__find: 'colleague 117' } });
-    const owner = (narrowed.body as Array<Record<string, unknown>>).find((element) => element.id === 'owner') as { choices: Array<{ title: string; value: string }> };
+    const owner = (narrowed.body as Array<Record<string, unknown>>).find((element) => element.id === 'owner') as {
+      choices: Array<{ title: string; value: string }>;
+    };
     expect(owner.choices).toEqual([{ title: 'Colleague 117', value: 'aad-colleague-117' }]);
     expect(cardInputs(narrowed).name).toBe('Ranking model');
 
@@ -159,15 +202,26 @@ describe('setup on Teams', () => {
     expect(text(await say(ADMIN, 'aims setup channel incidents'))).toContain('not in a direct chat');
     const set = await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true });
     expect(text(set)).toContain('This conversation is now the incidents channel.');
-    const stored = JSON.parse((teams.app.store.sqlite.prepare('SELECT incidents_channel FROM workspace_settings').get() as { incidents_channel: string }).incidents_channel);
+    const stored = JSON.parse(
+      (teams.app.store.sqlite.prepare('SELECT incidents_channel FROM workspace_settings').get() as { incidents_channel: string })
+        .incidents_channel,
+    );
     // The conversation reference is what proactive messages to that channel need later.
-    expect(stored).toMatchObject({ id: 'conv-channel-aad-admin', reference: { serviceUrl: teams.connector.serviceUrl, conversation: { id: 'conv-channel-aad-admin' } } });
-    expect(teams.app.store.sqlite.prepare('SELECT default_approvals, time_zone FROM workspace_settings').get()).toEqual({ default_approvals: 4, time_zone: 'Europe/Paris' });
+    expect(stored).toMatchObject({
+      id: 'conv-channel-aad-admin',
+      reference: { serviceUrl: teams.connector.serviceUrl, conversation: { id: 'conv-channel-aad-admin' } },
+    });
+    expect(teams.app.store.sqlite.prepare('SELECT default_approvals, time_zone FROM workspace_settings').get()).toEqual({
+      default_approvals: 4,
+      time_zone: 'Europe/Paris',
+    });
   });
 
   it('a member cannot set a channel', async () => {
     const before = auditCount();
-    expect(text(await say(MEMBER, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true }))).toContain('Only admins can choose channels.');
+    expect(text(await say(MEMBER, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true }))).toContain(
+      'Only admins can choose channels.',
+    );
     expect(auditCount()).toBe(before);
   });
 

@@ -16,12 +16,22 @@ afterEach(() => {
 function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string, team = 'T1'): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = (user: string, team = 'T1'): Actor =>
+    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
   const clock = testClock('2026-11-22T10:00:00.000Z');
   const admin = meet('UADMIN');
   const owner = meet('UOWNER');
   const systems = new AiSystemService(store, clock);
-  const { system } = systems.add(admin, { name: 'Scorer', description: 'd', purpose: 'p', ownerPersonId: owner.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+  const { system } = systems.add(admin, {
+    name: 'Scorer',
+    description: 'd',
+    purpose: 'p',
+    ownerPersonId: owner.personId,
+    euRiskLevel: 'high',
+    internalTier: 'tier-1',
+    stage: 'production',
+    provider: 'in-house',
+  });
   return { admin, owner, member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), system, incidents: new IncidentService(store, clock) };
 }
 
@@ -36,7 +46,8 @@ const report = (aiSystemId: number | null, overrides: Record<string, unknown> = 
   ...overrides,
 });
 
-const actions = () => (store!.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+const actions = () =>
+  (store!.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
 
 describe('incident lifecycle', () => {
   it('offers exactly the transitions of the issue: open → acknowledged → mitigated → resolved → closed, reopen from resolved or closed', () => {
@@ -61,7 +72,9 @@ describe('incident lifecycle', () => {
 
   it('refuses a retired or foreign system at its field', () => {
     const { member, stranger, system, incidents } = world();
-    expect(refusal(() => incidents.report(stranger, report(system.id))).details.fieldErrors).toEqual({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
+    expect(refusal(() => incidents.report(stranger, report(system.id))).details.fieldErrors).toEqual({
+      aiSystemId: 'Choose an AI system of this workspace that is not retired.',
+    });
     expect(refusal(() => incidents.report(member, report(null))).details.fieldErrors?.aiSystemId).toContain('Choose the AI system');
   });
 
@@ -70,12 +83,21 @@ describe('incident lifecycle', () => {
     incidents.report(member, report(system.id));
     expect(incidents.transition(member, 1, 'acknowledge').changed).toBe(true);
     const before = actions().length;
-    expect(refusal(() => incidents.transition(member, 1, 'mitigate'))).toMatchObject({ code: 'forbidden', message: 'Only the owner of INC-1 or an admin can mitigate it.' });
-    expect(refusal(() => incidents.transition(owner, 1, 'close'))).toMatchObject({ code: 'conflict', message: 'INC-1 is acknowledged: it cannot be closed from there.' });
+    expect(refusal(() => incidents.transition(member, 1, 'mitigate'))).toMatchObject({
+      code: 'forbidden',
+      message: 'Only the owner of INC-1 or an admin can mitigate it.',
+    });
+    expect(refusal(() => incidents.transition(owner, 1, 'close'))).toMatchObject({
+      code: 'conflict',
+      message: 'INC-1 is acknowledged: it cannot be closed from there.',
+    });
     expect(actions()).toHaveLength(before);
     expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(true);
     expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(false);
-    expect(incidents.resolve(admin, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '2026-12-01' }] }).changed).toBe(true);
+    expect(
+      incidents.resolve(admin, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '2026-12-01' }] })
+        .changed,
+    ).toBe(true);
     expect(incidents.transition(admin, 1, 'close').incident.closedAt).toBe('2026-11-22T10:00:00.000Z');
     expect(incidents.transition(owner, 1, 'reopen').incident).toMatchObject({ status: 'open', closedAt: null });
     expect(actions().filter((a) => a.startsWith('incident.') || a.startsWith('corrective_action.'))).toEqual([
@@ -93,8 +115,15 @@ describe('incident lifecycle', () => {
     const { owner, member, system, incidents } = world();
     incidents.report(member, report(system.id));
     incidents.transition(owner, 1, 'acknowledge');
-    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: ' ', actions: [] })).details.fieldErrors).toEqual({ rootCause: 'Root cause is required.', actions: 'Add at least one corrective action.' });
-    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '' }] })).details.fieldErrors).toEqual({ 'actions.0.dueDate': 'Give a due date.' });
+    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: ' ', actions: [] })).details.fieldErrors).toEqual({
+      rootCause: 'Root cause is required.',
+      actions: 'Add at least one corrective action.',
+    });
+    expect(
+      refusal(() =>
+        incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '' }] }),
+      ).details.fieldErrors,
+    ).toEqual({ 'actions.0.dueDate': 'Give a due date.' });
   });
 
   it('lets the action’s owner, the incident’s owner or an admin mark a corrective action done, once', () => {

@@ -21,9 +21,15 @@ const REPORTER = { user: 'U0REP', name: 'rita' };
 type Json = Record<string, unknown>;
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const outboxOf = (subject: string) => slack.app.store.sqlite.prepare('SELECT kind, target, detail, status FROM outbox_messages WHERE subject = ? ORDER BY id').all(subject) as Array<Record<string, unknown>>;
+const outboxOf = (subject: string) =>
+  slack.app.store.sqlite
+    .prepare('SELECT kind, target, detail, status FROM outbox_messages WHERE subject = ? ORDER BY id')
+    .all(subject) as Array<Record<string, unknown>>;
 const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
-const incidentRow = (number: number) => slack.app.store.sqlite.prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?').get(number) as Json;
+const incidentRow = (number: number) =>
+  slack.app.store.sqlite
+    .prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?')
+    .get(number) as Json;
 
 /** Every mrkdwn text of a payload (plain_text is never parsed for mentions, so it may hold anything). */
 function mrkdwnTexts(payload: unknown): string[] {
@@ -41,26 +47,52 @@ function mrkdwnTexts(payload: unknown): string[] {
 
 /** Clicks a button of INC-1's card as last posted or updated in the incidents channel: a message everyone there sees. */
 async function clickOnChannelCard(who: { user: string; name: string }, label: string): Promise<void> {
-  const cards = [...calls('chat.postMessage'), ...calls('chat.update')].filter((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'));
+  const cards = [...calls('chat.postMessage'), ...calls('chat.update')].filter(
+    (call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'),
+  );
   const latest = cards.sort((a, b) => calls('*').indexOf(a) - calls('*').indexOf(b)).at(-1);
   const button = buttonsOf(latest?.args)[label];
   expect(button, `button ${label} on the channel card`).toBeDefined();
-  const ts = calls('chat.postMessage').find((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'))?.ts ?? '';
+  const ts =
+    calls('chat.postMessage').find((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'))?.ts ?? '';
   await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0INC', ts });
 }
-
 
 let systemId = '';
 
 beforeAll(async () => {
   slack = await startSlackHarness(
     { AIMS_ADMINS: 'slack:U0ADMIN' },
-    { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member', U0REP: 'Rita Reporter' }, channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } },
+    {
+      users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member', U0REP: 'Rita Reporter' },
+      channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' },
+    },
   );
   const setup = await openModal(ADMIN, 'setup');
-  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'Europe/Berlin' }, ADMIN, 'V0SETUP');
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'Europe/Berlin' },
+    ADMIN,
+    'V0SETUP',
+  );
   const add = await openModal(ADMIN, 'system add');
-  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
+  await submitModal(
+    slack.eventsUrl,
+    add,
+    {
+      name: 'Fraud Scorer',
+      description: 'Scores payments.',
+      purpose: 'Hold fraud.',
+      owner: 'U0OWNER',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    },
+    ADMIN,
+    'V0SYS',
+  );
   systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
 });
 afterAll(async () => {
@@ -92,14 +124,20 @@ describe('incidents on Slack, end to end', () => {
     const posts = calls('chat.postMessage').length;
     const saved = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
     expect(saved.json?.response_action).toBe('update');
-    expect(text(saved.json?.view)).toContain('Logged INC-1. Posted to #ai-incidents and #ai-leadership: https://acme.slack.test/archives/C0INC/');
+    expect(text(saved.json?.view)).toContain(
+      'Logged INC-1. Posted to #ai-incidents and #ai-leadership: https://acme.slack.test/archives/C0INC/',
+    );
     const posted = calls('chat.postMessage').slice(posts);
     expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD']);
     expect(posted.flatMap((call) => call.problems)).toEqual([]);
     expect(text(posted[0]?.args.blocks)).toContain('INC-1 · Scorer flags every payment from one bank');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Acknowledge', 'Comment…']);
     // The owner defaults to the AI system's owner; the reporter is whoever submitted.
-    const row = slack.app.store.sqlite.prepare('SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS detectedAt FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id').get();
+    const row = slack.app.store.sqlite
+      .prepare(
+        'SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS detectedAt FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id',
+      )
+      .get();
     expect(row).toEqual({ number: 1, owner: 'U0OWNER', reporter: 'U0REP', detectedAt: '2026-11-22T08:30:00.000Z' });
     // Through the outbox: both posts were queued with the incident, then sent.
     expect(outboxOf('incident:1')).toEqual([
@@ -116,12 +154,24 @@ describe('incidents on Slack, end to end', () => {
   it('puts form errors at their fields: no system, a future detection time, an empty title', async () => {
     const form = await openModal(REPORTER, 'incident');
     const before = auditCount();
-    const bad = await submitModal(slack.eventsUrl, form, { ...report, title: '  ', detectedAt: '2027-01-01T00:00:00.000Z' }, REPORTER, 'V0BAD');
+    const bad = await submitModal(
+      slack.eventsUrl,
+      form,
+      { ...report, title: '  ', detectedAt: '2027-01-01T00:00:00.000Z' },
+      REPORTER,
+      'V0BAD',
+    );
     expect(bad.json).toEqual({
       response_action: 'errors',
       errors: { aiSystem: 'Choose the AI system, or name it below if it is not in the inventory yet.', title: 'Title is required.' },
     });
-    const future = await submitModal(slack.eventsUrl, form, { ...report, title: 'x', systemName: 'Shadow chatbot', detectedAt: '2027-01-01T00:00:00.000Z' }, REPORTER, 'V0BAD2');
+    const future = await submitModal(
+      slack.eventsUrl,
+      form,
+      { ...report, title: 'x', systemName: 'Shadow chatbot', detectedAt: '2027-01-01T00:00:00.000Z' },
+      REPORTER,
+      'V0BAD2',
+    );
     expect(future.json?.errors).toEqual({ detectedAt: 'The detection time cannot be in the future.' });
     expect(auditCount()).toBe(before);
   });
@@ -131,7 +181,13 @@ describe('incidents on Slack, end to end', () => {
     const posts = calls('chat.postMessage').length;
     const title = '<!channel> <@U0BOSS> look *Status:* _approved_ ~x~ `y` <http://x|y>';
     const description = 'It looked fine.\n*Status:* Closed by the admin\n> all clear';
-    await submitModal(slack.eventsUrl, form, { ...report, severity: 'S4', title, description, systemName: 'Shadow chatbot' }, REPORTER, 'V0ESC');
+    await submitModal(
+      slack.eventsUrl,
+      form,
+      { ...report, severity: 'S4', title, description, systemName: 'Shadow chatbot' },
+      REPORTER,
+      'V0ESC',
+    );
     const posted = calls('chat.postMessage').slice(posts);
     expect(posted).toHaveLength(1);
     const mrkdwn = [String(posted[0]?.args.text), ...mrkdwnTexts(posted[0]?.args.blocks)].join('\n');
@@ -153,7 +209,12 @@ describe('incidents on Slack, end to end', () => {
 
   it('refuses a transition that does not start from the current state, refreshing the card to the truth', async () => {
     // INC-2 is open; a stale or crafted Close button is refused and the card shows the true state.
-    await clickButton(slack.eventsUrl, { action_id: 'aims:incident.close:0', value: JSON.stringify({ incident: '2' }), text: { type: 'plain_text', text: 'Close' } }, ADMIN, slack.slackApi.responseUrl('stale'));
+    await clickButton(
+      slack.eventsUrl,
+      { action_id: 'aims:incident.close:0', value: JSON.stringify({ incident: '2' }), text: { type: 'plain_text', text: 'Close' } },
+      ADMIN,
+      slack.slackApi.responseUrl('stale'),
+    );
     const replaced = calls('response_url').at(-1);
     expect(text(replaced?.args)).toContain('INC-2 is open: it cannot be closed from there. Possible now: acknowledge.');
     expect(Object.keys(buttonsOf(replaced?.args))).toEqual(['Acknowledge', 'Comment…']);
@@ -174,11 +235,19 @@ describe('incidents on Slack, end to end', () => {
     const ownersForm = calls('views.open').at(-1)?.args.view as Json;
     expect(text(ownersForm)).toContain('"initial_user":"U0OWNER"');
     const taken = await submitModal(slack.eventsUrl, ownersForm, { owner: 'U0MEMBER' }, MEMBER, 'V0ACKTAKE');
-    expect(taken.json?.errors).toEqual({ owner: 'Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: alice.' });
+    expect(taken.json?.errors).toEqual({
+      owner: 'Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: alice.',
+    });
     expect(incidentRow(1).status).toBe('open');
     await submitModal(slack.eventsUrl, ackForm, {}, MEMBER, 'V0ACK');
     expect(incidentRow(1).status).toBe('acknowledged');
-    expect(slack.app.store.sqlite.prepare('SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1').get()).toEqual({ owner: 'U0OWNER', responder: 'U0MEMBER' });
+    expect(
+      slack.app.store.sqlite
+        .prepare(
+          'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
+        )
+        .get(),
+    ).toEqual({ owner: 'U0OWNER', responder: 'U0MEMBER' });
     expect(updates()).toBe(before + 2);
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Acknowledged');
 
@@ -189,7 +258,11 @@ describe('incidents on Slack, end to end', () => {
     const refusal = calls('response_url').at(-1);
     expect(text(refusal?.args)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
     expect(refusal?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(calls('*').slice(callsBefore).map((call) => call.method)).toEqual(['response_url']);
+    expect(
+      calls('*')
+        .slice(callsBefore)
+        .map((call) => call.method),
+    ).toEqual(['response_url']);
     expect(incidentRow(1).status).toBe('acknowledged');
     expect(auditCount()).toBe(events);
 
@@ -199,7 +272,12 @@ describe('incidents on Slack, end to end', () => {
     expect(updates()).toBe(before + 2);
     // A double click moves the state once.
     const afterFirst = auditCount();
-    await clickButton(slack.eventsUrl, { action_id: 'aims:incident.mitigate:1', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Mitigated' } }, OWNER, slack.slackApi.responseUrl('double'));
+    await clickButton(
+      slack.eventsUrl,
+      { action_id: 'aims:incident.mitigate:1', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Mitigated' } },
+      OWNER,
+      slack.slackApi.responseUrl('double'),
+    );
     expect(auditCount()).toBe(afterFirst);
     expect(text(calls('response_url').at(-1)?.args)).toContain('Nothing changed: INC-1 is already mitigated.');
 
@@ -207,19 +285,36 @@ describe('incidents on Slack, end to end', () => {
     await clickOnChannelCard(OWNER, 'Resolve…');
     const resolveForm = calls('views.open').at(-1)?.args.view as Json;
     expect(calls('views.open').at(-1)?.problems).toEqual([]);
-    const missing = await submitModal(slack.eventsUrl, resolveForm, { rootCause: 'A bank changed its BIN ranges.', action1Title: '', action1Due: '2026-12-01' }, OWNER, 'V0RES');
+    const missing = await submitModal(
+      slack.eventsUrl,
+      resolveForm,
+      { rootCause: 'A bank changed its BIN ranges.', action1Title: '', action1Due: '2026-12-01' },
+      OWNER,
+      'V0RES',
+    );
     expect(missing.json?.errors).toMatchObject({ action1Title: 'Action is required.' });
     before = updates();
     await submitModal(
       slack.eventsUrl,
       resolveForm,
-      { rootCause: 'A bank changed its BIN ranges.', action1Title: 'Add BIN range monitoring', action1Due: '2026-12-01', action2Title: 'Retrain on fresh ranges', action2Owner: 'U0MEMBER', action2Due: '2026-12-15' },
+      {
+        rootCause: 'A bank changed its BIN ranges.',
+        action1Title: 'Add BIN range monitoring',
+        action1Due: '2026-12-01',
+        action2Title: 'Retrain on fresh ranges',
+        action2Owner: 'U0MEMBER',
+        action2Due: '2026-12-15',
+      },
       OWNER,
       'V0RES',
     );
     expect(incidentRow(1)).toMatchObject({ status: 'resolved', rootCause: 'A bank changed its BIN ranges.' });
     expect(updates()).toBe(before + 2);
-    const actions = slack.app.store.sqlite.prepare('SELECT a.title, p.external_id AS owner, a.due_date AS due, a.status FROM corrective_actions a JOIN people p ON p.id = a.owner_person_id ORDER BY a.id').all();
+    const actions = slack.app.store.sqlite
+      .prepare(
+        'SELECT a.title, p.external_id AS owner, a.due_date AS due, a.status FROM corrective_actions a JOIN people p ON p.id = a.owner_person_id ORDER BY a.id',
+      )
+      .all();
     expect(actions).toEqual([
       { title: 'Add BIN range monitoring', owner: 'U0OWNER', due: '2026-12-01', status: 'open' },
       { title: 'Retrain on fresh ranges', owner: 'U0MEMBER', due: '2026-12-15', status: 'open' },
@@ -237,7 +332,9 @@ describe('incidents on Slack, end to end', () => {
     expect(updatesOfInc1.every((m) => m.status === 'sent')).toBe(true);
     expect(updatesOfInc1).toHaveLength(calls('chat.update').filter((call) => text(call.args.blocks).includes('INC-1 ·')).length);
     // The short timeline on the card: the last six steps, oldest first.
-    expect(text(card?.args)).toMatch(/rita reported it · .* Mia Member acknowledged · .* Olivia Owner mitigated · .* Olivia Owner resolved · .* Olivia Owner closed · .* alice reopened/);
+    expect(text(card?.args)).toMatch(
+      /rita reported it · .* Mia Member acknowledged · .* Olivia Owner mitigated · .* Olivia Owner resolved · .* Olivia Owner closed · .* alice reopened/,
+    );
   });
 
   it('adds comments to the timeline', async () => {
@@ -251,7 +348,8 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('runs a signed slash command replayed with the same trigger_id once, answering the replay the same', async () => {
-    const comments = () => slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get() as { n: number };
+    const comments = () =>
+      slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get() as { n: number };
     const before = comments().n;
     const events = auditCount();
     const replayed = { trigger_id: '1700009999.111.replayed' };
@@ -302,7 +400,12 @@ describe('incidents on Slack, end to end', () => {
       user: { id: 'U0REP', username: 'rita' },
       channel: { id: 'C0GENERAL', name: 'general' },
       message_ts: '1700000100.000200',
-      message: { type: 'message', user: 'U0CUSTOMER', text: 'The chatbot told me my loan was approved. It was not.', ts: '1700000100.000200' },
+      message: {
+        type: 'message',
+        user: 'U0CUSTOMER',
+        text: 'The chatbot told me my loan was approved. It was not.',
+        ts: '1700000100.000200',
+      },
       response_url: slack.slackApi.responseUrl('shortcut'),
     });
     expect(calls('views.open').length).toBe(opened + 1);
@@ -326,15 +429,33 @@ describe('incidents on Slack, end to end', () => {
     const events = auditCount();
     expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member is now the owner of INC-2.');
     expect(auditCount()).toBe(events + 1);
-    expect(slack.app.store.sqlite.prepare("SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 2").get()).toEqual({ owner: 'U0MEMBER' });
+    expect(
+      slack.app.store.sqlite
+        .prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 2')
+        .get(),
+    ).toEqual({ owner: 'U0MEMBER' });
     expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member was already the owner of INC-2.');
   });
 
   it('lists 500 incidents within Slack’s limits, 25 a page', async () => {
-    const services = createServices({ store: slack.app.store, clock: fixedClock('2026-11-22T10:00:00Z'), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    const services = createServices({
+      store: slack.app.store,
+      clock: fixedClock('2026-11-22T10:00:00Z'),
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    });
     const reporter = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0REP' }));
     for (let i = 0; i < 500; i++) {
-      services.incidents.report(reporter, { systemName: 'Bulk', title: `Bulk incident ${i} <!here> ${'x'.repeat(100)}`, description: 'd', severity: 'S3', type: 'other', detectedAt: '2026-11-20T00:00:00Z', affected: 'a' });
+      services.incidents.report(reporter, {
+        systemName: 'Bulk',
+        title: `Bulk incident ${i} <!here> ${'x'.repeat(100)}`,
+        description: 'd',
+        severity: 'S3',
+        type: 'other',
+        detectedAt: '2026-11-20T00:00:00Z',
+        affected: 'a',
+      });
     }
     const page = await command(MEMBER, 'incident list');
     expect(checkSlackMessage(page.json ?? {})).toEqual([]);

@@ -17,29 +17,58 @@ const MEMBER = { user: 'aad-member', name: 'Mia Member' };
 const REPORTER = { user: 'aad-rep', name: 'Rita Reporter' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const row = (number: number) => teams.app.store.sqlite.prepare('SELECT status, detected_at AS detectedAt FROM incidents WHERE number = ?').get(number) as Record<string, unknown>;
+const row = (number: number) =>
+  teams.app.store.sqlite.prepare('SELECT status, detected_at AS detectedAt FROM incidents WHERE number = ?').get(number) as Record<
+    string,
+    unknown
+  >;
 const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
 const { say, click } = teamsConversation(() => teams);
 
 /** The incident card as last posted or updated in a channel conversation. */
 function channelCard(conversation: string): Card | undefined {
-  const activity = teams.connector.activities.filter((entry) => entry.path.startsWith(`/v3/conversations/${conversation}/activities`) && text(entry.activity).includes('INC-1 ·')).at(-1);
+  const activity = teams.connector.activities
+    .filter((entry) => entry.path.startsWith(`/v3/conversations/${conversation}/activities`) && text(entry.activity).includes('INC-1 ·'))
+    .at(-1);
   expect(activity?.problems).toEqual([]);
   return cardOf(activity?.activity);
 }
 
-const updatesTo = (conversation: string) => teams.connector.activities.filter((entry) => entry.method === 'PUT' && entry.path.startsWith(`/v3/conversations/${conversation}/activities/`)).length;
+const updatesTo = (conversation: string) =>
+  teams.connector.activities.filter(
+    (entry) => entry.method === 'PUT' && entry.path.startsWith(`/v3/conversations/${conversation}/activities/`),
+  ).length;
 
 beforeAll(async () => {
   teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
   for (const who of [ADMIN, OWNER, MEMBER, REPORTER]) await say(who, 'aims status');
   const setup = await say(ADMIN, 'aims setup');
   await click(ADMIN, fillCard(setup, 'Save', { defaultApprovals: '2', timeZone: 'Europe/Berlin' }));
-  await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true, conversationId: '19:incidents@thread.tacv2;messageid=1700' });
-  await say(ADMIN, 'aims setup channel leadership', { conversationType: 'channel', mentionBot: true, conversationId: '19:leadership@thread.tacv2' });
+  await say(ADMIN, 'aims setup channel incidents', {
+    conversationType: 'channel',
+    mentionBot: true,
+    conversationId: '19:incidents@thread.tacv2;messageid=1700',
+  });
+  await say(ADMIN, 'aims setup channel leadership', {
+    conversationType: 'channel',
+    mentionBot: true,
+    conversationId: '19:leadership@thread.tacv2',
+  });
   const add = await say(ADMIN, 'aims system add');
-  await click(ADMIN, fillCard(add, 'Add', { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'aad-owner', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }));
+  await click(
+    ADMIN,
+    fillCard(add, 'Add', {
+      name: 'Fraud Scorer',
+      description: 'Scores payments.',
+      purpose: 'Hold fraud.',
+      owner: 'aad-owner',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    }),
+  );
 });
 afterAll(async () => {
   await teams.close();
@@ -48,8 +77,14 @@ afterAll(async () => {
 describe('incidents on Teams, end to end', () => {
   it('logs an incident from the card form and posts it proactively to the incidents and leadership channels', async () => {
     const form = await say(REPORTER, 'aims incident Scorer flags every payment');
-    expect(cardInputs(form)).toMatchObject({ title: 'Scorer flags every payment', detectedAt__date: expect.any(String), detectedAt__time: expect.any(String) });
-    const systemId = String((teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+    expect(cardInputs(form)).toMatchObject({
+      title: 'Scorer flags every payment',
+      detectedAt__date: expect.any(String),
+      detectedAt__time: expect.any(String),
+    });
+    const systemId = String(
+      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+    );
     const posts = teams.connector.activities.length;
     const submit = fillCard(form, 'Report', {
       aiSystem: systemId,
@@ -66,10 +101,15 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1)).toEqual({ status: 'open', detectedAt: '2026-11-22T08:30:00.000Z' });
     const proactive = teams.connector.activities.slice(posts).filter((entry) => entry.method === 'POST');
     // Into the channel itself, not the thread the setup command was sent in.
-    expect(proactive.map((entry) => entry.path)).toEqual(['/v3/conversations/19%3Aincidents%40thread.tacv2/activities', '/v3/conversations/19%3Aleadership%40thread.tacv2/activities']);
+    expect(proactive.map((entry) => entry.path)).toEqual([
+      '/v3/conversations/19%3Aincidents%40thread.tacv2/activities',
+      '/v3/conversations/19%3Aleadership%40thread.tacv2/activities',
+    ]);
     expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
     // Through the outbox: both posts were queued with the incident, then sent.
-    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id").all()).toEqual([
+    expect(
+      teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id").all(),
+    ).toEqual([
       { kind: 'post', target: 'incidents', status: 'sent' },
       { kind: 'post', target: 'leadership', status: 'sent' },
     ]);
@@ -99,7 +139,13 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1).status).toBe('open');
     await click(MEMBER, fillCard(ackForm, 'Acknowledge', {}));
     expect(row(1).status).toBe('acknowledged');
-    expect(teams.app.store.sqlite.prepare('SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1').get()).toEqual({ owner: 'aad-owner', responder: 'aad-member' });
+    expect(
+      teams.app.store.sqlite
+        .prepare(
+          'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
+        )
+        .get(),
+    ).toEqual({ owner: 'aad-owner', responder: 'aad-member' });
     expect(text(channelCard(incidents))).toContain('Responder');
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
@@ -116,7 +162,18 @@ describe('incidents on Teams, end to end', () => {
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
     const resolveForm = await click(OWNER, executeActions(channelCard(incidents))['Resolve…'] as never);
-    const resolved = await click(OWNER, fillCard(resolveForm, 'Resolve', { rootCause: 'A bank changed its BIN ranges.', action1Title: 'Monitor BIN ranges', action1Owner: 'aad-owner', action1Due: '2026-12-01', action2Title: 'Retrain', action2Owner: 'aad-member', action2Due: '2026-12-15' }));
+    const resolved = await click(
+      OWNER,
+      fillCard(resolveForm, 'Resolve', {
+        rootCause: 'A bank changed its BIN ranges.',
+        action1Title: 'Monitor BIN ranges',
+        action1Owner: 'aad-owner',
+        action1Due: '2026-12-01',
+        action2Title: 'Retrain',
+        action2Owner: 'aad-member',
+        action2Due: '2026-12-15',
+      }),
+    );
     expect(text(resolved)).toContain('INC-1 resolved.');
     expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM corrective_actions').get()).toEqual({ n: 2 });
 
@@ -127,7 +184,9 @@ describe('incidents on Teams, end to end', () => {
     expect(text(channelCard(incidents))).toContain('Alice Admin reopened');
     expect(text(channelCard(leadership))).toContain('Alice Admin reopened');
     // Every update went out through the outbox: one sent message per copy and change, as many as the connector got.
-    const updates = teams.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'").all() as Array<{ status: string }>;
+    const updates = teams.app.store.sqlite
+      .prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'")
+      .all() as Array<{ status: string }>;
     expect(updates.every((m) => m.status === 'sent')).toBe(true);
     expect(updates).toHaveLength(updatesTo(incidents) + updatesTo(leadership));
   });
@@ -137,10 +196,18 @@ describe('incidents on Teams, end to end', () => {
     const refused = text(await say(MEMBER, 'aims incident INC-1 owner <at>Rob Responder</at>', mention));
     expect(refused).toContain('Only the owner of INC-1 or an admin can reassign it.');
     expect(refused).toContain('The owner is Olivia Owner. Admins: Alice Admin.');
-    expect(text(await say(OWNER, 'aims incident INC-1 owner <at>Rob Responder</at>', mention))).toContain('Rob Responder is now the owner of INC-1.');
-    expect(teams.app.store.sqlite.prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 1').get()).toEqual({ owner: '29:rob' });
+    expect(text(await say(OWNER, 'aims incident INC-1 owner <at>Rob Responder</at>', mention))).toContain(
+      'Rob Responder is now the owner of INC-1.',
+    );
+    expect(
+      teams.app.store.sqlite
+        .prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 1')
+        .get(),
+    ).toEqual({ owner: '29:rob' });
     // Back to Olivia, by an admin, for the tests that follow.
-    expect(text(await say(ADMIN, 'aims incident INC-1 owner <at>Olivia Owner</at>', { mentions: [{ id: 'aad-owner', name: 'Olivia Owner' }] }))).toContain('Olivia Owner is now the owner of INC-1.');
+    expect(
+      text(await say(ADMIN, 'aims incident INC-1 owner <at>Olivia Owner</at>', { mentions: [{ id: 'aad-owner', name: 'Olivia Owner' }] })),
+    ).toContain('Olivia Owner is now the owner of INC-1.');
   });
 
   it('refuses a transition that does not start from the current state, showing the true state', async () => {
@@ -160,10 +227,37 @@ describe('incidents on Teams, end to end', () => {
 
   it('lists 500 incidents as cards inside Teams’ limits, 25 a page, with user text kept out of markdown', async () => {
     const form = await say(REPORTER, 'aims incident');
-    await click(REPORTER, fillCard(form, 'Report', { systemName: 'Shadow bot', title: '**bold** <at>everyone</at> [x](https://evil)', description: 'd', severity: 'S4', type: 'other', detectedAt__date: '2026-11-21', detectedAt__time: '10:00', affected: 'a' }));
-    const services = createServices({ store: teams.app.store, clock: fixedClock('2026-11-22T10:00:00Z'), directory: { seedAdmins: [], firstContactBecomesAdmin: false }, defaultTimeZone: 'UTC', logger: createLogger('silent') });
+    await click(
+      REPORTER,
+      fillCard(form, 'Report', {
+        systemName: 'Shadow bot',
+        title: '**bold** <at>everyone</at> [x](https://evil)',
+        description: 'd',
+        severity: 'S4',
+        type: 'other',
+        detectedAt__date: '2026-11-21',
+        detectedAt__time: '10:00',
+        affected: 'a',
+      }),
+    );
+    const services = createServices({
+      store: teams.app.store,
+      clock: fixedClock('2026-11-22T10:00:00Z'),
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    });
     const reporter = actorOf(services.directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: 'aad-rep' }));
-    for (let i = 0; i < 498; i++) services.incidents.report(reporter, { systemName: 'Bulk', title: `Bulk incident ${i} ${'x'.repeat(120)}`, description: 'd', severity: 'S3', type: 'other', detectedAt: '2026-11-20T00:00:00Z', affected: 'a' });
+    for (let i = 0; i < 498; i++)
+      services.incidents.report(reporter, {
+        systemName: 'Bulk',
+        title: `Bulk incident ${i} ${'x'.repeat(120)}`,
+        description: 'd',
+        severity: 'S3',
+        type: 'other',
+        detectedAt: '2026-11-20T00:00:00Z',
+        affected: 'a',
+      });
     const page = await say(MEMBER, 'aims incident list');
     expect(text(page)).toContain('1–25 of 500.');
     const shown = await say(MEMBER, 'aims incident INC-2');

@@ -16,13 +16,23 @@ afterEach(() => {
 function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string): Actor => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = (user: string): Actor =>
+    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
   const clock = testClock();
   const admin = meet('UADMIN');
   const roles = new RoleService(store, clock);
   // Roles are read when a person is met, so approvers are met again after the grant (below).
   for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
-  const { system } = new AiSystemService(store, clock).add(admin, { name: 'Scorer', description: 'd', purpose: 'p', ownerPersonId: admin.personId, euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' });
+  const { system } = new AiSystemService(store, clock).add(admin, {
+    name: 'Scorer',
+    description: 'd',
+    purpose: 'p',
+    ownerPersonId: admin.personId,
+    euRiskLevel: 'high',
+    internalTier: 'tier-1',
+    stage: 'production',
+    provider: 'in-house',
+  });
   const releases = new ReleaseService(store, clock);
   releases.addCriterion(admin, system.id, { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' });
   releases.addCriterion(admin, system.id, { metric: 'latency', comparison: '<=', threshold: 100, dataset: 'prod' });
@@ -46,7 +56,9 @@ const request = (aiSystemId: number, recall: number, latency: number, extra: Rec
 describe('ReleaseService', () => {
   it('judges measured values against each criterion (>= and <=), keeps extra metrics, and wants a justification for a failure', () => {
     const { requester, system, releases } = world();
-    expect(refusal(() => releases.request(requester, request(system.id, 0.85, 90))).details.fieldErrors).toEqual({ justification: 'A criterion failed: explain why it should ship anyway.' });
+    expect(refusal(() => releases.request(requester, request(system.id, 0.85, 90))).details.fieldErrors).toEqual({
+      justification: 'A criterion failed: explain why it should ship anyway.',
+    });
     const { release } = releases.request(requester, request(system.id, 0.95, 120, { justification: 'Latency is fine for batch use.' }));
     const { metrics } = releases.details(requester.workspaceId, release.id);
     expect(metrics.map((m) => [m.metric, m.passed])).toEqual([
@@ -58,10 +70,15 @@ describe('ReleaseService', () => {
 
   it('asks for every criterion, and never lowers the approvals needed; only admins raise them', () => {
     const { admin, requester, system, releases } = world();
-    const missing = refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), measurements: [] })).details.fieldErrors ?? {};
+    const missing =
+      refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), measurements: [] })).details.fieldErrors ?? {};
     expect(Object.values(missing)).toEqual(['Enter the measured recall on holdout.', 'Enter the measured latency on prod.']);
-    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90, { approvalsNeeded: 1 }))).details.fieldErrors).toEqual({ approvalsNeeded: 'A release needs at least 2 approvals here (the workspace default).' });
-    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90, { approvalsNeeded: 3 }))).details.fieldErrors).toEqual({ approvalsNeeded: 'Only admins can ask for more approvals than the default.' });
+    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90, { approvalsNeeded: 1 }))).details.fieldErrors).toEqual({
+      approvalsNeeded: 'A release needs at least 2 approvals here (the workspace default).',
+    });
+    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90, { approvalsNeeded: 3 }))).details.fieldErrors).toEqual({
+      approvalsNeeded: 'Only admins can ask for more approvals than the default.',
+    });
     expect(releases.request(admin, request(system.id, 0.95, 90, { approvalsNeeded: 3 })).release.approvalsNeeded).toBe(3);
   });
 
@@ -76,18 +93,24 @@ describe('ReleaseService', () => {
     expect(refusal(() => releases.decide(app2, release.id, 'reject', 'late')).code).toBe('conflict');
 
     const second = releases.request(requester, request(system.id, 0.95, 90, { version: '1.1.0' })).release;
-    expect(refusal(() => releases.decide(app1, second.id, 'reject', ' ')).details.fieldErrors).toEqual({ reason: 'Say why you reject it.' });
+    expect(refusal(() => releases.decide(app1, second.id, 'reject', ' ')).details.fieldErrors).toEqual({
+      reason: 'Say why you reject it.',
+    });
     expect(releases.decide(app1, second.id, 'reject', 'No.').release.status).toBe('rejected');
     // A rejected version may be asked again; an approved one not.
     expect(releases.request(requester, request(system.id, 0.95, 90, { version: '1.1.0' })).created).toBe(true);
-    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90))).details.fieldErrors).toEqual({ version: 'Scorer 1.0.0 was already released.' });
+    expect(refusal(() => releases.request(requester, request(system.id, 0.95, 90))).details.fieldErrors).toEqual({
+      version: 'Scorer 1.0.0 was already released.',
+    });
   });
 
   it('an admin’s raise of the approvals needed is a floor the requester cannot lower by editing', () => {
     const { admin, requester, system, releases } = world();
     const { release } = releases.request(requester, request(system.id, 0.95, 90));
     releases.edit(admin, release.id, request(system.id, 0.95, 90, { approvalsNeeded: 4 }));
-    expect(refusal(() => releases.edit(requester, release.id, request(system.id, 0.96, 90, { approvalsNeeded: 2 }))).details.fieldErrors).toEqual({ approvalsNeeded: 'An admin set this release to need 4 approvals; only an admin can lower it.' });
+    expect(
+      refusal(() => releases.edit(requester, release.id, request(system.id, 0.96, 90, { approvalsNeeded: 2 }))).details.fieldErrors,
+    ).toEqual({ approvalsNeeded: 'An admin set this release to need 4 approvals; only an admin can lower it.' });
     expect(releases.edit(requester, release.id, request(system.id, 0.96, 90, { approvalsNeeded: 4 })).release.approvalsNeeded).toBe(4);
   });
 
@@ -96,7 +119,10 @@ describe('ReleaseService', () => {
     const { release } = releases.request(requester, request(system.id, 0.95, 90));
     const seen = release.contentHash;
     releases.edit(requester, release.id, request(system.id, 0.97, 90));
-    expect(refusal(() => releases.decide(app1, release.id, 'approve', undefined, seen))).toMatchObject({ code: 'conflict', message: expect.stringContaining('was edited since you saw it') });
+    expect(refusal(() => releases.decide(app1, release.id, 'approve', undefined, seen))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('was edited since you saw it'),
+    });
   });
 
   it('an edit drops the approvals given and changes the content hash; withdrawal is the requester’s alone', () => {
@@ -116,7 +142,16 @@ describe('ReleaseService', () => {
 describe('ReleaseService value domains and edits', () => {
   it('refuses measured values outside the domain of their criterion or metric name, each at its field', () => {
     const { requester, system, releases } = world();
-    const refused = refusal(() => releases.request(requester, { ...request(system.id, 42, -1e12), measurements: [{ metric: 'recall', dataset: 'holdout', value: 42 }, { metric: 'latency', value: -1e12 }, { metric: 'auc', value: 1.2 }] }));
+    const refused = refusal(() =>
+      releases.request(requester, {
+        ...request(system.id, 42, -1e12),
+        measurements: [
+          { metric: 'recall', dataset: 'holdout', value: 42 },
+          { metric: 'latency', value: -1e12 },
+          { metric: 'auc', value: 1.2 },
+        ],
+      }),
+    );
     expect(refused.details.fieldErrors).toEqual({
       'measurements.0': '42 is not a possible recall: it must be a rate in [0, 1].',
       'measurements.1': '-1000000000000 is not a possible latency: it must be a duration, at least 0.',
@@ -126,28 +161,83 @@ describe('ReleaseService value domains and edits', () => {
 
   it('keeps bounds declared with a criterion, and refuses a threshold outside its domain', () => {
     const { admin, requester, system, releases } = world();
-    const score = releases.addCriterion(admin, system.id, { metric: 'quality_score', comparison: '>=', threshold: 60, dataset: 'audit', minValue: 0, maxValue: 100 });
+    const score = releases.addCriterion(admin, system.id, {
+      metric: 'quality_score',
+      comparison: '>=',
+      threshold: 60,
+      dataset: 'audit',
+      minValue: 0,
+      maxValue: 100,
+    });
     expect([score.minValue, score.maxValue]).toEqual([0, 100]);
-    expect(refusal(() => releases.addCriterion(admin, system.id, { metric: 'precision', comparison: '>=', threshold: 92, dataset: 'holdout' })).message).toContain('The threshold 92 is outside the values precision can take (a rate in [0, 1])');
-    expect(refusal(() => releases.addCriterion(admin, system.id, { metric: 'x', comparison: '>=', threshold: 1, dataset: 'd', minValue: 5, maxValue: 5 })).message).toContain('is empty');
+    expect(
+      refusal(() => releases.addCriterion(admin, system.id, { metric: 'precision', comparison: '>=', threshold: 92, dataset: 'holdout' }))
+        .message,
+    ).toContain('The threshold 92 is outside the values precision can take (a rate in [0, 1])');
+    expect(
+      refusal(() =>
+        releases.addCriterion(admin, system.id, { metric: 'x', comparison: '>=', threshold: 1, dataset: 'd', minValue: 5, maxValue: 5 }),
+      ).message,
+    ).toContain('is empty');
     // Declared bounds win over the name: an accuracy in percent.
-    releases.addCriterion(admin, system.id, { metric: 'accuracy', comparison: '>=', threshold: 90, dataset: 'pct', minValue: 0, maxValue: 100 });
-    const measurements = [{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', value: 80 }, { metric: 'accuracy', dataset: 'pct', value: 93 }];
-    expect(refusal(() => releases.request(requester, { ...request(system.id, 0.95, 80), measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 101 }] })).details.fieldErrors).toEqual({ 'measurements.3': '101 is not a possible quality_score: it must be in [0, 100].' });
-    expect(releases.request(requester, { ...request(system.id, 0.95, 80), measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 75 }] }).created).toBe(true);
+    releases.addCriterion(admin, system.id, {
+      metric: 'accuracy',
+      comparison: '>=',
+      threshold: 90,
+      dataset: 'pct',
+      minValue: 0,
+      maxValue: 100,
+    });
+    const measurements = [
+      { metric: 'recall', dataset: 'holdout', value: 0.95 },
+      { metric: 'latency', value: 80 },
+      { metric: 'accuracy', dataset: 'pct', value: 93 },
+    ];
+    expect(
+      refusal(() =>
+        releases.request(requester, {
+          ...request(system.id, 0.95, 80),
+          measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 101 }],
+        }),
+      ).details.fieldErrors,
+    ).toEqual({ 'measurements.3': '101 is not a possible quality_score: it must be in [0, 100].' });
+    expect(
+      releases.request(requester, {
+        ...request(system.id, 0.95, 80),
+        measurements: [...measurements, { metric: 'quality_score', dataset: 'audit', value: 75 }],
+      }).created,
+    ).toBe(true);
   });
 
   it('takes one value per criterion: a second one is an error at its field, not dropped', () => {
     const { requester, system, releases } = world();
-    const twice = refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }, { metric: 'latency', value: 90 }, { metric: 'RECALL', dataset: 'Holdout', value: 0.41 }] }));
+    const twice = refusal(() =>
+      releases.request(requester, {
+        ...request(system.id, 0.95, 90),
+        measurements: [
+          { metric: 'recall', dataset: 'holdout', value: 0.95 },
+          { metric: 'latency', value: 90 },
+          { metric: 'RECALL', dataset: 'Holdout', value: 0.41 },
+        ],
+      }),
+    );
     expect(twice.details.fieldErrors).toEqual({ 'measurements.2': 'A second value for recall on holdout: give one value per criterion.' });
   });
 
   it('cleans versions, metric and dataset names of invisible characters before matching and uniqueness', () => {
     const { requester, system, releases } = world();
-    const { release } = releases.request(requester, { ...request(system.id, 0.95, 90), version: '1.0.0\u200b', measurements: [{ metric: 're\u200dcall', dataset: '\u202aholdout\u202c', value: 0.95 }, { metric: 'latency', value: 90 }] });
+    const { release } = releases.request(requester, {
+      ...request(system.id, 0.95, 90),
+      version: '1.0.0\u200b',
+      measurements: [
+        { metric: 're\u200dcall', dataset: '\u202aholdout\u202c', value: 0.95 },
+        { metric: 'latency', value: 90 },
+      ],
+    });
     expect(release.version).toBe('1.0.0');
-    expect(refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), version: '\u20661.0.0\u2069' })).details.fieldErrors).toEqual({ version: 'Scorer 1.0.0 already has a pending request (REL-1).' });
+    expect(
+      refusal(() => releases.request(requester, { ...request(system.id, 0.95, 90), version: '\u20661.0.0\u2069' })).details.fieldErrors,
+    ).toEqual({ version: 'Scorer 1.0.0 already has a pending request (REL-1).' });
   });
 
   it('an edit with no change keeps the approvals, the content hash and writes no audit event', () => {
@@ -155,7 +245,7 @@ describe('ReleaseService value domains and edits', () => {
     const raw = request(system.id, 0.95, 90);
     const { release } = releases.request(requester, raw);
     releases.decide(app1, release.id, 'approve');
-    const events = () => store?.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE subject = ?").get(`release:${release.id}`);
+    const events = () => store?.sqlite.prepare('SELECT count(*) AS n FROM audit_events WHERE subject = ?').get(`release:${release.id}`);
     const before = events();
     const same = releases.edit(requester, release.id, raw);
     expect(same).toMatchObject({ changed: false, droppedApprovers: [] });

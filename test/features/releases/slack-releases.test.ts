@@ -17,13 +17,19 @@ const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const status = (id: number) => (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+const status = (id: number) =>
+  (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
 
 /** The card of REL-n as last posted or updated in the approvals channel. */
 function approvalsCard(id: number): Json | undefined {
   return slack.slackApi
     .callsTo('*')
-    .filter((call) => (call.method === 'chat.postMessage' || call.method === 'chat.update') && call.args.channel === 'C0APP' && text(call.args.blocks).includes(`REL-${id} ·`))
+    .filter(
+      (call) =>
+        (call.method === 'chat.postMessage' || call.method === 'chat.update') &&
+        call.args.channel === 'C0APP' &&
+        text(call.args.blocks).includes(`REL-${id} ·`),
+    )
     .at(-1)?.args;
 }
 
@@ -31,7 +37,8 @@ function approvalsCard(id: number): Json | undefined {
 async function click(who: { user: string; name: string }, id: number, label: string): Promise<Json | undefined> {
   const button = buttonsOf(approvalsCard(id))[label];
   expect(button, `${label} on REL-${id}`).toBeDefined();
-  const ts = calls('chat.postMessage').find((call) => call.args.channel === 'C0APP' && text(call.args.blocks).includes(`REL-${id} ·`))?.ts ?? '';
+  const ts =
+    calls('chat.postMessage').find((call) => call.args.channel === 'C0APP' && text(call.args.blocks).includes(`REL-${id} ·`))?.ts ?? '';
   await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0APP', ts });
   return calls('response_url').at(-1)?.args;
 }
@@ -55,11 +62,38 @@ const base = (version: string, recall: string) => ({
 });
 
 beforeAll(async () => {
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0REQ: 'Rob Requester', U0APP1: 'Ann Approver', U0APP2: 'Ben Approver' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN' },
+    {
+      users: { U0REQ: 'Rob Requester', U0APP1: 'Ann Approver', U0APP2: 'Ben Approver' },
+      channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' },
+    },
+  );
   const setup = await openModal(ADMIN, 'setup');
-  await submitModal(slack.eventsUrl, setup, { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' }, ADMIN, 'V0SETUP');
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' },
+    ADMIN,
+    'V0SETUP',
+  );
   const add = await openModal(ADMIN, 'system add');
-  await submitModal(slack.eventsUrl, add, { name: 'Fraud Scorer', description: 'Scores payments.', purpose: 'Hold fraud.', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
+  await submitModal(
+    slack.eventsUrl,
+    add,
+    {
+      name: 'Fraud Scorer',
+      description: 'Scores payments.',
+      purpose: 'Hold fraud.',
+      owner: 'U0OWNER',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    },
+    ADMIN,
+    'V0SYS',
+  );
   await command(ADMIN, 'role grant <@U0APP1> approver');
   await command(ADMIN, 'role grant <@U0APP2> approver');
 });
@@ -69,23 +103,41 @@ afterAll(async () => {
 
 describe('acceptance criteria', () => {
   it('the owner keeps the criteria of a system; a member may not change them', async () => {
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026')).json)).toContain('recall ≥ 0.92 on holdout-2026');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026')).json)).toContain('precision ≥ 0.8 on holdout-2026');
-    expect(text((await command(MEMBER, 'system Fraud Scorer criteria add latency <= 100 on prod')).json)).toContain('Only the owner of Fraud Scorer or an admin can change its acceptance criteria.');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain('Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt; [range &lt;min&gt;..&lt;max&gt;].');
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026')).json)).toContain(
+      'recall ≥ 0.92 on holdout-2026',
+    );
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026')).json)).toContain(
+      'precision ≥ 0.8 on holdout-2026',
+    );
+    expect(text((await command(MEMBER, 'system Fraud Scorer criteria add latency <= 100 on prod')).json)).toContain(
+      'Only the owner of Fraud Scorer or an admin can change its acceptance criteria.',
+    );
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add recall = high')).json)).toContain(
+      'Write it as: &lt;metric&gt; &gt;= &lt;threshold&gt; on &lt;dataset&gt; [range &lt;min&gt;..&lt;max&gt;].',
+    );
     // Slack sends what people type with &, < and > as entities.
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms &lt;= 120 on prod-sample')).json)).toContain('latency_ms ≤ 120 on prod-sample');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain('Removed 1 criterion for latency_ms.');
-    const events = (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'criterion.added'").get() as { n: number }).n;
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms &lt;= 120 on prod-sample')).json)).toContain(
+      'latency_ms ≤ 120 on prod-sample',
+    );
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain(
+      'Removed 1 criterion for latency_ms.',
+    );
+    const events = (
+      slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'criterion.added'").get() as { n: number }
+    ).n;
     expect(events).toBe(3);
-    criterionIds = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    criterionIds = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
+      (row) => `criterion.${row.id}`,
+    );
   });
 });
 
 describe('release sign-off on Slack, end to end', () => {
   it('asks for the system first, then a measured value per criterion; bad values and a missing justification are errors at their fields', async () => {
     const pick = await openModal(REQUESTER, 'release');
-    const systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+    const systemId = String(
+      (slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+    );
     const next = await submitModal(slack.eventsUrl, pick, { aiSystem: systemId }, REQUESTER, 'V0PICK');
     expect(next.json?.response_action).toBe('update');
     const form = next.json?.view as Json;
@@ -99,8 +151,13 @@ describe('release sign-off on Slack, end to end', () => {
 
   it('requests sign-off with a failed criterion and a justification: the card in the approvals channel shows measured against threshold', async () => {
     const posts = calls('chat.postMessage').length;
-    const saved = await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
-    expect(text(saved.json?.view)).toContain('Requested REL-1. Posted to #ai-approvals for sign-off: https://acme.slack.test/archives/C0APP/');
+    const saved = await requestRelease(
+      { ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' },
+      'V0REQ1',
+    );
+    expect(text(saved.json?.view)).toContain(
+      'Requested REL-1. Posted to #ai-approvals for sign-off: https://acme.slack.test/archives/C0APP/',
+    );
     const posted = calls('chat.postMessage').slice(posts);
     expect(posted.map((call) => call.args.channel)).toEqual(['C0APP']);
     expect(posted[0]?.problems).toEqual([]);
@@ -110,7 +167,9 @@ describe('release sign-off on Slack, end to end', () => {
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
-    expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([{ kind: 'post', target: 'approvals', status: 'sent' }]);
+    expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
+      { kind: 'post', target: 'approvals', status: 'sent' },
+    ]);
   });
 
   it('approver 1 approves; the requester’s own approval, a non-approver’s and a second click are refused or counted once; approver 2 approves and it is final', async () => {
@@ -122,7 +181,9 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text(own)).toContain('You requested REL-1, so you cannot approve it: someone else must.');
     // Told to the requester alone: the card in the channel keeps its buttons for the approvers.
     expect(own).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(text(await click(MEMBER, 1, 'Approve'))).toContain('Only approvers can approve releases. Approvers: Ann Approver, Ben Approver.');
+    expect(text(await click(MEMBER, 1, 'Approve'))).toContain(
+      'Only approvers can approve releases. Approvers: Ann Approver, Ben Approver.',
+    );
     expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('You already decided on REL-1; it counts once.');
     expect((slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n).toBe(events);
     expect(status(1)).toBe('pending');
@@ -136,14 +197,27 @@ describe('release sign-off on Slack, end to end', () => {
     const dm = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ');
     expect(dm.length).toBe(dms + 1);
     expect(text(dm.at(-1)?.args)).toContain('Your request REL-1 was approved.');
-    expect(slack.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE subject = 'release:1' AND kind = 'direct' AND detail = 'release.decided'").all()).toEqual([{ status: 'sent' }]);
+    expect(
+      slack.app.store.sqlite
+        .prepare("SELECT status FROM outbox_messages WHERE subject = 'release:1' AND kind = 'direct' AND detail = 'release.decided'")
+        .all(),
+    ).toEqual([{ status: 'sent' }]);
     // Each approval recorded the content hash it saw.
-    const hashes = slack.app.store.sqlite.prepare('SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1').all();
+    const hashes = slack.app.store.sqlite
+      .prepare(
+        'SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1',
+      )
+      .all();
     expect(hashes).toEqual([{ same: 1 }, { same: 1 }]);
   });
 
   it('a click after the decision is refused; the released version cannot be requested again', async () => {
-    await clickButton(slack.eventsUrl, { action_id: 'aims:release.approve:0', value: JSON.stringify({ release: '1' }), text: { type: 'plain_text', text: 'Approve' } }, APPROVER1, slack.slackApi.responseUrl('late'));
+    await clickButton(
+      slack.eventsUrl,
+      { action_id: 'aims:release.approve:0', value: JSON.stringify({ release: '1' }), text: { type: 'plain_text', text: 'Approve' } },
+      APPROVER1,
+      slack.slackApi.responseUrl('late'),
+    );
     expect(text(calls('response_url').at(-1)?.args)).toContain('REL-1 was already approved; the decision is final.');
     const again = await requestRelease({ ...base('2.4.0', '0.95') }, 'V0REQ-DUP');
     expect(again.json?.errors).toEqual({ version: 'Fraud Scorer 2.4.0 was already released.' });
@@ -159,7 +233,13 @@ describe('release sign-off on Slack, end to end', () => {
     const rejected = await submitModal(slack.eventsUrl, form, { reason: 'Evaluation set is stale.' }, APPROVER1, 'V0REJ');
     expect(text(rejected.json?.view)).toContain('REL-2 is rejected.');
     expect(status(2)).toBe('rejected');
-    expect(text(calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ').at(-1)?.args)).toContain('Your request REL-2 was rejected.');
+    expect(
+      text(
+        calls('chat.postMessage')
+          .filter((call) => call.args.channel === 'U0REQ')
+          .at(-1)?.args,
+      ),
+    ).toContain('Your request REL-2 was rejected.');
   });
 
   it('the requester withdraws a pending request; nobody else can', async () => {
@@ -204,14 +284,28 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('measured values outside their domain are errors at the field: recall 42 (a rate), latency -5 (a duration); declared bounds hold too', async () => {
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms <= 100 on prod')).json)).toContain('latency_ms ≤ 100 on prod · values a duration, at least 0');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add coverage_score >= 60 on audit range 0..100')).json)).toContain('coverage_score ≥ 60 on audit · values in [0, 100]');
-    expect(text((await command(OWNER, 'system Fraud Scorer criteria add f1 >= 1.5 on holdout-2026')).json)).toContain('The threshold 1.5 is outside the values f1 can take (a rate in [0, 1])');
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add latency_ms <= 100 on prod')).json)).toContain(
+      'latency_ms ≤ 100 on prod · values a duration, at least 0',
+    );
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add coverage_score >= 60 on audit range 0..100')).json)).toContain(
+      'coverage_score ≥ 60 on audit · values in [0, 100]',
+    );
+    expect(text((await command(OWNER, 'system Fraud Scorer criteria add f1 >= 1.5 on holdout-2026')).json)).toContain(
+      'The threshold 1.5 is outside the values f1 can take (a rate in [0, 1])',
+    );
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
+      (row) => `criterion.${row.id}`,
+    );
     const [latency, coverage] = ids.slice(-2) as [string, string];
     const form = await openModal(REQUESTER, 'release Fraud Scorer');
     expect(text(form)).toContain('Must be a rate in [0, 1].');
-    const bad = await submitModal(slack.eventsUrl, form, { ...base('2.9.0', '42'), [latency]: '-5', [coverage]: '250' }, REQUESTER, 'V0DOMAIN');
+    const bad = await submitModal(
+      slack.eventsUrl,
+      form,
+      { ...base('2.9.0', '42'), [latency]: '-5', [coverage]: '250' },
+      REQUESTER,
+      'V0DOMAIN',
+    );
     expect(bad.json?.errors).toEqual({
       [criterionIds[0] ?? '']: '42 is not a possible recall: it must be a rate in [0, 1].',
       [latency]: '-5 is not a possible latency_ms: it must be a duration, at least 0.',
@@ -221,16 +315,26 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('one value per criterion: a second recall among the other metrics is an error at that field, never silently dropped', async () => {
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
+      (row) => `criterion.${row.id}`,
+    );
     const [latency, coverage] = ids.slice(-2) as [string, string];
     const form = await openModal(REQUESTER, 'release Fraud Scorer');
-    const twice = await submitModal(slack.eventsUrl, form, { ...base('2.9.0', '0.95'), [latency]: '80', [coverage]: '70', extraMetrics: 'recall on holdout-2026 = 0.41' }, REQUESTER, 'V0TWICE');
+    const twice = await submitModal(
+      slack.eventsUrl,
+      form,
+      { ...base('2.9.0', '0.95'), [latency]: '80', [coverage]: '70', extraMetrics: 'recall on holdout-2026 = 0.41' },
+      REQUESTER,
+      'V0TWICE',
+    );
     expect(twice.json?.errors).toEqual({ extraMetrics: 'A second value for recall on holdout-2026: give one value per criterion.' });
     expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '2.9.0'").get()).toEqual({ n: 0 });
   });
 
   it('a version differing only by invisible characters is the same version; saving an edit with no change keeps the approvals', async () => {
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map((row) => `criterion.${row.id}`);
+    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
+      (row) => `criterion.${row.id}`,
+    );
     const [latency, coverage] = ids.slice(-2) as [string, string];
     const values = { ...base('3.0.0', '0.95'), [latency]: '80', [coverage]: '70' };
     const saved = await requestRelease(values, 'V0REQ5');
@@ -239,7 +343,12 @@ describe('release sign-off on Slack, end to end', () => {
     expect(twin.json?.errors).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-5).' });
     await click(APPROVER1, 5, 'Approve');
     expect(text(approvalsCard(5))).toContain('1 of 2');
-    const row = () => slack.app.store.sqlite.prepare("SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5").get();
+    const row = () =>
+      slack.app.store.sqlite
+        .prepare(
+          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5",
+        )
+        .get();
     const before = row();
     const form = await openModal(REQUESTER, 'release REL-5 edit');
     const same = await submitModal(slack.eventsUrl, form, {}, REQUESTER, 'V0EDIT5');

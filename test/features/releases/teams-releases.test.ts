@@ -16,29 +16,67 @@ const MEMBER = { user: 'aad-member', name: 'Mia Member' };
 const APPROVALS = '19%3Aapprovals%40thread.tacv2';
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const status = (id: number) => (teams.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+const status = (id: number) =>
+  (teams.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
 
 function approvalsCard(id: number): Card | undefined {
-  return cardOf(teams.connector.activities.filter((entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes(`REL-${id} ·`)).at(-1)?.activity);
+  return cardOf(
+    teams.connector.activities
+      .filter((entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes(`REL-${id} ·`))
+      .at(-1)?.activity,
+  );
 }
 
 async function request(version: string, recall: string, extra: Record<string, string> = {}): Promise<Card> {
   const pick = await say(REQUESTER, 'aims release');
-  const systemId = String((teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+  const systemId = String(
+    (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+  );
   const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }));
   const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
-  return click(REQUESTER, fillCard(form, 'Request sign-off', { version, changeType: 'retrain', whatChanged: 'Retrained.', [criterion]: recall, risks: 'Few.', ...extra }));
+  return click(
+    REQUESTER,
+    fillCard(form, 'Request sign-off', {
+      version,
+      changeType: 'retrain',
+      whatChanged: 'Retrained.',
+      [criterion]: recall,
+      risks: 'Few.',
+      ...extra,
+    }),
+  );
 }
 
 beforeAll(async () => {
-  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:app1': { name: 'Ann Approver', aadObjectId: 'aad-app1' }, '29:app2': { name: 'Ben Approver', aadObjectId: 'aad-app2' } });
+  teams = await startTeamsHarness(
+    { AIMS_ADMINS: 'teams:aad-admin' },
+    { '29:app1': { name: 'Ann Approver', aadObjectId: 'aad-app1' }, '29:app2': { name: 'Ben Approver', aadObjectId: 'aad-app2' } },
+  );
   // Everyone says hello in their personal chat (where the decision DMs reach them).
   for (const who of [ADMIN, REQUESTER, APPROVER1, APPROVER2, MEMBER]) await say(who, 'aims status');
-  await say(ADMIN, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true, conversationId: '19:approvals@thread.tacv2' });
+  await say(ADMIN, 'aims setup channel approvals', {
+    conversationType: 'channel',
+    mentionBot: true,
+    conversationId: '19:approvals@thread.tacv2',
+  });
   const add = await say(ADMIN, 'aims system add');
-  await click(ADMIN, fillCard(add, 'Add', { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'aad-admin', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }));
+  await click(
+    ADMIN,
+    fillCard(add, 'Add', {
+      name: 'Fraud Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: 'aad-admin',
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'production',
+      provider: 'in-house',
+    }),
+  );
   // Teams may send what people typed as HTML.
-  expect(text(await say(ADMIN, 'aims system Fraud Scorer criteria add recall &gt;= 0.92 on holdout'))).toContain('recall ≥ 0.92 on holdout');
+  expect(text(await say(ADMIN, 'aims system Fraud Scorer criteria add recall &gt;= 0.92 on holdout'))).toContain(
+    'recall ≥ 0.92 on holdout',
+  );
   await say(ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
   await say(ADMIN, 'aims role grant <at>Ben Approver</at> approver', { mentions: [{ id: '29:app2', name: 'Ben Approver' }] });
 });
@@ -56,20 +94,28 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(card)).toContain('FAIL ');
     expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
-    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([{ kind: 'post', target: 'approvals', status: 'sent' }]);
+    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
+      { kind: 'post', target: 'approvals', status: 'sent' },
+    ]);
   });
 
   it('N-of-M with segregation of duties: approver 1, then refusals, then approver 2 approves; the card is final and the requester told in their personal chat', async () => {
     expect(text(await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never))).toContain('Your approval is recorded.');
     expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
-    expect(text(await click(REQUESTER, executeActions(approvalsCard(1)).Approve as never))).toContain('You requested REL-1, so you cannot approve it');
+    expect(text(await click(REQUESTER, executeActions(approvalsCard(1)).Approve as never))).toContain(
+      'You requested REL-1, so you cannot approve it',
+    );
     expect(text(await click(MEMBER, executeActions(approvalsCard(1)).Approve as never))).toContain('Only approvers can approve releases.');
     expect(text(await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never))).toContain('it counts once');
-    const dms = teams.connector.activities.filter((entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST').length;
+    const dms = teams.connector.activities.filter(
+      (entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST',
+    ).length;
     expect(text(await click(APPROVER2, executeActions(approvalsCard(1)).Approve as never))).toContain('REL-1 is approved.');
     expect(status(1)).toBe('approved');
     expect(Object.keys(executeActions(approvalsCard(1)))).toEqual([]);
-    const told = teams.connector.activities.filter((entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST');
+    const told = teams.connector.activities.filter(
+      (entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST',
+    );
     expect(told.length).toBe(dms + 1);
     expect(text(told.at(-1)?.activity)).toContain('Your request REL-1 was approved.');
   });
@@ -77,7 +123,9 @@ describe('release sign-off on Teams, end to end', () => {
   it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
     await request('2.5.0', '0.95');
     const reasonForm = await click(APPROVER1, executeActions(approvalsCard(2))['Reject…'] as never);
-    expect(text(await click(APPROVER1, fillCard(reasonForm, 'Reject', { reason: 'Stale evaluation set.' })))).toContain('REL-2 is rejected.');
+    expect(text(await click(APPROVER1, fillCard(reasonForm, 'Reject', { reason: 'Stale evaluation set.' })))).toContain(
+      'REL-2 is rejected.',
+    );
     expect(status(2)).toBe('rejected');
 
     await request('2.6.0', '0.95');
@@ -90,7 +138,9 @@ describe('release sign-off on Teams, end to end', () => {
     const edit = await say(REQUESTER, 'aims release REL-4 edit');
     expect(cardInputs(edit).version).toBe('2.7.0');
     const criterion = Object.keys(cardInputs(edit)).find((id) => id.startsWith('criterion.')) ?? '';
-    expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain('1 approval(s) were dropped; the approvers were told.');
+    expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain(
+      '1 approval(s) were dropped; the approvers were told.',
+    );
     expect(text(approvalsCard(4))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
@@ -101,8 +151,12 @@ describe('release sign-off on Teams, end to end', () => {
     const releases = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get();
     const before = releases();
     expect(text(await request('2.8.0', '42'))).toContain('42 is not a possible recall: it must be a rate in [0, 1].');
-    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'latency_p95 on prod = -5' }))).toContain('-5 is not a possible latency_p95: it must be a duration, at least 0.');
-    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'recall on holdout = 0.40' }))).toContain('A second value for recall on holdout: give one value per criterion.');
+    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'latency_p95 on prod = -5' }))).toContain(
+      '-5 is not a possible latency_p95: it must be a duration, at least 0.',
+    );
+    expect(text(await request('2.8.0', '0.95', { extraMetrics: 'recall on holdout = 0.40' }))).toContain(
+      'A second value for recall on holdout: give one value per criterion.',
+    );
     expect(releases()).toEqual(before);
   });
 
@@ -111,7 +165,12 @@ describe('release sign-off on Teams, end to end', () => {
     // A version differing only by zero-width or bidi characters is the same version.
     expect(text(await request('2.9.0\u200b\u202e', '0.95'))).toContain('Fraud Scorer 2.9.0 already has a pending request (REL-5).');
     await click(APPROVER1, executeActions(approvalsCard(5)).Approve as never);
-    const row = () => teams.app.store.sqlite.prepare("SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5").get();
+    const row = () =>
+      teams.app.store.sqlite
+        .prepare(
+          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5",
+        )
+        .get();
     const before = row();
     const edit = await say(REQUESTER, 'aims release REL-5 edit');
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-5 keeps its approvals.');
@@ -130,16 +189,37 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     const approve = executeActions(approvalsCard(5)).Approve as never;
     const clicked = text(await click(OUTSIDER, approve));
     expect(clicked).not.toContain('2.9.0');
-    const rejected = text(await click(OUTSIDER, { verb: 'aims.submit', data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-1' }, reason: 'Not ours to decide.' } }));
+    const rejected = text(
+      await click(OUTSIDER, {
+        verb: 'aims.submit',
+        data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-1' }, reason: 'Not ours to decide.' },
+      }),
+    );
     expect(rejected).not.toContain('2.9.0');
     // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
-    const post = (JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 5').get() as { posts: string }).posts) as Array<{ channelId: string; messageId: string }>)[0];
+    const post = (
+      JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 5').get() as { posts: string }).posts) as Array<{
+        channelId: string;
+        messageId: string;
+      }>
+    )[0];
     const forged = teamsInvoke(teams.connector.serviceUrl, approve, OUTSIDER);
-    const response = await teams.post({ ...forged, conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
+    const response = await teams.post({
+      ...forged,
+      conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' },
+      replyToId: post?.messageId,
+    });
     expect(response.status).toBe(200);
     expect(text(await response.json())).toContain('This card belongs to another workspace');
-    const reject = { verb: 'aims.submit', data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-2' }, reason: 'Not ours to decide.' } };
-    const submitted = await teams.post({ ...teamsInvoke(teams.connector.serviceUrl, reject, OUTSIDER), conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' }, replyToId: post?.messageId });
+    const reject = {
+      verb: 'aims.submit',
+      data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-2' }, reason: 'Not ours to decide.' },
+    };
+    const submitted = await teams.post({
+      ...teamsInvoke(teams.connector.serviceUrl, reject, OUTSIDER),
+      conversation: { id: `${post?.channelId};messageid=${post?.messageId}`, conversationType: 'channel', tenantId: 'tenant-2' },
+      replyToId: post?.messageId,
+    });
     expect(text(await submitted.json())).toContain('This card belongs to another workspace');
     expect({ decisions: decisions(), status: status(5) }).toEqual(before);
   });

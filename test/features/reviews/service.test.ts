@@ -14,14 +14,24 @@ afterEach(() => {
 function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string, team = 'T1') => actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
-  return { admin: meet('UADMIN'), owner: meet('UOWNER'), member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), reviews: new ReviewService(store, testClock(), 'UTC') };
+  const meet = (user: string, team = 'T1') =>
+    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
+  return {
+    admin: meet('UADMIN'),
+    owner: meet('UOWNER'),
+    member: meet('UMEMBER'),
+    stranger: meet('USTRANGER', 'T2'),
+    reviews: new ReviewService(store, testClock(), 'UTC'),
+  };
 }
 
 describe('ReviewService', () => {
   it('refuses a cadence of 0 and an owner who is not a person of the workspace, at their fields', () => {
     const { admin, stranger, reviews } = world();
-    expect(refusal(() => reviews.add(admin, { kind: 'drift-review', ownerPersonId: stranger.personId, cadenceDays: 0, nextDue: '2026-12-01' })).details.fieldErrors).toEqual({
+    expect(
+      refusal(() => reviews.add(admin, { kind: 'drift-review', ownerPersonId: stranger.personId, cadenceDays: 0, nextDue: '2026-12-01' }))
+        .details.fieldErrors,
+    ).toEqual({
       cadenceDays: 'The cadence must be at least 1 day.',
       ownerPersonId: 'The owner must be a person in this workspace.',
     });
@@ -31,7 +41,9 @@ describe('ReviewService', () => {
     const { admin, owner, member, reviews } = world();
     const schedule = reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 30, nextDue: '2026-11-01' });
     expect(refusal(() => reviews.done(member, schedule.id, { date: '2026-11-20', outcome: 'no-findings' })).code).toBe('forbidden');
-    expect(refusal(() => reviews.done(owner, schedule.id, { date: '2026-12-20', outcome: 'no-findings' })).details.fieldErrors).toEqual({ date: 'The date cannot be in the future.' });
+    expect(refusal(() => reviews.done(owner, schedule.id, { date: '2026-12-20', outcome: 'no-findings' })).details.fieldErrors).toEqual({
+      date: 'The date cannot be in the future.',
+    });
     expect(reviews.done(owner, schedule.id, { date: '2026-11-20', outcome: 'no-findings' }).schedule.nextDue).toBe('2026-12-20');
   });
 });

@@ -25,13 +25,32 @@ afterAll(async () => {
 describe('reviews on a cadence, on Slack', () => {
   it('a system added in production is offered its drift and bias reviews (every 90 days)', async () => {
     const form = await openModal(ADMIN, 'system add');
-    const added = await submitModal(slack.eventsUrl, form, { name: 'Fraud Scorer', description: 'd', purpose: 'p', owner: 'U0OWNER', euRiskLevel: 'high', internalTier: 'tier-1', stage: 'production', provider: 'in-house' }, ADMIN, 'V0SYS');
-    const offer = ((added.json?.view as Json).blocks as Json[]).find((block) => block.type === 'actions' && text(block).includes('Create drift and bias reviews'));
+    const added = await submitModal(
+      slack.eventsUrl,
+      form,
+      {
+        name: 'Fraud Scorer',
+        description: 'd',
+        purpose: 'p',
+        owner: 'U0OWNER',
+        euRiskLevel: 'high',
+        internalTier: 'tier-1',
+        stage: 'production',
+        provider: 'in-house',
+      },
+      ADMIN,
+      'V0SYS',
+    );
+    const offer = ((added.json?.view as Json).blocks as Json[]).find(
+      (block) => block.type === 'actions' && text(block).includes('Create drift and bias reviews'),
+    );
     expect(offer).toBeDefined();
     const button = (offer?.elements as Json[]).find((element) => text(element).includes('Create drift and bias reviews')) as Json;
     await clickButton(slack.eventsUrl, button, ADMIN, slack.slackApi.responseUrl('offer'));
     expect(text(calls('response_url').at(-1)?.args)).toContain('Scheduled 2 review(s), every 90 days.');
-    const rows = slack.app.store.sqlite.prepare('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id').all();
+    const rows = slack.app.store.sqlite
+      .prepare('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id')
+      .all();
     expect(rows).toEqual([
       { kind: 'drift-review', cadence: 90, due: '2027-02-20' },
       { kind: 'bias-review', cadence: 90, due: '2027-02-20' },
@@ -40,35 +59,83 @@ describe('reviews on a cadence, on Slack', () => {
 
   it('schedules a review; a cadence of 0 and an owner outside the workspace are errors at their fields', async () => {
     const form = await openModal(ADMIN, 'review add');
-    const bad = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '0', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    const bad = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '0', nextDue: '2026-11-10' },
+      ADMIN,
+      'V0REV1',
+    );
     expect(bad.json).toEqual({ response_action: 'errors', errors: { cadenceDays: 'The cadence must be at least 1 day.' } });
-    const saved = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    const saved = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' },
+      ADMIN,
+      'V0REV1',
+    );
     expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
     expect(text(saved.json?.view)).toContain('OVERDUE since 2026-11-10');
     // The same submission replayed (same view id, same content): one schedule, answered the same.
     const schedules = () => slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get();
-    const replayed = await submitModal(slack.eventsUrl, form, { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' }, ADMIN, 'V0REV1');
+    const replayed = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' },
+      ADMIN,
+      'V0REV1',
+    );
     expect(text(replayed.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
     expect(schedules()).toEqual({ n: 3 });
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'review.scheduled'").get()).toEqual({ n: 3 });
+    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'review.scheduled'").get()).toEqual({
+      n: 3,
+    });
   });
 
   it('only real calendar days: a due date of 2026-02-30 is an error at its field', async () => {
     const form = await openModal(ADMIN, 'review add');
-    const bad = await submitModal(slack.eventsUrl, form, { kind: 'internal-audit', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-02-30' }, ADMIN, 'V0REVDATE');
-    expect(bad.json).toEqual({ response_action: 'errors', errors: { nextDue: '2026-02-30 is not a day on the calendar. Give the next due date as YYYY-MM-DD.' } });
+    const bad = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'internal-audit', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-02-30' },
+      ADMIN,
+      'V0REVDATE',
+    );
+    expect(bad.json).toEqual({
+      response_action: 'errors',
+      errors: { nextDue: '2026-02-30 is not a day on the calendar. Give the next due date as YYYY-MM-DD.' },
+    });
   });
 
   it('a member may not schedule or record a review they do not own; the owner records one done with findings and an action, and the next due moves on', async () => {
     const form = await openModal(MEMBER, 'review add');
-    const refused = await submitModal(slack.eventsUrl, form, { kind: 'ai-policy-review', owner: 'U0MEMBER', cadenceDays: '365', nextDue: '2026-12-01' }, MEMBER, 'V0REVM');
+    const refused = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'ai-policy-review', owner: 'U0MEMBER', cadenceDays: '365', nextDue: '2026-12-01' },
+      MEMBER,
+      'V0REVM',
+    );
     expect(text(refused.json?.view)).toContain('Only an admin, the review');
     const mine = await command(OWNER, 'review mine');
     expect(text(mine.json)).toContain('#1 Drift review');
     const done = await openModal(OWNER, 'review done 1');
     const noFindings = await submitModal(slack.eventsUrl, done, { outcome: 'findings', findings: '' }, OWNER, 'V0DONE');
     expect(noFindings.json?.errors).toEqual({ findings: 'Describe the findings.' });
-    const recorded = await submitModal(slack.eventsUrl, done, { outcome: 'findings', findings: 'PSI above 0.2 on two features.', evidence: 'https://grafana.example.com/d/drift', action1Title: 'Retrain with fresh data', action1Owner: 'U0OWNER', action1Due: '2026-12-15' }, OWNER, 'V0DONE');
+    const recorded = await submitModal(
+      slack.eventsUrl,
+      done,
+      {
+        outcome: 'findings',
+        findings: 'PSI above 0.2 on two features.',
+        evidence: 'https://grafana.example.com/d/drift',
+        action1Title: 'Retrain with fresh data',
+        action1Owner: 'U0OWNER',
+        action1Due: '2026-12-15',
+      },
+      OWNER,
+      'V0DONE',
+    );
     expect(text(recorded.json?.view)).toContain('Recorded review #1. Next due 2027-02-20. 1 corrective action(s) created.');
     const row = slack.app.store.sqlite.prepare('SELECT next_due AS due, last_done AS done FROM review_schedules WHERE id = 1').get();
     expect(row).toEqual({ due: '2027-02-20', done: '2026-11-22' });

@@ -22,7 +22,10 @@ let courseId = '';
 
 beforeAll(async () => {
   // The test clock says 2026-11-22.
-  slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0APP1: 'Ann Approver', U0APP2: 'Ben Approver', U0APP3: 'Cleo Approver', U0MEMBER: 'Mia Member', U0DANA: 'Dana Trainer' } });
+  slack = await startSlackHarness(
+    { AIMS_ADMINS: 'slack:U0ADMIN' },
+    { users: { U0APP1: 'Ann Approver', U0APP2: 'Ben Approver', U0APP3: 'Cleo Approver', U0MEMBER: 'Mia Member', U0DANA: 'Dana Trainer' } },
+  );
   for (const user of ['U0APP1', 'U0APP2', 'U0APP3']) await command(ADMIN, `role grant <@${user}> approver`);
 });
 afterAll(async () => {
@@ -35,7 +38,18 @@ describe('training on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'training course add')).json)).toContain('Only admins can manage courses.');
     expect(calls('views.open').length).toBe(opened);
     const form = await openModal(ADMIN, 'training course add');
-    const saved = await submitModal(slack.eventsUrl, form, { name: 'Responsible AI basics', description: 'Our AI policy and how to report concerns.', requiredRoles: 'approver', renewalMonths: '12' }, ADMIN, 'V0COURSE');
+    const saved = await submitModal(
+      slack.eventsUrl,
+      form,
+      {
+        name: 'Responsible AI basics',
+        description: 'Our AI policy and how to report concerns.',
+        requiredRoles: 'approver',
+        renewalMonths: '12',
+      },
+      ADMIN,
+      'V0COURSE',
+    );
     expect(text(saved.json?.view)).toContain('Saved the course Responsible AI basics.');
     expect(text(saved.json?.view)).toContain('for approvers · renewed every 12 months');
     courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
@@ -44,25 +58,58 @@ describe('training on Slack, end to end', () => {
   it('puts bad sessions at their fields: no attendees, a future date, a retired or unknown course', async () => {
     const form = await openModal(MEMBER, 'training');
     const before = auditCount();
-    const none = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }, MEMBER, 'V0BAD1');
+    const none = await submitModal(
+      slack.eventsUrl,
+      form,
+      { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' },
+      MEMBER,
+      'V0BAD1',
+    );
     expect(none.json).toEqual({ response_action: 'errors', errors: { attendees: 'Add at least one attendee.' } });
-    const future = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-12-01', trainer: 'Dana', attendees: 'U0APP1' }, MEMBER, 'V0BAD2');
+    const future = await submitModal(
+      slack.eventsUrl,
+      form,
+      { course: courseId, date: '2026-12-01', trainer: 'Dana', attendees: 'U0APP1' },
+      MEMBER,
+      'V0BAD2',
+    );
     expect(future.json?.errors).toEqual({ date: 'The session cannot be in the future.' });
-    const unknown = await submitModal(slack.eventsUrl, form, { course: '999', date: '2026-11-20', trainer: 'Dana', attendees: 'U0APP1' }, MEMBER, 'V0BAD3');
+    const unknown = await submitModal(
+      slack.eventsUrl,
+      form,
+      { course: '999', date: '2026-11-20', trainer: 'Dana', attendees: 'U0APP1' },
+      MEMBER,
+      'V0BAD3',
+    );
     expect(unknown.json?.errors).toEqual({ course: 'Choose a course of this workspace that is not retired.' });
     expect(auditCount()).toBe(before);
   });
 
   it('a member may not record a session for others (admins among them): refused at the field, naming who can', async () => {
     const form = await openModal(MEMBER, 'training');
-    const trainingEvents = () => (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
+    const trainingEvents = () =>
+      (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
     const before = { audit: trainingEvents(), completions: completions() };
-    const refused = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN,U0MEMBER' }, MEMBER, 'V0FORGE');
-    expect((refused.json?.errors as Record<string, string> | undefined)?.attendees).toMatch(/^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/);
+    const refused = await submitModal(
+      slack.eventsUrl,
+      form,
+      { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN,U0MEMBER' },
+      MEMBER,
+      'V0FORGE',
+    );
+    expect((refused.json?.errors as Record<string, string> | undefined)?.attendees).toMatch(
+      /^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/,
+    );
     expect({ audit: trainingEvents(), completions: completions() }).toEqual(before);
     // Granted like any other role; the refusal then names the trainers.
     expect(text((await command(ADMIN, 'role grant <@U0DANA> trainer')).json)).toContain('Dana Trainer is now a trainer.');
-    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN' }, MEMBER, 'V0FORGE2');
+    const again = await submitModal(
+      slack.eventsUrl,
+      form,
+      { course: courseId, date: '2026-11-20', trainer: 'Mia', attendees: 'U0ADMIN' },
+      MEMBER,
+      'V0FORGE2',
+    );
     expect((again.json?.errors as Record<string, string> | undefined)?.attendees).toContain('Trainers: Dana Trainer. Admins: ');
     expect(completions()).toBe(before.completions);
   });
@@ -72,16 +119,46 @@ describe('training on Slack, end to end', () => {
     expect(text(form)).toContain('multi_users_select');
     const dms = () => calls('chat.postMessage').filter((call) => ATTENDEES.includes(String(call.args.channel)));
     const before = dms().length;
-    const saved = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, TRAINER, 'V0SESSION');
+    const saved = await submitModal(
+      slack.eventsUrl,
+      form,
+      {
+        course: courseId,
+        date: '2026-11-20',
+        trainer: 'Dana Trainer',
+        attendees: ATTENDEES.join(','),
+        evidence: 'https://wiki.example.com/rai-2026',
+      },
+      TRAINER,
+      'V0SESSION',
+    );
     expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 2026-11-20 for 3 people. Attendees were told.');
     expect(completions()).toBe(3);
     expect(dms().length).toBe(before + 3);
     expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Dana Trainer.');
-    const again = await submitModal(slack.eventsUrl, form, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: ATTENDEES.join(','), evidence: 'https://wiki.example.com/rai-2026' }, TRAINER, 'V0SESSION');
+    const again = await submitModal(
+      slack.eventsUrl,
+      form,
+      {
+        course: courseId,
+        date: '2026-11-20',
+        trainer: 'Dana Trainer',
+        attendees: ATTENDEES.join(','),
+        evidence: 'https://wiki.example.com/rai-2026',
+      },
+      TRAINER,
+      'V0SESSION',
+    );
     expect(text(again.json?.view)).toContain('This session was already recorded.');
     // The same people, course and day recorded again in another session: still one completion each.
     const second = await openModal(ADMIN, 'training');
-    const repeat = await submitModal(slack.eventsUrl, second, { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: 'U0APP1' }, ADMIN, 'V0SESSION2');
+    const repeat = await submitModal(
+      slack.eventsUrl,
+      second,
+      { course: courseId, date: '2026-11-20', trainer: 'Dana Trainer', attendees: 'U0APP1' },
+      ADMIN,
+      'V0SESSION2',
+    );
     expect(text(repeat.json?.view)).toContain('(1 already had it for that day)');
     expect(completions()).toBe(3);
   });
@@ -97,20 +174,32 @@ describe('training on Slack, end to end', () => {
 
   it('only real calendar days: training done with 2025-99-99 or 2025-02-30 is refused and records nothing', async () => {
     const before = completions();
-    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-99-99')).json)).toContain('2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.');
-    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-02-30')).json)).toContain('2025-02-30 is not a day on the calendar.');
+    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-99-99')).json)).toContain(
+      '2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.',
+    );
+    expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-02-30')).json)).toContain(
+      '2025-02-30 is not a day on the calendar.',
+    );
     expect(text((await command(ADMIN, 'training report as of 2027-13-01')).json)).toContain('2027-13-01 is not a day on the calendar.');
     expect(completions()).toBe(before);
   });
 
   it('members self-attest for themselves only, and it is marked self-attested', async () => {
-    const done = text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9')).json);
+    const done = text(
+      (await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9')).json,
+    );
     expect(done).toContain('Recorded your completion of Responsible AI basics on 2026-11-21 (self-attested).');
     expect(done).toContain('self-attested');
-    const row = slack.app.store.sqlite.prepare("SELECT c.self_attested AS self, p.external_id AS who FROM training_completions c JOIN people p ON p.id = c.person_id WHERE c.date = '2026-11-21'").get();
+    const row = slack.app.store.sqlite
+      .prepare(
+        "SELECT c.self_attested AS self, p.external_id AS who FROM training_completions c JOIN people p ON p.id = c.person_id WHERE c.date = '2026-11-21'",
+      )
+      .get();
     expect(row).toEqual({ self: 1, who: 'U0APP3' });
     expect(text((await command(APPROVER_ABSENT, 'training done no such course')).json)).toContain('There is no course “no such course”.');
-    expect(text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2027-01-01')).json)).toContain('The date cannot be in the future.');
+    expect(text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2027-01-01')).json)).toContain(
+      'The date cannot be in the future.',
+    );
   });
 
   it('the report is for admins and leadership; computed as of 13 months later it shows the attendees expired', async () => {
@@ -129,7 +218,9 @@ describe('training on Slack, end to end', () => {
 
   it('status shows the completion rate and who is overdue; an admin retires the course and it leaves the session form', async () => {
     expect(text((await command(MEMBER, 'status')).json)).toContain('*Required training done*\\n100% (3 of 3)');
-    expect(text((await command(ADMIN, 'training course retire Responsible AI basics')).json)).toContain('Responsible AI basics is retired; its records stay.');
+    expect(text((await command(ADMIN, 'training course retire Responsible AI basics')).json)).toContain(
+      'Responsible AI basics is retired; its records stay.',
+    );
     expect(text((await command(MEMBER, 'training')).json)).toContain('There are no training courses yet.');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
@@ -139,16 +230,36 @@ describe('training on Slack, end to end', () => {
 
   it('a session where one attendee cannot be reached names them; the others are told', async () => {
     const courseForm = await openModal(ADMIN, 'training course add');
-    await submitModal(slack.eventsUrl, courseForm, { name: 'Incident drill', description: 'How we run an S1.', requiredRoles: '', renewalMonths: '12' }, ADMIN, 'V0COURSE2');
-    const drill = String((slack.app.store.sqlite.prepare("SELECT id FROM courses WHERE name = 'Incident drill'").get() as { id: number }).id);
+    await submitModal(
+      slack.eventsUrl,
+      courseForm,
+      { name: 'Incident drill', description: 'How we run an S1.', requiredRoles: '', renewalMonths: '12' },
+      ADMIN,
+      'V0COURSE2',
+    );
+    const drill = String(
+      (slack.app.store.sqlite.prepare("SELECT id FROM courses WHERE name = 'Incident drill'").get() as { id: number }).id,
+    );
     slack.slackApi.failPostsTo('U0APP2');
     try {
       const form = await openModal(TRAINER, 'training');
-      const saved = await submitModal(slack.eventsUrl, form, { course: drill, date: '2026-11-21', trainer: 'Dana Trainer', attendees: 'U0APP1,U0APP2' }, TRAINER, 'V0SESSION3');
+      const saved = await submitModal(
+        slack.eventsUrl,
+        form,
+        { course: drill, date: '2026-11-21', trainer: 'Dana Trainer', attendees: 'U0APP1,U0APP2' },
+        TRAINER,
+        'V0SESSION3',
+      );
       const note = text(saved.json?.view);
       expect(note).toContain('Recorded Incident drill on 2026-11-21 for 2 people. Could not tell Ben Approver.');
       expect(note).not.toContain('Attendees were told.');
-      expect(text(calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').at(-1)?.args)).toContain('Your attendance at Incident drill on 2026-11-21 was recorded by Dana Trainer.');
+      expect(
+        text(
+          calls('chat.postMessage')
+            .filter((call) => call.args.channel === 'U0APP1')
+            .at(-1)?.args,
+        ),
+      ).toContain('Your attendance at Incident drill on 2026-11-21 was recorded by Dana Trainer.');
     } finally {
       slack.slackApi.failPostsTo('U0APP2', false);
     }

@@ -15,9 +15,22 @@ const CLEO = { user: 'aad-cleo', name: 'Cleo Approver' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 
 beforeAll(async () => {
-  teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, { '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' }, '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' }, '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' }, '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' }, '29:zoe': { name: 'Zoe Newcomer', aadObjectId: 'aad-zoe' } });
+  teams = await startTeamsHarness(
+    { AIMS_ADMINS: 'teams:aad-admin' },
+    {
+      '29:ann': { name: 'Ann Approver', aadObjectId: 'aad-ann' },
+      '29:ben': { name: 'Ben Approver', aadObjectId: 'aad-ben' },
+      '29:cleo': { name: 'Cleo Approver', aadObjectId: 'aad-cleo' },
+      '29:mia': { name: 'Mia Member', aadObjectId: 'aad-member' },
+      '29:zoe': { name: 'Zoe Newcomer', aadObjectId: 'aad-zoe' },
+    },
+  );
   for (const who of [ADMIN, MEMBER, ANN, BEN, CLEO]) await say(who, 'aims status');
-  for (const [id, name] of [['29:ann', 'Ann Approver'], ['29:ben', 'Ben Approver'], ['29:cleo', 'Cleo Approver']] as const) {
+  for (const [id, name] of [
+    ['29:ann', 'Ann Approver'],
+    ['29:ben', 'Ben Approver'],
+    ['29:cleo', 'Cleo Approver'],
+  ] as const) {
     await say(ADMIN, `aims role grant <at>${name}</at> approver`, { mentions: [{ id, name }] });
   }
 });
@@ -30,21 +43,48 @@ describe('training on Teams, end to end', () => {
     expect(text(await say(MEMBER, 'aims training course add'))).toContain('Only admins can manage courses.');
     const courseForm = await say(ADMIN, 'aims training course add');
     expect(text(courseForm)).toContain('"isMultiSelect":true');
-    expect(text(await click(ADMIN, fillCard(courseForm, 'Save', { name: 'Responsible AI basics', description: 'Policy and reporting.', requiredRoles: 'approver', renewalMonths: '12' })))).toContain('for approvers · renewed every 12 months');
+    expect(
+      text(
+        await click(
+          ADMIN,
+          fillCard(courseForm, 'Save', {
+            name: 'Responsible AI basics',
+            description: 'Policy and reporting.',
+            requiredRoles: 'approver',
+            renewalMonths: '12',
+          }),
+        ),
+      ),
+    ).toContain('for approvers · renewed every 12 months');
 
     const session = await say(MEMBER, 'aims training');
     expect(Object.keys(cardInputs(session))).toEqual(['course', 'date', 'trainer', 'attendees', 'evidence']);
     const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
-    const empty = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }));
+    const empty = await click(
+      MEMBER,
+      fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }),
+    );
     expect(text(empty)).toContain('Add at least one attendee.');
     // A member records for others only as a trainer (or admin): refused at the field, naming who can.
-    const refused = text(await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-admin' })));
+    const refused = text(
+      await click(
+        MEMBER,
+        fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-admin' }),
+      ),
+    );
     expect(refused).toContain('Only admins and trainers can record training for other people; you can record your own attendance.');
     expect(refused).toContain('Admins: Alice Admin.');
     expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get()).toEqual({ n: 0 });
-    expect(text(await say(ADMIN, 'aims role grant <at>Mia Member</at> trainer', { mentions: [{ id: '29:mia', name: 'Mia Member' }] }))).toContain('Mia Member is now a trainer.');
-    const dmsBefore = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path)).length;
-    const recorded = await click(MEMBER, fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-ben,aad-member' }));
+    expect(
+      text(await say(ADMIN, 'aims role grant <at>Mia Member</at> trainer', { mentions: [{ id: '29:mia', name: 'Mia Member' }] })),
+    ).toContain('Mia Member is now a trainer.');
+    const dmsBefore = teams.connector.activities.filter((entry) =>
+      /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path),
+    ).length;
+    const recorded = await click(
+      MEMBER,
+      fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: 'aad-ann,aad-ben,aad-member' }),
+    );
     expect(text(recorded)).toContain('for 3 people. Attendees were told.');
     const dms = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path));
     expect(dms.length).toBe(dmsBefore + 3);
@@ -52,8 +92,12 @@ describe('training on Teams, end to end', () => {
 
     expect(text(await say(ANN, 'aims training me'))).toContain('Nothing is due.');
     // Only real calendar days: nothing is recorded for 2025-02-30 or 2025-99-99.
-    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-02-30'))).toContain('2025-02-30 is not a day on the calendar.');
-    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-99-99'))).toContain('2025-99-99 is not a day on the calendar.');
+    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-02-30'))).toContain(
+      '2025-02-30 is not a day on the calendar.',
+    );
+    expect(text(await say(CLEO, 'aims training done "Responsible AI basics" 2025-99-99'))).toContain(
+      '2025-99-99 is not a day on the calendar.',
+    );
     expect(text(await say(CLEO, 'aims training me'))).toContain('1 required course(s) due or overdue.');
     const later = text(await say(ADMIN, 'aims training report as of 2027-12-22'));
     expect(later).toContain('0% (0 of 3)');
@@ -65,10 +109,17 @@ describe('training on Teams, end to end', () => {
 
   it('a session with an attendee the bot cannot reach says so by name, and how to fix it', async () => {
     // Zoe is known from a mention but never opened a chat with the bot: Teams gives no way to message her.
-    expect(text(await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] }))).toContain('Zoe Newcomer is now an approver.');
+    expect(
+      text(await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] })),
+    ).toContain('Zoe Newcomer is now an approver.');
     const session = await say(ADMIN, 'aims training');
     const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
-    const recorded = text(await click(ADMIN, fillCard(session, 'Record', { course: courseId, date: '2026-11-21', trainer: 'Dana', attendees: 'aad-zoe,aad-cleo' })));
+    const recorded = text(
+      await click(
+        ADMIN,
+        fillCard(session, 'Record', { course: courseId, date: '2026-11-21', trainer: 'Dana', attendees: 'aad-zoe,aad-cleo' }),
+      ),
+    );
     expect(recorded).toContain('for 2 people.');
     expect(recorded).toContain('Could not tell Zoe Newcomer: on Teams the bot can only message people who have opened a chat with it once');
     expect(recorded).not.toContain('Attendees were told.');
