@@ -86,36 +86,30 @@ export function mountReleaseApi(
     const workspace = res.locals.workspace as ApiWorkspace;
     const parsed = apiReleaseRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_input',
-          message: 'The request body is not valid.',
-          issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
-        });
+      res.status(400).json({
+        error: 'invalid_input',
+        message: 'The request body is not valid.',
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+      });
       return;
     }
     // Checked before anyone is looked up, so a made-up requester never becomes a person.
     const requesterIssue = requesterProblem(workspace.platform, parsed.data.requester);
     if (requesterIssue) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_input',
-          message: `requester ${requesterIssue}.`,
-          issues: [{ path: ['requester'], message: requesterIssue }],
-        });
+      res.status(400).json({
+        error: 'invalid_input',
+        message: `requester ${requesterIssue}.`,
+        issues: [{ path: ['requester'], message: requesterIssue }],
+      });
       return;
     }
     const idempotencyKey = req.header('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_input',
-          message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
-          issues: [{ path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }],
-        });
+      res.status(400).json({
+        error: 'invalid_input',
+        message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+        issues: [{ path: ['Idempotency-Key'], message: 'must be 1 to 255 printable ASCII characters' }],
+      });
       return;
     }
     try {
@@ -128,13 +122,11 @@ export function mountReleaseApi(
         aiSystemId = NaN;
       }
       if (!Number.isFinite(aiSystemId)) {
-        res
-          .status(400)
-          .json({
-            error: 'invalid_input',
-            message: `No AI system “${aiSystem}” in this workspace.`,
-            issues: [{ path: ['aiSystem'], message: 'unknown AI system' }],
-          });
+        res.status(400).json({
+          error: 'invalid_input',
+          message: `No AI system “${aiSystem}” in this workspace.`,
+          issues: [{ path: ['aiSystem'], message: 'unknown AI system' }],
+        });
         return;
       }
       const origin = {

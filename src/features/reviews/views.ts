@@ -26,15 +26,13 @@ export function reviewListView(input: {
   }
   blocks.push({
     type: 'list',
-    items: schedules
-      .slice(0, 50)
-      .map((s) => [
-        { text: `#${s.id} ${REVIEW_KIND_LABELS[s.kind]}`, style: 'bold' as const },
-        {
-          text: `${s.aiSystemId ? ` · ${input.systems.get(s.aiSystemId) ?? ''}` : ''} · ${input.people.get(s.ownerPersonId) ? personLabel(input.people.get(s.ownerPersonId) as Person) : '?'} · every ${s.cadenceDays} days · `,
-        },
-        s.nextDue < today ? { text: `OVERDUE since ${s.nextDue}`, style: 'bold' as const } : { text: `next due ${s.nextDue}` },
-      ]),
+    items: schedules.slice(0, 50).map((s) => [
+      { text: `#${s.id} ${REVIEW_KIND_LABELS[s.kind]}`, style: 'bold' as const },
+      {
+        text: `${s.aiSystemId ? ` · ${input.systems.get(s.aiSystemId) ?? ''}` : ''} · ${input.people.get(s.ownerPersonId) ? personLabel(input.people.get(s.ownerPersonId) as Person) : '?'} · every ${s.cadenceDays} days · `,
+      },
+      s.nextDue < today ? { text: `OVERDUE since ${s.nextDue}`, style: 'bold' as const } : { text: `next due ${s.nextDue}` },
+    ]),
     ...(schedules.length > 50 ? { more: schedules.length - 50 } : {}),
   });
   blocks.push({
