@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
 import { features } from './features/index.ts';
+import { outboxSubjectsOf } from './chat/feature.ts';
 import { createSlackApp, socketModeConnectionOf } from './slack/slack-app.ts';
 import type { SocketModeConnection } from './slack/socket-mode-connection.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
@@ -83,7 +84,11 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const messengers: Messengers = {};
   // The outbox sends through the adapters' messengers, Slack through a client that leaves retries to it.
   const outboxMessengers: Messengers = {};
-  const outbox = new OutboxSender(services, outboxMessengers, { logger, ...(options.outboxRetry ? { retry: options.outboxRetry } : {}) });
+  const outbox = new OutboxSender(services, outboxMessengers, {
+    logger,
+    subjects: outboxSubjectsOf(features),
+    ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
+  });
   const router = new ChatRouter(services, features, messengers, outbox);
 
   // Built after the HTTP app it reports on (Slack mounts its routes there).

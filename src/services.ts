@@ -17,7 +17,7 @@ import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
-import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, statusSourcesOf, type Feature } from './chat/feature.ts';
+import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, outboxLabelsOf, statusSourcesOf, type Feature } from './chat/feature.ts';
 import { features as allFeatures } from './features/index.ts';
 
 /** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
@@ -37,7 +37,7 @@ export function createServices(input: {
   const settings = new SettingsService(store, clock, input.defaultTimeZone);
   return {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock, input.defaultTimeZone, evidence, statusSourcesOf(features)),
+    status: new StatusService(store, clock, input.defaultTimeZone, evidence, statusSourcesOf(features), outboxLabelsOf(features)),
     dedupe: new InboundDedupe(store, clock),
     systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),

@@ -8,6 +8,7 @@ import { commandPrefix } from './command-prefix.ts';
 import { defaultFieldOf } from './field-of.ts';
 import {
   indexFeatures,
+  outboxSubjectsOf,
   type CommandSpec,
   type Feature,
   type FeatureContext,
@@ -48,7 +49,7 @@ export class ChatRouter {
     outbox?: OutboxSender,
   ) {
     this.cards = new CardPublisher(messengers, services.logger);
-    this.outbox = outbox ?? new OutboxSender(services, messengers, { logger: services.logger });
+    this.outbox = outbox ?? new OutboxSender(services, messengers, { logger: services.logger, subjects: outboxSubjectsOf(features) });
     ({ commands: this.commands, forms: this.forms, actions: this.actions } = indexFeatures(features));
     this.help = [...this.commands.values(), HELP];
   }

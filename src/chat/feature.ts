@@ -1,6 +1,8 @@
 import type { Actor } from '../core/actor.ts';
 import type { Contact } from '../core/directory-service.ts';
 import type { Platform } from '../core/identity.ts';
+import type { RecordLabel } from '../core/outbox/outbox.ts';
+import type { PostedMessage } from './channel-messenger.ts';
 import type { EvidenceSource } from '../core/iso42001/evidence-coverage.ts';
 import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
 import type { StatusSource } from '../core/status-service.ts';
@@ -11,7 +13,7 @@ import type { ChatServices } from './chat-services.ts';
 import type { CommandContext } from './commands/command-context.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { FormSubmission, FormView } from './views/form.ts';
-import type { ChatResponse, FormResult } from './views/view.ts';
+import type { ChatResponse, FormResult, MessageView } from './views/view.ts';
 
 /**
  * The contract every area of the AIMS signs: one object per area (its `feature.ts`) declares what it
@@ -62,6 +64,32 @@ export interface ActionSpec<Id extends string = string> {
   handle(ctx: FeatureContext, args: Record<string, string>): ChatResponse | Promise<ChatResponse>;
 }
 
+/** A copy of a card the bot posted (an update names one by channel and message id; Teams needs its reference). */
+export interface PostedCopy {
+  channelId: string;
+  messageId: string;
+  reference?: unknown;
+}
+
+/**
+ * What the outbox sends about one type of an area's records ("incident:12"): rendered from the
+ * committed state when it goes out, so a queued message never shows a stale state.
+ */
+export interface OutboxSubjectSpec {
+  /** The subject type in outbox rows: `subjectOf(type, id)`. */
+  type: string;
+  /** How people name the record in status and `aims jobs list` ("INC-3"). */
+  label: RecordLabel;
+  /** Its card as it stands now (posts and updates); undefined when the record is gone. */
+  card?(services: ChatServices, workspaceId: number, id: number): MessageView | undefined;
+  /** The copies posted so far, to refresh. */
+  posts?(services: ChatServices, workspaceId: number, id: number): readonly PostedCopy[];
+  /** Remembers a new copy (posted to the channel of `purpose`) so later changes refresh it. */
+  recordPost?(services: ChatServices, workspaceId: number, id: number, purpose: string, posted: PostedMessage): void;
+  /** A direct message about the record (`notice` names which); undefined when there is nothing to say. */
+  notice?(services: ChatServices, workspaceId: number, id: number, notice: string): MessageView | undefined;
+}
+
 /** One area's declaration. Everything but the name is optional. */
 export interface Feature {
   /** The area's folder name: `reviews`, `incidents` ... */
@@ -78,6 +106,8 @@ export interface Feature {
   nudges?: NudgeSource;
   /** The Annex A evidence kinds it records, and how many records of each a workspace has. */
   evidence?: EvidenceSource;
+  /** What the outbox posts, updates and sends about its records. */
+  outbox?: readonly OutboxSubjectSpec[];
 }
 
 /** Ids must be unique across the features list: a clash would make one area's form or button unreachable. */
@@ -119,4 +149,21 @@ export function digestSourcesOf(features: readonly Feature[]): DigestSource[] {
 /** The nudge sources the features declare, in the order of the list. */
 export function nudgeSourcesOf(features: readonly Feature[]): NudgeSource[] {
   return features.flatMap((feature) => (feature.nudges ? [feature.nudges] : []));
+}
+
+/** The outbox subjects the features declare, by type (a type declared twice is a startup error). */
+export function outboxSubjectsOf(features: readonly Feature[]): ReadonlyMap<string, OutboxSubjectSpec> {
+  const subjects = new Map<string, OutboxSubjectSpec>();
+  for (const feature of features) {
+    for (const spec of feature.outbox ?? []) {
+      if (subjects.has(spec.type)) throw new Error(`outbox subject "${spec.type}" is declared twice (again by ${feature.name})`);
+      subjects.set(spec.type, spec);
+    }
+  }
+  return subjects;
+}
+
+/** How each feature names its records in outbox lines, by subject type (for the status service). */
+export function outboxLabelsOf(features: readonly Feature[]): ReadonlyMap<string, RecordLabel> {
+  return new Map([...outboxSubjectsOf(features)].map(([type, spec]) => [type, spec.label]));
 }

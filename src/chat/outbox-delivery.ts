@@ -1,47 +1,32 @@
-import { parseSubject, type OutboxMessage, type OutboxService, type DirectNotice } from '../core/outbox/outbox.ts';
+import { parseSubject, type OutboxMessage, type OutboxService } from '../core/outbox/outbox.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from '../core/settings/workspace-settings.ts';
 import { PermanentDeliveryError, type ChannelMessenger } from './channel-messenger.ts';
 import type { ChatServices } from './chat-services.ts';
-import { IncidentPublisher } from './incident-publisher.ts';
-import { ReleasePublisher } from './release-publisher.ts';
+import type { OutboxSubjectSpec } from './feature.ts';
 import type { MessageView } from './views/view.ts';
 
 const same = (a: MessageView | undefined, b: MessageView | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Sends one outbox message: renders it from the committed state now, sends it through the platform's
+ * Sends one outbox message: renders it from the committed state now, through what the record's area
+ * declared for its subject type (its card, posted copies, notices), sends it through the platform's
  * messenger, and settles it (recording a posted copy on its record in the same transaction).
  * Throws when sending failed; the sender decides about retries.
  */
 export class OutboxDelivery {
-  private readonly incidents: IncidentPublisher;
-  private readonly releases: ReleasePublisher;
-
   constructor(
     private readonly services: ChatServices,
     private readonly outbox: OutboxService,
-  ) {
-    this.incidents = new IncidentPublisher(services);
-    this.releases = new ReleasePublisher(services);
-  }
-
-  private trainingNotice(workspaceId: number, sessionId: number): MessageView {
-    const text = this.services.training.attendanceNotice(workspaceId, sessionId);
-    if (!text) throw new PermanentDeliveryError(`training session ${sessionId} no longer exists`);
-    return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
-  }
+    private readonly subjects: ReadonlyMap<string, OutboxSubjectSpec>,
+  ) {}
 
   /** Sends a taken message; returns a link to a new post where the platform gives one. */
   async deliver(message: OutboxMessage, messenger: ChannelMessenger, now: () => Date): Promise<string | undefined> {
     const subject = parseSubject(message.subject);
-    if (!subject) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
+    const spec = subject ? this.subjects.get(subject.type) : undefined;
+    if (!subject || !spec) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
     const { workspaceId } = message;
-    const card = () =>
-      subject.type === 'incident'
-        ? this.incidents.card(workspaceId, subject.id)
-        : subject.type === 'release'
-          ? this.releases.card(workspaceId, subject.id)
-          : undefined;
+    const card = () => spec.card?.(this.services, workspaceId, subject.id);
     switch (message.kind) {
       case 'post': {
         const purpose = CHANNEL_PURPOSES.find((p) => p === message.target) as ChannelPurpose | undefined;
@@ -51,17 +36,16 @@ export class OutboxDelivery {
         if (!view) throw new PermanentDeliveryError(`${message.subject} no longer exists`);
         const posted = await messenger.post(channel, view);
         this.outbox.markSent(message, now(), () => {
-          if (subject.type === 'incident') this.incidents.recordPost(workspaceId, subject.id, message.target, posted);
-          else this.releases.recordPost(workspaceId, subject.id, posted);
+          spec.recordPost?.(this.services, workspaceId, subject.id, message.target, posted);
           // A change committed while this card was on its way: the new copy gets refreshed too.
           if (!same(card(), view)) this.outbox.queueUpdate(workspaceId, message.subject, posted);
         });
         return posted.link;
       }
       case 'update': {
-        const posts =
-          subject.type === 'incident' ? this.incidents.posts(workspaceId, subject.id) : this.releases.posts(workspaceId, subject.id);
-        const post = posts.find((p) => p.channelId === message.target && p.messageId === message.detail);
+        const post = (spec.posts?.(this.services, workspaceId, subject.id) ?? []).find(
+          (p) => p.channelId === message.target && p.messageId === message.detail,
+        );
         const view = card();
         if (!post || !view)
           throw new PermanentDeliveryError(`no posted copy ${message.target}/${message.detail ?? ''} of ${message.subject}`);
@@ -71,11 +55,8 @@ export class OutboxDelivery {
       }
       case 'direct': {
         const person = this.services.directory.personById(workspaceId, Number(message.target));
-        if (!person || subject.type === 'incident') throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
-        const notice =
-          subject.type === 'release'
-            ? this.releases.notice(workspaceId, subject.id, message.detail as DirectNotice)
-            : this.trainingNotice(workspaceId, subject.id);
+        const notice = person ? spec.notice?.(this.services, workspaceId, subject.id, message.detail ?? '') : undefined;
+        if (!person || !notice) throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
         await messenger.direct(person, notice);
         this.outbox.markSent(message, now());
         return undefined;

@@ -4,6 +4,7 @@ import type { OutboxMessage } from '../core/outbox/outbox.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelMessenger, Messengers } from './channel-messenger.ts';
 import type { ChatServices } from './chat-services.ts';
+import type { OutboxSubjectSpec } from './feature.ts';
 import { OutboxDelivery } from './outbox-delivery.ts';
 
 export interface OutboxRetry {
@@ -28,6 +29,8 @@ export interface SendOutcome {
 
 export interface OutboxSenderOptions {
   logger: Logger;
+  /** What each area's records render to, by subject type (`outboxSubjectsOf(features)`). */
+  subjects: ReadonlyMap<string, OutboxSubjectSpec>;
   retry?: Partial<OutboxRetry>;
   /** The wall clock for backoff and claims (not the domain clock: a test running "as of" a day still retries). */
   now?: () => Date;
@@ -65,7 +68,7 @@ export class OutboxSender {
     private readonly messengers: Messengers,
     private readonly options: OutboxSenderOptions,
   ) {
-    this.delivery = new OutboxDelivery(services, services.outbox);
+    this.delivery = new OutboxDelivery(services, services.outbox, options.subjects);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.now = options.now ?? (() => new Date());
   }

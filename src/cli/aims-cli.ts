@@ -6,7 +6,6 @@ import { NUDGE_JOB, runNudges } from '../jobs/nudge-job.ts';
 import { createLogger } from '../logger.ts';
 import { messengersFor } from '../messaging.ts';
 import { createServices } from '../services.ts';
-import { outboxItemLabel } from '../core/status-service.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
 import { openDatabase, StoreOpenError } from '../store/database.ts';
@@ -97,7 +96,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
           : `Outbox: ${waiting} waiting, ${outbox.failed} failed${outbox.oldestWaiting ? ` (oldest waiting queued ${outbox.oldestWaiting})` : ''}.`,
       );
       for (const message of outbox.latest) {
-        const what = store.read((repos) => outboxItemLabel(repos, message.workspaceId, message));
+        const what = services.status.describeOutboxItem(message.workspaceId, message);
         io.out(
           `  outbox #${message.id} workspace #${message.workspaceId} ${what}: ${message.status === 'failed' ? 'failed' : 'waiting'} after ${message.attempts} attempt(s)${message.lastError ? `; ${message.lastError}` : ''}`,
         );

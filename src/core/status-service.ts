@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { Repositories, UnitOfWork } from './ports.ts';
-import { parseSubject } from './outbox/outbox.ts';
+import { parseSubject, type RecordLabel } from './outbox/outbox.ts';
 import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
@@ -56,21 +56,17 @@ export function outboxItemLabel(
   repos: Repositories,
   workspaceId: number,
   message: { kind: string; subject: string; target: string },
+  labels: ReadonlyMap<string, RecordLabel>,
 ): string {
   const subject = parseSubject(message.subject);
-  const record = !subject
-    ? message.subject
-    : subject.type === 'release'
-      ? `REL-${subject.id}`
-      : subject.type === 'training-session'
-        ? `training session #${subject.id}`
-        : `INC-${repos.incidents.findById(workspaceId, subject.id)?.number ?? '?'}`;
+  const label = subject ? labels.get(subject.type) : undefined;
+  const record = !subject ? message.subject : label ? label(repos, workspaceId, subject.id) : `${subject.type} #${subject.id}`;
   if (message.kind === 'post') return `${record} card to the ${message.target} channel`;
   if (message.kind === 'update') return `${record} card update`;
   return `${record} direct message`;
 }
 
-function outboxSection(repos: Repositories, workspaceId: number): StatusSummary['outbox'] {
+function outboxSection(repos: Repositories, workspaceId: number, labels: ReadonlyMap<string, RecordLabel>): StatusSummary['outbox'] {
   const summary = repos.outbox.summary(workspaceId);
   return {
     waiting: summary.pending + summary.sending,
@@ -78,7 +74,7 @@ function outboxSection(repos: Repositories, workspaceId: number): StatusSummary[
     oldestWaiting: summary.oldestWaiting,
     latest: summary.latest
       .slice(0, 3)
-      .map((message) => ({ what: outboxItemLabel(repos, workspaceId, message), status: message.status, error: message.lastError })),
+      .map((message) => ({ what: outboxItemLabel(repos, workspaceId, message, labels), status: message.status, error: message.lastError })),
   };
 }
 
@@ -91,7 +87,14 @@ export class StatusService {
     /** What each area records as Annex A evidence: coverage counts what they declare, nothing listed here by hand. */
     private readonly evidence: readonly EvidenceSource[] = [],
     private readonly sections: readonly StatusSource[] = [],
+    /** How each area names its records in outbox lines ("INC-3"), by subject type. */
+    private readonly outboxLabels: ReadonlyMap<string, RecordLabel> = new Map(),
   ) {}
+
+  /** "INC-4 card to the leadership channel": an outbox message, for people. */
+  describeOutboxItem(workspaceId: number, message: { kind: string; subject: string; target: string }): string {
+    return this.store.read((repos) => outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
+  }
 
   /** Summarises the workspace as of now, in one consistent read. */
   summarize(workspaceId: number, askingPersonId?: number): StatusSummary {
@@ -132,7 +135,7 @@ export class StatusService {
         evidence: evidenceCoverage(
           new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind)),
         ),
-        outbox: outboxSection(repos, workspaceId),
+        outbox: outboxSection(repos, workspaceId, this.outboxLabels),
       };
     });
   }

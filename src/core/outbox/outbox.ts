@@ -35,18 +35,21 @@ export interface OutboxMessage {
 
 export type OutboxInput = Pick<OutboxMessage, 'workspaceId' | 'kind' | 'subject' | 'target' | 'detail' | 'createdAt'>;
 
-/** Direct notices the outbox knows how to render. */
-export type DirectNotice = 'release.decided' | 'release.approval-dropped' | 'training.recorded';
+/** Which notice a direct message is ("release.decided"): named by the area that queues and renders it. */
+export type DirectNotice = string;
 
-/** What an outbox message is about: a record with cards (incident, release) or one that only tells people (a training session). */
-export type OutboxSubjectType = 'incident' | 'release' | 'training-session';
+/** What an outbox message is about: an area's record type ("incident", "release", "training-session"). */
+export type OutboxSubjectType = string;
 
 export const subjectOf = (type: OutboxSubjectType, id: number) => `${type}:${id}`;
 
 export function parseSubject(subject: string): { type: OutboxSubjectType; id: number } | undefined {
-  const match = /^(incident|release|training-session):(\d+)$/.exec(subject);
-  return match ? { type: match[1] as OutboxSubjectType, id: Number(match[2]) } : undefined;
+  const match = /^([a-z][a-z-]*):(\d+)$/.exec(subject);
+  return match ? { type: match[1] as string, id: Number(match[2]) } : undefined;
 }
+
+/** How people name a record of one subject type ("INC-3"), for status and `aims jobs list`. */
+export type RecordLabel = (repos: Repositories, workspaceId: number, id: number) => string;
 
 /** Queues a new card of a record to the channels of these purposes that are set up; returns the purposes queued. */
 export function queuePosts(

@@ -1,4 +1,4 @@
-import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
@@ -7,6 +7,7 @@ import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
 import { incidentKey, type Severity } from './domain.ts';
+import { incidentCardView } from './views.ts';
 import {
   acknowledgeForm,
   commentForm,
@@ -138,8 +139,32 @@ const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTI
 }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
+/** What the outbox sends about an incident: its card, rendered from the committed state, and its copies. */
+const incidentOutbox: OutboxSubjectSpec = {
+  type: 'incident',
+  label: (repos, workspaceId, id) => `INC-${repos.incidents.findById(workspaceId, id)?.number ?? '?'}`,
+  card(services, workspaceId, id) {
+    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
+    if (number === undefined) return undefined;
+    return incidentCardView(services.incidents.details(workspaceId, number), services.settings.timeZoneOf(workspaceId));
+  },
+  posts(services, workspaceId, id) {
+    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
+    return number === undefined ? [] : services.incidents.details(workspaceId, number).incident.posts;
+  },
+  recordPost(services, workspaceId, id, purpose, posted) {
+    services.incidents.recordPost(workspaceId, id, {
+      purpose: purpose === 'leadership' ? 'leadership' : 'incidents',
+      channelId: posted.channelId,
+      messageId: posted.messageId,
+      ...(posted.reference === undefined ? {} : { reference: posted.reference }),
+    });
+  },
+};
+
 export const incidentsFeature: Feature = {
   name: 'incidents',
+  outbox: [incidentOutbox],
   commands: [
     {
       word: 'incident',

@@ -1,5 +1,7 @@
 import { decideRelease, releaseAction, releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from './commands.ts';
-import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
+import { RELEASE_NOTICES, releaseKey } from './domain.ts';
+import { releaseCardView } from './views.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, RELEASE_FORMS, releaseInputFrom, releasePickForm } from './forms.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import type { FormResult } from '../../chat/views/view.ts';
@@ -140,8 +142,40 @@ export async function requestReleaseFromPipeline(
 }
 
 /** Release sign-off against acceptance criteria (6.3, 8.1, A.6.1.3, A.6.2.2, A.6.2.4, A.6.2.5, A.7.5). */
+/** What the outbox sends about a release: its sign-off card, its copies, and the notices to people. */
+const releaseOutbox: OutboxSubjectSpec = {
+  type: 'release',
+  label: (_repos, _workspaceId, id) => `REL-${id}`,
+  card: (services, workspaceId, id) =>
+    releaseCardView(services.releases.details(workspaceId, id), services.settings.timeZoneOf(workspaceId)),
+  posts: (services, workspaceId, id) => services.releases.details(workspaceId, id).release.posts,
+  recordPost(services, workspaceId, id, _purpose, posted) {
+    services.releases.recordPost(workspaceId, id, {
+      channelId: posted.channelId,
+      messageId: posted.messageId,
+      ...(posted.reference === undefined ? {} : { reference: posted.reference }),
+    });
+  },
+  // The requester learns the decision; an approver whose approval an edit dropped is asked to look again.
+  notice(services, workspaceId, id, notice) {
+    const details = services.releases.details(workspaceId, id);
+    const view = releaseCardView(details, services.settings.timeZoneOf(workspaceId));
+    const key = releaseKey(details.release);
+    if (notice === RELEASE_NOTICES.decided) {
+      const text = `Your request ${key} was ${details.release.status}.`;
+      return { ...view, blocks: [{ type: 'text', text }, ...view.blocks.filter((b) => b.type !== 'actions')], visibility: 'private' };
+    }
+    if (notice === RELEASE_NOTICES.approvalDropped) {
+      const text = `${key} was edited, so your approval was dropped. Please review it again.`;
+      return { ...view, blocks: [{ type: 'text', text }, ...view.blocks], visibility: 'private' };
+    }
+    return undefined;
+  },
+};
+
 export const releasesFeature: Feature = {
   name: 'releases',
+  outbox: [releaseOutbox],
   commands: [
     {
       word: 'release',

@@ -1,4 +1,4 @@
-import type { Feature, FeatureContext, FormSpec } from '../../chat/feature.ts';
+import type { Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
@@ -70,8 +70,19 @@ function saveCourse(ctx: FeatureContext, submission: FormSubmission, id: number 
 }
 
 /** Training sessions, attendance and who is due (7.2, 7.3, A.4.6, A.9.2). */
+/** What the outbox sends about a training session: each newly recorded attendee's notice. */
+const sessionOutbox: OutboxSubjectSpec = {
+  type: 'training-session',
+  label: (_repos, _workspaceId, id) => `training session #${id}`,
+  notice(services, workspaceId, id) {
+    const text = services.training.attendanceNotice(workspaceId, id);
+    return text ? { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' } : undefined;
+  },
+};
+
 export const trainingFeature: Feature = {
   name: 'training',
+  outbox: [sessionOutbox],
   commands: [
     {
       word: 'training',
