@@ -19,7 +19,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** `npx aims ...` exactly as an admin or a pipeline would run it. */
+/** `npx aims ...` exactly as an admin or a pipeline would run it: the one test of the real binary, every other runs in-process. */
 function npxAims(args: string[], env: Record<string, string>) {
   const result = spawnSync('npx', ['--no-install', 'aims', ...args], {
     cwd: ROOT,
@@ -38,15 +38,16 @@ function seededStore(path: string): void {
 }
 
 describe('aims CLI', () => {
-  it('npx aims audit verify refuses a store file that does not exist (exit 2), and prints OK on a fresh migrated one', () => {
+  it('audit verify refuses a store file that does not exist (exit 2), and prints OK on a fresh migrated one', () => {
     const path = join(dir, 'fresh.db');
-    const missing = npxAims(['audit', 'verify'], { AIMS_DB: path });
+    const missing = cli(['audit', 'verify'], { AIMS_DB: path });
     expect(missing.code).toBe(2);
-    expect(missing.stdout).toBe('');
+    expect(missing.out).toBe('');
+    expect(missing.err).toContain(`No store at ${path}`);
     expect(existsSync(path)).toBe(false);
     expect(cli(['migrate'], { AIMS_DB: path }).code).toBe(0);
-    const result = npxAims(['audit', 'verify'], { AIMS_DB: path });
-    expect(result.stdout).toContain('OK: audit chain intact, no events yet');
+    const result = cli(['audit', 'verify'], { AIMS_DB: path });
+    expect(result.out).toContain('OK: audit chain intact, no events yet');
     expect(result.code).toBe(0);
   });
 
@@ -58,7 +59,7 @@ describe('aims CLI', () => {
     expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/m);
   });
 
-  it('npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', () => {
+  it('smoke test of the binary: npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', () => {
     const path = join(dir, 'tampered.db');
     seededStore(path);
     const store = SqliteStore.open(path);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/free-port.ts';
+import { runMainUntilExit } from '../helpers/run-main.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'aims-start-'));
@@ -94,11 +95,12 @@ describe('npm start with an empty environment (local mode)', () => {
     expect(existsSync(dbPath)).toBe(true);
   });
 
+  // The ways it stops before listening run src/main.ts in this process (the one `npm start` above is the smoke test).
   it('stops with a message naming the variable when a value is wrong', async () => {
-    const bot = start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ PORT: 'eighty', AIMS_TIMEZONE: 'Mars/Olympus' }));
-    expect(await bot.exited).toBe(1);
-    expect(bot.output()).toContain('PORT');
-    expect(bot.output()).toContain('AIMS_TIMEZONE: must be an IANA time zone');
+    const bot = await runMainUntilExit(bareEnv({ PORT: 'eighty', AIMS_TIMEZONE: 'Mars/Olympus' }));
+    expect(bot.exitCode).toBe(1);
+    expect(bot.output).toContain('PORT');
+    expect(bot.output).toContain('AIMS_TIMEZONE: must be an IANA time zone');
   });
 
   it('stops with one JSON line naming AIMS_DB and the reason when the store is not a database or cannot be created (no stack)', async () => {
@@ -108,21 +110,21 @@ describe('npm start with an empty environment (local mode)', () => {
       { path: notes, reason: 'is not a SQLite database' },
       { path: join(notes, 'aims.db'), reason: 'is below a file, not a folder' },
     ];
-    const bots = cases.map(({ path }) => start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ AIMS_DB: path, PORT: '0' })));
-    for (const [index, bot] of bots.entries()) {
-      expect(await bot.exited).toBe(1);
-      const lines = bot.output().trim().split('\n');
+    for (const { path, reason } of cases) {
+      const bot = await runMainUntilExit(bareEnv({ AIMS_DB: path, PORT: '0' }));
+      expect(bot.exitCode).toBe(1);
+      const lines = bot.output.trim().split('\n');
       expect(lines).toHaveLength(1);
       const line = JSON.parse(lines[0] ?? '') as { level: string; msg: string };
       expect(line.level).toBe('error');
-      expect(line.msg).toContain(`AIMS_DB (${cases[index]?.path ?? ''}) ${cases[index]?.reason ?? ''}`);
-      expect(bot.output()).not.toMatch(/\bat .*:\d+:\d+/);
+      expect(line.msg).toContain(`AIMS_DB (${path}) ${reason}`);
+      expect(bot.output).not.toMatch(/\bat .*:\d+:\d+/);
     }
   });
 
   it('refuses to start in production with no platform configured', async () => {
-    const bot = start(['node', '--import', 'tsx', 'src/main.ts'], bareEnv({ NODE_ENV: 'production', AIMS_DB: join(dir, 'prod.db') }));
-    expect(await bot.exited).toBe(1);
-    expect(bot.output()).toContain('NODE_ENV: production needs at least one platform configured');
+    const bot = await runMainUntilExit(bareEnv({ NODE_ENV: 'production', AIMS_DB: join(dir, 'prod.db') }));
+    expect(bot.exitCode).toBe(1);
+    expect(bot.output).toContain('NODE_ENV: production needs at least one platform configured');
   });
 });

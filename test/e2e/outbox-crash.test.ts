@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { actorOf } from '../../src/core/actor.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createServices } from '../../src/services.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
@@ -28,8 +26,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The bot as `npm start` runs it, in its own process group, on the store file and the fake Slack. */
-async function startBot(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+// Loads the bot's modules (the slow part of a start), waits for a line on stdin, then runs src/main.ts as
+// `npm start` does: the restarted bot is loaded while the first one still runs, and starts once it is dead.
+const WARM_START =
+  "await import('./src/app.ts'); await new Promise((go) => process.stdin.once('data', go)); process.stdin.destroy(); await import('./src/main.ts');";
+
+interface Bot {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<unknown>;
+}
+
+/** The bot as `npm start` runs it, in its own process group, on the store file and the fake Slack: loaded, not started. */
+async function loadBot(): Promise<{ start: () => Promise<Bot> }> {
   const port = await freePort();
   const env = {
     PATH: process.env.PATH,
@@ -43,18 +52,28 @@ async function startBot(): Promise<{ child: ChildProcess; url: string; exited: P
     AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}`,
     LOG_LEVEL: 'error',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WARM_START], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   children.push(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
-    } catch (error) {
-      if (i > 300) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return {
+    async start() {
+      child.stdin?.write('go\n');
+      for (let i = 0; ; i++) {
+        try {
+          if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
+        } catch (error) {
+          if (i > 600) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
 }
 
 const read = <T>(query: string): T[] => {
@@ -78,34 +97,12 @@ describe('kill -9 between commit and post', () => {
   it('restart: every committed incident and release card is posted once', async () => {
     // A workspace set up as an admin would have it, on the store file the bot will use.
     const seed = SqliteStore.open(dbPath);
-    const services = createServices({
-      store: seed,
-      clock: systemClock,
-      directory: { seedAdmins: [{ platform: 'slack', userId: 'U0ADMIN' }], firstContactBecomesAdmin: false },
-      defaultTimeZone: 'UTC',
-      logger: createLogger('silent'),
-    });
-    const admin = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0ADMIN' }));
-    services.settings.update(admin, {
-      incidentsChannel: { id: 'C0INC', name: 'ai-incidents' },
-      approvalsChannel: { id: 'C0APP', name: 'ai-approvals' },
-      leadershipChannel: { id: 'C0LEAD', name: 'ai-leadership' },
-      defaultApprovals: 2,
-      timeZone: 'UTC',
-    });
-    services.systems.add(admin, {
-      name: 'Fraud Scorer',
-      description: 'Scores payments.',
-      purpose: 'Hold fraud.',
-      ownerPersonId: admin.personId,
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    });
+    seedReleaseWorkspace(seed, { clock: systemClock });
     seed.close();
 
-    let bot = await startBot();
+    let bot = await (await loadBot()).start();
+    // The restart, loading meanwhile (it opens nothing until started).
+    const restart = await loadBot();
     const harness = { eventsUrl: `${bot.url}/slack/events`, slackApi };
     const { openModal } = slackConversation(() => harness as never);
     const reporter = { user: 'U0REP', name: 'rita' };
@@ -152,7 +149,7 @@ describe('kill -9 between commit and post', () => {
     slackApi.holdPosts(false);
 
     // Restarted with Slack answering again: what the dead process committed goes out, once each.
-    bot = await startBot();
+    bot = await restart.start();
     for (let i = 0; read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'")[0]?.n !== 0; i++) {
       if (i > 600)
         throw new Error(

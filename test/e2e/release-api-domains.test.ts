@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
-type Json = Record<string, unknown>;
 let slack: Harness;
 
 const TOKEN = 'token-for-acme-domains-0123456789';
-const command = (user: string, text: string) => postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase() });
 const post = async (body: unknown) => {
   const response = await fetch(`${slack.app.url}/api/v1/releases`, {
     method: 'POST',
@@ -39,33 +36,7 @@ beforeAll(async () => {
     { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}` },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
-  await command('U0ADMIN', 'setup');
-  await submitModal(
-    slack.eventsUrl,
-    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
-    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
-    { user: 'U0ADMIN' },
-    'V0SETUP',
-  );
-  await command('U0ADMIN', 'system add');
-  await submitModal(
-    slack.eventsUrl,
-    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
-    {
-      name: 'Fraud Scorer',
-      description: 'd',
-      purpose: 'p',
-      owner: 'U0ADMIN',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    },
-    { user: 'U0ADMIN' },
-    'V0SYS',
-  );
-  await command('U0ADMIN', 'system Fraud Scorer criteria add recall >= 0.92 on holdout');
-  await command('U0ADMIN', 'system Fraud Scorer criteria add latency <= 100 on prod');
+  seedReleaseWorkspace(slack.app.store, { defaultApprovals: 1, criteria: ['recall >= 0.92 holdout', 'latency <= 100 prod'] });
 });
 afterAll(async () => {
   await slack.close();

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { seedOtherWorkspace, seedReleaseWorkspace } from '../helpers/release-workspace.ts';
+import { runAims } from '../helpers/run-aims.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -25,19 +25,11 @@ const api = (path: string, init: { method?: string; token?: string; body?: unkno
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
 
-const command = (user: string, text: string, team = 'T0TEST') =>
-  postSlashCommand(slack.eventsUrl, { text, user_id: user, user_name: user.toLowerCase(), team_id: team });
-// Asynchronous on purpose: a synchronous spawn would stall the bot (same process) and its keep-alive timers.
-const cli = (args: string[]) =>
-  new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath },
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stdout }));
-  });
+// The CLI in this process, on the store file the bot writes (a second connection, as a pipeline's would be).
+const cli = async (args: string[]) => {
+  const { code, out } = await runAims(args, { AIMS_DB: dbPath });
+  return { status: code, stdout: out };
+};
 
 const body = {
   aiSystem: 'Fraud Scorer',
@@ -59,37 +51,9 @@ beforeAll(async () => {
     },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
-  await command('U0ADMIN', 'setup');
-  const setup = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-  await submitModal(
-    slack.eventsUrl,
-    setup,
-    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' },
-    { user: 'U0ADMIN' },
-    'V0SETUP',
-  );
-  await command('U0ADMIN', 'system add');
-  const add = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-  await submitModal(
-    slack.eventsUrl,
-    add,
-    {
-      name: 'Fraud Scorer',
-      description: 'd',
-      purpose: 'p',
-      owner: 'U0ADMIN',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    },
-    { user: 'U0ADMIN' },
-    'V0SYS',
-  );
-  await command('U0ADMIN', 'system Fraud Scorer criteria add recall >= 0.9 on holdout');
-  await command('U0ADMIN', 'role grant <@U0APP1> approver');
-  await command('U0ADMIN', 'role grant <@U0APP2> approver');
-  await command('U0OUT', 'status', 'T0OTHER');
+  // Set up as an admin would in chat: channels, two approvals needed, a system with a criterion, two approvers.
+  seedReleaseWorkspace(slack.app.store, { approvers: ['U0APP1', 'U0APP2'], criteria: ['recall >= 0.9 holdout'] });
+  seedOtherWorkspace(slack.app.store, 'T0OTHER', 'U0OUT');
 });
 afterAll(async () => {
   await slack.close();
@@ -163,7 +127,11 @@ describe('pipeline API', () => {
     const retried = await api('/releases', { method: 'POST', token: TOKEN_A, body, headers: { 'idempotency-key': 'build-981' } });
     expect(retried.status).toBe(200);
     expect(((await retried.json()) as { id: number }).id).toBe(release.id);
-    expect(slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0APP')).toHaveLength(1);
+    expect(
+      slack.slackApi
+        .callsTo('chat.postMessage')
+        .filter((call) => call.args.channel === 'C0APP' && JSON.stringify(call.args.blocks).includes(`REL-${release.id} ·`)),
+    ).toHaveLength(1);
 
     expect((await cli(['release', 'status', String(release.id)])).status).toBe(2);
     await approveInChat(release.id, 'U0APP1');
@@ -293,7 +261,11 @@ describe('pipeline API', () => {
   });
 
   it('a token of another workspace can neither read nor create anything here (404 / unknown system)', async () => {
-    expect((await api('/releases/1', { token: TOKEN_B })).status).toBe(404);
+    const ours = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '8.0.0' } });
+    expect(ours.status).toBe(201);
+    const { id } = (await ours.json()) as { id: number };
+    expect((await api(`/releases/${id}`, { token: TOKEN_A })).status).toBe(200);
+    expect((await api(`/releases/${id}`, { token: TOKEN_B })).status).toBe(404);
     const create = await api('/releases', { method: 'POST', token: TOKEN_B, body: { ...body, version: '9.9.9' } });
     expect(create.status).toBe(400);
     expect(await create.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
