@@ -1,131 +1,75 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAimsCli, slackJobEnv } from '../helpers/aims-cli-in-process.ts';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
-import { postSlashCommand, TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
+import { postSlashCommand } from '../helpers/slack-signing.ts';
+import { openModal, slackJobWorkspace, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
 import { movableClock, startSlackHarness } from '../helpers/start-test-app.ts';
 
-type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 type Json = Record<string, unknown>;
 let slack: Harness;
 
-const ROOT = join(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'aims-nudges-'));
-const dbPath = join(dir, 'aims.db');
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const command = (user: string, words: string) =>
-  postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
 const dmsTo = (user: string) => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === user);
 const leadershipPosts = () => slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
 
-function runNudges(at: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/aims.js'), 'jobs', 'run', 'nudges', '--at', at], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AIMS_DB: dbPath,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.slackApi.apiUrl,
-        LOG_LEVEL: 'silent',
-      },
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', () => resolve(out));
-  });
+/** `aims jobs run nudges --at …`: the CLI's function in this process, on a store connection of its own. */
+async function runNudges(at: string): Promise<string> {
+  return (await runAimsCli(['jobs', 'run', 'nudges', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl))).out;
 }
 
-beforeAll(async () => {
-  // The app's clock says 2026-11-22.
-  slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ALICE', AIMS_DB: dbPath },
-    { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
-  );
-  const open = async (user: string, words: string) => {
-    await command(user, words);
-    return slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-  };
-  await submitModal(
-    slack.eventsUrl,
-    await open('U0ALICE', 'setup'),
-    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
-    { user: 'U0ALICE' },
-    'V1',
-  );
-  await submitModal(
-    slack.eventsUrl,
-    await open('U0ALICE', 'system add'),
-    {
-      name: 'Scorer',
-      description: 'd',
-      purpose: 'p',
-      owner: 'U0ALICE',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'development',
-      provider: 'in-house',
-    },
-    { user: 'U0ALICE' },
-    'V2',
-  );
-  await command('U0ALICE', 'role grant <@U0ANN> approver');
-  // Review #1 (Olivia) due 2026-11-12; review #2 (Ben) due 2026-11-28; review #3 (Cleo) due 2026-11-20.
-  for (const [user, due, view] of [
-    ['U0OLIVIA', '2026-11-12', 'V3'],
-    ['U0BEN', '2026-11-28', 'V4'],
-    ['U0CLEO', '2026-11-20', 'V5'],
-  ] as const) {
+describe('daily nudges', () => {
+  // Each test has its own bot and store; the app's clock says 2026-11-22.
+  beforeEach(async () => {
+    slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ALICE' });
+    await slackJobWorkspace(slack, { admin: 'U0ALICE', owner: 'U0ALICE', approver: 'U0ANN' });
+    // Review #1 (Olivia) due 2026-11-12; review #2 (Ben) due 2026-11-28; review #3 (Cleo) due 2026-11-20.
+    for (const [user, due, view] of [
+      ['U0OLIVIA', '2026-11-12', 'V3'],
+      ['U0BEN', '2026-11-28', 'V4'],
+      ['U0CLEO', '2026-11-20', 'V5'],
+    ] as const) {
+      await submitModal(
+        slack.eventsUrl,
+        await openModal(slack, 'U0ALICE', 'review add'),
+        { kind: 'bias-review', owner: user, cadenceDays: '90', nextDue: due },
+        { user: 'U0ALICE' },
+        view,
+      );
+    }
+    // A corrective action of Mia's due 2026-10-28 (from review #2, recorded done by an admin).
     await submitModal(
       slack.eventsUrl,
-      await open('U0ALICE', 'review add'),
-      { kind: 'bias-review', owner: user, cadenceDays: '90', nextDue: due },
+      await openModal(slack, 'U0ALICE', 'review done 2'),
+      { outcome: 'no-findings', action1Title: 'Rotate the model keys', action1Owner: 'U0MIA', action1Due: '2026-10-28' },
       { user: 'U0ALICE' },
-      view,
+      'V6',
     );
-  }
-  // A corrective action of Mia's due 2026-10-28 (from review #2, recorded done by an admin).
-  const done = await open('U0ALICE', 'review done 2');
-  await submitModal(
-    slack.eventsUrl,
-    done,
-    { outcome: 'no-findings', action1Title: 'Rotate the model keys', action1Owner: 'U0MIA', action1Due: '2026-10-28' },
-    { user: 'U0ALICE' },
-    'V6',
-  );
-  // Ben's review #2 is now due again in 90 days; give him one due soon instead.
-  await submitModal(
-    slack.eventsUrl,
-    await open('U0ALICE', 'review add'),
-    { kind: 'drift-review', owner: 'U0BEN', cadenceDays: '90', nextDue: '2026-11-28' },
-    { user: 'U0ALICE' },
-    'V7',
-  );
-  // A release pending since 2026-11-22, waiting on Ann.
-  await command('U0ALICE', 'release Scorer');
-  await submitModal(
-    slack.eventsUrl,
-    slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json,
-    { version: '1.0', changeType: 'retrain', whatChanged: 'w', risks: 'r' },
-    { user: 'U0ALICE' },
-    'V8',
-  );
-});
-afterAll(async () => {
-  await slack.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+    // Ben's review #2 is now due again in 90 days; give him one due soon instead.
+    await submitModal(
+      slack.eventsUrl,
+      await openModal(slack, 'U0ALICE', 'review add'),
+      { kind: 'drift-review', owner: 'U0BEN', cadenceDays: '90', nextDue: '2026-11-28' },
+      { user: 'U0ALICE' },
+      'V7',
+    );
+    // A release pending since 2026-11-22, waiting on Ann.
+    await submitModal(
+      slack.eventsUrl,
+      await openModal(slack, 'U0ALICE', 'release Scorer'),
+      { version: '1.0', changeType: 'retrain', whatChanged: 'w', risks: 'r' },
+      { user: 'U0ALICE' },
+      'V8',
+    );
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
 
-describe('daily nudges', () => {
-  it('Cleo snoozes her overdue review for a week, with a reason', async () => {
-    expect(await runNudges('2026-11-22T08:00:00Z')).toContain('acme 2026-11-22:');
+  /** 2026-11-22: the first nudges; Cleo snoozes her overdue review for a week. Returns what the run printed and the form. */
+  async function firstDayCleoSnoozes() {
+    const out = await runNudges('2026-11-22T08:00:00Z');
     const nudge = dmsTo('U0CLEO').at(-1)?.args;
-    expect(text(nudge)).toContain('Review #3: Bias review');
-    expect(dmsTo('U0CLEO').at(-1)?.problems).toEqual([]);
     await clickButton(
       slack.eventsUrl,
       buttonsOf(nudge)['Snooze 1 week…'] as Json,
@@ -133,13 +77,39 @@ describe('daily nudges', () => {
       slack.slackApi.responseUrl('snooze'),
     );
     const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
-    const noReason = await submitModal(slack.eventsUrl, form, { reason: '' }, { user: 'U0CLEO' }, 'V0SNOOZE');
+    return { out, nudge, form };
+  }
+  const snoozeFor = (form: Json, reason: string) => submitModal(slack.eventsUrl, form, { reason }, { user: 'U0CLEO' }, 'V0SNOOZE');
+
+  /** The days up to 2026-11-26: Cleo snoozed on the 22nd, everyone nudged on the 26th. */
+  async function untilThe26th() {
+    await snoozeFor((await firstDayCleoSnoozes()).form, 'Waiting for the new dataset.');
+    await runNudges('2026-11-26T08:00:00Z');
+  }
+
+  /** 2026-11-27: Slack refuses Olivia (500) and Mia (429) for that run, then answers again. */
+  async function twoFailuresOnThe27th() {
+    slack.slackApi.httpErrorFor('U0OLIVIA', 500);
+    slack.slackApi.httpErrorFor('U0MIA', 429);
+    const out = await runNudges('2026-11-27T08:00:00Z');
+    slack.slackApi.httpErrorFor('U0OLIVIA', undefined);
+    slack.slackApi.httpErrorFor('U0MIA', undefined);
+    return out;
+  }
+
+  it('Cleo snoozes her overdue review for a week, with a reason', async () => {
+    const { out, nudge, form } = await firstDayCleoSnoozes();
+    expect(out).toContain('acme 2026-11-22:');
+    expect(text(nudge)).toContain('Review #3: Bias review');
+    expect(dmsTo('U0CLEO').at(-1)?.problems).toEqual([]);
+    const noReason = await snoozeFor(form, '');
     expect(noReason.json?.errors).toEqual({ reason: 'Say why it can wait a week.' });
-    const snoozed = await submitModal(slack.eventsUrl, form, { reason: 'Waiting for the new dataset.' }, { user: 'U0CLEO' }, 'V0SNOOZE');
+    const snoozed = await snoozeFor(form, 'Waiting for the new dataset.');
     expect(text(snoozed.json?.view)).toContain('Snoozed until 2026-11-29');
   });
 
   it('as of 2026-11-26: one message per person with items, escalations to admins (> 7 days) and leadership (> 21 days), the snoozed item quiet', async () => {
+    await snoozeFor((await firstDayCleoSnoozes()).form, 'Waiting for the new dataset.');
     const before = {
       olivia: dmsTo('U0OLIVIA').length,
       mia: dmsTo('U0MIA').length,
@@ -174,6 +144,7 @@ describe('daily nudges', () => {
   });
 
   it('Slack answering 500 or 429 for one person: the run goes on for the others, records the failure, and the next run reaches them', async () => {
+    await untilThe26th();
     slack.slackApi.httpErrorFor('U0OLIVIA', 500);
     slack.slackApi.httpErrorFor('U0MIA', 429);
     const before = { olivia: dmsTo('U0OLIVIA').length, ann: dmsTo('U0ANN').length };
@@ -192,6 +163,9 @@ describe('daily nudges', () => {
   });
 
   it('the same day run again sends nothing; when the snooze ends, the item comes back', async () => {
+    await untilThe26th();
+    await twoFailuresOnThe27th();
+    await runNudges('2026-11-28T08:00:00Z');
     const count = slack.slackApi.callsTo('chat.postMessage').length;
     expect(await runNudges('2026-11-28T12:00:00Z')).toMatch(/0 sent, \d+ already sent, 0 failed/);
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(count);
@@ -203,11 +177,11 @@ describe('daily nudges', () => {
 
 describe('escalation counts from the due date, whatever the snoozes', () => {
   const clock = movableClock('2026-11-22T07:00:00Z');
-  let own: Harness;
+  let own: Awaited<ReturnType<typeof startSlackHarness>>;
   const dms = (user: string) => own.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === user);
   const lead = () => own.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD');
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     own = await startSlackHarness(
       { AIMS_ADMINS: 'slack:U0ALICE' },
       { users: { U0DAN: 'Dan Owner' }, channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
@@ -233,7 +207,7 @@ describe('escalation counts from the due date, whatever the snoozes', () => {
       'V2',
     );
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await own.close();
   });
 

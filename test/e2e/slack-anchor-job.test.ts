@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
 
-type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 let slack: Harness;
 const { openModal } = slackConversation(() => slack);
 const ADMIN = { user: 'U0ADMIN', name: 'admin' };
-const dir = mkdtempSync(join(tmpdir(), 'aims-anchor-'));
-const dbPath = join(dir, 'aims.db');
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const anchorPosts = () =>
   slack.slackApi
@@ -33,7 +29,7 @@ const run = async (at: string) => (await slack.app.runJob('anchor', new Date(at)
 function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli([...args, '--db', dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  const code = runCli([...args, '--db', slack.dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -47,17 +43,35 @@ async function setup(defaultApprovals: string, viewId: string) {
   );
 }
 
-beforeAll(async () => {
-  slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
-    { channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' } },
-  );
+// Each test has its own bot and store file (the CLI reads the file), set up; the days before it are replayed below.
+beforeEach(async () => {
+  slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ADMIN' });
   await setup('1', 'V1');
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
-  rmSync(dir, { recursive: true, force: true });
 });
+
+/** 2026-11-23: the first anchor, then a change later that day (still one anchor that day). */
+async function the23rd() {
+  await run('2026-11-23T09:00:00Z');
+  await setup('2', 'V2');
+  await run('2026-11-23T15:00:00Z');
+}
+/** 2026-11-24: an anchor of what changed since; 2026-11-25: a quiet day. */
+async function the24thAnd25th() {
+  await run('2026-11-24T09:00:00Z');
+  await run('2026-11-25T09:00:00Z');
+}
+/** 2026-11-26: a change, the anchor refused by Slack; the scheduler posts it on 2026-11-27 at the digest hour. */
+async function the26thFailedThe27thSent() {
+  await setup('1', 'V3');
+  slack.slackApi.failPostsTo('C0LEAD');
+  await run('2026-11-26T09:00:00Z');
+  slack.slackApi.failPostsTo('C0LEAD', false);
+  await slack.app.runJob('anchor', new Date('2026-11-26T10:00:00Z'), true);
+  await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true);
+}
 
 describe('daily audit anchor on Slack', () => {
   it('posts the chain head to the leadership channel once a day when something changed, and records it', async () => {
@@ -80,6 +94,7 @@ describe('daily audit anchor on Slack', () => {
   });
 
   it('the next day posts what changed since; a quiet day posts nothing and claims nothing', async () => {
+    await the23rd();
     expect((await run('2026-11-24T09:00:00Z')).map((r) => r.outcome)).toEqual(['sent']);
     expect(anchorPosts()).toHaveLength(2);
     expect((await run('2026-11-25T09:00:00Z')).map((r) => r.outcome)).toEqual(['nothing changed']);
@@ -88,6 +103,8 @@ describe('daily audit anchor on Slack', () => {
   });
 
   it('a failed anchor is posted by the next run of the day, once; the scheduler runs it at the digest hour only', async () => {
+    await the23rd();
+    await the24thAnd25th();
     await setup('1', 'V3');
     slack.slackApi.failPostsTo('C0LEAD');
     expect((await run('2026-11-26T09:00:00Z')).map((r) => r.outcome)).toEqual(['failed']);
@@ -106,6 +123,9 @@ describe('daily audit anchor on Slack', () => {
   });
 
   it('the weekly digest records the head it showed; aims audit anchors lists them all and verify --published checks them', async () => {
+    await the23rd();
+    await the24thAnd25th();
+    await the26thFailedThe27thSent();
     await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
     const digest = anchorRows().at(-1);
     expect(digest).toMatchObject({ channelId: 'C0LEAD', source: 'digest 2026-W49' });
@@ -120,8 +140,12 @@ describe('daily audit anchor on Slack', () => {
     expect(verified.code).toBe(0);
   });
 
-  it('verify --published catches a tail cut back past a published head, naming the sequence and where it was published', () => {
-    const copy = join(dir, 'copy.db');
+  it('verify --published catches a tail cut back past a published head, naming the sequence and where it was published', async () => {
+    await the23rd();
+    await the24thAnd25th();
+    await the26thFailedThe27thSent();
+    await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
+    const copy = join(dirname(slack.dbPath), 'copy.db');
     slack.app.store.sqlite.exec(`VACUUM INTO '${copy}'`);
     const last = anchorRows().at(-1);
     const store = SqliteStore.open(copy);

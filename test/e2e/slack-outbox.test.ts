@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
-import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
 
-type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 type Row = {
   id: number;
   kind: string;
@@ -20,8 +17,6 @@ type Row = {
 };
 let slack: Harness;
 const { command, openModal } = slackConversation(() => slack);
-const dir = mkdtempSync(join(tmpdir(), 'aims-outbox-'));
-const dbPath = join(dir, 'aims.db');
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const REPORTER = { user: 'U0REP', name: 'rita' };
@@ -72,11 +67,9 @@ async function report(title: string, view: string) {
   );
 }
 
-beforeAll(async () => {
-  slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
-    { channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } },
-  );
+// Each test has its own bot and store file (aims jobs list reads the file): set up, nothing reported yet.
+beforeEach(async () => {
+  slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ADMIN' });
   const setup = await openModal(ADMIN, 'setup');
   await submitModal(
     slack.eventsUrl,
@@ -86,9 +79,8 @@ beforeAll(async () => {
     'V0SETUP',
   );
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the outbox sender on Slack', () => {
@@ -107,14 +99,14 @@ describe('the outbox sender on Slack', () => {
     slack.slackApi.httpErrorFor('C0INC', 429, 1);
     await report('Chatbot invents a refund policy', 'V0OUT2');
     // Right after the 429 the message waits for Retry-After (1 s), not the sender's own backoff (20 ms in tests).
-    const waiting = outboxOf(2)[0] as Row;
+    const waiting = outboxOf(1)[0] as Row;
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
     expect(waiting.lastError).toMatch(/rate-limit/);
     expect(new Date(waiting.nextAttemptAt ?? 0).getTime() - new Date(waiting.takenAt ?? 0).getTime()).toBeGreaterThanOrEqual(1000);
-    const [row] = await settled(2);
+    const [row] = await settled(1);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(postsOf(2, 'C0INC').filter((call) => !call.held)).toHaveLength(2);
-    expect(postedCopies(2)).toHaveLength(1);
+    expect(postsOf(1, 'C0INC').filter((call) => !call.held)).toHaveLength(2);
+    expect(postedCopies(1)).toHaveLength(1);
   });
 
   it('gives up into failed after its bound; /aims status and aims jobs list show it, and the audit records it', async () => {
@@ -122,25 +114,29 @@ describe('the outbox sender on Slack', () => {
     // Slack hangs first: the reporter is answered within Slack's 3 s anyway, the post still on its way.
     slack.slackApi.holdPosts(true);
     const saved = await report('Chatbot leaks an address', 'V0OUT3');
-    expect(text(saved.json?.view)).toContain('Logged INC-3. Posting to #ai-incidents is queued');
+    expect(text(saved.json?.view)).toContain('Logged INC-1. Posting to #ai-incidents is queued');
     const waiting = text((await command(ADMIN, 'status')).json);
     expect(waiting).toContain(
-      'Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-3 card to the incidents channel: waiting.',
+      'Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-1 card to the incidents channel: waiting.',
     );
     slack.slackApi.holdPosts(false);
-    const [row] = await settled(3);
+    const [row] = await settled(1);
     expect(row).toMatchObject({ status: 'failed', attempts: 12 });
     slack.slackApi.httpErrorFor('C0INC', undefined);
     const status = text((await command(ADMIN, 'status')).json);
-    expect(status).toContain('Channel posts: 1 failed. INC-3 card to the incidents channel: failed');
+    expect(status).toContain('Channel posts: 1 failed. INC-1 card to the incidents channel: failed');
     expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'outbox.failed'").get()).toEqual({ n: 1 });
 
     const out: string[] = [];
-    const code = await runCli(['jobs', 'list', '--db', dbPath], { out: (line) => out.push(line), err: (line) => out.push(line), env: {} });
+    const code = await runCli(['jobs', 'list', '--db', slack.dbPath], {
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+      env: {},
+    });
     expect(code).toBe(0);
     expect(out.join('\n')).toContain('Outbox: 0 waiting, 1 failed.');
     expect(out.join('\n')).toMatch(
-      /outbox #\d+ workspace #1 INC-3 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/,
+      /outbox #\d+ workspace #1 INC-1 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/,
     );
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });

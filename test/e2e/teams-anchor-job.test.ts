@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
 
@@ -24,12 +24,13 @@ const run = async (at: string) => ((await teams.app.runJob('anchor', new Date(at
 const setChannel = (purpose: string, id: string) =>
   say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
 
-beforeAll(async () => {
+// Each test has its own bot and store, its leadership channel set.
+beforeEach(async () => {
   teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
   await say(ADMIN, 'aims status');
   await setChannel('leadership', '19:leadership@thread.tacv2');
 });
-afterAll(async () => {
+afterEach(async () => {
   await teams.close();
 });
 
@@ -46,6 +47,8 @@ describe('daily audit anchor on Teams', () => {
   });
 
   it('a quiet day posts nothing; a day with a change posts again', async () => {
+    // 2026-11-23: the first anchor.
+    expect(await run('2026-11-23T09:00:00Z')).toEqual(['sent']);
     expect(await run('2026-11-24T09:00:00Z')).toEqual(['nothing changed']);
     expect(anchorPosts()).toHaveLength(1);
     await setChannel('incidents', '19:incidents@thread.tacv2');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
 import { movableClock, startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
@@ -15,7 +15,8 @@ const text = (value: unknown) => JSON.stringify(value ?? null);
 const postsTo = (conversation: string) =>
   teams.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
 
-beforeAll(async () => {
+// Each test has its own bot and store: the admin's leadership channel, Olivia's and Cleo's overdue reviews.
+beforeEach(async () => {
   teams = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' });
   for (const who of [ADMIN, OLIVIA, CLEO]) await say(who, 'aims status');
   await say(ADMIN, 'aims setup channel leadership', {
@@ -31,7 +32,7 @@ beforeAll(async () => {
     await click(ADMIN, fillCard(form, 'Save', { kind: 'bias-review', owner, cadenceDays: '90', nextDue: due }));
   }
 });
-afterAll(async () => {
+afterEach(async () => {
   await teams.close();
 });
 
@@ -90,7 +91,9 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
   const to = (conversation: string) =>
     own.connector.activities.filter((entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${conversation}/activities`);
 
-  beforeAll(async () => {
+  // Each test has its own bot and store, the clock back at 2026-11-22 07:00.
+  beforeEach(async () => {
+    clock.set('2026-11-22T07:00:00Z');
     own = await startTeamsHarness({ AIMS_ADMINS: 'teams:aad-admin' }, {}, clock);
     for (const who of [ADMIN, DAN]) await chat.say(who, 'aims status');
     await chat.say(ADMIN, 'aims setup channel leadership', {
@@ -108,7 +111,7 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
     expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 2026-10-23.');
     expect(own.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get()).toEqual({ n: 1 });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await own.close();
   });
 

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../src/core/clock.ts';
+import { submitModal } from './slack-interactions.ts';
+import { postSlashCommand } from './slack-signing.ts';
+import { startSlackHarness } from './start-test-app.ts';
+
+type Json = Record<string, unknown>;
+export type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
+
+/** The channels a job workspace is set up with: incidents, approvals and leadership. */
+export const JOB_CHANNELS = { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' };
+
+/** A bot on its own store file (so that a second connection, the CLI's, can open it too). */
+export async function startSlackOnStoreFile(
+  env: Record<string, string>,
+  directory: { users?: Record<string, string>; channels?: Record<string, string> } = {},
+  clock?: Clock,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'aims-jobs-'));
+  const dbPath = join(dir, 'aims.db');
+  const slack = await startSlackHarness(
+    { ...env, AIMS_DB: dbPath },
+    { ...directory, channels: { ...JOB_CHANNELS, ...directory.channels } },
+    clock,
+  );
+  return {
+    ...slack,
+    dbPath,
+    async close() {
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A slash command by a user, and the modal it opened (if any). */
+export async function openModal(slack: SlackHarness, user: string, words: string): Promise<Json> {
+  await postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
+  return slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+}
+
+/**
+ * A workspace with an admin (its setup done: incidents, approvals and leadership channels, UTC), an
+ * approver if named, and an AI system owned by `owner`; made through Slack as the admin would.
+ */
+export async function slackJobWorkspace(
+  slack: SlackHarness,
+  people: { admin: string; owner: string; approver?: string; systemName?: string },
+): Promise<{ systemId: string }> {
+  const { admin } = people;
+  await submitModal(
+    slack.eventsUrl,
+    await openModal(slack, admin, 'setup'),
+    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '1', timeZone: 'UTC' },
+    { user: admin },
+    'V1',
+  );
+  await submitModal(
+    slack.eventsUrl,
+    await openModal(slack, admin, 'system add'),
+    {
+      name: people.systemName ?? 'Scorer',
+      description: 'd',
+      purpose: 'p',
+      owner: people.owner,
+      euRiskLevel: 'high',
+      internalTier: 'tier-1',
+      stage: 'development',
+      provider: 'in-house',
+    },
+    { user: admin },
+    'V2',
+  );
+  if (people.approver)
+    await postSlashCommand(slack.eventsUrl, {
+      text: `role grant <@${people.approver}> approver`,
+      user_id: admin,
+      user_name: admin.toLowerCase(),
+    });
+  const row = slack.app.store.sqlite.prepare('SELECT id FROM ai_systems ORDER BY id DESC LIMIT 1').get() as { id: number };
+  return { systemId: String(row.id) };
+}
