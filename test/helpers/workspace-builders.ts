@@ -1,0 +1,91 @@
+import { submitModal } from './slack-interactions.ts';
+import { slackConversation } from './slack-conversation.ts';
+import { startSlackHarness } from './start-test-app.ts';
+
+type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
+type Who = { user: string; name: string; team?: string };
+
+/** The people of a test workspace on Slack: an admin (seeded by AIMS_ADMINS), a system owner who approves, a member. */
+export const SLACK_ADMIN = { user: 'U0ADMIN', name: 'alice' };
+export const SLACK_OWNER = { user: 'U0OWNER', name: 'olivia' };
+export const SLACK_MEMBER = { user: 'U0MEMBER', name: 'mia' };
+
+/** The channels a set-up Slack workspace uses, as the fake Slack knows them. */
+export const SLACK_CHANNELS = { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' };
+
+export interface SlackSystem {
+  name: string;
+  description: string;
+  purpose: string;
+  owner: string;
+  euRiskLevel: string;
+  internalTier: string;
+  stage: string;
+  provider: string;
+}
+
+export const FRAUD_SCORER: SlackSystem = {
+  name: 'Fraud Scorer',
+  description: 'Scores payments.',
+  purpose: 'Hold fraud.',
+  owner: SLACK_OWNER.user,
+  euRiskLevel: 'high',
+  internalTier: 'tier-1',
+  stage: 'production',
+  provider: 'in-house',
+};
+
+export interface SlackWorkspaceOptions {
+  /** The admin who runs setup and adds the system (default SLACK_ADMIN); give a team to build another workspace. */
+  admin?: Who;
+  /** Setup form values on top of the three channels, two approvals and UTC. */
+  setup?: Record<string, string>;
+  /** The system to add, or null for none (default the Fraud Scorer, owned by SLACK_OWNER). */
+  system?: SlackSystem | null;
+}
+
+/**
+ * A Slack workspace with an admin, an approver (the system's owner) and a system: setup run through its
+ * modal (incidents, approvals and leadership channels), then the system added through its modal.
+ * Returns the system's id as the forms' select options carry it ('' when no system is added).
+ */
+export async function slackWorkspace(slack: SlackHarness, options: SlackWorkspaceOptions = {}): Promise<{ systemId: string }> {
+  const { openModal } = slackConversation(() => slack);
+  const admin: Who = options.admin ?? SLACK_ADMIN;
+  const setup = await openModal(admin, 'setup');
+  await submitModal(
+    slack.eventsUrl,
+    setup,
+    {
+      incidentsChannel: 'C0INC',
+      approvalsChannel: 'C0APP',
+      leadershipChannel: 'C0LEAD',
+      defaultApprovals: '2',
+      timeZone: 'UTC',
+      ...options.setup,
+    },
+    admin,
+    `V0SETUP${admin.team ?? ''}`,
+  );
+  const system = options.system === undefined ? FRAUD_SCORER : options.system;
+  if (!system) return { systemId: '' };
+  const add = await openModal(admin, 'system add');
+  await submitModal(slack.eventsUrl, add, { ...system }, admin, `V0SYS${admin.team ?? ''}${system.name}`);
+  const row = slack.app.store.sqlite.prepare('SELECT id FROM ai_systems WHERE name = ? ORDER BY id DESC').get(system.name) as {
+    id: number;
+  };
+  return { systemId: String(row.id) };
+}
+
+/** A fresh bot with a fresh in-memory store and fake Slack, its workspace built as slackWorkspace does. */
+export async function startSlackWorkspace(
+  directory: Parameters<typeof startSlackHarness>[1] = {},
+  options: SlackWorkspaceOptions & { env?: Record<string, string> } = {},
+) {
+  const slack = await startSlackHarness(
+    { AIMS_ADMINS: `slack:${SLACK_ADMIN.user}`, ...options.env },
+    { ...directory, channels: { ...SLACK_CHANNELS, ...directory.channels } },
+  );
+  const { systemId } = await slackWorkspace(slack, options);
+  return { slack, systemId };
+}
