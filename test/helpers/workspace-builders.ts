@@ -40,8 +40,8 @@ export const FRAUD_SCORER: SlackSystem = {
 export interface SlackWorkspaceOptions {
   /** The admin who runs setup and adds the system (default SLACK_ADMIN); give a team to build another workspace. */
   admin?: Who;
-  /** Setup form values on top of the three channels, two approvals and UTC. */
-  setup?: Record<string, string>;
+  /** Setup form values on top of the three channels, two approvals and UTC; null to leave setup unfinished. */
+  setup?: Record<string, string> | null;
   /** The system to add, or null for none (default the Fraud Scorer, owned by SLACK_OWNER). */
   system?: SlackSystem | null;
 }
@@ -49,26 +49,29 @@ export interface SlackWorkspaceOptions {
 /**
  * A Slack workspace with an admin, an approver (the system's owner) and a system: setup run through its
  * modal (incidents, approvals and leadership channels), then the system added through its modal.
+ * The system's owner is the person picked in the form; he becomes an approver once granted the role.
  * Returns the system's id as the forms' select options carry it ('' when no system is added).
  */
 export async function slackWorkspace(slack: SlackHarness, options: SlackWorkspaceOptions = {}): Promise<{ systemId: string }> {
   const { openModal } = slackConversation(() => slack);
   const admin: Who = options.admin ?? SLACK_ADMIN;
-  const setup = await openModal(admin, 'setup');
-  await submitModal(
-    slack.eventsUrl,
-    setup,
-    {
-      incidentsChannel: 'C0INC',
-      approvalsChannel: 'C0APP',
-      leadershipChannel: 'C0LEAD',
-      defaultApprovals: '2',
-      timeZone: 'UTC',
-      ...options.setup,
-    },
-    admin,
-    `V0SETUP${admin.team ?? ''}`,
-  );
+  if (options.setup !== null) {
+    const setup = await openModal(admin, 'setup');
+    await submitModal(
+      slack.eventsUrl,
+      setup,
+      {
+        incidentsChannel: 'C0INC',
+        approvalsChannel: 'C0APP',
+        leadershipChannel: 'C0LEAD',
+        defaultApprovals: '2',
+        timeZone: 'UTC',
+        ...options.setup,
+      },
+      admin,
+      `V0SETUP${admin.team ?? ''}`,
+    );
+  }
   const system = options.system === undefined ? FRAUD_SCORER : options.system;
   if (!system) return { systemId: '' };
   const add = await openModal(admin, 'system add');
