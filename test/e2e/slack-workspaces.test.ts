@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
@@ -74,12 +74,13 @@ async function setUp(admin: typeof ADMIN_A, channel: string, title: string, view
 /** INC-1's card as posted to workspace A's incidents channel. */
 const cardInA = () => calls('chat.postMessage').find((call) => call.args.channel === 'C0AINC');
 
-beforeAll(async () => {
+// Each test has its own bot and store with the two workspaces, each with its INC-1.
+beforeEach(async () => {
   slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMINA,slack:U0ADMINB' });
   await setUp(ADMIN_A, 'C0AINC', PUBLIC_TITLE, 'V0A1', 'Chatbot Helpdesk');
   await setUp(ADMIN_B, 'C0BINC', CONFIDENTIAL_TITLE, 'V0B1', 'Chatbot Merger Desk');
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
 });
 

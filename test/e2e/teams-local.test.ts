@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { teamsMessage } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
 
@@ -10,6 +10,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await teams.close();
+});
+// The tests share one bot (each speaks as its own person or tenant); after each, the audit chain is intact.
+afterEach(() => {
+  expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
 });
 
 /** Posts an activity and returns what the bot sent back to the connector for it. */
@@ -98,9 +102,5 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
     const again = await say(activity);
     expect(first.replies).toHaveLength(1);
     expect(again.replies).toHaveLength(0);
-  });
-
-  it('keeps the audit chain intact after all of the above', () => {
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { SLACK_CHANNELS, slackWorkspace } from '../../helpers/workspace-builders.ts';
+import { runCli } from '../../../src/cli/aims-cli.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -15,22 +16,15 @@ const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const OWNER = { user: 'U0OWNER', name: 'olivia' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
-// A real file, so that `npx aims audit verify` can check the chain after the whole flow.
-const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
-const dbPath = join(dir, 'aims.db');
-
-beforeAll(async () => {
+// Each test has its own bot, store and fake Slack (setup not yet run); in memory unless a file is given.
+const start = async (dbPath?: string) => {
   slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_DB: dbPath },
-    {
-      users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' },
-      channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' },
-    },
+    { AIMS_ADMINS: 'slack:U0ADMIN', ...(dbPath ? { AIMS_DB: dbPath } : {}) },
+    { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member' }, channels: SLACK_CHANNELS },
   );
-});
-afterAll(async () => {
+};
+afterEach(async () => {
   await slack.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const lastCall = (method: string) => slack.slackApi.callsTo(method).at(-1);
@@ -48,7 +42,13 @@ const fraudScorer = {
   provider: 'in-house',
 };
 
+/** A system added by the admin through the modal (the Fraud Scorer unless named otherwise). */
+const addSystem = (values: Partial<typeof fraudScorer> = {}) =>
+  slackWorkspace(slack, { setup: null, system: { ...fraudScorer, ...values } });
+
 describe('AI system inventory on Slack, end to end', () => {
+  beforeEach(() => start());
+
   it('adds a system through the modal, as Slack’s client fills it, and a double submit adds it once', async () => {
     const view = await openModal(ADMIN, 'system add');
     expect(view.title).toMatchObject({ text: 'Add an AI system' });
@@ -74,6 +74,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('puts errors at the field: duplicate name (any case), empty and over-long fields, vendor missing', async () => {
+    await addSystem();
     const view = await openModal(MEMBER, 'system add');
     const before = auditCount();
     const duplicate = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '  fraud SCORER ' }, MEMBER, 'V0DUP');
@@ -124,6 +125,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('lists the inventory, filtered by stage or risk', async () => {
+    await addSystem();
     const all = await command(MEMBER, 'system list');
     expect(text(all.json)).toContain('Fraud Scorer');
     expect(text(all.json)).toContain('owner Olivia Owner');
@@ -136,6 +138,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('shows one system as a card: Edit and Retire for its owner, none for a member', async () => {
+    await addSystem();
     const asOwner = await command(OWNER, 'system fraud scorer');
     expect(Object.keys(buttonsOf(asOwner.json))).toEqual(['Edit', 'Retire']);
     const asMember = await command(MEMBER, 'system Fraud Scorer');
@@ -147,6 +150,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('edits through the Edit button: the owner may, a member clicking the same button is refused', async () => {
+    await addSystem();
     const card = await command(OWNER, 'system fraud scorer');
     const edit = buttonsOf(card.json).Edit as Record<string, unknown>;
 
@@ -180,6 +184,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('offers active systems to type-ahead pickers, and retiring removes one from them but keeps its record', async () => {
+    await addSystem();
     const view = await openModal(ADMIN, 'system add');
     await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: 'Fraud Explainer', stage: 'development' }, ADMIN, 'V0ADD2');
     const suggest = async (value: string) =>
@@ -219,6 +224,7 @@ describe('AI system inventory on Slack, end to end', () => {
   });
 
   it('keeps workspaces apart: another team sees none of it and may reuse the name', async () => {
+    await addSystem({ name: 'Fraud Explainer', stage: 'development' });
     const outsider = { user: 'U0OUT', name: 'oscar', team: 'T0OTHER' };
     expect(text((await command(outsider, 'system fraud explainer')).json)).toContain('No AI system called “fraud explainer”');
     expect(text((await command(outsider, 'system list')).json)).toContain('No AI systems');
@@ -229,6 +235,8 @@ describe('AI system inventory on Slack, end to end', () => {
 });
 
 describe('roles on Slack', () => {
+  beforeEach(() => start());
+
   it('an admin grants and revokes a role by @mention; role list shows it', async () => {
     const granted = await command(ADMIN, 'role grant <@U0MEMBER|mia> approver');
     expect(text(granted.json)).toContain('mia is now an approver.');
@@ -244,6 +252,9 @@ describe('roles on Slack', () => {
   });
 
   it('a member who tries an admin command is told who the admins are; nothing changes, no audit event', async () => {
+    // Both have used the bot before (so meeting them records nothing now).
+    await command(ADMIN, 'role list');
+    await command(MEMBER, 'role list');
     const before = auditCount();
     const refused = await command(MEMBER, 'role grant <@U0OWNER> admin');
     expect(text(refused.json)).toContain('Only admins can grant roles.');
@@ -265,6 +276,8 @@ describe('roles on Slack', () => {
 });
 
 describe('setup on Slack', () => {
+  beforeEach(() => start());
+
   it('a member is refused before any form opens', async () => {
     const opened = slack.slackApi.callsTo('views.open').length;
     const refused = await command(MEMBER, 'setup');
@@ -301,20 +314,35 @@ describe('setup on Slack', () => {
     expect(text(after.json)).toContain('Setup done: every channel chosen, releases need 3 approvals.');
     expect(text(after.json)).toMatch(/As of 22 Nov 2026, 11:00 CET/);
   });
+});
+
+describe('status on Slack', () => {
+  // A real file, so that `aims audit verify` can check the chain after the whole flow.
+  beforeEach(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
+    await start(join(dir, 'aims.db'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  });
 
   it('status counts the inventory by stage and risk, and the audit chain verifies after everything', async () => {
+    // The Fraud Scorer (high risk) retired; the Fraud Explainer (high risk) in development.
+    await addSystem();
+    await addSystem({ name: 'Fraud Explainer', stage: 'development' });
+    expect(text((await command(OWNER, 'system fraud scorer retire')).json)).toContain('Fraud Scorer is retired.');
     const status = await command(MEMBER, 'status');
     expect(text(status.json)).toContain('*In development*\\n1');
     expect(text(status.json)).toContain('*Retired*\\n1');
     expect(text(status.json)).toContain('0 prohibited, 1 high, 0 limited, 0 minimal');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    const verify = spawnSync('npx', ['--no-install', 'aims', 'audit', 'verify'], {
-      cwd: join(import.meta.dirname, '../../..'),
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AIMS_DB: dbPath },
+    // The CLI's own function (what bin/aims.js runs), in-process.
+    const out: string[] = [];
+    const code = await runCli(['audit', 'verify'], {
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+      env: { AIMS_DB: slack.app.store.sqlite.name },
     });
-    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
-    expect(verify.status).toBe(0);
+    expect(out.join('\n')).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
+    expect(code).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../../helpers/slack-interactions.ts';
 import { checkSlackMessage } from '../../helpers/slack-limits.ts';
 import { formattedRuns, quotedLines, shownText } from '../../helpers/slack-mrkdwn-check.ts';
-import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import type { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 import { createServices } from '../../../src/services.ts';
 import { actorOf } from '../../../src/core/actor.ts';
 import { fixedClock } from '../../../src/core/clock.ts';
@@ -45,58 +46,38 @@ function mrkdwnTexts(payload: unknown): string[] {
   return out;
 }
 
-/** Clicks a button of INC-1's card as last posted or updated in the incidents channel: a message everyone there sees. */
-async function clickOnChannelCard(who: { user: string; name: string }, label: string): Promise<void> {
+/** Clicks a button of INC-n's card as last posted or updated in the incidents channel: a message everyone there sees. */
+async function clickOnChannelCard(who: { user: string; name: string }, label: string, number = 1): Promise<void> {
   const cards = [...calls('chat.postMessage'), ...calls('chat.update')].filter(
-    (call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'),
+    (call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes(`INC-${number} ·`),
   );
   const latest = cards.sort((a, b) => calls('*').indexOf(a) - calls('*').indexOf(b)).at(-1);
   const button = buttonsOf(latest?.args)[label];
   expect(button, `button ${label} on the channel card`).toBeDefined();
   const ts =
-    calls('chat.postMessage').find((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes('INC-1 ·'))?.ts ?? '';
+    calls('chat.postMessage').find((call) => call.args.channel === 'C0INC' && text(call.args.blocks).includes(`INC-${number} ·`))?.ts ?? '';
   await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0INC', ts });
 }
 
 let systemId = '';
 
-beforeAll(async () => {
-  slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN' },
-    {
-      users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member', U0REP: 'Rita Reporter' },
-      channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' },
-    },
-  );
-  const setup = await openModal(ADMIN, 'setup');
-  await submitModal(
-    slack.eventsUrl,
-    setup,
-    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'Europe/Berlin' },
-    ADMIN,
-    'V0SETUP',
-  );
-  const add = await openModal(ADMIN, 'system add');
-  await submitModal(
-    slack.eventsUrl,
-    add,
-    {
-      name: 'Fraud Scorer',
-      description: 'Scores payments.',
-      purpose: 'Hold fraud.',
-      owner: 'U0OWNER',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    },
-    ADMIN,
-    'V0SYS',
-  );
-  systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+// Each test has its own bot, store and fake Slack: a workspace with an admin, the Fraud Scorer's owner and its channels.
+beforeEach(async () => {
+  ({ slack, systemId } = await startSlackWorkspace(
+    { users: { U0OWNER: 'Olivia Owner', U0MEMBER: 'Mia Member', U0REP: 'Rita Reporter' } },
+    { setup: { timeZone: 'Europe/Berlin' } },
+  ));
 });
-afterAll(async () => {
-  await slack.close();
+afterEach(async () => {
+  // Whatever a test did: every payload stayed inside Slack's limits, and the audit chain verifies, its
+  // state tables agreeing with the chain (the cross-checks of aims audit verify).
+  try {
+    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(slack.app.store.auditReport().disagreements).toEqual([]);
+  } finally {
+    await slack.close();
+  }
 });
 
 const report = {
@@ -105,6 +86,47 @@ const report = {
   description: 'Since the 20th the scorer flags most payments from one bank.',
   affected: 'Customers of one bank; payments held for hours.',
   detectedAt: '2026-11-22T08:30:00.000Z',
+};
+
+/** INC-1 as the reporter logs it from the form: S2, on the Fraud Scorer (so owned by its owner), posted to the channels. */
+async function logInc1(): Promise<void> {
+  const form = await openModal(REPORTER, 'incident Scorer flags every payment from one bank');
+  await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
+}
+
+/** The next incident: S4, on a system not in the inventory (so nobody owns it yet). */
+async function logS4(title = 'Shadow chatbot answers wrongly'): Promise<void> {
+  const form = await openModal(REPORTER, 'incident');
+  await submitModal(slack.eventsUrl, form, { ...report, severity: 'S4', title, systemName: 'Shadow chatbot' }, REPORTER, `V0S4${title}`);
+}
+
+/** The member acknowledges INC-1 from its channel card, and so is a known, named person of the workspace. */
+async function memberAcknowledgesInc1(): Promise<void> {
+  await clickOnChannelCard(MEMBER, 'Acknowledge');
+  await submitModal(slack.eventsUrl, calls('views.open').at(-1)?.args.view as Json, {}, MEMBER, 'V0ACK');
+}
+
+/** INC-1 acknowledged by the member, mitigated and resolved by the owner with these corrective actions. */
+async function resolveInc1(actions: Record<string, string>): Promise<void> {
+  await memberAcknowledgesInc1();
+  await clickOnChannelCard(OWNER, 'Mitigated');
+  await clickOnChannelCard(OWNER, 'Resolve…');
+  await submitModal(
+    slack.eventsUrl,
+    calls('views.open').at(-1)?.args.view as Json,
+    { rootCause: 'A bank changed its BIN ranges.', ...actions },
+    OWNER,
+    'V0RES',
+  );
+  expect(incidentRow(1).status).toBe('resolved');
+}
+
+const twoActions = {
+  action1Title: 'Add BIN range monitoring',
+  action1Due: '2026-12-01',
+  action2Title: 'Retrain on fresh ranges',
+  action2Owner: 'U0MEMBER',
+  action2Due: '2026-12-15',
 };
 
 describe('incidents on Slack, end to end', () => {
@@ -209,6 +231,8 @@ describe('incidents on Slack, end to end', () => {
 
   it('refuses a transition that does not start from the current state, refreshing the card to the truth', async () => {
     // INC-2 is open; a stale or crafted Close button is refused and the card shows the true state.
+    await logInc1();
+    await logS4();
     await clickButton(
       slack.eventsUrl,
       { action_id: 'aims:incident.close:0', value: JSON.stringify({ incident: '2' }), text: { type: 'plain_text', text: 'Close' } },
@@ -222,6 +246,7 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('moves INC-1 through its lifecycle by the buttons on its channel card, updating both posted cards each time', async () => {
+    await logInc1();
     const updates = () => calls('chat.update').filter((call) => call.args.channel === 'C0INC' || call.args.channel === 'C0LEAD').length;
     let before = updates();
 
@@ -338,6 +363,7 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('adds comments to the timeline', async () => {
+    await logInc1();
     await clickOnChannelCard(MEMBER, 'Comment…');
     const form = calls('views.open').at(-1)?.args.view as Json;
     await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
@@ -350,6 +376,8 @@ describe('incidents on Slack, end to end', () => {
   it('runs a signed slash command replayed with the same trigger_id once, answering the replay the same', async () => {
     const comments = () =>
       slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get() as { n: number };
+    await logInc1();
+    await memberAcknowledgesInc1();
     const before = comments().n;
     const events = auditCount();
     const replayed = { trigger_id: '1700009999.111.replayed' };
@@ -366,6 +394,8 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('lists corrective actions with Done buttons; the owner marks one done', async () => {
+    await logInc1();
+    await resolveInc1(twoActions);
     const mine = await command(MEMBER, 'action list mine');
     expect(text(mine.json)).toContain('Retrain on fresh ranges');
     const done = buttonsOf(mine.json);
@@ -378,6 +408,8 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('lists incidents by filter and shows one by its number', async () => {
+    await logInc1();
+    await logS4();
     expect(text((await command(MEMBER, 'incident list')).json)).toContain('INC-2');
     const open = text((await command(MEMBER, 'incident list open')).json);
     expect(open).toContain('INC-1');
@@ -415,6 +447,14 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('status counts open incidents by severity, the oldest, the last 30 days and corrective actions', async () => {
+    // INC-1 (S2) resolved with two actions, one of them done, then closed and reopened; INC-2 (S4) open.
+    await logInc1();
+    await logS4();
+    await resolveInc1(twoActions);
+    expect(text((await command(OWNER, 'action done 1')).json)).toContain('Action #1 is done.');
+    await clickOnChannelCard(OWNER, 'Close');
+    await clickOnChannelCard(ADMIN, 'Reopen');
+    expect(incidentRow(1).status).toBe('open');
     const status = text((await command(MEMBER, 'status')).json);
     expect(status).toContain('*Open by severity*\\n0 S1, 1 S2, 0 S3, 1 S4');
     expect(status).toContain('*Last 30 days*\\n2 opened, 0 closed');
@@ -422,6 +462,10 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('only the owner or an admin reassigns an incident (incident INC-n owner @person); the refusal names them', async () => {
+    await logInc1();
+    await logS4();
+    // Mia is a person the bot already knows by her Slack name (she was once mentioned as an owner).
+    await command(ADMIN, 'incident INC-1 owner <@U0MEMBER>');
     const refused = text((await command(MEMBER, 'incident INC-2 owner <@U0MEMBER>')).json);
     expect(refused).toContain('Only the owner of INC-2 or an admin can reassign it.');
     expect(refused).toContain('Admins: alice.');
@@ -438,6 +482,8 @@ describe('incidents on Slack, end to end', () => {
   });
 
   it('lists 500 incidents within Slack’s limits, 25 a page', async () => {
+    await logInc1();
+    await logS4();
     const services = createServices({
       store: slack.app.store,
       clock: fixedClock('2026-11-22T10:00:00Z'),
@@ -463,12 +509,5 @@ describe('incidents on Slack, end to end', () => {
     const last = await command(MEMBER, 'incident list page 21');
     expect(checkSlackMessage(last.json ?? {})).toEqual([]);
     expect(text(last.json)).toContain('502 in all.');
-  });
-
-  it('every payload stayed inside Slack’s limits, and the audit chain verifies', () => {
-    expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
-    expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
-import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import type { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -61,45 +62,41 @@ const base = (version: string, recall: string) => ({
   risks: 'Slightly lower recall on small banks.',
 });
 
-beforeAll(async () => {
-  slack = await startSlackHarness(
-    { AIMS_ADMINS: 'slack:U0ADMIN' },
-    {
-      users: { U0REQ: 'Rob Requester', U0APP1: 'Ann Approver', U0APP2: 'Ben Approver' },
-      channels: { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' },
-    },
-  );
-  const setup = await openModal(ADMIN, 'setup');
-  await submitModal(
-    slack.eventsUrl,
-    setup,
-    { incidentsChannel: 'C0INC', approvalsChannel: 'C0APP', leadershipChannel: 'C0LEAD', defaultApprovals: '2', timeZone: 'UTC' },
-    ADMIN,
-    'V0SETUP',
-  );
-  const add = await openModal(ADMIN, 'system add');
-  await submitModal(
-    slack.eventsUrl,
-    add,
-    {
-      name: 'Fraud Scorer',
-      description: 'Scores payments.',
-      purpose: 'Hold fraud.',
-      owner: 'U0OWNER',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    },
-    ADMIN,
-    'V0SYS',
-  );
+// Each test has its own bot, store and fake Slack: a workspace with an admin, the Fraud Scorer's owner, two approvers and its channels.
+beforeEach(async () => {
+  ({ slack } = await startSlackWorkspace({ users: { U0REQ: 'Rob Requester', U0APP1: 'Ann Approver', U0APP2: 'Ben Approver' } }));
   await command(ADMIN, 'role grant <@U0APP1> approver');
   await command(ADMIN, 'role grant <@U0APP2> approver');
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
 });
+
+/** The Fraud Scorer's two acceptance criteria, as its owner keeps them: recall ≥ 0.92 and precision ≥ 0.8 on holdout-2026. */
+async function addCriteria(): Promise<void> {
+  await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026');
+  await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026');
+  criterionIds = criterionFields();
+}
+
+const criterionFields = () =>
+  (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
+    (row) => `criterion.${row.id}`,
+  );
+
+/** Two more criteria with value domains: latency_ms ≤ 100 (a duration) and coverage_score ≥ 60 in [0, 100]. */
+async function addDomainCriteria(): Promise<[string, string]> {
+  await command(OWNER, 'system Fraud Scorer criteria add latency_ms <= 100 on prod');
+  await command(OWNER, 'system Fraud Scorer criteria add coverage_score >= 60 on audit range 0..100');
+  return criterionFields().slice(-2) as [string, string];
+}
+
+/** REL-n approved by both approvers. */
+async function approveBoth(id: number): Promise<void> {
+  await click(APPROVER1, id, 'Approve');
+  await click(APPROVER2, id, 'Approve');
+  expect(status(id)).toBe('approved');
+}
 
 describe('acceptance criteria', () => {
   it('the owner keeps the criteria of a system; a member may not change them', async () => {
@@ -133,6 +130,8 @@ describe('acceptance criteria', () => {
 });
 
 describe('release sign-off on Slack, end to end', () => {
+  beforeEach(addCriteria);
+
   it('asks for the system first, then a measured value per criterion; bad values and a missing justification are errors at their fields', async () => {
     const pick = await openModal(REQUESTER, 'release');
     const systemId = String(
@@ -173,9 +172,12 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('approver 1 approves; the requester’s own approval, a non-approver’s and a second click are refused or counted once; approver 2 approves and it is final', async () => {
+    await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
     expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('Your approval is recorded.');
     expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
 
+    // The member has used the bot before (so meeting her records nothing now).
+    await command(MEMBER, 'release REL-1');
     const events = (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
     const own = await click(REQUESTER, 1, 'Approve');
     expect(text(own)).toContain('You requested REL-1, so you cannot approve it: someone else must.');
@@ -212,6 +214,8 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('a click after the decision is refused; the released version cannot be requested again', async () => {
+    await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
+    await approveBoth(1);
     await clickButton(
       slack.eventsUrl,
       { action_id: 'aims:release.approve:0', value: JSON.stringify({ release: '1' }), text: { type: 'plain_text', text: 'Approve' } },
@@ -225,51 +229,68 @@ describe('release sign-off on Slack, end to end', () => {
 
   it('rejects with a reason (required), and the requester is told', async () => {
     await requestRelease({ ...base('2.5.0', '0.95') }, 'V0REQ2');
-    await click(APPROVER1, 2, 'Reject…');
+    await click(APPROVER1, 1, 'Reject…');
     const form = calls('views.open').at(-1)?.args.view as Json;
     expect(text(form)).toContain('Why do you reject it?');
     const empty = await submitModal(slack.eventsUrl, form, { reason: ' ' }, APPROVER1, 'V0REJ');
     expect(empty.json?.errors).toEqual({ reason: 'Say why you reject it.' });
     const rejected = await submitModal(slack.eventsUrl, form, { reason: 'Evaluation set is stale.' }, APPROVER1, 'V0REJ');
-    expect(text(rejected.json?.view)).toContain('REL-2 is rejected.');
-    expect(status(2)).toBe('rejected');
+    expect(text(rejected.json?.view)).toContain('REL-1 is rejected.');
+    expect(status(1)).toBe('rejected');
     expect(
       text(
         calls('chat.postMessage')
           .filter((call) => call.args.channel === 'U0REQ')
           .at(-1)?.args,
       ),
-    ).toContain('Your request REL-2 was rejected.');
+    ).toContain('Your request REL-1 was rejected.');
   });
 
   it('the requester withdraws a pending request; nobody else can', async () => {
     await requestRelease({ ...base('2.6.0', '0.95') }, 'V0REQ3');
-    expect(text(await click(APPROVER1, 3, 'Withdraw'))).toContain('Only the requester can withdraw a release request.');
-    expect(text(await click(REQUESTER, 3, 'Withdraw'))).toContain('REL-3 is withdrawn.');
-    expect(status(3)).toBe('withdrawn');
+    expect(text(await click(APPROVER1, 1, 'Withdraw'))).toContain('Only the requester can withdraw a release request.');
+    expect(text(await click(REQUESTER, 1, 'Withdraw'))).toContain('REL-1 is withdrawn.');
+    expect(status(1)).toBe('withdrawn');
   });
 
   it('editing a pending request drops the approvals given, and the approvers are told', async () => {
     await requestRelease({ ...base('2.7.0', '0.95') }, 'V0REQ4');
-    const staleApprove = buttonsOf(approvalsCard(4)).Approve as Json;
-    await click(APPROVER1, 4, 'Approve');
-    const form = await openModal(REQUESTER, 'release REL-4 edit');
+    const staleApprove = buttonsOf(approvalsCard(1)).Approve as Json;
+    await click(APPROVER1, 1, 'Approve');
+    const form = await openModal(REQUESTER, 'release REL-1 edit');
     expect(text(form)).toContain('"initial_value":"2.7.0"');
     const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').length;
     const saved = await submitModal(slack.eventsUrl, form, { [criterionIds[0] ?? '']: '0.96' }, REQUESTER, 'V0EDIT4');
-    expect(text(saved.json?.view)).toContain('Saved REL-4. 1 approval(s) were dropped; the approvers were told.');
-    expect(text(approvalsCard(4))).toContain('0 of 2');
-    expect(text(approvalsCard(4))).toContain('(dropped by an edit)');
+    expect(text(saved.json?.view)).toContain('Saved REL-1. 1 approval(s) were dropped; the approvers were told.');
+    expect(text(approvalsCard(1))).toContain('0 of 2');
+    expect(text(approvalsCard(1))).toContain('(dropped by an edit)');
     const told = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1');
     expect(told.length).toBe(dms + 1);
-    expect(text(told.at(-1)?.args)).toContain('REL-4 was edited, so your approval was dropped.');
+    expect(text(told.at(-1)?.args)).toContain('REL-1 was edited, so your approval was dropped.');
     // A card of the version before the edit cannot approve the edited one.
     await clickButton(slack.eventsUrl, staleApprove, APPROVER2, slack.slackApi.responseUrl('stale-approve'));
-    expect(text(calls('response_url').at(-1)?.args)).toContain('REL-4 was edited since you saw it.');
-    expect(text(approvalsCard(4))).toContain('0 of 2');
+    expect(text(calls('response_url').at(-1)?.args)).toContain('REL-1 was edited since you saw it.');
+    expect(text(approvalsCard(1))).toContain('0 of 2');
   });
 
   it('lists releases by status and system, and the audit chain verifies', async () => {
+    // REL-1 approved, REL-2 rejected, REL-3 withdrawn, REL-4 pending.
+    await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
+    await approveBoth(1);
+    await requestRelease({ ...base('2.5.0', '0.95') }, 'V0REQ2');
+    await click(APPROVER1, 2, 'Reject…');
+    await submitModal(
+      slack.eventsUrl,
+      calls('views.open').at(-1)?.args.view as Json,
+      { reason: 'Evaluation set is stale.' },
+      APPROVER1,
+      'V0REJ',
+    );
+    expect(status(2)).toBe('rejected');
+    await requestRelease({ ...base('2.6.0', '0.95') }, 'V0REQ3');
+    await click(REQUESTER, 3, 'Withdraw');
+    expect(status(3)).toBe('withdrawn');
+    await requestRelease({ ...base('2.7.0', '0.95') }, 'V0REQ4');
     expect(text((await command(MEMBER, 'release list pending')).json)).toContain('REL-4');
     expect(text((await command(MEMBER, 'release list approved')).json)).not.toContain('REL-4');
     expect(text((await command(MEMBER, 'release list fraud scorer')).json)).toContain('4 in all.');
@@ -293,10 +314,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add f1 >= 1.5 on holdout-2026')).json)).toContain(
       'The threshold 1.5 is outside the values f1 can take (a rate in [0, 1])',
     );
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
-      (row) => `criterion.${row.id}`,
-    );
-    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const [latency, coverage] = criterionFields().slice(-2) as [string, string];
     const form = await openModal(REQUESTER, 'release Fraud Scorer');
     expect(text(form)).toContain('Must be a rate in [0, 1].');
     const bad = await submitModal(
@@ -315,10 +333,7 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('one value per criterion: a second recall among the other metrics is an error at that field, never silently dropped', async () => {
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
-      (row) => `criterion.${row.id}`,
-    );
-    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const [latency, coverage] = await addDomainCriteria();
     const form = await openModal(REQUESTER, 'release Fraud Scorer');
     const twice = await submitModal(
       slack.eventsUrl,
@@ -332,32 +347,29 @@ describe('release sign-off on Slack, end to end', () => {
   });
 
   it('a version differing only by invisible characters is the same version; saving an edit with no change keeps the approvals', async () => {
-    const ids = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
-      (row) => `criterion.${row.id}`,
-    );
-    const [latency, coverage] = ids.slice(-2) as [string, string];
+    const [latency, coverage] = await addDomainCriteria();
     const values = { ...base('3.0.0', '0.95'), [latency]: '80', [coverage]: '70' };
     const saved = await requestRelease(values, 'V0REQ5');
-    expect(text(saved.json?.view)).toContain('Requested REL-5.');
+    expect(text(saved.json?.view)).toContain('Requested REL-1.');
     const twin = await requestRelease({ ...values, version: '3.0.0\u200b\u202e' }, 'V0REQ5TWIN');
-    expect(twin.json?.errors).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-5).' });
-    await click(APPROVER1, 5, 'Approve');
-    expect(text(approvalsCard(5))).toContain('1 of 2');
+    expect(twin.json?.errors).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-1).' });
+    await click(APPROVER1, 1, 'Approve');
+    expect(text(approvalsCard(1))).toContain('1 of 2');
     const row = () =>
       slack.app.store.sqlite
         .prepare(
-          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5",
+          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
         )
         .get();
     const before = row();
-    const form = await openModal(REQUESTER, 'release REL-5 edit');
+    const form = await openModal(REQUESTER, 'release REL-1 edit');
     const same = await submitModal(slack.eventsUrl, form, {}, REQUESTER, 'V0EDIT5');
-    expect(text(same.json?.view)).toContain('Nothing changed: REL-5 keeps its approvals.');
+    expect(text(same.json?.view)).toContain('Nothing changed: REL-1 keeps its approvals.');
     expect(row()).toEqual(before);
-    expect(text(approvalsCard(5))).toContain('1 of 2');
+    expect(text(approvalsCard(1))).toContain('1 of 2');
     // The approval still counts: a second approver makes it final.
-    await click(APPROVER2, 5, 'Approve');
-    expect(status(5)).toBe('approved');
+    await click(APPROVER2, 1, 'Approve');
+    expect(status(1)).toBe('approved');
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
     expect(slack.app.store.auditReport().disagreements).toEqual([]);

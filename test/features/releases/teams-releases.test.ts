@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke } from '../../helpers/fake-teams-connector.ts';
-import { startTeamsHarness } from '../../helpers/start-test-app.ts';
+import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
+import { startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
@@ -47,32 +48,18 @@ async function request(version: string, recall: string, extra: Record<string, st
   );
 }
 
-beforeAll(async () => {
-  teams = await startTeamsHarness(
-    { AIMS_ADMINS: 'teams:aad-admin' },
+// Each test has its own bot, store and fake connector: a workspace with an admin who owns the Fraud Scorer
+// (recall ≥ 0.92 on holdout), two approvers, a requester and a member, and its approvals channel.
+beforeEach(async () => {
+  ({ teams } = await startTeamsWorkspace(
     { '29:app1': { name: 'Ann Approver', aadObjectId: 'aad-app1' }, '29:app2': { name: 'Ben Approver', aadObjectId: 'aad-app2' } },
-  );
-  // Everyone says hello in their personal chat (where the decision DMs reach them).
-  for (const who of [ADMIN, REQUESTER, APPROVER1, APPROVER2, MEMBER]) await say(who, 'aims status');
-  await say(ADMIN, 'aims setup channel approvals', {
-    conversationType: 'channel',
-    mentionBot: true,
-    conversationId: '19:approvals@thread.tacv2',
-  });
-  const add = await say(ADMIN, 'aims system add');
-  await click(
-    ADMIN,
-    fillCard(add, 'Add', {
-      name: 'Fraud Scorer',
-      description: 'd',
-      purpose: 'p',
-      owner: 'aad-admin',
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    }),
-  );
+    {
+      // Everyone says hello in their personal chat (where the decision DMs reach them).
+      people: [REQUESTER, APPROVER1, APPROVER2, MEMBER],
+      channels: { approvals: TEAMS_CHANNELS.approvals },
+      system: { description: 'd', purpose: 'p', owner: 'aad-admin' },
+    },
+  ));
   // Teams may send what people typed as HTML.
   expect(text(await say(ADMIN, 'aims system Fraud Scorer criteria add recall &gt;= 0.92 on holdout'))).toContain(
     'recall ≥ 0.92 on holdout',
@@ -80,7 +67,7 @@ beforeAll(async () => {
   await say(ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
   await say(ADMIN, 'aims role grant <at>Ben Approver</at> approver', { mentions: [{ id: '29:app2', name: 'Ben Approver' }] });
 });
-afterAll(async () => {
+afterEach(async () => {
   await teams.close();
 });
 
@@ -100,6 +87,7 @@ describe('release sign-off on Teams, end to end', () => {
   });
 
   it('N-of-M with segregation of duties: approver 1, then refusals, then approver 2 approves; the card is final and the requester told in their personal chat', async () => {
+    await request('2.4.0', '0.90', { justification: 'Only small banks are affected.' });
     expect(text(await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never))).toContain('Your approval is recorded.');
     expect(text(approvalsCard(1))).toContain('1 of 2 (Ann Approver)');
     expect(text(await click(REQUESTER, executeActions(approvalsCard(1)).Approve as never))).toContain(
@@ -122,26 +110,26 @@ describe('release sign-off on Teams, end to end', () => {
 
   it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
     await request('2.5.0', '0.95');
-    const reasonForm = await click(APPROVER1, executeActions(approvalsCard(2))['Reject…'] as never);
+    const reasonForm = await click(APPROVER1, executeActions(approvalsCard(1))['Reject…'] as never);
     expect(text(await click(APPROVER1, fillCard(reasonForm, 'Reject', { reason: 'Stale evaluation set.' })))).toContain(
-      'REL-2 is rejected.',
+      'REL-1 is rejected.',
     );
-    expect(status(2)).toBe('rejected');
+    expect(status(1)).toBe('rejected');
 
     await request('2.6.0', '0.95');
-    const confirm = await click(REQUESTER, executeActions(approvalsCard(3)).Withdraw as never);
+    const confirm = await click(REQUESTER, executeActions(approvalsCard(2)).Withdraw as never);
     expect(text(confirm)).toContain('Withdraw this request?');
-    expect(text(await click(REQUESTER, executeActions(confirm).Withdraw as never))).toContain('REL-3 is withdrawn.');
+    expect(text(await click(REQUESTER, executeActions(confirm).Withdraw as never))).toContain('REL-2 is withdrawn.');
 
     await request('2.7.0', '0.95');
-    await click(APPROVER1, executeActions(approvalsCard(4)).Approve as never);
-    const edit = await say(REQUESTER, 'aims release REL-4 edit');
+    await click(APPROVER1, executeActions(approvalsCard(3)).Approve as never);
+    const edit = await say(REQUESTER, 'aims release REL-3 edit');
     expect(cardInputs(edit).version).toBe('2.7.0');
     const criterion = Object.keys(cardInputs(edit)).find((id) => id.startsWith('criterion.')) ?? '';
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain(
       '1 approval(s) were dropped; the approvers were told.',
     );
-    expect(text(approvalsCard(4))).toContain('0 of 2');
+    expect(text(approvalsCard(3))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
     expect(teams.app.store.auditReport().disagreements).toEqual([]);
@@ -163,42 +151,45 @@ describe('release sign-off on Teams, end to end', () => {
   it('saving an edit with no change keeps the approvals (no new content hash, no audit event)', async () => {
     await request('2.9.0', '0.95');
     // A version differing only by zero-width or bidi characters is the same version.
-    expect(text(await request('2.9.0\u200b\u202e', '0.95'))).toContain('Fraud Scorer 2.9.0 already has a pending request (REL-5).');
-    await click(APPROVER1, executeActions(approvalsCard(5)).Approve as never);
+    expect(text(await request('2.9.0\u200b\u202e', '0.95'))).toContain('Fraud Scorer 2.9.0 already has a pending request (REL-1).');
+    await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
     const row = () =>
       teams.app.store.sqlite
         .prepare(
-          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 5 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:5') AS events FROM releases WHERE id = 5",
+          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
         )
         .get();
     const before = row();
-    const edit = await say(REQUESTER, 'aims release REL-5 edit');
-    expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-5 keeps its approvals.');
+    const edit = await say(REQUESTER, 'aims release REL-1 edit');
+    expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-1 keeps its approvals.');
     expect(row()).toEqual(before);
-    expect(text(approvalsCard(5))).toContain('1 of 2');
+    expect(text(approvalsCard(1))).toContain('1 of 2');
   });
 });
 
 describe('Teams: a click or form of another tenant never reaches this tenant’s release', () => {
   const OUTSIDER = { user: 'aad-admin', name: 'Alice Elsewhere', tenant: 'tenant-2' };
-  const decisions = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM release_decisions WHERE release_id = 5').get();
+  const decisions = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM release_decisions WHERE release_id = 1').get();
 
-  it('an Approve click, a reject form and a channel-card click carrying REL-5 from tenant-2 change nothing and show nothing of it', async () => {
+  it('an Approve click, a reject form and a channel-card click carrying REL-1 from tenant-2 change nothing and show nothing of it', async () => {
+    // Tenant-1's REL-1 is pending with one approval.
+    await request('2.9.0', '0.95');
+    await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
     await say(OUTSIDER, 'aims status', { tenant: 'tenant-2' });
-    const before = { decisions: decisions(), status: status(5) };
-    const approve = executeActions(approvalsCard(5)).Approve as never;
+    const before = { decisions: decisions(), status: status(1) };
+    const approve = executeActions(approvalsCard(1)).Approve as never;
     const clicked = text(await click(OUTSIDER, approve));
     expect(clicked).not.toContain('2.9.0');
     const rejected = text(
       await click(OUTSIDER, {
         verb: 'aims.submit',
-        data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-1' }, reason: 'Not ours to decide.' },
+        data: { aims: { form: 'release.reject', context: { release: '1' }, formId: 'forged-1' }, reason: 'Not ours to decide.' },
       }),
     );
     expect(rejected).not.toContain('2.9.0');
     // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
     const post = (
-      JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 5').get() as { posts: string }).posts) as Array<{
+      JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 1').get() as { posts: string }).posts) as Array<{
         channelId: string;
         messageId: string;
       }>
@@ -213,7 +204,7 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     expect(text(await response.json())).toContain('This card belongs to another workspace');
     const reject = {
       verb: 'aims.submit',
-      data: { aims: { form: 'release.reject', context: { release: '5' }, formId: 'forged-2' }, reason: 'Not ours to decide.' },
+      data: { aims: { form: 'release.reject', context: { release: '1' }, formId: 'forged-2' }, reason: 'Not ours to decide.' },
     };
     const submitted = await teams.post({
       ...teamsInvoke(teams.connector.serviceUrl, reject, OUTSIDER),
@@ -221,6 +212,6 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
       replyToId: post?.messageId,
     });
     expect(text(await submitted.json())).toContain('This card belongs to another workspace');
-    expect({ decisions: decisions(), status: status(5) }).toEqual(before);
+    expect({ decisions: decisions(), status: status(1) }).toEqual(before);
   });
 });

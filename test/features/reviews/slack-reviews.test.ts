@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
@@ -14,18 +14,20 @@ const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
 
-beforeAll(async () => {
+// Each test has its own bot, store and fake Slack.
+beforeEach(async () => {
   // The test clock says 2026-11-22 (UTC).
   slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' }, { users: { U0OWNER: 'Olivia Owner' } });
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
 });
 
-describe('reviews on a cadence, on Slack', () => {
-  it('a system added in production is offered its drift and bias reviews (every 90 days)', async () => {
-    const form = await openModal(ADMIN, 'system add');
-    const added = await submitModal(
+/** The Fraud Scorer added in production by the admin (owned by Olivia); returns the answer, which offers its reviews. */
+async function addFraudScorerInProduction(): Promise<Json | undefined> {
+  const form = await openModal(ADMIN, 'system add');
+  return (
+    await submitModal(
       slack.eventsUrl,
       form,
       {
@@ -40,14 +42,24 @@ describe('reviews on a cadence, on Slack', () => {
       },
       ADMIN,
       'V0SYS',
-    );
-    const offer = ((added.json?.view as Json).blocks as Json[]).find(
-      (block) => block.type === 'actions' && text(block).includes('Create drift and bias reviews'),
-    );
-    expect(offer).toBeDefined();
-    const button = (offer?.elements as Json[]).find((element) => text(element).includes('Create drift and bias reviews')) as Json;
-    await clickButton(slack.eventsUrl, button, ADMIN, slack.slackApi.responseUrl('offer'));
-    expect(text(calls('response_url').at(-1)?.args)).toContain('Scheduled 2 review(s), every 90 days.');
+    )
+  ).json;
+}
+
+/** Takes the offer: drift (#1) and bias (#2) reviews every 90 days. */
+async function takeReviewsOffer(answer: Json | undefined): Promise<void> {
+  const offer = ((answer?.view as Json).blocks as Json[]).find(
+    (block) => block.type === 'actions' && text(block).includes('Create drift and bias reviews'),
+  );
+  expect(offer).toBeDefined();
+  const button = (offer?.elements as Json[]).find((element) => text(element).includes('Create drift and bias reviews')) as Json;
+  await clickButton(slack.eventsUrl, button, ADMIN, slack.slackApi.responseUrl('offer'));
+  expect(text(calls('response_url').at(-1)?.args)).toContain('Scheduled 2 review(s), every 90 days.');
+}
+
+describe('reviews on a cadence, on Slack', () => {
+  it('a system added in production is offered its drift and bias reviews (every 90 days)', async () => {
+    await takeReviewsOffer(await addFraudScorerInProduction());
     const rows = slack.app.store.sqlite
       .prepare('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id')
       .all();
@@ -58,6 +70,7 @@ describe('reviews on a cadence, on Slack', () => {
   });
 
   it('schedules a review; a cadence of 0 and an owner outside the workspace are errors at their fields', async () => {
+    await takeReviewsOffer(await addFraudScorerInProduction());
     const form = await openModal(ADMIN, 'review add');
     const bad = await submitModal(
       slack.eventsUrl,
@@ -108,6 +121,7 @@ describe('reviews on a cadence, on Slack', () => {
   });
 
   it('a member may not schedule or record a review they do not own; the owner records one done with findings and an action, and the next due moves on', async () => {
+    await takeReviewsOffer(await addFraudScorerInProduction());
     const form = await openModal(MEMBER, 'review add');
     const refused = await submitModal(
       slack.eventsUrl,
@@ -143,6 +157,17 @@ describe('reviews on a cadence, on Slack', () => {
   });
 
   it('status shows reviews overdue and due this week by kind; the audit chain verifies', async () => {
+    // The drift (#1) and bias (#2) reviews, and an overdue yearly management review (#3).
+    await takeReviewsOffer(await addFraudScorerInProduction());
+    const form = await openModal(ADMIN, 'review add');
+    const saved = await submitModal(
+      slack.eventsUrl,
+      form,
+      { kind: 'management-review', owner: 'U0ADMIN', cadenceDays: '365', nextDue: '2026-11-10' },
+      ADMIN,
+      'V0REV1',
+    );
+    expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
     const status = text((await command(MEMBER, 'status')).json);
     expect(status).toContain('*Overdue*\\n1 management review');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
@@ -20,7 +20,8 @@ const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n F
 
 let courseId = '';
 
-beforeAll(async () => {
+// Each test has its own bot, store and fake Slack: a workspace with an admin and three approvers.
+beforeEach(async () => {
   // The test clock says 2026-11-22.
   slack = await startSlackHarness(
     { AIMS_ADMINS: 'slack:U0ADMIN' },
@@ -28,9 +29,52 @@ beforeAll(async () => {
   );
   for (const user of ['U0APP1', 'U0APP2', 'U0APP3']) await command(ADMIN, `role grant <@${user}> approver`);
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
 });
+
+/** The course Responsible AI basics, required for approvers and renewed every 12 months, added by the admin. */
+async function addCourse(): Promise<void> {
+  const form = await openModal(ADMIN, 'training course add');
+  await submitModal(
+    slack.eventsUrl,
+    form,
+    {
+      name: 'Responsible AI basics',
+      description: 'Our AI policy and how to report concerns.',
+      requiredRoles: 'approver',
+      renewalMonths: '12',
+    },
+    ADMIN,
+    'V0COURSE',
+  );
+  courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+}
+
+const grantTrainer = () => command(ADMIN, 'role grant <@U0DANA> trainer');
+
+/** Dana (a trainer) records a session of the course on 2026-11-20 for Ann, Ben and Mia. */
+async function recordSession(): Promise<void> {
+  await grantTrainer();
+  const form = await openModal(TRAINER, 'training');
+  await submitModal(
+    slack.eventsUrl,
+    form,
+    {
+      course: courseId,
+      date: '2026-11-20',
+      trainer: 'Dana Trainer',
+      attendees: ATTENDEES.join(','),
+      evidence: 'https://wiki.example.com/rai-2026',
+    },
+    TRAINER,
+    'V0SESSION',
+  );
+  expect(completions()).toBe(3);
+}
+
+/** Cleo (an approver who missed the session) attests her own completion on 2026-11-21. */
+const selfAttest = () => command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9');
 
 describe('training on Slack, end to end', () => {
   it('only admins manage courses; an admin adds one required for approvers, renewed every 12 months', async () => {
@@ -56,6 +100,7 @@ describe('training on Slack, end to end', () => {
   });
 
   it('puts bad sessions at their fields: no attendees, a future date, a retired or unknown course', async () => {
+    await addCourse();
     const form = await openModal(MEMBER, 'training');
     const before = auditCount();
     const none = await submitModal(
@@ -86,6 +131,7 @@ describe('training on Slack, end to end', () => {
   });
 
   it('a member may not record a session for others (admins among them): refused at the field, naming who can', async () => {
+    await addCourse();
     const form = await openModal(MEMBER, 'training');
     const trainingEvents = () =>
       (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
@@ -115,6 +161,8 @@ describe('training on Slack, end to end', () => {
   });
 
   it('a trainer records a session with three attendees; each gets a completion and a direct message; a double submit records nothing more', async () => {
+    await addCourse();
+    await grantTrainer();
     const form = await openModal(TRAINER, 'training');
     expect(text(form)).toContain('multi_users_select');
     const dms = () => calls('chat.postMessage').filter((call) => ATTENDEES.includes(String(call.args.channel)));
@@ -164,6 +212,8 @@ describe('training on Slack, end to end', () => {
   });
 
   it('training me: an attendee is done until 2027-11-20; an approver who did not attend is due', async () => {
+    await addCourse();
+    await recordSession();
     const attendee = text((await command({ user: 'U0APP1', name: 'ann' }, 'training me')).json);
     expect(attendee).toContain('Nothing is due.');
     expect(attendee).toContain('done (2026-11-20), valid until 2027-11-20');
@@ -173,6 +223,7 @@ describe('training on Slack, end to end', () => {
   });
 
   it('only real calendar days: training done with 2025-99-99 or 2025-02-30 is refused and records nothing', async () => {
+    await addCourse();
     const before = completions();
     expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-99-99')).json)).toContain(
       '2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.',
@@ -185,6 +236,7 @@ describe('training on Slack, end to end', () => {
   });
 
   it('members self-attest for themselves only, and it is marked self-attested', async () => {
+    await addCourse();
     const done = text(
       (await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9')).json,
     );
@@ -203,6 +255,9 @@ describe('training on Slack, end to end', () => {
   });
 
   it('the report is for admins and leadership; computed as of 13 months later it shows the attendees expired', async () => {
+    await addCourse();
+    await recordSession();
+    await selfAttest();
     expect(text((await command(MEMBER, 'training report')).json)).toContain('Only admin and leadership can see the training report.');
     const now = text((await command(ADMIN, 'training report')).json);
     expect(now).toContain('Responsible AI basics* · 100% (3 of 3)');
@@ -217,6 +272,9 @@ describe('training on Slack, end to end', () => {
   });
 
   it('status shows the completion rate and who is overdue; an admin retires the course and it leaves the session form', async () => {
+    await addCourse();
+    await recordSession();
+    await selfAttest();
     expect(text((await command(MEMBER, 'status')).json)).toContain('*Required training done*\\n100% (3 of 3)');
     expect(text((await command(ADMIN, 'training course retire Responsible AI basics')).json)).toContain(
       'Responsible AI basics is retired; its records stay.',
@@ -229,6 +287,7 @@ describe('training on Slack, end to end', () => {
   });
 
   it('a session where one attendee cannot be reached names them; the others are told', async () => {
+    await grantTrainer();
     const courseForm = await openModal(ADMIN, 'training course add');
     await submitModal(
       slack.eventsUrl,

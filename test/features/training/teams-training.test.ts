@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardInputs, fillCard } from '../../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
@@ -14,7 +14,8 @@ const BEN = { user: 'aad-ben', name: 'Ben Approver' };
 const CLEO = { user: 'aad-cleo', name: 'Cleo Approver' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 
-beforeAll(async () => {
+// Each test has its own bot, store and fake connector: a tenant with an admin, a member and three approvers, all said hello.
+beforeEach(async () => {
   teams = await startTeamsHarness(
     { AIMS_ADMINS: 'teams:aad-admin' },
     {
@@ -34,28 +35,29 @@ beforeAll(async () => {
     await say(ADMIN, `aims role grant <at>${name}</at> approver`, { mentions: [{ id, name }] });
   }
 });
-afterAll(async () => {
+afterEach(async () => {
   await teams.close();
 });
+
+/** The course Responsible AI basics, for approvers, renewed every 12 months, saved by the admin from its card. */
+async function addCourse(): Promise<Record<string, unknown> | undefined> {
+  const courseForm = await say(ADMIN, 'aims training course add');
+  return click(
+    ADMIN,
+    fillCard(courseForm, 'Save', {
+      name: 'Responsible AI basics',
+      description: 'Policy and reporting.',
+      requiredRoles: 'approver',
+      renewalMonths: '12',
+    }),
+  );
+}
 
 describe('training on Teams, end to end', () => {
   it('adds a course for approvers renewed every 12 months, records a session with three attendees who are told, and reports as of 13 months later', async () => {
     expect(text(await say(MEMBER, 'aims training course add'))).toContain('Only admins can manage courses.');
-    const courseForm = await say(ADMIN, 'aims training course add');
-    expect(text(courseForm)).toContain('"isMultiSelect":true');
-    expect(
-      text(
-        await click(
-          ADMIN,
-          fillCard(courseForm, 'Save', {
-            name: 'Responsible AI basics',
-            description: 'Policy and reporting.',
-            requiredRoles: 'approver',
-            renewalMonths: '12',
-          }),
-        ),
-      ),
-    ).toContain('for approvers · renewed every 12 months');
+    expect(text(await say(ADMIN, 'aims training course add'))).toContain('"isMultiSelect":true');
+    expect(text(await addCourse())).toContain('for approvers · renewed every 12 months');
 
     const session = await say(MEMBER, 'aims training');
     expect(Object.keys(cardInputs(session))).toEqual(['course', 'date', 'trainer', 'attendees', 'evidence']);
@@ -108,6 +110,7 @@ describe('training on Teams, end to end', () => {
   });
 
   it('a session with an attendee the bot cannot reach says so by name, and how to fix it', async () => {
+    await addCourse();
     // Zoe is known from a mention but never opened a chat with the bot: Teams gives no way to message her.
     expect(
       text(await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] })),
