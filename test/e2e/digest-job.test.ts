@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAimsCli, slackJobEnv } from '../helpers/aims-cli-in-process.ts';
+import { runAims } from '../helpers/run-aims.ts';
+import { slackJobEnv } from '../helpers/slack-job-env.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { openModal, slackJobWorkspace, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
@@ -19,7 +20,7 @@ const posts = () =>
  * `aims jobs run digest --at …` as an operator would run it, against the bot's store and the fake Slack:
  * the CLI's function in this process, on a store connection of its own (as a second process has).
  */
-const runDigestCli = (at: string) => runAimsCli(['jobs', 'run', 'digest', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl));
+const runDigestCli = (at: string) => runAims(['jobs', 'run', 'digest', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl));
 
 // Each test has its own bot and store: the app's clock says 2026-11-22 10:00 UTC (a Sunday, ISO week 2026-W47).
 beforeEach(async () => {

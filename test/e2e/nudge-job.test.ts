@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAimsCli, slackJobEnv } from '../helpers/aims-cli-in-process.ts';
+import { runAims } from '../helpers/run-aims.ts';
+import { slackJobEnv } from '../helpers/slack-job-env.ts';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
 import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { openModal, slackJobWorkspace, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
@@ -15,7 +16,7 @@ const leadershipPosts = () => slack.slackApi.callsTo('chat.postMessage').filter(
 
 /** `aims jobs run nudges --at …`: the CLI's function in this process, on a store connection of its own. */
 async function runNudges(at: string): Promise<string> {
-  return (await runAimsCli(['jobs', 'run', 'nudges', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl))).out;
+  return (await runAims(['jobs', 'run', 'nudges', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl))).out;
 }
 
 describe('daily nudges', () => {

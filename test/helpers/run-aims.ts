@@ -1,9 +1,23 @@
 import { runCli } from '../../src/cli/aims-cli.ts';
 
-/** The `aims` CLI in this process (the function behind bin/aims.js), its output collected. */
-export async function runAims(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+export interface CliRun {
+  code: number;
+  /** Every line written, each ending in a newline, as a terminal would show it. */
+  out: string;
+  err: string;
+}
+
+/**
+ * `aims …` run in this process through the function behind bin/aims.js, with its own environment:
+ * it opens its own connection to the store file, as a second process would.
+ */
+export async function runAims(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    out: (line) => (out += `${line}\n`),
+    err: (line) => (err += `${line}\n`),
+    env: { LOG_LEVEL: 'silent', ...env },
+  });
+  return { code, out, err };
 }
