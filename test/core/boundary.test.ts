@@ -111,6 +111,15 @@ describe('architecture boundary', () => {
     expect(strays).toEqual([]);
   });
 
+  it("an area's commands and forms live in its folder; the chat layer reaches areas only through their services", () => {
+    // The chat layer keeps only what every area shares: the command context, the view and form types.
+    expect(readdirSync(join(SRC, 'chat', 'commands'))).toEqual(['command-context.ts']);
+    expect(readdirSync(join(SRC, 'chat'))).not.toContain('forms');
+    // The chat layer reaches an area only through its service types.
+    const chatFiles = sourceFiles(join(SRC, 'chat'));
+    expect(violations(chatFiles, (target) => /^features\/[^/]+\/(?!service\.ts$)/.test(target))).toEqual([]);
+  });
+
   it("an area's domain, input, service and port import no platform, chat or store code", () => {
     const inner = sourceFiles(FEATURES).filter((file) => areaOf(file) && INNER_FILES.includes(file.split(sep).at(-1) ?? ''));
     expect(inner.length).toBeGreaterThanOrEqual(4);

@@ -1,4 +1,4 @@
-import { roleCommand } from '../../chat/commands/role-commands.ts';
+import { roleCommand } from './commands.ts';
 import type { Feature } from '../../chat/feature.ts';
 
 /** Who holds which role in a workspace (A.3.2, A.4.6, A.10.2). */

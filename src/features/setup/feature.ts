@@ -1,7 +1,7 @@
-import { setupCommand } from '../../chat/commands/setup-commands.ts';
+import { setupCommand } from './commands.ts';
 import type { Feature, FormSpec } from '../../chat/feature.ts';
-import { setupForm, settingsInputFrom } from '../../chat/forms/setup-form.ts';
-import { setupSummaryView } from '../../chat/views/setup-views.ts';
+import { setupForm, settingsInputFrom } from './forms.ts';
+import { setupSummaryView } from './views.ts';
 
 export const SETUP_FORM = 'setup';
 

@@ -1,7 +1,7 @@
 import { personLabel } from '../../core/identity.ts';
 import type { RoleChange } from '../../core/role-service.ts';
 import { GRANTABLE_ROLES, type RoleHolder } from '../../core/roles.ts';
-import type { MessageView } from './view.ts';
+import type { MessageView } from '../../chat/views/view.ts';
 
 const TITLES = { admin: 'Admins', approver: 'Approvers', leadership: 'Leadership', trainer: 'Trainers' } as const;
 

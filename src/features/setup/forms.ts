@@ -1,6 +1,6 @@
 import type { Platform } from '../../core/identity.ts';
 import type { WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
-import type { FormField, FormValues, FormView } from '../views/form.ts';
+import type { FormField, FormValues, FormView } from '../../chat/views/form.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, '0')}:00` }));
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, i) => ({

@@ -1,5 +1,5 @@
 import type { ChannelPurpose, ChannelRef, WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
-import type { MessageView } from './view.ts';
+import type { MessageView } from '../../chat/views/view.ts';
 
 function channelText(channel: ChannelRef | null): string {
   if (!channel) return 'not set';

@@ -1,8 +1,8 @@
 import { AimsError } from '../../core/errors.ts';
 import { parseRole } from '../../core/role-service.ts';
-import { roleChangedView, rolesListView } from '../views/role-views.ts';
-import { message, type ChatResponse } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import { roleChangedView, rolesListView } from './views.ts';
+import { message, type ChatResponse } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 /** `role grant @person <role> | role revoke @person <role> | role list` */
 export function roleCommand(ctx: CommandContext): ChatResponse {

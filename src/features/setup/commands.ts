@@ -1,9 +1,9 @@
 import { AimsError } from '../../core/errors.ts';
 import { CHANNEL_PURPOSES, type ChannelPurpose } from '../../core/settings/workspace-settings.ts';
-import { setupForm } from '../forms/setup-form.ts';
-import { channelSetView, setupSummaryView } from '../views/setup-views.ts';
-import { message, type ChatResponse } from '../views/view.ts';
-import type { CommandContext } from './command-context.ts';
+import { setupForm } from './forms.ts';
+import { channelSetView, setupSummaryView } from './views.ts';
+import { message, type ChatResponse } from '../../chat/views/view.ts';
+import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 /** `setup` opens the form; `setup channel <incidents|approvals|leadership>` uses this conversation; `setup show`. */
 export function setupCommand(ctx: CommandContext): ChatResponse {
