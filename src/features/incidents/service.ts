@@ -39,6 +39,55 @@ export function parseIncidentRef(ref: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** What a corrective action follows from: an incident's resolution or a review's findings (ISO/IEC 42001 10.2). */
+export type CorrectiveActionOrigin = { incidentId: number } | { reviewCompletionId: number };
+
+/** One corrective action as a form gave it; the caller has checked that its owner is in the workspace. */
+export interface NewCorrectiveAction {
+  title: string;
+  ownerPersonId: number;
+  dueDate: string;
+}
+
+/**
+ * Records open corrective actions, each with its audit event, in the caller's unit of work. Incidents
+ * create them when resolved and reviews when recorded; the actions' table and audit stay this area's.
+ */
+export function addCorrectiveActions(
+  repos: Repositories,
+  actor: Actor,
+  origin: CorrectiveActionOrigin,
+  actions: readonly NewCorrectiveAction[],
+  at: string,
+): CorrectiveAction[] {
+  return actions.map((action) => {
+    const record = repos.actions.insert({
+      workspaceId: actor.workspaceId,
+      incidentId: 'incidentId' in origin ? origin.incidentId : null,
+      reviewCompletionId: 'reviewCompletionId' in origin ? origin.reviewCompletionId : null,
+      title: action.title,
+      ownerPersonId: action.ownerPersonId,
+      dueDate: action.dueDate,
+      status: 'open',
+      doneAt: null,
+      createdAt: at,
+    });
+    repos.audit.append(
+      {
+        workspaceId: actor.workspaceId,
+        actorPersonId: actor.personId,
+        actor: actor.label,
+        action: INCIDENT_AUDIT.actionCreated,
+        subject: `corrective_action:${record.id}`,
+        before: null,
+        after: record,
+      },
+      at,
+    );
+    return record;
+  });
+}
+
 /** AI incidents and their corrective actions (ISO/IEC 42001 A.3.3, A.8.4, 10.2). */
 export class IncidentService {
   constructor(
@@ -289,31 +338,7 @@ export class IncidentService {
         { status: 'resolved', rootCause: input.rootCause },
         at,
       );
-      for (const action of input.actions) {
-        const record = repos.actions.insert({
-          workspaceId: actor.workspaceId,
-          incidentId: before.id,
-          reviewCompletionId: null,
-          title: action.title,
-          ownerPersonId: action.ownerPersonId,
-          dueDate: action.dueDate,
-          status: 'open',
-          doneAt: null,
-          createdAt: at,
-        });
-        repos.audit.append(
-          {
-            workspaceId: actor.workspaceId,
-            actorPersonId: actor.personId,
-            actor: actor.label,
-            action: INCIDENT_AUDIT.actionCreated,
-            subject: `corrective_action:${record.id}`,
-            before: null,
-            after: record,
-          },
-          at,
-        );
-      }
+      addCorrectiveActions(repos, actor, { incidentId: before.id }, input.actions, at);
       queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
       return { incident: after, changed: true };
     });

@@ -5,6 +5,7 @@ import { personLabel } from '../../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { todayIn } from '../../core/zoned-time.ts';
 import { addDays } from '../../core/calendar-days.ts';
+import { addCorrectiveActions } from '../incidents/service.ts';
 import { DEFAULT_SYSTEM_REVIEW_DAYS, REVIEW_AUDIT, type ReviewKind, type ReviewSchedule } from './domain.ts';
 import { reviewDoneInputSchema, reviewScheduleInputSchema } from './input.ts';
 
@@ -214,31 +215,7 @@ export class ReviewService {
         },
         at,
       );
-      for (const action of input.actions) {
-        const record = repos.actions.insert({
-          workspaceId: actor.workspaceId,
-          incidentId: null,
-          reviewCompletionId: completion.id,
-          title: action.title,
-          ownerPersonId: action.ownerPersonId,
-          dueDate: action.dueDate,
-          status: 'open',
-          doneAt: null,
-          createdAt: at,
-        });
-        repos.audit.append(
-          {
-            workspaceId: actor.workspaceId,
-            actorPersonId: actor.personId,
-            actor: actor.label,
-            action: 'corrective_action.created',
-            subject: `corrective_action:${record.id}`,
-            before: null,
-            after: record,
-          },
-          at,
-        );
-      }
+      addCorrectiveActions(repos, actor, { reviewCompletionId: completion.id }, input.actions, at);
       return { schedule: { ...before, lastDone: input.date, nextDue, updatedAt: at }, actions: input.actions.length };
     });
   }
