@@ -145,6 +145,26 @@ describe('architecture boundary', () => {
     expect(violations(elsewhere, (target) => /^features\/[^/]+\/(store|schema)\.ts$/.test(target))).toEqual([]);
   });
 
+  it("no area's service writes another area's repositories (it calls that area's service)", () => {
+    // The repositories an area adds to core's Repositories, read from its port.ts.
+    const owner = new Map<string, string>();
+    for (const area of areas.filter((name) => readdirSync(join(FEATURES, name)).includes('port.ts'))) {
+      const port = join(FEATURES, area, 'port.ts');
+      const block = /interface Repositories\s*\{([^}]*)\}/.exec(readFileSync(port, 'utf8'))?.[1] ?? '';
+      for (const match of block.matchAll(/^\s*(\w+)\s*:/gm)) owner.set(match[1] ?? '', area);
+    }
+    expect(owner.get('actions')).toBe('incidents');
+    const writes = /\brepos\.(\w+)\.((?:insert|update|add|remove|drop|replace|mark|delete|set)\w*)\(/g;
+    const found = areas
+      .filter((area) => readdirSync(join(FEATURES, area)).includes('service.ts'))
+      .flatMap((area) =>
+        [...readFileSync(join(FEATURES, area, 'service.ts'), 'utf8').matchAll(writes)]
+          .filter((match) => owner.has(match[1] ?? '') && owner.get(match[1] ?? '') !== area)
+          .map((match) => `features/${area}/service.ts writes repos.${match[1]}.${match[2]}`),
+      );
+    expect(found).toEqual([]);
+  });
+
   it('recognises each kind of forbidden import (so the guards cannot pass vacuously)', () => {
     const sample = [
       "import { App } from '@slack/bolt';",
