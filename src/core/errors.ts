@@ -29,6 +29,16 @@ export function fieldErrorsOf(issues: ReadonlyArray<{ path: ReadonlyArray<Proper
   return errors;
 }
 
+/** Like `fieldErrorsOf`, for forms with rows: an issue in a row's field (`actions.0.title`) names that field. */
+export function rowFieldErrorsOf(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Record<string, string> {
+  return fieldErrorsOf(
+    issues.map((issue) => ({
+      ...issue,
+      path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path,
+    })),
+  );
+}
+
 /** A form that did not validate: the message for each field, shown next to that field. */
 export function invalidInput(fieldErrors: Record<string, string>): AimsError {
   const first = Object.values(fieldErrors)[0] ?? 'Some fields need attention.';

@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
 import type { Clock } from '../../core/clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { AimsError, fieldErrorsOf, invalidInput, rowFieldErrorsOf } from '../../core/errors.ts';
 import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
@@ -310,15 +310,7 @@ export class IncidentService {
       }
       this.requireOwnerOrAdmin(repos, actor, before, 'resolve');
       const parsed = resolveInputSchema.safeParse(raw);
-      if (!parsed.success)
-        throw invalidInput(
-          fieldErrorsOf(
-            parsed.error.issues.map((issue) => ({
-              ...issue,
-              path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path,
-            })),
-          ),
-        );
+      if (!parsed.success) throw invalidInput(rowFieldErrorsOf(parsed.error.issues));
       const input = parsed.data;
       const ownerErrors: Record<string, string> = {};
       input.actions.forEach((action, i) => {

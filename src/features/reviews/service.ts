@@ -1,6 +1,6 @@
 import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
-import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
+import { AimsError, fieldErrorsOf, invalidInput, rowFieldErrorsOf } from '../../core/errors.ts';
 import { personLabel } from '../../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { todayIn } from '../../core/zoned-time.ts';
@@ -25,6 +25,14 @@ export class ReviewService {
 
   private today(repos: Repositories, workspaceId: number): string {
     return todayIn(repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone, this.clock.now());
+  }
+
+  /** The audit event of a change to review `id`, in the caller's unit of work. */
+  private audit(repos: Repositories, actor: Actor, action: string, id: number, before: unknown, after: unknown, at: string): void {
+    repos.audit.append(
+      { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `review:${id}`, before, after },
+      at,
+    );
   }
 
   /** Who may change a review: an admin, its owner, or the owner of its AI system. */
@@ -81,18 +89,7 @@ export class ReviewService {
         updatedAt: at,
       });
       if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
-      repos.audit.append(
-        {
-          workspaceId: actor.workspaceId,
-          actorPersonId: actor.personId,
-          actor: actor.label,
-          action: REVIEW_AUDIT.scheduled,
-          subject: `review:${schedule.id}`,
-          before: null,
-          after: schedule,
-        },
-        at,
-      );
+      this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
       return schedule;
     });
   }
@@ -112,18 +109,7 @@ export class ReviewService {
         nextDue: after.nextDue,
         updatedAt: at,
       });
-      repos.audit.append(
-        {
-          workspaceId: actor.workspaceId,
-          actorPersonId: actor.personId,
-          actor: actor.label,
-          action: REVIEW_AUDIT.updated,
-          subject: `review:${id}`,
-          before,
-          after,
-        },
-        at,
-      );
+      this.audit(repos, actor, REVIEW_AUDIT.updated, id, before, after, at);
       return after;
     });
   }
@@ -151,18 +137,7 @@ export class ReviewService {
           createdAt: at,
           updatedAt: at,
         });
-        repos.audit.append(
-          {
-            workspaceId: actor.workspaceId,
-            actorPersonId: actor.personId,
-            actor: actor.label,
-            action: REVIEW_AUDIT.scheduled,
-            subject: `review:${schedule.id}`,
-            before: null,
-            after: schedule,
-          },
-          at,
-        );
+        this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
         created.push(schedule);
       }
       return created;
@@ -176,15 +151,7 @@ export class ReviewService {
       const before = this.mustFind(repos, actor.workspaceId, id);
       this.requireManager(repos, actor, before, before.aiSystemId, 'record this review');
       const parsed = reviewDoneInputSchema.safeParse(raw);
-      if (!parsed.success)
-        throw invalidInput(
-          fieldErrorsOf(
-            parsed.error.issues.map((issue) => ({
-              ...issue,
-              path: issue.path.length > 2 ? [`${String(issue.path[0])}.${String(issue.path[1])}.${String(issue.path[2])}`] : issue.path,
-            })),
-          ),
-        );
+      if (!parsed.success) throw invalidInput(rowFieldErrorsOf(parsed.error.issues));
       const input = parsed.data;
       if (input.date > this.today(repos, actor.workspaceId)) throw invalidInput({ date: 'The date cannot be in the future.' });
       if (input.outcome === 'findings' && !input.findings) throw invalidInput({ findings: 'Describe the findings.' });
@@ -203,16 +170,13 @@ export class ReviewService {
       });
       const nextDue = addDays(input.date, before.cadenceDays);
       repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
-      repos.audit.append(
-        {
-          workspaceId: actor.workspaceId,
-          actorPersonId: actor.personId,
-          actor: actor.label,
-          action: REVIEW_AUDIT.done,
-          subject: `review:${id}`,
-          before: { nextDue: before.nextDue, lastDone: before.lastDone },
-          after: { ...completion, nextDue },
-        },
+      this.audit(
+        repos,
+        actor,
+        REVIEW_AUDIT.done,
+        id,
+        { nextDue: before.nextDue, lastDone: before.lastDone },
+        { ...completion, nextDue },
         at,
       );
       addCorrectiveActions(repos, actor, { reviewCompletionId: completion.id }, input.actions, at);
