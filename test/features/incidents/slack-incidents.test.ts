@@ -150,7 +150,8 @@ describe('incidents on Slack, end to end', () => {
       'Logged INC-1. Posted to #ai-incidents and #ai-leadership: https://acme.slack.test/archives/C0INC/',
     );
     const posted = calls('chat.postMessage').slice(posts);
-    expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD']);
+    // The reporter's own copy is a direct message (the modal's confirmation closes with it): it stays up to date.
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD', 'U0REP']);
     expect(posted.flatMap((call) => call.problems)).toEqual([]);
     expect(text(posted[0]?.args.blocks)).toContain('INC-1 · Scorer flags every payment from one bank');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Acknowledge', 'Comment…']);
@@ -165,11 +166,12 @@ describe('incidents on Slack, end to end', () => {
     expect(outboxOf('incident:1')).toEqual([
       { kind: 'post', target: 'incidents', detail: null, status: 'sent' },
       { kind: 'post', target: 'leadership', detail: null, status: 'sent' },
+      { kind: 'direct', target: expect.any(String), detail: 'incident.yours', status: 'sent' },
     ]);
 
     const again = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
     expect(text(again.json?.view)).toContain('INC-1 was already logged.');
-    expect(calls('chat.postMessage').length).toBe(posts + 2);
+    expect(calls('chat.postMessage').length).toBe(posts + 3);
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
   });
 
@@ -210,7 +212,9 @@ describe('incidents on Slack, end to end', () => {
       REPORTER,
       'V0ESC',
     );
-    const posted = calls('chat.postMessage').slice(posts);
+    const posted = calls('chat.postMessage')
+      .slice(posts)
+      .filter((call) => call.args.channel !== 'U0REP');
     expect(posted).toHaveLength(1);
     const mrkdwn = [String(posted[0]?.args.text), ...mrkdwnTexts(posted[0]?.args.blocks)].join('\n');
     expect(mrkdwn).toContain('&lt;!channel&gt; &lt;@U0BOSS&gt; look');

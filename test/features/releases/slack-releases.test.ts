@@ -158,7 +158,8 @@ describe('release sign-off on Slack, end to end', () => {
       'Requested REL-1. Posted to #ai-approvals for sign-off: https://acme.slack.test/archives/C0APP/',
     );
     const posted = calls('chat.postMessage').slice(posts);
-    expect(posted.map((call) => call.args.channel)).toEqual(['C0APP']);
+    // The requester's own copy is a direct message that stays up to date (the modal closes).
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0APP', 'U0REQ']);
     expect(posted[0]?.problems).toEqual([]);
     const card = text(posted[0]?.args);
     expect(card).toContain('*FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
@@ -168,6 +169,7 @@ describe('release sign-off on Slack, end to end', () => {
     // Through the outbox: queued with the request, then sent.
     expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
+      { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
   });
 
@@ -261,7 +263,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text(form)).toContain('"initial_value":"2.7.0"');
     const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').length;
     const saved = await submitModal(slack.eventsUrl, form, { [criterionIds[0] ?? '']: '0.96' }, REQUESTER, 'V0EDIT4');
-    expect(text(saved.json?.view)).toContain('Saved REL-1. 1 approval(s) were dropped; the approvers were told.');
+    expect(text(saved.json?.view)).toContain('Saved REL-1. 1 approval(s) were dropped. The approvers were told.');
     expect(text(approvalsCard(1))).toContain('0 of 2');
     expect(text(approvalsCard(1))).toContain('(dropped by an edit)');
     const told = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1');

@@ -83,6 +83,8 @@ describe('release sign-off on Teams, end to end', () => {
     // Through the outbox: queued with the request, then sent.
     expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
+      // This invoke names no card it came from: the requester's own live copy is a direct message.
+      { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
   });
 
@@ -127,7 +129,7 @@ describe('release sign-off on Teams, end to end', () => {
     expect(cardInputs(edit).version).toBe('2.7.0');
     const criterion = Object.keys(cardInputs(edit)).find((id) => id.startsWith('criterion.')) ?? '';
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain(
-      '1 approval(s) were dropped; the approvers were told.',
+      '1 approval(s) were dropped. The approvers were told.',
     );
     expect(text(approvalsCard(3))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
@@ -188,12 +190,9 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     );
     expect(rejected).not.toContain('2.9.0');
     // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
-    const post = (
-      JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 1').get() as { posts: string }).posts) as Array<{
-        channelId: string;
-        messageId: string;
-      }>
-    )[0];
+    const post = teams.app.store.sqlite
+      .prepare("SELECT channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE subject = 'release:1' AND purpose = 'approvals'")
+      .get() as { channelId: string; messageId: string } | undefined;
     const forged = teamsInvoke(teams.connector.serviceUrl, approve, OUTSIDER);
     const response = await teams.post({
       ...forged,
