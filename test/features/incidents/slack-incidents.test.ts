@@ -515,3 +515,33 @@ describe('incidents on Slack, end to end', () => {
     expect(text(last.json)).toContain('502 in all.');
   });
 });
+
+describe('the reporter’s own copy on Slack', () => {
+  // The modal's confirmation closes with the modal and an ephemeral reply can never be updated, so the
+  // reporter's copy that stays live is a direct message from the bot.
+  it('is a direct message from the bot, updated with every change: Closed and without buttons after the lifecycle', async () => {
+    await logInc1();
+    const dm = calls('chat.postMessage').find((call) => call.args.channel === 'U0REP');
+    expect(text(dm?.args.blocks)).toContain('You reported INC-1. This copy stays up to date.');
+    expect(Object.keys(buttonsOf(dm?.args))).toEqual(['Acknowledge', 'Comment…']);
+    expect(
+      slack.app.store.sqlite
+        .prepare("SELECT purpose, channel_id AS channel FROM posted_messages WHERE subject = 'incident:1' ORDER BY id")
+        .all(),
+    ).toEqual([
+      { purpose: 'incidents', channel: 'C0INC' },
+      { purpose: 'leadership', channel: 'C0LEAD' },
+      { purpose: expect.stringMatching(/^personal:incident\.yours:\d+$/), channel: 'U0REP' },
+    ]);
+
+    await resolveInc1(twoActions);
+    await clickOnChannelCard(OWNER, 'Close');
+    expect(incidentRow(1).status).toBe('closed');
+    const updates = calls('chat.update').filter((call) => call.args.channel === 'U0REP' && call.args.ts === dm?.ts);
+    expect(updates.length).toBeGreaterThanOrEqual(4);
+    const copy = updates.at(-1)?.args;
+    expect(text(copy?.blocks)).toContain('You reported INC-1. It is closed.');
+    expect(text(copy?.blocks)).toContain('Closed');
+    expect(buttonsOf(copy)).toEqual({});
+  });
+});
