@@ -377,3 +377,23 @@ describe('release sign-off on Slack, end to end', () => {
     expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 });
+
+describe('the requester’s own copy on Slack', () => {
+  it('is a direct message from the bot that shows approved, not “Pending 0 of 2”, once the approvers decided', async () => {
+    await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
+    const copy = calls('chat.postMessage').find((call) => call.args.channel === 'U0REQ');
+    expect(text(copy?.args.blocks)).toContain('You requested REL-1. This copy stays up to date.');
+    expect(text(copy?.args.blocks)).toContain('0 of 2');
+    // The requester can only withdraw: approving their own request would be refused.
+    expect(Object.keys(buttonsOf(copy?.args))).toEqual(['Withdraw']);
+    await click(APPROVER1, 1, 'Approve');
+    expect(text(await click(APPROVER2, 1, 'Approve'))).toContain('REL-1 is approved. The requester was told.');
+    const refreshed = calls('chat.update')
+      .filter((call) => call.args.channel === 'U0REQ' && call.args.ts === copy?.ts)
+      .at(-1);
+    expect(text(refreshed?.args.blocks)).toContain('Your request REL-1 was approved.');
+    expect(text(refreshed?.args.blocks)).toContain('2 of 2');
+    expect(text(refreshed?.args.blocks)).not.toContain('0 of 2');
+    expect(buttonsOf(refreshed?.args)).toEqual({});
+  });
+});
