@@ -53,7 +53,7 @@ export function postsNote(
 export function teamsBotLink(botId: string | undefined): string | undefined {
   if (!botId) return undefined;
   const id = botId.startsWith('28:') ? botId : `28:${botId}`;
-  return `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(id)}`;
+  return `https://teams.microsoft.com/l/chat/0/0?users=${id}`;
 }
 
 /** The bot's own Teams id, from the conversation the person acting is in (Slack: undefined). */
