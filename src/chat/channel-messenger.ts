@@ -15,8 +15,11 @@ export interface PostedMessage {
 export interface ChannelMessenger {
   post(channel: ChannelRef, view: MessageView): Promise<PostedMessage>;
   update(post: { channelId: string; messageId: string; reference?: unknown }, view: MessageView): Promise<void>;
-  /** A direct message to one person (Slack: their app DM; Teams: their personal chat, if they ever wrote there). */
-  direct(person: Person, view: MessageView): Promise<void>;
+  /**
+   * A direct message to one person (Slack: their app DM; Teams: their personal chat, if they ever
+   * wrote there or installed the bot); where it landed, so it can be updated like any copy.
+   */
+  direct(person: Person, view: MessageView): Promise<PostedMessage>;
 }
 
 /** Filled in by the adapters as they start; the chat layer posts through whichever is there. */

@@ -21,6 +21,11 @@ export interface RequestOrigin {
   requestId: string;
   contact: ContactRef;
   conversation?: ConversationRef;
+  /**
+   * The bot's message the request came from (the card clicked, the form submitted), where the
+   * platform says: a Teams form answered in place turns that message into the record's card.
+   */
+  card?: { channelId: string; messageId: string };
 }
 
 /** One thing a person said to the bot, whatever the platform. */

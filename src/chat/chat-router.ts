@@ -218,6 +218,15 @@ export class ChatRouter {
     );
   }
 
+  /** Someone the bot was installed for: known from now on, with where to reach them (their Teams personal chat). */
+  async meet(origin: RequestOrigin): Promise<void> {
+    await this.guard(
+      origin,
+      () => void this.identify(origin),
+      () => undefined,
+    );
+  }
+
   /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
   async suggest(origin: RequestOrigin, kind: string, query: string): Promise<FormOption[]> {
     return this.guard(

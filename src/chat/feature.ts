@@ -64,13 +64,6 @@ export interface ActionSpec<Id extends string = string> {
   handle(ctx: FeatureContext, args: Record<string, string>): ChatResponse | Promise<ChatResponse>;
 }
 
-/** A copy of a card the bot posted (an update names one by channel and message id; Teams needs its reference). */
-export interface PostedCopy {
-  channelId: string;
-  messageId: string;
-  reference?: unknown;
-}
-
 /**
  * What the outbox sends about one type of an area's records ("incident:12"): rendered from the
  * committed state when it goes out, so a queued message never shows a stale state.
@@ -80,13 +73,18 @@ export interface OutboxSubjectSpec {
   type: string;
   /** How people name the record in status and `aims jobs list` ("INC-3"). */
   label: RecordLabel;
-  /** Its card as it stands now (posts and updates); undefined when the record is gone. */
+  /** Its card as it stands now (channel posts and their updates); undefined when the record is gone. */
   card?(services: ChatServices, workspaceId: number, id: number): MessageView | undefined;
-  /** The copies posted so far, to refresh. */
-  posts?(services: ChatServices, workspaceId: number, id: number): readonly PostedCopy[];
-  /** Remembers a new copy (posted to the channel of `purpose`) so later changes refresh it. */
+  /**
+   * Told when a card landed in the channel of `purpose` (the outbox already tracks the copy in
+   * posted_messages, which every change refreshes): the area audits it.
+   */
   recordPost?(services: ChatServices, workspaceId: number, id: number, purpose: string, posted: PostedMessage): void;
-  /** A direct message about the record (`notice` names which); undefined when there is nothing to say. */
+  /**
+   * A message to a person about the record (`notice` names which), as it reads now: sent as a
+   * direct message, and rendered again for each refresh of that person's copy (so it shows the
+   * true state and only buttons that still make sense). Undefined when there is nothing to say.
+   */
   notice?(services: ChatServices, workspaceId: number, id: number, notice: string): MessageView | undefined;
 }
 

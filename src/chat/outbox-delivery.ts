@@ -1,4 +1,5 @@
 import { parseSubject, type OutboxMessage, type OutboxService } from '../core/outbox/outbox.ts';
+import { parsePurpose, personalPurpose, type PostedCopy } from '../core/posted/posted-copy.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from '../core/settings/workspace-settings.ts';
 import { PermanentDeliveryError, type ChannelMessenger } from './channel-messenger.ts';
 import type { ChatServices } from './chat-services.ts';
@@ -9,8 +10,8 @@ const same = (a: MessageView | undefined, b: MessageView | undefined) => JSON.st
 
 /**
  * Sends one outbox message: renders it from the committed state now, through what the record's area
- * declared for its subject type (its card, posted copies, notices), sends it through the platform's
- * messenger, and settles it (recording a posted copy on its record in the same transaction).
+ * declared for its subject type (its card, its notices), sends it through the platform's messenger,
+ * and settles it, recording the copy it left in posted_messages in the same transaction.
  * Throws when sending failed; the sender decides about retries.
  */
 export class OutboxDelivery {
@@ -27,6 +28,15 @@ export class OutboxDelivery {
     if (!subject || !spec) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
     const { workspaceId } = message;
     const card = () => spec.card?.(this.services, workspaceId, subject.id);
+    const notice = (name: string) => spec.notice?.(this.services, workspaceId, subject.id, name);
+    const copyOf = (purpose: string, posted: { channelId: string; messageId: string; reference?: unknown }) => ({
+      workspaceId,
+      subject: message.subject,
+      purpose,
+      channelId: posted.channelId,
+      messageId: posted.messageId,
+      ...(posted.reference === undefined ? {} : { reference: posted.reference }),
+    });
     switch (message.kind) {
       case 'post': {
         const purpose = CHANNEL_PURPOSES.find((p) => p === message.target) as ChannelPurpose | undefined;
@@ -35,7 +45,7 @@ export class OutboxDelivery {
         const view = card();
         if (!view) throw new PermanentDeliveryError(`${message.subject} no longer exists`);
         const posted = await messenger.post(channel, view);
-        this.outbox.markSent(message, now(), () => {
+        this.outbox.markSent(message, now(), copyOf(message.target, posted), () => {
           spec.recordPost?.(this.services, workspaceId, subject.id, message.target, posted);
           // A change committed while this card was on its way: the new copy gets refreshed too.
           if (!same(card(), view)) this.outbox.queueUpdate(workspaceId, message.subject, posted);
@@ -43,24 +53,37 @@ export class OutboxDelivery {
         return posted.link;
       }
       case 'update': {
-        const post = (spec.posts?.(this.services, workspaceId, subject.id) ?? []).find(
-          (p) => p.channelId === message.target && p.messageId === message.detail,
-        );
-        const view = card();
-        if (!post || !view)
+        const copy = this.outbox.copy(workspaceId, message.subject, message.target, message.detail ?? '');
+        const view = copy ? this.render(copy, card, notice) : undefined;
+        if (!copy || !view)
           throw new PermanentDeliveryError(`no posted copy ${message.target}/${message.detail ?? ''} of ${message.subject}`);
-        await messenger.update(post, view);
+        await messenger.update(copy, view);
         this.outbox.markSent(message, now());
         return undefined;
       }
       case 'direct': {
         const person = this.services.directory.personById(workspaceId, Number(message.target));
-        const notice = person ? spec.notice?.(this.services, workspaceId, subject.id, message.detail ?? '') : undefined;
-        if (!person || !notice) throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
-        await messenger.direct(person, notice);
-        this.outbox.markSent(message, now());
+        const name = message.detail ?? '';
+        const view = person ? notice(name) : undefined;
+        if (!person || !view) throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
+        const posted = await messenger.direct(person, view);
+        this.outbox.markSent(message, now(), copyOf(personalPurpose(name, person.id), posted), () => {
+          // The record changed while this message was on its way: it is refreshed like any copy.
+          if (!same(notice(name), view)) this.outbox.queueUpdate(workspaceId, message.subject, posted);
+        });
         return undefined;
       }
     }
+  }
+
+  /** A copy as it should read now: a channel card, or the notice a person's copy was (it renders the current state). */
+  private render(
+    copy: PostedCopy,
+    card: () => MessageView | undefined,
+    notice: (name: string) => MessageView | undefined,
+  ): MessageView | undefined {
+    const purpose = parsePurpose(copy.purpose);
+    if (purpose.kind === 'channel') return card();
+    return notice(purpose.notice) ?? card();
   }
 }

@@ -49,12 +49,52 @@ export function postsNote(
   ].join('');
 }
 
+/** Where a Teams person opens a chat with the bot (the bot id as Teams gives it: "28:<app id>"). */
+export function teamsBotLink(botId: string | undefined): string | undefined {
+  if (!botId) return undefined;
+  const id = botId.startsWith('28:') ? botId : `28:${botId}`;
+  return `https://teams.microsoft.com/l/chat/0/0?users=${id}`;
+}
+
+/** The bot's own Teams id, from the conversation the person acting is in (Slack: undefined). */
+export function botIdOf(origin: { conversation?: { reference?: unknown } }): string | undefined {
+  const bot = (origin.conversation?.reference as { bot?: { id?: unknown } } | undefined)?.bot;
+  return typeof bot?.id === 'string' && bot.id !== '' ? bot.id : undefined;
+}
+
+export interface DeliveryNoteOptions {
+  /** Only the direct messages of this notice (release.decided ...); default: all of the record's. */
+  notice?: string;
+  /** What to say when everyone was reached ("Attendees were told."). */
+  told: string;
+  /** The bot's Teams id, for the link that opens a chat with it. */
+  botId?: string;
+  /**
+   * Only the messages this change sent or still waiting (a record that was told things before,
+   * like a release edited twice); default: every one of the record's.
+   */
+  onlyThisChange?: boolean;
+}
+
 /**
- * What became of the direct messages about a record (a training session's attendees): everyone told,
- * or who could not be reached yet (still being retried) or at all, by name.
+ * What became of the direct messages about a record, for the person who acted: everyone told, or
+ * who could not be reached yet (still being retried) or at all, by name, and how to fix it (on
+ * Teams the person must open a chat with the bot once: a link to it).
  */
-export function attendeesNote(services: ChatServices, workspaceId: number, subject: string, outcomes: SendOutcome[]): string {
-  const rows = services.outbox.of(workspaceId, subject).filter((message) => message.kind === 'direct');
+export function deliveryNote(
+  services: ChatServices,
+  workspaceId: number,
+  subject: string,
+  outcomes: SendOutcome[],
+  options: DeliveryNoteOptions,
+): string {
+  const sentNow = new Set(outcomes.map((outcome) => outcome.message.id));
+  const rows = services.outbox
+    .of(workspaceId, subject)
+    .filter((message) => message.kind === 'direct' && (options.notice === undefined || message.detail === options.notice))
+    .filter(
+      (message) => !options.onlyThisChange || sentNow.has(message.id) || message.status === 'pending' || message.status === 'sending',
+    );
   if (rows.length === 0) return '';
   const nameOf = (id: string) => {
     const person = services.directory.personById(workspaceId, Number(id));
@@ -62,21 +102,39 @@ export function attendeesNote(services: ChatServices, workspaceId: number, subje
   };
   const queued: string[] = [];
   const failed: string[] = [];
+  const reasons = new Set<string>();
   for (const row of rows) {
-    const state =
-      outcomes.find((o) => o.message.id === row.id)?.result ??
-      (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
-    if (state === 'failed') failed.push(nameOf(row.target));
-    else if (state === 'queued') queued.push(nameOf(row.target));
+    const outcome = outcomes.find((o) => o.message.id === row.id);
+    // A message this request did not see settle reads from its row: only 'sent' counts as told.
+    const state = outcome?.result ?? (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
+    if (state === 'failed') {
+      failed.push(nameOf(row.target));
+      const reason = row.lastError;
+      if (reason) reasons.add(reason.replace(/\.$/, ''));
+    } else if (state === 'queued') queued.push(nameOf(row.target));
   }
-  if (queued.length === 0 && failed.length === 0) return 'Attendees were told.';
+  if (queued.length === 0 && failed.length === 0) return options.told;
   const teams = services.outbox.platformOf(workspaceId) === 'teams';
+  const link = teams ? teamsBotLink(options.botId) : undefined;
+  const them = failed.length === 1 ? 'they' : 'each of them';
+  const fix = teams
+    ? `: on Teams the bot can only message people who have opened a chat with it once. Ask ${list(failed)} to open a chat with the bot (in Teams: Apps, find the bot, Open, and say hello${link ? `, or open ${link}` : ''}); ${them} will be reached from then on.`
+    : `${reasons.size > 0 ? ` (${[...reasons].join('; ')})` : ''}: check that ${failed.length === 1 ? 'their account is' : 'their accounts are'} active and can receive messages from the app.`;
   return [
-    failed.length > 0
-      ? `Could not tell ${list(failed)}${teams ? ': on Teams the bot can only message people who have opened a chat with it once (they can find the bot under Apps and say hello).' : '.'}`
-      : '',
+    failed.length > 0 ? `Could not tell ${list(failed)}${fix}` : '',
     queued.length > 0 ? `Telling ${list(queued)} is queued: it goes out as soon as ${teams ? 'Teams' : 'Slack'} answers.` : '',
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+/** What became of the direct messages to a training session's attendees (see deliveryNote). */
+export function attendeesNote(
+  services: ChatServices,
+  workspaceId: number,
+  subject: string,
+  outcomes: SendOutcome[],
+  botId?: string,
+): string {
+  return deliveryNote(services, workspaceId, subject, outcomes, { told: 'Attendees were told.', ...(botId ? { botId } : {}) });
 }

@@ -4,6 +4,7 @@ import type { OutboxInput, OutboxMessage, OutboxStatus } from './outbox/outbox.t
 import type { WorkspaceSettings } from './settings/workspace-settings.ts';
 import type { Person, Platform, Workspace } from './identity.ts';
 import type { GrantableRole, RoleHolder } from './roles.ts';
+import type { PostedCopy, PostedCopyInput } from './posted/posted-copy.ts';
 
 export interface WorkspaceRepository {
   findByExternalId(platform: Platform, externalId: string): Workspace | undefined;
@@ -11,7 +12,7 @@ export interface WorkspaceRepository {
   all(): Workspace[];
   insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace;
   rename(id: number, name: string): void;
-  /** The workspace whose incident or release card was posted as this message, if any. */
+  /** The workspace whose record's copy was posted as this message, if any (an indexed lookup of posted_messages). */
   ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined;
 }
 
@@ -120,8 +121,17 @@ export interface OutboxRepository {
   summary(workspaceId?: number): OutboxSummary;
 }
 
+/** Every copy the bot posted about a record, to refresh each when the record changes. */
+export interface PostedMessageRepository {
+  /** Remembers a copy; the same message recorded again (a retry) keeps one row, with the latest subject and reference. */
+  record(input: PostedCopyInput): PostedCopy;
+  ofSubject(workspaceId: number, subject: string): PostedCopy[];
+  find(workspaceId: number, subject: string, channelId: string, messageId: string): PostedCopy | undefined;
+}
+
 export interface Repositories {
   workspaces: WorkspaceRepository;
+  posted: PostedMessageRepository;
   people: PeopleRepository;
   roles: RoleRepository;
   audit: AuditLog;

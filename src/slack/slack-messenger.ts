@@ -46,9 +46,10 @@ export function slackMessenger(client: App['client']): ChannelMessenger {
     async update(post, view) {
       await call(() => client.chat.update({ channel: post.channelId, ts: post.messageId, ...renderMessage(view) }));
     },
-    async direct(person, view) {
-      // Posting to a user id lands in the app's direct messages with them.
-      await call(() => client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) }));
+    async direct(person, view): Promise<PostedMessage> {
+      // Posting to a user id lands in the app's direct messages with them; Slack answers with that DM's id (D…), which chat.update needs.
+      const result = await call(() => client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) }));
+      return { channelId: result.channel ?? person.externalId, messageId: result.ts ?? '' };
     },
   };
 }

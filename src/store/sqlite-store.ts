@@ -10,6 +10,7 @@ import { applyMigrations } from './migrate.ts';
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
 import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
+import { SqlitePostedMessageRepository } from './repositories/posted-message-repository.ts';
 import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
 import { SqlitePeopleRepository } from './repositories/people-repository.ts';
 import { SqliteRoleRepository } from './repositories/role-repository.ts';
@@ -43,6 +44,7 @@ export class SqliteStore implements UnitOfWork {
       jobs: new SqliteJobRepository(db),
       anchors: new SqliteAnchorRepository(db),
       outbox: new SqliteOutboxRepository(db),
+      posted: new SqlitePostedMessageRepository(db),
     } as Repositories;
     this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
     this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');

@@ -15,7 +15,8 @@ import type { ChatResponse } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
 import { ACT_VERB, CONFIRM_VERB, FIND_VERB, renderCard, renderConfirmCard, SUBMIT_VERB, type AdaptiveCard } from './render-card.ts';
 import { findInputId, readCardValues, renderFormCard } from './render-form-card.ts';
-import { fromTeamsMessage, originOf } from './teams-requests.ts';
+import { fromTeamsMessage, originOf, personalInstallOf } from './teams-requests.ts';
+import type { RequestOrigin } from '../chat/chat-request.ts';
 
 interface AimsCardData {
   aims?: {
@@ -65,6 +66,29 @@ export class AimsTeamsBot extends ActivityHandler {
       }
       await next();
     });
+    this.handleInstalls();
+  }
+
+  /** Installs in a personal scope: the personal chat is stored then, so direct messages reach people who never wrote. */
+  private handleInstalls(): void {
+    this.onInstallationUpdate(async (context, next) => {
+      await this.rememberInstall(context);
+      await next();
+    });
+    this.onConversationUpdate(async (context, next) => {
+      await this.rememberInstall(context);
+      await next();
+    });
+  }
+
+  /**
+   * Records the personal-chat reference of the person the bot was just installed for; returns who
+   * it was (undefined for other updates), for anything else that answers an install (a greeting).
+   */
+  async rememberInstall(context: TurnContext): Promise<RequestOrigin | undefined> {
+    const origin = personalInstallOf(context.activity, this.options.allowTenantless);
+    if (origin) await this.router.meet(origin);
+    return origin;
   }
 
   /** The people @mentioned besides the bot, by AAD object id (asked of the connector). */

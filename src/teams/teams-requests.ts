@@ -55,8 +55,14 @@ export function originOf(activity: Partial<Activity>, allowTenantless: boolean):
   const conversation = conversationOf(activity);
   // A personal chat is where direct messages (decisions, nudges) reach this person later.
   const direct = conversation?.kind === 'direct' ? withoutActivityId(conversation.reference) : undefined;
+  // An invoke (a click, a form submitted) names the bot's message it came from.
+  const card =
+    activity.type === 'invoke' && conversation && activity.replyToId
+      ? { channelId: conversation.id, messageId: activity.replyToId }
+      : undefined;
   return {
     requestId: randomUUID(),
+    ...(card ? { card } : {}),
     contact: {
       platform: 'teams',
       workspaceExternalId: tenantOf(activity, allowTenantless),
@@ -67,6 +73,21 @@ export function originOf(activity: Partial<Activity>, allowTenantless: boolean):
     },
     ...(conversation ? { conversation } : {}),
   };
+}
+
+/**
+ * The person for whom the bot was just installed in their personal scope (an installationUpdate
+ * "add", or a conversationUpdate adding the bot to a personal chat), as a request origin that
+ * carries their personal-chat reference; undefined for installs in a team or group chat.
+ */
+export function personalInstallOf(activity: Partial<Activity>, allowTenantless: boolean): RequestOrigin | undefined {
+  if (activity.conversation?.conversationType !== 'personal' || !hasSender(activity)) return undefined;
+  const botId = activity.recipient?.id;
+  const installed =
+    activity.type === 'installationUpdate'
+      ? (activity.action ?? 'add').startsWith('add')
+      : activity.type === 'conversationUpdate' && (activity.membersAdded ?? []).some((member) => member.id === botId);
+  return installed ? originOf(activity, allowTenantless) : undefined;
 }
 
 /** A Teams message (the bot's @mention removed; other mentions resolved by the caller) to a neutral request. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../../src/core/actor.ts';
 import { IncidentService } from '../../src/features/incidents/service.ts';
-import { OutboxService } from '../../src/core/outbox/outbox.ts';
+import { OutboxService, recordCopy } from '../../src/core/outbox/outbox.ts';
 import { SettingsService } from '../../src/core/settings/settings-service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { directoryFor, testClock } from '../helpers/test-store.ts';
@@ -78,7 +78,16 @@ describe('the outbox', () => {
 
   it('keeps one waiting refresh per posted copy: it renders the latest state when it goes out', () => {
     const incident = report('S3', 'fourth');
-    incidents.recordPost(admin.workspaceId, incident.id, { purpose: 'incidents', channelId: 'C1', messageId: '1.1' });
+    one.write((repos) =>
+      recordCopy(repos, {
+        workspaceId: admin.workspaceId,
+        subject: `incident:${incident.id}`,
+        purpose: 'incidents',
+        channelId: 'C1',
+        messageId: '1.1',
+        createdAt: now.toISOString(),
+      }),
+    );
     incidents.comment(admin, incident.number, 'one');
     incidents.comment(admin, incident.number, 'two');
     const updates = outboxes[0]?.of(admin.workspaceId, `incident:${incident.id}`).filter((m) => m.kind === 'update') ?? [];
@@ -87,7 +96,16 @@ describe('the outbox', () => {
 
   it('sends the updates of one posted copy one at a time, in order; a failed one that a newer one replaced is superseded', () => {
     const incident = report('S3', 'fifth');
-    incidents.recordPost(admin.workspaceId, incident.id, { purpose: 'incidents', channelId: 'C1', messageId: '5.5' });
+    one.write((repos) =>
+      recordCopy(repos, {
+        workspaceId: admin.workspaceId,
+        subject: `incident:${incident.id}`,
+        purpose: 'incidents',
+        channelId: 'C1',
+        messageId: '5.5',
+        createdAt: now.toISOString(),
+      }),
+    );
     const updates = () => outboxes[0]?.of(admin.workspaceId, `incident:${incident.id}`).filter((m) => m.kind === 'update') ?? [];
     incidents.comment(admin, incident.number, 'one');
     const first = outboxes[0]?.take(updates()[0]?.id ?? 0, now, 'host:1:a');

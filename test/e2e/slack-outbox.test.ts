@@ -34,10 +34,13 @@ const postsOf = (number: number, channel: string) =>
   slack.slackApi
     .callsTo('chat.postMessage')
     .filter((call) => call.args.channel === channel && text(call.args.blocks).includes(`INC-${number} ·`));
+/** The channel copies of INC-n the bot tracks (its reporter's own copy aside). */
 const postedCopies = (number: number) =>
-  JSON.parse(
-    (slack.app.store.sqlite.prepare('SELECT posts FROM incidents WHERE number = ?').get(number) as { posts: string }).posts,
-  ) as unknown[];
+  slack.app.store.sqlite
+    .prepare(
+      "SELECT p.channel_id FROM posted_messages p JOIN incidents i ON p.subject = 'incident:' || i.id WHERE i.number = ? AND p.purpose NOT LIKE 'personal:%'",
+    )
+    .all(number);
 
 /** Waits until the sender has settled INC-n's messages (it retries in the background, after backoff). */
 async function settled(number: number): Promise<Row[]> {
@@ -116,9 +119,9 @@ describe('the outbox sender on Slack', () => {
     const saved = await report('Chatbot leaks an address', 'V0OUT3');
     expect(text(saved.json?.view)).toContain('Logged INC-1. Posting to #ai-incidents is queued');
     const waiting = text((await command(ADMIN, 'status')).json);
-    expect(waiting).toContain(
-      'Channel posts: 1 waiting to be sent (oldest queued under an hour ago). INC-1 card to the incidents channel: waiting.',
-    );
+    // The card and the reporter's own copy (a direct message) are both waiting.
+    expect(waiting).toContain('Channel posts: 2 waiting to be sent (oldest queued under an hour ago).');
+    expect(waiting).toContain('INC-1 card to the incidents channel: waiting');
     slack.slackApi.holdPosts(false);
     const [row] = await settled(1);
     expect(row).toMatchObject({ status: 'failed', attempts: 12 });

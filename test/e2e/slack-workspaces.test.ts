@@ -102,9 +102,9 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
     await submitModal(slack.eventsUrl, form, { comment: 'Seen from the shared channel.' }, VISITOR, 'V0VISIT');
     expect(commentsOn(incidentOf(A).id)).toEqual([{ text: 'Seen from the shared channel.' }]);
     expect(commentsOn(incidentOf(B).id)).toEqual([]);
-    // Only A's card was refreshed; B's channel never heard of it.
+    // Only A's copies were refreshed (its channel card and its reporter's own copy); B's channel never heard of it.
     const refreshed = calls('chat.update').slice(updates);
-    expect(refreshed.map((call) => call.args.channel)).toEqual(['C0AINC']);
+    expect(refreshed.map((call) => call.args.channel)).toEqual(['C0AINC', 'U0ADMINA']);
     expect(text(refreshed)).not.toContain(CONFIDENTIAL_TITLE);
   });
 

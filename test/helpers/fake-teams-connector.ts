@@ -8,13 +8,24 @@ export interface ConnectorActivity {
   activity: Record<string, unknown>;
   /** Problems of every Adaptive Card attached, parsed at version 1.5. */
   problems: string[];
+  /** The id the connector answered with (a new message's activity id). */
+  id?: string;
 }
 
 /** A fake Bot Framework connector (the serviceUrl) that records every activity the bot sends. */
 export async function startFakeTeamsConnector(members: Record<string, { name: string; aadObjectId: string }> = {}) {
   const activities: ConnectorActivity[] = [];
+  /** Conversations Teams refuses to post into (the person removed or blocked the bot): 403, as Teams answers. */
+  const refused = new Set<string>();
   let next = 0;
   const server = await startLoopbackServer((req, res, body) => {
+    const conversation = /^\/v3\/conversations\/([^/?]+)\/activities/.exec(req.url ?? '')?.[1];
+    if (conversation && refused.has(decodeURIComponent(conversation))) {
+      res.statusCode = 403;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } }));
+      return;
+    }
     const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
     if (req.method === 'GET' && member) {
       const id = decodeURIComponent(member[1] ?? '');
@@ -35,12 +46,13 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
     const problems = attachments
       .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
       .flatMap((attachment) => checkAdaptiveCard(attachment.content));
-    activities.push({ method: req.method ?? 'POST', path: req.url ?? '', activity, problems });
     next += 1;
+    const id = req.method === 'PUT' ? String(activity.id ?? '') : `reply-${next}`;
+    activities.push({ method: req.method ?? 'POST', path: req.url ?? '', activity, problems, id });
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ id: `reply-${next}` }));
+    res.end(JSON.stringify({ id }));
   });
-  return { serviceUrl: server.url, activities, close: server.close };
+  return { serviceUrl: server.url, activities, refused, close: server.close };
 }
 
 let counter = 0;
@@ -92,7 +104,8 @@ export function teamsMessage(
 export function teamsInvoke(
   serviceUrl: string,
   action: { verb: string; data: Record<string, unknown> },
-  options: { user?: string; name?: string; tenant?: string } = {},
+  /** `replyToId`: the bot's message the card is (Teams sends it with every Action.Execute on a posted card). */
+  options: { user?: string; name?: string; tenant?: string; replyToId?: string } = {},
 ) {
   counter += 1;
   const tenant = options.tenant ?? 'tenant-1';
@@ -108,6 +121,7 @@ export function teamsInvoke(
     conversation: { id: `conv-personal-${options.user ?? 'ada'}`, conversationType: 'personal', tenantId: tenant },
     channelData: { tenant: { id: tenant } },
     value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data }, trigger: 'manual' },
+    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
   };
 }
 

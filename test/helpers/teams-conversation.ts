@@ -28,9 +28,9 @@ export function teamsConversation(harness: () => Harness) {
       return cardOf(replies.at(-1)?.activity);
     },
     /** Clicks an Action.Execute; returns the card Teams shows in its place (from the invoke response). */
-    async click(who: Who, action: { verb: string; data: Record<string, unknown> }): Promise<Card> {
+    async click(who: Who, action: { verb: string; data: Record<string, unknown> }, options: { replyToId?: string } = {}): Promise<Card> {
       const teams = harness();
-      const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, who));
+      const response = await teams.post(teamsInvoke(teams.connector.serviceUrl, action, { ...who, ...options }));
       expect(response.status).toBe(200);
       const body = (await response.json()) as { statusCode: number; type: string; value: Card };
       expect(body.statusCode).toBe(200);

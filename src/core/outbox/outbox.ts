@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Platform } from '../identity.ts';
 import type { OutboxSummary, Repositories, UnitOfWork } from '../ports.ts';
+import { personalPurpose, type PersonalCopy, type PostedCopy, type PostedCopyInput } from '../posted/posted-copy.ts';
 import { CHANNEL_COLUMN, type ChannelPurpose } from '../settings/workspace-settings.ts';
 
 /**
@@ -9,6 +10,8 @@ import { CHANNEL_COLUMN, type ChannelPurpose } from '../settings/workspace-setti
  * - post: a new card of `subject` to the channel of purpose `target` (recorded on the record once posted)
  * - update: refresh the posted copy `target` (channel id) / `detail` (message id) of `subject`
  * - direct: a direct message about `subject` to person `target` (id); `detail` says which notice
+ * Every copy that lands (channel card, leadership copy, a person's copy, a notice) is recorded in
+ * posted_messages, and every change of the record refreshes all of them.
  */
 export type OutboxKind = 'post' | 'update' | 'direct';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'superseded';
@@ -65,16 +68,26 @@ export function queuePosts(
   return queued;
 }
 
-/** Queues a refresh of every posted copy of a record (a copy with a refresh already waiting is left to it). */
-export function queueRefresh(
+/** Queues a refresh of every tracked copy of a record (a copy with a refresh already waiting is left to it). */
+export function queueRefresh(repos: Repositories, workspaceId: number, subject: string, at: string): void {
+  queueCopyRefreshes(repos, workspaceId, subject, repos.posted.ofSubject(workspaceId, subject), at);
+}
+
+function queueCopyRefreshes(
   repos: Repositories,
   workspaceId: number,
   subject: string,
-  posts: ReadonlyArray<{ channelId: string; messageId: string }>,
+  copies: ReadonlyArray<{ channelId: string; messageId: string }>,
   at: string,
 ): void {
-  for (const post of posts)
-    repos.outbox.insert({ workspaceId, kind: 'update', subject, target: post.channelId, detail: post.messageId, createdAt: at });
+  for (const copy of copies)
+    repos.outbox.insert({ workspaceId, kind: 'update', subject, target: copy.channelId, detail: copy.messageId, createdAt: at });
+}
+
+/** Remembers a copy of a record that was not posted by the outbox (the card a Teams form turned into, in place). */
+export function recordCopy(repos: Repositories, copy: Omit<PostedCopyInput, 'platform'>): void {
+  const platform = repos.workspaces.findById(copy.workspaceId)?.platform;
+  if (platform) repos.posted.record({ ...copy, platform });
 }
 
 /** Queues a direct message about a record to a person. */
@@ -87,6 +100,32 @@ export function queueDirect(
   at: string,
 ): void {
   repos.outbox.insert({ workspaceId, kind: 'direct', subject, target: String(personId), detail: notice, createdAt: at });
+}
+
+/**
+ * Keeps the personal copy of a record for the person who filed it, rendered as `notice`: a direct
+ * message queued now, or the in-place card recorded as a copy (both refreshed by every later change).
+ */
+export function keepPersonalCopy(
+  repos: Repositories,
+  workspaceId: number,
+  subject: string,
+  personId: number,
+  notice: DirectNotice,
+  copy: PersonalCopy,
+  at: string,
+): void {
+  if (copy.kind === 'direct') queueDirect(repos, workspaceId, subject, personId, notice, at);
+  else if (copy.kind === 'in-place')
+    recordCopy(repos, {
+      workspaceId,
+      subject,
+      purpose: personalPurpose(notice, personId),
+      channelId: copy.channelId,
+      messageId: copy.messageId,
+      ...(copy.reference === undefined ? {} : { reference: copy.reference }),
+      createdAt: at,
+    });
 }
 
 /** A message "sending" for longer than this was left by a process that died; it is taken again. */
@@ -115,9 +154,10 @@ export class OutboxService {
     );
   }
 
-  /** Marks a message sent; `alongside` runs in the same transaction (recording where a card was posted). */
-  markSent(message: OutboxMessage, now: Date, alongside?: () => void): void {
+  /** Marks a message sent, recording the copy it left (if any); `alongside` runs in the same transaction. */
+  markSent(message: OutboxMessage, now: Date, copy?: Omit<PostedCopyInput, 'platform' | 'createdAt'>, alongside?: () => void): void {
     this.store.write((repos) => {
+      if (copy) recordCopy(repos, { ...copy, createdAt: now.toISOString() });
       alongside?.();
       repos.outbox.settle(message.id, { status: 'sent', sentAt: now.toISOString(), lastError: null, nextAttemptAt: null });
     });
@@ -180,7 +220,17 @@ export class OutboxService {
   /** Queues a refresh of one posted copy outside a change (a post that raced a change shows an older state). */
   queueUpdate(workspaceId: number, subject: string, post: { channelId: string; messageId: string }): void {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => queueRefresh(repos, workspaceId, subject, [post], at));
+    this.store.write((repos) => queueCopyRefreshes(repos, workspaceId, subject, [post], at));
+  }
+
+  /** The tracked copy of a record at this message, if it is one. */
+  copy(workspaceId: number, subject: string, channelId: string, messageId: string): PostedCopy | undefined {
+    return this.store.read((repos) => repos.posted.find(workspaceId, subject, channelId, messageId));
+  }
+
+  /** Every tracked copy of a record. */
+  copies(workspaceId: number, subject: string): PostedCopy[] {
+    return this.store.read((repos) => repos.posted.ofSubject(workspaceId, subject));
   }
 
   platformOf(workspaceId: number): Platform | undefined {

@@ -9,6 +9,9 @@ export const INCIDENT_AUDIT = {
   actionDone: 'corrective_action.done',
 } as const;
 
+/** Messages to a person about an incident: the reporter's own copy, kept up to date. */
+export const INCIDENT_NOTICES = { yours: 'incident.yours' } as const;
+
 export const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -83,7 +86,6 @@ export interface Incident {
   responderPersonId: number | null;
   status: IncidentStatus;
   rootCause: string | null;
-  posts: IncidentPost[];
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;

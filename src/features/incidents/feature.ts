@@ -1,12 +1,13 @@
 import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
+import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
 import type { FormView, MessageView } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
-import { incidentKey, type Severity } from './domain.ts';
+import { INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
 import { incidentCardView } from './views.ts';
 import {
   acknowledgeForm,
@@ -37,12 +38,14 @@ const forms: Array<FormSpec<IncidentFormId>> = [
     // The Slack message shortcut opens it with the message as the description.
     open: ({ services, actor, timeZone }, context) =>
       formOf(openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description })),
-    submit: async ({ services, actor, timeZone, outbox }, submission) => {
+    submit: async (ctx, submission) => {
+      const { services, actor, timeZone, outbox } = ctx;
       services.settings.channelFor(actor.workspaceId, 'incidents');
       const { incident: logged, created } = services.incidents.report(
         actor,
         incidentInputFrom(submission.values),
         `form:${submission.instanceKey}`,
+        personalCopyFor(ctx),
       );
       // Its posts were queued with it: send them now (a repeat submission sends what is still waiting).
       const subject = subjectOf('incident', logged.id);
@@ -148,10 +151,6 @@ const incidentOutbox: OutboxSubjectSpec = {
     if (number === undefined) return undefined;
     return incidentCardView(services.incidents.details(workspaceId, number), services.settings.timeZoneOf(workspaceId));
   },
-  posts(services, workspaceId, id) {
-    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
-    return number === undefined ? [] : services.incidents.details(workspaceId, number).incident.posts;
-  },
   recordPost(services, workspaceId, id, purpose, posted) {
     services.incidents.recordPost(workspaceId, id, {
       purpose: purpose === 'leadership' ? 'leadership' : 'incidents',
@@ -159,6 +158,17 @@ const incidentOutbox: OutboxSubjectSpec = {
       messageId: posted.messageId,
       ...(posted.reference === undefined ? {} : { reference: posted.reference }),
     });
+  },
+  // The reporter's own copy: the true state, and no lifecycle buttons once the incident is closed.
+  notice(services, workspaceId, id, notice) {
+    if (notice !== INCIDENT_NOTICES.yours) return undefined;
+    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
+    if (number === undefined) return undefined;
+    const details = services.incidents.details(workspaceId, number);
+    const card = incidentCardView(details, services.settings.timeZoneOf(workspaceId));
+    const closed = details.incident.status === 'closed';
+    const key = incidentKey(details.incident);
+    return personalView(card, closed ? `You reported ${key}. It is closed.` : `You reported ${key}. This copy stays up to date.`, !closed);
   },
 };
 

@@ -28,10 +28,6 @@ export const incidents = sqliteTable(
     responderPersonId: integer('responder_person_id').references(() => people.id),
     status: text('status', { enum: ['open', 'acknowledged', 'mitigated', 'resolved', 'closed'] }).notNull(),
     rootCause: text('root_cause'),
-    /** Where the incident's card was posted (channel messages to update in place), JSON. */
-    posts: text('posts', { mode: 'json' })
-      .notNull()
-      .default(sql`'[]'`),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     closedAt: text('closed_at'),

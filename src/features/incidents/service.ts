@@ -8,6 +8,7 @@ import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { CorrectiveActionFilter, IncidentFilter } from './port.ts';
 import {
   INCIDENT_AUDIT,
+  INCIDENT_NOTICES,
   incidentKey,
   TRANSITIONS,
   transitionsFrom,
@@ -18,7 +19,8 @@ import {
   type Transition,
 } from './domain.ts';
 import { incidentInputSchema, resolveInputSchema } from './input.ts';
-import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import { keepPersonalCopy, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import type { PersonalCopy } from '../../core/posted/posted-copy.ts';
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
@@ -125,8 +127,16 @@ export class IncidentService {
     return incident;
   }
 
-  /** Logs an incident; a repeated submission (same key) returns the incident it created. */
-  report(actor: Actor, raw: unknown, submissionKey?: string): { incident: Incident; created: boolean } {
+  /**
+   * Logs an incident; a repeated submission (same key) returns the incident it created. The
+   * reporter's own copy (`personalCopy`) is kept with it and refreshed by every later change.
+   */
+  report(
+    actor: Actor,
+    raw: unknown,
+    submissionKey?: string,
+    personalCopy: PersonalCopy = { kind: 'none' },
+  ): { incident: Incident; created: boolean } {
     const now = this.clock.now();
     const at = now.toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
@@ -169,7 +179,6 @@ export class IncidentService {
         responderPersonId: null,
         status: 'open',
         rootCause: null,
-        posts: [],
         createdAt: at,
         updatedAt: at,
         closedAt: null,
@@ -184,6 +193,8 @@ export class IncidentService {
         incident.severity === 'S1' || incident.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'],
         at,
       );
+      const subject = subjectOf('incident', incident.id);
+      keepPersonalCopy(repos, actor.workspaceId, subject, actor.personId, INCIDENT_NOTICES.yours, personalCopy, at);
       return { incident, created: true };
     });
   }
@@ -256,7 +267,7 @@ export class IncidentService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: after, changed: true };
     });
   }
@@ -279,7 +290,7 @@ export class IncidentService {
         text: personLabel(owner),
       });
       this.audit(repos, actor, before, INCIDENT_AUDIT.ownerChanged, { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
     });
   }
@@ -331,7 +342,7 @@ export class IncidentService {
         at,
       );
       addCorrectiveActions(repos, actor, { incidentId: before.id }, input.actions, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), before.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: after, changed: true };
     });
   }
@@ -351,19 +362,17 @@ export class IncidentService {
       repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
       repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
       this.audit(repos, actor, incident, INCIDENT_AUDIT.commented, null, { comment: body }, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
       return { ...incident, updatedAt: at };
     });
   }
 
-  /** Remembers where a card of the incident was posted, to update it in place later. */
+  /** Audits where a card of the incident was posted (the outbox tracks the copy in posted_messages). */
   recordPost(workspaceId: number, incidentId: number, post: IncidentPost): void {
     const at = this.clock.now().toISOString();
     this.store.write((repos) => {
       const incident = repos.incidents.findById(workspaceId, incidentId);
       if (!incident) return;
-      const posts = [...incident.posts.filter((p) => !(p.channelId === post.channelId && p.messageId === post.messageId)), post];
-      repos.incidents.update(workspaceId, incidentId, { posts });
       this.audit(
         repos,
         null,
@@ -472,7 +481,7 @@ export class IncidentService {
         },
         at,
       );
-      if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), incident.posts, at);
+      if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
       return { action: { ...action, status: 'done', doneAt: at }, changed: true };
     });
   }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, max, or, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import type { Db } from '../../store/database.ts';
-import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent, type IncidentPost } from './domain.ts';
+import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type { CorrectiveActionFilter, CorrectiveActionRepository, IncidentCounts, IncidentFilter, IncidentRepository } from './port.ts';
 import { correctiveActions, incidentEvents, incidents } from './schema.ts';
 
@@ -10,7 +10,6 @@ type Row = typeof incidents.$inferSelect;
 const toIncident = (row: Row): Incident => ({
   ...row,
   type: row.type as Incident['type'],
-  posts: (row.posts as IncidentPost[] | null) ?? [],
 });
 
 export class SqliteIncidentRepository implements IncidentRepository {

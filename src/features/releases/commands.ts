@@ -2,7 +2,9 @@ import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
-import type { ReleaseStatus } from './domain.ts';
+import { RELEASE_NOTICES, type ReleaseStatus } from './domain.ts';
+import type { RequestOrigin } from '../../chat/chat-request.ts';
+import { botIdOf, deliveryNote } from '../../chat/outbox-notes.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { Identified } from '../../chat/feature.ts';
 import type { OutboxSender } from '../../chat/outbox-sender.ts';
@@ -162,6 +164,8 @@ export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: st
 export interface ReleaseActionContext extends Identified {
   services: ChatServices;
   outbox: OutboxSender;
+  /** Where the person acts (for the link that opens a chat with the bot on Teams). */
+  origin?: RequestOrigin;
 }
 
 /** Applies an approval and what follows from it: cards refreshed everywhere, the requester told of a decision. */
@@ -175,9 +179,19 @@ export async function decideRelease(
   const { services, actor } = ctx;
   const outcome = services.releases.decide(actor, id, decision, comment, seen);
   // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
-  await ctx.outbox.sendFor(subjectOf('release', id));
+  const subject = subjectOf('release', id);
+  const sent = await ctx.outbox.sendFor(subject);
   if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
-  if (outcome.decided) return `REL-${id} is ${outcome.release.status}.`;
+  if (outcome.decided) {
+    // Say honestly whether the requester heard of it.
+    const told = deliveryNote(services, actor.workspaceId, subject, sent, {
+      notice: RELEASE_NOTICES.decided,
+      told: 'The requester was told.',
+      onlyThisChange: true,
+      ...(ctx.origin && botIdOf(ctx.origin) ? { botId: botIdOf(ctx.origin) as string } : {}),
+    });
+    return `REL-${id} is ${outcome.release.status}.${told ? ` ${told}` : ''}`;
+  }
   return decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.';
 }
 

@@ -13,7 +13,12 @@ export const RELEASE_AUDIT = {
 } as const;
 
 /** The direct messages the area queues (the outbox's release publisher writes them). */
-export const RELEASE_NOTICES = { decided: 'release.decided', approvalDropped: 'release.approval-dropped' } as const;
+export const RELEASE_NOTICES = {
+  decided: 'release.decided',
+  approvalDropped: 'release.approval-dropped',
+  /** The requester's own copy of the request, kept up to date. */
+  yours: 'release.yours',
+} as const;
 
 export const CHANGE_TYPES = ['retrain', 'new-training-data', 'code-or-architecture', 'configuration-or-threshold', 'rollback'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -150,7 +155,6 @@ export interface Release {
   requesterPersonId: number;
   status: ReleaseStatus;
   contentHash: string;
-  posts: Array<{ channelId: string; messageId: string; reference?: unknown }>;
   createdAt: string;
   updatedAt: string;
   decidedAt: string | null;

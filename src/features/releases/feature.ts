@@ -3,8 +3,9 @@ import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec }
 import { RELEASE_NOTICES, releaseKey } from './domain.ts';
 import { releaseCardView } from './views.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, RELEASE_FORMS, releaseInputFrom, releasePickForm } from './forms.ts';
-import { postsNote } from '../../chat/outbox-notes.ts';
-import type { FormResult } from '../../chat/views/view.ts';
+import { botIdOf, deliveryNote, postsNote } from '../../chat/outbox-notes.ts';
+import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
+import type { FormResult, MessageView } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
@@ -52,15 +53,25 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
         },
       };
     // The refreshed cards and the dropped approvers' notices were queued with the edit.
-    await ctx.outbox.sendFor(subjectOf('release', id));
+    const subject = subjectOf('release', id);
+    const sent = await ctx.outbox.sendFor(subject);
+    const botId = botIdOf(ctx.origin);
+    const told = deliveryNote(services, actor.workspaceId, subject, sent, {
+      notice: RELEASE_NOTICES.approvalDropped,
+      told: 'The approvers were told.',
+      onlyThisChange: true,
+      ...(botId ? { botId } : {}),
+    });
     const note =
       droppedApprovers.length > 0
-        ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.`
+        ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped. ${told}`.trim()
         : `Saved REL-${id}.`;
     return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
   }
   services.settings.channelFor(actor.workspaceId, 'approvals');
-  const { release, created } = atField(() => services.releases.request(actor, raw, `form:${submission.instanceKey}`));
+  const { release, created } = atField(() =>
+    services.releases.request(actor, raw, `form:${submission.instanceKey}`, undefined, personalCopyFor(ctx)),
+  );
   const subject = subjectOf('release', release.id);
   const sent = await ctx.outbox.sendFor(subject);
   const where = postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
@@ -141,6 +152,18 @@ export async function requestReleaseFromPipeline(
   return { releaseId: release.id, created };
 }
 
+/** The card with only these buttons (a person's copy offers what that person can still do). */
+function onlyButtons(view: MessageView, actions: readonly string[]): MessageView {
+  return {
+    ...view,
+    blocks: view.blocks.flatMap((block): MessageView['blocks'] => {
+      if (block.type !== 'actions') return [block];
+      const buttons = block.buttons.filter((button) => actions.includes(button.action));
+      return buttons.length > 0 ? [{ type: 'actions', buttons }] : [];
+    }),
+  };
+}
+
 /** Release sign-off against acceptance criteria (6.3, 8.1, A.6.1.3, A.6.2.2, A.6.2.4, A.6.2.5, A.7.5). */
 /** What the outbox sends about a release: its sign-off card, its copies, and the notices to people. */
 const releaseOutbox: OutboxSubjectSpec = {
@@ -148,7 +171,6 @@ const releaseOutbox: OutboxSubjectSpec = {
   label: (_repos, _workspaceId, id) => `REL-${id}`,
   card: (services, workspaceId, id) =>
     releaseCardView(services.releases.details(workspaceId, id), services.settings.timeZoneOf(workspaceId)),
-  posts: (services, workspaceId, id) => services.releases.details(workspaceId, id).release.posts,
   recordPost(services, workspaceId, id, _purpose, posted) {
     services.releases.recordPost(workspaceId, id, {
       channelId: posted.channelId,
@@ -156,18 +178,27 @@ const releaseOutbox: OutboxSubjectSpec = {
       ...(posted.reference === undefined ? {} : { reference: posted.reference }),
     });
   },
-  // The requester learns the decision; an approver whose approval an edit dropped is asked to look again.
+  // The requester's own copy and the decision; an approver whose approval an edit dropped is asked to look again.
+  // Each is rendered again when the release changes: the true state, and only the buttons that person can still use.
   notice(services, workspaceId, id, notice) {
     const details = services.releases.details(workspaceId, id);
     const view = releaseCardView(details, services.settings.timeZoneOf(workspaceId));
     const key = releaseKey(details.release);
-    if (notice === RELEASE_NOTICES.decided) {
-      const text = `Your request ${key} was ${details.release.status}.`;
-      return { ...view, blocks: [{ type: 'text', text }, ...view.blocks.filter((b) => b.type !== 'actions')], visibility: 'private' };
+    const pending = details.release.status === 'pending';
+    if (notice === RELEASE_NOTICES.yours) {
+      const text = pending ? `You requested ${key}. This copy stays up to date.` : `Your request ${key} was ${details.release.status}.`;
+      return personalView(onlyButtons(view, [RELEASE_ACTIONS.withdraw]), text, pending);
     }
+    if (notice === RELEASE_NOTICES.decided) return personalView(view, `Your request ${key} was ${details.release.status}.`, false);
     if (notice === RELEASE_NOTICES.approvalDropped) {
-      const text = `${key} was edited, so your approval was dropped. Please review it again.`;
-      return { ...view, blocks: [{ type: 'text', text }, ...view.blocks], visibility: 'private' };
+      const text = pending
+        ? `${key} was edited, so your approval was dropped. Please review it again.`
+        : `${key} was edited after your approval; it is now ${details.release.status}.`;
+      return personalView(
+        onlyButtons(view, [RELEASE_ACTIONS.approve, RELEASE_ACTIONS.approveWithComment, RELEASE_ACTIONS.reject]),
+        text,
+        pending,
+      );
     }
     return undefined;
   },

@@ -47,9 +47,6 @@ export const releases = sqliteTable(
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'withdrawn'] }).notNull(),
     /** sha256 of the request's canonical content; each decision records the hash it saw. */
     contentHash: text('content_hash').notNull(),
-    posts: text('posts', { mode: 'json' })
-      .notNull()
-      .default(sql`'[]'`),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     decidedAt: text('decided_at'),

@@ -24,7 +24,8 @@ import {
   type ReleaseStatus,
 } from './domain.ts';
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
-import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import { keepPersonalCopy, queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import type { PersonalCopy } from '../../core/posted/posted-copy.ts';
 
 export const RELEASE_PAGE_SIZE = 25;
 
@@ -121,7 +122,13 @@ export class ReleaseService {
    * created, the same key with other content is an idempotency conflict. `requestHash` overrides
    * what the key is bound to (the pipeline API binds it to its request body).
    */
-  request(actor: Actor, raw: unknown, submissionKey?: string, requestHash?: string): { release: Release; created: boolean } {
+  request(
+    actor: Actor,
+    raw: unknown,
+    submissionKey?: string,
+    requestHash?: string,
+    personalCopy: PersonalCopy = { kind: 'none' },
+  ): { release: Release; created: boolean } {
     const at = this.clock.now().toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }, requestHash) : undefined;
     return this.store.write((repos) => {
@@ -138,7 +145,6 @@ export class ReleaseService {
         workspaceId: actor.workspaceId,
         requesterPersonId: actor.personId,
         status: 'pending',
-        posts: [],
         createdAt: at,
         decidedAt: null,
       });
@@ -158,6 +164,8 @@ export class ReleaseService {
         at,
       );
       queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
+      // The requester's own copy is kept up to date, so no stale "Pending 0 of 2" outlives the decision.
+      keepPersonalCopy(repos, actor.workspaceId, subjectOf('release', release.id), actor.personId, RELEASE_NOTICES.yours, personalCopy, at);
       return { release, created: true };
     });
   }
@@ -192,7 +200,7 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), before.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
       for (const personId of droppedApprovers)
         queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
       return { release: { ...before, ...changes }, droppedApprovers, changed: true };
@@ -251,7 +259,7 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
       const approvals = repos.releases.decisions(id, true).filter((d) => d.decision === 'approve').length;
       const status: ReleaseStatus | undefined =
         decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
@@ -309,16 +317,16 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), release.posts, at);
+      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
       return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
     });
   }
 
+  /** Audits where the card was posted (the outbox tracks the copy in posted_messages). */
   recordPost(workspaceId: number, id: number, post: { channelId: string; messageId: string; reference?: unknown }): void {
     const at = this.clock.now().toISOString();
     this.store.write((repos) => {
-      const release = this.mustFind(repos, workspaceId, id);
-      repos.releases.update(workspaceId, id, { posts: [...release.posts, post] });
+      this.mustFind(repos, workspaceId, id);
       repos.audit.append(
         {
           workspaceId,

@@ -9,7 +9,6 @@ type Row = typeof releases.$inferSelect;
 const toRelease = (row: Row): Release => ({
   ...row,
   changeType: row.changeType as Release['changeType'],
-  posts: (row.posts as Release['posts'] | null) ?? [],
 });
 
 export class SqliteReleaseRepository implements ReleaseRepository {

@@ -2,7 +2,7 @@ import type { Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../..
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
-import { attendeesNote } from '../../chat/outbox-notes.ts';
+import { attendeesNote, botIdOf } from '../../chat/outbox-notes.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { trainingCommand } from './commands.ts';
@@ -51,7 +51,9 @@ const forms: Array<FormSpec<TrainingFormId>> = [
       const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
       // Each newly recorded attendee is told through the outbox (queued with the session); say honestly who was reached.
       const subject = subjectOf('training-session', result.sessionId);
-      const told = result.repeated ? '' : ` ${attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject))}`;
+      const told = result.repeated
+        ? ''
+        : ` ${attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject), botIdOf(ctx.origin))}`;
       const total = result.recorded.length + result.already.length;
       const note = result.repeated
         ? 'This session was already recorded.'

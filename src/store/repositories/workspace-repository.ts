@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Platform, Workspace } from '../../core/identity.ts';
 import type { WorkspaceRepository } from '../../core/ports.ts';
 import type { Db } from '../database.ts';
 import { workspaces } from '../schema/directory.ts';
+import { postedMessages } from '../schema/posted-messages.ts';
 
 export class SqliteWorkspaceRepository implements WorkspaceRepository {
   constructor(private readonly db: Db) {}
@@ -27,18 +28,14 @@ export class SqliteWorkspaceRepository implements WorkspaceRepository {
     return this.db.insert(workspaces).values(input).returning().get();
   }
 
-  /** The workspace whose incident or release card was posted as this message (channel and ts / activity id). */
+  /** The workspace whose record's copy was posted as this message (channel and ts / activity id): one unique-index lookup. */
   ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined {
-    const row = this.db.get<{ id: number } | undefined>(sql`
-      SELECT w.id AS id FROM workspaces w
-      WHERE w.platform = ${platform} AND w.id IN (
-        SELECT i.workspace_id FROM incidents i, json_each(i.posts) p
-          WHERE json_extract(p.value, '$.channelId') = ${channelId} AND json_extract(p.value, '$.messageId') = ${messageId}
-        UNION
-        SELECT r.workspace_id FROM releases r, json_each(r.posts) p
-          WHERE json_extract(p.value, '$.channelId') = ${channelId} AND json_extract(p.value, '$.messageId') = ${messageId})
-      LIMIT 1`);
-    return row ? this.findById(row.id) : undefined;
+    const row = this.db
+      .select({ workspaceId: postedMessages.workspaceId })
+      .from(postedMessages)
+      .where(and(eq(postedMessages.platform, platform), eq(postedMessages.channelId, channelId), eq(postedMessages.messageId, messageId)))
+      .get();
+    return row ? this.findById(row.workspaceId) : undefined;
   }
 
   rename(id: number, name: string): void {

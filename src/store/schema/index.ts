@@ -5,3 +5,4 @@ export * from './jobs.ts';
 export * from './settings.ts';
 export * from './anchors.ts';
 export * from './outbox.ts';
+export * from './posted-messages.ts';

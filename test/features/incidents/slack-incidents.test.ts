@@ -150,7 +150,8 @@ describe('incidents on Slack, end to end', () => {
       'Logged INC-1. Posted to #ai-incidents and #ai-leadership: https://acme.slack.test/archives/C0INC/',
     );
     const posted = calls('chat.postMessage').slice(posts);
-    expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD']);
+    // The reporter's own copy is a direct message (the modal's confirmation closes with it): it stays up to date.
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0INC', 'C0LEAD', 'U0REP']);
     expect(posted.flatMap((call) => call.problems)).toEqual([]);
     expect(text(posted[0]?.args.blocks)).toContain('INC-1 · Scorer flags every payment from one bank');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Acknowledge', 'Comment…']);
@@ -165,11 +166,12 @@ describe('incidents on Slack, end to end', () => {
     expect(outboxOf('incident:1')).toEqual([
       { kind: 'post', target: 'incidents', detail: null, status: 'sent' },
       { kind: 'post', target: 'leadership', detail: null, status: 'sent' },
+      { kind: 'direct', target: expect.any(String), detail: 'incident.yours', status: 'sent' },
     ]);
 
     const again = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
     expect(text(again.json?.view)).toContain('INC-1 was already logged.');
-    expect(calls('chat.postMessage').length).toBe(posts + 2);
+    expect(calls('chat.postMessage').length).toBe(posts + 3);
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
   });
 
@@ -210,7 +212,9 @@ describe('incidents on Slack, end to end', () => {
       REPORTER,
       'V0ESC',
     );
-    const posted = calls('chat.postMessage').slice(posts);
+    const posted = calls('chat.postMessage')
+      .slice(posts)
+      .filter((call) => call.args.channel !== 'U0REP');
     expect(posted).toHaveLength(1);
     const mrkdwn = [String(posted[0]?.args.text), ...mrkdwnTexts(posted[0]?.args.blocks)].join('\n');
     expect(mrkdwn).toContain('&lt;!channel&gt; &lt;@U0BOSS&gt; look');
@@ -509,5 +513,35 @@ describe('incidents on Slack, end to end', () => {
     const last = await command(MEMBER, 'incident list page 21');
     expect(checkSlackMessage(last.json ?? {})).toEqual([]);
     expect(text(last.json)).toContain('502 in all.');
+  });
+});
+
+describe('the reporter’s own copy on Slack', () => {
+  // The modal's confirmation closes with the modal and an ephemeral reply can never be updated, so the
+  // reporter's copy that stays live is a direct message from the bot.
+  it('is a direct message from the bot, updated with every change: Closed and without buttons after the lifecycle', async () => {
+    await logInc1();
+    const dm = calls('chat.postMessage').find((call) => call.args.channel === 'U0REP');
+    expect(text(dm?.args.blocks)).toContain('You reported INC-1. This copy stays up to date.');
+    expect(Object.keys(buttonsOf(dm?.args))).toEqual(['Acknowledge', 'Comment…']);
+    expect(
+      slack.app.store.sqlite
+        .prepare("SELECT purpose, channel_id AS channel FROM posted_messages WHERE subject = 'incident:1' ORDER BY id")
+        .all(),
+    ).toEqual([
+      { purpose: 'incidents', channel: 'C0INC' },
+      { purpose: 'leadership', channel: 'C0LEAD' },
+      { purpose: expect.stringMatching(/^personal:incident\.yours:\d+$/), channel: 'U0REP' },
+    ]);
+
+    await resolveInc1(twoActions);
+    await clickOnChannelCard(OWNER, 'Close');
+    expect(incidentRow(1).status).toBe('closed');
+    const updates = calls('chat.update').filter((call) => call.args.channel === 'U0REP' && call.args.ts === dm?.ts);
+    expect(updates.length).toBeGreaterThanOrEqual(4);
+    const copy = updates.at(-1)?.args;
+    expect(text(copy?.blocks)).toContain('You reported INC-1. It is closed.');
+    expect(text(copy?.blocks)).toContain('Closed');
+    expect(buttonsOf(copy)).toEqual({});
   });
 });

@@ -129,6 +129,8 @@ describe('incidents on Teams, end to end', () => {
     expect(proactive.map((entry) => entry.path)).toEqual([
       '/v3/conversations/19%3Aincidents%40thread.tacv2/activities',
       '/v3/conversations/19%3Aleadership%40thread.tacv2/activities',
+      // This invoke names no card it came from, so the reporter's own live copy is a direct message.
+      '/v3/conversations/conv-personal-aad-rep/activities',
     ]);
     expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
     // Through the outbox: both posts were queued with the incident, then sent.
@@ -137,6 +139,7 @@ describe('incidents on Teams, end to end', () => {
     ).toEqual([
       { kind: 'post', target: 'incidents', status: 'sent' },
       { kind: 'post', target: 'leadership', status: 'sent' },
+      { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
 
     // The same card submitted again (a double click) logs nothing new and posts nothing.
@@ -214,7 +217,7 @@ describe('incidents on Teams, end to end', () => {
       .prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'")
       .all() as Array<{ status: string }>;
     expect(updates.every((m) => m.status === 'sent')).toBe(true);
-    expect(updates).toHaveLength(updatesTo(incidents) + updatesTo(leadership));
+    expect(updates).toHaveLength(updatesTo(incidents) + updatesTo(leadership) + updatesTo('conv-personal-aad-rep'));
   });
 
   it('only the owner or an admin reassigns an incident (aims incident INC-n owner @person); the refusal names them', async () => {
@@ -294,5 +297,55 @@ describe('incidents on Teams, end to end', () => {
     const shown = await say(MEMBER, 'aims incident INC-2');
     // Titles travel in TextRuns, which Teams never reads as markdown or mentions.
     expect(text(shown)).toContain('"type":"TextRun","text":"INC-2 · **bold** <at>everyone</at> [x](https://evil)"');
+  });
+});
+
+describe('the reporter’s own copy on Teams', () => {
+  it('the card the form became in the reporter’s personal chat is tracked and shows Closed, without lifecycle buttons, after the lifecycle', async () => {
+    const before = teams.connector.activities.length;
+    const form = await say(REPORTER, 'aims incident Scorer flags every payment');
+    // The form card's message id, as the connector gave it: Teams sends it back as replyToId with the submit.
+    const formId = teams.connector.activities.slice(before).find((entry) => entry.path.includes('conv-personal-aad-rep'))?.id ?? '';
+    expect(formId).toMatch(/^reply-/);
+    const logged = await click(REPORTER, fillCard(form, 'Report', { ...inc1, aiSystem: systemId }), { replyToId: formId });
+    expect(text(logged)).toContain('Logged INC-1.');
+    expect(
+      teams.app.store.sqlite
+        .prepare(
+          "SELECT purpose, channel_id AS channel, message_id AS message FROM posted_messages WHERE subject = 'incident:1' ORDER BY id",
+        )
+        .all(),
+    ).toEqual([
+      { purpose: expect.stringMatching(/^personal:incident\.yours:\d+$/), channel: 'conv-personal-aad-rep', message: formId },
+      { purpose: 'incidents', channel: '19:incidents@thread.tacv2', message: expect.any(String) },
+      { purpose: 'leadership', channel: '19:leadership@thread.tacv2', message: expect.any(String) },
+    ]);
+    // The in-place card is the copy: no second copy is sent into the reporter's chat.
+    expect(
+      teams.connector.activities.filter(
+        (entry) => entry.method === 'POST' && entry.path === '/v3/conversations/conv-personal-aad-rep/activities',
+      ),
+    ).toEqual([]);
+
+    await resolveInc1();
+    await click(OWNER, executeActions(channelCard('19%3Aincidents%40thread.tacv2')).Close as never);
+    expect(row(1).status).toBe('closed');
+    const updates = teams.connector.activities.filter(
+      (entry) => entry.method === 'PUT' && entry.path === `/v3/conversations/conv-personal-aad-rep/activities/${formId}`,
+    );
+    // Refreshed with every change (acknowledged, mitigated, resolved, closed), each a valid 1.5 card.
+    expect(updates.length).toBeGreaterThanOrEqual(4);
+    expect(updates.flatMap((entry) => entry.problems)).toEqual([]);
+    const copy = cardOf(updates.at(-1)?.activity);
+    expect(text(copy)).toContain('You reported INC-1. It is closed.');
+    expect(text(copy)).toContain('Closed');
+    expect(text(copy)).not.toContain('Open');
+    expect(executeActions(copy)).toEqual({});
+    // One sent refresh per change and copy, none left waiting or failed.
+    expect(
+      teams.app.store.sqlite
+        .prepare("SELECT count(*) AS n FROM outbox_messages WHERE subject = 'incident:1' AND status NOT IN ('sent', 'superseded')")
+        .get(),
+    ).toEqual({ n: 0 });
   });
 });

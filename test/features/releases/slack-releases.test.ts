@@ -158,7 +158,8 @@ describe('release sign-off on Slack, end to end', () => {
       'Requested REL-1. Posted to #ai-approvals for sign-off: https://acme.slack.test/archives/C0APP/',
     );
     const posted = calls('chat.postMessage').slice(posts);
-    expect(posted.map((call) => call.args.channel)).toEqual(['C0APP']);
+    // The requester's own copy is a direct message that stays up to date (the modal closes).
+    expect(posted.map((call) => call.args.channel)).toEqual(['C0APP', 'U0REQ']);
     expect(posted[0]?.problems).toEqual([]);
     const card = text(posted[0]?.args);
     expect(card).toContain('*FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
@@ -168,6 +169,7 @@ describe('release sign-off on Slack, end to end', () => {
     // Through the outbox: queued with the request, then sent.
     expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
+      { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
   });
 
@@ -261,7 +263,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text(form)).toContain('"initial_value":"2.7.0"');
     const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1').length;
     const saved = await submitModal(slack.eventsUrl, form, { [criterionIds[0] ?? '']: '0.96' }, REQUESTER, 'V0EDIT4');
-    expect(text(saved.json?.view)).toContain('Saved REL-1. 1 approval(s) were dropped; the approvers were told.');
+    expect(text(saved.json?.view)).toContain('Saved REL-1. 1 approval(s) were dropped. The approvers were told.');
     expect(text(approvalsCard(1))).toContain('0 of 2');
     expect(text(approvalsCard(1))).toContain('(dropped by an edit)');
     const told = calls('chat.postMessage').filter((call) => call.args.channel === 'U0APP1');
@@ -373,5 +375,25 @@ describe('release sign-off on Slack, end to end', () => {
     expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
     expect(slack.app.store.auditReport().disagreements).toEqual([]);
+  });
+});
+
+describe('the requester’s own copy on Slack', () => {
+  it('is a direct message from the bot that shows approved, not “Pending 0 of 2”, once the approvers decided', async () => {
+    await requestRelease({ ...base('2.4.0', '0.90'), justification: 'Recall dips only on banks we no longer serve.' }, 'V0REQ1');
+    const copy = calls('chat.postMessage').find((call) => call.args.channel === 'U0REQ');
+    expect(text(copy?.args.blocks)).toContain('You requested REL-1. This copy stays up to date.');
+    expect(text(copy?.args.blocks)).toContain('0 of 2');
+    // The requester can only withdraw: approving their own request would be refused.
+    expect(Object.keys(buttonsOf(copy?.args))).toEqual(['Withdraw']);
+    await click(APPROVER1, 1, 'Approve');
+    expect(text(await click(APPROVER2, 1, 'Approve'))).toContain('REL-1 is approved. The requester was told.');
+    const refreshed = calls('chat.update')
+      .filter((call) => call.args.channel === 'U0REQ' && call.args.ts === copy?.ts)
+      .at(-1);
+    expect(text(refreshed?.args.blocks)).toContain('Your request REL-1 was approved.');
+    expect(text(refreshed?.args.blocks)).toContain('2 of 2');
+    expect(text(refreshed?.args.blocks)).not.toContain('0 of 2');
+    expect(buttonsOf(refreshed?.args)).toEqual({});
   });
 });

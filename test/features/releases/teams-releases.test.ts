@@ -83,6 +83,8 @@ describe('release sign-off on Teams, end to end', () => {
     // Through the outbox: queued with the request, then sent.
     expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
+      // This invoke names no card it came from: the requester's own live copy is a direct message.
+      { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
   });
 
@@ -127,7 +129,7 @@ describe('release sign-off on Teams, end to end', () => {
     expect(cardInputs(edit).version).toBe('2.7.0');
     const criterion = Object.keys(cardInputs(edit)).find((id) => id.startsWith('criterion.')) ?? '';
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', { [criterion]: '0.97' })))).toContain(
-      '1 approval(s) were dropped; the approvers were told.',
+      '1 approval(s) were dropped. The approvers were told.',
     );
     expect(text(approvalsCard(3))).toContain('0 of 2');
     expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
@@ -188,12 +190,11 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     );
     expect(rejected).not.toContain('2.9.0');
     // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
-    const post = (
-      JSON.parse((teams.app.store.sqlite.prepare('SELECT posts FROM releases WHERE id = 1').get() as { posts: string }).posts) as Array<{
-        channelId: string;
-        messageId: string;
-      }>
-    )[0];
+    const post = teams.app.store.sqlite
+      .prepare(
+        "SELECT channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE subject = 'release:1' AND purpose = 'approvals'",
+      )
+      .get() as { channelId: string; messageId: string } | undefined;
     const forged = teamsInvoke(teams.connector.serviceUrl, approve, OUTSIDER);
     const response = await teams.post({
       ...forged,
@@ -213,5 +214,47 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     });
     expect(text(await submitted.json())).toContain('This card belongs to another workspace');
     expect({ decisions: decisions(), status: status(1) }).toEqual(before);
+  });
+});
+
+describe('the requester’s own copy on Teams', () => {
+  it('the card the request form became in the requester’s personal chat shows approved, not “Pending 0 of 2”, after the approvals', async () => {
+    const before = teams.connector.activities.length;
+    const pick = await say(REQUESTER, 'aims release');
+    const cardId = teams.connector.activities.slice(before).find((entry) => entry.path.includes('conv-personal-aad-req'))?.id ?? '';
+    const systemId = String(
+      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+    );
+    // Every step of the form happens in place on the same message, which Teams names in replyToId.
+    const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }), { replyToId: cardId });
+    const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
+    const requested = await click(
+      REQUESTER,
+      fillCard(form, 'Request sign-off', {
+        version: '2.4.0',
+        changeType: 'retrain',
+        whatChanged: 'Retrained.',
+        [criterion]: '0.95',
+        risks: 'Few.',
+      }),
+      { replyToId: cardId },
+    );
+    expect(text(requested)).toContain('Requested REL-1.');
+    expect(text(requested)).toContain('0 of 2');
+
+    await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
+    const decided = await click(APPROVER2, executeActions(approvalsCard(1)).Approve as never);
+    expect(text(decided)).toContain('REL-1 is approved. The requester was told.');
+    expect(status(1)).toBe('approved');
+    const updates = teams.connector.activities.filter(
+      (entry) => entry.method === 'PUT' && entry.path === `/v3/conversations/conv-personal-aad-req/activities/${cardId}`,
+    );
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.flatMap((entry) => entry.problems)).toEqual([]);
+    const copy = cardOf(updates.at(-1)?.activity);
+    expect(text(copy)).toContain('Your request REL-1 was approved.');
+    expect(text(copy)).toContain('2 of 2');
+    expect(text(copy)).not.toContain('0 of 2');
+    expect(executeActions(copy)).toEqual({});
   });
 });

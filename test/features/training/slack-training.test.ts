@@ -310,7 +310,9 @@ describe('training on Slack, end to end', () => {
         'V0SESSION3',
       );
       const note = text(saved.json?.view);
-      expect(note).toContain('Recorded Incident drill on 2026-11-21 for 2 people. Could not tell Ben Approver.');
+      expect(note).toContain(
+        'Recorded Incident drill on 2026-11-21 for 2 people. Could not tell Ben Approver (Slack answered channel_not_found)',
+      );
       expect(note).not.toContain('Attendees were told.');
       expect(
         text(

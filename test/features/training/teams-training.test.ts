@@ -130,3 +130,72 @@ describe('training on Teams, end to end', () => {
     expect(teams.connector.activities.filter((entry) => /conv-personal-aad-cleo\/activities$/.test(entry.path)).length).toBeGreaterThan(0);
   });
 });
+
+describe('honest delivery on Teams', () => {
+  const recordSession = async (attendees: string) => {
+    const session = await say(ADMIN, 'aims training');
+    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    return text(await click(ADMIN, fillCard(session, 'Record', { course: courseId, date: '2026-11-21', trainer: 'Dana', attendees })));
+  };
+
+  it('names everyone not reached, a person who never opened a chat and one whose chat Teams refuses, and gives the link to the bot', async () => {
+    await addCourse();
+    await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] });
+    // Ben wrote to the bot once (his chat is stored), then blocked it: Teams answers 403.
+    teams.connector.refused.add('conv-personal-aad-ben');
+    const before = teams.connector.activities.length;
+    const recorded = await recordSession('aad-zoe,aad-ben,aad-cleo');
+    expect(recorded).toContain('for 3 people.');
+    // Ben counted as told was the reviewer's bug: the adapter's onTurnError swallowed the 403 of a proactive send.
+    expect(recorded).toContain(
+      'Could not tell Zoe Newcomer and Ben Approver: on Teams the bot can only message people who have opened a chat with it once.',
+    );
+    expect(recorded).toContain('Ask Zoe Newcomer and Ben Approver to open a chat with the bot (in Teams: Apps, find the bot, Open');
+    expect(recorded).toContain('https://teams.microsoft.com/l/chat/0/0?users=28:aims-bot');
+    expect(recorded).not.toContain('Attendees were told.');
+    expect(recorded).not.toContain('Cleo Approver');
+    // Nothing was answered into Ben's chat by the adapter's error handler ("Sorry, something failed").
+    expect(teams.connector.activities.slice(before).filter((entry) => entry.path.includes('conv-personal-aad-ben'))).toEqual([]);
+    expect(teams.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE kind = 'direct' ORDER BY id").all()).toEqual([
+      { status: 'failed' },
+      { status: 'failed' },
+      { status: 'sent' },
+    ]);
+  });
+
+  it('a person for whom the bot was installed (installationUpdate, or conversationUpdate adding the bot) gets direct messages without having written first', async () => {
+    await addCourse();
+    const install = (user: string, name: string, type: 'installationUpdate' | 'conversationUpdate') => ({
+      type,
+      ...(type === 'installationUpdate' ? { action: 'add' } : { membersAdded: [{ id: '28:aims-bot' }] }),
+      id: `install-${user}`,
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: teams.connector.serviceUrl,
+      from: { id: `29:${user}`, name, aadObjectId: user },
+      recipient: { id: '28:aims-bot', name: 'aims' },
+      conversation: { id: `conv-personal-${user}`, conversationType: 'personal', tenantId: 'tenant-1' },
+      channelData: { tenant: { id: 'tenant-1' } },
+    });
+    expect((await teams.post(install('aad-dan', 'Dan Newcomer', 'installationUpdate'))).status).toBe(200);
+    expect((await teams.post(install('aad-eve', 'Eve Newcomer', 'conversationUpdate'))).status).toBe(200);
+    expect(
+      teams.app.store.sqlite
+        .prepare(
+          "SELECT external_id AS id, display_name AS name FROM people WHERE external_id IN ('aad-dan', 'aad-eve') AND direct_reference IS NOT NULL ORDER BY external_id",
+        )
+        .all(),
+    ).toEqual([
+      { id: 'aad-dan', name: 'Dan Newcomer' },
+      { id: 'aad-eve', name: 'Eve Newcomer' },
+    ]);
+    const recorded = await recordSession('aad-dan,aad-eve');
+    expect(recorded).toContain('Attendees were told.');
+    for (const user of ['aad-dan', 'aad-eve'])
+      expect(
+        teams.connector.activities.filter(
+          (entry) => entry.method === 'POST' && entry.path === `/v3/conversations/conv-personal-${user}/activities`,
+        ),
+      ).toHaveLength(1);
+  });
+});

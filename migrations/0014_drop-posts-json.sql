@@ -1,0 +1,2 @@
+ALTER TABLE `incidents` DROP COLUMN `posts`;--> statement-breakpoint
+ALTER TABLE `releases` DROP COLUMN `posts`;

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { workspaceScope } from './columns.ts';
+
+/**
+ * Every copy the bot posted about a record (a channel card, the leadership copy, the reporter's
+ * personal copy, a direct message to an approver): refreshed through the outbox when the record
+ * changes, and the way a click on a card is traced back to its workspace.
+ */
+export const postedMessages = sqliteTable(
+  'posted_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: workspaceScope(),
+    platform: text('platform', { enum: ['slack', 'teams'] }).notNull(),
+    /** "incident:12", "release:3" */
+    subject: text('subject').notNull(),
+    /** "incidents", "leadership", "approvals", "personal:<person id>", "direct:<notice>:<person id>" */
+    purpose: text('purpose').notNull(),
+    /** Slack channel id (C…/D…) or Teams conversation id. */
+    channelId: text('channel_id').notNull(),
+    /** Slack ts or Teams activity id. */
+    messageId: text('message_id').notNull(),
+    /** Teams: the conversation reference to update it proactively, JSON. */
+    reference: text('reference', { mode: 'json' }),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('posted_messages_platform_channel_message_uq').on(t.platform, t.channelId, t.messageId),
+    index('posted_messages_subject_ix').on(t.workspaceId, t.subject),
+    check('posted_messages_platform_ck', sql`${t.platform} in ('slack', 'teams')`),
+  ],
+);
