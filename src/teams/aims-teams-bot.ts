@@ -65,6 +65,36 @@ export class AimsTeamsBot extends ActivityHandler {
       }
       await next();
     });
+    this.greetOnInstall();
+  }
+
+  /**
+   * Installed in a team, a group chat or a personal chat (Teams sends conversationUpdate with the bot
+   * among membersAdded, and installationUpdate "add"): greet there with the "Get started" checklist,
+   * once per conversation whichever of the two arrives first.
+   */
+  private greetOnInstall(): void {
+    const greet = async (context: TurnContext): Promise<void> => {
+      const conversationId = context.activity.conversation?.id?.split(';')[0];
+      if (!conversationId) return;
+      const view = await this.router.greet(
+        originOf(context.activity, this.options.allowTenantless),
+        `teams-conversation:${conversationId}`,
+      );
+      if (!view) return;
+      const reply = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+      reply.summary = view.summary;
+      await context.sendActivity(reply);
+    };
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (botId && (context.activity.membersAdded ?? []).some((member) => member.id === botId)) await greet(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await greet(context);
+      await next();
+    });
   }
 
   /** The people @mentioned besides the bot, by AAD object id (asked of the connector). */

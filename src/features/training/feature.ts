@@ -87,6 +87,8 @@ export const trainingFeature: Feature = {
     {
       word: 'training',
       usage: 'training | training me | training done <course> | training report | training course add',
+      group: 'train',
+      button: { label: 'Record training', form: TRAINING_FORMS.session },
       summary: 'Record a training session and who attended (admins and trainers, for others); who is due; courses (admins).',
       handle: trainingCommand,
     },

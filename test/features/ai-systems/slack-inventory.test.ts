@@ -287,7 +287,7 @@ describe('setup on Slack', () => {
 
   it('an admin runs the setup form: channel pickers, approvals, time zone checked at its field', async () => {
     const status = await command(ADMIN, 'status');
-    expect(text(status.json)).toContain('Setup not finished: no incidents, approvals, leadership channel yet.');
+    expect(text(status.json)).toContain('Still missing: incidents, approvals, leadership.');
     const view = await openModal(ADMIN, 'setup');
     expect(text(view)).toContain('conversations_select');
     const values = {
