@@ -57,7 +57,7 @@ function emptyStatusView(summary: StatusSummary, timeZone: string, lead: StatusL
     blocks: [
       { type: 'header', text: title },
       { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
-      { type: 'text', text: 'Nothing to report yet: no AI system, incident or release is recorded. Start here:' },
+      { type: 'text', text: 'Nothing to report yet: no AI system, incident, release, course or review is recorded. Start here:' },
       ...checklistBlocks(lead.checklist, lead.platform),
     ],
     visibility: 'private',

@@ -14,6 +14,8 @@ export interface FirstRunState {
   approvalsNeeded: number;
   incidents: number;
   releases: number;
+  /** Any other record of the AIMS (training courses, reviews): a workspace with them is not empty. */
+  otherRecords: number;
 }
 
 export interface Checklist {
@@ -21,7 +23,7 @@ export interface Checklist {
   done: Record<ChecklistStep, boolean>;
   /** The first step not done, or undefined when everything is. */
   next: ChecklistStep | undefined;
-  /** Nothing recorded yet: no AI system, incident or release (status shows the checklist instead of zeros). */
+  /** Nothing recorded yet: no AI system, incident, release, course or review (status shows the checklist instead of zeros). */
   empty: boolean;
 }
 
@@ -37,7 +39,7 @@ export function checklistOf(state: FirstRunState): Checklist {
     state,
     done,
     next: CHECKLIST_STEPS.find((step) => !done[step]),
-    empty: state.systems === 0 && state.incidents === 0 && state.releases === 0,
+    empty: state.systems + state.incidents + state.releases + state.otherRecords === 0,
   };
 }
 

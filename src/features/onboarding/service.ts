@@ -23,6 +23,8 @@ export class OnboardingService {
         approvalsNeeded: settings?.defaultApprovals ?? DEFAULT_APPROVALS,
         incidents: repos.incidents.list(workspaceId, {}, page).total,
         releases: repos.releases.list(workspaceId, {}, page).total,
+        // Retired systems, courses and reviews are records too: a workspace with them is not empty.
+        otherRecords: byStage.retired + repos.training.courses(workspaceId, true).length + repos.reviews.list(workspaceId, {}).length,
       });
     });
   }

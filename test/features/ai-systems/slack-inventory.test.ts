@@ -311,7 +311,9 @@ describe('setup on Slack', () => {
       time_zone: 'Europe/Berlin',
     });
     const after = await command(MEMBER, 'status');
-    expect(text(after.json)).toContain('Setup done: every channel chosen, releases need 3 approvals.');
+    // No system yet, so the status is the checklist: channels ticked, the approvals setup asked for.
+    expect(text(after.json)).toContain('✅ *2. Choose the channels*');
+    expect(text(after.json)).toContain('a release needs 3 approvals');
     expect(text(after.json)).toMatch(/As of 22 Nov 2026, 11:00 CET/);
   });
 });

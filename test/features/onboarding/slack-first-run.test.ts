@@ -106,28 +106,43 @@ describe('first run on Slack', () => {
     const healthy = await command(SLACK_ADMIN, 'status');
     expect(text(healthy.json)).toContain('*Healthy:*');
     expect(text(healthy.json)).toContain('People known');
-    const report = await openModal(SLACK_MEMBER, 'incident Scorer holds every payment');
-    await submitModal(
-      harness().eventsUrl,
-      report,
-      {
-        aiSystem: systemId,
-        severity: 'S1',
-        type: 'model-drift',
-        description: 'Every payment is held.',
-        affected: 'All customers.',
-        detectedAt: '2026-11-22T08:30:00.000Z',
-      },
-      SLACK_MEMBER,
-      'V0INCS1',
-    );
+    // Four serious incidents: the status shows the three that most need attention, and says how many more.
+    for (const [n, title] of [
+      'Scorer holds every payment',
+      'Scorer holds refunds',
+      'Scorer holds payouts',
+      'Scorer holds fees',
+    ].entries()) {
+      const report = await openModal(SLACK_MEMBER, `incident ${title}`);
+      await submitModal(
+        harness().eventsUrl,
+        report,
+        {
+          aiSystem: systemId,
+          severity: n === 3 ? 'S2' : 'S1',
+          type: 'model-drift',
+          description: 'Payments are held.',
+          affected: 'All customers.',
+          detectedAt: '2026-11-22T08:30:00.000Z',
+        },
+        SLACK_MEMBER,
+        `V0INCS${n}`,
+      );
+    }
     const status = await command(SLACK_ADMIN, 'status');
     expect(checkSlackMessage(status.json ?? {})).toEqual([]);
     const body = text(status.json);
-    expect(body).toContain('*Needs attention:* 1 open S1/S2 incident(s).');
+    expect(body).toContain('*Needs attention:* 4 open S1/S2 incident(s).');
     expect(body).toContain('INC-1 Scorer holds every payment');
+    expect(body).toContain('INC-3 Scorer holds payouts');
+    // The S2 is the least urgent: left for the digest's list.
+    expect(body).not.toContain('INC-4 Scorer holds fees');
+    expect(body).toContain('and 1 more');
+    expect(Object.keys(buttonsOf(status.json))).toEqual(expect.arrayContaining(['Open INC-1', 'Open INC-2', 'Open INC-3']));
     // The verdict comes before the sections.
     expect(body.indexOf('Needs attention')).toBeLessThan(body.indexOf('People known'));
+    // Nothing of the status is cut to fit Slack's 50 blocks: its last section is there.
+    expect(body).toContain('Chain head');
     const card = await clickPrivate(status.json, 'Open INC-1');
     expect(text(card)).toContain('INC-1');
     expect(text(card)).toContain('Acknowledge');
