@@ -127,6 +127,27 @@ describe('first run on Teams', () => {
     expect(text(done)).toContain('an admin (Alice Admin)');
   });
 
+  it('an S1 logged while no leadership channel is chosen says how to choose it on Teams', async () => {
+    let systemId: string;
+    ({ teams, systemId } = await startTeamsWorkspace({}, { channels: { incidents: '19:incidents@thread.tacv2' } }));
+    const form = await say(TEAMS_ADMIN, 'aims incident Scorer holds every payment');
+    const done = await click(
+      TEAMS_ADMIN,
+      fillCard(form, 'Report', {
+        aiSystem: systemId,
+        description: 'Every payment is held.',
+        severity: 'S1',
+        type: 'model-drift',
+        detectedAt__date: '2026-11-22',
+        detectedAt__time: '09:30',
+        affected: 'All customers.',
+      }),
+    );
+    expect(text(done)).toContain('Logged INC-1.');
+    expect(text(done)).toContain('Could not post to the leadership channel (not set up).');
+    expect(text(done)).toContain('run “@aims setup channel leadership” in the channel you want');
+  });
+
   it('a missing channel is refused with the Teams way to choose it', async () => {
     ({ teams } = await startTeamsWorkspace({}, { channels: { incidents: '19:incidents@thread.tacv2' } }));
     const refused = await say(TEAMS_ADMIN, 'aims release Fraud Scorer');
