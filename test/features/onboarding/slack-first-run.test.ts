@@ -148,6 +148,24 @@ describe('first run on Slack', () => {
     expect(text(card)).toContain('Acknowledge');
   });
 
+  it('required training behind schedule is an item with the button to its report', async () => {
+    ({ slack } = await startSlackWorkspace());
+    const course = await openModal(SLACK_ADMIN, 'training course add');
+    await submitModal(
+      harness().eventsUrl,
+      course,
+      { name: 'Responsible AI basics', description: 'The basics.', requiredRoles: '', renewalMonths: '12' },
+      SLACK_ADMIN,
+      'V0COURSE',
+    );
+    const status = await command(SLACK_ADMIN, 'status');
+    expect(checkSlackMessage(status.json ?? {})).toEqual([]);
+    expect(text(status.json)).toContain('*Needs attention:* required training at 0%.');
+    expect(text(status.json)).toContain('*• Required training at 0%*');
+    const report = await clickPrivate(status.json, 'Training report');
+    expect(text(report)).toContain('Responsible AI basics');
+  });
+
   it('requesting a release with fewer approvers than it needs warns, before and after, and names the admins', async () => {
     ({ slack } = await startSlackWorkspace());
     // Olivia owns the system but holds no role: nobody can approve yet.
