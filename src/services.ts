@@ -7,6 +7,7 @@ import { IncidentService } from './features/incidents/service.ts';
 import { ReleaseService } from './features/releases/service.ts';
 import { TrainingService } from './features/training/service.ts';
 import { ReviewService } from './features/reviews/service.ts';
+import { OnboardingService } from './features/onboarding/service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';
 import { NudgeService } from './core/scheduling/nudge-service.ts';
@@ -46,6 +47,7 @@ export function createServices(input: {
     releases: new ReleaseService(store, clock),
     training: new TrainingService(store, clock, input.defaultTimeZone),
     reviews: new ReviewService(store, clock, input.defaultTimeZone),
+    onboarding: new OnboardingService(store, clock),
     digests: new DigestService(store, clock, input.defaultTimeZone, digestSourcesOf(features)),
     ledger: new JobLedger(store, clock),
     nudges: new NudgeService(store, clock, input.defaultTimeZone, nudgeSources),

@@ -15,20 +15,27 @@ import {
   type FormSpec,
   type ActionSpec,
   type Identified,
+  ROUTER_ACTIONS,
 } from './feature.ts';
 import { CardPublisher } from './card-publisher.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { asksForStatus, parseCommand, stripBotName } from './parse-command.ts';
 import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
-import { helpView, type HelpLine } from './views/help-view.ts';
+import { fullHelpView, helpView, type HelpLine } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
-import { statusView } from './views/status-view.ts';
+import { statusPage } from './status-page.ts';
+import { checklistView, GREETING } from '../features/onboarding/views.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
 export type { Identified };
 
-const HELP: HelpLine = { usage: 'help', summary: 'This list.' };
+const HELP: HelpLine = {
+  word: 'help',
+  usage: 'help [more]',
+  summary: 'This list; “help more” gives every option of every command.',
+  group: 'lookup',
+};
 /** The command that answers free text asking how things stand ("what's our status?"). */
 const STATUS_WORD = 'status';
 
@@ -51,7 +58,8 @@ export class ChatRouter {
     this.cards = new CardPublisher(messengers, services.logger);
     this.outbox = outbox ?? new OutboxSender(services, messengers, { logger: services.logger, subjects: outboxSubjectsOf(features) });
     ({ commands: this.commands, forms: this.forms, actions: this.actions } = indexFeatures(features));
-    this.help = [...this.commands.values(), HELP];
+    // A command with aliases is one line of the help.
+    this.help = [...new Set(this.commands.values()), HELP];
   }
 
   private identify(origin: RequestOrigin): Identified {
@@ -117,12 +125,13 @@ export class ChatRouter {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
-    if (name === null || name === HELP.usage) return message(helpView(platform, this.help));
+    if (name === HELP.word && args[0]?.toLowerCase() === 'more') return message(fullHelpView(platform, this.help));
+    if (name === null || name === HELP.word) return message(helpView(platform, this.help));
     const run = (command: CommandSpec, words = args) =>
       command.handle({ request, ...who, args: words, services: this.services, prefix: commandPrefix(platform) });
     const command = this.commands.get(name);
     if (command) return run(command);
-    const suggestion = closestMatch(name, [...this.commands.keys(), HELP.usage]);
+    const suggestion = closestMatch(name, [...this.commands.keys(), HELP.word]);
     // Free text that asks how things stand gets the status; a near-miss gets "did you mean".
     if (request.source === 'message') {
       const status = this.commands.get(STATUS_WORD);
@@ -196,6 +205,15 @@ export class ChatRouter {
       origin,
       async () => {
         this.refuseOtherWorkspacesCard(origin, card);
+        if (action === ROUTER_ACTIONS.openForm) {
+          const { form: type = '', ...context } = args;
+          const form = this.form(type).open(this.context(origin), context);
+          if (!form) throw new AimsError('invalid_input', 'That form cannot be opened now.');
+          return { kind: 'form', form } as const;
+        }
+        // A help or checklist button runs its command as if it was typed: the same checks, the same answer.
+        if (action === ROUTER_ACTIONS.runCommand)
+          return this.route({ ...origin, source: 'command', text: args.text ?? '' }, this.identify(origin));
         const spec = this.actions.get(action);
         if (!spec) throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
         return spec.handle(this.context(origin), args);
@@ -249,18 +267,40 @@ export class ChatRouter {
     );
   }
 
-  /** The status page a person sees when they open the bot's home (Slack App Home). */
+  /**
+   * The page a person sees when they open the bot's home (Slack App Home): the status, then what one can
+   * ask. Their first visit leads with the greeting and the "Get started" checklist, once.
+   */
   async home(origin: RequestOrigin): Promise<MessageView> {
     return this.guard(
       origin,
       () => {
-        const { contact, timeZone } = this.identify(origin);
-        return homeView(
-          statusView(this.services.status.summarize(contact.workspace.id), timeZone),
-          helpView(origin.contact.platform, this.help),
-        );
+        const { contact, actor, timeZone } = this.identify(origin);
+        const platform = origin.contact.platform;
+        const status = statusPage(this.services, { workspaceId: contact.workspace.id, platform, timeZone, personId: actor.personId });
+        const help = helpView(platform, this.help);
+        const firstVisit = this.services.onboarding.greetOnce(contact.workspace.id, `${platform}-home:${origin.contact.userExternalId}`);
+        if (!firstVisit) return homeView(status, help);
+        const checklist = this.services.onboarding.checklist(contact.workspace.id);
+        return homeView(status, help, { view: checklistView(checklist, platform, GREETING), replacesStatus: checklist.empty });
       },
       (view) => view,
+    );
+  }
+
+  /**
+   * The greeting where the bot was just installed (a team, a group or a personal chat): the "Get started"
+   * checklist, the first time only (`subject` names the place); undefined when it was greeted before.
+   */
+  async greet(origin: RequestOrigin, subject: string): Promise<MessageView | undefined> {
+    return this.guard(
+      origin,
+      () => {
+        const { contact } = this.identify(origin);
+        if (!this.services.onboarding.greetOnce(contact.workspace.id, subject)) return undefined;
+        return checklistView(this.services.onboarding.checklist(contact.workspace.id), origin.contact.platform, GREETING);
+      },
+      () => undefined,
     );
   }
 }

@@ -5,6 +5,7 @@ import type { IncidentService } from '../features/incidents/service.ts';
 import type { ReleaseService } from '../features/releases/service.ts';
 import type { TrainingService } from '../features/training/service.ts';
 import type { ReviewService } from '../features/reviews/service.ts';
+import type { OnboardingService } from '../features/onboarding/service.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { NudgeService } from '../core/scheduling/nudge-service.ts';
@@ -28,6 +29,7 @@ export interface ChatServices {
   releases: ReleaseService;
   training: TrainingService;
   reviews: ReviewService;
+  onboarding: OnboardingService;
   digests: DigestService;
   ledger: JobLedger;
   nudges: NudgeService;

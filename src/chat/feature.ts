@@ -40,12 +40,28 @@ export interface FeatureContext extends Identified {
   cards: CardPublisher;
 }
 
+/** The tasks the help groups commands by, in the order it lists them. */
+export const HELP_GROUPS = ['report', 'approve', 'train', 'review', 'lookup', 'admin'] as const;
+export type HelpGroup = (typeof HELP_GROUPS)[number];
+
+/** A help button: opens a form by its id, or runs a command as if it was typed (`role list`). */
+export type HelpButton = { label: string; form: string } | { label: string; command: string };
+
+/** The router's own buttons, available to every view: open a form by id (`{ form }`), run a command (`{ text }`). */
+export const ROUTER_ACTIONS = { openForm: 'form.open', runCommand: 'command.run' } as const;
+
 /** A subcommand: the word that routes to it, its line in the help, and its handler. */
 export interface CommandSpec {
   word: string;
-  /** Shown after the prefix in the help: `review add | list | mine | edit <n> | done <n>`. */
+  /** Other first words that run it (`get` for "get started"); not listed in the help. */
+  aliases?: readonly string[];
+  /** Shown after the prefix in the full help (`help more`): `review add | list | mine | edit <n> | done <n>`. */
   usage: string;
   summary: string;
+  /** The task the grouped help lists it under. */
+  group: HelpGroup;
+  /** The help's button for it (the form most people want from it). */
+  button?: HelpButton;
   handle(ctx: CommandContext): ChatResponse;
 }
 
@@ -122,7 +138,9 @@ export function indexFeatures(features: readonly Feature[]): {
     map.set(id, value);
   };
   for (const feature of features) {
-    for (const command of feature.commands ?? []) add(commands, 'command', command.word, command, feature.name);
+    for (const command of feature.commands ?? []) {
+      for (const word of [command.word, ...(command.aliases ?? [])]) add(commands, 'command', word, command, feature.name);
+    }
     for (const form of feature.forms ?? []) add(forms, 'form', form.id, form, feature.name);
     for (const action of feature.actions ?? []) add(actions, 'action', action.id, action, feature.name);
   }

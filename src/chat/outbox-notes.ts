@@ -1,4 +1,5 @@
 import { CHANNEL_COLUMN, type ChannelPurpose } from '../core/settings/workspace-settings.ts';
+import { channelSetupHint } from '../core/settings/settings-service.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { SendOutcome } from './outbox-sender.ts';
 
@@ -24,12 +25,14 @@ export function postsNote(
   const posted: string[] = [];
   const queued: string[] = [];
   const failed: string[] = [];
+  const notSetUp: ChannelPurpose[] = [];
   let link: string | undefined;
   const rows = services.outbox.of(workspaceId, subject).filter((message) => message.kind === 'post');
   for (const purpose of expected) {
     const row = rows.find((message) => message.target === purpose);
     if (!row) {
       failed.push(`${label(purpose)} (not set up)`);
+      notSetUp.push(purpose);
       continue;
     }
     const outcome = outcomes.find((o) => o.message.id === row.id);
@@ -45,7 +48,14 @@ export function postsNote(
     queued.length > 0
       ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${services.outbox.platformOf(workspaceId) === 'teams' ? 'Teams' : 'Slack'} answers.`
       : '',
-    failed.length > 0 ? ` Could not post to ${list(failed)}; an admin can check the setup.` : '',
+    failed.length > 0
+      ? ` Could not post to ${list(failed)}${
+          // A channel not chosen yet: how to choose it, in the platform's own steps.
+          notSetUp[0]
+            ? `. ${channelSetupHint(services.outbox.platformOf(workspaceId) ?? 'slack', notSetUp[0])}`
+            : '; an admin can check the setup.'
+        }`
+      : '',
   ].join('');
 }
 

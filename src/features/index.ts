@@ -9,6 +9,8 @@ import { digestFeature } from './digest/feature.ts';
 import { incidentsFeature } from './incidents/feature.ts';
 import { incidentRepositories } from './incidents/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
+import { onboardingFeature } from './onboarding/feature.ts';
+import { onboardingRepositories } from './onboarding/store.ts';
 import { releasesFeature } from './releases/feature.ts';
 import { releaseRepositories } from './releases/store.ts';
 import { reviewsFeature } from './reviews/feature.ts';
@@ -36,6 +38,7 @@ export const AREAS: readonly Area[] = [
   { feature: nudgesFeature },
   { feature: digestFeature },
   { feature: auditFeature },
+  { feature: onboardingFeature, repositories: onboardingRepositories },
 ];
 
 export const features: readonly Feature[] = AREAS.map((area) => area.feature);

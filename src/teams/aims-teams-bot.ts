@@ -67,6 +67,7 @@ export class AimsTeamsBot extends ActivityHandler {
       await next();
     });
     this.handleInstalls();
+    this.greetOnInstall();
   }
 
   /** Installs in a personal scope: the personal chat is stored then, so direct messages reach people who never wrote. */
@@ -89,6 +90,35 @@ export class AimsTeamsBot extends ActivityHandler {
     const origin = personalInstallOf(context.activity, this.options.allowTenantless);
     if (origin) await this.router.meet(origin);
     return origin;
+  }
+
+  /**
+   * Installed in a team, a group chat or a personal chat (Teams sends conversationUpdate with the bot
+   * among membersAdded, and installationUpdate "add"): greet there with the "Get started" checklist,
+   * once per conversation whichever of the two arrives first.
+   */
+  private greetOnInstall(): void {
+    const greet = async (context: TurnContext): Promise<void> => {
+      const conversationId = context.activity.conversation?.id?.split(';')[0];
+      if (!conversationId) return;
+      const view = await this.router.greet(
+        originOf(context.activity, this.options.allowTenantless),
+        `teams-conversation:${conversationId}`,
+      );
+      if (!view) return;
+      const reply = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+      reply.summary = view.summary;
+      await context.sendActivity(reply);
+    };
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (botId && (context.activity.membersAdded ?? []).some((member) => member.id === botId)) await greet(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await greet(context);
+      await next();
+    });
   }
 
   /** The people @mentioned besides the bot, by AAD object id (asked of the connector). */

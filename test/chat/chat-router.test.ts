@@ -45,7 +45,9 @@ describe('ChatRouter', () => {
     // 10:00 UTC is 11:00 in Berlin in November.
     const status = await router.handle(request('status'));
     expect(words(status)).toContain('22 Nov 2026, 11:00');
-    expect(viewOf(status)?.summary).toBe('AIMS status: 0 active AI systems, 1 person, 0 admins, 1/38 Annex A controls with records.');
+    // An empty workspace gets the checklist, not a page of zeros.
+    expect(viewOf(status)?.summary).toBe('AIMS status: nothing recorded yet. Get started: add your first AI system.');
+    expect(words(status)).not.toContain('People known');
   });
 
   it('uses the platform’s way of typing commands in help', async () => {

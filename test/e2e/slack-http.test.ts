@@ -62,7 +62,9 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(checkSlackMessage(response.json ?? {})).toEqual([]);
     const text = blockText(response.json);
     expect(text).toContain('AIMS status · acme');
-    expect(text).toContain('People known');
+    // Nothing recorded yet: the first-run checklist instead of zeros.
+    expect(text).toContain('Add your first AI system');
+    expect(text).not.toContain('People known');
     const person = slack.app.store.sqlite.prepare("SELECT display_name FROM people WHERE external_id = 'U0GRACE'").get();
     expect(person).toEqual({ display_name: 'grace' });
     expect(slack.app.store.verifyAudit().ok).toBe(true);
@@ -138,7 +140,7 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(slack.slackApi.callsTo('chat.postMessage').length - posted).toBe(1);
   });
 
-  it('publishes the status and the commands on the App Home tab when it is opened', async () => {
+  it('publishes the checklist and the commands on the App Home tab when it is first opened', async () => {
     const published = slack.slackApi.callsTo('views.publish').length;
     const response = await postEvent(slack.eventsUrl, {
       type: 'app_home_opened',
@@ -154,7 +156,7 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(calls[0]?.problems).toEqual([]);
     const home = JSON.stringify(calls[0]?.args.view);
     expect(home).toContain('"type":"home"');
-    expect(home).toContain('AIMS status');
+    expect(home).toContain('Get started with aims-bot');
     expect(home).toContain('`/aims help`');
   });
 

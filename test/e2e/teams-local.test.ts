@@ -57,7 +57,9 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
   it('understands "status" without the word aims in a personal chat, and creates the tenant and person', async () => {
     const { replies } = await say(teamsMessage(teams.connector.serviceUrl, 'status', { user: 'aad-grace', name: 'Grace Hopper' }));
     expect(replies[0]?.problems).toEqual([]);
-    expect(cardText(replies[0])).toContain('People known');
+    // Nothing recorded yet: the checklist, with the Teams way of choosing channels.
+    expect(cardText(replies[0])).toContain('Add your first AI system');
+    expect(cardText(replies[0])).toContain('@aims setup channel incidents');
     const person = teams.app.store.sqlite
       .prepare(
         "SELECT p.display_name, w.external_id AS tenant FROM people p JOIN workspaces w ON w.id = p.workspace_id WHERE p.external_id = 'aad-grace'",

@@ -1,20 +1,22 @@
-import type { Digest } from '../../core/digest/digest-service.ts';
+import { isHealthy, type Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
-import type { Block, MessageView } from './view.ts';
+import type { Block, MessageView, RichText } from './view.ts';
+
+/** The one-line verdict of the digest's rule: "Healthy: …" or "Needs attention: …" (the status leads with it too). */
+export function verdictText(digest: Pick<Digest, 'concerns'>): RichText {
+  return isHealthy(digest)
+    ? [{ text: 'Healthy: ', style: 'bold' }, { text: 'no serious incident open, nothing overdue, training on track.' }]
+    : [{ text: 'Needs attention: ', style: 'bold' }, { text: `${digest.concerns.join('; ')}.` }];
+}
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
 export function digestView(digest: Digest, note?: string): MessageView {
-  const healthy = digest.concerns.length === 0;
+  const healthy = isHealthy(digest);
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'context', text: note });
   blocks.push(
     { type: 'header', text: `AIMS weekly digest · ${digest.period}` },
-    {
-      type: 'text',
-      text: healthy
-        ? [{ text: 'Healthy: ', style: 'bold' }, { text: 'no serious incident open, nothing overdue, training on track.' }]
-        : [{ text: 'Needs attention: ', style: 'bold' }, { text: `${digest.concerns.join('; ')}.` }],
-    },
+    { type: 'text', text: verdictText(digest) },
     {
       type: 'fields',
       fields: [...digest.lines],

@@ -1,8 +1,24 @@
-import { personLabel } from '../../core/identity.ts';
+import type { Digest } from '../../core/digest/digest-service.ts';
+import { personLabel, type Platform } from '../../core/identity.ts';
 import type { RoleHolder } from '../../core/roles.ts';
+import { channelSetupHint } from '../../core/settings/settings-service.ts';
 import type { StatusSummary } from '../../core/status-service.ts';
+import type { Checklist } from '../../features/onboarding/domain.ts';
+import { checklistBlocks } from '../../features/onboarding/views.ts';
+import { ROUTER_ACTIONS } from '../feature.ts';
+import { verdictText } from './digest-view.ts';
 import { formatInstant } from './format-time.ts';
 import type { Block, MessageView, RichText } from './view.ts';
+
+/** What the status leads with: the digest's verdict and its records, and the first-run checklist. */
+export interface StatusLead {
+  digest: Pick<Digest, 'concerns' | 'attention'>;
+  checklist: Checklist;
+  platform: Platform;
+}
+
+/** How many of the items that most need attention the status shows, each with its button. */
+export const ATTENTION_SHOWN = 3;
 
 const NAMES_SHOWN = 10;
 
@@ -13,13 +29,53 @@ function names(holders: RoleHolder[]): RichText {
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
 }
 
-/** `/aims status`: a read-only summary, one section per area of the AIMS. */
-export function statusView(summary: StatusSummary, timeZone: string): MessageView {
+/** The verdict line, then the items that most need attention, each followed by the button that acts on it. */
+function leadBlocks(lead: StatusLead): Block[] {
+  const blocks: Block[] = [{ type: 'text', text: verdictText(lead.digest) }];
+  for (const item of lead.digest.attention.slice(0, ATTENTION_SHOWN)) {
+    blocks.push({ type: 'text', text: [{ text: `• ${item.what}`, style: 'bold' }, { text: ` — ${item.why}` }] });
+    if (item.button) blocks.push({ type: 'actions', buttons: [item.button] });
+  }
+  const more = lead.digest.attention.length - ATTENTION_SHOWN;
+  if (more > 0) blocks.push({ type: 'context', text: `and ${more} more in the weekly digest's list.` });
+  const { checklist } = lead;
+  if (checklist.next !== undefined) {
+    const done = Object.values(checklist.done).filter(Boolean).length;
+    blocks.push(
+      { type: 'context', text: `Getting started: ${done} of ${Object.keys(checklist.done).length} steps done.` },
+      { type: 'actions', buttons: [{ label: 'Get started', action: ROUTER_ACTIONS.runCommand, args: { text: 'start' } }] },
+    );
+  }
+  return blocks;
+}
+
+/** An empty workspace: no zeros, the checklist of what to do first. */
+function emptyStatusView(summary: StatusSummary, timeZone: string, lead: StatusLead): MessageView {
+  const title = summary.workspace.name ? `AIMS status · ${summary.workspace.name}` : 'AIMS status';
+  return {
+    summary: 'AIMS status: nothing recorded yet. Get started: add your first AI system.',
+    blocks: [
+      { type: 'header', text: title },
+      { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
+      { type: 'text', text: 'Nothing to report yet: no AI system, incident, release, course or review is recorded. Start here:' },
+      ...checklistBlocks(lead.checklist, lead.platform),
+    ],
+    visibility: 'private',
+  };
+}
+
+/**
+ * `/aims status`: the verdict (the weekly digest's rule) and what most needs attention first, then one
+ * section per area of the AIMS; an empty workspace gets the "Get started" checklist instead of zeros.
+ */
+export function statusView(summary: StatusSummary, timeZone: string, lead: StatusLead): MessageView {
+  if (lead.checklist.empty) return emptyStatusView(summary, timeZone, lead);
   const { roles, evidence, audit } = summary;
   const title = summary.workspace.name ? `AIMS status · ${summary.workspace.name}` : 'AIMS status';
   const blocks: Block[] = [
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
+    ...leadBlocks(lead),
     ...summary.sections.flatMap((section): Block[] => [
       { type: 'divider' },
       { type: 'text', text: [{ text: section.title, style: 'bold' }] },
@@ -40,7 +96,7 @@ export function statusView(summary: StatusSummary, timeZone: string): MessageVie
       type: 'context',
       text: summary.setup.done
         ? `Setup done: every channel chosen, releases need ${count(summary.setup.defaultApprovals ?? 0, 'approval', 'approvals')}.`
-        : `Setup not finished: no ${summary.setup.missingChannels.join(', ')} channel yet. An admin can run setup.`,
+        : `Setup not finished: no ${summary.setup.missingChannels.join(', ')} channel yet. ${channelSetupHint(lead.platform, summary.setup.missingChannels[0] ?? 'incidents')}`,
     },
     { type: 'divider' },
     { type: 'text', text: [{ text: 'ISO/IEC 42001 evidence', style: 'bold' }] },

@@ -17,11 +17,28 @@ export function isoWeek(date: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** A button on an item that needs attention: the area's action and its arguments (re-checked on the server). */
+export interface ItemButton {
+  label: string;
+  action: string;
+  args: Record<string, string>;
+}
+
 export interface OverdueItem {
   what: string;
   owner: Person | undefined;
   due: string;
   daysOverdue: number;
+  /** What acts on it (marks it done, opens it), for the status's "needs attention". */
+  button?: ItemButton;
+}
+
+/** Something that keeps the week from being healthy, most urgent first, with the button that acts on it. */
+export interface AttentionItem {
+  what: string;
+  /** Why it needs attention now: "S1, open 3 days", "5 days overdue · alice". */
+  why: string;
+  button?: ItemButton;
 }
 
 /** The week a digest covers, in the workspace's time zone. */
@@ -43,6 +60,8 @@ export interface DigestSource {
   overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): OverdueItem[];
   /** Why the area keeps the week from being healthy ("required training at 80%"); empty when it does not. */
   concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): string[];
+  /** The records behind its concerns (open S1/S2 incidents), most urgent first; overdue items come from `overdue`. */
+  attention?(repos: Repositories, workspaceId: number, week: DigestWeek): AttentionItem[];
 }
 
 /** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
@@ -57,6 +76,13 @@ export interface Digest {
   auditHead: AuditHead | null;
   /** Why it is not healthy; empty when it is. */
   concerns: string[];
+  /** The records behind the concerns, most urgent first: the areas' own, then the most overdue. */
+  attention: AttentionItem[];
+}
+
+/** The digest's rule, for every view that gives a verdict (digest, status): healthy means no concern at all. */
+export function isHealthy(digest: Pick<Digest, 'concerns'>): boolean {
+  return digest.concerns.length === 0;
 }
 
 const TOP = 5;
@@ -100,6 +126,14 @@ export class DigestService {
         topOverdue,
         auditHead: repos.audit.head(),
         concerns,
+        attention: [
+          ...this.sources.flatMap((source) => source.attention?.(repos, workspaceId, week) ?? []),
+          ...topOverdue.map((item) => ({
+            what: item.what,
+            why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,
+            ...(item.button ? { button: item.button } : {}),
+          })),
+        ],
       };
     });
   }

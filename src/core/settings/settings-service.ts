@@ -2,6 +2,7 @@ import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../errors.ts';
 import { requireAdmin } from '../policies.ts';
+import type { Platform } from '../identity.ts';
 import type { UnitOfWork } from '../ports.ts';
 import {
   CHANNEL_COLUMN,
@@ -12,6 +13,16 @@ import {
   type ChannelRef,
   type WorkspaceSettings,
 } from './workspace-settings.ts';
+
+/**
+ * How an admin chooses a channel, in the platform's own steps: Slack's setup form has channel pickers;
+ * Teams cannot list channels, so the command is sent in the channel itself.
+ */
+export function channelSetupHint(platform: Platform, purpose: ChannelPurpose): string {
+  return platform === 'teams'
+    ? `An admin can choose it: run “@aims setup channel ${purpose}” in the channel you want.`
+    : `An admin can choose it with “/aims setup”.`;
+}
 
 /** A workspace's setup: where the bot posts, how many approvals a release needs, its time zone. */
 export class SettingsService {
@@ -120,8 +131,9 @@ export class SettingsService {
   channelFor(workspaceId: number, purpose: ChannelPurpose): ChannelRef {
     const channel = this.get(workspaceId)[CHANNEL_COLUMN[purpose]];
     if (!channel) {
+      const platform = this.store.read((repos) => repos.workspaces.findById(workspaceId)?.platform);
       throw new AimsError('not_configured', `No ${purpose} channel is set up for this workspace yet.`, {
-        hint: `An admin can choose it with “setup” (on Teams: “aims setup channel ${purpose}” in that channel).`,
+        hint: channelSetupHint(platform ?? 'slack', purpose),
       });
     }
     return channel;

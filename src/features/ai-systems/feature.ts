@@ -86,6 +86,8 @@ export const aiSystemsFeature: Feature = {
     {
       word: 'system',
       usage: 'system add | list | <name> [criteria]',
+      group: 'lookup',
+      button: { label: 'Add an AI system', form: SYSTEM_FORMS.add },
       summary: 'The AI system inventory: register, list, show, edit, retire; acceptance criteria.',
       handle: systemCommand,
     },

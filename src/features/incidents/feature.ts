@@ -7,7 +7,7 @@ import type { FormView, MessageView } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
-import { INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
+import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
 import { incidentCardView } from './views.ts';
 import {
   acknowledgeForm,
@@ -179,12 +179,16 @@ export const incidentsFeature: Feature = {
     {
       word: 'incident',
       usage: 'incident [title] | incident list [open|mine|S1..S4|<system>] | incident INC-12 [owner @person]',
+      group: 'report',
+      button: { label: 'Log an incident', form: INCIDENT_FORMS.report },
       summary: 'Log an AI incident, list them, open one (card with its lifecycle buttons), or name its owner (owner or admin).',
       handle: incidentCommand,
     },
     {
       word: 'action',
       usage: 'action list [mine] | action done <number>',
+      group: 'report',
+      button: { label: 'My corrective actions', command: 'action list mine' },
       summary: 'Corrective actions from incidents, and marking them done.',
       handle: actionCommand,
     },
@@ -229,11 +233,23 @@ export const incidentsFeature: Feature = {
           owner: repos.people.findById(workspaceId, a.ownerPersonId),
           due: a.dueDate,
           daysOverdue: daysOverdue(a.dueDate),
+          button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
         })),
     concerns: (repos, workspaceId, { since }) => {
       const { S1, S2 } = repos.incidents.counts(workspaceId, since).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
     },
+    // The open S1/S2 incidents behind the concern, the most severe and oldest first.
+    attention: (repos, workspaceId) =>
+      repos.incidents
+        .list(workspaceId, { statuses: ACTIVE_STATUSES }, { limit: 1000, offset: 0 })
+        .items.filter((incident) => incident.severity === 'S1' || incident.severity === 'S2')
+        .sort((a, b) => a.severity.localeCompare(b.severity) || a.createdAt.localeCompare(b.createdAt))
+        .map((incident) => ({
+          what: `INC-${incident.number} ${incident.title}`,
+          why: `${incident.severity}, ${incident.status}`,
+          button: { label: `Open INC-${incident.number}`, action: INCIDENT_ACTIONS.show, args: { incident: String(incident.number) } },
+        })),
   },
   nudges: {
     prefix: 'action',

@@ -9,7 +9,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { Identified } from '../../chat/feature.ts';
 import type { OutboxSender } from '../../chat/outbox-sender.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, releasePickForm, releaseRequestForm } from './forms.ts';
-import { criteriaView, releaseCardView, releaseListView } from './views.ts';
+import { approverShortfallText, criteriaView, releaseCardView, releaseListView } from './views.ts';
 import { message, type ChatResponse, type FormView, type MessageView } from '../../chat/views/view.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 
@@ -25,17 +25,19 @@ export function releaseCard(services: ChatServices, workspaceId: number, id: num
 }
 
 /** The request form for one system, refused plainly while no approvals channel is set up. */
-export function releaseFormFor(services: ChatServices, actor: Actor, system: AiSystem): { kind: 'form'; form: FormView } {
+export function releaseFormFor(services: ChatServices, actor: Actor, system: AiSystem, prefix: string): { kind: 'form'; form: FormView } {
   services.settings.channelFor(actor.workspaceId, 'approvals');
   if (system.stage === 'retired') throw new AimsError('invalid_input', `${system.name} is retired: it cannot be released.`);
-  return {
-    kind: 'form',
-    form: releaseRequestForm({
-      system,
-      criteria: services.releases.criteria(actor.workspaceId, system.id),
-      defaultApprovals: services.releases.defaultApprovals(actor.workspaceId),
-    }),
-  };
+  const defaultApprovals = services.releases.defaultApprovals(actor.workspaceId);
+  const form = releaseRequestForm({ system, criteria: services.releases.criteria(actor.workspaceId, system.id), defaultApprovals });
+  const warning = approverWarning(services, actor, defaultApprovals, prefix);
+  return { kind: 'form', form: warning ? { ...form, intro: warning } : form };
+}
+
+/** The warning a request gets while too few people could sign it off (undefined when enough can). */
+export function approverWarning(services: ChatServices, actor: Actor, needed: number, prefix: string): string | undefined {
+  const shortfall = services.releases.approverShortfall(actor.workspaceId, needed, actor.personId);
+  return shortfall ? approverShortfallText(shortfall, prefix) : undefined;
 }
 
 export function releaseEditForm(services: ChatServices, actor: Actor, id: number): { kind: 'form'; form: FormView } {
@@ -63,7 +65,9 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
   const sub = (first ?? '').toLowerCase();
   if (sub === '') {
     services.settings.channelFor(actor.workspaceId, 'approvals');
-    return { kind: 'form', form: releasePickForm(services.systems.search(actor.workspaceId, '', 1000)) };
+    const pick = releasePickForm(services.systems.search(actor.workspaceId, '', 1000));
+    const warning = approverWarning(services, actor, services.releases.defaultApprovals(actor.workspaceId), prefix);
+    return { kind: 'form', form: warning ? { ...pick, intro: warning } : pick };
   }
   if (sub === 'list') {
     const statuses = rest
@@ -107,7 +111,7 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
     }
     return message({ ...releaseCard(services, actor.workspaceId, id, timeZone), visibility: 'private' });
   }
-  return releaseFormFor(services, actor, services.systems.find(actor.workspaceId, args.join(' ')));
+  return releaseFormFor(services, actor, services.systems.find(actor.workspaceId, args.join(' ')), prefix);
 }
 
 const NUMBER = String.raw`-?\d+(?:[.,]\d+)?`;

@@ -1,4 +1,4 @@
-import { decideRelease, releaseAction, releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from './commands.ts';
+import { approverWarning, decideRelease, releaseAction, releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from './commands.ts';
 import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
 import { RELEASE_NOTICES, releaseKey } from './domain.ts';
 import { releaseCardView } from './views.ts';
@@ -75,7 +75,8 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
   const subject = subjectOf('release', release.id);
   const sent = await ctx.outbox.sendFor(subject);
   const where = postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
-  const note = created ? `Requested REL-${release.id}.${where}` : `REL-${release.id} was already requested.${where}`;
+  const warning = approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
+  const note = `${created ? `Requested REL-${release.id}.` : `REL-${release.id} was already requested.`}${where}${warning ? ` ${warning}` : ''}`;
   return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, note), visibility: 'private' } };
 }
 
@@ -96,20 +97,24 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
 const forms: FormSpec[] = [
   {
     id: RELEASE_FORMS.pick,
-    open: ({ services, actor }) => releasePickForm(services.systems.search(actor.workspaceId, '', 1000)),
-    submit: ({ services, actor }, { values }) => {
+    open: ({ services, actor, prefix }) => {
+      const pick = releasePickForm(services.systems.search(actor.workspaceId, '', 1000));
+      const warning = approverWarning(services, actor, services.releases.defaultApprovals(actor.workspaceId), prefix);
+      return warning ? { ...pick, intro: warning } : pick;
+    },
+    submit: ({ services, actor, prefix }, { values }) => {
       if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
       return {
         kind: 'next',
-        form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem))).form,
+        form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem)), prefix).form,
       };
     },
     fieldOf,
   },
   {
     id: RELEASE_FORMS.request,
-    open: ({ services, actor }, context) =>
-      releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId))).form,
+    open: ({ services, actor, prefix }, context) =>
+      releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId)), prefix).form,
     submit: requestOrEdit,
     fieldOf,
   },
@@ -143,13 +148,14 @@ export async function requestReleaseFromPipeline(
   ctx: FeatureContext,
   raw: Record<string, unknown>,
   idempotency?: { key: string; requestHash: string },
-): Promise<{ releaseId: number; created: boolean }> {
+): Promise<{ releaseId: number; created: boolean; warnings: string[] }> {
   const { services, actor } = ctx;
   services.settings.channelFor(actor.workspaceId, 'approvals');
   const { release, created } = services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
   // A repeat of the key (a pipeline re-run) sends what may still be waiting of the first one.
   await ctx.outbox.sendFor(subjectOf('release', release.id));
-  return { releaseId: release.id, created };
+  const warning = approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
+  return { releaseId: release.id, created, warnings: warning ? [warning] : [] };
 }
 
 /** The card with only these buttons (a person's copy offers what that person can still do). */
@@ -211,6 +217,8 @@ export const releasesFeature: Feature = {
     {
       word: 'release',
       usage: 'release [system] | release list [pending|approved|rejected|<system>] | release REL-3 [edit|withdraw]',
+      group: 'approve',
+      button: { label: 'Request a release', form: RELEASE_FORMS.pick },
       summary: 'Request sign-off for a model version; approvers decide in the approvals channel.',
       handle: releaseCommand,
     },

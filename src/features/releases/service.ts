@@ -38,6 +38,15 @@ export interface ReleaseDetails {
   approvals: number;
 }
 
+/** A request that cannot be signed off until more people hold the approver role. */
+export interface ApproverShortfall {
+  /** Approvers other than the requester. */
+  eligible: number;
+  needed: number;
+  /** Who can grant the role, by name. */
+  admins: string[];
+}
+
 export type DecisionOutcome = { release: Release; changed: boolean; decided: boolean };
 
 const sameMetric = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -371,6 +380,18 @@ export class ReleaseService {
 
   defaultApprovals(workspaceId: number): number {
     return this.store.read((repos) => repos.settings.get(workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS);
+  }
+
+  /**
+   * When fewer people could sign a request off than it needs (approvers other than the requester, who
+   * never approves their own), how many could and the admins who can grant the role; otherwise undefined.
+   */
+  approverShortfall(workspaceId: number, needed: number, requesterPersonId: number): ApproverShortfall | undefined {
+    return this.store.read((repos) => {
+      const eligible = repos.roles.holders(workspaceId, 'approver').filter((holder) => holder.personId !== requesterPersonId).length;
+      if (eligible >= needed) return undefined;
+      return { eligible, needed, admins: repos.roles.holders(workspaceId, 'admin').map((holder) => personLabel(holder)) };
+    });
   }
 
   private validate(

@@ -1,6 +1,6 @@
 import { personLabel, type Person } from '../../core/identity.ts';
 import { CHANGE_TYPE_LABELS, domainOf, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from './domain.ts';
-import type { ReleaseDetails } from './service.ts';
+import type { ApproverShortfall, ReleaseDetails } from './service.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
 import { formatInstant } from '../../chat/views/format-time.ts';
 import { pagedFooter } from '../../chat/views/paged-footer.ts';
@@ -165,4 +165,16 @@ export function criteriaView(systemName: string, criteria: AcceptanceCriterion[]
     ],
     visibility: 'private',
   };
+}
+
+/** "Only 0 of the 2 approvers this needs ... Ask an admin (alice) to grant the role": said before and after a request. */
+export function approverShortfallText(shortfall: ApproverShortfall, prefix: string): string {
+  const { eligible, needed, admins } = shortfall;
+  const have = eligible === 0 ? 'nobody else here holds' : `only ${eligible} ${eligible === 1 ? 'person holds' : 'people hold'}`;
+  const who = admins.length > 0 ? `an admin (${admins.slice(0, 5).join(', ')}${admins.length > 5 ? ' …' : ''})` : 'an admin';
+  return (
+    `Warning: this request needs ${needed} ${needed === 1 ? 'approval' : 'approvals'} but ${have} the approver role ` +
+    `(you cannot approve your own request), so it cannot be signed off yet. ` +
+    `Ask ${who} to run ${prefix}role grant @person approver.`
+  );
 }

@@ -85,6 +85,8 @@ export const reviewsFeature: Feature = {
     {
       word: 'review',
       usage: 'review add | list | mine | edit <n> | done <n>',
+      group: 'review',
+      button: { label: 'Schedule a review', form: REVIEW_FORMS.add },
       summary: 'Drift, bias, risk and management reviews on a cadence; record them done.',
       handle: reviewCommand,
     },
@@ -119,6 +121,7 @@ export const reviewsFeature: Feature = {
           owner: repos.people.findById(workspaceId, review.ownerPersonId),
           due: review.nextDue,
           daysOverdue: daysOverdue(review.nextDue),
+          button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
         })),
   },
   nudges: {

@@ -8,6 +8,8 @@ export const rolesFeature: Feature = {
     {
       word: 'role',
       usage: 'role grant|revoke @person <role> | role list',
+      group: 'admin',
+      button: { label: 'Who holds roles', command: 'role list' },
       summary: 'Who are admins, approvers, leadership and trainers (admins change it).',
       handle: roleCommand,
     },

@@ -35,6 +35,8 @@ export const setupFeature: Feature = {
     {
       word: 'setup',
       usage: 'setup | setup channel <incidents|approvals|leadership>',
+      group: 'admin',
+      button: { label: 'Open setup', form: SETUP_FORM },
       summary: 'Channels, approvals a release needs, time zone (admins).',
       handle: setupCommand,
     },

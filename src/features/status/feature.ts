@@ -1,5 +1,5 @@
 import type { Feature } from '../../chat/feature.ts';
-import { statusView } from '../../chat/views/status-view.ts';
+import { statusPage } from '../../chat/status-page.ts';
 import { message } from '../../chat/views/view.ts';
 
 /** `/aims status`: the read-only summary (ISO/IEC 42001 9.1, monitoring and evaluation). */
@@ -9,9 +9,18 @@ export const statusFeature: Feature = {
     {
       word: 'status',
       usage: 'status',
-      summary: 'Where the AIMS stands: inventory, people and roles, setup, evidence, audit trail.',
-      handle: ({ services, contact, actor, timeZone }) =>
-        message(statusView(services.status.summarize(contact.workspace.id, actor.personId), timeZone)),
+      group: 'lookup',
+      button: { label: 'Show status', command: 'status' },
+      summary: 'Where the AIMS stands: the verdict and what needs attention first, then inventory, roles, evidence, audit trail.',
+      handle: ({ services, contact, actor, timeZone, request }) =>
+        message(
+          statusPage(services, {
+            workspaceId: contact.workspace.id,
+            platform: request.contact.platform,
+            timeZone,
+            personId: actor.personId,
+          }),
+        ),
     },
   ],
   evidence: {

@@ -1,10 +1,11 @@
-import type { Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
+import { ROUTER_ACTIONS, type Feature, type FeatureContext, type FormSpec, type OutboxSubjectSpec } from '../../chat/feature.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { attendeesNote, botIdOf } from '../../chat/outbox-notes.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { trainingCommand } from './commands.ts';
 import { courseForm, courseInputFrom, sessionForm, TRAINING_FORMS, type TrainingFormId } from './forms.ts';
 import { trainingReport, trainingTotals } from './service.ts';
@@ -82,6 +83,16 @@ const sessionOutbox: OutboxSubjectSpec = {
   },
 };
 
+/** Required training below 90% done keeps the week from being healthy (the digest's rule). */
+function trainingShortfall(
+  repos: Repositories,
+  workspaceId: number,
+  today: string,
+): { percent: number; peopleOverdue: number } | undefined {
+  const { required, valid, peopleOverdue } = trainingTotals(repos, workspaceId, today);
+  return required > 0 && valid / required < 0.9 ? { percent: Math.round((valid / required) * 100), peopleOverdue } : undefined;
+}
+
 export const trainingFeature: Feature = {
   name: 'training',
   outbox: [sessionOutbox],
@@ -89,6 +100,8 @@ export const trainingFeature: Feature = {
     {
       word: 'training',
       usage: 'training | training me | training done <course> | training report | training course add',
+      group: 'train',
+      button: { label: 'Record training', form: TRAINING_FORMS.session },
       summary: 'Record a training session and who attended (admins and trainers, for others); who is due; courses (admins).',
       handle: trainingCommand,
     },
@@ -123,8 +136,20 @@ export const trainingFeature: Feature = {
       ];
     },
     concerns: (repos, workspaceId, { today }) => {
-      const { required, valid } = trainingTotals(repos, workspaceId, today);
-      return required > 0 && valid / required < 0.9 ? [`required training at ${Math.round((valid / required) * 100)}%`] : [];
+      const short = trainingShortfall(repos, workspaceId, today);
+      return short ? [`required training at ${short.percent}%`] : [];
+    },
+    // Behind the concern: who is missing what, one click away (admins and leadership may read the report).
+    attention: (repos, workspaceId, { today }) => {
+      const short = trainingShortfall(repos, workspaceId, today);
+      if (!short) return [];
+      return [
+        {
+          what: `Required training at ${short.percent}%`,
+          why: `${short.peopleOverdue} ${short.peopleOverdue === 1 ? 'person' : 'people'} overdue`,
+          button: { label: 'Training report', action: ROUTER_ACTIONS.runCommand, args: { text: 'training report' } },
+        },
+      ];
     },
   },
   nudges: {

@@ -287,7 +287,7 @@ describe('setup on Slack', () => {
 
   it('an admin runs the setup form: channel pickers, approvals, time zone checked at its field', async () => {
     const status = await command(ADMIN, 'status');
-    expect(text(status.json)).toContain('Setup not finished: no incidents, approvals, leadership channel yet.');
+    expect(text(status.json)).toContain('Still missing: incidents, approvals, leadership.');
     const view = await openModal(ADMIN, 'setup');
     expect(text(view)).toContain('conversations_select');
     const values = {
@@ -311,7 +311,9 @@ describe('setup on Slack', () => {
       time_zone: 'Europe/Berlin',
     });
     const after = await command(MEMBER, 'status');
-    expect(text(after.json)).toContain('Setup done: every channel chosen, releases need 3 approvals.');
+    // No system yet, so the status is the checklist: channels ticked, the approvals setup asked for.
+    expect(text(after.json)).toContain('✅ *2. Choose the channels*');
+    expect(text(after.json)).toContain('a release needs 3 approvals');
     expect(text(after.json)).toMatch(/As of 22 Nov 2026, 11:00 CET/);
   });
 });

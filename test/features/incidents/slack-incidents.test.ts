@@ -135,7 +135,7 @@ describe('incidents on Slack, end to end', () => {
     const response = await command({ user: 'U0NEW', name: 'nina', team: 'T0NEW' }, 'incident');
     expect(text(response.json)).toContain('No incidents channel is set up for this workspace yet.');
     // Hints are plain text on both platforms: no markdown backticks leaking through.
-    expect(text(response.json)).toContain('An admin can choose it with “setup”');
+    expect(text(response.json)).toContain('An admin can choose it with “/aims setup”');
     expect(calls('views.open').length).toBe(before);
   });
 

@@ -1,0 +1,16 @@
+import type { Platform } from '../core/identity.ts';
+import type { ChatServices } from './chat-services.ts';
+import { statusView } from './views/status-view.ts';
+import type { MessageView } from './views/view.ts';
+
+/** The status as `status` and the home show it: the summary, led by the digest's verdict and the first-run checklist. */
+export function statusPage(
+  services: ChatServices,
+  who: { workspaceId: number; platform: Platform; timeZone: string; personId?: number },
+): MessageView {
+  return statusView(services.status.summarize(who.workspaceId, who.personId), who.timeZone, {
+    digest: services.digests.build(who.workspaceId),
+    checklist: services.onboarding.checklist(who.workspaceId),
+    platform: who.platform,
+  });
+}

@@ -1,0 +1,21 @@
+import type { Feature } from '../../chat/feature.ts';
+import { message } from '../../chat/views/view.ts';
+import { checklistView } from './views.ts';
+
+/** The first run: the "Get started" checklist (greetings on install and first home visit use it too). */
+export const onboardingFeature: Feature = {
+  name: 'onboarding',
+  commands: [
+    {
+      word: 'start',
+      // "get started" reads as the same command.
+      aliases: ['get'],
+      usage: 'start',
+      summary: 'Get started: what is set up, what is next, a button for each step.',
+      group: 'lookup',
+      button: { label: 'Get started', command: 'start' },
+      handle: ({ services, contact, request }) =>
+        message(checklistView(services.onboarding.checklist(contact.workspace.id), request.contact.platform)),
+    },
+  ],
+};
