@@ -16,6 +16,8 @@ import {
   type ActionSpec,
   type Identified,
   ROUTER_ACTIONS,
+  firstRunOf,
+  type FirstRunSpec,
 } from './feature.ts';
 import { CardPublisher } from './card-publisher.ts';
 import { OutboxSender } from './outbox-sender.ts';
@@ -25,7 +27,6 @@ import type { FormOption, FormSubmission, FormView } from './views/form.ts';
 import { fullHelpView, helpView, type HelpLine } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
 import { statusPage } from './status-page.ts';
-import { checklistView, GREETING } from '../features/onboarding/views.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
 export type { Identified };
@@ -47,6 +48,7 @@ export class ChatRouter {
   private readonly forms: Map<string, FormSpec>;
   private readonly actions: Map<string, ActionSpec>;
   private readonly help: HelpLine[];
+  private readonly guide: FirstRunSpec | undefined;
 
   constructor(
     private readonly services: ChatServices,
@@ -60,6 +62,7 @@ export class ChatRouter {
     ({ commands: this.commands, forms: this.forms, actions: this.actions } = indexFeatures(features));
     // A command with aliases is one line of the help.
     this.help = [...new Set(this.commands.values()), HELP];
+    this.guide = firstRunOf(features);
   }
 
   private identify(origin: RequestOrigin): Identified {
@@ -128,7 +131,14 @@ export class ChatRouter {
     if (name === HELP.word && args[0]?.toLowerCase() === 'more') return message(fullHelpView(platform, this.help));
     if (name === null || name === HELP.word) return message(helpView(platform, this.help));
     const run = (command: CommandSpec, words = args) =>
-      command.handle({ request, ...who, args: words, services: this.services, prefix: commandPrefix(platform) });
+      command.handle({
+        request,
+        ...who,
+        args: words,
+        services: this.services,
+        prefix: commandPrefix(platform),
+        ...(this.guide ? { guide: this.guide } : {}),
+      });
     const command = this.commands.get(name);
     if (command) return run(command);
     const suggestion = closestMatch(name, [...this.commands.keys(), HELP.word]);
@@ -277,12 +287,20 @@ export class ChatRouter {
       () => {
         const { contact, actor, timeZone } = this.identify(origin);
         const platform = origin.contact.platform;
-        const status = statusPage(this.services, { workspaceId: contact.workspace.id, platform, timeZone, personId: actor.personId });
+        const status = statusPage(
+          this.services,
+          { workspaceId: contact.workspace.id, platform, timeZone, personId: actor.personId },
+          this.guide,
+        );
         const help = helpView(platform, this.help);
-        const firstVisit = this.services.onboarding.greetOnce(contact.workspace.id, `${platform}-home:${origin.contact.userExternalId}`);
-        if (!firstVisit) return homeView(status, help);
-        const checklist = this.services.onboarding.checklist(contact.workspace.id);
-        return homeView(status, help, { view: checklistView(checklist, platform, GREETING), replacesStatus: checklist.empty });
+        const guide = this.guide;
+        if (!guide || !this.services.onboarding.greetOnce(contact.workspace.id, `${platform}-home:${origin.contact.userExternalId}`))
+          return homeView(status, help);
+        const greeting = guide.view(this.services, contact.workspace.id, platform, guide.greeting);
+        return homeView(status, help, {
+          view: greeting,
+          replacesStatus: guide.statusLead(this.services, contact.workspace.id, platform).empty,
+        });
       },
       (view) => view,
     );
@@ -297,8 +315,9 @@ export class ChatRouter {
       origin,
       () => {
         const { contact } = this.identify(origin);
-        if (!this.services.onboarding.greetOnce(contact.workspace.id, subject)) return undefined;
-        return checklistView(this.services.onboarding.checklist(contact.workspace.id), origin.contact.platform, GREETING);
+        const guide = this.guide;
+        if (!guide || !this.services.onboarding.greetOnce(contact.workspace.id, subject)) return undefined;
+        return guide.view(this.services, contact.workspace.id, origin.contact.platform, guide.greeting);
       },
       () => undefined,
     );

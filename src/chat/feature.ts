@@ -13,7 +13,7 @@ import type { ChatServices } from './chat-services.ts';
 import type { CommandContext } from './commands/command-context.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { FormSubmission, FormView } from './views/form.ts';
-import type { ChatResponse, FormResult, MessageView } from './views/view.ts';
+import type { Block, ChatResponse, FormResult, MessageView } from './views/view.ts';
 
 /**
  * The contract every area of the AIMS signs: one object per area (its `feature.ts`) declares what it
@@ -104,6 +104,22 @@ export interface OutboxSubjectSpec {
   notice?(services: ChatServices, workspaceId: number, id: number, notice: string): MessageView | undefined;
 }
 
+/**
+ * The first-run guide ("Get started"), declared by one area: the chat layer shows it on install, on a
+ * person's first home visit and in the status without knowing which area keeps it.
+ */
+export interface FirstRunSpec {
+  /** The first words where the bot was just installed or on a first home visit. */
+  greeting: string;
+  /** The checklist as a message of its own, led by `intro` when given. */
+  view(services: ChatServices, workspaceId: number, platform: Platform, intro?: string): MessageView;
+  /**
+   * How the status opens while the workspace is set up: `empty` when nothing at all is recorded (the
+   * status shows `blocks`, the checklist, instead of zeros); otherwise `blocks` is the progress line, if any.
+   */
+  statusLead(services: ChatServices, workspaceId: number, platform: Platform): { empty: boolean; blocks: Block[] };
+}
+
 /** One area's declaration. Everything but the name is optional. */
 export interface Feature {
   /** The area's folder name: `reviews`, `incidents` ... */
@@ -122,6 +138,8 @@ export interface Feature {
   evidence?: EvidenceSource;
   /** What the outbox posts, updates and sends about its records. */
   outbox?: readonly OutboxSubjectSpec[];
+  /** The first-run guide (at most one area declares it). */
+  firstRun?: FirstRunSpec;
 }
 
 /** Ids must be unique across the features list: a clash would make one area's form or button unreachable. */
@@ -182,4 +200,11 @@ export function outboxSubjectsOf(features: readonly Feature[]): ReadonlyMap<stri
 /** How each feature names its records in outbox lines, by subject type (for the status service). */
 export function outboxLabelsOf(features: readonly Feature[]): ReadonlyMap<string, RecordLabel> {
   return new Map([...outboxSubjectsOf(features)].map(([type, spec]) => [type, spec.label]));
+}
+
+/** The first-run guide of the features list, if an area declares one (two would be a startup error). */
+export function firstRunOf(features: readonly Feature[]): FirstRunSpec | undefined {
+  const declared = features.filter((feature) => feature.firstRun);
+  if (declared.length > 1) throw new Error(`first-run guide declared by ${declared.map((feature) => feature.name).join(' and ')}`);
+  return declared[0]?.firstRun;
 }

@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { Contact } from '../../core/directory-service.ts';
 import type { ChatRequest } from '../chat-request.ts';
 import type { ChatServices } from '../chat-services.ts';
+import type { FirstRunSpec } from '../feature.ts';
 
 /** Everything a subcommand handler needs: who, where, what they typed, and the services. */
 export interface CommandContext {
@@ -13,4 +14,6 @@ export interface CommandContext {
   timeZone: string;
   /** "/aims " on Slack, "aims " on Teams. */
   prefix: string;
+  /** The first-run guide an area declared, for views that lead with it (status). */
+  guide?: FirstRunSpec;
 }

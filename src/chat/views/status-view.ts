@@ -3,17 +3,15 @@ import { personLabel, type Platform } from '../../core/identity.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import { channelSetupHint } from '../../core/settings/settings-service.ts';
 import type { StatusSummary } from '../../core/status-service.ts';
-import type { Checklist } from '../../features/onboarding/domain.ts';
-import { checklistBlocks } from '../../features/onboarding/views.ts';
-import { ROUTER_ACTIONS } from '../feature.ts';
 import { verdictText } from './digest-view.ts';
 import { formatInstant } from './format-time.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 
-/** What the status leads with: the digest's verdict and its records, and the first-run checklist. */
+/** What the status leads with: the digest's verdict and its records, and the first-run guide. */
 export interface StatusLead {
   digest: Pick<Digest, 'concerns' | 'attention'>;
-  checklist: Checklist;
+  /** From the first-run guide: `empty` (nothing recorded: show `blocks`, the checklist) or the progress blocks. */
+  guide: { empty: boolean; blocks: Block[] };
   platform: Platform;
 }
 
@@ -38,14 +36,7 @@ function leadBlocks(lead: StatusLead): Block[] {
   }
   const more = lead.digest.attention.length - ATTENTION_SHOWN;
   if (more > 0) blocks.push({ type: 'context', text: `and ${more} more in the weekly digest's list.` });
-  const { checklist } = lead;
-  if (checklist.next !== undefined) {
-    const done = Object.values(checklist.done).filter(Boolean).length;
-    blocks.push(
-      { type: 'context', text: `Getting started: ${done} of ${Object.keys(checklist.done).length} steps done.` },
-      { type: 'actions', buttons: [{ label: 'Get started', action: ROUTER_ACTIONS.runCommand, args: { text: 'start' } }] },
-    );
-  }
+  blocks.push(...lead.guide.blocks);
   return blocks;
 }
 
@@ -58,7 +49,7 @@ function emptyStatusView(summary: StatusSummary, timeZone: string, lead: StatusL
       { type: 'header', text: title },
       { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
       { type: 'text', text: 'Nothing to report yet: no AI system, incident, release, course or review is recorded. Start here:' },
-      ...checklistBlocks(lead.checklist, lead.platform),
+      ...lead.guide.blocks,
     ],
     visibility: 'private',
   };
@@ -69,7 +60,7 @@ function emptyStatusView(summary: StatusSummary, timeZone: string, lead: StatusL
  * section per area of the AIMS; an empty workspace gets the "Get started" checklist instead of zeros.
  */
 export function statusView(summary: StatusSummary, timeZone: string, lead: StatusLead): MessageView {
-  if (lead.checklist.empty) return emptyStatusView(summary, timeZone, lead);
+  if (lead.guide.empty) return emptyStatusView(summary, timeZone, lead);
   const { roles, evidence, audit } = summary;
   const title = summary.workspace.name ? `AIMS status · ${summary.workspace.name}` : 'AIMS status';
   const blocks: Block[] = [

@@ -1,10 +1,15 @@
 import type { Feature } from '../../chat/feature.ts';
 import { message } from '../../chat/views/view.ts';
-import { checklistView } from './views.ts';
+import { checklistStatusLead, checklistView, GREETING } from './views.ts';
 
 /** The first run: the "Get started" checklist (greetings on install and first home visit use it too). */
 export const onboardingFeature: Feature = {
   name: 'onboarding',
+  firstRun: {
+    greeting: GREETING,
+    view: (services, workspaceId, platform, intro) => checklistView(services.onboarding.checklist(workspaceId), platform, intro),
+    statusLead: (services, workspaceId, platform) => checklistStatusLead(services.onboarding.checklist(workspaceId), platform),
+  },
   commands: [
     {
       word: 'start',

@@ -134,3 +134,17 @@ export function checklistView(checklist: Checklist, platform: Platform, intro?: 
 
 /** The first words the bot says where it was installed (a team, a personal chat) or to a person on their first home visit. */
 export const GREETING = 'Hi, I am aims-bot: your ISO/IEC 42001 AI management system in chat. Here is what to set up first.';
+
+/** How the status opens while the workspace is set up: the checklist itself when nothing is recorded, else one progress line. */
+export function checklistStatusLead(checklist: Checklist, platform: Platform): { empty: boolean; blocks: Block[] } {
+  if (checklist.empty) return { empty: true, blocks: checklistBlocks(checklist, platform) };
+  if (checklist.next === undefined) return { empty: false, blocks: [] };
+  const done = CHECKLIST_STEPS.filter((step) => checklist.done[step]).length;
+  return {
+    empty: false,
+    blocks: [
+      { type: 'context', text: `Getting started: ${done} of ${CHECKLIST_STEPS.length} steps done.` },
+      { type: 'actions', buttons: [{ label: 'Get started', action: ROUTER_ACTIONS.runCommand, args: { text: 'start' } }] },
+    ],
+  };
+}

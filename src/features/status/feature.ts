@@ -12,14 +12,18 @@ export const statusFeature: Feature = {
       group: 'lookup',
       button: { label: 'Show status', command: 'status' },
       summary: 'Where the AIMS stands: the verdict and what needs attention first, then inventory, roles, evidence, audit trail.',
-      handle: ({ services, contact, actor, timeZone, request }) =>
+      handle: ({ services, contact, actor, timeZone, request, guide }) =>
         message(
-          statusPage(services, {
-            workspaceId: contact.workspace.id,
-            platform: request.contact.platform,
-            timeZone,
-            personId: actor.personId,
-          }),
+          statusPage(
+            services,
+            {
+              workspaceId: contact.workspace.id,
+              platform: request.contact.platform,
+              timeZone,
+              personId: actor.personId,
+            },
+            guide,
+          ),
         ),
     },
   ],
