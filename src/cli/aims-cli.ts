@@ -4,7 +4,6 @@ import { fixedClock, systemClock } from '../core/clock.ts';
 import { DIGEST_JOB, runDigest } from '../jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from '../jobs/nudge-job.ts';
 import { createLogger } from '../logger.ts';
-import { messengersFor } from '../messaging.ts';
 import { createServices } from '../services.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
@@ -126,6 +125,8 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       defaultTimeZone: config.timeZone,
       logger,
     });
+    // Loaded here, not at the top: Bolt and botbuilder are for sending, and other commands start faster without them.
+    const { messengersFor } = await import('../messaging.ts');
     const cards = new CardPublisher(messengersFor(config), logger);
     if (job === NUDGE_JOB) {
       const reports = await runNudges({ ...services, cards }, at);
