@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
-import { messengersFor, outboxSlackMessenger } from './messaging.ts';
+import { messengersFor, outboxSlackMessenger, type JobRetries } from './messaging.ts';
 import { OutboxSender, type OutboxRetry } from './chat/outbox-sender.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
@@ -39,6 +39,12 @@ export interface StartOptions {
   slackReconnectDelaysMs?: number[];
   /** Backoff of the outbox (tests retry in milliseconds). */
   outboxRetry?: Partial<OutboxRetry>;
+  /** The outbox's wall clock and how it waits for a retry (tests skip ahead instead of waiting); the real ones otherwise. */
+  outboxClock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
+  /** How long a person's request waits for its posts before they are reported queued (SEND_BUDGET_MS otherwise). */
+  outboxSendBudgetMs?: number;
+  /** The waits between a job's Web API retries (JOB_RETRIES otherwise; tests wait milliseconds). */
+  jobRetries?: Partial<JobRetries>;
 }
 
 export interface RunningAims {
@@ -88,6 +94,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     logger,
     subjects: outboxSubjectsOf(features),
     ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
+    ...(options.outboxClock ? { now: options.outboxClock.now, sleep: options.outboxClock.sleep } : {}),
+    ...(options.outboxSendBudgetMs === undefined ? {} : { sendBudgetMs: options.outboxSendBudgetMs }),
   });
   const router = new ChatRouter(services, features, messengers, outbox);
 
@@ -132,7 +140,10 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   outbox.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
-  const jobMessengers: Messengers = { ...messengers, ...(config.slack.mode !== 'off' ? { slack: messengersFor(config).slack } : {}) };
+  const jobMessengers: Messengers = {
+    ...messengers,
+    ...(config.slack.mode !== 'off' ? { slack: messengersFor(config, options.jobRetries).slack } : {}),
+  };
   const runJob = (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
     if (job === ANCHOR_JOB) return runAnchors(deps, at, onlyWhereDue);

@@ -13,14 +13,18 @@ import { teamsMessenger } from './teams/teams-messenger.ts';
  * message is recorded as failed and the next run takes care of it.
  */
 export const JOB_RETRIES = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 };
+export type JobRetries = typeof JOB_RETRIES;
 
-/** Messengers for sending outside a chat request (scheduled jobs, the CLI running one by hand). */
-export function messengersFor(config: Config): Messengers {
+/**
+ * Messengers for sending outside a chat request (scheduled jobs, the CLI running one by hand);
+ * `retries` changes the waits between retries (tests), JOB_RETRIES otherwise.
+ */
+export function messengersFor(config: Config, retries: Partial<JobRetries> = {}): Messengers {
   const messengers: Messengers = {};
   if (config.slack.botToken) {
     const client = new webApi.WebClient(config.slack.botToken, {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: JOB_RETRIES,
+      retryConfig: { ...JOB_RETRIES, ...retries },
       rejectRateLimitedCalls: true,
     });
     messengers.slack = slackMessenger(client as never);

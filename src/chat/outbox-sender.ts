@@ -36,9 +36,16 @@ export interface OutboxSenderOptions {
   now?: () => Date;
   /** How often to look for messages queued by other processes, or due after a backoff. */
   pollMs?: number;
+  /**
+   * How the sender waits before a retry (backoff or Retry-After), on the clock of `now`: a real timer
+   * by default; tests pass one that moves their `now` on to the wake-up instead of waiting for it.
+   */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long `sendFor` waits for the posts by default (SEND_BUDGET_MS). */
+  sendBudgetMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Seconds a platform asked us to wait (Slack's Retry-After on 429, surfaced by the WebClient as `retryAfter`). */
 function retryAfterMs(error: unknown): number | undefined {
@@ -56,6 +63,7 @@ export class OutboxSender {
   private readonly delivery: OutboxDelivery;
   private readonly retry: OutboxRetry;
   private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
   /** host:pid:token of this process, stored on what it takes. */
   readonly takenBy = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private poll: NodeJS.Timeout | undefined;
@@ -71,6 +79,7 @@ export class OutboxSender {
     this.delivery = new OutboxDelivery(services, services.outbox, options.subjects);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? realSleep;
   }
 
   /** Hands back what a dead process left mid-send, sends what is pending, and keeps looking. */
@@ -125,7 +134,7 @@ export class OutboxSender {
    * Sends the messages a change of `subject` queued, for the person who made it: waits at most
    * `budgetMs`, then reports the rest as queued (they keep going in the background).
    */
-  async sendFor(subject: string, budgetMs = SEND_BUDGET_MS): Promise<SendOutcome[]> {
+  async sendFor(subject: string, budgetMs = this.options.sendBudgetMs ?? SEND_BUDGET_MS): Promise<SendOutcome[]> {
     const outcomes: SendOutcome[] = [];
     const work = (async () => {
       const seen = new Set<number>();
@@ -190,7 +199,7 @@ export class OutboxSender {
         error: reason,
       });
       this.services.outbox.retryLater(taken, reason, new Date(this.now().getTime() + waitMs));
-      void sleep(waitMs + 5).then(() => this.kick());
+      void this.sleep(waitMs + 5).then(() => this.kick());
       return { message: taken, result: 'queued' };
     }
   }

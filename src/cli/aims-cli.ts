@@ -4,7 +4,7 @@ import { fixedClock, systemClock } from '../core/clock.ts';
 import { DIGEST_JOB, runDigest } from '../jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from '../jobs/nudge-job.ts';
 import { createLogger } from '../logger.ts';
-import { messengersFor } from '../messaging.ts';
+import type { JobRetries } from '../messaging.ts';
 import { createServices } from '../services.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
@@ -18,6 +18,8 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** The waits between a job's Web API retries (JOB_RETRIES otherwise; tests wait milliseconds). */
+  jobRetries?: Partial<JobRetries>;
 }
 
 const USAGE = `Usage: aims <command> [--db <path>]
@@ -126,7 +128,9 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       defaultTimeZone: config.timeZone,
       logger,
     });
-    const cards = new CardPublisher(messengersFor(config), logger);
+    // Loaded here, not at the top: Bolt and botbuilder are for sending, and other commands start faster without them.
+    const { messengersFor } = await import('../messaging.ts');
+    const cards = new CardPublisher(messengersFor(config, io.jobRetries), logger);
     if (job === NUDGE_JOB) {
       const reports = await runNudges({ ...services, cards }, at);
       for (const r of reports) io.out(`${r.workspace} ${r.period}: ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed`);

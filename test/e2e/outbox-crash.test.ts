@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startAims, type RunningAims } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import { systemClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -18,31 +21,19 @@ const dir = mkdtempSync(join(tmpdir(), 'aims-crash-'));
 const dbPath = join(dir, 'aims.db');
 const TOKEN = 'token-for-acme-0123456789abcdef';
 const children: ChildProcess[] = [];
+const running: RunningAims[] = [];
 const slackApi = await startFakeSlackApi({ channels: { C0INC: 'ai-incidents', C0LEAD: 'ai-leadership', C0APP: 'ai-approvals' } });
 
 afterAll(async () => {
+  for (const bot of running) await bot.close();
   for (const child of children) if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   await slackApi.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Loads the bot's modules (the slow part of a start), waits for a line on stdin, then runs src/main.ts as
-// `npm start` does: the restarted bot is loaded while the first one still runs, and starts once it is dead.
-const WARM_START =
-  "await import('./src/app.ts'); await new Promise((go) => process.stdin.once('data', go)); process.stdin.destroy(); await import('./src/main.ts');";
-
-interface Bot {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-/** The bot as `npm start` runs it, in its own process group, on the store file and the fake Slack: loaded, not started. */
-async function loadBot(): Promise<{ start: () => Promise<Bot> }> {
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+/** What the bot runs on: the store file, the fake Slack, the release API; as `npm start` reads it from its environment. */
+function botEnv(port: number): Record<string, string> {
+  return {
     PORT: String(port),
     HOST: '127.0.0.1',
     AIMS_DB: dbPath,
@@ -52,28 +43,34 @@ async function loadBot(): Promise<{ start: () => Promise<Bot> }> {
     AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}`,
     LOG_LEVEL: 'error',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WARM_START], {
+}
+
+interface Bot {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<unknown>;
+}
+
+/** The bot as `npm start` runs it (src/main.ts through tsx), in its own process group, so that it can be killed -9. */
+async function startBot(): Promise<Bot> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...botEnv(port) },
     detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
+    stdio: ['ignore', 'ignore', 'ignore'],
   });
   children.push(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  return {
-    async start() {
-      child.stdin?.write('go\n');
-      for (let i = 0; ; i++) {
-        try {
-          if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
-        } catch (error) {
-          if (i > 600) throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
+    } catch (error) {
+      if (i > 1200) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const read = <T>(query: string): T[] => {
@@ -100,9 +97,7 @@ describe('kill -9 between commit and post', () => {
     seedReleaseWorkspace(seed, { clock: systemClock });
     seed.close();
 
-    let bot = await (await loadBot()).start();
-    // The restart, loading meanwhile (it opens nothing until started).
-    const restart = await loadBot();
+    const bot = await startBot();
     const harness = { eventsUrl: `${bot.url}/slack/events`, slackApi };
     const { openModal } = slackConversation(() => harness as never);
     const reporter = { user: 'U0REP', name: 'rita' };
@@ -148,8 +143,10 @@ describe('kill -9 between commit and post', () => {
     expect(slackApi.liveHeldPosts()).toBe(0);
     slackApi.holdPosts(false);
 
-    // Restarted with Slack answering again: what the dead process committed goes out, once each.
-    bot = await restart.start();
+    // Restarted with Slack answering again: what the dead process committed goes out, once each. The restart
+    // runs in this process, from the same environment, started as src/main.ts starts it (the dead pid is not
+    // running, so what it had taken is handed back).
+    running.push(await startAims(loadConfig({ ...botEnv(0), LOG_LEVEL: 'silent' }), { logger: createLogger('silent'), jobs: false }));
     for (let i = 0; read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'")[0]?.n !== 0; i++) {
       if (i > 600)
         throw new Error(
@@ -175,7 +172,5 @@ describe('kill -9 between commit and post', () => {
       ).map((row) => row.n),
     ).toEqual([2, 1, 2]);
     expect(read("SELECT count(*) AS n FROM posted_messages WHERE subject LIKE 'release:%'")).toEqual([{ n: 1 }]);
-    process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
-    await bot.exited;
   }, 120_000);
 });

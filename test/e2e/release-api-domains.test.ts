@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 
@@ -31,14 +31,15 @@ const body = (measurements: unknown[], version = '3.0.0') => ({
   requester: 'U0PIPE',
 });
 
-beforeAll(async () => {
+// A fresh bot and store per test: no test sees a release another created.
+beforeEach(async () => {
   slack = await startSlackHarness(
     { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}` },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
   seedReleaseWorkspace(slack.app.store, { defaultApprovals: 1, criteria: ['recall >= 0.92 holdout', 'latency <= 100 prod'] });
 });
-afterAll(async () => {
+afterEach(async () => {
   await slack.close();
 });
 

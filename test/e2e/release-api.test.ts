@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
 import { seedOtherWorkspace, seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { runAims } from '../helpers/run-aims.ts';
@@ -12,8 +12,8 @@ type Json = Record<string, unknown>;
 let slack: Harness;
 
 const ROOT = join(import.meta.dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'aims-api-'));
-const dbPath = join(dir, 'aims.db');
+let dir: string;
+let dbPath: string;
 const TOKEN_A = 'token-for-acme-0123456789abcdef';
 const TOKEN_B = 'token-for-globex-0123456789abcdef';
 const TOKEN_TEAMS = 'token-for-contoso-0123456789abcdef';
@@ -42,7 +42,10 @@ const body = {
   requester: 'U0PIPE',
 };
 
-beforeAll(async () => {
+// A fresh bot and store file per test: no test sees the releases, people or keys of another.
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aims-api-'));
+  dbPath = join(dir, 'aims.db');
   slack = await startSlackHarness(
     {
       AIMS_ADMINS: 'slack:U0ADMIN',
@@ -55,9 +58,17 @@ beforeAll(async () => {
   seedReleaseWorkspace(slack.app.store, { approvers: ['U0APP1', 'U0APP2'], criteria: ['recall >= 0.9 holdout'] });
   seedOtherWorkspace(slack.app.store, 'T0OTHER', 'U0OUT');
 });
-afterAll(async () => {
-  await slack.close();
-  rmSync(dir, { recursive: true, force: true });
+// After each test the audit chain verifies, in the store and by `aims audit verify` on the store file.
+afterEach(async () => {
+  try {
+    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    const verify = await cli(['audit', 'verify']);
+    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
+    expect(verify.status).toBe(0);
+  } finally {
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const counts = () =>
@@ -270,12 +281,5 @@ describe('pipeline API', () => {
     expect(create.status).toBe(400);
     expect(await create.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
     expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '9.9.9'").get() as { n: number }).n).toBe(0);
-  });
-
-  it('the audit chain verifies after all of it (npx aims audit verify on the store file)', async () => {
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    const verify = await cli(['audit', 'verify']);
-    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
-    expect(verify.status).toBe(0);
   });
 });

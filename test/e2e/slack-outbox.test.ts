@@ -3,6 +3,7 @@ import { runCli } from '../../src/cli/aims-cli.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
+import { skippingWallClock, type SkippingWallClock } from '../helpers/start-test-app.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 type Row = {
@@ -16,6 +17,7 @@ type Row = {
   nextAttemptAt: string | null;
 };
 let slack: Harness;
+let outboxClock: SkippingWallClock;
 const { command, openModal } = slackConversation(() => slack);
 
 const ADMIN = { user: 'U0ADMIN', name: 'alice' };
@@ -71,8 +73,11 @@ async function report(title: string, view: string) {
 }
 
 // Each test has its own bot and store file (aims jobs list reads the file): set up, nothing reported yet.
+// The reporter waits 300 ms for the post (2 s in the app): every test here ends in "queued" anyway.
+// Retries wait on a clock that skips ahead to their due time (held where a test looks at the wait).
 beforeEach(async () => {
-  slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ADMIN' });
+  outboxClock = skippingWallClock();
+  slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ADMIN' }, {}, undefined, { outboxSendBudgetMs: 300, outboxClock });
   const setup = await openModal(ADMIN, 'setup');
   await submitModal(
     slack.eventsUrl,
@@ -100,9 +105,11 @@ describe('the outbox sender on Slack', () => {
 
   it('Slack answers 429 with Retry-After: the retry waits as long as Slack asked, then posts once', async () => {
     slack.slackApi.httpErrorFor('C0INC', 429, 1);
+    outboxClock.hold(true);
     await report('Chatbot invents a refund policy', 'V0OUT2');
     // Right after the 429 the message waits for Retry-After (1 s), not the sender's own backoff (20 ms in tests).
     const waiting = outboxOf(1)[0] as Row;
+    outboxClock.hold(false);
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
     expect(waiting.lastError).toMatch(/rate-limit/);
     expect(new Date(waiting.nextAttemptAt ?? 0).getTime() - new Date(waiting.takenAt ?? 0).getTime()).toBeGreaterThanOrEqual(1000);

@@ -1,5 +1,5 @@
 import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAims, type RunningAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -63,6 +63,9 @@ beforeAll(async () => {
     else
       res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${openId.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
   });
+});
+// A fresh bot and store per test (the fakes stay): a test that lets a token through stores what others must not see.
+beforeEach(async () => {
   const config = loadConfig({
     AIMS_DB: ':memory:',
     PORT: '0',
@@ -79,8 +82,10 @@ beforeAll(async () => {
     teamsOpenIdMetadataUrl: `${openId.url}/openid`,
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await app.close();
+});
+afterAll(async () => {
   await connector.close();
   await openId.close();
 });

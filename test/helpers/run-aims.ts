@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/aims-cli.ts';
+import { TEST_JOB_RETRIES } from './start-test-app.ts';
 
 export interface CliRun {
   code: number;
@@ -9,7 +10,7 @@ export interface CliRun {
 
 /**
  * `aims …` run in this process through the function behind bin/aims.js, with its own environment:
- * it opens its own connection to the store file, as a second process would.
+ * it opens its own connection to the store file, as a second process would. A job's retries wait milliseconds.
  */
 export async function runAims(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   let out = '';
@@ -18,6 +19,8 @@ export async function runAims(args: string[], env: Record<string, string> = {}):
     out: (line) => (out += `${line}\n`),
     err: (line) => (err += `${line}\n`),
     env: { LOG_LEVEL: 'silent', ...env },
+    // The same retries as the binary's, milliseconds apart.
+    jobRetries: TEST_JOB_RETRIES,
   });
   return { code, out, err };
 }

@@ -9,8 +9,12 @@ const listenersOf = (signal: string) => process.listeners(signal as 'SIGINT') as
  * listening: its environment is `env` alone, process.exit is recorded instead of made, and what it
  * writes to stderr and stdout is collected. The listeners it adds to `process` are removed after.
  */
+const MAIN = new URL('../../src/main.ts', import.meta.url).href;
+let runs = 0;
+
 export async function runMainUntilExit(env: NodeJS.ProcessEnv): Promise<{ exitCode: number | undefined; output: string }> {
-  vi.resetModules();
+  // A fresh copy of src/main.ts alone (what it imports stays loaded): its top level runs again on this environment.
+  runs += 1;
   let exitCode: number | undefined;
   let output = '';
   const before = new Map(SIGNALS.map((signal) => [signal, listenersOf(signal)]));
@@ -26,7 +30,7 @@ export async function runMainUntilExit(env: NodeJS.ProcessEnv): Promise<{ exitCo
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect);
   process.env = { ...env };
   try {
-    await import('../../src/main.ts');
+    await import(/* @vite-ignore */ `${MAIN}?run=${runs}`);
   } finally {
     process.env = savedEnv;
     exit.mockRestore();

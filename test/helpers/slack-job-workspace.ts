@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.ts';
 import { submitModal } from './slack-interactions.ts';
 import { postSlashCommand } from './slack-signing.ts';
-import { startSlackHarness } from './start-test-app.ts';
+import { startSlackHarness, type TestAppOptions } from './start-test-app.ts';
 
 type Json = Record<string, unknown>;
 export type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -17,6 +17,7 @@ export async function startSlackOnStoreFile(
   env: Record<string, string>,
   directory: { users?: Record<string, string>; channels?: Record<string, string> } = {},
   clock?: Clock,
+  options: TestAppOptions = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'aims-jobs-'));
   const dbPath = join(dir, 'aims.db');
@@ -24,6 +25,7 @@ export async function startSlackOnStoreFile(
     { ...env, AIMS_DB: dbPath },
     { ...directory, channels: { ...JOB_CHANNELS, ...directory.channels } },
     clock,
+    options,
   );
   return {
     ...slack,

@@ -14,8 +14,63 @@ export function movableClock(at: string): Clock & { set(at: string): void } {
   return { now: () => new Date(instant), set: (next: string) => (instant = new Date(next)) };
 }
 
+/** The outbox's wall clock in tests: see skippingWallClock. */
+export interface SkippingWallClock {
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** While held, no retry wakes (a test looks at a message waiting for its retry); released, they all do. */
+  hold(on: boolean): void;
+}
+
+/**
+ * A wall clock for the outbox that skips ahead instead of waiting: it reads the real time plus how far
+ * it has skipped, and a sleep of `ms` yields for a moment, then moves the clock on to at least the
+ * wake-up instant. A retry due in 1 s (Slack's Retry-After) is recorded 1 s ahead and goes out once
+ * this clock has passed it, without a test waiting the second. It never goes back.
+ */
+export function skippingWallClock(): SkippingWallClock {
+  let skipped = 0;
+  let held: Array<() => void> | undefined;
+  const now = () => new Date(Date.now() + skipped);
+  return {
+    now,
+    sleep: (ms) => {
+      const wakeAt = now().getTime() + ms;
+      return new Promise<void>((resolve) => {
+        const wake = () => {
+          skipped = Math.max(skipped, wakeAt - Date.now());
+          resolve();
+        };
+        setTimeout(() => (held ? held.push(wake) : wake()), 1).unref();
+      });
+    },
+    hold(on) {
+      if (on) held ??= [];
+      else {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const wake of waiting) wake();
+      }
+    },
+  };
+}
+
+/** Waits between a job's Web API retries in tests: the same retries as JOB_RETRIES, milliseconds apart. */
+export const TEST_JOB_RETRIES = { minTimeout: 5, maxTimeout: 20 };
+
+export interface TestAppOptions {
+  /** The outbox's clock (a fresh skippingWallClock otherwise): pass one to hold its retries. */
+  outboxClock?: SkippingWallClock;
+  /** How long a request waits for its posts before they are reported queued (the app's 2 s otherwise). */
+  outboxSendBudgetMs?: number;
+}
+
 /** The whole bot on a loopback port with an in-memory store, configured from an environment. */
-export async function startTestApp(env: Record<string, string>, clock: Clock = fixedClock(TEST_START)): Promise<RunningAims> {
+export async function startTestApp(
+  env: Record<string, string>,
+  clock: Clock = fixedClock(TEST_START),
+  options: TestAppOptions = {},
+): Promise<RunningAims> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   return startAims(config, {
     clock,
@@ -23,6 +78,9 @@ export async function startTestApp(env: Record<string, string>, clock: Clock = f
     jobs: false,
     logger: createLogger('silent'),
     outboxRetry: { baseMs: 20, maxMs: 200 },
+    outboxClock: skippingWallClock(),
+    jobRetries: TEST_JOB_RETRIES,
+    ...options,
   });
 }
 
@@ -31,6 +89,7 @@ export async function startSlackHarness(
   env: Record<string, string> = {},
   directory: Parameters<typeof startFakeSlackApi>[0] = {},
   clock?: Clock,
+  options: TestAppOptions = {},
 ) {
   const slackApi = await startFakeSlackApi(directory);
   const app = await startTestApp(
@@ -41,6 +100,7 @@ export async function startSlackHarness(
       ...env,
     },
     clock,
+    options,
   );
   return {
     app,

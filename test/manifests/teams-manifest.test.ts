@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { features } from '../../src/features/index.ts';
 
 // The words the router understands: every feature's commands, and help.
@@ -221,7 +221,8 @@ describe('scripts/teams-package.js', () => {
   const APP_ID = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
   const tempDirs: string[] = [];
 
-  beforeAll(() => rmSync(ZIP_PATH, { force: true }));
+  // No zip left by another test: "refuses" checks that none is written.
+  beforeEach(() => rmSync(ZIP_PATH, { force: true }));
   afterAll(() => {
     rmSync(ZIP_PATH, { force: true });
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
