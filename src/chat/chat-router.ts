@@ -200,7 +200,8 @@ export class ChatRouter {
         if (!spec) throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
         return spec.handle(this.context(origin), args);
       },
-      (view) => message(view),
+      // A click that failed changed nothing: what it says is for the clicker alone.
+      (view) => ({ kind: 'message', view, refused: true }),
     );
   }
 

@@ -72,7 +72,7 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
   const { services, actor, timeZone } = ctx;
   const id = Number(submission.context.release);
   const reject = submission.type === RELEASE_FORMS.reject;
-  const note = await decideRelease(
+  const { note } = await decideRelease(
     ctx,
     id,
     reject ? 'reject' : 'approve',
