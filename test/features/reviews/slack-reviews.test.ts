@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonsOf, clickButton, clickButtonInView, submitModal } from '../../helpers/slack-interactions.ts';
+import { buttonsOf, clickButtonInView, submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 
