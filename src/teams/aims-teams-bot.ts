@@ -174,7 +174,12 @@ export class AimsTeamsBot extends TeamsActivityHandler {
   }
 
   /** The form with the matches of what was typed into its Find box, for a picker too long for one card. */
-  private async narrowed(origin: RequestOrigin, meta: AimsMeta, values: FormValues, dialog: boolean): Promise<AdaptiveCard | undefined> {
+  private async narrowed(
+    origin: RequestOrigin,
+    meta: AimsMeta,
+    values: FormValues,
+    dialog: boolean,
+  ): Promise<{ card: AdaptiveCard; title: string } | undefined> {
     if (!meta.form || !meta.field) return undefined;
     const form = await this.router.formFor(origin, meta.form, meta.context ?? {});
     const field = form?.fields.find((candidate) => candidate.id === meta.field);
@@ -185,7 +190,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
       values,
       fields: form.fields.map((candidate) => (candidate === field ? { ...field, choices: matches } : candidate)),
     };
-    return renderFormCard(narrowed, meta.formId ?? randomUUID(), { dialog });
+    return { card: renderFormCard(narrowed, meta.formId ?? randomUUID(), { dialog }), title: form.title };
   }
 
   /** Submits a filled-in form card; errors redraw the same form with them, nothing stored. */
@@ -255,8 +260,8 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     const { origin, posted, shared } = this.where(context);
     const values = valuesOf(data);
     if (invoke.action.verb === FIND_VERB) {
-      const card = await this.narrowed(origin, meta, values, false);
-      if (card) return cardResponse(card);
+      const narrowed = await this.narrowed(origin, meta, values, false);
+      if (narrowed) return cardResponse(narrowed.card);
     }
     if (invoke.action.verb === SUBMIT_VERB && meta.form) {
       const outcome = await this.submitted(origin, { ...meta, form: meta.form }, values, posted, false);
@@ -300,8 +305,8 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     const { origin, posted } = this.where(context);
     const values = valuesOf(data);
     if (meta.field) {
-      const card = await this.narrowed(origin, meta, values, true);
-      if (card) return dialog(card, card.body.length > 0 ? plainTitle(card) : 'aims');
+      const narrowed = await this.narrowed(origin, meta, values, true);
+      if (narrowed) return dialog(narrowed.card, narrowed.title);
     }
     if (meta.form) {
       const outcome = await this.submitted(origin, { ...meta, form: meta.form }, values, posted, true);
@@ -312,10 +317,4 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     if (meta.action) return this.dialogAnswer(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
     return closeWith('That form is from an older version of the bot. Open it again.');
   }
-}
-
-/** The title a form card starts with (its first text run). */
-function plainTitle(card: AdaptiveCard): string {
-  const inlines = (card.body[0] as { inlines?: Array<{ text?: string }> } | undefined)?.inlines ?? [];
-  return inlines.map((inline) => inline.text ?? '').join('') || 'aims';
 }

@@ -3,6 +3,9 @@ import { cardInputs, executeActions, fillCard, fillDialog, submitActions, type P
 import type { startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
 import { startTeamsWorkspace, TEAMS_ADMIN, TEAMS_CHANNELS, TEAMS_OWNER } from '../helpers/workspace-builders.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createServices } from '../../src/services.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
@@ -237,5 +240,70 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     expect(text(rejected)).toContain('Rejected');
     expect(text(rejected)).toContain('Stale evaluation set.');
     expect(Object.keys(submitActions(rejected))).toEqual([]);
+  });
+
+  it('Approve on the approvals channel card acts in place: the card shows the decision for everyone, without "approved" banners', async () => {
+    await say(TEAMS_ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
+    const pick = await say(MEMBER, 'aims release');
+    const systemId = String(
+      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+    );
+    const form = await click(MEMBER, fillCard(pick, 'Next', { aiSystem: systemId }));
+    await click(
+      MEMBER,
+      fillCard(form, 'Request sign-off', { version: '2.5.0', changeType: 'retrain', whatChanged: 'Retrained.', risks: 'Few.' }),
+    );
+    const where = postedIn(APPROVALS, 'REL-1');
+    const approve = executeActions(channelCard(where)).Approve as never;
+    // The requester's own click is refused to them alone.
+    expect(await clickShared(MEMBER, approve, where)).toMatchObject({
+      type: 'message',
+      text: expect.stringContaining('You requested REL-1'),
+    });
+    const approved = await clickShared(APPROVER, approve, where);
+    expect(approved.type).toBe('card');
+    expect(text(approved)).toContain('Approved');
+    expect(text(approved)).not.toContain('REL-1 is approved.');
+    expect(status('releases', 'id', 1)).toBe('approved');
+    expect(text(channelCard(where, ['REL-1 is approved.']))).toContain('1 of 1 (Ann Approver)');
+  });
+
+  it('a picker too long for one card is narrowed with Find inside the dialog, keeping the dialog open', async () => {
+    const directory = createServices({
+      store: teams.app.store,
+      clock: systemClock,
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    }).directory;
+    for (let i = 1; i <= 130; i++)
+      directory.contact({
+        platform: 'teams',
+        workspaceExternalId: 'tenant-1',
+        userExternalId: `aad-colleague-${i}`,
+        displayName: `Colleague ${String(i).padStart(3, '0')}`,
+      });
+    const where = await logIncident();
+    // The owner's Acknowledge form names the owner: 130 people are more than a card carries.
+    const ack = await openDialog(TEAMS_OWNER, where, 'Acknowledge');
+    const find = submitActions(ack.card).Find;
+    expect(find).toBeDefined();
+    const narrowed = await dialog(TEAMS_OWNER, 'task/submit', { ...find, owner__find: 'colleague 117' }, where);
+    if (narrowed.type !== 'continue') throw new Error(`Find closed the dialog: ${narrowed.text}`);
+    const owner = (narrowed.card.body as Array<Record<string, unknown>>).find((element) => element.id === 'owner') as {
+      choices: Array<{ title: string; value: string }>;
+    };
+    // The matches, and the owner already chosen.
+    expect(owner.choices).toEqual([
+      { title: 'Colleague 117', value: 'aad-colleague-117' },
+      { title: 'Olivia Owner', value: 'aad-owner' },
+    ]);
+    expect(
+      await dialog(TEAMS_OWNER, 'task/submit', fillDialog(narrowed.card, 'Acknowledge', { owner: 'aad-colleague-117' }), where),
+    ).toEqual({
+      type: 'message',
+      text: 'INC-1 acknowledged.',
+    });
+    expect(text(channelCard(where, ['INC-1 acknowledged.']))).toContain('Colleague 117');
   });
 });

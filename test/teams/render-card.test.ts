@@ -117,7 +117,8 @@ describe('renderCard on a shared card (a channel or group chat)', () => {
       ],
     },
   ]);
-  const actions = (shared: boolean) => (renderCard(buttons, { shared }).body[0] as { actions: Array<Record<string, unknown>> }).actions;
+  const actions = (shared: boolean) =>
+    (renderCard(buttons, { shared }).body[0] as unknown as { actions: Array<Record<string, unknown>> }).actions;
 
   it('opens a dialog (Action.Submit with task/fetch) for buttons that ask for input or a confirmation; the rest act in place', () => {
     expect(actions(true).map((action) => [action.title, action.type, (action.data as { msteams?: unknown }).msteams])).toEqual([
