@@ -185,6 +185,11 @@ export class ChatRouter {
     return undefined;
   }
 
+  /** Whether the bot keeps this message as a copy of a record's card, which the outbox refreshes when the record changes. */
+  tracksPost(origin: RequestOrigin, card: { channelId: string; messageId: string }): boolean {
+    return this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) !== undefined;
+  }
+
   /** A button click, re-checked on the server whatever the button looked like. */
   async act(
     origin: RequestOrigin,

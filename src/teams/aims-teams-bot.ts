@@ -10,6 +10,7 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
 } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { Mention, RequestOrigin } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ButtonView, FormValues } from '../chat/views/form.ts';
@@ -282,6 +283,26 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     return cardResponse(renderCard({ summary: 'Unknown action', blocks: [{ type: 'text', text: unknown }], visibility: 'private' }));
   }
 
+  /**
+   * The card a dialog was opened from, when it is not one of the record's copies the outbox refreshes
+   * (a reply to a command in the channel): updated here with the record's true card, for everyone.
+   */
+  private async refreshUntracked(context: TurnContext, origin: RequestOrigin, posted: PostedCard, card: MessageView | undefined) {
+    if (!posted || !card || this.router.tracksPost(origin, posted)) return;
+    try {
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      await client.conversations.updateActivity(posted.channelId, posted.messageId, {
+        type: 'message',
+        id: posted.messageId,
+        attachments: [CardFactory.adaptiveCard(renderCard(card, { shared: true }))],
+        summary: card.summary,
+      });
+    } catch (error) {
+      // The change is saved and the person told; a card that could not be refreshed is only stale.
+      this.logger.warn('could not refresh the card a dialog was opened from', { error, messageId: posted.messageId });
+    }
+  }
+
   /** A button on a shared card that needs input: the dialog with its form (or its confirmation). */
   protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     const meta = ((request.data ?? {}) as AimsCardData).aims ?? {};
@@ -311,6 +332,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     if (meta.form) {
       const outcome = await this.submitted(origin, { ...meta, form: meta.form }, values, posted, true);
       if ('form' in outcome) return dialog(outcome.form, outcome.title);
+      await this.refreshUntracked(context, origin, posted, outcome.done.record?.card);
       return closeWith(doneText(outcome.done.view));
     }
     // A confirmed destructive button (Withdraw, Retire): it runs now.

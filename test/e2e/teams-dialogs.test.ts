@@ -306,4 +306,27 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     });
     expect(text(channelCard(where, ['INC-1 acknowledged.']))).toContain('Colleague 117');
   });
+
+  it('a card the bot sent as a reply in the channel is refreshed too once its dialog is saved', async () => {
+    await logIncident();
+    // A member asks for INC-1 in the channel's thread: the reply is a card everyone there sees, with its buttons.
+    const shown = await say(MEMBER, 'aims incident INC-1', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: TEAMS_CHANNELS.incidents,
+    });
+    expect(Object.keys(submitActions(shown))).toEqual(['Acknowledge', 'Comment…']);
+    const reply = teams.connector.activities.filter((entry) => entry.method === 'POST' && text(entry.activity).includes('INC-1 ·')).at(-1);
+    const where: PostedIn = { conversationId: INCIDENTS, activityId: reply?.id ?? '' };
+    expect(channelCard(where)).toEqual(shown);
+
+    const comment = await openDialog(MEMBER, where, 'Comment…');
+    expect(await dialog(MEMBER, 'task/submit', fillDialog(comment.card, 'Add comment', { comment: 'Seen it here too.' }), where)).toEqual({
+      type: 'message',
+      text: 'Comment added.',
+    });
+    const refreshed = channelCard(where, ['Comment added.']);
+    expect(text(refreshed)).toContain('Seen it here too.');
+    expect(Object.keys(submitActions(refreshed))).toEqual(['Acknowledge', 'Comment…']);
+  });
 });

@@ -49,7 +49,8 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
       .filter(
         (entry) =>
           (entry.method === 'PUT' && entry.path === `${base}/${encodeURIComponent(activityId)}`) ||
-          (entry.method === 'POST' && entry.path === base && entry.id === activityId),
+          // A post in the channel, or a reply in one of its threads: the connector's ids are unique.
+          (entry.method === 'POST' && entry.id === activityId),
       )
       .at(-1);
     return cardOf(latest?.activity);

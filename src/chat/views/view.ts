@@ -65,6 +65,22 @@ export function recordAnswer(card: MessageView, note?: string, refused = false):
 
 /** What a form submission gets: errors to show at the fields, or the result to show instead of the form. */
 export type FormResult =
-  { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView } | { kind: 'next'; form: FormView };
+  | { kind: 'errors'; errors: Record<string, string> }
+  | {
+      kind: 'done';
+      view: MessageView;
+      /** A form about one record (opened from its card): the card without the note, and the note, as for a click. */
+      record?: { card: MessageView; note?: string };
+    }
+  | { kind: 'next'; form: FormView };
+
+/** A saved form about one record: `note` on top of its card for the person who saved it, privately. */
+export function recordSaved(card: MessageView, note: string): FormResult {
+  return {
+    kind: 'done',
+    view: { ...card, blocks: [{ type: 'text', text: note }, ...card.blocks], visibility: 'private' },
+    record: { card, note },
+  };
+}
 
 export const message = (view: MessageView): ChatResponse => ({ kind: 'message', view });

@@ -4,7 +4,7 @@ import { RELEASE_NOTICES, releaseKey } from './domain.ts';
 import { releaseCardView } from './views.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, RELEASE_FORMS, releaseInputFrom, releasePickForm } from './forms.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
-import type { FormResult } from '../../chat/views/view.ts';
+import { recordSaved, type FormResult } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
@@ -57,7 +57,7 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
       droppedApprovers.length > 0
         ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped; the approvers were told.`
         : `Saved REL-${id}.`;
-    return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+    return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
   }
   services.settings.channelFor(actor.workspaceId, 'approvals');
   const { release, created } = atField(() => services.releases.request(actor, raw, `form:${submission.instanceKey}`));
@@ -79,7 +79,7 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
     reject ? submission.values.reason : submission.values.comment,
     submission.context.seen,
   );
-  return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+  return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
 }
 
 const forms: FormSpec[] = [
