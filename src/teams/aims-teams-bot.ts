@@ -14,7 +14,7 @@ import type { ConnectorClient } from 'botframework-connector';
 import type { Mention, RequestOrigin } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ButtonView, FormValues } from '../chat/views/form.ts';
-import { plainText, type ChatResponse, type FormResult, type MessageView } from '../chat/views/view.ts';
+import type { ChatResponse, FormResult, MessageView } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
 import {
   ACT_VERB,
@@ -27,6 +27,7 @@ import {
   type AdaptiveCard,
   type CardOptions,
 } from './render-card.ts';
+import { cardResponse, closeWith, dialog, doneText, privateAnswer, saidBy, viewText } from './invoke-answers.ts';
 import { findInputId, readCardValues, renderFormCard } from './render-form-card.ts';
 import { fromTeamsMessage, originOf } from './teams-requests.ts';
 
@@ -48,56 +49,6 @@ interface AimsCardData {
 }
 
 type PostedCard = { channelId: string; messageId: string } | undefined;
-
-const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
-  statusCode: 200,
-  type: 'application/vnd.microsoft.card.adaptive',
-  value: card as never,
-});
-
-/** Universal Actions: a text shown to the person who clicked only; the card stays as it is for everyone. */
-const privateAnswer = (text: string): AdaptiveCardInvokeResponse => ({
-  statusCode: 200,
-  type: 'application/vnd.microsoft.activity.message',
-  value: text as never,
-});
-
-/** A dialog showing `card`; Teams sizes are small, medium or large. */
-const dialog = (card: AdaptiveCard, title: string): TaskModuleResponse => ({
-  task: { type: 'continue', value: { card: CardFactory.adaptiveCard(card), title, width: 'medium', height: 'large' } },
-});
-
-/** Closes the dialog with a short line Teams shows the person. */
-const closeWith = (text: string): TaskModuleResponse => ({ task: { type: 'message', value: text } });
-
-/** What a view says, as plain lines (Teams shows invoke and dialog messages as text). */
-export function viewText(view: MessageView): string {
-  const lines = view.blocks.flatMap((block) => {
-    switch (block.type) {
-      case 'header':
-      case 'text':
-      case 'context':
-        return [plainText(block.text)];
-      case 'fields':
-        return block.fields.map((field) => `${field.label}: ${plainText(field.value)}`);
-      case 'list':
-        return block.items.map((item) => `• ${plainText(item)}`);
-      default:
-        return [];
-    }
-  });
-  const text = lines.join('\n') || view.summary;
-  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
-}
-
-/** What a click's answer says to the clicker: its note, or the whole (refusal) view. */
-const saidBy = (response: Extract<ChatResponse, { kind: 'message' }>): string => response.record?.note ?? viewText(response.view);
-
-/** What a saved form's result says first: the note on top of the record's card, or its summary. */
-function doneText(view: MessageView): string {
-  const first = view.blocks[0];
-  return first?.type === 'text' ? plainText(first.text) : view.summary;
-}
 
 function cardFor(response: ChatResponse, options: CardOptions = {}): AdaptiveCard | undefined {
   if (response.kind === 'message') return renderCard(response.view, options);
@@ -333,7 +284,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
       const outcome = await this.submitted(origin, { ...meta, form: meta.form }, values, posted, true);
       if ('form' in outcome) return dialog(outcome.form, outcome.title);
       await this.refreshUntracked(context, origin, posted, outcome.done.record?.card);
-      return closeWith(doneText(outcome.done.view));
+      return closeWith(doneText(outcome.done));
     }
     // A confirmed destructive button (Withdraw, Retire): it runs now.
     if (meta.action) return this.dialogAnswer(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
