@@ -204,6 +204,11 @@ export class ChatRouter {
     return undefined;
   }
 
+  /** Whether the bot keeps this message as a copy of a record's card, which the outbox refreshes when the record changes. */
+  tracksPost(origin: RequestOrigin, card: { channelId: string; messageId: string }): boolean {
+    return this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) !== undefined;
+  }
+
   /** A button click, re-checked on the server whatever the button looked like. */
   async act(
     origin: RequestOrigin,
@@ -228,7 +233,8 @@ export class ChatRouter {
         if (!spec) throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
         return spec.handle(this.context(origin), args);
       },
-      (view) => message(view),
+      // A click that failed changed nothing: what it says is for the clicker alone.
+      (view) => ({ kind: 'message', view, refused: true }),
     );
   }
 

@@ -226,6 +226,21 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
         ? { channelId: container.channel_id, messageId: container.message_ts }
         : undefined;
     const response = await router.act(originOfInteraction(body), name, args, card);
+    // A button inside a modal (or the App Home) has no response_url: its answer is a view.
+    const surface = (body as { view?: { id: string; hash?: string; type?: string; title?: { text?: string } } }).view;
+    if (surface && body.container?.type === 'view') {
+      if (response.kind === 'form') {
+        // On top of the modal clicked in (Cancel goes back to it); from the App Home, a new modal.
+        if (surface.type === 'modal') await client.views.push({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
+        else await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
+      } else if (response.kind === 'message') {
+        const result = renderResultModal(surface.title?.text ?? 'aims', renderMessage(response.view).blocks);
+        if (surface.type === 'modal')
+          await client.views.update({ view_id: surface.id, ...(surface.hash ? { hash: surface.hash } : {}), view: result as never });
+        else await client.views.open({ trigger_id: body.trigger_id, view: result as never });
+      }
+      return;
+    }
     if (response.kind === 'form') {
       await client.views.open({ trigger_id: body.trigger_id, view: renderModal(response.form) as never });
     } else if (response.kind === 'message') {

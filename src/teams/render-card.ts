@@ -14,6 +14,19 @@ export const CARD_LIST_ITEMS = 40;
 
 export type CardElement = Record<string, unknown> & { type: string };
 
+/** How a card is shown: `shared` when others see it too (a channel or group chat), so no click may turn it into a form. */
+export interface CardOptions {
+  shared?: boolean;
+}
+
+/** True for conversations others see too (a team's channel, a group chat), where a card is everyone's. */
+export function isSharedConversation(conversationType: string | undefined): boolean {
+  return conversationType === 'channel' || conversationType === 'groupChat';
+}
+
+/** Data of an Action.Submit that opens a dialog (a `task/fetch` invoke) instead of acting on the card. */
+export const TASK_FETCH = { type: 'task/fetch' } as const;
+
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: string;
@@ -43,7 +56,26 @@ export function richText(text: RichText, extra: Record<string, unknown> = {}): C
   return { type: 'RichTextBlock', inlines: spans(text).map((span) => run(span, extra)) };
 }
 
-function renderBlock(block: Block): CardElement[] {
+/**
+ * A button. On a shared card a button that asks for input (or a confirmation) opens a dialog, so the
+ * card itself is never replaced by a form; every other click is an Action.Execute answered in place.
+ */
+export function renderButton(button: ButtonView, options: CardOptions = {}): CardElement {
+  const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
+  const aims = { action: button.action, args: button.args, ...(button.confirm ? { confirm: button.confirm } : {}) };
+  if (options.shared && (button.opensForm || button.confirm))
+    return { type: 'Action.Submit', title: button.label, data: { msteams: TASK_FETCH, aims }, ...style };
+  return {
+    type: 'Action.Execute',
+    title: button.label,
+    // Cards have no confirm dialog: a button that needs one first shows a confirmation card.
+    verb: button.confirm ? CONFIRM_VERB : ACT_VERB,
+    data: { aims },
+    ...style,
+  };
+}
+
+function renderBlock(block: Block, options: CardOptions): CardElement[] {
   switch (block.type) {
     case 'header':
       return [richText(block.text, { size: 'Large', weight: 'Bolder' })];
@@ -54,19 +86,7 @@ function renderBlock(block: Block): CardElement[] {
     case 'divider':
       return [];
     case 'actions':
-      return [
-        {
-          type: 'ActionSet',
-          actions: block.buttons.map((button) => ({
-            type: 'Action.Execute',
-            title: button.label,
-            // Cards have no confirm dialog: a button that needs one first shows a confirmation card.
-            verb: button.confirm ? CONFIRM_VERB : ACT_VERB,
-            data: { aims: { action: button.action, args: button.args, ...(button.confirm ? { confirm: button.confirm } : {}) } },
-            ...(button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {}),
-          })),
-        },
-      ];
+      return [{ type: 'ActionSet', actions: block.buttons.map((button) => renderButton(button, options)) }];
     case 'fields':
       // Not a FactSet: Teams reads fact titles and values as markdown, so "[Sign in](https://…)"
       // in a user's text would become a link. TextRuns are never markdown.
@@ -91,9 +111,9 @@ function renderBlock(block: Block): CardElement[] {
   }
 }
 
-/** Renders a neutral view as an Adaptive Card 1.5. */
-export function renderCard(view: MessageView): AdaptiveCard {
-  return cardOf(renderBody(view.blocks));
+/** Renders a neutral view as an Adaptive Card 1.5 (`shared`: for a conversation others see, see CardOptions). */
+export function renderCard(view: MessageView, options: CardOptions = {}): AdaptiveCard {
+  return cardOf(renderBody(view.blocks, options));
 }
 
 export function cardOf(body: CardElement[], actions?: CardElement[]): AdaptiveCard {
@@ -107,7 +127,7 @@ export function cardOf(body: CardElement[], actions?: CardElement[]): AdaptiveCa
   } as AdaptiveCard;
 }
 
-export function renderBody(blocks: Block[]): CardElement[] {
+export function renderBody(blocks: Block[], options: CardOptions = {}): CardElement[] {
   const body: CardElement[] = [];
   let separatorNext = false;
   for (const block of blocks) {
@@ -115,7 +135,7 @@ export function renderBody(blocks: Block[]): CardElement[] {
       separatorNext = true;
       continue;
     }
-    for (const element of renderBlock(block)) {
+    for (const element of renderBlock(block, options)) {
       body.push(separatorNext ? { ...element, separator: true, spacing: 'Medium' } : element);
       separatorNext = false;
     }
@@ -123,13 +143,31 @@ export function renderBody(blocks: Block[]): CardElement[] {
   return body;
 }
 
-/** The card that asks before a destructive button runs: confirm runs it, deny shows the card again. */
-export function renderConfirmCard(button: {
-  action: string;
-  args: Record<string, string>;
-  confirm: NonNullable<ButtonView['confirm']>;
-}): AdaptiveCard {
+/**
+ * The card that asks before a destructive button runs: confirm runs it, deny shows the card again.
+ * In a dialog confirm is an Action.Submit (a `task/submit`), and the dialog's own close is the deny.
+ */
+export function renderConfirmCard(
+  button: {
+    action: string;
+    args: Record<string, string>;
+    confirm: NonNullable<ButtonView['confirm']>;
+  },
+  options: { dialog?: boolean } = {},
+): AdaptiveCard {
   const { confirm } = button;
+  if (options.dialog)
+    return cardOf(
+      [richText(confirm.title, { size: 'Medium', weight: 'Bolder' }), richText(confirm.text)],
+      [
+        {
+          type: 'Action.Submit',
+          title: confirm.confirm,
+          style: 'destructive',
+          data: { aims: { action: button.action, args: button.args } },
+        },
+      ],
+    );
   return cardOf(
     [richText(confirm.title, { size: 'Medium', weight: 'Bolder' }), richText(confirm.text)],
     [

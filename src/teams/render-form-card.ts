@@ -101,8 +101,13 @@ function choicesIncluding(field: FormField, value: string | undefined) {
   return shown;
 }
 
-/** A neutral form as an Adaptive Card whose submit button is an Action.Execute (answered in place). */
-export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
+/**
+ * A neutral form as an Adaptive Card whose submit button is an Action.Execute (answered in place),
+ * or, in a dialog, an Action.Submit (a `task/submit` invoke; the dialog's close is its cancel).
+ */
+export function renderFormCard(form: FormView, formId: string, options: { dialog?: boolean } = {}): AdaptiveCard {
+  const button = (title: string, verb: string, data: Record<string, unknown>): CardElement =>
+    options.dialog ? { type: 'Action.Submit', title, data } : { type: 'Action.Execute', title, verb, data };
   const timeZone = form.timeZone ?? 'UTC';
   const body: CardElement[] = [richText(form.title, { size: 'Large', weight: 'Bolder' })];
   if (form.intro) body.push(richText(form.intro));
@@ -140,14 +145,7 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
             items: [
               {
                 type: 'ActionSet',
-                actions: [
-                  {
-                    type: 'Action.Execute',
-                    title: 'Find',
-                    verb: FIND_VERB,
-                    data: { aims: { form: form.type, context: form.context, formId, field: field.id } },
-                  },
-                ],
+                actions: [button('Find', FIND_VERB, { aims: { form: form.type, context: form.context, formId, field: field.id } })],
               },
             ],
           },
@@ -162,12 +160,8 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
   }
   return cardOf(body, [
     {
-      type: 'Action.Execute',
-      title: form.submitLabel,
-      verb: SUBMIT_VERB,
-      style: 'positive',
-      // Datetime fields arrive as a date and a time input: say which, and in which zone to read them.
-      data: {
+      ...button(form.submitLabel, SUBMIT_VERB, {
+        // Datetime fields arrive as a date and a time input: say which, and in which zone to read them.
         aims: {
           form: form.type,
           context: form.context,
@@ -175,10 +169,11 @@ export function renderFormCard(form: FormView, formId: string): AdaptiveCard {
           datetimes: form.fields.filter((f) => f.kind === 'datetime').map((f) => f.id),
           timeZone,
         },
-      },
+      }),
+      style: 'positive',
     },
     // A form that replaced a card can be left without saving.
-    ...(form.cancel
+    ...(form.cancel && !options.dialog
       ? [
           {
             type: 'Action.Execute',

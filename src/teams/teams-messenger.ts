@@ -2,7 +2,12 @@ import { CardFactory, MessageFactory, type CloudAdapter, type ConversationRefere
 import type { ConnectorClient } from 'botframework-connector';
 import { PermanentDeliveryError, type ChannelMessenger, type PostedMessage } from '../chat/channel-messenger.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
-import { renderCard } from './render-card.ts';
+import { isSharedConversation, renderCard } from './render-card.ts';
+
+/** Cards in a channel or group chat are everyone's: rendered so that no click turns them into a form. */
+const sharedIn = (reference: Partial<ConversationReference>) => ({
+  shared: isSharedConversation(reference.conversation?.conversationType),
+});
 
 /** Connector answers no retry can change: the bot was removed, blocked, or the conversation is gone. */
 const PERMANENT_STATUS = new Set([403, 404]);
@@ -48,7 +53,7 @@ export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMes
   const send = async (reference: Partial<ConversationReference>, conversationId: string, view: Parameters<typeof renderCard>[0]) => {
     let messageId = '';
     await proactive(adapter, appId, reference, async (context) => {
-      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, sharedIn(reference))));
       activity.summary = view.summary;
       // sendToConversation starts a new message in the channel; sendActivity would reply in a thread.
       const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
@@ -75,7 +80,7 @@ export function teamsMessenger(adapter: CloudAdapter, appId: string): ChannelMes
         await context.updateActivity({
           type: 'message',
           id: post.messageId,
-          attachments: [CardFactory.adaptiveCard(renderCard(view))],
+          attachments: [CardFactory.adaptiveCard(renderCard(view, sharedIn(reference)))],
           summary: view.summary,
         });
       });

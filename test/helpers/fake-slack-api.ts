@@ -71,7 +71,7 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     const method = path.startsWith('/respond/') ? 'response_url' : path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'], body);
     const problems =
-      method === 'views.open' || method === 'views.update' || method === 'views.publish'
+      method === 'views.open' || method === 'views.update' || method === 'views.push' || method === 'views.publish'
         ? checkSlackView(args.view as Record<string, unknown>)
         : method.startsWith('chat.') || method === 'response_url'
           ? checkSlackMessage(args)

@@ -9,7 +9,7 @@ export interface ConnectorActivity {
   /** Problems of every Adaptive Card attached, parsed at version 1.5. */
   problems: string[];
   /** The id the connector answered with (a new message's activity id). */
-  id?: string;
+  id: string;
 }
 
 /** A fake Bot Framework connector (the serviceUrl) that records every activity the bot sends. */
@@ -52,7 +52,20 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ id }));
   });
-  return { serviceUrl: server.url, activities, refused, close: server.close };
+  /** The card of a message as it stands now: its last update, or as it was posted. */
+  const cardNow = (conversationId: string, activityId: string): Record<string, unknown> | undefined => {
+    const base = `/v3/conversations/${encodeURIComponent(conversationId)}/activities`;
+    const latest = activities
+      .filter(
+        (entry) =>
+          (entry.method === 'PUT' && entry.path === `${base}/${encodeURIComponent(activityId)}`) ||
+          // A post in the channel, or a reply in one of its threads: the connector's ids are unique.
+          (entry.method === 'POST' && entry.id === activityId),
+      )
+      .at(-1);
+    return cardOf(latest?.activity);
+  };
+  return { serviceUrl: server.url, activities, refused, cardNow, close: server.close };
 }
 
 let counter = 0;
@@ -126,6 +139,81 @@ export function teamsInvoke(
 }
 
 type Card = Record<string, unknown>;
+
+/** Where a card sits in a shared conversation: the channel (or group chat) and the message's activity id. */
+export interface PostedIn {
+  conversationId: string;
+  activityId: string;
+  conversationType?: 'channel' | 'groupChat';
+}
+
+/** A dialog invoke as Teams sends it from a button on a card in a channel: task/fetch (open) or task/submit (its submit). */
+export function teamsTaskInvoke(
+  serviceUrl: string,
+  name: 'task/fetch' | 'task/submit',
+  data: Record<string, unknown>,
+  where: PostedIn,
+  options: { user?: string; name?: string; tenant?: string } = {},
+) {
+  counter += 1;
+  const tenant = options.tenant ?? 'tenant-1';
+  return {
+    type: 'invoke',
+    name,
+    id: `invoke-${counter}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:${options.user ?? 'ada'}`, name: options.name ?? 'Ada Lovelace', aadObjectId: options.user ?? 'aad-ada' },
+    recipient: { id: '28:aims-bot', name: 'aims' },
+    conversation: {
+      id: `${where.conversationId};messageid=${where.activityId}`,
+      conversationType: where.conversationType ?? 'channel',
+      tenantId: tenant,
+    },
+    replyToId: where.activityId,
+    channelData: { tenant: { id: tenant }, channel: { id: where.conversationId } },
+    value: { data, context: { theme: 'default' } },
+  };
+}
+
+/** An Action.Execute click on a card in a channel (or group chat), as Teams sends it. */
+export function teamsSharedInvoke(
+  serviceUrl: string,
+  action: { verb: string; data: Record<string, unknown> },
+  where: PostedIn,
+  options: { user?: string; name?: string; tenant?: string } = {},
+) {
+  const task = teamsTaskInvoke(serviceUrl, 'task/fetch', {}, where, options);
+  return {
+    ...task,
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data }, trigger: 'manual' },
+  };
+}
+
+/** Every Action.Submit of a card (buttons that open a dialog, and a dialog's own submit), by title: its data. */
+export function submitActions(card: Card | undefined): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const element = node as Card;
+    if (element.type === 'Action.Submit') out[String(element.title)] = (element.data as Record<string, unknown>) ?? {};
+    Object.values(element).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
+
+/** Fills a dialog's form card as a person would and returns the data of its submit (what task/submit carries). */
+export function fillDialog(card: Card | undefined, title: string, values: Record<string, string>): Record<string, unknown> {
+  const data = submitActions(card)[title];
+  if (!data) throw new Error(`no submit "${title}" in the dialog`);
+  const filled: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(cardInputs(card))) if (value !== undefined) filled[id] = String(value);
+  return { ...data, ...filled, ...values };
+}
 
 /** Every Action.Execute of a card (top-level actions and ActionSets), by title. */
 export function executeActions(card: Card | undefined): Record<string, { verb: string; data: Record<string, unknown> }> {

@@ -147,6 +147,42 @@ export function clickButton(
   });
 }
 
+/** A modal (or the App Home) as Slack shows it: its id and hash, as a button click inside it carries them. */
+export interface ClickedView {
+  id: string;
+  hash?: string;
+  type?: 'modal' | 'home';
+  /** The view as the bot last sent it (its title, blocks). */
+  view: Json;
+}
+
+/** Clicks a button inside a modal or the App Home, as block_actions from a view: no response_url, the view instead. */
+export function clickButtonInView(url: string, button: Json, who: Person, shown: ClickedView) {
+  return postInteraction(url, {
+    type: 'block_actions',
+    ...from(who),
+    trigger_id: '555.666.trigger',
+    container: { type: 'view', view_id: shown.id },
+    view: {
+      ...shown.view,
+      id: shown.id,
+      hash: shown.hash ?? `${shown.id}-hash`,
+      type: shown.type ?? 'modal',
+      team_id: who.team ?? 'T0TEST',
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: 'b1',
+        value: button.value,
+        text: button.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+}
+
 /** The buttons of a Block Kit message, by label. */
 export function buttonsOf(message: Json | undefined): Record<string, Json> {
   const out: Record<string, Json> = {};

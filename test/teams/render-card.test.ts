@@ -100,3 +100,57 @@ describe('renderFormCard', () => {
     expect(checkAdaptiveCard(card)).toEqual([]);
   });
 });
+
+describe('renderCard on a shared card (a channel or group chat)', () => {
+  const buttons = view([
+    {
+      type: 'actions',
+      buttons: [
+        { label: 'Mitigated', action: 'incident.mitigate', args: { incident: '1' } },
+        { label: 'Comment…', action: 'incident.comment', args: { incident: '1' }, opensForm: true },
+        {
+          label: 'Withdraw',
+          action: 'release.withdraw',
+          args: { release: '1' },
+          confirm: { title: 'Withdraw?', text: 'Sure?', confirm: 'Withdraw', deny: 'Cancel' },
+        },
+      ],
+    },
+  ]);
+  const actions = (shared: boolean) =>
+    (renderCard(buttons, { shared }).body[0] as unknown as { actions: Array<Record<string, unknown>> }).actions;
+
+  it('opens a dialog (Action.Submit with task/fetch) for buttons that ask for input or a confirmation; the rest act in place', () => {
+    expect(actions(true).map((action) => [action.title, action.type, (action.data as { msteams?: unknown }).msteams])).toEqual([
+      ['Mitigated', 'Action.Execute', undefined],
+      ['Comment…', 'Action.Submit', { type: 'task/fetch' }],
+      ['Withdraw', 'Action.Submit', { type: 'task/fetch' }],
+    ]);
+    expect(actions(true)[1]?.data).toEqual({
+      msteams: { type: 'task/fetch' },
+      aims: { action: 'incident.comment', args: { incident: '1' } },
+    });
+    expect(checkAdaptiveCard(renderCard(buttons, { shared: true }))).toEqual([]);
+  });
+
+  it('keeps every button an Action.Execute in a personal chat, where a form may replace the card', () => {
+    expect(actions(false).map((action) => action.type)).toEqual(['Action.Execute', 'Action.Execute', 'Action.Execute']);
+  });
+
+  it('a form in a dialog submits with Action.Submit and has no Cancel (the dialog closes itself)', () => {
+    const card = renderFormCard(
+      {
+        type: 'incident.comment',
+        title: 'Comment',
+        submitLabel: 'Add comment',
+        fields: [{ id: 'comment', label: 'Comment', kind: 'longText', required: true }],
+        context: { incident: '1' },
+        cancel: { action: 'incident.show', args: { incident: '1' } },
+      },
+      'form-1',
+      { dialog: true },
+    );
+    expect(card.actions?.map((action) => [action.type, action.title])).toEqual([['Action.Submit', 'Add comment']]);
+    expect(checkAdaptiveCard(card)).toEqual([]);
+  });
+});

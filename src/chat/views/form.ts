@@ -72,6 +72,11 @@ export interface ButtonView {
   action: string;
   args: Record<string, string>;
   style?: 'primary' | 'danger';
+  /**
+   * The action asks for input first (its handler answers with a form). Platforms whose forms would
+   * replace a card others see too (a Teams channel) open it in a dialog instead.
+   */
+  opensForm?: boolean;
   confirm?: {
     title: string;
     text: string;

@@ -36,10 +36,51 @@ export function plainText(text: RichText): string {
 }
 
 /** What the chat layer answers: a message, a form to open, or nothing (a repeat delivery). */
-export type ChatResponse = { kind: 'message'; view: MessageView } | { kind: 'form'; form: FormView } | { kind: 'none' };
+export type ChatResponse = MessageResponse | { kind: 'form'; form: FormView } | { kind: 'none' };
+
+/**
+ * A message answer. A click on a record's card says more, for platforms where the card clicked is
+ * everyone's and the answer replaces it (Teams channels): the card in its true state, apart from
+ * what the click says to the person who clicked.
+ */
+export interface MessageResponse {
+  kind: 'message';
+  /** What the asker or clicker sees: the note (if any) on top of the card. */
+  view: MessageView;
+  /** Nothing changed (refused, stale, failed): what `view` says is for the clicker alone. */
+  refused?: boolean;
+  /** The record's card without the note, and the note. */
+  record?: { card: MessageView; note?: string };
+}
+
+/** A click's answer about one record: `note` on top of its card for the clicker; the bare card for everyone. */
+export function recordAnswer(card: MessageView, note?: string, refused = false): MessageResponse {
+  return {
+    kind: 'message',
+    view: note ? { ...card, blocks: [{ type: 'text', text: note }, ...card.blocks] } : card,
+    ...(refused ? { refused } : {}),
+    record: { card, ...(note ? { note } : {}) },
+  };
+}
 
 /** What a form submission gets: errors to show at the fields, or the result to show instead of the form. */
 export type FormResult =
-  { kind: 'errors'; errors: Record<string, string> } | { kind: 'done'; view: MessageView } | { kind: 'next'; form: FormView };
+  | { kind: 'errors'; errors: Record<string, string> }
+  | {
+      kind: 'done';
+      view: MessageView;
+      /** A form about one record (opened from its card): the card without the note, and the note, as for a click. */
+      record?: { card: MessageView; note?: string };
+    }
+  | { kind: 'next'; form: FormView };
+
+/** A saved form about one record: `note` on top of its card for the person who saved it, privately. */
+export function recordSaved(card: MessageView, note: string): FormResult {
+  return {
+    kind: 'done',
+    view: { ...card, blocks: [{ type: 'text', text: note }, ...card.blocks], visibility: 'private' },
+    record: { card, note },
+  };
+}
 
 export const message = (view: MessageView): ChatResponse => ({ kind: 'message', view });

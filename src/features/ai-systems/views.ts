@@ -51,7 +51,9 @@ export function systemCardView(input: {
     },
   );
   if (input.canManage) {
-    const buttons: ButtonView[] = [{ label: 'Edit', action: SYSTEM_ACTIONS.edit, args: { systemId: String(system.id) }, style: 'primary' }];
+    const buttons: ButtonView[] = [
+      { label: 'Edit', action: SYSTEM_ACTIONS.edit, args: { systemId: String(system.id) }, style: 'primary', opensForm: true },
+    ];
     if (system.stage !== 'retired') {
       buttons.push({
         label: 'Retire',

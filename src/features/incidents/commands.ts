@@ -8,7 +8,7 @@ import type { IncidentFilter } from './port.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import { acknowledgeForm, commentForm, INCIDENT_ACTIONS, incidentForm, resolveForm, type IncidentActionId } from './forms.ts';
 import { actionListView, incidentCardView, incidentListView } from './views.ts';
-import { message, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
+import { message, recordAnswer, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 import type { Identified } from '../../chat/feature.ts';
 import type { OutboxSender } from '../../chat/outbox-sender.ts';
@@ -191,7 +191,8 @@ export async function incidentAction(
     return actionList(services, actor, false, changed ? `Action #${id} is done.` : `Action #${id} was already done.`);
   }
   const number = Number(args.incident);
-  const card = (note?: string) => message(incidentCard(services, actor.workspaceId, number, timeZone, note));
+  // A note that changed nothing (refused, stale) is the clicker's alone; the card shows the true state to everyone.
+  const card = (note?: string, refused = false) => recordAnswer(incidentCard(services, actor.workspaceId, number, timeZone), note, refused);
   try {
     const { incident } = services.incidents.details(actor.workspaceId, number);
     switch (action) {
@@ -205,6 +206,7 @@ export async function incidentAction(
             incident.status === 'acknowledged'
               ? `INC-${number} was already acknowledged.`
               : `INC-${number} is ${incident.status}; there is nothing to acknowledge.`,
+            true,
           );
         const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
         return {
@@ -213,7 +215,7 @@ export async function incidentAction(
         };
       }
       case INCIDENT_ACTIONS.resolve: {
-        if (incident.status === 'resolved') return card(`INC-${number} was already resolved.`);
+        if (incident.status === 'resolved') return card(`INC-${number} was already resolved.`, true);
         services.incidents.requireCanResolve(actor, number);
         const owner = incident.ownerPersonId ? services.directory.personById(actor.workspaceId, incident.ownerPersonId) : undefined;
         return { kind: 'form', form: resolveForm(incident, people(services, actor), owner) };
@@ -227,12 +229,13 @@ export async function incidentAction(
           changed
             ? undefined
             : `Nothing changed: INC-${number} is already ${services.incidents.details(actor.workspaceId, number).incident.status}.`,
+          !changed,
         );
       }
     }
   } catch (error) {
     if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden')) {
-      return card([error.message, error.details.hint].filter(Boolean).join(' '));
+      return card([error.message, error.details.hint].filter(Boolean).join(' '), true);
     }
     throw error;
   }

@@ -3,7 +3,7 @@ import { personIdOf } from '../../chat/form-people.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
-import type { FormView, MessageView } from '../../chat/views/view.ts';
+import { recordSaved, type FormView, type MessageView } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
@@ -93,14 +93,9 @@ const forms: Array<FormSpec<IncidentFormId>> = [
         owner === undefined ? {} : { ownerPersonId: owner },
       );
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
-      return privately(
-        incidentCard(
-          services,
-          actor.workspaceId,
-          incident,
-          timeZone,
-          changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`,
-        ),
+      return recordSaved(
+        incidentCard(services, actor.workspaceId, incident, timeZone),
+        changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`,
       );
     },
   },
@@ -113,14 +108,9 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       const raw = resolveInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId));
       const { changed, incident: record } = services.incidents.resolve(actor, incident, raw);
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
-      return privately(
-        incidentCard(
-          services,
-          actor.workspaceId,
-          incident,
-          timeZone,
-          changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`,
-        ),
+      return recordSaved(
+        incidentCard(services, actor.workspaceId, incident, timeZone),
+        changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`,
       );
     },
   },
@@ -131,7 +121,7 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       const incident = Number(submission.context.incident);
       const record = services.incidents.comment(actor, incident, submission.values.comment ?? '', `form:${submission.instanceKey}`);
       await outbox.sendFor(subjectOf('incident', record.id));
-      return privately(incidentCard(services, actor.workspaceId, incident, timeZone, 'Comment added.'));
+      return recordSaved(incidentCard(services, actor.workspaceId, incident, timeZone), 'Comment added.');
     },
   },
 ];

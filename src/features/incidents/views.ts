@@ -53,9 +53,9 @@ function buttons(incident: Incident): ButtonView[] {
     label: labels[transition],
     action: INCIDENT_ACTIONS[transition],
     args,
-    ...(transition === 'acknowledge' || transition === 'resolve' ? { style: 'primary' as const } : {}),
+    ...(transition === 'acknowledge' || transition === 'resolve' ? { style: 'primary' as const, opensForm: true } : {}),
   }));
-  out.push({ label: 'Comment…', action: INCIDENT_ACTIONS.comment, args });
+  out.push({ label: 'Comment…', action: INCIDENT_ACTIONS.comment, args, opensForm: true });
   return out;
 }
 

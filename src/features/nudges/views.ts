@@ -32,7 +32,7 @@ export function nudgeView(items: NudgeItem[], today: string): MessageView {
         style: 'primary',
       });
     buttons.push({ label: 'Snooze 1 day', action: NUDGE_SNOOZE, args: { item: item.key, days: '1' } });
-    buttons.push({ label: 'Snooze 1 week…', action: NUDGE_SNOOZE, args: { item: item.key, days: '7' } });
+    buttons.push({ label: 'Snooze 1 week…', action: NUDGE_SNOOZE, args: { item: item.key, days: '7' }, opensForm: true });
     blocks.push({ type: 'actions', buttons });
   });
   if (items.length > WITH_BUTTONS)

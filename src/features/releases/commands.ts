@@ -10,7 +10,7 @@ import type { Identified } from '../../chat/feature.ts';
 import type { OutboxSender } from '../../chat/outbox-sender.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, releasePickForm, releaseRequestForm } from './forms.ts';
 import { approverShortfallText, criteriaView, releaseCardView, releaseListView } from './views.ts';
-import { message, type ChatResponse, type FormView, type MessageView } from '../../chat/views/view.ts';
+import { message, recordAnswer, type ChatResponse, type FormView, type MessageView } from '../../chat/views/view.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 const STATUSES: readonly ReleaseStatus[] = ['pending', 'approved', 'rejected', 'withdrawn'];
@@ -179,13 +179,13 @@ export async function decideRelease(
   decision: 'approve' | 'reject',
   comment?: string,
   seen?: string,
-): Promise<string> {
+): Promise<{ note: string; changed: boolean }> {
   const { services, actor } = ctx;
   const outcome = services.releases.decide(actor, id, decision, comment, seen);
   // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
   const subject = subjectOf('release', id);
   const sent = await ctx.outbox.sendFor(subject);
-  if (!outcome.changed) return `You already decided on REL-${id}; it counts once.`;
+  if (!outcome.changed) return { note: `You already decided on REL-${id}; it counts once.`, changed: false };
   if (outcome.decided) {
     // Say honestly whether the requester heard of it.
     const told = deliveryNote(services, actor.workspaceId, subject, sent, {
@@ -194,32 +194,35 @@ export async function decideRelease(
       onlyThisChange: true,
       ...(ctx.origin && botIdOf(ctx.origin) ? { botId: botIdOf(ctx.origin) as string } : {}),
     });
-    return `REL-${id} is ${outcome.release.status}.${told ? ` ${told}` : ''}`;
+    return { note: `REL-${id} is ${outcome.release.status}.${told ? ` ${told}` : ''}`, changed: true };
   }
-  return decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.';
+  return { note: decision === 'approve' ? 'Your approval is recorded.' : 'Your rejection is recorded.', changed: true };
 }
 
 /** A click on a sign-off card; refusals come back as the card in its true state with the reason on top. */
 export async function releaseAction(ctx: ReleaseActionContext, action: string, args: Record<string, string>): Promise<ChatResponse> {
   const { services, actor, timeZone } = ctx;
   const id = Number(args.release);
-  const card = (note?: string) => message(releaseCard(services, actor.workspaceId, id, timeZone, note));
+  // A note that changed nothing (refused, stale) is the clicker's alone; the card shows the true state to everyone.
+  const card = (note?: string, refused = false) => recordAnswer(releaseCard(services, actor.workspaceId, id, timeZone), note, refused);
   try {
     switch (action) {
-      case RELEASE_ACTIONS.approve:
-        return card(await decideRelease(ctx, id, 'approve', undefined, args.seen));
+      case RELEASE_ACTIONS.approve: {
+        const { note, changed } = await decideRelease(ctx, id, 'approve', undefined, args.seen);
+        return card(note, !changed);
+      }
       case RELEASE_ACTIONS.approveWithComment:
       case RELEASE_ACTIONS.reject: {
         const { release } = services.releases.details(actor.workspaceId, id);
         services.releases.requireCanDecide(actor, id);
         if (args.seen !== undefined && args.seen !== release.contentHash)
-          return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`);
+          return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`, true);
         return { kind: 'form', form: action === RELEASE_ACTIONS.reject ? rejectForm(release) : approveForm(release) };
       }
       case RELEASE_ACTIONS.withdraw: {
         const { changed } = services.releases.withdraw(actor, id);
         await ctx.outbox.sendFor(subjectOf('release', id));
-        return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`);
+        return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`, !changed);
       }
       case RELEASE_ACTIONS.edit:
         return releaseEditForm(services, actor, id);
@@ -228,7 +231,7 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
     }
   } catch (error) {
     if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden'))
-      return card([error.message, error.details.hint].filter(Boolean).join(' '));
+      return card([error.message, error.details.hint].filter(Boolean).join(' '), true);
     throw error;
   }
 }

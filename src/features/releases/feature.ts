@@ -5,7 +5,7 @@ import { releaseCardView } from './views.ts';
 import { approveForm, rejectForm, RELEASE_ACTIONS, RELEASE_FORMS, releaseInputFrom, releasePickForm } from './forms.ts';
 import { botIdOf, deliveryNote, postsNote } from '../../chat/outbox-notes.ts';
 import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
-import type { FormResult, MessageView } from '../../chat/views/view.ts';
+import { recordSaved, type FormResult, type MessageView } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
@@ -66,7 +66,7 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
       droppedApprovers.length > 0
         ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped. ${told}`.trim()
         : `Saved REL-${id}.`;
-    return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+    return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
   }
   services.settings.channelFor(actor.workspaceId, 'approvals');
   const { release, created } = atField(() =>
@@ -84,14 +84,14 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
   const { services, actor, timeZone } = ctx;
   const id = Number(submission.context.release);
   const reject = submission.type === RELEASE_FORMS.reject;
-  const note = await decideRelease(
+  const { note } = await decideRelease(
     ctx,
     id,
     reject ? 'reject' : 'approve',
     reject ? submission.values.reason : submission.values.comment,
     submission.context.seen,
   );
-  return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, id, timeZone, note), visibility: 'private' } };
+  return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
 }
 
 const forms: FormSpec[] = [

@@ -85,8 +85,8 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     const args = { release: String(release.id), seen: release.contentHash };
     const buttons: ButtonView[] = [
       { label: 'Approve', action: RELEASE_ACTIONS.approve, args, style: 'primary' },
-      { label: 'Approve with comment…', action: RELEASE_ACTIONS.approveWithComment, args },
-      { label: 'Reject…', action: RELEASE_ACTIONS.reject, args, style: 'danger' },
+      { label: 'Approve with comment…', action: RELEASE_ACTIONS.approveWithComment, args, opensForm: true },
+      { label: 'Reject…', action: RELEASE_ACTIONS.reject, args, style: 'danger', opensForm: true },
       {
         label: 'Withdraw',
         action: RELEASE_ACTIONS.withdraw,

@@ -37,7 +37,12 @@ export function reviewListView(input: {
   });
   blocks.push({
     type: 'actions',
-    buttons: schedules.slice(0, 25).map((s) => ({ label: `Done #${s.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(s.id) } })),
+    buttons: schedules.slice(0, 25).map((s) => ({
+      label: `Done #${s.id}…`,
+      action: REVIEW_ACTIONS.done,
+      args: { review: String(s.id) },
+      opensForm: true,
+    })),
   });
   return { summary: `${schedules.length} reviews`, blocks, visibility: 'private' };
 }

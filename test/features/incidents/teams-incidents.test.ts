@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardInputs, cardOf, executeActions, fillCard } from '../../helpers/fake-teams-connector.ts';
+import { cardInputs, cardOf, executeActions, fillCard, fillDialog, submitActions } from '../../helpers/fake-teams-connector.ts';
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
@@ -25,7 +25,30 @@ const row = (number: number) =>
   >;
 const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
-const { say, click } = teamsConversation(() => teams);
+const { say, click, dialog } = teamsConversation(() => teams);
+
+/** The incidents channel's INC-1 card: that message, by the id the connector gave its post. */
+function incidentsPost() {
+  const post = teams.connector.activities.find(
+    (entry) => entry.method === 'POST' && entry.path === '/v3/conversations/19%3Aincidents%40thread.tacv2/activities',
+  );
+  return { conversationId: '19:incidents@thread.tacv2', activityId: post?.id ?? '' };
+}
+
+/** Opens the dialog of a button on the incidents channel's card; returns the form it shows. */
+async function openDialog(who: { user: string; name: string }, label: string): Promise<Card> {
+  const data = submitActions(channelCard('19%3Aincidents%40thread.tacv2'))[label];
+  expect(data, `"${label}" opens a dialog`).toBeDefined();
+  const opened = await dialog(who, 'task/fetch', data as Record<string, unknown>, incidentsPost());
+  if (opened.type !== 'continue') throw new Error(`"${label}" answered "${opened.text}" instead of a dialog`);
+  return opened.card;
+}
+
+/** Submits a dialog's form; returns what closed it (or the form redrawn). */
+async function submitDialog(who: { user: string; name: string }, form: Card, title: string, values: Record<string, string>) {
+  const answer = await dialog(who, 'task/submit', fillDialog(form, title, values), incidentsPost());
+  return answer.type === 'message' ? answer.text : answer.card;
+}
 
 /** The incident card as last posted or updated in a channel conversation. */
 function channelCard(conversation: string): Card | undefined {
@@ -83,22 +106,19 @@ async function logInc1(): Promise<void> {
 /** INC-1 acknowledged by the member, mitigated and resolved by the owner with two corrective actions (one the member's). */
 async function resolveInc1(): Promise<void> {
   const incidents = '19%3Aincidents%40thread.tacv2';
-  const ackForm = await click(MEMBER, executeActions(channelCard(incidents)).Acknowledge as never);
-  await click(MEMBER, fillCard(ackForm, 'Acknowledge', {}));
+  const ackForm = await openDialog(MEMBER, 'Acknowledge');
+  await submitDialog(MEMBER, ackForm, 'Acknowledge', {});
   await click(OWNER, executeActions(channelCard(incidents)).Mitigated as never);
-  const resolveForm = await click(OWNER, executeActions(channelCard(incidents))['Resolve…'] as never);
-  const resolved = await click(
-    OWNER,
-    fillCard(resolveForm, 'Resolve', {
-      rootCause: 'A bank changed its BIN ranges.',
-      action1Title: 'Monitor BIN ranges',
-      action1Owner: 'aad-owner',
-      action1Due: '2026-12-01',
-      action2Title: 'Retrain',
-      action2Owner: 'aad-member',
-      action2Due: '2026-12-15',
-    }),
-  );
+  const resolveForm = await openDialog(OWNER, 'Resolve…');
+  const resolved = await submitDialog(OWNER, resolveForm, 'Resolve', {
+    rootCause: 'A bank changed its BIN ranges.',
+    action1Title: 'Monitor BIN ranges',
+    action1Owner: 'aad-owner',
+    action1Due: '2026-12-01',
+    action2Title: 'Retrain',
+    action2Owner: 'aad-member',
+    action2Due: '2026-12-15',
+  });
   expect(text(resolved)).toContain('INC-1 resolved.');
 }
 
@@ -132,7 +152,8 @@ describe('incidents on Teams, end to end', () => {
       // This invoke names no card it came from, so the reporter's own live copy is a direct message.
       '/v3/conversations/conv-personal-aad-rep/activities',
     ]);
-    expect(Object.keys(executeActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
+    // On the channel's card, buttons that ask for input open a dialog.
+    expect(Object.keys(submitActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
     // Through the outbox: both posts were queued with the incident, then sent.
     expect(
       teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id").all(),
@@ -157,16 +178,16 @@ describe('incidents on Teams, end to end', () => {
     let before = updatesTo(incidents) + updatesTo(leadership);
 
     // Anyone may acknowledge and so becomes the responder; the system's owner stays accountable.
-    const ackForm = await click(MEMBER, executeActions(channelCard(incidents)).Acknowledge as never);
+    const ackForm = await openDialog(MEMBER, 'Acknowledge');
     expect(cardInputs(ackForm).owner).toBeUndefined();
     expect(text(ackForm)).toContain('Olivia Owner stays the owner');
     // The owner's form has the owner field; a member submitting that form to take the incident is refused at the field.
-    const ownersForm = await click(OWNER, executeActions(channelCard(incidents)).Acknowledge as never);
+    const ownersForm = await openDialog(OWNER, 'Acknowledge');
     expect(cardInputs(ownersForm).owner).toBe('aad-owner');
-    const taken = await click(MEMBER, fillCard(ownersForm, 'Acknowledge', { owner: 'aad-member' }));
+    const taken = await submitDialog(MEMBER, ownersForm, 'Acknowledge', { owner: 'aad-member' });
     expect(text(taken)).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: Alice Admin.');
     expect(row(1).status).toBe('open');
-    await click(MEMBER, fillCard(ackForm, 'Acknowledge', {}));
+    await submitDialog(MEMBER, ackForm, 'Acknowledge', {});
     expect(row(1).status).toBe('acknowledged');
     expect(
       teams.app.store.sqlite
@@ -190,19 +211,16 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1).status).toBe('mitigated');
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
-    const resolveForm = await click(OWNER, executeActions(channelCard(incidents))['Resolve…'] as never);
-    const resolved = await click(
-      OWNER,
-      fillCard(resolveForm, 'Resolve', {
-        rootCause: 'A bank changed its BIN ranges.',
-        action1Title: 'Monitor BIN ranges',
-        action1Owner: 'aad-owner',
-        action1Due: '2026-12-01',
-        action2Title: 'Retrain',
-        action2Owner: 'aad-member',
-        action2Due: '2026-12-15',
-      }),
-    );
+    const resolveForm = await openDialog(OWNER, 'Resolve…');
+    const resolved = await submitDialog(OWNER, resolveForm, 'Resolve', {
+      rootCause: 'A bank changed its BIN ranges.',
+      action1Title: 'Monitor BIN ranges',
+      action1Owner: 'aad-owner',
+      action1Due: '2026-12-01',
+      action2Title: 'Retrain',
+      action2Owner: 'aad-member',
+      action2Due: '2026-12-15',
+    });
     expect(text(resolved)).toContain('INC-1 resolved.');
     expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM corrective_actions').get()).toEqual({ n: 2 });
 
@@ -250,8 +268,9 @@ describe('incidents on Teams, end to end', () => {
   it('comments from the card, and lists corrective actions with Done buttons', async () => {
     await logInc1();
     await resolveInc1();
-    const form = await click(MEMBER, executeActions(channelCard('19%3Aincidents%40thread.tacv2'))['Comment…'] as never);
-    expect(text(await click(MEMBER, fillCard(form, 'Add comment', { comment: 'Bank notified.' })))).toContain('Bank notified.');
+    const form = await openDialog(MEMBER, 'Comment…');
+    expect(await submitDialog(MEMBER, form, 'Add comment', { comment: 'Bank notified.' })).toBe('Comment added.');
+    expect(text(channelCard('19%3Aincidents%40thread.tacv2'))).toContain('Bank notified.');
     const mine = await say(MEMBER, 'action list mine');
     const done = Object.entries(executeActions(mine));
     expect(done).toHaveLength(1);

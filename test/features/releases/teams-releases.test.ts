@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardInputs, cardOf, executeActions, fillCard, teamsInvoke } from '../../helpers/fake-teams-connector.ts';
+import {
+  cardInputs,
+  cardOf,
+  executeActions,
+  fillCard,
+  fillDialog,
+  submitActions,
+  teamsInvoke,
+} from '../../helpers/fake-teams-connector.ts';
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
@@ -7,7 +15,7 @@ import { teamsConversation } from '../../helpers/teams-conversation.ts';
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
 let teams: Harness;
-const { say, click } = teamsConversation(() => teams);
+const { say, click, dialog } = teamsConversation(() => teams);
 
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
 const REQUESTER = { user: 'aad-req', name: 'Rob Requester' };
@@ -26,6 +34,30 @@ function approvalsCard(id: number): Card | undefined {
       .filter((entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes(`REL-${id} ·`))
       .at(-1)?.activity,
   );
+}
+
+/** REL-n's card in the approvals channel: that message, by the id the connector gave its post. */
+function approvalsPost(id: number) {
+  const post = teams.connector.activities.find(
+    (entry) =>
+      entry.method === 'POST' && entry.path === `/v3/conversations/${APPROVALS}/activities` && text(entry.activity).includes(`REL-${id} ·`),
+  );
+  return { conversationId: '19:approvals@thread.tacv2', activityId: post?.id ?? '' };
+}
+
+/** Opens the dialog of a button on REL-n's card in the approvals channel; returns the card it shows. */
+async function openDialog(who: { user: string; name: string }, id: number, label: string): Promise<Card> {
+  const data = submitActions(approvalsCard(id))[label];
+  expect(data, `"${label}" opens a dialog`).toBeDefined();
+  const opened = await dialog(who, 'task/fetch', data as Record<string, unknown>, approvalsPost(id));
+  if (opened.type !== 'continue') throw new Error(`"${label}" answered "${opened.text}" instead of a dialog`);
+  return opened.card;
+}
+
+/** Submits a dialog; returns the line that closed it (or the card redrawn). */
+async function submitDialog(who: { user: string; name: string }, id: number, card: Card, title: string, values: Record<string, string>) {
+  const answer = await dialog(who, 'task/submit', fillDialog(card, title, values), approvalsPost(id));
+  return answer.type === 'message' ? answer.text : answer.card;
 }
 
 async function request(version: string, recall: string, extra: Record<string, string> = {}): Promise<Card> {
@@ -79,7 +111,9 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(done)).toContain('Requested REL-1. Posted to the approvals channel for sign-off.');
     const card = approvalsCard(1);
     expect(text(card)).toContain('FAIL ');
-    expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+    // Approve acts in place; the buttons that ask for input or a confirmation open a dialog.
+    expect(Object.keys(executeActions(card))).toEqual(['Approve']);
+    expect(Object.keys(submitActions(card))).toEqual(['Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
     expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
@@ -112,16 +146,15 @@ describe('release sign-off on Teams, end to end', () => {
 
   it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
     await request('2.5.0', '0.95');
-    const reasonForm = await click(APPROVER1, executeActions(approvalsCard(1))['Reject…'] as never);
-    expect(text(await click(APPROVER1, fillCard(reasonForm, 'Reject', { reason: 'Stale evaluation set.' })))).toContain(
-      'REL-1 is rejected.',
-    );
+    const reasonForm = await openDialog(APPROVER1, 1, 'Reject…');
+    expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe('REL-1 is rejected.');
     expect(status(1)).toBe('rejected');
 
     await request('2.6.0', '0.95');
-    const confirm = await click(REQUESTER, executeActions(approvalsCard(2)).Withdraw as never);
+    const confirm = await openDialog(REQUESTER, 2, 'Withdraw');
     expect(text(confirm)).toContain('Withdraw this request?');
-    expect(text(await click(REQUESTER, executeActions(confirm).Withdraw as never))).toContain('REL-2 is withdrawn.');
+    expect(await submitDialog(REQUESTER, 2, confirm, 'Withdraw', {})).toBe('REL-2 is withdrawn.');
+    expect(text(approvalsCard(2))).toContain('Withdrawn');
 
     await request('2.7.0', '0.95');
     await click(APPROVER1, executeActions(approvalsCard(3)).Approve as never);

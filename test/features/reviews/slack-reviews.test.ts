@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
+import { buttonsOf, clickButtonInView, submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 
@@ -53,8 +53,15 @@ async function takeReviewsOffer(answer: Json | undefined): Promise<void> {
   );
   expect(offer).toBeDefined();
   const button = (offer?.elements as Json[]).find((element) => text(element).includes('Create drift and bias reviews')) as Json;
-  await clickButton(slack.eventsUrl, button, ADMIN, slack.slackApi.responseUrl('offer'));
-  expect(text(calls('response_url').at(-1)?.args)).toContain('Scheduled 2 review(s), every 90 days.');
+  // Clicked where it is, inside the modal: answered by updating that modal (a view has no response_url).
+  const updates = calls('views.update').length;
+  const clicked = await clickButtonInView(slack.eventsUrl, button, ADMIN, { id: 'V0SYS', view: answer?.view as Json });
+  expect(clicked.status).toBe(200);
+  expect(calls('views.update')).toHaveLength(updates + 1);
+  expect(calls('views.update').at(-1)?.args.view_id).toBe('V0SYS');
+  expect(calls('views.update').at(-1)?.problems).toEqual([]);
+  expect(text(calls('views.update').at(-1)?.args.view)).toContain('Scheduled 2 review(s), every 90 days.');
+  expect(calls('response_url')).toEqual([]);
 }
 
 describe('reviews on a cadence, on Slack', () => {
