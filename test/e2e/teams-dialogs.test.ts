@@ -233,7 +233,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     expect(snapshot()).toEqual(before);
     expect(await dialog(APPROVER, 'task/submit', fillDialog(reject.card, 'Reject', { reason: 'Stale evaluation set.' }), where)).toEqual({
       type: 'message',
-      text: 'REL-1 is rejected.',
+      text: 'REL-1 is rejected. The requester was told.',
     });
     expect(status('releases', 'id', 1)).toBe('rejected');
     const rejected = channelCard(where, ['REL-1 is rejected.']);

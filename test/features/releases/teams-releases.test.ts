@@ -147,7 +147,7 @@ describe('release sign-off on Teams, end to end', () => {
   it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
     await request('2.5.0', '0.95');
     const reasonForm = await openDialog(APPROVER1, 1, 'Reject…');
-    expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe('REL-1 is rejected.');
+    expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe('REL-1 is rejected. The requester was told.');
     expect(status(1)).toBe('rejected');
 
     await request('2.6.0', '0.95');
