@@ -44,7 +44,7 @@ describe('ChatRouter', () => {
     expect(words(await router.handle(request('')))).toContain('/aims help');
     // 10:00 UTC is 11:00 in Berlin in November.
     const status = await router.handle(request('status'));
-    expect(words(status)).toContain('22 Nov 2026, 11:00');
+    expect(words(status)).toContain('22 Nov 2026 11:00');
     expect(viewOf(status)?.summary).toBe('AIMS status: 0 active AI systems, 1 person, 0 admins, 1/38 Annex A controls with records.');
   });
 

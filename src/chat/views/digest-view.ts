@@ -1,6 +1,7 @@
 import type { Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
 import type { Block, MessageView } from './view.ts';
+import { formatDate } from './format-time.ts';
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
 export function digestView(digest: Digest, note?: string): MessageView {
@@ -26,7 +27,7 @@ export function digestView(digest: Digest, note?: string): MessageView {
       type: 'list',
       items: digest.topOverdue.map(
         (item) =>
-          `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${item.due})`,
+          `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${formatDate(item.due)})`,
       ),
     });
   }
@@ -34,10 +35,10 @@ export function digestView(digest: Digest, note?: string): MessageView {
     type: 'context',
     text: digest.auditHead
       ? [
-          { text: `${digest.from} to ${digest.to} · audit chain head #${digest.auditHead.sequence} ` },
+          { text: `${formatDate(digest.from)} to ${formatDate(digest.to)} · audit chain head #${digest.auditHead.sequence} ` },
           { text: digest.auditHead.hash, style: 'code' },
         ]
-      : `${digest.from} to ${digest.to} · audit chain empty`,
+      : `${formatDate(digest.from)} to ${formatDate(digest.to)} · audit chain empty`,
   });
   return { summary: `AIMS weekly digest ${digest.period}: ${healthy ? 'healthy' : 'needs attention'}`, blocks, visibility: 'public' };
 }

@@ -144,7 +144,11 @@ describe('release sign-off on Slack, end to end', () => {
     const bad = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', 'abc') }, REQUESTER, 'V0REQBAD');
     expect(bad.json?.errors).toEqual({ [criterionIds[0] ?? '']: 'Enter the measured value as a number.' });
     const unjustified = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', '0.90') }, REQUESTER, 'V0REQBAD2');
-    expect(unjustified.json?.errors).toEqual({ justification: 'A criterion failed: explain why it should ship anyway.' });
+    // FAIL is said at the value that failed, as well as at the justification it calls for.
+    expect(unjustified.json?.errors).toEqual({
+      [criterionIds[0] ?? '']: 'FAIL: recall on holdout-2026 needs ≥ 0.92. Correct the value, or justify shipping anyway.',
+      justification: 'A criterion failed: explain why it should ship anyway.',
+    });
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get()).toEqual({ n: 0 });
   });
 
@@ -161,8 +165,10 @@ describe('release sign-off on Slack, end to end', () => {
     expect(posted.map((call) => call.args.channel)).toEqual(['C0APP']);
     expect(posted[0]?.problems).toEqual([]);
     const card = text(posted[0]?.args);
-    expect(card).toContain('*FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
-    expect(card).toContain('*PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
+    // Red for the criterion that failed, green for the one that passed, amber while sign-off is pending.
+    expect(card).toContain('🔴 *FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
+    expect(card).toContain('🟢 *PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
+    expect(card).toContain('*Status*\\n🟠 Pending sign-off');
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.

@@ -75,10 +75,25 @@ describe('release sign-off on Teams, end to end', () => {
   it('requests with a failed criterion: the justification is required, then the card is posted to the approvals channel', async () => {
     const refused = await request('2.4.0', '0.90');
     expect(text(refused)).toContain('A criterion failed: explain why it should ship anyway.');
+    // FAIL is also said at the measured value itself, in red, right under its input.
+    const body = refused.body as Array<{ type: string; id?: string }>;
+    const measured = body.findIndex((element) => element.id?.startsWith('criterion.'));
+    expect(body[measured + 1]).toEqual({
+      type: 'RichTextBlock',
+      inlines: [
+        {
+          type: 'TextRun',
+          text: 'FAIL: recall on holdout needs ≥ 0.92. Correct the value, or justify shipping anyway.',
+          color: 'Attention',
+          size: 'Small',
+        },
+      ],
+    });
     const done = await request('2.4.0', '0.90', { justification: 'Only small banks are affected.' });
     expect(text(done)).toContain('Requested REL-1. Posted to the approvals channel for sign-off.');
     const card = approvalsCard(1);
-    expect(text(card)).toContain('FAIL ');
+    expect(text(card)).toContain('{"type":"TextRun","text":"FAIL","weight":"Bolder","color":"Attention"}');
+    expect(text(card)).toContain('{"type":"TextRun","text":"Pending sign-off","color":"Warning"}');
     expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
     expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
