@@ -17,6 +17,12 @@ const APPROVER2 = { user: 'U0APP2', name: 'ben' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
+/** The section texts and field texts of a message. */
+const mrkdwnOf = (payload: unknown): string[] =>
+  ((payload as { blocks?: Json[] } | undefined)?.blocks ?? []).flatMap((block) => [
+    ...(block.text ? [String((block.text as Json).text)] : []),
+    ...((block.fields as Json[] | undefined) ?? []).map((field) => String(field.text)),
+  ]);
 const calls = (method: string) => slack.slackApi.callsTo(method);
 const status = (id: number) =>
   (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
@@ -169,6 +175,14 @@ describe('release sign-off on Slack, end to end', () => {
     expect(card).toContain('🔴 *FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
     expect(card).toContain('🟢 *PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
     expect(card).toContain('*Status*\\n🟠 Pending sign-off');
+    // The approvers it asks are @mentioned (never the requester).
+    expect(
+      mrkdwnOf(posted[0]?.args)
+        .find((t) => t.startsWith('*Waiting on*'))
+        ?.split('\n')[1]
+        ?.split(', ')
+        .sort(),
+    ).toEqual(['<@U0APP1>', '<@U0APP2>']);
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.

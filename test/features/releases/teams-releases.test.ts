@@ -94,6 +94,10 @@ describe('release sign-off on Teams, end to end', () => {
     const card = approvalsCard(1);
     expect(text(card)).toContain('{"type":"TextRun","text":"FAIL","weight":"Bolder","color":"Attention"}');
     expect(text(card)).toContain('{"type":"TextRun","text":"Pending sign-off","color":"Warning"}');
+    // The approvers it asks are @mentioned, with the entities Teams needs.
+    expect(
+      ((card?.msteams as { entities?: Array<{ mentioned: { id: string } }> }).entities ?? []).map((e) => e.mentioned.id).sort(),
+    ).toEqual(['aad-app1', 'aad-app2']);
     expect(Object.keys(executeActions(card))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
     expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
