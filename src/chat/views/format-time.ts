@@ -22,12 +22,6 @@ export function formatInstant(iso: string, timeZone: string): string {
   return `${p.day} ${MONTHS[Number(p.month) - 1] ?? '?'} ${p.year} ${p.hour}:${p.minute}`;
 }
 
-/** "22 Nov 18:45": an instant of this year's timeline, without the year. */
-export function formatShortInstant(iso: string, timeZone: string): string {
-  const p = partsIn(iso, timeZone);
-  return `${p.day} ${MONTHS[Number(p.month) - 1] ?? '?'} ${p.hour}:${p.minute}`;
-}
-
 /** "4 Dec 2026": a calendar day given as YYYY-MM-DD (anything else is shown as it is). */
 export function formatDate(ymd: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);

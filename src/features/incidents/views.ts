@@ -11,7 +11,7 @@ import {
 import { INCIDENT_ACTIONS } from './forms.ts';
 import type { IncidentDetails } from './service.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
-import { formatDate, formatInstant, formatShortInstant } from '../../chat/views/format-time.ts';
+import { formatDate, formatInstant } from '../../chat/views/format-time.ts';
 import { pagedFooter } from '../../chat/views/paged-footer.ts';
 import { mentionSpan, type Block, type MessageView, type RichText, type Span, type Tone } from '../../chat/views/view.ts';
 
@@ -133,7 +133,7 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
 
 function timelineEntry(event: IncidentEvent, people: Map<number, Person>, timeZone: string): RichText {
   const head: Span[] = [
-    { text: formatShortInstant(event.at, timeZone), style: 'muted' },
+    { text: formatInstant(event.at, timeZone), style: 'muted' },
     { text: ' ' },
     { text: who(people, event.actorPersonId), style: 'bold' },
   ];
