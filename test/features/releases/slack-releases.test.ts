@@ -395,3 +395,19 @@ describe('release sign-off on Slack, end to end', () => {
     expect(slack.app.store.auditReport().disagreements).toEqual([]);
   });
 });
+
+describe('release cards on Slack are scannable', () => {
+  beforeEach(addCriteria);
+
+  it('the evaluation link is clickable, and each row of the release list opens its card', async () => {
+    await requestRelease({ ...base('2.4.0', '0.95') }, 'V0REQLINK');
+    const posted = calls('chat.postMessage').find((call) => call.args.channel === 'C0APP');
+    expect(mrkdwnOf(posted?.args)).toContain('*Evaluation run*\n<https://mlflow.example.com/runs/42|https://mlflow.example.com/runs/42>');
+    const list = (await command(REQUESTER, 'release list')).json as Json;
+    expect(mrkdwnOf(list).find((t) => t.includes('REL-1'))).toContain('2.4.0 · 🟠 Pending sign-off');
+    await clickButton(slack.eventsUrl, buttonsOf(list).Open as Json, REQUESTER, slack.slackApi.responseUrl('open-rel1'));
+    const shown = calls('response_url').at(-1)?.args as Json;
+    expect(text(shown.blocks)).toContain('REL-1 · Fraud Scorer 2.4.0');
+    expect(Object.keys(buttonsOf(shown))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
+  });
+});
