@@ -1,3 +1,4 @@
+import type { ButtonView } from '../chat/views/form.ts';
 import type { Block, MessageView, RichText } from '../chat/views/view.ts';
 import { toMrkdwn, truncate } from './mrkdwn.ts';
 
@@ -12,6 +13,9 @@ export const SLACK_LIMITS = {
   contextElements: 10,
   fallbackText: 3000,
 } as const;
+
+/** Rows of a list that get their own "Open" button (and section); the rest are text. */
+const LIST_ROWS_WITH_BUTTONS = 30;
 
 export interface SlackMessage {
   text: string;
@@ -52,32 +56,56 @@ function renderBlock(block: Block): SlackBlock[] {
       return [
         {
           type: 'actions',
-          elements: block.buttons.slice(0, 25).map((button, i) => ({
-            type: 'button',
-            // action_id carries the action name; the value its arguments (re-checked on the server).
-            action_id: `aims:${button.action}:${i}`,
-            text: { type: 'plain_text', text: truncate(button.label, 75), emoji: true },
-            value: truncate(JSON.stringify(button.args), 2000),
-            ...(button.style ? { style: button.style } : {}),
-            ...(button.confirm
-              ? {
-                  confirm: {
-                    title: { type: 'plain_text', text: truncate(button.confirm.title, 100) },
-                    text: { type: 'plain_text', text: truncate(button.confirm.text, 300) },
-                    confirm: { type: 'plain_text', text: truncate(button.confirm.confirm, 30) },
-                    deny: { type: 'plain_text', text: truncate(button.confirm.deny, 30) },
-                  },
-                }
-              : {}),
-          })),
+          // action_id carries the action name; the value its arguments (re-checked on the server).
+          elements: block.buttons.slice(0, 25).map((button, i) => buttonElement(button, `aims:${button.action}:${i}`)),
         },
       ];
     case 'list': {
       const lines = block.items.map((item: RichText) => `• ${toMrkdwn(item)}`);
+      if (block.open?.some(Boolean)) return listWithButtons(lines, block.open, block.more);
       if (block.more) lines.push(`_and ${block.more} more_`);
       return splitIntoSections(lines);
     }
   }
+}
+
+/** One button as a Block Kit element. */
+function buttonElement(button: ButtonView, actionId: string): SlackBlock {
+  return {
+    type: 'button',
+    action_id: truncate(actionId, 255),
+    text: { type: 'plain_text', text: truncate(button.label, 75), emoji: true },
+    value: truncate(JSON.stringify(button.args), 2000),
+    ...(button.style ? { style: button.style } : {}),
+    ...(button.confirm
+      ? {
+          confirm: {
+            title: { type: 'plain_text', text: truncate(button.confirm.title, 100) },
+            text: { type: 'plain_text', text: truncate(button.confirm.text, 300) },
+            confirm: { type: 'plain_text', text: truncate(button.confirm.confirm, 30) },
+            deny: { type: 'plain_text', text: truncate(button.confirm.deny, 30) },
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Rows that open their record: one section per row with its button beside it. Lists are paged 25
+ * a page; past LIST_ROWS_WITH_BUTTONS rows the rest are packed as text, so a message stays within 50 blocks.
+ */
+function listWithButtons(lines: string[], open: Array<ButtonView | undefined>, more: number | undefined): SlackBlock[] {
+  const rows = lines.slice(0, LIST_ROWS_WITH_BUTTONS).map((line, i) => {
+    const button = open[i];
+    return {
+      type: 'section',
+      text: mrkdwn(line, SLACK_LIMITS.sectionText),
+      ...(button ? { accessory: buttonElement(button, `aims:${button.action}:row${i}`) } : {}),
+    };
+  });
+  const rest = lines.slice(LIST_ROWS_WITH_BUTTONS);
+  if (more) rest.push(`_and ${more} more_`);
+  return rest.length > 0 ? [...rows, ...splitIntoSections(rest)] : rows;
 }
 
 /** Packs lines into as few sections as fit 3000 characters each; a single long line is cut. */

@@ -1,5 +1,5 @@
 import type { ButtonView } from '../chat/views/form.ts';
-import type { Block, MessageView, RichText, Span } from '../chat/views/view.ts';
+import { isWebUrl, type Block, type MessageView, type RichText, type Span, type Tone } from '../chat/views/view.ts';
 
 export const CARD_VERSION = '1.5';
 /** Action.Execute verbs: a button click, and a form submission. */
@@ -36,8 +36,18 @@ export interface AdaptiveCard {
   msteams?: Record<string, unknown>;
 }
 
+const TONE_COLOR: Record<Tone, string> = { attention: 'Attention', warning: 'Warning', good: 'Good', accent: 'Accent' };
+
+/** A person @mentioned in a card: Teams needs each `<at>name</at>` listed in `msteams.entities`. */
+export interface MentionEntity {
+  type: 'mention';
+  text: string;
+  mentioned: { id: string; name: string };
+}
+
 // TextRuns are never parsed as markdown, so user text cannot format or inject anything.
 function run(span: Span, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const link = span.url !== undefined && isWebUrl(span.url) ? span.url : undefined;
   return {
     type: 'TextRun',
     text: span.text,
@@ -45,6 +55,8 @@ function run(span: Span, extra: Record<string, unknown> = {}): Record<string, un
     ...(span.style === 'code' ? { fontType: 'Monospace' } : {}),
     ...(span.style === 'muted' ? { isSubtle: true } : {}),
     ...extra,
+    ...(span.tone ? { color: TONE_COLOR[span.tone] } : link ? { color: 'Accent' } : {}),
+    ...(link ? { underline: true, selectAction: { type: 'Action.OpenUrl', url: link } } : {}),
   };
 }
 
@@ -52,8 +64,36 @@ function spans(text: RichText): Span[] {
   return typeof text === 'string' ? [{ text }] : text;
 }
 
-export function richText(text: RichText, extra: Record<string, unknown> = {}): CardElement {
-  return { type: 'RichTextBlock', inlines: spans(text).map((span) => run(span, extra)) };
+/** A name as mention text: markdown and the `<at>` tags themselves cannot appear in it. */
+const mentionName = (name: string) => name.replace(/[<>[\]()*_~`#\\|]/g, '').trim() || 'someone';
+/** Text beside a mention in a (markdown) TextBlock: the bot's own words, with markdown characters left out. */
+const plainMarkdown = (text: string) => text.replace(/[<>[\]()*_~`#\\|]/g, '');
+
+/**
+ * Rich text as a card element. Mentions only work in a TextBlock (markdown), so text with a
+ * mention becomes one, its mentions listed in `mentions`; all other text stays TextRuns.
+ */
+export function richText(text: RichText, extra: Record<string, unknown> = {}, mentions?: MentionEntity[]): CardElement {
+  const all = spans(text);
+  if (mentions && all.some((span) => span.mention)) {
+    const parts = all.map((span) => {
+      if (!span.mention) return plainMarkdown(span.text);
+      const tag = `<at>${mentionName(span.text)}</at>`;
+      if (!mentions.some((m) => m.text === tag && m.mentioned.id === span.mention))
+        mentions.push({ type: 'mention', text: tag, mentioned: { id: span.mention, name: mentionName(span.text) } });
+      return tag;
+    });
+    const { size, weight, isSubtle } = extra;
+    return {
+      type: 'TextBlock',
+      text: parts.join(''),
+      wrap: true,
+      ...(size ? { size } : {}),
+      ...(weight ? { weight } : {}),
+      ...(isSubtle ? { isSubtle } : {}),
+    };
+  }
+  return { type: 'RichTextBlock', inlines: all.map((span) => run(span, extra)) };
 }
 
 /**
@@ -75,14 +115,14 @@ export function renderButton(button: ButtonView, options: CardOptions = {}): Car
   };
 }
 
-function renderBlock(block: Block, options: CardOptions): CardElement[] {
+function renderBlock(block: Block, options: CardOptions, mentions: MentionEntity[]): CardElement[] {
   switch (block.type) {
     case 'header':
       return [richText(block.text, { size: 'Large', weight: 'Bolder' })];
     case 'text':
-      return [richText(block.text)];
+      return [richText(block.text, {}, mentions)];
     case 'context':
-      return [richText(block.text, { size: 'Small', isSubtle: true })];
+      return [richText(block.text, { size: 'Small', isSubtle: true }, mentions)];
     case 'divider':
       return [];
     case 'actions':
@@ -95,39 +135,62 @@ function renderBlock(block: Block, options: CardOptions): CardElement[] {
         spacing: 'Small',
         columns: [
           { type: 'Column', width: 35, items: [richText(field.label, { weight: 'Bolder' })] },
-          { type: 'Column', width: 65, items: [richText(field.value)] },
+          { type: 'Column', width: 65, items: [richText(field.value, {}, mentions)] },
         ],
       }));
     case 'list': {
       const shown = block.items.slice(0, CARD_LIST_ITEMS);
       const more = block.items.length - shown.length + (block.more ?? 0);
-      const items: CardElement[] = shown.map((item) => ({
-        type: 'RichTextBlock',
-        inlines: [{ type: 'TextRun', text: '• ' }, ...spans(item).map((span) => run(span))],
-      }));
+      const items: CardElement[] = shown.map((item, i) => {
+        const line: CardElement = {
+          type: 'RichTextBlock',
+          inlines: [{ type: 'TextRun', text: '• ' }, ...spans(item).map((span) => run(span))],
+        };
+        const open = block.open?.[i];
+        if (!open) return line;
+        // A row that opens its record: the button beside it shows the record's card in place.
+        return {
+          type: 'ColumnSet',
+          columns: [
+            { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items: [line] },
+            {
+              type: 'Column',
+              width: 'auto',
+              items: [
+                {
+                  type: 'ActionSet',
+                  actions: [renderButton(open, options)],
+                },
+              ],
+            },
+          ],
+        };
+      });
       if (more > 0) items.push(richText(`and ${more} more`, { isSubtle: true }));
       return [{ type: 'Container', items }];
     }
   }
 }
 
-/** Renders a neutral view as an Adaptive Card 1.5 (`shared`: for a conversation others see, see CardOptions). */
+/** Renders a neutral view as an Adaptive Card 1.5 (`shared`: for a conversation others see, see CardOptions; with the entities of the people it @mentions). */
 export function renderCard(view: MessageView, options: CardOptions = {}): AdaptiveCard {
-  return cardOf(renderBody(view.blocks, options));
+  const mentions: MentionEntity[] = [];
+  return cardOf(renderBody(view.blocks, options, mentions), undefined, mentions);
 }
 
-export function cardOf(body: CardElement[], actions?: CardElement[]): AdaptiveCard {
+export function cardOf(body: CardElement[], actions?: CardElement[], mentions: MentionEntity[] = []): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
     body,
     ...(actions ? { actions } : {}),
-    msteams: { width: 'Full' },
+    msteams: { width: 'Full', ...(mentions.length > 0 ? { entities: mentions } : {}) },
   } as AdaptiveCard;
 }
 
-export function renderBody(blocks: Block[], options: CardOptions = {}): CardElement[] {
+/** The card body of a view; the people it @mentions are added to `mentions` (pass them to `cardOf`). */
+export function renderBody(blocks: Block[], options: CardOptions = {}, mentions: MentionEntity[] = []): CardElement[] {
   const body: CardElement[] = [];
   let separatorNext = false;
   for (const block of blocks) {
@@ -135,7 +198,7 @@ export function renderBody(blocks: Block[], options: CardOptions = {}): CardElem
       separatorNext = true;
       continue;
     }
-    for (const element of renderBlock(block, options)) {
+    for (const element of renderBlock(block, options, mentions)) {
       body.push(separatorNext ? { ...element, separator: true, spacing: 'Medium' } : element);
       separatorNext = false;
     }

@@ -39,7 +39,8 @@ function input(field: FormField, value: string | undefined, timeZone: string): C
         ...common,
         style: 'compact',
         ...(field.kind === 'multiSelect' ? { isMultiSelect: true } : {}),
-        choices: (field.options ?? []).map((o) => ({ title: o.label, value: o.value })),
+        // A choice carries only a title: the option's meaning goes there, as Slack shows it under the option.
+        choices: (field.options ?? []).map((o) => ({ title: o.description ? `${o.label} — ${o.description}` : o.label, value: o.value })),
         ...(value ? { value } : {}),
       };
     case 'people':

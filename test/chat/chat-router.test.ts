@@ -44,7 +44,7 @@ describe('ChatRouter', () => {
     expect(words(await router.handle(request('')))).toContain('/aims help');
     // 10:00 UTC is 11:00 in Berlin in November.
     const status = await router.handle(request('status'));
-    expect(words(status)).toContain('22 Nov 2026, 11:00');
+    expect(words(status)).toContain('22 Nov 2026 11:00');
     // An empty workspace gets the checklist, not a page of zeros.
     expect(viewOf(status)?.summary).toBe('AIMS status: nothing recorded yet. Get started: add your first AI system.');
     expect(words(status)).not.toContain('People known');

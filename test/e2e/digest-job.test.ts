@@ -69,7 +69,7 @@ describe('weekly digest', () => {
     expect(digest).toContain('Needs attention:* 1 open S1/S2 incident(s); 1 overdue item(s).');
     expect(digest).toContain('*Open incidents*\\n1 S1, 0 S2, 0 S3, 0 S4');
     expect(digest).toContain('*Incidents this week*\\n1 opened, 0 closed');
-    expect(digest).toContain('Review #1 (risk register review) · Olivia Owner · 22 days overdue (due 2026-11-01)');
+    expect(digest).toContain('Review #1 (risk register review) · Olivia Owner · 22 days overdue (due 1 Nov 2026)');
     const head = slack.app.store.sqlite.prepare('SELECT max(sequence) AS seq FROM audit_events').get() as { seq: number };
     expect(digest).toMatch(/audit chain head #\d+ `[0-9a-f]{64}`/);
     expect(Number(/audit chain head #(\d+)/.exec(digest)?.[1])).toBeLessThanOrEqual(head.seq);

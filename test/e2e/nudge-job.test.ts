@@ -106,7 +106,7 @@ describe('daily nudges', () => {
     const noReason = await snoozeFor(form, '');
     expect(noReason.json?.errors).toEqual({ reason: 'Say why it can wait a week.' });
     const snoozed = await snoozeFor(form, 'Waiting for the new dataset.');
-    expect(text(snoozed.json?.view)).toContain('Snoozed until 2026-11-29');
+    expect(text(snoozed.json?.view)).toContain('Snoozed until 29 Nov 2026');
   });
 
   it('as of 2026-11-26: one message per person with items, escalations to admins (> 7 days) and leadership (> 21 days), the snoozed item quiet', async () => {
@@ -123,13 +123,13 @@ describe('daily nudges', () => {
     const out = await runNudges('2026-11-26T08:00:00Z');
     expect(out).toContain('acme 2026-11-26:');
     expect(dmsTo('U0OLIVIA').length - before.olivia).toBe(1);
-    expect(text(dmsTo('U0OLIVIA').at(-1)?.args)).toContain('14 days overdue (due 2026-11-12)');
+    expect(text(dmsTo('U0OLIVIA').at(-1)?.args)).toContain('14 days overdue (due 12 Nov 2026)');
     expect(dmsTo('U0MIA').length - before.mia).toBe(1);
     expect(text(dmsTo('U0MIA').at(-1)?.args)).toContain('Rotate the model keys');
     expect(dmsTo('U0ANN').length - before.ann).toBe(1);
     expect(text(dmsTo('U0ANN').at(-1)?.args)).toContain('Sign-off REL-1: Scorer 1.0');
     expect(dmsTo('U0BEN').length - before.ben).toBe(1);
-    expect(text(dmsTo('U0BEN').at(-1)?.args)).toContain('due 2026-11-28');
+    expect(text(dmsTo('U0BEN').at(-1)?.args)).toContain('due 28 Nov 2026');
     expect(dmsTo('U0CLEO').length - before.cleo).toBe(0);
     // Alice is admin: her escalation lists both items overdue more than 7 days.
     const escalation = text(dmsTo('U0ALICE').at(-1)?.args);
@@ -214,7 +214,7 @@ describe('escalation counts from the due date, whatever the snoozes', () => {
 
   it('an owner who snoozes a review 30 days overdue for 1 day, every day, is quiet; admins and leadership are still told every day', async () => {
     await own.app.runJob('nudges', new Date('2026-11-22T08:00:00Z'));
-    expect(text(dms('U0DAN').at(-1)?.args)).toContain('30 days overdue (due 2026-10-23)');
+    expect(text(dms('U0DAN').at(-1)?.args)).toContain('30 days overdue (due 23 Oct 2026)');
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
       // Each morning before the run, Dan presses "Snooze 1 day" on the last nudge he got.
       clock.set(`${day}T07:00:00Z`);

@@ -115,7 +115,10 @@ describe('pipeline API', () => {
     expect(failing.status).toBe(400);
     expect(await failing.json()).toMatchObject({
       error: 'invalid_input',
-      issues: [{ path: ['justification'], message: 'A criterion failed: explain why it should ship anyway.' }],
+      issues: [
+        { path: ['measurements.0'], message: 'FAIL: recall on holdout needs ≥ 0.9. Correct the value, or justify shipping anyway.' },
+        { path: ['justification'], message: 'A criterion failed: explain why it should ship anyway.' },
+      ],
     });
   });
 

@@ -44,7 +44,7 @@ describe('jobs on Teams', () => {
     expect(text(cleoNudge?.activity)).toContain('Review #2: Bias review');
     // Cleo snoozes a week from the nudge card.
     const form = await click(CLEO, executeActions(cardOf(cleoNudge?.activity))['Snooze 1 week…'] as never);
-    expect(text(await click(CLEO, fillCard(form, 'Snooze', { reason: 'New data next week.' })))).toContain('Snoozed until 2026-11-29');
+    expect(text(await click(CLEO, fillCard(form, 'Snooze', { reason: 'New data next week.' })))).toContain('Snoozed until 29 Nov 2026');
 
     const before = {
       olivia: postsTo('conv-personal-aad-olivia').length,
@@ -108,7 +108,7 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
   });
 
   it('the review add card submitted again (same form, same content) creates one schedule, answered the same', async () => {
-    expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 2026-10-23.');
+    expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 23 Oct 2026.');
     expect(own.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get()).toEqual({ n: 1 });
   });
   afterEach(async () => {
@@ -117,7 +117,7 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
 
   it('an owner who snoozes a review 30 days overdue for 1 day, every day, is quiet; the admin and leadership are still told every day', async () => {
     await own.app.runJob('nudges', new Date('2026-11-22T08:00:00Z'));
-    expect(text(to('conv-personal-aad-dan').at(-1)?.activity)).toContain('30 days overdue (due 2026-10-23)');
+    expect(text(to('conv-personal-aad-dan').at(-1)?.activity)).toContain('30 days overdue (due 23 Oct 2026)');
     for (const day of ['2026-11-23', '2026-11-24', '2026-11-25']) {
       clock.set(`${day}T07:00:00Z`);
       const before = { dan: to('conv-personal-aad-dan').length, admin: to('conv-personal-aad-admin').length, lead: to(LEADERSHIP).length };

@@ -82,6 +82,8 @@ export function teamsMessage(
     mentionBot?: boolean;
     id?: string;
     conversationId?: string;
+    /** The channel's name, as Teams tells it in channelData (it does not for a team's General channel). */
+    channelName?: string;
     /** Other people @mentioned: their Teams ids (29:...) and names; `text` should contain <at>name</at>. */
     mentions?: Array<{ id: string; name: string }>;
   } = {},
@@ -100,7 +102,10 @@ export function teamsMessage(
     from: { id: `29:${options.user ?? 'ada'}`, name: options.name ?? 'Ada Lovelace', aadObjectId: options.user ?? 'aad-ada' },
     recipient: bot,
     conversation: { id: options.conversationId ?? `conv-${conversationType}-${options.user ?? 'ada'}`, conversationType, tenantId: tenant },
-    channelData: { tenant: { id: tenant } },
+    channelData: {
+      tenant: { id: tenant },
+      ...(options.channelName ? { channel: { id: options.conversationId, name: options.channelName } } : {}),
+    },
     text: `${mention}${text}`,
     entities: [
       ...(options.mentionBot ? [{ type: 'mention', text: '<at>aims</at>', mentioned: bot }] : []),

@@ -187,6 +187,9 @@ export function clickButtonInView(url: string, button: Json, who: Person, shown:
 export function buttonsOf(message: Json | undefined): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const block of (message?.blocks as Json[]) ?? []) {
+    // A list row's button sits beside it, as its section's accessory.
+    const accessory = block.accessory as Json | undefined;
+    if (block.type === 'section' && accessory?.type === 'button') out[String((accessory.text as Json).text)] ??= accessory;
     if (block.type !== 'actions') continue;
     for (const element of block.elements as Json[]) out[String((element.text as Json).text)] = element;
   }

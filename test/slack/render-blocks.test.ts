@@ -129,3 +129,57 @@ describe('the Slack limits checker used by the fakes', () => {
     ).toHaveLength(2);
   });
 });
+
+describe('colour, links, mentions and channels in mrkdwn', () => {
+  it('puts a coloured emoji before a toned span', () => {
+    expect(
+      toMrkdwn([
+        { text: 'S1', tone: 'attention' },
+        { text: ' · ' },
+        { text: 'FAIL', style: 'bold', tone: 'attention' },
+        { text: ' · ' },
+        { text: 'Resolved', tone: 'good' },
+        { text: ' · ' },
+        { text: 'S3', tone: 'warning' },
+      ]),
+    ).toBe('🔴 S1 · 🔴 *FAIL* · 🟢 Resolved · 🟠 S3');
+  });
+
+  it('renders a link span as <url|text> with the URL and label escaped, and only for http(s)', () => {
+    expect(toMrkdwn([{ text: 'run <1> | *x*', url: 'https://ci.example/r?a=1&b=<2>|3' }])).toBe(
+      '<https://ci.example/r?a=1&amp;b=&lt;2&gt;%7C3|run &lt;1&gt; ¦ \u200B*\u200Bx\u200B*\u200B>',
+    );
+    expect(toMrkdwn([{ text: 'click', url: 'javascript:alert(1)' }])).toBe('click');
+    // Text that merely looks like a link is data.
+    expect(toMrkdwn('<https://evil.example|Sign in>')).toBe('&lt;https://evil.example|Sign in&gt;');
+  });
+
+  it('mentions a person and names a channel by id; anything that is not a Slack id is shown as text', () => {
+    expect(toMrkdwn([{ text: 'Olivia', mention: 'U0OWNER' }])).toBe('<@U0OWNER>');
+    expect(toMrkdwn([{ text: 'Olivia', mention: '!channel' }])).toBe('Olivia');
+    expect(toMrkdwn([{ text: '#ai-incidents', channel: 'C0INC' }])).toBe('<#C0INC>');
+    expect(toMrkdwn([{ text: '#x', channel: '19:abc@thread.tacv2' }])).toBe('#x');
+  });
+
+  it('gives each list row that opens a record its own section and button, within 50 blocks', () => {
+    const items = Array.from({ length: 25 }, (_, i) => `INC-${i + 1}`);
+    const message = renderMessage(
+      view([
+        { type: 'header', text: 'Incidents' },
+        { type: 'list', items, open: items.map((_, i) => ({ label: 'Open', action: 'incident.show', args: { incident: String(i + 1) } })) },
+      ]),
+    );
+    expect(checkSlackMessage(message as never)).toEqual([]);
+    expect(message.blocks).toHaveLength(26);
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '• INC-1' },
+      accessory: {
+        type: 'button',
+        action_id: 'aims:incident.show:row0',
+        text: { type: 'plain_text', text: 'Open', emoji: true },
+        value: '{"incident":"1"}',
+      },
+    });
+  });
+});

@@ -154,3 +154,112 @@ describe('renderCard on a shared card (a channel or group chat)', () => {
     expect(checkAdaptiveCard(card)).toEqual([]);
   });
 });
+
+describe('renderCard: colour, links, mentions and rows that open', () => {
+  it('colours toned spans with the TextRun colour Teams knows', () => {
+    const card = renderCard(
+      view([
+        {
+          type: 'fields',
+          fields: [
+            { label: 'Severity', value: [{ text: 'S1 critical', tone: 'attention' }] },
+            { label: 'Status', value: [{ text: 'Mitigated', tone: 'warning' }] },
+            { label: 'Check', value: [{ text: 'PASS', style: 'bold', tone: 'good' }] },
+          ],
+        },
+      ]),
+    );
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    const runs = JSON.stringify(card);
+    expect(runs).toContain('{"type":"TextRun","text":"S1 critical","color":"Attention"}');
+    expect(runs).toContain('{"type":"TextRun","text":"Mitigated","color":"Warning"}');
+    expect(runs).toContain('{"type":"TextRun","text":"PASS","weight":"Bolder","color":"Good"}');
+  });
+
+  it('makes a link span an OpenUrl TextRun, only for http(s)', () => {
+    const card = renderCard(
+      view([
+        {
+          type: 'text',
+          text: [{ text: 'Run', url: 'https://ci.example/run/1' }, { text: ' and ' }, { text: 'script', url: 'javascript:alert(1)' }],
+        },
+      ]),
+    );
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    expect(card.body[0]).toEqual({
+      type: 'RichTextBlock',
+      inlines: [
+        {
+          type: 'TextRun',
+          text: 'Run',
+          color: 'Accent',
+          underline: true,
+          selectAction: { type: 'Action.OpenUrl', url: 'https://ci.example/run/1' },
+        },
+        { type: 'TextRun', text: ' and ' },
+        { type: 'TextRun', text: 'script' },
+      ],
+    });
+  });
+
+  it('mentions a person with <at>name</at> in a TextBlock and the mention entity Teams needs', () => {
+    const card = renderCard(
+      view([{ type: 'fields', fields: [{ label: 'Owner', value: [{ text: 'Olivia [O]wner*', mention: 'aad-owner' }] }] }]),
+    );
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    expect(JSON.stringify(card.body)).toContain('{"type":"TextBlock","text":"<at>Olivia Owner</at>","wrap":true}');
+    expect(card.msteams).toEqual({
+      width: 'Full',
+      entities: [{ type: 'mention', text: '<at>Olivia Owner</at>', mentioned: { id: 'aad-owner', name: 'Olivia Owner' } }],
+    });
+  });
+
+  it('gives each list row that opens a record its own button', () => {
+    const card = renderCard(
+      view([
+        {
+          type: 'list',
+          items: ['INC-1 one', 'INC-2 two'],
+          open: [
+            { label: 'Open', action: 'incident.show', args: { incident: '1' } },
+            { label: 'Open', action: 'incident.show', args: { incident: '2' } },
+          ],
+        },
+      ]),
+    );
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    const actions = JSON.stringify(card).match(/"data":\{"aims":\{"action":"incident.show","args":\{"incident":"\d"\}\}\}/g);
+    expect(actions).toEqual([
+      '"data":{"aims":{"action":"incident.show","args":{"incident":"1"}}}',
+      '"data":{"aims":{"action":"incident.show","args":{"incident":"2"}}}',
+    ]);
+  });
+});
+
+describe('renderFormCard: option meanings', () => {
+  it('puts what an option means in its choice title, as Slack shows it under the option', () => {
+    const card = renderFormCard(
+      {
+        type: 't',
+        title: 'T',
+        submitLabel: 'Go',
+        fields: [
+          {
+            id: 'severity',
+            label: 'Severity',
+            kind: 'select',
+            required: true,
+            options: [
+              { value: 'S1', label: 'S1 critical', description: 'Harm now' },
+              { value: 'S4', label: 'S4 minor' },
+            ],
+          },
+        ],
+        context: {},
+      },
+      'f1',
+    );
+    expect(checkAdaptiveCard(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('"choices":[{"title":"S1 critical — Harm now","value":"S1"},{"title":"S4 minor","value":"S4"}]');
+  });
+});

@@ -1,6 +1,7 @@
 import { isHealthy, type Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
 import type { Block, MessageView, RichText } from './view.ts';
+import { formatDate } from './format-time.ts';
 
 /** The one-line verdict of the digest's rule: "Healthy: …" or "Needs attention: …" (the status leads with it too). */
 export function verdictText(digest: Pick<Digest, 'concerns'>): RichText {
@@ -28,7 +29,7 @@ export function digestView(digest: Digest, note?: string): MessageView {
       type: 'list',
       items: digest.topOverdue.map(
         (item) =>
-          `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${item.due})`,
+          `${item.what} · ${item.owner ? personLabel(item.owner) : 'no owner'} · ${item.daysOverdue} days overdue (due ${formatDate(item.due)})`,
       ),
     });
   }
@@ -36,10 +37,10 @@ export function digestView(digest: Digest, note?: string): MessageView {
     type: 'context',
     text: digest.auditHead
       ? [
-          { text: `${digest.from} to ${digest.to} · audit chain head #${digest.auditHead.sequence} ` },
+          { text: `${formatDate(digest.from)} to ${formatDate(digest.to)} · audit chain head #${digest.auditHead.sequence} ` },
           { text: digest.auditHead.hash, style: 'code' },
         ]
-      : `${digest.from} to ${digest.to} · audit chain empty`,
+      : `${formatDate(digest.from)} to ${formatDate(digest.to)} · audit chain empty`,
   });
   return { summary: `AIMS weekly digest ${digest.period}: ${healthy ? 'healthy' : 'needs attention'}`, blocks, visibility: 'public' };
 }

@@ -5,9 +5,23 @@
 import type { ButtonView, FormView } from './form.ts';
 export type { FormView };
 
+/** A colour that says how a value stands: attention (red), warning (amber), good (green), accent (blue). */
+export type Tone = 'attention' | 'warning' | 'good' | 'accent';
+
 export interface Span {
   text: string;
   style?: 'bold' | 'code' | 'muted';
+  /** Teams colours the run; Slack puts a coloured emoji before it. */
+  tone?: Tone;
+  /**
+   * Makes the span a link. Only a URL the bot built or one a URL field's schema validated: build it
+   * with `linkSpan`, which keeps only http(s). User free text never becomes a link.
+   */
+  url?: string;
+  /** Mentions a person (their platform user id); `text` is their name, shown where mentions cannot be. */
+  mention?: string;
+  /** Names a channel by its platform id (Slack shows its name); `text` is the name to show elsewhere. */
+  channel?: string;
 }
 
 /** Plain text, or a run of styled spans. */
@@ -17,8 +31,11 @@ export type Block =
   | { type: 'header'; text: string }
   | { type: 'text'; text: RichText }
   | { type: 'fields'; fields: Array<{ label: string; value: RichText }> }
-  /** A list that adapters may cut to fit; `more` counts items not included at all. */
-  | { type: 'list'; items: RichText[]; more?: number }
+  /**
+   * A list that adapters may cut to fit; `more` counts items not included at all. `open[i]`, where
+   * given, is the button that shows item i's record (one per row, beside it).
+   */
+  | { type: 'list'; items: RichText[]; more?: number; open?: Array<ButtonView | undefined> }
   | { type: 'context'; text: RichText }
   | { type: 'divider' }
   | { type: 'actions'; buttons: ButtonView[] };
@@ -29,6 +46,26 @@ export interface MessageView {
   blocks: Block[];
   /** Only the asker sees it (Slack ephemeral; on Teams, replies are in the asker's conversation). */
   visibility: 'private' | 'public';
+}
+
+/** True for an absolute http(s) URL: the only links a card may carry. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A link to a validated http(s) URL, or the text alone when the URL is anything else. */
+export function linkSpan(url: string, text = url): Span {
+  return isWebUrl(url) ? { text, url } : { text };
+}
+
+/** A person mentioned by their platform id (with their name for where mentions cannot be shown). */
+export function mentionSpan(externalId: string, name: string): Span {
+  return { text: name, mention: externalId };
 }
 
 export function plainText(text: RichText): string {

@@ -3,9 +3,18 @@ import { personLabel, type Person } from '../../core/identity.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
 import { formatInstant } from '../../chat/views/format-time.ts';
 import { pagedFooter } from '../../chat/views/paged-footer.ts';
-import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
+import { linkSpan, type Block, type MessageView, type RichText, type Span, type Tone } from '../../chat/views/view.ts';
 import { REVIEW_ACTIONS } from '../reviews/forms.ts';
 import { SYSTEM_ACTIONS } from './forms.ts';
+
+/** The EU AI Act risk level at a glance: red for prohibited and high, amber for limited, green for minimal. */
+const RISK_TONE: Record<AiSystem['euRiskLevel'], Tone> = {
+  prohibited: 'attention',
+  high: 'attention',
+  limited: 'warning',
+  minimal: 'good',
+};
+const riskSpan = (level: AiSystem['euRiskLevel']): Span => ({ text: EU_RISK_LABELS[level], tone: RISK_TONE[level] });
 
 function ownerText(owner: Person | undefined): string {
   return owner ? personLabel(owner) : 'nobody (assign an owner)';
@@ -31,7 +40,7 @@ export function systemCardView(input: {
       fields: [
         { label: 'Intended purpose', value: system.purpose },
         { label: 'Owner', value: ownerText(owner) },
-        { label: 'Risk level (EU AI Act)', value: EU_RISK_LABELS[system.euRiskLevel] },
+        { label: 'Risk level (EU AI Act)', value: [riskSpan(system.euRiskLevel)] },
         { label: 'Internal tier', value: TIER_LABELS[system.internalTier] },
         { label: 'Lifecycle stage', value: STAGE_LABELS[system.stage] },
         {
@@ -41,8 +50,9 @@ export function systemCardView(input: {
               ? `${PROVIDER_LABELS[system.provider]}: ${system.vendorName ?? ''}`
               : PROVIDER_LABELS[system.provider],
         },
-        ...(system.modelCardUrl ? [{ label: 'Model card', value: system.modelCardUrl }] : []),
-        ...(system.repositoryUrl ? [{ label: 'Repository', value: system.repositoryUrl }] : []),
+        // Both were checked as http(s) URLs by the system schema: they may be clickable.
+        ...(system.modelCardUrl ? [{ label: 'Model card', value: [linkSpan(system.modelCardUrl)] }] : []),
+        ...(system.repositoryUrl ? [{ label: 'Repository', value: [linkSpan(system.repositoryUrl)] }] : []),
       ],
     },
     {
@@ -129,13 +139,17 @@ export function systemListView(input: {
   }
   const lines: RichText[] = items.map((system) => [
     { text: system.name, style: 'bold' },
-    {
-      text: ` · ${STAGE_LABELS[system.stage]} · ${EU_RISK_LABELS[system.euRiskLevel]} · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}`,
-    },
+    { text: ` · ${STAGE_LABELS[system.stage]} · ` },
+    riskSpan(system.euRiskLevel),
+    { text: ` · owner ${ownerText(system.ownerPersonId === null ? undefined : input.owners.get(system.ownerPersonId))}` },
   ]);
   const blocks: Block[] = [
     { type: 'header', text: `AI systems${input.filterLabel ? ` · ${input.filterLabel}` : ''}` },
-    { type: 'list', items: lines },
+    {
+      type: 'list',
+      items: lines,
+      open: items.map((system) => ({ label: 'Open', action: SYSTEM_ACTIONS.show, args: { systemId: String(system.id) } })),
+    },
     pagedFooter(
       { total, page, pageSize, shown: items.length },
       input.nextPageCommand,

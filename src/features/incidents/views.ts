@@ -11,9 +11,9 @@ import {
 import { INCIDENT_ACTIONS } from './forms.ts';
 import type { IncidentDetails } from './service.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
-import { formatInstant } from '../../chat/views/format-time.ts';
+import { formatDate, formatInstant } from '../../chat/views/format-time.ts';
 import { pagedFooter } from '../../chat/views/paged-footer.ts';
-import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
+import { mentionSpan, type Block, type MessageView, type RichText, type Span, type Tone } from '../../chat/views/view.ts';
 
 const TIMELINE_SHOWN = 6;
 
@@ -24,6 +24,23 @@ const STATUS_LABELS: Record<Incident['status'], string> = {
   resolved: 'Resolved',
   closed: 'Closed',
 };
+
+/** How bad, at a glance: red for S1 and S2, amber for S3, blue for S4. */
+export const SEVERITY_TONE: Record<Incident['severity'], Tone> = { S1: 'attention', S2: 'attention', S3: 'warning', S4: 'accent' };
+/** Where it stands: red while nobody has it, amber while it is handled, green once resolved. */
+export const STATUS_TONE: Record<Incident['status'], Tone> = {
+  open: 'attention',
+  acknowledged: 'warning',
+  mitigated: 'warning',
+  resolved: 'good',
+  closed: 'good',
+};
+
+export const severitySpan = (severity: Incident['severity'], text: string = SEVERITY_LABELS[severity]): Span => ({
+  text,
+  tone: SEVERITY_TONE[severity],
+});
+export const statusSpan = (status: Incident['status']): Span => ({ text: STATUS_LABELS[status], tone: STATUS_TONE[status] });
 
 const EVENT_TEXT: Record<IncidentEvent['kind'], string> = {
   reported: 'reported it',
@@ -41,6 +58,13 @@ const who = (people: Map<number, Person>, id: number | null): string => {
   const person = people.get(id);
   return person ? personLabel(person) : `person #${id}`;
 };
+
+/** The owner, @mentioned while the incident still asks something of them. */
+function ownerValue(people: Map<number, Person>, incident: Incident): RichText {
+  const person = incident.ownerPersonId === null ? undefined : people.get(incident.ownerPersonId);
+  if (!person || incident.status === 'closed') return who(people, incident.ownerPersonId);
+  return [mentionSpan(person.externalId, personLabel(person))];
+}
 
 export function systemNameOf(details: Pick<IncidentDetails, 'incident' | 'system'>): string {
   return details.system?.name ?? `${details.incident.systemName ?? 'unknown'} (not in the inventory)`;
@@ -69,11 +93,11 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
     {
       type: 'fields',
       fields: [
-        { label: 'Severity', value: SEVERITY_LABELS[incident.severity] },
-        { label: 'Status', value: STATUS_LABELS[incident.status] },
+        { label: 'Severity', value: [severitySpan(incident.severity)] },
+        { label: 'Status', value: [statusSpan(incident.status)] },
         { label: 'AI system', value: systemNameOf(details) },
         { label: 'Type', value: INCIDENT_TYPE_LABELS[incident.type] },
-        { label: 'Owner', value: who(people, incident.ownerPersonId) },
+        { label: 'Owner', value: ownerValue(people, incident) },
         ...(incident.responderPersonId ? [{ label: 'Responder', value: who(people, incident.responderPersonId) }] : []),
         { label: 'Reported by', value: who(people, incident.reporterPersonId) },
         { label: 'Detected', value: formatInstant(incident.detectedAt, timeZone) },
@@ -87,12 +111,16 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
     blocks.push({ type: 'text', text: [{ text: 'Corrective actions', style: 'bold' }] });
     blocks.push({ type: 'list', items: actions.map((action) => actionLine(action, people)) });
   }
+  // The timeline as a compact list: one line per event (when, who, what), the latest few.
   const shown = events.slice(-TIMELINE_SHOWN);
+  blocks.push({ type: 'text', text: [{ text: 'Timeline', style: 'bold' }] });
   blocks.push({
-    type: 'context',
-    text: [
-      ...(events.length > shown.length ? [{ text: `… ${events.length - shown.length} earlier · ` }] : []),
-      { text: shown.map((event) => timelineEntry(event, people, timeZone)).join(' · ') },
+    type: 'list',
+    items: [
+      ...(events.length > shown.length
+        ? [[{ text: `${events.length - shown.length} earlier events not shown`, style: 'muted' as const }]]
+        : []),
+      ...shown.map((event) => timelineEntry(event, people, timeZone)),
     ],
   });
   blocks.push({ type: 'actions', buttons: buttons(incident) });
@@ -103,19 +131,22 @@ export function incidentCardView(details: IncidentDetails, timeZone: string, not
   };
 }
 
-function timelineEntry(event: IncidentEvent, people: Map<number, Person>, timeZone: string): string {
-  const when = formatInstant(event.at, timeZone).replace(/^(\d+ \w+) \d{4},/, '$1');
-  const actor = who(people, event.actorPersonId);
-  if (event.kind === 'comment') return `${when} ${actor}: “${(event.text ?? '').slice(0, 140)}”`;
-  if (event.kind === 'owner-changed') return `${when} ${actor} made ${event.text ?? 'someone'} the owner`;
-  return `${when} ${actor} ${EVENT_TEXT[event.kind]}`;
+function timelineEntry(event: IncidentEvent, people: Map<number, Person>, timeZone: string): RichText {
+  const head: Span[] = [
+    { text: formatInstant(event.at, timeZone), style: 'muted' },
+    { text: ' ' },
+    { text: who(people, event.actorPersonId), style: 'bold' },
+  ];
+  if (event.kind === 'comment') return [...head, { text: `: “${(event.text ?? '').slice(0, 140)}”` }];
+  if (event.kind === 'owner-changed') return [...head, { text: ` made ${event.text ?? 'someone'} the owner` }];
+  return [...head, { text: ` ${EVENT_TEXT[event.kind]}` }];
 }
 
 export function actionLine(action: CorrectiveAction, people: Map<number, Person>): RichText {
   return [
     { text: action.status === 'done' ? '✓ ' : '☐ ' },
     { text: `#${action.id} ${action.title}`, ...(action.status === 'done' ? { style: 'muted' as const } : {}) },
-    { text: ` · ${who(people, action.ownerPersonId)} · due ${action.dueDate}` },
+    { text: ` · ${who(people, action.ownerPersonId)} · due ${formatDate(action.dueDate)}` },
   ];
 }
 
@@ -144,10 +175,15 @@ export function incidentListView(input: {
         type: 'list',
         items: items.map((incident) => [
           { text: incidentKey(incident), style: 'bold' },
+          { text: ' ' },
+          severitySpan(incident.severity, incident.severity),
+          { text: ' · ' },
+          statusSpan(incident.status),
           {
-            text: ` ${incident.severity} · ${STATUS_LABELS[incident.status]} · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}`,
+            text: ` · ${incident.title} · ${incident.aiSystemId ? (input.systemNames.get(incident.aiSystemId) ?? '') : (incident.systemName ?? '')}`,
           },
         ]),
+        open: items.map((incident) => ({ label: 'Open', action: INCIDENT_ACTIONS.show, args: { incident: String(incident.number) } })),
       },
       pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
     ],

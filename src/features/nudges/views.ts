@@ -1,6 +1,7 @@
 import { personLabel, type Person } from '../../core/identity.ts';
 import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeItem } from '../../core/scheduling/nudge-service.ts';
 import type { ButtonView, FormView } from '../../chat/views/form.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
 import type { Block, MessageView } from '../../chat/views/view.ts';
 
 /** The snooze button and the week's snooze form ("why can it wait?"). */
@@ -10,15 +11,15 @@ export const NUDGE_SNOOZE = 'nudge.snooze';
 const WITH_BUTTONS = 8;
 
 function when(item: NudgeItem): string {
-  if (item.daysOverdue > 0) return `${item.daysOverdue} day${item.daysOverdue === 1 ? '' : 's'} overdue (due ${item.due})`;
+  if (item.daysOverdue > 0) return `${item.daysOverdue} day${item.daysOverdue === 1 ? '' : 's'} overdue (due ${formatDate(item.due)})`;
   if (item.daysOverdue === 0) return `due today`;
-  return `due ${item.due}`;
+  return `due ${formatDate(item.due)}`;
 }
 
 /** The one daily message a person gets: everything of theirs overdue or due soon, with Done and Snooze. */
 export function nudgeView(items: NudgeItem[], today: string): MessageView {
   const blocks: Block[] = [
-    { type: 'header', text: `Your AIMS to-do · ${today}` },
+    { type: 'header', text: `Your AIMS to-do · ${formatDate(today)}` },
     { type: 'text', text: `${items.length} item${items.length === 1 ? '' : 's'} overdue or due within 3 days.` },
   ];
   items.slice(0, WITH_BUTTONS).forEach((item) => {
@@ -45,7 +46,7 @@ export function escalationView(entries: Array<{ person: Person; item: NudgeItem 
   return {
     summary: `${entries.length} AIMS item(s) overdue by more than ${threshold} days`,
     blocks: [
-      { type: 'header', text: `Overdue by more than ${threshold} days · ${today}` },
+      { type: 'header', text: `Overdue by more than ${threshold} days · ${formatDate(today)}` },
       {
         type: 'list',
         items: entries.slice(0, 40).map((e) => `${e.item.text} · ${personLabel(e.person)} · ${when(e.item)}`),
@@ -60,8 +61,8 @@ const STILL_ESCALATED = `A snooze quiets only your own nudge: the item still cou
 
 /** What a person is told when they snooze an item (the 1-day button and the 1-week form). */
 export function snoozedView(until: string): MessageView {
-  const text = `Snoozed until ${until}: it stays out of your nudges until then. ${STILL_ESCALATED}`;
-  return { summary: `Snoozed until ${until}`, blocks: [{ type: 'text', text }], visibility: 'private' };
+  const text = `Snoozed until ${formatDate(until)}: it stays out of your nudges until then. ${STILL_ESCALATED}`;
+  return { summary: `Snoozed until ${formatDate(until)}`, blocks: [{ type: 'text', text }], visibility: 'private' };
 }
 
 export function snoozeForm(itemKey: string): FormView {

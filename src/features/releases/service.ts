@@ -1,3 +1,4 @@
+import type { RoleHolder } from '../../core/roles.ts';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
@@ -36,6 +37,8 @@ export interface ReleaseDetails {
   decisions: ReleaseDecision[];
   people: Map<number, Person>;
   approvals: number;
+  /** Who holds the approver role (the card asks those who have not decided). */
+  approvers: RoleHolder[];
 }
 
 /** A request that cannot be signed off until more people hold the approver role. */
@@ -367,6 +370,7 @@ export class ReleaseService {
         decisions,
         people,
         approvals: decisions.filter((d) => d.active && d.decision === 'approve').length,
+        approvers: repos.roles.holders(workspaceId, 'approver'),
       };
     });
   }
@@ -441,13 +445,18 @@ export class ReleaseService {
       if (!inDomain(found.value, domain))
         errors[`measurements.${found.index}`] ??=
           `${found.value} is not a possible ${criterion.metric}: it must be ${domain?.label ?? ''}.`;
+      const passed = meets(found.value, criterion.comparison, criterion.threshold);
+      // FAIL is said at the value that failed, not only at the justification it calls for.
+      if (!passed && !input.justification)
+        errors[`measurements.${found.index}`] ??=
+          `FAIL: ${criterion.metric} on ${criterion.dataset} needs ${criterion.comparison === '>=' ? '≥' : '≤'} ${criterion.threshold}. Correct the value, or justify shipping anyway.`;
       metrics.push({
         metric: criterion.metric,
         dataset: criterion.dataset,
         comparison: criterion.comparison,
         threshold: criterion.threshold,
         measured: found.value,
-        passed: meets(found.value, criterion.comparison, criterion.threshold),
+        passed,
       });
     });
     const extras = new Map<string, number>();

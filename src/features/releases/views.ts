@@ -1,10 +1,11 @@
+import type { RoleHolder } from '../../core/roles.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import { CHANGE_TYPE_LABELS, domainOf, releaseKey, type AcceptanceCriterion, type Release, type ReleaseMetric } from './domain.ts';
 import type { ApproverShortfall, ReleaseDetails } from './service.ts';
 import type { ButtonView } from '../../chat/views/form.ts';
 import { formatInstant } from '../../chat/views/format-time.ts';
 import { pagedFooter } from '../../chat/views/paged-footer.ts';
-import type { Block, MessageView, RichText } from '../../chat/views/view.ts';
+import { linkSpan, mentionSpan, type Block, type MessageView, type RichText, type Span, type Tone } from '../../chat/views/view.ts';
 import { RELEASE_ACTIONS } from './forms.ts';
 
 const STATUS: Record<Release['status'], string> = {
@@ -13,6 +14,11 @@ const STATUS: Record<Release['status'], string> = {
   rejected: 'Rejected',
   withdrawn: 'Withdrawn',
 };
+const STATUS_TONE: Partial<Record<Release['status'], Tone>> = { pending: 'warning', approved: 'good', rejected: 'attention' };
+const statusSpan = (status: Release['status']): Span => ({
+  text: STATUS[status],
+  ...(STATUS_TONE[status] ? { tone: STATUS_TONE[status] } : {}),
+});
 const sign = (comparison: '>=' | '<=') => (comparison === '>=' ? '≥' : '≤');
 
 export function criterionText(criterion: Pick<AcceptanceCriterion, 'metric' | 'comparison' | 'threshold' | 'dataset'>): string {
@@ -23,8 +29,8 @@ function metricLine(metric: ReleaseMetric): RichText {
   if (metric.comparison === null || metric.threshold === null)
     return [{ text: `• ${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured} (no criterion)` }];
   return [
-    { text: metric.passed ? 'PASS ' : 'FAIL ', style: 'bold' },
-    { text: `${metric.metric} on ${metric.dataset}: measured ${metric.measured}, needs ${sign(metric.comparison)} ${metric.threshold}` },
+    metric.passed ? { text: 'PASS', style: 'bold', tone: 'good' } : { text: 'FAIL', style: 'bold', tone: 'attention' },
+    { text: ` ${metric.metric} on ${metric.dataset}: measured ${metric.measured}, needs ${sign(metric.comparison)} ${metric.threshold}` },
   ];
 }
 
@@ -33,11 +39,28 @@ const who = (people: Map<number, Person>, id: number) => {
   return person ? personLabel(person) : `person #${id}`;
 };
 
+const MENTIONED = 10;
+function waitingOn(people: RoleHolder[]): RichText {
+  const spans: Span[] = [];
+  people.slice(0, MENTIONED).forEach((person, i) => {
+    if (i > 0) spans.push({ text: ', ' });
+    spans.push(mentionSpan(person.externalId, personLabel(person)));
+  });
+  if (people.length > MENTIONED) spans.push({ text: ` and ${people.length - MENTIONED} more approvers` });
+  return spans;
+}
+
 /** The sign-off card: criteria table, the change, who asked, who approved, and the buttons while pending. */
 export function releaseCardView(details: ReleaseDetails, timeZone: string, note?: string): MessageView {
   const { release, system, metrics, decisions, people, approvals } = details;
   const active = decisions.filter((d) => d.active);
   const approvers = active.filter((d) => d.decision === 'approve').map((d) => who(people, d.personId));
+  // While pending, the approvers who can still decide are @mentioned: the card asks them.
+  const decided = new Set(active.map((d) => d.personId));
+  const asked =
+    release.status === 'pending'
+      ? (details.approvers ?? []).filter((p) => p.personId !== release.requesterPersonId && !decided.has(p.personId))
+      : [];
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'text', text: note });
   blocks.push(
@@ -45,14 +68,16 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     {
       type: 'fields',
       fields: [
-        { label: 'Status', value: STATUS[release.status] },
+        { label: 'Status', value: [statusSpan(release.status)] },
         {
           label: 'Approvals',
           value: `${approvals} of ${release.approvalsNeeded}${approvers.length > 0 ? ` (${approvers.join(', ')})` : ''}`,
         },
         { label: 'Change', value: CHANGE_TYPE_LABELS[release.changeType] },
         { label: 'Requested by', value: who(people, release.requesterPersonId) },
-        ...(release.evaluationLink ? [{ label: 'Evaluation run', value: release.evaluationLink }] : []),
+        ...(asked.length > 0 ? [{ label: 'Waiting on', value: waitingOn(asked) }] : []),
+        // The link was checked as an http(s) URL by the release schema: it may be clickable.
+        ...(release.evaluationLink ? [{ label: 'Evaluation run', value: [linkSpan(release.evaluationLink)] }] : []),
         { label: 'Requested', value: formatInstant(release.createdAt, timeZone) },
       ],
     },
@@ -133,8 +158,10 @@ export function releaseListView(input: {
         type: 'list',
         items: items.map((r) => [
           { text: releaseKey(r), style: 'bold' },
-          { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ${STATUS[r.status]}` },
+          { text: ` ${input.systemNames.get(r.aiSystemId) ?? ''} ${r.version} · ` },
+          statusSpan(r.status),
         ]),
+        open: items.map((r) => ({ label: 'Open', action: RELEASE_ACTIONS.show, args: { release: String(r.id) } })),
       },
       pagedFooter({ total, page, pageSize, shown: items.length }, input.nextPageCommand),
     ],

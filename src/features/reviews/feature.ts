@@ -8,6 +8,7 @@ import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './
 import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
 import { reviewCounts } from './service.ts';
 import { countsByKind } from './views.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
 import {
   REVIEW_ACTIONS,
   REVIEW_FORMS,
@@ -23,7 +24,7 @@ function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: numbe
   const raw = reviewInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner));
   const schedule =
     id === undefined ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, id, raw);
-  const note = `Saved review #${schedule.id}, next due ${schedule.nextDue}.`;
+  const note = `Saved review #${schedule.id}, next due ${formatDate(schedule.nextDue)}.`;
   const list = reviewList(services, actor, false, '', note);
   return {
     kind: 'done',
@@ -56,7 +57,7 @@ const forms: Array<FormSpec<ReviewFormId>> = [
         Number(submission.context.review),
         reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)),
       );
-      const note = `Recorded review #${schedule.id}. Next due ${schedule.nextDue}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
+      const note = `Recorded review #${schedule.id}. Next due ${formatDate(schedule.nextDue)}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
     },
   },

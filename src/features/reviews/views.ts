@@ -1,5 +1,6 @@
 import { personLabel, type Person } from '../../core/identity.ts';
 import { REVIEW_KIND_LABELS, type ReviewKind, type ReviewSchedule } from './domain.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
 import type { Block, MessageView } from '../../chat/views/view.ts';
 import { REVIEW_ACTIONS } from './forms.ts';
 
@@ -31,13 +32,13 @@ export function reviewListView(input: {
       {
         text: `${s.aiSystemId ? ` · ${input.systems.get(s.aiSystemId) ?? ''}` : ''} · ${input.people.get(s.ownerPersonId) ? personLabel(input.people.get(s.ownerPersonId) as Person) : '?'} · every ${s.cadenceDays} days · `,
       },
-      s.nextDue < today ? { text: `OVERDUE since ${s.nextDue}`, style: 'bold' as const } : { text: `next due ${s.nextDue}` },
+      s.nextDue < today
+        ? { text: `OVERDUE since ${formatDate(s.nextDue)}`, style: 'bold' as const, tone: 'attention' as const }
+        : { text: `next due ${formatDate(s.nextDue)}` },
     ]),
     ...(schedules.length > 50 ? { more: schedules.length - 50 } : {}),
-  });
-  blocks.push({
-    type: 'actions',
-    buttons: schedules.slice(0, 25).map((s) => ({
+    // Each of the first 25 rows opens its review's Done form, beside it.
+    open: schedules.slice(0, 25).map((s) => ({
       label: `Done #${s.id}…`,
       action: REVIEW_ACTIONS.done,
       args: { review: String(s.id) },

@@ -1,9 +1,13 @@
 import type { ChannelPurpose, ChannelRef, WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
-import type { MessageView } from '../../chat/views/view.ts';
+import type { MessageView, RichText } from '../../chat/views/view.ts';
 
-function channelText(channel: ChannelRef | null): string {
+/**
+ * A channel by name, never by raw id: Slack shows `<#C…>` as its name; elsewhere the name the
+ * platform told when it was chosen (Teams does not tell the name of a team's General channel).
+ */
+function channelText(channel: ChannelRef | null): RichText {
   if (!channel) return 'not set';
-  return channel.name ? `#${channel.name}` : channel.id;
+  return [{ text: channel.name ? `#${channel.name}` : 'set (its name is not known)', channel: channel.id }];
 }
 
 /** The workspace's setup as it now stands. */

@@ -4,6 +4,7 @@ import type { CommandContext } from '../../chat/commands/command-context.ts';
 import { message, type ChatResponse } from '../../chat/views/view.ts';
 import { courseForm, sessionForm } from './forms.ts';
 import { courseListView, standingView, trainingReportView } from './views.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
 
 /** `training | training course add|edit|retire|list | training done <course> [date] [link] | training me | training report [as of <date>]` */
 export function trainingCommand(ctx: CommandContext): ChatResponse {
@@ -51,8 +52,8 @@ export function trainingCommand(ctx: CommandContext): ChatResponse {
       const standing = services.training.standing(actor.workspaceId, actor.personId, services.training.today(actor.workspaceId));
       const view = standingView(standing, services.training.today(actor.workspaceId));
       const note = recorded
-        ? `Recorded your completion of ${course.name} on ${date} (self-attested).`
-        : `Your completion of ${course.name} on ${date} was already recorded.`;
+        ? `Recorded your completion of ${course.name} on ${formatDate(date)} (self-attested).`
+        : `Your completion of ${course.name} on ${formatDate(date)} was already recorded.`;
       return message({ ...view, blocks: [{ type: 'text', text: note }, ...view.blocks] });
     }
     case 'me': {

@@ -10,6 +10,7 @@ import { trainingCommand } from './commands.ts';
 import { courseForm, courseInputFrom, sessionForm, TRAINING_FORMS, type TrainingFormId } from './forms.ts';
 import { trainingReport, trainingTotals } from './service.ts';
 import { courseListView } from './views.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
@@ -174,7 +175,7 @@ export const trainingFeature: Feature = {
             personId: soon.person.id,
             item: {
               key: `training:${report.course.id}`,
-              text: `Training: ${report.course.name} (renew before ${soon.expires})`,
+              text: `Training: ${report.course.name} (renew before ${formatDate(soon.expires)})`,
               due: soon.expires,
               daysOverdue: daysOverdue(soon.expires),
             },

@@ -1,5 +1,6 @@
 import { personLabel } from '../../core/identity.ts';
-import type { Block, MessageView } from '../../chat/views/view.ts';
+import { formatDate } from '../../chat/views/format-time.ts';
+import type { Block, MessageView, Tone } from '../../chat/views/view.ts';
 import type { Course } from './domain.ts';
 import type { CourseReport, CourseStanding } from './service.ts';
 
@@ -35,6 +36,12 @@ export function courseListView(courses: Course[], prefix: string, note?: string)
 }
 
 const STATE_TEXT = { valid: 'done', 'due-soon': 'due soon', expired: 'expired', missing: 'not done' } as const;
+const STATE_TONE: Record<keyof typeof STATE_TEXT, Tone> = {
+  valid: 'good',
+  'due-soon': 'warning',
+  expired: 'attention',
+  missing: 'attention',
+};
 
 /** `training me`: one person's completions and what is due. */
 export function standingView(standing: CourseStanding[], asOf: string, whose = 'Your training'): MessageView {
@@ -42,12 +49,15 @@ export function standingView(standing: CourseStanding[], asOf: string, whose = '
   const due = required.filter((s) => s.state !== 'valid');
   const line = (s: CourseStanding) => [
     { text: s.course.name, style: 'bold' as const },
+    { text: ' · ' },
+    // An optional course not done is no cause for alarm: only what is required of them is coloured.
+    s.required || s.state === 'valid' ? { text: STATE_TEXT[s.state], tone: STATE_TONE[s.state] } : { text: STATE_TEXT[s.state] },
     {
-      text: ` · ${STATE_TEXT[s.state]}${s.latest ? ` (${s.latest.date}${s.latest.selfAttested ? ', self-attested' : ''})` : ''}${s.expires ? `, valid until ${s.expires}` : ''}${s.required ? '' : ' · optional for you'}`,
+      text: `${s.latest ? ` (${formatDate(s.latest.date)}${s.latest.selfAttested ? ', self-attested' : ''})` : ''}${s.expires ? `, valid until ${formatDate(s.expires)}` : ''}${s.required ? '' : ' · optional for you'}`,
     },
   ];
   const blocks: Block[] = [
-    { type: 'header', text: `${whose} · as of ${asOf}` },
+    { type: 'header', text: `${whose} · as of ${formatDate(asOf)}` },
     { type: 'text', text: due.length === 0 ? 'Nothing is due.' : `${due.length} required course(s) due or overdue.` },
   ];
   if (standing.length > 0) blocks.push({ type: 'list', items: standing.map(line) });
@@ -56,7 +66,7 @@ export function standingView(standing: CourseStanding[], asOf: string, whose = '
 
 /** `training report`: per required course, completion rate, who is missing, who expires soon. */
 export function trainingReportView(reports: CourseReport[], asOf: string): MessageView {
-  const blocks: Block[] = [{ type: 'header', text: `Training report · as of ${asOf}` }];
+  const blocks: Block[] = [{ type: 'header', text: `Training report · as of ${formatDate(asOf)}` }];
   const required = reports.filter((r) => r.requiredPeople > 0);
   if (required.length === 0) blocks.push({ type: 'text', text: 'No course is required of anyone yet.' });
   for (const report of required) {
@@ -80,17 +90,19 @@ export function trainingReportView(reports: CourseReport[], asOf: string): Messa
             label: 'Expiring in 30 days',
             value:
               report.expiringSoon.length > 0
-                ? report.expiringSoon.map((e) => `${personLabel(e.person)} (${e.expires})`).join(', ')
+                ? report.expiringSoon.map((e) => `${personLabel(e.person)} (${formatDate(e.expires)})`).join(', ')
                 : 'nobody',
           },
           {
             label: 'Self-attested',
             value:
-              report.selfAttested.length > 0 ? report.selfAttested.map((e) => `${personLabel(e.person)} (${e.date})`).join(', ') : 'nobody',
+              report.selfAttested.length > 0
+                ? report.selfAttested.map((e) => `${personLabel(e.person)} (${formatDate(e.date)})`).join(', ')
+                : 'nobody',
           },
         ],
       },
     );
   }
-  return { summary: `Training report as of ${asOf}`, blocks, visibility: 'private' };
+  return { summary: `Training report as of ${formatDate(asOf)}`, blocks, visibility: 'private' };
 }

@@ -80,6 +80,27 @@ describe('AI system inventory on Teams, end to end', () => {
     ]);
   });
 
+  it('the form says what each risk level means; the card colours the risk level and makes the model card link clickable', async () => {
+    const form = await say(ADMIN, 'aims system add');
+    expect(text(form)).toContain('"title":"High risk — Annex III uses, e.g. hiring, credit, safety components","value":"high"');
+    await addFraudScorer({ modelCardUrl: 'https://models.example/fraud?v=2&x=1' } as never);
+    const card = await say(MEMBER, 'system fraud scorer');
+    expect(text(card)).toContain('{"type":"TextRun","text":"High risk","color":"Attention"}');
+    expect(text(card)).toContain(
+      '{"type":"TextRun","text":"https://models.example/fraud?v=2&x=1","color":"Accent","underline":true,"selectAction":{"type":"Action.OpenUrl","url":"https://models.example/fraud?v=2&x=1"}}',
+    );
+  });
+
+  it('each row of the system list has an Open button that shows that system’s card', async () => {
+    await addFraudScorer();
+    const list = await say(MEMBER, 'system list');
+    const open = executeActions(list).Open as { verb: string; data: Record<string, unknown> };
+    expect(open.data).toMatchObject({ aims: { action: 'system.show' } });
+    const shown = await click(MEMBER, open);
+    expect(text(shown)).toContain('Gradient-boosted model scoring card payments for fraud.');
+    expect(text(shown)).toContain('Lifecycle stage');
+  });
+
   it('re-draws the form with errors at the fields and keeps what was typed', async () => {
     await addFraudScorer();
     const form = await say(MEMBER, 'system add');
@@ -229,6 +250,26 @@ describe('setup on Teams', () => {
       default_approvals: 4,
       time_zone: 'Europe/Paris',
     });
+  });
+
+  it('the channel confirmation names the channel, never its raw id', async () => {
+    const set = await say(ADMIN, 'aims setup channel incidents', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: '19:abc@thread.tacv2',
+      channelName: 'ai-incidents',
+    });
+    expect(text(set)).toContain('This conversation is now the incidents channel.');
+    expect(text(set)).toContain('{"type":"TextRun","text":"#ai-incidents"}');
+    expect(text(set)).not.toContain('19:abc@thread.tacv2');
+    // A channel Teams gave no name for (a team's General channel) is still not shown by its id.
+    const general = await say(ADMIN, 'aims setup channel leadership', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: '19:gen@thread.tacv2',
+    });
+    expect(text(general)).toContain('set (its name is not known)');
+    expect(text(general)).not.toContain('19:gen@thread.tacv2');
   });
 
   it('a member cannot set a channel', async () => {

@@ -228,8 +228,8 @@ describe('incidents on Teams, end to end', () => {
     expect(row(1).status).toBe('closed');
     await click(ADMIN, executeActions(channelCard(incidents)).Reopen as never);
     expect(row(1).status).toBe('open');
-    expect(text(channelCard(incidents))).toContain('Alice Admin reopened');
-    expect(text(channelCard(leadership))).toContain('Alice Admin reopened');
+    expect(findList(channelCard(incidents) as Card, 'reopened').at(-1)).toMatch(/ Alice Admin reopened$/);
+    expect(findList(channelCard(leadership) as Card, 'reopened').at(-1)).toMatch(/ Alice Admin reopened$/);
     // Every update went out through the outbox: one sent message per copy and change, as many as the connector got.
     const updates = teams.app.store.sqlite
       .prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'")
@@ -371,3 +371,68 @@ describe('the reporter’s own copy on Teams', () => {
     ).toEqual({ n: 0 });
   });
 });
+
+describe('incident cards on Teams are scannable', () => {
+  it('the channel post colours severity and status, @mentions the owner with a mention entity, and lists the timeline one event a line', async () => {
+    await logInc1();
+    const card = channelCard('19%3Aincidents%40thread.tacv2') as Card;
+    const body = text(card);
+    expect(body).toContain('{"type":"TextRun","text":"S1 critical","color":"Attention"}');
+    expect(body).toContain('{"type":"TextRun","text":"Open","color":"Attention"}');
+    // The owner is asked to act: an <at> mention Teams resolves through the card's entities.
+    expect(body).toContain('{"type":"TextBlock","text":"<at>Olivia Owner</at>","wrap":true}');
+    expect((card.msteams as { entities?: unknown }).entities).toEqual([
+      { type: 'mention', text: '<at>Olivia Owner</at>', mentioned: { id: 'aad-owner', name: 'Olivia Owner' } },
+    ]);
+    // One row per event: when (Berlin time), who, what.
+    const timeline = findList(card, 'reported it');
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]).toBe('• 22 Nov 2026 11:00 Rita Reporter reported it');
+
+    await click(OWNER, executeActions(channelCard('19%3Aincidents%40thread.tacv2')).Acknowledge as never).then((form) =>
+      click(OWNER, fillCard(form, 'Acknowledge', {})),
+    );
+    const after = channelCard('19%3Aincidents%40thread.tacv2') as Card;
+    expect(text(after)).toContain('{"type":"TextRun","text":"Acknowledged","color":"Warning"}');
+    expect(findList(after, 'reported it')).toEqual([
+      expect.stringContaining('Rita Reporter reported it'),
+      expect.stringContaining('Olivia Owner acknowledged'),
+    ]);
+  });
+
+  it('each row of the incident list has an Open button that shows that incident’s card', async () => {
+    await logInc1();
+    const list = await say(MEMBER, 'aims incident list');
+    expect(text(list)).toContain('{"type":"TextRun","text":"S1","color":"Attention"}');
+    const open = executeActions(list).Open as { verb: string; data: Record<string, unknown> };
+    expect(open.data).toEqual({ aims: { action: 'incident.show', args: { incident: '1' } } });
+    const shown = await click(MEMBER, open);
+    expect(text(shown)).toContain('INC-1 · Scorer flags every payment');
+    expect(Object.keys(executeActions(shown))).toEqual(['Acknowledge', 'Comment…']);
+  });
+
+  it('the report form says what each severity means on Teams too', async () => {
+    const form = await say(REPORTER, 'aims incident Something odd');
+    expect(text(form)).toContain('"title":"S1 critical — Harm to people or the business now; stop or roll back","value":"S1"');
+    expect(text(form)).toContain('"title":"S4 minor — Cosmetic or no harm; note and learn","value":"S4"');
+  });
+});
+
+/** The lines of the card's list that contains `needle`, as plain text. */
+function findList(card: Card, needle: string): string[] {
+  const lists: string[][] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const element = node as { type?: string; items?: unknown[] };
+    if (element.type === 'Container' && Array.isArray(element.items)) {
+      const lines = element.items.map((item) =>
+        ((item as { inlines?: Array<{ text: string }> }).inlines ?? []).map((inline) => inline.text).join(''),
+      );
+      if (lines.some((line) => line.includes(needle))) lists.push(lines);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(card.body);
+  return lists[0] ?? [];
+}

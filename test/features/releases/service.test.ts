@@ -56,7 +56,9 @@ const request = (aiSystemId: number, recall: number, latency: number, extra: Rec
 describe('ReleaseService', () => {
   it('judges measured values against each criterion (>= and <=), keeps extra metrics, and wants a justification for a failure', () => {
     const { requester, system, releases } = world();
+    // FAIL is named at the measured value that failed, and the justification is asked for.
     expect(refusal(() => releases.request(requester, request(system.id, 0.85, 90))).details.fieldErrors).toEqual({
+      'measurements.0': 'FAIL: recall on holdout needs ≥ 0.9. Correct the value, or justify shipping anyway.',
       justification: 'A criterion failed: explain why it should ship anyway.',
     });
     const { release } = releases.request(requester, request(system.id, 0.95, 120, { justification: 'Latency is fine for batch use.' }));

@@ -17,6 +17,12 @@ const APPROVER2 = { user: 'U0APP2', name: 'ben' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
+/** The section texts and field texts of a message. */
+const mrkdwnOf = (payload: unknown): string[] =>
+  ((payload as { blocks?: Json[] } | undefined)?.blocks ?? []).flatMap((block) => [
+    ...(block.text ? [String((block.text as Json).text)] : []),
+    ...((block.fields as Json[] | undefined) ?? []).map((field) => String(field.text)),
+  ]);
 const calls = (method: string) => slack.slackApi.callsTo(method);
 const status = (id: number) =>
   (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
@@ -144,7 +150,11 @@ describe('release sign-off on Slack, end to end', () => {
     const bad = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', 'abc') }, REQUESTER, 'V0REQBAD');
     expect(bad.json?.errors).toEqual({ [criterionIds[0] ?? '']: 'Enter the measured value as a number.' });
     const unjustified = await submitModal(slack.eventsUrl, form, { ...base('2.4.0', '0.90') }, REQUESTER, 'V0REQBAD2');
-    expect(unjustified.json?.errors).toEqual({ justification: 'A criterion failed: explain why it should ship anyway.' });
+    // FAIL is said at the value that failed, as well as at the justification it calls for.
+    expect(unjustified.json?.errors).toEqual({
+      [criterionIds[0] ?? '']: 'FAIL: recall on holdout-2026 needs ≥ 0.92. Correct the value, or justify shipping anyway.',
+      justification: 'A criterion failed: explain why it should ship anyway.',
+    });
     expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get()).toEqual({ n: 0 });
   });
 
@@ -162,8 +172,18 @@ describe('release sign-off on Slack, end to end', () => {
     expect(posted.map((call) => call.args.channel)).toEqual(['C0APP', 'U0REQ']);
     expect(posted[0]?.problems).toEqual([]);
     const card = text(posted[0]?.args);
-    expect(card).toContain('*FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
-    expect(card).toContain('*PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
+    // Red for the criterion that failed, green for the one that passed, amber while sign-off is pending.
+    expect(card).toContain('🔴 *FAIL* recall on holdout-2026: measured 0.9, needs ≥ 0.92');
+    expect(card).toContain('🟢 *PASS* precision on holdout-2026: measured 0.85, needs ≥ 0.8');
+    expect(card).toContain('*Status*\\n🟠 Pending sign-off');
+    // The approvers it asks are @mentioned (never the requester).
+    expect(
+      mrkdwnOf(posted[0]?.args)
+        .find((t) => t.startsWith('*Waiting on*'))
+        ?.split('\n')[1]
+        ?.split(', ')
+        .sort(),
+    ).toEqual(['<@U0APP1>', '<@U0APP2>']);
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
@@ -395,5 +415,21 @@ describe('the requester’s own copy on Slack', () => {
     expect(text(refreshed?.args.blocks)).toContain('2 of 2');
     expect(text(refreshed?.args.blocks)).not.toContain('0 of 2');
     expect(buttonsOf(refreshed?.args)).toEqual({});
+  });
+});
+
+describe('release cards on Slack are scannable', () => {
+  beforeEach(addCriteria);
+
+  it('the evaluation link is clickable, and each row of the release list opens its card', async () => {
+    await requestRelease({ ...base('2.4.0', '0.95') }, 'V0REQLINK');
+    const posted = calls('chat.postMessage').find((call) => call.args.channel === 'C0APP');
+    expect(mrkdwnOf(posted?.args)).toContain('*Evaluation run*\n<https://mlflow.example.com/runs/42|https://mlflow.example.com/runs/42>');
+    const list = (await command(REQUESTER, 'release list')).json as Json;
+    expect(mrkdwnOf(list).find((t) => t.includes('REL-1'))).toContain('2.4.0 · 🟠 Pending sign-off');
+    await clickButton(slack.eventsUrl, buttonsOf(list).Open as Json, REQUESTER, slack.slackApi.responseUrl('open-rel1'));
+    const shown = calls('response_url').at(-1)?.args as Json;
+    expect(text(shown.blocks)).toContain('REL-1 · Fraud Scorer 2.4.0');
+    expect(Object.keys(buttonsOf(shown))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
   });
 });

@@ -107,10 +107,29 @@ describe('release sign-off on Teams, end to end', () => {
   it('requests with a failed criterion: the justification is required, then the card is posted to the approvals channel', async () => {
     const refused = await request('2.4.0', '0.90');
     expect(text(refused)).toContain('A criterion failed: explain why it should ship anyway.');
+    // FAIL is also said at the measured value itself, in red, right under its input.
+    const body = refused.body as Array<{ type: string; id?: string }>;
+    const measured = body.findIndex((element) => element.id?.startsWith('criterion.'));
+    expect(body[measured + 1]).toEqual({
+      type: 'RichTextBlock',
+      inlines: [
+        {
+          type: 'TextRun',
+          text: 'FAIL: recall on holdout needs ≥ 0.92. Correct the value, or justify shipping anyway.',
+          color: 'Attention',
+          size: 'Small',
+        },
+      ],
+    });
     const done = await request('2.4.0', '0.90', { justification: 'Only small banks are affected.' });
     expect(text(done)).toContain('Requested REL-1. Posted to the approvals channel for sign-off.');
     const card = approvalsCard(1);
-    expect(text(card)).toContain('FAIL ');
+    expect(text(card)).toContain('{"type":"TextRun","text":"FAIL","weight":"Bolder","color":"Attention"}');
+    expect(text(card)).toContain('{"type":"TextRun","text":"Pending sign-off","color":"Warning"}');
+    // The approvers it asks are @mentioned, with the entities Teams needs.
+    expect(
+      ((card?.msteams as { entities?: Array<{ mentioned: { id: string } }> }).entities ?? []).map((e) => e.mentioned.id).sort(),
+    ).toEqual(['aad-app1', 'aad-app2']);
     // Approve acts in place; the buttons that ask for input or a confirmation open a dialog.
     expect(Object.keys(executeActions(card))).toEqual(['Approve']);
     expect(Object.keys(submitActions(card))).toEqual(['Approve with comment…', 'Reject…', 'Withdraw']);
@@ -147,7 +166,9 @@ describe('release sign-off on Teams, end to end', () => {
   it('rejects with a reason, withdraws, and an edit drops approvals', async () => {
     await request('2.5.0', '0.95');
     const reasonForm = await openDialog(APPROVER1, 1, 'Reject…');
-    expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe('REL-1 is rejected. The requester was told.');
+    expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe(
+      'REL-1 is rejected. The requester was told.',
+    );
     expect(status(1)).toBe('rejected');
 
     await request('2.6.0', '0.95');

@@ -94,8 +94,8 @@ describe('reviews on a cadence, on Slack', () => {
       ADMIN,
       'V0REV1',
     );
-    expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
-    expect(text(saved.json?.view)).toContain('OVERDUE since 2026-11-10');
+    expect(text(saved.json?.view)).toContain('Saved review #3, next due 10 Nov 2026.');
+    expect(text(saved.json?.view)).toContain('OVERDUE since 10 Nov 2026');
     // The same submission replayed (same view id, same content): one schedule, answered the same.
     const schedules = () => slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get();
     const replayed = await submitModal(
@@ -105,7 +105,7 @@ describe('reviews on a cadence, on Slack', () => {
       ADMIN,
       'V0REV1',
     );
-    expect(text(replayed.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
+    expect(text(replayed.json?.view)).toContain('Saved review #3, next due 10 Nov 2026.');
     expect(schedules()).toEqual({ n: 3 });
     expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'review.scheduled'").get()).toEqual({
       n: 3,
@@ -157,7 +157,7 @@ describe('reviews on a cadence, on Slack', () => {
       OWNER,
       'V0DONE',
     );
-    expect(text(recorded.json?.view)).toContain('Recorded review #1. Next due 2027-02-20. 1 corrective action(s) created.');
+    expect(text(recorded.json?.view)).toContain('Recorded review #1. Next due 20 Feb 2027. 1 corrective action(s) created.');
     const row = slack.app.store.sqlite.prepare('SELECT next_due AS due, last_done AS done FROM review_schedules WHERE id = 1').get();
     expect(row).toEqual({ due: '2027-02-20', done: '2026-11-22' });
     expect(text((await command(OWNER, 'action list mine')).json)).toContain('Retrain with fresh data');
@@ -174,7 +174,7 @@ describe('reviews on a cadence, on Slack', () => {
       ADMIN,
       'V0REV1',
     );
-    expect(text(saved.json?.view)).toContain('Saved review #3, next due 2026-11-10.');
+    expect(text(saved.json?.view)).toContain('Saved review #3, next due 10 Nov 2026.');
     const status = text((await command(MEMBER, 'status')).json);
     expect(status).toContain('*Overdue*\\n1 management review');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);

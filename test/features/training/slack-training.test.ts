@@ -216,10 +216,10 @@ describe('training on Slack, end to end', () => {
     await recordSession();
     const attendee = text((await command({ user: 'U0APP1', name: 'ann' }, 'training me')).json);
     expect(attendee).toContain('Nothing is due.');
-    expect(attendee).toContain('done (2026-11-20), valid until 2027-11-20');
+    expect(attendee).toContain('done (20 Nov 2026), valid until 20 Nov 2027');
     const absent = text((await command(APPROVER_ABSENT, 'training me')).json);
     expect(absent).toContain('1 required course(s) due or overdue.');
-    expect(absent).toContain('*Responsible AI basics* · not done');
+    expect(absent).toContain('*Responsible AI basics* · 🔴 not done');
   });
 
   it('only real calendar days: training done with 2025-99-99 or 2025-02-30 is refused and records nothing', async () => {
@@ -240,7 +240,7 @@ describe('training on Slack, end to end', () => {
     const done = text(
       (await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9')).json,
     );
-    expect(done).toContain('Recorded your completion of Responsible AI basics on 2026-11-21 (self-attested).');
+    expect(done).toContain('Recorded your completion of Responsible AI basics on 21 Nov 2026 (self-attested).');
     expect(done).toContain('self-attested');
     const row = slack.app.store.sqlite
       .prepare(
@@ -262,13 +262,13 @@ describe('training on Slack, end to end', () => {
     const now = text((await command(ADMIN, 'training report')).json);
     expect(now).toContain('Responsible AI basics* · 100% (3 of 3)');
     // Admins see which counting records people attested themselves.
-    expect(now).toContain('*Self-attested*\\nCleo Approver (2026-11-21)');
+    expect(now).toContain('*Self-attested*\\nCleo Approver (21 Nov 2026)');
     const later = text((await command(ADMIN, 'training report as of 2027-12-22')).json);
-    expect(later).toContain('Training report · as of 2027-12-22');
+    expect(later).toContain('Training report · as of 22 Dec 2027');
     expect(later).toContain('Responsible AI basics* · 0% (0 of 3)');
     expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
     const soon = text((await command(ADMIN, 'training report as of 2027-11-01')).json);
-    expect(soon).toContain('Ann Approver (2027-11-20)');
+    expect(soon).toContain('Ann Approver (20 Nov 2027)');
   });
 
   it('status shows the completion rate and who is overdue; an admin retires the course and it leaves the session form', async () => {
