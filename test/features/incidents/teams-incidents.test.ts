@@ -389,9 +389,7 @@ describe('incident cards on Teams are scannable', () => {
     expect(timeline).toHaveLength(1);
     expect(timeline[0]).toBe('• 22 Nov 2026 11:00 Rita Reporter reported it');
 
-    await click(OWNER, executeActions(channelCard('19%3Aincidents%40thread.tacv2')).Acknowledge as never).then((form) =>
-      click(OWNER, fillCard(form, 'Acknowledge', {})),
-    );
+    await submitDialog(OWNER, await openDialog(OWNER, 'Acknowledge'), 'Acknowledge', {});
     const after = channelCard('19%3Aincidents%40thread.tacv2') as Card;
     expect(text(after)).toContain('{"type":"TextRun","text":"Acknowledged","color":"Warning"}');
     expect(findList(after, 'reported it')).toEqual([
