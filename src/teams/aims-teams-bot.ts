@@ -39,6 +39,8 @@ interface AimsMeta {
   formId?: string;
   field?: string;
   confirm?: NonNullable<ButtonView['confirm']>;
+  /** A list row's button on a shared card: the record is shown in a dialog, read-only. */
+  show?: boolean;
   datetimes?: string[];
   timeZone?: string;
 }
@@ -249,6 +251,16 @@ export class AimsTeamsBot extends TeamsActivityHandler {
   }
 
   /** What a dialog shows after a button ran in it: the form it asks for, or a closing line. */
+  /** A record opened from a shared list: its card in a dialog without buttons (acting happens on its own card). */
+  private shownInDialog(response: ChatResponse): TaskModuleResponse {
+    if (response.kind !== 'message' || response.refused) return this.dialogAnswer(response);
+    const shown = response.record?.card ?? response.view;
+    const view = { ...shown, blocks: shown.blocks.filter((block) => block.type !== 'actions') };
+    const header = view.blocks.find((block) => block.type === 'header');
+    const title = header?.type === 'header' ? header.text : view.summary;
+    return dialog(renderCard(view), title.length > 60 ? `${title.slice(0, 59)}…` : title);
+  }
+
   private dialogAnswer(response: ChatResponse): TaskModuleResponse {
     if (response.kind === 'form') return dialog(renderFormCard(response.form, randomUUID(), { dialog: true }), response.form.title);
     if (response.kind === 'none') return closeWith('That was already done.');
@@ -316,6 +328,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
         renderConfirmCard({ action: meta.action, args: meta.args ?? {}, confirm: meta.confirm }, { dialog: true }),
         meta.confirm.title,
       );
+    if (meta.action && meta.show) return this.shownInDialog(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
     if (meta.action) return this.dialogAnswer(await this.router.act(origin, meta.action, meta.args ?? {}, posted));
     return closeWith('That button is from an older version of the bot. Run the command again.');
   }

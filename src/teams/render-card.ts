@@ -115,6 +115,19 @@ export function renderButton(button: ButtonView, options: CardOptions = {}): Car
   };
 }
 
+/**
+ * The button beside a list row. On a shared card (a list someone asked for in a channel) a row that
+ * shows its record opens it in a dialog, read-only, so one person's look never replaces the list for everyone.
+ */
+function renderRowButton(button: ButtonView, options: CardOptions): CardElement {
+  if (!options.shared || button.opensForm || button.confirm) return renderButton(button, options);
+  return {
+    type: 'Action.Submit',
+    title: button.label,
+    data: { msteams: TASK_FETCH, aims: { action: button.action, args: button.args, show: true } },
+  };
+}
+
 function renderBlock(block: Block, options: CardOptions, mentions: MentionEntity[]): CardElement[] {
   switch (block.type) {
     case 'header':
@@ -159,7 +172,7 @@ function renderBlock(block: Block, options: CardOptions, mentions: MentionEntity
               items: [
                 {
                   type: 'ActionSet',
-                  actions: [renderButton(open, options)],
+                  actions: [renderRowButton(open, options)],
                 },
               ],
             },

@@ -329,4 +329,27 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     expect(text(refreshed)).toContain('Seen it here too.');
     expect(Object.keys(submitActions(refreshed))).toEqual(['Acknowledge', 'Comment…']);
   });
+  it('a list asked for in the channel opens each row in a read-only dialog; the list stays as it was for everyone', async () => {
+    await logIncident();
+    const list = await say(MEMBER, 'aims incident list', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: TEAMS_CHANNELS.incidents,
+    });
+    const open = submitActions(list).Open as Record<string, unknown>;
+    expect(open).toMatchObject({ msteams: { type: 'task/fetch' }, aims: { action: 'incident.show', args: { incident: '1' }, show: true } });
+    const reply = teams.connector.activities
+      .filter((entry) => entry.method === 'POST' && text(entry.activity).includes('incident.show'))
+      .at(-1);
+    const where: PostedIn = { conversationId: INCIDENTS, activityId: reply?.id ?? '' };
+    const before = teams.connector.activities.length;
+    const shown = await dialog(MEMBER, 'task/fetch', open, where);
+    if (shown.type !== 'continue') throw new Error(`Open answered "${shown.text}" instead of a dialog`);
+    expect(text(shown.card)).toContain('INC-1 · Scorer flags every payment');
+    // Read-only: acting happens on the incident's own card.
+    expect(Object.keys(submitActions(shown.card))).toEqual([]);
+    // Nothing was sent or updated in the channel: the list is still the list.
+    expect(teams.connector.activities.slice(before).filter((entry) => entry.method === 'PUT')).toEqual([]);
+    expect(channelCard(where)).toEqual(list);
+  });
 });
