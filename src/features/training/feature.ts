@@ -59,7 +59,7 @@ const forms: Array<FormSpec<TrainingFormId>> = [
       const total = result.recorded.length + result.already.length;
       const note = result.repeated
         ? 'This session was already recorded.'
-        : `Recorded ${course?.name ?? 'the session'} on ${values.date ?? ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}.${told}`;
+        : `Recorded ${course?.name ?? 'the session'} on ${values.date ? formatDate(values.date) : ''} for ${total} ${total === 1 ? 'person' : 'people'}${result.already.length > 0 ? ` (${result.already.length} already had it for that day)` : ''}.${told}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
     },
     fieldOf,
@@ -79,8 +79,10 @@ const sessionOutbox: OutboxSubjectSpec = {
   type: 'training-session',
   label: (_repos, _workspaceId, id) => `training session #${id}`,
   notice(services, workspaceId, id) {
-    const text = services.training.attendanceNotice(workspaceId, id);
-    return text ? { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' } : undefined;
+    const notice = services.training.attendanceNotice(workspaceId, id);
+    if (!notice) return undefined;
+    const text = `Your attendance at ${notice.course} on ${formatDate(notice.date)} was recorded by ${notice.recordedBy}.`;
+    return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
   },
 };
 

@@ -218,14 +218,14 @@ export class TrainingService {
     });
   }
 
-  /** What an attendee of a session is told: "Your attendance at X on D was recorded by R." */
-  attendanceNotice(workspaceId: number, sessionId: number): string | undefined {
+  /** What an attendee of a session is told about: the course, the day (YYYY-MM-DD) and who recorded it. */
+  attendanceNotice(workspaceId: number, sessionId: number): { course: string; date: string; recordedBy: string } | undefined {
     return this.store.read((repos) => {
       const session = repos.training.findSession(workspaceId, sessionId);
       if (!session) return undefined;
       const course = repos.training.findCourse(workspaceId, session.courseId);
       const recorder = repos.people.findById(workspaceId, session.recordedBy);
-      return `Your attendance at ${course?.name ?? 'a training'} on ${session.date} was recorded by ${recorder ? personLabel(recorder) : 'a colleague'}.`;
+      return { course: course?.name ?? 'a training', date: session.date, recordedBy: recorder ? personLabel(recorder) : 'a colleague' };
     });
   }
 

@@ -180,10 +180,10 @@ describe('training on Slack, end to end', () => {
       TRAINER,
       'V0SESSION',
     );
-    expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 2026-11-20 for 3 people. Attendees were told.');
+    expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 20 Nov 2026 for 3 people. Attendees were told.');
     expect(completions()).toBe(3);
     expect(dms().length).toBe(before + 3);
-    expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Dana Trainer.');
+    expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 20 Nov 2026 was recorded by Dana Trainer.');
     const again = await submitModal(
       slack.eventsUrl,
       form,
@@ -311,7 +311,7 @@ describe('training on Slack, end to end', () => {
       );
       const note = text(saved.json?.view);
       expect(note).toContain(
-        'Recorded Incident drill on 2026-11-21 for 2 people. Could not tell Ben Approver (Slack answered channel_not_found)',
+        'Recorded Incident drill on 21 Nov 2026 for 2 people. Could not tell Ben Approver (Slack answered channel_not_found)',
       );
       expect(note).not.toContain('Attendees were told.');
       expect(
@@ -320,7 +320,7 @@ describe('training on Slack, end to end', () => {
             .filter((call) => call.args.channel === 'U0APP1')
             .at(-1)?.args,
         ),
-      ).toContain('Your attendance at Incident drill on 2026-11-21 was recorded by Dana Trainer.');
+      ).toContain('Your attendance at Incident drill on 21 Nov 2026 was recorded by Dana Trainer.');
     } finally {
       slack.slackApi.failPostsTo('U0APP2', false);
     }

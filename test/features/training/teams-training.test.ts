@@ -90,7 +90,7 @@ describe('training on Teams, end to end', () => {
     expect(text(recorded)).toContain('for 3 people. Attendees were told.');
     const dms = teams.connector.activities.filter((entry) => /conv-personal-aad-(ann|ben|member)\/activities$/.test(entry.path));
     expect(dms.length).toBe(dmsBefore + 3);
-    expect(text(dms.at(-1)?.activity)).toContain('Your attendance at Responsible AI basics on 2026-11-20 was recorded by Mia Member.');
+    expect(text(dms.at(-1)?.activity)).toContain('Your attendance at Responsible AI basics on 20 Nov 2026 was recorded by Mia Member.');
 
     expect(text(await say(ANN, 'aims training me'))).toContain('Nothing is due.');
     // Only real calendar days: nothing is recorded for 2025-02-30 or 2025-99-99.
