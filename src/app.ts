@@ -41,10 +41,12 @@ export interface StartOptions {
   outboxRetry?: Partial<OutboxRetry>;
   /** The outbox's wall clock and how it waits for a retry (tests skip ahead instead of waiting); the real ones otherwise. */
   outboxClock?: { now: () => Date; sleep: (ms: number) => Promise<void> };
-  /** How long a person's request waits for its posts before they are reported queued (SEND_BUDGET_MS otherwise). */
+  /** How long a person's request waits for its posts before they are reported queued (config's, or SEND_BUDGET_MS). */
   outboxSendBudgetMs?: number;
   /** The waits between a job's Web API retries (JOB_RETRIES otherwise; tests wait milliseconds). */
   jobRetries?: Partial<JobRetries>;
+  /** A store already open, closed with the app (tests pass a copy of a migrated one); config.dbPath opened otherwise. */
+  store?: SqliteStore;
 }
 
 export interface RunningAims {
@@ -75,7 +77,7 @@ function slackSettings(config: Config, retries: number | undefined, reconnectDel
 export async function startAims(config: Config, options: StartOptions = {}): Promise<RunningAims> {
   const logger = options.logger ?? createLogger(config.logLevel, { service: 'aims-bot' });
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.dbPath);
+  const store = options.store ?? openStore(config.dbPath);
   // A damaged store still starts (to say so), but /healthz reports it degraded until a check passes.
   const problemsAtStart = quickCheck(store.sqlite);
   if (problemsAtStart.length > 0) logger.error('store failed PRAGMA quick_check', { database: config.dbPath, problems: problemsAtStart });
@@ -90,12 +92,13 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const messengers: Messengers = {};
   // The outbox sends through the adapters' messengers, Slack through a client that leaves retries to it.
   const outboxMessengers: Messengers = {};
+  const sendBudgetMs = options.outboxSendBudgetMs ?? config.outboxSendBudgetMs;
   const outbox = new OutboxSender(services, outboxMessengers, {
     logger,
     subjects: outboxSubjectsOf(features),
     ...(options.outboxRetry ? { retry: options.outboxRetry } : {}),
     ...(options.outboxClock ? { now: options.outboxClock.now, sleep: options.outboxClock.sleep } : {}),
-    ...(options.outboxSendBudgetMs === undefined ? {} : { sendBudgetMs: options.outboxSendBudgetMs }),
+    ...(sendBudgetMs === undefined ? {} : { sendBudgetMs }),
   });
   const router = new ChatRouter(services, features, messengers, outbox);
 

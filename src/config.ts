@@ -89,6 +89,15 @@ const envSchema = z.object({
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
+  AIMS_OUTBOX_SEND_BUDGET_MS: optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a number of milliseconds from 0 to 60000')
+        .optional(),
+    )
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().max(60_000, 'must be a number of milliseconds from 0 to 60000').optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional()),
 });
 
@@ -105,6 +114,8 @@ export interface Config {
   /** When the scheduler checks for nudges due (each workspace's setup picks its hour). */
   readonly nudgeCron: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How long a person's request waits for its posts before they are reported queued (the outbox's 2 s when unset). */
+  readonly outboxSendBudgetMs?: number;
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
   readonly localMode: boolean;
   readonly seedAdmins: ReadonlyArray<{ platform: 'slack' | 'teams'; userId: string }>;
@@ -191,6 +202,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     digestCron: env.AIMS_DIGEST_CRON,
     nudgeCron: env.AIMS_NUDGE_CRON,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    ...(env.AIMS_OUTBOX_SEND_BUDGET_MS === undefined ? {} : { outboxSendBudgetMs: env.AIMS_OUTBOX_SEND_BUDGET_MS }),
     localMode,
     seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),
     apiTokens: Object.freeze(env.AIMS_API_TOKENS ?? []),

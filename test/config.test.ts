@@ -51,8 +51,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads AIMS_OUTBOX_SEND_BUDGET_MS as milliseconds, unset by default (the outbox keeps its 2 s)', () => {
+    expect(loadConfig({ AIMS_OUTBOX_SEND_BUDGET_MS: '250' }).outboxSendBudgetMs).toBe(250);
+    expect(loadConfig({}).outboxSendBudgetMs).toBeUndefined();
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ AIMS_OUTBOX_SEND_BUDGET_MS: '2s' }, 'AIMS_OUTBOX_SEND_BUDGET_MS'],
+    [{ AIMS_OUTBOX_SEND_BUDGET_MS: '90000' }, 'AIMS_OUTBOX_SEND_BUDGET_MS'],
     [{ PORT: '70000' }, 'PORT'],
     [{ AIMS_TIMEZONE: 'Mars/Olympus' }, 'AIMS_TIMEZONE'],
     [{ SLACK_BOT_TOKEN: 'not-a-token' }, 'SLACK_BOT_TOKEN'],

@@ -58,17 +58,35 @@ export function openDatabase(path: string): OpenDatabase {
     sqlite = new Database(path);
     // The first statement reads the file: a file that is not a database fails here, not later.
     if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    // Two processes on one file (a replica, the CLI beside the bot) wait for each other instead of failing.
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = NORMAL');
+    return withPragmas(sqlite);
   } catch (error) {
     sqlite?.close();
     throw asStoreOpenError(path, error);
   }
+}
+
+/**
+ * An in-memory database that starts as a copy of `image` (`sqlite.serialize()` of another one), with the
+ * same pragmas. Tests migrate one store per worker and open each test's store from its image.
+ */
+export function openDatabaseCopy(image: Buffer): OpenDatabase {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(image);
+    return withPragmas(sqlite);
+  } catch (error) {
+    sqlite?.close();
+    throw asStoreOpenError(':memory:', error);
+  }
+}
+
+function withPragmas(sqlite: Database.Database): OpenDatabase {
+  sqlite.pragma('foreign_keys = ON');
+  // Two processes on one file (a replica, the CLI beside the bot) wait for each other instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
-  const handle = sqlite;
-  return { sqlite: handle, db, close: () => handle.close() };
+  return { sqlite, db, close: () => sqlite.close() };
 }
 
 /** `PRAGMA quick_check`: the problems SQLite finds in the file's pages, none when it is sound. */

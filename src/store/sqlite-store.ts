@@ -5,7 +5,7 @@ import { releaseGate } from './audit/release-gate.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
 import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
-import { openDatabase, type OpenDatabase } from './database.ts';
+import { openDatabase, openDatabaseCopy, type OpenDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
 import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
 import { SqliteJobRepository } from './repositories/job-repository.ts';
@@ -61,6 +61,11 @@ export class SqliteStore implements UnitOfWork {
       throw error;
     }
     return new SqliteStore(handle);
+  }
+
+  /** A store in memory that starts as a copy of `image` (another store's `sqlite.serialize()`), already migrated. */
+  static openCopy(image: Buffer): SqliteStore {
+    return new SqliteStore(openDatabaseCopy(image));
   }
 
   write<T>(work: (repos: Repositories) => T): T {

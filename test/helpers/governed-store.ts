@@ -1,11 +1,8 @@
-import { actorOf, type Actor } from '../../src/core/actor.ts';
-import { AiSystemService } from '../../src/features/ai-systems/service.ts';
+import type { Actor } from '../../src/core/actor.ts';
 import { IncidentService } from '../../src/features/incidents/service.ts';
-import { ReleaseService } from '../../src/features/releases/service.ts';
-import { RoleService } from '../../src/core/role-service.ts';
 import { TrainingService } from '../../src/features/training/service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { directoryFor, testClock } from './test-store.ts';
+import { scorerWorkspace } from './scorer-workspace.ts';
 
 export interface GovernedStore {
   /** REL ids: approved by two approvers, pending with none, rejected. */
@@ -23,26 +20,10 @@ export interface GovernedStore {
 export function governedStore(path: string): GovernedStore {
   const store = SqliteStore.open(path);
   try {
-    const clock = testClock();
-    const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] }, clock);
-    const meet = (user: string): Actor =>
-      actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
-    const admin = meet('UADMIN');
-    const roles = new RoleService(store, clock);
-    for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
-    const people = { admin, requester: meet('UREQ'), app1: meet('UAPP1'), app2: meet('UAPP2'), member: meet('UMEMBER') };
-    const { system } = new AiSystemService(store, clock).add(admin, {
-      name: 'Scorer',
-      description: 'd',
-      purpose: 'p',
-      ownerPersonId: admin.personId,
-      euRiskLevel: 'high',
-      internalTier: 'tier-1',
-      stage: 'production',
-      provider: 'in-house',
-    });
-    const releases = new ReleaseService(store, clock);
-    releases.addCriterion(admin, system.id, { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' });
+    const { people, system, releases, clock } = scorerWorkspace(store, [
+      { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' },
+    ]);
+    const { admin } = people;
     const request = (version: string) =>
       releases.request(people.requester, {
         aiSystemId: system.id,

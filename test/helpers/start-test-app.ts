@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.ts';
 import { startFakeSlackApi } from './fake-slack-api.ts';
 import { startFakeTeamsConnector } from './fake-teams-connector.ts';
 import { TEST_SIGNING_SECRET } from './slack-signing.ts';
+import { memoryStore } from './test-store.ts';
 
 export const TEST_START = '2026-11-22T10:00:00.000Z';
 
@@ -72,16 +73,24 @@ export async function startTestApp(
   options: TestAppOptions = {},
 ): Promise<RunningAims> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  return startAims(config, {
-    clock,
-    slackRetries: 0,
-    jobs: false,
-    logger: createLogger('silent'),
-    outboxRetry: { baseMs: 20, maxMs: 200 },
-    outboxClock: skippingWallClock(),
-    jobRetries: TEST_JOB_RETRIES,
-    ...options,
-  });
+  // In memory, the store is a copy of the worker's migrated image instead of being migrated again.
+  const store = config.dbPath === ':memory:' ? memoryStore() : undefined;
+  try {
+    return await startAims(config, {
+      clock,
+      slackRetries: 0,
+      jobs: false,
+      logger: createLogger('silent'),
+      outboxRetry: { baseMs: 20, maxMs: 200 },
+      outboxClock: skippingWallClock(),
+      jobRetries: TEST_JOB_RETRIES,
+      ...(store ? { store } : {}),
+      ...options,
+    });
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
 }
 
 /** Bolt in HTTP mode, its Web API pointed at a fake Slack that records every call. */

@@ -2,9 +2,26 @@ import { fixedClock, type Clock } from '../../src/core/clock.ts';
 import { DirectoryService } from '../../src/core/directory-service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
-/** A real store in memory with the real migrations applied. */
+// Made once per worker (the module cache is shared by a worker's files): a store the real migration runner
+// brought up to date from the real migrations, serialized. Each test's store is a copy of it.
+let migrated: Buffer | undefined;
+
+/** The image of an in-memory store with the real migrations applied, made once per worker. */
+export function migratedImage(): Buffer {
+  if (!migrated) {
+    const template = SqliteStore.open(':memory:');
+    try {
+      migrated = template.sqlite.serialize();
+    } finally {
+      template.close();
+    }
+  }
+  return migrated;
+}
+
+/** A real store in memory with the real migrations applied (a copy of the worker's migrated image). */
 export function memoryStore(): SqliteStore {
-  return SqliteStore.open(':memory:');
+  return SqliteStore.openCopy(migratedImage());
 }
 
 export const TEST_NOW = '2026-11-22T10:00:00.000Z';

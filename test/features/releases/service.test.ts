@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actorOf, type Actor } from '../../../src/core/actor.ts';
-import { AiSystemService } from '../../../src/features/ai-systems/service.ts';
-import { ReleaseService } from '../../../src/features/releases/service.ts';
-import { RoleService } from '../../../src/core/role-service.ts';
 import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
 import { refusal } from '../../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
+import { scorerWorkspace } from '../../helpers/scorer-workspace.ts';
+import { memoryStore } from '../../helpers/test-store.ts';
 
 let store: SqliteStore | undefined;
 afterEach(() => {
@@ -15,28 +12,11 @@ afterEach(() => {
 
 function world() {
   store = memoryStore();
-  const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string): Actor =>
-    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
-  const clock = testClock();
-  const admin = meet('UADMIN');
-  const roles = new RoleService(store, clock);
-  // Roles are read when a person is met, so approvers are met again after the grant (below).
-  for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
-  const { system } = new AiSystemService(store, clock).add(admin, {
-    name: 'Scorer',
-    description: 'd',
-    purpose: 'p',
-    ownerPersonId: admin.personId,
-    euRiskLevel: 'high',
-    internalTier: 'tier-1',
-    stage: 'production',
-    provider: 'in-house',
-  });
-  const releases = new ReleaseService(store, clock);
-  releases.addCriterion(admin, system.id, { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' });
-  releases.addCriterion(admin, system.id, { metric: 'latency', comparison: '<=', threshold: 100, dataset: 'prod' });
-  return { admin, requester: meet('UREQ'), app1: meet('UAPP1'), app2: meet('UAPP2'), member: meet('UMEMBER'), system, releases };
+  const { people, system, releases } = scorerWorkspace(store, [
+    { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' },
+    { metric: 'latency', comparison: '<=', threshold: 100, dataset: 'prod' },
+  ]);
+  return { ...people, system, releases };
 }
 
 const request = (aiSystemId: number, recall: number, latency: number, extra: Record<string, unknown> = {}) => ({
