@@ -1,13 +1,7 @@
 import type { ChatServices } from './chat/chat-services.ts';
-import { AiSystemService } from './features/ai-systems/service.ts';
 import type { Clock } from './core/clock.ts';
 import { DirectoryService, type DirectoryOptions } from './core/directory-service.ts';
 import { InboundDedupe } from './core/inbound-dedupe.ts';
-import { IncidentService } from './features/incidents/service.ts';
-import { ReleaseService } from './features/releases/service.ts';
-import { TrainingService } from './features/training/service.ts';
-import { ReviewService } from './features/reviews/service.ts';
-import { OnboardingService } from './features/onboarding/service.ts';
 import { DigestService } from './core/digest/digest-service.ts';
 import { JobLedger } from './core/scheduling/job-ledger.ts';
 import { NudgeService } from './core/scheduling/nudge-service.ts';
@@ -19,9 +13,13 @@ import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
 import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, outboxLabelsOf, statusSourcesOf, type Feature } from './chat/feature.ts';
-import { features as allFeatures } from './features/index.ts';
+import type { Area, AreaServiceDeps } from './features/area.ts';
+import { AREAS, features as allFeatures, type AreaServices } from './features/index.ts';
 
-/** Builds every core service over one store and clock (the app, the CLI, tests and the bench share this). */
+/**
+ * Builds the kernel's services and every area's (the `services` factory of its line in
+ * src/features/index.ts) over one store and clock; the app, the CLI, tests and the bench share this.
+ */
 export function createServices(input: {
   store: UnitOfWork;
   clock: Clock;
@@ -31,29 +29,40 @@ export function createServices(input: {
   /** The areas whose nudges and evidence the aggregates loop over (default: all of them). */
   features?: readonly Feature[];
 }): ChatServices {
-  const { store, clock } = input;
+  const { store, clock, defaultTimeZone } = input;
   const features = input.features ?? allFeatures;
   const evidence = evidenceSourcesOf(features);
-  const nudgeSources = nudgeSourcesOf(features);
-  const settings = new SettingsService(store, clock, input.defaultTimeZone);
-  return {
+  const kernel = {
     directory: new DirectoryService(store, clock, input.directory),
-    status: new StatusService(store, clock, input.defaultTimeZone, evidence, statusSourcesOf(features), outboxLabelsOf(features)),
+    status: new StatusService(store, clock, defaultTimeZone, evidence, statusSourcesOf(features), outboxLabelsOf(features)),
     dedupe: new InboundDedupe(store, clock),
-    systems: new AiSystemService(store, clock),
     roles: new RoleService(store, clock),
-    settings,
-    incidents: new IncidentService(store, clock),
-    releases: new ReleaseService(store, clock),
-    training: new TrainingService(store, clock, input.defaultTimeZone),
-    reviews: new ReviewService(store, clock, input.defaultTimeZone),
-    onboarding: new OnboardingService(store, clock),
-    digests: new DigestService(store, clock, input.defaultTimeZone, digestSourcesOf(features)),
+    settings: new SettingsService(store, clock, defaultTimeZone),
+    digests: new DigestService(store, clock, defaultTimeZone, digestSourcesOf(features)),
     ledger: new JobLedger(store, clock),
-    nudges: new NudgeService(store, clock, input.defaultTimeZone, nudgeSources),
+    nudges: new NudgeService(store, clock, defaultTimeZone, nudgeSourcesOf(features)),
     anchors: new AnchorService(store, clock),
     outbox: new OutboxService(store, clock),
     clock,
     logger: input.logger,
   };
+  const built = mergeAreaServices(AREAS, { store, clock, defaultTimeZone }, Object.keys(kernel)) as AreaServices;
+  // Typed as ChatServices: a service key an area declares and no factory builds fails the typecheck here.
+  const services: ChatServices = { ...kernel, ...built };
+  return services;
+}
+
+/** The areas' services merged into one object; a key built twice (by two areas, or by an area and the kernel) is a startup error. */
+export function mergeAreaServices(areas: readonly Area[], deps: AreaServiceDeps, kernelKeys: readonly string[]): Record<string, unknown> {
+  const owners = new Map(kernelKeys.map((key) => [key, 'the kernel']));
+  const built: Record<string, unknown> = {};
+  for (const area of areas) {
+    for (const [key, service] of Object.entries(area.services?.(deps) ?? {})) {
+      const owner = owners.get(key);
+      if (owner !== undefined) throw new Error(`service "${key}" is built twice (by ${owner}, again by the ${area.feature.name} area)`);
+      owners.set(key, `the ${area.feature.name} area`);
+      built[key] = service;
+    }
+  }
+  return built;
 }

@@ -1,10 +1,25 @@
+import type { ChatServices } from '../chat/chat-services.ts';
 import type { Feature } from '../chat/feature.ts';
-import type { Repositories } from '../core/ports.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import type { Db } from '../store/database.ts';
 
-/** One registered area: what it declares to the chat layer, and its repositories if it has tables. */
+/** What an area's services are built over: the same store, clock and default time zone as the kernel's. */
+export interface AreaServiceDeps {
+  store: UnitOfWork;
+  clock: Clock;
+  defaultTimeZone: string;
+}
+
+/** One registered area: what it declares to the chat layer, its repositories if it has tables, its services if it has any. */
 export interface Area {
   feature: Feature;
   /** The area's store.ts: its repositories over the store's connection, merged into the unit of work's set. */
   repositories?: (db: Db) => Partial<Repositories>;
+  /**
+   * The area's services, under the keys its feature.ts adds to `ChatServices` (`declare module`);
+   * createServices merges them into the kernel's. Type it `Pick<ChatServices, 'key'>`, so that a key
+   * the area declares and does not build, or builds with the wrong type, fails the typecheck.
+   */
+  services?: (deps: AreaServiceDeps) => Partial<ChatServices>;
 }

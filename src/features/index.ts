@@ -2,44 +2,55 @@ import type { Feature } from '../chat/feature.ts';
 import type { Repositories } from '../core/ports.ts';
 import type { Db } from '../store/database.ts';
 import type { Area } from './area.ts';
-import { aiSystemsFeature } from './ai-systems/feature.ts';
+import { aiSystemServices, aiSystemsFeature } from './ai-systems/feature.ts';
 import { aiSystemRepositories } from './ai-systems/store.ts';
 import { auditFeature } from './audit/feature.ts';
 import { digestFeature } from './digest/feature.ts';
-import { incidentsFeature } from './incidents/feature.ts';
+import { incidentServices, incidentsFeature } from './incidents/feature.ts';
 import { incidentRepositories } from './incidents/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
-import { onboardingFeature } from './onboarding/feature.ts';
+import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
-import { releasesFeature } from './releases/feature.ts';
+import { releaseServices, releasesFeature } from './releases/feature.ts';
 import { releaseRepositories } from './releases/store.ts';
-import { reviewsFeature } from './reviews/feature.ts';
+import { reviewServices, reviewsFeature } from './reviews/feature.ts';
 import { reviewRepositories } from './reviews/store.ts';
 import { rolesFeature } from './roles/feature.ts';
 import { setupFeature } from './setup/feature.ts';
 import { statusFeature } from './status/feature.ts';
-import { trainingFeature } from './training/feature.ts';
+import { trainingFeature, trainingServices } from './training/feature.ts';
 import { trainingRepositories } from './training/store.ts';
 
 /**
  * Every area of the bot, one line each, in the order the help lists their commands. Adding an area is
- * one line here: the router, help, forms, buttons, nudges, Annex A evidence coverage and the store's
- * repositories all come from this list.
+ * one line here: the router, help, forms, buttons, nudges, Annex A evidence coverage, the store's
+ * repositories and the services (src/services.ts) all come from this list.
  */
-export const AREAS: readonly Area[] = [
+const REGISTERED = [
   { feature: statusFeature },
-  { feature: incidentsFeature, repositories: incidentRepositories },
-  { feature: releasesFeature, repositories: releaseRepositories },
-  { feature: trainingFeature, repositories: trainingRepositories },
-  { feature: reviewsFeature, repositories: reviewRepositories },
-  { feature: aiSystemsFeature, repositories: aiSystemRepositories },
+  { feature: incidentsFeature, repositories: incidentRepositories, services: incidentServices },
+  { feature: releasesFeature, repositories: releaseRepositories, services: releaseServices },
+  { feature: trainingFeature, repositories: trainingRepositories, services: trainingServices },
+  { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
+  { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },
   { feature: digestFeature },
   { feature: auditFeature },
-  { feature: onboardingFeature, repositories: onboardingRepositories },
-];
+  { feature: onboardingFeature, repositories: onboardingRepositories, services: onboardingServices },
+] satisfies readonly Area[];
+
+export const AREAS: readonly Area[] = REGISTERED;
+
+type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void ? I : never;
+
+/**
+ * What the areas' `services` factories build together, each key with its own type. createServices
+ * returns it merged with the kernel's as `ChatServices`, so a key an area adds to `ChatServices`
+ * without a factory on its line here fails the typecheck ("Property 'x' is missing").
+ */
+export type AreaServices = Intersection<ReturnType<NonNullable<(typeof REGISTERED)[number]['services']>>>;
 
 export const features: readonly Feature[] = AREAS.map((area) => area.feature);
 

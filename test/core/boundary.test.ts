@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { AREAS } from '../../src/features/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createServices, mergeAreaServices } from '../../src/services.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
 const SRC = join(import.meta.dirname, '../../src');
 const CORE = join(SRC, 'core');
@@ -165,6 +170,33 @@ describe('architecture boundary', () => {
     expect(found).toEqual([]);
   });
 
+  it('chat-services.ts and services.ts name no area: they list the kernel, each area adds its service from its folder', () => {
+    const wiring = [join(SRC, 'chat', 'chat-services.ts'), join(SRC, 'services.ts')];
+    // services.ts reaches the areas only through the registration list.
+    expect(violations(wiring, (target) => /^features\/[^/]+\//.test(target))).toEqual([]);
+    const withService = areas.filter((area) => readdirSync(join(FEATURES, area)).includes('service.ts'));
+    const classes = withService.flatMap((area) =>
+      [...readFileSync(join(FEATURES, area, 'service.ts'), 'utf8').matchAll(/^export class (\w+)/gm)].map((match) => match[1] ?? ''),
+    );
+    expect(classes).toContain('IncidentService');
+    const named = wiring.flatMap((file) => {
+      const source = readFileSync(file, 'utf8');
+      return [
+        ...classes.filter((name) => new RegExp(`\\b${name}\\b`).test(source)),
+        ...areas.filter((area) => source.includes(`features/${area}/`)),
+      ].map((name) => `${relative(SRC, file)} names ${name}`);
+    });
+    expect(named).toEqual([]);
+    // Each of those areas adds its service key to ChatServices from its own feature.ts.
+    const unaugmented = withService.filter(
+      (area) =>
+        !/declare module '\.\.\/\.\.\/chat\/chat-services\.ts'\s*\{\s*interface ChatServices\s*\{/.test(
+          readFileSync(join(FEATURES, area, 'feature.ts'), 'utf8'),
+        ),
+    );
+    expect(unaugmented).toEqual([]);
+  });
+
   it('recognises each kind of forbidden import (so the guards cannot pass vacuously)', () => {
     const sample = [
       "import { App } from '@slack/bolt';",
@@ -189,5 +221,70 @@ describe('architecture boundary', () => {
           .join('/'),
       ),
     ).toBe(true);
+  });
+});
+
+describe('adding an area is one line in src/features/index.ts', () => {
+  const clock = fixedClock('2026-11-22T10:00:00.000Z');
+  const areaNamed = (name: string) => {
+    const area = AREAS.find((entry) => entry.feature.name === name);
+    if (!area) throw new Error(`no area ${name}`);
+    return area;
+  };
+
+  it("createServices builds every registered area's service under its own key, next to the kernel's", () => {
+    const store = SqliteStore.open(':memory:');
+    try {
+      const services = createServices({
+        store,
+        clock,
+        directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+        defaultTimeZone: 'UTC',
+        logger: createLogger('silent'),
+      });
+      // Every area with a service.ts has a factory on its line, and what it builds is what the chat layer gets.
+      const withService = areas.filter((area) => readdirSync(join(FEATURES, area)).includes('service.ts'));
+      expect(withService.filter((area) => areaNamed(area).services === undefined)).toEqual([]);
+      const byArea = Object.fromEntries(
+        withService.map((area) => [area, Object.keys(areaNamed(area).services?.({ store, clock, defaultTimeZone: 'UTC' }) ?? {})]),
+      );
+      expect(byArea).toEqual({
+        'ai-systems': ['systems'],
+        incidents: ['incidents'],
+        onboarding: ['onboarding'],
+        releases: ['releases'],
+        reviews: ['reviews'],
+        training: ['training'],
+      });
+      const areaKeys = Object.values(byArea).flat();
+      for (const key of areaKeys) expect(services).toHaveProperty(key);
+      expect(services.incidents.constructor.name).toBe('IncidentService');
+      expect(services.systems.constructor.name).toBe('AiSystemService');
+      expect(services.training.constructor.name).toBe('TrainingService');
+      // The kernel's services are still there, built once.
+      expect(Object.keys(services).filter((key) => !areaKeys.includes(key))).toEqual(
+        expect.arrayContaining(['directory', 'status', 'roles', 'settings', 'digests', 'nudges', 'outbox', 'clock', 'logger']),
+      );
+      expect(Object.values(services).filter((service) => service === undefined)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a service key built twice, by two areas or by an area and the kernel, fails at start naming both', () => {
+    const store = SqliteStore.open(':memory:');
+    try {
+      const deps = { store, clock, defaultTimeZone: 'UTC' };
+      const incidents = areaNamed('incidents');
+      expect(() => mergeAreaServices([incidents, areaNamed('releases'), incidents], deps, [])).toThrow(
+        'service "incidents" is built twice (by the incidents area, again by the incidents area)',
+      );
+      expect(() => mergeAreaServices([areaNamed('reviews')], deps, ['directory', 'reviews'])).toThrow(
+        'service "reviews" is built twice (by the kernel, again by the reviews area)',
+      );
+      expect(Object.keys(mergeAreaServices([incidents, areaNamed('releases')], deps, ['directory']))).toEqual(['incidents', 'releases']);
+    } finally {
+      store.close();
+    }
   });
 });

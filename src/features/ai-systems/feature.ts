@@ -4,6 +4,9 @@ import { message } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { systemCard, systemCommand, systemEditForm } from './commands.ts';
 import { SYSTEM_ACTIONS, SYSTEM_FORMS, systemForm, systemInputFrom, type SystemActionId, type SystemFormId } from './forms.ts';
+import { AiSystemService } from './service.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { AreaServiceDeps } from '../area.ts';
 
 const forms: Array<FormSpec<SystemFormId>> = [
   {
@@ -121,3 +124,15 @@ export const aiSystemsFeature: Feature = {
     }),
   },
 };
+
+/** The area's service, built over the kernel's store and clock (registered in src/features/index.ts). */
+export const aiSystemServices = ({ store, clock }: AreaServiceDeps): Pick<ChatServices, 'systems'> => ({
+  systems: new AiSystemService(store, clock),
+});
+
+// The area adds its service to the ones the chat layer routes to; src/chat/chat-services.ts lists only the kernel's.
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    systems: AiSystemService;
+  }
+}

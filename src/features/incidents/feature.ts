@@ -20,6 +20,9 @@ import {
   type IncidentActionId,
   type IncidentFormId,
 } from './forms.ts';
+import { IncidentService } from './service.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { AreaServiceDeps } from '../area.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -270,3 +273,15 @@ export const incidentsFeature: Feature = {
     }),
   },
 };
+
+/** The area's service, built over the kernel's store and clock (registered in src/features/index.ts). */
+export const incidentServices = ({ store, clock }: AreaServiceDeps): Pick<ChatServices, 'incidents'> => ({
+  incidents: new IncidentService(store, clock),
+});
+
+// The area adds its service to the ones the chat layer routes to; src/chat/chat-services.ts lists only the kernel's.
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    incidents: IncidentService;
+  }
+}

@@ -13,6 +13,9 @@ import { addDays } from '../../core/calendar-days.ts';
 import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
+import { ReleaseService } from './service.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { AreaServiceDeps } from '../area.ts';
 
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
@@ -306,3 +309,15 @@ export const releasesFeature: Feature = {
     },
   },
 };
+
+/** The area's service, built over the kernel's store and clock (registered in src/features/index.ts). */
+export const releaseServices = ({ store, clock }: AreaServiceDeps): Pick<ChatServices, 'releases'> => ({
+  releases: new ReleaseService(store, clock),
+});
+
+// The area adds its service to the ones the chat layer routes to; src/chat/chat-services.ts lists only the kernel's.
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    releases: ReleaseService;
+  }
+}

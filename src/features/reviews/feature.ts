@@ -6,7 +6,7 @@ import type { FormResult } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
 import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
-import { reviewCounts } from './service.ts';
+import { reviewCounts, ReviewService } from './service.ts';
 import { countsByKind } from './views.ts';
 import { formatDate } from '../../chat/views/format-time.ts';
 import {
@@ -18,6 +18,8 @@ import {
   type ReviewActionId,
   type ReviewFormId,
 } from './forms.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { AreaServiceDeps } from '../area.ts';
 
 function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
   const { services, actor } = ctx;
@@ -155,3 +157,15 @@ export const reviewsFeature: Feature = {
     },
   },
 };
+
+/** The area's service, built over the kernel's store and clock (registered in src/features/index.ts). */
+export const reviewServices = ({ store, clock, defaultTimeZone }: AreaServiceDeps): Pick<ChatServices, 'reviews'> => ({
+  reviews: new ReviewService(store, clock, defaultTimeZone),
+});
+
+// The area adds its service to the ones the chat layer routes to; src/chat/chat-services.ts lists only the kernel's.
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    reviews: ReviewService;
+  }
+}

@@ -8,9 +8,11 @@ import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { trainingCommand } from './commands.ts';
 import { courseForm, courseInputFrom, sessionForm, TRAINING_FORMS, type TrainingFormId } from './forms.ts';
-import { trainingReport, trainingTotals } from './service.ts';
+import { trainingReport, trainingTotals, TrainingService } from './service.ts';
 import { courseListView } from './views.ts';
 import { formatDate } from '../../chat/views/format-time.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import type { AreaServiceDeps } from '../area.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
@@ -191,3 +193,15 @@ export const trainingFeature: Feature = {
     }),
   },
 };
+
+/** The area's service, built over the kernel's store and clock (registered in src/features/index.ts). */
+export const trainingServices = ({ store, clock, defaultTimeZone }: AreaServiceDeps): Pick<ChatServices, 'training'> => ({
+  training: new TrainingService(store, clock, defaultTimeZone),
+});
+
+// The area adds its service to the ones the chat layer routes to; src/chat/chat-services.ts lists only the kernel's.
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    training: TrainingService;
+  }
+}
