@@ -31,7 +31,7 @@ function partsIn(iso: string, timeZone: string): Record<string, string> {
 /** "22 Nov 2026 18:45": an instant in the workspace time zone. */
 export function formatInstant(iso: string, timeZone: string): string {
   const p = partsIn(iso, timeZone);
-  return `${p.day} ${MONTHS[Number(p.month) - 1] ?? '?'} ${p.year} ${p.hour}:${p.minute}`;
+  return `${Number(p.day)} ${MONTHS[Number(p.month) - 1] ?? '?'} ${p.year} ${p.hour}:${p.minute}`;
 }
 
 /** "4 Dec 2026": a calendar day given as YYYY-MM-DD (anything else is shown as it is). */
