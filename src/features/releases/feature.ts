@@ -1,3 +1,4 @@
+import { personalPurpose } from '../../core/posted/posted-copy.ts';
 import { approverWarning, decideRelease, releaseAction, releaseCard, releaseCommand, releaseEditForm, releaseFormFor } from './commands.ts';
 import type { ActionSpec, Feature, FeatureContext, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
 import { RELEASE_NOTICES, releaseKey } from './domain.ts';
@@ -198,7 +199,20 @@ const releaseOutbox: OutboxSubjectSpec = {
       const text = pending ? `You requested ${key}. This copy stays up to date.` : `Your request ${key} was ${details.release.status}.`;
       return personalView(onlyButtons(view, [RELEASE_ACTIONS.withdraw]), text, pending);
     }
-    if (notice === RELEASE_NOTICES.decided) return personalView(view, `Your request ${key} was ${details.release.status}.`, false);
+    if (notice === RELEASE_NOTICES.decided) {
+      const line = `Your request ${key} was ${details.release.status}.`;
+      // A requester who keeps a live copy of the request sees the decision there: the notice only says so, so the chat
+      // does not show the same card twice. Requests from the pipeline have no such copy and get the whole card.
+      const hasCopy = services.outbox
+        .copies(workspaceId, subjectOf('release', id))
+        .some((copy) => copy.purpose === personalPurpose(RELEASE_NOTICES.yours, details.release.requesterPersonId));
+      if (!hasCopy) return personalView(view, line, false);
+      return {
+        summary: line,
+        blocks: [{ type: 'text', text: `${line} Your copy of the request above shows the decision.` }],
+        visibility: 'private',
+      };
+    }
     if (notice === RELEASE_NOTICES.approvalDropped) {
       const text = pending
         ? `${key} was edited, so your approval was dropped. Please review it again.`

@@ -415,6 +415,12 @@ describe('the requester’s own copy on Slack', () => {
     expect(text(refreshed?.args.blocks)).toContain('2 of 2');
     expect(text(refreshed?.args.blocks)).not.toContain('0 of 2');
     expect(buttonsOf(refreshed?.args)).toEqual({});
+    // The decision's notice says so in one line: the chat does not show the same card twice.
+    const notices = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ' && call.ts !== copy?.ts);
+    expect(notices.map((call) => text(call.args.blocks))).toEqual([
+      expect.stringContaining('Your request REL-1 was approved. Your copy of the request above shows the decision.'),
+    ]);
+    expect(text(notices[0]?.args.blocks)).not.toContain('2 of 2');
   });
 });
 
