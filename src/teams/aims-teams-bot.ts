@@ -28,6 +28,7 @@ import {
   type CardOptions,
 } from './render-card.ts';
 import { cardResponse, closeWith, dialog, doneText, privateAnswer, saidBy, viewText } from './invoke-answers.ts';
+import { ChannelNames } from './channel-names.ts';
 import { findInputId, readCardValues, renderFormCard } from './render-form-card.ts';
 import { fromTeamsMessage, originOf, personalInstallOf } from './teams-requests.ts';
 
@@ -74,13 +75,17 @@ function valuesOf(data: AimsCardData): FormValues {
  * other clicks answer with the record's true card, and refusals go to the clicker alone.
  */
 export class AimsTeamsBot extends TeamsActivityHandler {
+  private readonly channelNames: ChannelNames;
+
   constructor(
     private readonly router: ChatRouter,
     private readonly logger: Logger,
     private readonly options: { allowTenantless: boolean },
   ) {
     super();
+    this.channelNames = new ChannelNames(logger);
     this.onMessage(async (context, next) => {
+      await this.channelNames.fillIn(context);
       const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
       const response = await router.handle(
         fromTeamsMessage(context.activity, text, await this.mentionsOf(context), this.options.allowTenantless),

@@ -17,6 +17,10 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
   const activities: ConnectorActivity[] = [];
   /** Conversations Teams refuses to post into (the person removed or blocked the bot): 403, as Teams answers. */
   const refused = new Set<string>();
+  /** Each team's channels as the connector lists them (GET /v3/teams/{id}/conversations); General has no name. */
+  const teamChannels = new Map<string, Array<{ id: string; name?: string }>>();
+  /** The team ids whose channel lists were asked for, in order. */
+  const teamLookups: string[] = [];
   let next = 0;
   const server = await startLoopbackServer((req, res, body) => {
     const conversation = /^\/v3\/conversations\/([^/?]+)\/activities/.exec(req.url ?? '')?.[1];
@@ -24,6 +28,15 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
       res.statusCode = 403;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } }));
+      return;
+    }
+    const team = /^\/v3\/teams\/([^/?]+)\/conversations/.exec(req.url ?? '');
+    if (req.method === 'GET' && team) {
+      teamLookups.push(decodeURIComponent(team[1] ?? ''));
+      const channels = teamChannels.get(decodeURIComponent(team[1] ?? ''));
+      res.setHeader('content-type', 'application/json');
+      if (!channels) res.statusCode = 404;
+      res.end(JSON.stringify(channels ? { conversations: channels } : { error: { code: 'NotFound', message: 'team not found' } }));
       return;
     }
     const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
@@ -65,7 +78,7 @@ export async function startFakeTeamsConnector(members: Record<string, { name: st
       .at(-1);
     return cardOf(latest?.activity);
   };
-  return { serviceUrl: server.url, activities, refused, cardNow, close: server.close };
+  return { serviceUrl: server.url, activities, refused, teamChannels, teamLookups, cardNow, close: server.close };
 }
 
 let counter = 0;
@@ -84,6 +97,8 @@ export function teamsMessage(
     conversationId?: string;
     /** The channel's name, as Teams tells it in channelData (it does not for a team's General channel). */
     channelName?: string;
+    /** The team a channel message comes from (channelData.team.id), as Teams sends it. */
+    teamId?: string;
     /** Other people @mentioned: their Teams ids (29:...) and names; `text` should contain <at>name</at>. */
     mentions?: Array<{ id: string; name: string }>;
   } = {},
@@ -105,6 +120,9 @@ export function teamsMessage(
     channelData: {
       tenant: { id: tenant },
       ...(options.channelName ? { channel: { id: options.conversationId, name: options.channelName } } : {}),
+      ...(options.teamId
+        ? { team: { id: options.teamId }, ...(options.channelName ? {} : { channel: { id: options.conversationId } }) }
+        : {}),
     },
     text: `${mention}${text}`,
     entities: [

@@ -272,6 +272,29 @@ describe('setup on Teams', () => {
     expect(text(general)).not.toContain('19:gen@thread.tacv2');
   });
 
+  it('names a channel Teams sent without its name by asking the connector for the team’s channels (General has none)', async () => {
+    teams.connector.teamChannels.set('19:team@thread.tacv2', [
+      { id: '19:team@thread.tacv2' },
+      { id: '19:approvals@thread.tacv2', name: 'ai-approvals' },
+    ]);
+    const general = await say(ADMIN, 'aims setup channel leadership', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: '19:team@thread.tacv2',
+      teamId: '19:team@thread.tacv2',
+    });
+    expect(text(general)).toContain('{"type":"TextRun","text":"#General"}');
+    const approvals = await say(ADMIN, 'aims setup channel approvals', {
+      conversationType: 'channel',
+      mentionBot: true,
+      conversationId: '19:approvals@thread.tacv2',
+      teamId: '19:team@thread.tacv2',
+    });
+    expect(text(approvals)).toContain('{"type":"TextRun","text":"#ai-approvals"}');
+    // The list was asked for once for both (cached per team).
+    expect(teams.connector.teamLookups).toEqual(['19:team@thread.tacv2']);
+  });
+
   it('a member cannot set a channel', async () => {
     const before = auditCount();
     expect(text(await say(MEMBER, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true }))).toContain(
