@@ -1,3 +1,4 @@
+import { personLabel } from '../core/identity.ts';
 import { CHANNEL_COLUMN, type ChannelPurpose } from '../core/settings/workspace-settings.ts';
 import { channelSetupHint } from '../core/settings/settings-service.ts';
 import type { ChatServices } from './chat-services.ts';
@@ -108,7 +109,7 @@ export function deliveryNote(
   if (rows.length === 0) return '';
   const nameOf = (id: string) => {
     const person = services.directory.personById(workspaceId, Number(id));
-    return person ? (person.displayName ?? person.externalId) : `person #${id}`;
+    return person ? personLabel(person) : `person #${id}`;
   };
   const queued: string[] = [];
   const failed: string[] = [];

@@ -255,7 +255,6 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     return privateAnswer(viewText(response.view));
   }
 
-  /** What a dialog shows after a button ran in it: the form it asks for, or a closing line. */
   /** A record opened from a shared list: its card in a dialog without buttons (acting happens on its own card). */
   private shownInDialog(response: ChatResponse): TaskModuleResponse {
     if (response.kind !== 'message' || response.refused) return this.dialogAnswer(response);
@@ -266,6 +265,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
     return dialog(renderCard(view), title.length > 60 ? `${title.slice(0, 59)}…` : title);
   }
 
+  /** What a dialog shows after a button ran in it: the form it asks for, or a closing line. */
   private dialogAnswer(response: ChatResponse): TaskModuleResponse {
     if (response.kind === 'form') return dialog(renderFormCard(response.form, randomUUID(), { dialog: true }), response.form.title);
     if (response.kind === 'none') return closeWith('That was already done.');

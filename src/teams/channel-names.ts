@@ -45,8 +45,10 @@ export class ChannelNames {
       this.teams.set(teamId, { at: this.now(), names });
       return names;
     } catch (error) {
-      // Not fatal: the confirmation then says the name is not known, never the raw id.
+      // Not fatal: the confirmation then says the name is not known, never the raw id. Remembered like a
+      // list, so a connector that refuses is not asked again on every channel message.
       this.logger.warn('could not list the team’s channels', { error });
+      this.teams.set(teamId, { at: this.now(), names: new Map() });
       return undefined;
     }
   }

@@ -134,17 +134,20 @@ export function clickButton(
     response_url: responseUrl,
     container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: message.ephemeral ?? false },
     channel: { id: message.channel },
-    actions: [
-      {
-        type: 'button',
-        action_id: button.action_id,
-        block_id: 'b1',
-        value: button.value,
-        text: button.text,
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
+    actions: [buttonAction(button)],
   });
+}
+
+/** The clicked button as block_actions carry it. */
+function buttonAction(button: Json): Json {
+  return {
+    type: 'button',
+    action_id: button.action_id,
+    block_id: 'b1',
+    value: button.value,
+    text: button.text,
+    action_ts: `${Date.now() / 1000}`,
+  };
 }
 
 /** A modal (or the App Home) as Slack shows it: its id and hash, as a button click inside it carries them. */
@@ -170,16 +173,7 @@ export function clickButtonInView(url: string, button: Json, who: Person, shown:
       type: shown.type ?? 'modal',
       team_id: who.team ?? 'T0TEST',
     },
-    actions: [
-      {
-        type: 'button',
-        action_id: button.action_id,
-        block_id: 'b1',
-        value: button.value,
-        text: button.text,
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
+    actions: [buttonAction(button)],
   });
 }
 
