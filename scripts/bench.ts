@@ -29,32 +29,42 @@ function measure(label: string, runs: number, work: (i: number) => unknown): num
   return perOp;
 }
 
-function storeWithPeople(name: string, people: number): { store: SqliteStore; directory: DirectoryService } {
+async function storeWithPeople(name: string, people: number): Promise<{ store: SqliteStore; directory: DirectoryService }> {
   const store = SqliteStore.open(join(dir, `${name}.db`));
   const directory = new DirectoryService(store, systemClock, {
     seedAdmins: [{ platform: 'slack', userId: 'U0' }],
     firstContactBecomesAdmin: false,
   });
   for (let i = 0; i < people; i++)
-    directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
+    await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
   return { store, directory };
 }
 
 console.log(`aims-bot bench · node ${process.version} · ${new Date().toISOString()}\n`);
 
 // 1. Writes: first contact = workspace/person insert + audit append, in one IMMEDIATE transaction on a WAL file.
-const { store, directory } = storeWithPeople('writes', 0);
-const firstContact = measure('first contact (person + audit event, file, WAL)', 2000, (i) =>
-  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i}`, displayName: `new ${i}` }),
+const { store, directory } = await storeWithPeople('writes', 0);
+const firstContact = measure(
+  'first contact (person + audit event, file, WAL)',
+  2000,
+  async (i) => await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i}`, displayName: `new ${i}` }),
 );
-const knownContact = measure('known contact (read only, no write lock)', 5000, (i) =>
-  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i % 2000}`, displayName: `new ${i % 2000}` }),
+const knownContact = measure(
+  'known contact (read only, no write lock)',
+  5000,
+  async (i) =>
+    await directory.contact({
+      platform: 'slack',
+      workspaceExternalId: 'T1',
+      userExternalId: `N${i % 2000}`,
+      displayName: `new ${i % 2000}`,
+    }),
 );
 console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixed(1)}x\n`);
 
 // 2. /aims status end to end through the router (without HTTP), small and large workspace.
 async function statusPerOp(people: number): Promise<number> {
-  const { store: s } = storeWithPeople(`status-${people}`, people);
+  const { store: s } = await storeWithPeople(`status-${people}`, people);
   const router = new ChatRouter(
     createServices({
       store: s,
@@ -92,7 +102,7 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
 
 // 3. Incidents: logging one (number, insert, timeline, audit) and listing a page out of thousands.
 {
-  const { store: s, directory: d } = storeWithPeople('incidents', 1);
+  const { store: s, directory: d } = await storeWithPeople('incidents', 1);
   const services = createServices({
     store: s,
     clock: systemClock,
@@ -100,7 +110,7 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
     defaultTimeZone: 'UTC',
     logger: createLogger('silent'),
   });
-  const reporter = actorOf(d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
+  const reporter = actorOf(await d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
   const input = (i: number) => ({
     systemName: 'Bench model',
     title: `Incident ${i}`,
@@ -110,7 +120,7 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
     detectedAt: new Date().toISOString(),
     affected: 'a',
   });
-  measure('report an incident (numbered, timeline, audit)', 2000, (i) => services.incidents.report(reporter, input(i)));
+  measure('report an incident (numbered, timeline, audit)', 2000, async (i) => await services.incidents.report(reporter, input(i)));
   const router = new ChatRouter(services, features);
   const request = {
     requestId: 'bench',
@@ -131,10 +141,10 @@ console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
 
 // 4. Audit verification: linear in events, constant memory (rows are streamed).
 for (const events of [2000, 20000]) {
-  while (store.verifyAudit().events < events) {
-    store.write((repos) => {
+  while ((await store.verifyAudit()).events < events) {
+    await store.write(async (repos) => {
       for (let i = 0; i < 500; i++) {
-        repos.audit.append(
+        await repos.audit.append(
           {
             workspaceId: null,
             actorPersonId: null,
@@ -152,7 +162,7 @@ for (const events of [2000, 20000]) {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   const start = performance.now();
-  const result = store.verifyAudit();
+  const result = await store.verifyAudit();
   const ms = performance.now() - start;
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
   console.log(

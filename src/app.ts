@@ -105,7 +105,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // Built after the HTTP app it reports on (Slack mounts its routes there).
   const slackLink: { socket?: SocketModeConnection } = {};
   const http = createHttpApp({
-    databaseReachable: () => store.isReachable(),
+    databaseReachable: async () => await store.isReachable(),
     storeProblems: () => quickCheck(store.sqlite),
     problemsAtStart,
     ...(config.slack.mode === 'socket' ? { slackConnection: () => slackLink.socket?.state() ?? 'connecting' } : {}),
@@ -140,29 +140,29 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const outboxSlack = slack ? outboxSlackMessenger(config, logger) : undefined;
   Object.assign(outboxMessengers, messengers, outboxSlack ? { slack: outboxSlack } : {});
   // What a previous process committed but never sent goes out now.
-  outbox.start();
+  await outbox.start();
 
   // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
   const jobMessengers: Messengers = {
     ...messengers,
     ...(config.slack.mode !== 'off' ? { slack: messengersFor(config, options.jobRetries).slack } : {}),
   };
-  const runJob = (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
+  const runJob = async (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
-    if (job === ANCHOR_JOB) return runAnchors(deps, at, onlyWhereDue);
-    return job === DIGEST_JOB ? runDigest(deps, at, onlyWhereDue) : runNudges(deps, at, onlyWhereDue);
+    if (job === ANCHOR_JOB) return await runAnchors(deps, at, onlyWhereDue);
+    return job === DIGEST_JOB ? await runDigest(deps, at, onlyWhereDue) : await runNudges(deps, at, onlyWhereDue);
   };
   const jobs =
     options.jobs === false
       ? undefined
       : startJobs(
           [
-            { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: () => pruneDedupeKeys(services.dedupe, logger) },
+            { name: 'prune-dedupe-keys', schedule: '17 3 * * *', run: async () => await pruneDedupeKeys(services.dedupe, logger) },
             // Checked hourly by default; each workspace's setup picks its own hour (and weekday for the digest).
-            { name: DIGEST_JOB, schedule: config.digestCron, run: () => runJob('digest', clock.now(), true) },
-            { name: NUDGE_JOB, schedule: config.nudgeCron, run: () => runJob('nudges', clock.now(), true) },
+            { name: DIGEST_JOB, schedule: config.digestCron, run: async () => await runJob('digest', clock.now(), true) },
+            { name: NUDGE_JOB, schedule: config.nudgeCron, run: async () => await runJob('nudges', clock.now(), true) },
             // The daily anchor, checked at each workspace's digest hour; a head the digest published counts too.
-            { name: ANCHOR_JOB, schedule: config.digestCron, run: () => runJob('anchor', clock.now(), true) },
+            { name: ANCHOR_JOB, schedule: config.digestCron, run: async () => await runJob('anchor', clock.now(), true) },
           ],
           config.timeZone,
           logger,

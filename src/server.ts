@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Logger } from './logger.ts';
 
 export interface Health {
-  databaseReachable(): boolean;
+  databaseReachable(): Promise<boolean>;
   /** Runs `PRAGMA quick_check` now: the problems it reports, none when the store is sound. */
   storeProblems?(): string[];
   /** What the check at start found (so plain /healthz reports a damaged store without re-checking). */
@@ -25,9 +25,9 @@ export function createHttpApp(health: Health): Express {
   let problems = health.problemsAtStart ?? [];
   // quick_check reads every page: unauthenticated callers get at most one run per interval.
   let lastDeepCheck = Number.NEGATIVE_INFINITY;
-  app.get('/healthz', (req, res) => {
+  app.get('/healthz', async (req, res) => {
     const deep = req.query.deep === '1' || req.query.deep === 'true';
-    const reachable = health.databaseReachable();
+    const reachable = await health.databaseReachable();
     if (deep && reachable && health.storeProblems && Date.now() - lastDeepCheck >= DEEP_CHECK_INTERVAL_MS) {
       lastDeepCheck = Date.now();
       problems = health.storeProblems();

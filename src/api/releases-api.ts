@@ -113,11 +113,11 @@ export function mountReleaseApi(
       return;
     }
     try {
-      const known = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId);
+      const known = await services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId);
       const { aiSystem, requester, ...fields } = parsed.data;
       let aiSystemId: number;
       try {
-        aiSystemId = known ? services.systems.find(known.id, aiSystem).id : NaN;
+        aiSystemId = known ? (await services.systems.find(known.id, aiSystem)).id : NaN;
       } catch {
         aiSystemId = NaN;
       }
@@ -140,35 +140,36 @@ export function mountReleaseApi(
           : bindKey(`api:${known.id}:${idempotencyKey}`, req.body, requestHashOf(req.body));
       // Checked before the requester is looked up too, so a conflicting request creates no person.
       if (idempotency)
-        services.dedupe.assertBound(idempotency, (outcome) =>
+        await services.dedupe.assertBound(idempotency, (outcome) =>
           releaseKey({ id: Number((outcome as { releaseId?: number } | null)?.releaseId) }),
         );
-      const { releaseId, created, warnings } = await router.within(origin, (ctx) =>
-        requestReleaseFromPipeline(ctx, { ...fields, aiSystemId }, idempotency),
+      const { releaseId, created, warnings } = await router.within(
+        origin,
+        async (ctx) => await requestReleaseFromPipeline(ctx, { ...fields, aiSystemId }, idempotency),
       );
-      const workspaceId = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId)?.id ?? 0;
+      const workspaceId = (await services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId))?.id ?? 0;
       if (!created) res.set('idempotent-replayed', 'true');
       res
         .status(created ? 201 : 200)
         .location(`/api/v1/releases/${releaseId}`)
         // Too few approvers to ever sign it off: the pipeline log says so, and who can grant the role.
-        .json({ ...releaseJson(services.releases.details(workspaceId, releaseId)), ...(warnings.length > 0 ? { warnings } : {}) });
+        .json({ ...releaseJson(await services.releases.details(workspaceId, releaseId)), ...(warnings.length > 0 ? { warnings } : {}) });
     } catch (error) {
       fail(res, error, requestId, idempotencyKey);
     }
   });
 
-  api.get('/releases/:id', (req, res) => {
+  api.get('/releases/:id', async (req, res) => {
     const requestId = randomUUID();
     const workspace = res.locals.workspace as ApiWorkspace;
-    const known = services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId);
+    const known = await services.directory.workspaceOf(workspace.platform, workspace.workspaceExternalId);
     const id = Number(req.params.id);
     if (!known || !Number.isInteger(id)) {
       res.status(404).json({ error: 'not_found', message: `There is no release ${req.params.id} in this workspace.` });
       return;
     }
     try {
-      res.json(releaseJson(services.releases.details(known.id, id)));
+      res.json(releaseJson(await services.releases.details(known.id, id)));
     } catch (error) {
       fail(res, error, requestId);
     }

@@ -65,15 +65,15 @@ export class ChatRouter {
     this.guide = firstRunOf(features);
   }
 
-  private identify(origin: RequestOrigin): Identified {
-    const contact = this.services.directory.contact(origin.contact);
-    return { contact, actor: actorOf(contact), timeZone: this.services.settings.timeZoneOf(contact.workspace.id) };
+  private async identify(origin: RequestOrigin): Promise<Identified> {
+    const contact = await this.services.directory.contact(origin.contact);
+    return { contact, actor: actorOf(contact), timeZone: await this.services.settings.timeZoneOf(contact.workspace.id) };
   }
 
-  private context(origin: RequestOrigin): FeatureContext {
+  private async context(origin: RequestOrigin): Promise<FeatureContext> {
     const platform = origin.contact.platform;
     return {
-      ...this.identify(origin),
+      ...(await this.identify(origin)),
       origin,
       platform,
       prefix: commandPrefix(platform),
@@ -96,27 +96,27 @@ export class ChatRouter {
 
   /** Answers what someone typed; `none` when it is a repeat delivery that was already answered. */
   async handle(request: ChatRequest): Promise<ChatResponse> {
-    return this.guard(
+    return await this.guard(
       request,
-      () => {
-        const who = this.identify(request);
+      async () => {
+        const who = await this.identify(request);
         // The key is bound to who said what: a repeat with other content is refused, not answered as the first.
         if (
           request.dedupeKey &&
-          !this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, {
+          !(await this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, {
             user: request.contact.userExternalId,
             source: request.source,
             text: request.text,
-          })
+          }))
         ) {
           this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
           return { kind: 'none' } as const;
         }
         try {
-          return this.route(request, who);
+          return await this.route(request, who);
         } catch (error) {
           // A refusal was an answer; anything else failed, so the platform's retry must run it again.
-          if (request.dedupeKey && !isAimsError(error)) this.services.dedupe.forget(request.dedupeKey);
+          if (request.dedupeKey && !isAimsError(error)) await this.services.dedupe.forget(request.dedupeKey);
           throw error;
         }
       },
@@ -124,14 +124,14 @@ export class ChatRouter {
     );
   }
 
-  private route(request: ChatRequest, who: Identified): ChatResponse {
+  private async route(request: ChatRequest, who: Identified): Promise<ChatResponse> {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
     if (name === HELP.word && args[0]?.toLowerCase() === 'more') return message(fullHelpView(platform, this.help));
     if (name === null || name === HELP.word) return message(helpView(platform, this.help));
-    const run = (command: CommandSpec, words = args) =>
-      command.handle({
+    const run = async (command: CommandSpec, words = args) =>
+      await command.handle({
         request,
         ...who,
         args: words,
@@ -140,12 +140,12 @@ export class ChatRouter {
         ...(this.guide ? { guide: this.guide } : {}),
       });
     const command = this.commands.get(name);
-    if (command) return run(command);
+    if (command) return await run(command);
     const suggestion = closestMatch(name, [...this.commands.keys(), HELP.word]);
     // Free text that asks how things stand gets the status; a near-miss gets "did you mean".
     if (request.source === 'message') {
       const status = this.commands.get(STATUS_WORD);
-      if (status && asksForStatus(text)) return run(status, []);
+      if (status && asksForStatus(text)) return await run(status, []);
       return message(suggestion ? helpView(platform, this.help, { unknown: name, suggestion }) : helpView(platform, this.help));
     }
     return message(helpView(platform, this.help, { unknown: name, suggestion }));
@@ -159,10 +159,10 @@ export class ChatRouter {
 
   /** Opens a form by its id with its context (e.g. Slack's "Report AI incident" shortcut with the message as its description). */
   async open(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<ChatResponse> {
-    return this.guard(
+    return await this.guard(
       origin,
-      () => {
-        const form = this.form(type).open(this.context(origin), context);
+      async () => {
+        const form = await this.form(type).open(await this.context(origin), context);
         if (!form) throw new AimsError('invalid_input', 'That form cannot be opened now.');
         return { kind: 'form', form } as const;
       },
@@ -172,13 +172,13 @@ export class ChatRouter {
 
   /** Validates and applies a submitted form: errors go back to their fields. */
   async submit(origin: RequestOrigin, submission: FormSubmission, card?: { channelId: string; messageId: string }): Promise<FormResult> {
-    return this.guard(
+    return await this.guard(
       origin,
       async () => {
-        this.refuseOtherWorkspacesCard(origin, card);
+        await this.refuseOtherWorkspacesCard(origin, card);
         const form = this.form(submission.type);
         try {
-          return await form.submit(this.context(origin), submission);
+          return await form.submit(await this.context(origin), submission);
         } catch (error) {
           if (!isAimsError(error) || !error.details.fieldErrors) throw error;
           const fieldOf = form.fieldOf ?? defaultFieldOf;
@@ -193,8 +193,11 @@ export class ChatRouter {
   }
 
   /** A click or form on a card the bot posted for a record acts on that record, in its workspace, or not at all. */
-  private refuseOtherWorkspacesCard(origin: RequestOrigin, card: { channelId: string; messageId: string } | undefined): undefined {
-    const owner = card ? this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) : undefined;
+  private async refuseOtherWorkspacesCard(
+    origin: RequestOrigin,
+    card: { channelId: string; messageId: string } | undefined,
+  ): Promise<undefined> {
+    const owner = card ? await this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) : undefined;
     if (owner && owner.externalId !== origin.contact.workspaceExternalId) {
       throw new AimsError(
         'forbidden',
@@ -205,8 +208,8 @@ export class ChatRouter {
   }
 
   /** Whether the bot keeps this message as a copy of a record's card, which the outbox refreshes when the record changes. */
-  tracksPost(origin: RequestOrigin, card: { channelId: string; messageId: string }): boolean {
-    return this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId) !== undefined;
+  async tracksPost(origin: RequestOrigin, card: { channelId: string; messageId: string }): Promise<boolean> {
+    return (await this.services.directory.ownerOfPost(origin.contact.platform, card.channelId, card.messageId)) !== undefined;
   }
 
   /** A button click, re-checked on the server whatever the button looked like. */
@@ -216,22 +219,22 @@ export class ChatRouter {
     args: Record<string, string>,
     card?: { channelId: string; messageId: string },
   ): Promise<ChatResponse> {
-    return this.guard(
+    return await this.guard(
       origin,
       async () => {
-        this.refuseOtherWorkspacesCard(origin, card);
+        await this.refuseOtherWorkspacesCard(origin, card);
         if (action === ROUTER_ACTIONS.openForm) {
           const { form: type = '', ...context } = args;
-          const form = this.form(type).open(this.context(origin), context);
+          const form = await this.form(type).open(await this.context(origin), context);
           if (!form) throw new AimsError('invalid_input', 'That form cannot be opened now.');
           return { kind: 'form', form } as const;
         }
         // A help or checklist button runs its command as if it was typed: the same checks, the same answer.
         if (action === ROUTER_ACTIONS.runCommand)
-          return this.route({ ...origin, source: 'command', text: args.text ?? '' }, this.identify(origin));
+          return await this.route({ ...origin, source: 'command', text: args.text ?? '' }, await this.identify(origin));
         const spec = this.actions.get(action);
         if (!spec) throw new AimsError('invalid_input', 'That button is from an older version of the bot. Run the command again.');
-        return spec.handle(this.context(origin), args);
+        return await spec.handle(await this.context(origin), args);
       },
       // A click that failed changed nothing: what it says is for the clicker alone.
       (view) => ({ kind: 'message', view, refused: true }),
@@ -240,14 +243,14 @@ export class ChatRouter {
 
   /** Runs a feature's use case as the person behind `origin` (the pipeline API); domain errors are thrown to the caller. */
   async within<T>(origin: RequestOrigin, work: (ctx: FeatureContext) => T | Promise<T>): Promise<T> {
-    return work(this.context(origin));
+    return await work(await this.context(origin));
   }
 
   /** The form of a given type again (to show it with its errors on platforms that redraw it). */
   async formFor(origin: RequestOrigin, type: string, context: Record<string, string>): Promise<FormView | undefined> {
-    return this.guard(
+    return await this.guard(
       origin,
-      () => this.forms.get(type)?.open(this.context(origin), context),
+      async () => await this.forms.get(type)?.open(await this.context(origin), context),
       () => undefined,
     );
   }
@@ -263,19 +266,21 @@ export class ChatRouter {
 
   /** Options of a searched picker matching `query`: AI systems not retired, or people by name. */
   async suggest(origin: RequestOrigin, kind: string, query: string): Promise<FormOption[]> {
-    return this.guard(
+    return await this.guard(
       origin,
-      () => {
-        const { actor } = this.identify(origin);
+      async () => {
+        const { actor } = await this.identify(origin);
         if (kind === 'aiSystem') {
-          return this.services.systems
-            .search(actor.workspaceId, query, 100)
-            .map((system) => ({ value: String(system.id), label: system.name }));
+          return (await this.services.systems.search(actor.workspaceId, query, 100)).map((system) => ({
+            value: String(system.id),
+            label: system.name,
+          }));
         }
         if (kind === 'person' || kind === 'people') {
-          return this.services.directory
-            .searchPeople(actor.workspaceId, query, 100)
-            .map((person) => ({ value: person.externalId, label: person.displayName ?? person.externalId }));
+          return (await this.services.directory.searchPeople(actor.workspaceId, query, 100)).map((person) => ({
+            value: person.externalId,
+            label: person.displayName ?? person.externalId,
+          }));
         }
         return [];
       },
@@ -288,24 +293,27 @@ export class ChatRouter {
    * ask. Their first visit leads with the greeting and the "Get started" checklist, once.
    */
   async home(origin: RequestOrigin): Promise<MessageView> {
-    return this.guard(
+    return await this.guard(
       origin,
-      () => {
-        const { contact, actor, timeZone } = this.identify(origin);
+      async () => {
+        const { contact, actor, timeZone } = await this.identify(origin);
         const platform = origin.contact.platform;
-        const status = statusPage(
+        const status = await statusPage(
           this.services,
           { workspaceId: contact.workspace.id, platform, timeZone, personId: actor.personId },
           this.guide,
         );
         const help = helpView(platform, this.help);
         const guide = this.guide;
-        if (!guide || !this.services.onboarding.greetOnce(contact.workspace.id, `${platform}-home:${origin.contact.userExternalId}`))
+        if (
+          !guide ||
+          !(await this.services.onboarding.greetOnce(contact.workspace.id, `${platform}-home:${origin.contact.userExternalId}`))
+        )
           return homeView(status, help);
-        const greeting = guide.view(this.services, contact.workspace.id, platform, guide.greeting);
+        const greeting = await guide.view(this.services, contact.workspace.id, platform, guide.greeting);
         return homeView(status, help, {
           view: greeting,
-          replacesStatus: guide.statusLead(this.services, contact.workspace.id, platform).empty,
+          replacesStatus: (await guide.statusLead(this.services, contact.workspace.id, platform)).empty,
         });
       },
       (view) => view,
@@ -317,13 +325,13 @@ export class ChatRouter {
    * checklist, the first time only (`subject` names the place); undefined when it was greeted before.
    */
   async greet(origin: RequestOrigin, subject: string): Promise<MessageView | undefined> {
-    return this.guard(
+    return await this.guard(
       origin,
-      () => {
-        const { contact } = this.identify(origin);
+      async () => {
+        const { contact } = await this.identify(origin);
         const guide = this.guide;
-        if (!guide || !this.services.onboarding.greetOnce(contact.workspace.id, subject)) return undefined;
-        return guide.view(this.services, contact.workspace.id, origin.contact.platform, guide.greeting);
+        if (!guide || !(await this.services.onboarding.greetOnce(contact.workspace.id, subject))) return undefined;
+        return await guide.view(this.services, contact.workspace.id, origin.contact.platform, guide.greeting);
       },
       () => undefined,
     );

@@ -62,13 +62,13 @@ export interface CommandSpec {
   group: HelpGroup;
   /** The help's button for it (the form most people want from it). */
   button?: HelpButton;
-  handle(ctx: CommandContext): ChatResponse;
+  handle(ctx: CommandContext): ChatResponse | Promise<ChatResponse>;
 }
 
 /** A form owned by an area: its typed id, how it opens (again, with its context) and what submitting does. */
 export interface FormSpec<Id extends string = string> {
   id: Id;
-  open(ctx: FeatureContext, context: Record<string, string>): FormView | undefined;
+  open(ctx: FeatureContext, context: Record<string, string>): FormView | undefined | Promise<FormView | undefined>;
   submit(ctx: FeatureContext, submission: FormSubmission): FormResult | Promise<FormResult>;
   /** The form field that shows an input schema field's error (`ownerPersonId` -> `owner`); default: the same name. */
   fieldOf?(schemaField: string): string;
@@ -90,18 +90,18 @@ export interface OutboxSubjectSpec {
   /** How people name the record in status and `aims jobs list` ("INC-3"). */
   label: RecordLabel;
   /** Its card as it stands now (channel posts and their updates); undefined when the record is gone. */
-  card?(services: ChatServices, workspaceId: number, id: number): MessageView | undefined;
+  card?(services: ChatServices, workspaceId: number, id: number): Promise<MessageView | undefined>;
   /**
    * Told when a card landed in the channel of `purpose` (the outbox already tracks the copy in
    * posted_messages, which every change refreshes): the area audits it.
    */
-  recordPost?(services: ChatServices, workspaceId: number, id: number, purpose: string, posted: PostedMessage): void;
+  recordPost?(services: ChatServices, workspaceId: number, id: number, purpose: string, posted: PostedMessage): Promise<void>;
   /**
    * A message to a person about the record (`notice` names which), as it reads now: sent as a
    * direct message, and rendered again for each refresh of that person's copy (so it shows the
    * true state and only buttons that still make sense). Undefined when there is nothing to say.
    */
-  notice?(services: ChatServices, workspaceId: number, id: number, notice: string): MessageView | undefined;
+  notice?(services: ChatServices, workspaceId: number, id: number, notice: string): Promise<MessageView | undefined>;
 }
 
 /**
@@ -112,12 +112,12 @@ export interface FirstRunSpec {
   /** The first words where the bot was just installed or on a first home visit. */
   greeting: string;
   /** The checklist as a message of its own, led by `intro` when given. */
-  view(services: ChatServices, workspaceId: number, platform: Platform, intro?: string): MessageView;
+  view(services: ChatServices, workspaceId: number, platform: Platform, intro?: string): Promise<MessageView>;
   /**
    * How the status opens while the workspace is set up: `empty` when nothing at all is recorded (the
    * status shows `blocks`, the checklist, instead of zeros); otherwise `blocks` is the progress line, if any.
    */
-  statusLead(services: ChatServices, workspaceId: number, platform: Platform): { empty: boolean; blocks: Block[] };
+  statusLead(services: ChatServices, workspaceId: number, platform: Platform): Promise<{ empty: boolean; blocks: Block[] }>;
 }
 
 /** One area's declaration. Everything but the name is optional. */

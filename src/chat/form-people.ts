@@ -2,7 +2,12 @@ import type { FeatureContext } from './feature.ts';
 import type { FormSubmission } from './views/form.ts';
 
 /** The person a form's people picker chose, met now if the bot had not met them (with the name the platform told). */
-export function personIdOf(ctx: FeatureContext, submission: FormSubmission, externalId: string | undefined): number | undefined {
+export async function personIdOf(
+  ctx: FeatureContext,
+  submission: FormSubmission,
+  externalId: string | undefined,
+): Promise<number | undefined> {
   if (!externalId) return undefined;
-  return ctx.services.directory.ensurePerson(ctx.contact.workspace, externalId, submission.labels?.[externalId], ctx.actor.label).id;
+  return (await ctx.services.directory.ensurePerson(ctx.contact.workspace, externalId, submission.labels?.[externalId], ctx.actor.label))
+    .id;
 }

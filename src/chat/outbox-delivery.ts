@@ -27,8 +27,8 @@ export class OutboxDelivery {
     const spec = subject ? this.subjects.get(subject.type) : undefined;
     if (!subject || !spec) throw new PermanentDeliveryError(`unknown outbox subject ${message.subject}`);
     const { workspaceId } = message;
-    const card = () => spec.card?.(this.services, workspaceId, subject.id);
-    const notice = (name: string) => spec.notice?.(this.services, workspaceId, subject.id, name);
+    const card = async () => await spec.card?.(this.services, workspaceId, subject.id);
+    const notice = async (name: string) => await spec.notice?.(this.services, workspaceId, subject.id, name);
     const copyOf = (purpose: string, posted: { channelId: string; messageId: string; reference?: unknown }) => ({
       workspaceId,
       subject: message.subject,
@@ -40,36 +40,36 @@ export class OutboxDelivery {
     switch (message.kind) {
       case 'post': {
         const purpose = CHANNEL_PURPOSES.find((p) => p === message.target) as ChannelPurpose | undefined;
-        const channel = purpose ? this.services.settings.get(workspaceId)[CHANNEL_COLUMN[purpose]] : null;
+        const channel = purpose ? (await this.services.settings.get(workspaceId))[CHANNEL_COLUMN[purpose]] : null;
         if (!channel) throw new PermanentDeliveryError(`the ${message.target} channel is not set up`);
-        const view = card();
+        const view = await card();
         if (!view) throw new PermanentDeliveryError(`${message.subject} no longer exists`);
         const posted = await messenger.post(channel, view);
-        this.outbox.markSent(message, now(), copyOf(message.target, posted), () => {
-          spec.recordPost?.(this.services, workspaceId, subject.id, message.target, posted);
+        await this.outbox.markSent(message, now(), copyOf(message.target, posted), async () => {
+          await spec.recordPost?.(this.services, workspaceId, subject.id, message.target, posted);
           // A change committed while this card was on its way: the new copy gets refreshed too.
-          if (!same(card(), view)) this.outbox.queueUpdate(workspaceId, message.subject, posted);
+          if (!same(await card(), view)) await this.outbox.queueUpdate(workspaceId, message.subject, posted);
         });
         return posted.link;
       }
       case 'update': {
-        const copy = this.outbox.copy(workspaceId, message.subject, message.target, message.detail ?? '');
-        const view = copy ? this.render(copy, card, notice) : undefined;
+        const copy = await this.outbox.copy(workspaceId, message.subject, message.target, message.detail ?? '');
+        const view = copy ? await this.render(copy, card, notice) : undefined;
         if (!copy || !view)
           throw new PermanentDeliveryError(`no posted copy ${message.target}/${message.detail ?? ''} of ${message.subject}`);
         await messenger.update(copy, view);
-        this.outbox.markSent(message, now());
+        await this.outbox.markSent(message, now());
         return undefined;
       }
       case 'direct': {
-        const person = this.services.directory.personById(workspaceId, Number(message.target));
+        const person = await this.services.directory.personById(workspaceId, Number(message.target));
         const name = message.detail ?? '';
-        const view = person ? notice(name) : undefined;
+        const view = person ? await notice(name) : undefined;
         if (!person || !view) throw new PermanentDeliveryError(`nobody to tell about ${message.subject}`);
         const posted = await messenger.direct(person, view);
-        this.outbox.markSent(message, now(), copyOf(personalPurpose(name, person.id), posted), () => {
+        await this.outbox.markSent(message, now(), copyOf(personalPurpose(name, person.id), posted), async () => {
           // The record changed while this message was on its way: it is refreshed like any copy.
-          if (!same(notice(name), view)) this.outbox.queueUpdate(workspaceId, message.subject, posted);
+          if (!same(await notice(name), view)) await this.outbox.queueUpdate(workspaceId, message.subject, posted);
         });
         return undefined;
       }
@@ -77,13 +77,13 @@ export class OutboxDelivery {
   }
 
   /** A copy as it should read now: a channel card, or the notice a person's copy was (it renders the current state). */
-  private render(
+  private async render(
     copy: PostedCopy,
-    card: () => MessageView | undefined,
-    notice: (name: string) => MessageView | undefined,
-  ): MessageView | undefined {
+    card: () => Promise<MessageView | undefined>,
+    notice: (name: string) => Promise<MessageView | undefined>,
+  ): Promise<MessageView | undefined> {
     const purpose = parsePurpose(copy.purpose);
-    if (purpose.kind === 'channel') return card();
-    return notice(purpose.notice) ?? card();
+    if (purpose.kind === 'channel') return await card();
+    return (await notice(purpose.notice)) ?? (await card());
   }
 }

@@ -10,15 +10,15 @@ const list = (labels: string[]) => labels.join(' and ');
  * What became of the channel posts of a new record, for the person who created it: posted (with a
  * link), queued (still being retried), or not posted (a channel not set up, or given up).
  */
-export function postsNote(
+export async function postsNote(
   services: ChatServices,
   workspaceId: number,
   subject: string,
   outcomes: SendOutcome[],
   expected: ChannelPurpose[],
   postedSuffix = '',
-): string {
-  const settings = services.settings.get(workspaceId);
+): Promise<string> {
+  const settings = await services.settings.get(workspaceId);
   const label = (purpose: string) => {
     const name = CHANNEL_COLUMN[purpose as ChannelPurpose] ? settings[CHANNEL_COLUMN[purpose as ChannelPurpose]]?.name : undefined;
     return name ? `#${name}` : `the ${purpose} channel`;
@@ -28,7 +28,7 @@ export function postsNote(
   const failed: string[] = [];
   const notSetUp: ChannelPurpose[] = [];
   let link: string | undefined;
-  const rows = services.outbox.of(workspaceId, subject).filter((message) => message.kind === 'post');
+  const rows = (await services.outbox.of(workspaceId, subject)).filter((message) => message.kind === 'post');
   for (const purpose of expected) {
     const row = rows.find((message) => message.target === purpose);
     if (!row) {
@@ -47,13 +47,13 @@ export function postsNote(
   return [
     posted.length > 0 ? ` Posted to ${list(posted)}${postedSuffix}${link ? `: ${link}` : ''}.` : '',
     queued.length > 0
-      ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${services.outbox.platformOf(workspaceId) === 'teams' ? 'Teams' : 'Slack'} answers.`
+      ? ` Posting to ${list(queued)} is queued: it goes out as soon as ${(await services.outbox.platformOf(workspaceId)) === 'teams' ? 'Teams' : 'Slack'} answers.`
       : '',
     failed.length > 0
       ? ` Could not post to ${list(failed)}${
           // A channel not chosen yet: how to choose it, in the platform's own steps.
           notSetUp[0]
-            ? `. ${channelSetupHint(services.outbox.platformOf(workspaceId) ?? 'slack', notSetUp[0])}`
+            ? `. ${channelSetupHint((await services.outbox.platformOf(workspaceId)) ?? 'slack', notSetUp[0])}`
             : '; an admin can check the setup.'
         }`
       : '',
@@ -92,23 +92,22 @@ export interface DeliveryNoteOptions {
  * who could not be reached yet (still being retried) or at all, by name, and how to fix it (on
  * Teams the person must open a chat with the bot once: a link to it).
  */
-export function deliveryNote(
+export async function deliveryNote(
   services: ChatServices,
   workspaceId: number,
   subject: string,
   outcomes: SendOutcome[],
   options: DeliveryNoteOptions,
-): string {
+): Promise<string> {
   const sentNow = new Set(outcomes.map((outcome) => outcome.message.id));
-  const rows = services.outbox
-    .of(workspaceId, subject)
+  const rows = (await services.outbox.of(workspaceId, subject))
     .filter((message) => message.kind === 'direct' && (options.notice === undefined || message.detail === options.notice))
     .filter(
       (message) => !options.onlyThisChange || sentNow.has(message.id) || message.status === 'pending' || message.status === 'sending',
     );
   if (rows.length === 0) return '';
-  const nameOf = (id: string) => {
-    const person = services.directory.personById(workspaceId, Number(id));
+  const nameOf = async (id: string) => {
+    const person = await services.directory.personById(workspaceId, Number(id));
     return person ? personLabel(person) : `person #${id}`;
   };
   const queued: string[] = [];
@@ -119,13 +118,13 @@ export function deliveryNote(
     // A message this request did not see settle reads from its row: only 'sent' counts as told.
     const state = outcome?.result ?? (row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'queued');
     if (state === 'failed') {
-      failed.push(nameOf(row.target));
+      failed.push(await nameOf(row.target));
       const reason = row.lastError;
       if (reason) reasons.add(reason.replace(/\.$/, ''));
-    } else if (state === 'queued') queued.push(nameOf(row.target));
+    } else if (state === 'queued') queued.push(await nameOf(row.target));
   }
   if (queued.length === 0 && failed.length === 0) return options.told;
-  const teams = services.outbox.platformOf(workspaceId) === 'teams';
+  const teams = (await services.outbox.platformOf(workspaceId)) === 'teams';
   const link = teams ? teamsBotLink(options.botId) : undefined;
   const them = failed.length === 1 ? 'they' : 'each of them';
   const fix = teams
@@ -140,12 +139,12 @@ export function deliveryNote(
 }
 
 /** What became of the direct messages to a training session's attendees (see deliveryNote). */
-export function attendeesNote(
+export async function attendeesNote(
   services: ChatServices,
   workspaceId: number,
   subject: string,
   outcomes: SendOutcome[],
   botId?: string,
-): string {
-  return deliveryNote(services, workspaceId, subject, outcomes, { told: 'Attendees were told.', ...(botId ? { botId } : {}) });
+): Promise<string> {
+  return await deliveryNote(services, workspaceId, subject, outcomes, { told: 'Attendees were told.', ...(botId ? { botId } : {}) });
 }

@@ -6,6 +6,7 @@ import type { ChannelMessenger, Messengers } from './channel-messenger.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { OutboxSubjectSpec } from './feature.ts';
 import { OutboxDelivery } from './outbox-delivery.ts';
+import { mapInTurn } from '../core/in-turn.ts';
 
 export interface OutboxRetry {
   /** First retry after this long, doubling each attempt up to `maxMs`. */
@@ -83,8 +84,8 @@ export class OutboxSender {
   }
 
   /** Hands back what a dead process left mid-send, sends what is pending, and keeps looking. */
-  start(): void {
-    const released = this.services.outbox.releaseAbandoned((takenBy) => this.isGone(takenBy));
+  async start(): Promise<void> {
+    const released = await this.services.outbox.releaseAbandoned((takenBy) => this.isGone(takenBy));
     if (released > 0) this.options.logger.info('outbox: resending messages a stopped process left unsent', { released });
     this.poll = setInterval(() => this.kick(), this.options.pollMs ?? 5000);
     this.poll.unref();
@@ -119,12 +120,12 @@ export class OutboxSender {
     let afterId = 0;
     for (;;) {
       if (this.stopped) return;
-      const due = this.services.outbox.due(this.now(), 50, undefined, afterId);
+      const due = await this.services.outbox.due(this.now(), 50, undefined, afterId);
       if (due.length === 0) return;
       for (const message of due) {
         if (this.stopped) return;
         afterId = message.id;
-        const taken = this.claim(message);
+        const taken = await this.claim(message);
         if (taken) await this.send(taken.message, taken.messenger);
       }
     }
@@ -140,12 +141,12 @@ export class OutboxSender {
       const seen = new Set<number>();
       for (;;) {
         // A post can queue a refresh of its new copy (a change raced it): that goes out here too.
-        const due = this.services.outbox.due(this.now(), 20, subject).filter((message) => !seen.has(message.id));
+        const due = (await this.services.outbox.due(this.now(), 20, subject)).filter((message) => !seen.has(message.id));
         if (due.length === 0) return;
         // All of them are taken at once, before the first goes out: nothing else in this process can take one meanwhile.
-        const taken = due.map((message) => {
+        const taken = await mapInTurn(due, async (message) => {
           seen.add(message.id);
-          return { message, taken: this.claim(message) };
+          return { message, taken: await this.claim(message) };
         });
         for (const { message, taken: claimed } of taken) {
           outcomes.push(claimed ? await this.send(claimed.message, claimed.messenger) : { message, result: 'queued' });
@@ -160,12 +161,12 @@ export class OutboxSender {
   }
 
   /** Takes a message for sending; undefined when another process has it or this one cannot reach its platform. */
-  private claim(message: OutboxMessage): { message: OutboxMessage; messenger: ChannelMessenger } | undefined {
-    const platform = this.services.outbox.platformOf(message.workspaceId);
+  private async claim(message: OutboxMessage): Promise<{ message: OutboxMessage; messenger: ChannelMessenger } | undefined> {
+    const platform = await this.services.outbox.platformOf(message.workspaceId);
     const messenger = platform ? this.messengers[platform] : undefined;
     // Without a connection to its platform this process leaves the message to one that has it.
     if (!messenger) return undefined;
-    const taken = this.services.outbox.take(message.id, this.now(), this.takenBy);
+    const taken = await this.services.outbox.take(message.id, this.now(), this.takenBy);
     return taken ? { message: taken, messenger } : undefined;
   }
 
@@ -186,7 +187,7 @@ export class OutboxSender {
           attempts: taken.attempts,
           error: reason,
         });
-        this.services.outbox.markFailed(taken, reason);
+        await this.services.outbox.markFailed(taken, reason);
         return { message: taken, result: 'failed' };
       }
       const waitMs = retryAfterMs(error) ?? Math.min(this.retry.baseMs * 2 ** (taken.attempts - 1), this.retry.maxMs);
@@ -198,7 +199,7 @@ export class OutboxSender {
         retryInMs: waitMs,
         error: reason,
       });
-      this.services.outbox.retryLater(taken, reason, new Date(this.now().getTime() + waitMs));
+      await this.services.outbox.retryLater(taken, reason, new Date(this.now().getTime() + waitMs));
       void this.sleep(waitMs + 5).then(() => this.kick());
       return { message: taken, result: 'queued' };
     }

@@ -84,13 +84,13 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
         defaultTimeZone: config.timeZone,
         logger: createLogger('silent'),
       });
-      const runs = services.ledger.recentRuns(20);
+      const runs = await services.ledger.recentRuns(20);
       if (runs.length === 0) io.out('No runs yet.');
       for (const run of runs)
         io.out(
           `${run.job} ${run.period} workspace #${run.workspaceId}: claimed ${run.claimedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ', unfinished'}; ${run.sent} sent, ${run.failed} failed`,
         );
-      const outbox = services.outbox.summary();
+      const outbox = await services.outbox.summary();
       const waiting = outbox.pending + outbox.sending;
       io.out(
         waiting + outbox.failed === 0
@@ -98,7 +98,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
           : `Outbox: ${waiting} waiting, ${outbox.failed} failed${outbox.oldestWaiting ? ` (oldest waiting queued ${outbox.oldestWaiting})` : ''}.`,
       );
       for (const message of outbox.latest) {
-        const what = services.status.describeOutboxItem(message.workspaceId, message);
+        const what = await services.status.describeOutboxItem(message.workspaceId, message);
         io.out(
           `  outbox #${message.id} workspace #${message.workspaceId} ${what}: ${message.status === 'failed' ? 'failed' : 'waiting'} after ${message.attempts} attempt(s)${message.lastError ? `; ${message.lastError}` : ''}`,
         );
@@ -150,9 +150,9 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
 }
 
 /** Runs one CLI command and returns the process exit code. */
-export function runCli(args: string[], io: CliIo): number | Promise<number> {
+export async function runCli(args: string[], io: CliIo): Promise<number | Promise<number>> {
   try {
-    return dispatch(parseArgs(args), io);
+    return await dispatch(parseArgs(args), io);
   } catch (error) {
     // A store that cannot be read was not checked: exit 2 like a missing one, never 1 (rejected, or tampered).
     if (error instanceof StoreOpenError) {
@@ -165,7 +165,7 @@ export function runCli(args: string[], io: CliIo): number | Promise<number> {
   }
 }
 
-function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
+async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise<number>> {
   const dbPath = dbPathOf(parsed, io.env);
   const [command, sub] = parsed.positionals;
   if (parsed.flags.has('--help')) {
@@ -190,12 +190,12 @@ function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
       if (!allowed) break;
       expectOnly(parsed, `audit ${sub}`, allowed, 2);
       // Bad heads are refused before the store is opened.
-      if (sub === 'verify') expectedHeads({ ...parsed, flags: new Set() }, undefined);
+      if (sub === 'verify') await expectedHeads({ ...parsed, flags: new Set() }, undefined);
       const store = openExisting(dbPath);
       try {
-        if (sub === 'head') return auditHead(store, parsed, io);
-        if (sub === 'anchors') return auditAnchors(store, parsed, io);
-        return auditVerify(store, expectedHeads(parsed, store), parsed, io);
+        if (sub === 'head') return await auditHead(store, parsed, io);
+        if (sub === 'anchors') return await auditAnchors(store, parsed, io);
+        return await auditVerify(store, await expectedHeads(parsed, store), parsed, io);
       } finally {
         store.close();
       }
@@ -206,7 +206,7 @@ function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
       expectOnly(parsed, 'release status', [], 3);
       const store = openExisting(dbPath);
       try {
-        const gate = store.releaseStatus(id);
+        const gate = await store.releaseStatus(id);
         if (!gate) {
           io.err(`No release ${id} in ${dbPath}.`);
           return 3;
@@ -226,7 +226,7 @@ function dispatch(parsed: ParsedArgs, io: CliIo): number | Promise<number> {
       expectOnly(parsed, 'jobs', sub === 'run' ? ['--at'] : [], sub === 'run' ? 3 : 2);
       requireStoreFile(dbPath);
       const at = parsed.values.get('--at')?.[0];
-      return jobsCommand([...parsed.positionals, ...(at === undefined ? [] : ['--at', at])], dbPath, io);
+      return await jobsCommand([...parsed.positionals, ...(at === undefined ? [] : ['--at', at])], dbPath, io);
     }
     case undefined:
     case 'help':

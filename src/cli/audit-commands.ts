@@ -18,7 +18,7 @@ function parseHead(text: string, from: string): ExpectedHead {
 }
 
 /** The heads to check: each --expect-head, each line of --anchors FILE, and with --published every recorded one. */
-export function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined): ExpectedHead[] {
+export async function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined): Promise<ExpectedHead[]> {
   const heads = (parsed.values.get('--expect-head') ?? []).map((value) => parseHead(value, '--expect-head'));
   const file = parsed.values.get('--anchors')?.[0];
   if (file !== undefined) {
@@ -33,7 +33,7 @@ export function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined
     });
   }
   if (parsed.flags.has('--published') && store) {
-    for (const anchor of store.publishedAnchors()) {
+    for (const anchor of await store.publishedAnchors()) {
       heads.push({
         sequence: anchor.sequence,
         hash: anchor.hash,
@@ -45,8 +45,8 @@ export function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined
 }
 
 /** `aims audit verify`: exit 0 when everything holds, 1 at the first problem of each kind. */
-export function auditVerify(store: SqliteStore, heads: ExpectedHead[], parsed: ParsedArgs, io: Output): number {
-  const report = store.auditReport(heads);
+export async function auditVerify(store: SqliteStore, heads: ExpectedHead[], parsed: ParsedArgs, io: Output): Promise<number> {
+  const report = await store.auditReport(heads);
   const { chain } = report;
   let failed = false;
   if (!chain.ok) {
@@ -82,16 +82,16 @@ export function auditVerify(store: SqliteStore, heads: ExpectedHead[], parsed: P
 }
 
 /** `aims audit head [--json]`. */
-export function auditHead(store: SqliteStore, parsed: ParsedArgs, io: Output): number {
-  const head = store.auditHead();
+export async function auditHead(store: SqliteStore, parsed: ParsedArgs, io: Output): Promise<number> {
+  const head = await store.auditHead();
   if (parsed.flags.has('--json')) io.out(JSON.stringify(head ? { sequence: head.sequence, hash: head.hash } : null));
   else io.out(head ? `#${head.sequence} ${head.hash}` : 'No events yet: the chain is empty.');
   return 0;
 }
 
 /** `aims audit anchors [--json]`: what was published where and when. */
-export function auditAnchors(store: SqliteStore, parsed: ParsedArgs, io: Output): number {
-  const anchors = store.publishedAnchors();
+export async function auditAnchors(store: SqliteStore, parsed: ParsedArgs, io: Output): Promise<number> {
+  const anchors = await store.publishedAnchors();
   if (parsed.flags.has('--json')) {
     io.out(JSON.stringify(anchors));
     return 0;

@@ -9,25 +9,25 @@ export class AnchorService {
     private readonly clock: Clock,
   ) {}
 
-  head(): AuditHead | null {
-    return this.store.read((repos) => repos.audit.head());
+  async head(): Promise<AuditHead | null> {
+    return await this.store.read(async (repos) => await repos.audit.head());
   }
 
   /** Whether the workspace changed anything since the last head published to it. */
-  changedSinceLastAnchor(workspaceId: number): boolean {
-    return this.store.read((repos) => repos.anchors.changesSinceLastAnchor(workspaceId) > 0);
+  async changedSinceLastAnchor(workspaceId: number): Promise<boolean> {
+    return await this.store.read(async (repos) => (await repos.anchors.changesSinceLastAnchor(workspaceId)) > 0);
   }
 
   /** Records a head that was just posted (audited like every other change). */
-  record(
+  async record(
     workspaceId: number,
     head: AuditHead,
     where: { channelId: string; channelName?: string | null; messageId?: string | null },
     source: string,
-  ): PublishedAnchor {
+  ): Promise<PublishedAnchor> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const anchor = repos.anchors.insert({
+    return await this.store.write(async (repos) => {
+      const anchor = await repos.anchors.insert({
         workspaceId,
         sequence: head.sequence,
         hash: head.hash,
@@ -37,7 +37,7 @@ export class AnchorService {
         source,
         publishedAt: at,
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,
@@ -53,7 +53,7 @@ export class AnchorService {
     });
   }
 
-  list(workspaceId: number, limit = 20): PublishedAnchor[] {
-    return this.store.read((repos) => repos.anchors.list(workspaceId, limit));
+  async list(workspaceId: number, limit = 20): Promise<PublishedAnchor[]> {
+    return await this.store.read(async (repos) => await repos.anchors.list(workspaceId, limit));
   }
 }

@@ -25,28 +25,28 @@ export class DirectoryService {
   ) {}
 
   /** Resolves the actor of a request, creating what is missing (audited) in one transaction. */
-  contact(ref: ContactRef): Contact {
+  async contact(ref: ContactRef): Promise<Contact> {
     // Most requests come from people we know: answer from a read, and only take the write lock
     // when something has to change.
-    const known = this.store.read((repos) => this.lookup(repos, ref));
+    const known = await this.store.read(async (repos) => await this.lookup(repos, ref));
     if (known && !this.needsChange(known, ref)) return known;
-    return this.store.write((repos) => this.ensure(repos, ref));
+    return await this.store.write(async (repos) => await this.ensure(repos, ref));
   }
 
   /**
    * Resolves someone named in a form or a command (a Slack user picker, a Teams @mention) to a
    * person of the workspace, creating them (audited) if the bot has not met them yet.
    */
-  ensurePerson(workspace: Workspace, externalId: string, displayName?: string, actorLabel = 'system'): Person {
-    const known = this.store.read((repos) => repos.people.find(workspace.id, externalId));
+  async ensurePerson(workspace: Workspace, externalId: string, displayName?: string, actorLabel = 'system'): Promise<Person> {
+    const known = await this.store.read(async (repos) => await repos.people.find(workspace.id, externalId));
     if (known && (!displayName || known.displayName === displayName)) return known;
-    return this.store.write((repos) => {
-      const existing = repos.people.find(workspace.id, externalId);
+    return await this.store.write(async (repos) => {
+      const existing = await repos.people.find(workspace.id, externalId);
       const at = this.clock.now().toISOString();
       if (existing) {
         if (!displayName || existing.displayName === displayName) return existing;
-        repos.people.rename(existing.id, displayName);
-        repos.audit.append(
+        await repos.people.rename(existing.id, displayName);
+        await repos.audit.append(
           {
             workspaceId: workspace.id,
             actorPersonId: null,
@@ -60,14 +60,14 @@ export class DirectoryService {
         );
         return { ...existing, displayName };
       }
-      const person = repos.people.insert({
+      const person = await repos.people.insert({
         workspaceId: workspace.id,
         platform: workspace.platform,
         externalId,
         displayName: displayName ?? null,
         createdAt: at,
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: null,
@@ -84,35 +84,35 @@ export class DirectoryService {
   }
 
   /** People of a workspace, for pickers that cannot search the platform's directory. */
-  people(workspaceId: number, limit = 500): Person[] {
-    return this.store.read((repos) => repos.people.list(workspaceId, limit));
+  async people(workspaceId: number, limit = 500): Promise<Person[]> {
+    return await this.store.read(async (repos) => await repos.people.list(workspaceId, limit));
   }
 
   /** The workspace a posted card (channel and message id) belongs to, if the bot posted it for a record. */
-  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined {
-    return this.store.read((repos) => repos.workspaces.ownerOfPost(platform, channelId, messageId));
+  async ownerOfPost(platform: Platform, channelId: string, messageId: string): Promise<Workspace | undefined> {
+    return await this.store.read(async (repos) => await repos.workspaces.ownerOfPost(platform, channelId, messageId));
   }
 
   /** A workspace the bot has met, without creating it (read-only callers like the pipeline API). */
-  workspaceOf(platform: Platform, externalId: string): Workspace | undefined {
-    return this.store.read((repos) => repos.workspaces.findByExternalId(platform, externalId));
+  async workspaceOf(platform: Platform, externalId: string): Promise<Workspace | undefined> {
+    return await this.store.read(async (repos) => await repos.workspaces.findByExternalId(platform, externalId));
   }
 
   /** People whose name contains `query` (pickers that search). */
-  searchPeople(workspaceId: number, query: string, limit = 100): Person[] {
-    return this.store.read((repos) => repos.people.search(workspaceId, query.trim(), limit));
+  async searchPeople(workspaceId: number, query: string, limit = 100): Promise<Person[]> {
+    return await this.store.read(async (repos) => await repos.people.search(workspaceId, query.trim(), limit));
   }
 
-  personById(workspaceId: number, id: number): Person | undefined {
-    return this.store.read((repos) => repos.people.findById(workspaceId, id));
+  async personById(workspaceId: number, id: number): Promise<Person | undefined> {
+    return await this.store.read(async (repos) => await repos.people.findById(workspaceId, id));
   }
 
-  private lookup(repos: Repositories, ref: ContactRef): Contact | undefined {
-    const workspace = repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
+  private async lookup(repos: Repositories, ref: ContactRef): Promise<Contact | undefined> {
+    const workspace = await repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
     if (!workspace) return undefined;
-    const person = repos.people.find(workspace.id, ref.userExternalId);
+    const person = await repos.people.find(workspace.id, ref.userExternalId);
     if (!person) return undefined;
-    return { workspace, person, roles: repos.roles.rolesOf(workspace.id, person.id) };
+    return { workspace, person, roles: await repos.roles.rolesOf(workspace.id, person.id) };
   }
 
   private needsChange(known: Contact, ref: ContactRef): boolean {
@@ -128,19 +128,19 @@ export class DirectoryService {
     return this.options.seedAdmins.some((seed) => seed.platform === ref.platform && seed.userId === ref.userExternalId);
   }
 
-  private ensure(repos: Repositories, ref: ContactRef): Contact {
+  private async ensure(repos: Repositories, ref: ContactRef): Promise<Contact> {
     const at = this.clock.now().toISOString();
     const actorLabel = `${ref.platform}:${ref.userExternalId}`;
 
-    let workspace = repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
+    let workspace = await repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
     if (!workspace) {
-      workspace = repos.workspaces.insert({
+      workspace = await repos.workspaces.insert({
         platform: ref.platform,
         externalId: ref.workspaceExternalId,
         name: ref.workspaceName ?? null,
         createdAt: at,
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: null,
@@ -153,9 +153,9 @@ export class DirectoryService {
         at,
       );
     } else if (ref.workspaceName && ref.workspaceName !== workspace.name) {
-      repos.workspaces.rename(workspace.id, ref.workspaceName);
+      await repos.workspaces.rename(workspace.id, ref.workspaceName);
       const after = { ...workspace, name: ref.workspaceName };
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: null,
@@ -170,16 +170,16 @@ export class DirectoryService {
       workspace = after;
     }
 
-    let person = repos.people.find(workspace.id, ref.userExternalId);
+    let person = await repos.people.find(workspace.id, ref.userExternalId);
     if (!person) {
-      person = repos.people.insert({
+      person = await repos.people.insert({
         workspaceId: workspace.id,
         platform: ref.platform,
         externalId: ref.userExternalId,
         displayName: ref.displayName ?? ref.fallbackName ?? null,
         createdAt: at,
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: person.id,
@@ -196,8 +196,8 @@ export class DirectoryService {
       (!ref.displayName && ref.fallbackName && person.displayName === null)
     ) {
       const name = ref.displayName ?? ref.fallbackName ?? '';
-      repos.people.rename(person.id, name);
-      repos.audit.append(
+      await repos.people.rename(person.id, name);
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: person.id,
@@ -213,9 +213,9 @@ export class DirectoryService {
     }
 
     if (ref.directReference !== undefined && JSON.stringify(ref.directReference) !== JSON.stringify(person.directReference ?? null)) {
-      repos.people.setDirectReference(person.id, ref.directReference);
+      await repos.people.setDirectReference(person.id, ref.directReference);
       const conversation = (ref.directReference as { conversation?: { id?: string } }).conversation?.id ?? null;
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: workspace.id,
           actorPersonId: person.id,
@@ -230,16 +230,16 @@ export class DirectoryService {
       person = { ...person, directReference: ref.directReference };
     }
 
-    const roles = repos.roles.rolesOf(workspace.id, person.id);
+    const roles = await repos.roles.rolesOf(workspace.id, person.id);
     if (!roles.includes('admin')) {
       const reason = this.isSeedAdmin(ref)
         ? 'listed in AIMS_ADMINS'
-        : this.options.firstContactBecomesAdmin && repos.roles.holders(workspace.id, 'admin').length === 0
+        : this.options.firstContactBecomesAdmin && (await repos.roles.holders(workspace.id, 'admin')).length === 0
           ? 'first person in a workspace without admins (local mode)'
           : undefined;
       if (reason) {
-        repos.roles.grant({ workspaceId: workspace.id, personId: person.id, role: 'admin', grantedBy: null, grantedAt: at });
-        repos.audit.append(
+        await repos.roles.grant({ workspaceId: workspace.id, personId: person.id, role: 'admin', grantedBy: null, grantedAt: at });
+        await repos.audit.append(
           {
             workspaceId: workspace.id,
             actorPersonId: null,

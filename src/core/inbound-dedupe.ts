@@ -36,30 +36,30 @@ export function idempotencyConflict(boundTo: string): AimsError {
  * first time; undefined when the key is new. The same key with different content is a conflict,
  * never the earlier answer. Call inside the write transaction that then claims the key.
  */
-export function replayOf<T>(
+export async function replayOf<T>(
   dedupe: DedupeRepository,
   bound: BoundKey | undefined,
-  boundTo: (outcome: T | null) => string,
-): { outcome: T | null } | undefined {
+  boundTo: (outcome: T | null) => Promise<string> | string,
+): Promise<{ outcome: T | null } | undefined> {
   if (!bound) return undefined;
-  const seen = dedupe.find(bound.key);
+  const seen = await dedupe.find(bound.key);
   if (!seen) return undefined;
   // Keys stored before hashes were kept (request_hash null) are answered as before.
   if (seen.requestHash !== null && seen.requestHash !== bound.requestHash)
-    throw idempotencyConflict(boundTo((seen.outcome ?? null) as T | null));
+    throw idempotencyConflict(await boundTo((seen.outcome ?? null) as T | null));
   return { outcome: (seen.outcome ?? null) as T | null };
 }
 
 /** Claims a bound key with what it produced; false when it was claimed before. */
-export function claimBound(
+export async function claimBound(
   dedupe: DedupeRepository,
   bound: BoundKey | undefined,
   workspaceId: number | null,
   at: string,
   outcome?: unknown,
-): boolean {
+): Promise<boolean> {
   if (!bound) return true;
-  return dedupe.claim(bound.key, workspaceId, at, outcome, bound.requestHash);
+  return await dedupe.claim(bound.key, workspaceId, at, outcome, bound.requestHash);
 }
 
 /** Remembers inbound deliveries so a platform retry or a double click is handled once. */
@@ -73,28 +73,28 @@ export class InboundDedupe {
    * True the first time `key` is seen; false for every repeat (backed by a primary key). With
    * `content`, the key is bound to it: a repeat carrying other content is a conflict (thrown).
    */
-  firstTime(key: string, workspaceId: number | null, content?: unknown): boolean {
+  async firstTime(key: string, workspaceId: number | null, content?: unknown): Promise<boolean> {
     const bound = content === undefined ? undefined : bindKey(key, content);
-    return this.store.write((repos) => {
-      if (repos.dedupe.claim(key, workspaceId, this.clock.now().toISOString(), undefined, bound?.requestHash)) return true;
-      replayOf(repos.dedupe, bound, () => 'an earlier message');
+    return await this.store.write(async (repos) => {
+      if (await repos.dedupe.claim(key, workspaceId, this.clock.now().toISOString(), undefined, bound?.requestHash)) return true;
+      await replayOf(repos.dedupe, bound, () => 'an earlier message');
       return false;
     });
   }
 
   /** Forgets a claimed key: its delivery failed unexpectedly, and a retry must run it rather than be ignored. */
-  forget(key: string): void {
-    this.store.write((repos) => repos.dedupe.forget(key));
+  async forget(key: string): Promise<void> {
+    await this.store.write(async (repos) => await repos.dedupe.forget(key));
   }
 
   /** Throws the conflict when `bound.key` was used with other content (a read: nothing is claimed). */
-  assertBound(bound: BoundKey, boundTo: (outcome: unknown) => string): void {
-    this.store.read((repos) => replayOf(repos.dedupe, bound, boundTo));
+  async assertBound(bound: BoundKey, boundTo: (outcome: unknown) => string): Promise<void> {
+    await this.store.read(async (repos) => await replayOf(repos.dedupe, bound, boundTo));
   }
 
   /** Forgets keys older than `days` days; platforms stop retrying long before that. */
-  prune(days: number): number {
+  async prune(days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * 86_400_000).toISOString();
-    return this.store.write((repos) => repos.dedupe.pruneBefore(cutoff));
+    return await this.store.write(async (repos) => await repos.dedupe.pruneBefore(cutoff));
   }
 }

@@ -7,87 +7,94 @@ import type { GrantableRole, RoleHolder } from './roles.ts';
 import type { PostedCopy, PostedCopyInput } from './posted/posted-copy.ts';
 
 export interface WorkspaceRepository {
-  findByExternalId(platform: Platform, externalId: string): Workspace | undefined;
-  findById(id: number): Workspace | undefined;
-  all(): Workspace[];
-  insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace;
-  rename(id: number, name: string): void;
+  findByExternalId(platform: Platform, externalId: string): Promise<Workspace | undefined>;
+  findById(id: number): Promise<Workspace | undefined>;
+  all(): Promise<Workspace[]>;
+  insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Promise<Workspace>;
+  rename(id: number, name: string): Promise<void>;
   /** The workspace whose record's copy was posted as this message, if any (an indexed lookup of posted_messages). */
-  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined;
+  ownerOfPost(platform: Platform, channelId: string, messageId: string): Promise<Workspace | undefined>;
 }
 
 export interface PeopleRepository {
-  find(workspaceId: number, externalId: string): Person | undefined;
-  findById(workspaceId: number, id: number): Person | undefined;
+  find(workspaceId: number, externalId: string): Promise<Person | undefined>;
+  findById(workspaceId: number, id: number): Promise<Person | undefined>;
   /** People of a workspace by name, for pickers. */
-  list(workspaceId: number, limit: number): Person[];
+  list(workspaceId: number, limit: number): Promise<Person[]>;
   /** People whose name (or platform id) contains `query`, for pickers that search. */
-  search(workspaceId: number, query: string, limit: number): Person[];
-  insert(input: Omit<Person, 'id'>): Person;
-  rename(id: number, displayName: string): void;
-  setDirectReference(id: number, reference: unknown): void;
-  count(workspaceId: number): number;
+  search(workspaceId: number, query: string, limit: number): Promise<Person[]>;
+  insert(input: Omit<Person, 'id'>): Promise<Person>;
+  rename(id: number, displayName: string): Promise<void>;
+  setDirectReference(id: number, reference: unknown): Promise<void>;
+  count(workspaceId: number): Promise<number>;
 }
 
 export interface RoleRepository {
-  rolesOf(workspaceId: number, personId: number): GrantableRole[];
-  holders(workspaceId: number, role?: GrantableRole): RoleHolder[];
-  grant(input: { workspaceId: number; personId: number; role: GrantableRole; grantedBy: number | null; grantedAt: string }): void;
-  revoke(workspaceId: number, personId: number, role: GrantableRole): boolean;
-  countAssignments(workspaceId: number): number;
+  rolesOf(workspaceId: number, personId: number): Promise<GrantableRole[]>;
+  holders(workspaceId: number, role?: GrantableRole): Promise<RoleHolder[]>;
+  grant(input: { workspaceId: number; personId: number; role: GrantableRole; grantedBy: number | null; grantedAt: string }): Promise<void>;
+  revoke(workspaceId: number, personId: number, role: GrantableRole): Promise<boolean>;
+  countAssignments(workspaceId: number): Promise<number>;
 }
 
 export interface AuditLog {
   /** Appends to the hash chain; must run inside the caller's write transaction. */
-  append(event: AuditEventInput, at: string): AuditHead;
-  head(): AuditHead | null;
+  append(event: AuditEventInput, at: string): Promise<AuditHead>;
+  head(): Promise<AuditHead | null>;
   /** Events of one workspace (or all), optionally only those from `period.from` (inclusive) to `period.to` (exclusive). */
-  count(workspaceId?: number, period?: { from?: string; to?: string }): number;
+  count(workspaceId?: number, period?: { from?: string; to?: string }): Promise<number>;
 }
 
 /** Chain heads the bot published, per workspace. */
 export interface AnchorRepository {
-  insert(input: Omit<PublishedAnchor, 'id'>): PublishedAnchor;
-  list(workspaceId: number, limit: number): PublishedAnchor[];
+  insert(input: Omit<PublishedAnchor, 'id'>): Promise<PublishedAnchor>;
+  list(workspaceId: number, limit: number): Promise<PublishedAnchor[]>;
   /** Audit events of the workspace after its last published head, the jobs' own bookkeeping aside. */
-  changesSinceLastAnchor(workspaceId: number): number;
+  changesSinceLastAnchor(workspaceId: number): Promise<number>;
 }
 
 export interface DedupeRepository {
   /** Records an inbound key (with the hash of what it carried); false when it was seen before (a retry or a double click). */
-  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): boolean;
+  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): Promise<boolean>;
   /** What the first delivery of `key` recorded, if anything. */
-  outcomeOf(key: string): unknown;
+  outcomeOf(key: string): Promise<unknown>;
   /** The first delivery of `key`: its outcome and the hash of what it carried (null for keys stored before hashes). */
-  find(key: string): { outcome: unknown; requestHash: string | null } | undefined;
+  find(key: string): Promise<{ outcome: unknown; requestHash: string | null } | undefined>;
   /** Drops a key whose delivery failed unexpectedly, so the platform's retry runs it again. */
-  forget(key: string): void;
-  pruneBefore(at: string): number;
+  forget(key: string): Promise<void>;
+  pruneBefore(at: string): Promise<number>;
 }
 
 export interface SettingsRepository {
-  get(workspaceId: number): WorkspaceSettings | undefined;
-  save(settings: WorkspaceSettings): void;
+  get(workspaceId: number): Promise<WorkspaceSettings | undefined>;
+  save(settings: WorkspaceSettings): Promise<void>;
 }
 
 export interface JobRepository {
-  findRun(job: string, period: string, workspaceId: number): JobRun | undefined;
-  insertRun(input: Omit<JobRun, 'id'>): JobRun;
-  finishRun(id: number, at: string): void;
-  findDelivery(runId: number, recipient: string): JobDelivery | undefined;
-  insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery;
+  findRun(job: string, period: string, workspaceId: number): Promise<JobRun | undefined>;
+  insertRun(input: Omit<JobRun, 'id'>): Promise<JobRun>;
+  finishRun(id: number, at: string): Promise<void>;
+  findDelivery(runId: number, recipient: string): Promise<JobDelivery | undefined>;
+  insertDelivery(input: Omit<JobDelivery, 'id'>): Promise<JobDelivery>;
   /** pending|failed (or sending since before `staleBefore`) -> sending; true for the one caller that took it. */
-  takeDelivery(id: number, now: string, staleBefore: string): boolean;
-  settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void;
-  markSuperseded(id: number): void;
-  failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }>;
-  recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }>;
-  lastRun(job: string, workspaceId: number): JobRun | undefined;
+  takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean>;
+  settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): Promise<void>;
+  markSuperseded(id: number): Promise<void>;
+  failedDeliveries(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>>;
+  recentRuns(limit: number): Promise<Array<JobRun & { sent: number; failed: number }>>;
+  lastRun(job: string, workspaceId: number): Promise<JobRun | undefined>;
   /** Deliveries of a job in a workspace that were sent, from `period.from` (inclusive) to `period.to` (exclusive). */
-  countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): number;
+  countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   /** Snoozed item keys of a person still quiet on `today`. */
-  snoozed(workspaceId: number, personId: number, today: string): Set<string>;
-  snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void;
+  snoozed(workspaceId: number, personId: number, today: string): Promise<Set<string>>;
+  snooze(input: {
+    workspaceId: number;
+    personId: number;
+    itemKey: string;
+    until: string;
+    reason: string | null;
+    createdAt: string;
+  }): Promise<void>;
 }
 
 export interface OutboxSummary {
@@ -104,29 +111,29 @@ export interface OutboxSummary {
 
 export interface OutboxRepository {
   /** Queues a message; an update of a copy that already has one waiting is left to that one. */
-  insert(input: OutboxInput): void;
-  findById(id: number): OutboxMessage | undefined;
+  insert(input: OutboxInput): Promise<void>;
+  findById(id: number): Promise<OutboxMessage | undefined>;
   /** Pending messages whose backoff is over, oldest first (of one record; after an id, to page on). */
-  due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[];
+  due(now: string, limit: number, subject?: string, afterId?: number): Promise<OutboxMessage[]>;
   /** pending (due), or sending since before `staleBefore` -> sending; true for the one caller that took it. */
-  take(id: number, now: string, takenBy: string, staleBefore: string): boolean;
+  take(id: number, now: string, takenBy: string, staleBefore: string): Promise<boolean>;
   settle(
     id: number,
     changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null },
-  ): void;
-  sending(): OutboxMessage[];
+  ): Promise<void>;
+  sending(): Promise<OutboxMessage[]>;
   /** sending (by `takenBy`) -> pending; false when someone else settled or took it meanwhile. */
-  release(id: number, takenBy: string): boolean;
-  ofSubject(workspaceId: number, subject: string): OutboxMessage[];
-  summary(workspaceId?: number): OutboxSummary;
+  release(id: number, takenBy: string): Promise<boolean>;
+  ofSubject(workspaceId: number, subject: string): Promise<OutboxMessage[]>;
+  summary(workspaceId?: number): Promise<OutboxSummary>;
 }
 
 /** Every copy the bot posted about a record, to refresh each when the record changes. */
 export interface PostedMessageRepository {
   /** Remembers a copy; the same message recorded again (a retry) keeps one row, with the latest subject and reference. */
-  record(input: PostedCopyInput): PostedCopy;
-  ofSubject(workspaceId: number, subject: string): PostedCopy[];
-  find(workspaceId: number, subject: string, channelId: string, messageId: string): PostedCopy | undefined;
+  record(input: PostedCopyInput): Promise<PostedCopy>;
+  ofSubject(workspaceId: number, subject: string): Promise<PostedCopy[]>;
+  find(workspaceId: number, subject: string, channelId: string, messageId: string): Promise<PostedCopy | undefined>;
 }
 
 export interface Repositories {
@@ -142,10 +149,14 @@ export interface Repositories {
   outbox: OutboxRepository;
 }
 
-/** The store as core sees it: synchronous units of work over the repositories. */
+/**
+ * The store as core sees it: async units of work over the repositories. A unit's awaits are the store's
+ * own queries only (never a network call): on SQLite the units run one at a time in the process, so a
+ * unit that waited on something else would hold up every other.
+ */
 export interface UnitOfWork {
-  /** Runs `work` in one write transaction (taken immediately, so chain appends never race). */
-  write<T>(work: (repos: Repositories) => T): T;
+  /** Runs `work` in one write transaction (taken before its first read, so chain appends never race). */
+  write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
   /** Runs `work` in one read transaction (a consistent snapshot). */
-  read<T>(work: (repos: Repositories) => T): T;
+  read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
 }

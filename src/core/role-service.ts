@@ -32,15 +32,15 @@ export class RoleService {
   ) {}
 
   /** Grants a role (admins only); granting a role someone holds changes nothing. */
-  grant(actor: Actor, targetPersonId: number, role: GrantableRole): RoleChange {
-    return this.store.write((repos) => {
-      requireAdmin(repos, actor, 'grant roles');
-      const person = this.mustFindPerson(repos, actor, targetPersonId);
-      const roles = repos.roles.rolesOf(actor.workspaceId, person.id);
+  async grant(actor: Actor, targetPersonId: number, role: GrantableRole): Promise<RoleChange> {
+    return await this.store.write(async (repos) => {
+      await requireAdmin(repos, actor, 'grant roles');
+      const person = await this.mustFindPerson(repos, actor, targetPersonId);
+      const roles = await repos.roles.rolesOf(actor.workspaceId, person.id);
       if (roles.includes(role)) return { person, role, changed: false };
       const at = this.clock.now().toISOString();
-      repos.roles.grant({ workspaceId: actor.workspaceId, personId: person.id, role, grantedBy: actor.personId, grantedAt: at });
-      repos.audit.append(
+      await repos.roles.grant({ workspaceId: actor.workspaceId, personId: person.id, role, grantedBy: actor.personId, grantedAt: at });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -57,20 +57,20 @@ export class RoleService {
   }
 
   /** Revokes a role (admins only); the last admin of a workspace cannot be removed. */
-  revoke(actor: Actor, targetPersonId: number, role: GrantableRole): RoleChange {
-    return this.store.write((repos) => {
-      requireAdmin(repos, actor, 'revoke roles');
-      const person = this.mustFindPerson(repos, actor, targetPersonId);
-      const roles = repos.roles.rolesOf(actor.workspaceId, person.id);
+  async revoke(actor: Actor, targetPersonId: number, role: GrantableRole): Promise<RoleChange> {
+    return await this.store.write(async (repos) => {
+      await requireAdmin(repos, actor, 'revoke roles');
+      const person = await this.mustFindPerson(repos, actor, targetPersonId);
+      const roles = await repos.roles.rolesOf(actor.workspaceId, person.id);
       if (!roles.includes(role)) return { person, role, changed: false };
-      if (role === 'admin' && repos.roles.holders(actor.workspaceId, 'admin').length <= 1) {
+      if (role === 'admin' && (await repos.roles.holders(actor.workspaceId, 'admin')).length <= 1) {
         throw new AimsError('conflict', `${personLabel(person)} is the last admin of this workspace, so the role stays.`, {
           hint: 'Grant admin to someone else first.',
         });
       }
       const at = this.clock.now().toISOString();
-      repos.roles.revoke(actor.workspaceId, person.id, role);
-      repos.audit.append(
+      await repos.roles.revoke(actor.workspaceId, person.id, role);
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -87,16 +87,16 @@ export class RoleService {
   }
 
   /** Refuses a non-admin before they start on an admin-only task (e.g. before a form opens). */
-  requireAdmin(actor: Actor, what: string): void {
-    this.store.read((repos) => requireAdmin(repos, actor, what));
+  async requireAdmin(actor: Actor, what: string): Promise<void> {
+    await this.store.read(async (repos) => await requireAdmin(repos, actor, what));
   }
 
-  list(workspaceId: number): RoleHolder[] {
-    return this.store.read((repos) => repos.roles.holders(workspaceId));
+  async list(workspaceId: number): Promise<RoleHolder[]> {
+    return await this.store.read(async (repos) => await repos.roles.holders(workspaceId));
   }
 
-  private mustFindPerson(repos: Repositories, actor: Actor, personId: number): Person {
-    const person = repos.people.findById(actor.workspaceId, personId);
+  private async mustFindPerson(repos: Repositories, actor: Actor, personId: number): Promise<Person> {
+    const person = await repos.people.findById(actor.workspaceId, personId);
     if (!person) throw new AimsError('not_found', 'That person is not in this workspace.');
     return person;
   }

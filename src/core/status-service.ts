@@ -7,6 +7,7 @@ import { parseSubject, type RecordLabel } from './outbox/outbox.ts';
 import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
+import { mapInTurn } from './in-turn.ts';
 
 /** A field of a status or digest section, as plain text. */
 export interface SummaryField {
@@ -26,7 +27,7 @@ export interface StatusSource {
     repos: Repositories,
     workspaceId: number,
     at: { now: Date; today: string; timeZone: string; askingPersonId?: number },
-  ): StatusSection;
+  ): Promise<StatusSection>;
 }
 
 /** A read-only picture of one workspace's AIMS; areas that declare a status section add it to `sections`. */
@@ -52,29 +53,35 @@ export interface StatusSummary {
 }
 
 /** "INC-4 post to leadership", "REL-2 notice to a person": what an outbox message is about, for people. */
-export function outboxItemLabel(
+export async function outboxItemLabel(
   repos: Repositories,
   workspaceId: number,
   message: { kind: string; subject: string; target: string },
   labels: ReadonlyMap<string, RecordLabel>,
-): string {
+): Promise<string> {
   const subject = parseSubject(message.subject);
   const label = subject ? labels.get(subject.type) : undefined;
-  const record = !subject ? message.subject : label ? label(repos, workspaceId, subject.id) : `${subject.type} #${subject.id}`;
+  const record = !subject ? message.subject : label ? await label(repos, workspaceId, subject.id) : `${subject.type} #${subject.id}`;
   if (message.kind === 'post') return `${record} card to the ${message.target} channel`;
   if (message.kind === 'update') return `${record} card update`;
   return `${record} direct message`;
 }
 
-function outboxSection(repos: Repositories, workspaceId: number, labels: ReadonlyMap<string, RecordLabel>): StatusSummary['outbox'] {
-  const summary = repos.outbox.summary(workspaceId);
+async function outboxSection(
+  repos: Repositories,
+  workspaceId: number,
+  labels: ReadonlyMap<string, RecordLabel>,
+): Promise<StatusSummary['outbox']> {
+  const summary = await repos.outbox.summary(workspaceId);
   return {
     waiting: summary.pending + summary.sending,
     failed: summary.failed,
     oldestWaiting: summary.oldestWaiting,
-    latest: summary.latest
-      .slice(0, 3)
-      .map((message) => ({ what: outboxItemLabel(repos, workspaceId, message, labels), status: message.status, error: message.lastError })),
+    latest: await mapInTurn(summary.latest.slice(0, 3), async (message) => ({
+      what: await outboxItemLabel(repos, workspaceId, message, labels),
+      status: message.status,
+      error: message.lastError,
+    })),
   };
 }
 
@@ -92,34 +99,36 @@ export class StatusService {
   ) {}
 
   /** "INC-4 card to the leadership channel": an outbox message, for people. */
-  describeOutboxItem(workspaceId: number, message: { kind: string; subject: string; target: string }): string {
-    return this.store.read((repos) => outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
+  async describeOutboxItem(workspaceId: number, message: { kind: string; subject: string; target: string }): Promise<string> {
+    return await this.store.read(async (repos) => await outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
   }
 
   /** Summarises the workspace as of now, in one consistent read. */
-  summarize(workspaceId: number, askingPersonId?: number): StatusSummary {
-    return this.store.read((repos) => {
-      const workspace = repos.workspaces.findById(workspaceId);
+  async summarize(workspaceId: number, askingPersonId?: number): Promise<StatusSummary> {
+    return await this.store.read(async (repos) => {
+      const workspace = await repos.workspaces.findById(workspaceId);
       if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
-      const holders = repos.roles.holders(workspaceId);
-      const workspaceEvents = repos.audit.count(workspaceId);
-      const inventory = repos.aiSystems.counts(workspaceId);
-      const settings = repos.settings.get(workspaceId);
+      const holders = await repos.roles.holders(workspaceId);
+      const workspaceEvents = await repos.audit.count(workspaceId);
+      const inventory = await repos.aiSystems.counts(workspaceId);
+      const settings = await repos.settings.get(workspaceId);
       const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       const now = this.clock.now();
       const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
       return {
         asOf: this.clock.now().toISOString(),
         workspace: { name: workspace.name, platform: workspace.platform },
-        people: repos.people.count(workspaceId),
+        people: await repos.people.count(workspaceId),
         activeSystems: inventory.byStage.development + inventory.byStage.production,
-        sections: this.sections.map((source) =>
-          source.section(repos, workspaceId, {
-            now,
-            today,
-            timeZone: settings?.timeZone ?? this.defaultTimeZone,
-            ...(askingPersonId === undefined ? {} : { askingPersonId }),
-          }),
+        sections: await mapInTurn(
+          this.sections,
+          async (source) =>
+            await source.section(repos, workspaceId, {
+              now,
+              today,
+              timeZone: settings?.timeZone ?? this.defaultTimeZone,
+              ...(askingPersonId === undefined ? {} : { askingPersonId }),
+            }),
         ),
         setup: {
           done: settings !== undefined && missingChannels.length === 0,
@@ -131,11 +140,11 @@ export class StatusService {
           approvers: holders.filter((h) => h.role === 'approver'),
           leadership: holders.filter((h) => h.role === 'leadership'),
         },
-        audit: { workspaceEvents, head: repos.audit.head() },
+        audit: { workspaceEvents, head: await repos.audit.head() },
         evidence: evidenceCoverage(
-          new Set([...evidenceCounts(this.evidence, repos, workspaceId)].filter(([, n]) => n > 0).map(([kind]) => kind)),
+          new Set([...(await evidenceCounts(this.evidence, repos, workspaceId))].filter(([, n]) => n > 0).map(([kind]) => kind)),
         ),
-        outbox: outboxSection(repos, workspaceId, this.outboxLabels),
+        outbox: await outboxSection(repos, workspaceId, this.outboxLabels),
       };
     });
   }

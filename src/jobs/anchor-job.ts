@@ -37,8 +37,8 @@ export async function runAnchors(
   onlyWhereDue = false,
 ): Promise<AnchorRunReport[]> {
   const reports: AnchorRunReport[] = [];
-  for (const workspace of deps.digests.workspaces()) {
-    const settings = deps.settings.get(workspace.id);
+  for (const workspace of await deps.digests.workspaces()) {
+    const settings = await deps.settings.get(workspace.id);
     const timeZone = settings.timeZone ?? 'UTC';
     if (onlyWhereDue && localWeekdayHour(at, timeZone).hour !== settings.digestHour) continue;
     const name = workspace.name ?? workspace.externalId;
@@ -48,14 +48,14 @@ export async function runAnchors(
       reports.push({ workspace: name, period, outcome: 'no leadership channel' });
       continue;
     }
-    const today = deps.ledger.lastRun(ANCHOR_JOB, workspace.id);
-    if (today?.period !== period && !deps.anchors.changedSinceLastAnchor(workspace.id)) {
+    const today = await deps.ledger.lastRun(ANCHOR_JOB, workspace.id);
+    if (today?.period !== period && !(await deps.anchors.changedSinceLastAnchor(workspace.id))) {
       reports.push({ workspace: name, period, outcome: 'nothing changed' });
       continue;
     }
-    const { run } = deps.ledger.claimRun(ANCHOR_JOB, period, workspace.id);
-    const head = deps.anchors.head();
-    const delivery = head ? deps.ledger.takeDelivery(run.id, RECIPIENT, `anchor ${period} #${head.sequence}`) : undefined;
+    const { run } = await deps.ledger.claimRun(ANCHOR_JOB, period, workspace.id);
+    const head = await deps.anchors.head();
+    const delivery = head ? await deps.ledger.takeDelivery(run.id, RECIPIENT, `anchor ${period} #${head.sequence}`) : undefined;
     if (!head || !delivery) {
       reports.push({ workspace: name, period, outcome: 'already sent' });
       continue;
@@ -68,18 +68,22 @@ export async function runAnchors(
       (posted) => (messageId = posted.messageId),
     );
     const ok = result.posted.length > 0;
-    deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
+    await deps.ledger.settle(
+      delivery,
+      workspace.id,
+      ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` },
+    );
     if (ok) {
-      deps.anchors.record(
+      await deps.anchors.record(
         workspace.id,
         head,
         { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null },
         `anchor ${period}`,
       );
-      for (const failed of deps.ledger.failedEarlier(ANCHOR_JOB, workspace.id))
-        if (failed.period !== period) deps.ledger.supersede(failed, workspace.id, `anchor ${period}`);
+      for (const failed of await deps.ledger.failedEarlier(ANCHOR_JOB, workspace.id))
+        if (failed.period !== period) await deps.ledger.supersede(failed, workspace.id, `anchor ${period}`);
     }
-    deps.ledger.finishRun(run.id);
+    await deps.ledger.finishRun(run.id);
     deps.logger.info('anchor run', { workspace: name, period, outcome: ok ? 'sent' : 'failed', sequence: head.sequence });
     reports.push({ workspace: name, period, outcome: ok ? 'sent' : 'failed', head: `#${head.sequence} ${head.hash}` });
   }

@@ -34,22 +34,22 @@ export async function runDigest(
   onlyWhereDue = false,
 ): Promise<DigestRunReport[]> {
   const reports: DigestRunReport[] = [];
-  for (const workspace of deps.digests.workspaces()) {
+  for (const workspace of await deps.digests.workspaces()) {
     // The scheduler checks every hour; each workspace's setup says which weekday and hour are its own.
     if (onlyWhereDue) {
-      const settings = deps.settings.get(workspace.id);
+      const settings = await deps.settings.get(workspace.id);
       const local = localWeekdayHour(at, settings.timeZone ?? 'UTC');
       if (local.weekday !== settings.digestWeekday || local.hour !== settings.digestHour) continue;
     }
-    const channel = deps.settings.get(workspace.id).leadershipChannel;
+    const channel = (await deps.settings.get(workspace.id)).leadershipChannel;
     const name = workspace.name ?? workspace.externalId;
-    const digest = deps.digests.build(workspace.id, at);
+    const digest = await deps.digests.build(workspace.id, at);
     if (!channel) {
       reports.push({ workspace: name, period: digest.period, outcome: 'no leadership channel' });
       continue;
     }
     const send = async (runId: number, note?: string): Promise<'sent' | 'already sent' | 'failed'> => {
-      const delivery = deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
+      const delivery = await deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
       if (!delivery) return 'already sent';
       let messageId: string | undefined;
       const result = await deps.cards.post(
@@ -59,10 +59,14 @@ export async function runDigest(
         (posted) => (messageId = posted.messageId),
       );
       const ok = result.posted.length > 0;
-      deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` });
+      await deps.ledger.settle(
+        delivery,
+        workspace.id,
+        ok ? { ok: true } : { ok: false, error: `could not post to ${result.failed.join(', ')}` },
+      );
       // The head the digest showed is published now: recorded so that verify can check against it.
       if (ok && digest.auditHead)
-        deps.anchors.record(
+        await deps.anchors.record(
           workspace.id,
           digest.auditHead,
           { channelId: channel.id, channelName: channel.name ?? null, messageId: messageId ?? null },
@@ -71,13 +75,13 @@ export async function runDigest(
       return ok ? 'sent' : 'failed';
     };
     // Failed digests of earlier weeks go out first (with today's figures, marked late).
-    for (const failed of deps.ledger.failedEarlier(DIGEST_JOB, workspace.id)) {
+    for (const failed of await deps.ledger.failedEarlier(DIGEST_JOB, workspace.id)) {
       if (failed.period !== digest.period)
         await send(failed.runId, `Late: the digest of ${failed.period} could not be sent then; these are today's figures.`);
     }
-    const { run } = deps.ledger.claimRun(DIGEST_JOB, digest.period, workspace.id);
+    const { run } = await deps.ledger.claimRun(DIGEST_JOB, digest.period, workspace.id);
     const outcome = await send(run.id);
-    deps.ledger.finishRun(run.id);
+    await deps.ledger.finishRun(run.id);
     deps.logger.info('digest run', { workspace: name, period: digest.period, outcome });
     reports.push({ workspace: name, period: digest.period, outcome });
   }

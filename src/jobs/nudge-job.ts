@@ -37,13 +37,13 @@ export async function runNudges(
   onlyWhereDue = false,
 ): Promise<NudgeRunReport[]> {
   const reports: NudgeRunReport[] = [];
-  for (const workspace of deps.digests.workspaces()) {
+  for (const workspace of await deps.digests.workspaces()) {
     // The scheduler checks every hour; each workspace's setup says which hour is its own.
     if (onlyWhereDue) {
-      const settings = deps.settings.get(workspace.id);
+      const settings = await deps.settings.get(workspace.id);
       if (localWeekdayHour(at, settings.timeZone ?? 'UTC').hour !== settings.nudgeHour) continue;
     }
-    const plan = deps.nudges.plan(workspace.id, at);
+    const plan = await deps.nudges.plan(workspace.id, at);
     const messages = new Map<string, { summary: string; view: MessageView; to: { person: Person } | { channel: true } }>();
     for (const { person, items } of plan.people) {
       messages.set(`person:${person.id}`, {
@@ -78,24 +78,24 @@ export async function runNudges(
     const deliver = async (runId: number, recipient: string): Promise<void> => {
       const message = messages.get(recipient);
       if (!message) return;
-      const delivery = deps.ledger.takeDelivery(runId, recipient, message.summary);
+      const delivery = await deps.ledger.takeDelivery(runId, recipient, message.summary);
       if (!delivery) {
         report.alreadySent += 1;
         return;
       }
       const ok = await send(deps, workspace, message);
-      deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not deliver to ${recipient}` });
+      await deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not deliver to ${recipient}` });
       if (ok) report.sent += 1;
       else report.failed += 1;
     };
     // A nudge that failed on an earlier day is not lost: today's message to that person carries
     // everything still due, so it supersedes the failed one (one message a day, never two).
-    for (const failed of deps.ledger.failedEarlier(NUDGE_JOB, workspace.id)) {
-      if (failed.period !== plan.today) deps.ledger.supersede(failed, workspace.id, plan.today);
+    for (const failed of await deps.ledger.failedEarlier(NUDGE_JOB, workspace.id)) {
+      if (failed.period !== plan.today) await deps.ledger.supersede(failed, workspace.id, plan.today);
     }
-    const { run } = deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
+    const { run } = await deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
     for (const recipient of messages.keys()) await deliver(run.id, recipient);
-    deps.ledger.finishRun(run.id);
+    await deps.ledger.finishRun(run.id);
     deps.logger.info('nudge run', { ...report });
     reports.push(report);
   }
@@ -107,8 +107,8 @@ async function send(
   workspace: Workspace,
   message: { view: MessageView; to: { person: Person } | { channel: true } },
 ): Promise<boolean> {
-  if ('person' in message.to) return deps.cards.direct(workspace.platform, message.to.person, message.view);
-  const channel = deps.settings.get(workspace.id).leadershipChannel;
+  if ('person' in message.to) return await deps.cards.direct(workspace.platform, message.to.person, message.view);
+  const channel = (await deps.settings.get(workspace.id)).leadershipChannel;
   const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], message.view, () => undefined);
   return result.posted.length > 0;
 }

@@ -5,8 +5,8 @@ import type { Logger } from '../logger.ts';
 export const DEDUPE_RETENTION_DAYS = 7;
 
 /** Daily: forget inbound dedupe keys nobody can repeat any more. Idempotent, so no claim needed. */
-export function pruneDedupeKeys(dedupe: InboundDedupe, logger: Logger): number {
-  const removed = dedupe.prune(DEDUPE_RETENTION_DAYS);
+export async function pruneDedupeKeys(dedupe: InboundDedupe, logger: Logger): Promise<number> {
+  const removed = await dedupe.prune(DEDUPE_RETENTION_DAYS);
   logger.info('pruned inbound dedupe keys', { removed, retentionDays: DEDUPE_RETENTION_DAYS });
   return removed;
 }

@@ -58,14 +58,14 @@ async function lookUpNames(ids: string[], nameOf: (id: string) => Promise<string
   return names;
 }
 
-const userNames = (client: WebClient, ids: string[]) =>
-  lookUpNames(ids, async (id) => {
+const userNames = async (client: WebClient, ids: string[]) =>
+  await lookUpNames(ids, async (id) => {
     const { user } = await client.users.info({ user: id });
     return user?.profile?.display_name || user?.real_name || user?.name;
   });
 
-const channelNames = (client: WebClient, ids: string[]) =>
-  lookUpNames(ids, async (id) => (await client.conversations.info({ channel: id })).channel?.name);
+const channelNames = async (client: WebClient, ids: string[]) =>
+  await lookUpNames(ids, async (id) => (await client.conversations.info({ channel: id })).channel?.name);
 
 async function withNames(client: WebClient, mentions: Mention[] | undefined): Promise<Mention[]> {
   if (!mentions || mentions.length === 0) return [];

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
 import { auditReport, type AuditReport } from './audit/cross-check.ts';
@@ -17,17 +18,27 @@ import { SqliteRoleRepository } from './repositories/role-repository.ts';
 import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
 import { areaRepositories } from '../features/index.ts';
 
+/** A unit of work in progress: what it may do, and whether it is still open. */
+interface Unit {
+  mode: 'read' | 'write';
+  open: boolean;
+}
+
 /**
- * The governance store: one SQLite connection, the repositories over it, and transactions.
- * better-sqlite3 is synchronous, so a unit of work is a plain function: no await can split it.
+ * The governance store on SQLite: one connection, the repositories over it, and units of work.
+ * better-sqlite3 cannot run an async function as a transaction, so the store opens and closes the
+ * transaction itself around the unit and runs units one at a time (see oneAtATime).
  */
 export class SqliteStore implements UnitOfWork {
   private readonly repos: Repositories;
-  private writeDepth = 0;
-  // Built once: better-sqlite3 compiles BEGIN/COMMIT statements per wrapper.
-  private readonly inTransaction: Database.Transaction<(work: (repos: Repositories) => unknown) => unknown>;
-  private readonly queryOnlyOn: Database.Statement;
-  private readonly queryOnlyOff: Database.Statement;
+  private readonly units = new AsyncLocalStorage<Unit>();
+  private queue: Promise<void> = Promise.resolve();
+  private savepoints = 0;
+  // Prepared once: they run around every unit of work.
+  private readonly statements: Record<
+    'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback' | 'queryOnlyOn' | 'queryOnlyOff',
+    Database.Statement
+  >;
 
   private constructor(private readonly handle: OpenDatabase) {
     const { db } = handle;
@@ -38,7 +49,7 @@ export class SqliteStore implements UnitOfWork {
       workspaces: new SqliteWorkspaceRepository(db),
       people: new SqlitePeopleRepository(db),
       roles: new SqliteRoleRepository(db),
-      audit: new SqliteAuditLog(db, () => this.writeDepth > 0),
+      audit: new SqliteAuditLog(db, () => this.currentUnit()?.mode === 'write'),
       dedupe: new SqliteDedupeRepository(db),
       settings: new SqliteSettingsRepository(db),
       jobs: new SqliteJobRepository(db),
@@ -46,9 +57,15 @@ export class SqliteStore implements UnitOfWork {
       outbox: new SqliteOutboxRepository(db),
       posted: new SqlitePostedMessageRepository(db),
     } as Repositories;
-    this.inTransaction = handle.sqlite.transaction((work: (repos: Repositories) => unknown) => work(this.repos));
-    this.queryOnlyOn = handle.sqlite.prepare('PRAGMA query_only = ON');
-    this.queryOnlyOff = handle.sqlite.prepare('PRAGMA query_only = OFF');
+    const prepare = (sql: string) => handle.sqlite.prepare(sql);
+    this.statements = {
+      beginImmediate: prepare('BEGIN IMMEDIATE'),
+      beginDeferred: prepare('BEGIN DEFERRED'),
+      commit: prepare('COMMIT'),
+      rollback: prepare('ROLLBACK'),
+      queryOnlyOn: prepare('PRAGMA query_only = ON'),
+      queryOnlyOff: prepare('PRAGMA query_only = OFF'),
+    };
   }
 
   /** Opens the file (or ':memory:') and brings its schema up to date. */
@@ -68,30 +85,77 @@ export class SqliteStore implements UnitOfWork {
     return new SqliteStore(openDatabaseCopy(image));
   }
 
-  write<T>(work: (repos: Repositories) => T): T {
-    // IMMEDIATE takes the write lock before the first read, so the audit head cannot move under us.
-    // Nested calls become savepoints (better-sqlite3 handles that).
-    this.writeDepth += 1;
+  async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const unit = this.currentUnit();
+    if (unit?.mode === 'read') throw new Error('a write unit cannot start inside a read unit');
+    // A nested write is a savepoint of the unit it runs in: it may fail alone without undoing the rest.
+    if (unit) return await this.savepoint(work);
+    return await this.oneAtATime(async () => await this.transaction('write', work));
+  }
+
+  async read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    if (this.currentUnit()) return await work(this.repos);
+    return await this.oneAtATime(async () => await this.transaction('read', work));
+  }
+
+  /** The unit of work the caller runs in, if it is still open (a promise it left behind may outlive it). */
+  private currentUnit(): Unit | undefined {
+    const unit = this.units.getStore();
+    return unit?.open ? unit : undefined;
+  }
+
+  /**
+   * Units share one connection, so they run one after the other: an `await` inside a unit can never let
+   * another unit's statements into its transaction. Each unit's statements are synchronous, so a unit
+   * holds the queue only for the time its own queries take.
+   */
+  private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async transaction<T>(mode: Unit['mode'], work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const unit: Unit = { mode, open: true };
+    // IMMEDIATE takes the write lock before the first read, so the audit head cannot move under us (and
+    // another process on the same file waits on busy_timeout). query_only makes a stray write inside a
+    // read fail loudly instead of committing.
+    if (mode === 'write') this.statements.beginImmediate.run();
+    else {
+      this.statements.queryOnlyOn.run();
+      this.statements.beginDeferred.run();
+    }
     try {
-      return this.inTransaction.immediate(work) as T;
+      const result = await this.units.run(unit, async () => await work(this.repos));
+      this.statements.commit.run();
+      return result;
+    } catch (error) {
+      if (this.handle.sqlite.inTransaction) this.statements.rollback.run();
+      throw error;
     } finally {
-      this.writeDepth -= 1;
+      unit.open = false;
+      if (mode === 'read') this.statements.queryOnlyOff.run();
     }
   }
 
-  read<T>(work: (repos: Repositories) => T): T {
-    if (this.writeDepth > 0) return work(this.repos);
-    // query_only makes a stray write inside a read fail loudly instead of committing.
-    this.queryOnlyOn.run();
+  private async savepoint<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const name = `unit_${(this.savepoints += 1)}`;
+    this.handle.sqlite.exec(`SAVEPOINT ${name}`);
     try {
-      return this.inTransaction.deferred(work) as T;
-    } finally {
-      this.queryOnlyOff.run();
+      const result = await work(this.repos);
+      this.handle.sqlite.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.handle.sqlite.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw error;
     }
   }
 
   /** True when the database answers a trivial query (for /healthz). */
-  isReachable(): boolean {
+  async isReachable(): Promise<boolean> {
     try {
       return this.handle.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
     } catch {
@@ -100,17 +164,17 @@ export class SqliteStore implements UnitOfWork {
   }
 
   /** The CI gate for a release by its id, across workspaces (the admin CLI reads the whole store). */
-  releaseStatus(id: number): ReleaseGate | undefined {
+  async releaseStatus(id: number): Promise<ReleaseGate | undefined> {
     return releaseGate(this.handle.sqlite, id);
   }
 
   /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
-  auditReport(expected: readonly ExpectedHead[] = []): AuditReport {
+  async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
     return auditReport(this.handle.sqlite, expected);
   }
 
   /** Every published head, oldest first, across workspaces (for the admin CLI). */
-  publishedAnchors(): Array<PublishedAnchor & { workspace: string }> {
+  async publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>> {
     return this.handle.sqlite
       .prepare(
         `SELECT a.id, a.workspace_id AS workspaceId, a.sequence, a.hash, a.channel_id AS channelId, a.channel_name AS channelName, a.message_id AS messageId,
@@ -120,11 +184,11 @@ export class SqliteStore implements UnitOfWork {
       .all() as Array<PublishedAnchor & { workspace: string }>;
   }
 
-  auditHead(): AuditHead | null {
-    return this.read((repos) => repos.audit.head());
+  async auditHead(): Promise<AuditHead | null> {
+    return await this.read(async (repos) => await repos.audit.head());
   }
 
-  verifyAudit(): AuditVerification {
+  async verifyAudit(): Promise<AuditVerification> {
     return verifyAuditChain(this.handle.sqlite);
   }
 

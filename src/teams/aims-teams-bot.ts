@@ -309,7 +309,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
    * (a reply to a command in the channel): updated here with the record's true card, for everyone.
    */
   private async refreshUntracked(context: TurnContext, origin: RequestOrigin, posted: PostedCard, card: MessageView | undefined) {
-    if (!posted || !card || this.router.tracksPost(origin, posted)) return;
+    if (!posted || !card || (await this.router.tracksPost(origin, posted))) return;
     try {
       const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
       await client.conversations.updateActivity(posted.channelId, posted.messageId, {

@@ -40,7 +40,7 @@ export function withBotbuilderConsole<T>(logger: Logger, work: () => Promise<T>)
 }
 
 /** Runs `work` with botbuilder's console output at debug level (the caller logs the outcome itself). */
-export function withBotbuilderConsoleDemoted<T>(work: () => Promise<T>): Promise<T> {
+export async function withBotbuilderConsoleDemoted<T>(work: () => Promise<T>): Promise<T> {
   const current = scope.getStore();
-  return current ? scope.run({ ...current, demoted: true }, work) : work();
+  return current ? scope.run({ ...current, demoted: true }, work) : await work();
 }

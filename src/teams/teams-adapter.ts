@@ -141,6 +141,10 @@ export function mountTeams(
       if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'Something failed on our side.' });
     }
   };
-  http.post('/api/messages', express.json({ limit: '256kb' }), (req, res) => withBotbuilderConsole(log, () => handle(req, res)));
+  http.post(
+    '/api/messages',
+    express.json({ limit: '256kb' }),
+    async (req, res) => await withBotbuilderConsole(log, async () => await handle(req, res)),
+  );
   return adapter;
 }

@@ -96,10 +96,10 @@ describe('ChatRouter', () => {
   it('a delivery that failed unexpectedly is run again by its retry; a refusal or a success is answered once', async () => {
     let calls = 0;
     const router = routerWith({
-      summarize: () => {
+      summarize: async () => {
         calls += 1;
         if (calls === 1) throw new Error('disk on fire');
-        return new StatusService(store, testClock(), 'UTC').summarize(1, 1);
+        return await new StatusService(store, testClock(), 'UTC').summarize(1, 1);
       },
     });
     const delivery = request('status', { source: 'message', dedupeKey: 'slack:event:Ev1' });

@@ -12,10 +12,10 @@ const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'aims-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[], env: Record<string, string> = {}) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
+  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -29,39 +29,39 @@ function npxAims(args: string[], env: Record<string, string>) {
   return { code: result.status, stdout: result.stdout };
 }
 
-function seededStore(path: string): void {
+async function seededStore(path: string): Promise<void> {
   const store = SqliteStore.open(path);
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] });
-  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1', displayName: 'ada' });
-  directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
+  await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1', displayName: 'ada' });
+  await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
   store.close();
 }
 
 describe('aims CLI', () => {
-  it('audit verify refuses a store file that does not exist (exit 2), and prints OK on a fresh migrated one', () => {
+  it('audit verify refuses a store file that does not exist (exit 2), and prints OK on a fresh migrated one', async () => {
     const path = join(dir, 'fresh.db');
-    const missing = cli(['audit', 'verify'], { AIMS_DB: path });
+    const missing = await cli(['audit', 'verify'], { AIMS_DB: path });
     expect(missing.code).toBe(2);
     expect(missing.out).toBe('');
     expect(missing.err).toContain(`No store at ${path}`);
     expect(existsSync(path)).toBe(false);
-    expect(cli(['migrate'], { AIMS_DB: path }).code).toBe(0);
-    const result = cli(['audit', 'verify'], { AIMS_DB: path });
+    expect((await cli(['migrate'], { AIMS_DB: path })).code).toBe(0);
+    const result = await cli(['audit', 'verify'], { AIMS_DB: path });
     expect(result.out).toContain('OK: audit chain intact, no events yet');
     expect(result.code).toBe(0);
   });
 
-  it('prints OK with the head (sequence and hash) on an intact store', () => {
+  it('prints OK with the head (sequence and hash) on an intact store', async () => {
     const path = join(dir, 'intact.db');
-    seededStore(path);
-    const result = cli(['audit', 'verify', '--db', path]);
+    await seededStore(path);
+    const result = await cli(['audit', 'verify', '--db', path]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/m);
   });
 
-  it('smoke test of the binary: npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', () => {
+  it('smoke test of the binary: npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', async () => {
     const path = join(dir, 'tampered.db');
-    seededStore(path);
+    await seededStore(path);
     const store = SqliteStore.open(path);
     store.sqlite.prepare('UPDATE audit_events SET payload = replace(payload, \'"bob"\', \'"mallory"\') WHERE sequence = 4').run();
     store.close();
@@ -70,16 +70,19 @@ describe('aims CLI', () => {
     expect(result.stdout).toContain('FAILED: audit chain broken at sequence 4');
   });
 
-  it('migrate creates and migrates a store, then reports it up to date', () => {
+  it('migrate creates and migrates a store, then reports it up to date', async () => {
     const path = join(dir, 'sub', 'migrated.db');
-    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Applied ${MIGRATION_COUNT} migration(s) to ${path}.` });
-    expect(cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Store ${path} is up to date.` });
+    expect(await cli(['migrate'], { AIMS_DB: path })).toMatchObject({
+      code: 0,
+      out: `Applied ${MIGRATION_COUNT} migration(s) to ${path}.`,
+    });
+    expect(await cli(['migrate'], { AIMS_DB: path })).toMatchObject({ code: 0, out: `Store ${path} is up to date.` });
   });
 
-  it('explains itself on help and on an unknown command', () => {
-    expect(cli(['help'])).toMatchObject({ code: 0 });
-    expect(cli(['help']).out).toContain('audit verify');
-    const unknown = cli(['frobnicate']);
+  it('explains itself on help and on an unknown command', async () => {
+    expect(await cli(['help'])).toMatchObject({ code: 0 });
+    expect((await cli(['help'])).out).toContain('audit verify');
+    const unknown = await cli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown command: frobnicate');
   });

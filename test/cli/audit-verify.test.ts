@@ -12,20 +12,20 @@ let world: GovernedStore;
 let head: { sequence: number; hash: string };
 let copies = 0;
 
-function cli(args: string[]) {
+async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 /** A fresh copy of the governed store, changed by `tamper` as someone with write access to the file would. */
-function tampered(tamper: (store: SqliteStore) => void): string {
+async function tampered(tamper: (store: SqliteStore) => unknown): Promise<string> {
   const path = join(dir, `copy-${++copies}.db`);
   copyFileSync(pristine, path);
   const store = SqliteStore.open(path);
   try {
-    tamper(store);
+    await tamper(store);
   } finally {
     store.close();
   }
@@ -34,59 +34,68 @@ function tampered(tamper: (store: SqliteStore) => void): string {
 
 const expectHead = () => `${head.sequence}:${head.hash}`;
 
-beforeAll(() => {
-  world = governedStore(pristine);
-  const printed = cli(['audit', 'head', '--db', pristine]);
+beforeAll(async () => {
+  world = await governedStore(pristine);
+  const printed = await cli(['audit', 'head', '--db', pristine]);
   const match = /^#(\d+) ([0-9a-f]{64})$/.exec(printed.out);
   head = { sequence: Number(match?.[1]), hash: String(match?.[2]) };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('aims audit head', () => {
-  it('prints the head as "#<sequence> <sha256>", and as JSON with --json', () => {
+  it('prints the head as "#<sequence> <sha256>", and as JSON with --json', async () => {
     expect(head.sequence).toBeGreaterThan(10);
-    expect(cli(['audit', 'head', '--db', pristine, '--json'])).toMatchObject({ code: 0, out: JSON.stringify(head) });
+    expect(await cli(['audit', 'head', '--db', pristine, '--json'])).toMatchObject({ code: 0, out: JSON.stringify(head) });
   });
 });
 
 describe('aims audit verify against a published head', () => {
-  it('passes on the intact store, saying what it proved', () => {
-    const plain = cli(['audit', 'verify', '--db', pristine]);
+  it('passes on the intact store, saying what it proved', async () => {
+    const plain = await cli(['audit', 'verify', '--db', pristine]);
     expect(plain.code).toBe(0);
     expect(plain.out).toContain('OK: releases, incidents and training completions agree with the chain');
     expect(plain.out).toContain('this proves internal consistency only; a truncated or fully rewritten chain would also pass');
-    const anchored = cli(['audit', 'verify', '--db', pristine, '--expect-head', expectHead(), '--expect-head', `3:${hashAt(pristine, 3)}`]);
+    const anchored = await cli([
+      'audit',
+      'verify',
+      '--db',
+      pristine,
+      '--expect-head',
+      expectHead(),
+      '--expect-head',
+      `3:${hashAt(pristine, 3)}`,
+    ]);
     expect(anchored.code).toBe(0);
     expect(anchored.out).toContain(`OK: the chain holds all 2 expected head(s), so nothing up to #${head.sequence} was removed or changed`);
   });
 
-  it('catches the last 5 events deleted (naming the sequence); the chain alone still looks intact', () => {
-    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 5));
-    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+  it('catches the last 5 events deleted (naming the sequence); the chain alone still looks intact', async () => {
+    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 5));
+    const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
       `FAILED: expected head #${head.sequence} (--expect-head): no event #${head.sequence}: the chain ends at #${head.sequence - 5}`,
     );
   });
 
-  it('catches every event deleted', () => {
-    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events').run());
-    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+  it('catches every event deleted', async () => {
+    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events').run());
+    const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain is empty`);
   });
 
-  it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', () => {
-    const path = tampered((store) => {
+  it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', async () => {
+    const path = await tampered(async (store) => {
       // Take the last three events off and append them again, a day later: every hash recomputed.
       const tail = store.sqlite.prepare('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence').all(head.sequence - 3) as Array<
         Record<string, unknown>
       >;
       store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 3);
-      store.write((repos) => {
+      await store.write(async (repos) => {
         for (const row of tail) {
           const payload = JSON.parse(String(row.payload)) as { before: unknown; after: unknown };
-          repos.audit.append(
+          await repos.audit.append(
             {
               workspaceId: row.workspace_id as number,
               actorPersonId: row.actor_person_id as number | null,
@@ -101,37 +110,37 @@ describe('aims audit verify against a published head', () => {
         }
       });
     });
-    expect(cli(['audit', 'verify', '--db', path]).code).toBe(0);
-    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+    expect((await cli(['audit', 'verify', '--db', path])).code).toBe(0);
+    const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
       `FAILED: expected head #${head.sequence} (--expect-head): the chain holds a different event at #${head.sequence}`,
     );
   });
 
-  it('catches a release status edited in place, naming the release', () => {
-    const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
-    const result = cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
+  it('catches a release status edited in place, naming the release', async () => {
+    const path = await tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
+    const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
       `FAILED: state differs from the audit chain: REL-${world.pending}: status 'approved' but the chain records 0 of 2 approvals`,
     );
   });
 
-  it('reads heads from --anchors FILE (one per line, as `aims audit head` prints them)', () => {
+  it('reads heads from --anchors FILE (one per line, as `aims audit head` prints them)', async () => {
     const file = join(dir, 'anchors.txt');
     writeFileSync(file, `3:${hashAt(pristine, 3)}\n\n#${head.sequence} ${head.hash}\n`);
-    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file]).code).toBe(0);
-    const path = tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > 2').run());
-    const result = cli(['audit', 'verify', '--db', path, '--anchors', file]);
+    expect((await cli(['audit', 'verify', '--db', pristine, '--anchors', file])).code).toBe(0);
+    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > 2').run());
+    const result = await cli(['audit', 'verify', '--db', path, '--anchors', file]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain ends at #2`);
     writeFileSync(file, 'not a head\n');
-    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({
+    expect(await cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({
       code: 2,
       err: expect.stringContaining(`${file} line 1: expected <sequence>:<sha256>`),
     });
-    expect(cli(['audit', 'verify', '--db', pristine, '--anchors', join(dir, 'nope.txt')])).toMatchObject({
+    expect(await cli(['audit', 'verify', '--db', pristine, '--anchors', join(dir, 'nope.txt')])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--anchors: cannot read'),
     });
@@ -190,29 +199,29 @@ describe('the cross-checks of aims audit verify', () => {
           .run(world.people.app1.personId, world.people.app1.personId),
       () => 'no audit event records it',
     ],
-  ])('names the record when %s', (_what, tamper, message) => {
-    const result = cli(['audit', 'verify', '--db', tampered(tamper)]);
+  ])('names the record when %s', async (_what, tamper, message) => {
+    const result = await cli(['audit', 'verify', '--db', await tampered(tamper)]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(message());
   });
 });
 
 describe('aims audit verify refuses what it cannot check', () => {
-  it('an unknown option (such as --head) is an error, exit 2', () => {
-    const result = cli(['audit', 'verify', '--db', pristine, '--head', expectHead()]);
+  it('an unknown option (such as --head) is an error, exit 2', async () => {
+    const result = await cli(['audit', 'verify', '--db', pristine, '--head', expectHead()]);
     expect(result.code).toBe(2);
     expect(result.err).toContain('Unknown option --head.');
-    expect(cli(['audit', 'verify', '--db', pristine, '--expect-head', '12'])).toMatchObject({
+    expect(await cli(['audit', 'verify', '--db', pristine, '--expect-head', '12'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--expect-head: expected <sequence>:<sha256>'),
     });
-    expect(cli(['audit', 'head', '--db', pristine, '--published'])).toMatchObject({
+    expect(await cli(['audit', 'head', '--db', pristine, '--published'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('Unknown option --published for "aims audit head"'),
     });
   });
 
-  it('a mistyped store path is an error, exit 2, and creates nothing', () => {
+  it('a mistyped store path is an error, exit 2, and creates nothing', async () => {
     const missing = join(dir, 'typo', 'aims.db');
     for (const args of [
       ['audit', 'verify'],
@@ -221,14 +230,14 @@ describe('aims audit verify refuses what it cannot check', () => {
       ['release', 'status', '1'],
       ['jobs', 'list'],
     ]) {
-      const result = cli([...args, '--db', missing]);
+      const result = await cli([...args, '--db', missing]);
       expect(result.code).toBe(2);
       expect(result.err).toContain(`No store at ${missing}`);
     }
     expect(existsSync(join(dir, 'typo'))).toBe(false);
   });
 
-  it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', () => {
+  it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', async () => {
     const notADatabase = join(dir, 'notes.txt');
     writeFileSync(notADatabase, 'this is not a database\n'.repeat(100));
     for (const path of [dir, notADatabase]) {
@@ -236,7 +245,7 @@ describe('aims audit verify refuses what it cannot check', () => {
         ['audit', 'verify'],
         ['release', 'status', '1'],
       ]) {
-        const result = cli([...args, '--db', path]);
+        const result = await cli([...args, '--db', path]);
         expect(result.code, `${args.join(' ')} ${path}`).toBe(2);
         expect(result.err).toContain(`the store ${path}`);
       }

@@ -11,10 +11,10 @@ const pristine = join(dir, 'pristine.db');
 let world: GovernedStore;
 let copies = 0;
 
-function gate(path: string, id: number) {
+async function gate(path: string, id: number) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(['release', 'status', String(id), '--db', path], {
+  const code = await runCli(['release', 'status', String(id), '--db', path], {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     env: {},
@@ -38,19 +38,19 @@ function tampered(tamper: (store: SqliteStore) => void): string {
  * What someone who can run code against the store could forge: decision rows with matching audit
  * events (a valid chain), a release.approved event and the status. The gate still checks who approved.
  */
-function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number[]): void {
+async function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number[]): Promise<void> {
   const { content_hash: contentHash, workspace_id: workspaceId } = store.sqlite
     .prepare('SELECT content_hash, workspace_id FROM releases WHERE id = ?')
     .get(releaseId) as { content_hash: string; workspace_id: number };
   const at = '2026-11-22T11:00:00.000Z';
-  store.write((repos) => {
+  await store.write(async (repos) => {
     for (const personId of personIds) {
       store.sqlite
         .prepare(
           "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) VALUES (?, ?, 'approve', ?, ?, 1)",
         )
         .run(releaseId, personId, contentHash, at);
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: personId,
@@ -63,7 +63,7 @@ function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number
         at,
       );
     }
-    repos.audit.append(
+    await repos.audit.append(
       {
         workspaceId,
         actorPersonId: personIds[0] ?? null,
@@ -79,28 +79,31 @@ function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number
   });
 }
 
-beforeAll(() => {
-  world = governedStore(pristine);
+beforeAll(async () => {
+  world = await governedStore(pristine);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('aims release status (the CI gate)', () => {
-  it('exits 0 approved, 2 pending, 1 rejected, 3 unknown, from the decisions and their audit events', () => {
-    expect(gate(pristine, world.approved)).toMatchObject({
+  it('exits 0 approved, 2 pending, 1 rejected, 3 unknown, from the decisions and their audit events', async () => {
+    expect(await gate(pristine, world.approved)).toMatchObject({
       code: 0,
       out: `REL-${world.approved} Scorer 1.0.0: approved (2 of 2 approvals)`,
     });
-    expect(gate(pristine, world.pending)).toMatchObject({ code: 2, out: `REL-${world.pending} Scorer 2.0.0: pending (0 of 2 approvals)` });
-    expect(gate(pristine, world.rejected)).toMatchObject({
+    expect(await gate(pristine, world.pending)).toMatchObject({
+      code: 2,
+      out: `REL-${world.pending} Scorer 2.0.0: pending (0 of 2 approvals)`,
+    });
+    expect(await gate(pristine, world.rejected)).toMatchObject({
       code: 1,
       out: `REL-${world.rejected} Scorer 3.0.0: rejected (0 of 2 approvals)`,
     });
-    expect(gate(pristine, 99)).toMatchObject({ code: 3, err: expect.stringContaining('No release 99') });
+    expect(await gate(pristine, 99)).toMatchObject({ code: 3, err: expect.stringContaining('No release 99') });
   });
 
-  it("UPDATE releases SET status = 'approved' on a release with 0 of 2 approvals fails the gate, naming the check", () => {
+  it("UPDATE releases SET status = 'approved' on a release with 0 of 2 approvals fails the gate, naming the check", async () => {
     const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
-    const result = gate(path, world.pending);
+    const result = await gate(path, world.pending);
     expect(result.code).toBe(1);
     expect(result.out).toBe(
       `REL-${world.pending} Scorer 2.0.0: NOT APPROVED: check "status" failed: the status column says 'approved' but the chain records 0 of 2 approvals`,
@@ -139,13 +142,13 @@ describe('aims release status (the CI gate)', () => {
     ],
     [
       'an approval by the requester, forged with a valid chain',
-      (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]),
+      async (s: SqliteStore) => await forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]),
       'not by the requester',
       () => `the requester (person #${world.people.requester.personId}) approved it`,
     ],
     [
       'an approval by a non-approver, forged with a valid chain',
-      (s: SqliteStore) => forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]),
+      async (s: SqliteStore) => await forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]),
       'by approvers',
       () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`,
     ],
@@ -170,10 +173,10 @@ describe('aims release status (the CI gate)', () => {
       'audit chain intact',
       () => 'the audit chain is broken at sequence',
     ],
-  ])('fails on %s, naming the check', (what, tamper, check, detail) => {
+  ])('fails on %s, naming the check', async (what, tamper, check, detail) => {
     // The rejected release is the one whose rejection is deleted or whose audit event is edited.
     const id = /rejection|audit event edited/.test(what) ? world.rejected : /approved release/.test(what) ? world.approved : world.pending;
-    const result = gate(tampered(tamper), id);
+    const result = await gate(tampered(tamper), id);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`NOT APPROVED: check "${check}" failed: `);
     expect(result.out).toContain(detail());

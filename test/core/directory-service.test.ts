@@ -13,83 +13,83 @@ const actions = () =>
   (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
 
 describe('DirectoryService.contact', () => {
-  it('creates the workspace and the person on first contact, each with an audit event', () => {
+  it('creates the workspace and the person on first contact, each with an audit event', async () => {
     store = memoryStore();
-    const contact = directoryFor(store).contact(ada);
+    const contact = await directoryFor(store).contact(ada);
     expect(contact.workspace).toMatchObject({ platform: 'slack', externalId: 'T1', name: 'acme' });
     expect(contact.person).toMatchObject({ platform: 'slack', externalId: 'U1', displayName: 'ada', workspaceId: contact.workspace.id });
     expect(contact.roles).toEqual([]);
     expect(actions()).toEqual(['workspace.created', 'person.created']);
-    expect(store.verifyAudit().ok).toBe(true);
+    expect((await store.verifyAudit()).ok).toBe(true);
   });
 
-  it('changes nothing and writes no event when a known person comes back', () => {
+  it('changes nothing and writes no event when a known person comes back', async () => {
     store = memoryStore();
     const directory = directoryFor(store);
-    const first = directory.contact(ada);
-    const again = directory.contact(ada);
+    const first = await directory.contact(ada);
+    const again = await directory.contact(ada);
     expect(again.person.id).toBe(first.person.id);
     expect(actions()).toHaveLength(2);
   });
 
-  it('keys people by platform user id, not by name: a rename is the same person, audited', () => {
+  it('keys people by platform user id, not by name: a rename is the same person, audited', async () => {
     store = memoryStore();
     const directory = directoryFor(store);
-    const first = directory.contact(ada);
-    const renamed = directory.contact({ ...ada, displayName: 'Ada L.' });
+    const first = await directory.contact(ada);
+    const renamed = await directory.contact({ ...ada, displayName: 'Ada L.' });
     expect(renamed.person.id).toBe(first.person.id);
     expect(renamed.person.displayName).toBe('Ada L.');
     expect(actions()).toEqual(['workspace.created', 'person.created', 'person.renamed']);
-    const sameName = directory.contact({ ...bob, displayName: 'Ada L.' });
+    const sameName = await directory.contact({ ...bob, displayName: 'Ada L.' });
     expect(sameName.person.id).not.toBe(first.person.id);
   });
 
-  it('uses a fallback name (Slack’s legacy handle) only while no better name is known', () => {
+  it('uses a fallback name (Slack’s legacy handle) only while no better name is known', async () => {
     store = memoryStore();
     const directory = directoryFor(store);
     const handleOnly = { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U7', fallbackName: 'olivia' };
-    expect(directory.contact(handleOnly).person.displayName).toBe('olivia');
-    const workspace = directory.contact(handleOnly).workspace;
-    expect(directory.ensurePerson(workspace, 'U7', 'Olivia Owner').displayName).toBe('Olivia Owner');
+    expect((await directory.contact(handleOnly)).person.displayName).toBe('olivia');
+    const workspace = (await directory.contact(handleOnly)).workspace;
+    expect((await directory.ensurePerson(workspace, 'U7', 'Olivia Owner')).displayName).toBe('Olivia Owner');
     const events = actions().length;
     // The handle arrives again with every slash command: it must not rename her back.
-    expect(directory.contact(handleOnly).person.displayName).toBe('Olivia Owner');
+    expect((await directory.contact(handleOnly)).person.displayName).toBe('Olivia Owner');
     expect(actions()).toHaveLength(events);
   });
 
-  it('keeps workspaces apart: the same user id in another team is another person', () => {
+  it('keeps workspaces apart: the same user id in another team is another person', async () => {
     store = memoryStore();
     const directory = directoryFor(store);
-    const inT1 = directory.contact(ada);
-    const inT2 = directory.contact({ ...ada, workspaceExternalId: 'T2', workspaceName: 'globex' });
+    const inT1 = await directory.contact(ada);
+    const inT2 = await directory.contact({ ...ada, workspaceExternalId: 'T2', workspaceName: 'globex' });
     expect(inT2.workspace.id).not.toBe(inT1.workspace.id);
     expect(inT2.person.id).not.toBe(inT1.person.id);
-    const onTeams = directory.contact({ ...ada, platform: 'teams' });
+    const onTeams = await directory.contact({ ...ada, platform: 'teams' });
     expect(onTeams.workspace.id).not.toBe(inT1.workspace.id);
   });
 
-  it('makes people listed in AIMS_ADMINS admins of the workspace they appear in, once', () => {
+  it('makes people listed in AIMS_ADMINS admins of the workspace they appear in, once', async () => {
     store = memoryStore();
     const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U2' }] });
-    expect(directory.contact(ada).roles).toEqual([]);
-    expect(directory.contact(bob).roles).toEqual(['admin']);
-    expect(directory.contact(bob).roles).toEqual(['admin']);
+    expect((await directory.contact(ada)).roles).toEqual([]);
+    expect((await directory.contact(bob)).roles).toEqual(['admin']);
+    expect((await directory.contact(bob)).roles).toEqual(['admin']);
     expect(actions().filter((a) => a === 'role.granted')).toHaveLength(1);
     // A Teams user with the same id is not the Slack admin.
-    expect(directory.contact({ ...bob, platform: 'teams' }).roles).toEqual([]);
+    expect((await directory.contact({ ...bob, platform: 'teams' })).roles).toEqual([]);
   });
 
-  it('in local mode, the first person in a workspace without admins becomes its admin; the second does not', () => {
+  it('in local mode, the first person in a workspace without admins becomes its admin; the second does not', async () => {
     store = memoryStore();
     const directory = directoryFor(store, { firstContactBecomesAdmin: true });
-    expect(directory.contact(ada).roles).toEqual(['admin']);
-    expect(directory.contact(bob).roles).toEqual([]);
-    expect(directory.contact({ ...bob, workspaceExternalId: 'T2' }).roles).toEqual(['admin']);
+    expect((await directory.contact(ada)).roles).toEqual(['admin']);
+    expect((await directory.contact(bob)).roles).toEqual([]);
+    expect((await directory.contact({ ...bob, workspaceExternalId: 'T2' })).roles).toEqual(['admin']);
   });
 
-  it('outside local mode nobody becomes admin by talking first', () => {
+  it('outside local mode nobody becomes admin by talking first', async () => {
     store = memoryStore();
-    expect(directoryFor(store).contact(ada).roles).toEqual([]);
+    expect((await directoryFor(store).contact(ada)).roles).toEqual([]);
     expect(actions()).not.toContain('role.granted');
   });
 });

@@ -22,19 +22,21 @@ afterEach(() => {
   store = undefined;
 });
 
-function world() {
+async function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string): Actor =>
-    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = async (user: string): Promise<Actor> =>
+    actorOf(
+      await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }),
+    );
   const clock = testClock(); // 2026-11-22
-  const admin = meet('UADMIN');
+  const admin = await meet('UADMIN');
   const systems = new AiSystemService(store, clock);
-  const { system } = systems.add(admin, {
+  const { system } = await systems.add(admin, {
     name: 'Fraud Scorer',
     description: 'd',
     purpose: 'p',
-    ownerPersonId: meet('UOWNER').personId,
+    ownerPersonId: (await meet('UOWNER')).personId,
     euRiskLevel: 'high',
     internalTier: 'tier-1',
     stage: 'production',
@@ -44,8 +46,8 @@ function world() {
     store,
     meet,
     admin,
-    owner: meet('UOWNER'),
-    member: meet('UMEMBER'),
+    owner: await meet('UOWNER'),
+    member: await meet('UMEMBER'),
     system,
     systems,
     roles: new RoleService(store, clock),
@@ -81,8 +83,8 @@ describe('input rules', () => {
     expect(defaultDomain('rmse')).toBeUndefined();
   });
 
-  it('refuses AI system and course names that differ only by invisible characters', () => {
-    const { admin, owner, systems, training } = world();
+  it('refuses AI system and course names that differ only by invisible characters', async () => {
+    const { admin, owner, systems, training } = await world();
     const twin = {
       name: 'Fraud\u200bScorer',
       description: 'd',
@@ -93,27 +95,31 @@ describe('input rules', () => {
       stage: 'production',
       provider: 'in-house',
     };
-    expect(refusal(() => systems.add(admin, twin)).details.fieldErrors).toEqual({
+    expect((await refusal(async () => await systems.add(admin, twin))).details.fieldErrors).toEqual({
       name: 'An AI system named “Fraud Scorer” already exists in this workspace.',
     });
-    expect(systems.find(admin.workspaceId, 'fraud\u2066 scorer').name).toBe('Fraud Scorer');
-    training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
+    expect((await systems.find(admin.workspaceId, 'fraud\u2066 scorer')).name).toBe('Fraud Scorer');
+    await training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
     expect(
-      refusal(() => training.addCourse(admin, { name: 'AI\u200b Policy\u202e', description: 'd', requiredRoles: [], renewalMonths: 12 }))
-        .details.fieldErrors,
+      (
+        await refusal(
+          async () =>
+            await training.addCourse(admin, { name: 'AI\u200b Policy\u202e', description: 'd', requiredRoles: [], renewalMonths: 12 }),
+        )
+      ).details.fieldErrors,
     ).toEqual({ name: 'A course named “AI Policy” already exists.' });
-    expect(refusal(() => training.selfAttest(admin, { courseId: 1, date: '2025-99-99' })).message).toBe(
+    expect((await refusal(async () => await training.selfAttest(admin, { courseId: 1, date: '2025-99-99' }))).message).toBe(
       '2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.',
     );
   });
 });
 
 describe('escalation and snoozes', () => {
-  it('a snoozed item stays out of its owner’s nudge but is still escalated to admins and leadership', () => {
-    const { admin, owner, reviews, nudges } = world();
-    const review = reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 90, nextDue: '2026-10-23' });
-    nudges.snooze(owner, `review:${review.id}`, 1);
-    const plan = nudges.plan(admin.workspaceId);
+  it('a snoozed item stays out of its owner’s nudge but is still escalated to admins and leadership', async () => {
+    const { admin, owner, reviews, nudges } = await world();
+    const review = await reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 90, nextDue: '2026-10-23' });
+    await nudges.snooze(owner, `review:${review.id}`, 1);
+    const plan = await nudges.plan(admin.workspaceId);
     expect(plan.people.map((entry) => entry.person.id)).not.toContain(owner.personId);
     expect(plan.toAdmins.map((entry) => [entry.person.id, entry.item.key, entry.item.daysOverdue])).toEqual([
       [owner.personId, `review:${review.id}`, 30],
@@ -121,12 +127,12 @@ describe('escalation and snoozes', () => {
     expect(plan.toLeadership.map((entry) => entry.item.key)).toEqual([`review:${review.id}`]);
   });
 
-  it('a replayed review submission (same key) creates one schedule', () => {
-    const { admin, owner, reviews } = world();
+  it('a replayed review submission (same key) creates one schedule', async () => {
+    const { admin, owner, reviews } = await world();
     const raw = { kind: 'internal-audit', ownerPersonId: owner.personId, cadenceDays: 365, nextDue: '2026-12-01' };
-    const first = reviews.add(admin, raw, 'form:slack:view:V1');
-    expect(reviews.add(admin, raw, 'form:slack:view:V1')).toEqual(first);
-    expect(reviews.list(admin.workspaceId)).toHaveLength(1);
+    const first = await reviews.add(admin, raw, 'form:slack:view:V1');
+    expect(await reviews.add(admin, raw, 'form:slack:view:V1')).toEqual(first);
+    expect(await reviews.list(admin.workspaceId)).toHaveLength(1);
   });
 });
 
@@ -141,37 +147,39 @@ describe('permissions', () => {
     affected: 'a',
   });
 
-  it('acknowledging records the responder and keeps the owner; only the owner or an admin moves it on or reassigns it', () => {
-    const { admin, owner, member, system, incidents } = world();
-    const { incident } = incidents.report(member, report(system.id));
+  it('acknowledging records the responder and keeps the owner; only the owner or an admin moves it on or reassigns it', async () => {
+    const { admin, owner, member, system, incidents } = await world();
+    const { incident } = await incidents.report(member, report(system.id));
     expect(
-      refusal(() => incidents.transition(member, incident.number, 'acknowledge', { ownerPersonId: member.personId })).details.fieldErrors
-        ?.owner,
+      (await refusal(async () => await incidents.transition(member, incident.number, 'acknowledge', { ownerPersonId: member.personId })))
+        .details.fieldErrors?.owner,
     ).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is uowner. Admins: uadmin.');
-    const acked = incidents.transition(member, incident.number, 'acknowledge').incident;
+    const acked = (await incidents.transition(member, incident.number, 'acknowledge')).incident;
     expect([acked.ownerPersonId, acked.responderPersonId]).toEqual([owner.personId, member.personId]);
-    expect(refusal(() => incidents.transition(member, incident.number, 'mitigate')).code).toBe('forbidden');
-    expect(refusal(() => incidents.assign(member, incident.number, member.personId)).message).toBe(
+    expect((await refusal(async () => await incidents.transition(member, incident.number, 'mitigate'))).code).toBe('forbidden');
+    expect((await refusal(async () => await incidents.assign(member, incident.number, member.personId))).message).toBe(
       'Only the owner of INC-1 or an admin can reassign it.',
     );
-    expect(incidents.assign(admin, incident.number, member.personId)).toMatchObject({
+    expect(await incidents.assign(admin, incident.number, member.personId)).toMatchObject({
       changed: true,
       incident: { ownerPersonId: member.personId },
     });
-    expect(incidents.transition(member, incident.number, 'mitigate').changed).toBe(true);
+    expect((await incidents.transition(member, incident.number, 'mitigate')).changed).toBe(true);
   });
 
-  it('a member records training for themselves only; an admin or a trainer records it for others', () => {
-    const { admin, member, meet, roles, training } = world();
-    const course = training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
+  it('a member records training for themselves only; an admin or a trainer records it for others', async () => {
+    const { admin, member, meet, roles, training } = await world();
+    const course = await training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
     const session = (attendees: number[]) => ({ courseId: course.id, date: '2026-11-20', trainer: 'T', attendeePersonIds: attendees });
-    const refused = refusal(() => training.recordSession(member, session([admin.personId, member.personId])));
+    const refused = await refusal(async () => await training.recordSession(member, session([admin.personId, member.personId])));
     expect(refused.code).toBe('forbidden');
     expect(refused.details.hint).toContain('Admins: uadmin.');
-    expect(training.recordSession(member, session([member.personId])).recorded).toEqual([member.personId]);
-    roles.grant(admin, meet('UTRAINER').personId, 'trainer');
-    const trainer = meet('UTRAINER');
-    expect(refusal(() => training.recordSession(member, session([admin.personId]))).details.hint).toContain('Trainers: utrainer.');
-    expect(training.recordSession(trainer, session([admin.personId])).recorded).toEqual([admin.personId]);
+    expect((await training.recordSession(member, session([member.personId]))).recorded).toEqual([member.personId]);
+    await roles.grant(admin, (await meet('UTRAINER')).personId, 'trainer');
+    const trainer = await meet('UTRAINER');
+    expect((await refusal(async () => await training.recordSession(member, session([admin.personId])))).details.hint).toContain(
+      'Trainers: utrainer.',
+    );
+    expect((await training.recordSession(trainer, session([admin.personId]))).recorded).toEqual([admin.personId]);
   });
 });

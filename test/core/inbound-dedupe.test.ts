@@ -10,23 +10,24 @@ describe('bound dedupe keys', () => {
     expect(requestHashOf({ version: '1.0.0' })).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('replay the outcome for the same content, refuse other content naming what the key is bound to, and store the hash', () => {
+  it('replay the outcome for the same content, refuse other content naming what the key is bound to, and store the hash', async () => {
     const store = memoryStore();
     const bound = bindKey('form:slack:view:V1', { name: 'Fraud Scorer' });
-    store.write((repos) => expect(replayOf(repos.dedupe, bound, () => 'x')).toBeUndefined());
-    store.write((repos) => expect(claimBound(repos.dedupe, bound, null, TEST_NOW, { releaseId: 7 })).toBe(true));
+    await store.write(async (repos) => expect(await replayOf(repos.dedupe, bound, () => 'x')).toBeUndefined());
+    await store.write(async (repos) => expect(await claimBound(repos.dedupe, bound, null, TEST_NOW, { releaseId: 7 })).toBe(true));
     expect(store.sqlite.prepare('SELECT request_hash AS hash FROM inbound_dedupe_keys').get()).toEqual({ hash: bound.requestHash });
-    store.read((repos) =>
-      expect(replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }),
+    await store.read(async (repos) =>
+      expect(await replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }),
     );
     let refused: unknown;
     try {
-      store.read((repos) =>
-        replayOf<{ releaseId: number }>(
-          repos.dedupe,
-          bindKey(bound.key, { name: 'Credit Model' }),
-          (outcome) => `REL-${outcome?.releaseId}`,
-        ),
+      await store.read(
+        async (repos) =>
+          await replayOf<{ releaseId: number }>(
+            repos.dedupe,
+            bindKey(bound.key, { name: 'Credit Model' }),
+            (outcome) => `REL-${outcome?.releaseId}`,
+          ),
       );
     } catch (error) {
       refused = error;
@@ -35,18 +36,18 @@ describe('bound dedupe keys', () => {
     expect(isAimsError(refused) && refused.details.boundTo).toBe('REL-7');
   });
 
-  it('keys stored before hashes were kept (request_hash null) are answered as before', () => {
+  it('keys stored before hashes were kept (request_hash null) are answered as before', async () => {
     const store = memoryStore();
-    store.write((repos) => repos.dedupe.claim('legacy', null, TEST_NOW, { systemId: 1 }));
-    store.read((repos) =>
-      expect(replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }),
+    await store.write(async (repos) => await repos.dedupe.claim('legacy', null, TEST_NOW, { systemId: 1 }));
+    await store.read(async (repos) =>
+      expect(await replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }),
     );
   });
 
-  it('firstTime with content: a true repeat is false, the same key with other content throws', () => {
+  it('firstTime with content: a true repeat is false, the same key with other content throws', async () => {
     const dedupe = new InboundDedupe(memoryStore(), testClock());
-    expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(true);
-    expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(false);
-    expect(() => dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).toThrow('with different content');
+    expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(true);
+    expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(false);
+    await expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).rejects.toThrow('with different content');
   });
 });

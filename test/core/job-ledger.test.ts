@@ -10,11 +10,12 @@ afterEach(() => {
   store = undefined;
 });
 
-function ledgerAt() {
+async function ledgerAt() {
   store = memoryStore();
   let now = new Date('2026-11-23T09:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
-  const workspaceId = directoryFor(store).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1' }).workspace.id;
+  const workspaceId = (await directoryFor(store).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1' })).workspace
+    .id;
   return {
     ledger: new JobLedger(store, clock),
     workspaceId,
@@ -23,35 +24,35 @@ function ledgerAt() {
 }
 
 describe('JobLedger', () => {
-  it('claims a run once per period and workspace, and a message once', () => {
-    const { ledger, workspaceId } = ledgerAt();
-    const first = ledger.claimRun('digest', '2026-W48', workspaceId);
+  it('claims a run once per period and workspace, and a message once', async () => {
+    const { ledger, workspaceId } = await ledgerAt();
+    const first = await ledger.claimRun('digest', '2026-W48', workspaceId);
     expect(first.fresh).toBe(true);
-    expect(ledger.claimRun('digest', '2026-W48', workspaceId)).toMatchObject({ fresh: false, run: { id: first.run.id } });
-    const taken = ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest');
+    expect(await ledger.claimRun('digest', '2026-W48', workspaceId)).toMatchObject({ fresh: false, run: { id: first.run.id } });
+    const taken = await ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest');
     expect(taken).toBeDefined();
-    expect(ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest')).toBeUndefined();
-    ledger.settle(taken!, workspaceId, { ok: true });
-    expect(ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest')).toBeUndefined();
+    expect(await ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest')).toBeUndefined();
+    await ledger.settle(taken!, workspaceId, { ok: true });
+    expect(await ledger.takeDelivery(first.run.id, 'channel:leadership', 'digest')).toBeUndefined();
   });
 
-  it('a message left "sending" by a process that died is taken again once stale (10 minutes), not before', () => {
-    const { ledger, workspaceId, advance } = ledgerAt();
-    const { run } = ledger.claimRun('nudges', '2026-11-23', workspaceId);
-    expect(ledger.takeDelivery(run.id, 'person:1', 'x')).toBeDefined();
+  it('a message left "sending" by a process that died is taken again once stale (10 minutes), not before', async () => {
+    const { ledger, workspaceId, advance } = await ledgerAt();
+    const { run } = await ledger.claimRun('nudges', '2026-11-23', workspaceId);
+    expect(await ledger.takeDelivery(run.id, 'person:1', 'x')).toBeDefined();
     // The process dies here, before settling.
     advance(5);
-    expect(ledger.takeDelivery(run.id, 'person:1', 'x')).toBeUndefined();
+    expect(await ledger.takeDelivery(run.id, 'person:1', 'x')).toBeUndefined();
     advance(6);
-    expect(ledger.takeDelivery(run.id, 'person:1', 'x')).toMatchObject({ attempts: 2 });
+    expect(await ledger.takeDelivery(run.id, 'person:1', 'x')).toMatchObject({ attempts: 2 });
   });
 
-  it('a failed message is taken again by a later run', () => {
-    const { ledger, workspaceId } = ledgerAt();
-    const { run } = ledger.claimRun('digest', '2026-W48', workspaceId);
-    const taken = ledger.takeDelivery(run.id, 'channel:leadership', 'digest');
-    ledger.settle(taken!, workspaceId, { ok: false, error: 'channel_not_found' });
-    expect(ledger.failedEarlier('digest', workspaceId)).toMatchObject([{ recipient: 'channel:leadership', period: '2026-W48' }]);
-    expect(ledger.takeDelivery(run.id, 'channel:leadership', 'digest')).toBeDefined();
+  it('a failed message is taken again by a later run', async () => {
+    const { ledger, workspaceId } = await ledgerAt();
+    const { run } = await ledger.claimRun('digest', '2026-W48', workspaceId);
+    const taken = await ledger.takeDelivery(run.id, 'channel:leadership', 'digest');
+    await ledger.settle(taken!, workspaceId, { ok: false, error: 'channel_not_found' });
+    expect(await ledger.failedEarlier('digest', workspaceId)).toMatchObject([{ recipient: 'channel:leadership', period: '2026-W48' }]);
+    expect(await ledger.takeDelivery(run.id, 'channel:leadership', 'digest')).toBeDefined();
   });
 });

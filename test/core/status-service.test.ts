@@ -9,20 +9,20 @@ let store: SqliteStore;
 afterEach(() => store.close());
 
 describe('StatusService', () => {
-  it('summarises one workspace from the store, and nothing of another', () => {
+  it('summarises one workspace from the store, and nothing of another', async () => {
     store = memoryStore();
     const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] });
-    const ada = directory.contact({
+    const ada = await directory.contact({
       platform: 'slack',
       workspaceExternalId: 'T1',
       workspaceName: 'acme',
       userExternalId: 'U1',
       displayName: 'ada',
     });
-    directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
-    directory.contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9', displayName: 'eve' });
+    await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U2', displayName: 'bob' });
+    await directory.contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9', displayName: 'eve' });
 
-    const summary = new StatusService(store, testClock(), 'UTC', evidenceSourcesOf(features)).summarize(ada.workspace.id);
+    const summary = await new StatusService(store, testClock(), 'UTC', evidenceSourcesOf(features)).summarize(ada.workspace.id);
     expect(summary.asOf).toBe(TEST_NOW);
     expect(summary.workspace).toEqual({ name: 'acme', platform: 'slack' });
     expect(summary.people).toBe(2);

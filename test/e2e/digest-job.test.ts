@@ -9,8 +9,8 @@ type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 let slack: Harness;
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const command = (user: string, words: string) =>
-  postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
+const command = async (user: string, words: string) =>
+  await postSlashCommand(slack.eventsUrl, { text: words, user_id: user, user_name: user.toLowerCase() });
 const posts = () =>
   slack.slackApi
     .callsTo('chat.postMessage')
@@ -20,7 +20,8 @@ const posts = () =>
  * `aims jobs run digest --at …` as an operator would run it, against the bot's store and the fake Slack:
  * the CLI's function in this process, on a store connection of its own (as a second process has).
  */
-const runDigestCli = (at: string) => runAims(['jobs', 'run', 'digest', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl));
+const runDigestCli = async (at: string) =>
+  await runAims(['jobs', 'run', 'digest', '--at', at], slackJobEnv(slack.dbPath, slack.slackApi.apiUrl));
 
 // Each test has its own bot and store: the app's clock says 2026-11-22 10:00 UTC (a Sunday, ISO week 2026-W47).
 beforeEach(async () => {
@@ -122,6 +123,6 @@ describe('weekly digest', () => {
       { action: 'job.message_failed', n: 1 },
       { action: 'job.message_sent', n: 4 },
     ]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -80,7 +80,8 @@ describe('daily nudges', () => {
     const form = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
     return { out, nudge, form };
   }
-  const snoozeFor = (form: Json, reason: string) => submitModal(slack.eventsUrl, form, { reason }, { user: 'U0CLEO' }, 'V0SNOOZE');
+  const snoozeFor = async (form: Json, reason: string) =>
+    await submitModal(slack.eventsUrl, form, { reason }, { user: 'U0CLEO' }, 'V0SNOOZE');
 
   /** The days up to 2026-11-26: Cleo snoozed on the 22nd, everyone nudged on the 26th. */
   async function untilThe26th() {
@@ -172,7 +173,7 @@ describe('daily nudges', () => {
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(count);
     await runNudges('2026-11-30T08:00:00Z');
     expect(text(dmsTo('U0CLEO').at(-1)?.args)).toContain('Review #3: Bias review');
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });
 

@@ -96,7 +96,7 @@ describe('kill -9 between commit and post', () => {
   it('restart: every committed incident and release card is posted once', async () => {
     // A workspace set up as an admin would have it, on the store file the bot will use.
     const seed = SqliteStore.open(dbPath);
-    seedReleaseWorkspace(seed, { clock: systemClock });
+    await seedReleaseWorkspace(seed, { clock: systemClock });
     seed.close();
 
     const bot = await startBot();

@@ -37,7 +37,7 @@ beforeEach(async () => {
     { AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: `slack:T0TEST=${TOKEN}` },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
-  seedReleaseWorkspace(slack.app.store, { defaultApprovals: 1, criteria: ['recall >= 0.92 holdout', 'latency <= 100 prod'] });
+  await seedReleaseWorkspace(slack.app.store, { defaultApprovals: 1, criteria: ['recall >= 0.92 holdout', 'latency <= 100 prod'] });
 });
 afterEach(async () => {
   await slack.close();

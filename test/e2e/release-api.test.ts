@@ -55,13 +55,13 @@ beforeEach(async () => {
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
   // Set up as an admin would in chat: channels, two approvals needed, a system with a criterion, two approvers.
-  seedReleaseWorkspace(slack.app.store, { approvers: ['U0APP1', 'U0APP2'], criteria: ['recall >= 0.9 holdout'] });
-  seedOtherWorkspace(slack.app.store, 'T0OTHER', 'U0OUT');
+  await seedReleaseWorkspace(slack.app.store, { approvers: ['U0APP1', 'U0APP2'], criteria: ['recall >= 0.9 holdout'] });
+  await seedOtherWorkspace(slack.app.store, 'T0OTHER', 'U0OUT');
 });
 // After each test the audit chain verifies, in the store and by `aims audit verify` on the store file.
 afterEach(async () => {
   try {
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     const verify = await cli(['audit', 'verify']);
     expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
     expect(verify.status).toBe(0);

@@ -26,10 +26,10 @@ const anchorRuns = () =>
     .map((row) => (row as { period: string }).period);
 const run = async (at: string) => (await slack.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>;
 
-function cli(args: string[]) {
+async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli([...args, '--db', slack.dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  const code = await runCli([...args, '--db', slack.dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -129,13 +129,13 @@ describe('daily audit anchor on Slack', () => {
     await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
     const digest = anchorRows().at(-1);
     expect(digest).toMatchObject({ channelId: 'C0LEAD', source: 'digest 2026-W49' });
-    const listed = cli(['audit', 'anchors']);
+    const listed = await cli(['audit', 'anchors']);
     expect(listed.code).toBe(0);
     expect(listed.out.split('\n')).toHaveLength(4);
     expect(listed.out).toContain(`#${digest?.sequence} ${digest?.hash} · digest 2026-W49 · slack:`);
     expect(listed.out).toContain('#ai-leadership (C0LEAD)');
-    expect(JSON.parse(cli(['audit', 'anchors', '--json']).out)).toHaveLength(4);
-    const verified = cli(['audit', 'verify', '--published']);
+    expect(JSON.parse((await cli(['audit', 'anchors', '--json'])).out)).toHaveLength(4);
+    const verified = await cli(['audit', 'verify', '--published']);
     expect(verified.out).toContain('OK: the chain holds all 4 expected head(s)');
     expect(verified.code).toBe(0);
   });
@@ -152,7 +152,11 @@ describe('daily audit anchor on Slack', () => {
     store.sqlite.prepare('DELETE FROM audit_events WHERE sequence >= ?').run(last?.sequence);
     store.close();
     const out: string[] = [];
-    const code = runCli(['audit', 'verify', '--published', '--db', copy], { out: (line) => out.push(line), err: () => undefined, env: {} });
+    const code = await runCli(['audit', 'verify', '--published', '--db', copy], {
+      out: (line) => out.push(line),
+      err: () => undefined,
+      env: {},
+    });
     expect(code).toBe(1);
     expect(out.join('\n')).toContain(
       `FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`,

@@ -67,7 +67,7 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     expect(text).not.toContain('People known');
     const person = slack.app.store.sqlite.prepare("SELECT display_name FROM people WHERE external_id = 'U0GRACE'").get();
     expect(person).toEqual({ display_name: 'grace' });
-    expect(slack.app.store.verifyAudit().ok).toBe(true);
+    expect((await slack.app.store.verifyAudit()).ok).toBe(true);
   });
 
   it('an unknown subcommand gets help with the closest match', async () => {

@@ -68,7 +68,7 @@ beforeEach(async () => {
 afterEach(async () => {
   try {
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   } finally {
     await slack.close();
   }

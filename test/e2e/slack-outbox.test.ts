@@ -56,7 +56,7 @@ async function settled(number: number): Promise<Row[]> {
 
 async function report(title: string, view: string) {
   const form = await openModal(REPORTER, `incident ${title}`);
-  return submitModal(
+  return await submitModal(
     slack.eventsUrl,
     form,
     {
@@ -148,6 +148,6 @@ describe('the outbox sender on Slack', () => {
     expect(out.join('\n')).toMatch(
       /outbox #\d+ workspace #1 INC-1 card to the incidents channel: failed after 12 attempt\(s\); An HTTP protocol error occurred: statusCode = 500/,
     );
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -34,7 +34,7 @@ async function startSocketModeBot(apiUrl: string, env: Record<string, string> = 
     slackReconnectDelaysMs: [20, 40],
     logger: createLogger('info', { service: 'aims-bot' }, (line) => lines.push(line)),
   });
-  cleanups.push(() => app.close());
+  cleanups.push(async () => await app.close());
   const logged = () => lines.map((line) => JSON.parse(line) as Json);
   const health = async () => {
     const response = await fetch(`${app.url}/healthz`);

@@ -21,8 +21,8 @@ const anchorRows = () =>
     .prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id')
     .all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
 const run = async (at: string) => ((await teams.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>).map((r) => r.outcome);
-const setChannel = (purpose: string, id: string) =>
-  say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
+const setChannel = async (purpose: string, id: string) =>
+  await say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
 
 // Each test has its own bot and store, its leadership channel set.
 beforeEach(async () => {
@@ -55,6 +55,6 @@ describe('daily audit anchor on Teams', () => {
     expect(await run('2026-11-25T09:00:00Z')).toEqual(['sent']);
     expect(anchorPosts()).toHaveLength(2);
     expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-25']);
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

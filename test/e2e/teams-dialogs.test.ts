@@ -73,7 +73,7 @@ afterEach(async () => {
   try {
     // Every card the connector got parsed at Adaptive Cards 1.5; the audit chain verifies.
     expect(teams.connector.activities.flatMap((entry) => entry.problems)).toEqual([]);
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   } finally {
     await teams.close();
   }
@@ -277,7 +277,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
       logger: createLogger('silent'),
     }).directory;
     for (let i = 1; i <= 130; i++)
-      directory.contact({
+      await directory.contact({
         platform: 'teams',
         workspaceExternalId: 'tenant-1',
         userExternalId: `aad-colleague-${i}`,

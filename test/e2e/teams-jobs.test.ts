@@ -78,7 +78,7 @@ describe('jobs on Teams', () => {
     expect(digests).toHaveLength(1);
     expect(digests[0]?.problems).toEqual([]);
     expect(text(digests[0]?.activity)).toContain('AIMS weekly digest · 2026-W48');
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });
 

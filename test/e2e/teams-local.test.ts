@@ -12,8 +12,8 @@ afterAll(async () => {
   await teams.close();
 });
 // The tests share one bot (each speaks as its own person or tenant); after each, the audit chain is intact.
-afterEach(() => {
-  expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+afterEach(async () => {
+  expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
 });
 
 /** Posts an activity and returns what the bot sent back to the connector for it. */

@@ -84,23 +84,23 @@ describe('a drift review recorded as done counts in status', () => {
     });
     const router = new ChatRouter(services, features);
     const contact = { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'UADMIN' };
-    const admin = actorOf(services.directory.contact(contact));
-    const status = () => router.handle({ requestId: 'r', source: 'command', text: 'status', contact });
+    const admin = actorOf(await services.directory.contact(contact));
+    const status = async () => await router.handle({ requestId: 'r', source: 'command', text: 'status', contact });
 
-    const review = services.reviews.add(admin, {
+    const review = await services.reviews.add(admin, {
       kind: 'drift-review',
       aiSystemId: null,
       ownerPersonId: admin.personId,
       cadenceDays: 90,
       nextDue: '2026-11-20',
     });
-    const before = services.status.summarize(admin.workspaceId);
+    const before = await services.status.summarize(admin.workspaceId);
     expect(before.evidence.clauses.covered).not.toContain('9.1');
     expect(before.evidence.controls.covered).not.toContain('A.6.2.6');
     expect(text(await status())).not.toMatch(/Clauses with records: .*9\.1/);
 
-    services.reviews.done(admin, review.id, { date: '2026-11-21', outcome: 'no-findings', actions: [] });
-    const after = services.status.summarize(admin.workspaceId);
+    await services.reviews.done(admin, review.id, { date: '2026-11-21', outcome: 'no-findings', actions: [] });
+    const after = await services.status.summarize(admin.workspaceId);
     expect(after.evidence.clauses.covered).toContain('9.1');
     expect(after.evidence.controls.covered).toContain('A.6.2.6');
     const shown = text(await status());

@@ -6,19 +6,20 @@ const [dbPath, count, label] = process.argv.slice(2);
 if (!dbPath || !count || !label) throw new Error('usage: audit-writer <db> <count> <label>');
 const store = SqliteStore.open(dbPath);
 for (let i = 0; i < Number(count); i++) {
-  store.write((repos) =>
-    repos.audit.append(
-      {
-        workspaceId: null,
-        actorPersonId: null,
-        actor: `test:${label}`,
-        action: 'test.appended',
-        subject: `${label}:${i}`,
-        before: null,
-        after: { i },
-      },
-      new Date().toISOString(),
-    ),
+  await store.write(
+    async (repos) =>
+      await repos.audit.append(
+        {
+          workspaceId: null,
+          actorPersonId: null,
+          actor: `test:${label}`,
+          action: 'test.appended',
+          subject: `${label}:${i}`,
+          before: null,
+          after: { i },
+        },
+        new Date().toISOString(),
+      ),
   );
 }
 store.close();

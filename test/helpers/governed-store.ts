@@ -17,31 +17,33 @@ export interface GovernedStore {
  * A store file with a little of everything the cross-checks read, made through the real services:
  * releases in each state, an acknowledged incident, a training session and a self-attested completion.
  */
-export function governedStore(path: string): GovernedStore {
+export async function governedStore(path: string): Promise<GovernedStore> {
   const store = SqliteStore.open(path);
   try {
-    const { people, system, releases, clock } = scorerWorkspace(store, [
+    const { people, system, releases, clock } = await scorerWorkspace(store, [
       { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' },
     ]);
     const { admin } = people;
-    const request = (version: string) =>
-      releases.request(people.requester, {
-        aiSystemId: system.id,
-        version,
-        changeType: 'retrain',
-        whatChanged: 'w',
-        measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
-        risks: 'r',
-      }).release.id;
-    const approved = request('1.0.0');
-    releases.decide(people.app1, approved, 'approve');
-    releases.decide(people.app2, approved, 'approve');
-    const pending = request('2.0.0');
-    const rejected = request('3.0.0');
-    releases.decide(people.app1, rejected, 'reject', 'Not this one.');
+    const request = async (version: string) =>
+      (
+        await releases.request(people.requester, {
+          aiSystemId: system.id,
+          version,
+          changeType: 'retrain',
+          whatChanged: 'w',
+          measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
+          risks: 'r',
+        })
+      ).release.id;
+    const approved = await request('1.0.0');
+    await releases.decide(people.app1, approved, 'approve');
+    await releases.decide(people.app2, approved, 'approve');
+    const pending = await request('2.0.0');
+    const rejected = await request('3.0.0');
+    await releases.decide(people.app1, rejected, 'reject', 'Not this one.');
 
     const incidents = new IncidentService(store, clock);
-    const { incident } = incidents.report(admin, {
+    const { incident } = await incidents.report(admin, {
       aiSystemId: system.id,
       title: 'Scorer down',
       description: 'd',
@@ -50,12 +52,12 @@ export function governedStore(path: string): GovernedStore {
       detectedAt: '2026-11-22T09:00:00Z',
       affected: 'all',
     });
-    incidents.transition(admin, incident.number, 'acknowledge');
+    await incidents.transition(admin, incident.number, 'acknowledge');
 
     const training = new TrainingService(store, clock, 'UTC');
-    const course = training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
-    training.recordSession(admin, { courseId: course.id, date: '2026-11-20', trainer: 'Tess', attendeePersonIds: [admin.personId] });
-    training.selfAttest(people.member, { courseId: course.id, date: '2026-11-21' });
+    const course = await training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
+    await training.recordSession(admin, { courseId: course.id, date: '2026-11-20', trainer: 'Tess', attendeePersonIds: [admin.personId] });
+    await training.selfAttest(people.member, { courseId: course.id, date: '2026-11-21' });
     return { approved, pending, rejected, people, incidentId: incident.id };
   } finally {
     store.close();

@@ -18,7 +18,7 @@ export async function startLoopbackServer(
 ): Promise<LoopbackServer> {
   const server: Server = createServer((req, res) => {
     readBody(req)
-      .then((body) => handler(req, res, body))
+      .then(async (body) => await handler(req, res, body))
       .catch((error: unknown) => {
         res.statusCode = 500;
         res.end(String(error));

@@ -1,9 +1,9 @@
 import { AimsError } from '../../src/core/errors.ts';
 
 /** Runs `work`, which must refuse with a domain error, and returns that error. */
-export function refusal(work: () => unknown): AimsError {
+export async function refusal(work: () => unknown): Promise<AimsError> {
   try {
-    work();
+    await work();
   } catch (error) {
     if (error instanceof AimsError) return error;
     throw error;

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
 import type { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { TEST_START } from './start-test-app.ts';
+import { mapInTurn } from '../../src/core/in-turn.ts';
 
 export interface ReleaseWorkspaceOptions {
   /** The workspace's external id (the Slack team), default T0TEST. */
@@ -29,7 +30,7 @@ export interface ReleaseWorkspace {
  * `role grant` in chat would have left, without a round trip per command. Channels: C0INC
  * #ai-incidents, C0APP #ai-approvals, C0LEAD #ai-leadership.
  */
-export function seedReleaseWorkspace(store: SqliteStore, options: ReleaseWorkspaceOptions = {}): ReleaseWorkspace {
+export async function seedReleaseWorkspace(store: SqliteStore, options: ReleaseWorkspaceOptions = {}): Promise<ReleaseWorkspace> {
   const workspace = options.workspace ?? 'T0TEST';
   const adminId = options.admin ?? 'U0ADMIN';
   const services = createServices({
@@ -39,24 +40,24 @@ export function seedReleaseWorkspace(store: SqliteStore, options: ReleaseWorkspa
     defaultTimeZone: 'UTC',
     logger: createLogger('silent'),
   });
-  const meet = (user: string): Actor =>
+  const meet = async (user: string): Promise<Actor> =>
     actorOf(
-      services.directory.contact({
+      await services.directory.contact({
         platform: 'slack',
         workspaceExternalId: workspace,
         userExternalId: user,
         displayName: user.toLowerCase(),
       }),
     );
-  const admin = meet(adminId);
-  services.settings.update(admin, {
+  const admin = await meet(adminId);
+  await services.settings.update(admin, {
     incidentsChannel: { id: 'C0INC', name: 'ai-incidents' },
     approvalsChannel: { id: 'C0APP', name: 'ai-approvals' },
     leadershipChannel: { id: 'C0LEAD', name: 'ai-leadership' },
     defaultApprovals: options.defaultApprovals ?? 2,
     timeZone: 'UTC',
   });
-  const { system } = services.systems.add(admin, {
+  const { system } = await services.systems.add(admin, {
     name: options.system ?? 'Fraud Scorer',
     description: 'Scores payments.',
     purpose: 'Hold fraud.',
@@ -68,19 +69,19 @@ export function seedReleaseWorkspace(store: SqliteStore, options: ReleaseWorkspa
   });
   for (const line of options.criteria ?? []) {
     const [metric, comparison, threshold, dataset] = line.split(' ');
-    services.releases.addCriterion(admin, system.id, { metric, comparison, threshold: Number(threshold), dataset });
+    await services.releases.addCriterion(admin, system.id, { metric, comparison, threshold: Number(threshold), dataset });
   }
-  const approvers = (options.approvers ?? []).map((user) => {
-    const approver = meet(user);
-    services.roles.grant(admin, approver.personId, 'approver');
+  const approvers = await mapInTurn(options.approvers ?? [], async (user) => {
+    const approver = await meet(user);
+    await services.roles.grant(admin, approver.personId, 'approver');
     return approver;
   });
   return { admin, approvers, systemId: system.id };
 }
 
 /** Someone of another workspace has talked to the bot (so a token for it names a real workspace). */
-export function seedOtherWorkspace(store: SqliteStore, workspace: string, user: string): void {
-  createServices({
+export async function seedOtherWorkspace(store: SqliteStore, workspace: string, user: string): Promise<void> {
+  await createServices({
     store,
     clock: fixedClock(TEST_START),
     directory: { seedAdmins: [], firstContactBecomesAdmin: false },

@@ -13,7 +13,7 @@ export interface ScorerWorkspace {
   releases: ReleaseService;
   clock: Clock;
   /** Meets a Slack user of workspace T1 (again): an actor with the roles they have now. */
-  meet(user: string): Actor;
+  meet(user: string): Promise<Actor>;
 }
 
 export type Criterion = Parameters<ReleaseService['addCriterion']>[2];
@@ -22,15 +22,17 @@ export type Criterion = Parameters<ReleaseService['addCriterion']>[2];
  * Slack workspace T1 through the real services: admin UADMIN (seeded), approvers UAPP1 and UAPP2, the
  * production system "Scorer" owned by the admin with the acceptance criteria given, and UREQ and UMEMBER.
  */
-export function scorerWorkspace(store: SqliteStore, criteria: Criterion[], clock: Clock = testClock()): ScorerWorkspace {
+export async function scorerWorkspace(store: SqliteStore, criteria: Criterion[], clock: Clock = testClock()): Promise<ScorerWorkspace> {
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] }, clock);
-  const meet = (user: string): Actor =>
-    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }));
-  const admin = meet('UADMIN');
+  const meet = async (user: string): Promise<Actor> =>
+    actorOf(
+      await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: user, displayName: user.toLowerCase() }),
+    );
+  const admin = await meet('UADMIN');
   const roles = new RoleService(store, clock);
   // Roles are read when a person is met, so approvers are met again after the grant (below).
-  for (const user of ['UAPP1', 'UAPP2']) roles.grant(admin, meet(user).personId, 'approver');
-  const { system } = new AiSystemService(store, clock).add(admin, {
+  for (const user of ['UAPP1', 'UAPP2']) await roles.grant(admin, (await meet(user)).personId, 'approver');
+  const { system } = await new AiSystemService(store, clock).add(admin, {
     name: 'Scorer',
     description: 'd',
     purpose: 'p',
@@ -41,7 +43,13 @@ export function scorerWorkspace(store: SqliteStore, criteria: Criterion[], clock
     provider: 'in-house',
   });
   const releases = new ReleaseService(store, clock);
-  for (const criterion of criteria) releases.addCriterion(admin, system.id, criterion);
-  const people = { admin, requester: meet('UREQ'), app1: meet('UAPP1'), app2: meet('UAPP2'), member: meet('UMEMBER') };
+  for (const criterion of criteria) await releases.addCriterion(admin, system.id, criterion);
+  const people = {
+    admin,
+    requester: await meet('UREQ'),
+    app1: await meet('UAPP1'),
+    app2: await meet('UAPP2'),
+    member: await meet('UMEMBER'),
+  };
   return { people, system, releases, clock, meet };
 }

@@ -7,8 +7,8 @@ type Who = { user: string; name: string; team?: string };
 
 /** Talks to the bot as a Slack user would: /aims commands, and the modals they open (checked against Slack's limits). */
 export function slackConversation(harness: () => Harness) {
-  const command = (who: Who, words: string, extra: Record<string, string> = {}) =>
-    postSlashCommand(harness().eventsUrl, {
+  const command = async (who: Who, words: string, extra: Record<string, string> = {}) =>
+    await postSlashCommand(harness().eventsUrl, {
       text: words,
       user_id: who.user,
       user_name: who.name,

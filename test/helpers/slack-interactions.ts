@@ -110,8 +110,8 @@ function from(who: Person) {
 }
 
 /** Submits a modal that the bot opened (as recorded by the fake's views.open). */
-export function submitModal(url: string, view: Json, values: Record<string, string | undefined>, who: Person, viewId = 'V0MODAL1') {
-  return postInteraction(url, {
+export async function submitModal(url: string, view: Json, values: Record<string, string | undefined>, who: Person, viewId = 'V0MODAL1') {
+  return await postInteraction(url, {
     type: 'view_submission',
     ...from(who),
     trigger_id: '111.222.trigger',
@@ -120,14 +120,14 @@ export function submitModal(url: string, view: Json, values: Record<string, stri
 }
 
 /** Clicks a button in a posted message, as block_actions. */
-export function clickButton(
+export async function clickButton(
   url: string,
   button: Json,
   who: Person,
   responseUrl: string,
   message: ClickedMessage = { channel: 'C0GENERAL', ts: '1700000000.000100', ephemeral: true },
 ) {
-  return postInteraction(url, {
+  return await postInteraction(url, {
     type: 'block_actions',
     ...from(who),
     trigger_id: '333.444.trigger',
@@ -160,8 +160,8 @@ export interface ClickedView {
 }
 
 /** Clicks a button inside a modal or the App Home, as block_actions from a view: no response_url, the view instead. */
-export function clickButtonInView(url: string, button: Json, who: Person, shown: ClickedView) {
-  return postInteraction(url, {
+export async function clickButtonInView(url: string, button: Json, who: Person, shown: ClickedView) {
+  return await postInteraction(url, {
     type: 'block_actions',
     ...from(who),
     trigger_id: '555.666.trigger',

@@ -63,7 +63,7 @@ export async function postSlashCommand(url: string, fields: Record<string, strin
 }
 
 /** An Events API callback as Slack sends it: JSON, signed. */
-export function postEvent(
+export async function postEvent(
   url: string,
   event: Record<string, unknown>,
   envelope: Record<string, unknown> = {},
@@ -80,5 +80,5 @@ export function postEvent(
     event,
     ...envelope,
   });
-  return post(url, body, 'application/json', options);
+  return await post(url, body, 'application/json', options);
 }

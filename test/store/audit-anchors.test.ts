@@ -17,28 +17,28 @@ const event = (n: number, action = 'test.event', workspaceId: number | null = nu
   after: { n },
 });
 
-function storeWith(events: number): SqliteStore {
+async function storeWith(events: number): Promise<SqliteStore> {
   const store = memoryStore();
   stores.push(store);
-  for (let i = 1; i <= events; i++) store.write((repos) => repos.audit.append(event(i), TEST_NOW));
+  for (let i = 1; i <= events; i++) await store.write(async (repos) => await repos.audit.append(event(i), TEST_NOW));
   return store;
 }
 
-const headOf = (store: SqliteStore) => {
-  const head = store.auditHead();
+const headOf = async (store: SqliteStore) => {
+  const head = await store.auditHead();
   if (!head) throw new Error('no head');
   return { ...head, from: 'test' };
 };
 
 describe('expected heads', () => {
-  it('hold while the chain holds exactly that event at that sequence', () => {
-    const store = storeWith(8);
+  it('hold while the chain holds exactly that event at that sequence', async () => {
+    const store = await storeWith(8);
     const early = {
       sequence: 3,
       hash: (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = 3').get() as { hash: string }).hash,
       from: 'early',
     };
-    expect(store.auditReport([early, headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
+    expect(await store.auditReport([early, await headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
   });
 
   it.each([
@@ -50,39 +50,40 @@ describe('expected heads', () => {
     ['all events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events'), 'the chain is empty'],
     [
       'the tail rewritten with valid hashes',
-      (s: SqliteStore) => {
+      async (s: SqliteStore) => {
         s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 5');
-        for (let i = 6; i <= 8; i++) s.write((repos) => repos.audit.append(event(i * 10), TEST_NOW));
+        for (let i = 6; i <= 8; i++) await s.write(async (repos) => await repos.audit.append(event(i * 10), TEST_NOW));
       },
       'the chain holds a different event at #8',
     ],
-  ])('fail, naming the sequence, when %s (the chain walk alone passes)', (_what, tamper, reason) => {
-    const store = storeWith(8);
-    const head = headOf(store);
-    tamper(store);
-    const report = store.auditReport([head]);
+  ])('fail, naming the sequence, when %s (the chain walk alone passes)', async (_what, tamper, reason) => {
+    const store = await storeWith(8);
+    const head = await headOf(store);
+    await tamper(store);
+    const report = await store.auditReport([head]);
     expect(report.chain.ok).toBe(true);
     expect(report.anchors).toEqual([{ sequence: 8, from: 'test', reason: expect.stringContaining(reason) }]);
   });
 });
 
 describe('published anchors', () => {
-  it('are recorded with their audit event; a workspace changed since its last anchor only by its own non-job events', () => {
+  it('are recorded with their audit event; a workspace changed since its last anchor only by its own non-job events', async () => {
     const store = memoryStore();
     stores.push(store);
     const clock = testClock();
-    const { workspace } = directoryFor(store, {}, clock).contact({
+    const { workspace } = await directoryFor(store, {}, clock).contact({
       platform: 'slack',
       workspaceExternalId: 'T1',
       userExternalId: 'U1',
       displayName: 'ada',
     });
-    const other = directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9' }).workspace;
+    const other = (await directoryFor(store, {}, clock).contact({ platform: 'slack', workspaceExternalId: 'T2', userExternalId: 'U9' }))
+      .workspace;
     const anchors = new AnchorService(store, clock);
-    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
-    const head = anchors.head();
+    expect(await anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
+    const head = await anchors.head();
     if (!head) throw new Error('no head');
-    const anchor = anchors.record(
+    const anchor = await anchors.record(
       workspace.id,
       head,
       { channelId: 'C0LEAD', channelName: 'ai-leadership', messageId: '1.2' },
@@ -100,16 +101,16 @@ describe('published anchors', () => {
       subject: `anchor:${anchor.id}`,
     });
     // The anchor's own event and the jobs' bookkeeping are no change; another workspace's work neither.
-    store.write((repos) => repos.audit.append(event(1, 'job.claimed', workspace.id), TEST_NOW));
-    store.write((repos) => repos.audit.append(event(2, 'settings.updated', other.id), TEST_NOW));
-    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(false);
-    store.write((repos) => repos.audit.append(event(3, 'settings.updated', workspace.id), TEST_NOW));
-    expect(anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
-    expect(anchors.list(workspace.id)).toHaveLength(1);
-    expect(anchors.list(other.id)).toHaveLength(0);
-    expect(store.publishedAnchors()).toEqual([
+    await store.write(async (repos) => await repos.audit.append(event(1, 'job.claimed', workspace.id), TEST_NOW));
+    await store.write(async (repos) => await repos.audit.append(event(2, 'settings.updated', other.id), TEST_NOW));
+    expect(await anchors.changedSinceLastAnchor(workspace.id)).toBe(false);
+    await store.write(async (repos) => await repos.audit.append(event(3, 'settings.updated', workspace.id), TEST_NOW));
+    expect(await anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
+    expect(await anchors.list(workspace.id)).toHaveLength(1);
+    expect(await anchors.list(other.id)).toHaveLength(0);
+    expect(await store.publishedAnchors()).toEqual([
       expect.objectContaining({ sequence: head.sequence, channelName: 'ai-leadership', workspace: 'slack:T1' }),
     ]);
-    expect(store.auditReport(store.publishedAnchors().map((a) => ({ ...a, from: a.source }))).anchors).toEqual([]);
+    expect((await store.auditReport((await store.publishedAnchors()).map((a) => ({ ...a, from: a.source })))).anchors).toEqual([]);
   });
 });

@@ -27,10 +27,10 @@ afterEach(() => {
   dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 });
 
-function storeWith(events: number): SqliteStore {
+async function storeWith(events: number): Promise<SqliteStore> {
   const store = memoryStore();
   stores.push(store);
-  for (let i = 1; i <= events; i++) store.write((repos) => repos.audit.append(event(i), TEST_NOW));
+  for (let i = 1; i <= events; i++) await store.write(async (repos) => await repos.audit.append(event(i), TEST_NOW));
   return store;
 }
 
@@ -44,12 +44,12 @@ describe('canonical JSON', () => {
 });
 
 describe('audit chain', () => {
-  it('verifies an empty store', () => {
-    expect(storeWith(0).verifyAudit()).toEqual({ ok: true, events: 0, head: null });
+  it('verifies an empty store', async () => {
+    expect(await (await storeWith(0)).verifyAudit()).toEqual({ ok: true, events: 0, head: null });
   });
 
-  it('links every event to the previous hash: hash = sha256(previous hash + canonical JSON)', () => {
-    const store = storeWith(3);
+  it('links every event to the previous hash: hash = sha256(previous hash + canonical JSON)', async () => {
+    const store = await storeWith(3);
     const rows = store.sqlite.prepare('SELECT sequence, payload, previous_hash, hash FROM audit_events ORDER BY sequence').all() as Array<{
       sequence: number;
       payload: string;
@@ -63,13 +63,13 @@ describe('audit chain', () => {
       if (i > 0) expect(row.previous_hash).toBe(rows[i - 1]?.hash);
       expect(JSON.parse(row.payload)).toMatchObject({ sequence: row.sequence, subject: `thing:${row.sequence}` });
     });
-    const result = store.verifyAudit();
+    const result = await store.verifyAudit();
     expect(result).toEqual({ ok: true, events: 3, head: { sequence: 3, hash: rows[2]?.hash } });
   });
 
-  it('refuses to append outside a write transaction', () => {
-    const store = storeWith(0);
-    expect(() => store.read((repos) => repos.audit.append(event(1), TEST_NOW))).toThrow(/write transaction/);
+  it('refuses to append outside a write transaction', async () => {
+    const store = await storeWith(0);
+    await expect(await store.read(async (repos) => await repos.audit.append(event(1), TEST_NOW))).rejects.toThrow(/write transaction/);
   });
 
   it.each([
@@ -80,8 +80,8 @@ describe('audit chain', () => {
       'UPDATE audit_events SET payload = replace(payload, \'"n":2\', \'"n":7\') WHERE sequence = 2',
     ],
     ['an event is deleted', 'DELETE FROM audit_events WHERE sequence = 2'],
-  ])('names the first bad sequence when %s', (_what, tamper) => {
-    const store = storeWith(4);
+  ])('names the first bad sequence when %s', async (_what, tamper) => {
+    const store = await storeWith(4);
     store.sqlite.exec(tamper);
     if (tamper.includes('"n":7')) {
       // A careful forger recomputes this row's hash: the next row's link then breaks instead.
@@ -90,11 +90,11 @@ describe('audit chain', () => {
         payload: string;
       };
       store.sqlite.prepare('UPDATE audit_events SET hash = ? WHERE sequence = 2').run(chainHash(row.previous_hash, row.payload));
-      const result = store.verifyAudit();
+      const result = await store.verifyAudit();
       expect(result).toMatchObject({ ok: false, firstBadSequence: 3 });
       return;
     }
-    const result = store.verifyAudit();
+    const result = await store.verifyAudit();
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.firstBadSequence).toBe(tamper.startsWith('DELETE') ? 3 : 2);
@@ -102,8 +102,8 @@ describe('audit chain', () => {
     }
   });
 
-  it('never forks: a unique previous hash rejects a second event after the same head', () => {
-    const store = storeWith(2);
+  it('never forks: a unique previous hash rejects a second event after the same head', async () => {
+    const store = await storeWith(2);
     const head = store.sqlite.prepare('SELECT previous_hash FROM audit_events WHERE sequence = 2').get() as { previous_hash: string };
     expect(() =>
       store.sqlite
@@ -133,7 +133,7 @@ describe('audit chain', () => {
 
     const store = SqliteStore.open(dbPath);
     stores.push(store);
-    const result = store.verifyAudit();
+    const result = await store.verifyAudit();
     expect(result).toMatchObject({ ok: true, events: perWriter * 2 });
     const byWriter = store.sqlite.prepare('SELECT actor, count(*) AS n FROM audit_events GROUP BY actor ORDER BY actor').all();
     expect(byWriter).toEqual([

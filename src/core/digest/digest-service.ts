@@ -5,6 +5,7 @@ import type { Repositories, UnitOfWork } from '../ports.ts';
 import type { SummaryField } from '../status-service.ts';
 import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
+import { flatMapInTurn } from '../in-turn.ts';
 
 /** "2026-W48": the ISO week of a day. */
 export function isoWeek(date: string): string {
@@ -55,13 +56,13 @@ export interface DigestWeek {
 /** An area's contribution to the weekly digest, read inside the digest's one read. */
 export interface DigestSource {
   /** Its line(s) in the week in numbers. */
-  fields?(repos: Repositories, workspaceId: number, week: DigestWeek): SummaryField[];
+  fields?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<SummaryField[]>;
   /** Its items past due, for "most overdue" and the count of overdue items. */
-  overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): OverdueItem[];
+  overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<OverdueItem[]>;
   /** Why the area keeps the week from being healthy ("required training at 80%"); empty when it does not. */
-  concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): string[];
+  concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<string[]>;
   /** The records behind its concerns (open S1/S2 incidents), most urgent first; overdue items come from `overdue`. */
-  attention?(repos: Repositories, workspaceId: number, week: DigestWeek): AttentionItem[];
+  attention?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<AttentionItem[]>;
 }
 
 /** The week in numbers, for leadership: enough to tell whether the AIMS is healthy. */
@@ -96,38 +97,44 @@ export class DigestService {
     private readonly sources: readonly DigestSource[] = [],
   ) {}
 
-  workspaces(): Workspace[] {
-    return this.store.read((repos) => repos.workspaces.all());
+  async workspaces(): Promise<Workspace[]> {
+    return await this.store.read(async (repos) => await repos.workspaces.all());
   }
 
   /** The digest of the week that ends at `at` (default now), in the workspace's time zone. */
-  build(workspaceId: number, at: Date = this.clock.now()): Digest {
-    return this.store.read((repos) => {
-      const workspace = repos.workspaces.findById(workspaceId);
+  async build(workspaceId: number, at: Date = this.clock.now()): Promise<Digest> {
+    return await this.store.read(async (repos) => {
+      const workspace = await repos.workspaces.findById(workspaceId);
       if (!workspace) throw new Error(`workspace ${workspaceId} not found`);
-      const timeZone = repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone;
+      const timeZone = (await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone;
       const today = todayIn(timeZone, at);
       const from = addDays(today, -7);
       const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
       const days = (due: string) =>
         Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
       const week: DigestWeek = { from, today, since, daysOverdue: days };
-      const overdueElsewhere = this.sources.flatMap((source) => source.overdue?.(repos, workspaceId, week) ?? []);
+      const overdueElsewhere = await flatMapInTurn(
+        this.sources,
+        async (source) => (await source.overdue?.(repos, workspaceId, week)) ?? [],
+      );
       const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
       // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
-      const concerns: string[] = this.sources.flatMap((source) => source.concerns?.(repos, workspaceId, week) ?? []);
+      const concerns: string[] = await flatMapInTurn(
+        this.sources,
+        async (source) => (await source.concerns?.(repos, workspaceId, week)) ?? [],
+      );
       if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
       return {
         workspace,
         period: isoWeek(today),
         from,
         to: today,
-        lines: this.sources.flatMap((source) => source.fields?.(repos, workspaceId, week) ?? []),
+        lines: await flatMapInTurn(this.sources, async (source) => (await source.fields?.(repos, workspaceId, week)) ?? []),
         topOverdue,
-        auditHead: repos.audit.head(),
+        auditHead: await repos.audit.head(),
         concerns,
         attention: [
-          ...this.sources.flatMap((source) => source.attention?.(repos, workspaceId, week) ?? []),
+          ...(await flatMapInTurn(this.sources, async (source) => (await source.attention?.(repos, workspaceId, week)) ?? [])),
           ...topOverdue.map((item) => ({
             what: item.what,
             why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,

@@ -31,7 +31,7 @@ export function inPeriod(at: string, period: EvidencePeriod): boolean {
 export interface EvidenceSource {
   kinds: readonly EvidenceKind[];
   /** Counts inside the caller's read; kinds left out count 0. */
-  count(repos: Repositories, workspaceId: number, period: EvidencePeriod): Partial<Record<EvidenceKind, number>>;
+  count(repos: Repositories, workspaceId: number, period: EvidencePeriod): Promise<Partial<Record<EvidenceKind, number>>>;
 }
 
 /** Every evidence kind annex-a.json names for a control or clause. */
@@ -40,15 +40,15 @@ export const ANNEX_A_EVIDENCE_KINDS: readonly EvidenceKind[] = [
 ];
 
 /** How many records of each declared kind a workspace has in a period, over every source. */
-export function evidenceCounts(
+export async function evidenceCounts(
   sources: readonly EvidenceSource[],
   repos: Repositories,
   workspaceId: number,
   period: EvidencePeriod = {},
-): Map<EvidenceKind, number> {
+): Promise<Map<EvidenceKind, number>> {
   const counts = new Map<EvidenceKind, number>();
   for (const source of sources) {
-    const found = source.count(repos, workspaceId, period);
+    const found = await source.count(repos, workspaceId, period);
     for (const kind of source.kinds) counts.set(kind, (counts.get(kind) ?? 0) + (found[kind] ?? 0));
   }
   return counts;

@@ -52,61 +52,62 @@ export function parseSubject(subject: string): { type: OutboxSubjectType; id: nu
 }
 
 /** How people name a record of one subject type ("INC-3"), for status and `aims jobs list`. */
-export type RecordLabel = (repos: Repositories, workspaceId: number, id: number) => string;
+export type RecordLabel = (repos: Repositories, workspaceId: number, id: number) => Promise<string> | string;
 
 /** Queues a new card of a record to the channels of these purposes that are set up; returns the purposes queued. */
-export function queuePosts(
+export async function queuePosts(
   repos: Repositories,
   workspaceId: number,
   subject: string,
   purposes: ChannelPurpose[],
   at: string,
-): ChannelPurpose[] {
-  const settings = repos.settings.get(workspaceId);
+): Promise<ChannelPurpose[]> {
+  const settings = await repos.settings.get(workspaceId);
   const queued = purposes.filter((purpose) => settings?.[CHANNEL_COLUMN[purpose]]);
-  for (const purpose of queued) repos.outbox.insert({ workspaceId, kind: 'post', subject, target: purpose, detail: null, createdAt: at });
+  for (const purpose of queued)
+    await repos.outbox.insert({ workspaceId, kind: 'post', subject, target: purpose, detail: null, createdAt: at });
   return queued;
 }
 
 /** Queues a refresh of every tracked copy of a record (a copy with a refresh already waiting is left to it). */
-export function queueRefresh(repos: Repositories, workspaceId: number, subject: string, at: string): void {
-  queueCopyRefreshes(repos, workspaceId, subject, repos.posted.ofSubject(workspaceId, subject), at);
+export async function queueRefresh(repos: Repositories, workspaceId: number, subject: string, at: string): Promise<void> {
+  await queueCopyRefreshes(repos, workspaceId, subject, await repos.posted.ofSubject(workspaceId, subject), at);
 }
 
-function queueCopyRefreshes(
+async function queueCopyRefreshes(
   repos: Repositories,
   workspaceId: number,
   subject: string,
   copies: ReadonlyArray<{ channelId: string; messageId: string }>,
   at: string,
-): void {
+): Promise<void> {
   for (const copy of copies)
-    repos.outbox.insert({ workspaceId, kind: 'update', subject, target: copy.channelId, detail: copy.messageId, createdAt: at });
+    await repos.outbox.insert({ workspaceId, kind: 'update', subject, target: copy.channelId, detail: copy.messageId, createdAt: at });
 }
 
 /** Remembers a copy of a record that was not posted by the outbox (the card a Teams form turned into, in place). */
-export function recordCopy(repos: Repositories, copy: Omit<PostedCopyInput, 'platform'>): void {
-  const platform = repos.workspaces.findById(copy.workspaceId)?.platform;
-  if (platform) repos.posted.record({ ...copy, platform });
+export async function recordCopy(repos: Repositories, copy: Omit<PostedCopyInput, 'platform'>): Promise<void> {
+  const platform = (await repos.workspaces.findById(copy.workspaceId))?.platform;
+  if (platform) await repos.posted.record({ ...copy, platform });
 }
 
 /** Queues a direct message about a record to a person. */
-export function queueDirect(
+export async function queueDirect(
   repos: Repositories,
   workspaceId: number,
   subject: string,
   personId: number,
   notice: DirectNotice,
   at: string,
-): void {
-  repos.outbox.insert({ workspaceId, kind: 'direct', subject, target: String(personId), detail: notice, createdAt: at });
+): Promise<void> {
+  await repos.outbox.insert({ workspaceId, kind: 'direct', subject, target: String(personId), detail: notice, createdAt: at });
 }
 
 /**
  * Keeps the personal copy of a record for the person who filed it, rendered as `notice`: a direct
  * message queued now, or the in-place card recorded as a copy (both refreshed by every later change).
  */
-export function keepPersonalCopy(
+export async function keepPersonalCopy(
   repos: Repositories,
   workspaceId: number,
   subject: string,
@@ -114,10 +115,10 @@ export function keepPersonalCopy(
   notice: DirectNotice,
   copy: PersonalCopy,
   at: string,
-): void {
-  if (copy.kind === 'direct') queueDirect(repos, workspaceId, subject, personId, notice, at);
+): Promise<void> {
+  if (copy.kind === 'direct') await queueDirect(repos, workspaceId, subject, personId, notice, at);
   else if (copy.kind === 'in-place')
-    recordCopy(repos, {
+    await recordCopy(repos, {
       workspaceId,
       subject,
       purpose: personalPurpose(notice, personId),
@@ -142,45 +143,51 @@ export class OutboxService {
   ) {}
 
   /** Messages due now (pending and past their backoff), oldest first; `subject` narrows to one record, `afterId` pages on. */
-  due(now: Date, limit: number, subject?: string, afterId?: number): OutboxMessage[] {
-    return this.store.read((repos) => repos.outbox.due(now.toISOString(), limit, subject, afterId));
+  async due(now: Date, limit: number, subject?: string, afterId?: number): Promise<OutboxMessage[]> {
+    return await this.store.read(async (repos) => await repos.outbox.due(now.toISOString(), limit, subject, afterId));
   }
 
   /** pending (due) or stale sending -> sending; the message as taken, or undefined when another process has it. */
-  take(id: number, now: Date, takenBy: string): OutboxMessage | undefined {
+  async take(id: number, now: Date, takenBy: string): Promise<OutboxMessage | undefined> {
     const staleBefore = new Date(now.getTime() - OUTBOX_STALE_MS).toISOString();
-    return this.store.write((repos) =>
-      repos.outbox.take(id, now.toISOString(), takenBy, staleBefore) ? repos.outbox.findById(id) : undefined,
+    return await this.store.write(async (repos) =>
+      (await repos.outbox.take(id, now.toISOString(), takenBy, staleBefore)) ? await repos.outbox.findById(id) : undefined,
     );
   }
 
   /** Marks a message sent, recording the copy it left (if any); `alongside` runs in the same transaction. */
-  markSent(message: OutboxMessage, now: Date, copy?: Omit<PostedCopyInput, 'platform' | 'createdAt'>, alongside?: () => void): void {
-    this.store.write((repos) => {
-      if (copy) recordCopy(repos, { ...copy, createdAt: now.toISOString() });
-      alongside?.();
-      repos.outbox.settle(message.id, { status: 'sent', sentAt: now.toISOString(), lastError: null, nextAttemptAt: null });
+  async markSent(
+    message: OutboxMessage,
+    now: Date,
+    copy?: Omit<PostedCopyInput, 'platform' | 'createdAt'>,
+    alongside?: () => Promise<void>,
+  ): Promise<void> {
+    await this.store.write(async (repos) => {
+      if (copy) await recordCopy(repos, { ...copy, createdAt: now.toISOString() });
+      await alongside?.();
+      await repos.outbox.settle(message.id, { status: 'sent', sentAt: now.toISOString(), lastError: null, nextAttemptAt: null });
     });
   }
 
   /** Back to pending after a failed attempt, not before `nextAttemptAt`. */
-  retryLater(message: OutboxMessage, error: string, nextAttemptAt: Date): void {
-    this.store.write((repos) =>
-      repos.outbox.settle(message.id, {
-        status: 'pending',
-        sentAt: null,
-        lastError: error.slice(0, 500),
-        nextAttemptAt: nextAttemptAt.toISOString(),
-      }),
+  async retryLater(message: OutboxMessage, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.store.write(
+      async (repos) =>
+        await repos.outbox.settle(message.id, {
+          status: 'pending',
+          sentAt: null,
+          lastError: error.slice(0, 500),
+          nextAttemptAt: nextAttemptAt.toISOString(),
+        }),
     );
   }
 
   /** Gives up on a message (audited: a card or notice that never went out is evidence too). */
-  markFailed(message: OutboxMessage, error: string): void {
+  async markFailed(message: OutboxMessage, error: string): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => {
-      repos.outbox.settle(message.id, { status: 'failed', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: null });
-      repos.audit.append(
+    await this.store.write(async (repos) => {
+      await repos.outbox.settle(message.id, { status: 'failed', sentAt: null, lastError: error.slice(0, 500), nextAttemptAt: null });
+      await repos.audit.append(
         {
           workspaceId: message.workspaceId,
           actorPersonId: null,
@@ -202,43 +209,43 @@ export class OutboxService {
   }
 
   /** Hands messages left "sending" by a process that is gone back to pending; returns how many. */
-  releaseAbandoned(isGone: (takenBy: string) => boolean): number {
-    return this.store.write((repos) => {
+  async releaseAbandoned(isGone: (takenBy: string) => boolean): Promise<number> {
+    return await this.store.write(async (repos) => {
       let released = 0;
-      for (const message of repos.outbox.sending()) {
-        if (message.takenBy && isGone(message.takenBy) && repos.outbox.release(message.id, message.takenBy)) released += 1;
+      for (const message of await repos.outbox.sending()) {
+        if (message.takenBy && isGone(message.takenBy) && (await repos.outbox.release(message.id, message.takenBy))) released += 1;
       }
       return released;
     });
   }
 
   /** The messages of one record (to tell someone what became of the posts of what they just did). */
-  of(workspaceId: number, subject: string): OutboxMessage[] {
-    return this.store.read((repos) => repos.outbox.ofSubject(workspaceId, subject));
+  async of(workspaceId: number, subject: string): Promise<OutboxMessage[]> {
+    return await this.store.read(async (repos) => await repos.outbox.ofSubject(workspaceId, subject));
   }
 
   /** Queues a refresh of one posted copy outside a change (a post that raced a change shows an older state). */
-  queueUpdate(workspaceId: number, subject: string, post: { channelId: string; messageId: string }): void {
+  async queueUpdate(workspaceId: number, subject: string, post: { channelId: string; messageId: string }): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => queueCopyRefreshes(repos, workspaceId, subject, [post], at));
+    await this.store.write(async (repos) => await queueCopyRefreshes(repos, workspaceId, subject, [post], at));
   }
 
   /** The tracked copy of a record at this message, if it is one. */
-  copy(workspaceId: number, subject: string, channelId: string, messageId: string): PostedCopy | undefined {
-    return this.store.read((repos) => repos.posted.find(workspaceId, subject, channelId, messageId));
+  async copy(workspaceId: number, subject: string, channelId: string, messageId: string): Promise<PostedCopy | undefined> {
+    return await this.store.read(async (repos) => await repos.posted.find(workspaceId, subject, channelId, messageId));
   }
 
   /** Every tracked copy of a record. */
-  copies(workspaceId: number, subject: string): PostedCopy[] {
-    return this.store.read((repos) => repos.posted.ofSubject(workspaceId, subject));
+  async copies(workspaceId: number, subject: string): Promise<PostedCopy[]> {
+    return await this.store.read(async (repos) => await repos.posted.ofSubject(workspaceId, subject));
   }
 
-  platformOf(workspaceId: number): Platform | undefined {
-    return this.store.read((repos) => repos.workspaces.findById(workspaceId)?.platform);
+  async platformOf(workspaceId: number): Promise<Platform | undefined> {
+    return await this.store.read(async (repos) => (await repos.workspaces.findById(workspaceId))?.platform);
   }
 
   /** What is waiting or failed, for `/aims status` (one workspace) and `aims jobs list` (all). */
-  summary(workspaceId?: number): OutboxSummary {
-    return this.store.read((repos) => repos.outbox.summary(workspaceId));
+  async summary(workspaceId?: number): Promise<OutboxSummary> {
+    return await this.store.read(async (repos) => await repos.outbox.summary(workspaceId));
   }
 }

@@ -37,13 +37,13 @@ export class JobLedger {
   ) {}
 
   /** The run of this period (claimed now, or earlier by another process or run). */
-  claimRun(job: string, period: string, workspaceId: number): { run: JobRun; fresh: boolean } {
+  async claimRun(job: string, period: string, workspaceId: number): Promise<{ run: JobRun; fresh: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const existing = repos.jobs.findRun(job, period, workspaceId);
+    return await this.store.write(async (repos) => {
+      const existing = await repos.jobs.findRun(job, period, workspaceId);
       if (existing) return { run: existing, fresh: false };
-      const run = repos.jobs.insertRun({ job, period, workspaceId, claimedAt: at, finishedAt: null });
-      repos.audit.append(
+      const run = await repos.jobs.insertRun({ job, period, workspaceId, claimedAt: at, finishedAt: null });
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,
@@ -60,13 +60,13 @@ export class JobLedger {
   }
 
   /** Takes a message for sending; false when it was sent already or another process is sending it. */
-  takeDelivery(runId: number, recipient: string, summary: string): JobDelivery | undefined {
+  async takeDelivery(runId: number, recipient: string, summary: string): Promise<JobDelivery | undefined> {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
-    return this.store.write((repos) => {
+    return await this.store.write(async (repos) => {
       const delivery =
-        repos.jobs.findDelivery(runId, recipient) ??
-        repos.jobs.insertDelivery({
+        (await repos.jobs.findDelivery(runId, recipient)) ??
+        (await repos.jobs.insertDelivery({
           runId,
           recipient,
           status: 'pending',
@@ -75,24 +75,24 @@ export class JobLedger {
           summary,
           takenAt: null,
           sentAt: null,
-        });
-      return repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore)
+        }));
+      return (await repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore))
         ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 }
         : undefined;
     });
   }
 
   /** Records the outcome of a send (audited: who got what, when). */
-  settle(delivery: JobDelivery, workspaceId: number, outcome: { ok: true } | { ok: false; error: string }): void {
+  async settle(delivery: JobDelivery, workspaceId: number, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => {
-      repos.jobs.settleDelivery(
+    await this.store.write(async (repos) => {
+      await repos.jobs.settleDelivery(
         delivery.id,
         outcome.ok ? 'sent' : 'failed',
         outcome.ok ? null : outcome.error.slice(0, 500),
         outcome.ok ? at : null,
       );
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,
@@ -112,16 +112,16 @@ export class JobLedger {
   }
 
   /** Messages of earlier runs of this job that failed: the next run sends them. */
-  failedEarlier(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
-    return this.store.read((repos) => repos.jobs.failedDeliveries(job, workspaceId));
+  async failedEarlier(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>> {
+    return await this.store.read(async (repos) => await repos.jobs.failedDeliveries(job, workspaceId));
   }
 
   /** A failed message replaced by a newer one to the same recipient (audited, never sent). */
-  supersede(delivery: JobDelivery, workspaceId: number, by: string): void {
+  async supersede(delivery: JobDelivery, workspaceId: number, by: string): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => {
-      repos.jobs.markSuperseded(delivery.id);
-      repos.audit.append(
+    await this.store.write(async (repos) => {
+      await repos.jobs.markSuperseded(delivery.id);
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,
@@ -136,16 +136,16 @@ export class JobLedger {
     });
   }
 
-  finishRun(runId: number): void {
+  async finishRun(runId: number): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => repos.jobs.finishRun(runId, at));
+    await this.store.write(async (repos) => await repos.jobs.finishRun(runId, at));
   }
 
-  recentRuns(limit = 20): Array<JobRun & { sent: number; failed: number }> {
-    return this.store.read((repos) => repos.jobs.recentRuns(limit));
+  async recentRuns(limit = 20): Promise<Array<JobRun & { sent: number; failed: number }>> {
+    return await this.store.read(async (repos) => await repos.jobs.recentRuns(limit));
   }
 
-  lastRun(job: string, workspaceId: number): JobRun | undefined {
-    return this.store.read((repos) => repos.jobs.lastRun(job, workspaceId));
+  async lastRun(job: string, workspaceId: number): Promise<JobRun | undefined> {
+    return await this.store.read(async (repos) => await repos.jobs.lastRun(job, workspaceId));
   }
 }

@@ -5,6 +5,7 @@ import type { Person } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
 import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
+import { mapInTurn } from '../in-turn.ts';
 
 /** Items due within this many days are included in nudges. */
 export const DUE_WITHIN_DAYS = 3;
@@ -39,7 +40,7 @@ export interface NudgeSource {
   /** The item keys it hands out start with `${prefix}:` ("review:3"); only those can be snoozed. */
   prefix: string;
   /** Inside the caller's read. */
-  items(repos: Repositories, workspaceId: number, window: NudgeWindow): Array<{ personId: number; item: NudgeItem }>;
+  items(repos: Repositories, workspaceId: number, window: NudgeWindow): Promise<Array<{ personId: number; item: NudgeItem }>>;
 }
 
 export interface NudgePlan {
@@ -61,21 +62,21 @@ export class NudgeService {
     private readonly sources: readonly NudgeSource[] = [],
   ) {}
 
-  plan(workspaceId: number, at: Date = this.clock.now()): NudgePlan {
-    return this.store.read((repos) => {
-      const today = todayIn(repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone, at);
+  async plan(workspaceId: number, at: Date = this.clock.now()): Promise<NudgePlan> {
+    return await this.store.read(async (repos) => {
+      const today = todayIn((await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone, at);
       const horizon = addDays(today, DUE_WITHIN_DAYS);
       const days = (due: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
       const byPerson = new Map<number, NudgeItem[]>();
       const add = (personId: number, item: NudgeItem) => byPerson.set(personId, [...(byPerson.get(personId) ?? []), item]);
 
       for (const source of this.sources) {
-        for (const { personId, item } of source.items(repos, workspaceId, { today, horizon, daysOverdue: days })) add(personId, item);
+        for (const { personId, item } of await source.items(repos, workspaceId, { today, horizon, daysOverdue: days })) add(personId, item);
       }
 
       const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
       for (const [personId, items] of byPerson) {
-        const person = repos.people.findById(workspaceId, personId);
+        const person = await repos.people.findById(workspaceId, personId);
         if (!person) continue;
         // Escalation counts from the due date whatever the snoozes: a snooze quiets the owner's own
         // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
@@ -83,29 +84,31 @@ export class NudgeService {
           if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
           if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
         }
-        const snoozed = repos.jobs.snoozed(workspaceId, personId, today);
+        const snoozed = await repos.jobs.snoozed(workspaceId, personId, today);
         const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
         if (awake.length > 0) plan.people.push({ person, items: awake });
       }
-      plan.admins = repos.roles
-        .holders(workspaceId, 'admin')
-        .flatMap((holder) => repos.people.findById(workspaceId, holder.personId) ?? []);
+      const admins = await mapInTurn(
+        await repos.roles.holders(workspaceId, 'admin'),
+        async (holder) => await repos.people.findById(workspaceId, holder.personId),
+      );
+      plan.admins = admins.filter((person): person is Person => person !== undefined);
       return plan;
     });
   }
 
   /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */
-  snooze(actor: Actor, itemKey: string, days: number, reason?: string): string {
+  async snooze(actor: Actor, itemKey: string, days: number, reason?: string): Promise<string> {
     const [prefix, id] = itemKey.split(':');
     if (!this.sources.some((source) => source.prefix === prefix) || !/^\d+$/.test(id ?? '') || itemKey.split(':').length !== 2)
       throw new AimsError('invalid_input', 'That is not something that can be snoozed.');
     if (days > 1 && !reason?.trim())
       throw new AimsError('invalid_input', 'Say why it can wait a week.', { fieldErrors: { reason: 'Say why it can wait a week.' } });
     const at = this.clock.now();
-    return this.store.write((repos) => {
-      const today = todayIn(repos.settings.get(actor.workspaceId)?.timeZone ?? this.defaultTimeZone, at);
+    return await this.store.write(async (repos) => {
+      const today = todayIn((await repos.settings.get(actor.workspaceId))?.timeZone ?? this.defaultTimeZone, at);
       const until = addDays(today, days);
-      repos.jobs.snooze({
+      await repos.jobs.snooze({
         workspaceId: actor.workspaceId,
         personId: actor.personId,
         itemKey,
@@ -113,7 +116,7 @@ export class NudgeService {
         reason: reason?.trim() || null,
         createdAt: at.toISOString(),
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,

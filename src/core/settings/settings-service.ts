@@ -33,8 +33,8 @@ export class SettingsService {
   ) {}
 
   /** The settings in force: what setup saved, else the defaults. */
-  get(workspaceId: number): WorkspaceSettings & { configured: boolean } {
-    const saved = this.store.read((repos) => repos.settings.get(workspaceId));
+  async get(workspaceId: number): Promise<WorkspaceSettings & { configured: boolean }> {
+    const saved = await this.store.read(async (repos) => await repos.settings.get(workspaceId));
     if (saved) return { ...saved, timeZone: saved.timeZone ?? this.defaultTimeZone, configured: true };
     return {
       workspaceId,
@@ -49,19 +49,19 @@ export class SettingsService {
     };
   }
 
-  timeZoneOf(workspaceId: number): string {
-    return this.get(workspaceId).timeZone ?? this.defaultTimeZone;
+  async timeZoneOf(workspaceId: number): Promise<string> {
+    return (await this.get(workspaceId)).timeZone ?? this.defaultTimeZone;
   }
 
   /** Saves the setup form (admins only). */
-  update(actor: Actor, raw: unknown): WorkspaceSettings {
+  async update(actor: Actor, raw: unknown): Promise<WorkspaceSettings> {
     const parsed = settingsInputSchema.safeParse(raw);
-    return this.store.write((repos) => {
-      requireAdmin(repos, actor, 'change the setup');
+    return await this.store.write(async (repos) => {
+      await requireAdmin(repos, actor, 'change the setup');
       if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues));
       const input = parsed.data;
       const at = this.clock.now().toISOString();
-      const before = repos.settings.get(actor.workspaceId);
+      const before = await repos.settings.get(actor.workspaceId);
       const after: WorkspaceSettings = {
         workspaceId: actor.workspaceId,
         incidentsChannel: input.incidentsChannel === undefined ? (before?.incidentsChannel ?? null) : input.incidentsChannel,
@@ -74,8 +74,8 @@ export class SettingsService {
         digestHour: input.digestHour,
         updatedAt: at,
       };
-      repos.settings.save(after);
-      repos.audit.append(
+      await repos.settings.save(after);
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -92,11 +92,11 @@ export class SettingsService {
   }
 
   /** Points one purpose at a channel (Teams: run in that channel); admins only. */
-  setChannel(actor: Actor, purpose: ChannelPurpose, channel: ChannelRef): WorkspaceSettings {
-    return this.store.write((repos) => {
-      requireAdmin(repos, actor, 'choose channels');
+  async setChannel(actor: Actor, purpose: ChannelPurpose, channel: ChannelRef): Promise<WorkspaceSettings> {
+    return await this.store.write(async (repos) => {
+      await requireAdmin(repos, actor, 'choose channels');
       const at = this.clock.now().toISOString();
-      const before = repos.settings.get(actor.workspaceId);
+      const before = await repos.settings.get(actor.workspaceId);
       const after: WorkspaceSettings = {
         workspaceId: actor.workspaceId,
         incidentsChannel: before?.incidentsChannel ?? null,
@@ -110,8 +110,8 @@ export class SettingsService {
         updatedAt: at,
         [CHANNEL_COLUMN[purpose]]: channel,
       };
-      repos.settings.save(after);
-      repos.audit.append(
+      await repos.settings.save(after);
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -128,10 +128,10 @@ export class SettingsService {
   }
 
   /** The channel for a purpose; features that post there refuse plainly until setup chose one. */
-  channelFor(workspaceId: number, purpose: ChannelPurpose): ChannelRef {
-    const channel = this.get(workspaceId)[CHANNEL_COLUMN[purpose]];
+  async channelFor(workspaceId: number, purpose: ChannelPurpose): Promise<ChannelRef> {
+    const channel = (await this.get(workspaceId))[CHANNEL_COLUMN[purpose]];
     if (!channel) {
-      const platform = this.store.read((repos) => repos.workspaces.findById(workspaceId)?.platform);
+      const platform = await this.store.read(async (repos) => (await repos.workspaces.findById(workspaceId))?.platform);
       throw new AimsError('not_configured', `No ${purpose} channel is set up for this workspace yet.`, {
         hint: channelSetupHint(platform ?? 'slack', purpose),
       });

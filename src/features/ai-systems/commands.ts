@@ -10,35 +10,40 @@ import { message, type ChatResponse, type MessageView } from '../../chat/views/v
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 import { criteriaCommand } from '../releases/commands.ts';
 
-function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Map<number, Person> {
+async function ownersOf(services: ChatServices, workspaceId: number, systems: AiSystem[]): Promise<Map<number, Person>> {
   const owners = new Map<number, Person>();
   for (const system of systems) {
     if (system.ownerPersonId === null || owners.has(system.ownerPersonId)) continue;
-    const person = services.directory.personById(workspaceId, system.ownerPersonId);
+    const person = await services.directory.personById(workspaceId, system.ownerPersonId);
     if (person) owners.set(person.id, person);
   }
   return owners;
 }
 
 /** The card of one system, as the given actor may use it. */
-export function systemCard(
+export async function systemCard(
   services: ChatServices,
   actor: Actor,
   system: AiSystem,
   timeZone: string,
   note?: string,
   offerReviews = false,
-): MessageView {
-  const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
+): Promise<MessageView> {
+  const owner = system.ownerPersonId === null ? undefined : await services.directory.personById(actor.workspaceId, system.ownerPersonId);
   const canManage = actor.roles.includes('admin') || system.ownerPersonId === actor.personId;
   return systemCardView({ system, ...(owner ? { owner } : {}), canManage, timeZone, ...(note ? { note } : {}), offerReviews });
 }
 
 /** The edit form of a system, refused early (before a form opens) to people who may not edit. */
-export function systemEditForm(services: ChatServices, actor: Actor, system: AiSystem): ChatResponse {
-  services.systems.requireCanManage(actor, system, 'edit it');
-  const owner = system.ownerPersonId === null ? undefined : services.directory.personById(actor.workspaceId, system.ownerPersonId);
-  const form = systemForm({ mode: 'edit', system, ...(owner ? { owner } : {}), people: services.directory.people(actor.workspaceId) });
+export async function systemEditForm(services: ChatServices, actor: Actor, system: AiSystem): Promise<ChatResponse> {
+  await services.systems.requireCanManage(actor, system, 'edit it');
+  const owner = system.ownerPersonId === null ? undefined : await services.directory.personById(actor.workspaceId, system.ownerPersonId);
+  const form = systemForm({
+    mode: 'edit',
+    system,
+    ...(owner ? { owner } : {}),
+    people: await services.directory.people(actor.workspaceId),
+  });
   return { kind: 'form', form: { ...form, cancel: { action: SYSTEM_ACTIONS.show, args: { systemId: String(system.id) } } } };
 }
 
@@ -71,7 +76,7 @@ function parseFilter(words: string[]): { filter: AiSystemFilter; label: string; 
 }
 
 /** `system add | list [filters] | <name> [edit|retire]` */
-export function systemCommand(ctx: CommandContext): ChatResponse {
+export async function systemCommand(ctx: CommandContext): Promise<ChatResponse> {
   const { services, actor, args, prefix, timeZone } = ctx;
   const [first, ...rest] = args;
   const sub = (first ?? '').toLowerCase();
@@ -99,20 +104,20 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
       kind: 'form',
       form: systemForm({
         mode: 'add',
-        people: services.directory.people(actor.workspaceId),
+        people: await services.directory.people(actor.workspaceId),
         ...(rest.length > 0 ? { prefillName: rest.join(' ') } : {}),
       }),
     };
   }
   if (sub === 'list') {
     const { filter, label, page } = parseFilter(rest);
-    const result = services.systems.list(actor.workspaceId, filter, page);
+    const result = await services.systems.list(actor.workspaceId, filter, page);
     const showsRetired = filter.includeRetired === true || filter.stage === 'retired';
     return message(
       systemListView({
         ...result,
-        retiredHidden: showsRetired || filter.stage ? 0 : services.systems.counts(actor.workspaceId).byStage.retired,
-        owners: ownersOf(services, actor.workspaceId, result.items),
+        retiredHidden: showsRetired || filter.stage ? 0 : (await services.systems.counts(actor.workspaceId)).byStage.retired,
+        owners: await ownersOf(services, actor.workspaceId, result.items),
         filterLabel: label,
         prefix,
         nextPageCommand: `${prefix}system list ${[...rest.filter((w, i) => w.toLowerCase() !== 'page' && rest[i - 1]?.toLowerCase() !== 'page'), 'page', String(page + 2)].join(' ')}`,
@@ -121,16 +126,20 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
   }
   const criteriaAt = args.findIndex((word) => word.toLowerCase() === 'criteria');
   if (criteriaAt > 0)
-    return criteriaCommand(ctx, services.systems.find(actor.workspaceId, args.slice(0, criteriaAt).join(' ')), args.slice(criteriaAt + 1));
+    return await criteriaCommand(
+      ctx,
+      await services.systems.find(actor.workspaceId, args.slice(0, criteriaAt).join(' ')),
+      args.slice(criteriaAt + 1),
+    );
   const last = (args.at(-1) ?? '').toLowerCase();
   const verb = args.length > 1 && (last === 'edit' || last === 'retire') ? last : undefined;
   const name = (verb ? args.slice(0, -1) : args).join(' ');
-  const system = services.systems.find(actor.workspaceId, name);
-  if (verb === 'edit') return systemEditForm(services, actor, system);
+  const system = await services.systems.find(actor.workspaceId, name);
+  if (verb === 'edit') return await systemEditForm(services, actor, system);
   if (verb === 'retire') {
-    const { system: retired, changed } = services.systems.retire(actor, system.id);
+    const { system: retired, changed } = await services.systems.retire(actor, system.id);
     return message(
-      systemCard(
+      await systemCard(
         services,
         actor,
         retired,
@@ -139,5 +148,5 @@ export function systemCommand(ctx: CommandContext): ChatResponse {
       ),
     );
   }
-  return message(systemCard(services, actor, system, timeZone));
+  return message(await systemCard(services, actor, system, timeZone));
 }

@@ -11,18 +11,18 @@ import type { AreaServiceDeps } from '../area.ts';
 const forms: Array<FormSpec<SystemFormId>> = [
   {
     id: SYSTEM_FORMS.add,
-    open: ({ services, actor }) => systemForm({ mode: 'add', people: services.directory.people(actor.workspaceId) }),
-    submit: (ctx, submission) => {
+    open: async ({ services, actor }) => systemForm({ mode: 'add', people: await services.directory.people(actor.workspaceId) }),
+    submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
-      const { system, created } = services.systems.add(
+      const { system, created } = await services.systems.add(
         actor,
-        systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)),
+        systemInputFrom(submission.values, await personIdOf(ctx, submission, submission.values.owner)),
         `form:${submission.instanceKey}`,
       );
       // A system newly in production is offered its drift and bias reviews.
       return {
         kind: 'done',
-        view: systemCard(
+        view: await systemCard(
           services,
           actor,
           system,
@@ -35,20 +35,20 @@ const forms: Array<FormSpec<SystemFormId>> = [
   },
   {
     id: SYSTEM_FORMS.edit,
-    open: ({ services, actor }, context) => {
-      const response = systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(context.systemId)));
+    open: async ({ services, actor }, context) => {
+      const response = await systemEditForm(services, actor, await services.systems.getById(actor.workspaceId, Number(context.systemId)));
       return response.kind === 'form' ? response.form : undefined;
     },
-    submit: (ctx, submission) => {
+    submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
-      const { system, changed } = services.systems.edit(
+      const { system, changed } = await services.systems.edit(
         actor,
         Number(submission.context.systemId),
-        systemInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner)),
+        systemInputFrom(submission.values, await personIdOf(ctx, submission, submission.values.owner)),
       );
       return {
         kind: 'done',
-        view: systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.'),
+        view: await systemCard(services, actor, system, timeZone, changed.length > 0 ? `Saved ${system.name}.` : 'Nothing changed.'),
       };
     },
   },
@@ -57,15 +57,15 @@ const forms: Array<FormSpec<SystemFormId>> = [
 const actions: Array<ActionSpec<SystemActionId>> = [
   {
     id: SYSTEM_ACTIONS.edit,
-    handle: ({ services, actor }, args) =>
-      systemEditForm(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId))),
+    handle: async ({ services, actor }, args) =>
+      await systemEditForm(services, actor, await services.systems.getById(actor.workspaceId, Number(args.systemId))),
   },
   {
     id: SYSTEM_ACTIONS.retire,
-    handle: ({ services, actor, timeZone }, args) => {
-      const { system, changed } = services.systems.retire(actor, Number(args.systemId));
+    handle: async ({ services, actor, timeZone }, args) => {
+      const { system, changed } = await services.systems.retire(actor, Number(args.systemId));
       return message(
-        systemCard(
+        await systemCard(
           services,
           actor,
           system,
@@ -77,8 +77,8 @@ const actions: Array<ActionSpec<SystemActionId>> = [
   },
   {
     id: SYSTEM_ACTIONS.show,
-    handle: ({ services, actor, timeZone }, args) =>
-      message(systemCard(services, actor, services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)),
+    handle: async ({ services, actor, timeZone }, args) =>
+      message(await systemCard(services, actor, await services.systems.getById(actor.workspaceId, Number(args.systemId)), timeZone)),
   },
 ];
 
@@ -98,8 +98,8 @@ export const aiSystemsFeature: Feature = {
   forms,
   actions,
   status: {
-    section: (repos, workspaceId) => {
-      const inventory = repos.aiSystems.counts(workspaceId);
+    section: async (repos, workspaceId) => {
+      const inventory = await repos.aiSystems.counts(workspaceId);
       return {
         title: 'AI system inventory',
         fields: [
@@ -117,10 +117,10 @@ export const aiSystemsFeature: Feature = {
   },
   evidence: {
     kinds: ['ai-system'],
-    count: (repos, workspaceId, period) => ({
-      'ai-system': repos.aiSystems
-        .list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })
-        .items.filter((system) => inPeriod(system.createdAt, period)).length,
+    count: async (repos, workspaceId, period) => ({
+      'ai-system': (await repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })).items.filter(
+        (system) => inPeriod(system.createdAt, period),
+      ).length,
     }),
   },
 };

@@ -16,15 +16,15 @@ export interface AiSystemCounts {
 }
 
 export interface AiSystemRepository {
-  insert(input: Omit<AiSystem, 'id'>): AiSystem;
-  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findById(workspaceId: number, id: number): AiSystem | undefined;
-  findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined;
-  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number };
+  insert(input: Omit<AiSystem, 'id'>): Promise<AiSystem>;
+  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
+  findById(workspaceId: number, id: number): Promise<AiSystem | undefined>;
+  findByNameKey(workspaceId: number, nameKey: string): Promise<AiSystem | undefined>;
+  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): Promise<{ items: AiSystem[]; total: number }>;
   /** Systems not retired whose name contains `query`, for type-ahead pickers. */
-  search(workspaceId: number, query: string, limit: number): AiSystem[];
-  names(workspaceId: number): string[];
-  counts(workspaceId: number): AiSystemCounts;
+  search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]>;
+  names(workspaceId: number): Promise<string[]>;
+  counts(workspaceId: number): Promise<AiSystemCounts>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

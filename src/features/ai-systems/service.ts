@@ -7,6 +7,7 @@ import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { AiSystemCounts, AiSystemFilter } from './port.ts';
 import { AI_SYSTEM_AUDIT, looksAlike, nameKeyOf, type AiSystem } from './domain.ts';
 import { aiSystemInputSchema, type AiSystemInput } from './input.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
 export const SYSTEM_PAGE_SIZE = 25;
 
@@ -34,18 +35,21 @@ export class AiSystemService {
    * Checks the form and what it refers to (owner, name clash) together, so a person sees every
    * problem at once, each at its field.
    */
-  private validate(repos: Repositories, actor: Actor, raw: unknown, selfId?: number): AiSystemInput {
+  private async validate(repos: Repositories, actor: Actor, raw: unknown, selfId?: number): Promise<AiSystemInput> {
     const parsed = aiSystemInputSchema.safeParse(raw);
     const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
     const fields = (raw ?? {}) as { name?: unknown; ownerPersonId?: unknown };
-    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId)) {
+    if (typeof fields.ownerPersonId === 'number' && !(await repos.people.findById(actor.workspaceId, fields.ownerPersonId))) {
       errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
     }
     if (typeof fields.name === 'string' && fields.name.trim() !== '') {
-      const alike = repos.aiSystems.names(actor.workspaceId).filter((name) => looksAlike(name, fields.name as string));
-      const clash = [nameKeyOf(fields.name), ...alike.map(nameKeyOf)]
-        .map((key) => repos.aiSystems.findByNameKey(actor.workspaceId, key))
-        .find((system) => system && system.id !== selfId);
+      const alike = (await repos.aiSystems.names(actor.workspaceId)).filter((name) => looksAlike(name, fields.name as string));
+      const clash = (
+        await mapInTurn(
+          [nameKeyOf(fields.name), ...alike.map(nameKeyOf)],
+          async (key) => await repos.aiSystems.findByNameKey(actor.workspaceId, key),
+        )
+      ).find((system) => system && system.id !== selfId);
       if (clash) errors.name ??= `An AI system named “${clash.name}” already exists in this workspace.`;
     }
     if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
@@ -53,33 +57,37 @@ export class AiSystemService {
   }
 
   /** Registers a system; a repeated submission (same key) returns the system it created. */
-  add(actor: Actor, raw: unknown, submissionKey?: string): { system: AiSystem; created: boolean } {
+  async add(actor: Actor, raw: unknown, submissionKey?: string): Promise<{ system: AiSystem; created: boolean }> {
     const at = this.clock.now().toISOString();
     const name = (raw as { name?: unknown } | undefined)?.name;
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     try {
-      return this.store.write((repos) => {
+      return await this.store.write(async (repos) => {
         if (bound) {
-          const earlier = replayOf<{ systemId?: number }>(
-            repos.dedupe,
-            bound,
-            (outcome) =>
-              (outcome?.systemId ? repos.aiSystems.findById(actor.workspaceId, outcome.systemId)?.name : undefined) ?? 'an AI system',
+          const earlier = (
+            await replayOf<{ systemId?: number }>(
+              repos.dedupe,
+              bound,
+              async (outcome) =>
+                (outcome?.systemId ? (await repos.aiSystems.findById(actor.workspaceId, outcome.systemId))?.name : undefined) ??
+                'an AI system',
+            )
           )?.outcome;
-          const existing = earlier?.systemId === undefined ? undefined : repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
+          const existing =
+            earlier?.systemId === undefined ? undefined : await repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
           if (existing) return { system: existing, created: false };
         }
-        const input = this.validate(repos, actor, raw);
+        const input = await this.validate(repos, actor, raw);
         if (input.stage === 'retired') throw invalidInput({ stage: 'A new system starts in development or production.' });
-        const system = repos.aiSystems.insert({
+        const system = await repos.aiSystems.insert({
           ...input,
           workspaceId: actor.workspaceId,
           nameKey: nameKeyOf(input.name),
           createdAt: at,
           updatedAt: at,
         });
-        claimBound(repos.dedupe, bound, actor.workspaceId, at, { systemId: system.id });
-        repos.audit.append(
+        await claimBound(repos.dedupe, bound, actor.workspaceId, at, { systemId: system.id });
+        await repos.audit.append(
           {
             workspaceId: actor.workspaceId,
             actorPersonId: actor.personId,
@@ -101,21 +109,21 @@ export class AiSystemService {
   }
 
   /** Replaces a system's details (owner or admin); returns what changed. */
-  edit(actor: Actor, id: number, raw: unknown): { system: AiSystem; changed: string[] } {
+  async edit(actor: Actor, id: number, raw: unknown): Promise<{ system: AiSystem; changed: string[] }> {
     const at = this.clock.now().toISOString();
     const name = (raw as { name?: unknown } | undefined)?.name;
     try {
-      return this.store.write((repos) => {
-        const before = this.mustFind(repos, actor.workspaceId, id);
-        requireOwnerOrAdmin(repos, actor, before, 'edit it');
-        const input = this.validate(repos, actor, raw, id);
+      return await this.store.write(async (repos) => {
+        const before = await this.mustFind(repos, actor.workspaceId, id);
+        await requireOwnerOrAdmin(repos, actor, before, 'edit it');
+        const input = await this.validate(repos, actor, raw, id);
         const after: AiSystem = { ...before, ...input, nameKey: nameKeyOf(input.name), updatedAt: at };
         const change = diff(before, after);
         const changed = Object.keys(change.after);
         if (changed.length === 0) return { system: before, changed };
-        repos.aiSystems.update(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
+        await repos.aiSystems.update(actor.workspaceId, id, { ...input, nameKey: after.nameKey, updatedAt: at });
         const action = before.stage !== 'retired' && after.stage === 'retired' ? AI_SYSTEM_AUDIT.retired : AI_SYSTEM_AUDIT.updated;
-        repos.audit.append(
+        await repos.audit.append(
           {
             workspaceId: actor.workspaceId,
             actorPersonId: actor.personId,
@@ -135,14 +143,14 @@ export class AiSystemService {
   }
 
   /** Retires a system: the record and its history stay, it leaves the pickers. Idempotent. */
-  retire(actor: Actor, id: number): { system: AiSystem; changed: boolean } {
+  async retire(actor: Actor, id: number): Promise<{ system: AiSystem; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, id);
-      requireOwnerOrAdmin(repos, actor, before, 'retire it');
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, id);
+      await requireOwnerOrAdmin(repos, actor, before, 'retire it');
       if (before.stage === 'retired') return { system: before, changed: false };
-      repos.aiSystems.update(actor.workspaceId, id, { stage: 'retired', updatedAt: at });
-      repos.audit.append(
+      await repos.aiSystems.update(actor.workspaceId, id, { stage: 'retired', updatedAt: at });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -159,16 +167,15 @@ export class AiSystemService {
   }
 
   /** Finds a system by id ("12", "#12") or name (any case); not_found suggests close names. */
-  find(workspaceId: number, ref: string): AiSystem {
-    return this.store.read((repos) => {
+  async find(workspaceId: number, ref: string): Promise<AiSystem> {
+    return await this.store.read(async (repos) => {
       const trimmed = ref.trim();
       const byId = /^#?(\d+)$/.exec(trimmed);
       const system = byId
-        ? repos.aiSystems.findById(workspaceId, Number(byId[1]))
-        : repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(trimmed));
+        ? await repos.aiSystems.findById(workspaceId, Number(byId[1]))
+        : await repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(trimmed));
       if (system) return system;
-      const near = repos.aiSystems
-        .names(workspaceId)
+      const near = (await repos.aiSystems.names(workspaceId))
         .filter((name) => nameKeyOf(name).includes(nameKeyOf(trimmed).slice(0, 4)))
         .slice(0, 5);
       throw new AimsError('not_found', `No AI system called “${trimmed}” in this workspace.`, {
@@ -178,32 +185,36 @@ export class AiSystemService {
   }
 
   /** Refuses someone who may not change the system before they open its form. */
-  requireCanManage(actor: Actor, system: AiSystem, what: string): void {
-    this.store.read((repos) => requireOwnerOrAdmin(repos, actor, system, what));
+  async requireCanManage(actor: Actor, system: AiSystem, what: string): Promise<void> {
+    await this.store.read(async (repos) => await requireOwnerOrAdmin(repos, actor, system, what));
   }
 
-  getById(workspaceId: number, id: number): AiSystem {
-    return this.store.read((repos) => this.mustFind(repos, workspaceId, id));
+  async getById(workspaceId: number, id: number): Promise<AiSystem> {
+    return await this.store.read(async (repos) => await this.mustFind(repos, workspaceId, id));
   }
 
-  list(workspaceId: number, filter: AiSystemFilter, page = 0): { items: AiSystem[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) =>
-      repos.aiSystems.list(workspaceId, filter, { limit: SYSTEM_PAGE_SIZE, offset: page * SYSTEM_PAGE_SIZE }),
+  async list(
+    workspaceId: number,
+    filter: AiSystemFilter,
+    page = 0,
+  ): Promise<{ items: AiSystem[]; total: number; page: number; pageSize: number }> {
+    const result = await this.store.read(
+      async (repos) => await repos.aiSystems.list(workspaceId, filter, { limit: SYSTEM_PAGE_SIZE, offset: page * SYSTEM_PAGE_SIZE }),
     );
     return { ...result, page, pageSize: SYSTEM_PAGE_SIZE };
   }
 
   /** Type-ahead for pickers: systems not retired whose name contains the query. */
-  search(workspaceId: number, query: string, limit = 100): AiSystem[] {
-    return this.store.read((repos) => repos.aiSystems.search(workspaceId, query.trim(), limit));
+  async search(workspaceId: number, query: string, limit = 100): Promise<AiSystem[]> {
+    return await this.store.read(async (repos) => await repos.aiSystems.search(workspaceId, query.trim(), limit));
   }
 
-  counts(workspaceId: number): AiSystemCounts {
-    return this.store.read((repos) => repos.aiSystems.counts(workspaceId));
+  async counts(workspaceId: number): Promise<AiSystemCounts> {
+    return await this.store.read(async (repos) => await repos.aiSystems.counts(workspaceId));
   }
 
-  private mustFind(repos: Repositories, workspaceId: number, id: number): AiSystem {
-    const system = repos.aiSystems.findById(workspaceId, id);
+  private async mustFind(repos: Repositories, workspaceId: number, id: number): Promise<AiSystem> {
+    const system = await repos.aiSystems.findById(workspaceId, id);
     if (!system) throw new AimsError('not_found', `AI system #${id} does not exist in this workspace.`);
     return system;
   }

@@ -9,11 +9,11 @@ import { aiSystems } from './schema.ts';
 export class SqliteAiSystemRepository implements AiSystemRepository {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<AiSystem, 'id'>): AiSystem {
+  async insert(input: Omit<AiSystem, 'id'>): Promise<AiSystem> {
     return this.db.insert(aiSystems).values(input).returning().get();
   }
 
-  update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): void {
+  async update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
     this.db
       .update(aiSystems)
       .set(changes)
@@ -21,7 +21,7 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
       .run();
   }
 
-  findById(workspaceId: number, id: number): AiSystem | undefined {
+  async findById(workspaceId: number, id: number): Promise<AiSystem | undefined> {
     return this.db
       .select()
       .from(aiSystems)
@@ -29,7 +29,7 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
       .get();
   }
 
-  findByNameKey(workspaceId: number, nameKey: string): AiSystem | undefined {
+  async findByNameKey(workspaceId: number, nameKey: string): Promise<AiSystem | undefined> {
     return this.db
       .select()
       .from(aiSystems)
@@ -37,7 +37,11 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
       .get();
   }
 
-  list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): { items: AiSystem[]; total: number } {
+  async list(
+    workspaceId: number,
+    filter: AiSystemFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: AiSystem[]; total: number }> {
     const conditions: SQL[] = [eq(aiSystems.workspaceId, workspaceId)];
     if (filter.stage) conditions.push(eq(aiSystems.stage, filter.stage));
     else if (!filter.includeRetired) conditions.push(ne(aiSystems.stage, 'retired'));
@@ -48,7 +52,7 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
     return { items, total };
   }
 
-  search(workspaceId: number, query: string, limit: number): AiSystem[] {
+  async search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]> {
     return this.db
       .select()
       .from(aiSystems)
@@ -64,7 +68,7 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
       .all();
   }
 
-  names(workspaceId: number): string[] {
+  async names(workspaceId: number): Promise<string[]> {
     return this.db
       .select({ name: aiSystems.name })
       .from(aiSystems)
@@ -74,7 +78,7 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
       .map((row) => row.name);
   }
 
-  counts(workspaceId: number): AiSystemCounts {
+  async counts(workspaceId: number): Promise<AiSystemCounts> {
     const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as AiSystemCounts['byStage'];
     const byRisk = Object.fromEntries(EU_RISK_LEVELS.map((level) => [level, 0])) as AiSystemCounts['byRisk'];
     const rows = this.db

@@ -5,6 +5,6 @@ export const auditFeature: Feature = {
   name: 'audit',
   evidence: {
     kinds: ['audit-log'],
-    count: (repos, workspaceId) => ({ 'audit-log': repos.audit.count(workspaceId) }),
+    count: async (repos, workspaceId) => ({ 'audit-log': await repos.audit.count(workspaceId) }),
   },
 };

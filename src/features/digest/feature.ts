@@ -7,8 +7,8 @@ export const digestFeature: Feature = {
   name: 'digest',
   status: {
     // When the weekly digest last went out (claimed), if ever.
-    section: (repos, workspaceId, { timeZone }) => {
-      const last = repos.jobs.lastRun(DIGEST_JOB, workspaceId)?.claimedAt;
+    section: async (repos, workspaceId, { timeZone }) => {
+      const last = (await repos.jobs.lastRun(DIGEST_JOB, workspaceId))?.claimedAt;
       return {
         title: 'Leadership digest',
         fields: [{ label: 'Last leadership digest', value: last ? formatInstant(last, timeZone) : 'not sent yet' }],
@@ -17,6 +17,6 @@ export const digestFeature: Feature = {
   },
   evidence: {
     kinds: ['digest'],
-    count: (repos, workspaceId, period) => ({ digest: repos.jobs.countSent(DIGEST_JOB, workspaceId, period) }),
+    count: async (repos, workspaceId, period) => ({ digest: await repos.jobs.countSent(DIGEST_JOB, workspaceId, period) }),
   },
 };

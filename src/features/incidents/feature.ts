@@ -23,6 +23,7 @@ import {
 import { IncidentService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -30,21 +31,23 @@ export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
 const bySeverity = (counts: Record<Severity, number>) => `${counts.S1} S1, ${counts.S2} S2, ${counts.S3} S3, ${counts.S4} S4`;
 
 const privately = (view: MessageView) => ({ kind: 'done', view: { ...view, visibility: 'private' } }) as const;
-const incidentOf = ({ services, actor }: FeatureContext, context: Record<string, string>) =>
-  services.incidents.details(actor.workspaceId, Number(context.incident)).incident;
-const formOf = (response: ReturnType<typeof openIncidentForm>): FormView | undefined =>
+const incidentOf = async ({ services, actor }: FeatureContext, context: Record<string, string>) =>
+  (await services.incidents.details(actor.workspaceId, Number(context.incident))).incident;
+const formOf = (response: Awaited<ReturnType<typeof openIncidentForm>>): FormView | undefined =>
   response.kind === 'form' ? response.form : undefined;
 
 const forms: Array<FormSpec<IncidentFormId>> = [
   {
     id: INCIDENT_FORMS.report,
     // The Slack message shortcut opens it with the message as the description.
-    open: ({ services, actor, timeZone }, context) =>
-      formOf(openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description })),
+    open: async ({ services, actor, timeZone }, context) =>
+      formOf(
+        await openIncidentForm(services, actor, timeZone, context.description === undefined ? {} : { description: context.description }),
+      ),
     submit: async (ctx, submission) => {
       const { services, actor, timeZone, outbox } = ctx;
-      services.settings.channelFor(actor.workspaceId, 'incidents');
-      const { incident: logged, created } = services.incidents.report(
+      await services.settings.channelFor(actor.workspaceId, 'incidents');
+      const { incident: logged, created } = await services.incidents.report(
         actor,
         incidentInputFrom(submission.values),
         `form:${submission.instanceKey}`,
@@ -53,7 +56,7 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       // Its posts were queued with it: send them now (a repeat submission sends what is still waiting).
       const subject = subjectOf('incident', logged.id);
       const sent = await outbox.sendFor(subject);
-      const where = postsNote(
+      const where = await postsNote(
         services,
         actor.workspaceId,
         subject,
@@ -61,7 +64,7 @@ const forms: Array<FormSpec<IncidentFormId>> = [
         logged.severity === 'S1' || logged.severity === 'S2' ? ['incidents', 'leadership'] : ['incidents'],
       );
       return privately(
-        incidentCard(
+        await incidentCard(
           services,
           actor.workspaceId,
           logged.number,
@@ -73,23 +76,23 @@ const forms: Array<FormSpec<IncidentFormId>> = [
   },
   {
     id: INCIDENT_FORMS.acknowledge,
-    open: (ctx, context) => {
+    open: async (ctx, context) => {
       const { services, actor } = ctx;
-      const current = incidentOf(ctx, context);
-      const owner = current.ownerPersonId ? services.directory.personById(actor.workspaceId, current.ownerPersonId) : undefined;
+      const current = await incidentOf(ctx, context);
+      const owner = current.ownerPersonId ? await services.directory.personById(actor.workspaceId, current.ownerPersonId) : undefined;
       return acknowledgeForm(
         current,
         owner,
-        services.directory.people(actor.workspaceId),
-        context.withOwner === '1' || services.incidents.canManage(actor, current.number),
+        await services.directory.people(actor.workspaceId),
+        context.withOwner === '1' || (await services.incidents.canManage(actor, current.number)),
       );
     },
     submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
       const incident = Number(submission.context.incident);
       // The owner field is there for the owner and admins only; without it the owner stays as it is.
-      const owner = submission.values.owner ? personIdOf(ctx, submission, submission.values.owner) : undefined;
-      const { changed, incident: record } = services.incidents.transition(
+      const owner = submission.values.owner ? await personIdOf(ctx, submission, submission.values.owner) : undefined;
+      const { changed, incident: record } = await services.incidents.transition(
         actor,
         incident,
         'acknowledge',
@@ -97,55 +100,56 @@ const forms: Array<FormSpec<IncidentFormId>> = [
       );
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
       return recordSaved(
-        incidentCard(services, actor.workspaceId, incident, timeZone),
+        await incidentCard(services, actor.workspaceId, incident, timeZone),
         changed ? `INC-${incident} acknowledged.` : `INC-${incident} was already acknowledged.`,
       );
     },
   },
   {
     id: INCIDENT_FORMS.resolve,
-    open: (ctx, context) => resolveForm(incidentOf(ctx, context), ctx.services.directory.people(ctx.actor.workspaceId), undefined),
+    open: async (ctx, context) =>
+      resolveForm(await incidentOf(ctx, context), await ctx.services.directory.people(ctx.actor.workspaceId), undefined),
     submit: async (ctx, submission) => {
       const { services, actor, timeZone } = ctx;
       const incident = Number(submission.context.incident);
-      const raw = resolveInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId));
-      const { changed, incident: record } = services.incidents.resolve(actor, incident, raw);
+      const raw = await resolveInputFrom(submission.values, async (externalId) => await personIdOf(ctx, submission, externalId));
+      const { changed, incident: record } = await services.incidents.resolve(actor, incident, raw);
       await ctx.outbox.sendFor(subjectOf('incident', record.id));
       return recordSaved(
-        incidentCard(services, actor.workspaceId, incident, timeZone),
+        await incidentCard(services, actor.workspaceId, incident, timeZone),
         changed ? `INC-${incident} resolved.` : `INC-${incident} was already resolved.`,
       );
     },
   },
   {
     id: INCIDENT_FORMS.comment,
-    open: (ctx, context) => commentForm(incidentOf(ctx, context)),
+    open: async (ctx, context) => commentForm(await incidentOf(ctx, context)),
     submit: async ({ services, actor, timeZone, outbox }, submission) => {
       const incident = Number(submission.context.incident);
-      const record = services.incidents.comment(actor, incident, submission.values.comment ?? '', `form:${submission.instanceKey}`);
+      const record = await services.incidents.comment(actor, incident, submission.values.comment ?? '', `form:${submission.instanceKey}`);
       await outbox.sendFor(subjectOf('incident', record.id));
-      return recordSaved(incidentCard(services, actor.workspaceId, incident, timeZone), 'Comment added.');
+      return recordSaved(await incidentCard(services, actor.workspaceId, incident, timeZone), 'Comment added.');
     },
   },
 ];
 
 const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTIONS).map((id) => ({
   id,
-  handle: (ctx, args) => incidentAction(ctx, id, args),
+  handle: async (ctx, args) => await incidentAction(ctx, id, args),
 }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
 /** What the outbox sends about an incident: its card, rendered from the committed state, and its copies. */
 const incidentOutbox: OutboxSubjectSpec = {
   type: 'incident',
-  label: (repos, workspaceId, id) => `INC-${repos.incidents.findById(workspaceId, id)?.number ?? '?'}`,
-  card(services, workspaceId, id) {
-    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
+  label: async (repos, workspaceId, id) => `INC-${(await repos.incidents.findById(workspaceId, id))?.number ?? '?'}`,
+  async card(services, workspaceId, id) {
+    const number = (await services.incidents.numbersOf(workspaceId, [id])).get(id);
     if (number === undefined) return undefined;
-    return incidentCardView(services.incidents.details(workspaceId, number), services.settings.timeZoneOf(workspaceId));
+    return incidentCardView(await services.incidents.details(workspaceId, number), await services.settings.timeZoneOf(workspaceId));
   },
-  recordPost(services, workspaceId, id, purpose, posted) {
-    services.incidents.recordPost(workspaceId, id, {
+  async recordPost(services, workspaceId, id, purpose, posted) {
+    await services.incidents.recordPost(workspaceId, id, {
       purpose: purpose === 'leadership' ? 'leadership' : 'incidents',
       channelId: posted.channelId,
       messageId: posted.messageId,
@@ -153,12 +157,12 @@ const incidentOutbox: OutboxSubjectSpec = {
     });
   },
   // The reporter's own copy: the true state, and no lifecycle buttons once the incident is closed.
-  notice(services, workspaceId, id, notice) {
+  async notice(services, workspaceId, id, notice) {
     if (notice !== INCIDENT_NOTICES.yours) return undefined;
-    const number = services.incidents.numbersOf(workspaceId, [id]).get(id);
+    const number = (await services.incidents.numbersOf(workspaceId, [id])).get(id);
     if (number === undefined) return undefined;
-    const details = services.incidents.details(workspaceId, number);
-    const card = incidentCardView(details, services.settings.timeZoneOf(workspaceId));
+    const details = await services.incidents.details(workspaceId, number);
+    const card = incidentCardView(details, await services.settings.timeZoneOf(workspaceId));
     const closed = details.incident.status === 'closed';
     const key = incidentKey(details.incident);
     return personalView(card, closed ? `You reported ${key}. It is closed.` : `You reported ${key}. This copy stays up to date.`, !closed);
@@ -189,9 +193,9 @@ export const incidentsFeature: Feature = {
   forms,
   actions,
   status: {
-    section: (repos, workspaceId, { now, today }) => {
-      const incidents = repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
-      const actions = repos.actions.counts(workspaceId, today);
+    section: async (repos, workspaceId, { now, today }) => {
+      const incidents = await repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      const actions = await repos.actions.counts(workspaceId, today);
       const oldest = incidents.oldestActive;
       return {
         title: 'Incidents',
@@ -210,33 +214,32 @@ export const incidentsFeature: Feature = {
     },
   },
   digest: {
-    fields: (repos, workspaceId, { since }) => {
-      const counts = repos.incidents.counts(workspaceId, since);
+    fields: async (repos, workspaceId, { since }) => {
+      const counts = await repos.incidents.counts(workspaceId, since);
       return [
         { label: 'Open incidents', value: bySeverity(counts.activeBySeverity) },
         { label: 'Incidents this week', value: `${counts.openedSince} opened, ${counts.closedSince} closed` },
       ];
     },
-    overdue: (repos, workspaceId, { today, daysOverdue }) =>
-      repos.actions
-        .list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })
-        .items.filter((a) => a.dueDate < today)
-        .map((a) => ({
+    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
+      await mapInTurn(
+        (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter((a) => a.dueDate < today),
+        async (a) => ({
           what: `Corrective action #${a.id}: ${a.title}`,
-          owner: repos.people.findById(workspaceId, a.ownerPersonId),
+          owner: await repos.people.findById(workspaceId, a.ownerPersonId),
           due: a.dueDate,
           daysOverdue: daysOverdue(a.dueDate),
           button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
-        })),
-    concerns: (repos, workspaceId, { since }) => {
-      const { S1, S2 } = repos.incidents.counts(workspaceId, since).activeBySeverity;
+        }),
+      ),
+    concerns: async (repos, workspaceId, { since }) => {
+      const { S1, S2 } = (await repos.incidents.counts(workspaceId, since)).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
     },
     // The open S1/S2 incidents behind the concern, the most severe and oldest first.
-    attention: (repos, workspaceId) =>
-      repos.incidents
-        .list(workspaceId, { statuses: ACTIVE_STATUSES }, { limit: 1000, offset: 0 })
-        .items.filter((incident) => incident.severity === 'S1' || incident.severity === 'S2')
+    attention: async (repos, workspaceId) =>
+      (await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES }, { limit: 1000, offset: 0 })).items
+        .filter((incident) => incident.severity === 'S1' || incident.severity === 'S2')
         .sort((a, b) => a.severity.localeCompare(b.severity) || a.createdAt.localeCompare(b.createdAt))
         .map((incident) => ({
           what: `INC-${incident.number} ${incident.title}`,
@@ -246,10 +249,9 @@ export const incidentsFeature: Feature = {
   },
   nudges: {
     prefix: 'action',
-    items: (repos, workspaceId, { horizon, daysOverdue }) =>
-      repos.actions
-        .list(workspaceId, { status: 'open' }, { limit: 10_000, offset: 0 })
-        .items.filter((action) => action.dueDate <= horizon)
+    items: async (repos, workspaceId, { horizon, daysOverdue }) =>
+      (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 10_000, offset: 0 })).items
+        .filter((action) => action.dueDate <= horizon)
         .map((action) => ({
           personId: action.ownerPersonId,
           item: {
@@ -263,13 +265,13 @@ export const incidentsFeature: Feature = {
   },
   evidence: {
     kinds: ['incident', 'corrective-action'],
-    count: (repos, workspaceId, period) => ({
-      incident: repos.incidents
-        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
-        .items.filter((incident) => inPeriod(incident.createdAt, period)).length,
-      'corrective-action': repos.actions
-        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
-        .items.filter((action) => inPeriod(action.createdAt, period)).length,
+    count: async (repos, workspaceId, period) => ({
+      incident: (await repos.incidents.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((incident) =>
+        inPeriod(incident.createdAt, period),
+      ).length,
+      'corrective-action': (await repos.actions.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((action) =>
+        inPeriod(action.createdAt, period),
+      ).length,
     }),
   },
 };

@@ -184,14 +184,17 @@ export function resolveForm(incident: Incident, people: Person[], defaultOwner: 
 }
 
 /** The filled action slots, in the resolve schema's shape; owners resolved to person ids by the caller. */
-export function resolveInputFrom(values: FormValues, personIdOf: (externalId: string) => number | undefined): Record<string, unknown> {
+export async function resolveInputFrom(
+  values: FormValues,
+  personIdOf: (externalId: string) => Promise<number | undefined> | number | undefined,
+): Promise<Record<string, unknown>> {
   const actions = [];
   for (let n = 1; n <= ACTION_SLOTS; n++) {
     const title = values[`action${n}Title`];
     const owner = values[`action${n}Owner`];
     const due = values[`action${n}Due`];
     if (n > 1 && !title?.trim() && !owner && !due) continue;
-    actions.push({ title, ownerPersonId: owner ? personIdOf(owner) : undefined, dueDate: due });
+    actions.push({ title, ownerPersonId: owner ? await personIdOf(owner) : undefined, dueDate: due });
   }
   return { rootCause: values.rootCause, actions };
 }

@@ -18,15 +18,15 @@ export interface IncidentCounts {
 
 export interface IncidentRepository {
   /** The next INC number of a workspace; call inside the write transaction that inserts it. */
-  nextNumber(workspaceId: number): number;
-  insert(input: Omit<Incident, 'id'>): Incident;
-  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void;
-  findByNumber(workspaceId: number, number: number): Incident | undefined;
-  findById(workspaceId: number, id: number): Incident | undefined;
-  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number };
-  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent;
-  events(incidentId: number): IncidentEvent[];
-  counts(workspaceId: number, since: string): IncidentCounts;
+  nextNumber(workspaceId: number): Promise<number>;
+  insert(input: Omit<Incident, 'id'>): Promise<Incident>;
+  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): Promise<void>;
+  findByNumber(workspaceId: number, number: number): Promise<Incident | undefined>;
+  findById(workspaceId: number, id: number): Promise<Incident | undefined>;
+  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): Promise<{ items: Incident[]; total: number }>;
+  addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent>;
+  events(incidentId: number): Promise<IncidentEvent[]>;
+  counts(workspaceId: number, since: string): Promise<IncidentCounts>;
 }
 
 export interface CorrectiveActionFilter {
@@ -36,16 +36,16 @@ export interface CorrectiveActionFilter {
 }
 
 export interface CorrectiveActionRepository {
-  insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction;
-  findById(workspaceId: number, id: number): CorrectiveAction | undefined;
-  markDone(workspaceId: number, id: number, at: string): void;
+  insert(input: Omit<CorrectiveAction, 'id'>): Promise<CorrectiveAction>;
+  findById(workspaceId: number, id: number): Promise<CorrectiveAction | undefined>;
+  markDone(workspaceId: number, id: number, at: string): Promise<void>;
   list(
     workspaceId: number,
     filter: CorrectiveActionFilter,
     page: { limit: number; offset: number },
-  ): { items: CorrectiveAction[]; total: number };
+  ): Promise<{ items: CorrectiveAction[]; total: number }>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
-  counts(workspaceId: number, today: string): { open: number; overdue: number };
+  counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

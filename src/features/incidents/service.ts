@@ -21,6 +21,7 @@ import {
 import { incidentInputSchema, resolveInputSchema } from './input.ts';
 import { keepPersonalCopy, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { PersonalCopy } from '../../core/posted/posted-copy.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
 export const INCIDENT_PAGE_SIZE = 25;
 /** Detection times this far ahead of the clock are accepted (clock skew between phones and servers). */
@@ -55,15 +56,15 @@ export interface NewCorrectiveAction {
  * Records open corrective actions, each with its audit event, in the caller's unit of work. Incidents
  * create them when resolved and reviews when recorded; the actions' table and audit stay this area's.
  */
-export function addCorrectiveActions(
+export async function addCorrectiveActions(
   repos: Repositories,
   actor: Actor,
   origin: CorrectiveActionOrigin,
   actions: readonly NewCorrectiveAction[],
   at: string,
-): CorrectiveAction[] {
-  return actions.map((action) => {
-    const record = repos.actions.insert({
+): Promise<CorrectiveAction[]> {
+  return await mapInTurn(actions, async (action) => {
+    const record = await repos.actions.insert({
       workspaceId: actor.workspaceId,
       incidentId: 'incidentId' in origin ? origin.incidentId : null,
       reviewCompletionId: 'reviewCompletionId' in origin ? origin.reviewCompletionId : null,
@@ -74,7 +75,7 @@ export function addCorrectiveActions(
       doneAt: null,
       createdAt: at,
     });
-    repos.audit.append(
+    await repos.audit.append(
       {
         workspaceId: actor.workspaceId,
         actorPersonId: actor.personId,
@@ -97,7 +98,7 @@ export class IncidentService {
     private readonly clock: Clock,
   ) {}
 
-  private audit(
+  private async audit(
     repos: Repositories,
     actor: Actor | null,
     incident: Incident,
@@ -105,8 +106,8 @@ export class IncidentService {
     before: unknown,
     after: unknown,
     at: string,
-  ): void {
-    repos.audit.append(
+  ): Promise<void> {
+    await repos.audit.append(
       {
         workspaceId: incident.workspaceId,
         actorPersonId: actor?.personId ?? null,
@@ -120,8 +121,8 @@ export class IncidentService {
     );
   }
 
-  private mustFind(repos: Repositories, workspaceId: number, number: number): Incident {
-    const incident = repos.incidents.findByNumber(workspaceId, number);
+  private async mustFind(repos: Repositories, workspaceId: number, number: number): Promise<Incident> {
+    const incident = await repos.incidents.findByNumber(workspaceId, number);
     if (!incident)
       throw new AimsError('not_found', `There is no INC-${number} in this workspace.`, { hint: 'See the list with “incident list”.' });
     return incident;
@@ -131,31 +132,34 @@ export class IncidentService {
    * Logs an incident; a repeated submission (same key) returns the incident it created. The
    * reporter's own copy (`personalCopy`) is kept with it and refreshed by every later change.
    */
-  report(
+  async report(
     actor: Actor,
     raw: unknown,
     submissionKey?: string,
     personalCopy: PersonalCopy = { kind: 'none' },
-  ): { incident: Incident; created: boolean } {
+  ): Promise<{ incident: Incident; created: boolean }> {
     const now = this.clock.now();
     const at = now.toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
-    return this.store.write((repos) => {
+    return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = replayOf<{ incidentId?: number }>(
-          repos.dedupe,
-          bound,
-          (outcome) =>
-            `INC-${(outcome?.incidentId ? repos.incidents.findById(actor.workspaceId, outcome.incidentId)?.number : undefined) ?? '?'}`,
+        const earlier = (
+          await replayOf<{ incidentId?: number }>(
+            repos.dedupe,
+            bound,
+            async (outcome) =>
+              `INC-${(outcome?.incidentId ? (await repos.incidents.findById(actor.workspaceId, outcome.incidentId))?.number : undefined) ?? '?'}`,
+          )
         )?.outcome;
-        const existing = earlier?.incidentId === undefined ? undefined : repos.incidents.findById(actor.workspaceId, earlier.incidentId);
+        const existing =
+          earlier?.incidentId === undefined ? undefined : await repos.incidents.findById(actor.workspaceId, earlier.incidentId);
         if (existing) return { incident: existing, created: false };
       }
       const parsed = incidentInputSchema.safeParse(raw);
       const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
       let system: AiSystem | undefined;
       if (parsed.success && parsed.data.aiSystemId) {
-        system = repos.aiSystems.findById(actor.workspaceId, parsed.data.aiSystemId);
+        system = await repos.aiSystems.findById(actor.workspaceId, parsed.data.aiSystemId);
         if (!system || system.stage === 'retired') errors.aiSystemId = 'Choose an AI system of this workspace that is not retired.';
       }
       if (parsed.success && new Date(parsed.data.detectedAt).getTime() > now.getTime() + FUTURE_SLACK_MS) {
@@ -163,9 +167,9 @@ export class IncidentService {
       }
       if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
       const input = parsed.data;
-      const incident = repos.incidents.insert({
+      const incident = await repos.incidents.insert({
         workspaceId: actor.workspaceId,
-        number: repos.incidents.nextNumber(actor.workspaceId),
+        number: await repos.incidents.nextNumber(actor.workspaceId),
         aiSystemId: system?.id ?? null,
         systemName: system ? null : input.systemName,
         title: input.title,
@@ -183,10 +187,10 @@ export class IncidentService {
         updatedAt: at,
         closedAt: null,
       });
-      repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
-      claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
-      this.audit(repos, actor, incident, INCIDENT_AUDIT.reported, null, incident, at);
-      queuePosts(
+      await repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'reported', text: null });
+      await claimBound(repos.dedupe, bound, actor.workspaceId, at, { incidentId: incident.id });
+      await this.audit(repos, actor, incident, INCIDENT_AUDIT.reported, null, incident, at);
+      await queuePosts(
         repos,
         actor.workspaceId,
         subjectOf('incident', incident.id),
@@ -194,7 +198,7 @@ export class IncidentService {
         at,
       );
       const subject = subjectOf('incident', incident.id);
-      keepPersonalCopy(repos, actor.workspaceId, subject, actor.personId, INCIDENT_NOTICES.yours, personalCopy, at);
+      await keepPersonalCopy(repos, actor.workspaceId, subject, actor.personId, INCIDENT_NOTICES.yours, personalCopy, at);
       return { incident, created: true };
     });
   }
@@ -205,15 +209,15 @@ export class IncidentService {
    * Anyone may acknowledge (they become the responder); the owner stays accountable, and only
    * the owner or an admin may name another owner while acknowledging.
    */
-  transition(
+  async transition(
     actor: Actor,
     number: number,
     transition: Transition,
     options: { ownerPersonId?: number } = {},
-  ): { incident: Incident; changed: boolean } {
+  ): Promise<{ incident: Incident; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, number);
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, number);
       const rule = TRANSITIONS[transition];
       if (!rule.from.includes(before.status)) {
         if (before.status === rule.to) return { incident: before, changed: false };
@@ -222,26 +226,26 @@ export class IncidentService {
           hint: next.length > 0 ? `Possible now: ${next.join(', ')}.` : undefined,
         });
       }
-      if (!rule.anyone) this.requireOwnerOrAdmin(repos, actor, before, transition);
+      if (!rule.anyone) await this.requireOwnerOrAdmin(repos, actor, before, transition);
       const changes: Partial<Incident> = { status: rule.to, updatedAt: at };
       if (transition === 'acknowledge') {
         changes.responderPersonId = actor.personId;
         const owner = options.ownerPersonId;
         if (owner !== undefined && owner !== before.ownerPersonId) {
-          if (!repos.people.findById(actor.workspaceId, owner))
+          if (!(await repos.people.findById(actor.workspaceId, owner)))
             throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
-          this.requireOwnerOrAdmin(repos, actor, before, 'reassign', 'owner');
+          await this.requireOwnerOrAdmin(repos, actor, before, 'reassign', 'owner');
           changes.ownerPersonId = owner;
         }
       }
       if (transition === 'close') changes.closedAt = at;
       if (transition === 'reopen') changes.closedAt = null;
-      repos.incidents.update(actor.workspaceId, before.id, changes);
-      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: rule.event, text: null });
+      await repos.incidents.update(actor.workspaceId, before.id, changes);
+      await repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: rule.event, text: null });
       const newOwner = changes.ownerPersonId;
       if (newOwner !== undefined && newOwner !== null && newOwner !== before.ownerPersonId) {
-        const owner = repos.people.findById(actor.workspaceId, newOwner);
-        repos.incidents.addEvent({
+        const owner = await repos.people.findById(actor.workspaceId, newOwner);
+        await repos.incidents.addEvent({
           incidentId: before.id,
           at,
           actorPersonId: actor.personId,
@@ -250,7 +254,7 @@ export class IncidentService {
         });
       }
       const after = { ...before, ...changes };
-      this.audit(
+      await this.audit(
         repos,
         actor,
         before,
@@ -267,72 +271,74 @@ export class IncidentService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: after, changed: true };
     });
   }
 
   /** Names the accountable owner of an incident: its owner or an admin. Naming the same owner changes nothing. */
-  assign(actor: Actor, number: number, ownerPersonId: number): { incident: Incident; changed: boolean } {
+  async assign(actor: Actor, number: number, ownerPersonId: number): Promise<{ incident: Incident; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, number);
-      this.requireOwnerOrAdmin(repos, actor, before, 'reassign');
-      const owner = repos.people.findById(actor.workspaceId, ownerPersonId);
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, number);
+      await this.requireOwnerOrAdmin(repos, actor, before, 'reassign');
+      const owner = await repos.people.findById(actor.workspaceId, ownerPersonId);
       if (!owner) throw invalidInput({ owner: 'The owner must be a person in this workspace.' });
       if (before.ownerPersonId === ownerPersonId) return { incident: before, changed: false };
-      repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
-      repos.incidents.addEvent({
+      await repos.incidents.update(actor.workspaceId, before.id, { ownerPersonId, updatedAt: at });
+      await repos.incidents.addEvent({
         incidentId: before.id,
         at,
         actorPersonId: actor.personId,
         kind: 'owner-changed',
         text: personLabel(owner),
       });
-      this.audit(repos, actor, before, INCIDENT_AUDIT.ownerChanged, { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
+      await this.audit(repos, actor, before, INCIDENT_AUDIT.ownerChanged, { ownerPersonId: before.ownerPersonId }, { ownerPersonId }, at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: { ...before, ownerPersonId, updatedAt: at }, changed: true };
     });
   }
 
   /** Refuses, before anything is written, someone who is neither the incident's owner nor an admin. */
-  requireCanManage(actor: Actor, number: number, what: string): void {
-    this.store.read((repos) => this.requireOwnerOrAdmin(repos, actor, this.mustFind(repos, actor.workspaceId, number), what));
+  async requireCanManage(actor: Actor, number: number, what: string): Promise<void> {
+    await this.store.read(
+      async (repos) => await this.requireOwnerOrAdmin(repos, actor, await this.mustFind(repos, actor.workspaceId, number), what),
+    );
   }
 
   /** Whether the actor may move this incident on or reassign it (its owner or an admin). */
-  canManage(actor: Actor, number: number): boolean {
-    return this.store.read((repos) => {
-      const incident = this.mustFind(repos, actor.workspaceId, number);
+  async canManage(actor: Actor, number: number): Promise<boolean> {
+    return await this.store.read(async (repos) => {
+      const incident = await this.mustFind(repos, actor.workspaceId, number);
       return actor.roles.includes('admin') || incident.ownerPersonId === actor.personId;
     });
   }
 
   /** Resolves with a root cause and one or more corrective actions (their own records). */
-  resolve(actor: Actor, number: number, raw: unknown): { incident: Incident; changed: boolean } {
+  async resolve(actor: Actor, number: number, raw: unknown): Promise<{ incident: Incident; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, number);
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, number);
       if (before.status === 'resolved') return { incident: before, changed: false };
       if (!TRANSITIONS.resolve.from.includes(before.status)) {
         throw new AimsError('conflict', `${incidentKey(before)} is ${before.status}: it cannot be resolved from there.`, {
           hint: `Possible now: ${transitionsFrom(before.status).join(', ') || 'nothing'}.`,
         });
       }
-      this.requireOwnerOrAdmin(repos, actor, before, 'resolve');
+      await this.requireOwnerOrAdmin(repos, actor, before, 'resolve');
       const parsed = resolveInputSchema.safeParse(raw);
       if (!parsed.success) throw invalidInput(rowFieldErrorsOf(parsed.error.issues));
       const input = parsed.data;
       const ownerErrors: Record<string, string> = {};
-      input.actions.forEach((action, i) => {
-        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId))
+      await mapInTurn(input.actions, async (action, i) => {
+        if (!(await repos.people.findById(actor.workspaceId, action.ownerPersonId)))
           ownerErrors[`actions.${i}.ownerPersonId`] = 'The owner must be a person in this workspace.';
       });
       if (Object.keys(ownerErrors).length > 0) throw invalidInput(ownerErrors);
-      repos.incidents.update(actor.workspaceId, before.id, { status: 'resolved', rootCause: input.rootCause, updatedAt: at });
-      repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'resolved', text: input.rootCause });
+      await repos.incidents.update(actor.workspaceId, before.id, { status: 'resolved', rootCause: input.rootCause, updatedAt: at });
+      await repos.incidents.addEvent({ incidentId: before.id, at, actorPersonId: actor.personId, kind: 'resolved', text: input.rootCause });
       const after: Incident = { ...before, status: 'resolved', rootCause: input.rootCause, updatedAt: at };
-      this.audit(
+      await this.audit(
         repos,
         actor,
         before,
@@ -341,39 +347,39 @@ export class IncidentService {
         { status: 'resolved', rootCause: input.rootCause },
         at,
       );
-      addCorrectiveActions(repos, actor, { incidentId: before.id }, input.actions, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
+      await addCorrectiveActions(repos, actor, { incidentId: before.id }, input.actions, at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('incident', before.id), at);
       return { incident: after, changed: true };
     });
   }
 
   /** Adds a comment to the timeline (anyone in the workspace). */
-  comment(actor: Actor, number: number, text: string, submissionKey?: string): Incident {
+  async comment(actor: Actor, number: number, text: string, submissionKey?: string): Promise<Incident> {
     const body = text.trim();
     if (body === '') throw invalidInput({ comment: 'Write a comment.' });
     if (body.length > 1000) throw invalidInput({ comment: 'A comment can be at most 1000 characters.' });
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const incident = this.mustFind(repos, actor.workspaceId, number);
+    return await this.store.write(async (repos) => {
+      const incident = await this.mustFind(repos, actor.workspaceId, number);
       // The same comment form submitted twice (a retry, a double click) is one comment; other text under its key is a conflict.
       const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, number, body }) : undefined;
-      if (replayOf(repos.dedupe, bound, () => `a comment on INC-${number}`)) return incident;
-      claimBound(repos.dedupe, bound, actor.workspaceId, at);
-      repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
-      repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
-      this.audit(repos, actor, incident, INCIDENT_AUDIT.commented, null, { comment: body }, at);
-      queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
+      if (await replayOf(repos.dedupe, bound, () => `a comment on INC-${number}`)) return incident;
+      await claimBound(repos.dedupe, bound, actor.workspaceId, at);
+      await repos.incidents.addEvent({ incidentId: incident.id, at, actorPersonId: actor.personId, kind: 'comment', text: body });
+      await repos.incidents.update(actor.workspaceId, incident.id, { updatedAt: at });
+      await this.audit(repos, actor, incident, INCIDENT_AUDIT.commented, null, { comment: body }, at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
       return { ...incident, updatedAt: at };
     });
   }
 
   /** Audits where a card of the incident was posted (the outbox tracks the copy in posted_messages). */
-  recordPost(workspaceId: number, incidentId: number, post: IncidentPost): void {
+  async recordPost(workspaceId: number, incidentId: number, post: IncidentPost): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => {
-      const incident = repos.incidents.findById(workspaceId, incidentId);
+    await this.store.write(async (repos) => {
+      const incident = await repos.incidents.findById(workspaceId, incidentId);
       if (!incident) return;
-      this.audit(
+      await this.audit(
         repos,
         null,
         incident,
@@ -386,23 +392,23 @@ export class IncidentService {
   }
 
   /** Refuses, before the resolve form opens, someone who could not submit it. */
-  requireCanResolve(actor: Actor, number: number): void {
-    this.store.read((repos) => {
-      const incident = this.mustFind(repos, actor.workspaceId, number);
+  async requireCanResolve(actor: Actor, number: number): Promise<void> {
+    await this.store.read(async (repos) => {
+      const incident = await this.mustFind(repos, actor.workspaceId, number);
       if (!TRANSITIONS.resolve.from.includes(incident.status)) {
         throw new AimsError('conflict', `${incidentKey(incident)} is ${incident.status}: it cannot be resolved from there.`, {
           hint: `Possible now: ${transitionsFrom(incident.status).join(', ') || 'nothing'}.`,
         });
       }
-      this.requireOwnerOrAdmin(repos, actor, incident, 'resolve');
+      await this.requireOwnerOrAdmin(repos, actor, incident, 'resolve');
     });
   }
 
-  details(workspaceId: number, number: number): IncidentDetails {
-    return this.store.read((repos) => {
-      const incident = this.mustFind(repos, workspaceId, number);
-      const events = repos.incidents.events(incident.id);
-      const actions = repos.actions.list(workspaceId, { incidentId: incident.id }, { limit: 50, offset: 0 }).items;
+  async details(workspaceId: number, number: number): Promise<IncidentDetails> {
+    return await this.store.read(async (repos) => {
+      const incident = await this.mustFind(repos, workspaceId, number);
+      const events = await repos.incidents.events(incident.id);
+      const actions = (await repos.actions.list(workspaceId, { incidentId: incident.id }, { limit: 50, offset: 0 })).items;
       const ids = new Set<number>([
         incident.reporterPersonId,
         ...(incident.ownerPersonId ? [incident.ownerPersonId] : []),
@@ -412,64 +418,68 @@ export class IncidentService {
       ]);
       const people = new Map<number, Person>();
       for (const id of ids) {
-        const person = repos.people.findById(workspaceId, id);
+        const person = await repos.people.findById(workspaceId, id);
         if (person) people.set(id, person);
       }
-      const system = incident.aiSystemId ? repos.aiSystems.findById(workspaceId, incident.aiSystemId) : undefined;
+      const system = incident.aiSystemId ? await repos.aiSystems.findById(workspaceId, incident.aiSystemId) : undefined;
       return { incident, events, actions, system, people };
     });
   }
 
   /** INC numbers of incident ids (for lists of corrective actions). */
-  numbersOf(workspaceId: number, ids: number[]): Map<number, number> {
-    return this.store.read((repos) => {
+  async numbersOf(workspaceId: number, ids: number[]): Promise<Map<number, number>> {
+    return await this.store.read(async (repos) => {
       const out = new Map<number, number>();
       for (const id of new Set(ids)) {
-        const incident = repos.incidents.findById(workspaceId, id);
+        const incident = await repos.incidents.findById(workspaceId, id);
         if (incident) out.set(id, incident.number);
       }
       return out;
     });
   }
 
-  list(workspaceId: number, filter: IncidentFilter, page = 0): { items: Incident[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) =>
-      repos.incidents.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
+  async list(
+    workspaceId: number,
+    filter: IncidentFilter,
+    page = 0,
+  ): Promise<{ items: Incident[]; total: number; page: number; pageSize: number }> {
+    const result = await this.store.read(
+      async (repos) => await repos.incidents.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
     );
     return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
   }
 
-  listActions(
+  async listActions(
     workspaceId: number,
     filter: CorrectiveActionFilter,
     page = 0,
-  ): { items: CorrectiveAction[]; total: number; page: number; pageSize: number } {
-    const result = this.store.read((repos) =>
-      repos.actions.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
+  ): Promise<{ items: CorrectiveAction[]; total: number; page: number; pageSize: number }> {
+    const result = await this.store.read(
+      async (repos) => await repos.actions.list(workspaceId, filter, { limit: INCIDENT_PAGE_SIZE, offset: page * INCIDENT_PAGE_SIZE }),
     );
     return { ...result, page, pageSize: INCIDENT_PAGE_SIZE };
   }
 
   /** Marks a corrective action done: its owner, the incident's owner or an admin. Idempotent. */
-  markActionDone(actor: Actor, actionId: number): { action: CorrectiveAction; changed: boolean } {
+  async markActionDone(actor: Actor, actionId: number): Promise<{ action: CorrectiveAction; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const action = repos.actions.findById(actor.workspaceId, actionId);
+    return await this.store.write(async (repos) => {
+      const action = await repos.actions.findById(actor.workspaceId, actionId);
       if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
       if (action.status === 'done') return { action, changed: false };
-      const incident = action.incidentId ? repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
+      const incident = action.incidentId ? await repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
       const allowed =
         actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
       if (!allowed) {
-        const owner = repos.people.findById(actor.workspaceId, action.ownerPersonId);
+        const owner = await repos.people.findById(actor.workspaceId, action.ownerPersonId);
         throw new AimsError(
           'forbidden',
           'Only the owner of this action, the owner of its incident or an admin can mark it done.',
           owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {},
         );
       }
-      repos.actions.markDone(actor.workspaceId, actionId, at);
-      repos.audit.append(
+      await repos.actions.markDone(actor.workspaceId, actionId, at);
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -481,15 +491,15 @@ export class IncidentService {
         },
         at,
       );
-      if (incident) queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
+      if (incident) await queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
       return { action: { ...action, status: 'done', doneAt: at }, changed: true };
     });
   }
 
-  private requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string, field?: string): void {
+  private async requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string, field?: string): Promise<void> {
     if (actor.roles.includes('admin') || incident.ownerPersonId === actor.personId) return;
-    const owner = incident.ownerPersonId ? repos.people.findById(actor.workspaceId, incident.ownerPersonId) : undefined;
-    const admins = repos.roles.holders(actor.workspaceId, 'admin').map((holder) => personLabel(holder));
+    const owner = incident.ownerPersonId ? await repos.people.findById(actor.workspaceId, incident.ownerPersonId) : undefined;
+    const admins = (await repos.roles.holders(actor.workspaceId, 'admin')).map((holder) => personLabel(holder));
     const ask = admins.length > 0 ? `Admins: ${admins.join(', ')}.` : 'This workspace has no admin yet.';
     const message = `Only the owner of ${incidentKey(incident)} or an admin can ${what} it.`;
     const hint = owner

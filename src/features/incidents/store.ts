@@ -15,7 +15,7 @@ const toIncident = (row: Row): Incident => ({
 export class SqliteIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Db) {}
 
-  nextNumber(workspaceId: number): number {
+  async nextNumber(workspaceId: number): Promise<number> {
     const row = this.db
       .select({ n: max(incidents.number) })
       .from(incidents)
@@ -24,11 +24,11 @@ export class SqliteIncidentRepository implements IncidentRepository {
     return (row?.n ?? 0) + 1;
   }
 
-  insert(input: Omit<Incident, 'id'>): Incident {
+  async insert(input: Omit<Incident, 'id'>): Promise<Incident> {
     return toIncident(this.db.insert(incidents).values(input).returning().get());
   }
 
-  update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): void {
+  async update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): Promise<void> {
     this.db
       .update(incidents)
       .set(changes)
@@ -36,7 +36,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
       .run();
   }
 
-  findByNumber(workspaceId: number, number: number): Incident | undefined {
+  async findByNumber(workspaceId: number, number: number): Promise<Incident | undefined> {
     const row = this.db
       .select()
       .from(incidents)
@@ -45,7 +45,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
     return row ? toIncident(row) : undefined;
   }
 
-  findById(workspaceId: number, id: number): Incident | undefined {
+  async findById(workspaceId: number, id: number): Promise<Incident | undefined> {
     const row = this.db
       .select()
       .from(incidents)
@@ -54,7 +54,11 @@ export class SqliteIncidentRepository implements IncidentRepository {
     return row ? toIncident(row) : undefined;
   }
 
-  list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): { items: Incident[]; total: number } {
+  async list(
+    workspaceId: number,
+    filter: IncidentFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: Incident[]; total: number }> {
     const conditions: SQL[] = [eq(incidents.workspaceId, workspaceId)];
     if (filter.statuses) conditions.push(inArray(incidents.status, [...filter.statuses]));
     if (filter.severity) conditions.push(eq(incidents.severity, filter.severity));
@@ -77,12 +81,12 @@ export class SqliteIncidentRepository implements IncidentRepository {
     return { items, total };
   }
 
-  addEvent(input: Omit<IncidentEvent, 'id'>): IncidentEvent {
+  async addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent> {
     const row = this.db.insert(incidentEvents).values(input).returning().get();
     return { ...row, kind: row.kind as IncidentEvent['kind'] };
   }
 
-  events(incidentId: number): IncidentEvent[] {
+  async events(incidentId: number): Promise<IncidentEvent[]> {
     return this.db
       .select()
       .from(incidentEvents)
@@ -92,7 +96,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
       .map((row) => ({ ...row, kind: row.kind as IncidentEvent['kind'] }));
   }
 
-  counts(workspaceId: number, since: string): IncidentCounts {
+  async counts(workspaceId: number, since: string): Promise<IncidentCounts> {
     const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as IncidentCounts['activeBySeverity'];
     const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
     for (const row of this.db
@@ -130,11 +134,11 @@ export class SqliteIncidentRepository implements IncidentRepository {
 export class SqliteCorrectiveActionRepository implements CorrectiveActionRepository {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<CorrectiveAction, 'id'>): CorrectiveAction {
+  async insert(input: Omit<CorrectiveAction, 'id'>): Promise<CorrectiveAction> {
     return this.db.insert(correctiveActions).values(input).returning().get();
   }
 
-  findById(workspaceId: number, id: number): CorrectiveAction | undefined {
+  async findById(workspaceId: number, id: number): Promise<CorrectiveAction | undefined> {
     return this.db
       .select()
       .from(correctiveActions)
@@ -142,7 +146,7 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
       .get();
   }
 
-  markDone(workspaceId: number, id: number, at: string): void {
+  async markDone(workspaceId: number, id: number, at: string): Promise<void> {
     this.db
       .update(correctiveActions)
       .set({ status: 'done', doneAt: at })
@@ -150,11 +154,11 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
       .run();
   }
 
-  list(
+  async list(
     workspaceId: number,
     filter: CorrectiveActionFilter,
     page: { limit: number; offset: number },
-  ): { items: CorrectiveAction[]; total: number } {
+  ): Promise<{ items: CorrectiveAction[]; total: number }> {
     const conditions: SQL[] = [eq(correctiveActions.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(correctiveActions.ownerPersonId, filter.ownerPersonId));
     if (filter.status) conditions.push(eq(correctiveActions.status, filter.status));
@@ -172,7 +176,7 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
     return { items, total };
   }
 
-  counts(workspaceId: number, today: string): { open: number; overdue: number } {
+  async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {
     const open = and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'));
     return {
       open: this.db.select({ n: count() }).from(correctiveActions).where(open).get()?.n ?? 0,

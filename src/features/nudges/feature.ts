@@ -4,18 +4,18 @@ import { message } from '../../chat/views/view.ts';
 
 const snoozeButton: ActionSpec<typeof NUDGE_SNOOZE> = {
   id: NUDGE_SNOOZE,
-  handle: ({ services, actor }, args) => {
+  handle: async ({ services, actor }, args) => {
     if (args.days !== '1') return { kind: 'form', form: snoozeForm(args.item ?? '') };
-    return message(snoozedView(services.nudges.snooze(actor, args.item ?? '', 1)));
+    return message(snoozedView(await services.nudges.snooze(actor, args.item ?? '', 1)));
   },
 };
 
 const snoozeWeek: FormSpec<typeof NUDGE_SNOOZE> = {
   id: NUDGE_SNOOZE,
   open: (_ctx, context) => snoozeForm(context.item ?? ''),
-  submit: ({ services, actor }, submission) => ({
+  submit: async ({ services, actor }, submission) => ({
     kind: 'done',
-    view: snoozedView(services.nudges.snooze(actor, submission.context.item ?? '', 7, submission.values.reason)),
+    view: snoozedView(await services.nudges.snooze(actor, submission.context.item ?? '', 7, submission.values.reason)),
   }),
 };
 

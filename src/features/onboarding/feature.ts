@@ -10,8 +10,9 @@ export const onboardingFeature: Feature = {
   name: 'onboarding',
   firstRun: {
     greeting: GREETING,
-    view: (services, workspaceId, platform, intro) => checklistView(services.onboarding.checklist(workspaceId), platform, intro),
-    statusLead: (services, workspaceId, platform) => checklistStatusLead(services.onboarding.checklist(workspaceId), platform),
+    view: async (services, workspaceId, platform, intro) =>
+      checklistView(await services.onboarding.checklist(workspaceId), platform, intro),
+    statusLead: async (services, workspaceId, platform) => checklistStatusLead(await services.onboarding.checklist(workspaceId), platform),
   },
   commands: [
     {
@@ -22,8 +23,8 @@ export const onboardingFeature: Feature = {
       summary: 'Get started: what is set up, what is next, a button for each step.',
       group: 'lookup',
       button: { label: 'Get started', command: 'start' },
-      handle: ({ services, contact, request }) =>
-        message(checklistView(services.onboarding.checklist(contact.workspace.id), request.contact.platform)),
+      handle: async ({ services, contact, request }) =>
+        message(checklistView(await services.onboarding.checklist(contact.workspace.id), request.contact.platform)),
     },
   ],
 };

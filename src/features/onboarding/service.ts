@@ -11,20 +11,21 @@ export class OnboardingService {
   ) {}
 
   /** The checklist as the records stand, in one consistent read. */
-  checklist(workspaceId: number): Checklist {
-    return this.store.read((repos) => {
-      const settings = repos.settings.get(workspaceId);
-      const { byStage } = repos.aiSystems.counts(workspaceId);
+  async checklist(workspaceId: number): Promise<Checklist> {
+    return await this.store.read(async (repos) => {
+      const settings = await repos.settings.get(workspaceId);
+      const { byStage } = await repos.aiSystems.counts(workspaceId);
       const page = { limit: 1, offset: 0 };
       return checklistOf({
         systems: byStage.development + byStage.production,
         missingChannels: CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]),
-        approvers: repos.roles.holders(workspaceId, 'approver').length,
+        approvers: (await repos.roles.holders(workspaceId, 'approver')).length,
         approvalsNeeded: settings?.defaultApprovals ?? DEFAULT_APPROVALS,
-        incidents: repos.incidents.list(workspaceId, {}, page).total,
-        releases: repos.releases.list(workspaceId, {}, page).total,
+        incidents: (await repos.incidents.list(workspaceId, {}, page)).total,
+        releases: (await repos.releases.list(workspaceId, {}, page)).total,
         // Retired systems, courses and reviews are records too: a workspace with them is not empty.
-        otherRecords: byStage.retired + repos.training.courses(workspaceId, true).length + repos.reviews.list(workspaceId, {}).length,
+        otherRecords:
+          byStage.retired + (await repos.training.courses(workspaceId, true)).length + (await repos.reviews.list(workspaceId, {})).length,
       });
     });
   }
@@ -33,11 +34,11 @@ export class OnboardingService {
    * True the first time `subject` (a person's home, a conversation) is greeted in the workspace, and
    * remembers it with its audit event; false ever after, so a greeting is never repeated.
    */
-  greetOnce(workspaceId: number, subject: string): boolean {
-    return this.store.write((repos) => {
+  async greetOnce(workspaceId: number, subject: string): Promise<boolean> {
+    return await this.store.write(async (repos) => {
       const at = this.clock.now().toISOString();
-      if (!repos.greetings.claim(workspaceId, subject, at)) return false;
-      repos.audit.append(
+      if (!(await repos.greetings.claim(workspaceId, subject, at))) return false;
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,

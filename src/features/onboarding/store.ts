@@ -6,7 +6,7 @@ import { firstRunGreetings } from './schema.ts';
 export class SqliteGreetingRepository implements GreetingRepository {
   constructor(private readonly db: Db) {}
 
-  claim(workspaceId: number, subject: string, at: string): boolean {
+  async claim(workspaceId: number, subject: string, at: string): Promise<boolean> {
     // The unique index decides, not a read-then-write: two deliveries of the same install greet once.
     const result = this.db.insert(firstRunGreetings).values({ workspaceId, subject, greetedAt: at }).onConflictDoNothing().run();
     return result.changes === 1;

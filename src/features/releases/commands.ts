@@ -20,28 +20,39 @@ export function parseReleaseRef(ref: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function releaseCard(services: ChatServices, workspaceId: number, id: number, timeZone: string, note?: string): MessageView {
-  return releaseCardView(services.releases.details(workspaceId, id), timeZone, note);
+export async function releaseCard(
+  services: ChatServices,
+  workspaceId: number,
+  id: number,
+  timeZone: string,
+  note?: string,
+): Promise<MessageView> {
+  return releaseCardView(await services.releases.details(workspaceId, id), timeZone, note);
 }
 
 /** The request form for one system, refused plainly while no approvals channel is set up. */
-export function releaseFormFor(services: ChatServices, actor: Actor, system: AiSystem, prefix: string): { kind: 'form'; form: FormView } {
-  services.settings.channelFor(actor.workspaceId, 'approvals');
+export async function releaseFormFor(
+  services: ChatServices,
+  actor: Actor,
+  system: AiSystem,
+  prefix: string,
+): Promise<{ kind: 'form'; form: FormView }> {
+  await services.settings.channelFor(actor.workspaceId, 'approvals');
   if (system.stage === 'retired') throw new AimsError('invalid_input', `${system.name} is retired: it cannot be released.`);
-  const defaultApprovals = services.releases.defaultApprovals(actor.workspaceId);
-  const form = releaseRequestForm({ system, criteria: services.releases.criteria(actor.workspaceId, system.id), defaultApprovals });
-  const warning = approverWarning(services, actor, defaultApprovals, prefix);
+  const defaultApprovals = await services.releases.defaultApprovals(actor.workspaceId);
+  const form = releaseRequestForm({ system, criteria: await services.releases.criteria(actor.workspaceId, system.id), defaultApprovals });
+  const warning = await approverWarning(services, actor, defaultApprovals, prefix);
   return { kind: 'form', form: warning ? { ...form, intro: warning } : form };
 }
 
 /** The warning a request gets while too few people could sign it off (undefined when enough can). */
-export function approverWarning(services: ChatServices, actor: Actor, needed: number, prefix: string): string | undefined {
-  const shortfall = services.releases.approverShortfall(actor.workspaceId, needed, actor.personId);
+export async function approverWarning(services: ChatServices, actor: Actor, needed: number, prefix: string): Promise<string | undefined> {
+  const shortfall = await services.releases.approverShortfall(actor.workspaceId, needed, actor.personId);
   return shortfall ? approverShortfallText(shortfall, prefix) : undefined;
 }
 
-export function releaseEditForm(services: ChatServices, actor: Actor, id: number): { kind: 'form'; form: FormView } {
-  const details = services.releases.details(actor.workspaceId, id);
+export async function releaseEditForm(services: ChatServices, actor: Actor, id: number): Promise<{ kind: 'form'; form: FormView }> {
+  const details = await services.releases.details(actor.workspaceId, id);
   if (details.release.status !== 'pending')
     throw new AimsError('conflict', `REL-${id} is ${details.release.status}: the decision is final.`);
   if (details.release.requesterPersonId !== actor.personId && !actor.roles.includes('admin'))
@@ -50,8 +61,8 @@ export function releaseEditForm(services: ChatServices, actor: Actor, id: number
     kind: 'form',
     form: releaseRequestForm({
       system: details.system,
-      criteria: services.releases.criteria(actor.workspaceId, details.system.id),
-      defaultApprovals: services.releases.defaultApprovals(actor.workspaceId),
+      criteria: await services.releases.criteria(actor.workspaceId, details.system.id),
+      defaultApprovals: await services.releases.defaultApprovals(actor.workspaceId),
       release: details.release,
       metrics: details.metrics,
     }),
@@ -59,14 +70,14 @@ export function releaseEditForm(services: ChatServices, actor: Actor, id: number
 }
 
 /** `release [system] | release list [status|system] | release REL-3 [edit|withdraw]` */
-export function releaseCommand(ctx: CommandContext): ChatResponse {
+export async function releaseCommand(ctx: CommandContext): Promise<ChatResponse> {
   const { services, actor, args, timeZone, prefix } = ctx;
   const [first, ...rest] = args;
   const sub = (first ?? '').toLowerCase();
   if (sub === '') {
-    services.settings.channelFor(actor.workspaceId, 'approvals');
-    const pick = releasePickForm(services.systems.search(actor.workspaceId, '', 1000));
-    const warning = approverWarning(services, actor, services.releases.defaultApprovals(actor.workspaceId), prefix);
+    await services.settings.channelFor(actor.workspaceId, 'approvals');
+    const pick = releasePickForm(await services.systems.search(actor.workspaceId, '', 1000));
+    const warning = await approverWarning(services, actor, await services.releases.defaultApprovals(actor.workspaceId), prefix);
     return { kind: 'form', form: warning ? { ...pick, intro: warning } : pick };
   }
   if (sub === 'list') {
@@ -78,8 +89,8 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
     );
     const pageAt = rest.findIndex((w) => w.toLowerCase() === 'page');
     const page = pageAt >= 0 ? Math.max(0, Number(rest[pageAt + 1] ?? '1') - 1) || 0 : 0;
-    const system = others.length > 0 ? services.systems.find(actor.workspaceId, others.join(' ')) : undefined;
-    const result = services.releases.list(
+    const system = others.length > 0 ? await services.systems.find(actor.workspaceId, others.join(' ')) : undefined;
+    const result = await services.releases.list(
       actor.workspaceId,
       { ...(statuses.length > 0 ? { statuses } : {}), ...(system ? { aiSystemId: system.id } : {}) },
       page,
@@ -87,7 +98,7 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
     const systemNames = new Map<number, string>();
     for (const release of result.items)
       if (!systemNames.has(release.aiSystemId))
-        systemNames.set(release.aiSystemId, services.systems.getById(actor.workspaceId, release.aiSystemId).name);
+        systemNames.set(release.aiSystemId, (await services.systems.getById(actor.workspaceId, release.aiSystemId)).name);
     const label = [...statuses, ...(system ? [system.name] : [])].join(', ');
     return message(
       releaseListView({
@@ -101,17 +112,23 @@ export function releaseCommand(ctx: CommandContext): ChatResponse {
   const id = parseReleaseRef(first);
   if (id !== undefined) {
     const verb = (rest[0] ?? '').toLowerCase();
-    if (verb === 'edit') return releaseEditForm(services, actor, id);
+    if (verb === 'edit') return await releaseEditForm(services, actor, id);
     if (verb === 'withdraw') {
-      const { changed } = services.releases.withdraw(actor, id);
+      const { changed } = await services.releases.withdraw(actor, id);
       return message({
-        ...releaseCard(services, actor.workspaceId, id, timeZone, changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`),
+        ...(await releaseCard(
+          services,
+          actor.workspaceId,
+          id,
+          timeZone,
+          changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`,
+        )),
         visibility: 'private',
       });
     }
-    return message({ ...releaseCard(services, actor.workspaceId, id, timeZone), visibility: 'private' });
+    return message({ ...(await releaseCard(services, actor.workspaceId, id, timeZone)), visibility: 'private' });
   }
-  return releaseFormFor(services, actor, services.systems.find(actor.workspaceId, args.join(' ')), prefix);
+  return await releaseFormFor(services, actor, await services.systems.find(actor.workspaceId, args.join(' ')), prefix);
 }
 
 const NUMBER = String.raw`-?\d+(?:[.,]\d+)?`;
@@ -122,7 +139,7 @@ const CRITERION = new RegExp(
 const decimal = (text: string | undefined) => (text === undefined ? null : Number(text.replace(',', '.')));
 
 /** `system <name> criteria [add <metric> >=|<= <threshold> on <dataset> [range <min>..<max>] | remove <metric>]` */
-export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: string[]): ChatResponse {
+export async function criteriaCommand(ctx: CommandContext, system: AiSystem, words: string[]): Promise<ChatResponse> {
   const { services, actor, prefix } = ctx;
   const verb = (words[0] ?? '').toLowerCase();
   if (verb === 'add') {
@@ -134,7 +151,7 @@ export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: st
         hint,
       });
     const comparison = match[2] === '≥' ? '>=' : match[2] === '≤' ? '<=' : match[2];
-    const criterion = services.releases.addCriterion(actor, system.id, {
+    const criterion = await services.releases.addCriterion(actor, system.id, {
       metric: match[1],
       comparison,
       threshold: Number((match[3] ?? '').replace(',', '.')),
@@ -145,24 +162,24 @@ export function criteriaCommand(ctx: CommandContext, system: AiSystem, words: st
     return message(
       criteriaView(
         system.name,
-        services.releases.criteria(actor.workspaceId, system.id),
+        await services.releases.criteria(actor.workspaceId, system.id),
         prefix,
         `Added ${criterion.metric} to the acceptance criteria.`,
       ),
     );
   }
   if (verb === 'remove') {
-    const removed = services.releases.removeCriterion(actor, system.id, words.slice(1).join(' '));
+    const removed = await services.releases.removeCriterion(actor, system.id, words.slice(1).join(' '));
     return message(
       criteriaView(
         system.name,
-        services.releases.criteria(actor.workspaceId, system.id),
+        await services.releases.criteria(actor.workspaceId, system.id),
         prefix,
         `Removed ${removed.length} criterion for ${removed[0]?.metric ?? ''}.`,
       ),
     );
   }
-  return message(criteriaView(system.name, services.releases.criteria(actor.workspaceId, system.id), prefix));
+  return message(criteriaView(system.name, await services.releases.criteria(actor.workspaceId, system.id), prefix));
 }
 
 export interface ReleaseActionContext extends Identified {
@@ -181,14 +198,14 @@ export async function decideRelease(
   seen?: string,
 ): Promise<{ note: string; changed: boolean }> {
   const { services, actor } = ctx;
-  const outcome = services.releases.decide(actor, id, decision, comment, seen);
+  const outcome = await services.releases.decide(actor, id, decision, comment, seen);
   // The cards everywhere, and the requester's notice of a decision, were queued with the decision.
   const subject = subjectOf('release', id);
   const sent = await ctx.outbox.sendFor(subject);
   if (!outcome.changed) return { note: `You already decided on REL-${id}; it counts once.`, changed: false };
   if (outcome.decided) {
     // Say honestly whether the requester heard of it.
-    const told = deliveryNote(services, actor.workspaceId, subject, sent, {
+    const told = await deliveryNote(services, actor.workspaceId, subject, sent, {
       notice: RELEASE_NOTICES.decided,
       told: 'The requester was told.',
       onlyThisChange: true,
@@ -204,34 +221,35 @@ export async function releaseAction(ctx: ReleaseActionContext, action: string, a
   const { services, actor, timeZone } = ctx;
   const id = Number(args.release);
   // A note that changed nothing (refused, stale) is the clicker's alone; the card shows the true state to everyone.
-  const card = (note?: string, refused = false) => recordAnswer(releaseCard(services, actor.workspaceId, id, timeZone), note, refused);
+  const card = async (note?: string, refused = false) =>
+    recordAnswer(await releaseCard(services, actor.workspaceId, id, timeZone), note, refused);
   try {
     switch (action) {
       case RELEASE_ACTIONS.approve: {
         const { note, changed } = await decideRelease(ctx, id, 'approve', undefined, args.seen);
-        return card(note, !changed);
+        return await card(note, !changed);
       }
       case RELEASE_ACTIONS.approveWithComment:
       case RELEASE_ACTIONS.reject: {
-        const { release } = services.releases.details(actor.workspaceId, id);
-        services.releases.requireCanDecide(actor, id);
+        const { release } = await services.releases.details(actor.workspaceId, id);
+        await services.releases.requireCanDecide(actor, id);
         if (args.seen !== undefined && args.seen !== release.contentHash)
-          return card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`, true);
+          return await card(`REL-${id} was edited since you saw it. Here it is as it stands now; please look again.`, true);
         return { kind: 'form', form: action === RELEASE_ACTIONS.reject ? rejectForm(release) : approveForm(release) };
       }
       case RELEASE_ACTIONS.withdraw: {
-        const { changed } = services.releases.withdraw(actor, id);
+        const { changed } = await services.releases.withdraw(actor, id);
         await ctx.outbox.sendFor(subjectOf('release', id));
-        return card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`, !changed);
+        return await card(changed ? `REL-${id} is withdrawn.` : `REL-${id} was already withdrawn.`, !changed);
       }
       case RELEASE_ACTIONS.edit:
-        return releaseEditForm(services, actor, id);
+        return await releaseEditForm(services, actor, id);
       default:
-        return card();
+        return await card();
     }
   } catch (error) {
     if (isAimsError(error) && (error.code === 'conflict' || error.code === 'forbidden'))
-      return card([error.message, error.details.hint].filter(Boolean).join(' '), true);
+      return await card([error.message, error.details.hint].filter(Boolean).join(' '), true);
     throw error;
   }
 }

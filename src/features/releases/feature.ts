@@ -17,6 +17,7 @@ import { ageOf } from '../../chat/views/status-view.ts';
 import { ReleaseService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
+import { filterInTurn, flatMapInTurn, mapInTurn } from '../../core/in-turn.ts';
 
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
@@ -28,7 +29,7 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
   const { raw, extraErrors, fieldOfMeasurement } = releaseInputFrom(
     submission.values,
     submission.context,
-    services.releases.criteria(actor.workspaceId, systemId),
+    await services.releases.criteria(actor.workspaceId, systemId),
   );
   if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
   // The service names a measured value by its index; show it at the form field it came from.
@@ -47,12 +48,12 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
   };
   if (submission.type === RELEASE_FORMS.edit) {
     const id = Number(submission.context.release);
-    const { droppedApprovers, changed } = atField(() => services.releases.edit(actor, id, raw));
+    const { droppedApprovers, changed } = await atField(async () => await services.releases.edit(actor, id, raw));
     if (!changed)
       return {
         kind: 'done',
         view: {
-          ...releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`),
+          ...(await releaseCard(services, actor.workspaceId, id, timeZone, `Nothing changed: REL-${id} keeps its approvals.`)),
           visibility: 'private',
         },
       };
@@ -60,7 +61,7 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
     const subject = subjectOf('release', id);
     const sent = await ctx.outbox.sendFor(subject);
     const botId = botIdOf(ctx.origin);
-    const told = deliveryNote(services, actor.workspaceId, subject, sent, {
+    const told = await deliveryNote(services, actor.workspaceId, subject, sent, {
       notice: RELEASE_NOTICES.approvalDropped,
       told: 'The approvers were told.',
       onlyThisChange: true,
@@ -70,18 +71,18 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
       droppedApprovers.length > 0
         ? `Saved REL-${id}. ${droppedApprovers.length} approval(s) were dropped. ${told}`.trim()
         : `Saved REL-${id}.`;
-    return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
+    return recordSaved(await releaseCard(services, actor.workspaceId, id, timeZone), note);
   }
-  services.settings.channelFor(actor.workspaceId, 'approvals');
-  const { release, created } = atField(() =>
-    services.releases.request(actor, raw, `form:${submission.instanceKey}`, undefined, personalCopyFor(ctx)),
+  await services.settings.channelFor(actor.workspaceId, 'approvals');
+  const { release, created } = await atField(
+    async () => await services.releases.request(actor, raw, `form:${submission.instanceKey}`, undefined, personalCopyFor(ctx)),
   );
   const subject = subjectOf('release', release.id);
   const sent = await ctx.outbox.sendFor(subject);
-  const where = postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
-  const warning = approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
+  const where = await postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for sign-off');
+  const warning = await approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
   const note = `${created ? `Requested REL-${release.id}.` : `REL-${release.id} was already requested.`}${where}${warning ? ` ${warning}` : ''}`;
-  return { kind: 'done', view: { ...releaseCard(services, actor.workspaceId, release.id, timeZone, note), visibility: 'private' } };
+  return { kind: 'done', view: { ...(await releaseCard(services, actor.workspaceId, release.id, timeZone, note)), visibility: 'private' } };
 }
 
 async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
@@ -95,54 +96,60 @@ async function decide(ctx: FeatureContext, submission: FormSubmission): Promise<
     reject ? submission.values.reason : submission.values.comment,
     submission.context.seen,
   );
-  return recordSaved(releaseCard(services, actor.workspaceId, id, timeZone), note);
+  return recordSaved(await releaseCard(services, actor.workspaceId, id, timeZone), note);
 }
 
 const forms: FormSpec[] = [
   {
     id: RELEASE_FORMS.pick,
-    open: ({ services, actor, prefix }) => {
-      const pick = releasePickForm(services.systems.search(actor.workspaceId, '', 1000));
-      const warning = approverWarning(services, actor, services.releases.defaultApprovals(actor.workspaceId), prefix);
+    open: async ({ services, actor, prefix }) => {
+      const pick = releasePickForm(await services.systems.search(actor.workspaceId, '', 1000));
+      const warning = await approverWarning(services, actor, await services.releases.defaultApprovals(actor.workspaceId), prefix);
       return warning ? { ...pick, intro: warning } : pick;
     },
-    submit: ({ services, actor, prefix }, { values }) => {
+    submit: async ({ services, actor, prefix }, { values }) => {
       if (!values.aiSystem) return { kind: 'errors', errors: { aiSystem: 'Choose the AI system.' } };
       return {
         kind: 'next',
-        form: releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(values.aiSystem)), prefix).form,
+        form: (await releaseFormFor(services, actor, await services.systems.getById(actor.workspaceId, Number(values.aiSystem)), prefix))
+          .form,
       };
     },
     fieldOf,
   },
   {
     id: RELEASE_FORMS.request,
-    open: ({ services, actor, prefix }, context) =>
-      releaseFormFor(services, actor, services.systems.getById(actor.workspaceId, Number(context.aiSystemId)), prefix).form,
+    open: async ({ services, actor, prefix }, context) =>
+      (await releaseFormFor(services, actor, await services.systems.getById(actor.workspaceId, Number(context.aiSystemId)), prefix)).form,
     submit: requestOrEdit,
     fieldOf,
   },
   {
     id: RELEASE_FORMS.edit,
-    open: ({ services, actor }, context) => releaseEditForm(services, actor, Number(context.release)).form,
+    open: async ({ services, actor }, context) => (await releaseEditForm(services, actor, Number(context.release))).form,
     submit: requestOrEdit,
     fieldOf,
   },
   {
     id: RELEASE_FORMS.reject,
-    open: ({ services, actor }, context) => rejectForm(services.releases.details(actor.workspaceId, Number(context.release)).release),
+    open: async ({ services, actor }, context) =>
+      rejectForm((await services.releases.details(actor.workspaceId, Number(context.release))).release),
     submit: decide,
     fieldOf,
   },
   {
     id: RELEASE_FORMS.approve,
-    open: ({ services, actor }, context) => approveForm(services.releases.details(actor.workspaceId, Number(context.release)).release),
+    open: async ({ services, actor }, context) =>
+      approveForm((await services.releases.details(actor.workspaceId, Number(context.release))).release),
     submit: decide,
     fieldOf,
   },
 ];
 
-const actions: ActionSpec[] = Object.values(RELEASE_ACTIONS).map((id) => ({ id, handle: (ctx, args) => releaseAction(ctx, id, args) }));
+const actions: ActionSpec[] = Object.values(RELEASE_ACTIONS).map((id) => ({
+  id,
+  handle: async (ctx, args) => await releaseAction(ctx, id, args),
+}));
 
 /**
  * A sign-off request from a pipeline: validated like the form, posted to the approvals channel
@@ -154,11 +161,11 @@ export async function requestReleaseFromPipeline(
   idempotency?: { key: string; requestHash: string },
 ): Promise<{ releaseId: number; created: boolean; warnings: string[] }> {
   const { services, actor } = ctx;
-  services.settings.channelFor(actor.workspaceId, 'approvals');
-  const { release, created } = services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
+  await services.settings.channelFor(actor.workspaceId, 'approvals');
+  const { release, created } = await services.releases.request(actor, raw, idempotency?.key, idempotency?.requestHash);
   // A repeat of the key (a pipeline re-run) sends what may still be waiting of the first one.
   await ctx.outbox.sendFor(subjectOf('release', release.id));
-  const warning = approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
+  const warning = await approverWarning(services, actor, release.approvalsNeeded, ctx.prefix);
   return { releaseId: release.id, created, warnings: warning ? [warning] : [] };
 }
 
@@ -179,10 +186,10 @@ function onlyButtons(view: MessageView, actions: readonly string[]): MessageView
 const releaseOutbox: OutboxSubjectSpec = {
   type: 'release',
   label: (_repos, _workspaceId, id) => `REL-${id}`,
-  card: (services, workspaceId, id) =>
-    releaseCardView(services.releases.details(workspaceId, id), services.settings.timeZoneOf(workspaceId)),
-  recordPost(services, workspaceId, id, _purpose, posted) {
-    services.releases.recordPost(workspaceId, id, {
+  card: async (services, workspaceId, id) =>
+    releaseCardView(await services.releases.details(workspaceId, id), await services.settings.timeZoneOf(workspaceId)),
+  async recordPost(services, workspaceId, id, _purpose, posted) {
+    await services.releases.recordPost(workspaceId, id, {
       channelId: posted.channelId,
       messageId: posted.messageId,
       ...(posted.reference === undefined ? {} : { reference: posted.reference }),
@@ -190,9 +197,9 @@ const releaseOutbox: OutboxSubjectSpec = {
   },
   // The requester's own copy and the decision; an approver whose approval an edit dropped is asked to look again.
   // Each is rendered again when the release changes: the true state, and only the buttons that person can still use.
-  notice(services, workspaceId, id, notice) {
-    const details = services.releases.details(workspaceId, id);
-    const view = releaseCardView(details, services.settings.timeZoneOf(workspaceId));
+  async notice(services, workspaceId, id, notice) {
+    const details = await services.releases.details(workspaceId, id);
+    const view = releaseCardView(details, await services.settings.timeZoneOf(workspaceId));
     const key = releaseKey(details.release);
     const pending = details.release.status === 'pending';
     if (notice === RELEASE_NOTICES.yours) {
@@ -203,9 +210,9 @@ const releaseOutbox: OutboxSubjectSpec = {
       const line = `Your request ${key} was ${details.release.status}.`;
       // A requester who keeps a live copy of the request sees the decision there: the notice only says so, so the chat
       // does not show the same card twice. Requests from the pipeline have no such copy and get the whole card.
-      const hasCopy = services.outbox
-        .copies(workspaceId, subjectOf('release', id))
-        .some((copy) => copy.purpose === personalPurpose(RELEASE_NOTICES.yours, details.release.requesterPersonId));
+      const hasCopy = (await services.outbox.copies(workspaceId, subjectOf('release', id))).some(
+        (copy) => copy.purpose === personalPurpose(RELEASE_NOTICES.yours, details.release.requesterPersonId),
+      );
       if (!hasCopy) return personalView(view, line, false);
       return {
         summary: line,
@@ -244,49 +251,56 @@ export const releasesFeature: Feature = {
   actions,
   nudges: {
     prefix: 'release',
-    items: (repos, workspaceId, { daysOverdue }) => {
-      const approvers = repos.roles.holders(workspaceId, 'approver');
-      return repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1000, offset: 0 }).items.flatMap((release) => {
-        const waitingSince = release.updatedAt.slice(0, 10);
-        if (daysOverdue(waitingSince) <= SIGN_OFF_WAIT_DAYS) return [];
-        const decided = new Set(repos.releases.decisions(release.id, true).map((d) => d.personId));
-        const system = repos.aiSystems.findById(workspaceId, release.aiSystemId)?.name ?? '';
-        const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
-        return approvers
-          .filter((approver) => approver.personId !== release.requesterPersonId && !decided.has(approver.personId))
-          .map((approver) => ({
-            personId: approver.personId,
-            item: {
-              key: `release:${release.id}`,
-              text: `Sign-off REL-${release.id}: ${system} ${release.version}`,
-              due,
-              daysOverdue: daysOverdue(due),
-              done: { action: RELEASE_ACTIONS.show, args: { release: String(release.id) } },
-            },
-          }));
-      });
+    items: async (repos, workspaceId, { daysOverdue }) => {
+      const approvers = await repos.roles.holders(workspaceId, 'approver');
+      return await flatMapInTurn(
+        (await repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1000, offset: 0 })).items,
+        async (release) => {
+          const waitingSince = release.updatedAt.slice(0, 10);
+          if (daysOverdue(waitingSince) <= SIGN_OFF_WAIT_DAYS) return [];
+          const decided = new Set((await repos.releases.decisions(release.id, true)).map((d) => d.personId));
+          const system = (await repos.aiSystems.findById(workspaceId, release.aiSystemId))?.name ?? '';
+          const due = addDays(waitingSince, SIGN_OFF_WAIT_DAYS);
+          return approvers
+            .filter((approver) => approver.personId !== release.requesterPersonId && !decided.has(approver.personId))
+            .map((approver) => ({
+              personId: approver.personId,
+              item: {
+                key: `release:${release.id}`,
+                text: `Sign-off REL-${release.id}: ${system} ${release.version}`,
+                due,
+                daysOverdue: daysOverdue(due),
+                done: { action: RELEASE_ACTIONS.show, args: { release: String(release.id) } },
+              },
+            }));
+        },
+      );
     },
   },
   status: {
-    section: (repos, workspaceId, { now, askingPersonId }) => {
-      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
-      const isApprover = askingPersonId !== undefined && repos.roles.rolesOf(workspaceId, askingPersonId).includes('approver');
+    section: async (repos, workspaceId, { now, askingPersonId }) => {
+      const pending = await repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
+      const isApprover = askingPersonId !== undefined && (await repos.roles.rolesOf(workspaceId, askingPersonId)).includes('approver');
       // Pending requests the person asking could approve and has not decided on (approvers only).
       const waitingOnYou = isApprover
-        ? pending.items.filter(
-            (r) =>
-              r.requesterPersonId !== askingPersonId && !repos.releases.decisions(r.id, true).some((d) => d.personId === askingPersonId),
+        ? (
+            await filterInTurn(
+              pending.items,
+              async (r) =>
+                r.requesterPersonId !== askingPersonId &&
+                !(await repos.releases.decisions(r.id, true)).some((d) => d.personId === askingPersonId),
+            )
           ).length
         : null;
-      const oldest = pending.items
-        .slice()
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-        .slice(0, 5)
-        .map(
-          (r) =>
-            `REL-${r.id} ${repos.aiSystems.findById(workspaceId, r.aiSystemId)?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`,
-        );
-      const decided = repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+      const oldest = await mapInTurn(
+        pending.items
+          .slice()
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+          .slice(0, 5),
+        async (r) =>
+          `REL-${r.id} ${(await repos.aiSystems.findById(workspaceId, r.aiSystemId))?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`,
+      );
+      const decided = await repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
       return {
         title: 'Release sign-off',
         fields: [
@@ -298,27 +312,31 @@ export const releasesFeature: Feature = {
     },
   },
   digest: {
-    fields: (repos, workspaceId, { since }) => {
-      const decided = repos.releases.decidedSince(workspaceId, since);
-      const pending = repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 }).total;
+    fields: async (repos, workspaceId, { since }) => {
+      const decided = await repos.releases.decidedSince(workspaceId, since);
+      const pending = (await repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 1, offset: 0 })).total;
       return [{ label: 'Releases this week', value: `${decided.approved} approved, ${decided.rejected} rejected, ${pending} pending` }];
     },
   },
   evidence: {
     kinds: ['release', 'release:evaluation', 'release:acceptance-criteria'],
-    count: (repos, workspaceId, period) => {
-      const releases = repos.releases
-        .list(workspaceId, {}, { limit: 100_000, offset: 0 })
-        .items.filter((release) => inPeriod(release.createdAt, period));
-      const systems = repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 }).items;
+    count: async (repos, workspaceId, period) => {
+      const releases = (await repos.releases.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((release) =>
+        inPeriod(release.createdAt, period),
+      );
+      const systems = (await repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })).items;
       return {
         release: releases.length,
         // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
-        'release:evaluation': releases.filter((release) => release.evaluationLink !== null || repos.releases.metrics(release.id).length > 0)
-          .length,
-        'release:acceptance-criteria': systems
-          .flatMap((system) => repos.releases.criteria(workspaceId, system.id))
-          .filter((criterion) => inPeriod(criterion.createdAt, period)).length,
+        'release:evaluation': (
+          await filterInTurn(
+            releases,
+            async (release) => release.evaluationLink !== null || (await repos.releases.metrics(release.id)).length > 0,
+          )
+        ).length,
+        'release:acceptance-criteria': (
+          await flatMapInTurn(systems, async (system) => await repos.releases.criteria(workspaceId, system.id))
+        ).filter((criterion) => inPeriod(criterion.createdAt, period)).length,
       };
     },
   },

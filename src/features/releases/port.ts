@@ -2,26 +2,26 @@ import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, Rele
 
 /** The repository the releases service needs; ./store.ts implements it over SQLite. */
 export interface ReleaseRepository {
-  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[];
-  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): AcceptanceCriterion;
-  removeCriterion(workspaceId: number, id: number): boolean;
-  insert(input: Omit<Release, 'id'>): Release;
-  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void;
-  findById(workspaceId: number, id: number): Release | undefined;
+  criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]>;
+  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): Promise<AcceptanceCriterion>;
+  removeCriterion(workspaceId: number, id: number): Promise<boolean>;
+  insert(input: Omit<Release, 'id'>): Promise<Release>;
+  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): Promise<void>;
+  findById(workspaceId: number, id: number): Promise<Release | undefined>;
   /** A pending or approved release of this version of the system. */
-  findLive(aiSystemId: number, versionKey: string): Release | undefined;
+  findLive(aiSystemId: number, versionKey: string): Promise<Release | undefined>;
   list(
     workspaceId: number,
     filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number },
     page: { limit: number; offset: number },
-  ): { items: Release[]; total: number };
-  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void;
-  metrics(releaseId: number): ReleaseMetric[];
-  addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision;
-  decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[];
+  ): Promise<{ items: Release[]; total: number }>;
+  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): Promise<void>;
+  metrics(releaseId: number): Promise<ReleaseMetric[]>;
+  addDecision(input: Omit<ReleaseDecision, 'id'>): Promise<ReleaseDecision>;
+  decisions(releaseId: number, activeOnly: boolean): Promise<ReleaseDecision[]>;
   /** Drops the active decisions (an edit of the request); returns who had decided. */
-  dropDecisions(releaseId: number): number[];
-  decidedSince(workspaceId: number, since: string): { approved: number; rejected: number };
+  dropDecisions(releaseId: number): Promise<number[]>;
+  decidedSince(workspaceId: number, since: string): Promise<{ approved: number; rejected: number }>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

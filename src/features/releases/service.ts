@@ -61,33 +61,33 @@ export class ReleaseService {
     private readonly clock: Clock,
   ) {}
 
-  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[] {
-    return this.store.read((repos) => repos.releases.criteria(workspaceId, aiSystemId));
+  async criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]> {
+    return await this.store.read(async (repos) => await repos.releases.criteria(workspaceId, aiSystemId));
   }
 
   /** Adds an acceptance criterion to a system (its owner or an admin). */
-  addCriterion(actor: Actor, aiSystemId: number, raw: unknown): AcceptanceCriterion {
+  async addCriterion(actor: Actor, aiSystemId: number, raw: unknown): Promise<AcceptanceCriterion> {
     const parsed = criterionInputSchema.safeParse(raw);
     if (!parsed.success)
       throw new AimsError('invalid_input', parsed.error.issues[0]?.message ?? 'That criterion is not valid.', {
         hint: 'Example: system Fraud Scorer criteria add recall >= 0.92 on holdout-2026',
       });
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const system = this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
-      requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
+    return await this.store.write(async (repos) => {
+      const system = await this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
+      await requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
       if (
-        repos.releases
-          .criteria(actor.workspaceId, aiSystemId)
-          .some((c) => sameMetric(c.metric, parsed.data.metric) && sameMetric(c.dataset, parsed.data.dataset))
+        (await repos.releases.criteria(actor.workspaceId, aiSystemId)).some(
+          (c) => sameMetric(c.metric, parsed.data.metric) && sameMetric(c.dataset, parsed.data.dataset),
+        )
       ) {
         throw new AimsError(
           'conflict',
           `${system.name} already has a criterion for ${parsed.data.metric} on ${parsed.data.dataset}. Remove it first to change it.`,
         );
       }
-      const criterion = repos.releases.addCriterion({ ...parsed.data, workspaceId: actor.workspaceId, aiSystemId, createdAt: at });
-      repos.audit.append(
+      const criterion = await repos.releases.addCriterion({ ...parsed.data, workspaceId: actor.workspaceId, aiSystemId, createdAt: at });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -103,16 +103,16 @@ export class ReleaseService {
     });
   }
 
-  removeCriterion(actor: Actor, aiSystemId: number, metric: string): AcceptanceCriterion[] {
+  async removeCriterion(actor: Actor, aiSystemId: number, metric: string): Promise<AcceptanceCriterion[]> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const system = this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
-      requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
-      const removed = repos.releases.criteria(actor.workspaceId, aiSystemId).filter((c) => sameMetric(c.metric, metric));
+    return await this.store.write(async (repos) => {
+      const system = await this.mustFindSystem(repos, actor.workspaceId, aiSystemId);
+      await requireOwnerOrAdmin(repos, actor, system, 'change its acceptance criteria');
+      const removed = (await repos.releases.criteria(actor.workspaceId, aiSystemId)).filter((c) => sameMetric(c.metric, metric));
       if (removed.length === 0) throw new AimsError('not_found', `${system.name} has no criterion for ${metric}.`);
       for (const criterion of removed) {
-        repos.releases.removeCriterion(actor.workspaceId, criterion.id);
-        repos.audit.append(
+        await repos.releases.removeCriterion(actor.workspaceId, criterion.id);
+        await repos.audit.append(
           {
             workspaceId: actor.workspaceId,
             actorPersonId: actor.personId,
@@ -134,25 +134,27 @@ export class ReleaseService {
    * created, the same key with other content is an idempotency conflict. `requestHash` overrides
    * what the key is bound to (the pipeline API binds it to its request body).
    */
-  request(
+  async request(
     actor: Actor,
     raw: unknown,
     submissionKey?: string,
     requestHash?: string,
     personalCopy: PersonalCopy = { kind: 'none' },
-  ): { release: Release; created: boolean } {
+  ): Promise<{ release: Release; created: boolean }> {
     const at = this.clock.now().toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }, requestHash) : undefined;
-    return this.store.write((repos) => {
+    return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) =>
-          outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release',
+        const earlier = (
+          await replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) =>
+            outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release',
+          )
         )?.outcome;
-        const existing = earlier?.releaseId === undefined ? undefined : repos.releases.findById(actor.workspaceId, earlier.releaseId);
+        const existing = earlier?.releaseId === undefined ? undefined : await repos.releases.findById(actor.workspaceId, earlier.releaseId);
         if (existing) return { release: existing, created: false };
       }
-      const validated = this.validate(repos, actor, raw);
-      const release = repos.releases.insert({
+      const validated = await this.validate(repos, actor, raw);
+      const release = await repos.releases.insert({
         ...contentOf(validated, at),
         workspaceId: actor.workspaceId,
         requesterPersonId: actor.personId,
@@ -161,9 +163,9 @@ export class ReleaseService {
         decidedAt: null,
       });
       const { metrics } = validated;
-      repos.releases.replaceMetrics(release.id, metrics);
-      claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
-      repos.audit.append(
+      await repos.releases.replaceMetrics(release.id, metrics);
+      await claimBound(repos.dedupe, bound, actor.workspaceId, at, { releaseId: release.id });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -175,9 +177,17 @@ export class ReleaseService {
         },
         at,
       );
-      queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
+      await queuePosts(repos, actor.workspaceId, subjectOf('release', release.id), ['approvals'], at);
       // The requester's own copy is kept up to date, so no stale "Pending 0 of 2" outlives the decision.
-      keepPersonalCopy(repos, actor.workspaceId, subjectOf('release', release.id), actor.personId, RELEASE_NOTICES.yours, personalCopy, at);
+      await keepPersonalCopy(
+        repos,
+        actor.workspaceId,
+        subjectOf('release', release.id),
+        actor.personId,
+        RELEASE_NOTICES.yours,
+        personalCopy,
+        at,
+      );
       return { release, created: true };
     });
   }
@@ -186,21 +196,21 @@ export class ReleaseService {
    * Changes a pending request (its requester or an admin): approvals given so far are dropped.
    * Saving the same content changes nothing (no new hash, approvals kept, no audit event).
    */
-  edit(actor: Actor, id: number, raw: unknown): { release: Release; droppedApprovers: number[]; changed: boolean } {
+  async edit(actor: Actor, id: number, raw: unknown): Promise<{ release: Release; droppedApprovers: number[]; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, id);
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, id);
       if (before.status !== 'pending') throw new AimsError('conflict', `${releaseKey(before)} is ${before.status}: the decision is final.`);
       if (before.requesterPersonId !== actor.personId && !actor.roles.includes('admin'))
         throw new AimsError('forbidden', 'Only the requester or an admin can edit a release request.');
-      const validated = this.validate(repos, actor, raw, before);
+      const validated = await this.validate(repos, actor, raw, before);
       const { metrics } = validated;
       const changes = contentOf(validated, at);
       if (changes.contentHash === before.contentHash) return { release: before, droppedApprovers: [], changed: false };
-      repos.releases.update(actor.workspaceId, id, changes);
-      repos.releases.replaceMetrics(id, metrics);
-      const droppedApprovers = repos.releases.dropDecisions(id);
-      repos.audit.append(
+      await repos.releases.update(actor.workspaceId, id, changes);
+      await repos.releases.replaceMetrics(id, metrics);
+      const droppedApprovers = await repos.releases.dropDecisions(id);
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -212,9 +222,9 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
       for (const personId of droppedApprovers)
-        queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
+        await queueDirect(repos, actor.workspaceId, subjectOf('release', id), personId, RELEASE_NOTICES.approvalDropped, at);
       return { release: { ...before, ...changes }, droppedApprovers, changed: true };
     });
   }
@@ -223,10 +233,16 @@ export class ReleaseService {
    * Approve or reject, checked at every click: approvers only, never the requester, one decision
    * per person, one rejection rejects, N approvals approve, and a decided release is final.
    */
-  decide(actor: Actor, id: number, decision: 'approve' | 'reject', comment?: string, seenContentHash?: string): DecisionOutcome {
+  async decide(
+    actor: Actor,
+    id: number,
+    decision: 'approve' | 'reject',
+    comment?: string,
+    seenContentHash?: string,
+  ): Promise<DecisionOutcome> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const release = this.mustFind(repos, actor.workspaceId, id);
+    return await this.store.write(async (repos) => {
+      const release = await this.mustFind(repos, actor.workspaceId, id);
       if (release.status !== 'pending')
         throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
       // A decision counts only for the content the approver was shown: a stale card cannot sign an edit.
@@ -239,7 +255,7 @@ export class ReleaseService {
       if (release.requesterPersonId === actor.personId)
         throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
       if (!actor.roles.includes('approver')) {
-        const approvers = repos.roles.holders(actor.workspaceId, 'approver').map((holder) => personLabel(holder));
+        const approvers = (await repos.roles.holders(actor.workspaceId, 'approver')).map((holder) => personLabel(holder));
         throw new AimsError('forbidden', `Only approvers can ${decision} releases.`, {
           hint:
             approvers.length > 0
@@ -249,8 +265,9 @@ export class ReleaseService {
       }
       const reason = comment?.trim() ?? '';
       if (decision === 'reject' && reason === '') throw invalidInput({ reason: 'Say why you reject it.' });
-      if (repos.releases.decisions(id, true).some((d) => d.personId === actor.personId)) return { release, changed: false, decided: false };
-      repos.releases.addDecision({
+      if ((await repos.releases.decisions(id, true)).some((d) => d.personId === actor.personId))
+        return { release, changed: false, decided: false };
+      await repos.releases.addDecision({
         releaseId: id,
         personId: actor.personId,
         decision,
@@ -259,7 +276,7 @@ export class ReleaseService {
         at,
         active: true,
       });
-      repos.audit.append(
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -271,13 +288,13 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
-      const approvals = repos.releases.decisions(id, true).filter((d) => d.decision === 'approve').length;
+      await queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
+      const approvals = (await repos.releases.decisions(id, true)).filter((d) => d.decision === 'approve').length;
       const status: ReleaseStatus | undefined =
         decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
       if (!status) return { release, changed: true, decided: false };
-      repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
-      repos.audit.append(
+      await repos.releases.update(actor.workspaceId, id, { status, decidedAt: at, updatedAt: at });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -289,15 +306,15 @@ export class ReleaseService {
         },
         at,
       );
-      queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, RELEASE_NOTICES.decided, at);
+      await queueDirect(repos, actor.workspaceId, subjectOf('release', id), release.requesterPersonId, RELEASE_NOTICES.decided, at);
       return { release: { ...release, status, decidedAt: at, updatedAt: at }, changed: true, decided: true };
     });
   }
 
   /** Refuses, before a reason form opens, someone whose decision would be refused. */
-  requireCanDecide(actor: Actor, id: number): void {
-    this.store.read((repos) => {
-      const release = this.mustFind(repos, actor.workspaceId, id);
+  async requireCanDecide(actor: Actor, id: number): Promise<void> {
+    await this.store.read(async (repos) => {
+      const release = await this.mustFind(repos, actor.workspaceId, id);
       if (release.status !== 'pending')
         throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
       if (release.requesterPersonId === actor.personId)
@@ -307,17 +324,17 @@ export class ReleaseService {
   }
 
   /** The requester takes back a pending request. */
-  withdraw(actor: Actor, id: number): { release: Release; changed: boolean } {
+  async withdraw(actor: Actor, id: number): Promise<{ release: Release; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const release = this.mustFind(repos, actor.workspaceId, id);
+    return await this.store.write(async (repos) => {
+      const release = await this.mustFind(repos, actor.workspaceId, id);
       if (release.status === 'withdrawn') return { release, changed: false };
       if (release.status !== 'pending')
         throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
       if (release.requesterPersonId !== actor.personId)
         throw new AimsError('forbidden', 'Only the requester can withdraw a release request.');
-      repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
-      repos.audit.append(
+      await repos.releases.update(actor.workspaceId, id, { status: 'withdrawn', decidedAt: at, updatedAt: at });
+      await repos.audit.append(
         {
           workspaceId: actor.workspaceId,
           actorPersonId: actor.personId,
@@ -329,17 +346,17 @@ export class ReleaseService {
         },
         at,
       );
-      queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
+      await queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
       return { release: { ...release, status: 'withdrawn', decidedAt: at, updatedAt: at }, changed: true };
     });
   }
 
   /** Audits where the card was posted (the outbox tracks the copy in posted_messages). */
-  recordPost(workspaceId: number, id: number, post: { channelId: string; messageId: string; reference?: unknown }): void {
+  async recordPost(workspaceId: number, id: number, post: { channelId: string; messageId: string; reference?: unknown }): Promise<void> {
     const at = this.clock.now().toISOString();
-    this.store.write((repos) => {
-      this.mustFind(repos, workspaceId, id);
-      repos.audit.append(
+    await this.store.write(async (repos) => {
+      await this.mustFind(repos, workspaceId, id);
+      await repos.audit.append(
         {
           workspaceId,
           actorPersonId: null,
@@ -354,56 +371,58 @@ export class ReleaseService {
     });
   }
 
-  details(workspaceId: number, id: number): ReleaseDetails {
-    return this.store.read((repos) => {
-      const release = this.mustFind(repos, workspaceId, id);
-      const decisions = repos.releases.decisions(id, false);
+  async details(workspaceId: number, id: number): Promise<ReleaseDetails> {
+    return await this.store.read(async (repos) => {
+      const release = await this.mustFind(repos, workspaceId, id);
+      const decisions = await repos.releases.decisions(id, false);
       const people = new Map<number, Person>();
       for (const personId of new Set([release.requesterPersonId, ...decisions.map((d) => d.personId)])) {
-        const person = repos.people.findById(workspaceId, personId);
+        const person = await repos.people.findById(workspaceId, personId);
         if (person) people.set(personId, person);
       }
       return {
         release,
-        system: this.mustFindSystem(repos, workspaceId, release.aiSystemId),
-        metrics: repos.releases.metrics(id),
+        system: await this.mustFindSystem(repos, workspaceId, release.aiSystemId),
+        metrics: await repos.releases.metrics(id),
         decisions,
         people,
         approvals: decisions.filter((d) => d.active && d.decision === 'approve').length,
-        approvers: repos.roles.holders(workspaceId, 'approver'),
+        approvers: await repos.roles.holders(workspaceId, 'approver'),
       };
     });
   }
 
-  list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page = 0) {
-    const result = this.store.read((repos) =>
-      repos.releases.list(workspaceId, filter, { limit: RELEASE_PAGE_SIZE, offset: page * RELEASE_PAGE_SIZE }),
+  async list(workspaceId: number, filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number }, page = 0) {
+    const result = await this.store.read(
+      async (repos) => await repos.releases.list(workspaceId, filter, { limit: RELEASE_PAGE_SIZE, offset: page * RELEASE_PAGE_SIZE }),
     );
     return { ...result, page, pageSize: RELEASE_PAGE_SIZE };
   }
 
-  defaultApprovals(workspaceId: number): number {
-    return this.store.read((repos) => repos.settings.get(workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS);
+  async defaultApprovals(workspaceId: number): Promise<number> {
+    return await this.store.read(async (repos) => (await repos.settings.get(workspaceId))?.defaultApprovals ?? DEFAULT_APPROVALS);
   }
 
   /**
    * When fewer people could sign a request off than it needs (approvers other than the requester, who
    * never approves their own), how many could and the admins who can grant the role; otherwise undefined.
    */
-  approverShortfall(workspaceId: number, needed: number, requesterPersonId: number): ApproverShortfall | undefined {
-    return this.store.read((repos) => {
-      const eligible = repos.roles.holders(workspaceId, 'approver').filter((holder) => holder.personId !== requesterPersonId).length;
+  async approverShortfall(workspaceId: number, needed: number, requesterPersonId: number): Promise<ApproverShortfall | undefined> {
+    return await this.store.read(async (repos) => {
+      const eligible = (await repos.roles.holders(workspaceId, 'approver')).filter(
+        (holder) => holder.personId !== requesterPersonId,
+      ).length;
       if (eligible >= needed) return undefined;
-      return { eligible, needed, admins: repos.roles.holders(workspaceId, 'admin').map((holder) => personLabel(holder)) };
+      return { eligible, needed, admins: (await repos.roles.holders(workspaceId, 'admin')).map((holder) => personLabel(holder)) };
     });
   }
 
-  private validate(
+  private async validate(
     repos: Repositories,
     actor: Actor,
     raw: unknown,
     self?: Release,
-  ): { input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number } {
+  ): Promise<{ input: ReleaseInput; system: AiSystem; metrics: ReleaseMetric[]; approvalsNeeded: number }> {
     const parsed = releaseInputSchema.safeParse(raw);
     const errors: Record<string, string> = parsed.success
       ? {}
@@ -415,17 +434,17 @@ export class ReleaseService {
         );
     if (!parsed.success) throw invalidInput(errors);
     const input = parsed.data;
-    const system = repos.aiSystems.findById(actor.workspaceId, input.aiSystemId);
+    const system = await repos.aiSystems.findById(actor.workspaceId, input.aiSystemId);
     if (!system || system.stage === 'retired')
       throw invalidInput({ aiSystemId: 'Choose an AI system of this workspace that is not retired.' });
-    const live = repos.releases.findLive(system.id, input.version.toLowerCase());
+    const live = await repos.releases.findLive(system.id, input.version.toLowerCase());
     if (live && live.id !== self?.id) {
       errors.version =
         live.status === 'approved'
           ? `${system.name} ${input.version} was already released.`
           : `${system.name} ${input.version} already has a pending request (${releaseKey(live)}).`;
     }
-    const criteria = repos.releases.criteria(actor.workspaceId, system.id);
+    const criteria = await repos.releases.criteria(actor.workspaceId, system.id);
     const metrics: ReleaseMetric[] = [];
     // Errors about one measured value are keyed "measurements.<index>" (the API names that field; forms map it back).
     const measurements = input.measurements.map((m, index) => ({ ...m, index }));
@@ -482,7 +501,7 @@ export class ReleaseService {
     if (metrics.some((m) => m.passed === false) && !input.justification)
       errors.justification = 'A criterion failed: explain why it should ship anyway.';
     // The workspace default is the floor; an admin's raise of this release is a floor for everyone else.
-    const workspaceFloor = repos.settings.get(actor.workspaceId)?.defaultApprovals ?? DEFAULT_APPROVALS;
+    const workspaceFloor = (await repos.settings.get(actor.workspaceId))?.defaultApprovals ?? DEFAULT_APPROVALS;
     const floor = self && !actor.roles.includes('admin') ? Math.max(workspaceFloor, self.approvalsNeeded) : workspaceFloor;
     let approvalsNeeded = self && !actor.roles.includes('admin') ? floor : workspaceFloor;
     if (input.approvalsNeeded !== undefined && input.approvalsNeeded !== floor) {
@@ -498,14 +517,14 @@ export class ReleaseService {
     return { input, system, metrics, approvalsNeeded };
   }
 
-  private mustFind(repos: Repositories, workspaceId: number, id: number): Release {
-    const release = repos.releases.findById(workspaceId, id);
+  private async mustFind(repos: Repositories, workspaceId: number, id: number): Promise<Release> {
+    const release = await repos.releases.findById(workspaceId, id);
     if (!release) throw new AimsError('not_found', `There is no REL-${id} in this workspace.`);
     return release;
   }
 
-  private mustFindSystem(repos: Repositories, workspaceId: number, id: number): AiSystem {
-    const system = repos.aiSystems.findById(workspaceId, id);
+  private async mustFindSystem(repos: Repositories, workspaceId: number, id: number): Promise<AiSystem> {
+    const system = await repos.aiSystems.findById(workspaceId, id);
     if (!system) throw new AimsError('not_found', `AI system #${id} does not exist in this workspace.`);
     return system;
   }

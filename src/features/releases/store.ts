@@ -14,7 +14,7 @@ const toRelease = (row: Row): Release => ({
 export class SqliteReleaseRepository implements ReleaseRepository {
   constructor(private readonly db: Db) {}
 
-  criteria(workspaceId: number, aiSystemId: number): AcceptanceCriterion[] {
+  async criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]> {
     return this.db
       .select()
       .from(acceptanceCriteria)
@@ -23,11 +23,11 @@ export class SqliteReleaseRepository implements ReleaseRepository {
       .all();
   }
 
-  addCriterion(input: Omit<AcceptanceCriterion, 'id'>): AcceptanceCriterion {
+  async addCriterion(input: Omit<AcceptanceCriterion, 'id'>): Promise<AcceptanceCriterion> {
     return this.db.insert(acceptanceCriteria).values(input).returning().get();
   }
 
-  removeCriterion(workspaceId: number, id: number): boolean {
+  async removeCriterion(workspaceId: number, id: number): Promise<boolean> {
     return (
       this.db
         .delete(acceptanceCriteria)
@@ -36,11 +36,11 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     );
   }
 
-  insert(input: Omit<Release, 'id'>): Release {
+  async insert(input: Omit<Release, 'id'>): Promise<Release> {
     return toRelease(this.db.insert(releases).values(input).returning().get());
   }
 
-  update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): void {
+  async update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): Promise<void> {
     this.db
       .update(releases)
       .set(changes)
@@ -48,7 +48,7 @@ export class SqliteReleaseRepository implements ReleaseRepository {
       .run();
   }
 
-  findById(workspaceId: number, id: number): Release | undefined {
+  async findById(workspaceId: number, id: number): Promise<Release | undefined> {
     const row = this.db
       .select()
       .from(releases)
@@ -57,7 +57,7 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     return row ? toRelease(row) : undefined;
   }
 
-  findLive(aiSystemId: number, versionKey: string): Release | undefined {
+  async findLive(aiSystemId: number, versionKey: string): Promise<Release | undefined> {
     const row = this.db
       .select()
       .from(releases)
@@ -68,11 +68,11 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     return row ? toRelease(row) : undefined;
   }
 
-  list(
+  async list(
     workspaceId: number,
     filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number },
     page: { limit: number; offset: number },
-  ): { items: Release[]; total: number } {
+  ): Promise<{ items: Release[]; total: number }> {
     const conditions: SQL[] = [eq(releases.workspaceId, workspaceId)];
     if (filter.statuses) conditions.push(inArray(releases.status, [...filter.statuses]));
     if (filter.aiSystemId) conditions.push(eq(releases.aiSystemId, filter.aiSystemId));
@@ -89,7 +89,7 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     return { items, total: this.db.select({ n: count() }).from(releases).where(where).get()?.n ?? 0 };
   }
 
-  replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): void {
+  async replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): Promise<void> {
     this.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId)).run();
     if (metrics.length > 0)
       this.db
@@ -98,7 +98,7 @@ export class SqliteReleaseRepository implements ReleaseRepository {
         .run();
   }
 
-  metrics(releaseId: number): ReleaseMetric[] {
+  async metrics(releaseId: number): Promise<ReleaseMetric[]> {
     return this.db
       .select({
         metric: releaseMetrics.metric,
@@ -114,19 +114,19 @@ export class SqliteReleaseRepository implements ReleaseRepository {
       .all();
   }
 
-  addDecision(input: Omit<ReleaseDecision, 'id'>): ReleaseDecision {
+  async addDecision(input: Omit<ReleaseDecision, 'id'>): Promise<ReleaseDecision> {
     return this.db.insert(releaseDecisions).values(input).returning().get();
   }
 
-  decisions(releaseId: number, activeOnly: boolean): ReleaseDecision[] {
+  async decisions(releaseId: number, activeOnly: boolean): Promise<ReleaseDecision[]> {
     const where = activeOnly
       ? and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true))
       : eq(releaseDecisions.releaseId, releaseId);
     return this.db.select().from(releaseDecisions).where(where).orderBy(asc(releaseDecisions.id)).all();
   }
 
-  dropDecisions(releaseId: number): number[] {
-    const dropped = this.decisions(releaseId, true).map((decision) => decision.personId);
+  async dropDecisions(releaseId: number): Promise<number[]> {
+    const dropped = (await this.decisions(releaseId, true)).map((decision) => decision.personId);
     this.db
       .update(releaseDecisions)
       .set({ active: false })
@@ -135,7 +135,7 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     return dropped;
   }
 
-  decidedSince(workspaceId: number, since: string): { approved: number; rejected: number } {
+  async decidedSince(workspaceId: number, since: string): Promise<{ approved: number; rejected: number }> {
     const countOf = (status: ReleaseStatus) =>
       this.db
         .select({ n: count() })

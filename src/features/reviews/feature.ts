@@ -20,14 +20,17 @@ import {
 } from './forms.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
-function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
+async function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): Promise<FormResult> {
   const { services, actor } = ctx;
-  const raw = reviewInputFrom(submission.values, personIdOf(ctx, submission, submission.values.owner));
+  const raw = reviewInputFrom(submission.values, await personIdOf(ctx, submission, submission.values.owner));
   const schedule =
-    id === undefined ? services.reviews.add(actor, raw, `form:${submission.instanceKey}`) : services.reviews.edit(actor, id, raw);
+    id === undefined
+      ? await services.reviews.add(actor, raw, `form:${submission.instanceKey}`)
+      : await services.reviews.edit(actor, id, raw);
   const note = `Saved review #${schedule.id}, next due ${formatDate(schedule.nextDue)}.`;
-  const list = reviewList(services, actor, false, '', note);
+  const list = await reviewList(services, actor, false, '', note);
   return {
     kind: 'done',
     view: list.kind === 'message' ? list.view : { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' },
@@ -37,27 +40,27 @@ function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: numbe
 const forms: Array<FormSpec<ReviewFormId>> = [
   {
     id: REVIEW_FORMS.add,
-    open: ({ services, actor }) =>
+    open: async ({ services, actor }) =>
       reviewForm({
-        systems: services.systems.search(actor.workspaceId, '', 1000),
-        people: services.directory.people(actor.workspaceId),
-        today: services.reviews.todayFor(actor.workspaceId),
+        systems: await services.systems.search(actor.workspaceId, '', 1000),
+        people: await services.directory.people(actor.workspaceId),
+        today: await services.reviews.todayFor(actor.workspaceId),
       }),
-    submit: (ctx, submission) => saveSchedule(ctx, submission, undefined),
+    submit: async (ctx, submission) => await saveSchedule(ctx, submission, undefined),
   },
   {
     id: REVIEW_FORMS.edit,
-    open: ({ services, actor }, context) => reviewEditForm(services, actor, Number(context.review)),
-    submit: (ctx, submission) => saveSchedule(ctx, submission, Number(submission.context.review)),
+    open: async ({ services, actor }, context) => await reviewEditForm(services, actor, Number(context.review)),
+    submit: async (ctx, submission) => await saveSchedule(ctx, submission, Number(submission.context.review)),
   },
   {
     id: REVIEW_FORMS.done,
-    open: ({ services, actor }, context) => reviewDoneFormFor(services, actor, Number(context.review)),
-    submit: (ctx, submission) => {
-      const { schedule, actions } = ctx.services.reviews.done(
+    open: async ({ services, actor }, context) => await reviewDoneFormFor(services, actor, Number(context.review)),
+    submit: async (ctx, submission) => {
+      const { schedule, actions } = await ctx.services.reviews.done(
         ctx.actor,
         Number(submission.context.review),
-        reviewDoneInputFrom(submission.values, (externalId) => personIdOf(ctx, submission, externalId)),
+        await reviewDoneInputFrom(submission.values, async (externalId) => await personIdOf(ctx, submission, externalId)),
       );
       const note = `Recorded review #${schedule.id}. Next due ${formatDate(schedule.nextDue)}.${actions > 0 ? ` ${actions} corrective action(s) created.` : ''}`;
       return { kind: 'done', view: { summary: note, blocks: [{ type: 'text', text: note }], visibility: 'private' } };
@@ -68,15 +71,15 @@ const forms: Array<FormSpec<ReviewFormId>> = [
 const actions: Array<ActionSpec<ReviewActionId>> = [
   {
     id: REVIEW_ACTIONS.done,
-    handle: ({ services, actor }, args) => ({ kind: 'form', form: reviewDoneFormFor(services, actor, Number(args.review)) }),
+    handle: async ({ services, actor }, args) => ({ kind: 'form', form: await reviewDoneFormFor(services, actor, Number(args.review)) }),
   },
   {
     id: REVIEW_ACTIONS.scheduleForSystem,
-    handle: ({ services, actor, platform }, args) => {
-      const created = services.reviews.addSystemReviews(actor, Number(args.systemId));
+    handle: async ({ services, actor, platform }, args) => {
+      const created = await services.reviews.addSystemReviews(actor, Number(args.systemId));
       const note =
         created.length > 0 ? `Scheduled ${created.length} review(s), every 90 days.` : 'Its drift and bias reviews were already scheduled.';
-      return reviewList(services, actor, false, commandPrefix(platform), note);
+      return await reviewList(services, actor, false, commandPrefix(platform), note);
     },
   },
 ];
@@ -97,8 +100,8 @@ export const reviewsFeature: Feature = {
   forms,
   actions,
   status: {
-    section: (repos, workspaceId, { today }) => {
-      const counts = reviewCounts(repos, workspaceId, today);
+    section: async (repos, workspaceId, { today }) => {
+      const counts = await reviewCounts(repos, workspaceId, today);
       return {
         title: 'Reviews',
         fields: [
@@ -109,29 +112,28 @@ export const reviewsFeature: Feature = {
     },
   },
   digest: {
-    fields: (repos, workspaceId, { from, today }) => [
+    fields: async (repos, workspaceId, { from, today }) => [
       {
         label: 'Reviews',
-        value: `${repos.reviews.doneSince(workspaceId, from)} done this week; overdue: ${countsByKind(reviewCounts(repos, workspaceId, today).overdue)}`,
+        value: `${await repos.reviews.doneSince(workspaceId, from)} done this week; overdue: ${countsByKind((await reviewCounts(repos, workspaceId, today)).overdue)}`,
       },
     ],
-    overdue: (repos, workspaceId, { today, daysOverdue }) =>
-      repos.reviews
-        .list(workspaceId, {})
-        .filter((review) => review.nextDue < today)
-        .map((review) => ({
+    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
+      await mapInTurn(
+        (await repos.reviews.list(workspaceId, {})).filter((review) => review.nextDue < today),
+        async (review) => ({
           what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
-          owner: repos.people.findById(workspaceId, review.ownerPersonId),
+          owner: await repos.people.findById(workspaceId, review.ownerPersonId),
           due: review.nextDue,
           daysOverdue: daysOverdue(review.nextDue),
           button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
-        })),
+        }),
+      ),
   },
   nudges: {
     prefix: 'review',
-    items: (repos, workspaceId, { horizon, daysOverdue }) =>
-      repos.reviews
-        .list(workspaceId, {})
+    items: async (repos, workspaceId, { horizon, daysOverdue }) =>
+      (await repos.reviews.list(workspaceId, {}))
         .filter((review) => review.nextDue <= horizon)
         .map((review) => ({
           personId: review.ownerPersonId,
@@ -147,9 +149,9 @@ export const reviewsFeature: Feature = {
   evidence: {
     kinds: [...new Set(REVIEW_KINDS.flatMap((kind) => REVIEW_EVIDENCE[kind] ?? []))],
     // A review counts as evidence once it is recorded done, not when it is scheduled.
-    count: (repos, workspaceId, period) => {
+    count: async (repos, workspaceId, period) => {
       const counts: Record<string, number> = {};
-      for (const done of repos.reviews.completedKinds(workspaceId)) {
+      for (const done of await repos.reviews.completedKinds(workspaceId)) {
         const kind = REVIEW_EVIDENCE[done.kind];
         if (kind && inPeriod(done.date, period)) counts[kind] = (counts[kind] ?? 0) + 1;
       }

@@ -99,14 +99,17 @@ export function reviewDoneForm(schedule: ReviewSchedule, people: Person[], today
   };
 }
 
-export function reviewDoneInputFrom(values: FormValues, personIdOf: (externalId: string) => number | undefined): Record<string, unknown> {
+export async function reviewDoneInputFrom(
+  values: FormValues,
+  personIdOf: (externalId: string) => Promise<number | undefined> | number | undefined,
+): Promise<Record<string, unknown>> {
   const actions = [];
   for (let n = 1; n <= SLOTS; n++) {
     const title = values[`action${n}Title`];
     const owner = values[`action${n}Owner`];
     const due = values[`action${n}Due`];
     if (!title?.trim() && !owner && !due) continue;
-    actions.push({ title, ownerPersonId: owner ? personIdOf(owner) : undefined, dueDate: due });
+    actions.push({ title, ownerPersonId: owner ? await personIdOf(owner) : undefined, dueDate: due });
   }
   return { date: values.date, outcome: values.outcome, findings: values.findings, evidence: values.evidence, actions };
 }

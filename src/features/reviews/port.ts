@@ -2,16 +2,16 @@ import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
 
 /** The repository the reviews service needs; ./store.ts implements it over SQLite. */
 export interface ReviewRepository {
-  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule;
-  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void;
-  findById(workspaceId: number, id: number): ReviewSchedule | undefined;
-  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[];
-  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion;
-  completions(scheduleId: number): ReviewCompletion[];
+  insert(input: Omit<ReviewSchedule, 'id'>): Promise<ReviewSchedule>;
+  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
+  findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined>;
+  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]>;
+  addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion>;
+  completions(scheduleId: number): Promise<ReviewCompletion[]>;
   /** Reviews of a workspace done on or after a day. */
-  doneSince(workspaceId: number, since: string): number;
+  doneSince(workspaceId: number, since: string): Promise<number>;
   /** The kind and day of every review of a workspace recorded done. */
-  completedKinds(workspaceId: number): Array<{ kind: ReviewKind; date: string }>;
+  completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewKind; date: string }>>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

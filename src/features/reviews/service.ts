@@ -8,6 +8,7 @@ import { addDays } from '../../core/calendar-days.ts';
 import { addCorrectiveActions } from '../incidents/service.ts';
 import { DEFAULT_SYSTEM_REVIEW_DAYS, REVIEW_AUDIT, type ReviewKind, type ReviewSchedule } from './domain.ts';
 import { reviewDoneInputSchema, reviewScheduleInputSchema } from './input.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
 /** Counts for status: overdue and due within 7 days, by kind. */
 export interface ReviewCounts {
@@ -23,43 +24,51 @@ export class ReviewService {
     private readonly defaultTimeZone: string,
   ) {}
 
-  private today(repos: Repositories, workspaceId: number): string {
-    return todayIn(repos.settings.get(workspaceId)?.timeZone ?? this.defaultTimeZone, this.clock.now());
+  private async today(repos: Repositories, workspaceId: number): Promise<string> {
+    return todayIn((await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone, this.clock.now());
   }
 
   /** The audit event of a change to review `id`, in the caller's unit of work. */
-  private audit(repos: Repositories, actor: Actor, action: string, id: number, before: unknown, after: unknown, at: string): void {
-    repos.audit.append(
+  private async audit(
+    repos: Repositories,
+    actor: Actor,
+    action: string,
+    id: number,
+    before: unknown,
+    after: unknown,
+    at: string,
+  ): Promise<void> {
+    await repos.audit.append(
       { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `review:${id}`, before, after },
       at,
     );
   }
 
   /** Who may change a review: an admin, its owner, or the owner of its AI system. */
-  private requireManager(
+  private async requireManager(
     repos: Repositories,
     actor: Actor,
     schedule: ReviewSchedule | undefined,
     aiSystemId: number | null | undefined,
     what: string,
-  ): void {
+  ): Promise<void> {
     if (actor.roles.includes('admin') || schedule?.ownerPersonId === actor.personId) return;
-    const system = aiSystemId ? repos.aiSystems.findById(actor.workspaceId, aiSystemId) : undefined;
+    const system = aiSystemId ? await repos.aiSystems.findById(actor.workspaceId, aiSystemId) : undefined;
     if (system && system.ownerPersonId === actor.personId) return;
-    const admins = repos.roles.holders(actor.workspaceId, 'admin').map((h) => personLabel(h));
+    const admins = (await repos.roles.holders(actor.workspaceId, 'admin')).map((h) => personLabel(h));
     throw new AimsError('forbidden', `Only an admin, the review's owner or the AI system's owner can ${what}.`, {
       hint: admins.length > 0 ? `Ask an admin: ${admins.join(', ')}.` : undefined,
     });
   }
 
-  private validate(repos: Repositories, actor: Actor, raw: unknown) {
+  private async validate(repos: Repositories, actor: Actor, raw: unknown) {
     const parsed = reviewScheduleInputSchema.safeParse(raw);
     const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
     const fields = (raw ?? {}) as { ownerPersonId?: unknown; aiSystemId?: unknown };
-    if (typeof fields.ownerPersonId === 'number' && !repos.people.findById(actor.workspaceId, fields.ownerPersonId))
+    if (typeof fields.ownerPersonId === 'number' && !(await repos.people.findById(actor.workspaceId, fields.ownerPersonId)))
       errors.ownerPersonId ??= 'The owner must be a person in this workspace.';
     if (typeof fields.aiSystemId === 'number') {
-      const system = repos.aiSystems.findById(actor.workspaceId, fields.aiSystemId);
+      const system = await repos.aiSystems.findById(actor.workspaceId, fields.aiSystemId);
       if (!system || system.stage === 'retired') errors.aiSystemId ??= 'Choose an AI system of this workspace that is not retired.';
     }
     if (!parsed.success || Object.keys(errors).length > 0) throw invalidInput(errors);
@@ -67,17 +76,17 @@ export class ReviewService {
   }
 
   /** Schedules a review; a repeated submission (same key) returns the schedule it created. */
-  add(actor: Actor, raw: unknown, submissionKey?: string): ReviewSchedule {
+  async add(actor: Actor, raw: unknown, submissionKey?: string): Promise<ReviewSchedule> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
+    return await this.store.write(async (repos) => {
       if (submissionKey) {
-        const earlier = repos.dedupe.outcomeOf(submissionKey) as { reviewId?: number } | undefined;
-        const existing = earlier?.reviewId === undefined ? undefined : repos.reviews.findById(actor.workspaceId, earlier.reviewId);
+        const earlier = (await repos.dedupe.outcomeOf(submissionKey)) as { reviewId?: number } | undefined;
+        const existing = earlier?.reviewId === undefined ? undefined : await repos.reviews.findById(actor.workspaceId, earlier.reviewId);
         if (existing) return existing;
       }
-      const input = this.validate(repos, actor, raw);
-      this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
-      const schedule = repos.reviews.insert({
+      const input = await this.validate(repos, actor, raw);
+      await this.requireManager(repos, actor, undefined, input.aiSystemId, 'schedule reviews');
+      const schedule = await repos.reviews.insert({
         workspaceId: actor.workspaceId,
         kind: input.kind,
         aiSystemId: input.aiSystemId ?? null,
@@ -88,20 +97,20 @@ export class ReviewService {
         createdAt: at,
         updatedAt: at,
       });
-      if (submissionKey) repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
-      this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
+      if (submissionKey) await repos.dedupe.claim(submissionKey, actor.workspaceId, at, { reviewId: schedule.id });
+      await this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
       return schedule;
     });
   }
 
-  edit(actor: Actor, id: number, raw: unknown): ReviewSchedule {
+  async edit(actor: Actor, id: number, raw: unknown): Promise<ReviewSchedule> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, id);
-      this.requireManager(repos, actor, before, before.aiSystemId, 'change this review');
-      const input = this.validate(repos, actor, raw);
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, id);
+      await this.requireManager(repos, actor, before, before.aiSystemId, 'change this review');
+      const input = await this.validate(repos, actor, raw);
       const after: ReviewSchedule = { ...before, ...input, aiSystemId: input.aiSystemId ?? null, updatedAt: at };
-      repos.reviews.update(actor.workspaceId, id, {
+      await repos.reviews.update(actor.workspaceId, id, {
         kind: after.kind,
         aiSystemId: after.aiSystemId,
         ownerPersonId: after.ownerPersonId,
@@ -109,24 +118,24 @@ export class ReviewService {
         nextDue: after.nextDue,
         updatedAt: at,
       });
-      this.audit(repos, actor, REVIEW_AUDIT.updated, id, before, after, at);
+      await this.audit(repos, actor, REVIEW_AUDIT.updated, id, before, after, at);
       return after;
     });
   }
 
   /** Creates the drift and bias reviews of a system in production (every 90 days, first due in 90 days), unless they exist. */
-  addSystemReviews(actor: Actor, aiSystemId: number): ReviewSchedule[] {
+  async addSystemReviews(actor: Actor, aiSystemId: number): Promise<ReviewSchedule[]> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const system = repos.aiSystems.findById(actor.workspaceId, aiSystemId);
+    return await this.store.write(async (repos) => {
+      const system = await repos.aiSystems.findById(actor.workspaceId, aiSystemId);
       if (!system) throw new AimsError('not_found', `AI system #${aiSystemId} does not exist in this workspace.`);
-      this.requireManager(repos, actor, undefined, aiSystemId, 'schedule reviews');
-      const existing = repos.reviews.list(actor.workspaceId, { aiSystemId }).map((r) => r.kind);
-      const due = addDays(this.today(repos, actor.workspaceId), DEFAULT_SYSTEM_REVIEW_DAYS);
+      await this.requireManager(repos, actor, undefined, aiSystemId, 'schedule reviews');
+      const existing = (await repos.reviews.list(actor.workspaceId, { aiSystemId })).map((r) => r.kind);
+      const due = addDays(await this.today(repos, actor.workspaceId), DEFAULT_SYSTEM_REVIEW_DAYS);
       const created: ReviewSchedule[] = [];
       for (const kind of ['drift-review', 'bias-review'] as const) {
         if (existing.includes(kind)) continue;
-        const schedule = repos.reviews.insert({
+        const schedule = await repos.reviews.insert({
           workspaceId: actor.workspaceId,
           kind,
           aiSystemId,
@@ -137,7 +146,7 @@ export class ReviewService {
           createdAt: at,
           updatedAt: at,
         });
-        this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
+        await this.audit(repos, actor, REVIEW_AUDIT.scheduled, schedule.id, null, schedule, at);
         created.push(schedule);
       }
       return created;
@@ -145,21 +154,21 @@ export class ReviewService {
   }
 
   /** Records a review done: outcome, findings, evidence, corrective actions; the next one falls due a cadence later. */
-  done(actor: Actor, id: number, raw: unknown): { schedule: ReviewSchedule; actions: number } {
+  async done(actor: Actor, id: number, raw: unknown): Promise<{ schedule: ReviewSchedule; actions: number }> {
     const at = this.clock.now().toISOString();
-    return this.store.write((repos) => {
-      const before = this.mustFind(repos, actor.workspaceId, id);
-      this.requireManager(repos, actor, before, before.aiSystemId, 'record this review');
+    return await this.store.write(async (repos) => {
+      const before = await this.mustFind(repos, actor.workspaceId, id);
+      await this.requireManager(repos, actor, before, before.aiSystemId, 'record this review');
       const parsed = reviewDoneInputSchema.safeParse(raw);
       if (!parsed.success) throw invalidInput(rowFieldErrorsOf(parsed.error.issues));
       const input = parsed.data;
-      if (input.date > this.today(repos, actor.workspaceId)) throw invalidInput({ date: 'The date cannot be in the future.' });
+      if (input.date > (await this.today(repos, actor.workspaceId))) throw invalidInput({ date: 'The date cannot be in the future.' });
       if (input.outcome === 'findings' && !input.findings) throw invalidInput({ findings: 'Describe the findings.' });
-      input.actions.forEach((action, i) => {
-        if (!repos.people.findById(actor.workspaceId, action.ownerPersonId))
+      await mapInTurn(input.actions, async (action, i) => {
+        if (!(await repos.people.findById(actor.workspaceId, action.ownerPersonId)))
           throw invalidInput({ [`actions.${i}.ownerPersonId`]: 'The owner must be a person in this workspace.' });
       });
-      const completion = repos.reviews.addCompletion({
+      const completion = await repos.reviews.addCompletion({
         scheduleId: id,
         date: input.date,
         outcome: input.outcome,
@@ -169,8 +178,8 @@ export class ReviewService {
         createdAt: at,
       });
       const nextDue = addDays(input.date, before.cadenceDays);
-      repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
-      this.audit(
+      await repos.reviews.update(actor.workspaceId, id, { lastDone: input.date, nextDue, updatedAt: at });
+      await this.audit(
         repos,
         actor,
         REVIEW_AUDIT.done,
@@ -179,26 +188,26 @@ export class ReviewService {
         { ...completion, nextDue },
         at,
       );
-      addCorrectiveActions(repos, actor, { reviewCompletionId: completion.id }, input.actions, at);
+      await addCorrectiveActions(repos, actor, { reviewCompletionId: completion.id }, input.actions, at);
       return { schedule: { ...before, lastDone: input.date, nextDue, updatedAt: at }, actions: input.actions.length };
     });
   }
 
-  list(workspaceId: number, filter: { ownerPersonId?: number } = {}): ReviewSchedule[] {
-    return this.store.read((repos) => repos.reviews.list(workspaceId, filter));
+  async list(workspaceId: number, filter: { ownerPersonId?: number } = {}): Promise<ReviewSchedule[]> {
+    return await this.store.read(async (repos) => await repos.reviews.list(workspaceId, filter));
   }
 
-  get(workspaceId: number, id: number): ReviewSchedule {
-    return this.store.read((repos) => this.mustFind(repos, workspaceId, id));
+  async get(workspaceId: number, id: number): Promise<ReviewSchedule> {
+    return await this.store.read(async (repos) => await this.mustFind(repos, workspaceId, id));
   }
 
   /** Today in the workspace's time zone. */
-  todayFor(workspaceId: number): string {
-    return this.store.read((repos) => this.today(repos, workspaceId));
+  async todayFor(workspaceId: number): Promise<string> {
+    return await this.store.read(async (repos) => await this.today(repos, workspaceId));
   }
 
-  private mustFind(repos: Repositories, workspaceId: number, id: number): ReviewSchedule {
-    const schedule = repos.reviews.findById(workspaceId, id);
+  private async mustFind(repos: Repositories, workspaceId: number, id: number): Promise<ReviewSchedule> {
+    const schedule = await repos.reviews.findById(workspaceId, id);
     if (!schedule)
       throw new AimsError('not_found', `There is no review #${id} in this workspace.`, { hint: 'See them with “review list”.' });
     return schedule;
@@ -206,10 +215,10 @@ export class ReviewService {
 }
 
 /** Overdue and due-this-week counts by kind, inside the caller's read (status). */
-export function reviewCounts(repos: Repositories, workspaceId: number, today: string): ReviewCounts {
+export async function reviewCounts(repos: Repositories, workspaceId: number, today: string): Promise<ReviewCounts> {
   const counts: ReviewCounts = { overdue: {}, dueThisWeek: {} };
   const weekEnd = addDays(today, 7);
-  for (const schedule of repos.reviews.list(workspaceId, {})) {
+  for (const schedule of await repos.reviews.list(workspaceId, {})) {
     if (schedule.nextDue < today) counts.overdue[schedule.kind] = (counts.overdue[schedule.kind] ?? 0) + 1;
     else if (schedule.nextDue <= weekEnd) counts.dueThisWeek[schedule.kind] = (counts.dueThisWeek[schedule.kind] ?? 0) + 1;
   }

@@ -10,11 +10,11 @@ const toSchedule = (row: typeof reviewSchedules.$inferSelect): ReviewSchedule =>
 export class SqliteReviewRepository implements ReviewRepository {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<ReviewSchedule, 'id'>): ReviewSchedule {
+  async insert(input: Omit<ReviewSchedule, 'id'>): Promise<ReviewSchedule> {
     return toSchedule(this.db.insert(reviewSchedules).values(input).returning().get());
   }
 
-  update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): void {
+  async update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
     this.db
       .update(reviewSchedules)
       .set(changes)
@@ -22,7 +22,7 @@ export class SqliteReviewRepository implements ReviewRepository {
       .run();
   }
 
-  findById(workspaceId: number, id: number): ReviewSchedule | undefined {
+  async findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined> {
     const row = this.db
       .select()
       .from(reviewSchedules)
@@ -31,7 +31,7 @@ export class SqliteReviewRepository implements ReviewRepository {
     return row ? toSchedule(row) : undefined;
   }
 
-  list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): ReviewSchedule[] {
+  async list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]> {
     const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(reviewSchedules.ownerPersonId, filter.ownerPersonId));
     if (filter.aiSystemId) conditions.push(eq(reviewSchedules.aiSystemId, filter.aiSystemId));
@@ -44,11 +44,11 @@ export class SqliteReviewRepository implements ReviewRepository {
       .map(toSchedule);
   }
 
-  addCompletion(input: Omit<ReviewCompletion, 'id'>): ReviewCompletion {
+  async addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion> {
     return this.db.insert(reviewCompletions).values(input).returning().get();
   }
 
-  doneSince(workspaceId: number, since: string): number {
+  async doneSince(workspaceId: number, since: string): Promise<number> {
     return (
       this.db
         .select({ n: count() })
@@ -59,7 +59,7 @@ export class SqliteReviewRepository implements ReviewRepository {
     );
   }
 
-  completedKinds(workspaceId: number): Array<{ kind: ReviewSchedule['kind']; date: string }> {
+  async completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewSchedule['kind']; date: string }>> {
     return this.db
       .select({ kind: reviewSchedules.kind, date: reviewCompletions.date })
       .from(reviewCompletions)
@@ -69,7 +69,7 @@ export class SqliteReviewRepository implements ReviewRepository {
       .map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
   }
 
-  completions(scheduleId: number): ReviewCompletion[] {
+  async completions(scheduleId: number): Promise<ReviewCompletion[]> {
     return this.db
       .select()
       .from(reviewCompletions)

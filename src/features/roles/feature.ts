@@ -17,6 +17,6 @@ export const rolesFeature: Feature = {
   evidence: {
     kinds: ['role'],
     // Roles are standing assignments: whoever holds one now counts, whatever the period.
-    count: (repos, workspaceId) => ({ role: repos.roles.countAssignments(workspaceId) }),
+    count: async (repos, workspaceId) => ({ role: await repos.roles.countAssignments(workspaceId) }),
   },
 };

@@ -6,10 +6,10 @@ import { message, type ChatResponse } from '../../chat/views/view.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 
 /** `setup` opens the form; `setup channel <incidents|approvals|leadership>` uses this conversation; `setup show`. */
-export function setupCommand(ctx: CommandContext): ChatResponse {
+export async function setupCommand(ctx: CommandContext): Promise<ChatResponse> {
   const { services, actor, args, request, contact, prefix } = ctx;
   const sub = (args[0] ?? '').toLowerCase();
-  if (sub === 'show') return message(setupSummaryView(services.settings.get(actor.workspaceId), 'Setup of this workspace'));
+  if (sub === 'show') return message(setupSummaryView(await services.settings.get(actor.workspaceId), 'Setup of this workspace'));
   if (sub === 'channel') {
     const purpose = (args[1] ?? '').toLowerCase() as ChannelPurpose;
     if (!CHANNEL_PURPOSES.includes(purpose)) {
@@ -19,7 +19,7 @@ export function setupCommand(ctx: CommandContext): ChatResponse {
     if (!conversation || conversation.kind === 'direct') {
       throw new AimsError('invalid_input', `Run ${prefix}setup channel ${purpose} in the channel you want to use, not in a direct chat.`);
     }
-    const settings = services.settings.setChannel(actor, purpose, {
+    const settings = await services.settings.setChannel(actor, purpose, {
       id: conversation.id,
       ...(conversation.name ? { name: conversation.name } : {}),
       ...(conversation.reference === undefined ? {} : { reference: conversation.reference }),
@@ -32,6 +32,6 @@ export function setupCommand(ctx: CommandContext): ChatResponse {
       `Use ${prefix}setup, ${prefix}setup show or ${prefix}setup channel <incidents|approvals|leadership>.`,
     );
   // Refuse before the form opens: a member should not fill in a form only to be told no.
-  services.roles.requireAdmin(actor, 'change the setup');
-  return { kind: 'form', form: setupForm(services.settings.get(actor.workspaceId), contact.workspace.platform) };
+  await services.roles.requireAdmin(actor, 'change the setup');
+  return { kind: 'form', form: setupForm(await services.settings.get(actor.workspaceId), contact.workspace.platform) };
 }

@@ -18,9 +18,9 @@ function withChannelNames(raw: Record<string, unknown>, labels: Record<string, s
 
 const setup: FormSpec<typeof SETUP_FORM> = {
   id: SETUP_FORM,
-  open: ({ services, actor, contact }) => setupForm(services.settings.get(actor.workspaceId), contact.workspace.platform),
-  submit: ({ services, actor, contact }, submission) => {
-    const settings = services.settings.update(
+  open: async ({ services, actor, contact }) => setupForm(await services.settings.get(actor.workspaceId), contact.workspace.platform),
+  submit: async ({ services, actor, contact }, submission) => {
+    const settings = await services.settings.update(
       actor,
       withChannelNames(settingsInputFrom(submission.values, contact.workspace.platform), submission.labels),
     );

@@ -12,9 +12,9 @@ export const statusFeature: Feature = {
       group: 'lookup',
       button: { label: 'Show status', command: 'status' },
       summary: 'Where the AIMS stands: the verdict and what needs attention first, then inventory, roles, evidence, audit trail.',
-      handle: ({ services, contact, actor, timeZone, request, guide }) =>
+      handle: async ({ services, contact, actor, timeZone, request, guide }) =>
         message(
-          statusPage(
+          await statusPage(
             services,
             {
               workspaceId: contact.workspace.id,
@@ -31,8 +31,8 @@ export const statusFeature: Feature = {
     kinds: ['status'],
     // The summary is built on demand from the records, so it is a record of monitoring for each AI
     // system it covers: one per system in development or production.
-    count: (repos, workspaceId) => {
-      const { byStage } = repos.aiSystems.counts(workspaceId);
+    count: async (repos, workspaceId) => {
+      const { byStage } = await repos.aiSystems.counts(workspaceId);
       return { status: byStage.development + byStage.production };
     },
   },

@@ -13,35 +13,41 @@ import { courseListView } from './views.ts';
 import { formatDate } from '../../chat/views/format-time.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
+import { mapInTurn } from '../../core/in-turn.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
 
 const forms: Array<FormSpec<TrainingFormId>> = [
-  { id: TRAINING_FORMS.courseAdd, open: () => courseForm(), submit: (ctx, submission) => saveCourse(ctx, submission, undefined), fieldOf },
+  {
+    id: TRAINING_FORMS.courseAdd,
+    open: () => courseForm(),
+    submit: async (ctx, submission) => await saveCourse(ctx, submission, undefined),
+    fieldOf,
+  },
   {
     id: TRAINING_FORMS.courseEdit,
-    open: ({ services, actor }, context) =>
-      courseForm(services.training.courses(actor.workspaceId, true).find((c) => c.id === Number(context.course))),
-    submit: (ctx, submission) => saveCourse(ctx, submission, Number(submission.context.course)),
+    open: async ({ services, actor }, context) =>
+      courseForm((await services.training.courses(actor.workspaceId, true)).find((c) => c.id === Number(context.course))),
+    submit: async (ctx, submission) => await saveCourse(ctx, submission, Number(submission.context.course)),
     fieldOf,
   },
   {
     id: TRAINING_FORMS.session,
-    open: ({ services, actor }) =>
+    open: async ({ services, actor }) =>
       sessionForm(
-        services.training.courses(actor.workspaceId),
-        services.directory.people(actor.workspaceId),
-        services.training.today(actor.workspaceId),
+        await services.training.courses(actor.workspaceId),
+        await services.directory.people(actor.workspaceId),
+        await services.training.today(actor.workspaceId),
       ),
     submit: async (ctx, submission) => {
       const { services, actor } = ctx;
       const { values } = submission;
-      const attendees = (values.attendees ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((externalId) => personIdOf(ctx, submission, externalId) ?? 0);
-      const result = services.training.recordSession(
+      const attendees = await mapInTurn(
+        (values.attendees ?? '').split(',').filter(Boolean),
+        async (externalId) => (await personIdOf(ctx, submission, externalId)) ?? 0,
+      );
+      const result = await services.training.recordSession(
         actor,
         {
           courseId: values.course ? Number(values.course) : undefined,
@@ -52,12 +58,12 @@ const forms: Array<FormSpec<TrainingFormId>> = [
         },
         `form:${submission.instanceKey}`,
       );
-      const course = services.training.courses(actor.workspaceId, true).find((c) => c.id === result.courseId);
+      const course = (await services.training.courses(actor.workspaceId, true)).find((c) => c.id === result.courseId);
       // Each newly recorded attendee is told through the outbox (queued with the session); say honestly who was reached.
       const subject = subjectOf('training-session', result.sessionId);
       const told = result.repeated
         ? ''
-        : ` ${attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject), botIdOf(ctx.origin))}`;
+        : ` ${await attendeesNote(services, actor.workspaceId, subject, await ctx.outbox.sendFor(subject), botIdOf(ctx.origin))}`;
       const total = result.recorded.length + result.already.length;
       const note = result.repeated
         ? 'This session was already recorded.'
@@ -68,11 +74,14 @@ const forms: Array<FormSpec<TrainingFormId>> = [
   },
 ];
 
-function saveCourse(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): FormResult {
+async function saveCourse(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): Promise<FormResult> {
   const { services, actor } = ctx;
   const raw = courseInputFrom(submission.values);
-  const course = id === undefined ? services.training.addCourse(actor, raw) : services.training.editCourse(actor, id, raw);
-  return { kind: 'done', view: courseListView(services.training.courses(actor.workspaceId, true), '', `Saved the course ${course.name}.`) };
+  const course = id === undefined ? await services.training.addCourse(actor, raw) : await services.training.editCourse(actor, id, raw);
+  return {
+    kind: 'done',
+    view: courseListView(await services.training.courses(actor.workspaceId, true), '', `Saved the course ${course.name}.`),
+  };
 }
 
 /** Training sessions, attendance and who is due (7.2, 7.3, A.4.6, A.9.2). */
@@ -80,8 +89,8 @@ function saveCourse(ctx: FeatureContext, submission: FormSubmission, id: number 
 const sessionOutbox: OutboxSubjectSpec = {
   type: 'training-session',
   label: (_repos, _workspaceId, id) => `training session #${id}`,
-  notice(services, workspaceId, id) {
-    const notice = services.training.attendanceNotice(workspaceId, id);
+  async notice(services, workspaceId, id) {
+    const notice = await services.training.attendanceNotice(workspaceId, id);
     if (!notice) return undefined;
     const text = `Your attendance at ${notice.course} on ${formatDate(notice.date)} was recorded by ${notice.recordedBy}.`;
     return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
@@ -89,12 +98,12 @@ const sessionOutbox: OutboxSubjectSpec = {
 };
 
 /** Required training below 90% done keeps the week from being healthy (the digest's rule). */
-function trainingShortfall(
+async function trainingShortfall(
   repos: Repositories,
   workspaceId: number,
   today: string,
-): { percent: number; peopleOverdue: number } | undefined {
-  const { required, valid, peopleOverdue } = trainingTotals(repos, workspaceId, today);
+): Promise<{ percent: number; peopleOverdue: number } | undefined> {
+  const { required, valid, peopleOverdue } = await trainingTotals(repos, workspaceId, today);
   return required > 0 && valid / required < 0.9 ? { percent: Math.round((valid / required) * 100), peopleOverdue } : undefined;
 }
 
@@ -113,8 +122,8 @@ export const trainingFeature: Feature = {
   ],
   forms,
   status: {
-    section: (repos, workspaceId, { today }) => {
-      const totals = trainingTotals(repos, workspaceId, today);
+    section: async (repos, workspaceId, { today }) => {
+      const totals = await trainingTotals(repos, workspaceId, today);
       return {
         title: 'Training',
         fields: [
@@ -131,8 +140,8 @@ export const trainingFeature: Feature = {
     },
   },
   digest: {
-    fields: (repos, workspaceId, { today }) => {
-      const { required, valid, peopleOverdue } = trainingTotals(repos, workspaceId, today);
+    fields: async (repos, workspaceId, { today }) => {
+      const { required, valid, peopleOverdue } = await trainingTotals(repos, workspaceId, today);
       return [
         {
           label: 'Required training',
@@ -140,13 +149,13 @@ export const trainingFeature: Feature = {
         },
       ];
     },
-    concerns: (repos, workspaceId, { today }) => {
-      const short = trainingShortfall(repos, workspaceId, today);
+    concerns: async (repos, workspaceId, { today }) => {
+      const short = await trainingShortfall(repos, workspaceId, today);
       return short ? [`required training at ${short.percent}%`] : [];
     },
     // Behind the concern: who is missing what, one click away (admins and leadership may read the report).
-    attention: (repos, workspaceId, { today }) => {
-      const short = trainingShortfall(repos, workspaceId, today);
+    attention: async (repos, workspaceId, { today }) => {
+      const short = await trainingShortfall(repos, workspaceId, today);
       if (!short) return [];
       return [
         {
@@ -159,8 +168,8 @@ export const trainingFeature: Feature = {
   },
   nudges: {
     prefix: 'training',
-    items: (repos, workspaceId, { today, horizon, daysOverdue }) =>
-      trainingReport(repos, workspaceId, today).flatMap((report) => [
+    items: async (repos, workspaceId, { today, horizon, daysOverdue }) =>
+      (await trainingReport(repos, workspaceId, today)).flatMap((report) => [
         ...report.missing.map((missing) => {
           const due = missing.expires ?? report.course.createdAt.slice(0, 10);
           return {
@@ -188,8 +197,8 @@ export const trainingFeature: Feature = {
   },
   evidence: {
     kinds: ['training'],
-    count: (repos, workspaceId, period) => ({
-      training: repos.training.completions(workspaceId, {}).filter((completion) => inPeriod(completion.date, period)).length,
+    count: async (repos, workspaceId, period) => ({
+      training: (await repos.training.completions(workspaceId, {})).filter((completion) => inPeriod(completion.date, period)).length,
     }),
   },
 };

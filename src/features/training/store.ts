@@ -11,11 +11,11 @@ const toCourse = (row: CourseRow): Course => ({ ...row, requiredRoles: (row.requ
 export class SqliteTrainingRepository implements TrainingRepository {
   constructor(private readonly db: Db) {}
 
-  insertCourse(input: Omit<Course, 'id'>): Course {
+  async insertCourse(input: Omit<Course, 'id'>): Promise<Course> {
     return toCourse(this.db.insert(courses).values(input).returning().get());
   }
 
-  updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): void {
+  async updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
     this.db
       .update(courses)
       .set(changes)
@@ -23,7 +23,7 @@ export class SqliteTrainingRepository implements TrainingRepository {
       .run();
   }
 
-  findCourse(workspaceId: number, id: number): Course | undefined {
+  async findCourse(workspaceId: number, id: number): Promise<Course | undefined> {
     const row = this.db
       .select()
       .from(courses)
@@ -32,7 +32,7 @@ export class SqliteTrainingRepository implements TrainingRepository {
     return row ? toCourse(row) : undefined;
   }
 
-  findCourseByName(workspaceId: number, nameKey: string): Course | undefined {
+  async findCourseByName(workspaceId: number, nameKey: string): Promise<Course | undefined> {
     const row = this.db
       .select()
       .from(courses)
@@ -41,18 +41,18 @@ export class SqliteTrainingRepository implements TrainingRepository {
     return row ? toCourse(row) : undefined;
   }
 
-  courses(workspaceId: number, includeRetired: boolean): Course[] {
+  async courses(workspaceId: number, includeRetired: boolean): Promise<Course[]> {
     const where = includeRetired
       ? eq(courses.workspaceId, workspaceId)
       : and(eq(courses.workspaceId, workspaceId), ne(courses.status, 'retired'));
     return this.db.select().from(courses).where(where).orderBy(asc(courses.nameKey)).all().map(toCourse);
   }
 
-  insertSession(input: Omit<TrainingSession, 'id'>): TrainingSession {
+  async insertSession(input: Omit<TrainingSession, 'id'>): Promise<TrainingSession> {
     return this.db.insert(trainingSessions).values(input).returning().get();
   }
 
-  findSession(workspaceId: number, id: number): TrainingSession | undefined {
+  async findSession(workspaceId: number, id: number): Promise<TrainingSession | undefined> {
     return this.db
       .select()
       .from(trainingSessions)
@@ -60,11 +60,11 @@ export class SqliteTrainingRepository implements TrainingRepository {
       .get();
   }
 
-  insertCompletion(input: Omit<Completion, 'id'>): boolean {
+  async insertCompletion(input: Omit<Completion, 'id'>): Promise<boolean> {
     return this.db.insert(trainingCompletions).values(input).onConflictDoNothing().run().changes === 1;
   }
 
-  completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Completion[] {
+  async completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Promise<Completion[]> {
     const conditions: SQL[] = [eq(trainingCompletions.workspaceId, workspaceId)];
     if (filter.personId) conditions.push(eq(trainingCompletions.personId, filter.personId));
     if (filter.courseId) conditions.push(eq(trainingCompletions.courseId, filter.courseId));

@@ -8,11 +8,11 @@ import { auditEvents } from '../schema/audit.ts';
 export class SqliteAnchorRepository implements AnchorRepository {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<PublishedAnchor, 'id'>): PublishedAnchor {
+  async insert(input: Omit<PublishedAnchor, 'id'>): Promise<PublishedAnchor> {
     return this.db.insert(publishedAnchors).values(input).returning().get();
   }
 
-  list(workspaceId: number, limit: number): PublishedAnchor[] {
+  async list(workspaceId: number, limit: number): Promise<PublishedAnchor[]> {
     return this.db
       .select()
       .from(publishedAnchors)
@@ -22,7 +22,7 @@ export class SqliteAnchorRepository implements AnchorRepository {
       .all();
   }
 
-  changesSinceLastAnchor(workspaceId: number): number {
+  async changesSinceLastAnchor(workspaceId: number): Promise<number> {
     const last = this.db
       .select({ sequence: publishedAnchors.sequence })
       .from(publishedAnchors)

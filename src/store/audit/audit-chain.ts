@@ -20,10 +20,10 @@ export class SqliteAuditLog implements AuditLog {
     private readonly inWriteTransaction: () => boolean,
   ) {}
 
-  append(event: AuditEventInput, at: string): AuditHead {
+  async append(event: AuditEventInput, at: string): Promise<AuditHead> {
     // Reading the head and inserting after it is only safe under the write lock.
     if (!this.inWriteTransaction()) throw new Error('audit events must be appended inside a write transaction');
-    const head = this.head();
+    const head = await this.head();
     const sequence = (head?.sequence ?? 0) + 1;
     const previousHash = head?.hash ?? GENESIS_HASH;
     const payload = canonicalJson({
@@ -56,7 +56,7 @@ export class SqliteAuditLog implements AuditLog {
     return { sequence, hash };
   }
 
-  head(): AuditHead | null {
+  async head(): Promise<AuditHead | null> {
     const row = this.db
       .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
       .from(auditEvents)
@@ -66,7 +66,7 @@ export class SqliteAuditLog implements AuditLog {
     return row ?? null;
   }
 
-  count(workspaceId?: number, period: { from?: string; to?: string } = {}): number {
+  async count(workspaceId?: number, period: { from?: string; to?: string } = {}): Promise<number> {
     const conditions: SQL[] = [];
     if (workspaceId !== undefined) conditions.push(eq(auditEvents.workspaceId, workspaceId));
     if (period.from !== undefined) conditions.push(gte(auditEvents.at, period.from));

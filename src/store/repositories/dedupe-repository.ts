@@ -6,7 +6,7 @@ import { inboundDedupeKeys } from '../schema/dedupe.ts';
 export class SqliteDedupeRepository implements DedupeRepository {
   constructor(private readonly db: Db) {}
 
-  claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): boolean {
+  async claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): Promise<boolean> {
     // The primary key decides, not a read-then-write: two concurrent retries cannot both win.
     const result = this.db
       .insert(inboundDedupeKeys)
@@ -16,11 +16,11 @@ export class SqliteDedupeRepository implements DedupeRepository {
     return result.changes === 1;
   }
 
-  outcomeOf(key: string): unknown {
-    return this.find(key)?.outcome ?? undefined;
+  async outcomeOf(key: string): Promise<unknown> {
+    return (await this.find(key))?.outcome ?? undefined;
   }
 
-  find(key: string): { outcome: unknown; requestHash: string | null } | undefined {
+  async find(key: string): Promise<{ outcome: unknown; requestHash: string | null } | undefined> {
     return this.db
       .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
       .from(inboundDedupeKeys)
@@ -28,11 +28,11 @@ export class SqliteDedupeRepository implements DedupeRepository {
       .get();
   }
 
-  forget(key: string): void {
+  async forget(key: string): Promise<void> {
     this.db.delete(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).run();
   }
 
-  pruneBefore(at: string): number {
+  async pruneBefore(at: string): Promise<number> {
     return this.db.delete(inboundDedupeKeys).where(lt(inboundDedupeKeys.firstSeenAt, at)).run().changes;
   }
 }

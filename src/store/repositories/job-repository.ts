@@ -7,7 +7,7 @@ import { itemSnoozes, jobDeliveries, jobRuns } from '../schema/jobs.ts';
 export class SqliteJobRepository implements JobRepository {
   constructor(private readonly db: Db) {}
 
-  findRun(job: string, period: string, workspaceId: number): JobRun | undefined {
+  async findRun(job: string, period: string, workspaceId: number): Promise<JobRun | undefined> {
     return this.db
       .select()
       .from(jobRuns)
@@ -15,15 +15,15 @@ export class SqliteJobRepository implements JobRepository {
       .get();
   }
 
-  insertRun(input: Omit<JobRun, 'id'>): JobRun {
+  async insertRun(input: Omit<JobRun, 'id'>): Promise<JobRun> {
     return this.db.insert(jobRuns).values(input).returning().get();
   }
 
-  finishRun(id: number, at: string): void {
+  async finishRun(id: number, at: string): Promise<void> {
     this.db.update(jobRuns).set({ finishedAt: at }).where(eq(jobRuns.id, id)).run();
   }
 
-  findDelivery(runId: number, recipient: string): JobDelivery | undefined {
+  async findDelivery(runId: number, recipient: string): Promise<JobDelivery | undefined> {
     return this.db
       .select()
       .from(jobDeliveries)
@@ -31,11 +31,11 @@ export class SqliteJobRepository implements JobRepository {
       .get();
   }
 
-  insertDelivery(input: Omit<JobDelivery, 'id'>): JobDelivery {
+  async insertDelivery(input: Omit<JobDelivery, 'id'>): Promise<JobDelivery> {
     return this.db.insert(jobDeliveries).values(input).returning().get();
   }
 
-  takeDelivery(id: number, now: string, staleBefore: string): boolean {
+  async takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean> {
     // A message left "sending" by a process that died before settling it is taken again once stale:
     // after a crash the rest is sent (at least once for the one in flight, exactly once for the others).
     const takeable = or(
@@ -50,15 +50,15 @@ export class SqliteJobRepository implements JobRepository {
     return result.changes === 1;
   }
 
-  settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): void {
+  async settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): Promise<void> {
     this.db.update(jobDeliveries).set({ status, lastError: error, sentAt }).where(eq(jobDeliveries.id, id)).run();
   }
 
-  markSuperseded(id: number): void {
+  async markSuperseded(id: number): Promise<void> {
     this.db.update(jobDeliveries).set({ status: 'superseded' }).where(eq(jobDeliveries.id, id)).run();
   }
 
-  failedDeliveries(job: string, workspaceId: number): Array<JobDelivery & { period: string }> {
+  async failedDeliveries(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>> {
     return this.db
       .select({ delivery: jobDeliveries, period: jobRuns.period })
       .from(jobDeliveries)
@@ -68,7 +68,7 @@ export class SqliteJobRepository implements JobRepository {
       .map((row) => ({ ...row.delivery, period: row.period }));
   }
 
-  recentRuns(limit: number): Array<JobRun & { sent: number; failed: number }> {
+  async recentRuns(limit: number): Promise<Array<JobRun & { sent: number; failed: number }>> {
     const runs = this.db.select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit).all();
     return runs.map((run) => {
       const counts = (status: 'sent' | 'failed') =>
@@ -81,7 +81,7 @@ export class SqliteJobRepository implements JobRepository {
     });
   }
 
-  snoozed(workspaceId: number, personId: number, today: string): Set<string> {
+  async snoozed(workspaceId: number, personId: number, today: string): Promise<Set<string>> {
     const rows = this.db
       .select({ itemKey: itemSnoozes.itemKey })
       .from(itemSnoozes)
@@ -90,7 +90,14 @@ export class SqliteJobRepository implements JobRepository {
     return new Set(rows.map((row) => row.itemKey));
   }
 
-  snooze(input: { workspaceId: number; personId: number; itemKey: string; until: string; reason: string | null; createdAt: string }): void {
+  async snooze(input: {
+    workspaceId: number;
+    personId: number;
+    itemKey: string;
+    until: string;
+    reason: string | null;
+    createdAt: string;
+  }): Promise<void> {
     this.db
       .insert(itemSnoozes)
       .values(input)
@@ -101,7 +108,7 @@ export class SqliteJobRepository implements JobRepository {
       .run();
   }
 
-  countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): number {
+  async countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): Promise<number> {
     const conditions: SQL[] = [eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'sent')];
     if (period.from !== undefined) conditions.push(gte(jobDeliveries.sentAt, period.from));
     if (period.to !== undefined) conditions.push(lt(jobDeliveries.sentAt, period.to));
@@ -115,7 +122,7 @@ export class SqliteJobRepository implements JobRepository {
     );
   }
 
-  lastRun(job: string, workspaceId: number): JobRun | undefined {
+  async lastRun(job: string, workspaceId: number): Promise<JobRun | undefined> {
     return this.db
       .select()
       .from(jobRuns)

@@ -7,16 +7,16 @@ import { outboxMessages } from '../schema/outbox.ts';
 export class SqliteOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
-  insert(input: OutboxInput): void {
+  async insert(input: OutboxInput): Promise<void> {
     // The partial unique indexes decide: a second post of a card, or a second waiting refresh of a copy, is a no-op.
     this.db.insert(outboxMessages).values(input).onConflictDoNothing().run();
   }
 
-  findById(id: number): OutboxMessage | undefined {
+  async findById(id: number): Promise<OutboxMessage | undefined> {
     return this.db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get();
   }
 
-  due(now: string, limit: number, subject?: string, afterId?: number): OutboxMessage[] {
+  async due(now: string, limit: number, subject?: string, afterId?: number): Promise<OutboxMessage[]> {
     return this.db
       .select()
       .from(outboxMessages)
@@ -33,7 +33,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .all();
   }
 
-  take(id: number, now: string, takenBy: string, staleBefore: string): boolean {
+  async take(id: number, now: string, takenBy: string, staleBefore: string): Promise<boolean> {
     const m = outboxMessages;
     const takeable = or(
       and(eq(m.status, 'pending'), or(isNull(m.nextAttemptAt), lte(m.nextAttemptAt, now))),
@@ -49,11 +49,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return result.changes === 1;
   }
 
-  settle(
+  async settle(
     id: number,
     changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null },
-  ): void {
-    const status = changes.status === 'pending' && this.hasWaitingSibling(id) ? 'superseded' : changes.status;
+  ): Promise<void> {
+    const status = changes.status === 'pending' && (await this.hasWaitingSibling(id)) ? 'superseded' : changes.status;
     this.db
       .update(outboxMessages)
       .set({ ...changes, status })
@@ -62,8 +62,8 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   /** An update whose copy got a newer waiting update while it was out: that one will show the latest state. */
-  private hasWaitingSibling(id: number): boolean {
-    const row = this.findById(id);
+  private async hasWaitingSibling(id: number): Promise<boolean> {
+    const row = await this.findById(id);
     if (!row || row.kind !== 'update') return false;
     const m = outboxMessages;
     return (
@@ -83,12 +83,12 @@ export class SqliteOutboxRepository implements OutboxRepository {
     );
   }
 
-  sending(): OutboxMessage[] {
+  async sending(): Promise<OutboxMessage[]> {
     return this.db.select().from(outboxMessages).where(eq(outboxMessages.status, 'sending')).all();
   }
 
-  release(id: number, takenBy: string): boolean {
-    if (this.hasWaitingSibling(id))
+  async release(id: number, takenBy: string): Promise<boolean> {
+    if (await this.hasWaitingSibling(id))
       return (
         this.db
           .update(outboxMessages)
@@ -105,7 +105,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
     );
   }
 
-  ofSubject(workspaceId: number, subject: string): OutboxMessage[] {
+  async ofSubject(workspaceId: number, subject: string): Promise<OutboxMessage[]> {
     return this.db
       .select()
       .from(outboxMessages)
@@ -114,7 +114,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .all();
   }
 
-  summary(workspaceId?: number): OutboxSummary {
+  async summary(workspaceId?: number): Promise<OutboxSummary> {
     const m = outboxMessages;
     const scope = workspaceId === undefined ? undefined : eq(m.workspaceId, workspaceId);
     const counts = this.db

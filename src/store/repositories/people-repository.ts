@@ -8,7 +8,7 @@ import { people } from '../schema/directory.ts';
 export class SqlitePeopleRepository implements PeopleRepository {
   constructor(private readonly db: Db) {}
 
-  find(workspaceId: number, externalId: string): Person | undefined {
+  async find(workspaceId: number, externalId: string): Promise<Person | undefined> {
     return this.db
       .select()
       .from(people)
@@ -16,7 +16,7 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .get();
   }
 
-  findById(workspaceId: number, id: number): Person | undefined {
+  async findById(workspaceId: number, id: number): Promise<Person | undefined> {
     return this.db
       .select()
       .from(people)
@@ -24,7 +24,7 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .get();
   }
 
-  list(workspaceId: number, limit: number): Person[] {
+  async list(workspaceId: number, limit: number): Promise<Person[]> {
     return this.db
       .select()
       .from(people)
@@ -34,7 +34,7 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .all();
   }
 
-  search(workspaceId: number, query: string, limit: number): Person[] {
+  async search(workspaceId: number, query: string, limit: number): Promise<Person[]> {
     const pattern = likeContains(query);
     return this.db
       .select()
@@ -53,19 +53,19 @@ export class SqlitePeopleRepository implements PeopleRepository {
       .all();
   }
 
-  insert(input: Omit<Person, 'id'>): Person {
+  async insert(input: Omit<Person, 'id'>): Promise<Person> {
     return this.db.insert(people).values(input).returning().get();
   }
 
-  rename(id: number, displayName: string): void {
+  async rename(id: number, displayName: string): Promise<void> {
     this.db.update(people).set({ displayName }).where(eq(people.id, id)).run();
   }
 
-  setDirectReference(id: number, reference: unknown): void {
+  async setDirectReference(id: number, reference: unknown): Promise<void> {
     this.db.update(people).set({ directReference: reference }).where(eq(people.id, id)).run();
   }
 
-  count(workspaceId: number): number {
+  async count(workspaceId: number): Promise<number> {
     return this.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)).get()?.n ?? 0;
   }
 }

@@ -14,7 +14,7 @@ const copyOf = (row: Row): PostedCopy => {
 export class SqlitePostedMessageRepository implements PostedMessageRepository {
   constructor(private readonly db: Db) {}
 
-  record(input: PostedCopyInput): PostedCopy {
+  async record(input: PostedCopyInput): Promise<PostedCopy> {
     const values = { ...input, reference: input.reference ?? null };
     const row = this.db
       .insert(postedMessages)
@@ -28,7 +28,7 @@ export class SqlitePostedMessageRepository implements PostedMessageRepository {
     return copyOf(row);
   }
 
-  ofSubject(workspaceId: number, subject: string): PostedCopy[] {
+  async ofSubject(workspaceId: number, subject: string): Promise<PostedCopy[]> {
     return this.db
       .select()
       .from(postedMessages)
@@ -38,7 +38,7 @@ export class SqlitePostedMessageRepository implements PostedMessageRepository {
       .map(copyOf);
   }
 
-  find(workspaceId: number, subject: string, channelId: string, messageId: string): PostedCopy | undefined {
+  async find(workspaceId: number, subject: string, channelId: string, messageId: string): Promise<PostedCopy | undefined> {
     const row = this.db
       .select()
       .from(postedMessages)

@@ -7,7 +7,7 @@ import { people, roleAssignments } from '../schema/directory.ts';
 export class SqliteRoleRepository implements RoleRepository {
   constructor(private readonly db: Db) {}
 
-  rolesOf(workspaceId: number, personId: number): GrantableRole[] {
+  async rolesOf(workspaceId: number, personId: number): Promise<GrantableRole[]> {
     return this.db
       .select({ role: roleAssignments.role })
       .from(roleAssignments)
@@ -16,7 +16,7 @@ export class SqliteRoleRepository implements RoleRepository {
       .map((row) => row.role);
   }
 
-  holders(workspaceId: number, role?: GrantableRole): RoleHolder[] {
+  async holders(workspaceId: number, role?: GrantableRole): Promise<RoleHolder[]> {
     const scope = eq(roleAssignments.workspaceId, workspaceId);
     return this.db
       .select({
@@ -32,11 +32,17 @@ export class SqliteRoleRepository implements RoleRepository {
       .all();
   }
 
-  grant(input: { workspaceId: number; personId: number; role: GrantableRole; grantedBy: number | null; grantedAt: string }): void {
+  async grant(input: {
+    workspaceId: number;
+    personId: number;
+    role: GrantableRole;
+    grantedBy: number | null;
+    grantedAt: string;
+  }): Promise<void> {
     this.db.insert(roleAssignments).values(input).onConflictDoNothing().run();
   }
 
-  revoke(workspaceId: number, personId: number, role: GrantableRole): boolean {
+  async revoke(workspaceId: number, personId: number, role: GrantableRole): Promise<boolean> {
     const result = this.db
       .delete(roleAssignments)
       .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, role)))
@@ -44,7 +50,7 @@ export class SqliteRoleRepository implements RoleRepository {
     return result.changes === 1;
   }
 
-  countAssignments(workspaceId: number): number {
+  async countAssignments(workspaceId: number): Promise<number> {
     return this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()?.n ?? 0;
   }
 }

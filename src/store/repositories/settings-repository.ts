@@ -7,7 +7,7 @@ import { workspaceSettings } from '../schema/settings.ts';
 export class SqliteSettingsRepository implements SettingsRepository {
   constructor(private readonly db: Db) {}
 
-  get(workspaceId: number): WorkspaceSettings | undefined {
+  async get(workspaceId: number): Promise<WorkspaceSettings | undefined> {
     const row = this.db.select().from(workspaceSettings).where(eq(workspaceSettings.workspaceId, workspaceId)).get();
     if (!row) return undefined;
     return {
@@ -18,7 +18,7 @@ export class SqliteSettingsRepository implements SettingsRepository {
     };
   }
 
-  save(settings: WorkspaceSettings): void {
+  async save(settings: WorkspaceSettings): Promise<void> {
     const { workspaceId: _key, ...changes } = settings;
     void _key;
     this.db.insert(workspaceSettings).values(settings).onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: changes }).run();

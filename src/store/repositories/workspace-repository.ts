@@ -8,7 +8,7 @@ import { postedMessages } from '../schema/posted-messages.ts';
 export class SqliteWorkspaceRepository implements WorkspaceRepository {
   constructor(private readonly db: Db) {}
 
-  findByExternalId(platform: Platform, externalId: string): Workspace | undefined {
+  async findByExternalId(platform: Platform, externalId: string): Promise<Workspace | undefined> {
     return this.db
       .select()
       .from(workspaces)
@@ -16,29 +16,29 @@ export class SqliteWorkspaceRepository implements WorkspaceRepository {
       .get();
   }
 
-  findById(id: number): Workspace | undefined {
+  async findById(id: number): Promise<Workspace | undefined> {
     return this.db.select().from(workspaces).where(eq(workspaces.id, id)).get();
   }
 
-  all(): Workspace[] {
+  async all(): Promise<Workspace[]> {
     return this.db.select().from(workspaces).orderBy(workspaces.id).all();
   }
 
-  insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Workspace {
+  async insert(input: { platform: Platform; externalId: string; name: string | null; createdAt: string }): Promise<Workspace> {
     return this.db.insert(workspaces).values(input).returning().get();
   }
 
   /** The workspace whose record's copy was posted as this message (channel and ts / activity id): one unique-index lookup. */
-  ownerOfPost(platform: Platform, channelId: string, messageId: string): Workspace | undefined {
+  async ownerOfPost(platform: Platform, channelId: string, messageId: string): Promise<Workspace | undefined> {
     const row = this.db
       .select({ workspaceId: postedMessages.workspaceId })
       .from(postedMessages)
       .where(and(eq(postedMessages.platform, platform), eq(postedMessages.channelId, channelId), eq(postedMessages.messageId, messageId)))
       .get();
-    return row ? this.findById(row.workspaceId) : undefined;
+    return row ? await this.findById(row.workspaceId) : undefined;
   }
 
-  rename(id: number, name: string): void {
+  async rename(id: number, name: string): Promise<void> {
     this.db.update(workspaces).set({ name }).where(eq(workspaces.id, id)).run();
   }
 }

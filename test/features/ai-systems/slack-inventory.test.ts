@@ -43,11 +43,11 @@ const fraudScorer = {
 };
 
 /** A system added by the admin through the modal (the Fraud Scorer unless named otherwise). */
-const addSystem = (values: Partial<typeof fraudScorer> = {}) =>
-  slackWorkspace(slack, { setup: null, system: { ...fraudScorer, ...values } });
+const addSystem = async (values: Partial<typeof fraudScorer> = {}) =>
+  await slackWorkspace(slack, { setup: null, system: { ...fraudScorer, ...values } });
 
 describe('AI system inventory on Slack, end to end', () => {
-  beforeEach(() => start());
+  beforeEach(async () => await start());
 
   it('adds a system through the modal, as Slack’s client fills it, and a double submit adds it once', async () => {
     const view = await openModal(ADMIN, 'system add');
@@ -235,7 +235,7 @@ describe('AI system inventory on Slack, end to end', () => {
 });
 
 describe('roles on Slack', () => {
-  beforeEach(() => start());
+  beforeEach(async () => await start());
 
   it('an admin grants and revokes a role by @mention; role list shows it', async () => {
     const granted = await command(ADMIN, 'role grant <@U0MEMBER|mia> approver');
@@ -276,7 +276,7 @@ describe('roles on Slack', () => {
 });
 
 describe('setup on Slack', () => {
-  beforeEach(() => start());
+  beforeEach(async () => await start());
 
   it('a member is refused before any form opens', async () => {
     const opened = slack.slackApi.callsTo('views.open').length;
@@ -337,7 +337,7 @@ describe('status on Slack', () => {
     expect(text(status.json)).toContain('*Retired*\\n1');
     expect(text(status.json)).toContain('0 prohibited, 1 high, 0 limited, 0 minimal');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The CLI's own function (what bin/aims.js runs), in-process.
     const out: string[] = [];
     const code = await runCli(['audit', 'verify'], {

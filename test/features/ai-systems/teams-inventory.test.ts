@@ -27,7 +27,7 @@ beforeEach(async () => {
 afterEach(async () => {
   // Whatever a test did, the audit chain verifies.
   try {
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   } finally {
     await teams.close();
   }
@@ -50,8 +50,8 @@ const fraudScorer = {
 };
 
 /** The Fraud Scorer, added by the admin from the card form (no setup, no channels). */
-const addFraudScorer = (values: Partial<typeof fraudScorer> = {}) =>
-  teamsWorkspace(teams, { channels: {}, system: { ...fraudScorer, ...values } });
+const addFraudScorer = async (values: Partial<typeof fraudScorer> = {}) =>
+  await teamsWorkspace(teams, { channels: {}, system: { ...fraudScorer, ...values } });
 
 describe('AI system inventory on Teams, end to end', () => {
   it('adds a system from the card form; a double submit adds it once', async () => {
@@ -199,7 +199,7 @@ describe('pickers with hundreds of people on Teams', () => {
       logger: createLogger('silent'),
     }).directory;
     for (let i = 1; i <= 130; i++)
-      directory.contact({
+      await directory.contact({
         platform: 'teams',
         workspaceExternalId: 'tenant-1',
         userExternalId: `aad-colleague-${i}`,

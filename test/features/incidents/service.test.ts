@@ -13,16 +13,18 @@ afterEach(() => {
   store = undefined;
 });
 
-function world() {
+async function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string, team = 'T1'): Actor =>
-    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }));
+  const meet = async (user: string, team = 'T1'): Promise<Actor> =>
+    actorOf(
+      await directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user, displayName: user.toLowerCase() }),
+    );
   const clock = testClock('2026-11-22T10:00:00.000Z');
-  const admin = meet('UADMIN');
-  const owner = meet('UOWNER');
+  const admin = await meet('UADMIN');
+  const owner = await meet('UOWNER');
   const systems = new AiSystemService(store, clock);
-  const { system } = systems.add(admin, {
+  const { system } = await systems.add(admin, {
     name: 'Scorer',
     description: 'd',
     purpose: 'p',
@@ -32,7 +34,14 @@ function world() {
     stage: 'production',
     provider: 'in-house',
   });
-  return { admin, owner, member: meet('UMEMBER'), stranger: meet('USTRANGER', 'T2'), system, incidents: new IncidentService(store, clock) };
+  return {
+    admin,
+    owner,
+    member: await meet('UMEMBER'),
+    stranger: await meet('USTRANGER', 'T2'),
+    system,
+    incidents: new IncidentService(store, clock),
+  };
 }
 
 const report = (aiSystemId: number | null, overrides: Record<string, unknown> = {}) => ({
@@ -59,47 +68,53 @@ describe('incident lifecycle', () => {
     expect((Object.keys(TRANSITIONS) as Transition[]).filter((t) => TRANSITIONS[t].anyone)).toEqual(['acknowledge']);
   });
 
-  it('numbers incidents per workspace and defaults the owner to the system’s owner', () => {
-    const { member, owner, stranger, system, incidents } = world();
-    const first = incidents.report(member, report(system.id)).incident;
-    const second = incidents.report(member, report(null, { systemName: 'Shadow bot' })).incident;
-    const elsewhere = incidents.report(stranger, report(null, { systemName: 'Other' })).incident;
+  it('numbers incidents per workspace and defaults the owner to the system’s owner', async () => {
+    const { member, owner, stranger, system, incidents } = await world();
+    const first = (await incidents.report(member, report(system.id))).incident;
+    const second = (await incidents.report(member, report(null, { systemName: 'Shadow bot' }))).incident;
+    const elsewhere = (await incidents.report(stranger, report(null, { systemName: 'Other' }))).incident;
     expect([first.number, second.number, elsewhere.number]).toEqual([1, 2, 1]);
     expect(first.ownerPersonId).toBe(owner.personId);
     expect(second.ownerPersonId).toBeNull();
     expect(first.detectedAt).toBe('2026-11-22T08:00:00.000Z');
   });
 
-  it('refuses a retired or foreign system at its field', () => {
-    const { member, stranger, system, incidents } = world();
-    expect(refusal(() => incidents.report(stranger, report(system.id))).details.fieldErrors).toEqual({
+  it('refuses a retired or foreign system at its field', async () => {
+    const { member, stranger, system, incidents } = await world();
+    expect((await refusal(async () => await incidents.report(stranger, report(system.id)))).details.fieldErrors).toEqual({
       aiSystemId: 'Choose an AI system of this workspace that is not retired.',
     });
-    expect(refusal(() => incidents.report(member, report(null))).details.fieldErrors?.aiSystemId).toContain('Choose the AI system');
+    expect((await refusal(async () => await incidents.report(member, report(null)))).details.fieldErrors?.aiSystemId).toContain(
+      'Choose the AI system',
+    );
   });
 
-  it('lets anyone acknowledge, only the owner or an admin move on; refusals write nothing', () => {
-    const { admin, member, owner, system, incidents } = world();
-    incidents.report(member, report(system.id));
-    expect(incidents.transition(member, 1, 'acknowledge').changed).toBe(true);
+  it('lets anyone acknowledge, only the owner or an admin move on; refusals write nothing', async () => {
+    const { admin, member, owner, system, incidents } = await world();
+    await incidents.report(member, report(system.id));
+    expect((await incidents.transition(member, 1, 'acknowledge')).changed).toBe(true);
     const before = actions().length;
-    expect(refusal(() => incidents.transition(member, 1, 'mitigate'))).toMatchObject({
+    expect(await refusal(async () => await incidents.transition(member, 1, 'mitigate'))).toMatchObject({
       code: 'forbidden',
       message: 'Only the owner of INC-1 or an admin can mitigate it.',
     });
-    expect(refusal(() => incidents.transition(owner, 1, 'close'))).toMatchObject({
+    expect(await refusal(async () => await incidents.transition(owner, 1, 'close'))).toMatchObject({
       code: 'conflict',
       message: 'INC-1 is acknowledged: it cannot be closed from there.',
     });
     expect(actions()).toHaveLength(before);
-    expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(true);
-    expect(incidents.transition(owner, 1, 'mitigate').changed).toBe(false);
+    expect((await incidents.transition(owner, 1, 'mitigate')).changed).toBe(true);
+    expect((await incidents.transition(owner, 1, 'mitigate')).changed).toBe(false);
     expect(
-      incidents.resolve(admin, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '2026-12-01' }] })
-        .changed,
+      (
+        await incidents.resolve(admin, 1, {
+          rootCause: 'x',
+          actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '2026-12-01' }],
+        })
+      ).changed,
     ).toBe(true);
-    expect(incidents.transition(admin, 1, 'close').incident.closedAt).toBe('2026-11-22T10:00:00.000Z');
-    expect(incidents.transition(owner, 1, 'reopen').incident).toMatchObject({ status: 'open', closedAt: null });
+    expect((await incidents.transition(admin, 1, 'close')).incident.closedAt).toBe('2026-11-22T10:00:00.000Z');
+    expect((await incidents.transition(owner, 1, 'reopen')).incident).toMatchObject({ status: 'open', closedAt: null });
     expect(actions().filter((a) => a.startsWith('incident.') || a.startsWith('corrective_action.'))).toEqual([
       'incident.reported',
       'incident.acknowledged',
@@ -111,30 +126,36 @@ describe('incident lifecycle', () => {
     ]);
   });
 
-  it('requires a root cause and at least one complete corrective action to resolve', () => {
-    const { owner, member, system, incidents } = world();
-    incidents.report(member, report(system.id));
-    incidents.transition(owner, 1, 'acknowledge');
-    expect(refusal(() => incidents.resolve(owner, 1, { rootCause: ' ', actions: [] })).details.fieldErrors).toEqual({
+  it('requires a root cause and at least one complete corrective action to resolve', async () => {
+    const { owner, member, system, incidents } = await world();
+    await incidents.report(member, report(system.id));
+    await incidents.transition(owner, 1, 'acknowledge');
+    expect((await refusal(async () => await incidents.resolve(owner, 1, { rootCause: ' ', actions: [] }))).details.fieldErrors).toEqual({
       rootCause: 'Root cause is required.',
       actions: 'Add at least one corrective action.',
     });
     expect(
-      refusal(() =>
-        incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '' }] }),
+      (
+        await refusal(
+          async () =>
+            await incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: member.personId, dueDate: '' }] }),
+        )
       ).details.fieldErrors,
     ).toEqual({ 'actions.0.dueDate': 'Give a due date.' });
   });
 
-  it('lets the action’s owner, the incident’s owner or an admin mark a corrective action done, once', () => {
-    const { admin, owner, member, system, incidents } = world();
-    incidents.report(member, report(system.id));
-    incidents.transition(owner, 1, 'acknowledge');
-    incidents.resolve(owner, 1, { rootCause: 'x', actions: [{ title: 'Fix', ownerPersonId: admin.personId, dueDate: '2026-12-01' }] });
-    const id = incidents.listActions(owner.workspaceId, {}).items[0]?.id ?? 0;
-    expect(refusal(() => incidents.markActionDone(member, id)).code).toBe('forbidden');
-    expect(incidents.markActionDone(owner, id).changed).toBe(true);
-    expect(incidents.markActionDone(admin, id).changed).toBe(false);
+  it('lets the action’s owner, the incident’s owner or an admin mark a corrective action done, once', async () => {
+    const { admin, owner, member, system, incidents } = await world();
+    await incidents.report(member, report(system.id));
+    await incidents.transition(owner, 1, 'acknowledge');
+    await incidents.resolve(owner, 1, {
+      rootCause: 'x',
+      actions: [{ title: 'Fix', ownerPersonId: admin.personId, dueDate: '2026-12-01' }],
+    });
+    const id = (await incidents.listActions(owner.workspaceId, {})).items[0]?.id ?? 0;
+    expect((await refusal(async () => await incidents.markActionDone(member, id))).code).toBe('forbidden');
+    expect((await incidents.markActionDone(owner, id)).changed).toBe(true);
+    expect((await incidents.markActionDone(admin, id)).changed).toBe(false);
   });
 
   it('reads incident references as people type them', () => {

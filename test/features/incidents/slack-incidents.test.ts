@@ -73,8 +73,8 @@ afterEach(async () => {
   // state tables agreeing with the chain (the cross-checks of aims audit verify).
   try {
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
-    expect(slack.app.store.auditReport().disagreements).toEqual([]);
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect((await slack.app.store.auditReport()).disagreements).toEqual([]);
   } finally {
     await slack.close();
   }
@@ -501,11 +501,13 @@ describe('incidents on Slack, end to end', () => {
       defaultTimeZone: 'UTC',
       logger: createLogger('silent'),
     });
-    const reporter = actorOf(services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0REP' }));
+    const reporter = actorOf(
+      await services.directory.contact({ platform: 'slack', workspaceExternalId: 'T0TEST', userExternalId: 'U0REP' }),
+    );
     // Through the service, all in one transaction (each report a savepoint in it): the list is under test, not the form.
-    slack.app.store.write(() => {
+    await slack.app.store.write(async () => {
       for (let i = 0; i < 500; i++) {
-        services.incidents.report(reporter, {
+        await services.incidents.report(reporter, {
           systemName: 'Bulk',
           title: `Bulk incident ${i} <!here> ${'x'.repeat(100)}`,
           description: 'd',

@@ -81,8 +81,8 @@ beforeEach(async () => {
 afterEach(async () => {
   // Whatever a test did, the audit chain stays intact and the state tables agree with it (the cross-checks of aims audit verify).
   try {
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
-    expect(teams.app.store.auditReport().disagreements).toEqual([]);
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect((await teams.app.store.auditReport()).disagreements).toEqual([]);
   } finally {
     await teams.close();
   }
@@ -300,11 +300,13 @@ describe('incidents on Teams, end to end', () => {
       defaultTimeZone: 'UTC',
       logger: createLogger('silent'),
     });
-    const reporter = actorOf(services.directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: 'aad-rep' }));
+    const reporter = actorOf(
+      await services.directory.contact({ platform: 'teams', workspaceExternalId: 'tenant-1', userExternalId: 'aad-rep' }),
+    );
     // Through the service, all in one transaction (each report a savepoint in it): the list is under test, not the form.
-    teams.app.store.write(() => {
+    await teams.app.store.write(async () => {
       for (let i = 0; i < 498; i++)
-        services.incidents.report(reporter, {
+        await services.incidents.report(reporter, {
           systemName: 'Bulk',
           title: `Bulk incident ${i} ${'x'.repeat(120)}`,
           description: 'd',

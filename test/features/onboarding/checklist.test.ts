@@ -48,27 +48,31 @@ describe('the Get started checklist', () => {
     expect(checklistOf({ ...fresh, otherRecords: 1 })).toMatchObject({ empty: false, next: 'system' });
   });
 
-  it('reads the real records of one workspace, and greets each place once', () => {
+  it('reads the real records of one workspace, and greets each place once', async () => {
     const all = services();
     if (!store) throw new Error('no store');
-    const { admin } = seedReleaseWorkspace(store, { approvers: ['U0APP1'] });
-    expect(all.onboarding.checklist(admin.workspaceId)).toMatchObject({
+    const { admin } = await seedReleaseWorkspace(store, { approvers: ['U0APP1'] });
+    expect(await all.onboarding.checklist(admin.workspaceId)).toMatchObject({
       state: { systems: 1, missingChannels: [], approvers: 1, approvalsNeeded: 2, incidents: 0, releases: 0 },
       next: 'approvers',
     });
-    expect(all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0ADMIN')).toBe(true);
-    expect(all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0ADMIN')).toBe(false);
-    expect(all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0APP1')).toBe(true);
-    expect(store.verifyAudit().ok).toBe(true);
+    expect(await all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0ADMIN')).toBe(true);
+    expect(await all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0ADMIN')).toBe(false);
+    expect(await all.onboarding.greetOnce(admin.workspaceId, 'slack-home:U0APP1')).toBe(true);
+    expect((await store.verifyAudit()).ok).toBe(true);
   });
 
-  it('counts who could approve without the requester: an approver asking for two approvals is short of one', () => {
+  it('counts who could approve without the requester: an approver asking for two approvals is short of one', async () => {
     const all = services();
     if (!store) throw new Error('no store');
-    const { admin, approvers } = seedReleaseWorkspace(store, { approvers: ['U0APP1', 'U0APP2'] });
+    const { admin, approvers } = await seedReleaseWorkspace(store, { approvers: ['U0APP1', 'U0APP2'] });
     const [first] = approvers;
     if (!first) throw new Error('no approver');
-    expect(all.releases.approverShortfall(admin.workspaceId, 2, admin.personId)).toBeUndefined();
-    expect(all.releases.approverShortfall(admin.workspaceId, 2, first.personId)).toEqual({ eligible: 1, needed: 2, admins: ['u0admin'] });
+    expect(await all.releases.approverShortfall(admin.workspaceId, 2, admin.personId)).toBeUndefined();
+    expect(await all.releases.approverShortfall(admin.workspaceId, 2, first.personId)).toEqual({
+      eligible: 1,
+      needed: 2,
+      admins: ['u0admin'],
+    });
   });
 });

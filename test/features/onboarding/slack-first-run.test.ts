@@ -59,7 +59,7 @@ describe('first run on Slack', () => {
     expect(text(await openHome(SLACK_MEMBER.user, '1700000012.000100'))).toContain('Hi, I am aims-bot');
     const greeted = harness().app.store.sqlite.prepare('SELECT subject FROM first_run_greetings ORDER BY id').all();
     expect(greeted).toEqual([{ subject: `slack-home:${SLACK_ADMIN.user}` }, { subject: `slack-home:${SLACK_MEMBER.user}` }]);
-    expect(harness().app.store.verifyAudit().ok).toBe(true);
+    expect((await harness().app.store.verifyAudit()).ok).toBe(true);
   });
 
   it('/aims start ticks the steps from the records: system and channels done, approvers next', async () => {
@@ -194,7 +194,7 @@ describe('first run on Slack', () => {
 
   it('the pipeline API answers a request it cannot get signed off with a warning naming the admins', async () => {
     slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN', AIMS_API_TOKENS: 'slack:T0TEST=token-for-acme-0123456789abcdef' });
-    seedReleaseWorkspace(harness().app.store, { approvers: ['U0APP1'] });
+    await seedReleaseWorkspace(harness().app.store, { approvers: ['U0APP1'] });
     const created = await fetch(`${harness().app.url}/api/v1/releases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer token-for-acme-0123456789abcdef' },

@@ -67,7 +67,7 @@ describe('first run on Teams', () => {
     // The checklist's first button opens the system form in place.
     const form = await click(TEAMS_ADMIN, executeActions(card)['Add an AI system'] as never);
     expect(text(form)).toContain('Input.Text');
-    expect(harness().app.store.verifyAudit().ok).toBe(true);
+    expect((await harness().app.store.verifyAudit()).ok).toBe(true);
   });
 
   it('installing in a team greets in the team’s channel; a member joining later is not greeted again', async () => {

@@ -55,7 +55,7 @@ let criterionIds: string[] = [];
 /** `/aims release Fraud Scorer` -> the request form -> submitted with these values. */
 async function requestRelease(values: Record<string, string>, viewId: string) {
   const form = await openModal(REQUESTER, 'release Fraud Scorer');
-  return submitModal(slack.eventsUrl, form, values, REQUESTER, viewId);
+  return await submitModal(slack.eventsUrl, form, values, REQUESTER, viewId);
 }
 
 const base = (version: string, recall: string) => ({
@@ -323,7 +323,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(forApprover).toContain('*Waiting on your approval*\\n1');
     expect(text((await command(MEMBER, 'status')).json)).not.toContain('Waiting on your approval');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 
   it('measured values outside their domain are errors at the field: recall 42 (a rate), latency -5 (a duration); declared bounds hold too', async () => {
@@ -392,9 +392,9 @@ describe('release sign-off on Slack, end to end', () => {
     // The approval still counts: a second approver makes it final.
     await click(APPROVER2, 1, 'Approve');
     expect(status(1)).toBe('approved');
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
-    expect(slack.app.store.auditReport().disagreements).toEqual([]);
+    expect((await slack.app.store.auditReport()).disagreements).toEqual([]);
   });
 });
 

@@ -67,7 +67,7 @@ async function request(version: string, recall: string, extra: Record<string, st
   );
   const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }));
   const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
-  return click(
+  return await click(
     REQUESTER,
     fillCard(form, 'Request sign-off', {
       version,
@@ -186,9 +186,9 @@ describe('release sign-off on Teams, end to end', () => {
       '1 approval(s) were dropped. The approvers were told.',
     );
     expect(text(approvalsCard(3))).toContain('0 of 2');
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
-    expect(teams.app.store.auditReport().disagreements).toEqual([]);
+    expect((await teams.app.store.auditReport()).disagreements).toEqual([]);
   });
 
   it('a recall of 42 and a negative latency are errors at their fields; a second recall is an error, never dropped', async () => {

@@ -11,39 +11,53 @@ afterEach(() => {
   store = undefined;
 });
 
-function world() {
+async function world() {
   store = memoryStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
-  const meet = (user: string, team = 'T1') =>
-    actorOf(directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
+  const meet = async (user: string, team = 'T1') =>
+    actorOf(await directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
   return {
-    admin: meet('UADMIN'),
-    owner: meet('UOWNER'),
-    member: meet('UMEMBER'),
-    stranger: meet('USTRANGER', 'T2'),
+    admin: await meet('UADMIN'),
+    owner: await meet('UOWNER'),
+    member: await meet('UMEMBER'),
+    stranger: await meet('USTRANGER', 'T2'),
     reviews: new ReviewService(store, testClock(), 'UTC'),
   };
 }
 
 describe('ReviewService', () => {
-  it('refuses a cadence of 0 and an owner who is not a person of the workspace, at their fields', () => {
-    const { admin, stranger, reviews } = world();
+  it('refuses a cadence of 0 and an owner who is not a person of the workspace, at their fields', async () => {
+    const { admin, stranger, reviews } = await world();
     expect(
-      refusal(() => reviews.add(admin, { kind: 'drift-review', ownerPersonId: stranger.personId, cadenceDays: 0, nextDue: '2026-12-01' }))
-        .details.fieldErrors,
+      (
+        await refusal(
+          async () =>
+            await reviews.add(admin, { kind: 'drift-review', ownerPersonId: stranger.personId, cadenceDays: 0, nextDue: '2026-12-01' }),
+        )
+      ).details.fieldErrors,
     ).toEqual({
       cadenceDays: 'The cadence must be at least 1 day.',
       ownerPersonId: 'The owner must be a person in this workspace.',
     });
   });
 
-  it('lets its owner or an admin record it; the next due date is the day done plus the cadence', () => {
-    const { admin, owner, member, reviews } = world();
-    const schedule = reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 30, nextDue: '2026-11-01' });
-    expect(refusal(() => reviews.done(member, schedule.id, { date: '2026-11-20', outcome: 'no-findings' })).code).toBe('forbidden');
-    expect(refusal(() => reviews.done(owner, schedule.id, { date: '2026-12-20', outcome: 'no-findings' })).details.fieldErrors).toEqual({
+  it('lets its owner or an admin record it; the next due date is the day done plus the cadence', async () => {
+    const { admin, owner, member, reviews } = await world();
+    const schedule = await reviews.add(admin, {
+      kind: 'bias-review',
+      ownerPersonId: owner.personId,
+      cadenceDays: 30,
+      nextDue: '2026-11-01',
+    });
+    expect((await refusal(async () => await reviews.done(member, schedule.id, { date: '2026-11-20', outcome: 'no-findings' }))).code).toBe(
+      'forbidden',
+    );
+    expect(
+      (await refusal(async () => await reviews.done(owner, schedule.id, { date: '2026-12-20', outcome: 'no-findings' }))).details
+        .fieldErrors,
+    ).toEqual({
       date: 'The date cannot be in the future.',
     });
-    expect(reviews.done(owner, schedule.id, { date: '2026-11-20', outcome: 'no-findings' }).schedule.nextDue).toBe('2026-12-20');
+    expect((await reviews.done(owner, schedule.id, { date: '2026-11-20', outcome: 'no-findings' })).schedule.nextDue).toBe('2026-12-20');
   });
 });

@@ -178,7 +178,7 @@ describe('reviews on a cadence, on Slack', () => {
     const status = text((await command(MEMBER, 'status')).json);
     expect(status).toContain('*Overdue*\\n1 management review');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The Done buttons of the list open the done form.
     const list = await command(MEMBER, 'review list');
     expect(Object.keys(buttonsOf(list.json))).toEqual(['Done #3…', 'Done #1…', 'Done #2…']);

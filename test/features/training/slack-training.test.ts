@@ -51,7 +51,7 @@ async function addCourse(): Promise<void> {
   courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
 }
 
-const grantTrainer = () => command(ADMIN, 'role grant <@U0DANA> trainer');
+const grantTrainer = async () => await command(ADMIN, 'role grant <@U0DANA> trainer');
 
 /** Dana (a trainer) records a session of the course on 2026-11-20 for Ann, Ben and Mia. */
 async function recordSession(): Promise<void> {
@@ -74,7 +74,8 @@ async function recordSession(): Promise<void> {
 }
 
 /** Cleo (an approver who missed the session) attests her own completion on 2026-11-21. */
-const selfAttest = () => command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9');
+const selfAttest = async () =>
+  await command(APPROVER_ABSENT, 'training done responsible ai basics 2026-11-21 https://lms.example.com/cert/9');
 
 describe('training on Slack, end to end', () => {
   it('only admins manage courses; an admin adds one required for approvers, renewed every 12 months', async () => {
@@ -281,9 +282,9 @@ describe('training on Slack, end to end', () => {
     );
     expect(text((await command(MEMBER, 'training')).json)).toContain('There are no training courses yet.');
     expect(slack.slackApi.calls.flatMap((call) => call.problems)).toEqual([]);
-    expect(slack.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
-    expect(slack.app.store.auditReport().disagreements).toEqual([]);
+    expect((await slack.app.store.auditReport()).disagreements).toEqual([]);
   });
 
   it('a session where one attendee cannot be reached names them; the others are told', async () => {

@@ -42,7 +42,7 @@ afterEach(async () => {
 /** The course Responsible AI basics, for approvers, renewed every 12 months, saved by the admin from its card. */
 async function addCourse(): Promise<Record<string, unknown> | undefined> {
   const courseForm = await say(ADMIN, 'aims training course add');
-  return click(
+  return await click(
     ADMIN,
     fillCard(courseForm, 'Save', {
       name: 'Responsible AI basics',
@@ -104,9 +104,9 @@ describe('training on Teams, end to end', () => {
     const later = text(await say(ADMIN, 'aims training report as of 2027-12-22'));
     expect(later).toContain('0% (0 of 3)');
     expect(later).toContain('Ann Approver, Ben Approver, Cleo Approver');
-    expect(teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+    expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
-    expect(teams.app.store.auditReport().disagreements).toEqual([]);
+    expect((await teams.app.store.auditReport()).disagreements).toEqual([]);
   });
 
   it('a session with an attendee the bot cannot reach says so by name, and how to fix it', async () => {
