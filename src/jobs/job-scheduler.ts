@@ -26,7 +26,7 @@ export function startJobs(jobs: JobDefinition[], timeZone: string, logger: Logge
   logger.info('jobs scheduled', { jobs: jobs.map((job) => `${job.name} (${job.schedule})`), timeZone });
   return {
     async stop() {
-      await Promise.all(tasks.map((task) => task.destroy()));
+      for (const task of tasks) await task.destroy();
     },
   };
 }

@@ -18,6 +18,9 @@ import { SqliteRoleRepository } from './repositories/role-repository.ts';
 import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
 import { areaRepositories } from '../features/index.ts';
 
+/** How long a write unit waits for another connection's write lock before it fails (busy_timeout as was). */
+const WRITE_LOCK_WAIT_MS = 5000;
+
 /** A unit of work in progress: what it may do, and whether it is still open. */
 interface Unit {
   mode: 'read' | 'write';
@@ -57,6 +60,8 @@ export class SqliteStore implements UnitOfWork {
       outbox: new SqliteOutboxRepository(db),
       posted: new SqlitePostedMessageRepository(db),
     } as Repositories;
+    // Units wait for the write lock themselves (takeWriteLock); the pragma's wait stays for opening and migrating.
+    handle.sqlite.pragma('busy_timeout = 0');
     const prepare = (sql: string) => handle.sqlite.prepare(sql);
     this.statements = {
       beginImmediate: prepare('BEGIN IMMEDIATE'),
@@ -121,9 +126,9 @@ export class SqliteStore implements UnitOfWork {
   private async transaction<T>(mode: Unit['mode'], work: (repos: Repositories) => Promise<T> | T): Promise<T> {
     const unit: Unit = { mode, open: true };
     // IMMEDIATE takes the write lock before the first read, so the audit head cannot move under us (and
-    // another process on the same file waits on busy_timeout). query_only makes a stray write inside a
+    // another connection on the same file is waited for in takeWriteLock). query_only makes a stray write inside a
     // read fail loudly instead of committing.
-    if (mode === 'write') this.statements.beginImmediate.run();
+    if (mode === 'write') await this.takeWriteLock();
     else {
       this.statements.queryOnlyOn.run();
       this.statements.beginDeferred.run();
@@ -138,6 +143,25 @@ export class SqliteStore implements UnitOfWork {
     } finally {
       unit.open = false;
       if (mode === 'read') this.statements.queryOnlyOff.run();
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for another connection's write to finish without blocking the event loop:
+   * SQLite's busy_timeout would spin inside the call, freezing this process (and every Slack ack it owes)
+   * for as long as the other writer holds the lock, and deadlocking two connections of one process.
+   */
+  private async takeWriteLock(): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        this.statements.beginImmediate.run();
+        return;
+      } catch (error) {
+        const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
+        if (!busy || Date.now() - started > WRITE_LOCK_WAIT_MS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 25)));
+      }
     }
   }
 

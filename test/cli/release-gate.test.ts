@@ -22,12 +22,12 @@ async function gate(path: string, id: number) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-function tampered(tamper: (store: SqliteStore) => void): string {
+async function tampered(tamper: (store: SqliteStore) => unknown): Promise<string> {
   const path = join(dir, `copy-${++copies}.db`);
   copyFileSync(pristine, path);
   const store = SqliteStore.open(path);
   try {
-    tamper(store);
+    await tamper(store);
   } finally {
     store.close();
   }
@@ -102,7 +102,7 @@ describe('aims release status (the CI gate)', () => {
   });
 
   it("UPDATE releases SET status = 'approved' on a release with 0 of 2 approvals fails the gate, naming the check", async () => {
-    const path = tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
+    const path = await tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
     const result = await gate(path, world.pending);
     expect(result.code).toBe(1);
     expect(result.out).toBe(
@@ -176,7 +176,7 @@ describe('aims release status (the CI gate)', () => {
   ])('fails on %s, naming the check', async (what, tamper, check, detail) => {
     // The rejected release is the one whose rejection is deleted or whose audit event is edited.
     const id = /rejection|audit event edited/.test(what) ? world.rejected : /approved release/.test(what) ? world.approved : world.pending;
-    const result = await gate(tampered(tamper), id);
+    const result = await gate(await tampered(tamper), id);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`NOT APPROVED: check "${check}" failed: `);
     expect(result.out).toContain(detail());

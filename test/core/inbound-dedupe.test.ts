@@ -48,6 +48,6 @@ describe('bound dedupe keys', () => {
     const dedupe = new InboundDedupe(memoryStore(), testClock());
     expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(true);
     expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(false);
-    await expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).rejects.toThrow('with different content');
+    await expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).rejects.toThrow('with different content');
   });
 });

@@ -69,7 +69,7 @@ describe('audit chain', () => {
 
   it('refuses to append outside a write transaction', async () => {
     const store = await storeWith(0);
-    await expect(await store.read(async (repos) => await repos.audit.append(event(1), TEST_NOW))).rejects.toThrow(/write transaction/);
+    await expect(store.read(async (repos) => await repos.audit.append(event(1), TEST_NOW))).rejects.toThrow(/write transaction/);
   });
 
   it.each([

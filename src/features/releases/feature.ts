@@ -33,9 +33,9 @@ async function requestOrEdit(ctx: FeatureContext, submission: FormSubmission): P
   );
   if (Object.keys(extraErrors).length > 0) return { kind: 'errors', errors: extraErrors };
   // The service names a measured value by its index; show it at the form field it came from.
-  const atField = <T>(run: () => T): T => {
+  const atField = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
-      return run();
+      return await run();
     } catch (error) {
       if (!isAimsError(error) || !error.details.fieldErrors) throw error;
       const errors: Record<string, string> = {};
