@@ -1,0 +1,41 @@
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { aiSystems } from '../ai-systems/schema.pg.ts';
+import { workspaceScope } from '../../store/schema-pg/columns.ts';
+import { people } from '../../store/schema-pg/directory.ts';
+
+// The PostgreSQL twin of ./schema.ts: same tables, columns and indexes (test/store/schema-parity.test.ts).
+
+/** A review that recurs: its next due date moves on by the cadence each time it is done. */
+export const reviewSchedules = pgTable(
+  'review_schedules',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    workspaceId: workspaceScope(),
+    kind: text('kind').notNull(),
+    aiSystemId: integer('ai_system_id').references(() => aiSystems.id),
+    ownerPersonId: integer('owner_person_id')
+      .notNull()
+      .references(() => people.id),
+    cadenceDays: integer('cadence_days').notNull(),
+    nextDue: text('next_due').notNull(),
+    lastDone: text('last_done'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('review_schedules_workspace_due_ix').on(t.workspaceId, t.nextDue)],
+);
+
+export const reviewCompletions = pgTable('review_completions', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  scheduleId: integer('schedule_id')
+    .notNull()
+    .references(() => reviewSchedules.id),
+  date: text('date').notNull(),
+  outcome: text('outcome', { enum: ['no-findings', 'findings', 'could-not-complete'] }).notNull(),
+  findings: text('findings'),
+  evidence: text('evidence'),
+  recordedBy: integer('recorded_by')
+    .notNull()
+    .references(() => people.id),
+  createdAt: text('created_at').notNull(),
+});
