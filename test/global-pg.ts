@@ -19,7 +19,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('pgUrl', undefined);
     return async () => undefined;
   }
-  const cluster = await startPgCluster(binaries);
+  // Binaries here but no server is a broken machine, not a reason to skip: the run fails, saying why.
+  const cluster = await startPgCluster(binaries).catch((error: unknown) => {
+    throw new Error(`PostgreSQL binaries found in ${binaries.dir}, but the test cluster did not start: ${(error as Error).message}`);
+  });
   console.log(`PostgreSQL ${cluster.majorVersion} at 127.0.0.1:${cluster.port}: PostgreSQL tests run`);
   project.provide('pgUrl', cluster.url());
   return () => cluster.stop();
