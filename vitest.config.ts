@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // One throwaway PostgreSQL cluster per run when its binaries are here; it prints whether PostgreSQL tests run.
+    globalSetup: ['test/global-pg.ts'],
     // End-to-end files start servers and child processes; two cores, so keep parallelism modest.
     pool: 'forks',
     maxWorkers: 2,

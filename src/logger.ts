@@ -1,3 +1,5 @@
+import { maskSecrets } from './core/mask-secrets.ts';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -14,8 +16,15 @@ export interface Logger {
 }
 
 function redact(value: unknown, depth = 0): unknown {
+  // A database URL logged under any name (the store, an error message) keeps its password out of the log.
+  if (typeof value === 'string') return maskSecrets(value);
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, code: (value as { code?: unknown }).code, stack: value.stack };
+    return {
+      name: value.name,
+      message: maskSecrets(value.message),
+      code: (value as { code?: unknown }).code,
+      stack: value.stack === undefined ? undefined : maskSecrets(value.stack),
+    };
   }
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { maskUrl } from './core/mask-secrets.ts';
 import type { Logger } from './logger.ts';
 
 export interface Health {
+  /** Names the store ("sqlite", or the PostgreSQL URL it was given); shown with any password masked. */
+  store?: string;
   databaseReachable(): Promise<boolean>;
   /** Runs `PRAGMA quick_check` now: the problems it reports, none when the store is sound. */
   storeProblems?(): string[];
@@ -36,11 +39,13 @@ export function createHttpApp(health: Health): Express {
     const slack = health.slackConnection?.();
     const slackUp = slack === undefined || slack === 'connected';
     const status = !reachable ? 'unavailable' : sound && slackUp ? 'ok' : 'degraded';
-    const database = !sound
+    const check = !sound
       ? { reachable, quickCheck: 'failed', problems }
       : deep && reachable
         ? { reachable, quickCheck: 'ok' }
         : { reachable };
+    // /healthz answers anyone: a database URL's password must not be in it.
+    const database = health.store === undefined ? check : { store: maskUrl(health.store), ...check };
     res
       .status(reachable && sound && slackUp ? 200 : 503)
       .json({ status, database, platforms: health.platforms, ...(slack ? { slack } : {}) });

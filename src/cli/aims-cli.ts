@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
 import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
+import { maskSecrets } from '../core/mask-secrets.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -150,7 +151,9 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
 }
 
 /** Runs one CLI command and returns the process exit code. */
-export async function runCli(args: string[], io: CliIo): Promise<number | Promise<number>> {
+export async function runCli(args: string[], terminal: CliIo): Promise<number> {
+  // Errors echo arguments and store paths, which may be database URLs: no password reaches the terminal.
+  const io: CliIo = { ...terminal, out: (line) => terminal.out(maskSecrets(line)), err: (line) => terminal.err(maskSecrets(line)) };
   try {
     return await dispatch(parseArgs(args), io);
   } catch (error) {

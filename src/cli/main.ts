@@ -1,3 +1,4 @@
+import { maskSecrets } from '../core/mask-secrets.ts';
 import { runCli } from './aims-cli.ts';
 
 try {
@@ -7,6 +8,6 @@ try {
     env: process.env,
   });
 } catch (error) {
-  process.stderr.write(`aims: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`aims: ${maskSecrets(error instanceof Error ? error.message : String(error))}\n`);
   process.exitCode = 1;
 }

@@ -86,4 +86,24 @@ describe('aims CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown command: frobnicate');
   });
+
+  it('never prints a database password, whatever a command line from a newer version holds (aims db copy --to …)', async () => {
+    const url = 'postgres://u:pw@host/db';
+    const lines = [
+      ['db', 'copy', '--to', url],
+      ['db', 'copy', `--to=${url}`, '--from', './data/aims.db'],
+      ['db', 'copy', url],
+      ['migrate', url],
+      ['audit', 'verify', '--db', url],
+      ['jobs', 'list', '--db', 'postgres://u:pw@host/db?password=pw'],
+    ];
+    for (const args of lines) {
+      const result = await cli(args);
+      expect(result.code).toBe(2);
+      expect(`${result.out}\n${result.err}`).not.toContain('pw');
+    }
+    // The argument is still shown, only its password masked, so the user sees what was refused.
+    expect((await cli(['db', 'copy', url])).err).toContain('Unknown command: db copy postgres://u:***@host/db');
+    expect((await cli(['audit', 'verify', '--db', url])).err).toContain('No store at postgres://u:***@host/db');
+  });
 });

@@ -1,0 +1,35 @@
+import type { SQL } from 'drizzle-orm';
+import type { Db } from './database.ts';
+
+/** Which database a connection talks to. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The connection repositories query through, for both stores. Repository code is written once with
+ * drizzle's query builder and `await` (never SQLite's `.get()/.all()/.run()`): the same calls build
+ * SQLite or PostgreSQL SQL from the dialect's own tables. `db` is typed as the SQLite database; on
+ * PostgreSQL it is the transaction's drizzle handle, cast (the schema-parity test keeps the two
+ * schemas' tables, columns and row types the same).
+ */
+export interface StoreDb {
+  db: Db;
+  dialect: Dialect;
+}
+
+/** The first row of a query's result, if any (what SQLite's `.get()` returned). */
+export function first<T>(rows: readonly T[]): T | undefined {
+  return rows[0];
+}
+
+/** Rows an UPDATE or DELETE changed: better-sqlite3 says `changes`, node-postgres `rowCount`. */
+export function changedRows(result: unknown): number {
+  const outcome = result as { changes?: number; rowCount?: number | null };
+  return Number(outcome.changes ?? outcome.rowCount ?? 0);
+}
+
+/** Runs raw SQL (written to work on both dialects) and returns its rows. */
+export async function rowsOf<T>(s: StoreDb, query: SQL): Promise<T[]> {
+  if (s.dialect === 'sqlite') return s.db.all<T>(query);
+  const result = (await (s.db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query)) as { rows: T[] };
+  return result.rows;
+}
