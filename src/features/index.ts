@@ -1,6 +1,6 @@
 import type { Feature } from '../chat/feature.ts';
 import type { Repositories } from '../core/ports.ts';
-import type { Db } from '../store/database.ts';
+import type { StoreDb } from '../store/store-db.ts';
 import type { Area } from './area.ts';
 import { aiSystemServices, aiSystemsFeature } from './ai-systems/feature.ts';
 import { aiSystemRepositories } from './ai-systems/store.ts';
@@ -54,7 +54,7 @@ export type AreaServices = Intersection<ReturnType<NonNullable<(typeof REGISTERE
 
 export const features: readonly Feature[] = AREAS.map((area) => area.feature);
 
-/** Every area's repositories (each area's store.ts) over one connection, for the store's unit of work. */
-export function areaRepositories(db: Db): Partial<Repositories> {
-  return Object.assign({}, ...AREAS.map((area) => area.repositories?.(db) ?? {})) as Partial<Repositories>;
+/** Every area's repositories (each area's store.ts) over one connection, SQLite or PostgreSQL, for the store's unit of work. */
+export function areaRepositories(s: StoreDb): Partial<Repositories> {
+  return Object.assign({}, ...AREAS.map((area) => area.repositories?.(s) ?? {})) as Partial<Repositories>;
 }

@@ -48,7 +48,7 @@ export class SqliteStore implements UnitOfWork {
     // The areas that moved into src/features/ bring their own repositories (their store.ts); the type
     // of the set is completed by each area's port.ts, so the cast only joins what they declared.
     this.repos = {
-      ...areaRepositories(db),
+      ...areaRepositories({ db, dialect: 'sqlite' }),
       workspaces: new SqliteWorkspaceRepository(db),
       people: new SqlitePeopleRepository(db),
       roles: new SqliteRoleRepository(db),

@@ -1,40 +1,62 @@
 import { and, asc, count, eq, isNull, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
+import { first, type StoreDb } from '../../store/store-db.ts';
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from './domain.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from './port.ts';
-import { aiSystems } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-export class SqliteAiSystemRepository implements AiSystemRepository {
-  constructor(private readonly db: Db) {}
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
+function inserted<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** The ai_systems table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class AiSystemStore implements AiSystemRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async insert(input: Omit<AiSystem, 'id'>): Promise<AiSystem> {
-    return this.db.insert(aiSystems).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.aiSystems).values(input).returning());
   }
 
   async update(workspaceId: number, id: number, changes: Partial<Omit<AiSystem, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
-    this.db
+    const { aiSystems } = this.t;
+    await this.s.db
       .update(aiSystems)
       .set(changes)
-      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)))
-      .run();
+      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)));
   }
 
   async findById(workspaceId: number, id: number): Promise<AiSystem | undefined> {
-    return this.db
-      .select()
-      .from(aiSystems)
-      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)))
-      .get();
+    const { aiSystems } = this.t;
+    return first(
+      await this.s.db
+        .select()
+        .from(aiSystems)
+        .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.id, id)))
+        .limit(1),
+    );
   }
 
   async findByNameKey(workspaceId: number, nameKey: string): Promise<AiSystem | undefined> {
-    return this.db
-      .select()
-      .from(aiSystems)
-      .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.nameKey, nameKey)))
-      .get();
+    const { aiSystems } = this.t;
+    return first(
+      await this.s.db
+        .select()
+        .from(aiSystems)
+        .where(and(eq(aiSystems.workspaceId, workspaceId), eq(aiSystems.nameKey, nameKey)))
+        .limit(1),
+    );
   }
 
   async list(
@@ -42,66 +64,75 @@ export class SqliteAiSystemRepository implements AiSystemRepository {
     filter: AiSystemFilter,
     page: { limit: number; offset: number },
   ): Promise<{ items: AiSystem[]; total: number }> {
+    const { aiSystems } = this.t;
     const conditions: SQL[] = [eq(aiSystems.workspaceId, workspaceId)];
     if (filter.stage) conditions.push(eq(aiSystems.stage, filter.stage));
     else if (!filter.includeRetired) conditions.push(ne(aiSystems.stage, 'retired'));
     if (filter.euRiskLevel) conditions.push(eq(aiSystems.euRiskLevel, filter.euRiskLevel));
     const where = and(...conditions);
-    const items = this.db.select().from(aiSystems).where(where).orderBy(asc(aiSystems.nameKey)).limit(page.limit).offset(page.offset).all();
-    const total = this.db.select({ n: count() }).from(aiSystems).where(where).get()?.n ?? 0;
+    const items = await this.s.db
+      .select()
+      .from(aiSystems)
+      .where(where)
+      .orderBy(asc(aiSystems.nameKey))
+      .limit(page.limit)
+      .offset(page.offset);
+    const total = first(await this.s.db.select({ n: count() }).from(aiSystems).where(where))?.n ?? 0;
     return { items, total };
   }
 
   async search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]> {
-    return this.db
+    const { aiSystems } = this.t;
+    return this.s.db
       .select()
       .from(aiSystems)
       .where(
         and(
           eq(aiSystems.workspaceId, workspaceId),
           ne(aiSystems.stage, 'retired'),
-          like(aiSystems.nameKey, sql`${likeContains(query)} escape '\\'`),
+          // lower() on both sides: PostgreSQL's LIKE is case-sensitive where SQLite's is not.
+          like(sql`lower(${aiSystems.nameKey})`, sql`${likeContains(query)} escape '\\'`),
         ),
       )
       .orderBy(asc(aiSystems.nameKey))
-      .limit(limit)
-      .all();
+      .limit(limit);
   }
 
   async names(workspaceId: number): Promise<string[]> {
-    return this.db
+    const { aiSystems } = this.t;
+    const rows = await this.s.db
       .select({ name: aiSystems.name })
       .from(aiSystems)
       .where(eq(aiSystems.workspaceId, workspaceId))
-      .orderBy(asc(aiSystems.nameKey))
-      .all()
-      .map((row) => row.name);
+      .orderBy(asc(aiSystems.nameKey));
+    return rows.map((row) => row.name);
   }
 
   async counts(workspaceId: number): Promise<AiSystemCounts> {
+    const { aiSystems } = this.t;
     const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as AiSystemCounts['byStage'];
     const byRisk = Object.fromEntries(EU_RISK_LEVELS.map((level) => [level, 0])) as AiSystemCounts['byRisk'];
-    const rows = this.db
+    const rows = await this.s.db
       .select({ stage: aiSystems.stage, risk: aiSystems.euRiskLevel, n: count() })
       .from(aiSystems)
       .where(eq(aiSystems.workspaceId, workspaceId))
-      .groupBy(aiSystems.stage, aiSystems.euRiskLevel)
-      .all();
+      .groupBy(aiSystems.stage, aiSystems.euRiskLevel);
     for (const row of rows) {
       byStage[row.stage] += row.n;
       if (row.stage !== 'retired') byRisk[row.risk] += row.n;
     }
     const withoutOwner =
-      this.db
-        .select({ n: count() })
-        .from(aiSystems)
-        .where(and(eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.stage, 'retired'), isNull(aiSystems.ownerPersonId)))
-        .get()?.n ?? 0;
+      first(
+        await this.s.db
+          .select({ n: count() })
+          .from(aiSystems)
+          .where(and(eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.stage, 'retired'), isNull(aiSystems.ownerPersonId))),
+      )?.n ?? 0;
     return { byStage, byRisk, withoutOwner };
   }
 }
 
 /** The ai-systems repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
-export function aiSystemRepositories(db: Db): Pick<Repositories, 'aiSystems'> {
-  return { aiSystems: new SqliteAiSystemRepository(db) };
+export function aiSystemRepositories(s: StoreDb): Pick<Repositories, 'aiSystems'> {
+  return { aiSystems: new AiSystemStore(s) };
 }

@@ -1,56 +1,85 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, max, or, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
+import { first, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type { CorrectiveActionFilter, CorrectiveActionRepository, IncidentCounts, IncidentFilter, IncidentRepository } from './port.ts';
-import { correctiveActions, incidentEvents, incidents } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-type Row = typeof incidents.$inferSelect;
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
+function inserted<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+type Row = typeof sqliteTables.incidents.$inferSelect;
 
 const toIncident = (row: Row): Incident => ({
   ...row,
   type: row.type as Incident['type'],
 });
 
-export class SqliteIncidentRepository implements IncidentRepository {
-  constructor(private readonly db: Db) {}
+const toEvent = (row: typeof sqliteTables.incidentEvents.$inferSelect): IncidentEvent => ({
+  ...row,
+  kind: row.kind as IncidentEvent['kind'],
+});
+
+/** The incidents and incident_events tables, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class IncidentStore implements IncidentRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async nextNumber(workspaceId: number): Promise<number> {
-    const row = this.db
-      .select({ n: max(incidents.number) })
-      .from(incidents)
-      .where(eq(incidents.workspaceId, workspaceId))
-      .get();
+    const { incidents } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ n: max(incidents.number) })
+        .from(incidents)
+        .where(eq(incidents.workspaceId, workspaceId)),
+    );
     return (row?.n ?? 0) + 1;
   }
 
   async insert(input: Omit<Incident, 'id'>): Promise<Incident> {
-    return toIncident(this.db.insert(incidents).values(input).returning().get());
+    return toIncident(inserted(await this.s.db.insert(this.t.incidents).values(input).returning()));
   }
 
   async update(workspaceId: number, id: number, changes: Partial<Omit<Incident, 'id' | 'workspaceId' | 'number'>>): Promise<void> {
-    this.db
+    const { incidents } = this.t;
+    await this.s.db
       .update(incidents)
       .set(changes)
-      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)))
-      .run();
+      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)));
   }
 
   async findByNumber(workspaceId: number, number: number): Promise<Incident | undefined> {
-    const row = this.db
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, number)))
-      .get();
+    const { incidents } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(incidents)
+        .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.number, number)))
+        .limit(1),
+    );
     return row ? toIncident(row) : undefined;
   }
 
   async findById(workspaceId: number, id: number): Promise<Incident | undefined> {
-    const row = this.db
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)))
-      .get();
+    const { incidents } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(incidents)
+        .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.id, id)))
+        .limit(1),
+    );
     return row ? toIncident(row) : undefined;
   }
 
@@ -59,6 +88,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
     filter: IncidentFilter,
     page: { limit: number; offset: number },
   ): Promise<{ items: Incident[]; total: number }> {
+    const { incidents } = this.t;
     const conditions: SQL[] = [eq(incidents.workspaceId, workspaceId)];
     if (filter.statuses) conditions.push(inArray(incidents.status, [...filter.statuses]));
     if (filter.severity) conditions.push(eq(incidents.severity, filter.severity));
@@ -68,90 +98,97 @@ export class SqliteIncidentRepository implements IncidentRepository {
       if (mine) conditions.push(mine);
     }
     const where = and(...conditions);
-    const items = this.db
+    const rows = await this.s.db
       .select()
       .from(incidents)
       .where(where)
       .orderBy(desc(incidents.number))
       .limit(page.limit)
-      .offset(page.offset)
-      .all()
-      .map(toIncident);
-    const total = this.db.select({ n: count() }).from(incidents).where(where).get()?.n ?? 0;
-    return { items, total };
+      .offset(page.offset);
+    const total = first(await this.s.db.select({ n: count() }).from(incidents).where(where))?.n ?? 0;
+    return { items: rows.map(toIncident), total };
   }
 
   async addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent> {
-    const row = this.db.insert(incidentEvents).values(input).returning().get();
-    return { ...row, kind: row.kind as IncidentEvent['kind'] };
+    return toEvent(inserted(await this.s.db.insert(this.t.incidentEvents).values(input).returning()));
   }
 
   async events(incidentId: number): Promise<IncidentEvent[]> {
-    return this.db
+    const { incidentEvents } = this.t;
+    const rows = await this.s.db
       .select()
       .from(incidentEvents)
       .where(eq(incidentEvents.incidentId, incidentId))
-      .orderBy(asc(incidentEvents.id))
-      .all()
-      .map((row) => ({ ...row, kind: row.kind as IncidentEvent['kind'] }));
+      .orderBy(asc(incidentEvents.id));
+    return rows.map(toEvent);
   }
 
   async counts(workspaceId: number, since: string): Promise<IncidentCounts> {
+    const { incidents } = this.t;
     const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as IncidentCounts['activeBySeverity'];
     const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
-    for (const row of this.db
+    const bySeverity = await this.s.db
       .select({ severity: incidents.severity, n: count() })
       .from(incidents)
       .where(active)
-      .groupBy(incidents.severity)
-      .all()) {
-      activeBySeverity[row.severity] = row.n;
-    }
+      .groupBy(incidents.severity);
+    for (const row of bySeverity) activeBySeverity[row.severity] = row.n;
     const oldestActive =
-      this.db
-        .select({ number: incidents.number, title: incidents.title, createdAt: incidents.createdAt, severity: incidents.severity })
-        .from(incidents)
-        .where(active)
-        .orderBy(asc(incidents.createdAt), asc(incidents.number))
-        .limit(1)
-        .get() ?? null;
+      first(
+        await this.s.db
+          .select({ number: incidents.number, title: incidents.title, createdAt: incidents.createdAt, severity: incidents.severity })
+          .from(incidents)
+          .where(active)
+          .orderBy(asc(incidents.createdAt), asc(incidents.number))
+          .limit(1),
+      ) ?? null;
     const openedSince =
-      this.db
-        .select({ n: count() })
-        .from(incidents)
-        .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since)))
-        .get()?.n ?? 0;
+      first(
+        await this.s.db
+          .select({ n: count() })
+          .from(incidents)
+          .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since))),
+      )?.n ?? 0;
     const closedSince =
-      this.db
-        .select({ n: count() })
-        .from(incidents)
-        .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since)))
-        .get()?.n ?? 0;
+      first(
+        await this.s.db
+          .select({ n: count() })
+          .from(incidents)
+          .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since))),
+      )?.n ?? 0;
     return { activeBySeverity, oldestActive, openedSince, closedSince };
   }
 }
 
-export class SqliteCorrectiveActionRepository implements CorrectiveActionRepository {
-  constructor(private readonly db: Db) {}
+/** The corrective_actions table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class CorrectiveActionStore implements CorrectiveActionRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async insert(input: Omit<CorrectiveAction, 'id'>): Promise<CorrectiveAction> {
-    return this.db.insert(correctiveActions).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.correctiveActions).values(input).returning());
   }
 
   async findById(workspaceId: number, id: number): Promise<CorrectiveAction | undefined> {
-    return this.db
-      .select()
-      .from(correctiveActions)
-      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)))
-      .get();
+    const { correctiveActions } = this.t;
+    return first(
+      await this.s.db
+        .select()
+        .from(correctiveActions)
+        .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)))
+        .limit(1),
+    );
   }
 
   async markDone(workspaceId: number, id: number, at: string): Promise<void> {
-    this.db
+    const { correctiveActions } = this.t;
+    await this.s.db
       .update(correctiveActions)
       .set({ status: 'done', doneAt: at })
-      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)))
-      .run();
+      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)));
   }
 
   async list(
@@ -159,38 +196,39 @@ export class SqliteCorrectiveActionRepository implements CorrectiveActionReposit
     filter: CorrectiveActionFilter,
     page: { limit: number; offset: number },
   ): Promise<{ items: CorrectiveAction[]; total: number }> {
+    const { correctiveActions } = this.t;
     const conditions: SQL[] = [eq(correctiveActions.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(correctiveActions.ownerPersonId, filter.ownerPersonId));
     if (filter.status) conditions.push(eq(correctiveActions.status, filter.status));
     if (filter.incidentId) conditions.push(eq(correctiveActions.incidentId, filter.incidentId));
     const where = and(...conditions);
-    const items = this.db
+    const items = await this.s.db
       .select()
       .from(correctiveActions)
       .where(where)
       .orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id))
       .limit(page.limit)
-      .offset(page.offset)
-      .all();
-    const total = this.db.select({ n: count() }).from(correctiveActions).where(where).get()?.n ?? 0;
+      .offset(page.offset);
+    const total = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(where))?.n ?? 0;
     return { items, total };
   }
 
   async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {
+    const { correctiveActions } = this.t;
     const open = and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'));
-    return {
-      open: this.db.select({ n: count() }).from(correctiveActions).where(open).get()?.n ?? 0,
-      overdue:
-        this.db
+    const openCount = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(open))?.n ?? 0;
+    const overdue =
+      first(
+        await this.s.db
           .select({ n: count() })
           .from(correctiveActions)
-          .where(and(open, lt(correctiveActions.dueDate, today)))
-          .get()?.n ?? 0,
-    };
+          .where(and(open, lt(correctiveActions.dueDate, today))),
+      )?.n ?? 0;
+    return { open: openCount, overdue };
   }
 }
 
 /** The incidents repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
-export function incidentRepositories(db: Db): Pick<Repositories, 'incidents' | 'actions'> {
-  return { incidents: new SqliteIncidentRepository(db), actions: new SqliteCorrectiveActionRepository(db) };
+export function incidentRepositories(s: StoreDb): Pick<Repositories, 'incidents' | 'actions'> {
+  return { incidents: new IncidentStore(s), actions: new CorrectiveActionStore(s) };
 }

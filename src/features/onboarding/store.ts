@@ -1,18 +1,27 @@
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
+import { changedRows, type StoreDb } from '../../store/store-db.ts';
 import type { GreetingRepository } from './port.ts';
-import { firstRunGreetings } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-export class SqliteGreetingRepository implements GreetingRepository {
-  constructor(private readonly db: Db) {}
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+
+/** The first_run_greetings table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class GreetingStore implements GreetingRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async claim(workspaceId: number, subject: string, at: string): Promise<boolean> {
     // The unique index decides, not a read-then-write: two deliveries of the same install greet once.
-    const result = this.db.insert(firstRunGreetings).values({ workspaceId, subject, greetedAt: at }).onConflictDoNothing().run();
-    return result.changes === 1;
+    const result = await this.s.db.insert(this.t.firstRunGreetings).values({ workspaceId, subject, greetedAt: at }).onConflictDoNothing();
+    return changedRows(result) === 1;
   }
 }
 
-export function onboardingRepositories(db: Db): Pick<Repositories, 'greetings'> {
-  return { greetings: new SqliteGreetingRepository(db) };
+export function onboardingRepositories(s: StoreDb): Pick<Repositories, 'greetings'> {
+  return { greetings: new GreetingStore(s) };
 }

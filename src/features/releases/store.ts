@@ -1,70 +1,91 @@
 import { and, asc, count, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
+import { changedRows, first, type StoreDb } from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseRepository } from './port.ts';
-import { acceptanceCriteria, releaseDecisions, releaseMetrics, releases } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-type Row = typeof releases.$inferSelect;
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
+function inserted<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+type Row = typeof sqliteTables.releases.$inferSelect;
 const toRelease = (row: Row): Release => ({
   ...row,
   changeType: row.changeType as Release['changeType'],
 });
 
-export class SqliteReleaseRepository implements ReleaseRepository {
-  constructor(private readonly db: Db) {}
+/** The release tables (criteria, requests, metrics, decisions), the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class ReleaseStore implements ReleaseRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]> {
-    return this.db
+    const { acceptanceCriteria } = this.t;
+    return this.s.db
       .select()
       .from(acceptanceCriteria)
       .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.aiSystemId, aiSystemId)))
-      .orderBy(asc(acceptanceCriteria.id))
-      .all();
+      .orderBy(asc(acceptanceCriteria.id));
   }
 
   async addCriterion(input: Omit<AcceptanceCriterion, 'id'>): Promise<AcceptanceCriterion> {
-    return this.db.insert(acceptanceCriteria).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.acceptanceCriteria).values(input).returning());
   }
 
   async removeCriterion(workspaceId: number, id: number): Promise<boolean> {
-    return (
-      this.db
-        .delete(acceptanceCriteria)
-        .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.id, id)))
-        .run().changes === 1
-    );
+    const { acceptanceCriteria } = this.t;
+    const result = await this.s.db
+      .delete(acceptanceCriteria)
+      .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.id, id)));
+    return changedRows(result) === 1;
   }
 
   async insert(input: Omit<Release, 'id'>): Promise<Release> {
-    return toRelease(this.db.insert(releases).values(input).returning().get());
+    return toRelease(inserted(await this.s.db.insert(this.t.releases).values(input).returning()));
   }
 
   async update(workspaceId: number, id: number, changes: Partial<Omit<Release, 'id' | 'workspaceId'>>): Promise<void> {
-    this.db
+    const { releases } = this.t;
+    await this.s.db
       .update(releases)
       .set(changes)
-      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)))
-      .run();
+      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)));
   }
 
   async findById(workspaceId: number, id: number): Promise<Release | undefined> {
-    const row = this.db
-      .select()
-      .from(releases)
-      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)))
-      .get();
+    const { releases } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(releases)
+        .where(and(eq(releases.workspaceId, workspaceId), eq(releases.id, id)))
+        .limit(1),
+    );
     return row ? toRelease(row) : undefined;
   }
 
   async findLive(aiSystemId: number, versionKey: string): Promise<Release | undefined> {
-    const row = this.db
-      .select()
-      .from(releases)
-      .where(
-        and(eq(releases.aiSystemId, aiSystemId), eq(releases.versionKey, versionKey), inArray(releases.status, ['pending', 'approved'])),
-      )
-      .get();
+    const { releases } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(releases)
+        .where(
+          and(eq(releases.aiSystemId, aiSystemId), eq(releases.versionKey, versionKey), inArray(releases.status, ['pending', 'approved'])),
+        )
+        .limit(1),
+    );
     return row ? toRelease(row) : undefined;
   }
 
@@ -73,33 +94,25 @@ export class SqliteReleaseRepository implements ReleaseRepository {
     filter: { statuses?: readonly ReleaseStatus[]; aiSystemId?: number },
     page: { limit: number; offset: number },
   ): Promise<{ items: Release[]; total: number }> {
+    const { releases } = this.t;
     const conditions: SQL[] = [eq(releases.workspaceId, workspaceId)];
     if (filter.statuses) conditions.push(inArray(releases.status, [...filter.statuses]));
     if (filter.aiSystemId) conditions.push(eq(releases.aiSystemId, filter.aiSystemId));
     const where = and(...conditions);
-    const items = this.db
-      .select()
-      .from(releases)
-      .where(where)
-      .orderBy(desc(releases.id))
-      .limit(page.limit)
-      .offset(page.offset)
-      .all()
-      .map(toRelease);
-    return { items, total: this.db.select({ n: count() }).from(releases).where(where).get()?.n ?? 0 };
+    const rows = await this.s.db.select().from(releases).where(where).orderBy(desc(releases.id)).limit(page.limit).offset(page.offset);
+    const total = first(await this.s.db.select({ n: count() }).from(releases).where(where))?.n ?? 0;
+    return { items: rows.map(toRelease), total };
   }
 
   async replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): Promise<void> {
-    this.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId)).run();
-    if (metrics.length > 0)
-      this.db
-        .insert(releaseMetrics)
-        .values(metrics.map((metric) => ({ ...metric, releaseId })))
-        .run();
+    const { releaseMetrics } = this.t;
+    await this.s.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId));
+    if (metrics.length > 0) await this.s.db.insert(releaseMetrics).values(metrics.map((metric) => ({ ...metric, releaseId })));
   }
 
   async metrics(releaseId: number): Promise<ReleaseMetric[]> {
-    return this.db
+    const { releaseMetrics } = this.t;
+    return this.s.db
       .select({
         metric: releaseMetrics.metric,
         dataset: releaseMetrics.dataset,
@@ -110,43 +123,48 @@ export class SqliteReleaseRepository implements ReleaseRepository {
       })
       .from(releaseMetrics)
       .where(eq(releaseMetrics.releaseId, releaseId))
-      .orderBy(asc(releaseMetrics.id))
-      .all();
+      .orderBy(asc(releaseMetrics.id));
   }
 
   async addDecision(input: Omit<ReleaseDecision, 'id'>): Promise<ReleaseDecision> {
-    return this.db.insert(releaseDecisions).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.releaseDecisions).values(input).returning());
   }
 
   async decisions(releaseId: number, activeOnly: boolean): Promise<ReleaseDecision[]> {
+    const { releaseDecisions } = this.t;
     const where = activeOnly
       ? and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true))
       : eq(releaseDecisions.releaseId, releaseId);
-    return this.db.select().from(releaseDecisions).where(where).orderBy(asc(releaseDecisions.id)).all();
+    return this.s.db.select().from(releaseDecisions).where(where).orderBy(asc(releaseDecisions.id));
   }
 
   async dropDecisions(releaseId: number): Promise<number[]> {
+    const { releaseDecisions } = this.t;
     const dropped = (await this.decisions(releaseId, true)).map((decision) => decision.personId);
-    this.db
+    await this.s.db
       .update(releaseDecisions)
       .set({ active: false })
-      .where(and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true)))
-      .run();
+      .where(and(eq(releaseDecisions.releaseId, releaseId), eq(releaseDecisions.active, true)));
     return dropped;
   }
 
   async decidedSince(workspaceId: number, since: string): Promise<{ approved: number; rejected: number }> {
-    const countOf = (status: ReleaseStatus) =>
-      this.db
-        .select({ n: count() })
-        .from(releases)
-        .where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since)))
-        .get()?.n ?? 0;
-    return { approved: countOf('approved'), rejected: countOf('rejected') };
+    const { releases } = this.t;
+    const countOf = async (status: ReleaseStatus) =>
+      first(
+        await this.s.db
+          .select({ n: count() })
+          .from(releases)
+          .where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since))),
+      )?.n ?? 0;
+    // One after the other: a unit of work's queries share one connection (and on SQLite one turn).
+    const approved = await countOf('approved');
+    const rejected = await countOf('rejected');
+    return { approved, rejected };
   }
 }
 
 /** The releases repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
-export function releaseRepositories(db: Db): Pick<Repositories, 'releases'> {
-  return { releases: new SqliteReleaseRepository(db) };
+export function releaseRepositories(s: StoreDb): Pick<Repositories, 'releases'> {
+  return { releases: new ReleaseStore(s) };
 }

@@ -1,85 +1,108 @@
 import { and, asc, count, desc, eq, gte, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
+import { first, type StoreDb } from '../../store/store-db.ts';
 import type { ReviewCompletion, ReviewSchedule } from './domain.ts';
 import type { ReviewRepository } from './port.ts';
-import { reviewCompletions, reviewSchedules } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-const toSchedule = (row: typeof reviewSchedules.$inferSelect): ReviewSchedule => ({ ...row, kind: row.kind as ReviewSchedule['kind'] });
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
 
-export class SqliteReviewRepository implements ReviewRepository {
-  constructor(private readonly db: Db) {}
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
+function inserted<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+const toSchedule = (row: typeof sqliteTables.reviewSchedules.$inferSelect): ReviewSchedule => ({
+  ...row,
+  kind: row.kind as ReviewSchedule['kind'],
+});
+
+/** The review_schedules and review_completions tables, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class ReviewStore implements ReviewRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async insert(input: Omit<ReviewSchedule, 'id'>): Promise<ReviewSchedule> {
-    return toSchedule(this.db.insert(reviewSchedules).values(input).returning().get());
+    return toSchedule(inserted(await this.s.db.insert(this.t.reviewSchedules).values(input).returning()));
   }
 
   async update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
-    this.db
+    const { reviewSchedules } = this.t;
+    await this.s.db
       .update(reviewSchedules)
       .set(changes)
-      .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)))
-      .run();
+      .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)));
   }
 
   async findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined> {
-    const row = this.db
-      .select()
-      .from(reviewSchedules)
-      .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)))
-      .get();
+    const { reviewSchedules } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(reviewSchedules)
+        .where(and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.id, id)))
+        .limit(1),
+    );
     return row ? toSchedule(row) : undefined;
   }
 
   async list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]> {
+    const { reviewSchedules } = this.t;
     const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
     if (filter.ownerPersonId) conditions.push(eq(reviewSchedules.ownerPersonId, filter.ownerPersonId));
     if (filter.aiSystemId) conditions.push(eq(reviewSchedules.aiSystemId, filter.aiSystemId));
-    return this.db
+    const rows = await this.s.db
       .select()
       .from(reviewSchedules)
       .where(and(...conditions))
-      .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id))
-      .all()
-      .map(toSchedule);
+      .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id));
+    return rows.map(toSchedule);
   }
 
   async addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion> {
-    return this.db.insert(reviewCompletions).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.reviewCompletions).values(input).returning());
   }
 
   async doneSince(workspaceId: number, since: string): Promise<number> {
-    return (
-      this.db
+    const { reviewCompletions, reviewSchedules } = this.t;
+    const row = first(
+      await this.s.db
         .select({ n: count() })
         .from(reviewCompletions)
         .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
-        .where(and(eq(reviewSchedules.workspaceId, workspaceId), gte(reviewCompletions.date, since)))
-        .get()?.n ?? 0
+        .where(and(eq(reviewSchedules.workspaceId, workspaceId), gte(reviewCompletions.date, since))),
     );
+    return row?.n ?? 0;
   }
 
   async completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewSchedule['kind']; date: string }>> {
-    return this.db
+    const { reviewCompletions, reviewSchedules } = this.t;
+    const rows = await this.s.db
       .select({ kind: reviewSchedules.kind, date: reviewCompletions.date })
       .from(reviewCompletions)
       .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
-      .where(eq(reviewSchedules.workspaceId, workspaceId))
-      .all()
-      .map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
+      .where(eq(reviewSchedules.workspaceId, workspaceId));
+    return rows.map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
   }
 
   async completions(scheduleId: number): Promise<ReviewCompletion[]> {
-    return this.db
+    const { reviewCompletions } = this.t;
+    return this.s.db
       .select()
       .from(reviewCompletions)
       .where(eq(reviewCompletions.scheduleId, scheduleId))
-      .orderBy(desc(reviewCompletions.id))
-      .all();
+      .orderBy(desc(reviewCompletions.id));
   }
 }
 
 /** The reviews repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
-export function reviewRepositories(db: Db): Pick<Repositories, 'reviews'> {
-  return { reviews: new SqliteReviewRepository(db) };
+export function reviewRepositories(s: StoreDb): Pick<Repositories, 'reviews'> {
+  return { reviews: new ReviewStore(s) };
 }

@@ -1,83 +1,111 @@
 import { and, asc, eq, ne, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import type { Db } from '../../store/database.ts';
+import { changedRows, first, type StoreDb } from '../../store/store-db.ts';
 import type { Completion, Course, TrainingSession } from './domain.ts';
 import type { TrainingRepository } from './port.ts';
-import { courses, trainingCompletions, trainingSessions } from './schema.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
 
-type CourseRow = typeof courses.$inferSelect;
+// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
+const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
+function inserted<T>(rows: readonly T[]): T {
+  const row = first(rows);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+type CourseRow = typeof sqliteTables.courses.$inferSelect;
 const toCourse = (row: CourseRow): Course => ({ ...row, requiredRoles: (row.requiredRoles as Course['requiredRoles'] | null) ?? [] });
 
-export class SqliteTrainingRepository implements TrainingRepository {
-  constructor(private readonly db: Db) {}
+/** The courses, training_sessions and training_completions tables, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class TrainingStore implements TrainingRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
 
   async insertCourse(input: Omit<Course, 'id'>): Promise<Course> {
-    return toCourse(this.db.insert(courses).values(input).returning().get());
+    return toCourse(inserted(await this.s.db.insert(this.t.courses).values(input).returning()));
   }
 
   async updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void> {
-    this.db
+    const { courses } = this.t;
+    await this.s.db
       .update(courses)
       .set(changes)
-      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)))
-      .run();
+      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)));
   }
 
   async findCourse(workspaceId: number, id: number): Promise<Course | undefined> {
-    const row = this.db
-      .select()
-      .from(courses)
-      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)))
-      .get();
+    const { courses } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(courses)
+        .where(and(eq(courses.workspaceId, workspaceId), eq(courses.id, id)))
+        .limit(1),
+    );
     return row ? toCourse(row) : undefined;
   }
 
   async findCourseByName(workspaceId: number, nameKey: string): Promise<Course | undefined> {
-    const row = this.db
-      .select()
-      .from(courses)
-      .where(and(eq(courses.workspaceId, workspaceId), eq(courses.nameKey, nameKey)))
-      .get();
+    const { courses } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(courses)
+        .where(and(eq(courses.workspaceId, workspaceId), eq(courses.nameKey, nameKey)))
+        .limit(1),
+    );
     return row ? toCourse(row) : undefined;
   }
 
   async courses(workspaceId: number, includeRetired: boolean): Promise<Course[]> {
+    const { courses } = this.t;
     const where = includeRetired
       ? eq(courses.workspaceId, workspaceId)
       : and(eq(courses.workspaceId, workspaceId), ne(courses.status, 'retired'));
-    return this.db.select().from(courses).where(where).orderBy(asc(courses.nameKey)).all().map(toCourse);
+    const rows = await this.s.db.select().from(courses).where(where).orderBy(asc(courses.nameKey));
+    return rows.map(toCourse);
   }
 
   async insertSession(input: Omit<TrainingSession, 'id'>): Promise<TrainingSession> {
-    return this.db.insert(trainingSessions).values(input).returning().get();
+    return inserted(await this.s.db.insert(this.t.trainingSessions).values(input).returning());
   }
 
   async findSession(workspaceId: number, id: number): Promise<TrainingSession | undefined> {
-    return this.db
-      .select()
-      .from(trainingSessions)
-      .where(and(eq(trainingSessions.workspaceId, workspaceId), eq(trainingSessions.id, id)))
-      .get();
+    const { trainingSessions } = this.t;
+    return first(
+      await this.s.db
+        .select()
+        .from(trainingSessions)
+        .where(and(eq(trainingSessions.workspaceId, workspaceId), eq(trainingSessions.id, id)))
+        .limit(1),
+    );
   }
 
   async insertCompletion(input: Omit<Completion, 'id'>): Promise<boolean> {
-    return this.db.insert(trainingCompletions).values(input).onConflictDoNothing().run().changes === 1;
+    // The unique (course, person, date) index decides: a repeat inserts nothing and reports false.
+    return changedRows(await this.s.db.insert(this.t.trainingCompletions).values(input).onConflictDoNothing()) === 1;
   }
 
   async completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Promise<Completion[]> {
+    const { trainingCompletions } = this.t;
     const conditions: SQL[] = [eq(trainingCompletions.workspaceId, workspaceId)];
     if (filter.personId) conditions.push(eq(trainingCompletions.personId, filter.personId));
     if (filter.courseId) conditions.push(eq(trainingCompletions.courseId, filter.courseId));
-    return this.db
+    return this.s.db
       .select()
       .from(trainingCompletions)
       .where(and(...conditions))
-      .orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id))
-      .all();
+      .orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id));
   }
 }
 
 /** The training repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
-export function trainingRepositories(db: Db): Pick<Repositories, 'training'> {
-  return { training: new SqliteTrainingRepository(db) };
+export function trainingRepositories(s: StoreDb): Pick<Repositories, 'training'> {
+  return { training: new TrainingStore(s) };
 }
