@@ -30,13 +30,14 @@ export class SqlitePeopleRepository implements PeopleRepository {
     );
   }
 
+  // Names are nullable: nameless people sort first on both dialects, as SQLite always did.
   async list(workspaceId: number, limit: number): Promise<Person[]> {
     const { people } = tables(this.s);
     return await this.s.db
       .select()
       .from(people)
       .where(eq(people.workspaceId, workspaceId))
-      .orderBy(asc(people.displayName), asc(people.id))
+      .orderBy(sql`${people.displayName} asc nulls first`, asc(people.id))
       .limit(limit);
   }
 
@@ -56,7 +57,7 @@ export class SqlitePeopleRepository implements PeopleRepository {
           ),
         ),
       )
-      .orderBy(asc(people.displayName), asc(people.id))
+      .orderBy(sql`${people.displayName} asc nulls first`, asc(people.id))
       .limit(limit);
   }
 
