@@ -1,22 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
+import type { Repositories } from '../core/ports.ts';
+import { verifyAuditChain } from './audit/audit-chain.ts';
 import { auditReport, type AuditReport } from './audit/cross-check.ts';
+import { publishedAnchors } from './audit/published-anchors.ts';
 import { releaseGate } from './audit/release-gate.ts';
-import type { Repositories, UnitOfWork } from '../core/ports.ts';
-import { SqliteAuditLog, verifyAuditChain } from './audit/audit-chain.ts';
-import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
 import { openDatabase, openDatabaseCopy, type OpenDatabase } from './database.ts';
+import type { GovernanceStore } from './governance-store.ts';
 import { applyMigrations } from './migrate.ts';
-import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
-import { SqliteJobRepository } from './repositories/job-repository.ts';
-import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
-import { SqlitePostedMessageRepository } from './repositories/posted-message-repository.ts';
-import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
-import { SqlitePeopleRepository } from './repositories/people-repository.ts';
-import { SqliteRoleRepository } from './repositories/role-repository.ts';
-import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
-import { areaRepositories } from '../features/index.ts';
+import { storeRepositories } from './repositories-over.ts';
+import type { StoreDb } from './store-db.ts';
 
 /** How long a write unit waits for another connection's write lock before it fails (busy_timeout as was). */
 const WRITE_LOCK_WAIT_MS = 5000;
@@ -32,7 +26,9 @@ interface Unit {
  * better-sqlite3 cannot run an async function as a transaction, so the store opens and closes the
  * transaction itself around the unit and runs units one at a time (see oneAtATime).
  */
-export class SqliteStore implements UnitOfWork {
+export class SqliteStore implements GovernanceStore {
+  readonly dialect = 'sqlite' as const;
+  private readonly s: StoreDb;
   private readonly repos: Repositories;
   private readonly units = new AsyncLocalStorage<Unit>();
   private queue: Promise<void> = Promise.resolve();
@@ -43,23 +39,12 @@ export class SqliteStore implements UnitOfWork {
     Database.Statement
   >;
 
-  private constructor(private readonly handle: OpenDatabase) {
-    const { db } = handle;
-    // The areas that moved into src/features/ bring their own repositories (their store.ts); the type
-    // of the set is completed by each area's port.ts, so the cast only joins what they declared.
-    this.repos = {
-      ...areaRepositories({ db, dialect: 'sqlite' }),
-      workspaces: new SqliteWorkspaceRepository(db),
-      people: new SqlitePeopleRepository(db),
-      roles: new SqliteRoleRepository(db),
-      audit: new SqliteAuditLog(db, () => this.currentUnit()?.mode === 'write'),
-      dedupe: new SqliteDedupeRepository(db),
-      settings: new SqliteSettingsRepository(db),
-      jobs: new SqliteJobRepository(db),
-      anchors: new SqliteAnchorRepository(db),
-      outbox: new SqliteOutboxRepository(db),
-      posted: new SqlitePostedMessageRepository(db),
-    } as Repositories;
+  private constructor(
+    private readonly handle: OpenDatabase,
+    private readonly path: string,
+  ) {
+    this.s = { db: handle.db, dialect: 'sqlite' };
+    this.repos = storeRepositories(this.s, () => this.currentUnit()?.mode === 'write');
     // Units wait for the write lock themselves (takeWriteLock); the pragma's wait stays for opening and migrating.
     handle.sqlite.pragma('busy_timeout = 0');
     const prepare = (sql: string) => handle.sqlite.prepare(sql);
@@ -82,12 +67,12 @@ export class SqliteStore implements UnitOfWork {
       handle.close();
       throw error;
     }
-    return new SqliteStore(handle);
+    return new SqliteStore(handle, path);
   }
 
   /** A store in memory that starts as a copy of `image` (another store's `sqlite.serialize()`), already migrated. */
   static openCopy(image: Buffer): SqliteStore {
-    return new SqliteStore(openDatabaseCopy(image));
+    return new SqliteStore(openDatabaseCopy(image), ':memory:');
   }
 
   async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
@@ -178,6 +163,11 @@ export class SqliteStore implements UnitOfWork {
     }
   }
 
+  /** How /healthz and the CLI name the store: the dialect and the file. */
+  describe(): string {
+    return `sqlite ${this.path}`;
+  }
+
   /** True when the database answers a trivial query (for /healthz). */
   async isReachable(): Promise<boolean> {
     try {
@@ -189,23 +179,17 @@ export class SqliteStore implements UnitOfWork {
 
   /** The CI gate for a release by its id, across workspaces (the admin CLI reads the whole store). */
   async releaseStatus(id: number): Promise<ReleaseGate | undefined> {
-    return releaseGate(this.handle.sqlite, id);
+    return await this.read(async () => await releaseGate(this.s, id));
   }
 
   /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
   async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
-    return auditReport(this.handle.sqlite, expected);
+    return await this.read(async () => await auditReport(this.s, expected));
   }
 
   /** Every published head, oldest first, across workspaces (for the admin CLI). */
   async publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>> {
-    return this.handle.sqlite
-      .prepare(
-        `SELECT a.id, a.workspace_id AS workspaceId, a.sequence, a.hash, a.channel_id AS channelId, a.channel_name AS channelName, a.message_id AS messageId,
-                a.source, a.published_at AS publishedAt, w.platform || ':' || coalesce(w.name, w.external_id) AS workspace
-           FROM published_anchors a JOIN workspaces w ON w.id = a.workspace_id ORDER BY a.id`,
-      )
-      .all() as Array<PublishedAnchor & { workspace: string }>;
+    return await this.read(async () => await publishedAnchors(this.s));
   }
 
   async auditHead(): Promise<AuditHead | null> {
@@ -213,7 +197,7 @@ export class SqliteStore implements UnitOfWork {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    return verifyAuditChain(this.handle.sqlite);
+    return await this.read(async () => await verifyAuditChain(this.s));
   }
 
   get sqlite(): OpenDatabase['sqlite'] {

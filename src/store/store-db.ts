@@ -33,3 +33,18 @@ export async function rowsOf<T>(s: StoreDb, query: SQL): Promise<T[]> {
   const result = (await (s.db as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query)) as { rows: T[] };
   return result.rows;
 }
+
+/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, a bug callers must not miss. */
+export function inserted<T>(rows: readonly T[], table = 'the table'): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error(`inserting into ${table} returned no row`);
+  return row;
+}
+
+/**
+ * A schema module's tables in the connection's dialect. The PostgreSQL module is cast to the SQLite one's
+ * type so each query is written once; test/store/schema-parity.test.ts keeps their tables and columns the same.
+ */
+export function dialectTables<T>(s: StoreDb, sqliteTables: T, pgTables: unknown): T {
+  return s.dialect === 'postgres' ? (pgTables as T) : sqliteTables;
+}

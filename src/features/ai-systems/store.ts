@@ -1,21 +1,13 @@
 import { and, asc, count, eq, isNull, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
-import { first, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from './domain.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
-// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
-const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
-
-/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
-function inserted<T>(rows: readonly T[]): T {
-  const row = first(rows);
-  if (!row) throw new Error('insert returned no row');
-  return row;
-}
+const tables = (s: StoreDb) => dialectTables(s, sqliteTables, pgTables);
 
 /** The ai_systems table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
 export class AiSystemStore implements AiSystemRepository {

@@ -1,20 +1,12 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, max, or, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { first, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type { CorrectiveActionFilter, CorrectiveActionRepository, IncidentCounts, IncidentFilter, IncidentRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
-// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
-const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
-
-/** The row an INSERT ... RETURNING wrote; none back means the insert did not happen, which callers must not miss. */
-function inserted<T>(rows: readonly T[]): T {
-  const row = first(rows);
-  if (!row) throw new Error('insert returned no row');
-  return row;
-}
+const tables = (s: StoreDb) => dialectTables(s, sqliteTables, pgTables);
 
 type Row = typeof sqliteTables.incidents.$inferSelect;
 

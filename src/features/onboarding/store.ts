@@ -1,11 +1,10 @@
 import type { Repositories } from '../../core/ports.ts';
-import { changedRows, type StoreDb } from '../../store/store-db.ts';
+import { changedRows, dialectTables, type StoreDb } from '../../store/store-db.ts';
 import type { GreetingRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
-// The schema-parity test keeps the two dialects' tables and columns the same, so the cast only renames the type.
-const tables = (s: StoreDb) => (s.dialect === 'postgres' ? (pgTables as unknown as typeof sqliteTables) : sqliteTables);
+const tables = (s: StoreDb) => dialectTables(s, sqliteTables, pgTables);
 
 /** The first_run_greetings table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
 export class GreetingStore implements GreetingRepository {

@@ -1,48 +1,51 @@
-import { and, desc, eq, gt, notLike, count } from 'drizzle-orm';
+import { and, count, desc, eq, gt, notLike } from 'drizzle-orm';
 import type { PublishedAnchor } from '../../core/audit.ts';
 import type { AnchorRepository } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { publishedAnchors } from '../schema/anchors.ts';
-import { auditEvents } from '../schema/audit.ts';
+import { inserted, tables } from '../repositories/kernel-tables.ts';
+import { first, type StoreDb } from '../store-db.ts';
 
 export class SqliteAnchorRepository implements AnchorRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async insert(input: Omit<PublishedAnchor, 'id'>): Promise<PublishedAnchor> {
-    return this.db.insert(publishedAnchors).values(input).returning().get();
+    const { publishedAnchors } = tables(this.s);
+    return inserted(await this.s.db.insert(publishedAnchors).values(input).returning(), 'published_anchors');
   }
 
   async list(workspaceId: number, limit: number): Promise<PublishedAnchor[]> {
-    return this.db
+    const { publishedAnchors } = tables(this.s);
+    return await this.s.db
       .select()
       .from(publishedAnchors)
       .where(eq(publishedAnchors.workspaceId, workspaceId))
       .orderBy(desc(publishedAnchors.id))
-      .limit(limit)
-      .all();
+      .limit(limit);
   }
 
   async changesSinceLastAnchor(workspaceId: number): Promise<number> {
-    const last = this.db
-      .select({ sequence: publishedAnchors.sequence })
-      .from(publishedAnchors)
-      .where(eq(publishedAnchors.workspaceId, workspaceId))
-      .orderBy(desc(publishedAnchors.sequence))
-      .limit(1)
-      .get();
+    const { auditEvents, publishedAnchors } = tables(this.s);
+    const last = first(
+      await this.s.db
+        .select({ sequence: publishedAnchors.sequence })
+        .from(publishedAnchors)
+        .where(eq(publishedAnchors.workspaceId, workspaceId))
+        .orderBy(desc(publishedAnchors.sequence))
+        .limit(1),
+    );
     // The jobs' own bookkeeping (claims, sends, anchors) is not a change worth anchoring.
-    const row = this.db
-      .select({ n: count() })
-      .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.workspaceId, workspaceId),
-          gt(auditEvents.sequence, last?.sequence ?? 0),
-          notLike(auditEvents.action, 'job.%'),
-          notLike(auditEvents.action, 'audit.%'),
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.workspaceId, workspaceId),
+            gt(auditEvents.sequence, last?.sequence ?? 0),
+            notLike(auditEvents.action, 'job.%'),
+            notLike(auditEvents.action, 'audit.%'),
+          ),
         ),
-      )
-      .get();
+    );
     return row?.n ?? 0;
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { auditEvents } from '../schema/audit.ts';
+import { tables } from '../repositories/kernel-tables.ts';
+import type { auditEvents } from '../schema/audit.ts';
+import { first, type StoreDb } from '../store-db.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -16,7 +16,7 @@ export function chainHash(previousHash: string, payload: string): string {
 /** Appends and reads the hash-chained audit log. */
 export class SqliteAuditLog implements AuditLog {
   constructor(
-    private readonly db: Db,
+    private readonly s: StoreDb,
     private readonly inWriteTransaction: () => boolean,
   ) {}
 
@@ -38,41 +38,46 @@ export class SqliteAuditLog implements AuditLog {
       after: event.after,
     });
     const hash = chainHash(previousHash, payload);
-    this.db
-      .insert(auditEvents)
-      .values({
-        sequence,
-        at,
-        workspaceId: event.workspaceId,
-        actorPersonId: event.actorPersonId,
-        actor: event.actor,
-        action: event.action,
-        subject: event.subject,
-        payload,
-        previousHash,
-        hash,
-      })
-      .run();
+    // The sequence is the chain position, never generated: PostgreSQL's column has no identity behind it.
+    await this.s.db.insert(tables(this.s).auditEvents).values({
+      sequence,
+      at,
+      workspaceId: event.workspaceId,
+      actorPersonId: event.actorPersonId,
+      actor: event.actor,
+      action: event.action,
+      subject: event.subject,
+      payload,
+      previousHash,
+      hash,
+    });
     return { sequence, hash };
   }
 
   async head(): Promise<AuditHead | null> {
-    const row = this.db
-      .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
-      .from(auditEvents)
-      .orderBy(desc(auditEvents.sequence))
-      .limit(1)
-      .get();
+    const { auditEvents } = tables(this.s);
+    const row = first(
+      await this.s.db
+        .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+        .from(auditEvents)
+        .orderBy(desc(auditEvents.sequence))
+        .limit(1),
+    );
     return row ?? null;
   }
 
   async count(workspaceId?: number, period: { from?: string; to?: string } = {}): Promise<number> {
+    const { auditEvents } = tables(this.s);
     const conditions: SQL[] = [];
     if (workspaceId !== undefined) conditions.push(eq(auditEvents.workspaceId, workspaceId));
     if (period.from !== undefined) conditions.push(gte(auditEvents.at, period.from));
     if (period.to !== undefined) conditions.push(lt(auditEvents.at, period.to));
-    const query = this.db.select({ n: count() }).from(auditEvents);
-    const row = conditions.length === 0 ? query.get() : query.where(and(...conditions)).get();
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(auditEvents)
+        .where(and(...conditions)),
+    );
     return row?.n ?? 0;
   }
 }
@@ -90,61 +95,61 @@ export interface ChainEvent {
   after: unknown;
 }
 
-interface AuditRow {
-  sequence: number;
-  at: string;
-  workspace_id: number | null;
-  actor_person_id: number | null;
-  actor: string;
-  action: string;
-  subject: string;
-  payload: string;
-  previous_hash: string;
-  hash: string;
-}
+type AuditRow = typeof auditEvents.$inferSelect;
+
+/** Rows read per query while walking the chain: bounded memory on a long chain, few round trips. */
+const CHAIN_PAGE = 500;
 
 /**
  * Walks the whole chain in order: each row must follow the previous one, its hash must be the
  * sha256 of the previous hash and its payload, and its columns must say what the payload says.
- * Streams rows so a long chain does not sit in memory; `visit` sees each event once it checked out.
+ * Reads the rows page by page (after the last sequence seen) so a long chain does not sit in memory;
+ * `visit` sees each event once it checked out.
  */
-export function verifyAuditChain(sqlite: Database.Database, visit?: (event: ChainEvent) => void): AuditVerification {
+export async function verifyAuditChain(s: StoreDb, visit?: (event: ChainEvent) => void): Promise<AuditVerification> {
+  const { auditEvents: table } = tables(s);
   let expectedSequence = 1;
   let previousHash = GENESIS_HASH;
   let events = 0;
-  const rows = sqlite.prepare('SELECT * FROM audit_events ORDER BY sequence').iterate() as IterableIterator<AuditRow>;
-  for (const row of rows) {
-    const problem = checkRow(row, expectedSequence, previousHash);
-    if (problem) {
-      // Stop the iterator before returning so the statement is released.
-      rows.return?.();
-      return { ok: false, events, firstBadSequence: row.sequence, reason: problem };
+  let after: number | undefined;
+  for (;;) {
+    const rows: AuditRow[] = await s.db
+      .select()
+      .from(table)
+      .where(after === undefined ? undefined : gt(table.sequence, after))
+      .orderBy(asc(table.sequence))
+      .limit(CHAIN_PAGE);
+    for (const row of rows) {
+      const problem = checkRow(row, expectedSequence, previousHash);
+      if (problem) return { ok: false, events, firstBadSequence: row.sequence, reason: problem };
+      if (visit) {
+        const payload = JSON.parse(row.payload) as { before?: unknown; after?: unknown };
+        visit({
+          sequence: row.sequence,
+          hash: row.hash,
+          at: row.at,
+          workspaceId: row.workspaceId,
+          actorPersonId: row.actorPersonId,
+          action: row.action,
+          subject: row.subject,
+          before: payload.before ?? null,
+          after: payload.after ?? null,
+        });
+      }
+      events += 1;
+      expectedSequence += 1;
+      previousHash = row.hash;
     }
-    if (visit) {
-      const payload = JSON.parse(row.payload) as { before?: unknown; after?: unknown };
-      visit({
-        sequence: row.sequence,
-        hash: row.hash,
-        at: row.at,
-        workspaceId: row.workspace_id,
-        actorPersonId: row.actor_person_id,
-        action: row.action,
-        subject: row.subject,
-        before: payload.before ?? null,
-        after: payload.after ?? null,
-      });
-    }
-    events += 1;
-    expectedSequence += 1;
-    previousHash = row.hash;
+    if (rows.length < CHAIN_PAGE) break;
+    after = rows[rows.length - 1]?.sequence;
   }
   return { ok: true, events, head: events === 0 ? null : { sequence: expectedSequence - 1, hash: previousHash } };
 }
 
 function checkRow(row: AuditRow, expectedSequence: number, previousHash: string): string | undefined {
   if (row.sequence !== expectedSequence) return `expected sequence ${expectedSequence}, found ${row.sequence}`;
-  if (row.previous_hash !== previousHash) return 'previous hash does not match the hash of the event before';
-  if (chainHash(row.previous_hash, row.payload) !== row.hash) return 'hash does not match the recorded content';
+  if (row.previousHash !== previousHash) return 'previous hash does not match the hash of the event before';
+  if (chainHash(row.previousHash, row.payload) !== row.hash) return 'hash does not match the recorded content';
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(row.payload) as Record<string, unknown>;
@@ -155,8 +160,8 @@ function checkRow(row: AuditRow, expectedSequence: number, previousHash: string)
   const columns: Array<[string, unknown]> = [
     ['sequence', row.sequence],
     ['at', row.at],
-    ['workspaceId', row.workspace_id],
-    ['actorPersonId', row.actor_person_id],
+    ['workspaceId', row.workspaceId],
+    ['actorPersonId', row.actorPersonId],
     ['actor', row.actor],
     ['action', row.action],
     ['subject', row.subject],

@@ -1,7 +1,9 @@
-import type Database from 'better-sqlite3';
+import { eq, max, sql } from 'drizzle-orm';
 import type { AnchorMismatch, AuditVerification, ChainDisagreement, ExpectedHead } from '../../core/audit.ts';
 import { verifyAuditChain } from './audit-chain.ts';
 import { ChainState, completionKey } from './chain-state.ts';
+import { tables } from '../repositories/kernel-tables.ts';
+import { first, rowsOf, type StoreDb } from '../store-db.ts';
 import { activeDecisionRows, decide, releaseRecordProblem, releaseRows, type DecisionRow } from './release-gate.ts';
 
 export interface AuditReport {
@@ -13,13 +15,15 @@ export interface AuditReport {
 }
 
 /** Checks each expected head: the chain must hold exactly that event at that sequence. */
-export function checkHeads(sqlite: Database.Database, expected: readonly ExpectedHead[]): AnchorMismatch[] {
+export async function checkHeads(s: StoreDb, expected: readonly ExpectedHead[]): Promise<AnchorMismatch[]> {
   if (expected.length === 0) return [];
-  const at = sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?');
-  const last = (sqlite.prepare('SELECT max(sequence) AS n FROM audit_events').get() as { n: number | null }).n;
+  const { auditEvents } = tables(s);
+  const last = first(await s.db.select({ n: max(auditEvents.sequence) }).from(auditEvents))?.n ?? null;
   const out: AnchorMismatch[] = [];
   for (const head of expected) {
-    const row = at.get(head.sequence) as { hash: string } | undefined;
+    const row = first(
+      await s.db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.sequence, head.sequence)).limit(1),
+    );
     if (!row)
       out.push({
         sequence: head.sequence,
@@ -40,20 +44,20 @@ export function checkHeads(sqlite: Database.Database, expected: readonly Expecte
  * The whole verification: the chain walk, the expected heads, then every release, incident and
  * training completion in the tables against what the chain recorded.
  */
-export function auditReport(sqlite: Database.Database, expected: readonly ExpectedHead[] = []): AuditReport {
+export async function auditReport(s: StoreDb, expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
   const state = new ChainState();
-  const chain = verifyAuditChain(sqlite, state.visit);
-  const anchors = checkHeads(sqlite, expected);
-  return { chain, anchors, disagreements: chain.ok ? crossCheck(sqlite, state) : [] };
+  const chain = await verifyAuditChain(s, state.visit);
+  const anchors = await checkHeads(s, expected);
+  return { chain, anchors, disagreements: chain.ok ? await crossCheck(s, state) : [] };
 }
 
-function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagreement[] {
+async function crossCheck(s: StoreDb, state: ChainState): Promise<ChainDisagreement[]> {
   const out: ChainDisagreement[] = [];
   const decisionsOf = new Map<number, DecisionRow[]>();
-  for (const decision of activeDecisionRows(sqlite))
+  for (const decision of await activeDecisionRows(s))
     decisionsOf.set(decision.release_id, [...(decisionsOf.get(decision.release_id) ?? []), decision]);
 
-  for (const row of releaseRows(sqlite)) {
+  for (const row of await releaseRows(s)) {
     const record = `REL-${row.id}`;
     const chain = state.releases.get(row.id);
     const decisions = decisionsOf.get(row.id) ?? [];
@@ -65,18 +69,18 @@ function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagree
     const decided = decide(row, chain, decisions);
     if (decided.problem) out.push({ record, message: `${record}: ${decided.problem.detail.replace(/^the status column says/, 'status')}` });
   }
-  const releaseIds = new Set((sqlite.prepare('SELECT id FROM releases').all() as Array<{ id: number }>).map((r) => r.id));
+  const releaseIds = new Set((await rowsOf<{ id: number }>(s, sql`SELECT id FROM releases`)).map((r) => r.id));
   for (const id of state.releases.keys())
     if (!releaseIds.has(id))
       out.push({ record: `REL-${id}`, message: `REL-${id}: the chain records it but the releases table has no such row` });
 
-  const incidents = sqlite.prepare('SELECT id, workspace_id, number, status, owner_person_id FROM incidents ORDER BY id').all() as Array<{
+  const incidents = await rowsOf<{
     id: number;
     workspace_id: number;
     number: number;
     status: string;
     owner_person_id: number | null;
-  }>;
+  }>(s, sql`SELECT id, workspace_id, number, status, owner_person_id FROM incidents ORDER BY id`);
   for (const row of incidents) {
     const record = `INC-${row.number}`;
     const chain = state.incidents.get(row.id);
@@ -104,12 +108,12 @@ function crossCheck(sqlite: Database.Database, state: ChainState): ChainDisagree
         message: `INC-${chain.number ?? '?'} (incident #${id}): the chain records it but the incidents table has no such row`,
       });
 
-  const completions = sqlite.prepare('SELECT id, course_id, person_id, date FROM training_completions ORDER BY id').all() as Array<{
+  const completions = await rowsOf<{
     id: number;
     course_id: number;
     person_id: number;
     date: string;
-  }>;
+  }>(s, sql`SELECT id, course_id, person_id, "date" FROM training_completions ORDER BY id`);
   for (const row of completions) {
     if (!state.completions.has(completionKey(row.course_id, row.person_id, row.date))) {
       out.push({

@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import type { ReleaseGate } from '../../core/audit.ts';
 import { verifyAuditChain } from './audit-chain.ts';
 import { ChainState, measurementsKey, type ChainRelease } from './chain-state.ts';
+import { rowsOf, type StoreDb } from '../store-db.ts';
 
 export interface ReleaseRow {
   id: number;
@@ -13,8 +14,8 @@ export interface ReleaseRow {
   requester_person_id: number;
   content_hash: string;
   ai_system_id: number;
-  /** JSON array of [metric, dataset, measured] rows of release_metrics. */
-  measurements: string;
+  /** The release's release_metrics rows as { metric, dataset, measured }. */
+  measurements: Array<{ metric: string; dataset: string | null; measured: number }>;
 }
 
 export interface DecisionRow {
@@ -24,21 +25,37 @@ export interface DecisionRow {
   content_hash: string;
 }
 
-export const releaseRows = (sqlite: Database.Database, id?: number): ReleaseRow[] =>
-  sqlite
-    .prepare(
-      `SELECT r.id, r.workspace_id, r.status, s.name AS system, r.version, r.approvals_needed, r.requester_person_id, r.content_hash, r.ai_system_id,
-              (SELECT json_group_array(json_object('metric', m.metric, 'dataset', m.dataset, 'measured', m.measured)) FROM release_metrics m WHERE m.release_id = r.id) AS measurements
-         FROM releases r JOIN ai_systems s ON s.id = r.ai_system_id ${id === undefined ? '' : 'WHERE r.id = ?'} ORDER BY r.id`,
-    )
-    .all(...(id === undefined ? [] : [id])) as ReleaseRow[];
+type MetricRow = ReleaseRow['measurements'][number] & { release_id: number };
 
-export const activeDecisionRows = (sqlite: Database.Database, releaseId?: number): DecisionRow[] =>
-  sqlite
-    .prepare(
-      `SELECT release_id, person_id, decision, content_hash FROM release_decisions WHERE active = 1 ${releaseId === undefined ? '' : 'AND release_id = ?'} ORDER BY id`,
-    )
-    .all(...(releaseId === undefined ? [] : [releaseId])) as DecisionRow[];
+/**
+ * The releases (one, or all in id order) with their system's name and their measured values. The
+ * metrics are read in a second query and joined here: SQLite's json_group_array has no PostgreSQL twin
+ * of the same name, and the two queries run in one unit of work.
+ */
+export async function releaseRows(s: StoreDb, id?: number): Promise<ReleaseRow[]> {
+  const only = id === undefined ? sql`` : sql` WHERE r.id = ${id}`;
+  const rows = await rowsOf<Omit<ReleaseRow, 'measurements'>>(
+    s,
+    sql`SELECT r.id, r.workspace_id, r.status, a.name AS system, r.version, r.approvals_needed, r.requester_person_id, r.content_hash, r.ai_system_id
+          FROM releases r JOIN ai_systems a ON a.id = r.ai_system_id${only} ORDER BY r.id`,
+  );
+  const metrics = await rowsOf<MetricRow>(
+    s,
+    sql`SELECT m.release_id, m.metric, m.dataset, m.measured FROM release_metrics m${id === undefined ? sql`` : sql` WHERE m.release_id = ${id}`} ORDER BY m.id`,
+  );
+  const metricsOf = new Map<number, ReleaseRow['measurements']>();
+  for (const { release_id, metric, dataset, measured } of metrics)
+    metricsOf.set(release_id, [...(metricsOf.get(release_id) ?? []), { metric, dataset, measured: Number(measured) }]);
+  return rows.map((row) => ({ ...row, measurements: metricsOf.get(row.id) ?? [] }));
+}
+
+export async function activeDecisionRows(s: StoreDb, releaseId?: number): Promise<DecisionRow[]> {
+  const only = releaseId === undefined ? sql`` : sql` AND release_id = ${releaseId}`;
+  return await rowsOf<DecisionRow>(
+    s,
+    sql`SELECT release_id, person_id, decision, content_hash FROM release_decisions WHERE active = true${only} ORDER BY id`,
+  );
+}
 
 const person = (id: number) => `person #${id}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -79,7 +96,7 @@ export function releaseRecordProblem(
       check: 'recorded in the chain',
       detail: `it is for AI system #${row.ai_system_id} but the chain records #${chain.aiSystemId}`,
     };
-  if (chain.measurements !== null && chain.measurements !== measurementsKey(JSON.parse(row.measurements) as unknown))
+  if (chain.measurements !== null && chain.measurements !== measurementsKey(row.measurements))
     return { check: 'recorded in the chain', detail: 'the measured values differ from the ones the chain records' };
   for (const decision of decisions) {
     const recorded = chain.decisions.get(decision.person_id);
@@ -164,13 +181,13 @@ export function decide(
  * each backed by an audit event, approve it (N distinct approvers, none the requester, no
  * rejection); the status column is checked against that, never trusted on its own.
  */
-export function releaseGate(sqlite: Database.Database, id: number): ReleaseGate | undefined {
-  const [row] = releaseRows(sqlite, id);
+export async function releaseGate(s: StoreDb, id: number): Promise<ReleaseGate | undefined> {
+  const [row] = await releaseRows(s, id);
   if (!row) return undefined;
   const state = new ChainState();
-  const chain = verifyAuditChain(sqlite, state.visit);
+  const chain = await verifyAuditChain(s, state.visit);
   const base = { id, system: row.system, version: row.version, needed: row.approvals_needed };
-  const decisions = activeDecisionRows(sqlite, id);
+  const decisions = await activeDecisionRows(s, id);
   const counted = new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.person_id)).size;
   if (!chain.ok)
     return {

@@ -1,19 +1,19 @@
 import { eq, lt } from 'drizzle-orm';
 import type { DedupeRepository } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { inboundDedupeKeys } from '../schema/dedupe.ts';
+import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { tables } from './kernel-tables.ts';
 
 export class SqliteDedupeRepository implements DedupeRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): Promise<boolean> {
+    const { inboundDedupeKeys } = tables(this.s);
     // The primary key decides, not a read-then-write: two concurrent retries cannot both win.
-    const result = this.db
+    const result = await this.s.db
       .insert(inboundDedupeKeys)
       .values({ key, workspaceId, firstSeenAt: at, outcome: outcome ?? null, requestHash: requestHash ?? null })
-      .onConflictDoNothing()
-      .run();
-    return result.changes === 1;
+      .onConflictDoNothing();
+    return changedRows(result) === 1;
   }
 
   async outcomeOf(key: string): Promise<unknown> {
@@ -21,18 +21,23 @@ export class SqliteDedupeRepository implements DedupeRepository {
   }
 
   async find(key: string): Promise<{ outcome: unknown; requestHash: string | null } | undefined> {
-    return this.db
-      .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
-      .from(inboundDedupeKeys)
-      .where(eq(inboundDedupeKeys.key, key))
-      .get();
+    const { inboundDedupeKeys } = tables(this.s);
+    return first(
+      await this.s.db
+        .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
+        .from(inboundDedupeKeys)
+        .where(eq(inboundDedupeKeys.key, key))
+        .limit(1),
+    );
   }
 
   async forget(key: string): Promise<void> {
-    this.db.delete(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key)).run();
+    const { inboundDedupeKeys } = tables(this.s);
+    await this.s.db.delete(inboundDedupeKeys).where(eq(inboundDedupeKeys.key, key));
   }
 
   async pruneBefore(at: string): Promise<number> {
-    return this.db.delete(inboundDedupeKeys).where(lt(inboundDedupeKeys.firstSeenAt, at)).run().changes;
+    const { inboundDedupeKeys } = tables(this.s);
+    return changedRows(await this.s.db.delete(inboundDedupeKeys).where(lt(inboundDedupeKeys.firstSeenAt, at)));
   }
 }

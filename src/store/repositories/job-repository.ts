@@ -1,92 +1,113 @@
-import { and, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { JobDelivery, JobRun } from '../../core/scheduling/job-ledger.ts';
 import type { JobRepository } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { itemSnoozes, jobDeliveries, jobRuns } from '../schema/jobs.ts';
+import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { inserted, tables } from './kernel-tables.ts';
 
 export class SqliteJobRepository implements JobRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async findRun(job: string, period: string, workspaceId: number): Promise<JobRun | undefined> {
-    return this.db
-      .select()
-      .from(jobRuns)
-      .where(and(eq(jobRuns.job, job), eq(jobRuns.period, period), eq(jobRuns.workspaceId, workspaceId)))
-      .get();
+    const { jobRuns } = tables(this.s);
+    return first(
+      await this.s.db
+        .select()
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, job), eq(jobRuns.period, period), eq(jobRuns.workspaceId, workspaceId)))
+        .limit(1),
+    );
   }
 
   async insertRun(input: Omit<JobRun, 'id'>): Promise<JobRun> {
-    return this.db.insert(jobRuns).values(input).returning().get();
+    const { jobRuns } = tables(this.s);
+    return inserted(await this.s.db.insert(jobRuns).values(input).returning(), 'job_runs');
   }
 
   async finishRun(id: number, at: string): Promise<void> {
-    this.db.update(jobRuns).set({ finishedAt: at }).where(eq(jobRuns.id, id)).run();
+    const { jobRuns } = tables(this.s);
+    await this.s.db.update(jobRuns).set({ finishedAt: at }).where(eq(jobRuns.id, id));
   }
 
   async findDelivery(runId: number, recipient: string): Promise<JobDelivery | undefined> {
-    return this.db
-      .select()
-      .from(jobDeliveries)
-      .where(and(eq(jobDeliveries.runId, runId), eq(jobDeliveries.recipient, recipient)))
-      .get();
+    const { jobDeliveries } = tables(this.s);
+    return first(
+      await this.s.db
+        .select()
+        .from(jobDeliveries)
+        .where(and(eq(jobDeliveries.runId, runId), eq(jobDeliveries.recipient, recipient)))
+        .limit(1),
+    );
   }
 
   async insertDelivery(input: Omit<JobDelivery, 'id'>): Promise<JobDelivery> {
-    return this.db.insert(jobDeliveries).values(input).returning().get();
+    const { jobDeliveries } = tables(this.s);
+    return inserted(await this.s.db.insert(jobDeliveries).values(input).returning(), 'job_deliveries');
   }
 
   async takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean> {
+    const { jobDeliveries } = tables(this.s);
     // A message left "sending" by a process that died before settling it is taken again once stale:
     // after a crash the rest is sent (at least once for the one in flight, exactly once for the others).
     const takeable = or(
       inArray(jobDeliveries.status, ['pending', 'failed']),
       and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)),
     );
-    const result = this.db
+    const result = await this.s.db
       .update(jobDeliveries)
       .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1`, takenAt: now })
-      .where(and(eq(jobDeliveries.id, id), takeable))
-      .run();
-    return result.changes === 1;
+      .where(and(eq(jobDeliveries.id, id), takeable));
+    return changedRows(result) === 1;
   }
 
   async settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): Promise<void> {
-    this.db.update(jobDeliveries).set({ status, lastError: error, sentAt }).where(eq(jobDeliveries.id, id)).run();
+    const { jobDeliveries } = tables(this.s);
+    await this.s.db.update(jobDeliveries).set({ status, lastError: error, sentAt }).where(eq(jobDeliveries.id, id));
   }
 
   async markSuperseded(id: number): Promise<void> {
-    this.db.update(jobDeliveries).set({ status: 'superseded' }).where(eq(jobDeliveries.id, id)).run();
+    const { jobDeliveries } = tables(this.s);
+    await this.s.db.update(jobDeliveries).set({ status: 'superseded' }).where(eq(jobDeliveries.id, id));
   }
 
   async failedDeliveries(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>> {
-    return this.db
+    const { jobDeliveries, jobRuns } = tables(this.s);
+    const rows = await this.s.db
       .select({ delivery: jobDeliveries, period: jobRuns.period })
       .from(jobDeliveries)
       .innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId))
-      .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'failed')))
-      .all()
-      .map((row) => ({ ...row.delivery, period: row.period }));
+      .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'failed')));
+    return rows.map((row) => ({ ...row.delivery, period: row.period }));
   }
 
   async recentRuns(limit: number): Promise<Array<JobRun & { sent: number; failed: number }>> {
-    const runs = this.db.select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit).all();
-    return runs.map((run) => {
-      const counts = (status: 'sent' | 'failed') =>
-        this.db
-          .select({ n: sql<number>`count(*)` })
-          .from(jobDeliveries)
-          .where(and(eq(jobDeliveries.runId, run.id), eq(jobDeliveries.status, status)))
-          .get()?.n ?? 0;
-      return { ...run, sent: counts('sent'), failed: counts('failed') };
-    });
+    const { jobDeliveries, jobRuns } = tables(this.s);
+    const runs = await this.s.db.select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit);
+    if (runs.length === 0) return [];
+    // One grouped count for all the runs, not two queries per run.
+    const counts = await this.s.db
+      .select({ runId: jobDeliveries.runId, status: jobDeliveries.status, n: count() })
+      .from(jobDeliveries)
+      .where(
+        and(
+          inArray(
+            jobDeliveries.runId,
+            runs.map((run) => run.id),
+          ),
+          inArray(jobDeliveries.status, ['sent', 'failed']),
+        ),
+      )
+      .groupBy(jobDeliveries.runId, jobDeliveries.status);
+    const countOf = (runId: number, status: 'sent' | 'failed') =>
+      counts.find((row) => row.runId === runId && row.status === status)?.n ?? 0;
+    return runs.map((run) => ({ ...run, sent: countOf(run.id, 'sent'), failed: countOf(run.id, 'failed') }));
   }
 
   async snoozed(workspaceId: number, personId: number, today: string): Promise<Set<string>> {
-    const rows = this.db
+    const { itemSnoozes } = tables(this.s);
+    const rows = await this.s.db
       .select({ itemKey: itemSnoozes.itemKey })
       .from(itemSnoozes)
-      .where(and(eq(itemSnoozes.workspaceId, workspaceId), eq(itemSnoozes.personId, personId), gt(itemSnoozes.until, today)))
-      .all();
+      .where(and(eq(itemSnoozes.workspaceId, workspaceId), eq(itemSnoozes.personId, personId), gt(itemSnoozes.until, today)));
     return new Set(rows.map((row) => row.itemKey));
   }
 
@@ -98,37 +119,40 @@ export class SqliteJobRepository implements JobRepository {
     reason: string | null;
     createdAt: string;
   }): Promise<void> {
-    this.db
+    const { itemSnoozes } = tables(this.s);
+    await this.s.db
       .insert(itemSnoozes)
       .values(input)
       .onConflictDoUpdate({
         target: [itemSnoozes.personId, itemSnoozes.itemKey],
         set: { until: input.until, reason: input.reason, createdAt: input.createdAt },
-      })
-      .run();
+      });
   }
 
   async countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): Promise<number> {
+    const { jobDeliveries, jobRuns } = tables(this.s);
     const conditions: SQL[] = [eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId), eq(jobDeliveries.status, 'sent')];
     if (period.from !== undefined) conditions.push(gte(jobDeliveries.sentAt, period.from));
     if (period.to !== undefined) conditions.push(lt(jobDeliveries.sentAt, period.to));
-    return (
-      this.db
-        .select({ n: sql<number>`count(*)` })
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
         .from(jobDeliveries)
         .innerJoin(jobRuns, eq(jobRuns.id, jobDeliveries.runId))
-        .where(and(...conditions))
-        .get()?.n ?? 0
+        .where(and(...conditions)),
     );
+    return row?.n ?? 0;
   }
 
   async lastRun(job: string, workspaceId: number): Promise<JobRun | undefined> {
-    return this.db
-      .select()
-      .from(jobRuns)
-      .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId)))
-      .orderBy(desc(jobRuns.id))
-      .limit(1)
-      .get();
+    const { jobRuns } = tables(this.s);
+    return first(
+      await this.s.db
+        .select()
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, job), eq(jobRuns.workspaceId, workspaceId)))
+        .orderBy(desc(jobRuns.id))
+        .limit(1),
+    );
   }
 }

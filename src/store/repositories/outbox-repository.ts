@@ -1,23 +1,26 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from '../../core/outbox/outbox.ts';
 import type { OutboxRepository, OutboxSummary } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { outboxMessages } from '../schema/outbox.ts';
+import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { tables } from './kernel-tables.ts';
 
 export class SqliteOutboxRepository implements OutboxRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async insert(input: OutboxInput): Promise<void> {
+    const { outboxMessages } = tables(this.s);
     // The partial unique indexes decide: a second post of a card, or a second waiting refresh of a copy, is a no-op.
-    this.db.insert(outboxMessages).values(input).onConflictDoNothing().run();
+    await this.s.db.insert(outboxMessages).values(input).onConflictDoNothing();
   }
 
   async findById(id: number): Promise<OutboxMessage | undefined> {
-    return this.db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get();
+    const { outboxMessages } = tables(this.s);
+    return first(await this.s.db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).limit(1));
   }
 
   async due(now: string, limit: number, subject?: string, afterId?: number): Promise<OutboxMessage[]> {
-    return this.db
+    const { outboxMessages } = tables(this.s);
+    return await this.s.db
       .select()
       .from(outboxMessages)
       .where(
@@ -29,45 +32,43 @@ export class SqliteOutboxRepository implements OutboxRepository {
         ),
       )
       .orderBy(asc(outboxMessages.id))
-      .limit(limit)
-      .all();
+      .limit(limit);
   }
 
   async take(id: number, now: string, takenBy: string, staleBefore: string): Promise<boolean> {
-    const m = outboxMessages;
+    const m = tables(this.s).outboxMessages;
     const takeable = or(
       and(eq(m.status, 'pending'), or(isNull(m.nextAttemptAt), lte(m.nextAttemptAt, now))),
       and(eq(m.status, 'sending'), lt(m.takenAt, staleBefore)),
     );
     // Updates of one posted copy go out one at a time, in order: an older render must not land after a newer one.
     const copyBusy = sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.kind = 'update' AND o.subject = ${m.subject} AND o.target = ${m.target} AND o.detail = ${m.detail} AND o.status = 'sending' AND o.id <> ${m.id} AND o.taken_at >= ${staleBefore})`;
-    const result = this.db
+    const result = await this.s.db
       .update(m)
       .set({ status: 'sending', attempts: sql`${m.attempts} + 1`, takenAt: now, takenBy })
-      .where(and(eq(m.id, id), takeable, or(sql`${m.kind} <> 'update'`, sql`NOT ${copyBusy}`)))
-      .run();
-    return result.changes === 1;
+      .where(and(eq(m.id, id), takeable, or(sql`${m.kind} <> 'update'`, sql`NOT ${copyBusy}`)));
+    return changedRows(result) === 1;
   }
 
   async settle(
     id: number,
     changes: { status: OutboxStatus; sentAt: string | null; lastError: string | null; nextAttemptAt: string | null },
   ): Promise<void> {
+    const { outboxMessages } = tables(this.s);
     const status = changes.status === 'pending' && (await this.hasWaitingSibling(id)) ? 'superseded' : changes.status;
-    this.db
+    await this.s.db
       .update(outboxMessages)
       .set({ ...changes, status })
-      .where(eq(outboxMessages.id, id))
-      .run();
+      .where(eq(outboxMessages.id, id));
   }
 
   /** An update whose copy got a newer waiting update while it was out: that one will show the latest state. */
   private async hasWaitingSibling(id: number): Promise<boolean> {
     const row = await this.findById(id);
     if (!row || row.kind !== 'update') return false;
-    const m = outboxMessages;
-    return (
-      this.db
+    const m = tables(this.s).outboxMessages;
+    const sibling = first(
+      await this.s.db
         .select({ id: m.id })
         .from(m)
         .where(
@@ -79,53 +80,44 @@ export class SqliteOutboxRepository implements OutboxRepository {
             eq(m.status, 'pending'),
           ),
         )
-        .get() !== undefined
+        .limit(1),
     );
+    return sibling !== undefined;
   }
 
   async sending(): Promise<OutboxMessage[]> {
-    return this.db.select().from(outboxMessages).where(eq(outboxMessages.status, 'sending')).all();
+    const { outboxMessages } = tables(this.s);
+    return await this.s.db.select().from(outboxMessages).where(eq(outboxMessages.status, 'sending'));
   }
 
   async release(id: number, takenBy: string): Promise<boolean> {
+    const { outboxMessages } = tables(this.s);
+    const mine = and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy));
     if (await this.hasWaitingSibling(id))
-      return (
-        this.db
-          .update(outboxMessages)
-          .set({ status: 'superseded' })
-          .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy)))
-          .run().changes === 1
-      );
-    return (
-      this.db
-        .update(outboxMessages)
-        .set({ status: 'pending', nextAttemptAt: null })
-        .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'sending'), eq(outboxMessages.takenBy, takenBy)))
-        .run().changes === 1
-    );
+      return changedRows(await this.s.db.update(outboxMessages).set({ status: 'superseded' }).where(mine)) === 1;
+    return changedRows(await this.s.db.update(outboxMessages).set({ status: 'pending', nextAttemptAt: null }).where(mine)) === 1;
   }
 
   async ofSubject(workspaceId: number, subject: string): Promise<OutboxMessage[]> {
-    return this.db
+    const { outboxMessages } = tables(this.s);
+    return await this.s.db
       .select()
       .from(outboxMessages)
       .where(and(eq(outboxMessages.workspaceId, workspaceId), eq(outboxMessages.subject, subject)))
-      .orderBy(asc(outboxMessages.id))
-      .all();
+      .orderBy(asc(outboxMessages.id));
   }
 
   async summary(workspaceId?: number): Promise<OutboxSummary> {
-    const m = outboxMessages;
+    const m = tables(this.s).outboxMessages;
     const scope = workspaceId === undefined ? undefined : eq(m.workspaceId, workspaceId);
-    const counts = this.db
-      .select({ status: m.status, n: sql<number>`count(*)`, oldest: sql<string | null>`min(${m.createdAt})` })
+    const counts = await this.s.db
+      .select({ status: m.status, n: count(), oldest: sql<string | null>`min(${m.createdAt})` })
       .from(m)
       .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
-      .groupBy(m.status)
-      .all();
+      .groupBy(m.status);
     const of = (status: OutboxStatus) => counts.find((row) => row.status === status);
     const waiting = [of('pending')?.oldest, of('sending')?.oldest].filter((at): at is string => typeof at === 'string').sort();
-    const latest = this.db
+    const latest = await this.s.db
       .select({
         id: m.id,
         workspaceId: m.workspaceId,
@@ -140,8 +132,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .from(m)
       .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
       .orderBy(desc(m.id))
-      .limit(10)
-      .all();
+      .limit(10);
     return {
       pending: of('pending')?.n ?? 0,
       sending: of('sending')?.n ?? 0,

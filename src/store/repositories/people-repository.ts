@@ -2,41 +2,50 @@ import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { likeContains } from './like-contains.ts';
 import type { Person } from '../../core/identity.ts';
 import type { PeopleRepository } from '../../core/ports.ts';
-import type { Db } from '../database.ts';
-import { people } from '../schema/directory.ts';
+import { first, type StoreDb } from '../store-db.ts';
+import { inserted, tables } from './kernel-tables.ts';
 
 export class SqlitePeopleRepository implements PeopleRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async find(workspaceId: number, externalId: string): Promise<Person | undefined> {
-    return this.db
-      .select()
-      .from(people)
-      .where(and(eq(people.workspaceId, workspaceId), eq(people.externalId, externalId)))
-      .get();
+    const { people } = tables(this.s);
+    return first(
+      await this.s.db
+        .select()
+        .from(people)
+        .where(and(eq(people.workspaceId, workspaceId), eq(people.externalId, externalId)))
+        .limit(1),
+    );
   }
 
   async findById(workspaceId: number, id: number): Promise<Person | undefined> {
-    return this.db
-      .select()
-      .from(people)
-      .where(and(eq(people.workspaceId, workspaceId), eq(people.id, id)))
-      .get();
+    const { people } = tables(this.s);
+    return first(
+      await this.s.db
+        .select()
+        .from(people)
+        .where(and(eq(people.workspaceId, workspaceId), eq(people.id, id)))
+        .limit(1),
+    );
   }
 
+  // Names are nullable: nameless people sort first on both dialects, as SQLite always did.
   async list(workspaceId: number, limit: number): Promise<Person[]> {
-    return this.db
+    const { people } = tables(this.s);
+    return await this.s.db
       .select()
       .from(people)
       .where(eq(people.workspaceId, workspaceId))
-      .orderBy(asc(people.displayName), asc(people.id))
-      .limit(limit)
-      .all();
+      .orderBy(sql`${people.displayName} asc nulls first`, asc(people.id))
+      .limit(limit);
   }
 
   async search(workspaceId: number, query: string, limit: number): Promise<Person[]> {
+    const { people } = tables(this.s);
     const pattern = likeContains(query);
-    return this.db
+    // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+    return await this.s.db
       .select()
       .from(people)
       .where(
@@ -48,24 +57,27 @@ export class SqlitePeopleRepository implements PeopleRepository {
           ),
         ),
       )
-      .orderBy(asc(people.displayName), asc(people.id))
-      .limit(limit)
-      .all();
+      .orderBy(sql`${people.displayName} asc nulls first`, asc(people.id))
+      .limit(limit);
   }
 
   async insert(input: Omit<Person, 'id'>): Promise<Person> {
-    return this.db.insert(people).values(input).returning().get();
+    const { people } = tables(this.s);
+    return inserted(await this.s.db.insert(people).values(input).returning(), 'people');
   }
 
   async rename(id: number, displayName: string): Promise<void> {
-    this.db.update(people).set({ displayName }).where(eq(people.id, id)).run();
+    const { people } = tables(this.s);
+    await this.s.db.update(people).set({ displayName }).where(eq(people.id, id));
   }
 
   async setDirectReference(id: number, reference: unknown): Promise<void> {
-    this.db.update(people).set({ directReference: reference }).where(eq(people.id, id)).run();
+    const { people } = tables(this.s);
+    await this.s.db.update(people).set({ directReference: reference }).where(eq(people.id, id));
   }
 
   async count(workspaceId: number): Promise<number> {
-    return this.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)).get()?.n ?? 0;
+    const { people } = tables(this.s);
+    return first(await this.s.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)))?.n ?? 0;
   }
 }

@@ -1,24 +1,25 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { RoleRepository } from '../../core/ports.ts';
 import type { GrantableRole, RoleHolder } from '../../core/roles.ts';
-import type { Db } from '../database.ts';
-import { people, roleAssignments } from '../schema/directory.ts';
+import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { tables } from './kernel-tables.ts';
 
 export class SqliteRoleRepository implements RoleRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async rolesOf(workspaceId: number, personId: number): Promise<GrantableRole[]> {
-    return this.db
+    const { roleAssignments } = tables(this.s);
+    const rows = await this.s.db
       .select({ role: roleAssignments.role })
       .from(roleAssignments)
-      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId)))
-      .all()
-      .map((row) => row.role);
+      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId)));
+    return rows.map((row) => row.role);
   }
 
   async holders(workspaceId: number, role?: GrantableRole): Promise<RoleHolder[]> {
+    const { people, roleAssignments } = tables(this.s);
     const scope = eq(roleAssignments.workspaceId, workspaceId);
-    return this.db
+    return await this.s.db
       .select({
         personId: people.id,
         externalId: people.externalId,
@@ -28,8 +29,7 @@ export class SqliteRoleRepository implements RoleRepository {
       .from(roleAssignments)
       .innerJoin(people, eq(people.id, roleAssignments.personId))
       .where(role ? and(scope, eq(roleAssignments.role, role)) : scope)
-      .orderBy(asc(roleAssignments.role), asc(roleAssignments.grantedAt), asc(people.id))
-      .all();
+      .orderBy(asc(roleAssignments.role), asc(roleAssignments.grantedAt), asc(people.id));
   }
 
   async grant(input: {
@@ -39,18 +39,20 @@ export class SqliteRoleRepository implements RoleRepository {
     grantedBy: number | null;
     grantedAt: string;
   }): Promise<void> {
-    this.db.insert(roleAssignments).values(input).onConflictDoNothing().run();
+    const { roleAssignments } = tables(this.s);
+    await this.s.db.insert(roleAssignments).values(input).onConflictDoNothing();
   }
 
   async revoke(workspaceId: number, personId: number, role: GrantableRole): Promise<boolean> {
-    const result = this.db
+    const { roleAssignments } = tables(this.s);
+    const result = await this.s.db
       .delete(roleAssignments)
-      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, role)))
-      .run();
-    return result.changes === 1;
+      .where(and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, role)));
+    return changedRows(result) === 1;
   }
 
   async countAssignments(workspaceId: number): Promise<number> {
-    return this.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)).get()?.n ?? 0;
+    const { roleAssignments } = tables(this.s);
+    return first(await this.s.db.select({ n: count() }).from(roleAssignments).where(eq(roleAssignments.workspaceId, workspaceId)))?.n ?? 0;
   }
 }

@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { SettingsRepository } from '../../core/ports.ts';
 import type { ChannelRef, WorkspaceSettings } from '../../core/settings/workspace-settings.ts';
-import type { Db } from '../database.ts';
-import { workspaceSettings } from '../schema/settings.ts';
+import { first, type StoreDb } from '../store-db.ts';
+import { tables } from './kernel-tables.ts';
 
 export class SqliteSettingsRepository implements SettingsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: StoreDb) {}
 
   async get(workspaceId: number): Promise<WorkspaceSettings | undefined> {
-    const row = this.db.select().from(workspaceSettings).where(eq(workspaceSettings.workspaceId, workspaceId)).get();
+    const { workspaceSettings } = tables(this.s);
+    const row = first(await this.s.db.select().from(workspaceSettings).where(eq(workspaceSettings.workspaceId, workspaceId)).limit(1));
     if (!row) return undefined;
     return {
       ...row,
@@ -19,8 +20,9 @@ export class SqliteSettingsRepository implements SettingsRepository {
   }
 
   async save(settings: WorkspaceSettings): Promise<void> {
+    const { workspaceSettings } = tables(this.s);
     const { workspaceId: _key, ...changes } = settings;
     void _key;
-    this.db.insert(workspaceSettings).values(settings).onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: changes }).run();
+    await this.s.db.insert(workspaceSettings).values(settings).onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: changes });
   }
 }
