@@ -37,11 +37,10 @@ export class SqliteStore implements UnitOfWork {
   private readonly units = new AsyncLocalStorage<Unit>();
   private queue: Promise<void> = Promise.resolve();
   private savepoints = 0;
-  // Prepared once: they run around every unit of work.
-  private readonly statements: Record<
-    'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback' | 'queryOnlyOn' | 'queryOnlyOff',
-    Database.Statement
-  >;
+  // Prepared once: they run around every unit of work. Not the query_only pragma: SQLite applies a flag
+  // pragma when the statement is prepared, not when it runs, so a prepared `query_only = ON` did nothing on
+  // its first run (preparing `= OFF` after it had undone it) and the first read unit could write.
+  private readonly statements: Record<'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback', Database.Statement>;
 
   private constructor(private readonly handle: OpenDatabase) {
     const { db } = handle;
@@ -68,8 +67,6 @@ export class SqliteStore implements UnitOfWork {
       beginDeferred: prepare('BEGIN DEFERRED'),
       commit: prepare('COMMIT'),
       rollback: prepare('ROLLBACK'),
-      queryOnlyOn: prepare('PRAGMA query_only = ON'),
-      queryOnlyOff: prepare('PRAGMA query_only = OFF'),
     };
   }
 
@@ -130,7 +127,7 @@ export class SqliteStore implements UnitOfWork {
     // read fail loudly instead of committing.
     if (mode === 'write') await this.takeWriteLock();
     else {
-      this.statements.queryOnlyOn.run();
+      this.handle.sqlite.pragma('query_only = ON');
       this.statements.beginDeferred.run();
     }
     try {
@@ -142,7 +139,7 @@ export class SqliteStore implements UnitOfWork {
       throw error;
     } finally {
       unit.open = false;
-      if (mode === 'read') this.statements.queryOnlyOff.run();
+      if (mode === 'read') this.handle.sqlite.pragma('query_only = OFF');
     }
   }
 
