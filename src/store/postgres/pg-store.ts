@@ -49,8 +49,9 @@ const ATTEMPTS = 3;
  * anyway; taking the lock first, before the unit reads anything, also makes read-decide-write safe
  * without per-row locks (INC numbers gapless, an approval counted once) and keeps repository code the
  * same on both dialects. Under the lock READ COMMITTED suffices: each statement sees every unit
- * committed before ours. The lock ends with the transaction, commit or rollback. Read units take no lock:
- * a REPEATABLE READ, READ ONLY snapshot, so a stray write in one fails loudly.
+ * committed before ours. The lock ends with the transaction, commit or rollback; waiting for it counts
+ * against the statement timeout, so a unit stuck behind a hung one fails instead of queueing for ever.
+ * Read units take no lock: a REPEATABLE READ, READ ONLY snapshot, so a stray write in one fails loudly.
  * A unit the server aborts (serialization failure, deadlock) runs again, up to 3 times; anything else fails.
  */
 export class PgStore implements GovernanceStore {
