@@ -1,5 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { maskUrl } from './core/mask-secrets.ts';
+import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from './store/postgres/pg-defaults.ts';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -18,6 +20,20 @@ const isTimeZone = (zone: string): boolean => {
     return false;
   }
 };
+
+/** An optional whole number from min to max; `what` says in words what it counts. */
+function wholeNumber(min: number, max: number, what: string) {
+  const message = `must be ${what} from ${min} to ${max}`;
+  return optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,9}$/, message)
+        .optional(),
+    )
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().min(min, message).max(max, message).optional());
+}
 
 const adminEntry = z
   .string()
@@ -40,6 +56,18 @@ const envSchema = z.object({
     .pipe(z.number().max(65535, 'must be a port number from 0 to 65535')),
   HOST: optionalText,
   AIMS_DB: optionalText.transform((value) => value ?? './data/aims.db'),
+  // The message shows the URL only masked: it usually carries the database password.
+  AIMS_DATABASE_URL: optionalText.superRefine((value, ctx) => {
+    if (value === undefined || /^postgres(ql)?:\/\/[^/?#\s]/i.test(value)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a PostgreSQL URL such as postgres://user:password@host:5432/aims (got ${maskUrl(value)})`,
+    });
+  }),
+  AIMS_DB_POOL_SIZE: wholeNumber(1, 1000, 'a number of connections').transform((value) => value ?? DEFAULT_POOL_SIZE),
+  AIMS_DB_STATEMENT_TIMEOUT_MS: wholeNumber(0, 3_600_000, 'a number of milliseconds (0 turns the limit off)').transform(
+    (value) => value ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+  ),
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
@@ -108,6 +136,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dbPath: string;
+  /** PostgreSQL instead of the SQLite file at dbPath, when AIMS_DATABASE_URL is set. */
+  readonly postgres?: { readonly url: string; readonly poolSize: number; readonly statementTimeoutMs: number };
   readonly timeZone: string;
   /** When the scheduler checks for digests due (each workspace's setup picks its weekday and hour). */
   readonly digestCron: string;
@@ -198,6 +228,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     port: env.PORT,
     host: localMode ? LOOPBACK : (env.HOST ?? '0.0.0.0'),
     dbPath: env.AIMS_DB,
+    ...(env.AIMS_DATABASE_URL === undefined
+      ? {}
+      : {
+          postgres: Object.freeze({
+            url: env.AIMS_DATABASE_URL,
+            poolSize: env.AIMS_DB_POOL_SIZE,
+            statementTimeoutMs: env.AIMS_DB_STATEMENT_TIMEOUT_MS,
+          }),
+        }),
     timeZone: env.AIMS_TIMEZONE,
     digestCron: env.AIMS_DIGEST_CRON,
     nudgeCron: env.AIMS_NUDGE_CRON,

@@ -56,7 +56,34 @@ describe('loadConfig', () => {
     expect(loadConfig({}).outboxSendBudgetMs).toBeUndefined();
   });
 
+  it('selects PostgreSQL with AIMS_DATABASE_URL, with the pool defaults; without it there is no postgres entry', () => {
+    const url = 'postgresql://aims:pw@db.internal:5432/aims?sslmode=require';
+    expect(loadConfig({ AIMS_DATABASE_URL: url }).postgres).toEqual({ url, poolSize: 10, statementTimeoutMs: 10_000 });
+    const config = loadConfig({});
+    expect(config.postgres).toBeUndefined();
+    expect(config.dbPath).toBe('./data/aims.db');
+  });
+
+  it('reads AIMS_DB_POOL_SIZE and AIMS_DB_STATEMENT_TIMEOUT_MS (0 turns the timeout off)', () => {
+    const config = loadConfig({ AIMS_DATABASE_URL: 'postgres://h/aims', AIMS_DB_POOL_SIZE: '4', AIMS_DB_STATEMENT_TIMEOUT_MS: '0' });
+    expect(config.postgres).toMatchObject({ poolSize: 4, statementTimeoutMs: 0 });
+  });
+
+  it('names AIMS_DATABASE_URL when it is not a PostgreSQL URL, with the password masked', () => {
+    const found = problems({ AIMS_DATABASE_URL: 'mysql://admin:hunter2secret@db/aims' });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^AIMS_DATABASE_URL: must be a PostgreSQL URL/);
+    expect(found[0]).toContain('mysql://admin:***@db/aims');
+    expect(found[0]).not.toContain('hunter2secret');
+  });
+
   it.each([
+    [{ AIMS_DATABASE_URL: './data/aims.db' }, 'AIMS_DATABASE_URL'],
+    [{ AIMS_DATABASE_URL: 'postgres://' }, 'AIMS_DATABASE_URL'],
+    [{ AIMS_DB_POOL_SIZE: '0' }, 'AIMS_DB_POOL_SIZE'],
+    [{ AIMS_DB_POOL_SIZE: 'ten' }, 'AIMS_DB_POOL_SIZE'],
+    [{ AIMS_DB_STATEMENT_TIMEOUT_MS: '-5' }, 'AIMS_DB_STATEMENT_TIMEOUT_MS'],
+    [{ AIMS_DB_STATEMENT_TIMEOUT_MS: '99999999' }, 'AIMS_DB_STATEMENT_TIMEOUT_MS'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ AIMS_OUTBOX_SEND_BUDGET_MS: '2s' }, 'AIMS_OUTBOX_SEND_BUDGET_MS'],
     [{ AIMS_OUTBOX_SEND_BUDGET_MS: '90000' }, 'AIMS_OUTBOX_SEND_BUDGET_MS'],

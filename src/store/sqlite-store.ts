@@ -33,11 +33,10 @@ export class SqliteStore implements GovernanceStore {
   private readonly units = new AsyncLocalStorage<Unit>();
   private queue: Promise<void> = Promise.resolve();
   private savepoints = 0;
-  // Prepared once: they run around every unit of work.
-  private readonly statements: Record<
-    'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback' | 'queryOnlyOn' | 'queryOnlyOff',
-    Database.Statement
-  >;
+  // Prepared once: they run around every unit of work. Not the query_only pragma: SQLite applies a flag
+  // pragma when the statement is prepared, not when it runs, so a prepared `query_only = ON` did nothing on
+  // its first run (preparing `= OFF` after it had undone it) and the first read unit could write.
+  private readonly statements: Record<'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback', Database.Statement>;
 
   private constructor(
     private readonly handle: OpenDatabase,
@@ -53,8 +52,6 @@ export class SqliteStore implements GovernanceStore {
       beginDeferred: prepare('BEGIN DEFERRED'),
       commit: prepare('COMMIT'),
       rollback: prepare('ROLLBACK'),
-      queryOnlyOn: prepare('PRAGMA query_only = ON'),
-      queryOnlyOff: prepare('PRAGMA query_only = OFF'),
     };
   }
 
@@ -115,7 +112,7 @@ export class SqliteStore implements GovernanceStore {
     // read fail loudly instead of committing.
     if (mode === 'write') await this.takeWriteLock();
     else {
-      this.statements.queryOnlyOn.run();
+      this.handle.sqlite.pragma('query_only = ON');
       this.statements.beginDeferred.run();
     }
     try {
@@ -127,7 +124,7 @@ export class SqliteStore implements GovernanceStore {
       throw error;
     } finally {
       unit.open = false;
-      if (mode === 'read') this.statements.queryOnlyOff.run();
+      if (mode === 'read') this.handle.sqlite.pragma('query_only = OFF');
     }
   }
 

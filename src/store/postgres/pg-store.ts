@@ -1,0 +1,194 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../../core/audit.ts';
+import { maskUrl } from '../../core/mask-secrets.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { AuditReport } from '../audit/cross-check.ts';
+import type { Db } from '../database.ts';
+import type { GovernanceStore } from '../governance-store.ts';
+import type { StoreDb } from '../store-db.ts';
+import { AUDIT_CHAIN_LOCK_KEY } from './advisory-locks.ts';
+import { openPgDatabase, type PgDatabase, type PgDatabaseOptions, type PgDb } from './pg-database.ts';
+import { applyPgMigrations } from './pg-migrate.ts';
+
+/** A transaction (or a savepoint in one) that repositories run their statements through. */
+type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/** The repositories over one transaction; `inWriteUnit` tells the audit log whether it may append. */
+export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean) => Repositories;
+
+/** The admin CLI's whole-store reads, supplied by whoever knows how to run them on PostgreSQL. */
+export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHead'>;
+
+export interface PgStoreOptions extends PgDatabaseOptions {
+  repositoriesFor: RepositoriesFor;
+  /** The admin reads, given the opened database; a method left out throws "not yet wired" (auditHead reads the audit repository). */
+  admin?: (database: PgDatabase) => Partial<PgAdmin>;
+  /** Apply pending migrations at open (default true). */
+  migrate?: boolean;
+}
+
+/** A unit of work in progress: what it may do, its transaction, and whether it is still open. */
+interface Unit {
+  mode: 'read' | 'write';
+  tx: PgTx;
+  open: boolean;
+}
+
+// serialization_failure and deadlock_detected: the server gave up on the unit, and running it again is safe.
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 3;
+
+/**
+ * The governance store on PostgreSQL: a pool, and units of work as transactions.
+ *
+ * Locking: every write unit takes `pg_advisory_xact_lock(AUDIT_CHAIN_LOCK_KEY)` as its first statement,
+ * so write units run one at a time across every replica on the database, as SQLite's BEGIN IMMEDIATE
+ * does in one process. Every write appends to the one audit chain, so writes are serialised at the chain
+ * anyway; taking the lock first, before the unit reads anything, also makes read-decide-write safe
+ * without per-row locks (INC numbers gapless, an approval counted once) and keeps repository code the
+ * same on both dialects. Under the lock READ COMMITTED suffices: each statement sees every unit
+ * committed before ours. The lock ends with the transaction, commit or rollback; waiting for it counts
+ * against the statement timeout, so a unit stuck behind a hung one fails instead of queueing for ever.
+ * Read units take no lock: a REPEATABLE READ, READ ONLY snapshot, so a stray write in one fails loudly.
+ * A unit the server aborts (serialization failure, deadlock) runs again, up to 3 times; anything else fails.
+ */
+export class PgStore implements GovernanceStore {
+  readonly dialect = 'postgres' as const;
+  private readonly units = new AsyncLocalStorage<Unit>();
+  private readonly admin: Partial<PgAdmin>;
+  private readonly inWriteUnit = (): boolean => this.currentUnit()?.mode === 'write';
+
+  private constructor(
+    private readonly database: PgDatabase,
+    private readonly url: string,
+    private readonly repositoriesFor: RepositoriesFor,
+    admin: PgStoreOptions['admin'],
+  ) {
+    this.admin = admin?.(database) ?? {};
+  }
+
+  /** Opens a pool on `url` and brings the schema up to date (under the migration lock). */
+  static async open(url: string, options: PgStoreOptions): Promise<PgStore> {
+    const database = openPgDatabase(url, options);
+    try {
+      if (options.migrate !== false) await applyPgMigrations(database.pool);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    return new PgStore(database, url, options.repositoriesFor, options.admin);
+  }
+
+  async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const unit = this.currentUnit();
+    if (unit?.mode === 'read') throw new Error('a write unit cannot start inside a read unit');
+    // A nested write is a savepoint of the unit it runs in: it may fail alone without undoing the rest.
+    if (unit) return await unit.tx.transaction(async (savepoint) => await this.run({ mode: 'write', tx: savepoint, open: true }, work));
+    return await this.retrying(
+      async () =>
+        await this.database.db.transaction(async (tx) => {
+          await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+          return await this.run({ mode: 'write', tx, open: true }, work);
+        }),
+    );
+  }
+
+  async read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const unit = this.currentUnit();
+    if (unit) return await this.run(unit, work);
+    return await this.retrying(
+      async () =>
+        await this.database.db.transaction(async (tx) => await this.run({ mode: 'read', tx, open: true }, work), {
+          isolationLevel: 'repeatable read',
+          accessMode: 'read only',
+        }),
+    );
+  }
+
+  /** Runs `work` as `unit` with the repositories over its transaction; the unit is closed when `work` ends. */
+  private async run<T>(unit: Unit, work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit);
+    if (unit === this.currentUnit()) return await work(repos);
+    try {
+      return await this.units.run(unit, async () => await work(repos));
+    } finally {
+      // A promise the work left running may call the store later: it must not think it is inside this unit.
+      unit.open = false;
+    }
+  }
+
+  /** The unit of work the caller runs in, if it is still open. */
+  private currentUnit(): Unit | undefined {
+    const unit = this.units.getStore();
+    return unit?.open ? unit : undefined;
+  }
+
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (tries >= ATTEMPTS || !RETRYABLE.has(sqlState(error) ?? '')) throw error;
+        // Jittered, so that two units that collided do not collide again on the same beat.
+        await sleep(5 * tries + Math.random() * 20);
+      }
+    }
+  }
+
+  /** "postgres " and the URL, its password masked (for /healthz and the CLI). */
+  describe(): string {
+    return `postgres ${maskUrl(this.url)}`;
+  }
+
+  /** True when the database answers a trivial query (for /healthz). */
+  async isReachable(): Promise<boolean> {
+    try {
+      const result = await this.database.pool.query('SELECT 1 AS ok');
+      return result.rows.length === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async releaseStatus(id: number): Promise<ReleaseGate | undefined> {
+    return await this.adminMethod('releaseStatus')(id);
+  }
+
+  async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
+    return await this.adminMethod('auditReport')(expected);
+  }
+
+  async publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>> {
+    return await this.adminMethod('publishedAnchors')();
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    return await this.adminMethod('verifyAudit')();
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    if (this.admin.auditHead) return await this.admin.auditHead();
+    return await this.read(async (repos) => await repos.audit.head());
+  }
+
+  private adminMethod<K extends keyof PgAdmin>(name: K): NonNullable<PgAdmin[K]> {
+    const method = this.admin[name];
+    if (!method) throw new Error(`PgStore.${name} is not yet wired: pass it in PgStore.open's admin option`);
+    return method.bind(this.admin) as NonNullable<PgAdmin[K]>;
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`). */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
