@@ -22,7 +22,9 @@ import { outboxSubjectsOf } from './chat/feature.ts';
 import { createSlackApp, socketModeConnectionOf } from './slack/slack-app.ts';
 import type { SocketModeConnection } from './slack/socket-mode-connection.ts';
 import type { SlackConfigOn } from './slack/slack-config.ts';
-import { asStoreOpenError, quickCheck } from './store/database.ts';
+import { quickCheck } from './store/database.ts';
+import type { GovernanceStore } from './store/governance-store.ts';
+import { openConfiguredStore } from './store/open-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
 import { mountTeams } from './teams/teams-adapter.ts';
 
@@ -45,13 +47,13 @@ export interface StartOptions {
   outboxSendBudgetMs?: number;
   /** The waits between a job's Web API retries (JOB_RETRIES otherwise; tests wait milliseconds). */
   jobRetries?: Partial<JobRetries>;
-  /** A store already open, closed with the app (tests pass a copy of a migrated one); config.dbPath opened otherwise. */
-  store?: SqliteStore;
+  /** A store already open, closed with the app (tests pass a copy of a migrated one); the configured one otherwise. */
+  store?: GovernanceStore;
 }
 
 export interface RunningAims {
   url: string;
-  store: SqliteStore;
+  store: GovernanceStore;
   /** Runs a scheduled job now, as of a moment, through this process's platform connections. */
   runJob(job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
   slack?: SlackApp;
@@ -77,10 +79,13 @@ function slackSettings(config: Config, retries: number | undefined, reconnectDel
 export async function startAims(config: Config, options: StartOptions = {}): Promise<RunningAims> {
   const logger = options.logger ?? createLogger(config.logLevel, { service: 'aims-bot' });
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? openStore(config.dbPath);
-  // A damaged store still starts (to say so), but /healthz reports it degraded until a check passes.
-  const problemsAtStart = quickCheck(store.sqlite);
+  const store = options.store ?? (await openConfiguredStore(config));
+  // A damaged SQLite file still starts (to say so), but /healthz reports it degraded until a check passes.
+  // PostgreSQL checks its own pages; its server answers for them.
+  const sqlite = store instanceof SqliteStore ? store.sqlite : undefined;
+  const problemsAtStart = sqlite ? quickCheck(sqlite) : [];
   if (problemsAtStart.length > 0) logger.error('store failed PRAGMA quick_check', { database: config.dbPath, problems: problemsAtStart });
+  logger.info('store open', { store: store.describe() });
 
   const services = createServices({
     store,
@@ -105,8 +110,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // Built after the HTTP app it reports on (Slack mounts its routes there).
   const slackLink: { socket?: SocketModeConnection } = {};
   const http = createHttpApp({
+    store: store.describe(),
     databaseReachable: async () => await store.isReachable(),
-    storeProblems: () => quickCheck(store.sqlite),
+    ...(sqlite ? { storeProblems: () => quickCheck(sqlite) } : {}),
     problemsAtStart,
     ...(config.slack.mode === 'socket' ? { slackConnection: () => slackLink.socket?.state() ?? 'connecting' } : {}),
     platforms: {
@@ -190,18 +196,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
       await outbox.stop();
       await slackSocket?.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      store.close();
+      await store.close();
     },
   };
-}
-
-/** The store, or a StoreOpenError saying why the file cannot be used (main prints it as one line). */
-function openStore(path: string): SqliteStore {
-  try {
-    return SqliteStore.open(path);
-  } catch (error) {
-    throw asStoreOpenError(path, error);
-  }
 }
 
 function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {

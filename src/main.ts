@@ -2,13 +2,16 @@ import { startAims } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { StoreOpenError } from './store/database.ts';
+import { isPostgresUrl } from './store/open-store.ts';
 
 /** Why the bot did not start, as one line: what to fix, never a stack for a known cause. */
 function reasonOf(error: unknown): { msg: string; fields?: Record<string, unknown> } {
   if (error instanceof ConfigError)
     return { msg: `aims-bot did not start. Invalid configuration: ${error.problems.join('; ')}`, fields: { problems: error.problems } };
-  if (error instanceof StoreOpenError)
-    return { msg: `aims-bot did not start. AIMS_DB (${error.path}) ${error.reason}.`, fields: { variable: 'AIMS_DB' } };
+  if (error instanceof StoreOpenError) {
+    const variable = isPostgresUrl(error.path) ? 'AIMS_DATABASE_URL' : 'AIMS_DB';
+    return { msg: `aims-bot did not start. ${variable} (${error.path}) ${error.reason}.`, fields: { variable } };
+  }
   return { msg: 'aims-bot did not start.', fields: { error } };
 }
 

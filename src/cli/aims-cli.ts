@@ -14,6 +14,12 @@ import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
 import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
+import type { GovernanceStore } from '../store/governance-store.ts';
+import { isPostgresUrl } from '../store/open-store.ts';
+import { openPgDatabase } from '../store/postgres/pg-database.ts';
+import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
+import { PgStore } from '../store/postgres/pg-store.ts';
+import { dbCopy } from './db-copy-command.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -41,25 +47,35 @@ Commands:
   jobs run <digest|nudges|anchor> [--at <ISO date-time>]
                   run a job now, as of a moment (once per period and workspace)
   jobs list       the schedule, the last runs, and channel posts waiting or failed (the outbox)
+  db copy --from <SQLite file> --to <postgres://… URL>
+                  copy a SQLite store into an empty PostgreSQL database (migrated first), then verify
+                  the copy's audit chain and compare its head with the source's; prints rows per table
   help            this text
 
-The store is AIMS_DB (default ./data/aims.db) unless --db is given. Every command but migrate
+The store is AIMS_DATABASE_URL (PostgreSQL) if set, else AIMS_DB (default ./data/aims.db), unless
+--db is given (a file path, or a postgres:// URL). Every command but migrate
 needs an existing store: a missing file is an error, never a new empty store.`;
 
 function dbPathOf(parsed: ParsedArgs, env: NodeJS.ProcessEnv): string {
-  return parsed.values.get('--db')?.[0] ?? (env.AIMS_DB && env.AIMS_DB.trim() !== '' ? env.AIMS_DB : './data/aims.db');
+  const url = env.AIMS_DATABASE_URL?.trim();
+  return parsed.values.get('--db')?.[0] ?? (url ? url : env.AIMS_DB && env.AIMS_DB.trim() !== '' ? env.AIMS_DB : './data/aims.db');
 }
 
 /** Opens an existing store; a mistyped path must not verify a fresh empty store as "OK". */
 function requireStoreFile(dbPath: string): void {
-  if (dbPath !== ':memory:' && !dbPath.startsWith('file:') && !existsSync(dbPath)) {
+  if (dbPath !== ':memory:' && !dbPath.startsWith('file:') && !isPostgresUrl(dbPath) && !existsSync(dbPath)) {
     throw new UsageError(`No store at ${dbPath} (from --db or AIMS_DB). Check the path; "aims migrate" creates a new store.`);
   }
 }
 
-function openExisting(dbPath: string): SqliteStore {
-  requireStoreFile(dbPath);
-  return SqliteStore.open(dbPath);
+/** The store at a file path or a postgres:// URL; a PostgreSQL database is migrated like the bot does at start. */
+async function openAt(target: string): Promise<GovernanceStore> {
+  return isPostgresUrl(target) ? await PgStore.open(target) : SqliteStore.open(target);
+}
+
+async function openExisting(target: string): Promise<GovernanceStore> {
+  if (!isPostgresUrl(target)) requireStoreFile(target);
+  return await openAt(target);
 }
 
 /** `aims jobs …`: needs the platform credentials of the environment to send. */
@@ -67,13 +83,15 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
   const [, sub, job] = rest;
   let config;
   try {
-    config = loadConfig({ ...io.env, AIMS_DB: dbPath });
+    config = loadConfig(
+      isPostgresUrl(dbPath) ? { ...io.env, AIMS_DATABASE_URL: dbPath } : { ...io.env, AIMS_DB: dbPath, AIMS_DATABASE_URL: '' },
+    );
   } catch (error) {
     io.err(error instanceof ConfigError ? error.message : String(error));
     return 2;
   }
   if (sub === 'list') {
-    const store = SqliteStore.open(dbPath);
+    const store = await openAt(dbPath);
     try {
       io.out(
         `Schedule (${config.timeZone}): ${DIGEST_JOB} "${config.digestCron}"; ${NUDGE_JOB} "${config.nudgeCron}"; prune-dedupe-keys daily at 03:17.`,
@@ -106,7 +124,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
       }
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   }
   if (sub !== 'run' || (job !== DIGEST_JOB && job !== NUDGE_JOB && job !== ANCHOR_JOB)) {
@@ -119,7 +137,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
     io.err('--at needs an ISO date-time such as 2026-11-23T09:00:00Z');
     return 2;
   }
-  const store = SqliteStore.open(dbPath);
+  const store = await openAt(dbPath);
   try {
     const logger = createLogger(config.logLevel);
     const services = createServices({
@@ -146,7 +164,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
     for (const report of reports) io.out(`${report.workspace} ${report.period}: ${report.outcome}`);
     return reports.some((report) => report.outcome === 'failed') ? 1 : 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -178,6 +196,16 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
   switch (command) {
     case 'migrate': {
       expectOnly(parsed, 'migrate', [], 1);
+      if (isPostgresUrl(dbPath)) {
+        const database = openPgDatabase(dbPath);
+        try {
+          const { applied } = await applyPgMigrations(database.pool);
+          io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
+          return 0;
+        } finally {
+          await database.close();
+        }
+      }
       const handle = openDatabase(dbPath);
       try {
         const { applied } = applyMigrations(handle.sqlite);
@@ -194,20 +222,20 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
       expectOnly(parsed, `audit ${sub}`, allowed, 2);
       // Bad heads are refused before the store is opened.
       if (sub === 'verify') await expectedHeads({ ...parsed, flags: new Set() }, undefined);
-      const store = openExisting(dbPath);
+      const store = await openExisting(dbPath);
       try {
         if (sub === 'head') return await auditHead(store, parsed, io);
         if (sub === 'anchors') return await auditAnchors(store, parsed, io);
         return await auditVerify(store, await expectedHeads(parsed, store), parsed, io);
       } finally {
-        store.close();
+        await store.close();
       }
     }
     case 'release': {
       const id = Number((parsed.positionals[2] ?? '').replace(/^rel-?/i, ''));
       if (sub !== 'status' || !Number.isInteger(id) || id <= 0) break;
       expectOnly(parsed, 'release status', [], 3);
-      const store = openExisting(dbPath);
+      const store = await openExisting(dbPath);
       try {
         const gate = await store.releaseStatus(id);
         if (!gate) {
@@ -222,7 +250,7 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         io.out(`${name}: ${gate.verdict} (${gate.approvals} of ${gate.needed} approvals)`);
         return gate.verdict === 'approved' ? 0 : gate.verdict === 'pending' ? 2 : 1;
       } finally {
-        store.close();
+        await store.close();
       }
     }
     case 'jobs': {
@@ -230,6 +258,11 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
       requireStoreFile(dbPath);
       const at = parsed.values.get('--at')?.[0];
       return await jobsCommand([...parsed.positionals, ...(at === undefined ? [] : ['--at', at])], dbPath, io);
+    }
+    case 'db': {
+      if (sub !== 'copy') break;
+      expectOnly(parsed, 'db copy', ['--from', '--to'], 2);
+      return await dbCopy(parsed.values.get('--from')?.[0], parsed.values.get('--to')?.[0], existsSync, io);
     }
     case undefined:
     case 'help':

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ExpectedHead } from '../core/audit.ts';
-import type { SqliteStore } from '../store/sqlite-store.ts';
+import type { GovernanceStore } from '../store/governance-store.ts';
 import { UsageError, type ParsedArgs } from './cli-args.ts';
 
 export interface Output {
@@ -18,7 +18,7 @@ function parseHead(text: string, from: string): ExpectedHead {
 }
 
 /** The heads to check: each --expect-head, each line of --anchors FILE, and with --published every recorded one. */
-export async function expectedHeads(parsed: ParsedArgs, store: SqliteStore | undefined): Promise<ExpectedHead[]> {
+export async function expectedHeads(parsed: ParsedArgs, store: GovernanceStore | undefined): Promise<ExpectedHead[]> {
   const heads = (parsed.values.get('--expect-head') ?? []).map((value) => parseHead(value, '--expect-head'));
   const file = parsed.values.get('--anchors')?.[0];
   if (file !== undefined) {
@@ -45,7 +45,7 @@ export async function expectedHeads(parsed: ParsedArgs, store: SqliteStore | und
 }
 
 /** `aims audit verify`: exit 0 when everything holds, 1 at the first problem of each kind. */
-export async function auditVerify(store: SqliteStore, heads: ExpectedHead[], parsed: ParsedArgs, io: Output): Promise<number> {
+export async function auditVerify(store: GovernanceStore, heads: ExpectedHead[], parsed: ParsedArgs, io: Output): Promise<number> {
   const report = await store.auditReport(heads);
   const { chain } = report;
   let failed = false;
@@ -82,7 +82,7 @@ export async function auditVerify(store: SqliteStore, heads: ExpectedHead[], par
 }
 
 /** `aims audit head [--json]`. */
-export async function auditHead(store: SqliteStore, parsed: ParsedArgs, io: Output): Promise<number> {
+export async function auditHead(store: GovernanceStore, parsed: ParsedArgs, io: Output): Promise<number> {
   const head = await store.auditHead();
   if (parsed.flags.has('--json')) io.out(JSON.stringify(head ? { sequence: head.sequence, hash: head.hash } : null));
   else io.out(head ? `#${head.sequence} ${head.hash}` : 'No events yet: the chain is empty.');
@@ -90,7 +90,7 @@ export async function auditHead(store: SqliteStore, parsed: ParsedArgs, io: Outp
 }
 
 /** `aims audit anchors [--json]`: what was published where and when. */
-export async function auditAnchors(store: SqliteStore, parsed: ParsedArgs, io: Output): Promise<number> {
+export async function auditAnchors(store: GovernanceStore, parsed: ParsedArgs, io: Output): Promise<number> {
   const anchors = await store.publishedAnchors();
   if (parsed.flags.has('--json')) {
     io.out(JSON.stringify(anchors));

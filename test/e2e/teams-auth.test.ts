@@ -1,3 +1,5 @@
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { memoryStore } from '../helpers/test-store.ts';
 import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAims, type RunningAims } from '../../src/app.ts';
@@ -21,6 +23,7 @@ const attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let connector: Awaited<ReturnType<typeof startFakeTeamsConnector>>;
 let openId: LoopbackServer;
 let app: RunningAims;
+let store: SqliteStore;
 const lines: string[] = [];
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -75,7 +78,9 @@ beforeEach(async () => {
     MicrosoftAppPassword: APP_PASSWORD,
     MicrosoftAppType: 'MultiTenant',
   });
+  store = memoryStore();
   app = await startAims(config, {
+    store,
     clock: fixedClock(TEST_START),
     jobs: false,
     logger: createLogger('debug', {}, (line) => lines.push(line)),
@@ -92,11 +97,11 @@ afterAll(async () => {
 
 describe('Teams with MicrosoftAppId set', () => {
   it('rejects an activity without a token with 401, answers nothing and stores nothing', async () => {
-    const before = storeCounts(app.store);
+    const before = storeCounts(store);
     const response = await post(teamsMessage(connector.serviceUrl, 'aims status'));
     expect(response.status).toBe(401);
     expect(connector.activities).toHaveLength(0);
-    expect(storeCounts(app.store)).toEqual(before);
+    expect(storeCounts(store)).toEqual(before);
   });
 
   it('answers 401 (never 500) to every forged or malformed token, each logged as one JSON line; nothing is stored', async () => {
@@ -134,7 +139,7 @@ describe('Teams with MicrosoftAppId set', () => {
       if (signature.length > 16) expect(lines.slice(logged).join('\n'), attack).not.toContain(signature);
     }
     expect(connector.activities).toHaveLength(0);
-    expect(storeCounts(app.store).workspaces).toBe(0);
+    expect(storeCounts(store).workspaces).toBe(0);
   });
 
   it('lets a token signed with the channel key through authentication (so the refusals above are about the forgery)', async () => {
@@ -142,7 +147,7 @@ describe('Teams with MicrosoftAppId set', () => {
       authorization: `Bearer ${rs256(channelKey.privateKey, claims(connector.serviceUrl))}`,
     });
     expect(response.status, lines.slice(-3).join('\n')).not.toBe(401);
-    expect(storeCounts(app.store).workspaces).toBe(1);
+    expect(storeCounts(store).workspaces).toBe(1);
   });
 
   it('answers malformed JSON and a body that is not an activity with 400 JSON, never a stack or a path', async () => {

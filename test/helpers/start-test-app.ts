@@ -1,3 +1,4 @@
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startAims, type RunningAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { fixedClock, type Clock } from '../../src/core/clock.ts';
@@ -66,17 +67,20 @@ export interface TestAppOptions {
   outboxSendBudgetMs?: number;
 }
 
+/** A running bot whose store is the SQLite one tests inspect. */
+export type TestApp = Omit<RunningAims, 'store'> & { store: SqliteStore };
+
 /** The whole bot on a loopback port with an in-memory store, configured from an environment. */
 export async function startTestApp(
   env: Record<string, string>,
   clock: Clock = fixedClock(TEST_START),
   options: TestAppOptions = {},
-): Promise<RunningAims> {
+): Promise<TestApp> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   // In memory, the store is a copy of the worker's migrated image instead of being migrated again.
   const store = config.dbPath === ':memory:' ? memoryStore() : undefined;
   try {
-    return await startAims(config, {
+    const app = await startAims(config, {
       clock,
       slackRetries: 0,
       jobs: false,
@@ -87,6 +91,9 @@ export async function startTestApp(
       ...(store ? { store } : {}),
       ...options,
     });
+    // Tests read the SQLite file behind the bot to check what was stored.
+    if (!(app.store instanceof SqliteStore)) throw new Error('startTestApp runs the bot on SQLite');
+    return { ...app, store: app.store };
   } catch (error) {
     store?.close();
     throw error;

@@ -4,7 +4,11 @@ import { sql } from 'drizzle-orm';
 import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../../core/audit.ts';
 import { maskUrl } from '../../core/mask-secrets.ts';
 import type { Repositories } from '../../core/ports.ts';
-import type { AuditReport } from '../audit/cross-check.ts';
+import { verifyAuditChain } from '../audit/audit-chain.ts';
+import { auditReport, type AuditReport } from '../audit/cross-check.ts';
+import { publishedAnchors } from '../audit/published-anchors.ts';
+import { releaseGate } from '../audit/release-gate.ts';
+import { storeRepositories } from '../repositories-over.ts';
 import type { Db } from '../database.ts';
 import type { GovernanceStore } from '../governance-store.ts';
 import type { StoreDb } from '../store-db.ts';
@@ -22,8 +26,9 @@ export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean) => Reposi
 export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHead'>;
 
 export interface PgStoreOptions extends PgDatabaseOptions {
-  repositoriesFor: RepositoriesFor;
-  /** The admin reads, given the opened database; a method left out throws "not yet wired" (auditHead reads the audit repository). */
+  /** The repositories over a transaction (default: every repository of the bot, storeRepositories). */
+  repositoriesFor?: RepositoriesFor;
+  /** Replaces admin reads, given the opened database (tests); the others run the store's own. */
   admin?: (database: PgDatabase) => Partial<PgAdmin>;
   /** Apply pending migrations at open (default true). */
   migrate?: boolean;
@@ -70,7 +75,7 @@ export class PgStore implements GovernanceStore {
   }
 
   /** Opens a pool on `url` and brings the schema up to date (under the migration lock). */
-  static async open(url: string, options: PgStoreOptions): Promise<PgStore> {
+  static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
     const database = openPgDatabase(url, options);
     try {
       if (options.migrate !== false) await applyPgMigrations(database.pool);
@@ -78,7 +83,7 @@ export class PgStore implements GovernanceStore {
       await database.close();
       throw error;
     }
-    return new PgStore(database, url, options.repositoriesFor, options.admin);
+    return new PgStore(database, url, options.repositoriesFor ?? storeRepositories, options.admin);
   }
 
   async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
@@ -169,14 +174,29 @@ export class PgStore implements GovernanceStore {
   }
 
   async auditHead(): Promise<AuditHead | null> {
-    if (this.admin.auditHead) return await this.admin.auditHead();
-    return await this.read(async (repos) => await repos.audit.head());
+    return await this.adminMethod('auditHead')();
   }
 
   private adminMethod<K extends keyof PgAdmin>(name: K): NonNullable<PgAdmin[K]> {
-    const method = this.admin[name];
-    if (!method) throw new Error(`PgStore.${name} is not yet wired: pass it in PgStore.open's admin option`);
+    const method = this.admin[name] ?? this.wholeStoreReads[name];
     return method.bind(this.admin) as NonNullable<PgAdmin[K]>;
+  }
+
+  /** The admin CLI's reads over the whole store, each in one read-only snapshot (the same code SQLite runs). */
+  private readonly wholeStoreReads: PgAdmin = {
+    releaseStatus: async (id) => await this.snapshot(async (s) => await releaseGate(s, id)),
+    auditReport: async (expected = []) => await this.snapshot(async (s) => await auditReport(s, expected)),
+    publishedAnchors: async () => await this.snapshot(async (s) => await publishedAnchors(s)),
+    verifyAudit: async () => await this.snapshot(async (s) => await verifyAuditChain(s)),
+    auditHead: async () => await this.read(async (repos) => await repos.audit.head()),
+  };
+
+  /** `work` over the connection of a read-only REPEATABLE READ transaction (a consistent snapshot). */
+  private async snapshot<T>(work: (s: StoreDb) => Promise<T>): Promise<T> {
+    return await this.database.db.transaction(async (tx) => await work({ db: tx as unknown as Db, dialect: 'postgres' }), {
+      isolationLevel: 'repeatable read',
+      accessMode: 'read only',
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,62 @@
+import pg from 'pg';
+import { copySqliteToPostgres, CopyTargetNotEmptyError } from '../store/copy/copy-to-postgres.ts';
+import { isPostgresUrl } from '../store/open-store.ts';
+import { PgStore } from '../store/postgres/pg-store.ts';
+import { SqliteStore } from '../store/sqlite-store.ts';
+import { UsageError } from './cli-args.ts';
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * `aims db copy --from <sqlite file> --to <postgres url>`: moves an installation. The target is migrated,
+ * must be empty, and gets every row in one transaction; then its audit chain is verified and its head
+ * compared with the source's. Exit 0 copied and verified, 1 refused or not verified, 2 bad arguments.
+ */
+export async function dbCopy(
+  from: string | undefined,
+  to: string | undefined,
+  sourceExists: (path: string) => boolean,
+  io: Io,
+): Promise<number> {
+  if (!from || !to) throw new UsageError('aims db copy needs --from <SQLite file> and --to <postgres://… URL>.');
+  if (!isPostgresUrl(to)) throw new UsageError(`--to must be a PostgreSQL URL (postgres://user:password@host:5432/db), got ${to}.`);
+  if (isPostgresUrl(from) || !sourceExists(from)) throw new UsageError(`No SQLite store at ${from} (--from).`);
+  const source = SqliteStore.open(from);
+  let target: PgStore | undefined;
+  const client = new pg.Client({ connectionString: to });
+  try {
+    target = await PgStore.open(to);
+    await client.connect();
+    const report = await copySqliteToPostgres(source.sqlite, client);
+    for (const { table, rows } of report.tables) io.out(`${table}: ${rows} row(s)`);
+    io.out(`Copied ${report.tables.reduce((sum, t) => sum + t.rows, 0)} row(s) in ${report.tables.length} tables to ${target.describe()}.`);
+    const verified = await target.verifyAudit();
+    const expected = await source.auditHead();
+    if (!verified.ok) {
+      io.err(`FAILED: the copy's audit chain does not verify at #${verified.firstBadSequence}: ${verified.reason}`);
+      return 1;
+    }
+    const head = verified.head;
+    if ((head?.hash ?? null) !== (expected?.hash ?? null) || (head?.sequence ?? 0) !== (expected?.sequence ?? 0)) {
+      io.err(`FAILED: the copy's audit head #${head?.sequence ?? 0} differs from the source's #${expected?.sequence ?? 0}.`);
+      return 1;
+    }
+    io.out(
+      `OK: the copy's audit chain verifies: ${verified.events} events, head #${head?.sequence ?? 0} ${head?.hash ?? '(empty)'}, the same as the source.`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof CopyTargetNotEmptyError) {
+      io.err(`Refused: ${error.message}. Nothing was copied.`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+    await target?.close();
+    source.close();
+  }
+}

@@ -1,0 +1,35 @@
+import type { Config } from '../config.ts';
+import { maskSecrets, maskUrl } from '../core/mask-secrets.ts';
+import { asStoreOpenError, StoreOpenError } from './database.ts';
+import type { GovernanceStore } from './governance-store.ts';
+import { PgStore } from './postgres/pg-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+/** Whether a `--db` value or a URL names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * The store the configuration names, migrated: PostgreSQL when AIMS_DATABASE_URL is set (every replica
+ * applies pending migrations under one advisory lock), else the SQLite file at AIMS_DB. A SQLite file
+ * that cannot be used is a StoreOpenError saying why (main prints it as one line).
+ */
+export async function openConfiguredStore(config: Pick<Config, 'dbPath' | 'postgres'>): Promise<GovernanceStore> {
+  if (config.postgres) {
+    const { url, poolSize, statementTimeoutMs } = config.postgres;
+    try {
+      return await PgStore.open(url, { poolSize, statementTimeoutMs });
+    } catch (error) {
+      // The server's refusal (wrong password, no such database, nobody listening) said in one line.
+      const cause = (error as { cause?: unknown }).cause ?? error;
+      const { code, message } = cause as { code?: string; message?: string };
+      throw new StoreOpenError(maskUrl(url), `cannot be used (${code ?? 'error'}: ${maskSecrets(message ?? String(cause))})`);
+    }
+  }
+  try {
+    return SqliteStore.open(config.dbPath);
+  } catch (error) {
+    throw asStoreOpenError(config.dbPath, error);
+  }
+}
