@@ -110,7 +110,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // Built after the HTTP app it reports on (Slack mounts its routes there).
   const slackLink: { socket?: SocketModeConnection } = {};
   const http = createHttpApp({
-    store: store.describe(),
+    // Which kind of store, never its path or URL: /healthz answers anyone.
+    store: store.dialect,
     databaseReachable: async () => await store.isReachable(),
     ...(sqlite ? { storeProblems: () => quickCheck(sqlite) } : {}),
     problemsAtStart,

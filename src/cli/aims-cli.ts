@@ -15,10 +15,9 @@ import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-com
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
-import { isPostgresUrl } from '../store/open-store.ts';
+import { isPostgresUrl, openPostgres } from '../store/open-store.ts';
 import { openPgDatabase } from '../store/postgres/pg-database.ts';
 import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
-import { PgStore } from '../store/postgres/pg-store.ts';
 import { dbCopy } from './db-copy-command.ts';
 
 export interface CliIo {
@@ -70,7 +69,7 @@ function requireStoreFile(dbPath: string): void {
 
 /** The store at a file path or a postgres:// URL; a PostgreSQL database is migrated like the bot does at start. */
 async function openAt(target: string): Promise<GovernanceStore> {
-  return isPostgresUrl(target) ? await PgStore.open(target) : SqliteStore.open(target);
+  return isPostgresUrl(target) ? await openPostgres(target) : SqliteStore.open(target);
 }
 
 async function openExisting(target: string): Promise<GovernanceStore> {
@@ -197,9 +196,13 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
     case 'migrate': {
       expectOnly(parsed, 'migrate', [], 1);
       if (isPostgresUrl(dbPath)) {
+        // Opening the store applies what is pending (under the migration lock), and says why a server refuses.
         const database = openPgDatabase(dbPath);
         try {
-          const { applied } = await applyPgMigrations(database.pool);
+          const { applied } = await applyPgMigrations(database.pool).catch((error: unknown) => {
+            const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
+            throw new StoreOpenError(dbPath, `cannot be used (${cause.code ?? 'error'}: ${cause.message ?? String(cause)})`);
+          });
           io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
           return 0;
         } finally {

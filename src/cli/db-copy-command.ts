@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { copySqliteToPostgres, CopyTargetNotEmptyError } from '../store/copy/copy-to-postgres.ts';
-import { isPostgresUrl } from '../store/open-store.ts';
-import { PgStore } from '../store/postgres/pg-store.ts';
+import { isPostgresUrl, openPostgres } from '../store/open-store.ts';
+import type { PgStore } from '../store/postgres/pg-store.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { UsageError } from './cli-args.ts';
 
@@ -28,7 +28,7 @@ export async function dbCopy(
   let target: PgStore | undefined;
   const client = new pg.Client({ connectionString: to });
   try {
-    target = await PgStore.open(to);
+    target = await openPostgres(to);
     await client.connect();
     const report = await copySqliteToPostgres(source.sqlite, client);
     for (const { table, rows } of report.tables) io.out(`${table}: ${rows} row(s)`);

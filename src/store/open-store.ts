@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { maskSecrets, maskUrl } from '../core/mask-secrets.ts';
 import { asStoreOpenError, StoreOpenError } from './database.ts';
 import type { GovernanceStore } from './governance-store.ts';
-import { PgStore } from './postgres/pg-store.ts';
+import { PgStore, type PgStoreOptions } from './postgres/pg-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 /** Whether a `--db` value or a URL names a PostgreSQL database rather than a SQLite file. */
@@ -18,18 +18,22 @@ export function isPostgresUrl(target: string): boolean {
 export async function openConfiguredStore(config: Pick<Config, 'dbPath' | 'postgres'>): Promise<GovernanceStore> {
   if (config.postgres) {
     const { url, poolSize, statementTimeoutMs } = config.postgres;
-    try {
-      return await PgStore.open(url, { poolSize, statementTimeoutMs });
-    } catch (error) {
-      // The server's refusal (wrong password, no such database, nobody listening) said in one line.
-      const cause = (error as { cause?: unknown }).cause ?? error;
-      const { code, message } = cause as { code?: string; message?: string };
-      throw new StoreOpenError(maskUrl(url), `cannot be used (${code ?? 'error'}: ${maskSecrets(message ?? String(cause))})`);
-    }
+    return await openPostgres(url, { poolSize, statementTimeoutMs });
   }
   try {
     return SqliteStore.open(config.dbPath);
   } catch (error) {
     throw asStoreOpenError(config.dbPath, error);
+  }
+}
+
+/** A PostgreSQL store, migrated; a server that refuses (wrong password, no such database, nobody listening) is a StoreOpenError. */
+export async function openPostgres(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+  try {
+    return await PgStore.open(url, options);
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    const { code, message } = cause as { code?: string; message?: string };
+    throw new StoreOpenError(maskUrl(url), `cannot be used (${code ?? 'error'}: ${maskSecrets(message ?? String(cause))})`);
   }
 }

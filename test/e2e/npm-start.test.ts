@@ -71,7 +71,11 @@ describe('npm start with an empty environment (local mode)', () => {
     // compiling TypeScript under load can take a while.
     const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 60_000);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', database: { reachable: true }, platforms: { slack: 'off', teams: 'local' } });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      database: { store: 'sqlite', reachable: true },
+      platforms: { slack: 'off', teams: 'local' },
+    });
     // 127.0.0.2 is loopback too: a server bound to 0.0.0.0 would accept it, one bound to 127.0.0.1 does not.
     expect(await refusesConnection('127.0.0.2', port)).toBe(true);
     expect(bot.output()).toContain('LOCAL MODE');

@@ -110,7 +110,12 @@ describe('Slack in Socket Mode, offline against a fake Slack', () => {
     const down = await bot.health();
     expect(down).toEqual({
       status: 503,
-      body: { status: 'degraded', database: { reachable: true }, platforms: { slack: 'socket', teams: 'authenticated' }, slack: 'down' },
+      body: {
+        status: 'degraded',
+        database: { store: 'sqlite', reachable: true },
+        platforms: { slack: 'socket', teams: 'authenticated' },
+        slack: 'down',
+      },
     });
     // Listening, jobs scheduled, Teams answering (401 to an activity without a token), jobs running on demand.
     const messages = bot.logged().map((line) => line.msg);

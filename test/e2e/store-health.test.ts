@@ -29,7 +29,7 @@ describe('/healthz and the store’s pages (PRAGMA quick_check)', () => {
     try {
       expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({
         status: 'ok',
-        database: { reachable: true },
+        database: { store: 'sqlite', reachable: true },
         platforms: { slack: 'off', teams: 'local' },
       });
       const deep = await fetch(`${app.url}/healthz?deep=1`);

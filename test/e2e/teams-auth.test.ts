@@ -166,6 +166,10 @@ describe('Teams with MicrosoftAppId set', () => {
 
   it('reports Teams as authenticated (and Slack off) on /healthz', async () => {
     const health = await (await fetch(`${app.url}/healthz`)).json();
-    expect(health).toEqual({ status: 'ok', database: { reachable: true }, platforms: { slack: 'off', teams: 'authenticated' } });
+    expect(health).toEqual({
+      status: 'ok',
+      database: { store: 'sqlite', reachable: true },
+      platforms: { slack: 'off', teams: 'authenticated' },
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../../src/core/ports.ts';
 import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { fixedClock, type Clock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -30,7 +31,7 @@ export interface ReleaseWorkspace {
  * `role grant` in chat would have left, without a round trip per command. Channels: C0INC
  * #ai-incidents, C0APP #ai-approvals, C0LEAD #ai-leadership.
  */
-export async function seedReleaseWorkspace(store: SqliteStore, options: ReleaseWorkspaceOptions = {}): Promise<ReleaseWorkspace> {
+export async function seedReleaseWorkspace(store: UnitOfWork, options: ReleaseWorkspaceOptions = {}): Promise<ReleaseWorkspace> {
   const workspace = options.workspace ?? 'T0TEST';
   const adminId = options.admin ?? 'U0ADMIN';
   const services = createServices({
