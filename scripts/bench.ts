@@ -1,4 +1,6 @@
-// npm run bench: figures for the hot paths, printed, never asserted (machines here are shared and noisy).
+// npm run bench: figures for the hot paths on both stores, printed side by side, never asserted (machines
+// here are shared and noisy). PostgreSQL is AIMS_BENCH_DATABASE_URL (a server where databases may be
+// created), or a throwaway cluster when Debian's PostgreSQL binaries are installed; otherwise SQLite only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,168 +9,163 @@ import { ChatRouter } from '../src/chat/chat-router.ts';
 import { actorOf } from '../src/core/actor.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { DirectoryService } from '../src/core/directory-service.ts';
+import { features } from '../src/features/index.ts';
 import { createLogger } from '../src/logger.ts';
 import { createServices } from '../src/services.ts';
-import { features } from '../src/features/index.ts';
 import { renderMessage } from '../src/slack/render-blocks.ts';
+import type { GovernanceStore } from '../src/store/governance-store.ts';
+import { PgStore } from '../src/store/postgres/pg-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { renderCard } from '../src/teams/render-card.ts';
+import { startPgCluster, type PgCluster } from '../test/helpers/pg-cluster.ts';
+import { createDatabaseAt } from '../test/helpers/pg-create-database.ts';
+import { scorerWorkspace } from '../test/helpers/scorer-workspace.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-bench-'));
+let cluster: PgCluster | undefined;
 
-function measure(label: string, runs: number, work: (i: number) => unknown): number {
-  for (let i = 0; i < Math.min(50, runs); i++) work(i); // warm-up
+/** Mean time of one awaited operation, after a warm-up. */
+async function perOp(runs: number, work: (i: number) => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(50, runs); i++) await work(-1 - i);
   const start = performance.now();
-  for (let i = 0; i < runs; i++) work(i);
-  const perOp = (performance.now() - start) / runs;
-  console.log(
-    `${label.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op  ${Math.round(1000 / perOp)
-      .toString()
-      .padStart(8)} op/s`,
-  );
-  return perOp;
+  for (let i = 0; i < runs; i++) await work(i);
+  return (performance.now() - start) / runs;
 }
 
-async function storeWithPeople(name: string, people: number): Promise<{ store: SqliteStore; directory: DirectoryService }> {
-  const store = SqliteStore.open(join(dir, `${name}.db`));
-  const directory = new DirectoryService(store, systemClock, {
-    seedAdmins: [{ platform: 'slack', userId: 'U0' }],
-    firstContactBecomesAdmin: false,
-  });
-  for (let i = 0; i < people; i++)
-    await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `U${i}`, displayName: `person ${i}` });
-  return { store, directory };
+type StoreKind = 'sqlite' | 'postgres';
+let databases = 0;
+
+async function pgServer(): Promise<string | undefined> {
+  if (process.env.AIMS_BENCH_DATABASE_URL) return process.env.AIMS_BENCH_DATABASE_URL;
+  cluster ??= await startPgCluster().catch(() => undefined);
+  return cluster?.url();
 }
 
-console.log(`aims-bot bench · node ${process.version} · ${new Date().toISOString()}\n`);
-
-// 1. Writes: first contact = workspace/person insert + audit append, in one IMMEDIATE transaction on a WAL file.
-const { store, directory } = await storeWithPeople('writes', 0);
-const firstContact = measure(
-  'first contact (person + audit event, file, WAL)',
-  2000,
-  async (i) => await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: `N${i}`, displayName: `new ${i}` }),
-);
-const knownContact = measure(
-  'known contact (read only, no write lock)',
-  5000,
-  async (i) =>
-    await directory.contact({
-      platform: 'slack',
-      workspaceExternalId: 'T1',
-      userExternalId: `N${i % 2000}`,
-      displayName: `new ${i % 2000}`,
-    }),
-);
-console.log(`  ratio first/known contact: ${(firstContact / knownContact).toFixed(1)}x\n`);
-
-// 2. /aims status end to end through the router (without HTTP), small and large workspace.
-async function statusPerOp(people: number): Promise<number> {
-  const { store: s } = await storeWithPeople(`status-${people}`, people);
-  const router = new ChatRouter(
-    createServices({
-      store: s,
-      clock: systemClock,
-      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
-      defaultTimeZone: 'UTC',
-      logger: createLogger('silent'),
-    }),
-    features,
-  );
-  const request = {
-    requestId: 'bench',
-    source: 'command' as const,
-    text: 'status',
-    contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
-  };
-  const runs = 1000;
-  for (let i = 0; i < 50; i++) await router.handle(request);
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) {
-    const response = await router.handle(request);
-    if (response.kind === 'message') {
-      renderMessage(response.view);
-      renderCard(response.view);
-    }
-  }
-  const perOp = (performance.now() - start) / runs;
-  console.log(`${`/aims status + render both platforms, ${people} people`.padEnd(52)} ${(perOp * 1000).toFixed(1).padStart(9)} µs/op`);
-  s.close();
-  return perOp;
+async function openStore(kind: StoreKind): Promise<GovernanceStore> {
+  databases += 1;
+  if (kind === 'sqlite') return SqliteStore.open(join(dir, `bench-${databases}.db`));
+  const server = await pgServer();
+  if (!server) throw new Error('no PostgreSQL');
+  return await PgStore.open(await createDatabaseAt(server));
 }
-const small = await statusPerOp(10);
-const large = await statusPerOp(5000);
-console.log(`  ratio 5000/10 people: ${(large / small).toFixed(2)}x\n`);
 
-// 3. Incidents: logging one (number, insert, timeline, audit) and listing a page out of thousands.
-{
-  const { store: s, directory: d } = await storeWithPeople('incidents', 1);
-  const services = createServices({
-    store: s,
+function servicesOver(store: GovernanceStore) {
+  return createServices({
+    store,
     clock: systemClock,
-    directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+    directory: { seedAdmins: [{ platform: 'slack', userId: 'U0' }], firstContactBecomesAdmin: false },
     defaultTimeZone: 'UTC',
     logger: createLogger('silent'),
   });
-  const reporter = actorOf(await d.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
-  const input = (i: number) => ({
-    systemName: 'Bench model',
-    title: `Incident ${i}`,
-    description: 'd',
-    severity: 'S3',
-    type: 'other',
-    detectedAt: new Date().toISOString(),
-    affected: 'a',
-  });
-  measure('report an incident (numbered, timeline, audit)', 2000, async (i) => await services.incidents.report(reporter, input(i)));
-  const router = new ChatRouter(services, features);
-  const request = {
-    requestId: 'bench',
-    source: 'command' as const,
-    text: 'incident list open',
-    contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
-  };
-  const listed = performance.now();
-  for (let i = 0; i < 200; i++) {
-    const response = await router.handle(request);
-    if (response.kind === 'message') renderMessage(response.view);
-  }
-  console.log(
-    `${'incident list open (2050 incidents) + Block Kit'.padEnd(52)} ${(((performance.now() - listed) / 200) * 1000).toFixed(1).padStart(9)} µs/op\n`,
-  );
-  s.close();
 }
 
-// 4. Audit verification: linear in events, constant memory (rows are streamed).
-for (const events of [2000, 20000]) {
-  while ((await store.verifyAudit()).events < events) {
-    await store.write(async (repos) => {
-      for (let i = 0; i < 500; i++) {
-        await repos.audit.append(
-          {
-            workspaceId: null,
-            actorPersonId: null,
-            actor: 'bench',
-            action: 'bench.event',
-            subject: `x:${i}`,
-            before: null,
-            after: { i, note: 'x'.repeat(200) },
-          },
-          new Date().toISOString(),
-        );
-      }
+/** Each figure of the bench, in microseconds per operation, for one store. */
+async function figures(kind: StoreKind): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const store = await openStore(kind);
+  try {
+    const directory = new DirectoryService(store, systemClock, {
+      seedAdmins: [{ platform: 'slack', userId: 'U0' }],
+      firstContactBecomesAdmin: false,
     });
+    const contact = (i: number) => ({
+      platform: 'slack' as const,
+      workspaceExternalId: 'T1',
+      userExternalId: `N${i}`,
+      displayName: `new ${i}`,
+    });
+    out.set(
+      'first contact (person + audit event)',
+      await perOp(1000, async (i) => await directory.contact(contact(i < 0 ? 10_000 - i : i))),
+    );
+    out.set('known contact (read only)', await perOp(2000, async (i) => await directory.contact(contact(Math.abs(i) % 1000))));
+
+    const services = servicesOver(store);
+    const router = new ChatRouter(services, features);
+    const status = {
+      requestId: 'bench',
+      source: 'command' as const,
+      text: 'status',
+      contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
+    };
+    out.set(
+      '/aims status + render both platforms (1000 people)',
+      await perOp(300, async () => {
+        const response = await router.handle(status);
+        if (response.kind === 'message') {
+          renderMessage(response.view);
+          renderCard(response.view);
+        }
+      }),
+    );
+
+    const reporter = actorOf(await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
+    out.set(
+      'report an incident (numbered, timeline, audit)',
+      await perOp(500, async (i) =>
+        services.incidents.report(reporter, {
+          systemName: 'Bench model',
+          title: `Incident ${i}`,
+          description: 'd',
+          severity: 'S3',
+          type: 'other',
+          detectedAt: new Date().toISOString(),
+          affected: 'a',
+        }),
+      ),
+    );
+  } finally {
+    await store.close();
   }
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  const start = performance.now();
-  const result = await store.verifyAudit();
-  const ms = performance.now() - start;
-  const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-  console.log(
-    `${`audit verify, ${result.events} events`.padEnd(52)} ${ms.toFixed(1).padStart(9)} ms      rss +${rssGrowth.toFixed(1)} MiB`,
-  );
+
+  // A release approval: request, then the two approvers' decisions (each a unit with its audit events).
+  const releaseStore = await openStore(kind);
+  try {
+    const { people, system, releases } = await scorerWorkspace(
+      releaseStore,
+      [{ metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' }],
+      systemClock,
+    );
+    out.set(
+      'release: request + 2 approvals (3 units)',
+      await perOp(200, async (i) => {
+        const { release } = await releases.request(people.requester, {
+          aiSystemId: system.id,
+          version: `1.0.${i + 100}`,
+          changeType: 'retrain',
+          whatChanged: 'w',
+          measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
+          risks: 'r',
+        });
+        await releases.decide(people.app1, release.id, 'approve');
+        await releases.decide(people.app2, release.id, 'approve');
+      }),
+    );
+    out.set('audit verify (whole chain), per 1000 events', await auditVerifyPer1000(releaseStore));
+  } finally {
+    await releaseStore.close();
+  }
+  return out;
 }
 
-store.close();
+async function auditVerifyPer1000(store: GovernanceStore): Promise<number> {
+  const start = performance.now();
+  const { events } = await store.verifyAudit();
+  return ((performance.now() - start) / Math.max(1, events)) * 1000;
+}
+
+console.log(`aims-bot bench · node ${process.version} · ${new Date().toISOString()}\n`);
+const sqlite = await figures('sqlite');
+const postgres = (await pgServer()) ? await figures('postgres') : undefined;
+const header = `${'µs per operation'.padEnd(52)} ${'SQLite'.padStart(10)} ${postgres ? `${'PostgreSQL'.padStart(12)} ${'pg/sqlite'.padStart(10)}` : ''}`;
+console.log(header);
+for (const [label, value] of sqlite) {
+  const pg = postgres?.get(label);
+  const cells = pg === undefined ? '' : ` ${(pg * 1000).toFixed(0).padStart(12)} ${`${(pg / value).toFixed(1)}x`.padStart(10)}`;
+  console.log(`${label.padEnd(52)} ${(value * 1000).toFixed(0).padStart(10)}${cells}`);
+}
+if (!postgres) console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
+console.log('\nOne process, one connection each; PostgreSQL over loopback TCP (fsync off in the throwaway cluster).');
+
+await cluster?.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { AiSystemService } from '../../src/features/ai-systems/service.ts';
 import type { AiSystem } from '../../src/features/ai-systems/domain.ts';
 import { ReleaseService } from '../../src/features/releases/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { UnitOfWork } from '../../src/core/ports.ts';
 import { directoryFor, testClock } from './test-store.ts';
 
 export interface ScorerWorkspace {
@@ -22,7 +22,7 @@ export type Criterion = Parameters<ReleaseService['addCriterion']>[2];
  * Slack workspace T1 through the real services: admin UADMIN (seeded), approvers UAPP1 and UAPP2, the
  * production system "Scorer" owned by the admin with the acceptance criteria given, and UREQ and UMEMBER.
  */
-export async function scorerWorkspace(store: SqliteStore, criteria: Criterion[], clock: Clock = testClock()): Promise<ScorerWorkspace> {
+export async function scorerWorkspace(store: UnitOfWork, criteria: Criterion[], clock: Clock = testClock()): Promise<ScorerWorkspace> {
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] }, clock);
   const meet = async (user: string): Promise<Actor> =>
     actorOf(

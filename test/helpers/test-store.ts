@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../../src/core/ports.ts';
 import { fixedClock, type Clock } from '../../src/core/clock.ts';
 import { DirectoryService } from '../../src/core/directory-service.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
@@ -31,7 +32,7 @@ export function testClock(at: string = TEST_NOW): Clock {
 }
 
 export function directoryFor(
-  store: SqliteStore,
+  store: UnitOfWork,
   options: Partial<ConstructorParameters<typeof DirectoryService>[2]> = {},
   clock = testClock(),
 ) {
