@@ -168,7 +168,10 @@ describe.runIf(pgTestUrl())('two replicas on one PostgreSQL database', () => {
     const before = slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD').length;
     const at = new Date('2026-11-30T09:00:00Z');
     await Promise.all([a.runJob('digest', at), b.runJob('digest', at)]);
-    const digests = slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === 'C0LEAD').slice(before);
+    const digests = slackApi
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.channel === 'C0LEAD')
+      .slice(before);
     expect(digests).toHaveLength(1);
     expect(JSON.stringify(digests[0]?.args)).toContain('2026-W49');
   });
