@@ -12,18 +12,19 @@ import { RoleService } from '../../src/core/role-service.ts';
 import { NudgeService } from '../../src/core/scheduling/nudge-service.ts';
 import { TrainingService } from '../../src/features/training/service.ts';
 import { zonedToUtc } from '../../src/core/zoned-time.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/store-kinds.ts';
 import { refusal } from '../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { directoryFor, testClock } from '../helpers/test-store.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
-async function world() {
-  store = memoryStore();
+async function world(kind: StoreKind) {
+  store = await openTestStore(kind);
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
   const meet = async (user: string): Promise<Actor> =>
     actorOf(
@@ -58,7 +59,7 @@ async function world() {
   };
 }
 
-describe('input rules', () => {
+describe.each(STORE_KINDS)('input rules on %s', (kind) => {
   it('takes real calendar days only', () => {
     expect(['2024-02-29', '2026-12-31'].map(isCalendarDate)).toEqual([true, true]);
     expect(['2025-02-30', '2025-99-99', '2025-00-10', '2025-2-3', ''].map(isCalendarDate)).toEqual([false, false, false, false, false]);
@@ -84,7 +85,7 @@ describe('input rules', () => {
   });
 
   it('refuses AI system and course names that differ only by invisible characters', async () => {
-    const { admin, owner, systems, training } = await world();
+    const { admin, owner, systems, training } = await world(kind);
     const twin = {
       name: 'Fraud\u200bScorer',
       description: 'd',
@@ -114,9 +115,9 @@ describe('input rules', () => {
   });
 });
 
-describe('escalation and snoozes', () => {
+describe.each(STORE_KINDS)('escalation and snoozes on %s', (kind) => {
   it('a snoozed item stays out of its owner’s nudge but is still escalated to admins and leadership', async () => {
-    const { admin, owner, reviews, nudges } = await world();
+    const { admin, owner, reviews, nudges } = await world(kind);
     const review = await reviews.add(admin, { kind: 'bias-review', ownerPersonId: owner.personId, cadenceDays: 90, nextDue: '2026-10-23' });
     await nudges.snooze(owner, `review:${review.id}`, 1);
     const plan = await nudges.plan(admin.workspaceId);
@@ -128,7 +129,7 @@ describe('escalation and snoozes', () => {
   });
 
   it('a replayed review submission (same key) creates one schedule', async () => {
-    const { admin, owner, reviews } = await world();
+    const { admin, owner, reviews } = await world(kind);
     const raw = { kind: 'internal-audit', ownerPersonId: owner.personId, cadenceDays: 365, nextDue: '2026-12-01' };
     const first = await reviews.add(admin, raw, 'form:slack:view:V1');
     expect(await reviews.add(admin, raw, 'form:slack:view:V1')).toEqual(first);
@@ -136,7 +137,7 @@ describe('escalation and snoozes', () => {
   });
 });
 
-describe('permissions', () => {
+describe.each(STORE_KINDS)('permissions on %s', (kind) => {
   const report = (aiSystemId: number) => ({
     aiSystemId,
     title: 't',
@@ -148,7 +149,7 @@ describe('permissions', () => {
   });
 
   it('acknowledging records the responder and keeps the owner; only the owner or an admin moves it on or reassigns it', async () => {
-    const { admin, owner, member, system, incidents } = await world();
+    const { admin, owner, member, system, incidents } = await world(kind);
     const { incident } = await incidents.report(member, report(system.id));
     expect(
       (await refusal(async () => await incidents.transition(member, incident.number, 'acknowledge', { ownerPersonId: member.personId })))
@@ -168,7 +169,7 @@ describe('permissions', () => {
   });
 
   it('a member records training for themselves only; an admin or a trainer records it for others', async () => {
-    const { admin, member, meet, roles, training } = await world();
+    const { admin, member, meet, roles, training } = await world(kind);
     const course = await training.addCourse(admin, { name: 'AI Policy', description: 'd', requiredRoles: [], renewalMonths: 12 });
     const session = (attendees: number[]) => ({ courseId: course.id, date: '2026-11-20', trainer: 'T', attendeePersonIds: attendees });
     const refused = await refusal(async () => await training.recordSession(member, session([admin.personId, member.personId])));

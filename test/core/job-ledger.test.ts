@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.ts';
 import { JobLedger } from '../../src/core/scheduling/job-ledger.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { directoryFor, memoryStore } from '../helpers/test-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/store-kinds.ts';
+import { directoryFor } from '../helpers/test-store.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
-async function ledgerAt() {
-  store = memoryStore();
+async function ledgerAt(kind: StoreKind) {
+  store = await openTestStore(kind);
   let now = new Date('2026-11-23T09:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
   const workspaceId = (await directoryFor(store).contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U1' })).workspace
@@ -23,9 +24,9 @@ async function ledgerAt() {
   };
 }
 
-describe('JobLedger', () => {
+describe.each(STORE_KINDS)('JobLedger on %s', (kind) => {
   it('claims a run once per period and workspace, and a message once', async () => {
-    const { ledger, workspaceId } = await ledgerAt();
+    const { ledger, workspaceId } = await ledgerAt(kind);
     const first = await ledger.claimRun('digest', '2026-W48', workspaceId);
     expect(first.fresh).toBe(true);
     expect(await ledger.claimRun('digest', '2026-W48', workspaceId)).toMatchObject({ fresh: false, run: { id: first.run.id } });
@@ -37,7 +38,7 @@ describe('JobLedger', () => {
   });
 
   it('a message left "sending" by a process that died is taken again once stale (10 minutes), not before', async () => {
-    const { ledger, workspaceId, advance } = await ledgerAt();
+    const { ledger, workspaceId, advance } = await ledgerAt(kind);
     const { run } = await ledger.claimRun('nudges', '2026-11-23', workspaceId);
     expect(await ledger.takeDelivery(run.id, 'person:1', 'x')).toBeDefined();
     // The process dies here, before settling.
@@ -48,7 +49,7 @@ describe('JobLedger', () => {
   });
 
   it('a failed message is taken again by a later run', async () => {
-    const { ledger, workspaceId } = await ledgerAt();
+    const { ledger, workspaceId } = await ledgerAt(kind);
     const { run } = await ledger.claimRun('digest', '2026-W48', workspaceId);
     const taken = await ledger.takeDelivery(run.id, 'channel:leadership', 'digest');
     await ledger.settle(taken!, workspaceId, { ok: false, error: 'channel_not_found' });

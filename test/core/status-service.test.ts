@@ -2,15 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evidenceSourcesOf } from '../../src/chat/feature.ts';
 import { StatusService } from '../../src/core/status-service.ts';
 import { features } from '../../src/features/index.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { directoryFor, memoryStore, TEST_NOW, testClock } from '../helpers/test-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/store-kinds.ts';
+import { directoryFor, TEST_NOW, testClock } from '../helpers/test-store.ts';
 
-let store: SqliteStore;
-afterEach(() => store.close());
+let store: GovernanceStore;
+afterEach(async () => await store.close());
 
-describe('StatusService', () => {
+describe.each(STORE_KINDS)('StatusService on %s', (kind) => {
   it('summarises one workspace from the store, and nothing of another', async () => {
-    store = memoryStore();
+    store = await openTestStore(kind);
     const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'U1' }] });
     const ada = await directory.contact({
       platform: 'slack',

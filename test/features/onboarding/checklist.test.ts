@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/services.ts';
 import { checklistOf, type FirstRunState } from '../../../src/features/onboarding/domain.ts';
 import { createLogger } from '../../../src/logger.ts';
-import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS, type StoreKind } from '../../helpers/store-kinds.ts';
 import { seedReleaseWorkspace } from '../../helpers/release-workspace.ts';
-import { memoryStore, testClock } from '../../helpers/test-store.ts';
+import { testClock } from '../../helpers/test-store.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
@@ -22,8 +23,8 @@ const fresh: FirstRunState = {
   otherRecords: 0,
 };
 
-function services() {
-  store = memoryStore();
+async function services(kind: StoreKind) {
+  store = await openTestStore(kind);
   return createServices({
     store,
     clock: testClock(),
@@ -33,7 +34,7 @@ function services() {
   });
 }
 
-describe('the Get started checklist', () => {
+describe.each(STORE_KINDS)('the Get started checklist on %s', (kind) => {
   it('ticks each step from the state alone, and names the first one not done', () => {
     expect(checklistOf(fresh)).toMatchObject({
       done: { system: false, channels: false, approvers: false, firstRecord: false },
@@ -49,7 +50,7 @@ describe('the Get started checklist', () => {
   });
 
   it('reads the real records of one workspace, and greets each place once', async () => {
-    const all = services();
+    const all = await services(kind);
     if (!store) throw new Error('no store');
     const { admin } = await seedReleaseWorkspace(store, { approvers: ['U0APP1'] });
     expect(await all.onboarding.checklist(admin.workspaceId)).toMatchObject({
@@ -63,7 +64,7 @@ describe('the Get started checklist', () => {
   });
 
   it('counts who could approve without the requester: an approver asking for two approvals is short of one', async () => {
-    const all = services();
+    const all = await services(kind);
     if (!store) throw new Error('no store');
     const { admin, approvers } = await seedReleaseWorkspace(store, { approvers: ['U0APP1', 'U0APP2'] });
     const [first] = approvers;

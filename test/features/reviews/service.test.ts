@@ -1,18 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actorOf } from '../../../src/core/actor.ts';
 import { ReviewService } from '../../../src/features/reviews/service.ts';
-import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS, type StoreKind } from '../../helpers/store-kinds.ts';
 import { refusal } from '../../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
+import { directoryFor, testClock } from '../../helpers/test-store.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
-async function world() {
-  store = memoryStore();
+async function world(kind: StoreKind) {
+  store = await openTestStore(kind);
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
   const meet = async (user: string, team = 'T1') =>
     actorOf(await directory.contact({ platform: 'slack', workspaceExternalId: team, userExternalId: user }));
@@ -25,9 +26,9 @@ async function world() {
   };
 }
 
-describe('ReviewService', () => {
+describe.each(STORE_KINDS)('ReviewService on %s', (kind) => {
   it('refuses a cadence of 0 and an owner who is not a person of the workspace, at their fields', async () => {
-    const { admin, stranger, reviews } = await world();
+    const { admin, stranger, reviews } = await world(kind);
     expect(
       (
         await refusal(
@@ -42,7 +43,7 @@ describe('ReviewService', () => {
   });
 
   it('lets its owner or an admin record it; the next due date is the day done plus the cadence', async () => {
-    const { admin, owner, member, reviews } = await world();
+    const { admin, owner, member, reviews } = await world(kind);
     const schedule = await reviews.add(admin, {
       kind: 'bias-review',
       ownerPersonId: owner.personId,
