@@ -103,7 +103,7 @@ async function figures(kind: StoreKind): Promise<Map<string, number>> {
     out.set(
       'report an incident (numbered, timeline, audit)',
       await perOp(500, async (i) =>
-        services.incidents.report(reporter, {
+        (await services.incidents.report(reporter, {
           systemName: 'Bench model',
           title: `Incident ${i}`,
           description: 'd',
@@ -111,7 +111,7 @@ async function figures(kind: StoreKind): Promise<Map<string, number>> {
           type: 'other',
           detectedAt: new Date().toISOString(),
           affected: 'a',
-        }),
+        })),
       ),
     );
   } finally {

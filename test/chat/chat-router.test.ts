@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/chat/chat-request.ts';
 import { ChatRouter } from '../../src/chat/chat-router.ts';
 import { plainText, type ChatResponse } from '../../src/chat/views/view.ts';
@@ -7,14 +7,16 @@ import { StatusService } from '../../src/core/status-service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
 import { features } from '../../src/features/index.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { memoryStore, testClock } from '../helpers/test-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/store-kinds.ts';
+import { testClock } from '../helpers/test-store.ts';
 
-let store: SqliteStore;
-afterEach(() => store.close());
+let store: GovernanceStore;
+let storeKind: StoreKind = 'sqlite';
+afterEach(async () => await store.close());
 
-function routerWith(status?: Partial<StatusService>, logLines: string[] = []) {
-  store = memoryStore();
+async function routerWith(status?: Partial<StatusService>, logLines: string[] = []) {
+  store = await openTestStore(storeKind);
   const services = createServices({
     store,
     clock: testClock(),
@@ -37,9 +39,12 @@ const viewOf = (response: ChatResponse) => (response.kind === 'message' ? respon
 const words = (response: ChatResponse) =>
   JSON.stringify(viewOf(response)?.blocks.map((block) => ('text' in block ? plainText(block.text) : block)));
 
-describe('ChatRouter', () => {
+describe.each(STORE_KINDS)('ChatRouter on %s', (kind) => {
+  beforeEach(() => {
+    storeKind = kind;
+  });
   it('routes help and status, and shows times in the workspace time zone', async () => {
-    const router = routerWith();
+    const router = await routerWith();
     expect(words(await router.handle(request('help')))).toContain('/aims status');
     expect(words(await router.handle(request('')))).toContain('/aims help');
     // 10:00 UTC is 11:00 in Berlin in November.
@@ -51,14 +56,14 @@ describe('ChatRouter', () => {
   });
 
   it('uses the platform’s way of typing commands in help', async () => {
-    const router = routerWith();
+    const router = await routerWith();
     const view = await router.handle(request('help', { contact: { platform: 'teams', workspaceExternalId: 't', userExternalId: 'u' } }));
     expect(words(view)).toContain('aims status');
     expect(words(view)).not.toContain('/aims');
   });
 
   it('turns a domain error into its message and hint', async () => {
-    const router = routerWith({
+    const router = await routerWith({
       summarize: () => {
         throw new AimsError('forbidden', 'Only admins can do that.', { hint: 'Ask Ada.' });
       },
@@ -70,7 +75,7 @@ describe('ChatRouter', () => {
 
   it('turns an unexpected error into a plain failure with the request id, and logs it', async () => {
     const lines: string[] = [];
-    const router = routerWith(
+    const router = await routerWith(
       {
         summarize: () => {
           throw new Error('disk on fire');
@@ -87,7 +92,7 @@ describe('ChatRouter', () => {
   });
 
   it('answers a delivery once per dedupe key', async () => {
-    const router = routerWith();
+    const router = await routerWith();
     expect((await router.handle(request('status', { dedupeKey: 'k1' }))).kind).toBe('message');
     expect((await router.handle(request('status', { dedupeKey: 'k1' }))).kind).toBe('none');
     expect((await router.handle(request('status', { dedupeKey: 'k2' }))).kind).toBe('message');
@@ -95,7 +100,7 @@ describe('ChatRouter', () => {
 
   it('a delivery that failed unexpectedly is run again by its retry; a refusal or a success is answered once', async () => {
     let calls = 0;
-    const router = routerWith({
+    const router = await routerWith({
       summarize: async () => {
         calls += 1;
         if (calls === 1) throw new Error('disk on fire');

@@ -7,8 +7,9 @@ import { ANNEX_A_EVIDENCE_KINDS } from '../../src/core/iso42001/evidence-coverag
 import { features } from '../../src/features/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { memoryStore, testClock } from '../helpers/test-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/store-kinds.ts';
+import { testClock } from '../helpers/test-store.ts';
 
 /**
  * Evidence kinds annex-a.json names that no area records yet. Each waits for the area that will
@@ -56,9 +57,9 @@ describe('Annex A evidence coverage, by construction', () => {
   });
 });
 
-describe('a drift review recorded as done counts in status', () => {
-  let store: SqliteStore;
-  afterEach(() => store.close());
+describe.each(STORE_KINDS)('a drift review recorded as done counts in status, on %s', (kind) => {
+  let store: GovernanceStore;
+  afterEach(async () => await store.close());
 
   const text = (response: ChatResponse) =>
     response.kind === 'message'
@@ -74,7 +75,7 @@ describe('a drift review recorded as done counts in status', () => {
       : '';
 
   it('covers clause 9.1 and control A.6.2.6 once done (not while only scheduled)', async () => {
-    store = memoryStore();
+    store = await openTestStore(kind);
     const services = createServices({
       store,
       clock: testClock(),

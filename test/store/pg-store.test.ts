@@ -68,8 +68,8 @@ async function workspaceNames(store: PgStore): Promise<string[]> {
   });
 }
 
-function insertWorkspace(s: StoreDb, externalId: string): Promise<unknown> {
-  return rowsOf(
+async function insertWorkspace(s: StoreDb, externalId: string): Promise<unknown> {
+  return await rowsOf(
     s,
     sql`INSERT INTO workspaces (platform, external_id, created_at) VALUES ('slack', ${externalId}, '2026-12-02T00:00:00.000Z')`,
   );
