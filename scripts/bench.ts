@@ -102,16 +102,18 @@ async function figures(kind: StoreKind): Promise<Map<string, number>> {
     const reporter = actorOf(await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
     out.set(
       'report an incident (numbered, timeline, audit)',
-      await perOp(500, async (i) =>
-        (await services.incidents.report(reporter, {
-          systemName: 'Bench model',
-          title: `Incident ${i}`,
-          description: 'd',
-          severity: 'S3',
-          type: 'other',
-          detectedAt: new Date().toISOString(),
-          affected: 'a',
-        })),
+      await perOp(
+        500,
+        async (i) =>
+          await services.incidents.report(reporter, {
+            systemName: 'Bench model',
+            title: `Incident ${i}`,
+            description: 'd',
+            severity: 'S3',
+            type: 'other',
+            detectedAt: new Date().toISOString(),
+            affected: 'a',
+          }),
       ),
     );
   } finally {
