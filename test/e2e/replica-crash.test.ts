@@ -80,7 +80,11 @@ describe.runIf(pgTestUrl())('kill -9 of one PostgreSQL replica mid-burst', () =>
       }
     };
 
-    // A is killed -9 (its whole process group) once 10 of its requests have been answered; the rest of its share is cut off.
+    // The burst: 40 reports, 20 to each replica, sent as 5 concurrent streams per replica, one request after another
+    // in each. A answers a report only after trying its posts, long after committing it: were all 20 sent at
+    // once, A would have committed its whole share before its 10th answer. In streams, A still has reports on
+    // their way in (received, being written, or committed and not yet answered) when it is killed -9 (its whole
+    // process group) at its 10th answer.
     let answeredByA = 0;
     let killed = false;
     const killA = () => {
@@ -88,15 +92,19 @@ describe.runIf(pgTestUrl())('kill -9 of one PostgreSQL replica mid-burst', () =>
       killed = true;
       killGroup(a.child);
     };
-    const burst = await Promise.all(
-      Array.from({ length: 40 }, async (_, n) => {
-        const onA = n % 2 === 0;
-        const answer = await submit(onA ? a : b, `Burst ${n}`);
+    const stream = async (bot: SpawnedBot, onA: boolean, first: number) => {
+      const answers = [];
+      for (let n = first; n < 40; n += 10) {
+        const answer = await submit(bot, `Burst ${n}`);
         if (onA && answer.status !== undefined && ++answeredByA >= 10) killA();
-        return { ...answer, onA };
-      }),
-    );
-    // If A failed before 10 answers (it should not), it is still killed before the rest, so the test goes on.
+        answers.push({ ...answer, onA });
+      }
+      return answers;
+    };
+    const burst = (
+      await Promise.all(Array.from({ length: 10 }, async (_, first) => await stream(first % 2 === 0 ? a : b, first % 2 === 0, first)))
+    ).flat();
+    // Should A fail before its 10th answer (it does not), it still dies before the rest, so the test goes on.
     killA();
     await a.exited;
     const after = await Promise.all(Array.from({ length: 10 }, async (_, n) => await submit(b, `After ${n}`)));
