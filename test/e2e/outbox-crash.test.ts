@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,13 +10,12 @@ import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
-import { freePort } from '../helpers/free-port.ts';
 import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
+import { killGroup, spawnBot } from '../helpers/spawn-bot.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'aims-crash-'));
 const dbPath = join(dir, 'aims.db');
 const TOKEN = 'token-for-acme-0123456789abcdef';
@@ -26,7 +25,7 @@ const slackApi = await startFakeSlackApi({ channels: { C0INC: 'ai-incidents', C0
 
 afterAll(async () => {
   for (const bot of running) await bot.close();
-  for (const child of children) if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  for (const child of children) killGroup(child);
   await slackApi.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -47,33 +46,8 @@ function botEnv(port: number): Record<string, string> {
   };
 }
 
-interface Bot {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-/** The bot as `npm start` runs it (src/main.ts through tsx), in its own process group, so that it can be killed -9. */
-async function startBot(): Promise<Bot> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...botEnv(port) },
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  children.push(child);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, exited };
-    } catch (error) {
-      if (i > 1200) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The bot as `npm start` runs it, in its own process group, so that it can be killed -9. */
+const startBot = async () => await spawnBot(botEnv, children);
 
 const read = <T>(query: string): T[] => {
   const db = new Database(dbPath, { readonly: true });
