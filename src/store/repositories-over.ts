@@ -1,14 +1,14 @@
 import type { Repositories } from '../core/ports.ts';
-import { SqliteAnchorRepository } from './audit/anchor-repository.ts';
-import { SqliteAuditLog } from './audit/audit-chain.ts';
-import { SqliteDedupeRepository } from './repositories/dedupe-repository.ts';
-import { SqliteJobRepository } from './repositories/job-repository.ts';
-import { SqliteOutboxRepository } from './repositories/outbox-repository.ts';
-import { SqlitePeopleRepository } from './repositories/people-repository.ts';
-import { SqlitePostedMessageRepository } from './repositories/posted-message-repository.ts';
-import { SqliteRoleRepository } from './repositories/role-repository.ts';
-import { SqliteSettingsRepository } from './repositories/settings-repository.ts';
-import { SqliteWorkspaceRepository } from './repositories/workspace-repository.ts';
+import { AnchorStore } from './audit/anchor-repository.ts';
+import { AuditChainStore } from './audit/audit-chain.ts';
+import { DedupeStore } from './repositories/dedupe-repository.ts';
+import { JobStore } from './repositories/job-repository.ts';
+import { OutboxStore } from './repositories/outbox-repository.ts';
+import { PeopleStore } from './repositories/people-repository.ts';
+import { PostedMessageStore } from './repositories/posted-message-repository.ts';
+import { RoleStore } from './repositories/role-repository.ts';
+import { SettingsStore } from './repositories/settings-repository.ts';
+import { WorkspaceStore } from './repositories/workspace-repository.ts';
 import type { StoreDb } from './store-db.ts';
 import { areaRepositories } from '../features/index.ts';
 
@@ -20,15 +20,15 @@ export function storeRepositories(s: StoreDb, inWriteUnit: () => boolean): Repos
   // The type of the set is completed by each area's port.ts, so the cast only joins what they declared.
   return {
     ...areaRepositories(s),
-    workspaces: new SqliteWorkspaceRepository(s),
-    people: new SqlitePeopleRepository(s),
-    roles: new SqliteRoleRepository(s),
-    audit: new SqliteAuditLog(s, inWriteUnit),
-    dedupe: new SqliteDedupeRepository(s),
-    settings: new SqliteSettingsRepository(s),
-    jobs: new SqliteJobRepository(s),
-    anchors: new SqliteAnchorRepository(s),
-    outbox: new SqliteOutboxRepository(s),
-    posted: new SqlitePostedMessageRepository(s),
+    workspaces: new WorkspaceStore(s),
+    people: new PeopleStore(s),
+    roles: new RoleStore(s),
+    audit: new AuditChainStore(s, inWriteUnit),
+    dedupe: new DedupeStore(s),
+    settings: new SettingsStore(s),
+    jobs: new JobStore(s),
+    anchors: new AnchorStore(s),
+    outbox: new OutboxStore(s),
+    posted: new PostedMessageStore(s),
   } as Repositories;
 }

@@ -1,6 +1,6 @@
 import type { CorrectiveAction, Incident, IncidentEvent, IncidentStatus, Severity } from './domain.ts';
 
-/** The repositories the incidents service needs; ./store.ts implements them over SQLite. */
+/** The repositories the incidents service needs; ./store.ts implements them for SQLite and PostgreSQL. */
 export interface IncidentFilter {
   statuses?: readonly IncidentStatus[];
   severity?: Severity;

@@ -1,6 +1,6 @@
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 
-/** The repository the releases service needs; ./store.ts implements it over SQLite. */
+/** The repository the releases service needs; ./store.ts implements it for SQLite and PostgreSQL. */
 export interface ReleaseRepository {
   criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]>;
   addCriterion(input: Omit<AcceptanceCriterion, 'id'>): Promise<AcceptanceCriterion>;

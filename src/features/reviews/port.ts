@@ -1,6 +1,6 @@
 import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
 
-/** The repository the reviews service needs; ./store.ts implements it over SQLite. */
+/** The repository the reviews service needs; ./store.ts implements it for SQLite and PostgreSQL. */
 export interface ReviewRepository {
   insert(input: Omit<ReviewSchedule, 'id'>): Promise<ReviewSchedule>;
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;

@@ -1,6 +1,6 @@
 import type { Completion, Course, TrainingSession } from './domain.ts';
 
-/** The repository the training service needs; ./store.ts implements it over SQLite. */
+/** The repository the training service needs; ./store.ts implements it for SQLite and PostgreSQL. */
 export interface TrainingRepository {
   insertCourse(input: Omit<Course, 'id'>): Promise<Course>;
   updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;

@@ -4,7 +4,7 @@ import type { AnchorRepository } from '../../core/ports.ts';
 import { inserted, tables } from '../repositories/kernel-tables.ts';
 import { first, type StoreDb } from '../store-db.ts';
 
-export class SqliteAnchorRepository implements AnchorRepository {
+export class AnchorStore implements AnchorRepository {
   constructor(private readonly s: StoreDb) {}
 
   async insert(input: Omit<PublishedAnchor, 'id'>): Promise<PublishedAnchor> {

@@ -14,7 +14,7 @@ export function chainHash(previousHash: string, payload: string): string {
 }
 
 /** Appends and reads the hash-chained audit log. */
-export class SqliteAuditLog implements AuditLog {
+export class AuditChainStore implements AuditLog {
   constructor(
     private readonly s: StoreDb,
     private readonly inWriteTransaction: () => boolean,

@@ -3,7 +3,7 @@ import type { DedupeRepository } from '../../core/ports.ts';
 import { changedRows, first, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
-export class SqliteDedupeRepository implements DedupeRepository {
+export class DedupeStore implements DedupeRepository {
   constructor(private readonly s: StoreDb) {}
 
   async claim(key: string, workspaceId: number | null, at: string, outcome?: unknown, requestHash?: string): Promise<boolean> {

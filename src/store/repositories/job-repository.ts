@@ -4,7 +4,7 @@ import type { JobRepository } from '../../core/ports.ts';
 import { changedRows, first, type StoreDb } from '../store-db.ts';
 import { inserted, tables } from './kernel-tables.ts';
 
-export class SqliteJobRepository implements JobRepository {
+export class JobStore implements JobRepository {
   constructor(private readonly s: StoreDb) {}
 
   async findRun(job: string, period: string, workspaceId: number): Promise<JobRun | undefined> {

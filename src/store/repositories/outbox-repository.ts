@@ -4,7 +4,7 @@ import type { OutboxRepository, OutboxSummary } from '../../core/ports.ts';
 import { changedRows, first, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
-export class SqliteOutboxRepository implements OutboxRepository {
+export class OutboxStore implements OutboxRepository {
   constructor(private readonly s: StoreDb) {}
 
   async insert(input: OutboxInput): Promise<void> {

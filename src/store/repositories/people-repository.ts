@@ -5,7 +5,7 @@ import type { PeopleRepository } from '../../core/ports.ts';
 import { first, type StoreDb } from '../store-db.ts';
 import { inserted, tables } from './kernel-tables.ts';
 
-export class SqlitePeopleRepository implements PeopleRepository {
+export class PeopleStore implements PeopleRepository {
   constructor(private readonly s: StoreDb) {}
 
   async find(workspaceId: number, externalId: string): Promise<Person | undefined> {

@@ -12,7 +12,7 @@ const copyOf = (row: Row): PostedCopy => {
   return reference === null || reference === undefined ? rest : { ...rest, reference };
 };
 
-export class SqlitePostedMessageRepository implements PostedMessageRepository {
+export class PostedMessageStore implements PostedMessageRepository {
   constructor(private readonly s: StoreDb) {}
 
   async record(input: PostedCopyInput): Promise<PostedCopy> {

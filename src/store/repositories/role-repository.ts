@@ -4,7 +4,7 @@ import type { GrantableRole, RoleHolder } from '../../core/roles.ts';
 import { changedRows, first, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
-export class SqliteRoleRepository implements RoleRepository {
+export class RoleStore implements RoleRepository {
   constructor(private readonly s: StoreDb) {}
 
   async rolesOf(workspaceId: number, personId: number): Promise<GrantableRole[]> {

@@ -4,7 +4,7 @@ import type { ChannelRef, WorkspaceSettings } from '../../core/settings/workspac
 import { first, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
-export class SqliteSettingsRepository implements SettingsRepository {
+export class SettingsStore implements SettingsRepository {
   constructor(private readonly s: StoreDb) {}
 
   async get(workspaceId: number): Promise<WorkspaceSettings | undefined> {

@@ -4,7 +4,7 @@ import type { WorkspaceRepository } from '../../core/ports.ts';
 import { first, type StoreDb } from '../store-db.ts';
 import { inserted, tables } from './kernel-tables.ts';
 
-export class SqliteWorkspaceRepository implements WorkspaceRepository {
+export class WorkspaceStore implements WorkspaceRepository {
   constructor(private readonly s: StoreDb) {}
 
   async findByExternalId(platform: Platform, externalId: string): Promise<Workspace | undefined> {
