@@ -15,7 +15,7 @@ import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-com
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
-import { isPostgresUrl, openPostgres } from '../store/open-store.ts';
+import { isPostgresUrl, openPostgres, postgresRefusal } from '../store/open-store.ts';
 import { openPgDatabase } from '../store/postgres/pg-database.ts';
 import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
 import { dbCopy } from './db-copy-command.ts';
@@ -200,8 +200,7 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         const database = openPgDatabase(dbPath);
         try {
           const { applied } = await applyPgMigrations(database.pool).catch((error: unknown) => {
-            const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
-            throw new StoreOpenError(dbPath, `cannot be used (${cause.code ?? 'error'}: ${cause.message ?? String(cause)})`);
+            throw postgresRefusal(dbPath, error);
           });
           io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
           return 0;

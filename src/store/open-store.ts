@@ -32,8 +32,13 @@ export async function openPostgres(url: string, options: PgStoreOptions = {}): P
   try {
     return await PgStore.open(url, options);
   } catch (error) {
-    const cause = (error as { cause?: unknown }).cause ?? error;
-    const { code, message } = cause as { code?: string; message?: string };
-    throw new StoreOpenError(maskUrl(url), `cannot be used (${code ?? 'error'}: ${maskSecrets(message ?? String(cause))})`);
+    throw postgresRefusal(url, error);
   }
+}
+
+/** A PostgreSQL server's refusal as one line an operator can act on, its URL's password masked. */
+export function postgresRefusal(url: string, error: unknown): StoreOpenError {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const { code, message } = cause as { code?: string; message?: string };
+  return new StoreOpenError(maskUrl(url), `cannot be used (${code ?? 'error'}: ${maskSecrets(message ?? String(cause))})`);
 }

@@ -1,16 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
 import type { Repositories } from '../core/ports.ts';
-import { verifyAuditChain } from './audit/audit-chain.ts';
-import { auditReport, type AuditReport } from './audit/cross-check.ts';
-import { publishedAnchors } from './audit/published-anchors.ts';
-import { releaseGate } from './audit/release-gate.ts';
+import type { AuditReport } from './audit/cross-check.ts';
 import { openDatabase, openDatabaseCopy, type OpenDatabase } from './database.ts';
 import type { GovernanceStore } from './governance-store.ts';
 import { applyMigrations } from './migrate.ts';
 import { storeRepositories } from './repositories-over.ts';
 import type { StoreDb } from './store-db.ts';
+import { UnitScope } from './unit-scope.ts';
+import { wholeStoreReads } from './whole-store-reads.ts';
 
 /** How long a write unit waits for another connection's write lock before it fails (busy_timeout as was). */
 const WRITE_LOCK_WAIT_MS = 5000;
@@ -30,7 +28,9 @@ export class SqliteStore implements GovernanceStore {
   readonly dialect = 'sqlite' as const;
   private readonly s: StoreDb;
   private readonly repos: Repositories;
-  private readonly units = new AsyncLocalStorage<Unit>();
+  private readonly units = new UnitScope<Unit>();
+  // The admin reads run in a read unit: a consistent snapshot, queued behind writes on the shared connection.
+  private readonly admin = wholeStoreReads(async (work) => await this.read(async () => await work(this.s)));
   private queue: Promise<void> = Promise.resolve();
   private savepoints = 0;
   // Prepared once: they run around every unit of work. Not the query_only pragma: SQLite applies a flag
@@ -85,10 +85,8 @@ export class SqliteStore implements GovernanceStore {
     return await this.oneAtATime(async () => await this.transaction('read', work));
   }
 
-  /** The unit of work the caller runs in, if it is still open (a promise it left behind may outlive it). */
   private currentUnit(): Unit | undefined {
-    const unit = this.units.getStore();
-    return unit?.open ? unit : undefined;
+    return this.units.current();
   }
 
   /**
@@ -123,7 +121,6 @@ export class SqliteStore implements GovernanceStore {
       if (this.handle.sqlite.inTransaction) this.statements.rollback.run();
       throw error;
     } finally {
-      unit.open = false;
       if (mode === 'read') this.handle.sqlite.pragma('query_only = OFF');
     }
   }
@@ -176,17 +173,17 @@ export class SqliteStore implements GovernanceStore {
 
   /** The CI gate for a release by its id, across workspaces (the admin CLI reads the whole store). */
   async releaseStatus(id: number): Promise<ReleaseGate | undefined> {
-    return await this.read(async () => await releaseGate(this.s, id));
+    return await this.admin.releaseStatus(id);
   }
 
   /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
   async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
-    return await this.read(async () => await auditReport(this.s, expected));
+    return await this.admin.auditReport(expected);
   }
 
   /** Every published head, oldest first, across workspaces (for the admin CLI). */
   async publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>> {
-    return await this.read(async () => await publishedAnchors(this.s));
+    return await this.admin.publishedAnchors();
   }
 
   async auditHead(): Promise<AuditHead | null> {
@@ -194,7 +191,7 @@ export class SqliteStore implements GovernanceStore {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    return await this.read(async () => await verifyAuditChain(this.s));
+    return await this.admin.verifyAudit();
   }
 
   get sqlite(): OpenDatabase['sqlite'] {

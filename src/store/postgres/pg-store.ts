@@ -1,14 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../../core/audit.ts';
 import { maskUrl } from '../../core/mask-secrets.ts';
 import type { Repositories } from '../../core/ports.ts';
-import { verifyAuditChain } from '../audit/audit-chain.ts';
-import { auditReport, type AuditReport } from '../audit/cross-check.ts';
-import { publishedAnchors } from '../audit/published-anchors.ts';
-import { releaseGate } from '../audit/release-gate.ts';
+import type { AuditReport } from '../audit/cross-check.ts';
 import { storeRepositories } from '../repositories-over.ts';
+import { UnitScope } from '../unit-scope.ts';
+import { wholeStoreReads, type WholeStoreReads } from '../whole-store-reads.ts';
 import type { Db } from '../database.ts';
 import type { GovernanceStore } from '../governance-store.ts';
 import type { StoreDb } from '../store-db.ts';
@@ -61,7 +59,7 @@ const ATTEMPTS = 3;
  */
 export class PgStore implements GovernanceStore {
   readonly dialect = 'postgres' as const;
-  private readonly units = new AsyncLocalStorage<Unit>();
+  private readonly units = new UnitScope<Unit>();
   private readonly admin: Partial<PgAdmin>;
   private readonly inWriteUnit = (): boolean => this.currentUnit()?.mode === 'write';
 
@@ -116,18 +114,11 @@ export class PgStore implements GovernanceStore {
   private async run<T>(unit: Unit, work: (repos: Repositories) => Promise<T> | T): Promise<T> {
     const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit);
     if (unit === this.currentUnit()) return await work(repos);
-    try {
-      return await this.units.run(unit, async () => await work(repos));
-    } finally {
-      // A promise the work left running may call the store later: it must not think it is inside this unit.
-      unit.open = false;
-    }
+    return await this.units.run(unit, async () => await work(repos));
   }
 
-  /** The unit of work the caller runs in, if it is still open. */
   private currentUnit(): Unit | undefined {
-    const unit = this.units.getStore();
-    return unit?.open ? unit : undefined;
+    return this.units.current();
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
@@ -178,18 +169,15 @@ export class PgStore implements GovernanceStore {
   }
 
   private adminMethod<K extends keyof PgAdmin>(name: K): NonNullable<PgAdmin[K]> {
-    const method = this.admin[name] ?? this.wholeStoreReads[name];
+    const method = this.admin[name] ?? this.ownAdmin[name];
     return method.bind(this.admin) as NonNullable<PgAdmin[K]>;
   }
 
   /** The admin CLI's reads over the whole store, each in one read-only snapshot (the same code SQLite runs). */
-  private readonly wholeStoreReads: PgAdmin = {
-    releaseStatus: async (id) => await this.snapshot(async (s) => await releaseGate(s, id)),
-    auditReport: async (expected = []) => await this.snapshot(async (s) => await auditReport(s, expected)),
-    publishedAnchors: async () => await this.snapshot(async (s) => await publishedAnchors(s)),
-    verifyAudit: async () => await this.snapshot(async (s) => await verifyAuditChain(s)),
+  private readonly ownAdmin: PgAdmin = {
+    ...wholeStoreReads(async (work) => await this.snapshot(work)),
     auditHead: async () => await this.read(async (repos) => await repos.audit.head()),
-  };
+  } satisfies WholeStoreReads & Pick<PgAdmin, 'auditHead'>;
 
   /** `work` over the connection of a read-only REPEATABLE READ transaction (a consistent snapshot). */
   private async snapshot<T>(work: (s: StoreDb) => Promise<T>): Promise<T> {
