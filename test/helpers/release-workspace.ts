@@ -3,7 +3,7 @@ import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { fixedClock, type Clock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { TEST_START } from './start-test-app.ts';
 import { mapInTurn } from '../../src/core/in-turn.ts';
 
@@ -81,7 +81,7 @@ export async function seedReleaseWorkspace(store: UnitOfWork, options: ReleaseWo
 }
 
 /** Someone of another workspace has talked to the bot (so a token for it names a real workspace). */
-export async function seedOtherWorkspace(store: SqliteStore, workspace: string, user: string): Promise<void> {
+export async function seedOtherWorkspace(store: GovernanceStore, workspace: string, user: string): Promise<void> {
   await createServices({
     store,
     clock: fixedClock(TEST_START),

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { submitModal } from './slack-interactions.ts';
 import { postSlashCommand } from './slack-signing.ts';
 import { startSlackHarness, type TestAppOptions } from './start-test-app.ts';
+import { sqlOf } from './test-sql.ts';
 
 type Json = Record<string, unknown>;
 export type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -81,6 +82,6 @@ export async function slackJobWorkspace(
       user_id: admin,
       user_name: admin.toLowerCase(),
     });
-  const row = slack.app.store.sqlite.prepare('SELECT id FROM ai_systems ORDER BY id DESC LIMIT 1').get() as { id: number };
+  const row = (await sqlOf(slack.app.store).get<{ id: number }>('SELECT id FROM ai_systems ORDER BY id DESC LIMIT 1'))!;
   return { systemId: String(row.id) };
 }

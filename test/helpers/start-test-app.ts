@@ -1,4 +1,3 @@
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startAims, type RunningAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { fixedClock, type Clock } from '../../src/core/clock.ts';
@@ -6,7 +5,7 @@ import { createLogger } from '../../src/logger.ts';
 import { startFakeSlackApi } from './fake-slack-api.ts';
 import { startFakeTeamsConnector } from './fake-teams-connector.ts';
 import { TEST_SIGNING_SECRET } from './slack-signing.ts';
-import { memoryStore } from './test-store.ts';
+import { openTestStore } from './store-kinds.ts';
 
 export const TEST_START = '2026-11-22T10:00:00.000Z';
 
@@ -67,18 +66,22 @@ export interface TestAppOptions {
   outboxSendBudgetMs?: number;
 }
 
-/** A running bot whose store is the SQLite one tests inspect. */
-export type TestApp = Omit<RunningAims, 'store'> & { store: SqliteStore };
+/** A running bot; tests read what it stored through sqlOf(app.store) (test/helpers/test-sql.ts). */
+export type TestApp = RunningAims;
 
-/** The whole bot on a loopback port with an in-memory store, configured from an environment. */
+/**
+ * The whole bot on a loopback port, configured from an environment. Its store is this project's (see
+ * TEST_STORE_KIND): a copy of the migrated SQLite image, or a fresh PostgreSQL database. An env that names
+ * its own AIMS_DB file gets that file.
+ */
 export async function startTestApp(
   env: Record<string, string>,
   clock: Clock = fixedClock(TEST_START),
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const config = loadConfig({ AIMS_DB: ':memory:', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  // In memory, the store is a copy of the worker's migrated image instead of being migrated again.
-  const store = config.dbPath === ':memory:' ? memoryStore() : undefined;
+  // In memory, the store is a copy of the migrated image (or template database) instead of being migrated again.
+  const store = config.dbPath === ':memory:' ? await openTestStore(undefined, { poolSize: 6 }) : undefined;
   try {
     const app = await startAims(config, {
       clock,
@@ -91,11 +94,9 @@ export async function startTestApp(
       ...(store ? { store } : {}),
       ...options,
     });
-    // Tests read the SQLite file behind the bot to check what was stored.
-    if (!(app.store instanceof SqliteStore)) throw new Error('startTestApp runs the bot on SQLite');
-    return { ...app, store: app.store };
+    return app;
   } catch (error) {
-    store?.close();
+    await store?.close();
     throw error;
   }
 }

@@ -1,13 +1,14 @@
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { sqlOf } from './test-sql.ts';
 
 /** Row counts of the tables a request may write, to assert that nothing was stored. */
-export function storeCounts(store: SqliteStore): Record<string, number> {
-  const count = (table: string) => (store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+export async function storeCounts(store: GovernanceStore): Promise<Record<string, number>> {
+  const sql = sqlOf(store);
   return {
-    workspaces: count('workspaces'),
-    people: count('people'),
-    roles: count('role_assignments'),
-    audit: count('audit_events'),
-    dedupe: count('inbound_dedupe_keys'),
+    workspaces: await sql.count('workspaces'),
+    people: await sql.count('people'),
+    roles: await sql.count('role_assignments'),
+    audit: await sql.count('audit_events'),
+    dedupe: await sql.count('inbound_dedupe_keys'),
   };
 }

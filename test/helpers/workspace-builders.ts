@@ -3,6 +3,7 @@ import { slackConversation } from './slack-conversation.ts';
 import { fillCard } from './fake-teams-connector.ts';
 import { startSlackHarness, startTeamsHarness } from './start-test-app.ts';
 import { teamsConversation } from './teams-conversation.ts';
+import { sqlOf } from './test-sql.ts';
 
 type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Who = { user: string; name: string; team?: string };
@@ -76,9 +77,7 @@ export async function slackWorkspace(slack: SlackHarness, options: SlackWorkspac
   if (!system) return { systemId: '' };
   const add = await openModal(admin, 'system add');
   await submitModal(slack.eventsUrl, add, { ...system }, admin, `V0SYS${admin.team ?? ''}${system.name}`);
-  const row = slack.app.store.sqlite.prepare('SELECT id FROM ai_systems WHERE name = ? ORDER BY id DESC').get(system.name) as {
-    id: number;
-  };
+  const row = (await sqlOf(slack.app.store).get<{ id: number }>('SELECT id FROM ai_systems WHERE name = ? ORDER BY id DESC', system.name))!;
   return { systemId: String(row.id) };
 }
 
@@ -143,9 +142,7 @@ export async function teamsWorkspace(teams: TeamsHarness, options: TeamsWorkspac
   if (!system) return { systemId: '' };
   const add = await say(TEAMS_ADMIN, 'aims system add');
   await click(TEAMS_ADMIN, fillCard(add, 'Add', { ...system }));
-  const row = teams.app.store.sqlite.prepare('SELECT id FROM ai_systems WHERE name = ? ORDER BY id DESC').get(system.name) as {
-    id: number;
-  };
+  const row = (await sqlOf(teams.app.store).get<{ id: number }>('SELECT id FROM ai_systems WHERE name = ? ORDER BY id DESC', system.name))!;
   return { systemId: String(row.id) };
 }
 
