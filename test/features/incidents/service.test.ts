@@ -3,18 +3,20 @@ import { actorOf, type Actor } from '../../../src/core/actor.ts';
 import { AiSystemService } from '../../../src/features/ai-systems/service.ts';
 import { TRANSITIONS, transitionsFrom, type Transition } from '../../../src/features/incidents/domain.ts';
 import { IncidentService, parseIncidentRef } from '../../../src/features/incidents/service.ts';
-import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../../src/store/governance-store.ts';
 import { refusal } from '../../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../../helpers/test-store.ts';
+import { openTestStore } from '../../helpers/store-kinds.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
+import { directoryFor, testClock } from '../../helpers/test-store.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
 async function world() {
-  store = memoryStore();
+  store = await openTestStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
   const meet = async (user: string, team = 'T1'): Promise<Actor> =>
     actorOf(
@@ -55,8 +57,8 @@ const report = (aiSystemId: number | null, overrides: Record<string, unknown> = 
   ...overrides,
 });
 
-const actions = () =>
-  (store!.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+const actions = async () =>
+  (await sqlOf(store!).all<{ action: string }>('SELECT action FROM audit_events ORDER BY sequence')).map((r) => r.action);
 
 describe('incident lifecycle', () => {
   it('offers exactly the transitions of the issue: open → acknowledged → mitigated → resolved → closed, reopen from resolved or closed', () => {
@@ -93,7 +95,7 @@ describe('incident lifecycle', () => {
     const { admin, member, owner, system, incidents } = await world();
     await incidents.report(member, report(system.id));
     expect((await incidents.transition(member, 1, 'acknowledge')).changed).toBe(true);
-    const before = actions().length;
+    const before = (await actions()).length;
     expect(await refusal(async () => await incidents.transition(member, 1, 'mitigate'))).toMatchObject({
       code: 'forbidden',
       message: 'Only the owner of INC-1 or an admin can mitigate it.',
@@ -102,7 +104,7 @@ describe('incident lifecycle', () => {
       code: 'conflict',
       message: 'INC-1 is acknowledged: it cannot be closed from there.',
     });
-    expect(actions()).toHaveLength(before);
+    expect(await actions()).toHaveLength(before);
     expect((await incidents.transition(owner, 1, 'mitigate')).changed).toBe(true);
     expect((await incidents.transition(owner, 1, 'mitigate')).changed).toBe(false);
     expect(
@@ -115,7 +117,7 @@ describe('incident lifecycle', () => {
     ).toBe(true);
     expect((await incidents.transition(admin, 1, 'close')).incident.closedAt).toBe('2026-11-22T10:00:00.000Z');
     expect((await incidents.transition(owner, 1, 'reopen')).incident).toMatchObject({ status: 'open', closedAt: null });
-    expect(actions().filter((a) => a.startsWith('incident.') || a.startsWith('corrective_action.'))).toEqual([
+    expect((await actions()).filter((a) => a.startsWith('incident.') || a.startsWith('corrective_action.'))).toEqual([
       'incident.reported',
       'incident.acknowledged',
       'incident.mitigated',

@@ -9,6 +9,7 @@ import { createServices } from '../../../src/services.ts';
 import { actorOf } from '../../../src/core/actor.ts';
 import { fixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -22,15 +23,13 @@ const REPORTER = { user: 'U0REP', name: 'rita' };
 type Json = Record<string, unknown>;
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const outboxOf = (subject: string) =>
-  slack.app.store.sqlite
-    .prepare('SELECT kind, target, detail, status FROM outbox_messages WHERE subject = ? ORDER BY id')
-    .all(subject) as Array<Record<string, unknown>>;
-const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
-const incidentRow = (number: number) =>
-  slack.app.store.sqlite
-    .prepare('SELECT status, owner_person_id AS owner, root_cause AS rootCause FROM incidents WHERE number = ?')
-    .get(number) as Json;
+const sql = () => sqlOf(slack.app.store);
+const outboxOf = async (subject: string) =>
+  await sql().all('SELECT kind, target, detail, status FROM outbox_messages WHERE subject = ? ORDER BY id', subject);
+const auditCount = async () => await sql().count('audit_events');
+const incidentRow = async (number: number) =>
+  (await sql().get<Json>('SELECT status, owner_person_id AS owner, root_cause AS "rootCause" FROM incidents WHERE number = ?', number)) ??
+  {};
 
 /** Every mrkdwn text of a payload (plain_text is never parsed for mentions, so it may hold anything). */
 function mrkdwnTexts(payload: unknown): string[] {
@@ -118,7 +117,7 @@ async function resolveInc1(actions: Record<string, string>): Promise<void> {
     OWNER,
     'V0RES',
   );
-  expect(incidentRow(1).status).toBe('resolved');
+  expect((await incidentRow(1)).status).toBe('resolved');
 }
 
 const twoActions = {
@@ -156,14 +155,12 @@ describe('incidents on Slack, end to end', () => {
     expect(text(posted[0]?.args.blocks)).toContain('INC-1 · Scorer flags every payment from one bank');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Acknowledge', 'Comment…']);
     // The owner defaults to the AI system's owner; the reporter is whoever submitted.
-    const row = slack.app.store.sqlite
-      .prepare(
-        'SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS detectedAt FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id',
-      )
-      .get();
+    const row = await sql().get(
+      'SELECT i.number, o.external_id AS owner, r.external_id AS reporter, i.detected_at AS "detectedAt" FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.reporter_person_id',
+    );
     expect(row).toEqual({ number: 1, owner: 'U0OWNER', reporter: 'U0REP', detectedAt: '2026-11-22T08:30:00.000Z' });
     // Through the outbox: both posts were queued with the incident, then sent.
-    expect(outboxOf('incident:1')).toEqual([
+    expect(await outboxOf('incident:1')).toEqual([
       { kind: 'post', target: 'incidents', detail: null, status: 'sent' },
       { kind: 'post', target: 'leadership', detail: null, status: 'sent' },
       { kind: 'direct', target: expect.any(String), detail: 'incident.yours', status: 'sent' },
@@ -172,12 +169,12 @@ describe('incidents on Slack, end to end', () => {
     const again = await submitModal(slack.eventsUrl, form, { ...report, aiSystem: systemId }, REPORTER, 'V0INC1');
     expect(text(again.json?.view)).toContain('INC-1 was already logged.');
     expect(calls('chat.postMessage').length).toBe(posts + 3);
-    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
+    expect(await sql().count('incidents')).toBe(1);
   });
 
   it('puts form errors at their fields: no system, a future detection time, an empty title', async () => {
     const form = await openModal(REPORTER, 'incident');
-    const before = auditCount();
+    const before = await auditCount();
     const bad = await submitModal(
       slack.eventsUrl,
       form,
@@ -197,7 +194,7 @@ describe('incidents on Slack, end to end', () => {
       'V0BAD2',
     );
     expect(future.json?.errors).toEqual({ detectedAt: 'The detection time cannot be in the future.' });
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 
   it('escapes what people type: <!channel> in a title pings nobody, *bold* and links in it show literally', async () => {
@@ -246,7 +243,7 @@ describe('incidents on Slack, end to end', () => {
     const replaced = calls('response_url').at(-1);
     expect(text(replaced?.args)).toContain('INC-2 is open: it cannot be closed from there. Possible now: acknowledge.');
     expect(Object.keys(buttonsOf(replaced?.args))).toEqual(['Acknowledge', 'Comment…']);
-    expect(incidentRow(2).status).toBe('open');
+    expect((await incidentRow(2)).status).toBe('open');
   });
 
   it('moves INC-1 through its lifecycle by the buttons on its channel card, updating both posted cards each time', async () => {
@@ -267,21 +264,19 @@ describe('incidents on Slack, end to end', () => {
     expect(taken.json?.errors).toEqual({
       owner: 'Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: alice.',
     });
-    expect(incidentRow(1).status).toBe('open');
+    expect((await incidentRow(1)).status).toBe('open');
     await submitModal(slack.eventsUrl, ackForm, {}, MEMBER, 'V0ACK');
-    expect(incidentRow(1).status).toBe('acknowledged');
+    expect((await incidentRow(1)).status).toBe('acknowledged');
     expect(
-      slack.app.store.sqlite
-        .prepare(
-          'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
-        )
-        .get(),
+      await sql().get(
+        'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
+      ),
     ).toEqual({ owner: 'U0OWNER', responder: 'U0MEMBER' });
     expect(updates()).toBe(before + 2);
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Acknowledged');
 
     // A member may not mitigate: told why, privately; the card everyone sees is left as it is.
-    const events = auditCount();
+    const events = await auditCount();
     const callsBefore = calls('*').length;
     await clickOnChannelCard(MEMBER, 'Mitigated');
     const refusal = calls('response_url').at(-1);
@@ -292,22 +287,22 @@ describe('incidents on Slack, end to end', () => {
         .slice(callsBefore)
         .map((call) => call.method),
     ).toEqual(['response_url']);
-    expect(incidentRow(1).status).toBe('acknowledged');
-    expect(auditCount()).toBe(events);
+    expect((await incidentRow(1)).status).toBe('acknowledged');
+    expect(await auditCount()).toBe(events);
 
     before = updates();
     await clickOnChannelCard(OWNER, 'Mitigated');
-    expect(incidentRow(1).status).toBe('mitigated');
+    expect((await incidentRow(1)).status).toBe('mitigated');
     expect(updates()).toBe(before + 2);
     // A double click moves the state once.
-    const afterFirst = auditCount();
+    const afterFirst = await auditCount();
     await clickButton(
       slack.eventsUrl,
       { action_id: 'aims:incident.mitigate:1', value: JSON.stringify({ incident: '1' }), text: { type: 'plain_text', text: 'Mitigated' } },
       OWNER,
       slack.slackApi.responseUrl('double'),
     );
-    expect(auditCount()).toBe(afterFirst);
+    expect(await auditCount()).toBe(afterFirst);
     expect(text(calls('response_url').at(-1)?.args)).toContain('Nothing changed: INC-1 is already mitigated.');
 
     // Resolve: root cause and two corrective actions, each with an owner and a due date.
@@ -337,13 +332,11 @@ describe('incidents on Slack, end to end', () => {
       OWNER,
       'V0RES',
     );
-    expect(incidentRow(1)).toMatchObject({ status: 'resolved', rootCause: 'A bank changed its BIN ranges.' });
+    expect(await incidentRow(1)).toMatchObject({ status: 'resolved', rootCause: 'A bank changed its BIN ranges.' });
     expect(updates()).toBe(before + 2);
-    const actions = slack.app.store.sqlite
-      .prepare(
-        'SELECT a.title, p.external_id AS owner, a.due_date AS due, a.status FROM corrective_actions a JOIN people p ON p.id = a.owner_person_id ORDER BY a.id',
-      )
-      .all();
+    const actions = await sql().all(
+      'SELECT a.title, p.external_id AS owner, a.due_date AS due, a.status FROM corrective_actions a JOIN people p ON p.id = a.owner_person_id ORDER BY a.id',
+    );
     expect(actions).toEqual([
       { title: 'Add BIN range monitoring', owner: 'U0OWNER', due: '2026-12-01', status: 'open' },
       { title: 'Retrain on fresh ranges', owner: 'U0MEMBER', due: '2026-12-15', status: 'open' },
@@ -351,13 +344,13 @@ describe('incidents on Slack, end to end', () => {
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Retrain on fresh ranges');
 
     await clickOnChannelCard(OWNER, 'Close');
-    expect(incidentRow(1).status).toBe('closed');
+    expect((await incidentRow(1)).status).toBe('closed');
     await clickOnChannelCard(ADMIN, 'Reopen');
-    expect(incidentRow(1).status).toBe('open');
+    expect((await incidentRow(1)).status).toBe('open');
     const card = calls('chat.update').at(-1);
     expect(card?.problems).toEqual([]);
     // Every update went out through the outbox, one message per posted copy and change.
-    const updatesOfInc1 = outboxOf('incident:1').filter((m) => m.kind === 'update');
+    const updatesOfInc1 = (await outboxOf('incident:1')).filter((m) => m.kind === 'update');
     expect(updatesOfInc1.every((m) => m.status === 'sent')).toBe(true);
     expect(updatesOfInc1).toHaveLength(calls('chat.update').filter((call) => text(call.args.blocks).includes('INC-1 ·')).length);
     // The short timeline on the card: the last six steps, oldest first, one a line.
@@ -380,27 +373,26 @@ describe('incidents on Slack, end to end', () => {
     expect(text(calls('chat.update').at(-1)?.args)).toContain('Customers were told at 10:00.');
     // The same modal submitted again (a retry) adds nothing.
     await submitModal(slack.eventsUrl, form, { comment: 'Customers were told at 10:00.' }, MEMBER, 'V0COM');
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get()).toEqual({ n: 1 });
+    expect(await sql().count('incident_events', "kind = 'comment'")).toBe(1);
   });
 
   it('runs a signed slash command replayed with the same trigger_id once, answering the replay the same', async () => {
-    const comments = () =>
-      slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM incident_events WHERE kind = 'comment'").get() as { n: number };
+    const comments = async () => await sql().count('incident_events', "kind = 'comment'");
     await logInc1();
     await memberAcknowledgesInc1();
-    const before = comments().n;
-    const events = auditCount();
+    const before = await comments();
+    const events = await auditCount();
     const replayed = { trigger_id: '1700009999.111.replayed' };
     const first = await command(MEMBER, 'incident INC-1 comment Regulator informed.', replayed);
     const replay = await command(MEMBER, 'incident INC-1 comment Regulator informed.', replayed);
     expect([first.status, replay.status]).toEqual([200, 200]);
     expect(text(first.json)).toContain('Comment added.');
     expect(replay.json).toEqual(first.json);
-    expect(comments().n).toBe(before + 1);
-    expect(auditCount()).toBe(events + 1);
+    expect(await comments()).toBe(before + 1);
+    expect(await auditCount()).toBe(events + 1);
     // The same words as a new invocation (a new trigger_id) are a new comment.
     await command(MEMBER, 'incident INC-1 comment Regulator informed.');
-    expect(comments().n).toBe(before + 2);
+    expect(await comments()).toBe(before + 2);
   });
 
   it('lists corrective actions with Done buttons; the owner marks one done', async () => {
@@ -464,7 +456,7 @@ describe('incidents on Slack, end to end', () => {
     expect(text((await command(OWNER, 'action done 1')).json)).toContain('Action #1 is done.');
     await clickOnChannelCard(OWNER, 'Close');
     await clickOnChannelCard(ADMIN, 'Reopen');
-    expect(incidentRow(1).status).toBe('open');
+    expect((await incidentRow(1)).status).toBe('open');
     const status = text((await command(MEMBER, 'status')).json);
     expect(status).toContain('*Open by severity*\\n0 S1, 1 S2, 0 S3, 1 S4');
     expect(status).toContain('*Last 30 days*\\n2 opened, 0 closed');
@@ -479,14 +471,12 @@ describe('incidents on Slack, end to end', () => {
     const refused = text((await command(MEMBER, 'incident INC-2 owner <@U0MEMBER>')).json);
     expect(refused).toContain('Only the owner of INC-2 or an admin can reassign it.');
     expect(refused).toContain('Admins: alice.');
-    expect(incidentRow(2).owner).toBeNull();
-    const events = auditCount();
+    expect((await incidentRow(2)).owner).toBeNull();
+    const events = await auditCount();
     expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member is now the owner of INC-2.');
-    expect(auditCount()).toBe(events + 1);
+    expect(await auditCount()).toBe(events + 1);
     expect(
-      slack.app.store.sqlite
-        .prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 2')
-        .get(),
+      await sql().get('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 2'),
     ).toEqual({ owner: 'U0MEMBER' });
     expect(text((await command(ADMIN, 'incident INC-2 owner <@U0MEMBER>')).json)).toContain('Mia Member was already the owner of INC-2.');
   });
@@ -535,11 +525,7 @@ describe('the reporter’s own copy on Slack', () => {
     const dm = calls('chat.postMessage').find((call) => call.args.channel === 'U0REP');
     expect(text(dm?.args.blocks)).toContain('You reported INC-1. This copy stays up to date.');
     expect(Object.keys(buttonsOf(dm?.args))).toEqual(['Acknowledge', 'Comment…']);
-    expect(
-      slack.app.store.sqlite
-        .prepare("SELECT purpose, channel_id AS channel FROM posted_messages WHERE subject = 'incident:1' ORDER BY id")
-        .all(),
-    ).toEqual([
+    expect(await sql().all("SELECT purpose, channel_id AS channel FROM posted_messages WHERE subject = 'incident:1' ORDER BY id")).toEqual([
       { purpose: 'incidents', channel: 'C0INC' },
       { purpose: 'leadership', channel: 'C0LEAD' },
       { purpose: expect.stringMatching(/^personal:incident\.yours:\d+$/), channel: 'U0REP' },
@@ -547,7 +533,7 @@ describe('the reporter’s own copy on Slack', () => {
 
     await resolveInc1(twoActions);
     await clickOnChannelCard(OWNER, 'Close');
-    expect(incidentRow(1).status).toBe('closed');
+    expect((await incidentRow(1)).status).toBe('closed');
     const updates = calls('chat.update').filter((call) => call.args.channel === 'U0REP' && call.args.ts === dm?.ts);
     expect(updates.length).toBeGreaterThanOrEqual(4);
     const copy = updates.at(-1)?.args;

@@ -7,6 +7,7 @@ import { actorOf } from '../../../src/core/actor.ts';
 import { fixedClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createServices } from '../../../src/services.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -18,12 +19,10 @@ const MEMBER = { user: 'aad-member', name: 'Mia Member' };
 const REPORTER = { user: 'aad-rep', name: 'Rita Reporter' };
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const row = (number: number) =>
-  teams.app.store.sqlite.prepare('SELECT status, detected_at AS detectedAt FROM incidents WHERE number = ?').get(number) as Record<
-    string,
-    unknown
-  >;
-const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const sql = () => sqlOf(teams.app.store);
+const row = async (number: number) =>
+  (await sql().get<Record<string, unknown>>('SELECT status, detected_at AS "detectedAt" FROM incidents WHERE number = ?', number)) ?? {};
+const auditCount = async () => await sql().count('audit_events');
 
 const { say, click, dialog } = teamsConversation(() => teams);
 
@@ -143,7 +142,7 @@ describe('incidents on Teams, end to end', () => {
     const logged = await click(REPORTER, submit);
     expect(text(logged)).toContain('Logged INC-1. Posted to the incidents channel and the leadership channel.');
     // Read in the workspace's time zone (Berlin, UTC+1 in November).
-    expect(row(1)).toEqual({ status: 'open', detectedAt: '2026-11-22T08:30:00.000Z' });
+    expect(await row(1)).toEqual({ status: 'open', detectedAt: '2026-11-22T08:30:00.000Z' });
     const proactive = teams.connector.activities.slice(posts).filter((entry) => entry.method === 'POST');
     // Into the channel itself, not the thread the setup command was sent in.
     expect(proactive.map((entry) => entry.path)).toEqual([
@@ -155,9 +154,7 @@ describe('incidents on Teams, end to end', () => {
     // On the channel's card, buttons that ask for input open a dialog.
     expect(Object.keys(submitActions(channelCard('19%3Aincidents%40thread.tacv2')))).toEqual(['Acknowledge', 'Comment…']);
     // Through the outbox: both posts were queued with the incident, then sent.
-    expect(
-      teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id").all(),
-    ).toEqual([
+    expect(await sql().all("SELECT kind, target, status FROM outbox_messages WHERE subject = 'incident:1' ORDER BY id")).toEqual([
       { kind: 'post', target: 'incidents', status: 'sent' },
       { kind: 'post', target: 'leadership', status: 'sent' },
       { kind: 'direct', target: expect.any(String), status: 'sent' },
@@ -168,7 +165,7 @@ describe('incidents on Teams, end to end', () => {
     const again = await click(REPORTER, submit);
     expect(text(again)).toContain('INC-1 was already logged.');
     expect(teams.connector.activities.length).toBe(activities);
-    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1 });
+    expect(await sql().count('incidents')).toBe(1);
   });
 
   it('walks the lifecycle from the channel card; every change updates both posted cards in place', async () => {
@@ -186,29 +183,27 @@ describe('incidents on Teams, end to end', () => {
     expect(cardInputs(ownersForm).owner).toBe('aad-owner');
     const taken = await submitDialog(MEMBER, ownersForm, 'Acknowledge', { owner: 'aad-member' });
     expect(text(taken)).toContain('Only the owner of INC-1 or an admin can reassign it. The owner is Olivia Owner. Admins: Alice Admin.');
-    expect(row(1).status).toBe('open');
+    expect((await row(1)).status).toBe('open');
     await submitDialog(MEMBER, ackForm, 'Acknowledge', {});
-    expect(row(1).status).toBe('acknowledged');
+    expect((await row(1)).status).toBe('acknowledged');
     expect(
-      teams.app.store.sqlite
-        .prepare(
-          'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
-        )
-        .get(),
+      await sql().get(
+        'SELECT o.external_id AS owner, r.external_id AS responder FROM incidents i JOIN people o ON o.id = i.owner_person_id JOIN people r ON r.id = i.responder_person_id WHERE i.number = 1',
+      ),
     ).toEqual({ owner: 'aad-owner', responder: 'aad-member' });
     expect(text(channelCard(incidents))).toContain('Responder');
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
-    const events = auditCount();
+    const events = await auditCount();
     const refused = await click(MEMBER, executeActions(channelCard(incidents)).Mitigated as never);
     expect(text(refused)).toContain('Only the owner of INC-1 or an admin can mitigate it. The owner is Olivia Owner.');
-    expect(row(1).status).toBe('acknowledged');
-    expect(auditCount()).toBe(events);
+    expect((await row(1)).status).toBe('acknowledged');
+    expect(await auditCount()).toBe(events);
 
     before = updatesTo(incidents) + updatesTo(leadership);
     const mitigated = await click(OWNER, executeActions(channelCard(incidents)).Mitigated as never);
     expect(text(mitigated)).toContain('Mitigated');
-    expect(row(1).status).toBe('mitigated');
+    expect((await row(1)).status).toBe('mitigated');
     expect(updatesTo(incidents) + updatesTo(leadership)).toBe(before + 2);
 
     const resolveForm = await openDialog(OWNER, 'Resolve…');
@@ -222,18 +217,18 @@ describe('incidents on Teams, end to end', () => {
       action2Due: '2026-12-15',
     });
     expect(text(resolved)).toContain('INC-1 resolved.');
-    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM corrective_actions').get()).toEqual({ n: 2 });
+    expect(await sql().count('corrective_actions')).toBe(2);
 
     await click(OWNER, executeActions(channelCard(incidents)).Close as never);
-    expect(row(1).status).toBe('closed');
+    expect((await row(1)).status).toBe('closed');
     await click(ADMIN, executeActions(channelCard(incidents)).Reopen as never);
-    expect(row(1).status).toBe('open');
+    expect((await row(1)).status).toBe('open');
     expect(findList(channelCard(incidents) as Card, 'reopened').at(-1)).toMatch(/ Alice Admin reopened$/);
     expect(findList(channelCard(leadership) as Card, 'reopened').at(-1)).toMatch(/ Alice Admin reopened$/);
     // Every update went out through the outbox: one sent message per copy and change, as many as the connector got.
-    const updates = teams.app.store.sqlite
-      .prepare("SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'")
-      .all() as Array<{ status: string }>;
+    const updates = await sql().all<{ status: string }>(
+      "SELECT status FROM outbox_messages WHERE subject = 'incident:1' AND kind = 'update'",
+    );
     expect(updates.every((m) => m.status === 'sent')).toBe(true);
     expect(updates).toHaveLength(updatesTo(incidents) + updatesTo(leadership) + updatesTo('conv-personal-aad-rep'));
   });
@@ -248,9 +243,7 @@ describe('incidents on Teams, end to end', () => {
       'Rob Responder is now the owner of INC-1.',
     );
     expect(
-      teams.app.store.sqlite
-        .prepare('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 1')
-        .get(),
+      await sql().get('SELECT p.external_id AS owner FROM incidents i JOIN people p ON p.id = i.owner_person_id WHERE i.number = 1'),
     ).toEqual({ owner: '29:rob' });
     // An admin may reassign it too: back to Olivia.
     expect(
@@ -334,11 +327,9 @@ describe('the reporter’s own copy on Teams', () => {
     const logged = await click(REPORTER, fillCard(form, 'Report', { ...inc1, aiSystem: systemId }), { replyToId: formId });
     expect(text(logged)).toContain('Logged INC-1.');
     expect(
-      teams.app.store.sqlite
-        .prepare(
-          "SELECT purpose, channel_id AS channel, message_id AS message FROM posted_messages WHERE subject = 'incident:1' ORDER BY id",
-        )
-        .all(),
+      await sql().all(
+        "SELECT purpose, channel_id AS channel, message_id AS message FROM posted_messages WHERE subject = 'incident:1' ORDER BY id",
+      ),
     ).toEqual([
       { purpose: expect.stringMatching(/^personal:incident\.yours:\d+$/), channel: 'conv-personal-aad-rep', message: formId },
       { purpose: 'incidents', channel: '19:incidents@thread.tacv2', message: expect.any(String) },
@@ -353,7 +344,7 @@ describe('the reporter’s own copy on Teams', () => {
 
     await resolveInc1();
     await click(OWNER, executeActions(channelCard('19%3Aincidents%40thread.tacv2')).Close as never);
-    expect(row(1).status).toBe('closed');
+    expect((await row(1)).status).toBe('closed');
     const updates = teams.connector.activities.filter(
       (entry) => entry.method === 'PUT' && entry.path === `/v3/conversations/conv-personal-aad-rep/activities/${formId}`,
     );
@@ -366,11 +357,7 @@ describe('the reporter’s own copy on Teams', () => {
     expect(text(copy)).not.toContain('Open');
     expect(executeActions(copy)).toEqual({});
     // One sent refresh per change and copy, none left waiting or failed.
-    expect(
-      teams.app.store.sqlite
-        .prepare("SELECT count(*) AS n FROM outbox_messages WHERE subject = 'incident:1' AND status NOT IN ('sent', 'superseded')")
-        .get(),
-    ).toEqual({ n: 0 });
+    expect(await sql().count('outbox_messages', "subject = 'incident:1' AND status NOT IN ('sent', 'superseded')")).toBe(0);
   });
 });
 

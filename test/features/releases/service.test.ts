@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../../src/store/governance-store.ts';
 import { refusal } from '../../helpers/refusal.ts';
 import { scorerWorkspace } from '../../helpers/scorer-workspace.ts';
-import { memoryStore } from '../../helpers/test-store.ts';
+import { openTestStore } from '../../helpers/store-kinds.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
-let store: SqliteStore | undefined;
-afterEach(() => {
-  store?.close();
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
 async function world() {
-  store = memoryStore();
+  store = await openTestStore();
   const { people, system, releases } = await scorerWorkspace(store, [
     { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' },
     { metric: 'latency', comparison: '<=', threshold: 100, dataset: 'prod' },
@@ -268,12 +269,12 @@ describe('ReleaseService value domains and edits', () => {
     const raw = request(system.id, 0.95, 90);
     const { release } = await releases.request(requester, raw);
     await releases.decide(app1, release.id, 'approve');
-    const events = () => store?.sqlite.prepare('SELECT count(*) AS n FROM audit_events WHERE subject = ?').get(`release:${release.id}`);
-    const before = events();
+    const events = async () => await sqlOf(store!).count('audit_events', 'subject = ?', `release:${release.id}`);
+    const before = await events();
     const same = await releases.edit(requester, release.id, raw);
     expect(same).toMatchObject({ changed: false, droppedApprovers: [] });
     expect(same.release.contentHash).toBe(release.contentHash);
-    expect(events()).toEqual(before);
+    expect(await events()).toEqual(before);
     expect((await releases.details(requester.workspaceId, release.id)).approvals).toBe(1);
     const changed = await releases.edit(requester, release.id, { ...raw, whatChanged: 'Something else.' });
     expect(changed).toMatchObject({ changed: true, droppedApprovers: [app1.personId] });

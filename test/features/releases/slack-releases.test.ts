@@ -3,6 +3,7 @@ import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interac
 import type { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -24,8 +25,8 @@ const mrkdwnOf = (payload: unknown): string[] =>
     ...((block.fields as Json[] | undefined) ?? []).map((field) => String(field.text)),
   ]);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const status = (id: number) =>
-  (slack.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+const sql = () => sqlOf(slack.app.store);
+const status = async (id: number) => (await sql().get<{ status: string }>('SELECT status FROM releases WHERE id = ?', id))?.status;
 
 /** The card of REL-n as last posted or updated in the approvals channel. */
 function approvalsCard(id: number): Json | undefined {
@@ -82,26 +83,24 @@ afterEach(async () => {
 async function addCriteria(): Promise<void> {
   await command(OWNER, 'system Fraud Scorer criteria add recall >= 0.92 on holdout-2026');
   await command(OWNER, 'system Fraud Scorer criteria add precision >= 0.8 on holdout-2026');
-  criterionIds = criterionFields();
+  criterionIds = await criterionFields();
 }
 
-const criterionFields = () =>
-  (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
-    (row) => `criterion.${row.id}`,
-  );
+const criterionFields = async () =>
+  (await sql().all<{ id: number }>('SELECT id FROM acceptance_criteria ORDER BY id')).map((row) => `criterion.${row.id}`);
 
 /** Two more criteria with value domains: latency_ms ≤ 100 (a duration) and coverage_score ≥ 60 in [0, 100]. */
 async function addDomainCriteria(): Promise<[string, string]> {
   await command(OWNER, 'system Fraud Scorer criteria add latency_ms <= 100 on prod');
   await command(OWNER, 'system Fraud Scorer criteria add coverage_score >= 60 on audit range 0..100');
-  return criterionFields().slice(-2) as [string, string];
+  return (await criterionFields()).slice(-2) as [string, string];
 }
 
 /** REL-n approved by both approvers. */
 async function approveBoth(id: number): Promise<void> {
   await click(APPROVER1, id, 'Approve');
   await click(APPROVER2, id, 'Approve');
-  expect(status(id)).toBe('approved');
+  expect(await status(id)).toBe('approved');
 }
 
 describe('acceptance criteria', () => {
@@ -125,13 +124,9 @@ describe('acceptance criteria', () => {
     expect(text((await command(OWNER, 'system Fraud Scorer criteria remove latency_ms')).json)).toContain(
       'Removed 1 criterion for latency_ms.',
     );
-    const events = (
-      slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'criterion.added'").get() as { n: number }
-    ).n;
+    const events = await sql().count('audit_events', "action = 'criterion.added'");
     expect(events).toBe(3);
-    criterionIds = (slack.app.store.sqlite.prepare('SELECT id FROM acceptance_criteria ORDER BY id').all() as Array<{ id: number }>).map(
-      (row) => `criterion.${row.id}`,
-    );
+    criterionIds = await criterionFields();
   });
 });
 
@@ -140,9 +135,7 @@ describe('release sign-off on Slack, end to end', () => {
 
   it('asks for the system first, then a measured value per criterion; bad values and a missing justification are errors at their fields', async () => {
     const pick = await openModal(REQUESTER, 'release');
-    const systemId = String(
-      (slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
-    );
+    const systemId = String((await sql().get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
     const next = await submitModal(slack.eventsUrl, pick, { aiSystem: systemId }, REQUESTER, 'V0PICK');
     expect(next.json?.response_action).toBe('update');
     const form = next.json?.view as Json;
@@ -155,7 +148,7 @@ describe('release sign-off on Slack, end to end', () => {
       [criterionIds[0] ?? '']: 'FAIL: recall on holdout-2026 needs ≥ 0.92. Correct the value, or justify shipping anyway.',
       justification: 'A criterion failed: explain why it should ship anyway.',
     });
-    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get()).toEqual({ n: 0 });
+    expect(await sql().count('releases')).toBe(0);
   });
 
   it('requests sign-off with a failed criterion and a justification: the card in the approvals channel shows measured against threshold', async () => {
@@ -187,7 +180,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(card).toContain('0 of 2');
     expect(Object.keys(buttonsOf(posted[0]?.args))).toEqual(['Approve', 'Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
-    expect(slack.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
+    expect(await sql().all("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1' ORDER BY id")).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
       { kind: 'direct', target: expect.any(String), status: 'sent' },
     ]);
@@ -200,7 +193,7 @@ describe('release sign-off on Slack, end to end', () => {
 
     // The member has used the bot before (so meeting her records nothing now).
     await command(MEMBER, 'release REL-1');
-    const events = (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    const events = await sql().count('audit_events');
     const own = await click(REQUESTER, 1, 'Approve');
     expect(text(own)).toContain('You requested REL-1, so you cannot approve it: someone else must.');
     // Told to the requester alone: the card in the channel keeps its buttons for the approvers.
@@ -209,12 +202,12 @@ describe('release sign-off on Slack, end to end', () => {
       'Only approvers can approve releases. Approvers: Ann Approver, Ben Approver.',
     );
     expect(text(await click(APPROVER1, 1, 'Approve'))).toContain('You already decided on REL-1; it counts once.');
-    expect((slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n).toBe(events);
-    expect(status(1)).toBe('pending');
+    expect(await sql().count('audit_events')).toBe(events);
+    expect(await status(1)).toBe('pending');
 
     const dms = calls('chat.postMessage').filter((call) => call.args.channel === 'U0REQ').length;
     expect(text(await click(APPROVER2, 1, 'Approve'))).toContain('REL-1 is approved.');
-    expect(status(1)).toBe('approved');
+    expect(await status(1)).toBe('approved');
     const final = approvalsCard(1);
     expect(text(final)).toContain('2 of 2 (Ann Approver, Ben Approver)');
     expect(Object.keys(buttonsOf(final))).toEqual([]);
@@ -222,16 +215,12 @@ describe('release sign-off on Slack, end to end', () => {
     expect(dm.length).toBe(dms + 1);
     expect(text(dm.at(-1)?.args)).toContain('Your request REL-1 was approved.');
     expect(
-      slack.app.store.sqlite
-        .prepare("SELECT status FROM outbox_messages WHERE subject = 'release:1' AND kind = 'direct' AND detail = 'release.decided'")
-        .all(),
+      await sql().all("SELECT status FROM outbox_messages WHERE subject = 'release:1' AND kind = 'direct' AND detail = 'release.decided'"),
     ).toEqual([{ status: 'sent' }]);
     // Each approval recorded the content hash it saw.
-    const hashes = slack.app.store.sqlite
-      .prepare(
-        'SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1',
-      )
-      .all();
+    const hashes = await sql().all(
+      'SELECT d.content_hash = r.content_hash AS same FROM release_decisions d JOIN releases r ON r.id = d.release_id WHERE r.id = 1',
+    );
     expect(hashes).toEqual([{ same: 1 }, { same: 1 }]);
   });
 
@@ -258,7 +247,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(empty.json?.errors).toEqual({ reason: 'Say why you reject it.' });
     const rejected = await submitModal(slack.eventsUrl, form, { reason: 'Evaluation set is stale.' }, APPROVER1, 'V0REJ');
     expect(text(rejected.json?.view)).toContain('REL-1 is rejected.');
-    expect(status(1)).toBe('rejected');
+    expect(await status(1)).toBe('rejected');
     expect(
       text(
         calls('chat.postMessage')
@@ -272,7 +261,7 @@ describe('release sign-off on Slack, end to end', () => {
     await requestRelease({ ...base('2.6.0', '0.95') }, 'V0REQ3');
     expect(text(await click(APPROVER1, 1, 'Withdraw'))).toContain('Only the requester can withdraw a release request.');
     expect(text(await click(REQUESTER, 1, 'Withdraw'))).toContain('REL-1 is withdrawn.');
-    expect(status(1)).toBe('withdrawn');
+    expect(await status(1)).toBe('withdrawn');
   });
 
   it('editing a pending request drops the approvals given, and the approvers are told', async () => {
@@ -308,10 +297,10 @@ describe('release sign-off on Slack, end to end', () => {
       APPROVER1,
       'V0REJ',
     );
-    expect(status(2)).toBe('rejected');
+    expect(await status(2)).toBe('rejected');
     await requestRelease({ ...base('2.6.0', '0.95') }, 'V0REQ3');
     await click(REQUESTER, 3, 'Withdraw');
-    expect(status(3)).toBe('withdrawn');
+    expect(await status(3)).toBe('withdrawn');
     await requestRelease({ ...base('2.7.0', '0.95') }, 'V0REQ4');
     expect(text((await command(MEMBER, 'release list pending')).json)).toContain('REL-4');
     expect(text((await command(MEMBER, 'release list approved')).json)).not.toContain('REL-4');
@@ -336,7 +325,7 @@ describe('release sign-off on Slack, end to end', () => {
     expect(text((await command(OWNER, 'system Fraud Scorer criteria add f1 >= 1.5 on holdout-2026')).json)).toContain(
       'The threshold 1.5 is outside the values f1 can take (a rate in [0, 1])',
     );
-    const [latency, coverage] = criterionFields().slice(-2) as [string, string];
+    const [latency, coverage] = (await criterionFields()).slice(-2) as [string, string];
     const form = await openModal(REQUESTER, 'release Fraud Scorer');
     expect(text(form)).toContain('Must be a rate in [0, 1].');
     const bad = await submitModal(
@@ -351,7 +340,7 @@ describe('release sign-off on Slack, end to end', () => {
       [latency]: '-5 is not a possible latency_ms: it must be a duration, at least 0.',
       [coverage]: '250 is not a possible coverage_score: it must be in [0, 100].',
     });
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '2.9.0'").get()).toEqual({ n: 0 });
+    expect(await sql().count('releases', "version = '2.9.0'")).toBe(0);
   });
 
   it('one value per criterion: a second recall among the other metrics is an error at that field, never silently dropped', async () => {
@@ -365,7 +354,7 @@ describe('release sign-off on Slack, end to end', () => {
       'V0TWICE',
     );
     expect(twice.json?.errors).toEqual({ extraMetrics: 'A second value for recall on holdout-2026: give one value per criterion.' });
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '2.9.0'").get()).toEqual({ n: 0 });
+    expect(await sql().count('releases', "version = '2.9.0'")).toBe(0);
   });
 
   it('a version differing only by invisible characters is the same version; saving an edit with no change keeps the approvals', async () => {
@@ -377,21 +366,19 @@ describe('release sign-off on Slack, end to end', () => {
     expect(twin.json?.errors).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-1).' });
     await click(APPROVER1, 1, 'Approve');
     expect(text(approvalsCard(1))).toContain('1 of 2');
-    const row = () =>
-      slack.app.store.sqlite
-        .prepare(
-          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
-        )
-        .get();
-    const before = row();
+    const row = async () =>
+      await sql().get(
+        "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
+      );
+    const before = await row();
     const form = await openModal(REQUESTER, 'release REL-1 edit');
     const same = await submitModal(slack.eventsUrl, form, {}, REQUESTER, 'V0EDIT5');
     expect(text(same.json?.view)).toContain('Nothing changed: REL-1 keeps its approvals.');
-    expect(row()).toEqual(before);
+    expect(await row()).toEqual(before);
     expect(text(approvalsCard(1))).toContain('1 of 2');
     // The approval still counts: a second approver makes it final.
     await click(APPROVER2, 1, 'Approve');
-    expect(status(1)).toBe('approved');
+    expect(await status(1)).toBe('approved');
     expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     // The state tables agree with the chain after real flows (the cross-checks of aims audit verify).
     expect((await slack.app.store.auditReport()).disagreements).toEqual([]);

@@ -11,6 +11,7 @@ import {
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
@@ -25,8 +26,8 @@ const MEMBER = { user: 'aad-member', name: 'Mia Member' };
 const APPROVALS = '19%3Aapprovals%40thread.tacv2';
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const status = (id: number) =>
-  (teams.app.store.sqlite.prepare('SELECT status FROM releases WHERE id = ?').get(id) as { status: string }).status;
+const sql = () => sqlOf(teams.app.store);
+const status = async (id: number) => (await sql().get<{ status: string }>('SELECT status FROM releases WHERE id = ?', id))?.status;
 
 function approvalsCard(id: number): Card | undefined {
   return cardOf(
@@ -62,9 +63,7 @@ async function submitDialog(who: { user: string; name: string }, id: number, car
 
 async function request(version: string, recall: string, extra: Record<string, string> = {}): Promise<Card> {
   const pick = await say(REQUESTER, 'aims release');
-  const systemId = String(
-    (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
-  );
+  const systemId = String((await sql().get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
   const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }));
   const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
   return await click(
@@ -134,7 +133,7 @@ describe('release sign-off on Teams, end to end', () => {
     expect(Object.keys(executeActions(card))).toEqual(['Approve']);
     expect(Object.keys(submitActions(card))).toEqual(['Approve with comment…', 'Reject…', 'Withdraw']);
     // Through the outbox: queued with the request, then sent.
-    expect(teams.app.store.sqlite.prepare("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1'").all()).toEqual([
+    expect(await sql().all("SELECT kind, target, status FROM outbox_messages WHERE subject = 'release:1' ORDER BY id")).toEqual([
       { kind: 'post', target: 'approvals', status: 'sent' },
       // This invoke names no card it came from: the requester's own live copy is a direct message.
       { kind: 'direct', target: expect.any(String), status: 'sent' },
@@ -154,7 +153,7 @@ describe('release sign-off on Teams, end to end', () => {
       (entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST',
     ).length;
     expect(text(await click(APPROVER2, executeActions(approvalsCard(1)).Approve as never))).toContain('REL-1 is approved.');
-    expect(status(1)).toBe('approved');
+    expect(await status(1)).toBe('approved');
     expect(Object.keys(executeActions(approvalsCard(1)))).toEqual([]);
     const told = teams.connector.activities.filter(
       (entry) => entry.path.startsWith('/v3/conversations/conv-personal-aad-req/activities') && entry.method === 'POST',
@@ -169,7 +168,7 @@ describe('release sign-off on Teams, end to end', () => {
     expect(await submitDialog(APPROVER1, 1, reasonForm, 'Reject', { reason: 'Stale evaluation set.' })).toBe(
       'REL-1 is rejected. The requester was told.',
     );
-    expect(status(1)).toBe('rejected');
+    expect(await status(1)).toBe('rejected');
 
     await request('2.6.0', '0.95');
     const confirm = await openDialog(REQUESTER, 2, 'Withdraw');
@@ -192,8 +191,8 @@ describe('release sign-off on Teams, end to end', () => {
   });
 
   it('a recall of 42 and a negative latency are errors at their fields; a second recall is an error, never dropped', async () => {
-    const releases = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get();
-    const before = releases();
+    const releases = async () => await sql().count('releases');
+    const before = await releases();
     expect(text(await request('2.8.0', '42'))).toContain('42 is not a possible recall: it must be a rate in [0, 1].');
     expect(text(await request('2.8.0', '0.95', { extraMetrics: 'latency_p95 on prod = -5' }))).toContain(
       '-5 is not a possible latency_p95: it must be a duration, at least 0.',
@@ -201,7 +200,7 @@ describe('release sign-off on Teams, end to end', () => {
     expect(text(await request('2.8.0', '0.95', { extraMetrics: 'recall on holdout = 0.40' }))).toContain(
       'A second value for recall on holdout: give one value per criterion.',
     );
-    expect(releases()).toEqual(before);
+    expect(await releases()).toEqual(before);
   });
 
   it('saving an edit with no change keeps the approvals (no new content hash, no audit event)', async () => {
@@ -209,30 +208,28 @@ describe('release sign-off on Teams, end to end', () => {
     // A version differing only by zero-width or bidi characters is the same version.
     expect(text(await request('2.9.0\u200b\u202e', '0.95'))).toContain('Fraud Scorer 2.9.0 already has a pending request (REL-1).');
     await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
-    const row = () =>
-      teams.app.store.sqlite
-        .prepare(
-          "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active = 1) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
-        )
-        .get();
-    const before = row();
+    const row = async () =>
+      await sql().get(
+        "SELECT content_hash AS hash, (SELECT count(*) FROM release_decisions WHERE release_id = 1 AND active) AS active, (SELECT count(*) FROM audit_events WHERE subject = 'release:1') AS events FROM releases WHERE id = 1",
+      );
+    const before = await row();
     const edit = await say(REQUESTER, 'aims release REL-1 edit');
     expect(text(await click(REQUESTER, fillCard(edit, 'Save', {})))).toContain('Nothing changed: REL-1 keeps its approvals.');
-    expect(row()).toEqual(before);
+    expect(await row()).toEqual(before);
     expect(text(approvalsCard(1))).toContain('1 of 2');
   });
 });
 
 describe('Teams: a click or form of another tenant never reaches this tenant’s release', () => {
   const OUTSIDER = { user: 'aad-admin', name: 'Alice Elsewhere', tenant: 'tenant-2' };
-  const decisions = () => teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM release_decisions WHERE release_id = 1').get();
+  const decisions = async () => await sql().count('release_decisions', 'release_id = 1');
 
   it('an Approve click, a reject form and a channel-card click carrying REL-1 from tenant-2 change nothing and show nothing of it', async () => {
     // Tenant-1's REL-1 is pending with one approval.
     await request('2.9.0', '0.95');
     await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
     await say(OUTSIDER, 'aims status', { tenant: 'tenant-2' });
-    const before = { decisions: decisions(), status: status(1) };
+    const before = { decisions: await decisions(), status: await status(1) };
     const approve = executeActions(approvalsCard(1)).Approve as never;
     const clicked = text(await click(OUTSIDER, approve));
     expect(clicked).not.toContain('2.9.0');
@@ -244,11 +241,9 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
     );
     expect(rejected).not.toContain('2.9.0');
     // The same click as Teams would send it from the card in tenant-1's approvals channel, but saying tenant-2.
-    const post = teams.app.store.sqlite
-      .prepare(
-        "SELECT channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE subject = 'release:1' AND purpose = 'approvals'",
-      )
-      .get() as { channelId: string; messageId: string } | undefined;
+    const post = await sql().get<{ channelId: string; messageId: string }>(
+      `SELECT channel_id AS "channelId", message_id AS "messageId" FROM posted_messages WHERE subject = 'release:1' AND purpose = 'approvals'`,
+    );
     const forged = teamsInvoke(teams.connector.serviceUrl, approve, OUTSIDER);
     const response = await teams.post({
       ...forged,
@@ -267,7 +262,7 @@ describe('Teams: a click or form of another tenant never reaches this tenant’s
       replyToId: post?.messageId,
     });
     expect(text(await submitted.json())).toContain('This card belongs to another workspace');
-    expect({ decisions: decisions(), status: status(1) }).toEqual(before);
+    expect({ decisions: await decisions(), status: await status(1) }).toEqual(before);
   });
 });
 
@@ -276,9 +271,7 @@ describe('the requester’s own copy on Teams', () => {
     const before = teams.connector.activities.length;
     const pick = await say(REQUESTER, 'aims release');
     const cardId = teams.connector.activities.slice(before).find((entry) => entry.path.includes('conv-personal-aad-req'))?.id ?? '';
-    const systemId = String(
-      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
-    );
+    const systemId = String((await sql().get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
     // Every step of the form happens in place on the same message, which Teams names in replyToId.
     const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }), { replyToId: cardId });
     const criterion = Object.keys(cardInputs(form)).find((id) => id.startsWith('criterion.')) ?? '';
@@ -299,7 +292,7 @@ describe('the requester’s own copy on Teams', () => {
     await click(APPROVER1, executeActions(approvalsCard(1)).Approve as never);
     const decided = await click(APPROVER2, executeActions(approvalsCard(1)).Approve as never);
     expect(text(decided)).toContain('REL-1 is approved. The requester was told.');
-    expect(status(1)).toBe('approved');
+    expect(await status(1)).toBe('approved');
     const updates = teams.connector.activities.filter(
       (entry) => entry.method === 'PUT' && entry.path === `/v3/conversations/conv-personal-aad-req/activities/${cardId}`,
     );
