@@ -4,6 +4,7 @@ import { slackJobEnv } from '../helpers/slack-job-env.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { openModal, slackJobWorkspace, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 let slack: Harness;
@@ -71,7 +72,7 @@ describe('weekly digest', () => {
     expect(digest).toContain('*Open incidents*\\n1 S1, 0 S2, 0 S3, 0 S4');
     expect(digest).toContain('*Incidents this week*\\n1 opened, 0 closed');
     expect(digest).toContain('Review #1 (risk register review) · Olivia Owner · 22 days overdue (due 1 Nov 2026)');
-    const head = slack.app.store.sqlite.prepare('SELECT max(sequence) AS seq FROM audit_events').get() as { seq: number };
+    const head = (await sqlOf(slack.app.store).get<{ seq: number }>('SELECT max(sequence) AS seq FROM audit_events'))!;
     expect(digest).toMatch(/audit chain head #\d+ `[0-9a-f]{64}`/);
     expect(Number(/audit chain head #(\d+)/.exec(digest)?.[1])).toBeLessThanOrEqual(head.seq);
   });
@@ -115,9 +116,9 @@ describe('weekly digest', () => {
   it('status says when the last digest went out; every send is in the audit chain', async () => {
     await fiveWeeksOfDigests();
     expect(text((await command('U0ADMIN', 'status')).json)).toContain('*Last leadership digest*\\n');
-    const sends = slack.app.store.sqlite
-      .prepare("SELECT action, count(*) AS n FROM audit_events WHERE action LIKE 'job.%' GROUP BY action ORDER BY action")
-      .all();
+    const sends = await sqlOf(slack.app.store).all(
+      "SELECT action, count(*) AS n FROM audit_events WHERE action LIKE 'job.%' GROUP BY action ORDER BY action",
+    );
     expect(sends).toEqual([
       { action: 'job.claimed', n: 4 },
       { action: 'job.message_failed', n: 1 },

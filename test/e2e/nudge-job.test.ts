@@ -5,6 +5,7 @@ import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactio
 import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { openModal, slackJobWorkspace, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
 import { movableClock, startSlackHarness } from '../helpers/start-test-app.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 type Json = Record<string, unknown>;
@@ -153,7 +154,7 @@ describe('daily nudges', () => {
     const out = await runNudges('2026-11-27T08:00:00Z');
     expect(out).toMatch(/acme 2026-11-27: \d+ sent, 0 already sent, 2 failed/);
     expect(dmsTo('U0ANN').length - before.ann).toBe(1);
-    const failed = slack.app.store.sqlite.prepare("SELECT recipient FROM job_deliveries WHERE status = 'failed' ORDER BY recipient").all();
+    const failed = await sqlOf(slack.app.store).all("SELECT recipient FROM job_deliveries WHERE status = 'failed' ORDER BY recipient");
     expect(failed).toHaveLength(2);
     slack.slackApi.httpErrorFor('U0OLIVIA', undefined);
     slack.slackApi.httpErrorFor('U0MIA', undefined);
@@ -161,7 +162,7 @@ describe('daily nudges', () => {
     expect(next).toMatch(/0 failed/);
     expect(text(dmsTo('U0OLIVIA').at(-1)?.args)).toContain('Review #1: Bias review');
     // The failed ones were superseded by today's messages, never sent twice.
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM job_deliveries WHERE status = 'superseded'").get()).toEqual({ n: 2 });
+    expect(await sqlOf(slack.app.store).count('job_deliveries', "status = 'superseded'")).toBe(2);
   });
 
   it('the same day run again sends nothing; when the snooze ends, the item comes back', async () => {
@@ -236,6 +237,6 @@ describe('escalation counts from the due date, whatever the snoozes', () => {
       expect(text(lead().at(-1)?.args)).toContain('Overdue by more than 21 days');
       expect(text(lead().at(-1)?.args)).toContain('Review #1: Bias review');
     }
-    expect(own.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'item.snoozed'").get()).toEqual({ n: 3 });
+    expect(await sqlOf(own.app.store).count('audit_events', "action = 'item.snoozed'")).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -19,7 +20,7 @@ const post = async (body: unknown) => {
 };
 const issues = (json: { issues?: Array<{ path: unknown[]; message: string }> }) =>
   Object.fromEntries((json.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
-const releases = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM releases').get() as { n: number }).n;
+const releases = async () => await sqlOf(slack.app.store).count('releases');
 
 const body = (measurements: unknown[], version = '3.0.0') => ({
   aiSystem: 'Fraud Scorer',
@@ -57,7 +58,7 @@ describe('pipeline API: value domains and one value per criterion', () => {
       'measurements.0': '42 is not a possible recall: it must be a rate in [0, 1].',
       'measurements.1': '-1000000000000 is not a possible latency: it must be a duration, at least 0.',
     });
-    expect(releases()).toBe(0);
+    expect(await releases()).toBe(0);
   });
 
   it('two values for one criterion are a 400 naming the second; the failing one is never dropped', async () => {
@@ -70,7 +71,7 @@ describe('pipeline API: value domains and one value per criterion', () => {
     );
     expect(answer.status).toBe(400);
     expect(issues(answer.json)).toEqual({ 'measurements.2': 'A second value for recall on holdout: give one value per criterion.' });
-    expect(releases()).toBe(0);
+    expect(await releases()).toBe(0);
   });
 
   it('metric names and versions are cleaned of zero-width and bidi characters before matching and uniqueness', async () => {
@@ -84,8 +85,8 @@ describe('pipeline API: value domains and one value per criterion', () => {
       ),
     );
     expect(first.status).toBe(201);
-    expect(slack.app.store.sqlite.prepare('SELECT version FROM releases').all()).toEqual([{ version: '3.0.0' }]);
-    expect(slack.app.store.sqlite.prepare('SELECT metric, dataset, passed FROM release_metrics ORDER BY id').all()).toEqual([
+    expect(await sqlOf(slack.app.store).all('SELECT version FROM releases')).toEqual([{ version: '3.0.0' }]);
+    expect(await sqlOf(slack.app.store).all('SELECT metric, dataset, passed FROM release_metrics ORDER BY id')).toEqual([
       { metric: 'recall', dataset: 'holdout', passed: 1 },
       { metric: 'latency', dataset: 'prod', passed: 1 },
     ]);
@@ -100,6 +101,6 @@ describe('pipeline API: value domains and one value per criterion', () => {
     );
     expect(twin.status).toBe(400);
     expect(issues(twin.json)).toEqual({ version: 'Fraud Scorer 3.0.0 already has a pending request (REL-1).' });
-    expect(releases()).toBe(1);
+    expect(await releases()).toBe(1);
   });
 });

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isPostgresUrl } from '../../src/store/open-store.ts';
 import { buttonsOf, clickButton, submitModal } from '../helpers/slack-interactions.ts';
 import { seedOtherWorkspace, seedReleaseWorkspace } from '../helpers/release-workspace.ts';
 import { runAims } from '../helpers/run-aims.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { TEST_STORE_KIND, testStoreUrl } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -25,9 +28,9 @@ const api = (path: string, init: { method?: string; token?: string; body?: unkno
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
 
-// The CLI in this process, on the store file the bot writes (a second connection, as a pipeline's would be).
+// The CLI in this process, on the store the bot writes (a second connection, as a pipeline's would be).
 const cli = async (args: string[]) => {
-  const { code, out } = await runAims(args, { AIMS_DB: dbPath });
+  const { code, out } = await runAims(args, isPostgresUrl(dbPath) ? { AIMS_DATABASE_URL: dbPath } : { AIMS_DB: dbPath });
   return { status: code, stdout: out };
 };
 
@@ -42,23 +45,25 @@ const body = {
   requester: 'U0PIPE',
 };
 
-// A fresh bot and store file per test: no test sees the releases, people or keys of another.
+// A fresh bot and store per test (on SQLite a file of its own, on PostgreSQL a database of its own): no
+// test sees the releases, people or keys of another.
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aims-api-'));
-  dbPath = join(dir, 'aims.db');
+  const file = join(dir, 'aims.db');
   slack = await startSlackHarness(
     {
       AIMS_ADMINS: 'slack:U0ADMIN',
-      AIMS_DB: dbPath,
+      ...(TEST_STORE_KIND === 'sqlite' ? { AIMS_DB: file } : {}),
       AIMS_API_TOKENS: `slack:T0TEST=${TOKEN_A},slack:T0OTHER=${TOKEN_B},teams:tenant-contoso=${TOKEN_TEAMS}`,
     },
     { channels: { C0APP: 'ai-approvals', C0INC: 'ai-incidents', C0LEAD: 'ai-leadership' } },
   );
+  dbPath = testStoreUrl(slack.app.store) ?? file;
   // Set up as an admin would in chat: channels, two approvals needed, a system with a criterion, two approvers.
   await seedReleaseWorkspace(slack.app.store, { approvers: ['U0APP1', 'U0APP2'], criteria: ['recall >= 0.9 holdout'] });
   await seedOtherWorkspace(slack.app.store, 'T0OTHER', 'U0OUT');
 });
-// After each test the audit chain verifies, in the store and by `aims audit verify` on the store file.
+// After each test the audit chain verifies, in the store and by `aims audit verify` on the store.
 afterEach(async () => {
   try {
     expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
@@ -71,12 +76,10 @@ afterEach(async () => {
   }
 });
 
-const counts = () =>
-  slack.app.store.sqlite
-    .prepare(
-      'SELECT (SELECT count(*) FROM releases) AS releases, (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit, (SELECT count(*) FROM inbound_dedupe_keys) AS keys',
-    )
-    .get();
+const counts = async () =>
+  await sqlOf(slack.app.store).get(
+    'SELECT (SELECT count(*) FROM releases) AS releases, (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit, (SELECT count(*) FROM inbound_dedupe_keys) AS keys',
+  );
 
 async function approveInChat(id: number, user: string) {
   const card = slack.slackApi
@@ -174,7 +177,7 @@ describe('pipeline API', () => {
     expect(first.status).toBe(201);
     const { id } = (await first.json()) as { id: number };
     const posts = slack.slackApi.callsTo('chat.postMessage').length;
-    const before = counts();
+    const before = await counts();
     // The CI re-run of issue 11: same key, another version with a failing metric.
     const reused = await api('/releases', {
       method: 'POST',
@@ -186,9 +189,9 @@ describe('pipeline API', () => {
     const conflict = (await reused.json()) as { error: string; message: string; idempotencyKey: string; boundTo: string };
     expect(conflict).toMatchObject({ error: 'idempotency_conflict', idempotencyKey: 'ci-run-77', boundTo: `REL-${id}` });
     expect(conflict.message).toContain('Idempotency-Key "ci-run-77" is already bound to REL-' + id);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
     expect(slack.slackApi.callsTo('chat.postMessage').length).toBe(posts);
-    expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '5.0.0'").get() as { n: number }).n).toBe(0);
+    expect(await sqlOf(slack.app.store).count('releases', "version = '5.0.0'")).toBe(0);
     // Another requester is another body too.
     expect(
       (
@@ -211,11 +214,11 @@ describe('pipeline API', () => {
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(((await replay.json()) as { id: number }).id).toBe(id);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('refuses a requester that is not a user id of the token’s platform, or longer than 64 characters (400 naming requester); no person is created', async () => {
-    const before = counts();
+    const before = await counts();
     for (const requester of [`U${'A'.repeat(4999)}`, 'alice@example.com', '<!channel>', 'u0lower', `U${'A'.repeat(64)}`]) {
       const response = await api('/releases', { method: 'POST', token: TOKEN_A, body: { ...body, version: '6.0.0', requester } });
       expect(response.status, requester.slice(0, 20)).toBe(400);
@@ -235,7 +238,7 @@ describe('pipeline API', () => {
       body: { ...body, requester: '6f1c2a9e-3b7d-4e21-9a0c-5d8e7f6a1b2c' },
     });
     expect(await aad.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('checks the token before reading the body; malformed JSON answers 400 JSON, never a stack or a path', async () => {
@@ -283,6 +286,6 @@ describe('pipeline API', () => {
     const create = await api('/releases', { method: 'POST', token: TOKEN_B, body: { ...body, version: '9.9.9' } });
     expect(create.status).toBe(400);
     expect(await create.json()).toMatchObject({ issues: [{ path: ['aiSystem'] }] });
-    expect((slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM releases WHERE version = '9.9.9'").get() as { n: number }).n).toBe(0);
+    expect(await sqlOf(slack.app.store).count('releases', "version = '9.9.9'")).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { checkSlackMessage } from '../helpers/slack-limits.ts';
 import { postEvent, postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
 import { storeCounts } from '../helpers/store-counts.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -18,26 +19,26 @@ const blockText = (payload: Record<string, unknown> | undefined) => JSON.stringi
 
 describe('Slack over HTTP, signed as Slack signs', () => {
   it('refuses a forged signature with 401 and stores nothing', async () => {
-    const before = storeCounts(slack.app.store);
+    const before = await storeCounts(slack.app.store);
     const response = await postSlashCommand(slack.eventsUrl, { text: 'status', user_id: 'U0FORGER' }, { secret: 'not-the-secret' });
     expect(response.status).toBe(401);
-    expect(storeCounts(slack.app.store)).toEqual(before);
+    expect(await storeCounts(slack.app.store)).toEqual(before);
   });
 
   it('refuses a correctly signed but stale (6 minutes old) request with 401 and stores nothing', async () => {
-    const before = storeCounts(slack.app.store);
+    const before = await storeCounts(slack.app.store);
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
     const response = await postSlashCommand(slack.eventsUrl, { text: 'status', user_id: 'U0STALE' }, { timestamp: sixMinutesAgo });
     expect(response.status).toBe(401);
-    expect(storeCounts(slack.app.store)).toEqual(before);
+    expect(await storeCounts(slack.app.store)).toEqual(before);
   });
 
   it('refuses a correctly signed request timestamped 6 minutes in the future with 401, like a stale one', async () => {
-    const before = storeCounts(slack.app.store);
+    const before = await storeCounts(slack.app.store);
     const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
     const response = await postSlashCommand(slack.eventsUrl, { text: 'status', user_id: 'U0FUTURE' }, { timestamp: sixMinutesAhead });
     expect(response.status).toBe(401);
-    expect(storeCounts(slack.app.store)).toEqual(before);
+    expect(await storeCounts(slack.app.store)).toEqual(before);
     // Within the window either way is fine: clocks differ a little.
     const slightlyAhead = await postSlashCommand(
       slack.eventsUrl,
@@ -65,7 +66,7 @@ describe('Slack over HTTP, signed as Slack signs', () => {
     // Nothing recorded yet: the first-run checklist instead of zeros.
     expect(text).toContain('Add your first AI system');
     expect(text).not.toContain('People known');
-    const person = slack.app.store.sqlite.prepare("SELECT display_name FROM people WHERE external_id = 'U0GRACE'").get();
+    const person = await sqlOf(slack.app.store).get("SELECT display_name FROM people WHERE external_id = 'U0GRACE'");
     expect(person).toEqual({ display_name: 'grace' });
     expect((await slack.app.store.verifyAudit()).ok).toBe(true);
   });

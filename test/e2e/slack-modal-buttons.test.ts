@@ -3,6 +3,7 @@ import { buttonsOf, clickButton, clickButtonInView, submitModal } from '../helpe
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import type { startSlackHarness } from '../helpers/start-test-app.ts';
 import { FRAUD_SCORER, SLACK_ADMIN, SLACK_MEMBER, SLACK_OWNER, startSlackWorkspace } from '../helpers/workspace-builders.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -62,7 +63,7 @@ beforeEach(async () => {
     { system: null, setup: { defaultApprovals: '1' } },
   ));
   const added = await submitted(SLACK_ADMIN, await openModal(SLACK_ADMIN, 'system add'), { ...FRAUD_SCORER }, 'V0SYSADD');
-  systemId = String((slack.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id);
+  systemId = String((await sqlOf(slack.app.store).get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
   expect(text(added.view)).toContain('Fraud Scorer');
 });
 afterEach(async () => {
@@ -85,11 +86,9 @@ describe('Slack: every button that can appear in a modal works when clicked ther
     expect(scheduled.method).toBe('views.update');
     expect(text(scheduled.view)).toContain('Scheduled 2 review(s), every 90 days.');
     expect(
-      slack.app.store.sqlite
-        .prepare(
-          "SELECT r.kind FROM review_schedules r JOIN ai_systems s ON s.id = r.ai_system_id WHERE s.name = 'Churn Model' ORDER BY r.id",
-        )
-        .all(),
+      await sqlOf(slack.app.store).all(
+        "SELECT r.kind FROM review_schedules r JOIN ai_systems s ON s.id = r.ai_system_id WHERE s.name = 'Churn Model' ORDER BY r.id",
+      ),
     ).toEqual([{ kind: 'drift-review' }, { kind: 'bias-review' }]);
     // The review list it now shows has its own buttons, which work there too.
     const list: Shown = { id: shown.id, view: scheduled.view };
@@ -140,9 +139,7 @@ describe('Slack: every button that can appear in a modal works when clicked ther
     const mitigated = await clickInModal(SLACK_ADMIN, acknowledged, 'Mitigated');
     expect(mitigated.method).toBe('views.update');
     expect(text(mitigated.view)).toContain('Mitigated');
-    expect((slack.app.store.sqlite.prepare('SELECT status FROM incidents WHERE number = 1').get() as { status: string }).status).toBe(
-      'mitigated',
-    );
+    expect(await sqlOf(slack.app.store).get('SELECT status FROM incidents WHERE number = 1')).toEqual({ status: 'mitigated' });
     const resolve = await clickInModal(SLACK_ADMIN, { id: acknowledged.id, view: mitigated.view }, 'Resolve…');
     expect(resolve.method).toBe('views.push');
     expect(text(resolve.view)).toContain('Root cause');
@@ -163,7 +160,7 @@ describe('Slack: every button that can appear in a modal works when clicked ther
       expect(refused.method).toBe('views.update');
       expect(text(refused.view)).toContain('You requested REL-1');
     }
-    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM release_decisions').get()).toEqual({ n: 0 });
+    expect(await sqlOf(slack.app.store).count('release_decisions')).toBe(0);
     const withdrawn = await clickInModal(SLACK_MEMBER, requested, 'Withdraw');
     expect(text(withdrawn.view)).toContain('REL-1 is withdrawn.');
   });
@@ -198,9 +195,9 @@ describe('Slack: a refused click on a channel card', () => {
     // The member has used the bot before (meeting someone is an audited change too).
     await command(SLACK_MEMBER, 'status');
     const before = slack.slackApi.calls.length;
-    const incidents = () => slack.app.store.sqlite.prepare('SELECT * FROM incidents').all();
-    const audit = () => slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get();
-    const state = { incidents: incidents(), audit: audit() };
+    const incidents = async () => await sqlOf(slack.app.store).all('SELECT * FROM incidents ORDER BY id');
+    const audit = async () => await sqlOf(slack.app.store).count('audit_events');
+    const state = { incidents: await incidents(), audit: await audit() };
     // A member may not mitigate: the click on the card everyone in the channel sees is refused.
     const responseUrl = slack.slackApi.responseUrl('refused-mitigate');
     const clicked = await clickButton(slack.eventsUrl, buttonsOf(card?.args).Mitigated as Json, SLACK_MEMBER, responseUrl, where);
@@ -211,6 +208,6 @@ describe('Slack: a refused click on a channel card', () => {
     expect(answers[0]?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(text(answers[0]?.args)).toContain('Only the owner of INC-1 or an admin can mitigate it.');
     expect(after.filter((call) => call.method.startsWith('chat.'))).toEqual([]);
-    expect({ incidents: incidents(), audit: audit() }).toEqual(state);
+    expect({ incidents: await incidents(), audit: await audit() }).toEqual(state);
   });
 });

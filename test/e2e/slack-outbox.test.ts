@@ -4,6 +4,7 @@ import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
 import { skippingWallClock, type SkippingWallClock } from '../helpers/start-test-app.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
 type Row = {
@@ -24,34 +25,32 @@ const ADMIN = { user: 'U0ADMIN', name: 'alice' };
 const REPORTER = { user: 'U0REP', name: 'rita' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 
-const outboxOf = (number: number) =>
-  slack.app.store.sqlite
-    .prepare(
-      `SELECT o.id, o.kind, o.target, o.status, o.attempts, o.last_error AS lastError, o.taken_at AS takenAt, o.next_attempt_at AS nextAttemptAt
-         FROM outbox_messages o JOIN incidents i ON o.subject = 'incident:' || i.id WHERE i.number = ? ORDER BY o.id`,
-    )
-    .all(number) as Row[];
+const outboxOf = async (number: number) =>
+  await sqlOf(slack.app.store).all<Row>(
+    `SELECT o.id, o.kind, o.target, o.status, o.attempts, o.last_error AS "lastError", o.taken_at AS "takenAt", o.next_attempt_at AS "nextAttemptAt"
+       FROM outbox_messages o JOIN incidents i ON o.subject = 'incident:' || i.id WHERE i.number = ? ORDER BY o.id`,
+    number,
+  );
 /** chat.postMessage calls of INC-n's card to a channel: every attempt, and those Slack accepted. */
 const postsOf = (number: number, channel: string) =>
   slack.slackApi
     .callsTo('chat.postMessage')
     .filter((call) => call.args.channel === channel && text(call.args.blocks).includes(`INC-${number} ·`));
 /** The channel copies of INC-n the bot tracks (its reporter's own copy aside). */
-const postedCopies = (number: number) =>
-  slack.app.store.sqlite
-    .prepare(
-      "SELECT p.channel_id FROM posted_messages p JOIN incidents i ON p.subject = 'incident:' || i.id WHERE i.number = ? AND p.purpose NOT LIKE 'personal:%'",
-    )
-    .all(number);
+const postedCopies = async (number: number) =>
+  await sqlOf(slack.app.store).all(
+    "SELECT p.channel_id FROM posted_messages p JOIN incidents i ON p.subject = 'incident:' || i.id WHERE i.number = ? AND p.purpose NOT LIKE 'personal:%'",
+    number,
+  );
 
 /** Waits until the sender has settled INC-n's messages (it retries in the background, after backoff). */
 async function settled(number: number): Promise<Row[]> {
   for (let i = 0; i < 400; i++) {
-    const rows = outboxOf(number);
+    const rows = await outboxOf(number);
     if (rows.length > 0 && rows.every((row) => row.status === 'sent' || row.status === 'failed')) return rows;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`INC-${number}'s outbox never settled: ${text(outboxOf(number))}`);
+  throw new Error(`INC-${number}'s outbox never settled: ${text(await outboxOf(number))}`);
 }
 
 async function report(title: string, view: string) {
@@ -100,7 +99,7 @@ describe('the outbox sender on Slack', () => {
     expect(row).toMatchObject({ kind: 'post', target: 'incidents', status: 'sent', attempts: 2 });
     expect(postsOf(1, 'C0INC')).toHaveLength(2);
     // One copy on record (the failed attempt posted nothing), so later changes update exactly it.
-    expect(postedCopies(1)).toHaveLength(1);
+    expect(await postedCopies(1)).toHaveLength(1);
   });
 
   it('Slack answers 429 with Retry-After: the retry waits as long as Slack asked, then posts once', async () => {
@@ -108,7 +107,7 @@ describe('the outbox sender on Slack', () => {
     outboxClock.hold(true);
     await report('Chatbot invents a refund policy', 'V0OUT2');
     // Right after the 429 the message waits for Retry-After (1 s), not the sender's own backoff (20 ms in tests).
-    const waiting = outboxOf(1)[0] as Row;
+    const waiting = (await outboxOf(1))[0] as Row;
     outboxClock.hold(false);
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
     expect(waiting.lastError).toMatch(/rate-limit/);
@@ -116,7 +115,7 @@ describe('the outbox sender on Slack', () => {
     const [row] = await settled(1);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(postsOf(1, 'C0INC').filter((call) => !call.held)).toHaveLength(2);
-    expect(postedCopies(1)).toHaveLength(1);
+    expect(await postedCopies(1)).toHaveLength(1);
   });
 
   it('gives up into failed after its bound; /aims status and aims jobs list show it, and the audit records it', async () => {
@@ -135,7 +134,7 @@ describe('the outbox sender on Slack', () => {
     slack.slackApi.httpErrorFor('C0INC', undefined);
     const status = text((await command(ADMIN, 'status')).json);
     expect(status).toContain('Channel posts: 1 failed. INC-1 card to the incidents channel: failed');
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'outbox.failed'").get()).toEqual({ n: 1 });
+    expect(await sqlOf(slack.app.store).count('audit_events', "action = 'outbox.failed'")).toBe(1);
 
     const out: string[] = [];
     const code = await runCli(['jobs', 'list', '--db', slack.dbPath], {

@@ -7,6 +7,7 @@ import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
 import { teamsMessage } from '../helpers/fake-teams-connector.ts';
 import { startFakeSlackSocket } from '../helpers/fake-slack-socket.ts';
 import { TEST_START } from '../helpers/start-test-app.ts';
+import { openTestStore, TEST_STORE_KIND } from '../helpers/store-kinds.ts';
 
 type Json = Record<string, unknown>;
 const cleanups: Array<() => Promise<void>> = [];
@@ -27,12 +28,18 @@ async function startSocketModeBot(apiUrl: string, env: Record<string, string> = 
     SLACK_API_URL: apiUrl,
     ...env,
   });
+  // This project's store (SQLite in memory, or a PostgreSQL database of its own); the bot closes it.
+  const store = await openTestStore();
   const app: RunningAims = await startAims(config, {
+    store,
     clock: fixedClock(TEST_START),
     slackRetries: 0,
     jobs,
     slackReconnectDelaysMs: [20, 40],
     logger: createLogger('info', { service: 'aims-bot' }, (line) => lines.push(line)),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
   cleanups.push(async () => await app.close());
   const logged = () => lines.map((line) => JSON.parse(line) as Json);
@@ -112,7 +119,7 @@ describe('Slack in Socket Mode, offline against a fake Slack', () => {
       status: 503,
       body: {
         status: 'degraded',
-        database: { store: 'sqlite', reachable: true },
+        database: { store: TEST_STORE_KIND, reachable: true },
         platforms: { slack: 'socket', teams: 'authenticated' },
         slack: 'down',
       },

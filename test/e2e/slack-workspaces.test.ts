@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButton, postInteraction, submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 /**
  * Two workspaces with an INC-1 each. Under Enterprise Grid and Slack Connect a person's own
@@ -26,14 +27,13 @@ const PUBLIC_TITLE = 'Chatbot answers slowly';
 const CONFIDENTIAL_TITLE = 'Merger model leaked deal names';
 
 const report = { severity: 'S3', type: 'other', description: 'd', affected: 'a', detectedAt: '2026-11-22T08:30:00.000Z' };
-const incidentOf = (team: string) =>
-  slack.app.store.sqlite
-    .prepare(
-      'SELECT i.id, i.status, i.title FROM incidents i JOIN workspaces w ON w.id = i.workspace_id WHERE w.external_id = ? AND i.number = 1',
-    )
-    .get(team) as { id: number; status: string; title: string };
-const commentsOn = (incidentId: number) =>
-  slack.app.store.sqlite.prepare("SELECT text FROM incident_events WHERE kind = 'comment' AND incident_id = ?").all(incidentId);
+const incidentOf = async (team: string) =>
+  (await sqlOf(slack.app.store).get<{ id: number; status: string; title: string }>(
+    'SELECT i.id, i.status, i.title FROM incidents i JOIN workspaces w ON w.id = i.workspace_id WHERE w.external_id = ? AND i.number = 1',
+    team,
+  ))!;
+const commentsOn = async (incidentId: number) =>
+  await sqlOf(slack.app.store).all("SELECT text FROM incident_events WHERE kind = 'comment' AND incident_id = ? ORDER BY id", incidentId);
 
 async function setUp(admin: typeof ADMIN_A, channel: string, title: string, viewId: string, system: string): Promise<void> {
   const setup = await openModal(admin, 'setup');
@@ -85,9 +85,9 @@ afterEach(async () => {
 });
 
 describe('Slack: the workspace is where the card is (team.id), never the clicker’s own (user.team_id)', () => {
-  it('has an INC-1 in each workspace, each posted to its own channel', () => {
-    expect(incidentOf(A).title).toBe(PUBLIC_TITLE);
-    expect(incidentOf(B).title).toBe(CONFIDENTIAL_TITLE);
+  it('has an INC-1 in each workspace, each posted to its own channel', async () => {
+    expect((await incidentOf(A)).title).toBe(PUBLIC_TITLE);
+    expect((await incidentOf(B)).title).toBe(CONFIDENTIAL_TITLE);
     expect(text(cardInA()?.args.blocks)).toContain(`INC-1 · ${PUBLIC_TITLE}`);
   });
 
@@ -100,8 +100,8 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
     const form = calls('views.open').at(-1)?.args.view as Json;
     const updates = calls('chat.update').length;
     await submitModal(slack.eventsUrl, form, { comment: 'Seen from the shared channel.' }, VISITOR, 'V0VISIT');
-    expect(commentsOn(incidentOf(A).id)).toEqual([{ text: 'Seen from the shared channel.' }]);
-    expect(commentsOn(incidentOf(B).id)).toEqual([]);
+    expect(await commentsOn((await incidentOf(A)).id)).toEqual([{ text: 'Seen from the shared channel.' }]);
+    expect(await commentsOn((await incidentOf(B)).id)).toEqual([]);
     // Only A's copies were refreshed (its channel card and its reporter's own copy); B's channel never heard of it.
     const refreshed = calls('chat.update').slice(updates);
     expect(refreshed.map((call) => call.args.channel)).toEqual(['C0AINC', 'U0ADMINA']);
@@ -126,7 +126,7 @@ describe('Slack: the workspace is where the card is (team.id), never the clicker
     expect(answers[0]?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(text(answers[0]?.args)).toContain(PUBLIC_TITLE);
     expect(text(answers[0]?.args)).not.toContain(CONFIDENTIAL_TITLE);
-    expect([incidentOf(A).status, incidentOf(B).status]).toEqual(['open', 'open']);
+    expect([(await incidentOf(A)).status, (await incidentOf(B)).status]).toEqual(['open', 'open']);
   });
 
   it('searches the inventory of the workspace the modal is in; without a team (org-wide install) the modal’s own team', async () => {
@@ -152,7 +152,7 @@ describe('Slack: a click on a card acts on that card’s record, in its workspac
   it('a click on A’s card whose payload says workspace B (forged or misrouted) touches neither INC-1 and shows nothing of B', async () => {
     const card = cardInA();
     const before = calls('*').length;
-    const eventsBefore = slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get();
+    const eventsBefore = await sqlOf(slack.app.store).count('audit_events');
     await clickButton(slack.eventsUrl, buttonsOf(card?.args)['Comment…'] as Json, ADMIN_B, slack.slackApi.responseUrl('forged-comment'), {
       channel: 'C0AINC',
       ts: card?.ts ?? '',
@@ -172,7 +172,7 @@ describe('Slack: a click on a card acts on that card’s record, in its workspac
       ts: card?.ts ?? '',
     });
     expect(text(calls('*').slice(before))).not.toContain(CONFIDENTIAL_TITLE);
-    expect([incidentOf(A).status, incidentOf(B).status]).toEqual(['open', 'open']);
-    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get()).toEqual(eventsBefore);
+    expect([(await incidentOf(A)).status, (await incidentOf(B)).status]).toEqual(['open', 'open']);
+    expect(await sqlOf(slack.app.store).count('audit_events')).toBe(eventsBefore);
   });
 });

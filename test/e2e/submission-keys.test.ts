@@ -4,6 +4,7 @@ import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { startSlackHarness, startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
 type TeamsHarness = Awaited<ReturnType<typeof startTeamsHarness>>;
@@ -20,9 +21,8 @@ const scorer = {
   stage: 'production',
   provider: 'in-house',
 };
-const systems = (store: SlackHarness['app']['store']) => store.sqlite.prepare('SELECT name FROM ai_systems ORDER BY id').all();
-const audits = (store: SlackHarness['app']['store']) =>
-  (store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const systems = async (store: SlackHarness['app']['store']) => await sqlOf(store).all('SELECT name FROM ai_systems ORDER BY id');
+const audits = async (store: SlackHarness['app']['store']) => await sqlOf(store).count('audit_events');
 
 beforeAll(async () => {
   slack = await startSlackHarness({ AIMS_ADMINS: 'slack:U0ADMIN' });
@@ -44,13 +44,13 @@ describe('a submission key is bound to what it carried (Slack)', () => {
     expect(text((await submitModal(slack.eventsUrl, form, { ...scorer, owner: 'U0ADMIN' }, ADMIN, 'V0BOUND')).json)).toContain(
       'Fraud Scorer was already added.',
     );
-    const before = audits(slack.app.store);
+    const before = await audits(slack.app.store);
     // A replay of the view id with another name: never "already added" for the earlier system.
     const forged = await submitModal(slack.eventsUrl, form, { ...scorer, name: 'Credit Limit Model', owner: 'U0ADMIN' }, ADMIN, 'V0BOUND');
     expect(text(forged.json)).toContain('already submitted (it is bound to Fraud Scorer) with different content, so nothing was changed');
     expect(text(forged.json)).not.toContain('was already added');
-    expect(systems(slack.app.store)).toEqual([{ name: 'Fraud Scorer' }]);
-    expect(audits(slack.app.store)).toBe(before);
+    expect(await systems(slack.app.store)).toEqual([{ name: 'Fraud Scorer' }]);
+    expect(await audits(slack.app.store)).toBe(before);
   });
 });
 
@@ -63,11 +63,11 @@ describe('a submission key is bound to what it carried (Teams)', () => {
     const submit = fillCard(form, 'Add', { ...scorer, owner: 'aad-admin' });
     expect(text(await click(ADMIN, submit))).toContain('Added Fraud Scorer to the AI system inventory.');
     expect(text(await click(ADMIN, submit))).toContain('Fraud Scorer was already added.');
-    const before = audits(teams.app.store);
+    const before = await audits(teams.app.store);
     const forged = await click(ADMIN, { ...submit, data: { ...submit.data, name: 'Credit Limit Model' } });
     expect(text(forged)).toContain('already submitted (it is bound to Fraud Scorer) with different content, so nothing was changed');
-    expect(systems(teams.app.store)).toEqual([{ name: 'Fraud Scorer' }]);
-    expect(audits(teams.app.store)).toBe(before);
+    expect(await systems(teams.app.store)).toEqual([{ name: 'Fraud Scorer' }]);
+    expect(await audits(teams.app.store)).toBe(before);
   });
 
   it('an activity id redelivered with other text is refused, not ignored as a retry nor answered as the first', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -16,10 +17,10 @@ const anchorPosts = () =>
       entry.path === `/v3/conversations/${LEADERSHIP}/activities` &&
       text(entry.activity).includes('AIMS audit anchor'),
   );
-const anchorRows = () =>
-  teams.app.store.sqlite
-    .prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id')
-    .all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
+const anchorRows = async () =>
+  await sqlOf(teams.app.store).all<{ sequence: number; hash: string; channelId: string; source: string }>(
+    'SELECT sequence, hash, channel_id AS "channelId", source FROM published_anchors ORDER BY id',
+  );
 const run = async (at: string) => ((await teams.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>).map((r) => r.outcome);
 const setChannel = async (purpose: string, id: string) =>
   await say(ADMIN, `aims setup channel ${purpose}`, { conversationType: 'channel', mentionBot: true, conversationId: id });
@@ -40,7 +41,7 @@ describe('daily audit anchor on Teams', () => {
     expect(await run('2026-11-23T12:00:00Z')).toEqual(['already sent']);
     expect(anchorPosts()).toHaveLength(1);
     expect(anchorPosts()[0]?.problems).toEqual([]);
-    const [row] = anchorRows();
+    const [row] = await anchorRows();
     expect(row).toMatchObject({ channelId: '19:leadership@thread.tacv2', source: 'anchor 2026-11-23' });
     expect(text(anchorPosts()[0]?.activity)).toContain(`audit chain head #${row?.sequence} `);
     expect(text(anchorPosts()[0]?.activity)).toContain(String(row?.hash));
@@ -54,7 +55,7 @@ describe('daily audit anchor on Teams', () => {
     await setChannel('incidents', '19:incidents@thread.tacv2');
     expect(await run('2026-11-25T09:00:00Z')).toEqual(['sent']);
     expect(anchorPosts()).toHaveLength(2);
-    expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-25']);
+    expect((await anchorRows()).map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-25']);
     expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -1,5 +1,3 @@
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { memoryStore } from '../helpers/test-store.ts';
 import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAims, type RunningAims } from '../../src/app.ts';
@@ -10,6 +8,8 @@ import { startFakeTeamsConnector, teamsMessage } from '../helpers/fake-teams-con
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.ts';
 import { TEST_START } from '../helpers/start-test-app.ts';
 import { storeCounts } from '../helpers/store-counts.ts';
+import { openTestStore, TEST_STORE_KIND } from '../helpers/store-kinds.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const APP_PASSWORD = 'not-a-real-password';
@@ -23,7 +23,7 @@ const attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let connector: Awaited<ReturnType<typeof startFakeTeamsConnector>>;
 let openId: LoopbackServer;
 let app: RunningAims;
-let store: SqliteStore;
+let store: GovernanceStore;
 const lines: string[] = [];
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -78,7 +78,8 @@ beforeEach(async () => {
     MicrosoftAppPassword: APP_PASSWORD,
     MicrosoftAppType: 'MultiTenant',
   });
-  store = memoryStore();
+  // This project's store; the bot closes it with itself.
+  store = await openTestStore();
   app = await startAims(config, {
     store,
     clock: fixedClock(TEST_START),
@@ -97,11 +98,11 @@ afterAll(async () => {
 
 describe('Teams with MicrosoftAppId set', () => {
   it('rejects an activity without a token with 401, answers nothing and stores nothing', async () => {
-    const before = storeCounts(store);
+    const before = await storeCounts(store);
     const response = await post(teamsMessage(connector.serviceUrl, 'aims status'));
     expect(response.status).toBe(401);
     expect(connector.activities).toHaveLength(0);
-    expect(storeCounts(store)).toEqual(before);
+    expect(await storeCounts(store)).toEqual(before);
   });
 
   it('answers 401 (never 500) to every forged or malformed token, each logged as one JSON line; nothing is stored', async () => {
@@ -139,7 +140,7 @@ describe('Teams with MicrosoftAppId set', () => {
       if (signature.length > 16) expect(lines.slice(logged).join('\n'), attack).not.toContain(signature);
     }
     expect(connector.activities).toHaveLength(0);
-    expect(storeCounts(store).workspaces).toBe(0);
+    expect((await storeCounts(store)).workspaces).toBe(0);
   });
 
   it('lets a token signed with the channel key through authentication (so the refusals above are about the forgery)', async () => {
@@ -147,7 +148,7 @@ describe('Teams with MicrosoftAppId set', () => {
       authorization: `Bearer ${rs256(channelKey.privateKey, claims(connector.serviceUrl))}`,
     });
     expect(response.status, lines.slice(-3).join('\n')).not.toBe(401);
-    expect(storeCounts(store).workspaces).toBe(1);
+    expect((await storeCounts(store)).workspaces).toBe(1);
   });
 
   it('answers malformed JSON and a body that is not an activity with 400 JSON, never a stack or a path', async () => {
@@ -168,7 +169,7 @@ describe('Teams with MicrosoftAppId set', () => {
     const health = await (await fetch(`${app.url}/healthz`)).json();
     expect(health).toEqual({
       status: 'ok',
-      database: { store: 'sqlite', reachable: true },
+      database: { store: TEST_STORE_KIND, reachable: true },
       platforms: { slack: 'off', teams: 'authenticated' },
     });
   });

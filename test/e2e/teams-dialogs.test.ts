@@ -6,6 +6,7 @@ import { startTeamsWorkspace, TEAMS_ADMIN, TEAMS_CHANNELS, TEAMS_OWNER } from '.
 import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createServices } from '../../src/services.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
@@ -19,15 +20,18 @@ const INCIDENTS = '19:incidents@thread.tacv2';
 const APPROVALS = '19:approvals@thread.tacv2';
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const status = (table: 'incidents' | 'releases', key: string, id: number) =>
-  (teams.app.store.sqlite.prepare(`SELECT status FROM ${table} WHERE ${key} = ?`).get(id) as { status: string }).status;
+const status = async (table: 'incidents' | 'releases', key: string, id: number) =>
+  (await sqlOf(teams.app.store).get<{ status: string }>(`SELECT status FROM ${table} WHERE ${key} = ?`, id))?.status;
 /** The whole store that a refused or invalid action must leave as it was: state rows and the audit chain's head. */
-const snapshot = () => ({
-  incidents: teams.app.store.sqlite.prepare('SELECT * FROM incidents').all(),
-  actions: teams.app.store.sqlite.prepare('SELECT * FROM corrective_actions').all(),
-  releases: teams.app.store.sqlite.prepare('SELECT * FROM releases').all(),
-  audit: teams.app.store.sqlite.prepare('SELECT count(*) AS n, max(hash) AS last FROM audit_events').get(),
-});
+const snapshot = async () => {
+  const sql = sqlOf(teams.app.store);
+  return {
+    incidents: await sql.all('SELECT * FROM incidents ORDER BY id'),
+    actions: await sql.all('SELECT * FROM corrective_actions ORDER BY id'),
+    releases: await sql.all('SELECT * FROM releases ORDER BY id'),
+    audit: await sql.get('SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1'),
+  };
+};
 
 /** Where the bot first posted a card about `key` in a channel: that message's activity id. */
 function postedIn(conversationId: string, key: string): PostedIn {
@@ -81,9 +85,7 @@ afterEach(async () => {
 
 /** INC-1 as the reporter logs it in their personal chat: posted to the incidents channel. */
 async function logIncident(): Promise<PostedIn> {
-  const systemId = String(
-    (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
-  );
+  const systemId = String((await sqlOf(teams.app.store).get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
   const form = await say(REPORTER, 'aims incident Scorer flags every payment');
   const logged = await click(
     REPORTER,
@@ -117,7 +119,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
       type: 'message',
       text: 'INC-1 acknowledged.',
     });
-    expect(status('incidents', 'number', 1)).toBe('acknowledged');
+    expect(await status('incidents', 'number', 1)).toBe('acknowledged');
     const acknowledged = channelCard(where, ['INC-1 acknowledged.']);
     expect(text(acknowledged)).toContain('Acknowledged');
     expect(text(acknowledged)).toContain('Mia Member');
@@ -137,7 +139,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     const mitigated = await clickShared(TEAMS_OWNER, executeActions(channelCard(where)).Mitigated as never, where);
     expect(mitigated.type).toBe('card');
     expect(text(mitigated)).toContain('Mitigated');
-    expect(status('incidents', 'number', 1)).toBe('mitigated');
+    expect(await status('incidents', 'number', 1)).toBe('mitigated');
 
     const resolve = await openDialog(TEAMS_OWNER, where, 'Resolve…');
     const resolved = await dialog(
@@ -162,7 +164,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     const ack = await openDialog(MEMBER, where, 'Acknowledge');
     await dialog(MEMBER, 'task/submit', fillDialog(ack.card, 'Acknowledge', {}), where);
     await clickShared(TEAMS_OWNER, executeActions(channelCard(where)).Mitigated as never, where);
-    const before = snapshot();
+    const before = await snapshot();
     const shown = channelCard(where);
 
     const resolve = await openDialog(TEAMS_OWNER, where, 'Resolve…');
@@ -179,7 +181,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     // What was typed stays; the dialog can be submitted again.
     expect(cardInputs(invalid.card).action1Title).toBe('Monitor BIN ranges');
     expect(submitActions(invalid.card).Resolve).toBeDefined();
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(channelCard(where)).toEqual(shown);
   });
 
@@ -187,7 +189,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     const where = await logIncident();
     const ack = await openDialog(MEMBER, where, 'Acknowledge');
     await dialog(MEMBER, 'task/submit', fillDialog(ack.card, 'Acknowledge', {}), where);
-    const before = snapshot();
+    const before = await snapshot();
     const shown = channelCard(where);
     const updates = teams.connector.activities.filter((entry) => entry.method === 'PUT').length;
 
@@ -199,7 +201,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     // A form button whose form is refused says so in place of the dialog, to the clicker alone.
     const resolve = await dialog(MEMBER, 'task/fetch', submitActions(shown)['Resolve…'] as Record<string, unknown>, where);
     expect(resolve.type).toBe('message');
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(channelCard(where)).toEqual(shown);
     expect(teams.connector.activities.filter((entry) => entry.method === 'PUT').length).toBe(updates);
   });
@@ -208,7 +210,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     await say(TEAMS_ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
     const pick = await say(MEMBER, 'aims release');
     const systemId = String(
-      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+      (await sqlOf(teams.app.store).get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id,
     );
     const form = await click(MEMBER, fillCard(pick, 'Next', { aiSystem: systemId }));
     const requested = await click(
@@ -226,16 +228,16 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     expect(own).toMatchObject({ type: 'message', text: expect.stringContaining('You requested REL-1') });
 
     const reject = await openDialog(APPROVER, where, 'Reject…');
-    const before = snapshot();
+    const before = await snapshot();
     // The reason is required: redrawn in the dialog, nothing stored.
     const missing = await dialog(APPROVER, 'task/submit', fillDialog(reject.card, 'Reject', {}), where);
     expect(missing.type).toBe('continue');
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(await dialog(APPROVER, 'task/submit', fillDialog(reject.card, 'Reject', { reason: 'Stale evaluation set.' }), where)).toEqual({
       type: 'message',
       text: 'REL-1 is rejected. The requester was told.',
     });
-    expect(status('releases', 'id', 1)).toBe('rejected');
+    expect(await status('releases', 'id', 1)).toBe('rejected');
     const rejected = channelCard(where, ['REL-1 is rejected.']);
     expect(text(rejected)).toContain('Rejected');
     expect(text(rejected)).toContain('Stale evaluation set.');
@@ -246,7 +248,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     await say(TEAMS_ADMIN, 'aims role grant <at>Ann Approver</at> approver', { mentions: [{ id: '29:app1', name: 'Ann Approver' }] });
     const pick = await say(MEMBER, 'aims release');
     const systemId = String(
-      (teams.app.store.sqlite.prepare("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'").get() as { id: number }).id,
+      (await sqlOf(teams.app.store).get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id,
     );
     const form = await click(MEMBER, fillCard(pick, 'Next', { aiSystem: systemId }));
     await click(
@@ -264,7 +266,7 @@ describe('Teams: buttons on a channel card open dialogs; the card only ever show
     expect(approved.type).toBe('card');
     expect(text(approved)).toContain('Approved');
     expect(text(approved)).not.toContain('REL-1 is approved.');
-    expect(status('releases', 'id', 1)).toBe('approved');
+    expect(await status('releases', 'id', 1)).toBe('approved');
     expect(text(channelCard(where, ['REL-1 is approved.']))).toContain('1 of 1 (Ann Approver)');
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardOf, executeActions, fillCard } from '../helpers/fake-teams-connector.ts';
 import { movableClock, startTeamsHarness } from '../helpers/start-test-app.ts';
 import { teamsConversation } from '../helpers/teams-conversation.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -109,7 +110,7 @@ describe('escalation on Teams counts from the due date, whatever the snoozes', (
 
   it('the review add card submitted again (same form, same content) creates one schedule, answered the same', async () => {
     expect(text(await chat.click(ADMIN, reviewSubmit))).toContain('Saved review #1, next due 23 Oct 2026.');
-    expect(own.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get()).toEqual({ n: 1 });
+    expect(await sqlOf(own.app.store).count('review_schedules')).toBe(1);
   });
   afterEach(async () => {
     await own.close();

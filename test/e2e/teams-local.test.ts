@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { teamsMessage } from '../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../helpers/start-test-app.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -27,9 +28,9 @@ const cardText = (reply: { activity: Record<string, unknown> } | undefined) => J
 
 describe('Teams in local mode (authentication off, loopback only)', () => {
   it('ignores an activity without a sender (from): no reply, no placeholder person "unknown", nothing stored', async () => {
-    const before = teams.app.store.sqlite
-      .prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit')
-      .get();
+    const counts = async () =>
+      await sqlOf(teams.app.store).get('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit');
+    const before = await counts();
     for (const from of [undefined, {}, { id: '', name: 'Nobody' }]) {
       const { from: _from, ...anonymous } = teamsMessage(teams.connector.serviceUrl, 'aims status');
       void _from;
@@ -37,10 +38,8 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
       expect(status).toBe(200);
       expect(replies).toHaveLength(0);
     }
-    expect(teams.app.store.sqlite.prepare("SELECT count(*) AS n FROM people WHERE external_id = 'unknown'").get()).toEqual({ n: 0 });
-    expect(
-      teams.app.store.sqlite.prepare('SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM audit_events) AS audit').get(),
-    ).toEqual(before);
+    expect(await sqlOf(teams.app.store).count('people', "external_id = 'unknown'")).toBe(0);
+    expect(await counts()).toEqual(before);
   });
 
   it('answers "aims help" in a personal chat at the connector, with a valid Adaptive Card 1.5', async () => {
@@ -60,11 +59,9 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
     // Nothing recorded yet: the checklist, with the Teams way of choosing channels.
     expect(cardText(replies[0])).toContain('Add your first AI system');
     expect(cardText(replies[0])).toContain('@aims setup channel incidents');
-    const person = teams.app.store.sqlite
-      .prepare(
-        "SELECT p.display_name, w.external_id AS tenant FROM people p JOIN workspaces w ON w.id = p.workspace_id WHERE p.external_id = 'aad-grace'",
-      )
-      .get();
+    const person = await sqlOf(teams.app.store).get(
+      "SELECT p.display_name, w.external_id AS tenant FROM people p JOIN workspaces w ON w.id = p.workspace_id WHERE p.external_id = 'aad-grace'",
+    );
     expect(person).toEqual({ display_name: 'Grace Hopper', tenant: 'tenant-1' });
   });
 
@@ -90,11 +87,9 @@ describe('Teams in local mode (authentication off, loopback only)', () => {
   it('makes the first person in a tenant its admin (local mode only), and nobody after', async () => {
     await say(teamsMessage(teams.connector.serviceUrl, 'status', { tenant: 'tenant-new', user: 'aad-first', name: 'First' }));
     await say(teamsMessage(teams.connector.serviceUrl, 'status', { tenant: 'tenant-new', user: 'aad-second', name: 'Second' }));
-    const admins = teams.app.store.sqlite
-      .prepare(
-        "SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id JOIN workspaces w ON w.id = r.workspace_id WHERE w.external_id = 'tenant-new' AND r.role = 'admin'",
-      )
-      .all();
+    const admins = await sqlOf(teams.app.store).all(
+      "SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id JOIN workspaces w ON w.id = r.workspace_id WHERE w.external_id = 'tenant-new' AND r.role = 'admin' ORDER BY p.external_id",
+    );
     expect(admins).toEqual([{ external_id: 'aad-first' }]);
   });
 

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { submitModal } from './slack-interactions.ts';
 import { postSlashCommand } from './slack-signing.ts';
 import { startSlackHarness, type TestAppOptions } from './start-test-app.ts';
+import { TEST_STORE_KIND, testStoreUrl } from './store-kinds.ts';
 import { sqlOf } from './test-sql.ts';
 
 type Json = Record<string, unknown>;
@@ -13,7 +14,11 @@ export type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;
 /** The channels a job workspace is set up with: incidents, approvals and leadership. */
 export const JOB_CHANNELS = { C0INC: 'ai-incidents', C0APP: 'ai-approvals', C0LEAD: 'ai-leadership' };
 
-/** A bot on its own store file (so that a second connection, the CLI's, can open it too). */
+/**
+ * A bot on a store that a second connection, the CLI's, can open too: on SQLite its own store file, on
+ * PostgreSQL this project's database. `dbPath` is where the CLI finds it (`--db`, AIMS_DB or
+ * AIMS_DATABASE_URL): the file's path, or the database's URL; `dir` is a scratch directory of the test's.
+ */
 export async function startSlackOnStoreFile(
   env: Record<string, string>,
   directory: { users?: Record<string, string>; channels?: Record<string, string> } = {},
@@ -21,16 +26,19 @@ export async function startSlackOnStoreFile(
   options: TestAppOptions = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'aims-jobs-'));
-  const dbPath = join(dir, 'aims.db');
+  const file = join(dir, 'aims.db');
   const slack = await startSlackHarness(
-    { ...env, AIMS_DB: dbPath },
+    TEST_STORE_KIND === 'sqlite' ? { ...env, AIMS_DB: file } : env,
     { ...directory, channels: { ...JOB_CHANNELS, ...directory.channels } },
     clock,
     options,
   );
+  const url = testStoreUrl(slack.app.store);
+  if (TEST_STORE_KIND === 'postgres' && !url) throw new Error('The bot is not on a PostgreSQL test store.');
   return {
     ...slack,
-    dbPath,
+    dbPath: url ?? file,
+    dir,
     async close() {
       await slack.close();
       rmSync(dir, { recursive: true, force: true });
