@@ -227,6 +227,22 @@ describe('aims audit verify refuses what it cannot check', () => {
       expect(result.err).toContain(`No store at ${missing}`);
     }
     expect(existsSync(join(dir, 'typo'))).toBe(false);
+    if (TEST_STORE_KIND === 'sqlite') return;
+    // On PostgreSQL, the same for a mistyped database name in the URL: refused, and no database made.
+    const typo = new URL(pristine);
+    typo.pathname = `${typo.pathname}_typo`;
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'head'],
+      ['release', 'status', '1'],
+    ]) {
+      const result = await cli([...args, '--db', typo.toString()]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.err).toContain('cannot be used');
+    }
+    const listed = await governed.read<{ n: number }>('SELECT count(*) AS n FROM pg_database WHERE datname = ?', typo.pathname.slice(1));
+    expect(listed).toEqual({ n: 0 });
   });
 
   it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', async () => {
