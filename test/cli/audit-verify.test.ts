@@ -1,16 +1,18 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { governedStore, type GovernedStore } from '../helpers/governed-store.ts';
+import { governedDb, type GovernedDb, type GovernedStore, type Tamper } from '../helpers/governed-store.ts';
+import { TEST_STORE_KIND } from '../helpers/store-kinds.ts';
+import type { TestSql } from '../helpers/test-sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-verify-'));
-const pristine = join(dir, 'pristine.db');
+// The store the CLI checks: a SQLite file, or a PostgreSQL database (--db takes its URL), per the project.
+let governed: GovernedDb;
+let pristine: string;
 let world: GovernedStore;
 let head: { sequence: number; hash: string };
-let copies = 0;
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -19,23 +21,15 @@ async function cli(args: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** A fresh copy of the governed store, changed by `tamper` as someone with write access to the file would. */
-async function tampered(tamper: (store: SqliteStore) => unknown): Promise<string> {
-  const path = join(dir, `copy-${++copies}.db`);
-  copyFileSync(pristine, path);
-  const store = SqliteStore.open(path);
-  try {
-    await tamper(store);
-  } finally {
-    store.close();
-  }
-  return path;
-}
+/** A fresh copy of the governed store, changed by `tamper` as someone with write access to the database would. */
+const tampered = async (tamper: Tamper): Promise<string> => await governed.tampered(tamper);
 
 const expectHead = () => `${head.sequence}:${head.hash}`;
 
 beforeAll(async () => {
-  world = await governedStore(pristine);
+  governed = await governedDb(dir);
+  pristine = governed.db;
+  world = governed.world;
   const printed = await cli(['audit', 'head', '--db', pristine]);
   const match = /^#(\d+) ([0-9a-f]{64})$/.exec(printed.out);
   head = { sequence: Number(match?.[1]), hash: String(match?.[2]) };
@@ -63,14 +57,14 @@ describe('aims audit verify against a published head', () => {
       '--expect-head',
       expectHead(),
       '--expect-head',
-      `3:${hashAt(pristine, 3)}`,
+      `3:${await hashAt(3)}`,
     ]);
     expect(anchored.code).toBe(0);
     expect(anchored.out).toContain(`OK: the chain holds all 2 expected head(s), so nothing up to #${head.sequence} was removed or changed`);
   });
 
   it('catches the last 5 events deleted (naming the sequence); the chain alone still looks intact', async () => {
-    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 5));
+    const path = await tampered(async (sql) => await sql.run('DELETE FROM audit_events WHERE sequence > ?', head.sequence - 5));
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
@@ -79,19 +73,17 @@ describe('aims audit verify against a published head', () => {
   });
 
   it('catches every event deleted', async () => {
-    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events').run());
+    const path = await tampered(async (sql) => await sql.run('DELETE FROM audit_events'));
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain is empty`);
   });
 
   it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', async () => {
-    const path = await tampered(async (store) => {
+    const path = await tampered(async (sql, store) => {
       // Take the last three events off and append them again, a day later: every hash recomputed.
-      const tail = store.sqlite.prepare('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence').all(head.sequence - 3) as Array<
-        Record<string, unknown>
-      >;
-      store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > ?').run(head.sequence - 3);
+      const tail = await sql.all('SELECT * FROM audit_events WHERE sequence > ? ORDER BY sequence', head.sequence - 3);
+      await sql.run('DELETE FROM audit_events WHERE sequence > ?', head.sequence - 3);
       await store.write(async (repos) => {
         for (const row of tail) {
           const payload = JSON.parse(String(row.payload)) as { before: unknown; after: unknown };
@@ -119,7 +111,7 @@ describe('aims audit verify against a published head', () => {
   });
 
   it('catches a release status edited in place, naming the release', async () => {
-    const path = await tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
+    const path = await tampered(async (sql) => await sql.run("UPDATE releases SET status = 'approved' WHERE id = ?", world.pending));
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
@@ -129,9 +121,9 @@ describe('aims audit verify against a published head', () => {
 
   it('reads heads from --anchors FILE (one per line, as `aims audit head` prints them)', async () => {
     const file = join(dir, 'anchors.txt');
-    writeFileSync(file, `3:${hashAt(pristine, 3)}\n\n#${head.sequence} ${head.hash}\n`);
+    writeFileSync(file, `3:${await hashAt(3)}\n\n#${head.sequence} ${head.hash}\n`);
     expect((await cli(['audit', 'verify', '--db', pristine, '--anchors', file])).code).toBe(0);
-    const path = await tampered((store) => store.sqlite.prepare('DELETE FROM audit_events WHERE sequence > 2').run());
+    const path = await tampered(async (sql) => await sql.run('DELETE FROM audit_events WHERE sequence > 2'));
     const result = await cli(['audit', 'verify', '--db', path, '--anchors', file]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain ends at #2`);
@@ -151,52 +143,52 @@ describe('the cross-checks of aims audit verify', () => {
   it.each([
     [
       'an incident state edited in place',
-      (s: SqliteStore) => s.sqlite.prepare("UPDATE incidents SET status = 'closed'").run(),
+      async (sql: TestSql) => await sql.run("UPDATE incidents SET status = 'closed'"),
       () => "INC-1 (incident #1): status 'closed' but the chain records 'acknowledged'",
     ],
     [
       'an incident owner edited in place',
-      (s: SqliteStore) => s.sqlite.prepare('UPDATE incidents SET owner_person_id = ?').run(world.people.member.personId),
+      async (sql: TestSql) => await sql.run('UPDATE incidents SET owner_person_id = ?', world.people.member.personId),
       () => `INC-1 (incident #1): owned by person #${world.people.member.personId} but the chain records`,
     ],
     [
       'an approval inserted without its audit event',
-      (s: SqliteStore) =>
-        s.sqlite
-          .prepare(
-            "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?",
-          )
-          .run(world.people.app2.personId, world.pending),
+      async (sql: TestSql) =>
+        await sql.run(
+          "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', TRUE FROM releases WHERE id = ?",
+          world.people.app2.personId,
+          world.pending,
+        ),
       () => `REL-${world.pending}: the approval by person #${world.people.app2.personId} has no matching audit event`,
     ],
     [
       'a rejection deleted',
-      (s: SqliteStore) => s.sqlite.prepare("DELETE FROM release_decisions WHERE decision = 'reject'").run(),
+      async (sql: TestSql) => await sql.run("DELETE FROM release_decisions WHERE decision = 'reject'"),
       () => `REL-${world.rejected}: the chain records a rejection by person #${world.people.app1.personId}`,
     ],
     [
       'the version of a release edited in place',
-      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved),
+      async (sql: TestSql) => await sql.run("UPDATE releases SET version = '9.9.9' WHERE id = ?", world.approved),
       () => `REL-${world.approved}: the version is '9.9.9' but the chain records '1.0.0'`,
     ],
     [
       'the approvals needed lowered',
-      (s: SqliteStore) => s.sqlite.prepare('UPDATE releases SET approvals_needed = 0 WHERE id = ?').run(world.pending),
+      async (sql: TestSql) => await sql.run('UPDATE releases SET approvals_needed = 0 WHERE id = ?', world.pending),
       () => `REL-${world.pending}: it needs 0 approvals but the chain records 2`,
     ],
     [
       'a training completion deleted',
-      (s: SqliteStore) => s.sqlite.prepare('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)').run(),
+      async (sql: TestSql) => await sql.run('DELETE FROM training_completions WHERE id = (SELECT min(id) FROM training_completions)'),
       () => 'the chain records it but the training_completions table has no such row',
     ],
     [
       'a training completion inserted without its audit event',
-      (s: SqliteStore) =>
-        s.sqlite
-          .prepare(
-            "INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', 1, ?, 'x' FROM training_completions LIMIT 1",
-          )
-          .run(world.people.app1.personId, world.people.app1.personId),
+      async (sql: TestSql) =>
+        await sql.run(
+          "INSERT INTO training_completions (workspace_id, course_id, person_id, date, self_attested, recorded_by, created_at) SELECT workspace_id, course_id, ?, '2026-11-19', TRUE, ?, 'x' FROM training_completions ORDER BY id LIMIT 1",
+          world.people.app1.personId,
+          world.people.app1.personId,
+        ),
       () => 'no audit event records it',
     ],
   ])('names the record when %s', async (_what, tamper, message) => {
@@ -235,6 +227,22 @@ describe('aims audit verify refuses what it cannot check', () => {
       expect(result.err).toContain(`No store at ${missing}`);
     }
     expect(existsSync(join(dir, 'typo'))).toBe(false);
+    if (TEST_STORE_KIND === 'sqlite') return;
+    // On PostgreSQL, the same for a mistyped database name in the URL: refused, and no database made.
+    const typo = new URL(pristine);
+    typo.pathname = `${typo.pathname}_typo`;
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'head'],
+      ['release', 'status', '1'],
+    ]) {
+      const result = await cli([...args, '--db', typo.toString()]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.err).toContain('cannot be used');
+    }
+    const listed = await governed.read<{ n: number }>('SELECT count(*) AS n FROM pg_database WHERE datname = ?', typo.pathname.slice(1));
+    expect(listed).toEqual({ n: 0 });
   });
 
   it('a store path that is a folder or not a database is an error, exit 2 (never 1, which means rejected or tampered)', async () => {
@@ -253,11 +261,6 @@ describe('aims audit verify refuses what it cannot check', () => {
   });
 });
 
-function hashAt(path: string, sequence: number): string {
-  const store = SqliteStore.open(path);
-  try {
-    return (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(sequence) as { hash: string }).hash;
-  } finally {
-    store.close();
-  }
+async function hashAt(sequence: number): Promise<string> {
+  return (await governed.read<{ hash: string }>('SELECT hash FROM audit_events WHERE sequence = ?', sequence))?.hash ?? '';
 }

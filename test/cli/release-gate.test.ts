@@ -1,15 +1,17 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { governedStore, type GovernedStore } from '../helpers/governed-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { governedDb, type GovernedDb, type GovernedStore, type Tamper } from '../helpers/governed-store.ts';
+import type { TestSql } from '../helpers/test-sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-gate-'));
-const pristine = join(dir, 'pristine.db');
+// The store the gate reads: a SQLite file, or a PostgreSQL database (--db takes its URL), per the project.
+let governed: GovernedDb;
+let pristine: string;
 let world: GovernedStore;
-let copies = 0;
 
 async function gate(path: string, id: number) {
   const out: string[] = [];
@@ -22,34 +24,29 @@ async function gate(path: string, id: number) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-async function tampered(tamper: (store: SqliteStore) => unknown): Promise<string> {
-  const path = join(dir, `copy-${++copies}.db`);
-  copyFileSync(pristine, path);
-  const store = SqliteStore.open(path);
-  try {
-    await tamper(store);
-  } finally {
-    store.close();
-  }
-  return path;
-}
+const tampered = async (tamper: Tamper): Promise<string> => await governed.tampered(tamper);
 
 /**
  * What someone who can run code against the store could forge: decision rows with matching audit
  * events (a valid chain), a release.approved event and the status. The gate still checks who approved.
  */
-async function forgeApprovals(store: SqliteStore, releaseId: number, personIds: number[]): Promise<void> {
-  const { content_hash: contentHash, workspace_id: workspaceId } = store.sqlite
-    .prepare('SELECT content_hash, workspace_id FROM releases WHERE id = ?')
-    .get(releaseId) as { content_hash: string; workspace_id: number };
+async function forgeApprovals(sql: TestSql, store: GovernanceStore, releaseId: number, personIds: number[]): Promise<void> {
+  const { content_hash: contentHash, workspace_id: workspaceId } = (await sql.get<{ content_hash: string; workspace_id: number }>(
+    'SELECT content_hash, workspace_id FROM releases WHERE id = ?',
+    releaseId,
+  ))!;
   const at = '2026-11-22T11:00:00.000Z';
+  // The rows by hand (behind the bot's back), their events through the store's own append (a valid chain).
+  for (const personId of personIds)
+    await sql.run(
+      "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) VALUES (?, ?, 'approve', ?, ?, TRUE)",
+      releaseId,
+      personId,
+      contentHash,
+      at,
+    );
   await store.write(async (repos) => {
     for (const personId of personIds) {
-      store.sqlite
-        .prepare(
-          "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) VALUES (?, ?, 'approve', ?, ?, 1)",
-        )
-        .run(releaseId, personId, contentHash, at);
       await repos.audit.append(
         {
           workspaceId,
@@ -75,12 +72,14 @@ async function forgeApprovals(store: SqliteStore, releaseId: number, personIds: 
       },
       at,
     );
-    store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(releaseId);
   });
+  await sql.run("UPDATE releases SET status = 'approved' WHERE id = ?", releaseId);
 }
 
 beforeAll(async () => {
-  world = await governedStore(pristine);
+  governed = await governedDb(dir);
+  pristine = governed.db;
+  world = governed.world;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -102,7 +101,7 @@ describe('aims release status (the CI gate)', () => {
   });
 
   it("UPDATE releases SET status = 'approved' on a release with 0 of 2 approvals fails the gate, naming the check", async () => {
-    const path = await tampered((store) => store.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending));
+    const path = await tampered(async (sql) => await sql.run("UPDATE releases SET status = 'approved' WHERE id = ?", world.pending));
     const result = await gate(path, world.pending);
     expect(result.code).toBe(1);
     expect(result.out).toBe(
@@ -113,63 +112,65 @@ describe('aims release status (the CI gate)', () => {
   it.each([
     [
       'approval rows without audit events',
-      (s: SqliteStore) => {
+      async (sql: TestSql) => {
         for (const p of [world.people.app1, world.people.app2])
-          s.sqlite
-            .prepare(
-              "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', 1 FROM releases WHERE id = ?",
-            )
-            .run(p.personId, world.pending);
-        s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.pending);
+          await sql.run(
+            "INSERT INTO release_decisions (release_id, person_id, decision, content_hash, at, active) SELECT id, ?, 'approve', content_hash, 'x', TRUE FROM releases WHERE id = ?",
+            p.personId,
+            world.pending,
+          );
+        await sql.run("UPDATE releases SET status = 'approved' WHERE id = ?", world.pending);
       },
       'decisions backed by audit events',
       () => `the approval by person #${world.people.app1.personId} has no matching audit event`,
     ],
     [
       'the approvals needed lowered to 0',
-      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET approvals_needed = 0, status = 'approved' WHERE id = ?").run(world.pending),
+      async (sql: TestSql) => await sql.run("UPDATE releases SET approvals_needed = 0, status = 'approved' WHERE id = ?", world.pending),
       'recorded in the chain',
       () => 'it needs 0 approvals but the chain records 2',
     ],
     [
       'the rejection deleted and the status set',
-      (s: SqliteStore) => {
-        s.sqlite.prepare('DELETE FROM release_decisions WHERE release_id = ?').run(world.rejected);
-        s.sqlite.prepare("UPDATE releases SET status = 'approved' WHERE id = ?").run(world.rejected);
+      async (sql: TestSql) => {
+        await sql.run('DELETE FROM release_decisions WHERE release_id = ?', world.rejected);
+        await sql.run("UPDATE releases SET status = 'approved' WHERE id = ?", world.rejected);
       },
       'decisions backed by audit events',
       () => `the chain records a rejection by person #${world.people.app1.personId}`,
     ],
     [
       'an approval by the requester, forged with a valid chain',
-      async (s: SqliteStore) => await forgeApprovals(s, world.pending, [world.people.requester.personId, world.people.app1.personId]),
+      async (sql: TestSql, store: GovernanceStore) =>
+        await forgeApprovals(sql, store, world.pending, [world.people.requester.personId, world.people.app1.personId]),
       'not by the requester',
       () => `the requester (person #${world.people.requester.personId}) approved it`,
     ],
     [
       'an approval by a non-approver, forged with a valid chain',
-      async (s: SqliteStore) => await forgeApprovals(s, world.pending, [world.people.member.personId, world.people.app1.personId]),
+      async (sql: TestSql, store: GovernanceStore) =>
+        await forgeApprovals(sql, store, world.pending, [world.people.member.personId, world.people.app1.personId]),
       'by approvers',
       () => `person #${world.people.member.personId} did not hold the approver role when approving, per the chain`,
     ],
     [
       'the version of an approved release edited in place',
-      (s: SqliteStore) => s.sqlite.prepare("UPDATE releases SET version = '9.9.9' WHERE id = ?").run(world.approved),
+      async (sql: TestSql) => await sql.run("UPDATE releases SET version = '9.9.9' WHERE id = ?", world.approved),
       'recorded in the chain',
       () => "the version is '9.9.9' but the chain records '1.0.0'",
     ],
     [
       'the metrics of an approved release edited in place',
-      (s: SqliteStore) => s.sqlite.prepare('UPDATE release_metrics SET measured = 0.1 WHERE release_id = ?').run(world.approved),
+      async (sql: TestSql) => await sql.run('UPDATE release_metrics SET measured = 0.1 WHERE release_id = ?', world.approved),
       'recorded in the chain',
       () => 'the measured values differ from the ones the chain records',
     ],
     [
       'an audit event edited',
-      (s: SqliteStore) =>
-        s.sqlite
-          .prepare("UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'")
-          .run(),
+      async (sql: TestSql) =>
+        await sql.run(
+          "UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'",
+        ),
       'audit chain intact',
       () => 'the audit chain is broken at sequence',
     ],

@@ -8,6 +8,7 @@ import { startAims, type RunningAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startFakeSlackApi } from '../helpers/fake-slack-api.ts';
 import { seedReleaseWorkspace } from '../helpers/release-workspace.ts';
@@ -15,9 +16,13 @@ import { killGroup, spawnBot } from '../helpers/spawn-bot.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
 import { TEST_SIGNING_SECRET } from '../helpers/slack-signing.ts';
+import { openTestStore, testStoreUrl, TEST_STORE_KIND } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-crash-'));
 const dbPath = join(dir, 'aims.db');
+// On PostgreSQL the bot runs on a database of the run's cluster instead of the file (made when the test seeds it).
+let pgStore: GovernanceStore | undefined;
 const TOKEN = 'token-for-acme-0123456789abcdef';
 const children: ChildProcess[] = [];
 const running: RunningAims[] = [];
@@ -30,12 +35,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** What the bot runs on: the store file, the fake Slack, the release API; as `npm start` reads it from its environment. */
+/** What the bot runs on: the store (file or database), the fake Slack, the release API; as `npm start` reads it from its environment. */
 function botEnv(port: number): Record<string, string> {
   return {
     PORT: String(port),
     HOST: '127.0.0.1',
-    AIMS_DB: dbPath,
+    ...(pgStore ? { AIMS_DATABASE_URL: testStoreUrl(pgStore) ?? '' } : { AIMS_DB: dbPath }),
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: slackApi.apiUrl,
@@ -49,7 +54,9 @@ function botEnv(port: number): Record<string, string> {
 /** The bot as `npm start` runs it, in its own process group, so that it can be killed -9. */
 const startBot = async () => await spawnBot(botEnv, children);
 
-const read = <T>(query: string): T[] => {
+/** What the store holds, read behind the bot's back (a read-only connection to the file, or sqlOf on the database). */
+const read = async <T>(query: string): Promise<T[]> => {
+  if (pgStore) return await sqlOf(pgStore).all<T>(query);
   const db = new Database(dbPath, { readonly: true });
   try {
     return db.prepare(query).all() as T[];
@@ -68,10 +75,11 @@ const acceptedCards = () =>
 
 describe('kill -9 between commit and post', () => {
   it('restart: every committed incident and release card is posted once', async () => {
-    // A workspace set up as an admin would have it, on the store file the bot will use.
-    const seed = SqliteStore.open(dbPath);
+    // A workspace set up as an admin would have it, on the store the bot will use.
+    const seed = TEST_STORE_KIND === 'sqlite' ? SqliteStore.open(dbPath) : await openTestStore();
+    if (TEST_STORE_KIND === 'postgres') pgStore = seed;
     await seedReleaseWorkspace(seed, { clock: systemClock });
-    seed.close();
+    await seed.close();
 
     const bot = await startBot();
     const harness = { eventsUrl: `${bot.url}/slack/events`, slackApi };
@@ -107,10 +115,10 @@ describe('kill -9 between commit and post', () => {
         /Logged INC-\d\. Posting to #ai-incidents( and #ai-leadership)? is queued/,
       );
     expect((answers[3] as Response).status).toBe(201);
-    expect(read('SELECT count(*) AS n FROM incidents')).toEqual([{ n: 3 }]);
-    expect(read("SELECT count(*) AS n FROM outbox_messages WHERE kind = 'post' AND status <> 'sent'")).toEqual([{ n: 6 }]);
+    expect(await read('SELECT count(*) AS n FROM incidents')).toEqual([{ n: 3 }]);
+    expect(await read("SELECT count(*) AS n FROM outbox_messages WHERE kind = 'post' AND status <> 'sent'")).toEqual([{ n: 6 }]);
     // Some were on their way (taken, "sending") when the process died: those are handed back on restart.
-    expect(read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status = 'sending'")[0]?.n).toBeGreaterThan(0);
+    expect((await read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status = 'sending'"))[0]?.n).toBeGreaterThan(0);
     expect(acceptedCards()).toEqual([]);
 
     process.kill(-(bot.child.pid ?? 0), 'SIGKILL');
@@ -123,30 +131,33 @@ describe('kill -9 between commit and post', () => {
     // runs in this process, from the same environment, started as src/main.ts starts it (the dead pid is not
     // running, so what it had taken is handed back).
     running.push(await startAims(loadConfig({ ...botEnv(0), LOG_LEVEL: 'silent' }), { logger: createLogger('silent'), jobs: false }));
-    for (let i = 0; read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'")[0]?.n !== 0; i++) {
+    for (let i = 0; (await read<{ n: number }>("SELECT count(*) AS n FROM outbox_messages WHERE status <> 'sent'"))[0]?.n !== 0; i++) {
       if (i > 600)
         throw new Error(
-          `outbox never drained: ${JSON.stringify(read('SELECT id, kind, target, status, attempts, last_error FROM outbox_messages'))}`,
+          `outbox never drained: ${JSON.stringify(await read('SELECT id, kind, target, status, attempts, last_error FROM outbox_messages'))}`,
         );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // The three forms were submitted at once, so which got INC-1 is the store's order of commits: the
+    // leadership channel gets the S1 and the S2 (not the S3), whatever their numbers.
+    const incidents = await read<{ number: number; severity: string }>('SELECT number, severity FROM incidents ORDER BY number');
+    expect(incidents.map((row) => row.severity).sort()).toEqual(['S1', 'S2', 'S3']);
+    const serious = incidents.filter((row) => row.severity !== 'S3').map((row) => `C0LEAD INC-${row.number} ·`);
     expect(acceptedCards().filter((card) => card.startsWith('C'))).toEqual([
       'C0APP REL-1 ·',
       'C0INC INC-1 ·',
       'C0INC INC-2 ·',
       'C0INC INC-3 ·',
-      'C0LEAD INC-1 ·',
-      'C0LEAD INC-3 ·',
+      ...serious,
     ]);
     // Each reporter's own copy (a direct message) went out once too.
     expect(acceptedCards().filter((card) => !card.startsWith('C'))).toHaveLength(3);
     expect(new Set(acceptedCards().filter((card) => !card.startsWith('C'))).size).toBe(3);
     // Each posted copy is tracked, so later changes update every one of them.
-    expect(
-      read<{ n: number }>(
-        "SELECT (SELECT count(*) FROM posted_messages p WHERE p.subject = 'incident:' || i.id AND p.purpose NOT LIKE 'personal:%') AS n FROM incidents i ORDER BY number",
-      ).map((row) => row.n),
-    ).toEqual([2, 1, 2]);
-    expect(read("SELECT count(*) AS n FROM posted_messages WHERE subject LIKE 'release:%'")).toEqual([{ n: 1 }]);
+    const copies = await read<{ n: number }>(
+      "SELECT (SELECT count(*) FROM posted_messages p WHERE p.subject = 'incident:' || i.id AND p.purpose NOT LIKE 'personal:%') AS n FROM incidents i ORDER BY number",
+    );
+    expect(copies.map((row) => row.n)).toEqual(incidents.map((row) => (row.severity === 'S3' ? 1 : 2)));
+    expect(await read("SELECT count(*) AS n FROM posted_messages WHERE subject LIKE 'release:%'")).toEqual([{ n: 1 }]);
   }, 120_000);
 });

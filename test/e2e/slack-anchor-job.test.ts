@@ -1,12 +1,13 @@
-import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/aims-cli.ts';
-import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { submitModal } from '../helpers/slack-interactions.ts';
 import { slackConversation } from '../helpers/slack-conversation.ts';
-import { startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
+import { JOB_CHANNELS, startSlackOnStoreFile } from '../helpers/slack-job-workspace.ts';
+import { startSlackHarness } from '../helpers/start-test-app.ts';
+import { testStoreUrl, TEST_STORE_KIND } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
-type Harness = Awaited<ReturnType<typeof startSlackOnStoreFile>>;
+type Harness = Awaited<ReturnType<typeof startSlackHarness>> & { db: string };
 let slack: Harness;
 const { openModal } = slackConversation(() => slack);
 const ADMIN = { user: 'U0ADMIN', name: 'admin' };
@@ -15,21 +16,20 @@ const anchorPosts = () =>
   slack.slackApi
     .callsTo('chat.postMessage')
     .filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS audit anchor'));
-const anchorRows = () =>
-  slack.app.store.sqlite
-    .prepare('SELECT sequence, hash, channel_id AS channelId, source FROM published_anchors ORDER BY id')
-    .all() as Array<{ sequence: number; hash: string; channelId: string; source: string }>;
-const anchorRuns = () =>
-  slack.app.store.sqlite
-    .prepare("SELECT period FROM job_runs WHERE job = 'anchor' ORDER BY id")
-    .all()
-    .map((row) => (row as { period: string }).period);
+const anchorRows = async () =>
+  await sqlOf(slack.app.store).all<{ sequence: number; hash: string; channelId: string; source: string }>(
+    'SELECT sequence, hash, channel_id AS "channelId", source FROM published_anchors ORDER BY id',
+  );
+const anchorRuns = async () =>
+  (await sqlOf(slack.app.store).all<{ period: string }>("SELECT period FROM job_runs WHERE job = 'anchor' ORDER BY id")).map(
+    (row) => row.period,
+  );
 const run = async (at: string) => (await slack.app.runJob('anchor', new Date(at))) as Array<{ outcome: string }>;
 
 async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli([...args, '--db', slack.dbPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
+  const code = await runCli([...args, '--db', slack.db], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -43,9 +43,21 @@ async function setup(defaultApprovals: string, viewId: string) {
   );
 }
 
-// Each test has its own bot and store file (the CLI reads the file), set up; the days before it are replayed below.
+/**
+ * A bot on a store the CLI opens too (`--db`): a SQLite file, or this project's PostgreSQL database (its URL).
+ */
+async function startBotForCli(env: Record<string, string>): Promise<Harness> {
+  if (TEST_STORE_KIND === 'sqlite') {
+    const onFile = await startSlackOnStoreFile(env);
+    return { ...onFile, db: onFile.dbPath };
+  }
+  const harness = await startSlackHarness(env, { channels: JOB_CHANNELS });
+  return { ...harness, db: testStoreUrl(harness.app.store) ?? '' };
+}
+
+// Each test has its own bot and store (the CLI opens it too), set up; the days before it are replayed below.
 beforeEach(async () => {
-  slack = await startSlackOnStoreFile({ AIMS_ADMINS: 'slack:U0ADMIN' });
+  slack = await startBotForCli({ AIMS_ADMINS: 'slack:U0ADMIN' });
   await setup('1', 'V1');
 });
 afterEach(async () => {
@@ -79,13 +91,14 @@ describe('daily audit anchor on Slack', () => {
     expect(anchorPosts()).toHaveLength(1);
     const post = anchorPosts()[0];
     expect(post?.problems).toEqual([]);
-    const [row] = anchorRows();
+    const [row] = await anchorRows();
     expect(row).toMatchObject({ channelId: 'C0LEAD', source: 'anchor 2026-11-23' });
     expect(text(post?.args.blocks)).toContain(`*AIMS audit anchor · 2026-11-23:* audit chain head #${row?.sequence} \`${row?.hash}\``);
-    const atSequence = slack.app.store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = ?').get(row?.sequence) as {
-      hash: string;
-    };
-    expect(atSequence.hash).toBe(row?.hash);
+    const atSequence = await sqlOf(slack.app.store).get<{ hash: string }>(
+      'SELECT hash FROM audit_events WHERE sequence = ?',
+      row?.sequence,
+    );
+    expect(atSequence?.hash).toBe(row?.hash);
 
     // A change later the same day: still one anchor that day.
     await setup('2', 'V2');
@@ -99,7 +112,7 @@ describe('daily audit anchor on Slack', () => {
     expect(anchorPosts()).toHaveLength(2);
     expect((await run('2026-11-25T09:00:00Z')).map((r) => r.outcome)).toEqual(['nothing changed']);
     expect(anchorPosts()).toHaveLength(2);
-    expect(anchorRuns()).toEqual(['2026-11-23', '2026-11-24']);
+    expect(await anchorRuns()).toEqual(['2026-11-23', '2026-11-24']);
   });
 
   it('a failed anchor is posted by the next run of the day, once; the scheduler runs it at the digest hour only', async () => {
@@ -109,16 +122,16 @@ describe('daily audit anchor on Slack', () => {
     slack.slackApi.failPostsTo('C0LEAD');
     expect((await run('2026-11-26T09:00:00Z')).map((r) => r.outcome)).toEqual(['failed']);
     slack.slackApi.failPostsTo('C0LEAD', false);
-    expect(anchorRows()).toHaveLength(2);
+    expect(await anchorRows()).toHaveLength(2);
     expect((await slack.app.runJob('anchor', new Date('2026-11-26T10:00:00Z'), true)) as unknown[]).toEqual([]);
     expect(
       ((await slack.app.runJob('anchor', new Date('2026-11-27T09:00:00Z'), true)) as Array<{ outcome: string }>).map((r) => r.outcome),
     ).toEqual(['sent']);
-    expect(anchorRows().map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-24', 'anchor 2026-11-27']);
+    expect((await anchorRows()).map((r) => r.source)).toEqual(['anchor 2026-11-23', 'anchor 2026-11-24', 'anchor 2026-11-27']);
     expect(
-      slack.app.store.sqlite
-        .prepare("SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'")
-        .get(),
+      await sqlOf(slack.app.store).get(
+        "SELECT d.status FROM job_deliveries d JOIN job_runs r ON r.id = d.run_id WHERE r.period = '2026-11-26'",
+      ),
     ).toEqual({ status: 'superseded' });
   });
 
@@ -127,7 +140,7 @@ describe('daily audit anchor on Slack', () => {
     await the24thAnd25th();
     await the26thFailedThe27thSent();
     await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
-    const digest = anchorRows().at(-1);
+    const digest = (await anchorRows()).at(-1);
     expect(digest).toMatchObject({ channelId: 'C0LEAD', source: 'digest 2026-W49' });
     const listed = await cli(['audit', 'anchors']);
     expect(listed.code).toBe(0);
@@ -145,22 +158,14 @@ describe('daily audit anchor on Slack', () => {
     await the24thAnd25th();
     await the26thFailedThe27thSent();
     await slack.app.runJob('digest', new Date('2026-11-30T09:00:00Z'));
-    const copy = join(dirname(slack.dbPath), 'copy.db');
-    slack.app.store.sqlite.exec(`VACUUM INTO '${copy}'`);
-    const last = anchorRows().at(-1);
-    const store = SqliteStore.open(copy);
-    store.sqlite.prepare('DELETE FROM audit_events WHERE sequence >= ?').run(last?.sequence);
-    store.close();
-    const out: string[] = [];
-    const code = await runCli(['audit', 'verify', '--published', '--db', copy], {
-      out: (line) => out.push(line),
-      err: () => undefined,
-      env: {},
-    });
+    const last = (await anchorRows()).at(-1);
+    // The tail cut behind the bot's back (it is idle now), from the last published head on.
+    expect(await sqlOf(slack.app.store).run('DELETE FROM audit_events WHERE sequence >= ?', last?.sequence)).toBeGreaterThan(0);
+    const { code, out } = await cli(['audit', 'verify', '--published']);
     expect(code).toBe(1);
-    expect(out.join('\n')).toContain(
+    expect(out).toContain(
       `FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`,
     );
-    expect(out.join('\n')).toContain(`, digest 2026-W49): no event #${last?.sequence}: the chain ends at #${(last?.sequence ?? 0) - 1}`);
+    expect(out).toContain(`, digest 2026-W49): no event #${last?.sequence}: the chain ends at #${(last?.sequence ?? 0) - 1}`);
   });
 });

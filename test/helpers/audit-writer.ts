@@ -1,10 +1,14 @@
-// Child process for the concurrency test: opens the store file (migrating it if needed, as a second
-// replica starting at the same moment would) and appends N audit events, each in its own transaction.
+// Child process for the concurrency test: opens the store (a SQLite file or a PostgreSQL URL), migrating
+// it if needed as a second replica starting at the same moment would, and appends N audit events, each in
+// its own transaction.
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { isPostgresUrl } from '../../src/store/open-store.ts';
+import { PgStore } from '../../src/store/postgres/pg-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
-const [dbPath, count, label] = process.argv.slice(2);
-if (!dbPath || !count || !label) throw new Error('usage: audit-writer <db> <count> <label>');
-const store = SqliteStore.open(dbPath);
+const [db, count, label] = process.argv.slice(2);
+if (!db || !count || !label) throw new Error('usage: audit-writer <db file or postgres URL> <count> <label>');
+const store: GovernanceStore = isPostgresUrl(db) ? await PgStore.open(db) : SqliteStore.open(db);
 for (let i = 0; i < Number(count); i++) {
   await store.write(
     async (repos) =>
@@ -22,4 +26,4 @@ for (let i = 0; i < Number(count); i++) {
       ),
   );
 }
-store.close();
+await store.close();

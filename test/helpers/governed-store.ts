@@ -1,8 +1,13 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Actor } from '../../src/core/actor.ts';
 import { IncidentService } from '../../src/features/incidents/service.ts';
 import { TrainingService } from '../../src/features/training/service.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { scorerWorkspace } from './scorer-workspace.ts';
+import { openTestStore, testStoreUrl, TEST_STORE_KIND } from './store-kinds.ts';
+import { sqlOf, type TestSql } from './test-sql.ts';
 
 export interface GovernedStore {
   /** REL ids: approved by two approvers, pending with none, rejected. */
@@ -14,11 +19,12 @@ export interface GovernedStore {
 }
 
 /**
- * A store file with a little of everything the cross-checks read, made through the real services:
- * releases in each state, an acknowledged incident, a training session and a self-attested completion.
+ * A store with a little of everything the cross-checks read, made through the real services: releases in
+ * each state, an acknowledged incident, a training session and a self-attested completion. `target` is a
+ * SQLite file path (opened and closed here) or an open store of either kind (left open).
  */
-export async function governedStore(path: string): Promise<GovernedStore> {
-  const store = SqliteStore.open(path);
+export async function governedStore(target: string | GovernanceStore): Promise<GovernedStore> {
+  const store = typeof target === 'string' ? SqliteStore.open(target) : target;
   try {
     const { people, system, releases, clock } = await scorerWorkspace(store, [
       { metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' },
@@ -60,6 +66,76 @@ export async function governedStore(path: string): Promise<GovernedStore> {
     await training.selfAttest(people.member, { courseId: course.id, date: '2026-11-21' });
     return { approved, pending, rejected, people, incidentId: incident.id };
   } finally {
-    store.close();
+    if (typeof target === 'string') await store.close();
   }
+}
+
+/** What a tampering test does to a copy: plain SQL behind the bot's back, and the store's own writes (a forger's). */
+export type Tamper = (sql: TestSql, store: GovernanceStore) => unknown;
+
+/** A governed store where the aims CLI opens it (`--db`), on this project's store kind, and copies of it to tamper with. */
+export interface GovernedDb {
+  /** What `--db` takes: the SQLite file, or the PostgreSQL database's URL. */
+  db: string;
+  world: GovernedStore;
+  /** Reads the pristine store behind the CLI's back. */
+  read<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
+  /** A fresh copy of the pristine store, changed by `tamper` as someone with write access to the database would; its `--db`. */
+  tampered(tamper: Tamper): Promise<string>;
+}
+
+/**
+ * The governed store on this project's kind: on SQLite a file in `dir` (copies are copies of the file);
+ * on PostgreSQL a database of the run's cluster (each copy is a new database governed the same way: the
+ * services number what they make alike, so the copy's REL and person ids are the pristine's).
+ */
+export async function governedDb(dir: string): Promise<GovernedDb> {
+  if (TEST_STORE_KIND === 'sqlite') {
+    const db = join(dir, 'pristine.db');
+    const world = await governedStore(db);
+    let copies = 0;
+    const onFile = async <T>(path: string, use: (store: SqliteStore) => Promise<T>): Promise<T> => {
+      const store = SqliteStore.open(path);
+      try {
+        return await use(store);
+      } finally {
+        store.close();
+      }
+    };
+    return {
+      db,
+      world,
+      read: async <T>(sql: string, ...params: unknown[]) => await onFile(db, async (store) => await sqlOf(store).get<T>(sql, ...params)),
+      async tampered(tamper) {
+        const path = join(dir, `copy-${++copies}.db`);
+        copyFileSync(db, path);
+        await onFile(path, async (store) => await tamper(sqlOf(store), store));
+        return path;
+      },
+    };
+  }
+  const inDatabase = async (use: (store: GovernanceStore, world: GovernedStore) => unknown) => {
+    const store = await openTestStore();
+    try {
+      const world = await governedStore(store);
+      await use(store, world);
+      return { url: testStoreUrl(store) ?? '', world, sql: sqlOf(store) };
+    } finally {
+      await store.close();
+    }
+  };
+  const pristine = await inDatabase(() => undefined);
+  return {
+    db: pristine.url,
+    world: pristine.world,
+    read: async <T>(sql: string, ...params: unknown[]) => await pristine.sql.get<T>(sql, ...params),
+    async tampered(tamper) {
+      const copy = await inDatabase(async (store, world) => {
+        if (JSON.stringify(world) !== JSON.stringify(pristine.world))
+          throw new Error('the copy is numbered differently from the pristine store');
+        await tamper(sqlOf(store), store);
+      });
+      return copy.url;
+    },
+  };
 }

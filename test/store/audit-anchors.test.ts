@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '../../src/core/audit.ts';
 import { AnchorService } from '../../src/core/audit-anchors.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { directoryFor, memoryStore, TEST_NOW, testClock } from '../helpers/test-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
+import { directoryFor, TEST_NOW, testClock } from '../helpers/test-store.ts';
 
-const stores: SqliteStore[] = [];
-afterEach(() => stores.splice(0).forEach((store) => store.close()));
+const stores: GovernanceStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
 
 const event = (n: number, action = 'test.event', workspaceId: number | null = null): AuditEventInput => ({
   workspaceId,
@@ -17,14 +21,14 @@ const event = (n: number, action = 'test.event', workspaceId: number | null = nu
   after: { n },
 });
 
-async function storeWith(events: number): Promise<SqliteStore> {
-  const store = memoryStore();
+async function storeWith(events: number): Promise<GovernanceStore> {
+  const store = await openTestStore();
   stores.push(store);
   for (let i = 1; i <= events; i++) await store.write(async (repos) => await repos.audit.append(event(i), TEST_NOW));
   return store;
 }
 
-const headOf = async (store: SqliteStore) => {
+const headOf = async (store: GovernanceStore) => {
   const head = await store.auditHead();
   if (!head) throw new Error('no head');
   return { ...head, from: 'test' };
@@ -35,7 +39,7 @@ describe('expected heads', () => {
     const store = await storeWith(8);
     const early = {
       sequence: 3,
-      hash: (store.sqlite.prepare('SELECT hash FROM audit_events WHERE sequence = 3').get() as { hash: string }).hash,
+      hash: (await sqlOf(store).get<{ hash: string }>('SELECT hash FROM audit_events WHERE sequence = 3'))?.hash ?? '',
       from: 'early',
     };
     expect(await store.auditReport([early, await headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
@@ -44,14 +48,14 @@ describe('expected heads', () => {
   it.each([
     [
       'the last 5 events deleted',
-      (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 3'),
+      async (s: GovernanceStore) => await sqlOf(s).run('DELETE FROM audit_events WHERE sequence > 3'),
       'no event #8: the chain ends at #3',
     ],
-    ['all events deleted', (s: SqliteStore) => s.sqlite.exec('DELETE FROM audit_events'), 'the chain is empty'],
+    ['all events deleted', async (s: GovernanceStore) => await sqlOf(s).run('DELETE FROM audit_events'), 'the chain is empty'],
     [
       'the tail rewritten with valid hashes',
-      async (s: SqliteStore) => {
-        s.sqlite.exec('DELETE FROM audit_events WHERE sequence > 5');
+      async (s: GovernanceStore) => {
+        await sqlOf(s).run('DELETE FROM audit_events WHERE sequence > 5');
         for (let i = 6; i <= 8; i++) await s.write(async (repos) => await repos.audit.append(event(i * 10), TEST_NOW));
       },
       'the chain holds a different event at #8',
@@ -68,7 +72,7 @@ describe('expected heads', () => {
 
 describe('published anchors', () => {
   it('are recorded with their audit event; a workspace changed since its last anchor only by its own non-job events', async () => {
-    const store = memoryStore();
+    const store = await openTestStore();
     stores.push(store);
     const clock = testClock();
     const { workspace } = await directoryFor(store, {}, clock).contact({
@@ -97,7 +101,7 @@ describe('published anchors', () => {
       source: 'anchor 2026-11-22',
       publishedAt: TEST_NOW,
     });
-    expect(store.sqlite.prepare("SELECT subject FROM audit_events WHERE action = 'audit.anchor_published'").get()).toEqual({
+    expect(await sqlOf(store).get("SELECT subject FROM audit_events WHERE action = 'audit.anchor_published'")).toEqual({
       subject: `anchor:${anchor.id}`,
     });
     // The anchor's own event and the jobs' bookkeeping are no change; another workspace's work neither.
