@@ -33,6 +33,7 @@ const lastCall = (method: string) => slack.slackApi.callsTo(method).at(-1);
 const sql = () => sqlOf(slack.app.store);
 const auditCount = async () => await sql().count('audit_events');
 const text = (value: unknown) => JSON.stringify(value ?? null);
+const jsonOf = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
 
 const fraudScorer = {
   name: 'Fraud Scorer',
@@ -66,9 +67,9 @@ describe('AI system inventory on Slack, end to end', () => {
     );
     expect(rows).toEqual([{ name: 'Fraud Scorer', stage: 'production', owner: 'U0OWNER', ownerName: 'Olivia Owner' }]);
     // The owner was met through the picker (person.created) and the system created: both audited.
-    const actions = (await sql().all<{ action: string }>('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence', before)).map(
-      (r) => r.action,
-    );
+    const actions = (
+      await sql().all<{ action: string }>('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence', before)
+    ).map((r) => r.action);
     expect(actions).toEqual(['person.created', 'ai_system.created']);
   });
 
@@ -242,7 +243,9 @@ describe('roles on Slack', () => {
     expect(text(again.json)).toContain('already holds the approver role; nothing changed.');
     const revoked = await command(ADMIN, 'role revoke <@U0MEMBER> approver');
     expect(text(revoked.json)).toContain('no longer holds the approver role.');
-    const roles = await sql().all("SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'");
+    const roles = await sql().all(
+      "SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'",
+    );
     expect(roles).toEqual([]);
   });
 
@@ -298,9 +301,10 @@ describe('setup on Slack', () => {
     expect(text(saved.json?.view)).toContain('Setup saved.');
     // A channel reference: Slack shows each reader the channel's current name.
     expect(text(saved.json?.view)).toContain('*Incidents channel*\\n<#C0INC>');
-    const row = await sql().get('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings');
-    expect(row).toEqual({
-      incidents_channel: JSON.stringify({ id: 'C0INC', name: 'ai-incidents' }),
+    // A JSON column: text on SQLite, json on PostgreSQL (the driver hands it over parsed).
+    const row = await sql().get<Record<string, unknown>>('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings');
+    expect({ ...row, incidents_channel: jsonOf(row?.incidents_channel) }).toEqual({
+      incidents_channel: { id: 'C0INC', name: 'ai-incidents' },
       default_approvals: 3,
       time_zone: 'Europe/Berlin',
     });

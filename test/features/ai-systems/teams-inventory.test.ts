@@ -35,6 +35,7 @@ afterEach(async () => {
 });
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
+const jsonOf = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
 const sql = () => sqlOf(teams.app.store);
 const auditCount = async () => await sql().count('audit_events');
 
@@ -169,7 +170,9 @@ describe('roles on Teams', () => {
   it('an admin grants a role to an @mentioned person, resolved to their AAD id through the connector', async () => {
     const reply = await say(ADMIN, 'aims role grant <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] });
     expect(text(reply)).toContain('Mia Member is now an approver.');
-    const holder = await sql().all("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'");
+    const holder = await sql().all(
+      "SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'",
+    );
     expect(holder).toEqual([{ external_id: 'aad-member' }]);
     expect(text(await say(MEMBER, 'role list'))).toContain('Mia Member');
     expect(
@@ -237,8 +240,9 @@ describe('setup on Teams', () => {
     expect(text(await say(ADMIN, 'aims setup channel incidents'))).toContain('not in a direct chat');
     const set = await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true });
     expect(text(set)).toContain('This conversation is now the incidents channel.');
-    const stored = JSON.parse(
-      (await sql().get<{ incidents_channel: string }>('SELECT incidents_channel FROM workspace_settings'))?.incidents_channel ?? 'null',
+    // A JSON column: text on SQLite, json on PostgreSQL (the driver hands it over parsed).
+    const stored = jsonOf(
+      (await sql().get<{ incidents_channel: unknown }>('SELECT incidents_channel FROM workspace_settings'))?.incidents_channel,
     );
     // The conversation reference is what proactive messages to that channel need later.
     expect(stored).toMatchObject({

@@ -137,8 +137,7 @@ describe('training on Slack, end to end', () => {
   it('a member may not record a session for others (admins among them): refused at the field, naming who can', async () => {
     await addCourse();
     const form = await openModal(MEMBER, 'training');
-    const trainingEvents = async () =>
-await sql().count('audit_events', "action LIKE 'training.%'");
+    const trainingEvents = async () => await sql().count('audit_events', "action LIKE 'training.%'");
     const before = { audit: await trainingEvents(), completions: await completions() };
     const refused = await submitModal(
       slack.eventsUrl,
