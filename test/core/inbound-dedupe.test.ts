@@ -1,7 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { bindKey, claimBound, InboundDedupe, replayOf, requestHashOf } from '../../src/core/inbound-dedupe.ts';
 import { isAimsError } from '../../src/core/errors.ts';
-import { memoryStore, testClock, TEST_NOW } from '../helpers/test-store.ts';
+import { openTestStore } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
+import { testClock, TEST_NOW } from '../helpers/test-store.ts';
+
+/** This project's store, closed when the test ends. */
+async function freshStore() {
+  const store = await openTestStore();
+  onTestFinished(async () => await store.close());
+  return store;
+}
 
 describe('bound dedupe keys', () => {
   it('hash the canonical content: member order does not matter, any value does', () => {
@@ -11,11 +20,11 @@ describe('bound dedupe keys', () => {
   });
 
   it('replay the outcome for the same content, refuse other content naming what the key is bound to, and store the hash', async () => {
-    const store = memoryStore();
+    const store = await freshStore();
     const bound = bindKey('form:slack:view:V1', { name: 'Fraud Scorer' });
     await store.write(async (repos) => expect(await replayOf(repos.dedupe, bound, () => 'x')).toBeUndefined());
     await store.write(async (repos) => expect(await claimBound(repos.dedupe, bound, null, TEST_NOW, { releaseId: 7 })).toBe(true));
-    expect(store.sqlite.prepare('SELECT request_hash AS hash FROM inbound_dedupe_keys').get()).toEqual({ hash: bound.requestHash });
+    expect(await sqlOf(store).get('SELECT request_hash AS hash FROM inbound_dedupe_keys')).toEqual({ hash: bound.requestHash });
     await store.read(async (repos) =>
       expect(await replayOf(repos.dedupe, bindKey(bound.key, { name: 'Fraud Scorer' }), () => 'x')).toEqual({ outcome: { releaseId: 7 } }),
     );
@@ -37,7 +46,7 @@ describe('bound dedupe keys', () => {
   });
 
   it('keys stored before hashes were kept (request_hash null) are answered as before', async () => {
-    const store = memoryStore();
+    const store = await freshStore();
     await store.write(async (repos) => await repos.dedupe.claim('legacy', null, TEST_NOW, { systemId: 1 }));
     await store.read(async (repos) =>
       expect(await replayOf(repos.dedupe, bindKey('legacy', { anything: true }), () => 'x')).toEqual({ outcome: { systemId: 1 } }),
@@ -45,7 +54,7 @@ describe('bound dedupe keys', () => {
   });
 
   it('firstTime with content: a true repeat is false, the same key with other content throws', async () => {
-    const dedupe = new InboundDedupe(memoryStore(), testClock());
+    const dedupe = new InboundDedupe(await freshStore(), testClock());
     expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(true);
     expect(await dedupe.firstTime('teams:activity:t:1', null, { text: 'aims help' })).toBe(false);
     await expect(dedupe.firstTime('teams:activity:t:1', null, { text: 'aims status' })).rejects.toThrow('with different content');

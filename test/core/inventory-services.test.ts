@@ -3,15 +3,17 @@ import { actorOf, type Actor } from '../../src/core/actor.ts';
 import { AiSystemService } from '../../src/features/ai-systems/service.ts';
 import { RoleService } from '../../src/core/role-service.ts';
 import { SettingsService } from '../../src/core/settings/settings-service.ts';
-import type { SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { refusal } from '../helpers/refusal.ts';
-import { directoryFor, memoryStore, testClock } from '../helpers/test-store.ts';
+import { openTestStore } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
+import { directoryFor, testClock } from '../helpers/test-store.ts';
 
-let store: SqliteStore;
-afterEach(() => store.close());
+let store: GovernanceStore;
+afterEach(async () => await store.close());
 
 async function world() {
-  store = memoryStore();
+  store = await openTestStore();
   const directory = directoryFor(store, { seedAdmins: [{ platform: 'slack', userId: 'UADMIN' }] });
   const meet = async (user: string, team = 'T1'): Promise<Actor> =>
     actorOf(
@@ -42,8 +44,8 @@ const input = (ownerPersonId: number, overrides: Record<string, unknown> = {}) =
   ...overrides,
 });
 
-const events = () =>
-  (store.sqlite.prepare('SELECT action FROM audit_events ORDER BY sequence').all() as Array<{ action: string }>).map((r) => r.action);
+const events = async () =>
+  (await sqlOf(store).all<{ action: string }>('SELECT action FROM audit_events ORDER BY sequence')).map((r) => r.action);
 
 describe('AiSystemService', () => {
   it('adds, edits (owner or admin only) and retires, each audited once', async () => {
@@ -57,7 +59,7 @@ describe('AiSystemService', () => {
     expect((await systems.edit(admin, system.id, input(owner.personId, { stage: 'development' }))).changed).toEqual([]);
     expect((await systems.retire(admin, system.id)).changed).toBe(true);
     expect((await systems.retire(admin, system.id)).changed).toBe(false);
-    expect(events().filter((action) => action.startsWith('ai_system.'))).toEqual([
+    expect((await events()).filter((action) => action.startsWith('ai_system.'))).toEqual([
       'ai_system.created',
       'ai_system.updated',
       'ai_system.retired',
@@ -111,11 +113,11 @@ describe('AiSystemService', () => {
 describe('RoleService', () => {
   it('only admins grant; a refusal writes nothing and names the admins', async () => {
     const { member, owner, roles } = await world();
-    const before = events().length;
+    const before = (await events()).length;
     const error = await refusal(async () => await roles.grant(member, owner.personId, 'approver'));
     expect(error).toMatchObject({ code: 'forbidden', message: 'Only admins can grant roles.' });
     expect(error.details.hint).toBe('Ask an admin: uadmin.');
-    expect(events()).toHaveLength(before);
+    expect(await events()).toHaveLength(before);
   });
 
   it('keeps the last admin', async () => {

@@ -6,19 +6,30 @@ import { actorOf } from '../../src/core/actor.ts';
 import { IncidentService } from '../../src/features/incidents/service.ts';
 import { OutboxService, recordCopy } from '../../src/core/outbox/outbox.ts';
 import { SettingsService } from '../../src/core/settings/settings-service.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { PgStore } from '../../src/store/postgres/pg-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { openTestStore, TEST_STORE_KIND, testStoreUrl } from '../helpers/store-kinds.ts';
 import { directoryFor, testClock } from '../helpers/test-store.ts';
 import { mapInTurn } from '../../src/core/in-turn.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'aims-outbox-core-'));
-const dbPath = join(dir, 'aims.db');
-// Two processes on one store: two connections to the same file.
-const one = SqliteStore.open(dbPath);
-const two = SqliteStore.open(dbPath);
-afterAll(() => {
-  one.close();
-  two.close();
-  rmSync(dir, { recursive: true, force: true });
+// Two processes on one store: two connections to the same SQLite file, or to this project's PostgreSQL database.
+async function twoConnections(): Promise<{ one: GovernanceStore; two: GovernanceStore; remove: () => void }> {
+  if (TEST_STORE_KIND === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-outbox-core-'));
+    const dbPath = join(dir, 'aims.db');
+    return { one: SqliteStore.open(dbPath), two: SqliteStore.open(dbPath), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const first = await openTestStore();
+  const url = testStoreUrl(first);
+  if (!url) throw new Error('A PostgreSQL test store has a URL.');
+  return { one: first, two: await PgStore.open(url, { migrate: false, poolSize: 2 }), remove: () => undefined };
+}
+const { one, two, remove } = await twoConnections();
+afterAll(async () => {
+  await one.close();
+  await two.close();
+  remove();
 });
 
 const clock = testClock();

@@ -7,6 +7,8 @@ import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 import { SLACK_CHANNELS, slackWorkspace } from '../../helpers/workspace-builders.ts';
 import { runCli } from '../../../src/cli/aims-cli.ts';
+import { TEST_STORE_KIND, testStoreUrl } from '../../helpers/store-kinds.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -28,8 +30,10 @@ afterEach(async () => {
 });
 
 const lastCall = (method: string) => slack.slackApi.callsTo(method).at(-1);
-const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const sql = () => sqlOf(slack.app.store);
+const auditCount = async () => await sql().count('audit_events');
 const text = (value: unknown) => JSON.stringify(value ?? null);
+const jsonOf = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
 
 const fraudScorer = {
   name: 'Fraud Scorer',
@@ -52,23 +56,19 @@ describe('AI system inventory on Slack, end to end', () => {
   it('adds a system through the modal, as Slack’s client fills it, and a double submit adds it once', async () => {
     const view = await openModal(ADMIN, 'system add');
     expect(view.title).toMatchObject({ text: 'Add an AI system' });
-    const before = auditCount();
+    const before = await auditCount();
     const saved = await submitModal(slack.eventsUrl, view, fraudScorer, ADMIN, 'V0ADD1');
     expect(saved.json?.response_action).toBe('update');
     expect(text(saved.json?.view)).toContain('Added Fraud Scorer to the AI system inventory.');
     const again = await submitModal(slack.eventsUrl, view, fraudScorer, ADMIN, 'V0ADD1');
     expect(text(again.json?.view)).toContain('Fraud Scorer was already added.');
-    const rows = slack.app.store.sqlite
-      .prepare(
-        'SELECT s.name, s.stage, p.external_id AS owner, p.display_name AS ownerName FROM ai_systems s JOIN people p ON p.id = s.owner_person_id',
-      )
-      .all();
+    const rows = await sql().all(
+      'SELECT s.name, s.stage, p.external_id AS owner, p.display_name AS "ownerName" FROM ai_systems s JOIN people p ON p.id = s.owner_person_id',
+    );
     expect(rows).toEqual([{ name: 'Fraud Scorer', stage: 'production', owner: 'U0OWNER', ownerName: 'Olivia Owner' }]);
     // The owner was met through the picker (person.created) and the system created: both audited.
     const actions = (
-      slack.app.store.sqlite.prepare('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence').all(before) as Array<{
-        action: string;
-      }>
+      await sql().all<{ action: string }>('SELECT action FROM audit_events WHERE sequence > ? ORDER BY sequence', before)
     ).map((r) => r.action);
     expect(actions).toEqual(['person.created', 'ai_system.created']);
   });
@@ -76,7 +76,7 @@ describe('AI system inventory on Slack, end to end', () => {
   it('puts errors at the field: duplicate name (any case), empty and over-long fields, vendor missing', async () => {
     await addSystem();
     const view = await openModal(MEMBER, 'system add');
-    const before = auditCount();
+    const before = await auditCount();
     const duplicate = await submitModal(slack.eventsUrl, view, { ...fraudScorer, name: '  fraud SCORER ' }, MEMBER, 'V0DUP');
     expect(duplicate.json).toEqual({
       response_action: 'errors',
@@ -120,8 +120,8 @@ describe('AI system inventory on Slack, end to end', () => {
       'V0LINK',
     );
     expect(link.json?.errors).toEqual({ modelCardUrl: 'Model card link must be a link starting with https://' });
-    expect(auditCount()).toBe(before);
-    expect(slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM ai_systems').get()).toEqual({ n: 1 });
+    expect(await auditCount()).toBe(before);
+    expect(await sql().count('ai_systems')).toBe(1);
   });
 
   it('lists the inventory, filtered by stage or risk', async () => {
@@ -172,12 +172,10 @@ describe('AI system inventory on Slack, end to end', () => {
       'V0EDIT',
     );
     expect(text(saved.json?.view)).toContain('Saved Fraud Scorer.');
-    const row = slack.app.store.sqlite.prepare("SELECT stage, repository_url FROM ai_systems WHERE name = 'Fraud Scorer'").get();
+    const row = await sql().get("SELECT stage, repository_url FROM ai_systems WHERE name = 'Fraud Scorer'");
     expect(row).toEqual({ stage: 'development', repository_url: 'https://git.example.com/fraud' });
-    const event = slack.app.store.sqlite.prepare("SELECT payload FROM audit_events WHERE action = 'ai_system.updated'").get() as {
-      payload: string;
-    };
-    expect(JSON.parse(event.payload)).toMatchObject({
+    const event = await sql().get<{ payload: string }>("SELECT payload FROM audit_events WHERE action = 'ai_system.updated'");
+    expect(JSON.parse(event?.payload ?? 'null')).toMatchObject({
       before: { stage: 'production', repositoryUrl: null },
       after: { stage: 'development', repositoryUrl: 'https://git.example.com/fraud' },
     });
@@ -218,9 +216,9 @@ describe('AI system inventory on Slack, end to end', () => {
     expect(text((await command(MEMBER, 'system list')).json)).not.toContain('Fraud Scorer');
     expect(text((await command(MEMBER, 'system list retired')).json)).toContain('Fraud Scorer');
     // Retiring twice changes nothing more.
-    const events = auditCount();
+    const events = await auditCount();
     await command(OWNER, 'system fraud scorer retire');
-    expect(auditCount()).toBe(events);
+    expect(await auditCount()).toBe(events);
   });
 
   it('keeps workspaces apart: another team sees none of it and may reuse the name', async () => {
@@ -245,9 +243,9 @@ describe('roles on Slack', () => {
     expect(text(again.json)).toContain('already holds the approver role; nothing changed.');
     const revoked = await command(ADMIN, 'role revoke <@U0MEMBER> approver');
     expect(text(revoked.json)).toContain('no longer holds the approver role.');
-    const roles = slack.app.store.sqlite
-      .prepare("SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'")
-      .all();
+    const roles = await sql().all(
+      "SELECT r.role FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE p.external_id = 'U0MEMBER'",
+    );
     expect(roles).toEqual([]);
   });
 
@@ -255,11 +253,11 @@ describe('roles on Slack', () => {
     // Both have used the bot before (so meeting them records nothing now).
     await command(ADMIN, 'role list');
     await command(MEMBER, 'role list');
-    const before = auditCount();
+    const before = await auditCount();
     const refused = await command(MEMBER, 'role grant <@U0OWNER> admin');
     expect(text(refused.json)).toContain('Only admins can grant roles.');
     expect(text(refused.json)).toContain('Ask an admin: alice.');
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 
   it('the last admin cannot be removed', async () => {
@@ -303,11 +301,10 @@ describe('setup on Slack', () => {
     expect(text(saved.json?.view)).toContain('Setup saved.');
     // A channel reference: Slack shows each reader the channel's current name.
     expect(text(saved.json?.view)).toContain('*Incidents channel*\\n<#C0INC>');
-    const row = slack.app.store.sqlite
-      .prepare('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings')
-      .get() as Record<string, unknown>;
-    expect(row).toEqual({
-      incidents_channel: JSON.stringify({ id: 'C0INC', name: 'ai-incidents' }),
+    // A JSON column: text on SQLite, json on PostgreSQL (the driver hands it over parsed).
+    const row = await sql().get<Record<string, unknown>>('SELECT incidents_channel, default_approvals, time_zone FROM workspace_settings');
+    expect({ ...row, incidents_channel: jsonOf(row?.incidents_channel) }).toEqual({
+      incidents_channel: { id: 'C0INC', name: 'ai-incidents' },
       default_approvals: 3,
       time_zone: 'Europe/Berlin',
     });
@@ -320,11 +317,20 @@ describe('setup on Slack', () => {
 });
 
 describe('status on Slack', () => {
-  // A real file, so that `aims audit verify` can check the chain after the whole flow.
+  // A store a second connection can open, so that `aims audit verify` can check the chain after the whole
+  // flow: a real file on SQLite, this project's database (by its URL) on PostgreSQL.
+  let storeEnv: Record<string, string>;
   beforeEach(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
-    await start(join(dir, 'aims.db'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    if (TEST_STORE_KIND === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'aims-slack-inventory-'));
+      const file = join(dir, 'aims.db');
+      await start(file);
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      storeEnv = { AIMS_DB: file, AIMS_DATABASE_URL: '' };
+    } else {
+      await start();
+      storeEnv = { AIMS_DATABASE_URL: testStoreUrl(slack.app.store) ?? '' };
+    }
   });
 
   it('status counts the inventory by stage and risk, and the audit chain verifies after everything', async () => {
@@ -343,7 +349,7 @@ describe('status on Slack', () => {
     const code = await runCli(['audit', 'verify'], {
       out: (line) => out.push(line),
       err: (line) => out.push(line),
-      env: { AIMS_DB: slack.app.store.sqlite.name },
+      env: storeEnv,
     });
     expect(out.join('\n')).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
     expect(code).toBe(0);

@@ -6,6 +6,7 @@ import { teamsWorkspace } from '../../helpers/workspace-builders.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createServices } from '../../../src/services.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
@@ -34,7 +35,9 @@ afterEach(async () => {
 });
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
-const auditCount = () => (teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const jsonOf = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value);
+const sql = () => sqlOf(teams.app.store);
+const auditCount = async () => await sql().count('audit_events');
 
 const { say, click } = teamsConversation(() => teams);
 
@@ -75,7 +78,7 @@ describe('AI system inventory on Teams, end to end', () => {
     const submit = fillCard(form, 'Add', fraudScorer);
     expect(text(await click(ADMIN, submit))).toContain('Added Fraud Scorer to the AI system inventory.');
     expect(text(await click(ADMIN, submit))).toContain('Fraud Scorer was already added.');
-    expect(teams.app.store.sqlite.prepare('SELECT name, owner_person_id IS NOT NULL AS owned FROM ai_systems').all()).toEqual([
+    expect(await sql().all('SELECT name, owner_person_id IS NOT NULL AS owned FROM ai_systems')).toEqual([
       { name: 'Fraud Scorer', owned: 1 },
     ]);
   });
@@ -104,7 +107,7 @@ describe('AI system inventory on Teams, end to end', () => {
   it('re-draws the form with errors at the fields and keeps what was typed', async () => {
     await addFraudScorer();
     const form = await say(MEMBER, 'system add');
-    const before = auditCount();
+    const before = await auditCount();
     const redrawn = await click(MEMBER, fillCard(form, 'Add', { ...fraudScorer, name: 'FRAUD scorer', description: '' }));
     expect(text(redrawn)).toContain('Please fix the fields marked below.');
     expect(text(redrawn)).toContain('An AI system named “Fraud Scorer” already exists in this workspace.');
@@ -117,8 +120,8 @@ describe('AI system inventory on Teams, end to end', () => {
         'An AI system named “Fraud Scorer” already exists in this workspace.',
       );
     }
-    expect(auditCount()).toBe(before);
-    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM ai_systems').get()).toEqual({ n: 1 });
+    expect(await auditCount()).toBe(before);
+    expect(await sql().count('ai_systems')).toBe(1);
   });
 
   it('lists and shows systems; the owner edits through the Edit button, a member is refused', async () => {
@@ -139,7 +142,7 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(Object.keys(executeActions(cancelled))).toEqual(['Edit', 'Retire']);
     const saved = await click(OWNER, fillCard(editForm, 'Save', { stage: 'development', vendorName: '' }));
     expect(text(saved)).toContain('Saved Fraud Scorer.');
-    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({
+    expect(await sql().get("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'")).toEqual({
       stage: 'development',
     });
   });
@@ -152,7 +155,7 @@ describe('AI system inventory on Teams, end to end', () => {
     expect(Object.keys(executeActions(confirm))).toEqual(['Retire', 'Cancel']);
     const kept = await click(OWNER, executeActions(confirm).Cancel as never);
     expect(text(kept)).not.toContain('(retired)');
-    expect(teams.app.store.sqlite.prepare("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'").get()).toEqual({
+    expect(await sql().get("SELECT stage FROM ai_systems WHERE name = 'Fraud Scorer'")).toEqual({
       stage: 'development',
     });
     const retired = await click(OWNER, executeActions(confirm).Retire as never);
@@ -167,9 +170,9 @@ describe('roles on Teams', () => {
   it('an admin grants a role to an @mentioned person, resolved to their AAD id through the connector', async () => {
     const reply = await say(ADMIN, 'aims role grant <at>Mia Member</at> approver', { mentions: [{ id: '29:mia', name: 'Mia Member' }] });
     expect(text(reply)).toContain('Mia Member is now an approver.');
-    const holder = teams.app.store.sqlite
-      .prepare("SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'")
-      .all();
+    const holder = await sql().all(
+      "SELECT p.external_id FROM role_assignments r JOIN people p ON p.id = r.person_id WHERE r.role = 'approver'",
+    );
     expect(holder).toEqual([{ external_id: 'aad-member' }]);
     expect(text(await say(MEMBER, 'role list'))).toContain('Mia Member');
     expect(
@@ -178,13 +181,13 @@ describe('roles on Teams', () => {
   });
 
   it('a member is told who the admins are, and nothing is written', async () => {
-    const before = auditCount();
+    const before = await auditCount();
     const refused = await say(MEMBER, 'aims role grant <at>Olivia Owner</at> admin', {
       mentions: [{ id: '29:olivia', name: 'Olivia Owner' }],
     });
     expect(text(refused)).toContain('Only admins can grant roles.');
     expect(text(refused)).toContain('Ask an admin: Alice Admin.');
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 });
 
@@ -237,16 +240,16 @@ describe('setup on Teams', () => {
     expect(text(await say(ADMIN, 'aims setup channel incidents'))).toContain('not in a direct chat');
     const set = await say(ADMIN, 'aims setup channel incidents', { conversationType: 'channel', mentionBot: true });
     expect(text(set)).toContain('This conversation is now the incidents channel.');
-    const stored = JSON.parse(
-      (teams.app.store.sqlite.prepare('SELECT incidents_channel FROM workspace_settings').get() as { incidents_channel: string })
-        .incidents_channel,
+    // A JSON column: text on SQLite, json on PostgreSQL (the driver hands it over parsed).
+    const stored = jsonOf(
+      (await sql().get<{ incidents_channel: unknown }>('SELECT incidents_channel FROM workspace_settings'))?.incidents_channel,
     );
     // The conversation reference is what proactive messages to that channel need later.
     expect(stored).toMatchObject({
       id: 'conv-channel-aad-admin',
       reference: { serviceUrl: teams.connector.serviceUrl, conversation: { id: 'conv-channel-aad-admin' } },
     });
-    expect(teams.app.store.sqlite.prepare('SELECT default_approvals, time_zone FROM workspace_settings').get()).toEqual({
+    expect(await sql().get('SELECT default_approvals, time_zone FROM workspace_settings')).toEqual({
       default_approvals: 4,
       time_zone: 'Europe/Paris',
     });
@@ -296,10 +299,10 @@ describe('setup on Teams', () => {
   });
 
   it('a member cannot set a channel', async () => {
-    const before = auditCount();
+    const before = await auditCount();
     expect(text(await say(MEMBER, 'aims setup channel approvals', { conversationType: 'channel', mentionBot: true }))).toContain(
       'Only admins can choose channels.',
     );
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interac
 import { checkSlackMessage } from '../../helpers/slack-limits.ts';
 import { postEvent } from '../../helpers/slack-signing.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 import { SLACK_ADMIN, SLACK_MEMBER, SLACK_OWNER, startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -57,7 +58,7 @@ describe('first run on Slack', () => {
     expect(text(second)).not.toContain('People known');
     // Another person's first visit is theirs.
     expect(text(await openHome(SLACK_MEMBER.user, '1700000012.000100'))).toContain('Hi, I am aims-bot');
-    const greeted = harness().app.store.sqlite.prepare('SELECT subject FROM first_run_greetings ORDER BY id').all();
+    const greeted = await sqlOf(harness().app.store).all('SELECT subject FROM first_run_greetings ORDER BY id');
     expect(greeted).toEqual([{ subject: `slack-home:${SLACK_ADMIN.user}` }, { subject: `slack-home:${SLACK_MEMBER.user}` }]);
     expect((await harness().app.store.verifyAudit()).ok).toBe(true);
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOf, clickButtonInView, submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -13,6 +14,7 @@ const OWNER = { user: 'U0OWNER', name: 'olivia' };
 const MEMBER = { user: 'U0MEMBER', name: 'mia' };
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
+const sql = () => sqlOf(slack.app.store);
 
 // Each test has its own bot, store and fake Slack.
 beforeEach(async () => {
@@ -67,9 +69,7 @@ async function takeReviewsOffer(answer: Json | undefined): Promise<void> {
 describe('reviews on a cadence, on Slack', () => {
   it('a system added in production is offered its drift and bias reviews (every 90 days)', async () => {
     await takeReviewsOffer(await addFraudScorerInProduction());
-    const rows = slack.app.store.sqlite
-      .prepare('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id')
-      .all();
+    const rows = await sql().all('SELECT kind, cadence_days AS cadence, next_due AS due FROM review_schedules ORDER BY id');
     expect(rows).toEqual([
       { kind: 'drift-review', cadence: 90, due: '2027-02-20' },
       { kind: 'bias-review', cadence: 90, due: '2027-02-20' },
@@ -97,7 +97,7 @@ describe('reviews on a cadence, on Slack', () => {
     expect(text(saved.json?.view)).toContain('Saved review #3, next due 10 Nov 2026.');
     expect(text(saved.json?.view)).toContain('OVERDUE since 10 Nov 2026');
     // The same submission replayed (same view id, same content): one schedule, answered the same.
-    const schedules = () => slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM review_schedules').get();
+    const schedules = async () => await sql().count('review_schedules');
     const replayed = await submitModal(
       slack.eventsUrl,
       form,
@@ -106,10 +106,8 @@ describe('reviews on a cadence, on Slack', () => {
       'V0REV1',
     );
     expect(text(replayed.json?.view)).toContain('Saved review #3, next due 10 Nov 2026.');
-    expect(schedules()).toEqual({ n: 3 });
-    expect(slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'review.scheduled'").get()).toEqual({
-      n: 3,
-    });
+    expect(await schedules()).toBe(3);
+    expect(await sql().count('audit_events', "action = 'review.scheduled'")).toBe(3);
   });
 
   it('only real calendar days: a due date of 2026-02-30 is an error at its field', async () => {
@@ -158,7 +156,7 @@ describe('reviews on a cadence, on Slack', () => {
       'V0DONE',
     );
     expect(text(recorded.json?.view)).toContain('Recorded review #1. Next due 20 Feb 2027. 1 corrective action(s) created.');
-    const row = slack.app.store.sqlite.prepare('SELECT next_due AS due, last_done AS done FROM review_schedules WHERE id = 1').get();
+    const row = await sql().get('SELECT next_due AS due, last_done AS done FROM review_schedules WHERE id = 1');
     expect(row).toEqual({ due: '2027-02-20', done: '2026-11-22' });
     expect(text((await command(OWNER, 'action list mine')).json)).toContain('Retrain with fresh data');
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitModal } from '../../helpers/slack-interactions.ts';
 import { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 let slack: Harness;
@@ -15,8 +16,10 @@ const ATTENDEES = ['U0APP1', 'U0APP2', 'U0MEMBER'];
 
 const text = (value: unknown) => JSON.stringify(value ?? null);
 const calls = (method: string) => slack.slackApi.callsTo(method);
-const completions = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get() as { n: number }).n;
-const auditCount = () => (slack.app.store.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+const sql = () => sqlOf(slack.app.store);
+const completions = async () => await sql().count('training_completions');
+const auditCount = async () => await sql().count('audit_events');
+const firstCourseId = async () => String((await sql().get<{ id: number }>('SELECT id FROM courses ORDER BY id'))?.id);
 
 let courseId = '';
 
@@ -48,7 +51,7 @@ async function addCourse(): Promise<void> {
     ADMIN,
     'V0COURSE',
   );
-  courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+  courseId = await firstCourseId();
 }
 
 const grantTrainer = async () => await command(ADMIN, 'role grant <@U0DANA> trainer');
@@ -70,7 +73,7 @@ async function recordSession(): Promise<void> {
     TRAINER,
     'V0SESSION',
   );
-  expect(completions()).toBe(3);
+  expect(await completions()).toBe(3);
 }
 
 /** Cleo (an approver who missed the session) attests her own completion on 2026-11-21. */
@@ -97,13 +100,13 @@ describe('training on Slack, end to end', () => {
     );
     expect(text(saved.json?.view)).toContain('Saved the course Responsible AI basics.');
     expect(text(saved.json?.view)).toContain('for approvers · renewed every 12 months');
-    courseId = String((slack.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    courseId = await firstCourseId();
   });
 
   it('puts bad sessions at their fields: no attendees, a future date, a retired or unknown course', async () => {
     await addCourse();
     const form = await openModal(MEMBER, 'training');
-    const before = auditCount();
+    const before = await auditCount();
     const none = await submitModal(
       slack.eventsUrl,
       form,
@@ -128,15 +131,14 @@ describe('training on Slack, end to end', () => {
       'V0BAD3',
     );
     expect(unknown.json?.errors).toEqual({ course: 'Choose a course of this workspace that is not retired.' });
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
   });
 
   it('a member may not record a session for others (admins among them): refused at the field, naming who can', async () => {
     await addCourse();
     const form = await openModal(MEMBER, 'training');
-    const trainingEvents = () =>
-      (slack.app.store.sqlite.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'training.%'").get() as { n: number }).n;
-    const before = { audit: trainingEvents(), completions: completions() };
+    const trainingEvents = async () => await sql().count('audit_events', "action LIKE 'training.%'");
+    const before = { audit: await trainingEvents(), completions: await completions() };
     const refused = await submitModal(
       slack.eventsUrl,
       form,
@@ -147,7 +149,7 @@ describe('training on Slack, end to end', () => {
     expect((refused.json?.errors as Record<string, string> | undefined)?.attendees).toMatch(
       /^Only admins and trainers can record training for other people; you can record your own attendance\. There are no trainers yet: an admin grants the role with “role grant @person trainer”\. Admins: \S.*\.$/,
     );
-    expect({ audit: trainingEvents(), completions: completions() }).toEqual(before);
+    expect({ audit: await trainingEvents(), completions: await completions() }).toEqual(before);
     // Granted like any other role; the refusal then names the trainers.
     expect(text((await command(ADMIN, 'role grant <@U0DANA> trainer')).json)).toContain('Dana Trainer is now a trainer.');
     const again = await submitModal(
@@ -158,7 +160,7 @@ describe('training on Slack, end to end', () => {
       'V0FORGE2',
     );
     expect((again.json?.errors as Record<string, string> | undefined)?.attendees).toContain('Trainers: Dana Trainer. Admins: ');
-    expect(completions()).toBe(before.completions);
+    expect(await completions()).toBe(before.completions);
   });
 
   it('a trainer records a session with three attendees; each gets a completion and a direct message; a double submit records nothing more', async () => {
@@ -182,7 +184,7 @@ describe('training on Slack, end to end', () => {
       'V0SESSION',
     );
     expect(text(saved.json?.view)).toContain('Recorded Responsible AI basics on 20 Nov 2026 for 3 people. Attendees were told.');
-    expect(completions()).toBe(3);
+    expect(await completions()).toBe(3);
     expect(dms().length).toBe(before + 3);
     expect(text(dms().at(-1)?.args)).toContain('Your attendance at Responsible AI basics on 20 Nov 2026 was recorded by Dana Trainer.');
     const again = await submitModal(
@@ -209,7 +211,7 @@ describe('training on Slack, end to end', () => {
       'V0SESSION2',
     );
     expect(text(repeat.json?.view)).toContain('(1 already had it for that day)');
-    expect(completions()).toBe(3);
+    expect(await completions()).toBe(3);
   });
 
   it('training me: an attendee is done until 2027-11-20; an approver who did not attend is due', async () => {
@@ -225,7 +227,7 @@ describe('training on Slack, end to end', () => {
 
   it('only real calendar days: training done with 2025-99-99 or 2025-02-30 is refused and records nothing', async () => {
     await addCourse();
-    const before = completions();
+    const before = await completions();
     expect(text((await command(APPROVER_ABSENT, 'training done "Responsible AI basics" 2025-99-99')).json)).toContain(
       '2025-99-99 is not a day on the calendar. Give the date as YYYY-MM-DD.',
     );
@@ -233,7 +235,7 @@ describe('training on Slack, end to end', () => {
       '2025-02-30 is not a day on the calendar.',
     );
     expect(text((await command(ADMIN, 'training report as of 2027-13-01')).json)).toContain('2027-13-01 is not a day on the calendar.');
-    expect(completions()).toBe(before);
+    expect(await completions()).toBe(before);
   });
 
   it('members self-attest for themselves only, and it is marked self-attested', async () => {
@@ -243,11 +245,9 @@ describe('training on Slack, end to end', () => {
     );
     expect(done).toContain('Recorded your completion of Responsible AI basics on 21 Nov 2026 (self-attested).');
     expect(done).toContain('self-attested');
-    const row = slack.app.store.sqlite
-      .prepare(
-        "SELECT c.self_attested AS self, p.external_id AS who FROM training_completions c JOIN people p ON p.id = c.person_id WHERE c.date = '2026-11-21'",
-      )
-      .get();
+    const row = await sql().get(
+      "SELECT c.self_attested AS self, p.external_id AS who FROM training_completions c JOIN people p ON p.id = c.person_id WHERE c.date = '2026-11-21'",
+    );
     expect(row).toEqual({ self: 1, who: 'U0APP3' });
     expect(text((await command(APPROVER_ABSENT, 'training done no such course')).json)).toContain('There is no course “no such course”.');
     expect(text((await command(APPROVER_ABSENT, 'training done responsible ai basics 2027-01-01')).json)).toContain(
@@ -297,9 +297,7 @@ describe('training on Slack, end to end', () => {
       ADMIN,
       'V0COURSE2',
     );
-    const drill = String(
-      (slack.app.store.sqlite.prepare("SELECT id FROM courses WHERE name = 'Incident drill'").get() as { id: number }).id,
-    );
+    const drill = String((await sql().get<{ id: number }>("SELECT id FROM courses WHERE name = 'Incident drill'"))?.id);
     slack.slackApi.failPostsTo('U0APP2');
     try {
       const form = await openModal(TRAINER, 'training');

@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardInputs, fillCard } from '../../helpers/fake-teams-connector.ts';
 import { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
+import { sqlOf } from '../../helpers/test-sql.ts';
 
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 let teams: Harness;
 const { say, click } = teamsConversation(() => teams);
+const sql = () => sqlOf(teams.app.store);
+const firstCourseId = async () => String((await sql().get<{ id: number }>('SELECT id FROM courses ORDER BY id'))?.id);
 
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
 const MEMBER = { user: 'aad-member', name: 'Mia Member' };
@@ -61,7 +64,7 @@ describe('training on Teams, end to end', () => {
 
     const session = await say(MEMBER, 'aims training');
     expect(Object.keys(cardInputs(session))).toEqual(['course', 'date', 'trainer', 'attendees', 'evidence']);
-    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    const courseId = await firstCourseId();
     const empty = await click(
       MEMBER,
       fillCard(session, 'Record', { course: courseId, date: '2026-11-20', trainer: 'Dana', attendees: '' }),
@@ -76,7 +79,7 @@ describe('training on Teams, end to end', () => {
     );
     expect(refused).toContain('Only admins and trainers can record training for other people; you can record your own attendance.');
     expect(refused).toContain('Admins: Alice Admin.');
-    expect(teams.app.store.sqlite.prepare('SELECT count(*) AS n FROM training_completions').get()).toEqual({ n: 0 });
+    expect(await sql().count('training_completions')).toBe(0);
     expect(
       text(await say(ADMIN, 'aims role grant <at>Mia Member</at> trainer', { mentions: [{ id: '29:mia', name: 'Mia Member' }] })),
     ).toContain('Mia Member is now a trainer.');
@@ -116,7 +119,7 @@ describe('training on Teams, end to end', () => {
       text(await say(ADMIN, 'aims role grant <at>Zoe Newcomer</at> approver', { mentions: [{ id: '29:zoe', name: 'Zoe Newcomer' }] })),
     ).toContain('Zoe Newcomer is now an approver.');
     const session = await say(ADMIN, 'aims training');
-    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    const courseId = await firstCourseId();
     const recorded = text(
       await click(
         ADMIN,
@@ -134,7 +137,7 @@ describe('training on Teams, end to end', () => {
 describe('honest delivery on Teams', () => {
   const recordSession = async (attendees: string) => {
     const session = await say(ADMIN, 'aims training');
-    const courseId = String((teams.app.store.sqlite.prepare('SELECT id FROM courses').get() as { id: number }).id);
+    const courseId = await firstCourseId();
     return text(await click(ADMIN, fillCard(session, 'Record', { course: courseId, date: '2026-11-21', trainer: 'Dana', attendees })));
   };
 
@@ -156,7 +159,7 @@ describe('honest delivery on Teams', () => {
     expect(recorded).not.toContain('Cleo Approver');
     // Nothing was answered into Ben's chat by the adapter's error handler ("Sorry, something failed").
     expect(teams.connector.activities.slice(before).filter((entry) => entry.path.includes('conv-personal-aad-ben'))).toEqual([]);
-    expect(teams.app.store.sqlite.prepare("SELECT status FROM outbox_messages WHERE kind = 'direct' ORDER BY id").all()).toEqual([
+    expect(await sql().all("SELECT status FROM outbox_messages WHERE kind = 'direct' ORDER BY id")).toEqual([
       { status: 'failed' },
       { status: 'failed' },
       { status: 'sent' },
@@ -180,11 +183,9 @@ describe('honest delivery on Teams', () => {
     expect((await teams.post(install('aad-dan', 'Dan Newcomer', 'installationUpdate'))).status).toBe(200);
     expect((await teams.post(install('aad-eve', 'Eve Newcomer', 'conversationUpdate'))).status).toBe(200);
     expect(
-      teams.app.store.sqlite
-        .prepare(
-          "SELECT external_id AS id, display_name AS name FROM people WHERE external_id IN ('aad-dan', 'aad-eve') AND direct_reference IS NOT NULL ORDER BY external_id",
-        )
-        .all(),
+      await sql().all(
+        "SELECT external_id AS id, display_name AS name FROM people WHERE external_id IN ('aad-dan', 'aad-eve') AND direct_reference IS NOT NULL ORDER BY external_id",
+      ),
     ).toEqual([
       { id: 'aad-dan', name: 'Dan Newcomer' },
       { id: 'aad-eve', name: 'Eve Newcomer' },
