@@ -98,7 +98,10 @@ export class InboundDedupe {
    * with RepeatDelivery (its change undone). When the work fails unexpectedly after claiming, the key
    * is forgotten so that the platform's retry runs it again; a refusal (a domain error) was an answer.
    */
-  async once<T>(delivery: { key: string; content: unknown; platform: Platform; workspaceExternalId: string }, work: () => Promise<T>): Promise<T> {
+  async once<T>(
+    delivery: { key: string; content: unknown; platform: Platform; workspaceExternalId: string },
+    work: () => Promise<T>,
+  ): Promise<T> {
     const claim = this.claims.pending(bindKey(delivery.key, delivery.content), delivery.platform, delivery.workspaceExternalId);
     try {
       return await this.claims.during(claim, work);
