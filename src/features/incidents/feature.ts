@@ -249,10 +249,11 @@ export const incidentsFeature: Feature = {
   },
   nudges: {
     prefix: 'action',
-    items: async (repos, workspaceId, { horizon, daysOverdue }) =>
-      (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 10_000, offset: 0 })).items
-        .filter((action) => action.dueDate <= horizon)
-        .map((action) => ({
+    // Open actions can number in the hundred thousands: the sweep reads them in slices, by id.
+    slice: async (repos, workspaceId, { horizon, daysOverdue }, after, limit) => {
+      const actions = await repos.actions.openDueAfter(workspaceId, horizon, after ?? 0, limit);
+      return {
+        items: actions.map((action) => ({
           personId: action.ownerPersonId,
           item: {
             key: `action:${action.id}`,
@@ -262,6 +263,9 @@ export const incidentsFeature: Feature = {
             done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } },
           },
         })),
+        ...(actions.length === limit ? { next: actions.at(-1)?.id ?? 0 } : {}),
+      };
+    },
   },
   evidence: {
     kinds: ['incident', 'corrective-action'],

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, max, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, max, or, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
@@ -203,6 +203,23 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .offset(page.offset);
     const total = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(where))?.n ?? 0;
     return { items, total };
+  }
+
+  async openDueAfter(workspaceId: number, horizon: string, afterId: number, limit: number): Promise<CorrectiveAction[]> {
+    const { correctiveActions } = this.t;
+    return await this.s.db
+      .select()
+      .from(correctiveActions)
+      .where(
+        and(
+          eq(correctiveActions.workspaceId, workspaceId),
+          eq(correctiveActions.status, 'open'),
+          lte(correctiveActions.dueDate, horizon),
+          gt(correctiveActions.id, afterId),
+        ),
+      )
+      .orderBy(asc(correctiveActions.id))
+      .limit(limit);
   }
 
   async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {
