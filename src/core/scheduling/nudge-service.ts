@@ -47,16 +47,16 @@ export interface NudgeSource {
   items?(repos: Repositories, workspaceId: number, window: NudgeWindow): Promise<NudgeItems>;
   /**
    * Its items one slice at a time (a source that can have very many): about `limit` rows after the
-   * cursor `after` (undefined for the first), each slice in its own short read; `next` is the cursor
-   * of the following slice, undefined after the last. Used instead of `items` when given.
+   * cursor `after` (its own opaque text; undefined for the first), each slice in its own short read;
+   * `next` is the cursor of the following slice, undefined after the last. Used instead of `items` when given.
    */
   slice?(
     repos: Repositories,
     workspaceId: number,
     window: NudgeWindow,
-    after: number | undefined,
+    after: string | undefined,
     limit: number,
-  ): Promise<{ items: NudgeItems; next?: number }>;
+  ): Promise<{ items: NudgeItems; next?: string }>;
 }
 
 /** Rows a sliced source reads per unit of work, and people the plan looks up per unit, between yields. */
@@ -105,7 +105,7 @@ export class NudgeService {
 
     for (const source of this.sources) {
       if (source.slice) {
-        let after: number | undefined;
+        let after: string | undefined;
         do {
           const slice = await this.store.read(async (repos) => await source.slice?.(repos, workspaceId, window, after, NUDGE_SLICE.rows));
           add(slice?.items ?? []);

@@ -249,9 +249,11 @@ export const incidentsFeature: Feature = {
   },
   nudges: {
     prefix: 'action',
-    // Open actions can number in the hundred thousands: the sweep reads them in slices, by id.
+    // Open actions can number in the hundred thousands: the sweep reads them in slices, by due date and id.
     slice: async (repos, workspaceId, { horizon, daysOverdue }, after, limit) => {
-      const actions = await repos.actions.openDueAfter(workspaceId, horizon, after ?? 0, limit);
+      const [dueDate = '', id = '0'] = after?.split('|') ?? [];
+      const actions = await repos.actions.openDueAfter(workspaceId, horizon, after ? { dueDate, id: Number(id) } : undefined, limit);
+      const last = actions.at(-1);
       return {
         items: actions.map((action) => ({
           personId: action.ownerPersonId,
@@ -263,7 +265,7 @@ export const incidentsFeature: Feature = {
             done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } },
           },
         })),
-        ...(actions.length === limit ? { next: actions.at(-1)?.id ?? 0 } : {}),
+        ...(last && actions.length === limit ? { next: `${last.dueDate}|${last.id}` } : {}),
       };
     },
   },

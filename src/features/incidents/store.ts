@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, max, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
@@ -205,8 +205,14 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
     return { items, total };
   }
 
-  async openDueAfter(workspaceId: number, horizon: string, afterId: number, limit: number): Promise<CorrectiveAction[]> {
+  async openDueAfter(
+    workspaceId: number,
+    horizon: string,
+    after: { dueDate: string; id: number } | undefined,
+    limit: number,
+  ): Promise<CorrectiveAction[]> {
     const { correctiveActions } = this.t;
+    // In the order of the (workspace, status, due date) index, so each slice is a short range scan.
     return await this.s.db
       .select()
       .from(correctiveActions)
@@ -215,10 +221,10 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
           eq(correctiveActions.workspaceId, workspaceId),
           eq(correctiveActions.status, 'open'),
           lte(correctiveActions.dueDate, horizon),
-          gt(correctiveActions.id, afterId),
+          after ? sql`(${correctiveActions.dueDate}, ${correctiveActions.id}) > (${after.dueDate}, ${after.id})` : undefined,
         ),
       )
-      .orderBy(asc(correctiveActions.id))
+      .orderBy(asc(correctiveActions.dueDate), asc(correctiveActions.id))
       .limit(limit);
   }
 
