@@ -12,7 +12,7 @@ import { yieldToEventLoop } from '../core/yield-to-event-loop.ts';
 
 export const NUDGE_JOB = 'nudges';
 /** Messages sent between two yields to the event loop. */
-const NUDGE_DELIVERY_BATCH = 50;
+const NUDGE_DELIVERY_BATCH = 1;
 
 export interface NudgeRunReport {
   workspace: string;

@@ -121,21 +121,27 @@ export class NudgeService {
     const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
     const entries = [...byPerson];
     for (let start = 0; start < entries.length; start += NUDGE_SLICE.people) {
-      await this.store.read(async (repos) => {
-        for (const [personId, items] of entries.slice(start, start + NUDGE_SLICE.people)) {
-          const person = await repos.people.findById(workspaceId, personId);
-          if (!person) continue;
-          // Escalation counts from the due date whatever the snoozes: a snooze quiets the owner's own
-          // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
-          for (const item of [...items].sort((a, b) => b.daysOverdue - a.daysOverdue)) {
-            if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
-            if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
-          }
-          const snoozed = await repos.jobs.snoozed(workspaceId, personId, today);
-          const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
-          if (awake.length > 0) plan.people.push({ person, items: awake });
+      const batch = entries.slice(start, start + NUDGE_SLICE.people);
+      const ids = batch.map(([personId]) => personId);
+      // Two queries per batch (its people, their snoozes), not two per person.
+      const { people, snoozes } = await this.store.read(async (repos) => ({
+        people: new Map((await repos.people.findByIds(workspaceId, ids)).map((person) => [person.id, person])),
+        snoozes: await repos.jobs.snoozedOf(workspaceId, ids, today),
+      }));
+      for (const [personId, items] of batch) {
+        const person = people.get(personId);
+        if (!person) continue;
+        // Escalation counts from the due date whatever the snoozes: a snooze quiets the owner's own
+        // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
+        const byLateness = [...items].sort((a, b) => b.daysOverdue - a.daysOverdue);
+        for (const item of byLateness) {
+          if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
+          if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
         }
-      });
+        const snoozed = snoozes.get(personId);
+        const awake = snoozed ? byLateness.filter((item) => !snoozed.has(item.key)) : byLateness;
+        if (awake.length > 0) plan.people.push({ person, items: awake });
+      }
       await yieldToEventLoop();
     }
     plan.admins = await this.store.read(async (repos) => {
