@@ -1,6 +1,6 @@
 import { actorOf } from '../core/actor.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
-import { RepeatDelivery } from '../core/inbound-dedupe.ts';
+import { idempotencyConflict, RepeatDelivery, requestHashOf } from '../core/inbound-dedupe.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { Messengers } from './channel-messenger.ts';
@@ -108,7 +108,15 @@ export class ChatRouter {
         const content = { user: request.contact.userExternalId, source: request.source, text: request.text };
         // Read first: a request that changes nothing (status, help, a list, a form opening) writes no key;
         // one that changes something claims it in its first write unit, with the change.
-        if (this.recent.taken(key) || (await this.services.dedupe.seen(key, content))) return this.repeat(request, key);
+        const recent = this.recent.take(key, requestHashOf(content));
+        if (recent === 'conflict') throw idempotencyConflict('an earlier message');
+        if (recent === 'repeat') return this.repeat(request, key);
+        const seen = await this.services.dedupe.seen(key, content).catch((error: unknown) => {
+          // Bound in the store to other content: what this delivery carried is not the key's.
+          if (recent === 'new') this.recent.release(key);
+          throw error;
+        });
+        if (seen) return this.repeat(request, key);
         try {
           return await this.services.dedupe.once(
             { key, content, platform: request.contact.platform, workspaceExternalId: request.contact.workspaceExternalId },
