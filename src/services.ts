@@ -29,13 +29,16 @@ export function createServices(input: {
   /** The areas whose nudges and evidence the aggregates loop over (default: all of them). */
   features?: readonly Feature[];
 }): ChatServices {
-  const { store, clock, defaultTimeZone } = input;
+  const { clock, defaultTimeZone } = input;
+  // Every service writes through the dedupe's units: a request's first write claims its delivery key.
+  const dedupe = new InboundDedupe(input.store, clock);
+  const store = dedupe.units;
   const features = input.features ?? allFeatures;
   const evidence = evidenceSourcesOf(features);
   const kernel = {
     directory: new DirectoryService(store, clock, input.directory),
     status: new StatusService(store, clock, defaultTimeZone, evidence, statusSourcesOf(features), outboxLabelsOf(features)),
-    dedupe: new InboundDedupe(store, clock),
+    dedupe,
     roles: new RoleService(store, clock),
     settings: new SettingsService(store, clock, defaultTimeZone),
     digests: new DigestService(store, clock, defaultTimeZone, digestSourcesOf(features)),

@@ -1,5 +1,6 @@
 import { actorOf } from '../core/actor.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
+import { idempotencyConflict, RepeatDelivery, requestHashOf } from '../core/inbound-dedupe.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { Messengers } from './channel-messenger.ts';
@@ -26,6 +27,7 @@ import { domainErrorView, failureView } from './views/error-view.ts';
 import type { FormOption, FormSubmission, FormView } from './views/form.ts';
 import { fullHelpView, helpView, type HelpLine } from './views/help-view.ts';
 import { homeView } from './views/home-view.ts';
+import { RecentDeliveries } from './recent-deliveries.ts';
 import { statusPage } from './status-page.ts';
 import { message, type ChatResponse, type FormResult, type MessageView } from './views/view.ts';
 
@@ -49,6 +51,7 @@ export class ChatRouter {
   private readonly actions: Map<string, ActionSpec>;
   private readonly help: HelpLine[];
   private readonly guide: FirstRunSpec | undefined;
+  private readonly recent = new RecentDeliveries();
 
   constructor(
     private readonly services: ChatServices,
@@ -99,29 +102,40 @@ export class ChatRouter {
     return await this.guard(
       request,
       async () => {
-        const who = await this.identify(request);
+        const key = request.dedupeKey;
+        if (!key) return await this.route(request, await this.identify(request));
         // The key is bound to who said what: a repeat with other content is refused, not answered as the first.
-        if (
-          request.dedupeKey &&
-          !(await this.services.dedupe.firstTime(request.dedupeKey, who.contact.workspace.id, {
-            user: request.contact.userExternalId,
-            source: request.source,
-            text: request.text,
-          }))
-        ) {
-          this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey: request.dedupeKey });
-          return { kind: 'none' } as const;
-        }
+        const content = { user: request.contact.userExternalId, source: request.source, text: request.text };
+        // Read first: a request that changes nothing (status, help, a list, a form opening) writes no key;
+        // one that changes something claims it in its first write unit, with the change.
+        const recent = this.recent.take(key, requestHashOf(content));
+        if (recent === 'conflict') throw idempotencyConflict('an earlier message');
+        if (recent === 'repeat') return this.repeat(request, key);
+        const seen = await this.services.dedupe.seen(key, content).catch((error: unknown) => {
+          // Bound in the store to other content: what this delivery carried is not the key's.
+          if (recent === 'new') this.recent.release(key);
+          throw error;
+        });
+        if (seen) return this.repeat(request, key);
         try {
-          return await this.route(request, who);
+          return await this.services.dedupe.once(
+            { key, content, platform: request.contact.platform, workspaceExternalId: request.contact.workspaceExternalId },
+            async () => await this.route(request, await this.identify(request)),
+          );
         } catch (error) {
+          if (error instanceof RepeatDelivery) return this.repeat(request, key);
           // A refusal was an answer; anything else failed, so the platform's retry must run it again.
-          if (request.dedupeKey && !isAimsError(error)) await this.services.dedupe.forget(request.dedupeKey);
+          if (!isAimsError(error)) this.recent.release(key);
           throw error;
         }
       },
       (view) => message(view),
     );
+  }
+
+  private repeat(request: ChatRequest, dedupeKey: string): ChatResponse {
+    this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey });
+    return { kind: 'none' };
   }
 
   private async route(request: ChatRequest, who: Identified): Promise<ChatResponse> {

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
-import { AimsError } from './errors.ts';
-import type { DedupeRepository, UnitOfWork } from './ports.ts';
+import { AimsError, isAimsError } from './errors.ts';
+import type { Platform } from './identity.ts';
+import type { DedupeRepository, Repositories, UnitOfWork } from './ports.ts';
 
 /** A dedupe (idempotency) key with the sha256 of what it carried. */
 export interface BoundKey {
@@ -64,15 +66,52 @@ export async function claimBound(
 
 /** Remembers inbound deliveries so a platform retry or a double click is handled once. */
 export class InboundDedupe {
+  private readonly claims: DeliveryClaims;
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.claims = new DeliveryClaims(store, clock);
+  }
+
+  /** The store's units for every service: the first write of a request claims its pending key (see DeliveryClaims). */
+  get units(): UnitOfWork {
+    return this.claims.units;
+  }
 
   /**
-   * True the first time `key` is seen; false for every repeat (backed by a primary key). With
-   * `content`, the key is bound to it: a repeat carrying other content is a conflict (thrown).
+   * True when `key` was claimed before (a repeat): a read, nothing is claimed. With `content`, the key
+   * is bound to it: a repeat carrying other content is a conflict (thrown).
    */
+  async seen(key: string, content?: unknown): Promise<boolean> {
+    const bound = content === undefined ? undefined : bindKey(key, content);
+    return await this.store.read(async (repos) => {
+      if (bound) return (await replayOf(repos.dedupe, bound, () => 'an earlier message')) !== undefined;
+      return (await repos.dedupe.find(key)) !== undefined;
+    });
+  }
+
+  /**
+   * Runs a request's work with its key pending: the request's first write unit claims it, with the
+   * change; a request that writes nothing leaves no key. A repeat that raced the first to write fails
+   * with RepeatDelivery (its change undone). When the work fails unexpectedly after claiming, the key
+   * is forgotten so that the platform's retry runs it again; a refusal (a domain error) was an answer.
+   */
+  async once<T>(
+    delivery: { key: string; content: unknown; platform: Platform; workspaceExternalId: string },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const claim = this.claims.pending(bindKey(delivery.key, delivery.content), delivery.platform, delivery.workspaceExternalId);
+    try {
+      return await this.claims.during(claim, work);
+    } catch (error) {
+      if (DeliveryClaims.claimed(claim) && !isAimsError(error)) await this.forget(delivery.key);
+      throw error;
+    }
+  }
+
+  /** True the first time `key` is seen; false for every repeat (backed by a primary key). */
   async firstTime(key: string, workspaceId: number | null, content?: unknown): Promise<boolean> {
     const bound = content === undefined ? undefined : bindKey(key, content);
     return await this.store.write(async (repos) => {
@@ -96,5 +135,86 @@ export class InboundDedupe {
   async prune(days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * 86_400_000).toISOString();
     return await this.store.write(async (repos) => await repos.dedupe.pruneBefore(cutoff));
+  }
+}
+
+/** Thrown inside a write unit whose delivery was already claimed by another run of it: the unit is undone. */
+export class RepeatDelivery extends Error {
+  constructor(readonly key: string) {
+    super(`delivery ${key} was handled already`);
+  }
+}
+
+/** The delivery a request runs for, until it writes. */
+export interface PendingClaim {
+  bound: BoundKey;
+  platform: Platform;
+  workspaceExternalId: string;
+  state: 'pending' | 'claiming' | 'claimed' | 'closed';
+}
+
+/**
+ * Inbound dedupe keys claimed on a request's first write, in that write's own unit: a request that
+ * changes nothing (status, help, a list, opening a form) writes no key and opens no write unit, and one
+ * that changes something claims its key atomically with the change. Two deliveries of the same request
+ * racing to write: the second one's unit fails on the key's primary key and is undone (RepeatDelivery).
+ * Every service writes through `units`.
+ */
+export class DeliveryClaims {
+  private readonly scope = new AsyncLocalStorage<PendingClaim>();
+  /** The store's units, with the pending claim of the request they run for (if any) taken by the first write. */
+  readonly units: UnitOfWork;
+
+  constructor(
+    private readonly store: UnitOfWork,
+    private readonly clock: Clock,
+  ) {
+    this.units = {
+      read: async (work) => await this.store.read(work),
+      write: async (work) => await this.write(work),
+    };
+  }
+
+  /** A request's key, pending until its first write claims it. */
+  pending(bound: BoundKey, platform: Platform, workspaceExternalId: string): PendingClaim {
+    return { bound, platform, workspaceExternalId, state: 'pending' };
+  }
+
+  /** Runs a request's work with `claim` pending (see `claimed`); once `work` has ended, nothing claims it any more. */
+  async during<T>(claim: PendingClaim, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.scope.run(claim, work);
+    } finally {
+      if (claim.state !== 'claimed') claim.state = 'closed';
+    }
+  }
+
+  /** Whether a write of the request claimed its key (a failed request forgets it, so that a retry runs it again). */
+  static claimed(claim: PendingClaim): boolean {
+    return claim.state === 'claimed';
+  }
+
+  private async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
+    const pending = this.scope.getStore();
+    if (pending?.state !== 'pending') return await this.store.write(work);
+    pending.state = 'claiming';
+    try {
+      const result = await this.store.write(async (repos) => {
+        const done = await work(repos);
+        // After the work: a workspace met for the first time in this unit exists by now.
+        const workspace = await repos.workspaces.findByExternalId(pending.platform, pending.workspaceExternalId);
+        const at = this.clock.now().toISOString();
+        if (!(await repos.dedupe.claim(pending.bound.key, workspace?.id ?? null, at, undefined, pending.bound.requestHash))) {
+          await replayOf(repos.dedupe, pending.bound, () => 'an earlier message');
+          throw new RepeatDelivery(pending.bound.key);
+        }
+        return done;
+      });
+      pending.state = 'claimed';
+      return result;
+    } catch (error) {
+      if (pending.state === 'claiming') pending.state = 'pending';
+      throw error;
+    }
   }
 }

@@ -19,6 +19,8 @@ export interface WorkspaceRepository {
 export interface PeopleRepository {
   find(workspaceId: number, externalId: string): Promise<Person | undefined>;
   findById(workspaceId: number, id: number): Promise<Person | undefined>;
+  /** The people of `ids` that belong to the workspace, in one query (a batch of the nudge sweep). */
+  findByIds(workspaceId: number, ids: readonly number[]): Promise<Person[]>;
   /** People of a workspace by name, for pickers. */
   list(workspaceId: number, limit: number): Promise<Person[]>;
   /** People whose name (or platform id) contains `query`, for pickers that search. */
@@ -87,6 +89,8 @@ export interface JobRepository {
   countSent(job: string, workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   /** Snoozed item keys of a person still quiet on `today`. */
   snoozed(workspaceId: number, personId: number, today: string): Promise<Set<string>>;
+  /** The same for several people in one query: snoozed item keys by person id (people with none are absent). */
+  snoozedOf(workspaceId: number, personIds: readonly number[], today: string): Promise<Map<number, Set<string>>>;
   snooze(input: {
     workspaceId: number;
     personId: number;

@@ -6,6 +6,7 @@ import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
 import type { Logger } from '../logger.ts';
+import { yieldToEventLoop } from '../core/yield-to-event-loop.ts';
 
 export const DIGEST_JOB = 'digest';
 const RECIPIENT = 'channel:leadership';
@@ -35,6 +36,8 @@ export async function runDigest(
 ): Promise<DigestRunReport[]> {
   const reports: DigestRunReport[] = [];
   for (const workspace of await deps.digests.workspaces()) {
+    // One workspace's digest at a time, each its own short units, with the event loop let in between.
+    await yieldToEventLoop();
     // The scheduler checks every hour; each workspace's setup says which weekday and hour are its own.
     if (onlyWhereDue) {
       const settings = await deps.settings.get(workspace.id);

@@ -8,8 +8,11 @@ import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageView } from '../chat/views/view.ts';
 import type { Person, Workspace } from '../core/identity.ts';
+import { yieldToEventLoop } from '../core/yield-to-event-loop.ts';
 
 export const NUDGE_JOB = 'nudges';
+/** Messages sent between two yields to the event loop. */
+const NUDGE_DELIVERY_BATCH = 1;
 
 export interface NudgeRunReport {
   workspace: string;
@@ -38,17 +41,19 @@ export async function runNudges(
 ): Promise<NudgeRunReport[]> {
   const reports: NudgeRunReport[] = [];
   for (const workspace of await deps.digests.workspaces()) {
+    await yieldToEventLoop();
     // The scheduler checks every hour; each workspace's setup says which hour is its own.
     if (onlyWhereDue) {
       const settings = await deps.settings.get(workspace.id);
       if (localWeekdayHour(at, settings.timeZone ?? 'UTC').hour !== settings.nudgeHour) continue;
     }
     const plan = await deps.nudges.plan(workspace.id, at);
-    const messages = new Map<string, { summary: string; view: MessageView; to: { person: Person } | { channel: true } }>();
+    // Views are built as each message goes out (a sweep may have thousands), not all at once here.
+    const messages = new Map<string, { summary: string; view: () => MessageView; to: { person: Person } | { channel: true } }>();
     for (const { person, items } of plan.people) {
       messages.set(`person:${person.id}`, {
         summary: items.map((i) => i.key).join(', '),
-        view: nudgeView(items, plan.today),
+        view: () => nudgeView(items, plan.today),
         to: { person },
       });
     }
@@ -56,7 +61,7 @@ export async function runNudges(
       for (const admin of plan.admins) {
         messages.set(`admin:${admin.id}`, {
           summary: plan.toAdmins.map((e) => e.item.key).join(', '),
-          view: escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today),
+          view: () => escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today),
           to: { person: admin },
         });
       }
@@ -64,7 +69,7 @@ export async function runNudges(
     if (plan.toLeadership.length > 0) {
       messages.set('channel:leadership', {
         summary: plan.toLeadership.map((e) => e.item.key).join(', '),
-        view: escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today),
+        view: () => escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today),
         to: { channel: true },
       });
     }
@@ -94,7 +99,12 @@ export async function runNudges(
       if (failed.period !== plan.today) await deps.ledger.supersede(failed, workspace.id, plan.today);
     }
     const { run } = await deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
-    for (const recipient of messages.keys()) await deliver(run.id, recipient);
+    // Each message is its own short units (claim, send, settle); the event loop runs between batches of them.
+    let delivered = 0;
+    for (const recipient of messages.keys()) {
+      await deliver(run.id, recipient);
+      if (++delivered % NUDGE_DELIVERY_BATCH === 0) await yieldToEventLoop();
+    }
     await deps.ledger.finishRun(run.id);
     deps.logger.info('nudge run', { ...report });
     reports.push(report);
@@ -105,10 +115,10 @@ export async function runNudges(
 async function send(
   deps: { settings: SettingsService; cards: CardPublisher },
   workspace: Workspace,
-  message: { view: MessageView; to: { person: Person } | { channel: true } },
+  message: { view: () => MessageView; to: { person: Person } | { channel: true } },
 ): Promise<boolean> {
-  if ('person' in message.to) return await deps.cards.direct(workspace.platform, message.to.person, message.view);
+  if ('person' in message.to) return await deps.cards.direct(workspace.platform, message.to.person, message.view());
   const channel = (await deps.settings.get(workspace.id)).leadershipChannel;
-  const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], message.view, () => undefined);
+  const result = await deps.cards.post(workspace.platform, [{ label: 'the leadership channel', channel }], message.view(), () => undefined);
   return result.posted.length > 0;
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aims-start-'));
 const children: ChildProcess[] = [];
 
 afterAll(() => {
-  // npm start runs sh -> tsx -> node: stop the whole process group.
+  // npm start runs npm -> sh -> node: stop the whole process group.
   for (const child of children) {
     if (!child.pid || child.exitCode !== null || child.signalCode !== null) continue;
     try {
@@ -51,6 +51,30 @@ async function waitForHealth(url: string, deadlineMs: number): Promise<Response>
   }
 }
 
+/** The command lines of `pid` and every process below it (Linux /proc), with `parent` for each. */
+function processTree(pid: number): string[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name in field 2 may hold spaces: the parent id is the second field after its ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i += 1) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree.flatMap((member) => {
+    try {
+      return [readFileSync(`/proc/${member}/cmdline`, 'utf8').split('\0').join(' ').trim()];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function refusesConnection(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -67,8 +91,8 @@ describe('npm start with an empty environment (local mode)', () => {
     const port = await freePort();
     const dbPath = join(dir, 'nested', 'folder', 'aims.db');
     const bot = start(['npm', 'start', '--silent'], bareEnv({ PORT: String(port), AIMS_DB: dbPath }));
-    // A hang guard, not a speed bar (start-to-healthy is measured by npm run bench): a cold machine
-    // compiling TypeScript under load can take a while.
+    // A hang guard, not a speed bar (start-to-healthy is measured by npm run bench): `prestart` compiles
+    // src/ first when it changed since the last build, which on a loaded machine can take a while.
     const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 60_000);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -94,6 +118,10 @@ describe('npm start with an empty environment (local mode)', () => {
     for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
     expect(lines.some((line) => line.includes('http request refused'))).toBe(true);
     expect(bot.output()).not.toContain('body-marker');
+    // Compiled JavaScript under plain node, one process: no tsx anywhere below npm, and one node serving.
+    const tree = processTree(bot.child.pid ?? 0);
+    expect(tree.filter((command) => command.includes('tsx'))).toEqual([]);
+    expect(tree.filter((command) => /^\S*node dist\/main\.js$/.test(command))).toHaveLength(1);
     process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
     await bot.exited;
     expect(existsSync(dbPath)).toBe(true);

@@ -5,7 +5,7 @@ import type { Repositories, UnitOfWork } from '../ports.ts';
 import type { SummaryField } from '../status-service.ts';
 import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
-import { flatMapInTurn } from '../in-turn.ts';
+import { yieldToEventLoop } from '../yield-to-event-loop.ts';
 
 /** "2026-W48": the ISO week of a day. */
 export function isoWeek(date: string): string {
@@ -101,47 +101,58 @@ export class DigestService {
     return await this.store.read(async (repos) => await repos.workspaces.all());
   }
 
-  /** The digest of the week that ends at `at` (default now), in the workspace's time zone. */
+  /**
+   * The digest of the week that ends at `at` (default now), in the workspace's time zone. Each area's
+   * part is read in its own read unit, with the event loop let in between: a digest over a large
+   * store never holds the store or the process for the whole of it.
+   */
   async build(workspaceId: number, at: Date = this.clock.now()): Promise<Digest> {
-    return await this.store.read(async (repos) => {
-      const workspace = await repos.workspaces.findById(workspaceId);
-      if (!workspace) throw new Error(`workspace ${workspaceId} not found`);
-      const timeZone = (await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone;
-      const today = todayIn(timeZone, at);
-      const from = addDays(today, -7);
-      const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
-      const days = (due: string) =>
-        Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
-      const week: DigestWeek = { from, today, since, daysOverdue: days };
-      const overdueElsewhere = await flatMapInTurn(
-        this.sources,
-        async (source) => (await source.overdue?.(repos, workspaceId, week)) ?? [],
+    const { workspace, timeZone, auditHead } = await this.store.read(async (repos) => ({
+      workspace: await repos.workspaces.findById(workspaceId),
+      timeZone: (await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone,
+      auditHead: await repos.audit.head(),
+    }));
+    if (!workspace) throw new Error(`workspace ${workspaceId} not found`);
+    const today = todayIn(timeZone, at);
+    const from = addDays(today, -7);
+    const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
+    const days = (due: string) =>
+      Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
+    const week: DigestWeek = { from, today, since, daysOverdue: days };
+    const parts = [];
+    for (const source of this.sources) {
+      parts.push(
+        await this.store.read(async (repos) => ({
+          overdue: (await source.overdue?.(repos, workspaceId, week)) ?? [],
+          concerns: (await source.concerns?.(repos, workspaceId, week)) ?? [],
+          lines: (await source.fields?.(repos, workspaceId, week)) ?? [],
+          attention: (await source.attention?.(repos, workspaceId, week)) ?? [],
+        })),
       );
-      const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
-      // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
-      const concerns: string[] = await flatMapInTurn(
-        this.sources,
-        async (source) => (await source.concerns?.(repos, workspaceId, week)) ?? [],
-      );
-      if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
-      return {
-        workspace,
-        period: isoWeek(today),
-        from,
-        to: today,
-        lines: await flatMapInTurn(this.sources, async (source) => (await source.fields?.(repos, workspaceId, week)) ?? []),
-        topOverdue,
-        auditHead: await repos.audit.head(),
-        concerns,
-        attention: [
-          ...(await flatMapInTurn(this.sources, async (source) => (await source.attention?.(repos, workspaceId, week)) ?? [])),
-          ...topOverdue.map((item) => ({
-            what: item.what,
-            why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,
-            ...(item.button ? { button: item.button } : {}),
-          })),
-        ],
-      };
-    });
+      await yieldToEventLoop();
+    }
+    const overdueElsewhere = parts.flatMap((part) => part.overdue);
+    const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+    // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
+    const concerns: string[] = parts.flatMap((part) => part.concerns);
+    if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
+    return {
+      workspace,
+      period: isoWeek(today),
+      from,
+      to: today,
+      lines: parts.flatMap((part) => part.lines),
+      topOverdue,
+      auditHead,
+      concerns,
+      attention: [
+        ...parts.flatMap((part) => part.attention),
+        ...topOverdue.map((item) => ({
+          what: item.what,
+          why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,
+          ...(item.button ? { button: item.button } : {}),
+        })),
+      ],
+    };
   }
 }

@@ -6,6 +6,7 @@ import type { Repositories, UnitOfWork } from '../ports.ts';
 import { addDays } from '../calendar-days.ts';
 import { todayIn } from '../zoned-time.ts';
 import { mapInTurn } from '../in-turn.ts';
+import { yieldToEventLoop } from '../yield-to-event-loop.ts';
 
 /** Items due within this many days are included in nudges. */
 export const DUE_WITHIN_DAYS = 3;
@@ -35,13 +36,31 @@ export interface NudgeWindow {
   daysOverdue(due: string): number;
 }
 
+/** Items of a nudge source, each with the person it is for. */
+export type NudgeItems = Array<{ personId: number; item: NudgeItem }>;
+
 /** An area's contribution to the daily nudge: its items, per person, overdue or due soon. */
 export interface NudgeSource {
   /** The item keys it hands out start with `${prefix}:` ("review:3"); only those can be snoozed. */
   prefix: string;
-  /** Inside the caller's read. */
-  items(repos: Repositories, workspaceId: number, window: NudgeWindow): Promise<Array<{ personId: number; item: NudgeItem }>>;
+  /** All its items at once, inside the caller's read (a source with few). */
+  items?(repos: Repositories, workspaceId: number, window: NudgeWindow): Promise<NudgeItems>;
+  /**
+   * Its items one slice at a time (a source that can have very many): about `limit` rows after the
+   * cursor `after` (its own opaque text; undefined for the first), each slice in its own short read;
+   * `next` is the cursor of the following slice, undefined after the last. Used instead of `items` when given.
+   */
+  slice?(
+    repos: Repositories,
+    workspaceId: number,
+    window: NudgeWindow,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: NudgeItems; next?: string }>;
 }
+
+/** Rows a sliced source reads per unit of work, and people the plan looks up per unit, between yields. */
+export const NUDGE_SLICE = { rows: 500, people: 200 } as const;
 
 export interface NudgePlan {
   today: string;
@@ -62,39 +81,77 @@ export class NudgeService {
     private readonly sources: readonly NudgeSource[] = [],
   ) {}
 
+  /**
+   * Who gets what today. Read in slices (NUDGE_SLICE), each its own short read unit, yielding to the
+   * event loop between them: a sweep of 100k items never holds the store or the process for long.
+   * Exactly-once sending does not rest on the plan but on the job ledger's delivery claims.
+   */
   async plan(workspaceId: number, at: Date = this.clock.now()): Promise<NudgePlan> {
-    return await this.store.read(async (repos) => {
-      const today = todayIn((await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone, at);
-      const horizon = addDays(today, DUE_WITHIN_DAYS);
-      const days = (due: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
-      const byPerson = new Map<number, NudgeItem[]>();
-      const add = (personId: number, item: NudgeItem) => byPerson.set(personId, [...(byPerson.get(personId) ?? []), item]);
-
-      for (const source of this.sources) {
-        for (const { personId, item } of await source.items(repos, workspaceId, { today, horizon, daysOverdue: days })) add(personId, item);
+    const today = todayIn(
+      (await this.store.read(async (repos) => await repos.settings.get(workspaceId)))?.timeZone ?? this.defaultTimeZone,
+      at,
+    );
+    const horizon = addDays(today, DUE_WITHIN_DAYS);
+    const days = (due: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
+    const window: NudgeWindow = { today, horizon, daysOverdue: days };
+    const byPerson = new Map<number, NudgeItem[]>();
+    const add = (items: NudgeItems) => {
+      for (const { personId, item } of items) {
+        const own = byPerson.get(personId);
+        if (own) own.push(item);
+        else byPerson.set(personId, [item]);
       }
+    };
 
-      const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
-      for (const [personId, items] of byPerson) {
-        const person = await repos.people.findById(workspaceId, personId);
+    for (const source of this.sources) {
+      if (source.slice) {
+        let after: string | undefined;
+        do {
+          const slice = await this.store.read(async (repos) => await source.slice?.(repos, workspaceId, window, after, NUDGE_SLICE.rows));
+          add(slice?.items ?? []);
+          after = slice?.next;
+          await yieldToEventLoop();
+        } while (after !== undefined);
+      } else if (source.items) {
+        add(await this.store.read(async (repos) => (await source.items?.(repos, workspaceId, window)) ?? []));
+        await yieldToEventLoop();
+      }
+    }
+
+    const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
+    const entries = [...byPerson];
+    for (let start = 0; start < entries.length; start += NUDGE_SLICE.people) {
+      const batch = entries.slice(start, start + NUDGE_SLICE.people);
+      const ids = batch.map(([personId]) => personId);
+      // Two queries per batch (its people, their snoozes), not two per person.
+      const { people, snoozes } = await this.store.read(async (repos) => ({
+        people: new Map((await repos.people.findByIds(workspaceId, ids)).map((person) => [person.id, person])),
+        snoozes: await repos.jobs.snoozedOf(workspaceId, ids, today),
+      }));
+      for (const [personId, items] of batch) {
+        const person = people.get(personId);
         if (!person) continue;
         // Escalation counts from the due date whatever the snoozes: a snooze quiets the owner's own
         // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
-        for (const item of [...items].sort((a, b) => b.daysOverdue - a.daysOverdue)) {
+        const byLateness = [...items].sort((a, b) => b.daysOverdue - a.daysOverdue);
+        for (const item of byLateness) {
           if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
           if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
         }
-        const snoozed = await repos.jobs.snoozed(workspaceId, personId, today);
-        const awake = items.filter((item) => !snoozed.has(item.key)).sort((a, b) => b.daysOverdue - a.daysOverdue);
+        const snoozed = snoozes.get(personId);
+        const awake = snoozed ? byLateness.filter((item) => !snoozed.has(item.key)) : byLateness;
         if (awake.length > 0) plan.people.push({ person, items: awake });
       }
+      await yieldToEventLoop();
+    }
+    plan.admins = await this.store.read(async (repos) => {
       const admins = await mapInTurn(
         await repos.roles.holders(workspaceId, 'admin'),
         async (holder) => await repos.people.findById(workspaceId, holder.personId),
       );
-      plan.admins = admins.filter((person): person is Person => person !== undefined);
-      return plan;
+      return admins.filter((person): person is Person => person !== undefined);
     });
+    return plan;
   }
 
   /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */

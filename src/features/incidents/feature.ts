@@ -249,10 +249,13 @@ export const incidentsFeature: Feature = {
   },
   nudges: {
     prefix: 'action',
-    items: async (repos, workspaceId, { horizon, daysOverdue }) =>
-      (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 10_000, offset: 0 })).items
-        .filter((action) => action.dueDate <= horizon)
-        .map((action) => ({
+    // Open actions can number in the hundred thousands: the sweep reads them in slices, by due date and id.
+    slice: async (repos, workspaceId, { horizon, daysOverdue }, after, limit) => {
+      const [dueDate = '', id = '0'] = after?.split('|') ?? [];
+      const actions = await repos.actions.openDueAfter(workspaceId, horizon, after ? { dueDate, id: Number(id) } : undefined, limit);
+      const last = actions.at(-1);
+      return {
+        items: actions.map((action) => ({
           personId: action.ownerPersonId,
           item: {
             key: `action:${action.id}`,
@@ -262,6 +265,9 @@ export const incidentsFeature: Feature = {
             done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } },
           },
         })),
+        ...(last && actions.length === limit ? { next: `${last.dueDate}|${last.id}` } : {}),
+      };
+    },
   },
   evidence: {
     kinds: ['incident', 'corrective-action'],

@@ -44,6 +44,16 @@ export interface CorrectiveActionRepository {
     filter: CorrectiveActionFilter,
     page: { limit: number; offset: number },
   ): Promise<{ items: CorrectiveAction[]; total: number }>;
+  /**
+   * Open actions due on or before `horizon` (YYYY-MM-DD), by due date then id, after `after` (from the
+   * start when undefined), at most `limit`: one slice of the nudge sweep.
+   */
+  openDueAfter(
+    workspaceId: number,
+    horizon: string,
+    after: { dueDate: string; id: number } | undefined,
+    limit: number,
+  ): Promise<CorrectiveAction[]>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
 }

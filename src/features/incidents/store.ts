@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, max, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
@@ -203,6 +203,29 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .offset(page.offset);
     const total = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(where))?.n ?? 0;
     return { items, total };
+  }
+
+  async openDueAfter(
+    workspaceId: number,
+    horizon: string,
+    after: { dueDate: string; id: number } | undefined,
+    limit: number,
+  ): Promise<CorrectiveAction[]> {
+    const { correctiveActions } = this.t;
+    // In the order of the (workspace, status, due date) index, so each slice is a short range scan.
+    return await this.s.db
+      .select()
+      .from(correctiveActions)
+      .where(
+        and(
+          eq(correctiveActions.workspaceId, workspaceId),
+          eq(correctiveActions.status, 'open'),
+          lte(correctiveActions.dueDate, horizon),
+          after ? sql`(${correctiveActions.dueDate}, ${correctiveActions.id}) > (${after.dueDate}, ${after.id})` : undefined,
+        ),
+      )
+      .orderBy(asc(correctiveActions.dueDate), asc(correctiveActions.id))
+      .limit(limit);
   }
 
   async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {

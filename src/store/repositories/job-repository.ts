@@ -111,6 +111,18 @@ export class JobStore implements JobRepository {
     return new Set(rows.map((row) => row.itemKey));
   }
 
+  async snoozedOf(workspaceId: number, personIds: readonly number[], today: string): Promise<Map<number, Set<string>>> {
+    const byPerson = new Map<number, Set<string>>();
+    if (personIds.length === 0) return byPerson;
+    const { itemSnoozes } = tables(this.s);
+    const rows = await this.s.db
+      .select({ personId: itemSnoozes.personId, itemKey: itemSnoozes.itemKey })
+      .from(itemSnoozes)
+      .where(and(eq(itemSnoozes.workspaceId, workspaceId), inArray(itemSnoozes.personId, [...personIds]), gt(itemSnoozes.until, today)));
+    for (const row of rows) byPerson.set(row.personId, (byPerson.get(row.personId) ?? new Set()).add(row.itemKey));
+    return byPerson;
+  }
+
   async snooze(input: {
     workspaceId: number;
     personId: number;

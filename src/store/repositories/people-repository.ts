@@ -1,4 +1,4 @@
-import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { likeContains } from './like-contains.ts';
 import type { Person } from '../../core/identity.ts';
 import type { PeopleRepository } from '../../core/ports.ts';
@@ -17,6 +17,15 @@ export class PeopleStore implements PeopleRepository {
         .where(and(eq(people.workspaceId, workspaceId), eq(people.externalId, externalId)))
         .limit(1),
     );
+  }
+
+  async findByIds(workspaceId: number, ids: readonly number[]): Promise<Person[]> {
+    if (ids.length === 0) return [];
+    const { people } = tables(this.s);
+    return await this.s.db
+      .select()
+      .from(people)
+      .where(and(eq(people.workspaceId, workspaceId), inArray(people.id, [...ids])));
   }
 
   async findById(workspaceId: number, id: number): Promise<Person | undefined> {
