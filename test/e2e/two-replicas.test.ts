@@ -82,7 +82,11 @@ describe.runIf(pgTestUrl())('two replicas on one PostgreSQL database', () => {
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      const numbers = (await db.query<{ number: number }>('SELECT number FROM incidents ORDER BY number')).rows.map((row) => row.number);
+      // A submission Bolt answered 404 is still being handled: wait until the handlers have settled.
+      const numbers = await until(async () => {
+        const stored = (await db.query<{ number: number }>('SELECT number FROM incidents ORDER BY number')).rows.map((row) => row.number);
+        return stored.length === 50 ? stored : undefined;
+      }, 90_000);
       expect(numbers).toEqual(Array.from({ length: 50 }, (_, n) => n + 1));
       const audited = await db.query<{ n: string }>(
         "SELECT count(DISTINCT subject) AS n FROM audit_events WHERE action = 'incident.reported' AND subject LIKE 'incident:%'",
@@ -114,7 +118,7 @@ describe.runIf(pgTestUrl())('two replicas on one PostgreSQL database', () => {
       risks: 'none',
     });
     // The approvals channel card goes out from an outbox (either replica's).
-    const card = await until(() => slackApi.callsTo('chat.postMessage').find((call) => call.args.channel === 'C0APP'));
+    const card = await until(() => slackApi.callsTo('chat.postMessage').find((call) => call.args.channel === 'C0APP'), 60_000);
     const ts = card.ts ?? '';
     expect(ts).not.toBe('');
     const button = {
@@ -181,8 +185,8 @@ describe.runIf(pgTestUrl())('two replicas on one PostgreSQL database', () => {
 });
 
 /** Polls `probe` until it returns something (the outboxes send in the background), for up to 20 s. */
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let waited = 0; waited < 20_000; waited += 50) {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
