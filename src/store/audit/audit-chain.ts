@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import { tables } from '../repositories/kernel-tables.ts';
@@ -64,6 +64,27 @@ export class AuditChainStore implements AuditLog {
         .limit(1),
     );
     return row ?? null;
+  }
+
+  async versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }> {
+    const { auditEvents } = tables(this.s);
+    // One statement, two seeks: the workspace's last event (audit_events_workspace_ix) and the chain's head (the key).
+    const row = first(
+      await this.s.db
+        .select({
+          workspace: sql<number | null>`(select max(${auditEvents.sequence}) from ${auditEvents} where ${eq(auditEvents.workspaceId, workspaceId)})`.mapWith(
+            (value) => (value === null ? null : Number(value)),
+          ),
+          sequence: auditEvents.sequence,
+          hash: auditEvents.hash,
+        })
+        .from(sql`(select 1) as one`)
+        .leftJoin(auditEvents, sql`${auditEvents.sequence} = (select max(${auditEvents.sequence}) from ${auditEvents})`),
+    );
+    return {
+      workspace: row?.workspace ?? null,
+      head: row?.sequence === null || row?.sequence === undefined || row.hash === null ? null : { sequence: row.sequence, hash: row.hash },
+    };
   }
 
   async count(workspaceId?: number, period: { from?: string; to?: string } = {}): Promise<number> {
