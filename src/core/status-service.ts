@@ -141,6 +141,11 @@ export class StatusService {
     return await this.store.read(async (repos) => await outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
   }
 
+  /** How many workspaces' snapshots are kept (at most SNAPSHOTS). */
+  get keptSnapshots(): number {
+    return this.snapshots.size;
+  }
+
   /** Drops the kept snapshots (all, or one workspace's): the next status reads everything again (the bench's cold figure). */
   forget(workspaceId?: number): void {
     if (workspaceId === undefined) this.snapshots.clear();
