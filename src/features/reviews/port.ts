@@ -1,15 +1,13 @@
 import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
 
 /** The repository the reviews service needs; ./store.ts implements it for SQLite and PostgreSQL. */
-/** One kind's schedules overdue and due this week, with the earliest due (date, id) of each, to list kinds soonest first. */
+/** One kind's schedules overdue and due this week, with the first of each in (next due, id) order as comparable text, to list kinds soonest first. */
 export interface ReviewDueCounts {
   kind: ReviewKind;
   overdue: number;
   dueThisWeek: number;
   firstOverdue: string | null;
-  firstOverdueId: number | null;
   firstThisWeek: string | null;
-  firstThisWeekId: number | null;
 }
 
 export interface ReviewRepository {

@@ -219,11 +219,9 @@ export async function reviewCounts(repos: Repositories, workspaceId: number, tod
   const counts: ReviewCounts = { overdue: {}, dueThisWeek: {} };
   const rows = await repos.reviews.dueCounts(workspaceId, today, addDays(today, 7));
   // Kinds listed soonest due first, as the schedules come by (next due, id).
-  const soonest = (date: (row: (typeof rows)[number]) => string | null, id: (row: (typeof rows)[number]) => number | null) =>
-    rows
-      .filter((row) => date(row) !== null)
-      .sort((a, b) => (date(a) ?? '').localeCompare(date(b) ?? '') || (id(a) ?? 0) - (id(b) ?? 0));
-  for (const row of soonest((r) => r.firstOverdue, (r) => r.firstOverdueId)) counts.overdue[row.kind] = row.overdue;
-  for (const row of soonest((r) => r.firstThisWeek, (r) => r.firstThisWeekId)) counts.dueThisWeek[row.kind] = row.dueThisWeek;
+  const soonest = (first: (row: (typeof rows)[number]) => string | null) =>
+    rows.filter((row) => first(row) !== null).sort((a, b) => (first(a) ?? '').localeCompare(first(b) ?? ''));
+  for (const row of soonest((r) => r.firstOverdue)) counts.overdue[row.kind] = row.overdue;
+  for (const row of soonest((r) => r.firstThisWeek)) counts.dueThisWeek[row.kind] = row.dueThisWeek;
   return counts;
 }

@@ -88,17 +88,19 @@ export class ReviewStore implements ReviewRepository {
     const { reviewSchedules } = this.t;
     const overdue = lt(reviewSchedules.nextDue, today);
     const thisWeek = gte(reviewSchedules.nextDue, today);
-    const min = (what: SQL | typeof reviewSchedules.id, where: SQL) => sql`min(${what}) filter (where ${where})`;
-    // One range of review_schedules_workspace_due_ix (workspace, next due, kind): overdue and due this week by kind.
+    // The schedules' order (next due, id) as one comparable text, so min() finds each kind's first exactly.
+    const order =
+      this.s.dialect === 'postgres'
+        ? sql`${reviewSchedules.nextDue} || ':' || lpad(${reviewSchedules.id}::text, 12, '0')`
+        : sql`${reviewSchedules.nextDue} || ':' || printf('%012d', ${reviewSchedules.id})`;
+    // One range of review_schedules_workspace_due_kind_ix (workspace, next due, kind): overdue and due this week by kind.
     const rows = await this.s.db
       .select({
         kind: reviewSchedules.kind,
         overdue: sql<number>`cast(count(*) filter (where ${overdue}) as integer)`.mapWith(Number),
         dueThisWeek: sql<number>`cast(count(*) filter (where ${thisWeek}) as integer)`.mapWith(Number),
-        firstOverdue: sql<string | null>`${min(sql`${reviewSchedules.nextDue}`, overdue)}`,
-        firstOverdueId: sql<number | null>`${min(reviewSchedules.id, overdue)}`.mapWith(Number),
-        firstThisWeek: sql<string | null>`${min(sql`${reviewSchedules.nextDue}`, thisWeek)}`,
-        firstThisWeekId: sql<number | null>`${min(reviewSchedules.id, thisWeek)}`.mapWith(Number),
+        firstOverdue: sql<string | null>`min(${order}) filter (where ${overdue})`,
+        firstThisWeek: sql<string | null>`min(${order}) filter (where ${thisWeek})`,
       })
       .from(reviewSchedules)
       .where(and(eq(reviewSchedules.workspaceId, workspaceId), lte(reviewSchedules.nextDue, weekEnd)))
