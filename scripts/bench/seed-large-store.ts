@@ -46,7 +46,15 @@ export interface SeededStore {
 
 const DAY = 86_400_000;
 const CHUNK = 20_000;
-const KINDS = ['drift-review', 'bias-review', 'risk-register-review', 'impact-assessment', 'ai-policy-review', 'internal-audit', 'management-review'];
+const KINDS = [
+  'drift-review',
+  'bias-review',
+  'risk-register-review',
+  'impact-assessment',
+  'ai-policy-review',
+  'internal-audit',
+  'management-review',
+];
 const ROLES = ['admin', 'approver', 'leadership', 'trainer'] as const;
 
 /** mulberry32: a small deterministic PRNG, so two seeds of the same sizes hold the same data. */
@@ -115,7 +123,13 @@ export async function seedLargeStore(store: GovernanceStore, sizes: Partial<Seed
   const firstWorkspace = await next('workspaces');
   const workspaceIds = Array.from({ length: 1 + size.otherWorkspaces }, (_, i) => firstWorkspace + i);
   for (const [i, id] of workspaceIds.entries()) {
-    await put('workspaces', { id, platform: 'slack', external_id: `TSEED${id}`, name: i === 0 ? 'large' : `small-${i}`, created_at: iso(now - 5 * 365 * DAY) });
+    await put('workspaces', {
+      id,
+      platform: 'slack',
+      external_id: `TSEED${id}`,
+      name: i === 0 ? 'large' : `small-${i}`,
+      created_at: iso(now - 5 * 365 * DAY),
+    });
   }
   await flush('workspaces');
 

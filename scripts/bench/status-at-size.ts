@@ -106,7 +106,17 @@ async function main(): Promise<void> {
   }
   const small = process.argv.includes('--small');
   const sizes: Partial<SeedSizes> = small
-    ? { people: 200, aiSystems: 50, incidents: 200, correctiveActions: 40, releases: 60, reviews: 40, courses: 6, trainingCompletions: 2000, auditEvents: 3000 }
+    ? {
+        people: 200,
+        aiSystems: 50,
+        incidents: 200,
+        correctiveActions: 40,
+        releases: 60,
+        reviews: 40,
+        courses: 6,
+        trainingCompletions: 2000,
+        auditEvents: 3000,
+      }
     : {};
   const dir = mkdtempSync(join(tmpdir(), 'aims-status-at-size-'));
   let stopCluster: (() => Promise<void>) | undefined;

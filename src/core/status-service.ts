@@ -184,13 +184,7 @@ export class StatusService {
   private async snapshotOf(repos: Repositories, workspaceId: number, now: Date, sequence: number | null): Promise<Snapshot> {
     const kept = this.snapshots.get(workspaceId);
     const at = now.getTime();
-    if (
-      kept &&
-      kept.sequence === sequence &&
-      at >= kept.builtAt &&
-      at < kept.until &&
-      todayIn(kept.timeZone, now) === kept.today
-    ) {
+    if (kept && kept.sequence === sequence && at >= kept.builtAt && at < kept.until && todayIn(kept.timeZone, now) === kept.today) {
       // Most recently asked last: Map keeps insertion order, so the first key is the one to drop.
       this.snapshots.delete(workspaceId);
       this.snapshots.set(workspaceId, kept);
@@ -222,7 +216,10 @@ export class StatusService {
       const time = Date.parse(instant);
       if (!Number.isNaN(time)) until = Math.min(until, Math.max(time, now.getTime() + 1));
     };
-    const sections = await mapInTurn(this.sections, async (source) => await source.section(repos, workspaceId, { now, today, timeZone, changesAt }));
+    const sections = await mapInTurn(
+      this.sections,
+      async (source) => await source.section(repos, workspaceId, { now, today, timeZone, changesAt }),
+    );
     return {
       sequence,
       today,

@@ -43,7 +43,9 @@ export async function bulkInsert(store: GovernanceStore, table: BulkTable, rows:
   const columns = Object.keys(first);
   if (store instanceof SqliteStore) {
     const db = store.sqlite;
-    const insert = db.prepare(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
     const toSqlite = (value: BulkRow[string]): unknown =>
       typeof value === 'boolean' ? (value ? 1 : 0) : value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
     db.transaction(() => {

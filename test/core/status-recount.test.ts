@@ -51,9 +51,17 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     });
     const ws = seeded.workspaceId;
     const db = sqlOf(store);
-    const status = new StatusService(store, fixedClock(NOW), 'UTC', evidenceSourcesOf(features), statusSourcesOf(features), outboxLabelsOf(features));
+    const status = new StatusService(
+      store,
+      fixedClock(NOW),
+      'UTC',
+      evidenceSourcesOf(features),
+      statusSourcesOf(features),
+      outboxLabelsOf(features),
+    );
     const summary = await status.summarize(ws, seeded.approverPersonId);
-    const rows = async (table: string, order = 'id') => await db.all<Row>(`SELECT * FROM ${table} WHERE workspace_id = ? ORDER BY ${order}`, ws);
+    const rows = async (table: string, order = 'id') =>
+      await db.all<Row>(`SELECT * FROM ${table} WHERE workspace_id = ? ORDER BY ${order}`, ws);
 
     // The kernel's figures.
     const people = await rows('people');
@@ -71,7 +79,9 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     expect(field(summary, 'AI system inventory', 'Active by EU AI Act risk')?.value).toBe(
       `${risk('prohibited')} prohibited, ${risk('high')} high, ${risk('limited')} limited, ${risk('minimal')} minimal`,
     );
-    expect(field(summary, 'AI system inventory', 'Active without an owner')?.value).toBe(String(active.filter((s) => s.owner_person_id === null).length));
+    expect(field(summary, 'AI system inventory', 'Active without an owner')?.value).toBe(
+      String(active.filter((s) => s.owner_person_id === null).length),
+    );
     expect(summary.activeSystems).toBe(active.length);
 
     // Incidents: active by severity, the oldest active, the last 30 days; corrective actions open and overdue.
@@ -79,10 +89,16 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     const open = incidents.filter((i) => ['open', 'acknowledged', 'mitigated'].includes(str(i, 'status')));
     const since = new Date(Date.parse(NOW) - 30 * DAY).toISOString();
     const sev = (s: string) => open.filter((i) => i.severity === s).length;
-    expect(field(summary, 'Incidents', 'Open by severity')?.value).toBe(`${sev('S1')} S1, ${sev('S2')} S2, ${sev('S3')} S3, ${sev('S4')} S4`);
-    const oldest = [...open].sort((a, b) => str(a, 'created_at').localeCompare(str(b, 'created_at')) || num(a, 'number') - num(b, 'number'))[0];
+    expect(field(summary, 'Incidents', 'Open by severity')?.value).toBe(
+      `${sev('S1')} S1, ${sev('S2')} S2, ${sev('S3')} S3, ${sev('S4')} S4`,
+    );
+    const oldest = [...open].sort(
+      (a, b) => str(a, 'created_at').localeCompare(str(b, 'created_at')) || num(a, 'number') - num(b, 'number'),
+    )[0];
     expect(field(summary, 'Incidents', 'Oldest open')?.value).toBe(
-      oldest ? `INC-${num(oldest, 'number')} ${str(oldest, 'title')} (${str(oldest, 'severity')}, ${ageOf(str(oldest, 'created_at'), NOW)})` : 'none',
+      oldest
+        ? `INC-${num(oldest, 'number')} ${str(oldest, 'title')} (${str(oldest, 'severity')}, ${ageOf(str(oldest, 'created_at'), NOW)})`
+        : 'none',
     );
     const opened = incidents.filter((i) => str(i, 'created_at') >= since).length;
     const closed = incidents.filter((i) => i.closed_at !== null && str(i, 'closed_at') >= since).length;
@@ -106,7 +122,9 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
         .join('\n') || 'none',
     );
     const decided = (s: string) => releases.filter((r) => r.status === s && r.decided_at !== null && str(r, 'decided_at') >= since).length;
-    expect(field(summary, 'Release sign-off', 'Last 30 days')?.value).toBe(`${decided('approved')} approved, ${decided('rejected')} rejected`);
+    expect(field(summary, 'Release sign-off', 'Last 30 days')?.value).toBe(
+      `${decided('approved')} approved, ${decided('rejected')} rejected`,
+    );
     const decisions = await db.all<Row>('SELECT * FROM release_decisions WHERE active = ?', store.dialect === 'postgres' ? true : 1);
     const waiting = pending.filter(
       (r) =>
@@ -133,7 +151,9 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     let valid = 0;
     const overduePeople = new Set<number>();
     for (const course of (await rows('courses')).filter((c) => c.status !== 'retired')) {
-      const requiredRoles = (typeof course.required_roles === 'string' ? JSON.parse(course.required_roles) : course.required_roles) as string[];
+      const requiredRoles = (
+        typeof course.required_roles === 'string' ? JSON.parse(course.required_roles) : course.required_roles
+      ) as string[];
       for (const person of people) {
         const held = roles.filter((r) => num(r, 'person_id') === num(person, 'id')).map((r) => str(r, 'role'));
         if (!isRequired({ requiredRoles: requiredRoles as never }, held)) continue;
@@ -149,7 +169,9 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
       }
     }
     expect(required).toBeGreaterThan(valid);
-    expect(field(summary, 'Training', 'Required training done')?.value).toBe(`${Math.round((valid / required) * 100)}% (${valid} of ${required})`);
+    expect(field(summary, 'Training', 'Required training done')?.value).toBe(
+      `${Math.round((valid / required) * 100)}% (${valid} of ${required})`,
+    );
     expect(field(summary, 'Training', 'People overdue')?.value).toBe(String(overduePeople.size));
 
     // Evidence coverage from presence equals coverage from counting every record of every kind.

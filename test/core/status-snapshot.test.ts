@@ -97,7 +97,12 @@ describe.each(STORE_KINDS)('the status snapshot on %s', () => {
     await w.training.selfAttest(member, { courseId: course.id, date: '2026-11-21' });
     expect(field(await ask(), 'Training', 'Required training done')).toMatch(/^\d+% \(1 of \d+\)$/);
 
-    const review = await w.reviews.add(admin, { kind: 'drift-review', ownerPersonId: admin.personId, cadenceDays: 30, nextDue: '2026-11-24' });
+    const review = await w.reviews.add(admin, {
+      kind: 'drift-review',
+      ownerPersonId: admin.personId,
+      cadenceDays: 30,
+      nextDue: '2026-11-24',
+    });
     expect(field(await ask(), 'Reviews', 'Due this week')).toBe('1 drift review');
 
     await w.roles.grant(admin, member.personId, 'leadership');
@@ -130,7 +135,10 @@ describe.each(STORE_KINDS)('the status snapshot on %s', () => {
     const directory = directoryFor(store!, {}, w.clock);
     const ids: number[] = [];
     for (let i = 0; i < 260; i += 1)
-      ids.push((await directory.contact({ platform: 'slack', workspaceExternalId: `TW${i}`, userExternalId: 'U1', displayName: 'u' })).workspace.id);
+      ids.push(
+        (await directory.contact({ platform: 'slack', workspaceExternalId: `TW${i}`, userExternalId: 'U1', displayName: 'u' })).workspace
+          .id,
+      );
     for (const id of ids) expect((await w.status.summarize(id)).people).toBe(1);
     expect(w.status.keptSnapshots).toBe(256);
     w.status.forget(ids[259]);

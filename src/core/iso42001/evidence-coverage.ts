@@ -60,7 +60,11 @@ export async function evidenceCounts(
 }
 
 /** The declared kinds the workspace has any record of, over every source (status coverage). */
-export async function evidencePresent(sources: readonly EvidenceSource[], repos: Repositories, workspaceId: number): Promise<Set<EvidenceKind>> {
+export async function evidencePresent(
+  sources: readonly EvidenceSource[],
+  repos: Repositories,
+  workspaceId: number,
+): Promise<Set<EvidenceKind>> {
   const present = new Set<EvidenceKind>();
   for (const source of sources) {
     if (source.present) {

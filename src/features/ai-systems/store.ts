@@ -127,9 +127,7 @@ export class AiSystemStore implements AiSystemRepository {
 
   async exists(workspaceId: number): Promise<boolean> {
     const { aiSystems } = this.t;
-    return (
-      (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0
-    );
+    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0;
   }
 }
 

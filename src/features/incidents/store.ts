@@ -138,7 +138,9 @@ export class IncidentStore implements IncidentRepository {
         .from(incidents)
         .where(active),
     );
-    const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, figures?.[severity] ?? 0])) as IncidentCounts['activeBySeverity'];
+    const activeBySeverity = Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, figures?.[severity] ?? 0]),
+    ) as IncidentCounts['activeBySeverity'];
     const oldestActive =
       first(
         await this.s.db
@@ -235,8 +237,13 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
   async exists(workspaceId: number): Promise<boolean> {
     const { correctiveActions } = this.t;
     return (
-      (await this.s.db.select({ id: correctiveActions.id }).from(correctiveActions).where(eq(correctiveActions.workspaceId, workspaceId)).limit(1))
-        .length > 0
+      (
+        await this.s.db
+          .select({ id: correctiveActions.id })
+          .from(correctiveActions)
+          .where(eq(correctiveActions.workspaceId, workspaceId))
+          .limit(1)
+      ).length > 0
     );
   }
 }

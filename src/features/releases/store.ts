@@ -155,12 +155,15 @@ export class ReleaseStore implements ReleaseRepository {
           approved: countOf(eq(releases.status, 'approved')),
           rejected: countOf(eq(releases.status, 'rejected')),
           firstDecidedSince: sql<string | null>`min(${releases.decidedAt})`,
-          pending: sql<number>`cast((select count(*) from ${releases} where ${and(eq(releases.workspaceId, workspaceId), eq(releases.status, 'pending'))}) as integer)`.mapWith(
-            Number,
-          ),
+          pending:
+            sql<number>`cast((select count(*) from ${releases} where ${and(eq(releases.workspaceId, workspaceId), eq(releases.status, 'pending'))}) as integer)`.mapWith(
+              Number,
+            ),
         })
         .from(releases)
-        .where(and(eq(releases.workspaceId, workspaceId), gte(releases.decidedAt, since), inArray(releases.status, ['approved', 'rejected']))),
+        .where(
+          and(eq(releases.workspaceId, workspaceId), gte(releases.decidedAt, since), inArray(releases.status, ['approved', 'rejected'])),
+        ),
     );
     return {
       approved: row?.approved ?? 0,

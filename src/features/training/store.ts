@@ -106,7 +106,10 @@ export class TrainingStore implements TrainingRepository {
     );
     // Course 0 does not exist: the row keeps VALUES non-empty when no course names a role.
     const roleRows = sql.join(
-      [sql`(cast(0 as integer), cast('' as text))`, ...courses.flatMap((c) => c.roles.map((role) => sql`(cast(${c.id} as integer), cast(${role} as text))`))],
+      [
+        sql`(cast(0 as integer), cast('' as text))`,
+        ...courses.flatMap((c) => c.roles.map((role) => sql`(cast(${c.id} as integer), cast(${role} as text))`)),
+      ],
       sql`, `,
     );
     // Every (person, course) pair that needs the course, and whether a completion from countsFrom to asOf
@@ -138,8 +141,13 @@ export class TrainingStore implements TrainingRepository {
   async exists(workspaceId: number): Promise<boolean> {
     const { trainingCompletions } = this.t;
     return (
-      (await this.s.db.select({ id: trainingCompletions.id }).from(trainingCompletions).where(eq(trainingCompletions.workspaceId, workspaceId)).limit(1))
-        .length > 0
+      (
+        await this.s.db
+          .select({ id: trainingCompletions.id })
+          .from(trainingCompletions)
+          .where(eq(trainingCompletions.workspaceId, workspaceId))
+          .limit(1)
+      ).length > 0
     );
   }
 }

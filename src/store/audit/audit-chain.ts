@@ -72,8 +72,10 @@ export class AuditChainStore implements AuditLog {
     const row = first(
       await this.s.db
         .select({
-          workspace: sql<number | null>`(select max(${auditEvents.sequence}) from ${auditEvents} where ${eq(auditEvents.workspaceId, workspaceId)})`.mapWith(
-            (value) => (value === null ? null : Number(value)),
+          workspace: sql<
+            number | null
+          >`(select max(${auditEvents.sequence}) from ${auditEvents} where ${eq(auditEvents.workspaceId, workspaceId)})`.mapWith((value) =>
+            value === null ? null : Number(value),
           ),
           sequence: auditEvents.sequence,
           hash: auditEvents.hash,
