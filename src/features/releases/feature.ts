@@ -297,10 +297,10 @@ export const releasesFeature: Feature = {
       };
     },
     // Pending requests the person asking could approve and has not decided on (approvers only).
-    personal: async (repos, workspaceId, { personId }) =>
-      (await repos.roles.rolesOf(workspaceId, personId)).includes('approver')
-        ? [{ label: 'Waiting on your approval', value: String(await repos.releases.waitingOn(workspaceId, personId)) }]
-        : [],
+    personal: async (repos, workspaceId, { personId }) => {
+      const waiting = await repos.releases.waitingOn(workspaceId, personId);
+      return waiting === null ? [] : [{ label: 'Waiting on your approval', value: String(waiting) }];
+    },
   },
   digest: {
     fields: async (repos, workspaceId, { since }) => {

@@ -26,8 +26,8 @@ export interface ReleaseRepository {
   overview(workspaceId: number, since: string): Promise<ReleaseOverview>;
   /** The oldest pending requests, oldest first. */
   oldestPending(workspaceId: number, limit: number): Promise<Array<Pick<Release, 'id' | 'aiSystemId' | 'version' | 'createdAt'>>>;
-  /** Pending requests `personId` did not make and has not decided on. */
-  waitingOn(workspaceId: number, personId: number): Promise<number>;
+  /** Pending requests `personId` did not make and has not decided on; null unless they hold the approver role. */
+  waitingOn(workspaceId: number, personId: number): Promise<number | null>;
   /** Which kinds of release evidence the workspace has at all (status coverage). */
   evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }>;
 }

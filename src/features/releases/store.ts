@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gte, inArray, ne, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
+import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
 import { changedRows, dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseOverview, ReleaseRepository } from './port.ts';
@@ -183,27 +184,32 @@ export class ReleaseStore implements ReleaseRepository {
       .limit(limit);
   }
 
-  async waitingOn(workspaceId: number, personId: number): Promise<number> {
+  async waitingOn(workspaceId: number, personId: number): Promise<number | null> {
     const { releases, releaseDecisions } = this.t;
-    const decided = this.s.db
-      .select({ id: releaseDecisions.id })
-      .from(releaseDecisions)
-      .where(and(eq(releaseDecisions.releaseId, releases.id), eq(releaseDecisions.personId, personId), eq(releaseDecisions.active, true)));
-    return (
-      first(
-        await this.s.db
-          .select({ n: count() })
-          .from(releases)
-          .where(
-            and(
-              eq(releases.workspaceId, workspaceId),
-              eq(releases.status, 'pending'),
-              ne(releases.requesterPersonId, personId),
-              notExists(decided),
-            ),
+    const { roleAssignments } = kernelTables(this.s);
+    // The literal the partial index release_decisions_person_active_uq was declared with, so the planner uses it.
+    const active = sql`${releaseDecisions.active} = ${sql.raw(this.s.dialect === 'postgres' ? 'true' : '1')}`;
+    const decided = sql`select 1 from ${releaseDecisions} where ${releaseDecisions.releaseId} = ${releases.id} and ${releaseDecisions.personId} = ${personId} and ${active}`;
+    const approver = sql`select 1 from ${roleAssignments} where ${and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, 'approver'))}`;
+    // One statement: null unless the person holds the approver role, else the pending requests they could decide.
+    const row = first(
+      await this.s.db
+        .select({
+          n: sql<number | null>`case when exists (${approver}) then cast(count(*) as integer) end`.mapWith((value) =>
+            value === null ? null : Number(value),
           ),
-      )?.n ?? 0
+        })
+        .from(releases)
+        .where(
+          and(
+            eq(releases.workspaceId, workspaceId),
+            eq(releases.status, 'pending'),
+            ne(releases.requesterPersonId, personId),
+            sql`not exists (${decided})`,
+          ),
+        ),
     );
+    return row?.n ?? null;
   }
 
   async evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {

@@ -117,7 +117,11 @@ export class OutboxStore implements OutboxRepository {
       .groupBy(m.status);
     const of = (status: OutboxStatus) => counts.find((row) => row.status === status);
     const waiting = [of('pending')?.oldest, of('sending')?.oldest].filter((at): at is string => typeof at === 'string').sort();
-    const latest = await this.s.db
+    // Nothing waiting or failed (the usual case, read on every status): no second query.
+    const latest =
+      counts.length === 0
+        ? []
+        : await this.s.db
       .select({
         id: m.id,
         workspaceId: m.workspaceId,
