@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import { changedRows, dialectTables, first, inserted, runPrepared, type StoreDb } from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseOverview, ReleaseRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -189,27 +189,32 @@ export class ReleaseStore implements ReleaseRepository {
     const { roleAssignments } = kernelTables(this.s);
     // The literal the partial index release_decisions_person_active_uq was declared with, so the planner uses it.
     const active = sql`${releaseDecisions.active} = ${sql.raw(this.s.dialect === 'postgres' ? 'true' : '1')}`;
-    const decided = sql`select 1 from ${releaseDecisions} where ${releaseDecisions.releaseId} = ${releases.id} and ${releaseDecisions.personId} = ${personId} and ${active}`;
-    const approver = sql`select 1 from ${roleAssignments} where ${and(eq(roleAssignments.workspaceId, workspaceId), eq(roleAssignments.personId, personId), eq(roleAssignments.role, 'approver'))}`;
+    const decided = (person: Placeholder) =>
+      sql`select 1 from ${releaseDecisions} where ${releaseDecisions.releaseId} = ${releases.id} and ${releaseDecisions.personId} = ${person} and ${active}`;
+    const approver = (p: { workspaceId: Placeholder; personId: Placeholder }) =>
+      sql`select 1 from ${roleAssignments} where ${and(eq(roleAssignments.workspaceId, p.workspaceId), eq(roleAssignments.personId, p.personId), eq(roleAssignments.role, 'approver'))}`;
     // One statement: null unless the person holds the approver role, else the pending requests they could decide.
-    const row = first(
-      await this.s.db
-        .select({
-          n: sql<number | null>`case when exists (${approver}) then cast(count(*) as integer) end`.mapWith((value) =>
-            value === null ? null : Number(value),
+    // Read on every status an approver asks for: prepared once (SQLite) or as a named statement (PostgreSQL).
+    const placeholders = { workspaceId: sql.placeholder('workspaceId'), personId: sql.placeholder('personId') };
+    const rows = await runPrepared<{ n: number | null }>(
+      this.s,
+      'releases_waiting_on',
+      () =>
+        this.s.db
+          .select({ n: sql<number | null>`case when exists (${approver(placeholders)}) then cast(count(*) as integer) end` })
+          .from(releases)
+          .where(
+            and(
+              eq(releases.workspaceId, placeholders.workspaceId),
+              eq(releases.status, 'pending'),
+              ne(releases.requesterPersonId, placeholders.personId),
+              sql`not exists (${decided(placeholders.personId)})`,
+            ),
           ),
-        })
-        .from(releases)
-        .where(
-          and(
-            eq(releases.workspaceId, workspaceId),
-            eq(releases.status, 'pending'),
-            ne(releases.requesterPersonId, personId),
-            sql`not exists (${decided})`,
-          ),
-        ),
+      { workspaceId, personId },
     );
-    return row?.n ?? null;
+    const row = first(rows);
+    return row?.n === null || row?.n === undefined ? null : Number(row.n);
   }
 
   async evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {

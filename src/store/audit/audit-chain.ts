@@ -4,7 +4,7 @@ import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/a
 import type { AuditLog } from '../../core/ports.ts';
 import { tables } from '../repositories/kernel-tables.ts';
 import type { auditEvents } from '../schema/audit.ts';
-import { first, type StoreDb } from '../store-db.ts';
+import { first, runPrepared, type StoreDb } from '../store-db.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -69,23 +69,26 @@ export class AuditChainStore implements AuditLog {
   async versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }> {
     const { auditEvents } = tables(this.s);
     // One statement, two seeks: the workspace's last event (audit_events_workspace_ix) and the chain's head (the key).
-    const row = first(
-      await this.s.db
-        .select({
-          workspace: sql<
-            number | null
-          >`(select max(${auditEvents.sequence}) from ${auditEvents} where ${eq(auditEvents.workspaceId, workspaceId)})`.mapWith((value) =>
-            value === null ? null : Number(value),
-          ),
-          sequence: auditEvents.sequence,
-          hash: auditEvents.hash,
-        })
-        .from(sql`(select 1) as one`)
-        .leftJoin(auditEvents, sql`${auditEvents.sequence} = (select max(${auditEvents.sequence}) from ${auditEvents})`),
+    const rows = await runPrepared<{ workspace: number | null; sequence: number | null; hash: string | null }>(
+      this.s,
+      'audit_versions',
+      () =>
+        this.s.db
+          .select({
+            workspace: sql<
+              number | null
+            >`(select max(${auditEvents.sequence}) from ${auditEvents} where ${auditEvents.workspaceId} = ${sql.placeholder('workspaceId')})`,
+            sequence: sql<number | null>`(select max(${auditEvents.sequence}) from ${auditEvents})`,
+            hash: sql<string | null>`(select ${auditEvents.hash} from ${auditEvents} order by ${auditEvents.sequence} desc limit 1)`,
+          })
+          .from(sql`(select 1) as one`),
+      { workspaceId },
     );
+    const row = rows[0];
+    const sequence = row?.sequence === null || row?.sequence === undefined ? null : Number(row.sequence);
     return {
-      workspace: row?.workspace ?? null,
-      head: row?.sequence === null || row?.sequence === undefined || row.hash === null ? null : { sequence: row.sequence, hash: row.hash },
+      workspace: row?.workspace === null || row?.workspace === undefined ? null : Number(row.workspace),
+      head: sequence === null || !row?.hash ? null : { sequence, hash: row.hash },
     };
   }
 
