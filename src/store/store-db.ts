@@ -76,7 +76,8 @@ export async function runPrepared<R>(
     query = build().prepare(name) as PreparedQuery<R>;
     if (s.dialect === 'sqlite') cache.set(name, query as PreparedQuery<unknown>);
   }
-  if (query.all) return await query.all(values);
-  if (query.execute) return await query.execute(values);
+  // PostgreSQL's prepared query has an all() too, but only execute() maps its rows to the selected fields.
+  if (s.dialect === 'postgres' && query.execute) return await query.execute(values);
+  if (s.dialect === 'sqlite' && query.all) return await query.all(values);
   throw new Error(`the prepared query ${name} cannot run`);
 }
