@@ -43,6 +43,11 @@ export interface AuditLog {
   /** Appends to the hash chain; must run inside the caller's write transaction. */
   append(event: AuditEventInput, at: string): Promise<AuditHead>;
   head(): Promise<AuditHead | null>;
+  /**
+   * The sequence of the workspace's latest event (null: none yet) and the chain's head, in one read. Every
+   * change to a workspace's records appends an event naming it, so the first is a version of its records.
+   */
+  versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }>;
   /** Events of one workspace (or all), optionally only those from `period.from` (inclusive) to `period.to` (exclusive). */
   count(workspaceId?: number, period?: { from?: string; to?: string }): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import type { AuditHead } from './audit.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
-import { evidenceCounts, evidenceCoverage, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
+import { evidenceCoverage, evidencePresent, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
 import type { Repositories, UnitOfWork } from './ports.ts';
 import { parseSubject, type RecordLabel } from './outbox/outbox.ts';
 import { todayIn } from './zoned-time.ts';
@@ -21,13 +21,34 @@ export interface StatusSection {
   fields: SummaryField[];
 }
 
+export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** The first instant after `now` at which an age counted in whole hours from `from` ("5 hours", "3 days") reads differently. */
+export function nextHourOf(from: string, now: Date): string {
+  const start = Date.parse(from);
+  const elapsed = Math.max(0, now.getTime() - start);
+  return new Date(start + (Math.floor(elapsed / HOUR_MS) + 1) * HOUR_MS).toISOString();
+}
+
+/** When a status is read: the instant, the workspace's day and its time zone. */
+export interface StatusMoment {
+  now: Date;
+  today: string;
+  timeZone: string;
+}
+
 /** An area's contribution to `/aims status`, read inside the status's one consistent read. */
 export interface StatusSource {
-  section(
-    repos: Repositories,
-    workspaceId: number,
-    at: { now: Date; today: string; timeZone: string; askingPersonId?: number },
-  ): Promise<StatusSection>;
+  /**
+   * The area's section, the same for everyone who asks. Status keeps it (per workspace) until the
+   * workspace's records change (its audit sequence moves), its day turns, or an instant the section names
+   * through `changesAt` passes: call it for every figure that time alone changes ("3 hours ago", "last 30
+   * days"), with the first instant it would read differently.
+   */
+  section(repos: Repositories, workspaceId: number, at: StatusMoment & { changesAt(instant: string): void }): Promise<StatusSection>;
+  /** Fields for the person asking only ("waiting on your approval"): read on every status, added to the section. */
+  personal?(repos: Repositories, workspaceId: number, at: StatusMoment & { personId: number }): Promise<SummaryField[]>;
 }
 
 /** A read-only picture of one workspace's AIMS; areas that declare a status section add it to `sections`. */
@@ -85,8 +106,25 @@ async function outboxSection(
   };
 }
 
+/** The workspace-wide part of a status, kept per workspace until its records, its day or a time-bound figure change. */
+interface Snapshot {
+  /** The key: the workspace's latest audit sequence when it was read. */
+  sequence: number | null;
+  today: string;
+  timeZone: string;
+  builtAt: number;
+  /** Epoch ms from which a figure reads differently by time alone. */
+  until: number;
+  summary: Omit<StatusSummary, 'asOf' | 'outbox' | 'audit'> & { workspaceEvents: number };
+}
+
+/** Workspaces whose snapshot is kept; the least recently asked one goes first. A snapshot is a few kB. */
+const SNAPSHOTS = 256;
+
 /** Answers `/aims status` from the store, scoped to one workspace. */
 export class StatusService {
+  private readonly snapshots = new Map<number, Snapshot>();
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
@@ -103,33 +141,96 @@ export class StatusService {
     return await this.store.read(async (repos) => await outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
   }
 
-  /** Summarises the workspace as of now, in one consistent read. */
+  /** How many workspaces' snapshots are kept (at most SNAPSHOTS). */
+  get keptSnapshots(): number {
+    return this.snapshots.size;
+  }
+
+  /** Drops the kept snapshots (all, or one workspace's): the next status reads everything again (the bench's cold figure). */
+  forget(workspaceId?: number): void {
+    if (workspaceId === undefined) this.snapshots.clear();
+    else this.snapshots.delete(workspaceId);
+  }
+
+  /**
+   * Summarises the workspace as of now, in one consistent read. The workspace-wide part comes from the
+   * workspace's snapshot while it is current (same audit sequence, same day, no time-bound figure due);
+   * the outbox, the chain head and the asking person's fields are read every time.
+   */
   async summarize(workspaceId: number, askingPersonId?: number): Promise<StatusSummary> {
     return await this.store.read(async (repos) => {
-      const workspace = await repos.workspaces.findById(workspaceId);
-      if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
-      const holders = await repos.roles.holders(workspaceId);
-      const workspaceEvents = await repos.audit.count(workspaceId);
-      const inventory = await repos.aiSystems.counts(workspaceId);
-      const settings = await repos.settings.get(workspaceId);
-      const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
       const now = this.clock.now();
-      const today = todayIn(settings?.timeZone ?? this.defaultTimeZone, now);
+      const versions = await repos.audit.versions(workspaceId);
+      const snapshot = await this.snapshotOf(repos, workspaceId, now, versions.workspace);
+      const { workspaceEvents, ...summary } = snapshot.summary;
+      const moment: StatusMoment = { now, today: snapshot.today, timeZone: snapshot.timeZone };
+      const sections =
+        askingPersonId === undefined
+          ? summary.sections
+          : await mapInTurn(summary.sections, async (section, i) => {
+              const personal = await this.sections[i]?.personal?.(repos, workspaceId, { ...moment, personId: askingPersonId });
+              return personal && personal.length > 0 ? { ...section, fields: [...section.fields, ...personal] } : section;
+            });
       return {
-        asOf: this.clock.now().toISOString(),
+        asOf: now.toISOString(),
+        ...summary,
+        sections,
+        audit: { workspaceEvents, head: versions.head },
+        outbox: await outboxSection(repos, workspaceId, this.outboxLabels),
+      };
+    });
+  }
+
+  private async snapshotOf(repos: Repositories, workspaceId: number, now: Date, sequence: number | null): Promise<Snapshot> {
+    const kept = this.snapshots.get(workspaceId);
+    const at = now.getTime();
+    if (kept && kept.sequence === sequence && at >= kept.builtAt && at < kept.until && todayIn(kept.timeZone, now) === kept.today) {
+      // Most recently asked last: Map keeps insertion order, so the first key is the one to drop.
+      this.snapshots.delete(workspaceId);
+      this.snapshots.set(workspaceId, kept);
+      return kept;
+    }
+    const built = await this.build(repos, workspaceId, now, sequence);
+    this.snapshots.delete(workspaceId);
+    this.snapshots.set(workspaceId, built);
+    while (this.snapshots.size > SNAPSHOTS) {
+      const oldest = this.snapshots.keys().next().value;
+      if (oldest === undefined) break;
+      this.snapshots.delete(oldest);
+    }
+    return built;
+  }
+
+  private async build(repos: Repositories, workspaceId: number, now: Date, sequence: number | null): Promise<Snapshot> {
+    const workspace = await repos.workspaces.findById(workspaceId);
+    if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a status read`);
+    const holders = await repos.roles.holders(workspaceId);
+    const workspaceEvents = await repos.audit.count(workspaceId);
+    const inventory = await repos.aiSystems.counts(workspaceId);
+    const settings = await repos.settings.get(workspaceId);
+    const missingChannels = CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]);
+    const timeZone = settings?.timeZone ?? this.defaultTimeZone;
+    const today = todayIn(timeZone, now);
+    let until = Number.POSITIVE_INFINITY;
+    const changesAt = (instant: string): void => {
+      const time = Date.parse(instant);
+      if (!Number.isNaN(time)) until = Math.min(until, Math.max(time, now.getTime() + 1));
+    };
+    const sections = await mapInTurn(
+      this.sections,
+      async (source) => await source.section(repos, workspaceId, { now, today, timeZone, changesAt }),
+    );
+    return {
+      sequence,
+      today,
+      timeZone,
+      builtAt: now.getTime(),
+      until,
+      summary: {
         workspace: { name: workspace.name, platform: workspace.platform },
         people: await repos.people.count(workspaceId),
         activeSystems: inventory.byStage.development + inventory.byStage.production,
-        sections: await mapInTurn(
-          this.sections,
-          async (source) =>
-            await source.section(repos, workspaceId, {
-              now,
-              today,
-              timeZone: settings?.timeZone ?? this.defaultTimeZone,
-              ...(askingPersonId === undefined ? {} : { askingPersonId }),
-            }),
-        ),
+        sections,
         setup: {
           done: settings !== undefined && missingChannels.length === 0,
           missingChannels,
@@ -140,12 +241,9 @@ export class StatusService {
           approvers: holders.filter((h) => h.role === 'approver'),
           leadership: holders.filter((h) => h.role === 'leadership'),
         },
-        audit: { workspaceEvents, head: await repos.audit.head() },
-        evidence: evidenceCoverage(
-          new Set([...(await evidenceCounts(this.evidence, repos, workspaceId))].filter(([, n]) => n > 0).map(([kind]) => kind)),
-        ),
-        outbox: await outboxSection(repos, workspaceId, this.outboxLabels),
-      };
-    });
+        workspaceEvents,
+        evidence: evidenceCoverage(await evidencePresent(this.evidence, repos, workspaceId)),
+      },
+    };
   }
 }

@@ -48,3 +48,36 @@ export function inserted<T>(rows: readonly T[], table = 'the table'): T {
 export function dialectTables<T>(s: StoreDb, sqliteTables: T, pgTables: unknown): T {
   return s.dialect === 'postgres' ? (pgTables as T) : sqliteTables;
 }
+
+/** A query with `sql.placeholder`s, prepared: SQLite's runs with `.all(values)`, PostgreSQL's with `.execute(values)`. */
+interface PreparedQuery<R> {
+  all?(values?: Record<string, unknown>): Promise<R[]> | R[];
+  execute?(values?: Record<string, unknown>): Promise<R[]>;
+}
+
+const preparedOn = new WeakMap<StoreDb, Map<string, PreparedQuery<unknown>>>();
+
+/**
+ * Runs a hot query (read on every status) prepared once per connection: on SQLite the repositories live as
+ * long as the connection, so the query is built and the statement prepared once, and each call only binds
+ * `values` to its `sql.placeholder`s. On PostgreSQL the repositories are built per unit, so the query is
+ * built per call, but as a named statement that each pooled connection parses once.
+ */
+export async function runPrepared<R>(
+  s: StoreDb,
+  name: string,
+  build: () => { prepare(name: string): unknown },
+  values: Record<string, unknown>,
+): Promise<R[]> {
+  let cache = preparedOn.get(s);
+  if (!cache) preparedOn.set(s, (cache = new Map()));
+  let query = cache.get(name) as PreparedQuery<R> | undefined;
+  if (!query) {
+    query = build().prepare(name) as PreparedQuery<R>;
+    if (s.dialect === 'sqlite') cache.set(name, query as PreparedQuery<unknown>);
+  }
+  // PostgreSQL's prepared query has an all() too, but only execute() maps its rows to the selected fields.
+  if (s.dialect === 'postgres' && query.execute) return await query.execute(values);
+  if (s.dialect === 'sqlite' && query.all) return await query.all(values);
+  throw new Error(`the prepared query ${name} cannot run`);
+}

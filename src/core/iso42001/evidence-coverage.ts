@@ -32,6 +32,11 @@ export interface EvidenceSource {
   kinds: readonly EvidenceKind[];
   /** Counts inside the caller's read; kinds left out count 0. */
   count(repos: Repositories, workspaceId: number, period: EvidencePeriod): Promise<Partial<Record<EvidenceKind, number>>>;
+  /**
+   * The kinds the workspace has at least one record of, at any time: what status coverage needs, answered
+   * without counting (a few EXISTS). Sources without it are counted.
+   */
+  present?(repos: Repositories, workspaceId: number): Promise<readonly EvidenceKind[]>;
 }
 
 /** Every evidence kind annex-a.json names for a control or clause. */
@@ -52,6 +57,24 @@ export async function evidenceCounts(
     for (const kind of source.kinds) counts.set(kind, (counts.get(kind) ?? 0) + (found[kind] ?? 0));
   }
   return counts;
+}
+
+/** The declared kinds the workspace has any record of, over every source (status coverage). */
+export async function evidencePresent(
+  sources: readonly EvidenceSource[],
+  repos: Repositories,
+  workspaceId: number,
+): Promise<Set<EvidenceKind>> {
+  const present = new Set<EvidenceKind>();
+  for (const source of sources) {
+    if (source.present) {
+      for (const kind of await source.present(repos, workspaceId)) if (source.kinds.includes(kind)) present.add(kind);
+      continue;
+    }
+    const found = await source.count(repos, workspaceId, {});
+    for (const kind of source.kinds) if ((found[kind] ?? 0) > 0) present.add(kind);
+  }
+  return present;
 }
 
 const controls: Requirement[] = annexA.controls;

@@ -117,6 +117,7 @@ export const aiSystemsFeature: Feature = {
   },
   evidence: {
     kinds: ['ai-system'],
+    present: async (repos, workspaceId) => ((await repos.aiSystems.exists(workspaceId)) ? ['ai-system'] : []),
     count: async (repos, workspaceId, period) => ({
       'ai-system': (await repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })).items.filter(
         (system) => inPeriod(system.createdAt, period),

@@ -25,6 +25,8 @@ export interface AiSystemRepository {
   search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]>;
   names(workspaceId: number): Promise<string[]>;
   counts(workspaceId: number): Promise<AiSystemCounts>;
+  /** Whether the workspace has any system at all, retired ones included (Annex A evidence in status). */
+  exists(workspaceId: number): Promise<boolean>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
@@ -104,23 +104,30 @@ export class AiSystemStore implements AiSystemRepository {
     const { aiSystems } = this.t;
     const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as AiSystemCounts['byStage'];
     const byRisk = Object.fromEntries(EU_RISK_LEVELS.map((level) => [level, 0])) as AiSystemCounts['byRisk'];
+    // One pass over the workspace's systems (index-only on ai_systems_workspace_stage_ix): every figure at once.
     const rows = await this.s.db
-      .select({ stage: aiSystems.stage, risk: aiSystems.euRiskLevel, n: count() })
+      .select({
+        stage: aiSystems.stage,
+        risk: aiSystems.euRiskLevel,
+        n: count(),
+        unowned: sql<number>`sum(case when ${aiSystems.ownerPersonId} is null then 1 else 0 end)`.mapWith(Number),
+      })
       .from(aiSystems)
       .where(eq(aiSystems.workspaceId, workspaceId))
       .groupBy(aiSystems.stage, aiSystems.euRiskLevel);
+    let withoutOwner = 0;
     for (const row of rows) {
       byStage[row.stage] += row.n;
-      if (row.stage !== 'retired') byRisk[row.risk] += row.n;
+      if (row.stage === 'retired') continue;
+      byRisk[row.risk] += row.n;
+      withoutOwner += row.unowned;
     }
-    const withoutOwner =
-      first(
-        await this.s.db
-          .select({ n: count() })
-          .from(aiSystems)
-          .where(and(eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.stage, 'retired'), isNull(aiSystems.ownerPersonId))),
-      )?.n ?? 0;
     return { byStage, byRisk, withoutOwner };
+  }
+
+  async exists(workspaceId: number): Promise<boolean> {
+    const { aiSystems } = this.t;
+    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0;
   }
 }
 

@@ -5,6 +5,7 @@ export const auditFeature: Feature = {
   name: 'audit',
   evidence: {
     kinds: ['audit-log'],
+    present: async (repos, workspaceId) => ((await repos.audit.versions(workspaceId)).workspace !== null ? ['audit-log'] : []),
     count: async (repos, workspaceId) => ({ 'audit-log': await repos.audit.count(workspaceId) }),
   },
 };

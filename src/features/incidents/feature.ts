@@ -3,6 +3,7 @@ import { personIdOf } from '../../chat/form-people.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
+import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { recordSaved, type FormView, type MessageView } from '../../chat/views/view.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
@@ -193,10 +194,14 @@ export const incidentsFeature: Feature = {
   forms,
   actions,
   status: {
-    section: async (repos, workspaceId, { now, today }) => {
-      const incidents = await repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+    section: async (repos, workspaceId, { now, today, changesAt }) => {
+      const incidents = await repos.incidents.counts(workspaceId, new Date(now.getTime() - 30 * DAY_MS).toISOString());
       const actions = await repos.actions.counts(workspaceId, today);
       const oldest = incidents.oldestActive;
+      // Time alone changes the oldest one's age (hourly) and the window's counts (when their earliest turns 30 days old).
+      if (oldest) changesAt(nextHourOf(oldest.createdAt, now));
+      for (const first of [incidents.firstOpenedSince, incidents.firstClosedSince])
+        if (first) changesAt(new Date(Date.parse(first) + 30 * DAY_MS + 1).toISOString());
       return {
         title: 'Incidents',
         fields: [
@@ -271,6 +276,10 @@ export const incidentsFeature: Feature = {
   },
   evidence: {
     kinds: ['incident', 'corrective-action'],
+    present: async (repos, workspaceId) => [
+      ...((await repos.incidents.exists(workspaceId)) ? ['incident'] : []),
+      ...((await repos.actions.exists(workspaceId)) ? ['corrective-action'] : []),
+    ],
     count: async (repos, workspaceId, period) => ({
       incident: (await repos.incidents.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((incident) =>
         inPeriod(incident.createdAt, period),

@@ -14,6 +14,9 @@ export interface IncidentCounts {
   oldestActive: Pick<Incident, 'number' | 'title' | 'createdAt' | 'severity'> | null;
   openedSince: number;
   closedSince: number;
+  /** The earliest opening and closing counted in the window: when the window's counts change by time alone. */
+  firstOpenedSince: string | null;
+  firstClosedSince: string | null;
 }
 
 export interface IncidentRepository {
@@ -27,6 +30,8 @@ export interface IncidentRepository {
   addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent>;
   events(incidentId: number): Promise<IncidentEvent[]>;
   counts(workspaceId: number, since: string): Promise<IncidentCounts>;
+  /** Whether the workspace has logged any incident (Annex A evidence in status). */
+  exists(workspaceId: number): Promise<boolean>;
 }
 
 export interface CorrectiveActionFilter {
@@ -56,6 +61,8 @@ export interface CorrectiveActionRepository {
   ): Promise<CorrectiveAction[]>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
+  /** Whether the workspace has any corrective action (Annex A evidence in status). */
+  exists(workspaceId: number): Promise<boolean>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

@@ -34,7 +34,10 @@ export const incidents = sqliteTable(
   },
   (t) => [
     uniqueIndex('incidents_workspace_number_uq').on(t.workspaceId, t.number),
-    index('incidents_workspace_status_ix').on(t.workspaceId, t.status),
+    // Status: the active ones by severity and the oldest of them; the 30-day windows on their own instants.
+    index('incidents_workspace_status_severity_ix').on(t.workspaceId, t.status, t.severity, t.createdAt),
+    index('incidents_workspace_created_ix').on(t.workspaceId, t.createdAt),
+    index('incidents_workspace_closed_ix').on(t.workspaceId, t.closedAt),
     check('incidents_system_ck', sql`${t.aiSystemId} is not null or ${t.systemName} is not null`),
     check('incidents_severity_ck', sql`${t.severity} in ('S1', 'S2', 'S3', 'S4')`),
   ],

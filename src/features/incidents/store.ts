@@ -117,14 +117,30 @@ export class IncidentStore implements IncidentRepository {
 
   async counts(workspaceId: number, since: string): Promise<IncidentCounts> {
     const { incidents } = this.t;
-    const activeBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as IncidentCounts['activeBySeverity'];
     const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
-    const bySeverity = await this.s.db
-      .select({ severity: incidents.severity, n: count() })
-      .from(incidents)
-      .where(active)
-      .groupBy(incidents.severity);
-    for (const row of bySeverity) activeBySeverity[row.severity] = row.n;
+    const countOf = (where: SQL) => sql<number>`cast(count(*) filter (where ${where}) as integer)`.mapWith(Number);
+    const scoped = (what: SQL, where: SQL) =>
+      sql`(select ${what} from ${incidents} where ${eq(incidents.workspaceId, workspaceId)} and ${where})`;
+    // One statement: the active ones by severity (incidents_workspace_status_ix), and the 30-day windows each
+    // over its own index (created_at, closed_at), with the first instant in each window (when it ages out).
+    const figures = first(
+      await this.s.db
+        .select({
+          S1: countOf(eq(incidents.severity, 'S1')),
+          S2: countOf(eq(incidents.severity, 'S2')),
+          S3: countOf(eq(incidents.severity, 'S3')),
+          S4: countOf(eq(incidents.severity, 'S4')),
+          openedSince: sql<number>`cast(${scoped(sql`count(*)`, gte(incidents.createdAt, since))} as integer)`.mapWith(Number),
+          firstOpenedSince: sql<string | null>`${scoped(sql`min(${incidents.createdAt})`, gte(incidents.createdAt, since))}`,
+          closedSince: sql<number>`cast(${scoped(sql`count(*)`, gte(incidents.closedAt, since))} as integer)`.mapWith(Number),
+          firstClosedSince: sql<string | null>`${scoped(sql`min(${incidents.closedAt})`, gte(incidents.closedAt, since))}`,
+        })
+        .from(incidents)
+        .where(active),
+    );
+    const activeBySeverity = Object.fromEntries(
+      SEVERITIES.map((severity) => [severity, figures?.[severity] ?? 0]),
+    ) as IncidentCounts['activeBySeverity'];
     const oldestActive =
       first(
         await this.s.db
@@ -134,21 +150,19 @@ export class IncidentStore implements IncidentRepository {
           .orderBy(asc(incidents.createdAt), asc(incidents.number))
           .limit(1),
       ) ?? null;
-    const openedSince =
-      first(
-        await this.s.db
-          .select({ n: count() })
-          .from(incidents)
-          .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.createdAt, since))),
-      )?.n ?? 0;
-    const closedSince =
-      first(
-        await this.s.db
-          .select({ n: count() })
-          .from(incidents)
-          .where(and(eq(incidents.workspaceId, workspaceId), gte(incidents.closedAt, since))),
-      )?.n ?? 0;
-    return { activeBySeverity, oldestActive, openedSince, closedSince };
+    return {
+      activeBySeverity,
+      oldestActive,
+      openedSince: figures?.openedSince ?? 0,
+      closedSince: figures?.closedSince ?? 0,
+      firstOpenedSince: figures?.firstOpenedSince ?? null,
+      firstClosedSince: figures?.firstClosedSince ?? null,
+    };
+  }
+
+  async exists(workspaceId: number): Promise<boolean> {
+    const { incidents } = this.t;
+    return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
   }
 }
 
@@ -230,16 +244,30 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
 
   async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {
     const { correctiveActions } = this.t;
-    const open = and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'));
-    const openCount = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(open))?.n ?? 0;
-    const overdue =
-      first(
+    // One range of corrective_actions_workspace_status_ix (workspace, status, due date) gives both.
+    const row = first(
+      await this.s.db
+        .select({
+          open: count(),
+          overdue: sql<number>`cast(count(*) filter (where ${lt(correctiveActions.dueDate, today)}) as integer)`.mapWith(Number),
+        })
+        .from(correctiveActions)
+        .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'))),
+    );
+    return { open: row?.open ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
+  async exists(workspaceId: number): Promise<boolean> {
+    const { correctiveActions } = this.t;
+    return (
+      (
         await this.s.db
-          .select({ n: count() })
+          .select({ id: correctiveActions.id })
           .from(correctiveActions)
-          .where(and(open, lt(correctiveActions.dueDate, today))),
-      )?.n ?? 0;
-    return { open: openCount, overdue };
+          .where(eq(correctiveActions.workspaceId, workspaceId))
+          .limit(1)
+      ).length > 0
+    );
   }
 }
 

@@ -14,6 +14,7 @@ import { addDays } from '../../core/calendar-days.ts';
 import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import { ageOf } from '../../chat/views/status-view.ts';
+import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { ReleaseService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
@@ -278,37 +279,27 @@ export const releasesFeature: Feature = {
     },
   },
   status: {
-    section: async (repos, workspaceId, { now, askingPersonId }) => {
-      const pending = await repos.releases.list(workspaceId, { statuses: ['pending'] }, { limit: 100, offset: 0 });
-      const isApprover = askingPersonId !== undefined && (await repos.roles.rolesOf(workspaceId, askingPersonId)).includes('approver');
-      // Pending requests the person asking could approve and has not decided on (approvers only).
-      const waitingOnYou = isApprover
-        ? (
-            await filterInTurn(
-              pending.items,
-              async (r) =>
-                r.requesterPersonId !== askingPersonId &&
-                !(await repos.releases.decisions(r.id, true)).some((d) => d.personId === askingPersonId),
-            )
-          ).length
-        : null;
-      const oldest = await mapInTurn(
-        pending.items
-          .slice()
-          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-          .slice(0, 5),
-        async (r) =>
-          `REL-${r.id} ${(await repos.aiSystems.findById(workspaceId, r.aiSystemId))?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`,
-      );
-      const decided = await repos.releases.decidedSince(workspaceId, new Date(now.getTime() - 30 * 86_400_000).toISOString());
+    section: async (repos, workspaceId, { now, changesAt }) => {
+      const since = new Date(now.getTime() - 30 * DAY_MS).toISOString();
+      const overview = await repos.releases.overview(workspaceId, since);
+      const oldest = await mapInTurn(await repos.releases.oldestPending(workspaceId, 5), async (r) => {
+        changesAt(nextHourOf(r.createdAt, now));
+        return `REL-${r.id} ${(await repos.aiSystems.findById(workspaceId, r.aiSystemId))?.name ?? '?'} ${r.version}, ${ageOf(r.createdAt, now.toISOString())}`;
+      });
+      // The window's count drops when its earliest decision turns 30 days old.
+      if (overview.firstDecidedSince) changesAt(new Date(Date.parse(overview.firstDecidedSince) + 30 * DAY_MS + 1).toISOString());
       return {
         title: 'Release sign-off',
         fields: [
-          { label: `Pending (${pending.total})`, value: oldest.length > 0 ? oldest.join('\n') : 'none' },
-          { label: 'Last 30 days', value: `${decided.approved} approved, ${decided.rejected} rejected` },
-          ...(waitingOnYou !== null ? [{ label: 'Waiting on your approval', value: String(waitingOnYou) }] : []),
+          { label: `Pending (${overview.pending})`, value: oldest.length > 0 ? oldest.join('\n') : 'none' },
+          { label: 'Last 30 days', value: `${overview.approved} approved, ${overview.rejected} rejected` },
         ],
       };
+    },
+    // Pending requests the person asking could approve and has not decided on (approvers only).
+    personal: async (repos, workspaceId, { personId }) => {
+      const waiting = await repos.releases.waitingOn(workspaceId, personId);
+      return waiting === null ? [] : [{ label: 'Waiting on your approval', value: String(waiting) }];
     },
   },
   digest: {
@@ -320,6 +311,14 @@ export const releasesFeature: Feature = {
   },
   evidence: {
     kinds: ['release', 'release:evaluation', 'release:acceptance-criteria'],
+    present: async (repos, workspaceId) => {
+      const found = await repos.releases.evidencePresent(workspaceId);
+      return [
+        ...(found.release ? ['release'] : []),
+        ...(found.evaluation ? ['release:evaluation'] : []),
+        ...(found.criteria ? ['release:acceptance-criteria'] : []),
+      ];
+    },
     count: async (repos, workspaceId, period) => {
       const releases = (await repos.releases.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((release) =>
         inPeriod(release.createdAt, period),

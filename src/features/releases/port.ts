@@ -22,6 +22,21 @@ export interface ReleaseRepository {
   /** Drops the active decisions (an edit of the request); returns who had decided. */
   dropDecisions(releaseId: number): Promise<number[]>;
   decidedSince(workspaceId: number, since: string): Promise<{ approved: number; rejected: number }>;
+  /** Decided since `since` (and the earliest such decision), and the pending total, in one read. */
+  overview(workspaceId: number, since: string): Promise<ReleaseOverview>;
+  /** The oldest pending requests, oldest first. */
+  oldestPending(workspaceId: number, limit: number): Promise<Array<Pick<Release, 'id' | 'aiSystemId' | 'version' | 'createdAt'>>>;
+  /** Pending requests `personId` did not make and has not decided on; null unless they hold the approver role. */
+  waitingOn(workspaceId: number, personId: number): Promise<number | null>;
+  /** Which kinds of release evidence the workspace has at all (status coverage). */
+  evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }>;
+}
+
+export interface ReleaseOverview {
+  approved: number;
+  rejected: number;
+  firstDecidedSince: string | null;
+  pending: number;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

@@ -56,7 +56,9 @@ export const releases = sqliteTable(
     uniqueIndex('releases_system_version_live_uq')
       .on(t.aiSystemId, t.versionKey)
       .where(sql`${t.status} in ('pending', 'approved')`),
-    index('releases_workspace_status_ix').on(t.workspaceId, t.status),
+    // Status: the oldest pending first, and the decisions of the last 30 days.
+    index('releases_workspace_status_created_ix').on(t.workspaceId, t.status, t.createdAt),
+    index('releases_workspace_decided_ix').on(t.workspaceId, t.decidedAt, t.status),
   ],
 );
 

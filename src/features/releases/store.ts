@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { changedRows, dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
+import { changedRows, dialectTables, first, inserted, runPrepared, type StoreDb } from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
-import type { ReleaseRepository } from './port.ts';
+import type { ReleaseOverview, ReleaseRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
@@ -141,18 +142,96 @@ export class ReleaseStore implements ReleaseRepository {
   }
 
   async decidedSince(workspaceId: number, since: string): Promise<{ approved: number; rejected: number }> {
-    const { releases } = this.t;
-    const countOf = async (status: ReleaseStatus) =>
-      first(
-        await this.s.db
-          .select({ n: count() })
-          .from(releases)
-          .where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, status), gte(releases.decidedAt, since))),
-      )?.n ?? 0;
-    // One after the other: a unit of work's queries share one connection (and on SQLite one turn).
-    const approved = await countOf('approved');
-    const rejected = await countOf('rejected');
+    const { approved, rejected } = await this.overview(workspaceId, since);
     return { approved, rejected };
+  }
+
+  async overview(workspaceId: number, since: string): Promise<ReleaseOverview> {
+    const { releases } = this.t;
+    const countOf = (where: SQL) => sql<number>`cast(count(*) filter (where ${where}) as integer)`.mapWith(Number);
+    // One statement: the decisions since (releases_workspace_decided_ix) and the pending total (releases_workspace_status_ix).
+    const row = first(
+      await this.s.db
+        .select({
+          approved: countOf(eq(releases.status, 'approved')),
+          rejected: countOf(eq(releases.status, 'rejected')),
+          firstDecidedSince: sql<string | null>`min(${releases.decidedAt})`,
+          pending:
+            sql<number>`cast((select count(*) from ${releases} where ${and(eq(releases.workspaceId, workspaceId), eq(releases.status, 'pending'))}) as integer)`.mapWith(
+              Number,
+            ),
+        })
+        .from(releases)
+        .where(
+          and(eq(releases.workspaceId, workspaceId), gte(releases.decidedAt, since), inArray(releases.status, ['approved', 'rejected'])),
+        ),
+    );
+    return {
+      approved: row?.approved ?? 0,
+      rejected: row?.rejected ?? 0,
+      firstDecidedSince: row?.firstDecidedSince ?? null,
+      pending: row?.pending ?? 0,
+    };
+  }
+
+  async oldestPending(workspaceId: number, limit: number): Promise<Array<Pick<Release, 'id' | 'aiSystemId' | 'version' | 'createdAt'>>> {
+    const { releases } = this.t;
+    return await this.s.db
+      .select({ id: releases.id, aiSystemId: releases.aiSystemId, version: releases.version, createdAt: releases.createdAt })
+      .from(releases)
+      .where(and(eq(releases.workspaceId, workspaceId), eq(releases.status, 'pending')))
+      .orderBy(asc(releases.createdAt), asc(releases.id))
+      .limit(limit);
+  }
+
+  async waitingOn(workspaceId: number, personId: number): Promise<number | null> {
+    const { releases, releaseDecisions } = this.t;
+    const { roleAssignments } = kernelTables(this.s);
+    // The literal the partial index release_decisions_person_active_uq was declared with, so the planner uses it.
+    const active = sql`${releaseDecisions.active} = ${sql.raw(this.s.dialect === 'postgres' ? 'true' : '1')}`;
+    const decided = (person: Placeholder) =>
+      sql`select 1 from ${releaseDecisions} where ${releaseDecisions.releaseId} = ${releases.id} and ${releaseDecisions.personId} = ${person} and ${active}`;
+    const approver = (p: { workspaceId: Placeholder; personId: Placeholder }) =>
+      sql`select 1 from ${roleAssignments} where ${and(eq(roleAssignments.workspaceId, p.workspaceId), eq(roleAssignments.personId, p.personId), eq(roleAssignments.role, 'approver'))}`;
+    // One statement: null unless the person holds the approver role, else the pending requests they could decide.
+    // Read on every status an approver asks for: prepared once (SQLite) or as a named statement (PostgreSQL).
+    const placeholders = { workspaceId: sql.placeholder('workspaceId'), personId: sql.placeholder('personId') };
+    const rows = await runPrepared<{ n: number | null }>(
+      this.s,
+      'releases_waiting_on',
+      () =>
+        this.s.db
+          .select({ n: sql<number | null>`case when exists (${approver(placeholders)}) then cast(count(*) as integer) end` })
+          .from(releases)
+          .where(
+            and(
+              eq(releases.workspaceId, placeholders.workspaceId),
+              eq(releases.status, 'pending'),
+              ne(releases.requesterPersonId, placeholders.personId),
+              sql`not exists (${decided(placeholders.personId)})`,
+            ),
+          ),
+      { workspaceId, personId },
+    );
+    const row = first(rows);
+    return row?.n === null || row?.n === undefined ? null : Number(row.n);
+  }
+
+  async evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
+    const { releases, releaseMetrics, acceptanceCriteria } = this.t;
+    const any = (query: SQL) => sql<number>`case when exists (${query}) then 1 else 0 end`.mapWith(Number);
+    const row = first(
+      await this.s.db
+        .select({
+          release: any(sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)}`),
+          evaluation: any(
+            sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)} and (${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))`,
+          ),
+          criteria: any(sql`select 1 from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)}`),
+        })
+        .from(sql`(select 1) as one`),
+    );
+    return { release: row?.release === 1, evaluation: row?.evaluation === 1, criteria: row?.criteria === 1 };
   }
 }
 

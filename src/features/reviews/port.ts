@@ -1,6 +1,15 @@
 import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
 
 /** The repository the reviews service needs; ./store.ts implements it for SQLite and PostgreSQL. */
+/** One kind's schedules overdue and due this week, with the first of each in (next due, id) order as comparable text, to list kinds soonest first. */
+export interface ReviewDueCounts {
+  kind: ReviewKind;
+  overdue: number;
+  dueThisWeek: number;
+  firstOverdue: string | null;
+  firstThisWeek: string | null;
+}
+
 export interface ReviewRepository {
   insert(input: Omit<ReviewSchedule, 'id'>): Promise<ReviewSchedule>;
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
@@ -12,6 +21,10 @@ export interface ReviewRepository {
   doneSince(workspaceId: number, since: string): Promise<number>;
   /** The kind and day of every review of a workspace recorded done. */
   completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewKind; date: string }>>;
+  /** Schedules due before `today` (overdue) and from `today` to `weekEnd` (due this week), by kind. */
+  dueCounts(workspaceId: number, today: string, weekEnd: string): Promise<ReviewDueCounts[]>;
+  /** The kinds of review recorded done at least once (Annex A evidence in status). */
+  kindsDone(workspaceId: number): Promise<ReviewKind[]>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

@@ -22,7 +22,7 @@ export const reviewSchedules = pgTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('review_schedules_workspace_due_ix').on(t.workspaceId, t.nextDue)],
+  (t) => [index('review_schedules_workspace_due_kind_ix').on(t.workspaceId, t.nextDue, t.kind)],
 );
 
 export const reviewCompletions = pgTable('review_completions', {

@@ -217,10 +217,11 @@ export class ReviewService {
 /** Overdue and due-this-week counts by kind, inside the caller's read (status). */
 export async function reviewCounts(repos: Repositories, workspaceId: number, today: string): Promise<ReviewCounts> {
   const counts: ReviewCounts = { overdue: {}, dueThisWeek: {} };
-  const weekEnd = addDays(today, 7);
-  for (const schedule of await repos.reviews.list(workspaceId, {})) {
-    if (schedule.nextDue < today) counts.overdue[schedule.kind] = (counts.overdue[schedule.kind] ?? 0) + 1;
-    else if (schedule.nextDue <= weekEnd) counts.dueThisWeek[schedule.kind] = (counts.dueThisWeek[schedule.kind] ?? 0) + 1;
-  }
+  const rows = await repos.reviews.dueCounts(workspaceId, today, addDays(today, 7));
+  // Kinds listed soonest due first, as the schedules come by (next due, id).
+  const soonest = (first: (row: (typeof rows)[number]) => string | null) =>
+    rows.filter((row) => first(row) !== null).sort((a, b) => (first(a) ?? '').localeCompare(first(b) ?? ''));
+  for (const row of soonest((r) => r.firstOverdue)) counts.overdue[row.kind] = row.overdue;
+  for (const row of soonest((r) => r.firstThisWeek)) counts.dueThisWeek[row.kind] = row.dueThisWeek;
   return counts;
 }

@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, gte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
-import type { ReviewCompletion, ReviewSchedule } from './domain.ts';
-import type { ReviewRepository } from './port.ts';
+import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
+import type { ReviewDueCounts, ReviewRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
@@ -82,6 +82,40 @@ export class ReviewStore implements ReviewRepository {
       .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
       .where(eq(reviewSchedules.workspaceId, workspaceId));
     return rows.map((row) => ({ kind: row.kind as ReviewSchedule['kind'], date: row.date }));
+  }
+
+  async dueCounts(workspaceId: number, today: string, weekEnd: string): Promise<ReviewDueCounts[]> {
+    const { reviewSchedules } = this.t;
+    const overdue = lt(reviewSchedules.nextDue, today);
+    const thisWeek = gte(reviewSchedules.nextDue, today);
+    // The schedules' order (next due, id) as one comparable text, so min() finds each kind's first exactly.
+    const order =
+      this.s.dialect === 'postgres'
+        ? sql`${reviewSchedules.nextDue} || ':' || lpad(${reviewSchedules.id}::text, 12, '0')`
+        : sql`${reviewSchedules.nextDue} || ':' || printf('%012d', ${reviewSchedules.id})`;
+    // One range of review_schedules_workspace_due_kind_ix (workspace, next due, kind): overdue and due this week by kind.
+    const rows = await this.s.db
+      .select({
+        kind: reviewSchedules.kind,
+        overdue: sql<number>`cast(count(*) filter (where ${overdue}) as integer)`.mapWith(Number),
+        dueThisWeek: sql<number>`cast(count(*) filter (where ${thisWeek}) as integer)`.mapWith(Number),
+        firstOverdue: sql<string | null>`min(${order}) filter (where ${overdue})`,
+        firstThisWeek: sql<string | null>`min(${order}) filter (where ${thisWeek})`,
+      })
+      .from(reviewSchedules)
+      .where(and(eq(reviewSchedules.workspaceId, workspaceId), lte(reviewSchedules.nextDue, weekEnd)))
+      .groupBy(reviewSchedules.kind);
+    return rows.map((row) => ({ ...row, kind: row.kind as ReviewKind }));
+  }
+
+  async kindsDone(workspaceId: number): Promise<ReviewKind[]> {
+    const { reviewSchedules } = this.t;
+    // Recording a review done sets last_done in the same unit (service.ts), so a schedule with one has a completion.
+    const rows = await this.s.db
+      .selectDistinct({ kind: reviewSchedules.kind })
+      .from(reviewSchedules)
+      .where(and(eq(reviewSchedules.workspaceId, workspaceId), isNotNull(reviewSchedules.lastDone)));
+    return rows.map((row) => row.kind as ReviewKind);
   }
 
   async completions(scheduleId: number): Promise<ReviewCompletion[]> {

@@ -71,6 +71,20 @@ function addDays(date: string, days: number): string {
   return value.toISOString().slice(0, 10);
 }
 
+/**
+ * The earliest completion date that still counts on `asOf` (its expiry falls after `asOf`): a completion
+ * counts then exactly when its date lies from this day to `asOf`, since expiresOn only moves forward
+ * with the date. Lets the store count valid training with a range instead of reading every completion.
+ */
+export function countsFrom(asOf: string, renewalMonths: number | null): string {
+  if (renewalMonths === null) return '0000-01-01';
+  const [y, m, d] = asOf.split('-').map(Number) as [number, number, number];
+  // Safely before the answer (a month back is at most 31 days, clamping moves at most 3), then forward.
+  let day = addDays(new Date(Date.UTC(y, m - 1 - renewalMonths, 1)).toISOString().slice(0, 10), -8 + Math.min(d, 28) - 1);
+  while ((expiresOn(day, renewalMonths) ?? '') <= asOf) day = addDays(day, 1);
+  return day;
+}
+
 /** Where someone stands on a course as of a day, from their latest completion. */
 export function trainingState(
   latest: string | undefined,

@@ -197,6 +197,7 @@ export const trainingFeature: Feature = {
   },
   evidence: {
     kinds: ['training'],
+    present: async (repos, workspaceId) => ((await repos.training.exists(workspaceId)) ? ['training'] : []),
     count: async (repos, workspaceId, period) => ({
       training: (await repos.training.completions(workspaceId, {})).filter((completion) => inPeriod(completion.date, period)).length,
     }),

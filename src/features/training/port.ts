@@ -1,6 +1,20 @@
 import type { Completion, Course, TrainingSession } from './domain.ts';
 
 /** The repository the training service needs; ./store.ts implements it for SQLite and PostgreSQL. */
+/** A course someone must hold: everyone when `roles` is empty, else holders of any of them; completions dated `countsFrom` or later count. */
+export interface RequiredCourse {
+  id: number;
+  roles: readonly string[];
+  countsFrom: string;
+}
+
+/** Required training of a workspace: (person, course) pairs that need one, those holding a valid one, and people missing any. */
+export interface TrainingStanding {
+  required: number;
+  valid: number;
+  peopleOverdue: number;
+}
+
 export interface TrainingRepository {
   insertCourse(input: Omit<Course, 'id'>): Promise<Course>;
   updateCourse(workspaceId: number, id: number, changes: Partial<Omit<Course, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
@@ -12,6 +26,10 @@ export interface TrainingRepository {
   /** Inserts a completion unless the same person, course and day exists; true when inserted. */
   insertCompletion(input: Omit<Completion, 'id'>): Promise<boolean>;
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Promise<Completion[]>;
+  /** Required training as of `asOf`, counted in the database over the given courses. */
+  standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding>;
+  /** Whether the workspace has recorded any completion (Annex A evidence in status). */
+  exists(workspaceId: number): Promise<boolean>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

@@ -8,7 +8,7 @@ import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { looksAlike, nameKeyOf } from '../../core/input/name-key.ts';
 import { todayIn } from '../../core/zoned-time.ts';
 import { queueDirect, subjectOf } from '../../core/outbox/outbox.ts';
-import { isRequired, TRAINING_AUDIT, trainingState, type Completion, type Course, type TrainingState } from './domain.ts';
+import { countsFrom, isRequired, TRAINING_AUDIT, trainingState, type Completion, type Course, type TrainingState } from './domain.ts';
 import { courseInputSchema, selfAttestationSchema, sessionInputSchema } from './input.ts';
 import { mapInTurn, someInTurn } from '../../core/in-turn.ts';
 
@@ -384,16 +384,16 @@ export async function trainingReport(repos: Repositories, workspaceId: number, a
   });
 }
 
-/** Required training of a workspace as of a day: completions that count over the (person, course) pairs that need one, and who is overdue (status and digest). */
+/** Required training of a workspace as of a day: completions that count over the (person, course) pairs that need one, and who is overdue (status and digest). Counted in the database: no completion row is read. */
 export async function trainingTotals(
   repos: Repositories,
   workspaceId: number,
   asOf: string,
 ): Promise<{ required: number; valid: number; peopleOverdue: number }> {
-  const report = await trainingReport(repos, workspaceId, asOf);
-  return {
-    required: report.reduce((n, r) => n + r.requiredPeople, 0),
-    valid: report.reduce((n, r) => n + r.valid, 0),
-    peopleOverdue: new Set(report.flatMap((r) => r.missing.map((m) => m.person.id))).size,
-  };
+  const courses = await repos.training.courses(workspaceId, false);
+  return await repos.training.standing(
+    workspaceId,
+    asOf,
+    courses.map((course) => ({ id: course.id, roles: course.requiredRoles, countsFrom: countsFrom(asOf, course.renewalMonths) })),
+  );
 }

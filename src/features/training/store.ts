@@ -1,8 +1,9 @@
-import { and, asc, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { changedRows, dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
+import { changedRows, dialectTables, first, inserted, rowsOf, type StoreDb } from '../../store/store-db.ts';
 import type { Completion, Course, TrainingSession } from './domain.ts';
-import type { TrainingRepository } from './port.ts';
+import type { RequiredCourse, TrainingRepository, TrainingStanding } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
@@ -94,6 +95,60 @@ export class TrainingStore implements TrainingRepository {
       .from(trainingCompletions)
       .where(and(...conditions))
       .orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id));
+  }
+  async standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
+    if (courses.length === 0) return { required: 0, valid: 0, peopleOverdue: 0 };
+    const { trainingCompletions } = this.t;
+    const { people, roleAssignments } = kernelTables(this.s);
+    const courseRows = sql.join(
+      courses.map((c) => sql`(cast(${c.id} as integer), cast(${c.countsFrom} as text), cast(${c.roles.length === 0 ? 1 : 0} as integer))`),
+      sql`, `,
+    );
+    // Course 0 does not exist: the row keeps VALUES non-empty when no course names a role.
+    const roleRows = sql.join(
+      [
+        sql`(cast(0 as integer), cast('' as text))`,
+        ...courses.flatMap((c) => c.roles.map((role) => sql`(cast(${c.id} as integer), cast(${role} as text))`)),
+      ],
+      sql`, `,
+    );
+    // Every (person, course) pair that needs the course, and whether a completion from countsFrom to asOf
+    // exists for it: one seek each on training_completions_person_course_date_uq, never a read of every row.
+    const rows = await rowsOf<{ required: number; valid: number; overdue: number }>(
+      this.s,
+      sql`with c(course_id, counts_from, everyone) as (values ${courseRows}),
+        cr(course_id, role) as (values ${roleRows}),
+        req(course_id, counts_from, person_id) as (
+          select c.course_id, c.counts_from, p.id from c join ${people} p on p.workspace_id = ${workspaceId} where c.everyone = 1
+          union
+          select c.course_id, c.counts_from, r.person_id from c join cr on cr.course_id = c.course_id
+            join ${roleAssignments} r on r.workspace_id = ${workspaceId} and r.role = cr.role
+        ),
+        st(person_id, ok) as (
+          select req.person_id, case when exists (
+            select 1 from ${trainingCompletions} t
+            where t.course_id = req.course_id and t.person_id = req.person_id and t.date >= req.counts_from and t.date <= ${asOf}
+          ) then 1 else 0 end from req
+        )
+        select cast(count(*) as integer) as required, cast(coalesce(sum(ok), 0) as integer) as valid,
+          cast(count(distinct case when ok = 0 then person_id end) as integer) as overdue
+        from st`,
+    );
+    const row = rows[0];
+    return { required: Number(row?.required ?? 0), valid: Number(row?.valid ?? 0), peopleOverdue: Number(row?.overdue ?? 0) };
+  }
+
+  async exists(workspaceId: number): Promise<boolean> {
+    const { trainingCompletions } = this.t;
+    return (
+      (
+        await this.s.db
+          .select({ id: trainingCompletions.id })
+          .from(trainingCompletions)
+          .where(eq(trainingCompletions.workspaceId, workspaceId))
+          .limit(1)
+      ).length > 0
+    );
   }
 }
 

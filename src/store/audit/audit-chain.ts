@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { AuditEventInput, AuditHead, AuditVerification } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports.ts';
 import { tables } from '../repositories/kernel-tables.ts';
 import type { auditEvents } from '../schema/audit.ts';
-import { first, type StoreDb } from '../store-db.ts';
+import { first, runPrepared, type StoreDb } from '../store-db.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -64,6 +64,32 @@ export class AuditChainStore implements AuditLog {
         .limit(1),
     );
     return row ?? null;
+  }
+
+  async versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }> {
+    const { auditEvents } = tables(this.s);
+    // One statement, two seeks: the workspace's last event (audit_events_workspace_ix) and the chain's head (the key).
+    const rows = await runPrepared<{ workspace: number | null; sequence: number | null; hash: string | null }>(
+      this.s,
+      'audit_versions',
+      () =>
+        this.s.db
+          .select({
+            workspace: sql<
+              number | null
+            >`(select max(${auditEvents.sequence}) from ${auditEvents} where ${auditEvents.workspaceId} = ${sql.placeholder('workspaceId')})`,
+            sequence: sql<number | null>`(select max(${auditEvents.sequence}) from ${auditEvents})`,
+            hash: sql<string | null>`(select ${auditEvents.hash} from ${auditEvents} order by ${auditEvents.sequence} desc limit 1)`,
+          })
+          .from(sql`(select 1) as one`),
+      { workspaceId },
+    );
+    const row = rows[0];
+    const sequence = row?.sequence === null || row?.sequence === undefined ? null : Number(row.sequence);
+    return {
+      workspace: row?.workspace === null || row?.workspace === undefined ? null : Number(row.workspace),
+      head: sequence === null || !row?.hash ? null : { sequence, hash: row.hash },
+    };
   }
 
   async count(workspaceId?: number, period: { from?: string; to?: string } = {}): Promise<number> {

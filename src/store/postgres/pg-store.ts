@@ -187,6 +187,11 @@ export class PgStore implements GovernanceStore {
     });
   }
 
+  /** The pool itself, for tools that load a store in bulk (src/store/bulk-insert.ts), never for the bot's units. */
+  get pool(): PgDatabase['pool'] {
+    return this.database.pool;
+  }
+
   async close(): Promise<void> {
     await this.database.close();
   }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OutboxInput, OutboxMessage, OutboxStatus } from '../../core/outbox/outbox.ts';
 import type { OutboxRepository, OutboxSummary } from '../../core/ports.ts';
-import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { changedRows, first, runPrepared, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
 export class OutboxStore implements OutboxRepository {
@@ -110,29 +110,44 @@ export class OutboxStore implements OutboxRepository {
   async summary(workspaceId?: number): Promise<OutboxSummary> {
     const m = tables(this.s).outboxMessages;
     const scope = workspaceId === undefined ? undefined : eq(m.workspaceId, workspaceId);
-    const counts = await this.s.db
-      .select({ status: m.status, n: count(), oldest: sql<string | null>`min(${m.createdAt})` })
-      .from(m)
-      .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
-      .groupBy(m.status);
+    const countsOf = (where: ReturnType<typeof eq> | undefined) =>
+      this.s.db
+        .select({ status: m.status, n: count(), oldest: sql<string | null>`min(${m.createdAt})` })
+        .from(m)
+        .where(and(where, inArray(m.status, ['pending', 'sending', 'failed'])))
+        .groupBy(m.status);
+    // A workspace's counts are read on every status: prepared once (SQLite) or as a named statement (PostgreSQL).
+    const counts =
+      workspaceId === undefined
+        ? await countsOf(undefined)
+        : await runPrepared<{ status: OutboxStatus; n: number; oldest: string | null }>(
+            this.s,
+            'outbox_workspace_counts',
+            () => countsOf(eq(m.workspaceId, sql.placeholder('workspaceId'))),
+            { workspaceId },
+          );
     const of = (status: OutboxStatus) => counts.find((row) => row.status === status);
     const waiting = [of('pending')?.oldest, of('sending')?.oldest].filter((at): at is string => typeof at === 'string').sort();
-    const latest = await this.s.db
-      .select({
-        id: m.id,
-        workspaceId: m.workspaceId,
-        kind: m.kind,
-        subject: m.subject,
-        target: m.target,
-        status: m.status,
-        attempts: m.attempts,
-        lastError: m.lastError,
-        createdAt: m.createdAt,
-      })
-      .from(m)
-      .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
-      .orderBy(desc(m.id))
-      .limit(10);
+    // Nothing waiting or failed (the usual case, read on every status): no second query.
+    const latest =
+      counts.length === 0
+        ? []
+        : await this.s.db
+            .select({
+              id: m.id,
+              workspaceId: m.workspaceId,
+              kind: m.kind,
+              subject: m.subject,
+              target: m.target,
+              status: m.status,
+              attempts: m.attempts,
+              lastError: m.lastError,
+              createdAt: m.createdAt,
+            })
+            .from(m)
+            .where(and(scope, inArray(m.status, ['pending', 'sending', 'failed'])))
+            .orderBy(desc(m.id))
+            .limit(10);
     return {
       pending: of('pending')?.n ?? 0,
       sending: of('sending')?.n ?? 0,

@@ -33,7 +33,10 @@ export const people = pgTable(
     directReference: json('direct_reference'),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId)],
+  (t) => [
+    uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId),
+    index('people_workspace_ix').on(t.workspaceId),
+  ],
 );
 
 export const roleAssignments = pgTable(

@@ -30,7 +30,10 @@ export const people = sqliteTable(
     directReference: text('direct_reference', { mode: 'json' }),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId)],
+  (t) => [
+    uniqueIndex('people_platform_workspace_external_id_uq').on(t.platform, t.workspaceId, t.externalId),
+    index('people_workspace_ix').on(t.workspaceId),
+  ],
 );
 
 export const roleAssignments = sqliteTable(

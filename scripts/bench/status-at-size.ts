@@ -1,0 +1,170 @@
+// statusAtSize(store, workspaceId, options?): how long `StatusService.summarize` takes on `store` for one
+// workspace, in process: the p50 of 3 cold runs (the workspace snapshot dropped before each, so every
+// figure is read from the store) and of warm runs (a snapshot hit: what a repeated `status` costs), with
+// the process's resident memory before, after, and its peak so far (maxRSS). Prints nothing; returns figures.
+//
+// Run directly: `npx tsx scripts/bench/status-at-size.ts --store sqlite|postgres [--small]` seeds a store
+// (issue 15's sizes, or a small one with --small) in a temp file or a throwaway PostgreSQL cluster
+// (AIMS_BENCH_DATABASE_URL instead, when set), then measures in a fresh child process (so peak memory is
+// the status's, not the seeding's) and prints one line of figures.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { systemClock, type Clock } from '../../src/core/clock.ts';
+import { StatusService } from '../../src/core/status-service.ts';
+import { features } from '../../src/features/index.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { PgStore } from '../../src/store/postgres/pg-store.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { seedLargeStore, type SeedSizes } from './seed-large-store.ts';
+
+export interface StatusAtSize {
+  /** Each cold run (snapshot dropped first), in ms, and their median. */
+  coldMs: number[];
+  coldP50: number;
+  /** The median of the warm runs (snapshot hit), in ms. */
+  warmP50: number;
+  warmRuns: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  /** The process's peak resident memory so far (getrusage maxRSS), in MB. */
+  peakRssMb: number;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const mb = (bytes: number): number => Math.round(bytes / 1048576);
+
+/** Measures summarize on `store` for `workspaceId` (as `personId`, when given: the per-person part included). */
+export async function statusAtSize(
+  store: GovernanceStore,
+  workspaceId: number,
+  options: { personId?: number; cold?: number; warm?: number; clock?: Clock } = {},
+): Promise<StatusAtSize> {
+  const status = new StatusService(
+    store,
+    options.clock ?? systemClock,
+    'UTC',
+    evidenceSourcesOf(features),
+    statusSourcesOf(features),
+    outboxLabelsOf(features),
+  );
+  const rssBefore = process.memoryUsage().rss;
+  const coldMs: number[] = [];
+  for (let i = 0; i < (options.cold ?? 3); i += 1) {
+    status.forget(workspaceId);
+    const started = performance.now();
+    await status.summarize(workspaceId, options.personId);
+    coldMs.push(performance.now() - started);
+  }
+  const warmMs: number[] = [];
+  for (let i = 0; i < (options.warm ?? 200); i += 1) {
+    const started = performance.now();
+    await status.summarize(workspaceId, options.personId);
+    warmMs.push(performance.now() - started);
+  }
+  return {
+    coldMs: coldMs.map((ms) => Math.round(ms * 100) / 100),
+    coldP50: Math.round(median(coldMs) * 100) / 100,
+    warmP50: Math.round(median(warmMs) * 1000) / 1000,
+    warmRuns: warmMs.length,
+    rssBeforeMb: mb(rssBefore),
+    rssAfterMb: mb(process.memoryUsage().rss),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+async function openStore(kind: string, where: string): Promise<GovernanceStore> {
+  return kind === 'postgres' ? await PgStore.open(where) : SqliteStore.open(where);
+}
+
+/** Seeds a store, then measures it in a child process (`--measure`), and prints the figures. */
+async function main(): Promise<void> {
+  const kind = argument('store') ?? 'sqlite';
+  if (kind !== 'sqlite' && kind !== 'postgres') throw new Error('--store sqlite|postgres');
+  if (process.argv.includes('--measure')) {
+    const store = await openStore(kind, argument('at') ?? '');
+    try {
+      const personId = argument('person');
+      const figures = await statusAtSize(store, Number(argument('workspace')), personId ? { personId: Number(personId) } : {});
+      process.stdout.write(`${JSON.stringify(figures)}\n`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const small = process.argv.includes('--small');
+  const sizes: Partial<SeedSizes> = small
+    ? {
+        people: 200,
+        aiSystems: 50,
+        incidents: 200,
+        correctiveActions: 40,
+        releases: 60,
+        reviews: 40,
+        courses: 6,
+        trainingCompletions: 2000,
+        auditEvents: 3000,
+      }
+    : {};
+  const dir = mkdtempSync(join(tmpdir(), 'aims-status-at-size-'));
+  let stopCluster: (() => Promise<void>) | undefined;
+  try {
+    let where = join(dir, 'aims.db');
+    if (kind === 'postgres') {
+      if (process.env.AIMS_BENCH_DATABASE_URL) {
+        const { createDatabaseAt } = await import('../../test/helpers/pg-create-database.ts');
+        where = await createDatabaseAt(process.env.AIMS_BENCH_DATABASE_URL);
+      } else {
+        const { startPgCluster } = await import('../../test/helpers/pg-cluster.ts');
+        const cluster = await startPgCluster();
+        stopCluster = async () => await cluster.stop();
+        where = await cluster.createDatabase();
+      }
+    }
+    const store = await openStore(kind, where);
+    const started = performance.now();
+    let seeded;
+    try {
+      seeded = await seedLargeStore(store, sizes);
+    } finally {
+      await store.close();
+    }
+    const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--measure',
+        '--store',
+        kind,
+        '--at',
+        where,
+        '--workspace',
+        String(seeded.workspaceId),
+        '--person',
+        String(seeded.approverPersonId),
+      ],
+      { encoding: 'utf8', env: process.env },
+    );
+    if (child.status !== 0) throw new Error(`the measuring process failed: ${child.stderr}`);
+    process.stdout.write(`status at ${small ? 'small' : 'large'} size on ${kind} (seeded in ${seedSeconds} s): ${child.stdout}`);
+  } finally {
+    await stopCluster?.();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

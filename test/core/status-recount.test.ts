@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { seedLargeStore } from '../../scripts/bench/seed-large-store.ts';
+import { evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { ageOf } from '../../src/chat/views/status-view.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { evidenceCounts, evidenceCoverage } from '../../src/core/iso42001/evidence-coverage.ts';
+import { StatusService, type StatusSummary } from '../../src/core/status-service.ts';
+import { features } from '../../src/features/index.ts';
+import { countsByKind } from '../../src/features/reviews/views.ts';
+import type { ReviewKind } from '../../src/features/reviews/domain.ts';
+import { isRequired, trainingState } from '../../src/features/training/domain.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { openTestStore, STORE_KINDS } from '../helpers/store-kinds.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
+
+let store: GovernanceStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+const NOW = '2026-11-22T10:00:00.000Z';
+const TODAY = NOW.slice(0, 10);
+const DAY = 86_400_000;
+
+type Row = Record<string, unknown>;
+const str = (row: Row | undefined, key: string): string => String(row?.[key] ?? '');
+const num = (row: Row | undefined, key: string): number => Number(row?.[key] ?? 0);
+const field = (summary: StatusSummary, section: string, label: string) =>
+  summary.sections.find((s) => s.title === section)?.fields.find((f) => f.label === label || f.label.startsWith(`${label} (`));
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+describe.each(STORE_KINDS)('status figures against a plain recount on %s', () => {
+  it('every figure of the aggregate queries equals what reading the rows one by one gives', async () => {
+    store = await openTestStore();
+    const seeded = await seedLargeStore(store, {
+      now: new Date(NOW),
+      people: 120,
+      aiSystems: 60,
+      incidents: 400,
+      correctiveActions: 80,
+      releases: 300,
+      reviews: 150,
+      courses: 8,
+      trainingCompletions: 3000,
+      auditEvents: 4000,
+      otherWorkspaces: 2,
+    });
+    const ws = seeded.workspaceId;
+    const db = sqlOf(store);
+    const status = new StatusService(
+      store,
+      fixedClock(NOW),
+      'UTC',
+      evidenceSourcesOf(features),
+      statusSourcesOf(features),
+      outboxLabelsOf(features),
+    );
+    const summary = await status.summarize(ws, seeded.approverPersonId);
+    const rows = async (table: string, order = 'id') =>
+      await db.all<Row>(`SELECT * FROM ${table} WHERE workspace_id = ? ORDER BY ${order}`, ws);
+
+    // The kernel's figures.
+    const people = await rows('people');
+    expect(summary.people).toBe(people.length);
+    expect(summary.audit.workspaceEvents).toBe((await rows('audit_events', 'sequence')).length);
+
+    // Inventory: stage, risk of the active ones, and those without an owner.
+    const systems = await rows('ai_systems');
+    const active = systems.filter((s) => s.stage !== 'retired');
+    const stage = (name: string) => String(systems.filter((s) => s.stage === name).length);
+    const risk = (level: string) => active.filter((s) => s.eu_risk_level === level).length;
+    expect(field(summary, 'AI system inventory', 'In production')?.value).toBe(stage('production'));
+    expect(field(summary, 'AI system inventory', 'In development')?.value).toBe(stage('development'));
+    expect(field(summary, 'AI system inventory', 'Retired')?.value).toBe(stage('retired'));
+    expect(field(summary, 'AI system inventory', 'Active by EU AI Act risk')?.value).toBe(
+      `${risk('prohibited')} prohibited, ${risk('high')} high, ${risk('limited')} limited, ${risk('minimal')} minimal`,
+    );
+    expect(field(summary, 'AI system inventory', 'Active without an owner')?.value).toBe(
+      String(active.filter((s) => s.owner_person_id === null).length),
+    );
+    expect(summary.activeSystems).toBe(active.length);
+
+    // Incidents: active by severity, the oldest active, the last 30 days; corrective actions open and overdue.
+    const incidents = await rows('incidents');
+    const open = incidents.filter((i) => ['open', 'acknowledged', 'mitigated'].includes(str(i, 'status')));
+    const since = new Date(Date.parse(NOW) - 30 * DAY).toISOString();
+    const sev = (s: string) => open.filter((i) => i.severity === s).length;
+    expect(field(summary, 'Incidents', 'Open by severity')?.value).toBe(
+      `${sev('S1')} S1, ${sev('S2')} S2, ${sev('S3')} S3, ${sev('S4')} S4`,
+    );
+    const oldest = [...open].sort(
+      (a, b) => str(a, 'created_at').localeCompare(str(b, 'created_at')) || num(a, 'number') - num(b, 'number'),
+    )[0];
+    expect(field(summary, 'Incidents', 'Oldest open')?.value).toBe(
+      oldest
+        ? `INC-${num(oldest, 'number')} ${str(oldest, 'title')} (${str(oldest, 'severity')}, ${ageOf(str(oldest, 'created_at'), NOW)})`
+        : 'none',
+    );
+    const opened = incidents.filter((i) => str(i, 'created_at') >= since).length;
+    const closed = incidents.filter((i) => i.closed_at !== null && str(i, 'closed_at') >= since).length;
+    expect(field(summary, 'Incidents', 'Last 30 days')?.value).toBe(`${opened} opened, ${closed} closed`);
+    const actions = (await rows('corrective_actions')).filter((a) => a.status === 'open');
+    expect(field(summary, 'Incidents', 'Corrective actions')?.value).toBe(
+      `${actions.length} open, ${actions.filter((a) => str(a, 'due_date') < TODAY).length} overdue`,
+    );
+
+    // Releases: the pending total and the five oldest, decisions of the last 30 days, and what waits on the approver.
+    const releases = await rows('releases');
+    const pending = releases.filter((r) => r.status === 'pending');
+    const names = new Map(systems.map((s) => [num(s, 'id'), str(s, 'name')]));
+    const pendingField = field(summary, 'Release sign-off', 'Pending');
+    expect(pendingField?.label).toBe(`Pending (${pending.length})`);
+    expect(pendingField?.value).toBe(
+      [...pending]
+        .sort((a, b) => str(a, 'created_at').localeCompare(str(b, 'created_at')) || num(a, 'id') - num(b, 'id'))
+        .slice(0, 5)
+        .map((r) => `REL-${num(r, 'id')} ${names.get(num(r, 'ai_system_id'))} ${str(r, 'version')}, ${ageOf(str(r, 'created_at'), NOW)}`)
+        .join('\n') || 'none',
+    );
+    const decided = (s: string) => releases.filter((r) => r.status === s && r.decided_at !== null && str(r, 'decided_at') >= since).length;
+    expect(field(summary, 'Release sign-off', 'Last 30 days')?.value).toBe(
+      `${decided('approved')} approved, ${decided('rejected')} rejected`,
+    );
+    const decisions = await db.all<Row>('SELECT * FROM release_decisions WHERE active = ?', store.dialect === 'postgres' ? true : 1);
+    const waiting = pending.filter(
+      (r) =>
+        num(r, 'requester_person_id') !== seeded.approverPersonId &&
+        !decisions.some((d) => num(d, 'release_id') === num(r, 'id') && num(d, 'person_id') === seeded.approverPersonId),
+    );
+    expect(field(summary, 'Release sign-off', 'Waiting on your approval')?.value).toBe(String(waiting.length));
+
+    // Reviews: overdue and due this week by kind, kinds listed as the schedules come by next due.
+    const overdue: Partial<Record<ReviewKind, number>> = {};
+    const dueThisWeek: Partial<Record<ReviewKind, number>> = {};
+    for (const schedule of await rows('review_schedules', 'next_due, id')) {
+      const kind = str(schedule, 'kind') as ReviewKind;
+      if (str(schedule, 'next_due') < TODAY) overdue[kind] = (overdue[kind] ?? 0) + 1;
+      else if (str(schedule, 'next_due') <= addDays(TODAY, 7)) dueThisWeek[kind] = (dueThisWeek[kind] ?? 0) + 1;
+    }
+    expect(field(summary, 'Reviews', 'Overdue')?.value).toBe(countsByKind(overdue));
+    expect(field(summary, 'Reviews', 'Due this week')?.value).toBe(countsByKind(dueThisWeek));
+
+    // Training, as trainingReport did it: every completion read, the latest per person and course judged.
+    const roles = await rows('role_assignments');
+    const completions = await rows('training_completions');
+    let required = 0;
+    let valid = 0;
+    const overduePeople = new Set<number>();
+    for (const course of (await rows('courses')).filter((c) => c.status !== 'retired')) {
+      const requiredRoles = (
+        typeof course.required_roles === 'string' ? JSON.parse(course.required_roles) : course.required_roles
+      ) as string[];
+      for (const person of people) {
+        const held = roles.filter((r) => num(r, 'person_id') === num(person, 'id')).map((r) => str(r, 'role'));
+        if (!isRequired({ requiredRoles: requiredRoles as never }, held)) continue;
+        required += 1;
+        const latest = completions
+          .filter((c) => num(c, 'course_id') === num(course, 'id') && num(c, 'person_id') === num(person, 'id') && str(c, 'date') <= TODAY)
+          .map((c) => str(c, 'date'))
+          .sort()
+          .pop();
+        const { state } = trainingState(latest, course.renewal_months === null ? null : num(course, 'renewal_months'), TODAY);
+        if (state === 'valid' || state === 'due-soon') valid += 1;
+        else overduePeople.add(num(person, 'id'));
+      }
+    }
+    expect(required).toBeGreaterThan(valid);
+    expect(field(summary, 'Training', 'Required training done')?.value).toBe(
+      `${Math.round((valid / required) * 100)}% (${valid} of ${required})`,
+    );
+    expect(field(summary, 'Training', 'People overdue')?.value).toBe(String(overduePeople.size));
+
+    // Evidence coverage from presence equals coverage from counting every record of every kind.
+    const counted = await store.read(async (repos) => await evidenceCounts(evidenceSourcesOf(features), repos, ws));
+    expect(summary.evidence).toEqual(evidenceCoverage(new Set([...counted].filter(([, n]) => n > 0).map(([kind]) => kind))));
+    // And the figures are the large workspace's own: a small one reads its own.
+    const small = await status.summarize(seeded.otherWorkspaceIds[0] ?? 0);
+    expect(small.people).toBe((await db.all('SELECT id FROM people WHERE workspace_id = ?', seeded.otherWorkspaceIds[0])).length);
+    expect(small.people).toBeLessThan(summary.people);
+  });
+});
