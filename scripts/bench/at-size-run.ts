@@ -1,0 +1,149 @@
+// The at-size sections of the bench (see at-size.ts for the hooks): status at size with `help` beside
+// it, and the 100k-item nudge sweep with the event-loop delay and the acks beside it. A hook whose file is
+// not there yet prints one line saying so.
+import type { startFakeSlackApi } from '../../test/helpers/fake-slack-api.ts';
+import { optionalModule, type NudgeSweepModule, type SeedModule, type StatusAtSizeModule } from './at-size.ts';
+import { startHost, type EventLoopDelay } from './hosts.ts';
+import { load, loadWhile, quantile, slashCommand } from './load.ts';
+import type { Fakes } from './side-by-side.ts';
+import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
+import { markdownTable, num } from './table.ts';
+
+export interface AtSizeReport {
+  lines: string[];
+}
+
+type SlackApi = Awaited<ReturnType<typeof startFakeSlackApi>>;
+
+/** Figures a hook returned, as "key: value" lines (numbers with their digits). */
+function describe(value: unknown, indent = ''): string[] {
+  if (value === null || typeof value !== 'object') return [`${indent}${typeof value === 'number' ? num(value) : String(value)}`];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) =>
+    item !== null && typeof item === 'object'
+      ? [`${indent}- ${key}:`, ...describe(item, `${indent}  `)]
+      : [`${indent}- ${key}: ${typeof item === 'number' ? num(item) : String(item)}`],
+  );
+}
+
+export async function atSize(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, n: number, progress: (line: string) => void): Promise<AtSizeReport> {
+  const lines: string[] = [];
+  lines.push('### Status at size', '', ...(await statusAtSizeSection(kind, fakes, n, progress)));
+  lines.push('', '### Nudge sweep of 100k open items for 5k people', '', ...(await sweepSection(kind, fakes, slackApi, progress)));
+  return { lines };
+}
+
+async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, n: number, progress: (line: string) => void): Promise<string[]> {
+  const seed = await optionalModule<SeedModule>('seed-large-store.ts');
+  const status = await optionalModule<StatusAtSizeModule>('status-at-size.ts');
+  if (!seed || !status) return ['Not built yet: scripts/bench/seed-large-store.ts and scripts/bench/status-at-size.ts (seedLargeStore, statusAtSize).'];
+  const location = await newStoreLocation(kind);
+  const store = await openAt(location);
+  let seeded: unknown;
+  const lines: string[] = [];
+  try {
+    progress('  seeding the large store');
+    const started = performance.now();
+    seeded = await seed.seedLargeStore(store);
+    lines.push(`Seeded in ${num((performance.now() - started) / 1000)} s:`, ...describe(seeded), '');
+    progress('  status at size, in process');
+    lines.push('In process (statusAtSize):', ...describe(await status.statusAtSize(store, workspaceIdOf(seeded))), '');
+  } finally {
+    await store.close();
+  }
+
+  // Over HTTP: `/aims help` idle, then while `/aims status` requests run on the large workspace.
+  const who = slackIdentityOf(seeded);
+  const host = await startHost({ kind: 'bot-slack', slackApiUrl: fakes.slackApiUrl, store: location });
+  try {
+    const helps = Math.max(50, Math.floor(n / 4));
+    const help = slashCommand('help', who.user, who.team);
+    await load(host.url, help, 20, 4);
+    const idle = await load(host.url, help, helps, 4);
+    progress('  help while status at size runs');
+    await host.call({ cmd: 'delay-reset' });
+    const statuses = load(host.url, slashCommand('status', who.user, who.team), 10, 2);
+    const beside = await loadWhile(host.url, help, 4, statuses);
+    const statusRun = await statuses;
+    const delay = await host.call<EventLoopDelay>({ cmd: 'delay' });
+    lines.push(
+      `Over HTTP (the Slack bot in its own process, as ${who.user} of ${who.team}):`,
+      '',
+      markdownTable(
+        ['figure', 'value'],
+        [
+          ['`/aims help` p99, idle (4 at a time)', `${num(quantile(idle.latencies, 0.99))} ms (${idle.latencies.length})`],
+          ['`/aims help` p99 while 10 `/aims status` run 2 at a time', `${num(quantile(beside.latencies, 0.99))} ms (${beside.latencies.length})`],
+          ['difference (must stay within 50 ms)', `${num(quantile(beside.latencies, 0.99) - quantile(idle.latencies, 0.99))} ms`],
+          ['`/aims status` at size over HTTP, p50 / max', `${num(quantile(statusRun.latencies, 0.5))} / ${num(statusRun.latencies.at(-1) ?? Number.NaN)} ms`],
+          ['server event-loop delay p99 / max meanwhile', `${num(delay.p99)} / ${num(delay.max)} ms`],
+          ['failures (status, help)', `${statusRun.failures}, ${beside.failures}${statusRun.firstFailure ? ` (${statusRun.firstFailure})` : ''}`],
+        ],
+      ),
+    );
+  } finally {
+    await host.stop();
+  }
+  return lines;
+}
+
+/** The workspace id seedLargeStore says it filled. */
+function workspaceIdOf(seeded: unknown): number {
+  const record = (seeded ?? {}) as Record<string, unknown>;
+  const id = record.workspaceId ?? (record.workspace as Record<string, unknown> | undefined)?.id;
+  if (typeof id !== 'number') throw new Error(`seedLargeStore returned no workspaceId: ${JSON.stringify(seeded)}`);
+  return id;
+}
+
+/** The Slack team and user the large workspace is spoken to as. */
+function slackIdentityOf(seeded: unknown): { team: string; user: string } {
+  const record = (seeded ?? {}) as Record<string, unknown>;
+  const team = record.workspaceExternalId ?? record.teamId ?? record.team;
+  const user = record.adminExternalId ?? record.userExternalId ?? record.userId ?? record.user;
+  if (typeof team !== 'string' || typeof user !== 'string')
+    throw new Error(`seedLargeStore returned no Slack team and user to speak as: ${JSON.stringify(seeded)}`);
+  return { team, user };
+}
+
+async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, progress: (line: string) => void): Promise<string[]> {
+  const sweep = await optionalModule<NudgeSweepModule>('nudge-sweep.ts');
+  if (!sweep) return ['Not built yet: scripts/bench/nudge-sweep.ts (seedNudgeItems, runSweep).'];
+  const location = await newStoreLocation(kind);
+  const store = await openAt(location);
+  let seeded: unknown;
+  try {
+    progress('  seeding 100k open items for 5k people');
+    seeded = await sweep.seedNudgeItems(store, 100_000, 5_000);
+  } finally {
+    await store.close();
+  }
+  const host = await startHost({ kind: 'bot-slack', slackApiUrl: fakes.slackApiUrl, store: location });
+  try {
+    const before = slackApi.callsTo('chat.postMessage').length;
+    progress('  the sweep, with acks beside it');
+    const running = host.call<{ ms: number; delay: EventLoopDelay; result: unknown }>({
+      cmd: 'sweep',
+      args: { seeded: seeded as Record<string, unknown>, at: new Date().toISOString() },
+    });
+    const acks = await loadWhile(host.url, slashCommand('help'), 4, running);
+    const ran = await running;
+    const posts = slackApi.callsTo('chat.postMessage').slice(before);
+    const distinct = new Set(posts.map((call) => `${String(call.args.channel)}\u0000${String(call.args.text)}`));
+    return [
+      markdownTable(
+        ['figure', 'value'],
+        [
+          ['sweep ran for', `${num(ran.ms / 1000)} s`],
+          ['server event-loop delay p99 / max during it (must stay under 50 ms)', `${num(ran.delay.p99)} / ${num(ran.delay.max)} ms`],
+          ['signed `/aims help` acked meanwhile, 4 at a time: p99 (count)', `${num(quantile(acks.latencies, 0.99))} ms (${acks.latencies.length})`],
+          ['DMs posted / distinct (recipient, text) / repeated', `${posts.length} / ${distinct.size} / ${posts.length - distinct.size}`],
+          ['ack failures', String(acks.failures)],
+        ],
+      ),
+      '',
+      'The sweep said:',
+      ...describe(ran.result),
+    ];
+  } finally {
+    await host.stop();
+  }
+}

@@ -1,0 +1,37 @@
+// The bench's hooks into the at-size scripts other work provides (each loaded only when its file exists):
+// scripts/bench/seed-large-store.ts + scripts/bench/status-at-size.ts (status on a store of 10k systems,
+// 100k incidents, 1M training completions, 1M audit events) and scripts/bench/nudge-sweep.ts (a nudge
+// sweep of 100k open items for 5k people). Each runs on a store of each kind; the sweep runs inside a bot
+// host, where its event-loop delay is measured while signed slash commands are acknowledged beside it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RunningAims } from '../../src/app.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+
+/** A module of scripts/bench/, or undefined when the file is not there yet. */
+export async function optionalModule<T>(file: string): Promise<T | undefined> {
+  const path = join(import.meta.dirname, file);
+  if (!existsSync(path)) return undefined;
+  return (await import(pathToFileURL(path).href)) as T;
+}
+
+export interface SeedModule {
+  seedLargeStore(store: GovernanceStore, sizes?: Record<string, number>): Promise<unknown>;
+}
+
+export interface StatusAtSizeModule {
+  statusAtSize(store: GovernanceStore, workspaceId: number): Promise<unknown>;
+}
+
+export interface NudgeSweepModule {
+  seedNudgeItems(store: GovernanceStore, items: number, people: number): Promise<unknown>;
+  runSweep(...args: unknown[]): Promise<unknown>;
+}
+
+/** Inside a bot host: the 100k-item sweep through the running bot (its store, its job messengers). */
+export async function sweepInHost(app: RunningAims, args: Record<string, unknown>): Promise<unknown> {
+  const sweep = await optionalModule<NudgeSweepModule>('nudge-sweep.ts');
+  if (!sweep) throw new Error('scripts/bench/nudge-sweep.ts is not built yet');
+  return await app.runJob('nudges', new Date(String(args.at)));
+}
