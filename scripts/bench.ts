@@ -97,14 +97,13 @@ for (const kind of kinds) {
   for (const pair of result?.pairs ?? []) for (const failure of pair.failures) console.log(`\n**Failures** (${name(kind)}, ${pair.label}): ${failure}`);
 }
 
-console.log("\n## Server-side event-loop delay during the load (the bot's process, monitorEventLoopDelay p99)\n");
+console.log("\n## The bot's event-loop delay during that load (in its process, monitorEventLoopDelay p99 per round)\n");
 console.log(
   markdownTable(
     ['request', ...kinds.map(name)],
-    (side.get(kinds[0] as StoreKind)?.pairs ?? []).map((pair, i) => [
-      pair.label,
-      ...kinds.map((kind) => range(side.get(kind)?.pairs[i]?.botDelayP99 ?? [], 'ms')),
-    ]),
+    (side.get(kinds[0] as StoreKind)?.pairs ?? []).flatMap((pair, i) =>
+      pair.botDelayP99.length === 0 ? [] : [[pair.label, ...kinds.map((kind) => range(side.get(kind)?.pairs[i]?.botDelayP99 ?? [], 'ms'))]],
+    ),
   ),
 );
 

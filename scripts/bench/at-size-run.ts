@@ -9,6 +9,10 @@ import type { Fakes } from './side-by-side.ts';
 import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
 import { markdownTable, num } from './table.ts';
 
+const STATUSES = 10;
+const SWEEP_ITEMS = 100_000;
+const SWEEP_PEOPLE = 5_000;
+
 export interface AtSizeReport {
   lines: string[];
 }
@@ -61,7 +65,7 @@ async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, n: number, pro
     const idle = await load(host.url, help, helps, 4);
     progress('  help while status at size runs');
     await host.call({ cmd: 'delay-reset' });
-    const statuses = load(host.url, slashCommand('status', who.user, who.team), 10, 2);
+    const statuses = load(host.url, slashCommand('status', who.user, who.team), STATUSES, 2);
     const beside = await loadWhile(host.url, help, 4, statuses);
     const statusRun = await statuses;
     const delay = await host.call<EventLoopDelay>({ cmd: 'delay' });
@@ -94,13 +98,16 @@ function workspaceIdOf(seeded: unknown): number {
   return id;
 }
 
-/** The Slack team and user the large workspace is spoken to as. */
+/**
+ * The Slack team and user the large workspace is spoken to as: the ones seedLargeStore names, else by its
+ * conventions (workspace TSEED<id>, person U<id>), the approver it returns (status with "waiting on you").
+ */
 function slackIdentityOf(seeded: unknown): { team: string; user: string } {
   const record = (seeded ?? {}) as Record<string, unknown>;
-  const team = record.workspaceExternalId ?? record.teamId ?? record.team;
-  const user = record.adminExternalId ?? record.userExternalId ?? record.userId ?? record.user;
+  const team = record.workspaceExternalId ?? `TSEED${workspaceIdOf(seeded)}`;
+  const user = record.userExternalId ?? (typeof record.approverPersonId === 'number' ? `U${record.approverPersonId}` : undefined);
   if (typeof team !== 'string' || typeof user !== 'string')
-    throw new Error(`seedLargeStore returned no Slack team and user to speak as: ${JSON.stringify(seeded)}`);
+    throw new Error(`seedLargeStore returned no Slack user to speak as: ${JSON.stringify(seeded)}`);
   return { team, user };
 }
 
@@ -109,10 +116,12 @@ async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, p
   if (!sweep) return ['Not built yet: scripts/bench/nudge-sweep.ts (seedNudgeItems, runSweep).'];
   const location = await newStoreLocation(kind);
   const store = await openAt(location);
-  let seeded: unknown;
+  let seeded: Awaited<ReturnType<NudgeSweepModule['seedNudgeItems']>>;
   try {
     progress('  seeding 100k open items for 5k people');
-    seeded = await sweep.seedNudgeItems(store, 100_000, 5_000);
+    const started = performance.now();
+    seeded = await sweep.seedNudgeItems(store, SWEEP_ITEMS, SWEEP_PEOPLE);
+    progress(`  seeded in ${num((performance.now() - started) / 1000)} s`);
   } finally {
     await store.close();
   }
@@ -122,12 +131,15 @@ async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, p
     progress('  the sweep, with acks beside it');
     const running = host.call<{ ms: number; delay: EventLoopDelay; result: unknown }>({
       cmd: 'sweep',
-      args: { seeded: seeded as Record<string, unknown>, at: new Date().toISOString() },
+      args: { at: new Date(seeded.at).toISOString() },
     });
     const acks = await loadWhile(host.url, slashCommand('help'), 4, running);
     const ran = await running;
+    // Each owner's nudge is one DM (chat.postMessage to their user id): count them per recipient.
     const posts = slackApi.callsTo('chat.postMessage').slice(before);
-    const distinct = new Set(posts.map((call) => `${String(call.args.channel)}\u0000${String(call.args.text)}`));
+    const perRecipient = new Map<string, number>();
+    for (const call of posts) perRecipient.set(String(call.args.channel), (perRecipient.get(String(call.args.channel)) ?? 0) + 1);
+    const repeated = [...perRecipient.values()].filter((count) => count > 1).length;
     return [
       markdownTable(
         ['figure', 'value'],
@@ -135,7 +147,10 @@ async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, p
           ['sweep ran for', `${num(ran.ms / 1000)} s`],
           ['server event-loop delay p99 / max during it (must stay under 50 ms)', `${num(ran.delay.p99)} / ${num(ran.delay.max)} ms`],
           ['signed `/aims help` acked meanwhile, 4 at a time: p99 (count)', `${num(quantile(acks.latencies, 0.99))} ms (${acks.latencies.length})`],
-          ['DMs posted / distinct (recipient, text) / repeated', `${posts.length} / ${distinct.size} / ${posts.length - distinct.size}`],
+          [
+            'DMs posted / people messaged / people messaged more than once / people seeded',
+            `${posts.length} / ${perRecipient.size} / ${repeated} / ${seeded.people.length}`,
+          ],
           ['ack failures', String(acks.failures)],
         ],
       ),

@@ -25,13 +25,14 @@ export interface StatusAtSizeModule {
 }
 
 export interface NudgeSweepModule {
-  seedNudgeItems(store: GovernanceStore, items: number, people: number): Promise<unknown>;
-  runSweep(...args: unknown[]): Promise<unknown>;
+  /** Seeds `items` open corrective actions, overdue at the returned `at`, owned round-robin by `people` people. */
+  seedNudgeItems(store: GovernanceStore, items: number, people: number): Promise<{ at: Date; items: number; people: unknown[] }>;
 }
 
-/** Inside a bot host: the 100k-item sweep through the running bot (its store, its job messengers). */
+/**
+ * Inside a bot host: the sweep as the scheduler runs it, through the running bot (app.runJob: its store,
+ * its services, its job messengers posting each DM to the fake Slack over HTTP), as of `args.at`.
+ */
 export async function sweepInHost(app: RunningAims, args: Record<string, unknown>): Promise<unknown> {
-  const sweep = await optionalModule<NudgeSweepModule>('nudge-sweep.ts');
-  if (!sweep) throw new Error('scripts/bench/nudge-sweep.ts is not built yet');
   return await app.runJob('nudges', new Date(String(args.at)));
 }

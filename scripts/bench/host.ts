@@ -46,7 +46,11 @@ else {
 }
 
 const ms = (ns: number) => ns / 1e6;
-const delays = () => ({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) });
+/** The histogram so far; read after a few ticks, since a block is recorded only when the loop turns again. */
+async function delays() {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+}
 
 async function run(command: HostCommand): Promise<unknown> {
   switch (command.cmd) {
@@ -59,13 +63,13 @@ async function run(command: HostCommand): Promise<unknown> {
       delay.reset();
       return {};
     case 'delay':
-      return delays();
+      return await delays();
     case 'job': {
       if (!app) throw new Error('no bot in this host');
       delay.reset();
       const start = performance.now();
       const result = await app.runJob(command.job, new Date(command.at));
-      return { ms: performance.now() - start, delay: delays(), result };
+      return { ms: performance.now() - start, delay: await delays(), result };
     }
     case 'sweep': {
       if (!app) throw new Error('no bot in this host');
@@ -73,7 +77,7 @@ async function run(command: HostCommand): Promise<unknown> {
       delay.reset();
       const start = performance.now();
       const result = await sweepInHost(app, command.args);
-      return { ms: performance.now() - start, delay: delays(), result };
+      return { ms: performance.now() - start, delay: await delays(), result };
     }
     case 'stop':
       await close();

@@ -95,9 +95,10 @@ function mixed(): RequestMaker {
   return () => (++i % 2 === 0 ? help() : status());
 }
 
+const CONCURRENCY = 16;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
 
-/** Three starts (the last one kept for memory): warm-up of 200 requests, idle, then 1k and 10k requests, 8 at a time. */
+/** Three starts (the last one kept for memory): warm-up of 200 requests, idle, then 1k and 10k requests, 16 at a time. */
 export async function serverProcess(store: HostStore, slackApiUrl: string, progress: (line: string) => void): Promise<ServerProcessFigures> {
   const startMs: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -110,15 +111,15 @@ export async function serverProcess(store: HostStore, slackApiUrl: string, progr
   try {
     const pid = server.child.pid ?? 0;
     const make = mixed();
-    await load(server.url, make, 200, 8);
+    await load(server.url, make, 200, CONCURRENCY);
     await settle();
     const idle = rssOf(pid);
     progress(`  server process idle after warm-up: ${idle.toFixed(0)} MB`);
-    await load(server.url, make, 1000, 8);
+    await load(server.url, make, 1000, CONCURRENCY);
     await settle();
     const after1k = rssOf(pid);
     progress(`  server process after 1k requests: ${after1k.toFixed(0)} MB`);
-    await load(server.url, make, 9000, 8);
+    await load(server.url, make, 9000, CONCURRENCY);
     await settle();
     const after10k = rssOf(pid);
     progress(`  server process after 10k requests: ${after10k.toFixed(0)} MB`);

@@ -9,7 +9,7 @@ export interface Pair {
   unit: 'ms' | 'req/s';
   bot: number[];
   anchor: number[];
-  /** The server's event-loop delay p99 (ms) in each of the bot's runs. */
+  /** The server's event-loop delay p99 (ms) in each of the bot's runs (on the first figure of a run only). */
   botDelayP99: number[];
   failures: string[];
 }
@@ -101,7 +101,7 @@ export async function sideBySide(store: HostStore, fakes: Fakes, n: number, prog
           figure.pick.forEach((pick, i) => {
             const row = rows[i] as Pair;
             (host === bot ? row.bot : row.anchor).push(pick.of(result));
-            if (host === bot) row.botDelayP99.push(delay.p99);
+            if (host === bot && i === 0) row.botDelayP99.push(delay.p99);
             if (result.failures > 0) row.failures.push(`${host.kind}: ${result.failures} of ${n} failed (${result.firstFailure})`);
           });
           progress(`  ${figure.label} round ${round} ${host.kind}: p50 ${quantile(result.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(result.latencies, 0.99).toFixed(1)} ms, ${result.throughput.toFixed(0)} req/s`);
