@@ -23,7 +23,9 @@ console.log(`# aims-bot bench · ${new Date().toISOString()}\n`);
 console.log(
   `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, load average at start ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' / ')} (1/5/15 min), memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}.`,
+    .join(
+      ' / ',
+    )} (1/5/15 min), memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}.`,
 );
 console.log(`N = ${n} requests per round (AIMS_BENCH_N), 2 interleaved rounds per figure.\n`);
 
@@ -52,7 +54,7 @@ try {
   }
   for (const kind of kinds) {
     progress(`${name(kind)}: at size`);
-    sized.set(kind, await atSize(kind, fakes, slackApi, n, progress));
+    sized.set(kind, await atSize(kind, fakes, slackApi, progress));
   }
   for (const kind of kinds) {
     progress(`${name(kind)}: in-process figures`);
@@ -94,7 +96,8 @@ console.log(
 );
 for (const kind of kinds) {
   const result = side.get(kind);
-  for (const pair of result?.pairs ?? []) for (const failure of pair.failures) console.log(`\n**Failures** (${name(kind)}, ${pair.label}): ${failure}`);
+  for (const pair of result?.pairs ?? [])
+    for (const failure of pair.failures) console.log(`\n**Failures** (${name(kind)}, ${pair.label}): ${failure}`);
 }
 
 console.log("\n## The bot's event-loop delay during that load (in its process, monitorEventLoopDelay p99 per round)\n");
@@ -114,7 +117,10 @@ console.log(
   markdownTable(
     ['figure', ...kinds.map(name)],
     [
-      ['start to healthy (spawn to first 200 from /healthz), 3 starts', ...kinds.map((kind) => range(processes.get(kind)?.startMs ?? [], 'ms'))],
+      [
+        'start to healthy (spawn to first 200 from /healthz), 3 starts',
+        ...kinds.map((kind) => range(processes.get(kind)?.startMs ?? [], 'ms')),
+      ],
       ['resident memory idle after warm-up (200 requests)', ...kinds.map((kind) => `${num(processes.get(kind)?.idle ?? Number.NaN)} MB`)],
       ['resident memory after 1k requests', ...kinds.map((kind) => `${num(processes.get(kind)?.after1k ?? Number.NaN)} MB`)],
       ['resident memory after 10k requests', ...kinds.map((kind) => `${num(processes.get(kind)?.after10k ?? Number.NaN)} MB`)],
@@ -150,7 +156,7 @@ console.log(
         }),
       ],
       [
-        '`/aims help` acked meanwhile (4 at a time): p99 (count)',
+        '`/aims help` acked meanwhile (4 people, 25 ms between answer and next): p99 (count)',
         ...kinds.map((kind) => {
           const jobs = side.get(kind)?.jobs;
           return jobs ? `${num(jobs.ackP99)} ms (${jobs.acks})` : '-';
@@ -178,5 +184,6 @@ console.log(
   ),
 );
 console.log('\nOne process, one connection each; PostgreSQL over loopback TCP (fsync off in the throwaway cluster).');
-if (kinds.length === 1) console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
+if (kinds.length === 1)
+  console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
 console.log(`\nWhole run: ${((performance.now() - began) / 1000).toFixed(0)} s.`);

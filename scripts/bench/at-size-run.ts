@@ -4,12 +4,13 @@
 import type { startFakeSlackApi } from '../../test/helpers/fake-slack-api.ts';
 import { optionalModule, type NudgeSweepModule, type SeedModule, type StatusAtSizeModule } from './at-size.ts';
 import { startHost, type EventLoopDelay } from './hosts.ts';
-import { load, loadWhile, quantile, slashCommand } from './load.ts';
+import { load, loadWhile, PAUSE_MS, quantile, slashCommand } from './load.ts';
 import type { Fakes } from './side-by-side.ts';
 import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
 import { markdownTable, num } from './table.ts';
 
 const STATUSES = 10;
+const IDLE_MS = 5000;
 const SWEEP_ITEMS = 100_000;
 const SWEEP_PEOPLE = 5_000;
 
@@ -29,17 +30,18 @@ function describe(value: unknown, indent = ''): string[] {
   );
 }
 
-export async function atSize(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, n: number, progress: (line: string) => void): Promise<AtSizeReport> {
+export async function atSize(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, progress: (line: string) => void): Promise<AtSizeReport> {
   const lines: string[] = [];
-  lines.push('### Status at size', '', ...(await statusAtSizeSection(kind, fakes, n, progress)));
+  lines.push('### Status at size', '', ...(await statusAtSizeSection(kind, fakes, progress)));
   lines.push('', '### Nudge sweep of 100k open items for 5k people', '', ...(await sweepSection(kind, fakes, slackApi, progress)));
   return { lines };
 }
 
-async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, n: number, progress: (line: string) => void): Promise<string[]> {
+async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, progress: (line: string) => void): Promise<string[]> {
   const seed = await optionalModule<SeedModule>('seed-large-store.ts');
   const status = await optionalModule<StatusAtSizeModule>('status-at-size.ts');
-  if (!seed || !status) return ['Not built yet: scripts/bench/seed-large-store.ts and scripts/bench/status-at-size.ts (seedLargeStore, statusAtSize).'];
+  if (!seed || !status)
+    return ['Not built yet: scripts/bench/seed-large-store.ts and scripts/bench/status-at-size.ts (seedLargeStore, statusAtSize).'];
   const location = await newStoreLocation(kind);
   const store = await openAt(location);
   let seeded: unknown;
@@ -59,14 +61,13 @@ async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, n: number, pro
   const who = slackIdentityOf(seeded);
   const host = await startHost({ kind: 'bot-slack', slackApiUrl: fakes.slackApiUrl, store: location });
   try {
-    const helps = Math.max(50, Math.floor(n / 4));
     const help = slashCommand('help', who.user, who.team);
     await load(host.url, help, 20, 4);
-    const idle = await load(host.url, help, helps, 4);
+    const idle = await loadWhile(host.url, help, 4, new Promise((resolve) => setTimeout(resolve, IDLE_MS)), PAUSE_MS);
     progress('  help while status at size runs');
     await host.call({ cmd: 'delay-reset' });
     const statuses = load(host.url, slashCommand('status', who.user, who.team), STATUSES, 2);
-    const beside = await loadWhile(host.url, help, 4, statuses);
+    const beside = await loadWhile(host.url, help, 4, statuses, PAUSE_MS);
     const statusRun = await statuses;
     const delay = await host.call<EventLoopDelay>({ cmd: 'delay' });
     lines.push(
@@ -75,12 +76,24 @@ async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, n: number, pro
       markdownTable(
         ['figure', 'value'],
         [
-          ['`/aims help` p99, idle (4 at a time)', `${num(quantile(idle.latencies, 0.99))} ms (${idle.latencies.length})`],
-          ['`/aims help` p99 while 10 `/aims status` run 2 at a time', `${num(quantile(beside.latencies, 0.99))} ms (${beside.latencies.length})`],
+          [
+            `\`/aims help\` p99, idle (4 people, ${PAUSE_MS} ms between answer and next, ${IDLE_MS / 1000} s)`,
+            `${num(quantile(idle.latencies, 0.99))} ms (${idle.latencies.length})`,
+          ],
+          [
+            `the same while ${STATUSES} \`/aims status\` run 2 at a time`,
+            `${num(quantile(beside.latencies, 0.99))} ms (${beside.latencies.length})`,
+          ],
           ['difference (must stay within 50 ms)', `${num(quantile(beside.latencies, 0.99) - quantile(idle.latencies, 0.99))} ms`],
-          ['`/aims status` at size over HTTP, p50 / max', `${num(quantile(statusRun.latencies, 0.5))} / ${num(statusRun.latencies.at(-1) ?? Number.NaN)} ms`],
+          [
+            '`/aims status` at size over HTTP, p50 / max',
+            `${num(quantile(statusRun.latencies, 0.5))} / ${num(statusRun.latencies.at(-1) ?? Number.NaN)} ms`,
+          ],
           ['server event-loop delay p99 / max meanwhile', `${num(delay.p99)} / ${num(delay.max)} ms`],
-          ['failures (status, help)', `${statusRun.failures}, ${beside.failures}${statusRun.firstFailure ? ` (${statusRun.firstFailure})` : ''}`],
+          [
+            'failures (status, help)',
+            `${statusRun.failures}, ${beside.failures}${statusRun.firstFailure ? ` (${statusRun.firstFailure})` : ''}`,
+          ],
         ],
       ),
     );
@@ -133,7 +146,7 @@ async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, p
       cmd: 'sweep',
       args: { at: new Date(seeded.at).toISOString() },
     });
-    const acks = await loadWhile(host.url, slashCommand('help'), 4, running);
+    const acks = await loadWhile(host.url, slashCommand('help'), 4, running, PAUSE_MS);
     const ran = await running;
     // Each owner's nudge is one DM (chat.postMessage to their user id): count them per recipient.
     const posts = slackApi.callsTo('chat.postMessage').slice(before);
@@ -146,7 +159,10 @@ async function sweepSection(kind: StoreKind, fakes: Fakes, slackApi: SlackApi, p
         [
           ['sweep ran for', `${num(ran.ms / 1000)} s`],
           ['server event-loop delay p99 / max during it (must stay under 50 ms)', `${num(ran.delay.p99)} / ${num(ran.delay.max)} ms`],
-          ['signed `/aims help` acked meanwhile, 4 at a time: p99 (count)', `${num(quantile(acks.latencies, 0.99))} ms (${acks.latencies.length})`],
+          [
+            `signed \`/aims help\` acked meanwhile (4 people, ${PAUSE_MS} ms between answer and next): p99 (count)`,
+            `${num(quantile(acks.latencies, 0.99))} ms (${acks.latencies.length})`,
+          ],
           [
             'DMs posted / people messaged / people messaged more than once / people seeded',
             `${posts.length} / ${perRecipient.size} / ${repeated} / ${seeded.people.length}`,

@@ -128,4 +128,3 @@ async function auditVerifyPer1000(store: GovernanceStore): Promise<number> {
   const { events } = await store.verifyAudit();
   return ((performance.now() - start) / Math.max(1, events)) * 1000;
 }
-

@@ -111,8 +111,21 @@ export async function load(base: string, make: RequestMaker, count: number, conc
   return { latencies, throughput: count / seconds, failures, ...(firstFailure ? { firstFailure } : {}) };
 }
 
-/** Sends requests `concurrency` at a time until `until` settles; the latencies of those sent meanwhile. */
-export async function loadWhile(base: string, make: RequestMaker, concurrency: number, until: Promise<unknown>): Promise<LoadResult> {
+/** Between an answer and a person's next request, while a job or a status at size runs beside them. */
+export const PAUSE_MS = 25;
+
+/**
+ * Sends requests `concurrency` at a time until `until` settles, each worker pausing `pauseMs` between its
+ * answer and its next request (people typing, not a flood that would starve the job it runs beside);
+ * the latencies of those sent meanwhile.
+ */
+export async function loadWhile(
+  base: string,
+  make: RequestMaker,
+  concurrency: number,
+  until: Promise<unknown>,
+  pauseMs = 0,
+): Promise<LoadResult> {
   let done = false;
   void until.finally(() => (done = true)).catch(() => undefined);
   const latencies: number[] = [];
@@ -127,6 +140,7 @@ export async function loadWhile(base: string, make: RequestMaker, concurrency: n
         failures += 1;
         firstFailure ??= `${answer.status} ${answer.body.slice(0, 200)}`;
       }
+      if (pauseMs > 0 && !done) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -54,7 +54,8 @@ async function spawnServer(store: HostStore, slackApiUrl: string): Promise<Spawn
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the bot exited before it was healthy (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the bot exited before it was healthy (${child.exitCode ?? child.signalCode})`);
     const ok = await fetch(`${url}/healthz`).then(
       (response) => response.status === 200,
       () => false,
@@ -99,7 +100,11 @@ const CONCURRENCY = 16;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
 
 /** Three starts (the last one kept for memory): warm-up of 200 requests, idle, then 1k and 10k requests, 16 at a time. */
-export async function serverProcess(store: HostStore, slackApiUrl: string, progress: (line: string) => void): Promise<ServerProcessFigures> {
+export async function serverProcess(
+  store: HostStore,
+  slackApiUrl: string,
+  progress: (line: string) => void,
+): Promise<ServerProcessFigures> {
   const startMs: number[] = [];
   for (let i = 0; i < 2; i++) {
     const server = await spawnServer(store, slackApiUrl);

@@ -1,6 +1,6 @@
 // The bot beside bare anchors on the same signed requests and the same fakes: for each figure, two
 // interleaved rounds (bot then anchor, then anchor then bot) of N requests each, after a short warm-up.
-import { load, loadWhile, quantile, slashCommand, teamsText, type LoadResult, type RequestMaker } from './load.ts';
+import { load, loadWhile, PAUSE_MS, quantile, slashCommand, teamsText, type LoadResult, type RequestMaker } from './load.ts';
 import { startHost, type EventLoopDelay, type Host, type HostStore } from './hosts.ts';
 
 export interface Pair {
@@ -91,7 +91,14 @@ export async function sideBySide(store: HostStore, fakes: Fakes, n: number, prog
     for (const figure of FIGURES) {
       const [bot, anchor] = figure.platform === 'slack' ? [botSlack, bareBolt] : [botTeams, bareTeams];
       const make = figure.make(fakes.serviceUrl);
-      const rows = figure.pick.map((pick): Pair => ({ label: pick.label, unit: pick.unit, bot: [], anchor: [], botDelayP99: [], failures: [] }));
+      const rows = figure.pick.map((pick): Pair => ({
+        label: pick.label,
+        unit: pick.unit,
+        bot: [],
+        anchor: [],
+        botDelayP99: [],
+        failures: [],
+      }));
       for (const round of [1, 2]) {
         for (const host of round === 1 ? [bot, anchor] : [anchor, bot]) {
           await load(host.url, make, warmUp, figure.concurrency);
@@ -104,7 +111,9 @@ export async function sideBySide(store: HostStore, fakes: Fakes, n: number, prog
             if (host === bot && i === 0) row.botDelayP99.push(delay.p99);
             if (result.failures > 0) row.failures.push(`${host.kind}: ${result.failures} of ${n} failed (${result.firstFailure})`);
           });
-          progress(`  ${figure.label} round ${round} ${host.kind}: p50 ${quantile(result.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(result.latencies, 0.99).toFixed(1)} ms, ${result.throughput.toFixed(0)} req/s`);
+          progress(
+            `  ${figure.label} round ${round} ${host.kind}: p50 ${quantile(result.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(result.latencies, 0.99).toFixed(1)} ms, ${result.throughput.toFixed(0)} req/s`,
+          );
         }
       }
       pairs.push(...rows);
@@ -127,7 +136,7 @@ export async function sideBySide(store: HostStore, fakes: Fakes, n: number, prog
         },
       };
     })();
-    const acks = await loadWhile(botSlack.url, slashCommand('help'), 4, jobs);
+    const acks = await loadWhile(botSlack.url, slashCommand('help'), 4, jobs, PAUSE_MS);
     const ran = await jobs;
     return { pairs, rss, jobs: { ...ran, ackP99: quantile(acks.latencies, 0.99), acks: acks.latencies.length } };
   } finally {

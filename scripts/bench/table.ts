@@ -3,6 +3,7 @@
 /** A figure with as many digits as it deserves: 0.94, 12.3, 1,516. */
 export function num(value: number): string {
   if (!Number.isFinite(value)) return '-';
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
