@@ -1,9 +1,12 @@
 // The at-size sections of the bench (see at-size.ts for the hooks): status at size with `help` beside
 // it, and the 100k-item nudge sweep with the event-loop delay and the acks beside it. A hook whose file is
 // not there yet prints one line saying so.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { startFakeSlackApi } from '../../test/helpers/fake-slack-api.ts';
 import { optionalModule, type NudgeSweepModule, type SeedModule, type StatusAtSizeModule } from './at-size.ts';
-import { startHost, type EventLoopDelay } from './hosts.ts';
+import { startHost, type EventLoopDelay, type HostStore } from './hosts.ts';
 import { load, loadWhile, PAUSE_MS, quantile, slashCommand } from './load.ts';
 import type { Fakes } from './side-by-side.ts';
 import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
@@ -17,6 +20,8 @@ const SWEEP_PEOPLE = 5_000;
 export interface AtSizeReport {
   lines: string[];
 }
+
+const run = promisify(execFile);
 
 type SlackApi = Awaited<ReturnType<typeof startFakeSlackApi>>;
 
@@ -44,18 +49,23 @@ async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, progress: (lin
     return ['Not built yet: scripts/bench/seed-large-store.ts and scripts/bench/status-at-size.ts (seedLargeStore, statusAtSize).'];
   const location = await newStoreLocation(kind);
   const store = await openAt(location);
-  let seeded: unknown;
+  let seeded: Awaited<ReturnType<SeedModule['seedLargeStore']>>;
   const lines: string[] = [];
   try {
     progress('  seeding the large store');
     const started = performance.now();
     seeded = await seed.seedLargeStore(store);
-    lines.push(`Seeded in ${num((performance.now() - started) / 1000)} s:`, ...describe(seeded), '');
-    progress('  status at size, in process');
-    lines.push('In process (statusAtSize):', ...describe(await status.statusAtSize(store, workspaceIdOf(seeded))), '');
+    lines.push(`Seeded (seedLargeStore) in ${num((performance.now() - started) / 1000)} s: large workspace ${seeded.workspaceId}.`, '');
   } finally {
     await store.close();
   }
+  progress("  status at size, in process (a fresh process: its peak memory is the status's)");
+  const measured = await measureStatus({ store: location, workspaceId: seeded.workspaceId, personId: seeded.approverPersonId });
+  lines.push(
+    `In process (statusAtSize, in a fresh process, as the large workspace's approver ${seeded.approverPersonId ?? '-'}):`,
+    ...describe(measured),
+    '',
+  );
 
   // Over HTTP: `/aims help` idle, then while `/aims status` requests run on the large workspace.
   const who = slackIdentityOf(seeded);
@@ -103,21 +113,26 @@ async function statusAtSizeSection(kind: StoreKind, fakes: Fakes, progress: (lin
   return lines;
 }
 
-/** The workspace id seedLargeStore says it filled. */
-function workspaceIdOf(seeded: unknown): number {
-  const record = (seeded ?? {}) as Record<string, unknown>;
-  const id = record.workspaceId ?? (record.workspace as Record<string, unknown> | undefined)?.id;
-  if (typeof id !== 'number') throw new Error(`seedLargeStore returned no workspaceId: ${JSON.stringify(seeded)}`);
-  return id;
+/** scripts/bench/measure-status.ts in a fresh process: statusAtSize's figures. */
+async function measureStatus(args: { store: HostStore; workspaceId: number; personId?: number }): Promise<unknown> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'measure-status.ts'), JSON.stringify(args)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as unknown;
 }
 
 /**
  * The Slack team and user the large workspace is spoken to as: the ones seedLargeStore names, else by its
  * conventions (workspace TSEED<id>, person U<id>), the approver it returns (status with "waiting on you").
  */
-function slackIdentityOf(seeded: unknown): { team: string; user: string } {
-  const record = (seeded ?? {}) as Record<string, unknown>;
-  const team = record.workspaceExternalId ?? `TSEED${workspaceIdOf(seeded)}`;
+function slackIdentityOf(seeded: { workspaceId: number }): { team: string; user: string } {
+  const record = seeded as Record<string, unknown>;
+  const team = record.workspaceExternalId ?? `TSEED${seeded.workspaceId}`;
   const user = record.userExternalId ?? (typeof record.approverPersonId === 'number' ? `U${record.approverPersonId}` : undefined);
   if (typeof team !== 'string' || typeof user !== 'string')
     throw new Error(`seedLargeStore returned no Slack user to speak as: ${JSON.stringify(seeded)}`);

@@ -17,11 +17,13 @@ export async function optionalModule<T>(file: string): Promise<T | undefined> {
 }
 
 export interface SeedModule {
-  seedLargeStore(store: GovernanceStore, sizes?: Record<string, number>): Promise<unknown>;
+  /** Fills the store; says which workspace is the large one and who in it approves. */
+  seedLargeStore(store: GovernanceStore): Promise<{ workspaceId: number; approverPersonId?: number }>;
 }
 
 export interface StatusAtSizeModule {
-  statusAtSize(store: GovernanceStore, workspaceId: number): Promise<unknown>;
+  /** StatusService.summarize on the workspace (cold and warm), with the process's memory: figures to print. */
+  statusAtSize(store: GovernanceStore, workspaceId: number, options?: { personId?: number }): Promise<unknown>;
 }
 
 export interface NudgeSweepModule {

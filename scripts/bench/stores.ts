@@ -17,7 +17,8 @@ import { SLACK_TEAM, SLACK_USER, TEAMS_USER } from './load.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
-export const dir = mkdtempSync(join(tmpdir(), 'aims-bench-'));
+// Made on first use (a process that only opens a store by its location makes none).
+let dir: string | undefined;
 let cluster: PgCluster | undefined;
 let clusterTried = false;
 let files = 0;
@@ -36,6 +37,7 @@ export async function pgServer(): Promise<string | undefined> {
 export async function newStoreLocation(kind: StoreKind): Promise<HostStore> {
   if (kind === 'sqlite') {
     files += 1;
+    dir ??= mkdtempSync(join(tmpdir(), 'aims-bench-'));
     return { kind, path: join(dir, `bench-${files}.db`) };
   }
   const server = await pgServer();
@@ -118,5 +120,5 @@ export async function seedBenchStore(store: GovernanceStore): Promise<void> {
 /** Stops the throwaway cluster and removes the SQLite files. */
 export async function cleanUpStores(): Promise<void> {
   await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
