@@ -1,7 +1,7 @@
 // The bot as its own server process, started the way `npm start` starts it: node dist/main.js when the
 // compiled build exists, else node --import tsx src/main.ts. Start to healthy (spawn to the first 200 from
 // /healthz) and resident memory (VmRSS of that process) idle after warm-up, after 1k and after 10k requests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,9 +12,17 @@ import { load, slashCommand, type RequestMaker } from './load.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
+/** As npm start's prestart does: the compiled build brought up to date when the project has one (scripts/build.js). */
+function buildIfStale(): string {
+  if (!existsSync(join(ROOT, 'scripts/build.js'))) return '';
+  const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error(`node scripts/build.js --if-stale failed (${built.status ?? built.signal})`);
+  return ', built first by node scripts/build.js --if-stale as npm start does';
+}
+
 /** How the process is started, and in words for the report. */
-export function serverCommand(): { args: string[]; how: string } {
-  if (existsSync(join(ROOT, 'dist/main.js'))) return { args: ['dist/main.js'], how: 'node dist/main.js (compiled)' };
+export function serverCommand(built = ''): { args: string[]; how: string } {
+  if (existsSync(join(ROOT, 'dist/main.js'))) return { args: ['dist/main.js'], how: `node dist/main.js (compiled${built})` };
   return { args: ['--import', 'tsx', 'src/main.ts'], how: 'node --import tsx src/main.ts (no dist/main.js built)' };
 }
 
@@ -105,6 +113,7 @@ export async function serverProcess(
   slackApiUrl: string,
   progress: (line: string) => void,
 ): Promise<ServerProcessFigures> {
+  const built = buildIfStale();
   const startMs: number[] = [];
   for (let i = 0; i < 2; i++) {
     const server = await spawnServer(store, slackApiUrl);
@@ -128,7 +137,7 @@ export async function serverProcess(
     await settle();
     const after10k = rssOf(pid);
     progress(`  server process after 10k requests: ${after10k.toFixed(0)} MB`);
-    return { how: serverCommand().how, startMs, idle, after1k, after10k };
+    return { how: serverCommand(built).how, startMs, idle, after1k, after10k };
   } finally {
     await server.stop();
   }
