@@ -54,7 +54,14 @@ export async function startHost(spec: HostSpec): Promise<Host> {
       else waiting.resolve(message.result);
     });
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A host that dies mid-run fails what was asked of it instead of leaving the bench waiting.
+      for (const waiting of pending.values()) waiting.reject(new Error(`${spec.kind} host exited (${code ?? signal})`));
+      pending.clear();
+      resolve();
+    }),
+  );
   const call = <T>(command: HostCommand) =>
     new Promise<T>((resolve, reject) => {
       next += 1;
