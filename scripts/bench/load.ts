@@ -101,7 +101,7 @@ export async function load(base: string, make: RequestMaker, count: number, conc
       latencies.push(answer.ms);
       if (answer.status !== 200) {
         failures += 1;
-        firstFailure ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+        firstFailure ??= failureOf(answer);
       }
     }
   };
@@ -138,7 +138,7 @@ export async function loadWhile(
       latencies.push(answer.ms);
       if (answer.status !== 200) {
         failures += 1;
-        firstFailure ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+        firstFailure ??= failureOf(answer);
       }
       if (pauseMs > 0 && !done) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
@@ -151,6 +151,12 @@ export async function loadWhile(
     failures,
     ...(firstFailure ? { firstFailure } : {}),
   };
+}
+
+/** A failed answer in words: Bolt answers 404 to a command its handler did not acknowledge within 3 s. */
+function failureOf(answer: { status: number; body: string }): string {
+  if (answer.status === 404 && answer.body === '') return "404: not acknowledged within Slack's 3 s (Bolt's answer)";
+  return answer.status === 0 ? 'connection failed' : `${answer.status} ${answer.body.slice(0, 200)}`;
 }
 
 /** The q-th quantile (0..1) of sorted values (nearest rank); NaN for none. */
