@@ -1,173 +1,212 @@
-// npm run bench: figures for the hot paths on both stores, printed side by side, never asserted (machines
-// here are shared and noisy). PostgreSQL is AIMS_BENCH_DATABASE_URL (a server where databases may be
-// created), or a throwaway cluster when Debian's PostgreSQL binaries are installed; otherwise SQLite only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// npm run bench: one run, every figure of issue 15 side by side, never asserted (machines here are shared
+// and noisy). AIMS_BENCH_N requests per round (1000). PostgreSQL is AIMS_BENCH_DATABASE_URL (a server where
+// databases may be created), or a throwaway cluster when Debian's PostgreSQL binaries are installed;
+// otherwise SQLite only. Progress goes to stderr, the report (markdown) to stdout. See README "Speed".
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ChatRouter } from '../src/chat/chat-router.ts';
-import { actorOf } from '../src/core/actor.ts';
-import { systemClock } from '../src/core/clock.ts';
-import { DirectoryService } from '../src/core/directory-service.ts';
-import { features } from '../src/features/index.ts';
-import { createLogger } from '../src/logger.ts';
-import { createServices } from '../src/services.ts';
-import { renderMessage } from '../src/slack/render-blocks.ts';
-import type { GovernanceStore } from '../src/store/governance-store.ts';
-import { PgStore } from '../src/store/postgres/pg-store.ts';
-import { SqliteStore } from '../src/store/sqlite-store.ts';
-import { renderCard } from '../src/teams/render-card.ts';
-import { startPgCluster, type PgCluster } from '../test/helpers/pg-cluster.ts';
-import { createDatabaseAt } from '../test/helpers/pg-create-database.ts';
-import { scorerWorkspace } from '../test/helpers/scorer-workspace.ts';
+import { startFakeSlackApi } from '../test/helpers/fake-slack-api.ts';
+import { startFakeTeamsConnector } from '../test/helpers/fake-teams-connector.ts';
+import { atSize, type AtSizeReport } from './bench/at-size-run.ts';
+import { inProcessFigures } from './bench/in-process.ts';
+import { serverProcess, type ServerProcessFigures } from './bench/server-process.ts';
+import { sideBySide, type SideBySide } from './bench/side-by-side.ts';
+import { cleanUpStores, newStoreLocation, openAt, pgServer, seedBenchStore, type StoreKind } from './bench/stores.ts';
+import { markdownTable, num, range, ratios } from './bench/table.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'aims-bench-'));
-let cluster: PgCluster | undefined;
+const n = Number(process.env.AIMS_BENCH_N ?? 1000);
+if (!Number.isInteger(n) || n < 1) throw new Error(`AIMS_BENCH_N must be a whole number of requests (got ${process.env.AIMS_BENCH_N})`);
+// AIMS_BENCH_SECTIONS picks sections (comma-separated): side (side by side, with the jobs), process, size, in-process.
+const SECTIONS = ['side', 'process', 'size', 'in-process'] as const;
+const chosen = new Set((process.env.AIMS_BENCH_SECTIONS ?? SECTIONS.join(',')).split(',').map((section) => section.trim()));
+for (const section of chosen)
+  if (!(SECTIONS as readonly string[]).includes(section))
+    throw new Error(`AIMS_BENCH_SECTIONS: unknown section ${section} (${SECTIONS.join(', ')})`);
+const began = performance.now();
+const progress = (line: string) => console.error(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-/** Mean time of one awaited operation, after a warm-up. */
-async function perOp(runs: number, work: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(50, runs); i++) await work(-1 - i);
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await work(i);
-  return (performance.now() - start) / runs;
-}
+const cpu = cpus();
+console.log(`# aims-bot bench · ${new Date().toISOString()}\n`);
+console.log(
+  `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(
+      ' / ',
+    )} (1/5/15 min), memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} free), node ${process.version}.`,
+);
+console.log(`N = ${n} requests per round (AIMS_BENCH_N), 2 interleaved rounds per figure; sections: ${[...chosen].join(', ')}.\n`);
 
-type StoreKind = 'sqlite' | 'postgres';
-let databases = 0;
+const slackApi = await startFakeSlackApi();
+const connector = await startFakeTeamsConnector();
+const fakes = { slackApiUrl: slackApi.apiUrl, serviceUrl: connector.serviceUrl };
 
-async function pgServer(): Promise<string | undefined> {
-  if (process.env.AIMS_BENCH_DATABASE_URL) return process.env.AIMS_BENCH_DATABASE_URL;
-  cluster ??= await startPgCluster().catch(() => undefined);
-  return cluster?.url();
-}
+const kinds: StoreKind[] = (await pgServer()) ? ['sqlite', 'postgres'] : ['sqlite'];
+const name = (kind: StoreKind) => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL');
+const side = new Map<StoreKind, SideBySide>();
+const processes = new Map<StoreKind, ServerProcessFigures>();
+const sized = new Map<StoreKind, AtSizeReport>();
+const inProcess = new Map<StoreKind, Map<string, number>>();
 
-async function openStore(kind: StoreKind): Promise<GovernanceStore> {
-  databases += 1;
-  if (kind === 'sqlite') return SqliteStore.open(join(dir, `bench-${databases}.db`));
-  const server = await pgServer();
-  if (!server) throw new Error('no PostgreSQL');
-  return await PgStore.open(await createDatabaseAt(server));
-}
-
-function servicesOver(store: GovernanceStore) {
-  return createServices({
-    store,
-    clock: systemClock,
-    directory: { seedAdmins: [{ platform: 'slack', userId: 'U0' }], firstContactBecomesAdmin: false },
-    defaultTimeZone: 'UTC',
-    logger: createLogger('silent'),
-  });
-}
-
-/** Each figure of the bench, in microseconds per operation, for one store. */
-async function figures(kind: StoreKind): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const store = await openStore(kind);
-  try {
-    const directory = new DirectoryService(store, systemClock, {
-      seedAdmins: [{ platform: 'slack', userId: 'U0' }],
-      firstContactBecomesAdmin: false,
-    });
-    const contact = (i: number) => ({
-      platform: 'slack' as const,
-      workspaceExternalId: 'T1',
-      userExternalId: `N${i}`,
-      displayName: `new ${i}`,
-    });
-    out.set(
-      'first contact (person + audit event)',
-      await perOp(1000, async (i) => await directory.contact(contact(i < 0 ? 10_000 - i : i))),
-    );
-    out.set('known contact (read only)', await perOp(2000, async (i) => await directory.contact(contact(Math.abs(i) % 1000))));
-
-    const services = servicesOver(store);
-    const router = new ChatRouter(services, features);
-    const status = {
-      requestId: 'bench',
-      source: 'command' as const,
-      text: 'status',
-      contact: { platform: 'slack' as const, workspaceExternalId: 'T1', userExternalId: 'U0' },
-    };
-    out.set(
-      '/aims status + render both platforms (1000 people)',
-      await perOp(300, async () => {
-        const response = await router.handle(status);
-        if (response.kind === 'message') {
-          renderMessage(response.view);
-          renderCard(response.view);
-        }
-      }),
-    );
-
-    const reporter = actorOf(await directory.contact({ platform: 'slack', workspaceExternalId: 'T1', userExternalId: 'U0' }));
-    out.set(
-      'report an incident (numbered, timeline, audit)',
-      await perOp(
-        500,
-        async (i) =>
-          await services.incidents.report(reporter, {
-            systemName: 'Bench model',
-            title: `Incident ${i}`,
-            description: 'd',
-            severity: 'S3',
-            type: 'other',
-            detectedAt: new Date().toISOString(),
-            affected: 'a',
-          }),
-      ),
-    );
-  } finally {
+try {
+  for (const kind of kinds) {
+    if (!chosen.has('side') && !chosen.has('process')) break;
+    progress(`${name(kind)}: seeding the bench store`);
+    const location = await newStoreLocation(kind);
+    const store = await openAt(location);
+    await seedBenchStore(store);
     await store.close();
+    if (chosen.has('side')) {
+      progress(`${name(kind)}: side by side with the bare anchors`);
+      side.set(kind, await sideBySide(location, fakes, n, progress));
+    }
+    if (chosen.has('process')) {
+      progress(`${name(kind)}: the bot as a server process`);
+      processes.set(kind, await serverProcess(location, fakes.slackApiUrl, progress));
+    }
+  }
+  for (const kind of chosen.has('size') ? kinds : []) {
+    progress(`${name(kind)}: at size`);
+    sized.set(kind, await atSize(kind, fakes, slackApi, progress));
+  }
+  for (const kind of chosen.has('in-process') ? kinds : []) {
+    progress(`${name(kind)}: in-process figures`);
+    inProcess.set(kind, await inProcessFigures(kind));
+  }
+} finally {
+  await slackApi.close();
+  await connector.close();
+  await cleanUpStores();
+}
+
+// --- The report ---------------------------------------------------------------------------------------
+
+function printSideBySide(): void {
+  console.log('## Side by side: the bot and the bare anchors on the same signed requests\n');
+  const rows: string[][] = [];
+  for (const kind of kinds) {
+    const result = side.get(kind);
+    if (!result) continue;
+    for (const pair of result.pairs) {
+      rows.push([pair.label, name(kind), range(pair.bot, pair.unit), range(pair.anchor, pair.unit), ratios(pair.bot, pair.anchor)]);
+    }
+    const figures = processes.get(kind);
+    if (figures) {
+      rows.push([
+        'resident memory after warm-up (server process)',
+        name(kind),
+        `${num(figures.idle)} MB, ${num(figures.after10k)} MB after 10k requests`,
+        `${num(result.rss['bare-bolt'] ?? Number.NaN)} MB (bare Bolt host)`,
+        ratios([figures.idle], [result.rss['bare-bolt'] ?? Number.NaN]),
+      ]);
+    }
+  }
+  console.log(markdownTable(['request', 'store', 'bot', 'bare anchor', 'ratio'], rows));
+  console.log(
+    "\nEach cell: the two rounds' figures (lowest-highest); the ratio is bot/anchor within the same round. The bot is startAims over" +
+      ' HTTP on loopback (Slack in HTTP mode, Teams in local mode), each server in its own process (node --import tsx), the load' +
+      ' from the bench process over keep-alive connections; the fake Slack Web API and the fake Teams connector (test/helpers) run in' +
+      ' the bench process, and the connector checks every card the bot replies with.',
+  );
+  for (const kind of kinds) {
+    const result = side.get(kind);
+    for (const pair of result?.pairs ?? [])
+      for (const failure of pair.failures) console.log(`\n**Failures** (${name(kind)}, ${pair.label}): ${failure}`);
   }
 
-  // A release approval: request, then the two approvers' decisions (each a unit with its audit events).
-  const releaseStore = await openStore(kind);
-  try {
-    const { people, system, releases } = await scorerWorkspace(
-      releaseStore,
-      [{ metric: 'recall', comparison: '>=', threshold: 0.9, dataset: 'holdout' }],
-      systemClock,
-    );
-    out.set(
-      'release: request + 2 approvals (3 units)',
-      await perOp(200, async (i) => {
-        const { release } = await releases.request(people.requester, {
-          aiSystemId: system.id,
-          version: `1.0.${i + 100}`,
-          changeType: 'retrain',
-          whatChanged: 'w',
-          measurements: [{ metric: 'recall', dataset: 'holdout', value: 0.95 }],
-          risks: 'r',
-        });
-        await releases.decide(people.app1, release.id, 'approve');
-        await releases.decide(people.app2, release.id, 'approve');
+  console.log("\n## The bot's event-loop delay during that load (in its process, monitorEventLoopDelay p99 per round)\n");
+  console.log(
+    markdownTable(
+      ['request', ...kinds.map(name)],
+      (side.get(kinds[0] as StoreKind)?.pairs ?? []).flatMap((pair, i) =>
+        pair.botDelayP99.length === 0
+          ? []
+          : [[pair.label, ...kinds.map((kind) => range(side.get(kind)?.pairs[i]?.botDelayP99 ?? [], 'ms'))]],
+      ),
+    ),
+  );
+
+  console.log("\n## Jobs beside acks on the bench store (digest, then nudges, inside the Slack bot's process)\n");
+  console.log(
+    markdownTable(
+      ['figure', ...kinds.map(name)],
+      [
+        ['jobs ran for', ...kinds.map((kind) => `${num(side.get(kind)?.jobs?.ms ?? Number.NaN)} ms`)],
+        [
+          'event-loop delay p99 / max while they ran',
+          ...kinds.map((kind) => {
+            const delay = side.get(kind)?.jobs?.delay;
+            return delay ? `${num(delay.p99)} / ${num(delay.max)} ms` : '-';
+          }),
+        ],
+        [
+          '`/aims help` acked meanwhile (4 people, 25 ms between answer and next): p99 (count)',
+          ...kinds.map((kind) => {
+            const jobs = side.get(kind)?.jobs;
+            return jobs ? `${num(jobs.ackP99)} ms (${jobs.acks})` : '-';
+          }),
+        ],
+      ],
+    ),
+  );
+}
+
+function printServerProcess(): void {
+  console.log('\n## The bot as a server process\n');
+  const first = processes.get(kinds[0] as StoreKind);
+  if (first) console.log(`Started as npm start would: ${first.how}.\n`);
+  console.log(
+    markdownTable(
+      ['figure', ...kinds.map(name)],
+      [
+        [
+          'start to healthy (spawn to first 200 from /healthz), 3 starts',
+          ...kinds.map((kind) => range(processes.get(kind)?.startMs ?? [], 'ms')),
+        ],
+        ['resident memory idle after warm-up (200 requests)', ...kinds.map((kind) => `${num(processes.get(kind)?.idle ?? Number.NaN)} MB`)],
+        ['resident memory after 1k requests', ...kinds.map((kind) => `${num(processes.get(kind)?.after1k ?? Number.NaN)} MB`)],
+        ['resident memory after 10k requests', ...kinds.map((kind) => `${num(processes.get(kind)?.after10k ?? Number.NaN)} MB`)],
+        [
+          'growth from 1k to 10k requests',
+          ...kinds.map((kind) => {
+            const figures = processes.get(kind);
+            return figures ? `${num(((figures.after10k - figures.after1k) / figures.after1k) * 100)} %` : '-';
+          }),
+        ],
+        [
+          'resident memory of each bench host after its load (all node --import tsx): bot Slack / bot Teams / bare Bolt / bare botbuilder',
+          ...kinds.map((kind) => {
+            const rss = side.get(kind)?.rss ?? {};
+            return ['bot-slack', 'bot-teams', 'bare-bolt', 'bare-teams'].map((host) => num(rss[host] ?? Number.NaN)).join(' / ') + ' MB';
+          }),
+        ],
+      ],
+    ),
+  );
+}
+
+function printInProcess(): void {
+  console.log('\n## In process (µs per operation, no HTTP)\n');
+  const sqliteFigures = inProcess.get('sqlite') ?? new Map<string, number>();
+  const pgFigures = inProcess.get('postgres');
+  console.log(
+    markdownTable(
+      ['µs per operation', 'SQLite', ...(pgFigures ? ['PostgreSQL', 'pg/sqlite'] : [])],
+      [...sqliteFigures].map(([label, value]) => {
+        const pg = pgFigures?.get(label);
+        return [label, (value * 1000).toFixed(0), ...(pg === undefined ? [] : [(pg * 1000).toFixed(0), `${(pg / value).toFixed(1)}x`])];
       }),
-    );
-    out.set('audit verify (whole chain), per 1000 events', await auditVerifyPer1000(releaseStore));
-  } finally {
-    await releaseStore.close();
-  }
-  return out;
+    ),
+  );
+  console.log('\nOne process, one connection each; PostgreSQL over loopback TCP (fsync off in the throwaway cluster).');
 }
 
-async function auditVerifyPer1000(store: GovernanceStore): Promise<number> {
-  const start = performance.now();
-  const { events } = await store.verifyAudit();
-  return ((performance.now() - start) / Math.max(1, events)) * 1000;
+if (chosen.has('side')) printSideBySide();
+if (chosen.has('process')) printServerProcess();
+for (const kind of kinds) {
+  const report = sized.get(kind);
+  if (report) console.log(`\n## At size: ${name(kind)}\n\n${report.lines.join('\n')}`);
 }
 
-console.log(`aims-bot bench · node ${process.version} · ${new Date().toISOString()}\n`);
-const sqlite = await figures('sqlite');
-const postgres = (await pgServer()) ? await figures('postgres') : undefined;
-const header = `${'µs per operation'.padEnd(52)} ${'SQLite'.padStart(10)} ${postgres ? `${'PostgreSQL'.padStart(12)} ${'pg/sqlite'.padStart(10)}` : ''}`;
-console.log(header);
-for (const [label, value] of sqlite) {
-  const pg = postgres?.get(label);
-  const cells = pg === undefined ? '' : ` ${(pg * 1000).toFixed(0).padStart(12)} ${`${(pg / value).toFixed(1)}x`.padStart(10)}`;
-  console.log(`${label.padEnd(52)} ${(value * 1000).toFixed(0).padStart(10)}${cells}`);
-}
-if (!postgres) console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
-console.log('\nOne process, one connection each; PostgreSQL over loopback TCP (fsync off in the throwaway cluster).');
-
-await cluster?.stop();
-rmSync(dir, { recursive: true, force: true });
+if (chosen.has('in-process')) printInProcess();
+if (kinds.length === 1)
+  console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
+console.log(`\nWhole run: ${((performance.now() - began) / 1000).toFixed(0)} s.`);
