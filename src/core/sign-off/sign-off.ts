@@ -40,7 +40,8 @@ export async function requireApprover(repos: Repositories, actor: Actor, message
   if (actor.roles.includes('approver')) return;
   const approvers = (await repos.roles.holders(actor.workspaceId, 'approver')).map((holder) => personLabel(holder));
   throw new AimsError('forbidden', message, {
-    hint: approvers.length > 0 ? `Approvers: ${approvers.join(', ')}.` : 'This workspace has no approvers yet: an admin can grant the role.',
+    hint:
+      approvers.length > 0 ? `Approvers: ${approvers.join(', ')}.` : 'This workspace has no approvers yet: an admin can grant the role.',
   });
 }
 
@@ -51,6 +52,5 @@ export function hasDecided(decisions: readonly SignOffDecision[], personId: numb
 
 /** The distinct people whose active decision is `decision`, leaving out `except` (e.g. an owner counted on their own). */
 export function countDecisions(decisions: readonly SignOffDecision[], decision: string, except: readonly number[] = []): number {
-  return new Set(decisions.filter((d) => d.active && d.decision === decision && !except.includes(d.personId)).map((d) => d.personId))
-    .size;
+  return new Set(decisions.filter((d) => d.active && d.decision === decision && !except.includes(d.personId)).map((d) => d.personId)).size;
 }
