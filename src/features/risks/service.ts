@@ -197,9 +197,10 @@ export class RiskService {
           at,
         );
       await queueRefresh(repos, actor.workspaceId, subjectOf('risk', risk.id), at);
-      for (const personId of dropped)
+      // Those who had accepted are told (the person who changed it knows).
+      for (const personId of dropped.filter((id) => id !== actor.personId))
         await queueDirect(repos, actor.workspaceId, subjectOf('risk', risk.id), personId, RISK_NOTICES.acceptanceDropped, at);
-      // Asked again: a fresh request in the approvals channel, and the owner asked if not told just now.
+      // Asked again: the card in the approvals channel (posted now if it had none) shows it pending, and the owner is asked.
       if (acceptance === 'pending' && (material || before.acceptance === 'not-needed'))
         await this.askAcceptance(repos, actor, risk, at, dropped);
       return { risk, changed: true, material, dropped };
