@@ -26,9 +26,10 @@ const forms: Array<FormSpec<RiskFormId>> = [
   },
 ];
 
-const actions: Array<ActionSpec<RiskActionId>> = Object.values(RISK_ACTIONS)
-  .filter((id) => id !== RISK_ACTIONS.edit)
-  .map((id) => ({ id, handle: async (ctx, args) => await riskAction(ctx, id, args) }));
+const actions: Array<ActionSpec<RiskActionId>> = Object.values(RISK_ACTIONS).map((id) => ({
+  id,
+  handle: async (ctx, args) => await riskAction(ctx, id, args),
+}));
 
 const byLevel = (risks: Risk[]) =>
   LEVELS.map((level) => `${risks.filter((r) => r.residualLevel === level).length} ${LEVEL_LABELS[level].toLowerCase()}`).join(', ');

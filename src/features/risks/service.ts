@@ -247,7 +247,8 @@ export class RiskService {
       );
       await queueRefresh(repos, actor.workspaceId, subjectOf('risk', risk.id), at);
       const decisions = await repos.risks.decisions(risk.id, true);
-      const ownerAccepted = decisions.some((d) => d.role === 'owner');
+      // The owner now (an edit may have named another): their acceptance, and N approvers besides.
+      const ownerAccepted = decisions.some((d) => d.personId === risk.ownerPersonId);
       const approvals = countDecisions(decisions, 'accept', [risk.ownerPersonId]);
       if (!ownerAccepted || approvals < risk.approvalsNeeded) return { risk, changed: true, accepted: false };
       await repos.risks.update(actor.workspaceId, risk.id, { acceptance: 'accepted', acceptedAt: at });

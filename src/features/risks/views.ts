@@ -38,8 +38,8 @@ export function riskCardView(details: RiskDetails, timeZone: string, note?: stri
   const { risk, systems, actions, decisions, people } = details;
   const key = riskKey(risk);
   const active = decisions.filter((d) => d.active);
-  const ownerAccepted = active.some((d) => d.role === 'owner');
-  const approverNames = active.filter((d) => d.role === 'approver').map((d) => who(people, d.personId));
+  const ownerAccepted = active.some((d) => d.personId === risk.ownerPersonId);
+  const approverNames = active.filter((d) => d.personId !== risk.ownerPersonId).map((d) => who(people, d.personId));
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'text', text: note });
   blocks.push(

@@ -217,6 +217,24 @@ describe('the risk register on Slack, end to end', () => {
     expect(await sql().count('risks')).toBe(0);
   });
 
+  it('treatment actions and reviews due are nudged to their owners like corrective actions; Done in the nudge closes the action', async () => {
+    await addRisk(ADMIN, treated(), 'V0RISKN');
+    const dms = (user: string) => calls('chat.postMessage').filter((call) => call.args.channel === user);
+    await slack.app.runJob('nudges', new Date('2026-12-20T08:00:00Z'));
+    const nudge = dms(OWNER.user).at(-1)?.args;
+    expect(text(nudge)).toContain('Treatment action #1 of R-1: Add a decline-rate drift monitor per segment');
+    const done = Object.entries(buttonsOf(nudge)).find(([label]) => label.startsWith('Done'))?.[1];
+    expect(done).toBeDefined();
+    await clickButton(slack.eventsUrl, done as Json, OWNER, slack.slackApi.responseUrl('nudge-done'));
+    expect(text(calls('response_url').at(-1)?.args)).toContain('Treatment action #1 is done.');
+    expect(await sql().get('SELECT status FROM risk_actions WHERE id = 1')).toEqual({ status: 'done' });
+    // Its review is due 90 days after it was added (2027-02-20): nudged then, with a button that records it.
+    await slack.app.runJob('nudges', new Date('2027-02-25T08:00:00Z'));
+    const review = dms(OWNER.user).at(-1)?.args;
+    expect(text(review)).toContain('Review of R-1: Thin-file applicants declined unfairly');
+    expect(text(review)).not.toContain('Treatment action #1');
+  });
+
   it('nothing of one workspace in another: R-1 is not there for another Slack team', async () => {
     await addRisk(ADMIN, treated(), 'V0RISK3');
     const outsider = { user: 'U0OUT', name: 'oscar', team: 'T0OTHER' };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardInputs, cardOf, executeActions, fillCard, submitActions } from '../../helpers/fake-teams-connector.ts';
+import { cardInputs, cardOf, executeActions, fillCard, fillDialog, submitActions } from '../../helpers/fake-teams-connector.ts';
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
@@ -9,7 +9,7 @@ type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
 let teams: Harness;
 let systemId = '';
-const { say, click } = teamsConversation(() => teams);
+const { say, click, dialog } = teamsConversation(() => teams);
 
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
 const OWNER = { user: 'aad-owner', name: 'Olivia Owner' };
@@ -34,6 +34,17 @@ function approvalsCard(number: number): Card | undefined {
       )
       .at(-1)?.activity,
   );
+}
+
+/** R-n's card in the approvals channel: that message, by the id the connector gave its post. */
+function approvalsPost(number: number) {
+  const post = teams.connector.activities.find(
+    (entry) =>
+      entry.method === 'POST' &&
+      entry.path === `/v3/conversations/${APPROVALS}/activities` &&
+      text(entry.activity).includes(`R-${number} ·`),
+  );
+  return { conversationId: '19:approvals@thread.tacv2', activityId: post?.id ?? '' };
 }
 
 const treated = () => ({
@@ -115,10 +126,14 @@ describe('the risk register on Teams, end to end', () => {
     expect(await riskRow(1)).toMatchObject({ acceptance: 'accepted' });
     expect(executeActions(approvalsCard(1))['Accept residual risk']).toBeUndefined();
 
-    const edit = await say(OWNER, 'aims risk R-1 edit');
-    expect(cardInputs(edit).residualImpact).toBe('5');
-    const saved = await click(OWNER, fillCard(edit, 'Save', { residualImpact: '4' }));
-    expect(text(saved)).toContain('A material change dropped 3 acceptance(s). Those who had accepted were told.');
+    // The owner edits it from the card in the approvals channel: a dialog, filled in.
+    const opened = await dialog(OWNER, 'task/fetch', submitActions(approvalsCard(1)).Edit as Record<string, unknown>, approvalsPost(1));
+    if (opened.type !== 'continue') throw new Error(`Edit answered "${opened.text}" instead of a dialog`);
+    expect(cardInputs(opened.card).residualImpact).toBe('5');
+    const saved = await dialog(OWNER, 'task/submit', fillDialog(opened.card, 'Save', { residualImpact: '4' }), approvalsPost(1));
+    expect(saved.type === 'message' ? saved.text : text(saved.card)).toContain(
+      'A material change dropped 3 acceptance(s). Those who had accepted were told.',
+    );
     expect(await riskRow(1)).toMatchObject({ residual: 'high', acceptance: 'pending' });
     expect(text(approvalsCard(1))).toContain('approvers 0 of 2');
     const told = teams.connector.activities.filter(
