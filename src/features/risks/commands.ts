@@ -85,7 +85,7 @@ export async function submitRisk(ctx: FeatureContext, submission: FormSubmission
   const raw = await riskInputFrom(submission.values, async (externalId) => await personIdOf(ctx, submission, externalId));
   if (submission.type === RISK_FORMS.edit) {
     const number = Number(submission.context.risk);
-    const { risk, changed, material, dropped } = await services.risks.edit(actor, number, raw);
+    const { risk, changed, material, dropped } = await services.risks.edit(actor, number, raw, `form:${submission.instanceKey}`);
     if (!changed)
       return recordSaved(
         await riskCard(services, actor.workspaceId, number, timeZone),

@@ -149,10 +149,19 @@ export class RiskService {
    * systems) drops the acceptances given, asks again and tells those who had accepted; the same content
    * changes nothing. New treatment actions are added to the ones it has.
    */
-  async edit(actor: Actor, number: number, raw: unknown): Promise<{ risk: Risk; changed: boolean; material: boolean; dropped: number[] }> {
+  async edit(
+    actor: Actor,
+    number: number,
+    raw: unknown,
+    submissionKey?: string,
+  ): Promise<{ risk: Risk; changed: boolean; material: boolean; dropped: number[] }> {
     const at = this.clock.now().toISOString();
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, number, raw }) : undefined;
     return await this.store.write(async (repos) => {
       const before = await this.mustFind(repos, actor.workspaceId, number);
+      // A double submit of the same form is answered as the first was: its new actions are added once.
+      if (bound && (await replayOf(repos.dedupe, bound, () => riskKey(before))))
+        return { risk: before, changed: false, material: false, dropped: [] };
       if (before.ownerPersonId !== actor.personId && before.lastEditorPersonId !== actor.personId && !actor.roles.includes('admin'))
         throw new AimsError('forbidden', `Only the owner of ${riskKey(before)} or an admin can edit it.`);
       const input = await this.validate(repos, actor, raw);
@@ -175,6 +184,7 @@ export class RiskService {
       await repos.risks.update(actor.workspaceId, before.id, changes);
       const risk: Risk = { ...before, ...changes };
       const actions = await this.addActions(repos, actor, risk, input, at);
+      await claimBound(repos.dedupe, bound, actor.workspaceId, at, { riskId: risk.id });
       await this.audit(
         repos,
         actor,

@@ -131,7 +131,14 @@ describe('the risk register on Slack, end to end', () => {
     const matrix = text((await command(OWNER, 'risk matrix')).json);
     expect(matrix).toContain('Risk matrix · 1 open (residual)');
     expect(matrix).toContain('L2 × I3');
-    // The treatment action is nudged like a corrective action, and the status counts the open risk.
+    // An edit adding a second treatment action, submitted twice (a double click), adds it once; the residual stays medium.
+    const edit = await openModal(OWNER, 'risk R-1 edit');
+    const more = { action1Title: 'Publish decline rates to the fairness board', action1Owner: OWNER.user, action1Due: '2027-01-31' };
+    expect(text((await submitModal(slack.eventsUrl, edit, more, OWNER, 'V0RISK1EDIT')).json)).toContain('Saved R-1.');
+    await submitModal(slack.eventsUrl, edit, more, OWNER, 'V0RISK1EDIT');
+    expect(await sql().count('risk_actions')).toBe(2);
+    expect(await riskRow(1)).toMatchObject({ residual: 'medium', acceptance: 'not-needed' });
+    // The status counts the open risk by its residual level.
     expect(text((await command(OWNER, 'status')).json)).toContain('0 low, 1 medium, 0 high, 0 critical');
   });
 
