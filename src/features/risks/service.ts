@@ -396,6 +396,14 @@ export class RiskService {
     });
   }
 
+  /** The open risks that name each Annex A control as treating them ("A.6.2.6" -> ["R-1"]): for the SoA's justifications. */
+  async risksByControl(workspaceId: number): Promise<Map<string, string[]>> {
+    const byControl = new Map<string, string[]>();
+    for (const risk of await this.store.read(async (repos) => await repos.risks.all(workspaceId)))
+      if (risk.status === 'open') for (const id of risk.controls) byControl.set(id, [...(byControl.get(id) ?? []), riskKey(risk)]);
+    return byControl;
+  }
+
   private async askAcceptance(repos: Repositories, actor: Actor, risk: Risk, at: string, alreadyTold: number[] = []): Promise<void> {
     await queuePosts(repos, actor.workspaceId, subjectOf('risk', risk.id), ['approvals'], at);
     if (risk.ownerPersonId !== actor.personId && !alreadyTold.includes(risk.ownerPersonId))

@@ -129,6 +129,7 @@ describe('RiskService', () => {
     expect(edited).toMatchObject({ material: true, risk: { residualLevel: 'high', acceptance: 'pending' } });
     expect(edited.dropped.sort()).toEqual([owner.personId, app2.personId, admin.personId].sort());
     expect(await sqlOf(store).count('risk_decisions', 'active')).toBe(0);
+    expect(await risks.risksByControl(admin.workspaceId)).toEqual(new Map([['A.6.2.6', ['R-1']]]));
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -242,6 +242,18 @@ describe('the risk register on Slack, end to end', () => {
     expect(text(review)).not.toContain('Treatment action #1');
   });
 
+  it('the weekly digest counts open risks by residual level and those awaiting acceptance, and names the concern', async () => {
+    await addRisk(ADMIN, treated(), 'V0RISKD1');
+    await addRisk(ADMIN, critical(), 'V0RISKD2');
+    await slack.app.runJob('digest', new Date('2026-11-23T09:00:00Z'));
+    const digest = calls('chat.postMessage')
+      .filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS weekly digest'))
+      .at(-1);
+    expect(digest?.problems).toEqual([]);
+    expect(text(digest?.args)).toContain('0 low, 1 medium, 0 high, 1 critical; 1 awaiting acceptance');
+    expect(text(digest?.args)).toContain('1 high or critical residual risk(s) not accepted');
+  });
+
   it('nothing of one workspace in another: R-1 is not there for another Slack team', async () => {
     await addRisk(ADMIN, treated(), 'V0RISK3');
     const outsider = { user: 'U0OUT', name: 'oscar', team: 'T0OTHER' };
