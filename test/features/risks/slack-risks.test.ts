@@ -254,6 +254,17 @@ describe('the risk register on Slack, end to end', () => {
     expect(text(digest?.args)).toContain('1 high or critical residual risk(s) not accepted');
   });
 
+  it('an admin sets the level thresholds; a member may not; new risks use them', async () => {
+    expect(text((await command(MEMBER, 'risk levels')).json)).toContain('medium from 5, high from 10, critical from 20');
+    expect(text((await command(MEMBER, 'risk levels 4 8 12')).json)).toContain('Only admins can set the risk level thresholds.');
+    expect(text((await command(ADMIN, 'risk levels 12 8 4')).json)).toContain('Each level must start above the one before');
+    expect(text((await command(ADMIN, 'risk levels 4 8 12')).json)).toContain('Saved. New and edited risks use these levels.');
+    // With 4/8/12: L2 x I3 = 6 is medium, L4 x I3 = 12 critical.
+    await addRisk(ADMIN, treated(), 'V0RISKL');
+    expect(await riskRow(1)).toMatchObject({ inherent: 'critical', residual: 'medium' });
+    expect(await sql().count('audit_events', "action = 'risk.levels_set'")).toBe(1);
+  });
+
   it('nothing of one workspace in another: R-1 is not there for another Slack team', async () => {
     await addRisk(ADMIN, treated(), 'V0RISK3');
     const outsider = { user: 'U0OUT', name: 'oscar', team: 'T0OTHER' };

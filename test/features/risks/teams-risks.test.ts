@@ -144,6 +144,16 @@ describe('the risk register on Teams, end to end', () => {
     expect((await teams.app.store.auditReport()).disagreements).toEqual([]);
   });
 
+  it('a click carrying R-1 from another tenant changes nothing and shows nothing of it', async () => {
+    await addRisk(ADMIN, critical());
+    const outsider = { user: 'aad-admin', name: 'Alice Elsewhere', tenant: 'tenant-2' };
+    await say(outsider, 'aims status', { tenant: 'tenant-2' });
+    const answer = text(await click(outsider, executeActions(approvalsCard(1))['Accept residual risk'] as never));
+    expect(answer).not.toContain('Model inversion');
+    expect(await sql().count('risk_decisions')).toBe(0);
+    expect(text(await say(outsider, 'aims risk list', { tenant: 'tenant-2' }))).toContain('No risks.');
+  });
+
   it('refuses at the field: a level outside 1-5, a control not in Annex A, accept of a critical residual without an acceptance', async () => {
     expect(text(await addRisk(ADMIN, { ...treated(), residualImpact: '9' }))).toContain('The residual impact must be from 1 to 5.');
     expect(text(await addRisk(ADMIN, { ...treated(), controls: 'B.1' }))).toContain('B.1 is not a control of Annex A (e.g. A.6.2.6).');
