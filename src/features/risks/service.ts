@@ -1,16 +1,18 @@
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import type { Clock } from '../../core/clock.ts';
-import { AimsError } from '../../core/errors.ts';
+import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
 import type { Person } from '../../core/identity.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { RoleHolder } from '../../core/roles.ts';
-import { countDecisions, hasDecided, requireApprover, requireNotExcluded, requireSeen } from '../../core/sign-off/sign-off.ts';
+import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
+import { countDecisions, hasDecided, requireApprover, requireNotExcluded, requireSeen, signOffHash } from '../../core/sign-off/sign-off.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
 import {
   DEFAULT_THRESHOLDS,
+  levelOf,
   MATERIAL_FIELDS,
   needsAcceptance,
   RISK_AUDIT,
@@ -22,8 +24,7 @@ import {
   type RiskAction,
   type RiskDecision,
 } from './domain.ts';
-import { thresholdsInputSchema, type RiskInput } from './input.ts';
-import { riskContentOf, validateRisk } from './risk-content.ts';
+import { riskInputSchema, thresholdsInputSchema, type RiskInput } from './input.ts';
 
 /** One risk with what its card shows. */
 export interface RiskDetails {
@@ -114,8 +115,8 @@ export class RiskService {
         const existing = earlier?.riskId === undefined ? undefined : await repos.risks.findById(actor.workspaceId, earlier.riskId);
         if (existing) return { risk: existing, created: false };
       }
-      const input = await validateRisk(repos, actor, raw);
-      const content = await riskContentOf(repos, actor.workspaceId, input, at);
+      const input = await this.validate(repos, actor, raw);
+      const content = await this.contentOf(repos, actor.workspaceId, input, at);
       const risk = await repos.risks.insert({
         ...content,
         workspaceId: actor.workspaceId,
@@ -163,8 +164,8 @@ export class RiskService {
         return { risk: before, changed: false, material: false, dropped: [] };
       if (before.ownerPersonId !== actor.personId && before.lastEditorPersonId !== actor.personId && !actor.roles.includes('admin'))
         throw new AimsError('forbidden', `Only the owner of ${riskKey(before)} or an admin can edit it.`);
-      const input = await validateRisk(repos, actor, raw);
-      const content = await riskContentOf(repos, actor.workspaceId, input, at, before);
+      const input = await this.validate(repos, actor, raw);
+      const content = await this.contentOf(repos, actor.workspaceId, input, at, before);
       if (content.contentHash === before.contentHash && input.actions.length === 0)
         return { risk: before, changed: false, material: false, dropped: [] };
       const material = MATERIAL_FIELDS.some((field) => JSON.stringify(content[field]) !== JSON.stringify(before[field]));
@@ -426,6 +427,65 @@ export class RiskService {
       added.push(record);
     }
     return added;
+  }
+
+  /** The zod schema, then what needs the store: people and systems of this workspace, accept of a critical residual. */
+  private async validate(repos: Repositories, actor: Actor, raw: unknown): Promise<RiskInput> {
+    const parsed = riskInputSchema.safeParse(raw);
+    if (!parsed.success)
+      throw invalidInput(
+        fieldErrorsOf(
+          parsed.error.issues.map((issue) => ({
+            ...issue,
+            path: issue.path[0] === 'actions' ? [`actions.${String(issue.path[1])}.${String(issue.path[2] ?? '')}`] : issue.path,
+          })),
+        ),
+      );
+    const input = parsed.data;
+    const errors: Record<string, string> = {};
+    if (!(await repos.people.findById(actor.workspaceId, input.ownerPersonId)))
+      errors.ownerPersonId = 'The risk owner must be a person of this workspace.';
+    for (const [index, action] of input.actions.entries())
+      if (!(await repos.people.findById(actor.workspaceId, action.ownerPersonId)))
+        errors[`actions.${index}.ownerPersonId`] = 'The owner of the action must be a person of this workspace.';
+    for (const id of input.systemIds)
+      if (!(await repos.aiSystems.findById(actor.workspaceId, id))) errors.systemIds = 'Choose AI systems of this workspace.';
+    const thresholds = (await repos.risks.thresholds(actor.workspaceId)) ?? DEFAULT_THRESHOLDS;
+    const residual = levelOf(input.residualLikelihood, input.residualImpact, thresholds);
+    if (input.treatment === 'accept' && residual === 'critical' && !input.acceptanceRationale)
+      errors.treatment =
+        'A critical residual risk is accepted only with an acceptance: give the acceptance rationale (the owner and approvers then sign it), or treat it otherwise.';
+    if (Object.keys(errors).length > 0) throw invalidInput(errors);
+    return input;
+  }
+
+  /** The stored content of a risk from its input: levels from the matrix, the next review, the hash acceptances record. */
+  private async contentOf(repos: Repositories, workspaceId: number, input: RiskInput, at: string, before?: Risk) {
+    const thresholds = (await repos.risks.thresholds(workspaceId)) ?? DEFAULT_THRESHOLDS;
+    const approvalsNeeded = before?.approvalsNeeded ?? (await repos.settings.get(workspaceId))?.defaultApprovals ?? DEFAULT_APPROVALS;
+    const fields = {
+      title: input.title,
+      description: input.description,
+      systemIds: [...new Set(input.systemIds)].sort((a, b) => a - b),
+      category: input.category,
+      phase: input.phase,
+      ownerPersonId: input.ownerPersonId,
+      inherentLikelihood: input.inherentLikelihood,
+      inherentImpact: input.inherentImpact,
+      inherentLevel: levelOf(input.inherentLikelihood, input.inherentImpact, thresholds),
+      treatment: input.treatment,
+      plan: input.plan,
+      controls: [...new Set(input.controls)],
+      residualLikelihood: input.residualLikelihood,
+      residualImpact: input.residualImpact,
+      residualLevel: levelOf(input.residualLikelihood, input.residualImpact, thresholds),
+      acceptanceRationale: input.acceptanceRationale,
+      reviewEveryDays: input.reviewEveryDays,
+    };
+    const today = at.slice(0, 10);
+    const nextReviewDate =
+      before && before.reviewEveryDays === input.reviewEveryDays ? before.nextReviewDate : addDays(today, input.reviewEveryDays);
+    return { ...fields, approvalsNeeded, nextReviewDate, contentHash: signOffHash({ ...fields, approvalsNeeded }), updatedAt: at };
   }
 
   private async mustFind(repos: Repositories, workspaceId: number, number: number): Promise<Risk> {
