@@ -180,6 +180,13 @@ describe('the risk register on Slack, end to end', () => {
       { role: 'approver', hash },
     ]);
 
+    // Edit on the approvals card opens the form as a modal for the person who clicked; a member is refused, to them alone.
+    const opened = calls('views.open').length;
+    await click(OWNER, 1, 'Edit');
+    expect(calls('views.open').length).toBe(opened + 1);
+    expect(calls('views.open').at(-1)?.problems).toEqual([]);
+    expect(text(calls('views.open').at(-1)?.args.view)).toContain('Edit R-1');
+    expect(text(await click(MEMBER, 1, 'Edit'))).toContain('Only the owner of R-1 or an admin can edit it.');
     // The owner lowers the residual impact: a material change.
     const edit = await openModal(OWNER, 'risk R-1 edit');
     expect(text(edit)).toContain('Model inversion leaks applicant data');
