@@ -15,6 +15,8 @@ import { releaseServices, releasesFeature } from './releases/feature.ts';
 import { releaseRepositories } from './releases/store.ts';
 import { reviewServices, reviewsFeature } from './reviews/feature.ts';
 import { reviewRepositories } from './reviews/store.ts';
+import { riskServices, risksFeature } from './risks/feature.ts';
+import { riskRepositories } from './risks/store.ts';
 import { rolesFeature } from './roles/feature.ts';
 import { setupFeature } from './setup/feature.ts';
 import { statusFeature } from './status/feature.ts';
@@ -33,6 +35,7 @@ const REGISTERED = [
   { feature: trainingFeature, repositories: trainingRepositories, services: trainingServices },
   { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
+  { feature: risksFeature, repositories: riskRepositories, services: riskServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

@@ -1,8 +1,7 @@
 import type { RoleHolder } from '../../core/roles.ts';
-import { createHash } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
-import { canonicalJson } from '../../core/canonical-json.ts';
+import { countDecisions, hasDecided, requireApprover, requireNotExcluded, requireSeen, signOffHash } from '../../core/sign-off/sign-off.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
@@ -245,28 +244,17 @@ export class ReleaseService {
       const release = await this.mustFind(repos, actor.workspaceId, id);
       if (release.status !== 'pending')
         throw new AimsError('conflict', `${releaseKey(release)} was already ${release.status}; the decision is final.`);
-      // A decision counts only for the content the approver was shown: a stale card cannot sign an edit.
-      if (seenContentHash !== undefined && seenContentHash !== release.contentHash) {
-        throw new AimsError(
-          'conflict',
-          `${releaseKey(release)} was edited since you saw it. Here it is as it stands now; please look again.`,
-        );
-      }
-      if (release.requesterPersonId === actor.personId)
-        throw new AimsError('forbidden', `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`);
-      if (!actor.roles.includes('approver')) {
-        const approvers = (await repos.roles.holders(actor.workspaceId, 'approver')).map((holder) => personLabel(holder));
-        throw new AimsError('forbidden', `Only approvers can ${decision} releases.`, {
-          hint:
-            approvers.length > 0
-              ? `Approvers: ${approvers.join(', ')}.`
-              : 'This workspace has no approvers yet: an admin can grant the role.',
-        });
-      }
+      // The sign-off engine's rules: the content seen, never the requester, approvers only.
+      requireSeen(releaseKey(release), release.contentHash, seenContentHash);
+      requireNotExcluded(
+        actor,
+        release.requesterPersonId,
+        `You requested ${releaseKey(release)}, so you cannot ${decision} it: someone else must.`,
+      );
+      await requireApprover(repos, actor, `Only approvers can ${decision} releases.`);
       const reason = comment?.trim() ?? '';
       if (decision === 'reject' && reason === '') throw invalidInput({ reason: 'Say why you reject it.' });
-      if ((await repos.releases.decisions(id, true)).some((d) => d.personId === actor.personId))
-        return { release, changed: false, decided: false };
+      if (hasDecided(await repos.releases.decisions(id, true), actor.personId)) return { release, changed: false, decided: false };
       await repos.releases.addDecision({
         releaseId: id,
         personId: actor.personId,
@@ -289,7 +277,7 @@ export class ReleaseService {
         at,
       );
       await queueRefresh(repos, actor.workspaceId, subjectOf('release', id), at);
-      const approvals = (await repos.releases.decisions(id, true)).filter((d) => d.decision === 'approve').length;
+      const approvals = countDecisions(await repos.releases.decisions(id, true), 'approve');
       const status: ReleaseStatus | undefined =
         decision === 'reject' ? 'rejected' : approvals >= release.approvalsNeeded ? 'approved' : undefined;
       if (!status) return { release, changed: true, decided: false };
@@ -551,6 +539,5 @@ function contentOf(validated: { input: ReleaseInput; system: AiSystem; metrics: 
 /** What approvers saw: the hash each decision records, so an auditor can tell which content was signed. */
 function contentHashOf(input: ReleaseInput, metrics: ReleaseMetric[], approvalsNeeded: number): string {
   // Measurements as matched to criteria (metrics) are what was judged, not the raw list.
-  const content = { ...input, measurements: undefined, metrics, approvalsNeeded };
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return signOffHash({ ...input, measurements: undefined, metrics, approvalsNeeded });
 }
