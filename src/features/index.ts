@@ -17,6 +17,8 @@ import { reviewServices, reviewsFeature } from './reviews/feature.ts';
 import { reviewRepositories } from './reviews/store.ts';
 import { rolesFeature } from './roles/feature.ts';
 import { setupFeature } from './setup/feature.ts';
+import { soaFeature, soaServices } from './soa/feature.ts';
+import { soaRepositories } from './soa/store.ts';
 import { statusFeature } from './status/feature.ts';
 import { trainingFeature, trainingServices } from './training/feature.ts';
 import { trainingRepositories } from './training/store.ts';
@@ -33,6 +35,7 @@ const REGISTERED = [
   { feature: trainingFeature, repositories: trainingRepositories, services: trainingServices },
   { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
+  { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },
