@@ -147,8 +147,9 @@ async function audit(repos: Repositories, actor: Actor, action: string, versionI
 }
 
 /**
- * The live evidence of each kind in the 12 months before `now`: how many records, and the UTC day of the
- * newest. Sources give counts only, so the day is found by halving the window (about nine counts per kind).
+ * The live evidence of each kind in the 12 months up to `now` (from the UTC midnight 365 days before its
+ * day; open-ended, so a record made at `now` counts): how many records, and the UTC day of the newest.
+ * Sources give counts only, so the day is found by halving the window (about nine counts per kind).
  */
 export async function liveEvidence(
   repos: Repositories,
@@ -157,7 +158,6 @@ export async function liveEvidence(
   kinds: readonly string[],
   now: Date,
 ): Promise<Map<string, ControlEvidence>> {
-  const to = now.toISOString();
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const dayStart = (daysBack: number) => new Date(midnight - daysBack * DAY_MS).toISOString();
   const found = new Map<string, ControlEvidence>();
@@ -165,7 +165,7 @@ export async function liveEvidence(
     const declaring = sources.filter((source) => source.kinds.includes(kind));
     const countFrom = async (from: string) => {
       let total = 0;
-      for (const source of declaring) total += (await source.count(repos, workspaceId, { from, to }))[kind] ?? 0;
+      for (const source of declaring) total += (await source.count(repos, workspaceId, { from }))[kind] ?? 0;
       return total;
     };
     const count = declaring.length === 0 ? 0 : await countFrom(dayStart(EVIDENCE_WINDOW_DAYS));

@@ -146,7 +146,7 @@ describe('the Statement of Applicability on Slack', () => {
     const one = text((await command(MEMBER, 'soa A.6.2.6')).json);
     expect(one).toContain('1 record(s) of review:drift, incident');
     expect(one).toContain('22 Nov 2026');
-    expect(one).toContain('Olivia Owner');
+    expect(one).toContain('<@U0OWNER>');
     expect(text((await command(MEMBER, 'soa')).json)).toContain('No control claims');
     const row = (await aims('soa', 'export', '--format', 'csv')).out.split('\n').find((line) => line.startsWith('A.6.2.6,'));
     expect(row).toBe(
