@@ -256,6 +256,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
         onboarding: ['onboarding'],
         releases: ['releases'],
         reviews: ['reviews'],
+        soa: ['soa'],
         training: ['training'],
       });
       const areaKeys = Object.values(byArea).flat();

@@ -78,7 +78,7 @@ export function soaCardView(overview: SoaOverview, timeZone: string, options: { 
     });
   if (!version && !waiting && (!overview.approved || overview.changedSinceApproved))
     buttons.push({ label: 'Request approval', action: SOA_ACTIONS.requestApproval, args: {} });
-  if (!version) buttons.push({ label: 'Edit a control…', action: SOA_ACTIONS.edit, args: {}, opensForm: true });
+  buttons.push({ label: 'Edit a control…', action: SOA_ACTIONS.edit, args: {}, opensForm: true });
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   const title = version ? `Statement of Applicability ${soaVersionKey(version)}` : 'Statement of Applicability';
   return { summary: `${title}: ${counts.applicable} applicable, ${counts.implemented} implemented, ${missing.length} without evidence`, blocks, visibility: 'public' };
