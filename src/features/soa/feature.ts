@@ -99,7 +99,7 @@ const soaExport: ExportSource = {
 
 /** "v3 approved, changed since" and the claims without evidence, for status and the digest. */
 async function soaLines(repos: Parameters<ExportSource['exportRows']>[0], workspaceId: number, now: Date) {
-  const rows = await soaRows(repos, workspaceId, await allEvidenceSources(), now);
+  const rows = await soaRows(repos, workspaceId, await allEvidenceSources(), now, () => false);
   const versions = await repos.soa.versions(workspaceId);
   const approved = versions.filter((v) => v.status === 'approved').at(-1);
   const pending = versions.find((v) => v.status === 'pending');

@@ -149,7 +149,8 @@ async function audit(repos: Repositories, actor: Actor, action: string, versionI
 /**
  * The live evidence of each kind in the 12 months up to `now` (from the UTC midnight 365 days before its
  * day; open-ended, so a record made at `now` counts): how many records, and the UTC day of the newest.
- * Sources give counts only, so the day is found by halving the window (about nine counts per kind).
+ * Sources give counts only, so the day is found by halving the window (about nine counts per kind): only
+ * for the kinds in `dated` (the summary and the status need counts alone).
  */
 export async function liveEvidence(
   repos: Repositories,
@@ -157,6 +158,7 @@ export async function liveEvidence(
   sources: readonly EvidenceSource[],
   kinds: readonly string[],
   now: Date,
+  dated: ReadonlySet<string> = new Set(kinds),
 ): Promise<Map<string, ControlEvidence>> {
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const dayStart = (daysBack: number) => new Date(midnight - daysBack * DAY_MS).toISOString();
@@ -169,8 +171,8 @@ export async function liveEvidence(
       return total;
     };
     const count = declaring.length === 0 ? 0 : await countFrom(dayStart(EVIDENCE_WINDOW_DAYS));
-    if (count === 0) {
-      found.set(kind, { count: 0, lastDate: null });
+    if (count === 0 || !dated.has(kind)) {
+      found.set(kind, { count, lastDate: null });
       continue;
     }
     // The fewest days back that still hold a record: that day is the newest record's.
@@ -186,8 +188,17 @@ export async function liveEvidence(
   return found;
 }
 
-/** Every control's row (entry, owner, live evidence), inside the caller's read. */
-export async function soaRows(repos: Repositories, workspaceId: number, sources: readonly EvidenceSource[], now: Date): Promise<SoaRow[]> {
+/**
+ * Every control's row (entry, owner, live evidence), inside the caller's read. The day of the last evidence
+ * is found for the controls `dated` names (all by default; none: `() => false`).
+ */
+export async function soaRows(
+  repos: Repositories,
+  workspaceId: number,
+  sources: readonly EvidenceSource[],
+  now: Date,
+  dated: (controlId: string) => boolean = () => true,
+): Promise<SoaRow[]> {
   const entries = allEntries(await repos.soa.entries(workspaceId));
   const evidence = await liveEvidence(
     repos,
@@ -195,6 +206,7 @@ export async function soaRows(repos: Repositories, workspaceId: number, sources:
     sources,
     ANNEX_A_CONTROLS.flatMap((control) => control.evidence),
     now,
+    new Set(ANNEX_A_CONTROLS.filter((control) => dated(control.id)).flatMap((control) => control.evidence)),
   );
   const rows: SoaRow[] = [];
   for (const [i, control] of ANNEX_A_CONTROLS.entries()) {
@@ -223,15 +235,16 @@ export class SoaService {
     private readonly signOff: SoaSignOff = new SoaApprovals(),
   ) {}
 
-  async overview(workspaceId: number): Promise<SoaOverview> {
+  /** The summary; the day of the last evidence only for `datedControl` (counts are enough for the rest). */
+  async overview(workspaceId: number, datedControl?: string): Promise<SoaOverview> {
     const sources = await this.sources();
-    return await this.store.read(async (repos) => await this.overviewIn(repos, workspaceId, sources));
+    return await this.store.read(async (repos) => await this.overviewIn(repos, workspaceId, sources, datedControl));
   }
 
   /** One control's row; an id that is not in Annex A is refused. */
   async control(workspaceId: number, controlId: string): Promise<{ row: SoaRow; overview: SoaOverview }> {
     const control = requireControl(controlId);
-    const overview = await this.overview(workspaceId);
+    const overview = await this.overview(workspaceId, control.id);
     return { row: overview.rows.find((row) => row.control.id === control.id) as SoaRow, overview };
   }
 
@@ -333,8 +346,13 @@ export class SoaService {
     return await this.store.read(async (repos) => await repos.people.list(workspaceId, 1000));
   }
 
-  private async overviewIn(repos: Repositories, workspaceId: number, sources: readonly EvidenceSource[]): Promise<SoaOverview> {
-    const rows = await soaRows(repos, workspaceId, sources, this.clock.now());
+  private async overviewIn(
+    repos: Repositories,
+    workspaceId: number,
+    sources: readonly EvidenceSource[],
+    datedControl: string | undefined,
+  ): Promise<SoaOverview> {
+    const rows = await soaRows(repos, workspaceId, sources, this.clock.now(), (id) => id === datedControl);
     const entries = rows.map((row) => row.entry);
     const contentHash = soaContentHash(entries);
     const versions = await repos.soa.versions(workspaceId);
