@@ -26,7 +26,8 @@ function chooseWorkspace(workspaces: readonly Workspace[], wanted: string | unde
     return found;
   }
   if (workspaces.length === 0) throw new UsageError('The store has no workspace yet: install the bot in Slack or Teams first.');
-  if (workspaces.length > 1) throw new UsageError(`The store holds ${workspaces.length} workspaces: choose one with --workspace. Workspaces: ${list}.`);
+  if (workspaces.length > 1)
+    throw new UsageError(`The store holds ${workspaces.length} workspaces: choose one with --workspace. Workspaces: ${list}.`);
   return workspaces[0] as Workspace;
 }
 

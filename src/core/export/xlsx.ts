@@ -10,8 +10,7 @@ export async function xlsxBuffer(title: string, columns: readonly ExportColumn[]
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
   });
   sheet.columns = columns.map((column) => ({ header: column.header, key: column.key, width: column.width ?? 16 }));
-  for (const row of rows)
-    sheet.addRow(Object.fromEntries(columns.map((column) => [column.key, cellOf(row[column.key] ?? null)])));
+  for (const row of rows) sheet.addRow(Object.fromEntries(columns.map((column) => [column.key, cellOf(row[column.key] ?? null)])));
   sheet.getRow(1).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return Buffer.from(await workbook.xlsx.writeBuffer());

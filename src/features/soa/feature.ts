@@ -160,7 +160,8 @@ export const soaFeature: Feature = {
     kinds: ['control'],
     // A control's entry stated or changed in the period is a record of the SoA (6.1.3 d).
     count: async (repos, workspaceId, period) => ({
-      control: (await repos.soa.entries(workspaceId)).filter((entry) => entry.updatedAt !== null && inPeriod(entry.updatedAt, period)).length,
+      control: (await repos.soa.entries(workspaceId)).filter((entry) => entry.updatedAt !== null && inPeriod(entry.updatedAt, period))
+        .length,
     }),
   },
 };

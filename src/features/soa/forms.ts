@@ -7,11 +7,22 @@ export const SOA_FORMS = { edit: 'soa.edit' } as const;
 export type SoaFormId = (typeof SOA_FORMS)[keyof typeof SOA_FORMS];
 
 /** The area's buttons: approve the version waiting, edit a control, show a control or the summary. */
-export const SOA_ACTIONS = { approve: 'soa.approve', requestApproval: 'soa.requestApproval', edit: 'soa.editControl', show: 'soa.show' } as const;
+export const SOA_ACTIONS = {
+  approve: 'soa.approve',
+  requestApproval: 'soa.requestApproval',
+  edit: 'soa.editControl',
+  show: 'soa.show',
+} as const;
 export type SoaActionId = (typeof SOA_ACTIONS)[keyof typeof SOA_ACTIONS];
 
 /** Edit one control's entry: the control id is a field of its own, checked against Annex A. */
-export function soaEditForm(input: { control?: AnnexControl; entry?: SoaEntry; owner?: Person; people: Person[]; typed?: string }): FormView {
+export function soaEditForm(input: {
+  control?: AnnexControl;
+  entry?: SoaEntry;
+  owner?: Person;
+  people: Person[];
+  typed?: string;
+}): FormView {
   const { control, entry, owner } = input;
   return {
     type: SOA_FORMS.edit,

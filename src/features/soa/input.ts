@@ -22,7 +22,11 @@ export const soaEntryInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (!input.applicable && !input.justification)
-      ctx.addIssue({ code: 'custom', path: ['justification'], message: 'An excluded control needs a justification: say why it does not apply.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['justification'],
+        message: 'An excluded control needs a justification: say why it does not apply.',
+      });
   });
 
 export type SoaEntryInput = z.output<typeof soaEntryInputSchema>;

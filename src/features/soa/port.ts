@@ -11,7 +11,11 @@ export interface SoaRepository {
   versions(workspaceId: number): Promise<SoaVersion[]>;
   findVersion(workspaceId: number, id: number): Promise<SoaVersion | undefined>;
   insertVersion(input: Omit<SoaVersion, 'id'>): Promise<SoaVersion>;
-  updateVersion(workspaceId: number, id: number, changes: Partial<Pick<SoaVersion, 'status' | 'contentHash' | 'approvedAt'>>): Promise<void>;
+  updateVersion(
+    workspaceId: number,
+    id: number,
+    changes: Partial<Pick<SoaVersion, 'status' | 'contentHash' | 'approvedAt'>>,
+  ): Promise<void>;
   decisions(versionId: number, activeOnly: boolean): Promise<SoaDecision[]>;
   addDecision(input: Omit<SoaDecision, 'id'>): Promise<SoaDecision>;
   /** Marks the active decisions of a version dropped; returns who had decided. */

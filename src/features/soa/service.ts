@@ -102,7 +102,10 @@ export class SoaApprovals implements SoaSignOff {
     if (!actor.roles.includes('approver')) {
       const approvers = (await repos.roles.holders(actor.workspaceId, 'approver')).map((holder) => personLabel(holder));
       throw new AimsError('forbidden', 'Only approvers can approve the Statement of Applicability.', {
-        hint: approvers.length > 0 ? `Approvers: ${approvers.join(', ')}.` : 'This workspace has no approvers yet: an admin can grant the role.',
+        hint:
+          approvers.length > 0
+            ? `Approvers: ${approvers.join(', ')}.`
+            : 'This workspace has no approvers yet: an admin can grant the role.',
       });
     }
     if (current.lastEditorPersonId === actor.personId)
@@ -134,14 +137,30 @@ export class SoaApprovals implements SoaSignOff {
     await repos.soa.updateVersion(actor.workspaceId, waiting.id, { contentHash });
     const dropped = await repos.soa.dropDecisions(waiting.id);
     if (dropped.length > 0)
-      await audit(repos, actor, SOA_AUDIT.approvalsDropped, waiting.id, { approvers: dropped, contentHash: waiting.contentHash }, { contentHash }, at);
+      await audit(
+        repos,
+        actor,
+        SOA_AUDIT.approvalsDropped,
+        waiting.id,
+        { approvers: dropped, contentHash: waiting.contentHash },
+        { contentHash },
+        at,
+      );
     return dropped;
   }
 }
 
 async function audit(repos: Repositories, actor: Actor, action: string, versionId: number, before: unknown, after: unknown, at: string) {
   await repos.audit.append(
-    { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `soa:${versionId}`, before, after },
+    {
+      workspaceId: actor.workspaceId,
+      actorPersonId: actor.personId,
+      actor: actor.label,
+      action,
+      subject: `soa:${versionId}`,
+      before,
+      after,
+    },
     at,
   );
 }
@@ -219,7 +238,10 @@ export async function soaRows(
       owner: person ? { externalId: person.externalId, name: person.displayName ?? person.externalId } : null,
       evidence: {
         count: kinds.reduce((sum, kind) => sum + kind.count, 0),
-        lastDate: kinds.reduce<string | null>((last, kind) => (kind.lastDate && (!last || kind.lastDate > last) ? kind.lastDate : last), null),
+        lastDate: kinds.reduce<string | null>(
+          (last, kind) => (kind.lastDate && (!last || kind.lastDate > last) ? kind.lastDate : last),
+          null,
+        ),
       },
     });
   }
@@ -319,7 +341,10 @@ export class SoaService {
       const entries = allEntries(await repos.soa.entries(actor.workspaceId));
       const contentHash = soaContentHash(entries);
       if (version.status === 'pending' && seen !== undefined && seen !== version.contentHash)
-        throw new AimsError('conflict', `The SoA was edited since you saw ${soaVersionKey(version)}. Here it is as it stands now; please look again.`);
+        throw new AimsError(
+          'conflict',
+          `The SoA was edited since you saw ${soaVersionKey(version)}. Here it is as it stands now; please look again.`,
+        );
       const outcome = await this.signOff.approve(repos, actor, version, { contentHash, lastEditorPersonId: lastEditorOf(entries) }, at);
       if (outcome.changed) await queueRefresh(repos, actor.workspaceId, subjectOf('soa', version.id), at);
       return { version: (await repos.soa.findVersion(actor.workspaceId, versionId)) ?? version, ...outcome };
@@ -336,7 +361,15 @@ export class SoaService {
     const at = this.clock.now().toISOString();
     await this.store.write(async (repos) => {
       await repos.audit.append(
-        { workspaceId, actorPersonId: null, actor: 'system', action: SOA_AUDIT.posted, subject: `soa:${versionId}`, before: null, after: post },
+        {
+          workspaceId,
+          actorPersonId: null,
+          actor: 'system',
+          action: SOA_AUDIT.posted,
+          subject: `soa:${versionId}`,
+          before: null,
+          after: post,
+        },
         at,
       );
     });

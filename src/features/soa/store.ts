@@ -51,7 +51,14 @@ export class SoaStore implements SoaRepository {
     const conditions: SQL[] = [eq(soaEntries.workspaceId, workspaceId)];
     if (from !== undefined) conditions.push(gte(soaEntries.updatedAt, from));
     if (to !== undefined) conditions.push(lt(soaEntries.updatedAt, to));
-    return first(await this.s.db.select({ n: count() }).from(soaEntries).where(and(...conditions)))?.n ?? 0;
+    return (
+      first(
+        await this.s.db
+          .select({ n: count() })
+          .from(soaEntries)
+          .where(and(...conditions)),
+      )?.n ?? 0
+    );
   }
 
   async versions(workspaceId: number): Promise<SoaVersion[]> {

@@ -25,7 +25,8 @@ export function versionLine(overview: SoaOverview, timeZone: string): string {
     parts.push(`${soaVersionKey(approved)} approved${approved.approvedAt ? ` on ${formatInstant(approved.approvedAt, timeZone)}` : ''}`);
   else parts.push('Never approved');
   if (changedSinceApproved && approved) parts.push(`changed since v${approved.version}`);
-  if (pending) parts.push(`${soaVersionKey(pending.version)} awaiting approval: ${pending.decisions.length} of ${pending.version.approvalsNeeded}`);
+  if (pending)
+    parts.push(`${soaVersionKey(pending.version)} awaiting approval: ${pending.decisions.length} of ${pending.version.approvalsNeeded}`);
   return parts.join(' · ');
 }
 
@@ -81,7 +82,11 @@ export function soaCardView(overview: SoaOverview, timeZone: string, options: { 
   buttons.push({ label: 'Edit a control…', action: SOA_ACTIONS.edit, args: {}, opensForm: true });
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   const title = version ? `Statement of Applicability ${soaVersionKey(version)}` : 'Statement of Applicability';
-  return { summary: `${title}: ${counts.applicable} applicable, ${counts.implemented} implemented, ${missing.length} without evidence`, blocks, visibility: 'public' };
+  return {
+    summary: `${title}: ${counts.applicable} applicable, ${counts.implemented} implemented, ${missing.length} without evidence`,
+    blocks,
+    visibility: 'public',
+  };
 }
 
 function versionFields(overview: SoaOverview, version: SoaVersion): Array<{ label: string; value: RichText }> {
@@ -92,7 +97,10 @@ function versionFields(overview: SoaOverview, version: SoaVersion): Array<{ labe
       const person = overview.people.get(decision.personId);
       return person ? personLabel(person) : `person #${decision.personId}`;
     });
-    fields.push({ label: 'Approvals', value: `${names.length} of ${version.approvalsNeeded}${names.length > 0 ? ` (${names.join(', ')})` : ''}` });
+    fields.push({
+      label: 'Approvals',
+      value: `${names.length} of ${version.approvalsNeeded}${names.length > 0 ? ` (${names.join(', ')})` : ''}`,
+    });
   }
   return fields;
 }
@@ -110,7 +118,10 @@ export function soaControlView(row: SoaRow, note?: string): MessageView {
         { label: 'Applicable', value: entry.applicable ? 'Yes' : 'No (excluded)' },
         { label: 'State', value: SOA_STATE_LABELS[entry.state] },
         { label: 'Owner', value: owner ? [{ text: owner.name, mention: owner.externalId }] : 'nobody yet' },
-        { label: 'Evidence (12 months)', value: `${evidence.count} record(s)${control.evidence.length > 0 ? ` of ${control.evidence.join(', ')}` : ''}` },
+        {
+          label: 'Evidence (12 months)',
+          value: `${evidence.count} record(s)${control.evidence.length > 0 ? ` of ${control.evidence.join(', ')}` : ''}`,
+        },
         { label: 'Last evidence', value: evidence.lastDate ? formatDate(evidence.lastDate) : 'none in 12 months' },
         { label: 'Justification', value: entry.justification ?? (entry.applicable ? 'none given' : 'missing') },
       ],
@@ -125,5 +136,9 @@ export function soaControlView(row: SoaRow, note?: string): MessageView {
       { label: 'Summary', action: SOA_ACTIONS.show, args: {} },
     ],
   });
-  return { summary: `${control.id} ${control.title}: ${entry.applicable ? SOA_STATE_LABELS[entry.state] : 'excluded'}`, blocks, visibility: 'private' };
+  return {
+    summary: `${control.id} ${control.title}: ${entry.applicable ? SOA_STATE_LABELS[entry.state] : 'excluded'}`,
+    blocks,
+    visibility: 'private',
+  };
 }

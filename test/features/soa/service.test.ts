@@ -134,7 +134,9 @@ describe('live evidence of a control', () => {
       'review:drift': { count: 0, lastDate: null },
       role: { count: 0, lastDate: null },
     });
-    const sameDay = await store.read(async (repos) => await liveEvidence(repos, 1, [source], ['incident'], new Date('2026-11-20T13:00:00Z')));
+    const sameDay = await store.read(
+      async (repos) => await liveEvidence(repos, 1, [source], ['incident'], new Date('2026-11-20T13:00:00Z')),
+    );
     expect(sameDay.get('incident')).toEqual({ count: 2, lastDate: '2026-11-20' });
   });
 });

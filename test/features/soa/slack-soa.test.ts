@@ -45,7 +45,10 @@ async function clickOnCard(who: { user: string; name: string }, label: string, c
   const button = buttonsOf(card)[label];
   expect(button, `${label} on the SoA card`).toBeDefined();
   const ts = calls('chat.postMessage').find((call) => call.args.channel === 'C0APP' && text(call.args.blocks).includes('Statement of'))?.ts;
-  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), { channel: 'C0APP', ts: ts ?? '' });
+  await clickButton(slack.eventsUrl, button as Json, who, slack.slackApi.responseUrl(`${who.user}-${label}`), {
+    channel: 'C0APP',
+    ts: ts ?? '',
+  });
   return calls('response_url').at(-1)?.args;
 }
 
@@ -98,9 +101,7 @@ describe('the Statement of Applicability on Slack', () => {
     expect(csv.code).toBe(0);
     const lines = csv.out.trimEnd().split('\n');
     expect(lines).toHaveLength(39);
-    expect(lines[0]).toBe(
-      'Control,Group,Title,Applicable,Justification,State,Owner,Evidence kinds,Evidence (12 months),Last evidence',
-    );
+    expect(lines[0]).toBe('Control,Group,Title,Applicable,Justification,State,Owner,Evidence kinds,Evidence (12 months),Last evidence');
     expect(lines[1]).toBe('A.2.2,A.2 Policies related to AI,AI policy,yes,,Planned,,,0,');
   });
 
@@ -111,7 +112,10 @@ describe('the Statement of Applicability on Slack', () => {
       errors: { justification: 'An excluded control needs a justification: say why it does not apply.' },
     });
     const unknown = await editControl(ADMIN, 'A.6.2.6', { ...A626, controlId: 'A.6.2.99' }, 'V0SOA1');
-    expect(unknown.json).toEqual({ response_action: 'errors', errors: { controlId: 'Not an Annex A control: use an id such as A.6.2.6.' } });
+    expect(unknown.json).toEqual({
+      response_action: 'errors',
+      errors: { controlId: 'Not an Annex A control: use an id such as A.6.2.6.' },
+    });
     // Typed with the command, the unknown id is refused before any form opens.
     expect(text((await command(ADMIN, 'soa edit A.99')).json)).toContain('A.99 is not an Annex A control.');
     expect(calls('views.open')).toHaveLength(4);

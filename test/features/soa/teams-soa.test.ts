@@ -25,7 +25,8 @@ function approvalsCard(): Card | undefined {
   return cardOf(
     teams.connector.activities
       .filter(
-        (entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes('Statement of Applicability'),
+        (entry) =>
+          entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`) && text(entry.activity).includes('Statement of Applicability'),
       )
       .at(-1)?.activity,
   );
@@ -34,7 +35,10 @@ function approvalsCard(): Card | undefined {
 /** That card's message in the approvals channel, by the id the connector gave its post. */
 function approvalsPost() {
   const post = teams.connector.activities.find(
-    (entry) => entry.method === 'POST' && entry.path === `/v3/conversations/${APPROVALS}/activities` && text(entry.activity).includes('Statement of'),
+    (entry) =>
+      entry.method === 'POST' &&
+      entry.path === `/v3/conversations/${APPROVALS}/activities` &&
+      text(entry.activity).includes('Statement of'),
   );
   return { conversationId: '19:approvals@thread.tacv2', activityId: post?.id ?? '' };
 }
@@ -84,17 +88,34 @@ describe('the Statement of Applicability on Teams, end to end', () => {
     expect(text(await click(MEMBER, executeActions(approvalsCard())['Approve SoA v1'] as never))).toContain(
       'Only approvers can approve the Statement of Applicability.',
     );
-    expect(text(await click(APPROVER1, executeActions(approvalsCard())['Approve SoA v1'] as never))).toContain('Your approval is recorded.');
+    expect(text(await click(APPROVER1, executeActions(approvalsCard())['Approve SoA v1'] as never))).toContain(
+      'Your approval is recorded.',
+    );
     expect(text(approvalsCard())).toContain('1 of 2 (Ann Approver)');
     expect(text(await click(APPROVER2, executeActions(approvalsCard())['Approve SoA v1'] as never))).toContain('SoA v1 is approved.');
     expect(Object.keys(executeActions(approvalsCard()))).toEqual([]);
     // The owner edits a control from the shared card: a dialog, with the errors shown in it.
-    const opened = await dialog(OWNER, 'task/fetch', submitActions(approvalsCard())['Edit a control…'] as Record<string, unknown>, approvalsPost());
+    const opened = await dialog(
+      OWNER,
+      'task/fetch',
+      submitActions(approvalsCard())['Edit a control…'] as Record<string, unknown>,
+      approvalsPost(),
+    );
     if (opened.type !== 'continue') throw new Error(`the edit answered "${opened.text}" instead of a dialog`);
-    const bad = await dialog(OWNER, 'task/submit', fillDialog(opened.card, 'Save', { ...A626, controlId: 'A.6.2.6', state: 'partial', applicable: 'no', justification: '' }), approvalsPost());
+    const bad = await dialog(
+      OWNER,
+      'task/submit',
+      fillDialog(opened.card, 'Save', { ...A626, controlId: 'A.6.2.6', state: 'partial', applicable: 'no', justification: '' }),
+      approvalsPost(),
+    );
     expect(bad.type).toBe('continue');
     expect(text(bad)).toContain('An excluded control needs a justification');
-    const done = await dialog(OWNER, 'task/submit', fillDialog(opened.card, 'Save', { ...A626, controlId: 'A.6.2.6', state: 'partial' }), approvalsPost());
+    const done = await dialog(
+      OWNER,
+      'task/submit',
+      fillDialog(opened.card, 'Save', { ...A626, controlId: 'A.6.2.6', state: 'partial' }),
+      approvalsPost(),
+    );
     expect(text(done)).toContain('Saved A.6.2.6. The SoA has changed since v1.');
     expect(text(approvalsCard())).toContain('changed since v1');
     expect(text(await say(MEMBER, 'aims soa'))).toContain('changed since v1');
