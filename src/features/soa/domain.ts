@@ -102,9 +102,6 @@ export interface SoaDecision {
 
 export const soaVersionKey = (version: Pick<SoaVersion, 'version'>) => `SoA v${version.version}`;
 
-/** Evidence older than this does not count for a control ("in the last 12 months"). */
-export const EVIDENCE_WINDOW_DAYS = 365;
-
 /** The live evidence of one control: records of its kinds in the window, and the day of the last one. */
 export interface ControlEvidence {
   count: number;
