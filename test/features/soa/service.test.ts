@@ -5,6 +5,8 @@ import { csvCell, csvLines } from '../../../src/core/export/csv.ts';
 import { inPeriod, type EvidenceSource } from '../../../src/core/iso42001/evidence-coverage.ts';
 import { RoleService } from '../../../src/core/role-service.ts';
 import { features } from '../../../src/features/index.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createServices } from '../../../src/services.ts';
 import { liveEvidence } from '../../../src/core/iso42001/live-evidence.ts';
 import { SoaService } from '../../../src/features/soa/service.ts';
 import type { GovernanceStore } from '../../../src/store/governance-store.ts';
@@ -114,6 +116,32 @@ describe.each(STORE_KINDS)('SoaService on %s', (kind) => {
       [2, 'approved'],
     ]);
     expect(await store?.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('status and the weekly digest show the SoA version and the controls implemented without evidence', async () => {
+    const { admin, approver1, approver2, soa } = await world(kind);
+    const services = createServices({
+      store: store as GovernanceStore,
+      clock: testClock(),
+      directory: { seedAdmins: [], firstContactBecomesAdmin: false },
+      defaultTimeZone: 'UTC',
+      logger: createLogger('silent'),
+    });
+    await soa.edit(admin, A626);
+    const { version } = await soa.requestApproval(admin);
+    await soa.approve(approver1, version.id);
+    await soa.approve(approver2, version.id);
+    await soa.edit(admin, { ...A626, controlId: 'A.2.2', justification: 'Policy AI-1.' });
+    const section = (await services.status.summarize(admin.workspaceId)).sections.find((s) => s.title === 'Statement of Applicability');
+    expect(section?.fields).toEqual([
+      { label: 'Version', value: 'SoA v1 approved, changed since v1' },
+      { label: 'Controls', value: '38 applicable, 2 implemented, 4 with evidence' },
+      { label: 'Implemented without evidence (12 months)', value: 'A.2.2, A.6.2.6' },
+    ]);
+    expect((await services.digests.build(admin.workspaceId)).lines).toContainEqual({
+      label: 'Statement of Applicability',
+      value: 'SoA v1 approved, changed since v1; implemented without evidence: A.2.2, A.6.2.6',
+    });
   });
 });
 
