@@ -28,12 +28,23 @@ export async function liveEvidence(
 ): Promise<Map<string, KindEvidence>> {
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const dayStart = (daysBack: number) => new Date(midnight - daysBack * DAY_MS).toISOString();
+  // One count per source and starting day, shared by all its kinds (the probes of their searches mostly coincide).
+  const counted = new Map<EvidenceSource, Map<string, Partial<Record<string, number>>>>();
+  const countsOf = async (source: EvidenceSource, from: string) => {
+    const bySource = counted.get(source) ?? new Map<string, Partial<Record<string, number>>>();
+    counted.set(source, bySource);
+    const known = bySource.get(from);
+    if (known) return known;
+    const counts = await source.count(repos, workspaceId, { from });
+    bySource.set(from, counts);
+    return counts;
+  };
   const found = new Map<string, KindEvidence>();
   for (const kind of new Set(kinds)) {
     const declaring = sources.filter((source) => source.kinds.includes(kind));
     const countFrom = async (from: string) => {
       let total = 0;
-      for (const source of declaring) total += (await source.count(repos, workspaceId, { from }))[kind] ?? 0;
+      for (const source of declaring) total += (await countsOf(source, from))[kind] ?? 0;
       return total;
     };
     const count = declaring.length === 0 ? 0 : await countFrom(dayStart(EVIDENCE_WINDOW_DAYS));
