@@ -14,6 +14,9 @@ export function exportSourcesOf(features: readonly Feature[]): Map<string, Expor
 
 export const EXPORT_OPTIONS = ['--format', '--out', '--workspace', '--at'];
 
+/** The store does not say which workspace to export: printed alone (not with the usage), exit 2. */
+class WorkspaceChoice extends Error {}
+
 /** The workspace to export: the only one, or the one --workspace names (id, platform id or name). */
 function chooseWorkspace(workspaces: readonly Workspace[], wanted: string | undefined): Workspace {
   const list = workspaces.map((w) => `#${w.id} ${w.platform}:${w.externalId}${w.name ? ` (${w.name})` : ''}`).join(', ');
@@ -22,12 +25,12 @@ function chooseWorkspace(workspaces: readonly Workspace[], wanted: string | unde
     const found = workspaces.find(
       (w) => String(w.id) === key.replace(/^#/, '') || w.externalId.toLowerCase() === key || w.name?.toLowerCase() === key,
     );
-    if (!found) throw new UsageError(`No workspace "${wanted}" in the store. Workspaces: ${list || 'none'}.`);
+    if (!found) throw new WorkspaceChoice(`No workspace "${wanted}" in the store. Workspaces: ${list || 'none'}.`);
     return found;
   }
-  if (workspaces.length === 0) throw new UsageError('The store has no workspace yet: install the bot in Slack or Teams first.');
+  if (workspaces.length === 0) throw new WorkspaceChoice('The store has no workspace yet: install the bot in Slack or Teams first.');
   if (workspaces.length > 1)
-    throw new UsageError(`The store holds ${workspaces.length} workspaces: choose one with --workspace. Workspaces: ${list}.`);
+    throw new WorkspaceChoice(`The store holds ${workspaces.length} workspaces: choose one with --workspace. Workspaces: ${list}.`);
   return workspaces[0] as Workspace;
 }
 
@@ -39,7 +42,7 @@ export async function runExport(
   source: ExportSource,
   store: GovernanceStore,
   parsed: ParsedArgs,
-  io: { out: (line: string) => void },
+  io: { out: (line: string) => void; err: (line: string) => void },
 ): Promise<number> {
   const format = (parsed.values.get('--format')?.[0] ?? '').toLowerCase();
   if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`aims ${source.name} export needs --format csv or --format xlsx.`);
@@ -47,10 +50,18 @@ export async function runExport(
   const now = atText === undefined ? new Date() : new Date(atText);
   if (Number.isNaN(now.getTime())) throw new UsageError('--at needs an ISO date-time such as 2026-11-23T09:00:00Z');
   const out = parsed.values.get('--out')?.[0];
-  const { workspace, rows } = await store.read(async (repos) => {
-    const workspace = chooseWorkspace(await repos.workspaces.all(), parsed.values.get('--workspace')?.[0]);
-    return { workspace, rows: await source.exportRows(repos, workspace.id, { now }) };
-  });
+  let chosen;
+  try {
+    chosen = await store.read(async (repos) => {
+      const workspace = chooseWorkspace(await repos.workspaces.all(), parsed.values.get('--workspace')?.[0]);
+      return { workspace, rows: await source.exportRows(repos, workspace.id, { now }) };
+    });
+  } catch (error) {
+    if (!(error instanceof WorkspaceChoice)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  const { workspace, rows } = chosen;
   if (format === 'csv') {
     const lines = csvLines(source.columns, rows);
     if (out === undefined) {

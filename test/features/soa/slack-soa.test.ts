@@ -222,6 +222,7 @@ describe('the Statement of Applicability on Slack', () => {
       const refused = await aims('soa', 'export', '--format', 'xlsx', '--out', join(dir, 'soa.xlsx'));
       expect(refused.code).toBe(2);
       expect(refused.err).toContain('The store holds 2 workspaces: choose one with --workspace.');
+      expect(refused.err).not.toContain('Usage:');
       const file = join(dir, 'soa.xlsx');
       const wrote = await aims('soa', 'export', '--format', 'xlsx', '--out', file, '--workspace', 'T0TEST');
       expect(wrote.err).toBe('');
