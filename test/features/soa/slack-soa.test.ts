@@ -187,7 +187,12 @@ describe('the Statement of Applicability on Slack', () => {
     expect(decisions[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(text((await command(ADMIN, 'soa')).json)).not.toContain('changed since');
     // An edit after the approval: the SoA says so, and so does the card in the approvals channel.
-    const edited = await editControl(OWNER, 'A.6.2.6', { ...A626, state: 'partial' }, 'V0SOA2');
+    // From the card in the approvals channel: Edit a control… opens the modal, the control to be named in it.
+    const opened = calls('views.open').length;
+    await clickOnCard(OWNER, 'Edit a control…');
+    expect(calls('views.open')).toHaveLength(opened + 1);
+    const modal = calls('views.open').at(-1)?.args.view as Json;
+    const edited = await submitModal(slack.eventsUrl, modal, { ...A626, controlId: 'A.6.2.6', state: 'partial' }, OWNER, 'V0SOA2');
     expect(text(edited.json)).toContain('Saved A.6.2.6. The SoA has changed since v1.');
     expect(text((await command(MEMBER, 'soa')).json)).toContain('SoA v1 approved on');
     expect(text((await command(MEMBER, 'soa')).json)).toContain('changed since v1');
