@@ -4,6 +4,7 @@ import type { Platform } from '../core/identity.ts';
 import type { RecordLabel } from '../core/outbox/outbox.ts';
 import type { PostedMessage } from './channel-messenger.ts';
 import type { EvidenceSource } from '../core/iso42001/evidence-coverage.ts';
+import type { ExportSource } from '../core/export/export-source.ts';
 import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
 import type { StatusSource } from '../core/status-service.ts';
 import type { DigestSource } from '../core/digest/digest-service.ts';
@@ -138,6 +139,8 @@ export interface Feature {
   evidence?: EvidenceSource;
   /** What the outbox posts, updates and sends about its records. */
   outbox?: readonly OutboxSubjectSpec[];
+  /** Its rows for `aims <name> export --format csv|xlsx` (one row per record). */
+  export?: ExportSource;
   /** The first-run guide (at most one area declares it). */
   firstRun?: FirstRunSpec;
 }

@@ -19,6 +19,8 @@ import { isPostgresUrl, openPostgres, postgresRefusal } from '../store/open-stor
 import { openPgDatabase } from '../store/postgres/pg-database.ts';
 import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
 import { dbCopy } from './db-copy-command.ts';
+import { EXPORT_OPTIONS, exportSourcesOf, runExport } from './export-command.ts';
+import { features } from '../features/index.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -49,6 +51,10 @@ Commands:
   db copy --from <SQLite file> --to <postgres://… URL>
                   copy a SQLite store into an empty PostgreSQL database (migrated first), then verify
                   the copy's audit chain and compare its head with the source's; prints rows per table
+  <soa|…> export --format csv|xlsx [--out <file>] [--workspace <id|name>] [--at <ISO date-time>]
+                  an area's records for auditors and spreadsheets, one row per record (README,
+                  "Exports"): CSV to standard output or --out; xlsx to --out (default <area>.xlsx).
+                  --workspace when the store holds more than one
   help            this text
 
 The store is AIMS_DATABASE_URL (PostgreSQL) if set, else AIMS_DB (default ./data/aims.db), unless
@@ -191,6 +197,16 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
   if (parsed.flags.has('--help')) {
     io.out(USAGE);
     return 0;
+  }
+  const exported = command === undefined ? undefined : exportSourcesOf(features).get(command);
+  if (exported && sub === 'export') {
+    expectOnly(parsed, `${command} export`, EXPORT_OPTIONS, 2);
+    const store = await openExisting(dbPath);
+    try {
+      return await runExport(exported, store, parsed, io);
+    } finally {
+      await store.close();
+    }
   }
   switch (command) {
     case 'migrate': {

@@ -19,6 +19,8 @@ import { riskServices, risksFeature } from './risks/feature.ts';
 import { riskRepositories } from './risks/store.ts';
 import { rolesFeature } from './roles/feature.ts';
 import { setupFeature } from './setup/feature.ts';
+import { soaFeature, soaServices } from './soa/feature.ts';
+import { soaRepositories } from './soa/store.ts';
 import { statusFeature } from './status/feature.ts';
 import { trainingFeature, trainingServices } from './training/feature.ts';
 import { trainingRepositories } from './training/store.ts';
@@ -36,6 +38,7 @@ const REGISTERED = [
   { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
   { feature: risksFeature, repositories: riskRepositories, services: riskServices },
+  { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

@@ -257,6 +257,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
         releases: ['releases'],
         reviews: ['reviews'],
         risks: ['risks'],
+        soa: ['soa'],
         training: ['training'],
       });
       const areaKeys = Object.values(byArea).flat();
