@@ -8,6 +8,7 @@ import { openRiskForm, riskAction, submitRisk } from './commands.ts';
 import { riskCommand } from './commands.ts';
 import { LEVELS, LEVEL_LABELS, needsAcceptance, RISK_NOTICES, riskKey, type Risk } from './domain.ts';
 import { RISK_ACTIONS, RISK_FORMS, riskFieldOf, type RiskActionId, type RiskFormId } from './forms.ts';
+import { riskExport } from './export.ts';
 import { RiskService } from './service.ts';
 import { riskCardView } from './views.ts';
 
@@ -72,6 +73,7 @@ const riskOutbox: OutboxSubjectSpec = {
 export const risksFeature: Feature = {
   name: 'risks',
   outbox: [riskOutbox],
+  export: riskExport,
   commands: [
     {
       word: 'risk',

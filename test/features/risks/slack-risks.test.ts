@@ -4,6 +4,9 @@ import type { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
+import { parseArgs } from '../../../src/cli/cli-args.ts';
+import { exportSourcesOf, runExport } from '../../../src/cli/export-command.ts';
+import { features } from '../../../src/features/index.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
 type Json = Record<string, unknown>;
@@ -140,6 +143,18 @@ describe('the risk register on Slack, end to end', () => {
     expect(await riskRow(1)).toMatchObject({ residual: 'medium', acceptance: 'not-needed' });
     // The status counts the open risk by its residual level.
     expect(text((await command(OWNER, 'status')).json)).toContain('0 low, 1 medium, 0 high, 0 critical');
+    // `aims risk export --format csv`: a header and one row per risk, with its treatment, controls and open actions.
+    const out: string[] = [];
+    const risk = exportSourcesOf(features).get('risk');
+    expect(risk).toBeDefined();
+    const code = await runExport(risk!, slack.app.store, parseArgs(['--format', 'csv']), {
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+    });
+    expect(code).toBe(0);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toContain('Risk,Title,AI systems,Category');
+    expect(out[1]).toMatch(/^R-1,.*,Fraud Scorer,.*,Mitigate,.*,A\.6\.2\.6,2,3,Medium,not-needed,2,/);
   });
 
   it('a critical residual asks for acceptance in the approvals channel; the owner and two approvers accept; an edit of its impact drops the acceptances and asks again', async () => {
