@@ -8,6 +8,8 @@ import { auditFeature } from './audit/feature.ts';
 import { digestFeature } from './digest/feature.ts';
 import { incidentServices, incidentsFeature } from './incidents/feature.ts';
 import { incidentRepositories } from './incidents/store.ts';
+import { impactFeature, impactServices } from './impact/feature.ts';
+import { impactRepositories } from './impact/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
@@ -33,6 +35,7 @@ const REGISTERED = [
   { feature: trainingFeature, repositories: trainingRepositories, services: trainingServices },
   { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
+  { feature: impactFeature, repositories: impactRepositories, services: impactServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },
