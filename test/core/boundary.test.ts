@@ -252,6 +252,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
       );
       expect(byArea).toEqual({
         'ai-systems': ['systems'],
+        impact: ['impact'],
         incidents: ['incidents'],
         onboarding: ['onboarding'],
         releases: ['releases'],
