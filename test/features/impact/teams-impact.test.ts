@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardOf, executeActions, fillCard } from '../../helpers/fake-teams-connector.ts';
+import { cardOf, executeActions, fillCard, fillDialog, submitActions } from '../../helpers/fake-teams-connector.ts';
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { FRAUD_SCORER, startTeamsWorkspace, TEAMS_CHANNELS } from '../../helpers/workspace-builders.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
@@ -8,7 +8,7 @@ import { sqlOf } from '../../helpers/test-sql.ts';
 type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
 let teams: Harness;
-const { say, click } = teamsConversation(() => teams);
+const { say, click, dialog } = teamsConversation(() => teams);
 
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
 const APPROVER1 = { user: 'aad-app1', name: 'Ann Approver' };
@@ -115,5 +115,25 @@ describe('impact assessments on Teams, end to end', () => {
     const refused = await assess(APPROVER1, 'Chat Helper', { ...ASSESSMENT, harm1Severity: '9' });
     expect(text(refused)).toContain('The severity is from 1 to 5.');
     expect(await sql().count('impact_assessments')).toBe(0);
+  });
+
+  it('in a channel, the list opens the form of a system that is due in a dialog', async () => {
+    const where = { conversationId: '19:approvals@thread.tacv2', conversationType: 'channel' as const };
+    const list = await say(MEMBER, 'aims impact list', { ...where, mentionBot: true });
+    const open = submitActions(list)['Assess…'];
+    expect(open, 'Assess… opens a dialog').toBeDefined();
+    const reply = teams.connector.activities.filter((entry) => entry.path.startsWith(`/v3/conversations/${APPROVALS}/activities`)).at(-1);
+    const posted = { ...where, activityId: reply?.id ?? '' };
+    const opened = await dialog(APPROVER1, 'task/fetch', open as Record<string, unknown>, posted);
+    if (opened.type !== 'continue') throw new Error(opened.text);
+    const bad = await dialog(APPROVER1, 'task/submit', fillDialog(opened.card, 'Submit', { ...ASSESSMENT, harm1Likelihood: '8' }), posted);
+    expect(text(bad)).toContain('The likelihood is from 1 to 5.');
+    const done = await dialog(APPROVER1, 'task/submit', fillDialog(opened.card, 'Submit', ASSESSMENT), posted);
+    expect(done.type).toBe('message');
+    expect(await sql().get('SELECT status, ai_system_id FROM impact_assessments')).toEqual({
+      status: 'pending',
+      ai_system_id: Number((await sql().get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id),
+    });
+    expect(executeActions(approvalsCard('IA-1 ·'))['Sign off']).toBeDefined();
   });
 });
