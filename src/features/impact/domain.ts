@@ -6,6 +6,9 @@ export const IMPACT_AUDIT = {
   posted: 'impact.posted',
 } as const;
 
+/** Days after an assessment becomes required that it falls due (nudges start 3 days before; past it, it is overdue). */
+export const IMPACT_DUE_AFTER_DAYS = 14;
+
 /** Release change types after which a system needs a fresh, signed impact assessment. */
 export const IMPACT_CHANGE_TYPES: readonly string[] = ['new-training-data', 'code-or-architecture'];
 

@@ -100,26 +100,30 @@ export const impactFeature: Feature = {
         { label: 'Impact assessments', value: `${signedThisWeek} signed this week; due: ${(await impactsDue(repos, workspaceId)).length}` },
       ];
     },
-    overdue: async (repos, workspaceId, { daysOverdue }) =>
-      await flatMapInTurn(await impactsDue(repos, workspaceId), async (d) => [
-        {
-          what: `Impact assessment of ${d.system.name} (${d.reasons.map(reasonText).join(', ')})`,
-          owner: d.system.ownerPersonId === null ? undefined : await repos.people.findById(workspaceId, d.system.ownerPersonId),
-          due: d.since.slice(0, 10),
-          daysOverdue: daysOverdue(d.since.slice(0, 10)),
-          button: (d.pending
-            ? { label: `Open ${impactKey(d.pending)}`, action: IMPACT_ACTIONS.show, args: { impact: String(d.pending.id) } }
-            : { label: 'Assess…', action: IMPACT_ACTIONS.start, args: { systemId: String(d.system.id) } }) as ItemButton,
-        },
-      ]),
+    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
+      await flatMapInTurn(
+        (await impactsDue(repos, workspaceId)).filter((d) => d.due < today),
+        async (d) => [
+          {
+            what: `Impact assessment of ${d.system.name} (${d.reasons.map(reasonText).join(', ')})`,
+            owner: d.system.ownerPersonId === null ? undefined : await repos.people.findById(workspaceId, d.system.ownerPersonId),
+            due: d.due,
+            daysOverdue: daysOverdue(d.due),
+            button: (d.pending
+              ? { label: `Open ${impactKey(d.pending)}`, action: IMPACT_ACTIONS.show, args: { impact: String(d.pending.id) } }
+              : { label: 'Assess…', action: IMPACT_ACTIONS.start, args: { systemId: String(d.system.id) } }) as ItemButton,
+          },
+        ],
+      ),
   },
   nudges: {
     prefix: 'impact',
     // The system's owner while none is written; the approvers (not its author) while one awaits sign-off.
-    items: async (repos, workspaceId, { daysOverdue }) => {
+    items: async (repos, workspaceId, { horizon, daysOverdue }) => {
       const approvers = await repos.roles.holders(workspaceId, 'approver');
-      return (await impactsDue(repos, workspaceId)).flatMap((d): Array<{ personId: number; item: NudgeItem }> => {
-        const due = d.since.slice(0, 10);
+      const soon = (await impactsDue(repos, workspaceId)).filter((d) => d.due <= horizon);
+      return soon.flatMap((d): Array<{ personId: number; item: NudgeItem }> => {
+        const due = d.due;
         if (d.pending) {
           const pending = d.pending;
           return approvers

@@ -8,7 +8,8 @@ import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
-import { IMPACT_AUDIT, IMPACT_CHANGE_TYPES, impactKey, type ImpactAssessment, type ImpactReason } from './domain.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import { IMPACT_AUDIT, IMPACT_CHANGE_TYPES, IMPACT_DUE_AFTER_DAYS, impactKey, type ImpactAssessment, type ImpactReason } from './domain.ts';
 import { impactInputSchema, RISK_REF, type ImpactInput } from './input.ts';
 
 export interface ImpactDetails {
@@ -240,8 +241,10 @@ export class ImpactService {
 export interface ImpactDue {
   system: AiSystem;
   reasons: ImpactReason[];
-  /** Since when it is due (YYYY-MM-DD or an instant): the change, or the system's last change. */
+  /** Since when it is required (an instant): the change, or the system's last change. */
   since: string;
+  /** YYYY-MM-DD: IMPACT_DUE_AFTER_DAYS after `since`. */
+  due: string;
   pending: ImpactAssessment | undefined;
 }
 
@@ -277,7 +280,14 @@ export async function impactsDue(repos: Repositories, workspaceId: number): Prom
   const due: ImpactDue[] = [];
   for (const system of systems) {
     const { reasons, since } = await impactReasonsOf(repos, system);
-    if (reasons.length > 0) due.push({ system, reasons, since, pending: pending.find((a) => a.aiSystemId === system.id) });
+    if (reasons.length > 0)
+      due.push({
+        system,
+        reasons,
+        since,
+        due: addDays(since.slice(0, 10), IMPACT_DUE_AFTER_DAYS),
+        pending: pending.find((a) => a.aiSystemId === system.id),
+      });
   }
   return due;
 }

@@ -42,7 +42,8 @@ async function world() {
   return { ...w, helper, impact: new ImpactService(store, w.clock), store };
 }
 
-const window = { today: '2026-12-01', horizon: '2026-12-04', daysOverdue: () => 0 };
+// Two weeks after the world was built: what became required then falls due now.
+const window = { today: '2026-12-20', horizon: '2026-12-23', daysOverdue: () => 0 };
 
 describe('ImpactService through the feature contract', () => {
   it('nudges the owner of a system in production and high risk, then the approvers but its author, then nobody once signed', async () => {
@@ -52,7 +53,24 @@ describe('ImpactService through the feature contract', () => {
         n.personId,
         n.item.text,
       ]);
+    // Required from the start, it falls due two weeks later: nudged from three days before.
+    const early = await store.read(
+      async (repos) =>
+        await impactFeature.nudges!.items(repos, people.admin.workspaceId, { ...window, today: '2026-11-25', horizon: '2026-11-28' }),
+    );
+    expect(early).toEqual([]);
     expect(await nudges()).toEqual([[people.admin.personId, 'Impact assessment due: Scorer (in production, EU AI Act high risk)']]);
+    const overdue = await store.read(async (repos) =>
+      impactFeature.digest!.overdue!(repos, people.admin.workspaceId, {
+        from: '2026-12-13',
+        today: window.today,
+        since: '2026-12-13T00:00:00.000Z',
+        daysOverdue: () => 14,
+      }),
+    );
+    expect(overdue.map((item) => [item.what, item.due])).toEqual([
+      ['Impact assessment of Scorer (in production, EU AI Act high risk)', '2026-12-06'],
+    ]);
     const { assessment: ia } = await impact.submit(people.app1, assessment(system.id));
     expect(ia.mitigations[0]?.riskRefs).toEqual(['R-7']);
     expect(await nudges()).toEqual([[people.app2.personId, 'Sign off IA-1: impact assessment of Scorer']]);
