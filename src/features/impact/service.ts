@@ -24,7 +24,10 @@ const riskRef = (ref: string) => `R-${RISK_REF.exec(ref.trim())?.[1] ?? ref}`;
 
 /** The risks area's repository, if that area is registered: mitigations name its risks loosely, as "R-3". */
 type RiskLookup = { findById(workspaceId: number, id: number): Promise<unknown> };
-const risksOf = (repos: Repositories): RiskLookup | undefined => (repos as unknown as { risks?: RiskLookup }).risks;
+const risksOf = (repos: Repositories): RiskLookup | undefined => {
+  const risks = (repos as unknown as { risks?: Partial<RiskLookup> }).risks;
+  return typeof risks?.findById === 'function' ? (risks as RiskLookup) : undefined;
+};
 
 /** AI system impact assessments, signed by an approver who is not their author (6.1.4, 8.4, A.5.2-A.5.5). */
 export class ImpactService {
