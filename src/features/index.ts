@@ -8,6 +8,8 @@ import { auditFeature } from './audit/feature.ts';
 import { digestFeature } from './digest/feature.ts';
 import { incidentServices, incidentsFeature } from './incidents/feature.ts';
 import { incidentRepositories } from './incidents/store.ts';
+import { impactFeature, impactServices } from './impact/feature.ts';
+import { impactRepositories } from './impact/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
@@ -39,6 +41,7 @@ const REGISTERED = [
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
   { feature: risksFeature, repositories: riskRepositories, services: riskServices },
   { feature: soaFeature, repositories: soaRepositories, services: soaServices },
+  { feature: impactFeature, repositories: impactRepositories, services: impactServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

@@ -26,6 +26,7 @@ import {
 import { criterionInputSchema, releaseInputSchema, type ReleaseInput } from './input.ts';
 import { keepPersonalCopy, queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { PersonalCopy } from '../../core/posted/posted-copy.ts';
+import { impactDueForRelease } from '../impact/service.ts';
 
 export const RELEASE_PAGE_SIZE = 25;
 
@@ -38,6 +39,8 @@ export interface ReleaseDetails {
   approvals: number;
   /** Who holds the approver role (the card asks those who have not decided). */
   approvers: RoleHolder[];
+  /** The system needs an impact assessment signed after this change (the impact area's read). */
+  impactAssessmentDue?: boolean;
 }
 
 /** A request that cannot be signed off until more people hold the approver role. */
@@ -376,6 +379,7 @@ export class ReleaseService {
         people,
         approvals: decisions.filter((d) => d.active && d.decision === 'approve').length,
         approvers: await repos.roles.holders(workspaceId, 'approver'),
+        impactAssessmentDue: await impactDueForRelease(repos, workspaceId, release),
       };
     });
   }

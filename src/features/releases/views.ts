@@ -74,6 +74,9 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
           value: `${approvals} of ${release.approvalsNeeded}${approvers.length > 0 ? ` (${approvers.join(', ')})` : ''}`,
         },
         { label: 'Change', value: CHANGE_TYPE_LABELS[release.changeType] },
+        ...(details.impactAssessmentDue
+          ? [{ label: 'Impact assessment due', value: [{ text: `Until one is signed for ${system.name}`, tone: 'attention' as const }] }]
+          : []),
         { label: 'Requested by', value: who(people, release.requesterPersonId) },
         ...(asked.length > 0 ? [{ label: 'Waiting on', value: waitingOn(asked) }] : []),
         // The link was checked as an http(s) URL by the release schema: it may be clickable.

@@ -1,0 +1,84 @@
+import { and, desc, eq, inArray, max, type SQL } from 'drizzle-orm';
+import type { Repositories } from '../../core/ports.ts';
+import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import type { Harm, ImpactAssessment, ImpactStatus, Mitigation } from './domain.ts';
+import type { ImpactRepository } from './port.ts';
+import * as sqliteTables from './schema.ts';
+import * as pgTables from './schema.pg.ts';
+
+const tables = (s: StoreDb) => dialectTables(s, sqliteTables, pgTables);
+
+type Row = typeof sqliteTables.impactAssessments.$inferSelect;
+const toAssessment = (row: Row): ImpactAssessment => ({
+  ...row,
+  status: row.status as ImpactStatus,
+  harms: JSON.parse(row.harms) as Harm[],
+  mitigations: JSON.parse(row.mitigations) as Mitigation[],
+});
+
+/** The impact_assessments table, the same code on SQLite and PostgreSQL (tables picked by the connection's dialect). */
+export class ImpactStore implements ImpactRepository {
+  private readonly t: typeof sqliteTables;
+
+  constructor(private readonly s: StoreDb) {
+    this.t = tables(s);
+  }
+
+  async insert(input: Omit<ImpactAssessment, 'id'>): Promise<ImpactAssessment> {
+    const row = { ...input, harms: JSON.stringify(input.harms), mitigations: JSON.stringify(input.mitigations) };
+    return toAssessment(inserted(await this.s.db.insert(this.t.impactAssessments).values(row).returning()));
+  }
+
+  async update(
+    workspaceId: number,
+    id: number,
+    changes: Partial<Pick<ImpactAssessment, 'status' | 'signedByPersonId' | 'signedAt' | 'supersededById' | 'updatedAt'>>,
+  ): Promise<void> {
+    const { impactAssessments } = this.t;
+    await this.s.db
+      .update(impactAssessments)
+      .set(changes)
+      .where(and(eq(impactAssessments.workspaceId, workspaceId), eq(impactAssessments.id, id)));
+  }
+
+  async findById(workspaceId: number, id: number): Promise<ImpactAssessment | undefined> {
+    const { impactAssessments } = this.t;
+    const row = first(
+      await this.s.db
+        .select()
+        .from(impactAssessments)
+        .where(and(eq(impactAssessments.workspaceId, workspaceId), eq(impactAssessments.id, id)))
+        .limit(1),
+    );
+    return row ? toAssessment(row) : undefined;
+  }
+
+  async list(workspaceId: number, filter: { aiSystemId?: number; statuses?: readonly ImpactStatus[] }): Promise<ImpactAssessment[]> {
+    const { impactAssessments } = this.t;
+    const conditions: SQL[] = [eq(impactAssessments.workspaceId, workspaceId)];
+    if (filter.aiSystemId) conditions.push(eq(impactAssessments.aiSystemId, filter.aiSystemId));
+    if (filter.statuses) conditions.push(inArray(impactAssessments.status, [...filter.statuses]));
+    const rows = await this.s.db
+      .select()
+      .from(impactAssessments)
+      .where(and(...conditions))
+      .orderBy(desc(impactAssessments.id));
+    return rows.map(toAssessment);
+  }
+
+  async lastVersion(workspaceId: number, aiSystemId: number): Promise<number> {
+    const { impactAssessments } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ v: max(impactAssessments.version) })
+        .from(impactAssessments)
+        .where(and(eq(impactAssessments.workspaceId, workspaceId), eq(impactAssessments.aiSystemId, aiSystemId))),
+    );
+    return Number(row?.v ?? 0);
+  }
+}
+
+/** The impact repositories over one connection, for the store's unit of work (registered in src/features/index.ts). */
+export function impactRepositories(s: StoreDb): Pick<Repositories, 'impact'> {
+  return { impact: new ImpactStore(s) };
+}
