@@ -37,6 +37,12 @@ export interface EvidenceSource {
    * without counting (a few EXISTS). Sources without it are counted.
    */
   present?(repos: Repositories, workspaceId: number): Promise<readonly EvidenceKind[]>;
+  /**
+   * Records that name the Annex A controls they apply (a risk treated by A.6.2.6), made or changed since
+   * `from`: per control id, how many and the newest instant. The Statement of Applicability adds them to
+   * the control's live evidence.
+   */
+  byControl?(repos: Repositories, workspaceId: number, from: string): Promise<ReadonlyMap<string, { count: number; latest: string }>>;
 }
 
 /** Every evidence kind annex-a.json names for a control or clause. */

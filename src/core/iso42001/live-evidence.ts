@@ -12,6 +12,12 @@ export interface KindEvidence {
   lastDate: string | null;
 }
 
+/** The first instant of the 12 months up to `now`: the UTC midnight 365 days before its day. */
+export function evidenceWindowStart(now: Date): string {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(midnight - EVIDENCE_WINDOW_DAYS * DAY_MS).toISOString();
+}
+
 /**
  * The live evidence of each kind in the 12 months up to `now` (from the UTC midnight 365 days before its
  * day; open-ended, so a record made at `now` counts): how many records, and the UTC day of the newest.

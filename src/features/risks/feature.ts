@@ -186,6 +186,21 @@ export const risksFeature: Feature = {
           .length,
       };
     },
+    // A risk treated by a control is a record of that control at work (6.1.3: controls chosen for the treatment).
+    byControl: async (repos, workspaceId, from) => {
+      const found = new Map<string, { count: number; latest: string }>();
+      for (const risk of await repos.risks.all(workspaceId)) {
+        if (risk.updatedAt < from) continue;
+        for (const control of new Set(risk.controls)) {
+          const known = found.get(control);
+          found.set(control, {
+            count: (known?.count ?? 0) + 1,
+            latest: known && known.latest > risk.updatedAt ? known.latest : risk.updatedAt,
+          });
+        }
+      }
+      return found;
+    },
   },
 };
 

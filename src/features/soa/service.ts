@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { EvidenceSource } from '../../core/iso42001/evidence-coverage.ts';
-import { liveEvidence } from '../../core/iso42001/live-evidence.ts';
+import { evidenceWindowStart, liveEvidence } from '../../core/iso42001/live-evidence.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { RoleHolder } from '../../core/roles.ts';
@@ -182,11 +182,26 @@ export async function soaRows(
     now,
     new Set(ANNEX_A_CONTROLS.filter((control) => dated(control.id)).flatMap((control) => control.evidence)),
   );
+  // Records that name the controls they apply (risks treated by a control), in the same 12 months.
+  const from = evidenceWindowStart(now);
+  const named = new Map<string, { count: number; latest: string }>();
+  for (const source of sources)
+    for (const [id, found] of (await source.byControl?.(repos, workspaceId, from)) ?? []) {
+      const known = named.get(id);
+      named.set(id, {
+        count: (known?.count ?? 0) + found.count,
+        latest: known && known.latest > found.latest ? known.latest : found.latest,
+      });
+    }
   const rows: SoaRow[] = [];
   for (const [i, control] of ANNEX_A_CONTROLS.entries()) {
     const entry = entries[i] as SoaEntry;
     const person = entry.ownerPersonId === null ? undefined : await repos.people.findById(workspaceId, entry.ownerPersonId);
-    const kinds = control.evidence.map((kind) => evidence.get(kind) ?? { count: 0, lastDate: null });
+    const naming = named.get(control.id);
+    const kinds = [
+      ...control.evidence.map((kind) => evidence.get(kind) ?? { count: 0, lastDate: null }),
+      ...(naming ? [{ count: naming.count, lastDate: naming.latest.slice(0, 10) }] : []),
+    ];
     rows.push({
       control,
       entry,

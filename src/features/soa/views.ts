@@ -120,7 +120,7 @@ export function soaControlView(row: SoaRow, note?: string): MessageView {
         { label: 'Owner', value: owner ? [{ text: owner.name, mention: owner.externalId }] : 'nobody yet' },
         {
           label: 'Evidence (12 months)',
-          value: `${evidence.count} record(s)${control.evidence.length > 0 ? ` of ${control.evidence.join(', ')}` : ''}`,
+          value: `${evidence.count} record(s)${control.evidence.length > 0 ? ` of ${control.evidence.join(', ')}` : ''} or risks it treats`,
         },
         { label: 'Last evidence', value: evidence.lastDate ? formatDate(evidence.lastDate) : 'none in 12 months' },
         { label: 'Justification', value: entry.justification ?? (entry.applicable ? 'none given' : 'missing') },

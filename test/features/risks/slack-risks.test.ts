@@ -155,6 +155,21 @@ describe('the risk register on Slack, end to end', () => {
     expect(out).toHaveLength(2);
     expect(out[0]).toContain('Risk,Title,AI systems,Category');
     expect(out[1]).toMatch(/^R-1,.*,Fraud Scorer,.*,Mitigate,.*,A\.6\.2\.6,2,3,Medium,not-needed,2,/);
+    // The Statement of Applicability counts the risk treated by A.6.2.6 as live evidence of that control.
+    const soa: string[] = [];
+    await runExport(
+      exportSourcesOf(features).get('soa')!,
+      slack.app.store,
+      parseArgs(['--format', 'csv', '--at', '2026-11-22T12:00:00Z']),
+      {
+        out: (line) => soa.push(line),
+        err: (line) => soa.push(line),
+      },
+    );
+    expect(soa).toHaveLength(39);
+    const a626 = soa.find((line) => line.startsWith('A.6.2.6,'))?.split(',') ?? [];
+    expect(Number(a626.at(-2))).toBeGreaterThan(0);
+    expect(text((await command(OWNER, 'soa A.6.2.6')).json)).toContain('1 record(s) of review:drift, incident or risks it treats');
   });
 
   it('a critical residual asks for acceptance in the approvals channel; the owner and two approvers accept; an edit of its impact drops the acceptances and asks again', async () => {

@@ -148,7 +148,7 @@ describe('the Statement of Applicability on Slack', () => {
       'V0INC',
     );
     const one = text((await command(MEMBER, 'soa A.6.2.6')).json);
-    expect(one).toContain('1 record(s) of review:drift, incident');
+    expect(one).toContain('1 record(s) of review:drift, incident or risks it treats');
     expect(one).toContain('22 Nov 2026');
     expect(one).toContain('<@U0OWNER>');
     expect(text((await command(MEMBER, 'soa')).json)).toContain('No control claims');
