@@ -6,7 +6,7 @@ import { personLabel } from '../identity.ts';
 import type { Repositories } from '../ports.ts';
 
 /**
- * The sign-off engine: what every signed subject (a release, a risk's residual acceptance) shares. A
+ * The sign-off engine: what every signed subject (a release, a risk's residual acceptance, a version of the SoA) shares. A
  * decision records the sha256 of the content it was given for; decisions count once per person; a
  * subject names the one person who may not sign it (its requester, its last editor); approvers hold the
  * approver role. Each area keeps its own decision rows and lifecycle: the rules are here, once.

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import annexA from '../../core/iso42001/annex-a.json' with { type: 'json' };
-import { canonicalJson } from '../../core/canonical-json.ts';
+import { signOffHash } from '../../core/sign-off/sign-off.ts';
 
 /** What the audit log calls the area's changes. */
 export const SOA_AUDIT = {
@@ -64,7 +63,7 @@ export function soaContentHash(entries: readonly SoaEntry[]): string {
     state,
     ownerPersonId,
   }));
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  return signOffHash(content);
 }
 
 /** The person who changed the SoA last (the one who may never approve it), if anyone has. */

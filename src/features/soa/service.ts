@@ -6,6 +6,7 @@ import type { EvidenceSource } from '../../core/iso42001/evidence-coverage.ts';
 import { evidenceWindowStart, liveEvidence } from '../../core/iso42001/live-evidence.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import { countDecisions, hasDecided, requireApprover, requireNotExcluded } from '../../core/sign-off/sign-off.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
 import {
@@ -96,22 +97,16 @@ export class SoaApprovals implements SoaSignOff {
   ): Promise<{ changed: boolean; approved: boolean }> {
     const key = soaVersionKey(version);
     if (version.status !== 'pending') throw new AimsError('conflict', `${key} was already ${version.status}.`);
-    if (!actor.roles.includes('approver')) {
-      const approvers = (await repos.roles.holders(actor.workspaceId, 'approver')).map((holder) => personLabel(holder));
-      throw new AimsError('forbidden', 'Only approvers can approve the Statement of Applicability.', {
-        hint:
-          approvers.length > 0
-            ? `Approvers: ${approvers.join(', ')}.`
-            : 'This workspace has no approvers yet: an admin can grant the role.',
-      });
-    }
-    if (current.lastEditorPersonId === actor.personId)
-      throw new AimsError('forbidden', `You edited the SoA last, so you cannot approve ${key}: someone else must.`);
-    if ((await repos.soa.decisions(version.id, true)).some((decision) => decision.personId === actor.personId))
-      return { changed: false, approved: false };
+    // The rules every signed subject shares (src/core/sign-off): approvers only, never the last editor,
+    // a second click counts once, the decision records the sha256 of the content approved.
+    await requireApprover(repos, actor, 'Only approvers can approve the Statement of Applicability.');
+    requireNotExcluded(actor, current.lastEditorPersonId, `You edited the SoA last, so you cannot approve ${key}: someone else must.`);
+    const asDecisions = async () =>
+      (await repos.soa.decisions(version.id, true)).map((d) => ({ personId: d.personId, decision: 'approve', active: d.active }));
+    if (hasDecided(await asDecisions(), actor.personId)) return { changed: false, approved: false };
     await repos.soa.addDecision({ versionId: version.id, personId: actor.personId, contentHash: current.contentHash, at, active: true });
     await audit(repos, actor, SOA_AUDIT.approvalGiven, version.id, null, { contentHash: current.contentHash }, at);
-    const approvals = (await repos.soa.decisions(version.id, true)).length;
+    const approvals = countDecisions(await asDecisions(), 'approve');
     if (approvals < version.approvalsNeeded) return { changed: true, approved: false };
     for (const older of await repos.soa.versions(actor.workspaceId))
       if (older.status === 'approved') await repos.soa.updateVersion(actor.workspaceId, older.id, { status: 'superseded' });
