@@ -13,10 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { digestSourcesOf, evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { DigestService } from '../../src/core/digest/digest-service.ts';
 import { systemClock, type Clock } from '../../src/core/clock.ts';
 import { StatusService } from '../../src/core/status-service.ts';
 import { features } from '../../src/features/index.ts';
+import { OnboardingService } from '../../src/features/onboarding/service.ts';
 import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { PgStore } from '../../src/store/postgres/pg-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
@@ -29,6 +31,12 @@ export interface StatusAtSize {
   /** The median of the warm runs (snapshot hit), in ms. */
   warmP50: number;
   warmRuns: number;
+  /**
+   * What `/aims status` reads beside the summary (the digest's verdict and the first-run checklist), cold
+   * (both dropped first) and warm: the chat router's status page is the summary plus these.
+   */
+  pageColdMs: number[];
+  pageWarmP50: number;
   rssBeforeMb: number;
   rssAfterMb: number;
   /** The process's peak resident memory so far (getrusage maxRSS), in MB. */
@@ -69,11 +77,34 @@ export async function statusAtSize(
     await status.summarize(workspaceId, options.personId);
     warmMs.push(performance.now() - started);
   }
+  const clock = options.clock ?? systemClock;
+  const digests = new DigestService(store, clock, 'UTC', digestSourcesOf(features));
+  const onboarding = new OnboardingService(store, clock);
+  const page = async () => {
+    await digests.verdict(workspaceId);
+    await onboarding.checklist(workspaceId);
+  };
+  const pageColdMs: number[] = [];
+  for (let i = 0; i < (options.cold ?? 3); i += 1) {
+    digests.forget(workspaceId);
+    onboarding.forget(workspaceId);
+    const started = performance.now();
+    await page();
+    pageColdMs.push(performance.now() - started);
+  }
+  const pageWarmMs: number[] = [];
+  for (let i = 0; i < (options.warm ?? 200); i += 1) {
+    const started = performance.now();
+    await page();
+    pageWarmMs.push(performance.now() - started);
+  }
   return {
     coldMs: coldMs.map((ms) => Math.round(ms * 100) / 100),
     coldP50: Math.round(median(coldMs) * 100) / 100,
     warmP50: Math.round(median(warmMs) * 1000) / 1000,
     warmRuns: warmMs.length,
+    pageColdMs: pageColdMs.map((ms) => Math.round(ms * 100) / 100),
+    pageWarmP50: Math.round(median(pageWarmMs) * 1000) / 1000,
     rssBeforeMb: mb(rssBefore),
     rssAfterMb: mb(process.memoryUsage().rss),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

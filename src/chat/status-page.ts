@@ -11,7 +11,7 @@ export async function statusPage(
   guide: FirstRunSpec | undefined,
 ): Promise<MessageView> {
   return statusView(await services.status.summarize(who.workspaceId, who.personId), who.timeZone, {
-    digest: await services.digests.build(who.workspaceId),
+    digest: await services.digests.verdict(who.workspaceId),
     guide: (await guide?.statusLead(services, who.workspaceId, who.platform)) ?? { empty: false, blocks: [] },
     platform: who.platform,
   });

@@ -88,8 +88,39 @@ export function isHealthy(digest: Pick<Digest, 'concerns'>): boolean {
 
 const TOP = 5;
 
+/** The digest's verdict for a status page, kept per workspace until its records or its day change. */
+interface KeptVerdict {
+  /** The workspace's latest audit sequence when it was read (every change writes an audit event). */
+  sequence: number | null;
+  today: string;
+  verdict: Pick<Digest, 'concerns' | 'attention'>;
+}
+
+/** Workspaces whose verdict is kept; the least recently asked one goes first. */
+const KEPT_VERDICTS = 256;
+
+/** The concerns and the records behind them, the digest's way: the areas' own, then the most overdue. */
+function verdictOf(parts: ReadonlyArray<{ overdue: OverdueItem[]; concerns: string[]; attention: AttentionItem[] }>) {
+  const overdueElsewhere = parts.flatMap((part) => part.overdue);
+  const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+  // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
+  const concerns: string[] = parts.flatMap((part) => part.concerns);
+  if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
+  const attention: AttentionItem[] = [
+    ...parts.flatMap((part) => part.attention),
+    ...topOverdue.map((item) => ({
+      what: item.what,
+      why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,
+      ...(item.button ? { button: item.button } : {}),
+    })),
+  ];
+  return { topOverdue, concerns, attention };
+}
+
 /** Builds the weekly digest of a workspace as of a moment. */
 export class DigestService {
+  private readonly verdicts = new Map<number, KeptVerdict>();
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
@@ -99,6 +130,67 @@ export class DigestService {
 
   async workspaces(): Promise<Workspace[]> {
     return await this.store.read(async (repos) => await repos.workspaces.all());
+  }
+
+  /**
+   * The verdict a status page leads with (the digest's concerns and the records behind them), without the
+   * digest's lines. Its figures depend on the records and the workspace's day only, so it is kept per
+   * workspace until the workspace's latest audit sequence moves or its day turns: a status asked again
+   * with nothing changed reads two rows, not every area.
+   */
+  async verdict(workspaceId: number, at: Date = this.clock.now()): Promise<Pick<Digest, 'concerns' | 'attention'>> {
+    const { sequence, timeZone } = await this.store.read(async (repos) => ({
+      sequence: (await repos.audit.versions(workspaceId)).workspace,
+      timeZone: (await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone,
+    }));
+    const today = todayIn(timeZone, at);
+    const kept = this.verdicts.get(workspaceId);
+    if (kept && kept.sequence === sequence && kept.today === today) {
+      this.verdicts.delete(workspaceId);
+      this.verdicts.set(workspaceId, kept);
+      return kept.verdict;
+    }
+    const week = this.weekOf(today, at);
+    const parts = [];
+    for (const source of this.sources) {
+      if (!source.overdue && !source.concerns && !source.attention) continue;
+      parts.push(
+        await this.store.read(async (repos) => ({
+          overdue: (await source.overdue?.(repos, workspaceId, week)) ?? [],
+          concerns: (await source.concerns?.(repos, workspaceId, week)) ?? [],
+          attention: (await source.attention?.(repos, workspaceId, week)) ?? [],
+        })),
+      );
+      await yieldToEventLoop();
+    }
+    const { concerns, attention } = verdictOf(parts);
+    const verdict = { concerns, attention };
+    // Kept only if nothing changed while the areas were read in their own read units.
+    const after = await this.store.read(async (repos) => (await repos.audit.versions(workspaceId)).workspace);
+    if (after === sequence) {
+      this.verdicts.delete(workspaceId);
+      this.verdicts.set(workspaceId, { sequence, today, verdict });
+      while (this.verdicts.size > KEPT_VERDICTS) {
+        const oldest = this.verdicts.keys().next().value;
+        if (oldest === undefined) break;
+        this.verdicts.delete(oldest);
+      }
+    }
+    return verdict;
+  }
+
+  /** Drops the kept verdicts (the bench's cold figure). */
+  forget(workspaceId?: number): void {
+    if (workspaceId === undefined) this.verdicts.clear();
+    else this.verdicts.delete(workspaceId);
+  }
+
+  private weekOf(today: string, at: Date): DigestWeek {
+    const from = addDays(today, -7);
+    const since = new Date(at.getTime() - 7 * 86_400_000).toISOString();
+    const days = (due: string) =>
+      Math.round((new Date(`${today}T00:00:00Z`).getTime() - new Date(`${due}T00:00:00Z`).getTime()) / 86_400_000);
+    return { from, today, since, daysOverdue: days };
   }
 
   /**
@@ -131,11 +223,7 @@ export class DigestService {
       );
       await yieldToEventLoop();
     }
-    const overdueElsewhere = parts.flatMap((part) => part.overdue);
-    const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
-    // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
-    const concerns: string[] = parts.flatMap((part) => part.concerns);
-    if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
+    const { topOverdue, concerns, attention } = verdictOf(parts);
     return {
       workspace,
       period: isoWeek(today),
@@ -145,14 +233,7 @@ export class DigestService {
       topOverdue,
       auditHead,
       concerns,
-      attention: [
-        ...parts.flatMap((part) => part.attention),
-        ...topOverdue.map((item) => ({
-          what: item.what,
-          why: `${item.daysOverdue} days overdue${item.owner ? ` · ${item.owner.displayName ?? item.owner.externalId}` : ''}`,
-          ...(item.button ? { button: item.button } : {}),
-        })),
-      ],
+      attention,
     };
   }
 }

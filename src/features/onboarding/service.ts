@@ -1,10 +1,16 @@
 import type { Clock } from '../../core/clock.ts';
-import type { UnitOfWork } from '../../core/ports.ts';
+import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
 import { checklistOf, GREETED_AUDIT, type Checklist } from './domain.ts';
 
+/** Workspaces whose checklist is kept; the least recently read one goes first. */
+const KEPT = 256;
+
 /** The first run: the "Get started" checklist from the workspace's records, and greeting each place once. */
 export class OnboardingService {
+  /** Each workspace's checklist with the workspace's latest audit sequence it was read at (every change writes an audit event). */
+  private readonly kept = new Map<number, { sequence: number | null; checklist: Checklist }>();
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
@@ -13,20 +19,42 @@ export class OnboardingService {
   /** The checklist as the records stand, in one consistent read. */
   async checklist(workspaceId: number): Promise<Checklist> {
     return await this.store.read(async (repos) => {
-      const settings = await repos.settings.get(workspaceId);
-      const { byStage } = await repos.aiSystems.counts(workspaceId);
-      const page = { limit: 1, offset: 0 };
-      return checklistOf({
-        systems: byStage.development + byStage.production,
-        missingChannels: CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]),
-        approvers: (await repos.roles.holders(workspaceId, 'approver')).length,
-        approvalsNeeded: settings?.defaultApprovals ?? DEFAULT_APPROVALS,
-        incidents: (await repos.incidents.list(workspaceId, {}, page)).total,
-        releases: (await repos.releases.list(workspaceId, {}, page)).total,
-        // Retired systems, courses and reviews are records too: a workspace with them is not empty.
-        otherRecords:
-          byStage.retired + (await repos.training.courses(workspaceId, true)).length + (await repos.reviews.list(workspaceId, {})).length,
-      });
+      // Kept until the workspace's records change: a status asked again reads one row, not every area.
+      const sequence = (await repos.audit.versions(workspaceId)).workspace;
+      const kept = this.kept.get(workspaceId);
+      if (kept && kept.sequence === sequence) return kept.checklist;
+      const checklist = await this.read(repos, workspaceId);
+      this.kept.delete(workspaceId);
+      this.kept.set(workspaceId, { sequence, checklist });
+      while (this.kept.size > KEPT) {
+        const oldest = this.kept.keys().next().value;
+        if (oldest === undefined) break;
+        this.kept.delete(oldest);
+      }
+      return checklist;
+    });
+  }
+
+  /** Drops the kept checklists (the bench's cold figure). */
+  forget(workspaceId?: number): void {
+    if (workspaceId === undefined) this.kept.clear();
+    else this.kept.delete(workspaceId);
+  }
+
+  private async read(repos: Repositories, workspaceId: number): Promise<Checklist> {
+    const settings = await repos.settings.get(workspaceId);
+    const { byStage } = await repos.aiSystems.counts(workspaceId);
+    const page = { limit: 1, offset: 0 };
+    return checklistOf({
+      systems: byStage.development + byStage.production,
+      missingChannels: CHANNEL_PURPOSES.filter((purpose) => !settings?.[CHANNEL_COLUMN[purpose]]),
+      approvers: (await repos.roles.holders(workspaceId, 'approver')).length,
+      approvalsNeeded: settings?.defaultApprovals ?? DEFAULT_APPROVALS,
+      incidents: (await repos.incidents.list(workspaceId, {}, page)).total,
+      releases: (await repos.releases.list(workspaceId, {}, page)).total,
+      // Retired systems, courses and reviews are records too: a workspace with them is not empty.
+      otherRecords:
+        byStage.retired + (await repos.training.courses(workspaceId, true)).length + (await repos.reviews.list(workspaceId, {})).length,
     });
   }
 
