@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { pruneDedupeKeys } from './jobs/prune-dedupe-keys.ts';
-import { messengersFor, outboxSlackMessenger, type JobRetries } from './messaging.ts';
+import { jobSlackMessenger, outboxSlackMessenger, type JobRetries } from './messaging.ts';
 import { OutboxSender, type OutboxRetry } from './chat/outbox-sender.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
@@ -26,7 +26,6 @@ import { quickCheck } from './store/database.ts';
 import type { GovernanceStore } from './store/governance-store.ts';
 import { openConfiguredStore } from './store/open-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
-import { mountTeams } from './teams/teams-adapter.ts';
 
 export interface StartOptions {
   clock?: Clock;
@@ -126,7 +125,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const slack = slackConfig ? createSlackApp({ config: slackConfig, router, messengers, logger, http }) : undefined;
   const slackSocket = slack ? socketModeConnectionOf(slack) : undefined;
   slackLink.socket = slackSocket;
-  if (config.teams.enabled)
+  // botbuilder and the Azure SDK under it (tens of MB) are loaded only where Teams is configured.
+  if (config.teams.enabled) {
+    const { mountTeams } = await import('./teams/teams-adapter.ts');
     mountTeams(
       http,
       config.teams,
@@ -135,6 +136,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
       logger,
       options.teamsOpenIdMetadataUrl ? { openIdMetadataUrl: options.teamsOpenIdMetadataUrl } : {},
     );
+  }
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
   finishHttpApp(http, logger);
 
@@ -149,11 +151,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // What a previous process committed but never sent goes out now.
   await outbox.start();
 
-  // Jobs send with bounded retries (messengersFor): one unreachable person must not stall everyone.
-  const jobMessengers: Messengers = {
-    ...messengers,
-    ...(config.slack.mode !== 'off' ? { slack: messengersFor(config, options.jobRetries).slack } : {}),
-  };
+  // Jobs send with bounded retries (JOB_RETRIES): one unreachable person must not stall everyone.
+  const jobSlack = config.slack.mode !== 'off' ? jobSlackMessenger(config, options.jobRetries) : undefined;
+  const jobMessengers: Messengers = { ...messengers, ...(jobSlack ? { slack: jobSlack } : {}) };
   const runJob = async (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
     if (job === ANCHOR_JOB) return await runAnchors(deps, at, onlyWhereDue);

@@ -4,8 +4,6 @@ import type { Config } from './config.ts';
 import { slackMessenger } from './slack/slack-messenger.ts';
 import { boltLogger } from './slack/bolt-logger.ts';
 import type { Logger } from './logger.ts';
-import { teamsAdapter } from './teams/teams-adapter.ts';
-import { teamsMessenger } from './teams/teams-messenger.ts';
 
 /**
  * A job sends to many people: one who cannot be reached (Slack answering 429 or 5xx) must not hold up
@@ -19,18 +17,30 @@ export type JobRetries = typeof JOB_RETRIES;
  * Messengers for sending outside a chat request (scheduled jobs, the CLI running one by hand);
  * `retries` changes the waits between retries (tests), JOB_RETRIES otherwise.
  */
-export function messengersFor(config: Config, retries: Partial<JobRetries> = {}): Messengers {
+export async function messengersFor(config: Config, retries: Partial<JobRetries> = {}): Promise<Messengers> {
   const messengers: Messengers = {};
-  if (config.slack.botToken) {
-    const client = new webApi.WebClient(config.slack.botToken, {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: { ...JOB_RETRIES, ...retries },
-      rejectRateLimitedCalls: true,
-    });
-    messengers.slack = slackMessenger(client as never);
+  const slack = jobSlackMessenger(config, retries);
+  if (slack) messengers.slack = slack;
+  if (config.teams.enabled) {
+    // botbuilder (and the Azure SDK under it) is loaded only where Teams is configured.
+    const [{ teamsAdapter }, { teamsMessenger }] = await Promise.all([
+      import('./teams/teams-adapter.ts'),
+      import('./teams/teams-messenger.ts'),
+    ]);
+    messengers.teams = teamsMessenger(teamsAdapter(config.teams), config.teams.appId ?? '');
   }
-  if (config.teams.enabled) messengers.teams = teamsMessenger(teamsAdapter(config.teams), config.teams.appId ?? '');
   return messengers;
+}
+
+/** Slack for a job: the WebClient with JOB_RETRIES (or `retries`), or undefined without a bot token. */
+export function jobSlackMessenger(config: Config, retries: Partial<JobRetries> = {}): ChannelMessenger | undefined {
+  if (!config.slack.botToken) return undefined;
+  const client = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { ...JOB_RETRIES, ...retries },
+    rejectRateLimitedCalls: true,
+  });
+  return slackMessenger(client as never);
 }
 
 /**

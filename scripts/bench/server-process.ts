@@ -1,5 +1,5 @@
-// The bot as its own server process, started the way `npm start` starts it: node dist/main.js when the
-// compiled build exists, else node --import tsx src/main.ts. Start to healthy (spawn to the first 200 from
+// The bot as its own server process, started the way `npm start` starts it: node with the start script's
+// flags and dist/main.js when the compiled build exists, else node --import tsx src/main.ts. Start to healthy (spawn to the first 200 from
 // /healthz) and resident memory (VmRSS of that process) idle after warm-up, after 1k and after 10k requests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,10 +20,23 @@ function buildIfStale(): string {
   return ', built first by node scripts/build.js --if-stale as npm start does';
 }
 
+/** The node flags of package.json's start script (`node --optimize-for-size dist/main.js`): the bench runs what npm start runs. */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (scripts?.start ?? '').split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node') return [];
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
+
 /** How the process is started, and in words for the report. */
 export function serverCommand(built = ''): { args: string[]; how: string } {
-  if (existsSync(join(ROOT, 'dist/main.js'))) return { args: ['dist/main.js'], how: `node dist/main.js (compiled${built})` };
-  return { args: ['--import', 'tsx', 'src/main.ts'], how: 'node --import tsx src/main.ts (no dist/main.js built)' };
+  const flags = startFlags();
+  if (existsSync(join(ROOT, 'dist/main.js')))
+    return { args: [...flags, 'dist/main.js'], how: `node ${[...flags, 'dist/main.js'].join(' ')} (compiled${built})` };
+  return {
+    args: [...flags, '--import', 'tsx', 'src/main.ts'],
+    how: `node ${[...flags, '--import', 'tsx', 'src/main.ts'].join(' ')} (no dist/main.js built)`,
+  };
 }
 
 /** Resident memory of a process in MB, from /proc (Linux). */

@@ -22,6 +22,11 @@ export class RecentDeliveries {
     return 'new';
   }
 
+  /** How many keys it holds: never more than its capacity. */
+  get size(): number {
+    return this.keys.size;
+  }
+
   /** Lets a delivery that failed unexpectedly be run again by its retry. */
   release(key: string): void {
     this.keys.delete(key);

@@ -154,7 +154,7 @@ async function jobsCommand(rest: string[], dbPath: string, io: CliIo): Promise<n
     });
     // Loaded here, not at the top: Bolt and botbuilder are for sending, and other commands start faster without them.
     const { messengersFor } = await import('../messaging.ts');
-    const cards = new CardPublisher(messengersFor(config, io.jobRetries), logger);
+    const cards = new CardPublisher(await messengersFor(config, io.jobRetries), logger);
     if (job === NUDGE_JOB) {
       const reports = await runNudges({ ...services, cards }, at);
       for (const r of reports) io.out(`${r.workspace} ${r.period}: ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed`);

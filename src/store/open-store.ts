@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { maskSecrets, maskUrl } from '../core/mask-secrets.ts';
 import { asStoreOpenError, StoreOpenError } from './database.ts';
 import type { GovernanceStore } from './governance-store.ts';
-import { PgStore, type PgStoreOptions } from './postgres/pg-store.ts';
+import type { PgStore, PgStoreOptions } from './postgres/pg-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 /** Whether a `--db` value or a URL names a PostgreSQL database rather than a SQLite file. */
@@ -30,6 +30,8 @@ export async function openConfiguredStore(config: Pick<Config, 'dbPath' | 'postg
 /** A PostgreSQL store, migrated; a server that refuses (wrong password, no such database, nobody listening) is a StoreOpenError. */
 export async function openPostgres(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
   try {
+    // The PostgreSQL driver is loaded only where PostgreSQL is configured.
+    const { PgStore } = await import('./postgres/pg-store.ts');
     return await PgStore.open(url, options);
   } catch (error) {
     throw postgresRefusal(url, error);

@@ -126,7 +126,7 @@ describe('npm start with an empty environment (local mode)', () => {
     // Compiled JavaScript under plain node, one process: no tsx anywhere below npm, and one node serving.
     const tree = processTree(bot.child.pid ?? 0);
     expect(tree.filter((command) => command.includes('tsx'))).toEqual([]);
-    expect(tree.filter((command) => /^\S*node dist\/main\.js$/.test(command))).toHaveLength(1);
+    expect(tree.filter((command) => /^\S*node( --\S+)* dist\/main\.js$/.test(command))).toHaveLength(1);
     process.kill(-(bot.child.pid ?? 0), 'SIGTERM');
     await bot.exited;
     expect(existsSync(dbPath)).toBe(true);
