@@ -40,7 +40,7 @@ export async function openRiskForm(
   return { kind: 'form', form: riskForm({ systems, people, thresholds, risk, ...(owner ? { owner } : {}) }) };
 }
 
-/** `risk [add] | risk list [open|mine|high|<system>] | risk matrix | risk levels [m h c] | risk R-3 [edit]` */
+/** `risk [add] | risk list [open|mine|high|<system>] | risk matrix | risk levels [m h c] | risk R-3 [edit|close|reopen]` */
 export async function riskCommand(ctx: CommandContext): Promise<ChatResponse> {
   const { services, actor, args, timeZone, prefix } = ctx;
   const [first, ...rest] = args;
@@ -76,6 +76,16 @@ export async function riskCommand(ctx: CommandContext): Promise<ChatResponse> {
     });
   const verb = (rest[0] ?? '').toLowerCase();
   if (verb === 'edit') return await openRiskForm(services, actor, number);
+  if (verb === 'close' || verb === 'reopen') {
+    const status = verb === 'close' ? 'closed' : 'open';
+    const { risk, changed } = await services.risks.setStatus(actor, number, status);
+    const said = changed
+      ? status === 'closed'
+        ? `Closed ${riskKey(risk)}: it leaves the matrix, the status and the nudges, and stays in the register (${prefix}risk ${riskKey(risk)} reopen).`
+        : `Reopened ${riskKey(risk)}.`
+      : `${riskKey(risk)} is already ${risk.status}.`;
+    return message({ ...(await riskCard(services, actor.workspaceId, number, timeZone, said)), visibility: 'private' });
+  }
   return message({ ...(await riskCard(services, actor.workspaceId, number, timeZone)), visibility: 'private' });
 }
 

@@ -10,6 +10,8 @@ export const RISK_AUDIT = {
   actionDone: 'risk_action.done',
   levelsSet: 'risk.levels_set',
   reviewed: 'risk.reviewed',
+  closed: 'risk.closed',
+  reopened: 'risk.reopened',
 } as const;
 
 /** The direct messages the area queues. */

@@ -77,7 +77,8 @@ export const risksFeature: Feature = {
   commands: [
     {
       word: 'risk',
-      usage: 'risk add | risk list [open|mine|high|<system>] | risk R-3 [edit] | risk matrix | risk levels [medium high critical]',
+      usage:
+        'risk add | risk list [open|mine|high|<system>] | risk R-3 [edit|close|reopen] | risk matrix | risk levels [medium high critical]',
       group: 'report',
       button: { label: 'Add a risk', form: RISK_FORMS.add },
       summary: 'The AI risk register: levels, treatment, controls, actions, and acceptance of high residual risk.',
@@ -90,9 +91,9 @@ export const risksFeature: Feature = {
     prefix: 'risk',
     items: async (repos, workspaceId, { horizon, daysOverdue }) => {
       const risks = await repos.risks.all(workspaceId);
-      const numberOf = new Map(risks.map((r) => [r.id, r.number]));
+      const numberOf = new Map(risks.filter((r) => r.status === 'open').map((r) => [r.id, r.number]));
       const actionItems = (await repos.risks.actions(workspaceId, { status: 'open' }))
-        .filter((a) => a.dueDate <= horizon)
+        .filter((a) => a.dueDate <= horizon && numberOf.has(a.riskId))
         .map((a) => ({
           personId: a.ownerPersonId,
           item: {

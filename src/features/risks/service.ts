@@ -23,6 +23,7 @@ import {
   type Risk,
   type RiskAction,
   type RiskDecision,
+  type RiskStatus,
 } from './domain.ts';
 import { riskInputSchema, thresholdsInputSchema, type RiskInput } from './input.ts';
 
@@ -297,6 +298,37 @@ export class RiskService {
       );
       await queueRefresh(repos, actor.workspaceId, subjectOf('risk', risk.id), at);
       return { ...risk, nextReviewDate, updatedAt: at };
+    });
+  }
+
+  /**
+   * Closes a risk that no longer applies (the system retired, the cause removed), or opens it again: its
+   * owner or an admin. A closed risk leaves the matrix, the status, the digest and the nudges (its review
+   * and its open treatment actions); it stays in the register and its export. The same again changes nothing.
+   */
+  async setStatus(actor: Actor, number: number, status: RiskStatus): Promise<{ risk: Risk; changed: boolean }> {
+    const at = this.clock.now().toISOString();
+    return await this.store.write(async (repos) => {
+      const risk = await this.mustFind(repos, actor.workspaceId, number);
+      if (risk.ownerPersonId !== actor.personId && !actor.roles.includes('admin'))
+        throw new AimsError(
+          'forbidden',
+          `Only the owner of ${riskKey(risk)} or an admin can ${status === 'closed' ? 'close' : 'reopen'} it.`,
+        );
+      if (risk.status === status) return { risk, changed: false };
+      await repos.risks.update(actor.workspaceId, risk.id, { status, updatedAt: at });
+      await this.audit(
+        repos,
+        actor,
+        actor.workspaceId,
+        status === 'closed' ? RISK_AUDIT.closed : RISK_AUDIT.reopened,
+        `risk:${risk.id}`,
+        { status: risk.status },
+        { status },
+        at,
+      );
+      await queueRefresh(repos, actor.workspaceId, subjectOf('risk', risk.id), at);
+      return { risk: { ...risk, status, updatedAt: at }, changed: true };
     });
   }
 

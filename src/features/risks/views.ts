@@ -43,7 +43,7 @@ export function riskCardView(details: RiskDetails, timeZone: string, note?: stri
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'text', text: note });
   blocks.push(
-    { type: 'header', text: `${key} · ${risk.title}`.slice(0, 150) },
+    { type: 'header', text: `${key} · ${risk.title}${risk.status === 'closed' ? ' (closed)' : ''}`.slice(0, 150) },
     {
       type: 'fields',
       fields: [

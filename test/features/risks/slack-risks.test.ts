@@ -302,6 +302,24 @@ describe('the risk register on Slack, end to end', () => {
     expect(await sql().count('audit_events', "action = 'risk.levels_set'")).toBe(1);
   });
 
+  it('the owner closes a risk: it leaves the matrix and the nudges, stays in the register; a member may not; closing again changes nothing', async () => {
+    await addRisk(ADMIN, treated(), 'V0RISKC');
+    expect(text((await command(MEMBER, 'risk R-1 close')).json)).toContain('Only the owner of R-1 or an admin can close it.');
+    const closed = text((await command(OWNER, 'risk R-1 close')).json);
+    expect(closed).toContain('Closed R-1');
+    expect(closed).toContain('(closed)');
+    expect(await sql().get('SELECT status FROM risks WHERE number = 1')).toEqual({ status: 'closed' });
+    const events = await sql().count('audit_events', "action = 'risk.closed'");
+    expect(events).toBe(1);
+    expect(text((await command(OWNER, 'risk R-1 close')).json)).toContain('R-1 is already closed.');
+    expect(await sql().count('audit_events', "action = 'risk.closed'")).toBe(1);
+    expect(text((await command(OWNER, 'risk matrix')).json)).toContain('Risk matrix · 0 open (residual)');
+    expect(text((await command(OWNER, 'risk list')).json)).toContain('closed');
+    expect(text((await command(OWNER, 'status')).json)).toContain('0 low, 0 medium, 0 high, 0 critical');
+    expect(text((await command(ADMIN, 'risk R-1 reopen')).json)).toContain('Reopened R-1.');
+    expect(text((await command(OWNER, 'risk matrix')).json)).toContain('Risk matrix · 1 open (residual)');
+  });
+
   it('nothing of one workspace in another: R-1 is not there for another Slack team', async () => {
     await addRisk(ADMIN, treated(), 'V0RISK3');
     const outsider = { user: 'U0OUT', name: 'oscar', team: 'T0OTHER' };
