@@ -52,6 +52,28 @@ export async function replayOf<T>(
   return { outcome: (seen.outcome ?? null) as T | null };
 }
 
+/**
+ * The record an earlier submission under `bound` made (a retry or a double submit is answered with it,
+ * unchanged), or undefined for a first one. The outcome kept with the key names the record's id under
+ * `idKey`; `find` reads it in the caller's unit; `label` names it in the refusal of the same key sent
+ * with other content ("it is bound to INC-3").
+ */
+export async function replayedRecord<R>(
+  dedupe: DedupeRepository,
+  bound: BoundKey | undefined,
+  idKey: string,
+  find: (id: number) => Promise<R | undefined>,
+  label: (record: R | undefined) => string,
+): Promise<R | undefined> {
+  const idIn = (outcome: Record<string, unknown> | null) => (typeof outcome?.[idKey] === 'number' ? (outcome[idKey] as number) : undefined);
+  const replay = await replayOf<Record<string, unknown>>(dedupe, bound, async (outcome) => {
+    const id = idIn(outcome);
+    return label(id === undefined ? undefined : await find(id));
+  });
+  const id = replay ? idIn(replay.outcome) : undefined;
+  return id === undefined ? undefined : await find(id);
+}
+
 /** Claims a bound key with what it produced; false when it was claimed before. */
 export async function claimBound(
   dedupe: DedupeRepository,

@@ -1,7 +1,7 @@
 import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
-import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { bindKey, claimBound, replayedRecord } from '../../core/inbound-dedupe.ts';
 import { requireOwnerOrAdmin } from '../../core/policies.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { AiSystemCounts, AiSystemFilter } from './port.ts';
@@ -64,17 +64,13 @@ export class AiSystemService {
     try {
       return await this.store.write(async (repos) => {
         if (bound) {
-          const earlier = (
-            await replayOf<{ systemId?: number }>(
-              repos.dedupe,
-              bound,
-              async (outcome) =>
-                (outcome?.systemId ? (await repos.aiSystems.findById(actor.workspaceId, outcome.systemId))?.name : undefined) ??
-                'an AI system',
-            )
-          )?.outcome;
-          const existing =
-            earlier?.systemId === undefined ? undefined : await repos.aiSystems.findById(actor.workspaceId, earlier.systemId);
+          const existing = await replayedRecord(
+            repos.dedupe,
+            bound,
+            'systemId',
+            async (id) => await repos.aiSystems.findById(actor.workspaceId, id),
+            (system) => system?.name ?? 'an AI system',
+          );
           if (existing) return { system: existing, created: false };
         }
         const input = await this.validate(repos, actor, raw);

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../core/canonical-json.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, invalidInput, rowFieldErrorsOf } from '../../core/errors.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
-import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { bindKey, claimBound, replayedRecord } from '../../core/inbound-dedupe.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
@@ -45,12 +45,13 @@ export class ImpactService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = (
-          await replayOf<{ impactId?: number }>(repos.dedupe, bound, (outcome) =>
-            outcome?.impactId ? impactKey({ id: outcome.impactId }) : 'an impact assessment',
-          )
-        )?.outcome;
-        const existing = earlier?.impactId === undefined ? undefined : await repos.impact.findById(actor.workspaceId, earlier.impactId);
+        const existing = await replayedRecord(
+          repos.dedupe,
+          bound,
+          'impactId',
+          async (id) => await repos.impact.findById(actor.workspaceId, id),
+          (assessment) => (assessment ? impactKey(assessment) : 'an impact assessment'),
+        );
         if (existing) return { assessment: existing, created: false };
       }
       const input = await this.validate(repos, actor, raw);

@@ -2,7 +2,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput, rowFieldErrorsOf } from '../../core/errors.ts';
-import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { bindKey, claimBound, replayedRecord, replayOf } from '../../core/inbound-dedupe.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { CorrectiveActionFilter, IncidentFilter } from './port.ts';
@@ -143,16 +143,13 @@ export class IncidentService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = (
-          await replayOf<{ incidentId?: number }>(
-            repos.dedupe,
-            bound,
-            async (outcome) =>
-              `INC-${(outcome?.incidentId ? (await repos.incidents.findById(actor.workspaceId, outcome.incidentId))?.number : undefined) ?? '?'}`,
-          )
-        )?.outcome;
-        const existing =
-          earlier?.incidentId === undefined ? undefined : await repos.incidents.findById(actor.workspaceId, earlier.incidentId);
+        const existing = await replayedRecord(
+          repos.dedupe,
+          bound,
+          'incidentId',
+          async (id) => await repos.incidents.findById(actor.workspaceId, id),
+          (incident) => `INC-${incident?.number ?? '?'}`,
+        );
         if (existing) return { incident: existing, created: false };
       }
       const parsed = incidentInputSchema.safeParse(raw);

@@ -4,7 +4,7 @@ import type { AiSystem } from '../ai-systems/domain.ts';
 import { countDecisions, hasDecided, requireApprover, requireNotExcluded, requireSeen, signOffHash } from '../../core/sign-off/sign-off.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
-import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { bindKey, claimBound, replayedRecord } from '../../core/inbound-dedupe.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import { requireOwnerOrAdmin } from '../../core/policies.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
@@ -147,12 +147,13 @@ export class ReleaseService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }, requestHash) : undefined;
     return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = (
-          await replayOf<{ releaseId?: number }>(repos.dedupe, bound, (outcome) =>
-            outcome?.releaseId ? releaseKey({ id: outcome.releaseId }) : 'a release',
-          )
-        )?.outcome;
-        const existing = earlier?.releaseId === undefined ? undefined : await repos.releases.findById(actor.workspaceId, earlier.releaseId);
+        const existing = await replayedRecord(
+          repos.dedupe,
+          bound,
+          'releaseId',
+          async (id) => await repos.releases.findById(actor.workspaceId, id),
+          (release) => (release ? releaseKey(release) : 'a release'),
+        );
         if (existing) return { release: existing, created: false };
       }
       const validated = await this.validate(repos, actor, raw);

@@ -2,7 +2,7 @@ import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
-import { bindKey, claimBound, replayOf } from '../../core/inbound-dedupe.ts';
+import { bindKey, claimBound, replayedRecord, replayOf } from '../../core/inbound-dedupe.ts';
 import type { Person } from '../../core/identity.ts';
 import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
@@ -112,8 +112,13 @@ export class RiskService {
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return await this.store.write(async (repos) => {
       if (bound) {
-        const earlier = (await replayOf<{ riskId?: number }>(repos.dedupe, bound, () => 'a risk'))?.outcome;
-        const existing = earlier?.riskId === undefined ? undefined : await repos.risks.findById(actor.workspaceId, earlier.riskId);
+        const existing = await replayedRecord(
+          repos.dedupe,
+          bound,
+          'riskId',
+          async (id) => await repos.risks.findById(actor.workspaceId, id),
+          (risk) => (risk ? riskKey(risk) : 'a risk'),
+        );
         if (existing) return { risk: existing, created: false };
       }
       const input = await this.validate(repos, actor, raw);
