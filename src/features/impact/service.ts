@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
@@ -228,10 +229,7 @@ export class ImpactService {
     after: unknown,
     at: string,
   ): Promise<void> {
-    await repos.audit.append(
-      { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `impact:${id}`, before, after },
-      at,
-    );
+    await appendAuditBy(repos, actor, { workspaceId: actor.workspaceId, action, subject: `impact:${id}`, before, after }, at);
   }
 
   private async mustFind(repos: Repositories, workspaceId: number, id: number): Promise<ImpactAssessment> {

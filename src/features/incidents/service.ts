@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -107,18 +108,7 @@ export class IncidentService {
     after: unknown,
     at: string,
   ): Promise<void> {
-    await repos.audit.append(
-      {
-        workspaceId: incident.workspaceId,
-        actorPersonId: actor?.personId ?? null,
-        actor: actor?.label ?? 'system',
-        action,
-        subject: `incident:${incident.id}`,
-        before,
-        after,
-      },
-      at,
-    );
+    await appendAuditBy(repos, actor, { workspaceId: incident.workspaceId, action, subject: `incident:${incident.id}`, before, after }, at);
   }
 
   private async mustFind(repos: Repositories, workspaceId: number, number: number): Promise<Incident> {

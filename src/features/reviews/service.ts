@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput, rowFieldErrorsOf } from '../../core/errors.ts';
@@ -38,10 +39,7 @@ export class ReviewService {
     after: unknown,
     at: string,
   ): Promise<void> {
-    await repos.audit.append(
-      { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject: `review:${id}`, before, after },
-      at,
-    );
+    await appendAuditBy(repos, actor, { workspaceId: actor.workspaceId, action, subject: `review:${id}`, before, after }, at);
   }
 
   /** Who may change a review: an admin, its owner, or the owner of its AI system. */

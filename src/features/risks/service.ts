@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -67,10 +68,7 @@ export class RiskService {
     after: unknown,
     at: string,
   ) {
-    await repos.audit.append(
-      { workspaceId, actorPersonId: actor?.personId ?? null, actor: actor?.label ?? 'system', action, subject, before, after },
-      at,
-    );
+    await appendAuditBy(repos, actor, { workspaceId, action, subject, before, after }, at);
   }
 
   async thresholds(workspaceId: number): Promise<LevelThresholds> {

@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
@@ -143,18 +144,7 @@ export class SoaApprovals implements SoaSignOff {
 }
 
 async function audit(repos: Repositories, actor: Actor, action: string, versionId: number, before: unknown, after: unknown, at: string) {
-  await repos.audit.append(
-    {
-      workspaceId: actor.workspaceId,
-      actorPersonId: actor.personId,
-      actor: actor.label,
-      action,
-      subject: `soa:${versionId}`,
-      before,
-      after,
-    },
-    at,
-  );
+  await appendAuditBy(repos, actor, { workspaceId: actor.workspaceId, action, subject: `soa:${versionId}`, before, after }, at);
 }
 
 /**

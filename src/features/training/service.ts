@@ -1,3 +1,4 @@
+import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
@@ -58,10 +59,7 @@ export class TrainingService {
     after: unknown,
     at: string,
   ): Promise<void> {
-    await repos.audit.append(
-      { workspaceId: actor.workspaceId, actorPersonId: actor.personId, actor: actor.label, action, subject, before, after },
-      at,
-    );
+    await appendAuditBy(repos, actor, { workspaceId: actor.workspaceId, action, subject, before, after }, at);
   }
 
   private async parseCourse(repos: Repositories, actor: Actor, raw: unknown, selfId?: number) {
