@@ -8,6 +8,7 @@ import type { ExportSource } from '../core/export/export-source.ts';
 import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
 import type { StatusSource } from '../core/status-service.ts';
 import type { DigestSource } from '../core/digest/digest-service.ts';
+import type { ReviewInputSource } from '../core/management-review/review-inputs.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import type { RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
@@ -143,6 +144,8 @@ export interface Feature {
   export?: ExportSource;
   /** The first-run guide (at most one area declares it). */
   firstRun?: FirstRunSpec;
+  /** Its lines among a management review's inputs (clause 9.3.2), gathered when a review is opened. */
+  reviewInputs?: ReviewInputSource;
 }
 
 /** Ids must be unique across the features list: a clash would make one area's form or button unreachable. */
@@ -181,6 +184,11 @@ export function statusSourcesOf(features: readonly Feature[]): StatusSource[] {
 /** The digest contributions the features declare, in the order of the list. */
 export function digestSourcesOf(features: readonly Feature[]): DigestSource[] {
   return features.flatMap((feature) => (feature.digest ? [feature.digest] : []));
+}
+
+/** The management review input sources the features declare, in the order of the list. */
+export function reviewInputSourcesOf(features: readonly Feature[]): ReviewInputSource[] {
+  return features.flatMap((feature) => (feature.reviewInputs ? [feature.reviewInputs] : []));
 }
 
 /** The nudge sources the features declare, in the order of the list. */

@@ -15,7 +15,14 @@ import { testClock } from '../helpers/test-store.ts';
  * Evidence kinds annex-a.json names that no area records yet. Each waits for the area that will
  * record it; when that area declares the kind, the test below fails until it is taken off this list.
  */
-const NOT_YET: Record<string, string> = {};
+const NOT_YET: Record<string, string> = {
+  policy: 'issue 17: the policies area (src/features/policies)',
+  'policy:acknowledgement': 'issue 17: the policies area (src/features/policies)',
+  'objective:reading': 'issue 17: the objectives area (src/features/objectives)',
+  'internal-audit': 'issue 17: the internal audits area (src/features/internal-audits)',
+  nonconformity: 'issue 17: the internal audits area (src/features/internal-audits)',
+  'management-review': 'issue 17: the management review area (src/features/management-review)',
+};
 
 const produced = new Set(features.flatMap((feature) => feature.evidence?.kinds ?? []));
 

@@ -102,7 +102,7 @@ describe('the Statement of Applicability on Slack', () => {
     const lines = csv.out.trimEnd().split('\n');
     expect(lines).toHaveLength(39);
     expect(lines[0]).toBe('Control,Group,Title,Applicable,Justification,State,Owner,Evidence kinds,Evidence (12 months),Last evidence');
-    expect(lines[1]).toBe('A.2.2,A.2 Policies related to AI,AI policy,yes,,Planned,,,0,');
+    expect(lines[1]).toBe('A.2.2,A.2 Policies related to AI,AI policy,yes,,Planned,,policy policy:acknowledgement,0,');
   });
 
   it('edits a control in the modal: an exclusion needs a justification, an id outside Annex A is an error at the field; evidence is live', async () => {
