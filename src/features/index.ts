@@ -17,6 +17,8 @@ import { releaseServices, releasesFeature } from './releases/feature.ts';
 import { releaseRepositories } from './releases/store.ts';
 import { reviewServices, reviewsFeature } from './reviews/feature.ts';
 import { reviewRepositories } from './reviews/store.ts';
+import { policiesFeature, policyServices } from './policies/feature.ts';
+import { policyRepositories } from './policies/store.ts';
 import { riskServices, risksFeature } from './risks/feature.ts';
 import { riskRepositories } from './risks/store.ts';
 import { rolesFeature } from './roles/feature.ts';
@@ -40,6 +42,7 @@ const REGISTERED = [
   { feature: reviewsFeature, repositories: reviewRepositories, services: reviewServices },
   { feature: aiSystemsFeature, repositories: aiSystemRepositories, services: aiSystemServices },
   { feature: risksFeature, repositories: riskRepositories, services: riskServices },
+  { feature: policiesFeature, repositories: policyRepositories, services: policyServices },
   { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: impactFeature, repositories: impactRepositories, services: impactServices },
   { feature: rolesFeature },
