@@ -9,7 +9,7 @@ import { AimsError, isAimsError } from '../../core/errors.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { POLICY_SUBJECTS, policyKey, versionLabel } from './domain.ts';
-import { POLICY_ACTIONS, POLICY_FORMS, policyForm, policyInputFrom } from './forms.ts';
+import { POLICY_ACTIONS, policyForm, policyInputFrom } from './forms.ts';
 import { ackNoticeView, policyCardView, policyListView, publishConfirmView, versionCardView } from './views.ts';
 
 /** DMs sent while the person who published waits; the rest go out in the background. */

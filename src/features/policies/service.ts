@@ -468,8 +468,7 @@ export class PolicyService {
     const audience: Audience =
       input.audience.length === 0 || input.audience.includes('everyone') ? 'everyone' : ([...new Set(input.audience)].sort() as Audience);
     const approvalsNeeded = (await repos.settings.get(workspaceId))?.defaultApprovals ?? DEFAULT_APPROVALS;
-    const fields = {
-      name: input.name,
+    const stored = {
       version,
       title: input.title,
       effectiveDate: input.effectiveDate,
@@ -479,8 +478,8 @@ export class PolicyService {
       audience,
       approvalsNeeded,
     };
-    const { name: _name, ...stored } = fields;
-    return { ...stored, contentHash: signOffHash(fields) };
+    // The hash names the policy too: an approval of one policy's text never signs another's.
+    return { ...stored, contentHash: signOffHash({ name: nameKeyOf(input.name), ...stored }) };
   }
 
   private async mustFind(repos: Repositories, workspaceId: number, ref: string): Promise<Policy> {
