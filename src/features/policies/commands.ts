@@ -129,7 +129,8 @@ export async function policyAction(ctx: FeatureContext, action: string, args: Re
       const note = changed
         ? `Published ${policy.name} ${versionLabel(version)}: ${asked} ${asked === 1 ? 'person was' : 'people were'} asked to acknowledge it.`
         : `${policy.name} ${versionLabel(version)} is already published.`;
-      return recordAnswer(await policyCard(services, actor.workspaceId, policyKey(policy), timeZone), note, !changed);
+      // Its answer is the version's card: the button may sit on that card in the approvals channel, which it then shows as it is.
+      return recordAnswer(await versionCard(version.id), note, !changed);
     }
     case POLICY_ACTIONS.acknowledge: {
       const ackId = Number(args.ack);

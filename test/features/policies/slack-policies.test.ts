@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/cli-args.ts';
 import { exportSourcesOf, runExport } from '../../../src/cli/export-command.ts';
+import { policiesFeature } from '../../../src/features/policies/feature.ts';
 import { features } from '../../../src/features/index.ts';
 import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
 import type { startSlackHarness } from '../../helpers/start-test-app.ts';
@@ -113,6 +114,8 @@ describe('policies on Slack, end to end', () => {
     const hash = (await sql().get<{ h: string }>('SELECT content_hash AS h FROM policy_versions WHERE version = 1'))?.h;
     expect(await sql().all('SELECT content_hash AS hash FROM policy_approvals ORDER BY id')).toEqual([{ hash }, { hash }]);
 
+    // Approved: its card in the approvals channel offers to publish it.
+    expect(Object.keys(buttonsOf(approvalsCard('AI policy v1')))).toContain('Publish v1');
     const published = text(await publish('AI policy'));
     expect(published).toContain('Published AI policy v1: 3 people were asked to acknowledge it.');
     for (const who of [ADMIN, APPROVER1, APPROVER2]) {
@@ -175,6 +178,28 @@ describe('policies on Slack, end to end', () => {
     expect(stale).toContain('v1 of AI policy was replaced by v2: acknowledge v2 instead.');
     expect(await sql().count('policy_acknowledgements', "status = 'acknowledged'")).toBe(2);
     expect(text((await command(ADMIN, 'status')).json)).toContain('AI policy v2: 0 of 3 (0%)');
+    // Their v1 message was refreshed when v2 came out: it points at v2 and has no button left.
+    const refreshed = calls('chat.update')
+      .filter((call) => call.args.channel === APPROVER2.user && text(call.args).includes('AI policy v1'))
+      .at(-1)?.args;
+    expect(text(refreshed)).toContain('AI policy v1 was replaced by v2: acknowledge v2 instead.');
+    expect(buttonsOf(refreshed)).toEqual({});
+    // The weekly digest shows the share per policy; a management review lists the versions published.
+    await slack.app.runJob('digest', new Date('2026-11-23T09:00:00Z'));
+    const digest = calls('chat.postMessage')
+      .filter((call) => call.args.channel === 'C0LEAD' && text(call.args.blocks).includes('AIMS weekly digest'))
+      .at(-1);
+    expect(digest?.problems).toEqual([]);
+    expect(text(digest?.args)).toContain('AI policy v2: 0 of 3 (0%)');
+    const workspaceId = (await sql().get<{ id: number }>('SELECT workspace_id AS id FROM policies'))!.id;
+    const inputs = await slack.app.store.read(
+      async (repos) => await policiesFeature.reviewInputs!.items(repos, workspaceId, { until: '2027-01-01T00:00:00Z' }),
+    );
+    expect(inputs.map((item) => [item.section, item.ref])).toEqual([
+      ['context-changes', 'POL-1 v1'],
+      ['context-changes', 'POL-1 v2'],
+      ['context-changes', 'POL-1'],
+    ]);
 
     // The policy's card: its current version, the share, and its review (the reviews area's AI policy review).
     const card = text((await command(APPROVER2, 'policy AI policy')).json);
