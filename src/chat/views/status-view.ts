@@ -67,11 +67,16 @@ export function statusView(summary: StatusSummary, timeZone: string, lead: Statu
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
     ...leadBlocks(lead),
-    ...summary.sections.flatMap((section): Block[] => [
-      { type: 'divider' },
-      { type: 'text', text: [{ text: section.title, style: 'bold' }] },
-      { type: 'fields', fields: section.fields },
-    ]),
+    // A section with nothing to say (an area not in use yet) is left out: Slack shows at most 50 blocks.
+    ...summary.sections.flatMap((section): Block[] =>
+      section.fields.length === 0
+        ? []
+        : [
+            { type: 'divider' },
+            { type: 'text', text: [{ text: section.title, style: 'bold' }] },
+            { type: 'fields', fields: section.fields },
+          ],
+    ),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {

@@ -116,7 +116,10 @@ export const policiesFeature: Feature = {
   status: {
     section: async (repos, workspaceId) => {
       const all = await shares(repos, workspaceId);
-      const waiting = (await repos.policies.versions(workspaceId)).filter((v) => v.status === 'pending' || v.status === 'approved').length;
+      const versions = await repos.policies.versions(workspaceId);
+      const waiting = versions.filter((v) => v.status === 'pending' || v.status === 'approved').length;
+      // No policy yet: no section (the status view leaves out a section without fields).
+      if (versions.length === 0) return { title: 'Policies', fields: [] };
       return {
         title: 'Policies',
         fields: [
