@@ -8,7 +8,8 @@ import type { Actor } from '../../core/actor.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
-import { POLICY_SUBJECTS, policyKey, versionLabel } from './domain.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import { POLICY_REVIEW_DAYS, POLICY_SUBJECTS, policyKey, versionLabel, type Policy } from './domain.ts';
 import { POLICY_ACTIONS, policyForm, policyInputFrom } from './forms.ts';
 import { ackNoticeView, policyCardView, policyListView, publishConfirmView, versionCardView } from './views.ts';
 
@@ -75,6 +76,32 @@ export async function policyCommand(ctx: CommandContext): Promise<ChatResponse> 
   return message({ ...(await policyCard(services, actor.workspaceId, ref, timeZone)), visibility: 'private' });
 }
 
+/**
+ * The policy's review cadence (A.2.4): its first publication schedules an "AI policy review" in the reviews
+ * area (through that area's service, owned by the policy's owner, a year on) and links it to the policy.
+ * Scheduling is for admins there: published by someone else, the note says an admin schedules it.
+ */
+async function scheduleReview(services: ChatServices, actor: Actor, policy: Policy): Promise<string> {
+  const today = services.clock.now().toISOString().slice(0, 10);
+  try {
+    const schedule = await services.reviews.add(
+      actor,
+      {
+        kind: 'ai-policy-review',
+        ownerPersonId: policy.ownerPersonId,
+        cadenceDays: POLICY_REVIEW_DAYS,
+        nextDue: addDays(today, POLICY_REVIEW_DAYS),
+      },
+      `policy-review:${actor.workspaceId}:${policy.id}`,
+    );
+    await services.policies.linkReview(actor, policy.id, schedule.id);
+    return ` Its AI policy review (#${schedule.id}) is due ${schedule.nextDue}.`;
+  } catch (error) {
+    if (isAimsError(error) && error.code === 'forbidden') return ' An admin schedules its AI policy review (review add).';
+    throw error;
+  }
+}
+
 /** Submits the form: a new policy's v1 or the next version, posted for approval. */
 export async function submitPolicy(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
   const { services, actor, timeZone } = ctx;
@@ -123,11 +150,12 @@ export async function policyAction(ctx: FeatureContext, action: string, args: Re
         `POL-${args.policy ?? ''}`,
         args.version === undefined ? undefined : Number(args.version),
       );
+      const review = changed && policy.reviewScheduleId === null ? await scheduleReview(services, actor, policy) : '';
       const asks = await services.policies.asksOf(actor.workspaceId, version.id);
       await mapInTurn(asks.slice(0, SEND_NOW), async (ask) => await ctx.outbox.sendFor(subjectOf(POLICY_SUBJECTS.ack, ask)));
       await ctx.outbox.sendFor(subjectOf(POLICY_SUBJECTS.version, version.id));
       const note = changed
-        ? `Published ${policy.name} ${versionLabel(version)}: ${asked} ${asked === 1 ? 'person was' : 'people were'} asked to acknowledge it.`
+        ? `Published ${policy.name} ${versionLabel(version)}: ${asked} ${asked === 1 ? 'person was' : 'people were'} asked to acknowledge it.${review}`
         : `${policy.name} ${versionLabel(version)} is already published.`;
       // Its answer is the version's card: the button may sit on that card in the approvals channel, which it then shows as it is.
       return recordAnswer(await versionCard(version.id), note, !changed);

@@ -1,6 +1,5 @@
 import type { Actor } from '../../core/actor.ts';
 import { appendAuditBy } from '../../core/audit-trail.ts';
-import { addDays } from '../../core/calendar-days.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import type { Person } from '../../core/identity.ts';
@@ -11,11 +10,10 @@ import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
 import { countDecisions, hasDecided, requireApprover, requireNotExcluded, requireSeen, signOffHash } from '../../core/sign-off/sign-off.ts';
-import { REVIEW_AUDIT, type ReviewSchedule } from '../reviews/domain.ts';
+import type { ReviewSchedule } from '../reviews/domain.ts';
 import {
   POLICY_AUDIT,
   POLICY_NOTICES,
-  POLICY_REVIEW_DAYS,
   POLICY_SUBJECTS,
   policyKey,
   versionLabel,
@@ -284,10 +282,9 @@ export class PolicyService {
         at,
       );
       await queueRefresh(repos, actor.workspaceId, subjectOf(POLICY_SUBJECTS.version, next.id), at);
-      const reviewScheduleId = policy.reviewScheduleId ?? (await this.scheduleReview(repos, actor, policy, at));
-      await repos.policies.update(actor.workspaceId, policy.id, { reviewScheduleId, updatedAt: at });
+      await repos.policies.update(actor.workspaceId, policy.id, { updatedAt: at });
       return {
-        policy: { ...policy, reviewScheduleId, updatedAt: at },
+        policy: { ...policy, updatedAt: at },
         version: { ...next, status: 'published', publishedAt: at, publishedBy: actor.personId },
         asked,
         changed: true,
@@ -446,21 +443,28 @@ export class PolicyService {
     return { ack, policy, version, current };
   }
 
-  /** The "AI policy review" of the reviews area, owned by the policy's owner, a year on: the policy's review cadence. */
-  private async scheduleReview(repos: Repositories, actor: Actor, policy: Policy, at: string): Promise<number> {
-    const schedule = await repos.reviews.insert({
-      workspaceId: actor.workspaceId,
-      kind: 'ai-policy-review',
-      aiSystemId: null,
-      ownerPersonId: policy.ownerPersonId,
-      cadenceDays: POLICY_REVIEW_DAYS,
-      nextDue: addDays(at.slice(0, 10), POLICY_REVIEW_DAYS),
-      lastDone: null,
-      createdAt: at,
-      updatedAt: at,
+  /**
+   * Links the policy to its "AI policy review" (a schedule of the reviews area, made through its service
+   * when the policy is first published): the policy's card shows when it is next due. Once: a link kept is kept.
+   */
+  async linkReview(actor: Actor, policyId: number, scheduleId: number): Promise<boolean> {
+    const at = this.clock.now().toISOString();
+    return await this.store.write(async (repos) => {
+      const policy = await repos.policies.findById(actor.workspaceId, policyId);
+      const schedule = await repos.reviews.findById(actor.workspaceId, scheduleId);
+      if (!policy || !schedule || policy.reviewScheduleId !== null) return false;
+      await repos.policies.update(actor.workspaceId, policy.id, { reviewScheduleId: scheduleId, updatedAt: at });
+      await this.audit(
+        repos,
+        actor,
+        POLICY_AUDIT.reviewScheduled,
+        `policy:${policy.id}`,
+        { reviewScheduleId: null },
+        { reviewScheduleId: scheduleId },
+        at,
+      );
+      return true;
     });
-    await this.audit(repos, actor, REVIEW_AUDIT.scheduled, `review:${schedule.id}`, null, { ...schedule, policy: policyKey(policy) }, at);
-    return schedule.id;
   }
 
   /** The stored content of a version and the hash its approvals and acknowledgements record. */
