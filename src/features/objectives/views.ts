@@ -143,7 +143,7 @@ export function offTargetView(details: ObjectiveDetails & { reading: Reading }):
       type: 'text',
       text: [
         { text: `${objective.name}: ${objective.metric} was ` },
-        { text: formatNumber(reading.value), style: 'bold', tone: 'attention' },
+        { text: formatNumber(reading.value), style: 'bold' },
         {
           text: ` on ${reading.date}; the target is ${targetText(objective)}. You own ${key}: log it as a nonconformity (clause 9.1), or explain why.`,
         },
