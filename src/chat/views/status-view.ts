@@ -67,11 +67,14 @@ export function statusView(summary: StatusSummary, timeZone: string, lead: Statu
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
     ...leadBlocks(lead),
-    ...summary.sections.flatMap((section): Block[] => [
-      { type: 'divider' },
-      { type: 'text', text: [{ text: section.title, style: 'bold' }] },
-      { type: 'fields', fields: section.fields },
-    ]),
+    // A section with nothing to say (an area not in use yet) takes none of Slack's 50 blocks.
+    ...summary.sections
+      .filter((section) => section.fields.length > 0)
+      .flatMap((section): Block[] => [
+        { type: 'divider' },
+        { type: 'text', text: [{ text: section.title, style: 'bold' }] },
+        { type: 'fields', fields: section.fields },
+      ]),
     { type: 'divider' },
     { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {

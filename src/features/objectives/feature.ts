@@ -108,10 +108,8 @@ export const objectivesFeature: Feature = {
       const items = await withReadings(repos, workspaceId);
       return {
         title: 'Objectives',
-        fields:
-          items.length === 0
-            ? [{ label: 'Objectives', value: 'none set (objective add)' }]
-            : [{ label: 'Objectives', value: standingOf(items) }, ...objectiveFields(items, today)],
+        // No objective set yet: no fields, so no section (the status is close to Slack's 50 blocks).
+        fields: items.length === 0 ? [] : [{ label: 'Objectives', value: standingOf(items) }, ...objectiveFields(items, today)],
       };
     },
   },
