@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App as SlackApp } from '@slack/bolt';
 import { mountReleaseApi } from './api/releases-api.ts';
+import { mountObjectiveApi } from './api/objectives-api.ts';
 import type { Messengers } from './chat/channel-messenger.ts';
 import { ChatRouter } from './chat/chat-router.ts';
 import type { Config } from './config.ts';
@@ -13,6 +14,7 @@ import { OutboxSender, type OutboxRetry } from './chat/outbox-sender.ts';
 import { DIGEST_JOB, runDigest } from './jobs/digest-job.ts';
 import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
+import { OBJECTIVES_JOB, runObjectiveReadings } from './jobs/objective-readings-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
@@ -54,7 +56,7 @@ export interface RunningAims {
   url: string;
   store: GovernanceStore;
   /** Runs a scheduled job now, as of a moment, through this process's platform connections. */
-  runJob(job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
+  runJob(job: 'digest' | 'nudges' | 'anchor' | 'objective-readings', at: Date, onlyWhereDue?: boolean): Promise<unknown>;
   slack?: SlackApp;
   close(): Promise<void>;
 }
@@ -138,6 +140,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     );
   }
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
+  if (config.apiTokens.length > 0) mountObjectiveApi(http, { services, outbox, tokens: config.apiTokens, logger });
   finishHttpApp(http, logger);
 
   const server = await listen(http, config.port, config.host);
@@ -154,8 +157,9 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   // Jobs send with bounded retries (JOB_RETRIES): one unreachable person must not stall everyone.
   const jobSlack = config.slack.mode !== 'off' ? jobSlackMessenger(config, options.jobRetries) : undefined;
   const jobMessengers: Messengers = { ...messengers, ...(jobSlack ? { slack: jobSlack } : {}) };
-  const runJob = async (job: 'digest' | 'nudges' | 'anchor', at: Date, onlyWhereDue = false) => {
+  const runJob = async (job: 'digest' | 'nudges' | 'anchor' | 'objective-readings', at: Date, onlyWhereDue = false) => {
     const deps = { ...services, cards: new CardPublisher(jobMessengers, logger) };
+    if (job === OBJECTIVES_JOB) return await runObjectiveReadings({ ...deps, outbox }, at, onlyWhereDue);
     if (job === ANCHOR_JOB) return await runAnchors(deps, at, onlyWhereDue);
     return job === DIGEST_JOB ? await runDigest(deps, at, onlyWhereDue) : await runNudges(deps, at, onlyWhereDue);
   };
@@ -170,6 +174,8 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
             { name: NUDGE_JOB, schedule: config.nudgeCron, run: async () => await runJob('nudges', clock.now(), true) },
             // The daily anchor, checked at each workspace's digest hour; a head the digest published counts too.
             { name: ANCHOR_JOB, schedule: config.digestCron, run: async () => await runJob('anchor', clock.now(), true) },
+            // The bot's own objective readings, at each workspace's nudge hour (before its nudges, which name missing readings).
+            { name: OBJECTIVES_JOB, schedule: config.nudgeCron, run: async () => await runJob(OBJECTIVES_JOB, clock.now(), true) },
           ],
           config.timeZone,
           logger,

@@ -11,6 +11,8 @@ import { incidentRepositories } from './incidents/store.ts';
 import { impactFeature, impactServices } from './impact/feature.ts';
 import { impactRepositories } from './impact/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
+import { objectiveServices, objectivesFeature } from './objectives/feature.ts';
+import { objectiveRepositories } from './objectives/store.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
 import { releaseServices, releasesFeature } from './releases/feature.ts';
@@ -45,6 +47,7 @@ const REGISTERED = [
   { feature: policiesFeature, repositories: policyRepositories, services: policyServices },
   { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: impactFeature, repositories: impactRepositories, services: impactServices },
+  { feature: objectivesFeature, repositories: objectiveRepositories, services: objectiveServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },
