@@ -256,6 +256,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
         'ai-systems': ['systems'],
         impact: ['impact'],
         incidents: ['incidents'],
+        'internal-audits': ['audits'],
         onboarding: ['onboarding'],
         releases: ['releases'],
         reviews: ['reviews'],

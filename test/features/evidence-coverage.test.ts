@@ -19,8 +19,6 @@ const NOT_YET: Record<string, string> = {
   policy: 'issue 17: the policies area (src/features/policies)',
   'policy:acknowledgement': 'issue 17: the policies area (src/features/policies)',
   'objective:reading': 'issue 17: the objectives area (src/features/objectives)',
-  'internal-audit': 'issue 17: the internal audits area (src/features/internal-audits)',
-  nonconformity: 'issue 17: the internal audits area (src/features/internal-audits)',
   'management-review': 'issue 17: the management review area (src/features/management-review)',
 };
 
