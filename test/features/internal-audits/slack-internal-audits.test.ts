@@ -77,6 +77,7 @@ describe('internal audits and nonconformities on Slack, end to end', () => {
   });
 
   it('an audit with a minor nonconformity: corrective action, done, effectiveness check by another person, closed; clause 9.2 covered', async () => {
+    expect(await clausesCovered()).toMatch(/^\d+ of 14/);
     expect(await clausesCovered()).not.toContain('9.2');
     const form = await openModal(ADMIN, 'audit plan');
     const saved = await submitModal(slack.eventsUrl, form, plan(LEAD.user), ADMIN, 'V0AUD1');
