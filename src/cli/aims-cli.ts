@@ -12,6 +12,7 @@ import { openDatabase, StoreOpenError } from '../store/database.ts';
 import { existsSync } from 'node:fs';
 import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
 import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
+import { auditReport } from './audit-report-command.ts';
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
@@ -42,6 +43,9 @@ Commands:
                   the current chain head, "#<sequence> <sha256>": keep it somewhere else
   audit anchors [--json]
                   every head the bot published (digest, daily anchor): where and when
+  audit report AUD-<n> --format csv|xlsx [--out <file>] [--workspace <id|name>]
+                  an internal audit's report: its findings, the nonconformities they raised, their
+                  corrective actions and effectiveness checks; exit 3 when the workspace has no such audit
   release status <id>
                   a release's decision for CI gates, from its decisions and their audit events:
                   exit 0 approved, 1 rejected, withdrawn or a failed check (named), 2 pending, 3 unknown
@@ -234,6 +238,15 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
       }
     }
     case 'audit': {
+      if (sub === 'report') {
+        expectOnly(parsed, 'audit report', EXPORT_OPTIONS, 3);
+        const store = await openExisting(dbPath);
+        try {
+          return await auditReport(store, parsed, io);
+        } finally {
+          await store.close();
+        }
+      }
       const allowed =
         sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
       if (!allowed) break;

@@ -7,6 +7,8 @@ import { aiSystemRepositories } from './ai-systems/store.ts';
 import { auditFeature } from './audit/feature.ts';
 import { digestFeature } from './digest/feature.ts';
 import { incidentServices, incidentsFeature } from './incidents/feature.ts';
+import { internalAuditServices, internalAuditsFeature } from './internal-audits/feature.ts';
+import { internalAuditRepositories } from './internal-audits/store.ts';
 import { incidentRepositories } from './incidents/store.ts';
 import { impactFeature, impactServices } from './impact/feature.ts';
 import { impactRepositories } from './impact/store.ts';
@@ -48,6 +50,7 @@ const REGISTERED = [
   { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: impactFeature, repositories: impactRepositories, services: impactServices },
   { feature: objectivesFeature, repositories: objectiveRepositories, services: objectiveServices },
+  { feature: internalAuditsFeature, repositories: internalAuditRepositories, services: internalAuditServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

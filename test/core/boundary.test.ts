@@ -257,6 +257,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
         impact: ['impact'],
         incidents: ['incidents'],
         objectives: ['objectives'],
+        'internal-audits': ['audits'],
         onboarding: ['onboarding'],
         policies: ['policies'],
         releases: ['releases'],

@@ -7,6 +7,7 @@ export const INCIDENT_AUDIT = {
   posted: 'incident.posted',
   actionCreated: 'corrective_action.created',
   actionDone: 'corrective_action.done',
+  actionChecked: 'corrective_action.effectiveness_checked',
 } as const;
 
 /** Messages to a person about an incident: the reporter's own copy, kept up to date. */
@@ -115,6 +116,14 @@ export interface CorrectiveAction {
   status: 'open' | 'done';
   doneAt: string | null;
   createdAt: string;
+  /** The nonconformity it corrects (internal-audits area), with the root cause found. */
+  nonconformityId: number | null;
+  rootCause: string | null;
+  /** The last effectiveness check: by someone other than the owner, after the action was done. */
+  checkResult: 'passed' | 'failed' | null;
+  checkedByPersonId: number | null;
+  checkedAt: string | null;
+  checkNote: string | null;
 }
 
 export function incidentKey(incident: Pick<Incident, 'number'>): string {

@@ -38,12 +38,23 @@ export interface CorrectiveActionFilter {
   ownerPersonId?: number;
   status?: 'open' | 'done';
   incidentId?: number;
+  nonconformityId?: number;
 }
 
+/** The columns a nonconformity's action adds (null for the actions of incidents and reviews). */
+type CorrectionColumns = 'nonconformityId' | 'rootCause' | 'checkResult' | 'checkedByPersonId' | 'checkedAt' | 'checkNote';
+export type NewCorrectiveActionRow = Omit<CorrectiveAction, 'id' | CorrectionColumns> & Partial<Pick<CorrectiveAction, CorrectionColumns>>;
+
 export interface CorrectiveActionRepository {
-  insert(input: Omit<CorrectiveAction, 'id'>): Promise<CorrectiveAction>;
+  insert(input: NewCorrectiveActionRow): Promise<CorrectiveAction>;
   findById(workspaceId: number, id: number): Promise<CorrectiveAction | undefined>;
   markDone(workspaceId: number, id: number, at: string): Promise<void>;
+  /** Records an effectiveness check; a failed one opens the action again. */
+  recordCheck(
+    workspaceId: number,
+    id: number,
+    check: Pick<CorrectiveAction, 'checkResult' | 'checkedByPersonId' | 'checkedAt' | 'checkNote' | 'status' | 'doneAt'>,
+  ): Promise<void>;
   list(
     workspaceId: number,
     filter: CorrectiveActionFilter,

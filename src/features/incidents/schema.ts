@@ -75,6 +75,14 @@ export const correctiveActions = sqliteTable(
     status: text('status', { enum: ['open', 'done'] }).notNull(),
     doneAt: text('done_at'),
     createdAt: text('created_at').notNull(),
+    /** Set when the action corrects a nonconformity (nonconformities.id, internal-audits area). */
+    nonconformityId: integer('nonconformity_id'),
+    rootCause: text('root_cause'),
+    /** The last effectiveness check after it was done: by someone other than its owner (a failed one reopens it). */
+    checkResult: text('check_result', { enum: ['passed', 'failed'] }),
+    checkedByPersonId: integer('checked_by_person_id').references(() => people.id),
+    checkedAt: text('checked_at'),
+    checkNote: text('check_note'),
   },
   (t) => [
     index('corrective_actions_workspace_status_ix').on(t.workspaceId, t.status, t.dueDate),

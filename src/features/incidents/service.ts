@@ -44,7 +44,8 @@ export function parseIncidentRef(ref: string | undefined): number | undefined {
 }
 
 /** What a corrective action follows from: an incident's resolution or a review's findings (ISO/IEC 42001 10.2). */
-export type CorrectiveActionOrigin = { incidentId: number } | { reviewCompletionId: number };
+export type CorrectiveActionOrigin =
+  { incidentId: number } | { reviewCompletionId: number } | { nonconformityId: number; rootCause: string };
 
 /** One corrective action as a form gave it; the caller has checked that its owner is in the workspace. */
 export interface NewCorrectiveAction {
@@ -75,6 +76,12 @@ export async function addCorrectiveActions(
       status: 'open',
       doneAt: null,
       createdAt: at,
+      nonconformityId: 'nonconformityId' in origin ? origin.nonconformityId : null,
+      rootCause: 'rootCause' in origin ? origin.rootCause : null,
+      checkResult: null,
+      checkedByPersonId: null,
+      checkedAt: null,
+      checkNote: null,
     });
     await repos.audit.append(
       {
@@ -90,6 +97,89 @@ export async function addCorrectiveActions(
     );
     return record;
   });
+}
+
+/**
+ * Marks a corrective action done in the caller's unit of work (its owner, its incident's owner or an
+ * admin), audited; the same again changes nothing. Nonconformities mark theirs done through it too.
+ */
+export async function markCorrectiveActionDone(
+  repos: Repositories,
+  actor: Actor,
+  actionId: number,
+  at: string,
+): Promise<{ action: CorrectiveAction; changed: boolean }> {
+  const action = await repos.actions.findById(actor.workspaceId, actionId);
+  if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
+  if (action.status === 'done') return { action, changed: false };
+  const incident = action.incidentId ? await repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
+  const allowed = actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
+  if (!allowed) {
+    const owner = await repos.people.findById(actor.workspaceId, action.ownerPersonId);
+    throw new AimsError(
+      'forbidden',
+      'Only the owner of this action, the owner of its incident or an admin can mark it done.',
+      owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {},
+    );
+  }
+  await repos.actions.markDone(actor.workspaceId, actionId, at);
+  await repos.audit.append(
+    {
+      workspaceId: actor.workspaceId,
+      actorPersonId: actor.personId,
+      actor: actor.label,
+      action: INCIDENT_AUDIT.actionDone,
+      subject: `corrective_action:${actionId}`,
+      before: { status: 'open' },
+      after: { status: 'done' },
+    },
+    at,
+  );
+  if (incident) await queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
+  return { action: { ...action, status: 'done', doneAt: at }, changed: true };
+}
+
+/**
+ * Records the effectiveness check of a done corrective action in the caller's unit of work (10.2 e):
+ * by anyone but the action's owner; a failed check opens the action again for more work. Audited.
+ */
+export async function checkCorrectiveAction(
+  repos: Repositories,
+  actor: Actor,
+  actionId: number,
+  check: { result: 'passed' | 'failed'; note: string | null },
+  at: string,
+): Promise<CorrectiveAction> {
+  const action = await repos.actions.findById(actor.workspaceId, actionId);
+  if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
+  if (action.ownerPersonId === actor.personId)
+    throw new AimsError('forbidden', `You own corrective action #${actionId}, so you cannot check its effectiveness: someone else must.`, {
+      fieldErrors: { result: 'The owner of the action cannot check its effectiveness: someone else must.' },
+    });
+  if (action.status !== 'done')
+    throw new AimsError('conflict', `Corrective action #${actionId} is not done yet: its effectiveness is checked once it is.`);
+  const changes = {
+    checkResult: check.result,
+    checkedByPersonId: actor.personId,
+    checkedAt: at,
+    checkNote: check.note,
+    status: check.result === 'passed' ? ('done' as const) : ('open' as const),
+    doneAt: check.result === 'passed' ? action.doneAt : null,
+  };
+  await repos.actions.recordCheck(actor.workspaceId, actionId, changes);
+  await appendAuditBy(
+    repos,
+    actor,
+    {
+      workspaceId: actor.workspaceId,
+      action: INCIDENT_AUDIT.actionChecked,
+      subject: `corrective_action:${actionId}`,
+      before: { status: action.status, checkResult: action.checkResult },
+      after: changes,
+    },
+    at,
+  );
+  return { ...action, ...changes };
 }
 
 /** AI incidents and their corrective actions (ISO/IEC 42001 A.3.3, A.8.4, 10.2). */
@@ -450,37 +540,7 @@ export class IncidentService {
   /** Marks a corrective action done: its owner, the incident's owner or an admin. Idempotent. */
   async markActionDone(actor: Actor, actionId: number): Promise<{ action: CorrectiveAction; changed: boolean }> {
     const at = this.clock.now().toISOString();
-    return await this.store.write(async (repos) => {
-      const action = await repos.actions.findById(actor.workspaceId, actionId);
-      if (!action) throw new AimsError('not_found', `There is no corrective action #${actionId} in this workspace.`);
-      if (action.status === 'done') return { action, changed: false };
-      const incident = action.incidentId ? await repos.incidents.findById(actor.workspaceId, action.incidentId) : undefined;
-      const allowed =
-        actor.roles.includes('admin') || action.ownerPersonId === actor.personId || incident?.ownerPersonId === actor.personId;
-      if (!allowed) {
-        const owner = await repos.people.findById(actor.workspaceId, action.ownerPersonId);
-        throw new AimsError(
-          'forbidden',
-          'Only the owner of this action, the owner of its incident or an admin can mark it done.',
-          owner ? { hint: `The action's owner is ${personLabel(owner)}.` } : {},
-        );
-      }
-      await repos.actions.markDone(actor.workspaceId, actionId, at);
-      await repos.audit.append(
-        {
-          workspaceId: actor.workspaceId,
-          actorPersonId: actor.personId,
-          actor: actor.label,
-          action: INCIDENT_AUDIT.actionDone,
-          subject: `corrective_action:${actionId}`,
-          before: { status: 'open' },
-          after: { status: 'done' },
-        },
-        at,
-      );
-      if (incident) await queueRefresh(repos, actor.workspaceId, subjectOf('incident', incident.id), at);
-      return { action: { ...action, status: 'done', doneAt: at }, changed: true };
-    });
+    return await this.store.write(async (repos) => await markCorrectiveActionDone(repos, actor, actionId, at));
   }
 
   private async requireOwnerOrAdmin(repos: Repositories, actor: Actor, incident: Incident, what: string, field?: string): Promise<void> {

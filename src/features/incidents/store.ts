@@ -2,7 +2,14 @@ import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, or, sql, type SQ
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
-import type { CorrectiveActionFilter, CorrectiveActionRepository, IncidentCounts, IncidentFilter, IncidentRepository } from './port.ts';
+import type {
+  CorrectiveActionFilter,
+  CorrectiveActionRepository,
+  NewCorrectiveActionRow,
+  IncidentCounts,
+  IncidentFilter,
+  IncidentRepository,
+} from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
@@ -174,7 +181,7 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
     this.t = tables(s);
   }
 
-  async insert(input: Omit<CorrectiveAction, 'id'>): Promise<CorrectiveAction> {
+  async insert(input: NewCorrectiveActionRow): Promise<CorrectiveAction> {
     return inserted(await this.s.db.insert(this.t.correctiveActions).values(input).returning());
   }
 
@@ -197,6 +204,18 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)));
   }
 
+  async recordCheck(
+    workspaceId: number,
+    id: number,
+    check: Pick<CorrectiveAction, 'checkResult' | 'checkedByPersonId' | 'checkedAt' | 'checkNote' | 'status' | 'doneAt'>,
+  ): Promise<void> {
+    const { correctiveActions } = this.t;
+    await this.s.db
+      .update(correctiveActions)
+      .set(check)
+      .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.id, id)));
+  }
+
   async list(
     workspaceId: number,
     filter: CorrectiveActionFilter,
@@ -207,6 +226,7 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
     if (filter.ownerPersonId) conditions.push(eq(correctiveActions.ownerPersonId, filter.ownerPersonId));
     if (filter.status) conditions.push(eq(correctiveActions.status, filter.status));
     if (filter.incidentId) conditions.push(eq(correctiveActions.incidentId, filter.incidentId));
+    if (filter.nonconformityId) conditions.push(eq(correctiveActions.nonconformityId, filter.nonconformityId));
     const where = and(...conditions);
     const items = await this.s.db
       .select()
