@@ -10,6 +10,8 @@ import { incidentServices, incidentsFeature } from './incidents/feature.ts';
 import { incidentRepositories } from './incidents/store.ts';
 import { impactFeature, impactServices } from './impact/feature.ts';
 import { impactRepositories } from './impact/store.ts';
+import { managementReviewFeature, managementReviewServices } from './management-review/feature.ts';
+import { managementReviewRepositories } from './management-review/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
@@ -42,6 +44,7 @@ const REGISTERED = [
   { feature: risksFeature, repositories: riskRepositories, services: riskServices },
   { feature: soaFeature, repositories: soaRepositories, services: soaServices },
   { feature: impactFeature, repositories: impactRepositories, services: impactServices },
+  { feature: managementReviewFeature, repositories: managementReviewRepositories, services: managementReviewServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

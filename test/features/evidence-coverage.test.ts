@@ -21,7 +21,6 @@ const NOT_YET: Record<string, string> = {
   'objective:reading': 'issue 17: the objectives area (src/features/objectives)',
   'internal-audit': 'issue 17: the internal audits area (src/features/internal-audits)',
   nonconformity: 'issue 17: the internal audits area (src/features/internal-audits)',
-  'management-review': 'issue 17: the management review area (src/features/management-review)',
 };
 
 const produced = new Set(features.flatMap((feature) => feature.evidence?.kinds ?? []));
