@@ -2,6 +2,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 import type { FeatureContext } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
+import { postsNote } from '../../chat/outbox-notes.ts';
 import type { FormSubmission, FormView } from '../../chat/views/form.ts';
 import { message, recordAnswer, recordSaved, type ChatResponse, type FormResult, type MessageView } from '../../chat/views/view.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -9,7 +10,7 @@ import { AimsError, isAimsError } from '../../core/errors.ts';
 import type { Person } from '../../core/identity.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionKey, parseReviewRef, reviewKey } from './domain.ts';
-import { actionForm, attendeesForm, decisionForm, externalIdsOf, MR_ACTIONS, MR_FORMS } from './forms.ts';
+import { actionForm, attendeesForm, decisionForm, externalIdsOf, MR_ACTIONS, MR_FORMS, openForm } from './forms.ts';
 import { reviewCardView, reviewListView } from './views.ts';
 
 export async function reviewCard(
@@ -22,10 +23,28 @@ export async function reviewCard(
   return reviewCardView(await services.managementReviews.details(workspaceId, number), timeZone, note);
 }
 
+/** The people who hold the leadership role (the chair is one of them). */
+async function leadersOf(services: ChatServices, workspaceId: number): Promise<Person[]> {
+  const holders = await services.managementReviews.leadership(workspaceId);
+  return (await Promise.all(holders.map(async (holder) => await services.directory.personById(workspaceId, holder.personId)))).filter(
+    (p): p is Person => p !== undefined,
+  );
+}
+
 const mayRun = (actor: Actor) => actor.roles.includes('leadership') || actor.roles.includes('admin');
 
 /** The decision, action or attendees form of MR-n, refused before it opens when the review is locked or the person may not write it. */
 export async function openReviewForm(services: ChatServices, actor: Actor, form: string, number: number): Promise<FormView> {
+  if (form === MR_FORMS.open) {
+    if (!mayRun(actor)) throw new AimsError('forbidden', 'Only leadership or an admin can open a management review.');
+    const open = (await services.managementReviews.list(actor.workspaceId)).find((r) => r.status === 'open');
+    if (open)
+      throw new AimsError('conflict', `${reviewKey(open)} is open: close it before opening the next.`, {
+        hint: `Its chair closes it: mr ${reviewKey(open)} close.`,
+      });
+    const leaders = await leadersOf(services, actor.workspaceId);
+    return openForm(leaders, actor.roles.includes('leadership') ? leaders.find((p) => p.id === actor.personId) : undefined);
+  }
   const { review, people } = await services.managementReviews.details(actor.workspaceId, number);
   if (review.status === 'closed')
     throw new AimsError('conflict', `${reviewKey(review)} is closed and locked: its minutes can no longer change.`, {
@@ -35,9 +54,7 @@ export async function openReviewForm(services: ChatServices, actor: Actor, form:
   if (form === MR_FORMS.decision) return decisionForm(review);
   const everyone = await services.directory.people(actor.workspaceId);
   if (form === MR_FORMS.action) return actionForm(review, everyone);
-  const leaders = (await services.managementReviews.leadership(actor.workspaceId))
-    .map((holder) => everyone.find((p) => p.id === holder.personId))
-    .filter((p): p is Person => p !== undefined);
+  const leaders = await leadersOf(services, actor.workspaceId);
   const chair = review.chairPersonId === null ? undefined : people.get(review.chairPersonId);
   const attendees = review.attendeePersonIds.map((id) => people.get(id)).filter((p): p is Person => p !== undefined);
   return attendeesForm(review, everyone, leaders, chair, attendees);
@@ -48,13 +65,7 @@ export async function reviewCommand(ctx: CommandContext): Promise<ChatResponse> 
   const { services, actor, args, timeZone, prefix } = ctx;
   const [first, ...rest] = args;
   const sub = (first ?? '').toLowerCase();
-  if (sub === '' || sub === 'open') {
-    const { review, created } = await services.managementReviews.open(actor);
-    const note = created
-      ? `Opened ${reviewKey(review)} with ${review.inputs.length} input(s) gathered from the store. Record decisions and actions, then the chair closes it.`
-      : `${reviewKey(review)} is open: close it before opening the next.`;
-    return message({ ...(await reviewCard(services, actor.workspaceId, review.number, timeZone, note)), visibility: 'private' });
-  }
+  if (sub === '' || sub === 'open') return { kind: 'form', form: await openReviewForm(services, actor, MR_FORMS.open, 0) };
   if (sub === 'list') return message(reviewListView(await services.managementReviews.list(actor.workspaceId), prefix));
   const number = parseReviewRef(first);
   if (number === undefined)
@@ -96,6 +107,20 @@ export async function submitReviewForm(ctx: FeatureContext, submission: FormSubm
   const key = `form:${submission.instanceKey}`;
   const values = submission.values;
   let note: string;
+  if (submission.type === MR_FORMS.open) {
+    const chairPersonId = await personIdOf(ctx, submission, values.chair);
+    const { review, created } = await services.managementReviews.open(actor, chairPersonId === undefined ? {} : { chairPersonId }, key);
+    const subject = subjectOf('management-review', review.id);
+    const sent = await ctx.outbox.sendFor(subject);
+    const where = created ? await postsNote(services, actor.workspaceId, subject, sent, ['leadership']) : '';
+    const said = created
+      ? `Opened ${reviewKey(review)} with ${review.inputs.length} input(s) gathered from the store.${where} Record attendees, decisions and actions; the chair closes it.`
+      : `${reviewKey(review)} is open: close it before opening the next.`;
+    return {
+      kind: 'done',
+      view: { ...(await reviewCard(services, actor.workspaceId, review.number, timeZone, said)), visibility: 'private' },
+    };
+  }
   if (submission.type === MR_FORMS.decision) {
     const decision = await services.managementReviews.addDecision(actor, number, { text: values.decision ?? '' }, key);
     note = `Recorded decision ${decision.number} of MR-${number}.`;

@@ -3,7 +3,7 @@ import type { Person } from '../../core/identity.ts';
 import { reviewKey, type ManagementReview } from './domain.ts';
 
 /** The area's form ids. */
-export const MR_FORMS = { decision: 'mr.decision', action: 'mr.action', attendees: 'mr.attendees' } as const;
+export const MR_FORMS = { open: 'mr.open', decision: 'mr.decision', action: 'mr.action', attendees: 'mr.attendees' } as const;
 export type MrFormId = (typeof MR_FORMS)[keyof typeof MR_FORMS];
 
 /** The area's buttons: show a review, open its forms, close it, mark an action done. */
@@ -30,6 +30,29 @@ export const mrFieldOf = (field: string): string => FIELD_OF[field] ?? field;
 
 const personChoices = (people: Person[]): FormOption[] =>
   people.map((person) => ({ value: person.externalId, label: (person.displayName ?? person.externalId).slice(0, 75) }));
+
+/** `/aims management-review`: opens the next review, its inputs gathered from the store when submitted. */
+export function openForm(leaders: Person[], chair: Person | undefined): FormView {
+  return {
+    type: MR_FORMS.open,
+    title: 'Open management review',
+    submitLabel: 'Open review',
+    intro:
+      'Its inputs (clause 9.3.2) are gathered from the store when you open it, over the period since the previous review: actions from previous reviews, changes in AI systems and high risks, nonconformities and corrective actions, monitoring results, audit results, risks and their treatment.',
+    fields: [
+      {
+        id: 'chair',
+        label: 'Chair (leadership)',
+        kind: 'person',
+        required: false,
+        hint: 'The chair closes the review. Leave it empty to name one later in the attendees.',
+        choices: personChoices(leaders),
+        ...(chair ? { initial: chair.externalId, initialLabel: chair.displayName ?? chair.externalId } : {}),
+      },
+    ],
+    context: {},
+  };
+}
 
 export function decisionForm(review: ManagementReview): FormView {
   return {

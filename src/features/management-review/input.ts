@@ -11,6 +11,9 @@ const text = (label: string, max: number) =>
       .max(max, `${label} can be at most ${max} characters.`),
   );
 
+/** Opening a review: its chair, if already known (a leadership role holder; the opener when they hold it). */
+export const openInputSchema = z.object({ chairPersonId: z.number().int().positive().optional() });
+
 /** A decision of the review (9.3.3: continual improvement, changes to the AIMS). */
 export const decisionInputSchema = z.object({ text: text('The decision', 3000) });
 

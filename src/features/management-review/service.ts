@@ -15,7 +15,9 @@ import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import { todayIn } from '../../core/zoned-time.ts';
 import { actionKey, MR_AUDIT, reviewKey, type ManagementReview, type ReviewAction, type ReviewDecision } from './domain.ts';
-import { actionInputSchema, attendeesInputSchema, decisionInputSchema } from './input.ts';
+import { actionInputSchema, attendeesInputSchema, decisionInputSchema, openInputSchema } from './input.ts';
+
+const CHAIR_NOT_LEADER = 'The chair must hold the leadership role (an admin grants it: role grant @name leadership).';
 
 /** The notice an action's owner gets when an action is given to them. */
 export const MR_NOTICES = { actionYours: 'management-review.action' } as const;
@@ -83,10 +85,24 @@ export class ManagementReviewService {
    * the previous review was opened, and kept as presented. One review is open at a time: a second open is
    * answered with the one open.
    */
-  async open(actor: Actor): Promise<{ review: ManagementReview; created: boolean }> {
+  async open(actor: Actor, raw: unknown = {}, submissionKey?: string): Promise<{ review: ManagementReview; created: boolean }> {
     this.requireMayRun(actor, 'open a management review');
     const at = this.clock.now().toISOString();
+    const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
     return await this.store.write(async (repos) => {
+      const replay = await replayedRecord(
+        repos.dedupe,
+        bound,
+        'reviewId',
+        async (id) => await repos.managementReviews.findById(actor.workspaceId, id),
+        (review) => (review ? reviewKey(review) : 'a management review'),
+      );
+      if (replay) return { review: replay, created: false };
+      const parsed = openInputSchema.safeParse(raw);
+      if (!parsed.success) throw invalidInput(fieldErrorsOf(parsed.error.issues));
+      const chairPersonId = parsed.data.chairPersonId ?? (actor.roles.includes('leadership') ? actor.personId : null);
+      if (chairPersonId !== null && !(await repos.roles.rolesOf(actor.workspaceId, chairPersonId)).includes('leadership'))
+        throw invalidInput({ chairPersonId: CHAIR_NOT_LEADER });
       const all = await repos.managementReviews.all(actor.workspaceId);
       const current = all.find((review) => review.status === 'open');
       if (current) return { review: current, created: false };
@@ -97,17 +113,18 @@ export class ManagementReviewService {
         workspaceId: actor.workspaceId,
         number: await repos.managementReviews.nextNumber(actor.workspaceId),
         status: 'open',
-        chairPersonId: actor.roles.includes('leadership') ? actor.personId : null,
+        chairPersonId,
         openedByPersonId: actor.personId,
         openedAt: at,
         periodSince: period.since ?? null,
         periodUntil: at,
         inputs,
-        attendeePersonIds: [actor.personId],
+        attendeePersonIds: [...new Set([actor.personId, ...(chairPersonId === null ? [] : [chairPersonId])])],
         closedAt: null,
         closedByPersonId: null,
         updatedAt: at,
       });
+      await claimBound(repos.dedupe, bound, actor.workspaceId, at, { reviewId: review.id });
       await appendAuditBy(
         repos,
         actor,
@@ -241,7 +258,7 @@ export class ManagementReviewService {
       if (found.length !== new Set([...attendeePersonIds, chairPersonId]).size)
         throw invalidInput({ attendeePersonIds: 'Choose people of this workspace.' });
       if (!(await repos.roles.rolesOf(actor.workspaceId, chairPersonId)).includes('leadership'))
-        throw invalidInput({ chairPersonId: 'The chair must hold the leadership role (an admin grants it: role grant @name leadership).' });
+        throw invalidInput({ chairPersonId: CHAIR_NOT_LEADER });
       const attendees = [...new Set([chairPersonId, ...attendeePersonIds])];
       const changes = { attendeePersonIds: attendees, chairPersonId, updatedAt: at };
       await repos.managementReviews.update(actor.workspaceId, review.id, changes);
