@@ -29,20 +29,16 @@ const actions: Array<ActionSpec<MrActionId>> = [MR_ACTIONS.show, MR_ACTIONS.clos
 
 /**
  * When the next review is due: the last one's opening plus the cadence of the reviews area's management-review
- * schedule (a year without one); with no review held yet, that schedule's next due date, if there is one.
+ * schedule (a year without one). Before the first review, that schedule (the reviews area's nudge) says when.
  */
 async function nextReviewDue(repos: Repositories, workspaceId: number): Promise<{ due: string; text: string } | undefined> {
+  const reviews = await repos.managementReviews.all(workspaceId);
+  const last = reviews[0];
+  if (!last || last.status === 'open') return undefined;
   const schedules = (await repos.reviews.list(workspaceId, {})).filter((s) => s.kind === 'management-review');
   const cadence = schedules.length > 0 ? Math.min(...schedules.map((s) => s.cadenceDays)) : DEFAULT_REVIEW_CADENCE_DAYS;
-  const reviews = await repos.managementReviews.all(workspaceId);
-  if (reviews.some((r) => r.status === 'open')) return undefined;
-  const last = reviews[0];
-  if (last) {
-    const due = addDays(last.openedAt.slice(0, 10), cadence);
-    return { due, text: `Management review due (every ${cadence} days; last: ${reviewKey(last)}, opened ${last.openedAt.slice(0, 10)})` };
-  }
-  const first = schedules.map((s) => s.nextDue).sort()[0];
-  return first ? { due: first, text: 'Management review due: none held yet' } : undefined;
+  const due = addDays(last.openedAt.slice(0, 10), cadence);
+  return { due, text: `Management review due (every ${cadence} days; last: ${reviewKey(last)}, opened ${last.openedAt.slice(0, 10)})` };
 }
 
 /** What the outbox sends about a review: its card in the leadership channel, and the notice to an action's owner. */

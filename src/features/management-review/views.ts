@@ -69,7 +69,8 @@ export function reviewCardView(details: ReviewDetails, timeZone: string, note?: 
     });
   blocks.push({ type: 'text', text: [{ text: `Actions (${actions.length})`, style: 'bold' }] });
   if (actions.length > 0) {
-    const shown = actions.slice(-20);
+    // Open ones first, each with its Done button beside it (one Slack section each: the card stays under 50 blocks).
+    const shown = [...actions.filter((a) => a.status === 'open'), ...actions.filter((a) => a.status === 'done')].slice(0, 10);
     blocks.push({
       type: 'list',
       items: shown.map(
