@@ -49,7 +49,7 @@ export function createServices(input: {
     clock,
     logger: input.logger,
   };
-  const built = mergeAreaServices(AREAS, { store, clock, defaultTimeZone }, Object.keys(kernel)) as AreaServices;
+  const built = mergeAreaServices(AREAS, { store, clock, defaultTimeZone, features }, Object.keys(kernel)) as AreaServices;
   // Typed as ChatServices: a service key an area declares and no factory builds fails the typecheck here.
   const services: ChatServices = { ...kernel, ...built };
   return services;

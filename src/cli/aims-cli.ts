@@ -22,6 +22,7 @@ import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
 import { dbCopy } from './db-copy-command.ts';
 import { EXPORT_OPTIONS, exportSourcesOf, runExport } from './export-command.ts';
 import { features } from '../features/index.ts';
+import { runReviewExport } from './management-review-export.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -59,6 +60,8 @@ Commands:
                   an area's records for auditors and spreadsheets, one row per record (README,
                   "Exports"): CSV to standard output or --out; xlsx to --out (default <area>.xlsx).
                   --workspace when the store holds more than one
+  management-review export MR-<n> --format csv|xlsx|md [--out <file>] [--workspace <id|name>]
+                  one management review's inputs, attendees, decisions and actions; md: its minutes
   help            this text
 
 The store is AIMS_DATABASE_URL (PostgreSQL) if set, else AIMS_DB (default ./data/aims.db), unless
@@ -201,6 +204,15 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
   if (parsed.flags.has('--help')) {
     io.out(USAGE);
     return 0;
+  }
+  if (command === 'management-review' && sub === 'export' && parsed.positionals[2] !== undefined) {
+    expectOnly(parsed, 'management-review export', ['--format', '--out', '--workspace'], 3);
+    const store = await openExisting(dbPath);
+    try {
+      return await runReviewExport(parsed.positionals[2], store, parsed, io);
+    } finally {
+      await store.close();
+    }
   }
   const exported = command === undefined ? undefined : exportSourcesOf(features).get(command);
   if (exported && sub === 'export') {

@@ -15,10 +15,10 @@ export function exportSourcesOf(features: readonly Feature[]): Map<string, Expor
 export const EXPORT_OPTIONS = ['--format', '--out', '--workspace', '--at'];
 
 /** The store does not say which workspace to export: printed alone (not with the usage), exit 2. */
-class WorkspaceChoice extends Error {}
+export class WorkspaceChoice extends Error {}
 
 /** The workspace to export: the only one, or the one --workspace names (id, platform id or name). */
-function chooseWorkspace(workspaces: readonly Workspace[], wanted: string | undefined): Workspace {
+export function chooseWorkspace(workspaces: readonly Workspace[], wanted: string | undefined): Workspace {
   const list = workspaces.map((w) => `#${w.id} ${w.platform}:${w.externalId}${w.name ? ` (${w.name})` : ''}`).join(', ');
   if (wanted !== undefined) {
     const key = wanted.trim().toLowerCase();

@@ -9,6 +9,8 @@ export interface AreaServiceDeps {
   store: UnitOfWork;
   clock: Clock;
   defaultTimeZone: string;
+  /** The areas the aggregates loop over (an area that gathers from the others, as the management review its inputs). */
+  features?: readonly Feature[];
 }
 
 /** One registered area: what it declares to the chat layer, its repositories if it has tables, its services if it has any. */

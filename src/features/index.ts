@@ -12,6 +12,8 @@ import { internalAuditRepositories } from './internal-audits/store.ts';
 import { incidentRepositories } from './incidents/store.ts';
 import { impactFeature, impactServices } from './impact/feature.ts';
 import { impactRepositories } from './impact/store.ts';
+import { managementReviewFeature, managementReviewServices } from './management-review/feature.ts';
+import { managementReviewRepositories } from './management-review/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { objectiveServices, objectivesFeature } from './objectives/feature.ts';
 import { objectiveRepositories } from './objectives/store.ts';
@@ -51,6 +53,7 @@ const REGISTERED = [
   { feature: impactFeature, repositories: impactRepositories, services: impactServices },
   { feature: objectivesFeature, repositories: objectiveRepositories, services: objectiveServices },
   { feature: internalAuditsFeature, repositories: internalAuditRepositories, services: internalAuditServices },
+  { feature: managementReviewFeature, repositories: managementReviewRepositories, services: managementReviewServices },
   { feature: rolesFeature },
   { feature: setupFeature },
   { feature: nudgesFeature },

@@ -14,6 +14,7 @@ import { IMPACT_ACTIONS, IMPACT_FORMS, impactFieldOf, impactInputFrom, type Impa
 
 import { impactCardView } from './views.ts';
 import { impactExport } from './export.ts';
+import { impactReviewInputs } from './review-inputs.ts';
 
 const forms: Array<FormSpec<ImpactFormId>> = [
   {
@@ -58,6 +59,7 @@ const impactOutbox: OutboxSubjectSpec = {
 /** AI system impact assessments, versioned per system and signed by an approver (6.1.4, 8.4, A.5.2-A.5.5). */
 export const impactFeature: Feature = {
   name: 'impact',
+  reviewInputs: impactReviewInputs,
   outbox: [impactOutbox],
   export: impactExport,
   commands: [

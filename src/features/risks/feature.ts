@@ -11,6 +11,7 @@ import { RISK_ACTIONS, RISK_FORMS, riskFieldOf, type RiskActionId, type RiskForm
 import { riskExport } from './export.ts';
 import { RiskService } from './service.ts';
 import { riskCardView } from './views.ts';
+import { riskReviewInputs } from './review-inputs.ts';
 
 const forms: Array<FormSpec<RiskFormId>> = [
   {
@@ -72,6 +73,7 @@ const riskOutbox: OutboxSubjectSpec = {
 
 export const risksFeature: Feature = {
   name: 'risks',
+  reviewInputs: riskReviewInputs,
   outbox: [riskOutbox],
   export: riskExport,
   commands: [

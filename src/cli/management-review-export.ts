@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { csvLines } from '../core/export/csv.ts';
+import { xlsxBuffer } from '../core/export/xlsx.ts';
+import { parseReviewRef, reviewKey } from '../features/management-review/domain.ts';
+import { managementReviewExport, reviewMinutes, reviewRows } from '../features/management-review/export.ts';
+import type { GovernanceStore } from '../store/governance-store.ts';
+import { UsageError, type ParsedArgs } from './cli-args.ts';
+import { chooseWorkspace, WorkspaceChoice } from './export-command.ts';
+
+/**
+ * `aims management-review export MR-n --format csv|xlsx|md [--out FILE] [--workspace W]`: one review's pack
+ * (inputs by section, attendees, decisions, actions) as rows, or its minutes as markdown.
+ */
+export async function runReviewExport(
+  ref: string,
+  store: GovernanceStore,
+  parsed: ParsedArgs,
+  io: { out: (line: string) => void; err: (line: string) => void },
+): Promise<number> {
+  const number = parseReviewRef(ref);
+  if (number === undefined) throw new UsageError(`"${ref}" is not a management review (MR-1, MR-2 ...).`);
+  const format = (parsed.values.get('--format')?.[0] ?? '').toLowerCase();
+  if (format !== 'csv' && format !== 'xlsx' && format !== 'md')
+    throw new UsageError('aims management-review export MR-n needs --format csv, --format xlsx or --format md.');
+  const out = parsed.values.get('--out')?.[0];
+  let chosen;
+  try {
+    chosen = await store.read(async (repos) => {
+      const workspace = chooseWorkspace(await repos.workspaces.all(), parsed.values.get('--workspace')?.[0]);
+      const review = await repos.managementReviews.findByNumber(workspace.id, number);
+      if (!review) throw new WorkspaceChoice(`No MR-${number} in workspace #${workspace.id}.`);
+      return {
+        key: reviewKey(review),
+        lines: format === 'md' ? await reviewMinutes(repos, workspace.id, review) : [],
+        rows: format === 'md' ? [] : await reviewRows(repos, workspace.id, review),
+      };
+    });
+  } catch (error) {
+    if (!(error instanceof WorkspaceChoice)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  const { key, lines, rows } = chosen;
+  const text = format === 'md' ? lines : format === 'csv' ? csvLines(managementReviewExport.columns, rows) : [];
+  if (format !== 'xlsx' && out === undefined) {
+    for (const line of text) io.out(line);
+    return 0;
+  }
+  const file = out ?? `${key}.xlsx`;
+  if (format === 'xlsx') writeFileSync(file, await xlsxBuffer(`${key} management review`, managementReviewExport.columns, rows));
+  else writeFileSync(file, `${text.join(format === 'csv' ? '\r\n' : '\n')}${format === 'csv' ? '\r\n' : '\n'}`);
+  io.out(`Wrote ${format === 'md' ? 'the minutes' : `${rows.length} row(s)`} of ${key} to ${file}.`);
+  return 0;
+}
