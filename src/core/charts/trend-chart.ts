@@ -21,8 +21,13 @@ export interface TrendChartData {
   series: TrendSeries[];
 }
 
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
 /** Within Teams' image limits (1024 px a side, 1 MB) and readable in Slack's preview. */
-export const TREND_CHART_SIZE = { width: 960, height: 540 } as const;
+export const TREND_CHART_SIZE: Readonly<ChartSize> = { width: 960, height: 540 };
 
 /** The font shipped in the repo (assets/fonts), the only one the renderer loads: same pixels on every machine. */
 export const CHART_FONT_FILE = fileURLToPath(new URL('../../../assets/fonts/DejaVuSans.ttf', import.meta.url));
@@ -50,7 +55,7 @@ async function echartsCore(): Promise<Echarts> {
 }
 
 /** The chart as SVG (echarts' server-side rendering; no DOM, no animation). */
-export async function trendChartSvg(data: TrendChartData, size = TREND_CHART_SIZE): Promise<string> {
+export async function trendChartSvg(data: TrendChartData, size: ChartSize = TREND_CHART_SIZE): Promise<string> {
   const echarts = await echartsCore();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
@@ -104,7 +109,7 @@ export async function trendChartSvg(data: TrendChartData, size = TREND_CHART_SIZ
  * The trend chart as a PNG (pure: the same data gives the same bytes): echarts' SVG rasterised by
  * resvg with the shipped font only, never the machine's fonts, then written as a palette PNG.
  */
-export async function renderTrendChart(data: TrendChartData, size = TREND_CHART_SIZE): Promise<Buffer> {
+export async function renderTrendChart(data: TrendChartData, size: ChartSize = TREND_CHART_SIZE): Promise<Buffer> {
   const svg = await trendChartSvg(data, size);
   const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
