@@ -151,6 +151,8 @@ describe.each(STORE_KINDS)('the trend chart’s figures against a plain recount 
       weeks,
     );
     const base = alone.series.find((s) => s.key === 'overdue')?.values ?? [];
+    expect(alone.series.find((s) => s.key === 'overdue')?.label).toBe('Overdue corrective actions');
+    expect(both.series.find((s) => s.key === 'overdue')?.label).toBe('Overdue items');
     expect(both.series.find((s) => s.key === 'overdue')?.values).toEqual([(base[0] ?? 0) + 10, base[1] ?? 0, (base[2] ?? 0) + 30]);
     expect(both.series.at(-1)).toMatchObject({ label: 'Objectives off target', values: [1, 2, 3] });
     expect(both.series).toHaveLength(alone.series.length + 1);

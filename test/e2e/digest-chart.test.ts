@@ -63,7 +63,7 @@ describe('the digest’s trend chart on Slack', () => {
       channelId: 'C0LEAD',
       completed: true,
     });
-    expect(file?.altText).toContain('this week: Incidents opened 2, Incidents closed 0, Overdue items 0');
+    expect(file?.altText).toContain('this week: Incidents opened 2, Incidents closed 0, Overdue corrective actions 0');
     const png = decodePng(file?.body ?? Buffer.alloc(0));
     expect({ width: png.width, height: png.height }).toEqual({ width: 960, height: 540 });
     expect(png.bytes.length).toBe(file?.length);

@@ -264,7 +264,7 @@ export const incidentsFeature: Feature = {
       return [
         { key: TREND_KEYS.incidentsOpened, label: 'Incidents opened', unit: 'count', shape: 'bar', values: counts.map((c) => c.opened) },
         { key: TREND_KEYS.incidentsClosed, label: 'Incidents closed', unit: 'count', shape: 'bar', values: counts.map((c) => c.closed) },
-        { key: TREND_KEYS.overdue, label: 'Overdue items', unit: 'count', shape: 'line', values: overdue },
+        { key: TREND_KEYS.overdue, label: 'Overdue corrective actions', unit: 'count', shape: 'line', values: overdue },
       ];
     },
   },
