@@ -53,13 +53,14 @@ export async function runDigest(
       reports.push({ workspace: name, period: digest.period, outcome: 'no leadership channel' });
       continue;
     }
-    // The 12-week picture, drawn once for this run; a chart that cannot be drawn leaves the digest as it was.
-    let chart: TrendChart | undefined;
-    try {
-      chart = await deps.trends.chart(workspace.id, at);
-    } catch (error) {
-      deps.logger.error('the digest chart could not be drawn', { workspace: name, error });
-    }
+    // The 12-week picture, drawn once per run and only for a digest about to go out (not for a week
+    // already sent); a chart that cannot be drawn leaves the digest as it was.
+    let chart: Promise<TrendChart | undefined> | undefined;
+    const chartOnce = () =>
+      (chart ??= deps.trends.chart(workspace.id, at).catch((error: unknown) => {
+        deps.logger.error('the digest chart could not be drawn', { workspace: name, error });
+        return undefined;
+      }));
     const send = async (runId: number, note?: string): Promise<'sent' | 'already sent' | 'failed'> => {
       const delivery = await deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
       if (!delivery) return 'already sent';
@@ -67,7 +68,7 @@ export async function runDigest(
       const result = await deps.cards.post(
         workspace.platform,
         [{ label: 'the leadership channel', channel }],
-        digestView(digest, note, chart),
+        digestView(digest, note, await chartOnce()),
         (posted) => (messageId = posted.messageId),
       );
       const ok = result.posted.length > 0;
