@@ -12,7 +12,16 @@ import { SettingsService } from './core/settings/settings-service.ts';
 import { StatusService } from './core/status-service.ts';
 import type { Logger } from './logger.ts';
 import { AnchorService } from './core/audit-anchors.ts';
-import { digestSourcesOf, evidenceSourcesOf, nudgeSourcesOf, outboxLabelsOf, statusSourcesOf, type Feature } from './chat/feature.ts';
+import {
+  digestSourcesOf,
+  evidenceSourcesOf,
+  nudgeSourcesOf,
+  outboxLabelsOf,
+  statusSourcesOf,
+  trendSourcesOf,
+  type Feature,
+} from './chat/feature.ts';
+import { TrendService } from './core/charts/trend-service.ts';
 import type { Area, AreaServiceDeps } from './features/area.ts';
 import { AREAS, features as allFeatures, type AreaServices } from './features/index.ts';
 
@@ -42,6 +51,7 @@ export function createServices(input: {
     roles: new RoleService(store, clock),
     settings: new SettingsService(store, clock, defaultTimeZone),
     digests: new DigestService(store, clock, defaultTimeZone, digestSourcesOf(features)),
+    trends: new TrendService(store, clock, defaultTimeZone, trendSourcesOf(features)),
     ledger: new JobLedger(store, clock),
     nudges: new NudgeService(store, clock, defaultTimeZone, nudgeSourcesOf(features)),
     anchors: new AnchorService(store, clock),

@@ -38,6 +38,7 @@ export class CardPublisher {
       }
       try {
         const posted = await messenger.post(target.channel, view);
+        if (posted.unsent) this.logger.warn('part of a card could not be sent', { channel: target.channel.id, unsent: posted.unsent });
         onPosted(posted);
         outcome.posted.push(target.label);
         if (!outcome.link && posted.link) outcome.link = posted.link;

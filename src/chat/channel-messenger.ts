@@ -9,6 +9,8 @@ export interface PostedMessage {
   reference?: unknown;
   /** A link people can click to reach the message, where the platform gives one. */
   link?: string;
+  /** Parts that did not go out with it (a picture whose upload failed): the message itself landed. */
+  unsent?: string[];
 }
 
 /** Posting to channels, implemented by each platform adapter (Slack: chat.postMessage; Teams: proactive sends). */

@@ -1,6 +1,7 @@
 import type { DirectoryService } from '../core/directory-service.ts';
 import type { InboundDedupe } from '../core/inbound-dedupe.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
+import type { TrendService } from '../core/charts/trend-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { NudgeService } from '../core/scheduling/nudge-service.ts';
 import type { OutboxService } from '../core/outbox/outbox.ts';
@@ -23,6 +24,8 @@ export interface ChatServices {
   roles: RoleService;
   settings: SettingsService;
   digests: DigestService;
+  /** The 12-week trend chart (digest, evidence pack). */
+  trends: TrendService;
   ledger: JobLedger;
   nudges: NudgeService;
   anchors: AnchorService;

@@ -9,6 +9,7 @@ import type { NudgeSource } from '../core/scheduling/nudge-service.ts';
 import type { StatusSource } from '../core/status-service.ts';
 import type { DigestSource } from '../core/digest/digest-service.ts';
 import type { ReviewInputSource } from '../core/management-review/review-inputs.ts';
+import type { TrendSource } from '../core/charts/trend-source.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import type { RequestOrigin } from './chat-request.ts';
 import type { ChatServices } from './chat-services.ts';
@@ -146,6 +147,8 @@ export interface Feature {
   firstRun?: FirstRunSpec;
   /** Its lines among a management review's inputs (clause 9.3.2), gathered when a review is opened. */
   reviewInputs?: ReviewInputSource;
+  /** Its weekly series in the digest's 12-week trend chart (by key; the same key from two areas adds up). */
+  trend?: TrendSource;
 }
 
 /** Ids must be unique across the features list: a clash would make one area's form or button unreachable. */
@@ -184,6 +187,11 @@ export function statusSourcesOf(features: readonly Feature[]): StatusSource[] {
 /** The digest contributions the features declare, in the order of the list. */
 export function digestSourcesOf(features: readonly Feature[]): DigestSource[] {
   return features.flatMap((feature) => (feature.digest ? [feature.digest] : []));
+}
+
+/** The trend series sources the features declare, in the order of the list (the chart's legend order). */
+export function trendSourcesOf(features: readonly Feature[]): TrendSource[] {
+  return features.flatMap((feature) => (feature.trend ? [feature.trend] : []));
 }
 
 /** The management review input sources the features declare, in the order of the list. */

@@ -2,6 +2,7 @@ import type { CardPublisher } from '../chat/card-publisher.ts';
 import { digestView } from '../chat/views/digest-view.ts';
 import type { AnchorService } from '../core/audit-anchors.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
+import type { TrendChart, TrendService } from '../core/charts/trend-service.ts';
 import type { JobLedger } from '../core/scheduling/job-ledger.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
@@ -25,6 +26,7 @@ export interface DigestRunReport {
 export async function runDigest(
   deps: {
     digests: DigestService;
+    trends: TrendService;
     ledger: JobLedger;
     settings: SettingsService;
     cards: CardPublisher;
@@ -51,6 +53,14 @@ export async function runDigest(
       reports.push({ workspace: name, period: digest.period, outcome: 'no leadership channel' });
       continue;
     }
+    // The 12-week picture, drawn once per run and only for a digest about to go out (not for a week
+    // already sent); a chart that cannot be drawn leaves the digest as it was.
+    let chart: Promise<TrendChart | undefined> | undefined;
+    const chartOnce = () =>
+      (chart ??= deps.trends.chart(workspace.id, at).catch((error: unknown) => {
+        deps.logger.error('the digest chart could not be drawn', { workspace: name, error });
+        return undefined;
+      }));
     const send = async (runId: number, note?: string): Promise<'sent' | 'already sent' | 'failed'> => {
       const delivery = await deps.ledger.takeDelivery(runId, RECIPIENT, `digest ${digest.period}`);
       if (!delivery) return 'already sent';
@@ -58,7 +68,7 @@ export async function runDigest(
       const result = await deps.cards.post(
         workspace.platform,
         [{ label: 'the leadership channel', channel }],
-        digestView(digest, note),
+        digestView(digest, note, await chartOnce()),
         (posted) => (messageId = posted.messageId),
       );
       const ok = result.posted.length > 0;

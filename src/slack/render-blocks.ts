@@ -26,6 +26,11 @@ export type SlackBlock = Record<string, unknown> & { type: string };
 
 const mrkdwn = (text: string, max: number) => ({ type: 'mrkdwn', text: truncate(text, max) });
 
+/** The pictures of a view, which a message cannot carry inline: the messenger uploads them (files.uploadV2). */
+export function imagesOf(view: MessageView): Array<Extract<Block, { type: 'image' }>> {
+  return view.blocks.filter((block): block is Extract<Block, { type: 'image' }> => block.type === 'image');
+}
+
 /** Renders a neutral view as a Block Kit message that always fits Slack's limits. */
 export function renderMessage(view: MessageView): SlackMessage {
   const blocks = view.blocks.flatMap(renderBlock);
@@ -47,6 +52,9 @@ function renderBlock(block: Block): SlackBlock[] {
       return [{ type: 'context', elements: [mrkdwn(toMrkdwn(block.text), SLACK_LIMITS.sectionText)] }];
     case 'divider':
       return [{ type: 'divider' }];
+    case 'image':
+      // An image block needs a public URL, which the bot may not have (Socket Mode): the messenger uploads it as a file instead.
+      return [];
     case 'fields':
       return chunk(block.fields, SLACK_LIMITS.sectionFields).map((fields) => ({
         type: 'section',

@@ -138,6 +138,17 @@ function renderBlock(block: Block, options: CardOptions, mentions: MentionEntity
       return [richText(block.text, { size: 'Small', isSubtle: true }, mentions)];
     case 'divider':
       return [];
+    case 'image':
+      // Bot-sent cards may carry the picture itself (within 1024 px a side and 1 MB): no URL to host.
+      return [
+        {
+          type: 'Image',
+          url: `data:image/png;base64,${Buffer.from(block.png).toString('base64')}`,
+          altText: block.alt,
+          size: 'Stretch',
+          spacing: 'Medium',
+        },
+      ];
     case 'actions':
       return [{ type: 'ActionSet', actions: block.buttons.map((button) => renderButton(button, options)) }];
     case 'fields':

@@ -15,6 +15,22 @@ export interface SlackApiCall {
 
 export const FAKE_BOT_USER_ID = 'UAIMSBOT';
 
+/** A file uploaded as files.uploadV2 does it: the upload URL asked for, the bytes sent there, and where it was shared. */
+export interface FakeSlackFile {
+  id: string;
+  filename: string;
+  /** What getUploadURLExternal was told the file's length is. */
+  length: number;
+  altText?: string;
+  /** The bytes the upload URL received (as the client sent them: raw, or inside a multipart form). */
+  body?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  title?: string;
+  channelId?: string;
+  threadTs?: string;
+  completed: boolean;
+}
+
 function parseArgs(contentType: string | undefined, body: string): Record<string, unknown> {
   if (contentType?.includes('application/json')) return JSON.parse(body || '{}') as Record<string, unknown>;
   const args: Record<string, unknown> = {};
@@ -41,6 +57,9 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
   // Socket Mode: the URL apps.connections.open hands out; none means Slack cannot be reached.
   let socketUrl: string | undefined;
   let ts = 1_700_000_000;
+  const files: FakeSlackFile[] = [];
+  // files.completeUploadExternal fails for these channels as Slack does for a channel the bot is not in.
+  const failingUploads = new Set<string>();
   const held: Array<{ call: SlackApiCall; args: Record<string, unknown>; res: ServerResponse }> = [];
   const answerPost = (call: SlackApiCall, args: Record<string, unknown>, res: ServerResponse) => {
     if (httpFailing.has(String(args.channel))) {
@@ -65,8 +84,20 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     call.ts = `${ts}.000100`;
     res.end(JSON.stringify({ ok: true, channel: args.channel, ts: call.ts, message: args }));
   };
-  const server = await startLoopbackServer((req, res, body) => {
+  const server = await startLoopbackServer((req, res, body, raw) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    // Step 2 of files.uploadV2: the bytes, posted to the URL step 1 handed out (not a Web API method).
+    if (path.startsWith('/upload/')) {
+      const file = files.find((f) => f.id === path.slice('/upload/'.length));
+      if (!file) {
+        res.statusCode = 404;
+        res.end('no such upload');
+        return;
+      }
+      file.body = raw;
+      res.end('OK - ' + String(raw.length));
+      return;
+    }
     // response_url posts (replacing the message a button was on) are recorded as "response_url".
     const method = path.startsWith('/respond/') ? 'response_url' : path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'], body);
@@ -115,6 +146,46 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
           }),
         );
         return;
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(files.length + 1).padStart(6, '0')}`;
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0) {
+          res.end(JSON.stringify({ ok: false, error: 'invalid_arguments' }));
+          return;
+        }
+        files.push({
+          id,
+          filename: String(args.filename),
+          length,
+          ...(args.alt_text ? { altText: String(args.alt_text) } : {}),
+          completed: false,
+        });
+        res.end(JSON.stringify({ ok: true, upload_url: `${server.url}/upload/${id}`, file_id: id }));
+        return;
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as Array<{ id: string; title?: string }>;
+        const channelId = args.channel_id === undefined ? undefined : String(args.channel_id);
+        if (channelId && failingUploads.has(channelId)) {
+          res.end(JSON.stringify({ ok: false, error: 'not_in_channel' }));
+          return;
+        }
+        const done = [];
+        for (const entry of listed) {
+          const file = files.find((f) => f.id === entry.id);
+          if (!file?.body) {
+            res.end(JSON.stringify({ ok: false, error: 'file_not_found' }));
+            return;
+          }
+          file.completed = true;
+          if (entry.title) file.title = entry.title;
+          if (channelId) file.channelId = channelId;
+          if (args.thread_ts) file.threadTs = String(args.thread_ts);
+          done.push({ id: file.id, name: file.filename, title: file.title ?? file.filename });
+        }
+        res.end(JSON.stringify({ ok: true, files: done }));
+        return;
+      }
       case 'chat.postMessage': {
         const call = calls.at(-1) as SlackApiCall;
         if (holdPosts) {
@@ -162,6 +233,10 @@ export async function startFakeSlackApi(directory: { users?: Record<string, stri
     socketModeUrl: (url: string | undefined) => {
       socketUrl = url;
     },
+    /** Files uploaded (files.uploadV2's three steps), in order. */
+    files,
+    /** Makes files.completeUploadExternal to `channel` fail (or succeed again). */
+    failUploadsTo: (channel: string, fail = true) => (fail ? failingUploads.add(channel) : failingUploads.delete(channel)),
     /** Calls to one method ('*' for all, in order). */
     callsTo: (method: string) => (method === '*' ? calls : calls.filter((call) => call.method === method)),
     close: server.close,

@@ -7,18 +7,23 @@ export interface LoopbackServer {
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
+}
+
+/** The body's bytes as sent (a file upload is not text). */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** An HTTP server on 127.0.0.1 and a free port, for fakes of the platforms' APIs. */
 export async function startLoopbackServer(
-  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse, body: string, raw: Buffer) => void | Promise<void>,
 ): Promise<LoopbackServer> {
   const server: Server = createServer((req, res) => {
-    readBody(req)
-      .then(async (body) => await handler(req, res, body))
+    readRawBody(req)
+      .then(async (raw) => await handler(req, res, raw.toString('utf8'), raw))
       .catch((error: unknown) => {
         res.statusCode = 500;
         res.end(String(error));

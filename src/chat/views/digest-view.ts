@@ -2,6 +2,17 @@ import { isHealthy, type Digest } from '../../core/digest/digest-service.ts';
 import { personLabel } from '../../core/identity.ts';
 import type { Block, MessageView, RichText } from './view.ts';
 import { formatDate } from './format-time.ts';
+import type { TrendChart } from '../../core/charts/trend-service.ts';
+import { TREND_CHART_SIZE } from '../../core/charts/trend-chart.ts';
+
+/** What a screen reader says of the chart: the series and their latest values. */
+function chartAlt(chart: TrendChart): string {
+  const latest = chart.data.series.map((series) => {
+    const value = series.values.at(-1);
+    return `${series.label} ${value === null || value === undefined ? 'none' : `${value}${series.unit === 'percent' ? '%' : ''}`}`;
+  });
+  return `Trend over ${chart.data.weeks.length} weeks (${chart.data.weeks[0] ?? ''} to ${chart.data.weeks.at(-1) ?? ''}); this week: ${latest.join(', ')}.`;
+}
 
 /** The one-line verdict of the digest's rule: "Healthy: …" or "Needs attention: …" (the status leads with it too). */
 export function verdictText(digest: Pick<Digest, 'concerns'>): RichText {
@@ -11,7 +22,7 @@ export function verdictText(digest: Pick<Digest, 'concerns'>): RichText {
 }
 
 /** The weekly digest for the leadership channel: the verdict first, then the week in numbers. */
-export function digestView(digest: Digest, note?: string): MessageView {
+export function digestView(digest: Digest, note?: string, chart?: TrendChart): MessageView {
   const healthy = isHealthy(digest);
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'context', text: note });
@@ -23,6 +34,15 @@ export function digestView(digest: Digest, note?: string): MessageView {
       fields: [...digest.lines],
     },
   );
+  if (chart)
+    blocks.push({
+      type: 'image',
+      png: chart.png,
+      ...TREND_CHART_SIZE,
+      alt: chartAlt(chart),
+      title: `AIMS trend · ${digest.period}`,
+      filename: `aims-trend-${digest.period}.png`,
+    });
   if (digest.topOverdue.length > 0) {
     blocks.push({ type: 'text', text: [{ text: 'Most overdue', style: 'bold' }] });
     blocks.push({

@@ -38,7 +38,12 @@ export type Block =
   | { type: 'list'; items: RichText[]; more?: number; open?: Array<ButtonView | undefined> }
   | { type: 'context'; text: RichText }
   | { type: 'divider' }
-  | { type: 'actions'; buttons: ButtonView[] };
+  | { type: 'actions'; buttons: ButtonView[] }
+  /**
+   * A picture the bot drew (the digest's trend chart): Teams shows it in the card (a data URI), Slack
+   * uploads it to the channel the message went to, as a file beside it.
+   */
+  | { type: 'image'; png: Uint8Array; width: number; height: number; alt: string; title: string; filename: string };
 
 export interface MessageView {
   /** Notification and fallback text: what a phone shows and what screen readers read first. */

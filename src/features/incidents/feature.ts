@@ -26,6 +26,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { incidentReviewInputs } from './review-inputs.ts';
+import { TREND_KEYS } from '../../core/charts/trend-source.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -253,6 +254,21 @@ export const incidentsFeature: Feature = {
           why: `${incident.severity}, ${incident.status}`,
           button: { label: `Open INC-${incident.number}`, action: INCIDENT_ACTIONS.show, args: { incident: String(incident.number) } },
         })),
+  },
+  // The digest's trend chart: incidents reported and closed each week (bars), and corrective actions overdue at each week's end.
+  trend: {
+    series: async (repos, workspaceId, weeks) => {
+      const counts = await repos.incidents.weekly(workspaceId, weeks);
+      const overdue = await repos.actions.overdueAt(
+        workspaceId,
+        weeks.map((week) => ({ day: week.lastDay, at: week.end })),
+      );
+      return [
+        { key: TREND_KEYS.incidentsOpened, label: 'Incidents opened', unit: 'count', shape: 'bar', values: counts.map((c) => c.opened) },
+        { key: TREND_KEYS.incidentsClosed, label: 'Incidents closed', unit: 'count', shape: 'bar', values: counts.map((c) => c.closed) },
+        { key: TREND_KEYS.overdue, label: 'Overdue corrective actions', unit: 'count', shape: 'line', values: overdue },
+      ];
+    },
   },
   nudges: {
     prefix: 'action',

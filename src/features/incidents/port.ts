@@ -30,6 +30,8 @@ export interface IncidentRepository {
   addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent>;
   events(incidentId: number): Promise<IncidentEvent[]>;
   counts(workspaceId: number, since: string): Promise<IncidentCounts>;
+  /** For each window [start, end) of ISO instants: incidents reported in it, and incidents closed in it (and not reopened since). */
+  weekly(workspaceId: number, windows: ReadonlyArray<{ start: string; end: string }>): Promise<Array<{ opened: number; closed: number }>>;
   /** Whether the workspace has logged any incident (Annex A evidence in status). */
   exists(workspaceId: number): Promise<boolean>;
 }
@@ -72,6 +74,11 @@ export interface CorrectiveActionRepository {
   ): Promise<CorrectiveAction[]>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
+  /**
+   * For each moment (the instant `at` on the day `day`, YYYY-MM-DD): the actions that were overdue then,
+   * as `counts` would have said then: created before it, not done by it, due before that day.
+   */
+  overdueAt(workspaceId: number, moments: ReadonlyArray<{ day: string; at: string }>): Promise<number[]>;
   /** Whether the workspace has any corrective action (Annex A evidence in status). */
   exists(workspaceId: number): Promise<boolean>;
 }

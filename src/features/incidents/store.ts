@@ -122,6 +122,26 @@ export class IncidentStore implements IncidentRepository {
     return rows.map(toEvent);
   }
 
+  async weekly(
+    workspaceId: number,
+    windows: ReadonlyArray<{ start: string; end: string }>,
+  ): Promise<Array<{ opened: number; closed: number }>> {
+    if (windows.length === 0) return [];
+    const { incidents } = this.t;
+    // Two counts per window in one statement, each a range of its own index (created_at, closed_at).
+    const scoped = (column: typeof incidents.createdAt | typeof incidents.closedAt, { start, end }: { start: string; end: string }) =>
+      sql<number>`cast((select count(*) from ${incidents} where ${and(eq(incidents.workspaceId, workspaceId), gte(column, start), lt(column, end))}) as integer)`.mapWith(
+        Number,
+      );
+    const columns: Record<string, SQL.Aliased<number>> = {};
+    windows.forEach((window, i) => {
+      columns[`o${i}`] = scoped(incidents.createdAt, window).as(`o${i}`);
+      columns[`c${i}`] = scoped(incidents.closedAt, window).as(`c${i}`);
+    });
+    const row = first(await this.s.db.select(columns).from(sql`(select 1) as one`)) as Record<string, number> | undefined;
+    return windows.map((_, i) => ({ opened: row?.[`o${i}`] ?? 0, closed: row?.[`c${i}`] ?? 0 }));
+  }
+
   async counts(workspaceId: number, since: string): Promise<IncidentCounts> {
     const { incidents } = this.t;
     const active = and(eq(incidents.workspaceId, workspaceId), inArray(incidents.status, [...ACTIVE_STATUSES]));
@@ -260,6 +280,25 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       )
       .orderBy(asc(correctiveActions.dueDate), asc(correctiveActions.id))
       .limit(limit);
+  }
+
+  async overdueAt(workspaceId: number, moments: ReadonlyArray<{ day: string; at: string }>): Promise<number[]> {
+    if (moments.length === 0) return [];
+    const { correctiveActions: a } = this.t;
+    const latest = moments.reduce((day, moment) => (moment.day > day ? moment.day : day), '');
+    const columns: Record<string, SQL.Aliased<number>> = {};
+    moments.forEach(({ day, at }, i) => {
+      const then = and(lt(a.dueDate, day), lt(a.createdAt, at), or(sql`${a.doneAt} is null`, gte(a.doneAt, at)));
+      columns[`m${i}`] = sql<number>`cast(count(*) filter (where ${then}) as integer)`.mapWith(Number).as(`m${i}`);
+    });
+    // The workspace's actions due before the latest day: one range of the (workspace, status, due date) index per status.
+    const row = first(
+      await this.s.db
+        .select(columns)
+        .from(a)
+        .where(and(eq(a.workspaceId, workspaceId), lt(a.dueDate, latest))),
+    ) as Record<string, number> | undefined;
+    return moments.map((_, i) => row?.[`m${i}`] ?? 0);
   }
 
   async counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }> {

@@ -14,6 +14,7 @@ import { formatDate } from '../../chat/views/format-time.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
+import { TREND_KEYS } from '../../core/charts/trend-source.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
@@ -165,6 +166,21 @@ export const trainingFeature: Feature = {
         },
       ];
     },
+  },
+  // The digest's trend chart: required training done at each week's end, as the digest counted it that day (none while nothing is required).
+  trend: {
+    series: async (repos, workspaceId, weeks) => [
+      {
+        key: TREND_KEYS.trainingCompletion,
+        label: 'Training completion',
+        unit: 'percent',
+        shape: 'line',
+        values: await mapInTurn(weeks, async (week) => {
+          const { required, valid } = await trainingTotals(repos, workspaceId, week.lastDay);
+          return required === 0 ? null : Math.round((valid / required) * 100);
+        }),
+      },
+    ],
   },
   nudges: {
     prefix: 'training',
