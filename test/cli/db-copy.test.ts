@@ -277,7 +277,8 @@ describe.runIf(pgTestUrl())('aims db copy of a store the bot filled over Slack a
     expect(ofCopy.code).toBe(0);
     expect(ofCopy.out).toContain('OK: releases, incidents and training completions agree with the chain');
     // Each workspace's chain: the same events and head in the copy as in the file.
-    const headsOf = (out: string) => [...out.matchAll(/^OK: audit (chain of workspace \S+) intact, (\d+) events, head #(\d+) ([0-9a-f]{64})$/gm)].map((m) => m.slice(1));
+    const headsOf = (out: string) =>
+      [...out.matchAll(/^OK: audit (chain of workspace \S+) intact, (\d+) events, head #(\d+) ([0-9a-f]{64})$/gm)].map((m) => m.slice(1));
     expect(headsOf(ofFile.out)).toHaveLength(2);
     expect(headsOf(ofCopy.out)).toEqual(headsOf(ofFile.out));
     // What the bot approved on either platform, the CI gate passes from the copy.

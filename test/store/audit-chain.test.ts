@@ -118,7 +118,9 @@ describe('audit chain', () => {
         "INSERT INTO audit_events (chain, sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (0, 99, 'x', 'x', 'x', 'x', '{}', ?, 'h')",
         head.previous_hash,
       ),
-    ).rejects.toThrow(/UNIQUE constraint failed: audit_events.chain, audit_events.previous_hash|unique constraint "audit_events_previous_hash_uq"/);
+    ).rejects.toThrow(
+      /UNIQUE constraint failed: audit_events.chain, audit_events.previous_hash|unique constraint "audit_events_previous_hash_uq"/,
+    );
   });
 
   it('two processes writing one store at once (and migrating it at once) keep one intact chain', async () => {

@@ -44,7 +44,13 @@ export async function checkHeads(s: StoreDb, expected: readonly ExpectedHead[]):
       continue;
     }
     const chain = head.chain;
-    const last = first(await s.db.select({ n: max(auditEvents.sequence) }).from(auditEvents).where(eq(auditEvents.chain, chain)))?.n ?? null;
+    const last =
+      first(
+        await s.db
+          .select({ n: max(auditEvents.sequence) })
+          .from(auditEvents)
+          .where(eq(auditEvents.chain, chain)),
+      )?.n ?? null;
     const row = first(
       await s.db
         .select({ hash: auditEvents.hash })
@@ -52,8 +58,7 @@ export async function checkHeads(s: StoreDb, expected: readonly ExpectedHead[]):
         .where(and(eq(auditEvents.chain, chain), eq(auditEvents.sequence, head.sequence)))
         .limit(1),
     );
-    if (!row)
-      mismatch(last === null ? `the ${label(chain)} is empty` : `no event #${head.sequence}: the ${label(chain)} ends at #${last}`);
+    if (!row) mismatch(last === null ? `the ${label(chain)} is empty` : `no event #${head.sequence}: the ${label(chain)} ends at #${last}`);
     else if (row.hash !== hash)
       mismatch(
         `the ${label(chain)} holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)`,
