@@ -94,18 +94,21 @@ export async function seedLargeStore(store: GovernanceStore, sizes: Partial<Seed
     pending.set(table, []);
   };
 
-  // The audit chain continues after the store's head, one event per seeded record and the rest as edits.
-  const head = await store.auditHead();
-  let sequence = head?.sequence ?? 0;
-  let previousHash = head?.hash ?? GENESIS_HASH;
+  // Each seeded workspace is new, so its own chain starts from GENESIS_HASH (a store that is not fresh
+  // keeps a legacy chain only if it was migrated; the bench's stores are fresh): one event per seeded
+  // record and the rest as edits.
+  const heads = new Map<number, { sequence: number; hash: string }>();
   const perWorkspace = new Map<number, number>();
   const audit = async (workspaceId: number, at: string, action: string, subject: string, after: unknown): Promise<void> => {
-    sequence += 1;
+    const head = heads.get(workspaceId);
+    const sequence = (head?.sequence ?? 0) + 1;
+    const previousHash = head?.hash ?? GENESIS_HASH;
     perWorkspace.set(workspaceId, (perWorkspace.get(workspaceId) ?? 0) + 1);
     const event = { sequence, at, workspaceId, actorPersonId: null, actor: 'system:seed', action, subject, before: null, after };
     const payload = canonicalJson(event);
     const hash = chainHash(previousHash, payload);
     await put('audit_events', {
+      chain: workspaceId,
       sequence,
       at,
       workspace_id: workspaceId,
@@ -117,7 +120,7 @@ export async function seedLargeStore(store: GovernanceStore, sizes: Partial<Seed
       previous_hash: previousHash,
       hash,
     });
-    previousHash = hash;
+    heads.set(workspaceId, { sequence, hash });
   };
 
   const firstWorkspace = await next('workspaces');

@@ -8,10 +8,11 @@ import type { JobRetries } from '../messaging.ts';
 import { createServices } from '../services.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { applyMigrations } from '../store/migrate.ts';
+import { startChainsSqlite } from '../store/audit/start-chains-sqlite.ts';
 import { openDatabase, StoreOpenError } from '../store/database.ts';
 import { existsSync } from 'node:fs';
 import { ANCHOR_JOB, runAnchors } from '../jobs/anchor-job.ts';
-import { auditAnchors, auditHead, auditVerify, expectedHeads } from './audit-commands.ts';
+import { auditAnchors, auditHead, auditVerify, chainOption, expectedHeads } from './audit-commands.ts';
 import { auditReport } from './audit-report-command.ts';
 import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.ts';
 import { maskSecrets } from '../core/mask-secrets.ts';
@@ -36,12 +37,14 @@ const USAGE = `Usage: aims <command> [--db <path>]
 
 Commands:
   migrate         create the store if needed and apply pending database migrations
-  audit verify [--expect-head <sequence>:<sha256>]... [--anchors <file>] [--published]
-                  walk the audit hash chain and cross-check releases, incidents and training
-                  completions against it; with published heads, also check the chain still holds
-                  exactly those events (catches a truncated or rewritten tail). Exit 0 intact, 1 not, 2 no readable store
-  audit head [--json]
-                  the current chain head, "#<sequence> <sha256>": keep it somewhere else
+  audit verify [--workspace slack:<id>|teams:<id>|system] [--expect-head <sequence>:<sha256>]... [--anchors <file>] [--published]
+                  walk every audit hash chain (one per workspace, one for the system, and a store's
+                  global chain from before the cut-over), or the --workspace one, and cross-check
+                  releases, incidents and training completions against them; with published heads,
+                  also check the chains still hold exactly those events (catches a truncated or
+                  rewritten tail). Exit 0 intact, 1 not, 2 no readable store
+  audit head [--workspace slack:<id>|teams:<id>|system] [--json]
+                  each chain's head, or the --workspace chain's as "#<sequence> <sha256>": keep it somewhere else
   audit anchors [--json]
                   every head the bot published (digest, daily anchor): where and when
   audit report AUD-<n> --format csv|xlsx [--out <file>] [--workspace <id|name>]
@@ -235,15 +238,20 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
             throw postgresRefusal(dbPath, error);
           });
           io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
-          return 0;
         } finally {
           await database.close();
         }
+        // Opening the store runs the audit chains' cut-over (a genesis event per chain on a store migrated from one global chain).
+        const store = await openPostgres(dbPath);
+        await store.close();
+        return 0;
       }
       const handle = openDatabase(dbPath);
       try {
         const { applied } = applyMigrations(handle.sqlite);
         io.out(applied === 0 ? `Store ${dbPath} is up to date.` : `Applied ${applied} migration(s) to ${dbPath}.`);
+        const started = startChainsSqlite(handle.sqlite);
+        if (started > 0) io.out(`Started ${started} audit chain(s), each continuing from the global chain's head.`);
         return 0;
       } finally {
         handle.close();
@@ -260,16 +268,23 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         }
       }
       const allowed =
-        sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
+        sub === 'verify'
+          ? ['--expect-head', '--anchors', '--published', '--workspace']
+          : sub === 'head'
+            ? ['--json', '--workspace']
+            : sub === 'anchors'
+              ? ['--json']
+              : undefined;
       if (!allowed) break;
       expectOnly(parsed, `audit ${sub}`, allowed, 2);
       // Bad heads are refused before the store is opened.
       if (sub === 'verify') await expectedHeads({ ...parsed, flags: new Set() }, undefined);
       const store = await openExisting(dbPath);
       try {
-        if (sub === 'head') return await auditHead(store, parsed, io);
         if (sub === 'anchors') return await auditAnchors(store, parsed, io);
-        return await auditVerify(store, await expectedHeads(parsed, store), parsed, io);
+        const chain = await chainOption(parsed, store);
+        if (sub === 'head') return await auditHead(store, parsed, io, chain);
+        return await auditVerify(store, await expectedHeads(parsed, store, chain), parsed, io, chain);
       } finally {
         await store.close();
       }

@@ -34,18 +34,26 @@ export async function dbCopy(
     for (const { table, rows } of report.tables) io.out(`${table}: ${rows} row(s)`);
     io.out(`Copied ${report.tables.reduce((sum, t) => sum + t.rows, 0)} row(s) in ${report.tables.length} tables to ${target.describe()}.`);
     const verified = await target.verifyAudit();
-    const expected = await source.auditHead();
-    if (!verified.ok) {
-      io.err(`FAILED: the copy's audit chain does not verify at #${verified.firstBadSequence}: ${verified.reason}`);
+    const expected = await source.auditHeads();
+    for (const chain of verified.chains) {
+      if (chain.ok) continue;
+      io.err(`FAILED: the copy's audit ${chain.label} does not verify at #${chain.firstBadSequence}: ${chain.reason}`);
       return 1;
     }
-    const head = verified.head;
-    if ((head?.hash ?? null) !== (expected?.hash ?? null) || (head?.sequence ?? 0) !== (expected?.sequence ?? 0)) {
-      io.err(`FAILED: the copy's audit head #${head?.sequence ?? 0} differs from the source's #${expected?.sequence ?? 0}.`);
+    const copied = new Map(verified.chains.map((chain) => [chain.chain, chain.ok ? chain.head : null]));
+    for (const { chain, label, head } of expected) {
+      const head2 = copied.get(chain) ?? null;
+      if ((head2?.hash ?? null) !== (head?.hash ?? null) || (head2?.sequence ?? 0) !== (head?.sequence ?? 0)) {
+        io.err(`FAILED: the copy's head of the ${label} #${head2?.sequence ?? 0} differs from the source's #${head?.sequence ?? 0}.`);
+        return 1;
+      }
+    }
+    if (copied.size !== expected.length) {
+      io.err(`FAILED: the copy holds ${copied.size} audit chain(s), the source ${expected.length}.`);
       return 1;
     }
     io.out(
-      `OK: the copy's audit chain verifies: ${verified.events} events, head #${head?.sequence ?? 0} ${head?.hash ?? '(empty)'}, the same as the source.`,
+      `OK: the copy's audit chains verify: ${verified.events} events in ${expected.length} chain(s), each head the same as the source's.`,
     );
     return 0;
   } catch (error) {

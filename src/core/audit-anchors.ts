@@ -9,8 +9,9 @@ export class AnchorService {
     private readonly clock: Clock,
   ) {}
 
-  async head(): Promise<AuditHead | null> {
-    return await this.store.read(async (repos) => await repos.audit.head());
+  /** The head of the workspace's own chain. */
+  async head(workspaceId: number): Promise<AuditHead | null> {
+    return await this.store.read(async (repos) => await repos.audit.head(workspaceId));
   }
 
   /** Whether the workspace changed anything since the last head published to it. */
@@ -29,6 +30,7 @@ export class AnchorService {
     return await this.store.write(async (repos) => {
       const anchor = await repos.anchors.insert({
         workspaceId,
+        chain: workspaceId,
         sequence: head.sequence,
         hash: head.hash,
         channelId: where.channelId,

@@ -21,6 +21,37 @@ export interface AuditHead {
 export type AuditVerification =
   { ok: true; events: number; head: AuditHead | null } | { ok: false; events: number; firstBadSequence: number; reason: string };
 
+/**
+ * Which hash chain an event belongs to (the `chain` column): each workspace's events form their own
+ * chain, keyed by the workspace id; events of no workspace form the system chain (0). Stores written
+ * before chains were per workspace keep their one global chain as the legacy chain (-1), frozen at the
+ * cut-over; every chain started after it begins with a genesis event naming the legacy head.
+ */
+export const LEGACY_CHAIN = -1;
+export const SYSTEM_CHAIN = 0;
+/** The action of a chain's genesis event (sequence 1 of a chain that continues the legacy chain). */
+export const CHAIN_STARTED = 'audit.chain_started';
+
+export const chainOf = (workspaceId: number | null): number => workspaceId ?? SYSTEM_CHAIN;
+
+/** One chain's verification, named: "chain of workspace slack:T123", "system chain", "global chain (before per-workspace chains)". */
+export type ChainVerification = AuditVerification & { chain: number; label: string };
+
+/** Every chain of the store (or the one asked for), verified. `ok` when all are. */
+export interface ChainsVerification {
+  ok: boolean;
+  /** Events verified across the chains. */
+  events: number;
+  chains: ChainVerification[];
+}
+
+/** A chain's head as `aims audit head` lists it. */
+export interface NamedChainHead {
+  chain: number;
+  label: string;
+  head: AuditHead | null;
+}
+
 /** `aims release status`: the decision as the decisions and the audit chain make it. */
 export interface ReleaseGate {
   id: number;
@@ -44,6 +75,8 @@ export interface ChainDisagreement {
 export interface PublishedAnchor {
   id: number;
   workspaceId: number;
+  /** The chain the head is of: the workspace's own (its id), or LEGACY_CHAIN for heads published before the cut-over. */
+  chain: number;
   sequence: number;
   hash: string;
   channelId: string;
@@ -57,10 +90,14 @@ export interface PublishedAnchor {
 /** A head to check the chain against, with a label saying where it came from. */
 export interface ExpectedHead extends AuditHead {
   from: string;
+  /** The chain the head is of; unset: whichever chain holds an event with that hash (hashes are unique across chains). */
+  chain?: number;
 }
 
 /** Where the chain does not hold the event an expected head names. */
 export interface AnchorMismatch {
+  /** The chain checked, when the head named one. */
+  chain?: number;
   sequence: number;
   from: string;
   reason: string;

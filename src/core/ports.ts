@@ -42,13 +42,18 @@ export interface RoleRepository {
 export interface AuditLog {
   /** Appends to the hash chain; must run inside the caller's write transaction. */
   append(event: AuditEventInput, at: string): Promise<AuditHead>;
-  head(): Promise<AuditHead | null>;
+  /** The head of the workspace's own chain (null: the system chain, events of no workspace). */
+  head(workspaceId: number | null): Promise<AuditHead | null>;
   /**
-   * The sequence of the workspace's latest event (null: none yet) and the chain's head, in one read. Every
-   * change to a workspace's records appends an event naming it, so the first is a version of its records.
+   * The head of the workspace's own chain, in one indexed read: its sequence (null: no event yet) and the
+   * head. Every change to a workspace's records appends an event to its chain, so the sequence is a version
+   * of its records; another workspace's changes never move it.
    */
   versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }>;
-  /** Events of one workspace (or all), optionally only those from `period.from` (inclusive) to `period.to` (exclusive). */
+  /**
+   * Events of one workspace (or all), optionally only those from `period.from` (inclusive) to `period.to`
+   * (exclusive). A workspace's count without a period comes from its chain's sequence (no count(*)).
+   */
   count(workspaceId?: number, period?: { from?: string; to?: string }): Promise<number>;
 }
 

@@ -20,7 +20,7 @@ export interface AnchorRunReport {
 
 /**
  * Daily, at the workspace's digest hour: when the workspace changed anything since the last head
- * published to it, the current chain head goes to the leadership channel and is recorded as a
+ * published to it, the head of its own chain goes to the leadership channel and is recorded as a
  * published anchor. Claimed once per workspace and day like the digest; a quiet day posts nothing
  * and claims nothing. A failed anchor is retried the same day; a later day's anchor replaces it.
  */
@@ -54,7 +54,7 @@ export async function runAnchors(
       continue;
     }
     const { run } = await deps.ledger.claimRun(ANCHOR_JOB, period, workspace.id);
-    const head = await deps.anchors.head();
+    const head = await deps.anchors.head(workspace.id);
     const delivery = head ? await deps.ledger.takeDelivery(run.id, RECIPIENT, `anchor ${period} #${head.sequence}`) : undefined;
     if (!head || !delivery) {
       reports.push({ workspace: name, period, outcome: 'already sent' });

@@ -1,4 +1,4 @@
-import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
+import type { ChainsVerification, ExpectedHead, NamedChainHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
 import type { UnitOfWork } from '../core/ports.ts';
 import type { AuditReport } from './audit/cross-check.ts';
 import type { Dialect } from './store-db.ts';
@@ -12,11 +12,16 @@ export interface GovernanceStore extends UnitOfWork {
   isReachable(): Promise<boolean>;
   /** The CI gate for a release by its id, across workspaces (the admin CLI reads the whole store). */
   releaseStatus(id: number): Promise<ReleaseGate | undefined>;
-  /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
-  auditReport(expected?: readonly ExpectedHead[]): Promise<AuditReport>;
+  /**
+   * The chain walks, the expected heads, and the state tables cross-checked against the chains; with
+   * `chain`, that chain only (and no cross-check).
+   */
+  auditReport(expected?: readonly ExpectedHead[], chain?: number): Promise<AuditReport>;
   /** Every published head, oldest first, across workspaces (for the admin CLI). */
   publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>>;
-  auditHead(): Promise<AuditHead | null>;
-  verifyAudit(): Promise<AuditVerification>;
+  /** Every chain's head, named (or the one asked for). */
+  auditHeads(chain?: number): Promise<NamedChainHead[]>;
+  /** Every chain walked (or the one asked for). */
+  verifyAudit(chain?: number): Promise<ChainsVerification>;
   close(): Promise<void> | void;
 }

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
+import type { ChainsVerification, ExpectedHead, NamedChainHead, PublishedAnchor, ReleaseGate } from '../core/audit.ts';
 import type { Repositories } from '../core/ports.ts';
 import type { AuditReport } from './audit/cross-check.ts';
 import { openDatabase, openDatabaseCopy, type OpenDatabase } from './database.ts';
 import type { GovernanceStore } from './governance-store.ts';
 import { applyMigrations } from './migrate.ts';
+import { startChainsSqlite } from './audit/start-chains-sqlite.ts';
 import { storeRepositories } from './repositories-over.ts';
 import type { StoreDb } from './store-db.ts';
 import { UnitScope } from './unit-scope.ts';
@@ -55,11 +56,17 @@ export class SqliteStore implements GovernanceStore {
     };
   }
 
-  /** Opens the file (or ':memory:') and brings its schema up to date. */
+  /**
+   * Opens the file (or ':memory:') and brings its schema up to date, then its audit chains: a store
+   * migrated from the one global chain gets each chain's genesis event (startChains).
+   */
   static open(path: string, options: { migrate?: boolean } = {}): SqliteStore {
     const handle = openDatabase(path);
     try {
-      if (options.migrate !== false) applyMigrations(handle.sqlite);
+      if (options.migrate !== false) {
+        applyMigrations(handle.sqlite);
+        startChainsSqlite(handle.sqlite);
+      }
     } catch (error) {
       handle.close();
       throw error;
@@ -177,8 +184,8 @@ export class SqliteStore implements GovernanceStore {
   }
 
   /** The chain walk, the expected heads, and the state tables cross-checked against the chain. */
-  async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
-    return await this.admin.auditReport(expected);
+  async auditReport(expected: readonly ExpectedHead[] = [], chain?: number): Promise<AuditReport> {
+    return await this.admin.auditReport(expected, chain);
   }
 
   /** Every published head, oldest first, across workspaces (for the admin CLI). */
@@ -186,12 +193,12 @@ export class SqliteStore implements GovernanceStore {
     return await this.admin.publishedAnchors();
   }
 
-  async auditHead(): Promise<AuditHead | null> {
-    return await this.read(async (repos) => await repos.audit.head());
+  async auditHeads(chain?: number): Promise<NamedChainHead[]> {
+    return await this.admin.auditHeads(chain);
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    return await this.admin.verifyAudit();
+  async verifyAudit(chain?: number): Promise<ChainsVerification> {
+    return await this.admin.verifyAudit(chain);
   }
 
   get sqlite(): OpenDatabase['sqlite'] {

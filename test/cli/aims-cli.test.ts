@@ -98,7 +98,7 @@ describe('aims CLI', () => {
     const intact = await seededStore('intact');
     const result = await cli(['audit', 'verify', '--db', intact.db]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^OK: audit chain intact, 4 events, head #4 [0-9a-f]{64}$/m);
+    expect(result.out).toMatch(/^OK: audit (system chain|chain of workspace \S+) intact, 4 events, head #4 [0-9a-f]{64}$/m);
   });
 
   it('smoke test of the binary: npx aims audit verify fails with exit 1 and the first bad sequence on a store whose audit row was edited', async () => {
@@ -106,7 +106,7 @@ describe('aims CLI', () => {
     expect(await tampered.run('UPDATE audit_events SET payload = replace(payload, \'"bob"\', \'"mallory"\') WHERE sequence = 4')).toBe(1);
     const result = npxAims(['audit', 'verify'], tampered.env);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('FAILED: audit chain broken at sequence 4');
+    expect(result.stdout).toMatch(/FAILED: audit (system chain|chain of workspace \S+) broken at sequence 4/);
   });
 
   it('migrate creates and migrates a store, then reports it up to date', async () => {

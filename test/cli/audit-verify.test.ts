@@ -30,16 +30,27 @@ beforeAll(async () => {
   governed = await governedDb(dir);
   pristine = governed.db;
   world = governed.world;
-  const printed = await cli(['audit', 'head', '--db', pristine]);
+  const printed = await cli(['audit', 'head', '--db', pristine, '--workspace', 'slack:T1']);
   const match = /^#(\d+) ([0-9a-f]{64})$/.exec(printed.out);
   head = { sequence: Number(match?.[1]), hash: String(match?.[2]) };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('aims audit head', () => {
-  it('prints the head as "#<sequence> <sha256>", and as JSON with --json', async () => {
+  it('prints a workspace chain\'s head as "#<sequence> <sha256>", and as JSON with --json; every chain\'s head without --workspace', async () => {
     expect(head.sequence).toBeGreaterThan(10);
-    expect(await cli(['audit', 'head', '--db', pristine, '--json'])).toMatchObject({ code: 0, out: JSON.stringify(head) });
+    expect(await cli(['audit', 'head', '--db', pristine, '--workspace', 'slack:T1', '--json'])).toMatchObject({
+      code: 0,
+      out: JSON.stringify(head),
+    });
+    expect(await cli(['audit', 'head', '--db', pristine])).toMatchObject({
+      code: 0,
+      out: `chain of workspace slack:T1: #${head.sequence} ${head.hash}`,
+    });
+    expect(await cli(['audit', 'head', '--db', pristine, '--workspace', 'slack:T9'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--workspace: no workspace slack:T9 in the store.'),
+    });
   });
 });
 
@@ -68,7 +79,7 @@ describe('aims audit verify against a published head', () => {
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
-      `FAILED: expected head #${head.sequence} (--expect-head): no event #${head.sequence}: the chain ends at #${head.sequence - 5}`,
+      `FAILED: expected head #${head.sequence} (--expect-head): no chain holds an event with hash ${head.hash.slice(0, 12)}…`,
     );
   });
 
@@ -76,7 +87,10 @@ describe('aims audit verify against a published head', () => {
     const path = await tampered(async (sql) => await sql.run('DELETE FROM audit_events'));
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain is empty`);
+    expect(result.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): no chain holds an event with hash`);
+    // Named to the workspace's chain, the head's absence is said as the chain's state.
+    const named = await cli(['audit', 'verify', '--db', path, '--workspace', 'slack:T1', '--expect-head', expectHead()]);
+    expect(named.out).toContain(`FAILED: expected head #${head.sequence} (--expect-head): the chain of workspace slack:T1 is empty`);
   });
 
   it('catches the tail rewritten with valid hashes, which the chain walk and the cross-checks cannot', async () => {
@@ -106,7 +120,12 @@ describe('aims audit verify against a published head', () => {
     const result = await cli(['audit', 'verify', '--db', path, '--expect-head', expectHead()]);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
-      `FAILED: expected head #${head.sequence} (--expect-head): the chain holds a different event at #${head.sequence}`,
+      `FAILED: expected head #${head.sequence} (--expect-head): no chain holds an event with hash ${head.hash.slice(0, 12)}…`,
+    );
+    const named = await cli(['audit', 'verify', '--db', path, '--workspace', 'slack:T1', '--expect-head', expectHead()]);
+    expect(named.code).toBe(1);
+    expect(named.out).toContain(
+      `FAILED: expected head #${head.sequence} (--expect-head): the chain of workspace slack:T1 holds a different event at #${head.sequence}`,
     );
   });
 
@@ -126,7 +145,9 @@ describe('aims audit verify against a published head', () => {
     const path = await tampered(async (sql) => await sql.run('DELETE FROM audit_events WHERE sequence > 2'));
     const result = await cli(['audit', 'verify', '--db', path, '--anchors', file]);
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain ends at #2`);
+    expect(result.out).toContain(`FAILED: expected head #3 (${file} line 1): no chain holds an event with hash`);
+    const named = await cli(['audit', 'verify', '--db', path, '--workspace', 'slack:T1', '--anchors', file]);
+    expect(named.out).toContain(`FAILED: expected head #3 (${file} line 1): no event #3: the chain of workspace slack:T1 ends at #2`);
     writeFileSync(file, 'not a head\n');
     expect(await cli(['audit', 'verify', '--db', pristine, '--anchors', file])).toMatchObject({
       code: 2,

@@ -172,7 +172,7 @@ describe('aims release status (the CI gate)', () => {
           "UPDATE audit_events SET payload = replace(payload, 'Not this one.', 'Fine.') WHERE action = 'release.rejection_given'",
         ),
       'audit chain intact',
-      () => 'the audit chain is broken at sequence',
+      () => 'the audit chain of workspace slack:T1 is broken at sequence',
     ],
   ])('fails on %s, naming the check', async (what, tamper, check, detail) => {
     // The rejected release is the one whose rejection is deleted or whose audit event is edited.

@@ -68,7 +68,7 @@ afterEach(async () => {
   try {
     expect(await slack.app.store.verifyAudit()).toMatchObject({ ok: true });
     const verify = await cli(['audit', 'verify']);
-    expect(verify.stdout).toMatch(/^OK: audit chain intact, \d+ events/);
+    expect(verify.stdout).toMatch(/^OK: audit chain of workspace \S+ intact, \d+ events/m);
     expect(verify.status).toBe(0);
   } finally {
     await slack.close();

@@ -166,6 +166,10 @@ describe('daily audit anchor on Slack', () => {
     expect(out).toContain(
       `FAILED: expected head #${last?.sequence} (published 2026-11-22T10:00:00.000Z to #ai-leadership (C0LEAD) in slack:`,
     );
-    expect(out).toContain(`, digest 2026-W49): no event #${last?.sequence}: the chain ends at #${(last?.sequence ?? 0) - 1}`);
+    expect(out).toMatch(
+      new RegExp(
+        `, digest 2026-W49\\): no event #${last?.sequence}: the chain of workspace slack:\\S+ ends at #${(last?.sequence ?? 0) - 1}`,
+      ),
+    );
   });
 });

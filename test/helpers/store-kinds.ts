@@ -29,6 +29,11 @@ async function migratedTemplate(server: string): Promise<string> {
   return new URL(url).pathname.slice(1);
 }
 
+/** Lets sqlOf read a PostgreSQL store a test opened itself (PgStore.open on a database of its own). */
+export function trackTestStore(store: GovernanceStore, url: string): void {
+  urls.set(store, url);
+}
+
 /** The URL of a PostgreSQL store made by openTestStore, or undefined for any other store. */
 export function testStoreUrl(store: GovernanceStore): string | undefined {
   return urls.get(store);

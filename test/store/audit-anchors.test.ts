@@ -29,9 +29,9 @@ async function storeWith(events: number): Promise<GovernanceStore> {
 }
 
 const headOf = async (store: GovernanceStore) => {
-  const head = await store.auditHead();
+  const head = (await store.auditHeads(0))[0]?.head;
   if (!head) throw new Error('no head');
-  return { ...head, from: 'test' };
+  return { ...head, chain: 0, from: 'test' };
 };
 
 describe('expected heads', () => {
@@ -42,31 +42,31 @@ describe('expected heads', () => {
       hash: (await sqlOf(store).get<{ hash: string }>('SELECT hash FROM audit_events WHERE sequence = 3'))?.hash ?? '',
       from: 'early',
     };
-    expect(await store.auditReport([early, await headOf(store)])).toMatchObject({ chain: { ok: true }, anchors: [], disagreements: [] });
+    expect(await store.auditReport([early, await headOf(store)])).toMatchObject({ chains: { ok: true }, anchors: [], disagreements: [] });
   });
 
   it.each([
     [
       'the last 5 events deleted',
       async (s: GovernanceStore) => await sqlOf(s).run('DELETE FROM audit_events WHERE sequence > 3'),
-      'no event #8: the chain ends at #3',
+      'no event #8: the system chain ends at #3',
     ],
-    ['all events deleted', async (s: GovernanceStore) => await sqlOf(s).run('DELETE FROM audit_events'), 'the chain is empty'],
+    ['all events deleted', async (s: GovernanceStore) => await sqlOf(s).run('DELETE FROM audit_events'), 'the system chain is empty'],
     [
       'the tail rewritten with valid hashes',
       async (s: GovernanceStore) => {
         await sqlOf(s).run('DELETE FROM audit_events WHERE sequence > 5');
         for (let i = 6; i <= 8; i++) await s.write(async (repos) => await repos.audit.append(event(i * 10), TEST_NOW));
       },
-      'the chain holds a different event at #8',
+      'the system chain holds a different event at #8',
     ],
   ])('fail, naming the sequence, when %s (the chain walk alone passes)', async (_what, tamper, reason) => {
     const store = await storeWith(8);
     const head = await headOf(store);
     await tamper(store);
     const report = await store.auditReport([head]);
-    expect(report.chain.ok).toBe(true);
-    expect(report.anchors).toEqual([{ sequence: 8, from: 'test', reason: expect.stringContaining(reason) }]);
+    expect(report.chains.ok).toBe(true);
+    expect(report.anchors).toEqual([{ chain: 0, sequence: 8, from: 'test', reason: expect.stringContaining(reason) }]);
   });
 });
 
@@ -85,7 +85,7 @@ describe('published anchors', () => {
       .workspace;
     const anchors = new AnchorService(store, clock);
     expect(await anchors.changedSinceLastAnchor(workspace.id)).toBe(true);
-    const head = await anchors.head();
+    const head = await anchors.head(workspace.id);
     if (!head) throw new Error('no head');
     const anchor = await anchors.record(
       workspace.id,

@@ -52,7 +52,7 @@ describe('canonical JSON', () => {
 
 describe('audit chain', () => {
   it('verifies an empty store', async () => {
-    expect(await (await storeWith(0)).verifyAudit()).toEqual({ ok: true, events: 0, head: null });
+    expect(await (await storeWith(0)).verifyAudit()).toEqual({ ok: true, events: 0, chains: [] });
   });
 
   it('links every event to the previous hash: hash = sha256(previous hash + canonical JSON)', async () => {
@@ -68,7 +68,12 @@ describe('audit chain', () => {
       expect(JSON.parse(row.payload)).toMatchObject({ sequence: row.sequence, subject: `thing:${row.sequence}` });
     });
     const result = await store.verifyAudit();
-    expect(result).toEqual({ ok: true, events: 3, head: { sequence: 3, hash: rows[2]?.hash } });
+    // Events of no workspace form the system chain (0).
+    expect(result).toEqual({
+      ok: true,
+      events: 3,
+      chains: [{ chain: 0, label: 'system chain', ok: true, events: 3, head: { sequence: 3, hash: rows[2]?.hash } }],
+    });
   });
 
   it('refuses to append outside a write transaction', async () => {
@@ -94,10 +99,10 @@ describe('audit chain', () => {
       ))!;
       await sqlOf(store).run('UPDATE audit_events SET hash = ? WHERE sequence = 2', chainHash(row.previous_hash, row.payload));
       const result = await store.verifyAudit();
-      expect(result).toMatchObject({ ok: false, firstBadSequence: 3 });
+      expect(result).toMatchObject({ ok: false, chains: [{ chain: 0, ok: false, firstBadSequence: 3 }] });
       return;
     }
-    const result = await store.verifyAudit();
+    const result = (await store.verifyAudit()).chains[0]!;
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.firstBadSequence).toBe(tamper.startsWith('DELETE') ? 3 : 2);
@@ -110,10 +115,12 @@ describe('audit chain', () => {
     const head = (await sqlOf(store).get<{ previous_hash: string }>('SELECT previous_hash FROM audit_events WHERE sequence = 2'))!;
     await expect(
       sqlOf(store).run(
-        "INSERT INTO audit_events (sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (99, 'x', 'x', 'x', 'x', '{}', ?, 'h')",
+        "INSERT INTO audit_events (chain, sequence, at, actor, action, subject, payload, previous_hash, hash) VALUES (0, 99, 'x', 'x', 'x', 'x', '{}', ?, 'h')",
         head.previous_hash,
       ),
-    ).rejects.toThrow(/UNIQUE constraint failed: audit_events.previous_hash|unique constraint "audit_events_previous_hash_uq"/);
+    ).rejects.toThrow(
+      /UNIQUE constraint failed: audit_events.chain, audit_events.previous_hash|unique constraint "audit_events_previous_hash_uq"/,
+    );
   });
 
   it('two processes writing one store at once (and migrating it at once) keep one intact chain', async () => {

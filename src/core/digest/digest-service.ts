@@ -202,7 +202,7 @@ export class DigestService {
     const { workspace, timeZone, auditHead } = await this.store.read(async (repos) => ({
       workspace: await repos.workspaces.findById(workspaceId),
       timeZone: (await repos.settings.get(workspaceId))?.timeZone ?? this.defaultTimeZone,
-      auditHead: await repos.audit.head(),
+      auditHead: await repos.audit.head(workspaceId),
     }));
     if (!workspace) throw new Error(`workspace ${workspaceId} not found`);
     const today = todayIn(timeZone, at);

@@ -28,10 +28,11 @@ export class AnchorStore implements AnchorRepository {
       await this.s.db
         .select({ sequence: publishedAnchors.sequence })
         .from(publishedAnchors)
-        .where(eq(publishedAnchors.workspaceId, workspaceId))
+        .where(and(eq(publishedAnchors.workspaceId, workspaceId), eq(publishedAnchors.chain, workspaceId)))
         .orderBy(desc(publishedAnchors.sequence))
         .limit(1),
     );
+    // Heads of the workspace's own chain only (one published before the cut-over is of the global chain).
     // The jobs' own bookkeeping (claims, sends, anchors) is not a change worth anchoring.
     const row = first(
       await this.s.db
@@ -39,7 +40,7 @@ export class AnchorStore implements AnchorRepository {
         .from(auditEvents)
         .where(
           and(
-            eq(auditEvents.workspaceId, workspaceId),
+            eq(auditEvents.chain, workspaceId),
             gt(auditEvents.sequence, last?.sequence ?? 0),
             notLike(auditEvents.action, 'job.%'),
             notLike(auditEvents.action, 'audit.%'),

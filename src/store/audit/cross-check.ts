@@ -1,54 +1,82 @@
-import { eq, max, sql } from 'drizzle-orm';
-import type { AnchorMismatch, AuditVerification, ChainDisagreement, ExpectedHead } from '../../core/audit.ts';
-import { verifyAuditChain } from './audit-chain.ts';
+import { and, eq, max, sql } from 'drizzle-orm';
+import type { AnchorMismatch, ChainDisagreement, ChainsVerification, ExpectedHead } from '../../core/audit.ts';
+import { chainLabels, verifyAuditChains } from './audit-chain.ts';
 import { ChainState, completionKey } from './chain-state.ts';
 import { tables } from '../repositories/kernel-tables.ts';
 import { first, rowsOf, type StoreDb } from '../store-db.ts';
 import { activeDecisionRows, decide, releaseRecordProblem, releaseRows, type DecisionRow } from './release-gate.ts';
 
 export interface AuditReport {
-  chain: AuditVerification;
+  /** Every chain walked (or the one asked for). */
+  chains: ChainsVerification;
   /** Expected heads the chain does not hold. */
   anchors: AnchorMismatch[];
   /** State tables against the chain; empty when the chain itself is broken (nothing to compare with). */
   disagreements: ChainDisagreement[];
 }
 
-/** Checks each expected head: the chain must hold exactly that event at that sequence. */
+/**
+ * Checks each expected head: the chain it names must hold exactly that event at that sequence. A head that
+ * names no chain (`--expect-head`, an anchors file) must be an event of some chain at that sequence: hashes
+ * are unique across chains, and each chain's events hash their workspace, so the hash alone says which.
+ */
 export async function checkHeads(s: StoreDb, expected: readonly ExpectedHead[]): Promise<AnchorMismatch[]> {
   if (expected.length === 0) return [];
   const { auditEvents } = tables(s);
-  const last = first(await s.db.select({ n: max(auditEvents.sequence) }).from(auditEvents))?.n ?? null;
+  const label = await chainLabels(s);
   const out: AnchorMismatch[] = [];
   for (const head of expected) {
+    const hash = head.hash.toLowerCase();
+    const mismatch = (reason: string): void => {
+      out.push({ ...(head.chain === undefined ? {} : { chain: head.chain }), sequence: head.sequence, from: head.from, reason });
+    };
+    if (head.chain === undefined) {
+      const row = first(
+        await s.db
+          .select({ chain: auditEvents.chain, sequence: auditEvents.sequence })
+          .from(auditEvents)
+          .where(eq(auditEvents.hash, hash))
+          .limit(1),
+      );
+      if (!row) mismatch(`no chain holds an event with hash ${hash.slice(0, 12)}…`);
+      else if (row.sequence !== head.sequence)
+        mismatch(`the ${label(row.chain)} holds that hash at #${row.sequence}, not at #${head.sequence}`);
+      continue;
+    }
+    const chain = head.chain;
+    const last =
+      first(
+        await s.db
+          .select({ n: max(auditEvents.sequence) })
+          .from(auditEvents)
+          .where(eq(auditEvents.chain, chain)),
+      )?.n ?? null;
     const row = first(
-      await s.db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.sequence, head.sequence)).limit(1),
+      await s.db
+        .select({ hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, chain), eq(auditEvents.sequence, head.sequence)))
+        .limit(1),
     );
-    if (!row)
-      out.push({
-        sequence: head.sequence,
-        from: head.from,
-        reason: last === null ? 'the chain is empty' : `no event #${head.sequence}: the chain ends at #${last}`,
-      });
-    else if (row.hash !== head.hash.toLowerCase())
-      out.push({
-        sequence: head.sequence,
-        from: head.from,
-        reason: `the chain holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)`,
-      });
+    if (!row) mismatch(last === null ? `the ${label(chain)} is empty` : `no event #${head.sequence}: the ${label(chain)} ends at #${last}`);
+    else if (row.hash !== hash)
+      mismatch(
+        `the ${label(chain)} holds a different event at #${head.sequence} (hash ${row.hash.slice(0, 12)}…, expected ${head.hash.slice(0, 12)}…)`,
+      );
   }
   return out;
 }
 
 /**
- * The whole verification: the chain walk, the expected heads, then every release, incident and
- * training completion in the tables against what the chain recorded.
+ * The whole verification: the chain walks (every chain, or the one asked for), the expected heads, then
+ * every release, incident and training completion in the tables against what the chains recorded (only
+ * when every chain was walked: a release's events may sit in the global chain before the cut-over).
  */
-export async function auditReport(s: StoreDb, expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
+export async function auditReport(s: StoreDb, expected: readonly ExpectedHead[] = [], only?: number): Promise<AuditReport> {
   const state = new ChainState();
-  const chain = await verifyAuditChain(s, state.visit);
+  const chains = await verifyAuditChains(s, { visit: state.visit, ...(only === undefined ? {} : { chain: only }) });
   const anchors = await checkHeads(s, expected);
-  return { chain, anchors, disagreements: chain.ok ? await crossCheck(s, state) : [] };
+  return { chains, anchors, disagreements: chains.ok && only === undefined ? await crossCheck(s, state) : [] };
 }
 
 async function crossCheck(s: StoreDb, state: ChainState): Promise<ChainDisagreement[]> {

@@ -10,6 +10,7 @@ export async function publishedAnchors(s: StoreDb): Promise<Array<PublishedAncho
     .select({
       id: a.id,
       workspaceId: a.workspaceId,
+      chain: a.chain,
       sequence: a.sequence,
       hash: a.hash,
       channelId: a.channelId,

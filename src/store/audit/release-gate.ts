@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ReleaseGate } from '../../core/audit.ts';
-import { verifyAuditChain } from './audit-chain.ts';
+import { verifyAuditChains } from './audit-chain.ts';
 import { ChainState, measurementsKey, type ChainRelease } from './chain-state.ts';
 import { rowsOf, type StoreDb } from '../store-db.ts';
 
@@ -185,17 +185,18 @@ export async function releaseGate(s: StoreDb, id: number): Promise<ReleaseGate |
   const [row] = await releaseRows(s, id);
   if (!row) return undefined;
   const state = new ChainState();
-  const chain = await verifyAuditChain(s, state.visit);
+  const chains = await verifyAuditChains(s, { visit: state.visit });
+  const broken = chains.chains.find((chain) => !chain.ok);
   const base = { id, system: row.system, version: row.version, needed: row.approvals_needed };
   const decisions = await activeDecisionRows(s, id);
   const counted = new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.person_id)).size;
-  if (!chain.ok)
+  if (broken && !broken.ok)
     return {
       ...base,
       verdict: 'failed',
       approvals: counted,
       failedCheck: 'audit chain intact',
-      detail: `the audit chain is broken at sequence ${chain.firstBadSequence}: ${chain.reason}`,
+      detail: `the audit ${broken.label} is broken at sequence ${broken.firstBadSequence}: ${broken.reason}`,
     };
   const recorded = state.releases.get(id);
   const problem = releaseRecordProblem(row, decisions, recorded);

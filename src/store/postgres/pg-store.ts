@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import type { AuditHead, AuditVerification, ExpectedHead, PublishedAnchor, ReleaseGate } from '../../core/audit.ts';
+import type { ChainsVerification, ExpectedHead, NamedChainHead, PublishedAnchor, ReleaseGate } from '../../core/audit.ts';
 import { maskUrl } from '../../core/mask-secrets.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { AuditReport } from '../audit/cross-check.ts';
@@ -21,7 +21,7 @@ type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean) => Repositories;
 
 /** The admin CLI's whole-store reads, supplied by whoever knows how to run them on PostgreSQL. */
-export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHead'>;
+export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHeads'>;
 
 export interface PgStoreOptions extends PgDatabaseOptions {
   /** The repositories over a transaction (default: every repository of the bot, storeRepositories). */
@@ -81,7 +81,28 @@ export class PgStore implements GovernanceStore {
       await database.close();
       throw error;
     }
-    return new PgStore(database, url, options.repositoriesFor ?? storeRepositories, options.admin);
+    const store = new PgStore(database, url, options.repositoriesFor ?? storeRepositories, options.admin);
+    if (options.migrate !== false) {
+      try {
+        await store.startChains();
+      } catch (error) {
+        await database.close();
+        throw error;
+      }
+    }
+    return store;
+  }
+
+  /**
+   * The cut-over on a store migrated from the one global chain: each workspace's (and the system chain's)
+   * genesis event, in one write unit (under the lock, so replicas starting together write each once).
+   */
+  async startChains(): Promise<number> {
+    return await this.write(async (repos) => {
+      // Repositories given by the caller (tests) may have no audit log of ours.
+      const audit = (repos as Partial<Repositories>).audit as Partial<{ startChains(at: string): Promise<number> }> | undefined;
+      return (await audit?.startChains?.(new Date().toISOString())) ?? 0;
+    });
   }
 
   async write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
@@ -152,20 +173,20 @@ export class PgStore implements GovernanceStore {
     return await this.adminMethod('releaseStatus')(id);
   }
 
-  async auditReport(expected: readonly ExpectedHead[] = []): Promise<AuditReport> {
-    return await this.adminMethod('auditReport')(expected);
+  async auditReport(expected: readonly ExpectedHead[] = [], chain?: number): Promise<AuditReport> {
+    return await this.adminMethod('auditReport')(expected, chain);
   }
 
   async publishedAnchors(): Promise<Array<PublishedAnchor & { workspace: string }>> {
     return await this.adminMethod('publishedAnchors')();
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    return await this.adminMethod('verifyAudit')();
+  async verifyAudit(chain?: number): Promise<ChainsVerification> {
+    return await this.adminMethod('verifyAudit')(chain);
   }
 
-  async auditHead(): Promise<AuditHead | null> {
-    return await this.adminMethod('auditHead')();
+  async auditHeads(chain?: number): Promise<NamedChainHead[]> {
+    return await this.adminMethod('auditHeads')(chain);
   }
 
   private adminMethod<K extends keyof PgAdmin>(name: K): NonNullable<PgAdmin[K]> {
@@ -174,10 +195,7 @@ export class PgStore implements GovernanceStore {
   }
 
   /** The admin CLI's reads over the whole store, each in one read-only snapshot (the same code SQLite runs). */
-  private readonly ownAdmin: PgAdmin = {
-    ...wholeStoreReads(async (work) => await this.snapshot(work)),
-    auditHead: async () => await this.read(async (repos) => await repos.audit.head()),
-  } satisfies WholeStoreReads & Pick<PgAdmin, 'auditHead'>;
+  private readonly ownAdmin: PgAdmin = wholeStoreReads(async (work) => await this.snapshot(work)) satisfies WholeStoreReads;
 
   /** `work` over the connection of a read-only REPEATABLE READ transaction (a consistent snapshot). */
   private async snapshot<T>(work: (s: StoreDb) => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@ export const publishedAnchors = pgTable(
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     workspaceId: workspaceScope(),
+    /** The chain the head is of: the workspace's own, or -1 (the default) for heads published before chains were per workspace. */
+    chain: integer('chain').notNull().default(-1),
     sequence: integer('sequence').notNull(),
     hash: text('hash').notNull(),
     channelId: text('channel_id').notNull(),

@@ -1,15 +1,22 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { workspaces } from './directory.ts';
 
 /**
  * The hash chain. `sequence` is the chain position; `payload` is the canonical JSON that was hashed,
  * kept as text so verification never depends on how a JSON column would re-serialise it.
- * Unique `previous_hash` means two writers can never both extend the same head (no fork).
+ * Unique (`chain`, `previous_hash`) means two writers can never both extend the same head (no fork).
  */
 export const auditEvents = sqliteTable(
   'audit_events',
   {
-    sequence: integer('sequence').primaryKey(),
+    /**
+     * The chain: the workspace's id, 0 for events of no workspace (the system chain), -1 for the one global
+     * chain of a store written before chains were per workspace (the default, so those rows land there
+     * when the column is added; the bot always names the chain).
+     */
+    chain: integer('chain').notNull().default(-1),
+    /** Position in the chain, from 1. */
+    sequence: integer('sequence').notNull(),
     at: text('at').notNull(),
     workspaceId: integer('workspace_id').references(() => workspaces.id),
     actorPersonId: integer('actor_person_id'),
@@ -21,7 +28,8 @@ export const auditEvents = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [
-    uniqueIndex('audit_events_previous_hash_uq').on(t.previousHash),
+    primaryKey({ name: 'audit_events_chain_sequence_pk', columns: [t.chain, t.sequence] }),
+    uniqueIndex('audit_events_previous_hash_uq').on(t.chain, t.previousHash),
     uniqueIndex('audit_events_hash_uq').on(t.hash),
     index('audit_events_workspace_ix').on(t.workspaceId, t.sequence),
   ],

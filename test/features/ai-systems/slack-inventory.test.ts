@@ -351,7 +351,7 @@ describe('status on Slack', () => {
       err: (line) => out.push(line),
       env: storeEnv,
     });
-    expect(out.join('\n')).toMatch(/^OK: audit chain intact, \d+ events, head #\d+ [0-9a-f]{64}/);
+    expect(out.join('\n')).toMatch(/^OK: audit chain of workspace \S+ intact, \d+ events, head #\d+ [0-9a-f]{64}/m);
     expect(code).toBe(0);
   });
 });
