@@ -21,6 +21,7 @@ import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
 import { dbCopy } from './db-copy-command.ts';
 import { EXPORT_OPTIONS, exportSourcesOf, runExport } from './export-command.ts';
 import { features } from '../features/index.ts';
+import { PACK_EXPORT_OPTIONS, packArguments, runKeysGenerate, runPackExport, runPackVerify } from './pack-commands.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -55,6 +56,14 @@ Commands:
                   an area's records for auditors and spreadsheets, one row per record (README,
                   "Exports"): CSV to standard output or --out; xlsx to --out (default <area>.xlsx).
                   --workspace when the store holds more than one
+  export --workspace <slack:T…|teams:…> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out pack.zip]
+                  the signed evidence pack of one workspace and period for auditors (README, "How an
+                  auditor checks a pack"): index.pdf, soa.xlsx, every register as xlsx and CSV, the
+                  audit chain's segment and manifest.json, signed with AIMS_SIGNING_KEY when set
+  audit verify --pack <pack.zip> [--public-key <key>]
+                  check a pack with no store: every file's sha256, the signature, the chain segment and
+                  the records the PDF cites. Exit 0 OK, 1 a check failed (named), 2 unreadable
+  keys generate   a new Ed25519 key pair: AIMS_SIGNING_KEY for the bot, the public key for auditors
   help            this text
 
 The store is AIMS_DATABASE_URL (PostgreSQL) if set, else AIMS_DB (default ./data/aims.db), unless
@@ -233,7 +242,26 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         handle.close();
       }
     }
+    case 'export': {
+      expectOnly(parsed, 'export', PACK_EXPORT_OPTIONS, 1);
+      packArguments(parsed);
+      const store = await openExisting(dbPath);
+      try {
+        return await runPackExport(store, parsed, io);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'keys': {
+      if (sub !== 'generate') break;
+      expectOnly(parsed, 'keys generate', [], 2);
+      return runKeysGenerate(io);
+    }
     case 'audit': {
+      if (sub === 'verify' && parsed.values.has('--pack')) {
+        expectOnly(parsed, 'audit verify --pack', ['--pack', '--public-key'], 2);
+        return runPackVerify(parsed, io);
+      }
       const allowed =
         sub === 'verify' ? ['--expect-head', '--anchors', '--published'] : sub === 'head' || sub === 'anchors' ? ['--json'] : undefined;
       if (!allowed) break;

@@ -11,6 +11,8 @@ import { incidentRepositories } from './incidents/store.ts';
 import { impactFeature, impactServices } from './impact/feature.ts';
 import { impactRepositories } from './impact/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
+import { evidencePackFeature } from './evidence-pack/feature.ts';
+import { evidencePackRepositories } from './evidence-pack/store.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
 import { releaseServices, releasesFeature } from './releases/feature.ts';
@@ -48,6 +50,7 @@ const REGISTERED = [
   { feature: digestFeature },
   { feature: auditFeature },
   { feature: onboardingFeature, repositories: onboardingRepositories, services: onboardingServices },
+  { feature: evidencePackFeature, repositories: evidencePackRepositories },
 ] satisfies readonly Area[];
 
 export const AREAS: readonly Area[] = REGISTERED;
