@@ -7,6 +7,7 @@ import { SYSTEM_ACTIONS, SYSTEM_FORMS, systemForm, systemInputFrom, type SystemA
 import { AiSystemService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
+import { aiSystemExport } from './export.ts';
 
 const forms: Array<FormSpec<SystemFormId>> = [
   {
@@ -85,6 +86,7 @@ const actions: Array<ActionSpec<SystemActionId>> = [
 /** The AI system inventory (A.4.2, A.6.2.3, A.6.2.7, A.8.2, A.9.4, A.10.3). */
 export const aiSystemsFeature: Feature = {
   name: 'ai-systems',
+  export: aiSystemExport,
   commands: [
     {
       word: 'system',

@@ -25,6 +25,7 @@ import { IncidentService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
+import { incidentExport } from './export.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -172,6 +173,7 @@ const incidentOutbox: OutboxSubjectSpec = {
 
 export const incidentsFeature: Feature = {
   name: 'incidents',
+  export: incidentExport,
   outbox: [incidentOutbox],
   commands: [
     {

@@ -21,6 +21,7 @@ import {
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
+import { reviewExport } from './export.ts';
 
 async function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): Promise<FormResult> {
   const { services, actor } = ctx;
@@ -87,6 +88,7 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
 /** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
 export const reviewsFeature: Feature = {
   name: 'reviews',
+  export: reviewExport,
   commands: [
     {
       word: 'review',
