@@ -10,7 +10,10 @@ export const PACK_EXPORT_OPTIONS = ['--workspace', '--from', '--to', '--out', '-
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (text: string | undefined): text is string =>
-  text !== undefined && DAY.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  text !== undefined &&
+  DAY.test(text) &&
+  !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+  new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
 
 interface Io {
   out: (line: string) => void;
