@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateSigningKeys } from '../../src/features/evidence-pack/pack-signature.ts';
+import { generateSigningKeys } from '../../src/evidence-pack/pack-signature.ts';
 import { seedLargeStore } from './seed-large-store.ts';
 import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { features } from '../features/index.ts';
-import { buildEvidencePack, findWorkspace } from '../features/evidence-pack/build-pack.ts';
-import { generateSigningKeys, privateKeyOf, SigningKeyError } from '../features/evidence-pack/pack-signature.ts';
-import { verifyEvidencePack } from '../features/evidence-pack/verify-pack.ts';
+import { buildEvidencePack, findWorkspace } from '../evidence-pack/build-pack.ts';
+import { generateSigningKeys, privateKeyOf, SigningKeyError } from '../evidence-pack/pack-signature.ts';
+import { verifyEvidencePack } from '../evidence-pack/verify-pack.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
 import { UsageError, type ParsedArgs } from './cli-args.ts';
 

@@ -108,7 +108,7 @@ export async function packPdf(input: PackPdfInput): Promise<Buffer> {
 
   heading('How to verify this pack', 14);
   for (const line of [
-    'Unzip nothing: run `npx aims audit verify --pack <this zip> --public-key <the key the organisation gave you>` on any machine with Node.js; no store or network is needed.',
+    'No need to unzip: run `npx aims audit verify --pack <this zip> --public-key <the key the organisation gave you>` on any machine with Node.js; no store or network is needed.',
     'It checks the sha256 and size of every file against manifest.json, the Ed25519 signature of manifest.json, that audit-log.jsonl is an unbroken piece of the hash chain (each event hashes to the next), and that every record this PDF cites is an event of that piece.',
     'Compare the chain head on the cover with a head the organisation published earlier (digest, daily anchor): a later pack must continue it.',
     input.publicKey

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import annexA from '../../core/iso42001/annex-a.json' with { type: 'json' };
-import type { Feature } from '../../chat/feature.ts';
-import { digestSourcesOf, evidenceSourcesOf } from '../../chat/feature.ts';
-import { csvCell } from '../../core/export/csv.ts';
-import type { ExportRow, ExportSource } from '../../core/export/export-source.ts';
-import { xlsxBuffer } from '../../core/export/xlsx.ts';
-import type { DigestWeek } from '../../core/digest/digest-service.ts';
-import type { Workspace } from '../../core/identity.ts';
-import type { Repositories, UnitOfWork } from '../../core/ports.ts';
+import annexA from '../core/iso42001/annex-a.json' with { type: 'json' };
+import type { Feature } from '../chat/feature.ts';
+import { digestSourcesOf, evidenceSourcesOf } from '../chat/feature.ts';
+import { csvCell } from '../core/export/csv.ts';
+import type { ExportRow, ExportSource } from '../core/export/export-source.ts';
+import { xlsxBuffer } from '../core/export/xlsx.ts';
+import type { DigestWeek } from '../core/digest/digest-service.ts';
+import type { Workspace } from '../core/identity.ts';
+import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { writeAuditSegment, type SegmentEvent } from './audit-segment.ts';
 import { PACK_FORMAT, signManifest, type PackCitation, type PackFile, type PackManifest } from './pack-manifest.ts';
 import { packPdf, type RequirementSection } from './pack-pdf.ts';
@@ -38,7 +38,7 @@ export const GENERATOR = { name: 'aims-bot', version: generatorVersion() };
 
 function generatorVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

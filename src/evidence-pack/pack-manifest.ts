@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../core/canonical-json.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import type { KeyObject } from 'node:crypto';
 import { publicKeyTextOf, signText } from './pack-signature.ts';
 import type { SegmentEnd } from './audit-segment.ts';

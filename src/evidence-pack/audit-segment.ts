@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Repositories } from '../../core/ports.ts';
+import type { Repositories } from '../core/ports.ts';
 
 /**
  * The one file that knows how a workspace's part of the audit chain is cut out for a pack
