@@ -12,11 +12,12 @@ import { serverProcess, type ServerProcessFigures } from './bench/server-process
 import { sideBySide, type SideBySide } from './bench/side-by-side.ts';
 import { cleanUpStores, newStoreLocation, openAt, pgServer, seedBenchStore, type StoreKind } from './bench/stores.ts';
 import { markdownTable, num, range, ratios } from './bench/table.ts';
+import { packFigures, type PackFigures } from './bench/evidence-pack.ts';
 
 const n = Number(process.env.AIMS_BENCH_N ?? 1000);
 if (!Number.isInteger(n) || n < 1) throw new Error(`AIMS_BENCH_N must be a whole number of requests (got ${process.env.AIMS_BENCH_N})`);
-// AIMS_BENCH_SECTIONS picks sections (comma-separated): side (side by side, with the jobs), process, size, in-process.
-const SECTIONS = ['side', 'process', 'size', 'in-process'] as const;
+// AIMS_BENCH_SECTIONS picks sections (comma-separated): side (side by side, with the jobs), process, size, in-process, pack.
+const SECTIONS = ['side', 'process', 'size', 'in-process', 'pack'] as const;
 const chosen = new Set((process.env.AIMS_BENCH_SECTIONS ?? SECTIONS.join(',')).split(',').map((section) => section.trim()));
 for (const section of chosen)
   if (!(SECTIONS as readonly string[]).includes(section))
@@ -45,6 +46,7 @@ const side = new Map<StoreKind, SideBySide>();
 const processes = new Map<StoreKind, ServerProcessFigures>();
 const sized = new Map<StoreKind, AtSizeReport>();
 const inProcess = new Map<StoreKind, Map<string, number>>();
+const packs = new Map<StoreKind, PackFigures>();
 
 try {
   for (const kind of kinds) {
@@ -70,6 +72,10 @@ try {
   for (const kind of chosen.has('in-process') ? kinds : []) {
     progress(`${name(kind)}: in-process figures`);
     inProcess.set(kind, await inProcessFigures(kind));
+  }
+  for (const kind of chosen.has('pack') ? kinds : []) {
+    progress(`${name(kind)}: the evidence pack at size`);
+    packs.set(kind, await packFigures(kind, progress));
   }
 } finally {
   await slackApi.close();
@@ -207,6 +213,24 @@ for (const kind of kinds) {
 }
 
 if (chosen.has('in-process')) printInProcess();
+if (chosen.has('pack')) {
+  console.log('\n## The evidence pack at size (aims export, then aims audit verify --pack, each in its own process)\n');
+  const cell = (kind: StoreKind, pick: (p: PackFigures) => string) => {
+    const figures = packs.get(kind);
+    return figures ? pick(figures) : '-';
+  };
+  console.log(
+    markdownTable(
+      ['figure', ...kinds.map(name)],
+      [
+        ['workspace', ...kinds.map((k) => cell(k, (p) => `${p.events} audit events, ${p.rowsPerRegister} rows per register`))],
+        ['export time / peak RSS', ...kinds.map((k) => cell(k, (p) => `${num(p.export.ms)} ms / ${num(p.export.maxRssMb)} MB`))],
+        ['verify time / peak RSS', ...kinds.map((k) => cell(k, (p) => `${num(p.verify.ms)} ms / ${num(p.verify.maxRssMb)} MB`))],
+        ['pack size', ...kinds.map((k) => cell(k, (p) => `${p.zipMb.toFixed(1)} MB`))],
+      ],
+    ),
+  );
+}
 if (kinds.length === 1)
   console.log("\nPostgreSQL skipped: set AIMS_BENCH_DATABASE_URL or install Debian's postgresql for a throwaway cluster.");
 console.log(`\nWhole run: ${((performance.now() - began) / 1000).toFixed(0)} s.`);

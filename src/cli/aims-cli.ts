@@ -24,6 +24,7 @@ import { dbCopy } from './db-copy-command.ts';
 import { EXPORT_OPTIONS, exportSourcesOf, runExport } from './export-command.ts';
 import { features } from '../features/index.ts';
 import { runReviewExport } from './management-review-export.ts';
+import { PACK_EXPORT_OPTIONS, packArguments, runKeysGenerate, runPackExport, runPackVerify } from './pack-commands.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -65,6 +66,14 @@ Commands:
                   --workspace when the store holds more than one
   management-review export MR-<n> --format csv|xlsx|md [--out <file>] [--workspace <id|name>]
                   one management review's inputs, attendees, decisions and actions; md: its minutes
+  export --workspace <slack:T…|teams:…> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out pack.zip]
+                  the signed evidence pack of one workspace and period for auditors (README, "How an
+                  auditor checks a pack"): index.pdf, soa.xlsx, every register as xlsx and CSV, the
+                  audit chain's segment and manifest.json, signed with AIMS_SIGNING_KEY when set
+  audit verify --pack <pack.zip> [--public-key <key>]
+                  check a pack with no store: every file's sha256, the signature, the chain segment and
+                  the records the PDF cites. Exit 0 OK, 1 a check failed (named), 2 unreadable
+  keys generate   a new Ed25519 key pair: AIMS_SIGNING_KEY for the bot, the public key for auditors
   help            this text
 
 The store is AIMS_DATABASE_URL (PostgreSQL) if set, else AIMS_DB (default ./data/aims.db), unless
@@ -257,6 +266,21 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         handle.close();
       }
     }
+    case 'export': {
+      expectOnly(parsed, 'export', PACK_EXPORT_OPTIONS, 1);
+      packArguments(parsed);
+      const store = await openExisting(dbPath);
+      try {
+        return await runPackExport(store, parsed, io);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'keys': {
+      if (sub !== 'generate') break;
+      expectOnly(parsed, 'keys generate', [], 2);
+      return runKeysGenerate(io);
+    }
     case 'audit': {
       if (sub === 'report') {
         expectOnly(parsed, 'audit report', EXPORT_OPTIONS, 3);
@@ -266,6 +290,10 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
         } finally {
           await store.close();
         }
+      }
+      if (sub === 'verify' && parsed.values.has('--pack')) {
+        expectOnly(parsed, 'audit verify --pack', ['--pack', '--public-key'], 2);
+        return runPackVerify(parsed, io);
       }
       const allowed =
         sub === 'verify'

@@ -8,7 +8,19 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--db', '--at', '--expect-head', '--anchors', '--from', '--to', '--format', '--out', '--workspace']);
+const VALUE_OPTIONS = new Set([
+  '--db',
+  '--at',
+  '--expect-head',
+  '--anchors',
+  '--from',
+  '--to',
+  '--format',
+  '--out',
+  '--workspace',
+  '--pack',
+  '--public-key',
+]);
 const FLAG_OPTIONS = new Set(['--json', '--published', '--help']);
 
 /** Splits argv into positionals, valued options (`--x v` or `--x=v`) and flags; an unknown option is an error. */
@@ -41,7 +53,7 @@ export function expectOnly(parsed: ParsedArgs, command: string, allowed: readonl
   for (const name of [...parsed.values.keys(), ...parsed.flags]) {
     if (name !== '--db' && !allowed.includes(name)) throw new UsageError(`Unknown option ${name} for "aims ${command}".`);
   }
-  const single = ['--db', '--at', '--anchors', '--from', '--to', '--format', '--out', '--workspace'];
+  const single = ['--db', '--at', '--anchors', '--from', '--to', '--format', '--out', '--workspace', '--pack', '--public-key'];
   for (const name of single) if ((parsed.values.get(name)?.length ?? 0) > 1) throw new UsageError(`${name} can be given once.`);
   if (parsed.positionals.length > maxPositionals)
     throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}" for "aims ${command}".`);

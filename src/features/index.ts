@@ -17,6 +17,8 @@ import { managementReviewRepositories } from './management-review/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { objectiveServices, objectivesFeature } from './objectives/feature.ts';
 import { objectiveRepositories } from './objectives/store.ts';
+import { evidencePackFeature } from './evidence-pack/feature.ts';
+import { evidencePackRepositories } from './evidence-pack/store.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
 import { releaseServices, releasesFeature } from './releases/feature.ts';
@@ -60,6 +62,7 @@ const REGISTERED = [
   { feature: digestFeature },
   { feature: auditFeature },
   { feature: onboardingFeature, repositories: onboardingRepositories, services: onboardingServices },
+  { feature: evidencePackFeature, repositories: evidencePackRepositories },
 ] satisfies readonly Area[];
 
 export const AREAS: readonly Area[] = REGISTERED;

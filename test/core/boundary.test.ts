@@ -87,6 +87,7 @@ describe('architecture boundary', () => {
         .filter((name) => !OPTIONAL_AREA_FILES.includes(name))
         .sort(),
     ).toEqual([...AREA_FILES].sort());
+    expect(readdirSync(join(FEATURES, 'reviews')).sort()).toEqual([...AREA_FILES, ...OPTIONAL_AREA_FILES].sort());
   });
 
   it('core imports nothing from the outer folders or the areas, Slack, Teams or the database', () => {

@@ -8,6 +8,7 @@ import { AiSystemService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { aiSystemReviewInputs } from './review-inputs.ts';
+import { aiSystemExport } from './export.ts';
 
 const forms: Array<FormSpec<SystemFormId>> = [
   {
@@ -87,6 +88,7 @@ const actions: Array<ActionSpec<SystemActionId>> = [
 export const aiSystemsFeature: Feature = {
   name: 'ai-systems',
   reviewInputs: aiSystemReviewInputs,
+  export: aiSystemExport,
   commands: [
     {
       word: 'system',

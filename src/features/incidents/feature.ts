@@ -27,6 +27,7 @@ import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { incidentReviewInputs } from './review-inputs.ts';
 import { TREND_KEYS } from '../../core/charts/trend-source.ts';
+import { incidentExport } from './export.ts';
 
 /** The Slack message shortcut opens the report form by this id. */
 export const INCIDENT_REPORT_FORM = INCIDENT_FORMS.report;
@@ -175,6 +176,7 @@ const incidentOutbox: OutboxSubjectSpec = {
 export const incidentsFeature: Feature = {
   name: 'incidents',
   reviewInputs: incidentReviewInputs,
+  export: incidentExport,
   outbox: [incidentOutbox],
   commands: [
     {

@@ -19,6 +19,7 @@ import { ReleaseService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { filterInTurn, flatMapInTurn, mapInTurn } from '../../core/in-turn.ts';
+import { releaseExport } from './export.ts';
 
 // The release form has no system field (it was chosen before): its problems show at the version.
 const RELEASE_FIELD_OF: Record<string, string> = { aiSystemId: 'version', measurements: 'extraMetrics' };
@@ -237,6 +238,7 @@ const releaseOutbox: OutboxSubjectSpec = {
 
 export const releasesFeature: Feature = {
   name: 'releases',
+  export: releaseExport,
   outbox: [releaseOutbox],
   commands: [
     {

@@ -22,6 +22,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { reviewReviewInputs } from './review-inputs.ts';
+import { reviewExport } from './export.ts';
 
 async function saveSchedule(ctx: FeatureContext, submission: FormSubmission, id: number | undefined): Promise<FormResult> {
   const { services, actor } = ctx;
@@ -89,6 +90,7 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
 export const reviewsFeature: Feature = {
   name: 'reviews',
   reviewInputs: reviewReviewInputs,
+  export: reviewExport,
   commands: [
     {
       word: 'review',

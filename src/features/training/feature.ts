@@ -15,6 +15,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
 import { TREND_KEYS } from '../../core/charts/trend-source.ts';
+import { trainingExport } from './export.ts';
 
 const TRAINING_FIELD_OF: Record<string, string> = { courseId: 'course', attendeePersonIds: 'attendees' };
 const fieldOf = (field: string) => TRAINING_FIELD_OF[field] ?? field;
@@ -110,6 +111,7 @@ async function trainingShortfall(
 
 export const trainingFeature: Feature = {
   name: 'training',
+  export: trainingExport,
   outbox: [sessionOutbox],
   commands: [
     {

@@ -1,0 +1,58 @@
+import { and, asc, desc, eq, gt, gte, lt, lte, max, min } from 'drizzle-orm';
+import type { Repositories } from '../../core/ports.ts';
+import { tables } from '../../store/repositories/kernel-tables.ts';
+import { first, type StoreDb } from '../../store/store-db.ts';
+import type { AuditChainRow, AuditSegmentRepository } from './port.ts';
+
+/** The evidence pack's reads of the audit chain (audit_events, a kernel table; read only). */
+export class AuditSegmentStore implements AuditSegmentRepository {
+  constructor(private readonly s: StoreDb) {}
+
+  async bounds(workspaceId: number, period: { from: string; to: string }): Promise<{ first: number; last: number } | undefined> {
+    const { auditEvents: t } = tables(this.s);
+    const row = first(
+      await this.s.db
+        .select({ first: min(t.sequence), last: max(t.sequence) })
+        .from(t)
+        .where(and(eq(t.workspaceId, workspaceId), gte(t.at, period.from), lt(t.at, period.to))),
+    );
+    return row?.first === null || row?.first === undefined || row.last === null
+      ? undefined
+      : { first: Number(row.first), last: Number(row.last) };
+  }
+
+  async page(after: number, last: number, limit: number): Promise<AuditChainRow[]> {
+    const { auditEvents: t } = tables(this.s);
+    const rows = await this.s.db
+      .select({
+        sequence: t.sequence,
+        at: t.at,
+        workspaceId: t.workspaceId,
+        action: t.action,
+        subject: t.subject,
+        payload: t.payload,
+        previousHash: t.previousHash,
+        hash: t.hash,
+      })
+      .from(t)
+      .where(and(gt(t.sequence, after), lte(t.sequence, last)))
+      .orderBy(asc(t.sequence))
+      .limit(limit);
+    return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
+  }
+
+  async latest(workspaceId: number): Promise<{ sequence: number; hash: string } | undefined> {
+    const { auditEvents: t } = tables(this.s);
+    const row = first(
+      await this.s.db
+        .select({ sequence: t.sequence, hash: t.hash })
+        .from(t)
+        .where(eq(t.workspaceId, workspaceId))
+        .orderBy(desc(t.sequence))
+        .limit(1),
+    );
+    return row ? { sequence: Number(row.sequence), hash: row.hash } : undefined;
+  }
+}
+
+export const evidencePackRepositories = (s: StoreDb): Pick<Repositories, 'auditSegment'> => ({ auditSegment: new AuditSegmentStore(s) });

@@ -1,0 +1,67 @@
+import { allPages, personLabels } from '../../core/export/export-lookups.ts';
+import type { ExportSource } from '../../core/export/export-source.ts';
+import { incidentKey } from './domain.ts';
+
+/** The incident register for auditors: one row per incident, with its timeline and corrective actions. */
+export const incidentExport: ExportSource = {
+  name: 'incident',
+  title: 'AI incidents',
+  columns: [
+    { key: 'incident', header: 'Incident', width: 9 },
+    { key: 'title', header: 'Title', width: 36 },
+    { key: 'system', header: 'AI system', width: 20 },
+    { key: 'severity', header: 'Severity', width: 8 },
+    { key: 'type', header: 'Type', width: 14 },
+    { key: 'status', header: 'Status', width: 12 },
+    { key: 'detectedAt', header: 'Detected', width: 22 },
+    { key: 'reporter', header: 'Reported by', width: 18 },
+    { key: 'owner', header: 'Owner', width: 18 },
+    { key: 'rootCause', header: 'Root cause', width: 36 },
+    { key: 'timeline', header: 'Timeline', width: 60 },
+    { key: 'correctiveActions', header: 'Corrective actions', width: 60 },
+    { key: 'openedAt', header: 'Opened', width: 22 },
+    { key: 'closedAt', header: 'Closed', width: 22 },
+  ],
+  exportRows: async (repos, workspaceId) => {
+    const incidents = await allPages(async (page) => await repos.incidents.list(workspaceId, {}, page));
+    const actions = await allPages(async (page) => await repos.actions.list(workspaceId, {}, page));
+    const rows = [];
+    for (const incident of incidents.sort((a, b) => a.number - b.number)) {
+      const events = await repos.incidents.events(incident.id);
+      const own = actions.filter((a) => a.incidentId === incident.id);
+      const people = await personLabels(repos, workspaceId, [
+        incident.reporterPersonId,
+        incident.ownerPersonId,
+        ...events.map((e) => e.actorPersonId),
+        ...own.map((a) => a.ownerPersonId),
+      ]);
+      rows.push({
+        incident: incidentKey(incident),
+        title: incident.title,
+        system: incident.systemName,
+        severity: incident.severity,
+        type: incident.type,
+        status: incident.status,
+        detectedAt: incident.detectedAt,
+        reporter: people.get(incident.reporterPersonId) ?? null,
+        owner: incident.ownerPersonId === null ? null : (people.get(incident.ownerPersonId) ?? null),
+        rootCause: incident.rootCause,
+        timeline: events
+          .map(
+            (e) =>
+              `${e.at} ${e.kind}${e.actorPersonId !== null ? ` by ${people.get(e.actorPersonId) ?? `#${e.actorPersonId}`}` : ''}${e.text ? `: ${e.text}` : ''}`,
+          )
+          .join('\n'),
+        correctiveActions: own
+          .map(
+            (a) =>
+              `${a.title} (${people.get(a.ownerPersonId) ?? `#${a.ownerPersonId}`}, due ${a.dueDate}, ${a.status}${a.doneAt ? ` ${a.doneAt}` : ''})`,
+          )
+          .join('\n'),
+        openedAt: incident.createdAt,
+        closedAt: incident.closedAt,
+      });
+    }
+    return rows;
+  },
+};

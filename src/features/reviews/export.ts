@@ -1,0 +1,54 @@
+import { personLabels } from '../../core/export/export-lookups.ts';
+import type { ExportSource } from '../../core/export/export-source.ts';
+
+/** Reviews for auditors (9.1, 9.2): one row per review done, and one per schedule never done yet. */
+export const reviewExport: ExportSource = {
+  name: 'review',
+  title: 'Reviews',
+  columns: [
+    { key: 'schedule', header: 'Schedule', width: 9 },
+    { key: 'kind', header: 'Kind', width: 18 },
+    { key: 'system', header: 'AI system', width: 20 },
+    { key: 'owner', header: 'Owner', width: 18 },
+    { key: 'cadenceDays', header: 'Every (days)', width: 9 },
+    { key: 'nextDue', header: 'Next due', width: 12 },
+    { key: 'date', header: 'Done on', width: 12 },
+    { key: 'outcome', header: 'Outcome', width: 14 },
+    { key: 'findings', header: 'Findings', width: 48 },
+    { key: 'evidence', header: 'Evidence', width: 36 },
+    { key: 'recordedBy', header: 'Recorded by', width: 18 },
+  ],
+  exportRows: async (repos, workspaceId) => {
+    const schedules = (await repos.reviews.list(workspaceId, {})).sort((a, b) => a.id - b.id);
+    const systems = new Map<number, string>();
+    const rows = [];
+    for (const schedule of schedules) {
+      if (schedule.aiSystemId !== null && !systems.has(schedule.aiSystemId))
+        systems.set(
+          schedule.aiSystemId,
+          (await repos.aiSystems.findById(workspaceId, schedule.aiSystemId))?.name ?? `#${schedule.aiSystemId}`,
+        );
+      const done = await repos.reviews.completions(schedule.id);
+      const people = await personLabels(repos, workspaceId, [schedule.ownerPersonId, ...done.map((d) => d.recordedBy)]);
+      const base = {
+        schedule: schedule.id,
+        kind: schedule.kind,
+        system: schedule.aiSystemId === null ? 'organisation-wide' : (systems.get(schedule.aiSystemId) ?? null),
+        owner: people.get(schedule.ownerPersonId) ?? `#${schedule.ownerPersonId}`,
+        cadenceDays: schedule.cadenceDays,
+        nextDue: schedule.nextDue,
+      };
+      if (done.length === 0) rows.push({ ...base, date: null, outcome: 'not done yet', findings: null, evidence: null, recordedBy: null });
+      for (const d of done)
+        rows.push({
+          ...base,
+          date: d.date,
+          outcome: d.outcome,
+          findings: d.findings,
+          evidence: d.evidence,
+          recordedBy: people.get(d.recordedBy) ?? `#${d.recordedBy}`,
+        });
+    }
+    return rows;
+  },
+};
