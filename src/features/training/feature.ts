@@ -3,7 +3,6 @@ import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { attendeesNote, botIdOf } from '../../chat/outbox-notes.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { trainingCommand } from './commands.ts';
@@ -96,6 +95,13 @@ const sessionOutbox: OutboxSubjectSpec = {
     return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
   },
 };
+
+/** The first day (YYYY-MM-DD) whose midnight UTC is at or after `instant`. */
+function firstDayFrom(instant: string): string {
+  const time = Date.parse(instant);
+  const day = new Date(time).toISOString().slice(0, 10);
+  return Date.parse(`${day}T00:00:00Z`) >= time ? day : new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
 
 /** Required training below 90% done keeps the week from being healthy (the digest's rule). */
 async function trainingShortfall(
@@ -198,8 +204,12 @@ export const trainingFeature: Feature = {
   evidence: {
     kinds: ['training'],
     present: async (repos, workspaceId) => ((await repos.training.exists(workspaceId)) ? ['training'] : []),
+    // Counted in the database (a completion's day counts when its midnight, UTC, lies in the period: inPeriod's rule).
     count: async (repos, workspaceId, period) => ({
-      training: (await repos.training.completions(workspaceId, {})).filter((completion) => inPeriod(completion.date, period)).length,
+      training: await repos.training.countCompletions(workspaceId, {
+        ...(period.from === undefined ? {} : { from: firstDayFrom(period.from) }),
+        ...(period.to === undefined ? {} : { before: firstDayFrom(period.to) }),
+      }),
     }),
   },
 };
