@@ -31,6 +31,8 @@ export interface IncidentRepository {
   events(incidentId: number): Promise<IncidentEvent[]>;
   counts(workspaceId: number, since: string): Promise<IncidentCounts>;
   /** Whether the workspace has logged any incident (Annex A evidence in status). */
+  /** Records created in an evidence period (ISO instants), counted in the database. */
+  countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   exists(workspaceId: number): Promise<boolean>;
 }
 
@@ -62,6 +64,8 @@ export interface CorrectiveActionRepository {
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
   /** Whether the workspace has any corrective action (Annex A evidence in status). */
+  /** Records created in an evidence period (ISO instants), counted in the database. */
+  countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   exists(workspaceId: number): Promise<boolean>;
 }
 

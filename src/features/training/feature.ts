@@ -1,3 +1,4 @@
+import { firstDayFrom } from '../../core/iso42001/evidence-coverage.ts';
 import { ROUTER_ACTIONS, type Feature, type FeatureContext, type FormSpec, type OutboxSubjectSpec } from '../../chat/feature.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
@@ -95,13 +96,6 @@ const sessionOutbox: OutboxSubjectSpec = {
     return { summary: 'Training recorded', blocks: [{ type: 'text', text }], visibility: 'private' };
   },
 };
-
-/** The first day (YYYY-MM-DD) whose midnight UTC is at or after `instant`. */
-function firstDayFrom(instant: string): string {
-  const time = Date.parse(instant);
-  const day = new Date(time).toISOString().slice(0, 10);
-  return Date.parse(`${day}T00:00:00Z`) >= time ? day : new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Required training below 90% done keeps the week from being healthy (the digest's rule). */
 async function trainingShortfall(
