@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /** Which database a connection talks to. */
@@ -80,4 +80,15 @@ export async function runPrepared<R>(
   if (s.dialect === 'postgres' && query.execute) return await query.execute(values);
   if (s.dialect === 'sqlite' && query.all) return await query.all(values);
   throw new Error(`the prepared query ${name} cannot run`);
+}
+
+/**
+ * Conditions for instants (ISO text, as the stores write them) in an evidence period: from (included) to
+ * before `to`, compared as text, which orders them as time (inPeriod's rule for instants).
+ */
+export function periodConditions(column: SQLWrapper, period: { from?: string; to?: string }): SQL[] {
+  return [
+    ...(period.from === undefined ? [] : [sql`${column} >= ${period.from}`]),
+    ...(period.to === undefined ? [] : [sql`${column} < ${period.to}`]),
+  ];
 }

@@ -3,7 +3,7 @@ import { seedLargeStore } from '../../scripts/bench/seed-large-store.ts';
 import { evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
 import { ageOf } from '../../src/chat/views/status-view.ts';
 import { fixedClock } from '../../src/core/clock.ts';
-import { evidenceCounts, evidenceCoverage } from '../../src/core/iso42001/evidence-coverage.ts';
+import { evidenceCounts, evidenceCoverage, inPeriod } from '../../src/core/iso42001/evidence-coverage.ts';
 import { StatusService, type StatusSummary } from '../../src/core/status-service.ts';
 import { features } from '../../src/features/index.ts';
 import { countsByKind } from '../../src/features/reviews/views.ts';
@@ -145,34 +145,115 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     expect(field(summary, 'Reviews', 'Due this week')?.value).toBe(countsByKind(dueThisWeek));
 
     // Training, as trainingReport did it: every completion read, the latest per person and course judged.
-    const roles = await rows('role_assignments');
-    const completions = await rows('training_completions');
-    let required = 0;
-    let valid = 0;
-    const overduePeople = new Set<number>();
-    for (const course of (await rows('courses')).filter((c) => c.status !== 'retired')) {
-      const requiredRoles = (
-        typeof course.required_roles === 'string' ? JSON.parse(course.required_roles) : course.required_roles
-      ) as string[];
-      for (const person of people) {
-        const held = roles.filter((r) => num(r, 'person_id') === num(person, 'id')).map((r) => str(r, 'role'));
-        if (!isRequired({ requiredRoles: requiredRoles as never }, held)) continue;
-        required += 1;
-        const latest = completions
-          .filter((c) => num(c, 'course_id') === num(course, 'id') && num(c, 'person_id') === num(person, 'id') && str(c, 'date') <= TODAY)
-          .map((c) => str(c, 'date'))
-          .sort()
-          .pop();
-        const { state } = trainingState(latest, course.renewal_months === null ? null : num(course, 'renewal_months'), TODAY);
-        if (state === 'valid' || state === 'due-soon') valid += 1;
-        else overduePeople.add(num(person, 'id'));
+    const recountTraining = async () => {
+      const roles = await rows('role_assignments');
+      const completions = await rows('training_completions');
+      let required = 0;
+      let valid = 0;
+      const overduePeople = new Set<number>();
+      for (const course of (await rows('courses')).filter((c) => c.status !== 'retired')) {
+        const requiredRoles = (
+          typeof course.required_roles === 'string' ? JSON.parse(course.required_roles) : course.required_roles
+        ) as string[];
+        for (const person of people) {
+          const held = roles.filter((r) => num(r, 'person_id') === num(person, 'id')).map((r) => str(r, 'role'));
+          if (!isRequired({ requiredRoles: requiredRoles as never }, held)) continue;
+          required += 1;
+          const latest = completions
+            .filter(
+              (c) => num(c, 'course_id') === num(course, 'id') && num(c, 'person_id') === num(person, 'id') && str(c, 'date') <= TODAY,
+            )
+            .map((c) => str(c, 'date'))
+            .sort()
+            .pop();
+          const { state } = trainingState(latest, course.renewal_months === null ? null : num(course, 'renewal_months'), TODAY);
+          if (state === 'valid' || state === 'due-soon') valid += 1;
+          else overduePeople.add(num(person, 'id'));
+        }
       }
-    }
-    expect(required).toBeGreaterThan(valid);
-    expect(field(summary, 'Training', 'Required training done')?.value).toBe(
-      `${Math.round((valid / required) * 100)}% (${valid} of ${required})`,
+      // The maintained aggregate itself: one row per (person, course) with a completion, its latest date.
+      const latestOf = new Map<string, Row>();
+      for (const c of completions) {
+        const key = `${num(c, 'course_id')}:${num(c, 'person_id')}`;
+        if (str(c, 'date') > str(latestOf.get(key), 'date')) latestOf.set(key, c);
+      }
+      const kept = await db.all<Row>('SELECT * FROM training_latest WHERE workspace_id = ? ORDER BY course_id, person_id', ws);
+      expect(kept.map((r) => [num(r, 'course_id'), num(r, 'person_id'), str(r, 'date')])).toEqual(
+        [...latestOf.values()]
+          .map((c) => [num(c, 'course_id'), num(c, 'person_id'), str(c, 'date')] as const)
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1]),
+      );
+      return { required, valid, overdue: overduePeople.size, completions };
+    };
+    const expectTraining = async (shown: StatusSummary) => {
+      const { required, valid, overdue } = await recountTraining();
+      expect(required).toBeGreaterThan(valid);
+      expect(field(shown, 'Training', 'Required training done')?.value).toBe(
+        `${Math.round((valid / required) * 100)}% (${valid} of ${required})`,
+      );
+      expect(field(shown, 'Training', 'People overdue')?.value).toBe(String(overdue));
+    };
+    await expectTraining(summary);
+    // Completions counted as Annex A evidence over a period: the database's count equals the filtered rows.
+    const period = { from: new Date(Date.parse(NOW) - 365 * DAY).toISOString(), to: NOW };
+    const trainingSource = evidenceSourcesOf(features).find((source) => source.kinds.includes('training'));
+    const countedTraining = await store.read(async (repos) => await trainingSource?.count(repos, ws, period));
+    expect(countedTraining?.training).toBe((await recountTraining()).completions.filter((c) => inPeriod(str(c, 'date'), period)).length);
+
+    // An edit and a delete of completions (straight in the table: the triggers keep the aggregate, whoever writes).
+    const latestValid = await db.all<Row>(
+      'SELECT course_id, person_id, max(date) AS date FROM training_completions WHERE workspace_id = ? GROUP BY course_id, person_id ORDER BY course_id, person_id',
+      ws,
     );
-    expect(field(summary, 'Training', 'People overdue')?.value).toBe(String(overduePeople.size));
+    const [edited, deleted] = latestValid.filter((r) => str(r, 'date') > addDays(TODAY, -200));
+    await db.run(
+      'UPDATE training_completions SET date = ? WHERE course_id = ? AND person_id = ? AND date = ?',
+      '2019-01-02',
+      num(edited, 'course_id'),
+      num(edited, 'person_id'),
+      str(edited, 'date'),
+    );
+    await db.run(
+      'DELETE FROM training_completions WHERE course_id = ? AND person_id = ? AND date = ?',
+      num(deleted, 'course_id'),
+      num(deleted, 'person_id'),
+      str(deleted, 'date'),
+    );
+    status.forget();
+    const afterChanges = await status.summarize(ws, seeded.approverPersonId);
+    expect(field(afterChanges, 'Training', 'Required training done')?.value).not.toBe(
+      field(summary, 'Training', 'Required training done')?.value,
+    );
+    await expectTraining(afterChanges);
+
+    // Three people complete every active course today (inserts), and a course's renewal changes (a course
+    // edit): they are up to date, and the figures still equal the recount.
+    const activeCourses = (await rows('courses')).filter((c) => c.status !== 'retired');
+    for (const person of people.slice(0, 3))
+      for (const course of activeCourses)
+        await db.run(
+          'INSERT INTO training_completions (workspace_id, course_id, person_id, date, session_id, self_attested, evidence, recorded_by, created_at) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, ?)',
+          ws,
+          num(course, 'id'),
+          num(person, 'id'),
+          TODAY,
+          store.dialect === 'postgres' ? false : 0,
+          num(person, 'id'),
+          NOW,
+        );
+    const renewed = activeCourses.find((c) => c.renewal_months !== null);
+    await db.run('UPDATE courses SET renewal_months = ? WHERE id = ?', 24, num(renewed, 'id'));
+    status.forget();
+    const afterCompletions = await status.summarize(ws, seeded.approverPersonId);
+    const recounted = await recountTraining();
+    expect(recounted.overdue).toBeLessThan(people.length);
+    await expectTraining(afterCompletions);
+    // The day histogram is the latest dates counted per course and day.
+    const perDay = new Map<string, number>();
+    for (const r of await db.all<Row>('SELECT course_id, date FROM training_latest WHERE workspace_id = ?', ws))
+      perDay.set(`${num(r, 'course_id')}|${str(r, 'date')}`, (perDay.get(`${num(r, 'course_id')}|${str(r, 'date')}`) ?? 0) + 1);
+    const days = await db.all<Row>('SELECT course_id, date, people FROM training_latest_days WHERE workspace_id = ?', ws);
+    expect(new Map(days.map((r) => [`${num(r, 'course_id')}|${str(r, 'date')}`, num(r, 'people')]))).toEqual(perDay);
 
     // Evidence coverage from presence equals coverage from counting every record of every kind.
     const counted = await store.read(async (repos) => await evidenceCounts(evidenceSourcesOf(features), repos, ws));

@@ -22,6 +22,14 @@ export interface EvidencePeriod {
 }
 
 /** Whether a record stamped `at` (a UTC instant, or a YYYY-MM-DD day taken as its UTC midnight) falls in the period. */
+/** The first day (YYYY-MM-DD) whose midnight UTC is at or after `instant`: a day-dated record lies in a period when its day is from firstDayFrom(from) to before firstDayFrom(to) (inPeriod's rule). */
+export function firstDayFrom(instant: string): string {
+  const time = Date.parse(instant);
+  const day = new Date(time).toISOString().slice(0, 10);
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  return midnight >= time ? day : new Date(midnight + 86_400_000).toISOString().slice(0, 10);
+}
+
 export function inPeriod(at: string, period: EvidencePeriod): boolean {
   const time = Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at);
   return (period.from === undefined || time >= Date.parse(period.from)) && (period.to === undefined || time < Date.parse(period.to));

@@ -1,7 +1,6 @@
 import type { ActionSpec, Feature, FormSpec } from '../../chat/feature.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { message } from '../../chat/views/view.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { systemCard, systemCommand, systemEditForm } from './commands.ts';
 import { SYSTEM_ACTIONS, SYSTEM_FORMS, systemForm, systemInputFrom, type SystemActionId, type SystemFormId } from './forms.ts';
 import { AiSystemService } from './service.ts';
@@ -122,11 +121,7 @@ export const aiSystemsFeature: Feature = {
   evidence: {
     kinds: ['ai-system'],
     present: async (repos, workspaceId) => ((await repos.aiSystems.exists(workspaceId)) ? ['ai-system'] : []),
-    count: async (repos, workspaceId, period) => ({
-      'ai-system': (await repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })).items.filter(
-        (system) => inPeriod(system.createdAt, period),
-      ).length,
-    }),
+    count: async (repos, workspaceId, period) => ({ 'ai-system': await repos.aiSystems.countCreated(workspaceId, period) }),
   },
 };
 

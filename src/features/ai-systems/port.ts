@@ -26,6 +26,8 @@ export interface AiSystemRepository {
   names(workspaceId: number): Promise<string[]>;
   counts(workspaceId: number): Promise<AiSystemCounts>;
   /** Whether the workspace has any system at all, retired ones included (Annex A evidence in status). */
+  /** Systems (retired ones too) created in an evidence period (ISO instants), counted in the database. */
+  countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   exists(workspaceId: number): Promise<boolean>;
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
-import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from './domain.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -123,6 +123,17 @@ export class AiSystemStore implements AiSystemRepository {
       withoutOwner += row.unowned;
     }
     return { byStage, byRisk, withoutOwner };
+  }
+
+  async countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number> {
+    const { aiSystems } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(aiSystems)
+        .where(and(eq(aiSystems.workspaceId, workspaceId), ...periodConditions(aiSystems.createdAt, period))),
+    );
+    return Number(row?.n ?? 0);
   }
 
   async exists(workspaceId: number): Promise<boolean> {

@@ -9,6 +9,7 @@ import { bindKey, claimBound, replayedRecord } from '../../core/inbound-dedupe.t
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { AiSystem } from '../ai-systems/domain.ts';
+import type { Release } from '../releases/domain.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import { IMPACT_AUDIT, IMPACT_CHANGE_TYPES, IMPACT_DUE_AFTER_DAYS, impactKey, type ImpactAssessment, type ImpactReason } from './domain.ts';
 import { impactInputSchema, RISK_REF, type ImpactInput } from './input.ts';
@@ -257,14 +258,24 @@ export interface ImpactDue {
 export async function impactReasonsOf(repos: Repositories, system: AiSystem): Promise<{ reasons: ImpactReason[]; since: string }> {
   if (system.stage === 'retired') return { reasons: [], since: system.updatedAt };
   const signed = (await repos.impact.list(system.workspaceId, { aiSystemId: system.id, statuses: ['signed'] }))[0];
+  const releases = (
+    await repos.releases.list(system.workspaceId, { aiSystemId: system.id, statuses: ['pending', 'approved'] }, { limit: 1000, offset: 0 })
+  ).items;
+  return reasonsFrom(system, signed, releases);
+}
+
+/** Why a system needs an assessment, from its latest signed one and its pending or approved releases. */
+function reasonsFrom(
+  system: AiSystem,
+  signed: ImpactAssessment | undefined,
+  releases: readonly Release[],
+): { reasons: ImpactReason[]; since: string } {
+  if (system.stage === 'retired') return { reasons: [], since: system.updatedAt };
   const reasons: ImpactReason[] = [];
   if (!signed) {
     if (system.stage === 'production') reasons.push({ kind: 'production' });
     if (system.euRiskLevel === 'high') reasons.push({ kind: 'high-risk' });
   }
-  const releases = (
-    await repos.releases.list(system.workspaceId, { aiSystemId: system.id, statuses: ['pending', 'approved'] }, { limit: 1000, offset: 0 })
-  ).items;
   for (const release of releases) {
     if (!IMPACT_CHANGE_TYPES.includes(release.changeType)) continue;
     if (signed?.signedAt && signed.signedAt >= release.createdAt) continue;
@@ -275,13 +286,25 @@ export async function impactReasonsOf(repos: Repositories, system: AiSystem): Pr
   return { reasons, since };
 }
 
-/** The systems of a workspace whose impact assessment is due, inside the caller's read. */
+/**
+ * The systems of a workspace whose impact assessment is due, inside the caller's read: four queries for
+ * the whole workspace (systems, signed and pending assessments, pending or approved releases), never a
+ * query per system (status, digest and nudges call it).
+ */
 export async function impactsDue(repos: Repositories, workspaceId: number): Promise<ImpactDue[]> {
   const systems = (await repos.aiSystems.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items;
   const pending = await repos.impact.list(workspaceId, { statuses: ['pending'] });
+  // Newest first: the first signed one per system is its latest, as impactReasonsOf reads it.
+  const signedOf = new Map<number, ImpactAssessment>();
+  for (const assessment of await repos.impact.list(workspaceId, { statuses: ['signed'] }))
+    if (!signedOf.has(assessment.aiSystemId)) signedOf.set(assessment.aiSystemId, assessment);
+  const releasesOf = new Map<number, Release[]>();
+  for (const release of (await repos.releases.list(workspaceId, { statuses: ['pending', 'approved'] }, { limit: 1_000_000, offset: 0 }))
+    .items)
+    releasesOf.set(release.aiSystemId, [...(releasesOf.get(release.aiSystemId) ?? []), release]);
   const due: ImpactDue[] = [];
   for (const system of systems) {
-    const { reasons, since } = await impactReasonsOf(repos, system);
+    const { reasons, since } = reasonsFrom(system, signedOf.get(system.id), releasesOf.get(system.id) ?? []);
     if (reasons.length > 0)
       due.push({
         system,

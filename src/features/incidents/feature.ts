@@ -5,7 +5,6 @@ import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.t
 import { ageOf } from '../../chat/views/status-view.ts';
 import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { recordSaved, type FormView, type MessageView } from '../../chat/views/view.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
 import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
@@ -301,12 +300,8 @@ export const incidentsFeature: Feature = {
       ...((await repos.actions.exists(workspaceId)) ? ['corrective-action'] : []),
     ],
     count: async (repos, workspaceId, period) => ({
-      incident: (await repos.incidents.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((incident) =>
-        inPeriod(incident.createdAt, period),
-      ).length,
-      'corrective-action': (await repos.actions.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((action) =>
-        inPeriod(action.createdAt, period),
-      ).length,
+      incident: await repos.incidents.countCreated(workspaceId, period),
+      'corrective-action': await repos.actions.countCreated(workspaceId, period),
     }),
   },
 };

@@ -33,6 +33,8 @@ export interface IncidentRepository {
   /** For each window [start, end) of ISO instants: incidents reported in it, and incidents closed in it (and not reopened since). */
   weekly(workspaceId: number, windows: ReadonlyArray<{ start: string; end: string }>): Promise<Array<{ opened: number; closed: number }>>;
   /** Whether the workspace has logged any incident (Annex A evidence in status). */
+  /** Records created in an evidence period (ISO instants), counted in the database. */
+  countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   exists(workspaceId: number): Promise<boolean>;
 }
 
@@ -80,6 +82,8 @@ export interface CorrectiveActionRepository {
    */
   overdueAt(workspaceId: number, moments: ReadonlyArray<{ day: string; at: string }>): Promise<number[]>;
   /** Whether the workspace has any corrective action (Annex A evidence in status). */
+  /** Records created in an evidence period (ISO instants), counted in the database. */
+  countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
   exists(workspaceId: number): Promise<boolean>;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type {
   CorrectiveActionFilter,
@@ -187,6 +187,17 @@ export class IncidentStore implements IncidentRepository {
     };
   }
 
+  async countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number> {
+    const { incidents } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(incidents)
+        .where(and(eq(incidents.workspaceId, workspaceId), ...periodConditions(incidents.createdAt, period))),
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async exists(workspaceId: number): Promise<boolean> {
     const { incidents } = this.t;
     return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
@@ -314,6 +325,17 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
         .where(and(eq(correctiveActions.workspaceId, workspaceId), eq(correctiveActions.status, 'open'))),
     );
     return { open: row?.open ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
+  async countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number> {
+    const { correctiveActions } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(correctiveActions)
+        .where(and(eq(correctiveActions.workspaceId, workspaceId), ...periodConditions(correctiveActions.createdAt, period))),
+    );
+    return Number(row?.n ?? 0);
   }
 
   async exists(workspaceId: number): Promise<boolean> {

@@ -8,7 +8,6 @@ import { botIdOf, deliveryNote, postsNote } from '../../chat/outbox-notes.ts';
 import { personalCopyFor, personalView } from '../../chat/outbox-personal-copy.ts';
 import { recordSaved, type FormResult, type MessageView } from '../../chat/views/view.ts';
 import { AimsError, isAimsError } from '../../core/errors.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import { SIGN_OFF_WAIT_DAYS } from '../../core/scheduling/nudge-service.ts';
@@ -18,7 +17,7 @@ import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { ReleaseService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
-import { filterInTurn, flatMapInTurn, mapInTurn } from '../../core/in-turn.ts';
+import { flatMapInTurn, mapInTurn } from '../../core/in-turn.ts';
 import { releaseExport } from './export.ts';
 
 // The release form has no system field (it was chosen before): its problems show at the version.
@@ -322,23 +321,9 @@ export const releasesFeature: Feature = {
       ];
     },
     count: async (repos, workspaceId, period) => {
-      const releases = (await repos.releases.list(workspaceId, {}, { limit: 100_000, offset: 0 })).items.filter((release) =>
-        inPeriod(release.createdAt, period),
-      );
-      const systems = (await repos.aiSystems.list(workspaceId, { includeRetired: true }, { limit: 100_000, offset: 0 })).items;
-      return {
-        release: releases.length,
-        // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
-        'release:evaluation': (
-          await filterInTurn(
-            releases,
-            async (release) => release.evaluationLink !== null || (await repos.releases.metrics(release.id)).length > 0,
-          )
-        ).length,
-        'release:acceptance-criteria': (
-          await flatMapInTurn(systems, async (system) => await repos.releases.criteria(workspaceId, system.id))
-        ).filter((criterion) => inPeriod(criterion.createdAt, period)).length,
-      };
+      // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
+      const counted = await repos.releases.evidenceCounts(workspaceId, period);
+      return { release: counted.release, 'release:evaluation': counted.evaluation, 'release:acceptance-criteria': counted.criteria };
     },
   },
 };

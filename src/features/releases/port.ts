@@ -29,6 +29,11 @@ export interface ReleaseRepository {
   /** Pending requests `personId` did not make and has not decided on; null unless they hold the approver role. */
   waitingOn(workspaceId: number, personId: number): Promise<number | null>;
   /** Which kinds of release evidence the workspace has at all (status coverage). */
+  /** Releases requested in an evidence period, those with evaluation results, and acceptance criteria recorded in it: counted in the database. */
+  evidenceCounts(
+    workspaceId: number,
+    period: { from?: string; to?: string },
+  ): Promise<{ release: number; evaluation: number; criteria: number }>;
   evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }>;
 }
 

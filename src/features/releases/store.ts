@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, runPrepared, type StoreDb } from '../../store/store-db.ts';
+import { changedRows, dialectTables, first, inserted, periodConditions, rowsOf, runPrepared, type StoreDb } from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseOverview, ReleaseRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -21,6 +21,26 @@ export class ReleaseStore implements ReleaseRepository {
 
   constructor(private readonly s: StoreDb) {
     this.t = tables(s);
+  }
+
+  async evidenceCounts(
+    workspaceId: number,
+    period: { from?: string; to?: string },
+  ): Promise<{ release: number; evaluation: number; criteria: number }> {
+    const { releases, releaseMetrics, acceptanceCriteria } = this.t;
+    const inReleases = and(eq(releases.workspaceId, workspaceId), ...periodConditions(releases.createdAt, period));
+    const inCriteria = and(eq(acceptanceCriteria.workspaceId, workspaceId), ...periodConditions(acceptanceCriteria.createdAt, period));
+    // One statement: releases of the period, those with evaluation results (a link or measured values), criteria recorded.
+    const rows = await rowsOf<{ release: number; evaluation: number; criteria: number }>(
+      this.s,
+      sql`select
+        (select count(*) from ${releases} where ${inReleases}) as release,
+        (select count(*) from ${releases} where ${inReleases} and (${releases.evaluationLink} is not null
+          or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))) as evaluation,
+        (select count(*) from ${acceptanceCriteria} where ${inCriteria}) as criteria`,
+    );
+    const row = rows[0];
+    return { release: Number(row?.release ?? 0), evaluation: Number(row?.evaluation ?? 0), criteria: Number(row?.criteria ?? 0) };
   }
 
   async criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]> {

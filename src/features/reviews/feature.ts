@@ -3,7 +3,7 @@ import type { ActionSpec, Feature, FeatureContext, FormSpec } from '../../chat/f
 import { personIdOf } from '../../chat/form-people.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
+import { firstDayFrom } from '../../core/iso42001/evidence-coverage.ts';
 import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
 import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
 import { reviewCounts, ReviewService } from './service.ts';
@@ -157,9 +157,13 @@ export const reviewsFeature: Feature = {
     // A review counts as evidence once it is recorded done, not when it is scheduled.
     count: async (repos, workspaceId, period) => {
       const counts: Record<string, number> = {};
-      for (const done of await repos.reviews.completedKinds(workspaceId)) {
+      const days = {
+        ...(period.from === undefined ? {} : { from: firstDayFrom(period.from) }),
+        ...(period.to === undefined ? {} : { before: firstDayFrom(period.to) }),
+      };
+      for (const done of await repos.reviews.completedCounts(workspaceId, days)) {
         const kind = REVIEW_EVIDENCE[done.kind];
-        if (kind && inPeriod(done.date, period)) counts[kind] = (counts[kind] ?? 0) + 1;
+        if (kind) counts[kind] = (counts[kind] ?? 0) + done.n;
       }
       return counts;
     },

@@ -20,6 +20,8 @@ export interface ReviewRepository {
   /** Reviews of a workspace done on or after a day. */
   doneSince(workspaceId: number, since: string): Promise<number>;
   /** The kind and day of every review of a workspace recorded done. */
+  /** Completions per kind dated from `from` to before `before` (days), counted in the database. */
+  completedCounts(workspaceId: number, days: { from?: string; before?: string }): Promise<Array<{ kind: ReviewKind; n: number }>>;
   completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewKind; date: string }>>;
   /** Schedules due before `today` (overdue) and from `today` to `weekEnd` (due this week), by kind. */
   dueCounts(workspaceId: number, today: string, weekEnd: string): Promise<ReviewDueCounts[]>;

@@ -74,6 +74,20 @@ export class ReviewStore implements ReviewRepository {
     return row?.n ?? 0;
   }
 
+  async completedCounts(workspaceId: number, days: { from?: string; before?: string }): Promise<Array<{ kind: ReviewKind; n: number }>> {
+    const { reviewCompletions, reviewSchedules } = this.t;
+    const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
+    if (days.from !== undefined) conditions.push(gte(reviewCompletions.date, days.from));
+    if (days.before !== undefined) conditions.push(lt(reviewCompletions.date, days.before));
+    const rows = await this.s.db
+      .select({ kind: reviewSchedules.kind, n: count() })
+      .from(reviewCompletions)
+      .innerJoin(reviewSchedules, eq(reviewSchedules.id, reviewCompletions.scheduleId))
+      .where(and(...conditions))
+      .groupBy(reviewSchedules.kind);
+    return rows.map((row) => ({ kind: row.kind as ReviewKind, n: Number(row.n) }));
+  }
+
   async completedKinds(workspaceId: number): Promise<Array<{ kind: ReviewSchedule['kind']; date: string }>> {
     const { reviewCompletions, reviewSchedules } = this.t;
     const rows = await this.s.db

@@ -1,9 +1,9 @@
+import { firstDayFrom } from '../../core/iso42001/evidence-coverage.ts';
 import { ROUTER_ACTIONS, type Feature, type FeatureContext, type FormSpec, type OutboxSubjectSpec } from '../../chat/feature.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { personIdOf } from '../../chat/form-people.ts';
 import { attendeesNote, botIdOf } from '../../chat/outbox-notes.ts';
-import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { trainingCommand } from './commands.ts';
@@ -216,8 +216,12 @@ export const trainingFeature: Feature = {
   evidence: {
     kinds: ['training'],
     present: async (repos, workspaceId) => ((await repos.training.exists(workspaceId)) ? ['training'] : []),
+    // Counted in the database (a completion's day counts when its midnight, UTC, lies in the period: inPeriod's rule).
     count: async (repos, workspaceId, period) => ({
-      training: (await repos.training.completions(workspaceId, {})).filter((completion) => inPeriod(completion.date, period)).length,
+      training: await repos.training.countCompletions(workspaceId, {
+        ...(period.from === undefined ? {} : { from: firstDayFrom(period.from) }),
+        ...(period.to === undefined ? {} : { before: firstDayFrom(period.to) }),
+      }),
     }),
   },
 };

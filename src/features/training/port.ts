@@ -28,6 +28,8 @@ export interface TrainingRepository {
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Promise<Completion[]>;
   /** Required training as of `asOf`, counted in the database over the given courses. */
   standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding>;
+  /** Completions dated from `from` (a day, included) to before `before` (a day), counted in the database. */
+  countCompletions(workspaceId: number, days: { from?: string; before?: string }): Promise<number>;
   /** Whether the workspace has recorded any completion (Annex A evidence in status). */
   exists(workspaceId: number): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { workspaceScope } from '../../store/schema/columns.ts';
 import { people } from '../../store/schema/directory.ts';
 
@@ -60,5 +60,69 @@ export const trainingCompletions = sqliteTable(
     // The same person, course and day is one completion, however often it is recorded.
     uniqueIndex('training_completions_person_course_date_uq').on(t.courseId, t.personId, t.date),
     index('training_completions_workspace_person_ix').on(t.workspaceId, t.personId),
+    // Completions recorded in a period (Annex A evidence counts): a range of one index.
+    index('training_completions_workspace_date_ix').on(t.workspaceId, t.date),
   ],
+);
+
+/**
+ * A maintained aggregate: each person's latest completion date per course, kept by database triggers on
+ * training_completions (insert, update, delete; migrations 0020 and postgres 0005 create them and fill the
+ * table from the completions). Required training is counted from it: one row per (person, course), never
+ * the completions themselves. Derived: `aims db copy` leaves it to the target's triggers.
+ */
+export const trainingLatest = sqliteTable(
+  'training_latest',
+  {
+    workspaceId: workspaceScope(),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    date: text('date').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personId, t.courseId] }),
+    index('training_latest_workspace_course_date_ix').on(t.workspaceId, t.courseId, t.date),
+  ],
+);
+
+/**
+ * A maintained aggregate over training_latest, one row per person with a completion of any course: how
+ * many active courses for everyone they hold a completion of, and the first day one of those lapses
+ * (expiresOn of the latest, '9999-12-31' for courses never renewed). Kept by triggers on training_latest
+ * and courses; a person counts as up to date on the courses for everyone when `courses` is their number
+ * and `lapses` falls after today, so "people overdue" is one index range, not a read per person.
+ */
+export const trainingPeople = sqliteTable(
+  'training_people',
+  {
+    workspaceId: workspaceScope(),
+    personId: integer('person_id')
+      .primaryKey()
+      .references(() => people.id),
+    courses: integer('courses').notNull(),
+    lapses: text('lapses').notNull(),
+  },
+  (t) => [index('training_people_workspace_courses_lapses_ix').on(t.workspaceId, t.courses, t.lapses)],
+);
+
+/**
+ * A maintained aggregate over training_latest: how many people's latest completion of a course falls on
+ * each day (kept by the same triggers). Valid completions of a course are a sum over the days from its
+ * countsFrom: a few hundred rows, not one per person.
+ */
+export const trainingLatestDays = sqliteTable(
+  'training_latest_days',
+  {
+    workspaceId: workspaceScope(),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    date: text('date').notNull(),
+    people: integer('people').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.date] })],
 );

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
 import { changedRows, dialectTables, first, inserted, rowsOf, type StoreDb } from '../../store/store-db.ts';
@@ -98,7 +98,7 @@ export class TrainingStore implements TrainingRepository {
   }
   async standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     if (courses.length === 0) return { required: 0, valid: 0, peopleOverdue: 0 };
-    const { trainingCompletions } = this.t;
+    const { trainingLatest, trainingLatestDays, trainingPeople } = this.t;
     const { people, roleAssignments } = kernelTables(this.s);
     const courseRows = sql.join(
       courses.map((c) => sql`(cast(${c.id} as integer), cast(${c.countsFrom} as text), cast(${c.roles.length === 0 ? 1 : 0} as integer))`),
@@ -112,30 +112,58 @@ export class TrainingStore implements TrainingRepository {
       ],
       sql`, `,
     );
-    // Every (person, course) pair that needs the course, and whether a completion from countsFrom to asOf
-    // exists for it: one seek each on training_completions_person_course_date_uq, never a read of every row.
+    // From the maintained aggregates (kept by triggers, see ./schema.ts): valid pairs of the courses for
+    // everyone are a sum over a few hundred days per course (training_latest_days), the people up to date on all of them one
+    // range of training_people; role courses go through their holders (few). No completion row is read and no
+    // (person, course) pair list is built: a completion counts when its person's latest for the course is
+    // dated countsFrom or later (completions are never dated after the workspace's today).
     const rows = await rowsOf<{ required: number; valid: number; overdue: number }>(
       this.s,
       sql`with c(course_id, counts_from, everyone) as (values ${courseRows}),
         cr(course_id, role) as (values ${roleRows}),
-        req(course_id, counts_from, person_id) as (
-          select c.course_id, c.counts_from, p.id from c join ${people} p on p.workspace_id = ${workspaceId} where c.everyone = 1
-          union
-          select c.course_id, c.counts_from, r.person_id from c join cr on cr.course_id = c.course_id
-            join ${roleAssignments} r on r.workspace_id = ${workspaceId} and r.role = cr.role
+        np(n) as (select cast(count(*) as integer) from ${people} where workspace_id = ${workspaceId}),
+        ne(n) as (select cast(count(*) as integer) from c where everyone = 1),
+        holders(course_id, counts_from, person_id) as (
+          select distinct c.course_id, c.counts_from, r.person_id from c join cr on cr.course_id = c.course_id
+            join ${roleAssignments} r on r.workspace_id = ${workspaceId} and r.role = cr.role where c.everyone = 0
         ),
-        st(person_id, ok) as (
-          select req.person_id, case when exists (
-            select 1 from ${trainingCompletions} t
-            where t.course_id = req.course_id and t.person_id = req.person_id and t.date >= req.counts_from and t.date <= ${asOf}
-          ) then 1 else 0 end from req
+        e_valid(n) as (
+          select coalesce(sum(d.people), 0) from c join ${trainingLatestDays} d on d.course_id = c.course_id and d.date >= c.counts_from
+          where c.everyone = 1
+        ),
+        e_ok(person_id) as (
+          select person_id from ${trainingPeople} where workspace_id = ${workspaceId} and courses = (select n from ne) and lapses > ${asOf}
+        ),
+        h_bad(person_id) as (
+          select h.person_id from holders h where not exists (
+            select 1 from ${trainingLatest} l where l.course_id = h.course_id and l.person_id = h.person_id and l.date >= h.counts_from
+          )
         )
-        select cast(count(*) as integer) as required, cast(coalesce(sum(ok), 0) as integer) as valid,
-          cast(count(distinct case when ok = 0 then person_id end) as integer) as overdue
-        from st`,
+        select
+          cast((select n from np) * (select n from ne) + (select count(*) from holders) as integer) as required,
+          cast((select n from e_valid) + (select count(*) from holders) - (select count(*) from h_bad) as integer) as valid,
+          cast(case when (select n from ne) > 0
+            then (select n from np) - (select count(*) from e_ok)
+              + (select count(distinct person_id) from h_bad where person_id in (select person_id from e_ok))
+            else (select count(distinct person_id) from h_bad) end as integer) as overdue`,
     );
     const row = rows[0];
     return { required: Number(row?.required ?? 0), valid: Number(row?.valid ?? 0), peopleOverdue: Number(row?.overdue ?? 0) };
+  }
+
+  async countCompletions(workspaceId: number, days: { from?: string; before?: string }): Promise<number> {
+    const { trainingCompletions: t } = this.t;
+    const conditions: SQL[] = [eq(t.workspaceId, workspaceId)];
+    if (days.from !== undefined) conditions.push(gte(t.date, days.from));
+    if (days.before !== undefined) conditions.push(lt(t.date, days.before));
+    // One range of training_completions_workspace_date_ix, counted in the database.
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(t)
+        .where(and(...conditions)),
+    );
+    return Number(row?.n ?? 0);
   }
 
   async exists(workspaceId: number): Promise<boolean> {

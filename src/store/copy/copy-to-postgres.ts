@@ -15,6 +15,8 @@ export class CopyTargetNotEmptyError extends Error {
 }
 
 const BOOKKEEPING = new Set(['__drizzle_migrations']);
+/** Tables the target's triggers fill from the rows copied (maintained aggregates): copying them too would collide. */
+const DERIVED = new Set(['training_latest', 'training_latest_days', 'training_people']);
 // PostgreSQL's limit is 65535 parameters per statement.
 const MAX_PARAMETERS = 30_000;
 
@@ -26,7 +28,7 @@ export function tablesInCopyOrder(source: Database.Database): string[] {
     source.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>
   )
     .map((row) => row.name)
-    .filter((name) => !BOOKKEEPING.has(name))
+    .filter((name) => !BOOKKEEPING.has(name) && !DERIVED.has(name))
     .sort();
   const parents = new Map(
     names.map((name) => [
