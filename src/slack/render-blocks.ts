@@ -56,8 +56,9 @@ function renderBlock(block: Block): SlackBlock[] {
       // An image block needs a public URL, which the bot may not have (Socket Mode): the messenger uploads it as a file instead.
       return [];
     case 'fields':
-      return chunk(block.fields, SLACK_LIMITS.sectionFields).map((fields) => ({
+      return chunk(block.fields, SLACK_LIMITS.sectionFields).map((fields, i) => ({
         type: 'section',
+        ...(block.title !== undefined && i === 0 ? { text: mrkdwn(toMrkdwn(block.title), SLACK_LIMITS.sectionText) } : {}),
         fields: fields.map((field) => mrkdwn(`*${toMrkdwn(field.label)}*\n${toMrkdwn(field.value)}`, SLACK_LIMITS.fieldText)),
       }));
     case 'actions':

@@ -34,7 +34,10 @@ export function viewText(view: MessageView): string {
       case 'context':
         return [plainText(block.text)];
       case 'fields':
-        return block.fields.map((field) => `${field.label}: ${plainText(field.value)}`);
+        return [
+          ...(block.title !== undefined ? [plainText(block.title)] : []),
+          ...block.fields.map((field) => `${field.label}: ${plainText(field.value)}`),
+        ];
       case 'list':
         return block.items.map((item) => `• ${plainText(item)}`);
       default:

@@ -154,14 +154,17 @@ function renderBlock(block: Block, options: CardOptions, mentions: MentionEntity
     case 'fields':
       // Not a FactSet: Teams reads fact titles and values as markdown, so "[Sign in](https://…)"
       // in a user's text would become a link. TextRuns are never markdown.
-      return block.fields.map((field) => ({
-        type: 'ColumnSet',
-        spacing: 'Small',
-        columns: [
-          { type: 'Column', width: 35, items: [richText(field.label, { weight: 'Bolder' })] },
-          { type: 'Column', width: 65, items: [richText(field.value, {}, mentions)] },
-        ],
-      }));
+      return [
+        ...(block.title !== undefined ? [richText(block.title, { spacing: 'Medium' }, mentions)] : []),
+        ...block.fields.map((field) => ({
+          type: 'ColumnSet',
+          spacing: 'Small',
+          columns: [
+            { type: 'Column', width: 35, items: [richText(field.label, { weight: 'Bolder' })] },
+            { type: 'Column', width: 65, items: [richText(field.value, {}, mentions)] },
+          ],
+        })),
+      ];
     case 'list': {
       const shown = block.items.slice(0, CARD_LIST_ITEMS);
       const more = block.items.length - shown.length + (block.more ?? 0);

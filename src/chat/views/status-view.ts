@@ -67,20 +67,16 @@ export function statusView(summary: StatusSummary, timeZone: string, lead: Statu
     { type: 'header', text: title },
     { type: 'context', text: `As of ${formatInstant(summary.asOf, timeZone)}` },
     ...leadBlocks(lead),
-    // A section with nothing to say (an area not in use yet) is left out: Slack shows at most 50 blocks.
+    // One block per area, headed by its title, and none for an area with nothing to say (not in use
+    // yet): Slack shows at most 50 blocks, and every area adds one.
+    { type: 'divider' },
     ...summary.sections.flatMap((section): Block[] =>
-      section.fields.length === 0
-        ? []
-        : [
-            { type: 'divider' },
-            { type: 'text', text: [{ text: section.title, style: 'bold' }] },
-            { type: 'fields', fields: section.fields },
-          ],
+      section.fields.length === 0 ? [] : [{ type: 'fields', title: [{ text: section.title, style: 'bold' }], fields: section.fields }],
     ),
     { type: 'divider' },
-    { type: 'text', text: [{ text: 'People and roles', style: 'bold' }] },
     {
       type: 'fields',
+      title: [{ text: 'People and roles', style: 'bold' }],
       fields: [
         { label: 'People known', value: String(summary.people) },
         { label: 'Admins', value: names(roles.admins) },
@@ -95,9 +91,9 @@ export function statusView(summary: StatusSummary, timeZone: string, lead: Statu
         : `Setup not finished: no ${summary.setup.missingChannels.join(', ')} channel yet. ${channelSetupHint(lead.platform, summary.setup.missingChannels[0] ?? 'incidents')}`,
     },
     { type: 'divider' },
-    { type: 'text', text: [{ text: 'ISO/IEC 42001 evidence', style: 'bold' }] },
     {
       type: 'fields',
+      title: [{ text: 'ISO/IEC 42001 evidence', style: 'bold' }],
       fields: [
         {
           label: 'Annex A controls with records',
@@ -110,9 +106,9 @@ export function statusView(summary: StatusSummary, timeZone: string, lead: Statu
       ],
     },
     { type: 'divider' },
-    { type: 'text', text: [{ text: 'Audit trail', style: 'bold' }] },
     {
       type: 'fields',
+      title: [{ text: 'Audit trail', style: 'bold' }],
       fields: [
         { label: 'Events in this workspace', value: String(audit.workspaceEvents) },
         {

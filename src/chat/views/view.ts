@@ -30,7 +30,8 @@ export type RichText = string | Span[];
 export type Block =
   | { type: 'header'; text: string }
   | { type: 'text'; text: RichText }
-  | { type: 'fields'; fields: Array<{ label: string; value: RichText }> }
+  /** Labelled values; `title` heads them (on Slack in the same section block: one block, not two). */
+  | { type: 'fields'; title?: RichText; fields: Array<{ label: string; value: RichText }> }
   /**
    * A list that adapters may cut to fit; `more` counts items not included at all. `open[i]`, where
    * given, is the button that shows item i's record (one per row, beside it).
