@@ -3,11 +3,11 @@ import type { Repositories } from '../core/ports.ts';
 
 /**
  * The one file that knows how a workspace's part of the audit chain is cut out for a pack
- * (audit-log.jsonl) and checked on its own. Today the chain is one sequence for every workspace, so
- * between two of this workspace's events there may be other workspaces' events: they appear as
- * links only (sequence, previous hash, hash: nothing of their content), which is what keeps the
- * segment's continuity checkable without them. Once each workspace has its own chain there are no
- * links and the segment is that chain's events in the period.
+ * (audit-log.jsonl) and checked on its own. Each workspace has its own chain (core/audit.ts), so the
+ * segment is that chain's events stamped in the period, in order, with the hash preceding the first:
+ * it verifies with nothing else. A line that is only a link (sequence, previous hash, hash: nothing of
+ * its content) stands for an event of the chain outside the period; the reader accepts it so the
+ * continuity stays checkable.
  *
  * audit-log.jsonl: line 1 the header, then one line per event in chain order:
  *   {"segment":{"format":"aims-audit-segment/1","workspaceId":3,"previousHash":"…","events":12}}
@@ -68,7 +68,7 @@ export async function writeAuditSegment(
   if (bounds) {
     let after = bounds.first - 1;
     for (;;) {
-      const page = await repos.auditSegment.page(after, bounds.last, PAGE);
+      const page = await repos.auditSegment.page(workspaceId, after, bounds.last, PAGE);
       if (page.length === 0) break;
       for (const row of page) {
         if (previousHash === null) previousHash = row.previousHash;

@@ -12,11 +12,11 @@ export interface AuditChainRow {
 
 /** Reads the chain for the evidence pack: page by page, so a long chain never sits in memory. */
 export interface AuditSegmentRepository {
-  /** The first and last sequence of the workspace's events stamped in [from, to), or undefined when there are none. */
+  /** The first and last sequence of the workspace's chain among its events stamped in [from, to), or undefined when there are none. */
   bounds(workspaceId: number, period: { from: string; to: string }): Promise<{ first: number; last: number } | undefined>;
-  /** Up to `limit` rows of the chain with `after` < sequence <= `last`, in order (every workspace's: see audit-segment.ts). */
-  page(after: number, last: number, limit: number): Promise<AuditChainRow[]>;
-  /** The workspace's latest event, whenever it was. */
+  /** Up to `limit` rows of the workspace's chain with `after` < sequence <= `last`, in order. */
+  page(workspaceId: number, after: number, last: number, limit: number): Promise<AuditChainRow[]>;
+  /** The head of the workspace's chain, whenever it was written. */
   latest(workspaceId: number): Promise<{ sequence: number; hash: string } | undefined>;
 }
 

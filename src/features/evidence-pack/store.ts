@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, max, min } from 'drizzle-orm';
+import { chainOf } from '../../core/audit.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { tables } from '../../store/repositories/kernel-tables.ts';
 import { first, type StoreDb } from '../../store/store-db.ts';
@@ -14,14 +15,14 @@ export class AuditSegmentStore implements AuditSegmentRepository {
       await this.s.db
         .select({ first: min(t.sequence), last: max(t.sequence) })
         .from(t)
-        .where(and(eq(t.workspaceId, workspaceId), gte(t.at, period.from), lt(t.at, period.to))),
+        .where(and(eq(t.chain, chainOf(workspaceId)), gte(t.at, period.from), lt(t.at, period.to))),
     );
     return row?.first === null || row?.first === undefined || row.last === null
       ? undefined
       : { first: Number(row.first), last: Number(row.last) };
   }
 
-  async page(after: number, last: number, limit: number): Promise<AuditChainRow[]> {
+  async page(workspaceId: number, after: number, last: number, limit: number): Promise<AuditChainRow[]> {
     const { auditEvents: t } = tables(this.s);
     const rows = await this.s.db
       .select({
@@ -35,7 +36,7 @@ export class AuditSegmentStore implements AuditSegmentRepository {
         hash: t.hash,
       })
       .from(t)
-      .where(and(gt(t.sequence, after), lte(t.sequence, last)))
+      .where(and(eq(t.chain, chainOf(workspaceId)), gt(t.sequence, after), lte(t.sequence, last)))
       .orderBy(asc(t.sequence))
       .limit(limit);
     return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
@@ -47,7 +48,7 @@ export class AuditSegmentStore implements AuditSegmentRepository {
       await this.s.db
         .select({ sequence: t.sequence, hash: t.hash })
         .from(t)
-        .where(eq(t.workspaceId, workspaceId))
+        .where(eq(t.chain, chainOf(workspaceId)))
         .orderBy(desc(t.sequence))
         .limit(1),
     );
