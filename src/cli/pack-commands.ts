@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { features } from '../features/index.ts';
+import { trendSourcesOf } from '../chat/feature.ts';
+import { TrendService } from '../core/charts/trend-service.ts';
+import { fixedClock } from '../core/clock.ts';
 import { buildEvidencePack, findWorkspace } from '../evidence-pack/build-pack.ts';
 import { generateSigningKeys, privateKeyOf, SigningKeyError } from '../evidence-pack/pack-signature.ts';
 import { verifyEvidencePack } from '../evidence-pack/verify-pack.ts';
@@ -55,7 +58,9 @@ export async function runPackExport(store: GovernanceStore, parsed: ParsedArgs, 
     io.err(`No workspace "${request.workspace}" in the store. Workspaces: ${list || 'none'}.`);
     return 2;
   }
+  const chartPng = await coverChart(store, workspace.id, request.to, io);
   const manifest = await buildEvidencePack(store, {
+    ...(chartPng ? { chartPng } : {}),
     workspaceId: workspace.id,
     from: request.from,
     to: request.to,
@@ -70,6 +75,21 @@ export async function runPackExport(store: GovernanceStore, parsed: ParsedArgs, 
     }.`,
   );
   return 0;
+}
+
+/**
+ * The digest's 12-week trend chart, ending with the period's last day, for the PDF's first page; the
+ * pack is written without it (and says why on standard error) when it cannot be drawn.
+ */
+async function coverChart(store: GovernanceStore, workspaceId: number, to: string, io: Io): Promise<Buffer | undefined> {
+  const end = new Date(`${to}T23:59:59.999Z`);
+  try {
+    const trends = new TrendService(store, fixedClock(end), 'UTC', trendSourcesOf(features));
+    return (await trends.chart(workspaceId, end)).png;
+  } catch (error) {
+    io.err(`The trend chart could not be drawn (${error instanceof Error ? error.message : String(error)}): the pack has none.`);
+    return undefined;
+  }
 }
 
 /** `aims audit verify --pack pack.zip [--public-key KEY]`: no store needed. Exit 0 OK, 1 a check failed, 2 unreadable. */

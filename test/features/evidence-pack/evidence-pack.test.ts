@@ -159,7 +159,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await slack.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.KEEP_PACK) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('aims export: the evidence pack of one workspace', () => {
