@@ -167,3 +167,18 @@ export function trendOf(objective: Pick<Objective, 'cadence'>, readings: readonl
 export function nextReadingDue(objective: Pick<Objective, 'cadence' | 'createdAt'>, last: Reading | undefined): string {
   return addDays(last?.date ?? objective.createdAt.slice(0, 10), CADENCE_DAYS[objective.cadence]);
 }
+
+/**
+ * How many objectives stood off target on `day` (YYYY-MM-DD): those whose latest reading on or before
+ * it was off target. Null when no objective had a reading yet (the chart draws no point).
+ */
+export function offTargetOn(readings: readonly Pick<Reading, 'objectiveId' | 'date' | 'onTarget' | 'id'>[], day: string): number | null {
+  const latest = new Map<number, Pick<Reading, 'date' | 'onTarget' | 'id'>>();
+  for (const reading of readings) {
+    if (reading.date > day) continue;
+    const kept = latest.get(reading.objectiveId);
+    if (!kept || reading.date > kept.date || (reading.date === kept.date && reading.id > kept.id)) latest.set(reading.objectiveId, reading);
+  }
+  if (latest.size === 0) return null;
+  return [...latest.values()].filter((reading) => !reading.onTarget).length;
+}

@@ -6,7 +6,17 @@ import type { SummaryField } from '../../core/status-service.ts';
 import { plainText } from '../../chat/views/view.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { objectiveCommand, openExplainForm, openObjectiveForm, submitExplanation, submitObjective } from './commands.ts';
-import { formatNumber, nextReadingDue, OBJECTIVE_NOTICES, objectiveKey, targetText, type Objective, type Reading } from './domain.ts';
+import {
+  formatNumber,
+  nextReadingDue,
+  OBJECTIVE_NOTICES,
+  objectiveKey,
+  offTargetOn,
+  targetText,
+  type Objective,
+  type Reading,
+} from './domain.ts';
+import { TREND_KEYS } from '../../core/charts/trend-source.ts';
 import { objectiveExport } from './export.ts';
 import { OBJECTIVE_FORMS, objectiveFieldOf, type ObjectiveFormId } from './forms.ts';
 import { ObjectiveService, READING_SUBJECT } from './service.ts';
@@ -90,6 +100,22 @@ export const objectivesFeature: Feature = {
     },
   ],
   forms,
+  // The digest's trend chart: objectives off target at each week's end (their latest reading by then).
+  trend: {
+    series: async (repos, workspaceId, weeks) => {
+      const readings = await repos.objectives.readings(workspaceId);
+      if (readings.length === 0) return [];
+      return [
+        {
+          key: TREND_KEYS.objectivesOffTarget,
+          label: 'Objectives off target',
+          unit: 'count',
+          shape: 'line',
+          values: weeks.map((week) => offTargetOn(readings, week.lastDay)),
+        },
+      ];
+    },
+  },
   nudges: {
     prefix: 'objective',
     items: async (repos, workspaceId, { horizon, daysOverdue }) =>

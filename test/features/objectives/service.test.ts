@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IncidentService } from '../../../src/features/incidents/service.ts';
-import { lastPeriods, periodOf, sparkline } from '../../../src/features/objectives/domain.ts';
+import { lastPeriods, offTargetOn, periodOf, sparkline } from '../../../src/features/objectives/domain.ts';
+import { trendWeeks } from '../../../src/core/charts/trend-source.ts';
 import { objectivesFeature } from '../../../src/features/objectives/feature.ts';
 import { numberFrom } from '../../../src/features/objectives/input.ts';
 import { ObjectiveService } from '../../../src/features/objectives/service.ts';
@@ -128,6 +129,27 @@ describe('ObjectiveService', () => {
           }),
       ),
     ).toEqual([]);
+    // The digest's trend chart: off target from the week the reading fell in; no point before any reading.
+    const weeks = trendWeeks('2026-11-28', new Date('2026-11-28T12:00:00.000Z'), 3);
+    const series = await store.read(async (repos) => await objectivesFeature.trend!.series(repos, admin.workspaceId, weeks));
+    expect(series.map(({ key, values }) => ({ key, values }))).toEqual([{ key: 'objectives-off-target', values: [null, 1, 1] }]);
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
+
+describe('objectives off target on a day (the trend chart)', () => {
+  it('counts the objectives whose latest reading by that day is off target', () => {
+    const readings = [
+      { id: 1, objectiveId: 1, date: '2026-11-02', onTarget: false },
+      { id: 2, objectiveId: 2, date: '2026-11-03', onTarget: false },
+      { id: 3, objectiveId: 1, date: '2026-11-09', onTarget: true },
+      { id: 4, objectiveId: 2, date: '2026-11-09', onTarget: false },
+      { id: 5, objectiveId: 2, date: '2026-11-09', onTarget: true },
+    ];
+    expect(offTargetOn(readings, '2026-11-01')).toBeNull();
+    expect(offTargetOn(readings, '2026-11-02')).toBe(1);
+    expect(offTargetOn(readings, '2026-11-08')).toBe(2);
+    // The later reading of a day wins: objective 2 was put back on target the same day.
+    expect(offTargetOn(readings, '2026-11-09')).toBe(0);
   });
 });
