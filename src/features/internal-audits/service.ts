@@ -53,8 +53,16 @@ const ownedRisks: ScopeOwnershipCheck = async (repos, workspaceId, personId, sco
     )
     .map((r) => ({ ref: `R-${r.number}`, what: `risk R-${r.number} (${r.title})` }));
 
-/** Every check, in the order refusals name what they found. Policies: add the policies area's check here at merge. */
-export const SCOPE_OWNERSHIP_CHECKS: ScopeOwnershipCheck[] = [ownedSystems, ownedRisks];
+/** Policies in scope: all of them when the policies area is, or when the scope takes in the AI policy (clause 5.2, controls A.2.x). */
+const ownedPolicies: ScopeOwnershipCheck = async (repos, workspaceId, personId, scope) =>
+  scope.areas.includes('policies') || scope.clauses.includes('5.2') || scope.controls.some((id) => id.startsWith('A.2.'))
+    ? (await repos.policies.all(workspaceId))
+        .filter((p) => p.ownerPersonId === personId)
+        .map((p) => ({ ref: `POL-${p.number}`, what: `policy POL-${p.number} (${p.name})` }))
+    : [];
+
+/** Every check, in the order refusals name what they found. */
+export const SCOPE_OWNERSHIP_CHECKS: ScopeOwnershipCheck[] = [ownedSystems, ownedRisks, ownedPolicies];
 
 /** The records `personId` owns in the scope, over every check. */
 export async function recordsOwnedInScope(

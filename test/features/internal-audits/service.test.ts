@@ -6,6 +6,7 @@ import { runCli } from '../../../src/cli/aims-cli.ts';
 import { actorOf } from '../../../src/core/actor.ts';
 import { internalAuditsFeature } from '../../../src/features/internal-audits/feature.ts';
 import { InternalAuditService } from '../../../src/features/internal-audits/service.ts';
+import { PolicyService } from '../../../src/features/policies/service.ts';
 import { RiskService } from '../../../src/features/risks/service.ts';
 import type { GovernanceStore } from '../../../src/store/governance-store.ts';
 import { SqliteStore } from '../../../src/store/sqlite-store.ts';
@@ -44,7 +45,7 @@ const plan = (lead: number, extra: Record<string, unknown> = {}) => ({
 
 describe('InternalAuditService', () => {
   it('refuses auditors of their own work (an AI system, a risk in scope), bad scope and dates, naming the field', async () => {
-    const { people, audits, risks, system } = await world();
+    const { people, audits, risks, system, store: st, clock } = await world();
     const { admin, member, app1 } = people;
     await risks.add(admin, {
       title: 'Drift unnoticed',
@@ -68,6 +69,19 @@ describe('InternalAuditService', () => {
       async () => await audits.plan(admin, plan(app1.personId, { auditorPersonIds: [admin.personId], areas: ['ai-systems'] })),
     );
     expect(bySystem.details.fieldErrors?.auditorPersonIds).toContain('owns AI system Scorer in the scope');
+    // A policy's owner (who added it) may not audit the policies, nor the AI policy's clause 5.2.
+    await new PolicyService(st, clock).addVersion(admin, {
+      name: 'AI policy',
+      title: 'AI policy',
+      effectiveDate: '2026-12-01',
+      link: 'https://intranet.example/ai-policy',
+      changes: 'First version.',
+      audience: ['everyone'],
+    });
+    for (const scope of [{ areas: ['policies'] }, { clauses: ['5.2'] }, { controls: ['A.2.2'] }])
+      expect(
+        (await refusal(async () => await audits.plan(admin, plan(admin.personId, scope)))).details.fieldErrors?.leadAuditorPersonId,
+      ).toContain('owns policy POL-1 (AI policy) in the scope of this audit');
     expect(
       (
         await refusal(
