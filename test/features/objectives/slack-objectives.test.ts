@@ -154,9 +154,21 @@ describe('objectives and readings on Slack, end to end', () => {
       description: 'OBJ-1 Fraud recall: fraud recall on holdout was 0.88 on 2026-11-22, target fraud recall on holdout ≥ 0.92.',
       owner: String(ownerId),
     });
+    // Clicked in the owner's DM: the internal audits area's form opens filled in; submitted (twice), one NC-1 tied to OBJ-1.
+    const dmAt = { channel: 'D0OWNER', ts: String(dm?.ts ?? '') };
+    const formsBefore = slack.slackApi.callsTo('views.open').length;
+    await clickButton(slack.eventsUrl, buttons['Log as nonconformity'] as Json, OWNER, slack.slackApi.responseUrl('owner-nc'), dmAt);
+    expect(slack.slackApi.callsTo('views.open')).toHaveLength(formsBefore + 1);
+    const ncForm = slack.slackApi.callsTo('views.open').at(-1)?.args.view as Json;
+    expect(text(ncForm)).toContain('From objective OBJ-1');
+    const logged = await submitModal(slack.eventsUrl, ncForm, {}, OWNER, 'V0NCOBJ1');
+    await submitModal(slack.eventsUrl, ncForm, {}, OWNER, 'V0NCOBJ1');
+    expect(text(logged.json)).toContain('Logged NC-1 from OBJ-1.');
+    expect(await sql().all('SELECT number, source, source_ref AS ref, clause, owner_person_id AS owner FROM nonconformities')).toEqual([
+      { number: 1, source: 'objective', ref: 'OBJ-1', clause: '9.1', owner: ownerId },
+    ]);
 
     // Explain: only the owner (or an admin); a short form, stored on the reading and audited.
-    const dmAt = { channel: 'D0OWNER', ts: String(dm?.ts ?? '') };
     await clickButton(slack.eventsUrl, buttons.Explain as Json, MEMBER, slack.slackApi.responseUrl('member-explain'), dmAt);
     expect(text(slack.slackApi.callsTo('response_url').at(-1)?.args)).toContain(
       'Only the owner of OBJ-1 or an admin can explain its readings.',
