@@ -102,8 +102,25 @@ export const managementReviewFeature: Feature = {
       return [...actionItems, ...cadenceItems];
     },
   },
-  // No status section: the status message is at Slack's 50 blocks (onboarding's slack-first-run test); the
-  // digest, nudges and Annex A coverage (9.3) carry the management review instead.
+  status: {
+    section: async (repos, workspaceId, { today }) => {
+      const reviews = await repos.managementReviews.all(workspaceId);
+      const open = await repos.managementReviews.actions(workspaceId, { status: 'open' });
+      const next = await nextReviewDue(repos, workspaceId);
+      const current = reviews.find((r) => r.status === 'open');
+      return {
+        title: 'Management review',
+        fields: [
+          {
+            label: 'Last review',
+            value: reviews[0] ? `${reviewKey(reviews[0])}, opened ${reviews[0].openedAt.slice(0, 10)} (${reviews[0].status})` : 'none yet',
+          },
+          { label: 'Open actions', value: `${open.length} (${open.filter((a) => a.dueDate < today).length} overdue)` },
+          { label: 'Next review', value: current ? `${reviewKey(current)} is open` : next ? `due ${next.due}` : 'not scheduled' },
+        ],
+      };
+    },
+  },
   digest: {
     overdue: async (repos, workspaceId, { today, daysOverdue }) => {
       const numbers = new Map((await repos.managementReviews.all(workspaceId)).map((r) => [r.id, r.number]));

@@ -260,6 +260,12 @@ describe('management review on Slack, end to end', () => {
     expect(text((await command(ADMIN, 'mr MR-1 action')).json)).toContain('MR-1 is closed and locked');
     expect(await sql().count('management_review_decisions')).toBe(2);
     expect(await clauses()).toContain('9.3');
+    // Status has the area's section, and the message stays within Slack's 50 blocks with every area in it.
+    const status = (await command(ADMIN, 'status')).json as { blocks: unknown[] };
+    expect(text(status)).toContain('*Management review*');
+    expect(text(status)).toMatch(/Last review\*\\nMR-1, opened \d{4}-\d{2}-\d{2} \(closed\)/);
+    expect(text(status)).toContain('Chain head');
+    expect(status.blocks.length).toBeLessThanOrEqual(50);
 
     // The next review, a day later, carries the open action forward.
     clock.set('2026-11-23T09:00:00.000Z');
