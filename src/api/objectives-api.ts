@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { ChatServices } from '../chat/chat-services.ts';
 import type { OutboxSender } from '../chat/outbox-sender.ts';
 import { isAimsError } from '../core/errors.ts';
@@ -8,7 +8,7 @@ import { subjectOf } from '../core/outbox/outbox.ts';
 import { objectiveKey, parseObjectiveRef, targetText, type Objective, type Reading } from '../features/objectives/domain.ts';
 import { READING_SUBJECT } from '../features/objectives/service.ts';
 import type { Logger } from '../logger.ts';
-import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
+import { tokenGuardedRouter, type ApiWorkspace } from './api-tokens.ts';
 
 // Printable ASCII, as HTTP headers carry it (the releases API's rule).
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -42,21 +42,7 @@ export function mountObjectiveApi(
 ): void {
   const { services } = input;
   const log = input.logger.child({ component: 'api' });
-  const workspaceOf = tokenMatcher(input.tokens);
-  const api = express.Router();
-  api.use((req, res, next) => {
-    const workspace = workspaceOf(req.header('authorization'));
-    if (!workspace) {
-      res
-        .status(401)
-        .set('www-authenticate', 'Bearer')
-        .json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> with a token from AIMS_API_TOKENS.' });
-      return;
-    }
-    res.locals.workspace = workspace;
-    next();
-  });
-  api.use(express.json({ limit: '100kb' }));
+  const api = tokenGuardedRouter(input.tokens);
 
   api.post('/objectives/:ref/readings', async (req, res) => {
     const requestId = randomUUID();

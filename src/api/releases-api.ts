@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Response } from 'express';
+import type { Express, Response } from 'express';
 import type { ChatRouter } from '../chat/chat-router.ts';
 import type { ChatServices } from '../chat/chat-services.ts';
 import { isAimsError, type AimsError } from '../core/errors.ts';
 import { bindKey, requestHashOf } from '../core/inbound-dedupe.ts';
 import { releaseKey } from '../features/releases/domain.ts';
 import type { Logger } from '../logger.ts';
-import { tokenMatcher, type ApiWorkspace } from './api-tokens.ts';
+import { tokenGuardedRouter, type ApiWorkspace } from './api-tokens.ts';
 import { apiReleaseRequestSchema, requesterProblem } from './release-api-input.ts';
 import { releaseJson } from './release-json.ts';
 import { requestReleaseFromPipeline } from '../features/releases/feature.ts';
@@ -45,23 +45,7 @@ export function mountReleaseApi(
 ): void {
   const { router, services } = input;
   const log = input.logger.child({ component: 'api' });
-  const workspaceOf = tokenMatcher(input.tokens);
-  const api = express.Router();
-  // The token is checked before the body is read: without one the answer is 401, whatever was sent.
-  api.use((req, res, next) => {
-    const workspace = workspaceOf(req.header('authorization'));
-    if (!workspace) {
-      res
-        .status(401)
-        .set('www-authenticate', 'Bearer')
-        .json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> with a token from AIMS_API_TOKENS.' });
-      return;
-    }
-    res.locals.workspace = workspace;
-    next();
-  });
-  // Malformed JSON goes to the app's JSON error handler (400 invalid_json).
-  api.use(express.json({ limit: '100kb' }));
+  const api = tokenGuardedRouter(input.tokens);
 
   const fail = (res: Response, error: unknown, requestId: string, idempotencyKey?: string) => {
     if (isAimsError(error) && error.code === 'idempotency_conflict') {
