@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../chat/commands/command-context.ts';
-import { message, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
-import { AimsError, isAimsError } from '../../core/errors.ts';
+import { linkSpan, message, type ChatResponse, type MessageView } from '../../chat/views/view.ts';
+import { isAimsError } from '../../core/errors.ts';
 import type { PackManifest } from '../../evidence-pack/pack-manifest.ts';
 import { packPeriod } from './service.ts';
 
@@ -18,11 +18,27 @@ export async function exportCommand(ctx: CommandContext): Promise<ChatResponse> 
   services.evidencePack.assertMayExport(actor);
   const period = packPeriod(args, services.clock.now());
   const platform = request.contact.platform;
-  if (!cards?.canSendFiles(platform))
-    throw new AimsError(
-      'not_configured',
-      'The evidence pack cannot be sent here yet: on Teams, ask an admin to run `npx aims export` on the server (see the README, "Evidence pack").',
-    );
+  if (!cards || !cards.canSendFiles(platform)) {
+    // Teams: no upload from a bot message; a one-time link served by the bot, valid 15 minutes.
+    const pack = await services.evidencePack.build(actor, period);
+    const link = services.evidencePack.offer(pack);
+    return message({
+      summary: `Your evidence pack ${period.from} to ${period.to}`,
+      blocks: [
+        {
+          type: 'text',
+          text: [
+            { text: `Your evidence pack (${period.from} to ${period.to}, ${packLine(pack.manifest)}): ` },
+            linkSpan(link.url, 'download pack.zip'),
+            {
+              text: `. The link works once, until ${link.expiresAt.toISOString().slice(11, 16)} UTC. manifest.json sha256 ${pack.manifestSha256}.`,
+            },
+          ],
+        },
+      ],
+      visibility: 'private',
+    });
+  }
   const title = `Evidence pack ${period.from} to ${period.to}`;
   const person = contact.person;
   // Slack wants its answer within 3 seconds and a pack takes longer: it is built and sent after the answer.

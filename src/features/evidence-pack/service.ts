@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,9 @@ export interface BuiltPack {
   manifestSha256: string;
 }
 
+/** How long a download link of a pack works (it works once). */
+export const PACK_LINK_MS = 15 * 60_000;
+
 /** Builds a workspace's evidence pack for a person in chat (admins and leadership), audited in the store. */
 export class EvidencePackService {
   constructor(
@@ -52,6 +55,44 @@ export class EvidencePackService {
   ) {}
 
   private readonly running = new Set<Promise<void>>();
+  /** Packs waiting for their one download, by id; kept in memory (a restart ends the links). */
+  private readonly offered = new Map<string, { bytes: Buffer; filename: string; expiresAt: number }>();
+  private readonly linkKey = randomBytes(32);
+  private baseUrl: string | undefined;
+
+  /** Where the bot's HTTP server is reached (AIMS_PUBLIC_URL, or the address it listens on): the download links start with it. */
+  servedAt(url: string): void {
+    this.baseUrl = url.replace(/\/+$/, '');
+  }
+
+  /** A one-time download link for `pack`, valid PACK_LINK_MS: /packs/<id>.<expiry>.<HMAC of both>. */
+  offer(pack: BuiltPack): { url: string; expiresAt: Date } {
+    if (!this.baseUrl)
+      throw new AimsError('not_configured', 'The bot does not know its address (AIMS_PUBLIC_URL): it cannot offer a download link.');
+    const now = this.clock.now().getTime();
+    for (const [id, kept] of this.offered) if (kept.expiresAt <= now) this.offered.delete(id);
+    const id = randomUUID();
+    const expiresAt = now + PACK_LINK_MS;
+    this.offered.set(id, { bytes: pack.bytes, filename: pack.filename, expiresAt });
+    return { url: `${this.baseUrl}/packs/${id}.${expiresAt}.${this.sign(`${id}.${expiresAt}`)}`, expiresAt: new Date(expiresAt) };
+  }
+
+  /** The pack behind a link, once: undefined for a forged, expired or already used token. */
+  take(token: string): { bytes: Buffer; filename: string } | undefined {
+    const [id, expiry, mac, ...rest] = token.split('.');
+    if (!id || !expiry || !mac || rest.length > 0) return undefined;
+    const expected = Buffer.from(this.sign(`${id}.${expiry}`));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const kept = this.offered.get(id);
+    this.offered.delete(id);
+    if (!kept || Number(expiry) !== kept.expiresAt || kept.expiresAt <= this.clock.now().getTime()) return undefined;
+    return { bytes: kept.bytes, filename: kept.filename };
+  }
+
+  private sign(text: string): string {
+    return createHmac('sha256', this.linkKey).update(text).digest('base64url');
+  }
 
   /** Runs `work` after the answer (it catches its own errors); `settled` waits for it. */
   inBackground(work: () => Promise<void>): void {
