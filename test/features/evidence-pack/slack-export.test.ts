@@ -98,6 +98,19 @@ describe('/aims export on Slack', () => {
     expect((await exports())[0]?.actor).toContain(`slack:${SLACK_OWNER.user}`);
   });
 
+  it('an upload Slack refuses is said in the DM, not lost silently', async () => {
+    slack.slackApi.failUploadsTo(SLACK_ADMIN.user);
+    await command(SLACK_ADMIN, 'export 2026-01-01 2026-12-31');
+    await vi.waitFor(
+      () =>
+        expect(text(slack.slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === SLACK_ADMIN.user))).toContain(
+          'Evidence pack 2026-01-01 to 2026-12-31 could not be built or sent',
+        ),
+      { timeout: 60_000, interval: 100 },
+    );
+    expect(slack.slackApi.files.filter((f) => f.completed)).toHaveLength(0);
+  });
+
   it('a member is refused, privately, and nothing is written or sent', async () => {
     const before = await sqlOf(slack.app.store).get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events');
     const response = await command(SLACK_MEMBER, 'export');
