@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { App as SlackApp } from '@slack/bolt';
 import { mountReleaseApi } from './api/releases-api.ts';
 import { mountObjectiveApi } from './api/objectives-api.ts';
+import { mountPackDownloads } from './api/pack-downloads.ts';
 import type { Messengers } from './chat/channel-messenger.ts';
 import { ChatRouter } from './chat/chat-router.ts';
 import type { Config } from './config.ts';
@@ -141,11 +142,13 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   }
   if (config.apiTokens.length > 0) mountReleaseApi(http, { router, services, tokens: config.apiTokens, logger });
   if (config.apiTokens.length > 0) mountObjectiveApi(http, { services, outbox, tokens: config.apiTokens, logger });
+  mountPackDownloads(http, services);
   finishHttpApp(http, logger);
 
   const server = await listen(http, config.port, config.host);
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
+  services.evidencePack.servedAt(config.publicUrl ?? url);
   // Socket Mode connects in the background: an unreachable Slack is logged, retried and reported
   // on /healthz, while jobs, Teams and the API run.
   slackSocket?.start();

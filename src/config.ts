@@ -117,6 +117,10 @@ const envSchema = z.object({
   AIMS_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC'),
+  AIMS_PUBLIC_URL: optionalText.refine(
+    (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
+    "must be the bot's address as people reach it, such as https://aims.example.com",
+  ),
   AIMS_OUTBOX_SEND_BUDGET_MS: optionalText
     .pipe(
       z
@@ -146,6 +150,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** How long a person's request waits for its posts before they are reported queued (the outbox's 2 s when unset). */
   readonly outboxSendBudgetMs?: number;
+  /** The bot's address as people reach it (AIMS_PUBLIC_URL), for the links it serves (evidence pack downloads on Teams). */
+  readonly publicUrl?: string;
   /** Local mode: no platform credentials at all; Teams runs unauthenticated on loopback only. */
   readonly localMode: boolean;
   readonly seedAdmins: ReadonlyArray<{ platform: 'slack' | 'teams'; userId: string }>;
@@ -242,6 +248,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     nudgeCron: env.AIMS_NUDGE_CRON,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     ...(env.AIMS_OUTBOX_SEND_BUDGET_MS === undefined ? {} : { outboxSendBudgetMs: env.AIMS_OUTBOX_SEND_BUDGET_MS }),
+    ...(env.AIMS_PUBLIC_URL === undefined ? {} : { publicUrl: env.AIMS_PUBLIC_URL.replace(/\/+$/, '') }),
     localMode,
     seedAdmins: Object.freeze(env.AIMS_ADMINS ?? []),
     apiTokens: Object.freeze(env.AIMS_API_TOKENS ?? []),

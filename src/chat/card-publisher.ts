@@ -2,7 +2,7 @@ import type { Platform } from '../core/identity.ts';
 import type { Person } from '../core/identity.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import type { Logger } from '../logger.ts';
-import type { Messengers, PostedMessage } from './channel-messenger.ts';
+import type { Messengers, OutgoingFile, PostedMessage } from './channel-messenger.ts';
 import type { MessageView } from './views/view.ts';
 
 export interface PostTarget {
@@ -61,5 +61,17 @@ export class CardPublisher {
       this.logger.warn('a direct message could not be delivered', { person: person.externalId, error });
       return false;
     }
+  }
+
+  /** Whether the platform can send a person a file in a direct message. */
+  canSendFiles(platform: Platform): boolean {
+    return this.messengers[platform]?.directFile !== undefined;
+  }
+
+  /** A direct message with a file; throws when it could not be delivered (the caller tells the person). */
+  async directFile(platform: Platform, person: Person, view: MessageView, file: OutgoingFile): Promise<PostedMessage> {
+    const messenger = this.messengers[platform];
+    if (!messenger?.directFile) throw new Error(`${platform} cannot send files`);
+    return await messenger.directFile(person, view, file);
   }
 }

@@ -22,6 +22,18 @@ export interface ChannelMessenger {
    * wrote there or installed the bot); where it landed, so it can be updated like any copy.
    */
   direct(person: Person, view: MessageView): Promise<PostedMessage>;
+  /**
+   * A direct message with a file attached (Slack: the message, then files.uploadV2 into that DM);
+   * throws when the file could not be delivered. Absent where the platform has no such upload (Teams).
+   */
+  directFile?(person: Person, view: MessageView, file: OutgoingFile): Promise<PostedMessage>;
+}
+
+/** A file the bot sends to a person (the evidence pack). */
+export interface OutgoingFile {
+  bytes: Buffer;
+  filename: string;
+  title: string;
 }
 
 /** Filled in by the adapters as they start; the chat layer posts through whichever is there. */

@@ -151,6 +151,7 @@ export class ChatRouter {
         args: words,
         services: this.services,
         prefix: commandPrefix(platform),
+        cards: this.cards,
         ...(this.guide ? { guide: this.guide } : {}),
       });
     const command = this.commands.get(name);

@@ -17,7 +17,7 @@ import { managementReviewRepositories } from './management-review/store.ts';
 import { nudgesFeature } from './nudges/feature.ts';
 import { objectiveServices, objectivesFeature } from './objectives/feature.ts';
 import { objectiveRepositories } from './objectives/store.ts';
-import { evidencePackFeature } from './evidence-pack/feature.ts';
+import { evidencePackFeature, evidencePackServices } from './evidence-pack/feature.ts';
 import { evidencePackRepositories } from './evidence-pack/store.ts';
 import { onboardingFeature, onboardingServices } from './onboarding/feature.ts';
 import { onboardingRepositories } from './onboarding/store.ts';
@@ -62,7 +62,7 @@ const REGISTERED = [
   { feature: digestFeature },
   { feature: auditFeature },
   { feature: onboardingFeature, repositories: onboardingRepositories, services: onboardingServices },
-  { feature: evidencePackFeature, repositories: evidencePackRepositories },
+  { feature: evidencePackFeature, repositories: evidencePackRepositories, services: evidencePackServices },
 ] satisfies readonly Area[];
 
 export const AREAS: readonly Area[] = REGISTERED;

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { PermanentDeliveryError, type ChannelMessenger, type PostedMessage } from '../chat/channel-messenger.ts';
+import { PermanentDeliveryError, type ChannelMessenger, type OutgoingFile, type PostedMessage } from '../chat/channel-messenger.ts';
 import type { ChannelRef } from '../core/settings/workspace-settings.ts';
 import type { MessageView } from '../chat/views/view.ts';
 import { imagesOf, renderMessage } from './render-blocks.ts';
@@ -77,6 +77,12 @@ export function slackMessenger(client: App['client']): ChannelMessenger {
       const channelId = result.channel ?? person.externalId;
       const unsent = await uploadImages(client, channelId, view);
       return { channelId, messageId: result.ts ?? '', ...(unsent.length > 0 ? { unsent } : {}) };
+    },
+    async directFile(person, view, file: OutgoingFile): Promise<PostedMessage> {
+      const result = await call(() => client.chat.postMessage({ channel: person.externalId, ...renderMessage(view) }));
+      const channelId = result.channel ?? person.externalId;
+      await call(() => client.files.uploadV2({ channel_id: channelId, file: file.bytes, filename: file.filename, title: file.title }));
+      return { channelId, messageId: result.ts ?? '' };
     },
   };
 }

@@ -259,6 +259,7 @@ describe('adding an area is one line in src/features/index.ts', () => {
       );
       expect(byArea).toEqual({
         'ai-systems': ['systems'],
+        'evidence-pack': ['evidencePack'],
         impact: ['impact'],
         incidents: ['incidents'],
         objectives: ['objectives'],

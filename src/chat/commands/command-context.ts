@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { Contact } from '../../core/directory-service.ts';
 import type { ChatRequest } from '../chat-request.ts';
 import type { ChatServices } from '../chat-services.ts';
+import type { CardPublisher } from '../card-publisher.ts';
 import type { FirstRunSpec } from '../feature.ts';
 
 /** Everything a subcommand handler needs: who, where, what they typed, and the services. */
@@ -16,4 +17,6 @@ export interface CommandContext {
   prefix: string;
   /** The first-run guide an area declared, for views that lead with it (status). */
   guide?: FirstRunSpec;
+  /** Direct messages and files to people (the evidence pack's upload). */
+  cards?: CardPublisher;
 }

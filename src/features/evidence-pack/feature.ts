@@ -1,6 +1,38 @@
-import type { Feature } from '../../chat/feature.ts';
+import type { ChatServices } from '../../chat/chat-services.ts';
+import { trendSourcesOf, type Feature } from '../../chat/feature.ts';
+import { TrendService } from '../../core/charts/trend-service.ts';
+import { fixedClock } from '../../core/clock.ts';
+import type { AreaServiceDeps } from '../area.ts';
+import { exportCommand } from './commands.ts';
+import { EvidencePackService } from './service.ts';
 
-/** The signed evidence pack for auditors (`aims export`, `aims audit verify --pack`): reads every area's export and evidence. */
+/** The signed evidence pack for auditors (`aims export`, `aims audit verify --pack`, `/aims export`): reads every area's export and evidence. */
 export const evidencePackFeature: Feature = {
   name: 'evidence-pack',
+  commands: [
+    {
+      word: 'export',
+      usage: 'export [from] [to]',
+      group: 'admin',
+      summary: 'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default), sent to your direct messages.',
+      handle: exportCommand,
+    },
+  ],
 };
+
+export const evidencePackServices = ({ store, clock, features }: AreaServiceDeps): Pick<ChatServices, 'evidencePack'> => ({
+  evidencePack: new EvidencePackService(store, clock, features ?? [], async (workspaceId, end) => {
+    try {
+      return (await new TrendService(store, fixedClock(end), 'UTC', trendSourcesOf(features ?? [])).chart(workspaceId, end)).png;
+    } catch {
+      // The pack is written without the chart when it cannot be drawn.
+      return undefined;
+    }
+  }),
+});
+
+declare module '../../chat/chat-services.ts' {
+  interface ChatServices {
+    evidencePack: EvidencePackService;
+  }
+}
