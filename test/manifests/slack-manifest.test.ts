@@ -43,6 +43,7 @@ const SCOPES = [
   'commands',
   'chat:write',
   'chat:write.public',
+  'files:write',
   'app_mentions:read',
   'im:history',
   'im:read',
