@@ -5,7 +5,7 @@ import type { Feature } from '../chat/feature.ts';
 import { digestSourcesOf, evidenceSourcesOf } from '../chat/feature.ts';
 import { csvCell } from '../core/export/csv.ts';
 import type { ExportRow, ExportSource } from '../core/export/export-source.ts';
-import { xlsxBuffer } from '../core/export/xlsx.ts';
+import { writeXlsx } from '../core/export/xlsx.ts';
 import type { DigestWeek } from '../core/digest/digest-service.ts';
 import type { Workspace } from '../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
@@ -111,7 +111,9 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
       const summaries = new Map<string, ExportRow[]>();
       for (const source of exportSources(request.features)) {
         const rows = await source.exportRows(repos, workspace.id, { now: request.now });
-        files.push(zip.add(`${source.name}.xlsx`, await xlsxBuffer(source.title, source.columns, rows)));
+        const xlsx = zip.entry(`${source.name}.xlsx`);
+        await writeXlsx(source.title, source.columns, rows, (chunk) => xlsx.push(chunk));
+        files.push(xlsx.end());
         const csv = zip.entry(`${source.name}.csv`);
         csv.push(`${source.columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
         for (const row of rows) csv.push(`${source.columns.map((c) => csvCell(row[c.key] ?? null)).join(',')}\r\n`);

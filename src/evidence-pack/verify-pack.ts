@@ -26,9 +26,18 @@ export function verifyEvidencePack(zip: Uint8Array, publicKeyText?: string): Pac
   const checks: PackCheck[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const verdict = (signed: boolean): PackVerdict => ({ ok: checks.every((c) => c.ok), signed, checks });
+  // One entry inflated at a time (fflate's filter): the central directory lists the names, each file
+  // is hashed and dropped, and only manifest.json and audit-log.jsonl are kept to be read.
+  let names: string[];
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(zip);
+    names = [];
+    entries = unzipSync(zip, {
+      filter: (file) => {
+        names.push(file.name);
+        return file.name === 'manifest.json' || file.name === 'audit-log.jsonl';
+      },
+    });
   } catch (error) {
     add('zip', false, `not a readable zip (${error instanceof Error ? error.message : String(error)})`);
     return verdict(false);
@@ -81,8 +90,17 @@ export function verifyEvidencePack(zip: Uint8Array, publicKeyText?: string): Pac
   }
 
   const listed = new Set(manifest.files.map((f) => f.name));
+  const present = new Set(names);
   for (const file of manifest.files) {
-    const bytes = entries[file.name];
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = present.has(file.name)
+        ? (entries[file.name] ?? unzipSync(zip, { filter: (f) => f.name === file.name })[file.name])
+        : undefined;
+    } catch (error) {
+      add(file.name, false, `not readable in the zip (${error instanceof Error ? error.message : String(error)})`);
+      continue;
+    }
     if (!bytes) {
       add(file.name, false, 'listed in manifest.json but missing from the zip');
       continue;
@@ -92,7 +110,7 @@ export function verifyEvidencePack(zip: Uint8Array, publicKeyText?: string): Pac
     else if (sha !== file.sha256) add(file.name, false, `sha256 ${sha} differs from the manifest's ${file.sha256}`);
     else add(file.name, true, `sha256 ${sha.slice(0, 16)}…, ${bytes.length} bytes`);
   }
-  for (const name of Object.keys(entries))
+  for (const name of present)
     if (name !== 'manifest.json' && !listed.has(name)) add(name, false, 'in the zip but not listed in manifest.json');
 
   const log = entries['audit-log.jsonl'];
