@@ -39,38 +39,35 @@ export const impactExport: ExportSource = {
       (a) => a.id,
       async (assessments) => {
         const people = new Map(
-          (await repos.people.findByIds(workspaceId, idsOf(assessments.flatMap((a) => [a.authorPersonId, a.signedByPersonId])))).map((p) => [
-            p.id,
-            personLabel(p),
-          ]),
+          (await repos.people.findByIds(workspaceId, idsOf(assessments.flatMap((a) => [a.authorPersonId, a.signedByPersonId])))).map(
+            (p) => [p.id, personLabel(p)],
+          ),
         );
         const nameOf = (personId: number | null) => (personId === null ? '' : (people.get(personId) ?? `#${personId}`));
         const systems = new Map(
           (await repos.aiSystems.findByIds(workspaceId, idsOf(assessments.map((a) => a.aiSystemId)))).map((s) => [s.id, s.name]),
         );
-        return assessments.map(
-          (a): ImpactExportRow => ({
-            id: impactKey(a),
-            system: systems.get(a.aiSystemId) ?? '',
-            version: a.version,
-            status: a.status,
-            author: nameOf(a.authorPersonId),
-            signed_by: nameOf(a.signedByPersonId),
-            signed_at: a.signedAt ?? '',
-            superseded_by: a.supersededById ? `IA-${a.supersededById}` : '',
-            intended_use: a.intendedUse,
-            foreseeable_misuse: a.foreseeableMisuse,
-            affected: a.affected,
-            societal_impact: a.societalImpact,
-            harms: a.harms.map((h) => `${h.description} (S${h.severity}/L${h.likelihood})`).join('; '),
-            max_severity: Math.max(...a.harms.map((h) => h.severity)),
-            max_likelihood: Math.max(...a.harms.map((h) => h.likelihood)),
-            mitigations: a.mitigations.map((m) => m.text).join('; '),
-            risk_refs: [...new Set(a.mitigations.flatMap((m) => m.riskRefs))].join(', '),
-            human_oversight: a.humanOversight,
-            created_at: a.createdAt,
-          }),
-        );
+        return assessments.map((a): ImpactExportRow => ({
+          id: impactKey(a),
+          system: systems.get(a.aiSystemId) ?? '',
+          version: a.version,
+          status: a.status,
+          author: nameOf(a.authorPersonId),
+          signed_by: nameOf(a.signedByPersonId),
+          signed_at: a.signedAt ?? '',
+          superseded_by: a.supersededById ? `IA-${a.supersededById}` : '',
+          intended_use: a.intendedUse,
+          foreseeable_misuse: a.foreseeableMisuse,
+          affected: a.affected,
+          societal_impact: a.societalImpact,
+          harms: a.harms.map((h) => `${h.description} (S${h.severity}/L${h.likelihood})`).join('; '),
+          max_severity: Math.max(...a.harms.map((h) => h.severity)),
+          max_likelihood: Math.max(...a.harms.map((h) => h.likelihood)),
+          mitigations: a.mitigations.map((m) => m.text).join('; '),
+          risk_refs: [...new Set(a.mitigations.flatMap((m) => m.riskRefs))].join(', '),
+          human_oversight: a.humanOversight,
+          created_at: a.createdAt,
+        }));
       },
     ),
 };

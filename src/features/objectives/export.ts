@@ -39,7 +39,9 @@ export const objectiveExport: ExportSource = {
           ),
           (r) => r.objectiveId,
         );
-        const owners = new Map((await repos.people.findByIds(workspaceId, idsOf(objectives.map((o) => o.ownerPersonId)))).map((p) => [p.id, p]));
+        const owners = new Map(
+          (await repos.people.findByIds(workspaceId, idsOf(objectives.map((o) => o.ownerPersonId)))).map((p) => [p.id, p]),
+        );
         const systems = new Map(
           (await repos.aiSystems.findByIds(workspaceId, idsOf(objectives.map((o) => o.aiSystemId)))).map((s) => [s.id, s.name]),
         );

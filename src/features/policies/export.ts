@@ -32,10 +32,12 @@ export const policyExport: ExportSource = {
   // The versions a page at a time (by policy and version, with their policies and figures), then the
   // acknowledgements a page at a time (by id, with their versions, policies and people): one read each.
   async *rows(repos, workspaceId, at) {
-    const policiesOf = async (ids: readonly number[]) => new Map((await repos.policies.byIds(workspaceId, idsOf(ids))).map((p) => [p.id, p]));
+    const policiesOf = async (ids: readonly number[]) =>
+      new Map((await repos.policies.byIds(workspaceId, idsOf(ids))).map((p) => [p.id, p]));
     yield* keysetRows(
       at,
-      async (after: { policyId: number; version: number } | undefined, limit) => await repos.policies.versionsPage(workspaceId, after, limit),
+      async (after: { policyId: number; version: number } | undefined, limit) =>
+        await repos.policies.versionsPage(workspaceId, after, limit),
       (v) => ({ policyId: v.policyId, version: v.version }),
       async (versions) => {
         const policies = await policiesOf(versions.map((v) => v.policyId));
@@ -73,7 +75,9 @@ export const policyExport: ExportSource = {
       async (after: number | undefined, limit) => await repos.policies.acknowledgementsPage(workspaceId, after, limit),
       (a) => a.id,
       async (asks) => {
-        const versions = new Map((await repos.policies.versionsByIds(workspaceId, idsOf(asks.map((a) => a.versionId)))).map((v) => [v.id, v]));
+        const versions = new Map(
+          (await repos.policies.versionsByIds(workspaceId, idsOf(asks.map((a) => a.versionId)))).map((v) => [v.id, v]),
+        );
         const policies = await policiesOf([...versions.values()].map((v) => v.policyId));
         const people = new Map((await repos.people.findByIds(workspaceId, idsOf(asks.map((a) => a.personId)))).map((p) => [p.id, p]));
         return asks.map((a) => {

@@ -27,7 +27,10 @@ export interface PolicyRepository {
   /** The policies of these ids, in no order: an export page's lookup. */
   byIds(workspaceId: number, ids: readonly number[]): Promise<Policy[]>;
   /** Per version: its active approvals, the acknowledgements asked and those given, in two reads for the page. */
-  versionFigures(workspaceId: number, versionIds: readonly number[]): Promise<Map<number, { approvals: number; asked: number; acknowledged: number }>>;
+  versionFigures(
+    workspaceId: number,
+    versionIds: readonly number[],
+  ): Promise<Map<number, { approvals: number; asked: number; acknowledged: number }>>;
   /** Acknowledgements by id, after `afterId`, at most `limit`: one page of the export. */
   acknowledgementsPage(workspaceId: number, afterId: number | undefined, limit: number): Promise<PolicyAcknowledgement[]>;
   addApproval(input: Omit<PolicyApproval, 'id'>): Promise<PolicyApproval>;

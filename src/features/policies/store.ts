@@ -130,7 +130,9 @@ export class PolicyStore implements PolicyRepository {
   ): Promise<PolicyVersion[]> {
     const { policyVersions: v } = this.t;
     const next =
-      after === undefined ? undefined : or(gt(v.policyId, after.policyId), and(eq(v.policyId, after.policyId), gt(v.version, after.version)));
+      after === undefined
+        ? undefined
+        : or(gt(v.policyId, after.policyId), and(eq(v.policyId, after.policyId), gt(v.version, after.version)));
     return (
       await this.s.db
         .select()

@@ -46,7 +46,9 @@ export const releaseExport: ExportSource = {
           whatChanged: release.whatChanged,
           requester: people.get(release.requesterPersonId) ?? null,
           status: release.status,
-          criteria: (criteria.get(release.aiSystemId) ?? []).map((c) => `${c.metric} ${c.comparison} ${c.threshold} on ${c.dataset}`).join('\n'),
+          criteria: (criteria.get(release.aiSystemId) ?? [])
+            .map((c) => `${c.metric} ${c.comparison} ${c.threshold} on ${c.dataset}`)
+            .join('\n'),
           measurements: (metrics.get(release.id) ?? [])
             .map(
               (m) =>

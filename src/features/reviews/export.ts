@@ -40,13 +40,13 @@ export const reviewExport: ExportSource = {
           const base = {
             schedule: schedule.id,
             kind: schedule.kind,
-            system:
-              schedule.aiSystemId === null ? 'organisation-wide' : (systems.get(schedule.aiSystemId) ?? `#${schedule.aiSystemId}`),
+            system: schedule.aiSystemId === null ? 'organisation-wide' : (systems.get(schedule.aiSystemId) ?? `#${schedule.aiSystemId}`),
             owner: people.get(schedule.ownerPersonId) ?? `#${schedule.ownerPersonId}`,
             cadenceDays: schedule.cadenceDays,
             nextDue: schedule.nextDue,
           };
-          if (done.length === 0) rows.push({ ...base, date: null, outcome: 'not done yet', findings: null, evidence: null, recordedBy: null });
+          if (done.length === 0)
+            rows.push({ ...base, date: null, outcome: 'not done yet', findings: null, evidence: null, recordedBy: null });
           for (const d of done)
             rows.push({
               ...base,
