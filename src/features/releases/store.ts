@@ -175,19 +175,14 @@ export class ReleaseStore implements ReleaseRepository {
   }
 
   async metrics(releaseId: number): Promise<ReleaseMetric[]> {
-    const { releaseMetrics } = this.t;
-    return this.s.db
-      .select({
-        metric: releaseMetrics.metric,
-        dataset: releaseMetrics.dataset,
-        comparison: releaseMetrics.comparison,
-        threshold: releaseMetrics.threshold,
-        measured: releaseMetrics.measured,
-        passed: releaseMetrics.passed,
-      })
-      .from(releaseMetrics)
-      .where(eq(releaseMetrics.releaseId, releaseId))
-      .orderBy(asc(releaseMetrics.id));
+    return (await this.metricsOf([releaseId])).map((m) => ({
+      metric: m.metric,
+      dataset: m.dataset,
+      comparison: m.comparison,
+      threshold: m.threshold,
+      measured: m.measured,
+      passed: m.passed,
+    }));
   }
 
   async addDecision(input: Omit<ReleaseDecision, 'id'>): Promise<ReleaseDecision> {
