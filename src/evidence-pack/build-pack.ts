@@ -10,6 +10,7 @@ import type { DigestWeek } from '../core/digest/digest-service.ts';
 import type { Workspace } from '../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { writeAuditSegment, type SegmentEvent } from './audit-segment.ts';
+import { LEGACY_FILE, writeLegacySegment } from './legacy-segment.ts';
 import { PACK_FORMAT, signManifest, type PackCitation, type PackFile, type PackManifest } from './pack-manifest.ts';
 import { packPdf, type RequirementSection } from './pack-pdf.ts';
 import { publicKeyTextOf } from './pack-signature.ts';
@@ -105,6 +106,9 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
         },
       );
       files.push(log.end());
+      // On a store migrated from the one global chain: the workspace's events of it, and its chain's genesis (legacy-segment.ts).
+      const legacy = await writeLegacySegment(repos, workspace.id, period, () => zip.entry(LEGACY_FILE));
+      if (legacy) files.push(legacy.file);
 
       // Registers: every area that declares an export, one at a time.
       const registers: Array<{ file: string; title: string; rows: number }> = [];
@@ -160,6 +164,7 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
           workspace: { id: workspace.id, platform: workspace.platform, externalId: workspace.externalId, name: workspace.name ?? null },
           period: { from: request.from, to: request.to },
           chain: { previousHash: segment.previousHash, events: segment.events, first: segment.first, last: segment.last, head },
+          ...(legacy ? { legacy: legacy.summary } : {}),
           files,
           citations,
         },
