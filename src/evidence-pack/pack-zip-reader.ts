@@ -77,16 +77,23 @@ const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset,
 /** The entries the central directory lists, in its order. */
 export function readCentralDirectory(source: ZipSource): ZipEntryInfo[] {
   if (source.size < 22) throw new ZipFormatError(source.size === 0 ? 'not a zip: the file is empty' : 'not a zip: too short');
-  const tailLength = Math.min(source.size, 22 + 0xffff);
-  const tailStart = source.size - tailLength;
-  const tail = readExactly(source, tailStart, tailLength, 'the end of the file');
-  const tailView = view(tail);
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i -= 1)
-    if (tailView.getUint32(i, true) === EOCD && i + 22 + tailView.getUint16(i + 20, true) <= tail.length) {
-      at = i;
-      break;
-    }
+  // The end record is the last 22 bytes unless the zip has a comment: read those first, and the longest
+  // a comment can be (64 KiB) only when the record is not there.
+  let tailStart = source.size - 22;
+  let tail = readExactly(source, tailStart, 22, 'the end of the file');
+  let tailView = view(tail);
+  let at = tailView.getUint32(0, true) === EOCD && tailView.getUint16(20, true) === 0 ? 0 : -1;
+  if (at < 0) {
+    const tailLength = Math.min(source.size, 22 + 0xffff);
+    tailStart = source.size - tailLength;
+    tail = readExactly(source, tailStart, tailLength, 'the end of the file');
+    tailView = view(tail);
+    for (let i = tail.length - 22; i >= 0; i -= 1)
+      if (tailView.getUint32(i, true) === EOCD && i + 22 + tailView.getUint16(i + 20, true) <= tail.length) {
+        at = i;
+        break;
+      }
+  }
   if (at < 0) {
     const head = readExactly(source, 0, 4, 'the first header');
     throw new ZipFormatError(

@@ -95,7 +95,8 @@ function lineFeed(reader: { line(text: string, lineNo: number): void }): {
   };
 }
 
-function verifyPackSource(source: ZipSource, publicKeyText: string | undefined): PackVerdict {
+/** The check over any ZipSource (a file handle, bytes in memory). */
+export function verifyPackSource(source: ZipSource, publicKeyText: string | undefined): PackVerdict {
   const checks: PackCheck[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const verdict = (signed: boolean): PackVerdict => ({ ok: checks.every((c) => c.ok), signed, checks });
