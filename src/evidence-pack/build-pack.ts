@@ -13,6 +13,7 @@ import type { DigestWeek } from '../core/digest/digest-service.ts';
 import type { Workspace } from '../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { writeAuditSegment, type SegmentEvent } from './audit-segment.ts';
+import { LEGACY_FILE, writeLegacySegment } from './legacy-segment.ts';
 import { PACK_FORMAT, signManifest, type PackCitation, type PackFile, type PackManifest } from './pack-manifest.ts';
 import { packPdf, type RequirementSection } from './pack-pdf.ts';
 import { publicKeyTextOf } from './pack-signature.ts';
@@ -124,6 +125,9 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
         },
       );
       files.push(log.end());
+      // On a store migrated from the one global chain: the workspace's events of it, and its chain's genesis (legacy-segment.ts).
+      const legacy = await writeLegacySegment(repos, workspace.id, period, () => zip.entry(LEGACY_FILE));
+      if (legacy) files.push(legacy.file);
 
       // Registers: every area that declares an export, one at a time, each streamed a page at a time: the
       // rows go into the xlsx entry as they come, and their CSV lines into a scratch file copied into the
@@ -201,6 +205,7 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
           workspace: { id: workspace.id, platform: workspace.platform, externalId: workspace.externalId, name: workspace.name ?? null },
           period: { from: request.from, to: request.to },
           chain: { previousHash: segment.previousHash, events: segment.events, first: segment.first, last: segment.last, head },
+          ...(legacy ? { legacy: legacy.summary } : {}),
           files,
           citations,
         },
