@@ -24,6 +24,8 @@ const write = store.write.bind(store);
 store.read = (work) => ((reads += 1), read(work));
 store.write = (work) => ((writes += 1), write(work));
 const statements = new Map<string, number>();
+const timed = new Map<string, number>();
+const calls = new Map<string, number>();
 if (kind === 'sqlite') {
   const sqlite = (store as unknown as { sqlite: { prepare(sql: string): unknown } }).sqlite;
   const proto = Object.getPrototypeOf(sqlite) as { prepare(sql: string): unknown };
@@ -32,6 +34,21 @@ if (kind === 'sqlite') {
     statements.set(sql.slice(0, 90), (statements.get(sql.slice(0, 90)) ?? 0) + 1);
     return prepare.call(this, sql);
   };
+  // Time spent in SQLite per statement text (what runs, prepared or not).
+  const statementProto = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['all', 'get', 'run'] as const) {
+    const original = statementProto[method] as (...args: unknown[]) => unknown;
+    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source.slice(0, 110);
+        timed.set(key, (timed.get(key) ?? 0) + performance.now() - start);
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+      }
+    };
+  }
 }
 const services = createServices({
   store,
@@ -53,6 +70,8 @@ for (let i = 0; i < 200; i++) await router.handle(request());
 reads = 0;
 writes = 0;
 statements.clear();
+timed.clear();
+calls.clear();
 const total = Number(runs);
 const start = performance.now();
 for (let i = 0; i < total; i++) {
@@ -65,5 +84,7 @@ console.log(
 );
 for (const [sql, count] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 25))
   console.log(`  ${(count / total).toFixed(2)} × ${sql}`);
+for (const [sql, ms] of [...timed].sort((a, b) => b[1] - a[1]).slice(0, 20))
+  console.log(`  ${((ms / total) * 1000).toFixed(1).padStart(7)} µs in ${((calls.get(sql) ?? 0) / total).toFixed(1)} × ${sql}`);
 await store.close();
 await cleanUpStores();
