@@ -101,8 +101,12 @@ export interface PackRequestRepository {
   zipOf(id: number): Promise<Buffer | undefined>;
   /** A link's one download: built/delivered -> downloaded, zip dropped; the zip, or undefined when another download won. */
   takeDownload(id: number, at: string): Promise<Buffer | undefined>;
+  /** Whether a delivered link past its expiry still holds its zip (a read: the cleanup writes only then). */
+  anyExpired(nowMs: number): Promise<boolean>;
   /** Delivered links past their expiry: expired, zip dropped; how many. */
   expireLinks(nowMs: number, at: string): Promise<number>;
-  /** Claims `isGone` says were left by a stopped process, released; how many. */
-  releaseAbandoned(isGone: (claimedBy: string) => boolean): Promise<number>;
+  /** Open requests claimed by some process, with who claimed them. */
+  claimed(): Promise<Array<{ id: number; claimedBy: string }>>;
+  /** Releases a claim if `by` still holds it; false otherwise. */
+  release(id: number, by: string): Promise<boolean>;
 }

@@ -237,15 +237,23 @@ export class EvidencePackService {
     await this.store.write(async (repos) => await repos.packRequests.markFailed(request.id, error, at));
   }
 
-  /** Links past their expiry lose their zip (the cleanup of the worker's rounds); how many. */
+  /** Links past their expiry lose their zip (the cleanup of the worker's rounds; it writes only when one is due); how many. */
   async expireLinks(): Promise<number> {
     const now = this.clock.now();
+    if (!(await this.store.read(async (repos) => await repos.packRequests.anyExpired(now.getTime())))) return 0;
     return await this.store.write(async (repos) => await repos.packRequests.expireLinks(now.getTime(), now.toISOString()));
   }
 
-  /** Claims a stopped process left, released (see the worker's isGone); how many. */
+  /** Claims a stopped process left, released (see the worker's isGone); how many. Writes only when there are some. */
   async releaseAbandoned(isGone: (claimedBy: string) => boolean): Promise<number> {
-    return await this.store.write(async (repos) => await repos.packRequests.releaseAbandoned(isGone));
+    const claims = await this.store.read(async (repos) => await repos.packRequests.claimed());
+    const gone = claims.filter((claim) => isGone(claim.claimedBy));
+    if (gone.length === 0) return 0;
+    return await this.store.write(async (repos) => {
+      let released = 0;
+      for (const claim of gone) if (await repos.packRequests.release(claim.id, claim.claimedBy)) released += 1;
+      return released;
+    });
   }
 
   /** The one-time link of a request that has one: /packs/<workspace>.<id>.<expiry>.<HMAC of the three>. */

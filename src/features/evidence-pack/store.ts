@@ -234,33 +234,43 @@ export class PackRequestStore implements PackRequestRepository {
     return rows.length === 1 ? zip : undefined;
   }
 
+  private expired(nowMs: number): SQL | undefined {
+    const t = this.t.evidencePackRequests;
+    return and(eq(t.state, 'delivered'), isNotNull(t.zip), lte(t.linkExpiresAt, new Date(nowMs).toISOString()));
+  }
+
+  async anyExpired(nowMs: number): Promise<boolean> {
+    const t = this.t.evidencePackRequests;
+    return (await this.s.db.select({ id: t.id }).from(t).where(this.expired(nowMs)).limit(1)).length > 0;
+  }
+
   async expireLinks(nowMs: number, at: string): Promise<number> {
     const t = this.t.evidencePackRequests;
     const rows = await this.s.db
       .update(t)
       .set({ state: 'expired', zip: null, finishedAt: at })
-      .where(and(eq(t.state, 'delivered'), isNotNull(t.zip), lte(t.linkExpiresAt, new Date(nowMs).toISOString())))
+      .where(this.expired(nowMs))
       .returning({ id: t.id });
     return rows.length;
   }
 
-  async releaseAbandoned(isGone: (claimedBy: string) => boolean): Promise<number> {
+  async claimed(): Promise<Array<{ id: number; claimedBy: string }>> {
     const t = this.t.evidencePackRequests;
-    const claimed = await this.s.db
+    const rows = await this.s.db
       .select({ id: t.id, claimedBy: t.claimedBy })
       .from(t)
       .where(and(inArray(t.state, ['pending', 'built']), isNotNull(t.claimedBy)));
-    let released = 0;
-    for (const row of claimed) {
-      if (!row.claimedBy || !isGone(row.claimedBy)) continue;
-      const rows = await this.s.db
-        .update(t)
-        .set({ claimedBy: null, leaseUntil: null })
-        .where(and(eq(t.id, row.id), eq(t.claimedBy, row.claimedBy)))
-        .returning({ id: t.id });
-      released += rows.length;
-    }
-    return released;
+    return rows.flatMap((row) => (row.claimedBy ? [{ id: row.id, claimedBy: row.claimedBy }] : []));
+  }
+
+  async release(id: number, by: string): Promise<boolean> {
+    const t = this.t.evidencePackRequests;
+    const rows = await this.s.db
+      .update(t)
+      .set({ claimedBy: null, leaseUntil: null })
+      .where(and(eq(t.id, id), eq(t.claimedBy, by)))
+      .returning({ id: t.id });
+    return rows.length === 1;
   }
 }
 

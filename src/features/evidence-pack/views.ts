@@ -8,7 +8,7 @@ const packLine = (request: PackRequestRecord): string =>
 
 const again = (request: PackRequestRecord): string =>
   request.sends > 1
-    ? ' (Sent again: the bot stopped while sending it before. If you have it twice, both are the same file, the same sha256.)'
+    ? ' (A second sending: an earlier attempt may have reached you. If you have it twice, both are the same file, the same sha256.)'
     : '';
 
 /** The direct message a Slack pack.zip comes with. */

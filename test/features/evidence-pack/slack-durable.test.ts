@@ -103,6 +103,31 @@ describe('/aims export on Slack survives a restart', () => {
     expect(await audited(second, 'evidence_pack.exported')).toBe(1);
   });
 
+  it('a crash between the upload and marking it delivered: sent again, the same file, saying so (at least once, never lost)', async () => {
+    const first = await start();
+    await command(first, SLACK_ADMIN, 'export 2026-01-01 2026-12-31');
+    await vi.waitFor(() => expect(completed()).toHaveLength(1), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(async () => expect((await requests(first))[0]?.state).toBe('delivered'));
+    const zip = zipOf(completed()[0]!);
+    // The row as a process that died right after Slack took the upload leaves it: built, one send started, claimed.
+    expect(
+      await sqlOf(first.store).run(
+        "UPDATE evidence_pack_requests SET state = 'built', zip = ?, delivered_at = NULL, claimed_by = ?, lease_until = '2999-01-01T00:00:00.000Z'",
+        zip.toString('base64'),
+        deadClaim(),
+      ),
+    ).toBe(1);
+    await stop(first);
+    const second = await start();
+    await vi.waitFor(() => expect(completed()).toHaveLength(2), { timeout: 60_000, interval: 100 });
+    expect(zipOf(completed()[1]!).equals(zip)).toBe(true);
+    const notes = slackApi.callsTo('chat.postMessage').filter((call) => call.args.channel === SLACK_ADMIN.user);
+    expect(text(notes.at(-1)?.args)).toContain('A second sending: an earlier attempt may have reached you');
+    await vi.waitFor(async () => expect((await requests(second))[0]).toMatchObject({ state: 'delivered', sends: 2, zip: null }));
+    // Built and audited once.
+    expect(await audited(second, 'evidence_pack.exported')).toBe(1);
+  });
+
   it('a claim held by a live process elsewhere (its lease not past) is left to it: no second build', async () => {
     const first = await start(false);
     await command(first, SLACK_ADMIN, 'export 2026-01-01 2026-12-31');

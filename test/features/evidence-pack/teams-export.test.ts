@@ -8,7 +8,7 @@ import { cardOf, teamsMessage } from '../../helpers/fake-teams-connector.ts';
 import { movableClock, TEST_START, type TestApp } from '../../helpers/start-test-app.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
 import { TEAMS_ADMIN, TEAMS_MEMBER } from '../../helpers/workspace-builders.ts';
-import { sharedDatabase, startFakeTeamsConnector } from './shared-database.ts';
+import { deadClaim, sharedDatabase, startFakeTeamsConnector } from './shared-database.ts';
 
 const keys = generateSigningKeys();
 const text = (value: unknown) => JSON.stringify(value ?? null);
@@ -131,6 +131,28 @@ describe('/aims export on Teams: a one-time download link, served from the datab
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(links(TEAMS_ADMIN)).toHaveLength(1);
     expect(await exported(c)).toHaveLength(1);
+  });
+
+  it('a crash between sending the link and marking it sent: the same link again, still one download', async () => {
+    const a = await start();
+    await say(a, TEAMS_ADMIN, 'aims export 2026-01-01 2026-12-31');
+    await vi.waitFor(() => expect(links(TEAMS_ADMIN)).toHaveLength(1), { timeout: 60_000, interval: 100 });
+    await vi.waitFor(async () => expect((await requests(a))[0]?.state).toBe('delivered'));
+    await sqlOf(a.store).run(
+      "UPDATE evidence_pack_requests SET state = 'built', claimed_by = ?, lease_until = '2999-01-01T00:00:00.000Z'",
+      deadClaim(),
+    );
+    await stop(a);
+    const b = await start();
+    await vi.waitFor(() => expect(links(TEAMS_ADMIN)).toHaveLength(2), { timeout: 60_000, interval: 100 });
+    const [once, again] = links(TEAMS_ADMIN);
+    const token = (url: string | undefined) => url?.slice(url.indexOf('/packs/'));
+    expect(token(again)).toBe(token(once));
+    expect(text(connector.activities.at(-1)?.activity)).toContain('A second sending');
+    await vi.waitFor(async () => expect((await requests(b))[0]).toMatchObject({ state: 'delivered', sends: 2 }));
+    expect((await fetch(onApp(once!, b))).status).toBe(200);
+    expect((await fetch(onApp(once!, b))).status).toBe(404);
+    expect(await exported(b)).toHaveLength(1);
   });
 
   it('a link not used in 15 minutes is 404 and its bytes are removed by the worker', async () => {
