@@ -103,7 +103,7 @@ describe('/aims export on Slack survives a restart', () => {
     expect(await audited(second, 'evidence_pack.exported')).toBe(1);
   });
 
-  it('a crash between the upload and marking it delivered: sent again, the same file, saying so (at least once, never lost)', async () => {
+  it('a crash between Slack taking the upload and marking it delivered: uploaded a second time at restart (files.uploadV2 has no idempotency key), the same file, saying so; built and audited once', async () => {
     const first = await start();
     await command(first, SLACK_ADMIN, 'export 2026-01-01 2026-12-31');
     await vi.waitFor(() => expect(completed()).toHaveLength(1), { timeout: 60_000, interval: 100 });

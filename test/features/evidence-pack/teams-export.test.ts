@@ -133,7 +133,7 @@ describe('/aims export on Teams: a one-time download link, served from the datab
     expect(await exported(c)).toHaveLength(1);
   });
 
-  it('a crash between sending the link and marking it sent: the same link again, still one download', async () => {
+  it('a crash between sending the link and marking it delivered: the same link sent again at restart, still one download, audited once', async () => {
     const a = await start();
     await say(a, TEAMS_ADMIN, 'aims export 2026-01-01 2026-12-31');
     await vi.waitFor(() => expect(links(TEAMS_ADMIN)).toHaveLength(1), { timeout: 60_000, interval: 100 });
