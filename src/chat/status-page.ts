@@ -23,6 +23,8 @@ interface KeptPage {
 /** Pages kept per services (one per app), by reader; the least recently asked one goes first. */
 const KEPT_PAGES = 2_000;
 const kept = new WeakMap<ChatServices, Map<string, KeptPage>>();
+/** Pages being built, by reader, mark and minute. */
+const building = new WeakMap<ChatServices, Map<string, Promise<MessageView>>>();
 
 const readerKey = (who: StatusReader): string => `${who.workspaceId}:${who.personId ?? ''}:${who.platform}:${who.timeZone}`;
 
@@ -46,8 +48,21 @@ export async function statusPage(services: ChatServices, who: StatusReader, guid
     pages.set(key, page);
     return page.view;
   }
-  const view = await buildPage(services, who, guide);
-  if (mark === undefined) return view;
+  if (mark === undefined) return await buildPage(services, who, guide);
+  // Everyone asking at once when the mark turns waits for one build, not one build each.
+  const flights = building.get(services) ?? new Map<string, Promise<MessageView>>();
+  building.set(services, flights);
+  const flight = `${key}|${mark}|${nextMinute(now)}`;
+  const running = flights.get(flight);
+  if (running) return await running;
+  const started = buildPage(services, who, guide);
+  flights.set(flight, started);
+  let view: MessageView;
+  try {
+    view = await started;
+  } finally {
+    flights.delete(flight);
+  }
   pages.delete(key);
   pages.set(key, { mark, builtAt: now, until: Math.min(nextMinute(now), services.status.keptUntil(who.workspaceId) ?? now), view });
   while (pages.size > KEPT_PAGES) {
