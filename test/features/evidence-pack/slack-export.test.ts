@@ -86,6 +86,14 @@ describe('/aims export on Slack', () => {
     expect(payload).toContain(createHash('sha256').update(zip).digest('hex'));
   });
 
+  it('help says where the pack goes on Slack: the DM upload', async () => {
+    for (const words of ['help', 'help more']) {
+      const help = text((await command(SLACK_ADMIN, words)).json);
+      expect(help).toContain('the last 90 days by default), uploaded to your direct messages.');
+      expect(help).not.toContain('download link');
+    }
+  });
+
   it('leadership may export; the default period is the last 90 days to today', async () => {
     await command(SLACK_ADMIN, `role grant <@${SLACK_OWNER.user}> leadership`);
     const response = await command(SLACK_OWNER, 'export');

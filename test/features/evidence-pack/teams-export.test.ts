@@ -30,6 +30,14 @@ describe('/aims export on Teams: a one-time download link served by the bot', ()
     vi.unstubAllEnvs();
   });
 
+  it('help says what export does on Teams: a one-time link in the answer, not the direct messages', async () => {
+    for (const words of ['aims help', 'aims help more']) {
+      const help = text(await say(TEAMS_ADMIN, words));
+      expect(help).toContain('the last 90 days by default): a one-time download link in the answer, valid 15 minutes.');
+      expect(help).not.toContain('direct messages');
+    }
+  });
+
   it('answers with a link that downloads the verifying pack once, then 404; a forged token is 404', async () => {
     const card = text(await say(TEAMS_ADMIN, 'aims export 2020-01-01 2099-12-31'));
     expect(card).toContain('Your evidence pack (2020-01-01 to 2099-12-31');
