@@ -18,7 +18,7 @@ export const evidencePackFeature: Feature = {
       summaryOn: {
         slack: 'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default), uploaded to your direct messages.',
         teams:
-          'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default): a one-time download link in the answer, valid 15 minutes.',
+          'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default): a one-time download link in our personal chat, valid 15 minutes.',
       },
       handle: exportCommand,
     },
