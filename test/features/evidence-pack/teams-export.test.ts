@@ -76,6 +76,15 @@ afterEach(async () => {
 });
 
 describe('/aims export on Teams: a one-time download link, served from the database', () => {
+  it('help says what export does on Teams: a one-time link in our personal chat, valid 15 minutes (not an upload)', async () => {
+    const app = await start();
+    for (const words of ['aims help', 'aims help more']) {
+      const help = text(await say(app, TEAMS_ADMIN, words));
+      expect(help).toContain('the last 90 days by default): a one-time download link in our personal chat, valid 15 minutes.');
+      expect(help).not.toContain('sent to your direct messages');
+    }
+  });
+
   it('the link comes to the personal chat and downloads the verifying pack once, then 404; forged and other-workspace tokens 404', async () => {
     const app = await start();
     const answer = text(await say(app, TEAMS_ADMIN, 'aims export 2020-01-01 2099-12-31'));
