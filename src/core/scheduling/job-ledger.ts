@@ -61,24 +61,36 @@ export class JobLedger {
 
   /** Takes a message for sending; false when it was sent already or another process is sending it. */
   async takeDelivery(runId: number, recipient: string, summary: string): Promise<JobDelivery | undefined> {
+    return (await this.takeDeliveries(runId, [{ recipient, summary }]))[0];
+  }
+
+  /**
+   * Takes several messages of a run for sending in one write unit (a sweep's batch): the ones returned
+   * are this process's to send, each settled on its own after its send; the others were sent already or
+   * are being sent by another process. A batch taken by a process that dies is taken again once stale.
+   */
+  async takeDeliveries(runId: number, messages: ReadonlyArray<{ recipient: string; summary: string }>): Promise<JobDelivery[]> {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
     return await this.store.write(async (repos) => {
-      const delivery =
-        (await repos.jobs.findDelivery(runId, recipient)) ??
-        (await repos.jobs.insertDelivery({
-          runId,
-          recipient,
-          status: 'pending',
-          attempts: 0,
-          lastError: null,
-          summary,
-          takenAt: null,
-          sentAt: null,
-        }));
-      return (await repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore))
-        ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 }
-        : undefined;
+      const taken: JobDelivery[] = [];
+      for (const { recipient, summary } of messages) {
+        const delivery =
+          (await repos.jobs.findDelivery(runId, recipient)) ??
+          (await repos.jobs.insertDelivery({
+            runId,
+            recipient,
+            status: 'pending',
+            attempts: 0,
+            lastError: null,
+            summary,
+            takenAt: null,
+            sentAt: null,
+          }));
+        if (await repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore))
+          taken.push({ ...delivery, status: 'sending', attempts: delivery.attempts + 1 });
+      }
+      return taken;
     });
   }
 
