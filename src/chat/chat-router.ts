@@ -1,4 +1,5 @@
 import { actorOf } from '../core/actor.ts';
+import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
 import { idempotencyConflict, RepeatDelivery, requestHashOf } from '../core/inbound-dedupe.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
@@ -39,6 +40,8 @@ const HELP: HelpLine = {
   summary: 'This list; “help more” gives every option of every command.',
   group: 'lookup',
 };
+/** Workspaces whose time zone is kept. */
+const ZONES = 1_000;
 /** The command that answers free text asking how things stand ("what's our status?"). */
 const STATUS_WORD = 'status';
 
@@ -52,6 +55,8 @@ export class ChatRouter {
   private readonly help: HelpLine[];
   private readonly guide: FirstRunSpec | undefined;
   private readonly recent = new RecentDeliveries();
+  /** Each workspace's time zone, with the audit sequence it was read at (a settings change moves it). */
+  private readonly zones = new Map<number, { sequence: number | null; timeZone: string }>();
 
   constructor(
     private readonly services: ChatServices,
@@ -69,8 +74,27 @@ export class ChatRouter {
   }
 
   private async identify(origin: RequestOrigin): Promise<Identified> {
-    const contact = await this.services.directory.contact(origin.contact);
-    return { contact, actor: actorOf(contact), timeZone: await this.services.settings.timeZoneOf(contact.workspace.id) };
+    return await this.identified(await this.services.directory.recognise(origin.contact));
+  }
+
+  private async identified({ contact, sequence }: { contact: Contact; sequence?: number | null }): Promise<Identified> {
+    return { contact, actor: actorOf(contact), timeZone: await this.timeZoneOf(contact.workspace.id, sequence) };
+  }
+
+  /** The workspace's time zone: from memory while its audit sequence stands (every settings change is audited). */
+  private async timeZoneOf(workspaceId: number, sequence: number | null | undefined): Promise<string> {
+    const kept = this.zones.get(workspaceId);
+    if (sequence !== undefined && kept?.sequence === sequence) return kept.timeZone;
+    const timeZone = await this.services.settings.timeZoneOf(workspaceId);
+    if (sequence !== undefined) {
+      this.zones.delete(workspaceId);
+      this.zones.set(workspaceId, { sequence, timeZone });
+      if (this.zones.size > ZONES) {
+        const oldest = this.zones.keys().next().value;
+        if (oldest !== undefined) this.zones.delete(oldest);
+      }
+    }
+    return timeZone;
   }
 
   private async context(origin: RequestOrigin): Promise<FeatureContext> {
@@ -111,16 +135,23 @@ export class ChatRouter {
         const recent = this.recent.take(key, requestHashOf(content));
         if (recent === 'conflict') throw idempotencyConflict('an earlier message');
         if (recent === 'repeat') return this.repeat(request, key);
-        const seen = await this.services.dedupe.seen(key, content).catch((error: unknown) => {
-          // Bound in the store to other content: what this delivery carried is not the key's.
-          if (recent === 'new') this.recent.release(key);
-          throw error;
-        });
+        // One read unit for the key and (for someone known, in a workspace unchanged since) who is asking.
+        const { seen, known } = await this.services.directory
+          .together(async () => {
+            const seen = await this.services.dedupe.seen(key, content);
+            const recognised = seen ? undefined : await this.services.directory.recognised(request.contact);
+            return { seen, known: recognised ? await this.identified(recognised) : undefined };
+          })
+          .catch((error: unknown) => {
+            // Bound in the store to other content: what this delivery carried is not the key's.
+            if (recent === 'new') this.recent.release(key);
+            throw error;
+          });
         if (seen) return this.repeat(request, key);
         try {
           return await this.services.dedupe.once(
             { key, content, platform: request.contact.platform, workspaceExternalId: request.contact.workspaceExternalId },
-            async () => await this.route(request, await this.identify(request)),
+            async () => await this.route(request, known ?? (await this.identify(request))),
           );
         } catch (error) {
           if (error instanceof RepeatDelivery) return this.repeat(request, key);

@@ -10,9 +10,11 @@ export async function statusPage(
   who: { workspaceId: number; platform: Platform; timeZone: string; personId?: number },
   guide: FirstRunSpec | undefined,
 ): Promise<MessageView> {
-  return statusView(await services.status.summarize(who.workspaceId, who.personId), who.timeZone, {
+  // One read unit for the three reads (one snapshot, one BEGIN/COMMIT on PostgreSQL instead of three).
+  const { summary, digest, lead } = await services.directory.together(async () => ({
+    summary: await services.status.summarize(who.workspaceId, who.personId),
     digest: await services.digests.verdict(who.workspaceId),
-    guide: (await guide?.statusLead(services, who.workspaceId, who.platform)) ?? { empty: false, blocks: [] },
-    platform: who.platform,
-  });
+    lead: (await guide?.statusLead(services, who.workspaceId, who.platform)) ?? { empty: false, blocks: [] },
+  }));
+  return statusView(summary, who.timeZone, { digest, guide: lead, platform: who.platform });
 }

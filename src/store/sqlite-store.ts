@@ -44,7 +44,14 @@ export class SqliteStore implements GovernanceStore {
     private readonly path: string,
   ) {
     this.s = { db: handle.db, dialect: 'sqlite' };
-    this.repos = storeRepositories(this.s, () => this.currentUnit()?.mode === 'write');
+    this.repos = storeRepositories(
+      this.s,
+      () => this.currentUnit()?.mode === 'write',
+      () => {
+        const unit = this.currentUnit();
+        return unit?.mode === 'read' ? unit : undefined;
+      },
+    );
     // Units wait for the write lock themselves (takeWriteLock); the pragma's wait stays for opening and migrating.
     handle.sqlite.pragma('busy_timeout = 0');
     const prepare = (sql: string) => handle.sqlite.prepare(sql);

@@ -18,6 +18,10 @@ export interface AuditSegmentRepository {
   page(workspaceId: number, after: number, last: number, limit: number): Promise<AuditChainRow[]>;
   /** The head of the workspace's chain, whenever it was written. */
   latest(workspaceId: number): Promise<{ sequence: number; hash: string } | undefined>;
+  /** The first event of the workspace's chain (its genesis event on a store migrated from the global chain). */
+  chainStart(workspaceId: number): Promise<AuditChainRow | undefined>;
+  /** Up to `limit` of the workspace's events in the legacy (global) chain with sequence > `after`, in order. */
+  legacyPage(workspaceId: number, after: number, limit: number): Promise<AuditChainRow[]>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

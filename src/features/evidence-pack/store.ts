@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, max, min } from 'drizzle-orm';
-import { chainOf } from '../../core/audit.ts';
+import { chainOf, LEGACY_CHAIN } from '../../core/audit.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { tables } from '../../store/repositories/kernel-tables.ts';
 import { first, type StoreDb } from '../../store/store-db.ts';
@@ -25,21 +25,48 @@ export class AuditSegmentStore implements AuditSegmentRepository {
   async page(workspaceId: number, after: number, last: number, limit: number): Promise<AuditChainRow[]> {
     const { auditEvents: t } = tables(this.s);
     const rows = await this.s.db
-      .select({
-        sequence: t.sequence,
-        at: t.at,
-        workspaceId: t.workspaceId,
-        action: t.action,
-        subject: t.subject,
-        payload: t.payload,
-        previousHash: t.previousHash,
-        hash: t.hash,
-      })
+      .select(this.columns())
       .from(t)
       .where(and(eq(t.chain, chainOf(workspaceId)), gt(t.sequence, after), lte(t.sequence, last)))
       .orderBy(asc(t.sequence))
       .limit(limit);
     return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
+  }
+
+  async chainStart(workspaceId: number): Promise<AuditChainRow | undefined> {
+    const { auditEvents: t } = tables(this.s);
+    const row = first(
+      await this.s.db
+        .select(this.columns())
+        .from(t)
+        .where(and(eq(t.chain, chainOf(workspaceId)), eq(t.sequence, 1))),
+    );
+    return row ? { ...row, sequence: Number(row.sequence) } : undefined;
+  }
+
+  async legacyPage(workspaceId: number, after: number, limit: number): Promise<AuditChainRow[]> {
+    const { auditEvents: t } = tables(this.s);
+    const rows = await this.s.db
+      .select(this.columns())
+      .from(t)
+      .where(and(eq(t.chain, LEGACY_CHAIN), eq(t.workspaceId, workspaceId), gt(t.sequence, after)))
+      .orderBy(asc(t.sequence))
+      .limit(limit);
+    return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }));
+  }
+
+  private columns() {
+    const { auditEvents: t } = tables(this.s);
+    return {
+      sequence: t.sequence,
+      at: t.at,
+      workspaceId: t.workspaceId,
+      action: t.action,
+      subject: t.subject,
+      payload: t.payload,
+      previousHash: t.previousHash,
+      hash: t.hash,
+    };
   }
 
   async latest(workspaceId: number): Promise<{ sequence: number; hash: string } | undefined> {

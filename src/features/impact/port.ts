@@ -11,6 +11,8 @@ export interface ImpactRepository {
   findById(workspaceId: number, id: number): Promise<ImpactAssessment | undefined>;
   /** Every assessment of the workspace (of one system, or of some statuses), newest first. */
   list(workspaceId: number, filter: { aiSystemId?: number; statuses?: readonly ImpactStatus[] }): Promise<ImpactAssessment[]>;
+  /** Every assessment (every version) by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ImpactAssessment[]>;
   /** The highest version of a system's assessments, 0 when it has none. */
   lastVersion(workspaceId: number, aiSystemId: number): Promise<number>;
 }

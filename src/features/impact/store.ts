@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, max, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { Harm, ImpactAssessment, ImpactStatus, Mitigation } from './domain.ts';
@@ -63,6 +63,19 @@ export class ImpactStore implements ImpactRepository {
       .from(impactAssessments)
       .where(and(...conditions))
       .orderBy(desc(impactAssessments.id));
+    return rows.map(toAssessment);
+  }
+
+  async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ImpactAssessment[]> {
+    const { impactAssessments } = this.t;
+    const conditions: SQL[] = [eq(impactAssessments.workspaceId, workspaceId)];
+    if (afterId !== undefined) conditions.push(gt(impactAssessments.id, afterId));
+    const rows = await this.s.db
+      .select()
+      .from(impactAssessments)
+      .where(and(...conditions))
+      .orderBy(asc(impactAssessments.id))
+      .limit(limit);
     return rows.map(toAssessment);
   }
 

@@ -15,6 +15,10 @@ export interface ReviewRepository {
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
   findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined>;
   list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]>;
+  /** Schedules by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ReviewSchedule[]>;
+  /** The completions of these schedules, by schedule then newest first (as `completions`): an export page's in one read. */
+  completionsOf(scheduleIds: readonly number[]): Promise<ReviewCompletion[]>;
   addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion>;
   completions(scheduleId: number): Promise<ReviewCompletion[]>;
   /** Reviews of a workspace done on or after a day. */

@@ -18,7 +18,7 @@ import { applyPgMigrations } from './pg-migrate.ts';
 type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 /** The repositories over one transaction; `inWriteUnit` tells the audit log whether it may append. */
-export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean) => Repositories;
+export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean, readUnit?: () => object | undefined) => Repositories;
 
 /** The admin CLI's whole-store reads, supplied by whoever knows how to run them on PostgreSQL. */
 export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHeads'>;
@@ -62,6 +62,10 @@ export class PgStore implements GovernanceStore {
   private readonly units = new UnitScope<Unit>();
   private readonly admin: Partial<PgAdmin>;
   private readonly inWriteUnit = (): boolean => this.currentUnit()?.mode === 'write';
+  private readonly readUnit = (): object | undefined => {
+    const unit = this.currentUnit();
+    return unit?.mode === 'read' ? unit : undefined;
+  };
 
   private constructor(
     private readonly database: PgDatabase,
@@ -133,7 +137,7 @@ export class PgStore implements GovernanceStore {
 
   /** Runs `work` as `unit` with the repositories over its transaction; the unit is closed when `work` ends. */
   private async run<T>(unit: Unit, work: (repos: Repositories) => Promise<T> | T): Promise<T> {
-    const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit);
+    const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit, this.readUnit);
     if (unit === this.currentUnit()) return await work(repos);
     return await this.units.run(unit, async () => await work(repos));
   }
