@@ -7,7 +7,8 @@
  * each run), starts the Slack bot in its own process (scripts/bench/host.ts) on the fake Slack Web API,
  * runs the job there while signed `/aims help` commands go on 4 at a time, and prints the job's duration,
  * the server's event-loop delay during it, the acks' p99, and the DMs per recipient. AIMS_SWEEP_CPU_PROF=dir
- * writes the host's CPU profile there (node --cpu-prof).
+ * writes the host's CPU profile there (node --cpu-prof); AIMS_SWEEP_TURNS=1 also times each turn of the
+ * host's loop in CPU time (sweep-host.ts; it slows the job, so its duration is not comparable then).
  */
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

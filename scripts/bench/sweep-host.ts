@@ -4,7 +4,7 @@
 // process's user+system time between two setImmediate callbacks), which the other processes on a busy
 // machine do not inflate: how long the job's own synchronous pieces hold the loop.
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -29,10 +29,15 @@ const app = await startAims(
   { logger: createLogger('error', { service: 'aims-bot' }), jobs: false },
 );
 
-/** Turns of the loop, timed in CPU and wall time, while `running` is true. */
+/**
+ * Turns of the loop, timed in CPU and wall time (µs, in histograms: stopping it costs nothing, where
+ * sorting arrays of ten million turns held the loop for seconds after the job and showed as its max
+ * delay), while the job runs. Off unless AIMS_SWEEP_TURNS=1: a setImmediate spinning between every
+ * turn, with a getrusage call each, costs the job CPU time and so lengthens the sweep measured.
+ */
 function turnMeter() {
-  const cpu: number[] = [];
-  const wall: number[] = [];
+  const cpu = createHistogram();
+  const wall = createHistogram();
   let running = true;
   let lastCpu = process.cpuUsage();
   let lastWall = performance.now();
@@ -43,25 +48,24 @@ function turnMeter() {
     const nowCpu = process.cpuUsage();
     const nowWall = performance.now();
     const nowTicks = process.hrtime.bigint();
-    const spent = (nowCpu.user - lastCpu.user + nowCpu.system - lastCpu.system) / 1000;
-    cpu.push(spent);
-    if (spent > 10) long.push({ fromUs: Number(lastTicks / 1000n), toUs: Number(nowTicks / 1000n), cpuMs: spent });
+    const spentUs = nowCpu.user - lastCpu.user + nowCpu.system - lastCpu.system;
+    cpu.record(Math.max(1, Math.round(spentUs)));
+    if (spentUs > 10_000) long.push({ fromUs: Number(lastTicks / 1000n), toUs: Number(nowTicks / 1000n), cpuMs: spentUs / 1000 });
     lastTicks = nowTicks;
-    wall.push(nowWall - lastWall);
+    wall.record(Math.max(1, Math.round((nowWall - lastWall) * 1000)));
     lastCpu = nowCpu;
     lastWall = nowWall;
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
-  const figures = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const at = (q: number) => +(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN).toFixed(2);
-    return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1), over10ms: sorted.filter((v) => v > 10).length };
+  const figures = (histogram: ReturnType<typeof createHistogram>) => {
+    const at = (q: number) => +(histogram.percentile(q) / 1000).toFixed(2);
+    return { p50: at(50), p99: at(99), p999: at(99.9), max: +(histogram.max / 1000).toFixed(2) };
   };
   return {
     stop() {
       running = false;
-      return { turns: cpu.length, cpuMs: figures(cpu), wallMs: figures(wall), long };
+      return { turns: cpu.count, cpuMs: figures(cpu), wallMs: figures(wall), long };
     },
   };
 }
@@ -77,21 +81,22 @@ process.on('message', (message: { id: number; cmd: 'job' | 'stop'; job?: string;
       return;
     }
     delay.reset();
-    const meter = turnMeter();
+    const meter = process.env.AIMS_SWEEP_TURNS ? turnMeter() : undefined;
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const result = await app.runJob(message.job as 'nudges', new Date(String(message.at)));
     const elapsed = performance.now() - start;
     const cpu = process.cpuUsage(cpuBefore);
-    const { long, ...turns } = meter.stop();
+    // Read before anything else runs: the delay while the job ran, not what comes after it.
+    const during = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+    const { long, ...turns } = meter?.stop() ?? { long: [] };
     if (process.env.AIMS_SWEEP_LONG_TURNS) writeFileSync(process.env.AIMS_SWEEP_LONG_TURNS, JSON.stringify(long));
-    await new Promise((resolve) => setTimeout(resolve, 20));
     process.send?.({
       id: message.id,
       result: {
         ms: elapsed,
         cpuMs: (cpu.user + cpu.system) / 1000,
-        delay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+        delay: during,
         turns,
         result,
       },

@@ -73,24 +73,41 @@ export class JobLedger {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
     return await this.store.write(async (repos) => {
-      const taken: JobDelivery[] = [];
-      for (const { recipient, summary } of messages) {
-        const delivery =
-          (await repos.jobs.findDelivery(runId, recipient)) ??
-          (await repos.jobs.insertDelivery({
+      // Three statements for the batch (its rows, the missing ones written, the takeable ones taken), not three per message.
+      const recipients = [...new Map(messages.map((message) => [message.recipient, message])).values()];
+      const rows = new Map(
+        (
+          await repos.jobs.findDeliveries(
             runId,
-            recipient,
-            status: 'pending',
-            attempts: 0,
-            lastError: null,
-            summary,
-            takenAt: null,
-            sentAt: null,
-          }));
-        if (await repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore))
-          taken.push({ ...delivery, status: 'sending', attempts: delivery.attempts + 1 });
-      }
-      return taken;
+            recipients.map((message) => message.recipient),
+          )
+        ).map((delivery) => [delivery.recipient, delivery]),
+      );
+      const missing = recipients.filter((message) => !rows.has(message.recipient));
+      const written = await repos.jobs.insertDeliveries(
+        missing.map(({ recipient, summary }) => ({
+          runId,
+          recipient,
+          status: 'pending' as const,
+          attempts: 0,
+          lastError: null,
+          summary,
+          takenAt: null,
+          sentAt: null,
+        })),
+      );
+      for (const delivery of written) rows.set(delivery.recipient, delivery);
+      const candidates = recipients.map((message) => rows.get(message.recipient)).filter((d): d is JobDelivery => d !== undefined);
+      const taken = new Set(
+        await repos.jobs.takeDeliveries(
+          candidates.map((delivery) => delivery.id),
+          now.toISOString(),
+          staleBefore,
+        ),
+      );
+      return candidates
+        .filter((delivery) => taken.has(delivery.id))
+        .map((delivery) => ({ ...delivery, status: 'sending' as const, attempts: delivery.attempts + 1, takenAt: now.toISOString() }));
     });
   }
 
