@@ -8,7 +8,8 @@
  * runs the job there while signed `/aims help` commands go on 4 at a time, and prints the job's duration,
  * the server's event-loop delay during it, the acks' p99, and the DMs per recipient. AIMS_SWEEP_CPU_PROF=dir
  * writes the host's CPU profile there (node --cpu-prof); AIMS_SWEEP_TURNS=1 also times each turn of the
- * host's loop in CPU time (sweep-host.ts; it slows the job, so its duration is not comparable then).
+ * host's loop in CPU time (sweep-host.ts; it slows the job, so its duration is not comparable then);
+ * AIMS_SWEEP_NODE_FLAGS gives the host node flags (npm start's --optimize-for-size).
  */
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -54,7 +55,13 @@ async function startSweepHost(store: HostStore) {
     join(import.meta.dirname, 'sweep-host.ts'),
     [JSON.stringify({ kind: 'bot-slack', slackApiUrl: slackApi.apiUrl, store })],
     {
-      execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+        // e.g. AIMS_SWEEP_NODE_FLAGS=--optimize-for-size, as npm start runs the server.
+        ...(process.env.AIMS_SWEEP_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -92,7 +99,7 @@ try {
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
-    const running = host.call<{ ms: number; cpuMs: number; delay: EventLoopDelay; turns: unknown; result: unknown }>({
+    const running = host.call<{ ms: number; cpuMs: number; delay: EventLoopDelay; gc: unknown; turns: unknown; result: unknown }>({
       cmd: 'job',
       job,
       at: SWEEP_AT.toISOString(),
@@ -107,6 +114,7 @@ try {
       JSON.stringify({
         kind,
         job,
+        nodeFlags: process.env.AIMS_SWEEP_NODE_FLAGS ?? '',
         items,
         people,
         loadBefore: load,
@@ -116,6 +124,7 @@ try {
         seconds: +(ran.ms / 1000).toFixed(1),
         cpuSeconds: +(ran.cpuMs / 1000).toFixed(1),
         delay: ran.delay,
+        gc: ran.gc,
         turns: ran.turns,
         ackP50: +quantile(acks.latencies, 0.5).toFixed(1),
         ackP99: +quantile(acks.latencies, 0.99).toFixed(1),

@@ -4,7 +4,7 @@
 // process's user+system time between two setImmediate callbacks), which the other processes on a busy
 // machine do not inflate: how long the job's own synchronous pieces hold the loop.
 import { writeFileSync } from 'node:fs';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startAims } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -72,6 +72,32 @@ function turnMeter() {
 
 const ms = (ns: number) => +(ns / 1e6).toFixed(2);
 
+/** Garbage-collection pauses while the job runs (a long one holds the loop as any synchronous work does). */
+function gcMeter() {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  // And the peak of the heap in use (sampled every 250 ms), to see what the plan holds.
+  let peakHeap = 0;
+  const sample = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 250);
+  return {
+    stop() {
+      observer.disconnect();
+      clearInterval(sample);
+      const total = pauses.reduce((sum, pause) => sum + pause, 0);
+      return {
+        count: pauses.length,
+        totalMs: +total.toFixed(1),
+        maxMs: +Math.max(0, ...pauses).toFixed(1),
+        over20ms: pauses.filter((pause) => pause > 20).length,
+        peakHeapMB: Math.round(peakHeap / 2 ** 20),
+      };
+    },
+  };
+}
+
 process.on('message', (message: { id: number; cmd: 'job' | 'stop'; job?: string; at?: string }) => {
   void (async () => {
     if (message.cmd === 'stop') {
@@ -82,6 +108,7 @@ process.on('message', (message: { id: number; cmd: 'job' | 'stop'; job?: string;
     }
     delay.reset();
     const meter = process.env.AIMS_SWEEP_TURNS ? turnMeter() : undefined;
+    const gc = gcMeter();
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const result = await app.runJob(message.job as 'nudges', new Date(String(message.at)));
@@ -90,6 +117,7 @@ process.on('message', (message: { id: number; cmd: 'job' | 'stop'; job?: string;
     // Read before anything else runs: the delay while the job ran, not what comes after it.
     const during = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
     const { long, ...turns } = meter?.stop() ?? { long: [] };
+    const pauses = gc.stop();
     if (process.env.AIMS_SWEEP_LONG_TURNS) writeFileSync(process.env.AIMS_SWEEP_LONG_TURNS, JSON.stringify(long));
     process.send?.({
       id: message.id,
@@ -97,6 +125,7 @@ process.on('message', (message: { id: number; cmd: 'job' | 'stop'; job?: string;
         ms: elapsed,
         cpuMs: (cpu.user + cpu.system) / 1000,
         delay: during,
+        gc: pauses,
         turns,
         result,
       },

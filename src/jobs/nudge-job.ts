@@ -79,6 +79,9 @@ export async function runNudges(
         to: { channel: true },
       });
     }
+    // From here the messages hold each person's items; the plan's list of them is let go, and each
+    // message is let go once settled, so what the sweep keeps shrinks as it goes (100k items at the start).
+    plan.people = [];
     const report: NudgeRunReport = {
       workspace: workspace.name ?? workspace.externalId,
       period: plan.today,
@@ -95,6 +98,7 @@ export async function runNudges(
         workspace.id,
         ok ? { ok: true } : { ok: false, error: `could not deliver to ${delivery.recipient}` },
       );
+      messages.delete(delivery.recipient);
       if (ok) report.sent += 1;
       else report.failed += 1;
       // Each message is its own short units (send, settle); the event loop runs between them.
@@ -114,6 +118,8 @@ export async function runNudges(
       }));
       const taken = await deps.ledger.takeDeliveries(run.id, batch);
       report.alreadySent += batch.length - taken.length;
+      const mine = new Set(taken.map((delivery) => delivery.recipient));
+      for (const { recipient } of batch) if (!mine.has(recipient)) messages.delete(recipient);
       await yieldToEventLoop();
       await inFlight(taken, NUDGE_IN_FLIGHT, deliver);
     }
