@@ -55,6 +55,7 @@ export class ChatRouter {
   private readonly help: HelpLine[];
   private readonly guide: FirstRunSpec | undefined;
   private readonly recent = new RecentDeliveries();
+  private readonly helpViews = new Map<string, MessageView>();
   /** Each workspace's time zone, with the audit sequence it was read at (a settings change moves it). */
   private readonly zones = new Map<number, { sequence: number | null; timeZone: string }>();
 
@@ -135,18 +136,25 @@ export class ChatRouter {
         const recent = this.recent.take(key, requestHashOf(content));
         if (recent === 'conflict') throw idempotencyConflict('an earlier message');
         if (recent === 'repeat') return this.repeat(request, key);
-        // One read unit for the key and (for someone known, in a workspace unchanged since) who is asking.
-        const { seen, known } = await this.services.directory
-          .together(async () => {
-            const seen = await this.services.dedupe.seen(key, content);
-            const recognised = seen ? undefined : await this.services.directory.recognised(request.contact);
-            return { seen, known: recognised ? await this.identified(recognised) : undefined };
-          })
-          .catch((error: unknown) => {
-            // Bound in the store to other content: what this delivery carried is not the key's.
-            if (recent === 'new') this.recent.release(key);
-            throw error;
-          });
+        // A command that never changes anything (help, status) is not looked up in the store: only a delivery
+        // that wrote leaves its key there, and answering a repeat of a read again is the same answer.
+        // Otherwise one read unit for the key and (for someone known, in a workspace unchanged since) who is asking.
+        const { seen, known } = this.changesNothing(request)
+          ? await this.services.directory.recognised(request.contact).then(async (recognised) => ({
+              seen: false,
+              known: recognised ? await this.identified(recognised) : undefined,
+            }))
+          : await this.services.directory
+              .together(async () => {
+                const seen = await this.services.dedupe.seen(key, content);
+                const recognised = seen ? undefined : await this.services.directory.recognised(request.contact);
+                return { seen, known: recognised ? await this.identified(recognised) : undefined };
+              })
+              .catch((error: unknown) => {
+                // Bound in the store to other content: what this delivery carried is not the key's.
+                if (recent === 'new') this.recent.release(key);
+                throw error;
+              });
         if (seen) return this.repeat(request, key);
         try {
           return await this.services.dedupe.once(
@@ -164,6 +172,24 @@ export class ChatRouter {
     );
   }
 
+  /** The help as built once per platform: it depends on nothing else, so its rendering is kept too (slack-app, teams bot). */
+  private keptHelp(key: string, build: () => MessageView): MessageView {
+    let view = this.helpViews.get(key);
+    if (!view) this.helpViews.set(key, (view = build()));
+    return view;
+  }
+
+  /** Whether what was typed runs only reads: the help, a near miss, or a command that declares it changes nothing. */
+  private changesNothing(request: ChatRequest): boolean {
+    const text = request.source === 'message' ? stripBotName(request.text) : request.text;
+    const { name, args } = parseCommand(text);
+    if (name === null || name === HELP.word) return true;
+    const command = this.commands.get(name);
+    if (command) return command.changesNothing === true && args.length === 0;
+    if (request.source === 'message' && asksForStatus(text)) return this.commands.get(STATUS_WORD)?.changesNothing === true;
+    return true;
+  }
+
   private repeat(request: ChatRequest, dedupeKey: string): ChatResponse {
     this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey });
     return { kind: 'none' };
@@ -173,8 +199,9 @@ export class ChatRouter {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
-    if (name === HELP.word && args[0]?.toLowerCase() === 'more') return message(fullHelpView(platform, this.help));
-    if (name === null || name === HELP.word) return message(helpView(platform, this.help));
+    if (name === HELP.word && args[0]?.toLowerCase() === 'more')
+      return message(this.keptHelp(`${platform}:more`, () => fullHelpView(platform, this.help)));
+    if (name === null || name === HELP.word) return message(this.keptHelp(platform, () => helpView(platform, this.help)));
     const run = async (command: CommandSpec, words = args) =>
       await command.handle({
         request,

@@ -65,6 +65,11 @@ export interface CommandSpec {
   group: HelpGroup;
   /** The help's button for it (the form most people want from it). */
   button?: HelpButton;
+  /**
+   * True when the command, typed with no arguments, only reads: a repeat delivery of it is answered again
+   * instead of being looked up among the delivery keys in the store (status).
+   */
+  changesNothing?: boolean;
   handle(ctx: CommandContext): ChatResponse | Promise<ChatResponse>;
 }
 

@@ -20,6 +20,8 @@ export interface Contact {
 interface KnownContact {
   contact: Contact;
   sequence: number | null;
+  /** The store's change mark taken before it was read (undefined on a store that has none). */
+  mark?: string | undefined;
 }
 
 /** People recognised without reading them again; the least recently seen goes first. An entry is a few hundred bytes. */
@@ -60,7 +62,13 @@ export class DirectoryService {
    */
   async recognise(ref: ContactRef): Promise<{ contact: Contact; sequence?: number | null }> {
     const key = contactKey(ref);
-    const read = await this.store.read(async (repos) => (await this.fromMemory(repos, key, ref)) ?? (await this.readContact(repos, ref)));
+    const unchanged = this.unchanged(key, ref);
+    if (unchanged) return { contact: copyOf(unchanged.contact), sequence: unchanged.sequence };
+    const mark = this.store.changeMark?.();
+    const read = await this.store.read(async (repos) => {
+      const found = (await this.fromMemory(repos, key, ref)) ?? (await this.readContact(repos, ref));
+      return found && { ...found, mark };
+    });
     if (read && !this.needsChange(read.contact, ref)) {
       this.remember(key, read);
       return { contact: copyOf(read.contact), sequence: read.sequence };
@@ -75,10 +83,25 @@ export class DirectoryService {
    */
   async recognised(ref: ContactRef): Promise<{ contact: Contact; sequence: number | null } | undefined> {
     const key = contactKey(ref);
+    const unchanged = this.unchanged(key, ref);
+    if (unchanged) return { contact: copyOf(unchanged.contact), sequence: unchanged.sequence };
+    const mark = this.store.changeMark?.();
     const hit = await this.store.read(async (repos) => await this.fromMemory(repos, key, ref));
     if (!hit) return undefined;
-    this.remember(key, hit);
+    this.remember(key, { ...hit, mark });
     return { contact: copyOf(hit.contact), sequence: hit.sequence };
+  }
+
+  /**
+   * The contact from memory with no read at all, while nothing in the store has changed since it was read
+   * (the store's change mark, SQLite only) and nothing the platform sent differs from it.
+   */
+  private unchanged(key: string, ref: ContactRef): KnownContact | undefined {
+    const cached = this.known.get(key);
+    if (!cached || cached.mark === undefined || this.needsChange(cached.contact, ref)) return undefined;
+    if (this.store.changeMark?.() !== cached.mark) return undefined;
+    this.remember(key, cached);
+    return cached;
   }
 
   /** Runs `work` in one read unit: the reads it makes through the services share one snapshot (and one BEGIN on PostgreSQL). */

@@ -179,4 +179,11 @@ export interface UnitOfWork {
   write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
   /** Runs `work` in one read transaction (a consistent snapshot). */
   read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
+  /**
+   * A mark that differs whenever anything in the store may have changed since it was last taken (a row
+   * written by this connection or a commit by any other), without a read unit; undefined when the store
+   * cannot tell (PostgreSQL: another replica's commit is not seen without a round trip). What was read
+   * after taking a mark is current while the mark stays the same.
+   */
+  changeMark?(): string | undefined;
 }

@@ -141,6 +141,11 @@ export class StatusService {
     return await this.store.read(async (repos) => await outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
   }
 
+  /** Epoch ms from which the workspace's kept snapshot reads differently by time alone (infinity when none does; undefined without one). */
+  keptUntil(workspaceId: number): number | undefined {
+    return this.snapshots.get(workspaceId)?.until;
+  }
+
   /** How many workspaces' snapshots are kept (at most SNAPSHOTS). */
   get keptSnapshots(): number {
     return this.snapshots.size;
