@@ -90,6 +90,12 @@ export interface JobRepository {
   insertDelivery(input: Omit<JobDelivery, 'id'>): Promise<JobDelivery>;
   /** pending|failed (or sending since before `staleBefore`) -> sending; true for the one caller that took it. */
   takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean>;
+  /** The run's deliveries to any of `recipients` (a batch in one query). */
+  findDeliveries(runId: number, recipients: readonly string[]): Promise<JobDelivery[]>;
+  /** Several delivery rows in one statement, returned as written. */
+  insertDeliveries(inputs: ReadonlyArray<Omit<JobDelivery, 'id'>>): Promise<JobDelivery[]>;
+  /** takeDelivery for several rows in one statement: the ids this caller took. */
+  takeDeliveries(ids: readonly number[], now: string, staleBefore: string): Promise<number[]>;
   settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): Promise<void>;
   markSuperseded(id: number): Promise<void>;
   failedDeliveries(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>>;

@@ -23,7 +23,6 @@ import {
 import { IncidentService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
-import { mapInTurn } from '../../core/in-turn.ts';
 import { incidentReviewInputs } from './review-inputs.ts';
 import { TREND_KEYS } from '../../core/charts/trend-source.ts';
 import { incidentExport } from './export.ts';
@@ -230,17 +229,22 @@ export const incidentsFeature: Feature = {
         { label: 'Incidents this week', value: `${counts.openedSince} opened, ${counts.closedSince} closed` },
       ];
     },
-    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
-      await mapInTurn(
-        (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter((a) => a.dueDate < today),
-        async (a) => ({
-          what: `Corrective action #${a.id}: ${a.title}`,
-          owner: await repos.people.findById(workspaceId, a.ownerPersonId),
-          due: a.dueDate,
-          daysOverdue: daysOverdue(a.dueDate),
-          button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
-        }),
-      ),
+    overdue: async (repos, workspaceId, { today, daysOverdue }) => {
+      const overdue = (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter(
+        (a) => a.dueDate < today,
+      );
+      // Their owners in one query, not one per action (a thousand lookups held the event loop for one turn).
+      const owners = new Map(
+        (await repos.people.findByIds(workspaceId, [...new Set(overdue.map((a) => a.ownerPersonId))])).map((p) => [p.id, p]),
+      );
+      return overdue.map((a) => ({
+        what: `Corrective action #${a.id}: ${a.title}`,
+        owner: owners.get(a.ownerPersonId),
+        due: a.dueDate,
+        daysOverdue: daysOverdue(a.dueDate),
+        button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
+      }));
+    },
     concerns: async (repos, workspaceId, { since }) => {
       const { S1, S2 } = (await repos.incidents.counts(workspaceId, since)).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
