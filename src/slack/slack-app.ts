@@ -158,6 +158,9 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     receiver,
     logger: boltLogger(log),
     clientOptions,
+    // Nothing here keeps per-conversation state in Bolt (context.updateConversation): its store would only
+    // cost every request a lookup.
+    convoStore: false,
     ...(config.botUserId
       ? { botId: config.botId, botUserId: config.botUserId }
       : // Socket Mode: auth.test waits for the first event, so an unreachable Slack at start cannot reject unhandled.
