@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { claimantIsGone, processClaimant, SerialDrain } from '../../core/serial-drain.ts';
 import type { ChannelMessenger, Messengers } from '../../chat/channel-messenger.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import { isAimsError } from '../../core/errors.ts';
@@ -30,13 +29,14 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  */
 export class PackWorker {
   /** host:pid:token of this process, stored on what it claims. */
-  readonly claimedBy = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly claimedBy = processClaimant();
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
   private poll: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly drains = new SerialDrain(
+    async () => await this.drain(),
+    (error) => this.services.logger.error('evidence packs: a round failed', { error }),
+  );
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -59,43 +59,30 @@ export class PackWorker {
 
   /** Stops taking requests and waits for the one in hand (a request cut off by a crash is taken up at the next start). */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
     if (this.poll) clearInterval(this.poll);
-    await this.draining;
+    this.drains.stop();
+    await this.drains.idle();
   }
 
   /** Resolves when nothing is being built or sent in this process. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    await this.drains.idle();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: unknown) => this.services.logger.error('evidence packs: a round failed', { error }))
-      .finally(() => {
-        this.draining = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.drains.kick();
   }
 
   private async drain(): Promise<void> {
     await this.services.evidencePack.expireLinks();
     const skipped = new Set<number>();
     for (;;) {
-      if (this.stopped) return;
+      if (this.drains.isStopped) return;
       const due = (await this.services.evidencePack.due(this.now())).filter((request) => !skipped.has(request.id));
       if (due.length === 0) return;
       for (const candidate of due) {
-        if (this.stopped) return;
+        if (this.drains.isStopped) return;
         skipped.add(candidate.id);
         const messenger = this.messengers[candidate.platform];
         // Without a connection to its platform this process leaves the request to one that has it.
@@ -164,15 +151,6 @@ export class PackWorker {
    * (or is ours, from before a restart). Claims of other hosts wait for their lease to pass.
    */
   private isGone(by: string): boolean {
-    const [host, pid, token] = by.split(':');
-    if (host !== hostname() || !pid) return false;
-    if (by === this.claimedBy) return false;
-    if (Number(pid) === process.pid) return token !== undefined;
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+    return claimantIsGone(by, this.claimedBy);
   }
 }
