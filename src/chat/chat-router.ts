@@ -1,4 +1,5 @@
 import { actorOf } from '../core/actor.ts';
+import { KeptMap } from '../core/kept-map.ts';
 import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
 import { idempotencyConflict, RepeatDelivery, requestHashOf } from '../core/inbound-dedupe.ts';
@@ -57,7 +58,7 @@ export class ChatRouter {
   private readonly recent = new RecentDeliveries();
   private readonly helpViews = new Map<string, MessageView>();
   /** Each workspace's time zone, with the audit sequence it was read at (a settings change moves it). */
-  private readonly zones = new Map<number, { sequence: number | null; timeZone: string }>();
+  private readonly zones = new KeptMap<number, { sequence: number | null; timeZone: string }>(ZONES);
 
   constructor(
     private readonly services: ChatServices,
@@ -87,14 +88,7 @@ export class ChatRouter {
     const kept = this.zones.get(workspaceId);
     if (sequence !== undefined && kept?.sequence === sequence) return kept.timeZone;
     const timeZone = await this.services.settings.timeZoneOf(workspaceId);
-    if (sequence !== undefined) {
-      this.zones.delete(workspaceId);
-      this.zones.set(workspaceId, { sequence, timeZone });
-      if (this.zones.size > ZONES) {
-        const oldest = this.zones.keys().next().value;
-        if (oldest !== undefined) this.zones.delete(oldest);
-      }
-    }
+    if (sequence !== undefined) this.zones.keep(workspaceId, { sequence, timeZone });
     return timeZone;
   }
 

@@ -1,4 +1,5 @@
 import type { Platform } from '../core/identity.ts';
+import { KeptMap } from '../core/kept-map.ts';
 import type { ChatServices } from './chat-services.ts';
 import type { FirstRunSpec } from './feature.ts';
 import { statusView } from './views/status-view.ts';
@@ -22,7 +23,7 @@ interface KeptPage {
 
 /** Pages kept per services (one per app), by reader; the least recently asked one goes first. */
 const KEPT_PAGES = 2_000;
-const kept = new WeakMap<ChatServices, Map<string, KeptPage>>();
+const kept = new WeakMap<ChatServices, KeptMap<string, KeptPage>>();
 /** Pages being built, by reader, mark and minute. */
 const building = new WeakMap<ChatServices, Map<string, Promise<MessageView>>>();
 
@@ -33,19 +34,19 @@ const nextMinute = (at: number): number => (Math.floor(at / 60_000) + 1) * 60_00
 
 /**
  * The status as `status` and the home show it: the summary, led by the digest's verdict and the first-run
- * guide. On a store with a change mark (SQLite) the page is answered again from memory while nothing in the
+ * guide. On a store with a change mark (UnitOfWork.changeMark) the page is answered again from memory while nothing in the
  * store has changed, its minute has not turned and no time-bound figure is due: everyone asking at once
  * after the digest lands costs one read of the mark each.
  */
 export async function statusPage(services: ChatServices, who: StatusReader, guide: FirstRunSpec | undefined): Promise<MessageView> {
   const mark = services.changeMark();
   const now = services.clock.now().getTime();
-  const pages = kept.get(services) ?? new Map<string, KeptPage>();
+  const pages = kept.get(services) ?? new KeptMap<string, KeptPage>(KEPT_PAGES);
+  kept.set(services, pages);
   const key = readerKey(who);
   const page = pages.get(key);
   if (mark !== undefined && page && page.mark === mark && now >= page.builtAt && now < page.until) {
-    pages.delete(key);
-    pages.set(key, page);
+    pages.keep(key, page);
     return page.view;
   }
   if (mark === undefined) return await buildPage(services, who, guide);
@@ -63,14 +64,7 @@ export async function statusPage(services: ChatServices, who: StatusReader, guid
   } finally {
     flights.delete(flight);
   }
-  pages.delete(key);
-  pages.set(key, { mark, builtAt: now, until: Math.min(nextMinute(now), services.status.keptUntil(who.workspaceId) ?? now), view });
-  while (pages.size > KEPT_PAGES) {
-    const oldest = pages.keys().next().value;
-    if (oldest === undefined) break;
-    pages.delete(oldest);
-  }
-  kept.set(services, pages);
+  pages.keep(key, { mark, builtAt: now, until: Math.min(nextMinute(now), services.status.keptUntil(who.workspaceId) ?? now), view });
   return view;
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import { KeptMap } from './kept-map.ts';
 import type { ContactRef, Person, Platform, Workspace } from './identity.ts';
 import type { Repositories, UnitOfWork } from './ports.ts';
 import type { GrantableRole } from './roles.ts';
@@ -41,7 +42,7 @@ export class DirectoryService {
    * unit of work), so while that sequence stands (one indexed seek, read on every request, so a change made
    * by another process is seen too) the workspace, the person and their roles are as cached.
    */
-  private readonly known = new Map<string, KnownContact>();
+  private readonly known = new KeptMap<string, KnownContact>(KNOWN_CONTACTS);
 
   constructor(
     private readonly store: UnitOfWork,
@@ -94,7 +95,7 @@ export class DirectoryService {
 
   /**
    * The contact from memory with no read at all, while nothing in the store has changed since it was read
-   * (the store's change mark, SQLite only) and nothing the platform sent differs from it.
+   * (the store's change mark; a store without one always reads) and nothing the platform sent differs from it.
    */
   private unchanged(key: string, ref: ContactRef): KnownContact | undefined {
     const cached = this.known.get(key);
@@ -126,13 +127,7 @@ export class DirectoryService {
   }
 
   private remember(key: string, entry: KnownContact): void {
-    // Most recently seen last: Map keeps insertion order, so the first key is the one to drop.
-    this.known.delete(key);
-    this.known.set(key, entry);
-    if (this.known.size > KNOWN_CONTACTS) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
+    this.known.keep(key, entry);
   }
 
   /**
