@@ -71,15 +71,10 @@ export interface CorrectiveActionRepository {
   /** The actions of these incidents, in `list`'s order (status, due date, id): an export page's actions in one read. */
   ofIncidents(workspaceId: number, incidentIds: readonly number[]): Promise<CorrectiveAction[]>;
   /**
-   * Open actions due on or before `horizon` (YYYY-MM-DD), by due date then id, after `after` (from the
-   * start when undefined), at most `limit`: one slice of the nudge sweep.
+   * Open actions due on or before `horizon` of the next `owners` owners (by person id) after `afterOwner`
+   * (from the first when undefined), by owner, due date, id: one group of the nudge sweep.
    */
-  openDueAfter(
-    workspaceId: number,
-    horizon: string,
-    after: { dueDate: string; id: number } | undefined,
-    limit: number,
-  ): Promise<CorrectiveAction[]>;
+  openOfOwners(workspaceId: number, horizon: string, afterOwner: number | undefined, owners: number): Promise<CorrectiveAction[]>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
   /**

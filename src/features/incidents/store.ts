@@ -304,27 +304,21 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id));
   }
 
-  async openDueAfter(
-    workspaceId: number,
-    horizon: string,
-    after: { dueDate: string; id: number } | undefined,
-    limit: number,
-  ): Promise<CorrectiveAction[]> {
-    const { correctiveActions } = this.t;
-    // In the order of the (workspace, status, due date) index, so each slice is a short range scan.
+  async openOfOwners(workspaceId: number, horizon: string, afterOwner: number | undefined, owners: number): Promise<CorrectiveAction[]> {
+    const { correctiveActions: a } = this.t;
+    const open = and(
+      eq(a.workspaceId, workspaceId),
+      eq(a.status, 'open'),
+      lte(a.dueDate, horizon),
+      afterOwner === undefined ? undefined : gt(a.ownerPersonId, afterOwner),
+    );
+    // The next `owners` owners along the (workspace, status, owner, due date) index, then their actions from it.
+    const group = this.s.db.selectDistinct({ owner: a.ownerPersonId }).from(a).where(open).orderBy(asc(a.ownerPersonId)).limit(owners);
     return await this.s.db
       .select()
-      .from(correctiveActions)
-      .where(
-        and(
-          eq(correctiveActions.workspaceId, workspaceId),
-          eq(correctiveActions.status, 'open'),
-          lte(correctiveActions.dueDate, horizon),
-          after ? sql`(${correctiveActions.dueDate}, ${correctiveActions.id}) > (${after.dueDate}, ${after.id})` : undefined,
-        ),
-      )
-      .orderBy(asc(correctiveActions.dueDate), asc(correctiveActions.id))
-      .limit(limit);
+      .from(a)
+      .where(and(open, inArray(a.ownerPersonId, group)))
+      .orderBy(asc(a.ownerPersonId), asc(a.dueDate), asc(a.id));
   }
 
   async overdueAt(workspaceId: number, moments: ReadonlyArray<{ day: string; at: string }>): Promise<number[]> {
