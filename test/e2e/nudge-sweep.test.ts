@@ -77,7 +77,7 @@ describe(`the nudge sweep in slices (${TEST_STORE_KIND})`, () => {
     });
     afterAll(async () => await store.close());
 
-    it('yields to the event loop between its slices: setImmediate callbacks run before it finishes', async () => {
+    it('yields to the event loop between its reads and sends: setImmediate callbacks run before it finishes', async () => {
       const messenger = recordingMessenger();
       let finished = false;
       let turns = 0;
@@ -90,7 +90,7 @@ describe(`the nudge sweep in slices (${TEST_STORE_KIND})`, () => {
       setImmediate(turn);
       const result = await runSweep(store, { messenger });
       finished = true;
-      // At least one turn per slice of items read: 2,000 items are 4 slices of 500.
+      // At least one turn per 500 items read (the sweep yields after each read, each batch taken and each DM).
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(ITEMS / NUDGE_SLICE.rows));
       expect(result).toMatchObject({ sent: PEOPLE, alreadySent: 0, failed: 0 });
       const counts = tally(messenger.directs.map((dm) => dm.to));
