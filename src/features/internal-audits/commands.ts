@@ -57,7 +57,12 @@ export const openers = {
       if (number === undefined) throw new AimsError('invalid_input', 'That nonconformity names no audit.');
       await services.audits.details(workspaceId, number);
     } else if (context.source !== 'objective') throw new AimsError('invalid_input', 'A nonconformity comes from an audit or an objective.');
-    const owner = context.owner ? await services.directory.personById(workspaceId, Number(context.owner)) : undefined;
+    const ownerId = context.owner
+      ? Number(context.owner)
+      : context.source === 'audit' && context.finding
+        ? await services.audits.ownerOfFinding(workspaceId, Number(context.finding))
+        : undefined;
+    const owner = ownerId ? await services.directory.personById(workspaceId, ownerId) : undefined;
     return nonconformityForm(context, await services.directory.people(workspaceId), owner);
   },
   async action(services: ChatServices, workspaceId: number, number: number): Promise<FormView> {

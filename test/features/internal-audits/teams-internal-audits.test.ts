@@ -127,6 +127,24 @@ describe('internal audits and nonconformities on Teams, end to end', () => {
     expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 
+  it('a nonconformity logged from a finding starts owned by the owner of the record it concerns, who is told and then nudged', async () => {
+    await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', plan(LEAD.user)));
+    const finding = { kind: 'major-nc', clause: 'A.6.2.6', description: 'No drift review since launch.', recordRef: 'Fraud Scorer' };
+    const logged = await click(LEAD, fillCard(await say(LEAD, 'aims audit AUD-1 finding'), 'Log finding', finding));
+    const ncForm = await click(LEAD, button(logged, 'Log NC from F1'));
+    // Nothing chosen: the owner of the Fraud Scorer (the record the finding concerns) is the form's owner.
+    expect(text(ncForm)).toContain(OWNER.user);
+    const saved = await click(LEAD, fillCard(ncForm, 'Log nonconformity', {}));
+    expect(text(saved)).toContain('Logged NC-1 from AUD-1.');
+    const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
+    expect(await sql().get('SELECT owner_person_id AS owner FROM nonconformities')).toEqual({ owner: ownerId });
+    const told = teams.connector.activities.filter(
+      (entry) =>
+        entry.method === 'POST' && entry.path.split('/')[3] === `conv-personal-${OWNER.user}` && text(entry.activity).includes('NC-1'),
+    );
+    expect(told).toHaveLength(1);
+  });
+
   it('the nonconformity.log form opened with source "objective" stores an NC tied to that ref; another tenant sees no AUD-1', async () => {
     const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
     const open = {
