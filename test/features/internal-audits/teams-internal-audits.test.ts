@@ -145,6 +145,25 @@ describe('internal audits and nonconformities on Teams, end to end', () => {
     expect(told).toHaveLength(1);
   });
 
+  it('"Complete audit" asks first (a confirmation card in place of the card): "Not yet" changes nothing, "Complete" completes', async () => {
+    await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', plan(LEAD.user)));
+    const card = await say(LEAD, 'aims audit AUD-1');
+    const confirm = await click(LEAD, button(card, 'Complete audit'));
+    expect(text(confirm)).toContain('Complete AUD-1?');
+    expect(Object.keys(executeActions(confirm))).toEqual(['Complete', 'Not yet']);
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'planned' });
+    const back = await click(LEAD, button(confirm, 'Not yet'));
+    expect(Object.keys(executeActions(back))).toContain('Complete audit');
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'planned' });
+    const done = await click(LEAD, button(confirm, 'Complete'));
+    expect(text(done)).toContain('completed');
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'completed' });
+    // The server checks still: a member clicking the confirmed action is refused; the lead's second click changes nothing.
+    expect(text(await click(MEMBER, button(confirm, 'Complete')))).toContain('Only the lead auditor of AUD-1 or an admin can complete it.');
+    expect(text(await click(LEAD, button(confirm, 'Complete')))).toContain('AUD-1 was already completed.');
+    expect(await sql().count('audit_events', "action = 'internal_audit.completed'")).toBe(1);
+  });
+
   it('the nonconformity.log form opened with source "objective" stores an NC tied to that ref; another tenant sees no AUD-1', async () => {
     const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
     const open = {
