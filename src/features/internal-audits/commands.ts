@@ -175,7 +175,11 @@ export async function submitAuditForm(ctx: FeatureContext, submission: FormSubmi
       await ctx.outbox.sendFor(subjectOf('nonconformity', nc.id));
       return recordSaved(
         await ncCard(services, actor.workspaceId, nc.number, timeZone),
-        created ? `Logged ${ncKey(nc)} from ${nc.sourceRef}. Its owner raises the corrective action.` : `${ncKey(nc)} was logged already.`,
+        !created
+          ? `${ncKey(nc)} was logged already.`
+          : nc.ownerPersonId === actor.personId
+            ? `Logged ${ncKey(nc)} from ${nc.sourceRef}. You own it: raise its corrective action (you are nudged until you do).`
+            : `Logged ${ncKey(nc)} from ${nc.sourceRef}. Its owner was told and raises the corrective action.`,
       );
     }
     case AUDIT_FORMS.action: {

@@ -143,6 +143,16 @@ describe('internal audits and nonconformities on Teams, end to end', () => {
         entry.method === 'POST' && entry.path.split('/')[3] === `conv-personal-${OWNER.user}` && text(entry.activity).includes('NC-1'),
     );
     expect(told).toHaveLength(1);
+    expect(text(saved)).toContain('Its owner was told and raises the corrective action.');
+
+    // A record the bot does not know: nobody is chosen; the lead who owns it himself is told "you".
+    const other = { ...finding, kind: 'minor-nc', description: 'Two findings of the last audit still open.', recordRef: 'R-99' };
+    const second = await click(LEAD, fillCard(await say(LEAD, 'aims audit AUD-1 finding'), 'Log finding', other));
+    const form2 = await click(LEAD, button(second, 'Log NC from F2'));
+    expect(text(await click(LEAD, fillCard(form2, 'Log nonconformity', {})))).toContain('Choose who owns the nonconformity.');
+    expect(text(await click(LEAD, fillCard(form2, 'Log nonconformity', { owner: LEAD.user })))).toContain(
+      'Logged NC-2 from AUD-1. You own it: raise its corrective action (you are nudged until you do).',
+    );
   });
 
   it('"Complete audit" asks first (a confirmation card in place of the card): "Not yet" changes nothing, "Complete" completes', async () => {
