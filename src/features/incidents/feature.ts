@@ -7,7 +7,10 @@ import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { recordSaved, type FormView, type MessageView } from '../../chat/views/view.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
-import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
+import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type CorrectiveAction, type Severity } from './domain.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import type { OverdueItem } from '../../core/digest/digest-service.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { incidentCardView } from './views.ts';
 import {
   acknowledgeForm,
@@ -142,6 +145,22 @@ const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTI
 }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
+/** An overdue corrective action as a digest's overdue item, with its owner and the button that marks it done. */
+async function overdueAction(
+  repos: Repositories,
+  workspaceId: number,
+  a: CorrectiveAction,
+  daysOverdue: (due: string) => number,
+): Promise<OverdueItem> {
+  return {
+    what: `Corrective action #${a.id}: ${a.title}`,
+    owner: await repos.people.findById(workspaceId, a.ownerPersonId),
+    due: a.dueDate,
+    daysOverdue: daysOverdue(a.dueDate),
+    button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
+  };
+}
+
 /** What the outbox sends about an incident: its card, rendered from the committed state, and its copies. */
 const incidentOutbox: OutboxSubjectSpec = {
   type: 'incident',
@@ -233,14 +252,14 @@ export const incidentsFeature: Feature = {
     overdue: async (repos, workspaceId, { today, daysOverdue }) =>
       await mapInTurn(
         (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter((a) => a.dueDate < today),
-        async (a) => ({
-          what: `Corrective action #${a.id}: ${a.title}`,
-          owner: await repos.people.findById(workspaceId, a.ownerPersonId),
-          due: a.dueDate,
-          daysOverdue: daysOverdue(a.dueDate),
-          button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
-        }),
+        async (a) => await overdueAction(repos, workspaceId, a, daysOverdue),
       ),
+    // The count and the first few by the (workspace, status, due date) index: the owners of those few only.
+    overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
+      const { overdue } = await repos.actions.counts(workspaceId, today);
+      const first = await repos.actions.openDueAfter(workspaceId, addDays(today, -1), undefined, limit);
+      return { count: overdue, items: await mapInTurn(first, async (a) => await overdueAction(repos, workspaceId, a, daysOverdue)) };
+    },
     concerns: async (repos, workspaceId, { since }) => {
       const { S1, S2 } = (await repos.incidents.counts(workspaceId, since)).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];

@@ -5,7 +5,9 @@ import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { firstDayFrom } from '../../core/iso42001/evidence-coverage.ts';
 import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
-import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
+import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS, type ReviewSchedule } from './domain.ts';
+import type { OverdueItem } from '../../core/digest/digest-service.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { reviewCounts, ReviewService } from './service.ts';
 import { countsByKind } from './views.ts';
 import { formatDate } from '../../chat/views/format-time.ts';
@@ -86,6 +88,22 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
   },
 ];
 
+/** An overdue review as a digest's overdue item, with its owner and the button that records it done. */
+async function overdueReview(
+  repos: Repositories,
+  workspaceId: number,
+  review: ReviewSchedule,
+  daysOverdue: (due: string) => number,
+): Promise<OverdueItem> {
+  return {
+    what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
+    owner: await repos.people.findById(workspaceId, review.ownerPersonId),
+    due: review.nextDue,
+    daysOverdue: daysOverdue(review.nextDue),
+    button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
+  };
+}
+
 /** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
 export const reviewsFeature: Feature = {
   name: 'reviews',
@@ -125,14 +143,16 @@ export const reviewsFeature: Feature = {
     overdue: async (repos, workspaceId, { today, daysOverdue }) =>
       await mapInTurn(
         (await repos.reviews.list(workspaceId, {})).filter((review) => review.nextDue < today),
-        async (review) => ({
-          what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
-          owner: await repos.people.findById(workspaceId, review.ownerPersonId),
-          due: review.nextDue,
-          daysOverdue: daysOverdue(review.nextDue),
-          button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
-        }),
+        async (review) => await overdueReview(repos, workspaceId, review, daysOverdue),
       ),
+    // The count and the first few by the (workspace, next due) index: the owners of those few only.
+    overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
+      const late = await repos.reviews.overdue(workspaceId, today, limit);
+      return {
+        count: late.count,
+        items: await mapInTurn(late.first, async (review) => await overdueReview(repos, workspaceId, review, daysOverdue)),
+      };
+    },
   },
   nudges: {
     prefix: 'review',

@@ -15,6 +15,10 @@ export interface ReviewRepository {
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
   findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined>;
   list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]>;
+  /** Whether the workspace has any review schedule (one index seek). */
+  exists(workspaceId: number): Promise<boolean>;
+  /** Schedules due before `today`: how many, and the first `limit` in the order of list (soonest due, then id). */
+  overdue(workspaceId: number, today: string, limit: number): Promise<{ count: number; first: ReviewSchedule[] }>;
   addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion>;
   completions(scheduleId: number): Promise<ReviewCompletion[]>;
   /** Reviews of a workspace done on or after a day. */

@@ -58,6 +58,30 @@ export class ReviewStore implements ReviewRepository {
     return rows.map(toSchedule);
   }
 
+  async exists(workspaceId: number): Promise<boolean> {
+    const { reviewSchedules } = this.t;
+    const rows = await this.s.db
+      .select({ id: reviewSchedules.id })
+      .from(reviewSchedules)
+      .where(eq(reviewSchedules.workspaceId, workspaceId))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async overdue(workspaceId: number, today: string, limit: number): Promise<{ count: number; first: ReviewSchedule[] }> {
+    const { reviewSchedules } = this.t;
+    // A range of review_schedules_workspace_due_kind_ix (workspace, next due): counted by index, the first few read.
+    const where = and(eq(reviewSchedules.workspaceId, workspaceId), lt(reviewSchedules.nextDue, today));
+    const counted = first(await this.s.db.select({ n: count() }).from(reviewSchedules).where(where));
+    const rows = await this.s.db
+      .select()
+      .from(reviewSchedules)
+      .where(where)
+      .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id))
+      .limit(limit);
+    return { count: Number(counted?.n ?? 0), first: rows.map(toSchedule) };
+  }
+
   async addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion> {
     return inserted(await this.s.db.insert(this.t.reviewCompletions).values(input).returning());
   }
