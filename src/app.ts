@@ -17,6 +17,7 @@ import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
 import { OBJECTIVES_JOB, runObjectiveReadings } from './jobs/objective-readings-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
+import { PackWorker } from './features/evidence-pack/worker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
@@ -51,6 +52,8 @@ export interface StartOptions {
   jobRetries?: Partial<JobRetries>;
   /** A store already open, closed with the app (tests pass a copy of a migrated one); the configured one otherwise. */
   store?: GovernanceStore;
+  /** Build and send `/aims export` requests in this process (true; tests stop a process between the answer and the build). */
+  packWorker?: boolean;
 }
 
 export interface RunningAims {
@@ -156,6 +159,16 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   Object.assign(outboxMessengers, messengers, outboxSlack ? { slack: outboxSlack } : {});
   // What a previous process committed but never sent goes out now.
   await outbox.start();
+  // Evidence packs asked for and not yet sent (by this process before a restart, or another replica's) too.
+  const packs =
+    options.packWorker === false
+      ? undefined
+      : new PackWorker(
+          services,
+          outboxMessengers,
+          options.outboxClock ? { now: options.outboxClock.now, sleep: options.outboxClock.sleep } : {},
+        );
+  await packs?.start();
 
   // Jobs send with bounded retries (JOB_RETRIES): one unreachable person must not stall everyone.
   const jobSlack = config.slack.mode !== 'off' ? jobSlackMessenger(config, options.jobRetries) : undefined;
@@ -204,6 +217,7 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
     async close() {
       await jobs?.stop();
       await outbox.stop();
+      await packs?.stop();
       await slackSocket?.stop();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await store.close();

@@ -58,6 +58,7 @@ export function createServices(input: {
     outbox: new OutboxService(store, clock),
     clock,
     logger: input.logger,
+    changeMark: () => store.changeMark?.(),
   };
   const built = mergeAreaServices(AREAS, { store, clock, defaultTimeZone, features }, Object.keys(kernel)) as AreaServices;
   // Typed as ChatServices: a service key an area declares and no factory builds fails the typecheck here.

@@ -1,4 +1,6 @@
 import { actorOf } from '../core/actor.ts';
+import { KeptMap } from '../core/kept-map.ts';
+import type { Contact } from '../core/directory-service.ts';
 import { AimsError, isAimsError } from '../core/errors.ts';
 import { idempotencyConflict, RepeatDelivery, requestHashOf } from '../core/inbound-dedupe.ts';
 import type { ChatRequest, RequestOrigin } from './chat-request.ts';
@@ -39,6 +41,8 @@ const HELP: HelpLine = {
   summary: 'This list; “help more” gives every option of every command.',
   group: 'lookup',
 };
+/** Workspaces whose time zone is kept. */
+const ZONES = 1_000;
 /** The command that answers free text asking how things stand ("what's our status?"). */
 const STATUS_WORD = 'status';
 
@@ -52,6 +56,9 @@ export class ChatRouter {
   private readonly help: HelpLine[];
   private readonly guide: FirstRunSpec | undefined;
   private readonly recent = new RecentDeliveries();
+  private readonly helpViews = new Map<string, MessageView>();
+  /** Each workspace's time zone, with the audit sequence it was read at (a settings change moves it). */
+  private readonly zones = new KeptMap<number, { sequence: number | null; timeZone: string }>(ZONES);
 
   constructor(
     private readonly services: ChatServices,
@@ -69,8 +76,20 @@ export class ChatRouter {
   }
 
   private async identify(origin: RequestOrigin): Promise<Identified> {
-    const contact = await this.services.directory.contact(origin.contact);
-    return { contact, actor: actorOf(contact), timeZone: await this.services.settings.timeZoneOf(contact.workspace.id) };
+    return await this.identified(await this.services.directory.recognise(origin.contact));
+  }
+
+  private async identified({ contact, sequence }: { contact: Contact; sequence?: number | null }): Promise<Identified> {
+    return { contact, actor: actorOf(contact), timeZone: await this.timeZoneOf(contact.workspace.id, sequence) };
+  }
+
+  /** The workspace's time zone: from memory while its audit sequence stands (every settings change is audited). */
+  private async timeZoneOf(workspaceId: number, sequence: number | null | undefined): Promise<string> {
+    const kept = this.zones.get(workspaceId);
+    if (sequence !== undefined && kept?.sequence === sequence) return kept.timeZone;
+    const timeZone = await this.services.settings.timeZoneOf(workspaceId);
+    if (sequence !== undefined) this.zones.keep(workspaceId, { sequence, timeZone });
+    return timeZone;
   }
 
   private async context(origin: RequestOrigin): Promise<FeatureContext> {
@@ -111,16 +130,30 @@ export class ChatRouter {
         const recent = this.recent.take(key, requestHashOf(content));
         if (recent === 'conflict') throw idempotencyConflict('an earlier message');
         if (recent === 'repeat') return this.repeat(request, key);
-        const seen = await this.services.dedupe.seen(key, content).catch((error: unknown) => {
-          // Bound in the store to other content: what this delivery carried is not the key's.
-          if (recent === 'new') this.recent.release(key);
-          throw error;
-        });
+        // A command that never changes anything (help, status) is not looked up in the store: only a delivery
+        // that wrote leaves its key there, and answering a repeat of a read again is the same answer.
+        // Otherwise one read unit for the key and (for someone known, in a workspace unchanged since) who is asking.
+        const { seen, known } = this.changesNothing(request)
+          ? await this.services.directory.recognised(request.contact).then(async (recognised) => ({
+              seen: false,
+              known: recognised ? await this.identified(recognised) : undefined,
+            }))
+          : await this.services.directory
+              .together(async () => {
+                const seen = await this.services.dedupe.seen(key, content);
+                const recognised = seen ? undefined : await this.services.directory.recognised(request.contact);
+                return { seen, known: recognised ? await this.identified(recognised) : undefined };
+              })
+              .catch((error: unknown) => {
+                // Bound in the store to other content: what this delivery carried is not the key's.
+                if (recent === 'new') this.recent.release(key);
+                throw error;
+              });
         if (seen) return this.repeat(request, key);
         try {
           return await this.services.dedupe.once(
             { key, content, platform: request.contact.platform, workspaceExternalId: request.contact.workspaceExternalId },
-            async () => await this.route(request, await this.identify(request)),
+            async () => await this.route(request, known ?? (await this.identify(request))),
           );
         } catch (error) {
           if (error instanceof RepeatDelivery) return this.repeat(request, key);
@@ -133,6 +166,24 @@ export class ChatRouter {
     );
   }
 
+  /** The help as built once per platform: it depends on nothing else, so its rendering is kept too (slack-app, teams bot). */
+  private keptHelp(key: string, build: () => MessageView): MessageView {
+    let view = this.helpViews.get(key);
+    if (!view) this.helpViews.set(key, (view = build()));
+    return view;
+  }
+
+  /** Whether what was typed runs only reads: the help, a near miss, or a command that declares it changes nothing. */
+  private changesNothing(request: ChatRequest): boolean {
+    const text = request.source === 'message' ? stripBotName(request.text) : request.text;
+    const { name, args } = parseCommand(text);
+    if (name === null || name === HELP.word) return true;
+    const command = this.commands.get(name);
+    if (command) return command.changesNothing === true && args.length === 0;
+    if (request.source === 'message' && asksForStatus(text)) return this.commands.get(STATUS_WORD)?.changesNothing === true;
+    return true;
+  }
+
   private repeat(request: ChatRequest, dedupeKey: string): ChatResponse {
     this.services.logger.info('repeat delivery ignored', { requestId: request.requestId, dedupeKey });
     return { kind: 'none' };
@@ -142,8 +193,9 @@ export class ChatRouter {
     const platform = request.contact.platform;
     const text = request.source === 'message' ? stripBotName(request.text) : request.text;
     const { name, args } = parseCommand(text);
-    if (name === HELP.word && args[0]?.toLowerCase() === 'more') return message(fullHelpView(platform, this.help));
-    if (name === null || name === HELP.word) return message(helpView(platform, this.help));
+    if (name === HELP.word && args[0]?.toLowerCase() === 'more')
+      return message(this.keptHelp(`${platform}:more`, () => fullHelpView(platform, this.help)));
+    if (name === null || name === HELP.word) return message(this.keptHelp(platform, () => helpView(platform, this.help)));
     const run = async (command: CommandSpec, words = args) =>
       await command.handle({
         request,

@@ -32,4 +32,6 @@ export interface ChatServices {
   outbox: OutboxService;
   clock: Clock;
   logger: Logger;
+  /** The store's change mark (UnitOfWork.changeMark): what was read after it is current while it stays the same. */
+  changeMark(): string | undefined;
 }

@@ -61,10 +61,17 @@ export interface CommandSpec {
   /** Shown after the prefix in the full help (`help more`): `review add | list | mine | edit <n> | done <n>`. */
   usage: string;
   summary: string;
+  /** The summary on one platform, where what it does differs there (`export`: a DM upload on Slack, a link on Teams). */
+  summaryOn?: Partial<Record<Platform, string>>;
   /** The task the grouped help lists it under. */
   group: HelpGroup;
   /** The help's button for it (the form most people want from it). */
   button?: HelpButton;
+  /**
+   * True when the command, typed with no arguments, only reads: a repeat delivery of it is answered again
+   * instead of being looked up among the delivery keys in the store (status).
+   */
+  changesNothing?: boolean;
   handle(ctx: CommandContext): ChatResponse | Promise<ChatResponse>;
 }
 

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { claimantIsGone, processClaimant, SerialDrain } from '../core/serial-drain.ts';
 import type { OutboxMessage } from '../core/outbox/outbox.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelMessenger, Messengers } from './channel-messenger.ts';
@@ -66,11 +65,12 @@ export class OutboxSender {
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
   /** host:pid:token of this process, stored on what it takes. */
-  readonly takenBy = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly takenBy = processClaimant();
   private poll: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly drains = new SerialDrain(
+    async () => await this.drain(),
+    (error) => this.options.logger.error('outbox: sending failed', { error }),
+  );
 
   constructor(
     private readonly services: ChatServices,
@@ -93,37 +93,24 @@ export class OutboxSender {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     if (this.poll) clearInterval(this.poll);
+    this.drains.stop();
   }
 
   /** Sends what is due, in the background (one drain at a time; a kick during a drain runs another after it). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: unknown) => this.options.logger.error('outbox: sending failed', { error }))
-      .finally(() => {
-        this.draining = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.drains.kick();
   }
 
   private async drain(): Promise<void> {
     // Paged by id: messages this process cannot send (another platform's) never hold up those behind them.
     let afterId = 0;
     for (;;) {
-      if (this.stopped) return;
+      if (this.drains.isStopped) return;
       const due = await this.services.outbox.due(this.now(), 50, undefined, afterId);
       if (due.length === 0) return;
       for (const message of due) {
-        if (this.stopped) return;
+        if (this.drains.isStopped) return;
         afterId = message.id;
         const taken = await this.claim(message);
         if (taken) await this.send(taken.message, taken.messenger);
@@ -211,15 +198,6 @@ export class OutboxSender {
    * stale time.
    */
   private isGone(takenBy: string): boolean {
-    const [host, pid, token] = takenBy.split(':');
-    if (host !== hostname() || !pid) return false;
-    if (takenBy === this.takenBy) return false;
-    if (Number(pid) === process.pid) return token !== undefined;
-    try {
-      process.kill(Number(pid), 0);
-      return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+    return claimantIsGone(takenBy, this.takenBy);
   }
 }

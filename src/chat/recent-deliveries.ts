@@ -1,3 +1,4 @@
+import { KeptMap } from '../core/kept-map.ts';
 /**
  * Deliveries this process is handling or has answered lately, by dedupe key, with the hash of what
  * each carried. A request that changes nothing leaves no key in the store, so a platform's retry of it
@@ -6,19 +7,17 @@
  * within minutes, and the oldest keys go first.
  */
 export class RecentDeliveries {
-  private readonly keys = new Map<string, string>();
+  private readonly keys: KeptMap<string, string>;
 
-  constructor(private readonly capacity = 5_000) {}
+  constructor(capacity = 5_000) {
+    this.keys = new KeptMap(capacity);
+  }
 
   /** `new` (and takes the key), `repeat` for the same content again, `conflict` for the same key with other content. */
   take(key: string, requestHash: string): 'new' | 'repeat' | 'conflict' {
     const seen = this.keys.get(key);
     if (seen !== undefined) return seen === requestHash ? 'repeat' : 'conflict';
-    this.keys.set(key, requestHash);
-    if (this.keys.size > this.capacity) {
-      const oldest = this.keys.keys().next().value;
-      if (oldest !== undefined) this.keys.delete(oldest);
-    }
+    this.keys.keep(key, requestHash);
     return 'new';
   }
 

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import type { Feature } from '../chat/feature.ts';
 import { csvLines } from '../core/export/csv.ts';
-import type { ExportSource } from '../core/export/export-source.ts';
-import { xlsxBuffer } from '../core/export/xlsx.ts';
+import type { ExportColumn, ExportRow, ExportSource } from '../core/export/export-source.ts';
+import { fileSink, type ExportSink } from '../core/export/file-sink.ts';
+import { writeXlsx } from '../core/export/xlsx.ts';
 import type { Workspace } from '../core/identity.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
 import { UsageError, type ParsedArgs } from './cli-args.ts';
@@ -35,8 +35,39 @@ export function chooseWorkspace(workspaces: readonly Workspace[], wanted: string
 }
 
 /**
+ * Writes rows as they come, as CSV (to `sink`, or line by line to `line` when there is no sink) or as xlsx
+ * (to `sink`). Returns how many rows were written.
+ */
+export async function writeRows(
+  format: 'csv' | 'xlsx',
+  title: string,
+  columns: readonly ExportColumn[],
+  rows: Iterable<ExportRow> | AsyncIterable<ExportRow>,
+  sink: ExportSink | undefined,
+  line: (text: string) => void,
+): Promise<number> {
+  let count = 0;
+  async function* counted() {
+    for await (const row of rows) {
+      count += 1;
+      yield row;
+    }
+  }
+  if (format === 'xlsx') {
+    if (!sink) throw new Error('an xlsx export needs a file');
+    await writeXlsx(title, columns, counted(), (chunk) => sink.write(chunk));
+  } else
+    for await (const text of csvLines(columns, counted())) {
+      if (sink) sink.write(`${text}\r\n`);
+      else line(text);
+    }
+  return count;
+}
+
+/**
  * `aims <name> export --format csv|xlsx [--out FILE] [--workspace W] [--at ISO]`: one workspace's rows of one
- * area. CSV goes to standard output unless --out is given; xlsx is written to --out (default <name>.xlsx).
+ * area, streamed from one read unit (a snapshot) a page at a time. CSV goes to standard output unless --out is
+ * given; xlsx is written to --out (default <name>.xlsx).
  */
 export async function runExport(
   source: ExportSource,
@@ -49,27 +80,27 @@ export async function runExport(
   const atText = parsed.values.get('--at')?.[0];
   const now = atText === undefined ? new Date() : new Date(atText);
   if (Number.isNaN(now.getTime())) throw new UsageError('--at needs an ISO date-time such as 2026-11-23T09:00:00Z');
-  const out = parsed.values.get('--out')?.[0];
-  let chosen;
+  const file = format === 'xlsx' ? (parsed.values.get('--out')?.[0] ?? `${source.name}.xlsx`) : parsed.values.get('--out')?.[0];
+  let written;
   try {
-    chosen = await store.read(async (repos) => {
+    written = await store.read(async (repos) => {
       const workspace = chooseWorkspace(await repos.workspaces.all(), parsed.values.get('--workspace')?.[0]);
-      return { workspace, rows: await source.exportRows(repos, workspace.id, { now }) };
+      const sink = file === undefined ? undefined : fileSink(file);
+      try {
+        const rows = await writeRows(format, source.title, source.columns, source.rows(repos, workspace.id, { now }), sink, io.out);
+        sink?.close();
+        return { workspace, rows };
+      } catch (error) {
+        sink?.close(true);
+        throw error;
+      }
     });
   } catch (error) {
     if (!(error instanceof WorkspaceChoice)) throw error;
     io.err(error.message);
     return 2;
   }
-  const { workspace, rows } = chosen;
-  if (format === 'csv') {
-    const lines = csvLines(source.columns, rows);
-    if (out === undefined) {
-      for (const line of lines) io.out(line);
-      return 0;
-    }
-    writeFileSync(out, `${lines.join('\r\n')}\r\n`);
-  } else writeFileSync(out ?? `${source.name}.xlsx`, await xlsxBuffer(source.title, source.columns, rows));
-  io.out(`Wrote ${rows.length} row(s) of the ${source.title} of workspace #${workspace.id} to ${out ?? `${source.name}.xlsx`}.`);
+  if (file === undefined) return 0;
+  io.out(`Wrote ${written.rows} row(s) of the ${source.title} of workspace #${written.workspace.id} to ${file}.`);
   return 0;
 }

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { csvLines } from '../core/export/csv.ts';
-import { xlsxBuffer } from '../core/export/xlsx.ts';
+import { fileSink } from '../core/export/file-sink.ts';
 import { parseReviewRef, reviewKey } from '../features/management-review/domain.ts';
 import { managementReviewExport, reviewMinutes, reviewRows } from '../features/management-review/export.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
 import { UsageError, type ParsedArgs } from './cli-args.ts';
-import { chooseWorkspace, WorkspaceChoice } from './export-command.ts';
+import { chooseWorkspace, WorkspaceChoice, writeRows } from './export-command.ts';
 
 /**
  * `aims management-review export MR-n --format csv|xlsx|md [--out FILE] [--workspace W]`: one review's pack
@@ -41,14 +40,24 @@ export async function runReviewExport(
     return 2;
   }
   const { key, lines, rows } = chosen;
-  const text = format === 'md' ? lines : format === 'csv' ? csvLines(managementReviewExport.columns, rows) : [];
-  if (format !== 'xlsx' && out === undefined) {
-    for (const line of text) io.out(line);
+  if (format === 'md') {
+    if (out === undefined) for (const line of lines) io.out(line);
+    else {
+      writeFileSync(out, `${lines.join('\n')}\n`);
+      io.out(`Wrote the minutes of ${key} to ${out}.`);
+    }
     return 0;
   }
-  const file = out ?? `${key}.xlsx`;
-  if (format === 'xlsx') writeFileSync(file, await xlsxBuffer(`${key} management review`, managementReviewExport.columns, rows));
-  else writeFileSync(file, `${text.join(format === 'csv' ? '\r\n' : '\n')}${format === 'csv' ? '\r\n' : '\n'}`);
-  io.out(`Wrote ${format === 'md' ? 'the minutes' : `${rows.length} row(s)`} of ${key} to ${file}.`);
+  // One review's rows (its inputs snapshot, attendees, decisions and actions): written as they are turned into CSV or xlsx.
+  const file = format === 'xlsx' ? (out ?? `${key}.xlsx`) : out;
+  const sink = file === undefined ? undefined : fileSink(file);
+  try {
+    await writeRows(format, `${key} management review`, managementReviewExport.columns, rows, sink, io.out);
+    sink?.close();
+  } catch (error) {
+    sink?.close(true);
+    throw error;
+  }
+  if (file !== undefined) io.out(`Wrote ${rows.length} row(s) of ${key} to ${file}.`);
   return 0;
 }

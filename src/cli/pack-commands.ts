@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { features } from '../features/index.ts';
 import { trendSourcesOf } from '../chat/feature.ts';
 import { TrendService } from '../core/charts/trend-service.ts';
 import { fixedClock } from '../core/clock.ts';
 import { buildEvidencePack, findWorkspace } from '../evidence-pack/build-pack.ts';
 import { generateSigningKeys, privateKeyOf, SigningKeyError } from '../evidence-pack/pack-signature.ts';
-import { verifyEvidencePack } from '../evidence-pack/verify-pack.ts';
+import { verifyEvidencePackFile, type PackVerdict } from '../evidence-pack/verify-pack.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
 import { UsageError, type ParsedArgs } from './cli-args.ts';
 
@@ -92,17 +91,21 @@ async function coverChart(store: GovernanceStore, workspaceId: number, to: strin
   }
 }
 
-/** `aims audit verify --pack pack.zip [--public-key KEY]`: no store needed. Exit 0 OK, 1 a check failed, 2 unreadable. */
+/**
+ * `aims audit verify --pack pack.zip [--public-key KEY]`: no store needed; the zip is read from its file
+ * handle, an entry at a time (never whole in memory). Exit 0 OK, 1 a check failed, 2 no such file.
+ */
 export function runPackVerify(parsed: ParsedArgs, io: Io): number {
   const path = parsed.values.get('--pack')?.[0] ?? '';
-  let bytes: Buffer;
+  let verdict: PackVerdict;
   try {
-    bytes = readFileSync(path);
-  } catch {
-    io.err(`No pack at ${path}.`);
+    verdict = verifyEvidencePackFile(path, parsed.values.get('--public-key')?.[0]);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') throw error;
+    io.err(code === 'ENOENT' ? `No pack at ${path}.` : `Cannot read the pack at ${path} (${code}).`);
     return 2;
   }
-  const verdict = verifyEvidencePack(bytes, parsed.values.get('--public-key')?.[0]);
   for (const check of verdict.checks) io.out(`${check.ok ? 'ok    ' : 'FAILED'} ${check.name}: ${check.detail}`);
   const failed = verdict.checks.filter((check) => !check.ok).map((check) => check.name);
   io.out(failed.length === 0 ? `OK${verdict.signed ? '' : ' (UNSIGNED)'}` : `FAILED: ${failed.join(', ')}`);

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import { KeptMap } from './kept-map.ts';
 import type { ContactRef, Person, Platform, Workspace } from './identity.ts';
 import type { Repositories, UnitOfWork } from './ports.ts';
 import type { GrantableRole } from './roles.ts';
@@ -16,8 +17,33 @@ export interface Contact {
   roles: GrantableRole[];
 }
 
+/** A contact as last read, with the workspace's audit sequence it was read at. */
+interface KnownContact {
+  contact: Contact;
+  sequence: number | null;
+  /** The store's change mark taken before it was read (undefined on a store that has none). */
+  mark?: string | undefined;
+}
+
+/** People recognised without reading them again; the least recently seen goes first. An entry is a few hundred bytes. */
+const KNOWN_CONTACTS = 10_000;
+
+/** The cache key of a contact: who, in which workspace, on which platform. */
+const contactKey = (ref: ContactRef): string => `${ref.platform}\u0000${ref.workspaceExternalId}\u0000${ref.userExternalId}`;
+
+/** A copy a caller may change without changing the cached contact. */
+const copyOf = (contact: Contact): Contact => ({ ...contact, roles: [...contact.roles] });
+
 /** Creates workspaces and people on first contact and applies the admin seeding rules. */
 export class DirectoryService {
+  /**
+   * Contacts recognised lately, each with its workspace's audit sequence when it was read. Every change to
+   * a workspace, its people or their roles appends an audit event to the workspace's chain (in the same
+   * unit of work), so while that sequence stands (one indexed seek, read on every request, so a change made
+   * by another process is seen too) the workspace, the person and their roles are as cached.
+   */
+  private readonly known = new KeptMap<string, KnownContact>(KNOWN_CONTACTS);
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
@@ -26,11 +52,82 @@ export class DirectoryService {
 
   /** Resolves the actor of a request, creating what is missing (audited) in one transaction. */
   async contact(ref: ContactRef): Promise<Contact> {
-    // Most requests come from people we know: answer from a read, and only take the write lock
-    // when something has to change.
-    const known = await this.store.read(async (repos) => await this.lookup(repos, ref));
-    if (known && !this.needsChange(known, ref)) return known;
-    return await this.store.write(async (repos) => await this.ensure(repos, ref));
+    return (await this.recognise(ref)).contact;
+  }
+
+  /**
+   * The contact and the workspace's audit sequence it is current at (undefined when it was just written).
+   * A known person whose workspace has not changed since is answered from memory after one indexed read
+   * of the sequence; otherwise from a read of the workspace, the person and their roles; the write lock is
+   * taken only when something has to change.
+   */
+  async recognise(ref: ContactRef): Promise<{ contact: Contact; sequence?: number | null }> {
+    const key = contactKey(ref);
+    const unchanged = this.unchanged(key, ref);
+    if (unchanged) return { contact: copyOf(unchanged.contact), sequence: unchanged.sequence };
+    const mark = this.store.changeMark?.();
+    const read = await this.store.read(async (repos) => {
+      const found = (await this.fromMemory(repos, key, ref)) ?? (await this.readContact(repos, ref));
+      return found && { ...found, mark };
+    });
+    if (read && !this.needsChange(read.contact, ref)) {
+      this.remember(key, read);
+      return { contact: copyOf(read.contact), sequence: read.sequence };
+    }
+    this.known.delete(key);
+    return { contact: await this.store.write(async (repos) => await this.ensure(repos, ref)) };
+  }
+
+  /**
+   * The contact from memory while its workspace's audit sequence stands and nothing the platform sent
+   * differs from it, else undefined; never writes (callers run it inside their own read unit).
+   */
+  async recognised(ref: ContactRef): Promise<{ contact: Contact; sequence: number | null } | undefined> {
+    const key = contactKey(ref);
+    const unchanged = this.unchanged(key, ref);
+    if (unchanged) return { contact: copyOf(unchanged.contact), sequence: unchanged.sequence };
+    const mark = this.store.changeMark?.();
+    const hit = await this.store.read(async (repos) => await this.fromMemory(repos, key, ref));
+    if (!hit) return undefined;
+    this.remember(key, { ...hit, mark });
+    return { contact: copyOf(hit.contact), sequence: hit.sequence };
+  }
+
+  /**
+   * The contact from memory with no read at all, while nothing in the store has changed since it was read
+   * (the store's change mark; a store without one always reads) and nothing the platform sent differs from it.
+   */
+  private unchanged(key: string, ref: ContactRef): KnownContact | undefined {
+    const cached = this.known.get(key);
+    if (!cached || cached.mark === undefined || this.needsChange(cached.contact, ref)) return undefined;
+    if (this.store.changeMark?.() !== cached.mark) return undefined;
+    this.remember(key, cached);
+    return cached;
+  }
+
+  /** Runs `work` in one read unit: the reads it makes through the services share one snapshot (and one BEGIN on PostgreSQL). */
+  async together<T>(work: () => Promise<T>): Promise<T> {
+    return await this.store.read(async () => await work());
+  }
+
+  private async fromMemory(repos: Repositories, key: string, ref: ContactRef): Promise<KnownContact | undefined> {
+    const cached = this.known.get(key);
+    if (!cached || this.needsChange(cached.contact, ref)) return undefined;
+    const sequence = (await repos.audit.versions(cached.contact.workspace.id)).workspace;
+    return sequence === cached.sequence ? cached : undefined;
+  }
+
+  private async readContact(repos: Repositories, ref: ContactRef): Promise<KnownContact | undefined> {
+    // The sequence first: a change landing between the two reads can only make the entry newer than its key.
+    const workspace = await repos.workspaces.findByExternalId(ref.platform, ref.workspaceExternalId);
+    if (!workspace) return undefined;
+    const sequence = (await repos.audit.versions(workspace.id)).workspace;
+    const contact = await this.lookup(repos, ref);
+    return contact ? { contact, sequence } : undefined;
+  }
+
+  private remember(key: string, entry: KnownContact): void {
+    this.known.keep(key, entry);
   }
 
   /**

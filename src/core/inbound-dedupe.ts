@@ -194,6 +194,7 @@ export class DeliveryClaims {
     this.units = {
       read: async (work) => await this.store.read(work),
       write: async (work) => await this.write(work),
+      changeMark: () => this.store.changeMark?.(),
     };
   }
 

@@ -90,6 +90,12 @@ export interface JobRepository {
   insertDelivery(input: Omit<JobDelivery, 'id'>): Promise<JobDelivery>;
   /** pending|failed (or sending since before `staleBefore`) -> sending; true for the one caller that took it. */
   takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean>;
+  /** The run's deliveries to any of `recipients` (a batch in one query). */
+  findDeliveries(runId: number, recipients: readonly string[]): Promise<JobDelivery[]>;
+  /** Several delivery rows in one statement, returned as written. */
+  insertDeliveries(inputs: ReadonlyArray<Omit<JobDelivery, 'id'>>): Promise<JobDelivery[]>;
+  /** takeDelivery for several rows in one statement: the ids this caller took. */
+  takeDeliveries(ids: readonly number[], now: string, staleBefore: string): Promise<number[]>;
   settleDelivery(id: number, status: 'sent' | 'failed', error: string | null, sentAt: string | null): Promise<void>;
   markSuperseded(id: number): Promise<void>;
   failedDeliveries(job: string, workspaceId: number): Promise<Array<JobDelivery & { period: string }>>;
@@ -173,4 +179,11 @@ export interface UnitOfWork {
   write<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
   /** Runs `work` in one read transaction (a consistent snapshot). */
   read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T>;
+  /**
+   * A mark that differs whenever anything in the store may have changed since it was last taken (a row
+   * written by this connection or a commit by any other), without a read unit; undefined when the store
+   * cannot tell (PostgreSQL: another replica's commit is not seen without a round trip). What was read
+   * after taking a mark is current while the mark stays the same.
+   */
+  changeMark?(): string | undefined;
 }

@@ -1,4 +1,5 @@
 import type { AuditHead } from './audit.ts';
+import { KeptMap } from './kept-map.ts';
 import type { Clock } from './clock.ts';
 import type { Platform } from './identity.ts';
 import { evidenceCoverage, evidencePresent, type EvidenceCoverage, type EvidenceSource } from './iso42001/evidence-coverage.ts';
@@ -123,7 +124,7 @@ const SNAPSHOTS = 256;
 
 /** Answers `/aims status` from the store, scoped to one workspace. */
 export class StatusService {
-  private readonly snapshots = new Map<number, Snapshot>();
+  private readonly snapshots = new KeptMap<number, Snapshot>(SNAPSHOTS);
 
   constructor(
     private readonly store: UnitOfWork,
@@ -139,6 +140,11 @@ export class StatusService {
   /** "INC-4 card to the leadership channel": an outbox message, for people. */
   async describeOutboxItem(workspaceId: number, message: { kind: string; subject: string; target: string }): Promise<string> {
     return await this.store.read(async (repos) => await outboxItemLabel(repos, workspaceId, message, this.outboxLabels));
+  }
+
+  /** Epoch ms from which the workspace's kept snapshot reads differently by time alone (infinity when none does; undefined without one). */
+  keptUntil(workspaceId: number): number | undefined {
+    return this.snapshots.get(workspaceId)?.until;
   }
 
   /** How many workspaces' snapshots are kept (at most SNAPSHOTS). */
@@ -185,19 +191,11 @@ export class StatusService {
     const kept = this.snapshots.get(workspaceId);
     const at = now.getTime();
     if (kept && kept.sequence === sequence && at >= kept.builtAt && at < kept.until && todayIn(kept.timeZone, now) === kept.today) {
-      // Most recently asked last: Map keeps insertion order, so the first key is the one to drop.
-      this.snapshots.delete(workspaceId);
-      this.snapshots.set(workspaceId, kept);
+      this.snapshots.keep(workspaceId, kept);
       return kept;
     }
     const built = await this.build(repos, workspaceId, now, sequence);
-    this.snapshots.delete(workspaceId);
-    this.snapshots.set(workspaceId, built);
-    while (this.snapshots.size > SNAPSHOTS) {
-      const oldest = this.snapshots.keys().next().value;
-      if (oldest === undefined) break;
-      this.snapshots.delete(oldest);
-    }
+    this.snapshots.keep(workspaceId, built);
     return built;
   }
 

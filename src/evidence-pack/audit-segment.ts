@@ -107,60 +107,106 @@ export async function writeAuditSegment(
 
 export type SegmentCheck = { ok: true; summary: SegmentSummary; events: Map<number, SegmentEvent> } | { ok: false; problem: string };
 
-/** Checks audit-log.jsonl on its own: every event's hash, its payload against its columns, and that each line follows the one before. */
-export function verifyAuditSegment(text: string): SegmentCheck {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const fail = (lineNo: number, why: string): SegmentCheck => ({ ok: false, problem: `audit-log.jsonl line ${lineNo}: ${why}` });
-  let header: { format?: unknown; workspaceId?: unknown; previousHash?: unknown } | undefined;
-  try {
-    header = (JSON.parse(lines[0] ?? '') as { segment?: typeof header }).segment;
-  } catch {
-    return fail(1, 'not JSON');
-  }
-  if (!header || header.format !== SEGMENT_FORMAT || typeof header.workspaceId !== 'number')
-    return fail(1, `not a segment header (${SEGMENT_FORMAT})`);
-  const workspaceId = header.workspaceId;
-  const previousHash = typeof header.previousHash === 'string' ? header.previousHash : null;
-  let expectedPrevious = previousHash;
-  let expectedSequence: number | null = null;
-  const events = new Map<number, SegmentEvent>();
-  let firstEnd: SegmentEnd | null = null;
-  let lastEnd: SegmentEnd | null = null;
-  for (let i = 1; i < lines.length; i += 1) {
-    const lineNo = i + 1;
+/**
+ * Checks audit-log.jsonl a line at a time (so a long segment never sits in memory): every event's hash,
+ * its payload against its columns, and that each line follows the one before. Only the events `keep`
+ * asks for (the ones the manifest cites) are kept; the first problem ends the check.
+ */
+export class SegmentReader {
+  private header: { workspaceId: number; previousHash: string | null } | undefined;
+  private problem: string | undefined;
+  private expectedPrevious: string | null = null;
+  private expectedSequence: number | null = null;
+  private count = 0;
+  private firstEnd: SegmentEnd | null = null;
+  private lastEnd: SegmentEnd | null = null;
+  private readonly kept = new Map<number, SegmentEvent>();
+
+  constructor(
+    private readonly keep: (sequence: number) => boolean = () => true,
+    private readonly file = 'audit-log.jsonl',
+  ) {}
+
+  line(text: string, lineNo: number): void {
+    if (this.problem !== undefined) return;
+    const fail = (why: string) => {
+      this.problem = `${this.file} line ${lineNo}: ${why}`;
+    };
+    if (!this.header) {
+      let header: { format?: unknown; workspaceId?: unknown; previousHash?: unknown } | undefined;
+      try {
+        header = (JSON.parse(text) as { segment?: typeof header }).segment;
+      } catch {
+        return fail('not JSON');
+      }
+      if (!header || header.format !== SEGMENT_FORMAT || typeof header.workspaceId !== 'number')
+        return fail(`not a segment header (${SEGMENT_FORMAT})`);
+      const previousHash = typeof header.previousHash === 'string' ? header.previousHash : null;
+      this.header = { workspaceId: header.workspaceId, previousHash };
+      this.expectedPrevious = previousHash;
+      return;
+    }
+    const workspaceId = this.header.workspaceId;
     let entry: Record<string, unknown>;
     try {
-      entry = JSON.parse(lines[i] ?? '') as Record<string, unknown>;
+      entry = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      return fail(lineNo, 'not JSON');
+      return fail('not JSON');
     }
     const { sequence, hash } = entry;
     if (typeof sequence !== 'number' || typeof hash !== 'string' || typeof entry.previousHash !== 'string')
-      return fail(lineNo, 'has no sequence, hash or previous hash');
-    if (expectedSequence !== null && sequence !== expectedSequence)
-      return fail(lineNo, `event #${sequence} does not follow #${expectedSequence - 1} (an event is missing or out of order)`);
-    if (entry.previousHash !== expectedPrevious)
-      return fail(lineNo, `event #${sequence} does not link to the hash before it (an event is missing or was changed)`);
+      return fail('has no sequence, hash or previous hash');
+    if (this.expectedSequence !== null && sequence !== this.expectedSequence)
+      return fail(`event #${sequence} does not follow #${this.expectedSequence - 1} (an event is missing or out of order)`);
+    if (entry.previousHash !== this.expectedPrevious)
+      return fail(`event #${sequence} does not link to the hash before it (an event is missing or was changed)`);
     if (entry.link !== true) {
-      if (typeof entry.payload !== 'string') return fail(lineNo, `event #${sequence} has no payload`);
-      if (sha256(entry.previousHash, entry.payload) !== hash)
-        return fail(lineNo, `event #${sequence}: its hash is not the sha256 of its payload`);
-      let payload: Record<string, unknown>;
-      try {
-        payload = JSON.parse(entry.payload) as Record<string, unknown>;
-      } catch {
-        return fail(lineNo, `event #${sequence}: payload is not JSON`);
-      }
-      for (const key of ['sequence', 'at', 'action', 'subject'] as const)
-        if (payload[key] !== entry[key]) return fail(lineNo, `event #${sequence}: ${key} differs from what its payload says`);
-      if (payload.workspaceId !== workspaceId) return fail(lineNo, `event #${sequence} is not of workspace #${workspaceId}`);
-      events.set(sequence, { sequence, at: String(entry.at), action: String(entry.action), subject: String(entry.subject), hash });
-      firstEnd ??= { sequence, hash };
-      lastEnd = { sequence, hash };
+      const problem = eventProblem(entry, sequence, hash, workspaceId);
+      if (problem) return fail(problem);
+      if (this.keep(sequence))
+        this.kept.set(sequence, { sequence, at: String(entry.at), action: String(entry.action), subject: String(entry.subject), hash });
+      this.count += 1;
+      this.firstEnd ??= { sequence, hash };
+      this.lastEnd = { sequence, hash };
     }
-    expectedSequence = sequence + 1;
-    expectedPrevious = hash;
+    this.expectedSequence = sequence + 1;
+    this.expectedPrevious = hash;
   }
-  return { ok: true, summary: { workspaceId, previousHash, events: events.size, first: firstEnd, last: lastEnd }, events };
+
+  end(lines: number): SegmentCheck {
+    if (this.problem !== undefined) return { ok: false, problem: this.problem };
+    if (!this.header) return { ok: false, problem: `${this.file} line ${lines + 1}: not a segment header (${SEGMENT_FORMAT})` };
+    const { workspaceId, previousHash } = this.header;
+    return {
+      ok: true,
+      summary: { workspaceId, previousHash, events: this.count, first: this.firstEnd, last: this.lastEnd },
+      events: this.kept,
+    };
+  }
+}
+
+/** What is wrong with one full event line (its hash, its payload against its columns, its workspace), or undefined. */
+export function eventProblem(entry: Record<string, unknown>, sequence: number, hash: string, workspaceId: number): string | undefined {
+  if (typeof entry.payload !== 'string') return `event #${sequence} has no payload`;
+  if (typeof entry.previousHash !== 'string' || sha256(entry.previousHash, entry.payload) !== hash)
+    return `event #${sequence}: its hash is not the sha256 of its payload`;
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(entry.payload) as Record<string, unknown>;
+  } catch {
+    return `event #${sequence}: payload is not JSON`;
+  }
+  for (const key of ['sequence', 'at', 'action', 'subject'] as const)
+    if (payload[key] !== entry[key]) return `event #${sequence}: ${key} differs from what its payload says`;
+  if (payload.workspaceId !== workspaceId) return `event #${sequence} is not of workspace #${workspaceId}`;
+  return undefined;
+}
+
+/** Checks a whole audit-log.jsonl held as text (tests and small packs; the pack's check streams it through SegmentReader). */
+export function verifyAuditSegment(text: string): SegmentCheck {
+  const reader = new SegmentReader();
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((line, i) => reader.line(line, i + 1));
+  return reader.end(lines.length);
 }

@@ -1,15 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import annexA from '../core/iso42001/annex-a.json' with { type: 'json' };
 import type { Feature } from '../chat/feature.ts';
 import { digestSourcesOf, evidenceSourcesOf } from '../chat/feature.ts';
-import { csvCell } from '../core/export/csv.ts';
+import { csvHeader, csvLine } from '../core/export/csv.ts';
+import { fileSink } from '../core/export/file-sink.ts';
 import type { ExportRow, ExportSource } from '../core/export/export-source.ts';
 import { writeXlsx } from '../core/export/xlsx.ts';
 import type { DigestWeek } from '../core/digest/digest-service.ts';
 import type { Workspace } from '../core/identity.ts';
 import type { Repositories, UnitOfWork } from '../core/ports.ts';
 import { writeAuditSegment, type SegmentEvent } from './audit-segment.ts';
+import { LEGACY_FILE, writeLegacySegment } from './legacy-segment.ts';
 import { PACK_FORMAT, signManifest, type PackCitation, type PackFile, type PackManifest } from './pack-manifest.ts';
 import { packPdf, type RequirementSection } from './pack-pdf.ts';
 import { publicKeyTextOf } from './pack-signature.ts';
@@ -26,6 +30,20 @@ export interface PackRequest {
   features: readonly Feature[];
   /** The digest's trend chart for the cover, when one is rendered (src/core/charts/). */
   chartPng?: Buffer;
+}
+
+/** How many AI systems the scope names before "and N more". */
+const SCOPE_NAMES = 12;
+
+/** Hands a file's bytes to `push` a chunk at a time. */
+function copyFileChunks(path: string, push: (chunk: Uint8Array) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) push(Uint8Array.prototype.slice.call(buffer, 0, n));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** How many recent records each control's section cites. */
@@ -80,6 +98,8 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
     const workspace = await repos.workspaces.findById(request.workspaceId);
     if (!workspace) throw new Error(`workspace ${request.workspaceId} not found`);
     const zip = new PackZipWriter(request.out, request.now);
+    let scratch: string | undefined;
+    const scratchDir = () => (scratch ??= mkdtempSync(join(tmpdir(), 'aims-pack-')));
     try {
       const files: PackFile[] = [];
 
@@ -105,21 +125,46 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
         },
       );
       files.push(log.end());
+      // On a store migrated from the one global chain: the workspace's events of it, and its chain's genesis (legacy-segment.ts).
+      const legacy = await writeLegacySegment(repos, workspace.id, period, () => zip.entry(LEGACY_FILE));
+      if (legacy) files.push(legacy.file);
 
-      // Registers: every area that declares an export, one at a time.
+      // Registers: every area that declares an export, one at a time, each streamed a page at a time: the
+      // rows go into the xlsx entry as they come, and their CSV lines into a scratch file copied into the
+      // CSV entry after (the zip takes one entry at a time; an entry opened beside another would be held in
+      // memory until the first ends).
       const registers: Array<{ file: string; title: string; rows: number }> = [];
-      const summaries = new Map<string, ExportRow[]>();
+      const systems = { count: 0, names: [] as string[] };
+      const soaRows: ExportRow[] = [];
       for (const source of exportSources(request.features)) {
-        const rows = await source.exportRows(repos, workspace.id, { now: request.now });
+        const scratch = join(scratchDir(), `${source.name}.csv`);
+        const csvFile = fileSink(scratch);
+        csvFile.write(`${csvHeader(source.columns)}\r\n`);
+        let count = 0;
+        const rows = async function* () {
+          for await (const row of source.rows(repos, workspace.id, { now: request.now })) {
+            count += 1;
+            csvFile.write(`${csvLine(source.columns, row)}\r\n`);
+            if (source.name === 'soa') soaRows.push(row);
+            if (source.name === 'system') {
+              const name = String(row.name ?? row.system ?? '');
+              if (name) {
+                systems.count += 1;
+                if (systems.names.length < SCOPE_NAMES) systems.names.push(name);
+              }
+            }
+            yield row;
+          }
+        };
         const xlsx = zip.entry(`${source.name}.xlsx`);
-        await writeXlsx(source.title, source.columns, rows, (chunk) => xlsx.push(chunk));
+        await writeXlsx(source.title, source.columns, rows(), (chunk) => xlsx.push(chunk));
         files.push(xlsx.end());
+        csvFile.close();
         const csv = zip.entry(`${source.name}.csv`);
-        csv.push(`${source.columns.map((c) => csvCell(c.header)).join(',')}\r\n`);
-        for (const row of rows) csv.push(`${source.columns.map((c) => csvCell(row[c.key] ?? null)).join(',')}\r\n`);
+        copyFileChunks(scratch, (chunk) => csv.push(chunk));
+        rmSync(scratch, { force: true });
         files.push(csv.end());
-        registers.push({ file: source.name, title: source.title, rows: rows.length });
-        if (source.name === 'soa' || source.name === 'system') summaries.set(source.name, rows);
+        registers.push({ file: source.name, title: source.title, rows: count });
       }
 
       const sections = await requirementSections(repos, request.features, workspace.id, period, recentByType, recentAll);
@@ -143,9 +188,9 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
         head,
         segment,
         publicKey,
-        scope: scopeLines(label, request, summaries.get('system'), registers.length),
+        scope: scopeLines(label, request, systems, registers.length),
         registers,
-        soa: soaLines(summaries.get('soa')),
+        soa: soaLines(soaRows),
         sections,
         openItems: await openItems(repos, request.features, workspace.id, request.now, sections),
         ...(request.chartPng ? { chartPng: request.chartPng } : {}),
@@ -160,6 +205,7 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
           workspace: { id: workspace.id, platform: workspace.platform, externalId: workspace.externalId, name: workspace.name ?? null },
           period: { from: request.from, to: request.to },
           chain: { previousHash: segment.previousHash, events: segment.events, first: segment.first, last: segment.last, head },
+          ...(legacy ? { legacy: legacy.summary } : {}),
           files,
           citations,
         },
@@ -171,6 +217,8 @@ export async function buildEvidencePack(store: UnitOfWork, request: PackRequest)
     } catch (error) {
       zip.abandon();
       throw error;
+    } finally {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
     }
   });
 }
@@ -209,20 +257,20 @@ async function requirementSections(
   return [...annexA.clauses.map((item) => section(item, 'clause')), ...annexA.controls.map((item) => section(item, 'control'))];
 }
 
-function scopeLines(label: string, request: PackRequest, systems: ExportRow[] | undefined, registers: number): string[] {
-  const names = (systems ?? []).map((row) => String(row.name ?? row.system ?? '')).filter(Boolean);
+function scopeLines(label: string, request: PackRequest, systems: { count: number; names: string[] }, registers: number): string[] {
+  const { count, names } = systems;
   return [
     `Workspace ${label}: every record and audit event of this workspace only.`,
     `Records and events stamped from ${request.from} 00:00 to ${request.to} 24:00 UTC; the registers as they stood when the pack was made.`,
-    names.length === 0
+    count === 0
       ? 'No AI system in the inventory.'
-      : `${names.length} AI system(s) in the inventory: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ` and ${names.length - 12} more` : ''}.`,
+      : `${count} AI system(s) in the inventory: ${names.join(', ')}${count > SCOPE_NAMES ? ` and ${count - SCOPE_NAMES} more` : ''}.`,
     `${registers} register(s), each as xlsx and CSV.`,
   ];
 }
 
-function soaLines(rows: ExportRow[] | undefined): string[] {
-  if (!rows || rows.length === 0) return ['No Statement of Applicability in this pack.'];
+function soaLines(rows: readonly ExportRow[]): string[] {
+  if (rows.length === 0) return ['No Statement of Applicability in this pack.'];
   const applicable = rows.filter((row) => row.applicable === true || row.applicable === 'yes').length;
   const states = new Map<string, number>();
   for (const row of rows) states.set(String(row.state ?? 'unknown'), (states.get(String(row.state ?? 'unknown')) ?? 0) + 1);

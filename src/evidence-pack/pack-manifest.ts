@@ -2,6 +2,7 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import type { KeyObject } from 'node:crypto';
 import { publicKeyTextOf, signText } from './pack-signature.ts';
 import type { SegmentEnd } from './audit-segment.ts';
+import type { LegacySummary } from './legacy-segment.ts';
 
 export const PACK_FORMAT = 'aims-evidence-pack/1';
 
@@ -36,6 +37,11 @@ export interface PackManifest {
   /** Days, both included. */
   period: { from: string; to: string };
   chain: { previousHash: string | null; events: number; first: SegmentEnd | null; last: SegmentEnd | null; head: SegmentEnd | null };
+  /**
+   * legacy-audit-log.jsonl, on a store migrated from the one global chain: the workspace's events of that
+   * chain and its chain's genesis event (legacy-segment.ts). Absent when the store never had a global chain.
+   */
+  legacy?: LegacySummary;
   files: PackFile[];
   citations: PackCitation[];
   /** Null when AIMS_SIGNING_KEY was not set: the pack is unsigned and says so. */

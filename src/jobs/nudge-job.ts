@@ -1,7 +1,7 @@
 import type { CardPublisher } from '../chat/card-publisher.ts';
 import { escalationView, nudgeView } from '../features/nudges/views.ts';
 import type { DigestService } from '../core/digest/digest-service.ts';
-import type { JobLedger } from '../core/scheduling/job-ledger.ts';
+import type { JobDelivery, JobLedger } from '../core/scheduling/job-ledger.ts';
 import { ESCALATE_TO_ADMINS_DAYS, ESCALATE_TO_LEADERSHIP_DAYS, type NudgeService } from '../core/scheduling/nudge-service.ts';
 import type { SettingsService } from '../core/settings/settings-service.ts';
 import { localWeekdayHour } from '../core/settings/workspace-settings.ts';
@@ -11,8 +11,14 @@ import type { Person, Workspace } from '../core/identity.ts';
 import { yieldToEventLoop } from '../core/yield-to-event-loop.ts';
 
 export const NUDGE_JOB = 'nudges';
-/** Messages sent between two yields to the event loop. */
-const NUDGE_DELIVERY_BATCH = 1;
+/**
+ * Recipients whose delivery rows are written and taken in one write unit (one unit per batch instead of
+ * one per message); each message is still settled in its own unit right after its send, so a crash
+ * can repeat at most the messages in flight, and leaves the rest of its batch to be taken once stale.
+ */
+export const NUDGE_TAKE_BATCH = 25;
+/** Direct messages in flight at once (the sweep waits on the platform's answers, not on this process). */
+export const NUDGE_IN_FLIGHT = 4;
 
 export interface NudgeRunReport {
   workspace: string;
@@ -73,6 +79,9 @@ export async function runNudges(
         to: { channel: true },
       });
     }
+    // From here the messages hold each person's items; the plan's list of them is let go, and each
+    // message is let go once settled, so what the sweep keeps shrinks as it goes (100k items at the start).
+    plan.people = [];
     const report: NudgeRunReport = {
       workspace: workspace.name ?? workspace.externalId,
       period: plan.today,
@@ -80,18 +89,20 @@ export async function runNudges(
       alreadySent: 0,
       failed: 0,
     };
-    const deliver = async (runId: number, recipient: string): Promise<void> => {
-      const message = messages.get(recipient);
+    const deliver = async (delivery: JobDelivery): Promise<void> => {
+      const message = messages.get(delivery.recipient);
       if (!message) return;
-      const delivery = await deps.ledger.takeDelivery(runId, recipient, message.summary);
-      if (!delivery) {
-        report.alreadySent += 1;
-        return;
-      }
       const ok = await send(deps, workspace, message);
-      await deps.ledger.settle(delivery, workspace.id, ok ? { ok: true } : { ok: false, error: `could not deliver to ${recipient}` });
+      await deps.ledger.settle(
+        delivery,
+        workspace.id,
+        ok ? { ok: true } : { ok: false, error: `could not deliver to ${delivery.recipient}` },
+      );
+      messages.delete(delivery.recipient);
       if (ok) report.sent += 1;
       else report.failed += 1;
+      // Each message is its own short units (send, settle); the event loop runs between them.
+      await yieldToEventLoop();
     };
     // A nudge that failed on an earlier day is not lost: today's message to that person carries
     // everything still due, so it supersedes the failed one (one message a day, never two).
@@ -99,17 +110,36 @@ export async function runNudges(
       if (failed.period !== plan.today) await deps.ledger.supersede(failed, workspace.id, plan.today);
     }
     const { run } = await deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
-    // Each message is its own short units (claim, send, settle); the event loop runs between batches of them.
-    let delivered = 0;
-    for (const recipient of messages.keys()) {
-      await deliver(run.id, recipient);
-      if (++delivered % NUDGE_DELIVERY_BATCH === 0) await yieldToEventLoop();
+    const recipients = [...messages.keys()];
+    for (let start = 0; start < recipients.length; start += NUDGE_TAKE_BATCH) {
+      const batch = recipients.slice(start, start + NUDGE_TAKE_BATCH).map((recipient) => ({
+        recipient,
+        summary: messages.get(recipient)?.summary ?? '',
+      }));
+      const taken = await deps.ledger.takeDeliveries(run.id, batch);
+      report.alreadySent += batch.length - taken.length;
+      const mine = new Set(taken.map((delivery) => delivery.recipient));
+      for (const { recipient } of batch) if (!mine.has(recipient)) messages.delete(recipient);
+      await yieldToEventLoop();
+      await inFlight(taken, NUDGE_IN_FLIGHT, deliver);
     }
     await deps.ledger.finishRun(run.id);
     deps.logger.info('nudge run', { ...report });
     reports.push(report);
   }
   return reports;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inFlight<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function send(

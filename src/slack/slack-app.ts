@@ -3,6 +3,7 @@ import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/
 import { Router, type Express, type RequestHandler } from 'express';
 import type { Mention } from '../chat/chat-request.ts';
 import type { ChatRouter } from '../chat/chat-router.ts';
+import type { MessageView } from '../chat/views/view.ts';
 import type { Logger } from '../logger.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { mrkdwnText } from './mrkdwn.ts';
@@ -107,6 +108,14 @@ function rememberBotIdentity(client: WebClient): void {
 
 const socketConnections = new WeakMap<App, SocketModeConnection>();
 
+/** Blocks of views answered again as they were (a status page or the help kept in memory): rendered once each. */
+const renderedViews = new WeakMap<MessageView, ReturnType<typeof renderMessage>>();
+function renderedOnce(view: MessageView): ReturnType<typeof renderMessage> {
+  let rendered = renderedViews.get(view);
+  if (!rendered) renderedViews.set(view, (rendered = renderMessage(view)));
+  return rendered;
+}
+
 /** The Socket Mode connection of an app built by createSlackApp in Socket Mode. */
 export function socketModeConnectionOf(app: App): SocketModeConnection | undefined {
   return socketConnections.get(app);
@@ -149,6 +158,9 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     receiver,
     logger: boltLogger(log),
     clientOptions,
+    // Nothing here keeps per-conversation state in Bolt (context.updateConversation): its store would only
+    // cost every request a lookup.
+    convoStore: false,
     ...(config.botUserId
       ? { botId: config.botId, botUserId: config.botUserId }
       : // Socket Mode: auth.test waits for the first event, so an unreachable Slack at start cannot reject unhandled.
@@ -179,7 +191,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
     }
     const answer = {
       response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral',
-      ...renderMessage(response.view),
+      ...renderedOnce(response.view),
     } as const;
     if (request.dedupeKey) answers.remember(request.dedupeKey, answer);
     await ack(answer);

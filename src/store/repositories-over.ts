@@ -14,16 +14,17 @@ import { areaRepositories } from '../features/index.ts';
 
 /**
  * Every repository, the kernel's and the areas', over one connection of either dialect. `inWriteUnit`
- * tells the audit log whether the caller runs inside a write unit: appends are refused anywhere else.
+ * tells the audit log whether the caller runs inside a write unit: appends are refused anywhere else;
+ * `readUnit` names the read unit it runs in (a snapshot: what it reads there cannot change).
  */
-export function storeRepositories(s: StoreDb, inWriteUnit: () => boolean): Repositories {
+export function storeRepositories(s: StoreDb, inWriteUnit: () => boolean, readUnit?: () => object | undefined): Repositories {
   // The type of the set is completed by each area's port.ts, so the cast only joins what they declared.
   return {
     ...areaRepositories(s),
     workspaces: new WorkspaceStore(s),
     people: new PeopleStore(s),
     roles: new RoleStore(s),
-    audit: new AuditChainStore(s, inWriteUnit),
+    audit: new AuditChainStore(s, inWriteUnit, readUnit),
     dedupe: new DedupeStore(s),
     settings: new SettingsStore(s),
     jobs: new JobStore(s),

@@ -37,14 +37,21 @@ export class SqliteStore implements GovernanceStore {
   // Prepared once: they run around every unit of work. Not the query_only pragma: SQLite applies a flag
   // pragma when the statement is prepared, not when it runs, so a prepared `query_only = ON` did nothing on
   // its first run (preparing `= OFF` after it had undone it) and the first read unit could write.
-  private readonly statements: Record<'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback', Database.Statement>;
+  private readonly statements: Record<'beginImmediate' | 'beginDeferred' | 'commit' | 'rollback' | 'changeMark', Database.Statement>;
 
   private constructor(
     private readonly handle: OpenDatabase,
     private readonly path: string,
   ) {
     this.s = { db: handle.db, dialect: 'sqlite' };
-    this.repos = storeRepositories(this.s, () => this.currentUnit()?.mode === 'write');
+    this.repos = storeRepositories(
+      this.s,
+      () => this.currentUnit()?.mode === 'write',
+      () => {
+        const unit = this.currentUnit();
+        return unit?.mode === 'read' ? unit : undefined;
+      },
+    );
     // Units wait for the write lock themselves (takeWriteLock); the pragma's wait stays for opening and migrating.
     handle.sqlite.pragma('busy_timeout = 0');
     const prepare = (sql: string) => handle.sqlite.prepare(sql);
@@ -53,7 +60,16 @@ export class SqliteStore implements GovernanceStore {
       beginDeferred: prepare('BEGIN DEFERRED'),
       commit: prepare('COMMIT'),
       rollback: prepare('ROLLBACK'),
+      // total_changes(): rows this connection inserted, updated or deleted since it opened (rolled back or
+      // not); data_version: moves when another connection (another process, the CLI) commits.
+      changeMark: prepare('SELECT total_changes() AS own, (SELECT data_version FROM pragma_data_version) AS others'),
     };
+  }
+
+  /** A mark that moves with every row written through this connection and every commit of another one. */
+  changeMark(): string {
+    const { own, others } = this.statements.changeMark.get() as { own: number; others: number };
+    return `${own}:${others}`;
   }
 
   /**

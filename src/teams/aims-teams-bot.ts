@@ -53,8 +53,19 @@ interface AimsCardData {
 
 type PostedCard = { channelId: string; messageId: string } | undefined;
 
+/** Cards of views answered again as they were (a status page or the help kept in memory): rendered once each way. */
+const renderedViews = new WeakMap<MessageView, { shared?: AdaptiveCard; own?: AdaptiveCard }>();
+function renderedOnce(view: MessageView, options: CardOptions): AdaptiveCard {
+  const kept = renderedViews.get(view) ?? {};
+  const way = options.shared ? 'shared' : 'own';
+  const card = kept[way] ?? renderCard(view, options);
+  kept[way] = card;
+  renderedViews.set(view, kept);
+  return card;
+}
+
 function cardFor(response: ChatResponse, options: CardOptions = {}): AdaptiveCard | undefined {
-  if (response.kind === 'message') return renderCard(response.view, options);
+  if (response.kind === 'message') return renderedOnce(response.view, options);
   if (response.kind === 'form') return renderFormCard(response.form, randomUUID());
   return undefined;
 }

@@ -24,7 +24,8 @@ async function routerWith(status?: Partial<StatusService>, logLines: string[] = 
     defaultTimeZone: 'Europe/Berlin',
     logger: createLogger('error', {}, (line) => logLines.push(line)),
   });
-  return new ChatRouter(status ? { ...services, status: status as StatusService } : services, features);
+  // A stub summarize keeps no snapshot: nothing time-bound to wait for (keptUntil) unless the stub says.
+  return new ChatRouter(status ? { ...services, status: { keptUntil: () => undefined, ...status } as StatusService } : services, features);
 }
 
 const request = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({

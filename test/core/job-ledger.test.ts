@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.ts';
-import { JobLedger } from '../../src/core/scheduling/job-ledger.ts';
+import { JobLedger, STALE_SENDING_MS } from '../../src/core/scheduling/job-ledger.ts';
 import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { openTestStore, STORE_KINDS, type StoreKind } from '../helpers/store-kinds.ts';
 import { directoryFor } from '../helpers/test-store.ts';
+import { sqlOf } from '../helpers/test-sql.ts';
 
 let store: GovernanceStore | undefined;
 afterEach(async () => {
@@ -55,5 +56,42 @@ describe.each(STORE_KINDS)('JobLedger on %s', (kind) => {
     await ledger.settle(taken!, workspaceId, { ok: false, error: 'channel_not_found' });
     expect(await ledger.failedEarlier('digest', workspaceId)).toMatchObject([{ recipient: 'channel:leadership', period: '2026-W48' }]);
     expect(await ledger.takeDelivery(run.id, 'channel:leadership', 'digest')).toBeDefined();
+  });
+  it('takes a batch in one write unit; two processes taking overlapping batches at once take each message once between them', async () => {
+    const { ledger, workspaceId } = await ledgerAt(kind);
+    const { run } = await ledger.claimRun('nudges', '2026-11-23', workspaceId);
+    const batch = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, n) => ({ recipient: `person:${from + n}`, summary: `items of ${from + n}` }));
+    // A second ledger (another replica) on its own connection where the store has one (PostgreSQL's pool).
+    const other = new JobLedger(store!, { now: () => new Date('2026-11-23T09:00:00Z') });
+    const [a, b] = await Promise.all([ledger.takeDeliveries(run.id, batch(0, 30)), other.takeDeliveries(run.id, batch(10, 40))]);
+    const taken = [...a, ...b].map((delivery) => delivery.recipient).sort();
+    expect(taken).toEqual(
+      batch(0, 40)
+        .map((message) => message.recipient)
+        .sort(),
+    );
+    expect([...a, ...b].every((delivery) => delivery.status === 'sending' && delivery.attempts === 1)).toBe(true);
+    // Taken, so neither takes them again.
+    expect(await ledger.takeDeliveries(run.id, batch(0, 40))).toEqual([]);
+    expect(await sqlOf(store!).count('job_deliveries')).toBe(40);
+  });
+
+  it('a process dies after settling part of its batch: the settled messages are never taken again, the rest once stale', async () => {
+    const { ledger, workspaceId, advance } = await ledgerAt(kind);
+    const { run } = await ledger.claimRun('nudges', '2026-11-23', workspaceId);
+    const batch = Array.from({ length: 5 }, (_, n) => ({ recipient: `person:${n}`, summary: 'x' }));
+    const taken = await ledger.takeDeliveries(run.id, batch);
+    await ledger.settle(taken[0]!, workspaceId, { ok: true });
+    await ledger.settle(taken[1]!, workspaceId, { ok: false, error: 'ratelimited' });
+    // The process dies here: person:2..4 were reserved and never settled.
+    advance(1);
+    expect((await ledger.takeDeliveries(run.id, batch)).map((d) => d.recipient)).toEqual(['person:1']);
+    advance(STALE_SENDING_MS / 60_000);
+    expect((await ledger.takeDeliveries(run.id, batch)).map((d) => [d.recipient, d.attempts])).toEqual([
+      ['person:2', 2],
+      ['person:3', 2],
+      ['person:4', 2],
+    ]);
   });
 });

@@ -1,10 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelMessenger, PostedMessage } from '../../src/chat/channel-messenger.ts';
+import { STALE_SENDING_MS } from '../../src/core/scheduling/job-ledger.ts';
 import { NUDGE_SLICE } from '../../src/core/scheduling/nudge-service.ts';
-import type { NudgeRunReport } from '../../src/jobs/nudge-job.ts';
+import { NUDGE_IN_FLIGHT, NUDGE_TAKE_BATCH, type NudgeRunReport } from '../../src/jobs/nudge-job.ts';
+import type { GovernanceStore } from '../../src/store/governance-store.ts';
+import { PgStore } from '../../src/store/postgres/pg-store.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { recordingMessenger, runSweep, seedNudgeItems, SWEEP_AT } from '../../scripts/bench/nudge-sweep.ts';
 import { postSlashCommand } from '../helpers/slack-signing.ts';
 import { startSlackHarness } from '../helpers/start-test-app.ts';
-import { openTestStore, TEST_STORE_KIND } from '../helpers/store-kinds.ts';
+import { openTestStore, TEST_STORE_KIND, testStoreUrl, trackTestStore } from '../helpers/store-kinds.ts';
 import { sqlOf } from '../helpers/test-sql.ts';
 
 const ITEMS = 2_000;
@@ -97,5 +105,153 @@ describe(`the nudge sweep in slices (${TEST_STORE_KIND})`, () => {
       expect(counts.size).toBe(PEOPLE);
       expect([...counts.values()].every((times) => times === 1)).toBe(true);
     });
+  });
+});
+
+/**
+ * A store that outlives the connection to it, as a process's does: a SQLite file, or this project's
+ * PostgreSQL database; `open()` is a new connection to it, as a new process (or a second replica) makes.
+ */
+async function durableStore(): Promise<{ open(): Promise<GovernanceStore>; cleanup(): void }> {
+  if (TEST_STORE_KIND === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-sweep-crash-'));
+    const path = join(dir, 'aims.db');
+    SqliteStore.open(path).close();
+    return { open: async () => SqliteStore.open(path, { migrate: false }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const first = await openTestStore(TEST_STORE_KIND);
+  const url = testStoreUrl(first);
+  await first.close();
+  if (!url) throw new Error('no URL for the PostgreSQL test store');
+  return {
+    open: async () => {
+      const store = await PgStore.open(url, { migrate: false, poolSize: 4 });
+      trackTestStore(store, url);
+      return store;
+    },
+    cleanup: () => undefined,
+  };
+}
+
+/**
+ * Slack's DMs as a process that dies mid-sweep sees them: the first `reach` are delivered (and recorded),
+ * every later send is cut off (its promise never settles, as when the process is killed while the
+ * request is out) and is not delivered: the crash came before it reached Slack.
+ */
+function dyingMessenger(reach: number): ChannelMessenger & { delivered: string[]; cutOff: string[] } {
+  const delivered: string[] = [];
+  const cutOff: string[] = [];
+  let ts = 0;
+  const posted = (channelId: string): PostedMessage => ({ channelId, messageId: `${1_700_000_000 + (ts += 1)}.000200` });
+  return {
+    delivered,
+    cutOff,
+    post: async (channel) => posted(channel.id),
+    update: async () => undefined,
+    direct: async (person) => {
+      if (delivered.length >= reach) {
+        cutOff.push(person.externalId);
+        return await new Promise<PostedMessage>(() => undefined);
+      }
+      delivered.push(person.externalId);
+      return posted(person.externalId);
+    },
+  };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe(`the nudge sweep across processes (${TEST_STORE_KIND})`, () => {
+  const CRASH_ITEMS = 500;
+  let durable: Awaited<ReturnType<typeof durableStore>>;
+  const open: GovernanceStore[] = [];
+  const connect = async () => {
+    const store = await durable.open();
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
+    durable.cleanup();
+  });
+
+  it(
+    'a crash mid-sweep: a new process sends at once every DM the dead one never reserved; the ones it reserved and did not settle ' +
+      '(its cut-off sends and the rest of their batch) wait until the reservation is stale (10 minutes), then go once: none lost, ' +
+      'none twice when the cut-off sends had not reached Slack (one that had would be sent again: at least once for those in flight)',
+    async () => {
+      durable = await durableStore();
+      const first = await connect();
+      await seedNudgeItems(first, CRASH_ITEMS, PEOPLE);
+      // The first process gets 30 DMs out: the whole first batch of 25 and 5 of the second, then dies with
+      // 4 sends out (cut off) and the second batch's other 16 reserved but not started.
+      const reach = NUDGE_TAKE_BATCH + 5;
+      const dying = dyingMessenger(reach);
+      void runSweep(first, { messenger: dying }).catch(() => undefined);
+      await until(() => dying.cutOff.length === NUDGE_IN_FLIGHT, 'the sends in flight to be cut off');
+      // The process is gone: its connection closes with nothing settled after the 30th DM.
+      open.splice(open.indexOf(first), 1);
+      await first.close();
+      const reserved = 2 * NUDGE_TAKE_BATCH - reach;
+
+      const second = await connect();
+      const rows = async (status: string) => await sqlOf(second).count('job_deliveries', 'status = ?', status);
+      expect({ sent: await rows('sent'), sending: await rows('sending') }).toEqual({ sent: reach, sending: reserved });
+
+      // A new process a minute later: the 50 never reserved go now, the 20 reserved by the dead one are left alone.
+      const resumed = recordingMessenger();
+      const soon = await runSweep(second, { messenger: resumed, at: new Date(SWEEP_AT.getTime() + 60_000) });
+      expect(soon).toMatchObject({ sent: PEOPLE - 2 * NUDGE_TAKE_BATCH, alreadySent: 2 * NUDGE_TAKE_BATCH, failed: 0 });
+      expect(await rows('sending')).toBe(reserved);
+
+      // Once the reservations are stale, the next run (the scheduler checks hourly) sends those 20, once.
+      const late = recordingMessenger();
+      const stale = await runSweep(second, { messenger: late, at: new Date(SWEEP_AT.getTime() + STALE_SENDING_MS + 60_000) });
+      expect(stale).toMatchObject({ sent: reserved, alreadySent: PEOPLE - reserved, failed: 0 });
+      expect(late.directs.map((dm) => dm.to).sort()).toEqual(
+        owners.filter((owner) => !dying.delivered.includes(owner) && !resumed.directs.some((dm) => dm.to === owner)).sort(),
+      );
+      // The cut-off sends are among them: reserved, never settled, sent again after the stale time.
+      expect(dying.cutOff.every((owner) => late.directs.some((dm) => dm.to === owner))).toBe(true);
+
+      // Between the three processes every owner got exactly one DM, and the rows and audit trail say so.
+      const all = tally([...dying.delivered, ...resumed.directs.map((dm) => dm.to), ...late.directs.map((dm) => dm.to)]);
+      expect([...all.keys()].sort()).toEqual([...owners].sort());
+      expect([...all.values()].every((times) => times === 1)).toBe(true);
+      expect({ rows: await sqlOf(second).count('job_deliveries'), sent: await rows('sent') }).toEqual({ rows: PEOPLE, sent: PEOPLE });
+      expect(await sqlOf(second).count('job_deliveries', 'attempts = 2')).toBe(reserved);
+      expect(await sqlOf(second).count('audit_events', "action = 'job.message_sent'")).toBe(PEOPLE);
+      // A run after all that sends nothing.
+      expect(
+        await runSweep(second, { messenger: recordingMessenger(), at: new Date(SWEEP_AT.getTime() + 2 * STALE_SENDING_MS) }),
+      ).toMatchObject({
+        sent: 0,
+        alreadySent: PEOPLE,
+      });
+      expect(await second.verifyAudit()).toMatchObject({ ok: true });
+    },
+  );
+
+  it('two sweeps at once from two processes (each its own connection to the store) send each DM once between them', async () => {
+    durable = await durableStore();
+    const one = await connect();
+    const two = await connect();
+    await seedNudgeItems(one, CRASH_ITEMS, PEOPLE);
+    const messenger = recordingMessenger();
+    const [a, b] = await Promise.all([runSweep(one, { messenger }), runSweep(two, { messenger })]);
+    expect(a.sent + b.sent).toBe(PEOPLE);
+    expect(a.alreadySent + b.alreadySent).toBe(PEOPLE);
+    expect(a.failed + b.failed).toBe(0);
+    const counts = tally(messenger.directs.map((dm) => dm.to));
+    expect([...counts.keys()].sort()).toEqual([...owners].sort());
+    expect([...counts.values()].every((times) => times === 1)).toBe(true);
+    expect(await sqlOf(one).count('job_deliveries')).toBe(PEOPLE);
+    expect(await sqlOf(one).count('job_runs')).toBe(1);
   });
 });

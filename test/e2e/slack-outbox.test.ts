@@ -43,6 +43,16 @@ const postedCopies = async (number: number) =>
     number,
   );
 
+/** Waits until INC-n's first message has been tried once and is not being sent right now (the send runs after the answer). */
+async function triedOnce(number: number): Promise<Row> {
+  for (let i = 0; i < 400; i++) {
+    const [row] = await outboxOf(number);
+    if (row && row.attempts >= 1 && row.status !== 'sending') return row;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`INC-${number}'s message was never tried: ${text(await outboxOf(number))}`);
+}
+
 /** Waits until the sender has settled INC-n's messages (it retries in the background, after backoff). */
 async function settled(number: number): Promise<Row[]> {
   for (let i = 0; i < 400; i++) {
@@ -107,7 +117,7 @@ describe('the outbox sender on Slack', () => {
     outboxClock.hold(true);
     await report('Chatbot invents a refund policy', 'V0OUT2');
     // Right after the 429 the message waits for Retry-After (1 s), not the sender's own backoff (20 ms in tests).
-    const waiting = (await outboxOf(1))[0] as Row;
+    const waiting = await triedOnce(1);
     outboxClock.hold(false);
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
     expect(waiting.lastError).toMatch(/rate-limit/);

@@ -9,6 +9,7 @@ export interface HelpLine {
   word: string;
   usage: string;
   summary: string;
+  summaryOn?: Partial<Record<Platform, string>>;
   group: HelpGroup;
   button?: HelpButton;
 }
@@ -29,6 +30,9 @@ export function helpButton(button: HelpButton): ButtonView {
     ? { label: button.label, action: ROUTER_ACTIONS.openForm, args: { form: button.form } }
     : { label: button.label, action: ROUTER_ACTIONS.runCommand, args: { text: button.command } };
 }
+
+/** What a command does, as said on this platform. */
+const summaryOf = (line: HelpLine, platform: Platform): string => line.summaryOn?.[platform] ?? line.summary;
 
 type Note = { unknown: string; suggestion?: string };
 
@@ -72,7 +76,7 @@ export function helpView(platform: Platform, lines: readonly HelpLine[], note?: 
     blocks.push({ type: 'text', text: [{ text: HELP_GROUP_TITLES[group], style: 'bold' }] });
     blocks.push({
       type: 'list',
-      items: inGroup.map((line) => [{ text: `${prefix}${line.word}`, style: 'code' }, { text: ` — ${line.summary}` }]),
+      items: inGroup.map((line) => [{ text: `${prefix}${line.word}`, style: 'code' }, { text: ` — ${summaryOf(line, platform)}` }]),
     });
     const buttons = inGroup.flatMap((line) => (line.button ? [helpButton(line.button)] : []));
     if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
@@ -103,7 +107,7 @@ export function fullHelpView(platform: Platform, lines: readonly HelpLine[]): Me
       { type: 'header', text: 'Every command, in full' },
       {
         type: 'list',
-        items: ordered.map((line) => [{ text: `${prefix}${line.usage}`, style: 'code' }, { text: ` — ${line.summary}` }]),
+        items: ordered.map((line) => [{ text: `${prefix}${line.usage}`, style: 'code' }, { text: ` — ${summaryOf(line, platform)}` }]),
       },
       platformHint(platform),
     ],

@@ -1,4 +1,5 @@
 import type { AuditHead } from '../audit.ts';
+import { KeptMap } from '../kept-map.ts';
 import type { Clock } from '../clock.ts';
 import type { Person, Workspace } from '../identity.ts';
 import type { Repositories, UnitOfWork } from '../ports.ts';
@@ -144,7 +145,7 @@ function verdictOf(
 
 /** Builds the weekly digest of a workspace as of a moment. */
 export class DigestService {
-  private readonly verdicts = new Map<number, KeptVerdict>();
+  private readonly verdicts = new KeptMap<number, KeptVerdict>(KEPT_VERDICTS);
 
   constructor(
     private readonly store: UnitOfWork,
@@ -171,8 +172,7 @@ export class DigestService {
     const today = todayIn(timeZone, at);
     const kept = this.verdicts.get(workspaceId);
     if (kept && kept.sequence === sequence && kept.today === today) {
-      this.verdicts.delete(workspaceId);
-      this.verdicts.set(workspaceId, kept);
+      this.verdicts.keep(workspaceId, kept);
       return kept.verdict;
     }
     const week = this.weekOf(today, at);
@@ -192,15 +192,7 @@ export class DigestService {
     const verdict = { concerns, attention };
     // Kept only if nothing changed while the areas were read in their own read units.
     const after = await this.store.read(async (repos) => (await repos.audit.versions(workspaceId)).workspace);
-    if (after === sequence) {
-      this.verdicts.delete(workspaceId);
-      this.verdicts.set(workspaceId, { sequence, today, verdict });
-      while (this.verdicts.size > KEPT_VERDICTS) {
-        const oldest = this.verdicts.keys().next().value;
-        if (oldest === undefined) break;
-        this.verdicts.delete(oldest);
-      }
-    }
+    if (after === sequence) this.verdicts.keep(workspaceId, { sequence, today, verdict });
     return verdict;
   }
 

@@ -8,10 +8,18 @@ export function csvCell(value: ExportCell): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** RFC 4180 CSV lines (no line ends): the header, then one line per row. Line breaks inside a cell stay inside its quotes. */
-export function csvLines(columns: readonly ExportColumn[], rows: readonly ExportRow[]): string[] {
-  return [
-    columns.map((column) => csvCell(column.header)).join(','),
-    ...rows.map((row) => columns.map((column) => csvCell(row[column.key] ?? null)).join(',')),
-  ];
+/** The CSV header line (no line end). */
+export const csvHeader = (columns: readonly ExportColumn[]): string => columns.map((column) => csvCell(column.header)).join(',');
+
+/** One row as an RFC 4180 CSV line (no line end). Line breaks inside a cell stay inside its quotes. */
+export const csvLine = (columns: readonly ExportColumn[], row: ExportRow): string =>
+  columns.map((column) => csvCell(row[column.key] ?? null)).join(',');
+
+/** RFC 4180 CSV lines (no line ends), streamed: the header, then one line per row as the rows come. */
+export async function* csvLines(
+  columns: readonly ExportColumn[],
+  rows: Iterable<ExportRow> | AsyncIterable<ExportRow>,
+): AsyncGenerator<string> {
+  yield csvHeader(columns);
+  for await (const row of rows) yield csvLine(columns, row);
 }

@@ -61,24 +61,53 @@ export class JobLedger {
 
   /** Takes a message for sending; false when it was sent already or another process is sending it. */
   async takeDelivery(runId: number, recipient: string, summary: string): Promise<JobDelivery | undefined> {
+    return (await this.takeDeliveries(runId, [{ recipient, summary }]))[0];
+  }
+
+  /**
+   * Takes several messages of a run for sending in one write unit (a sweep's batch): the ones returned
+   * are this process's to send, each settled on its own after its send; the others were sent already or
+   * are being sent by another process. A batch taken by a process that dies is taken again once stale.
+   */
+  async takeDeliveries(runId: number, messages: ReadonlyArray<{ recipient: string; summary: string }>): Promise<JobDelivery[]> {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
     return await this.store.write(async (repos) => {
-      const delivery =
-        (await repos.jobs.findDelivery(runId, recipient)) ??
-        (await repos.jobs.insertDelivery({
+      // Three statements for the batch (its rows, the missing ones written, the takeable ones taken), not three per message.
+      const recipients = [...new Map(messages.map((message) => [message.recipient, message])).values()];
+      const rows = new Map(
+        (
+          await repos.jobs.findDeliveries(
+            runId,
+            recipients.map((message) => message.recipient),
+          )
+        ).map((delivery) => [delivery.recipient, delivery]),
+      );
+      const missing = recipients.filter((message) => !rows.has(message.recipient));
+      const written = await repos.jobs.insertDeliveries(
+        missing.map(({ recipient, summary }) => ({
           runId,
           recipient,
-          status: 'pending',
+          status: 'pending' as const,
           attempts: 0,
           lastError: null,
           summary,
           takenAt: null,
           sentAt: null,
-        }));
-      return (await repos.jobs.takeDelivery(delivery.id, now.toISOString(), staleBefore))
-        ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1 }
-        : undefined;
+        })),
+      );
+      for (const delivery of written) rows.set(delivery.recipient, delivery);
+      const candidates = recipients.map((message) => rows.get(message.recipient)).filter((d): d is JobDelivery => d !== undefined);
+      const taken = new Set(
+        await repos.jobs.takeDeliveries(
+          candidates.map((delivery) => delivery.id),
+          now.toISOString(),
+          staleBefore,
+        ),
+      );
+      return candidates
+        .filter((delivery) => taken.has(delivery.id))
+        .map((delivery) => ({ ...delivery, status: 'sending' as const, attempts: delivery.attempts + 1, takenAt: now.toISOString() }));
     });
   }
 

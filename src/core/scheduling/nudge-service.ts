@@ -59,8 +59,19 @@ export interface NudgeSource {
   ): Promise<{ items: NudgeItems; next?: string }>;
 }
 
-/** Rows a sliced source reads per unit of work, and people the plan looks up per unit, between yields. */
-export const NUDGE_SLICE = { rows: 500, people: 200 } as const;
+/**
+ * How the plan reads, between yields to the event loop: a sliced source's rows per read unit are sized by
+ * the process's CPU time (starting at `firstRows`, doubled while a slice takes under half of `budgetMs`,
+ * halved when it takes longer, within `minRows`..`rows`), and people are looked up `people` per unit.
+ */
+export const NUDGE_SLICE = { rows: 500, firstRows: 100, minRows: 25, budgetMs: 8, people: 200 } as const;
+
+/** The rows of the next slice, after one of `rows` rows took `ms`. */
+export function nextSliceRows(rows: number, ms: number): number {
+  if (ms > NUDGE_SLICE.budgetMs) return Math.max(NUDGE_SLICE.minRows, Math.floor(rows / 2));
+  if (ms < NUDGE_SLICE.budgetMs / 2) return Math.min(NUDGE_SLICE.rows, rows * 2);
+  return rows;
+}
 
 export interface NudgePlan {
   today: string;
@@ -106,9 +117,15 @@ export class NudgeService {
     for (const source of this.sources) {
       if (source.slice) {
         let after: string | undefined;
+        let rows: number = NUDGE_SLICE.firstRows;
         do {
-          const slice = await this.store.read(async (repos) => await source.slice?.(repos, workspaceId, window, after, NUDGE_SLICE.rows));
+          // Sized by the CPU time the slice took, not its wall time: waiting on PostgreSQL does not hold the
+          // loop, and on a busy machine wall time shrank slices to 25 rows (4,000 read units for 100k items).
+          const started = process.cpuUsage();
+          const slice = await this.store.read(async (repos) => await source.slice?.(repos, workspaceId, window, after, rows));
           add(slice?.items ?? []);
+          const spent = process.cpuUsage(started);
+          rows = nextSliceRows(rows, (spent.user + spent.system) / 1000);
           after = slice?.next;
           await yieldToEventLoop();
         } while (after !== undefined);

@@ -1,4 +1,4 @@
-import { allPages, personLabels } from '../../core/export/export-lookups.ts';
+import { keysetRows, personLabels } from '../../core/export/export-lookups.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
 
 /** The AI system inventory for auditors (A.4.2, A.6.2.1): one row per system. */
@@ -21,28 +21,33 @@ export const aiSystemExport: ExportSource = {
     { key: 'addedAt', header: 'Added', width: 22 },
     { key: 'updatedAt', header: 'Last changed', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const systems = (await allPages(async (page) => await repos.aiSystems.list(workspaceId, {}, page))).sort((a, b) => a.id - b.id);
-    const owners = await personLabels(
-      repos,
-      workspaceId,
-      systems.map((s) => s.ownerPersonId),
-    );
-    return systems.map((s) => ({
-      system: s.id,
-      name: s.name,
-      purpose: s.purpose,
-      description: s.description,
-      owner: s.ownerPersonId === null ? null : (owners.get(s.ownerPersonId) ?? null),
-      euRiskLevel: s.euRiskLevel,
-      internalTier: s.internalTier,
-      stage: s.stage,
-      provider: s.provider,
-      vendor: s.vendorName,
-      modelCard: s.modelCardUrl,
-      repository: s.repositoryUrl,
-      addedAt: s.createdAt,
-      updatedAt: s.updatedAt,
-    }));
-  },
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.aiSystems.pageById(workspaceId, after, limit),
+      (s) => s.id,
+      async (systems) => {
+        const owners = await personLabels(
+          repos,
+          workspaceId,
+          systems.map((s) => s.ownerPersonId),
+        );
+        return systems.map((s) => ({
+          system: s.id,
+          name: s.name,
+          purpose: s.purpose,
+          description: s.description,
+          owner: s.ownerPersonId === null ? null : (owners.get(s.ownerPersonId) ?? null),
+          euRiskLevel: s.euRiskLevel,
+          internalTier: s.internalTier,
+          stage: s.stage,
+          provider: s.provider,
+          vendor: s.vendorName,
+          modelCard: s.modelCardUrl,
+          repository: s.repositoryUrl,
+          addedAt: s.createdAt,
+          updatedAt: s.updatedAt,
+        }));
+      },
+    ),
 };

@@ -21,6 +21,10 @@ export interface AiSystemRepository {
   findById(workspaceId: number, id: number): Promise<AiSystem | undefined>;
   findByNameKey(workspaceId: number, nameKey: string): Promise<AiSystem | undefined>;
   list(workspaceId: number, filter: AiSystemFilter, page: { limit: number; offset: number }): Promise<{ items: AiSystem[]; total: number }>;
+  /** Systems not retired (as `list` with no filter), by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<AiSystem[]>;
+  /** The systems of these ids (retired ones too), in no order: an export page's lookup. */
+  findByIds(workspaceId: number, ids: readonly number[]): Promise<AiSystem[]>;
   /** Systems not retired whose name contains `query`, for type-ahead pickers. */
   search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]>;
   names(workspaceId: number): Promise<string[]>;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
 import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
@@ -71,6 +71,27 @@ export class AiSystemStore implements AiSystemRepository {
       .offset(page.offset);
     const total = first(await this.s.db.select({ n: count() }).from(aiSystems).where(where))?.n ?? 0;
     return { items, total };
+  }
+
+  async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<AiSystem[]> {
+    const { aiSystems } = this.t;
+    const conditions: SQL[] = [eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.stage, 'retired')];
+    if (afterId !== undefined) conditions.push(gt(aiSystems.id, afterId));
+    return await this.s.db
+      .select()
+      .from(aiSystems)
+      .where(and(...conditions))
+      .orderBy(asc(aiSystems.id))
+      .limit(limit);
+  }
+
+  async findByIds(workspaceId: number, ids: readonly number[]): Promise<AiSystem[]> {
+    if (ids.length === 0) return [];
+    const { aiSystems } = this.t;
+    return await this.s.db
+      .select()
+      .from(aiSystems)
+      .where(and(eq(aiSystems.workspaceId, workspaceId), inArray(aiSystems.id, [...ids])));
   }
 
   async search(workspaceId: number, query: string, limit: number): Promise<AiSystem[]> {

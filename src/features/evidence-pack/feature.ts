@@ -14,7 +14,12 @@ export const evidencePackFeature: Feature = {
       word: 'export',
       usage: 'export [from] [to]',
       group: 'admin',
-      summary: 'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default), sent to your direct messages.',
+      summary: 'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default).',
+      summaryOn: {
+        slack: 'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default), uploaded to your direct messages.',
+        teams:
+          'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default): a one-time download link in our personal chat, valid 15 minutes.',
+      },
       handle: exportCommand,
     },
   ],

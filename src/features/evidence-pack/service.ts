@@ -7,6 +7,7 @@ import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError } from '../../core/errors.ts';
 import type { UnitOfWork } from '../../core/ports.ts';
+import type { PackRequestRecord } from './port.ts';
 import { buildEvidencePack, type PackRequest } from '../../evidence-pack/build-pack.ts';
 import type { PackManifest } from '../../evidence-pack/pack-manifest.ts';
 import { privateKeyOf, SigningKeyError } from '../../evidence-pack/pack-signature.ts';
@@ -40,10 +41,25 @@ export interface BuiltPack {
   manifestSha256: string;
 }
 
-/** How long a download link of a pack works (it works once). */
+/** How long a download link of a pack works (it works once), from when it is sent. */
 export const PACK_LINK_MS = 15 * 60_000;
 
-/** Builds a workspace's evidence pack for a person in chat (admins and leadership), audited in the store. */
+/** How long a process holds a request it builds or sends before another may take it (a pack of 100k events builds in about a minute). */
+export const PACK_LEASE_MS = 10 * 60_000;
+
+const filenameOf = (period: { from: string; to: string }) => `aims-evidence-pack-${period.from}-${period.to}.zip`;
+
+/** What `/aims export` recorded: a new request, or the open one of the same person and period (a double click). */
+export interface RequestedPack {
+  request: PackRequestRecord;
+  fresh: boolean;
+}
+
+/**
+ * The evidence pack in chat (admins and leadership): the request is recorded with its audit event, a
+ * worker (worker.ts) builds it, audits the export with its hashes, and delivers it; a Teams link is
+ * served from the database by any replica, once.
+ */
 export class EvidencePackService {
   constructor(
     private readonly store: UnitOfWork,
@@ -54,57 +70,23 @@ export class EvidencePackService {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  private readonly running = new Set<Promise<void>>();
-  /** Packs waiting for their one download, by id; kept in memory (a restart ends the links). */
-  private readonly offered = new Map<string, { bytes: Buffer; filename: string; expiresAt: number }>();
-  private readonly linkKey = randomBytes(32);
   private baseUrl: string | undefined;
+  private readonly listeners = new Set<() => void>();
 
   /** Where the bot's HTTP server is reached (AIMS_PUBLIC_URL, or the address it listens on): the download links start with it. */
   servedAt(url: string): void {
     this.baseUrl = url.replace(/\/+$/, '');
   }
 
-  /** A one-time download link for `pack`, valid PACK_LINK_MS: /packs/<id>.<expiry>.<HMAC of both>. */
-  offer(pack: BuiltPack): { url: string; expiresAt: Date } {
-    if (!this.baseUrl)
-      throw new AimsError('not_configured', 'The bot does not know its address (AIMS_PUBLIC_URL): it cannot offer a download link.');
-    const now = this.clock.now().getTime();
-    for (const [id, kept] of this.offered) if (kept.expiresAt <= now) this.offered.delete(id);
-    const id = randomUUID();
-    const expiresAt = now + PACK_LINK_MS;
-    this.offered.set(id, { bytes: pack.bytes, filename: pack.filename, expiresAt });
-    return { url: `${this.baseUrl}/packs/${id}.${expiresAt}.${this.sign(`${id}.${expiresAt}`)}`, expiresAt: new Date(expiresAt) };
+  /** Whether this process can write download links (it knows its address). */
+  get linksServed(): boolean {
+    return this.baseUrl !== undefined;
   }
 
-  /** The pack behind a link, once: undefined for a forged, expired or already used token. */
-  take(token: string): { bytes: Buffer; filename: string } | undefined {
-    const [id, expiry, mac, ...rest] = token.split('.');
-    if (!id || !expiry || !mac || rest.length > 0) return undefined;
-    const expected = Buffer.from(this.sign(`${id}.${expiry}`));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const kept = this.offered.get(id);
-    this.offered.delete(id);
-    if (!kept || Number(expiry) !== kept.expiresAt || kept.expiresAt <= this.clock.now().getTime()) return undefined;
-    return { bytes: kept.bytes, filename: kept.filename };
-  }
-
-  private sign(text: string): string {
-    return createHmac('sha256', this.linkKey).update(text).digest('base64url');
-  }
-
-  /** Runs `work` after the answer (it catches its own errors); `settled` waits for it. */
-  inBackground(work: () => Promise<void>): void {
-    const run = work()
-      .catch(() => undefined)
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
-  }
-
-  /** Resolves when every pack started so far is built and sent (or failed and said so). */
-  async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  /** Told after a request is recorded in this process (the worker starts on it at once). */
+  onRequested(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Refuses anyone but admins and leadership, before anything is read or written. */
@@ -113,9 +95,201 @@ export class EvidencePackService {
       throw new AimsError('forbidden', 'Only admins and leadership can export the evidence pack.');
   }
 
-  /** The pack of the actor's workspace for the days [from, to], signed with AIMS_SIGNING_KEY when set; the export is audited. */
-  async build(actor: Actor, period: { from: string; to: string }): Promise<BuiltPack> {
+  /**
+   * Records a request for the actor's pack of `period`, audited as `evidence_pack.requested` in the
+   * same unit. The same person asking for the same period while it is open gets that request (nothing
+   * written); a retried delivery of the command is stopped before by its inbound dedupe key.
+   */
+  async request(actor: Actor, period: { from: string; to: string }, platform: 'slack' | 'teams'): Promise<RequestedPack> {
     this.assertMayExport(actor);
+    const at = this.clock.now().toISOString();
+    const openKey = `${actor.workspaceId}:${actor.personId}:${period.from}:${period.to}`;
+    const requested = await this.store.write(async (repos): Promise<RequestedPack> => {
+      const open = await repos.packRequests.findOpen(openKey);
+      if (open) return { request: open, fresh: false };
+      const request = await repos.packRequests.insert({
+        workspaceId: actor.workspaceId,
+        personId: actor.personId,
+        platform,
+        actor: actor.label,
+        periodFrom: period.from,
+        periodTo: period.to,
+        openKey,
+        createdAt: at,
+      });
+      // Lost a race with the same request on another connection: that one stands.
+      if (!request) {
+        const raced = await repos.packRequests.findOpen(openKey);
+        if (!raced) throw new AimsError('conflict', 'The export request could not be recorded; try again.');
+        return { request: raced, fresh: false };
+      }
+      await appendAuditBy(
+        repos,
+        actor,
+        {
+          workspaceId: actor.workspaceId,
+          action: 'evidence_pack.requested',
+          subject: `evidence-pack:${request.id}`,
+          before: null,
+          after: { from: period.from, to: period.to, platform },
+        },
+        at,
+      );
+      return { request, fresh: true };
+    });
+    if (requested.fresh) for (const listener of this.listeners) listener();
+    return requested;
+  }
+
+  /** Requests due for a build or a delivery, oldest first (`now` is the worker's wall clock). */
+  async due(now: Date, limit = 20): Promise<PackRequestRecord[]> {
+    return await this.store.read(async (repos) => await repos.packRequests.due(now.toISOString(), limit));
+  }
+
+  /** Takes a request for `by`: the request as taken, or undefined when another process has it. */
+  async claim(id: number, by: string, now: Date): Promise<PackRequestRecord | undefined> {
+    const leaseUntil = new Date(now.getTime() + PACK_LEASE_MS).toISOString();
+    return await this.store.write(async (repos) =>
+      (await repos.packRequests.claim(id, by, now.toISOString(), leaseUntil)) ? await repos.packRequests.findById(id) : undefined,
+    );
+  }
+
+  /**
+   * Builds a claimed pending request and keeps its zip on the row, with the `evidence_pack.exported`
+   * audit event (hashes of manifest and zip) in the same unit; false when the claim was lost meanwhile
+   * (nothing kept, nothing audited).
+   */
+  async buildRequest(request: PackRequestRecord, by: string): Promise<boolean> {
+    const actor: Actor = { workspaceId: request.workspaceId, personId: request.personId, roles: [], label: request.actor };
+    const period = { from: request.periodFrom, to: request.periodTo };
+    const pack = await this.buildPack(request.workspaceId, period);
+    const at = this.clock.now().toISOString();
+    const packSha256 = createHash('sha256').update(pack.bytes).digest('hex');
+    return await this.store.write(async (repos) => {
+      const kept = await repos.packRequests.markBuilt(request.id, by, {
+        filename: pack.filename,
+        zip: pack.bytes,
+        manifestSha256: pack.manifestSha256,
+        packSha256,
+        events: pack.manifest.chain.events,
+        signed: pack.manifest.signature !== null,
+      });
+      if (!kept) return false;
+      await appendAuditBy(
+        repos,
+        actor,
+        {
+          workspaceId: request.workspaceId,
+          action: 'evidence_pack.exported',
+          subject: `workspace:${request.workspaceId}`,
+          before: null,
+          after: {
+            request: request.id,
+            from: period.from,
+            to: period.to,
+            manifestSha256: pack.manifestSha256,
+            packSha256,
+            signed: pack.manifest.signature !== null,
+            events: pack.manifest.chain.events,
+          },
+        },
+        at,
+      );
+      return true;
+    });
+  }
+
+  /**
+   * A delivery attempt of a built request starts (counted before anything is sent: a second attempt
+   * says so). A Teams request gets its link now (valid PACK_LINK_MS from its first sending; the same
+   * link on a later attempt). The request as it stands, or undefined when the claim was lost.
+   */
+  async startSend(request: PackRequestRecord, by: string): Promise<PackRequestRecord | undefined> {
+    const link =
+      request.platform === 'teams' && !request.linkId
+        ? {
+            linkId: randomUUID(),
+            linkKey: randomBytes(32).toString('base64url'),
+            linkExpiresAt: new Date(this.clock.now().getTime() + PACK_LINK_MS).toISOString(),
+          }
+        : undefined;
+    return await this.store.write(async (repos) =>
+      (await repos.packRequests.startSend(request.id, by, link)) ? await repos.packRequests.findById(request.id) : undefined,
+    );
+  }
+
+  async zipOf(request: PackRequestRecord): Promise<Buffer | undefined> {
+    return await this.store.read(async (repos) => await repos.packRequests.zipOf(request.id));
+  }
+
+  /** Delivered: a Slack upload drops the zip; a Teams link keeps it for its one download. */
+  async markDelivered(request: PackRequestRecord): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.store.write(async (repos) => await repos.packRequests.markDelivered(request.id, at, request.platform !== 'teams'));
+  }
+
+  async retryLater(request: PackRequestRecord, by: string, error: string, next: Date): Promise<void> {
+    await this.store.write(async (repos) => await repos.packRequests.retryLater(request.id, by, error, next.toISOString()));
+  }
+
+  async markFailed(request: PackRequestRecord, error: string): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.store.write(async (repos) => await repos.packRequests.markFailed(request.id, error, at));
+  }
+
+  /** Links past their expiry lose their zip (the cleanup of the worker's rounds; it writes only when one is due); how many. */
+  async expireLinks(): Promise<number> {
+    const now = this.clock.now();
+    if (!(await this.store.read(async (repos) => await repos.packRequests.anyExpired(now.getTime())))) return 0;
+    return await this.store.write(async (repos) => await repos.packRequests.expireLinks(now.getTime(), now.toISOString()));
+  }
+
+  /** Claims a stopped process left, released (see the worker's isGone); how many. Writes only when there are some. */
+  async releaseAbandoned(isGone: (claimedBy: string) => boolean): Promise<number> {
+    const claims = await this.store.read(async (repos) => await repos.packRequests.claimed());
+    const gone = claims.filter((claim) => isGone(claim.claimedBy));
+    if (gone.length === 0) return 0;
+    return await this.store.write(async (repos) => {
+      let released = 0;
+      for (const claim of gone) if (await repos.packRequests.release(claim.id, claim.claimedBy)) released += 1;
+      return released;
+    });
+  }
+
+  /** The one-time link of a request that has one: /packs/<workspace>.<id>.<expiry>.<HMAC of the three>. */
+  linkOf(request: PackRequestRecord): { url: string; expiresAt: Date } {
+    if (!this.baseUrl)
+      throw new AimsError('not_configured', 'The bot does not know its address (AIMS_PUBLIC_URL): it cannot offer a download link.');
+    if (!request.linkId || !request.linkKey || !request.linkExpiresAt)
+      throw new AimsError('conflict', `Evidence pack request ${request.id} has no download link.`);
+    const expiresAt = new Date(request.linkExpiresAt);
+    const body = `${request.workspaceId}.${request.linkId}.${expiresAt.getTime()}`;
+    return { url: `${this.baseUrl}/packs/${body}.${sign(request.linkKey, body)}`, expiresAt };
+  }
+
+  /**
+   * The pack behind a link, once, read from the database (any replica, after a restart): undefined
+   * for a forged, expired, used or other workspace's token. The download drops the zip.
+   */
+  async take(token: string): Promise<{ bytes: Buffer; filename: string } | undefined> {
+    const [workspace, linkId, expiry, mac, ...rest] = token.split('.');
+    if (!workspace || !linkId || !expiry || !mac || rest.length > 0 || !/^\d+$/.test(workspace) || !/^\d+$/.test(expiry)) return undefined;
+    const now = this.clock.now();
+    return await this.store.write(async (repos) => {
+      const request = await repos.packRequests.findByLink(Number(workspace), linkId);
+      if (!request?.linkKey || !request.linkExpiresAt || !request.filename) return undefined;
+      const expected = Buffer.from(sign(request.linkKey, `${workspace}.${linkId}.${expiry}`));
+      const given = Buffer.from(mac);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      const expiresAt = Date.parse(request.linkExpiresAt);
+      if (Number(expiry) !== expiresAt || expiresAt <= now.getTime()) return undefined;
+      const bytes = await repos.packRequests.takeDownload(request.id, now.toISOString());
+      return bytes ? { bytes, filename: request.filename } : undefined;
+    });
+  }
+
+  /** The pack of a workspace for the days [from, to], signed with AIMS_SIGNING_KEY when set (not audited: buildRequest audits). */
+  async buildPack(workspaceId: number, period: { from: string; to: string }): Promise<BuiltPack> {
     let signingKey;
     try {
       const text = this.env.AIMS_SIGNING_KEY?.trim();
@@ -128,10 +302,10 @@ export class EvidencePackService {
     const dir = mkdtempSync(join(tmpdir(), 'aims-pack-'));
     try {
       const out = join(dir, 'pack.zip');
-      const chartPng = await this.chartOf(actor.workspaceId, new Date(`${period.to}T23:59:59.999Z`));
+      const chartPng = await this.chartOf(workspaceId, new Date(`${period.to}T23:59:59.999Z`));
       const manifest = await buildEvidencePack(this.store, {
         ...(chartPng ? { chartPng } : {}),
-        workspaceId: actor.workspaceId,
+        workspaceId,
         from: period.from,
         to: period.to,
         out,
@@ -143,30 +317,13 @@ export class EvidencePackService {
       const manifestSha256 = createHash('sha256')
         .update(`${JSON.stringify(manifest, null, 2)}\n`)
         .digest('hex');
-      await this.store.write(async (repos) => {
-        await appendAuditBy(
-          repos,
-          actor,
-          {
-            workspaceId: actor.workspaceId,
-            action: 'evidence_pack.exported',
-            subject: `workspace:${actor.workspaceId}`,
-            before: null,
-            after: {
-              from: period.from,
-              to: period.to,
-              manifestSha256,
-              packSha256: createHash('sha256').update(bytes).digest('hex'),
-              signed: manifest.signature !== null,
-              events: manifest.chain.events,
-            },
-          },
-          now.toISOString(),
-        );
-      });
-      return { bytes, filename: `aims-evidence-pack-${period.from}-${period.to}.zip`, manifest, manifestSha256 };
+      return { bytes, filename: filenameOf(period), manifest, manifestSha256 };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+function sign(key: string, text: string): string {
+  return createHmac('sha256', Buffer.from(key, 'base64url')).update(text).digest('base64url');
 }

@@ -30,6 +30,8 @@ export interface ImpactRepository {
   dueSummary(workspaceId: number, names: number): Promise<{ due: number; pending: number; first: ImpactDueRow[] }>;
   /** The due systems whose due day is before `day`: how many, and the `limit` most overdue (earliest due, then by name). */
   dueBefore(workspaceId: number, day: string, limit: number): Promise<{ count: number; first: ImpactDueRow[] }>;
+  /** Every assessment (every version) by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ImpactAssessment[]>;
   /** The highest version of a system's assessments, 0 when it has none. */
   lastVersion(workspaceId: number, aiSystemId: number): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, max, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { Harm, ImpactAssessment, ImpactStatus, Mitigation } from './domain.ts';
@@ -106,6 +106,19 @@ export class ImpactStore implements ImpactRepository {
       .orderBy(asc(impactDue.due), asc(impactDue.nameKey), asc(impactDue.aiSystemId))
       .limit(limit);
     return { count: Number(counted?.n ?? 0), first: rows };
+  }
+
+  async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ImpactAssessment[]> {
+    const { impactAssessments } = this.t;
+    const conditions: SQL[] = [eq(impactAssessments.workspaceId, workspaceId)];
+    if (afterId !== undefined) conditions.push(gt(impactAssessments.id, afterId));
+    const rows = await this.s.db
+      .select()
+      .from(impactAssessments)
+      .where(and(...conditions))
+      .orderBy(asc(impactAssessments.id))
+      .limit(limit);
+    return rows.map(toAssessment);
   }
 
   async lastVersion(workspaceId: number, aiSystemId: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { allPages, personLabels } from '../../core/export/export-lookups.ts';
+import { groupBy, keysetRows, personLabels } from '../../core/export/export-lookups.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
 import { incidentKey } from './domain.ts';
 
@@ -22,46 +22,49 @@ export const incidentExport: ExportSource = {
     { key: 'openedAt', header: 'Opened', width: 22 },
     { key: 'closedAt', header: 'Closed', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const incidents = await allPages(async (page) => await repos.incidents.list(workspaceId, {}, page));
-    const actions = await allPages(async (page) => await repos.actions.list(workspaceId, {}, page));
-    const rows = [];
-    for (const incident of incidents.sort((a, b) => a.number - b.number)) {
-      const events = await repos.incidents.events(incident.id);
-      const own = actions.filter((a) => a.incidentId === incident.id);
-      const people = await personLabels(repos, workspaceId, [
-        incident.reporterPersonId,
-        incident.ownerPersonId,
-        ...events.map((e) => e.actorPersonId),
-        ...own.map((a) => a.ownerPersonId),
-      ]);
-      rows.push({
-        incident: incidentKey(incident),
-        title: incident.title,
-        system: incident.systemName,
-        severity: incident.severity,
-        type: incident.type,
-        status: incident.status,
-        detectedAt: incident.detectedAt,
-        reporter: people.get(incident.reporterPersonId) ?? null,
-        owner: incident.ownerPersonId === null ? null : (people.get(incident.ownerPersonId) ?? null),
-        rootCause: incident.rootCause,
-        timeline: events
-          .map(
-            (e) =>
-              `${e.at} ${e.kind}${e.actorPersonId !== null ? ` by ${people.get(e.actorPersonId) ?? `#${e.actorPersonId}`}` : ''}${e.text ? `: ${e.text}` : ''}`,
-          )
-          .join('\n'),
-        correctiveActions: own
-          .map(
-            (a) =>
-              `${a.title} (${people.get(a.ownerPersonId) ?? `#${a.ownerPersonId}`}, due ${a.dueDate}, ${a.status}${a.doneAt ? ` ${a.doneAt}` : ''})`,
-          )
-          .join('\n'),
-        openedAt: incident.createdAt,
-        closedAt: incident.closedAt,
-      });
-    }
-    return rows;
-  },
+  // A page of incidents by number, then its events, its actions and every person they name: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.incidents.pageByNumber(workspaceId, after, limit),
+      (incident) => incident.number,
+      async (incidents) => {
+        const ids = incidents.map((incident) => incident.id);
+        const events = await repos.incidents.eventsOf(ids);
+        const actions = await repos.actions.ofIncidents(workspaceId, ids);
+        const people = await personLabels(repos, workspaceId, [
+          ...incidents.flatMap((incident) => [incident.reporterPersonId, incident.ownerPersonId]),
+          ...events.map((e) => e.actorPersonId),
+          ...actions.map((a) => a.ownerPersonId),
+        ]);
+        const eventsOf = groupBy(events, (e) => e.incidentId);
+        const actionsOf = groupBy(actions, (a) => a.incidentId);
+        return incidents.map((incident) => ({
+          incident: incidentKey(incident),
+          title: incident.title,
+          system: incident.systemName,
+          severity: incident.severity,
+          type: incident.type,
+          status: incident.status,
+          detectedAt: incident.detectedAt,
+          reporter: people.get(incident.reporterPersonId) ?? null,
+          owner: incident.ownerPersonId === null ? null : (people.get(incident.ownerPersonId) ?? null),
+          rootCause: incident.rootCause,
+          timeline: (eventsOf.get(incident.id) ?? [])
+            .map(
+              (e) =>
+                `${e.at} ${e.kind}${e.actorPersonId !== null ? ` by ${people.get(e.actorPersonId) ?? `#${e.actorPersonId}`}` : ''}${e.text ? `: ${e.text}` : ''}`,
+            )
+            .join('\n'),
+          correctiveActions: (actionsOf.get(incident.id) ?? [])
+            .map(
+              (a) =>
+                `${a.title} (${people.get(a.ownerPersonId) ?? `#${a.ownerPersonId}`}, due ${a.dueDate}, ${a.status}${a.doneAt ? ` ${a.doneAt}` : ''})`,
+            )
+            .join('\n'),
+          openedAt: incident.createdAt,
+          closedAt: incident.closedAt,
+        }));
+      },
+    ),
 };

@@ -26,7 +26,6 @@ import {
 import { IncidentService } from './service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
-import { mapInTurn } from '../../core/in-turn.ts';
 import { incidentReviewInputs } from './review-inputs.ts';
 import { TREND_KEYS } from '../../core/charts/trend-source.ts';
 import { incidentExport } from './export.ts';
@@ -145,20 +144,23 @@ const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTI
 }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
-/** An overdue corrective action as a digest's overdue item, with its owner and the button that marks it done. */
-async function overdueAction(
+/** Overdue corrective actions as a digest's overdue items, with their owners (read in one query) and the button that marks each done. */
+async function overdueActions(
   repos: Repositories,
   workspaceId: number,
-  a: CorrectiveAction,
+  actions: readonly CorrectiveAction[],
   daysOverdue: (due: string) => number,
-): Promise<OverdueItem> {
-  return {
+): Promise<OverdueItem[]> {
+  const owners = new Map(
+    (await repos.people.findByIds(workspaceId, [...new Set(actions.map((a) => a.ownerPersonId))])).map((p) => [p.id, p]),
+  );
+  return actions.map((a) => ({
     what: `Corrective action #${a.id}: ${a.title}`,
-    owner: await repos.people.findById(workspaceId, a.ownerPersonId),
+    owner: owners.get(a.ownerPersonId),
     due: a.dueDate,
     daysOverdue: daysOverdue(a.dueDate),
     button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
-  };
+  }));
 }
 
 /** What the outbox sends about an incident: its card, rendered from the committed state, and its copies. */
@@ -249,16 +251,17 @@ export const incidentsFeature: Feature = {
         { label: 'Incidents this week', value: `${counts.openedSince} opened, ${counts.closedSince} closed` },
       ];
     },
-    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
-      await mapInTurn(
-        (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter((a) => a.dueDate < today),
-        async (a) => await overdueAction(repos, workspaceId, a, daysOverdue),
-      ),
+    overdue: async (repos, workspaceId, { today, daysOverdue }) => {
+      const overdue = (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter(
+        (a) => a.dueDate < today,
+      );
+      return await overdueActions(repos, workspaceId, overdue, daysOverdue);
+    },
     // The count and the first few by the (workspace, status, due date) index: the owners of those few only.
     overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
       const { overdue } = await repos.actions.counts(workspaceId, today);
       const first = await repos.actions.openDueAfter(workspaceId, addDays(today, -1), undefined, limit);
-      return { count: overdue, items: await mapInTurn(first, async (a) => await overdueAction(repos, workspaceId, a, daysOverdue)) };
+      return { count: overdue, items: await overdueActions(repos, workspaceId, first, daysOverdue) };
     },
     concerns: async (repos, workspaceId, { since }) => {
       const { S1, S2 } = (await repos.incidents.counts(workspaceId, since)).activeBySeverity;

@@ -27,6 +27,10 @@ export interface IncidentRepository {
   findByNumber(workspaceId: number, number: number): Promise<Incident | undefined>;
   findById(workspaceId: number, id: number): Promise<Incident | undefined>;
   list(workspaceId: number, filter: IncidentFilter, page: { limit: number; offset: number }): Promise<{ items: Incident[]; total: number }>;
+  /** Incidents by number, after `afterNumber`, at most `limit`: one page of the export. */
+  pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Incident[]>;
+  /** The events of these incidents, by incident then id (as `events`): an export page's timelines in one read. */
+  eventsOf(incidentIds: readonly number[]): Promise<IncidentEvent[]>;
   addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent>;
   events(incidentId: number): Promise<IncidentEvent[]>;
   counts(workspaceId: number, since: string): Promise<IncidentCounts>;
@@ -64,6 +68,8 @@ export interface CorrectiveActionRepository {
     filter: CorrectiveActionFilter,
     page: { limit: number; offset: number },
   ): Promise<{ items: CorrectiveAction[]; total: number }>;
+  /** The actions of these incidents, in `list`'s order (status, due date, id): an export page's actions in one read. */
+  ofIncidents(workspaceId: number, incidentIds: readonly number[]): Promise<CorrectiveAction[]>;
   /**
    * Open actions due on or before `horizon` (YYYY-MM-DD), by due date then id, after `after` (from the
    * start when undefined), at most `limit`: one slice of the nudge sweep.

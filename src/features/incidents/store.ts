@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
@@ -106,6 +106,30 @@ export class IncidentStore implements IncidentRepository {
       .offset(page.offset);
     const total = first(await this.s.db.select({ n: count() }).from(incidents).where(where))?.n ?? 0;
     return { items: rows.map(toIncident), total };
+  }
+
+  async pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Incident[]> {
+    const { incidents } = this.t;
+    const conditions: SQL[] = [eq(incidents.workspaceId, workspaceId)];
+    if (afterNumber !== undefined) conditions.push(gt(incidents.number, afterNumber));
+    const rows = await this.s.db
+      .select()
+      .from(incidents)
+      .where(and(...conditions))
+      .orderBy(asc(incidents.number))
+      .limit(limit);
+    return rows.map(toIncident);
+  }
+
+  async eventsOf(incidentIds: readonly number[]): Promise<IncidentEvent[]> {
+    if (incidentIds.length === 0) return [];
+    const { incidentEvents } = this.t;
+    const rows = await this.s.db
+      .select()
+      .from(incidentEvents)
+      .where(inArray(incidentEvents.incidentId, [...incidentIds]))
+      .orderBy(asc(incidentEvents.incidentId), asc(incidentEvents.id));
+    return rows.map(toEvent);
   }
 
   async addEvent(input: Omit<IncidentEvent, 'id'>): Promise<IncidentEvent> {
@@ -268,6 +292,16 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .offset(page.offset);
     const total = first(await this.s.db.select({ n: count() }).from(correctiveActions).where(where))?.n ?? 0;
     return { items, total };
+  }
+
+  async ofIncidents(workspaceId: number, incidentIds: readonly number[]): Promise<CorrectiveAction[]> {
+    if (incidentIds.length === 0) return [];
+    const { correctiveActions } = this.t;
+    return await this.s.db
+      .select()
+      .from(correctiveActions)
+      .where(and(eq(correctiveActions.workspaceId, workspaceId), inArray(correctiveActions.incidentId, [...incidentIds])))
+      .orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id));
   }
 
   async openDueAfter(

@@ -138,9 +138,11 @@ export async function submitAuditForm(ctx: FeatureContext, submission: FormSubmi
     case AUDIT_FORMS.plan: {
       const { audit, created } = await services.audits.plan(actor, await planInputFrom(values, person), key);
       await ctx.outbox.sendFor(subjectOf('internal-audit', audit.id));
+      // Told in a direct message: the lead and auditors other than the planner (none when they lead it alone).
+      const told = [audit.leadAuditorPersonId, ...audit.auditorPersonIds].some((id) => id !== actor.personId);
       return recordSaved(
         await auditCard(services, actor.workspaceId, audit.number, timeZone),
-        created ? `Planned ${auditKey(audit)}. The auditors were told.` : `${auditKey(audit)} was planned already.`,
+        created ? `Planned ${auditKey(audit)}.${told ? ' The auditors were told.' : ''}` : `${auditKey(audit)} was planned already.`,
       );
     }
     case AUDIT_FORMS.finding: {

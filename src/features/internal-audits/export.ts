@@ -1,3 +1,4 @@
+import { groupBy, keysetRows } from '../../core/export/export-lookups.ts';
 import type { ExportRow, ExportSource } from '../../core/export/export-source.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { Repositories } from '../../core/ports.ts';
@@ -34,36 +35,43 @@ export const internalAuditExport: ExportSource = {
     { key: 'openNonconformities', header: 'Open nonconformities', width: 10 },
     { key: 'completedAt', header: 'Completed', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const audits = (await repos.internalAudits.all(workspaceId)).sort((a, b) => a.number - b.number);
-    const findings = await repos.internalAudits.findings(workspaceId);
-    const ncs = await repos.nonconformities.all(workspaceId);
-    const people = await peopleIn(
-      repos,
-      workspaceId,
-      audits.flatMap((a) => [a.leadAuditorPersonId, ...a.auditorPersonIds]),
-    );
-    return audits.map((audit): ExportRow => {
-      const mine = findings.filter((f) => f.auditId === audit.id);
-      const raised = ncs.filter((nc) => nc.auditId === audit.id);
-      return {
-        audit: auditKey(audit),
-        title: audit.title,
-        status: audit.status,
-        plannedStart: audit.plannedStart,
-        plannedEnd: audit.plannedEnd,
-        lead: label(people, audit.leadAuditorPersonId),
-        auditors: audit.auditorPersonIds.map((id) => label(people, id) ?? `#${id}`).join(', '),
-        clauses: audit.clauses.join(' '),
-        controls: audit.controls.join(' '),
-        areas: audit.areas.map((a) => AUDIT_AREA_LABELS[a]).join(', '),
-        ...Object.fromEntries(FINDING_KINDS.map((kind) => [kind, mine.filter((f) => f.kind === kind).length])),
-        nonconformities: raised.length,
-        openNonconformities: raised.filter((nc) => nc.status !== 'closed').length,
-        completedAt: audit.completedAt,
-      };
-    });
-  },
+  // A page of audits by number, then their findings, nonconformities and people: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.internalAudits.pageByNumber(workspaceId, after, limit),
+      (audit) => audit.number,
+      async (audits) => {
+        const ids = audits.map((a) => a.id);
+        const findings = groupBy(await repos.internalAudits.findingsOf(workspaceId, ids), (f) => f.auditId);
+        const ncs = groupBy(await repos.nonconformities.ofAudits(workspaceId, ids), (nc) => nc.auditId);
+        const people = await peopleIn(
+          repos,
+          workspaceId,
+          audits.flatMap((a) => [a.leadAuditorPersonId, ...a.auditorPersonIds]),
+        );
+        return audits.map((audit): ExportRow => {
+          const mine = findings.get(audit.id) ?? [];
+          const raised = ncs.get(audit.id) ?? [];
+          return {
+            audit: auditKey(audit),
+            title: audit.title,
+            status: audit.status,
+            plannedStart: audit.plannedStart,
+            plannedEnd: audit.plannedEnd,
+            lead: label(people, audit.leadAuditorPersonId),
+            auditors: audit.auditorPersonIds.map((id) => label(people, id) ?? `#${id}`).join(', '),
+            clauses: audit.clauses.join(' '),
+            controls: audit.controls.join(' '),
+            areas: audit.areas.map((a) => AUDIT_AREA_LABELS[a]).join(', '),
+            ...Object.fromEntries(FINDING_KINDS.map((kind) => [kind, mine.filter((f) => f.kind === kind).length])),
+            nonconformities: raised.length,
+            openNonconformities: raised.filter((nc) => nc.status !== 'closed').length,
+            completedAt: audit.completedAt,
+          };
+        });
+      },
+    ),
 };
 
 /** `aims audit report AUD-n`: one audit's findings, each with the nonconformity it raised and its correction. */
@@ -91,14 +99,15 @@ export function auditReportExport(number: number): ExportSource {
       { key: 'checkedBy', header: 'Checked by', width: 20 },
       { key: 'closedAt', header: 'Closed', width: 22 },
     ],
-    exportRows: async (repos, workspaceId) => {
+    // One audit's findings (tens): read with the audit's details, then streamed.
+    async *rows(repos, workspaceId) {
       const audit = await repos.internalAudits.findByNumber(workspaceId, number);
       if (!audit) throw new AimsError('not_found', `There is no AUD-${number} in this workspace.`);
       const { findings, nonconformities, actions, people } = await auditDetailsIn(repos, workspaceId, audit);
-      return findings.map((finding): ExportRow => {
+      for (const finding of findings) {
         const nc = nonconformities.find((n) => n.findingId === finding.id);
         const action = nc?.correctiveActionId ? actions.get(nc.correctiveActionId) : undefined;
-        return {
+        yield {
           audit: auditKey(audit),
           auditTitle: audit.title,
           finding: findingKey(finding),
@@ -118,7 +127,7 @@ export function auditReportExport(number: number): ExportSource {
           checkedBy: action ? label(people, action.checkedByPersonId) : null,
           closedAt: nc?.closedAt ?? null,
         };
-      });
+      }
     },
   };
 }

@@ -11,6 +11,10 @@ export interface InternalAuditRepository {
   findById(workspaceId: number, id: number): Promise<InternalAudit | undefined>;
   /** The programme, newest first (a programme holds tens of audits: filters run over it). */
   all(workspaceId: number): Promise<InternalAudit[]>;
+  /** Audits by number, after `afterNumber`, at most `limit`: one page of the export. */
+  pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<InternalAudit[]>;
+  /** The findings of these audits, by audit then number (as `findings`), in one read. */
+  findingsOf(workspaceId: number, auditIds: readonly number[]): Promise<AuditFinding[]>;
   addFinding(input: Omit<AuditFinding, 'id' | 'number'>): Promise<AuditFinding>;
   findings(workspaceId: number, auditId?: number): Promise<AuditFinding[]>;
   findFinding(workspaceId: number, id: number): Promise<AuditFinding | undefined>;
@@ -30,6 +34,8 @@ export interface NonconformityRepository {
   findByFinding(workspaceId: number, findingId: number): Promise<Nonconformity | undefined>;
   /** The register, newest first. */
   all(workspaceId: number): Promise<Nonconformity[]>;
+  /** The nonconformities raised by these audits, newest first, in one read. */
+  ofAudits(workspaceId: number, auditIds: readonly number[]): Promise<Nonconformity[]>;
 }
 
 /** What an audit covers, as far as who owns what in it is concerned. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { AuditArea, AuditFinding, InternalAudit, Nonconformity } from './domain.ts';
@@ -90,6 +90,30 @@ export class InternalAuditStore implements InternalAuditRepository {
     return (
       await this.s.db.select().from(internalAudits).where(eq(internalAudits.workspaceId, workspaceId)).orderBy(desc(internalAudits.number))
     ).map(toAudit);
+  }
+
+  async pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<InternalAudit[]> {
+    const { internalAudits } = this.t;
+    return (
+      await this.s.db
+        .select()
+        .from(internalAudits)
+        .where(
+          and(eq(internalAudits.workspaceId, workspaceId), ...(afterNumber === undefined ? [] : [gt(internalAudits.number, afterNumber)])),
+        )
+        .orderBy(asc(internalAudits.number))
+        .limit(limit)
+    ).map(toAudit);
+  }
+
+  async findingsOf(workspaceId: number, auditIds: readonly number[]): Promise<AuditFinding[]> {
+    if (auditIds.length === 0) return [];
+    const { auditFindings } = this.t;
+    return await this.s.db
+      .select()
+      .from(auditFindings)
+      .where(and(eq(auditFindings.workspaceId, workspaceId), inArray(auditFindings.auditId, [...auditIds])))
+      .orderBy(asc(auditFindings.auditId), asc(auditFindings.number));
   }
 
   async addFinding(input: Omit<AuditFinding, 'id' | 'number'>): Promise<AuditFinding> {
@@ -193,6 +217,16 @@ export class NonconformityStore implements NonconformityRepository {
       .select()
       .from(nonconformities)
       .where(eq(nonconformities.workspaceId, workspaceId))
+      .orderBy(desc(nonconformities.number));
+  }
+
+  async ofAudits(workspaceId: number, auditIds: readonly number[]): Promise<Nonconformity[]> {
+    if (auditIds.length === 0) return [];
+    const { nonconformities } = this.t;
+    return await this.s.db
+      .select()
+      .from(nonconformities)
+      .where(and(eq(nonconformities.workspaceId, workspaceId), inArray(nonconformities.auditId, [...auditIds])))
       .orderBy(desc(nonconformities.number));
   }
 }

@@ -1,19 +1,37 @@
+import { groupBy, keysetRows } from '../../core/export/export-lookups.ts';
 import type { ExportRow, ExportSource } from '../../core/export/export-source.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import { REVIEW_INPUT_SECTIONS, REVIEW_INPUT_TITLES } from '../../core/management-review/review-inputs.ts';
 import type { Repositories } from '../../core/ports.ts';
-import { actionKey, reviewKey, type ManagementReview } from './domain.ts';
+import { actionKey, reviewKey, type ManagementReview, type ReviewAction, type ReviewDecision } from './domain.ts';
 
 /** One review's pack as rows: what was presented (by section), who attended, what was decided, who does what. */
 export async function reviewRows(repos: Repositories, workspaceId: number, review: ManagementReview): Promise<ExportRow[]> {
   const decisions = await repos.managementReviews.decisions(workspaceId, review.id);
   const actions = await repos.managementReviews.actions(workspaceId, { reviewId: review.id });
+  const people = await peopleOf(repos, workspaceId, [review], actions);
+  return rowsOfReview(review, decisions, actions, people);
+}
+
+async function peopleOf(
+  repos: Repositories,
+  workspaceId: number,
+  reviews: readonly ManagementReview[],
+  actions: readonly ReviewAction[],
+): Promise<Map<number, Person>> {
   const ids = [
-    ...review.attendeePersonIds,
+    ...reviews.flatMap((review) => [...review.attendeePersonIds, ...(review.chairPersonId ? [review.chairPersonId] : [])]),
     ...actions.map((a) => a.ownerPersonId),
-    ...(review.chairPersonId ? [review.chairPersonId] : []),
   ];
-  const people = new Map((await repos.people.findByIds(workspaceId, [...new Set(ids)])).map((p: Person) => [p.id, p]));
+  return new Map((await repos.people.findByIds(workspaceId, [...new Set(ids)])).map((p: Person) => [p.id, p]));
+}
+
+function rowsOfReview(
+  review: ManagementReview,
+  decisions: readonly ReviewDecision[],
+  actions: readonly ReviewAction[],
+  people: ReadonlyMap<number, Person>,
+): ExportRow[] {
   const name = (id: number | null) => (id === null ? '' : people.get(id) ? personLabel(people.get(id) as Person) : `person #${id}`);
   const base = {
     review: reviewKey(review),
@@ -65,12 +83,21 @@ export const managementReviewExport: ExportSource = {
     { key: 'due', header: 'Due', width: 12 },
     { key: 'state', header: 'Action status', width: 16 },
   ],
-  async exportRows(repos, workspaceId) {
-    const rows: ExportRow[] = [];
-    for (const review of [...(await repos.managementReviews.all(workspaceId))].reverse())
-      rows.push(...(await reviewRows(repos, workspaceId, review)));
-    return rows;
-  },
+  // A page of reviews by number (oldest first), then their decisions, actions and people: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.managementReviews.pageByNumber(workspaceId, after, limit),
+      (review) => review.number,
+      async (reviews) => {
+        const ids = reviews.map((r) => r.id);
+        const decisions = groupBy(await repos.managementReviews.decisionsOf(workspaceId, ids), (d) => d.reviewId);
+        const actionList = await repos.managementReviews.actionsOf(workspaceId, ids);
+        const actions = groupBy(actionList, (a) => a.reviewId);
+        const people = await peopleOf(repos, workspaceId, reviews, actionList);
+        return reviews.flatMap((review) => rowsOfReview(review, decisions.get(review.id) ?? [], actions.get(review.id) ?? [], people));
+      },
+    ),
 };
 
 /** User text in markdown: characters that would format, link or break a table are escaped; lines are joined. */

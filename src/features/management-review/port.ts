@@ -16,6 +16,12 @@ export interface ManagementReviewRepository {
   findById(workspaceId: number, id: number): Promise<ManagementReview | undefined>;
   /** Every review of the workspace, newest first. */
   all(workspaceId: number): Promise<ManagementReview[]>;
+  /** Reviews by number, after `afterNumber`, at most `limit`: one page of the export. */
+  pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<ManagementReview[]>;
+  /** The decisions of these reviews, by review then number, in one read. */
+  decisionsOf(workspaceId: number, reviewIds: readonly number[]): Promise<ReviewDecision[]>;
+  /** The actions of these reviews, by review then number, in one read. */
+  actionsOf(workspaceId: number, reviewIds: readonly number[]): Promise<ReviewAction[]>;
   addDecision(input: Omit<ReviewDecision, 'id' | 'number'>): Promise<ReviewDecision>;
   decisions(workspaceId: number, reviewId?: number): Promise<ReviewDecision[]>;
   addAction(input: Omit<ReviewAction, 'id' | 'number'>): Promise<ReviewAction>;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { ReviewInputItem } from '../../core/management-review/review-inputs.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
@@ -82,6 +82,38 @@ export class ManagementReviewStore implements ManagementReviewRepository {
   async all(workspaceId: number): Promise<ManagementReview[]> {
     const { managementReviews: r } = this.t;
     return (await this.s.db.select().from(r).where(eq(r.workspaceId, workspaceId)).orderBy(desc(r.number))).map(toReview);
+  }
+
+  async pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<ManagementReview[]> {
+    const { managementReviews: r } = this.t;
+    return (
+      await this.s.db
+        .select()
+        .from(r)
+        .where(and(eq(r.workspaceId, workspaceId), ...(afterNumber === undefined ? [] : [gt(r.number, afterNumber)])))
+        .orderBy(asc(r.number))
+        .limit(limit)
+    ).map(toReview);
+  }
+
+  async decisionsOf(workspaceId: number, reviewIds: readonly number[]): Promise<ReviewDecision[]> {
+    if (reviewIds.length === 0) return [];
+    const { managementReviewDecisions: d } = this.t;
+    return await this.s.db
+      .select()
+      .from(d)
+      .where(and(eq(d.workspaceId, workspaceId), inArray(d.reviewId, [...reviewIds])))
+      .orderBy(asc(d.reviewId), asc(d.number));
+  }
+
+  async actionsOf(workspaceId: number, reviewIds: readonly number[]): Promise<ReviewAction[]> {
+    if (reviewIds.length === 0) return [];
+    const { managementReviewActions: a } = this.t;
+    return await this.s.db
+      .select()
+      .from(a)
+      .where(and(eq(a.workspaceId, workspaceId), inArray(a.reviewId, [...reviewIds])))
+      .orderBy(asc(a.reviewId), asc(a.number));
   }
 
   async addDecision(input: Omit<ReviewDecision, 'id' | 'number'>): Promise<ReviewDecision> {

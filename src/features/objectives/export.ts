@@ -1,3 +1,4 @@
+import { groupBy, idsOf, keysetRows } from '../../core/export/export-lookups.ts';
 import type { ExportRow, ExportSource } from '../../core/export/export-source.ts';
 import { personLabel } from '../../core/identity.ts';
 import { CADENCE_LABELS, DIRECTION_LABELS, SOURCE_LABELS, objectiveKey } from './domain.ts';
@@ -24,43 +25,53 @@ export const objectiveExport: ExportSource = {
     { key: 'explanation', header: 'Explanation', width: 40 },
     { key: 'recordedAt', header: 'Recorded at', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const objectives = await repos.objectives.all(workspaceId);
-    const readings = await repos.objectives.readings(workspaceId);
-    const owners = new Map(
-      (await repos.people.findByIds(workspaceId, [...new Set(objectives.map((o) => o.ownerPersonId))])).map((p) => [p.id, p]),
-    );
-    const systems = new Map<number, string>();
-    for (const id of new Set(objectives.flatMap((o) => (o.aiSystemId === null ? [] : [o.aiSystemId])))) {
-      const system = await repos.aiSystems.findById(workspaceId, id);
-      if (system) systems.set(id, system.name);
-    }
-    return objectives.flatMap((objective): ExportRow[] => {
-      const owner = owners.get(objective.ownerPersonId);
-      const base = {
-        objective: objectiveKey(objective),
-        name: objective.name,
-        metric: objective.metric,
-        direction: DIRECTION_LABELS[objective.direction],
-        target: objective.target,
-        cadence: CADENCE_LABELS[objective.cadence],
-        source: SOURCE_LABELS[objective.source],
-        owner: owner ? personLabel(owner) : null,
-        aiSystem: objective.aiSystemId === null ? null : (systems.get(objective.aiSystemId) ?? `#${objective.aiSystemId}`),
-      };
-      const own = readings.filter((r) => r.objectiveId === objective.id);
-      if (own.length === 0)
-        return [{ ...base, date: null, period: null, value: null, onTarget: null, channel: null, explanation: null, recordedAt: null }];
-      return own.map((r) => ({
-        ...base,
-        date: r.date,
-        period: r.period,
-        value: r.value,
-        onTarget: r.onTarget,
-        channel: r.channel,
-        explanation: r.explanation,
-        recordedAt: r.recordedAt,
-      }));
-    });
-  },
+  // A page of objectives by number, then their readings, owners and systems: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.objectives.pageByNumber(workspaceId, after, limit),
+      (objective) => objective.number,
+      async (objectives) => {
+        const readings = groupBy(
+          await repos.objectives.readingsOf(
+            workspaceId,
+            objectives.map((o) => o.id),
+          ),
+          (r) => r.objectiveId,
+        );
+        const owners = new Map(
+          (await repos.people.findByIds(workspaceId, idsOf(objectives.map((o) => o.ownerPersonId)))).map((p) => [p.id, p]),
+        );
+        const systems = new Map(
+          (await repos.aiSystems.findByIds(workspaceId, idsOf(objectives.map((o) => o.aiSystemId)))).map((s) => [s.id, s.name]),
+        );
+        return objectives.flatMap((objective): ExportRow[] => {
+          const owner = owners.get(objective.ownerPersonId);
+          const base = {
+            objective: objectiveKey(objective),
+            name: objective.name,
+            metric: objective.metric,
+            direction: DIRECTION_LABELS[objective.direction],
+            target: objective.target,
+            cadence: CADENCE_LABELS[objective.cadence],
+            source: SOURCE_LABELS[objective.source],
+            owner: owner ? personLabel(owner) : null,
+            aiSystem: objective.aiSystemId === null ? null : (systems.get(objective.aiSystemId) ?? `#${objective.aiSystemId}`),
+          };
+          const own = readings.get(objective.id) ?? [];
+          if (own.length === 0)
+            return [{ ...base, date: null, period: null, value: null, onTarget: null, channel: null, explanation: null, recordedAt: null }];
+          return own.map((r) => ({
+            ...base,
+            date: r.date,
+            period: r.period,
+            value: r.value,
+            onTarget: r.onTarget,
+            channel: r.channel,
+            explanation: r.explanation,
+            recordedAt: r.recordedAt,
+          }));
+        });
+      },
+    ),
 };

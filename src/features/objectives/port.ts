@@ -10,6 +10,10 @@ export interface ObjectiveRepository {
   findByName(workspaceId: number, nameKey: string): Promise<Objective | undefined>;
   /** Every objective of the workspace, by number (a handful per workspace). */
   all(workspaceId: number): Promise<Objective[]>;
+  /** Objectives by number, after `afterNumber`, at most `limit`: one page of the export. */
+  pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Objective[]>;
+  /** The readings of these objectives, by objective then date and id (as `readings`), in one read. */
+  readingsOf(workspaceId: number, objectiveIds: readonly number[]): Promise<Reading[]>;
   insertReading(input: Omit<Reading, 'id'>): Promise<Reading>;
   findReading(workspaceId: number, id: number): Promise<Reading | undefined>;
   explainReading(workspaceId: number, id: number, explanation: { text: string; personId: number; at: string }): Promise<void>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { Objective, Reading } from './domain.ts';
@@ -66,6 +66,28 @@ export class ObjectiveStore implements ObjectiveRepository {
     return (await this.s.db.select().from(objectives).where(eq(objectives.workspaceId, workspaceId)).orderBy(asc(objectives.number))).map(
       toObjective,
     );
+  }
+
+  async pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Objective[]> {
+    const { objectives } = this.t;
+    return (
+      await this.s.db
+        .select()
+        .from(objectives)
+        .where(and(eq(objectives.workspaceId, workspaceId), ...(afterNumber === undefined ? [] : [gt(objectives.number, afterNumber)])))
+        .orderBy(asc(objectives.number))
+        .limit(limit)
+    ).map(toObjective);
+  }
+
+  async readingsOf(workspaceId: number, objectiveIds: readonly number[]): Promise<Reading[]> {
+    if (objectiveIds.length === 0) return [];
+    const { objectiveReadings } = this.t;
+    return await this.s.db
+      .select()
+      .from(objectiveReadings)
+      .where(and(eq(objectiveReadings.workspaceId, workspaceId), inArray(objectiveReadings.objectiveId, [...objectiveIds])))
+      .orderBy(asc(objectiveReadings.objectiveId), asc(objectiveReadings.date), asc(objectiveReadings.id));
   }
 
   async insertReading(input: Omit<Reading, 'id'>): Promise<Reading> {

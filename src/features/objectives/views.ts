@@ -66,7 +66,7 @@ export function objectiveCardView(details: ObjectiveDetails, today: string, pref
       items: recent.map((r) => [
         { text: `${r.date} · ${formatNumber(r.value)} ` },
         { text: r.onTarget ? 'on target' : 'off target', tone: r.onTarget ? 'good' : 'attention' },
-        { text: ` · ${r.channel}${r.explanation ? ` · explained: ${r.explanation}` : ''}` },
+        { text: ` · ${r.channel}${r.note ? ` · “${r.note.slice(0, 200)}”` : ''}${r.explanation ? ` · explained: ${r.explanation}` : ''}` },
       ]),
       ...(readings.length > 5 ? { more: readings.length - 5 } : {}),
     });

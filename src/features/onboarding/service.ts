@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
+import { KeptMap } from '../../core/kept-map.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
 import { checklistOf, GREETED_AUDIT, type Checklist } from './domain.ts';
@@ -9,7 +10,7 @@ const KEPT = 256;
 /** The first run: the "Get started" checklist from the workspace's records, and greeting each place once. */
 export class OnboardingService {
   /** Each workspace's checklist with the workspace's latest audit sequence it was read at (every change writes an audit event). */
-  private readonly kept = new Map<number, { sequence: number | null; checklist: Checklist }>();
+  private readonly kept = new KeptMap<number, { sequence: number | null; checklist: Checklist }>(KEPT);
 
   constructor(
     private readonly store: UnitOfWork,
@@ -24,13 +25,7 @@ export class OnboardingService {
       const kept = this.kept.get(workspaceId);
       if (kept && kept.sequence === sequence) return kept.checklist;
       const checklist = await this.read(repos, workspaceId);
-      this.kept.delete(workspaceId);
-      this.kept.set(workspaceId, { sequence, checklist });
-      while (this.kept.size > KEPT) {
-        const oldest = this.kept.keys().next().value;
-        if (oldest === undefined) break;
-        this.kept.delete(oldest);
-      }
+      this.kept.keep(workspaceId, { sequence, checklist });
       return checklist;
     });
   }

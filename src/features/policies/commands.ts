@@ -2,6 +2,7 @@ import type { ChatServices } from '../../chat/chat-services.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
 import type { FeatureContext } from '../../chat/feature.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
+import { personalCopyFor } from '../../chat/outbox-personal-copy.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import { message, recordAnswer, type ChatResponse, type FormResult, type MessageView } from '../../chat/views/view.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -106,7 +107,12 @@ async function scheduleReview(services: ChatServices, actor: Actor, policy: Poli
 export async function submitPolicy(ctx: FeatureContext, submission: FormSubmission): Promise<FormResult> {
   const { services, actor, timeZone } = ctx;
   const raw = policyInputFrom(submission.values);
-  const { policy, version, created } = await services.policies.addVersion(actor, raw, `form:${submission.instanceKey}`);
+  const { policy, version, created } = await services.policies.addVersion(
+    actor,
+    raw,
+    `form:${submission.instanceKey}`,
+    personalCopyFor(ctx),
+  );
   const subject = subjectOf(POLICY_SUBJECTS.version, version.id);
   const sent = await ctx.outbox.sendFor(subject);
   const where = await postsNote(services, actor.workspaceId, subject, sent, ['approvals'], ' for approval');
@@ -168,9 +174,7 @@ export async function policyAction(ctx: FeatureContext, action: string, args: Re
         const label = `${outcome.policy.name} ${versionLabel(outcome.version)}`;
         return recordAnswer(
           ackNoticeView(outcome, timeZone),
-          outcome.changed
-            ? `Thank you: your acknowledgement of ${label} is recorded.`
-            : `You already acknowledged ${label}; it counts once.`,
+          outcome.changed ? `Your acknowledgement of ${label} is recorded.` : `You already acknowledged ${label}; it counts once.`,
           !outcome.changed,
         );
       } catch (error) {

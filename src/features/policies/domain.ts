@@ -17,6 +17,8 @@ export const POLICY_AUDIT = {
 export const POLICY_NOTICES = {
   /** To each person who must acknowledge a published version. */
   acknowledge: 'policy.acknowledge',
+  /** The author's own copy of what they added (the card their form became), kept up to date. */
+  yours: 'policy.yours',
 } as const;
 
 /** The outbox subject types: a version's card in the approvals channel, and one person's acknowledgement DM. */

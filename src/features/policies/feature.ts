@@ -8,7 +8,8 @@ import { POLICY_NOTICES, POLICY_SUBJECTS, policyKey, shareLabel, versionLabel, t
 import { policyExport } from './export.ts';
 import { POLICY_ACTIONS, POLICY_FORMS, policyFieldOf, type PolicyActionId, type PolicyFormId } from './forms.ts';
 import { PolicyService } from './service.ts';
-import { ackNoticeView, versionCardView } from './views.ts';
+import { ackNoticeView, policyCardView, versionCardView } from './views.ts';
+import { personalView } from '../../chat/outbox-personal-copy.ts';
 
 const forms: Array<FormSpec<PolicyFormId>> = [
   {
@@ -56,6 +57,21 @@ const versionOutbox: OutboxSubjectSpec = {
   },
   async recordPost(services, workspaceId, id, _purpose, posted) {
     await services.policies.recordPost(workspaceId, id, { channelId: posted.channelId, messageId: posted.messageId });
+  },
+  // The author's own copy (the card their form became): the policy's card as it is now, with what became of the version.
+  async notice(services, workspaceId, id, notice) {
+    if (notice !== POLICY_NOTICES.yours) return undefined;
+    const version = await services.policies.versionDetails(workspaceId, id);
+    if (!version) return undefined;
+    const label = `${version.policy.name} ${versionLabel(version.version)}`;
+    const line = {
+      pending: `You added ${label}. This copy stays up to date.`,
+      approved: `${label} is approved: it can be published now.`,
+      published: `${label} is published.`,
+      superseded: `${label} was replaced by a newer version.`,
+    }[version.version.status];
+    const details = await services.policies.details(workspaceId, policyKey(version.policy));
+    return personalView(policyCardView(details, await services.settings.timeZoneOf(workspaceId)), line, true);
   },
 };
 

@@ -20,6 +20,19 @@ export interface PolicyRepository {
   findVersion(workspaceId: number, id: number): Promise<PolicyVersion | undefined>;
   /** The versions of one policy (or of every policy of the workspace), oldest first. */
   versions(workspaceId: number, policyId?: number): Promise<PolicyVersion[]>;
+  /** Versions by policy then version (as `versions`), after `after`, at most `limit`: one page of the export. */
+  versionsPage(workspaceId: number, after: { policyId: number; version: number } | undefined, limit: number): Promise<PolicyVersion[]>;
+  /** The versions of these ids, in no order: an export page's lookup. */
+  versionsByIds(workspaceId: number, ids: readonly number[]): Promise<PolicyVersion[]>;
+  /** The policies of these ids, in no order: an export page's lookup. */
+  byIds(workspaceId: number, ids: readonly number[]): Promise<Policy[]>;
+  /** Per version: its active approvals, the acknowledgements asked and those given, in two reads for the page. */
+  versionFigures(
+    workspaceId: number,
+    versionIds: readonly number[],
+  ): Promise<Map<number, { approvals: number; asked: number; acknowledged: number }>>;
+  /** Acknowledgements by id, after `afterId`, at most `limit`: one page of the export. */
+  acknowledgementsPage(workspaceId: number, afterId: number | undefined, limit: number): Promise<PolicyAcknowledgement[]>;
   addApproval(input: Omit<PolicyApproval, 'id'>): Promise<PolicyApproval>;
   approvals(versionId: number): Promise<PolicyApproval[]>;
   /** Asks a person to acknowledge a version; an ask that exists already is kept (returns undefined). */

@@ -5,7 +5,8 @@ import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import type { Person } from '../../core/identity.ts';
 import { bindKey, claimBound, replayedRecord } from '../../core/inbound-dedupe.ts';
 import { nameKeyOf } from '../../core/input/name-key.ts';
-import { queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import { keepPersonalCopy, queueDirect, queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
+import type { PersonalCopy } from '../../core/posted/posted-copy.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import type { RoleHolder } from '../../core/roles.ts';
 import { DEFAULT_APPROVALS } from '../../core/settings/workspace-settings.ts';
@@ -42,6 +43,8 @@ export interface PolicyDetails {
   people: Map<number, Person>;
   approvers: RoleHolder[];
   review: ReviewSchedule | undefined;
+  /** How many people publishing `next` would ask to acknowledge it, once it is approved. */
+  toAsk?: number;
 }
 
 /** A version with its policy and approvals, as its card in the approvals channel shows it. */
@@ -54,6 +57,8 @@ export interface VersionDetails {
   /** Acknowledged / asked, once published. */
   acknowledged: number;
   asked: number;
+  /** How many people publishing it would ask to acknowledge it, while it is approved and not yet published. */
+  toAsk?: number;
 }
 
 /** One person's acknowledgement DM, as it reads now. */
@@ -93,6 +98,7 @@ export class PolicyService {
     actor: Actor,
     raw: unknown,
     submissionKey?: string,
+    personalCopy: PersonalCopy = { kind: 'none' },
   ): Promise<{ policy: Policy; version: PolicyVersion; created: boolean }> {
     const at = this.clock.now().toISOString();
     const bound = submissionKey ? bindKey(submissionKey, { by: actor.personId, raw }) : undefined;
@@ -149,7 +155,10 @@ export class PolicyService {
       await claimBound(repos.dedupe, bound, actor.workspaceId, at, { versionId: version.id });
       await this.audit(repos, actor, POLICY_AUDIT.versionAdded, `policy_version:${version.id}`, null, version, at);
       await repos.policies.update(actor.workspaceId, policy.id, { updatedAt: at });
-      await queuePosts(repos, actor.workspaceId, subjectOf(POLICY_SUBJECTS.version, version.id), ['approvals'], at);
+      const subject = subjectOf(POLICY_SUBJECTS.version, version.id);
+      await queuePosts(repos, actor.workspaceId, subject, ['approvals'], at);
+      // The author's own copy is kept up to date, so no stale "Awaiting approval" outlives the approval.
+      await keepPersonalCopy(repos, actor.workspaceId, subject, actor.personId, POLICY_NOTICES.yours, personalCopy, at);
       return { policy, version, created: true };
     });
   }
@@ -402,6 +411,7 @@ export class PolicyService {
         people,
         approvers: await repos.roles.holders(workspaceId, 'approver'),
         review,
+        ...(next?.status === 'approved' ? { toAsk: (await audienceOf(repos, workspaceId, next.audience)).length } : {}),
       };
     });
   }
@@ -426,6 +436,7 @@ export class PolicyService {
         approvers: await repos.roles.holders(workspaceId, 'approver'),
         acknowledged: asks.filter((a) => a.status === 'acknowledged').length,
         asked: asks.length,
+        ...(version.status === 'approved' ? { toAsk: (await audienceOf(repos, workspaceId, version.audience)).length } : {}),
       };
     });
   }

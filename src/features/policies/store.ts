@@ -1,4 +1,4 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, max, or, sql } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { changedRows, dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { Audience, Policy, PolicyAcknowledgement, PolicyApproval, PolicyVersion } from './domain.ts';
@@ -121,6 +121,88 @@ export class PolicyStore implements PolicyRepository {
         .where(and(eq(policyVersions.workspaceId, workspaceId), ...(policyId === undefined ? [] : [eq(policyVersions.policyId, policyId)])))
         .orderBy(asc(policyVersions.policyId), asc(policyVersions.version))
     ).map(toVersion);
+  }
+
+  async versionsPage(
+    workspaceId: number,
+    after: { policyId: number; version: number } | undefined,
+    limit: number,
+  ): Promise<PolicyVersion[]> {
+    const { policyVersions: v } = this.t;
+    const next =
+      after === undefined
+        ? undefined
+        : or(gt(v.policyId, after.policyId), and(eq(v.policyId, after.policyId), gt(v.version, after.version)));
+    return (
+      await this.s.db
+        .select()
+        .from(v)
+        .where(and(eq(v.workspaceId, workspaceId), ...(next ? [next] : [])))
+        .orderBy(asc(v.policyId), asc(v.version))
+        .limit(limit)
+    ).map(toVersion);
+  }
+
+  async versionsByIds(workspaceId: number, ids: readonly number[]): Promise<PolicyVersion[]> {
+    if (ids.length === 0) return [];
+    const { policyVersions: v } = this.t;
+    return (
+      await this.s.db
+        .select()
+        .from(v)
+        .where(and(eq(v.workspaceId, workspaceId), inArray(v.id, [...ids])))
+    ).map(toVersion);
+  }
+
+  async byIds(workspaceId: number, ids: readonly number[]): Promise<Policy[]> {
+    if (ids.length === 0) return [];
+    const { policies } = this.t;
+    return await this.s.db
+      .select()
+      .from(policies)
+      .where(and(eq(policies.workspaceId, workspaceId), inArray(policies.id, [...ids])));
+  }
+
+  async versionFigures(
+    workspaceId: number,
+    versionIds: readonly number[],
+  ): Promise<Map<number, { approvals: number; asked: number; acknowledged: number }>> {
+    const figures = new Map(versionIds.map((id) => [id, { approvals: 0, asked: 0, acknowledged: 0 }]));
+    if (versionIds.length === 0) return figures;
+    const { policyApprovals: p, policyAcknowledgements: a } = this.t;
+    const approvals = await this.s.db
+      .select({ versionId: p.versionId, n: count() })
+      .from(p)
+      .where(and(inArray(p.versionId, [...versionIds]), eq(p.active, true)))
+      .groupBy(p.versionId);
+    for (const row of approvals) {
+      const figure = figures.get(row.versionId);
+      if (figure) figure.approvals = Number(row.n);
+    }
+    const asks = await this.s.db
+      .select({
+        versionId: a.versionId,
+        asked: count(),
+        acknowledged: sql<number>`cast(count(*) filter (where ${eq(a.status, 'acknowledged')}) as integer)`.mapWith(Number),
+      })
+      .from(a)
+      .where(and(eq(a.workspaceId, workspaceId), inArray(a.versionId, [...versionIds])))
+      .groupBy(a.versionId);
+    for (const row of asks) {
+      const figure = figures.get(row.versionId);
+      if (figure) Object.assign(figure, { asked: Number(row.asked), acknowledged: Number(row.acknowledged) });
+    }
+    return figures;
+  }
+
+  async acknowledgementsPage(workspaceId: number, afterId: number | undefined, limit: number): Promise<PolicyAcknowledgement[]> {
+    const { policyAcknowledgements: a } = this.t;
+    return await this.s.db
+      .select()
+      .from(a)
+      .where(and(eq(a.workspaceId, workspaceId), ...(afterId === undefined ? [] : [gt(a.id, afterId)])))
+      .orderBy(asc(a.id))
+      .limit(limit);
   }
 
   async addApproval(input: Omit<PolicyApproval, 'id'>): Promise<PolicyApproval> {

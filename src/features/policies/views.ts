@@ -24,11 +24,26 @@ const contentBlocks = (version: PolicyVersion): Block[] => [
   { type: 'text', text: [{ text: 'What changed: ', style: 'bold' }, { text: version.changes }] },
 ];
 
-const publishButton = (policy: Policy, version: PolicyVersion): ButtonView => ({
+const askedLine = (version: PolicyVersion, people: number) =>
+  `${people} ${people === 1 ? 'person' : 'people'} (${audienceLabel(version.audience)}) will each get a message asking them to acknowledge ${versionLabel(version)}.`;
+
+/** Publish: on a card, it first says how many people will be asked (`people`); on the publish confirmation it is the confirmation. */
+const publishButton = (policy: Policy, version: PolicyVersion, people?: number): ButtonView => ({
   label: `Publish ${versionLabel(version)}`,
   action: POLICY_ACTIONS.publish,
   args: { policy: String(policy.number), version: String(version.id) },
   style: 'primary',
+  ...(people === undefined
+    ? {}
+    : {
+        confirm: {
+          title: `Publish ${policy.name} ${versionLabel(version)}?`.slice(0, 100),
+          text: askedLine(version, people),
+          confirm: 'Publish',
+          deny: 'Cancel',
+          back: { action: POLICY_ACTIONS.show, args: { policy: String(policy.number) } },
+        },
+      }),
 });
 
 /** A version's card (in the approvals channel): its content, approvals, and once published the share acknowledged. */
@@ -66,7 +81,7 @@ export function versionCardView(details: VersionDetails, timeZone: string, note?
       args: { version: String(version.id), seen: version.contentHash },
       style: 'primary',
     });
-  if (version.status === 'approved') buttons.push(publishButton(policy, version));
+  if (version.status === 'approved') buttons.push(publishButton(policy, version, details.toAsk ?? 0));
   buttons.push({ label: 'Open policy', action: POLICY_ACTIONS.show, args: { policy: String(policy.number) } });
   blocks.push({ type: 'actions', buttons });
   return {
@@ -121,7 +136,7 @@ export function policyCardView(details: PolicyDetails, timeZone: string, note?: 
     ...(versions.length > 20 ? { more: versions.length - 20 } : {}),
   });
   const buttons: ButtonView[] = [];
-  if (next?.status === 'approved') buttons.push(publishButton(policy, next));
+  if (next?.status === 'approved') buttons.push(publishButton(policy, next, details.toAsk ?? 0));
   if (!next)
     buttons.push({ label: 'New version', action: POLICY_ACTIONS.newVersion, args: { policy: String(policy.number) }, opensForm: true });
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
@@ -172,10 +187,7 @@ export function publishConfirmView(policy: Policy, version: PolicyVersion, peopl
     summary: `Publish ${policy.name} ${versionLabel(version)}?`,
     blocks: [
       { type: 'header', text: `Publish ${policy.name} ${versionLabel(version)}?`.slice(0, 150) },
-      {
-        type: 'text',
-        text: `${people} ${people === 1 ? 'person' : 'people'} (${audienceLabel(version.audience)}) will each get a message asking them to acknowledge ${versionLabel(version)}.`,
-      },
+      { type: 'text', text: askedLine(version, people) },
       { type: 'actions', buttons: [publishButton(policy, version)] },
     ],
     visibility: 'private',

@@ -1,4 +1,4 @@
-import { allPages, personLabels } from '../../core/export/export-lookups.ts';
+import { groupBy, idsOf, keysetRows, personLabels } from '../../core/export/export-lookups.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
 import { releaseKey } from './domain.ts';
 
@@ -21,48 +21,50 @@ export const releaseExport: ExportSource = {
     { key: 'requestedAt', header: 'Requested', width: 22 },
     { key: 'decidedAt', header: 'Decided', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const releases = await allPages(async (page) => await repos.releases.list(workspaceId, {}, page));
-    const systems = new Map<number, { name: string; criteria: string }>();
-    const rows = [];
-    for (const release of releases.sort((a, b) => a.id - b.id)) {
-      if (!systems.has(release.aiSystemId)) {
-        const system = await repos.aiSystems.findById(workspaceId, release.aiSystemId);
-        const criteria = await repos.releases.criteria(workspaceId, release.aiSystemId);
-        systems.set(release.aiSystemId, {
-          name: system?.name ?? `#${release.aiSystemId}`,
-          criteria: criteria.map((c) => `${c.metric} ${c.comparison} ${c.threshold} on ${c.dataset}`).join('\n'),
-        });
-      }
-      const metrics = await repos.releases.metrics(release.id);
-      const decisions = await repos.releases.decisions(release.id, false);
-      const people = await personLabels(repos, workspaceId, [release.requesterPersonId, ...decisions.map((d) => d.personId)]);
-      rows.push({
-        release: releaseKey(release),
-        system: systems.get(release.aiSystemId)?.name ?? null,
-        version: release.version,
-        changeType: release.changeType,
-        whatChanged: release.whatChanged,
-        requester: people.get(release.requesterPersonId) ?? null,
-        status: release.status,
-        criteria: systems.get(release.aiSystemId)?.criteria ?? '',
-        measurements: metrics
-          .map(
-            (m) =>
-              `${m.metric}${m.dataset ? ` on ${m.dataset}` : ''}: ${m.measured}${m.comparison ? ` (${m.comparison} ${m.threshold}: ${m.passed ? 'passed' : 'failed'})` : ''}`,
-          )
-          .join('\n'),
-        decisions: decisions
-          .map(
-            (d) =>
-              `${d.at} ${d.decision} by ${people.get(d.personId) ?? `#${d.personId}`}${d.comment ? `: ${d.comment}` : ''}${d.active ? '' : ' (dropped)'}`,
-          )
-          .join('\n'),
-        approvalsNeeded: release.approvalsNeeded,
-        requestedAt: release.createdAt,
-        decidedAt: release.decidedAt,
-      });
-    }
-    return rows;
-  },
+  // A page of releases by id, then its systems, their criteria, the metrics, decisions and people: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.releases.pageById(workspaceId, after, limit),
+      (release) => release.id,
+      async (releases) => {
+        const systemIds = idsOf(releases.map((r) => r.aiSystemId));
+        const releaseIds = releases.map((r) => r.id);
+        const systems = new Map((await repos.aiSystems.findByIds(workspaceId, systemIds)).map((s) => [s.id, s.name]));
+        const criteria = groupBy(await repos.releases.criteriaOf(workspaceId, systemIds), (c) => c.aiSystemId);
+        const metrics = groupBy(await repos.releases.metricsOf(releaseIds), (m) => m.releaseId);
+        const decisions = groupBy(await repos.releases.decisionsOf(releaseIds), (d) => d.releaseId);
+        const people = await personLabels(repos, workspaceId, [
+          ...releases.map((r) => r.requesterPersonId),
+          ...[...decisions.values()].flat().map((d) => d.personId),
+        ]);
+        return releases.map((release) => ({
+          release: releaseKey(release),
+          system: systems.get(release.aiSystemId) ?? `#${release.aiSystemId}`,
+          version: release.version,
+          changeType: release.changeType,
+          whatChanged: release.whatChanged,
+          requester: people.get(release.requesterPersonId) ?? null,
+          status: release.status,
+          criteria: (criteria.get(release.aiSystemId) ?? [])
+            .map((c) => `${c.metric} ${c.comparison} ${c.threshold} on ${c.dataset}`)
+            .join('\n'),
+          measurements: (metrics.get(release.id) ?? [])
+            .map(
+              (m) =>
+                `${m.metric}${m.dataset ? ` on ${m.dataset}` : ''}: ${m.measured}${m.comparison ? ` (${m.comparison} ${m.threshold}: ${m.passed ? 'passed' : 'failed'})` : ''}`,
+            )
+            .join('\n'),
+          decisions: (decisions.get(release.id) ?? [])
+            .map(
+              (d) =>
+                `${d.at} ${d.decision} by ${people.get(d.personId) ?? `#${d.personId}`}${d.comment ? `: ${d.comment}` : ''}${d.active ? '' : ' (dropped)'}`,
+            )
+            .join('\n'),
+          approvalsNeeded: release.approvalsNeeded,
+          requestedAt: release.createdAt,
+          decidedAt: release.decidedAt,
+        }));
+      },
+    ),
 };

@@ -3,6 +3,14 @@ import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, Rele
 /** The repository the releases service needs; ./store.ts implements it for SQLite and PostgreSQL. */
 export interface ReleaseRepository {
   criteria(workspaceId: number, aiSystemId: number): Promise<AcceptanceCriterion[]>;
+  /** The criteria of these systems, by id (as `criteria`): an export page's lookup in one read. */
+  criteriaOf(workspaceId: number, aiSystemIds: readonly number[]): Promise<AcceptanceCriterion[]>;
+  /** Releases by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<Release[]>;
+  /** The metrics of these releases, by release then id (as `metrics`), each with its release. */
+  metricsOf(releaseIds: readonly number[]): Promise<Array<ReleaseMetric & { releaseId: number }>>;
+  /** Every decision on these releases, dropped ones too, by release then id (as `decisions(id, false)`). */
+  decisionsOf(releaseIds: readonly number[]): Promise<ReleaseDecision[]>;
   addCriterion(input: Omit<AcceptanceCriterion, 'id'>): Promise<AcceptanceCriterion>;
   removeCriterion(workspaceId: number, id: number): Promise<boolean>;
   insert(input: Omit<Release, 'id'>): Promise<Release>;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
 import { changedRows, dialectTables, first, inserted, periodConditions, rowsOf, runPrepared, type StoreDb } from '../../store/store-db.ts';
@@ -49,6 +49,16 @@ export class ReleaseStore implements ReleaseRepository {
       .select()
       .from(acceptanceCriteria)
       .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), eq(acceptanceCriteria.aiSystemId, aiSystemId)))
+      .orderBy(asc(acceptanceCriteria.id));
+  }
+
+  async criteriaOf(workspaceId: number, aiSystemIds: readonly number[]): Promise<AcceptanceCriterion[]> {
+    if (aiSystemIds.length === 0) return [];
+    const { acceptanceCriteria } = this.t;
+    return this.s.db
+      .select()
+      .from(acceptanceCriteria)
+      .where(and(eq(acceptanceCriteria.workspaceId, workspaceId), inArray(acceptanceCriteria.aiSystemId, [...aiSystemIds])))
       .orderBy(asc(acceptanceCriteria.id));
   }
 
@@ -117,16 +127,25 @@ export class ReleaseStore implements ReleaseRepository {
     return { items: rows.map(toRelease), total };
   }
 
-  async replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): Promise<void> {
-    const { releaseMetrics } = this.t;
-    await this.s.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId));
-    if (metrics.length > 0) await this.s.db.insert(releaseMetrics).values(metrics.map((metric) => ({ ...metric, releaseId })));
+  async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<Release[]> {
+    const { releases } = this.t;
+    const conditions: SQL[] = [eq(releases.workspaceId, workspaceId)];
+    if (afterId !== undefined) conditions.push(gt(releases.id, afterId));
+    const rows = await this.s.db
+      .select()
+      .from(releases)
+      .where(and(...conditions))
+      .orderBy(asc(releases.id))
+      .limit(limit);
+    return rows.map(toRelease);
   }
 
-  async metrics(releaseId: number): Promise<ReleaseMetric[]> {
+  async metricsOf(releaseIds: readonly number[]): Promise<Array<ReleaseMetric & { releaseId: number }>> {
+    if (releaseIds.length === 0) return [];
     const { releaseMetrics } = this.t;
     return this.s.db
       .select({
+        releaseId: releaseMetrics.releaseId,
         metric: releaseMetrics.metric,
         dataset: releaseMetrics.dataset,
         comparison: releaseMetrics.comparison,
@@ -135,8 +154,35 @@ export class ReleaseStore implements ReleaseRepository {
         passed: releaseMetrics.passed,
       })
       .from(releaseMetrics)
-      .where(eq(releaseMetrics.releaseId, releaseId))
-      .orderBy(asc(releaseMetrics.id));
+      .where(inArray(releaseMetrics.releaseId, [...releaseIds]))
+      .orderBy(asc(releaseMetrics.releaseId), asc(releaseMetrics.id));
+  }
+
+  async decisionsOf(releaseIds: readonly number[]): Promise<ReleaseDecision[]> {
+    if (releaseIds.length === 0) return [];
+    const { releaseDecisions } = this.t;
+    return this.s.db
+      .select()
+      .from(releaseDecisions)
+      .where(inArray(releaseDecisions.releaseId, [...releaseIds]))
+      .orderBy(asc(releaseDecisions.releaseId), asc(releaseDecisions.id));
+  }
+
+  async replaceMetrics(releaseId: number, metrics: ReleaseMetric[]): Promise<void> {
+    const { releaseMetrics } = this.t;
+    await this.s.db.delete(releaseMetrics).where(eq(releaseMetrics.releaseId, releaseId));
+    if (metrics.length > 0) await this.s.db.insert(releaseMetrics).values(metrics.map((metric) => ({ ...metric, releaseId })));
+  }
+
+  async metrics(releaseId: number): Promise<ReleaseMetric[]> {
+    return (await this.metricsOf([releaseId])).map((m) => ({
+      metric: m.metric,
+      dataset: m.dataset,
+      comparison: m.comparison,
+      threshold: m.threshold,
+      measured: m.measured,
+      passed: m.passed,
+    }));
   }
 
   async addDecision(input: Omit<ReleaseDecision, 'id'>): Promise<ReleaseDecision> {

@@ -27,7 +27,7 @@ export function criterionText(criterion: Pick<AcceptanceCriterion, 'metric' | 'c
 
 function metricLine(metric: ReleaseMetric): RichText {
   if (metric.comparison === null || metric.threshold === null)
-    return [{ text: `• ${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured} (no criterion)` }];
+    return [{ text: `${metric.metric}${metric.dataset ? ` on ${metric.dataset}` : ''}: ${metric.measured}` }];
   return [
     metric.passed ? { text: 'PASS', style: 'bold', tone: 'good' } : { text: 'FAIL', style: 'bold', tone: 'attention' },
     { text: ` ${metric.metric} on ${metric.dataset}: measured ${metric.measured}, needs ${sign(metric.comparison)} ${metric.threshold}` },
@@ -61,6 +61,8 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     release.status === 'pending'
       ? (details.approvers ?? []).filter((p) => p.personId !== release.requesterPersonId && !decided.has(p.personId))
       : [];
+  const judged = metrics.filter((m) => m.comparison !== null && m.threshold !== null);
+  const extras = metrics.filter((m) => m.comparison === null || m.threshold === null);
   const blocks: Block[] = [];
   if (note) blocks.push({ type: 'text', text: note });
   blocks.push(
@@ -86,10 +88,16 @@ export function releaseCardView(details: ReleaseDetails, timeZone: string, note?
     },
     { type: 'text', text: [{ text: 'What changed: ', style: 'bold' }, { text: release.whatChanged }] },
     { type: 'text', text: [{ text: 'Acceptance criteria', style: 'bold' }] },
-    metrics.length > 0
-      ? { type: 'list', items: metrics.map(metricLine) }
+    judged.length > 0
+      ? { type: 'list', items: judged.map(metricLine) }
       : { type: 'text', text: 'No acceptance criteria are set for this system.' },
   );
+  // Metrics reported beside the criteria are listed on their own: they pass or fail nothing.
+  if (extras.length > 0)
+    blocks.push(
+      { type: 'text', text: [{ text: 'Other metrics reported (no criterion)', style: 'bold' }] },
+      { type: 'list', items: extras.map(metricLine) },
+    );
   if (release.justification)
     blocks.push({
       type: 'text',

@@ -1,5 +1,5 @@
-import { personLabels } from '../../core/export/export-lookups.ts';
-import type { ExportSource } from '../../core/export/export-source.ts';
+import { groupBy, idsOf, keysetRows, personLabels } from '../../core/export/export-lookups.ts';
+import type { ExportRow, ExportSource } from '../../core/export/export-source.ts';
 
 /** Reviews for auditors (9.1, 9.2): one row per review done, and one per schedule never done yet. */
 export const reviewExport: ExportSource = {
@@ -18,37 +18,46 @@ export const reviewExport: ExportSource = {
     { key: 'evidence', header: 'Evidence', width: 36 },
     { key: 'recordedBy', header: 'Recorded by', width: 18 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const schedules = (await repos.reviews.list(workspaceId, {})).sort((a, b) => a.id - b.id);
-    const systems = new Map<number, string>();
-    const rows = [];
-    for (const schedule of schedules) {
-      if (schedule.aiSystemId !== null && !systems.has(schedule.aiSystemId))
-        systems.set(
-          schedule.aiSystemId,
-          (await repos.aiSystems.findById(workspaceId, schedule.aiSystemId))?.name ?? `#${schedule.aiSystemId}`,
+  // A page of schedules by id, then their systems, completions and people: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.reviews.pageById(workspaceId, after, limit),
+      (schedule) => schedule.id,
+      async (schedules) => {
+        const systems = new Map(
+          (await repos.aiSystems.findByIds(workspaceId, idsOf(schedules.map((s) => s.aiSystemId)))).map((s) => [s.id, s.name]),
         );
-      const done = await repos.reviews.completions(schedule.id);
-      const people = await personLabels(repos, workspaceId, [schedule.ownerPersonId, ...done.map((d) => d.recordedBy)]);
-      const base = {
-        schedule: schedule.id,
-        kind: schedule.kind,
-        system: schedule.aiSystemId === null ? 'organisation-wide' : (systems.get(schedule.aiSystemId) ?? null),
-        owner: people.get(schedule.ownerPersonId) ?? `#${schedule.ownerPersonId}`,
-        cadenceDays: schedule.cadenceDays,
-        nextDue: schedule.nextDue,
-      };
-      if (done.length === 0) rows.push({ ...base, date: null, outcome: 'not done yet', findings: null, evidence: null, recordedBy: null });
-      for (const d of done)
-        rows.push({
-          ...base,
-          date: d.date,
-          outcome: d.outcome,
-          findings: d.findings,
-          evidence: d.evidence,
-          recordedBy: people.get(d.recordedBy) ?? `#${d.recordedBy}`,
-        });
-    }
-    return rows;
-  },
+        const completions = await repos.reviews.completionsOf(schedules.map((s) => s.id));
+        const people = await personLabels(repos, workspaceId, [
+          ...schedules.map((s) => s.ownerPersonId),
+          ...completions.map((d) => d.recordedBy),
+        ]);
+        const doneOf = groupBy(completions, (d) => d.scheduleId);
+        const rows: ExportRow[] = [];
+        for (const schedule of schedules) {
+          const done = doneOf.get(schedule.id) ?? [];
+          const base = {
+            schedule: schedule.id,
+            kind: schedule.kind,
+            system: schedule.aiSystemId === null ? 'organisation-wide' : (systems.get(schedule.aiSystemId) ?? `#${schedule.aiSystemId}`),
+            owner: people.get(schedule.ownerPersonId) ?? `#${schedule.ownerPersonId}`,
+            cadenceDays: schedule.cadenceDays,
+            nextDue: schedule.nextDue,
+          };
+          if (done.length === 0)
+            rows.push({ ...base, date: null, outcome: 'not done yet', findings: null, evidence: null, recordedBy: null });
+          for (const d of done)
+            rows.push({
+              ...base,
+              date: d.date,
+              outcome: d.outcome,
+              findings: d.findings,
+              evidence: d.evidence,
+              recordedBy: people.get(d.recordedBy) ?? `#${d.recordedBy}`,
+            });
+        }
+        return rows;
+      },
+    ),
 };

@@ -22,7 +22,6 @@ import {
 } from './forms.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
-import { mapInTurn } from '../../core/in-turn.ts';
 import { reviewReviewInputs } from './review-inputs.ts';
 import { reviewExport } from './export.ts';
 
@@ -88,20 +87,23 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
   },
 ];
 
-/** An overdue review as a digest's overdue item, with its owner and the button that records it done. */
-async function overdueReview(
+/** Overdue reviews as a digest's overdue items, with their owners (read in one query) and the button that records each done. */
+async function overdueReviews(
   repos: Repositories,
   workspaceId: number,
-  review: ReviewSchedule,
+  reviews: readonly ReviewSchedule[],
   daysOverdue: (due: string) => number,
-): Promise<OverdueItem> {
-  return {
+): Promise<OverdueItem[]> {
+  const owners = new Map(
+    (await repos.people.findByIds(workspaceId, [...new Set(reviews.map((r) => r.ownerPersonId))])).map((p) => [p.id, p]),
+  );
+  return reviews.map((review) => ({
     what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
-    owner: await repos.people.findById(workspaceId, review.ownerPersonId),
+    owner: owners.get(review.ownerPersonId),
     due: review.nextDue,
     daysOverdue: daysOverdue(review.nextDue),
     button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
-  };
+  }));
 }
 
 /** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
@@ -141,16 +143,18 @@ export const reviewsFeature: Feature = {
       },
     ],
     overdue: async (repos, workspaceId, { today, daysOverdue }) =>
-      await mapInTurn(
+      await overdueReviews(
+        repos,
+        workspaceId,
         (await repos.reviews.list(workspaceId, {})).filter((review) => review.nextDue < today),
-        async (review) => await overdueReview(repos, workspaceId, review, daysOverdue),
+        daysOverdue,
       ),
     // The count and the first few by the (workspace, next due) index: the owners of those few only.
     overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
       const late = await repos.reviews.overdue(workspaceId, today, limit);
       return {
         count: late.count,
-        items: await mapInTurn(late.first, async (review) => await overdueReview(repos, workspaceId, review, daysOverdue)),
+        items: await overdueReviews(repos, workspaceId, late.first, daysOverdue),
       };
     },
   },

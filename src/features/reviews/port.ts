@@ -19,6 +19,10 @@ export interface ReviewRepository {
   exists(workspaceId: number): Promise<boolean>;
   /** Schedules due before `today`: how many, and the first `limit` in the order of list (soonest due, then id). */
   overdue(workspaceId: number, today: string, limit: number): Promise<{ count: number; first: ReviewSchedule[] }>;
+  /** Schedules by id, after `afterId`, at most `limit`: one page of the export. */
+  pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ReviewSchedule[]>;
+  /** The completions of these schedules, by schedule then newest first (as `completions`): an export page's in one read. */
+  completionsOf(scheduleIds: readonly number[]): Promise<ReviewCompletion[]>;
   addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion>;
   completions(scheduleId: number): Promise<ReviewCompletion[]>;
   /** Reviews of a workspace done on or after a day. */

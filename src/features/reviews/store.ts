@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
@@ -80,6 +80,29 @@ export class ReviewStore implements ReviewRepository {
       .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id))
       .limit(limit);
     return { count: Number(counted?.n ?? 0), first: rows.map(toSchedule) };
+  }
+
+  async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ReviewSchedule[]> {
+    const { reviewSchedules } = this.t;
+    const conditions: SQL[] = [eq(reviewSchedules.workspaceId, workspaceId)];
+    if (afterId !== undefined) conditions.push(gt(reviewSchedules.id, afterId));
+    const rows = await this.s.db
+      .select()
+      .from(reviewSchedules)
+      .where(and(...conditions))
+      .orderBy(asc(reviewSchedules.id))
+      .limit(limit);
+    return rows.map(toSchedule);
+  }
+
+  async completionsOf(scheduleIds: readonly number[]): Promise<ReviewCompletion[]> {
+    if (scheduleIds.length === 0) return [];
+    const { reviewCompletions } = this.t;
+    return this.s.db
+      .select()
+      .from(reviewCompletions)
+      .where(inArray(reviewCompletions.scheduleId, [...scheduleIds]))
+      .orderBy(asc(reviewCompletions.scheduleId), desc(reviewCompletions.id));
   }
 
   async addCompletion(input: Omit<ReviewCompletion, 'id'>): Promise<ReviewCompletion> {

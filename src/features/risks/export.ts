@@ -1,6 +1,6 @@
+import { idsOf, keysetRows } from '../../core/export/export-lookups.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
 import { personLabel } from '../../core/identity.ts';
-import { mapInTurn } from '../../core/in-turn.ts';
 import { CATEGORY_LABELS, LEVEL_LABELS, PHASE_LABELS, riskKey, TREATMENT_LABELS } from './domain.ts';
 
 /** The risk register for auditors and spreadsheets (README, "Exports"): one row per risk, open and closed. */
@@ -29,41 +29,43 @@ export const riskExport: ExportSource = {
     { key: 'status', header: 'Status', width: 8 },
     { key: 'updatedAt', header: 'Last changed', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
-    const risks = await repos.risks.all(workspaceId);
-    const owners = new Map(
-      (await repos.people.findByIds(workspaceId, [...new Set(risks.map((r) => r.ownerPersonId))])).map((p) => [p.id, p]),
-    );
-    const systemIds = [...new Set(risks.flatMap((r) => r.systemIds))];
-    const systems = new Map(
-      (await mapInTurn(systemIds, async (id) => await repos.aiSystems.findById(workspaceId, id))).flatMap((s) =>
-        s ? [[s.id, s.name]] : [],
-      ),
-    );
-    const openActions = await repos.risks.actions(workspaceId, { status: 'open' });
-    return risks
-      .sort((a, b) => a.number - b.number)
-      .map((risk) => ({
-        risk: riskKey(risk),
-        title: risk.title,
-        systems: risk.systemIds.length === 0 ? 'organisation-wide' : risk.systemIds.map((id) => systems.get(id) ?? `#${id}`).join(', '),
-        category: CATEGORY_LABELS[risk.category],
-        phase: PHASE_LABELS[risk.phase],
-        owner: ((owner) => (owner ? personLabel(owner) : null))(owners.get(risk.ownerPersonId)),
-        inherentLikelihood: risk.inherentLikelihood,
-        inherentImpact: risk.inherentImpact,
-        inherentLevel: LEVEL_LABELS[risk.inherentLevel],
-        treatment: TREATMENT_LABELS[risk.treatment],
-        plan: risk.plan,
-        controls: risk.controls.join(' '),
-        residualLikelihood: risk.residualLikelihood,
-        residualImpact: risk.residualImpact,
-        residualLevel: LEVEL_LABELS[risk.residualLevel],
-        acceptance: risk.acceptance,
-        openActions: openActions.filter((a) => a.riskId === risk.id).length,
-        nextReview: risk.nextReviewDate,
-        status: risk.status,
-        updatedAt: risk.updatedAt,
-      }));
-  },
+  // A page of risks by number, then their owners, systems and open action counts: one read each.
+  rows: (repos, workspaceId, at) =>
+    keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.risks.pageByNumber(workspaceId, after, limit),
+      (risk) => risk.number,
+      async (risks) => {
+        const owners = new Map((await repos.people.findByIds(workspaceId, idsOf(risks.map((r) => r.ownerPersonId)))).map((p) => [p.id, p]));
+        const systems = new Map(
+          (await repos.aiSystems.findByIds(workspaceId, idsOf(risks.flatMap((r) => r.systemIds)))).map((s) => [s.id, s.name]),
+        );
+        const openActions = await repos.risks.openActionCounts(
+          workspaceId,
+          risks.map((r) => r.id),
+        );
+        return risks.map((risk) => ({
+          risk: riskKey(risk),
+          title: risk.title,
+          systems: risk.systemIds.length === 0 ? 'organisation-wide' : risk.systemIds.map((id) => systems.get(id) ?? `#${id}`).join(', '),
+          category: CATEGORY_LABELS[risk.category],
+          phase: PHASE_LABELS[risk.phase],
+          owner: ((owner) => (owner ? personLabel(owner) : null))(owners.get(risk.ownerPersonId)),
+          inherentLikelihood: risk.inherentLikelihood,
+          inherentImpact: risk.inherentImpact,
+          inherentLevel: LEVEL_LABELS[risk.inherentLevel],
+          treatment: TREATMENT_LABELS[risk.treatment],
+          plan: risk.plan,
+          controls: risk.controls.join(' '),
+          residualLikelihood: risk.residualLikelihood,
+          residualImpact: risk.residualImpact,
+          residualLevel: LEVEL_LABELS[risk.residualLevel],
+          acceptance: risk.acceptance,
+          openActions: openActions.get(risk.id) ?? 0,
+          nextReview: risk.nextReviewDate,
+          status: risk.status,
+          updatedAt: risk.updatedAt,
+        }));
+      },
+    ),
 };

@@ -10,6 +10,10 @@ export interface RiskRepository {
   findById(workspaceId: number, id: number): Promise<Risk | undefined>;
   /** Every risk of the workspace, newest first (registers are small: filters run over it). */
   all(workspaceId: number): Promise<Risk[]>;
+  /** Risks by number, after `afterNumber`, at most `limit`: one page of the export. */
+  pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Risk[]>;
+  /** How many open treatment actions each of these risks has (risks without any left out), in one read. */
+  openActionCounts(workspaceId: number, riskIds: readonly number[]): Promise<Map<number, number>>;
   addAction(input: Omit<RiskAction, 'id'>): Promise<RiskAction>;
   actions(workspaceId: number, filter: { riskId?: number; status?: 'open' | 'done' }): Promise<RiskAction[]>;
   findAction(workspaceId: number, id: number): Promise<RiskAction | undefined>;

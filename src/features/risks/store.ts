@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { LevelThresholds, Risk, RiskAction, RiskDecision } from './domain.ts';
@@ -85,6 +85,28 @@ export class RiskStore implements RiskRepository {
   async all(workspaceId: number): Promise<Risk[]> {
     const { risks } = this.t;
     return (await this.s.db.select().from(risks).where(eq(risks.workspaceId, workspaceId)).orderBy(desc(risks.number))).map(toRisk);
+  }
+
+  async pageByNumber(workspaceId: number, afterNumber: number | undefined, limit: number): Promise<Risk[]> {
+    const { risks } = this.t;
+    const rows = await this.s.db
+      .select()
+      .from(risks)
+      .where(and(eq(risks.workspaceId, workspaceId), ...(afterNumber === undefined ? [] : [gt(risks.number, afterNumber)])))
+      .orderBy(asc(risks.number))
+      .limit(limit);
+    return rows.map(toRisk);
+  }
+
+  async openActionCounts(workspaceId: number, riskIds: readonly number[]): Promise<Map<number, number>> {
+    if (riskIds.length === 0) return new Map();
+    const { riskActions } = this.t;
+    const rows = await this.s.db
+      .select({ riskId: riskActions.riskId, n: count() })
+      .from(riskActions)
+      .where(and(eq(riskActions.workspaceId, workspaceId), eq(riskActions.status, 'open'), inArray(riskActions.riskId, [...riskIds])))
+      .groupBy(riskActions.riskId);
+    return new Map(rows.map((row) => [row.riskId, Number(row.n)]));
   }
 
   async addAction(input: Omit<RiskAction, 'id'>): Promise<RiskAction> {

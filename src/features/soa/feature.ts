@@ -5,6 +5,7 @@ import { personIdOf } from '../../chat/form-people.ts';
 import type { FormSubmission } from '../../chat/views/form.ts';
 import { recordSaved, type FormResult } from '../../chat/views/view.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { AreaServiceDeps } from '../area.ts';
@@ -82,8 +83,9 @@ const soaExport: ExportSource = {
     { key: 'evidenceCount', header: 'Evidence (12 months)', width: 12 },
     { key: 'lastEvidence', header: 'Last evidence', width: 14 },
   ],
-  exportRows: async (repos, workspaceId, { now }) =>
-    (await soaRows(repos, workspaceId, await allEvidenceSources(), now)).map((row) => ({
+  // The 38 Annex A controls (a fixed list, not a register that grows): computed together, then streamed.
+  async *rows(repos, workspaceId, { now }) {
+    yield* (await soaRows(repos, workspaceId, await allEvidenceSources(), now)).map((row) => ({
       controlId: row.control.id,
       group: row.control.group,
       title: row.control.title,
@@ -94,11 +96,12 @@ const soaExport: ExportSource = {
       evidenceKinds: row.control.evidence.join(' '),
       evidenceCount: row.evidence.count,
       lastEvidence: row.evidence.lastDate,
-    })),
+    }));
+  },
 };
 
 /** "v3 approved, changed since" and the claims without evidence, for status and the digest. */
-async function soaLines(repos: Parameters<ExportSource['exportRows']>[0], workspaceId: number, now: Date) {
+async function soaLines(repos: Repositories, workspaceId: number, now: Date) {
   const rows = await soaRows(repos, workspaceId, await allEvidenceSources(), now, () => false);
   const versions = await repos.soa.versions(workspaceId);
   const approved = versions.filter((v) => v.status === 'approved').at(-1);

@@ -11,6 +11,7 @@ export const statusFeature: Feature = {
       usage: 'status',
       group: 'lookup',
       button: { label: 'Show status', command: 'status' },
+      changesNothing: true,
       summary: 'Where the AIMS stands: the verdict and what needs attention first, then inventory, roles, evidence, audit trail.',
       handle: async ({ services, contact, actor, timeZone, request, guide }) =>
         message(

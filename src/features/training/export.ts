@@ -1,4 +1,4 @@
-import { personLabels } from '../../core/export/export-lookups.ts';
+import { idsOf, keysetRows, personLabels } from '../../core/export/export-lookups.ts';
 import type { ExportSource } from '../../core/export/export-source.ts';
 
 /** Training completions for auditors (7.2, 7.3): one row per person and course completed. */
@@ -17,40 +17,43 @@ export const trainingExport: ExportSource = {
     { key: 'validUntil', header: 'Valid until', width: 12 },
     { key: 'recordedAt', header: 'Recorded', width: 22 },
   ],
-  exportRows: async (repos, workspaceId) => {
+  // The course catalogue once (a lookup of tens), then a page of completions by id, its people and sessions: one read each.
+  async *rows(repos, workspaceId, at) {
     const courses = new Map((await repos.training.courses(workspaceId, true)).map((c) => [c.id, c]));
-    const completions = await repos.training.completions(workspaceId, {});
-    const people = await personLabels(
-      repos,
-      workspaceId,
-      completions.flatMap((c) => [c.personId, c.recordedBy]),
+    yield* keysetRows(
+      at,
+      async (after: number | undefined, limit) => await repos.training.completionsPage(workspaceId, after, limit),
+      (c) => c.id,
+      async (completions) => {
+        const people = await personLabels(
+          repos,
+          workspaceId,
+          completions.flatMap((c) => [c.personId, c.recordedBy]),
+        );
+        const trainers = new Map(
+          (await repos.training.sessionsByIds(workspaceId, idsOf(completions.map((c) => c.sessionId)))).map((s) => [s.id, s.trainer]),
+        );
+        return completions.map((c) => {
+          const course = courses.get(c.courseId);
+          const months = course?.renewalMonths ?? null;
+          const until =
+            months === null
+              ? null
+              : new Date(Date.UTC(Number(c.date.slice(0, 4)), Number(c.date.slice(5, 7)) - 1 + months, Number(c.date.slice(8, 10))));
+          return {
+            completion: c.id,
+            person: people.get(c.personId) ?? `#${c.personId}`,
+            course: course?.name ?? `#${c.courseId}`,
+            date: c.date,
+            how: c.sessionId !== null ? `session #${c.sessionId}` : c.selfAttested ? 'self-attested' : 'recorded',
+            trainer: c.sessionId === null ? null : (trainers.get(c.sessionId) ?? null),
+            evidence: c.evidence,
+            recordedBy: people.get(c.recordedBy) ?? `#${c.recordedBy}`,
+            validUntil: until ? until.toISOString().slice(0, 10) : null,
+            recordedAt: c.createdAt,
+          };
+        });
+      },
     );
-    const trainers = new Map<number, string>();
-    for (const id of new Set(completions.flatMap((c) => (c.sessionId === null ? [] : [c.sessionId])))) {
-      const session = await repos.training.findSession(workspaceId, id);
-      if (session) trainers.set(id, session.trainer);
-    }
-    return completions
-      .sort((a, b) => a.id - b.id)
-      .map((c) => {
-        const course = courses.get(c.courseId);
-        const months = course?.renewalMonths ?? null;
-        const until =
-          months === null
-            ? null
-            : new Date(Date.UTC(Number(c.date.slice(0, 4)), Number(c.date.slice(5, 7)) - 1 + months, Number(c.date.slice(8, 10))));
-        return {
-          completion: c.id,
-          person: people.get(c.personId) ?? `#${c.personId}`,
-          course: course?.name ?? `#${c.courseId}`,
-          date: c.date,
-          how: c.sessionId !== null ? `session #${c.sessionId}` : c.selfAttested ? 'self-attested' : 'recorded',
-          trainer: c.sessionId === null ? null : (trainers.get(c.sessionId) ?? null),
-          evidence: c.evidence,
-          recordedBy: people.get(c.recordedBy) ?? `#${c.recordedBy}`,
-          validUntil: until ? until.toISOString().slice(0, 10) : null,
-          recordedAt: c.createdAt,
-        };
-      });
   },
 };

@@ -26,6 +26,10 @@ export interface TrainingRepository {
   /** Inserts a completion unless the same person, course and day exists; true when inserted. */
   insertCompletion(input: Omit<Completion, 'id'>): Promise<boolean>;
   completions(workspaceId: number, filter: { personId?: number; courseId?: number }): Promise<Completion[]>;
+  /** Completions by id, after `afterId`, at most `limit`: one page of the export. */
+  completionsPage(workspaceId: number, afterId: number | undefined, limit: number): Promise<Completion[]>;
+  /** The sessions of these ids, in no order: an export page's lookup. */
+  sessionsByIds(workspaceId: number, ids: readonly number[]): Promise<TrainingSession[]>;
   /** Required training as of `asOf`, counted in the database over the given courses. */
   standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding>;
   /** Completions dated from `from` (a day, included) to before `before` (a day), counted in the database. */

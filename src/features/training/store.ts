@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
 import { changedRows, dialectTables, first, inserted, rowsOf, type StoreDb } from '../../store/store-db.ts';
@@ -95,6 +95,27 @@ export class TrainingStore implements TrainingRepository {
       .from(trainingCompletions)
       .where(and(...conditions))
       .orderBy(asc(trainingCompletions.date), asc(trainingCompletions.id));
+  }
+
+  async completionsPage(workspaceId: number, afterId: number | undefined, limit: number): Promise<Completion[]> {
+    const { trainingCompletions } = this.t;
+    const conditions: SQL[] = [eq(trainingCompletions.workspaceId, workspaceId)];
+    if (afterId !== undefined) conditions.push(gt(trainingCompletions.id, afterId));
+    return this.s.db
+      .select()
+      .from(trainingCompletions)
+      .where(and(...conditions))
+      .orderBy(asc(trainingCompletions.id))
+      .limit(limit);
+  }
+
+  async sessionsByIds(workspaceId: number, ids: readonly number[]): Promise<TrainingSession[]> {
+    if (ids.length === 0) return [];
+    const { trainingSessions } = this.t;
+    return await this.s.db
+      .select()
+      .from(trainingSessions)
+      .where(and(eq(trainingSessions.workspaceId, workspaceId), inArray(trainingSessions.id, [...ids])));
   }
   async standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     if (courses.length === 0) return { required: 0, valid: 0, peopleOverdue: 0 };

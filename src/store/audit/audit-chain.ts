@@ -92,11 +92,16 @@ async function chainHead(s: StoreDb, chain: number): Promise<AuditHead | null> {
   return row ?? null;
 }
 
+/** Heads read in a read unit, by unit and workspace (dropped with the unit). */
+const versionsIn = new WeakMap<object, Map<number, { workspace: number | null; head: AuditHead | null }>>();
+
 /** Appends and reads the hash-chained audit log: one chain per workspace, one for events of no workspace. */
 export class AuditChainStore implements AuditLog {
   constructor(
     private readonly s: StoreDb,
     private readonly inWriteTransaction: () => boolean,
+    /** The read unit the caller runs in, if any: its snapshot cannot move, so a chain's head is read once in it. */
+    private readonly readUnit: () => object | undefined = () => undefined,
   ) {}
 
   async append(event: AuditEventInput, at: string): Promise<AuditHead> {
@@ -163,6 +168,20 @@ export class AuditChainStore implements AuditLog {
   }
 
   async versions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }> {
+    // A request's read unit asks it several times (who is asking, the status, the digest's verdict, the checklist).
+    const unit = this.readUnit();
+    const memo = unit ? versionsIn.get(unit) : undefined;
+    const kept = memo?.get(workspaceId);
+    if (kept) return { workspace: kept.workspace, head: kept.head && { ...kept.head } };
+    const read = await this.readVersions(workspaceId);
+    if (unit) {
+      if (memo) memo.set(workspaceId, read);
+      else versionsIn.set(unit, new Map([[workspaceId, read]]));
+    }
+    return { workspace: read.workspace, head: read.head && { ...read.head } };
+  }
+
+  private async readVersions(workspaceId: number): Promise<{ workspace: number | null; head: AuditHead | null }> {
     const { auditEvents } = tables(this.s);
     // One seek on the primary key: the head of the workspace's own chain is also the version of its records.
     const rows = await runPrepared<{ sequence: number | null; hash: string | null }>(

@@ -13,12 +13,13 @@ import type { StoreDb } from '../store-db.ts';
 import { AUDIT_CHAIN_LOCK_KEY } from './advisory-locks.ts';
 import { openPgDatabase, type PgDatabase, type PgDatabaseOptions, type PgDb } from './pg-database.ts';
 import { applyPgMigrations } from './pg-migrate.ts';
+import { CHANGES_CHANNEL, ChangeListener } from './change-listener.ts';
 
 /** A transaction (or a savepoint in one) that repositories run their statements through. */
 type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 /** The repositories over one transaction; `inWriteUnit` tells the audit log whether it may append. */
-export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean) => Repositories;
+export type RepositoriesFor = (s: StoreDb, inWriteUnit: () => boolean, readUnit?: () => object | undefined) => Repositories;
 
 /** The admin CLI's whole-store reads, supplied by whoever knows how to run them on PostgreSQL. */
 export type PgAdmin = Pick<GovernanceStore, 'releaseStatus' | 'auditReport' | 'publishedAnchors' | 'verifyAudit' | 'auditHeads'>;
@@ -62,6 +63,10 @@ export class PgStore implements GovernanceStore {
   private readonly units = new UnitScope<Unit>();
   private readonly admin: Partial<PgAdmin>;
   private readonly inWriteUnit = (): boolean => this.currentUnit()?.mode === 'write';
+  private readonly readUnit = (): object | undefined => {
+    const unit = this.currentUnit();
+    return unit?.mode === 'read' ? unit : undefined;
+  };
 
   private constructor(
     private readonly database: PgDatabase,
@@ -70,7 +75,10 @@ export class PgStore implements GovernanceStore {
     admin: PgStoreOptions['admin'],
   ) {
     this.admin = admin?.(database) ?? {};
+    this.changes = new ChangeListener(url);
   }
+
+  private readonly changes: ChangeListener;
 
   /** Opens a pool on `url` and brings the schema up to date (under the migration lock). */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
@@ -110,13 +118,29 @@ export class PgStore implements GovernanceStore {
     if (unit?.mode === 'read') throw new Error('a write unit cannot start inside a read unit');
     // A nested write is a savepoint of the unit it runs in: it may fail alone without undoing the rest.
     if (unit) return await unit.tx.transaction(async (savepoint) => await this.run({ mode: 'write', tx: savepoint, open: true }, work));
-    return await this.retrying(
-      async () =>
-        await this.database.db.transaction(async (tx) => {
-          await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-          return await this.run({ mode: 'write', tx, open: true }, work);
-        }),
-    );
+    try {
+      return await this.retrying(
+        async () =>
+          await this.database.db.transaction(async (tx) => {
+            // The lock, and the notice every listening replica counts as a change once this commits (changeMark).
+            await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}), pg_notify(${CHANGES_CHANNEL}, '')`);
+            return await this.run({ mode: 'write', tx, open: true }, work);
+          }),
+      );
+    } finally {
+      // Counted once it committed (or failed), without waiting for our own notice: this replica's next read sees it.
+      this.changes.count();
+    }
+  }
+
+  /**
+   * A mark that moves with every write unit of this replica, with every other replica's commit as soon as
+   * its notice arrives (LISTEN on a connection of its own, opened at the first call), and at least every
+   * second, for whatever changed the database without a notice (a bulk load, an edit by hand). Undefined
+   * until the listener is connected, and after it failed: then every request reads.
+   */
+  changeMark(): string | undefined {
+    return this.changes.mark();
   }
 
   async read<T>(work: (repos: Repositories) => Promise<T> | T): Promise<T> {
@@ -133,7 +157,7 @@ export class PgStore implements GovernanceStore {
 
   /** Runs `work` as `unit` with the repositories over its transaction; the unit is closed when `work` ends. */
   private async run<T>(unit: Unit, work: (repos: Repositories) => Promise<T> | T): Promise<T> {
-    const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit);
+    const repos = this.repositoriesFor({ db: unit.tx as unknown as Db, dialect: 'postgres' }, this.inWriteUnit, this.readUnit);
     if (unit === this.currentUnit()) return await work(repos);
     return await this.units.run(unit, async () => await work(repos));
   }
@@ -211,6 +235,7 @@ export class PgStore implements GovernanceStore {
   }
 
   async close(): Promise<void> {
+    await this.changes.close();
     await this.database.close();
   }
 }

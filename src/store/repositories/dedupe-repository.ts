@@ -1,6 +1,6 @@
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { DedupeRepository } from '../../core/ports.ts';
-import { changedRows, first, type StoreDb } from '../store-db.ts';
+import { changedRows, first, runPrepared, type StoreDb } from '../store-db.ts';
 import { tables } from './kernel-tables.ts';
 
 export class DedupeStore implements DedupeRepository {
@@ -22,12 +22,19 @@ export class DedupeStore implements DedupeRepository {
 
   async find(key: string): Promise<{ outcome: unknown; requestHash: string | null } | undefined> {
     const { inboundDedupeKeys } = tables(this.s);
+    // Read on every request with a key: prepared once per connection.
     return first(
-      await this.s.db
-        .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
-        .from(inboundDedupeKeys)
-        .where(eq(inboundDedupeKeys.key, key))
-        .limit(1),
+      await runPrepared<{ outcome: unknown; requestHash: string | null }>(
+        this.s,
+        'dedupe_find',
+        () =>
+          this.s.db
+            .select({ outcome: inboundDedupeKeys.outcome, requestHash: inboundDedupeKeys.requestHash })
+            .from(inboundDedupeKeys)
+            .where(eq(inboundDedupeKeys.key, sql.placeholder('key')))
+            .limit(1),
+        { key },
+      ),
     );
   }
 

@@ -44,18 +44,54 @@ export class JobStore implements JobRepository {
     return inserted(await this.s.db.insert(jobDeliveries).values(input).returning(), 'job_deliveries');
   }
 
+  async findDeliveries(runId: number, recipients: readonly string[]): Promise<JobDelivery[]> {
+    if (recipients.length === 0) return [];
+    const { jobDeliveries } = tables(this.s);
+    return await this.s.db
+      .select()
+      .from(jobDeliveries)
+      .where(and(eq(jobDeliveries.runId, runId), inArray(jobDeliveries.recipient, [...recipients])));
+  }
+
+  async insertDeliveries(inputs: ReadonlyArray<Omit<JobDelivery, 'id'>>): Promise<JobDelivery[]> {
+    if (inputs.length === 0) return [];
+    const { jobDeliveries } = tables(this.s);
+    const rows = await this.s.db
+      .insert(jobDeliveries)
+      .values([...inputs])
+      .returning();
+    if (rows.length !== inputs.length) throw new Error(`inserting ${inputs.length} job_deliveries returned ${rows.length} rows`);
+    return rows;
+  }
+
+  async takeDeliveries(ids: readonly number[], now: string, staleBefore: string): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const { jobDeliveries } = tables(this.s);
+    const rows = await this.s.db
+      .update(jobDeliveries)
+      .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1`, takenAt: now })
+      .where(and(inArray(jobDeliveries.id, [...ids]), this.takeable(staleBefore)))
+      .returning({ id: jobDeliveries.id });
+    return rows.map((row) => row.id);
+  }
+
+  /** Takeable: pending or failed, or left "sending" (by a process that died before settling it) since before `staleBefore`. */
+  private takeable(staleBefore: string): SQL | undefined {
+    const { jobDeliveries } = tables(this.s);
+    return or(
+      inArray(jobDeliveries.status, ['pending', 'failed']),
+      and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)),
+    );
+  }
+
   async takeDelivery(id: number, now: string, staleBefore: string): Promise<boolean> {
     const { jobDeliveries } = tables(this.s);
     // A message left "sending" by a process that died before settling it is taken again once stale:
     // after a crash the rest is sent (at least once for the one in flight, exactly once for the others).
-    const takeable = or(
-      inArray(jobDeliveries.status, ['pending', 'failed']),
-      and(eq(jobDeliveries.status, 'sending'), lt(jobDeliveries.takenAt, staleBefore)),
-    );
     const result = await this.s.db
       .update(jobDeliveries)
       .set({ status: 'sending', attempts: sql`${jobDeliveries.attempts} + 1`, takenAt: now })
-      .where(and(eq(jobDeliveries.id, id), takeable));
+      .where(and(eq(jobDeliveries.id, id), this.takeable(staleBefore)));
     return changedRows(result) === 1;
   }
 

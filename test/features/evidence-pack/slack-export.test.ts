@@ -7,6 +7,7 @@ import type { PackManifest } from '../../../src/evidence-pack/pack-manifest.ts';
 import type { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
+import { checkSlackMessage } from '../../helpers/slack-limits.ts';
 import { SLACK_ADMIN, SLACK_MEMBER, SLACK_OWNER, startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 
 type Harness = Awaited<ReturnType<typeof startSlackHarness>>;
@@ -84,6 +85,17 @@ describe('/aims export on Slack', () => {
     expect(payload).toContain('2099-12-31');
     expect(payload).toContain(createHash('sha256').update(manifestText).digest('hex'));
     expect(payload).toContain(createHash('sha256').update(zip).digest('hex'));
+  });
+
+  it('help says where the pack goes on Slack: the DM upload', async () => {
+    for (const words of ['help', 'help more']) {
+      const answer = (await command(SLACK_ADMIN, words)).json as Record<string, unknown>;
+      // Every area's line: still within Slack's limits (50 blocks, 3,000 characters a section).
+      expect(checkSlackMessage(answer)).toEqual([]);
+      const help = text(answer);
+      expect(help).toContain('the last 90 days by default), uploaded to your direct messages.');
+      expect(help).not.toContain('download link');
+    }
   });
 
   it('leadership may export; the default period is the last 90 days to today', async () => {

@@ -4,6 +4,7 @@ import type { startSlackHarness } from '../../helpers/start-test-app.ts';
 import { startSlackWorkspace } from '../../helpers/workspace-builders.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
+import { checkSlackMessage } from '../../helpers/slack-limits.ts';
 import { parseArgs } from '../../../src/cli/cli-args.ts';
 import { exportSourcesOf, runExport } from '../../../src/cli/export-command.ts';
 import { features } from '../../../src/features/index.ts';
@@ -74,6 +75,29 @@ describe('internal audits and nonconformities on Slack, end to end', () => {
     const member = await submitModal(slack.eventsUrl, await openModal(MEMBER, 'audit plan'), plan(LEAD.user), MEMBER, 'V0AUDMEM');
     expect(text(member.json)).toContain('Only admins and leadership can plan an internal audit.');
     expect(await sql().count('internal_audits')).toBe(0);
+  });
+
+  it('an audit with 40 findings of 3,000 characters each: its card and the NC register stay within Slack’s limits', async () => {
+    await submitModal(slack.eventsUrl, await openModal(ADMIN, 'audit plan'), plan(LEAD.user), ADMIN, 'V0BIG');
+    const findingForm = await openModal(LEAD, 'audit AUD-1 finding');
+    for (let i = 1; i <= 40; i++) {
+      const description = `Finding ${i}: ${'the drift review was skipped and nobody noticed. '.repeat(70)}`.slice(0, 3000);
+      const logged = await submitModal(
+        slack.eventsUrl,
+        findingForm,
+        { kind: 'minor-nc', clause: '9.2', description, recordRef: '' },
+        LEAD,
+        `V0BIG${i}`,
+      );
+      expect(text(logged.json)).toContain(`Logged AUD-1 F${i}:`);
+    }
+    expect(await sql().count('audit_findings')).toBe(40);
+    const card = (await command(LEAD, 'audit AUD-1')).json as Json;
+    expect(checkSlackMessage(card)).toEqual([]);
+    expect(text(card)).toContain('Log NC from F1');
+    // The card's own buttons are never the blocks cut to stay within 50.
+    expect(Object.keys(buttonsOf(card))).toEqual(expect.arrayContaining(['Log a finding', 'Complete audit']));
+    expect(checkSlackMessage((await command(LEAD, 'audit list')).json as Json)).toEqual([]);
   });
 
   it('an audit with a minor nonconformity: corrective action, done, effectiveness check by another person, closed; clause 9.2 covered', async () => {

@@ -51,11 +51,18 @@ describe('internal audits and nonconformities on Teams, end to end', () => {
     expect(await sql().count('internal_audits')).toBe(0);
   });
 
+  it('an admin who plans an audit they lead alone is not told “the auditors were told”', async () => {
+    const planned = await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', { ...plan(ADMIN.user), systems: '' }));
+    expect(text(planned)).toContain('Planned AUD-1.');
+    expect(text(planned)).not.toContain('The auditors were told');
+    expect(teams.connector.activities.filter((entry) => text(entry.activity).includes('You are an auditor of AUD-1'))).toEqual([]);
+  });
+
   it('an audit with a minor nonconformity: corrective action, done, effectiveness check by another person, closed; clause 9.2 covered', async () => {
     expect(await clausesCovered()).toMatch(/^\d+ of 14/);
     expect(await clausesCovered()).not.toContain('9.2');
     const planned = await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', plan(LEAD.user)));
-    expect(text(planned)).toContain('Planned AUD-1.');
+    expect(text(planned)).toContain('Planned AUD-1. The auditors were told.');
     const dm = teams.connector.activities.filter(
       (entry) => entry.method === 'POST' && text(entry.activity).includes('You are an auditor of AUD-1'),
     );

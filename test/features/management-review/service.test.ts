@@ -12,6 +12,7 @@ import type { GovernanceStore } from '../../../src/store/governance-store.ts';
 import { refusal } from '../../helpers/refusal.ts';
 import { scorerWorkspace } from '../../helpers/scorer-workspace.ts';
 import { openTestStore } from '../../helpers/store-kinds.ts';
+import { allRows } from '../../helpers/all-rows.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
 
 let store: GovernanceStore | undefined;
@@ -118,7 +119,7 @@ describe('ManagementReviewService', () => {
     ]);
 
     const rows = await store.read(
-      async (repos) => await managementReviewExport.exportRows(repos, people.admin.workspaceId, { now: new Date() }),
+      async (repos) => await allRows(managementReviewExport.rows(repos, people.admin.workspaceId, { now: new Date() })),
     );
     expect(rows.filter((row) => row.kind === 'action')).toEqual([
       expect.objectContaining({

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buttonsOf, clickButton, submitModal } from '../../helpers/slack-interactions.ts';
 import { movableClock, startSlackHarness, TEST_START } from '../../helpers/start-test-app.ts';
 import { SLACK_CHANNELS, slackWorkspace } from '../../helpers/workspace-builders.ts';
 import { slackConversation } from '../../helpers/slack-conversation.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
+import { checkSlackMessage } from '../../helpers/slack-limits.ts';
 import { parseArgs } from '../../../src/cli/cli-args.ts';
 import { runReviewExport } from '../../../src/cli/management-review-export.ts';
 
@@ -299,6 +300,22 @@ describe('management review on Slack, end to end', () => {
     const rows = readFileSync(csv, 'utf8').split('\r\n');
     expect(rows[0]).toBe('Review,Opened (UTC),Status,Chair,Closed (UTC),Line,Input section (9.3.2),Record,Text,Owner,Due,Action status');
     expect(rows.some((row) => row.includes('decision,,decision 2,Keep the AI policy as it is.'))).toBe(true);
+  });
+
+  it('40 decisions of 3,000 characters: the review card in the leadership channel and in chat stays within Slack’s limits, its buttons kept', async () => {
+    const form = await openModal(LEADER, 'management-review');
+    expect(text((await submitModal(slack.eventsUrl, form, { chair: 'U0LEAD' }, LEADER, 'V0MRBIG')).json)).toContain('Opened MR-1');
+    for (let i = 1; i <= 40; i++) {
+      const decision = `Decision ${i}: ${'fund the second drift monitor and report on it monthly. '.repeat(60)}`.slice(0, 3000);
+      expect(text((await command(LEADER, `mr MR-1 decision ${decision}`)).json)).toContain(`Recorded decision ${i} of MR-1.`);
+    }
+    const shown = (await command(LEADER, 'mr MR-1')).json as Json;
+    expect(checkSlackMessage(shown)).toEqual([]);
+    expect(Object.keys(buttonsOf(shown))).toEqual(expect.arrayContaining(['Record decision', 'Close review']));
+    // The card in the leadership channel is refreshed after each answer: the last refresh, within the limits too.
+    const updates = () => calls('chat.update').filter((call) => call.args.channel === 'C0LEAD');
+    await vi.waitFor(() => expect(text(updates().at(-1)?.args)).toContain('Decision 40:'), { timeout: 10_000 });
+    expect(updates().flatMap((call) => call.problems)).toEqual([]);
   });
 
   it('closing without a chair: refused while no one holds the leadership role, nothing written', async () => {

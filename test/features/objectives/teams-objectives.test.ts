@@ -126,6 +126,10 @@ describe('objectives and readings on Teams, end to end', () => {
     // Recorded in chat as well, and a value that is not a number refused.
     expect(text(await say(OWNER, 'aims objective OBJ-1 record soon'))).toContain('“soon” is not a number');
     expect(text(await say(OWNER, 'aims objective S1 acknowledgement record 0.4'))).toContain('Recorded 0.4 for OBJ-1: on target');
-    expect(await sql().count('objective_readings')).toBe(4);
+    // The note typed after the value is on the card's line of that reading (seen missing in the Playground).
+    expect(text(await say(OWNER, 'aims objective OBJ-1 record 0.5 after the holdout rerun'))).toContain(
+      '2026-11-22 · 0.5 "},{"type":"TextRun","text":"on target","color":"Good"},{"type":"TextRun","text":" · chat · “after the holdout rerun”"}',
+    );
+    expect(await sql().count('objective_readings')).toBe(5);
   });
 });

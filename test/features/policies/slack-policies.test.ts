@@ -134,7 +134,7 @@ describe('policies on Slack, end to end', () => {
 
     const dmOf = (who: Who) => ({ ...asks(who, 'AI policy v1')[0]?.args, ts: asks(who, 'AI policy v1')[0]?.ts });
     expect(text(await clickIn(dmOf(ADMIN), ADMIN, 'Acknowledge v1', ADMIN.user))).toContain(
-      'your acknowledgement of AI policy v1 is recorded',
+      'Your acknowledgement of AI policy v1 is recorded',
     );
     expect(text(await clickIn(dmOf(APPROVER1), APPROVER1, 'Acknowledge v1', APPROVER1.user))).toContain('is recorded');
     // A double click: counted once, said so.

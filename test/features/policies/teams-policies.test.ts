@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardOf, executeActions, fillCard } from '../../helpers/fake-teams-connector.ts';
+import { cardOf, executeActions, fillCard, fillDialog, submitActions } from '../../helpers/fake-teams-connector.ts';
 import type { startTeamsHarness } from '../../helpers/start-test-app.ts';
 import { teamsConversation } from '../../helpers/teams-conversation.ts';
 import { sqlOf } from '../../helpers/test-sql.ts';
@@ -9,7 +9,7 @@ type Harness = Awaited<ReturnType<typeof startTeamsHarness>>;
 type Card = Record<string, unknown>;
 type Who = { user: string; name: string };
 let teams: Harness;
-const { say, click } = teamsConversation(() => teams);
+const { say, click, dialog } = teamsConversation(() => teams);
 
 // Everyone the bot knows in the tenant: the admin who writes the policy and two approvers.
 const ADMIN = { user: 'aad-admin', name: 'Alice Admin' };
@@ -101,7 +101,7 @@ describe('policies on Teams, end to end', () => {
     const acknowledge = (who: Who, label: string, version: string) =>
       executeActions(askCard(who, label))[`Acknowledge ${version}`] as never;
     expect(text(await click(ADMIN, acknowledge(ADMIN, 'AI policy v1', 'v1')))).toContain(
-      'your acknowledgement of AI policy v1 is recorded',
+      'Your acknowledgement of AI policy v1 is recorded',
     );
     expect(text(await click(APPROVER1, acknowledge(APPROVER1, 'AI policy v1', 'v1')))).toContain('is recorded');
     // The same button twice (a double click): once.
@@ -136,10 +136,60 @@ describe('policies on Teams, end to end', () => {
       'v1 of AI policy was replaced by v2: acknowledge v2 instead.',
     );
     expect(text(await click(APPROVER2, acknowledge(APPROVER2, 'AI policy v2', 'v2')))).toContain(
-      'your acknowledgement of AI policy v2 is recorded',
+      'Your acknowledgement of AI policy v2 is recorded',
     );
     expect(text(await say(ADMIN, 'aims status'))).toContain('AI policy v2: 1 of 3 (33%)');
     expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('the card the author’s form became stays live; Publish on the approvals card first says how many will be asked; thanks once', async () => {
+    const before = teams.connector.activities.length;
+    const form = await say(ADMIN, 'aims policy add');
+    const cardId = teams.connector.activities.slice(before).find((entry) => entry.path.includes('conv-personal-aad-admin'))?.id ?? '';
+    // The form turns into the policy's card in place, on the message Teams names in replyToId.
+    const added = await click(ADMIN, fillCard(form, 'Add for approval', v1()), { replyToId: cardId });
+    expect(text(added)).toContain('Added AI policy v1 (POL-1).');
+    expect(text(added)).toContain('Awaiting approval');
+    await approveBoth('AI policy v1', 'v1');
+    const updates = () =>
+      teams.connector.activities.filter(
+        (entry) => entry.method === 'PUT' && entry.path === `/v3/conversations/conv-personal-aad-admin/activities/${cardId}`,
+      );
+    expect(updates().flatMap((entry) => entry.problems)).toEqual([]);
+    const approved = cardOf(updates().at(-1)?.activity);
+    expect(text(approved)).toContain('AI policy v1 is approved: it can be published now.');
+    expect(text(approved)).not.toContain('Awaiting approval');
+
+    // Publish on the approvals channel's card: a dialog says who will be asked before anything goes out.
+    const post = teams.connector.activities.find(
+      (entry) =>
+        entry.method === 'POST' &&
+        entry.path === `/v3/conversations/${APPROVALS}/activities` &&
+        text(entry.activity).includes('AI policy v1'),
+    );
+    const where = { conversationId: '19:approvals@thread.tacv2', activityId: post?.id ?? '' };
+    const opened = await dialog(
+      ADMIN,
+      'task/fetch',
+      submitActions(approvalsCard('AI policy v1'))['Publish v1'] as Record<string, unknown>,
+      where,
+    );
+    if (opened.type !== 'continue') throw new Error(`Publish answered "${opened.text}" instead of a dialog`);
+    expect(text(opened.card)).toContain('3 people (everyone) will each get a message asking them to acknowledge v1.');
+    expect(await sql().count('policy_acknowledgements')).toBe(0);
+    const done = await dialog(ADMIN, 'task/submit', fillDialog(opened.card, 'Publish', {}), where);
+    expect(done).toMatchObject({
+      type: 'message',
+      text: expect.stringContaining('Published AI policy v1: 3 people were asked to acknowledge it.'),
+    });
+    expect(await sql().count('policy_acknowledgements')).toBe(3);
+    const published = cardOf(updates().at(-1)?.activity);
+    expect(text(published)).toContain('AI policy v1 is published.');
+    expect(text(published)).toContain('0 of 3');
+
+    const thanked = text(await click(APPROVER1, executeActions(askCard(APPROVER1, 'AI policy v1'))['Acknowledge v1'] as never));
+    expect(thanked).toContain('Your acknowledgement of AI policy v1 is recorded.');
+    expect(thanked.match(/thank you/gi)).toHaveLength(1);
   });
 
   it('refuses at the field on the card: text over 3,000 characters, a link that is not http(s); nothing written', async () => {

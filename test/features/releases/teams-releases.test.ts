@@ -203,6 +203,46 @@ describe('release sign-off on Teams, end to end', () => {
     expect(await releases()).toEqual(before);
   });
 
+  it('the card bullets each metric once; metrics with no criterion are listed apart from the acceptance criteria', async () => {
+    await request('3.0.0', '0.95', { extraMetrics: 'f1 on holdout = 0.81' });
+    type Element = { type: string; inlines?: Array<{ text: string }>; text?: string; items?: Element[] };
+    // The card's text lines in order, a list's lines (in its Container) each on its own.
+    const lines = (card: Card | undefined): string[] =>
+      ((card?.body ?? []) as Element[]).flatMap((element) =>
+        element.type === 'Container'
+          ? (element.items ?? []).map((item) => item.inlines?.map((inline) => inline.text).join('') ?? '')
+          : element.type === 'RichTextBlock' || element.type === 'TextBlock'
+            ? [element.inlines?.map((inline) => inline.text).join('') ?? element.text ?? '']
+            : [],
+      );
+    const shown = lines(approvalsCard(1));
+    expect(shown).not.toContainEqual(expect.stringContaining('• •'));
+    const criteria = shown.indexOf('Acceptance criteria');
+    const others = shown.indexOf('Other metrics reported (no criterion)');
+    expect(shown[criteria + 1]).toBe('• PASS recall on holdout: measured 0.95, needs ≥ 0.92');
+    expect(others).toBe(criteria + 2);
+    expect(shown[others + 1]).toBe('• f1 on holdout: 0.81');
+
+    // With no criterion left, the card says so under "Acceptance criteria" and still lists the metric below it.
+    expect(text(await say(ADMIN, 'aims system Fraud Scorer criteria remove recall'))).not.toContain('no criterion');
+    const pick = await say(REQUESTER, 'aims release');
+    const systemId = String((await sql().get<{ id: number }>("SELECT id FROM ai_systems WHERE name = 'Fraud Scorer'"))?.id);
+    const form = await click(REQUESTER, fillCard(pick, 'Next', { aiSystem: systemId }));
+    await click(
+      REQUESTER,
+      fillCard(form, 'Request sign-off', {
+        version: '3.1.0',
+        changeType: 'retrain',
+        whatChanged: 'Retrained.',
+        risks: 'Few.',
+        extraMetrics: 'recall on holdout = 0.95',
+      }),
+    );
+    const bare = lines(approvalsCard(2));
+    expect(bare[bare.indexOf('Acceptance criteria') + 1]).toBe('No acceptance criteria are set for this system.');
+    expect(bare[bare.indexOf('Other metrics reported (no criterion)') + 1]).toBe('• recall on holdout: 0.95');
+  });
+
   it('saving an edit with no change keeps the approvals (no new content hash, no audit event)', async () => {
     await request('2.9.0', '0.95');
     // A version differing only by zero-width or bidi characters is the same version.

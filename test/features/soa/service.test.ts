@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { evidenceSourcesOf } from '../../../src/chat/feature.ts';
 import { actorOf } from '../../../src/core/actor.ts';
-import { csvCell, csvLines } from '../../../src/core/export/csv.ts';
+import { csvCell, csvHeader, csvLine } from '../../../src/core/export/csv.ts';
 import { inPeriod, type EvidenceSource } from '../../../src/core/iso42001/evidence-coverage.ts';
 import { RoleService } from '../../../src/core/role-service.ts';
 import { features } from '../../../src/features/index.ts';
@@ -178,6 +178,7 @@ describe('CSV cells', () => {
     expect(csvCell(null)).toBe('');
     expect(csvCell(3)).toBe('3');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvLines([{ key: 'a', header: 'A' }], [{ a: '@SUM(1)' }, {}])).toEqual(['A', "'@SUM(1)", '']);
+    const columns = [{ key: 'a', header: 'A' }];
+    expect([csvHeader(columns), csvLine(columns, { a: '@SUM(1)' }), csvLine(columns, {})]).toEqual(['A', "'@SUM(1)", '']);
   });
 });
