@@ -10,6 +10,13 @@ CREATE TABLE "impact_due" (
 CREATE INDEX "impact_due_workspace_name_ix" ON "impact_due" USING btree ("workspace_id","name_key");--> statement-breakpoint
 CREATE INDEX "impact_due_workspace_due_ix" ON "impact_due" USING btree ("workspace_id","due");--> statement-breakpoint
 CREATE INDEX "impact_due_workspace_pending_ix" ON "impact_due" USING btree ("workspace_id","pending_id");--> statement-breakpoint
+CREATE INDEX "ai_systems_workspace_created_ix" ON "ai_systems" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE INDEX "corrective_actions_workspace_created_ix" ON "corrective_actions" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE INDEX "incidents_workspace_status_created_ix" ON "incidents" USING btree ("workspace_id","status","created_at","number");--> statement-breakpoint
+CREATE INDEX "releases_system_status_ix" ON "releases" USING btree ("ai_system_id","status");--> statement-breakpoint
+CREATE INDEX "releases_workspace_created_ix" ON "releases" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE INDEX "review_completions_schedule_date_ix" ON "review_completions" USING btree ("schedule_id","date");--> statement-breakpoint
+CREATE INDEX "review_schedules_workspace_kind_ix" ON "review_schedules" USING btree ("workspace_id","kind");--> statement-breakpoint
 -- Hand-written from here (keep when regenerating): impact_due is a maintained aggregate (impactsDue's rule, one
 -- row per system whose impact assessment is due), kept by these triggers whoever writes the systems, assessments
 -- or releases, and filled here from what exists.

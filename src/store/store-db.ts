@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { getTableName, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /** Which database a connection talks to. */
@@ -91,4 +91,13 @@ export function periodConditions(column: SQLWrapper, period: { from?: string; to
     ...(period.from === undefined ? [] : [sql`${column} >= ${period.from}`]),
     ...(period.to === undefined ? [] : [sql`${column} < ${period.to}`]),
   ];
+}
+
+/**
+ * A column named with its table ("releases"."id"). Inside sql`` drizzle writes a column by its name alone, so
+ * a correlated subquery that names the outer query's column must use this: a bare "id" there is the inner
+ * table's own id.
+ */
+export function qualified(column: Column): SQL {
+  return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 }

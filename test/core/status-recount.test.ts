@@ -4,6 +4,11 @@ import { digestSourcesOf, evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } f
 import { DigestService } from '../../src/core/digest/digest-service.ts';
 import { impactsDue } from '../../src/features/impact/service.ts';
 import { OnboardingService } from '../../src/features/onboarding/service.ts';
+import { evidenceWindowStart } from '../../src/core/iso42001/live-evidence.ts';
+import { soaLines } from '../../src/features/soa/feature.ts';
+import { soaRows } from '../../src/features/soa/service.ts';
+import { soaCounts } from '../../src/features/soa/views.ts';
+import { ANNEX_A_CONTROLS, claimsWithoutEvidence } from '../../src/features/soa/domain.ts';
 import { ageOf } from '../../src/chat/views/status-view.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { evidenceCounts, evidenceCoverage, inPeriod } from '../../src/core/iso42001/evidence-coverage.ts';
@@ -415,5 +420,89 @@ describe.each(STORE_KINDS)('impact due, the digest verdict and the checklist aga
     expect(after).not.toEqual(before);
     expect(after.some((x) => x.system.id === num(c, 'id'))).toBe(false);
     expect(after.some((x) => x.system.id === num(f, 'id'))).toBe(true);
+  });
+});
+
+describe.each(STORE_KINDS)('live evidence asked with EXISTS against counting on %s', () => {
+  it("each source's presentSince equals its count above 0 for any start, and the SoA's status lines equal the counted rows'", async () => {
+    store = await openTestStore();
+    const seeded = await seedLargeStore(store, {
+      now: new Date(NOW),
+      people: 40,
+      aiSystems: 30,
+      incidents: 150,
+      correctiveActions: 40,
+      releases: 90,
+      reviews: 60,
+      courses: 4,
+      trainingCompletions: 400,
+      auditEvents: 800,
+      otherWorkspaces: 1,
+    });
+    const ws = seeded.workspaceId;
+    const db = sqlOf(store);
+    const sources = evidenceSourcesOf(features);
+    const withPresence = sources.filter((source) => source.presentSince);
+    expect(withPresence.length).toBeGreaterThanOrEqual(5);
+    // Starts before everything, inside the data, at the 12-month window, after the newest record.
+    const starts = [
+      '2000-01-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      evidenceWindowStart(new Date(NOW)),
+      '2026-11-20T00:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+    ];
+    const expectSame = async () => {
+      for (const source of withPresence)
+        for (const from of starts) {
+          const { present, counted } = await store!.read(async (repos) => ({
+            present: [...((await source.presentSince?.(repos, ws, from)) ?? [])].sort(),
+            counted: Object.entries(await source.count(repos, ws, { from }))
+              .filter(([kind, n]) => source.kinds.includes(kind) && (n ?? 0) > 0)
+              .map(([kind]) => kind)
+              .sort(),
+          }));
+          expect({ from, present }).toEqual({ from, present: counted });
+        }
+      // The SoA's status lines (EXISTS) against soaRows' counts of every source in the window.
+      const { lines, rows } = await store!.read(async (repos) => ({
+        lines: await soaLines(repos, ws, new Date(NOW)),
+        rows: await soaRows(repos, ws, sources, new Date(NOW), () => false),
+      }));
+      const counts = soaCounts(rows);
+      expect(lines.summary).toBe(
+        `${counts.applicable} applicable, ${counts.implemented} implemented, ${counts.withEvidence} with evidence`,
+      );
+      const missing = claimsWithoutEvidence(rows).map((row) => row.control.id);
+      expect(lines.missing).toBe(missing.length === 0 ? 'none' : missing.join(', '));
+      return { counts, missing };
+    };
+    // Some controls stated implemented (one of each evidence kind's, and some no area records), one not applicable.
+    const person = num((await db.all<Row>('SELECT id FROM people WHERE workspace_id = ? ORDER BY id LIMIT 1', ws))[0], 'id');
+    const state = async (controlId: string, applicable: boolean, stateOf: string) =>
+      await db.run(
+        'INSERT INTO soa_entries (workspace_id, control_id, applicable, justification, state, owner_person_id, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)',
+        ws,
+        controlId,
+        store!.dialect === 'postgres' ? applicable : applicable ? 1 : 0,
+        applicable ? null : 'not used',
+        stateOf,
+        person,
+        '2026-10-01T00:00:00.000Z',
+      );
+    for (const control of ANNEX_A_CONTROLS.slice(0, 30)) await state(control.id, true, 'implemented');
+    await state(ANNEX_A_CONTROLS[30]!.id, false, 'planned');
+    const before = await expectSame();
+    expect(before.counts.implemented).toBe(30);
+    // Records ageing out of the window, or deleted: no training completion in it, every review done before it, no releases of the period.
+    await db.run("DELETE FROM training_completions WHERE workspace_id = ? AND date >= '2025-11-01'", ws);
+    await db.run(
+      "UPDATE review_completions SET date = '2024-06-01' WHERE schedule_id IN (SELECT id FROM review_schedules WHERE workspace_id = ?)",
+      ws,
+    );
+    await db.run("UPDATE releases SET created_at = '2024-06-01T00:00:00.000Z' WHERE workspace_id = ?", ws);
+    await db.run("UPDATE acceptance_criteria SET created_at = '2024-06-01T00:00:00.000Z' WHERE workspace_id = ?", ws);
+    const after = await expectSame();
+    expect(after.missing.length).toBeGreaterThan(before.missing.length);
   });
 });

@@ -157,9 +157,11 @@ export class AiSystemStore implements AiSystemRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { aiSystems } = this.t;
-    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0;
+    // One seek of ai_systems_workspace_created_ix.
+    const where = and(eq(aiSystems.workspaceId, workspaceId), ...periodConditions(aiSystems.createdAt, from === undefined ? {} : { from }));
+    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(where).limit(1)).length > 0;
   }
 }
 

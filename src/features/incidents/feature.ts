@@ -268,9 +268,12 @@ export const incidentsFeature: Feature = {
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
     },
     // The open S1/S2 incidents behind the concern, the most severe and oldest first.
+    // Read by severity along incidents_workspace_status_severity_ix: the S1s and S2s only, not every active one.
     attention: async (repos, workspaceId) =>
-      (await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES }, { limit: 1000, offset: 0 })).items
-        .filter((incident) => incident.severity === 'S1' || incident.severity === 'S2')
+      [
+        ...(await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES, severity: 'S1' }, { limit: 1000, offset: 0 })).items,
+        ...(await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES, severity: 'S2' }, { limit: 1000, offset: 0 })).items,
+      ]
         .sort((a, b) => a.severity.localeCompare(b.severity) || a.createdAt.localeCompare(b.createdAt))
         .map((incident) => ({
           what: `INC-${incident.number} ${incident.title}`,
@@ -320,6 +323,10 @@ export const incidentsFeature: Feature = {
     present: async (repos, workspaceId) => [
       ...((await repos.incidents.exists(workspaceId)) ? ['incident'] : []),
       ...((await repos.actions.exists(workspaceId)) ? ['corrective-action'] : []),
+    ],
+    presentSince: async (repos, workspaceId, from) => [
+      ...((await repos.incidents.exists(workspaceId, from)) ? ['incident'] : []),
+      ...((await repos.actions.exists(workspaceId, from)) ? ['corrective-action'] : []),
     ],
     count: async (repos, workspaceId, period) => ({
       incident: await repos.incidents.countCreated(workspaceId, period),

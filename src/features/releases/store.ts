@@ -1,7 +1,17 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, periodConditions, rowsOf, runPrepared, type StoreDb } from '../../store/store-db.ts';
+import {
+  changedRows,
+  dialectTables,
+  first,
+  inserted,
+  periodConditions,
+  qualified,
+  rowsOf,
+  runPrepared,
+  type StoreDb,
+} from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseOverview, ReleaseRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -36,7 +46,7 @@ export class ReleaseStore implements ReleaseRepository {
       sql`select
         (select count(*) from ${releases} where ${inReleases}) as release,
         (select count(*) from ${releases} where ${inReleases} and (${releases.evaluationLink} is not null
-          or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))) as evaluation,
+          or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))) as evaluation,
         (select count(*) from ${acceptanceCriteria} where ${inCriteria}) as criteria`,
     );
     const row = rows[0];
@@ -283,17 +293,22 @@ export class ReleaseStore implements ReleaseRepository {
     return row?.n === null || row?.n === undefined ? null : Number(row.n);
   }
 
-  async evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
+  async evidencePresent(workspaceId: number, from?: string): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
     const { releases, releaseMetrics, acceptanceCriteria } = this.t;
     const any = (query: SQL) => sql<number>`case when exists (${query}) then 1 else 0 end`.mapWith(Number);
+    const period = from === undefined ? {} : { from };
+    // The same records as evidenceCounts with { from } counts, asked whether any exists (newest first along
+    // releases_workspace_created_ix: the first release with evaluation results is usually near the top).
+    const inReleases = and(eq(releases.workspaceId, workspaceId), ...periodConditions(releases.createdAt, period));
+    const inCriteria = and(eq(acceptanceCriteria.workspaceId, workspaceId), ...periodConditions(acceptanceCriteria.createdAt, period));
     const row = first(
       await this.s.db
         .select({
-          release: any(sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)}`),
+          release: any(sql`select 1 from ${releases} where ${inReleases}`),
           evaluation: any(
-            sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)} and (${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))`,
+            sql`select 1 from ${releases} where ${inReleases} and (${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))`,
           ),
-          criteria: any(sql`select 1 from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)}`),
+          criteria: any(sql`select 1 from ${acceptanceCriteria} where ${inCriteria}`),
         })
         .from(sql`(select 1) as one`),
     );

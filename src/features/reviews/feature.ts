@@ -178,6 +178,10 @@ export const reviewsFeature: Feature = {
     kinds: [...new Set(REVIEW_KINDS.flatMap((kind) => REVIEW_EVIDENCE[kind] ?? []))],
     present: async (repos, workspaceId) =>
       (await repos.reviews.kindsDone(workspaceId)).flatMap((kind) => (REVIEW_EVIDENCE[kind] ? [REVIEW_EVIDENCE[kind]] : [])),
+    presentSince: async (repos, workspaceId, from) =>
+      (await repos.reviews.kindsDone(workspaceId, firstDayFrom(from))).flatMap((kind) =>
+        REVIEW_EVIDENCE[kind] ? [REVIEW_EVIDENCE[kind]] : [],
+      ),
     // A review counts as evidence once it is recorded done, not when it is scheduled.
     count: async (repos, workspaceId, period) => {
       const counts: Record<string, number> = {};

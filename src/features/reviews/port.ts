@@ -34,7 +34,8 @@ export interface ReviewRepository {
   /** Schedules due before `today` (overdue) and from `today` to `weekEnd` (due this week), by kind. */
   dueCounts(workspaceId: number, today: string, weekEnd: string): Promise<ReviewDueCounts[]>;
   /** The kinds of review recorded done at least once (Annex A evidence in status). */
-  kindsDone(workspaceId: number): Promise<ReviewKind[]>;
+  /** The kinds with a review recorded done (with a completion on or after the day `fromDay`, when given). */
+  kindsDone(workspaceId: number, fromDay?: string): Promise<ReviewKind[]>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

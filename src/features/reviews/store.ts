@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
-import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
+import { dialectTables, first, inserted, qualified, type StoreDb } from '../../store/store-db.ts';
+import { REVIEW_KINDS, type ReviewCompletion, type ReviewKind, type ReviewSchedule } from './domain.ts';
 import type { ReviewDueCounts, ReviewRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
@@ -169,8 +169,20 @@ export class ReviewStore implements ReviewRepository {
     return rows.map((row) => ({ ...row, kind: row.kind as ReviewKind }));
   }
 
-  async kindsDone(workspaceId: number): Promise<ReviewKind[]> {
-    const { reviewSchedules } = this.t;
+  async kindsDone(workspaceId: number, fromDay?: string): Promise<ReviewKind[]> {
+    const { reviewSchedules, reviewCompletions } = this.t;
+    if (fromDay !== undefined) {
+      // Per kind, one EXISTS: its schedules (review_schedules_workspace_kind_ix), each with a completion on or
+      // after the day (review_completions_schedule_date_ix); it stops at the first found.
+      const doneOf = (kind: ReviewKind) =>
+        sql<number>`case when exists (select 1 from ${reviewSchedules} where ${and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.kind, kind))} and exists (select 1 from ${reviewCompletions} where ${reviewCompletions.scheduleId} = ${qualified(reviewSchedules.id)} and ${gte(reviewCompletions.date, fromDay)})) then 1 else 0 end`.mapWith(
+          Number,
+        );
+      const row = first(
+        await this.s.db.select(Object.fromEntries(REVIEW_KINDS.map((kind) => [kind, doneOf(kind)]))).from(sql`(select 1) as one`),
+      );
+      return REVIEW_KINDS.filter((kind) => row?.[kind] === 1);
+    }
     // Recording a review done sets last_done in the same unit (service.ts), so a schedule with one has a completion.
     const rows = await this.s.db
       .selectDistinct({ kind: reviewSchedules.kind })

@@ -187,14 +187,17 @@ export class TrainingStore implements TrainingRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, fromDay?: string): Promise<boolean> {
     const { trainingCompletions } = this.t;
+    const conditions: SQL[] = [eq(trainingCompletions.workspaceId, workspaceId)];
+    // One seek of training_completions_workspace_date_ix.
+    if (fromDay !== undefined) conditions.push(gte(trainingCompletions.date, fromDay));
     return (
       (
         await this.s.db
           .select({ id: trainingCompletions.id })
           .from(trainingCompletions)
-          .where(eq(trainingCompletions.workspaceId, workspaceId))
+          .where(and(...conditions))
           .limit(1)
       ).length > 0
     );
