@@ -16,7 +16,7 @@ CREATE INDEX `incidents_workspace_status_created_ix` ON `incidents` (`workspace_
 CREATE INDEX `releases_system_status_ix` ON `releases` (`ai_system_id`,`status`);--> statement-breakpoint
 CREATE INDEX `releases_workspace_created_ix` ON `releases` (`workspace_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `review_completions_schedule_date_ix` ON `review_completions` (`schedule_id`,`date`);--> statement-breakpoint
-CREATE INDEX `review_schedules_workspace_kind_ix` ON `review_schedules` (`workspace_id`,`kind`);--> statement-breakpoint
+CREATE INDEX `review_schedules_workspace_kind_ix` ON `review_schedules` (`workspace_id`,`kind`,`next_due`);--> statement-breakpoint
 -- Hand-written from here (keep when regenerating): impact_due is a maintained aggregate (impactsDue's rule, one
 -- row per system whose impact assessment is due), kept by these triggers whoever writes the systems, assessments
 -- or releases, and filled here from what exists.

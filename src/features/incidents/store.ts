@@ -235,8 +235,11 @@ export class IncidentStore implements IncidentRepository {
 
   async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { incidents } = this.t;
-    const where = and(eq(incidents.workspaceId, workspaceId), ...periodConditions(incidents.createdAt, from === undefined ? {} : { from }));
-    return (await this.s.db.select({ id: incidents.id }).from(incidents).where(where).limit(1)).length > 0;
+    if (from === undefined)
+      return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
+    // The newest one's instant: one seek at the end of incidents_workspace_created_ix.
+    const newest = first(await this.s.db.select({ at: max(incidents.createdAt) }).from(incidents).where(eq(incidents.workspaceId, workspaceId)));
+    return newest?.at != null && newest.at >= from;
   }
 }
 
@@ -386,13 +389,22 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
 
   async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { correctiveActions } = this.t;
-    const period = from === undefined ? {} : { from };
+    if (from !== undefined) {
+      // The newest one's instant: one seek at the end of corrective_actions_workspace_created_ix.
+      const newest = first(
+        await this.s.db
+          .select({ at: max(correctiveActions.createdAt) })
+          .from(correctiveActions)
+          .where(eq(correctiveActions.workspaceId, workspaceId)),
+      );
+      return newest?.at != null && newest.at >= from;
+    }
     return (
       (
         await this.s.db
           .select({ id: correctiveActions.id })
           .from(correctiveActions)
-          .where(and(eq(correctiveActions.workspaceId, workspaceId), ...periodConditions(correctiveActions.createdAt, period)))
+          .where(eq(correctiveActions.workspaceId, workspaceId))
           .limit(1)
       ).length > 0
     );

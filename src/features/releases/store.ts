@@ -295,20 +295,36 @@ export class ReleaseStore implements ReleaseRepository {
 
   async evidencePresent(workspaceId: number, from?: string): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
     const { releases, releaseMetrics, acceptanceCriteria } = this.t;
+    const inWorkspace = eq(releases.workspaceId, workspaceId);
+    const evaluated = sql`(${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))`;
+    if (from !== undefined) {
+      // The same records as evidenceCounts with { from } counts: the newest of each kind's instant, each read
+      // from the end of its index (releases_workspace_created_ix; the newest with evaluation results is usually
+      // the first looked at), then compared. An EXISTS over the period would let PostgreSQL scan the table from
+      // its oldest rows.
+      const row = first(
+        await this.s.db
+          .select({
+            release: sql<string | null>`(select max(${releases.createdAt}) from ${releases} where ${inWorkspace})`,
+            evaluation: sql<
+              string | null
+            >`(select ${releases.createdAt} from ${releases} where ${inWorkspace} and ${evaluated} order by ${releases.createdAt} desc limit 1)`,
+            criteria: sql<
+              string | null
+            >`(select max(${acceptanceCriteria.createdAt}) from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)})`,
+          })
+          .from(sql`(select 1) as one`),
+      );
+      const since = (at: string | null | undefined) => at !== null && at !== undefined && at >= from;
+      return { release: since(row?.release), evaluation: since(row?.evaluation), criteria: since(row?.criteria) };
+    }
     const any = (query: SQL) => sql<number>`case when exists (${query}) then 1 else 0 end`.mapWith(Number);
-    const period = from === undefined ? {} : { from };
-    // The same records as evidenceCounts with { from } counts, asked whether any exists (newest first along
-    // releases_workspace_created_ix: the first release with evaluation results is usually near the top).
-    const inReleases = and(eq(releases.workspaceId, workspaceId), ...periodConditions(releases.createdAt, period));
-    const inCriteria = and(eq(acceptanceCriteria.workspaceId, workspaceId), ...periodConditions(acceptanceCriteria.createdAt, period));
     const row = first(
       await this.s.db
         .select({
-          release: any(sql`select 1 from ${releases} where ${inReleases}`),
-          evaluation: any(
-            sql`select 1 from ${releases} where ${inReleases} and (${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))`,
-          ),
-          criteria: any(sql`select 1 from ${acceptanceCriteria} where ${inCriteria}`),
+          release: any(sql`select 1 from ${releases} where ${inWorkspace}`),
+          evaluation: any(sql`select 1 from ${releases} where ${inWorkspace} and ${evaluated}`),
+          criteria: any(sql`select 1 from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)}`),
         })
         .from(sql`(select 1) as one`),
     );

@@ -23,7 +23,7 @@ export const reviewSchedules = sqliteTable(
   (t) => [
     index('review_schedules_workspace_due_kind_ix').on(t.workspaceId, t.nextDue, t.kind),
     // Whether a kind of review was done in a period (evidence): the schedules of a kind, then their completions by day.
-    index('review_schedules_workspace_kind_ix').on(t.workspaceId, t.kind),
+    index('review_schedules_workspace_kind_ix').on(t.workspaceId, t.kind, t.nextDue),
   ],
 );
 

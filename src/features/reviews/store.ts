@@ -171,24 +171,21 @@ export class ReviewStore implements ReviewRepository {
 
   async kindsDone(workspaceId: number, fromDay?: string): Promise<ReviewKind[]> {
     const { reviewSchedules, reviewCompletions } = this.t;
-    if (fromDay !== undefined) {
-      // Per kind, one EXISTS: its schedules (review_schedules_workspace_kind_ix), each with a completion on or
-      // after the day (review_completions_schedule_date_ix); it stops at the first found.
-      const doneOf = (kind: ReviewKind) =>
-        sql<number>`case when exists (select 1 from ${reviewSchedules} where ${and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.kind, kind))} and exists (select 1 from ${reviewCompletions} where ${reviewCompletions.scheduleId} = ${qualified(reviewSchedules.id)} and ${gte(reviewCompletions.date, fromDay)})) then 1 else 0 end`.mapWith(
-          Number,
-        );
-      const row = first(
-        await this.s.db.select(Object.fromEntries(REVIEW_KINDS.map((kind) => [kind, doneOf(kind)]))).from(sql`(select 1) as one`),
+    // Recording a review done sets last_done in the same unit as its completion (service.ts), so a schedule with
+    // one has a completion; since a day, a completion on or after it (review_completions_schedule_date_ix).
+    const done =
+      fromDay === undefined
+        ? isNotNull(reviewSchedules.lastDone)
+        : sql`exists (select 1 from ${reviewCompletions} where ${reviewCompletions.scheduleId} = ${qualified(reviewSchedules.id)} and ${gte(reviewCompletions.date, fromDay)})`;
+    // Per kind, one EXISTS along review_schedules_workspace_kind_ix, stopping at the first schedule found.
+    const doneOf = (kind: ReviewKind) =>
+      sql<number>`case when exists (select 1 from ${reviewSchedules} where ${and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.kind, kind), done)}) then 1 else 0 end`.mapWith(
+        Number,
       );
-      return REVIEW_KINDS.filter((kind) => row?.[kind] === 1);
-    }
-    // Recording a review done sets last_done in the same unit (service.ts), so a schedule with one has a completion.
-    const rows = await this.s.db
-      .selectDistinct({ kind: reviewSchedules.kind })
-      .from(reviewSchedules)
-      .where(and(eq(reviewSchedules.workspaceId, workspaceId), isNotNull(reviewSchedules.lastDone)));
-    return rows.map((row) => row.kind as ReviewKind);
+    const row = first(
+      await this.s.db.select(Object.fromEntries(REVIEW_KINDS.map((kind) => [kind, doneOf(kind)]))).from(sql`(select 1) as one`),
+    );
+    return REVIEW_KINDS.filter((kind) => row?.[kind] === 1);
   }
 
   async completions(scheduleId: number): Promise<ReviewCompletion[]> {
