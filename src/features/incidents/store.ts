@@ -192,15 +192,26 @@ export class IncidentStore implements IncidentRepository {
     const activeBySeverity = Object.fromEntries(
       SEVERITIES.map((severity) => [severity, figures?.[severity] ?? 0]),
     ) as IncidentCounts['activeBySeverity'];
-    const oldestActive =
-      first(
+    // The oldest of each active status, one seek of incidents_workspace_status_created_ix each (one range over
+    // all three would read and sort every active incident), then the oldest of those.
+    let oldestActive: IncidentCounts['oldestActive'] = null;
+    for (const status of ACTIVE_STATUSES) {
+      const oldest = first(
         await this.s.db
           .select({ number: incidents.number, title: incidents.title, createdAt: incidents.createdAt, severity: incidents.severity })
           .from(incidents)
-          .where(active)
+          .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.status, status)))
           .orderBy(asc(incidents.createdAt), asc(incidents.number))
           .limit(1),
-      ) ?? null;
+      );
+      if (
+        oldest &&
+        (!oldestActive ||
+          oldest.createdAt < oldestActive.createdAt ||
+          (oldest.createdAt === oldestActive.createdAt && oldest.number < oldestActive.number))
+      )
+        oldestActive = oldest;
+    }
     return {
       activeBySeverity,
       oldestActive,
@@ -222,9 +233,13 @@ export class IncidentStore implements IncidentRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { incidents } = this.t;
-    return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
+    if (from === undefined)
+      return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
+    // The newest one's instant: one seek at the end of incidents_workspace_created_ix.
+    const newest = first(await this.s.db.select({ at: max(incidents.createdAt) }).from(incidents).where(eq(incidents.workspaceId, workspaceId)));
+    return newest?.at != null && newest.at >= from;
   }
 }
 
@@ -372,8 +387,18 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { correctiveActions } = this.t;
+    if (from !== undefined) {
+      // The newest one's instant: one seek at the end of corrective_actions_workspace_created_ix.
+      const newest = first(
+        await this.s.db
+          .select({ at: max(correctiveActions.createdAt) })
+          .from(correctiveActions)
+          .where(eq(correctiveActions.workspaceId, workspaceId)),
+      );
+      return newest?.at != null && newest.at >= from;
+    }
     return (
       (
         await this.s.db

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, max, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, rowsOf, type StoreDb } from '../../store/store-db.ts';
+import { changedRows, dialectTables, first, inserted, keptInReadUnit, rowsOf, type StoreDb } from '../../store/store-db.ts';
 import type { Completion, Course, TrainingSession } from './domain.ts';
 import type { RequiredCourse, TrainingRepository, TrainingStanding } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -119,6 +119,15 @@ export class TrainingStore implements TrainingRepository {
   }
   async standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     if (courses.length === 0) return { required: 0, valid: 0, peopleOverdue: 0 };
+    // Training's status, its digest concern and the objectives' training reading ask the same in one read unit.
+    return await keptInReadUnit(
+      this.s,
+      `training.standing:${workspaceId}:${asOf}:${JSON.stringify(courses)}`,
+      async () => await this.standingNow(workspaceId, asOf, courses),
+    );
+  }
+
+  private async standingNow(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     const { trainingLatest, trainingLatestDays, trainingPeople } = this.t;
     const { people, roleAssignments } = kernelTables(this.s);
     const courseRows = sql.join(
@@ -187,8 +196,18 @@ export class TrainingStore implements TrainingRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, fromDay?: string): Promise<boolean> {
     const { trainingCompletions } = this.t;
+    if (fromDay !== undefined) {
+      // The newest completion's day: one seek at the end of training_completions_workspace_date_ix.
+      const newest = first(
+        await this.s.db
+          .select({ day: max(trainingCompletions.date) })
+          .from(trainingCompletions)
+          .where(eq(trainingCompletions.workspaceId, workspaceId)),
+      );
+      return newest?.day != null && newest.day >= fromDay;
+    }
     return (
       (
         await this.s.db
