@@ -113,19 +113,7 @@ export function auditCardView(details: AuditDetails, timeZone: string, note?: st
   const buttons: ButtonView[] = [];
   if (audit.status !== 'completed') {
     buttons.push(formButton('Log a finding', AUDIT_FORMS.finding, { audit: String(audit.number) }, 'primary'));
-    buttons.push({
-      label: 'Complete audit',
-      action: AUDIT_ACTIONS.complete,
-      args: { audit: String(audit.number) },
-      // Completing makes the report final: no finding can be logged in it afterwards.
-      confirm: {
-        title: `Complete ${auditKey(audit)}?`,
-        text: 'The report becomes final: no more findings can be logged in it. Its nonconformities go on being followed.',
-        confirm: 'Complete',
-        deny: 'Cancel',
-        back: { action: AUDIT_ACTIONS.show, args: { audit: String(audit.number) } },
-      },
-    });
+    buttons.push({ label: 'Complete audit', action: AUDIT_ACTIONS.complete, args: { audit: String(audit.number) } });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   return { summary: `${key} ${audit.title}: ${findingCounts(findings.map((f) => f.kind))}`, blocks, visibility: 'public' };
