@@ -57,13 +57,7 @@ export const openers = {
       if (number === undefined) throw new AimsError('invalid_input', 'That nonconformity names no audit.');
       await services.audits.details(workspaceId, number);
     } else if (context.source !== 'objective') throw new AimsError('invalid_input', 'A nonconformity comes from an audit or an objective.');
-    // From a finding, the owner of the record it concerns (or of its control) unless the button named one.
-    const ownerId = context.owner
-      ? Number(context.owner)
-      : context.finding
-        ? await services.audits.findingOwner(workspaceId, Number(context.finding))
-        : undefined;
-    const owner = ownerId ? await services.directory.personById(workspaceId, ownerId) : undefined;
+    const owner = context.owner ? await services.directory.personById(workspaceId, Number(context.owner)) : undefined;
     return nonconformityForm(context, await services.directory.people(workspaceId), owner);
   },
   async action(services: ChatServices, workspaceId: number, number: number): Promise<FormView> {

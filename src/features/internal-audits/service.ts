@@ -1,7 +1,6 @@
 import type { Actor } from '../../core/actor.ts';
 import { appendAuditBy } from '../../core/audit-trail.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
-import { nameKeyOf } from '../../core/input/name-key.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { bindKey, claimBound, replayedRecord, replayOf } from '../../core/inbound-dedupe.ts';
@@ -64,31 +63,6 @@ const ownedPolicies: ScopeOwnershipCheck = async (repos, workspaceId, personId, 
 
 /** Every check, in the order refusals name what they found. */
 export const SCOPE_OWNERSHIP_CHECKS: ScopeOwnershipCheck[] = [ownedSystems, ownedRisks, ownedPolicies];
-
-/**
- * Who answers for what a finding found, inside the caller's read: the owner of the record it concerns (R-3,
- * POL-2, INC-4, or an AI system by name), else the owner the Statement of Applicability names for its Annex A
- * control; undefined when neither says. The nonconformity's form opens with them as its owner.
- */
-export async function ownerOfFinding(repos: Repositories, workspaceId: number, finding: AuditFinding): Promise<number | undefined> {
-  const ref = finding.recordRef?.trim() ?? '';
-  const numbered = /^(R|POL|INC)-(\d+)$/i.exec(ref);
-  const number = Number(numbered?.[2]);
-  const kind = numbered?.[1]?.toUpperCase();
-  const owner =
-    kind === 'R'
-      ? (await repos.risks.findByNumber(workspaceId, number))?.ownerPersonId
-      : kind === 'POL'
-        ? (await repos.policies.findByNumber(workspaceId, number))?.ownerPersonId
-        : kind === 'INC'
-          ? (await repos.incidents.findByNumber(workspaceId, number))?.ownerPersonId
-          : ref
-            ? (await repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(ref)))?.ownerPersonId
-            : undefined;
-  if (owner) return owner;
-  const control = (await repos.soa.entries(workspaceId)).find((entry) => entry.controlId === finding.clause);
-  return control?.ownerPersonId ?? undefined;
-}
 
 /** The records `personId` owns in the scope, over every check. */
 export async function recordsOwnedInScope(
@@ -550,14 +524,6 @@ export class InternalAuditService {
       const finding = (await repos.internalAudits.findings(workspaceId, audit.id)).find((f) => f.number === findingNumber);
       if (!finding) throw new AimsError('not_found', `${auditKey(audit)} has no finding F${findingNumber}.`);
       return { audit, finding };
-    });
-  }
-
-  /** Who a nonconformity logged from the finding is for (ownerOfFinding), when a record or the SoA says. */
-  async findingOwner(workspaceId: number, findingId: number): Promise<number | undefined> {
-    return await this.store.read(async (repos) => {
-      const finding = await repos.internalAudits.findFinding(workspaceId, findingId);
-      return finding ? await ownerOfFinding(repos, workspaceId, finding) : undefined;
     });
   }
 

@@ -216,27 +216,6 @@ describe('internal audits and nonconformities on Slack, end to end', () => {
     expect(await sql().count('outbox_messages', "status <> 'sent'")).toBe(0);
   });
 
-  it('a nonconformity logged from a finding opens with the owner of the record it concerns as its owner', async () => {
-    await submitModal(slack.eventsUrl, await openModal(ADMIN, 'audit plan'), plan(LEAD.user), ADMIN, 'V0AUDO');
-    const findingForm = await openModal(LEAD, 'audit AUD-1 finding');
-    const concerns = { kind: 'minor-nc', clause: '9.2', description: 'No criteria for the drift reviews.', recordRef: 'Fraud Scorer' };
-    await submitModal(slack.eventsUrl, findingForm, concerns, LEAD, 'V0FO1');
-    const loose = { kind: 'minor-nc', clause: '10.2', description: 'Corrections are not followed up.', recordRef: '' };
-    await submitModal(slack.eventsUrl, await openModal(LEAD, 'audit AUD-1 finding'), loose, LEAD, 'V0FO2');
-    const card = (await command(LEAD, 'audit AUD-1')).json as Json;
-    // F1 concerns Fraud Scorer, which olivia owns: she is the form's owner already.
-    const fromRecord = await click(LEAD, card, 'Log NC from F1');
-    expect(text(fromRecord)).toContain(`"initial_user":"${OWNER.user}"`);
-    const saved = await submitModal(slack.eventsUrl, fromRecord as Json, { owner: OWNER.user }, LEAD, 'V0NCO1');
-    expect(text(saved.json)).toContain('Logged NC-1 from AUD-1.');
-    expect(await sql().get('SELECT p.external_id AS owner FROM nonconformities n JOIN people p ON p.id = n.owner_person_id')).toEqual({
-      owner: OWNER.user,
-    });
-    // F2 names no record and the SoA names no owner for 10.2: the lead chooses one.
-    const fromClause = await click(LEAD, card, 'Log NC from F2');
-    expect(text(fromClause)).not.toContain('initial_user');
-  });
-
   it('the nonconformity.log form opened with source "objective" stores a nonconformity tied to that objective', async () => {
     const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
     const args = {
