@@ -4,11 +4,6 @@ import type { ContactRef } from '../core/identity.ts';
 export interface Mention {
   externalId: string;
   displayName?: string;
-  /**
-   * The platform could not say who this is (Teams cannot look up a mention from a personal chat): `externalId`
-   * is the chat's own id for them, not their user id, so the person is found by name where that is certain.
-   */
-  unverified?: boolean;
 }
 
 /** Where the request was made. */

@@ -1,5 +1,4 @@
 import type { Clock } from './clock.ts';
-import { AimsError } from './errors.ts';
 import { KeptMap } from './kept-map.ts';
 import type { ContactRef, Person, Platform, Workspace } from './identity.ts';
 import type { Repositories, UnitOfWork } from './ports.ts';
@@ -129,30 +128,6 @@ export class DirectoryService {
 
   private remember(key: string, entry: KnownContact): void {
     this.known.keep(key, entry);
-  }
-
-  /**
-   * The person an @mention names. A mention the platform could not look up (`unverified`: Teams, from a
-   * personal chat) carries the chat's id for them, not their user id: the one person of the workspace with
-   * exactly that name is meant. With none, they are met under the chat's id (they have not used the bot);
-   * with several, the caller is asked to mention them where the platform can tell them apart.
-   */
-  async personMentioned(
-    workspace: Workspace,
-    mention: { externalId: string; displayName?: string; unverified?: boolean },
-    actorLabel = 'system',
-  ): Promise<Person> {
-    if (mention.unverified && mention.displayName) {
-      const name = mention.displayName;
-      const named = await this.store.read(async (repos) => await repos.people.withDisplayName(workspace.id, name, 2));
-      if (named.length === 1 && named[0]) return named[0];
-      if (named.length > 1)
-        throw new AimsError(
-          'invalid_input',
-          `More than one person here is called ${name}, and Teams cannot tell me which one from a personal chat. Mention them in a channel or group chat they are in.`,
-        );
-    }
-    return await this.ensurePerson(workspace, mention.externalId, mention.displayName, actorLabel);
   }
 
   /**

@@ -25,8 +25,6 @@ export interface PeopleRepository {
   list(workspaceId: number, limit: number): Promise<Person[]>;
   /** People whose name (or platform id) contains `query`, for pickers that search. */
   search(workspaceId: number, query: string, limit: number): Promise<Person[]>;
-  /** The people of the workspace with exactly this display name (at most `limit`). */
-  withDisplayName(workspaceId: number, displayName: string, limit: number): Promise<Person[]>;
   insert(input: Omit<Person, 'id'>): Promise<Person>;
   rename(id: number, displayName: string): Promise<void>;
   setDirectReference(id: number, reference: unknown): Promise<void>;

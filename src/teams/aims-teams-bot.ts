@@ -181,7 +181,7 @@ export class AimsTeamsBot extends TeamsActivityHandler {
           };
         } catch (error) {
           this.logger.warn('could not resolve a Teams mention', { error });
-          return { externalId: who.id, unverified: true, ...(who.name ? { displayName: who.name } : {}) };
+          return { externalId: who.id, ...(who.name ? { displayName: who.name } : {}) };
         }
       }),
     );

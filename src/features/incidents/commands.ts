@@ -103,7 +103,7 @@ async function reassign(ctx: CommandContext, number: number): Promise<ChatRespon
   if (!mention) throw new AimsError('invalid_input', `Mention the new owner: ${prefix}incident INC-${number} owner @person`);
   // Refused before anything is written: meeting the mentioned person would be a change too.
   await services.incidents.requireCanManage(actor, number, 'reassign');
-  const person = await services.directory.personMentioned(contact.workspace, mention, actor.label);
+  const person = await services.directory.ensurePerson(contact.workspace, mention.externalId, mention.displayName, actor.label);
   const { changed } = await services.incidents.assign(actor, number, person.id);
   const name = person.displayName ?? person.externalId;
   return message({

@@ -23,7 +23,7 @@ export async function roleCommand(ctx: CommandContext): Promise<ChatResponse> {
   await services.roles.requireAdmin(actor, sub === 'grant' ? 'grant roles' : 'revoke roles');
   // The role is the last word; the words before it are the mention as the platform wrote it.
   const role = parseRole(args.length >= 3 ? args.at(-1) : undefined);
-  const person = await services.directory.personMentioned(contact.workspace, mention, actor.label);
+  const person = await services.directory.ensurePerson(contact.workspace, mention.externalId, mention.displayName, actor.label);
   const change = sub === 'grant' ? await services.roles.grant(actor, person.id, role) : await services.roles.revoke(actor, person.id, role);
   return message(roleChangedView(change, sub));
 }

@@ -70,16 +70,6 @@ export class PeopleStore implements PeopleRepository {
       .limit(limit);
   }
 
-  async withDisplayName(workspaceId: number, displayName: string, limit: number): Promise<Person[]> {
-    const { people } = tables(this.s);
-    return await this.s.db
-      .select()
-      .from(people)
-      .where(and(eq(people.workspaceId, workspaceId), eq(people.displayName, displayName)))
-      .orderBy(asc(people.id))
-      .limit(limit);
-  }
-
   async insert(input: Omit<Person, 'id'>): Promise<Person> {
     const { people } = tables(this.s);
     return inserted(await this.s.db.insert(people).values(input).returning(), 'people');
