@@ -1,4 +1,4 @@
-import { getTableName, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { eq, getTableName, max, sql, type Column, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /** Which database a connection talks to. */
@@ -129,4 +129,36 @@ export function periodConditions(column: SQLWrapper, period: { from?: string; to
  */
 export function qualified(column: Column): SQL {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+}
+
+/**
+ * Whether the workspace has a row of `table` (with `since`: one whose `since.column`, an ISO instant or day, is
+ * `since.from` or later). Since a start, the newest value is read from the end of the index on (workspace,
+ * column) and compared: a LIMIT 1 over the range would let PostgreSQL scan the table from its oldest rows.
+ */
+export async function workspaceHasRow(
+  s: StoreDb,
+  table: Table,
+  workspaceColumn: Column,
+  workspaceId: number,
+  since?: { column: Column; from: string },
+): Promise<boolean> {
+  // The tables are the dialect's own (dialectTables): the query is the same on both.
+  const from = table as never;
+  if (!since)
+    return (
+      (
+        await s.db
+          .select({ one: sql`1` })
+          .from(from)
+          .where(eq(workspaceColumn, workspaceId))
+          .limit(1)
+      ).length > 0
+    );
+  const rows: Array<{ at: unknown }> = await s.db
+    .select({ at: max(since.column) })
+    .from(from)
+    .where(eq(workspaceColumn, workspaceId));
+  const newest = rows[0]?.at;
+  return newest !== null && newest !== undefined && String(newest) >= since.from;
 }

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gt, inArray, like, max, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
-import { dialectTables, first, inserted, keptInReadUnit, periodConditions, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, keptInReadUnit, periodConditions, workspaceHasRow, type StoreDb } from '../../store/store-db.ts';
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from './domain.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -170,19 +170,14 @@ export class AiSystemStore implements AiSystemRepository {
 
   async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { aiSystems } = this.t;
-    if (from === undefined)
-      return (
-        (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0
-      );
-    // The newest one's instant, one seek at the end of ai_systems_workspace_created_ix (a LIMIT 1 over the
-    // period would let PostgreSQL scan the table from its oldest rows).
-    const newest = first(
-      await this.s.db
-        .select({ at: max(aiSystems.createdAt) })
-        .from(aiSystems)
-        .where(eq(aiSystems.workspaceId, workspaceId)),
+    // Since a day, along ai_systems_workspace_created_ix.
+    return await workspaceHasRow(
+      this.s,
+      aiSystems,
+      aiSystems.workspaceId,
+      workspaceId,
+      from === undefined ? undefined : { column: aiSystems.createdAt, from },
     );
-    return newest?.at != null && newest.at >= from;
   }
 }
 

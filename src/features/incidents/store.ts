@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, periodConditions, workspaceHasRow, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type {
   CorrectiveActionFilter,
@@ -235,11 +235,14 @@ export class IncidentStore implements IncidentRepository {
 
   async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { incidents } = this.t;
-    if (from === undefined)
-      return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
-    // The newest one's instant: one seek at the end of incidents_workspace_created_ix.
-    const newest = first(await this.s.db.select({ at: max(incidents.createdAt) }).from(incidents).where(eq(incidents.workspaceId, workspaceId)));
-    return newest?.at != null && newest.at >= from;
+    // Since a day, along incidents_workspace_created_ix.
+    return await workspaceHasRow(
+      this.s,
+      incidents,
+      incidents.workspaceId,
+      workspaceId,
+      from === undefined ? undefined : { column: incidents.createdAt, from },
+    );
   }
 }
 
@@ -389,25 +392,9 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
 
   async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { correctiveActions } = this.t;
-    if (from !== undefined) {
-      // The newest one's instant: one seek at the end of corrective_actions_workspace_created_ix.
-      const newest = first(
-        await this.s.db
-          .select({ at: max(correctiveActions.createdAt) })
-          .from(correctiveActions)
-          .where(eq(correctiveActions.workspaceId, workspaceId)),
-      );
-      return newest?.at != null && newest.at >= from;
-    }
-    return (
-      (
-        await this.s.db
-          .select({ id: correctiveActions.id })
-          .from(correctiveActions)
-          .where(eq(correctiveActions.workspaceId, workspaceId))
-          .limit(1)
-      ).length > 0
-    );
+    // Since a day, along corrective_actions_workspace_created_ix.
+    const since = from === undefined ? undefined : { column: correctiveActions.createdAt, from };
+    return await workspaceHasRow(this.s, correctiveActions, correctiveActions.workspaceId, workspaceId, since);
   }
 }
 

@@ -1,7 +1,16 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, max, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, keptInReadUnit, rowsOf, type StoreDb } from '../../store/store-db.ts';
+import {
+  changedRows,
+  dialectTables,
+  first,
+  inserted,
+  keptInReadUnit,
+  rowsOf,
+  workspaceHasRow,
+  type StoreDb,
+} from '../../store/store-db.ts';
 import type { Completion, Course, TrainingSession } from './domain.ts';
 import type { RequiredCourse, TrainingRepository, TrainingStanding } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -197,25 +206,14 @@ export class TrainingStore implements TrainingRepository {
   }
 
   async exists(workspaceId: number, fromDay?: string): Promise<boolean> {
-    const { trainingCompletions } = this.t;
-    if (fromDay !== undefined) {
-      // The newest completion's day: one seek at the end of training_completions_workspace_date_ix.
-      const newest = first(
-        await this.s.db
-          .select({ day: max(trainingCompletions.date) })
-          .from(trainingCompletions)
-          .where(eq(trainingCompletions.workspaceId, workspaceId)),
-      );
-      return newest?.day != null && newest.day >= fromDay;
-    }
-    return (
-      (
-        await this.s.db
-          .select({ id: trainingCompletions.id })
-          .from(trainingCompletions)
-          .where(eq(trainingCompletions.workspaceId, workspaceId))
-          .limit(1)
-      ).length > 0
+    const { trainingCompletions: t } = this.t;
+    // Since a day, along training_completions_workspace_date_ix.
+    return await workspaceHasRow(
+      this.s,
+      t,
+      t.workspaceId,
+      workspaceId,
+      fromDay === undefined ? undefined : { column: t.date, from: fromDay },
     );
   }
 }
