@@ -24,16 +24,13 @@ export async function openObjectiveForm(services: ChatServices, workspaceId: num
   });
 }
 
-/** What a reading recorded said to the person who sent it (`senderPersonId`): its owner is told what is theirs to do. */
-export function readingNote(objective: Objective, reading: Reading, created: boolean, senderPersonId?: number): string {
+/** What a reading recorded said to the person who sent it. */
+export function readingNote(objective: Objective, reading: Reading, created: boolean): string {
   const key = objectiveKey(objective);
   if (!created) return `That reading of ${key} was already recorded.`;
-  if (reading.onTarget) return `Recorded ${formatNumber(reading.value)} for ${key}: on target (${targetText(objective)}).`;
-  const followUp =
-    senderPersonId === objective.ownerPersonId
-      ? 'You own it: log a nonconformity or explain it.'
-      : 'Its owner is asked to log a nonconformity or explain it.';
-  return `Recorded ${formatNumber(reading.value)} for ${key}: off target (${targetText(objective)}). ${followUp}`;
+  return reading.onTarget
+    ? `Recorded ${formatNumber(reading.value)} for ${key}: on target (${targetText(objective)}).`
+    : `Recorded ${formatNumber(reading.value)} for ${key}: off target (${targetText(objective)}). Its owner is asked to log a nonconformity or explain it.`;
 }
 
 /** `objective [add] | objective list | objective <OBJ-n or name> [record <value> [note]]` */
@@ -67,7 +64,7 @@ export async function objectiveCommand(ctx: CommandContext): Promise<ChatRespons
   }
   const { reading, created } = recorded;
   // An off-target reading's message to the owner goes out with the outbox's next round (commands carry no sender).
-  return message(await card(services, actor.workspaceId, objectiveKey(objective), prefix, readingNote(objective, reading, created, actor.personId)));
+  return message(await card(services, actor.workspaceId, objectiveKey(objective), prefix, readingNote(objective, reading, created)));
 }
 
 /** Submits the add form. */
