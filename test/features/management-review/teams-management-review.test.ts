@@ -136,6 +136,16 @@ afterEach(async () => {
 });
 
 describe('management review on Teams, end to end', () => {
+  it('help has a button for it: it opens the review form (leadership or an admin), refuses anyone else', async () => {
+    const help = await say(LEADER, 'aims help');
+    const open = executeActions(help)['Open a review'] as never;
+    expect(open, text(help).slice(0, 300)).toBeDefined();
+    expect(Object.keys(executeActions(await click(LEADER, open)))).toContain('Open review');
+    expect(text(await click(MEMBER, executeActions(await say(MEMBER, 'aims help'))['Open a review'] as never))).toContain(
+      'Only leadership or an admin can open a management review.',
+    );
+  });
+
   it('opened after an incident, a drift review and a high risk, lists them; a decision and an action; closing locks it; the open action carries forward', async () => {
     await seedTheQuarter();
     clock.set('2026-11-22T14:00:00.000Z');
