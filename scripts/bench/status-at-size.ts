@@ -8,7 +8,8 @@
 // (AIMS_BENCH_DATABASE_URL instead, when set), then measures in a fresh child process (so peak memory is
 // the status's, not the seeding's) and prints one line of figures.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +23,8 @@ import { OnboardingService } from '../../src/features/onboarding/service.ts';
 import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { PgStore } from '../../src/store/postgres/pg-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
-import { seedLargeStore, type SeedSizes } from './seed-large-store.ts';
+import { createDatabaseAt } from '../../test/helpers/pg-create-database.ts';
+import { seedLargeStore, type SeededStore, type SeedSizes } from './seed-large-store.ts';
 
 export interface StatusAtSize {
   /** Each cold run (snapshot dropped first), in ms, and their median. */
@@ -149,13 +151,17 @@ async function main(): Promise<void> {
         auditEvents: 3000,
       }
     : {};
+  const keep = argument('keep');
+  if (keep) {
+    await measureKept(kind, keep, sizes, small);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'aims-status-at-size-'));
   let stopCluster: (() => Promise<void>) | undefined;
   try {
     let where = join(dir, 'aims.db');
     if (kind === 'postgres') {
       if (process.env.AIMS_BENCH_DATABASE_URL) {
-        const { createDatabaseAt } = await import('../../test/helpers/pg-create-database.ts');
         where = await createDatabaseAt(process.env.AIMS_BENCH_DATABASE_URL);
       } else {
         const { startPgCluster } = await import('../../test/helpers/pg-cluster.ts');
@@ -173,29 +179,83 @@ async function main(): Promise<void> {
       await store.close();
     }
     const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
-    const child = spawnSync(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--measure',
-        '--store',
-        kind,
-        '--at',
-        where,
-        '--workspace',
-        String(seeded.workspaceId),
-        '--person',
-        String(seeded.approverPersonId),
-      ],
-      { encoding: 'utf8', env: process.env },
+    process.stdout.write(
+      `status at ${small ? 'small' : 'large'} size on ${kind} (seeded in ${seedSeconds} s): ${measureInChild(kind, where, seeded)}`,
     );
-    if (child.status !== 0) throw new Error(`the measuring process failed: ${child.stderr}`);
-    process.stdout.write(`status at ${small ? 'small' : 'large'} size on ${kind} (seeded in ${seedSeconds} s): ${child.stdout}`);
   } finally {
     await stopCluster?.();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** statusAtSize in a fresh process (its peak memory is the status's): the figures' JSON line. */
+function measureInChild(kind: string, where: string, seeded: SeededStore): string {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--measure',
+      '--store',
+      kind,
+      '--at',
+      where,
+      '--workspace',
+      String(seeded.workspaceId),
+      '--person',
+      String(seeded.approverPersonId),
+    ],
+    { encoding: 'utf8', env: process.env },
+  );
+  if (child.status !== 0) throw new Error(`the measuring process failed: ${child.stderr}`);
+  return child.stdout;
+}
+
+/**
+ * `--keep <dir>`: seeds once and keeps the seeded store between runs (a SQLite file in `dir`, or a PostgreSQL
+ * database on AIMS_BENCH_DATABASE_URL named in `dir`), as seeded (before this run's migrations); each run
+ * measures a copy of it, opened (so migrated: a new migration's backfill is timed too).
+ */
+async function measureKept(kind: string, dir: string, sizes: Partial<SeedSizes>, small: boolean): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const label = `${kind}${small ? '-small' : ''}`;
+  const seededFile = join(dir, `${label}.json`);
+  const server = process.env.AIMS_BENCH_DATABASE_URL;
+  if (kind === 'postgres' && !server) throw new Error('--keep on postgres needs AIMS_BENCH_DATABASE_URL');
+  const pristine = kind === 'postgres' ? `aims_keep_${label.replace('-', '_')}` : join(dir, `${label}.db`);
+  if (!existsSync(seededFile)) {
+    const where = kind === 'postgres' ? await createDatabaseAt(server ?? '', pristine) : pristine;
+    const store = await openStore(kind, where);
+    const started = performance.now();
+    try {
+      const seeded = await seedLargeStore(store, sizes);
+      writeFileSync(seededFile, JSON.stringify({ ...seeded, seconds: (performance.now() - started) / 1000 }));
+    } finally {
+      await store.close();
+    }
+  }
+  const seeded = JSON.parse(readFileSync(seededFile, 'utf8')) as SeededStore & { seconds: number };
+  let where: string;
+  const copyName = `aims_run_${label.replace('-', '_')}`;
+  if (kind === 'postgres') {
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${copyName}"`);
+    } finally {
+      await admin.end();
+    }
+    where = await createDatabaseAt(server ?? '', copyName, pristine);
+  } else {
+    where = join(dir, `${label}-run.db`);
+    copyFileSync(pristine, where);
+  }
+  const started = performance.now();
+  await (await openStore(kind, where)).close();
+  const migrateSeconds = Math.round((performance.now() - started) / 100) / 10;
+  process.stdout.write(
+    `status at ${small ? 'small' : 'large'} size on ${kind} (kept seed of ${Math.round(seeded.seconds)} s; migrated in ${migrateSeconds} s): ${measureInChild(kind, where, seeded)}`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

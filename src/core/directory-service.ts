@@ -135,10 +135,10 @@ export class DirectoryService {
    * person of the workspace, creating them (audited) if the bot has not met them yet.
    */
   async ensurePerson(workspace: Workspace, externalId: string, displayName?: string, actorLabel = 'system'): Promise<Person> {
-    const known = await this.store.read(async (repos) => await repos.people.find(workspace.id, externalId));
+    const known = await this.store.read(async (repos) => await this.findNamed(repos, workspace, externalId));
     if (known && (!displayName || known.displayName === displayName)) return known;
     return await this.store.write(async (repos) => {
-      const existing = await repos.people.find(workspace.id, externalId);
+      const existing = await this.findNamed(repos, workspace, externalId);
       const at = this.clock.now().toISOString();
       if (existing) {
         if (!displayName || existing.displayName === displayName) return existing;
@@ -178,6 +178,17 @@ export class DirectoryService {
       );
       return person;
     });
+  }
+
+  /**
+   * The person named by `externalId`. A Teams mention the connector could not resolve (in a personal chat
+   * Teams knows only its two members) carries the 29:… id, not the AAD object id people are known by: that
+   * id is the user of the person's personal-chat reference, so it finds them there.
+   */
+  private async findNamed(repos: Repositories, workspace: Workspace, externalId: string): Promise<Person | undefined> {
+    const found = await repos.people.find(workspace.id, externalId);
+    if (found || workspace.platform !== 'teams') return found;
+    return await repos.people.findByDirectUser(workspace.id, externalId);
   }
 
   /** People of a workspace, for pickers that cannot search the platform's directory. */
@@ -268,6 +279,29 @@ export class DirectoryService {
     }
 
     let person = await repos.people.find(workspace.id, ref.userExternalId);
+    // Someone first met through a Teams mention the connector could not resolve is known by their 29:… id
+    // (their personal-chat reference's user): the same person now, given their stable id.
+    const teamsId = (ref.directReference as { user?: { id?: unknown } } | undefined)?.user?.id;
+    const mentioned =
+      !person && ref.platform === 'teams' && typeof teamsId === 'string' && teamsId !== ref.userExternalId
+        ? await repos.people.find(workspace.id, teamsId)
+        : undefined;
+    if (mentioned) {
+      await repos.people.setExternalId(mentioned.id, ref.userExternalId);
+      await repos.audit.append(
+        {
+          workspaceId: workspace.id,
+          actorPersonId: mentioned.id,
+          actor: actorLabel,
+          action: 'person.identified',
+          subject: `person:${mentioned.id}`,
+          before: { externalId: mentioned.externalId },
+          after: { externalId: ref.userExternalId },
+        },
+        at,
+      );
+      person = { ...mentioned, externalId: ref.userExternalId };
+    }
     if (!person) {
       person = await repos.people.insert({
         workspaceId: workspace.id,

@@ -28,6 +28,10 @@ export interface PeopleRepository {
   insert(input: Omit<Person, 'id'>): Promise<Person>;
   rename(id: number, displayName: string): Promise<void>;
   setDirectReference(id: number, reference: unknown): Promise<void>;
+  /** The person whose personal-chat reference names `userId` as its user (Teams: the 29:… id a mention carries). */
+  findByDirectUser(workspaceId: number, userId: string): Promise<Person | undefined>;
+  /** Gives a person the stable platform id they were not known by yet (a Teams person first met through a mention). */
+  setExternalId(id: number, externalId: string): Promise<void>;
   count(workspaceId: number): Promise<number>;
 }
 

@@ -9,6 +9,7 @@ import { todayIn } from './zoned-time.ts';
 import { CHANNEL_COLUMN, CHANNEL_PURPOSES, type ChannelPurpose } from './settings/workspace-settings.ts';
 import type { RoleHolder } from './roles.ts';
 import { mapInTurn } from './in-turn.ts';
+import { yieldToEventLoop } from './yield-to-event-loop.ts';
 
 /** A field of a status or digest section, as plain text. */
 export interface SummaryField {
@@ -214,10 +215,14 @@ export class StatusService {
       const time = Date.parse(instant);
       if (!Number.isNaN(time)) until = Math.min(until, Math.max(time, now.getTime() + 1));
     };
-    const sections = await mapInTurn(
-      this.sections,
-      async (source) => await source.section(repos, workspaceId, { now, today, timeZone, changesAt }),
-    );
+    const sections: StatusSection[] = [];
+    for (const source of this.sections) {
+      sections.push(await source.section(repos, workspaceId, { now, today, timeZone, changesAt }));
+      // On SQLite an area's queries run synchronously: on a large store the whole build would hold the event
+      // loop for tens of milliseconds. Between areas a waiting ack (help, a button) gets its turn; the read
+      // unit's snapshot stays the same, and no other unit can use the connection meanwhile.
+      await yieldToEventLoop();
+    }
     return {
       sequence,
       today,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { keptStatements } from './kept-statements.ts';
 import * as schema from './schema/index.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -85,7 +86,8 @@ function withPragmas(sqlite: Database.Database): OpenDatabase {
   // Two processes on one file (a replica, the CLI beside the bot) wait for each other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema });
+  // Drizzle is given the connection through keptStatements: each SQL text is compiled once, not per query.
+  const db = drizzle({ client: keptStatements(sqlite) as unknown as Database.Database, schema });
   return { sqlite, db, close: () => sqlite.close() };
 }
 

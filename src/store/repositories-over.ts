@@ -19,8 +19,10 @@ import { areaRepositories } from '../features/index.ts';
  */
 export function storeRepositories(s: StoreDb, inWriteUnit: () => boolean, readUnit?: () => object | undefined): Repositories {
   // The type of the set is completed by each area's port.ts, so the cast only joins what they declared.
+  // The area stores see the read unit too (keptInReadUnit).
+  const scoped: StoreDb = readUnit ? { ...s, readUnit } : s;
   return {
-    ...areaRepositories(s),
+    ...areaRepositories(scoped),
     workspaces: new WorkspaceStore(s),
     people: new PeopleStore(s),
     roles: new RoleStore(s),

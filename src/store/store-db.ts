@@ -1,4 +1,4 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { eq, getTableName, max, sql, type Column, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /** Which database a connection talks to. */
@@ -14,6 +14,35 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface StoreDb {
   db: Db;
   dialect: Dialect;
+  /** The read unit the repositories run in, if any: its snapshot cannot move (see keptInReadUnit). */
+  readUnit?: () => object | undefined;
+}
+
+const keptByUnit = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * What `read` gives, kept for the rest of the read unit under `key` (which names the repository, the method
+ * and its arguments): a read unit's snapshot cannot move, so a figure several areas ask for in one status
+ * (how many AI systems by stage) is read once. Outside a read unit (a write unit, no unit) it is read each time.
+ */
+export async function keptInReadUnit<T>(s: StoreDb, key: string, read: () => Promise<T>): Promise<T> {
+  const unit = s.readUnit?.();
+  if (!unit) return await read();
+  let kept = keptByUnit.get(unit);
+  if (!kept) {
+    kept = new Map();
+    keptByUnit.set(unit, kept);
+  }
+  const known = kept.get(key) as Promise<T> | undefined;
+  if (known) return await known;
+  const reading = read();
+  kept.set(key, reading);
+  try {
+    return await reading;
+  } catch (error) {
+    kept.delete(key);
+    throw error;
+  }
 }
 
 /** The first row of a query's result, if any (what SQLite's `.get()` returned). */
@@ -91,4 +120,45 @@ export function periodConditions(column: SQLWrapper, period: { from?: string; to
     ...(period.from === undefined ? [] : [sql`${column} >= ${period.from}`]),
     ...(period.to === undefined ? [] : [sql`${column} < ${period.to}`]),
   ];
+}
+
+/**
+ * A column named with its table ("releases"."id"). Inside sql`` drizzle writes a column by its name alone, so
+ * a correlated subquery that names the outer query's column must use this: a bare "id" there is the inner
+ * table's own id.
+ */
+export function qualified(column: Column): SQL {
+  return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+}
+
+/**
+ * Whether the workspace has a row of `table` (with `since`: one whose `since.column`, an ISO instant or day, is
+ * `since.from` or later). Since a start, the newest value is read from the end of the index on (workspace,
+ * column) and compared: a LIMIT 1 over the range would let PostgreSQL scan the table from its oldest rows.
+ */
+export async function workspaceHasRow(
+  s: StoreDb,
+  table: Table,
+  workspaceColumn: Column,
+  workspaceId: number,
+  since?: { column: Column; from: string },
+): Promise<boolean> {
+  // The tables are the dialect's own (dialectTables): the query is the same on both.
+  const from = table as never;
+  if (!since)
+    return (
+      (
+        await s.db
+          .select({ one: sql`1` })
+          .from(from)
+          .where(eq(workspaceColumn, workspaceId))
+          .limit(1)
+      ).length > 0
+    );
+  const rows: Array<{ at: unknown }> = await s.db
+    .select({ at: max(since.column) })
+    .from(from)
+    .where(eq(workspaceColumn, workspaceId));
+  const newest = rows[0]?.at;
+  return newest !== null && newest !== undefined && String(newest) >= since.from;
 }

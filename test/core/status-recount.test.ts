@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedLargeStore } from '../../scripts/bench/seed-large-store.ts';
-import { evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { digestSourcesOf, evidenceSourcesOf, outboxLabelsOf, statusSourcesOf } from '../../src/chat/feature.ts';
+import { DigestService } from '../../src/core/digest/digest-service.ts';
+import { impactsDue } from '../../src/features/impact/service.ts';
+import { OnboardingService } from '../../src/features/onboarding/service.ts';
+import { evidenceWindowStart } from '../../src/core/iso42001/live-evidence.ts';
+import { soaLines } from '../../src/features/soa/feature.ts';
+import { soaRows } from '../../src/features/soa/service.ts';
+import { soaCounts } from '../../src/features/soa/views.ts';
+import { ANNEX_A_CONTROLS, claimsWithoutEvidence } from '../../src/features/soa/domain.ts';
 import { ageOf } from '../../src/chat/views/status-view.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { evidenceCounts, evidenceCoverage, inPeriod } from '../../src/core/iso42001/evidence-coverage.ts';
@@ -262,5 +270,239 @@ describe.each(STORE_KINDS)('status figures against a plain recount on %s', () =>
     const small = await status.summarize(seeded.otherWorkspaceIds[0] ?? 0);
     expect(small.people).toBe((await db.all('SELECT id FROM people WHERE workspace_id = ?', seeded.otherWorkspaceIds[0])).length);
     expect(small.people).toBeLessThan(summary.people);
+  });
+});
+
+describe.each(STORE_KINDS)('impact due, the digest verdict and the checklist against a plain recount on %s', () => {
+  it('impact_due equals impactsDue read row by row, the verdict from overdueTop equals the one from every overdue item, after edits and deletes', async () => {
+    store = await openTestStore();
+    const seeded = await seedLargeStore(store, {
+      now: new Date(NOW),
+      people: 60,
+      aiSystems: 40,
+      incidents: 200,
+      correctiveActions: 60,
+      releases: 120,
+      reviews: 80,
+      courses: 4,
+      trainingCompletions: 500,
+      auditEvents: 1500,
+      otherWorkspaces: 1,
+    });
+    const ws = seeded.workspaceId;
+    const db = sqlOf(store);
+    const systems = await db.all<Row>("SELECT * FROM ai_systems WHERE workspace_id = ? AND stage <> 'retired' ORDER BY id", ws);
+    const author = await db.all<Row>('SELECT id FROM people WHERE workspace_id = ? ORDER BY id LIMIT 1', ws);
+    const person = num(author[0], 'id');
+    // Records the seed has none of: releases of new training data or code, signed and pending assessments (straight in the tables: the triggers keep impact_due).
+    const release = async (system: Row, changeType: string, status: string, createdAt: string) =>
+      await db.run(
+        `INSERT INTO releases (workspace_id, ai_system_id, version, version_key, change_type, what_changed, evaluation_link, risks, justification, approvals_needed, requester_person_id, status, content_hash, created_at, updated_at, decided_at)
+         VALUES (?, ?, ?, ?, ?, 'x', NULL, 'x', NULL, 1, ?, ?, ?, ?, ?, NULL)`,
+        ws,
+        num(system, 'id'),
+        `9.${createdAt}`,
+        `9.${createdAt}`,
+        changeType,
+        person,
+        status,
+        '0'.repeat(64),
+        createdAt,
+        createdAt,
+      );
+    const assess = async (system: Row, version: number, status: string, signedAt: string | null) =>
+      await db.run(
+        `INSERT INTO impact_assessments (workspace_id, ai_system_id, version, author_person_id, intended_use, foreseeable_misuse, affected, societal_impact, harms, mitigations, human_oversight, status, content_hash, signed_by_person_id, signed_at, superseded_by_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'x', 'x', 'x', 'x', '[]', '[]', 'x', ?, ?, ?, ?, NULL, ?, ?)`,
+        ws,
+        num(system, 'id'),
+        version,
+        person,
+        status,
+        '0'.repeat(64),
+        signedAt === null ? null : person,
+        signedAt,
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-01T00:00:00.000Z',
+      );
+    const [a, b, c, d, e, f] = systems;
+    await assess(a as Row, 1, 'signed', '2026-06-01T00:00:00.000Z');
+    await release(a as Row, 'new-training-data', 'approved', '2026-07-01T00:00:00.000Z'); // after the signature: due again
+    await release(a as Row, 'code-or-architecture', 'pending', '2026-05-01T00:00:00.000Z'); // before it: no reason
+    await assess(b as Row, 1, 'signed', '2026-06-01T00:00:00.000Z');
+    await release(b as Row, 'retrain', 'approved', '2026-08-01T00:00:00.000Z'); // not an impact change
+    await assess(c as Row, 1, 'pending', null);
+    await assess(d as Row, 1, 'signed', null);
+    await release(d as Row, 'new-training-data', 'rejected', '2026-08-01T00:00:00.000Z');
+    await release(e as Row, 'code-or-architecture', 'pending', '2026-10-20T00:00:00.000Z');
+    await assess(e as Row, 1, 'pending', null);
+    await assess(e as Row, 2, 'pending', null);
+
+    const status = new StatusService(
+      store,
+      fixedClock(NOW),
+      'UTC',
+      evidenceSourcesOf(features),
+      statusSourcesOf(features),
+      outboxLabelsOf(features),
+    );
+    // The same sources without overdueTop: the verdict reads every overdue item, as before.
+    const full = digestSourcesOf(features).map((source) => ({ ...source, overdueTop: undefined }));
+    const digests = new DigestService(store, fixedClock(NOW), 'UTC', digestSourcesOf(features));
+    const everyItem = new DigestService(store, fixedClock(NOW), 'UTC', full);
+    const onboarding = new OnboardingService(store, fixedClock(NOW));
+
+    const expectRecount = async () => {
+      // impactsDue reads every system, assessment and release: the aggregate must hold exactly its systems.
+      const due = await store!.read(async (repos) => await impactsDue(repos, ws));
+      const kept = await db.all<Row>('SELECT * FROM impact_due WHERE workspace_id = ? ORDER BY name_key, ai_system_id', ws);
+      expect(
+        kept.map((r) => [num(r, 'ai_system_id'), str(r, 'since'), str(r, 'due'), r.pending_id === null ? null : num(r, 'pending_id')]),
+      ).toEqual(due.map((x) => [x.system.id, x.since, x.due, x.pending?.id ?? null]));
+      status.forget();
+      const summary = await status.summarize(ws);
+      const names = due.slice(0, 5).map((x) => x.system.name);
+      expect(field(summary, 'Impact assessments', 'Due')?.value).toBe(
+        due.length === 0 ? 'none' : `${due.length} (${names.join(', ')}${due.length > 5 ? ' …' : ''})`,
+      );
+      expect(field(summary, 'Impact assessments', 'Awaiting sign-off')?.value).toBe(String(due.filter((x) => x.pending).length));
+      const signed = await db.all<Row>("SELECT id FROM impact_assessments WHERE workspace_id = ? AND status = 'signed'", ws);
+      expect(field(summary, 'Impact assessments', 'Signed (current)')?.value).toBe(String(signed.length));
+      // The verdict from each area's count and top items equals the one from every overdue item (the owners of a few looked up, not of all).
+      // (Changed straight in the tables, no audit event moved the workspace's version: both forget what they kept.)
+      digests.forget();
+      everyItem.forget();
+      const verdict = await digests.verdict(ws);
+      expect(verdict).toEqual(await everyItem.verdict(ws));
+      expect(verdict.concerns.some((concern) => /overdue item/.test(concern))).toBe(true);
+      const built = await digests.build(ws);
+      const builtFull = await everyItem.build(ws);
+      expect({ ...built, lines: [] }).toEqual({ ...builtFull, lines: [] });
+      // The checklist: counts and emptiness as the rows say.
+      onboarding.forget();
+      const checklist = await onboarding.checklist(ws);
+      const count = async (table: string) => (await db.all<Row>(`SELECT id FROM ${table} WHERE workspace_id = ?`, ws)).length;
+      expect(checklist.state.incidents).toBe(await count('incidents'));
+      expect(checklist.state.releases).toBe(await count('releases'));
+      expect(checklist.empty).toBe(false);
+      return due;
+    };
+    const before = await expectRecount();
+    expect(before.some((x) => x.system.id === num(a, 'id') && x.reasons.some((r) => r.kind === 'release'))).toBe(true);
+    expect(before.some((x) => x.system.id === num(e, 'id') && x.pending)).toBe(true);
+
+    // Edits and deletes, each straight in its table: a release decided, one deleted, a signature superseded,
+    // a pending assessment deleted, a system retired and another moved to production, a system deleted.
+    await db.run("UPDATE releases SET status = 'rejected' WHERE ai_system_id = ? AND change_type = 'new-training-data'", num(a, 'id'));
+    await db.run("DELETE FROM releases WHERE ai_system_id = ? AND change_type = 'code-or-architecture'", num(e, 'id'));
+    await db.run("UPDATE impact_assessments SET status = 'superseded' WHERE ai_system_id = ?", num(b, 'id'));
+    await db.run('DELETE FROM impact_assessments WHERE ai_system_id = ? AND version = 2', num(e, 'id'));
+    await db.run("UPDATE ai_systems SET stage = 'retired' WHERE id = ?", num(c, 'id'));
+    await db.run(
+      "UPDATE ai_systems SET stage = 'production', eu_risk_level = 'high', updated_at = ? WHERE id = ?",
+      '2026-11-01T00:00:00.000Z',
+      num(f, 'id'),
+    );
+    const spare = await db.all<Row>(
+      "SELECT s.id FROM ai_systems s WHERE s.workspace_id = ? AND s.stage = 'production' AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.ai_system_id = s.id) AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.ai_system_id = s.id) AND NOT EXISTS (SELECT 1 FROM review_schedules v WHERE v.ai_system_id = s.id) AND NOT EXISTS (SELECT 1 FROM impact_assessments x WHERE x.ai_system_id = s.id)",
+      ws,
+    );
+    if (spare[0]) await db.run('DELETE FROM ai_systems WHERE id = ?', num(spare[0], 'id'));
+    await db.run(
+      "UPDATE review_schedules SET next_due = '2020-01-01' WHERE id IN (SELECT id FROM review_schedules WHERE workspace_id = ? ORDER BY id LIMIT 3)",
+      ws,
+    );
+    await db.run(
+      "DELETE FROM corrective_actions WHERE id IN (SELECT id FROM corrective_actions WHERE workspace_id = ? AND status = 'open' ORDER BY due_date LIMIT 2)",
+      ws,
+    );
+    const after = await expectRecount();
+    expect(after).not.toEqual(before);
+    expect(after.some((x) => x.system.id === num(c, 'id'))).toBe(false);
+    expect(after.some((x) => x.system.id === num(f, 'id'))).toBe(true);
+  });
+});
+
+describe.each(STORE_KINDS)('live evidence asked with EXISTS against counting on %s', () => {
+  it("each source's presentSince equals its count above 0 for any start, and the SoA's status lines equal the counted rows'", async () => {
+    store = await openTestStore();
+    const seeded = await seedLargeStore(store, {
+      now: new Date(NOW),
+      people: 40,
+      aiSystems: 30,
+      incidents: 150,
+      correctiveActions: 40,
+      releases: 90,
+      reviews: 60,
+      courses: 4,
+      trainingCompletions: 400,
+      auditEvents: 800,
+      otherWorkspaces: 1,
+    });
+    const ws = seeded.workspaceId;
+    const db = sqlOf(store);
+    const sources = evidenceSourcesOf(features);
+    const withPresence = sources.filter((source) => source.presentSince);
+    expect(withPresence.length).toBeGreaterThanOrEqual(5);
+    // Starts before everything, inside the data, at the 12-month window, after the newest record.
+    const starts = [
+      '2000-01-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      evidenceWindowStart(new Date(NOW)),
+      '2026-11-20T00:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+    ];
+    const expectSame = async () => {
+      for (const source of withPresence)
+        for (const from of starts) {
+          const { present, counted } = await store!.read(async (repos) => ({
+            present: [...((await source.presentSince?.(repos, ws, from)) ?? [])].sort(),
+            counted: Object.entries(await source.count(repos, ws, { from }))
+              .filter(([kind, n]) => source.kinds.includes(kind) && (n ?? 0) > 0)
+              .map(([kind]) => kind)
+              .sort(),
+          }));
+          expect({ from, present }).toEqual({ from, present: counted });
+        }
+      // The SoA's status lines (EXISTS) against soaRows' counts of every source in the window.
+      const { lines, rows } = await store!.read(async (repos) => ({
+        lines: await soaLines(repos, ws, new Date(NOW)),
+        rows: await soaRows(repos, ws, sources, new Date(NOW), () => false),
+      }));
+      const counts = soaCounts(rows);
+      expect(lines.summary).toBe(
+        `${counts.applicable} applicable, ${counts.implemented} implemented, ${counts.withEvidence} with evidence`,
+      );
+      const missing = claimsWithoutEvidence(rows).map((row) => row.control.id);
+      expect(lines.missing).toBe(missing.length === 0 ? 'none' : missing.join(', '));
+      return { counts, missing };
+    };
+    // Some controls stated implemented (one of each evidence kind's, and some no area records), one not applicable.
+    const person = num((await db.all<Row>('SELECT id FROM people WHERE workspace_id = ? ORDER BY id LIMIT 1', ws))[0], 'id');
+    const state = async (controlId: string, applicable: boolean, stateOf: string) =>
+      await db.run(
+        'INSERT INTO soa_entries (workspace_id, control_id, applicable, justification, state, owner_person_id, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)',
+        ws,
+        controlId,
+        store!.dialect === 'postgres' ? applicable : applicable ? 1 : 0,
+        applicable ? null : 'not used',
+        stateOf,
+        person,
+        '2026-10-01T00:00:00.000Z',
+      );
+    for (const control of ANNEX_A_CONTROLS.slice(0, 30)) await state(control.id, true, 'implemented');
+    await state(ANNEX_A_CONTROLS[30]!.id, false, 'planned');
+    const before = await expectSame();
+    expect(before.counts.implemented).toBe(30);
+    // Records ageing out of the window, or deleted: no training completion in it, every review done before it, no releases of the period.
+    await db.run("DELETE FROM training_completions WHERE workspace_id = ? AND date >= '2025-11-01'", ws);
+    await db.run(
+      "UPDATE review_completions SET date = '2024-06-01' WHERE schedule_id IN (SELECT id FROM review_schedules WHERE workspace_id = ?)",
+      ws,
+    );
+    await db.run("UPDATE releases SET created_at = '2024-06-01T00:00:00.000Z' WHERE workspace_id = ?", ws);
+    await db.run("UPDATE acceptance_criteria SET created_at = '2024-06-01T00:00:00.000Z' WHERE workspace_id = ?", ws);
+    const after = await expectSame();
+    expect(after.missing.length).toBeGreaterThan(before.missing.length);
   });
 });

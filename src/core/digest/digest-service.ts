@@ -60,6 +60,13 @@ export interface DigestSource {
   fields?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<SummaryField[]>;
   /** Its items past due, for "most overdue" and the count of overdue items. */
   overdue?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<OverdueItem[]>;
+  /**
+   * Its overdue items as the digest's verdict needs them: how many, and the `limit` most overdue in the order
+   * `overdue` lists them (most days overdue first, ties as `overdue` orders them). An area with many records
+   * declares it so the verdict reads a count and a few rows (by index) instead of every overdue item;
+   * without it the verdict reads `overdue`.
+   */
+  overdueTop?(repos: Repositories, workspaceId: number, week: DigestWeek, limit: number): Promise<{ count: number; items: OverdueItem[] }>;
   /** Why the area keeps the week from being healthy ("required training at 80%"); empty when it does not. */
   concerns?(repos: Repositories, workspaceId: number, week: DigestWeek): Promise<string[]>;
   /** The records behind its concerns (open S1/S2 incidents), most urgent first; overdue items come from `overdue`. */
@@ -89,6 +96,18 @@ export function isHealthy(digest: Pick<Digest, 'concerns'>): boolean {
 
 const TOP = 5;
 
+/** An area's overdue items for the verdict: its count and top items (overdueTop), else all of them (overdue). */
+async function overdueOf(
+  source: DigestSource,
+  repos: Repositories,
+  workspaceId: number,
+  week: DigestWeek,
+): Promise<{ count: number; items: OverdueItem[] }> {
+  if (source.overdueTop) return await source.overdueTop(repos, workspaceId, week, TOP);
+  const items = (await source.overdue?.(repos, workspaceId, week)) ?? [];
+  return { count: items.length, items };
+}
+
 /** The digest's verdict for a status page, kept per workspace until its records or its day change. */
 interface KeptVerdict {
   /** The workspace's latest audit sequence when it was read (every change writes an audit event). */
@@ -101,12 +120,18 @@ interface KeptVerdict {
 const KEPT_VERDICTS = 256;
 
 /** The concerns and the records behind them, the digest's way: the areas' own, then the most overdue. */
-function verdictOf(parts: ReadonlyArray<{ overdue: OverdueItem[]; concerns: string[]; attention: AttentionItem[] }>) {
-  const overdueElsewhere = parts.flatMap((part) => part.overdue);
-  const topOverdue = [...overdueElsewhere].sort((a, b) => b.daysOverdue - a.daysOverdue).slice(0, TOP);
+function verdictOf(
+  parts: ReadonlyArray<{ overdue: { count: number; items: OverdueItem[] }; concerns: string[]; attention: AttentionItem[] }>,
+) {
+  const overdueCount = parts.reduce((sum, part) => sum + part.overdue.count, 0);
+  // Stable: ties keep the areas' order, then each area's own (its top items are the first of its list).
+  const topOverdue = parts
+    .flatMap((part) => part.overdue.items)
+    .sort((a, b) => b.daysOverdue - a.daysOverdue)
+    .slice(0, TOP);
   // The areas' concerns first (open S1/S2 incidents, required training), then the overdue count.
   const concerns: string[] = parts.flatMap((part) => part.concerns);
-  if (overdueElsewhere.length > 0) concerns.push(`${overdueElsewhere.length} overdue item(s)`);
+  if (overdueCount > 0) concerns.push(`${overdueCount} overdue item(s)`);
   const attention: AttentionItem[] = [
     ...parts.flatMap((part) => part.attention),
     ...topOverdue.map((item) => ({
@@ -153,10 +178,10 @@ export class DigestService {
     const week = this.weekOf(today, at);
     const parts = [];
     for (const source of this.sources) {
-      if (!source.overdue && !source.concerns && !source.attention) continue;
+      if (!source.overdue && !source.overdueTop && !source.concerns && !source.attention) continue;
       parts.push(
         await this.store.read(async (repos) => ({
-          overdue: (await source.overdue?.(repos, workspaceId, week)) ?? [],
+          overdue: await overdueOf(source, repos, workspaceId, week),
           concerns: (await source.concerns?.(repos, workspaceId, week)) ?? [],
           attention: (await source.attention?.(repos, workspaceId, week)) ?? [],
         })),
@@ -207,7 +232,7 @@ export class DigestService {
     for (const source of this.sources) {
       parts.push(
         await this.store.read(async (repos) => ({
-          overdue: (await source.overdue?.(repos, workspaceId, week)) ?? [],
+          overdue: await overdueOf(source, repos, workspaceId, week),
           concerns: (await source.concerns?.(repos, workspaceId, week)) ?? [],
           lines: (await source.fields?.(repos, workspaceId, week)) ?? [],
           attention: (await source.attention?.(repos, workspaceId, week)) ?? [],

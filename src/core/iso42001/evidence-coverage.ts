@@ -46,6 +46,12 @@ export interface EvidenceSource {
    */
   present?(repos: Repositories, workspaceId: number): Promise<readonly EvidenceKind[]>;
   /**
+   * The kinds with at least one record from `from` on (those `count` with { from } counts above 0), answered
+   * with a few EXISTS instead of counting the period: what the Statement of Applicability's status lines need.
+   * Sources without it are counted.
+   */
+  presentSince?(repos: Repositories, workspaceId: number, from: string): Promise<readonly EvidenceKind[]>;
+  /**
    * Records that name the Annex A controls they apply (a risk treated by A.6.2.6), made or changed since
    * `from`: per control id, how many and the newest instant. The Statement of Applicability adds them to
    * the control's live evidence.

@@ -19,6 +19,29 @@ export function evidenceWindowStart(now: Date): string {
 }
 
 /**
+ * The kinds with a record in the 12 months up to `now` (from evidenceWindowStart), each source asked whether
+ * it has any (presentSince: a few EXISTS) or, without that, counted: liveEvidence's `count > 0`, not its counts.
+ */
+export async function kindsLiveAt(
+  repos: Repositories,
+  workspaceId: number,
+  sources: readonly EvidenceSource[],
+  now: Date,
+): Promise<Set<string>> {
+  const from = evidenceWindowStart(now);
+  const live = new Set<string>();
+  for (const source of sources) {
+    if (source.presentSince) {
+      for (const kind of await source.presentSince(repos, workspaceId, from)) if (source.kinds.includes(kind)) live.add(kind);
+      continue;
+    }
+    const counts = await source.count(repos, workspaceId, { from });
+    for (const kind of source.kinds) if ((counts[kind] ?? 0) > 0) live.add(kind);
+  }
+  return live;
+}
+
+/**
  * The live evidence of each kind in the 12 months up to `now` (from the UTC midnight 365 days before its
  * day; open-ended, so a record made at `now` counts): how many records, and the UTC day of the newest.
  * Sources give counts only, so the day is found by halving the window (about nine counts per kind): only

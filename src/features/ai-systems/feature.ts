@@ -121,6 +121,7 @@ export const aiSystemsFeature: Feature = {
   evidence: {
     kinds: ['ai-system'],
     present: async (repos, workspaceId) => ((await repos.aiSystems.exists(workspaceId)) ? ['ai-system'] : []),
+    presentSince: async (repos, workspaceId, from) => ((await repos.aiSystems.exists(workspaceId, from)) ? ['ai-system'] : []),
     count: async (repos, workspaceId, period) => ({ 'ai-system': await repos.aiSystems.countCreated(workspaceId, period) }),
   },
 };

@@ -32,7 +32,10 @@ export interface AiSystemRepository {
   /** Whether the workspace has any system at all, retired ones included (Annex A evidence in status). */
   /** Systems (retired ones too) created in an evidence period (ISO instants), counted in the database. */
   countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
-  exists(workspaceId: number): Promise<boolean>;
+  /** Whether the workspace has an AI system in development or production: one seek. */
+  hasActive(workspaceId: number): Promise<boolean>;
+  /** Whether the workspace has an AI system (created at or after `from`, when given): one seek. */
+  exists(workspaceId: number, from?: string): Promise<boolean>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

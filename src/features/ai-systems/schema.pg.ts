@@ -30,6 +30,7 @@ export const aiSystems = pgTable(
     uniqueIndex('ai_systems_workspace_name_uq').on(t.workspaceId, t.nameKey),
     // Covers the status's one pass over the inventory (stage, risk, owner) without reading the rows.
     index('ai_systems_workspace_stage_risk_ix').on(t.workspaceId, t.stage, t.euRiskLevel, t.ownerPersonId),
+    index('ai_systems_workspace_created_ix').on(t.workspaceId, t.createdAt),
     check('ai_systems_stage_ck', sql`${t.stage} in ('development', 'production', 'retired')`),
     check('ai_systems_risk_ck', sql`${t.euRiskLevel} in ('prohibited', 'high', 'limited', 'minimal')`),
     check('ai_systems_vendor_ck', sql`${t.provider} = 'in-house' or ${t.vendorName} is not null`),

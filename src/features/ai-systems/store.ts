@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { likeContains } from '../../store/repositories/like-contains.ts';
-import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, keptInReadUnit, periodConditions, workspaceHasRow, type StoreDb } from '../../store/store-db.ts';
 import { EU_RISK_LEVELS, STAGES, type AiSystem } from './domain.ts';
 import type { AiSystemCounts, AiSystemFilter, AiSystemRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -122,6 +122,17 @@ export class AiSystemStore implements AiSystemRepository {
   }
 
   async counts(workspaceId: number): Promise<AiSystemCounts> {
+    // Asked by several areas' status sections in one status: read once per read unit.
+    return await keptInReadUnit(this.s, `aiSystems.counts:${workspaceId}`, async () => await this.countNow(workspaceId));
+  }
+
+  async hasActive(workspaceId: number): Promise<boolean> {
+    const { aiSystems } = this.t;
+    const where = and(eq(aiSystems.workspaceId, workspaceId), inArray(aiSystems.stage, ['development', 'production']));
+    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(where).limit(1)).length > 0;
+  }
+
+  private async countNow(workspaceId: number): Promise<AiSystemCounts> {
     const { aiSystems } = this.t;
     const byStage = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as AiSystemCounts['byStage'];
     const byRisk = Object.fromEntries(EU_RISK_LEVELS.map((level) => [level, 0])) as AiSystemCounts['byRisk'];
@@ -157,9 +168,16 @@ export class AiSystemStore implements AiSystemRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { aiSystems } = this.t;
-    return (await this.s.db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId)).limit(1)).length > 0;
+    // Since a day, along ai_systems_workspace_created_ix.
+    return await workspaceHasRow(
+      this.s,
+      aiSystems,
+      aiSystems.workspaceId,
+      workspaceId,
+      from === undefined ? undefined : { column: aiSystems.createdAt, from },
+    );
   }
 }
 

@@ -1,15 +1,16 @@
 import type { ActionSpec, Feature, FormSpec, OutboxSubjectSpec } from '../../chat/feature.ts';
-import type { ItemButton } from '../../core/digest/digest-service.ts';
+import type { ItemButton, OverdueItem } from '../../core/digest/digest-service.ts';
+import type { Repositories } from '../../core/ports.ts';
 import type { NudgeItem } from '../../core/scheduling/nudge-service.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import { postsNote } from '../../chat/outbox-notes.ts';
 import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
-import { flatMapInTurn } from '../../core/in-turn.ts';
+import { flatMapInTurn, mapInTurn } from '../../core/in-turn.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { impactAction, impactCard, impactCommand, impactFormFor } from './commands.ts';
 import { impactKey, reasonText } from './domain.ts';
-import { impactsDue, ImpactService } from './service.ts';
+import { impactDueOf, impactsDue, ImpactService, type ImpactDue } from './service.ts';
 import { IMPACT_ACTIONS, IMPACT_FORMS, impactFieldOf, impactInputFrom, type ImpactActionId, type ImpactFormId } from './forms.ts';
 
 import { impactCardView } from './views.ts';
@@ -56,6 +57,24 @@ const impactOutbox: OutboxSubjectSpec = {
   },
 };
 
+/** A due impact assessment as a digest's overdue item, with its owner and the button that acts on it. */
+async function overdueItemOf(
+  repos: Repositories,
+  workspaceId: number,
+  d: ImpactDue,
+  daysOverdue: (due: string) => number,
+): Promise<OverdueItem> {
+  return {
+    what: `Impact assessment of ${d.system.name} (${d.reasons.map(reasonText).join(', ')})`,
+    owner: d.system.ownerPersonId === null ? undefined : await repos.people.findById(workspaceId, d.system.ownerPersonId),
+    due: d.due,
+    daysOverdue: daysOverdue(d.due),
+    button: (d.pending
+      ? { label: `Open ${impactKey(d.pending)}`, action: IMPACT_ACTIONS.show, args: { impact: String(d.pending.id) } }
+      : { label: 'Assess…', action: IMPACT_ACTIONS.start, args: { systemId: String(d.system.id) } }) as ItemButton,
+  };
+}
+
 /** AI system impact assessments, versioned per system and signed by an approver (6.1.4, 8.4, A.5.2-A.5.5). */
 export const impactFeature: Feature = {
   name: 'impact',
@@ -75,24 +94,19 @@ export const impactFeature: Feature = {
   forms,
   actions,
   status: {
+    // From impact_due (the maintained aggregate of impactsDue's rule): two index reads and a few named systems.
     section: async (repos, workspaceId) => {
-      const due = await impactsDue(repos, workspaceId);
-      const signed = (await repos.impact.list(workspaceId, { statuses: ['signed'] })).length;
+      const due = await repos.impact.dueSummary(workspaceId, 5);
+      const names = await mapInTurn(due.first, async (row) => (await repos.aiSystems.findById(workspaceId, row.aiSystemId))?.name ?? '?');
       return {
         title: 'Impact assessments',
         fields: [
           {
             label: 'Due',
-            value:
-              due.length === 0
-                ? 'none'
-                : `${due.length} (${due
-                    .slice(0, 5)
-                    .map((d) => d.system.name)
-                    .join(', ')}${due.length > 5 ? ' …' : ''})`,
+            value: due.due === 0 ? 'none' : `${due.due} (${names.join(', ')}${due.due > 5 ? ' …' : ''})`,
           },
-          { label: 'Awaiting sign-off', value: String(due.filter((d) => d.pending).length) },
-          { label: 'Signed (current)', value: String(signed) },
+          { label: 'Awaiting sign-off', value: String(due.pending) },
+          { label: 'Signed (current)', value: String(await repos.impact.countByStatus(workspaceId, 'signed')) },
         ],
       };
     },
@@ -101,24 +115,26 @@ export const impactFeature: Feature = {
     fields: async (repos, workspaceId, { since }) => {
       const signedThisWeek = (await repos.impact.list(workspaceId, {})).filter((a) => a.signedAt && a.signedAt >= since).length;
       return [
-        { label: 'Impact assessments', value: `${signedThisWeek} signed this week; due: ${(await impactsDue(repos, workspaceId)).length}` },
+        {
+          label: 'Impact assessments',
+          value: `${signedThisWeek} signed this week; due: ${(await repos.impact.dueSummary(workspaceId, 0)).due}`,
+        },
       ];
     },
-    overdue: async (repos, workspaceId, { today, daysOverdue }) =>
+    overdue: async (repos, workspaceId, week) =>
       await flatMapInTurn(
-        (await impactsDue(repos, workspaceId)).filter((d) => d.due < today),
-        async (d) => [
-          {
-            what: `Impact assessment of ${d.system.name} (${d.reasons.map(reasonText).join(', ')})`,
-            owner: d.system.ownerPersonId === null ? undefined : await repos.people.findById(workspaceId, d.system.ownerPersonId),
-            due: d.due,
-            daysOverdue: daysOverdue(d.due),
-            button: (d.pending
-              ? { label: `Open ${impactKey(d.pending)}`, action: IMPACT_ACTIONS.show, args: { impact: String(d.pending.id) } }
-              : { label: 'Assess…', action: IMPACT_ACTIONS.start, args: { systemId: String(d.system.id) } }) as ItemButton,
-          },
-        ],
+        (await impactsDue(repos, workspaceId)).filter((d) => d.due < week.today),
+        async (d) => [await overdueItemOf(repos, workspaceId, d, week.daysOverdue)],
       ),
+    // The count and the most overdue from impact_due, by its (workspace, due) index.
+    overdueTop: async (repos, workspaceId, week, limit) => {
+      const late = await repos.impact.dueBefore(workspaceId, week.today, limit);
+      const items = await flatMapInTurn(late.first, async (row) => {
+        const d = await impactDueOf(repos, row);
+        return d ? [await overdueItemOf(repos, workspaceId, d, week.daysOverdue)] : [];
+      });
+      return { count: late.count, items };
+    },
   },
   nudges: {
     prefix: 'impact',

@@ -41,3 +41,27 @@ export const impactAssessments = pgTable(
     check('impact_assessments_status_ck', sql`${t.status} in ('pending', 'signed', 'superseded')`),
   ],
 );
+
+/**
+ * A maintained aggregate: one row per AI system whose impact assessment is due (impactsDue's rule), kept by
+ * triggers on ai_systems, impact_assessments and releases (hand-written in the migration), so status and
+ * the digest count and list the due systems by index instead of reading every system and release.
+ * `since` is when it became due (its earliest unassessed release, else the system's last change), `due` its
+ * day plus IMPACT_DUE_AFTER_DAYS, `pending_id` its newest assessment awaiting sign-off.
+ */
+export const impactDue = pgTable(
+  'impact_due',
+  {
+    aiSystemId: integer('ai_system_id').primaryKey(),
+    workspaceId: integer('workspace_id').notNull(),
+    nameKey: text('name_key').notNull(),
+    since: text('since').notNull(),
+    due: text('due').notNull(),
+    pendingId: integer('pending_id'),
+  },
+  (t) => [
+    index('impact_due_workspace_name_ix').on(t.workspaceId, t.nameKey),
+    index('impact_due_workspace_due_ix').on(t.workspaceId, t.due),
+    index('impact_due_workspace_pending_ix').on(t.workspaceId, t.pendingId),
+  ],
+);

@@ -13,6 +13,7 @@ import type { Release } from '../releases/domain.ts';
 import { addDays } from '../../core/calendar-days.ts';
 import { IMPACT_AUDIT, IMPACT_CHANGE_TYPES, IMPACT_DUE_AFTER_DAYS, impactKey, type ImpactAssessment, type ImpactReason } from './domain.ts';
 import { impactInputSchema, RISK_REF, type ImpactInput } from './input.ts';
+import type { ImpactDueRow } from './port.ts';
 
 export interface ImpactDetails {
   assessment: ImpactAssessment;
@@ -315,6 +316,15 @@ export async function impactsDue(repos: Repositories, workspaceId: number): Prom
       });
   }
   return due;
+}
+
+/** A row of impact_due (the maintained aggregate of impactsDue's rule) as impactsDue gives it: the system, its reasons, its pending assessment. */
+export async function impactDueOf(repos: Repositories, row: ImpactDueRow): Promise<ImpactDue | undefined> {
+  const system = await repos.aiSystems.findById(row.workspaceId, row.aiSystemId);
+  if (!system) return undefined;
+  const { reasons } = await impactReasonsOf(repos, system);
+  const pending = row.pendingId === null ? undefined : await repos.impact.findById(row.workspaceId, row.pendingId);
+  return { system, reasons, since: row.since, due: row.due, pending };
 }
 
 /** Whether the release's system needs an impact assessment signed after this release (the release card says so). */

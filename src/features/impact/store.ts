@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, max, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
 import type { Harm, ImpactAssessment, ImpactStatus, Mitigation } from './domain.ts';
-import type { ImpactRepository } from './port.ts';
+import type { ImpactDueRow, ImpactRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
 
@@ -64,6 +64,48 @@ export class ImpactStore implements ImpactRepository {
       .where(and(...conditions))
       .orderBy(desc(impactAssessments.id));
     return rows.map(toAssessment);
+  }
+
+  async countByStatus(workspaceId: number, status: ImpactStatus): Promise<number> {
+    const { impactAssessments } = this.t;
+    const row = first(
+      await this.s.db
+        .select({ n: count() })
+        .from(impactAssessments)
+        .where(and(eq(impactAssessments.workspaceId, workspaceId), eq(impactAssessments.status, status))),
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async dueSummary(workspaceId: number, names: number): Promise<{ due: number; pending: number; first: ImpactDueRow[] }> {
+    const { impactDue } = this.t;
+    // Index-only counts on impact_due (the maintained aggregate), and the first few by name on its name index.
+    const counts = first(
+      await this.s.db
+        .select({ due: count(), pending: count(impactDue.pendingId) })
+        .from(impactDue)
+        .where(eq(impactDue.workspaceId, workspaceId)),
+    );
+    const rows = await this.s.db
+      .select()
+      .from(impactDue)
+      .where(eq(impactDue.workspaceId, workspaceId))
+      .orderBy(asc(impactDue.nameKey), asc(impactDue.aiSystemId))
+      .limit(names);
+    return { due: Number(counts?.due ?? 0), pending: Number(counts?.pending ?? 0), first: rows };
+  }
+
+  async dueBefore(workspaceId: number, day: string, limit: number): Promise<{ count: number; first: ImpactDueRow[] }> {
+    const { impactDue } = this.t;
+    const where = and(eq(impactDue.workspaceId, workspaceId), lt(impactDue.due, day));
+    const counted = first(await this.s.db.select({ n: count() }).from(impactDue).where(where));
+    const rows = await this.s.db
+      .select()
+      .from(impactDue)
+      .where(where)
+      .orderBy(asc(impactDue.due), asc(impactDue.nameKey), asc(impactDue.aiSystemId))
+      .limit(limit);
+    return { count: Number(counted?.n ?? 0), first: rows };
   }
 
   async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ImpactAssessment[]> {

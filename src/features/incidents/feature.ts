@@ -7,7 +7,10 @@ import { DAY_MS, nextHourOf } from '../../core/status-service.ts';
 import { recordSaved, type FormView, type MessageView } from '../../chat/views/view.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import { actionCommand, incidentAction, incidentCard, incidentCommand, openIncidentForm } from './commands.ts';
-import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type Severity } from './domain.ts';
+import { ACTIVE_STATUSES, INCIDENT_NOTICES, incidentKey, type CorrectiveAction, type Severity } from './domain.ts';
+import { addDays } from '../../core/calendar-days.ts';
+import type { OverdueItem } from '../../core/digest/digest-service.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { incidentCardView } from './views.ts';
 import {
   acknowledgeForm,
@@ -141,6 +144,25 @@ const actions: Array<ActionSpec<IncidentActionId>> = Object.values(INCIDENT_ACTI
 }));
 
 /** AI incidents and their corrective actions (A.3.3, A.6.2.6, A.8.3, A.8.4, 10.2). */
+/** Overdue corrective actions as a digest's overdue items, with their owners (read in one query) and the button that marks each done. */
+async function overdueActions(
+  repos: Repositories,
+  workspaceId: number,
+  actions: readonly CorrectiveAction[],
+  daysOverdue: (due: string) => number,
+): Promise<OverdueItem[]> {
+  const owners = new Map(
+    (await repos.people.findByIds(workspaceId, [...new Set(actions.map((a) => a.ownerPersonId))])).map((p) => [p.id, p]),
+  );
+  return actions.map((a) => ({
+    what: `Corrective action #${a.id}: ${a.title}`,
+    owner: owners.get(a.ownerPersonId),
+    due: a.dueDate,
+    daysOverdue: daysOverdue(a.dueDate),
+    button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
+  }));
+}
+
 /** What the outbox sends about an incident: its card, rendered from the committed state, and its copies. */
 const incidentOutbox: OutboxSubjectSpec = {
   type: 'incident',
@@ -233,26 +255,25 @@ export const incidentsFeature: Feature = {
       const overdue = (await repos.actions.list(workspaceId, { status: 'open' }, { limit: 1000, offset: 0 })).items.filter(
         (a) => a.dueDate < today,
       );
-      // Their owners in one query, not one per action (a thousand lookups held the event loop for one turn).
-      const owners = new Map(
-        (await repos.people.findByIds(workspaceId, [...new Set(overdue.map((a) => a.ownerPersonId))])).map((p) => [p.id, p]),
-      );
-      return overdue.map((a) => ({
-        what: `Corrective action #${a.id}: ${a.title}`,
-        owner: owners.get(a.ownerPersonId),
-        due: a.dueDate,
-        daysOverdue: daysOverdue(a.dueDate),
-        button: { label: `Done #${a.id}`, action: INCIDENT_ACTIONS.actionDone, args: { action: String(a.id) } },
-      }));
+      return await overdueActions(repos, workspaceId, overdue, daysOverdue);
+    },
+    // The count and the first few by the (workspace, status, due date) index: the owners of those few only.
+    overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
+      const { overdue } = await repos.actions.counts(workspaceId, today);
+      const first = await repos.actions.openDueAfter(workspaceId, addDays(today, -1), undefined, limit);
+      return { count: overdue, items: await overdueActions(repos, workspaceId, first, daysOverdue) };
     },
     concerns: async (repos, workspaceId, { since }) => {
       const { S1, S2 } = (await repos.incidents.counts(workspaceId, since)).activeBySeverity;
       return S1 + S2 > 0 ? [`${S1 + S2} open S1/S2 incident(s)`] : [];
     },
     // The open S1/S2 incidents behind the concern, the most severe and oldest first.
+    // Read by severity along incidents_workspace_status_severity_ix: the S1s and S2s only, not every active one.
     attention: async (repos, workspaceId) =>
-      (await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES }, { limit: 1000, offset: 0 })).items
-        .filter((incident) => incident.severity === 'S1' || incident.severity === 'S2')
+      [
+        ...(await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES, severity: 'S1' }, { limit: 1000, offset: 0 })).items,
+        ...(await repos.incidents.list(workspaceId, { statuses: ACTIVE_STATUSES, severity: 'S2' }, { limit: 1000, offset: 0 })).items,
+      ]
         .sort((a, b) => a.severity.localeCompare(b.severity) || a.createdAt.localeCompare(b.createdAt))
         .map((incident) => ({
           what: `INC-${incident.number} ${incident.title}`,
@@ -301,6 +322,10 @@ export const incidentsFeature: Feature = {
     present: async (repos, workspaceId) => [
       ...((await repos.incidents.exists(workspaceId)) ? ['incident'] : []),
       ...((await repos.actions.exists(workspaceId)) ? ['corrective-action'] : []),
+    ],
+    presentSince: async (repos, workspaceId, from) => [
+      ...((await repos.incidents.exists(workspaceId, from)) ? ['incident'] : []),
+      ...((await repos.actions.exists(workspaceId, from)) ? ['corrective-action'] : []),
     ],
     count: async (repos, workspaceId, period) => ({
       incident: await repos.incidents.countCreated(workspaceId, period),

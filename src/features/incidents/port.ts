@@ -39,7 +39,8 @@ export interface IncidentRepository {
   /** Whether the workspace has logged any incident (Annex A evidence in status). */
   /** Records created in an evidence period (ISO instants), counted in the database. */
   countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
-  exists(workspaceId: number): Promise<boolean>;
+  /** Whether the workspace has one (created at or after `from`, when given): one seek. */
+  exists(workspaceId: number, from?: string): Promise<boolean>;
 }
 
 export interface CorrectiveActionFilter {
@@ -85,7 +86,8 @@ export interface CorrectiveActionRepository {
   /** Whether the workspace has any corrective action (Annex A evidence in status). */
   /** Records created in an evidence period (ISO instants), counted in the database. */
   countCreated(workspaceId: number, period: { from?: string; to?: string }): Promise<number>;
-  exists(workspaceId: number): Promise<boolean>;
+  /** Whether the workspace has one (created at or after `from`, when given): one seek. */
+  exists(workspaceId: number, from?: string): Promise<boolean>;
 }
 
 // The area adds its repositories to the unit of work's set here; core/ports.ts does not list them.

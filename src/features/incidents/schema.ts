@@ -38,6 +38,8 @@ export const incidents = sqliteTable(
     index('incidents_workspace_status_severity_ix').on(t.workspaceId, t.status, t.severity, t.createdAt),
     index('incidents_workspace_created_ix').on(t.workspaceId, t.createdAt),
     index('incidents_workspace_closed_ix').on(t.workspaceId, t.closedAt),
+    // The oldest incident of each status (status's "oldest open"): one seek per status.
+    index('incidents_workspace_status_created_ix').on(t.workspaceId, t.status, t.createdAt, t.number),
     check('incidents_system_ck', sql`${t.aiSystemId} is not null or ${t.systemName} is not null`),
     check('incidents_severity_ck', sql`${t.severity} in ('S1', 'S2', 'S3', 'S4')`),
   ],
@@ -89,5 +91,6 @@ export const correctiveActions = sqliteTable(
     // The nudge sweep reads the open actions of one group of owners at a time, along this index.
     index('corrective_actions_workspace_status_owner_ix').on(t.workspaceId, t.status, t.ownerPersonId, t.dueDate),
     index('corrective_actions_incident_ix').on(t.incidentId),
+    index('corrective_actions_workspace_created_ix').on(t.workspaceId, t.createdAt),
   ],
 );

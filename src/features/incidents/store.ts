@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { dialectTables, first, inserted, periodConditions, type StoreDb } from '../../store/store-db.ts';
+import { dialectTables, first, inserted, periodConditions, workspaceHasRow, type StoreDb } from '../../store/store-db.ts';
 import { ACTIVE_STATUSES, SEVERITIES, type CorrectiveAction, type Incident, type IncidentEvent } from './domain.ts';
 import type {
   CorrectiveActionFilter,
@@ -192,15 +192,26 @@ export class IncidentStore implements IncidentRepository {
     const activeBySeverity = Object.fromEntries(
       SEVERITIES.map((severity) => [severity, figures?.[severity] ?? 0]),
     ) as IncidentCounts['activeBySeverity'];
-    const oldestActive =
-      first(
+    // The oldest of each active status, one seek of incidents_workspace_status_created_ix each (one range over
+    // all three would read and sort every active incident), then the oldest of those.
+    let oldestActive: IncidentCounts['oldestActive'] = null;
+    for (const status of ACTIVE_STATUSES) {
+      const oldest = first(
         await this.s.db
           .select({ number: incidents.number, title: incidents.title, createdAt: incidents.createdAt, severity: incidents.severity })
           .from(incidents)
-          .where(active)
+          .where(and(eq(incidents.workspaceId, workspaceId), eq(incidents.status, status)))
           .orderBy(asc(incidents.createdAt), asc(incidents.number))
           .limit(1),
-      ) ?? null;
+      );
+      if (
+        oldest &&
+        (!oldestActive ||
+          oldest.createdAt < oldestActive.createdAt ||
+          (oldest.createdAt === oldestActive.createdAt && oldest.number < oldestActive.number))
+      )
+        oldestActive = oldest;
+    }
     return {
       activeBySeverity,
       oldestActive,
@@ -222,9 +233,16 @@ export class IncidentStore implements IncidentRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { incidents } = this.t;
-    return (await this.s.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.workspaceId, workspaceId)).limit(1)).length > 0;
+    // Since a day, along incidents_workspace_created_ix.
+    return await workspaceHasRow(
+      this.s,
+      incidents,
+      incidents.workspaceId,
+      workspaceId,
+      from === undefined ? undefined : { column: incidents.createdAt, from },
+    );
   }
 }
 
@@ -366,17 +384,11 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
+  async exists(workspaceId: number, from?: string): Promise<boolean> {
     const { correctiveActions } = this.t;
-    return (
-      (
-        await this.s.db
-          .select({ id: correctiveActions.id })
-          .from(correctiveActions)
-          .where(eq(correctiveActions.workspaceId, workspaceId))
-          .limit(1)
-      ).length > 0
-    );
+    // Since a day, along corrective_actions_workspace_created_ix.
+    const since = from === undefined ? undefined : { column: correctiveActions.createdAt, from };
+    return await workspaceHasRow(this.s, correctiveActions, correctiveActions.workspaceId, workspaceId, since);
   }
 }
 

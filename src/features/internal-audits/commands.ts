@@ -57,7 +57,12 @@ export const openers = {
       if (number === undefined) throw new AimsError('invalid_input', 'That nonconformity names no audit.');
       await services.audits.details(workspaceId, number);
     } else if (context.source !== 'objective') throw new AimsError('invalid_input', 'A nonconformity comes from an audit or an objective.');
-    const owner = context.owner ? await services.directory.personById(workspaceId, Number(context.owner)) : undefined;
+    const ownerId = context.owner
+      ? Number(context.owner)
+      : context.source === 'audit' && context.finding
+        ? await services.audits.ownerOfFinding(workspaceId, Number(context.finding))
+        : undefined;
+    const owner = ownerId ? await services.directory.personById(workspaceId, ownerId) : undefined;
     return nonconformityForm(context, await services.directory.people(workspaceId), owner);
   },
   async action(services: ChatServices, workspaceId: number, number: number): Promise<FormView> {
@@ -170,7 +175,11 @@ export async function submitAuditForm(ctx: FeatureContext, submission: FormSubmi
       await ctx.outbox.sendFor(subjectOf('nonconformity', nc.id));
       return recordSaved(
         await ncCard(services, actor.workspaceId, nc.number, timeZone),
-        created ? `Logged ${ncKey(nc)} from ${nc.sourceRef}. Its owner raises the corrective action.` : `${ncKey(nc)} was logged already.`,
+        !created
+          ? `${ncKey(nc)} was logged already.`
+          : nc.ownerPersonId === actor.personId
+            ? `Logged ${ncKey(nc)} from ${nc.sourceRef}. You own it: raise its corrective action (you are nudged until you do).`
+            : `Logged ${ncKey(nc)} from ${nc.sourceRef}. Its owner was told and raises the corrective action.`,
       );
     }
     case AUDIT_FORMS.action: {

@@ -1,6 +1,7 @@
 import type { Actor } from '../../core/actor.ts';
 import { appendAuditBy } from '../../core/audit-trail.ts';
 import { mapInTurn } from '../../core/in-turn.ts';
+import { nameKeyOf } from '../../core/input/name-key.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { bindKey, claimBound, replayedRecord, replayOf } from '../../core/inbound-dedupe.ts';
@@ -516,6 +517,38 @@ export class InternalAuditService {
       const audit = await repos.internalAudits.findById(workspaceId, id);
       return audit ? await auditDetailsIn(repos, workspaceId, audit) : undefined;
     });
+  }
+
+  /**
+   * Who owns a nonconformity logged from a finding, when the audit tells: the owner of the record the finding
+   * concerns (R-3, INC-4, POL-2 or an AI system by name), else of the one AI system in the audit's scope.
+   * The form starts with them; they raise the corrective action and are nudged until they do.
+   */
+  async ownerOfFinding(workspaceId: number, findingId: number): Promise<number | undefined> {
+    return (
+      (await this.store.read(async (repos): Promise<number | null | undefined> => {
+        const finding = await repos.internalAudits.findFinding(workspaceId, findingId);
+        if (!finding) return undefined;
+        const ref = (finding.recordRef ?? '').trim();
+        const numbered = (prefix: string) => {
+          const match = new RegExp(`^${prefix}-?\\s?(\\d+)$`, 'i').exec(ref);
+          return match ? Number(match[1]) : undefined;
+        };
+        const risk = numbered('R');
+        if (risk !== undefined) return (await repos.risks.findByNumber(workspaceId, risk))?.ownerPersonId;
+        const incident = numbered('INC');
+        if (incident !== undefined) return (await repos.incidents.findByNumber(workspaceId, incident))?.ownerPersonId ?? undefined;
+        const policy = numbered('POL');
+        if (policy !== undefined) return (await repos.policies.findByNumber(workspaceId, policy))?.ownerPersonId;
+        if (ref) {
+          const system = await repos.aiSystems.findByNameKey(workspaceId, nameKeyOf(ref));
+          if (system) return system.ownerPersonId;
+        }
+        const audit = await repos.internalAudits.findById(workspaceId, finding.auditId);
+        if (audit?.systemIds.length !== 1) return undefined;
+        return (await repos.aiSystems.findById(workspaceId, audit.systemIds[0] ?? 0))?.ownerPersonId;
+      })) ?? undefined
+    );
   }
 
   async finding(workspaceId: number, number: number, findingNumber: number): Promise<{ audit: InternalAudit; finding: AuditFinding }> {

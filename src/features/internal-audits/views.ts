@@ -113,7 +113,19 @@ export function auditCardView(details: AuditDetails, timeZone: string, note?: st
   const buttons: ButtonView[] = [];
   if (audit.status !== 'completed') {
     buttons.push(formButton('Log a finding', AUDIT_FORMS.finding, { audit: String(audit.number) }, 'primary'));
-    buttons.push({ label: 'Complete audit', action: AUDIT_ACTIONS.complete, args: { audit: String(audit.number) } });
+    const args = { audit: String(audit.number) };
+    buttons.push({
+      label: 'Complete audit',
+      action: AUDIT_ACTIONS.complete,
+      args,
+      confirm: {
+        title: `Complete ${key}?`,
+        text: 'Completing makes the report final: no more findings can be logged. Its nonconformities go on being followed.',
+        confirm: 'Complete',
+        deny: 'Not yet',
+        back: { action: AUDIT_ACTIONS.show, args },
+      },
+    });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', buttons });
   return { summary: `${key} ${audit.title}: ${findingCounts(findings.map((f) => f.kind))}`, blocks, visibility: 'public' };

@@ -68,6 +68,7 @@ export const managementReviewFeature: Feature = {
       aliases: ['mr'],
       usage: 'management-review (opens one) | mr list | mr MR-1 [decision | action | action 2 done | attendees | close]',
       group: 'review',
+      button: { label: 'Open a review', command: 'management-review' },
       summary: 'Management review (9.3): inputs gathered from the store, attendees, decisions and actions; the chair closes and locks it.',
       handle: reviewCommand,
     },

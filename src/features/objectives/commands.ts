@@ -1,4 +1,5 @@
 import { AimsError } from '../../core/errors.ts';
+import { personLabel } from '../../core/identity.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { CommandContext } from '../../chat/commands/command-context.ts';
@@ -24,14 +25,28 @@ export async function openObjectiveForm(services: ChatServices, workspaceId: num
   });
 }
 
-/** What a reading recorded said to the person who sent it. */
-export function readingNote(objective: Objective, reading: Reading, created: boolean): string {
+/**
+ * What a reading recorded said to the person who sent it. Off target, it says who is asked to follow up:
+ * "you" to the owner reading it alone (`toOwner`), else the owner by name (a Teams channel sees the reply too).
+ */
+export function readingNote(
+  objective: Objective,
+  reading: Reading,
+  created: boolean,
+  reader: { toOwner?: boolean; owner?: string } = {},
+): string {
   const key = objectiveKey(objective);
   if (!created) return `That reading of ${key} was already recorded.`;
-  return reading.onTarget
-    ? `Recorded ${formatNumber(reading.value)} for ${key}: on target (${targetText(objective)}).`
-    : `Recorded ${formatNumber(reading.value)} for ${key}: off target (${targetText(objective)}). Its owner is asked to log a nonconformity or explain it.`;
+  const recorded = `Recorded ${formatNumber(reading.value)} for ${key}: ${reading.onTarget ? 'on' : 'off'} target (${targetText(objective)}).`;
+  if (reading.onTarget) return recorded;
+  return reader.toOwner
+    ? `${recorded} You own ${key}: the bot sends you a message to log a nonconformity or explain it.`
+    : `${recorded} Its owner${reader.owner ? `, ${reader.owner},` : ''} is asked to log a nonconformity or explain it.`;
 }
+
+/** True when only the person who asked sees the answer: a direct chat, or Slack (its answers in a channel are ephemeral). */
+const seenAlone = (request: CommandContext['request']): boolean =>
+  request.contact.platform === 'slack' || request.conversation === undefined || request.conversation.kind === 'direct';
 
 /** `objective [add] | objective list | objective <OBJ-n or name> [record <value> [note]]` */
 export async function objectiveCommand(ctx: CommandContext): Promise<ChatResponse> {
@@ -64,7 +79,14 @@ export async function objectiveCommand(ctx: CommandContext): Promise<ChatRespons
   }
   const { reading, created } = recorded;
   // An off-target reading's message to the owner goes out with the outbox's next round (commands carry no sender).
-  return message(await card(services, actor.workspaceId, objectiveKey(objective), prefix, readingNote(objective, reading, created)));
+  const owner = await services.directory.personById(actor.workspaceId, objective.ownerPersonId);
+  const reader = {
+    toOwner: objective.ownerPersonId === actor.personId && seenAlone(ctx.request),
+    ...(owner ? { owner: personLabel(owner) } : {}),
+  };
+  return message(
+    await card(services, actor.workspaceId, objectiveKey(objective), prefix, readingNote(objective, reading, created, reader)),
+  );
 }
 
 /** Submits the add form. */

@@ -235,6 +235,15 @@ const releaseOutbox: OutboxSubjectSpec = {
   },
 };
 
+/** The release evidence kinds found. */
+function releaseKinds(found: { release: boolean; evaluation: boolean; criteria: boolean }): string[] {
+  return [
+    ...(found.release ? ['release'] : []),
+    ...(found.evaluation ? ['release:evaluation'] : []),
+    ...(found.criteria ? ['release:acceptance-criteria'] : []),
+  ];
+}
+
 export const releasesFeature: Feature = {
   name: 'releases',
   export: releaseExport,
@@ -312,14 +321,8 @@ export const releasesFeature: Feature = {
   },
   evidence: {
     kinds: ['release', 'release:evaluation', 'release:acceptance-criteria'],
-    present: async (repos, workspaceId) => {
-      const found = await repos.releases.evidencePresent(workspaceId);
-      return [
-        ...(found.release ? ['release'] : []),
-        ...(found.evaluation ? ['release:evaluation'] : []),
-        ...(found.criteria ? ['release:acceptance-criteria'] : []),
-      ];
-    },
+    present: async (repos, workspaceId) => releaseKinds(await repos.releases.evidencePresent(workspaceId)),
+    presentSince: async (repos, workspaceId, from) => releaseKinds(await repos.releases.evidencePresent(workspaceId, from)),
     count: async (repos, workspaceId, period) => {
       // Evaluation results recorded with a request: measured values against the criteria, or a link to the evaluation.
       const counted = await repos.releases.evidenceCounts(workspaceId, period);

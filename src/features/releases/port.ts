@@ -42,7 +42,8 @@ export interface ReleaseRepository {
     workspaceId: number,
     period: { from?: string; to?: string },
   ): Promise<{ release: number; evaluation: number; criteria: number }>;
-  evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }>;
+  /** Which kinds of release evidence exist (created at or after `from`, when given): a few EXISTS. */
+  evidencePresent(workspaceId: number, from?: string): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }>;
 }
 
 export interface ReleaseOverview {

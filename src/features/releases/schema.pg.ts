@@ -61,6 +61,9 @@ export const releases = pgTable(
     // Status: the oldest pending first, and the decisions of the last 30 days.
     index('releases_workspace_status_created_ix').on(t.workspaceId, t.status, t.createdAt),
     index('releases_workspace_decided_ix').on(t.workspaceId, t.decidedAt, t.status),
+    // A system's live releases (why it needs an impact assessment), and the releases of a period (evidence).
+    index('releases_system_status_ix').on(t.aiSystemId, t.status),
+    index('releases_workspace_created_ix').on(t.workspaceId, t.createdAt),
   ],
 );
 

@@ -1,7 +1,17 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, periodConditions, rowsOf, runPrepared, type StoreDb } from '../../store/store-db.ts';
+import {
+  changedRows,
+  dialectTables,
+  first,
+  inserted,
+  periodConditions,
+  qualified,
+  rowsOf,
+  runPrepared,
+  type StoreDb,
+} from '../../store/store-db.ts';
 import type { AcceptanceCriterion, Release, ReleaseDecision, ReleaseMetric, ReleaseStatus } from './domain.ts';
 import type { ReleaseOverview, ReleaseRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -36,7 +46,7 @@ export class ReleaseStore implements ReleaseRepository {
       sql`select
         (select count(*) from ${releases} where ${inReleases}) as release,
         (select count(*) from ${releases} where ${inReleases} and (${releases.evaluationLink} is not null
-          or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))) as evaluation,
+          or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))) as evaluation,
         (select count(*) from ${acceptanceCriteria} where ${inCriteria}) as criteria`,
     );
     const row = rows[0];
@@ -283,16 +293,37 @@ export class ReleaseStore implements ReleaseRepository {
     return row?.n === null || row?.n === undefined ? null : Number(row.n);
   }
 
-  async evidencePresent(workspaceId: number): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
+  async evidencePresent(workspaceId: number, from?: string): Promise<{ release: boolean; evaluation: boolean; criteria: boolean }> {
     const { releases, releaseMetrics, acceptanceCriteria } = this.t;
+    const inWorkspace = eq(releases.workspaceId, workspaceId);
+    const evaluated = sql`(${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${qualified(releases.id)}))`;
+    if (from !== undefined) {
+      // The same records as evidenceCounts with { from } counts: the newest of each kind's instant, each read
+      // from the end of its index (releases_workspace_created_ix; the newest with evaluation results is usually
+      // the first looked at), then compared. An EXISTS over the period would let PostgreSQL scan the table from
+      // its oldest rows.
+      const row = first(
+        await this.s.db
+          .select({
+            release: sql<string | null>`(select max(${releases.createdAt}) from ${releases} where ${inWorkspace})`,
+            evaluation: sql<
+              string | null
+            >`(select ${releases.createdAt} from ${releases} where ${inWorkspace} and ${evaluated} order by ${releases.createdAt} desc limit 1)`,
+            criteria: sql<
+              string | null
+            >`(select max(${acceptanceCriteria.createdAt}) from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)})`,
+          })
+          .from(sql`(select 1) as one`),
+      );
+      const since = (at: string | null | undefined) => at !== null && at !== undefined && at >= from;
+      return { release: since(row?.release), evaluation: since(row?.evaluation), criteria: since(row?.criteria) };
+    }
     const any = (query: SQL) => sql<number>`case when exists (${query}) then 1 else 0 end`.mapWith(Number);
     const row = first(
       await this.s.db
         .select({
-          release: any(sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)}`),
-          evaluation: any(
-            sql`select 1 from ${releases} where ${eq(releases.workspaceId, workspaceId)} and (${releases.evaluationLink} is not null or exists (select 1 from ${releaseMetrics} where ${releaseMetrics.releaseId} = ${releases.id}))`,
-          ),
+          release: any(sql`select 1 from ${releases} where ${inWorkspace}`),
+          evaluation: any(sql`select 1 from ${releases} where ${inWorkspace} and ${evaluated}`),
           criteria: any(sql`select 1 from ${acceptanceCriteria} where ${eq(acceptanceCriteria.workspaceId, workspaceId)}`),
         })
         .from(sql`(select 1) as one`),

@@ -5,7 +5,9 @@ import type { FormSubmission } from '../../chat/views/form.ts';
 import type { FormResult } from '../../chat/views/view.ts';
 import { firstDayFrom } from '../../core/iso42001/evidence-coverage.ts';
 import { reviewCommand, reviewDoneFormFor, reviewEditForm, reviewList } from './commands.ts';
-import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS } from './domain.ts';
+import { REVIEW_EVIDENCE, REVIEW_KIND_LABELS, REVIEW_KINDS, type ReviewSchedule } from './domain.ts';
+import type { OverdueItem } from '../../core/digest/digest-service.ts';
+import type { Repositories } from '../../core/ports.ts';
 import { reviewCounts, ReviewService } from './service.ts';
 import { countsByKind } from './views.ts';
 import { formatDate } from '../../chat/views/format-time.ts';
@@ -20,7 +22,6 @@ import {
 } from './forms.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import type { AreaServiceDeps } from '../area.ts';
-import { mapInTurn } from '../../core/in-turn.ts';
 import { reviewReviewInputs } from './review-inputs.ts';
 import { reviewExport } from './export.ts';
 
@@ -86,6 +87,25 @@ const actions: Array<ActionSpec<ReviewActionId>> = [
   },
 ];
 
+/** Overdue reviews as a digest's overdue items, with their owners (read in one query) and the button that records each done. */
+async function overdueReviews(
+  repos: Repositories,
+  workspaceId: number,
+  reviews: readonly ReviewSchedule[],
+  daysOverdue: (due: string) => number,
+): Promise<OverdueItem[]> {
+  const owners = new Map(
+    (await repos.people.findByIds(workspaceId, [...new Set(reviews.map((r) => r.ownerPersonId))])).map((p) => [p.id, p]),
+  );
+  return reviews.map((review) => ({
+    what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
+    owner: owners.get(review.ownerPersonId),
+    due: review.nextDue,
+    daysOverdue: daysOverdue(review.nextDue),
+    button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
+  }));
+}
+
 /** Reviews on a cadence: drift, bias, impact, policy, internal audit, management review (9.1, 9.2, 9.3, A.2.4, A.5, A.6.2.6, A.7.4). */
 export const reviewsFeature: Feature = {
   name: 'reviews',
@@ -123,16 +143,20 @@ export const reviewsFeature: Feature = {
       },
     ],
     overdue: async (repos, workspaceId, { today, daysOverdue }) =>
-      await mapInTurn(
+      await overdueReviews(
+        repos,
+        workspaceId,
         (await repos.reviews.list(workspaceId, {})).filter((review) => review.nextDue < today),
-        async (review) => ({
-          what: `Review #${review.id} (${review.kind.replace(/-/g, ' ')})`,
-          owner: await repos.people.findById(workspaceId, review.ownerPersonId),
-          due: review.nextDue,
-          daysOverdue: daysOverdue(review.nextDue),
-          button: { label: `Done #${review.id}…`, action: REVIEW_ACTIONS.done, args: { review: String(review.id) } },
-        }),
+        daysOverdue,
       ),
+    // The count and the first few by the (workspace, next due) index: the owners of those few only.
+    overdueTop: async (repos, workspaceId, { today, daysOverdue }, limit) => {
+      const late = await repos.reviews.overdue(workspaceId, today, limit);
+      return {
+        count: late.count,
+        items: await overdueReviews(repos, workspaceId, late.first, daysOverdue),
+      };
+    },
   },
   nudges: {
     prefix: 'review',
@@ -154,6 +178,10 @@ export const reviewsFeature: Feature = {
     kinds: [...new Set(REVIEW_KINDS.flatMap((kind) => REVIEW_EVIDENCE[kind] ?? []))],
     present: async (repos, workspaceId) =>
       (await repos.reviews.kindsDone(workspaceId)).flatMap((kind) => (REVIEW_EVIDENCE[kind] ? [REVIEW_EVIDENCE[kind]] : [])),
+    presentSince: async (repos, workspaceId, from) =>
+      (await repos.reviews.kindsDone(workspaceId, firstDayFrom(from))).flatMap((kind) =>
+        REVIEW_EVIDENCE[kind] ? [REVIEW_EVIDENCE[kind]] : [],
+      ),
     // A review counts as evidence once it is recorded done, not when it is scheduled.
     count: async (repos, workspaceId, period) => {
       const counts: Record<string, number> = {};

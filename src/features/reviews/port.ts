@@ -15,6 +15,10 @@ export interface ReviewRepository {
   update(workspaceId: number, id: number, changes: Partial<Omit<ReviewSchedule, 'id' | 'workspaceId' | 'createdAt'>>): Promise<void>;
   findById(workspaceId: number, id: number): Promise<ReviewSchedule | undefined>;
   list(workspaceId: number, filter: { ownerPersonId?: number; aiSystemId?: number }): Promise<ReviewSchedule[]>;
+  /** Whether the workspace has any review schedule (one index seek). */
+  exists(workspaceId: number): Promise<boolean>;
+  /** Schedules due before `today`: how many, and the first `limit` in the order of list (soonest due, then id). */
+  overdue(workspaceId: number, today: string, limit: number): Promise<{ count: number; first: ReviewSchedule[] }>;
   /** Schedules by id, after `afterId`, at most `limit`: one page of the export. */
   pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ReviewSchedule[]>;
   /** The completions of these schedules, by schedule then newest first (as `completions`): an export page's in one read. */
@@ -30,7 +34,8 @@ export interface ReviewRepository {
   /** Schedules due before `today` (overdue) and from `today` to `weekEnd` (due this week), by kind. */
   dueCounts(workspaceId: number, today: string, weekEnd: string): Promise<ReviewDueCounts[]>;
   /** The kinds of review recorded done at least once (Annex A evidence in status). */
-  kindsDone(workspaceId: number): Promise<ReviewKind[]>;
+  /** The kinds with a review recorded done (with a completion on or after the day `fromDay`, when given). */
+  kindsDone(workspaceId: number, fromDay?: string): Promise<ReviewKind[]>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

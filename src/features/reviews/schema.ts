@@ -20,20 +20,28 @@ export const reviewSchedules = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('review_schedules_workspace_due_kind_ix').on(t.workspaceId, t.nextDue, t.kind)],
+  (t) => [
+    index('review_schedules_workspace_due_kind_ix').on(t.workspaceId, t.nextDue, t.kind),
+    // Whether a kind of review was done in a period (evidence): the schedules of a kind, then their completions by day.
+    index('review_schedules_workspace_kind_ix').on(t.workspaceId, t.kind, t.nextDue),
+  ],
 );
 
-export const reviewCompletions = sqliteTable('review_completions', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  scheduleId: integer('schedule_id')
-    .notNull()
-    .references(() => reviewSchedules.id),
-  date: text('date').notNull(),
-  outcome: text('outcome', { enum: ['no-findings', 'findings', 'could-not-complete'] }).notNull(),
-  findings: text('findings'),
-  evidence: text('evidence'),
-  recordedBy: integer('recorded_by')
-    .notNull()
-    .references(() => people.id),
-  createdAt: text('created_at').notNull(),
-});
+export const reviewCompletions = sqliteTable(
+  'review_completions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scheduleId: integer('schedule_id')
+      .notNull()
+      .references(() => reviewSchedules.id),
+    date: text('date').notNull(),
+    outcome: text('outcome', { enum: ['no-findings', 'findings', 'could-not-complete'] }).notNull(),
+    findings: text('findings'),
+    evidence: text('evidence'),
+    recordedBy: integer('recorded_by')
+      .notNull()
+      .references(() => people.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('review_completions_schedule_date_ix').on(t.scheduleId, t.date)],
+);

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
-import { dialectTables, first, inserted, type StoreDb } from '../../store/store-db.ts';
-import type { ReviewCompletion, ReviewKind, ReviewSchedule } from './domain.ts';
+import { dialectTables, first, inserted, qualified, type StoreDb } from '../../store/store-db.ts';
+import { REVIEW_KINDS, type ReviewCompletion, type ReviewKind, type ReviewSchedule } from './domain.ts';
 import type { ReviewDueCounts, ReviewRepository } from './port.ts';
 import * as sqliteTables from './schema.ts';
 import * as pgTables from './schema.pg.ts';
@@ -56,6 +56,30 @@ export class ReviewStore implements ReviewRepository {
       .where(and(...conditions))
       .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id));
     return rows.map(toSchedule);
+  }
+
+  async exists(workspaceId: number): Promise<boolean> {
+    const { reviewSchedules } = this.t;
+    const rows = await this.s.db
+      .select({ id: reviewSchedules.id })
+      .from(reviewSchedules)
+      .where(eq(reviewSchedules.workspaceId, workspaceId))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async overdue(workspaceId: number, today: string, limit: number): Promise<{ count: number; first: ReviewSchedule[] }> {
+    const { reviewSchedules } = this.t;
+    // A range of review_schedules_workspace_due_kind_ix (workspace, next due): counted by index, the first few read.
+    const where = and(eq(reviewSchedules.workspaceId, workspaceId), lt(reviewSchedules.nextDue, today));
+    const counted = first(await this.s.db.select({ n: count() }).from(reviewSchedules).where(where));
+    const rows = await this.s.db
+      .select()
+      .from(reviewSchedules)
+      .where(where)
+      .orderBy(asc(reviewSchedules.nextDue), asc(reviewSchedules.id))
+      .limit(limit);
+    return { count: Number(counted?.n ?? 0), first: rows.map(toSchedule) };
   }
 
   async pageById(workspaceId: number, afterId: number | undefined, limit: number): Promise<ReviewSchedule[]> {
@@ -145,14 +169,23 @@ export class ReviewStore implements ReviewRepository {
     return rows.map((row) => ({ ...row, kind: row.kind as ReviewKind }));
   }
 
-  async kindsDone(workspaceId: number): Promise<ReviewKind[]> {
-    const { reviewSchedules } = this.t;
-    // Recording a review done sets last_done in the same unit (service.ts), so a schedule with one has a completion.
-    const rows = await this.s.db
-      .selectDistinct({ kind: reviewSchedules.kind })
-      .from(reviewSchedules)
-      .where(and(eq(reviewSchedules.workspaceId, workspaceId), isNotNull(reviewSchedules.lastDone)));
-    return rows.map((row) => row.kind as ReviewKind);
+  async kindsDone(workspaceId: number, fromDay?: string): Promise<ReviewKind[]> {
+    const { reviewSchedules, reviewCompletions } = this.t;
+    // Recording a review done sets last_done in the same unit as its completion (service.ts), so a schedule with
+    // one has a completion; since a day, a completion on or after it (review_completions_schedule_date_ix).
+    const done =
+      fromDay === undefined
+        ? isNotNull(reviewSchedules.lastDone)
+        : sql`exists (select 1 from ${reviewCompletions} where ${reviewCompletions.scheduleId} = ${qualified(reviewSchedules.id)} and ${gte(reviewCompletions.date, fromDay)})`;
+    // Per kind, one EXISTS along review_schedules_workspace_kind_ix, stopping at the first schedule found.
+    const doneOf = (kind: ReviewKind) =>
+      sql<number>`case when exists (select 1 from ${reviewSchedules} where ${and(eq(reviewSchedules.workspaceId, workspaceId), eq(reviewSchedules.kind, kind), done)}) then 1 else 0 end`.mapWith(
+        Number,
+      );
+    const row = first(
+      await this.s.db.select(Object.fromEntries(REVIEW_KINDS.map((kind) => [kind, doneOf(kind)]))).from(sql`(select 1) as one`),
+    );
+    return REVIEW_KINDS.filter((kind) => row?.[kind] === 1);
   }
 
   async completions(scheduleId: number): Promise<ReviewCompletion[]> {

@@ -236,8 +236,9 @@ export class RiskService {
       requireSeen(key, risk.contentHash, seenContentHash);
       const role: RiskDecision['role'] = risk.ownerPersonId === actor.personId ? 'owner' : 'approver';
       if (role === 'approver') {
-        requireNotExcluded(actor, risk.lastEditorPersonId, `You last edited ${key}, so you cannot accept it: another approver must.`);
+        // Who may not accept at all hears that first ("another approver must" would tell a non-approver they are one).
         await requireApprover(repos, actor, 'Only the risk owner and approvers can accept a residual risk.');
+        requireNotExcluded(actor, risk.lastEditorPersonId, `You last edited ${key}, so you cannot accept it: another approver must.`);
       }
       if (hasDecided(await repos.risks.decisions(risk.id, true), actor.personId)) return { risk, changed: false, accepted: false };
       await repos.risks.addDecision({

@@ -10,10 +10,10 @@ import { inPeriod } from '../../core/iso42001/evidence-coverage.ts';
 import { subjectOf } from '../../core/outbox/outbox.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { soaAction, soaCommand, soaEditFormFor } from './commands.ts';
-import { claimsWithoutEvidence, SOA_STATE_LABELS, soaContentHash, soaVersionKey } from './domain.ts';
+import { SOA_STATE_LABELS, soaContentHash, soaVersionKey } from './domain.ts';
 import { SOA_ACTIONS, SOA_FORMS, soaInputFrom, type SoaActionId, type SoaFormId } from './forms.ts';
-import { SoaService, soaRows, type EvidenceSources } from './service.ts';
-import { soaCardView, soaControlView, soaCounts } from './views.ts';
+import { SoaService, soaRows, soaStanding, type EvidenceSources } from './service.ts';
+import { soaCardView, soaControlView } from './views.ts';
 
 /**
  * Every area's evidence sources, from the features list. Imported when first counted, not at load:
@@ -101,24 +101,31 @@ const soaExport: ExportSource = {
 };
 
 /** "v3 approved, changed since" and the claims without evidence, for status and the digest. */
-async function soaLines(repos: Repositories, workspaceId: number, now: Date) {
-  const rows = await soaRows(repos, workspaceId, await allEvidenceSources(), now, () => false);
+export async function soaLines(repos: Repositories, workspaceId: number, now: Date) {
+  const { entries, withEvidence } = await soaStanding(repos, workspaceId, await allEvidenceSources(), now);
   const versions = await repos.soa.versions(workspaceId);
   const approved = versions.filter((v) => v.status === 'approved').at(-1);
   const pending = versions.find((v) => v.status === 'pending');
-  const counts = soaCounts(rows);
-  const changed = approved !== undefined && approved.contentHash !== soaContentHash(rows.map((row) => row.entry));
+  // soaCounts' and claimsWithoutEvidence's rules, over the entries and which controls have evidence.
+  const applicable = entries.filter((entry) => entry.applicable);
+  const implemented = applicable.filter((entry) => entry.state === 'implemented');
+  const counts = {
+    applicable: applicable.length,
+    implemented: implemented.length,
+    withEvidence: applicable.filter((entry) => withEvidence.has(entry.controlId)).length,
+  };
+  const changed = approved !== undefined && approved.contentHash !== soaContentHash(entries);
   const version = [
     approved ? `${soaVersionKey(approved)} approved${changed ? `, changed since v${approved.version}` : ''}` : 'never approved',
     pending ? `${soaVersionKey(pending)} awaiting approval` : '',
   ]
     .filter(Boolean)
     .join('; ');
-  const missing = claimsWithoutEvidence(rows);
+  const missing = implemented.filter((entry) => !withEvidence.has(entry.controlId));
   return {
     version,
     summary: `${counts.applicable} applicable, ${counts.implemented} implemented, ${counts.withEvidence} with evidence`,
-    missing: missing.length === 0 ? 'none' : missing.map((row) => row.control.id).join(', '),
+    missing: missing.length === 0 ? 'none' : missing.map((entry) => entry.controlId).join(', '),
   };
 }
 

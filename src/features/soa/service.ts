@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AimsError, fieldErrorsOf, invalidInput } from '../../core/errors.ts';
 import { personLabel, type Person } from '../../core/identity.ts';
 import type { EvidenceSource } from '../../core/iso42001/evidence-coverage.ts';
-import { evidenceWindowStart, liveEvidence } from '../../core/iso42001/live-evidence.ts';
+import { evidenceWindowStart, kindsLiveAt, liveEvidence } from '../../core/iso42001/live-evidence.ts';
 import { queuePosts, queueRefresh, subjectOf } from '../../core/outbox/outbox.ts';
 import type { Repositories, UnitOfWork } from '../../core/ports.ts';
 import { countDecisions, hasDecided, requireApprover, requireNotExcluded } from '../../core/sign-off/sign-off.ts';
@@ -145,6 +145,31 @@ export class SoaApprovals implements SoaSignOff {
 
 async function audit(repos: Repositories, actor: Actor, action: string, versionId: number, before: unknown, after: unknown, at: string) {
   await appendAuditBy(repos, actor, { workspaceId: actor.workspaceId, action, subject: `soa:${versionId}`, before, after }, at);
+}
+
+/**
+ * Every control's entry, and the ids of the controls with live evidence (what soaRows' `evidence.count > 0`
+ * says), inside the caller's read: each area asked whether it has a record in the 12 months (a few EXISTS)
+ * instead of counting them, and no owner read. What the status and digest lines need.
+ */
+export async function soaStanding(
+  repos: Repositories,
+  workspaceId: number,
+  sources: readonly EvidenceSource[],
+  now: Date,
+): Promise<{ entries: SoaEntry[]; withEvidence: ReadonlySet<string> }> {
+  const entries = allEntries(await repos.soa.entries(workspaceId));
+  const live = await kindsLiveAt(repos, workspaceId, sources, now);
+  const from = evidenceWindowStart(now);
+  const named = new Set<string>();
+  for (const source of sources)
+    for (const [id, found] of (await source.byControl?.(repos, workspaceId, from)) ?? []) if (found.count > 0) named.add(id);
+  const withEvidence = new Set(
+    ANNEX_A_CONTROLS.filter((control) => named.has(control.id) || control.evidence.some((kind) => live.has(kind))).map(
+      (control) => control.id,
+    ),
+  );
+  return { entries, withEvidence };
 }
 
 /**

@@ -59,7 +59,7 @@ export function soaCardView(overview: SoaOverview, timeZone: string, options: { 
     type: 'text',
     text:
       missing.length === 0
-        ? 'No control claims "implemented" without evidence in the last 12 months.'
+        ? 'No control claims “implemented” without evidence in the last 12 months.'
         : `Implemented, but no evidence in the last 12 months (${missing.length}):`,
   });
   if (missing.length > 0)

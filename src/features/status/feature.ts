@@ -32,6 +32,7 @@ export const statusFeature: Feature = {
     kinds: ['status'],
     // The summary is built on demand from the records, so it is a record of monitoring for each AI
     // system it covers: one per system in development or production.
+    present: async (repos, workspaceId) => ((await repos.aiSystems.hasActive(workspaceId)) ? ['status'] : []),
     count: async (repos, workspaceId) => {
       const { byStage } = await repos.aiSystems.counts(workspaceId);
       return { status: byStage.development + byStage.production };

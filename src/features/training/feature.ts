@@ -216,6 +216,7 @@ export const trainingFeature: Feature = {
   evidence: {
     kinds: ['training'],
     present: async (repos, workspaceId) => ((await repos.training.exists(workspaceId)) ? ['training'] : []),
+    presentSince: async (repos, workspaceId, from) => ((await repos.training.exists(workspaceId, firstDayFrom(from))) ? ['training'] : []),
     // Counted in the database (a completion's day counts when its midnight, UTC, lies in the period: inPeriod's rule).
     count: async (repos, workspaceId, period) => ({
       training: await repos.training.countCompletions(workspaceId, {

@@ -35,7 +35,8 @@ export interface TrainingRepository {
   /** Completions dated from `from` (a day, included) to before `before` (a day), counted in the database. */
   countCompletions(workspaceId: number, days: { from?: string; before?: string }): Promise<number>;
   /** Whether the workspace has recorded any completion (Annex A evidence in status). */
-  exists(workspaceId: number): Promise<boolean>;
+  /** Whether the workspace has a completion (on or after the day `fromDay`, when given): one seek. */
+  exists(workspaceId: number, fromDay?: string): Promise<boolean>;
 }
 
 // The area adds its repository to the unit of work's set here; core/ports.ts does not list it.

@@ -1,7 +1,16 @@
 import { and, asc, count, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Repositories } from '../../core/ports.ts';
 import { tables as kernelTables } from '../../store/repositories/kernel-tables.ts';
-import { changedRows, dialectTables, first, inserted, rowsOf, type StoreDb } from '../../store/store-db.ts';
+import {
+  changedRows,
+  dialectTables,
+  first,
+  inserted,
+  keptInReadUnit,
+  rowsOf,
+  workspaceHasRow,
+  type StoreDb,
+} from '../../store/store-db.ts';
 import type { Completion, Course, TrainingSession } from './domain.ts';
 import type { RequiredCourse, TrainingRepository, TrainingStanding } from './port.ts';
 import * as sqliteTables from './schema.ts';
@@ -119,6 +128,15 @@ export class TrainingStore implements TrainingRepository {
   }
   async standing(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     if (courses.length === 0) return { required: 0, valid: 0, peopleOverdue: 0 };
+    // Training's status, its digest concern and the objectives' training reading ask the same in one read unit.
+    return await keptInReadUnit(
+      this.s,
+      `training.standing:${workspaceId}:${asOf}:${JSON.stringify(courses)}`,
+      async () => await this.standingNow(workspaceId, asOf, courses),
+    );
+  }
+
+  private async standingNow(workspaceId: number, asOf: string, courses: readonly RequiredCourse[]): Promise<TrainingStanding> {
     const { trainingLatest, trainingLatestDays, trainingPeople } = this.t;
     const { people, roleAssignments } = kernelTables(this.s);
     const courseRows = sql.join(
@@ -187,16 +205,15 @@ export class TrainingStore implements TrainingRepository {
     return Number(row?.n ?? 0);
   }
 
-  async exists(workspaceId: number): Promise<boolean> {
-    const { trainingCompletions } = this.t;
-    return (
-      (
-        await this.s.db
-          .select({ id: trainingCompletions.id })
-          .from(trainingCompletions)
-          .where(eq(trainingCompletions.workspaceId, workspaceId))
-          .limit(1)
-      ).length > 0
+  async exists(workspaceId: number, fromDay?: string): Promise<boolean> {
+    const { trainingCompletions: t } = this.t;
+    // Since a day, along training_completions_workspace_date_ix.
+    return await workspaceHasRow(
+      this.s,
+      t,
+      t.workspaceId,
+      workspaceId,
+      fromDay === undefined ? undefined : { column: t.date, from: fromDay },
     );
   }
 }

@@ -14,7 +14,7 @@ import { ChainWalker, chainHash, GENESIS_HASH } from '../../core/audit-chain-ver
 import type { AuditLog } from '../../core/ports.ts';
 import { tables } from '../repositories/kernel-tables.ts';
 import type { auditEvents } from '../schema/audit.ts';
-import { first, runPrepared, type StoreDb } from '../store-db.ts';
+import { first, qualified, runPrepared, type StoreDb } from '../store-db.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 
 export { chainHash, GENESIS_HASH };
@@ -149,7 +149,7 @@ export class AuditChainStore implements AuditLog {
     const missing = await this.s.db
       .select({ id: workspaces.id })
       .from(workspaces)
-      .where(sql`not exists (select 1 from ${auditEvents} where ${auditEvents.chain} = ${workspaces.id})`)
+      .where(sql`not exists (select 1 from ${auditEvents} where ${auditEvents.chain} = ${qualified(workspaces.id)})`)
       .orderBy(asc(workspaces.id));
     const chains = missing.map((row) => row.id);
     if (!(await chainHead(this.s, SYSTEM_CHAIN))) chains.unshift(SYSTEM_CHAIN);

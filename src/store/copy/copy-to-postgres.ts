@@ -16,7 +16,7 @@ export class CopyTargetNotEmptyError extends Error {
 
 const BOOKKEEPING = new Set(['__drizzle_migrations']);
 /** Tables the target's triggers fill from the rows copied (maintained aggregates): copying them too would collide. */
-const DERIVED = new Set(['training_latest', 'training_latest_days', 'training_people']);
+const DERIVED = new Set(['training_latest', 'training_latest_days', 'training_people', 'impact_due']);
 // PostgreSQL's limit is 65535 parameters per statement.
 const MAX_PARAMETERS = 30_000;
 

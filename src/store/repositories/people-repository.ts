@@ -85,6 +85,27 @@ export class PeopleStore implements PeopleRepository {
     await this.s.db.update(people).set({ directReference: reference }).where(eq(people.id, id));
   }
 
+  async findByDirectUser(workspaceId: number, userId: string): Promise<Person | undefined> {
+    const { people } = tables(this.s);
+    const user =
+      this.s.dialect === 'postgres'
+        ? sql`(${people.directReference}::jsonb -> 'user' ->> 'id')`
+        : sql`json_extract(${people.directReference}, '$.user.id')`;
+    return first(
+      await this.s.db
+        .select()
+        .from(people)
+        .where(and(eq(people.workspaceId, workspaceId), eq(user, userId)))
+        .orderBy(asc(people.id))
+        .limit(1),
+    );
+  }
+
+  async setExternalId(id: number, externalId: string): Promise<void> {
+    const { people } = tables(this.s);
+    await this.s.db.update(people).set({ externalId }).where(eq(people.id, id));
+  }
+
   async count(workspaceId: number): Promise<number> {
     const { people } = tables(this.s);
     return first(await this.s.db.select({ n: count() }).from(people).where(eq(people.workspaceId, workspaceId)))?.n ?? 0;

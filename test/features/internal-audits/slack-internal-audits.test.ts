@@ -97,6 +97,16 @@ describe('internal audits and nonconformities on Slack, end to end', () => {
     expect(text(card)).toContain('Log NC from F1');
     // The card's own buttons are never the blocks cut to stay within 50.
     expect(Object.keys(buttonsOf(card))).toEqual(expect.arrayContaining(['Log a finding', 'Complete audit']));
+    // Completing is final: Slack asks first, in its own confirm dialog.
+    expect(buttonsOf(card)['Complete audit']?.confirm).toEqual({
+      title: { type: 'plain_text', text: 'Complete AUD-1?' },
+      text: {
+        type: 'plain_text',
+        text: 'Completing makes the report final: no more findings can be logged. Its nonconformities go on being followed.',
+      },
+      confirm: { type: 'plain_text', text: 'Complete' },
+      deny: { type: 'plain_text', text: 'Not yet' },
+    });
     expect(checkSlackMessage((await command(LEAD, 'audit list')).json as Json)).toEqual([]);
   });
 

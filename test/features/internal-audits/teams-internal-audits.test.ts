@@ -127,6 +127,53 @@ describe('internal audits and nonconformities on Teams, end to end', () => {
     expect(await teams.app.store.verifyAudit()).toMatchObject({ ok: true });
   });
 
+  it('a nonconformity logged from a finding starts owned by the owner of the record it concerns, who is told and then nudged', async () => {
+    await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', plan(LEAD.user)));
+    const finding = { kind: 'major-nc', clause: 'A.6.2.6', description: 'No drift review since launch.', recordRef: 'Fraud Scorer' };
+    const logged = await click(LEAD, fillCard(await say(LEAD, 'aims audit AUD-1 finding'), 'Log finding', finding));
+    const ncForm = await click(LEAD, button(logged, 'Log NC from F1'));
+    // Nothing chosen: the owner of the Fraud Scorer (the record the finding concerns) is the form's owner.
+    expect(text(ncForm)).toContain(OWNER.user);
+    const saved = await click(LEAD, fillCard(ncForm, 'Log nonconformity', {}));
+    expect(text(saved)).toContain('Logged NC-1 from AUD-1.');
+    const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
+    expect(await sql().get('SELECT owner_person_id AS owner FROM nonconformities')).toEqual({ owner: ownerId });
+    const told = teams.connector.activities.filter(
+      (entry) =>
+        entry.method === 'POST' && entry.path.split('/')[3] === `conv-personal-${OWNER.user}` && text(entry.activity).includes('NC-1'),
+    );
+    expect(told).toHaveLength(1);
+    expect(text(saved)).toContain('Its owner was told and raises the corrective action.');
+
+    // A record the bot does not know: nobody is chosen; the lead who owns it himself is told "you".
+    const other = { ...finding, kind: 'minor-nc', description: 'Two findings of the last audit still open.', recordRef: 'R-99' };
+    const second = await click(LEAD, fillCard(await say(LEAD, 'aims audit AUD-1 finding'), 'Log finding', other));
+    const form2 = await click(LEAD, button(second, 'Log NC from F2'));
+    expect(text(await click(LEAD, fillCard(form2, 'Log nonconformity', {})))).toContain('Choose who owns the nonconformity.');
+    expect(text(await click(LEAD, fillCard(form2, 'Log nonconformity', { owner: LEAD.user })))).toContain(
+      'Logged NC-2 from AUD-1. You own it: raise its corrective action (you are nudged until you do).',
+    );
+  });
+
+  it('"Complete audit" asks first (a confirmation card in place of the card): "Not yet" changes nothing, "Complete" completes', async () => {
+    await click(ADMIN, fillCard(await say(ADMIN, 'aims audit plan'), 'Plan audit', plan(LEAD.user)));
+    const card = await say(LEAD, 'aims audit AUD-1');
+    const confirm = await click(LEAD, button(card, 'Complete audit'));
+    expect(text(confirm)).toContain('Complete AUD-1?');
+    expect(Object.keys(executeActions(confirm))).toEqual(['Complete', 'Not yet']);
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'planned' });
+    const back = await click(LEAD, button(confirm, 'Not yet'));
+    expect(Object.keys(executeActions(back))).toContain('Complete audit');
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'planned' });
+    const done = await click(LEAD, button(confirm, 'Complete'));
+    expect(text(done)).toContain('completed');
+    expect(await sql().get('SELECT status FROM internal_audits')).toEqual({ status: 'completed' });
+    // The server checks still: a member clicking the confirmed action is refused; the lead's second click changes nothing.
+    expect(text(await click(MEMBER, button(confirm, 'Complete')))).toContain('Only the lead auditor of AUD-1 or an admin can complete it.');
+    expect(text(await click(LEAD, button(confirm, 'Complete')))).toContain('AUD-1 was already completed.');
+    expect(await sql().count('audit_events', "action = 'internal_audit.completed'")).toBe(1);
+  });
+
   it('the nonconformity.log form opened with source "objective" stores an NC tied to that ref; another tenant sees no AUD-1', async () => {
     const ownerId = (await sql().get<{ id: number }>('SELECT id FROM people WHERE external_id = ?', OWNER.user))?.id;
     const open = {

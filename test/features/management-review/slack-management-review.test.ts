@@ -250,6 +250,8 @@ describe('management review on Slack, end to end', () => {
     expect((await reviewRow(1))?.status).toBe('open');
     const closeButton = buttonsOf(posted?.args)['Close review'];
     expect(closeButton).toBeDefined();
+    // Slack shows its confirm dialog before the click reaches the bot.
+    expect(closeButton?.confirm).toMatchObject({ title: { text: 'Close MR-1?' }, confirm: { text: 'Close' }, deny: { text: 'Not yet' } });
     await clickButton(slack.eventsUrl, closeButton as Json, LEADER, slack.slackApi.responseUrl('lead-close'), {
       channel: 'C0LEAD',
       ts: posted?.ts ?? '',

@@ -136,6 +136,16 @@ afterEach(async () => {
 });
 
 describe('management review on Teams, end to end', () => {
+  it('help has a button for it: it opens the review form (leadership or an admin), refuses anyone else', async () => {
+    const help = await say(LEADER, 'aims help');
+    const open = executeActions(help)['Open a review'] as never;
+    expect(open, text(help).slice(0, 300)).toBeDefined();
+    expect(Object.keys(executeActions(await click(LEADER, open)))).toContain('Open review');
+    expect(text(await click(MEMBER, executeActions(await say(MEMBER, 'aims help'))['Open a review'] as never))).toContain(
+      'Only leadership or an admin can open a management review.',
+    );
+  });
+
   it('opened after an incident, a drift review and a high risk, lists them; a decision and an action; closing locks it; the open action carries forward', async () => {
     await seedTheQuarter();
     clock.set('2026-11-22T14:00:00.000Z');
@@ -178,7 +188,15 @@ describe('management review on Teams, end to end', () => {
 
     // Not the chair: refused; the chair closes it; closed, a decision is refused naming the lock.
     expect(text(await say(ADMIN, 'aims mr MR-1 close'))).toContain('Only the chair of MR-1, Lena Leader, can close it.');
-    expect(text(await say(LEADER, 'aims mr MR-1 close'))).toContain('Closed MR-1: its minutes are locked.');
+    // Closing is final: the card's button asks first (Adaptive Cards have no confirm dialog: a confirmation card).
+    const reviewCard = await say(LEADER, 'aims mr MR-1');
+    const confirm = await click(LEADER, executeActions(reviewCard)['Close review'] as never);
+    expect(text(confirm)).toContain('Close MR-1?');
+    expect(Object.keys(executeActions(confirm))).toEqual(['Close', 'Not yet']);
+    expect((await reviewRow(1))?.status).toBe('open');
+    expect(Object.keys(executeActions(await click(LEADER, executeActions(confirm)['Not yet'] as never)))).toContain('Close review');
+    expect((await reviewRow(1))?.status).toBe('open');
+    expect(text(await click(LEADER, executeActions(confirm).Close as never))).toContain('Closed MR-1: its minutes are locked.');
     expect((await reviewRow(1))?.status).toBe('closed');
     expect(text(await say(LEADER, 'aims mr MR-1 decision One more thing'))).toContain('MR-1 is closed and locked');
     expect(await sql().count('management_review_decisions')).toBe(1);

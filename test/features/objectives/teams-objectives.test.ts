@@ -132,4 +132,24 @@ describe('objectives and readings on Teams, end to end', () => {
     );
     expect(await sql().count('objective_readings')).toBe(5);
   });
+
+  it('off target, the note says "you" to the owner in their personal chat, names the owner to anyone else and in a channel', async () => {
+    const form = await say(ADMIN, 'aims objective add');
+    const values = { name: 'S1 ack', metric: 'hours to acknowledge', direction: 'at-most', target: '1', cadence: 'monthly' };
+    await click(ADMIN, fillCard(form, 'Set objective', { ...values, source: 'recorded', owner: OWNER.user, system: systemId }));
+    const mine = text(await say(OWNER, 'aims objective OBJ-1 record 3'));
+    expect(mine).toContain('Recorded 3 for OBJ-1: off target (hours to acknowledge ≤ 1). You own OBJ-1: the bot sends you a message');
+    expect(mine).not.toContain('Its owner');
+    const theirs = text(await say(ADMIN, 'aims objective OBJ-1 record 4'));
+    expect(theirs).toContain('Its owner, Olivia Owner, is asked to log a nonconformity or explain it.');
+    const channel = text(
+      await say(OWNER, 'aims objective OBJ-1 record 5', {
+        conversationType: 'channel',
+        mentionBot: true,
+        conversationId: '19:leadership@thread.tacv2',
+      }),
+    );
+    expect(channel).toContain('Its owner, Olivia Owner, is asked');
+    expect(channel).not.toContain('You own');
+  });
 });

@@ -92,7 +92,7 @@ describe('the Statement of Applicability on Slack', () => {
     const summary = (await command(MEMBER, 'soa')).json;
     expect(text(summary)).toContain('38 of 38 controls');
     expect(text(summary)).toContain('Never approved');
-    expect(text(summary)).toContain('No control claims \\"implemented\\" without evidence');
+    expect(text(summary)).toContain('No control claims “implemented” without evidence');
     const one = text((await command(MEMBER, 'soa A.6.2.6')).json);
     expect(one).toContain('A.6.2.6 AI system operation and monitoring');
     expect(one).toContain('none in 12 months');
