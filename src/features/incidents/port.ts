@@ -72,6 +72,16 @@ export interface CorrectiveActionRepository {
   /** The actions of these incidents, in `list`'s order (status, due date, id): an export page's actions in one read. */
   ofIncidents(workspaceId: number, incidentIds: readonly number[]): Promise<CorrectiveAction[]>;
   /**
+   * Open actions due on or before `horizon` (YYYY-MM-DD), by due date then id, after `after` (from the
+   * start when undefined), at most `limit`: one slice of the nudge sweep.
+   */
+  openDueAfter(
+    workspaceId: number,
+    horizon: string,
+    after: { dueDate: string; id: number } | undefined,
+    limit: number,
+  ): Promise<CorrectiveAction[]>;
+  /**
    * Open actions due on or before `horizon` of the next `owners` owners (by person id) after `afterOwner`
    * (from the first when undefined), by owner, due date, id: one group of the nudge sweep.
    */

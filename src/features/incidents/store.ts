@@ -322,6 +322,29 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .orderBy(asc(correctiveActions.status), asc(correctiveActions.dueDate), asc(correctiveActions.id));
   }
 
+  async openDueAfter(
+    workspaceId: number,
+    horizon: string,
+    after: { dueDate: string; id: number } | undefined,
+    limit: number,
+  ): Promise<CorrectiveAction[]> {
+    const { correctiveActions } = this.t;
+    // In the order of the (workspace, status, due date) index, so each slice is a short range scan.
+    return await this.s.db
+      .select()
+      .from(correctiveActions)
+      .where(
+        and(
+          eq(correctiveActions.workspaceId, workspaceId),
+          eq(correctiveActions.status, 'open'),
+          lte(correctiveActions.dueDate, horizon),
+          after ? sql`(${correctiveActions.dueDate}, ${correctiveActions.id}) > (${after.dueDate}, ${after.id})` : undefined,
+        ),
+      )
+      .orderBy(asc(correctiveActions.dueDate), asc(correctiveActions.id))
+      .limit(limit);
+  }
+
   async openOfOwners(workspaceId: number, horizon: string, afterOwner: number | undefined, owners: number): Promise<CorrectiveAction[]> {
     const { correctiveActions: a } = this.t;
     const open = and(
