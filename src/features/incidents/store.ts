@@ -353,12 +353,21 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       lte(a.dueDate, horizon),
       afterOwner === undefined ? undefined : gt(a.ownerPersonId, afterOwner),
     );
-    // The next `owners` owners along the (workspace, status, owner, due date) index, then their actions from it.
-    const group = this.s.db.selectDistinct({ owner: a.ownerPersonId }).from(a).where(open).orderBy(asc(a.ownerPersonId)).limit(owners);
+    // The next `owners` owners along the (workspace, status, owner, due date) index, then their actions:
+    // one range of that index, from the first of them to the last.
+    const group = await this.s.db
+      .selectDistinct({ owner: a.ownerPersonId })
+      .from(a)
+      .where(open)
+      .orderBy(asc(a.ownerPersonId))
+      .limit(owners);
+    const firstOwner = group[0]?.owner;
+    const lastOwner = group.at(-1)?.owner;
+    if (firstOwner === undefined || lastOwner === undefined) return [];
     return await this.s.db
       .select()
       .from(a)
-      .where(and(open, inArray(a.ownerPersonId, group)))
+      .where(and(open, gte(a.ownerPersonId, firstOwner), lte(a.ownerPersonId, lastOwner)))
       .orderBy(asc(a.ownerPersonId), asc(a.dueDate), asc(a.id));
   }
 
