@@ -53,81 +53,101 @@ export async function runNudges(
       const settings = await deps.settings.get(workspace.id);
       if (localWeekdayHour(at, settings.timeZone ?? 'UTC').hour !== settings.nudgeHour) continue;
     }
-    const plan = await deps.nudges.plan(workspace.id, at);
-    // Views are built as each message goes out (a sweep may have thousands), not all at once here.
-    const messages = new Map<string, { summary: string; view: () => MessageView; to: { person: Person } | { channel: true } }>();
-    for (const { person, items } of plan.people) {
-      messages.set(`person:${person.id}`, {
-        summary: items.map((i) => i.key).join(', '),
-        view: () => nudgeView(items, plan.today),
-        to: { person },
-      });
-    }
-    if (plan.toAdmins.length > 0) {
-      for (const admin of plan.admins) {
-        messages.set(`admin:${admin.id}`, {
-          summary: plan.toAdmins.map((e) => e.item.key).join(', '),
-          view: () => escalationView(plan.toAdmins, ESCALATE_TO_ADMINS_DAYS, plan.today),
-          to: { person: admin },
-        });
-      }
-    }
-    if (plan.toLeadership.length > 0) {
-      messages.set('channel:leadership', {
-        summary: plan.toLeadership.map((e) => e.item.key).join(', '),
-        view: () => escalationView(plan.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, plan.today),
-        to: { channel: true },
-      });
-    }
-    // From here the messages hold each person's items; the plan's list of them is let go, and each
-    // message is let go once settled, so what the sweep keeps shrinks as it goes (100k items at the start).
-    plan.people = [];
+    const today = await deps.nudges.today(workspace.id, at);
     const report: NudgeRunReport = {
       workspace: workspace.name ?? workspace.externalId,
-      period: plan.today,
+      period: today,
       sent: 0,
       alreadySent: 0,
       failed: 0,
     };
-    const deliver = async (delivery: JobDelivery): Promise<void> => {
-      const message = messages.get(delivery.recipient);
-      if (!message) return;
-      const ok = await send(deps, workspace, message);
-      await deps.ledger.settle(
-        delivery,
-        workspace.id,
-        ok ? { ok: true } : { ok: false, error: `could not deliver to ${delivery.recipient}` },
-      );
-      messages.delete(delivery.recipient);
-      if (ok) report.sent += 1;
-      else report.failed += 1;
-      // Each message is its own short units (send, settle); the event loop runs between them.
-      await yieldToEventLoop();
-    };
     // A nudge that failed on an earlier day is not lost: today's message to that person carries
     // everything still due, so it supersedes the failed one (one message a day, never two).
     for (const failed of await deps.ledger.failedEarlier(NUDGE_JOB, workspace.id)) {
-      if (failed.period !== plan.today) await deps.ledger.supersede(failed, workspace.id, plan.today);
+      if (failed.period !== today) await deps.ledger.supersede(failed, workspace.id, today);
     }
-    const { run } = await deps.ledger.claimRun(NUDGE_JOB, plan.today, workspace.id);
-    const recipients = [...messages.keys()];
-    for (let start = 0; start < recipients.length; start += NUDGE_TAKE_BATCH) {
-      const batch = recipients.slice(start, start + NUDGE_TAKE_BATCH).map((recipient) => ({
-        recipient,
-        summary: messages.get(recipient)?.summary ?? '',
-      }));
-      const taken = await deps.ledger.takeDeliveries(run.id, batch);
-      report.alreadySent += batch.length - taken.length;
-      const mine = new Set(taken.map((delivery) => delivery.recipient));
-      for (const { recipient } of batch) if (!mine.has(recipient)) messages.delete(recipient);
-      await yieldToEventLoop();
-      await inFlight(taken, NUDGE_IN_FLIGHT, deliver);
+    const { run } = await deps.ledger.claimRun(NUDGE_JOB, today, workspace.id);
+    // Planned and sent one group of owners at a time: what the sweep holds is one group's items and
+    // messages (each let go once settled), whatever the number of items; then the escalations.
+    const rest = await deps.nudges.sweep(workspace.id, today, async (people) => {
+      const messages: Messages = new Map();
+      for (const { person, items } of people) {
+        messages.set(`person:${person.id}`, {
+          summary: items.map((i) => i.key).join(', '),
+          // Views are built as each message goes out, not all at once here.
+          view: () => nudgeView(items, today),
+          to: { person },
+        });
+      }
+      await deliverAll(deps, workspace, run.id, messages, report);
+    });
+    const escalations: Messages = new Map();
+    if (rest.toAdmins.length > 0) {
+      for (const admin of rest.admins) {
+        escalations.set(`admin:${admin.id}`, {
+          summary: rest.toAdmins.map((e) => e.item.key).join(', '),
+          view: () => escalationView(rest.toAdmins, ESCALATE_TO_ADMINS_DAYS, today),
+          to: { person: admin },
+        });
+      }
     }
+    if (rest.toLeadership.length > 0) {
+      escalations.set('channel:leadership', {
+        summary: rest.toLeadership.map((e) => e.item.key).join(', '),
+        view: () => escalationView(rest.toLeadership, ESCALATE_TO_LEADERSHIP_DAYS, today),
+        to: { channel: true },
+      });
+    }
+    await deliverAll(deps, workspace, run.id, escalations, report);
     await deps.ledger.finishRun(run.id);
     deps.logger.info('nudge run', { ...report });
     reports.push(report);
   }
   return reports;
+}
+
+type Messages = Map<string, { summary: string; view: () => MessageView; to: { person: Person } | { channel: true } }>;
+
+/**
+ * Takes the delivery rows of `messages` NUDGE_TAKE_BATCH at a time (those another sweep or an earlier
+ * run took are counted as already sent) and sends what it took, NUDGE_IN_FLIGHT at once, each settled
+ * in its own unit right after its send and let go.
+ */
+async function deliverAll(
+  deps: { ledger: JobLedger; settings: SettingsService; cards: CardPublisher },
+  workspace: Workspace,
+  runId: number,
+  messages: Messages,
+  report: NudgeRunReport,
+): Promise<void> {
+  const deliver = async (delivery: JobDelivery): Promise<void> => {
+    const message = messages.get(delivery.recipient);
+    if (!message) return;
+    const ok = await send(deps, workspace, message);
+    await deps.ledger.settle(
+      delivery,
+      workspace.id,
+      ok ? { ok: true } : { ok: false, error: `could not deliver to ${delivery.recipient}` },
+    );
+    messages.delete(delivery.recipient);
+    if (ok) report.sent += 1;
+    else report.failed += 1;
+    // Each message is its own short units (send, settle); the event loop runs between them.
+    await yieldToEventLoop();
+  };
+  const recipients = [...messages.keys()];
+  for (let start = 0; start < recipients.length; start += NUDGE_TAKE_BATCH) {
+    const batch = recipients.slice(start, start + NUDGE_TAKE_BATCH).map((recipient) => ({
+      recipient,
+      summary: messages.get(recipient)?.summary ?? '',
+    }));
+    const taken = await deps.ledger.takeDeliveries(runId, batch);
+    report.alreadySent += batch.length - taken.length;
+    const mine = new Set(taken.map((delivery) => delivery.recipient));
+    for (const { recipient } of batch) if (!mine.has(recipient)) messages.delete(recipient);
+    await yieldToEventLoop();
+    await inFlight(taken, NUDGE_IN_FLIGHT, deliver);
+  }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

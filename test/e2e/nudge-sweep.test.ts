@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelMessenger, PostedMessage } from '../../src/chat/channel-messenger.ts';
 import { STALE_SENDING_MS } from '../../src/core/scheduling/job-ledger.ts';
-import { NUDGE_SLICE } from '../../src/core/scheduling/nudge-service.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import type { Repositories, UnitOfWork } from '../../src/core/ports.ts';
+import { NUDGE_GROUP_OWNERS, NUDGE_SLICE, NudgeService } from '../../src/core/scheduling/nudge-service.ts';
+import { nudgeSourcesOf } from '../../src/chat/feature.ts';
+import { features } from '../../src/features/index.ts';
 import { NUDGE_IN_FLIGHT, NUDGE_TAKE_BATCH, type NudgeRunReport } from '../../src/jobs/nudge-job.ts';
 import type { GovernanceStore } from '../../src/store/governance-store.ts';
 import { PgStore } from '../../src/store/postgres/pg-store.ts';
@@ -73,7 +77,7 @@ describe(`the nudge sweep in slices (${TEST_STORE_KIND})`, () => {
     });
     afterAll(async () => await store.close());
 
-    it('yields to the event loop between its slices: setImmediate callbacks run before it finishes', async () => {
+    it('yields to the event loop between its reads and sends: setImmediate callbacks run before it finishes', async () => {
       const messenger = recordingMessenger();
       let finished = false;
       let turns = 0;
@@ -86,12 +90,62 @@ describe(`the nudge sweep in slices (${TEST_STORE_KIND})`, () => {
       setImmediate(turn);
       const result = await runSweep(store, { messenger });
       finished = true;
-      // At least one turn per slice of items read: 2,000 items are 4 slices of 500.
+      // At least one turn per 500 items read (the sweep yields after each read, each batch taken and each DM).
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(ITEMS / NUDGE_SLICE.rows));
       expect(result).toMatchObject({ sent: PEOPLE, alreadySent: 0, failed: 0 });
       const counts = tally(messenger.directs.map((dm) => dm.to));
       expect(counts.size).toBe(PEOPLE);
       expect([...counts.values()].every((times) => times === 1)).toBe(true);
+    });
+
+    it('plans one group of owners at a time: no read returns more than the group, and each group is sent before the next is read', async () => {
+      const GROUP = 7;
+      const events: Array<{ read: number } | { sent: number }> = [];
+      // The store as the sweep sees it, counting the distinct owners of each group read of the open actions.
+      const counted: UnitOfWork = {
+        write: async (work) => await store.write(work),
+        read: async (work) =>
+          await store.read(async (repos) => {
+            const actions = new Proxy(repos.actions, {
+              get: (target, name, receiver) =>
+                name === 'openOfOwners'
+                  ? async (...args: Parameters<Repositories['actions']['openOfOwners']>) => {
+                      const rows = await target.openOfOwners(...args);
+                      events.push({ read: new Set(rows.map((row) => row.ownerPersonId)).size });
+                      return rows;
+                    }
+                  : Reflect.get(target, name, receiver),
+            });
+            return await work(new Proxy(repos, { get: (t, name, r) => (name === 'actions' ? actions : Reflect.get(t, name, r)) }));
+          }),
+      };
+      const nudges = new NudgeService(counted, fixedClock(SWEEP_AT), 'UTC', nudgeSourcesOf(features));
+      const seen = new Map<number, number>();
+      const { workspaceId } = await store.read(async (repos) => ({
+        workspaceId: (await repos.workspaces.findByExternalId('slack', 'T0BENCH'))?.id ?? 0,
+      }));
+      await nudges.sweep(
+        workspaceId,
+        await nudges.today(workspaceId, SWEEP_AT),
+        async (people) => {
+          events.push({ sent: people.length });
+          for (const { person, items } of people) seen.set(person.id, (seen.get(person.id) ?? 0) + items.length);
+        },
+        GROUP,
+      );
+      const reads = events.flatMap((event) => ('read' in event ? [event.read] : []));
+      // 100 owners in groups of 7: 15 reads (the last one short), none more than 7 owners.
+      expect(reads).toHaveLength(Math.ceil(PEOPLE / GROUP));
+      expect(Math.max(...reads)).toBeLessThanOrEqual(GROUP);
+      // Read, planned, read, planned: never two groups held at once.
+      expect(events.map((event) => ('read' in event ? 'read' : 'sent')).join(' ')).toBe(
+        Array.from({ length: Math.ceil(PEOPLE / GROUP) }, () => 'read sent').join(' '),
+      );
+      expect(events.flatMap((event) => ('sent' in event ? [event.sent] : [])).every((people) => people <= GROUP)).toBe(true);
+      // Every owner once, with all their items.
+      expect(seen.size).toBe(PEOPLE);
+      expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(ITEMS);
+      expect(NUDGE_GROUP_OWNERS).toBeLessThan(5_000);
     });
 
     it('two sweeps at once (two replicas) still send each DM once between them', async () => {

@@ -57,7 +57,24 @@ export interface NudgeSource {
     after: string | undefined,
     limit: number,
   ): Promise<{ items: NudgeItems; next?: string }>;
+  /**
+   * Its items one group of owners at a time (a source that can have very many, read along an index by
+   * owner): the items of the next `owners` owners (by person id) after `after` (undefined for the first),
+   * in one short read; `next` is the last owner of the group when there may be more, undefined after the
+   * last group. The sweep then plans and sends one group at a time, so what it holds is bounded by the
+   * group, not by the item count. Used instead of `slice` and `items` when given.
+   */
+  owners?(
+    repos: Repositories,
+    workspaceId: number,
+    window: NudgeWindow,
+    after: number | undefined,
+    owners: number,
+  ): Promise<{ items: NudgeItems; next?: number }>;
 }
+
+/** Owners per group of the sweep: their items are read, planned and sent before the next group is read. */
+export const NUDGE_GROUP_OWNERS = 200;
 
 /**
  * How the plan reads, between yields to the event loop: a sliced source's rows per read unit are sized by
@@ -92,51 +109,121 @@ export class NudgeService {
     private readonly sources: readonly NudgeSource[] = [],
   ) {}
 
-  /**
-   * Who gets what today. Read in slices (NUDGE_SLICE), each its own short read unit, yielding to the
-   * event loop between them: a sweep of 100k items never holds the store or the process for long.
-   * Exactly-once sending does not rest on the plan but on the job ledger's delivery claims.
-   */
+  /** Today in the workspace's time zone: the period of its nudge run. */
+  async today(workspaceId: number, at: Date = this.clock.now()): Promise<string> {
+    return todayIn((await this.store.read(async (repos) => await repos.settings.get(workspaceId)))?.timeZone ?? this.defaultTimeZone, at);
+  }
+
+  /** Who gets what today, all at once (the sweep itself goes group by group: `sweep`). */
   async plan(workspaceId: number, at: Date = this.clock.now()): Promise<NudgePlan> {
-    const today = todayIn(
-      (await this.store.read(async (repos) => await repos.settings.get(workspaceId)))?.timeZone ?? this.defaultTimeZone,
-      at,
-    );
+    const people: NudgePlan['people'] = [];
+    const rest = await this.sweep(workspaceId, await this.today(workspaceId, at), async (group) => {
+      people.push(...group);
+    });
+    return { ...rest, people };
+  }
+
+  /**
+   * Who gets what on `today`, one group of owners at a time: `onGroup` is given each group's people with
+   * their items (sorted by person id across groups) and is awaited before the next group is read, so a
+   * sweep of 100k items holds one group's items (NUDGE_GROUP_OWNERS owners), not all of them. Each read is
+   * its own short read unit, yielding to the event loop between them. What is returned is what comes
+   * after the groups: the escalations and the admins. Exactly-once sending does not rest on the plan but
+   * on the job ledger's delivery claims.
+   */
+  async sweep(
+    workspaceId: number,
+    today: string,
+    onGroup: (people: NudgePlan['people']) => Promise<void>,
+    groupOwners: number = NUDGE_GROUP_OWNERS,
+  ): Promise<Omit<NudgePlan, 'people'>> {
     const horizon = addDays(today, DUE_WITHIN_DAYS);
     const days = (due: string) => Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
     const window: NudgeWindow = { today, horizon, daysOverdue: days };
-    const byPerson = new Map<number, NudgeItem[]>();
-    const add = (items: NudgeItems) => {
+    // The sources with few items are read first, whole; they join each group by owner.
+    const few = new Map<number, NudgeItem[]>();
+    const add = (into: Map<number, NudgeItem[]>, items: NudgeItems) => {
       for (const { personId, item } of items) {
-        const own = byPerson.get(personId);
+        const own = into.get(personId);
         if (own) own.push(item);
-        else byPerson.set(personId, [item]);
+        else into.set(personId, [item]);
       }
     };
-
+    const grouped: Array<{ source: NudgeSource; cursor: number | undefined; done: boolean; carry: NudgeItems }> = [];
     for (const source of this.sources) {
-      if (source.slice) {
+      if (source.owners) grouped.push({ source, cursor: undefined, done: false, carry: [] });
+      else if (source.slice) {
         let after: string | undefined;
         let rows: number = NUDGE_SLICE.firstRows;
         do {
-          // Sized by the CPU time the slice took, not its wall time: waiting on PostgreSQL does not hold the
-          // loop, and on a busy machine wall time shrank slices to 25 rows (4,000 read units for 100k items).
+          // Sized by the CPU time the slice took, not its wall time: waiting on PostgreSQL does not hold the loop.
           const started = process.cpuUsage();
           const slice = await this.store.read(async (repos) => await source.slice?.(repos, workspaceId, window, after, rows));
-          add(slice?.items ?? []);
+          add(few, slice?.items ?? []);
           const spent = process.cpuUsage(started);
           rows = nextSliceRows(rows, (spent.user + spent.system) / 1000);
           after = slice?.next;
           await yieldToEventLoop();
         } while (after !== undefined);
       } else if (source.items) {
-        add(await this.store.read(async (repos) => (await source.items?.(repos, workspaceId, window)) ?? []));
+        add(few, await this.store.read(async (repos) => (await source.items?.(repos, workspaceId, window)) ?? []));
         await yieldToEventLoop();
       }
     }
+    const fewOwners = [...few.keys()].sort((a, b) => a - b);
+    let fewAt = 0;
 
-    const plan: NudgePlan = { today, people: [], toAdmins: [], toLeadership: [], admins: [] };
-    const entries = [...byPerson];
+    const rest: Omit<NudgePlan, 'people'> = { today, toAdmins: [], toLeadership: [], admins: [] };
+    for (;;) {
+      // Each grouped source whose carried items were all planned reads its next group of owners.
+      for (const state of grouped) {
+        if (state.done || state.carry.length > 0) continue;
+        const group = await this.store.read(
+          async (repos) => await state.source.owners?.(repos, workspaceId, window, state.cursor, groupOwners),
+        );
+        state.carry = group?.items ?? [];
+        state.cursor = group?.next;
+        state.done = group?.next === undefined;
+        await yieldToEventLoop();
+      }
+      // This group: the owners up to the lowest cursor of the sources that may have more (all, once none has).
+      const upTo = Math.min(...grouped.map((state) => (state.done ? Infinity : (state.cursor ?? Infinity))));
+      const byPerson = new Map<number, NudgeItem[]>();
+      for (const state of grouped) {
+        const now = state.carry.filter(({ personId }) => personId <= upTo);
+        state.carry = now.length === state.carry.length ? [] : state.carry.filter(({ personId }) => personId > upTo);
+        add(byPerson, now);
+      }
+      for (; fewAt < fewOwners.length && (fewOwners[fewAt] as number) <= upTo; fewAt += 1) {
+        const personId = fewOwners[fewAt] as number;
+        add(
+          byPerson,
+          (few.get(personId) ?? []).map((item) => ({ personId, item })),
+        );
+        few.delete(personId);
+      }
+      if (byPerson.size > 0) await onGroup(await this.planGroup(workspaceId, today, byPerson, rest));
+      if (upTo === Infinity) break;
+    }
+    rest.admins = await this.store.read(async (repos) => {
+      const admins = await mapInTurn(
+        await repos.roles.holders(workspaceId, 'admin'),
+        async (holder) => await repos.people.findById(workspaceId, holder.personId),
+      );
+      return admins.filter((person): person is Person => person !== undefined);
+    });
+    return rest;
+  }
+
+  /** One group's people and their awake items, by person id; its escalations are added to `rest`. */
+  private async planGroup(
+    workspaceId: number,
+    today: string,
+    byPerson: Map<number, NudgeItem[]>,
+    rest: Omit<NudgePlan, 'people'>,
+  ): Promise<NudgePlan['people']> {
+    const planned: NudgePlan['people'] = [];
+    const entries = [...byPerson].sort(([a], [b]) => a - b);
     for (let start = 0; start < entries.length; start += NUDGE_SLICE.people) {
       const batch = entries.slice(start, start + NUDGE_SLICE.people);
       const ids = batch.map(([personId]) => personId);
@@ -152,23 +239,16 @@ export class NudgeService {
         // nudge only, so snoozing every day never keeps an overdue item from the admins or leadership.
         const byLateness = [...items].sort((a, b) => b.daysOverdue - a.daysOverdue);
         for (const item of byLateness) {
-          if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) plan.toAdmins.push({ person, item });
-          if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) plan.toLeadership.push({ person, item });
+          if (item.daysOverdue > ESCALATE_TO_ADMINS_DAYS) rest.toAdmins.push({ person, item });
+          if (item.daysOverdue > ESCALATE_TO_LEADERSHIP_DAYS) rest.toLeadership.push({ person, item });
         }
         const snoozed = snoozes.get(personId);
         const awake = snoozed ? byLateness.filter((item) => !snoozed.has(item.key)) : byLateness;
-        if (awake.length > 0) plan.people.push({ person, items: awake });
+        if (awake.length > 0) planned.push({ person, items: awake });
       }
       await yieldToEventLoop();
     }
-    plan.admins = await this.store.read(async (repos) => {
-      const admins = await mapInTurn(
-        await repos.roles.holders(workspaceId, 'admin'),
-        async (holder) => await repos.people.findById(workspaceId, holder.personId),
-      );
-      return admins.filter((person): person is Person => person !== undefined);
-    });
-    return plan;
+    return planned;
   }
 
   /** Keeps an item out of the actor's own nudges for `days` days (audited); escalation goes on regardless. */

@@ -298,11 +298,10 @@ export const incidentsFeature: Feature = {
   },
   nudges: {
     prefix: 'action',
-    // Open actions can number in the hundred thousands: the sweep reads them in slices, by due date and id.
-    slice: async (repos, workspaceId, { horizon, daysOverdue }, after, limit) => {
-      const [dueDate = '', id = '0'] = after?.split('|') ?? [];
-      const actions = await repos.actions.openDueAfter(workspaceId, horizon, after ? { dueDate, id: Number(id) } : undefined, limit);
-      const last = actions.at(-1);
+    // Open actions can number in the hundred thousands: the sweep reads those of one group of owners at a time.
+    owners: async (repos, workspaceId, { horizon, daysOverdue }, after, owners) => {
+      const actions = await repos.actions.openOfOwners(workspaceId, horizon, after, owners);
+      const group = new Set(actions.map((action) => action.ownerPersonId));
       return {
         items: actions.map((action) => ({
           personId: action.ownerPersonId,
@@ -314,7 +313,7 @@ export const incidentsFeature: Feature = {
             done: { action: INCIDENT_ACTIONS.actionDone, args: { action: String(action.id) } },
           },
         })),
-        ...(last && actions.length === limit ? { next: `${last.dueDate}|${last.id}` } : {}),
+        ...(group.size === owners ? { next: actions.at(-1)?.ownerPersonId } : {}),
       };
     },
   },

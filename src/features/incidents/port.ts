@@ -81,6 +81,11 @@ export interface CorrectiveActionRepository {
     after: { dueDate: string; id: number } | undefined,
     limit: number,
   ): Promise<CorrectiveAction[]>;
+  /**
+   * Open actions due on or before `horizon` of the next `owners` owners (by person id) after `afterOwner`
+   * (from the first when undefined), by owner, due date, id: one group of the nudge sweep.
+   */
+  openOfOwners(workspaceId: number, horizon: string, afterOwner: number | undefined, owners: number): Promise<CorrectiveAction[]>;
   /** Open actions, and those of them due before `today` (YYYY-MM-DD). */
   counts(workspaceId: number, today: string): Promise<{ open: number; overdue: number }>;
   /**

@@ -88,6 +88,8 @@ export const correctiveActions = sqliteTable(
   },
   (t) => [
     index('corrective_actions_workspace_status_ix').on(t.workspaceId, t.status, t.dueDate),
+    // The nudge sweep reads the open actions of one group of owners at a time, along this index.
+    index('corrective_actions_workspace_status_owner_ix').on(t.workspaceId, t.status, t.ownerPersonId, t.dueDate),
     index('corrective_actions_incident_ix').on(t.incidentId),
     index('corrective_actions_workspace_created_ix').on(t.workspaceId, t.createdAt),
   ],

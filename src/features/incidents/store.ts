@@ -345,6 +345,32 @@ export class CorrectiveActionStore implements CorrectiveActionRepository {
       .limit(limit);
   }
 
+  async openOfOwners(workspaceId: number, horizon: string, afterOwner: number | undefined, owners: number): Promise<CorrectiveAction[]> {
+    const { correctiveActions: a } = this.t;
+    const open = and(
+      eq(a.workspaceId, workspaceId),
+      eq(a.status, 'open'),
+      lte(a.dueDate, horizon),
+      afterOwner === undefined ? undefined : gt(a.ownerPersonId, afterOwner),
+    );
+    // The next `owners` owners along the (workspace, status, owner, due date) index, then their actions:
+    // one range of that index, from the first of them to the last.
+    const group = await this.s.db
+      .selectDistinct({ owner: a.ownerPersonId })
+      .from(a)
+      .where(open)
+      .orderBy(asc(a.ownerPersonId))
+      .limit(owners);
+    const firstOwner = group[0]?.owner;
+    const lastOwner = group.at(-1)?.owner;
+    if (firstOwner === undefined || lastOwner === undefined) return [];
+    return await this.s.db
+      .select()
+      .from(a)
+      .where(and(open, gte(a.ownerPersonId, firstOwner), lte(a.ownerPersonId, lastOwner)))
+      .orderBy(asc(a.ownerPersonId), asc(a.dueDate), asc(a.id));
+  }
+
   async overdueAt(workspaceId: number, moments: ReadonlyArray<{ day: string; at: string }>): Promise<number[]> {
     if (moments.length === 0) return [];
     const { correctiveActions: a } = this.t;

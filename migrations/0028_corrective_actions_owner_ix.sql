@@ -1,0 +1,1 @@
+CREATE INDEX `corrective_actions_workspace_status_owner_ix` ON `corrective_actions` (`workspace_id`,`status`,`owner_person_id`,`due_date`);
