@@ -17,7 +17,7 @@ import { NUDGE_JOB, runNudges } from './jobs/nudge-job.ts';
 import { ANCHOR_JOB, runAnchors } from './jobs/anchor-job.ts';
 import { OBJECTIVES_JOB, runObjectiveReadings } from './jobs/objective-readings-job.ts';
 import { CardPublisher } from './chat/card-publisher.ts';
-import { PackWorker } from './features/evidence-pack/worker.ts';
+import { PackWorker, type PackWorkerOptions } from './features/evidence-pack/worker.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createHttpApp, finishHttpApp } from './server.ts';
 import { createServices } from './services.ts';
@@ -53,7 +53,7 @@ export interface StartOptions {
   /** A store already open, closed with the app (tests pass a copy of a migrated one); the configured one otherwise. */
   store?: GovernanceStore;
   /** Build and send `/aims export` requests in this process (true; tests stop a process between the answer and the build). */
-  packWorker?: boolean;
+  packWorker?: boolean | PackWorkerOptions;
 }
 
 export interface RunningAims {
@@ -163,11 +163,12 @@ export async function startAims(config: Config, options: StartOptions = {}): Pro
   const packs =
     options.packWorker === false
       ? undefined
-      : new PackWorker(
-          services,
-          outboxMessengers,
-          options.outboxClock ? { now: options.outboxClock.now, sleep: options.outboxClock.sleep } : {},
-        );
+      : new PackWorker(services, outboxMessengers, {
+          ...(options.outboxClock ? { now: options.outboxClock.now, sleep: options.outboxClock.sleep } : {}),
+          // A failure notice queued by the worker goes out now, not at the outbox's next round.
+          onQueued: () => outbox.kick(),
+          ...(typeof options.packWorker === 'object' ? options.packWorker : {}),
+        });
   await packs?.start();
 
   // Jobs send with bounded retries (JOB_RETRIES): one unreachable person must not stall everyone.

@@ -18,9 +18,6 @@ import { expectOnly, parseArgs, UsageError, type ParsedArgs } from './cli-args.t
 import { maskSecrets } from '../core/mask-secrets.ts';
 import type { GovernanceStore } from '../store/governance-store.ts';
 import { isPostgresUrl, openPostgres, postgresRefusal } from '../store/open-store.ts';
-import { openPgDatabase } from '../store/postgres/pg-database.ts';
-import { applyPgMigrations } from '../store/postgres/pg-migrate.ts';
-import { dbCopy } from './db-copy-command.ts';
 import { EXPORT_OPTIONS, exportSourcesOf, runExport } from './export-command.ts';
 import { features } from '../features/index.ts';
 import { runReviewExport } from './management-review-export.ts';
@@ -241,6 +238,9 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
       expectOnly(parsed, 'migrate', [], 1);
       if (isPostgresUrl(dbPath)) {
         // Opening the store applies what is pending (under the migration lock), and says why a server refuses.
+        // pg is loaded only for PostgreSQL (about 15 MB a SQLite command does not need).
+        const { openPgDatabase } = await import('../store/postgres/pg-database.ts');
+        const { applyPgMigrations } = await import('../store/postgres/pg-migrate.ts');
         const database = openPgDatabase(dbPath);
         try {
           const { applied } = await applyPgMigrations(database.pool).catch((error: unknown) => {
@@ -348,6 +348,7 @@ async function dispatch(parsed: ParsedArgs, io: CliIo): Promise<number | Promise
     case 'db': {
       if (sub !== 'copy') break;
       expectOnly(parsed, 'db copy', ['--from', '--to'], 2);
+      const { dbCopy } = await import('./db-copy-command.ts');
       return await dbCopy(parsed.values.get('--from')?.[0], parsed.values.get('--to')?.[0], existsSync, io);
     }
     case undefined:

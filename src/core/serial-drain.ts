@@ -69,3 +69,20 @@ export function claimantIsGone(claimant: string, self: string): boolean {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/**
+ * Whether the process that took a row is known to be running: this process, or another of this host
+ * whose pid answers (not this process's earlier incarnation). Every replica on one SQLite file is on
+ * one host, so there a claim whose lease has passed is still known to be live while its process runs.
+ */
+export function claimantIsAlive(claimant: string, self: string): boolean {
+  if (claimant === self) return true;
+  const [host, pid] = claimant.split(':');
+  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

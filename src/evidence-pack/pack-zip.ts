@@ -3,6 +3,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Zip, ZipDeflate } from 'fflate';
 import type { PackFile } from './pack-manifest.ts';
 
+/** Characters of text gathered before they are deflated. */
+const PIECE = 64 * 1024;
+
 /** One file being written into the zip: its bytes are hashed and counted as they go in. */
 export interface ZipEntryWriter {
   push(data: string | Uint8Array): void;
@@ -37,15 +40,33 @@ export class PackZipWriter {
     const hash = createHash('sha256');
     let size = 0;
     const encoder = new TextEncoder();
+    // Text is gathered into pieces of about 64 KiB before it is deflated: one line at a time (an audit log
+    // of 100k events) made a typed array, a deflate call and a write per line.
+    let pending = '';
+    const write = (bytes: Uint8Array) => {
+      hash.update(bytes);
+      size += bytes.length;
+      file.push(bytes);
+      this.check();
+    };
+    const flush = () => {
+      if (pending.length === 0) return;
+      const text = pending;
+      pending = '';
+      write(encoder.encode(text));
+    };
     return {
       push: (data) => {
-        const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-        hash.update(bytes);
-        size += bytes.length;
-        file.push(bytes);
-        this.check();
+        if (typeof data === 'string') {
+          pending += data;
+          if (pending.length >= PIECE) flush();
+        } else {
+          flush();
+          write(data);
+        }
       },
       end: () => {
+        flush();
         file.push(new Uint8Array(0), true);
         this.check();
         return { name, sha256: hash.digest('hex'), size };

@@ -4,7 +4,7 @@ import { TrendService } from '../../core/charts/trend-service.ts';
 import { fixedClock } from '../../core/clock.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { exportCommand } from './commands.ts';
-import { EvidencePackService } from './service.ts';
+import { EvidencePackService, PACK_SUBJECT } from './service.ts';
 
 /** The signed evidence pack for auditors (`aims export`, `aims audit verify --pack`, `/aims export`): reads every area's export and evidence. */
 export const evidencePackFeature: Feature = {
@@ -21,6 +21,14 @@ export const evidencePackFeature: Feature = {
           'The signed evidence pack for auditors (days YYYY-MM-DD; the last 90 days by default): a one-time download link in our personal chat, valid 15 minutes.',
       },
       handle: exportCommand,
+    },
+  ],
+  // A request given up tells its person through the outbox (the worker queues it with the failure).
+  outbox: [
+    {
+      type: PACK_SUBJECT,
+      label: (_repos, _workspaceId, id) => `evidence pack request #${id}`,
+      notice: async (services, workspaceId, id) => await services.evidencePack.failedNotice(workspaceId, id),
     },
   ],
 };

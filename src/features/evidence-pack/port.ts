@@ -51,6 +51,8 @@ export interface PackRequestRecord {
   leaseUntil: string | null;
   nextAttemptAt: string | null;
   sends: number;
+  /** Builds started; a build cut off by a crash stays counted. */
+  attempts: number;
   filename: string | null;
   manifestSha256: string | null;
   packSha256: string | null;
@@ -62,6 +64,8 @@ export interface PackRequestRecord {
   deliveredAt: string | null;
   finishedAt: string | null;
   lastError: string | null;
+  /** Why it failed (PackFailureCode), once failed. */
+  failureCode: string | null;
 }
 
 export type PackRequestInput = Pick<
@@ -91,6 +95,10 @@ export interface PackRequestRepository {
   due(now: string, limit: number): Promise<PackRequestRecord[]>;
   /** Takes a due request for `by` until `leaseUntil`; false when another process has it. */
   claim(id: number, by: string, now: string, leaseUntil: string): Promise<boolean>;
+  /** A build starts under `by`'s claim of a pending request: its attempts counted first; false when the claim was lost. */
+  startBuild(id: number, by: string): Promise<boolean>;
+  /** Moves `by`'s lease on to `leaseUntil` while it works on the request; false when the claim was lost. */
+  renew(id: number, by: string, leaseUntil: string): Promise<boolean>;
   /** pending -> built under `by`'s claim, keeping the zip; false when the claim was lost. */
   markBuilt(id: number, by: string, built: BuiltFields): Promise<boolean>;
   /** A delivery attempt starts under `by`'s claim (and the link is fixed, Teams); false when the claim was lost. */
@@ -99,8 +107,8 @@ export interface PackRequestRepository {
   markDelivered(id: number, at: string, dropZip: boolean): Promise<void>;
   /** Back to the queue after a failed attempt, not before `nextAttemptAt`. */
   retryLater(id: number, by: string, error: string, nextAttemptAt: string): Promise<void>;
-  /** Given up: failed, zip dropped, claim and open key released. */
-  markFailed(id: number, error: string, at: string): Promise<void>;
+  /** Given up: failed with `code`, zip dropped, claim and open key released; false when it was already finished. */
+  markFailed(id: number, code: string, error: string, at: string): Promise<boolean>;
   /** The zip of a request. */
   zipOf(id: number): Promise<Buffer | undefined>;
   /** A link's one download: built/delivered -> downloaded, zip dropped; the zip, or undefined when another download won. */

@@ -31,6 +31,10 @@ export const evidencePackRequests = pgTable(
     nextAttemptAt: text('next_attempt_at'),
     /** Delivery attempts started (more than one: the person may have it twice, the same file). */
     sends: integer('sends').notNull().default(0),
+    /** Builds started (counted before the build runs, so a build that takes the process down still counts); the worker gives up after its limit. */
+    attempts: integer('attempts').notNull().default(0),
+    /** Why it failed, typed: pack_build_crashed (the build stopped the process every time), pack_build_failed, pack_send_failed, or an AimsError code. */
+    failureCode: text('failure_code'),
     filename: text('filename'),
     /** The zip, base64, from the build until delivered (Slack) or downloaded / expired (Teams). */
     zip: text('zip'),

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import type { Actor } from '../../core/actor.ts';
 import { appendAuditBy } from '../../core/audit-trail.ts';
 import type { Clock } from '../../core/clock.ts';
-import { AimsError } from '../../core/errors.ts';
+import { AimsError, isAimsError } from '../../core/errors.ts';
+import { queueDirect, subjectOf } from '../../core/outbox/outbox.ts';
 import type { UnitOfWork } from '../../core/ports.ts';
 import type { PackRequestRecord } from './port.ts';
+import { packFailedNote } from './views.ts';
+import type { MessageView } from '../../chat/views/view.ts';
 import { buildEvidencePack, type PackRequest } from '../../evidence-pack/build-pack.ts';
 import type { PackManifest } from '../../evidence-pack/pack-manifest.ts';
 import { privateKeyOf, SigningKeyError } from '../../evidence-pack/pack-signature.ts';
@@ -46,6 +49,49 @@ export const PACK_LINK_MS = 15 * 60_000;
 
 /** How long a process holds a request it builds or sends before another may take it (a pack of 100k events builds in about a minute). */
 export const PACK_LEASE_MS = 10 * 60_000;
+
+/** How many builds of one request may start before it is given up (a build cut off by a crash counts). */
+export const PACK_MAX_BUILDS = 3;
+
+/** The outbox subject of a pack request, and the notice that tells its person it failed. */
+export const PACK_SUBJECT = 'evidence-pack';
+export const PACK_FAILED_NOTICE = 'evidence_pack.failed';
+
+/**
+ * Why a request was given up: `pack_build_crashed` (its builds stopped the process every time, up
+ * to the limit), `pack_build_failed` / `pack_send_failed` (an error on our side), or the code of an
+ * AimsError (its message is written for the person: a key not usable, no address for links).
+ */
+export type PackFailureCode = 'pack_build_crashed' | 'pack_build_failed' | 'pack_send_failed' | AimsError['code'];
+
+/** A request given up, typed (the worker's failures; stored as failure_code and last_error). */
+export class PackFailure extends Error {
+  constructor(
+    readonly code: PackFailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PackFailure';
+  }
+
+  /** The failure an error of a build or a send is. */
+  static of(error: unknown, stage: 'build' | 'send'): PackFailure {
+    if (error instanceof PackFailure) return error;
+    if (isAimsError(error)) return new PackFailure(error.code, error.message);
+    return new PackFailure(
+      stage === 'build' ? 'pack_build_failed' : 'pack_send_failed',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+/** What the person is told a failure was (internal errors are not shown; they are in the log and on the row). */
+export function failureForPerson(request: PackRequestRecord): string {
+  if (request.failureCode === 'pack_build_crashed')
+    return `its build stopped the bot ${request.attempts} times in a row (out of memory or a crash), so it is not tried again; try a shorter period, or ask an admin to look at the log for evidence pack request #${request.id}`;
+  if (request.failureCode?.startsWith('pack_') !== false) return 'an error on our side';
+  return request.lastError ?? 'an error on our side';
+}
 
 const filenameOf = (period: { from: string; to: string }) => `aims-evidence-pack-${period.from}-${period.to}.zip`;
 
@@ -147,11 +193,28 @@ export class EvidencePackService {
   }
 
   /** Takes a request for `by`: the request as taken, or undefined when another process has it. */
-  async claim(id: number, by: string, now: Date): Promise<PackRequestRecord | undefined> {
-    const leaseUntil = new Date(now.getTime() + PACK_LEASE_MS).toISOString();
+  async claim(id: number, by: string, now: Date, leaseMs = PACK_LEASE_MS): Promise<PackRequestRecord | undefined> {
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     return await this.store.write(async (repos) =>
       (await repos.packRequests.claim(id, by, now.toISOString(), leaseUntil)) ? await repos.packRequests.findById(id) : undefined,
     );
+  }
+
+  /**
+   * A build of a claimed pending request starts: counted before it runs (a build that takes the
+   * process down stays counted, so a request that does so every time meets the limit). The request
+   * as it stands, or undefined when the claim was lost.
+   */
+  async startBuild(request: PackRequestRecord, by: string): Promise<PackRequestRecord | undefined> {
+    return await this.store.write(async (repos) =>
+      (await repos.packRequests.startBuild(request.id, by)) ? await repos.packRequests.findById(request.id) : undefined,
+    );
+  }
+
+  /** Moves `by`'s lease on while it builds or sends (another replica leaves a live build alone); false when the claim was lost. */
+  async renew(request: PackRequestRecord, by: string, now: Date, leaseMs = PACK_LEASE_MS): Promise<boolean> {
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return await this.store.write(async (repos) => await repos.packRequests.renew(request.id, by, leaseUntil));
   }
 
   /**
@@ -232,9 +295,45 @@ export class EvidencePackService {
     await this.store.write(async (repos) => await repos.packRequests.retryLater(request.id, by, error, next.toISOString()));
   }
 
-  async markFailed(request: PackRequestRecord, error: string): Promise<void> {
+  /**
+   * Gives a request up: failed with its typed code, audited `evidence_pack.failed`, and its person told
+   * through the outbox (a direct message, notice PACK_FAILED_NOTICE), in one unit. False when it was
+   * finished already (nothing written).
+   */
+  async markFailed(request: PackRequestRecord, failure: PackFailure): Promise<boolean> {
     const at = this.clock.now().toISOString();
-    await this.store.write(async (repos) => await repos.packRequests.markFailed(request.id, error, at));
+    const actor: Actor = { workspaceId: request.workspaceId, personId: request.personId, roles: [], label: request.actor };
+    return await this.store.write(async (repos) => {
+      if (!(await repos.packRequests.markFailed(request.id, failure.code, failure.message, at))) return false;
+      await appendAuditBy(
+        repos,
+        actor,
+        {
+          workspaceId: request.workspaceId,
+          action: 'evidence_pack.failed',
+          subject: `evidence-pack:${request.id}`,
+          before: null,
+          after: {
+            request: request.id,
+            from: request.periodFrom,
+            to: request.periodTo,
+            code: failure.code,
+            attempts: request.attempts,
+            sends: request.sends,
+          },
+        },
+        at,
+      );
+      await queueDirect(repos, request.workspaceId, subjectOf(PACK_SUBJECT, request.id), request.personId, PACK_FAILED_NOTICE, at);
+      return true;
+    });
+  }
+
+  /** The direct message telling a person their request failed (the outbox renders it), or undefined when it did not fail. */
+  async failedNotice(workspaceId: number, id: number): Promise<MessageView | undefined> {
+    const request = await this.store.read(async (repos) => await repos.packRequests.findById(id));
+    if (request?.workspaceId !== workspaceId || request.state !== 'failed') return undefined;
+    return packFailedNote(request, failureForPerson(request));
   }
 
   /** Links past their expiry lose their zip (the cleanup of the worker's rounds; it writes only when one is due); how many. */

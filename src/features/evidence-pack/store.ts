@@ -107,6 +107,7 @@ const requestColumns = (t: typeof sqliteTables.evidencePackRequests) => ({
   leaseUntil: t.leaseUntil,
   nextAttemptAt: t.nextAttemptAt,
   sends: t.sends,
+  attempts: t.attempts,
   filename: t.filename,
   manifestSha256: t.manifestSha256,
   packSha256: t.packSha256,
@@ -118,6 +119,7 @@ const requestColumns = (t: typeof sqliteTables.evidencePackRequests) => ({
   deliveredAt: t.deliveredAt,
   finishedAt: t.finishedAt,
   lastError: t.lastError,
+  failureCode: t.failureCode,
 });
 
 /** The `/aims export` requests (evidence_pack_requests), the same code on SQLite and PostgreSQL; the zip is kept as base64 text. */
@@ -180,6 +182,26 @@ export class PackRequestStore implements PackRequestRepository {
     return rows.length === 1;
   }
 
+  async startBuild(id: number, by: string): Promise<boolean> {
+    const t = this.t.evidencePackRequests;
+    const rows = await this.s.db
+      .update(t)
+      .set({ attempts: sql`${t.attempts} + 1` })
+      .where(and(eq(t.id, id), eq(t.claimedBy, by), eq(t.state, 'pending')))
+      .returning({ id: t.id });
+    return rows.length === 1;
+  }
+
+  async renew(id: number, by: string, leaseUntil: string): Promise<boolean> {
+    const t = this.t.evidencePackRequests;
+    const rows = await this.s.db
+      .update(t)
+      .set({ leaseUntil })
+      .where(and(eq(t.id, id), eq(t.claimedBy, by), inArray(t.state, ['pending', 'built'])))
+      .returning({ id: t.id });
+    return rows.length === 1;
+  }
+
   async markBuilt(id: number, by: string, built: BuiltFields): Promise<boolean> {
     const t = this.t.evidencePackRequests;
     const rows = await this.s.db
@@ -225,12 +247,13 @@ export class PackRequestStore implements PackRequestRepository {
       .where(and(eq(t.id, id), eq(t.claimedBy, by)));
   }
 
-  async markFailed(id: number, error: string, at: string): Promise<void> {
+  async markFailed(id: number, code: string, error: string, at: string): Promise<boolean> {
     const t = this.t.evidencePackRequests;
-    await this.s.db
+    const rows = await this.s.db
       .update(t)
       .set({
         state: 'failed',
+        failureCode: code,
         zip: null,
         claimedBy: null,
         leaseUntil: null,
@@ -239,7 +262,9 @@ export class PackRequestStore implements PackRequestRepository {
         finishedAt: at,
         lastError: error.slice(0, 500),
       })
-      .where(eq(t.id, id));
+      .where(and(eq(t.id, id), inArray(t.state, ['pending', 'built'])))
+      .returning({ id: t.id });
+    return rows.length === 1;
   }
 
   async zipOf(id: number): Promise<Buffer | undefined> {

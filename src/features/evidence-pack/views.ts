@@ -42,7 +42,12 @@ export function packFailedNote(request: PackRequestRecord, reason: string): Mess
   const title = `Evidence pack ${periodOf(request)}`;
   return {
     summary: title,
-    blocks: [{ type: 'text', text: `${title} could not be built or sent (${reason}). Try again in a minute.` }],
+    blocks: [
+      {
+        type: 'text',
+        text: `${title} could not be built or sent (${reason}). ${request.failureCode === 'pack_build_crashed' ? 'Asking again starts afresh.' : 'Try again in a minute.'}`,
+      },
+    ],
     visibility: 'public',
   };
 }

@@ -1,9 +1,10 @@
-import { claimantIsGone, processClaimant, SerialDrain } from '../../core/serial-drain.ts';
+import { claimantIsAlive, claimantIsGone, processClaimant, SerialDrain } from '../../core/serial-drain.ts';
 import type { ChannelMessenger, Messengers } from '../../chat/channel-messenger.ts';
 import type { ChatServices } from '../../chat/chat-services.ts';
 import { isAimsError } from '../../core/errors.ts';
 import type { PackRequestRecord } from './port.ts';
-import { packFailedNote, packFileNote, packLinkNote } from './views.ts';
+import { PACK_LEASE_MS, PACK_MAX_BUILDS, PackFailure } from './service.ts';
+import { packFileNote, packLinkNote } from './views.ts';
 
 export interface PackWorkerOptions {
   /** The wall clock for claims and retries (not the domain clock: a test running "as of" a day still retries). */
@@ -15,6 +16,14 @@ export interface PackWorkerOptions {
   /** First retry of a failed send after this long, doubling; given up after `maxSends` attempts. */
   retryMs?: number;
   maxSends?: number;
+  /** How long a claim holds (PACK_LEASE_MS); renewed every third of it while the request is in hand. */
+  leaseMs?: number;
+  /** Builds started before a request is given up as one that takes the process down (PACK_MAX_BUILDS). */
+  maxBuilds?: number;
+  /** Told when a failure notice was queued in the outbox (the app kicks its sender). */
+  onQueued?: () => void;
+  /** Runs before each build (tests hold a build there). */
+  beforeBuild?: (request: PackRequestRecord) => Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -87,9 +96,41 @@ export class PackWorker {
         const messenger = this.messengers[candidate.platform];
         // Without a connection to its platform this process leaves the request to one that has it.
         if (!messenger) continue;
-        const request = await this.services.evidencePack.claim(candidate.id, this.claimedBy, this.now());
-        if (request) await this.handle(request, messenger);
+        // A lease past whose process is still running (this host) is a live build held up, not an abandoned one:
+        // on SQLite a build holds the connection, so its lease cannot be renewed until it ends.
+        if (candidate.claimedBy && claimantIsAlive(candidate.claimedBy, this.claimedBy)) continue;
+        const request = await this.services.evidencePack.claim(candidate.id, this.claimedBy, this.now(), this.leaseMs);
+        if (request) await this.renewing(request, async () => await this.handle(request, messenger));
       }
+    }
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? PACK_LEASE_MS;
+  }
+
+  /** Runs `work` on a claimed request, moving its lease on every third of it meanwhile (a long build keeps its claim). */
+  private async renewing(request: PackRequestRecord, work: () => Promise<void>): Promise<void> {
+    let renewal: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewal = renewal
+          .then(async () => {
+            if (!(await this.services.evidencePack.renew(request, this.claimedBy, this.now(), this.leaseMs)))
+              this.services.logger.warn('evidence packs: the claim was lost during the work', { request: request.id });
+          })
+          .catch((error: unknown) =>
+            this.services.logger.warn('evidence packs: the lease could not be renewed', { request: request.id, error }),
+          );
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
+    timer.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+      await renewal;
     }
   }
 
@@ -97,10 +138,23 @@ export class PackWorker {
     const packs = this.services.evidencePack;
     let request = claimed;
     if (request.state === 'pending') {
+      // Builds started and never finished or failed: each took its process down (a poison request).
+      const maxBuilds = this.options.maxBuilds ?? PACK_MAX_BUILDS;
+      if (request.attempts >= maxBuilds) {
+        await this.fail(
+          request,
+          new PackFailure('pack_build_crashed', `${request.attempts} builds started and none finished (the process stopped during each)`),
+        );
+        return;
+      }
+      const building = await packs.startBuild(request, this.claimedBy);
+      if (!building) return;
+      request = building;
       try {
+        await this.options.beforeBuild?.(request);
         if (!(await packs.buildRequest(request, this.claimedBy))) return;
       } catch (error) {
-        await this.fail(request, messenger, error);
+        await this.fail(request, PackFailure.of(error, 'build'));
         return;
       }
     }
@@ -122,7 +176,7 @@ export class PackWorker {
     } catch (error) {
       const permanent = (error as { permanent?: boolean } | null)?.permanent === true || isAimsError(error);
       if (permanent || request.sends >= (this.options.maxSends ?? 3)) {
-        await this.fail(request, messenger, error);
+        await this.fail(request, PackFailure.of(error, 'send'));
         return;
       }
       const waitMs = (this.options.retryMs ?? 2000) * 2 ** (request.sends - 1);
@@ -133,17 +187,14 @@ export class PackWorker {
     }
   }
 
-  /** Gives up on a request and tells the person (best effort). */
-  private async fail(request: PackRequestRecord, messenger: ChannelMessenger, error: unknown): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.services.logger.warn('the evidence pack could not be built or sent', { request: request.id, error: reason });
-    await this.services.evidencePack.markFailed(request, reason);
-    try {
-      const person = await this.services.directory.personById(request.workspaceId, request.personId);
-      if (person) await messenger.direct(person, packFailedNote(request, isAimsError(error) ? error.message : 'an error on our side'));
-    } catch (told) {
-      this.services.logger.warn('the person could not be told their evidence pack failed', { request: request.id, error: told });
-    }
+  /** Gives up on a request: failed with its code, audited, and the person told through the outbox (one unit). */
+  private async fail(request: PackRequestRecord, failure: PackFailure): Promise<void> {
+    this.services.logger.warn('the evidence pack could not be built or sent', {
+      request: request.id,
+      code: failure.code,
+      error: failure.message,
+    });
+    if (await this.services.evidencePack.markFailed(request, failure)) this.options.onQueued?.();
   }
 
   /**

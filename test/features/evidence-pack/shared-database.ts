@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock, type Clock } from '../../../src/core/clock.ts';
+import type { PackWorkerOptions } from '../../../src/features/evidence-pack/worker.ts';
 import { startFakeSlackApi } from '../../helpers/fake-slack-api.ts';
 import { startFakeTeamsConnector } from '../../helpers/fake-teams-connector.ts';
 import { TEST_SIGNING_SECRET } from '../../helpers/slack-signing.ts';
@@ -24,7 +25,10 @@ export async function sharedDatabase() {
   return {
     env,
     /** A bot on this database; `packWorker: false` plays a process that stops before it builds anything. */
-    async start(extra: Record<string, string>, options: { packWorker?: boolean; clock?: Clock } = {}): Promise<TestApp> {
+    async start(
+      extra: Record<string, string>,
+      options: { packWorker?: boolean | PackWorkerOptions; clock?: Clock } = {},
+    ): Promise<TestApp> {
       const appOptions = { packWorker: options.packWorker ?? true } as TestAppOptions;
       // SQLite's open sets journal_mode before busy_timeout, so a second connection opening while the first
       // writes fails at once with SQLITE_BUSY instead of waiting: the second replica tries again.
