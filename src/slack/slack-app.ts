@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { Router, type Express, type RequestHandler } from 'express';
 import type { Mention } from '../chat/chat-request.ts';
@@ -108,12 +109,41 @@ function rememberBotIdentity(client: WebClient): void {
 
 const socketConnections = new WeakMap<App, SocketModeConnection>();
 
-/** Blocks of views answered again as they were (a status page or the help kept in memory): rendered once each. */
-const renderedViews = new WeakMap<MessageView, ReturnType<typeof renderMessage>>();
-function renderedOnce(view: MessageView): ReturnType<typeof renderMessage> {
-  let rendered = renderedViews.get(view);
-  if (!rendered) renderedViews.set(view, (rendered = renderMessage(view)));
-  return rendered;
+/** A slash command's answer: the object Socket Mode sends, and its JSON text for the HTTP response. */
+interface CommandAnswer {
+  body: { response_type: 'in_channel' | 'ephemeral' } & ReturnType<typeof renderMessage>;
+  json: string;
+}
+
+/**
+ * Answers to views answered again as they were (a status page or the help kept in memory): rendered and
+ * serialised once each, so a kept view's ack costs neither the Block Kit rendering nor JSON.stringify.
+ */
+const answeredViews = new WeakMap<MessageView, CommandAnswer>();
+export function commandAnswerOf(view: MessageView): CommandAnswer {
+  let answer = answeredViews.get(view);
+  if (!answer) {
+    const body = { response_type: view.visibility === 'public' ? 'in_channel' : 'ephemeral', ...renderMessage(view) } as const;
+    answeredViews.set(view, (answer = { body, json: JSON.stringify(body) }));
+  }
+  return answer;
+}
+
+/** The HTTP response of a request through the ExpressReceiver (Express sets req.res), carried in Bolt's context. */
+const HTTP_RESPONSE = 'aimsHttpResponse';
+const httpResponseOf = (context: Record<string, unknown>): ServerResponse | undefined =>
+  context[HTTP_RESPONSE] as ServerResponse | undefined;
+
+/**
+ * Acks with the answer's JSON text already made. Bolt writes a string ack as it is (writeHead(200), end(text))
+ * without a content type, so the header is set here first; Socket Mode has no HTTP response and gets the object.
+ */
+async function ackWith(ack: (body?: never) => Promise<void>, context: Record<string, unknown>, answer: CommandAnswer): Promise<void> {
+  const response = httpResponseOf(context);
+  if (response && !response.headersSent) {
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    await ack(answer.json as never);
+  } else await ack(answer.body as never);
 }
 
 /** The Socket Mode connection of an app built by createSlackApp in Socket Mode. */
@@ -140,6 +170,7 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
       endpoints: '/slack/events',
       // The handler finishes before Slack gets its 200: no work is cut off after the response.
       processBeforeResponse: true,
+      customPropertiesExtractor: (req) => ({ [HTTP_RESPONSE]: (req as { res?: ServerResponse }).res }),
       logger: boltLogger(log),
     });
   } else {
@@ -175,26 +206,23 @@ export function createSlackApp({ config, router, messengers, logger, http }: Sla
 
   messengers.slack = slackMessenger(app.client);
 
-  app.command('/aims', async ({ command, ack, client }) => {
+  app.command('/aims', async ({ command, ack, client, context }) => {
     const request = fromSlashCommand(command);
     request.mentions = await withNames(client, request.mentions);
     const response = await router.handle(request);
     if (response.kind === 'none') {
       // A replay of a command that already ran (same trigger_id): the same answer, nothing runs again.
-      const earlier = request.dedupeKey ? answers.get(request.dedupeKey) : undefined;
-      return earlier ? ack(earlier as never) : ack();
+      const earlier = request.dedupeKey ? (answers.get(request.dedupeKey) as CommandAnswer | undefined) : undefined;
+      return earlier ? ackWith(ack, context, earlier) : ack();
     }
     if (response.kind === 'form') {
       await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: renderModal(response.form) as never });
       return;
     }
-    const answer = {
-      response_type: response.view.visibility === 'public' ? 'in_channel' : 'ephemeral',
-      ...renderedOnce(response.view),
-    } as const;
+    const answer = commandAnswerOf(response.view);
     if (request.dedupeKey) answers.remember(request.dedupeKey, answer);
-    await ack(answer);
+    await ackWith(ack, context, answer);
   });
 
   app.view(FORM_CALLBACK_ID, async ({ ack, body, view, client }) => {
