@@ -25,8 +25,9 @@ export function packLinkNote(request: PackRequestRecord, link: { url: string; ex
       {
         type: 'text',
         text: [
-          { text: `Your evidence pack (${periodOf(request)}, ${packLine(request)}): ` },
-          linkSpan(link.url, 'download pack.zip'),
+          // Not in brackets: the unsigned line has its own.
+          { text: `Your evidence pack, ${periodOf(request)}: ${packLine(request)}. ` },
+          linkSpan(link.url, 'Download pack.zip'),
           {
             text: `. The link works once, until ${link.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. manifest.json sha256 ${request.manifestSha256 ?? ''}.${again(request)}`,
           },
