@@ -4,7 +4,8 @@ import { TrendService } from '../../core/charts/trend-service.ts';
 import { fixedClock } from '../../core/clock.ts';
 import type { AreaServiceDeps } from '../area.ts';
 import { exportCommand } from './commands.ts';
-import { EvidencePackService, PACK_SUBJECT } from './service.ts';
+import { EvidencePackService, failureForPerson, PACK_SUBJECT } from './service.ts';
+import { packFailedNote } from './views.ts';
 
 /** The signed evidence pack for auditors (`aims export`, `aims audit verify --pack`, `/aims export`): reads every area's export and evidence. */
 export const evidencePackFeature: Feature = {
@@ -28,7 +29,10 @@ export const evidencePackFeature: Feature = {
     {
       type: PACK_SUBJECT,
       label: (_repos, _workspaceId, id) => `evidence pack request #${id}`,
-      notice: async (services, workspaceId, id) => await services.evidencePack.failedNotice(workspaceId, id),
+      notice: async (services, workspaceId, id) => {
+        const failed = await services.evidencePack.failedRequest(workspaceId, id);
+        return failed ? packFailedNote(failed, failureForPerson(failed)) : undefined;
+      },
     },
   ],
 };

@@ -9,8 +9,6 @@ import { AimsError, isAimsError } from '../../core/errors.ts';
 import { queueDirect, subjectOf } from '../../core/outbox/outbox.ts';
 import type { UnitOfWork } from '../../core/ports.ts';
 import type { PackRequestRecord } from './port.ts';
-import { packFailedNote } from './views.ts';
-import type { MessageView } from '../../chat/views/view.ts';
 import { buildEvidencePack, type PackRequest } from '../../evidence-pack/build-pack.ts';
 import type { PackManifest } from '../../evidence-pack/pack-manifest.ts';
 import { privateKeyOf, SigningKeyError } from '../../evidence-pack/pack-signature.ts';
@@ -329,11 +327,10 @@ export class EvidencePackService {
     });
   }
 
-  /** The direct message telling a person their request failed (the outbox renders it), or undefined when it did not fail. */
-  async failedNotice(workspaceId: number, id: number): Promise<MessageView | undefined> {
+  /** The workspace's request if it failed (the outbox tells the person), else undefined. */
+  async failedRequest(workspaceId: number, id: number): Promise<PackRequestRecord | undefined> {
     const request = await this.store.read(async (repos) => await repos.packRequests.findById(id));
-    if (request?.workspaceId !== workspaceId || request.state !== 'failed') return undefined;
-    return packFailedNote(request, failureForPerson(request));
+    return request?.workspaceId === workspaceId && request.state === 'failed' ? request : undefined;
   }
 
   /** Links past their expiry lose their zip (the cleanup of the worker's rounds; it writes only when one is due); how many. */
