@@ -227,6 +227,7 @@ if (chosen.has('pack')) {
         ['export time / peak RSS', ...kinds.map((k) => cell(k, (p) => `${num(p.export.ms)} ms / ${num(p.export.maxRssMb)} MB`))],
         ['verify time / peak RSS', ...kinds.map((k) => cell(k, (p) => `${num(p.verify.ms)} ms / ${num(p.verify.maxRssMb)} MB`))],
         ['pack size', ...kinds.map((k) => cell(k, (p) => `${p.zipMb.toFixed(1)} MB`))],
+        ['the CLI ran as', ...kinds.map((k) => cell(k, (p) => p.runner))],
       ],
     ),
   );

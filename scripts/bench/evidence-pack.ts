@@ -2,12 +2,13 @@
 // exported by `aims export` in a process of its own (time and peak resident memory), then verified by
 // `aims audit verify --pack` the same way.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSigningKeys } from '../../src/evidence-pack/pack-signature.ts';
 import { seedLargeStore } from './seed-large-store.ts';
+import { buildIfStale } from './server-process.ts';
 import { newStoreLocation, openAt, type StoreKind } from './stores.ts';
 
 export interface PackFigures {
@@ -16,19 +17,29 @@ export interface PackFigures {
   export: { ms: number; maxRssMb: number };
   verify: { ms: number; maxRssMb: number };
   zipMb: number;
+  /** How the CLI ran: the compiled dist/ under node (as `npx aims`), or src/ through tsx. */
+  runner: string;
 }
 
 export const PACK_SIZES = { events: 100_000, rows: 10_000 };
 
-async function child(args: string[], env: Record<string, string>): Promise<{ ms: number; maxRssMb: number; out: string }> {
-  const { stdout, stderr } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'pack-child.ts'), ...args],
-    { env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 },
-  );
+/**
+ * One `aims` command in a process of its own, as `npx aims` runs it: the compiled CLI in dist/ under plain
+ * node (built first when stale, as npm start does; tsx alone costs about 70 MB of resident memory), or
+ * through tsx when the project has no build.
+ */
+async function child(args: string[], env: Record<string, string>): Promise<{ ms: number; maxRssMb: number; out: string; runner: string }> {
+  const compiled = buildIfStale() !== '' && existsSync(join(import.meta.dirname, '../../dist/cli/aims-cli.js'));
+  const runner = compiled
+    ? [join(import.meta.dirname, 'pack-child.mjs'), ...args]
+    : ['--import', 'tsx', join(import.meta.dirname, 'pack-child.ts'), ...args];
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, runner, {
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 2 ** 20,
+  });
   const last = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { code: number; ms: number; maxRssMb: number };
   if (last.code !== 0) throw new Error(`aims ${args.join(' ')} exited ${last.code}: ${stdout}${stderr}`);
-  return { ms: last.ms, maxRssMb: last.maxRssMb, out: stdout };
+  return { ms: last.ms, maxRssMb: last.maxRssMb, out: stdout, runner: compiled ? 'dist/ under node' : 'src/ through tsx' };
 }
 
 export async function packFigures(kind: StoreKind, progress: (line: string) => void): Promise<PackFigures> {
@@ -69,6 +80,7 @@ export async function packFigures(kind: StoreKind, progress: (line: string) => v
       export: { ms: made.ms, maxRssMb: made.maxRssMb },
       verify: { ms: checked.ms, maxRssMb: checked.maxRssMb },
       zipMb: statSync(out).size / 2 ** 20,
+      runner: made.runner,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { load, slashCommand, type RequestMaker } from './load.ts';
 const ROOT = join(import.meta.dirname, '../..');
 
 /** As npm start's prestart does: the compiled build brought up to date when the project has one (scripts/build.js). */
-function buildIfStale(): string {
+export function buildIfStale(): string {
   if (!existsSync(join(ROOT, 'scripts/build.js'))) return '';
   const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) throw new Error(`node scripts/build.js --if-stale failed (${built.status ?? built.signal})`);
