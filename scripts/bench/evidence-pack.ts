@@ -30,11 +30,11 @@ export const PACK_SIZES = { events: 100_000, rows: 10_000 };
  */
 async function child(args: string[], env: Record<string, string>): Promise<{ ms: number; maxRssMb: number; out: string; runner: string }> {
   const compiled = buildIfStale() !== '' && existsSync(join(import.meta.dirname, '../../dist/cli/aims-cli.js'));
-  const runner = compiled
-    ? [join(import.meta.dirname, 'pack-child.mjs'), ...args]
-    : ['--import', 'tsx', join(import.meta.dirname, 'pack-child.ts'), ...args];
+  const childScript = join(import.meta.dirname, 'pack-child.mjs');
+  const runner = compiled ? [childScript, ...args] : ['--import', 'tsx', childScript, ...args];
+  const source = compiled ? {} : { AIMS_PACK_CLI: join(import.meta.dirname, '../../src/cli/aims-cli.ts') };
   const { stdout, stderr } = await promisify(execFile)(process.execPath, runner, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...source, ...env },
     maxBuffer: 64 * 2 ** 20,
   });
   const last = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { code: number; ms: number; maxRssMb: number };
