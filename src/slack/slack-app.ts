@@ -109,10 +109,10 @@ function rememberBotIdentity(client: WebClient): void {
 
 const socketConnections = new WeakMap<App, SocketModeConnection>();
 
-/** A slash command's answer: the object Socket Mode sends, and its JSON text for the HTTP response. */
+/** A slash command's answer: the object Socket Mode sends, and its JSON text for the HTTP response (made at the first HTTP ack). */
 interface CommandAnswer {
   body: { response_type: 'in_channel' | 'ephemeral' } & ReturnType<typeof renderMessage>;
-  json: string;
+  json?: string;
 }
 
 /**
@@ -124,7 +124,7 @@ export function commandAnswerOf(view: MessageView): CommandAnswer {
   let answer = answeredViews.get(view);
   if (!answer) {
     const body = { response_type: view.visibility === 'public' ? 'in_channel' : 'ephemeral', ...renderMessage(view) } as const;
-    answeredViews.set(view, (answer = { body, json: JSON.stringify(body) }));
+    answeredViews.set(view, (answer = { body }));
   }
   return answer;
 }
@@ -142,6 +142,7 @@ async function ackWith(ack: (body?: never) => Promise<void>, context: Record<str
   const response = httpResponseOf(context);
   if (response && !response.headersSent) {
     response.setHeader('content-type', 'application/json; charset=utf-8');
+    answer.json ??= JSON.stringify(answer.body);
     await ack(answer.json as never);
   } else await ack(answer.body as never);
 }
